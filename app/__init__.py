@@ -1,0 +1,1 @@
+"""Kanal commerce data service."""

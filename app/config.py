@@ -1,0 +1,35 @@
+"""Settings read from the environment, once, when the app or CLI starts."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/kanal.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    max_body_bytes: int = 1024 * 1024
+    default_rate_limit_per_minute: int = 60
+    # "memory://" keeps counters in this process; a redis:// URI shares them between processes.
+    rate_limit_storage_uri: str = "memory://"
+    # NORMAL survives a crash of the server process (the WAL is in the OS cache);
+    # FULL also survives power loss, at the price of an fsync per commit.
+    sqlite_synchronous: str = "NORMAL"
+    sqlite_busy_timeout_ms: int = 5000
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "Settings":
+        env = os.environ
+        values: dict[str, object] = {
+            "database_url": env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            "max_body_bytes": int(env.get("KANAL_MAX_BODY_BYTES", 1024 * 1024)),
+            "default_rate_limit_per_minute": int(env.get("KANAL_RATE_LIMIT_PER_MINUTE", 60)),
+            "rate_limit_storage_uri": env.get("KANAL_RATE_LIMIT_STORAGE", "memory://"),
+            "sqlite_synchronous": env.get("KANAL_SQLITE_SYNCHRONOUS", "NORMAL").upper(),
+            "sqlite_busy_timeout_ms": int(env.get("KANAL_SQLITE_BUSY_TIMEOUT_MS", 5000)),
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,166 @@
+"""Table definitions (SQLAlchemy Core). Migrations create them; this module describes them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from .types import ExactMoney, UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Json = JSON(none_as_null=True)  # Python None is SQL NULL, so COALESCE can merge
+Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER PRIMARY KEY only
+
+stores = Table(
+    "stores",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(255), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("region", String(2), nullable=False),
+    Column("team", String(255), nullable=True, index=True),
+    Column("rate_limit_per_minute", Integer, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("prefix", String(32), nullable=False, unique=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("scope", String(8), nullable=False),
+    Column("store_id", BigInteger, ForeignKey("stores.id"), nullable=True, index=True),
+    Column("team", String(255), nullable=True),
+    Column("name", String(255), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("store_id", BigInteger, ForeignKey("stores.id"), nullable=False),
+    Column("phone", String(32), nullable=True),  # E.164; null once erased
+    Column("phone_type", String(32), nullable=True),
+    Column("external_id", String(255), nullable=True),
+    Column("first_name", String(255), nullable=True),
+    Column("last_name", String(255), nullable=True),
+    Column("email", String(255), nullable=True),
+    Column("locale", String(10), nullable=True),
+    Column("tags", Json, nullable=True),
+    Column("lifetime_value", BigInteger, nullable=True),
+    Column("orders_count", BigInteger, nullable=True),
+    Column("revision", Integer, nullable=False),
+    Column("erased_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("store_id", "phone"),
+    UniqueConstraint("store_id", "external_id"),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("store_id", BigInteger, ForeignKey("stores.id"), nullable=False),
+    Column("external_id", String(255), nullable=False),
+    Column("contact_id", BigInteger, ForeignKey("contacts.id"), nullable=False, index=True),
+    Column("first_name", String(255), nullable=True),
+    Column("last_name", String(255), nullable=True),
+    Column("email", String(255), nullable=True),
+    Column("locale", String(10), nullable=True),
+    Column("tags", Json, nullable=False),
+    Column("lifetime_value", BigInteger, nullable=True),
+    Column("orders_count", BigInteger, nullable=True),
+    Column("revision", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("store_id", "external_id"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("store_id", BigInteger, ForeignKey("stores.id"), nullable=False),
+    Column("external_id", String(255), nullable=False),
+    Column("contact_id", BigInteger, ForeignKey("contacts.id"), nullable=False),
+    Column("customer_external_id", String(255), nullable=True),
+    Column("placed_at", UtcDateTime, nullable=False),
+    Column("total_price", ExactMoney, nullable=False),
+    Column("currency", String(3), nullable=True),
+    Column("financial_status", String(64), nullable=True),
+    Column("fulfillment_status", String(64), nullable=True),
+    Column("line_items", Json, nullable=False),
+    Column("tags", Json, nullable=False),
+    Column("metadata", Json, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("store_id", "external_id"),
+    Index(None, "contact_id"),
+    Index(None, "store_id", "placed_at"),
+    Index(None, "store_id", "customer_external_id"),
+)
+
+shipments = Table(
+    "shipments",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("store_id", BigInteger, ForeignKey("stores.id"), nullable=False),
+    Column("external_id", String(255), nullable=False),
+    Column("order_id", BigInteger, ForeignKey("orders.id"), nullable=False, index=True),
+    Column("tracking_number", String(255), nullable=True),
+    Column("tracking_url", String(1024), nullable=True),
+    Column("carrier", String(255), nullable=True),
+    Column("status", String(16), nullable=True),
+    Column("metadata", Json, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("store_id", "external_id"),
+)
+
+carts = Table(
+    "carts",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("store_id", BigInteger, ForeignKey("stores.id"), nullable=False),
+    Column("external_id", String(255), nullable=False),
+    Column("contact_id", BigInteger, ForeignKey("contacts.id"), nullable=False, index=True),
+    Column("customer_external_id", String(255), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("abandoned_at", UtcDateTime, nullable=False),
+    Column("total_price", ExactMoney, nullable=False),
+    Column("currency", String(3), nullable=True),
+    Column("recovery_url", String(1024), nullable=True),
+    Column("line_items", Json, nullable=False),
+    Column("tags", Json, nullable=False),
+    Column("metadata", Json, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("store_id", "external_id"),
+    Index(None, "store_id", "abandoned_at"),
+    Index(None, "store_id", "customer_external_id"),
+)

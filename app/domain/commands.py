@@ -1,0 +1,183 @@
+"""Command models: the one place input is validated (REST and GraphQL both call `validate`).
+
+The same models generate the OpenAPI request schemas.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
+
+from . import errors
+from .errors import FieldError, ValidationFailed
+from .types import (
+    Count,
+    CurrencyCode,
+    ExternalId,
+    HttpUrl,
+    LineItems,
+    Metadata,
+    MetadataPatch,
+    Money,
+    PhoneNumber,
+    Status,
+    Tags,
+    Text,
+    UtcDateTime,
+)
+
+ShipmentStatus = Literal["pending", "in_transit", "delivered", "failed", "returned"]
+CartStatus = Literal["active", "abandoned", "recovered", "completed", "expired"]
+
+
+class Command(BaseModel):
+    # Unknown fields are ignored for forward compatibility; known fields a PATCH may not
+    # change (readonly_fields) are rejected.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    readonly_fields: ClassVar[frozenset[str]] = frozenset()
+
+
+class CustomerInput(Command):
+    external_id: ExternalId | None = None
+    phone: PhoneNumber
+    first_name: Text | None = None
+    last_name: Text | None = None
+    email: EmailStr | None = Field(default=None, max_length=255)
+    locale: str | None = Field(default=None, max_length=10)
+    tags: Tags | None = None
+    lifetime_value: Count | None = None
+    orders_count: Count | None = None
+
+
+class OrderInput(Command):
+    external_id: ExternalId
+    placed_at: UtcDateTime
+    total_price: Money
+    currency: CurrencyCode | None = None
+    financial_status: Status | None = None
+    fulfillment_status: Status | None = None
+    customer: CustomerInput
+    line_items: LineItems = []
+    tags: Tags = []
+    metadata: Metadata = {}
+
+
+class ShipmentInput(Command):
+    external_id: ExternalId
+    order_external_id: ExternalId
+    tracking_number: Text | None = None
+    tracking_url: HttpUrl | None = None
+    carrier: Text | None = None
+    status: ShipmentStatus | None = None
+    metadata: Metadata = {}
+
+
+class CartInput(Command):
+    external_id: ExternalId
+    abandoned_at: UtcDateTime
+    total_price: Money
+    currency: CurrencyCode | None = None
+    recovery_url: HttpUrl | None = None
+    customer: CustomerInput
+    line_items: LineItems = []
+    tags: Tags = []
+    metadata: Metadata = {}
+
+
+class OrderUpdate(Command):
+    """PATCH: only the fields present change; `fields_set` tells absent from explicit null."""
+
+    financial_status: Status | None = None
+    fulfillment_status: Status | None = None
+    tags: Tags | None = None
+    metadata: MetadataPatch | None = None
+
+    readonly_fields: ClassVar[frozenset[str]] = frozenset(OrderInput.model_fields) - {
+        "financial_status",
+        "fulfillment_status",
+        "tags",
+        "metadata",
+    }
+
+
+class CartUpdate(Command):
+    status: CartStatus | None = None
+    recovery_url: HttpUrl | None = None
+    tags: Tags | None = None
+    metadata: MetadataPatch | None = None
+
+    readonly_fields: ClassVar[frozenset[str]] = frozenset(CartInput.model_fields) - {"recovery_url", "tags", "metadata"}
+
+
+C = TypeVar("C", bound=Command)
+
+
+def validate(model: type[C], data: Any, region: str | None = None) -> C:
+    """Validate raw input into a command, or raise ValidationFailed listing every failing field."""
+    found = _readonly_errors(model, data)
+    try:
+        command = model.model_validate(data, context={"region": region})
+    except ValidationError as exc:
+        found.extend(_field_errors(exc))
+    if found:
+        raise ValidationFailed(found)
+    return command
+
+
+def _readonly_errors(model: type[Command], data: Any) -> list[FieldError]:
+    if not model.readonly_fields or not isinstance(data, dict):
+        return []
+    return [
+        FieldError((name,), errors.NOT_ALLOWED, f"The {name} field cannot be changed with PATCH.")
+        for name in data
+        if name in model.readonly_fields
+    ]
+
+
+def _field_errors(exc: ValidationError) -> list[FieldError]:
+    found: list[FieldError] = []
+    for error in exc.errors(include_url=False):
+        path = tuple(error["loc"])
+        kind = error["type"]
+        if error.get("input", "") is None and kind.endswith("_type"):
+            kind = "missing"  # null in a required field reads as missing
+        found.append(FieldError(path, _code(kind, error["msg"]), _message(kind, path, error["msg"])))
+    return found
+
+
+_PYDANTIC_CODES = {
+    "missing": errors.REQUIRED,
+    "string_too_long": errors.TOO_LONG,
+    "too_long": errors.TOO_LONG,
+    "string_too_short": errors.REQUIRED,
+    "greater_than_equal": errors.OUT_OF_RANGE,
+    "less_than_equal": errors.OUT_OF_RANGE,
+    "literal_error": errors.INVALID_CHOICE,
+    "value_error": errors.INVALID,
+}
+_INSTANCE_OF = re.compile(r" or instance of \w+")
+_OWN_CODES = {value for name, value in vars(errors).items() if name.isupper()}
+
+
+def _code(kind: str, detail: str) -> str:
+    if kind == "value_error" and "email" in detail:
+        return errors.INVALID_EMAIL
+    if kind in _OWN_CODES:
+        return kind
+    if kind in _PYDANTIC_CODES:
+        return _PYDANTIC_CODES[kind]
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        return errors.INVALID_TYPE
+    return errors.INVALID
+
+
+def _message(kind: str, path: tuple[Any, ...], detail: str) -> str:
+    field = ".".join(str(part) for part in path)
+    if kind in ("missing", "string_too_short"):
+        return f"The {field} field is required."
+    if kind == "value_error" and "email" in detail:
+        return f"The {field} field must be a valid email address."
+    detail = _INSTANCE_OF.sub("", detail.removeprefix("Value error, "))
+    return f"The {field} field is invalid: {detail}"

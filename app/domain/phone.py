@@ -1,0 +1,59 @@
+"""Phone numbers: E.164 via phonenumbers, national numbers read in the store's region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType
+
+_TYPE_NAMES = {
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE: "fixed_line",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+    PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    PhoneNumberType.PAGER: "pager",
+    PhoneNumberType.UAN: "uan",
+    PhoneNumberType.VOICEMAIL: "voicemail",
+}
+# Types that can hold a WhatsApp account.
+MOBILE_CAPABLE = frozenset({"mobile", "fixed_line_or_mobile", "personal_number", "voip"})
+_MAX_RAW_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class Phone:
+    e164: str
+    type: str
+
+    @property
+    def mobile_capable(self) -> bool:
+        return self.type in MOBILE_CAPABLE
+
+
+class InvalidPhone(ValueError):
+    pass
+
+
+@lru_cache(maxsize=65536)
+def parse_phone(raw: str, region: str | None) -> Phone:
+    """Parse once per distinct (string, region): many orders share a phone."""
+    if len(raw) > _MAX_RAW_LENGTH:
+        raise InvalidPhone("The phone number is too long.")
+    text = raw.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, None if text.startswith("+") else region)
+    except NumberParseException as exc:
+        raise InvalidPhone("The phone number could not be read.") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone("The phone number is not a valid number.")
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+    return Phone(e164=e164, type=kind)

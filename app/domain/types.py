@@ -1,0 +1,176 @@
+"""Annotated field types for the command models; each rejects with a stable error code."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
+
+from . import errors
+from .currency import CURRENCY_CODES
+from .money import MAX_AMOUNT, MAX_DECIMALS, decimal_places
+from .phone import InvalidPhone, Phone, parse_phone
+
+MAX_JSON_DEPTH = 32
+
+
+def _fail(code: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(code, message)
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise _fail(errors.INVALID_TYPE, "Must be a number.")
+    if isinstance(value, (int, Decimal)):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise _fail(errors.INVALID_TYPE, "Must be a number.") from None
+    else:
+        raise _fail(errors.INVALID_TYPE, "Must be a number.")
+    if not number.is_finite():
+        raise _fail(errors.INVALID_TYPE, "Must be a finite number.")
+    return number
+
+
+def _money(value: Any) -> Decimal:
+    amount = _number(value)
+    if amount < 0:
+        raise _fail(errors.OUT_OF_RANGE, "Must be greater than or equal to 0.")
+    if amount >= MAX_AMOUNT:
+        raise _fail(errors.OUT_OF_RANGE, f"Must be less than {MAX_AMOUNT}.")
+    if decimal_places(amount) > MAX_DECIMALS:
+        raise _fail(errors.TOO_PRECISE, f"At most {MAX_DECIMALS} decimals are accepted.")
+    return amount
+
+
+def _utc_datetime(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise _fail(errors.INVALID_TYPE, "Must be an ISO 8601 datetime string.")
+    text = value.strip()
+    if len(text) < 16 or text[10] not in "Tt ":
+        raise _fail(errors.INVALID_DATETIME, "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z.")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise _fail(errors.INVALID_DATETIME, "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z.") from None
+    if parsed.tzinfo is None:  # a value without offset is UTC
+        return parsed.replace(tzinfo=timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:
+        raise _fail(errors.INVALID_DATETIME, "The datetime is out of range.") from None
+
+
+def _currency(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(errors.INVALID_TYPE, "Must be a string.")
+    code = value.strip().upper()
+    if code not in CURRENCY_CODES:
+        raise _fail(errors.INVALID_CURRENCY, "Must be an ISO 4217 currency code, e.g. EUR.")
+    return code
+
+
+def _http_url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(errors.INVALID_TYPE, "Must be a string.")
+    if len(value) > 1024:
+        raise _fail(errors.TOO_LONG, "Must be at most 1024 characters.")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise _fail(errors.INVALID_URL, "Must be an http(s) URL.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
+        raise _fail(errors.INVALID_URL, "Must be an http(s) URL.")
+    return value
+
+
+def _phone(value: Any, info: ValidationInfo) -> Phone:
+    if not isinstance(value, str):
+        raise _fail(errors.INVALID_TYPE, "Must be a string.")
+    region = (info.context or {}).get("region")
+    try:
+        return parse_phone(value, region)
+    except InvalidPhone as exc:
+        raise _fail(errors.INVALID_PHONE, str(exc)) from None
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of a JSON value, stopping early once past the limit."""
+    if limit < 0:
+        return 1
+    if isinstance(value, dict):
+        return 1 + max((_depth(v, limit - 1) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v, limit - 1) for v in value), default=0)
+    return 0
+
+
+def _shallow_json(value: Any) -> Any:
+    if _depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise _fail(errors.TOO_DEEP, f"Must not be nested more than {MAX_JSON_DEPTH} levels deep.")
+    return value
+
+
+def _non_negative_number(value: Any) -> Decimal:
+    if isinstance(value, str):
+        raise _fail(errors.INVALID_TYPE, "Must be a number.")
+    number = _number(value)
+    if number < 0:
+        raise _fail(errors.OUT_OF_RANGE, "Must be greater than or equal to 0.")
+    return number
+
+
+def _empty_list_if_null(value: Any) -> Any:
+    return [] if value is None else value
+
+
+def _empty_dict_if_null(value: Any) -> Any:
+    return {} if value is None else value
+
+
+Text = Annotated[str, Field(max_length=255)]
+ExternalId = Annotated[str, Field(min_length=1, max_length=255)]
+Status = Annotated[str, Field(max_length=64)]
+_NUMBER_SCHEMA = WithJsonSchema({"type": ["number", "string"], "pattern": r"^\d+(\.\d{1,4})?$", "minimum": 0})
+Money = Annotated[Decimal, BeforeValidator(_money), _NUMBER_SCHEMA]
+NonNegativeNumber = Annotated[Decimal, BeforeValidator(_non_negative_number), WithJsonSchema({"type": "number", "minimum": 0})]
+UtcDateTime = Annotated[datetime, BeforeValidator(_utc_datetime), WithJsonSchema({"type": "string", "format": "date-time"})]
+CurrencyCode = Annotated[str, BeforeValidator(_currency), WithJsonSchema({"type": "string", "minLength": 3, "maxLength": 3, "examples": ["EUR"]})]
+HttpUrl = Annotated[str, BeforeValidator(_http_url), WithJsonSchema({"type": "string", "format": "uri", "maxLength": 1024})]
+PhoneNumber = Annotated[
+    Phone,
+    BeforeValidator(_phone),
+    WithJsonSchema({"type": "string", "description": "E.164, or national in the store's region", "examples": ["+33612345678"]}),
+]
+Tags = Annotated[list[Text], BeforeValidator(_empty_list_if_null)]
+MetadataPatch = Annotated[dict[str, Any], AfterValidator(_shallow_json)]
+Metadata = Annotated[MetadataPatch, BeforeValidator(_empty_dict_if_null)]
+
+
+class LineItem(BaseModel):
+    """Free-form object; quantity and price, when present, are numbers >= 0."""
+
+    model_config = ConfigDict(extra="allow")
+    quantity: NonNegativeNumber | None = None
+    price: Money | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_too_deep(cls, value: Any) -> Any:
+        return _shallow_json(value)
+
+    def as_json(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
+
+
+LineItems = Annotated[list[LineItem], BeforeValidator(_empty_list_if_null)]
+Count = Annotated[int, Field(ge=0, le=2**62, strict=True)]

@@ -1,0 +1,59 @@
+"""create_app(): the Starlette application, its state, routes and error handling."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app.config import Settings
+from app.db.database import Database
+from app.rest.docs import docs_routes
+from app.rest.rate_limit import StoreRateLimiter
+from app.rest.responses import Json, error
+from app.rest.routes import api_routes
+
+log = logging.getLogger("kanal")
+
+
+async def healthz(request: Request) -> Response:
+    reachable = await request.app.state.db.ping()
+    return Json({"status": "ok" if reachable else "unavailable", "database": reachable}, 200 if reachable else 503)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    messages = {404: "Not found", 405: "Method not allowed"}
+    return error(exc.status_code, messages.get(exc.status_code, exc.detail))
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    # Masked: the body never carries internals (nor a key from a header).
+    log.error("unhandled error on %s %s: %s", request.method, request.url.path, type(exc).__name__, exc_info=exc)
+    return error(500, "Internal server error")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    db = Database(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    app = Starlette(
+        routes=[Route("/healthz", healthz, methods=["GET"]), *docs_routes(), *api_routes()],
+        exception_handlers={HTTPException: _http_error, Exception: _unexpected_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.limiter = StoreRateLimiter(settings.rate_limit_storage_uri, settings.default_rate_limit_per_minute)
+    return app

@@ -1,0 +1,1 @@
+"""The REST compatibility layer: parse, call the domain service, render."""

@@ -1,0 +1,130 @@
+"""The OpenAPI document, generated from the models that validate requests and describe responses."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from app.domain.commands import CartInput, CartUpdate, CustomerInput, OrderInput, OrderUpdate, ShipmentInput
+
+from . import schemas
+
+_REF = "#/components/schemas/{model}"
+_STORE = {"name": "store_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_EXTERNAL_ID = {"name": "external_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_RATE_HEADERS = {
+    "X-RateLimit-Limit": {"schema": {"type": "integer"}, "description": "Requests allowed per minute"},
+    "X-RateLimit-Remaining": {"schema": {"type": "integer"}, "description": "Requests left in this minute"},
+}
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": _REF.format(model=model.__name__)}
+
+
+def _json(model: type[BaseModel], description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+_COMMON = {
+    "401": _json(schemas.Error, "API key missing or invalid"),
+    "403": _json(schemas.Error, "The key does not authorize this store"),
+    "404": _json(schemas.Error, "Store (or record) not found, or store paused"),
+    "429": _json(
+        schemas.TooManyAttempts,
+        "Rate limit exceeded",
+        {**_RATE_HEADERS, "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait"}},
+    ),
+}
+_WITH_BODY = {
+    "400": _json(schemas.Error, "Body is not JSON or not an object"),
+    "413": _json(schemas.Error, "Body larger than the limit"),
+    "422": _json(schemas.ValidationError, "Validation failure"),
+}
+
+
+def _operation(summary: str, body: type[BaseModel] | None, result: type[BaseModel] | None, ok: dict[str, str]) -> dict:
+    responses: dict[str, Any] = {}
+    for status, description in ok.items():
+        responses[status] = _json(result, description, _RATE_HEADERS) if result else {"description": description}
+    responses.update(_COMMON)
+    parameters = [_STORE]
+    if body is not None:
+        responses.update(_WITH_BODY)
+    operation: dict[str, Any] = {"summary": summary, "parameters": parameters, "responses": responses}
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+    return operation
+
+
+_UPSERTED = {"201": "Created", "200": "Updated (same body)"}
+
+
+def _with_id(operation: dict[str, Any]) -> dict[str, Any]:
+    return {**operation, "parameters": [_STORE, _EXTERNAL_ID]}
+
+
+def _paths() -> dict[str, Any]:
+    base = "/api/v1/stores/{store_id}"
+    paths: dict[str, Any] = {
+        f"{base}/orders": {"post": _operation("Create or replace an order", OrderInput, schemas.Order, _UPSERTED)},
+        f"{base}/orders/{{external_id}}": {
+            "patch": _with_id(_operation("Change statuses, tags, metadata", OrderUpdate, schemas.Order, {"200": "Updated"})),
+            "get": _with_id(_operation("Read an order", None, schemas.Order, {"200": "The order"})),
+        },
+        f"{base}/shipments": {
+            "post": _operation("Create or replace a shipment", ShipmentInput, schemas.Shipment, _UPSERTED)
+        },
+        f"{base}/shipments/{{external_id}}": {
+            "get": _with_id(_operation("Read a shipment", None, schemas.Shipment, {"200": "The shipment"}))
+        },
+        f"{base}/customers": {
+            "post": _operation("Create or replace a customer", CustomerInput, schemas.Customer, _UPSERTED)
+        },
+        f"{base}/customers/{{external_id}}": {
+            "get": _with_id(_operation("Read a customer", None, schemas.Customer, {"200": "The customer"})),
+            "delete": _with_id(_operation("Erase a customer's personal data (GDPR)", None, None, {"204": "Erased"})),
+        },
+    }
+    for name in ("carts", "checkouts"):
+        paths[f"{base}/{name}"] = {
+            "post": _operation(f"Create or replace an abandoned cart ({name})", CartInput, schemas.Cart, _UPSERTED)
+        }
+        paths[f"{base}/{name}/{{external_id}}"] = {
+            "patch": _with_id(_operation("Change status, recovery URL, tags, metadata", CartUpdate, schemas.Cart, {"200": "Updated"})),
+            "get": _with_id(_operation("Read a cart", None, schemas.Cart, {"200": "The cart"})),
+        }
+    paths["/healthz"] = {
+        "get": {"summary": "Liveness and database reachability", "security": [], "responses": {"200": {"description": "OK"}, "503": {"description": "Database unreachable"}}}
+    }
+    return paths
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    inputs = [OrderInput, OrderUpdate, ShipmentInput, CartInput, CartUpdate, CustomerInput]
+    outputs = [schemas.Order, schemas.Shipment, schemas.Cart, schemas.Customer, schemas.Error, schemas.ValidationError, schemas.TooManyAttempts]
+    _, definitions = models_json_schema(
+        [(model, "validation") for model in inputs] + [(model, "serialization") for model in outputs],
+        ref_template=_REF,
+    )
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kanal commerce data API",
+            "version": "1.0.0",
+            "description": "Idempotent upserts on (store_id, external_id): 201 the first time, 200 after.",
+        },
+        "paths": _paths(),
+        "components": {
+            "schemas": definitions.get("$defs", {}),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "kanal_sk_live_…"}},
+        },
+        "security": [{"bearer": []}],
+    }

@@ -1,0 +1,60 @@
+"""JSON responses (orjson) and the documented error bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.responses import JSONResponse
+
+from app.domain.errors import NotFound, ValidationFailed
+from app.services import keys
+
+from .body import BadRequest, PayloadTooLarge
+
+
+class Json(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+AUTH_FAILURES: dict[type[keys.AuthFailure], tuple[int, str]] = {
+    keys.MissingKey: (401, "API key is missing"),
+    keys.InvalidKey: (401, "Invalid API key"),
+    keys.StoreUnavailable: (404, "Store not found or paused"),
+    keys.StoreForbidden: (403, "API key does not authorize this store"),
+}
+
+
+def auth_failure(failure: keys.AuthFailure) -> Json:
+    status, message = AUTH_FAILURES[type(failure)]
+    return Json({"error": message}, status)
+
+
+def validation_failed(exc: ValidationFailed) -> Json:
+    messages: dict[str, list[str]] = {}
+    codes: dict[str, list[str]] = {}
+    for error in exc.errors:
+        messages.setdefault(error.dotted, []).append(error.message)
+        codes.setdefault(error.dotted, []).append(error.code)
+    return Json({"message": exc.errors[0].message, "errors": messages, "codes": codes}, 422)
+
+
+def error(status: int, message: str) -> Json:
+    return Json({"error": message}, status)
+
+
+def domain_failure(exc: Exception) -> Json:
+    """Render an expected failure of a request; anything else is a bug and re-raised."""
+    if isinstance(exc, ValidationFailed):
+        return validation_failed(exc)
+    if isinstance(exc, NotFound):
+        return error(404, str(exc))
+    if isinstance(exc, BadRequest):
+        return error(400, str(exc))
+    if isinstance(exc, PayloadTooLarge):
+        return error(413, str(exc))
+    raise exc
+
+
+EXPECTED_FAILURES = (ValidationFailed, NotFound, BadRequest, PayloadTooLarge)

@@ -1,0 +1,115 @@
+"""REST routes under /api/v1/stores/{store_id}: authorise, rate-limit, call the service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from app.services import carts, customers, keys, orders, shipments
+from app.services.results import Record, Written
+from app.services.stores import Store
+
+from . import render
+from .body import parse_object, read_body
+from .responses import EXPECTED_FAILURES, Json, auth_failure, domain_failure
+
+Handler = Callable[[Request, Store], Awaitable[Response]]
+Renderer = Callable[[Record], dict[str, Any]]
+
+
+def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """Checks, in the documented order: key present, key valid, store active, key covers store;
+    then the store's rate limit. Every authorised response carries the rate-limit headers."""
+
+    async def endpoint(request: Request) -> Response:
+        state = request.app.state
+        try:
+            store = await keys.authorize(state.db, request.headers.get("authorization"), request.path_params["store_id"])
+        except keys.AuthFailure as failure:
+            return auth_failure(failure)
+        quota = await state.limiter.hit(store.id, store.rate_limit_per_minute)
+        if not quota.allowed:
+            response: Response = Json({"message": "Too Many Attempts."}, 429)
+        else:
+            try:
+                response = await handler(request, store)
+            except EXPECTED_FAILURES as exc:
+                response = domain_failure(exc)
+        response.headers.update(quota.headers())
+        return response
+
+    return endpoint
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    return parse_object(await read_body(request, request.app.state.settings.max_body_bytes))
+
+
+def _written(renderer: Renderer, result: Written) -> Response:
+    return Json(renderer(result.record), 201 if result.created else 200)
+
+
+def upsert(command: Callable[..., Awaitable[Written]], renderer: Renderer) -> Handler:
+    async def handler(request: Request, store: Store) -> Response:
+        data = await _json_object(request)
+        return _written(renderer, await command(request.app.state.db, store, data))
+
+    return handler
+
+
+def patch(command: Callable[..., Awaitable[Written]], renderer: Renderer) -> Handler:
+    async def handler(request: Request, store: Store) -> Response:
+        data = await _json_object(request)
+        external_id = request.path_params["external_id"]
+        return _written(renderer, await command(request.app.state.db, store, external_id, data))
+
+    return handler
+
+
+def read(query: Callable[..., Awaitable[Record]], renderer: Renderer) -> Handler:
+    async def handler(request: Request, store: Store) -> Response:
+        record = await query(request.app.state.db, store, request.path_params["external_id"])
+        return Json(renderer(record))
+
+    return handler
+
+
+async def erase_customer(request: Request, store: Store) -> Response:
+    await customers.erase_customer(request.app.state.db, store, request.path_params["external_id"])
+    return Response(status_code=204)
+
+
+def _route(path: str, handler: Handler, method: str) -> Route:
+    return Route(path, store_endpoint(handler), methods=[method])
+
+
+def _cart_routes(base: str) -> list[Route]:
+    return [
+        _route(base, upsert(carts.upsert_cart, render.cart), "POST"),
+        _route(base + "/{external_id}", patch(carts.update_cart, render.cart), "PATCH"),
+        _route(base + "/{external_id}", read(carts.get_cart, render.cart), "GET"),
+    ]
+
+
+def api_routes() -> list[Mount]:
+    return [
+        Mount(
+            "/api/v1/stores/{store_id}",
+            routes=[
+                _route("/orders", upsert(orders.upsert_order, render.order), "POST"),
+                _route("/orders/{external_id}", patch(orders.update_order, render.order), "PATCH"),
+                _route("/orders/{external_id}", read(orders.get_order, render.order), "GET"),
+                _route("/shipments", upsert(shipments.upsert_shipment, render.shipment), "POST"),
+                _route("/shipments/{external_id}", read(shipments.get_shipment, render.shipment), "GET"),
+                *_cart_routes("/carts"),
+                *_cart_routes("/checkouts"),
+                _route("/customers", upsert(customers.upsert_customer, render.customer), "POST"),
+                _route("/customers/{external_id}", read(customers.get_customer, render.customer), "GET"),
+                _route("/customers/{external_id}", erase_customer, "DELETE"),
+            ],
+        )
+    ]

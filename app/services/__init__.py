@@ -1,0 +1,1 @@
+"""The domain service: one module per aggregate, called by REST and GraphQL alike."""

@@ -1,0 +1,161 @@
+"""API keys: issued once, stored as SHA-256 hashes, scoped to a store, a team or everything."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import string
+from dataclasses import dataclass
+
+from sqlalchemy import BigInteger, bindparam, insert, or_, select, update
+from sqlalchemy.engine import RowMapping
+
+from app.db.database import Database
+from app.db.tables import api_keys, stores
+
+from .results import Record, utcnow
+from .stores import ACTIVE, Store
+
+KEY_PREFIX = "kanal_sk_live_"
+_ALPHABET = string.ascii_letters + string.digits
+_RANDOM_LENGTH = 32  # 32 base62 characters: about 190 bits
+_SHOWN_LENGTH = 8  # random characters kept in the displayable prefix
+
+STORE, TEAM, ADMIN = "store", "team", "admin"
+
+
+class KeyError_(ValueError):
+    pass
+
+
+def hash_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+async def create_key(
+    db: Database, *, store_id: int | None = None, team: str | None = None, admin: bool = False, name: str | None = None
+) -> tuple[str, Record]:
+    """Returns the key (shown once) and its stored record."""
+    scope = ADMIN if admin else TEAM if team else STORE
+    async with db.transaction() as conn:
+        if scope == STORE:
+            found = await conn.scalar(select(stores.c.id).where(stores.c.id == store_id))
+            if found is None:
+                raise KeyError_(f"Store {store_id} does not exist.")
+        raw = KEY_PREFIX + "".join(secrets.choice(_ALPHABET) for _ in range(_RANDOM_LENGTH))
+        record = {
+            "prefix": raw[: len(KEY_PREFIX) + _SHOWN_LENGTH],
+            "key_hash": hash_key(raw),
+            "scope": scope,
+            "store_id": store_id if scope == STORE else None,
+            "team": team if scope == TEAM else None,
+            "name": name,
+            "created_at": utcnow(),
+            "revoked_at": None,
+        }
+        await conn.execute(insert(api_keys).values(record))
+    return raw, record
+
+
+async def list_keys(db: Database) -> list[Record]:
+    columns = [c for c in api_keys.c if c.name != "key_hash"]
+    async with db.read() as conn:
+        rows = (await conn.execute(select(*columns).order_by(api_keys.c.id))).mappings().all()
+    return [dict(row) for row in rows]
+
+
+async def revoke_key(db: Database, key_or_prefix: str) -> int:
+    """Revoke by full key or by the prefix `keys list` shows; returns how many were revoked."""
+    match = or_(api_keys.c.key_hash == hash_key(key_or_prefix), api_keys.c.prefix == key_or_prefix)
+    async with db.transaction() as conn:
+        result = await conn.execute(
+            update(api_keys).where(match, api_keys.c.revoked_at.is_(None)).values(revoked_at=utcnow())
+        )
+    return result.rowcount
+
+
+# --- Authorisation, checked in the order the API documents -------------------------------
+
+
+class AuthFailure(Exception):
+    """Base for the four documented failures."""
+
+
+class MissingKey(AuthFailure):
+    pass
+
+
+class InvalidKey(AuthFailure):
+    pass
+
+
+class StoreUnavailable(AuthFailure):
+    pass
+
+
+class StoreForbidden(AuthFailure):
+    pass
+
+
+@dataclass(frozen=True)
+class Principal:
+    scope: str
+    store_id: int | None
+    team: str | None
+
+
+# One statement: the key by its hash, and the requested store beside it.
+_KEY_AND_STORE = (
+    select(
+        api_keys.c.key_hash,
+        api_keys.c.scope,
+        api_keys.c.store_id.label("key_store_id"),
+        api_keys.c.team.label("key_team"),
+        stores.c.id,
+        stores.c.status,
+        stores.c.team,
+        stores.c.region,
+        stores.c.rate_limit_per_minute,
+    )
+    .select_from(api_keys.outerjoin(stores, stores.c.id == bindparam("store_id", type_=BigInteger)))
+    .where(api_keys.c.key_hash == bindparam("key_hash"), api_keys.c.revoked_at.is_(None))
+)
+
+
+def bearer_token(authorization: str | None) -> str:
+    if not authorization:
+        raise MissingKey()
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise MissingKey()
+    return token
+
+
+def parse_store_id(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def _authorized(row: RowMapping) -> bool:
+    if row["scope"] == ADMIN:
+        return True
+    if row["scope"] == TEAM:
+        return row["team"] is not None and row["team"] == row["key_team"]
+    return row["key_store_id"] == row["id"]
+
+
+async def authorize(db: Database, authorization: str | None, store_id_text: str) -> Store:
+    """Resolve `Authorization` + store id into the store, or raise the documented failure."""
+    token = bearer_token(authorization)
+    digest = hash_key(token)
+    store_id = parse_store_id(store_id_text)
+    async with db.read() as conn:
+        row = (await conn.execute(_KEY_AND_STORE, {"key_hash": digest, "store_id": store_id})).mappings().first()
+    if row is None or not hmac.compare_digest(row["key_hash"], digest):
+        raise InvalidKey()
+    if row["id"] is None or row["status"] != ACTIVE:
+        raise StoreUnavailable()
+    if not _authorized(row):
+        raise StoreForbidden()
+    return Store(id=row["id"], region=row["region"], rate_limit_per_minute=row["rate_limit_per_minute"])

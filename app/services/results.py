@@ -1,0 +1,19 @@
+"""What a command returns to its entry point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Written:
+    record: Record
+    created: bool
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,86 @@
+"""Stores: the tenants every path names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.db.database import Database
+from app.db.tables import stores
+
+from .results import Record, utcnow
+
+ACTIVE = "active"
+PAUSED = "paused"
+
+
+@dataclass(frozen=True)
+class Store:
+    id: int
+    region: str
+    rate_limit_per_minute: int | None = None
+
+
+class StoreError(ValueError):
+    pass
+
+
+def _check_region(region: str) -> str:
+    region = region.upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise StoreError(f"Unknown region {region!r}: use an ISO 3166 alpha-2 code such as FR.")
+    return region
+
+
+async def create_store(db: Database, store_id: int, name: str, region: str, team: str | None = None) -> Record:
+    values = {
+        "id": store_id,
+        "name": name,
+        "status": ACTIVE,
+        "region": _check_region(region),
+        "team": team,
+        "rate_limit_per_minute": None,
+        "created_at": utcnow(),
+    }
+    try:
+        async with db.transaction() as conn:
+            await conn.execute(insert(stores).values(values))
+    except IntegrityError:
+        raise StoreError(f"Store {store_id} already exists.") from None
+    return values
+
+
+async def get_store(db: Database, store_id: int) -> Record | None:
+    async with db.read() as conn:
+        row = (await conn.execute(select(stores).where(stores.c.id == store_id))).mappings().first()
+    return dict(row) if row else None
+
+
+async def list_stores(db: Database) -> list[Record]:
+    async with db.read() as conn:
+        rows = (await conn.execute(select(stores).order_by(stores.c.id))).mappings().all()
+    return [dict(row) for row in rows]
+
+
+async def _set(db: Database, store_id: int, **values: object) -> None:
+    async with db.transaction() as conn:
+        result = await conn.execute(update(stores).where(stores.c.id == store_id).values(**values))
+    if result.rowcount == 0:
+        raise StoreError(f"Store {store_id} does not exist.")
+
+
+async def pause(db: Database, store_id: int) -> None:
+    await _set(db, store_id, status=PAUSED)
+
+
+async def resume(db: Database, store_id: int) -> None:
+    await _set(db, store_id, status=ACTIVE)
+
+
+async def set_rate_limit(db: Database, store_id: int, per_minute: int | None) -> None:
+    if per_minute is not None and per_minute < 1:
+        raise StoreError("The rate limit must be at least 1 request per minute.")
+    await _set(db, store_id, rate_limit_per_minute=per_minute)
