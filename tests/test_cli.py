@@ -1,0 +1,58 @@
+"""The `kanal` CLI contract, run as a subprocess against a real server."""
+
+import httpx
+import pytest
+
+from tests.conftest import order_body
+from tests.server import Server, kanal
+
+
+@pytest.fixture
+def fresh_url(tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+    kanal(url, "db", "upgrade")
+    return url
+
+
+def test_db_upgrade_is_repeatable(fresh_url):
+    assert "head" in kanal(fresh_url, "db", "upgrade").stdout
+
+
+def test_operator_flow_stores_keys_and_serving(fresh_url):
+    kanal(fresh_url, "stores", "create", "--id", "123", "--name", "Demo shop", "--region", "fr", "--team", "acme")
+    assert kanal(fresh_url, "stores", "create", "--id", "123", "--name", "Again", "--region", "FR", check=False).returncode == 1
+    assert kanal(fresh_url, "stores", "create", "--id", "9", "--name", "Bad", "--region", "ZZ", check=False).returncode == 1
+    created = kanal(fresh_url, "keys", "create", "--store", "123", "--name", "shop").stdout
+    key = created.strip().splitlines()[-1]
+    assert key.startswith("kanal_sk_live_")
+    team_key = kanal(fresh_url, "keys", "create", "--team", "acme").stdout.strip().splitlines()[-1]
+    listing = kanal(fresh_url, "keys", "list").stdout
+    assert key[:22] in listing and "store 123" in listing and "team acme" in listing and key not in listing
+
+    server = Server(fresh_url)
+    try:
+        url = f"{server.base_url}/api/v1/stores/123/orders"
+        auth = {"Authorization": f"Bearer {key}"}
+        assert httpx.post(url, json=order_body(), headers=auth).status_code == 201
+        assert httpx.post(url, json=order_body(), headers={"Authorization": f"Bearer {team_key}"}).status_code == 200
+
+        kanal(fresh_url, "stores", "set-rate-limit", "123", "2")
+        statuses = [httpx.post(url, json=order_body(), headers=auth).status_code for _ in range(3)]
+        assert statuses[-1] == 429
+        assert "2" in kanal(fresh_url, "stores", "list").stdout
+
+        kanal(fresh_url, "stores", "pause", "123")
+        assert httpx.get(f"{url}/ORDER-1001", headers=auth).status_code == 404
+        kanal(fresh_url, "stores", "resume", "123")
+
+        kanal(fresh_url, "keys", "revoke", key[:22])
+        assert httpx.get(f"{url}/ORDER-1001", headers=auth).json() == {"error": "Invalid API key"}
+        assert "revoked" in kanal(fresh_url, "keys", "list").stdout.splitlines()[0]
+        assert kanal(fresh_url, "keys", "revoke", key, check=False).returncode == 1
+    finally:
+        server.stop()
+
+
+def test_admin_key_and_unknown_store_key(fresh_url):
+    assert kanal(fresh_url, "keys", "create", "--admin").stdout.strip().splitlines()[-1].startswith("kanal_sk_live_")
+    assert kanal(fresh_url, "keys", "create", "--store", "404", check=False).returncode == 1

@@ -1,0 +1,76 @@
+"""SPEC §4.1 and §4.2: phones, contacts, and the embedded-customer merge."""
+
+import pytest
+
+from app.services import keys, stores
+from tests.conftest import cart_body, order_body
+
+
+def with_phone(phone, **customer):
+    return order_body(customer={"phone": phone, **customer})
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["+33612345678", "0033612345678", "06 12 34 56 78", "06.12.34.56.78", "06-12-34-56-78", "(06) 12 34 56 78", "+33 6 12 34 56 78"],
+)
+async def test_phone_forms_resolve_to_one_e164_contact(api, phone):
+    response = await api.post("/orders", with_phone(phone))
+    assert response.status_code == 201, response.text
+    assert response.json()["contact"]["phone"] == "+33612345678"
+    assert [c["phone"] for c in await api.rows("contacts")] == ["+33612345678"]
+
+
+async def test_every_form_of_one_number_shares_one_contact(api):
+    for index, phone in enumerate(["+33612345678", "06 12 34 56 78", "0033 6 12 34 56 78"]):
+        await api.post("/orders", order_body(external_id=f"O-{index}", customer={"phone": phone}))
+    assert await api.count("contacts") == 1
+
+
+async def test_national_numbers_are_read_in_the_store_region(api):
+    await stores.create_store(api.db, 44, "UK shop", "GB")
+    key, _ = await keys.create_key(api.db, store_id=44)
+    response = await api.post("/orders", with_phone("07400 123456"), store=44, key=key)
+    assert response.json()["contact"]["phone"] == "+447400123456"
+
+
+@pytest.mark.parametrize(("phone", "kind"), [("06 12 34 56 78", "mobile"), ("01 23 45 67 89", "fixed_line")])
+async def test_number_type_is_kept_on_the_contact(api, phone, kind):
+    await api.post("/orders", with_phone(phone))
+    assert (await api.rows("contacts"))[0]["phone_type"] == kind
+
+
+@pytest.mark.parametrize("phone", ["12", "not a phone", "+33 1", "0612345", "+999123456789"])
+async def test_invalid_phone_is_422_on_customer_phone(api, phone):
+    response = await api.post("/orders", with_phone(phone))
+    assert response.status_code == 422
+    assert response.json()["codes"] == {"customer.phone": ["invalid_phone"]}
+    assert await api.count("contacts") == 0
+
+
+async def test_embedded_customer_merges_into_the_contact(api):
+    await api.post("/orders", order_body())
+    # a cart carrying only a phone and a new first name must not erase what the order gave
+    await api.post("/carts", cart_body(customer={"phone": "0612345678", "first_name": "Marie-Anne", "last_name": None}))
+    contact = (await api.rows("contacts"))[0]
+    assert (contact["first_name"], contact["last_name"], contact["email"]) == (
+        "Marie-Anne",
+        "Durand",
+        "marie.durand@example.com",
+    )
+    assert (contact["tags"], contact["lifetime_value"], contact["orders_count"]) == (["vip"], 1299, 7)
+
+
+async def test_customer_external_id_goes_on_order_and_contact(api):
+    await api.post("/orders", order_body())
+    assert (await api.rows("orders"))[0]["customer_external_id"] == "CUST-42"
+    assert (await api.rows("contacts"))[0]["external_id"] == "CUST-42"
+
+
+async def test_customer_external_id_stays_with_the_contact_that_holds_it(api):
+    await api.post("/orders", order_body())
+    other = order_body(external_id="O-2", customer={"external_id": "CUST-42", "phone": "+33698765432"})
+    assert (await api.post("/orders", other)).status_code == 201
+    contacts = {c["phone"]: c["external_id"] for c in await api.rows("contacts")}
+    assert contacts == {"+33612345678": "CUST-42", "+33698765432": None}
+    assert (await api.rows("orders"))[1]["customer_external_id"] == "CUST-42"

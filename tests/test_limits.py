@@ -1,0 +1,79 @@
+"""SPEC §7: body size, malformed bodies, rate limits, errors for unknown routes."""
+
+import httpx
+import pytest
+
+from app.config import Settings
+from app.main import create_app
+from app.services import keys, stores
+from tests.conftest import STORE_ID, order_body
+
+
+async def test_body_over_one_mib_is_413(api):
+    body = b'{"external_id": "' + b"x" * (1024 * 1024) + b'"}'
+    response = await api.raw("POST", "/orders", body, **{"content-type": "application/json"})
+    assert response.status_code == 413
+    assert "error" in response.json()
+
+
+@pytest.mark.parametrize("body", [b"{", b"not json", b"[1, 2]", b'"text"', b"null", b"", b"\xff\xfe"])
+async def test_malformed_or_non_object_body_is_400(api, body):
+    response = await api.raw("POST", "/orders", body)
+    assert response.status_code == 400
+    assert set(response.json()) == {"error"}
+
+
+async def test_unknown_route_and_method_are_json_errors(api):
+    assert (await api.client.get("/nowhere")).json() == {"error": "Not found"}
+    response = await api.client.put(f"/api/v1/stores/{STORE_ID}/orders", headers=api.auth())
+    assert (response.status_code, response.json()) == (405, {"error": "Method not allowed"})
+
+
+@pytest.fixture
+async def limited(database_url):
+    """An app with the default limit of 60 requests per minute."""
+    app = create_app(Settings.from_env(database_url=database_url, rate_limit_storage_uri="memory://"))
+    await stores.create_store(app.state.db, STORE_ID, "Demo", "FR")
+    await stores.create_store(app.state.db, 2, "Two", "FR")
+    key, _ = await keys.create_key(app.state.db, admin=True)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        client.headers["Authorization"] = f"Bearer {key}"
+        yield app, client
+    await app.state.db.dispose()
+
+
+async def test_rate_limit_is_60_per_minute_per_store_with_headers(limited):
+    app, client = limited
+    for sent in range(1, 61):
+        response = await client.get(f"/api/v1/stores/{STORE_ID}/orders/X")
+        assert response.status_code == 404
+        assert response.headers["X-RateLimit-Limit"] == "60"
+        assert response.headers["X-RateLimit-Remaining"] == str(60 - sent)
+    refused = await client.post(f"/api/v1/stores/{STORE_ID}/orders", json=order_body())
+    assert (refused.status_code, refused.json()) == (429, {"message": "Too Many Attempts."})
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    # another store has its own budget, and the refused order was not written
+    assert (await client.get("/api/v1/stores/2/orders/X")).headers["X-RateLimit-Remaining"] == "59"
+    assert (await client.get(f"/api/v1/stores/{STORE_ID}/orders/ORDER-1001")).status_code == 429
+
+
+async def test_per_store_override(limited):
+    app, client = limited
+    await stores.set_rate_limit(app.state.db, 2, 3)
+    statuses = [(await client.get("/api/v1/stores/2/orders/X")).status_code for _ in range(4)]
+    assert statuses == [404, 404, 404, 429]
+    assert (await client.get(f"/api/v1/stores/{STORE_ID}/orders/X")).headers["X-RateLimit-Limit"] == "60"
+
+
+async def test_healthz_reports_database(api):
+    response = await api.client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "database": True})
+
+
+async def test_healthz_503_when_database_is_unreachable(tmp_path):
+    app = create_app(Settings.from_env(database_url=f"sqlite+aiosqlite:///{tmp_path}/missing/dir/x.db"))
+    (tmp_path / "missing" / "dir").rmdir()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        response = await client.get("/healthz")
+    assert (response.status_code, response.json()["database"]) == (503, False)
