@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
         args.run(args)
-    except (stores.StoreError, keys.KeyError_) as exc:
+    except stores.StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
 

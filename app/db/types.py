@@ -46,7 +46,9 @@ class ExactMoney(TypeDecorator[Decimal]):
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        if value == value.to_integral_value() and -(2**63) <= value < 2**63:
+            return int(value)
+        return float(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from . import errors
 from .errors import FieldError, ValidationFailed
+from .text import unsafe_text_errors
 from .types import (
     Count,
     CurrencyCode,
@@ -104,6 +106,14 @@ class OrderUpdate(Command):
 
 class CartUpdate(Command):
     status: CartStatus | None = None
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise PydanticCustomError(errors.REQUIRED, "The status cannot be null.")
+        return value
+
     recovery_url: HttpUrl | None = None
     tags: Tags | None = None
     metadata: MetadataPatch | None = None
@@ -116,7 +126,7 @@ C = TypeVar("C", bound=Command)
 
 def validate(model: type[C], data: Any, region: str | None = None) -> C:
     """Validate raw input into a command, or raise ValidationFailed listing every failing field."""
-    found = _readonly_errors(model, data)
+    found = unsafe_text_errors(data) + _readonly_errors(model, data)
     try:
         command = model.model_validate(data, context={"region": region})
     except ValidationError as exc:
@@ -175,7 +185,7 @@ def _code(kind: str, detail: str) -> str:
 
 def _message(kind: str, path: tuple[Any, ...], detail: str) -> str:
     field = ".".join(str(part) for part in path)
-    if kind in ("missing", "string_too_short"):
+    if kind in ("missing", "string_too_short") or (kind == errors.REQUIRED and "null" not in detail):
         return f"The {field} field is required."
     if kind == "value_error" and "email" in detail:
         return f"The {field} field must be a valid email address."

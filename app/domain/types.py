@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+import math
+import re
+from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -22,6 +24,10 @@ def _fail(code: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(code, message)
 
 
+_NUMERIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
+_MAX_EXPONENT = 30  # beyond this, no amount or quantity is meant
+
+
 def _number(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise _fail(errors.INVALID_TYPE, "Must be a number.")
@@ -29,15 +35,16 @@ def _number(value: Any) -> Decimal:
         number = Decimal(value)
     elif isinstance(value, float):
         number = Decimal(repr(value))
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            raise _fail(errors.INVALID_TYPE, "Must be a number.") from None
+    elif isinstance(value, str) and _NUMERIC.match(value):
+        number = Decimal(value.strip())
     else:
         raise _fail(errors.INVALID_TYPE, "Must be a number.")
     if not number.is_finite():
         raise _fail(errors.INVALID_TYPE, "Must be a finite number.")
+    if number and number.adjusted() > _MAX_EXPONENT:
+        raise _fail(errors.OUT_OF_RANGE, "The number is out of range.")
+    if number and number.adjusted() < -_MAX_EXPONENT:
+        raise _fail(errors.TOO_PRECISE, "The number has too many decimals.")
     return number
 
 
@@ -86,6 +93,7 @@ def _http_url(value: Any) -> str:
         raise _fail(errors.TOO_LONG, "Must be at most 1024 characters.")
     try:
         parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError when out of range
     except ValueError:
         raise _fail(errors.INVALID_URL, "Must be an http(s) URL.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
@@ -103,21 +111,22 @@ def _phone(value: Any, info: ValidationInfo) -> Phone:
         raise _fail(errors.INVALID_PHONE, str(exc)) from None
 
 
-def _depth(value: Any, limit: int) -> int:
-    """Nesting depth of a JSON value, stopping early once past the limit."""
-    if limit < 0:
-        return 1
+_INT64 = 2**63
+
+
+def _check_json(value: Any, levels_left: int) -> None:
+    """Free-form JSON must stay shallow and hold numbers every engine can store."""
     if isinstance(value, dict):
-        return 1 + max((_depth(v, limit - 1) for v in value.values()), default=0)
+        value = list(value.values())
     if isinstance(value, list):
-        return 1 + max((_depth(v, limit - 1) for v in value), default=0)
-    return 0
-
-
-def _shallow_json(value: Any) -> Any:
-    if _depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
-        raise _fail(errors.TOO_DEEP, f"Must not be nested more than {MAX_JSON_DEPTH} levels deep.")
-    return value
+        if levels_left == 0:
+            raise _fail(errors.TOO_DEEP, f"Must not be nested more than {MAX_JSON_DEPTH} levels deep.")
+        for item in value:
+            _check_json(item, levels_left - 1)
+    elif isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64:
+        raise _fail(errors.OUT_OF_RANGE, "Integers must fit in 64 bits.")
+    elif isinstance(value, Decimal) and not math.isfinite(float(value)):
+        raise _fail(errors.OUT_OF_RANGE, "Numbers must fit in a 64-bit float.")
 
 
 def _non_negative_number(value: Any) -> Decimal:
@@ -127,6 +136,11 @@ def _non_negative_number(value: Any) -> Decimal:
     if number < 0:
         raise _fail(errors.OUT_OF_RANGE, "Must be greater than or equal to 0.")
     return number
+
+
+def _free_form_json(value: Any) -> Any:
+    _check_json(value, MAX_JSON_DEPTH)
+    return value
 
 
 def _empty_list_if_null(value: Any) -> Any:
@@ -152,7 +166,7 @@ PhoneNumber = Annotated[
     WithJsonSchema({"type": "string", "description": "E.164, or national in the store's region", "examples": ["+33612345678"]}),
 ]
 Tags = Annotated[list[Text], BeforeValidator(_empty_list_if_null)]
-MetadataPatch = Annotated[dict[str, Any], AfterValidator(_shallow_json)]
+MetadataPatch = Annotated[dict[str, Any], AfterValidator(_free_form_json)]
 Metadata = Annotated[MetadataPatch, BeforeValidator(_empty_dict_if_null)]
 
 
@@ -165,8 +179,10 @@ class LineItem(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _not_too_deep(cls, value: Any) -> Any:
-        return _shallow_json(value)
+    def _free_form_fields(cls, value: Any) -> Any:
+        if isinstance(value, dict):  # quantity and price are checked by their own types
+            _free_form_json({k: v for k, v in value.items() if k not in ("quantity", "price")})
+        return value
 
     def as_json(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)

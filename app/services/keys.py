@@ -15,7 +15,7 @@ from app.db.database import Database
 from app.db.tables import api_keys, stores
 
 from .results import Record, utcnow
-from .stores import ACTIVE, Store
+from .stores import ACTIVE, Store, StoreError
 
 KEY_PREFIX = "kanal_sk_live_"
 _ALPHABET = string.ascii_letters + string.digits
@@ -23,10 +23,6 @@ _RANDOM_LENGTH = 32  # 32 base62 characters: about 190 bits
 _SHOWN_LENGTH = 8  # random characters kept in the displayable prefix
 
 STORE, TEAM, ADMIN = "store", "team", "admin"
-
-
-class KeyError_(ValueError):
-    pass
 
 
 def hash_key(raw: str) -> str:
@@ -42,7 +38,7 @@ async def create_key(
         if scope == STORE:
             found = await conn.scalar(select(stores.c.id).where(stores.c.id == store_id))
             if found is None:
-                raise KeyError_(f"Store {store_id} does not exist.")
+                raise StoreError(f"Store {store_id} does not exist.")
         raw = KEY_PREFIX + "".join(secrets.choice(_ALPHABET) for _ in range(_RANDOM_LENGTH))
         record = {
             "prefix": raw[: len(KEY_PREFIX) + _SHOWN_LENGTH],

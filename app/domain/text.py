@@ -1,0 +1,51 @@
+"""Text every engine can store: no NUL characters, no lone UTF-16 surrogates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from . import errors
+from .errors import FieldError
+
+
+
+def _error(path: tuple[str | int, ...]) -> FieldError:
+    field = ".".join(str(part) for part in path) or "(key)"
+    return FieldError(path, errors.INVALID_CHARACTERS, f"The {field} field contains a NUL character or a lone surrogate.")
+
+
+def unsafe_text_errors(data: Any) -> list[FieldError]:
+    """One error per string that holds a NUL or a lone surrogate, at its path."""
+    try:
+        # Fast path in C: orjson refuses lone surrogates and escapes NUL as \u0000.
+        if b"\\u0000" not in orjson.dumps(data, default=str):
+            return []
+    except (TypeError, orjson.JSONEncodeError):
+        pass
+    found: list[FieldError] = []
+    try:
+        _visit(data, (), found)
+    except RecursionError:
+        pass  # nested past any accepted depth: the field validation rejects it (too_deep)
+    return found
+
+
+def _visit(value: Any, path: tuple[str | int, ...], found: list[FieldError]) -> None:
+    if isinstance(value, str):
+        if not is_safe(value):
+            found.append(_error(path))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if is_safe(key):
+                _visit(item, path + (key,), found)
+            else:
+                found.append(_error(path))  # a bad key is reported on the object holding it
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _visit(item, path + (index,), found)
+
+
+def is_safe(text: str) -> bool:
+    return "\x00" not in text and not any("\ud800" <= char <= "\udfff" for char in text)
