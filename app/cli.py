@@ -108,7 +108,7 @@ def _table(headers: list[str], rows: list[list[Any]]) -> None:
     cells = [headers] + [[str(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for row in cells:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def build_parser() -> argparse.ArgumentParser:

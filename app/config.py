@@ -21,7 +21,7 @@ class Settings:
     sqlite_busy_timeout_ms: int = 5000
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Settings":
+    def from_env(cls, **overrides: object) -> Settings:
         env = os.environ
         values: dict[str, object] = {
             "database_url": env.get("DATABASE_URL", DEFAULT_DATABASE_URL),

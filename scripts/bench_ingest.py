@@ -260,12 +260,14 @@ def count_rows(url: str) -> tuple[int, int]:
     async def count() -> tuple[int, int]:
         db = Database(Settings.from_env(database_url=url))
         try:
-            async with db.read() as conn:
-                orders, contacts = [
-                    await conn.scalar(select(func.count()).select_from(table).where(table.c.store_id == STORE_ID))
+
+            def work(conn):
+                return tuple(
+                    conn.scalar(select(func.count()).select_from(table).where(table.c.store_id == STORE_ID))
                     for table in (tables.orders, tables.contacts)
-                ]
-                return orders, contacts
+                )
+
+            return await db.read(work)
         finally:
             await db.dispose()
 

@@ -63,19 +63,22 @@ class Api:
     async def delete(self, path: str, store: int = STORE_ID, key: str | None = None) -> httpx.Response:
         return await self.client.delete(f"/api/v1/stores/{store}{path}", headers=self.auth(key))
 
-    async def raw(self, method: str, path: str, content: bytes, store: int = STORE_ID, **headers: str) -> httpx.Response:
+    async def raw(
+        self, method: str, path: str, content: bytes, store: int = STORE_ID, **headers: str
+    ) -> httpx.Response:
         return await self.client.request(
             method, f"/api/v1/stores/{store}{path}", content=content, headers={**self.auth(), **headers}
         )
 
     async def count(self, table_name: str) -> int:
-        async with self.db.read() as conn:
-            return await conn.scalar(select(func.count()).select_from(tables.metadata.tables[table_name]))
+        table = tables.metadata.tables[table_name]
+        return await self.db.read(lambda conn: conn.scalar(select(func.count()).select_from(table)))
 
     async def rows(self, table_name: str) -> list[dict[str, Any]]:
         table = tables.metadata.tables[table_name]
-        async with self.db.read() as conn:
-            return [dict(row) for row in (await conn.execute(select(table).order_by(table.c.id))).mappings()]
+        return await self.db.read(
+            lambda conn: [dict(row) for row in conn.execute(select(table).order_by(table.c.id)).mappings()]
+        )
 
     async def snapshot(self) -> dict[str, list[dict[str, Any]]]:
         """Every table's rows, to assert that a rejected request changed nothing."""
@@ -84,7 +87,9 @@ class Api:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings.from_env(database_url=database_url, default_rate_limit_per_minute=10_000, rate_limit_storage_uri="memory://")
+    return Settings.from_env(
+        database_url=database_url, default_rate_limit_per_minute=10_000, rate_limit_storage_uri="memory://"
+    )
 
 
 @pytest.fixture

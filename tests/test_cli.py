@@ -20,8 +20,14 @@ def test_db_upgrade_is_repeatable(fresh_url):
 
 def test_operator_flow_stores_keys_and_serving(fresh_url):
     kanal(fresh_url, "stores", "create", "--id", "123", "--name", "Demo shop", "--region", "fr", "--team", "acme")
-    assert kanal(fresh_url, "stores", "create", "--id", "123", "--name", "Again", "--region", "FR", check=False).returncode == 1
-    assert kanal(fresh_url, "stores", "create", "--id", "9", "--name", "Bad", "--region", "ZZ", check=False).returncode == 1
+    assert (
+        kanal(fresh_url, "stores", "create", "--id", "123", "--name", "Again", "--region", "FR", check=False).returncode
+        == 1
+    )
+    assert (
+        kanal(fresh_url, "stores", "create", "--id", "9", "--name", "Bad", "--region", "ZZ", check=False).returncode
+        == 1
+    )
     created = kanal(fresh_url, "keys", "create", "--store", "123", "--name", "shop").stdout
     key = created.strip().splitlines()[-1]
     assert key.startswith("kanal_sk_live_")

@@ -12,7 +12,15 @@ def with_phone(phone, **customer):
 
 @pytest.mark.parametrize(
     "phone",
-    ["+33612345678", "0033612345678", "06 12 34 56 78", "06.12.34.56.78", "06-12-34-56-78", "(06) 12 34 56 78", "+33 6 12 34 56 78"],
+    [
+        "+33612345678",
+        "0033612345678",
+        "06 12 34 56 78",
+        "06.12.34.56.78",
+        "06-12-34-56-78",
+        "(06) 12 34 56 78",
+        "+33 6 12 34 56 78",
+    ],
 )
 async def test_phone_forms_resolve_to_one_e164_contact(api, phone):
     response = await api.post("/orders", with_phone(phone))

@@ -28,7 +28,9 @@ async def test_customer_response_does_not_echo_the_phone(api):
 
 
 async def test_customer_validation(api):
-    response = await api.post("/customers", {"phone": "+33612345678", "email": "nope", "lifetime_value": -1, "locale": "x" * 11})
+    response = await api.post(
+        "/customers", {"phone": "+33612345678", "email": "nope", "lifetime_value": -1, "locale": "x" * 11}
+    )
     assert response.status_code == 422
     assert response.json()["codes"] == {
         "email": ["invalid_email"],

@@ -22,7 +22,10 @@ def test_acknowledged_orders_survive_sigkill(tmp_path):
         body = order_body(external_id=external_id, customer={"phone": f"+336123{index:05d}"})
         try:
             response = httpx.post(
-                f"{server.base_url}/api/v1/stores/123/orders", json=body, headers={"Authorization": f"Bearer {key}"}, timeout=5
+                f"{server.base_url}/api/v1/stores/123/orders",
+                json=body,
+                headers={"Authorization": f"Bearer {key}"},
+                timeout=5,
             )
         except httpx.HTTPError:
             return

@@ -16,7 +16,10 @@ def test_migrations_match_the_table_definitions(migrated_template):
 
 
 async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(api):
-    async with api.db.transaction() as conn:
-        assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
-        assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() == 5000
-        assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+    def pragmas(conn):
+        return [
+            conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("journal_mode", "busy_timeout", "foreign_keys")
+        ]
+
+    assert await api.db.write(pragmas) == ["wal", 5000, 1]
+    assert await api.db.read(pragmas) == ["wal", 5000, 1]

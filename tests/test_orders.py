@@ -61,8 +61,7 @@ async def test_money_is_exact_and_rendered_with_two_decimals_or_more(api, sent, 
     response = await api.post("/orders", order_body(total_price=sent))
     assert response.status_code == 201, response.text
     assert response.json()["total_price"] == rendered
-    async with api.db.read() as conn:
-        units = await conn.scalar(__import__("sqlalchemy").text("SELECT total_price FROM orders"))
+    units = await api.db.read(lambda conn: conn.exec_driver_sql("SELECT total_price FROM orders").scalar())
     assert units == stored_units
 
 
@@ -116,7 +115,9 @@ async def test_patch_replaces_tags(api):
 
 async def test_patch_metadata_is_a_json_merge_patch(api):
     await api.post("/orders", order_body(metadata={"source": "web", "utm": {"campaign": "x", "medium": "sms"}, "n": 1}))
-    response = await api.patch("/orders/ORDER-1001", {"metadata": {"source": None, "utm": {"medium": None, "term": "t"}, "new": [1]}})
+    response = await api.patch(
+        "/orders/ORDER-1001", {"metadata": {"source": None, "utm": {"medium": None, "term": "t"}, "new": [1]}}
+    )
     assert response.json()["metadata"] == {"utm": {"campaign": "x", "term": "t"}, "n": 1, "new": [1]}
     assert (await api.patch("/orders/ORDER-1001", {"metadata": None})).json()["metadata"] == {}
 

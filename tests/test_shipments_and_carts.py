@@ -17,7 +17,9 @@ async def test_shipment_links_to_the_order(api):
 async def test_shipment_repost_replaces_it(api):
     await api.post("/orders", order_body())
     await api.post("/shipments", shipment_body())
-    response = await api.post("/shipments", {"external_id": "SHIP-9001", "order_external_id": "ORDER-1001", "status": "delivered"})
+    response = await api.post(
+        "/shipments", {"external_id": "SHIP-9001", "order_external_id": "ORDER-1001", "status": "delivered"}
+    )
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["tracking_number"]) == ("delivered", None)
 
@@ -49,7 +51,11 @@ async def test_new_cart_is_abandoned_and_keeps_its_status_on_repost(api):
     assert (created.status_code, created.json()["status"]) == (201, "abandoned")
     assert (await api.patch("/carts/CART-7700", {"status": "completed"})).json()["status"] == "completed"
     reposted = await api.post("/carts", cart_body(total_price=10))
-    assert (reposted.status_code, reposted.json()["status"], reposted.json()["total_price"]) == (200, "completed", "10.00")
+    assert (reposted.status_code, reposted.json()["status"], reposted.json()["total_price"]) == (
+        200,
+        "completed",
+        "10.00",
+    )
 
 
 async def test_checkouts_are_the_same_resource_as_carts(api):

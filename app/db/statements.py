@@ -6,18 +6,47 @@ from an update atomically, even when concurrent requests race on the same natura
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func
+from sqlalchemy import ColumnElement, Table, bindparam, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-def _params(table: Table, names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: bindparam(name, type_=table.c[name].type) for name in names}
+def param(table: Table, name: str) -> Any:
+    return bindparam(name, type_=table.c[name].type)
+
+
+def build_upsert(
+    dialect: str,
+    table: Table,
+    key: tuple[str, ...],
+    replace: tuple[str, ...],
+    merge: tuple[str, ...] = (),
+    insert_only: tuple[str, ...] = (),
+    computed: Mapping[str, tuple[ColumnElement[Any], Callable[[Any], ColumnElement[Any]]]] = {},
+    returning: tuple[str, ...] | None = None,
+) -> Insert:
+    """INSERT … ON CONFLICT (key) DO UPDATE: `replace` columns take the new value, `merge`
+    columns take it only when it is not null, `insert_only` columns keep their first value,
+    `computed` columns take (value on insert, f(excluded) on update). RETURNING `returning`
+    (every column by default)."""
+    values: dict[str, Any] = {name: param(table, name) for name in key + replace + merge + insert_only}
+    values["created_at"] = param(table, "created_at")
+    values["revision"] = 1
+    values.update({name: on_insert for name, (on_insert, _) in computed.items()})
+    statement = _INSERTS[dialect](table).values(values)
+    new = statement.excluded
+    changes: dict[str, Any] = {name: new[name] for name in replace}
+    changes.update({name: func.coalesce(new[name], table.c[name]) for name in merge})
+    changes.update({name: on_update(new) for name, (_, on_update) in computed.items()})
+    changes["revision"] = table.c.revision + 1
+    columns = table.c if returning is None else [table.c[name] for name in returning]
+    return statement.on_conflict_do_update(index_elements=list(key), set_=changes).returning(*columns)
 
 
 @cache
@@ -28,15 +57,10 @@ def upsert(
     replace: tuple[str, ...],
     merge: tuple[str, ...] = (),
     insert_only: tuple[str, ...] = (),
+    returning: tuple[str, ...] | None = None,
 ) -> Insert:
-    """INSERT … ON CONFLICT (key) DO UPDATE: `replace` columns take the new value, `merge`
-    columns take it only when it is not null, `insert_only` columns keep their first value.
-    RETURNING every column."""
-    values = _params(table, key + replace + merge + insert_only + ("created_at",))
-    values["revision"] = 1
-    statement = _INSERTS[dialect](table).values(values)
-    new = statement.excluded
-    changes: dict[str, Any] = {name: new[name] for name in replace}
-    changes.update({name: func.coalesce(new[name], table.c[name]) for name in merge})
-    changes["revision"] = table.c.revision + 1
-    return statement.on_conflict_do_update(index_elements=list(key), set_=changes).returning(*table.c)
+    return build_upsert(dialect, table, key, replace, merge, insert_only, returning=returning)
+
+
+# What a write needs back when it already holds every value it stored.
+IDENTITY = ("id", "revision", "created_at")

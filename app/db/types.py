@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, BigInteger, DateTime
+from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
 from app.domain.money import from_units, to_units
@@ -22,13 +22,13 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class ExactMoney(TypeDecorator[Decimal]):
@@ -44,7 +44,7 @@ class ExactMoney(TypeDecorator[Decimal]):
         return None if value is None else from_units(value)
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         if value == value.to_integral_value() and -(2**63) <= value < 2**63:
             return int(value)
@@ -53,10 +53,8 @@ def _json_default(value: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
-    return orjson.dumps(value, default=_json_default).decode()
+    return orjson.dumps(value, default=json_default).decode()
 
 
 def loads(text: str | bytes) -> Any:
     return orjson.loads(text)
-
-

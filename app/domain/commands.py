@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from . import errors
@@ -17,6 +17,7 @@ from .text import unsafe_text_errors
 from .types import (
     Count,
     CurrencyCode,
+    Email,
     ExternalId,
     HttpUrl,
     LineItems,
@@ -46,7 +47,7 @@ class CustomerInput(Command):
     phone: PhoneNumber
     first_name: Text | None = None
     last_name: Text | None = None
-    email: EmailStr | None = Field(default=None, max_length=255)
+    email: Email | None = None
     locale: str | None = Field(default=None, max_length=10)
     tags: Tags | None = None
     lifetime_value: Count | None = None

@@ -10,10 +10,11 @@ from . import errors
 from .errors import FieldError
 
 
-
 def _error(path: tuple[str | int, ...]) -> FieldError:
     field = ".".join(str(part) for part in path) or "(key)"
-    return FieldError(path, errors.INVALID_CHARACTERS, f"The {field} field contains a NUL character or a lone surrogate.")
+    return FieldError(
+        path, errors.INVALID_CHARACTERS, f"The {field} field contains a NUL character or a lone surrogate."
+    )
 
 
 def unsafe_text_errors(data: Any) -> list[FieldError]:

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 import math
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, model_validator
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from . import errors
@@ -70,11 +81,28 @@ def _utc_datetime(value: Any) -> datetime:
     except ValueError:
         raise _fail(errors.INVALID_DATETIME, "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z.") from None
     if parsed.tzinfo is None:  # a value without offset is UTC
-        return parsed.replace(tzinfo=timezone.utc)
+        return parsed.replace(tzinfo=UTC)
     try:
-        return parsed.astimezone(timezone.utc)
+        return parsed.astimezone(UTC)
     except OverflowError:
         raise _fail(errors.INVALID_DATETIME, "The datetime is out of range.") from None
+
+
+@lru_cache(maxsize=65536)
+def _normalized_email(text: str) -> str:
+    return validate_email(text, check_deliverability=False).normalized
+
+
+def _email(value: Any) -> str:
+    """Syntax only (no DNS); cached per distinct string, since customers recur."""
+    if not isinstance(value, str):
+        raise _fail(errors.INVALID_TYPE, "Must be a string.")
+    if len(value) > 255:
+        raise _fail(errors.TOO_LONG, "Must be at most 255 characters.")
+    try:
+        return _normalized_email(value)
+    except EmailNotValidError:
+        raise _fail(errors.INVALID_EMAIL, "Must be a valid email address.") from None
 
 
 def _currency(value: Any) -> str:
@@ -156,14 +184,27 @@ ExternalId = Annotated[str, Field(min_length=1, max_length=255)]
 Status = Annotated[str, Field(max_length=64)]
 _NUMBER_SCHEMA = WithJsonSchema({"type": ["number", "string"], "pattern": r"^\d+(\.\d{1,4})?$", "minimum": 0})
 Money = Annotated[Decimal, BeforeValidator(_money), _NUMBER_SCHEMA]
-NonNegativeNumber = Annotated[Decimal, BeforeValidator(_non_negative_number), WithJsonSchema({"type": "number", "minimum": 0})]
-UtcDateTime = Annotated[datetime, BeforeValidator(_utc_datetime), WithJsonSchema({"type": "string", "format": "date-time"})]
-CurrencyCode = Annotated[str, BeforeValidator(_currency), WithJsonSchema({"type": "string", "minLength": 3, "maxLength": 3, "examples": ["EUR"]})]
-HttpUrl = Annotated[str, BeforeValidator(_http_url), WithJsonSchema({"type": "string", "format": "uri", "maxLength": 1024})]
+NonNegativeNumber = Annotated[
+    Decimal, BeforeValidator(_non_negative_number), WithJsonSchema({"type": "number", "minimum": 0})
+]
+UtcDateTime = Annotated[
+    datetime, BeforeValidator(_utc_datetime), WithJsonSchema({"type": "string", "format": "date-time"})
+]
+CurrencyCode = Annotated[
+    str,
+    BeforeValidator(_currency),
+    WithJsonSchema({"type": "string", "minLength": 3, "maxLength": 3, "examples": ["EUR"]}),
+]
+Email = Annotated[str, BeforeValidator(_email), WithJsonSchema({"type": "string", "format": "email", "maxLength": 255})]
+HttpUrl = Annotated[
+    str, BeforeValidator(_http_url), WithJsonSchema({"type": "string", "format": "uri", "maxLength": 1024})
+]
 PhoneNumber = Annotated[
     Phone,
     BeforeValidator(_phone),
-    WithJsonSchema({"type": "string", "description": "E.164, or national in the store's region", "examples": ["+33612345678"]}),
+    WithJsonSchema(
+        {"type": "string", "description": "E.164, or national in the store's region", "examples": ["+33612345678"]}
+    ),
 ]
 Tags = Annotated[list[Text], BeforeValidator(_empty_list_if_null)]
 MetadataPatch = Annotated[dict[str, Any], AfterValidator(_free_form_json)]

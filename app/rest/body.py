@@ -9,7 +9,6 @@ from typing import Any
 from starlette.requests import Request
 
 
-
 class BadRequest(Exception):
     pass
 

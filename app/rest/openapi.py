@@ -75,7 +75,9 @@ def _paths() -> dict[str, Any]:
     paths: dict[str, Any] = {
         f"{base}/orders": {"post": _operation("Create or replace an order", OrderInput, schemas.Order, _UPSERTED)},
         f"{base}/orders/{{external_id}}": {
-            "patch": _with_id(_operation("Change statuses, tags, metadata", OrderUpdate, schemas.Order, {"200": "Updated"})),
+            "patch": _with_id(
+                _operation("Change statuses, tags, metadata", OrderUpdate, schemas.Order, {"200": "Updated"})
+            ),
             "get": _with_id(_operation("Read an order", None, schemas.Order, {"200": "The order"})),
         },
         f"{base}/shipments": {
@@ -97,11 +99,17 @@ def _paths() -> dict[str, Any]:
             "post": _operation(f"Create or replace an abandoned cart ({name})", CartInput, schemas.Cart, _UPSERTED)
         }
         paths[f"{base}/{name}/{{external_id}}"] = {
-            "patch": _with_id(_operation("Change status, recovery URL, tags, metadata", CartUpdate, schemas.Cart, {"200": "Updated"})),
+            "patch": _with_id(
+                _operation("Change status, recovery URL, tags, metadata", CartUpdate, schemas.Cart, {"200": "Updated"})
+            ),
             "get": _with_id(_operation("Read a cart", None, schemas.Cart, {"200": "The cart"})),
         }
     paths["/healthz"] = {
-        "get": {"summary": "Liveness and database reachability", "security": [], "responses": {"200": {"description": "OK"}, "503": {"description": "Database unreachable"}}}
+        "get": {
+            "summary": "Liveness and database reachability",
+            "security": [],
+            "responses": {"200": {"description": "OK"}, "503": {"description": "Database unreachable"}},
+        }
     }
     return paths
 
@@ -109,7 +117,15 @@ def _paths() -> dict[str, Any]:
 @cache
 def openapi_document() -> dict[str, Any]:
     inputs = [OrderInput, OrderUpdate, ShipmentInput, CartInput, CartUpdate, CustomerInput]
-    outputs = [schemas.Order, schemas.Shipment, schemas.Cart, schemas.Customer, schemas.Error, schemas.ValidationError, schemas.TooManyAttempts]
+    outputs = [
+        schemas.Order,
+        schemas.Shipment,
+        schemas.Cart,
+        schemas.Customer,
+        schemas.Error,
+        schemas.ValidationError,
+        schemas.TooManyAttempts,
+    ]
     _, definitions = models_json_schema(
         [(model, "validation") for model in inputs] + [(model, "serialization") for model in outputs],
         ref_template=_REF,

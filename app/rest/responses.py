@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 from starlette.responses import JSONResponse
 
+from app.db.types import json_default
 from app.domain.errors import NotFound, ValidationFailed
 from app.services import keys
 
@@ -15,7 +16,7 @@ from .body import BadRequest, PayloadTooLarge
 
 class Json(JSONResponse):
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        return orjson.dumps(content, default=json_default)
 
 
 AUTH_FAILURES: dict[type[keys.AuthFailure], tuple[int, str]] = {

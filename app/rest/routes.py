@@ -28,7 +28,9 @@ def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]
     async def endpoint(request: Request) -> Response:
         state = request.app.state
         try:
-            store = await keys.authorize(state.db, request.headers.get("authorization"), request.path_params["store_id"])
+            store = await keys.authorize(
+                state.db, request.headers.get("authorization"), request.path_params["store_id"]
+            )
         except keys.AuthFailure as failure:
             return auth_failure(failure)
         quota = await state.limiter.hit(store.id, store.rate_limit_per_minute)

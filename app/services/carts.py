@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from app.db.database import Database
-from app.db.statements import upsert
+from app.db.statements import IDENTITY, upsert
 from app.db.tables import carts, contacts
 from app.domain.commands import CartInput, CartUpdate, validate
 from app.domain.errors import NotFound
@@ -35,42 +36,54 @@ _REPLACED = (
 async def upsert_cart(db: Database, store: Store, data: Any) -> Written:
     """A new cart is `abandoned`; a replayed or updated one keeps the status it has."""
     command = validate(CartInput, data, store.region)
-    now = utcnow()
-    async with db.transaction() as conn:
-        contact = await attach_contact(conn, store.id, command.customer, now)
-        statement = upsert(
-            conn.dialect.name, carts, key=("store_id", "external_id"), replace=_REPLACED, insert_only=("status",)
-        )
-        params = command.model_dump(exclude={"customer", "line_items"})
-        params.update(
-            store_id=store.id,
-            contact_id=contact["id"],
-            customer_external_id=command.customer.external_id,
-            status=ABANDONED,
-            line_items=[item.as_json() for item in command.line_items],
-            created_at=now,
-            updated_at=now,
-        )
-        row = (await conn.execute(statement, params)).mappings().one()
-    return Written({**row, "contact_phone": contact["phone"]}, created=row["revision"] == 1)
+    return await db.write(_store_cart, store.id, command, utcnow())
+
+
+def _store_cart(conn: Connection, store_id: int, command: CartInput, now: datetime) -> Written:
+    contact = attach_contact(conn, store_id, command.customer, now)
+    statement = upsert(
+        conn.dialect.name,
+        carts,
+        key=("store_id", "external_id"),
+        replace=_REPLACED,
+        insert_only=("status",),
+        returning=(*IDENTITY, "status"),
+    )
+    params = command.model_dump(exclude={"customer", "line_items"})
+    params.update(
+        store_id=store_id,
+        contact_id=contact["id"],
+        customer_external_id=command.customer.external_id,
+        status=ABANDONED,
+        line_items=[item.as_json() for item in command.line_items],
+        created_at=now,
+        updated_at=now,
+    )
+    stored = conn.execute(statement, params).mappings().one()
+    return Written({**params, **stored, "contact_phone": contact["phone"]}, created=stored["revision"] == 1)
 
 
 async def update_cart(db: Database, store: Store, external_id: str, data: Any) -> Written:
     command = validate(CartUpdate, data, store.region)
-    async with db.transaction() as conn:
-        row = await patch_row(conn, carts, store.id, external_id, command, "Cart", utcnow())
-        phone = await phone_of(conn, row["contact_id"])
-    return Written({**row, "contact_phone": phone}, created=False)
+    return await db.write(_change_cart, store.id, external_id, command, utcnow())
+
+
+def _change_cart(conn: Connection, store_id: int, external_id: str, command: CartUpdate, now: datetime) -> Written:
+    row = patch_row(conn, carts, store_id, external_id, command, "Cart", now)
+    return Written({**row, "contact_phone": phone_of(conn, row["contact_id"])}, created=False)
 
 
 async def get_cart(db: Database, store: Store, external_id: str) -> Record:
+    return await db.read(_find_cart, store.id, external_id)
+
+
+def _find_cart(conn: Connection, store_id: int, external_id: str) -> Record:
     statement = (
         select(carts, contacts.c.phone.label("contact_phone"))
         .join(contacts, contacts.c.id == carts.c.contact_id)
-        .where(carts.c.store_id == store.id, carts.c.external_id == external_id)
+        .where(carts.c.store_id == store_id, carts.c.external_id == external_id)
     )
-    async with db.read() as conn:
-        row = (await conn.execute(statement)).mappings().first()
+    row = conn.execute(statement).mappings().first()
     if row is None:
         raise NotFound("Cart")
     return dict(row)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import Connection, and_, case, exists, select
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import Insert
 
-from app.db.statements import upsert
+from app.db.statements import build_upsert, param
 from app.db.tables import contacts
 from app.domain.commands import CustomerInput
 
@@ -18,30 +19,49 @@ MERGED_FIELDS = ("first_name", "last_name", "email", "locale", "tags", "lifetime
 _others = contacts.alias("others")
 
 
-async def attach_contact(conn: AsyncConnection, store_id: int, customer: CustomerInput, now: datetime) -> RowMapping:
-    """Find or create the contact of this phone and merge the customer into it."""
-    statement = upsert(
-        conn.dialect.name, contacts, key=("store_id", "phone"), replace=("phone_type", "updated_at"), merge=MERGED_FIELDS
+@cache
+def _attach_statement(dialect: str) -> Insert:
+    """One statement: upsert on (store, phone), merge the customer, and take the customer's
+    external id only when no other contact of the store holds it."""
+    external_id = param(contacts, "external_id")
+    held_by_any = exists().where(
+        and_(_others.c.store_id == param(contacts, "store_id"), _others.c.external_id == external_id)
     )
+    held_by_another = exists().where(
+        and_(
+            _others.c.store_id == contacts.c.store_id,
+            _others.c.external_id == external_id,
+            _others.c.id != contacts.c.id,
+        )
+    )
+    return build_upsert(
+        dialect,
+        contacts,
+        key=("store_id", "phone"),
+        replace=("phone_type", "updated_at"),
+        merge=MERGED_FIELDS,
+        computed={
+            "external_id": (
+                case((held_by_any, None), else_=external_id),
+                lambda new: case((external_id.is_(None) | held_by_another, contacts.c.external_id), else_=external_id),
+            )
+        },
+    )
+
+
+def attach_contact(conn: Connection, store_id: int, customer: CustomerInput, now: datetime) -> RowMapping:
+    """Find or create the contact of this phone and merge the customer into it."""
     params = {name: getattr(customer, name) for name in MERGED_FIELDS}
     params.update(
-        store_id=store_id, phone=customer.phone.e164, phone_type=customer.phone.type, created_at=now, updated_at=now
+        store_id=store_id,
+        phone=customer.phone.e164,
+        phone_type=customer.phone.type,
+        external_id=customer.external_id,
+        created_at=now,
+        updated_at=now,
     )
-    contact = (await conn.execute(statement, params)).mappings().one()
-    if customer.external_id is not None and contact["external_id"] != customer.external_id:
-        await _claim_external_id(conn, contact["id"], store_id, customer.external_id)
-    return contact
+    return conn.execute(_attach_statement(conn.dialect.name), params).mappings().one()
 
 
-async def _claim_external_id(conn: AsyncConnection, contact_id: int, store_id: int, external_id: str) -> None:
-    """The customer's external id goes on the contact when no other contact holds it."""
-    held_elsewhere = exists().where(
-        and_(_others.c.store_id == store_id, _others.c.external_id == external_id, _others.c.id != contact_id)
-    )
-    await conn.execute(
-        update(contacts).where(contacts.c.id == contact_id, ~held_elsewhere).values(external_id=external_id)
-    )
-
-
-async def phone_of(conn: AsyncConnection, contact_id: int) -> str | None:
-    return await conn.scalar(select(contacts.c.phone).where(contacts.c.id == contact_id))
+def phone_of(conn: Connection, contact_id: int) -> str | None:
+    return conn.scalar(select(contacts.c.phone).where(contacts.c.id == contact_id))

@@ -8,7 +8,7 @@ import secrets
 import string
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, bindparam, insert, or_, select, update
+from sqlalchemy import BigInteger, Connection, bindparam, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 
 from app.db.database import Database
@@ -34,41 +34,41 @@ async def create_key(
 ) -> tuple[str, Record]:
     """Returns the key (shown once) and its stored record."""
     scope = ADMIN if admin else TEAM if team else STORE
-    async with db.transaction() as conn:
-        if scope == STORE:
-            found = await conn.scalar(select(stores.c.id).where(stores.c.id == store_id))
-            if found is None:
-                raise StoreError(f"Store {store_id} does not exist.")
-        raw = KEY_PREFIX + "".join(secrets.choice(_ALPHABET) for _ in range(_RANDOM_LENGTH))
-        record = {
-            "prefix": raw[: len(KEY_PREFIX) + _SHOWN_LENGTH],
-            "key_hash": hash_key(raw),
-            "scope": scope,
-            "store_id": store_id if scope == STORE else None,
-            "team": team if scope == TEAM else None,
-            "name": name,
-            "created_at": utcnow(),
-            "revoked_at": None,
-        }
-        await conn.execute(insert(api_keys).values(record))
+    raw = KEY_PREFIX + "".join(secrets.choice(_ALPHABET) for _ in range(_RANDOM_LENGTH))
+    record = {
+        "prefix": raw[: len(KEY_PREFIX) + _SHOWN_LENGTH],
+        "key_hash": hash_key(raw),
+        "scope": scope,
+        "store_id": store_id if scope == STORE else None,
+        "team": team if scope == TEAM else None,
+        "name": name,
+        "created_at": utcnow(),
+        "revoked_at": None,
+    }
+
+    def work(conn: Connection) -> None:
+        if scope == STORE and conn.scalar(select(stores.c.id).where(stores.c.id == store_id)) is None:
+            raise StoreError(f"Store {store_id} does not exist.")
+        conn.execute(insert(api_keys).values(record))
+
+    await db.write(work)
     return raw, record
 
 
 async def list_keys(db: Database) -> list[Record]:
     columns = [c for c in api_keys.c if c.name != "key_hash"]
-    async with db.read() as conn:
-        rows = (await conn.execute(select(*columns).order_by(api_keys.c.id))).mappings().all()
-    return [dict(row) for row in rows]
+
+    def work(conn: Connection) -> list[Record]:
+        return [dict(row) for row in conn.execute(select(*columns).order_by(api_keys.c.id)).mappings()]
+
+    return await db.read(work)
 
 
 async def revoke_key(db: Database, key_or_prefix: str) -> int:
     """Revoke by full key or by the prefix `keys list` shows; returns how many were revoked."""
     match = or_(api_keys.c.key_hash == hash_key(key_or_prefix), api_keys.c.prefix == key_or_prefix)
-    async with db.transaction() as conn:
-        result = await conn.execute(
-            update(api_keys).where(match, api_keys.c.revoked_at.is_(None)).values(revoked_at=utcnow())
-        )
-    return result.rowcount
+    statement = update(api_keys).where(match, api_keys.c.revoked_at.is_(None)).values(revoked_at=utcnow())
+    return await db.write(lambda conn: conn.execute(statement).rowcount)
 
 
 # --- Authorisation, checked in the order the API documents -------------------------------
@@ -119,6 +119,10 @@ _KEY_AND_STORE = (
 )
 
 
+def _key_and_store(conn: Connection, digest: str, store_id: int | None) -> RowMapping | None:
+    return conn.execute(_KEY_AND_STORE, {"key_hash": digest, "store_id": store_id}).mappings().first()
+
+
 def bearer_token(authorization: str | None) -> str:
     if not authorization:
         raise MissingKey()
@@ -146,8 +150,7 @@ async def authorize(db: Database, authorization: str | None, store_id_text: str)
     token = bearer_token(authorization)
     digest = hash_key(token)
     store_id = parse_store_id(store_id_text)
-    async with db.read() as conn:
-        row = (await conn.execute(_KEY_AND_STORE, {"key_hash": digest, "store_id": store_id})).mappings().first()
+    row = await db.read(_key_and_store, digest, store_id)
     if row is None or not hmac.compare_digest(row["key_hash"], digest):
         raise InvalidKey()
     if row["id"] is None or row["status"] != ACTIVE:

@@ -6,20 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.commands import Command
 from app.domain.errors import NotFound
 from app.domain.merge_patch import merge_patch
 
 
-async def patch_row(
-    conn: AsyncConnection, table: Table, store_id: int, external_id: str, command: Command, resource: str, now: datetime
+def patch_row(
+    conn: Connection, table: Table, store_id: int, external_id: str, command: Command, resource: str, now: datetime
 ) -> RowMapping:
     where = (table.c.store_id == store_id, table.c.external_id == external_id)
-    current = (await conn.execute(select(table.c.id, table.c.metadata).where(*where))).mappings().first()
+    current = conn.execute(select(table.c.id, table.c.metadata).where(*where).with_for_update()).mappings().first()
     if current is None:
         raise NotFound(resource)
     changes: dict[str, Any] = {name: getattr(command, name) for name in command.model_fields_set}
@@ -30,4 +29,4 @@ async def patch_row(
         changes["metadata"] = {} if patch is None else merge_patch(current["metadata"], patch)
     changes.update(updated_at=now, revision=table.c.revision + 1)
     statement = update(table).where(table.c.id == current["id"]).values(changes).returning(*table.c)
-    return (await conn.execute(statement)).mappings().one()
+    return conn.execute(statement).mappings().one()

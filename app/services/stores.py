@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import phonenumbers
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.db.database import Database
@@ -46,29 +46,24 @@ async def create_store(db: Database, store_id: int, name: str, region: str, team
         "created_at": utcnow(),
     }
     try:
-        async with db.transaction() as conn:
-            await conn.execute(insert(stores).values(values))
+        await db.write(lambda conn: conn.execute(insert(stores).values(values)))
     except IntegrityError:
         raise StoreError(f"Store {store_id} already exists.") from None
     return values
 
 
-async def get_store(db: Database, store_id: int) -> Record | None:
-    async with db.read() as conn:
-        row = (await conn.execute(select(stores).where(stores.c.id == store_id))).mappings().first()
-    return dict(row) if row else None
-
-
 async def list_stores(db: Database) -> list[Record]:
-    async with db.read() as conn:
-        rows = (await conn.execute(select(stores).order_by(stores.c.id))).mappings().all()
-    return [dict(row) for row in rows]
+    def work(conn: Connection) -> list[Record]:
+        return [dict(row) for row in conn.execute(select(stores).order_by(stores.c.id)).mappings()]
+
+    return await db.read(work)
 
 
 async def _set(db: Database, store_id: int, **values: object) -> None:
-    async with db.transaction() as conn:
-        result = await conn.execute(update(stores).where(stores.c.id == store_id).values(**values))
-    if result.rowcount == 0:
+    def work(conn: Connection) -> int:
+        return conn.execute(update(stores).where(stores.c.id == store_id).values(**values)).rowcount
+
+    if await db.write(work) == 0:
         raise StoreError(f"Store {store_id} does not exist.")
 
 
