@@ -4,7 +4,7 @@ the app served in-process through httpx, a demo store 123 (region FR) and its ke
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,10 @@ from app.db import tables
 from app.db.migrate import upgrade
 from app.main import create_app
 from app.services import keys, stores
+from tests import postgres
 
 STORE_ID = 123
+ENGINES = postgres.engines_under_test()
 
 
 @pytest.fixture(scope="session")
@@ -29,11 +31,30 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database of this run's own on the local PostgreSQL, migrated once, dropped at the end."""
+    with postgres.scratch_database() as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def database_url(migrated_template: Path, tmp_path: Path) -> str:
-    path = tmp_path / "kanal.db"
-    shutil.copy(migrated_template, path)
-    return f"sqlite+aiosqlite:///{path}"
+def database_url(engine_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database: a copy of the SQLite template, or the PostgreSQL database
+    with every table emptied."""
+    if engine_name == "sqlite":
+        path = tmp_path / "kanal.db"
+        shutil.copy(request.getfixturevalue("migrated_template"), path)
+        return f"sqlite+aiosqlite:///{path}"
+    url = request.getfixturevalue("postgres_database")
+    postgres.truncate_all(url)
+    return url
 
 
 @dataclass

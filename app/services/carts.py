@@ -15,7 +15,7 @@ from app.domain.errors import NotFound
 
 from .contacts import attach_contact, phone_of
 from .patching import patch_row
-from .results import Record, Written, utcnow
+from .results import Record, Written, known_id, utcnow
 from .stores import Store
 
 ABANDONED = "abandoned"
@@ -65,7 +65,7 @@ def _store_cart(conn: Connection, store_id: int, command: CartInput, now: dateti
 
 async def update_cart(db: Database, store: Store, external_id: str, data: Any) -> Written:
     command = validate(CartUpdate, data, store.region)
-    return await db.write(_change_cart, store.id, external_id, command, utcnow())
+    return await db.write(_change_cart, store.id, known_id(external_id, "Cart"), command, utcnow())
 
 
 def _change_cart(conn: Connection, store_id: int, external_id: str, command: CartUpdate, now: datetime) -> Written:
@@ -74,7 +74,7 @@ def _change_cart(conn: Connection, store_id: int, external_id: str, command: Car
 
 
 async def get_cart(db: Database, store: Store, external_id: str) -> Record:
-    return await db.read(_find_cart, store.id, external_id)
+    return await db.read(_find_cart, store.id, known_id(external_id, "Cart"))
 
 
 def _find_cart(conn: Connection, store_id: int, external_id: str) -> Record:

@@ -12,9 +12,10 @@ from app.db.statements import upsert
 from app.db.tables import carts, contacts, customers, orders
 from app.domain.commands import CustomerInput, validate
 from app.domain.errors import NotFound
+from app.domain.text import is_safe
 
 from .contacts import MERGED_FIELDS, attach_contact
-from .results import Record, Written, utcnow
+from .results import Record, Written, known_id, utcnow
 from .stores import Store
 
 _CUSTOMER_FIELDS = ("external_id", *MERGED_FIELDS)
@@ -50,7 +51,7 @@ def _from_contact(contact: Any) -> Record:
 
 
 async def get_customer(db: Database, store: Store, external_id: str) -> Record:
-    return await db.read(_find_customer, store.id, external_id)
+    return await db.read(_find_customer, store.id, known_id(external_id, "Customer"))
 
 
 def _find_customer(conn: Connection, store_id: int, external_id: str) -> Record:
@@ -79,6 +80,8 @@ def _find_customer(conn: Connection, store_id: int, external_id: str) -> Record:
 async def erase_customer(db: Database, store: Store, external_id: str) -> int:
     """Erase the personal data of every contact this customer id reaches. Orders and carts
     stay, detached from personal data. Idempotent; returns how many contacts were erased."""
+    if not is_safe(external_id):
+        return 0
     return await db.write(_erase, store.id, external_id, utcnow())
 
 

@@ -15,7 +15,7 @@ from app.domain.errors import NotFound
 
 from .contacts import attach_contact, phone_of
 from .patching import patch_row
-from .results import Record, Written, utcnow
+from .results import Record, Written, known_id, utcnow
 from .stores import Store
 
 _REPLACED = (
@@ -65,7 +65,7 @@ def _store_order(conn: Connection, store_id: int, command: OrderInput, now: date
 
 async def update_order(db: Database, store: Store, external_id: str, data: Any) -> Written:
     command = validate(OrderUpdate, data, store.region)
-    return await db.write(_change_order, store.id, external_id, command, utcnow())
+    return await db.write(_change_order, store.id, known_id(external_id, "Order"), command, utcnow())
 
 
 def _change_order(conn: Connection, store_id: int, external_id: str, command: OrderUpdate, now: datetime) -> Written:
@@ -79,7 +79,7 @@ _ORDER_WITH_PHONE = select(orders, contacts.c.phone.label("contact_phone")).join
 
 
 async def get_order(db: Database, store: Store, external_id: str) -> Record:
-    return await db.read(_find_order, store.id, external_id)
+    return await db.read(_find_order, store.id, known_id(external_id, "Order"))
 
 
 def _find_order(conn: Connection, store_id: int, external_id: str) -> Record:

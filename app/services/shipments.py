@@ -14,7 +14,7 @@ from app.domain import errors
 from app.domain.commands import ShipmentInput, validate
 from app.domain.errors import FieldError, NotFound, ValidationFailed
 
-from .results import Record, Written, utcnow
+from .results import Record, Written, known_id, utcnow
 from .stores import Store
 
 _REPLACED = ("order_id", "tracking_number", "tracking_url", "carrier", "status", "metadata", "updated_at")
@@ -41,7 +41,7 @@ def _store_shipment(conn: Connection, store_id: int, command: ShipmentInput, now
 
 
 async def get_shipment(db: Database, store: Store, external_id: str) -> Record:
-    return await db.read(_find_shipment, store.id, external_id)
+    return await db.read(_find_shipment, store.id, known_id(external_id, "Shipment"))
 
 
 def _find_shipment(conn: Connection, store_id: int, external_id: str) -> Record:
