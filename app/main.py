@@ -19,6 +19,7 @@ from app.rest.docs import docs_routes
 from app.rest.rate_limit import StoreRateLimiter
 from app.rest.responses import Json, error
 from app.rest.routes import api_routes
+from graphql_schema.app import KanalGraphQL
 
 log = logging.getLogger("kanal")
 
@@ -54,7 +55,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await db.dispose()
 
     app = Starlette(
-        routes=[Route("/healthz", healthz, methods=["GET"]), *docs_routes(), *api_routes()],
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/graphql", KanalGraphQL(db), methods=["GET", "POST"]),
+            *docs_routes(),
+            *api_routes(),
+        ],
         exception_handlers={HTTPException: _http_error, Exception: _unexpected_error},
         lifespan=lifespan,
     )

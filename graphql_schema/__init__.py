@@ -1,0 +1,1 @@
+"""The GraphQL API (Strawberry): dashboards and developers; same domain service as REST."""

@@ -51,6 +51,11 @@ class Database:
         """Run `work(conn, *args)` on a read connection."""
         return await self._backend.read(work, *args)
 
+    @property
+    def engines(self) -> list[Engine]:
+        """The synchronous engines statements run on (to observe them, e.g. count statements)."""
+        return self._backend.engines
+
     async def ping(self) -> bool:
         try:
             await self.read(lambda conn: conn.exec_driver_sql("SELECT 1").scalar())
@@ -67,6 +72,10 @@ class _AsyncBackend:
         self.engine = create_async_engine(
             url, pool_size=10, max_overflow=10, json_serializer=dumps, json_deserializer=loads
         )
+
+    @property
+    def engines(self) -> list[Engine]:
+        return [self.engine.sync_engine]
 
     async def write(self, work: Work[T], *args: Any) -> T:
         async with self.engine.begin() as conn:
@@ -123,6 +132,10 @@ class _SqliteBackend:
                 conn.exec_driver_sql(begin)
 
         return engine
+
+    @property
+    def engines(self) -> list[Engine]:
+        return [self._write_engine, self._read_engine]
 
     async def read(self, work: Work[T], *args: Any) -> T:
         if self._read_conn is None:

@@ -70,22 +70,33 @@ def _money(value: Any) -> Decimal:
     return amount
 
 
-def _utc_datetime(value: Any) -> datetime:
-    if not isinstance(value, str):
-        raise _fail(errors.INVALID_TYPE, "Must be an ISO 8601 datetime string.")
-    text = value.strip()
+_DATETIME_HINT = "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z."
+
+
+def parse_utc_datetime(text: str) -> datetime:
+    """ISO 8601 with a time part; a value without offset is UTC. Raises ValueError."""
+    text = text.strip()
     if len(text) < 16 or text[10] not in "Tt ":
-        raise _fail(errors.INVALID_DATETIME, "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z.")
+        raise ValueError(_DATETIME_HINT)
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise _fail(errors.INVALID_DATETIME, "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z.") from None
-    if parsed.tzinfo is None:  # a value without offset is UTC
+        raise ValueError(_DATETIME_HINT) from None
+    if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     try:
         return parsed.astimezone(UTC)
     except OverflowError:
-        raise _fail(errors.INVALID_DATETIME, "The datetime is out of range.") from None
+        raise ValueError("The datetime is out of range.") from None
+
+
+def _utc_datetime(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise _fail(errors.INVALID_TYPE, "Must be an ISO 8601 datetime string.")
+    try:
+        return parse_utc_datetime(value)
+    except ValueError as exc:
+        raise _fail(errors.INVALID_DATETIME, str(exc)) from None
 
 
 @lru_cache(maxsize=65536)

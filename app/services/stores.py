@@ -79,3 +79,11 @@ async def set_rate_limit(db: Database, store_id: int, per_minute: int | None) ->
     if per_minute is not None and per_minute < 1:
         raise StoreError("The rate limit must be at least 1 request per minute.")
     await _set(db, store_id, rate_limit_per_minute=per_minute)
+
+
+async def get_store(db: Database, store_id: int) -> Record | None:
+    def work(conn: Connection) -> Record | None:
+        row = conn.execute(select(stores).where(stores.c.id == store_id)).mappings().first()
+        return dict(row) if row else None
+
+    return await db.read(work)

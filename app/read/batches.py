@@ -1,0 +1,77 @@
+"""Batch reads behind the GraphQL DataLoaders: one statement per relation and page of parents."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from app.db.tables import carts, contacts, orders, shipments
+
+Row = dict[str, Any]
+
+
+def _group(rows: Sequence[Any], key: str) -> dict[Any, list[Row]]:
+    grouped: dict[Any, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(dict(row))
+    return grouped
+
+
+def contacts_by_id(conn: Connection, ids: Sequence[int]) -> list[Row | None]:
+    found = {row["id"]: dict(row) for row in conn.execute(select(contacts).where(contacts.c.id.in_(ids))).mappings()}
+    return [found.get(contact_id) for contact_id in ids]
+
+
+def orders_by_id(conn: Connection, ids: Sequence[int]) -> list[Row | None]:
+    found = {row["id"]: dict(row) for row in conn.execute(select(orders).where(orders.c.id.in_(ids))).mappings()}
+    return [found.get(order_id) for order_id in ids]
+
+
+def shipments_by_order(conn: Connection, order_ids: Sequence[int]) -> list[list[Row]]:
+    query = select(shipments).where(shipments.c.order_id.in_(order_ids)).order_by(shipments.c.id)
+    grouped = _group(conn.execute(query).mappings().all(), "order_id")
+    return [grouped.get(order_id, []) for order_id in order_ids]
+
+
+def _latest_per_contact(conn: Connection, table: Any, sort: Any, keys: Sequence[tuple[int, int]]) -> list[list[Row]]:
+    """The `limit` newest rows of each contact, for (contact_id, limit) keys, in one statement."""
+    limit = max(limit for _, limit in keys)
+    rank = func.row_number().over(partition_by=table.c.contact_id, order_by=(sort.desc(), table.c.id.desc()))
+    ranked = select(table, rank.label("rank")).where(table.c.contact_id.in_({cid for cid, _ in keys})).subquery()
+    query = select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.contact_id, ranked.c.rank)
+    grouped = _group(conn.execute(query).mappings().all(), "contact_id")
+    return [grouped.get(contact_id, [])[:wanted] for contact_id, wanted in keys]
+
+
+def latest_orders_by_contact(conn: Connection, keys: Sequence[tuple[int, int]]) -> list[list[Row]]:
+    return _latest_per_contact(conn, orders, orders.c.placed_at, keys)
+
+
+def latest_carts_by_contact(conn: Connection, keys: Sequence[tuple[int, int]]) -> list[list[Row]]:
+    return _latest_per_contact(conn, carts, carts.c.abandoned_at, keys)
+
+
+def totals_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[Row]:
+    """Order count, last order time and amount spent per currency, for each contact."""
+    query = (
+        select(
+            orders.c.contact_id,
+            orders.c.currency,
+            func.count().label("orders"),
+            func.sum(orders.c.total_price).label("spent"),
+            func.max(orders.c.placed_at).label("last"),
+        )
+        .where(orders.c.contact_id.in_(contact_ids))
+        .group_by(orders.c.contact_id, orders.c.currency)
+    )
+    totals: dict[int, Row] = {cid: {"orders_count": 0, "spent": [], "last_order_at": None} for cid in contact_ids}
+    for row in conn.execute(query).mappings():
+        total = totals[row["contact_id"]]
+        total["orders_count"] += row["orders"]
+        total["spent"].append({"currency": row["currency"], "amount": row["spent"]})
+        if total["last_order_at"] is None or row["last"] > total["last_order_at"]:
+            total["last_order_at"] = row["last"]
+    return [totals[cid] for cid in contact_ids]

@@ -1,0 +1,92 @@
+"""Dashboard lists: filtered, newest first, keyset-paginated, counted only on demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, Connection, Select, Table, select
+
+from app.db.tables import carts, contacts, orders, shipments
+
+from . import filters
+from .pages import Page, count, fetch_page
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    financial_status: str | None = None
+    fulfillment_status: str | None = None
+    placed_after: str | datetime | None = None
+    placed_before: str | datetime | None = None
+    tag: str | None = None
+    phone: str | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list query and the columns its pages are sorted by (descending)."""
+
+    query: Select[Any]
+    order: tuple[Column[Any], ...]
+
+    def page(self, conn: Connection, first: int, after: str | None) -> Page:
+        return fetch_page(conn, self.query, self.order, first, after)
+
+    def count(self, conn: Connection) -> int:
+        return count(conn, self.query)
+
+
+def _of_store(table: Table, store_id: int) -> Select[Any]:
+    return select(table).where(table.c.store_id == store_id)
+
+
+def order_listing(store_id: int, region: str, dialect: str, where: OrderFilter | None) -> Listing:
+    query = _of_store(orders, store_id)
+    where = where or OrderFilter()
+    if where.financial_status is not None:
+        query = query.where(orders.c.financial_status == where.financial_status)
+    if where.fulfillment_status is not None:
+        query = query.where(orders.c.fulfillment_status == where.fulfillment_status)
+    if where.placed_after is not None:
+        query = query.where(orders.c.placed_at >= filters.moment(where.placed_after, "placedAfter"))
+    if where.placed_before is not None:
+        query = query.where(orders.c.placed_at < filters.moment(where.placed_before, "placedBefore"))
+    if where.tag is not None:
+        query = query.where(filters.has_tag(orders.c.tags, where.tag, dialect))
+    if where.phone is not None:
+        query = query.where(filters.contact_of_phone(store_id, where.phone, region, orders.c.contact_id))
+    if where.search:
+        query = query.where(filters.starts_with(orders.c.external_id, where.search))
+    return Listing(query, (orders.c.placed_at, orders.c.id))
+
+
+def contact_listing(
+    store_id: int, region: str, phone: str | None = None, search: str | None = None, external_id: str | None = None
+) -> Listing:
+    query = _of_store(contacts, store_id)
+    if external_id is not None:
+        query = query.where(contacts.c.external_id == external_id)
+    if phone is not None:
+        query = query.where(filters.contact_of_phone(store_id, phone, region, contacts.c.id))
+    if search:
+        query = query.where(filters.starts_with(contacts.c.external_id, search))
+    return Listing(query, (contacts.c.id,))
+
+
+def shipment_listing(store_id: int, status: str | None = None, order_id: int | None = None) -> Listing:
+    query = _of_store(shipments, store_id)
+    if status is not None:
+        query = query.where(shipments.c.status == status)
+    if order_id is not None:
+        query = query.where(shipments.c.order_id == order_id)
+    return Listing(query, (shipments.c.id,))
+
+
+def cart_listing(store_id: int, status: str | None = None) -> Listing:
+    query = _of_store(carts, store_id)
+    if status is not None:
+        query = query.where(carts.c.status == status)
+    return Listing(query, (carts.c.abandoned_at, carts.c.id))

@@ -1,0 +1,130 @@
+"""Carts (checkouts): type, inputs, upsertCart / updateCart and the carts query."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from app.domain.errors import ValidationFailed
+from app.read.lists import cart_listing
+from app.services import carts
+
+from .context import Context
+from .errors import UserError, bad_input
+from .inputs import input_data, run_command
+from .nodes import from_row
+from .orders import CustomerInput, LineItem
+from .relay import Connection, connection
+from .scalars import JSON, Money
+
+if TYPE_CHECKING:
+    from .contacts import Contact
+
+ContactRef = Annotated["Contact", strawberry.lazy("graphql_schema.contacts")]
+
+
+@strawberry.type
+class Cart:
+    id: strawberry.ID
+    external_id: str
+    store_id: strawberry.ID
+    status: str
+    abandoned_at: datetime
+    total_price: Money
+    currency: str | None
+    recovery_url: str | None
+    customer_external_id: str | None
+    tags: list[str]
+    metadata: JSON
+    created_at: datetime
+    updated_at: datetime
+    contact_id: strawberry.Private[int]
+    line_items_json: strawberry.Private[list[dict[str, Any]]]
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Cart:
+        return from_row(cls, {**row, "line_items_json": row.get("line_items") or [], "tags": row.get("tags") or []})
+
+    @strawberry.field
+    def line_items(self) -> list[LineItem]:
+        return [LineItem.of(item) for item in self.line_items_json]
+
+    @strawberry.field
+    async def contact(self, info: Info[Context, None]) -> ContactRef | None:
+        from .contacts import Contact
+
+        row = await info.context.loaders.contact.load(self.contact_id)
+        return Contact.of(row) if row else None
+
+
+@strawberry.input
+class CartInput:
+    external_id: str
+    abandoned_at: str = strawberry.field(description="ISO 8601; without an offset it is UTC")
+    total_price: Money
+    customer: CustomerInput
+    currency: str | None = strawberry.UNSET
+    recovery_url: str | None = strawberry.UNSET
+    line_items: list[JSON] | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+    metadata: JSON | None = strawberry.UNSET
+
+
+@strawberry.input(description="Only the fields given change; null clears tags and metadata.")
+class CartUpdateInput:
+    status: str | None = strawberry.field(
+        default=strawberry.UNSET, description="active, abandoned, recovered, completed or expired"
+    )
+    recovery_url: str | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+    metadata: JSON | None = strawberry.field(default=strawberry.UNSET, description="JSON merge patch (RFC 7386)")
+
+
+@strawberry.type
+class CartPayload:
+    cart: Cart | None
+    created: bool | None
+    user_errors: list[UserError]
+
+
+def _payload(result: Any) -> CartPayload:
+    if isinstance(result, list):
+        return CartPayload(cart=None, created=None, user_errors=result)
+    return CartPayload(cart=Cart.of(result.record), created=result.created, user_errors=[])
+
+
+@strawberry.type
+class CartMutations:
+    @strawberry.mutation(description="Create or replace an abandoned cart (same rules as POST /carts).")
+    async def upsert_cart(self, info: Info[Context, None], store_id: strawberry.ID, input: CartInput) -> CartPayload:
+        return _payload(await run_command(info, store_id, carts.upsert_cart, input_data(input)))
+
+    @strawberry.mutation(description="Change status, recovery URL, tags, metadata (same rules as PATCH /carts/{id}).")
+    async def update_cart(
+        self, info: Info[Context, None], store_id: strawberry.ID, external_id: str, input: CartUpdateInput
+    ) -> CartPayload:
+        return _payload(await run_command(info, store_id, carts.update_cart, external_id, input_data(input)))
+
+
+@strawberry.type
+class CartQueries:
+    @strawberry.field(description="Newest abandoned first; keyset pagination, first <= 100.")
+    async def carts(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        status: str | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Cart]:
+        context = info.context
+        store = await context.store(store_id)
+        listing = cart_listing(store.id, status=status)
+        try:
+            page = await context.db.read(listing.page, first, after)
+        except ValidationFailed as failure:
+            raise bad_input(failure) from None
+        return connection(page, listing.order, Cart.of, lambda: context.db.read(listing.count))

@@ -1,0 +1,191 @@
+"""Contacts (WhatsApp identities) and customers: types, queries, upsertCustomer / deleteCustomer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from app.domain.errors import ValidationFailed
+from app.domain.phone import MOBILE_CAPABLE
+from app.read.lists import contact_listing
+from app.services import customers
+
+from .context import Context
+from .errors import UserError, bad_input
+from .inputs import input_data, run_command
+from .nodes import from_row
+from .orders import CustomerInput
+from .relay import Connection, connection
+from .scalars import Money
+
+if TYPE_CHECKING:
+    from .carts import Cart
+    from .orders import Order
+
+OrderRef = Annotated["Order", strawberry.lazy("graphql_schema.orders")]
+CartRef = Annotated["Cart", strawberry.lazy("graphql_schema.carts")]
+
+
+@strawberry.type
+class Amount:
+    currency: str | None
+    amount: Money
+
+
+@strawberry.type
+class ContactTotals:
+    orders_count: int
+    spent: list[Amount] = strawberry.field(description="Sum of order totals per currency")
+    last_order_at: datetime | None
+
+
+@strawberry.type
+class Contact:
+    id: strawberry.ID
+    store_id: strawberry.ID
+    phone: str | None = strawberry.field(description="E.164; null once erased")
+    phone_type: str | None
+    external_id: str | None
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    locale: str | None
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    erased_at: datetime | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Contact:
+        return from_row(cls, {**row, "tags": row.get("tags") or []})
+
+    @strawberry.field(description="Whether the number's type can hold a WhatsApp account")
+    def whatsapp_capable(self) -> bool:
+        return self.phone is not None and self.phone_type in MOBILE_CAPABLE
+
+    @strawberry.field(description="The newest orders of this contact (at most 100)")
+    async def orders(self, info: Info[Context, None], first: int = 10) -> list[OrderRef]:
+        from .orders import Order
+
+        rows = await info.context.loaders.orders_of_contact.load((int(self.id), max(1, min(first, 100))))
+        return [Order.of(row) for row in rows]
+
+    @strawberry.field(description="The newest carts of this contact (at most 100)")
+    async def carts(self, info: Info[Context, None], first: int = 10) -> list[CartRef]:
+        from .carts import Cart
+
+        rows = await info.context.loaders.carts_of_contact.load((int(self.id), max(1, min(first, 100))))
+        return [Cart.of(row) for row in rows]
+
+    @strawberry.field
+    async def totals(self, info: Info[Context, None]) -> ContactTotals:
+        totals = await info.context.loaders.contact_totals.load(int(self.id))
+        return ContactTotals(
+            orders_count=totals["orders_count"],
+            spent=[Amount(**amount) for amount in totals["spent"]],
+            last_order_at=totals["last_order_at"],
+        )
+
+
+@strawberry.type
+class Customer:
+    external_id: str | None
+    store_id: strawberry.ID
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    locale: str | None
+    tags: list[str]
+    lifetime_value: int | None
+    orders_count: int | None
+    phone_type: str | None
+    created_at: datetime
+    updated_at: datetime
+    contact_id: strawberry.Private[int]
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Customer:
+        return from_row(cls, {**row, "tags": row.get("tags") or []})
+
+    @strawberry.field
+    async def contact(self, info: Info[Context, None]) -> Contact | None:
+        row = await info.context.loaders.contact.load(self.contact_id)
+        return Contact.of(row) if row else None
+
+
+@strawberry.type
+class CustomerPayload:
+    customer: Customer | None
+    created: bool | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class DeleteCustomerPayload:
+    erased_contacts: int
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ContactMutations:
+    @strawberry.mutation(description="Upsert a customer (same rules as POST /customers).")
+    async def upsert_customer(
+        self, info: Info[Context, None], store_id: strawberry.ID, input: CustomerInput
+    ) -> CustomerPayload:
+        result = await run_command(info, store_id, customers.upsert_customer, input_data(input))
+        if isinstance(result, list):
+            return CustomerPayload(customer=None, created=None, user_errors=result)
+        return CustomerPayload(customer=Customer.of(result.record), created=result.created, user_errors=[])
+
+    @strawberry.mutation(description="GDPR erasure (same rules as DELETE /customers/{id}); idempotent.")
+    async def delete_customer(
+        self, info: Info[Context, None], store_id: strawberry.ID, external_id: str
+    ) -> DeleteCustomerPayload:
+        context = info.context
+        store = await context.store(store_id)
+        erased = await customers.erase_customer(context.db, store, external_id)
+        return DeleteCustomerPayload(erased_contacts=erased, user_errors=[])
+
+
+@strawberry.type
+class ContactQueries:
+    @strawberry.field(description="A contact by phone (any form REST accepts) or by customer external id.")
+    async def contact(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        phone: str | None = None,
+        external_id: str | None = None,
+    ) -> Contact | None:
+        context = info.context
+        store = await context.store(store_id)
+        if phone is None and external_id is None:
+            return None
+        try:
+            listing = contact_listing(store.id, store.region, phone=phone, external_id=external_id)
+            page = await context.db.read(listing.page, 1, None)
+        except ValidationFailed as failure:
+            raise bad_input(failure) from None
+        return Contact.of(page.rows[0]) if page.rows else None
+
+    @strawberry.field(description="Newest first; keyset pagination, first <= 100.")
+    async def contacts(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        phone: str | None = None,
+        search: str | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Contact]:
+        context = info.context
+        store = await context.store(store_id)
+        try:
+            listing = contact_listing(store.id, store.region, phone=phone, search=search)
+            page = await context.db.read(listing.page, first, after)
+        except ValidationFailed as failure:
+            raise bad_input(failure) from None
+        return connection(page, listing.order, Contact.of, lambda: context.db.read(listing.count))

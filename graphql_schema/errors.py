@@ -1,0 +1,45 @@
+"""Errors: validation as userErrors in payloads, access failures as top-level errors."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+
+from app.domain.errors import FieldError, ValidationFailed
+
+
+@strawberry.type
+class UserError:
+    field: list[str] = strawberry.field(description="Path to the input field, e.g. [input, customer, phone]")
+    code: str
+    message: str
+
+
+def _camel(name: str | int) -> str:
+    if isinstance(name, int):
+        return str(name)
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def user_errors(failure: ValidationFailed, root: str = "input") -> list[UserError]:
+    return [_user_error(error, root) for error in failure.errors]
+
+
+def _user_error(error: FieldError, root: str) -> UserError:
+    path = [_camel(part) for part in error.path]
+    return UserError(field=[root, *path] if root else path, code=error.code, message=error.message)
+
+
+def bad_input(failure: ValidationFailed) -> GraphQLError:
+    """Query arguments (filters, cursors) that are wrong: a top-level error naming the field."""
+    first = failure.errors[0]
+    return GraphQLError(first.message, extensions={"code": "BAD_USER_INPUT", "field": [_camel(p) for p in first.path]})
+
+
+def unauthenticated(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
+
+
+def forbidden(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "FORBIDDEN"})

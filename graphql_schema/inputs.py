@@ -1,0 +1,46 @@
+"""From GraphQL inputs to the domain: the REST field names, absent fields left out."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from app.domain.errors import FieldError, NotFound, ValidationFailed
+from app.services.results import Written
+
+from .context import Context
+from .errors import UserError, user_errors
+
+
+def input_data(value: Any) -> Any:
+    """A strawberry input as the dict REST would have received (UNSET fields omitted)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            field.name: input_data(getattr(value, field.name))
+            for field in dataclasses.fields(value)
+            if getattr(value, field.name) is not strawberry.UNSET
+        }
+    if isinstance(value, list):
+        return [input_data(item) for item in value]
+    return value
+
+
+async def run_command(
+    info: Info[Context, None],
+    store_id: strawberry.ID,
+    command: Callable[..., Awaitable[Written]],
+    *args: Any,
+) -> Written | list[UserError]:
+    """Authorise the store, run the domain command, and turn its failures into userErrors."""
+    context = info.context
+    store = await context.store(store_id)
+    try:
+        return await command(context.db, store, *args)
+    except ValidationFailed as failure:
+        return user_errors(failure)
+    except NotFound as missing:
+        return user_errors(ValidationFailed([FieldError(("externalId",), "not_found", str(missing))]), root="")

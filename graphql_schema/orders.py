@@ -1,0 +1,203 @@
+"""Orders: type, inputs, payloads, the upsertOrder / updateOrder mutations and the queries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from app.domain.errors import NotFound, ValidationFailed
+from app.read.lists import OrderFilter as ListFilter
+from app.read.lists import order_listing
+from app.services import orders
+
+from .context import Context
+from .errors import UserError, bad_input
+from .inputs import input_data, run_command
+from .nodes import from_row
+from .relay import Connection, connection
+from .scalars import JSON, Money
+
+if TYPE_CHECKING:
+    from .contacts import Contact
+    from .shipments import Shipment
+
+ContactRef = Annotated["Contact", strawberry.lazy("graphql_schema.contacts")]
+ShipmentRef = Annotated["Shipment", strawberry.lazy("graphql_schema.shipments")]
+
+
+@strawberry.type
+class LineItem:
+    title: str | None
+    sku: str | None
+    quantity: float | None
+    price: Money | None
+    data: JSON = strawberry.field(description="The line item exactly as the shop sent it")
+
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> LineItem:
+        def number(key: str) -> Decimal | None:
+            value = item.get(key)
+            return (
+                Decimal(str(value))
+                if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+                else None
+            )
+
+        def text(key: str) -> str | None:
+            return item[key] if isinstance(item.get(key), str) else None
+
+        quantity = number("quantity")
+        return cls(
+            title=text("title"),
+            sku=text("sku"),
+            quantity=None if quantity is None else float(quantity),
+            price=number("price"),
+            data=item,
+        )
+
+
+@strawberry.type
+class Order:
+    id: strawberry.ID
+    external_id: str
+    store_id: strawberry.ID
+    placed_at: datetime
+    total_price: Money
+    currency: str | None
+    financial_status: str | None
+    fulfillment_status: str | None
+    customer_external_id: str | None
+    tags: list[str]
+    metadata: JSON
+    created_at: datetime
+    updated_at: datetime
+    contact_id: strawberry.Private[int]
+    line_items_json: strawberry.Private[list[dict[str, Any]]]
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Order:
+        return from_row(cls, {**row, "line_items_json": row.get("line_items") or [], "tags": row.get("tags") or []})
+
+    @strawberry.field
+    def line_items(self) -> list[LineItem]:
+        return [LineItem.of(item) for item in self.line_items_json]
+
+    @strawberry.field
+    async def contact(self, info: Info[Context, None]) -> ContactRef | None:
+        from .contacts import Contact
+
+        row = await info.context.loaders.contact.load(self.contact_id)
+        return Contact.of(row) if row else None
+
+    @strawberry.field
+    async def shipments(self, info: Info[Context, None]) -> list[ShipmentRef]:
+        from .shipments import Shipment
+
+        return [Shipment.of(row) for row in await info.context.loaders.shipments_of_order.load(int(self.id))]
+
+
+@strawberry.input
+class CustomerInput:
+    phone: str
+    external_id: str | None = strawberry.UNSET
+    first_name: str | None = strawberry.UNSET
+    last_name: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    locale: str | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+    lifetime_value: int | None = strawberry.UNSET
+    orders_count: int | None = strawberry.UNSET
+
+
+@strawberry.input
+class OrderInput:
+    external_id: str
+    placed_at: str = strawberry.field(description="ISO 8601; without an offset it is UTC")
+    total_price: Money
+    customer: CustomerInput
+    currency: str | None = strawberry.UNSET
+    financial_status: str | None = strawberry.UNSET
+    fulfillment_status: str | None = strawberry.UNSET
+    line_items: list[JSON] | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+    metadata: JSON | None = strawberry.UNSET
+
+
+@strawberry.input(description="Only the fields given change; null clears tags and metadata.")
+class OrderUpdateInput:
+    financial_status: str | None = strawberry.UNSET
+    fulfillment_status: str | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+    metadata: JSON | None = strawberry.field(default=strawberry.UNSET, description="JSON merge patch (RFC 7386)")
+
+
+@strawberry.type
+class OrderPayload:
+    order: Order | None
+    created: bool | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class OrderFilter:
+    financial_status: str | None = None
+    fulfillment_status: str | None = None
+    placed_after: datetime | None = None
+    placed_before: datetime | None = None
+    tag: str | None = None
+    phone: str | None = strawberry.field(default=None, description="Any form the REST API accepts")
+    search: str | None = strawberry.field(default=None, description="External id prefix")
+
+
+def _payload(result: Any) -> OrderPayload:
+    if isinstance(result, list):
+        return OrderPayload(order=None, created=None, user_errors=result)
+    return OrderPayload(order=Order.of(result.record), created=result.created, user_errors=[])
+
+
+@strawberry.type
+class OrderMutations:
+    @strawberry.mutation(description="Create or replace an order (same rules as POST /orders).")
+    async def upsert_order(self, info: Info[Context, None], store_id: strawberry.ID, input: OrderInput) -> OrderPayload:
+        return _payload(await run_command(info, store_id, orders.upsert_order, input_data(input)))
+
+    @strawberry.mutation(description="Change statuses, tags, metadata (same rules as PATCH /orders/{id}).")
+    async def update_order(
+        self, info: Info[Context, None], store_id: strawberry.ID, external_id: str, input: OrderUpdateInput
+    ) -> OrderPayload:
+        return _payload(await run_command(info, store_id, orders.update_order, external_id, input_data(input)))
+
+
+@strawberry.type
+class OrderQueries:
+    @strawberry.field
+    async def order(self, info: Info[Context, None], store_id: strawberry.ID, external_id: str) -> Order | None:
+        context = info.context
+        store = await context.store(store_id)
+        try:
+            return Order.of(await orders.get_order(context.db, store, external_id))
+        except NotFound:
+            return None
+
+    @strawberry.field(description="Newest first; keyset pagination, first <= 100.")
+    async def orders(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        filter: OrderFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Order]:
+        context = info.context
+        store = await context.store(store_id)
+        where = ListFilter(**input_data(filter)) if filter else None
+        try:
+            listing = order_listing(store.id, store.region, context.db.dialect, where)
+            page = await context.db.read(listing.page, first, after)
+        except ValidationFailed as failure:
+            raise bad_input(failure) from None
+        return connection(page, listing.order, Order.of, lambda: context.db.read(listing.count))

@@ -1,0 +1,54 @@
+"""Cursor connections (edges, node, cursor, pageInfo, totalCount) over keyset pages."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from sqlalchemy import Column
+
+from app.read.pages import Page
+
+NodeType = TypeVar("NodeType")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[NodeType]):
+    node: NodeType
+    cursor: str
+
+
+@strawberry.type
+class Connection(Generic[NodeType]):
+    edges: list[Edge[NodeType]]
+    page_info: PageInfo
+    counter: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="Counted only when selected.")
+    async def total_count(self) -> int:
+        return await self.counter()
+
+
+def connection(
+    page: Page,
+    order: tuple[Column[Any], ...],
+    node: Callable[[dict[str, Any]], NodeType],
+    counter: Callable[[], Awaitable[int]],
+) -> Connection[NodeType]:
+    edges = [Edge(node=node(row), cursor=page.cursor(row, order)) for row in page.rows]
+    info = PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=info, counter=counter)

@@ -1,0 +1,31 @@
+"""Scalars: Decimal money as strings ("49.90"); inputs pass through to the domain's validation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, NewType
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.domain.money import format_money
+
+
+def _serialize_money(value: Decimal) -> str:
+    return format_money(value)
+
+
+def _parse_money(value: Any) -> Any:
+    return value  # validated by the domain, so that a bad amount is a userError, not a top-level error
+
+
+Money = NewType("Money", Decimal)
+
+MONEY_SCALAR = strawberry.scalar(
+    name="Decimal",
+    description='Exact decimal amount as a string, e.g. "49.90"; inputs accept strings or numbers.',
+    serialize=_serialize_money,
+    parse_value=_parse_money,
+)
+
+__all__ = ["JSON", "MONEY_SCALAR", "Money"]

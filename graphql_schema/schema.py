@@ -1,0 +1,29 @@
+"""Composes the per-domain Query and Mutation types into the schema."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from .carts import CartMutations, CartQueries
+from .contacts import ContactMutations, ContactQueries
+from .limits import extensions
+from .orders import OrderMutations, OrderQueries
+from .scalars import MONEY_SCALAR, Money
+from .shipments import ShipmentMutations, ShipmentQueries
+from .stores import StoreQueries
+
+Query = merge_types("Query", (StoreQueries, OrderQueries, ContactQueries, ShipmentQueries, CartQueries))
+Mutation = merge_types("Mutation", (OrderMutations, ShipmentMutations, CartMutations, ContactMutations))
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=extensions(),
+    config=StrawberryConfig(scalar_map={Money: MONEY_SCALAR}),
+)
+
+
+def sdl() -> str:
+    return schema.as_str() + "\n"

@@ -1,0 +1,104 @@
+"""Shipments: type, input, the createShipment mutation and the shipments query."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from app.domain.errors import ValidationFailed
+from app.read.lists import shipment_listing
+from app.services import shipments
+
+from .context import Context
+from .errors import UserError, bad_input
+from .inputs import input_data, run_command
+from .nodes import from_row
+from .relay import Connection, connection
+from .scalars import JSON
+
+if TYPE_CHECKING:
+    from .orders import Order
+
+OrderRef = Annotated["Order", strawberry.lazy("graphql_schema.orders")]
+
+
+@strawberry.type
+class Shipment:
+    id: strawberry.ID
+    external_id: str
+    store_id: strawberry.ID
+    order_id: strawberry.ID
+    tracking_number: str | None
+    tracking_url: str | None
+    carrier: str | None
+    status: str | None
+    metadata: JSON
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Shipment:
+        return from_row(cls, row)
+
+    @strawberry.field
+    async def order(self, info: Info[Context, None]) -> OrderRef | None:
+        from .orders import Order
+
+        row = await info.context.loaders.order.load(int(self.order_id))
+        return Order.of(row) if row else None
+
+
+@strawberry.input
+class ShipmentInput:
+    external_id: str
+    order_external_id: str
+    tracking_number: str | None = strawberry.UNSET
+    tracking_url: str | None = strawberry.UNSET
+    carrier: str | None = strawberry.UNSET
+    status: str | None = strawberry.field(
+        default=strawberry.UNSET, description="pending, in_transit, delivered, failed or returned"
+    )
+    metadata: JSON | None = strawberry.UNSET
+
+
+@strawberry.type
+class ShipmentPayload:
+    shipment: Shipment | None
+    created: bool | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ShipmentMutations:
+    @strawberry.mutation(description="Create or replace a shipment (same rules as POST /shipments).")
+    async def create_shipment(
+        self, info: Info[Context, None], store_id: strawberry.ID, input: ShipmentInput
+    ) -> ShipmentPayload:
+        result = await run_command(info, store_id, shipments.upsert_shipment, input_data(input))
+        if isinstance(result, list):
+            return ShipmentPayload(shipment=None, created=None, user_errors=result)
+        return ShipmentPayload(shipment=Shipment.of(result.record), created=result.created, user_errors=[])
+
+
+@strawberry.type
+class ShipmentQueries:
+    @strawberry.field(description="Newest first; keyset pagination, first <= 100.")
+    async def shipments(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        status: str | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Shipment]:
+        context = info.context
+        store = await context.store(store_id)
+        listing = shipment_listing(store.id, status=status)
+        try:
+            page = await context.db.read(listing.page, first, after)
+        except ValidationFailed as failure:
+            raise bad_input(failure) from None
+        return connection(page, listing.order, Shipment.of, lambda: context.db.read(listing.count))

@@ -1,0 +1,82 @@
+"""Stores and their dashboard aggregates (storeStats)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from app.read.stats import store_stats
+from app.services import stores
+
+from .context import Context
+from .scalars import Money
+
+
+@strawberry.type
+class Store:
+    id: strawberry.ID
+    name: str
+    status: str
+    region: str
+    team: str | None
+    rate_limit_per_minute: int | None
+    created_at: datetime
+
+
+@strawberry.type
+class Revenue:
+    currency: str | None
+    amount: Money
+    orders: int
+    average: Money = strawberry.field(description="Average order value in this currency")
+
+
+@strawberry.type
+class StatusCount:
+    status: str | None
+    count: int
+
+
+@strawberry.type
+class StoreStats:
+    order_count: int
+    revenue: list[Revenue] = strawberry.field(description="Revenue and average order value per currency")
+    by_financial_status: list[StatusCount]
+    by_fulfillment_status: list[StatusCount]
+    carts_abandoned: int
+    carts_recovered: int
+    recovery_rate: float = strawberry.field(description="carts_recovered / carts_abandoned, 0 when none")
+
+
+@strawberry.type
+class StoreQueries:
+    @strawberry.field
+    async def store(self, info: Info[Context, None], id: strawberry.ID) -> Store | None:
+        context = info.context
+        store = await context.store(id)
+        row = await stores.get_store(context.db, store.id)
+        return Store(**{name: row[name] for name in Store.__annotations__}) if row else None
+
+    @strawberry.field(description="Orders placed and carts abandoned in [from, to).")
+    async def store_stats(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+    ) -> StoreStats:
+        context = info.context
+        store = await context.store(store_id)
+        stats = await context.db.read(store_stats, store.id, from_, to)
+        return StoreStats(
+            order_count=stats["order_count"],
+            revenue=[Revenue(**row) for row in stats["revenue"]],
+            by_financial_status=[StatusCount(**row) for row in stats["by_financial_status"]],
+            by_fulfillment_status=[StatusCount(**row) for row in stats["by_fulfillment_status"]],
+            carts_abandoned=stats["carts_abandoned"],
+            carts_recovered=stats["carts_recovered"],
+            recovery_rate=stats["recovery_rate"],
+        )
