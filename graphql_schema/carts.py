@@ -14,7 +14,7 @@ from app.services import carts
 
 from .context import Context
 from .errors import UserError, bad_input
-from .inputs import input_data, run_command
+from .inputs import Backfill, input_data, run_command
 from .nodes import from_row
 from .orders import CustomerInput, LineItem
 from .relay import Connection, connection
@@ -99,14 +99,23 @@ def _payload(result: Any) -> CartPayload:
 @strawberry.type
 class CartMutations:
     @strawberry.mutation(description="Create or replace an abandoned cart (same rules as POST /carts).")
-    async def upsert_cart(self, info: Info[Context, None], store_id: strawberry.ID, input: CartInput) -> CartPayload:
-        return _payload(await run_command(info, store_id, carts.upsert_cart, input_data(input)))
+    async def upsert_cart(
+        self, info: Info[Context, None], store_id: strawberry.ID, input: CartInput, backfill: Backfill = False
+    ) -> CartPayload:
+        return _payload(await run_command(info, store_id, carts.upsert_cart, input_data(input), backfill=backfill))
 
     @strawberry.mutation(description="Change status, recovery URL, tags, metadata (same rules as PATCH /carts/{id}).")
     async def update_cart(
-        self, info: Info[Context, None], store_id: strawberry.ID, external_id: str, input: CartUpdateInput
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        external_id: str,
+        input: CartUpdateInput,
+        backfill: Backfill = False,
     ) -> CartPayload:
-        return _payload(await run_command(info, store_id, carts.update_cart, external_id, input_data(input)))
+        return _payload(
+            await run_command(info, store_id, carts.update_cart, external_id, input_data(input), backfill=backfill)
+        )
 
 
 @strawberry.type

@@ -15,7 +15,7 @@ from app.services import customers
 
 from .context import Context
 from .errors import UserError, bad_input
-from .inputs import input_data, run_command
+from .inputs import Backfill, input_data, run_command
 from .nodes import from_row
 from .orders import CustomerInput
 from .relay import Connection, connection
@@ -133,9 +133,9 @@ class DeleteCustomerPayload:
 class ContactMutations:
     @strawberry.mutation(description="Upsert a customer (same rules as POST /customers).")
     async def upsert_customer(
-        self, info: Info[Context, None], store_id: strawberry.ID, input: CustomerInput
+        self, info: Info[Context, None], store_id: strawberry.ID, input: CustomerInput, backfill: Backfill = False
     ) -> CustomerPayload:
-        result = await run_command(info, store_id, customers.upsert_customer, input_data(input))
+        result = await run_command(info, store_id, customers.upsert_customer, input_data(input), backfill=backfill)
         if isinstance(result, list):
             return CustomerPayload(customer=None, created=None, user_errors=result)
         return CustomerPayload(customer=Customer.of(result.record), created=result.created, user_errors=[])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -14,6 +14,11 @@ from app.services.results import Written
 
 from .context import Context
 from .errors import UserError, user_errors
+
+Backfill = Annotated[
+    bool,
+    strawberry.argument(description="A historical import: stored, its events recorded but never delivered."),
+]
 
 
 def input_data(value: Any) -> Any:
@@ -34,12 +39,13 @@ async def run_command(
     store_id: strawberry.ID,
     command: Callable[..., Awaitable[Written]],
     *args: Any,
+    backfill: bool = False,
 ) -> Written | list[UserError]:
     """Authorise the store, run the domain command, and turn its failures into userErrors."""
     context = info.context
     store = await context.store(store_id)
     try:
-        return await command(context.db, store, *args)
+        return await command(context.db, store, *args, backfill=backfill)
     except ValidationFailed as failure:
         return user_errors(failure)
     except NotFound as missing:

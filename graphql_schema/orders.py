@@ -16,7 +16,7 @@ from app.services import orders
 
 from .context import Context
 from .errors import UserError, bad_input
-from .inputs import input_data, run_command
+from .inputs import Backfill, input_data, run_command
 from .nodes import from_row
 from .relay import Connection, connection
 from .scalars import JSON, Money
@@ -162,14 +162,23 @@ def _payload(result: Any) -> OrderPayload:
 @strawberry.type
 class OrderMutations:
     @strawberry.mutation(description="Create or replace an order (same rules as POST /orders).")
-    async def upsert_order(self, info: Info[Context, None], store_id: strawberry.ID, input: OrderInput) -> OrderPayload:
-        return _payload(await run_command(info, store_id, orders.upsert_order, input_data(input)))
+    async def upsert_order(
+        self, info: Info[Context, None], store_id: strawberry.ID, input: OrderInput, backfill: Backfill = False
+    ) -> OrderPayload:
+        return _payload(await run_command(info, store_id, orders.upsert_order, input_data(input), backfill=backfill))
 
     @strawberry.mutation(description="Change statuses, tags, metadata (same rules as PATCH /orders/{id}).")
     async def update_order(
-        self, info: Info[Context, None], store_id: strawberry.ID, external_id: str, input: OrderUpdateInput
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        external_id: str,
+        input: OrderUpdateInput,
+        backfill: Backfill = False,
     ) -> OrderPayload:
-        return _payload(await run_command(info, store_id, orders.update_order, external_id, input_data(input)))
+        return _payload(
+            await run_command(info, store_id, orders.update_order, external_id, input_data(input), backfill=backfill)
+        )
 
 
 @strawberry.type

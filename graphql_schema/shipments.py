@@ -14,7 +14,7 @@ from app.services import shipments
 
 from .context import Context
 from .errors import UserError, bad_input
-from .inputs import input_data, run_command
+from .inputs import Backfill, input_data, run_command
 from .nodes import from_row
 from .relay import Connection, connection
 from .scalars import JSON
@@ -75,9 +75,9 @@ class ShipmentPayload:
 class ShipmentMutations:
     @strawberry.mutation(description="Create or replace a shipment (same rules as POST /shipments).")
     async def create_shipment(
-        self, info: Info[Context, None], store_id: strawberry.ID, input: ShipmentInput
+        self, info: Info[Context, None], store_id: strawberry.ID, input: ShipmentInput, backfill: Backfill = False
     ) -> ShipmentPayload:
-        result = await run_command(info, store_id, shipments.upsert_shipment, input_data(input))
+        result = await run_command(info, store_id, shipments.upsert_shipment, input_data(input), backfill=backfill)
         if isinstance(result, list):
             return ShipmentPayload(shipment=None, created=None, user_errors=result)
         return ShipmentPayload(shipment=Shipment.of(result.record), created=result.created, user_errors=[])

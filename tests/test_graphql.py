@@ -115,7 +115,7 @@ async def test_shipment_cart_and_customer_mutations(api):
     ]
     cart = await gql(
         api,
-        """mutation { upsertCart(storeId: 123, input: {externalId: "C1", abandonedAt: "2026-05-18T09:40:00",
+        """mutation { upsertCart(storeId: 123, input: {externalId: "C1", abandonedAt: "2026-05-18T11:40:00",
              totalPrice: 10, customer: {phone: "+33612345678"}}) { cart { status totalPrice contact { firstName } } created } }""",
     )
     assert cart["data"]["upsertCart"] == {

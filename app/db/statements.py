@@ -64,3 +64,13 @@ def upsert(
 
 # What a write needs back when it already holds every value it stored.
 IDENTITY = ("id", "revision", "created_at")
+
+
+@cache
+def insert_new(dialect: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...]) -> Insert:
+    """INSERT … ON CONFLICT (key) DO NOTHING RETURNING every column: a row back means created.
+    On PostgreSQL a concurrent insert of the same key makes this wait for its commit."""
+    values: dict[str, Any] = {name: param(table, name) for name in columns}
+    values["revision"] = 1
+    statement = _INSERTS[dialect](table).values(values)
+    return statement.on_conflict_do_nothing(index_elements=list(key)).returning(*table.c)

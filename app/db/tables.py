@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    false,
 )
 
 from .types import ExactMoney, UtcDateTime
@@ -38,6 +40,7 @@ stores = Table(
     Column("region", String(2), nullable=False),
     Column("team", String(255), nullable=True, index=True),
     Column("rate_limit_per_minute", Integer, nullable=True),
+    Column("recovery_delay_minutes", Integer, nullable=False, server_default="60"),
     Column("created_at", UtcDateTime, nullable=False),
 )
 
@@ -157,10 +160,72 @@ carts = Table(
     Column("line_items", Json, nullable=False),
     Column("tags", Json, nullable=False),
     Column("metadata", Json, nullable=False),
+    Column("backfill", Boolean, nullable=False, server_default=false()),
+    Column("recovery_due_at", UtcDateTime, nullable=True),  # set when cart.recovery_due fired
     Column("revision", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("store_id", "external_id"),
     Index(None, "store_id", "abandoned_at"),
+    Index(None, "status", "abandoned_at"),
     Index(None, "store_id", "customer_external_id"),
+)
+
+# The outbox: every command appends its events in the same transaction as its data.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("event_id", String(36), nullable=False, unique=True),  # stable public id (UUID)
+    Column("store_id", BigInteger, ForeignKey("stores.id"), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("subject_type", String(16), nullable=False),
+    Column("subject_id", BigInteger, nullable=False),
+    Column("contact_id", BigInteger, nullable=True),
+    Column("data", Json, nullable=False),
+    Column("backfill", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "store_id", "id"),
+    Index(None, "subject_type", "subject_id"),
+    Index(None, "contact_id"),
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("store_id", BigInteger, ForeignKey("stores.id"), nullable=False, index=True),
+    Column("url", String(1024), nullable=False),
+    Column("secret", String(128), nullable=False),
+    Column("events", Json, nullable=False),  # patterns such as "order.*"
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("removed_at", UtcDateTime, nullable=True),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("event_id", BigInteger, ForeignKey("events.id"), nullable=False),
+    Column("webhook_id", BigInteger, ForeignKey("webhooks.id"), nullable=False),
+    Column("ordering_key", String(64), nullable=False),  # webhook + subject: delivered in order
+    Column("status", String(16), nullable=False),  # pending, delivered, dead
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("last_error", String(1024), nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("delivered_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("event_id", "webhook_id"),
+    Index(None, "status", "next_attempt_at"),
+    Index(None, "ordering_key", "status", "id"),
+)
+
+# Worker bookkeeping: the last event fanned out to webhook deliveries.
+dispatch_state = Table(
+    "dispatch_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_event_id", BigInteger, nullable=False),
 )

@@ -51,6 +51,11 @@ async def _json_object(request: Request) -> dict[str, Any]:
     return parse_object(await read_body(request, request.app.state.settings.max_body_bytes))
 
 
+def _backfill(request: Request) -> bool:
+    """`Kanal-Backfill: true` marks a historical import: stored, its events never delivered."""
+    return request.headers.get("kanal-backfill", "").strip().lower() == "true"
+
+
 def _written(renderer: Renderer, result: Written) -> Response:
     return Json(renderer(result.record), 201 if result.created else 200)
 
@@ -58,7 +63,7 @@ def _written(renderer: Renderer, result: Written) -> Response:
 def upsert(command: Callable[..., Awaitable[Written]], renderer: Renderer) -> Handler:
     async def handler(request: Request, store: Store) -> Response:
         data = await _json_object(request)
-        return _written(renderer, await command(request.app.state.db, store, data))
+        return _written(renderer, await command(request.app.state.db, store, data, backfill=_backfill(request)))
 
     return handler
 
@@ -67,7 +72,8 @@ def patch(command: Callable[..., Awaitable[Written]], renderer: Renderer) -> Han
     async def handler(request: Request, store: Store) -> Response:
         data = await _json_object(request)
         external_id = request.path_params["external_id"]
-        return _written(renderer, await command(request.app.state.db, store, external_id, data))
+        result = await command(request.app.state.db, store, external_id, data, backfill=_backfill(request))
+        return _written(renderer, result)
 
     return handler
 
@@ -81,7 +87,8 @@ def read(query: Callable[..., Awaitable[Record]], renderer: Renderer) -> Handler
 
 
 async def erase_customer(request: Request, store: Store) -> Response:
-    await customers.erase_customer(request.app.state.db, store, request.path_params["external_id"])
+    external_id = request.path_params["external_id"]
+    await customers.erase_customer(request.app.state.db, store, external_id, backfill=_backfill(request))
     return Response(status_code=204)
 
 

@@ -1,76 +1,101 @@
-"""Abandoned carts (also served as checkouts): upsert, PATCH, read."""
+"""Abandoned carts (also served as checkouts): upsert, PATCH, read, and recovery by a purchase."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, exists, select, update
 
 from app.db.database import Database
-from app.db.statements import IDENTITY, upsert
-from app.db.tables import carts, contacts
+from app.db.tables import carts, contacts, orders
 from app.domain.commands import CartInput, CartUpdate, validate
 from app.domain.errors import NotFound
 
-from .contacts import attach_contact, phone_of
+from . import events
+from .contacts import attach_contact, contact_by_id
 from .patching import patch_row
 from .results import Record, Written, known_id, utcnow
 from .stores import Store
+from .tracking import write_tracked
 
 ABANDONED = "abandoned"
-_REPLACED = (
-    "contact_id",
-    "customer_external_id",
-    "abandoned_at",
-    "total_price",
-    "currency",
-    "recovery_url",
-    "line_items",
-    "tags",
-    "metadata",
-    "updated_at",
-)
+RECOVERED = "recovered"
 
 
-async def upsert_cart(db: Database, store: Store, data: Any) -> Written:
-    """A new cart is `abandoned`; a replayed or updated one keeps the status it has."""
+async def upsert_cart(db: Database, store: Store, data: Any, backfill: bool = False) -> Written:
+    """A new cart is `abandoned` (or at once `recovered` when its contact already ordered after
+    abandoned_at); a replayed or updated one keeps the status it has."""
     command = validate(CartInput, data, store.region)
-    return await db.write(_store_cart, store.id, command, utcnow())
+    return await db.write(_store_cart, store.id, command, utcnow(), backfill)
 
 
-def _store_cart(conn: Connection, store_id: int, command: CartInput, now: datetime) -> Written:
+def _store_cart(conn: Connection, store_id: int, command: CartInput, now: datetime, backfill: bool) -> Written:
     contact = attach_contact(conn, store_id, command.customer, now)
-    statement = upsert(
-        conn.dialect.name,
-        carts,
-        key=("store_id", "external_id"),
-        replace=_REPLACED,
-        insert_only=("status",),
-        returning=(*IDENTITY, "status"),
+    bought_since = conn.scalar(
+        select(exists().where(orders.c.contact_id == contact["id"], orders.c.placed_at > command.abandoned_at))
     )
-    params = command.model_dump(exclude={"customer", "line_items"})
-    params.update(
+    values = command.model_dump(exclude={"customer", "line_items"})
+    values.update(
         store_id=store_id,
         contact_id=contact["id"],
         customer_external_id=command.customer.external_id,
-        status=ABANDONED,
+        status=RECOVERED if bought_since else ABANDONED,
+        backfill=backfill,
         line_items=[item.as_json() for item in command.line_items],
         created_at=now,
         updated_at=now,
     )
-    stored = conn.execute(statement, params).mappings().one()
-    return Written({**params, **stored, "contact_phone": contact["phone"]}, created=stored["revision"] == 1)
+    change = write_tracked(conn, carts, ("store_id", "external_id"), values, insert_only=("status", "backfill"))
+    cart = change.after
+    if change.created:
+        outbox = events.Outbox(conn, store_id, now, backfill)
+        kind = events.CART_RECOVERED if cart["status"] == RECOVERED else events.CART_ABANDONED
+        outbox.emit(kind, _subject(cart), contact, after=cart_view(cart))
+    return Written({**cart, "contact_phone": contact["phone"]}, created=change.created)
 
 
-async def update_cart(db: Database, store: Store, external_id: str, data: Any) -> Written:
+def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime) -> None:
+    """The contact bought: carts it abandoned before `placed_at` are recovered."""
+    recovered = outbox.conn.execute(
+        update(carts)
+        .where(carts.c.contact_id == contact["id"], carts.c.status == ABANDONED, carts.c.abandoned_at < placed_at)
+        .values(status=RECOVERED, updated_at=outbox.now, revision=carts.c.revision + 1)
+        .returning(*carts.c)
+    ).mappings()
+    for cart in recovered.all():
+        outbox.emit(events.CART_RECOVERED, _subject(cart), contact, {"status": ABANDONED}, cart_view(cart))
+
+
+def _subject(cart: Any) -> tuple[str, int, str]:
+    return ("cart", cart["id"], cart["external_id"])
+
+
+def cart_view(cart: Any) -> dict[str, Any]:
+    return {
+        name: cart[name]
+        for name in ("external_id", "status", "abandoned_at", "total_price", "currency", "recovery_url")
+    }
+
+
+async def update_cart(db: Database, store: Store, external_id: str, data: Any, backfill: bool = False) -> Written:
     command = validate(CartUpdate, data, store.region)
-    return await db.write(_change_cart, store.id, known_id(external_id, "Cart"), command, utcnow())
+    return await db.write(_change_cart, store.id, known_id(external_id, "Cart"), command, utcnow(), backfill)
 
 
-def _change_cart(conn: Connection, store_id: int, external_id: str, command: CartUpdate, now: datetime) -> Written:
-    row = patch_row(conn, carts, store_id, external_id, command, "Cart", now)
-    return Written({**row, "contact_phone": phone_of(conn, row["contact_id"])}, created=False)
+def _change_cart(
+    conn: Connection, store_id: int, external_id: str, command: CartUpdate, now: datetime, backfill: bool
+) -> Written:
+    change = patch_row(conn, carts, store_id, external_id, command, "Cart", now)
+    cart = change.after
+    contact = contact_by_id(conn, cart["contact_id"])
+    if change.changed("status"):
+        outbox = events.Outbox(conn, store_id, now, backfill)
+        before, after = {"status": change.before["status"]}, {"status": cart["status"]}
+        outbox.emit(events.CART_STATUS_CHANGED, _subject(cart), contact, before, after)
+        if cart["status"] == RECOVERED:
+            outbox.emit(events.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart))
+    return Written({**cart, "contact_phone": contact["phone"]}, created=False)
 
 
 async def get_cart(db: Database, store: Store, external_id: str) -> Record:

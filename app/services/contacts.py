@@ -63,5 +63,5 @@ def attach_contact(conn: Connection, store_id: int, customer: CustomerInput, now
     return conn.execute(_attach_statement(conn.dialect.name), params).mappings().one()
 
 
-def phone_of(conn: Connection, contact_id: int) -> str | None:
-    return conn.scalar(select(contacts.c.phone).where(contacts.c.id == contact_id))
+def contact_by_id(conn: Connection, contact_id: int) -> RowMapping:
+    return conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().one()

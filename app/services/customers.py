@@ -14,6 +14,7 @@ from app.domain.commands import CustomerInput, validate
 from app.domain.errors import NotFound
 from app.domain.text import is_safe
 
+from . import events
 from .contacts import MERGED_FIELDS, attach_contact
 from .results import Record, Written, known_id, utcnow
 from .stores import Store
@@ -21,7 +22,7 @@ from .stores import Store
 _CUSTOMER_FIELDS = ("external_id", *MERGED_FIELDS)
 
 
-async def upsert_customer(db: Database, store: Store, data: Any) -> Written:
+async def upsert_customer(db: Database, store: Store, data: Any, backfill: bool = False) -> Written:
     """Keyed by external_id; without one, the phone's contact is the customer."""
     command = validate(CustomerInput, data, store.region)
     return await db.write(_store_customer, store.id, command, utcnow())
@@ -77,15 +78,16 @@ def _find_customer(conn: Connection, store_id: int, external_id: str) -> Record:
     return _from_contact(contact)
 
 
-async def erase_customer(db: Database, store: Store, external_id: str) -> int:
+async def erase_customer(db: Database, store: Store, external_id: str, backfill: bool = False) -> int:
     """Erase the personal data of every contact this customer id reaches. Orders and carts
-    stay, detached from personal data. Idempotent; returns how many contacts were erased."""
+    stay, detached from personal data; no automation fires for an erased contact afterwards.
+    Idempotent; returns how many contacts were erased by this call."""
     if not is_safe(external_id):
         return 0
-    return await db.write(_erase, store.id, external_id, utcnow())
+    return await db.write(_erase, store.id, external_id, utcnow(), backfill)
 
 
-def _erase(conn: Connection, store_id: int, external_id: str, now: datetime) -> int:
+def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, backfill: bool) -> int:
     contact_ids = union(
         select(customers.c.contact_id).where(customers.c.store_id == store_id, customers.c.external_id == external_id),
         select(contacts.c.id).where(contacts.c.store_id == store_id, contacts.c.external_id == external_id),
@@ -96,11 +98,19 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime) -> 
     if not ids:
         return 0
     personal = {name: None for name in ("phone", "phone_type", "external_id", *MERGED_FIELDS)}
-    conn.execute(
-        update(contacts)
-        .where(contacts.c.id.in_(ids))
-        .values(**personal, erased_at=now, updated_at=now, revision=contacts.c.revision + 1)
+    erased = (
+        conn.execute(
+            update(contacts)
+            .where(contacts.c.id.in_(ids), contacts.c.erased_at.is_(None))
+            .values(**personal, erased_at=now, updated_at=now, revision=contacts.c.revision + 1)
+            .returning(*contacts.c)
+        )
+        .mappings()
+        .all()
     )
+    outbox = events.Outbox(conn, store_id, now, backfill)
+    for contact in erased:
+        outbox.emit(events.CUSTOMER_ERASED, ("contact", contact["id"], None), contact)
     conn.execute(
         delete(customers).where(
             customers.c.store_id == store_id,
@@ -113,4 +123,4 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime) -> 
             .where(table.c.store_id == store_id, table.c.contact_id.in_(ids))
             .values(customer_external_id=None)
         )
-    return len(ids)
+    return len(erased)

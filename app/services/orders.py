@@ -8,41 +8,31 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from app.db.database import Database
-from app.db.statements import IDENTITY, upsert
 from app.db.tables import contacts, orders
 from app.domain.commands import OrderInput, OrderUpdate, validate
 from app.domain.errors import NotFound
 
-from .contacts import attach_contact, phone_of
+from . import events
+from .carts import recover_carts
+from .contacts import attach_contact, contact_by_id
 from .patching import patch_row
 from .results import Record, Written, known_id, utcnow
 from .stores import Store
+from .tracking import Change, write_tracked
 
-_REPLACED = (
-    "contact_id",
-    "customer_external_id",
-    "placed_at",
-    "total_price",
-    "currency",
-    "financial_status",
-    "fulfillment_status",
-    "line_items",
-    "tags",
-    "metadata",
-    "updated_at",
-)
+_STATUS_EVENTS = {
+    "financial_status": events.ORDER_FINANCIAL_STATUS_CHANGED,
+    "fulfillment_status": events.ORDER_FULFILLMENT_STATUS_CHANGED,
+}
 
 
-async def upsert_order(db: Database, store: Store, data: Any) -> Written:
+async def upsert_order(db: Database, store: Store, data: Any, backfill: bool = False) -> Written:
     command = validate(OrderInput, data, store.region)
-    return await db.write(_store_order, store.id, command, utcnow())
+    return await db.write(_store_order, store.id, command, utcnow(), backfill)
 
 
-def _store_order(conn: Connection, store_id: int, command: OrderInput, now: datetime) -> Written:
+def _store_order(conn: Connection, store_id: int, command: OrderInput, now: datetime, backfill: bool) -> Written:
     contact = attach_contact(conn, store_id, command.customer, now)
-    statement = upsert(
-        conn.dialect.name, orders, key=("store_id", "external_id"), replace=_REPLACED, returning=IDENTITY
-    )
     values = {
         "store_id": store_id,
         "external_id": command.external_id,
@@ -59,18 +49,44 @@ def _store_order(conn: Connection, store_id: int, command: OrderInput, now: date
         "created_at": now,
         "updated_at": now,
     }
-    stored = conn.execute(statement, values).mappings().one()
-    return Written({**values, **stored, "contact_phone": contact["phone"]}, created=stored["revision"] == 1)
+    change = write_tracked(conn, orders, ("store_id", "external_id"), values)
+    outbox = events.Outbox(conn, store_id, now, backfill)
+    _record_events(outbox, change, contact)
+    # An order placed after a cart was abandoned recovers that cart, whichever came first.
+    recover_carts(outbox, contact, command.placed_at)
+    return Written({**change.after, "contact_phone": contact["phone"]}, created=change.created)
 
 
-async def update_order(db: Database, store: Store, external_id: str, data: Any) -> Written:
+def _record_events(outbox: events.Outbox, change: Change, contact: Any) -> None:
+    order = change.after
+    subject = ("order", order["id"], order["external_id"])
+    if change.created:
+        outbox.emit(events.ORDER_CREATED, subject, contact, after=order_view(order))
+        return
+    for column, event_type in _STATUS_EVENTS.items():
+        if change.changed(column):
+            outbox.emit(event_type, subject, contact, {column: change.before[column]}, {column: order[column]})
+
+
+def order_view(order: Any) -> dict[str, Any]:
+    return {
+        name: order[name]
+        for name in ("external_id", "placed_at", "total_price", "currency", "financial_status", "fulfillment_status")
+    }
+
+
+async def update_order(db: Database, store: Store, external_id: str, data: Any, backfill: bool = False) -> Written:
     command = validate(OrderUpdate, data, store.region)
-    return await db.write(_change_order, store.id, known_id(external_id, "Order"), command, utcnow())
+    return await db.write(_change_order, store.id, known_id(external_id, "Order"), command, utcnow(), backfill)
 
 
-def _change_order(conn: Connection, store_id: int, external_id: str, command: OrderUpdate, now: datetime) -> Written:
-    row = patch_row(conn, orders, store_id, external_id, command, "Order", now)
-    return Written({**row, "contact_phone": phone_of(conn, row["contact_id"])}, created=False)
+def _change_order(
+    conn: Connection, store_id: int, external_id: str, command: OrderUpdate, now: datetime, backfill: bool
+) -> Written:
+    change = patch_row(conn, orders, store_id, external_id, command, "Order", now)
+    contact = contact_by_id(conn, change.after["contact_id"])
+    _record_events(events.Outbox(conn, store_id, now, backfill), change, contact)
+    return Written({**change.after, "contact_phone": contact["phone"]}, created=False)
 
 
 _ORDER_WITH_PHONE = select(orders, contacts.c.phone.label("contact_phone")).join(

@@ -7,26 +7,27 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, select, update
-from sqlalchemy.engine import RowMapping
 
 from app.domain.commands import Command
 from app.domain.errors import NotFound
 from app.domain.merge_patch import merge_patch
 
+from .tracking import Change
+
 
 def patch_row(
     conn: Connection, table: Table, store_id: int, external_id: str, command: Command, resource: str, now: datetime
-) -> RowMapping:
+) -> Change:
     where = (table.c.store_id == store_id, table.c.external_id == external_id)
-    current = conn.execute(select(table.c.id, table.c.metadata).where(*where).with_for_update()).mappings().first()
-    if current is None:
+    before = conn.execute(select(table).where(*where).with_for_update()).mappings().first()
+    if before is None:
         raise NotFound(resource)
     changes: dict[str, Any] = {name: getattr(command, name) for name in command.model_fields_set}
     if "tags" in changes and changes["tags"] is None:
         changes["tags"] = []
     if "metadata" in changes:
         patch = changes["metadata"]
-        changes["metadata"] = {} if patch is None else merge_patch(current["metadata"], patch)
+        changes["metadata"] = {} if patch is None else merge_patch(before["metadata"], patch)
     changes.update(updated_at=now, revision=table.c.revision + 1)
-    statement = update(table).where(table.c.id == current["id"]).values(changes).returning(*table.c)
-    return conn.execute(statement).mappings().one()
+    statement = update(table).where(table.c.id == before["id"]).values(changes).returning(*table.c)
+    return Change(before=before, after=conn.execute(statement).mappings().one())

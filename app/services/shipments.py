@@ -1,4 +1,5 @@
-"""Shipments: upsert on (store, external_id), linked to an order of the same store."""
+"""Shipments: upsert on (store, external_id), linked to an order of the same store.
+A new shipment or a status change fires the shipping notification."""
 
 from __future__ import annotations
 
@@ -8,36 +9,57 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from app.db.database import Database
-from app.db.statements import upsert
-from app.db.tables import orders, shipments
+from app.db.tables import contacts, orders, shipments
 from app.domain import errors
 from app.domain.commands import ShipmentInput, validate
 from app.domain.errors import FieldError, NotFound, ValidationFailed
 
+from . import events
 from .results import Record, Written, known_id, utcnow
 from .stores import Store
+from .tracking import write_tracked
 
-_REPLACED = ("order_id", "tracking_number", "tracking_url", "carrier", "status", "metadata", "updated_at")
+_TRACKING = ("tracking_number", "tracking_url", "carrier")
 
 
-async def upsert_shipment(db: Database, store: Store, data: Any) -> Written:
+async def upsert_shipment(db: Database, store: Store, data: Any, backfill: bool = False) -> Written:
     command = validate(ShipmentInput, data, store.region)
-    return await db.write(_store_shipment, store.id, command, utcnow())
+    return await db.write(_store_shipment, store.id, command, utcnow(), backfill)
 
 
-def _store_shipment(conn: Connection, store_id: int, command: ShipmentInput, now: datetime) -> Written:
-    order_id = conn.scalar(
-        select(orders.c.id).where(orders.c.store_id == store_id, orders.c.external_id == command.order_external_id)
-    )
-    if order_id is None:
+def _store_shipment(conn: Connection, store_id: int, command: ShipmentInput, now: datetime, backfill: bool) -> Written:
+    order_and_contact = conn.execute(
+        select(orders.c.id.label("order_id"), contacts)
+        .join(contacts, contacts.c.id == orders.c.contact_id)
+        .where(orders.c.store_id == store_id, orders.c.external_id == command.order_external_id)
+    ).mappings()
+    found = order_and_contact.first()
+    if found is None:
         raise ValidationFailed(
             [FieldError(("order_external_id",), errors.NOT_FOUND, "No order of this store has this external_id.")]
         )
-    statement = upsert(conn.dialect.name, shipments, key=("store_id", "external_id"), replace=_REPLACED)
-    params = command.model_dump(exclude={"order_external_id"})
-    params.update(store_id=store_id, order_id=order_id, created_at=now, updated_at=now)
-    row = conn.execute(statement, params).mappings().one()
-    return Written({**row, "order_external_id": command.order_external_id}, created=row["revision"] == 1)
+    values = command.model_dump(exclude={"order_external_id"})
+    values.update(store_id=store_id, order_id=found["order_id"], created_at=now, updated_at=now)
+    change = write_tracked(conn, shipments, ("store_id", "external_id"), values)
+    shipment = {**change.after, "order_external_id": command.order_external_id}
+    outbox = events.Outbox(conn, store_id, now, backfill)
+    subject = ("shipment", shipment["id"], shipment["external_id"])
+    if change.created:
+        outbox.emit(events.SHIPMENT_CREATED, subject, found, after=notification(shipment))
+    else:
+        if change.changed("status"):
+            before = {"status": change.before["status"]}
+            outbox.emit(events.SHIPMENT_STATUS_CHANGED, subject, found, before, notification(shipment))
+        if any(change.changed(column) for column in _TRACKING):
+            before = {column: change.before[column] for column in _TRACKING}
+            outbox.emit(events.SHIPMENT_TRACKING_UPDATED, subject, found, before, notification(shipment))
+    return Written(shipment, created=change.created)
+
+
+def notification(shipment: Any) -> dict[str, Any]:
+    """What a shipping notification carries (beside the contact's phone, name and locale)."""
+    names = ("external_id", "order_external_id", "status", "carrier", "tracking_number", "tracking_url")
+    return {name: shipment[name] for name in names}
 
 
 async def get_shipment(db: Database, store: Store, external_id: str) -> Record:

@@ -1,0 +1,101 @@
+"""The outbox: events appended in the same transaction as the change they describe.
+
+An event names its subject (order, shipment, cart, contact), the contact it concerns, and
+`before` / `after` of what changed. A write that changes nothing appends nothing, so a
+replayed request never fires an automation twice. Backfilled events are recorded and never
+delivered."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from app.db.statements import param
+from app.db.tables import events
+
+ORDER_CREATED = "order.created"
+ORDER_FINANCIAL_STATUS_CHANGED = "order.financial_status_changed"
+ORDER_FULFILLMENT_STATUS_CHANGED = "order.fulfillment_status_changed"
+SHIPMENT_CREATED = "shipment.created"
+SHIPMENT_STATUS_CHANGED = "shipment.status_changed"
+SHIPMENT_TRACKING_UPDATED = "shipment.tracking_updated"
+CART_ABANDONED = "cart.abandoned"
+CART_RECOVERED = "cart.recovered"
+CART_STATUS_CHANGED = "cart.status_changed"
+CART_RECOVERY_DUE = "cart.recovery_due"
+CUSTOMER_ERASED = "customer.erased"
+
+ALL_TYPES = (
+    ORDER_CREATED,
+    ORDER_FINANCIAL_STATUS_CHANGED,
+    ORDER_FULFILLMENT_STATUS_CHANGED,
+    SHIPMENT_CREATED,
+    SHIPMENT_STATUS_CHANGED,
+    SHIPMENT_TRACKING_UPDATED,
+    CART_ABANDONED,
+    CART_RECOVERED,
+    CART_STATUS_CHANGED,
+    CART_RECOVERY_DUE,
+    CUSTOMER_ERASED,
+)
+
+
+def contact_view(contact: Any) -> dict[str, Any] | None:
+    """What an automation needs to message the contact; None once erased."""
+    if contact is None or contact["erased_at"] is not None:
+        return None
+    return {
+        "id": contact["id"],
+        "phone": contact["phone"],
+        "phone_type": contact["phone_type"],
+        "first_name": contact["first_name"],
+        "last_name": contact["last_name"],
+        "locale": contact["locale"],
+    }
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """Appends the events of one command, inside its transaction."""
+
+    conn: Connection
+    store_id: int
+    now: datetime
+    backfill: bool
+
+    def emit(
+        self,
+        type: str,
+        subject: tuple[str, int, str | None],
+        contact: Any,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        subject_type, subject_id, external_id = subject
+        data = {
+            "subject": {"type": subject_type, "id": subject_id, "external_id": external_id},
+            "contact": contact_view(contact),
+            "before": before,
+            "after": after,
+        }
+        self.conn.execute(
+            _APPEND,
+            {
+                "event_id": str(uuid.uuid4()),
+                "store_id": self.store_id,
+                "type": type,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "contact_id": contact["id"] if contact is not None else None,
+                "data": data,
+                "backfill": self.backfill,
+                "created_at": self.now,
+            },
+        )
+
+
+_APPEND = insert(events).values({column.name: param(events, column.name) for column in events.c if column.name != "id"})

@@ -1,0 +1,43 @@
+"""Writes that know what they changed: the row before, the row after, created or not.
+
+Events need the before-state, which `INSERT … ON CONFLICT DO UPDATE … RETURNING` cannot give.
+So: INSERT … ON CONFLICT DO NOTHING (a row back means created); otherwise lock the existing
+row (FOR UPDATE on PostgreSQL), read it, and UPDATE it. Race-free on both engines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, select, update
+from sqlalchemy.engine import RowMapping
+
+from app.db.statements import insert_new
+
+
+@dataclass(frozen=True)
+class Change:
+    before: RowMapping | None  # None: the row was created
+    after: RowMapping
+
+    @property
+    def created(self) -> bool:
+        return self.before is None
+
+    def changed(self, column: str) -> bool:
+        return self.before is not None and self.before[column] != self.after[column]
+
+
+def write_tracked(
+    conn: Connection, table: Table, key: tuple[str, ...], values: dict[str, Any], insert_only: tuple[str, ...] = ()
+) -> Change:
+    inserted = conn.execute(insert_new(conn.dialect.name, table, key, tuple(values)), values).mappings().first()
+    if inserted is not None:
+        return Change(before=None, after=inserted)
+    where = [table.c[name] == values[name] for name in key]
+    before = conn.execute(select(table).where(*where).with_for_update()).mappings().one()
+    fixed = (*key, *insert_only, "created_at")
+    changes = {name: value for name, value in values.items() if name not in fixed}
+    changes["revision"] = table.c.revision + 1
+    after = conn.execute(update(table).where(table.c.id == before["id"]).values(changes).returning(*table.c))
+    return Change(before=before, after=after.mappings().one())
