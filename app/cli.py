@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
-from app.services import keys, stores
+from app.services import keys, stores, webhooks
 
 
 def _with_db(action: Callable[[Database, argparse.Namespace], Awaitable[None]]) -> Callable[[argparse.Namespace], None]:
@@ -88,6 +90,56 @@ async def _keys_revoke(db: Database, args: argparse.Namespace) -> None:
     print(f"Revoked {count} key(s).")
 
 
+async def _stores_recovery_delay(db: Database, args: argparse.Namespace) -> None:
+    await stores.set_recovery_delay(db, args.id, args.minutes)
+    print(f"Store {args.id}: cart recovery fires {args.minutes} minutes after abandonment.")
+
+
+async def _webhooks_add(db: Database, args: argparse.Namespace) -> None:
+    hook = await webhooks.add_webhook(db, args.store, args.url, args.events)
+    print(f"Webhook {hook['id']} for store {args.store}: {hook['url']} ({', '.join(hook['events'])}).")
+    print("Its signing secret, shown once (verify the Kanal-Signature header with it):")
+    print(hook["secret"])
+
+
+async def _webhooks_list(db: Database, args: argparse.Namespace) -> None:
+    rows = [
+        [
+            hook["id"],
+            hook["store_id"],
+            hook["url"],
+            " ".join(hook["events"]),
+            hook["created_at"].isoformat(timespec="seconds"),
+        ]
+        for hook in await webhooks.list_webhooks(db, args.store)
+    ]
+    _table(["id", "store", "url", "events", "created"], rows)
+
+
+async def _webhooks_remove(db: Database, args: argparse.Namespace) -> None:
+    await webhooks.remove_webhook(db, args.id)
+    print(f"Webhook {args.id} removed.")
+
+
+async def _worker(db: Database, args: argparse.Namespace) -> None:
+    settings = Settings.from_env()
+    worker = Worker(db, settings.backoff())
+    if args.once:
+        tally = await worker.run_once()
+        await worker.aclose()
+        print(
+            f"dispatched {tally.dispatched}, recoveries {tally.recoveries}, "
+            f"delivered {tally.delivered}, failed {tally.failed}"
+        )
+        return
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    print("Worker running (Ctrl-C to stop).", flush=True)
+    await worker.run(stop, args.interval or settings.worker_interval_seconds)
+
+
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -136,6 +188,28 @@ def build_parser() -> argparse.ArgumentParser:
     limit.add_argument("id", type=int)
     limit.add_argument("per_minute", type=int)
     limit.set_defaults(run=_with_db(_stores_rate_limit))
+    delay = st.add_parser("set-recovery-delay", help="minutes after abandonment before cart recovery fires")
+    delay.add_argument("id", type=int)
+    delay.add_argument("minutes", type=int)
+    delay.set_defaults(run=_with_db(_stores_recovery_delay))
+
+    wh = commands.add_parser("webhooks", help="webhook subscriptions").add_subparsers(dest="action", required=True)
+    wa = wh.add_parser("add", help="subscribe a URL to a store's events (prints the signing secret once)")
+    wa.add_argument("--store", type=int, required=True)
+    wa.add_argument("--url", required=True)
+    wa.add_argument("--events", nargs="+", metavar="PATTERN", help="e.g. order.* shipment.created (default: all)")
+    wa.set_defaults(run=_with_db(_webhooks_add))
+    wl = wh.add_parser("list", help="list active subscriptions")
+    wl.add_argument("--store", type=int)
+    wl.set_defaults(run=_with_db(_webhooks_list))
+    wr = wh.add_parser("remove", help="remove a subscription")
+    wr.add_argument("id", type=int)
+    wr.set_defaults(run=_with_db(_webhooks_remove))
+
+    wk = commands.add_parser("worker", help="deliver webhooks and fire cart recoveries")
+    wk.add_argument("--once", action="store_true", help="one pass, then exit")
+    wk.add_argument("--interval", type=float, help="seconds between passes (default 1)")
+    wk.set_defaults(run=_with_db(_worker))
 
     ks = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="action", required=True)
     kc = ks.add_parser("create", help="issue a key (printed once, alone on the last line)")

@@ -19,6 +19,11 @@ class Settings:
     # FULL also survives power loss, at the price of an fsync per commit.
     sqlite_synchronous: str = "NORMAL"
     sqlite_busy_timeout_ms: int = 5000
+    # "auto": `kanal serve` delivers webhooks itself on SQLite; on PostgreSQL run `kanal worker`.
+    in_process_worker: str = "auto"
+    worker_interval_seconds: float = 1.0
+    webhook_backoff_seconds: float = 15.0
+    webhook_max_attempts: int = 14
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -30,6 +35,20 @@ class Settings:
             "rate_limit_storage_uri": env.get("KANAL_RATE_LIMIT_STORAGE", "memory://"),
             "sqlite_synchronous": env.get("KANAL_SQLITE_SYNCHRONOUS", "NORMAL").upper(),
             "sqlite_busy_timeout_ms": int(env.get("KANAL_SQLITE_BUSY_TIMEOUT_MS", 5000)),
+            "in_process_worker": env.get("KANAL_IN_PROCESS_WORKER", "auto").lower(),
+            "worker_interval_seconds": float(env.get("KANAL_WORKER_INTERVAL_SECONDS", 1.0)),
+            "webhook_backoff_seconds": float(env.get("KANAL_WEBHOOK_BACKOFF_SECONDS", 15.0)),
+            "webhook_max_attempts": int(env.get("KANAL_WEBHOOK_MAX_ATTEMPTS", 14)),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+    def worker_in_process(self, dialect: str) -> bool:
+        if self.in_process_worker in ("auto", ""):
+            return dialect == "sqlite"
+        return self.in_process_worker in ("1", "true", "yes", "on")
+
+    def backoff(self):  # -> app.automations.delivery.Backoff (imported late: config stays leaf)
+        from app.automations.delivery import Backoff
+
+        return Backoff(base_seconds=self.webhook_backoff_seconds, max_attempts=self.webhook_max_attempts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
@@ -13,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
 from app.rest.docs import docs_routes
@@ -20,6 +22,7 @@ from app.rest.rate_limit import StoreRateLimiter
 from app.rest.responses import Json, error
 from app.rest.routes import api_routes
 from graphql_schema.app import KanalGraphQL
+from graphql_schema.ide import ide_routes
 
 log = logging.getLogger("kanal")
 
@@ -51,13 +54,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # collections run less often: request handling allocates many short-lived objects.
         gc.freeze()
         gc.set_threshold(20_000, 20, 20)
+        stop = asyncio.Event()
+        worker = None
+        if settings.worker_in_process(db.dialect):
+            worker = asyncio.create_task(Worker(db, settings.backoff()).run(stop, settings.worker_interval_seconds))
         yield
+        stop.set()
+        if worker is not None:
+            await worker
         await db.dispose()
 
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/graphql", KanalGraphQL(db), methods=["GET", "POST"]),
+            *ide_routes(),
             *docs_routes(),
             *api_routes(),
         ],

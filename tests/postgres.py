@@ -47,7 +47,7 @@ def scratch_database() -> Iterator[str]:
 
 
 def truncate_all(url: str) -> None:
-    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables if table.name != "dispatch_lock")
 
     async def run() -> None:
         conn = await asyncpg.connect(_dsn(url))

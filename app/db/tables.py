@@ -185,7 +185,9 @@ events = Table(
     Column("data", Json, nullable=False),
     Column("backfill", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("dispatched_at", UtcDateTime, nullable=True),  # fanned out to webhook deliveries
     Index(None, "store_id", "id"),
+    Index(None, "dispatched_at", "id"),
     Index(None, "subject_type", "subject_id"),
     Index(None, "contact_id"),
 )
@@ -222,10 +224,10 @@ deliveries = Table(
     Index(None, "ordering_key", "status", "id"),
 )
 
-# Worker bookkeeping: the last event fanned out to webhook deliveries.
-dispatch_state = Table(
-    "dispatch_state",
+# One row that workers lock while they fan events out, so that the events of one subject
+# become deliveries in the order they happened.
+dispatch_lock = Table(
+    "dispatch_lock",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("last_event_id", BigInteger, nullable=False),
 )

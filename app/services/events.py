@@ -98,4 +98,6 @@ class Outbox:
         )
 
 
-_APPEND = insert(events).values({column.name: param(events, column.name) for column in events.c if column.name != "id"})
+_APPEND = insert(events).values(
+    {column.name: param(events, column.name) for column in events.c if column.name not in ("id", "dispatched_at")}
+)

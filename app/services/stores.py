@@ -81,6 +81,12 @@ async def set_rate_limit(db: Database, store_id: int, per_minute: int | None) ->
     await _set(db, store_id, rate_limit_per_minute=per_minute)
 
 
+async def set_recovery_delay(db: Database, store_id: int, minutes: int) -> None:
+    if minutes < 0:
+        raise StoreError("The recovery delay cannot be negative.")
+    await _set(db, store_id, recovery_delay_minutes=minutes)
+
+
 async def get_store(db: Database, store_id: int) -> Record | None:
     def work(conn: Connection) -> Record | None:
         row = conn.execute(select(stores).where(stores.c.id == store_id)).mappings().first()

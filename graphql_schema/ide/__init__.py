@@ -1,10 +1,164 @@
-"""The GraphiQL page, served by this service (no CDN)."""
+"""The GraphiQL page at /graphql, its scripts and styles served by this service (no CDN).
+
+The browser files come from the npm registry: package.json and package-lock.json at the
+repository root, installed into node_modules by scripts/setup (`npm ci`). Only the files in
+ASSETS are served, at /graphql/ide/<name>; the page loads each with a Subresource Integrity
+hash of the installed file, and a Content-Security-Policy lets it load nothing from elsewhere.
+KANAL_IDE_ASSETS names another node_modules folder. Without the files, the page answers 503
+with the command that installs them.
+"""
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import html
+import os
+from pathlib import Path
+
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import Route
+
+ROOT = Path(__file__).resolve().parents[2]
+PREFIX = "/graphql/ide"
+# URL name -> file under node_modules. The order is the page's load order.
+ASSETS = {
+    "graphiql.min.css": "graphiql/graphiql.min.css",
+    "react.production.min.js": "react/umd/react.production.min.js",
+    "react-dom.production.min.js": "react-dom/umd/react-dom.production.min.js",
+    "graphiql.min.js": "graphiql/graphiql.min.js",
+}
+DEFAULT_HEADERS = '{"Authorization": "Bearer <your key>"}'
+DEFAULT_QUERY = """# Paste your key in Headers below, then run (Ctrl-Enter).
+{
+  orders(storeId: 123, first: 5) {
+    edges {
+      node {
+        externalId
+        placedAt
+        totalPrice
+        currency
+        financialStatus
+        contact { phone }
+      }
+    }
+  }
+}
+"""
+
+# Static, so that the Content-Security-Policy can allow it by hash; settings come from data-* attributes.
+_INIT = """
+const box = document.getElementById("graphiql");
+ReactDOM.createRoot(box).render(React.createElement(GraphiQL, {
+  fetcher: GraphiQL.createFetcher({url: box.dataset.url}),
+  defaultHeaders: box.dataset.headers,
+  defaultQuery: box.dataset.query,
+  defaultEditorToolsVisibility: "headers",
+}));
+"""
+_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        f"script-src 'self' 'sha256-{base64.b64encode(hashlib.sha256(_INIT.encode()).digest()).decode()}'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Kanal GraphiQL</title>
+  <link rel="icon" href="data:,">
+  <style>body {{ margin: 0; }} #graphiql {{ height: 100vh; }}</style>
+  {styles}
+</head>
+<body>
+  <div id="graphiql" data-url="{url}" data-headers="{headers}" data-query="{query}">Loading GraphiQL…</div>
+  {scripts}
+  <script>{init}</script>
+</body>
+</html>
+"""
+
+_MISSING = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>GraphiQL is not installed</title></head>
+<body style="font-family: sans-serif; max-width: 48em; margin: 3em auto">
+  <h1>GraphiQL's files are not installed</h1>
+  <p>This service serves GraphiQL itself (it loads nothing from the internet), from the npm
+  packages in <code>package-lock.json</code>. Missing: {missing}.</p>
+  <p>Install them from the repository root, then reload this page:</p>
+  <pre>scripts/setup</pre>
+  <p>or only the browser files:</p>
+  <pre>npm ci --no-audit --no-fund</pre>
+  <p>POST queries to <code>/graphql</code> work without them.</p>
+</body>
+</html>
+"""
+
+
+def assets_dir() -> Path:
+    """The node_modules folder the files are served from."""
+    return Path(os.environ.get("KANAL_IDE_ASSETS") or ROOT / "node_modules")
+
+
+@functools.lru_cache(maxsize=16)
+def _sri(path: str, mtime_ns: int, size: int) -> str:
+    """Keyed by modification time and size: a reinstall while serving gives new hashes."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(Path(path).read_bytes()).digest()).decode()
+
+
+def integrity(path: Path) -> str:
+    stat = path.stat()
+    return _sri(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 async def ide_page(request: Request) -> Response:
-    return HTMLResponse("<!doctype html><title>GraphiQL</title><p>GraphiQL assets are not installed.</p>")
+    folder = assets_dir()
+    missing = [f"node_modules/{file}" for file in ASSETS.values() if not (folder / file).is_file()]
+    if missing:
+        listed = ", ".join(f"<code>{html.escape(file)}</code>" for file in missing)
+        return HTMLResponse(_MISSING.format(missing=listed), status_code=503)
+    root = request.scope.get("root_path", "")
+    styles, scripts = [], []
+    for name, file in ASSETS.items():
+        url, sri = f"{root}{PREFIX}/{name}", integrity(folder / file)
+        if name.endswith(".css"):
+            styles.append(f'<link rel="stylesheet" href="{url}" integrity="{sri}">')
+        else:
+            scripts.append(f'<script src="{url}" integrity="{sri}"></script>')
+    page = _PAGE.format(
+        styles="\n  ".join(styles),
+        scripts="\n  ".join(scripts),
+        url=html.escape(f"{root}/graphql"),
+        headers=html.escape(DEFAULT_HEADERS),
+        query=html.escape(DEFAULT_QUERY),
+        init=_INIT,
+    )
+    return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})
+
+
+async def ide_asset(request: Request) -> Response:
+    name = request.path_params["name"]
+    path = assets_dir() / ASSETS[name] if name in ASSETS else None
+    if path is None or not path.is_file():
+        raise HTTPException(404)
+    media_type = "text/css" if name.endswith(".css") else "text/javascript"
+    # no-cache: revalidated by ETag on each load, so an upgrade never meets a stale integrity hash.
+    headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+    return FileResponse(path, media_type=f"{media_type}; charset=utf-8", headers=headers)
+
+
+def ide_routes() -> list[Route]:
+    return [Route(PREFIX + "/{name}", ide_asset, methods=["GET"], name="graphiql-asset")]

@@ -27,12 +27,14 @@ def upgrade() -> None:
         sa.Column("data", sa.JSON(none_as_null=True), nullable=False),
         sa.Column("backfill", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("dispatched_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name=op.f("fk_events_store_id_stores")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
         sa.UniqueConstraint("event_id", name=op.f("uq_events_event_id")),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_events_contact_id"), ["contact_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_events_dispatched_at_id"), ["dispatched_at", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_events_store_id_id"), ["store_id", "id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_events_subject_type_subject_id"), ["subject_type", "subject_id"], unique=False
@@ -81,12 +83,11 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "dispatch_state",
+        "dispatch_lock",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("last_event_id", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_dispatch_state")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dispatch_lock")),
     )
-    op.execute("INSERT INTO dispatch_state (id, last_event_id) VALUES (1, 0)")
+    op.execute("INSERT INTO dispatch_lock (id) VALUES (1)")
 
     with op.batch_alter_table("carts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("backfill", sa.Boolean(), server_default=sa.false(), nullable=False))
@@ -98,7 +99,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("dispatch_state")
+    op.drop_table("dispatch_lock")
     with op.batch_alter_table("stores", schema=None) as batch_op:
         batch_op.drop_column("recovery_delay_minutes")
 
@@ -120,5 +121,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_events_subject_type_subject_id"))
         batch_op.drop_index(batch_op.f("ix_events_store_id_id"))
         batch_op.drop_index(batch_op.f("ix_events_contact_id"))
+        batch_op.drop_index(batch_op.f("ix_events_dispatched_at_id"))
 
     op.drop_table("events")

@@ -1,0 +1,1 @@
+"""What happens after a write: events fanned out to webhooks, cart recovery, signed delivery."""

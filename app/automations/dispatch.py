@@ -1,0 +1,64 @@
+"""Fan-out: each new event becomes one delivery per matching webhook of its store.
+
+Dispatchers take one lock row in turn, so the events of one subject (whose transactions the
+subject's row lock already serialises) become deliveries in the order they happened.
+Backfilled events and events of erased contacts are marked dispatched without deliveries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
+from app.services.webhooks import matches
+
+BATCH = 500
+
+
+def dispatch_events(conn: Connection, now: datetime) -> int:
+    """Returns how many deliveries were created."""
+    conn.execute(select(dispatch_lock.c.id).where(dispatch_lock.c.id == 1).with_for_update())
+    pending = conn.execute(
+        select(
+            events.c.id,
+            events.c.store_id,
+            events.c.type,
+            events.c.backfill,
+            events.c.subject_type,
+            events.c.subject_id,
+            contacts.c.erased_at,
+        )
+        .outerjoin(contacts, contacts.c.id == events.c.contact_id)
+        .where(events.c.dispatched_at.is_(None))
+        .order_by(events.c.id)
+        .limit(BATCH)
+    ).all()
+    if not pending:
+        return 0
+    store_ids = {event.store_id for event in pending}
+    hooks = conn.execute(
+        select(webhooks.c.id, webhooks.c.store_id, webhooks.c.events).where(
+            webhooks.c.store_id.in_(store_ids), webhooks.c.removed_at.is_(None)
+        )
+    ).all()
+    rows = [
+        {
+            "event_id": event.id,
+            "webhook_id": hook.id,
+            "ordering_key": f"{hook.id}:{event.subject_type}:{event.subject_id}",
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for event in pending
+        if not event.backfill and event.erased_at is None
+        for hook in hooks
+        if hook.store_id == event.store_id and matches(hook.events, event.type)
+    ]
+    if rows:
+        conn.execute(insert(deliveries), rows)
+    ids = [event.id for event in pending]
+    conn.execute(update(events).where(events.c.id.in_(ids)).values(dispatched_at=now))
+    return len(rows)

@@ -1,0 +1,63 @@
+"""Cart recovery: a cart still `abandoned` once its store's delay has passed fires
+`cart.recovery_due`, once. Every condition is checked again, under lock, at that moment:
+the cart is still abandoned, its contact placed no order since, and was not erased."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, exists, select, update
+
+from app.db.tables import carts, contacts, orders, stores
+from app.services import events
+from app.services.carts import ABANDONED, RECOVERED, cart_view
+
+BATCH = 200
+
+
+def fire_due_recoveries(conn: Connection, now: datetime) -> int:
+    """Returns how many recoveries fired."""
+    fired = 0
+    for store in conn.execute(select(stores.c.id, stores.c.recovery_delay_minutes)).all():
+        due_before = now - timedelta(minutes=store.recovery_delay_minutes)
+        candidates = conn.execute(
+            select(carts.c.id)
+            .where(
+                carts.c.store_id == store.id,
+                carts.c.status == ABANDONED,
+                carts.c.recovery_due_at.is_(None),
+                carts.c.backfill.is_(False),
+                carts.c.abandoned_at <= due_before,
+            )
+            .order_by(carts.c.abandoned_at)
+            .limit(BATCH)
+        ).scalars()
+        fired += sum(_fire(conn, store.id, cart_id, now) for cart_id in candidates.all())
+    return fired
+
+
+def _fire(conn: Connection, store_id: int, cart_id: int, now: datetime) -> bool:
+    cart = conn.execute(select(carts).where(carts.c.id == cart_id).with_for_update()).mappings().one()
+    if cart["status"] != ABANDONED or cart["recovery_due_at"] is not None:
+        return False
+    contact = conn.execute(select(contacts).where(contacts.c.id == cart["contact_id"])).mappings().one()
+    outbox = events.Outbox(conn, store_id, now, backfill=False)
+    subject = ("cart", cart["id"], cart["external_id"])
+    bought = conn.scalar(
+        select(exists().where(orders.c.contact_id == contact["id"], orders.c.placed_at > cart["abandoned_at"]))
+    )
+    if bought:  # the purchase arrived without recovering it (e.g. placed_at corrected later)
+        recovered = _set(conn, cart_id, status=RECOVERED, updated_at=now, revision=carts.c.revision + 1)
+        outbox.emit(events.CART_RECOVERED, subject, contact, {"status": ABANDONED}, cart_view(recovered))
+        return False
+    marked = _set(conn, cart_id, recovery_due_at=now)
+    if contact["erased_at"] is not None:
+        return False  # never message an erased contact; the cart is settled all the same
+    outbox.emit(events.CART_RECOVERY_DUE, subject, contact, after=cart_view(marked))
+    return True
+
+
+def _set(conn: Connection, cart_id: int, **values: object):
+    return (
+        conn.execute(update(carts).where(carts.c.id == cart_id).values(**values).returning(*carts.c)).mappings().one()
+    )

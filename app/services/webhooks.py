@@ -1,0 +1,63 @@
+"""Webhook subscriptions per store: a URL, event patterns, a signing secret shown once."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from sqlalchemy import Connection, insert, select, update
+
+from app.automations.signing import new_secret
+from app.db.database import Database
+from app.db.tables import stores, webhooks
+
+from .events import ALL_TYPES
+from .results import Record, utcnow
+from .stores import StoreError
+
+
+def matches(patterns: list[str], event_type: str) -> bool:
+    """Patterns such as `order.*`, `shipment.created` or `*`."""
+    return any(fnmatchcase(event_type, pattern) for pattern in patterns)
+
+
+def _check(url: str, patterns: list[str]) -> None:
+    if not url.startswith(("http://", "https://")):
+        raise StoreError("The webhook URL must be an http(s) URL.")
+    unknown = [pattern for pattern in patterns if not any(matches([pattern], kind) for kind in ALL_TYPES)]
+    if unknown:
+        raise StoreError(f"No event type matches {', '.join(unknown)}; types: {', '.join(ALL_TYPES)}.")
+
+
+async def add_webhook(db: Database, store_id: int, url: str, patterns: list[str] | None = None) -> Record:
+    patterns = patterns or ["*"]
+    _check(url, patterns)
+    record = {
+        "store_id": store_id,
+        "url": url,
+        "secret": new_secret(),
+        "events": patterns,
+        "created_at": utcnow(),
+        "removed_at": None,
+    }
+
+    def work(conn: Connection) -> int:
+        if conn.scalar(select(stores.c.id).where(stores.c.id == store_id)) is None:
+            raise StoreError(f"Store {store_id} does not exist.")
+        return conn.execute(insert(webhooks).values(record).returning(webhooks.c.id)).scalar_one()
+
+    return {**record, "id": await db.write(work)}
+
+
+async def list_webhooks(db: Database, store_id: int | None = None) -> list[Record]:
+    query = select(webhooks).where(webhooks.c.removed_at.is_(None)).order_by(webhooks.c.id)
+    if store_id is not None:
+        query = query.where(webhooks.c.store_id == store_id)
+    return await db.read(lambda conn: [dict(row) for row in conn.execute(query).mappings()])
+
+
+async def remove_webhook(db: Database, webhook_id: int) -> None:
+    statement = (
+        update(webhooks).where(webhooks.c.id == webhook_id, webhooks.c.removed_at.is_(None)).values(removed_at=utcnow())
+    )
+    if await db.write(lambda conn: conn.execute(statement).rowcount) == 0:
+        raise StoreError(f"No active webhook {webhook_id}.")

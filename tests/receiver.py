@@ -1,0 +1,53 @@
+"""A real HTTP receiver on loopback that records webhook deliveries (and can fail on purpose)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+class Receiver:
+    def __init__(self, failures: int = 0, status: int = 500):
+        self.received: list[dict[str, Any]] = []
+        self.failures_left = failures
+        self.failure_status = status
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as a production receiver would
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver._lock:
+                    failing = receiver.failures_left > 0
+                    receiver.failures_left -= failing
+                    if not failing:
+                        receiver.received.append(
+                            {"headers": dict(self.headers), "body": body, "event": json.loads(body)}
+                        )
+                self.send_response(receiver.failure_status if failing else 204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def types(self) -> list[str]:
+        return [item["event"]["type"] for item in self.received]

@@ -1,0 +1,106 @@
+"""GraphiQL end to end, offline: the real server, headless Chromium with every outside host
+blocked, a key pasted in the headers editor, a query run, the order in the result pane."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from tests.conftest import order_body
+from tests.server import Server, kanal
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = Path("/tmp/kanal-graphiql-e2e.png")
+QUERY = "{ orders(storeId: 123, first: 5) { edges { node { externalId totalPrice contact { phone } } } } }"
+
+sync_api = pytest.importorskip("playwright.sync_api")
+# scripts/setup --test installs Chromium; CI must not skip silently.
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason=f"{CHROMIUM} missing: run scripts/setup --test"
+)
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A fresh SQLite database prepared with the CLI, one order posted through REST, and the server."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/graphiql.db"
+    kanal(url, "db", "upgrade")
+    kanal(url, "stores", "create", "--id", "123", "--name", "Demo", "--region", "FR")
+    key = kanal(url, "keys", "create", "--store", "123").stdout.strip().splitlines()[-1]
+    server = Server(url)
+    try:
+        response = httpx.post(
+            f"{server.base_url}/api/v1/stores/123/orders", json=order_body(), headers={"Authorization": f"Bearer {key}"}
+        )
+        assert response.status_code == 201, response.text
+        yield server, key
+    finally:
+        server.stop()
+
+
+def editor_text(page, selector: str) -> str:
+    return page.eval_on_selector(f"{selector} .CodeMirror", "e => e.CodeMirror.getValue()")
+
+
+def set_editor(page, selector: str, text: str) -> None:
+    """Click into a CodeMirror editor, select all and paste `text` (no typed keys: no auto-closed brackets)."""
+    page.click(f"{selector} .CodeMirror-lines")
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)
+    assert editor_text(page, selector) == text
+
+
+def test_graphiql_runs_a_query_with_the_pasted_key_offline(served):
+    server, key = served
+    outside, problems = [], []
+
+    def only_this_machine(route):
+        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.route("**/*", only_this_machine)
+            page = context.new_page()
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+
+            page.goto(f"{server.base_url}/graphql")
+            page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=20_000)
+            headers = ".graphiql-editor-tool .graphiql-editor:not(.hidden)"
+            assert editor_text(page, headers) == '{"Authorization": "Bearer <your key>"}'
+
+            set_editor(page, headers, f'{{"Authorization": "Bearer {key}"}}')
+            set_editor(page, ".graphiql-query-editor", QUERY)
+            page.click("[aria-label^='Prettify query']")
+            page.click(".graphiql-execute-button")
+            result = page.locator(".result-window")
+            result.get_by_text('"ORDER-1001"').wait_for(timeout=10_000)
+            text = result.inner_text()
+            assert '"+33612345678"' in text and '"49.9' in text, text
+            assert "errors" not in text, text
+            page.screenshot(path=str(SCREENSHOT))
+        finally:
+            browser.close()
+
+    assert outside == [], f"requests to outside hosts: {outside}"
+    assert problems == [], problems
