@@ -22,8 +22,10 @@ from .scalars import JSON, Money
 
 if TYPE_CHECKING:
     from .contacts import Contact
+    from .events import Event
 
 ContactRef = Annotated["Contact", strawberry.lazy("graphql_schema.contacts")]
+EventRef = Annotated["Event", strawberry.lazy("graphql_schema.events")]
 
 
 @strawberry.type
@@ -47,6 +49,12 @@ class Cart:
     @classmethod
     def of(cls, row: dict[str, Any]) -> Cart:
         return from_row(cls, {**row, "line_items_json": row.get("line_items") or [], "tags": row.get("tags") or []})
+
+    @strawberry.field(description="Its events, oldest first")
+    async def events(self, info: Info[Context, None]) -> list[EventRef]:
+        from .events import events_of_subject
+
+        return await events_of_subject(info, "cart", int(self.id))
 
     @strawberry.field
     def line_items(self) -> list[LineItem]:

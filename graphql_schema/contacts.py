@@ -23,10 +23,12 @@ from .scalars import Money
 
 if TYPE_CHECKING:
     from .carts import Cart
+    from .events import Event
     from .orders import Order
 
 OrderRef = Annotated["Order", strawberry.lazy("graphql_schema.orders")]
 CartRef = Annotated["Cart", strawberry.lazy("graphql_schema.carts")]
+EventRef = Annotated["Event", strawberry.lazy("graphql_schema.events")]
 
 
 @strawberry.type
@@ -79,6 +81,12 @@ class Contact:
 
         rows = await info.context.loaders.carts_of_contact.load((int(self.id), max(1, min(first, 100))))
         return [Cart.of(row) for row in rows]
+
+    @strawberry.field(description="Events about this contact, oldest first")
+    async def events(self, info: Info[Context, None]) -> list[EventRef]:
+        from .events import Event
+
+        return [Event.of(row) for row in await info.context.loaders.events_of_contact.load(int(self.id))]
 
     @strawberry.field
     async def totals(self, info: Info[Context, None]) -> ContactTotals:

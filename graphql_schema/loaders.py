@@ -25,3 +25,6 @@ class Loaders:
         self.orders_of_contact = loader(batches.latest_orders_by_contact)
         self.carts_of_contact = loader(batches.latest_carts_by_contact)
         self.contact_totals = loader(batches.totals_by_contact)
+        self.events_of_subject = loader(batches.events_by_subject)
+        self.events_of_contact = loader(batches.events_by_contact)
+        self.deliveries_of_event = loader(batches.deliveries_by_event)

@@ -23,10 +23,12 @@ from .scalars import JSON, Money
 
 if TYPE_CHECKING:
     from .contacts import Contact
+    from .events import Event
     from .shipments import Shipment
 
 ContactRef = Annotated["Contact", strawberry.lazy("graphql_schema.contacts")]
 ShipmentRef = Annotated["Shipment", strawberry.lazy("graphql_schema.shipments")]
+EventRef = Annotated["Event", strawberry.lazy("graphql_schema.events")]
 
 
 @strawberry.type
@@ -81,6 +83,12 @@ class Order:
     @classmethod
     def of(cls, row: dict[str, Any]) -> Order:
         return from_row(cls, {**row, "line_items_json": row.get("line_items") or [], "tags": row.get("tags") or []})
+
+    @strawberry.field(description="Its events, oldest first")
+    async def events(self, info: Info[Context, None]) -> list[EventRef]:
+        from .events import events_of_subject
+
+        return await events_of_subject(info, "order", int(self.id))
 
     @strawberry.field
     def line_items(self) -> list[LineItem]:

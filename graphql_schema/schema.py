@@ -8,13 +8,14 @@ from strawberry.tools import merge_types
 
 from .carts import CartMutations, CartQueries
 from .contacts import ContactMutations, ContactQueries
+from .events import EventQueries
 from .limits import extensions
 from .orders import OrderMutations, OrderQueries
 from .scalars import MONEY_SCALAR, Money
 from .shipments import ShipmentMutations, ShipmentQueries
 from .stores import StoreQueries
 
-Query = merge_types("Query", (StoreQueries, OrderQueries, ContactQueries, ShipmentQueries, CartQueries))
+Query = merge_types("Query", (StoreQueries, OrderQueries, ContactQueries, ShipmentQueries, CartQueries, EventQueries))
 Mutation = merge_types("Mutation", (OrderMutations, ShipmentMutations, CartMutations, ContactMutations))
 
 schema = strawberry.Schema(

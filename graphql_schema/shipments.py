@@ -20,9 +20,11 @@ from .relay import Connection, connection
 from .scalars import JSON
 
 if TYPE_CHECKING:
+    from .events import Event
     from .orders import Order
 
 OrderRef = Annotated["Order", strawberry.lazy("graphql_schema.orders")]
+EventRef = Annotated["Event", strawberry.lazy("graphql_schema.events")]
 
 
 @strawberry.type
@@ -42,6 +44,12 @@ class Shipment:
     @classmethod
     def of(cls, row: dict[str, Any]) -> Shipment:
         return from_row(cls, row)
+
+    @strawberry.field(description="Its events, oldest first")
+    async def events(self, info: Info[Context, None]) -> list[EventRef]:
+        from .events import events_of_subject
+
+        return await events_of_subject(info, "shipment", int(self.id))
 
     @strawberry.field
     async def order(self, info: Info[Context, None]) -> OrderRef | None:

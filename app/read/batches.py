@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from app.db.tables import carts, contacts, orders, shipments
+from app.db.tables import carts, contacts, deliveries, events, orders, shipments, webhooks
 
 Row = dict[str, Any]
 
@@ -75,3 +75,30 @@ def totals_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[Row]
         if total["last_order_at"] is None or row["last"] > total["last_order_at"]:
             total["last_order_at"] = row["last"]
     return [totals[cid] for cid in contact_ids]
+
+
+def events_by_subject(conn: Connection, keys: Sequence[tuple[str, int]]) -> list[list[Row]]:
+    """Every event of each (subject_type, subject_id), oldest first."""
+    ids = {subject_id for _, subject_id in keys}
+    query = select(events).where(events.c.subject_id.in_(ids)).order_by(events.c.id)
+    grouped: dict[tuple[str, int], list[Row]] = defaultdict(list)
+    for row in conn.execute(query).mappings():
+        grouped[(row["subject_type"], row["subject_id"])].append(dict(row))
+    return [grouped.get(key, []) for key in keys]
+
+
+def events_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[list[Row]]:
+    query = select(events).where(events.c.contact_id.in_(contact_ids)).order_by(events.c.id)
+    grouped = _group(conn.execute(query).mappings().all(), "contact_id")
+    return [grouped.get(contact_id, []) for contact_id in contact_ids]
+
+
+def deliveries_by_event(conn: Connection, event_ids: Sequence[int]) -> list[list[Row]]:
+    query = (
+        select(deliveries, webhooks.c.url)
+        .join(webhooks, webhooks.c.id == deliveries.c.webhook_id)
+        .where(deliveries.c.event_id.in_(event_ids))
+        .order_by(deliveries.c.id)
+    )
+    grouped = _group(conn.execute(query).mappings().all(), "event_id")
+    return [grouped.get(event_id, []) for event_id in event_ids]

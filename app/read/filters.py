@@ -43,3 +43,10 @@ def moment(value: str | datetime, name: str) -> datetime:
         return parse_utc_datetime(value)
     except ValueError as exc:
         raise ValidationFailed([FieldError(("filter", name), errors.INVALID_DATETIME, str(exc))]) from None
+
+
+def type_matches(column: Column[Any], pattern: str) -> ColumnElement[bool]:
+    """`order.created`, or a family such as `order.*`."""
+    if pattern.endswith(".*"):
+        return starts_with(column, pattern[:-1])
+    return column == pattern

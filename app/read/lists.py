@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Select, Table, select
 
-from app.db.tables import carts, contacts, orders, shipments
+from app.db.tables import carts, contacts, events, orders, shipments
 
 from . import filters
 from .pages import Page, count, fetch_page
@@ -90,3 +90,16 @@ def cart_listing(store_id: int, status: str | None = None) -> Listing:
     if status is not None:
         query = query.where(carts.c.status == status)
     return Listing(query, (carts.c.abandoned_at, carts.c.id))
+
+
+def event_listing(
+    store_id: int, type: str | None = None, subject_type: str | None = None, subject_id: int | None = None
+) -> Listing:
+    query = _of_store(events, store_id)
+    if type is not None:
+        query = query.where(filters.type_matches(events.c.type, type))
+    if subject_type is not None:
+        query = query.where(events.c.subject_type == subject_type)
+    if subject_id is not None:
+        query = query.where(events.c.subject_id == subject_id)
+    return Listing(query, (events.c.id,))
