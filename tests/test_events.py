@@ -270,3 +270,20 @@ async def test_graphql_reads_events_and_deliveries(api):
     assert [event["type"] for event in data["order"]["events"]] == ["order.created", "order.financial_status_changed"]
     assert len(data["contact"]["events"]) == 4
     assert data["carts"]["edges"][0]["node"]["events"] == [{"type": "cart.recovered"}]
+
+
+async def test_replaying_the_whole_walkthrough_adds_nothing(api):
+    await walkthrough(api)
+    recorded = await api.rows("events")
+    await walkthrough(api)
+    assert await api.rows("events") == recorded
+    assert (await api.get("/orders/ORDER-1001")).json()["financial_status"] == "paid"
+
+
+async def test_a_post_with_a_new_value_still_replaces_what_a_patch_set(api):
+    await api.post("/orders", order_body(tags=["a"]))
+    await api.patch("/orders/ORDER-1001", {"financial_status": "paid", "tags": ["patched"]})
+    replaced = (await api.post("/orders", order_body(financial_status="refunded", tags=["a"]))).json()
+    assert (replaced["financial_status"], replaced["tags"]) == ("refunded", ["patched"])
+    assert (await event_types(api))[-1] == "order.financial_status_changed"
+    assert (await api.rows("events"))[-1]["data"]["before"] == {"financial_status": "paid"}

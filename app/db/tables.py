@@ -117,6 +117,7 @@ orders = Table(
     Column("line_items", Json, nullable=False),
     Column("tags", Json, nullable=False),
     Column("metadata", Json, nullable=False),
+    Column("posted", Json, nullable=True),  # PATCHable fields as the last POST sent them
     Column("revision", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
@@ -160,6 +161,7 @@ carts = Table(
     Column("line_items", Json, nullable=False),
     Column("tags", Json, nullable=False),
     Column("metadata", Json, nullable=False),
+    Column("posted", Json, nullable=True),  # PATCHable fields as the last POST sent them
     Column("backfill", Boolean, nullable=False, server_default=false()),
     Column("recovery_due_at", UtcDateTime, nullable=True),  # set when cart.recovery_due fired
     Column("revision", Integer, nullable=False),

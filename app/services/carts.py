@@ -19,6 +19,7 @@ from .results import Record, Written, known_id, utcnow
 from .stores import Store
 from .tracking import write_tracked
 
+PATCHABLE = ("recovery_url", "tags", "metadata")
 ABANDONED = "abandoned"
 RECOVERED = "recovered"
 
@@ -46,7 +47,9 @@ def _store_cart(conn: Connection, store_id: int, command: CartInput, now: dateti
         created_at=now,
         updated_at=now,
     )
-    change = write_tracked(conn, carts, ("store_id", "external_id"), values, insert_only=("status", "backfill"))
+    change = write_tracked(
+        conn, carts, ("store_id", "external_id"), values, insert_only=("status", "backfill"), patchable=PATCHABLE
+    )
     cart = change.after
     if change.created:
         outbox = events.Outbox(conn, store_id, now, backfill)

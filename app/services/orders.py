@@ -20,6 +20,7 @@ from .results import Record, Written, known_id, utcnow
 from .stores import Store
 from .tracking import Change, write_tracked
 
+PATCHABLE = ("financial_status", "fulfillment_status", "tags", "metadata")
 _STATUS_EVENTS = {
     "financial_status": events.ORDER_FINANCIAL_STATUS_CHANGED,
     "fulfillment_status": events.ORDER_FULFILLMENT_STATUS_CHANGED,
@@ -49,7 +50,7 @@ def _store_order(conn: Connection, store_id: int, command: OrderInput, now: date
         "created_at": now,
         "updated_at": now,
     }
-    change = write_tracked(conn, orders, ("store_id", "external_id"), values)
+    change = write_tracked(conn, orders, ("store_id", "external_id"), values, patchable=PATCHABLE)
     outbox = events.Outbox(conn, store_id, now, backfill)
     _record_events(outbox, change, contact)
     # An order placed after a cart was abandoned recovers that cart, whichever came first.

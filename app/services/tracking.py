@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.engine import RowMapping
 
 from app.db.statements import insert_new
+from app.db.types import dumps, loads
 
 
 @dataclass(frozen=True)
@@ -29,15 +30,33 @@ class Change:
 
 
 def write_tracked(
-    conn: Connection, table: Table, key: tuple[str, ...], values: dict[str, Any], insert_only: tuple[str, ...] = ()
+    conn: Connection,
+    table: Table,
+    key: tuple[str, ...],
+    values: dict[str, Any],
+    insert_only: tuple[str, ...] = (),
+    patchable: tuple[str, ...] = (),
 ) -> Change:
+    """`patchable` fields (those PATCH may change) are merged three ways: a POST that carries
+    the same value as the previous POST did keeps what a PATCH set since. So replaying an old
+    POST changes nothing, and a POST with a new value still replaces."""
+    if patchable:
+        values = {**values, "posted": {name: _plain(values[name]) for name in patchable}}
     inserted = conn.execute(insert_new(conn.dialect.name, table, key, tuple(values)), values).mappings().first()
     if inserted is not None:
         return Change(before=None, after=inserted)
     where = [table.c[name] == values[name] for name in key]
     before = conn.execute(select(table).where(*where).with_for_update()).mappings().one()
+    previous = before["posted"] if patchable else None
+    if previous:
+        values.update({name: before[name] for name in patchable if previous.get(name) == values["posted"][name]})
     fixed = (*key, *insert_only, "created_at")
     changes = {name: value for name, value in values.items() if name not in fixed}
     changes["revision"] = table.c.revision + 1
     after = conn.execute(update(table).where(table.c.id == before["id"]).values(changes).returning(*table.c))
     return Change(before=before, after=after.mappings().one())
+
+
+def _plain(value: Any) -> Any:
+    """The value as it reads back from a JSON column (Decimal to number), for comparison."""
+    return loads(dumps(value))

@@ -89,7 +89,11 @@ def upgrade() -> None:
     )
     op.execute("INSERT INTO dispatch_lock (id) VALUES (1)")
 
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("posted", sa.JSON(none_as_null=True), nullable=True))
+
     with op.batch_alter_table("carts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("posted", sa.JSON(none_as_null=True), nullable=True))
         batch_op.add_column(sa.Column("backfill", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column("recovery_due_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f("ix_carts_status_abandoned_at"), ["status", "abandoned_at"], unique=False)
@@ -103,7 +107,11 @@ def downgrade() -> None:
     with op.batch_alter_table("stores", schema=None) as batch_op:
         batch_op.drop_column("recovery_delay_minutes")
 
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.drop_column("posted")
+
     with op.batch_alter_table("carts", schema=None) as batch_op:
+        batch_op.drop_column("posted")
         batch_op.drop_index(batch_op.f("ix_carts_status_abandoned_at"))
         batch_op.drop_column("recovery_due_at")
         batch_op.drop_column("backfill")
