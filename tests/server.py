@@ -31,10 +31,10 @@ def free_port() -> int:
 class Server:
     """`kanal serve` on a free loopback port; stopped with SIGKILL or SIGTERM."""
 
-    def __init__(self, database_url: str, workers: int = 1):
+    def __init__(self, database_url: str, workers: int = 1, env: dict[str, str] | None = None):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DATABASE_URL": database_url}
+        env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
         self.process = subprocess.Popen(
             [KANAL, "serve", "--port", str(self.port), "--workers", str(workers)],
             env=env,

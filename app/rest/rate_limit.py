@@ -34,7 +34,8 @@ def _async_uri(uri: str) -> str:
 
 class StoreRateLimiter:
     def __init__(self, storage_uri: str, default_per_minute: int):
-        self._limiter = FixedWindowRateLimiter(storage_from_string(_async_uri(storage_uri)))
+        options = {"implementation": "redispy"} if storage_uri.startswith(("redis", "async+redis")) else {}
+        self._limiter = FixedWindowRateLimiter(storage_from_string(_async_uri(storage_uri), **options))
         self._default = default_per_minute
         self._items: dict[int, RateLimitItemPerMinute] = {}
 
