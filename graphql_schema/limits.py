@@ -34,18 +34,21 @@ def _unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
-# One shared instance each: the caches must outlive a request to be caches at all.
-_PARSER_CACHE = ParserCache(maxsize=CACHE_SIZE)
-_VALIDATION_CACHE = ValidationCache(maxsize=CACHE_SIZE)
+# Rule classes built once: the validation cache is keyed by the rules, so per-request rule
+# classes would make every request a cache miss. Extensions themselves are built per request
+# (they hold the request's execution context); parser and validation caches are module-level.
+_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    MutationCountRule,
+]
 
 
 def extensions() -> list:
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: _PARSER_CACHE,
-        lambda: _VALIDATION_CACHE,
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: AddValidationRules([MutationCountRule]),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: AddValidationRules(_RULES),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
         lambda: MaskErrors(should_mask_error=_unexpected, error_message="Internal server error"),
     ]

@@ -52,11 +52,12 @@ def check_first(first: int) -> int:
 
 
 def _after(order: tuple[Column[Any], ...], values: list[Any]) -> ColumnElement[bool]:
-    """Rows strictly after the cursor in descending (a, b, …) order."""
+    """Rows strictly after the cursor in descending (a, b, …) order. The redundant bound on the
+    first column lets the index seek to the cursor instead of walking to it."""
     (column, *rest), (value, *rest_values) = order, values
     if not rest:
         return column < value
-    return or_(column < value, and_(column == value, _after(tuple(rest), rest_values)))
+    return and_(column <= value, or_(column < value, and_(column == value, _after(tuple(rest), rest_values))))
 
 
 def fetch_page(
