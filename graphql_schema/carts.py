@@ -8,16 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from app.domain.errors import ValidationFailed
 from app.read.lists import cart_listing
 from app.services import carts
 
 from .context import Context
-from .errors import UserError, bad_input
+from .errors import UserError
 from .inputs import Backfill, input_data, run_command
 from .nodes import from_row
-from .orders import CustomerInput, LineItem
-from .relay import Connection, connection
+from .orders import CustomerInput, LineItem, contact_of
+from .relay import Connection, paged
 from .scalars import JSON, Money
 
 if TYPE_CHECKING:
@@ -62,10 +61,7 @@ class Cart:
 
     @strawberry.field
     async def contact(self, info: Info[Context, None]) -> ContactRef | None:
-        from .contacts import Contact
-
-        row = await info.context.loaders.contact.load(self.contact_id)
-        return Contact.of(row) if row else None
+        return await contact_of(info, self.contact_id)
 
 
 @strawberry.input
@@ -137,11 +133,4 @@ class CartQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Cart]:
-        context = info.context
-        store = await context.store(store_id)
-        listing = cart_listing(store.id, status=status)
-        try:
-            page = await context.db.read(listing.page, first, after)
-        except ValidationFailed as failure:
-            raise bad_input(failure) from None
-        return connection(page, listing.order, Cart.of, lambda: context.db.read(listing.count))
+        return await paged(info, store_id, lambda store: cart_listing(store.id, status=status), Cart.of, first, after)

@@ -10,15 +10,16 @@ from strawberry.types import Info
 
 from app.domain.errors import ValidationFailed
 from app.domain.phone import MOBILE_CAPABLE
-from app.read.lists import contact_listing
+from app.read.lists import Listing, contact_listing
 from app.services import customers
+from app.services.stores import Store
 
 from .context import Context
 from .errors import UserError, bad_input
 from .inputs import Backfill, input_data, run_command
 from .nodes import from_row
 from .orders import CustomerInput
-from .relay import Connection, connection
+from .relay import Connection, paged
 from .scalars import Money
 
 if TYPE_CHECKING:
@@ -189,11 +190,7 @@ class ContactQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Contact]:
-        context = info.context
-        store = await context.store(store_id)
-        try:
-            listing = contact_listing(store.id, store.region, phone=phone, search=search)
-            page = await context.db.read(listing.page, first, after)
-        except ValidationFailed as failure:
-            raise bad_input(failure) from None
-        return connection(page, listing.order, Contact.of, lambda: context.db.read(listing.count))
+        def listing_of(store: Store) -> Listing:
+            return contact_listing(store.id, store.region, phone=phone, search=search)
+
+        return await paged(info, store_id, listing_of, Contact.of, first, after)

@@ -8,13 +8,12 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from app.domain.errors import ValidationFailed
-from app.read.lists import event_listing
+from app.read.lists import Listing, event_listing
+from app.services.stores import Store
 
 from .context import Context
-from .errors import bad_input
 from .nodes import from_row
-from .relay import Connection, connection
+from .relay import Connection, paged
 from .scalars import JSON
 
 
@@ -77,13 +76,10 @@ class EventQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Event]:
-        context = info.context
-        store = await context.store(store_id)
         where = filter or EventFilter()
         subject_id = int(where.subject_id) if where.subject_id and str(where.subject_id).isdigit() else None
-        listing = event_listing(store.id, where.type, where.subject_type, subject_id)
-        try:
-            page = await context.db.read(listing.page, first, after)
-        except ValidationFailed as failure:
-            raise bad_input(failure) from None
-        return connection(page, listing.order, Event.of, lambda: context.db.read(listing.count))
+
+        def listing_of(store: Store) -> Listing:
+            return event_listing(store.id, where.type, where.subject_type, subject_id)
+
+        return await paged(info, store_id, listing_of, Event.of, first, after)

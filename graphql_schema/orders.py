@@ -9,16 +9,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from app.domain.errors import NotFound, ValidationFailed
+from app.domain.errors import NotFound
+from app.read.lists import Listing, order_listing
 from app.read.lists import OrderFilter as ListFilter
-from app.read.lists import order_listing
 from app.services import orders
+from app.services.stores import Store
 
 from .context import Context
-from .errors import UserError, bad_input
+from .errors import UserError
 from .inputs import Backfill, input_data, run_command
 from .nodes import from_row
-from .relay import Connection, connection
+from .relay import Connection, paged
 from .scalars import JSON, Money
 
 if TYPE_CHECKING:
@@ -96,16 +97,21 @@ class Order:
 
     @strawberry.field
     async def contact(self, info: Info[Context, None]) -> ContactRef | None:
-        from .contacts import Contact
-
-        row = await info.context.loaders.contact.load(self.contact_id)
-        return Contact.of(row) if row else None
+        return await contact_of(info, self.contact_id)
 
     @strawberry.field
     async def shipments(self, info: Info[Context, None]) -> list[ShipmentRef]:
         from .shipments import Shipment
 
         return [Shipment.of(row) for row in await info.context.loaders.shipments_of_order.load(int(self.id))]
+
+
+async def contact_of(info: Info[Context, None], contact_id: int) -> ContactRef | None:
+    """The contact of an order or a cart, through the request's DataLoader."""
+    from .contacts import Contact
+
+    row = await info.context.loaders.contact.load(contact_id)
+    return Contact.of(row) if row else None
 
 
 @strawberry.input
@@ -209,12 +215,9 @@ class OrderQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Order]:
-        context = info.context
-        store = await context.store(store_id)
         where = ListFilter(**input_data(filter)) if filter else None
-        try:
-            listing = order_listing(store.id, store.region, context.db.dialect, where)
-            page = await context.db.read(listing.page, first, after)
-        except ValidationFailed as failure:
-            raise bad_input(failure) from None
-        return connection(page, listing.order, Order.of, lambda: context.db.read(listing.count))
+
+        def listing_of(store: Store) -> Listing:
+            return order_listing(store.id, store.region, info.context.db.dialect, where)
+
+        return await paged(info, store_id, listing_of, Order.of, first, after)

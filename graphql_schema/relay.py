@@ -7,8 +7,15 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from sqlalchemy import Column
+from strawberry.types import Info
 
+from app.domain.errors import ValidationFailed
+from app.read.lists import Listing
 from app.read.pages import Page
+from app.services.stores import Store
+
+from .context import Context
+from .errors import bad_input
 
 NodeType = TypeVar("NodeType")
 
@@ -52,3 +59,22 @@ def connection(
         end_cursor=edges[-1].cursor if edges else None,
     )
     return Connection(edges=edges, page_info=info, counter=counter)
+
+
+async def paged(
+    info: Info[Context, None],
+    store_id: strawberry.ID,
+    listing_of: Callable[[Store], Listing],
+    node: Callable[[dict[str, Any]], NodeType],
+    first: int,
+    after: str | None,
+) -> Connection[NodeType]:
+    """A root list field: authorise the store, build its listing, fetch one keyset page."""
+    context = info.context
+    store = await context.store(store_id)
+    try:
+        listing = listing_of(store)
+        page = await context.db.read(listing.page, first, after)
+    except ValidationFailed as failure:
+        raise bad_input(failure) from None
+    return connection(page, listing.order, node, lambda: context.db.read(listing.count))

@@ -8,15 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from app.domain.errors import ValidationFailed
 from app.read.lists import shipment_listing
 from app.services import shipments
 
 from .context import Context
-from .errors import UserError, bad_input
+from .errors import UserError
 from .inputs import Backfill, input_data, run_command
 from .nodes import from_row
-from .relay import Connection, connection
+from .relay import Connection, paged
 from .scalars import JSON
 
 if TYPE_CHECKING:
@@ -102,11 +101,6 @@ class ShipmentQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Shipment]:
-        context = info.context
-        store = await context.store(store_id)
-        listing = shipment_listing(store.id, status=status)
-        try:
-            page = await context.db.read(listing.page, first, after)
-        except ValidationFailed as failure:
-            raise bad_input(failure) from None
-        return connection(page, listing.order, Shipment.of, lambda: context.db.read(listing.count))
+        return await paged(
+            info, store_id, lambda store: shipment_listing(store.id, status=status), Shipment.of, first, after
+        )
