@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, exists, select, update
+from sqlalchemy import Connection, bindparam, exists, select, update
 
 from app.db.database import Database
 from app.db.tables import carts, contacts, orders
@@ -58,14 +58,22 @@ def _store_cart(conn: Connection, store_id: int, command: CartInput, now: dateti
     return Written({**cart, "contact_phone": contact["phone"]}, created=change.created)
 
 
+_RECOVER = (
+    update(carts)
+    .where(
+        carts.c.contact_id == bindparam("buyer"),
+        carts.c.status == ABANDONED,
+        carts.c.abandoned_at < bindparam("placed_at", type_=carts.c.abandoned_at.type),
+    )
+    .values(status=RECOVERED, updated_at=bindparam("now", type_=carts.c.updated_at.type), revision=carts.c.revision + 1)
+    .returning(*carts.c)
+)
+
+
 def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime) -> None:
     """The contact bought: carts it abandoned before `placed_at` are recovered."""
-    recovered = outbox.conn.execute(
-        update(carts)
-        .where(carts.c.contact_id == contact["id"], carts.c.status == ABANDONED, carts.c.abandoned_at < placed_at)
-        .values(status=RECOVERED, updated_at=outbox.now, revision=carts.c.revision + 1)
-        .returning(*carts.c)
-    ).mappings()
+    params = {"buyer": contact["id"], "placed_at": placed_at, "now": outbox.now}
+    recovered = outbox.conn.execute(_RECOVER, params).mappings()
     for cart in recovered.all():
         outbox.emit(events.CART_RECOVERED, _subject(cart), contact, {"status": ABANDONED}, cart_view(cart))
 

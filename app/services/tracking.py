@@ -6,6 +6,7 @@ row (FOR UPDATE on PostgreSQL), read it, and UPDATE it. Race-free on both engine
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from app.db.types import dumps, loads
 @dataclass(frozen=True)
 class Change:
     before: RowMapping | None  # None: the row was created
-    after: RowMapping
+    after: Mapping[str, Any]
 
     @property
     def created(self) -> bool:
@@ -42,9 +43,11 @@ def write_tracked(
     POST changes nothing, and a POST with a new value still replaces."""
     if patchable:
         values = {**values, "posted": {name: _plain(values[name]) for name in patchable}}
-    inserted = conn.execute(insert_new(conn.dialect.name, table, key, tuple(values)), values).mappings().first()
+    # Created: every value is already known, only the generated ones come back.
+    statement = insert_new(conn.dialect.name, table, key, tuple(values), ("id", "revision", "created_at"))
+    inserted = conn.execute(statement, values).mappings().first()
     if inserted is not None:
-        return Change(before=None, after=inserted)
+        return Change(before=None, after={**values, **inserted})
     where = [table.c[name] == values[name] for name in key]
     before = conn.execute(select(table).where(*where).with_for_update()).mappings().one()
     previous = before["posted"] if patchable else None
