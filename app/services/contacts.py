@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Connection, and_, case, exists, select
+from sqlalchemy import Connection, and_, case, exists, literal_column, select
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 
 from app.db.statements import build_upsert, param
@@ -27,11 +28,12 @@ def _attach_statement(dialect: str) -> Insert:
     held_by_any = exists().where(
         and_(_others.c.store_id == param(contacts, "store_id"), _others.c.external_id == external_id)
     )
-    held_by_another = exists().where(
-        and_(
-            _others.c.store_id == contacts.c.store_id,
-            _others.c.external_id == external_id,
-            _others.c.id != contacts.c.id,
+    # Textual references to the row being updated: SQLAlchemy does not correlate a subquery
+    # inside ON CONFLICT … DO UPDATE SET, and would otherwise add `contacts` to its FROM.
+    this_store, this_id = literal_column("contacts.store_id"), literal_column("contacts.id")
+    held_by_another = exists(
+        select(_others.c.id).where(
+            _others.c.store_id == this_store, _others.c.external_id == external_id, _others.c.id != this_id
         )
     )
     return build_upsert(
@@ -60,7 +62,17 @@ def attach_contact(conn: Connection, store_id: int, customer: CustomerInput, now
         created_at=now,
         updated_at=now,
     )
-    return conn.execute(_attach_statement(conn.dialect.name), params).mappings().one()
+    statement = _attach_statement(conn.dialect.name)
+    if conn.dialect.name == "sqlite" or customer.external_id is None:
+        return conn.execute(statement, params).mappings().one()  # one writer at a time: no race
+    try:
+        # Another transaction may be giving the same customer id to another contact right now:
+        # the unique index then refuses ours (or PostgreSQL breaks the deadlock two such claims
+        # make), and the contact goes without the id, as when another contact holds it.
+        with conn.begin_nested():
+            return conn.execute(statement, params).mappings().one()
+    except DBAPIError:
+        return conn.execute(statement, {**params, "external_id": None}).mappings().one()
 
 
 def contact_by_id(conn: Connection, contact_id: int) -> RowMapping:

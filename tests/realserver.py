@@ -1,0 +1,120 @@
+"""Real databases and real servers, for the race and crash tests.
+
+- `prepared_database(engine, tmp_path)`: a fresh database (a SQLite file in tmp_path, or a
+  scratch PostgreSQL database dropped afterwards) prepared with the real `kanal` CLI exactly as
+  the operator would: migrate, create store 123 (region FR), lift its rate limit, issue a key.
+- `LiveServer`: `kanal serve` (tests.server.Server) whose stderr is drained into memory by a
+  thread, so a burst of tracebacks can neither fill the pipe and stall the server, nor be lost:
+  a failing test shows what the server logged.
+- `read_tables(url, ...)`: the rows the tests assert on, read with the app's own `Database`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from app.config import Settings
+from app.db import tables
+from app.db.database import Database
+from tests import postgres
+from tests.server import Server, kanal
+
+STORE_ID = 123
+API = f"/api/v1/stores/{STORE_ID}"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A database ready to serve store 123, and the store key the CLI printed."""
+
+    engine: str
+    url: str
+    key: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+def prepare(url: str, engine: str) -> Prepared:
+    kanal(url, "db", "upgrade")
+    kanal(url, "stores", "create", "--id", str(STORE_ID), "--name", "X", "--region", "FR")
+    kanal(url, "stores", "set-rate-limit", str(STORE_ID), "1000000")
+    key = kanal(url, "keys", "create", "--store", str(STORE_ID)).stdout.strip().splitlines()[-1]
+    assert key.startswith("kanal_sk_live_"), key
+    return Prepared(engine=engine, url=url, key=key)
+
+
+@contextlib.contextmanager
+def prepared_database(engine: str, tmp_path: Path) -> Iterator[Prepared]:
+    if engine == "sqlite":
+        yield prepare(f"sqlite+aiosqlite:///{tmp_path}/kanal.db", engine)
+    elif engine == "postgresql":
+        with postgres.scratch_database() as url:
+            yield prepare(url, engine)
+    else:
+        raise ValueError(f"unknown engine {engine!r}")
+
+
+class LiveServer:
+    """`kanal serve` with its stderr kept (see the module docstring)."""
+
+    def __init__(self, database_url: str, workers: int = 1, env: dict[str, str] | None = None):
+        self.workers = workers
+        self._server = Server(database_url, workers=workers, env=env)
+        self.base_url = self._server.base_url
+        self._lines: list[str] = []
+        self._drain = threading.Thread(target=self._read_stderr, daemon=True)
+        self._drain.start()
+
+    def _read_stderr(self) -> None:
+        assert self._server.process.stderr is not None
+        for line in self._server.process.stderr:
+            self._lines.append(line.decode(errors="replace"))
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self._lines)
+
+    def tracebacks(self) -> str:
+        """What the server logged about failed requests (empty when nothing failed)."""
+        return "".join(line for line in self._lines if "INFO" not in line)
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would (only meaningful with one worker: no supervisor)."""
+        self._server.kill()
+        self._drain.join(timeout=5)
+
+    def stop(self) -> None:
+        self._server.stop()
+        self._drain.join(timeout=5)
+
+
+@contextlib.contextmanager
+def serving(database_url: str, workers: int = 1) -> Iterator[LiveServer]:
+    server = LiveServer(database_url, workers=workers)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def read_tables(url: str, *names: str) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the named tables (ordered by id), read with the app's Database."""
+    db = Database(Settings(database_url=url))
+    try:
+        result = {}
+        for name in names:
+            table = tables.metadata.tables[name]
+            statement = select(table).order_by(table.c.id)
+            result[name] = await db.read(lambda conn, s=statement: [dict(r) for r in conn.execute(s).mappings()])
+        return result
+    finally:
+        await db.dispose()
