@@ -117,6 +117,7 @@ class _SqliteBackend:
             f"PRAGMA synchronous={self._settings.sqlite_synchronous}",
             f"PRAGMA busy_timeout={int(self._settings.sqlite_busy_timeout_ms)}",
             "PRAGMA foreign_keys=ON",
+            "PRAGMA case_sensitive_like=ON",  # ids are case-sensitive, as on PostgreSQL
         )
 
         @event.listens_for(engine, "connect")

@@ -100,20 +100,23 @@ def _utc_datetime(value: Any) -> datetime:
 
 
 @lru_cache(maxsize=65536)
-def _normalized_email(text: str) -> str:
-    return validate_email(text, check_deliverability=False).normalized
+def _valid_email(text: str) -> bool:
+    try:
+        validate_email(text, check_deliverability=False)
+        return True
+    except EmailNotValidError:
+        return False
 
 
 def _email(value: Any) -> str:
-    """Syntax only (no DNS); cached per distinct string, since customers recur."""
+    """Syntax only (no DNS), cached per distinct string since customers recur; stored as sent."""
     if not isinstance(value, str):
         raise _fail(errors.INVALID_TYPE, "Must be a string.")
     if len(value) > 255:
         raise _fail(errors.TOO_LONG, "Must be at most 255 characters.")
-    try:
-        return _normalized_email(value)
-    except EmailNotValidError:
-        raise _fail(errors.INVALID_EMAIL, "Must be a valid email address.") from None
+    if not _valid_email(value):
+        raise _fail(errors.INVALID_EMAIL, "Must be a valid email address.")
+    return value
 
 
 def _currency(value: Any) -> str:
@@ -191,7 +194,14 @@ def _empty_dict_if_null(value: Any) -> Any:
 
 
 Text = Annotated[str, Field(max_length=255)]
-ExternalId = Annotated[str, Field(min_length=1, max_length=255)]
+def _single_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise _fail(errors.INVALID_CHARACTERS, "Must not contain line breaks.")
+    return value
+
+
+# An id is also a URL path segment, and a line break cannot be routed back to it.
+ExternalId = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_single_line)]
 Status = Annotated[str, Field(max_length=64)]
 _NUMBER_SCHEMA = WithJsonSchema({"type": ["number", "string"], "pattern": r"^\d+(\.\d{1,4})?$", "minimum": 0})
 Money = Annotated[Decimal, BeforeValidator(_money), _NUMBER_SCHEMA]

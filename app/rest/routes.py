@@ -99,8 +99,8 @@ def _route(path: str, handler: Handler, method: str) -> Route:
 def _cart_routes(base: str) -> list[Route]:
     return [
         _route(base, upsert(carts.upsert_cart, render.cart), "POST"),
-        _route(base + "/{external_id}", patch(carts.update_cart, render.cart), "PATCH"),
-        _route(base + "/{external_id}", read(carts.get_cart, render.cart), "GET"),
+        _route(base + "/{external_id:path}", patch(carts.update_cart, render.cart), "PATCH"),
+        _route(base + "/{external_id:path}", read(carts.get_cart, render.cart), "GET"),
     ]
 
 
@@ -110,15 +110,15 @@ def api_routes() -> list[Mount]:
             "/api/v1/stores/{store_id}",
             routes=[
                 _route("/orders", upsert(orders.upsert_order, render.order), "POST"),
-                _route("/orders/{external_id}", patch(orders.update_order, render.order), "PATCH"),
-                _route("/orders/{external_id}", read(orders.get_order, render.order), "GET"),
+                _route("/orders/{external_id:path}", patch(orders.update_order, render.order), "PATCH"),
+                _route("/orders/{external_id:path}", read(orders.get_order, render.order), "GET"),
                 _route("/shipments", upsert(shipments.upsert_shipment, render.shipment), "POST"),
-                _route("/shipments/{external_id}", read(shipments.get_shipment, render.shipment), "GET"),
+                _route("/shipments/{external_id:path}", read(shipments.get_shipment, render.shipment), "GET"),
                 *_cart_routes("/carts"),
                 *_cart_routes("/checkouts"),
                 _route("/customers", upsert(customers.upsert_customer, render.customer), "POST"),
-                _route("/customers/{external_id}", read(customers.get_customer, render.customer), "GET"),
-                _route("/customers/{external_id}", erase_customer, "DELETE"),
+                _route("/customers/{external_id:path}", read(customers.get_customer, render.customer), "GET"),
+                _route("/customers/{external_id:path}", erase_customer, "DELETE"),
             ],
         )
     ]
