@@ -61,7 +61,9 @@ class Worker:
         try:
             while not stop.is_set():
                 try:
-                    await self.run_once()
+                    tally = await self.run_once()
+                    if tally.dispatched or tally.recoveries or tally.delivered or tally.failed:
+                        continue  # more may be waiting: a failed delivery is rescheduled later, so no spin
                 except Exception:  # keep going; the next pass retries
                     log.exception("worker pass failed")
                 try:
