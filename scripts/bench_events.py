@@ -9,6 +9,12 @@ times them from their start until the receiver has seen all N event ids. Then it
 workers (SIGTERM) and checks: N deliveries, all 'delivered', each event id received exactly
 once, no bad signature.
 
+Seconds run from starting the workers (their start-up included) to the receiver's first sight
+of the last new event id (its clock is CLOCK_MONOTONIC too). Also printed: the rate from
+first to last delivery, and the CPU seconds of the workers, the receiver, the PostgreSQL
+server and everything else on the machine over the run: on a small machine other load skews
+the figures, and "everything else" shows how much there was.
+
     .venv/bin/python scripts/bench_events.py [--events 20000] [--workers-list 1,2]
         [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
         [--timeout 300] [--py-spy DIR]
@@ -264,6 +270,21 @@ def cpu_seconds(process: subprocess.Popen) -> float | None:
         return None
 
 
+def postgres_cpu() -> dict[int, float]:
+    """CPU seconds so far of each running PostgreSQL server process (Linux /proc)."""
+    seconds = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, _, rest = text.partition(" (")[2].rpartition(")")
+        if name == "postgres":
+            fields = rest.split()
+            seconds[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
 def machine_cpu_seconds() -> float | None:
     """CPU time spent by the whole machine so far, all CPUs (Linux /proc/stat), None if unknown."""
     try:
@@ -298,6 +319,7 @@ class Result:
     worker_cpu: list[float | None] = field(default_factory=list)
     receiver_cpu: float | None = None
     machine_cpu: float | None = None
+    database_cpu: float | None = None
     db: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -353,6 +375,7 @@ def run_once(args: argparse.Namespace, workers: int, root: Path) -> Result:
         command = [str(BIN / "kanal"), "worker", "--interval", WORKER_INTERVAL]
         processes: list[subprocess.Popen] = []
         machine_before, receiver_before = machine_cpu_seconds(), cpu_seconds(receiver)
+        postgres_before = postgres_cpu() if engine == "postgresql" else {}
         began = time.monotonic()
         for index in range(workers):
             processes.append(start(command, env, work / f"worker-{index}.log"))
@@ -383,6 +406,9 @@ def run_once(args: argparse.Namespace, workers: int, root: Path) -> Result:
         if receiver_before is not None and receiver_after is not None:
             result.receiver_cpu = receiver_after - receiver_before
         machine_after = machine_cpu_seconds()
+        if engine == "postgresql":
+            postgres_after = postgres_cpu()
+            result.database_cpu = sum(cpu - postgres_before.get(pid, 0.0) for pid, cpu in postgres_after.items())
         if machine_before is not None and machine_after is not None:
             result.machine_cpu = machine_after - machine_before
         for index, process in enumerate(processes):
@@ -438,10 +464,13 @@ def report(result: Result) -> None:
         details += f"\n  CPU: workers {' + '.join(f'{cpu:.1f}' for cpu in result.worker_cpu)} s"
         if result.receiver_cpu is not None:
             details += f", receiver {result.receiver_cpu:.1f} s"
+        if result.database_cpu is not None:
+            details += f", PostgreSQL (all its processes) {result.database_cpu:.1f} s"
         if result.machine_cpu is not None and result.receiver_cpu is not None:
-            rest = result.machine_cpu - sum(result.worker_cpu) - result.receiver_cpu
-            details += f", everything else {rest:.1f} s (database server, this script, other load)"
-        details += f"; {os.cpu_count()} CPUs"
+            rest = result.machine_cpu - sum(result.worker_cpu) - result.receiver_cpu - (result.database_cpu or 0.0)
+            details += f", everything else {rest:.1f} s (this script, other load)"
+        seconds = result.seconds or 0.0
+        details += f"; machine {os.cpu_count()} CPUs x {seconds:.1f} s"
     if result.db:
         details += f"\n  deliveries {result.db['statuses']}, max attempts {result.db['max_attempts']}"
     print(details)

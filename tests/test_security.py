@@ -86,7 +86,15 @@ async def test_api_keys_table_holds_only_sha256_hashes(api: Api) -> None:
 
     # no column could hold a key: every text column of api_keys is either the hash or short labels
     assert {column.name for column in tables.api_keys.columns} == {
-        "id", "prefix", "key_hash", "scope", "store_id", "team", "name", "created_at", "revoked_at"
+        "id",
+        "prefix",
+        "key_hash",
+        "scope",
+        "store_id",
+        "team",
+        "name",
+        "created_at",
+        "revoked_at",
     }
 
 
@@ -235,8 +243,12 @@ async def test_keys_never_appear_in_logs_bodies_or_headers(
     # successes
     assert (await call("POST order", "POST", f"{base}/orders", store_key, json=order_body())).status_code == 201
     assert (await call("GET order", "GET", f"{base}/orders/ORDER-1001", store_key)).status_code == 200
-    assert (await call("PATCH order", "PATCH", f"{base}/orders/ORDER-1001", store_key, json={"financial_status": "paid"})).status_code == 200
-    assert (await call("POST shipment", "POST", f"{base}/shipments", store_key, json=shipment_body())).status_code == 201
+    assert (
+        await call("PATCH order", "PATCH", f"{base}/orders/ORDER-1001", store_key, json={"financial_status": "paid"})
+    ).status_code == 200
+    assert (
+        await call("POST shipment", "POST", f"{base}/shipments", store_key, json=shipment_body())
+    ).status_code == 201
     assert (await call("POST cart", "POST", f"{base}/carts", store_key, json=cart_body())).status_code == 201
     customer = {"external_id": "CUST-42", "phone": "+33612345678"}
     assert (await call("POST customer", "POST", f"{base}/customers", store_key, json=customer)).status_code == 201
@@ -245,12 +257,19 @@ async def test_keys_never_appear_in_logs_bodies_or_headers(
     expected = {
         "invalid key": (await call("invalid", "GET", f"{base}/orders/ORDER-1001", secrets["never issued"]), 401),
         "revoked key": (await call("revoked", "GET", f"{base}/orders/ORDER-1001", secrets["revoked"]), 401),
-        "store key, other store": (await call("forbidden", "POST", f"{base}/orders", secrets["other store"], json=order_body()), 403),
-        "team key, other team": (await call("forbidden team", "GET", f"{base}/orders/ORDER-1001", secrets["team"]), 403),
+        "store key, other store": (
+            await call("forbidden", "POST", f"{base}/orders", secrets["other store"], json=order_body()),
+            403,
+        ),
+        "team key, other team": (
+            await call("forbidden team", "GET", f"{base}/orders/ORDER-1001", secrets["team"]),
+            403,
+        ),
         "unknown store": (await call("no store", "GET", "/api/v1/stores/999/orders/X", store_key), 404),
         "validation": (await call("422", "POST", f"{base}/orders", store_key, json=order_body(total_price=-1)), 422),
         "validation, key in a field": (
-            await call("422 key", "POST", f"{base}/orders", store_key, json={"authorization": store_key}), 422
+            await call("422 key", "POST", f"{base}/orders", store_key, json={"authorization": store_key}),
+            422,
         ),
         "record not found": (await call("404", "GET", f"{base}/orders/NOPE", store_key), 404),
         "patch not found": (await call("404 patch", "PATCH", f"{base}/carts/NOPE", store_key, json={"tags": []}), 404),
@@ -259,7 +278,9 @@ async def test_keys_never_appear_in_logs_bodies_or_headers(
         "no route": (await call("no route", "GET", "/api/v1/nowhere", store_key), 404),
         "wrong method": (await call("405", "PUT", f"{base}/orders", store_key, json={}), 405),
         "malformed header": (
-            await call("malformed", "GET", f"{base}/orders/ORDER-1001", headers={"Authorization": f"Token {store_key}"}),
+            await call(
+                "malformed", "GET", f"{base}/orders/ORDER-1001", headers={"Authorization": f"Token {store_key}"}
+            ),
             401,
         ),
         "key with trailing junk": (
@@ -292,8 +313,13 @@ async def test_keys_never_appear_in_logs_bodies_or_headers(
     for label, document in documents.items():
         if document is None:
             query = urllib.parse.quote("{ store(id: 123) { name } }")
-            await call(f"graphql {label}", "GET", f"/graphql?query={query}", store_key, headers={
-                "Authorization": f"Bearer {store_key}", "Accept": "application/json"})
+            await call(
+                f"graphql {label}",
+                "GET",
+                f"/graphql?query={query}",
+                store_key,
+                headers={"Authorization": f"Bearer {store_key}", "Accept": "application/json"},
+            )
             continue
         query, key = document
         await call(f"graphql {label}", "POST", "/graphql", key, json={"query": query})
@@ -310,7 +336,9 @@ async def test_keys_never_appear_in_logs_bodies_or_headers(
         "POST",
         "/graphql",
         store_key,
-        json={"query": 'mutation { upsertOrder(storeId: 123, input: {externalId: "X", placedAt: "2026-01-01T00:00:00Z", totalPrice: 1, customer: {phone: "+33612345678"}}) { created } }'},
+        json={
+            "query": 'mutation { upsertOrder(storeId: 123, input: {externalId: "X", placedAt: "2026-01-01T00:00:00Z", totalPrice: 1, customer: {phone: "+33612345678"}}) { created } }'
+        },
     )
     assert masked.json()["errors"][0]["message"] == "Internal server error"
 
@@ -411,11 +439,29 @@ async def tenants(api: Api) -> Tenants:
         "beta team key": (await keys.create_key(db, team="beta", name="beta team"))[0],
     }
     for store, key, body, suffix, carrier, tracking, recovery in (
-        (ALPHA, principals["alpha store key"], _alpha_order(), "alpha", "Alpha-Carrier", "ALPHA-TRACK-1", "https://alpha.example.com/recover/1"),
-        (BETA, principals["beta store key"], _beta_order(), "beta", "Beta-Carrier", "BETA-TRACK-9999", "https://beta.example.com/recover/1"),
+        (
+            ALPHA,
+            principals["alpha store key"],
+            _alpha_order(),
+            "alpha",
+            "Alpha-Carrier",
+            "ALPHA-TRACK-1",
+            "https://alpha.example.com/recover/1",
+        ),
+        (
+            BETA,
+            principals["beta store key"],
+            _beta_order(),
+            "beta",
+            "Beta-Carrier",
+            "BETA-TRACK-9999",
+            "https://beta.example.com/recover/1",
+        ),
     ):
         assert (await api.post("/orders", body, store=store, key=key)).status_code == 201
-        shipment = shipment_body(external_id="SHIP-1", order_external_id="ORDER-1", carrier=carrier, tracking_number=tracking)
+        shipment = shipment_body(
+            external_id="SHIP-1", order_external_id="ORDER-1", carrier=carrier, tracking_number=tracking
+        )
         assert (await api.post("/shipments", shipment, store=store, key=key)).status_code == 201
         cart = cart_body(
             external_id="CART-1",
@@ -425,7 +471,11 @@ async def tenants(api: Api) -> Tenants:
             metadata={"secret": f"{suffix}-secret-7f3a" if suffix == "beta" else "alpha-secret"},
         )
         assert (await api.post("/carts", cart, store=store, key=key)).status_code == 201
-        customer = {"external_id": "CUST-2", "phone": body["customer"]["phone"], "first_name": body["customer"]["first_name"]}
+        customer = {
+            "external_id": "CUST-2",
+            "phone": body["customer"]["phone"],
+            "first_name": body["customer"]["first_name"],
+        }
         assert (await api.post("/customers", customer, store=store, key=key)).status_code == 201
     # the fixture's store 123 (no team) stays as it is: a team key of alpha must not reach it either
     return Tenants(api=api, keys=principals)
@@ -442,17 +492,35 @@ ATTACK_ORDER = order_body(
 # (method, path under /api/v1/stores/{store}, body or None)
 REST_MATRIX = [
     pytest.param("POST", "/orders", ATTACK_ORDER, id="POST orders"),
-    pytest.param("PATCH", "/orders/ORDER-1", {"financial_status": "refunded", "metadata": {"secret": None}}, id="PATCH orders"),
+    pytest.param(
+        "PATCH", "/orders/ORDER-1", {"financial_status": "refunded", "metadata": {"secret": None}}, id="PATCH orders"
+    ),
     pytest.param("GET", "/orders/ORDER-1", None, id="GET orders"),
-    pytest.param("POST", "/shipments", shipment_body(external_id="SHIP-1", order_external_id="ORDER-1", carrier="Mallory", status="returned"), id="POST shipments"),
+    pytest.param(
+        "POST",
+        "/shipments",
+        shipment_body(external_id="SHIP-1", order_external_id="ORDER-1", carrier="Mallory", status="returned"),
+        id="POST shipments",
+    ),
     pytest.param("GET", "/shipments/SHIP-1", None, id="GET shipments"),
-    pytest.param("POST", "/carts", cart_body(external_id="CART-1", customer={"phone": "+33611111111"}), id="POST carts"),
-    pytest.param("PATCH", "/carts/CART-1", {"status": "expired", "recovery_url": "https://evil.example.com/"}, id="PATCH carts"),
+    pytest.param(
+        "POST", "/carts", cart_body(external_id="CART-1", customer={"phone": "+33611111111"}), id="POST carts"
+    ),
+    pytest.param(
+        "PATCH", "/carts/CART-1", {"status": "expired", "recovery_url": "https://evil.example.com/"}, id="PATCH carts"
+    ),
     pytest.param("GET", "/carts/CART-1", None, id="GET carts"),
-    pytest.param("POST", "/checkouts", cart_body(external_id="CART-1", customer={"phone": "+33611111111"}), id="POST checkouts"),
+    pytest.param(
+        "POST", "/checkouts", cart_body(external_id="CART-1", customer={"phone": "+33611111111"}), id="POST checkouts"
+    ),
     pytest.param("PATCH", "/checkouts/CART-1", {"status": "completed"}, id="PATCH checkouts"),
     pytest.param("GET", "/checkouts/CART-1", None, id="GET checkouts"),
-    pytest.param("POST", "/customers", {"external_id": "CUST-2", "phone": BETA_PHONE, "first_name": "Mallory"}, id="POST customers"),
+    pytest.param(
+        "POST",
+        "/customers",
+        {"external_id": "CUST-2", "phone": BETA_PHONE, "first_name": "Mallory"},
+        id="POST customers",
+    ),
     pytest.param("GET", "/customers/CUST-2", None, id="GET customers"),
     pytest.param("DELETE", "/customers/CUST-1", None, id="DELETE customers"),
 ]
@@ -466,17 +534,27 @@ GRAPHQL_MATRIX = {
     "storeStats": '{ storeStats(storeId: {store}, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { orderCount revenue { currency amount } cartsAbandoned } }',
     "order": '{ order(storeId: {store}, externalId: "ORDER-1") { ' + _ORDER_SELECTION + " } }",
     "orders": "{ orders(storeId: {store}) { totalCount edges { node { " + _ORDER_SELECTION + " } } } }",
-    "contact": '{ contact(storeId: {store}, phone: "' + BETA_PHONE + '") { phone firstName lastName email orders { externalId } carts { recoveryUrl } } }',
+    "contact": '{ contact(storeId: {store}, phone: "'
+    + BETA_PHONE
+    + '") { phone firstName lastName email orders { externalId } carts { recoveryUrl } } }',
     "contacts": "{ contacts(storeId: {store}) { totalCount edges { node { phone firstName lastName email externalId } } } }",
     "shipments": "{ shipments(storeId: {store}) { totalCount edges { node { externalId carrier trackingNumber order { externalId totalPrice } } } } }",
     "carts": "{ carts(storeId: {store}) { totalCount edges { node { externalId recoveryUrl metadata totalPrice contact { phone firstName } } } } }",
     "events": "{ events(storeId: {store}) { totalCount edges { node { type data } } } }",
-    "upsertOrder": "mutation { upsertOrder(storeId: {store}, input: " + _ATTACK_ORDER_INPUT + ") { order { " + _ORDER_SELECTION + " } created userErrors { code } } }",
-    "updateOrder": 'mutation { updateOrder(storeId: {store}, externalId: "ORDER-1", input: {financialStatus: "refunded"}) { order { ' + _ORDER_SELECTION + " } userErrors { code } } }",
+    "upsertOrder": "mutation { upsertOrder(storeId: {store}, input: "
+    + _ATTACK_ORDER_INPUT
+    + ") { order { "
+    + _ORDER_SELECTION
+    + " } created userErrors { code } } }",
+    "updateOrder": 'mutation { updateOrder(storeId: {store}, externalId: "ORDER-1", input: {financialStatus: "refunded"}) { order { '
+    + _ORDER_SELECTION
+    + " } userErrors { code } } }",
     "createShipment": 'mutation { createShipment(storeId: {store}, input: {externalId: "SHIP-1", orderExternalId: "ORDER-1", carrier: "Mallory", status: "returned"}) { shipment { carrier trackingNumber order { totalPrice } } created userErrors { code } } }',
     "upsertCart": 'mutation { upsertCart(storeId: {store}, input: {externalId: "CART-1", abandonedAt: "2026-05-18T11:00:00Z", totalPrice: 1, customer: {phone: "+33611111111"}}) { cart { recoveryUrl metadata contact { phone } } created userErrors { code } } }',
     "updateCart": 'mutation { updateCart(storeId: {store}, externalId: "CART-1", input: {status: "expired", recoveryUrl: "https://evil.example.com/"}) { cart { recoveryUrl metadata } userErrors { code } } }',
-    "upsertCustomer": 'mutation { upsertCustomer(storeId: {store}, input: {externalId: "CUST-2", phone: "' + BETA_PHONE + '", firstName: "Mallory"}) { customer { firstName lastName email contact { phone firstName } } created userErrors { code } } }',
+    "upsertCustomer": 'mutation { upsertCustomer(storeId: {store}, input: {externalId: "CUST-2", phone: "'
+    + BETA_PHONE
+    + '", firstName: "Mallory"}) { customer { firstName lastName email contact { phone firstName } } created userErrors { code } } }',
     "deleteCustomer": 'mutation { deleteCustomer(storeId: {store}, externalId: "CUST-1") { erasedContacts userErrors { code } } }',
 }
 
@@ -529,7 +607,9 @@ async def test_rest_call_on_another_teams_store_is_forbidden(
 
 @pytest.mark.parametrize("attacker", ATTACKERS)
 @pytest.mark.parametrize("field", list(GRAPHQL_MATRIX))
-async def test_graphql_root_field_on_another_teams_store_is_forbidden(tenants: Tenants, attacker: str, field: str) -> None:
+async def test_graphql_root_field_on_another_teams_store_is_forbidden(
+    tenants: Tenants, attacker: str, field: str
+) -> None:
     api = tenants.api
     before = await api.snapshot()
     response = await api.client.post(
@@ -581,7 +661,7 @@ async def test_no_key_of_alpha_reaches_the_teamless_store_or_beta_through_one_do
     document = (
         '{ mine: order(storeId: 201, externalId: "ORDER-1") { totalPrice contact { firstName } } '
         '  theirs: order(storeId: 202, externalId: "ORDER-1") { totalPrice contact { firstName } } '
-        '  teamless: store(id: 123) { name } }'
+        "  teamless: store(id: 123) { name } }"
     )
     for attacker in ATTACKERS:
         body = await gql(api, document, key=tenants.keys[attacker])
@@ -603,17 +683,24 @@ async def test_alphas_own_queries_naming_betas_ids_find_nothing_of_beta(tenants:
         api, '{ order(storeId: 202, externalId: "ORDER-1") { id contact { id } shipments { id } } }', key=beta_key
     )
     order = beta_ids["data"]["order"]
-    queries = [
-        '{ events(storeId: 201, filter: {subjectId: "%s"}) { totalCount edges { node { data } } } }' % order["id"],
-        '{ events(storeId: 201, filter: {subjectId: "%s", subjectType: "contact"}) { edges { node { data } } } }' % order["contact"]["id"],
-        '{ events(storeId: 201, filter: {subjectId: "%s", subjectType: "shipment"}) { edges { node { data } } } }' % order["shipments"][0]["id"],
-        '{ contact(storeId: 201, phone: "%s") { firstName email } }' % BETA_PHONE,
-        '{ contacts(storeId: 201, phone: "%s") { edges { node { firstName } } } }' % BETA_PHONE,
-        '{ orders(storeId: 201, filter: {phone: "%s"}) { edges { node { totalPrice } } } }' % BETA_PHONE,
+    ids = {"@ORDER@": order["id"], "@CONTACT@": order["contact"]["id"], "@SHIPMENT@": order["shipments"][0]["id"]}
+    ids["@PHONE@"] = BETA_PHONE
+    templates = [
+        '{ events(storeId: 201, filter: {subjectId: "@ORDER@"}) { totalCount edges { node { data } } } }',
+        '{ events(storeId: 201, filter: {subjectId: "@CONTACT@", subjectType: "contact"}) { edges { node { data } } } }',
+        '{ events(storeId: 201, filter: {subjectId: "@SHIPMENT@", subjectType: "shipment"}) { edges { node { data } } } }',
+        '{ contact(storeId: 201, phone: "@PHONE@") { firstName email } }',
+        '{ contacts(storeId: 201, phone: "@PHONE@") { edges { node { firstName } } } }',
+        '{ orders(storeId: 201, filter: {phone: "@PHONE@"}) { edges { node { totalPrice } } } }',
         '{ contact(storeId: 201, externalId: "CUST-1") { firstName phone email } }',
         '{ contacts(storeId: 201, search: "CUST") { edges { node { firstName phone } } } }',
         '{ orders(storeId: 201, filter: {search: "ORDER"}) { edges { node { totalPrice metadata } } } }',
     ]
+    queries = []
+    for template in templates:
+        for token, value in ids.items():
+            template = template.replace(token, str(value))
+        queries.append(template)
     for attacker in ATTACKERS:
         for query in queries:
             body = await gql(api, query, key=tenants.keys[attacker])
@@ -726,37 +813,26 @@ def _metadata(v: str) -> dict[str, Any]:
 
 
 ORDER_TARGETS = {
-    "financial_status": Target("financial_status", _set("financial_status"), _same(("post", "financial_status"), ("get", "financial_status"), ("gql", "financialStatus"))),
-    "fulfillment_status": Target("fulfillment_status", _set("fulfillment_status"), _same(("post", "fulfillment_status"), ("get", "fulfillment_status"), ("gql", "fulfillmentStatus"))),
-    "tags": Target("tags", _set("tags", wrap=lambda v: [v, "plain"]), _same(("post", "tags"), ("get", "tags"), ("gql", "tags"), wrap=lambda v: [v, "plain"])),
-    "metadata": Target("metadata", _set("metadata", wrap=_metadata), _same(("post", "metadata"), ("get", "metadata"), ("gql", "metadata"), wrap=_metadata)),
-    "line_items": Target(
-        "line_items",
-        _set("line_items", wrap=lambda v: [_item(v)]),
-        lambda v: {
-            ("post", "line_items"): [_item(v)],
-            ("get", "line_items"): [_item(v)],
-            ("gql", "lineItems"): [{"title": v, "sku": v, "data": _item(v)}],
-        },
+    "financial_status": Target(
+        "financial_status",
+        _set("financial_status"),
+        _same(("post", "financial_status"), ("get", "financial_status"), ("gql", "financialStatus")),
     ),
-    "customer.first_name": Target("customer.first_name", _set("customer", "first_name"), _same(("customer", "first_name"), ("gql", "contact", "firstName"))),
-    "customer.last_name": Target("customer.last_name", _set("customer", "last_name"), _same(("customer", "last_name"), ("gql", "contact", "lastName"))),
-    "customer.locale": Target("customer.locale", _set("customer", "locale"), _same(("customer", "locale"), ("gql", "contact", "locale"))),
-    "customer.tags": Target("customer.tags", _set("customer", "tags", wrap=lambda v: [v]), _same(("customer", "tags"), ("gql", "contact", "tags"), wrap=lambda v: [v])),
-}
-ORDER_PATCH_TARGETS = {
-    "financial_status": Target("financial_status", _set("financial_status"), _same(("post", "financial_status"), ("get", "financial_status"), ("gql", "financialStatus"))),
-    "fulfillment_status": Target("fulfillment_status", _set("fulfillment_status"), _same(("post", "fulfillment_status"), ("get", "fulfillment_status"), ("gql", "fulfillmentStatus"))),
-    "tags": Target("tags", _set("tags", wrap=lambda v: [v]), _same(("post", "tags"), ("get", "tags"), ("gql", "tags"), wrap=lambda v: [v])),
+    "fulfillment_status": Target(
+        "fulfillment_status",
+        _set("fulfillment_status"),
+        _same(("post", "fulfillment_status"), ("get", "fulfillment_status"), ("gql", "fulfillmentStatus")),
+    ),
+    "tags": Target(
+        "tags",
+        _set("tags", wrap=lambda v: [v, "plain"]),
+        _same(("post", "tags"), ("get", "tags"), ("gql", "tags"), wrap=lambda v: [v, "plain"]),
+    ),
     "metadata": Target(
         "metadata",
         _set("metadata", wrap=_metadata),
-        _same(("post", "metadata"), ("get", "metadata"), ("gql", "metadata"), wrap=lambda v: {"source": "custom-checkout", **_metadata(v)}),
+        _same(("post", "metadata"), ("get", "metadata"), ("gql", "metadata"), wrap=_metadata),
     ),
-}
-CART_TARGETS = {
-    "tags": Target("tags", _set("tags", wrap=lambda v: [v]), _same(("post", "tags"), ("get", "tags"), ("gql", "tags"), wrap=lambda v: [v])),
-    "metadata": Target("metadata", _set("metadata", wrap=_metadata), _same(("post", "metadata"), ("get", "metadata"), ("gql", "metadata"), wrap=_metadata)),
     "line_items": Target(
         "line_items",
         _set("line_items", wrap=lambda v: [_item(v)]),
@@ -766,22 +842,114 @@ CART_TARGETS = {
             ("gql", "lineItems"): [{"title": v, "sku": v, "data": _item(v)}],
         },
     ),
-    "customer.first_name": Target("customer.first_name", _set("customer", "first_name"), _same(("gql", "contact", "firstName"))),
+    "customer.first_name": Target(
+        "customer.first_name",
+        _set("customer", "first_name"),
+        _same(("customer", "first_name"), ("gql", "contact", "firstName")),
+    ),
+    "customer.last_name": Target(
+        "customer.last_name",
+        _set("customer", "last_name"),
+        _same(("customer", "last_name"), ("gql", "contact", "lastName")),
+    ),
+    "customer.locale": Target(
+        "customer.locale", _set("customer", "locale"), _same(("customer", "locale"), ("gql", "contact", "locale"))
+    ),
+    "customer.tags": Target(
+        "customer.tags",
+        _set("customer", "tags", wrap=lambda v: [v]),
+        _same(("customer", "tags"), ("gql", "contact", "tags"), wrap=lambda v: [v]),
+    ),
+}
+ORDER_PATCH_TARGETS = {
+    "financial_status": Target(
+        "financial_status",
+        _set("financial_status"),
+        _same(("post", "financial_status"), ("get", "financial_status"), ("gql", "financialStatus")),
+    ),
+    "fulfillment_status": Target(
+        "fulfillment_status",
+        _set("fulfillment_status"),
+        _same(("post", "fulfillment_status"), ("get", "fulfillment_status"), ("gql", "fulfillmentStatus")),
+    ),
+    "tags": Target(
+        "tags",
+        _set("tags", wrap=lambda v: [v]),
+        _same(("post", "tags"), ("get", "tags"), ("gql", "tags"), wrap=lambda v: [v]),
+    ),
+    "metadata": Target(
+        "metadata",
+        _set("metadata", wrap=_metadata),
+        _same(
+            ("post", "metadata"),
+            ("get", "metadata"),
+            ("gql", "metadata"),
+            wrap=lambda v: {"source": "custom-checkout", **_metadata(v)},
+        ),
+    ),
+}
+CART_TARGETS = {
+    "tags": Target(
+        "tags",
+        _set("tags", wrap=lambda v: [v]),
+        _same(("post", "tags"), ("get", "tags"), ("gql", "tags"), wrap=lambda v: [v]),
+    ),
+    "metadata": Target(
+        "metadata",
+        _set("metadata", wrap=_metadata),
+        _same(("post", "metadata"), ("get", "metadata"), ("gql", "metadata"), wrap=_metadata),
+    ),
+    "line_items": Target(
+        "line_items",
+        _set("line_items", wrap=lambda v: [_item(v)]),
+        lambda v: {
+            ("post", "line_items"): [_item(v)],
+            ("get", "line_items"): [_item(v)],
+            ("gql", "lineItems"): [{"title": v, "sku": v, "data": _item(v)}],
+        },
+    ),
+    "customer.first_name": Target(
+        "customer.first_name", _set("customer", "first_name"), _same(("gql", "contact", "firstName"))
+    ),
 }
 CART_PATCH_TARGETS = {
-    "tags": Target("tags", _set("tags", wrap=lambda v: [v]), _same(("post", "tags"), ("get", "tags"), ("gql", "tags"), wrap=lambda v: [v])),
-    "metadata": Target("metadata", _set("metadata", wrap=_metadata), _same(("post", "metadata"), ("get", "metadata"), ("gql", "metadata"), wrap=_metadata)),
+    "tags": Target(
+        "tags",
+        _set("tags", wrap=lambda v: [v]),
+        _same(("post", "tags"), ("get", "tags"), ("gql", "tags"), wrap=lambda v: [v]),
+    ),
+    "metadata": Target(
+        "metadata",
+        _set("metadata", wrap=_metadata),
+        _same(("post", "metadata"), ("get", "metadata"), ("gql", "metadata"), wrap=_metadata),
+    ),
 }
 SHIPMENT_TARGETS = {
     "carrier": Target("carrier", _set("carrier"), _same(("post", "carrier"), ("get", "carrier"), ("gql", "carrier"))),
-    "tracking_number": Target("tracking_number", _set("tracking_number"), _same(("post", "tracking_number"), ("get", "tracking_number"), ("gql", "trackingNumber"))),
-    "metadata": Target("metadata", _set("metadata", wrap=_metadata), _same(("post", "metadata"), ("get", "metadata"), ("gql", "metadata"), wrap=_metadata)),
+    "tracking_number": Target(
+        "tracking_number",
+        _set("tracking_number"),
+        _same(("post", "tracking_number"), ("get", "tracking_number"), ("gql", "trackingNumber")),
+    ),
+    "metadata": Target(
+        "metadata",
+        _set("metadata", wrap=_metadata),
+        _same(("post", "metadata"), ("get", "metadata"), ("gql", "metadata"), wrap=_metadata),
+    ),
 }
 CUSTOMER_TARGETS = {
-    "first_name": Target("first_name", _set("first_name"), _same(("post", "first_name"), ("get", "first_name"), ("gql", "firstName"))),
-    "last_name": Target("last_name", _set("last_name"), _same(("post", "last_name"), ("get", "last_name"), ("gql", "lastName"))),
+    "first_name": Target(
+        "first_name", _set("first_name"), _same(("post", "first_name"), ("get", "first_name"), ("gql", "firstName"))
+    ),
+    "last_name": Target(
+        "last_name", _set("last_name"), _same(("post", "last_name"), ("get", "last_name"), ("gql", "lastName"))
+    ),
     "locale": Target("locale", _set("locale"), _same(("post", "locale"), ("get", "locale"), ("gql", "locale"))),
-    "tags": Target("tags", _set("tags", wrap=lambda v: [v]), _same(("post", "tags"), ("get", "tags"), ("gql", "tags"), wrap=lambda v: [v])),
+    "tags": Target(
+        "tags",
+        _set("tags", wrap=lambda v: [v]),
+        _same(("post", "tags"), ("get", "tags"), ("gql", "tags"), wrap=lambda v: [v]),
+    ),
 }
 
 
@@ -908,7 +1076,9 @@ async def test_order_string_fields_round_trip_exactly(api: Api, value: str) -> N
         body = order_body(external_id=f"INJ-O-{serial}", customer={"external_id": f"INJ-C-{serial}", "phone": phone})
         target.put(body, value)
         await check.outcome(
-            f"POST /orders {name}", target, value,
+            f"POST /orders {name}",
+            target,
+            value,
             lambda body=body: api.post("/orders", body),
             lambda response: _read_order(api, response),
         )
@@ -919,7 +1089,9 @@ async def test_order_string_fields_round_trip_exactly(api: Api, value: str) -> N
         patch: dict[str, Any] = {}
         target.put(patch, value)
         await check.outcome(
-            f"PATCH /orders {name}", target, value,
+            f"PATCH /orders {name}",
+            target,
+            value,
             lambda serial=serial, patch=patch: api.patch(f"/orders/INJ-P-{serial}", patch),
             lambda response: _read_order(api, response),
         )
@@ -931,30 +1103,42 @@ async def test_order_and_customer_ids_round_trip_exactly(api: Api, value: str) -
     """The external ids: the order's (also addressed by PATCH) and its embedded customer's."""
     check = Injection(api)
     order_id = Target(
-        "external_id", _set("external_id"),
+        "external_id",
+        _set("external_id"),
         _same(("post", "external_id"), ("get", "external_id"), ("gql", "externalId")),
         reject_only=value == "",
     )
     serial, phone = check.next()
     body = order_body(customer={"external_id": f"INJ-C-{serial}", "phone": phone})
     order_id.put(body, value)
-    await check.outcome("POST /orders external_id", order_id, value, lambda: api.post("/orders", body), lambda r: _read_order(api, r))
+    await check.outcome(
+        "POST /orders external_id", order_id, value, lambda: api.post("/orders", body), lambda r: _read_order(api, r)
+    )
     if check.rejected == []:
         patched = await api.patch(f"/orders/{quoted(value)}", {"financial_status": "paid"})
         assert (patched.status_code, patched.json().get("external_id")) == (200, value), patched.text[:200]
 
     customer_id = Target(
-        "customer.external_id", _set("customer", "external_id"),
-        _same(("post", "customer_external_id"), ("get", "customer_external_id"), ("gql", "customerExternalId"),
-              ("customer", "external_id"), ("gql", "contact", "externalId")),
+        "customer.external_id",
+        _set("customer", "external_id"),
+        _same(
+            ("post", "customer_external_id"),
+            ("get", "customer_external_id"),
+            ("gql", "customerExternalId"),
+            ("customer", "external_id"),
+            ("gql", "contact", "externalId"),
+        ),
         reject_only=value == "",
     )
     serial, phone = check.next()
     body = order_body(external_id=f"INJ-O-{serial}", customer={"phone": phone, "first_name": "Inj"})
     customer_id.put(body, value)
     await check.outcome(
-        "POST /orders customer.external_id", customer_id, value,
-        lambda: api.post("/orders", body), lambda r: _read_order(api, r, customer_id=value),
+        "POST /orders customer.external_id",
+        customer_id,
+        value,
+        lambda: api.post("/orders", body),
+        lambda r: _read_order(api, r, customer_id=value),
     )
     check.assert_exact()
 
@@ -967,17 +1151,23 @@ async def test_cart_string_fields_round_trip_exactly(api: Api, value: str) -> No
         body = cart_body(external_id=f"INJ-K-{serial}", customer={"phone": phone})
         target.put(body, value)
         await check.outcome(
-            f"POST /carts {name}", target, value,
+            f"POST /carts {name}",
+            target,
+            value,
             lambda body=body: api.post("/carts", body),
             lambda response: _read_cart(api, response),
         )
     for name, target in CART_PATCH_TARGETS.items():
         serial, phone = check.next()
-        assert (await api.post("/checkouts", cart_body(external_id=f"INJ-KP-{serial}", customer={"phone": phone}))).status_code == 201
+        assert (
+            await api.post("/checkouts", cart_body(external_id=f"INJ-KP-{serial}", customer={"phone": phone}))
+        ).status_code == 201
         patch: dict[str, Any] = {}
         target.put(patch, value)
         await check.outcome(
-            f"PATCH /checkouts {name}", target, value,
+            f"PATCH /checkouts {name}",
+            target,
+            value,
             lambda serial=serial, patch=patch: api.patch(f"/checkouts/INJ-KP-{serial}", patch),
             lambda response: _read_cart(api, response),
         )
@@ -988,13 +1178,16 @@ async def test_cart_string_fields_round_trip_exactly(api: Api, value: str) -> No
 async def test_cart_id_round_trips_exactly(api: Api, value: str) -> None:
     check = Injection(api)
     target = Target(
-        "external_id", _set("external_id"),
+        "external_id",
+        _set("external_id"),
         _same(("post", "external_id"), ("get", "external_id"), ("gql", "externalId")),
         reject_only=value == "",
     )
     body = cart_body(customer={"phone": check.next()[1]})
     target.put(body, value)
-    await check.outcome("POST /carts external_id", target, value, lambda: api.post("/carts", body), lambda r: _read_cart(api, r))
+    await check.outcome(
+        "POST /carts external_id", target, value, lambda: api.post("/carts", body), lambda r: _read_cart(api, r)
+    )
     if not check.rejected:
         patched = await api.patch(f"/carts/{quoted(value)}", {"status": "expired"})
         assert (patched.status_code, patched.json().get("external_id")) == (200, value), patched.text[:200]
@@ -1010,7 +1203,9 @@ async def test_shipment_string_fields_round_trip_exactly(api: Api, value: str) -
         body = shipment_body(external_id=f"INJ-S-{serial}")
         target.put(body, value)
         await check.outcome(
-            f"POST /shipments {name}", target, value,
+            f"POST /shipments {name}",
+            target,
+            value,
             lambda body=body: api.post("/shipments", body),
             lambda response: _read_shipment(api, response),
         )
@@ -1022,25 +1217,39 @@ async def test_shipment_ids_round_trip_exactly(api: Api, value: str) -> None:
     """The shipment's own id, and the order id it links to (an order created with that id)."""
     check = Injection(api)
     target = Target(
-        "external_id", _set("external_id"),
+        "external_id",
+        _set("external_id"),
         _same(("post", "external_id"), ("get", "external_id"), ("gql", "externalId")),
         reject_only=value == "",
     )
     assert (await api.post("/orders", order_body())).status_code == 201
     body = shipment_body()
     target.put(body, value)
-    await check.outcome("POST /shipments external_id", target, value, lambda: api.post("/shipments", body), lambda r: _read_shipment(api, r))
+    await check.outcome(
+        "POST /shipments external_id",
+        target,
+        value,
+        lambda: api.post("/shipments", body),
+        lambda r: _read_shipment(api, r),
+    )
 
     linked = await api.post("/orders", order_body(external_id=value))
     assert linked.status_code in (201, 422), linked.text[:300]
     if linked.status_code == 201:
         link = Target(
-            "order_external_id", _set("order_external_id"),
+            "order_external_id",
+            _set("order_external_id"),
             _same(("post", "order_external_id"), ("get", "order_external_id"), ("gql", "order", "externalId")),
         )
         body = shipment_body(external_id="INJ-LINK")
         link.put(body, value)
-        await check.outcome("POST /shipments order_external_id", link, value, lambda: api.post("/shipments", body), lambda r: _read_shipment(api, r))
+        await check.outcome(
+            "POST /shipments order_external_id",
+            link,
+            value,
+            lambda: api.post("/shipments", body),
+            lambda r: _read_shipment(api, r),
+        )
     check.assert_exact()
 
 
@@ -1052,7 +1261,9 @@ async def test_customer_string_fields_round_trip_exactly(api: Api, value: str) -
         body = {"external_id": f"INJ-CU-{serial}", "phone": phone}
         target.put(body, value)
         await check.outcome(
-            f"POST /customers {name}", target, value,
+            f"POST /customers {name}",
+            target,
+            value,
             lambda body=body: api.post("/customers", body),
             lambda response: _read_customer(api, response),
         )
@@ -1060,7 +1271,7 @@ async def test_customer_string_fields_round_trip_exactly(api: Api, value: str) -
 
 
 DELETE_NEWLINE = (
-    "FINDING: DELETE /api/v1/stores/123/customers/line%0Abreak answers 404 {\"error\": \"Not found\"} "
+    'FINDING: DELETE /api/v1/stores/123/customers/line%0Abreak answers 404 {"error": "Not found"} '
     "(the router: Starlette's Mount pattern `(?P<path>/.*)` does not match a decoded newline) where SPEC "
     "§3 says DELETE /customers/{external_id} is 204 always, also for unknown ids. (Such an id can no "
     "longer be stored: POST refuses control characters in ids with 422.) GET/PATCH of such an id answer "
@@ -1080,13 +1291,20 @@ async def test_customer_id_round_trips_and_erasure_reaches_only_that_id(
     assert (await api.post("/customers", bystander)).status_code == 201
     check = Injection(api)
     target = Target(
-        "external_id", _set("external_id"),
+        "external_id",
+        _set("external_id"),
         _same(("post", "external_id"), ("get", "external_id"), ("gql", "externalId")),
         reject_only=value == "",
     )
     body = {"phone": check.next()[1], "first_name": "Injected"}
     target.put(body, value)
-    await check.outcome("POST /customers external_id", target, value, lambda: api.post("/customers", body), lambda r: _read_customer(api, r))
+    await check.outcome(
+        "POST /customers external_id",
+        target,
+        value,
+        lambda: api.post("/customers", body),
+        lambda r: _read_customer(api, r),
+    )
     check.assert_exact()
 
     if value:  # (DELETE /customers/ is another path: the router's trailing-slash redirect)
@@ -1108,14 +1326,31 @@ async def test_ids_holding_slashes_are_addressable_by_every_path(api: Api, exter
     segment = quoted(external_id)
     order = order_body(external_id=external_id, customer={"external_id": external_id, "phone": "+33612345678"})
     assert (await api.post("/orders", order)).status_code == 201
-    assert (await api.post("/shipments", shipment_body(external_id=external_id, order_external_id=external_id))).status_code == 201
+    assert (
+        await api.post("/shipments", shipment_body(external_id=external_id, order_external_id=external_id))
+    ).status_code == 201
     assert (await api.post("/carts", cart_body(external_id=external_id))).status_code == 201
-    for path in (f"/orders/{segment}", f"/shipments/{segment}", f"/carts/{segment}", f"/checkouts/{segment}", f"/customers/{segment}"):
+    for path in (
+        f"/orders/{segment}",
+        f"/shipments/{segment}",
+        f"/carts/{segment}",
+        f"/checkouts/{segment}",
+        f"/customers/{segment}",
+    ):
         response = await api.get(path)
-        assert (response.status_code, response.json().get("external_id")) == (200, external_id), (path, response.text[:200])
-    for path, body in ((f"/orders/{segment}", {"financial_status": "paid"}), (f"/carts/{segment}", {"status": "expired"})):
+        assert (response.status_code, response.json().get("external_id")) == (200, external_id), (
+            path,
+            response.text[:200],
+        )
+    for path, body in (
+        (f"/orders/{segment}", {"financial_status": "paid"}),
+        (f"/carts/{segment}", {"status": "expired"}),
+    ):
         response = await api.patch(path, body)
-        assert (response.status_code, response.json().get("external_id")) == (200, external_id), (path, response.text[:200])
+        assert (response.status_code, response.json().get("external_id")) == (200, external_id), (
+            path,
+            response.text[:200],
+        )
     assert (await api.delete(f"/customers/{segment}")).status_code == 204
     assert (await api.get(f"/customers/{segment}")).status_code == 404
     assert (await api.get(f"/orders/{segment}")).json()["customer_external_id"] is None  # erased
@@ -1146,13 +1381,17 @@ async def test_valid_emails_round_trip_exactly(api: Api, email: str) -> None:
     target = Target("email", _set("email"), _same(("post", "email"), ("get", "email"), ("gql", "email")))
     body = {"external_id": "INJ-EMAIL", "phone": check.next()[1]}
     target.put(body, email)
-    await check.outcome("POST /customers email", target, email, lambda: api.post("/customers", body), lambda r: _read_customer(api, r))
+    await check.outcome(
+        "POST /customers email", target, email, lambda: api.post("/customers", body), lambda r: _read_customer(api, r)
+    )
 
     embedded = Target("customer.email", _set("customer", "email"), _same(("customer", "email")))
     serial, phone = check.next()
     body = order_body(external_id="INJ-EMAIL-ORDER", customer={"external_id": "INJ-EMAIL-C", "phone": phone})
     embedded.put(body, email)
-    await check.outcome("POST /orders customer.email", embedded, email, lambda: api.post("/orders", body), lambda r: _read_order(api, r))
+    await check.outcome(
+        "POST /orders customer.email", embedded, email, lambda: api.post("/orders", body), lambda r: _read_order(api, r)
+    )
     check.assert_exact()
 
 
@@ -1173,14 +1412,28 @@ RECOVERY_URLS = [
 @pytest.mark.parametrize("url", RECOVERY_URLS)
 async def test_valid_recovery_urls_round_trip_exactly(api: Api, url: str) -> None:
     check = Injection(api)
-    target = Target("recovery_url", _set("recovery_url"), _same(("post", "recovery_url"), ("get", "recovery_url"), ("gql", "recoveryUrl")))
+    target = Target(
+        "recovery_url",
+        _set("recovery_url"),
+        _same(("post", "recovery_url"), ("get", "recovery_url"), ("gql", "recoveryUrl")),
+    )
     body = cart_body(external_id="INJ-URL", customer={"phone": check.next()[1]})
     target.put(body, url)
-    await check.outcome("POST /carts recovery_url", target, url, lambda: api.post("/carts", body), lambda r: _read_cart(api, r))
-    assert (await api.post("/carts", cart_body(external_id="INJ-URL-P", customer={"phone": check.next()[1]}))).status_code == 201
+    await check.outcome(
+        "POST /carts recovery_url", target, url, lambda: api.post("/carts", body), lambda r: _read_cart(api, r)
+    )
+    assert (
+        await api.post("/carts", cart_body(external_id="INJ-URL-P", customer={"phone": check.next()[1]}))
+    ).status_code == 201
     patch: dict[str, Any] = {}
     target.put(patch, url)
-    await check.outcome("PATCH /carts recovery_url", target, url, lambda: api.patch("/carts/INJ-URL-P", patch), lambda r: _read_cart(api, r))
+    await check.outcome(
+        "PATCH /carts recovery_url",
+        target,
+        url,
+        lambda: api.patch("/carts/INJ-URL-P", patch),
+        lambda r: _read_cart(api, r),
+    )
     check.assert_exact()
 
 
@@ -1204,7 +1457,15 @@ async def test_graphql_mutation_stores_the_corpus_exactly_or_reports_user_errors
         "lineItems": [_item(value)],
     }
     customer = {"phone": "+33612345678", "externalId": "INJ-GQL-C", "firstName": value, "lastName": value}
-    variables = {"input": {"externalId": "INJ-GQL", "placedAt": "2026-05-18T10:00:00Z", "totalPrice": "1", "customer": customer, **fields}}
+    variables = {
+        "input": {
+            "externalId": "INJ-GQL",
+            "placedAt": "2026-05-18T10:00:00Z",
+            "totalPrice": "1",
+            "customer": customer,
+            **fields,
+        }
+    }
     before = await api.snapshot()
     body = await gql(api, _GQL_UPSERT_ORDER, variables)
     assert "errors" not in body, body
@@ -1212,8 +1473,13 @@ async def test_graphql_mutation_stores_the_corpus_exactly_or_reports_user_errors
     if payload["userErrors"]:
         assert payload["order"] is None
         reported = {tuple(error["field"][:3]) for error in payload["userErrors"]}
-        limited = {("input", "financialStatus"), ("input", "fulfillmentStatus"), ("input", "tags", "0"),
-                   ("input", "customer", "firstName"), ("input", "customer", "lastName")}
+        limited = {
+            ("input", "financialStatus"),
+            ("input", "fulfillmentStatus"),
+            ("input", "tags", "0"),
+            ("input", "customer", "firstName"),
+            ("input", "customer", "lastName"),
+        }
         assert reported <= limited and {e["code"] for e in payload["userErrors"]} == {"too_long"}, payload
         assert len(value) > 64, payload  # only the length limits may refuse a value of the corpus
         assert await api.snapshot() == before
@@ -1225,14 +1491,51 @@ async def test_graphql_mutation_stores_the_corpus_exactly_or_reports_user_errors
     assert order["contact"]["firstName"] == order["contact"]["lastName"] == value
     rest = (await api.get("/orders/INJ-GQL")).json()
     assert (rest["financial_status"], rest["tags"], rest["metadata"], rest["line_items"]) == (
-        value, [value], _metadata(value), [_item(value)]
+        value,
+        [value],
+        _metadata(value),
+        [_item(value)],
     )
+
+
+REPLAY_BOOL_INT = (
+    "FINDING: the three-way merge of POST (README 'Replays never undo a PATCH', app/services/tracking.py "
+    "write_tracked) compares the previous POST's value with Python ==, where False == 0 and True == 1. "
+    'POST metadata {"a": false}; PATCH metadata {"a": "patched"}; POST metadata {"a": 0} answers 200 with '
+    'metadata {"a": "patched"}: the new value 0 is taken for a replay and silently dropped. Expected '
+    '{"a": 0}. Compare JSON texts (or type-strict) instead.'
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param(False, 0, id="false then 0", marks=pytest.mark.xfail(strict=True, reason=REPLAY_BOOL_INT)),
+        pytest.param(True, 1, id="true then 1", marks=pytest.mark.xfail(strict=True, reason=REPLAY_BOOL_INT)),
+        pytest.param(0, False, id="0 then false", marks=pytest.mark.xfail(strict=True, reason=REPLAY_BOOL_INT)),
+        pytest.param("0", 0, id="'0' then 0"),
+        pytest.param(None, "null", id="null then 'null'"),
+        pytest.param([], {}, id="[] then {}"),
+    ],
+)
+async def test_a_post_with_a_new_json_value_replaces_what_a_patch_set(api: Api, first: Any, second: Any) -> None:
+    """JSON look-alikes through the replay rule: a POST replaying the previous POST keeps a PATCH,
+    a POST carrying a *different* JSON value replaces it, even when Python finds the two equal."""
+    assert (await api.post("/orders", order_body(metadata={"a": first}))).status_code == 201
+    assert (await api.patch("/orders/ORDER-1001", {"metadata": {"a": "patched"}})).status_code == 200
+    replay = await api.post("/orders", order_body(metadata={"a": first}))
+    assert replay.json()["metadata"] == {"a": "patched"}  # the documented replay rule
+    changed = await api.post("/orders", order_body(metadata={"a": second}))
+    assert changed.status_code == 200
+    stored = (await api.get("/orders/ORDER-1001")).json()["metadata"]
+    assert json.dumps(stored) == json.dumps({"a": second}), stored
 
 
 # --- Search filters are literal prefixes ---------------------------------------------------------
 
 
 SEARCH_IDS = ["%-order", "_-order", "\\-order", "A%B", "A_B", "AXB", "ORDER-9", "order-9"]
+
 
 @pytest.mark.parametrize(
     ("search", "expected"),
@@ -1247,19 +1550,27 @@ SEARCH_IDS = ["%-order", "_-order", "\\-order", "A%B", "A_B", "AXB", "ORDER-9", 
         pytest.param("order-", ["order-9"], id="lower-case prefix"),
     ],
 )
-async def test_search_is_a_literal_case_sensitive_prefix(api: Api, engine_name: str, search: str, expected: list[str], request: pytest.FixtureRequest) -> None:
+async def test_search_is_a_literal_case_sensitive_prefix(api: Api, search: str, expected: list[str]) -> None:
+    """LIKE metacharacters are literal and the prefix is case-sensitive on both engines (SQLite's
+    LIKE ignores ASCII case unless told otherwise: 'order-' once matched 'ORDER-9' there only)."""
     for serial, external_id in enumerate(SEARCH_IDS):
         phone = f"+336123{serial:05d}"
         customer = {"external_id": external_id, "phone": phone}
         assert (await api.post("/orders", order_body(external_id=external_id, customer=customer))).status_code == 201
     found_orders = await gql(
-        api, "query($s: String!) { orders(storeId: 123, first: 100, filter: {search: $s}) { edges { node { externalId } } } }", {"s": search}
+        api,
+        "query($s: String!) { orders(storeId: 123, first: 100, filter: {search: $s}) { edges { node { externalId } } } }",
+        {"s": search},
     )
     found_contacts = await gql(
-        api, "query($s: String!) { contacts(storeId: 123, first: 100, search: $s) { edges { node { externalId } } } }", {"s": search}
+        api,
+        "query($s: String!) { contacts(storeId: 123, first: 100, search: $s) { edges { node { externalId } } } }",
+        {"s": search},
     )
     assert sorted(edge["node"]["externalId"] for edge in found_orders["data"]["orders"]["edges"]) == sorted(expected)
-    assert sorted(edge["node"]["externalId"] for edge in found_contacts["data"]["contacts"]["edges"]) == sorted(expected)
+    assert sorted(edge["node"]["externalId"] for edge in found_contacts["data"]["contacts"]["edges"]) == sorted(
+        expected
+    )
 
 
 async def test_validation_never_changes_a_value_it_accepts(api: Api) -> None:
