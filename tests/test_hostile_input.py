@@ -795,6 +795,24 @@ NUMBERS = [
     case(
         "POST",
         "/orders",
+        order_body(line_items=[{"quantity": 1.00001}]),
+        422,
+        "line_items.0.quantity",
+        "too_precise",
+        id="line quantity: 5 decimals",
+    ),
+    case(
+        "POST",
+        "/carts",
+        cart_body(line_items=[{"title": "ok"}, {"quantity": 541028.8990183189}]),
+        422,
+        "line_items.1.quantity",
+        "too_precise",
+        id="cart line quantity: 10 decimals",
+    ),
+    case(
+        "POST",
+        "/orders",
         spliced(order_body(total_price="@@"), "1e400"),
         422,
         "total_price",
@@ -1723,6 +1741,11 @@ NOT_FOUND = [
     case("PATCH", "/orders/%00", {"financial_status": "paid"}, 404, id="PATCH order: NUL id"),
     case("PATCH", "/carts/" + "x" * 300, {"tags": []}, 404, id="PATCH cart: 300-character id"),
     case("PATCH", "/orders/SHIP-9001", {"financial_status": "paid"}, 404, id="PATCH order with a shipment's id"),
+    # a line break in a path id reaches the handler (no id holds one), never the router's 404
+    # nor, cut off before a final line break, the record without it
+    case("PATCH", "/orders/a%0Ab", {"financial_status": "paid"}, 404, id="PATCH order: id with a line break"),
+    case("PATCH", "/orders/ORDER-1001%0A", {"financial_status": "paid"}, 404, id="PATCH order: id + line break"),
+    case("PATCH", "/carts/CART-7700%0A", {"status": "expired"}, 404, id="PATCH cart: id + line break"),
 ]
 
 SHIPMENT_ORDER = [
@@ -1970,6 +1993,11 @@ async def test_body_streamed_without_content_length_is_cut_at_the_limit(shop: Ap
         pytest.param("/orders/%ED%A0%80", id="order: encoded surrogate id"),
         pytest.param("/carts/" + "x" * 2000, id="cart: 2000-character id"),
         pytest.param("/shipments/ORDER-1001", id="shipment: an order's id"),
+        pytest.param("/orders/a%0Ab", id="order: id with a line break"),
+        pytest.param("/orders/ORDER-1001%0A", id="order: id + line break"),
+        pytest.param("/orders/%0A", id="order: line break id"),
+        pytest.param("/customers/CUST-42%0A", id="customer: id + line break"),
+        pytest.param("/checkouts/CART-7700%0D%0A", id="checkout: id + CRLF"),
     ],
 )
 async def test_get_of_unknown_id_is_404(shop: Api, path: str) -> None:

@@ -59,15 +59,19 @@ def _number(value: Any) -> Decimal:
     return number
 
 
-def _money(value: Any) -> Decimal:
-    amount = _number(value)
-    if amount < 0:
+def _non_negative(number: Decimal, below: Decimal | None = None) -> Decimal:
+    """The checks money and line-item quantities share: >= 0, under `below`, at most 4 decimals."""
+    if number < 0:
         raise _fail(errors.OUT_OF_RANGE, "Must be greater than or equal to 0.")
-    if amount >= MAX_AMOUNT:
-        raise _fail(errors.OUT_OF_RANGE, f"Must be less than {MAX_AMOUNT}.")
-    if decimal_places(amount) > MAX_DECIMALS:
+    if below is not None and number >= below:
+        raise _fail(errors.OUT_OF_RANGE, f"Must be less than {below}.")
+    if decimal_places(number) > MAX_DECIMALS:
         raise _fail(errors.TOO_PRECISE, f"At most {MAX_DECIMALS} decimals are accepted.")
-    return amount
+    return number
+
+
+def _money(value: Any) -> Decimal:
+    return _non_negative(_number(value), MAX_AMOUNT)
 
 
 _DATETIME_HINT = "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z."
@@ -174,10 +178,7 @@ def _check_json(value: Any, levels_left: int) -> None:
 def _non_negative_number(value: Any) -> Decimal:
     if isinstance(value, str):
         raise _fail(errors.INVALID_TYPE, "Must be a number.")
-    number = _number(value)
-    if number < 0:
-        raise _fail(errors.OUT_OF_RANGE, "Must be greater than or equal to 0.")
-    return number
+    return _non_negative(_number(value))
 
 
 def _free_form_json(value: Any) -> Any:
@@ -194,6 +195,8 @@ def _empty_dict_if_null(value: Any) -> Any:
 
 
 Text = Annotated[str, Field(max_length=255)]
+
+
 def _single_line(value: str) -> str:
     if "\n" in value or "\r" in value:
         raise _fail(errors.INVALID_CHARACTERS, "Must not contain line breaks.")
@@ -233,7 +236,7 @@ Metadata = Annotated[MetadataPatch, BeforeValidator(_empty_dict_if_null)]
 
 
 class LineItem(BaseModel):
-    """Free-form object; quantity and price, when present, are numbers >= 0."""
+    """Free-form object; quantity and price, when present, are numbers >= 0 of at most 4 decimals."""
 
     model_config = ConfigDict(extra="allow")
     quantity: NonNegativeNumber | None = None

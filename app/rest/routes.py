@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,6 +20,7 @@ from .responses import EXPECTED_FAILURES, Json, auth_failure, domain_failure
 
 Handler = Callable[[Request, Store], Awaitable[Response]]
 Renderer = Callable[[Record], dict[str, Any]]
+R = TypeVar("R", Route, Mount)
 
 
 def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -92,8 +94,16 @@ async def erase_customer(request: Request, store: Store) -> Response:
     return Response(status_code=204)
 
 
+def _whole_path(route: R) -> R:
+    """Matches the whole path, line breaks included. Starlette's `{…:path}` is `.*` and its
+    patterns end in `$`: `.` stops at a line break and `$` matches before a final one, so an id
+    holding one (%0A) met the router's 404, or lost its final line break and named another id."""
+    route.path_regex = re.compile(route.path_regex.pattern.removesuffix("$") + r"\Z", re.DOTALL)
+    return route
+
+
 def _route(path: str, handler: Handler, method: str) -> Route:
-    return Route(path, store_endpoint(handler), methods=[method])
+    return _whole_path(Route(path, store_endpoint(handler), methods=[method]))
 
 
 def _cart_routes(base: str) -> list[Route]:
@@ -106,19 +116,21 @@ def _cart_routes(base: str) -> list[Route]:
 
 def api_routes() -> list[Mount]:
     return [
-        Mount(
-            "/api/v1/stores/{store_id}",
-            routes=[
-                _route("/orders", upsert(orders.upsert_order, render.order), "POST"),
-                _route("/orders/{external_id:path}", patch(orders.update_order, render.order), "PATCH"),
-                _route("/orders/{external_id:path}", read(orders.get_order, render.order), "GET"),
-                _route("/shipments", upsert(shipments.upsert_shipment, render.shipment), "POST"),
-                _route("/shipments/{external_id:path}", read(shipments.get_shipment, render.shipment), "GET"),
-                *_cart_routes("/carts"),
-                *_cart_routes("/checkouts"),
-                _route("/customers", upsert(customers.upsert_customer, render.customer), "POST"),
-                _route("/customers/{external_id:path}", read(customers.get_customer, render.customer), "GET"),
-                _route("/customers/{external_id:path}", erase_customer, "DELETE"),
-            ],
+        _whole_path(
+            Mount(
+                "/api/v1/stores/{store_id}",
+                routes=[
+                    _route("/orders", upsert(orders.upsert_order, render.order), "POST"),
+                    _route("/orders/{external_id:path}", patch(orders.update_order, render.order), "PATCH"),
+                    _route("/orders/{external_id:path}", read(orders.get_order, render.order), "GET"),
+                    _route("/shipments", upsert(shipments.upsert_shipment, render.shipment), "POST"),
+                    _route("/shipments/{external_id:path}", read(shipments.get_shipment, render.shipment), "GET"),
+                    *_cart_routes("/carts"),
+                    *_cart_routes("/checkouts"),
+                    _route("/customers", upsert(customers.upsert_customer, render.customer), "POST"),
+                    _route("/customers/{external_id:path}", read(customers.get_customer, render.customer), "GET"),
+                    _route("/customers/{external_id:path}", erase_customer, "DELETE"),
+                ],
+            )
         )
     ]

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.engine import RowMapping
 
@@ -52,7 +53,8 @@ def write_tracked(
     before = conn.execute(select(table).where(*where).with_for_update()).mappings().one()
     previous = before["posted"] if patchable else None
     if previous:
-        values.update({name: before[name] for name in patchable if previous.get(name) == values["posted"][name]})
+        posted = values["posted"]
+        values.update({name: before[name] for name in patchable if _same_json(previous.get(name), posted[name])})
     fixed = (*key, *insert_only, "created_at")
     changes = {name: value for name, value in values.items() if name not in fixed}
     changes["revision"] = table.c.revision + 1
@@ -63,3 +65,9 @@ def write_tracked(
 def _plain(value: Any) -> Any:
     """The value as it reads back from a JSON column (Decimal to number), for comparison."""
     return loads(dumps(value))
+
+
+def _same_json(left: Any, right: Any) -> bool:
+    """Equal as JSON values: Python's == finds False == 0 and True == 1, JSON does not.
+    Both sides are plain JSON data here (read back from a JSON column, or `_plain`)."""
+    return orjson.dumps(left, option=orjson.OPT_SORT_KEYS) == orjson.dumps(right, option=orjson.OPT_SORT_KEYS)
