@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import StaticPool
 
@@ -67,22 +68,39 @@ class Database:
         await self._backend.dispose()
 
 
+# Failures a concurrent transaction causes and a new attempt resolves: a unique key taken
+# meanwhile, a deadlock broken by PostgreSQL, a serialization failure.
+_RETRYABLE_SQLSTATES = frozenset({"23505", "40P01", "40001"})
+_WRITE_ATTEMPTS = 5
+
+
 class _AsyncBackend:
     def __init__(self, url: URL):
         self.engine = create_async_engine(
             url, pool_size=10, max_overflow=10, json_serializer=dumps, json_deserializer=loads
         )
+        # Reads send no BEGIN/ROLLBACK (two round trips fewer): each statement is its own
+        # snapshot, as on SQLite.
+        self._read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @property
     def engines(self) -> list[Engine]:
         return [self.engine.sync_engine]
 
     async def write(self, work: Work[T], *args: Any) -> T:
-        async with self.engine.begin() as conn:
-            return await conn.run_sync(work, *args)
+        """One transaction; run again from the start when a concurrent one made it fail in a
+        way a new attempt resolves (the work functions are upserts: safe to repeat)."""
+        for attempt in range(1, _WRITE_ATTEMPTS + 1):
+            try:
+                async with self.engine.begin() as conn:
+                    return await conn.run_sync(work, *args)
+            except DBAPIError as exc:
+                if attempt == _WRITE_ATTEMPTS or getattr(exc.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES:
+                    raise
+        raise AssertionError("unreachable")
 
     async def read(self, work: Work[T], *args: Any) -> T:
-        async with self.engine.connect() as conn:
+        async with self._read_engine.connect() as conn:
             return await conn.run_sync(work, *args)
 
     async def dispose(self) -> None:

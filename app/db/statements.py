@@ -14,6 +14,8 @@ from sqlalchemy import ColumnElement, Table, bindparam, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
+from .prepared import Prepared
+
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
@@ -69,10 +71,11 @@ IDENTITY = ("id", "revision", "created_at")
 @cache
 def insert_new(
     dialect: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...], returning: tuple[str, ...]
-) -> Insert:
+) -> Prepared:
     """INSERT … ON CONFLICT (key) DO NOTHING RETURNING `returning`: a row back means created.
     On PostgreSQL a concurrent insert of the same key makes this wait for its commit."""
     values: dict[str, Any] = {name: param(table, name) for name in columns}
     values["revision"] = 1
     statement = _INSERTS[dialect](table).values(values)
-    return statement.on_conflict_do_nothing(index_elements=list(key)).returning(*(table.c[n] for n in returning))
+    statement = statement.on_conflict_do_nothing(index_elements=list(key))
+    return Prepared(statement.returning(*(table.c[n] for n in returning)))

@@ -30,6 +30,19 @@ class UtcDateTime(TypeDecorator[datetime]):
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
+    def bind_processor(self, dialect: Any) -> Any:
+        # On SQLite the value is text: one direct conversion instead of two chained ones (this
+        # runs several times per write), giving SQLAlchemy's text "YYYY-MM-DD HH:MM:SS.ffffff".
+        return _to_sqlite_text if dialect.name == "sqlite" else super().bind_processor(dialect)
+
+
+def _to_sqlite_text(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
 
 class ExactMoney(TypeDecorator[Decimal]):
     """Money as an integer count of ten-thousandths: exact on every engine, summable in SQL."""

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, exists, select, update
 
 from app.db.database import Database
+from app.db.prepared import Prepared
 from app.db.tables import carts, contacts, orders
 from app.domain.commands import CartInput, CartUpdate, validate
 from app.domain.errors import NotFound
@@ -58,7 +59,7 @@ def _store_cart(conn: Connection, store_id: int, command: CartInput, now: dateti
     return Written({**cart, "contact_phone": contact["phone"]}, created=change.created)
 
 
-_RECOVER = (
+_RECOVER = Prepared(
     update(carts)
     .where(
         carts.c.contact_id == bindparam("buyer"),
@@ -73,8 +74,7 @@ _RECOVER = (
 def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime) -> None:
     """The contact bought: carts it abandoned before `placed_at` are recovered."""
     params = {"buyer": contact["id"], "placed_at": placed_at, "now": outbox.now}
-    recovered = outbox.conn.execute(_RECOVER, params).mappings()
-    for cart in recovered.all():
+    for cart in _RECOVER.rows(outbox.conn, params):
         outbox.emit(events.CART_RECOVERED, _subject(cart), contact, {"status": ABANDONED}, cart_view(cart))
 
 

@@ -7,9 +7,8 @@ from functools import cache
 
 from sqlalchemy import Connection, and_, case, exists, literal_column, select
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql.dml import Insert
 
+from app.db.prepared import Prepared
 from app.db.statements import build_upsert, param
 from app.db.tables import contacts
 from app.domain.commands import CustomerInput
@@ -21,7 +20,7 @@ _others = contacts.alias("others")
 
 
 @cache
-def _attach_statement(dialect: str) -> Insert:
+def _attach_statement(dialect: str) -> Prepared:
     """One statement: upsert on (store, phone), merge the customer, and take the customer's
     external id only when no other contact of the store holds it."""
     external_id = param(contacts, "external_id")
@@ -36,7 +35,7 @@ def _attach_statement(dialect: str) -> Insert:
             _others.c.store_id == this_store, _others.c.external_id == external_id, _others.c.id != this_id
         )
     )
-    return build_upsert(
+    upsert = build_upsert(
         dialect,
         contacts,
         key=("store_id", "phone"),
@@ -49,6 +48,7 @@ def _attach_statement(dialect: str) -> Insert:
             )
         },
     )
+    return Prepared(upsert)
 
 
 def attach_contact(conn: Connection, store_id: int, customer: CustomerInput, now: datetime) -> RowMapping:
@@ -62,17 +62,11 @@ def attach_contact(conn: Connection, store_id: int, customer: CustomerInput, now
         created_at=now,
         updated_at=now,
     )
-    statement = _attach_statement(conn.dialect.name)
-    if conn.dialect.name == "sqlite" or customer.external_id is None:
-        return conn.execute(statement, params).mappings().one()  # one writer at a time: no race
-    try:
-        # Another transaction may be giving the same customer id to another contact right now:
-        # the unique index then refuses ours (or PostgreSQL breaks the deadlock two such claims
-        # make), and the contact goes without the id, as when another contact holds it.
-        with conn.begin_nested():
-            return conn.execute(statement, params).mappings().one()
-    except DBAPIError:
-        return conn.execute(statement, {**params, "external_id": None}).mappings().one()
+    # On PostgreSQL another transaction may be giving the same customer id to another contact
+    # right now: the unique index then refuses ours (or PostgreSQL breaks the deadlock two such
+    # claims make), and Database.write runs the whole transaction again, which then sees the id
+    # held and leaves the contact without it.
+    return _attach_statement(conn.dialect.name).one(conn, params)
 
 
 def contact_by_id(conn: Connection, contact_id: int) -> RowMapping:

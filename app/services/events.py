@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
+from app.db.prepared import Prepared
 from app.db.statements import param
 from app.db.tables import events
 
@@ -82,8 +83,8 @@ class Outbox:
             "before": before,
             "after": after,
         }
-        self.conn.execute(
-            _APPEND,
+        _APPEND.rows(
+            self.conn,
             {
                 "event_id": str(uuid.uuid4()),
                 "store_id": self.store_id,
@@ -98,6 +99,8 @@ class Outbox:
         )
 
 
-_APPEND = insert(events).values(
-    {column.name: param(events, column.name) for column in events.c if column.name not in ("id", "dispatched_at")}
+_APPEND = Prepared(
+    insert(events).values(
+        {column.name: param(events, column.name) for column in events.c if column.name not in ("id", "dispatched_at")}
+    )
 )

@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Connection, bindparam, insert, or_, select, u
 from sqlalchemy.engine import RowMapping
 
 from app.db.database import Database
+from app.db.prepared import Prepared
 from app.db.tables import api_keys, stores
 
 from .results import Record, utcnow
@@ -102,7 +103,7 @@ class Principal:
 
 
 # One statement: the key by its hash, and the requested store beside it.
-_KEY_AND_STORE = (
+_KEY_AND_STORE = Prepared(
     select(
         api_keys.c.key_hash,
         api_keys.c.scope,
@@ -120,7 +121,7 @@ _KEY_AND_STORE = (
 
 
 def _key_and_store(conn: Connection, digest: str, store_id: int | None) -> RowMapping | None:
-    return conn.execute(_KEY_AND_STORE, {"key_hash": digest, "store_id": store_id}).mappings().first()
+    return _KEY_AND_STORE.first(conn, {"key_hash": digest, "store_id": store_id})
 
 
 def bearer_token(authorization: str | None) -> str:

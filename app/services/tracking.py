@@ -46,7 +46,7 @@ def write_tracked(
         values = {**values, "posted": {name: _plain(values[name]) for name in patchable}}
     # Created: every value is already known, only the generated ones come back.
     statement = insert_new(conn.dialect.name, table, key, tuple(values), ("id", "revision", "created_at"))
-    inserted = conn.execute(statement, values).mappings().first()
+    inserted = statement.first(conn, values)
     if inserted is not None:
         return Change(before=None, after={**values, **inserted})
     where = [table.c[name] == values[name] for name in key]

@@ -1,0 +1,130 @@
+"""Prepared statements return exactly what SQLAlchemy returns, inside the same transaction."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, DateTime, insert, select
+from sqlalchemy.dialects import sqlite
+
+from app.config import Settings
+from app.db import tables
+from app.db.database import Database
+from app.db.prepared import Prepared
+from app.db.statements import param
+from app.db.types import UtcDateTime
+
+NOW = datetime(2026, 5, 18, 10, 0, 0, 123456, tzinfo=UTC)
+
+_INSERT_ORDER = (
+    insert(tables.orders)
+    .values(
+        {
+            name: param(tables.orders, name)
+            for name in (
+                "store_id",
+                "external_id",
+                "contact_id",
+                "placed_at",
+                "total_price",
+                "currency",
+                "line_items",
+                "metadata",
+                "tags",
+                "created_at",
+                "updated_at",
+            )
+        }
+        | {"revision": 1}
+    )
+    .returning(*tables.orders.c)
+)
+
+
+def _seed(conn: Connection) -> int:
+    conn.execute(insert(tables.stores).values(id=1, name="S", status="active", region="FR", created_at=NOW))
+    contact = insert(tables.contacts).values(
+        store_id=1, phone="+33612345678", revision=1, created_at=NOW, updated_at=NOW
+    )
+    return conn.execute(contact.returning(tables.contacts.c.id)).scalar_one()
+
+
+def _order(contact_id: int, external_id: str) -> dict[str, Any]:
+    return {
+        "store_id": 1,
+        "external_id": external_id,
+        "contact_id": contact_id,
+        "placed_at": NOW,
+        "total_price": Decimal("12.3456"),
+        "currency": "EUR",
+        "line_items": [{"title": "Thé", "quantity": 2, "price": 1.5}],
+        "metadata": {"nested": {"a": [1, None, True]}},
+        "tags": ["x"],
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+
+
+@pytest.fixture
+async def db(database_url: str) -> Any:
+    database = Database(Settings(database_url=database_url))
+    yield database
+    await database.dispose()
+
+
+async def test_rows_match_sqlalchemy_in_types_and_values(db: Database) -> None:
+    contact_id = await db.write(_seed)
+    prepared = Prepared(_INSERT_ORDER)
+    ours = await db.write(lambda conn: prepared.one(conn, _order(contact_id, "A")))
+    theirs = await db.write(lambda conn: dict(conn.execute(_INSERT_ORDER, _order(contact_id, "B")).mappings().one()))
+    assert ours["placed_at"] == NOW and ours["placed_at"].tzinfo is not None
+    assert ours["total_price"] == Decimal("12.3456") and isinstance(ours["total_price"], Decimal)
+    assert ours["line_items"] == [{"title": "Thé", "quantity": 2, "price": 1.5}]
+    different = {"id", "external_id"}
+    assert {k: v for k, v in ours.items() if k not in different} == {
+        k: v for k, v in theirs.items() if k not in different
+    }
+    read_back = await db.read(
+        lambda conn: [dict(row) for row in conn.execute(select(tables.orders).order_by(tables.orders.c.id)).mappings()]
+    )
+    assert read_back[0] == ours
+
+
+async def test_a_rolled_back_transaction_takes_prepared_writes_with_it(db: Database) -> None:
+    contact_id = await db.write(_seed)
+    prepared = Prepared(_INSERT_ORDER)
+
+    def write_then_fail(conn: Connection) -> None:
+        prepared.one(conn, _order(contact_id, "GONE"))
+        raise RuntimeError("fails after the insert")
+
+    with pytest.raises(RuntimeError):
+        await db.write(write_then_fail)
+    assert await db.read(lambda conn: conn.execute(select(tables.orders.c.id)).all()) == []
+
+
+async def test_first_is_none_without_rows_and_one_insists_on_one(db: Database) -> None:
+    await db.write(_seed)
+    by_id = Prepared(select(tables.orders).where(tables.orders.c.id == param(tables.orders, "id")))
+    assert await db.read(lambda conn: by_id.first(conn, {"id": 42})) is None
+    with pytest.raises(LookupError):
+        await db.read(lambda conn: by_id.one(conn, {"id": 42}))
+
+
+def test_sqlite_datetime_text_is_sqlalchemys_own() -> None:
+    """UtcDateTime's direct SQLite conversion writes the very text SQLAlchemy would, so stored
+    times keep comparing and sorting the same way."""
+    dialect = sqlite.dialect()
+    theirs = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    ours = UtcDateTime().bind_processor(dialect)
+    draw = random.Random(7)
+    for _ in range(2000):
+        moment = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=draw.uniform(-2e9, 2e9))
+        moment = moment.replace(microsecond=draw.choice([0, draw.randrange(1_000_000)]))
+        offset = timezone(timedelta(minutes=draw.randrange(-720, 720)))
+        assert ours(moment.astimezone(offset)) == ours(moment) == theirs(moment.replace(tzinfo=None))
+    assert ours(None) is None
