@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, DateTime, insert, select
+from sqlalchemy import Connection, DateTime, event, insert, select
 from sqlalchemy.dialects import sqlite
 
 from app.config import Settings
@@ -128,3 +128,22 @@ def test_sqlite_datetime_text_is_sqlalchemys_own() -> None:
         offset = timezone(timedelta(minutes=draw.randrange(-720, 720)))
         assert ours(moment.astimezone(offset)) == ours(moment) == theirs(moment.replace(tzinfo=None))
     assert ours(None) is None
+
+
+async def test_cursor_event_listeners_see_prepared_statements(db: Database) -> None:
+    """Statement counters (tests, benchmarks, tracing) see prepared statements too."""
+    contact_id = await db.write(_seed)
+    prepared = Prepared(_INSERT_ORDER)
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", record)
+    try:
+        await db.write(lambda conn: prepared.one(conn, _order(contact_id, "SEEN")))
+    finally:
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", record)
+    assert [s for s in seen if s.lstrip().upper().startswith("INSERT INTO ORDERS")], seen

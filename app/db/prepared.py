@@ -49,9 +49,15 @@ class Prepared:
             params.get(name, default) if convert is None else convert(params.get(name, default))
             for name, default, convert in compiled.binds
         ]
-        if _log.isEnabledFor(logging.INFO):  # as SQLAlchemy's own echo would show it
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        # Seen as SQLAlchemy's own statements are: by its echo log and by cursor-event
+        # listeners (statement counters, tracing).
+        if _log.isEnabledFor(logging.INFO):
             _log.info("%s\n[prepared] %r", compiled.sql, tuple(values))
-        cursor = conn.connection.dbapi_connection.execute(compiled.sql, values)  # type: ignore[union-attr]
+        if conn.dispatch.before_cursor_execute:
+            for listener in conn.dispatch.before_cursor_execute:
+                listener(conn, cursor, compiled.sql, values, None, False)
+        cursor.execute(compiled.sql, values)
         if not compiled.columns:
             return []
         columns, readers = compiled.columns, compiled.readers
