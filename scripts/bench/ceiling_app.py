@@ -9,12 +9,10 @@ with the settings of `kanal serve` (uvloop, httptools, no access log).
 
 from __future__ import annotations
 
-import argparse
 import json
 from decimal import Decimal
-from pathlib import Path
 
-import uvicorn
+from serving import serve_like_kanal
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -39,22 +37,7 @@ app = Starlette(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8099)
-    parser.add_argument("--workers", type=int, default=1)
-    args = parser.parse_args()
-    uvicorn.run(
-        "ceiling_app:app",
-        app_dir=str(Path(__file__).parent),
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-        log_level="info",
-    )
+    serve_like_kanal("ceiling_app:app", __doc__.splitlines()[0], 8099)
 
 
 if __name__ == "__main__":

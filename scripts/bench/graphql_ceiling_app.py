@@ -12,15 +12,13 @@ settings of `kanal serve` (uvloop, httptools, no access log).
 
 from __future__ import annotations
 
-import argparse
 import base64
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import orjson
 import strawberry
-import uvicorn
+from serving import serve_like_kanal
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -178,22 +176,7 @@ app = Starlette(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8098)
-    parser.add_argument("--workers", type=int, default=1)
-    args = parser.parse_args()
-    uvicorn.run(
-        "graphql_ceiling_app:app",
-        app_dir=str(Path(__file__).parent),
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-        log_level="info",
-    )
+    serve_like_kanal("graphql_ceiling_app:app", __doc__.splitlines()[0], 8098)
 
 
 if __name__ == "__main__":
