@@ -38,6 +38,7 @@ SERVERS = [
     (engine, workers) for engine, workers in (("sqlite", 1), ("postgresql", 1), ("postgresql", 2)) if engine in ENGINES
 ]
 
+
 def servers() -> list[Any]:
     """The servers a test runs on."""
     return [pytest.param((engine, workers), id=f"{engine}-{workers}w") for engine, workers in SERVERS]
