@@ -53,8 +53,9 @@ from app.config import Settings
 from app.db import tables
 from app.db.database import Database
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_ingest import BIN, ROOT, stop, tail  # noqa: E402
+
 RECEIVER = ROOT / "scripts" / "bench" / "events_receiver.py"
 STORE_ID = 123
 WORKER_INTERVAL = "0.2"
@@ -216,23 +217,6 @@ def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Pope
         )
 
 
-def stop(process: subprocess.Popen, timeout: float = 15) -> bool:
-    """SIGTERM the process group started for `process`; SIGKILL after `timeout`. True if it
-    ended on SIGTERM (or had already ended)."""
-    if process.poll() is not None:
-        return True
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout)
-        return True
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        return False
-
-
 def let_finish(process: subprocess.Popen, target: subprocess.Popen, timeout: float = 60) -> None:
     """Stop `target`, give `process` (py-spy, which ends with its target) time to finish."""
     stop(target)
@@ -293,10 +277,6 @@ def machine_cpu_seconds() -> float | None:
         return None
     user, nice, system, _idle, _iowait, irq, softirq, steal = fields
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def tail(log: Path, lines: int = 30) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
 # --- one run --------------------------------------------------------------------------

@@ -146,15 +146,21 @@ def healthz_status(port: int) -> int | None:
         connection.close()
 
 
-def stop(process: subprocess.Popen) -> None:
-    """End the process group started for `process` (uvicorn's workers included)."""
-    if process.poll() is None:
+def stop(process: subprocess.Popen, timeout: float = 15) -> bool:
+    """SIGTERM the process group started for `process` (uvicorn's workers included); SIGKILL
+    after `timeout`. True if it ended on SIGTERM (or had already ended)."""
+    if process.poll() is not None:
+        return True
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
+    try:
+        process.wait(timeout=timeout)
+        return True
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        process.wait()
+        return False
 
 
 @contextlib.contextmanager

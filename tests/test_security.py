@@ -972,6 +972,9 @@ def _must_reject(field: str, value: str) -> bool:
     return field in LIMITS and len(value) > LIMITS[field]
 
 
+Reader = Callable[[Api, httpx.Response], Any]  # the record a response names, read back three ways
+
+
 class Injection:
     """Sends one value into one field of one new record and reads the record back three ways."""
 
@@ -1002,6 +1005,41 @@ class Injection:
             got = _resolve(documents, location)
             if got != expected:
                 self.mismatches.append(f"{label} at {'.'.join(location)}: sent {expected!r:.120}, got {got!r:.120}")
+
+    async def posts(
+        self, targets: dict[str, Target], value: str, path: str, body_for: Callable[[int, str], Any], read: Reader
+    ) -> None:
+        """Each target in a record of its own: `body_for(serial, phone)` with the value put in, POSTed."""
+        for name, target in targets.items():
+            serial, phone = self.next()
+            body = body_for(serial, phone)
+            target.put(body, value)
+            await self.outcome(
+                f"POST {path} {name}",
+                target,
+                value,
+                lambda body=body: self.api.post(path, body),
+                lambda response: read(self.api, response),
+            )
+
+    async def patches(
+        self, targets: dict[str, Target], value: str, path: str, body_for: Callable[[int, str], Any], read: Reader
+    ) -> None:
+        """Each target PATCHed onto a record of its own, first POSTed as `body_for(serial, phone)`."""
+        for name, target in targets.items():
+            serial, phone = self.next()
+            body = body_for(serial, phone)
+            assert (await self.api.post(path, body)).status_code == 201
+            patch: dict[str, Any] = {}
+            target.put(patch, value)
+            url = f"{path}/{body['external_id']}"
+            await self.outcome(
+                f"PATCH {path} {name}",
+                target,
+                value,
+                lambda url=url, patch=patch: self.api.patch(url, patch),
+                lambda response: read(self.api, response),
+            )
 
     def assert_exact(self) -> None:
         assert not self.mismatches, "\n".join(self.mismatches)
@@ -1071,30 +1109,16 @@ async def _read_customer(api: Api, response: httpx.Response) -> dict[str, Any]:
 @pytest.mark.parametrize("value", CORPUS)
 async def test_order_string_fields_round_trip_exactly(api: Api, value: str) -> None:
     check = Injection(api)
-    for name, target in ORDER_TARGETS.items():
-        serial, phone = check.next()
-        body = order_body(external_id=f"INJ-O-{serial}", customer={"external_id": f"INJ-C-{serial}", "phone": phone})
-        target.put(body, value)
-        await check.outcome(
-            f"POST /orders {name}",
-            target,
-            value,
-            lambda body=body: api.post("/orders", body),
-            lambda response: _read_order(api, response),
-        )
-    for name, target in ORDER_PATCH_TARGETS.items():
-        serial, phone = check.next()
-        base = order_body(external_id=f"INJ-P-{serial}", customer={"external_id": f"INJ-C-{serial}", "phone": phone})
-        assert (await api.post("/orders", base)).status_code == 201
-        patch: dict[str, Any] = {}
-        target.put(patch, value)
-        await check.outcome(
-            f"PATCH /orders {name}",
-            target,
-            value,
-            lambda serial=serial, patch=patch: api.patch(f"/orders/INJ-P-{serial}", patch),
-            lambda response: _read_order(api, response),
-        )
+
+    def order(serial: int, phone: str) -> dict[str, Any]:
+        return order_body(external_id=f"INJ-O-{serial}", customer={"external_id": f"INJ-C-{serial}", "phone": phone})
+
+    await check.posts(ORDER_TARGETS, value, "/orders", order, _read_order)
+
+    def patched_order(serial: int, phone: str) -> dict[str, Any]:
+        return order_body(external_id=f"INJ-P-{serial}", customer={"external_id": f"INJ-C-{serial}", "phone": phone})
+
+    await check.patches(ORDER_PATCH_TARGETS, value, "/orders", patched_order, _read_order)
     check.assert_exact()
 
 
@@ -1146,31 +1170,15 @@ async def test_order_and_customer_ids_round_trip_exactly(api: Api, value: str) -
 @pytest.mark.parametrize("value", CORPUS)
 async def test_cart_string_fields_round_trip_exactly(api: Api, value: str) -> None:
     check = Injection(api)
-    for name, target in CART_TARGETS.items():
-        serial, phone = check.next()
-        body = cart_body(external_id=f"INJ-K-{serial}", customer={"phone": phone})
-        target.put(body, value)
-        await check.outcome(
-            f"POST /carts {name}",
-            target,
-            value,
-            lambda body=body: api.post("/carts", body),
-            lambda response: _read_cart(api, response),
-        )
-    for name, target in CART_PATCH_TARGETS.items():
-        serial, phone = check.next()
-        assert (
-            await api.post("/checkouts", cart_body(external_id=f"INJ-KP-{serial}", customer={"phone": phone}))
-        ).status_code == 201
-        patch: dict[str, Any] = {}
-        target.put(patch, value)
-        await check.outcome(
-            f"PATCH /checkouts {name}",
-            target,
-            value,
-            lambda serial=serial, patch=patch: api.patch(f"/checkouts/INJ-KP-{serial}", patch),
-            lambda response: _read_cart(api, response),
-        )
+
+    def cart(serial: int, phone: str) -> dict[str, Any]:
+        return cart_body(external_id=f"INJ-K-{serial}", customer={"phone": phone})
+
+    def patched_cart(serial: int, phone: str) -> dict[str, Any]:
+        return cart_body(external_id=f"INJ-KP-{serial}", customer={"phone": phone})
+
+    await check.posts(CART_TARGETS, value, "/carts", cart, _read_cart)
+    await check.patches(CART_PATCH_TARGETS, value, "/checkouts", patched_cart, _read_cart)
     check.assert_exact()
 
 
@@ -1198,17 +1206,11 @@ async def test_cart_id_round_trips_exactly(api: Api, value: str) -> None:
 async def test_shipment_string_fields_round_trip_exactly(api: Api, value: str) -> None:
     assert (await api.post("/orders", order_body())).status_code == 201
     check = Injection(api)
-    for name, target in SHIPMENT_TARGETS.items():
-        serial, _phone = check.next()
-        body = shipment_body(external_id=f"INJ-S-{serial}")
-        target.put(body, value)
-        await check.outcome(
-            f"POST /shipments {name}",
-            target,
-            value,
-            lambda body=body: api.post("/shipments", body),
-            lambda response: _read_shipment(api, response),
-        )
+
+    def shipment(serial: int, _phone: str) -> dict[str, Any]:
+        return shipment_body(external_id=f"INJ-S-{serial}")
+
+    await check.posts(SHIPMENT_TARGETS, value, "/shipments", shipment, _read_shipment)
     check.assert_exact()
 
 
@@ -1256,17 +1258,11 @@ async def test_shipment_ids_round_trip_exactly(api: Api, value: str) -> None:
 @pytest.mark.parametrize("value", CORPUS)
 async def test_customer_string_fields_round_trip_exactly(api: Api, value: str) -> None:
     check = Injection(api)
-    for name, target in CUSTOMER_TARGETS.items():
-        serial, phone = check.next()
-        body = {"external_id": f"INJ-CU-{serial}", "phone": phone}
-        target.put(body, value)
-        await check.outcome(
-            f"POST /customers {name}",
-            target,
-            value,
-            lambda body=body: api.post("/customers", body),
-            lambda response: _read_customer(api, response),
-        )
+
+    def customer(serial: int, phone: str) -> dict[str, Any]:
+        return {"external_id": f"INJ-CU-{serial}", "phone": phone}
+
+    await check.posts(CUSTOMER_TARGETS, value, "/customers", customer, _read_customer)
     check.assert_exact()
 
 

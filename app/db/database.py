@@ -90,14 +90,17 @@ class _AsyncBackend:
     async def write(self, work: Work[T], *args: Any) -> T:
         """One transaction; run again from the start when a concurrent one made it fail in a
         way a new attempt resolves (the work functions are upserts: safe to repeat)."""
-        for attempt in range(1, _WRITE_ATTEMPTS + 1):
+        for _ in range(_WRITE_ATTEMPTS - 1):
             try:
-                async with self.engine.begin() as conn:
-                    return await conn.run_sync(work, *args)
+                return await self._transaction(work, *args)
             except DBAPIError as exc:
-                if attempt == _WRITE_ATTEMPTS or getattr(exc.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES:
+                if getattr(exc.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES:
                     raise
-        raise AssertionError("unreachable")
+        return await self._transaction(work, *args)
+
+    async def _transaction(self, work: Work[T], *args: Any) -> T:
+        async with self.engine.begin() as conn:
+            return await conn.run_sync(work, *args)
 
     async def read(self, work: Work[T], *args: Any) -> T:
         async with self._read_engine.connect() as conn:
