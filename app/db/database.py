@@ -26,6 +26,7 @@ from sqlalchemy.pool import StaticPool
 
 from app.config import Settings
 
+from .checkpoint import Checkpointer
 from .types import dumps, loads
 
 T = TypeVar("T")
@@ -116,16 +117,17 @@ class _SqliteBackend:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         sync_url = url.set(drivername="sqlite")
         self._settings = settings
+        self._checkpointer = _checkpointer(url, settings)
         # BEGIN IMMEDIATE: another process holding the write lock makes us wait
         # (busy_timeout) instead of failing later on lock upgrade.
-        self._write_engine = self._engine(sync_url, begin="BEGIN IMMEDIATE")
+        self._write_engine = self._engine(sync_url, begin="BEGIN IMMEDIATE", autocheckpoint=self._checkpointer is None)
         # Reads send no BEGIN: each statement is its own snapshot, two statements fewer.
         self._read_engine = self._engine(sync_url, begin=None)
         self._read_conn: Connection | None = None
         self._write_conn: Connection | None = None
         self._pending: list[Job] = []
 
-    def _engine(self, url: URL, begin: str | None) -> Engine:
+    def _engine(self, url: URL, begin: str | None, autocheckpoint: bool = True) -> Engine:
         engine = create_engine(
             url,
             poolclass=StaticPool,  # one connection per engine, used by one thread at a time
@@ -140,6 +142,8 @@ class _SqliteBackend:
             "PRAGMA foreign_keys=ON",
             "PRAGMA case_sensitive_like=ON",  # ids are case-sensitive, as on PostgreSQL
         )
+        if not autocheckpoint:
+            pragmas += ("PRAGMA wal_autocheckpoint=0",)  # the Checkpointer's thread does it
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -193,6 +197,8 @@ class _SqliteBackend:
                 outcomes = [(True, work(conn, *args)) for work, args, _future in group]
         except Exception:
             outcomes = [self._run_alone(conn, work, args) for work, args, _future in group]
+        if self._checkpointer is not None:
+            self._checkpointer.request()
         for (ok, value), (_work, _args, future) in zip(outcomes, group, strict=True):
             _settle(future, ok, value)
 
@@ -205,12 +211,20 @@ class _SqliteBackend:
             return False, exc
 
     async def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         for conn in (self._read_conn, self._write_conn):
             if conn is not None:
                 conn.close()
         self._read_conn = self._write_conn = None
         self._write_engine.dispose()
         self._read_engine.dispose()
+
+
+def _checkpointer(url: URL, settings: Settings) -> Checkpointer | None:
+    if not url.database or url.database == ":memory:" or url.query.get("mode") == "memory":
+        return None
+    return Checkpointer(url.database, settings.sqlite_busy_timeout_ms)
 
 
 def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:

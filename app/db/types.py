@@ -41,7 +41,8 @@ def _to_sqlite_text(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    # Always 26 characters ("YYYY-MM-DD HH:MM:SS.ffffff"), then the offset, which SQLite keeps not.
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 class ExactMoney(TypeDecorator[Decimal]):

@@ -7,7 +7,8 @@ delivered."""
 
 from __future__ import annotations
 
-import uuid
+import os
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -59,6 +60,16 @@ def contact_view(contact: Any) -> dict[str, Any] | None:
     }
 
 
+def new_event_id() -> str:
+    """A UUIDv7 (RFC 9562): the Unix time in milliseconds, then 74 random bits. Ids made in
+    time order land at the right edge of the events' unique index, instead of on a random
+    page of it, so a write dirties fewer pages."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10))
+    value = value & ~(0xF << 76 | 0x3 << 62) | 0x7 << 76 | 0x2 << 62  # version 7, variant 10
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
 @dataclass(frozen=True)
 class Outbox:
     """Appends the events of one command, inside its transaction."""
@@ -86,7 +97,7 @@ class Outbox:
         _APPEND.rows(
             self.conn,
             {
-                "event_id": str(uuid.uuid4()),
+                "event_id": new_event_id(),
                 "store_id": self.store_id,
                 "type": type,
                 "subject_type": subject_type,
