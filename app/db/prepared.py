@@ -30,7 +30,7 @@ class _Compiled:
     sql: str
     binds: tuple[tuple[str, Any, Converter], ...]  # (name, default, to the database)
     columns: tuple[str, ...]
-    readers: tuple[Converter, ...]  # from the database, per column
+    readers: tuple[tuple[str, Callable[[Any], Any]], ...]  # (column, from the database)
 
 
 class Prepared:
@@ -60,8 +60,11 @@ class Prepared:
         cursor.execute(compiled.sql, values)
         if not compiled.columns:
             return []
-        columns, readers = compiled.columns, compiled.readers
-        return [dict(zip(columns, map(_read, readers, row), strict=True)) for row in cursor.fetchall()]
+        rows = [dict(zip(compiled.columns, row, strict=True)) for row in cursor.fetchall()]
+        for row in rows:
+            for name, reader in compiled.readers:
+                row[name] = reader(row[name])
+        return rows
 
     def first(self, conn: Connection, params: Mapping[str, Any]) -> Row | None:
         rows = self.rows(conn, params)
@@ -81,10 +84,6 @@ class Prepared:
         return self._compiled
 
 
-def _read(reader: Converter, value: Any) -> Any:
-    return value if reader is None else reader(value)
-
-
 def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
     if compiled.positiontup is None or compiled.escaped_bind_names:
@@ -93,9 +92,10 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     processors = compiled._bind_processors
     binds = tuple((name, defaults.get(name), processors.get(name)) for name in compiled.positiontup)
     entries = compiled._result_columns
+    readers = ((entry.keyname, entry.type._cached_result_processor(dialect, None)) for entry in entries)
     return _Compiled(
         sql=compiled.string,
         binds=binds,
         columns=tuple(entry.keyname for entry in entries),
-        readers=tuple(entry.type._cached_result_processor(dialect, None) for entry in entries),
+        readers=tuple((name, reader) for name, reader in readers if reader is not None),
     )

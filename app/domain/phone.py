@@ -52,8 +52,10 @@ def parse_phone(raw: str, region: str | None) -> Phone:
         number = phonenumbers.parse(text, None if text.startswith("+") else region)
     except NumberParseException as exc:
         raise InvalidPhone("The phone number could not be read.") from exc
-    if not phonenumbers.is_valid_number(number):
+    # A number is valid exactly when its region's metadata gives it a type: one lookup, not
+    # is_valid_number's and then number_type's.
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.UNKNOWN:
         raise InvalidPhone("The phone number is not a valid number.")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
-    return Phone(e164=e164, type=kind)
+    return Phone(e164=e164, type=_TYPE_NAMES.get(kind, "unknown"))

@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerMinute
-from limits.aio.strategies import FixedWindowRateLimiter
 from limits.storage import storage_from_string
 
 
@@ -35,7 +34,7 @@ def _async_uri(uri: str) -> str:
 class StoreRateLimiter:
     def __init__(self, storage_uri: str, default_per_minute: int):
         options = {"implementation": "redispy"} if storage_uri.startswith(("redis", "async+redis")) else {}
-        self._limiter = FixedWindowRateLimiter(storage_from_string(_async_uri(storage_uri), **options))
+        self._storage = storage_from_string(_async_uri(storage_uri), **options)
         self._default = default_per_minute
         self._items: dict[int, RateLimitItemPerMinute] = {}
 
@@ -46,10 +45,13 @@ class StoreRateLimiter:
         return item
 
     async def hit(self, store_id: int, per_minute: int | None) -> Quota:
+        """A fixed-window hit as the library's FixedWindowRateLimiter.hit makes it (one counter
+        increment per window key), keeping the count it returns: the remaining budget needs no
+        second read, and the window's reset time is only read for a refusal."""
         limit = per_minute or self._default
         item = self._item(limit)
-        key = str(store_id)
-        allowed = await self._limiter.hit(item, key)
-        stats = await self._limiter.get_window_stats(item, key)
-        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
-        return Quota(limit=limit, remaining=max(0, stats.remaining), retry_after=retry_after, allowed=allowed)
+        key = item.key_for(str(store_id))
+        count = await self._storage.incr(key, item.get_expiry())
+        allowed = count <= limit
+        retry_after = 0 if allowed else max(1, math.ceil(await self._storage.get_expiry(key) - time.time()))
+        return Quota(limit=limit, remaining=max(0, limit - count), retry_after=retry_after, allowed=allowed)

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.engine import RowMapping
 
 from app.db.statements import insert_new
-from app.db.types import dumps, loads
+from app.db.types import json_default
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def write_tracked(
     the same value as the previous POST did keeps what a PATCH set since. So replaying an old
     POST changes nothing, and a POST with a new value still replaces."""
     if patchable:
-        values = {**values, "posted": {name: _plain(values[name]) for name in patchable}}
+        values = {**values, "posted": {name: values[name] for name in patchable}}
     # Created: every value is already known, only the generated ones come back.
     statement = insert_new(conn.dialect.name, table, key, tuple(values), ("id", "revision", "created_at"))
     inserted = statement.first(conn, values)
@@ -62,12 +62,12 @@ def write_tracked(
     return Change(before=before, after=after.mappings().one())
 
 
-def _plain(value: Any) -> Any:
-    """The value as it reads back from a JSON column (Decimal to number), for comparison."""
-    return loads(dumps(value))
-
-
 def _same_json(left: Any, right: Any) -> bool:
-    """Equal as JSON values: Python's == finds False == 0 and True == 1, JSON does not.
-    Both sides are plain JSON data here (read back from a JSON column, or `_plain`)."""
-    return orjson.dumps(left, option=orjson.OPT_SORT_KEYS) == orjson.dumps(right, option=orjson.OPT_SORT_KEYS)
+    """Equal as JSON values: Python's == finds False == 0 and True == 1, JSON does not. One
+    side was read back from a JSON column, the other is as validated (Decimals): both are
+    written as a JSON column writes them."""
+    return _canonical(left) == _canonical(right)
+
+
+def _canonical(value: Any) -> bytes:
+    return orjson.dumps(value, default=json_default, option=orjson.OPT_SORT_KEYS)
