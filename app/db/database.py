@@ -53,6 +53,12 @@ class Database:
         """Run `work(conn, *args)` on a read connection."""
         return await self._backend.read(work, *args)
 
+    def data_version(self) -> int | None:
+        """A number that changes when a transaction committed by another connection (the CLI,
+        another server process) changed the database; None where the engine has none
+        (PostgreSQL). What this process writes through `write` does not change it."""
+        return self._backend.data_version()
+
     @property
     def engines(self) -> list[Engine]:
         """The synchronous engines statements run on (to observe them, e.g. count statements)."""
@@ -83,6 +89,9 @@ class _AsyncBackend:
         # Reads send no BEGIN/ROLLBACK (two round trips fewer): each statement is its own
         # snapshot, as on SQLite.
         self._read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    def data_version(self) -> None:
+        return None
 
     @property
     def engines(self) -> list[Engine]:
@@ -125,6 +134,7 @@ class _SqliteBackend:
         self._read_engine = self._engine(sync_url, begin=None)
         self._read_conn: Connection | None = None
         self._write_conn: Connection | None = None
+        self._data_version: int | None = None
         self._pending: list[Job] = []
 
     def _engine(self, url: URL, begin: str | None, autocheckpoint: bool = True) -> Engine:
@@ -182,11 +192,27 @@ class _SqliteBackend:
             loop.call_soon(self._commit_pending)
         return await future
 
-    def _commit_pending(self) -> None:
-        group, self._pending = self._pending, []
+    def _writer(self) -> Connection:
         if self._write_conn is None:
             self._write_conn = self._write_engine.connect()
-        self._commit_group(self._write_conn, group)
+        return self._write_conn
+
+    def data_version(self) -> int:
+        """Read on the write connection (its own commits leave it unchanged, only other
+        connections' change it), at most once per turn of the event loop: the requests one
+        turn starts share a reading, and a change is seen from the next turn on."""
+        if self._data_version is None:
+            cursor = self._writer().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            self._data_version = int(cursor.execute("PRAGMA data_version").fetchone()[0])
+            asyncio.get_running_loop().call_soon(self._forget_data_version)
+        return self._data_version
+
+    def _forget_data_version(self) -> None:
+        self._data_version = None
+
+    def _commit_pending(self) -> None:
+        group, self._pending = self._pending, []
+        self._commit_group(self._writer(), group)
 
     def _commit_group(self, conn: Connection, group: list[Job]) -> None:
         """Optimistic: the whole group in one transaction. Should any job fail, the group is

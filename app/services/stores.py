@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.db.database import Database
 from app.db.tables import stores
 
+from . import key_rows
 from .results import Record, utcnow
 
 ACTIVE = "active"
@@ -49,6 +50,7 @@ async def create_store(db: Database, store_id: int, name: str, region: str, team
         await db.write(lambda conn: conn.execute(insert(stores).values(values)))
     except IntegrityError:
         raise StoreError(f"Store {store_id} already exists.") from None
+    key_rows.forget(db)
     return values
 
 
@@ -63,7 +65,9 @@ async def _set(db: Database, store_id: int, **values: object) -> None:
     def work(conn: Connection) -> int:
         return conn.execute(update(stores).where(stores.c.id == store_id).values(**values)).rowcount
 
-    if await db.write(work) == 0:
+    changed = await db.write(work)
+    key_rows.forget(db)
+    if changed == 0:
         raise StoreError(f"Store {store_id} does not exist.")
 
 
