@@ -59,13 +59,15 @@ def _store_cart(conn: Connection, store_id: int, command: CartInput, now: dateti
     return Written({**cart, "contact_phone": contact["phone"]}, created=change.created)
 
 
+_ABANDONED_BEFORE = (
+    carts.c.contact_id == bindparam("buyer"),
+    carts.c.status == ABANDONED,
+    carts.c.abandoned_at < bindparam("placed_at", type_=carts.c.abandoned_at.type),
+)
+_ANY_TO_RECOVER = Prepared(select(carts.c.id).where(*_ABANDONED_BEFORE).limit(1))
 _RECOVER = Prepared(
     update(carts)
-    .where(
-        carts.c.contact_id == bindparam("buyer"),
-        carts.c.status == ABANDONED,
-        carts.c.abandoned_at < bindparam("placed_at", type_=carts.c.abandoned_at.type),
-    )
+    .where(*_ABANDONED_BEFORE)
     .values(status=RECOVERED, updated_at=bindparam("now", type_=carts.c.updated_at.type), revision=carts.c.revision + 1)
     .returning(*carts.c)
 )
@@ -74,6 +76,10 @@ _RECOVER = Prepared(
 def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime) -> None:
     """The contact bought: carts it abandoned before `placed_at` are recovered."""
     params = {"buyer": contact["id"], "placed_at": placed_at, "now": outbox.now}
+    # Most buyers left no cart behind: a plain SELECT says so for a fraction of what an
+    # UPDATE … RETURNING costs SQLite even when it matches nothing.
+    if _ANY_TO_RECOVER.first(outbox.conn, params) is None:
+        return
     for cart in _RECOVER.rows(outbox.conn, params):
         outbox.emit(events.CART_RECOVERED, _subject(cart), contact, {"status": ABANDONED}, cart_view(cart))
 

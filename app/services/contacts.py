@@ -19,8 +19,12 @@ MERGED_FIELDS = ("first_name", "last_name", "email", "locale", "tags", "lifetime
 _others = contacts.alias("others")
 
 
+# What an order or a cart needs of its contact: who to message (events.contact_view).
+MESSAGING_COLUMNS = ("id", "phone", "phone_type", "first_name", "last_name", "locale", "erased_at")
+
+
 @cache
-def _attach_statement(dialect: str) -> Prepared:
+def _attach_statement(dialect: str, returning: tuple[str, ...] | None) -> Prepared:
     """One statement: upsert on (store, phone), merge the customer, and take the customer's
     external id only when no other contact of the store holds it."""
     external_id = param(contacts, "external_id")
@@ -47,12 +51,20 @@ def _attach_statement(dialect: str) -> Prepared:
                 lambda new: case((external_id.is_(None) | held_by_another, contacts.c.external_id), else_=external_id),
             )
         },
+        returning=returning,
     )
     return Prepared(upsert)
 
 
-def attach_contact(conn: Connection, store_id: int, customer: CustomerInput, now: datetime) -> RowMapping:
-    """Find or create the contact of this phone and merge the customer into it."""
+def attach_contact(
+    conn: Connection,
+    store_id: int,
+    customer: CustomerInput,
+    now: datetime,
+    returning: tuple[str, ...] | None = MESSAGING_COLUMNS,
+) -> RowMapping:
+    """Find or create the contact of this phone and merge the customer into it. Returns the
+    `returning` columns of the contact (None: all of them)."""
     params = {name: getattr(customer, name) for name in MERGED_FIELDS}
     params.update(
         store_id=store_id,
@@ -66,7 +78,7 @@ def attach_contact(conn: Connection, store_id: int, customer: CustomerInput, now
     # right now: the unique index then refuses ours (or PostgreSQL breaks the deadlock two such
     # claims make), and Database.write runs the whole transaction again, which then sees the id
     # held and leaves the contact without it.
-    return _attach_statement(conn.dialect.name).one(conn, params)
+    return _attach_statement(conn.dialect.name, returning).one(conn, params)
 
 
 def contact_by_id(conn: Connection, contact_id: int) -> RowMapping:

@@ -29,7 +29,7 @@ async def upsert_customer(db: Database, store: Store, data: Any, backfill: bool 
 
 
 def _store_customer(conn: Connection, store_id: int, command: CustomerInput, now: datetime) -> Written:
-    contact = attach_contact(conn, store_id, command, now)
+    contact = attach_contact(conn, store_id, command, now, returning=None)
     if command.external_id is None:
         return Written(_from_contact(contact), created=contact["revision"] == 1)
     statement = upsert(
