@@ -126,7 +126,8 @@ def test_sqlite_datetime_text_is_sqlalchemys_own() -> None:
         moment = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=draw.uniform(-2e9, 2e9))
         moment = moment.replace(microsecond=draw.choice([0, draw.randrange(1_000_000)]))
         offset = timezone(timedelta(minutes=draw.randrange(-720, 720)))
-        assert ours(moment.astimezone(offset)) == ours(moment) == theirs(moment.replace(tzinfo=None))
+        expected = theirs(moment.replace(tzinfo=None))
+        assert ours(moment.astimezone(offset)) == ours(moment) == ours(moment) == expected
     assert ours(None) is None
 
 

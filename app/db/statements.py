@@ -64,10 +64,6 @@ def upsert(
     return build_upsert(dialect, table, key, replace, merge, insert_only, returning=returning)
 
 
-# What a write needs back when it already holds every value it stored.
-IDENTITY = ("id", "revision", "created_at")
-
-
 @cache
 def insert_new(
     dialect: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...], returning: tuple[str, ...]

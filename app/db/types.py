@@ -37,12 +37,21 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 def _to_sqlite_text(value: datetime | None) -> str | None:
+    global _last_converted
     if value is None:
         return None
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
+    # A write binds the same instant (its "now") several times: convert it once.
+    last, text = _last_converted
+    if value is last:
+        return text
+    utc = value if value.tzinfo is UTC else value.astimezone(UTC)
     # Always 26 characters ("YYYY-MM-DD HH:MM:SS.ffffff"), then the offset, which SQLite keeps not.
-    return value.isoformat(" ", "microseconds")[:26]
+    text = utc.isoformat(" ", "microseconds")[:26]
+    _last_converted = (value, text)
+    return text
+
+
+_last_converted: tuple[datetime | None, str] = (None, "")
 
 
 class ExactMoney(TypeDecorator[Decimal]):
