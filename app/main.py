@@ -66,11 +66,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
+            *api_routes(),  # first: the ingest endpoints are the ones called most
             Route("/healthz", healthz, methods=["GET"]),
             Route("/graphql", KanalGraphQL(db), methods=["GET", "POST"]),
             *ide_routes(),
             *docs_routes(),
-            *api_routes(),
         ],
         exception_handlers={HTTPException: _http_error, Exception: _unexpected_error},
         lifespan=lifespan,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 
 from app.services import carts, customers, keys, orders, shipments
 from app.services.results import Record, Written
@@ -20,7 +20,6 @@ from .responses import EXPECTED_FAILURES, Json, auth_failure, domain_failure
 
 Handler = Callable[[Request, Store], Awaitable[Response]]
 Renderer = Callable[[Record], dict[str, Any]]
-R = TypeVar("R", Route, Mount)
 
 
 def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -94,7 +93,7 @@ async def erase_customer(request: Request, store: Store) -> Response:
     return Response(status_code=204)
 
 
-def _whole_path(route: R) -> R:
+def _whole_path(route: Route) -> Route:
     """Matches the whole path, line breaks included. Starlette's `{…:path}` is `.*` and its
     patterns end in `$`: `.` stops at a line break and `$` matches before a final one, so an id
     holding one (%0A) met the router's 404, or lost its final line break and named another id."""
@@ -114,23 +113,20 @@ def _cart_routes(base: str) -> list[Route]:
     ]
 
 
-def api_routes() -> list[Mount]:
+STORE_PATH = "/api/v1/stores/{store_id}"
+
+
+def api_routes() -> list[Route]:
+    """Each route carries the whole path (no Mount and sub-router): one pattern per request."""
     return [
-        _whole_path(
-            Mount(
-                "/api/v1/stores/{store_id}",
-                routes=[
-                    _route("/orders", upsert(orders.upsert_order, render.order), "POST"),
-                    _route("/orders/{external_id:path}", patch(orders.update_order, render.order), "PATCH"),
-                    _route("/orders/{external_id:path}", read(orders.get_order, render.order), "GET"),
-                    _route("/shipments", upsert(shipments.upsert_shipment, render.shipment), "POST"),
-                    _route("/shipments/{external_id:path}", read(shipments.get_shipment, render.shipment), "GET"),
-                    *_cart_routes("/carts"),
-                    *_cart_routes("/checkouts"),
-                    _route("/customers", upsert(customers.upsert_customer, render.customer), "POST"),
-                    _route("/customers/{external_id:path}", read(customers.get_customer, render.customer), "GET"),
-                    _route("/customers/{external_id:path}", erase_customer, "DELETE"),
-                ],
-            )
-        )
+        _route(STORE_PATH + "/orders", upsert(orders.upsert_order, render.order), "POST"),
+        _route(STORE_PATH + "/orders/{external_id:path}", patch(orders.update_order, render.order), "PATCH"),
+        _route(STORE_PATH + "/orders/{external_id:path}", read(orders.get_order, render.order), "GET"),
+        _route(STORE_PATH + "/shipments", upsert(shipments.upsert_shipment, render.shipment), "POST"),
+        _route(STORE_PATH + "/shipments/{external_id:path}", read(shipments.get_shipment, render.shipment), "GET"),
+        *_cart_routes(STORE_PATH + "/carts"),
+        *_cart_routes(STORE_PATH + "/checkouts"),
+        _route(STORE_PATH + "/customers", upsert(customers.upsert_customer, render.customer), "POST"),
+        _route(STORE_PATH + "/customers/{external_id:path}", read(customers.get_customer, render.customer), "GET"),
+        _route(STORE_PATH + "/customers/{external_id:path}", erase_customer, "DELETE"),
     ]
