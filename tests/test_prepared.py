@@ -15,7 +15,7 @@ from app.config import Settings
 from app.db import tables
 from app.db.database import Database
 from app.db.prepared import Prepared
-from app.db.statements import param
+from app.db.statements import insert_new, param
 from app.db.types import UtcDateTime
 
 NOW = datetime(2026, 5, 18, 10, 0, 0, 123456, tzinfo=UTC)
@@ -148,3 +148,15 @@ async def test_cursor_event_listeners_see_prepared_statements(db: Database) -> N
         for engine in db.engines:
             event.remove(engine, "before_cursor_execute", record)
     assert [s for s in seen if s.lstrip().upper().startswith("INSERT INTO ORDERS")], seen
+
+
+async def test_inserted_id_is_the_new_rows_id_or_none_when_the_key_exists(db: Database) -> None:
+    contact_id = await db.write(_seed)
+    columns = tuple(_order(contact_id, "A"))
+    statement = insert_new(db.dialect, tables.orders, ("store_id", "external_id"), columns)
+    first = await db.write(lambda conn: statement.inserted_id(conn, _order(contact_id, "A")))
+    again = await db.write(lambda conn: statement.inserted_id(conn, _order(contact_id, "A")))
+    other = await db.write(lambda conn: statement.inserted_id(conn, _order(contact_id, "B")))
+    stored = await db.read(lambda conn: conn.execute(select(tables.orders.c.external_id, tables.orders.c.id)).all())
+    assert again is None
+    assert sorted(stored) == [("A", first), ("B", other)] and first != other

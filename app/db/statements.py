@@ -65,13 +65,10 @@ def upsert(
 
 
 @cache
-def insert_new(
-    dialect: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...], returning: tuple[str, ...]
-) -> Prepared:
-    """INSERT … ON CONFLICT (key) DO NOTHING RETURNING `returning`: a row back means created.
-    On PostgreSQL a concurrent insert of the same key makes this wait for its commit."""
+def insert_new(dialect: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...]) -> Prepared:
+    """INSERT … ON CONFLICT (key) DO NOTHING, run with `Prepared.inserted_id`: an id back means
+    created. On PostgreSQL a concurrent insert of the same key makes this wait for its commit."""
     values: dict[str, Any] = {name: param(table, name) for name in columns}
     values["revision"] = 1
     statement = _INSERTS[dialect](table).values(values)
-    statement = statement.on_conflict_do_nothing(index_elements=list(key))
-    return Prepared(statement.returning(*(table.c[n] for n in returning)))
+    return Prepared(statement.on_conflict_do_nothing(index_elements=list(key)))

@@ -44,11 +44,10 @@ def write_tracked(
     POST changes nothing, and a POST with a new value still replaces."""
     if patchable:
         values = {**values, "posted": {name: values[name] for name in patchable}}
-    # Created: every value is already known (revision 1), only the id comes back.
-    statement = insert_new(conn.dialect.name, table, key, tuple(values), ("id",))
-    inserted = statement.first(conn, values)
-    if inserted is not None:
-        return Change(before=None, after={**values, "revision": 1, **inserted})
+    # Created: every value is already known (revision 1) but the id.
+    new_id = insert_new(conn.dialect.name, table, key, tuple(values)).inserted_id(conn, values)
+    if new_id is not None:
+        return Change(before=None, after={**values, "revision": 1, "id": new_id})
     where = [table.c[name] == values[name] for name in key]
     before = conn.execute(select(table).where(*where).with_for_update()).mappings().one()
     previous = before["posted"] if patchable else None
