@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, and_, case, exists, literal_column, select
+from sqlalchemy import ColumnElement, Connection, and_, case, exists, literal_column, select
 from sqlalchemy.engine import RowMapping
 
 from app.db.prepared import Prepared
@@ -23,8 +24,14 @@ _others = contacts.alias("others")
 MESSAGING_COLUMNS = ("id", "phone", "phone_type", "first_name", "last_name", "locale", "erased_at")
 
 
+# The contact row an upsert writes, for expressions in its RETURNING or DO UPDATE clauses.
+THIS_CONTACT_ID = literal_column("contacts.id")
+
+
 @cache
-def _attach_statement(dialect: str, returning: tuple[str, ...] | None) -> Prepared:
+def _attach_statement(
+    dialect: str, returning: tuple[str, ...] | None, also: tuple[ColumnElement[Any], ...]
+) -> Prepared:
     """One statement: upsert on (store, phone), merge the customer, and take the customer's
     external id only when no other contact of the store holds it."""
     external_id = param(contacts, "external_id")
@@ -33,7 +40,7 @@ def _attach_statement(dialect: str, returning: tuple[str, ...] | None) -> Prepar
     )
     # Textual references to the row being updated: SQLAlchemy does not correlate a subquery
     # inside ON CONFLICT … DO UPDATE SET, and would otherwise add `contacts` to its FROM.
-    this_store, this_id = literal_column("contacts.store_id"), literal_column("contacts.id")
+    this_store, this_id = literal_column("contacts.store_id"), THIS_CONTACT_ID
     held_by_another = exists(
         select(_others.c.id).where(
             _others.c.store_id == this_store, _others.c.external_id == external_id, _others.c.id != this_id
@@ -53,7 +60,7 @@ def _attach_statement(dialect: str, returning: tuple[str, ...] | None) -> Prepar
         },
         returning=returning,
     )
-    return Prepared(upsert)
+    return Prepared(upsert.returning(*also) if also else upsert)
 
 
 def attach_contact(
@@ -62,9 +69,10 @@ def attach_contact(
     customer: CustomerInput,
     now: datetime,
     returning: tuple[str, ...] | None = MESSAGING_COLUMNS,
+    also: tuple[ColumnElement[Any], ...] = (),
 ) -> RowMapping:
     """Find or create the contact of this phone and merge the customer into it. Returns the
-    `returning` columns of the contact (None: all of them)."""
+    `returning` columns of the contact (None: all of them) and the labelled expressions `also`."""
     params = {name: getattr(customer, name) for name in MERGED_FIELDS}
     params.update(
         store_id=store_id,
@@ -78,7 +86,7 @@ def attach_contact(
     # right now: the unique index then refuses ours (or PostgreSQL breaks the deadlock two such
     # claims make), and Database.write runs the whole transaction again, which then sees the id
     # held and leaves the contact without it.
-    return _attach_statement(conn.dialect.name, returning).one(conn, params)
+    return _attach_statement(conn.dialect.name, returning, also).one(conn, params)
 
 
 def contact_by_id(conn: Connection, contact_id: int) -> RowMapping:

@@ -13,7 +13,7 @@ from app.domain.commands import OrderInput, OrderUpdate, validate
 from app.domain.errors import NotFound
 
 from . import events
-from .carts import recover_carts
+from .carts import abandoned_cart_flag, recover_carts
 from .contacts import attach_contact, contact_by_id
 from .patching import patch_row
 from .results import Record, Written, known_id, utcnow
@@ -33,7 +33,7 @@ async def upsert_order(db: Database, store: Store, data: Any, backfill: bool = F
 
 
 def _store_order(conn: Connection, store_id: int, command: OrderInput, now: datetime, backfill: bool) -> Written:
-    contact = attach_contact(conn, store_id, command.customer, now)
+    contact = attach_contact(conn, store_id, command.customer, now, also=abandoned_cart_flag(conn.dialect.name))
     values = {
         "store_id": store_id,
         "external_id": command.external_id,
