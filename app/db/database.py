@@ -7,8 +7,9 @@ A transaction is a plain function `work(conn, *args)` over a SQLAlchemy Connecti
   fights the event loop for the GIL; a statement of ours costs SQLite itself 5-20 µs. So
   transactions run inline on the event loop, on one write and one read connection (WAL: a
   reader never waits for the writer). Writes are grouped: every request that reaches its
-  write in the same turn of the loop joins one transaction with one COMMIT (group commit),
-  and each caller is answered only after that COMMIT.
+  write within two turns of the loop joins one transaction with one COMMIT (group commit),
+  and each caller is answered only after that COMMIT. WAL checkpoints run on a thread of
+  their own (checkpoint.py).
 """
 
 from __future__ import annotations
