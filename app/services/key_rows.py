@@ -9,7 +9,7 @@ the next lookup. PostgreSQL has no such number: there every request reads.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -27,26 +27,23 @@ class _Kept:
 _kept: WeakKeyDictionary[Database, _Kept] = WeakKeyDictionary()
 
 
-def get(db: Database, key: Hashable) -> Any | None:
-    """The row kept for `key`, or None. Reads the version before any row is read to keep:
-    a change committed after it is seen by the next lookup."""
+async def read_through(db: Database, key: Hashable, load: Callable[[], Awaitable[Any | None]]) -> Any | None:
+    """The row kept for `key`, else `await load()` (kept when it found one). The version is
+    read before the row: a change committed after it is seen by the next lookup."""
     version = db.data_version()
     if version is None:
-        return None
+        return await load()
     kept = _kept.get(db)
     if kept is None or kept.version != version:
-        _kept[db] = _Kept(version)
-        return None
-    return kept.rows.get(key)
-
-
-def put(db: Database, key: Hashable, row: Any) -> None:
-    kept = _kept.get(db)
-    if kept is None:
-        return
-    if len(kept.rows) >= _LIMIT:
-        kept.rows.clear()
-    kept.rows[key] = row
+        kept = _kept[db] = _Kept(version)
+    elif key in kept.rows:
+        return kept.rows[key]
+    row = await load()
+    if row is not None:
+        if len(kept.rows) >= _LIMIT:
+            kept.rows.clear()
+        kept.rows[key] = row
+    return row
 
 
 def forget(db: Database) -> None:

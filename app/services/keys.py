@@ -155,11 +155,7 @@ async def authorize(db: Database, authorization: str | None, store_id_text: str)
     token = bearer_token(authorization)
     digest = hash_key(token)
     store_id = parse_store_id(store_id_text)
-    row = key_rows.get(db, (digest, store_id))
-    if row is None:
-        row = await db.read(_key_and_store, digest, store_id)
-        if row is not None:
-            key_rows.put(db, (digest, store_id), row)
+    row = await key_rows.read_through(db, (digest, store_id), lambda: db.read(_key_and_store, digest, store_id))
     if row is None or not hmac.compare_digest(row["key_hash"], digest):
         raise InvalidKey()
     if row["id"] is None or row["status"] != ACTIVE:
