@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from app.domain.event_types import SubjectType
 from app.read.lists import cart_listing
 from app.services import carts
 
@@ -53,7 +54,7 @@ class Cart:
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
         from .events import events_of_subject
 
-        return await events_of_subject(info, "cart", int(self.id))
+        return await events_of_subject(info, SubjectType.CART, int(self.id))
 
     @strawberry.field
     def line_items(self) -> list[LineItem]:

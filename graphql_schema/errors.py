@@ -5,13 +5,17 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 
-from app.domain.errors import FieldError, ValidationFailed
+from app.domain.errors import ErrorCode, FieldError, ValidationFailed
+
+# The domain's codes as a GraphQL enum, by member name (REQUIRED, INVALID_PHONE, …); REST's 422
+# bodies give the same codes by value (required, invalid_phone, …).
+strawberry.enum(ErrorCode, description="Why an input field was refused: the REST API's codes, upper-cased.")
 
 
 @strawberry.type
 class UserError:
     field: list[str] = strawberry.field(description="Path to the input field, e.g. [input, customer, phone]")
-    code: str
+    code: ErrorCode
     message: str
 
 

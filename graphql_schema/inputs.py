@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from app.domain.errors import FieldError, NotFound, ValidationFailed
+from app.domain.errors import ErrorCode, FieldError, NotFound, ValidationFailed
 from app.services.results import Written
 
 from .context import Context
@@ -49,4 +49,4 @@ async def run_command(
     except ValidationFailed as failure:
         return user_errors(failure)
     except NotFound as missing:
-        return user_errors(ValidationFailed([FieldError(("externalId",), "not_found", str(missing))]), root="")
+        return user_errors(ValidationFailed([FieldError(("externalId",), ErrorCode.NOT_FOUND, str(missing))]), root="")

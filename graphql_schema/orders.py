@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.domain.errors import NotFound
+from app.domain.event_types import SubjectType
 from app.read.lists import Listing, order_listing
 from app.read.lists import OrderFilter as ListFilter
 from app.services import orders
@@ -89,7 +90,7 @@ class Order:
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
         from .events import events_of_subject
 
-        return await events_of_subject(info, "order", int(self.id))
+        return await events_of_subject(info, SubjectType.ORDER, int(self.id))
 
     @strawberry.field
     def line_items(self) -> list[LineItem]:

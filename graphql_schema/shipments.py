@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from app.domain.event_types import SubjectType
 from app.read.lists import shipment_listing
 from app.services import shipments
 
@@ -48,7 +49,7 @@ class Shipment:
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
         from .events import events_of_subject
 
-        return await events_of_subject(info, "shipment", int(self.id))
+        return await events_of_subject(info, SubjectType.SHIPMENT, int(self.id))
 
     @strawberry.field
     async def order(self, info: Info[Context, None]) -> OrderRef | None:

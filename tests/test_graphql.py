@@ -57,7 +57,7 @@ async def test_upsert_order_creates_then_updates(api):
     assert (await api.get("/orders/ORDER-1001")).json()["total_price"] == "49.90"
 
 
-async def test_validation_failures_are_user_errors_with_rest_codes(api):
+async def test_validation_failures_are_user_errors_with_the_error_code_enum(api):
     body = await gql(
         api, UPSERT_ORDER, {"input": order_input(totalPrice="-1", customer={"phone": "12"}, currency="EUX")}
     )
@@ -66,9 +66,9 @@ async def test_validation_failures_are_user_errors_with_rest_codes(api):
     assert payload["order"] is None and payload["created"] is None
     codes = {tuple(error["field"]): error["code"] for error in payload["userErrors"]}
     assert codes == {
-        ("input", "totalPrice"): "out_of_range",
-        ("input", "currency"): "invalid_currency",
-        ("input", "customer", "phone"): "invalid_phone",
+        ("input", "totalPrice"): "OUT_OF_RANGE",
+        ("input", "currency"): "INVALID_CURRENCY",
+        ("input", "customer", "phone"): "INVALID_PHONE",
     }
     assert await api.count("orders") == 0
 
@@ -91,7 +91,7 @@ async def test_update_order_tells_absent_from_null(api):
 
 async def test_update_of_unknown_order_is_a_user_error(api):
     payload = (await gql(api, UPDATE_ORDER, {"input": {"financialStatus": "paid"}}))["data"]["updateOrder"]
-    assert payload["userErrors"] == [{"field": ["externalId"], "code": "not_found", "message": "Order not found"}]
+    assert payload["userErrors"] == [{"field": ["externalId"], "code": "NOT_FOUND", "message": "Order not found"}]
 
 
 async def test_shipment_cart_and_customer_mutations(api):
@@ -111,7 +111,7 @@ async def test_shipment_cart_and_customer_mutations(api):
         'mutation { createShipment(storeId: 123, input: {externalId: "S2", orderExternalId: "NOPE"}) { userErrors { field code } } }',
     )
     assert missing["data"]["createShipment"]["userErrors"] == [
-        {"field": ["input", "orderExternalId"], "code": "not_found"}
+        {"field": ["input", "orderExternalId"], "code": "NOT_FOUND"}
     ]
     cart = await gql(
         api,

@@ -17,10 +17,9 @@ from sqlalchemy import Connection, and_, exists, or_, select, update
 
 from app.db.tables import carts, contacts, deliveries, events, webhooks
 from app.db.types import json_default
-from app.services.carts import ABANDONED
-from app.services.events import CART_RECOVERY_DUE
+from app.domain.event_types import EventType
+from app.domain.statuses import CartStatus, DeliveryStatus
 
-PENDING, DELIVERED, DEAD, CANCELLED = "pending", "delivered", "dead", "cancelled"
 LEASE = timedelta(seconds=60)
 
 _earlier = deliveries.alias("earlier")
@@ -50,14 +49,14 @@ class Backoff:
 def claim(conn: Connection, now: datetime, limit: int) -> list[Claimed]:
     blocked = exists().where(
         _earlier.c.ordering_key == deliveries.c.ordering_key,
-        _earlier.c.status == PENDING,
+        _earlier.c.status == DeliveryStatus.PENDING,
         _earlier.c.id < deliveries.c.id,
     )
     due = (
         conn.execute(
             select(deliveries.c.id)
             .where(
-                deliveries.c.status == PENDING,
+                deliveries.c.status == DeliveryStatus.PENDING,
                 deliveries.c.next_attempt_at <= now,
                 or_(deliveries.c.locked_until.is_(None), deliveries.c.locked_until < now),
                 ~blocked,
@@ -98,7 +97,7 @@ def claim(conn: Connection, now: datetime, limit: int) -> list[Claimed]:
             continue
         claimed.append(Claimed(row.id, row.url, row.secret, row.event_id, row.type, _body(row)))
     if cancelled:
-        conn.execute(update(deliveries).where(deliveries.c.id.in_(cancelled)).values(status=CANCELLED))
+        conn.execute(update(deliveries).where(deliveries.c.id.in_(cancelled)).values(status=DeliveryStatus.CANCELLED))
     if claimed:
         ids = [item.delivery_id for item in claimed]
         conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(locked_until=now + LEASE))
@@ -107,10 +106,10 @@ def claim(conn: Connection, now: datetime, limit: int) -> list[Claimed]:
 
 def _recovery_settled(conn: Connection, row: object) -> bool:
     """A recovery message goes out only while the cart is still abandoned (checked again now)."""
-    if row.type != CART_RECOVERY_DUE:  # type: ignore[attr-defined]
+    if row.type != EventType.CART_RECOVERY_DUE:  # type: ignore[attr-defined]
         return False
     status = conn.scalar(select(carts.c.status).where(carts.c.id == row.subject_id))  # type: ignore[attr-defined]
-    return status != ABANDONED
+    return status != CartStatus.ABANDONED
 
 
 def _body(row: object) -> bytes:
@@ -130,15 +129,15 @@ def record_outcome(
     current = conn.execute(
         select(deliveries.c.attempts, deliveries.c.status).where(deliveries.c.id == delivery_id).with_for_update()
     ).one()
-    if current.status != PENDING:
+    if current.status != DeliveryStatus.PENDING:
         return current.status
     attempts = current.attempts + 1
     values: dict[str, object] = {"attempts": attempts, "last_status": status_code, "locked_until": None}
     if error is None:
-        values.update(status=DELIVERED, delivered_at=now, last_error=None)
+        values.update(status=DeliveryStatus.DELIVERED, delivered_at=now, last_error=None)
     elif attempts >= backoff.max_attempts:
-        values.update(status=DEAD, last_error=error[:1024])
+        values.update(status=DeliveryStatus.DEAD, last_error=error[:1024])
     else:
         values.update(next_attempt_at=now + backoff.delay(attempts), last_error=error[:1024])
     conn.execute(update(deliveries).where(and_(deliveries.c.id == delivery_id)).values(values))
-    return str(values.get("status", PENDING))
+    return str(values.get("status", DeliveryStatus.PENDING))

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 
 from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
+from app.domain.statuses import DeliveryStatus
 from app.services.webhooks import matches
 
 BATCH = 500
@@ -47,7 +48,7 @@ def dispatch_events(conn: Connection, now: datetime) -> int:
             "event_id": event.id,
             "webhook_id": hook.id,
             "ordering_key": f"{hook.id}:{event.subject_type}:{event.subject_id}",
-            "status": "pending",
+            "status": DeliveryStatus.PENDING,
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,

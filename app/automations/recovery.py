@@ -9,8 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, exists, select, update
 
 from app.db.tables import carts, contacts, orders, stores
+from app.domain.event_types import EventType, SubjectType
+from app.domain.statuses import CartStatus
 from app.services import events
-from app.services.carts import ABANDONED, RECOVERED, cart_view
+from app.services.carts import cart_view
 
 BATCH = 200
 
@@ -24,7 +26,7 @@ def fire_due_recoveries(conn: Connection, now: datetime) -> int:
             select(carts.c.id)
             .where(
                 carts.c.store_id == store.id,
-                carts.c.status == ABANDONED,
+                carts.c.status == CartStatus.ABANDONED,
                 carts.c.recovery_due_at.is_(None),
                 carts.c.backfill.is_(False),
                 carts.c.abandoned_at <= due_before,
@@ -38,22 +40,22 @@ def fire_due_recoveries(conn: Connection, now: datetime) -> int:
 
 def _fire(conn: Connection, store_id: int, cart_id: int, now: datetime) -> bool:
     cart = conn.execute(select(carts).where(carts.c.id == cart_id).with_for_update()).mappings().one()
-    if cart["status"] != ABANDONED or cart["recovery_due_at"] is not None:
+    if cart["status"] != CartStatus.ABANDONED or cart["recovery_due_at"] is not None:
         return False
     contact = conn.execute(select(contacts).where(contacts.c.id == cart["contact_id"])).mappings().one()
     outbox = events.Outbox(conn, store_id, now, backfill=False)
-    subject = ("cart", cart["id"], cart["external_id"])
+    subject = (SubjectType.CART, cart["id"], cart["external_id"])
     bought = conn.scalar(
         select(exists().where(orders.c.contact_id == contact["id"], orders.c.placed_at > cart["abandoned_at"]))
     )
     if bought:  # the purchase arrived without recovering it (e.g. placed_at corrected later)
-        recovered = _set(conn, cart_id, status=RECOVERED, updated_at=now, revision=carts.c.revision + 1)
-        outbox.emit(events.CART_RECOVERED, subject, contact, {"status": ABANDONED}, cart_view(recovered))
+        recovered = _set(conn, cart_id, status=CartStatus.RECOVERED, updated_at=now, revision=carts.c.revision + 1)
+        outbox.emit(EventType.CART_RECOVERED, subject, contact, {"status": CartStatus.ABANDONED}, cart_view(recovered))
         return False
     marked = _set(conn, cart_id, recovery_due_at=now)
     if contact["erased_at"] is not None:
         return False  # never message an erased contact; the cart is settled all the same
-    outbox.emit(events.CART_RECOVERY_DUE, subject, contact, after=cart_view(marked))
+    outbox.emit(EventType.CART_RECOVERY_DUE, subject, contact, after=cart_view(marked))
     return True
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from app.db.database import Database
+from app.domain.statuses import DeliveryStatus
 from app.services.results import utcnow
 
 from .delivery import Backoff, Claimed, claim, record_outcome
@@ -52,8 +53,8 @@ class Worker:
         while claimed := await self.db.write(claim, utcnow(), CLAIM_BATCH):
             outcomes = await asyncio.gather(*(self._deliver(item) for item in claimed))
             tally.outcomes += outcomes
-            tally.delivered += outcomes.count("delivered")
-            tally.failed += len(outcomes) - outcomes.count("delivered")
+            tally.delivered += outcomes.count(DeliveryStatus.DELIVERED)
+            tally.failed += len(outcomes) - outcomes.count(DeliveryStatus.DELIVERED)
         return tally
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:

@@ -6,15 +6,15 @@ The same models generate the OpenAPI request schemas.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from . import errors
-from .errors import FieldError, ValidationFailed
+from .errors import ErrorCode, FieldError, ValidationFailed
 from .text import unsafe_text_errors
 from .types import (
+    CartStatusChoice,
     Count,
     CurrencyCode,
     Email,
@@ -25,14 +25,12 @@ from .types import (
     MetadataPatch,
     Money,
     PhoneNumber,
+    ShipmentStatusChoice,
     Status,
     Tags,
     Text,
     UtcDateTime,
 )
-
-ShipmentStatus = Literal["pending", "in_transit", "delivered", "failed", "returned"]
-CartStatus = Literal["active", "abandoned", "recovered", "completed", "expired"]
 
 
 class Command(BaseModel):
@@ -73,7 +71,7 @@ class ShipmentInput(Command):
     tracking_number: Text | None = None
     tracking_url: HttpUrl | None = None
     carrier: Text | None = None
-    status: ShipmentStatus | None = None
+    status: ShipmentStatusChoice | None = None
     metadata: Metadata = {}
 
 
@@ -106,13 +104,13 @@ class OrderUpdate(Command):
 
 
 class CartUpdate(Command):
-    status: CartStatus | None = None
+    status: CartStatusChoice | None = None
 
     @field_validator("status", mode="before")
     @classmethod
     def _status_not_null(cls, value: Any) -> Any:
         if value is None:
-            raise PydanticCustomError(errors.REQUIRED, "The status cannot be null.")
+            raise PydanticCustomError(ErrorCode.REQUIRED, "The status cannot be null.")
         return value
 
     recovery_url: HttpUrl | None = None
@@ -141,7 +139,7 @@ def _readonly_errors(model: type[Command], data: Any) -> list[FieldError]:
     if not model.readonly_fields or not isinstance(data, dict):
         return []
     return [
-        FieldError((name,), errors.NOT_ALLOWED, f"The {name} field cannot be changed with PATCH.")
+        FieldError((name,), ErrorCode.NOT_ALLOWED, f"The {name} field cannot be changed with PATCH.")
         for name in data
         if name in model.readonly_fields
     ]
@@ -159,34 +157,36 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
 
 
 _PYDANTIC_CODES = {
-    "missing": errors.REQUIRED,
-    "string_too_long": errors.TOO_LONG,
-    "too_long": errors.TOO_LONG,
-    "string_too_short": errors.REQUIRED,
-    "greater_than_equal": errors.OUT_OF_RANGE,
-    "less_than_equal": errors.OUT_OF_RANGE,
-    "literal_error": errors.INVALID_CHOICE,
-    "value_error": errors.INVALID,
+    "missing": ErrorCode.REQUIRED,
+    "string_too_long": ErrorCode.TOO_LONG,
+    "too_long": ErrorCode.TOO_LONG,
+    "string_too_short": ErrorCode.REQUIRED,
+    "greater_than_equal": ErrorCode.OUT_OF_RANGE,
+    "less_than_equal": ErrorCode.OUT_OF_RANGE,
+    "literal_error": ErrorCode.INVALID_CHOICE,
+    "enum": ErrorCode.INVALID_CHOICE,
+    "value_error": ErrorCode.INVALID,
 }
 _INSTANCE_OF = re.compile(r" or instance of \w+")
-_OWN_CODES = {value for name, value in vars(errors).items() if name.isupper()}
+_OWN_CODES = {code.value: code for code in ErrorCode}
 
 
-def _code(kind: str, detail: str) -> str:
+def _code(kind: str, detail: str) -> ErrorCode:
+    """The ErrorCode of one pydantic error: ours as raised by the field types, pydantic's mapped."""
     if kind == "value_error" and "email" in detail:
-        return errors.INVALID_EMAIL
+        return ErrorCode.INVALID_EMAIL
     if kind in _OWN_CODES:
-        return kind
+        return _OWN_CODES[kind]
     if kind in _PYDANTIC_CODES:
         return _PYDANTIC_CODES[kind]
     if kind.endswith("_type") or kind.endswith("_parsing"):
-        return errors.INVALID_TYPE
-    return errors.INVALID
+        return ErrorCode.INVALID_TYPE
+    return ErrorCode.INVALID
 
 
 def _message(kind: str, path: tuple[Any, ...], detail: str) -> str:
     field = ".".join(str(part) for part in path)
-    if kind in ("missing", "string_too_short") or (kind == errors.REQUIRED and "null" not in detail):
+    if kind in ("missing", "string_too_short") or (kind == ErrorCode.REQUIRED and "null" not in detail):
         return f"The {field} field is required."
     if kind == "value_error" and "email" in detail:
         return f"The {field} field must be a valid email address."

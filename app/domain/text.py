@@ -6,14 +6,13 @@ from typing import Any
 
 import orjson
 
-from . import errors
-from .errors import FieldError
+from .errors import ErrorCode, FieldError
 
 
 def _error(path: tuple[str | int, ...]) -> FieldError:
     field = ".".join(str(part) for part in path) or "(key)"
     return FieldError(
-        path, errors.INVALID_CHARACTERS, f"The {field} field contains a NUL character or a lone surrogate."
+        path, ErrorCode.INVALID_CHARACTERS, f"The {field} field contains a NUL character or a lone surrogate."
     )
 
 

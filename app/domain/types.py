@@ -6,6 +6,7 @@ import math
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -17,21 +18,23 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetPydanticSchema,
     ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
-from . import errors
 from .currency import CURRENCY_CODES
+from .errors import ErrorCode
 from .money import MAX_AMOUNT, MAX_DECIMALS, decimal_places
 from .phone import InvalidPhone, Phone, parse_phone
+from .statuses import CartStatus, ShipmentStatus
 
 MAX_JSON_DEPTH = 32
 
 
-def _fail(code: str, message: str) -> PydanticCustomError:
+def _fail(code: ErrorCode, message: str) -> PydanticCustomError:
     return PydanticCustomError(code, message)
 
 
@@ -41,7 +44,7 @@ _MAX_EXPONENT = 30  # beyond this, no amount or quantity is meant
 
 def _number(value: Any) -> Decimal:
     if isinstance(value, bool):
-        raise _fail(errors.INVALID_TYPE, "Must be a number.")
+        raise _fail(ErrorCode.INVALID_TYPE, "Must be a number.")
     if isinstance(value, (int, Decimal)):
         number = Decimal(value)
     elif isinstance(value, float):
@@ -49,24 +52,24 @@ def _number(value: Any) -> Decimal:
     elif isinstance(value, str) and _NUMERIC.match(value):
         number = Decimal(value.strip())
     else:
-        raise _fail(errors.INVALID_TYPE, "Must be a number.")
+        raise _fail(ErrorCode.INVALID_TYPE, "Must be a number.")
     if not number.is_finite():
-        raise _fail(errors.INVALID_TYPE, "Must be a finite number.")
+        raise _fail(ErrorCode.INVALID_TYPE, "Must be a finite number.")
     if number and number.adjusted() > _MAX_EXPONENT:
-        raise _fail(errors.OUT_OF_RANGE, "The number is out of range.")
+        raise _fail(ErrorCode.OUT_OF_RANGE, "The number is out of range.")
     if number and number.adjusted() < -_MAX_EXPONENT:
-        raise _fail(errors.TOO_PRECISE, "The number has too many decimals.")
+        raise _fail(ErrorCode.TOO_PRECISE, "The number has too many decimals.")
     return number
 
 
 def _non_negative(number: Decimal, below: Decimal | None = None) -> Decimal:
     """The checks money and line-item quantities share: >= 0, under `below`, at most 4 decimals."""
     if number < 0:
-        raise _fail(errors.OUT_OF_RANGE, "Must be greater than or equal to 0.")
+        raise _fail(ErrorCode.OUT_OF_RANGE, "Must be greater than or equal to 0.")
     if below is not None and number >= below:
-        raise _fail(errors.OUT_OF_RANGE, f"Must be less than {below}.")
+        raise _fail(ErrorCode.OUT_OF_RANGE, f"Must be less than {below}.")
     if decimal_places(number) > MAX_DECIMALS:
-        raise _fail(errors.TOO_PRECISE, f"At most {MAX_DECIMALS} decimals are accepted.")
+        raise _fail(ErrorCode.TOO_PRECISE, f"At most {MAX_DECIMALS} decimals are accepted.")
     return number
 
 
@@ -96,11 +99,11 @@ def parse_utc_datetime(text: str) -> datetime:
 
 def _utc_datetime(value: Any) -> datetime:
     if not isinstance(value, str):
-        raise _fail(errors.INVALID_TYPE, "Must be an ISO 8601 datetime string.")
+        raise _fail(ErrorCode.INVALID_TYPE, "Must be an ISO 8601 datetime string.")
     try:
         return parse_utc_datetime(value)
     except ValueError as exc:
-        raise _fail(errors.INVALID_DATETIME, str(exc)) from None
+        raise _fail(ErrorCode.INVALID_DATETIME, str(exc)) from None
 
 
 @lru_cache(maxsize=65536)
@@ -115,46 +118,46 @@ def _valid_email(text: str) -> bool:
 def _email(value: Any) -> str:
     """Syntax only (no DNS), cached per distinct string since customers recur; stored as sent."""
     if not isinstance(value, str):
-        raise _fail(errors.INVALID_TYPE, "Must be a string.")
+        raise _fail(ErrorCode.INVALID_TYPE, "Must be a string.")
     if len(value) > 255:
-        raise _fail(errors.TOO_LONG, "Must be at most 255 characters.")
+        raise _fail(ErrorCode.TOO_LONG, "Must be at most 255 characters.")
     if not _valid_email(value):
-        raise _fail(errors.INVALID_EMAIL, "Must be a valid email address.")
+        raise _fail(ErrorCode.INVALID_EMAIL, "Must be a valid email address.")
     return value
 
 
 def _currency(value: Any) -> str:
     if not isinstance(value, str):
-        raise _fail(errors.INVALID_TYPE, "Must be a string.")
+        raise _fail(ErrorCode.INVALID_TYPE, "Must be a string.")
     code = value.strip().upper()
     if code not in CURRENCY_CODES:
-        raise _fail(errors.INVALID_CURRENCY, "Must be an ISO 4217 currency code, e.g. EUR.")
+        raise _fail(ErrorCode.INVALID_CURRENCY, "Must be an ISO 4217 currency code, e.g. EUR.")
     return code
 
 
 def _http_url(value: Any) -> str:
     if not isinstance(value, str):
-        raise _fail(errors.INVALID_TYPE, "Must be a string.")
+        raise _fail(ErrorCode.INVALID_TYPE, "Must be a string.")
     if len(value) > 1024:
-        raise _fail(errors.TOO_LONG, "Must be at most 1024 characters.")
+        raise _fail(ErrorCode.TOO_LONG, "Must be at most 1024 characters.")
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError when out of range
     except ValueError:
-        raise _fail(errors.INVALID_URL, "Must be an http(s) URL.") from None
+        raise _fail(ErrorCode.INVALID_URL, "Must be an http(s) URL.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
-        raise _fail(errors.INVALID_URL, "Must be an http(s) URL.")
+        raise _fail(ErrorCode.INVALID_URL, "Must be an http(s) URL.")
     return value
 
 
 def _phone(value: Any, info: ValidationInfo) -> Phone:
     if not isinstance(value, str):
-        raise _fail(errors.INVALID_TYPE, "Must be a string.")
+        raise _fail(ErrorCode.INVALID_TYPE, "Must be a string.")
     region = (info.context or {}).get("region")
     try:
         return parse_phone(value, region)
     except InvalidPhone as exc:
-        raise _fail(errors.INVALID_PHONE, str(exc)) from None
+        raise _fail(ErrorCode.INVALID_PHONE, str(exc)) from None
 
 
 _INT64 = 2**63
@@ -166,18 +169,18 @@ def _check_json(value: Any, levels_left: int) -> None:
         value = list(value.values())
     if isinstance(value, list):
         if levels_left == 0:
-            raise _fail(errors.TOO_DEEP, f"Must not be nested more than {MAX_JSON_DEPTH} levels deep.")
+            raise _fail(ErrorCode.TOO_DEEP, f"Must not be nested more than {MAX_JSON_DEPTH} levels deep.")
         for item in value:
             _check_json(item, levels_left - 1)
     elif isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64:
-        raise _fail(errors.OUT_OF_RANGE, "Integers must fit in 64 bits.")
+        raise _fail(ErrorCode.OUT_OF_RANGE, "Integers must fit in 64 bits.")
     elif isinstance(value, Decimal) and not math.isfinite(float(value)):
-        raise _fail(errors.OUT_OF_RANGE, "Numbers must fit in a 64-bit float.")
+        raise _fail(ErrorCode.OUT_OF_RANGE, "Numbers must fit in a 64-bit float.")
 
 
 def _non_negative_number(value: Any) -> Decimal:
     if isinstance(value, str):
-        raise _fail(errors.INVALID_TYPE, "Must be a number.")
+        raise _fail(ErrorCode.INVALID_TYPE, "Must be a number.")
     return _non_negative(_number(value))
 
 
@@ -199,13 +202,27 @@ Text = Annotated[str, Field(max_length=255)]
 
 def _single_line(value: str) -> str:
     if "\n" in value or "\r" in value:
-        raise _fail(errors.INVALID_CHARACTERS, "Must not contain line breaks.")
+        raise _fail(ErrorCode.INVALID_CHARACTERS, "Must not contain line breaks.")
     return value
 
 
 # An id is also a URL path segment, and a line break cannot be routed back to it.
 ExternalId = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_single_line)]
 Status = Annotated[str, Field(max_length=64)]
+
+
+def _choice(enum: type[StrEnum]) -> GetPydanticSchema:
+    """One of the enum's values, returned as its member. Checked as a Literal of the values, so the
+    error (`literal_error`: `invalid_choice`, "Input should be 'a' or 'b'") and the OpenAPI schema
+    (the values inline) are a Literal's."""
+    values = [member.value for member in enum]
+    return GetPydanticSchema(
+        lambda _type, _handler: core_schema.no_info_after_validator_function(enum, core_schema.literal_schema(values))
+    )
+
+
+ShipmentStatusChoice = Annotated[ShipmentStatus, _choice(ShipmentStatus)]
+CartStatusChoice = Annotated[CartStatus, _choice(CartStatus)]
 _NUMBER_SCHEMA = WithJsonSchema({"type": ["number", "string"], "pattern": r"^\d+(\.\d{1,4})?$", "minimum": 0})
 Money = Annotated[Decimal, BeforeValidator(_money), _NUMBER_SCHEMA]
 NonNegativeNumber = Annotated[

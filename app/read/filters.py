@@ -9,8 +9,7 @@ from sqlalchemy import Column, ColumnElement, cast, exists, func, literal_column
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.db.tables import contacts
-from app.domain import errors
-from app.domain.errors import FieldError, ValidationFailed
+from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.domain.phone import InvalidPhone, parse_phone
 from app.domain.types import parse_utc_datetime
 
@@ -19,7 +18,7 @@ def contact_of_phone(store_id: int, raw: str, region: str, contact_id: Column[An
     try:
         e164 = parse_phone(raw, region).e164
     except InvalidPhone as exc:
-        raise ValidationFailed([FieldError(("filter", "phone"), errors.INVALID_PHONE, str(exc))]) from None
+        raise ValidationFailed([FieldError(("filter", "phone"), ErrorCode.INVALID_PHONE, str(exc))]) from None
     return contact_id.in_(select(contacts.c.id).where(contacts.c.store_id == store_id, contacts.c.phone == e164))
 
 
@@ -42,7 +41,7 @@ def moment(value: str | datetime, name: str) -> datetime:
     try:
         return parse_utc_datetime(value)
     except ValueError as exc:
-        raise ValidationFailed([FieldError(("filter", name), errors.INVALID_DATETIME, str(exc))]) from None
+        raise ValidationFailed([FieldError(("filter", name), ErrorCode.INVALID_DATETIME, str(exc))]) from None
 
 
 def type_matches(column: Column[Any], pattern: str) -> ColumnElement[bool]:

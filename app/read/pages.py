@@ -12,7 +12,7 @@ import orjson
 from sqlalchemy import Column, ColumnElement, Connection, Select, and_, func, or_, select
 
 from app.db.types import UtcDateTime
-from app.domain.errors import FieldError, ValidationFailed
+from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 
 MAX_PAGE = 100
 
@@ -42,12 +42,14 @@ def decode_cursor(cursor: str, order: tuple[Column[Any], ...]) -> list[Any]:
             for column, value in zip(order, values, strict=True)
         ]
     except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
-        raise ValidationFailed([FieldError(("after",), "invalid_cursor", "The cursor is not valid.")]) from None
+        raise ValidationFailed([FieldError(("after",), ErrorCode.INVALID, "The cursor is not valid.")]) from None
 
 
 def check_first(first: int) -> int:
     if not 1 <= first <= MAX_PAGE:
-        raise ValidationFailed([FieldError(("first",), "out_of_range", f"first must be between 1 and {MAX_PAGE}.")])
+        raise ValidationFailed(
+            [FieldError(("first",), ErrorCode.OUT_OF_RANGE, f"first must be between 1 and {MAX_PAGE}.")]
+        )
     return first
 
 

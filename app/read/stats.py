@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from app.db.tables import carts, orders
-
-RECOVERED = "recovered"
+from app.domain.statuses import CartStatus
 
 
 def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime) -> dict[str, Any]:
@@ -35,7 +34,7 @@ def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime)
         ).all()
     )
     abandoned = sum(cart_counts.values())
-    recovered = cart_counts.get(RECOVERED, 0)
+    recovered = cart_counts.get(CartStatus.RECOVERED, 0)
     return {
         "order_count": sum(row.orders for row in by_currency),
         "revenue": [

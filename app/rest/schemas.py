@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.domain.types import CartStatusChoice, ShipmentStatusChoice
+
 MoneyString = Annotated[str, Field(pattern=r"^\d+\.\d{2,4}$", examples=["49.90"])]
 
 
@@ -42,7 +44,7 @@ class Shipment(BaseModel):
     tracking_number: str | None
     tracking_url: str | None
     carrier: str | None
-    status: Literal["pending", "in_transit", "delivered", "failed", "returned"] | None
+    status: ShipmentStatusChoice | None
     metadata: dict[str, Any]
     created_at: datetime
     updated_at: datetime
@@ -52,7 +54,7 @@ class Cart(BaseModel):
     id: int
     external_id: str
     store_id: int
-    status: Literal["active", "abandoned", "recovered", "completed", "expired"]
+    status: CartStatusChoice
     abandoned_at: datetime
     total_price: MoneyString
     currency: str | None

@@ -12,6 +12,8 @@ from app.db.prepared import Prepared
 from app.db.tables import carts, contacts, orders
 from app.domain.commands import CartInput, CartUpdate, validate
 from app.domain.errors import NotFound
+from app.domain.event_types import EventType, SubjectType
+from app.domain.statuses import CartStatus
 
 from . import events
 from .contacts import THIS_CONTACT_ID, attach_contact, contact_by_id
@@ -21,8 +23,6 @@ from .stores import Store
 from .tracking import write_tracked
 
 PATCHABLE = ("recovery_url", "tags", "metadata")
-ABANDONED = "abandoned"
-RECOVERED = "recovered"
 
 
 async def upsert_cart(db: Database, store: Store, data: Any, backfill: bool = False) -> Written:
@@ -42,7 +42,7 @@ def _store_cart(conn: Connection, store_id: int, command: CartInput, now: dateti
         store_id=store_id,
         contact_id=contact["id"],
         customer_external_id=command.customer.external_id,
-        status=RECOVERED if bought_since else ABANDONED,
+        status=CartStatus.RECOVERED if bought_since else CartStatus.ABANDONED,
         backfill=backfill,
         line_items=[item.as_json() for item in command.line_items],
         created_at=now,
@@ -54,28 +54,34 @@ def _store_cart(conn: Connection, store_id: int, command: CartInput, now: dateti
     cart = change.after
     if change.created:
         outbox = events.Outbox(conn, store_id, now, backfill)
-        kind = events.CART_RECOVERED if cart["status"] == RECOVERED else events.CART_ABANDONED
+        kind = EventType.CART_RECOVERED if cart["status"] == CartStatus.RECOVERED else EventType.CART_ABANDONED
         outbox.emit(kind, _subject(cart), contact, after=cart_view(cart))
     return Written({**cart, "contact_phone": contact["phone"]}, created=change.created)
 
 
 _ABANDONED_BEFORE = (
     carts.c.contact_id == bindparam("buyer"),
-    carts.c.status == ABANDONED,
+    carts.c.status == CartStatus.ABANDONED,
     carts.c.abandoned_at < bindparam("placed_at", type_=carts.c.abandoned_at.type),
 )
 _ANY_TO_RECOVER = Prepared(select(carts.c.id).where(*_ABANDONED_BEFORE).limit(1))
 _RECOVER = Prepared(
     update(carts)
     .where(*_ABANDONED_BEFORE)
-    .values(status=RECOVERED, updated_at=bindparam("now", type_=carts.c.updated_at.type), revision=carts.c.revision + 1)
+    .values(
+        status=CartStatus.RECOVERED,
+        updated_at=bindparam("now", type_=carts.c.updated_at.type),
+        revision=carts.c.revision + 1,
+    )
     .returning(*carts.c)
 )
 
 
 # Built once: attach_contact's prepared statements are cached by what they are asked.
 _HAS_ABANDONED_CART = (
-    exists().where(carts.c.contact_id == THIS_CONTACT_ID, carts.c.status == ABANDONED).label("has_abandoned_cart"),
+    exists()
+    .where(carts.c.contact_id == THIS_CONTACT_ID, carts.c.status == CartStatus.ABANDONED)
+    .label("has_abandoned_cart"),
 )
 
 
@@ -97,11 +103,13 @@ def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime) -> N
     if flagged is False or (flagged is None and _ANY_TO_RECOVER.first(outbox.conn, params) is None):
         return
     for cart in _RECOVER.rows(outbox.conn, params):
-        outbox.emit(events.CART_RECOVERED, _subject(cart), contact, {"status": ABANDONED}, cart_view(cart))
+        outbox.emit(
+            EventType.CART_RECOVERED, _subject(cart), contact, {"status": CartStatus.ABANDONED}, cart_view(cart)
+        )
 
 
 def _subject(cart: Any) -> tuple[str, int, str]:
-    return ("cart", cart["id"], cart["external_id"])
+    return (SubjectType.CART, cart["id"], cart["external_id"])
 
 
 def cart_view(cart: Any) -> dict[str, Any]:
@@ -125,9 +133,9 @@ def _change_cart(
     if change.changed("status"):
         outbox = events.Outbox(conn, store_id, now, backfill)
         before, after = {"status": change.before["status"]}, {"status": cart["status"]}
-        outbox.emit(events.CART_STATUS_CHANGED, _subject(cart), contact, before, after)
-        if cart["status"] == RECOVERED:
-            outbox.emit(events.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart))
+        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after)
+        if cart["status"] == CartStatus.RECOVERED:
+            outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart))
     return Written({**cart, "contact_phone": contact["phone"]}, created=False)
 
 

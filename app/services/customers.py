@@ -12,6 +12,7 @@ from app.db.statements import upsert
 from app.db.tables import carts, contacts, customers, orders
 from app.domain.commands import CustomerInput, validate
 from app.domain.errors import NotFound
+from app.domain.event_types import EventType, SubjectType
 from app.domain.text import is_safe
 
 from . import events
@@ -110,7 +111,7 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
     )
     outbox = events.Outbox(conn, store_id, now, backfill)
     for contact in erased:
-        outbox.emit(events.CUSTOMER_ERASED, ("contact", contact["id"], None), contact)
+        outbox.emit(EventType.CUSTOMER_ERASED, (SubjectType.CONTACT, contact["id"], None), contact)
     conn.execute(
         delete(customers).where(
             customers.c.store_id == store_id,

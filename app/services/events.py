@@ -18,32 +18,7 @@ from sqlalchemy import Connection, insert
 from app.db.prepared import Prepared
 from app.db.statements import param
 from app.db.tables import events
-
-ORDER_CREATED = "order.created"
-ORDER_FINANCIAL_STATUS_CHANGED = "order.financial_status_changed"
-ORDER_FULFILLMENT_STATUS_CHANGED = "order.fulfillment_status_changed"
-SHIPMENT_CREATED = "shipment.created"
-SHIPMENT_STATUS_CHANGED = "shipment.status_changed"
-SHIPMENT_TRACKING_UPDATED = "shipment.tracking_updated"
-CART_ABANDONED = "cart.abandoned"
-CART_RECOVERED = "cart.recovered"
-CART_STATUS_CHANGED = "cart.status_changed"
-CART_RECOVERY_DUE = "cart.recovery_due"
-CUSTOMER_ERASED = "customer.erased"
-
-ALL_TYPES = (
-    ORDER_CREATED,
-    ORDER_FINANCIAL_STATUS_CHANGED,
-    ORDER_FULFILLMENT_STATUS_CHANGED,
-    SHIPMENT_CREATED,
-    SHIPMENT_STATUS_CHANGED,
-    SHIPMENT_TRACKING_UPDATED,
-    CART_ABANDONED,
-    CART_RECOVERED,
-    CART_STATUS_CHANGED,
-    CART_RECOVERY_DUE,
-    CUSTOMER_ERASED,
-)
+from app.domain.event_types import EventType, SubjectType
 
 
 def contact_view(contact: Any) -> dict[str, Any] | None:
@@ -81,8 +56,8 @@ class Outbox:
 
     def emit(
         self,
-        type: str,
-        subject: tuple[str, int, str | None],
+        type: EventType,
+        subject: tuple[SubjectType, int, str | None],
         contact: Any,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,

@@ -14,10 +14,11 @@ from sqlalchemy.engine import RowMapping
 from app.db.database import Database
 from app.db.prepared import Prepared
 from app.db.tables import api_keys, stores
+from app.domain.statuses import StoreStatus
 
 from . import key_rows
 from .results import Record, utcnow
-from .stores import ACTIVE, Store, StoreError
+from .stores import Store, StoreError
 
 KEY_PREFIX = "kanal_sk_live_"
 _ALPHABET = string.ascii_letters + string.digits
@@ -158,7 +159,7 @@ async def authorize(db: Database, authorization: str | None, store_id_text: str)
     row = await key_rows.read_through(db, (digest, store_id), lambda: db.read(_key_and_store, digest, store_id))
     if row is None or not hmac.compare_digest(row["key_hash"], digest):
         raise InvalidKey()
-    if row["id"] is None or row["status"] != ACTIVE:
+    if row["id"] is None or row["status"] != StoreStatus.ACTIVE:
         raise StoreUnavailable()
     if not _authorized(row):
         raise StoreForbidden()

@@ -11,6 +11,7 @@ from app.db.database import Database
 from app.db.tables import contacts, orders
 from app.domain.commands import OrderInput, OrderUpdate, validate
 from app.domain.errors import NotFound
+from app.domain.event_types import EventType, SubjectType
 
 from . import events
 from .carts import abandoned_cart_flag, recover_carts
@@ -22,8 +23,8 @@ from .tracking import Change, write_tracked
 
 PATCHABLE = ("financial_status", "fulfillment_status", "tags", "metadata")
 _STATUS_EVENTS = {
-    "financial_status": events.ORDER_FINANCIAL_STATUS_CHANGED,
-    "fulfillment_status": events.ORDER_FULFILLMENT_STATUS_CHANGED,
+    "financial_status": EventType.ORDER_FINANCIAL_STATUS_CHANGED,
+    "fulfillment_status": EventType.ORDER_FULFILLMENT_STATUS_CHANGED,
 }
 
 
@@ -60,9 +61,9 @@ def _store_order(conn: Connection, store_id: int, command: OrderInput, now: date
 
 def _record_events(outbox: events.Outbox, change: Change, contact: Any) -> None:
     order = change.after
-    subject = ("order", order["id"], order["external_id"])
+    subject = (SubjectType.ORDER, order["id"], order["external_id"])
     if change.created:
-        outbox.emit(events.ORDER_CREATED, subject, contact, after=order_view(order))
+        outbox.emit(EventType.ORDER_CREATED, subject, contact, after=order_view(order))
         return
     for column, event_type in _STATUS_EVENTS.items():
         if change.changed(column):

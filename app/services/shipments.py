@@ -10,9 +10,9 @@ from sqlalchemy import Connection, select
 
 from app.db.database import Database
 from app.db.tables import contacts, orders, shipments
-from app.domain import errors
 from app.domain.commands import ShipmentInput, validate
-from app.domain.errors import FieldError, NotFound, ValidationFailed
+from app.domain.errors import ErrorCode, FieldError, NotFound, ValidationFailed
+from app.domain.event_types import EventType, SubjectType
 
 from . import events
 from .results import Record, Written, known_id, utcnow
@@ -36,23 +36,23 @@ def _store_shipment(conn: Connection, store_id: int, command: ShipmentInput, now
     found = order_and_contact.first()
     if found is None:
         raise ValidationFailed(
-            [FieldError(("order_external_id",), errors.NOT_FOUND, "No order of this store has this external_id.")]
+            [FieldError(("order_external_id",), ErrorCode.NOT_FOUND, "No order of this store has this external_id.")]
         )
     values = command.model_dump(exclude={"order_external_id"})
     values.update(store_id=store_id, order_id=found["order_id"], created_at=now, updated_at=now)
     change = write_tracked(conn, shipments, ("store_id", "external_id"), values)
     shipment = {**change.after, "order_external_id": command.order_external_id}
     outbox = events.Outbox(conn, store_id, now, backfill)
-    subject = ("shipment", shipment["id"], shipment["external_id"])
+    subject = (SubjectType.SHIPMENT, shipment["id"], shipment["external_id"])
     if change.created:
-        outbox.emit(events.SHIPMENT_CREATED, subject, found, after=notification(shipment))
+        outbox.emit(EventType.SHIPMENT_CREATED, subject, found, after=notification(shipment))
     else:
         if change.changed("status"):
             before = {"status": change.before["status"]}
-            outbox.emit(events.SHIPMENT_STATUS_CHANGED, subject, found, before, notification(shipment))
+            outbox.emit(EventType.SHIPMENT_STATUS_CHANGED, subject, found, before, notification(shipment))
         if any(change.changed(column) for column in _TRACKING):
             before = {column: change.before[column] for column in _TRACKING}
-            outbox.emit(events.SHIPMENT_TRACKING_UPDATED, subject, found, before, notification(shipment))
+            outbox.emit(EventType.SHIPMENT_TRACKING_UPDATED, subject, found, before, notification(shipment))
     return Written(shipment, created=change.created)
 
 

@@ -10,12 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db.database import Database
 from app.db.tables import stores
+from app.domain.statuses import StoreStatus
 
 from . import key_rows
 from .results import Record, utcnow
-
-ACTIVE = "active"
-PAUSED = "paused"
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ async def create_store(db: Database, store_id: int, name: str, region: str, team
     values = {
         "id": store_id,
         "name": name,
-        "status": ACTIVE,
+        "status": StoreStatus.ACTIVE,
         "region": _check_region(region),
         "team": team,
         "rate_limit_per_minute": None,
@@ -72,11 +70,11 @@ async def _set(db: Database, store_id: int, **values: object) -> None:
 
 
 async def pause(db: Database, store_id: int) -> None:
-    await _set(db, store_id, status=PAUSED)
+    await _set(db, store_id, status=StoreStatus.PAUSED)
 
 
 async def resume(db: Database, store_id: int) -> None:
-    await _set(db, store_id, status=ACTIVE)
+    await _set(db, store_id, status=StoreStatus.ACTIVE)
 
 
 async def set_rate_limit(db: Database, store_id: int, per_minute: int | None) -> None:

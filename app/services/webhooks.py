@@ -9,8 +9,8 @@ from sqlalchemy import Connection, insert, select, update
 from app.automations.signing import new_secret
 from app.db.database import Database
 from app.db.tables import stores, webhooks
+from app.domain.event_types import EventType
 
-from .events import ALL_TYPES
 from .results import Record, utcnow
 from .stores import StoreError
 
@@ -23,9 +23,9 @@ def matches(patterns: list[str], event_type: str) -> bool:
 def _check(url: str, patterns: list[str]) -> None:
     if not url.startswith(("http://", "https://")):
         raise StoreError("The webhook URL must be an http(s) URL.")
-    unknown = [pattern for pattern in patterns if not any(matches([pattern], kind) for kind in ALL_TYPES)]
+    unknown = [pattern for pattern in patterns if not any(matches([pattern], kind) for kind in EventType)]
     if unknown:
-        raise StoreError(f"No event type matches {', '.join(unknown)}; types: {', '.join(ALL_TYPES)}.")
+        raise StoreError(f"No event type matches {', '.join(unknown)}; types: {', '.join(EventType)}.")
 
 
 async def add_webhook(db: Database, store_id: int, url: str, patterns: list[str] | None = None) -> Record:
