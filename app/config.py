@@ -47,8 +47,3 @@ class Settings:
         if self.in_process_worker in ("auto", ""):
             return dialect == "sqlite"
         return self.in_process_worker in ("1", "true", "yes", "on")
-
-    def backoff(self):  # -> app.automations.delivery.Backoff (imported late: config stays leaf)
-        from app.automations.delivery import Backoff
-
-        return Backoff(base_seconds=self.webhook_backoff_seconds, max_attempts=self.webhook_max_attempts)

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app.automations.delivery import Backoff
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
@@ -57,7 +58,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         stop = asyncio.Event()
         worker = None
         if settings.worker_in_process(db.dialect):
-            worker = asyncio.create_task(Worker(db, settings.backoff()).run(stop, settings.worker_interval_seconds))
+            worker = asyncio.create_task(
+                Worker(db, Backoff.from_settings(settings)).run(stop, settings.worker_interval_seconds)
+            )
         yield
         stop.set()
         if worker is not None:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import orjson
 from sqlalchemy import Connection, and_, exists, or_, select, update
 
+from app.config import Settings
 from app.db.tables import carts, contacts, deliveries, events, webhooks
 from app.db.types import json_default
 from app.domain.event_types import EventType
@@ -44,6 +45,10 @@ class Backoff:
     def delay(self, attempts: int) -> timedelta:
         seconds = min(self.max_seconds, self.base_seconds * 2 ** (attempts - 1))
         return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Backoff:
+        return cls(base_seconds=settings.webhook_backoff_seconds, max_attempts=settings.webhook_max_attempts)
 
 
 def claim(conn: Connection, now: datetime, limit: int) -> list[Claimed]:

@@ -7,15 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 import time
 
 HEADER = "Kanal-Signature"
 TOLERANCE_SECONDS = 300
-
-
-def new_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
 
 
 def sign(secret: str, body: bytes, timestamp: int | None = None) -> str:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import secrets
 from fnmatch import fnmatchcase
 
 from sqlalchemy import Connection, insert, select, update
 
-from app.automations.signing import new_secret
 from app.db.database import Database
 from app.db.tables import stores, webhooks
 from app.domain.event_types import EventType
 
 from .results import Record, utcnow
 from .stores import StoreError
+
+
+def new_secret() -> str:
+    """A webhook's signing secret (`whsec_` and 43 URL-safe characters), shown once; see automations.signing."""
+    return "whsec_" + secrets.token_urlsafe(32)
 
 
 def matches(patterns: list[str], event_type: str) -> bool:
