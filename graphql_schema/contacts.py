@@ -144,7 +144,8 @@ class ContactMutations:
     async def upsert_customer(
         self, info: Info[Context, None], store_id: strawberry.ID, input: CustomerInput, backfill: Backfill = False
     ) -> CustomerPayload:
-        result = await run_command(info, store_id, customers.upsert_customer, input_data(input), backfill=backfill)
+        # A customer write records no event: `backfill` is accepted, like on every mutation, and changes nothing.
+        result = await run_command(info, store_id, customers.upsert_customer, input_data(input))
         if isinstance(result, list):
             return CustomerPayload(customer=None, created=None, user_errors=result)
         return CustomerPayload(customer=Customer.of(result.record), created=result.created, user_errors=[])

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from strawberry.types import Info
-
 from app.db.database import Database
 from app.services import keys
 from app.services.stores import Store
@@ -37,10 +35,6 @@ class Context:
             except keys.StoreForbidden:
                 raise forbidden("API key does not authorize this store") from None
         return self._stores[key]
-
-
-def context_of(info: Info) -> Context:
-    return info.context
 
 
 def new_context(db: Database, authorization: str | None) -> Context:

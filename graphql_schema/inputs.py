@@ -39,13 +39,15 @@ async def run_command(
     store_id: strawberry.ID,
     command: Callable[..., Awaitable[Written]],
     *args: Any,
-    backfill: bool = False,
+    backfill: bool | None = None,
 ) -> Written | list[UserError]:
-    """Authorise the store, run the domain command, and turn its failures into userErrors."""
+    """Authorise the store, run the domain command, and turn its failures into userErrors.
+    `backfill` is passed on unless None (a command that records no event takes none)."""
     context = info.context
     store = await context.store(store_id)
+    flags = {} if backfill is None else {"backfill": backfill}
     try:
-        return await command(context.db, store, *args, backfill=backfill)
+        return await command(context.db, store, *args, **flags)
     except ValidationFailed as failure:
         return user_errors(failure)
     except NotFound as missing:

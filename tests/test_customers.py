@@ -84,3 +84,19 @@ async def test_phone_reused_after_erasure_makes_a_new_contact(api):
     await api.post("/orders", order_body(external_id="ORDER-2"))
     phones = [c["phone"] for c in await api.rows("contacts")]
     assert phones == [None, "+33612345678"]
+
+
+async def test_a_backfilled_customer_is_stored_like_any_other(api):
+    """A customer write records no event: the backfill flag (REST header, GraphQL argument) is
+    accepted on it, as on every write, and changes nothing."""
+    headers = {**api.auth(), "Kanal-Backfill": "true"}
+    response = await api.client.post("/api/v1/stores/123/customers", json=CUSTOMER, headers=headers)
+    assert response.status_code == 201 and response.json()["first_name"] == "Marie"
+    mutation = """mutation { upsertCustomer(storeId: 123, backfill: true,
+        input: {externalId: "CUST-42", phone: "+33612345678", firstName: "Maria"}) {
+        customer { firstName } created userErrors { code } } }"""
+    body = (await api.client.post("/graphql", json={"query": mutation}, headers=api.auth())).json()
+    assert body == {
+        "data": {"upsertCustomer": {"customer": {"firstName": "Maria"}, "created": False, "userErrors": []}}
+    }
+    assert await api.count("customers") == 1 and await api.count("events") == 0

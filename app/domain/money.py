@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 MAX_DECIMALS = 4
-UNITS_PER_ONE = 10**MAX_DECIMALS
 MAX_AMOUNT = Decimal("100000000000000")  # 10^14 fits a signed 64-bit integer of 1/10,000 units
 
 

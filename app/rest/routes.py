@@ -87,6 +87,12 @@ def read(query: Callable[..., Awaitable[Record]], renderer: Renderer) -> Handler
     return handler
 
 
+async def upsert_customer(request: Request, store: Store) -> Response:
+    """A customer write records no event: `Kanal-Backfill` is accepted and changes nothing."""
+    data = await _json_object(request)
+    return _written(render.customer, await customers.upsert_customer(request.app.state.db, store, data))
+
+
 async def erase_customer(request: Request, store: Store) -> Response:
     external_id = request.path_params["external_id"]
     await customers.erase_customer(request.app.state.db, store, external_id, backfill=_backfill(request))
@@ -126,7 +132,7 @@ def api_routes() -> list[Route]:
         _route(STORE_PATH + "/shipments/{external_id:path}", read(shipments.get_shipment, render.shipment), "GET"),
         *_cart_routes(STORE_PATH + "/carts"),
         *_cart_routes(STORE_PATH + "/checkouts"),
-        _route(STORE_PATH + "/customers", upsert(customers.upsert_customer, render.customer), "POST"),
+        _route(STORE_PATH + "/customers", upsert_customer, "POST"),
         _route(STORE_PATH + "/customers/{external_id:path}", read(customers.get_customer, render.customer), "GET"),
         _route(STORE_PATH + "/customers/{external_id:path}", erase_customer, "DELETE"),
     ]

@@ -23,8 +23,9 @@ from .stores import Store
 _CUSTOMER_FIELDS = ("external_id", *MERGED_FIELDS)
 
 
-async def upsert_customer(db: Database, store: Store, data: Any, backfill: bool = False) -> Written:
-    """Keyed by external_id; without one, the phone's contact is the customer."""
+async def upsert_customer(db: Database, store: Store, data: Any) -> Written:
+    """Keyed by external_id; without one, the phone's contact is the customer. Records no event,
+    so a backfill is stored like any other write."""
     command = validate(CustomerInput, data, store.region)
     return await db.write(_store_customer, store.id, command, utcnow())
 

@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import secrets
 import string
-from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Connection, bindparam, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
@@ -98,13 +97,6 @@ class StoreUnavailable(AuthFailure):
 
 class StoreForbidden(AuthFailure):
     pass
-
-
-@dataclass(frozen=True)
-class Principal:
-    scope: str
-    store_id: int | None
-    team: str | None
 
 
 # One statement: the key by its hash, and the requested store beside it.
