@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from app.db.tables import carts, contacts, deliveries, events, orders, shipments, webhooks
 
@@ -78,9 +78,17 @@ def totals_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[Row]
 
 
 def events_by_subject(conn: Connection, keys: Sequence[tuple[str, int]]) -> list[list[Row]]:
-    """Every event of each (subject_type, subject_id), oldest first."""
-    ids = {subject_id for _, subject_id in keys}
-    query = select(events).where(events.c.subject_id.in_(ids)).order_by(events.c.id)
+    """Every event of each (subject_type, subject_id), oldest first. Both columns are in the
+    condition, one `subject_type = ? AND subject_id IN (…)` per type, so the lookup is a search
+    of the events' (subject_type, subject_id) index, not a scan of the table."""
+    ids_by_type: dict[str, set[int]] = defaultdict(set)
+    for subject_type, subject_id in keys:
+        ids_by_type[subject_type].add(subject_id)
+    per_type = [
+        and_(events.c.subject_type == subject_type, events.c.subject_id.in_(sorted(ids)))
+        for subject_type, ids in sorted(ids_by_type.items())
+    ]
+    query = select(events).where(or_(*per_type)).order_by(events.c.id)
     grouped: dict[tuple[str, int], list[Row]] = defaultdict(list)
     for row in conn.execute(query).mappings():
         grouped[(row["subject_type"], row["subject_id"])].append(dict(row))
