@@ -16,7 +16,7 @@ from .context import Context, new_context
 from .schema import schema
 
 
-class KanalGraphQL(GraphQL):
+class KanalGraphQL(GraphQL[Context, None]):
     def __init__(self, db: Database):
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.db = db

@@ -43,10 +43,10 @@ class LineItem:
 
     @classmethod
     def of(cls, item: dict[str, Any]) -> LineItem:
-        def number(key: str) -> Decimal | None:
+        def number(key: str) -> Money | None:
             value = item.get(key)
             return (
-                Decimal(str(value))
+                Money(Decimal(str(value)))
                 if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
                 else None
             )
@@ -60,7 +60,7 @@ class LineItem:
             sku=text("sku"),
             quantity=None if quantity is None else float(quantity),
             price=number("price"),
-            data=item,
+            data=JSON(item),
         )
 
 

@@ -146,7 +146,7 @@ class _SqliteBackend:
             json_serializer=dumps,
             json_deserializer=loads,
         )
-        pragmas = (
+        pragmas: tuple[str, ...] = (
             "PRAGMA journal_mode=WAL",
             f"PRAGMA synchronous={self._settings.sqlite_synchronous}",
             f"PRAGMA busy_timeout={int(self._settings.sqlite_busy_timeout_ms)}",

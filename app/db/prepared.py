@@ -12,7 +12,7 @@ dominates).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,8 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Executable
 
-Row = Mapping[str, Any]
+# A row by column name: a dict (SQLite) or SQLAlchemy's RowMapping (whose keys may also be columns).
+Row = Mapping[Any, Any]
 _log = logging.getLogger("sqlalchemy.engine.Engine")
 Converter = Callable[[Any], Any] | None
 
@@ -42,7 +43,7 @@ class Prepared:
         self._dialect: Dialect | None = None
         self._returning_id: Executable | None = None
 
-    def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[Row]:
+    def rows(self, conn: Connection, params: Mapping[str, Any]) -> Sequence[Row]:
         if conn.dialect.name != "sqlite":
             return list(conn.execute(self.statement, params).mappings())
         compiled = self._compile(conn.dialect)

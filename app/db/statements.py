@@ -16,7 +16,11 @@ from sqlalchemy.sql.dml import Insert
 
 from .prepared import Prepared
 
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+# Both dialects' INSERT has the ON CONFLICT clauses (and `excluded`) with the same arguments.
+_INSERTS: dict[str, Callable[[Table], sqlite.Insert | postgresql.Insert]] = {
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
 
 
 def param(table: Table, name: str) -> Any:

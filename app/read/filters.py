@@ -25,7 +25,8 @@ def contact_of_phone(store_id: int, raw: str, region: str, contact_id: Column[An
 def has_tag(tags: Column[Any], tag: str, dialect: str) -> ColumnElement[bool]:
     """Tags are a JSON array of strings."""
     if dialect == "postgresql":
-        return cast(tags, JSONB).has_key(tag)
+        has_key: ColumnElement[bool] = cast(tags, JSONB).has_key(tag)
+        return has_key
     each = func.json_each(tags).table_valued("value")
     return exists(select(literal_column("1")).select_from(each).where(each.c.value == tag))
 

@@ -58,7 +58,8 @@ def _after(order: tuple[Column[Any], ...], values: list[Any]) -> ColumnElement[b
     first column lets the index seek to the cursor instead of walking to it."""
     (column, *rest), (value, *rest_values) = order, values
     if not rest:
-        return column < value
+        strictly_after: ColumnElement[bool] = column < value
+        return strictly_after
     return and_(column <= value, or_(column < value, and_(column == value, _after(tuple(rest), rest_values))))
 
 

@@ -26,7 +26,7 @@ def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime)
         .where(*in_period)
         .group_by(orders.c.financial_status, orders.c.fulfillment_status)
     ).all()
-    cart_counts = dict(
+    cart_counts: dict[str, int] = dict(
         conn.execute(
             select(carts.c.status, func.count())
             .where(carts.c.store_id == store_id, carts.c.abandoned_at >= start, carts.c.abandoned_at < end)

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from app.domain.commands import CartInput, CartUpdate, CustomerInput, OrderInput, OrderUpdate, ShipmentInput
 
@@ -116,8 +116,8 @@ def _paths() -> dict[str, Any]:
 
 @cache
 def openapi_document() -> dict[str, Any]:
-    inputs = [OrderInput, OrderUpdate, ShipmentInput, CartInput, CartUpdate, CustomerInput]
-    outputs = [
+    inputs: list[type[BaseModel]] = [OrderInput, OrderUpdate, ShipmentInput, CartInput, CartUpdate, CustomerInput]
+    outputs: list[type[BaseModel]] = [
         schemas.Order,
         schemas.Shipment,
         schemas.Cart,
@@ -126,10 +126,9 @@ def openapi_document() -> dict[str, Any]:
         schemas.ValidationError,
         schemas.TooManyAttempts,
     ]
-    _, definitions = models_json_schema(
-        [(model, "validation") for model in inputs] + [(model, "serialization") for model in outputs],
-        ref_template=_REF,
-    )
+    modes: list[tuple[type[BaseModel], JsonSchemaMode]] = [(model, "validation") for model in inputs]
+    modes += [(model, "serialization") for model in outputs]
+    _, definitions = models_json_schema(modes, ref_template=_REF)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerMinute
+from limits.aio.storage import Storage as AsyncStorage
 from limits.storage import storage_from_string
 
 
@@ -34,7 +35,10 @@ def _async_uri(uri: str) -> str:
 class StoreRateLimiter:
     def __init__(self, storage_uri: str, default_per_minute: int):
         options = {"implementation": "redispy"} if storage_uri.startswith(("redis", "async+redis")) else {}
-        self._storage = storage_from_string(_async_uri(storage_uri), **options)
+        storage = storage_from_string(_async_uri(storage_uri), **options)
+        if not isinstance(storage, AsyncStorage):  # an `async+` URI always gives one
+            raise ValueError(f"Not an asynchronous rate limit storage: {storage_uri}")
+        self._storage = storage
         self._default = default_per_minute
         self._items: dict[int, RateLimitItemPerMinute] = {}
 

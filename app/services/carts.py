@@ -108,7 +108,7 @@ def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime) -> N
         )
 
 
-def _subject(cart: Any) -> tuple[str, int, str]:
+def _subject(cart: Any) -> tuple[SubjectType, int, str]:
     return (SubjectType.CART, cart["id"], cart["external_id"])
 
 
@@ -132,7 +132,7 @@ def _change_cart(
     contact = contact_by_id(conn, cart["contact_id"])
     if change.changed("status"):
         outbox = events.Outbox(conn, store_id, now, backfill)
-        before, after = {"status": change.before["status"]}, {"status": cart["status"]}
+        before, after = {"status": change.previous("status")}, {"status": cart["status"]}
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after)
         if cart["status"] == CartStatus.RECOVERED:
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart))

@@ -6,10 +6,10 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, exists, literal_column, select
+from sqlalchemy import ColumnClause, ColumnElement, Connection, and_, case, exists, literal_column, select
 from sqlalchemy.engine import RowMapping
 
-from app.db.prepared import Prepared
+from app.db.prepared import Prepared, Row
 from app.db.statements import build_upsert, param
 from app.db.tables import contacts
 from app.domain.commands import CustomerInput
@@ -25,7 +25,7 @@ MESSAGING_COLUMNS = ("id", "phone", "phone_type", "first_name", "last_name", "lo
 
 
 # The contact row an upsert writes, for expressions in its RETURNING or DO UPDATE clauses.
-THIS_CONTACT_ID = literal_column("contacts.id")
+THIS_CONTACT_ID: ColumnClause[Any] = literal_column("contacts.id")
 
 
 @cache
@@ -40,7 +40,8 @@ def _attach_statement(
     )
     # Textual references to the row being updated: SQLAlchemy does not correlate a subquery
     # inside ON CONFLICT … DO UPDATE SET, and would otherwise add `contacts` to its FROM.
-    this_store, this_id = literal_column("contacts.store_id"), THIS_CONTACT_ID
+    this_store: ColumnClause[Any] = literal_column("contacts.store_id")
+    this_id = THIS_CONTACT_ID
     held_by_another = exists(
         select(_others.c.id).where(
             _others.c.store_id == this_store, _others.c.external_id == external_id, _others.c.id != this_id
@@ -70,7 +71,7 @@ def attach_contact(
     now: datetime,
     returning: tuple[str, ...] | None = MESSAGING_COLUMNS,
     also: tuple[ColumnElement[Any], ...] = (),
-) -> RowMapping:
+) -> Row:
     """Find or create the contact of this phone and merge the customer into it. Returns the
     `returning` columns of the contact (None: all of them) and the labelled expressions `also`."""
     params = {name: getattr(customer, name) for name in MERGED_FIELDS}

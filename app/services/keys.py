@@ -8,10 +8,9 @@ import secrets
 import string
 
 from sqlalchemy import BigInteger, Connection, bindparam, insert, or_, select, update
-from sqlalchemy.engine import RowMapping
 
 from app.db.database import Database
-from app.db.prepared import Prepared
+from app.db.prepared import Prepared, Row
 from app.db.tables import api_keys, stores
 from app.domain.statuses import StoreStatus
 
@@ -71,7 +70,7 @@ async def revoke_key(db: Database, key_or_prefix: str) -> int:
     """Revoke by full key or by the prefix `keys list` shows; returns how many were revoked."""
     match = or_(api_keys.c.key_hash == hash_key(key_or_prefix), api_keys.c.prefix == key_or_prefix)
     statement = update(api_keys).where(match, api_keys.c.revoked_at.is_(None)).values(revoked_at=utcnow())
-    revoked = await db.write(lambda conn: conn.execute(statement).rowcount)
+    revoked: int = await db.write(lambda conn: conn.execute(statement).rowcount)
     key_rows.forget(db)
     return revoked
 
@@ -117,7 +116,7 @@ _KEY_AND_STORE = Prepared(
 )
 
 
-def _key_and_store(conn: Connection, digest: str, store_id: int | None) -> RowMapping | None:
+def _key_and_store(conn: Connection, digest: str, store_id: int | None) -> Row | None:
     return _KEY_AND_STORE.first(conn, {"key_hash": digest, "store_id": store_id})
 
 
@@ -135,12 +134,12 @@ def parse_store_id(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
-def _authorized(row: RowMapping) -> bool:
+def _authorized(row: Row) -> bool:
     if row["scope"] == ADMIN:
         return True
     if row["scope"] == TEAM:
-        return row["team"] is not None and row["team"] == row["key_team"]
-    return row["key_store_id"] == row["id"]
+        return row["team"] is not None and bool(row["team"] == row["key_team"])
+    return bool(row["key_store_id"] == row["id"])
 
 
 async def authorize(db: Database, authorization: str | None, store_id_text: str) -> Store:

@@ -67,7 +67,7 @@ def _record_events(outbox: events.Outbox, change: Change, contact: Any) -> None:
         return
     for column, event_type in _STATUS_EVENTS.items():
         if change.changed(column):
-            outbox.emit(event_type, subject, contact, {column: change.before[column]}, {column: order[column]})
+            outbox.emit(event_type, subject, contact, {column: change.previous(column)}, {column: order[column]})
 
 
 def order_view(order: Any) -> dict[str, Any]:

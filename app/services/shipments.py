@@ -48,10 +48,10 @@ def _store_shipment(conn: Connection, store_id: int, command: ShipmentInput, now
         outbox.emit(EventType.SHIPMENT_CREATED, subject, found, after=notification(shipment))
     else:
         if change.changed("status"):
-            before = {"status": change.before["status"]}
+            before = {"status": change.previous("status")}
             outbox.emit(EventType.SHIPMENT_STATUS_CHANGED, subject, found, before, notification(shipment))
         if any(change.changed(column) for column in _TRACKING):
-            before = {column: change.before[column] for column in _TRACKING}
+            before = {column: change.previous(column) for column in _TRACKING}
             outbox.emit(EventType.SHIPMENT_TRACKING_UPDATED, subject, found, before, notification(shipment))
     return Written(shipment, created=change.created)
 

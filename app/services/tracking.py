@@ -6,22 +6,21 @@ row (FOR UPDATE on PostgreSQL), read it, and UPDATE it. Race-free on both engine
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Table, select, update
-from sqlalchemy.engine import RowMapping
 
+from app.db.prepared import Row
 from app.db.statements import insert_new
 from app.db.types import json_default
 
 
 @dataclass(frozen=True)
 class Change:
-    before: RowMapping | None  # None: the row was created
-    after: Mapping[str, Any]
+    before: Row | None  # None: the row was created
+    after: Row
 
     @property
     def created(self) -> bool:
@@ -29,6 +28,12 @@ class Change:
 
     def changed(self, column: str) -> bool:
         return self.before is not None and self.before[column] != self.after[column]
+
+    def previous(self, column: str) -> Any:
+        """The column's value before an update; a created row has none (LookupError)."""
+        if self.before is None:
+            raise LookupError(f"{column}: the row was created")
+        return self.before[column]
 
 
 def write_tracked(

@@ -48,7 +48,8 @@ async def add_webhook(db: Database, store_id: int, url: str, patterns: list[str]
     def work(conn: Connection) -> int:
         if conn.scalar(select(stores.c.id).where(stores.c.id == store_id)) is None:
             raise StoreError(f"Store {store_id} does not exist.")
-        return conn.execute(insert(webhooks).values(record).returning(webhooks.c.id)).scalar_one()
+        webhook_id: int = conn.execute(insert(webhooks).values(record).returning(webhooks.c.id)).scalar_one()
+        return webhook_id
 
     return {**record, "id": await db.write(work)}
 
