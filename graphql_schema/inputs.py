@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from app.domain.commands import Command, validate
 from app.domain.errors import FieldError, NotFound, ValidationFailed
 from app.services.results import Written
 
@@ -37,15 +38,20 @@ def input_data(value: Any) -> Any:
 async def run_command(
     info: Info[Context, None],
     store_id: strawberry.ID,
-    command: Callable[..., Awaitable[Written]],
+    model: type[Command],
+    input: Any,
+    service: Callable[..., Awaitable[Written[Any]]],
     *args: Any,
     backfill: bool = False,
-) -> Written | list[UserError]:
-    """Authorise the store, run the domain command, and turn its failures into userErrors."""
+) -> Written[Any] | list[UserError]:
+    """Authorise the store, build the command `model` from the input here at the edge (the same
+    `validate` as REST: the same error list), run the service with `(*args, command)`, and turn
+    expected failures into userErrors."""
     context = info.context
     store = await context.store(store_id)
     try:
-        return await command(context.db, store, *args, backfill=backfill)
+        command = validate(model, input_data(input), store.region)
+        return await service(context.db, store, *args, command, backfill=backfill)
     except ValidationFailed as failure:
         return user_errors(failure)
     except NotFound as missing:

@@ -1,0 +1,163 @@
+"""Typed records: one per aggregate, what services and the read side return.
+
+REST renders a record as it is (orjson serialises dataclasses; an `Amount` becomes a money
+string), the OpenAPI response schemas are generated from these classes, and the GraphQL types
+take their plain fields from them (`graphql_schema/derived.py`). So a new field is added here
+once, not in a renderer, a response schema and a GraphQL type.
+
+Rows become records through `of_row(Record, row)`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from operator import itemgetter
+from typing import Any, TypeVar
+
+from .money import Amount
+
+
+def _described(description: str) -> Any:
+    """A field whose description reaches the OpenAPI document and the GraphQL schema."""
+    return field(metadata={"description": description})
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRef:
+    """The contact an order or a cart is attached to: who a message would reach."""
+
+    id: int
+    phone: str | None = _described("E.164; null once the contact was erased")
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """An order (SPEC §3.1): amounts exact, times in UTC."""
+
+    id: int
+    external_id: str
+    store_id: int
+    placed_at: datetime
+    total_price: Amount
+    currency: str | None
+    financial_status: str | None
+    fulfillment_status: str | None
+    customer_external_id: str | None
+    contact: ContactRef
+    line_items: list[dict[str, Any]]
+    tags: list[str]
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    """A shipment of an order of the same store (SPEC §3.2)."""
+
+    id: int
+    external_id: str
+    store_id: int
+    order_id: int
+    order_external_id: str
+    tracking_number: str | None
+    tracking_url: str | None
+    carrier: str | None
+    status: str | None = _described("pending, in_transit, delivered, failed or returned")
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Cart:
+    """An abandoned cart, also served as a checkout (SPEC §3.3)."""
+
+    id: int
+    external_id: str
+    store_id: int
+    status: str = _described("active, abandoned, recovered, completed or expired")
+    abandoned_at: datetime
+    total_price: Amount
+    currency: str | None
+    recovery_url: str | None
+    customer_external_id: str | None
+    contact: ContactRef
+    line_items: list[dict[str, Any]]
+    tags: list[str]
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """A shop's customer record (SPEC §3.4); the phone is not echoed back, its type is."""
+
+    external_id: str | None
+    store_id: int
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    locale: str | None
+    tags: list[str]
+    lifetime_value: int | None
+    orders_count: int | None
+    contact_id: int
+    phone_type: str | None = _described("mobile, fixed_line, …; null once erased")
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A WhatsApp identity: one per (store, E.164 phone) (SPEC §4.1)."""
+
+    id: int
+    store_id: int
+    phone: str | None = _described("E.164; null once erased")
+    phone_type: str | None
+    external_id: str | None
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    locale: str | None
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    erased_at: datetime | None
+
+
+R = TypeVar("R")
+
+_Read = Callable[[Mapping[str, Any]], Any]
+
+
+def _reader(name: str) -> _Read:
+    """How a record field is read from a row of the table (columns of the same name)."""
+    if name == "contact":
+        return lambda row: ContactRef(row["contact_id"], row["contact_phone"])
+    if name in ("tags", "line_items"):
+        return lambda row: row[name] or []
+    if name == "metadata":
+        return lambda row: row[name] or {}
+    if name == "total_price":
+        return lambda row: Amount(row[name])
+    return itemgetter(name)
+
+
+@cache
+def _readers(record: type[Any]) -> tuple[_Read, ...]:
+    return tuple(_reader(item.name) for item in dataclasses.fields(record))
+
+
+def of_row(record: type[R], row: Mapping[str, Any]) -> R:
+    """The record of a row (a mapping of column names to values): the columns of the same
+    name; NULL tags, line items and metadata as `[]` / `{}`; `total_price` as an `Amount`;
+    `contact` from the `contact_id` and `contact_phone` columns. Raises KeyError when a
+    column is missing from the row."""
+    return record(*[read(row) for read in _readers(record)])
