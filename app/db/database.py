@@ -47,7 +47,19 @@ class Database:
             self._backend = _AsyncBackend(self.url)
 
     async def write(self, work: Work[T], *args: Any) -> T:
-        """Run `work(conn, *args)` in one write transaction; committed when this returns."""
+        """Run `work(conn, *args)` in one write transaction; committed when this returns.
+
+        The write contract, which every work function keeps:
+        - SQL only: it runs on the event loop (SQLite) inside a transaction it may share with
+          other requests' work (group commit), so it never awaits, sleeps or does I/O but SQL.
+        - Safe to run again from the start: a group that fails is rolled back and each work
+          re-runs alone; on PostgreSQL a concurrent conflict re-runs it.
+        - Expected failures are returned, not raised: input is validated into a command before
+          the write; what only the database can tell (an unknown order to PATCH, a shipment's
+          missing order) comes back as a `DomainError` value that the service raises once the
+          transaction is over (`services.results.settled`). A raised exception is a bug or an
+          engine failure, and costs the work's group a rollback and a re-run of each work alone.
+        """
         return await self._backend.write(work, *args)
 
     async def read(self, work: Work[T], *args: Any) -> T:
@@ -220,7 +232,8 @@ class _SqliteBackend:
     def _commit_group(self, conn: Connection, group: list[Job]) -> None:
         """Optimistic: the whole group in one transaction. Should any job fail, the group is
         rolled back and each job re-runs in its own transaction, so one failure never costs
-        another request its write (failures are rare: validation runs before a job)."""
+        another request its write (failures are rare: jobs return expected failures, see
+        `Database.write`)."""
         try:
             with conn.begin():
                 outcomes = [(True, work(conn, *args)) for work, args, _future in group]
