@@ -4,7 +4,6 @@ one request's 404 or 422 found inside a job never rolls back the group commit it
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -63,5 +62,3 @@ async def test_patch_of_an_unknown_record_is_404_and_writes_nothing(api: Api, pa
     resource = "Order" if "orders" in path else "Cart"
     assert (response.status_code, response.json()) == (404, {"error": f"{resource} not found"})
     assert await api.snapshot() == before
-
-

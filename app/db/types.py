@@ -10,6 +10,7 @@ import orjson
 from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
+from app.domain.json_values import json_default
 from app.domain.money import from_units, to_units
 
 
@@ -65,14 +66,6 @@ class ExactMoney(TypeDecorator[Decimal]):
 
     def process_result_value(self, value: int | None, dialect: Any) -> Decimal | None:
         return None if value is None else from_units(value)
-
-
-def json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value() and -(2**63) <= value < 2**63:
-            return int(value)
-        return float(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def dumps(value: Any) -> str:

@@ -14,6 +14,7 @@ from app.db.tables import carts, contacts, orders
 from app.domain import records
 from app.domain.commands import CartInput, CartUpdate
 from app.domain.errors import DomainError, NotFound
+from app.domain.rules.purchase_recovers_cart import ABANDONED, RECOVERED, status_on_arrival
 
 from . import events
 from .contacts import THIS_CONTACT_ID, attach_contact, contact_by_id
@@ -23,8 +24,6 @@ from .stores import Store
 from .tracking import write_tracked
 
 PATCHABLE = ("recovery_url", "tags", "metadata")
-ABANDONED = "abandoned"
-RECOVERED = "recovered"
 
 
 async def upsert_cart(db: Database, store: Store, command: CartInput, backfill: bool = False) -> Written[records.Cart]:
@@ -38,7 +37,7 @@ def _store_cart(
     conn: Connection, store_id: int, command: CartInput, now: datetime, backfill: bool
 ) -> Written[records.Cart]:
     contact = attach_contact(conn, store_id, command.customer, now)
-    bought_since = conn.scalar(
+    ordered_since = conn.scalar(
         select(exists().where(orders.c.contact_id == contact["id"], orders.c.placed_at > command.abandoned_at))
     )
     values = command.model_dump(exclude={"customer", "line_items"})
@@ -46,7 +45,7 @@ def _store_cart(
         store_id=store_id,
         contact_id=contact["id"],
         customer_external_id=command.customer.external_id,
-        status=RECOVERED if bought_since else ABANDONED,
+        status=status_on_arrival(ordered_since),
         backfill=backfill,
         line_items=[item.as_json() for item in command.line_items],
         created_at=now,
@@ -67,6 +66,7 @@ def _record(cart: Mapping[str, Any], contact: Mapping[str, Any]) -> records.Cart
     return records.of_row(records.Cart, {**cart, "contact_phone": contact["phone"]})
 
 
+# purchase_recovers_cart.recovers, for every cart of the buyer at once.
 _ABANDONED_BEFORE = (
     carts.c.contact_id == bindparam("buyer"),
     carts.c.status == ABANDONED,

@@ -13,6 +13,7 @@ from app.db.tables import carts, contacts, customers, orders
 from app.domain import records
 from app.domain.commands import CustomerInput
 from app.domain.errors import NotFound
+from app.domain.rules.erasure import erased_contact
 from app.domain.text import is_safe
 
 from . import events
@@ -104,12 +105,11 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
     ids = list(conn.execute(contact_ids).scalars())
     if not ids:
         return 0
-    personal = {name: None for name in ("phone", "phone_type", "external_id", *MERGED_FIELDS)}
     erased = (
         conn.execute(
             update(contacts)
             .where(contacts.c.id.in_(ids), contacts.c.erased_at.is_(None))
-            .values(**personal, erased_at=now, updated_at=now, revision=contacts.c.revision + 1)
+            .values(**erased_contact(now), revision=contacts.c.revision + 1)
             .returning(*contacts.c)
         )
         .mappings()

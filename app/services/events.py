@@ -18,6 +18,7 @@ from sqlalchemy import Connection, insert
 from app.db.prepared import Prepared
 from app.db.statements import param
 from app.db.tables import events
+from app.domain.rules.erasure import can_be_messaged
 
 ORDER_CREATED = "order.created"
 ORDER_FINANCIAL_STATUS_CHANGED = "order.financial_status_changed"
@@ -48,7 +49,7 @@ ALL_TYPES = (
 
 def contact_view(contact: Any) -> dict[str, Any] | None:
     """What an automation needs to message the contact; None once erased."""
-    if contact is None or contact["erased_at"] is not None:
+    if not can_be_messaged(contact):
         return None
     return {
         "id": contact["id"],
