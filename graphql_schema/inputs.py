@@ -1,9 +1,9 @@
-"""From GraphQL inputs to the domain: the REST field names, absent fields left out."""
+"""From GraphQL inputs to domain commands: the REST field names, absent fields left out."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Annotated, Any
 
 import strawberry
@@ -22,16 +22,37 @@ Backfill = Annotated[
 ]
 
 
-def input_data(value: Any) -> Any:
-    """A strawberry input as the dict REST would have received (UNSET fields omitted)."""
+class InputView(Mapping[str, Any]):
+    """A strawberry input seen as the mapping of the fields it was given: an UNSET field is
+    absent, an explicit null is None (so a PATCH tells "leave alone" from "clear"). Nested inputs
+    are seen the same way. The command models validate this view directly, as they validate a
+    REST body: no copy into a dict on the way."""
+
+    __slots__ = ("_input", "_given")
+
+    def __init__(self, value: Any):
+        self._input = value
+        self._given = tuple(
+            item.name for item in dataclasses.fields(value) if getattr(value, item.name) is not strawberry.UNSET
+        )
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._given:
+            raise KeyError(name)
+        return _viewed(getattr(self._input, name))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._given)
+
+    def __len__(self) -> int:
+        return len(self._given)
+
+
+def _viewed(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            field.name: input_data(getattr(value, field.name))
-            for field in dataclasses.fields(value)
-            if getattr(value, field.name) is not strawberry.UNSET
-        }
+        return InputView(value)
     if isinstance(value, list):
-        return [input_data(item) for item in value]
+        return [_viewed(item) for item in value]
     return value
 
 
@@ -50,7 +71,7 @@ async def run_command(
     context = info.context
     store = await context.store(store_id)
     try:
-        command = validate(model, input_data(input), store.region)
+        command = validate(model, InputView(input), store.region)
         return await service(context.db, store, *args, command, backfill=backfill)
     except ValidationFailed as failure:
         return user_errors(failure)

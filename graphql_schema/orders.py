@@ -20,7 +20,7 @@ from app.services.stores import Store
 from .context import Context
 from .derived import record_type
 from .errors import UserError
-from .inputs import Backfill, input_data, run_command
+from .inputs import Backfill, InputView, run_command
 from .relay import Connection, paged
 from .scalars import JSON, Money
 
@@ -205,7 +205,7 @@ class OrderQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Order]:
-        where = ListFilter(**input_data(filter)) if filter else None
+        where = ListFilter(**InputView(filter)) if filter else None
 
         def listing_of(store: Store) -> Listing:
             return order_listing(store.id, store.region, info.context.db.dialect, where)

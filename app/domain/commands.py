@@ -126,7 +126,10 @@ C = TypeVar("C", bound=Command)
 
 
 def validate(model: type[C], data: Any, region: str | None = None) -> C:
-    """Validate raw input into a command, or raise ValidationFailed listing every failing field."""
+    """Validate input into a command, or raise ValidationFailed listing every failing field.
+    `data` is a parsed JSON body (REST) or a mapping view of a GraphQL input; `region` (ISO
+    3166 alpha-2) reads national phone numbers (SPEC §4.1). Both entry points call this once,
+    at the edge, and hand the command to the service."""
     found = unsafe_text_errors(data) + _readonly_errors(model, data)
     try:
         command = model.model_validate(data, context={"region": region})
