@@ -75,7 +75,7 @@ class Contact(record_type(records.Contact)):  # type: ignore[misc]
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
         from .events import Event
 
-        return [Event.of(row) for row in await info.context.loaders.events_of_contact.load(int(self.id))]
+        return [Event.of_row(row) for row in await info.context.loaders.events_of_contact.load(int(self.id))]
 
     @strawberry.field
     async def totals(self, info: Info[Context, None]) -> ContactTotals:

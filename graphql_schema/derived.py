@@ -28,6 +28,8 @@ def _graphql_type(name: str, hint: Any) -> Any:
     if origin in (Union, types.UnionType):
         inner = [arg for arg in get_args(hint) if arg is not type(None)]
         return _graphql_type(name, inner[0]) | None
+    if hint is str and name == "id":
+        return strawberry.ID
     if origin is Literal or (isinstance(hint, type) and issubclass(hint, str)):
         return str  # statuses stay strings, as the shops send them
     if hint is Amount:

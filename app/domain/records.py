@@ -132,13 +132,44 @@ class Contact:
     erased_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A recorded change (SPEC §6): the outbox row an automation is fired from."""
+
+    id: str = field(metadata={"column": "event_id", "description": "Stable id, as in webhook deliveries"})
+    type: str
+    subject_type: str
+    subject_id: int
+    contact_id: int | None
+    data: dict[str, Any] = _described("subject, contact, before and after")
+    backfill: bool
+    created_at: datetime
+    row_id: int = field(metadata={"column": "id"})  # the outbox's order, for cursors and deliveries
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One event's delivery to one webhook subscription (SPEC §6)."""
+
+    webhook_id: int
+    url: str
+    status: str = _described("pending, delivered, dead (retries exhausted) or cancelled")
+    attempts: int
+    last_status: int | None
+    last_error: str | None
+    next_attempt_at: datetime
+    delivered_at: datetime | None
+
+
 R = TypeVar("R")
 
 _Read = Callable[[Mapping[str, Any]], Any]
 
 
-def _reader(name: str) -> _Read:
-    """How a record field is read from a row of the table (columns of the same name)."""
+def _reader(item: dataclasses.Field[Any]) -> _Read:
+    """How a record field is read from a row of its table: the column of the same name, or the
+    one its metadata names."""
+    name = item.metadata.get("column", item.name)
     if name == "contact":
         return lambda row: ContactRef(row["contact_id"], row["contact_phone"])
     if name in ("tags", "line_items"):
@@ -152,7 +183,7 @@ def _reader(name: str) -> _Read:
 
 @cache
 def _readers(record: type[Any]) -> tuple[_Read, ...]:
-    return tuple(_reader(item.name) for item in dataclasses.fields(record))
+    return tuple(_reader(item) for item in dataclasses.fields(record))
 
 
 def of_row(record: type[R], row: Mapping[str, Any]) -> R:
