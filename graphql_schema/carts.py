@@ -13,12 +13,11 @@ from app.read.lists import cart_listing
 from app.services import carts
 
 from .context import Context
-from .derived import record_type
+from .derived import command_input, record_type
 from .errors import UserError
 from .inputs import Backfill, run_command
-from .orders import CustomerInput, LineItem, contact_of
+from .orders import PATCH_DESCRIPTION, CustomerInput, LineItem, contact_of
 from .relay import Connection, paged
-from .scalars import JSON, Money
 
 if TYPE_CHECKING:
     from .contacts import Contact
@@ -49,27 +48,8 @@ class Cart(record_type(records.Cart, exclude=("contact", "line_items"))):  # typ
         return await contact_of(info, self.record.contact.id)
 
 
-@strawberry.input
-class CartInput:
-    external_id: str
-    abandoned_at: str = strawberry.field(description="ISO 8601; without an offset it is UTC")
-    total_price: Money
-    customer: CustomerInput
-    currency: str | None = strawberry.UNSET
-    recovery_url: str | None = strawberry.UNSET
-    line_items: list[JSON] | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
-    metadata: JSON | None = strawberry.UNSET
-
-
-@strawberry.input(description="Only the fields given change; null clears tags and metadata.")
-class CartUpdateInput:
-    status: str | None = strawberry.field(
-        default=strawberry.UNSET, description="active, abandoned, recovered, completed or expired"
-    )
-    recovery_url: str | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
-    metadata: JSON | None = strawberry.field(default=strawberry.UNSET, description="JSON merge patch (RFC 7386)")
+CartInput = command_input(commands.CartInput, "CartInput", nested={commands.CustomerInput: CustomerInput})
+CartUpdateInput = command_input(commands.CartUpdate, "CartUpdateInput", PATCH_DESCRIPTION)
 
 
 @strawberry.type

@@ -18,7 +18,7 @@ from app.services import orders
 from app.services.stores import Store
 
 from .context import Context
-from .derived import record_type
+from .derived import command_input, record_type
 from .errors import UserError
 from .inputs import Backfill, InputView, run_command
 from .relay import Connection, paged
@@ -101,39 +101,11 @@ async def contact_of(info: Info[Context, None], contact_id: int) -> ContactRef |
     return Contact.of_row(row) if row else None
 
 
-@strawberry.input
-class CustomerInput:
-    phone: str
-    external_id: str | None = strawberry.UNSET
-    first_name: str | None = strawberry.UNSET
-    last_name: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    locale: str | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
-    lifetime_value: int | None = strawberry.UNSET
-    orders_count: int | None = strawberry.UNSET
+PATCH_DESCRIPTION = "Only the fields given change; null clears tags and metadata."
 
-
-@strawberry.input
-class OrderInput:
-    external_id: str
-    placed_at: str = strawberry.field(description="ISO 8601; without an offset it is UTC")
-    total_price: Money
-    customer: CustomerInput
-    currency: str | None = strawberry.UNSET
-    financial_status: str | None = strawberry.UNSET
-    fulfillment_status: str | None = strawberry.UNSET
-    line_items: list[JSON] | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
-    metadata: JSON | None = strawberry.UNSET
-
-
-@strawberry.input(description="Only the fields given change; null clears tags and metadata.")
-class OrderUpdateInput:
-    financial_status: str | None = strawberry.UNSET
-    fulfillment_status: str | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
-    metadata: JSON | None = strawberry.field(default=strawberry.UNSET, description="JSON merge patch (RFC 7386)")
+CustomerInput = command_input(commands.CustomerInput, "CustomerInput")
+OrderInput = command_input(commands.OrderInput, "OrderInput", nested={commands.CustomerInput: CustomerInput})
+OrderUpdateInput = command_input(commands.OrderUpdate, "OrderUpdateInput", PATCH_DESCRIPTION)
 
 
 @strawberry.type

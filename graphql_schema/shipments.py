@@ -13,11 +13,10 @@ from app.read.lists import shipment_listing
 from app.services import shipments
 
 from .context import Context
-from .derived import record_type
+from .derived import command_input, record_type
 from .errors import UserError
 from .inputs import Backfill, run_command
 from .relay import Connection, paged
-from .scalars import JSON
 
 if TYPE_CHECKING:
     from .events import Event
@@ -47,17 +46,7 @@ class Shipment(record_type(records.Shipment)):  # type: ignore[misc]
         return Order.of_row(row) if row else None
 
 
-@strawberry.input
-class ShipmentInput:
-    external_id: str
-    order_external_id: str
-    tracking_number: str | None = strawberry.UNSET
-    tracking_url: str | None = strawberry.UNSET
-    carrier: str | None = strawberry.UNSET
-    status: str | None = strawberry.field(
-        default=strawberry.UNSET, description="pending, in_transit, delivered, failed or returned"
-    )
-    metadata: JSON | None = strawberry.UNSET
+ShipmentInput = command_input(commands.ShipmentInput, "ShipmentInput")
 
 
 @strawberry.type

@@ -95,7 +95,7 @@ class OrderUpdate(Command):
     financial_status: Status | None = None
     fulfillment_status: Status | None = None
     tags: Tags | None = None
-    metadata: MetadataPatch | None = None
+    metadata: MetadataPatch | None = Field(default=None, description="JSON merge patch (RFC 7386)")
 
     readonly_fields: ClassVar[frozenset[str]] = frozenset(OrderInput.model_fields) - {
         "financial_status",
@@ -117,7 +117,7 @@ class CartUpdate(Command):
 
     recovery_url: HttpUrl | None = None
     tags: Tags | None = None
-    metadata: MetadataPatch | None = None
+    metadata: MetadataPatch | None = Field(default=None, description="JSON merge patch (RFC 7386)")
 
     readonly_fields: ClassVar[frozenset[str]] = frozenset(CartInput.model_fields) - {"recovery_url", "tags", "metadata"}
 
