@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, bindparam, exists, select, update
 
+from app.db.compiled import PrecompiledStatement
 from app.db.database import Database
-from app.db.prepared import Prepared
 from app.db.tables import carts, contacts, orders
 from app.domain import records
 from app.domain.commands import CartInput, CartUpdate
@@ -72,8 +72,8 @@ _ABANDONED_BEFORE = (
     carts.c.status == ABANDONED,
     carts.c.abandoned_at < bindparam("placed_at", type_=carts.c.abandoned_at.type),
 )
-_ANY_TO_RECOVER = Prepared(select(carts.c.id).where(*_ABANDONED_BEFORE).limit(1))
-_RECOVER = Prepared(
+_ANY_TO_RECOVER = PrecompiledStatement(select(carts.c.id).where(*_ABANDONED_BEFORE).limit(1))
+_RECOVER = PrecompiledStatement(
     update(carts)
     .where(*_ABANDONED_BEFORE)
     .values(status=RECOVERED, updated_at=bindparam("now", type_=carts.c.updated_at.type), revision=carts.c.revision + 1)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, case, exists, literal_column, select
 from sqlalchemy.engine import RowMapping
 
-from app.db.prepared import Prepared
+from app.db.compiled import PrecompiledStatement
 from app.db.statements import build_upsert, param
 from app.db.tables import contacts
 from app.domain.commands import CustomerInput
@@ -31,7 +31,7 @@ THIS_CONTACT_ID = literal_column("contacts.id")
 @cache
 def _attach_statement(
     dialect: str, returning: tuple[str, ...] | None, also: tuple[ColumnElement[Any], ...]
-) -> Prepared:
+) -> PrecompiledStatement:
     """One statement: upsert on (store, phone), merge the customer, and take the customer's
     external id only when no other contact of the store holds it."""
     external_id = param(contacts, "external_id")
@@ -60,7 +60,7 @@ def _attach_statement(
         },
         returning=returning,
     )
-    return Prepared(upsert.returning(*also) if also else upsert)
+    return PrecompiledStatement(upsert.returning(*also) if also else upsert)
 
 
 def attach_contact(

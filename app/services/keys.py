@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, Connection, bindparam, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 
+from app.db.compiled import PrecompiledStatement
 from app.db.database import Database
-from app.db.prepared import Prepared
 from app.db.tables import api_keys, stores
 
 from . import key_rows
@@ -107,7 +107,7 @@ class Principal:
 
 
 # One statement: the key by its hash, and the requested store beside it.
-_KEY_AND_STORE = Prepared(
+_KEY_AND_STORE = PrecompiledStatement(
     select(
         api_keys.c.key_hash,
         api_keys.c.scope,
