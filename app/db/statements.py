@@ -17,6 +17,7 @@ from sqlalchemy.sql.dml import Insert
 from .compiled import PrecompiledStatement
 
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+DIALECTS = tuple(_INSERTS)  # the engines statements are built for
 
 
 def param(table: Table, name: str) -> Any:
