@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, exists, select, update
+from sqlalchemy import Connection, bindparam, exists, select, update
 
+from app.db.compiled import PrecompiledStatement
 from app.db.database import Database
-from app.db.prepared import Prepared
 from app.db.tables import carts, contacts, orders
 from app.domain import records
 from app.domain.commands import CartInput, CartUpdate
@@ -17,7 +17,7 @@ from app.domain.errors import DomainError, NotFound
 from app.domain.rules.purchase_recovers_cart import ABANDONED, RECOVERED, status_on_arrival
 
 from . import events
-from .contacts import THIS_CONTACT_ID, attach_contact, contact_by_id
+from .contacts import attach_contact, contact_by_id
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
@@ -72,8 +72,8 @@ _ABANDONED_BEFORE = (
     carts.c.status == ABANDONED,
     carts.c.abandoned_at < bindparam("placed_at", type_=carts.c.abandoned_at.type),
 )
-_ANY_TO_RECOVER = Prepared(select(carts.c.id).where(*_ABANDONED_BEFORE).limit(1))
-_RECOVER = Prepared(
+_ANY_TO_RECOVER = PrecompiledStatement(select(carts.c.id).where(*_ABANDONED_BEFORE).limit(1))
+_RECOVER = PrecompiledStatement(
     update(carts)
     .where(*_ABANDONED_BEFORE)
     .values(status=RECOVERED, updated_at=bindparam("now", type_=carts.c.updated_at.type), revision=carts.c.revision + 1)
@@ -81,18 +81,12 @@ _RECOVER = Prepared(
 )
 
 
-# Built once: attach_contact's prepared statements are cached by what they are asked.
-_HAS_ABANDONED_CART = (
-    exists().where(carts.c.contact_id == THIS_CONTACT_ID, carts.c.status == ABANDONED).label("has_abandoned_cart"),
-)
-
-
-def abandoned_cart_flag(dialect: str) -> tuple[ColumnElement[Any], ...]:
-    """What to ask the contact upsert along with the contact (`attach_contact(also=…)`): on
-    SQLite, whether the contact has an abandoned cart at all. One transaction writes at a time
-    there, so the answer still holds when the order is stored. On PostgreSQL a cart committed
-    after the upsert's snapshot would be missed: there `recover_carts` looks for itself."""
-    return _HAS_ABANDONED_CART if dialect == "sqlite" else ()
+def abandoned_cart_flag(dialect: str) -> bool:
+    """Whether to ask the contact upsert if the contact has an abandoned cart at all
+    (`attach_contact(with_abandoned_cart_flag=…)`): on SQLite, yes. One transaction writes at
+    a time there, so the answer still holds when the order is stored. On PostgreSQL a cart
+    committed after the upsert's snapshot would be missed: there `recover_carts` looks for itself."""
+    return dialect == "sqlite"
 
 
 def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
-from app.db.prepared import Prepared
+from app.db.compiled import PrecompiledStatement
 from app.db.statements import param
 from app.db.tables import events
 from app.domain.rules.erasure import can_be_messaged
@@ -111,7 +111,7 @@ class Outbox:
         )
 
 
-_APPEND = Prepared(
+_APPEND = PrecompiledStatement(
     insert(events).values(
         {column.name: param(events, column.name) for column in events.c if column.name not in ("id", "dispatched_at")}
     )

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, Connection, bindparam, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 
+from app.db.compiled import PrecompiledStatement
 from app.db.database import Database
-from app.db.prepared import Prepared
 from app.db.tables import api_keys, stores
 
-from . import key_rows
 from .results import Record, utcnow
 from .stores import ACTIVE, Store, StoreError
 
@@ -54,7 +53,6 @@ async def create_key(
         conn.execute(insert(api_keys).values(record))
 
     await db.write(work)
-    key_rows.forget(db)
     return raw, record
 
 
@@ -71,9 +69,7 @@ async def revoke_key(db: Database, key_or_prefix: str) -> int:
     """Revoke by full key or by the prefix `keys list` shows; returns how many were revoked."""
     match = or_(api_keys.c.key_hash == hash_key(key_or_prefix), api_keys.c.prefix == key_or_prefix)
     statement = update(api_keys).where(match, api_keys.c.revoked_at.is_(None)).values(revoked_at=utcnow())
-    revoked = await db.write(lambda conn: conn.execute(statement).rowcount)
-    key_rows.forget(db)
-    return revoked
+    return await db.write(lambda conn: conn.execute(statement).rowcount)
 
 
 # --- Authorisation, checked in the order the API documents -------------------------------
@@ -107,7 +103,7 @@ class Principal:
 
 
 # One statement: the key by its hash, and the requested store beside it.
-_KEY_AND_STORE = Prepared(
+_KEY_AND_STORE = PrecompiledStatement(
     select(
         api_keys.c.key_hash,
         api_keys.c.scope,
@@ -155,7 +151,7 @@ async def authorize(db: Database, authorization: str | None, store_id_text: str)
     token = bearer_token(authorization)
     digest = hash_key(token)
     store_id = parse_store_id(store_id_text)
-    row = await key_rows.read_through(db, (digest, store_id), lambda: db.read(_key_and_store, digest, store_id))
+    row = await db.auth_rows.read_through((digest, store_id), lambda: db.read(_key_and_store, digest, store_id))
     if row is None or not hmac.compare_digest(row["key_hash"], digest):
         raise InvalidKey()
     if row["id"] is None or row["status"] != ACTIVE:

@@ -42,7 +42,9 @@ async def upsert_order(
 def _store_order(
     conn: Connection, store_id: int, command: OrderInput, now: datetime, backfill: bool
 ) -> Written[records.Order]:
-    contact = attach_contact(conn, store_id, command.customer, now, also=abandoned_cart_flag(conn.dialect.name))
+    contact = attach_contact(
+        conn, store_id, command.customer, now, with_abandoned_cart_flag=abandoned_cart_flag(conn.dialect.name)
+    )
     values = {name: getattr(command, name) for name in _COLUMNS}
     values.update(
         store_id=store_id,

@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from app.db.database import Database
 from app.db.tables import stores
 
-from . import key_rows
 from .results import Record, utcnow
 
 ACTIVE = "active"
@@ -50,7 +49,6 @@ async def create_store(db: Database, store_id: int, name: str, region: str, team
         await db.write(lambda conn: conn.execute(insert(stores).values(values)))
     except IntegrityError:
         raise StoreError(f"Store {store_id} already exists.") from None
-    key_rows.forget(db)
     return values
 
 
@@ -66,7 +64,6 @@ async def _set(db: Database, store_id: int, **values: object) -> None:
         return conn.execute(update(stores).where(stores.c.id == store_id).values(**values)).rowcount
 
     changed = await db.write(work)
-    key_rows.forget(db)
     if changed == 0:
         raise StoreError(f"Store {store_id} does not exist.")
 
