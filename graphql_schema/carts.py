@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
+from app.domain import commands, records
 from app.domain.event_types import SubjectType
 from app.read.lists import cart_listing
 from app.services import carts
 
 from .context import Context
+from .derived import command_input, record_type
 from .errors import UserError
-from .inputs import Backfill, input_data, run_command
-from .nodes import from_row
-from .orders import CustomerInput, LineItem, contact_of
+from .inputs import Backfill, run_command
+from .orders import PATCH_DESCRIPTION, CustomerInput, LineItem, contact_of
 from .relay import Connection, paged
-from .scalars import JSON, Money
 
 if TYPE_CHECKING:
     from .contacts import Contact
@@ -29,26 +29,10 @@ EventRef = Annotated["Event", strawberry.lazy("graphql_schema.events")]
 
 
 @strawberry.type
-class Cart:
-    id: strawberry.ID
-    external_id: str
-    store_id: strawberry.ID
-    status: str
-    abandoned_at: datetime
-    total_price: Money
-    currency: str | None
-    recovery_url: str | None
-    customer_external_id: str | None
-    tags: list[str]
-    metadata: JSON
-    created_at: datetime
-    updated_at: datetime
-    contact_id: strawberry.Private[int]
-    line_items_json: strawberry.Private[list[dict[str, Any]]]
-
+class Cart(record_type(records.Cart, exclude=("contact", "line_items"))):  # type: ignore[misc]
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Cart:
-        return from_row(cls, {**row, "line_items_json": row.get("line_items") or [], "tags": row.get("tags") or []})
+    def of_row(cls, row: Mapping[str, Any]) -> Cart:
+        return cls.of(records.of_row(records.Cart, row))
 
     @strawberry.field(description="Its events, oldest first")
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
@@ -58,34 +42,15 @@ class Cart:
 
     @strawberry.field
     def line_items(self) -> list[LineItem]:
-        return [LineItem.of(item) for item in self.line_items_json]
+        return [LineItem.of(item) for item in self.record.line_items]
 
     @strawberry.field
     async def contact(self, info: Info[Context, None]) -> ContactRef | None:
-        return await contact_of(info, self.contact_id)
+        return await contact_of(info, self.record.contact.id)
 
 
-@strawberry.input
-class CartInput:
-    external_id: str
-    abandoned_at: str = strawberry.field(description="ISO 8601; without an offset it is UTC")
-    total_price: Money
-    customer: CustomerInput
-    currency: str | None = strawberry.UNSET
-    recovery_url: str | None = strawberry.UNSET
-    line_items: list[JSON] | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
-    metadata: JSON | None = strawberry.UNSET
-
-
-@strawberry.input(description="Only the fields given change; null clears tags and metadata.")
-class CartUpdateInput:
-    status: str | None = strawberry.field(
-        default=strawberry.UNSET, description="active, abandoned, recovered, completed or expired"
-    )
-    recovery_url: str | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
-    metadata: JSON | None = strawberry.field(default=strawberry.UNSET, description="JSON merge patch (RFC 7386)")
+CartInput = command_input(commands.CartInput, "CartInput", nested={commands.CustomerInput: CustomerInput})
+CartUpdateInput = command_input(commands.CartUpdate, "CartUpdateInput", PATCH_DESCRIPTION)
 
 
 @strawberry.type
@@ -107,7 +72,8 @@ class CartMutations:
     async def upsert_cart(
         self, info: Info[Context, None], store_id: strawberry.ID, input: CartInput, backfill: Backfill = False
     ) -> CartPayload:
-        return _payload(await run_command(info, store_id, carts.upsert_cart, input_data(input), backfill=backfill))
+        result = await run_command(info, store_id, commands.CartInput, input, carts.upsert_cart, backfill=backfill)
+        return _payload(result)
 
     @strawberry.mutation(description="Change status, recovery URL, tags, metadata (same rules as PATCH /carts/{id}).")
     async def update_cart(
@@ -118,9 +84,10 @@ class CartMutations:
         input: CartUpdateInput,
         backfill: Backfill = False,
     ) -> CartPayload:
-        return _payload(
-            await run_command(info, store_id, carts.update_cart, external_id, input_data(input), backfill=backfill)
+        result = await run_command(
+            info, store_id, commands.CartUpdate, input, carts.update_cart, external_id, backfill=backfill
         )
+        return _payload(result)
 
 
 @strawberry.type
@@ -134,4 +101,6 @@ class CartQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Cart]:
-        return await paged(info, store_id, lambda store: cart_listing(store.id, status=status), Cart.of, first, after)
+        return await paged(
+            info, store_id, lambda store: cart_listing(store.id, status=status), Cart.of_row, first, after
+        )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
+from app.domain import commands, records
 from app.domain.errors import ValidationFailed
 from app.domain.phone import MOBILE_CAPABLE
 from app.read.lists import Listing, contact_listing
@@ -15,9 +17,9 @@ from app.services import customers
 from app.services.stores import Store
 
 from .context import Context
+from .derived import record_type
 from .errors import UserError, bad_input
-from .inputs import Backfill, input_data, run_command
-from .nodes import from_row
+from .inputs import Backfill, run_command
 from .orders import CustomerInput
 from .relay import Connection, paged
 from .scalars import Money
@@ -46,24 +48,10 @@ class ContactTotals:
 
 
 @strawberry.type
-class Contact:
-    id: strawberry.ID
-    store_id: strawberry.ID
-    phone: str | None = strawberry.field(description="E.164; null once erased")
-    phone_type: str | None
-    external_id: str | None
-    first_name: str | None
-    last_name: str | None
-    email: str | None
-    locale: str | None
-    tags: list[str]
-    created_at: datetime
-    updated_at: datetime
-    erased_at: datetime | None
-
+class Contact(record_type(records.Contact)):  # type: ignore[misc]
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Contact:
-        return from_row(cls, {**row, "tags": row.get("tags") or []})
+    def of_row(cls, row: Mapping[str, Any]) -> Contact:
+        return cls.of(records.of_row(records.Contact, row))
 
     @strawberry.field(description="Whether the number's type can hold a WhatsApp account")
     def whatsapp_capable(self) -> bool:
@@ -74,20 +62,20 @@ class Contact:
         from .orders import Order
 
         rows = await info.context.loaders.orders_of_contact.load((int(self.id), max(1, min(first, 100))))
-        return [Order.of(row) for row in rows]
+        return [Order.of_row(row) for row in rows]
 
     @strawberry.field(description="The newest carts of this contact (at most 100)")
     async def carts(self, info: Info[Context, None], first: int = 10) -> list[CartRef]:
         from .carts import Cart
 
         rows = await info.context.loaders.carts_of_contact.load((int(self.id), max(1, min(first, 100))))
-        return [Cart.of(row) for row in rows]
+        return [Cart.of_row(row) for row in rows]
 
     @strawberry.field(description="Events about this contact, oldest first")
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
         from .events import Event
 
-        return [Event.of(row) for row in await info.context.loaders.events_of_contact.load(int(self.id))]
+        return [Event.of_row(row) for row in await info.context.loaders.events_of_contact.load(int(self.id))]
 
     @strawberry.field
     async def totals(self, info: Info[Context, None]) -> ContactTotals:
@@ -100,29 +88,11 @@ class Contact:
 
 
 @strawberry.type
-class Customer:
-    external_id: str | None
-    store_id: strawberry.ID
-    first_name: str | None
-    last_name: str | None
-    email: str | None
-    locale: str | None
-    tags: list[str]
-    lifetime_value: int | None
-    orders_count: int | None
-    phone_type: str | None
-    created_at: datetime
-    updated_at: datetime
-    contact_id: strawberry.Private[int]
-
-    @classmethod
-    def of(cls, row: dict[str, Any]) -> Customer:
-        return from_row(cls, {**row, "tags": row.get("tags") or []})
-
+class Customer(record_type(records.Customer, exclude=("contact_id",))):  # type: ignore[misc]
     @strawberry.field
     async def contact(self, info: Info[Context, None]) -> Contact | None:
-        row = await info.context.loaders.contact.load(self.contact_id)
-        return Contact.of(row) if row else None
+        row = await info.context.loaders.contact.load(self.record.contact_id)
+        return Contact.of_row(row) if row else None
 
 
 @strawberry.type
@@ -145,7 +115,7 @@ class ContactMutations:
         self, info: Info[Context, None], store_id: strawberry.ID, input: CustomerInput, backfill: Backfill = False
     ) -> CustomerPayload:
         # A customer write records no event: `backfill` is accepted, like on every mutation, and changes nothing.
-        result = await run_command(info, store_id, customers.upsert_customer, input_data(input))
+        result = await run_command(info, store_id, commands.CustomerInput, input, customers.upsert_customer)
         if isinstance(result, list):
             return CustomerPayload(customer=None, created=None, user_errors=result)
         return CustomerPayload(customer=Customer.of(result.record), created=result.created, user_errors=[])
@@ -179,7 +149,7 @@ class ContactQueries:
             page = await context.db.read(listing.page, 1, None)
         except ValidationFailed as failure:
             raise bad_input(failure) from None
-        return Contact.of(page.rows[0]) if page.rows else None
+        return Contact.of_row(page.rows[0]) if page.rows else None
 
     @strawberry.field(description="Newest first; keyset pagination, first <= 100.")
     async def contacts(
@@ -194,4 +164,4 @@ class ContactQueries:
         def listing_of(store: Store) -> Listing:
             return contact_listing(store.id, store.region, phone=phone, search=search)
 
-        return await paged(info, store_id, listing_of, Contact.of, first, after)
+        return await paged(info, store_id, listing_of, Contact.of_row, first, after)

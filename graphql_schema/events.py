@@ -2,60 +2,42 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
+from app.domain import records
 from app.read.lists import Listing, event_listing
 from app.services.stores import Store
 
 from .context import Context
-from .nodes import from_row
+from .derived import record_type
 from .relay import Connection, paged
-from .scalars import JSON
 
 
 @strawberry.type
-class Delivery:
-    webhook_id: strawberry.ID
-    url: str
-    status: str = strawberry.field(description="pending, delivered, dead (retries exhausted) or cancelled")
-    attempts: int
-    last_status: int | None
-    last_error: str | None
-    next_attempt_at: datetime
-    delivered_at: datetime | None
-
+class Delivery(record_type(records.Delivery)):  # type: ignore[misc]
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Delivery:
-        return from_row(cls, row)
+    def of_row(cls, row: Mapping[str, Any]) -> Delivery:
+        return cls.of(records.of_row(records.Delivery, row))
 
 
 @strawberry.type
-class Event:
-    event_id: strawberry.ID = strawberry.field(name="id", description="Stable id, as in webhook deliveries")
-    type: str
-    subject_type: str
-    subject_id: strawberry.ID
-    contact_id: strawberry.ID | None
-    data: JSON = strawberry.field(description="subject, contact, before and after")
-    backfill: bool
-    created_at: datetime
-    row_id: strawberry.Private[int]
-
+class Event(record_type(records.Event, exclude=("row_id",))):  # type: ignore[misc]
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Event:
-        return from_row(cls, {**row, "row_id": row["id"]})
+    def of_row(cls, row: Mapping[str, Any]) -> Event:
+        return cls.of(records.of_row(records.Event, row))
 
     @strawberry.field
     async def deliveries(self, info: Info[Context, None]) -> list[Delivery]:
-        return [Delivery.of(row) for row in await info.context.loaders.deliveries_of_event.load(self.row_id)]
+        rows = await info.context.loaders.deliveries_of_event.load(self.record.row_id)
+        return [Delivery.of_row(row) for row in rows]
 
 
 async def events_of_subject(info: Info[Context, None], subject_type: str, subject_id: int) -> list[Event]:
-    return [Event.of(row) for row in await info.context.loaders.events_of_subject.load((subject_type, subject_id))]
+    return [Event.of_row(row) for row in await info.context.loaders.events_of_subject.load((subject_type, subject_id))]
 
 
 @strawberry.input
@@ -82,4 +64,4 @@ class EventQueries:
         def listing_of(store: Store) -> Listing:
             return event_listing(store.id, where.type, where.subject_type, subject_id)
 
-        return await paged(info, store_id, listing_of, Event.of, first, after)
+        return await paged(info, store_id, listing_of, Event.of_row, first, after)

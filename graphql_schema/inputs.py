@@ -1,14 +1,15 @@
-"""From GraphQL inputs to the domain: the REST field names, absent fields left out."""
+"""From GraphQL inputs to domain commands: the REST field names, absent fields left out."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
+from app.domain.commands import Command, validate
 from app.domain.errors import ErrorCode, FieldError, NotFound, ValidationFailed
 from app.services.results import Written
 
@@ -21,33 +22,59 @@ Backfill = Annotated[
 ]
 
 
-def input_data(value: Any) -> Any:
-    """A strawberry input as the dict REST would have received (UNSET fields omitted)."""
+class InputView(Mapping[str, Any]):
+    """A strawberry input seen as the mapping of the fields it was given: an UNSET field is
+    absent, an explicit null is None (so a PATCH tells "leave alone" from "clear"). Nested inputs
+    are seen the same way. The command models validate this view directly, as they validate a
+    REST body: no copy into a dict on the way."""
+
+    __slots__ = ("_input", "_given")
+
+    def __init__(self, value: Any):
+        self._input = value
+        self._given = tuple(
+            item.name for item in dataclasses.fields(value) if getattr(value, item.name) is not strawberry.UNSET
+        )
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._given:
+            raise KeyError(name)
+        return _viewed(getattr(self._input, name))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._given)
+
+    def __len__(self) -> int:
+        return len(self._given)
+
+
+def _viewed(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            field.name: input_data(getattr(value, field.name))
-            for field in dataclasses.fields(value)
-            if getattr(value, field.name) is not strawberry.UNSET
-        }
+        return InputView(value)
     if isinstance(value, list):
-        return [input_data(item) for item in value]
+        return [_viewed(item) for item in value]
     return value
 
 
 async def run_command(
     info: Info[Context, None],
     store_id: strawberry.ID,
-    command: Callable[..., Awaitable[Written]],
+    model: type[Command],
+    input: Any,
+    service: Callable[..., Awaitable[Written[Any]]],
     *args: Any,
     backfill: bool | None = None,
-) -> Written | list[UserError]:
-    """Authorise the store, run the domain command, and turn its failures into userErrors.
-    `backfill` is passed on unless None (a command that records no event takes none)."""
+) -> Written[Any] | list[UserError]:
+    """Authorise the store, build the command `model` from the input here at the edge (the same
+    `validate` as REST: the same error list), run the service with `(*args, command)`, and turn
+    expected failures into userErrors. `backfill` is passed on unless None (a service that
+    records no event takes none)."""
     context = info.context
     store = await context.store(store_id)
     flags = {} if backfill is None else {"backfill": backfill}
     try:
-        return await command(context.db, store, *args, **flags)
+        command = validate(model, InputView(input), store.region)
+        return await service(context.db, store, *args, command, **flags)
     except ValidationFailed as failure:
         return user_errors(failure)
     except NotFound as missing:

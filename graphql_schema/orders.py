@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from app.domain import commands, records
 from app.domain.errors import NotFound
 from app.domain.event_types import SubjectType
 from app.read.lists import Listing, order_listing
@@ -17,9 +19,9 @@ from app.services import orders
 from app.services.stores import Store
 
 from .context import Context
+from .derived import command_input, record_type
 from .errors import UserError
-from .inputs import Backfill, input_data, run_command
-from .nodes import from_row
+from .inputs import Backfill, InputView, run_command
 from .relay import Connection, paged
 from .scalars import JSON, Money
 
@@ -65,26 +67,10 @@ class LineItem:
 
 
 @strawberry.type
-class Order:
-    id: strawberry.ID
-    external_id: str
-    store_id: strawberry.ID
-    placed_at: datetime
-    total_price: Money
-    currency: str | None
-    financial_status: str | None
-    fulfillment_status: str | None
-    customer_external_id: str | None
-    tags: list[str]
-    metadata: JSON
-    created_at: datetime
-    updated_at: datetime
-    contact_id: strawberry.Private[int]
-    line_items_json: strawberry.Private[list[dict[str, Any]]]
-
+class Order(record_type(records.Order, exclude=("contact", "line_items"))):  # type: ignore[misc]
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Order:
-        return from_row(cls, {**row, "line_items_json": row.get("line_items") or [], "tags": row.get("tags") or []})
+    def of_row(cls, row: Mapping[str, Any]) -> Order:
+        return cls.of(records.of_row(records.Order, row))
 
     @strawberry.field(description="Its events, oldest first")
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
@@ -94,17 +80,18 @@ class Order:
 
     @strawberry.field
     def line_items(self) -> list[LineItem]:
-        return [LineItem.of(item) for item in self.line_items_json]
+        return [LineItem.of(item) for item in self.record.line_items]
 
     @strawberry.field
     async def contact(self, info: Info[Context, None]) -> ContactRef | None:
-        return await contact_of(info, self.contact_id)
+        return await contact_of(info, self.record.contact.id)
 
     @strawberry.field
     async def shipments(self, info: Info[Context, None]) -> list[ShipmentRef]:
         from .shipments import Shipment
 
-        return [Shipment.of(row) for row in await info.context.loaders.shipments_of_order.load(int(self.id))]
+        rows = await info.context.loaders.shipments_of_order.load(self.record.id)
+        return [Shipment.of_row(row) for row in rows]
 
 
 async def contact_of(info: Info[Context, None], contact_id: int) -> ContactRef | None:
@@ -112,42 +99,14 @@ async def contact_of(info: Info[Context, None], contact_id: int) -> ContactRef |
     from .contacts import Contact
 
     row = await info.context.loaders.contact.load(contact_id)
-    return Contact.of(row) if row else None
+    return Contact.of_row(row) if row else None
 
 
-@strawberry.input
-class CustomerInput:
-    phone: str
-    external_id: str | None = strawberry.UNSET
-    first_name: str | None = strawberry.UNSET
-    last_name: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    locale: str | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
-    lifetime_value: int | None = strawberry.UNSET
-    orders_count: int | None = strawberry.UNSET
+PATCH_DESCRIPTION = "Only the fields given change; null clears tags and metadata."
 
-
-@strawberry.input
-class OrderInput:
-    external_id: str
-    placed_at: str = strawberry.field(description="ISO 8601; without an offset it is UTC")
-    total_price: Money
-    customer: CustomerInput
-    currency: str | None = strawberry.UNSET
-    financial_status: str | None = strawberry.UNSET
-    fulfillment_status: str | None = strawberry.UNSET
-    line_items: list[JSON] | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
-    metadata: JSON | None = strawberry.UNSET
-
-
-@strawberry.input(description="Only the fields given change; null clears tags and metadata.")
-class OrderUpdateInput:
-    financial_status: str | None = strawberry.UNSET
-    fulfillment_status: str | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
-    metadata: JSON | None = strawberry.field(default=strawberry.UNSET, description="JSON merge patch (RFC 7386)")
+CustomerInput = command_input(commands.CustomerInput, "CustomerInput")
+OrderInput = command_input(commands.OrderInput, "OrderInput", nested={commands.CustomerInput: CustomerInput})
+OrderUpdateInput = command_input(commands.OrderUpdate, "OrderUpdateInput", PATCH_DESCRIPTION)
 
 
 @strawberry.type
@@ -180,7 +139,9 @@ class OrderMutations:
     async def upsert_order(
         self, info: Info[Context, None], store_id: strawberry.ID, input: OrderInput, backfill: Backfill = False
     ) -> OrderPayload:
-        return _payload(await run_command(info, store_id, orders.upsert_order, input_data(input), backfill=backfill))
+        return _payload(
+            await run_command(info, store_id, commands.OrderInput, input, orders.upsert_order, backfill=backfill)
+        )
 
     @strawberry.mutation(description="Change statuses, tags, metadata (same rules as PATCH /orders/{id}).")
     async def update_order(
@@ -191,9 +152,10 @@ class OrderMutations:
         input: OrderUpdateInput,
         backfill: Backfill = False,
     ) -> OrderPayload:
-        return _payload(
-            await run_command(info, store_id, orders.update_order, external_id, input_data(input), backfill=backfill)
+        result = await run_command(
+            info, store_id, commands.OrderUpdate, input, orders.update_order, external_id, backfill=backfill
         )
+        return _payload(result)
 
 
 @strawberry.type
@@ -216,9 +178,9 @@ class OrderQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Order]:
-        where = ListFilter(**input_data(filter)) if filter else None
+        where = ListFilter(**InputView(filter)) if filter else None
 
         def listing_of(store: Store) -> Listing:
             return order_listing(store.id, store.region, info.context.db.dialect, where)
 
-        return await paged(info, store_id, listing_of, Order.of, first, after)
+        return await paged(info, store_id, listing_of, Order.of_row, first, after)

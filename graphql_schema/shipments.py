@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
+from app.domain import commands, records
 from app.domain.event_types import SubjectType
 from app.read.lists import shipment_listing
 from app.services import shipments
 
 from .context import Context
+from .derived import command_input, record_type
 from .errors import UserError
-from .inputs import Backfill, input_data, run_command
-from .nodes import from_row
+from .inputs import Backfill, run_command
 from .relay import Connection, paged
-from .scalars import JSON
 
 if TYPE_CHECKING:
     from .events import Event
@@ -28,22 +28,10 @@ EventRef = Annotated["Event", strawberry.lazy("graphql_schema.events")]
 
 
 @strawberry.type
-class Shipment:
-    id: strawberry.ID
-    external_id: str
-    store_id: strawberry.ID
-    order_id: strawberry.ID
-    tracking_number: str | None
-    tracking_url: str | None
-    carrier: str | None
-    status: str | None
-    metadata: JSON
-    created_at: datetime
-    updated_at: datetime
-
+class Shipment(record_type(records.Shipment)):  # type: ignore[misc]
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Shipment:
-        return from_row(cls, row)
+    def of_row(cls, row: Mapping[str, Any]) -> Shipment:
+        return cls.of(records.of_row(records.Shipment, row))
 
     @strawberry.field(description="Its events, oldest first")
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
@@ -55,21 +43,11 @@ class Shipment:
     async def order(self, info: Info[Context, None]) -> OrderRef | None:
         from .orders import Order
 
-        row = await info.context.loaders.order.load(int(self.order_id))
-        return Order.of(row) if row else None
+        row = await info.context.loaders.order.load(self.record.order_id)
+        return Order.of_row(row) if row else None
 
 
-@strawberry.input
-class ShipmentInput:
-    external_id: str
-    order_external_id: str
-    tracking_number: str | None = strawberry.UNSET
-    tracking_url: str | None = strawberry.UNSET
-    carrier: str | None = strawberry.UNSET
-    status: str | None = strawberry.field(
-        default=strawberry.UNSET, description="pending, in_transit, delivered, failed or returned"
-    )
-    metadata: JSON | None = strawberry.UNSET
+ShipmentInput = command_input(commands.ShipmentInput, "ShipmentInput")
 
 
 @strawberry.type
@@ -85,7 +63,9 @@ class ShipmentMutations:
     async def create_shipment(
         self, info: Info[Context, None], store_id: strawberry.ID, input: ShipmentInput, backfill: Backfill = False
     ) -> ShipmentPayload:
-        result = await run_command(info, store_id, shipments.upsert_shipment, input_data(input), backfill=backfill)
+        result = await run_command(
+            info, store_id, commands.ShipmentInput, input, shipments.upsert_shipment, backfill=backfill
+        )
         if isinstance(result, list):
             return ShipmentPayload(shipment=None, created=None, user_errors=result)
         return ShipmentPayload(shipment=Shipment.of(result.record), created=result.created, user_errors=[])
@@ -103,5 +83,5 @@ class ShipmentQueries:
         after: str | None = None,
     ) -> Connection[Shipment]:
         return await paged(
-            info, store_id, lambda store: shipment_listing(store.id, status=status), Shipment.of, first, after
+            info, store_id, lambda store: shipment_listing(store.id, status=status), Shipment.of_row, first, after
         )

@@ -329,7 +329,7 @@ async def test_keys_never_appear_in_logs_bodies_or_headers(
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(orders, "validate", boom)
+    monkeypatch.setattr(orders, "_store_order", boom)
     crashed = await call("500", "POST", f"{base}/orders", store_key, json=order_body())
     assert crashed.status_code == 500 and crashed.json() == {"error": "Internal server error"}
     masked = await call(

@@ -10,6 +10,9 @@ A transaction is a plain function `work(conn, *args)` over a SQLAlchemy Connecti
   write within two turns of the loop joins one transaction with one COMMIT (group commit),
   and each caller is answered only after that COMMIT. WAL checkpoints run on a thread of
   their own (checkpoint.py).
+
+The Database also owns what is kept between requests: `auth_rows`, the key and store rows
+authorisation reads (kept.py), which it forgets on every change to those tables.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from sqlalchemy.pool import StaticPool
 from app.config import Settings
 
 from .checkpoint import Checkpointer
+from .kept import KeptRows
+from .tables import api_keys, stores
 from .types import dumps, loads
 
 T = TypeVar("T")
@@ -45,20 +50,30 @@ class Database:
             self._backend = _SqliteBackend(self.url, settings)
         else:
             self._backend = _AsyncBackend(self.url)
+        # The key and store rows authorisation reads (services/keys.py), kept between requests
+        # and forgotten on any change to those tables (kept.py).
+        self.auth_rows = KeptRows("auth_rows", (api_keys.name, stores.name), self._backend.kept_version)
+        self._backend.watch(self.auth_rows)
 
     async def write(self, work: Work[T], *args: Any) -> T:
-        """Run `work(conn, *args)` in one write transaction; committed when this returns."""
+        """Run `work(conn, *args)` in one write transaction; committed when this returns.
+
+        The write contract, which every work function keeps:
+        - SQL only: it runs on the event loop (SQLite) inside a transaction it may share with
+          other requests' work (group commit), so it never awaits, sleeps or does I/O but SQL.
+        - Safe to run again from the start: a group that fails is rolled back and each work
+          re-runs alone; on PostgreSQL a concurrent conflict re-runs it.
+        - Expected failures are returned, not raised: input is validated into a command before
+          the write; what only the database can tell (an unknown order to PATCH, a shipment's
+          missing order) comes back as a `DomainError` value that the service raises once the
+          transaction is over (`services.results.settled`). A raised exception is a bug or an
+          engine failure, and costs the work's group a rollback and a re-run of each work alone.
+        """
         return await self._backend.write(work, *args)
 
     async def read(self, work: Work[T], *args: Any) -> T:
         """Run `work(conn, *args)` on a read connection."""
         return await self._backend.read(work, *args)
-
-    def data_version(self) -> int | None:
-        """A number that changes when a transaction committed by another connection (the CLI,
-        another server process) changed the database; None where the engine has none
-        (PostgreSQL). What this process writes through `write` does not change it."""
-        return self._backend.data_version()
 
     @property
     def engines(self) -> list[Engine]:
@@ -91,7 +106,11 @@ class _AsyncBackend:
         # snapshot, as on SQLite.
         self._read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
-    def data_version(self) -> None:
+    def watch(self, kept: KeptRows) -> None:
+        """Nothing to watch: nothing is kept."""
+
+    def kept_version(self) -> None:
+        """None: PostgreSQL has no number like SQLite's data_version, so every lookup reads."""
         return None
 
     @property
@@ -137,6 +156,8 @@ class _SqliteBackend:
         self._write_conn: Connection | None = None
         self._data_version: int | None = None
         self._pending: list[Job] = []
+        self._kept: list[KeptRows] = []
+        self._watching = False  # the write connection has the triggers of every KeptRows
 
     def _engine(self, url: URL, begin: str | None, autocheckpoint: bool = True) -> Engine:
         engine = create_engine(
@@ -198,7 +219,43 @@ class _SqliteBackend:
     def _writer(self) -> Connection:
         if self._write_conn is None:
             self._write_conn = self._write_engine.connect()
+            self._watching = False
         return self._write_conn
+
+    def watch(self, kept: KeptRows) -> None:
+        """Make every change this process writes to `kept.tables` call `kept.forget`."""
+        self._kept.append(kept)
+        self._watching = False
+
+    def kept_version(self) -> int | None:
+        """The version rows are kept under: `data_version`, or None (keep nothing) while the
+        write connection cannot watch every kept table yet (a database not migrated yet)."""
+        if not self._watching:
+            self._watching = self._install_triggers()
+            if not self._watching:
+                return None
+        return self.data_version()
+
+    def _install_triggers(self) -> bool:
+        """On the write connection, which every write of this process goes through: a SQL
+        function per KeptRows that calls its `forget`, and TEMP triggers (this connection's
+        own, gone with it) that call it after each INSERT, UPDATE or DELETE of its tables.
+        False when a table does not exist yet."""
+        raw: Any = self._writer().connection.dbapi_connection
+        tables = {name for (name,) in raw.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
+        if not all(table in tables for kept in self._kept for table in kept.tables):
+            return False
+        for kept in self._kept:
+            function = f"kanal_forget_{kept.name}"
+            raw.create_function(function, 0, kept.forget)
+            for table in kept.tables:
+                for change in ("INSERT", "UPDATE", "DELETE"):
+                    raw.execute(
+                        f"CREATE TEMP TRIGGER IF NOT EXISTS {function}_after_{change.lower()}_on_{table} "
+                        f"AFTER {change} ON main.{table} BEGIN SELECT {function}(); END"
+                    )
+            kept.forget()  # kept before this connection watched: not to be trusted
+        return True
 
     def data_version(self) -> int:
         """Read on the write connection (its own commits leave it unchanged, only other
@@ -220,7 +277,8 @@ class _SqliteBackend:
     def _commit_group(self, conn: Connection, group: list[Job]) -> None:
         """Optimistic: the whole group in one transaction. Should any job fail, the group is
         rolled back and each job re-runs in its own transaction, so one failure never costs
-        another request its write (failures are rare: validation runs before a job)."""
+        another request its write (failures are rare: jobs return expected failures, see
+        `Database.write`)."""
         try:
             with conn.begin():
                 outcomes = [(True, work(conn, *args)) for work, args, _future in group]

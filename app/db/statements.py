@@ -14,13 +14,14 @@ from sqlalchemy import ColumnElement, Table, bindparam, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
-from .prepared import Prepared
+from .compiled import PrecompiledStatement
 
 # Both dialects' INSERT has the ON CONFLICT clauses (and `excluded`) with the same arguments.
 _INSERTS: dict[str, Callable[[Table], sqlite.Insert | postgresql.Insert]] = {
     "sqlite": sqlite.insert,
     "postgresql": postgresql.insert,
 }
+DIALECTS = tuple(_INSERTS)  # the engines statements are built for
 
 
 def param(table: Table, name: str) -> Any:
@@ -69,10 +70,10 @@ def upsert(
 
 
 @cache
-def insert_new(dialect: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...]) -> Prepared:
-    """INSERT … ON CONFLICT (key) DO NOTHING, run with `Prepared.inserted_id`: an id back means
+def insert_new(dialect: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...]) -> PrecompiledStatement:
+    """INSERT … ON CONFLICT (key) DO NOTHING, run with `PrecompiledStatement.inserted_id`: an id back means
     created. On PostgreSQL a concurrent insert of the same key makes this wait for its commit."""
     values: dict[str, Any] = {name: param(table, name) for name in columns}
     values["revision"] = 1
     statement = _INSERTS[dialect](table).values(values)
-    return Prepared(statement.on_conflict_do_nothing(index_elements=list(key)))
+    return PrecompiledStatement(statement.on_conflict_do_nothing(index_elements=list(key)))

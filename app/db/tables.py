@@ -17,7 +17,7 @@ from sqlalchemy import (
     false,
 )
 
-from .types import ExactMoney, UtcDateTime
+from .types import UTC_DATETIME, ExactMoney
 
 metadata = MetaData(
     naming_convention={
@@ -41,7 +41,7 @@ stores = Table(
     Column("team", String(255), nullable=True, index=True),
     Column("rate_limit_per_minute", Integer, nullable=True),
     Column("recovery_delay_minutes", Integer, nullable=False, server_default="60"),
-    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_at", UTC_DATETIME, nullable=False),
 )
 
 api_keys = Table(
@@ -54,8 +54,8 @@ api_keys = Table(
     Column("store_id", BigInteger, ForeignKey("stores.id"), nullable=True, index=True),
     Column("team", String(255), nullable=True),
     Column("name", String(255), nullable=True),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("created_at", UTC_DATETIME, nullable=False),
+    Column("revoked_at", UTC_DATETIME, nullable=True),
 )
 
 contacts = Table(
@@ -74,9 +74,9 @@ contacts = Table(
     Column("lifetime_value", BigInteger, nullable=True),
     Column("orders_count", BigInteger, nullable=True),
     Column("revision", Integer, nullable=False),
-    Column("erased_at", UtcDateTime, nullable=True),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
+    Column("erased_at", UTC_DATETIME, nullable=True),
+    Column("created_at", UTC_DATETIME, nullable=False),
+    Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "phone"),
     UniqueConstraint("store_id", "external_id"),
 )
@@ -96,8 +96,8 @@ customers = Table(
     Column("lifetime_value", BigInteger, nullable=True),
     Column("orders_count", BigInteger, nullable=True),
     Column("revision", Integer, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
+    Column("created_at", UTC_DATETIME, nullable=False),
+    Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),
 )
 
@@ -109,7 +109,7 @@ orders = Table(
     Column("external_id", String(255), nullable=False),
     Column("contact_id", BigInteger, ForeignKey("contacts.id"), nullable=False),
     Column("customer_external_id", String(255), nullable=True),
-    Column("placed_at", UtcDateTime, nullable=False),
+    Column("placed_at", UTC_DATETIME, nullable=False),
     Column("total_price", ExactMoney, nullable=False),
     Column("currency", String(3), nullable=True),
     Column("financial_status", String(64), nullable=True),
@@ -119,8 +119,8 @@ orders = Table(
     Column("metadata", Json, nullable=False),
     Column("posted", Json, nullable=True),  # PATCHable fields as the last POST sent them
     Column("revision", Integer, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
+    Column("created_at", UTC_DATETIME, nullable=False),
+    Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),
     Index(None, "contact_id"),
     Index(None, "store_id", "placed_at"),
@@ -140,8 +140,8 @@ shipments = Table(
     Column("status", String(16), nullable=True),
     Column("metadata", Json, nullable=False),
     Column("revision", Integer, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
+    Column("created_at", UTC_DATETIME, nullable=False),
+    Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),
 )
 
@@ -154,7 +154,7 @@ carts = Table(
     Column("contact_id", BigInteger, ForeignKey("contacts.id"), nullable=False, index=True),
     Column("customer_external_id", String(255), nullable=True),
     Column("status", String(16), nullable=False),
-    Column("abandoned_at", UtcDateTime, nullable=False),
+    Column("abandoned_at", UTC_DATETIME, nullable=False),
     Column("total_price", ExactMoney, nullable=False),
     Column("currency", String(3), nullable=True),
     Column("recovery_url", String(1024), nullable=True),
@@ -163,10 +163,10 @@ carts = Table(
     Column("metadata", Json, nullable=False),
     Column("posted", Json, nullable=True),  # PATCHable fields as the last POST sent them
     Column("backfill", Boolean, nullable=False, server_default=false()),
-    Column("recovery_due_at", UtcDateTime, nullable=True),  # set when cart.recovery_due fired
+    Column("recovery_due_at", UTC_DATETIME, nullable=True),  # set when cart.recovery_due fired
     Column("revision", Integer, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
+    Column("created_at", UTC_DATETIME, nullable=False),
+    Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),
     Index(None, "store_id", "abandoned_at"),
     Index(None, "status", "abandoned_at"),
@@ -186,8 +186,8 @@ events = Table(
     Column("contact_id", BigInteger, nullable=True),
     Column("data", Json, nullable=False),
     Column("backfill", Boolean, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("dispatched_at", UtcDateTime, nullable=True),  # fanned out to webhook deliveries
+    Column("created_at", UTC_DATETIME, nullable=False),
+    Column("dispatched_at", UTC_DATETIME, nullable=True),  # fanned out to webhook deliveries
     Index(None, "store_id", "id"),
     Index(None, "dispatched_at", "id"),
     Index(None, "subject_type", "subject_id"),
@@ -202,8 +202,8 @@ webhooks = Table(
     Column("url", String(1024), nullable=False),
     Column("secret", String(128), nullable=False),
     Column("events", Json, nullable=False),  # patterns such as "order.*"
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("removed_at", UtcDateTime, nullable=True),
+    Column("created_at", UTC_DATETIME, nullable=False),
+    Column("removed_at", UTC_DATETIME, nullable=True),
 )
 
 deliveries = Table(
@@ -215,12 +215,12 @@ deliveries = Table(
     Column("ordering_key", String(64), nullable=False),  # webhook + subject: delivered in order
     Column("status", String(16), nullable=False),  # pending, delivered, dead
     Column("attempts", Integer, nullable=False),
-    Column("next_attempt_at", UtcDateTime, nullable=False),
-    Column("locked_until", UtcDateTime, nullable=True),
+    Column("next_attempt_at", UTC_DATETIME, nullable=False),
+    Column("locked_until", UTC_DATETIME, nullable=True),
     Column("last_error", String(1024), nullable=True),
     Column("last_status", Integer, nullable=True),
-    Column("delivered_at", UtcDateTime, nullable=True),
-    Column("created_at", UtcDateTime, nullable=False),
+    Column("delivered_at", UTC_DATETIME, nullable=True),
+    Column("created_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("event_id", "webhook_id"),
     Index(None, "status", "next_attempt_at"),
     Index(None, "ordering_key", "status", "id"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,7 @@ import orjson
 from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
+from app.domain.json_values import json_default
 from app.domain.money import from_units, to_units
 
 
@@ -33,25 +35,34 @@ class UtcDateTime(TypeDecorator[datetime]):
     def bind_processor(self, dialect: Any) -> Any:
         # On SQLite the value is text: one direct conversion instead of two chained ones (this
         # runs several times per write), giving SQLAlchemy's text "YYYY-MM-DD HH:MM:SS.ffffff".
-        return _to_sqlite_text if dialect.name == "sqlite" else super().bind_processor(dialect)
+        # SQLAlchemy asks once per type and dialect and keeps the answer on the dialect.
+        return _sqlite_text_conversion() if dialect.name == "sqlite" else super().bind_processor(dialect)
 
 
-def _to_sqlite_text(value: datetime | None) -> str | None:
-    global _last_converted
-    if value is None:
-        return None
-    # A write binds the same instant (its "now") several times: convert it once.
-    last, text = _last_converted
-    if value is last:
+def _sqlite_text_conversion() -> Callable[[datetime | None], str | None]:
+    """datetime -> SQLite's text, remembering the last instant converted: a write binds the
+    same instant (its "now") several times, and converting it costs about 0.8 µs."""
+    last: tuple[datetime | None, str] = (None, "")
+
+    def to_text(value: datetime | None) -> str | None:
+        nonlocal last
+        if value is None:
+            return None
+        seen, text = last
+        if value is seen:
+            return text
+        utc = value if value.tzinfo is UTC else value.astimezone(UTC)
+        # Always 26 characters ("YYYY-MM-DD HH:MM:SS.ffffff"), then the offset, which SQLite keeps not.
+        text = utc.isoformat(" ", "microseconds")[:26]
+        last = (value, text)
         return text
-    utc = value if value.tzinfo is UTC else value.astimezone(UTC)
-    # Always 26 characters ("YYYY-MM-DD HH:MM:SS.ffffff"), then the offset, which SQLite keeps not.
-    text = utc.isoformat(" ", "microseconds")[:26]
-    _last_converted = (value, text)
-    return text
+
+    return to_text
 
 
-_last_converted: tuple[datetime | None, str] = (None, "")
+# One instance for every column: the conversion SQLAlchemy keeps per type and dialect, and
+# the instant it remembers, are then shared by all the columns a write binds.
+UTC_DATETIME = UtcDateTime()
 
 
 class ExactMoney(TypeDecorator[Decimal]):
@@ -65,14 +76,6 @@ class ExactMoney(TypeDecorator[Decimal]):
 
     def process_result_value(self, value: int | None, dialect: Any) -> Decimal | None:
         return None if value is None else from_units(value)
-
-
-def json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value() and -(2**63) <= value < 2**63:
-            return int(value)
-        return float(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def dumps(value: Any) -> str:

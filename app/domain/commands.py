@@ -93,7 +93,7 @@ class OrderUpdate(Command):
     financial_status: Status | None = None
     fulfillment_status: Status | None = None
     tags: Tags | None = None
-    metadata: MetadataPatch | None = None
+    metadata: MetadataPatch | None = Field(default=None, description="JSON merge patch (RFC 7386)")
 
     readonly_fields: ClassVar[frozenset[str]] = frozenset(OrderInput.model_fields) - {
         "financial_status",
@@ -115,7 +115,7 @@ class CartUpdate(Command):
 
     recovery_url: HttpUrl | None = None
     tags: Tags | None = None
-    metadata: MetadataPatch | None = None
+    metadata: MetadataPatch | None = Field(default=None, description="JSON merge patch (RFC 7386)")
 
     readonly_fields: ClassVar[frozenset[str]] = frozenset(CartInput.model_fields) - {"recovery_url", "tags", "metadata"}
 
@@ -124,7 +124,10 @@ C = TypeVar("C", bound=Command)
 
 
 def validate(model: type[C], data: Any, region: str | None = None) -> C:
-    """Validate raw input into a command, or raise ValidationFailed listing every failing field."""
+    """Validate input into a command, or raise ValidationFailed listing every failing field.
+    `data` is a parsed JSON body (REST) or a mapping view of a GraphQL input; `region` (ISO
+    3166 alpha-2) reads national phone numbers (SPEC §4.1). Both entry points call this once,
+    at the edge, and hand the command to the service."""
     found = unsafe_text_errors(data) + _readonly_errors(model, data)
     try:
         command = model.model_validate(data, context={"region": region})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -17,10 +18,11 @@ def _error(path: tuple[str | int, ...]) -> FieldError:
 
 
 def unsafe_text_errors(data: Any) -> list[FieldError]:
-    """One error per string that holds a NUL or a lone surrogate, at its path."""
+    """One error per string that holds a NUL or a lone surrogate, at its path, in `data`: JSON
+    values, or mappings (a GraphQL input view) holding them."""
     try:
         # Fast path in C: orjson refuses lone surrogates and escapes NUL as \u0000.
-        if b"\\u0000" not in orjson.dumps(data, default=str):
+        if b"\\u0000" not in orjson.dumps(data, default=_plain):
             return []
     except (TypeError, orjson.JSONEncodeError):
         pass
@@ -32,11 +34,16 @@ def unsafe_text_errors(data: Any) -> list[FieldError]:
     return found
 
 
+def _plain(value: Any) -> Any:
+    """orjson's `default`: a mapping view is written as its items, anything else as text."""
+    return dict(value) if isinstance(value, Mapping) else str(value)
+
+
 def _visit(value: Any, path: tuple[str | int, ...], found: list[FieldError]) -> None:
     if isinstance(value, str):
         if not is_safe(value):
             found.append(_error(path))
-    elif isinstance(value, dict):
+    elif isinstance(value, Mapping):
         for key, item in value.items():
             if is_safe(key):
                 _visit(item, path + (key,), found)

@@ -10,6 +10,8 @@ from sqlalchemy import Connection, and_, func, or_, select
 
 from app.db.tables import carts, contacts, deliveries, events, orders, shipments, webhooks
 
+from .columns import joined
+
 Row = dict[str, Any]
 
 
@@ -26,12 +28,13 @@ def contacts_by_id(conn: Connection, ids: Sequence[int]) -> list[Row | None]:
 
 
 def orders_by_id(conn: Connection, ids: Sequence[int]) -> list[Row | None]:
-    found = {row["id"]: dict(row) for row in conn.execute(select(orders).where(orders.c.id.in_(ids))).mappings()}
+    query = select(orders, *joined(orders)).where(orders.c.id.in_(ids))
+    found = {row["id"]: dict(row) for row in conn.execute(query).mappings()}
     return [found.get(order_id) for order_id in ids]
 
 
 def shipments_by_order(conn: Connection, order_ids: Sequence[int]) -> list[list[Row]]:
-    query = select(shipments).where(shipments.c.order_id.in_(order_ids)).order_by(shipments.c.id)
+    query = select(shipments, *joined(shipments)).where(shipments.c.order_id.in_(order_ids)).order_by(shipments.c.id)
     grouped = _group(conn.execute(query).mappings().all(), "order_id")
     return [grouped.get(order_id, []) for order_id in order_ids]
 
@@ -40,7 +43,11 @@ def _latest_per_contact(conn: Connection, table: Any, sort: Any, keys: Sequence[
     """The `limit` newest rows of each contact, for (contact_id, limit) keys, in one statement."""
     limit = max(limit for _, limit in keys)
     rank = func.row_number().over(partition_by=table.c.contact_id, order_by=(sort.desc(), table.c.id.desc()))
-    ranked = select(table, rank.label("rank")).where(table.c.contact_id.in_({cid for cid, _ in keys})).subquery()
+    ranked = (
+        select(table, *joined(table), rank.label("rank"))
+        .where(table.c.contact_id.in_({cid for cid, _ in keys}))
+        .subquery()
+    )
     query = select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.contact_id, ranked.c.rank)
     grouped = _group(conn.execute(query).mappings().all(), "contact_id")
     return [grouped.get(contact_id, [])[:wanted] for contact_id, wanted in keys]

@@ -10,7 +10,7 @@ from sqlalchemy import Column, Connection, Select, Table, select
 
 from app.db.tables import carts, contacts, events, orders, shipments
 
-from . import filters
+from . import columns, filters
 from .pages import Page, count, fetch_page
 
 
@@ -40,7 +40,7 @@ class Listing:
 
 
 def _of_store(table: Table, store_id: int) -> Select[Any]:
-    return select(table).where(table.c.store_id == store_id)
+    return select(table, *columns.joined(table)).where(table.c.store_id == store_id)
 
 
 def order_listing(store_id: int, region: str, dialect: str, where: OrderFilter | None) -> Listing:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic.json_schema import JsonSchemaMode, models_json_schema
+from pydantic import TypeAdapter
 
+from app.domain import records
 from app.domain.commands import CartInput, CartUpdate, CustomerInput, OrderInput, OrderUpdate, ShipmentInput
 
 from . import schemas
@@ -21,11 +21,11 @@ _RATE_HEADERS = {
 }
 
 
-def _ref(model: type[BaseModel]) -> dict[str, str]:
+def _ref(model: type) -> dict[str, str]:
     return {"$ref": _REF.format(model=model.__name__)}
 
 
-def _json(model: type[BaseModel], description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+def _json(model: type, description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
     response: dict[str, Any] = {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
     if headers:
         response["headers"] = headers
@@ -49,7 +49,7 @@ _WITH_BODY = {
 }
 
 
-def _operation(summary: str, body: type[BaseModel] | None, result: type[BaseModel] | None, ok: dict[str, str]) -> dict:
+def _operation(summary: str, body: type | None, result: type | None, ok: dict[str, str]) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, description in ok.items():
         responses[status] = _json(result, description, _RATE_HEADERS) if result else {"description": description}
@@ -73,36 +73,36 @@ def _with_id(operation: dict[str, Any]) -> dict[str, Any]:
 def _paths() -> dict[str, Any]:
     base = "/api/v1/stores/{store_id}"
     paths: dict[str, Any] = {
-        f"{base}/orders": {"post": _operation("Create or replace an order", OrderInput, schemas.Order, _UPSERTED)},
+        f"{base}/orders": {"post": _operation("Create or replace an order", OrderInput, records.Order, _UPSERTED)},
         f"{base}/orders/{{external_id}}": {
             "patch": _with_id(
-                _operation("Change statuses, tags, metadata", OrderUpdate, schemas.Order, {"200": "Updated"})
+                _operation("Change statuses, tags, metadata", OrderUpdate, records.Order, {"200": "Updated"})
             ),
-            "get": _with_id(_operation("Read an order", None, schemas.Order, {"200": "The order"})),
+            "get": _with_id(_operation("Read an order", None, records.Order, {"200": "The order"})),
         },
         f"{base}/shipments": {
-            "post": _operation("Create or replace a shipment", ShipmentInput, schemas.Shipment, _UPSERTED)
+            "post": _operation("Create or replace a shipment", ShipmentInput, records.Shipment, _UPSERTED)
         },
         f"{base}/shipments/{{external_id}}": {
-            "get": _with_id(_operation("Read a shipment", None, schemas.Shipment, {"200": "The shipment"}))
+            "get": _with_id(_operation("Read a shipment", None, records.Shipment, {"200": "The shipment"}))
         },
         f"{base}/customers": {
-            "post": _operation("Create or replace a customer", CustomerInput, schemas.Customer, _UPSERTED)
+            "post": _operation("Create or replace a customer", CustomerInput, records.Customer, _UPSERTED)
         },
         f"{base}/customers/{{external_id}}": {
-            "get": _with_id(_operation("Read a customer", None, schemas.Customer, {"200": "The customer"})),
+            "get": _with_id(_operation("Read a customer", None, records.Customer, {"200": "The customer"})),
             "delete": _with_id(_operation("Erase a customer's personal data (GDPR)", None, None, {"204": "Erased"})),
         },
     }
     for name in ("carts", "checkouts"):
         paths[f"{base}/{name}"] = {
-            "post": _operation(f"Create or replace an abandoned cart ({name})", CartInput, schemas.Cart, _UPSERTED)
+            "post": _operation(f"Create or replace an abandoned cart ({name})", CartInput, records.Cart, _UPSERTED)
         }
         paths[f"{base}/{name}/{{external_id}}"] = {
             "patch": _with_id(
-                _operation("Change status, recovery URL, tags, metadata", CartUpdate, schemas.Cart, {"200": "Updated"})
+                _operation("Change status, recovery URL, tags, metadata", CartUpdate, records.Cart, {"200": "Updated"})
             ),
-            "get": _with_id(_operation("Read a cart", None, schemas.Cart, {"200": "The cart"})),
+            "get": _with_id(_operation("Read a cart", None, records.Cart, {"200": "The cart"})),
         }
     paths["/healthz"] = {
         "get": {
@@ -116,19 +116,22 @@ def _paths() -> dict[str, Any]:
 
 @cache
 def openapi_document() -> dict[str, Any]:
-    inputs: list[type[BaseModel]] = [OrderInput, OrderUpdate, ShipmentInput, CartInput, CartUpdate, CustomerInput]
-    outputs: list[type[BaseModel]] = [
-        schemas.Order,
-        schemas.Shipment,
-        schemas.Cart,
-        schemas.Customer,
+    inputs: list[type[Any]] = [OrderInput, OrderUpdate, ShipmentInput, CartInput, CartUpdate, CustomerInput]
+    outputs: list[type[Any]] = [
+        records.Order,
+        records.Shipment,
+        records.Cart,
+        records.Customer,
         schemas.Error,
         schemas.ValidationError,
         schemas.TooManyAttempts,
     ]
-    modes: list[tuple[type[BaseModel], JsonSchemaMode]] = [(model, "validation") for model in inputs]
-    modes += [(model, "serialization") for model in outputs]
-    _, definitions = models_json_schema(modes, ref_template=_REF)
+    # Requests are described by the command models, responses by the records they become.
+    _, definitions = TypeAdapter.json_schemas(
+        [(model.__name__, "validation", TypeAdapter(model)) for model in inputs]
+        + [(model.__name__, "serialization", TypeAdapter(model)) for model in outputs],
+        ref_template=_REF,
+    )
     return {
         "openapi": "3.1.0",
         "info": {

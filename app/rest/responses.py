@@ -9,14 +9,24 @@ from starlette.responses import JSONResponse
 
 from app.db.types import json_default
 from app.domain.errors import NotFound, ValidationFailed
+from app.domain.money import Amount, format_money
 from app.services import keys
 
 from .body import BadRequest, PayloadTooLarge
 
 
 class Json(JSONResponse):
+    """orjson bodies: records (dataclasses) as objects, times as RFC 3339 with `+00:00`, an
+    `Amount` as a money string (`format_money`), other decimals as JSON numbers."""
+
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, default=json_default)
+        return orjson.dumps(content, default=_body_default)
+
+
+def _body_default(value: Any) -> Any:
+    if isinstance(value, Amount):
+        return format_money(value)
+    return json_default(value)
 
 
 AUTH_FAILURES: dict[type[keys.AuthFailure], tuple[int, str]] = {

@@ -10,16 +10,24 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app.domain.commands import (
+    CartInput,
+    CartUpdate,
+    Command,
+    CustomerInput,
+    OrderInput,
+    OrderUpdate,
+    ShipmentInput,
+    validate,
+)
 from app.services import carts, customers, keys, orders, shipments
-from app.services.results import Record, Written
+from app.services.results import Written
 from app.services.stores import Store
 
-from . import render
 from .body import parse_object, read_body
 from .responses import EXPECTED_FAILURES, Json, auth_failure, domain_failure
 
 Handler = Callable[[Request, Store], Awaitable[Response]]
-Renderer = Callable[[Record], dict[str, Any]]
 
 
 def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -57,40 +65,41 @@ def _backfill(request: Request) -> bool:
     return request.headers.get("kanal-backfill", "").strip().lower() == "true"
 
 
-def _written(renderer: Renderer, result: Written) -> Response:
-    return Json(renderer(result.record), 201 if result.created else 200)
+def _written(result: Written[Any]) -> Response:
+    """A record is its own body (orjson renders dataclasses; see app.domain.records)."""
+    return Json(result.record, 201 if result.created else 200)
 
 
-def upsert(command: Callable[..., Awaitable[Written]], renderer: Renderer) -> Handler:
+def upsert(model: type[Command], service: Callable[..., Awaitable[Written[Any]]]) -> Handler:
+    """POST: the body becomes the command `model` here, at the edge; the service gets it typed."""
+
     async def handler(request: Request, store: Store) -> Response:
-        data = await _json_object(request)
-        return _written(renderer, await command(request.app.state.db, store, data, backfill=_backfill(request)))
+        command = validate(model, await _json_object(request), store.region)
+        return _written(await service(request.app.state.db, store, command, backfill=_backfill(request)))
 
     return handler
 
 
-def patch(command: Callable[..., Awaitable[Written]], renderer: Renderer) -> Handler:
+def patch(model: type[Command], service: Callable[..., Awaitable[Written[Any]]]) -> Handler:
     async def handler(request: Request, store: Store) -> Response:
-        data = await _json_object(request)
+        command = validate(model, await _json_object(request), store.region)
         external_id = request.path_params["external_id"]
-        result = await command(request.app.state.db, store, external_id, data, backfill=_backfill(request))
-        return _written(renderer, result)
+        return _written(await service(request.app.state.db, store, external_id, command, backfill=_backfill(request)))
 
     return handler
 
 
-def read(query: Callable[..., Awaitable[Record]], renderer: Renderer) -> Handler:
+def read(query: Callable[..., Awaitable[Any]]) -> Handler:
     async def handler(request: Request, store: Store) -> Response:
-        record = await query(request.app.state.db, store, request.path_params["external_id"])
-        return Json(renderer(record))
+        return Json(await query(request.app.state.db, store, request.path_params["external_id"]))
 
     return handler
 
 
 async def upsert_customer(request: Request, store: Store) -> Response:
     """A customer write records no event: `Kanal-Backfill` is accepted and changes nothing."""
-    data = await _json_object(request)
-    return _written(render.customer, await customers.upsert_customer(request.app.state.db, store, data))
+    command = validate(CustomerInput, await _json_object(request), store.region)
+    return _written(await customers.upsert_customer(request.app.state.db, store, command))
 
 
 async def erase_customer(request: Request, store: Store) -> Response:
@@ -113,9 +122,9 @@ def _route(path: str, handler: Handler, method: str) -> Route:
 
 def _cart_routes(base: str) -> list[Route]:
     return [
-        _route(base, upsert(carts.upsert_cart, render.cart), "POST"),
-        _route(base + "/{external_id:path}", patch(carts.update_cart, render.cart), "PATCH"),
-        _route(base + "/{external_id:path}", read(carts.get_cart, render.cart), "GET"),
+        _route(base, upsert(CartInput, carts.upsert_cart), "POST"),
+        _route(base + "/{external_id:path}", patch(CartUpdate, carts.update_cart), "PATCH"),
+        _route(base + "/{external_id:path}", read(carts.get_cart), "GET"),
     ]
 
 
@@ -125,14 +134,14 @@ STORE_PATH = "/api/v1/stores/{store_id}"
 def api_routes() -> list[Route]:
     """Each route carries the whole path (no Mount and sub-router): one pattern per request."""
     return [
-        _route(STORE_PATH + "/orders", upsert(orders.upsert_order, render.order), "POST"),
-        _route(STORE_PATH + "/orders/{external_id:path}", patch(orders.update_order, render.order), "PATCH"),
-        _route(STORE_PATH + "/orders/{external_id:path}", read(orders.get_order, render.order), "GET"),
-        _route(STORE_PATH + "/shipments", upsert(shipments.upsert_shipment, render.shipment), "POST"),
-        _route(STORE_PATH + "/shipments/{external_id:path}", read(shipments.get_shipment, render.shipment), "GET"),
+        _route(STORE_PATH + "/orders", upsert(OrderInput, orders.upsert_order), "POST"),
+        _route(STORE_PATH + "/orders/{external_id:path}", patch(OrderUpdate, orders.update_order), "PATCH"),
+        _route(STORE_PATH + "/orders/{external_id:path}", read(orders.get_order), "GET"),
+        _route(STORE_PATH + "/shipments", upsert(ShipmentInput, shipments.upsert_shipment), "POST"),
+        _route(STORE_PATH + "/shipments/{external_id:path}", read(shipments.get_shipment), "GET"),
         *_cart_routes(STORE_PATH + "/carts"),
         *_cart_routes(STORE_PATH + "/checkouts"),
         _route(STORE_PATH + "/customers", upsert_customer, "POST"),
-        _route(STORE_PATH + "/customers/{external_id:path}", read(customers.get_customer, render.customer), "GET"),
+        _route(STORE_PATH + "/customers/{external_id:path}", read(customers.get_customer), "GET"),
         _route(STORE_PATH + "/customers/{external_id:path}", erase_customer, "DELETE"),
     ]

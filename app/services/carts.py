@@ -2,47 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, exists, select, update
+from sqlalchemy import Connection, bindparam, exists, select, update
 
+from app.db.compiled import PrecompiledStatement
 from app.db.database import Database
-from app.db.prepared import Prepared
 from app.db.tables import carts, contacts, orders
-from app.domain.commands import CartInput, CartUpdate, validate
-from app.domain.errors import NotFound
+from app.domain import records
+from app.domain.commands import CartInput, CartUpdate
+from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
+from app.domain.rules.purchase_recovers_cart import status_on_arrival
 from app.domain.statuses import CartStatus
 
 from . import events
-from .contacts import THIS_CONTACT_ID, attach_contact, contact_by_id
+from .contacts import attach_contact, contact_by_id
 from .patching import patch_row
-from .results import Record, Written, known_id, utcnow
+from .results import Written, known_id, settled, utcnow
 from .stores import Store
 from .tracking import write_tracked
 
 PATCHABLE = ("recovery_url", "tags", "metadata")
 
 
-async def upsert_cart(db: Database, store: Store, data: Any, backfill: bool = False) -> Written:
-    """A new cart is `abandoned` (or at once `recovered` when its contact already ordered after
-    abandoned_at); a replayed or updated one keeps the status it has."""
-    command = validate(CartInput, data, store.region)
+async def upsert_cart(db: Database, store: Store, command: CartInput, backfill: bool = False) -> Written[records.Cart]:
+    """Create or replace a cart (SPEC §3.3). A new cart is `abandoned` (or at once `recovered`
+    when its contact already ordered after abandoned_at); a replayed or updated one keeps the
+    status it has."""
     return await db.write(_store_cart, store.id, command, utcnow(), backfill)
 
 
-def _store_cart(conn: Connection, store_id: int, command: CartInput, now: datetime, backfill: bool) -> Written:
+def _store_cart(
+    conn: Connection, store_id: int, command: CartInput, now: datetime, backfill: bool
+) -> Written[records.Cart]:
     contact = attach_contact(conn, store_id, command.customer, now)
-    bought_since = conn.scalar(
-        select(exists().where(orders.c.contact_id == contact["id"], orders.c.placed_at > command.abandoned_at))
+    ordered_since = bool(
+        conn.scalar(
+            select(exists().where(orders.c.contact_id == contact["id"], orders.c.placed_at > command.abandoned_at))
+        )
     )
     values = command.model_dump(exclude={"customer", "line_items"})
     values.update(
         store_id=store_id,
         contact_id=contact["id"],
         customer_external_id=command.customer.external_id,
-        status=CartStatus.RECOVERED if bought_since else CartStatus.ABANDONED,
+        status=status_on_arrival(ordered_since),
         backfill=backfill,
         line_items=[item.as_json() for item in command.line_items],
         created_at=now,
@@ -56,16 +63,21 @@ def _store_cart(conn: Connection, store_id: int, command: CartInput, now: dateti
         outbox = events.Outbox(conn, store_id, now, backfill)
         kind = EventType.CART_RECOVERED if cart["status"] == CartStatus.RECOVERED else EventType.CART_ABANDONED
         outbox.emit(kind, _subject(cart), contact, after=cart_view(cart))
-    return Written({**cart, "contact_phone": contact["phone"]}, created=change.created)
+    return Written(_record(cart, contact), created=change.created)
 
 
+def _record(cart: Mapping[str, Any], contact: Mapping[str, Any]) -> records.Cart:
+    return records.of_row(records.Cart, {**cart, "contact_phone": contact["phone"]})
+
+
+# purchase_recovers_cart.recovers, for every cart of the buyer at once.
 _ABANDONED_BEFORE = (
     carts.c.contact_id == bindparam("buyer"),
     carts.c.status == CartStatus.ABANDONED,
     carts.c.abandoned_at < bindparam("placed_at", type_=carts.c.abandoned_at.type),
 )
-_ANY_TO_RECOVER = Prepared(select(carts.c.id).where(*_ABANDONED_BEFORE).limit(1))
-_RECOVER = Prepared(
+_ANY_TO_RECOVER = PrecompiledStatement(select(carts.c.id).where(*_ABANDONED_BEFORE).limit(1))
+_RECOVER = PrecompiledStatement(
     update(carts)
     .where(*_ABANDONED_BEFORE)
     .values(
@@ -77,20 +89,12 @@ _RECOVER = Prepared(
 )
 
 
-# Built once: attach_contact's prepared statements are cached by what they are asked.
-_HAS_ABANDONED_CART = (
-    exists()
-    .where(carts.c.contact_id == THIS_CONTACT_ID, carts.c.status == CartStatus.ABANDONED)
-    .label("has_abandoned_cart"),
-)
-
-
-def abandoned_cart_flag(dialect: str) -> tuple[ColumnElement[Any], ...]:
-    """What to ask the contact upsert along with the contact (`attach_contact(also=…)`): on
-    SQLite, whether the contact has an abandoned cart at all. One transaction writes at a time
-    there, so the answer still holds when the order is stored. On PostgreSQL a cart committed
-    after the upsert's snapshot would be missed: there `recover_carts` looks for itself."""
-    return _HAS_ABANDONED_CART if dialect == "sqlite" else ()
+def abandoned_cart_flag(dialect: str) -> bool:
+    """Whether to ask the contact upsert if the contact has an abandoned cart at all
+    (`attach_contact(with_abandoned_cart_flag=…)`): on SQLite, yes. One transaction writes at
+    a time there, so the answer still holds when the order is stored. On PostgreSQL a cart
+    committed after the upsert's snapshot would be missed: there `recover_carts` looks for itself."""
+    return dialect == "sqlite"
 
 
 def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime) -> None:
@@ -119,15 +123,21 @@ def cart_view(cart: Any) -> dict[str, Any]:
     }
 
 
-async def update_cart(db: Database, store: Store, external_id: str, data: Any, backfill: bool = False) -> Written:
-    command = validate(CartUpdate, data, store.region)
-    return await db.write(_change_cart, store.id, known_id(external_id, "Cart"), command, utcnow(), backfill)
+async def update_cart(
+    db: Database, store: Store, external_id: str, command: CartUpdate, backfill: bool = False
+) -> Written[records.Cart]:
+    """PATCH the cart (SPEC §3.3): status, recovery URL, tags, metadata (RFC 7386 merge patch).
+    Raises NotFound when the store has no such cart."""
+    job = await db.write(_change_cart, store.id, known_id(external_id, "Cart"), command, utcnow(), backfill)
+    return settled(job)
 
 
 def _change_cart(
     conn: Connection, store_id: int, external_id: str, command: CartUpdate, now: datetime, backfill: bool
-) -> Written:
-    change = patch_row(conn, carts, store_id, external_id, command, "Cart", now)
+) -> Written[records.Cart] | DomainError:
+    change = patch_row(conn, carts, store_id, external_id, command, now)
+    if change is None:
+        return NotFound("Cart")
     cart = change.after
     contact = contact_by_id(conn, cart["contact_id"])
     if change.changed("status"):
@@ -136,14 +146,15 @@ def _change_cart(
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after)
         if cart["status"] == CartStatus.RECOVERED:
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart))
-    return Written({**cart, "contact_phone": contact["phone"]}, created=False)
+    return Written(_record(cart, contact), created=False)
 
 
-async def get_cart(db: Database, store: Store, external_id: str) -> Record:
+async def get_cart(db: Database, store: Store, external_id: str) -> records.Cart:
+    """The cart `external_id` of `store`; raises NotFound."""
     return await db.read(_find_cart, store.id, known_id(external_id, "Cart"))
 
 
-def _find_cart(conn: Connection, store_id: int, external_id: str) -> Record:
+def _find_cart(conn: Connection, store_id: int, external_id: str) -> records.Cart:
     statement = (
         select(carts, contacts.c.phone.label("contact_phone"))
         .join(contacts, contacts.c.id == carts.c.contact_id)
@@ -152,4 +163,4 @@ def _find_cart(conn: Connection, store_id: int, external_id: str) -> Record:
     row = conn.execute(statement).mappings().first()
     if row is None:
         raise NotFound("Cart")
-    return dict(row)
+    return records.of_row(records.Cart, row)

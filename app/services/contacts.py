@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from functools import cache
+from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnClause, ColumnElement, Connection, and_, case, exists, literal_column, select
-from sqlalchemy.engine import RowMapping
+from sqlalchemy import ColumnClause, Connection, and_, case, exists, literal_column, select
 
-from app.db.prepared import Prepared, Row
-from app.db.statements import build_upsert, param
-from app.db.tables import contacts
+from app.db.compiled import PrecompiledStatement, Row
+from app.db.statements import DIALECTS, build_upsert, param
+from app.db.tables import carts, contacts
 from app.domain.commands import CustomerInput
+from app.domain.statuses import CartStatus
 
 # Present, non-null fields overwrite; omitted or null ones keep the contact's value.
 MERGED_FIELDS = ("first_name", "last_name", "email", "locale", "tags", "lifetime_value", "orders_count")
@@ -28,10 +29,14 @@ MESSAGING_COLUMNS = ("id", "phone", "phone_type", "first_name", "last_name", "lo
 THIS_CONTACT_ID: ColumnClause[Any] = literal_column("contacts.id")
 
 
-@cache
+# Asked of the contact upsert along with the contact, when `with_abandoned_cart_flag`:
+# whether the contact has an abandoned cart at all.
+_HAS_ABANDONED_CART = exists().where(carts.c.contact_id == THIS_CONTACT_ID, carts.c.status == CartStatus.ABANDONED)
+
+
 def _attach_statement(
-    dialect: str, returning: tuple[str, ...] | None, also: tuple[ColumnElement[Any], ...]
-) -> Prepared:
+    dialect: str, returning: tuple[str, ...] | None, with_abandoned_cart_flag: bool
+) -> PrecompiledStatement:
     """One statement: upsert on (store, phone), merge the customer, and take the customer's
     external id only when no other contact of the store holds it."""
     external_id = param(contacts, "external_id")
@@ -61,7 +66,21 @@ def _attach_statement(
         },
         returning=returning,
     )
-    return Prepared(upsert.returning(*also) if also else upsert)
+    if with_abandoned_cart_flag:
+        upsert = upsert.returning(_HAS_ABANDONED_CART.label("has_abandoned_cart"))
+    return PrecompiledStatement(upsert)
+
+
+# Every statement attach_contact runs, built once at import, by (dialect, returning,
+# with_abandoned_cart_flag): plain values, so any caller asking the same gets the same one.
+_ATTACH_STATEMENTS: Mapping[tuple[str, tuple[str, ...] | None, bool], PrecompiledStatement] = MappingProxyType(
+    {
+        (dialect, returning, flag): _attach_statement(dialect, returning, flag)
+        for dialect in DIALECTS
+        for returning in (MESSAGING_COLUMNS, None)
+        for flag in (False, True)
+    }
+)
 
 
 def attach_contact(
@@ -70,10 +89,16 @@ def attach_contact(
     customer: CustomerInput,
     now: datetime,
     returning: tuple[str, ...] | None = MESSAGING_COLUMNS,
-    also: tuple[ColumnElement[Any], ...] = (),
+    with_abandoned_cart_flag: bool = False,
 ) -> Row:
     """Find or create the contact of this phone and merge the customer into it. Returns the
-    `returning` columns of the contact (None: all of them) and the labelled expressions `also`."""
+    `returning` columns of the contact (MESSAGING_COLUMNS, or None: all of them) and, with
+    `with_abandoned_cart_flag`, `has_abandoned_cart`: whether the contact has an abandoned
+    cart (see carts.abandoned_cart_flag for when that answer holds). Raises ValueError for
+    any other `returning`."""
+    statement = _ATTACH_STATEMENTS.get((conn.dialect.name, returning, with_abandoned_cart_flag))
+    if statement is None:
+        raise ValueError(f"attach_contact returns MESSAGING_COLUMNS or every column (None), not {returning!r}")
     params = {name: getattr(customer, name) for name in MERGED_FIELDS}
     params.update(
         store_id=store_id,
@@ -87,8 +112,8 @@ def attach_contact(
     # right now: the unique index then refuses ours (or PostgreSQL breaks the deadlock two such
     # claims make), and Database.write runs the whole transaction again, which then sees the id
     # held and leaves the contact without it.
-    return _attach_statement(conn.dialect.name, returning, also).one(conn, params)
+    return statement.one(conn, params)
 
 
-def contact_by_id(conn: Connection, contact_id: int) -> RowMapping:
+def contact_by_id(conn: Connection, contact_id: int) -> Row:
     return conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().one()

@@ -10,27 +10,30 @@ from sqlalchemy import Connection, delete, or_, select, union, update
 from app.db.database import Database
 from app.db.statements import upsert
 from app.db.tables import carts, contacts, customers, orders
-from app.domain.commands import CustomerInput, validate
+from app.domain import records
+from app.domain.commands import CustomerInput
 from app.domain.errors import NotFound
 from app.domain.event_types import EventType, SubjectType
+from app.domain.rules.erasure import erased_contact
 from app.domain.text import is_safe
 
 from . import events
 from .contacts import MERGED_FIELDS, attach_contact
-from .results import Record, Written, known_id, utcnow
+from .results import Written, known_id, utcnow
 from .stores import Store
 
 _CUSTOMER_FIELDS = ("external_id", *MERGED_FIELDS)
 
 
-async def upsert_customer(db: Database, store: Store, data: Any) -> Written:
-    """Keyed by external_id; without one, the phone's contact is the customer. Records no event,
-    so a backfill is stored like any other write."""
-    command = validate(CustomerInput, data, store.region)
+async def upsert_customer(db: Database, store: Store, command: CustomerInput) -> Written[records.Customer]:
+    """Upsert a customer (SPEC §3.4): keyed by external_id; without one, the phone's contact is
+    the customer. Records no event, so a backfill is stored like any other write."""
     return await db.write(_store_customer, store.id, command, utcnow())
 
 
-def _store_customer(conn: Connection, store_id: int, command: CustomerInput, now: datetime) -> Written:
+def _store_customer(
+    conn: Connection, store_id: int, command: CustomerInput, now: datetime
+) -> Written[records.Customer]:
     contact = attach_contact(conn, store_id, command, now, returning=None)
     if command.external_id is None:
         return Written(_from_contact(contact), created=contact["revision"] == 1)
@@ -44,20 +47,22 @@ def _store_customer(conn: Connection, store_id: int, command: CustomerInput, now
     params.update(store_id=store_id, contact_id=contact["id"], created_at=now, updated_at=now)
     params["tags"] = params["tags"] or []
     row = conn.execute(statement, params).mappings().one()
-    return Written({**row, "phone_type": contact["phone_type"]}, created=row["revision"] == 1)
+    record = records.of_row(records.Customer, {**row, "phone_type": contact["phone_type"]})
+    return Written(record, created=row["revision"] == 1)
 
 
-def _from_contact(contact: Any) -> Record:
-    record = {name: contact[name] for name in (*_CUSTOMER_FIELDS, "store_id", "created_at", "updated_at")}
-    record.update(contact_id=contact["id"], phone_type=contact["phone_type"])
-    return record
+def _from_contact(contact: Any) -> records.Customer:
+    """A contact without a customer record, as the customer the shop sees."""
+    return records.of_row(records.Customer, {**contact, "contact_id": contact["id"]})
 
 
-async def get_customer(db: Database, store: Store, external_id: str) -> Record:
+async def get_customer(db: Database, store: Store, external_id: str) -> records.Customer:
+    """The customer record `external_id` of `store`, or else the contact that an order's customer
+    gave this id; raises NotFound."""
     return await db.read(_find_customer, store.id, known_id(external_id, "Customer"))
 
 
-def _find_customer(conn: Connection, store_id: int, external_id: str) -> Record:
+def _find_customer(conn: Connection, store_id: int, external_id: str) -> records.Customer:
     """The customer record, or else the contact that an order's customer gave this id."""
     row = (
         conn.execute(
@@ -69,7 +74,7 @@ def _find_customer(conn: Connection, store_id: int, external_id: str) -> Record:
         .first()
     )
     if row is not None:
-        return dict(row)
+        return records.of_row(records.Customer, row)
     contact = (
         conn.execute(select(contacts).where(contacts.c.store_id == store_id, contacts.c.external_id == external_id))
         .mappings()
@@ -99,12 +104,11 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
     ids = list(conn.execute(contact_ids).scalars())
     if not ids:
         return 0
-    personal = {name: None for name in ("phone", "phone_type", "external_id", *MERGED_FIELDS)}
     erased = (
         conn.execute(
             update(contacts)
             .where(contacts.c.id.in_(ids), contacts.c.erased_at.is_(None))
-            .values(**personal, erased_at=now, updated_at=now, revision=contacts.c.revision + 1)
+            .values(**erased_contact(now), revision=contacts.c.revision + 1)
             .returning(*contacts.c)
         )
         .mappings()

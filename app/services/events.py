@@ -15,15 +15,16 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
-from app.db.prepared import Prepared
+from app.db.compiled import PrecompiledStatement
 from app.db.statements import param
 from app.db.tables import events
 from app.domain.event_types import EventType, SubjectType
+from app.domain.rules.erasure import can_be_messaged
 
 
 def contact_view(contact: Any) -> dict[str, Any] | None:
     """What an automation needs to message the contact; None once erased."""
-    if contact is None or contact["erased_at"] is not None:
+    if not can_be_messaged(contact):
         return None
     return {
         "id": contact["id"],
@@ -85,7 +86,7 @@ class Outbox:
         )
 
 
-_APPEND = Prepared(
+_APPEND = PrecompiledStatement(
     insert(events).values(
         {column.name: param(events, column.name) for column in events.c if column.name not in ("id", "dispatched_at")}
     )

@@ -9,12 +9,11 @@ import string
 
 from sqlalchemy import BigInteger, Connection, bindparam, insert, or_, select, update
 
+from app.db.compiled import PrecompiledStatement, Row
 from app.db.database import Database
-from app.db.prepared import Prepared, Row
 from app.db.tables import api_keys, stores
 from app.domain.statuses import StoreStatus
 
-from . import key_rows
 from .results import Record, utcnow
 from .stores import Store, StoreError
 
@@ -53,7 +52,6 @@ async def create_key(
         conn.execute(insert(api_keys).values(record))
 
     await db.write(work)
-    key_rows.forget(db)
     return raw, record
 
 
@@ -70,9 +68,7 @@ async def revoke_key(db: Database, key_or_prefix: str) -> int:
     """Revoke by full key or by the prefix `keys list` shows; returns how many were revoked."""
     match = or_(api_keys.c.key_hash == hash_key(key_or_prefix), api_keys.c.prefix == key_or_prefix)
     statement = update(api_keys).where(match, api_keys.c.revoked_at.is_(None)).values(revoked_at=utcnow())
-    revoked: int = await db.write(lambda conn: conn.execute(statement).rowcount)
-    key_rows.forget(db)
-    return revoked
+    return await db.write(lambda conn: conn.execute(statement).rowcount)
 
 
 # --- Authorisation, checked in the order the API documents -------------------------------
@@ -99,7 +95,7 @@ class StoreForbidden(AuthFailure):
 
 
 # One statement: the key by its hash, and the requested store beside it.
-_KEY_AND_STORE = Prepared(
+_KEY_AND_STORE = PrecompiledStatement(
     select(
         api_keys.c.key_hash,
         api_keys.c.scope,
@@ -147,7 +143,7 @@ async def authorize(db: Database, authorization: str | None, store_id_text: str)
     token = bearer_token(authorization)
     digest = hash_key(token)
     store_id = parse_store_id(store_id_text)
-    row = await key_rows.read_through(db, (digest, store_id), lambda: db.read(_key_and_store, digest, store_id))
+    row = await db.auth_rows.read_through((digest, store_id), lambda: db.read(_key_and_store, digest, store_id))
     if row is None or not hmac.compare_digest(row["key_hash"], digest):
         raise InvalidKey()
     if row["id"] is None or row["status"] != StoreStatus.ACTIVE:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -9,54 +10,61 @@ from sqlalchemy import Connection, select
 
 from app.db.database import Database
 from app.db.tables import contacts, orders
-from app.domain.commands import OrderInput, OrderUpdate, validate
-from app.domain.errors import NotFound
+from app.domain import records
+from app.domain.commands import OrderInput, OrderUpdate
+from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
 
 from . import events
 from .carts import abandoned_cart_flag, recover_carts
 from .contacts import attach_contact, contact_by_id
 from .patching import patch_row
-from .results import Record, Written, known_id, utcnow
+from .results import Written, known_id, settled, utcnow
 from .stores import Store
 from .tracking import Change, write_tracked
 
 PATCHABLE = ("financial_status", "fulfillment_status", "tags", "metadata")
+# The command's fields that are order columns as they are (the customer becomes the contact).
+_COLUMNS = tuple(name for name in OrderInput.model_fields if name in orders.c and name != "line_items")
 _STATUS_EVENTS = {
     "financial_status": EventType.ORDER_FINANCIAL_STATUS_CHANGED,
     "fulfillment_status": EventType.ORDER_FULFILLMENT_STATUS_CHANGED,
 }
 
 
-async def upsert_order(db: Database, store: Store, data: Any, backfill: bool = False) -> Written:
-    command = validate(OrderInput, data, store.region)
+async def upsert_order(
+    db: Database, store: Store, command: OrderInput, backfill: bool = False
+) -> Written[records.Order]:
+    """Create or replace the order `command.external_id` of `store` (SPEC §3, §3.1), merging its
+    customer into the contact of the phone (§4.2) and recording its events (§6)."""
     return await db.write(_store_order, store.id, command, utcnow(), backfill)
 
 
-def _store_order(conn: Connection, store_id: int, command: OrderInput, now: datetime, backfill: bool) -> Written:
-    contact = attach_contact(conn, store_id, command.customer, now, also=abandoned_cart_flag(conn.dialect.name))
-    values = {
-        "store_id": store_id,
-        "external_id": command.external_id,
-        "contact_id": contact["id"],
-        "customer_external_id": command.customer.external_id,
-        "placed_at": command.placed_at,
-        "total_price": command.total_price,
-        "currency": command.currency,
-        "financial_status": command.financial_status,
-        "fulfillment_status": command.fulfillment_status,
-        "line_items": [item.as_json() for item in command.line_items],
-        "tags": command.tags,
-        "metadata": command.metadata,
-        "created_at": now,
-        "updated_at": now,
-    }
+def _store_order(
+    conn: Connection, store_id: int, command: OrderInput, now: datetime, backfill: bool
+) -> Written[records.Order]:
+    contact = attach_contact(
+        conn, store_id, command.customer, now, with_abandoned_cart_flag=abandoned_cart_flag(conn.dialect.name)
+    )
+    values = {name: getattr(command, name) for name in _COLUMNS}
+    values.update(
+        store_id=store_id,
+        contact_id=contact["id"],
+        customer_external_id=command.customer.external_id,
+        line_items=[item.as_json() for item in command.line_items],
+        created_at=now,
+        updated_at=now,
+    )
     change = write_tracked(conn, orders, ("store_id", "external_id"), values, patchable=PATCHABLE)
     outbox = events.Outbox(conn, store_id, now, backfill)
     _record_events(outbox, change, contact)
     # An order placed after a cart was abandoned recovers that cart, whichever came first.
     recover_carts(outbox, contact, command.placed_at)
-    return Written({**change.after, "contact_phone": contact["phone"]}, created=change.created)
+    return Written(_record(change.after, contact), created=change.created)
+
+
+def _record(order: Mapping[str, Any], contact: Mapping[str, Any]) -> records.Order:
+    return records.of_row(records.Order, {**order, "contact_phone": contact["phone"]})
 
 
 def _record_events(outbox: events.Outbox, change: Change, contact: Any) -> None:
@@ -77,18 +85,24 @@ def order_view(order: Any) -> dict[str, Any]:
     }
 
 
-async def update_order(db: Database, store: Store, external_id: str, data: Any, backfill: bool = False) -> Written:
-    command = validate(OrderUpdate, data, store.region)
-    return await db.write(_change_order, store.id, known_id(external_id, "Order"), command, utcnow(), backfill)
+async def update_order(
+    db: Database, store: Store, external_id: str, command: OrderUpdate, backfill: bool = False
+) -> Written[records.Order]:
+    """PATCH the order (SPEC §3.1): present fields change, tags replace, metadata is a JSON merge
+    patch (RFC 7386). Raises NotFound when the store has no such order."""
+    job = await db.write(_change_order, store.id, known_id(external_id, "Order"), command, utcnow(), backfill)
+    return settled(job)
 
 
 def _change_order(
     conn: Connection, store_id: int, external_id: str, command: OrderUpdate, now: datetime, backfill: bool
-) -> Written:
-    change = patch_row(conn, orders, store_id, external_id, command, "Order", now)
+) -> Written[records.Order] | DomainError:
+    change = patch_row(conn, orders, store_id, external_id, command, now)
+    if change is None:
+        return NotFound("Order")
     contact = contact_by_id(conn, change.after["contact_id"])
     _record_events(events.Outbox(conn, store_id, now, backfill), change, contact)
-    return Written({**change.after, "contact_phone": contact["phone"]}, created=False)
+    return Written(_record(change.after, contact), created=False)
 
 
 _ORDER_WITH_PHONE = select(orders, contacts.c.phone.label("contact_phone")).join(
@@ -96,13 +110,14 @@ _ORDER_WITH_PHONE = select(orders, contacts.c.phone.label("contact_phone")).join
 )
 
 
-async def get_order(db: Database, store: Store, external_id: str) -> Record:
+async def get_order(db: Database, store: Store, external_id: str) -> records.Order:
+    """The order `external_id` of `store`; raises NotFound."""
     return await db.read(_find_order, store.id, known_id(external_id, "Order"))
 
 
-def _find_order(conn: Connection, store_id: int, external_id: str) -> Record:
+def _find_order(conn: Connection, store_id: int, external_id: str) -> records.Order:
     statement = _ORDER_WITH_PHONE.where(orders.c.store_id == store_id, orders.c.external_id == external_id)
     row = conn.execute(statement).mappings().first()
     if row is None:
         raise NotFound("Order")
-    return dict(row)
+    return records.of_row(records.Order, row)

@@ -9,19 +9,20 @@ from typing import Any
 from sqlalchemy import Connection, Table, select, update
 
 from app.domain.commands import Command
-from app.domain.errors import NotFound
 from app.domain.merge_patch import merge_patch
 
 from .tracking import Change
 
 
 def patch_row(
-    conn: Connection, table: Table, store_id: int, external_id: str, command: Command, resource: str, now: datetime
-) -> Change:
+    conn: Connection, table: Table, store_id: int, external_id: str, command: Command, now: datetime
+) -> Change | None:
+    """Apply the PATCH `command` to the row `external_id` of the store: the row before and
+    after, or None when the store has no such row (nothing written)."""
     where = (table.c.store_id == store_id, table.c.external_id == external_id)
     before = conn.execute(select(table).where(*where).with_for_update()).mappings().first()
     if before is None:
-        raise NotFound(resource)
+        return None
     changes: dict[str, Any] = {name: getattr(command, name) for name in command.model_fields_set}
     if "tags" in changes and changes["tags"] is None:
         changes["tags"] = []

@@ -1,21 +1,36 @@
-"""What a command returns to its entry point."""
+"""What a command returns to its entry point, and the write contract's failure values."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from app.domain.errors import NotFound
+from app.domain.errors import DomainError, NotFound
 from app.domain.text import is_safe
 
+R = TypeVar("R")
+
+# Rows of the operator's tables (stores, keys, webhooks) as the CLI prints them.
 Record = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Written:
-    record: Record
+@dataclass(frozen=True, slots=True)
+class Written(Generic[R]):
+    """A stored record (`app.domain.records`) and whether this command created it."""
+
+    record: R
     created: bool
+
+
+def settled(result: R | DomainError) -> R:
+    """The result of a write job, or its expected failure raised now that the transaction is
+    over. Jobs return their expected failures (an unknown order, a missing linked order)
+    instead of raising them, so one request's failure never rolls back the group commit it
+    shares with others (see `Database.write`)."""
+    if isinstance(result, DomainError):
+        raise result
+    return result
 
 
 def utcnow() -> datetime:

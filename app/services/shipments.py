@@ -10,24 +10,31 @@ from sqlalchemy import Connection, select
 
 from app.db.database import Database
 from app.db.tables import contacts, orders, shipments
-from app.domain.commands import ShipmentInput, validate
-from app.domain.errors import ErrorCode, FieldError, NotFound, ValidationFailed
+from app.domain import records
+from app.domain.commands import ShipmentInput
+from app.domain.errors import DomainError, ErrorCode, FieldError, NotFound, ValidationFailed
 from app.domain.event_types import EventType, SubjectType
 
 from . import events
-from .results import Record, Written, known_id, utcnow
+from .results import Written, known_id, settled, utcnow
 from .stores import Store
 from .tracking import write_tracked
 
 _TRACKING = ("tracking_number", "tracking_url", "carrier")
 
 
-async def upsert_shipment(db: Database, store: Store, data: Any, backfill: bool = False) -> Written:
-    command = validate(ShipmentInput, data, store.region)
-    return await db.write(_store_shipment, store.id, command, utcnow(), backfill)
+async def upsert_shipment(
+    db: Database, store: Store, command: ShipmentInput, backfill: bool = False
+) -> Written[records.Shipment]:
+    """Create or replace a shipment of an order of `store` (SPEC §3.2). Raises ValidationFailed
+    (`not_found` on order_external_id) when the store has no such order."""
+    job = await db.write(_store_shipment, store.id, command, utcnow(), backfill)
+    return settled(job)
 
 
-def _store_shipment(conn: Connection, store_id: int, command: ShipmentInput, now: datetime, backfill: bool) -> Written:
+def _store_shipment(
+    conn: Connection, store_id: int, command: ShipmentInput, now: datetime, backfill: bool
+) -> Written[records.Shipment] | DomainError:
     order_and_contact = conn.execute(
         select(orders.c.id.label("order_id"), contacts)
         .join(contacts, contacts.c.id == orders.c.contact_id)
@@ -35,7 +42,7 @@ def _store_shipment(conn: Connection, store_id: int, command: ShipmentInput, now
     ).mappings()
     found = order_and_contact.first()
     if found is None:
-        raise ValidationFailed(
+        return ValidationFailed(
             [FieldError(("order_external_id",), ErrorCode.NOT_FOUND, "No order of this store has this external_id.")]
         )
     values = command.model_dump(exclude={"order_external_id"})
@@ -53,7 +60,7 @@ def _store_shipment(conn: Connection, store_id: int, command: ShipmentInput, now
         if any(change.changed(column) for column in _TRACKING):
             before = {column: change.previous(column) for column in _TRACKING}
             outbox.emit(EventType.SHIPMENT_TRACKING_UPDATED, subject, found, before, notification(shipment))
-    return Written(shipment, created=change.created)
+    return Written(records.of_row(records.Shipment, shipment), created=change.created)
 
 
 def notification(shipment: Any) -> dict[str, Any]:
@@ -62,11 +69,12 @@ def notification(shipment: Any) -> dict[str, Any]:
     return {name: shipment[name] for name in names}
 
 
-async def get_shipment(db: Database, store: Store, external_id: str) -> Record:
+async def get_shipment(db: Database, store: Store, external_id: str) -> records.Shipment:
+    """The shipment `external_id` of `store`; raises NotFound."""
     return await db.read(_find_shipment, store.id, known_id(external_id, "Shipment"))
 
 
-def _find_shipment(conn: Connection, store_id: int, external_id: str) -> Record:
+def _find_shipment(conn: Connection, store_id: int, external_id: str) -> records.Shipment:
     statement = (
         select(shipments, orders.c.external_id.label("order_external_id"))
         .join(orders, orders.c.id == shipments.c.order_id)
@@ -75,4 +83,4 @@ def _find_shipment(conn: Connection, store_id: int, external_id: str) -> Record:
     row = conn.execute(statement).mappings().first()
     if row is None:
         raise NotFound("Shipment")
-    return dict(row)
+    return records.of_row(records.Shipment, row)

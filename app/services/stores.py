@@ -12,7 +12,6 @@ from app.db.database import Database
 from app.db.tables import stores
 from app.domain.statuses import StoreStatus
 
-from . import key_rows
 from .results import Record, utcnow
 
 
@@ -48,7 +47,6 @@ async def create_store(db: Database, store_id: int, name: str, region: str, team
         await db.write(lambda conn: conn.execute(insert(stores).values(values)))
     except IntegrityError:
         raise StoreError(f"Store {store_id} already exists.") from None
-    key_rows.forget(db)
     return values
 
 
@@ -64,7 +62,6 @@ async def _set(db: Database, store_id: int, **values: object) -> None:
         return conn.execute(update(stores).where(stores.c.id == store_id).values(**values)).rowcount
 
     changed = await db.write(work)
-    key_rows.forget(db)
     if changed == 0:
         raise StoreError(f"Store {store_id} does not exist.")
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, Table, select, update
 
-from app.db.prepared import Row
+from app.db.compiled import Row
 from app.db.statements import insert_new
-from app.db.types import json_default
+from app.domain.rules.replay_keeps_patch import kept_by_replay
 
 
 @dataclass(frozen=True)
@@ -44,9 +43,9 @@ def write_tracked(
     insert_only: tuple[str, ...] = (),
     patchable: tuple[str, ...] = (),
 ) -> Change:
-    """`patchable` fields (those PATCH may change) are merged three ways: a POST that carries
-    the same value as the previous POST did keeps what a PATCH set since. So replaying an old
-    POST changes nothing, and a POST with a new value still replaces."""
+    """Insert the row `values` keyed by `key`, or update the existing one (`insert_only` columns
+    keep their stored value). `patchable` fields (those a PATCH may change) follow the rule
+    `app.domain.rules.replay_keeps_patch`: what the last POST carried is kept in `posted`."""
     if patchable:
         values = {**values, "posted": {name: values[name] for name in patchable}}
     # Created: every value is already known (revision 1) but the id.
@@ -54,24 +53,11 @@ def write_tracked(
     if new_id is not None:
         return Change(before=None, after={**values, "revision": 1, "id": new_id})
     where = [table.c[name] == values[name] for name in key]
-    before = conn.execute(select(table).where(*where).with_for_update()).mappings().one()
-    previous = before["posted"] if patchable else None
-    if previous:
-        posted = values["posted"]
-        values.update({name: before[name] for name in patchable if _same_json(previous.get(name), posted[name])})
+    before: Row = conn.execute(select(table).where(*where).with_for_update()).mappings().one()
+    if patchable:
+        values.update(kept_by_replay(before["posted"], values["posted"], before))
     fixed = (*key, *insert_only, "created_at")
     changes = {name: value for name, value in values.items() if name not in fixed}
     changes["revision"] = table.c.revision + 1
     after = conn.execute(update(table).where(table.c.id == before["id"]).values(changes).returning(*table.c))
     return Change(before=before, after=after.mappings().one())
-
-
-def _same_json(left: Any, right: Any) -> bool:
-    """Equal as JSON values: Python's == finds False == 0 and True == 1, JSON does not. One
-    side was read back from a JSON column, the other is as validated (Decimals): both are
-    written as a JSON column writes them."""
-    return _canonical(left) == _canonical(right)
-
-
-def _canonical(value: Any) -> bytes:
-    return orjson.dumps(value, default=json_default, option=orjson.OPT_SORT_KEYS)

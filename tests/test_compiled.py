@@ -1,4 +1,5 @@
-"""Prepared statements return exactly what SQLAlchemy returns, inside the same transaction."""
+"""Precompiled statements return exactly what SQLAlchemy returns, inside the same transaction;
+the SQLAlchemy internals they read are there."""
 
 from __future__ import annotations
 
@@ -10,11 +11,17 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, DateTime, event, insert, select
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.config import Settings
 from app.db import tables
+from app.db.compiled import (
+    SQLALCHEMY_INTERNALS,
+    PrecompiledStatement,
+    SqlalchemyInternalsMissing,
+    internals_missing_message,
+)
 from app.db.database import Database
-from app.db.prepared import Prepared
 from app.db.statements import insert_new, param
 from app.db.types import UtcDateTime
 
@@ -78,8 +85,8 @@ async def db(database_url: str) -> Any:
 
 async def test_rows_match_sqlalchemy_in_types_and_values(db: Database) -> None:
     contact_id = await db.write(_seed)
-    prepared = Prepared(_INSERT_ORDER)
-    ours = await db.write(lambda conn: prepared.one(conn, _order(contact_id, "A")))
+    precompiled = PrecompiledStatement(_INSERT_ORDER)
+    ours = await db.write(lambda conn: precompiled.one(conn, _order(contact_id, "A")))
     theirs = await db.write(lambda conn: dict(conn.execute(_INSERT_ORDER, _order(contact_id, "B")).mappings().one()))
     assert ours["placed_at"] == NOW and ours["placed_at"].tzinfo is not None
     assert ours["total_price"] == Decimal("12.3456") and isinstance(ours["total_price"], Decimal)
@@ -94,12 +101,12 @@ async def test_rows_match_sqlalchemy_in_types_and_values(db: Database) -> None:
     assert read_back[0] == ours
 
 
-async def test_a_rolled_back_transaction_takes_prepared_writes_with_it(db: Database) -> None:
+async def test_a_rolled_back_transaction_takes_precompiled_writes_with_it(db: Database) -> None:
     contact_id = await db.write(_seed)
-    prepared = Prepared(_INSERT_ORDER)
+    precompiled = PrecompiledStatement(_INSERT_ORDER)
 
     def write_then_fail(conn: Connection) -> None:
-        prepared.one(conn, _order(contact_id, "GONE"))
+        precompiled.one(conn, _order(contact_id, "GONE"))
         raise RuntimeError("fails after the insert")
 
     with pytest.raises(RuntimeError):
@@ -109,7 +116,7 @@ async def test_a_rolled_back_transaction_takes_prepared_writes_with_it(db: Datab
 
 async def test_first_is_none_without_rows_and_one_insists_on_one(db: Database) -> None:
     await db.write(_seed)
-    by_id = Prepared(select(tables.orders).where(tables.orders.c.id == param(tables.orders, "id")))
+    by_id = PrecompiledStatement(select(tables.orders).where(tables.orders.c.id == param(tables.orders, "id")))
     assert await db.read(lambda conn: by_id.first(conn, {"id": 42})) is None
     with pytest.raises(LookupError):
         await db.read(lambda conn: by_id.one(conn, {"id": 42}))
@@ -131,10 +138,10 @@ def test_sqlite_datetime_text_is_sqlalchemys_own() -> None:
     assert ours(None) is None
 
 
-async def test_cursor_event_listeners_see_prepared_statements(db: Database) -> None:
-    """Statement counters (tests, benchmarks, tracing) see prepared statements too."""
+async def test_cursor_event_listeners_see_precompiled_statements(db: Database) -> None:
+    """Statement counters (tests, benchmarks, tracing) see precompiled statements too."""
     contact_id = await db.write(_seed)
-    prepared = Prepared(_INSERT_ORDER)
+    precompiled = PrecompiledStatement(_INSERT_ORDER)
     seen: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -143,7 +150,7 @@ async def test_cursor_event_listeners_see_prepared_statements(db: Database) -> N
     for engine in db.engines:
         event.listen(engine, "before_cursor_execute", record)
     try:
-        await db.write(lambda conn: prepared.one(conn, _order(contact_id, "SEEN")))
+        await db.write(lambda conn: precompiled.one(conn, _order(contact_id, "SEEN")))
     finally:
         for engine in db.engines:
             event.remove(engine, "before_cursor_execute", record)
@@ -160,3 +167,28 @@ async def test_inserted_id_is_the_new_rows_id_or_none_when_the_key_exists(db: Da
     stored = await db.read(lambda conn: conn.execute(select(tables.orders.c.external_id, tables.orders.c.id)).all())
     assert again is None
     assert sorted(stored) == [("A", first), ("B", other)] and first != other
+
+
+@pytest.mark.parametrize(("owner", "attribute"), SQLALCHEMY_INTERNALS)
+def test_the_sqlalchemy_internals_it_reads_are_there(owner: str, attribute: str) -> None:
+    """compiled.py reads private SQLAlchemy attributes (pyproject.toml pins the minor version
+    it was tested with): an upgrade that drops one fails here, saying what to do."""
+    dialect = sqlite.dialect()
+    holders = {"SQLCompiler": _INSERT_ORDER.compile(dialect=dialect), "TypeEngine": tables.orders.c.placed_at.type}
+    assert hasattr(holders[owner], attribute), internals_missing_message(f"{owner}.{attribute}")
+
+
+def test_the_sqlalchemy_internals_have_the_shapes_it_reads() -> None:
+    dialect = sqlite.dialect()
+    compiled: Any = _INSERT_ORDER.compile(dialect=dialect)
+    assert set(compiled._bind_processors) <= set(compiled.positiontup)
+    assert [entry.keyname for entry in compiled._result_columns] == [column.name for column in tables.orders.c]
+    placed_at = next(entry for entry in compiled._result_columns if entry.keyname == "placed_at")
+    reader = placed_at.type._cached_result_processor(dialect, None)
+    assert reader("2026-05-18 10:00:00.123456") == NOW
+
+
+def test_a_missing_internal_is_a_clear_error_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(SQLCompiler, "_bind_processors")
+    with pytest.raises(SqlalchemyInternalsMissing, match="no _bind_processors that app/db/compiled.py reads"):
+        PrecompiledStatement(_INSERT_ORDER)._compile(sqlite.dialect())

@@ -1,12 +1,19 @@
-"""Hot statements compiled once and, on SQLite, run straight on the DBAPI cursor.
+"""Hot statements compiled once by SQLAlchemy and, on SQLite, run straight on the DBAPI cursor.
 
-SQLAlchemy Core spends about 30 µs of Python on each statement it executes (cache lookup,
+Not server-side prepared statements: SQLite's own statement cache (in the sqlite3 module)
+already reuses the parsed SQL. What this saves is SQLAlchemy's Python work per execution.
+SQLAlchemy Core spends about 20 µs of Python on each statement it executes (cache lookup,
 parameter construction, result set-up); SQLite itself needs 5-20 µs for ours. The ingest
-path runs four or five statements per order, so for those few statements we keep what
+path runs three to five statements per order, so for those few statements we keep what
 SQLAlchemy compiled — the SQL text, the order of the parameters, the type conversions in
 both directions — and replay it on the connection's own cursor, inside the same
 transaction. Other engines go through SQLAlchemy as usual (there the network round trip
 dominates).
+
+No public SQLAlchemy API gives that speed (`exec_driver_sql` still costs about twice as
+much), so `_compile` reads three of SQLAlchemy's private attributes, named in
+`SQLALCHEMY_INTERNALS`. pyproject.toml pins SQLAlchemy to the minor version this was tested
+with, and tests/test_compiled.py fails with a clear message when one of them is missing.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Executable
@@ -24,6 +32,17 @@ from sqlalchemy.sql import Executable
 Row = Mapping[Any, Any]
 _log = logging.getLogger("sqlalchemy.engine.Engine")
 Converter = Callable[[Any], Any] | None
+
+# The private SQLAlchemy attributes `_compile` reads: (what has it, attribute).
+SQLALCHEMY_INTERNALS = (
+    ("SQLCompiler", "_bind_processors"),  # {bind name: to-the-database conversion}
+    ("SQLCompiler", "_result_columns"),  # [entry with .keyname and .type], in column order
+    ("TypeEngine", "_cached_result_processor"),  # (dialect, coltype) -> from-the-database conversion
+)
+
+
+class SqlalchemyInternalsMissing(RuntimeError):
+    """The installed SQLAlchemy lacks an attribute `_compile` reads (see SQLALCHEMY_INTERNALS)."""
 
 
 @dataclass(frozen=True)
@@ -34,8 +53,12 @@ class _Compiled:
     readers: tuple[tuple[str, Callable[[Any], Any]], ...]  # (column, from the database)
 
 
-class Prepared:
-    """`Prepared(statement).rows(conn, params)`: the rows as dicts (SQLite) or mappings."""
+class PrecompiledStatement:
+    """`PrecompiledStatement(statement).rows(conn, params)`: the rows as dicts (SQLite) or
+    mappings (other engines), exactly as SQLAlchemy would return them.
+
+    Compiled on first use with a dialect, and again only when used with another dialect
+    object. Raises `SqlalchemyInternalsMissing` on SQLite when SQLAlchemy changed under it."""
 
     def __init__(self, statement: Executable):
         self.statement = statement
@@ -78,7 +101,7 @@ class Prepared:
         # Seen as SQLAlchemy's own statements are: by its echo log and by cursor-event
         # listeners (statement counters, tracing).
         if _log.isEnabledFor(logging.INFO):
-            _log.info("%s\n[prepared] %r", compiled.sql, tuple(values))
+            _log.info("%s\n[precompiled] %r", compiled.sql, tuple(values))
         if conn.dispatch.before_cursor_execute:
             for listener in conn.dispatch.before_cursor_execute:
                 listener(conn, cursor, compiled.sql, values, None, False)
@@ -106,15 +129,26 @@ class Prepared:
 def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
     if compiled.positiontup is None or compiled.escaped_bind_names:
-        raise ValueError("prepared statements need plain positional parameters")
-    defaults = compiled.construct_params(_check=False)
-    processors = compiled._bind_processors
-    binds = tuple((name, defaults.get(name), processors.get(name)) for name in compiled.positiontup)
-    entries = compiled._result_columns
-    readers = ((entry.keyname, entry.type._cached_result_processor(dialect, None)) for entry in entries)
+        raise ValueError("precompiled statements need plain positional parameters")
+    defaults = compiled.params
+    try:
+        processors = compiled._bind_processors
+        entries = compiled._result_columns
+        readers = [(entry.keyname, entry.type._cached_result_processor(dialect, None)) for entry in entries]
+    except AttributeError as exc:
+        raise SqlalchemyInternalsMissing(internals_missing_message(exc.name)) from exc
     return _Compiled(
         sql=compiled.string,
-        binds=binds,
+        binds=tuple((name, defaults.get(name), processors.get(name)) for name in compiled.positiontup),
         columns=tuple(entry.keyname for entry in entries),
         readers=tuple((name, reader) for name, reader in readers if reader is not None),
+    )
+
+
+def internals_missing_message(attribute: str | None) -> str:
+    """What to say when the installed SQLAlchemy lacks `attribute` (one of SQLALCHEMY_INTERNALS)."""
+    return (
+        f"SQLAlchemy {sqlalchemy.__version__} has no {attribute or 'attribute'} that app/db/compiled.py reads "
+        f"(it needs {', '.join(f'{owner}.{name}' for owner, name in SQLALCHEMY_INTERNALS)}). "
+        "Adapt app/db/compiled.py to this version, or install the SQLAlchemy version pyproject.toml pins."
     )

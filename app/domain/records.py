@@ -1,0 +1,212 @@
+"""Typed records: one per aggregate, what services and the read side return.
+
+REST renders a record as it is (orjson serialises dataclasses; an `Amount` becomes a money
+string), the OpenAPI response schemas are generated from these classes, and the GraphQL types
+take their plain fields from them (`graphql_schema/derived.py`). So a new field is added here
+once, not in a renderer, a response schema and a GraphQL type.
+
+Rows become records through `of_row(Record, row)`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from functools import cache
+from operator import itemgetter
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+from pydantic import WithJsonSchema
+
+from .money import Amount
+from .statuses import CartStatus, ShipmentStatus
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+
+def _about(description: str) -> dict[str, str]:
+    """Field metadata whose description reaches the OpenAPI document and the GraphQL schema.
+    (Written `field(metadata=_about(…))` so that type checkers see a field without a default.)"""
+    return {"description": description}
+
+
+def _values(enum: type[StrEnum]) -> WithJsonSchema:
+    """A status: a plain string in the record (as stored), one of the enum's values in the schema."""
+    return WithJsonSchema({"enum": [member.value for member in enum], "type": "string"})
+
+
+def _one_of(enum: type[StrEnum]) -> dict[str, str]:
+    *others, last = (member.value for member in enum)
+    return _about(f"{', '.join(others)} or {last}")
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRef:
+    """The contact an order or a cart is attached to: who a message would reach."""
+
+    id: int
+    phone: str | None = field(metadata=_about("E.164; null once the contact was erased"))
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """An order (SPEC §3.1): amounts exact, times in UTC."""
+
+    id: int
+    external_id: str
+    store_id: int
+    placed_at: datetime
+    total_price: Amount
+    currency: str | None
+    financial_status: str | None
+    fulfillment_status: str | None
+    customer_external_id: str | None
+    contact: ContactRef
+    line_items: list[dict[str, Any]]
+    tags: list[str]
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    """A shipment of an order of the same store (SPEC §3.2)."""
+
+    id: int
+    external_id: str
+    store_id: int
+    order_id: int
+    order_external_id: str
+    tracking_number: str | None
+    tracking_url: str | None
+    carrier: str | None
+    status: Annotated[str, _values(ShipmentStatus)] | None = field(metadata=_one_of(ShipmentStatus))
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Cart:
+    """An abandoned cart, also served as a checkout (SPEC §3.3)."""
+
+    id: int
+    external_id: str
+    store_id: int
+    status: Annotated[str, _values(CartStatus)] = field(metadata=_one_of(CartStatus))
+    abandoned_at: datetime
+    total_price: Amount
+    currency: str | None
+    recovery_url: str | None
+    customer_external_id: str | None
+    contact: ContactRef
+    line_items: list[dict[str, Any]]
+    tags: list[str]
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """A shop's customer record (SPEC §3.4); the phone is not echoed back, its type is."""
+
+    external_id: str | None
+    store_id: int
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    locale: str | None
+    tags: list[str]
+    lifetime_value: int | None
+    orders_count: int | None
+    contact_id: int
+    phone_type: str | None = field(metadata=_about("mobile, fixed_line, …; null once erased"))
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A WhatsApp identity: one per (store, E.164 phone) (SPEC §4.1)."""
+
+    id: int
+    store_id: int
+    phone: str | None = field(metadata=_about("E.164; null once erased"))
+    phone_type: str | None
+    external_id: str | None
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    locale: str | None
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    erased_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A recorded change (SPEC §6): the outbox row an automation is fired from."""
+
+    id: str = field(metadata={"column": "event_id", "description": "Stable id, as in webhook deliveries"})
+    type: str
+    subject_type: str
+    subject_id: int
+    contact_id: int | None
+    data: dict[str, Any] = field(metadata=_about("subject, contact, before and after"))
+    backfill: bool
+    created_at: datetime
+    row_id: int = field(metadata={"column": "id"})  # the outbox's order, for cursors and deliveries
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One event's delivery to one webhook subscription (SPEC §6)."""
+
+    webhook_id: int
+    url: str
+    status: str = field(metadata=_about("pending, delivered, dead (retries exhausted) or cancelled"))
+    attempts: int
+    last_status: int | None
+    last_error: str | None
+    next_attempt_at: datetime
+    delivered_at: datetime | None
+
+
+R = TypeVar("R", bound="DataclassInstance")
+
+_Read = Callable[[Mapping[str, Any]], Any]
+
+
+def _reader(item: dataclasses.Field[Any]) -> _Read:
+    """How a record field is read from a row of its table: the column of the same name, or the
+    one its metadata names."""
+    name = item.metadata.get("column", item.name)
+    if name == "contact":
+        return lambda row: ContactRef(row["contact_id"], row["contact_phone"])
+    if name in ("tags", "line_items"):
+        return lambda row: row[name] or []
+    if name == "metadata":
+        return lambda row: row[name] or {}
+    if name == "total_price":
+        return lambda row: Amount(row[name])
+    return itemgetter(name)
+
+
+@cache
+def _readers(record: type[DataclassInstance]) -> tuple[_Read, ...]:
+    return tuple(_reader(item) for item in dataclasses.fields(record))
+
+
+def of_row(record: type[R], row: Mapping[Any, Any]) -> R:
+    """The record of a row (a mapping of column names to values): the columns of the same
+    name; NULL tags, line items and metadata as `[]` / `{}`; `total_price` as an `Amount`;
+    `contact` from the `contact_id` and `contact_phone` columns. Raises KeyError when a
+    column is missing from the row."""
+    return record(*[read(row) for read in _readers(record)])

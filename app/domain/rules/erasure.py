@@ -1,0 +1,33 @@
+"""Erasure (SPEC §4.3, GDPR art. 17): DELETE customer erases the personal data of every contact
+the customer id reaches; orders and carts stay for accounting, detached from personal data; no
+automation fires for an erased contact afterwards. Never fails, idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+# What identifies or describes the person: nulled on the contact.
+PERSONAL_FIELDS = (
+    "phone",
+    "phone_type",
+    "external_id",
+    "first_name",
+    "last_name",
+    "email",
+    "locale",
+    "tags",
+    "lifetime_value",
+    "orders_count",
+)
+
+
+def erased_contact(now: datetime) -> dict[str, Any]:
+    """The column values that erase a contact at `now` (UTC): personal fields null, `erased_at` set."""
+    return {**dict.fromkeys(PERSONAL_FIELDS), "erased_at": now, "updated_at": now}
+
+
+def can_be_messaged(contact: Mapping[str, Any] | None) -> bool:
+    """Whether an automation may reach this contact: it exists and was not erased."""
+    return contact is not None and contact["erased_at"] is None

@@ -1,0 +1,24 @@
+"""A purchase recovers the cart (SPEC §6: recovery "is cancelled when the contact places an order
+after `abandoned_at` (the cart becomes `recovered`)"; README, "Carts and purchases").
+
+Whichever arrives first: an order recovers the contact's carts still abandoned before its
+`placed_at`, and a cart arriving after such an order is stored `recovered` at once. A recovered
+cart fires no recovery message. The services apply the same test in SQL
+(`services/carts.py`, over many carts at once); these functions are its plain statement."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.domain.statuses import CartStatus
+
+
+def recovers(cart_status: str, abandoned_at: datetime, placed_at: datetime) -> bool:
+    """Whether an order placed at `placed_at` by the cart's contact recovers the cart."""
+    return cart_status == CartStatus.ABANDONED and abandoned_at < placed_at
+
+
+def status_on_arrival(ordered_after_abandoning: bool) -> CartStatus:
+    """The status of a new cart: `recovered` when its contact already placed an order after the
+    cart's `abandoned_at`, else `abandoned`."""
+    return CartStatus.RECOVERED if ordered_after_abandoning else CartStatus.ABANDONED

@@ -1,0 +1,140 @@
+"""GraphQL types derived from the domain: object types from records, input types from commands.
+
+`record_type(records.Order, exclude=("contact",))` is a strawberry base type with one field per
+record field: ints named `id` or `…_id` become `ID`, an `Amount` the `Decimal` money scalar,
+JSON objects the `JSON` scalar, a field's description its metadata's. The domain type adds the
+relations (resolvers) and builds itself with `of(record)`; the record stays reachable as
+`self.record`. A new record field thus appears in GraphQL without an edit here."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import types
+import typing
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+
+import strawberry
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from app.domain.money import Amount
+
+from .scalars import JSON, Money
+
+T = TypeVar("T")
+
+
+def _graphql_type(name: str, hint: Any) -> Any:
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        inner = [arg for arg in get_args(hint) if arg is not type(None)]
+        return _graphql_type(name, inner[0]) | None
+    if hint is str and name == "id":
+        return strawberry.ID
+    if origin is Literal or (isinstance(hint, type) and issubclass(hint, str)):
+        return str  # statuses stay strings, as the shops send them
+    if hint is Amount:
+        return Money
+    if hint is int and (name == "id" or name.endswith("_id")):
+        return strawberry.ID
+    if origin is dict or (origin is list and get_args(hint)[0] is not str):
+        return JSON
+    if hint in (int, bool, float, datetime) or origin is list:
+        return hint
+    raise TypeError(f"no GraphQL type for {name}: {hint!r}")
+
+
+def record_type(record: type[Any], exclude: tuple[str, ...] = ()) -> type[Any]:
+    """A strawberry base type with the fields of the dataclass `record` but those in `exclude`,
+    and `of(record)` to build the subclass from one. Raises TypeError for a field type it does
+    not know how to expose."""
+    hints = get_type_hints(record)
+    names = tuple(item.name for item in dataclasses.fields(record) if item.name not in exclude)
+    namespace: dict[str, Any] = {
+        "__annotations__": {name: _graphql_type(name, hints[name]) for name in names},
+        "__module__": __name__,
+    }
+    for item in dataclasses.fields(record):
+        if item.name in names and "description" in item.metadata:
+            namespace[item.name] = strawberry.field(description=item.metadata["description"])
+    namespace["__annotations__"]["record"] = strawberry.Private[record]  # type: ignore[misc,valid-type]
+
+    def of(cls: type[T], value: Any) -> T:
+        return cls(**{name: getattr(value, name) for name in names}, record=value)  # type: ignore[call-arg]
+
+    namespace["of"] = classmethod(of)
+    return typing.cast(type[Any], strawberry.type(type(f"{record.__name__}Fields", (), namespace)))
+
+
+def _input_type(hint: Any, nested: dict[type[Any], type[Any]]) -> Any:
+    """The GraphQL input type of a command field: loose where the domain validates (dates and
+    phones as strings, JSON as JSON), so that a bad value is a userError with the REST code,
+    not a GraphQL coercion error."""
+    origin = get_origin(hint)
+    if origin is Annotated:
+        return _input_type(get_args(hint)[0], nested)
+    if origin in (Union, types.UnionType):
+        inner = [arg for arg in get_args(hint) if arg is not type(None)]
+        return _input_type(inner[0], nested)
+    if hint in nested:
+        return nested[hint]
+    if origin is list:
+        return list[_input_type(get_args(hint)[0], nested)]  # type: ignore[misc]
+    if origin is dict or (isinstance(hint, type) and issubclass(hint, BaseModel)):
+        return JSON  # free-form objects (metadata, line items) are checked by the command
+    if hint is Decimal:
+        return Money
+    if hint in (int, bool):
+        return hint
+    return str  # text, dates, phones, statuses: parsed by the command's own types
+
+
+def _choices(hint: Any) -> tuple[str, ...]:
+    """The values a Literal or an enum allows (found inside Optional / Annotated)."""
+    origin = get_origin(hint)
+    if origin is Literal:
+        return tuple(str(value) for value in get_args(hint))
+    if origin in (Union, types.UnionType, Annotated):
+        for arg in get_args(hint):
+            if found := _choices(arg):
+                return found
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return tuple(str(member.value) for member in hint)
+    return ()
+
+
+def _input_description(field: FieldInfo) -> str | None:
+    if field.description:
+        return field.description
+    if choices := _choices(field.annotation):
+        return ", ".join(choices[:-1]) + " or " + choices[-1]
+    if field.annotation is datetime:
+        return "ISO 8601; without an offset it is UTC"
+    return None
+
+
+def command_input(
+    model: type[BaseModel], name: str, description: str | None = None, nested: dict[type[Any], type[Any]] | None = None
+) -> type[Any]:
+    """A strawberry input type with the fields of the command `model` (REST names in camelCase):
+    required where the command requires them; an optional field left out is UNSET, so the
+    command tells it from an explicit null (`InputView`). `nested` maps inner command models to
+    their input types."""
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"__annotations__": annotations, "__module__": __name__}
+    required = [(n, f) for n, f in model.model_fields.items() if f.is_required()]
+    optional = [(n, f) for n, f in model.model_fields.items() if not f.is_required()]
+    for field_name, field in required + optional:
+        kind = _input_type(field.annotation, nested or {})
+        text = _input_description(field)
+        if field.is_required():
+            annotations[field_name] = kind
+            if text:
+                namespace[field_name] = strawberry.field(description=text)
+        else:
+            annotations[field_name] = kind | None
+            namespace[field_name] = strawberry.field(default=strawberry.UNSET, description=text)
+    return typing.cast(type[Any], strawberry.input(type(name, (), namespace), description=description))

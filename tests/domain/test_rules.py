@@ -1,0 +1,95 @@
+"""The named business rules (app/domain/rules), as plain functions: no database, no app."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from app.domain.rules import erasure, purchase_recovers_cart, replay_keeps_patch
+from app.services.contacts import MERGED_FIELDS
+
+T0 = datetime(2026, 5, 18, 10, 0, tzinfo=UTC)
+
+
+# --- replay_keeps_patch -------------------------------------------------------------------------
+
+STORED = {"financial_status": "paid", "tags": ["patched"], "metadata": {"a": 1}}
+
+
+@pytest.mark.parametrize(
+    ("previous", "post", "kept"),
+    [
+        pytest.param(None, {"financial_status": "pending"}, {}, id="no POST recorded: the POST replaces"),
+        pytest.param(
+            {"financial_status": "pending"},
+            {"financial_status": "pending"},
+            {"financial_status": "paid"},
+            id="replay keeps the PATCH",
+        ),
+        pytest.param({"financial_status": "pending"}, {"financial_status": "refunded"}, {}, id="new value replaces"),
+        pytest.param({"tags": ["a", "b"]}, {"tags": ["a", "b"]}, {"tags": ["patched"]}, id="same list kept"),
+        pytest.param({"tags": ["a", "b"]}, {"tags": ["b", "a"]}, {}, id="list order counts"),
+        pytest.param(
+            {"metadata": {"x": 1, "y": 2}},
+            {"metadata": {"y": 2, "x": 1}},
+            {"metadata": {"a": 1}},
+            id="key order does not count",
+        ),
+        pytest.param(
+            {"metadata": {"n": 1}}, {"metadata": {"n": Decimal("1.0")}}, {"metadata": {"a": 1}}, id="1 is 1.0"
+        ),
+        pytest.param({"metadata": {"flag": False}}, {"metadata": {"flag": 0}}, {}, id="false is not 0"),
+        pytest.param({"metadata": {"flag": True}}, {"metadata": {"flag": 1}}, {}, id="true is not 1"),
+        pytest.param(
+            {"financial_status": None}, {"financial_status": None}, {"financial_status": "paid"}, id="null repeated"
+        ),
+        pytest.param({}, {"financial_status": None}, {}, id="empty record: the POST replaces"),
+    ],
+)
+def test_a_replayed_post_keeps_what_a_patch_set(previous, post, kept):
+    assert replay_keeps_patch.kept_by_replay(previous, post, STORED) == kept
+
+
+# --- purchase_recovers_cart ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "abandoned_at", "recovered"),
+    [
+        ("abandoned", T0 - timedelta(minutes=1), True),
+        ("abandoned", T0, False),  # placed at the same instant: not after
+        ("abandoned", T0 + timedelta(minutes=1), False),  # abandoned after the purchase
+        ("active", T0 - timedelta(minutes=1), False),
+        ("recovered", T0 - timedelta(minutes=1), False),
+        ("completed", T0 - timedelta(minutes=1), False),
+        ("expired", T0 - timedelta(minutes=1), False),
+    ],
+)
+def test_an_order_recovers_the_carts_abandoned_before_it(status, abandoned_at, recovered):
+    assert purchase_recovers_cart.recovers(status, abandoned_at, placed_at=T0) is recovered
+
+
+@pytest.mark.parametrize(("ordered", "status"), [(True, "recovered"), (False, "abandoned")])
+def test_a_cart_arriving_after_the_order_is_recovered_at_once(ordered, status):
+    assert purchase_recovers_cart.status_on_arrival(ordered) == status
+
+
+# --- erasure ------------------------------------------------------------------------------------
+
+
+def test_erasure_nulls_every_personal_field_and_stamps_the_time():
+    values = erasure.erased_contact(T0)
+    assert values == {**dict.fromkeys(erasure.PERSONAL_FIELDS), "erased_at": T0, "updated_at": T0}
+    # every field an embedded customer can write onto a contact is personal data, so erased
+    assert set(MERGED_FIELDS) <= set(erasure.PERSONAL_FIELDS)
+    assert {"phone", "phone_type", "external_id"} <= set(erasure.PERSONAL_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("contact", "reachable"),
+    [(None, False), ({"erased_at": None}, True), ({"erased_at": T0}, False)],
+)
+def test_an_erased_contact_is_never_messaged(contact, reachable):
+    assert erasure.can_be_messaged(contact) is reachable
