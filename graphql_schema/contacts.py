@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from app.domain import whatsapp
 from app.domain.errors import ValidationFailed
-from app.domain.phone import MOBILE_CAPABLE
 from app.read.lists import Listing, contact_listing
 from app.services import customers
 from app.services.stores import Store
@@ -65,9 +65,11 @@ class Contact:
     def of(cls, row: dict[str, Any]) -> Contact:
         return from_row(cls, {**row, "tags": row.get("tags") or []})
 
-    @strawberry.field(description="Whether the number's type can hold a WhatsApp account")
+    @strawberry.field(
+        description="Whether WhatsApp can reach this contact: an E.164 phone of a mobile-capable type, not erased"
+    )
     def whatsapp_capable(self) -> bool:
-        return self.phone is not None and self.phone_type in MOBILE_CAPABLE
+        return whatsapp.whatsapp_capable(self.phone, self.phone_type, self.erased_at)
 
     @strawberry.field(description="The newest orders of this contact (at most 100)")
     async def orders(self, info: Info[Context, None], first: int = 10) -> list[OrderRef]:
