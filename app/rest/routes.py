@@ -16,15 +16,16 @@ from app.services.stores import Store
 
 from . import render
 from .body import parse_object, read_body
-from .responses import EXPECTED_FAILURES, Json, auth_failure, domain_failure
+from .responses import EXPECTED_FAILURES, Json, auth_failure, domain_failure, too_many_requests
 
 Handler = Callable[[Request, Store], Awaitable[Response]]
 Renderer = Callable[[Record], dict[str, Any]]
 
 
 def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """Checks, in the documented order: key present, key valid, store active, key covers store;
-    then the store's rate limit. Every authorised response carries the rate-limit headers."""
+    """Checks, in the documented order: key present, key valid, store active, key covers store
+    (`app.policies.access`); then spends one unit of the store's budget
+    (`app.policies.rate_limit`). Every authorised response carries the rate-limit headers."""
 
     async def endpoint(request: Request) -> Response:
         state = request.app.state
@@ -36,7 +37,7 @@ def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]
             return auth_failure(failure)
         quota = await state.limiter.hit(store.id, store.rate_limit_per_minute)
         if not quota.allowed:
-            response: Response = Json({"message": "Too Many Attempts."}, 429)
+            response: Response = too_many_requests()
         else:
             try:
                 response = await handler(request, store)
