@@ -19,7 +19,7 @@ from .errors import UserError, bad_input
 from .inputs import Backfill, input_data, run_command
 from .nodes import from_row
 from .orders import CustomerInput
-from .relay import Connection, paged
+from .relay import Connection, page_size, paged
 from .scalars import Money
 
 if TYPE_CHECKING:
@@ -71,18 +71,22 @@ class Contact:
     def whatsapp_capable(self) -> bool:
         return whatsapp.whatsapp_capable(self.phone, self.phone_type, self.erased_at)
 
-    @strawberry.field(description="The newest orders of this contact (at most 100)")
+    @strawberry.field(description="The newest orders of this contact (0 <= first <= 100)")
     async def orders(self, info: Info[Context, None], first: int = 10) -> list[OrderRef]:
         from .orders import Order
 
-        rows = await info.context.loaders.orders_of_contact.load((int(self.id), max(1, min(first, 100))))
+        if page_size(first) == 0:
+            return []
+        rows = await info.context.loaders.orders_of_contact.load((int(self.id), first))
         return [Order.of(row) for row in rows]
 
-    @strawberry.field(description="The newest carts of this contact (at most 100)")
+    @strawberry.field(description="The newest carts of this contact (0 <= first <= 100)")
     async def carts(self, info: Info[Context, None], first: int = 10) -> list[CartRef]:
         from .carts import Cart
 
-        rows = await info.context.loaders.carts_of_contact.load((int(self.id), max(1, min(first, 100))))
+        if page_size(first) == 0:
+            return []
+        rows = await info.context.loaders.carts_of_contact.load((int(self.id), first))
         return [Cart.of(row) for row in rows]
 
     @strawberry.field(description="Events about this contact, oldest first")

@@ -1,4 +1,6 @@
-"""Keyset pagination: newest first, the cursor holds the last row's sort key."""
+"""Keyset pagination: newest first, the cursor holds the last row's sort key.
+
+How many rows a page may hold is `app.policies.page_size`, checked at the edge."""
 
 from __future__ import annotations
 
@@ -13,8 +15,6 @@ from sqlalchemy import Column, ColumnElement, Connection, Select, and_, func, or
 
 from app.db.types import UtcDateTime
 from app.domain.errors import FieldError, ValidationFailed
-
-MAX_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,6 @@ def decode_cursor(cursor: str, order: tuple[Column[Any], ...]) -> list[Any]:
         raise ValidationFailed([FieldError(("after",), "invalid_cursor", "The cursor is not valid.")]) from None
 
 
-def check_first(first: int) -> int:
-    if not 1 <= first <= MAX_PAGE:
-        raise ValidationFailed([FieldError(("first",), "out_of_range", f"first must be between 1 and {MAX_PAGE}.")])
-    return first
-
-
 def _after(order: tuple[Column[Any], ...], values: list[Any]) -> ColumnElement[bool]:
     """Rows strictly after the cursor in descending (a, b, …) order. The redundant bound on the
     first column lets the index seek to the cursor instead of walking to it."""
@@ -63,7 +57,6 @@ def _after(order: tuple[Column[Any], ...], values: list[Any]) -> ColumnElement[b
 def fetch_page(
     conn: Connection, query: Select[Any], order: tuple[Column[Any], ...], first: int, after: str | None
 ) -> Page:
-    check_first(first)
     if after:
         query = query.where(_after(order, decode_cursor(after, order)))
     query = query.order_by(*(column.desc() for column in order)).limit(first + 1)
