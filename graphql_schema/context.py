@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from starlette.responses import Response
 
 from app.db.database import Database
-from app.policies import access, rate_limit
+from app.domain.errors import ValidationFailed
+from app.policies import access, ids, rate_limit
 from app.policies.access import Refusal
 from app.policies.rate_limit import Quota, StoreRateLimiter
 from app.services import keys
 from app.services.stores import Store
 
-from .errors import refused, throttled
+from .errors import bad_input, refused, throttled
 from .loaders import Loaders
 
 
@@ -26,16 +27,20 @@ class Context:
     limiter: StoreRateLimiter
     # The HTTP response strawberry is building: its status and the rate-limit headers.
     response: Response
-    _admitted: dict[str, Store | Refusal | Quota] = field(default_factory=dict)
+    _admitted: dict[int, Store | Refusal | Quota] = field(default_factory=dict)
     _admitting: asyncio.Lock = field(default_factory=asyncio.Lock)
     _shown: Quota | None = None
 
-    async def store(self, store_id: object) -> Store:
+    async def store(self, store_id: object, argument: str = "storeId") -> Store:
         """The store an ID argument names, for this caller: the same keys and scope rules as
         REST (`app.policies.access`), then one unit of the store's budget
         (`app.policies.rate_limit`). Checked once per store and request, however many fields
-        name it. Raises UNAUTHENTICATED, FORBIDDEN or THROTTLED."""
-        store_key = str(store_id)
+        name it. Raises BAD_USER_INPUT naming `argument` when it is no id, else UNAUTHENTICATED,
+        FORBIDDEN or THROTTLED."""
+        try:
+            store_key = ids.parse_id(store_id, (argument,))
+        except ValidationFailed as failure:
+            raise bad_input(failure) from None
         outcome = self._admitted.get(store_key)
         if outcome is None:
             # Fields of a query resolve concurrently: the first one admits, the others wait.
@@ -49,7 +54,7 @@ class Context:
             raise refused(outcome)
         raise throttled()
 
-    async def _admit(self, store_id: str) -> Store | Refusal | Quota:
+    async def _admit(self, store_id: int) -> Store | Refusal | Quota:
         try:
             store = await keys.authorize(self.db, self.authorization, store_id)
         except keys.AuthFailure as failure:

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app.policies.ids import id_or_none
 from app.services import carts, customers, keys, orders, shipments
 from app.services.results import Record, Written
 from app.services.stores import Store
@@ -24,14 +25,15 @@ Renderer = Callable[[Record], dict[str, Any]]
 
 def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     """Checks, in the documented order: key present, key valid, store active, key covers store
-    (`app.policies.access`); then spends one unit of the store's budget
-    (`app.policies.rate_limit`). Every authorised response carries the rate-limit headers."""
+    (`app.policies.access`; a path store id that is no id is an unknown store,
+    `app.policies.ids`); then spends one unit of the store's budget (`app.policies.rate_limit`).
+    Every authorised response carries the rate-limit headers."""
 
     async def endpoint(request: Request) -> Response:
         state = request.app.state
         try:
             store = await keys.authorize(
-                state.db, request.headers.get("authorization"), request.path_params["store_id"]
+                state.db, request.headers.get("authorization"), id_or_none(request.path_params["store_id"])
             )
         except keys.AuthFailure as failure:
             return auth_failure(failure)
