@@ -18,8 +18,8 @@ from app.automations.delivery import Backoff
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
+from app.policies.rate_limit import StoreRateLimiter
 from app.rest.docs import docs_routes
-from app.rest.rate_limit import StoreRateLimiter
 from app.rest.responses import Json, error
 from app.rest.routes import api_routes
 from graphql_schema.app import KanalGraphQL
@@ -48,6 +48,8 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     db = Database(settings)
+    # One budget per store, spent by REST routes and GraphQL requests alike.
+    limiter = StoreRateLimiter(settings.rate_limit_storage_uri, settings.default_rate_limit_per_minute)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -71,7 +73,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             *api_routes(),  # first: the ingest endpoints are the ones called most
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/graphql", KanalGraphQL(db), methods=["GET", "POST"]),
+            Route("/graphql", KanalGraphQL(db, limiter), methods=["GET", "POST"]),
             *ide_routes(),
             *docs_routes(),
         ],
@@ -80,5 +82,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.limiter = StoreRateLimiter(settings.rate_limit_storage_uri, settings.default_rate_limit_per_minute)
+    app.state.limiter = limiter
     return app

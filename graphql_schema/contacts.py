@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from app.domain import commands, records
+from app.domain import commands, records, whatsapp
 from app.domain.errors import ValidationFailed
-from app.domain.phone import MOBILE_CAPABLE
 from app.read.lists import Listing, contact_listing
 from app.services import customers
 from app.services.stores import Store
@@ -21,7 +20,7 @@ from .derived import record_type
 from .errors import UserError, bad_input
 from .inputs import Backfill, run_command
 from .orders import CustomerInput
-from .relay import Connection, paged
+from .relay import Connection, page_size, paged
 from .scalars import Money
 
 if TYPE_CHECKING:
@@ -53,22 +52,28 @@ class Contact(record_type(records.Contact)):  # type: ignore[misc]
     def of_row(cls, row: Mapping[str, Any]) -> Contact:
         return cls.of(records.of_row(records.Contact, row))
 
-    @strawberry.field(description="Whether the number's type can hold a WhatsApp account")
+    @strawberry.field(
+        description="Whether WhatsApp can reach this contact: an E.164 phone of a mobile-capable type, not erased"
+    )
     def whatsapp_capable(self) -> bool:
-        return self.phone is not None and self.phone_type in MOBILE_CAPABLE
+        return whatsapp.whatsapp_capable(self.phone, self.phone_type, self.erased_at)
 
-    @strawberry.field(description="The newest orders of this contact (at most 100)")
+    @strawberry.field(description="The newest orders of this contact (0 <= first <= 100)")
     async def orders(self, info: Info[Context, None], first: int = 10) -> list[OrderRef]:
         from .orders import Order
 
-        rows = await info.context.loaders.orders_of_contact.load((int(self.id), max(1, min(first, 100))))
+        if page_size(first) == 0:
+            return []
+        rows = await info.context.loaders.orders_of_contact.load((int(self.id), first))
         return [Order.of_row(row) for row in rows]
 
-    @strawberry.field(description="The newest carts of this contact (at most 100)")
+    @strawberry.field(description="The newest carts of this contact (0 <= first <= 100)")
     async def carts(self, info: Info[Context, None], first: int = 10) -> list[CartRef]:
         from .carts import Cart
 
-        rows = await info.context.loaders.carts_of_contact.load((int(self.id), max(1, min(first, 100))))
+        if page_size(first) == 0:
+            return []
+        rows = await info.context.loaders.carts_of_contact.load((int(self.id), first))
         return [Cart.of_row(row) for row in rows]
 
     @strawberry.field(description="Events about this contact, oldest first")

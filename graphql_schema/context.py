@@ -1,15 +1,21 @@
-"""Per-request context: the database, the caller's key, stores it may see, fresh DataLoaders."""
+"""Per-request context: the database, the caller's key, the stores it named, fresh DataLoaders."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+
+from starlette.responses import Response
 
 from app.db.database import Database
+from app.domain.errors import ValidationFailed
+from app.policies import access, ids, rate_limit
+from app.policies.access import Refusal
+from app.policies.rate_limit import Quota, StoreRateLimiter
 from app.services import keys
 from app.services.stores import Store
 
-from .errors import forbidden, unauthenticated
+from .errors import bad_input, refused, throttled
 from .loaders import Loaders
 
 
@@ -18,24 +24,54 @@ class Context:
     db: Database
     authorization: str | None
     loaders: Loaders
-    _stores: dict[str, Store] = field(default_factory=dict)
+    limiter: StoreRateLimiter
+    # The HTTP response strawberry is building: its status and the rate-limit headers.
+    response: Response
+    _admitted: dict[int, Store | Refusal | Quota] = field(default_factory=dict)
+    _admitting: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _shown: Quota | None = None
 
-    async def store(self, store_id: Any) -> Store:
-        """The same keys and scope rules as REST, checked once per store and request."""
-        key = str(store_id)
-        if key not in self._stores:
-            try:
-                self._stores[key] = await keys.authorize(self.db, self.authorization, key)
-            except keys.MissingKey:
-                raise unauthenticated("API key is missing") from None
-            except keys.InvalidKey:
-                raise unauthenticated("Invalid API key") from None
-            except keys.StoreUnavailable:
-                raise forbidden("Store not found or paused") from None
-            except keys.StoreForbidden:
-                raise forbidden("API key does not authorize this store") from None
-        return self._stores[key]
+    async def store(self, store_id: object, argument: str = "storeId") -> Store:
+        """The store an ID argument names, for this caller: the same keys and scope rules as
+        REST (`app.policies.access`), then one unit of the store's budget
+        (`app.policies.rate_limit`). Checked once per store and request, however many fields
+        name it. Raises BAD_USER_INPUT naming `argument` when it is no id, else UNAUTHENTICATED,
+        FORBIDDEN or THROTTLED."""
+        try:
+            store_key = ids.parse_id(store_id, (argument,))
+        except ValidationFailed as failure:
+            raise bad_input(failure) from None
+        outcome = self._admitted.get(store_key)
+        if outcome is None:
+            # Fields of a query resolve concurrently: the first one admits, the others wait.
+            async with self._admitting:
+                outcome = self._admitted.get(store_key)
+                if outcome is None:
+                    outcome = self._admitted[store_key] = await self._admit(store_key)
+        if isinstance(outcome, Store):
+            return outcome
+        if isinstance(outcome, Refusal):
+            raise refused(outcome)
+        raise throttled()
+
+    async def _admit(self, store_id: int) -> Store | Refusal | Quota:
+        try:
+            store = await keys.authorize(self.db, self.authorization, store_id)
+        except keys.AuthFailure as failure:
+            return access.refusal(failure)  # a failed check spends no budget
+        quota = await self.limiter.hit(store.id, store.rate_limit_per_minute)
+        self._show(quota)
+        return store if quota.allowed else quota
+
+    def _show(self, quota: Quota) -> None:
+        """The response carries one store's figures: the tightest of the stores it named."""
+        if self._shown is not None and not quota.tighter_than(self._shown):
+            return
+        self._shown = quota
+        self.response.headers.update(quota.headers())
+        if not quota.allowed:
+            self.response.status_code = rate_limit.STATUS
 
 
-def new_context(db: Database, authorization: str | None) -> Context:
-    return Context(db=db, authorization=authorization, loaders=Loaders(db))
+def new_context(db: Database, limiter: StoreRateLimiter, authorization: str | None, response: Response) -> Context:
+    return Context(db=db, authorization=authorization, loaders=Loaders(db), limiter=limiter, response=response)

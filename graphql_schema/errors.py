@@ -6,6 +6,8 @@ import strawberry
 from graphql import GraphQLError
 
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
+from app.policies import rate_limit
+from app.policies.access import Refusal
 
 # The domain's codes as a GraphQL enum, by member name (REQUIRED, INVALID_PHONE, …); REST's 422
 # bodies give the same codes by value (required, invalid_phone, …).
@@ -36,14 +38,17 @@ def _user_error(error: FieldError, root: str) -> UserError:
 
 
 def bad_input(failure: ValidationFailed) -> GraphQLError:
-    """Query arguments (filters, cursors) that are wrong: a top-level error naming the field."""
+    """Query arguments (ids, filters, cursors, page sizes) that are wrong: a top-level error
+    with code BAD_USER_INPUT naming the argument in `extensions.field`."""
     first = failure.errors[0]
     return GraphQLError(first.message, extensions={"code": "BAD_USER_INPUT", "field": [_camel(p) for p in first.path]})
 
 
-def unauthenticated(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
+def refused(refusal: Refusal) -> GraphQLError:
+    """A failed key or store check (SPEC §2): the REST message, code UNAUTHENTICATED or FORBIDDEN."""
+    return GraphQLError(refusal.message, extensions={"code": refusal.code})
 
 
-def forbidden(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+def throttled() -> GraphQLError:
+    """A store over its budget (SPEC §7, §10); the HTTP response is a 429 with Retry-After."""
+    return GraphQLError(rate_limit.TOO_MANY, extensions={"code": rate_limit.THROTTLED})

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.domain import records
+from app.policies.ids import parse_id
 from app.read.lists import Listing, event_listing
 from app.services.stores import Store
 
@@ -59,9 +60,9 @@ class EventQueries:
         after: str | None = None,
     ) -> Connection[Event]:
         where = filter or EventFilter()
-        subject_id = int(where.subject_id) if where.subject_id and str(where.subject_id).isdigit() else None
 
         def listing_of(store: Store) -> Listing:
+            subject_id = None if where.subject_id is None else parse_id(where.subject_id, ("filter", "subjectId"))
             return event_listing(store.id, where.type, where.subject_type, subject_id)
 
         return await paged(info, store_id, listing_of, Event.of_row, first, after)

@@ -10,8 +10,9 @@ from sqlalchemy import Column
 from strawberry.types import Info
 
 from app.domain.errors import ValidationFailed
+from app.policies.page_size import check_first
 from app.read.lists import Listing
-from app.read.pages import Page
+from app.read.pages import Page, after_key
 from app.services.stores import Store
 
 from .context import Context
@@ -69,12 +70,25 @@ async def paged(
     first: int,
     after: str | None,
 ) -> Connection[NodeType]:
-    """A root list field: authorise the store, build its listing, fetch one keyset page."""
+    """A root list field: admit the store, build its listing (filters are checked there), check
+    `first` (`app.policies.page_size`) and `after` (`app.policies.ids`), fetch one keyset page.
+    Bad arguments raise BAD_USER_INPUT naming them."""
     context = info.context
     store = await context.store(store_id)
     try:
         listing = listing_of(store)
-        page = await context.db.read(listing.page, first, after)
+        first = check_first(first)
+        key = after_key(after, listing.order)
     except ValidationFailed as failure:
         raise bad_input(failure) from None
+    page = await context.db.read(listing.page, first, key)
     return connection(page, listing.order, node, lambda: context.db.read(listing.count))
+
+
+def page_size(first: int) -> int:
+    """`first` of a nested list, checked by the rule root connections follow
+    (`app.policies.page_size`); raises BAD_USER_INPUT naming `first`."""
+    try:
+        return check_first(first)
+    except ValidationFailed as failure:
+        raise bad_input(failure) from None

@@ -56,7 +56,7 @@ class StoreQueries:
     @strawberry.field
     async def store(self, info: Info[Context, None], id: strawberry.ID) -> Store | None:
         context = info.context
-        store = await context.store(id)
+        store = await context.store(id, argument="id")
         row = await stores.get_store(context.db, store.id)
         return Store(**{name: row[name] for name in Store.__annotations__}) if row else None
 

@@ -57,7 +57,7 @@ from app.config import Settings
 from app.db import tables
 from app.db.types import dumps, loads
 from app.main import create_app
-from app.read.pages import encode_cursor
+from app.policies.ids import encode_cursor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_ingest import BIN, ROOT, prepare_database, serve  # noqa: E402
@@ -278,7 +278,7 @@ def deep_page_case(conn: Any, orders: int) -> Case:
     o = tables.orders
     query = select(o.c.placed_at, o.c.id, o.c.external_id).where(o.c.store_id == STORE_ID).order_by(*NEWEST_FIRST)
     before, first = conn.execute(query.offset(PAGE * (page - 1) - 1).limit(2)).all()
-    after = encode_cursor([before.placed_at, before.id])
+    after = encode_cursor("orders", [before.placed_at, before.id])
     return Case(f"orders page {page:,}", ORDERS_QUERY, {"first": PAGE, "after": after}, first.external_id)
 
 

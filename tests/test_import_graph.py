@@ -1,7 +1,8 @@
 """The packages form layers: no import cycle between them (a lazy import inside a function counts).
 
 This reads the import statements with `ast` (a check of structure, not behaviour): the layers are
-config and domain < db < services and read < automations, rest and graphql_schema < main and cli."""
+config and domain < db < services < policies < read < automations, rest and graphql_schema <
+main and cli."""
 
 from __future__ import annotations
 

@@ -21,19 +21,16 @@ _TYPE_NAMES = {
     PhoneNumberType.UAN: "uan",
     PhoneNumberType.VOICEMAIL: "voicemail",
 }
-# Types that can hold a WhatsApp account.
-MOBILE_CAPABLE = frozenset({"mobile", "fixed_line_or_mobile", "personal_number", "voip"})
 _MAX_RAW_LENGTH = 64
 
 
 @dataclass(frozen=True)
 class Phone:
+    """`e164` such as "+33612345678"; `type` a number type name ("mobile", "fixed_line", …),
+    which `app.domain.whatsapp` reads to tell whether WhatsApp can reach the number."""
+
     e164: str
     type: str
-
-    @property
-    def mobile_capable(self) -> bool:
-        return self.type in MOBILE_CAPABLE
 
 
 class InvalidPhone(ValueError):

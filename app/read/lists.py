@@ -32,7 +32,8 @@ class Listing:
     query: Select[Any]
     order: tuple[Column[Any], ...]
 
-    def page(self, conn: Connection, first: int, after: str | None) -> Page:
+    def page(self, conn: Connection, first: int, after: list[Any] | None) -> Page:
+        """`after` is the sort key `pages.after_key` read from a cursor."""
         return fetch_page(conn, self.query, self.order, first, after)
 
     def count(self, conn: Connection) -> int:

@@ -1,20 +1,18 @@
-"""Keyset pagination: newest first, the cursor holds the last row's sort key."""
+"""Keyset pagination: newest first, the cursor holds the last row's sort key.
+
+How many rows a page may hold is `app.policies.page_size`; how a cursor is written and read
+is `app.policies.ids`."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import orjson
 from sqlalchemy import Column, ColumnElement, Connection, Select, and_, func, or_, select
 
 from app.db.types import UtcDateTime
-from app.domain.errors import ErrorCode, FieldError, ValidationFailed
-
-MAX_PAGE = 100
+from app.policies.ids import decode_cursor, encode_cursor
 
 
 @dataclass(frozen=True)
@@ -24,33 +22,21 @@ class Page:
     has_previous: bool
 
     def cursor(self, row: dict[str, Any], order: tuple[Column[Any], ...]) -> str:
-        return encode_cursor([row[column.name] for column in order])
+        return encode_cursor(list_name(order), [row[column.name] for column in order])
 
 
-def encode_cursor(values: list[Any]) -> str:
-    plain = [value.isoformat() if isinstance(value, datetime) else value for value in values]
-    return base64.urlsafe_b64encode(orjson.dumps(plain)).decode()
+def list_name(order: tuple[Column[Any], ...]) -> str:
+    """The list a cursor belongs to: the table its sort columns are of."""
+    return order[0].table.name
 
 
-def decode_cursor(cursor: str, order: tuple[Column[Any], ...]) -> list[Any]:
-    try:
-        values = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(values, list) or len(values) != len(order):
-            raise ValueError
-        return [
-            datetime.fromisoformat(value) if isinstance(column.type, UtcDateTime) else int(value)
-            for column, value in zip(order, values, strict=True)
-        ]
-    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
-        raise ValidationFailed([FieldError(("after",), ErrorCode.INVALID, "The cursor is not valid.")]) from None
+def _shape(order: tuple[Column[Any], ...]) -> tuple[type, ...]:
+    return tuple(datetime if isinstance(column.type, UtcDateTime) else int for column in order)
 
 
-def check_first(first: int) -> int:
-    if not 1 <= first <= MAX_PAGE:
-        raise ValidationFailed(
-            [FieldError(("first",), ErrorCode.OUT_OF_RANGE, f"first must be between 1 and {MAX_PAGE}.")]
-        )
-    return first
+def after_key(after: str | None, order: tuple[Column[Any], ...]) -> list[Any] | None:
+    """The sort key an `after` cursor holds (None for the first page); raises ValidationFailed."""
+    return None if after is None else decode_cursor(after, list_name(order), _shape(order))
 
 
 def _after(order: tuple[Column[Any], ...], values: list[Any]) -> ColumnElement[bool]:
@@ -64,11 +50,12 @@ def _after(order: tuple[Column[Any], ...], values: list[Any]) -> ColumnElement[b
 
 
 def fetch_page(
-    conn: Connection, query: Select[Any], order: tuple[Column[Any], ...], first: int, after: str | None
+    conn: Connection, query: Select[Any], order: tuple[Column[Any], ...], first: int, after: list[Any] | None
 ) -> Page:
-    check_first(first)
-    if after:
-        query = query.where(_after(order, decode_cursor(after, order)))
+    """Up to `first` rows after the sort key `after` (None: from the newest). Both are checked
+    at the edge (`check_first`, `after_key`) before a connection is taken."""
+    if after is not None:
+        query = query.where(_after(order, after))
     query = query.order_by(*(column.desc() for column in order)).limit(first + 1)
     rows = [dict(row) for row in conn.execute(query).mappings()]
     return Page(rows=rows[:first], has_next=len(rows) > first, has_previous=after is not None)

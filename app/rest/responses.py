@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 from app.db.types import json_default
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.money import Amount, format_money
+from app.policies import access, rate_limit
 from app.services import keys
 
 from .body import BadRequest, PayloadTooLarge
@@ -29,17 +30,16 @@ def _body_default(value: Any) -> Any:
     return json_default(value)
 
 
-AUTH_FAILURES: dict[type[keys.AuthFailure], tuple[int, str]] = {
-    keys.MissingKey: (401, "API key is missing"),
-    keys.InvalidKey: (401, "Invalid API key"),
-    keys.StoreUnavailable: (404, "Store not found or paused"),
-    keys.StoreForbidden: (403, "API key does not authorize this store"),
-}
-
-
 def auth_failure(failure: keys.AuthFailure) -> Json:
-    status, message = AUTH_FAILURES[type(failure)]
-    return Json({"error": message}, status)
+    """SPEC §2's body and status for a failed key or store check (`app.policies.access`)."""
+    refused = access.refusal(failure)
+    return Json({"error": refused.message}, refused.status)
+
+
+def too_many_requests() -> Json:
+    """SPEC §7's refusal over a store's budget (`app.policies.rate_limit`); the caller adds
+    the quota's headers, `Retry-After` among them."""
+    return Json({"message": rate_limit.TOO_MANY}, rate_limit.STATUS)
 
 
 def validation_failed(exc: ValidationFailed) -> Json:

@@ -20,31 +20,34 @@ from app.domain.commands import (
     ShipmentInput,
     validate,
 )
+from app.policies.ids import id_or_none
 from app.services import carts, customers, keys, orders, shipments
 from app.services.results import Written
 from app.services.stores import Store
 
 from .body import parse_object, read_body
-from .responses import EXPECTED_FAILURES, Json, auth_failure, domain_failure
+from .responses import EXPECTED_FAILURES, Json, auth_failure, domain_failure, too_many_requests
 
 Handler = Callable[[Request, Store], Awaitable[Response]]
 
 
 def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """Checks, in the documented order: key present, key valid, store active, key covers store;
-    then the store's rate limit. Every authorised response carries the rate-limit headers."""
+    """Checks, in the documented order: key present, key valid, store active, key covers store
+    (`app.policies.access`; a path store id that is no id is an unknown store,
+    `app.policies.ids`); then spends one unit of the store's budget (`app.policies.rate_limit`).
+    Every authorised response carries the rate-limit headers."""
 
     async def endpoint(request: Request) -> Response:
         state = request.app.state
         try:
             store = await keys.authorize(
-                state.db, request.headers.get("authorization"), request.path_params["store_id"]
+                state.db, request.headers.get("authorization"), id_or_none(request.path_params["store_id"])
             )
         except keys.AuthFailure as failure:
             return auth_failure(failure)
         quota = await state.limiter.hit(store.id, store.rate_limit_per_minute)
         if not quota.allowed:
-            response: Response = Json({"message": "Too Many Attempts."}, 429)
+            response: Response = too_many_requests()
         else:
             try:
                 response = await handler(request, store)

@@ -1,7 +1,17 @@
-"""Per-store rate limit (fixed one-minute windows) on the `limits` library.
+"""Per-store rate limit: one budget per store, spent by REST and GraphQL alike.
 
-Counters live where KANAL_RATE_LIMIT_STORAGE says: in this process by default, or in
-Redis (`redis://…`) so that several server processes share one budget per store."""
+Rule (SPEC §7, amended by SPEC §10): each store may make `rate_limit_per_minute` requests per
+fixed one-minute window (default KANAL_RATE_LIMIT_PER_MINUTE, 60; `kanal stores set-rate-limit`
+overrides it per store). A REST request spends one unit of its store's budget; a GraphQL
+request spends one unit of each store it names (however many fields name it). Only requests
+whose key check passed spend anything: a failed key check cannot drain a store's budget.
+Over budget: HTTP 429 with `Retry-After`, REST body `{"message": "Too Many Attempts."}`,
+GraphQL top-level error code `THROTTLED`. `X-RateLimit-Limit` / `X-RateLimit-Remaining` are on
+every response of an admitted request.
+
+Counters live where KANAL_RATE_LIMIT_STORAGE says (the `limits` library): in this process by
+default, or in Redis (`redis://…`) so that several server processes share one budget per store.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +23,19 @@ from limits import RateLimitItemPerMinute
 from limits.aio.storage import Storage as AsyncStorage
 from limits.storage import storage_from_string
 
+TOO_MANY = "Too Many Attempts."
+THROTTLED = "THROTTLED"  # GraphQL extensions.code
+STATUS = 429
+
 
 @dataclass(frozen=True)
 class Quota:
+    """One store's budget after a hit: `limit` per minute, `remaining` in this window,
+    `retry_after` seconds until the window resets (set only when refused), `allowed`."""
+
     limit: int
     remaining: int
-    retry_after: int  # seconds until the window resets; meaningful when exhausted
+    retry_after: int
     allowed: bool
 
     def headers(self) -> dict[str, str]:
@@ -27,12 +44,20 @@ class Quota:
             headers["Retry-After"] = str(self.retry_after)
         return headers
 
+    def tighter_than(self, other: Quota) -> bool:
+        """Which of two stores' figures a response that named both shows: a refused store's,
+        else the one with the least remaining (the first one on a tie)."""
+        return (self.allowed, self.remaining) < (other.allowed, other.remaining)
+
 
 def _async_uri(uri: str) -> str:
     return uri if uri.startswith("async+") else f"async+{uri}"
 
 
 class StoreRateLimiter:
+    """Fixed one-minute windows per store id, counted in `storage_uri` (`memory://`,
+    `redis://host:port`); `default_per_minute` applies to stores without their own limit."""
+
     def __init__(self, storage_uri: str, default_per_minute: int):
         options = {"implementation": "redispy"} if storage_uri.startswith(("redis", "async+redis")) else {}
         storage = storage_from_string(_async_uri(storage_uri), **options)
@@ -49,7 +74,8 @@ class StoreRateLimiter:
         return item
 
     async def hit(self, store_id: int, per_minute: int | None) -> Quota:
-        """A fixed-window hit as the library's FixedWindowRateLimiter.hit makes it (one counter
+        """Spend one unit of the store's budget (`per_minute`, or the default when None).
+        A fixed-window hit as the library's FixedWindowRateLimiter.hit makes it (one counter
         increment per window key), keeping the count it returns: the remaining budget needs no
         second read, and the window's reset time is only read for a refusal."""
         limit = per_minute or self._default

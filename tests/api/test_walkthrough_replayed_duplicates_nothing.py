@@ -1,4 +1,4 @@
-"""SPEC §9: the four calls of the walkthrough, then their replay."""
+"""SPEC §9: the four calls of the walkthrough; every step can be replayed safely."""
 
 from tests.conftest import cart_body, order_body, shipment_body
 

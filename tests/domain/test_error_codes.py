@@ -16,7 +16,7 @@ from app.domain.commands import CartInput, CartUpdate, OrderInput, OrderUpdate, 
 from app.domain.errors import ErrorCode, ValidationFailed
 from graphql_schema.schema import schema
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 PHONE = "+33612345678"
 ORDER = {"external_id": "O-1", "placed_at": "2026-05-18T10:00:00Z", "total_price": "1", "customer": {"phone": PHONE}}

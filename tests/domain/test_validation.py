@@ -1,0 +1,279 @@
+"""Validation of commands (app/domain/commands.py, SPEC §3 and §7), called directly: no database,
+no HTTP. One table per class of input; each case pins the one outcome (the value kept, or the
+exact (field path, code) errors)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from app.domain.commands import CartInput, CartUpdate, CustomerInput, OrderInput, OrderUpdate, ShipmentInput, validate
+from app.domain.errors import ValidationFailed
+
+
+def order(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "external_id": "ORDER-1001",
+        "placed_at": "2026-05-18T10:00:00Z",
+        "total_price": "49.90",
+        "customer": {"phone": "+33612345678"},
+    }
+    body.update(changes)
+    return {name: value for name, value in body.items() if value is not ...}
+
+
+def failures(model: Any, data: Any, region: str = "FR") -> list[tuple[str, str]]:
+    with pytest.raises(ValidationFailed) as caught:
+        validate(model, data, region)
+    return [(error.dotted, error.code) for error in caught.value.errors]
+
+
+# --- required fields (SPEC §3.1: external_id, placed_at, total_price, customer, customer.phone) ---
+
+
+@pytest.mark.parametrize("name", ["external_id", "placed_at", "total_price", "customer"])
+@pytest.mark.parametrize("value", [..., None], ids=["absent", "null"])
+def test_a_required_order_field_absent_or_null_is_required(name, value):
+    assert failures(OrderInput, order(**{name: value})) == [(name, "required")]
+
+
+def test_an_empty_external_id_is_required():
+    assert failures(OrderInput, order(external_id="")) == [("external_id", "required")]
+
+
+def test_every_failing_field_is_listed_in_one_answer():
+    assert failures(OrderInput, {}) == [
+        ("external_id", "required"),
+        ("placed_at", "required"),
+        ("total_price", "required"),
+        ("customer", "required"),
+    ]
+
+
+# --- money (SPEC §3.1: exact decimal >= 0, numeric strings accepted, at most 4 decimals) ---
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        (49.9, Decimal("49.9")),
+        ("49.90", Decimal("49.90")),
+        (" 12 ", Decimal("12")),
+        (0, Decimal("0")),
+        ("0.1234", Decimal("0.1234")),
+        ("99999999999999.9999", Decimal("99999999999999.9999")),
+        (Decimal("1e2"), Decimal("1e2")),
+    ],
+)
+def test_money_is_kept_exactly(sent, kept):
+    assert validate(OrderInput, order(total_price=sent)).total_price == kept
+
+
+@pytest.mark.parametrize(
+    ("sent", "code"),
+    [
+        (-1, "out_of_range"),
+        ("-0.01", "out_of_range"),
+        ("100000000000000", "out_of_range"),
+        ("0.12345", "too_precise"),
+        ("1e-40", "too_precise"),
+        ("1e40", "out_of_range"),
+        ("abc", "invalid_type"),
+        ("", "invalid_type"),
+        (True, "invalid_type"),
+        ("NaN", "invalid_type"),
+        ([], "invalid_type"),
+    ],
+)
+def test_money_out_of_its_rules_is_refused_with_its_code(sent, code):
+    assert failures(OrderInput, order(total_price=sent)) == [("total_price", code)]
+
+
+# --- times (SPEC §3.1: ISO 8601, stored in UTC; no offset is UTC) ---
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("2026-05-18T10:00:00Z", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        ("2026-05-18T10:00:00", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        ("2026-05-18T12:00:00+02:00", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        ("2026-05-18 10:00", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+    ],
+)
+def test_times_are_kept_in_utc(sent, kept):
+    placed_at = validate(OrderInput, order(placed_at=sent)).placed_at
+    assert placed_at == kept and placed_at.utcoffset().total_seconds() == 0
+
+
+@pytest.mark.parametrize(
+    ("sent", "code"),
+    [
+        ("2026-05-18", "invalid_datetime"),
+        ("yesterday", "invalid_datetime"),
+        ("2026-13-01T00:00:00Z", "invalid_datetime"),
+        (1747562400, "invalid_type"),
+    ],
+)
+def test_times_out_of_their_rules_are_refused(sent, code):
+    assert failures(OrderInput, order(placed_at=sent)) == [("placed_at", code)]
+
+
+# --- currency (ISO 4217, upper-cased) ---
+
+
+@pytest.mark.parametrize(("sent", "kept"), [("EUR", "EUR"), ("eur", "EUR"), (" usd ", "USD"), (None, None)])
+def test_currency_is_an_iso_4217_code(sent, kept):
+    assert validate(OrderInput, order(currency=sent)).currency == kept
+
+
+@pytest.mark.parametrize("sent", ["EUX", "EURO", "€", "12"])
+def test_unknown_currencies_are_refused(sent):
+    assert failures(OrderInput, order(currency=sent)) == [("currency", "invalid_currency")]
+
+
+# --- phones (SPEC §4.1) ---
+
+
+@pytest.mark.parametrize(
+    ("sent", "region", "e164"),
+    [
+        ("+33612345678", "FR", "+33612345678"),
+        ("06 12 34 56 78", "FR", "+33612345678"),
+        ("06.12.34.56.78", "FR", "+33612345678"),
+        ("(06) 12-34-56-78", "FR", "+33612345678"),
+        ("0033612345678", "DE", "+33612345678"),
+        ("+49 1512 3456789", "FR", "+4915123456789"),
+        ("0151 23456789", "DE", "+4915123456789"),
+    ],
+)
+def test_phones_are_read_in_the_store_region_and_kept_in_e164(sent, region, e164):
+    assert validate(CustomerInput, {"phone": sent}, region).phone.e164 == e164
+
+
+@pytest.mark.parametrize("sent", ["12", "+33 6", "not a phone", "+999 123456789"])
+def test_invalid_phones_are_refused_on_their_field(sent):
+    assert failures(OrderInput, order(customer={"phone": sent})) == [("customer.phone", "invalid_phone")]
+
+
+# --- URLs, email, lengths, choices ---
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "expected"),
+    [
+        (ShipmentInput, {"tracking_url": "ftp://x.example.com/1"}, [("tracking_url", "invalid_url")]),
+        (ShipmentInput, {"tracking_url": "https://" + "x" * 1020 + ".com"}, [("tracking_url", "too_long")]),
+        (ShipmentInput, {"status": "lost"}, [("status", "invalid_choice")]),
+        (ShipmentInput, {"carrier": "c" * 256}, [("carrier", "too_long")]),
+        (ShipmentInput, {"order_external_id": None}, [("order_external_id", "required")]),
+    ],
+)
+def test_shipment_fields_are_checked(model, data, expected):
+    body = {"external_id": "SHIP-1", "order_external_id": "ORDER-1", **data}
+    assert failures(model, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"email": "not-an-email"}, [("email", "invalid_email")]),
+        ({"first_name": "n" * 256}, [("first_name", "too_long")]),
+        ({"locale": "fr-FR-x-long1"}, [("locale", "too_long")]),
+        ({"lifetime_value": -1}, [("lifetime_value", "out_of_range")]),
+        ({"orders_count": "7"}, [("orders_count", "invalid_type")]),
+        ({"tags": ["ok", "t" * 256]}, [("tags.1", "too_long")]),
+    ],
+)
+def test_customer_fields_are_checked(data, expected):
+    assert failures(CustomerInput, {"phone": "+33612345678", **data}) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"recovery_url": "javascript:alert(1)"}, [("recovery_url", "invalid_url")]),
+        ({"abandoned_at": "2026-05-18"}, [("abandoned_at", "invalid_datetime")]),
+    ],
+)
+def test_cart_fields_are_checked(data, expected):
+    body = {"external_id": "CART-1", "abandoned_at": "2026-05-18T09:40:00Z", "total_price": 1}
+    assert failures(CartInput, {**body, "customer": {"phone": "+33612345678"}, **data}) == expected
+
+
+# --- line items, tags, metadata ---
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        ([{"quantity": -1}], [("line_items.0.quantity", "out_of_range")]),
+        ([{"quantity": 0.12345}], [("line_items.0.quantity", "too_precise")]),
+        ([{"price": "x"}], [("line_items.0.price", "invalid_type")]),
+        ([{"title": "ok"}, "not an object"], [("line_items.1", "invalid_type")]),
+    ],
+)
+def test_line_item_numbers_are_checked(items, expected):
+    assert failures(OrderInput, order(line_items=items)) == expected
+
+
+def test_null_lists_and_objects_are_empty():
+    command = validate(OrderInput, order(line_items=None, tags=None, metadata=None))
+    assert (command.line_items, command.tags, command.metadata) == ([], [], {})
+
+
+def test_json_deeper_than_32_levels_is_refused():
+    deep: Any = "leaf"
+    for _ in range(40):
+        deep = {"k": deep}
+    assert failures(OrderInput, order(metadata=deep)) == [("metadata", "too_deep")]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"external_id": "a\x00b"}, [("external_id", "invalid_characters")]),
+        ({"metadata": {"k": "a\ud800"}}, [("metadata.k", "invalid_characters")]),
+        (
+            {"customer": {"phone": "+33612345678", "first_name": "\x00"}},
+            [("customer.first_name", "invalid_characters")],
+        ),
+    ],
+)
+def test_text_no_engine_can_store_is_refused(data, expected):
+    assert failures(OrderInput, order(**data)) == expected
+
+
+# --- PATCH (SPEC §3.1, §3.3): patchable fields only; absent vs null ---
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        (OrderUpdate, "total_price"),
+        (OrderUpdate, "external_id"),
+        (OrderUpdate, "customer"),
+        (CartUpdate, "total_price"),
+        (CartUpdate, "abandoned_at"),
+    ],
+)
+def test_a_patch_may_not_change_other_fields(model, field):
+    assert failures(model, {field: "1"}) == [(field, "not_allowed")]
+
+
+def test_a_patch_tells_absent_from_null():
+    command = validate(OrderUpdate, {"tags": None})  # null: clear the list (services/patching.py)
+    assert command.model_fields_set == {"tags"} and command.tags is None
+    assert validate(OrderUpdate, {}).model_fields_set == set()
+
+
+def test_a_cart_status_may_not_be_null():
+    assert failures(CartUpdate, {"status": None}) == [("status", "required")]
+
+
+def test_unknown_fields_are_ignored():
+    command = validate(OrderInput, order(coupon="SUMMER", note={"x": 1}))
+    assert command.external_id == "ORDER-1001" and not hasattr(command, "coupon")
