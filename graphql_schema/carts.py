@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -30,10 +29,6 @@ EventRef = Annotated["Event", strawberry.lazy("graphql_schema.events")]
 
 @strawberry.type
 class Cart(record_type(records.Cart, exclude=("contact", "line_items"))):  # type: ignore[misc]
-    @classmethod
-    def of_row(cls, row: Mapping[str, Any]) -> Cart:
-        return cls.of(records.of_row(records.Cart, row))
-
     @strawberry.field(description="Its events, oldest first")
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
         from .events import events_of_subject
@@ -101,6 +96,4 @@ class CartQueries:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Cart]:
-        return await paged(
-            info, store_id, lambda store: cart_listing(store.id, status=status), Cart.of_row, first, after
-        )
+        return await paged(info, store_id, lambda store: cart_listing(store.id, status=status), Cart.of, first, after)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -48,10 +47,6 @@ class ContactTotals:
 
 @strawberry.type
 class Contact(record_type(records.Contact)):  # type: ignore[misc]
-    @classmethod
-    def of_row(cls, row: Mapping[str, Any]) -> Contact:
-        return cls.of(records.of_row(records.Contact, row))
-
     @strawberry.field(
         description="Whether WhatsApp can reach this contact: an E.164 phone of a mobile-capable type, not erased"
     )
@@ -65,7 +60,7 @@ class Contact(record_type(records.Contact)):  # type: ignore[misc]
         if page_size(first) == 0:
             return []
         rows = await info.context.loaders.orders_of_contact.load((int(self.id), first))
-        return [Order.of_row(row) for row in rows]
+        return [Order.of(row) for row in rows]
 
     @strawberry.field(description="The newest carts of this contact (0 <= first <= 100)")
     async def carts(self, info: Info[Context, None], first: int = 10) -> list[CartRef]:
@@ -74,13 +69,13 @@ class Contact(record_type(records.Contact)):  # type: ignore[misc]
         if page_size(first) == 0:
             return []
         rows = await info.context.loaders.carts_of_contact.load((int(self.id), first))
-        return [Cart.of_row(row) for row in rows]
+        return [Cart.of(row) for row in rows]
 
     @strawberry.field(description="Events about this contact, oldest first")
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
         from .events import Event
 
-        return [Event.of_row(row) for row in await info.context.loaders.events_of_contact.load(int(self.id))]
+        return [Event.of(row) for row in await info.context.loaders.events_of_contact.load(int(self.id))]
 
     @strawberry.field
     async def totals(self, info: Info[Context, None]) -> ContactTotals:
@@ -97,7 +92,7 @@ class Customer(record_type(records.Customer, exclude=("contact_id",))):  # type:
     @strawberry.field
     async def contact(self, info: Info[Context, None]) -> Contact | None:
         row = await info.context.loaders.contact.load(self.record.contact_id)
-        return Contact.of_row(row) if row else None
+        return Contact.of(row) if row else None
 
 
 @strawberry.type
@@ -154,7 +149,7 @@ class ContactQueries:
             page = await context.db.read(listing.page, 1, None)
         except ValidationFailed as failure:
             raise bad_input(failure) from None
-        return Contact.of_row(page.rows[0]) if page.rows else None
+        return Contact.of(page.records[0]) if page.records else None
 
     @strawberry.field(description="Newest first; keyset pagination, first <= 100.")
     async def contacts(
@@ -169,4 +164,4 @@ class ContactQueries:
         def listing_of(store: Store) -> Listing:
             return contact_listing(store.id, store.region, phone=phone, search=search)
 
-        return await paged(info, store_id, listing_of, Contact.of_row, first, after)
+        return await paged(info, store_id, listing_of, Contact.of, first, after)

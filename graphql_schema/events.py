@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import strawberry
 from strawberry.types import Info
 
@@ -20,25 +17,19 @@ from .relay import Connection, paged
 
 @strawberry.type
 class Delivery(record_type(records.Delivery)):  # type: ignore[misc]
-    @classmethod
-    def of_row(cls, row: Mapping[str, Any]) -> Delivery:
-        return cls.of(records.of_row(records.Delivery, row))
+    """One delivery of an event to one webhook subscription."""
 
 
 @strawberry.type
 class Event(record_type(records.Event, exclude=("row_id",))):  # type: ignore[misc]
-    @classmethod
-    def of_row(cls, row: Mapping[str, Any]) -> Event:
-        return cls.of(records.of_row(records.Event, row))
-
     @strawberry.field
     async def deliveries(self, info: Info[Context, None]) -> list[Delivery]:
         rows = await info.context.loaders.deliveries_of_event.load(self.record.row_id)
-        return [Delivery.of_row(row) for row in rows]
+        return [Delivery.of(row) for row in rows]
 
 
 async def events_of_subject(info: Info[Context, None], subject_type: str, subject_id: int) -> list[Event]:
-    return [Event.of_row(row) for row in await info.context.loaders.events_of_subject.load((subject_type, subject_id))]
+    return [Event.of(row) for row in await info.context.loaders.events_of_subject.load((subject_type, subject_id))]
 
 
 @strawberry.input
@@ -65,4 +56,4 @@ class EventQueries:
             subject_id = None if where.subject_id is None else parse_id(where.subject_id, ("filter", "subjectId"))
             return event_listing(store.id, where.type, where.subject_type, subject_id)
 
-        return await paged(info, store_id, listing_of, Event.of_row, first, after)
+        return await paged(info, store_id, listing_of, Event.of, first, after)

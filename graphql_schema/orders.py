@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
@@ -68,10 +67,6 @@ class LineItem:
 
 @strawberry.type
 class Order(record_type(records.Order, exclude=("contact", "line_items"))):  # type: ignore[misc]
-    @classmethod
-    def of_row(cls, row: Mapping[str, Any]) -> Order:
-        return cls.of(records.of_row(records.Order, row))
-
     @strawberry.field(description="Its events, oldest first")
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
         from .events import events_of_subject
@@ -91,7 +86,7 @@ class Order(record_type(records.Order, exclude=("contact", "line_items"))):  # t
         from .shipments import Shipment
 
         rows = await info.context.loaders.shipments_of_order.load(self.record.id)
-        return [Shipment.of_row(row) for row in rows]
+        return [Shipment.of(row) for row in rows]
 
 
 async def contact_of(info: Info[Context, None], contact_id: int) -> ContactRef | None:
@@ -99,7 +94,7 @@ async def contact_of(info: Info[Context, None], contact_id: int) -> ContactRef |
     from .contacts import Contact
 
     row = await info.context.loaders.contact.load(contact_id)
-    return Contact.of_row(row) if row else None
+    return Contact.of(row) if row else None
 
 
 PATCH_DESCRIPTION = "Only the fields given change; null clears tags and metadata."
@@ -183,4 +178,4 @@ class OrderQueries:
         def listing_of(store: Store) -> Listing:
             return order_listing(store.id, store.region, info.context.db.dialect, where)
 
-        return await paged(info, store_id, listing_of, Order.of_row, first, after)
+        return await paged(info, store_id, listing_of, Order.of, first, after)

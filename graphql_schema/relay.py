@@ -52,7 +52,7 @@ def connection(
     node: Callable[[dict[str, Any]], NodeType],
     counter: Callable[[], Awaitable[int]],
 ) -> Connection[NodeType]:
-    edges = [Edge(node=node(row), cursor=page.cursor(row, order)) for row in page.rows]
+    edges = [Edge(node=node(record), cursor=cursor) for record, cursor in zip(page.records, page.cursors, strict=True)]
     info = PageInfo(
         has_next_page=page.has_next,
         has_previous_page=page.has_previous,

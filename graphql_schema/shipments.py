@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -29,10 +28,6 @@ EventRef = Annotated["Event", strawberry.lazy("graphql_schema.events")]
 
 @strawberry.type
 class Shipment(record_type(records.Shipment)):  # type: ignore[misc]
-    @classmethod
-    def of_row(cls, row: Mapping[str, Any]) -> Shipment:
-        return cls.of(records.of_row(records.Shipment, row))
-
     @strawberry.field(description="Its events, oldest first")
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
         from .events import events_of_subject
@@ -44,7 +39,7 @@ class Shipment(record_type(records.Shipment)):  # type: ignore[misc]
         from .orders import Order
 
         row = await info.context.loaders.order.load(self.record.order_id)
-        return Order.of_row(row) if row else None
+        return Order.of(row) if row else None
 
 
 ShipmentInput = command_input(commands.ShipmentInput, "ShipmentInput")
@@ -83,5 +78,5 @@ class ShipmentQueries:
         after: str | None = None,
     ) -> Connection[Shipment]:
         return await paged(
-            info, store_id, lambda store: shipment_listing(store.id, status=status), Shipment.of_row, first, after
+            info, store_id, lambda store: shipment_listing(store.id, status=status), Shipment.of, first, after
         )

@@ -1,45 +1,56 @@
-"""Batch reads behind the GraphQL DataLoaders: one statement per relation and page of parents."""
+"""Batch reads behind the GraphQL DataLoaders: one statement per relation and page of parents,
+answering records (app.domain.records)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, and_, func, or_, select
 
 from app.db.tables import carts, contacts, deliveries, events, orders, shipments, webhooks
+from app.domain import records
+from app.domain.records import of_row
 
 from .columns import joined
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 Row = dict[str, Any]
+R = TypeVar("R", bound="DataclassInstance")
 
 
-def _group(rows: Sequence[Any], key: str) -> dict[Any, list[Row]]:
-    grouped: dict[Any, list[Row]] = defaultdict(list)
+def _group(rows: Sequence[Any], key: str, record: type[R]) -> dict[Any, list[R]]:
+    """The rows as `record`s, grouped by their column `key`."""
+    grouped: dict[Any, list[R]] = defaultdict(list)
     for row in rows:
-        grouped[row[key]].append(dict(row))
+        grouped[row[key]].append(of_row(record, row))
     return grouped
 
 
-def contacts_by_id(conn: Connection, ids: Sequence[int]) -> list[Row | None]:
-    found = {row["id"]: dict(row) for row in conn.execute(select(contacts).where(contacts.c.id.in_(ids))).mappings()}
+def contacts_by_id(conn: Connection, ids: Sequence[int]) -> list[records.Contact | None]:
+    query = select(contacts).where(contacts.c.id.in_(ids))
+    found = {row["id"]: of_row(records.Contact, row) for row in conn.execute(query).mappings()}
     return [found.get(contact_id) for contact_id in ids]
 
 
-def orders_by_id(conn: Connection, ids: Sequence[int]) -> list[Row | None]:
+def orders_by_id(conn: Connection, ids: Sequence[int]) -> list[records.Order | None]:
     query = select(orders, *joined(orders)).where(orders.c.id.in_(ids))
-    found = {row["id"]: dict(row) for row in conn.execute(query).mappings()}
+    found = {row["id"]: of_row(records.Order, row) for row in conn.execute(query).mappings()}
     return [found.get(order_id) for order_id in ids]
 
 
-def shipments_by_order(conn: Connection, order_ids: Sequence[int]) -> list[list[Row]]:
+def shipments_by_order(conn: Connection, order_ids: Sequence[int]) -> list[list[records.Shipment]]:
     query = select(shipments, *joined(shipments)).where(shipments.c.order_id.in_(order_ids)).order_by(shipments.c.id)
-    grouped = _group(conn.execute(query).mappings().all(), "order_id")
+    grouped = _group(conn.execute(query).mappings().all(), "order_id", records.Shipment)
     return [grouped.get(order_id, []) for order_id in order_ids]
 
 
-def _latest_per_contact(conn: Connection, table: Any, sort: Any, keys: Sequence[tuple[int, int]]) -> list[list[Row]]:
+def _latest_per_contact(
+    conn: Connection, table: Any, sort: Any, keys: Sequence[tuple[int, int]], record: type[R]
+) -> list[list[R]]:
     """The `limit` newest rows of each contact, for (contact_id, limit) keys, in one statement."""
     limit = max(limit for _, limit in keys)
     rank = func.row_number().over(partition_by=table.c.contact_id, order_by=(sort.desc(), table.c.id.desc()))
@@ -49,16 +60,16 @@ def _latest_per_contact(conn: Connection, table: Any, sort: Any, keys: Sequence[
         .subquery()
     )
     query = select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.contact_id, ranked.c.rank)
-    grouped = _group(conn.execute(query).mappings().all(), "contact_id")
+    grouped = _group(conn.execute(query).mappings().all(), "contact_id", record)
     return [grouped.get(contact_id, [])[:wanted] for contact_id, wanted in keys]
 
 
-def latest_orders_by_contact(conn: Connection, keys: Sequence[tuple[int, int]]) -> list[list[Row]]:
-    return _latest_per_contact(conn, orders, orders.c.placed_at, keys)
+def latest_orders_by_contact(conn: Connection, keys: Sequence[tuple[int, int]]) -> list[list[records.Order]]:
+    return _latest_per_contact(conn, orders, orders.c.placed_at, keys, records.Order)
 
 
-def latest_carts_by_contact(conn: Connection, keys: Sequence[tuple[int, int]]) -> list[list[Row]]:
-    return _latest_per_contact(conn, carts, carts.c.abandoned_at, keys)
+def latest_carts_by_contact(conn: Connection, keys: Sequence[tuple[int, int]]) -> list[list[records.Cart]]:
+    return _latest_per_contact(conn, carts, carts.c.abandoned_at, keys, records.Cart)
 
 
 def totals_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[Row]:
@@ -84,7 +95,7 @@ def totals_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[Row]
     return [totals[cid] for cid in contact_ids]
 
 
-def events_by_subject(conn: Connection, keys: Sequence[tuple[str, int]]) -> list[list[Row]]:
+def events_by_subject(conn: Connection, keys: Sequence[tuple[str, int]]) -> list[list[records.Event]]:
     """Every event of each (subject_type, subject_id), oldest first. Both columns are in the
     condition, one `subject_type = ? AND subject_id IN (…)` per type, so the lookup is a search
     of the events' (subject_type, subject_id) index, not a scan of the table."""
@@ -96,24 +107,24 @@ def events_by_subject(conn: Connection, keys: Sequence[tuple[str, int]]) -> list
         for subject_type, ids in sorted(ids_by_type.items())
     ]
     query = select(events).where(or_(*per_type)).order_by(events.c.id)
-    grouped: dict[tuple[str, int], list[Row]] = defaultdict(list)
+    grouped: dict[tuple[str, int], list[records.Event]] = defaultdict(list)
     for row in conn.execute(query).mappings():
-        grouped[(row["subject_type"], row["subject_id"])].append(dict(row))
+        grouped[(row["subject_type"], row["subject_id"])].append(of_row(records.Event, row))
     return [grouped.get(key, []) for key in keys]
 
 
-def events_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[list[Row]]:
+def events_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[list[records.Event]]:
     query = select(events).where(events.c.contact_id.in_(contact_ids)).order_by(events.c.id)
-    grouped = _group(conn.execute(query).mappings().all(), "contact_id")
+    grouped = _group(conn.execute(query).mappings().all(), "contact_id", records.Event)
     return [grouped.get(contact_id, []) for contact_id in contact_ids]
 
 
-def deliveries_by_event(conn: Connection, event_ids: Sequence[int]) -> list[list[Row]]:
+def deliveries_by_event(conn: Connection, event_ids: Sequence[int]) -> list[list[records.Delivery]]:
     query = (
         select(deliveries, webhooks.c.url)
         .join(webhooks, webhooks.c.id == deliveries.c.webhook_id)
         .where(deliveries.c.event_id.in_(event_ids))
         .order_by(deliveries.c.id)
     )
-    grouped = _group(conn.execute(query).mappings().all(), "event_id")
+    grouped = _group(conn.execute(query).mappings().all(), "event_id", records.Delivery)
     return [grouped.get(event_id, []) for event_id in event_ids]

@@ -1,4 +1,5 @@
-"""What a row needs beyond its own table to become its record (app.domain.records): an order's
+"""Rows to records (app.domain.records): which record a table's row becomes, and what it needs
+beyond its own table: an order's
 or a cart's contact phone, a shipment's order external id. Scalar subqueries: computed for the
 rows a page returns, and dropped by both engines from a count over the same query."""
 
@@ -8,7 +9,18 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Table, select
 
-from app.db.tables import carts, contacts, orders, shipments
+from app.db.tables import carts, contacts, deliveries, events, orders, shipments
+from app.domain import records
+
+# The record a row of each table becomes.
+RECORDS: dict[str, type[Any]] = {
+    orders.name: records.Order,
+    shipments.name: records.Shipment,
+    carts.name: records.Cart,
+    contacts.name: records.Contact,
+    events.name: records.Event,
+    deliveries.name: records.Delivery,
+}
 
 
 def joined(table: Table) -> tuple[ColumnElement[Any], ...]:

@@ -34,7 +34,7 @@ class Listing:
 
     def page(self, conn: Connection, first: int, after: list[Any] | None) -> Page:
         """`after` is the sort key `pages.after_key` read from a cursor."""
-        return fetch_page(conn, self.query, self.order, first, after)
+        return fetch_page(conn, self.query, self.order, first, after, columns.RECORDS[self.order[0].table.name])
 
     def count(self, conn: Connection) -> int:
         return count(conn, self.query)

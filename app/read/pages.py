@@ -12,17 +12,18 @@ from typing import Any
 from sqlalchemy import Column, ColumnElement, Connection, Select, and_, func, or_, select
 
 from app.db.types import UtcDateTime
+from app.domain.records import of_row
 from app.policies.ids import decode_cursor, encode_cursor
 
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[dict[str, Any]]
+    """One keyset page: its records (app.domain.records), newest first, and the cursor of each."""
+
+    records: list[Any]
+    cursors: list[str]
     has_next: bool
     has_previous: bool
-
-    def cursor(self, row: dict[str, Any], order: tuple[Column[Any], ...]) -> str:
-        return encode_cursor(list_name(order), [row[column.name] for column in order])
 
 
 def list_name(order: tuple[Column[Any], ...]) -> str:
@@ -50,15 +51,27 @@ def _after(order: tuple[Column[Any], ...], values: list[Any]) -> ColumnElement[b
 
 
 def fetch_page(
-    conn: Connection, query: Select[Any], order: tuple[Column[Any], ...], first: int, after: list[Any] | None
+    conn: Connection,
+    query: Select[Any],
+    order: tuple[Column[Any], ...],
+    first: int,
+    after: list[Any] | None,
+    record: type[Any],
 ) -> Page:
-    """Up to `first` rows after the sort key `after` (None: from the newest). Both are checked
-    at the edge (`check_first`, `after_key`) before a connection is taken."""
+    """Up to `first` rows after the sort key `after` (None: from the newest), as `record`s. Both
+    are checked at the edge (`check_first`, `after_key`) before a connection is taken."""
     if after is not None:
         query = query.where(_after(order, after))
     query = query.order_by(*(column.desc() for column in order)).limit(first + 1)
-    rows = [dict(row) for row in conn.execute(query).mappings()]
-    return Page(rows=rows[:first], has_next=len(rows) > first, has_previous=after is not None)
+    rows = conn.execute(query).mappings().all()[: first + 1]
+    name = list_name(order)
+    kept = rows[:first]
+    return Page(
+        records=[of_row(record, row) for row in kept],
+        cursors=[encode_cursor(name, [row[column.name] for column in order]) for row in kept],
+        has_next=len(rows) > first,
+        has_previous=after is not None,
+    )
 
 
 def count(conn: Connection, query: Select[Any]) -> int:

@@ -45,7 +45,7 @@ async def test_events_of_subjects_are_searched_through_the_subject_index(api):
 
     found, plan = await api.db.read(_plan_of_events_by_subject, keys)
 
-    assert [[row["type"] for row in events] for events in found] == [["order.created"], ["cart.recovered"], []]
+    assert [[event.type for event in events] for events in found] == [["order.created"], ["cart.recovered"], []]
     if api.db.dialect == "sqlite":
         lines = plan.splitlines()
         assert all("SCAN events" not in line for line in lines), plan
