@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.test_graphql import order_input
+from tests.api.graphql.documents import order_input
 
 NUL, SURROGATE = "a\x00b", "a\ud800b"
 

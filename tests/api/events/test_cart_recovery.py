@@ -1,0 +1,47 @@
+"""SPEC §6: cart recovery fires for a cart still abandoned after the delay, once; a purchase (whichever arrives first), a settled cart or an erased contact cancels it."""
+
+import pytest
+
+from app.automations.worker import Worker
+from app.services import stores
+from tests.api.events.outbox import FAST, event_types
+from tests.conftest import STORE_ID, cart_body, order_body
+
+
+async def test_cart_recovery_fires_once_after_the_delay(api):
+    await stores.set_recovery_delay(api.db, STORE_ID, 60)
+    await api.post("/carts", cart_body())  # abandoned long ago: due now
+    await api.post("/carts", cart_body(external_id="FRESH", abandoned_at="2999-01-01T00:00:00Z"))
+    worker = Worker(api.db, FAST)
+    assert (await worker.run_once()).recoveries == 1
+    assert (await worker.run_once()).recoveries == 0
+    await worker.aclose()
+    due = [row for row in await api.rows("events") if row["type"] == "cart.recovery_due"]
+    assert len(due) == 1 and due[0]["data"]["subject"]["external_id"] == "CART-7700"
+    assert due[0]["data"]["contact"]["phone"] == "+33612345678"
+
+
+@pytest.mark.parametrize("order_first", [True, False])
+async def test_no_recovery_after_a_purchase_whichever_arrives_first(api, order_first):
+    requests = [api.post("/orders", order_body()), api.post("/carts", cart_body())]
+    for request in requests if order_first else reversed(requests):
+        assert (await request).status_code == 201
+    assert (await api.get("/carts/CART-7700")).json()["status"] == "recovered"
+    worker = Worker(api.db, FAST)
+    assert (await worker.run_once()).recoveries == 0
+    await worker.aclose()
+    types = await event_types(api)
+    assert "cart.recovery_due" not in types and types.count("cart.recovered") == 1
+
+
+@pytest.mark.parametrize("settle", ["completed", "expired", "recovered", "erased"])
+async def test_no_recovery_for_settled_carts_or_erased_contacts(api, settle):
+    await api.post("/carts", cart_body(customer={"phone": "+33612345678", "external_id": "CUST-42"}))
+    if settle == "erased":
+        assert (await api.delete("/customers/CUST-42")).status_code == 204
+    else:
+        await api.patch("/carts/CART-7700", {"status": settle})
+    worker = Worker(api.db, FAST)
+    assert (await worker.run_once()).recoveries == 0
+    await worker.aclose()
+    assert "cart.recovery_due" not in await event_types(api)
