@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The long fuzz run: the checks of tests/test_fuzz.py with many more examples, and a summary.
+"""The long fuzz run: the checks of tests/fuzz/ with many more examples, and a summary.
 
     .venv/bin/python scripts/fuzz_api.py                        # 500 examples per operation and mode, SQLite
     .venv/bin/python scripts/fuzz_api.py --examples 2000 --domain-examples 5000 --engine postgresql
@@ -43,7 +43,14 @@ from app.main import create_app  # noqa: E402
 from app.rest.openapi import openapi_document  # noqa: E402
 from app.services import keys, stores  # noqa: E402
 from tests.conftest import STORE_ID, Api  # noqa: E402
-from tests.test_fuzz import COMMANDS, DomainReport, OperationReport, fuzz, fuzz_plan, run_domain  # noqa: E402
+from tests.fuzz.test_no_input_ever_yields_a_500 import (  # noqa: E402
+    COMMANDS,
+    DomainReport,
+    OperationReport,
+    fuzz,
+    fuzz_plan,
+    run_domain,
+)
 
 DOMAIN_STORE_ID = 124
 

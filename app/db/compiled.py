@@ -13,7 +13,7 @@ dominates).
 No public SQLAlchemy API gives that speed (`exec_driver_sql` still costs about twice as
 much), so `_compile` reads three of SQLAlchemy's private attributes, named in
 `SQLALCHEMY_INTERNALS`. pyproject.toml pins SQLAlchemy to the minor version this was tested
-with, and tests/test_compiled.py fails with a clear message when one of them is missing.
+with, and tests/db/test_compiled.py fails with a clear message when one of them is missing.
 """
 
 from __future__ import annotations
