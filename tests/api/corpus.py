@@ -1,6 +1,6 @@
-"""Request corpora kept as data: loading the JSON files of tests/api/corpora/, building each case's
+"""Request corpora kept as data: loading the JSON files of tests/api/corpora/bodies/, building each case's
 body as bytes, and checking the one outcome a case expects. The file format is described in
-tests/api/corpora/README.md."""
+tests/api/corpora/bodies/README.md."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from tests.api.walkthrough import PHONE
 from tests.conftest import cart_body, order_body, shipment_body
 
-CORPORA = Path(__file__).parent / "corpora"
+CORPORA = Path(__file__).parent / "corpora" / "bodies"
 
 # The valid bodies a case can start from ("valid": name, "with": {field: value}).
 VALID: dict[str, Any] = {

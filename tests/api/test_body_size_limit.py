@@ -1,6 +1,6 @@
 """SPEC §7: a body larger than the limit (1 MiB by default) is 413 `{"error": …}` and changes
 nothing, also when it comes without a Content-Length; a valid body just under it is accepted.
-The limit on bodies that declare their length is in tests/api/corpora/too_large.json."""
+The limit on bodies that declare their length is in tests/api/corpora/bodies/too_large.json."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A JSON object that repeats a name (RFC 8259 §4 leaves it to the parser): the last occurrence
 counts, and the value validated is the value stored, so no parser difference can let an invalid
-value through. The refused forms (last value invalid) are in tests/api/corpora/duplicate_keys.json."""
+value through. The refused forms (last value invalid) are in tests/api/corpora/bodies/duplicate_keys.json."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Hostile and odd request bodies (SPEC §3, §4, §7), kept as data in tests/api/corpora/*.json
-(format: tests/api/corpora/README.md) and sent to the endpoints that take a body. Each case pins
+"""Hostile and odd request bodies (SPEC §3, §4, §7), kept as data in tests/api/corpora/bodies/*.json
+(format: tests/api/corpora/bodies/README.md) and sent to the endpoints that take a body. Each case pins
 its one outcome: the status and, for a 4xx, the exact `{"error": …}` text or the exact 422 `codes`
 mapping; a rejected request leaves every table exactly as it was; nothing is ever a 500.
 

@@ -1,6 +1,6 @@
 """README (Strings): strings may not hold a NUL or a *lone* UTF-16 surrogate; a surrogate pair
 escape (`\\ud83d\\ude00`) is one character beyond the BMP and is kept. The refused forms are in
-tests/api/corpora/unsafe_strings.json."""
+tests/api/corpora/bodies/unsafe_strings.json."""
 
 from __future__ import annotations
 
