@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +30,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from app.config import Settings
+from app.domain.errors import DomainError
 
 from .checkpoint import Checkpointer
 from .kept import KeptRows
@@ -38,6 +40,21 @@ from .types import dumps, loads
 T = TypeVar("T")
 Work = Callable[..., T]
 Job = tuple[Work[Any], tuple[Any, ...], asyncio.Future[Any]]
+
+
+class WriteContractBroken(RuntimeError):
+    """A write job raised an expected failure instead of returning it (see `Database.write`)."""
+
+
+def _within_contract(work: Work[T], conn: Connection, *args: Any) -> T:
+    try:
+        return work(conn, *args)
+    except DomainError as exc:
+        name = getattr(work, "__qualname__", repr(work))
+        raise WriteContractBroken(
+            f"{name} raised {type(exc).__name__} ({exc}) inside a write: return it, and let the service raise it "
+            "after the transaction (services.results.settled)"
+        ) from exc
 
 
 class Database:
@@ -67,9 +84,11 @@ class Database:
           the write; what only the database can tell (an unknown order to PATCH, a shipment's
           missing order) comes back as a `DomainError` value that the service raises once the
           transaction is over (`services.results.settled`). A raised exception is a bug or an
-          engine failure, and costs the work's group a rollback and a re-run of each work alone.
+          engine failure, and costs the work's group a rollback and a re-run of each work alone;
+          a `DomainError` raised inside a work breaks this contract and is reported as
+          `WriteContractBroken` (a bug to fix, answered as an internal error).
         """
-        return await self._backend.write(work, *args)
+        return await self._backend.write(partial(_within_contract, work), *args)
 
     async def read(self, work: Work[T], *args: Any) -> T:
         """Run `work(conn, *args)` on a read connection."""

@@ -4,10 +4,12 @@ one request's 404 or 422 found inside a job never rolls back the group commit it
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from sqlalchemy import event
 
+from app.db.database import WriteContractBroken
 from app.domain.commands import OrderInput, OrderUpdate, ShipmentInput, validate
 from app.domain.errors import NotFound, ValidationFailed
 from app.services import orders, shipments
@@ -62,3 +64,14 @@ async def test_patch_of_an_unknown_record_is_404_and_writes_nothing(api: Api, pa
     resource = "Order" if "orders" in path else "Cart"
     assert (response.status_code, response.json()) == (404, {"error": f"{resource} not found"})
     assert await api.snapshot() == before
+
+
+def _raises_inside_the_job(conn: Any) -> None:
+    raise NotFound("Order")
+
+
+async def test_a_job_that_raises_an_expected_failure_breaks_the_contract_loudly(api: Api) -> None:
+    """Enforced, not only written: a DomainError raised inside a write job is a bug, reported
+    as WriteContractBroken (naming the job), never passed off as the request's own 404."""
+    with pytest.raises(WriteContractBroken, match="_raises_inside_the_job raised NotFound"):
+        await api.db.write(_raises_inside_the_job)
