@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -27,7 +28,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from .currency import CURRENCY_CODES
 from .errors import ErrorCode
-from .money import MAX_AMOUNT, MAX_DECIMALS, decimal_places
+from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, decimal_places, max_decimals_of
 from .phone import InvalidPhone, Phone, parse_phone
 from .statuses import CartStatus, ShipmentStatus
 
@@ -70,11 +71,34 @@ def _non_negative(number: Decimal, below: Decimal | None = None) -> Decimal:
         raise _fail(ErrorCode.OUT_OF_RANGE, f"Must be less than {below}.")
     if decimal_places(number) > MAX_DECIMALS:
         raise _fail(ErrorCode.TOO_PRECISE, f"At most {MAX_DECIMALS} decimals are accepted.")
-    return number
+    return number.copy_abs()  # -0 is 0
 
 
-def _money(value: Any) -> Decimal:
-    return _non_negative(_number(value), MAX_AMOUNT)
+CURRENCY_CONTEXT = "currency"
+
+
+def _money(value: Any, info: ValidationInfo) -> Decimal:
+    """An amount >= 0, under 10^14, with no more decimals than its currency's ISO 4217 minor
+    unit (`too_precise`): the command puts its currency in the validation context
+    (`currency_in_context`); without one, 4 decimals (SPEC §3.1, as amended in the README)."""
+    amount = _non_negative(_number(value), MAX_AMOUNT)
+    currency = (info.context or {}).get(CURRENCY_CONTEXT)
+    allowed = max_decimals_of(currency)
+    if allowed < MAX_DECIMALS and decimal_places(amount) > allowed:
+        unit = "no decimals" if allowed == 0 else f"at most {allowed} decimals"
+        raise _fail(ErrorCode.TOO_PRECISE, f"{currency} amounts have {unit}.")
+    return amount
+
+
+def currency_in_context(data: Any, info: ValidationInfo) -> None:
+    """Before an order or cart is validated, note its currency (when it is a known ISO 4217
+    code) in the validation context, for its amounts' `_money` check. A missing or invalid
+    currency notes none (an invalid one is reported on `currency`)."""
+    if info.context is None or not isinstance(data, Mapping):
+        return
+    code = data.get("currency")
+    code = code.strip().upper() if isinstance(code, str) else None
+    info.context[CURRENCY_CONTEXT] = code if code in MINOR_UNITS else None
 
 
 _DATETIME_HINT = "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z."
