@@ -22,7 +22,7 @@ DEFAULT_PLACES = 2
 MINOR_UNITS: dict[str, int] = {
     currency.code: currency.exponent for currency in Currency if currency.exponent is not None
 }
-_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(MAX_DECIMALS + 1)}
+QUANTA = {places: Decimal(1).scaleb(-places) for places in range(MAX_DECIMALS + 1)}
 
 
 def to_units(amount: Decimal) -> int:
@@ -49,13 +49,10 @@ def format_money(amount: Decimal, places: int = DEFAULT_PLACES) -> str:
     """`places` decimals, more only when the value has more (an amount is never rounded):
     (49.9, 2) -> "49.90", (1500, 0) -> "1500", (0.125, 2) -> "0.125". Zero is never signed:
     -0 -> "0.00"."""
-    if not amount:
-        amount = abs(amount)
-    normalized = amount.normalize()
-    exponent = normalized.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -places:
-        return f"{normalized:f}"
-    return f"{amount.quantize(_QUANTA[places]):f}"
+    rounded = amount.quantize(QUANTA[places])  # exact for amounts below 10^24
+    if rounded != amount:
+        return f"{amount.normalize():f}"
+    return f"{rounded if rounded else rounded.copy_abs():f}"
 
 
 def money_text(amount: Decimal, currency: str | None) -> str:
@@ -65,7 +62,7 @@ def money_text(amount: Decimal, currency: str | None) -> str:
 
 def round_to_unit(amount: Decimal, currency: str | None) -> Decimal:
     """The amount rounded half-even (banker's rounding) to the currency's minor unit."""
-    return amount.quantize(_QUANTA[places_of(currency)], rounding=ROUND_HALF_EVEN)
+    return amount.quantize(QUANTA[places_of(currency)], rounding=ROUND_HALF_EVEN)
 
 
 def decimal_places(amount: Decimal) -> int:
