@@ -57,3 +57,12 @@ async def test_a_line_item_price_with_more_decimals_than_the_currency_is_too_pre
     response = await api.post("/orders", body)
     assert response.status_code == 422
     assert response.json()["codes"] == {"line_items.0.price": ["too_precise"]}
+
+
+async def test_an_amount_stored_with_more_decimals_than_its_currency_renders_exactly(api):
+    # Stored before minor units were checked: a JPY total with decimals is shown as it is, never rounded.
+    assert (
+        await api.post("/orders", order_body(total_price="1500.5", currency=None, line_items=[]))
+    ).status_code == 201
+    await api.db.write(lambda conn: conn.exec_driver_sql("UPDATE orders SET currency = 'JPY'"))
+    assert (await api.get("/orders/ORDER-1001")).json()["total_price"] == "1500.5"
