@@ -286,7 +286,8 @@ Metadata = Annotated[MetadataPatch, BeforeValidator(_empty_dict_if_null)]
 
 
 class LineItem(BaseModel):
-    """Free-form object; quantity and price, when present, are numbers >= 0 of at most 4 decimals."""
+    """Free-form object; quantity and price, when present, are numbers >= 0: a quantity of at
+    most 4 decimals, a price of at most its order's or cart's currency's (`_money`)."""
 
     model_config = ConfigDict(extra="allow")
     quantity: NonNegativeNumber | None = None

@@ -18,7 +18,8 @@ from .body import BadRequest, PayloadTooLarge
 
 class Json(JSONResponse):
     """orjson bodies: records (dataclasses) as objects, times as RFC 3339 with `+00:00`, an
-    `Amount` as a money string in its currency's decimals (`Amount.text`), other decimals as JSON numbers."""
+    `Amount` as a money string in its currency's decimals (`Amount.text`), other decimals as
+    JSON numbers."""
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content, default=_body_default)
