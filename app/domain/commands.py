@@ -9,7 +9,7 @@ import dataclasses
 import re
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from . import records
@@ -32,6 +32,7 @@ from .types import (
     Tags,
     Text,
     UtcDateTime,
+    currency_in_context,
 )
 
 
@@ -54,7 +55,17 @@ class CustomerInput(Command):
     orders_count: Count | None = None
 
 
-class OrderInput(Command):
+class Priced(Command):
+    """An order or a cart: its amounts are checked against its currency's minor unit."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _note_currency(cls, data: Any, info: ValidationInfo) -> Any:
+        currency_in_context(data, info)
+        return data
+
+
+class OrderInput(Priced):
     external_id: ExternalId
     placed_at: UtcDateTime
     total_price: Money
@@ -77,7 +88,7 @@ class ShipmentInput(Command):
     metadata: Metadata = {}
 
 
-class CartInput(Command):
+class CartInput(Priced):
     external_id: ExternalId
     abandoned_at: UtcDateTime
     total_price: Money
