@@ -30,7 +30,7 @@ from .currency import CURRENCY_CODES
 from .errors import ErrorCode
 from .money import MAX_AMOUNT, MAX_DECIMALS, decimal_places
 from .phone import InvalidPhone, Phone, parse_phone
-from .statuses import CartStatus, ShipmentStatus
+from .statuses import CartStatus, ShipmentStatus, order_status
 
 MAX_JSON_DEPTH = 32
 
@@ -225,7 +225,13 @@ def _single_line(value: str) -> str:
 
 # An id is also a URL path segment, and a line break cannot be routed back to it.
 ExternalId = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_single_line)]
-Status = Annotated[str, Field(max_length=64)]
+
+
+def _order_status(value: Any) -> Any:
+    return order_status(value) if isinstance(value, str) else value
+
+
+Status = Annotated[str, BeforeValidator(_order_status), Field(max_length=64)]  # checked in its stored form
 
 
 def _choice(enum: type[StrEnum]) -> GetPydanticSchema:

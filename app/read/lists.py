@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, Select, Table, select
 
 from app.db.tables import carts, contacts, events, orders, shipments
+from app.domain.statuses import order_status
 
 from . import columns, filters
 from .pages import Page, count, fetch_page
@@ -48,9 +49,9 @@ def order_listing(store_id: int, region: str, dialect: str, where: OrderFilter |
     query = _of_store(orders, store_id)
     where = where or OrderFilter()
     if where.financial_status is not None:
-        query = query.where(orders.c.financial_status == where.financial_status)
+        query = query.where(orders.c.financial_status == order_status(where.financial_status))
     if where.fulfillment_status is not None:
-        query = query.where(orders.c.fulfillment_status == where.fulfillment_status)
+        query = query.where(orders.c.fulfillment_status == order_status(where.fulfillment_status))
     if where.placed_after is not None:
         query = query.where(orders.c.placed_at >= filters.moment(where.placed_after, "placedAfter"))
     if where.placed_before is not None:
