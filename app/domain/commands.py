@@ -60,8 +60,12 @@ def without_blank_strings(model: type[BaseModel], data: Any) -> Any:
     if not isinstance(data, Mapping):
         return data
     names = string_fields(model)
-    if not any(is_blank(data.get(name)) for name in names):
-        return data  # the common case: nothing copied
+    for name in names:  # on every request: a plain loop, no copy unless a blank is found
+        value = data.get(name)
+        if value.__class__ is str and (not value or value.isspace()):
+            break
+    else:
+        return data
     return {key: value for key, value in data.items() if not (key in names and is_blank(value))}
 
 
