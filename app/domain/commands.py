@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
+from functools import cache
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
@@ -41,6 +43,47 @@ class Command(BaseModel):
     # change (readonly_fields) are rejected.
     model_config = ConfigDict(extra="ignore", frozen=True)
     readonly_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_strings_are_absent(cls, data: Any) -> Any:
+        return without_blank_strings(cls, data)
+
+
+def is_blank(value: Any) -> bool:
+    """A string that is empty or only whitespace (`str.isspace`: Unicode whitespace)."""
+    return isinstance(value, str) and (not value or value.isspace())
+
+
+def without_blank_strings(model: type[BaseModel], data: Any) -> Any:
+    """`data` without its blank values of `model`'s string fields (SPEC §10, issue 11): shops relay
+    `""` for "no value". Left out, such a field is absent in every sense: a POST stores null (SPEC
+    §3), the embedded-customer merge keeps the contact's value (§4.2), a PATCH leaves it alone, and
+    a required one is `required`. Lists and free-form JSON (tags, metadata, line items) keep theirs."""
+    if not isinstance(data, Mapping):
+        return data
+    names = string_fields(model)
+    for name in names:  # on every request: a plain loop, no copy unless a blank is found
+        value = data.get(name)
+        if value.__class__ is str and (not value or value.isspace()):
+            break
+    else:
+        return data
+    return {key: value for key, value in data.items() if not (key in names and is_blank(value))}
+
+
+@cache
+def string_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of `model` a JSON string fills, as its JSON schema says (text, ids, statuses,
+    choices, emails, URLs, currencies, phones, datetimes), so a new field is covered by its type."""
+    properties = model.model_json_schema(mode="validation")["properties"]
+    return frozenset(name for name, schema in properties.items() if _json_type(schema) == "string")
+
+
+def _json_type(schema: dict[str, Any]) -> Any:
+    """The JSON type a property's schema allows besides null (`X | None` is `anyOf [X, null]`)."""
+    options = [option for option in schema.get("anyOf", [schema]) if option.get("type") != "null"]
+    return options[0].get("type") if len(options) == 1 else None
 
 
 class CustomerInput(Command):

@@ -1,7 +1,8 @@
 """The statuses the service itself sets or checks: one StrEnum per kind of record.
 
 Members are `str`s, so they compare equal to, store and serialise as their value. Order
-financial and fulfilment statuses are free-form (the shop's own words) and have no enum."""
+financial and fulfilment statuses are free-form (the shop's own words) and have no enum; they
+are kept in one form (`order_status`)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,11 @@ class DeliveryStatus(StrEnum):
     DELIVERED = "delivered"
     DEAD = "dead"
     CANCELLED = "cancelled"
+
+
+def order_status(text: str) -> str:
+    """An order's financial or fulfilment status in the one form it is stored, filtered and
+    counted in: without surrounding whitespace, lower-cased (`" PAID"` is `"paid"`), so a
+    dashboard filtering `paid` finds what a shop sent as `PAID` (issue 11; README, "Order
+    statuses"). Done in Python at the edge, so both engines compare the same strings."""
+    return text.strip().lower()

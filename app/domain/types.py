@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from calendar import monthrange
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -30,7 +31,7 @@ from .currency import CURRENCY_CODES
 from .errors import ErrorCode
 from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, QUANTA, decimal_places, max_decimals_of
 from .phone import InvalidPhone, Phone, parse_phone
-from .statuses import CartStatus, ShipmentStatus
+from .statuses import CartStatus, ShipmentStatus, order_status
 
 MAX_JSON_DEPTH = 32
 
@@ -111,23 +112,39 @@ def currency_in_context(data: Any, info: ValidationInfo) -> None:
 
 
 _DATETIME_HINT = "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z."
+# RFC 3339 §5.6: the seconds of a leap second are 60; Python's datetime has no such second.
+_LEAP_SECOND = re.compile(r"(.{10}[T ]\d\d:\d\d):60(\D.*)?\Z", re.DOTALL)
 
 
 def parse_utc_datetime(text: str) -> datetime:
-    """ISO 8601 with a time part; a value without offset is UTC. Raises ValueError."""
+    """ISO 8601 with a time part, every RFC 3339 §5.6 form included: `T`, `t` or a space between
+    date and time, `Z` or `z`, fractions of any length (kept to the microsecond, the rest cut),
+    `-00:00`, any offset; a value without offset is UTC. A leap second (`23:59:60Z`) is accepted
+    only where RFC 3339 §5.7 puts one, the last second of a UTC month, and is kept as the last
+    microsecond before the next minute (23:59:59.999999): Python, POSIX time and both engines
+    have no 61st second, and that instant keeps it after every earlier one. Raises ValueError."""
     text = text.strip()
     if len(text) < 16 or text[10] not in "Tt ":
         raise ValueError(_DATETIME_HINT)
+    text = text.upper()  # RFC 3339 §5.6 NOTE: "T" and "Z" may be lower case
+    leap = _LEAP_SECOND.match(text)
+    if leap:
+        text = f"{leap[1]}:59{leap[2] or ''}"
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(_DATETIME_HINT) from None
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
+        parsed = parsed.replace(tzinfo=UTC)
     try:
-        return parsed.astimezone(UTC)
+        moment = parsed.astimezone(UTC)
     except OverflowError:
         raise ValueError("The datetime is out of range.") from None
+    if leap:
+        if (moment.hour, moment.minute) != (23, 59) or moment.day != monthrange(moment.year, moment.month)[1]:
+            raise ValueError("A leap second (:60) is only the last second of a UTC month (RFC 3339 §5.7).")
+        moment = moment.replace(microsecond=999_999)
+    return moment
 
 
 def _utc_datetime(value: Any) -> datetime:
@@ -241,7 +258,13 @@ def _single_line(value: str) -> str:
 
 # An id is also a URL path segment, and a line break cannot be routed back to it.
 ExternalId = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_single_line)]
-Status = Annotated[str, Field(max_length=64)]
+
+
+def _order_status(value: Any) -> Any:
+    return order_status(value) if isinstance(value, str) else value
+
+
+Status = Annotated[str, BeforeValidator(_order_status), Field(max_length=64)]  # checked in its stored form
 
 
 def _choice(enum: type[StrEnum]) -> GetPydanticSchema:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, Select, Table, select
 
 from app.db.tables import carts, contacts, events, orders, shipments
+from app.domain.statuses import order_status
 
 from . import columns, filters
 from .pages import Page, count, fetch_page
@@ -52,11 +53,11 @@ def order_listing(store_id: int, region: str, dialect: str, where: OrderFilter |
     query = _of_store(orders, store_id)
     where = where or OrderFilter()
     if where.financial_status is not None:
-        query = query.where(orders.c.financial_status == _text(where.financial_status, "filter", "financialStatus"))
+        status = order_status(_text(where.financial_status, "filter", "financialStatus"))
+        query = query.where(orders.c.financial_status == status)
     if where.fulfillment_status is not None:
-        query = query.where(
-            orders.c.fulfillment_status == _text(where.fulfillment_status, "filter", "fulfillmentStatus")
-        )
+        status = order_status(_text(where.fulfillment_status, "filter", "fulfillmentStatus"))
+        query = query.where(orders.c.fulfillment_status == status)
     if where.placed_after is not None:
         query = query.where(orders.c.placed_at >= filters.moment(where.placed_after, "placedAfter"))
     if where.placed_before is not None:

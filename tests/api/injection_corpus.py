@@ -1,5 +1,5 @@
 """The injection corpus, `corpora/injection_strings.json`, as Python values: the strings, and for
-each the one outcome it has in a given field (stored exactly, or refused with one 422 code)."""
+each the one outcome it has in a given field (stored exactly, absent, or refused with one 422 code)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,20 @@ TOO_LONG = "too_long"
 @dataclass(frozen=True)
 class Text:
     """One string of the corpus; `refused` maps a field (dot notation, as a 422 names it, list
-    indices left out) to the code it is refused with, beyond the length limits."""
+    indices left out) to the code it is refused with, beyond the length limits; `absent`: a blank
+    string, which counts as absent in the `optional` string fields."""
 
     id: str
     text: str
     refused: dict[str, str]
     limits: dict[str, int]
+    absent: bool = False
+    optional: frozenset[str] = frozenset()
+
+    def is_absent(self, field: str) -> bool:
+        """Whether `field` takes this text as absent (SPEC §10, issue 11: blank strings are absent):
+        a POST stores null, the embedded customer keeps the contact's value, a PATCH leaves it."""
+        return self.absent and field in self.optional
 
     def refusal(self, field: str) -> str | None:
         """The 422 code `field` answers this text with, or None: it is stored exactly."""
@@ -34,9 +42,17 @@ class Text:
 def _load() -> dict[str, list[Text]]:
     data = json.loads((Path(__file__).parent / "corpora" / "injection_strings.json").read_text("utf-8"))
     limits: dict[str, int] = data["limits"]
+    optional = frozenset(data["optional"])
     return {
         kind: [
-            Text(entry["id"], entry["text"] * entry.get("times", 1), entry.get("refused", {}), limits)
+            Text(
+                entry["id"],
+                entry["text"] * entry.get("times", 1),
+                entry.get("refused", {}),
+                limits,
+                entry.get("absent", False),
+                optional,
+            )
             for entry in data[kind]
         ]
         for kind in ("text", "email", "recovery_url")

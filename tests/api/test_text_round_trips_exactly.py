@@ -5,8 +5,11 @@ Every string of the injection corpus (`corpora/injection_strings.json`: SQL, LIK
 JSON look-alikes, Unicode, control characters, 10 KB; valid and invalid emails and recovery URLs),
 sent in a string field, has the one outcome the corpus gives it there:
 
-- stored exactly: the write's answer, REST GET and GraphQL return it unchanged, and an id
-  addresses exactly its record (GET, PATCH, DELETE by it, percent-encoded as one segment);
+- stored exactly: the write's answer, REST GET and GraphQL return it unchanged (an order status
+  in its one form, trimmed and lower-cased), and an id addresses exactly its record (GET, PATCH,
+  DELETE by it, percent-encoded as one segment);
+- or, blank in an optional field, absent (SPEC §10, issue 11): a POST reads back null, the embedded
+  customer's contact keeps its value, a PATCH leaves the field as the POST wrote it;
 - or refused: 422 naming that field alone, with one code, and nothing written.
 
 A case is one string through one group of fields (a resource's fields, its ids, a GraphQL
@@ -23,6 +26,7 @@ import httpx
 import pytest
 
 from app.domain.errors import ErrorCode
+from app.domain.statuses import order_status
 from tests.api.calls import gql, quoted
 from tests.api.injection_corpus import EMAILS, RECOVERY_URLS, TEXTS, Text
 from tests.conftest import Api, cart_body, order_body, shipment_body
@@ -36,12 +40,14 @@ Location = tuple[str, ...]  # (document, key, ...): document is post, get, gql o
 class Field:
     """One string field: `name` as the corpus names it (dot notation), `error` its path in a 422
     (a tag is refused at its index), `put` writes a text into a body, `expect` says where the
-    text must come back and as what."""
+    text must come back and as what; `absent` where and as what a blank text, absent, reads back
+    (by default null where `expect` names)."""
 
     name: str
     put: Callable[[dict[str, Any], str], None]
     expect: Callable[[str], dict[Location, Any]]
     error: str | None = None
+    absent: dict[Location, Any] | None = None
 
     @property
     def error_path(self) -> str:
@@ -83,11 +89,14 @@ def _everywhere(name: str, graphql: str, wrap: Callable[[str], Any] = lambda v: 
     return _same(("post", name), ("get", name), ("gql", graphql), wrap=wrap)
 
 
+# order statuses come back in their one form, trimmed and lower-cased (README, "Order statuses")
 FINANCIAL_STATUS = Field(
-    "financial_status", _set("financial_status"), _everywhere("financial_status", "financialStatus")
+    "financial_status", _set("financial_status"), _everywhere("financial_status", "financialStatus", order_status)
 )
 FULFILLMENT_STATUS = Field(
-    "fulfillment_status", _set("fulfillment_status"), _everywhere("fulfillment_status", "fulfillmentStatus")
+    "fulfillment_status",
+    _set("fulfillment_status"),
+    _everywhere("fulfillment_status", "fulfillmentStatus", order_status),
 )
 METADATA = Field("metadata", _set("metadata", wrap=_metadata), _everywhere("metadata", "metadata", wrap=_metadata))
 LINE_ITEMS = Field("line_items", _set("line_items", wrap=lambda v: [_item(v)]), _line_items)
@@ -161,6 +170,15 @@ CUSTOMER_EXTERNAL_ID = Field(  # the embedded customer's id: on the order, and t
         ("customer", "external_id"),
         ("gql", "contact", "externalId"),
     ),
+    absent={
+        ("post", "customer_external_id"): None,
+        ("get", "customer_external_id"): None,
+        ("gql", "customerExternalId"): None,
+        ("gql", "contact", "externalId"): None,
+    },
+)
+CUSTOMER_ID = Field(  # POST /customers: optional, the phone is the key without it
+    "customers.external_id", _set("external_id"), _everywhere("external_id", "externalId"), "external_id"
 )
 ORDER_EXTERNAL_ID = Field(  # a shipment's link to its order
     "order_external_id",
@@ -262,22 +280,32 @@ class RoundTrip:
         send: Callable[[], Awaitable[httpx.Response]],
         read: Callable[[httpx.Response], Awaitable[dict[str, Any]]] | None,
         status: int,
+        kept: Any = None,
     ) -> bool:
         """Sends; asserts the pinned outcome (`status`, or 422 on the field); returns whether
-        the text was stored. `read` None: the status is all this call checks."""
+        the text was stored. `read` None: the status is all this call checks. `kept`: what the
+        field holds before this call, which a blank text, absent, leaves (None on a new record)."""
         code = self.text.refusal(field.name)
         if code is not None:
             await self.refused(label, send, field.error_path, code)
             return False
+        absent = self.text.is_absent(field.name)
         response = await send()
         assert response.status_code == status, (label, response.status_code, response.text[:300])
         if read is not None:
             documents = await read(response)
-            for location, expected in field.expect(self.text.text).items():
+            if absent and field.absent is not None:
+                expect = field.absent
+            elif absent:  # null where the text would have been, or what the record held
+                expect = {location: kept for location in field.expect(self.text.text)}
+                expect = expect if kept is None else field.expect(kept)
+            else:
+                expect = field.expect(self.text.text)
+            for location, expected in expect.items():
                 got = _resolve(documents, location)
                 if got != expected:
                     self.mismatches.append(f"{label} at {'.'.join(location)}: sent {expected!r:.120}, got {got!r:.120}")
-        return True
+        return not absent
 
     async def refused(self, label: str, send: Callable[[], Awaitable[httpx.Response]], path: str, code: str) -> None:
         """422 naming the field at `path` alone, with `code` alone, and no table changed."""
@@ -322,6 +350,7 @@ class RoundTrip:
                 lambda url=url, patch=patch: self.api.patch(url, patch),
                 lambda response: read(self.api, response),
                 200,
+                kept=body.get(field.name),
             )
 
     async def addressed_by(self, path: str, patch: dict[str, Any]) -> None:
@@ -358,11 +387,12 @@ async def order_ids(check: RoundTrip) -> None:
     serial, phone = check.next()
     body = order_body(external_id=f"INJ-O-{serial}", customer={"phone": phone, "first_name": "Inj"})
     CUSTOMER_EXTERNAL_ID.put(body, text)
+    customer_id = None if check.text.is_absent(CUSTOMER_EXTERNAL_ID.name) else text
     await check.send(
         "POST /orders customer.external_id",
         CUSTOMER_EXTERNAL_ID,
         lambda: api.post("/orders", body),
-        lambda r: read_order(api, r, customer_id=text),
+        lambda r: read_order(api, r, customer_id=customer_id),
         201,
     )
 
@@ -439,13 +469,13 @@ async def customer_id(check: RoundTrip) -> None:
     bystander = {"external_id": "BYSTANDER", "phone": "+33611112222", "first_name": "Bystander"}
     assert (await api.post("/customers", bystander)).status_code == 201
     body = {"phone": check.next()[1], "first_name": "Injected"}
-    EXTERNAL_ID.put(body, text)
+    CUSTOMER_ID.put(body, text)
     stored = await check.send(
         "POST /customers external_id",
-        EXTERNAL_ID,
+        CUSTOMER_ID,
         lambda: api.post("/customers", body),
-        lambda r: read_customer(api, r),
-        201,
+        None if check.text.is_absent(CUSTOMER_ID.name) else lambda r: read_customer(api, r),
+        201,  # absent: the phone is the key, and the contact is new
     )
     if text:  # (DELETE /customers/ is another path: the router's trailing-slash redirect)
         assert (await api.delete(f"/customers/{quoted(text)}")).status_code == 204
@@ -503,13 +533,15 @@ async def graphql_order(check: RoundTrip) -> None:
         return
     assert payload["userErrors"] == [], payload
     order = payload["order"]
-    assert order["financialStatus"] == order["fulfillmentStatus"] == value
+    status = None if check.text.is_absent("financial_status") else order_status(value)
+    name = None if check.text.is_absent("customer.first_name") else value
+    assert order["financialStatus"] == order["fulfillmentStatus"] == status
     assert order["tags"] == [value] and order["metadata"] == _metadata(value)
     assert order["lineItems"] == [{"title": value, "sku": value, "data": _item(value)}]
-    assert order["contact"]["firstName"] == order["contact"]["lastName"] == value
+    assert order["contact"]["firstName"] == order["contact"]["lastName"] == name
     rest = (await api.get("/orders/INJ-GQL")).json()
     assert (rest["financial_status"], rest["tags"], rest["metadata"], rest["line_items"]) == (
-        value,
+        status,
         [value],
         _metadata(value),
         [_item(value)],
@@ -556,6 +588,7 @@ async def recovery_urls(check: RoundTrip) -> None:
         lambda: api.patch("/carts/INJ-URL-P", patch),
         lambda r: read_cart(api, r),
         200,
+        kept=cart_body()["recovery_url"],
     )
 
 

@@ -102,6 +102,28 @@ def test_money_out_of_its_rules_is_refused_with_its_code(sent, code):
         ("2026-05-18T10:00:00", datetime(2026, 5, 18, 10, tzinfo=UTC)),
         ("2026-05-18T12:00:00+02:00", datetime(2026, 5, 18, 10, tzinfo=UTC)),
         ("2026-05-18 10:00", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        # every RFC 3339 §5.6 form
+        ("2026-05-18t10:00:00z", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        ("2026-05-18t10:00:00Z", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        ("2026-05-18T10:00:00z", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        ("2026-05-18 10:00:00Z", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        ("2026-05-18T10:00:00.5Z", datetime(2026, 5, 18, 10, 0, 0, 500000, tzinfo=UTC)),
+        ("2026-05-18T10:00:00.123Z", datetime(2026, 5, 18, 10, 0, 0, 123000, tzinfo=UTC)),
+        ("2026-05-18T10:00:00.123456Z", datetime(2026, 5, 18, 10, 0, 0, 123456, tzinfo=UTC)),
+        ("2026-05-18T10:00:00.123456789Z", datetime(2026, 5, 18, 10, 0, 0, 123456, tzinfo=UTC)),
+        ("2026-05-18T10:00:00." + "9" * 30 + "Z", datetime(2026, 5, 18, 10, 0, 0, 999999, tzinfo=UTC)),
+        ("2026-05-18T10:00:00-00:00", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        ("2026-05-18T10:00:00+00:00", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        ("2026-05-18T15:30:00+05:30", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        ("2026-05-18T04:15:00-05:45", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        ("2026-05-19T09:59:59.999+23:59", datetime(2026, 5, 18, 10, 0, 59, 999000, tzinfo=UTC)),
+        ("2026-05-18 15:30:00.25+05:30", datetime(2026, 5, 18, 10, 0, 0, 250000, tzinfo=UTC)),
+        # leap seconds (RFC 3339 §5.7): the last second of a UTC month, kept as its last microsecond
+        ("2016-12-31T23:59:60Z", datetime(2016, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)),
+        ("2016-12-31t23:59:60.5z", datetime(2016, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)),
+        ("2015-06-30T23:59:60Z", datetime(2015, 6, 30, 23, 59, 59, 999999, tzinfo=UTC)),
+        ("2017-01-01T05:29:60+05:30", datetime(2016, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)),
+        ("2016-12-31T18:59:60-05:00", datetime(2016, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)),
     ],
 )
 def test_times_are_kept_in_utc(sent, kept):
@@ -115,6 +137,11 @@ def test_times_are_kept_in_utc(sent, kept):
         ("2026-05-18", "invalid_datetime"),
         ("yesterday", "invalid_datetime"),
         ("2026-13-01T00:00:00Z", "invalid_datetime"),
+        ("2026-05-18T10:00:61Z", "invalid_datetime"),
+        ("2026-05-18T10:00:60Z", "invalid_datetime"),  # no leap second but at a month's end
+        ("2016-12-30T23:59:60Z", "invalid_datetime"),
+        ("2016-12-31T23:59:60+01:00", "invalid_datetime"),  # 22:59:60 UTC
+        ("2026-05-18T10:00:00Zz", "invalid_datetime"),
         (1747562400, "invalid_type"),
     ],
 )

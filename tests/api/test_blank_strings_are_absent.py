@@ -1,0 +1,207 @@
+"""Blank strings are absent (SPEC §10, issue 11; README, "Blank strings"): shops relay `""` (or
+whitespace) for "no value". In every optional string field of every command a blank is the same
+request as the field left out: never a 422; a POST stores null, the embedded customer keeps the
+contact's value, a PATCH leaves the field alone. A blank required field is 422 `required`.
+
+The fields come from the command models themselves (`string_fields`), so a new string field is
+in these tables as soon as it exists. The oracle: on the walkthrough's data, send the request
+without the field, then with it blank: the second answers 200 and leaves every row as the first
+left it (our own `updated_at` and `revision` aside)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from app.domain.commands import (
+    CartInput,
+    CartUpdate,
+    Command,
+    CustomerInput,
+    OrderInput,
+    OrderUpdate,
+    ShipmentInput,
+    string_fields,
+)
+from tests.api.calls import gql
+from tests.api.walkthrough import PHONE, seed
+from tests.conftest import Api, cart_body, order_body, shipment_body
+
+BLANKS = {"empty": "", "spaces": "   ", "tab newline": "\t\n"}
+
+
+def customer_body() -> dict[str, Any]:
+    return {"external_id": "CUST-42", "phone": PHONE, "first_name": "Marie", "email": "marie.durand@example.com"}
+
+
+# endpoint -> (command, body the field is put in)
+ENDPOINTS: dict[str, tuple[type[Command], Callable[[], dict[str, Any]]]] = {
+    "POST /orders": (OrderInput, order_body),
+    "POST /carts": (CartInput, cart_body),
+    "POST /shipments": (ShipmentInput, shipment_body),
+    "POST /customers": (CustomerInput, customer_body),
+    "PATCH /orders/ORDER-1001": (OrderUpdate, dict),
+    "PATCH /carts/CART-7700": (CartUpdate, dict),
+}
+
+
+def string_paths(model: type[Command], required: bool) -> Iterator[tuple[str, ...]]:
+    """The paths of `model`'s string fields, nested commands (the embedded customer) included."""
+    for name, field in model.model_fields.items():
+        nested = field.annotation
+        if isinstance(nested, type) and issubclass(nested, Command):
+            yield from ((name, *path) for path in string_paths(nested, required))
+        elif name in string_fields(model) and field.is_required() == required:
+            yield (name,)
+
+
+def cases(required: bool) -> list[Any]:
+    return [
+        pytest.param(endpoint, path, blank, id=f"{endpoint} {'.'.join(path)} {label}")
+        for endpoint, (model, _) in ENDPOINTS.items()
+        for path in string_paths(model, required)
+        for label, blank in BLANKS.items()
+    ]
+
+
+def put(body: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """`body` with the field at `path` set to `value`, or left out when `value` is ...."""
+    node = body
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    if value is ...:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+    return body
+
+
+def stable(snapshot: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Rows without our own write bookkeeping, which a replay may move."""
+    return {
+        table: [{k: v for k, v in row.items() if k not in ("updated_at", "revision")} for row in rows]
+        for table, rows in snapshot.items()
+    }
+
+
+async def send(api: Api, endpoint: str, body: dict[str, Any]) -> Any:
+    method, path = endpoint.split(" ", 1)
+    return await (api.post(path, body) if method == "POST" else api.patch(path, body))
+
+
+def test_the_table_is_derived_from_the_commands() -> None:
+    found = {
+        (endpoint, ".".join(path)) for endpoint, (model, _) in ENDPOINTS.items() for path in string_paths(model, False)
+    }
+    assert {
+        ("POST /orders", "currency"),
+        ("POST /orders", "customer.first_name"),
+        ("POST /carts", "customer.email"),
+        ("POST /shipments", "status"),
+        ("POST /customers", "external_id"),
+        ("PATCH /carts/CART-7700", "status"),
+    } <= found
+    assert len(found) == 28
+
+
+@pytest.mark.parametrize(("endpoint", "path", "blank"), cases(required=False))
+async def test_a_blank_optional_string_is_the_field_left_out(api: Api, endpoint: str, path, blank: str) -> None:
+    await seed(api)
+    model, body_for = ENDPOINTS[endpoint]
+    without = await send(api, endpoint, put(body_for(), path, ...))
+    assert without.status_code in (200, 201), without.text[:300]
+    before = await api.snapshot()
+    with_blank = await send(api, endpoint, put(body_for(), path, blank))
+    assert with_blank.status_code == 200, with_blank.text[:300]
+    assert stable(await api.snapshot()) == stable(before)
+
+
+@pytest.mark.parametrize(("endpoint", "path", "blank"), cases(required=True))
+async def test_a_blank_required_string_is_required(api: Api, endpoint: str, path, blank: str) -> None:
+    await seed(api)
+    _, body_for = ENDPOINTS[endpoint]
+    before = await api.snapshot()
+    response = await send(api, endpoint, put(body_for(), path, blank))
+    assert response.status_code == 422, response.text[:300]
+    assert response.json()["codes"] == {".".join(path): ["required"]}
+    assert await api.snapshot() == before
+
+
+@pytest.mark.parametrize("blank", BLANKS.values(), ids=BLANKS.keys())
+async def test_a_cart_with_a_blank_name_keeps_the_name_an_order_gave(api: Api, blank: str) -> None:
+    """SPEC §4.2: the merge overwrites with present values only; a blank is not one."""
+    assert (await api.post("/orders", order_body())).status_code == 201
+    customer = {"phone": PHONE, "first_name": blank, "last_name": blank, "email": blank, "external_id": blank}
+    assert (await api.post("/carts", cart_body(customer=customer))).status_code == 201
+    contact = (await api.get("/customers/CUST-42")).json()
+    assert (contact["first_name"], contact["last_name"], contact["email"]) == (
+        "Marie",
+        "Durand",
+        "marie.durand@example.com",
+    )
+
+
+@pytest.mark.parametrize("blank", BLANKS.values(), ids=BLANKS.keys())
+async def test_a_blank_post_field_is_stored_null(api: Api, blank: str) -> None:
+    """SPEC §3: a POST replaces; a blank optional field, like an omitted one, becomes null."""
+    assert (await api.post("/orders", order_body())).status_code == 201
+    response = await api.post("/orders", order_body(currency=blank, financial_status=blank))
+    assert response.status_code == 200, response.text[:300]
+    assert (response.json()["currency"], response.json()["financial_status"]) == (None, None)
+
+
+_UPSERT_ORDER = """mutation($input: OrderInput!) { upsertOrder(storeId: 123, input: $input) {
+  order { currency financialStatus fulfillmentStatus customerExternalId contact { firstName lastName email } }
+  userErrors { field code } } }"""
+_UPDATE_CART = """mutation($status: String, $url: String) {
+  updateCart(storeId: 123, externalId: "CART-7700", input: {status: $status, recoveryUrl: $url}) {
+  cart { status recoveryUrl } userErrors { field code } } }"""
+_CREATE_SHIPMENT = """mutation($input: ShipmentInput!) { createShipment(storeId: 123, input: $input) {
+  shipment { trackingUrl carrier status } userErrors { field code } } }"""
+
+
+@pytest.mark.parametrize("blank", BLANKS.values(), ids=BLANKS.keys())
+async def test_graphql_inputs_take_blanks_as_absent(api: Api, blank: str) -> None:
+    """The GraphQL inputs are the same commands: the same outcome, no userErrors."""
+    await seed(api)
+    order = {
+        "externalId": "ORDER-1001",
+        "placedAt": "2026-05-18T10:00:00Z",
+        "totalPrice": "49.90",
+        "currency": blank,
+        "financialStatus": blank,
+        "fulfillmentStatus": blank,
+        "customer": {"phone": PHONE, "externalId": blank, "firstName": blank, "lastName": blank, "email": blank},
+    }
+    payload = (await gql(api, _UPSERT_ORDER, {"input": order}))["data"]["upsertOrder"]
+    assert payload["userErrors"] == []
+    assert payload["order"] == {
+        "currency": None,
+        "financialStatus": None,
+        "fulfillmentStatus": None,
+        "customerExternalId": None,
+        "contact": {"firstName": "Marie", "lastName": "Durand", "email": "marie.durand@example.com"},
+    }
+
+    payload = (await gql(api, _UPDATE_CART, {"status": blank, "url": blank}))["data"]["updateCart"]
+    assert payload == {
+        "cart": {"status": "recovered", "recoveryUrl": "https://shop.example.com/cart/recover/7700"},
+        "userErrors": [],
+    }
+
+    shipment = {"externalId": "SHIP-1", "orderExternalId": "ORDER-1001", "trackingUrl": blank, "carrier": blank}
+    payload = (await gql(api, _CREATE_SHIPMENT, {"input": {**shipment, "status": blank}}))["data"]["createShipment"]
+    assert payload == {"shipment": {"trackingUrl": None, "carrier": None, "status": None}, "userErrors": []}
+
+
+@pytest.mark.parametrize("blank", BLANKS.values(), ids=BLANKS.keys())
+async def test_graphql_blank_required_field_is_required(api: Api, blank: str) -> None:
+    order = {"externalId": blank, "placedAt": "2026-05-18T10:00:00Z", "totalPrice": "1", "customer": {"phone": blank}}
+    payload = (await gql(api, _UPSERT_ORDER, {"input": order}))["data"]["upsertOrder"]
+    assert payload["order"] is None
+    assert sorted((e["field"], e["code"]) for e in payload["userErrors"]) == [
+        (["input", "customer", "phone"], "REQUIRED"),
+        (["input", "externalId"], "REQUIRED"),
+    ]

@@ -1,0 +1,91 @@
+"""Migration 0003 (README, "Order statuses"): orders stored before statuses were kept in one form
+get it — the status columns and the statuses the last POST carried (`posted`, which the replay
+rule compares with the next POST) — on both engines, every other value left exactly as it was."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from app.db.migrate import upgrade
+from app.db.tables import contacts, orders, stores
+from app.db.types import dumps, loads
+from tests import postgres
+
+NOW = datetime(2026, 5, 18, 10, tzinfo=UTC)
+EXACT = {"n": Decimal("12345678901234.5678"), "s": " PAID "}  # as the engine keeps it, before and after
+SENT = [("PAID", " Fulfilled "), (" paid", "UNFULFILLED"), ("refunded", None), (None, "\tPartial\n")]
+
+
+@pytest.fixture(params=postgres.engines_under_test())
+def url_at_0002(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'kanal.db'}"
+        upgrade(url, "0002")
+        yield url
+    else:
+        with postgres.scratch_database() as url:
+            upgrade(url, "0002")
+            yield url
+
+
+async def _run(url: str, work: Any) -> Any:
+    engine = create_async_engine(url, json_serializer=dumps, json_deserializer=loads)
+    try:
+        async with engine.begin() as conn:
+            return await conn.run_sync(work)
+    finally:
+        await engine.dispose()
+
+
+def _seed(conn: Any) -> None:
+    conn.execute(stores.insert().values(id=123, name="Shop", status="active", region="FR", created_at=NOW))
+    conn.execute(
+        contacts.insert().values(id=1, store_id=123, phone="+33612345678", revision=1, created_at=NOW, updated_at=NOW)
+    )
+    for number, (financial, fulfillment) in enumerate(SENT):
+        posted = {"financial_status": financial, "fulfillment_status": fulfillment, "tags": [], "metadata": EXACT}
+        conn.execute(
+            orders.insert().values(
+                store_id=123,
+                external_id=f"O-{number}",
+                contact_id=1,
+                placed_at=NOW,
+                total_price=Decimal("1"),
+                financial_status=financial,
+                fulfillment_status=fulfillment,
+                line_items=[],
+                tags=[" PAID "],
+                metadata=EXACT,
+                posted=posted,
+                revision=1,
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+
+
+def _read(conn: Any) -> list[tuple[Any, ...]]:
+    query = select(orders.c.financial_status, orders.c.fulfillment_status, orders.c.posted, orders.c.tags)
+    return [tuple(row) for row in conn.execute(query.order_by(orders.c.external_id))]
+
+
+async def test_stored_statuses_are_trimmed_and_lower_cased(url_at_0002: str) -> None:
+    await _run(url_at_0002, _seed)
+    before = await _run(url_at_0002, _read)
+    await asyncio.to_thread(upgrade, url_at_0002, "0003")
+    rows = await _run(url_at_0002, _read)
+    expected = [("paid", "fulfilled"), ("paid", "unfulfilled"), ("refunded", None), (None, "partial")]
+    assert [(financial, fulfillment) for financial, fulfillment, _, _ in rows] == expected
+    assert [(p["financial_status"], p["fulfillment_status"]) for _, _, p, _ in rows] == expected
+    assert [(p["metadata"], p["tags"], tags) for _, _, p, tags in rows] == [
+        (p["metadata"], p["tags"], tags) for _, _, p, tags in before
+    ]
