@@ -171,7 +171,9 @@ class Contact:
     store_id: int
     phone: str | None = field(metadata=_about("E.164; null once erased"))
     phone_type: str | None
-    phone_source: str | None = field(metadata=_PHONE_SOURCE)
+    phone_source: str | None = field(
+        metadata=_about("Where its phone was last taken from: customer, shipping_address or billing_address")
+    )
     external_id: str | None
     first_name: str | None
     last_name: str | None
