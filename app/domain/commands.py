@@ -65,6 +65,12 @@ class EmbeddedCustomer(CustomerInput):
     phone: PhoneNumber | None = None  # type: ignore[assignment]
     _used: tuple[Phone, PhoneSource] | None = PrivateAttr(None)
 
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _blank_phone_is_absent(cls, value: Any) -> Any:
+        # Platforms send "" for a phone the checkout did not ask for: the address's is used.
+        return None if isinstance(value, str) and not value.strip() else value
+
 
 class Address(Command):
     """A shipping or billing address, as the platforms send it; stored as sent (the country

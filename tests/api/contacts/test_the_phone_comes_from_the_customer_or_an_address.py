@@ -41,6 +41,11 @@ ATTACHED = {
         "+33611111111",
         "billing_address",
     ),
+    "blank customer phone: shipping": (
+        {"customer": {"phone": "", "first_name": "Marie"}, "shipping_address": {"phone": "+33698765432"}},
+        "+33698765432",
+        "shipping_address",
+    ),
     "blank shipping phone: billing": (
         {"customer": MARIE, "shipping_address": {"phone": "  "}, "billing_address": {"phone": "+33611111111"}},
         "+33611111111",
@@ -116,6 +121,7 @@ async def test_the_phone_used_and_its_source(api, path, body, table, changes, e1
 REFUSED = {
     "no customer, no address": ({"customer": ...}, "customer.phone", "required"),
     "null customer": ({"customer": None}, "customer.phone", "required"),
+    "blank customer phone, no address": ({"customer": {"phone": " "}}, "customer.phone", "required"),
     "customer without phone, addresses without phone": (
         {"customer": MARIE, "shipping_address": {"city": "Lyon"}, "billing_address": {"phone": None}},
         "customer.phone",
