@@ -16,7 +16,7 @@ from .context import Context
 from .derived import command_input, record_type
 from .errors import UserError
 from .inputs import Backfill, run_command
-from .orders import PATCH_DESCRIPTION, CustomerInput, LineItem, contact_of
+from .orders import NESTED_INPUTS, PATCH_DESCRIPTION, LineItem, contact_of
 from .relay import Connection, paged
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class Cart(record_type(records.Cart, exclude=("contact", "line_items"))):  # typ
         return await contact_of(info, self.record.contact.id)
 
 
-CartInput = command_input(commands.CartInput, "CartInput", nested={commands.CustomerInput: CustomerInput})
+CartInput = command_input(commands.CartInput, "CartInput", nested=NESTED_INPUTS)
 CartUpdateInput = command_input(commands.CartUpdate, "CartUpdateInput", PATCH_DESCRIPTION)
 
 

@@ -2,7 +2,8 @@
 
 `record_type(records.Order, exclude=("contact",))` is a strawberry base type with one field per
 record field: ints named `id` or `…_id` become `ID`, an `Amount` the `Decimal` money scalar,
-JSON objects the `JSON` scalar, a field's description its metadata's. The domain type adds the
+JSON objects the `JSON` scalar, a record held inside (an `Address`) its own object type, a
+field's description its metadata's. The domain type adds the
 relations (resolvers) and builds itself with `of(record)`; the record stays reachable as
 `self.record`. A new record field thus appears in GraphQL without an edit here."""
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import types
 import typing
 from datetime import datetime
@@ -40,11 +42,27 @@ def _graphql_type(name: str, hint: Any) -> Any:
         return Money
     if hint is int and (name == "id" or name.endswith("_id")):
         return strawberry.ID
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return nested_type(hint)
     if origin is dict or (origin is list and get_args(hint)[0] is not str):
         return JSON
     if hint in (int, bool, float, datetime) or origin is list:
         return hint
     raise TypeError(f"no GraphQL type for {name}: {hint!r}")
+
+
+@functools.cache
+def nested_type(record: type[Any]) -> type[Any]:
+    """The GraphQL object type of a record held inside another (an `Address` in an `Order`),
+    named as the record: its fields, derived as `record_type` derives them. The record itself
+    is what resolves it (strawberry reads the attributes of the same names)."""
+    hints = get_type_hints(record)
+    namespace: dict[str, Any] = {"__annotations__": {}, "__module__": __name__}
+    for item in dataclasses.fields(record):
+        namespace["__annotations__"][item.name] = _graphql_type(item.name, hints[item.name])
+        if "description" in item.metadata:
+            namespace[item.name] = strawberry.field(description=item.metadata["description"])
+    return typing.cast(type[Any], strawberry.type(type(record.__name__, (), namespace), description=record.__doc__))
 
 
 def record_type(record: type[Any], exclude: tuple[str, ...] = ()) -> type[Any]:

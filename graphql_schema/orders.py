@@ -103,7 +103,18 @@ async def contact_of(info: Info[Context, None], contact_id: int) -> ContactRef |
 PATCH_DESCRIPTION = "Only the fields given change; null clears tags and metadata."
 
 CustomerInput = command_input(commands.CustomerInput, "CustomerInput")
-OrderInput = command_input(commands.OrderInput, "OrderInput", nested={commands.CustomerInput: CustomerInput})
+OrderCustomerInput = command_input(
+    commands.EmbeddedCustomer,
+    "OrderCustomerInput",
+    "The customer of an order or a cart: the phone may be left to an address.",
+)
+AddressInput = command_input(commands.Address, "AddressInput")
+# The inputs an order or a cart nests.
+NESTED_INPUTS: dict[type[Any], type[Any]] = {
+    commands.EmbeddedCustomer: OrderCustomerInput,
+    commands.Address: AddressInput,
+}
+OrderInput = command_input(commands.OrderInput, "OrderInput", nested=NESTED_INPUTS)
 OrderUpdateInput = command_input(commands.OrderUpdate, "OrderUpdateInput", PATCH_DESCRIPTION)
 
 

@@ -9,17 +9,30 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from . import records
 from .errors import ErrorCode, FieldError, ValidationFailed
+from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
+from .rules.phone_of_the_order import PhoneSource, phone_given, region_for_phone
 from .text import unsafe_text_errors
 from .types import (
+    ADDRESS_REGION,
     CartStatusChoice,
     Count,
+    CountryCode,
     CurrencyCode,
     Email,
     ExternalId,
@@ -29,6 +42,7 @@ from .types import (
     MetadataPatch,
     Money,
     PhoneNumber,
+    PhoneText,
     ShipmentStatusChoice,
     Status,
     Tags,
@@ -98,6 +112,112 @@ class CustomerInput(Command):
     orders_count: Count | None = None
 
 
+class EmbeddedCustomer(CustomerInput):
+    """The customer of an order or a cart: its phone may be left to an address, and is read in
+    the addresses' country (`AttachedByPhone`). Once its command is validated it holds the
+    phone used."""
+
+    phone: PhoneNumber | None = None  # type: ignore[assignment]
+    _used: tuple[Phone, PhoneSource] | None = PrivateAttr(None)
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _blank_phone_is_absent(cls, value: Any) -> Any:
+        # Platforms send "" for a phone the checkout did not ask for: the address's is used.
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class Address(Command):
+    """A shipping or billing address, as the platforms send it; stored as sent (the country
+    upper-cased). Its phone is read only when it is the one used."""
+
+    first_name: Text | None = None
+    last_name: Text | None = None
+    company: Text | None = None
+    address1: Text | None = None
+    address2: Text | None = None
+    city: Text | None = None
+    province: Text | None = None
+    zip: Text | None = Field(default=None, max_length=32)
+    country_code: CountryCode = Field(default=None, description="ISO 3166 alpha-2, e.g. FR")
+    phone: PhoneText | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return self.model_dump()
+
+
+class AttachedByPhone(Command):
+    """An order or a cart: attached to the contact of the phone it names (SPEC §4.1 amended,
+    `rules/phone_of_the_order`). Its fields `shipping_address`, `billing_address` and then
+    `customer` (in that order: the customer's check reads the addresses), declared by each
+    command. After validation `phone` is the Phone used and `phone_source` where it came from.
+    No phone anywhere: `required` on customer.phone; an unreadable one: `invalid_phone` or
+    `ambiguous_phone` on the field it came from."""
+
+    if TYPE_CHECKING:
+        customer: EmbeddedCustomer | None
+        shipping_address: Address | None
+        billing_address: Address | None
+
+    @property
+    def phone(self) -> Phone:
+        return self._used()[0]
+
+    @property
+    def phone_source(self) -> PhoneSource:
+        return self._used()[1]
+
+    def _used(self) -> tuple[Phone, PhoneSource]:
+        used = self.customer._used if self.customer is not None else None
+        if used is None:  # only a command built by `validate` is handed on
+            raise ValueError("The command was not validated.")
+        return used
+
+    @field_validator("shipping_address", "billing_address", mode="after", check_fields=False)
+    @classmethod
+    def _phones_are_read_in_its_country(cls, address: Address | None, info: ValidationInfo) -> Address | None:
+        # The customer's phone is parsed by its own field type, after the addresses: it reads the
+        # region there (rules/phone_of_the_order.region_for_phone; shipping first, then billing).
+        if address is not None and address.country_code and info.context is not None:
+            info.context.setdefault(ADDRESS_REGION, address.country_code)
+        return address
+
+    @field_validator("customer", mode="after", check_fields=False)
+    @classmethod
+    def _read_the_phone(cls, customer: EmbeddedCustomer | None, info: ValidationInfo) -> EmbeddedCustomer | None:
+        if "shipping_address" not in info.data or "billing_address" not in info.data:
+            return customer  # an address is refused: the command is, whatever its phone
+        shipping, billing = info.data["shipping_address"], info.data["billing_address"]
+        given = phone_given(
+            customer.phone if customer else None,
+            shipping.phone if shipping else None,
+            billing.phone if billing else None,
+        )
+        if given is None:
+            raise _at((PhoneSource.CUSTOMER, "phone"), ErrorCode.REQUIRED, "The customer.phone field is required.")
+        phone, source = given
+        if not isinstance(phone, Phone):  # an address's phone, as sent
+            region = region_for_phone(
+                shipping.country_code if shipping else None,
+                billing.country_code if billing else None,
+                (info.context or {}).get("region"),
+            )
+            try:
+                phone = parse_phone(phone, region)
+            except AmbiguousPhone as exc:
+                raise _at((source, "phone"), ErrorCode.AMBIGUOUS_PHONE, str(exc)) from None
+            except InvalidPhone as exc:
+                raise _at((source, "phone"), ErrorCode.INVALID_PHONE, str(exc)) from None
+        attached = customer if customer is not None else EmbeddedCustomer()
+        attached._used = (phone, source)
+        return attached
+
+
+def _at(path: tuple[str, ...], code: ErrorCode, message: str) -> PydanticCustomError:
+    """An error placed at `path` from the input's root, wherever the validator raising it runs."""
+    return PydanticCustomError(code, message, {"at": tuple(str(part) for part in path)})
+
+
 class Priced(Command):
     """An order or a cart: its amounts are checked against its currency's minor unit."""
 
@@ -108,14 +228,16 @@ class Priced(Command):
         return data
 
 
-class OrderInput(Priced):
+class OrderInput(Priced, AttachedByPhone):
     external_id: ExternalId
     placed_at: UtcDateTime
     total_price: Money
     currency: CurrencyCode | None = None
     financial_status: Status | None = None
     fulfillment_status: Status | None = None
-    customer: CustomerInput
+    shipping_address: Address | None = None
+    billing_address: Address | None = None
+    customer: EmbeddedCustomer | None = Field(default=None, validate_default=True)
     line_items: LineItems = []
     tags: Tags = []
     metadata: Metadata = {}
@@ -131,13 +253,15 @@ class ShipmentInput(Command):
     metadata: Metadata = {}
 
 
-class CartInput(Priced):
+class CartInput(Priced, AttachedByPhone):
     external_id: ExternalId
     abandoned_at: UtcDateTime
     total_price: Money
     currency: CurrencyCode | None = None
     recovery_url: HttpUrl | None = None
-    customer: CustomerInput
+    shipping_address: Address | None = None
+    billing_address: Address | None = None
+    customer: EmbeddedCustomer | None = Field(default=None, validate_default=True)
     line_items: LineItems = []
     tags: Tags = []
     metadata: Metadata = {}
@@ -212,7 +336,7 @@ def _readonly_errors(model: type[Command], data: Any) -> list[FieldError]:
 def _field_errors(exc: ValidationError) -> list[FieldError]:
     found: list[FieldError] = []
     for error in exc.errors(include_url=False):
-        path = tuple(error["loc"])
+        path = tuple((error.get("ctx") or {}).get("at", error["loc"]))
         kind = error["type"]
         if error.get("input", "") is None and kind.endswith("_type"):
             kind = "missing"  # null in a required field reads as missing

@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     OUT_OF_RANGE = "out_of_range"
     TOO_PRECISE = "too_precise"
     INVALID_PHONE = "invalid_phone"
+    AMBIGUOUS_PHONE = "ambiguous_phone"  # digits that are two numbers: write it with +
     INVALID_CURRENCY = "invalid_currency"
     INVALID_DATETIME = "invalid_datetime"
     INVALID_URL = "invalid_url"

@@ -1,12 +1,22 @@
-"""Phone numbers: E.164 via phonenumbers, national numbers read in the store's region."""
+"""Phone numbers: E.164 via phonenumbers, as shops send them (SPEC §4.1 as amended in the README).
+
+- `+…` and `00…` are international.
+- Anything else is read in a region (the order's address country, else the store's region; see
+  `rules/phone_of_the_order`). Digits written without `+` may also be an international number in
+  WhatsApp's digits-only form: when only that reading is valid it is the number; when the digits
+  are also a valid national number of the region, they are ambiguous and refused, since either
+  guess could message a stranger.
+- Brazilian mobiles written without the ninth digit (`+55 AA 8xxx xxxx`, old WhatsApp ids) get it.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberType
+from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType
 
 _TYPE_NAMES = {
     PhoneNumberType.MOBILE: "mobile",
@@ -22,6 +32,12 @@ _TYPE_NAMES = {
     PhoneNumberType.VOICEMAIL: "voicemail",
 }
 _MAX_RAW_LENGTH = 64
+# Digits with at most the separators people type between them: what WhatsApp ids and
+# copy-pasted international numbers look like without their `+`. Brackets or a letter mark a
+# number written the national way; a leading 0 is a trunk prefix (no country code starts with 0).
+_BARE_DIGITS = re.compile(r"[1-9][0-9 .\-]*")
+_SEPARATORS = str.maketrans("", "", " .-")
+AMBIGUOUS_HINT = "write it with + and the country code"
 
 
 @dataclass(frozen=True)
@@ -34,25 +50,77 @@ class Phone:
 
 
 class InvalidPhone(ValueError):
-    pass
+    """The text is no valid phone number (ErrorCode.INVALID_PHONE)."""
+
+
+class AmbiguousPhone(InvalidPhone):
+    """Digits without `+` valid both as an international number and as a national number of the
+    region, and not the same number (ErrorCode.AMBIGUOUS_PHONE)."""
 
 
 @lru_cache(maxsize=65536)
 def parse_phone(raw: str, region: str | None) -> Phone:
-    """Parse once per distinct (string, region): many orders share a phone."""
+    """The phone `raw` means, national numbers read in `region` (ISO 3166 alpha-2 or None).
+    Parsed once per distinct (string, region): many orders share a phone. Raises InvalidPhone,
+    or AmbiguousPhone (a subclass) for digits that are two different valid numbers."""
     if len(raw) > _MAX_RAW_LENGTH:
         raise InvalidPhone("The phone number is too long.")
     text = raw.strip()
     if text.startswith("00"):
         text = "+" + text[2:]
+    if text.startswith("+"):
+        found = _valid(text, None)
+        if found is None:
+            raise InvalidPhone(_why_invalid(text, None))
+        return found
+    national = _valid(text, region) if region else None
+    international = _valid("+" + text, None) if _BARE_DIGITS.fullmatch(text) else None
+    if national is not None and international is not None and national != international:
+        raise AmbiguousPhone(
+            f"The phone number is ambiguous: {national.e164} here or {international.e164} abroad; {AMBIGUOUS_HINT}."
+        )
+    found = national or international
+    if found is None:
+        raise InvalidPhone(_why_invalid(text, region))
+    return found
+
+
+def _read(text: str, region: str | None) -> PhoneNumber | None:
     try:
-        number = phonenumbers.parse(text, None if text.startswith("+") else region)
-    except NumberParseException as exc:
-        raise InvalidPhone("The phone number could not be read.") from exc
+        return phonenumbers.parse(text, region)
+    except NumberParseException:
+        return None
+
+
+def _valid(text: str, region: str | None) -> Phone | None:
+    number = _read(text, region)
+    if number is None:
+        return None
+    number = with_brazilian_ninth_digit(number)
     # A number is valid exactly when its region's metadata gives it a type: one lookup, not
     # is_valid_number's and then number_type's.
     kind = phonenumbers.number_type(number)
     if kind == PhoneNumberType.UNKNOWN:
-        raise InvalidPhone("The phone number is not a valid number.")
+        return None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return Phone(e164=e164, type=_TYPE_NAMES.get(kind, "unknown"))
+
+
+def _why_invalid(text: str, region: str | None) -> str:
+    if _read(text, region) is None:
+        return "The phone number could not be read."
+    return "The phone number is not a valid number."
+
+
+_BRAZIL = 55
+
+
+def with_brazilian_ninth_digit(number: PhoneNumber) -> PhoneNumber:
+    """A Brazilian mobile written the pre-2016 way, two-digit area code then 8 digits starting
+    6-9, as the nine-digit mobile it now is (Anatel: every mobile number got a leading 9, area by
+    area, 2012-2016; 8-digit numbers starting 2-5 are fixed lines). Other numbers are returned as
+    they are; the result is checked for validity by the caller."""
+    national = str(number.national_number)
+    if number.country_code != _BRAZIL or len(national) != 10 or national[2] not in "6789":
+        return number
+    return PhoneNumber(country_code=_BRAZIL, national_number=int(national[:2] + "9" + national[2:]))

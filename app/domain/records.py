@@ -53,6 +53,32 @@ class ContactRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Address:
+    """A shipping or billing address as the shop sent it (country upper-cased)."""
+
+    first_name: str | None
+    last_name: str | None
+    company: str | None
+    address1: str | None
+    address2: str | None
+    city: str | None
+    province: str | None
+    zip: str | None
+    country_code: str | None = field(metadata=_about("ISO 3166 alpha-2"))
+    phone: str | None = field(metadata=_about("As sent"))
+
+    @classmethod
+    def of(cls, stored: Mapping[str, Any] | None) -> Address | None:
+        """The address of a stored JSON object (None stays None; keys it does not know are left)."""
+        if stored is None:
+            return None
+        return cls(*[stored.get(item.name) for item in dataclasses.fields(cls)])
+
+
+_PHONE_SOURCE = _about("Where the phone used came from: customer, shipping_address or billing_address")
+
+
+@dataclass(frozen=True, slots=True)
 class Order:
     """An order (SPEC §3.1): amounts exact, times in UTC."""
 
@@ -71,6 +97,9 @@ class Order:
     metadata: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    shipping_address: Address | None
+    billing_address: Address | None
+    phone_source: str | None = field(metadata=_PHONE_SOURCE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +139,9 @@ class Cart:
     metadata: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    shipping_address: Address | None
+    billing_address: Address | None
+    phone_source: str | None = field(metadata=_PHONE_SOURCE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +171,9 @@ class Contact:
     store_id: int
     phone: str | None = field(metadata=_about("E.164; null once erased"))
     phone_type: str | None
+    phone_source: str | None = field(
+        metadata=_about("Where its phone was last taken from: customer, shipping_address or billing_address")
+    )
     external_id: str | None
     first_name: str | None
     last_name: str | None
@@ -196,6 +231,8 @@ def _reader(item: dataclasses.Field[Any]) -> _Read:
         return lambda row: row[name] or {}
     if name == "total_price":
         return lambda row: Amount(row[name], places_of(row["currency"]))
+    if name in ("shipping_address", "billing_address"):
+        return lambda row: Address.of(row[name])
     return itemgetter(name)
 
 
@@ -207,6 +244,6 @@ def _readers(record: type[DataclassInstance]) -> tuple[_Read, ...]:
 def of_row(record: type[R], row: Mapping[Any, Any]) -> R:
     """The record of a row (a mapping of column names to values): the columns of the same
     name; NULL tags, line items and metadata as `[]` / `{}`; `total_price` as an `Amount` in
-    the row's `currency`; `contact` from the `contact_id` and `contact_phone` columns. Raises
-    KeyError when a column is missing from the row."""
+    the row's `currency`; the addresses as `Address`; `contact` from the `contact_id` and
+    `contact_phone` columns. Raises KeyError when a column is missing from the row."""
     return record(*[read(row) for read in _readers(record)])

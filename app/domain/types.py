@@ -27,10 +27,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
+from .country import COUNTRY_CODES
 from .currency import CURRENCY_CODES
 from .errors import ErrorCode
 from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, QUANTA, decimal_places, max_decimals_of
-from .phone import InvalidPhone, Phone, parse_phone
+from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .statuses import CartStatus, ShipmentStatus, order_status
 
 MAX_JSON_DEPTH = 32
@@ -185,6 +186,17 @@ def _currency(value: Any) -> str:
     return code
 
 
+def _country(value: Any) -> str | None:
+    if not isinstance(value, str):
+        raise _fail(ErrorCode.INVALID_TYPE, "Must be a string.")
+    code = value.strip().upper()
+    if not code:
+        return None
+    if code not in COUNTRY_CODES:
+        raise _fail(ErrorCode.INVALID_CHOICE, "Must be an ISO 3166 alpha-2 country code, e.g. FR.")
+    return code
+
+
 def _http_url(value: Any) -> str:
     if not isinstance(value, str):
         raise _fail(ErrorCode.INVALID_TYPE, "Must be a string.")
@@ -200,12 +212,20 @@ def _http_url(value: Any) -> str:
     return value
 
 
+# Set in the validation context by an order's or a cart's address that names a country: the
+# region the customer's phone is read in before the store's (commands.AttachedByPhone).
+ADDRESS_REGION = "address_region"
+
+
 def _phone(value: Any, info: ValidationInfo) -> Phone:
     if not isinstance(value, str):
         raise _fail(ErrorCode.INVALID_TYPE, "Must be a string.")
-    region = (info.context or {}).get("region")
+    context = info.context or {}
+    region = context.get(ADDRESS_REGION) or context.get("region")
     try:
         return parse_phone(value, region)
+    except AmbiguousPhone as exc:
+        raise _fail(ErrorCode.AMBIGUOUS_PHONE, str(exc)) from None
     except InvalidPhone as exc:
         raise _fail(ErrorCode.INVALID_PHONE, str(exc)) from None
 
@@ -302,6 +322,18 @@ PhoneNumber = Annotated[
     WithJsonSchema(
         {"type": "string", "description": "E.164, or national in the store's region", "examples": ["+33612345678"]}
     ),
+]
+# A phone as sent, read once the command knows which phone is used and in which region
+# (rules/phone_of_the_order).
+PhoneText = Annotated[
+    str,
+    Field(max_length=64),
+    WithJsonSchema({"type": "string", "maxLength": 64, "examples": ["+33612345678"]}),
+]
+CountryCode = Annotated[
+    str | None,
+    BeforeValidator(_country),
+    WithJsonSchema({"type": "string", "minLength": 2, "maxLength": 2, "examples": ["FR"]}),
 ]
 Tags = Annotated[list[Text], BeforeValidator(_empty_list_if_null)]
 MetadataPatch = Annotated[dict[str, Any], AfterValidator(_free_form_json)]

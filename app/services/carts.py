@@ -39,7 +39,9 @@ async def upsert_cart(db: Database, store: Store, command: CartInput, backfill: 
 def _store_cart(
     conn: Connection, store_id: int, command: CartInput, now: datetime, backfill: bool
 ) -> Written[records.Cart]:
-    contact = attach_contact(conn, store_id, command.customer, now)
+    contact = attach_contact(
+        conn, store_id, command.customer, now, phone=command.phone, phone_source=command.phone_source
+    )
     ordered_since = bool(
         conn.scalar(
             select(exists().where(orders.c.contact_id == contact["id"], orders.c.placed_at > command.abandoned_at))
@@ -49,7 +51,8 @@ def _store_cart(
     values.update(
         store_id=store_id,
         contact_id=contact["id"],
-        customer_external_id=command.customer.external_id,
+        customer_external_id=command.customer.external_id if command.customer else None,
+        phone_source=command.phone_source,
         status=status_on_arrival(ordered_since),
         backfill=backfill,
         line_items=[item.as_json() for item in command.line_items],

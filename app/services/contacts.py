@@ -12,7 +12,9 @@ from sqlalchemy import ColumnClause, Connection, and_, case, exists, literal_col
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.statements import DIALECTS, build_upsert, param
 from app.db.tables import carts, contacts
-from app.domain.commands import CustomerInput
+from app.domain.commands import CustomerInput, EmbeddedCustomer
+from app.domain.phone import Phone
+from app.domain.rules.phone_of_the_order import PhoneSource
 from app.domain.statuses import CartStatus
 
 # Present, non-null fields overwrite; omitted or null ones keep the contact's value.
@@ -56,7 +58,7 @@ def _attach_statement(
         dialect,
         contacts,
         key=("store_id", "phone"),
-        replace=("phone_type", "updated_at"),
+        replace=("phone_type", "phone_source", "updated_at"),
         merge=MERGED_FIELDS,
         computed={
             "external_id": (
@@ -86,12 +88,16 @@ _ATTACH_STATEMENTS: Mapping[tuple[str, tuple[str, ...] | None, bool], Precompile
 def attach_contact(
     conn: Connection,
     store_id: int,
-    customer: CustomerInput,
+    customer: CustomerInput | EmbeddedCustomer | None,
     now: datetime,
     returning: tuple[str, ...] | None = MESSAGING_COLUMNS,
     with_abandoned_cart_flag: bool = False,
+    *,
+    phone: Phone,
+    phone_source: PhoneSource = PhoneSource.CUSTOMER,
 ) -> Row:
-    """Find or create the contact of this phone and merge the customer into it. Returns the
+    """Find or create the contact of `phone` and merge the customer (if any) into it; the
+    contact keeps `phone_source`, where the phone was last taken from. Returns the
     `returning` columns of the contact (MESSAGING_COLUMNS, or None: all of them) and, with
     `with_abandoned_cart_flag`, `has_abandoned_cart`: whether the contact has an abandoned
     cart (see carts.abandoned_cart_flag for when that answer holds). Raises ValueError for
@@ -99,12 +105,13 @@ def attach_contact(
     statement = _ATTACH_STATEMENTS.get((conn.dialect.name, returning, with_abandoned_cart_flag))
     if statement is None:
         raise ValueError(f"attach_contact returns MESSAGING_COLUMNS or every column (None), not {returning!r}")
-    params = {name: getattr(customer, name) for name in MERGED_FIELDS}
+    params = {name: getattr(customer, name, None) for name in MERGED_FIELDS}
     params.update(
         store_id=store_id,
-        phone=customer.phone.e164,
-        phone_type=customer.phone.type,
-        external_id=customer.external_id,
+        phone=phone.e164,
+        phone_type=phone.type,
+        phone_source=phone_source,
+        external_id=customer.external_id if customer else None,
         created_at=now,
         updated_at=now,
     )

@@ -35,7 +35,7 @@ async def upsert_customer(db: Database, store: Store, command: CustomerInput) ->
 def _store_customer(
     conn: Connection, store_id: int, command: CustomerInput, now: datetime
 ) -> Written[records.Customer]:
-    contact = attach_contact(conn, store_id, command, now, returning=None)
+    contact = attach_contact(conn, store_id, command, now, returning=None, phone=command.phone)
     if command.external_id is None:
         return Written(_from_contact(contact), created=contact["revision"] == 1)
     statement = upsert(

@@ -45,13 +45,22 @@ def _store_order(
     conn: Connection, store_id: int, command: OrderInput, now: datetime, backfill: bool
 ) -> Written[records.Order]:
     contact = attach_contact(
-        conn, store_id, command.customer, now, with_abandoned_cart_flag=abandoned_cart_flag(conn.dialect.name)
+        conn,
+        store_id,
+        command.customer,
+        now,
+        with_abandoned_cart_flag=abandoned_cart_flag(conn.dialect.name),
+        phone=command.phone,
+        phone_source=command.phone_source,
     )
     values = {name: getattr(command, name) for name in _COLUMNS}
     values.update(
         store_id=store_id,
         contact_id=contact["id"],
-        customer_external_id=command.customer.external_id,
+        customer_external_id=command.customer.external_id if command.customer else None,
+        shipping_address=command.shipping_address.as_json() if command.shipping_address else None,
+        billing_address=command.billing_address.as_json() if command.billing_address else None,
+        phone_source=command.phone_source,
         line_items=[item.as_json() for item in command.line_items],
         created_at=now,
         updated_at=now,

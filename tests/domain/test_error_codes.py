@@ -39,6 +39,12 @@ CASES = {
     "negative total": (OrderInput, {**ORDER, "total_price": "-1"}, "total_price", ErrorCode.OUT_OF_RANGE),
     "five decimals": (OrderInput, {**ORDER, "total_price": "1.00001"}, "total_price", ErrorCode.TOO_PRECISE),
     "short phone": (OrderInput, {**ORDER, "customer": {"phone": "12"}}, "customer.phone", ErrorCode.INVALID_PHONE),
+    "digits of two numbers": (
+        OrderInput,
+        {**ORDER, "customer": {"phone": "51965123456"}, "shipping_address": {"country_code": "BR"}},
+        "customer.phone",
+        ErrorCode.AMBIGUOUS_PHONE,
+    ),
     "unknown currency": (OrderInput, {**ORDER, "currency": "EUX"}, "currency", ErrorCode.INVALID_CURRENCY),
     "date only": (OrderInput, {**ORDER, "placed_at": "2026-05-18"}, "placed_at", ErrorCode.INVALID_DATETIME),
     "ftp URL": (CartInput, {**CART, "recovery_url": "ftp://x.example"}, "recovery_url", ErrorCode.INVALID_URL),

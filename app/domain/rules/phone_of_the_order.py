@@ -1,0 +1,42 @@
+"""The phone an order or a cart is attached by (SPEC §4.1 as amended in the README, "Phones as
+shops send them").
+
+Platforms put the phone where their checkout asked for it: on the customer, or only on the
+shipping or billing address. The contact is the first phone given of `customer.phone`,
+`shipping_address.phone`, `billing_address.phone`; the record says which (`phone_source`).
+A number written without `+`/`00` is read in the shipping address's country, else the billing
+address's, else the store's region: where the parcel goes is where the number most likely is."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+P = TypeVar("P")
+
+
+class PhoneSource(StrEnum):
+    """Where the phone used came from; its value is also the field's path in the input."""
+
+    CUSTOMER = "customer"
+    SHIPPING_ADDRESS = "shipping_address"
+    BILLING_ADDRESS = "billing_address"
+
+
+def phone_given(
+    customer_phone: P | None, shipping_phone: str | None, billing_phone: str | None
+) -> tuple[P | str, PhoneSource] | None:
+    """The phone to use (the customer's as given, parsed or not; an address's as sent) and
+    where it came from, or None when no phone was given. A blank string counts as absent."""
+    if customer_phone is not None and not (isinstance(customer_phone, str) and not customer_phone.strip()):
+        return customer_phone, PhoneSource.CUSTOMER
+    for text, source in ((shipping_phone, PhoneSource.SHIPPING_ADDRESS), (billing_phone, PhoneSource.BILLING_ADDRESS)):
+        if text is not None and text.strip():
+            return text, source
+    return None
+
+
+def region_for_phone(shipping_country: str | None, billing_country: str | None, store_region: str | None) -> str | None:
+    """The region (ISO 3166 alpha-2) national numbers are read in: the shipping address's
+    country, else the billing address's, else the store's region (None: international only)."""
+    return shipping_country or billing_country or store_region

@@ -1,0 +1,166 @@
+"""Phones as shops send them (README, SPEC §4.1 amended): every way a number is written yields the
+number meant, or a refusal (`invalid_phone` / `ambiguous_phone`); never another valid number.
+
+The class table: phonenumbers' own example numbers (mobile and fixed line) of many regions,
+written in every form shops send, read in many store regions."""
+
+from __future__ import annotations
+
+import phonenumbers
+import pytest
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+from app.domain.phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
+
+REGIONS = (
+    "AR", "AU", "BE", "BR", "CA", "CH", "CL", "CO", "DE", "EG", "ES", "FR", "GB", "IN", "IT", "JP",
+    "MA", "MX", "NG", "NL", "PE", "PT", "RU", "SN", "TR", "US", "ZA",
+)  # fmt: skip
+KINDS = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE)
+
+
+def _examples() -> list[tuple[str, str, phonenumbers.PhoneNumber]]:
+    found = []
+    for region in REGIONS:
+        for kind in KINDS:
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None:
+                found.append((region, phonenumbers.format_number(number, PhoneNumberFormat.E164), number))
+    return found
+
+
+EXAMPLES = _examples()
+
+
+def _outcome(raw: str, region: str | None) -> str:
+    """The E.164 read, or the name of the refusal."""
+    try:
+        return parse_phone(raw, region).e164
+    except AmbiguousPhone:
+        return "ambiguous"
+    except InvalidPhone:
+        return "invalid"
+
+
+def _international_forms(number: phonenumbers.PhoneNumber) -> list[str]:
+    plus = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+    return [
+        plus,
+        phonenumbers.format_number(number, PhoneNumberFormat.E164),
+        "00" + plus[1:],
+        plus.replace(" ", "."),
+        plus + " ext. 12",
+    ]
+
+
+def _digits_only(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)[1:]
+
+
+def _national_forms(number: phonenumbers.PhoneNumber) -> list[str]:
+    written = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    return [
+        written,
+        written.replace(" ", "."),
+        written.replace(" ", ""),
+        "".join(ch for ch in written if ch.isdigit()),
+        str(number.national_number),  # without the trunk prefix
+        written + " ext. 12",
+    ]
+
+
+def test_the_table_is_as_large_as_meant() -> None:
+    assert len({region for region, _, _ in EXAMPLES}) >= 20
+    assert len(EXAMPLES) >= 40
+
+
+@pytest.mark.parametrize(("home", "meant", "number"), EXAMPLES, ids=[f"{r}:{e}" for r, e, _ in EXAMPLES])
+def test_international_forms_are_the_number_in_every_store_region(
+    home: str, meant: str, number: phonenumbers.PhoneNumber
+) -> None:
+    for store_region in (*REGIONS, None):
+        for raw in _international_forms(number):
+            assert _outcome(raw, store_region) == meant, (raw, store_region)
+
+
+@pytest.mark.parametrize(("home", "meant", "number"), EXAMPLES, ids=[f"{r}:{e}" for r, e, _ in EXAMPLES])
+def test_digits_only_international_is_the_number_or_refused_as_ambiguous(
+    home: str, meant: str, number: phonenumbers.PhoneNumber
+) -> None:
+    raw = _digits_only(number)
+    for store_region in REGIONS:
+        outcome = _outcome(raw, store_region)
+        assert outcome in (meant, "ambiguous"), (raw, store_region)
+        if outcome == "ambiguous":  # only when the digits are also a valid number of the region
+            assert phonenumbers.is_valid_number(phonenumbers.parse(raw, store_region)) or store_region == "BR"
+
+
+@pytest.mark.parametrize(("home", "meant", "number"), EXAMPLES, ids=[f"{r}:{e}" for r, e, _ in EXAMPLES])
+def test_national_forms_read_in_their_region_are_the_number_or_refused(
+    home: str, meant: str, number: phonenumbers.PhoneNumber
+) -> None:
+    for raw in _national_forms(number):
+        assert _outcome(raw, home) in (meant, "ambiguous", "invalid"), raw
+    # Written with a trunk prefix or brackets, it is never mistaken for a foreign number.
+    printed = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    if printed.startswith("0") or "(" in printed:
+        assert _outcome(printed, home) == meant
+
+
+def test_digits_only_peruvian_mobile_in_a_brazilian_store_is_ambiguous() -> None:
+    """The issue's case: read as national it is +55 51 96512-3456, somebody else in Brazil."""
+    with pytest.raises(AmbiguousPhone, match=r"write it with \+ and the country code"):
+        parse_phone("51965123456", "BR")
+    assert parse_phone("+51965123456", "BR").e164 == "+51965123456"
+    assert parse_phone("0051965123456", "BR").e164 == "+51965123456"
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "e164"),
+    [
+        ("+33612345678", "FR", "+33612345678"),
+        ("33612345678", "FR", "+33612345678"),  # the store's own country code, digits only
+        ("33612345678", "BR", "+33612345678"),  # valid only as international
+        ("4915123456789", "US", "+4915123456789"),
+        ("5511961234567", "PT", "+5511961234567"),
+        ("0612345678", "FR", "+33612345678"),
+    ],
+)
+def test_digits_valid_one_way_only_are_that_number(raw: str, region: str, e164: str) -> None:
+    assert parse_phone(raw, region).e164 == e164
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "e164"),
+    [
+        ("+55 11 8123-4567", None, "+5511981234567"),  # São Paulo, old WhatsApp id
+        ("+55 21 7123 4567", None, "+5521971234567"),
+        ("+55 84 9123 4567", None, "+5584991234567"),
+        ("+55 61 6123 4567", None, "+5561961234567"),
+        ("551181234567", "FR", "+5511981234567"),
+        ("(11) 8123-4567", "BR", "+5511981234567"),
+        ("011 8123 4567", "BR", "+5511981234567"),
+        ("+55 11 98123-4567", None, "+5511981234567"),  # already nine digits: unchanged
+        ("+55 11 3123-4567", None, "+551131234567"),  # fixed line (2-5): unchanged
+        ("+55 11 2123-4567", None, "+551121234567"),
+    ],
+)
+def test_brazilian_mobiles_without_the_ninth_digit_get_it(raw: str, region: str | None, e164: str) -> None:
+    assert parse_phone(raw, region).e164 == e164
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "   ", "abc", "+", "00", "+999 123", "0", "1" * 65, "+33 6 12 34 56 78 90 12 34 56"]
+)
+def test_unreadable_or_invalid_numbers_are_refused(raw: str) -> None:
+    with pytest.raises(InvalidPhone) as caught:
+        parse_phone(raw, "FR")
+    assert type(caught.value) is InvalidPhone
+
+
+def test_parsing_is_cached_per_string_and_region() -> None:
+    parse_phone.cache_clear()
+    first = parse_phone("+33612345678", "FR")
+    assert parse_phone("+33612345678", "FR") is first
+    assert parse_phone.cache_info().hits == 1
+    assert first == Phone("+33612345678", "mobile")
