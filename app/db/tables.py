@@ -96,6 +96,7 @@ customers = Table(
     Column("lifetime_value", BigInteger, nullable=True),
     Column("orders_count", BigInteger, nullable=True),
     Column("revision", Integer, nullable=False),
+    Column("source_updated_at", UTC_DATETIME, nullable=True),  # `updated_at` as the source sent it
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),
@@ -119,6 +120,7 @@ orders = Table(
     Column("metadata", Json, nullable=False),
     Column("posted", Json, nullable=True),  # PATCHable fields as the last POST sent them
     Column("revision", Integer, nullable=False),
+    Column("source_updated_at", UTC_DATETIME, nullable=True),  # `updated_at` as the source sent it
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),
@@ -140,6 +142,7 @@ shipments = Table(
     Column("status", String(16), nullable=True),
     Column("metadata", Json, nullable=False),
     Column("revision", Integer, nullable=False),
+    Column("source_updated_at", UTC_DATETIME, nullable=True),  # `updated_at` as the source sent it
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),
@@ -165,6 +168,7 @@ carts = Table(
     Column("backfill", Boolean, nullable=False, server_default=false()),
     Column("recovery_due_at", UTC_DATETIME, nullable=True),  # set when cart.recovery_due fired
     Column("revision", Integer, nullable=False),
+    Column("source_updated_at", UTC_DATETIME, nullable=True),  # `updated_at` as the source sent it
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),

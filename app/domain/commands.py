@@ -33,6 +33,14 @@ from .types import (
 )
 
 
+# The source's last-modified time: a write older than the stored one is stale (rules/stale_writes).
+def _source_updated_at() -> Any:
+    return Field(
+        default=None,
+        description="The source's last-modified time (RFC 3339): a write older than the stored one changes nothing",
+    )
+
+
 class Command(BaseModel):
     # Unknown fields are ignored for forward compatibility; known fields a PATCH may not
     # change (readonly_fields) are rejected.
@@ -50,6 +58,7 @@ class CustomerInput(Command):
     tags: Tags | None = None
     lifetime_value: Count | None = None
     orders_count: Count | None = None
+    updated_at: UtcDateTime | None = _source_updated_at()  # unused on a customer embedded in an order or cart
 
 
 class OrderInput(Command):
@@ -63,6 +72,7 @@ class OrderInput(Command):
     line_items: LineItems = []
     tags: Tags = []
     metadata: Metadata = {}
+    updated_at: UtcDateTime | None = _source_updated_at()
 
 
 class ShipmentInput(Command):
@@ -73,6 +83,7 @@ class ShipmentInput(Command):
     carrier: Text | None = None
     status: ShipmentStatusChoice | None = None
     metadata: Metadata = {}
+    updated_at: UtcDateTime | None = _source_updated_at()
 
 
 class CartInput(Command):
@@ -85,6 +96,7 @@ class CartInput(Command):
     line_items: LineItems = []
     tags: Tags = []
     metadata: Metadata = {}
+    updated_at: UtcDateTime | None = _source_updated_at()
 
 
 class OrderUpdate(Command):
@@ -94,12 +106,14 @@ class OrderUpdate(Command):
     fulfillment_status: Status | None = None
     tags: Tags | None = None
     metadata: MetadataPatch | None = Field(default=None, description="JSON merge patch (RFC 7386)")
+    updated_at: UtcDateTime | None = _source_updated_at()
 
     readonly_fields: ClassVar[frozenset[str]] = frozenset(OrderInput.model_fields) - {
         "financial_status",
         "fulfillment_status",
         "tags",
         "metadata",
+        "updated_at",
     }
 
 
@@ -116,8 +130,14 @@ class CartUpdate(Command):
     recovery_url: HttpUrl | None = None
     tags: Tags | None = None
     metadata: MetadataPatch | None = Field(default=None, description="JSON merge patch (RFC 7386)")
+    updated_at: UtcDateTime | None = _source_updated_at()
 
-    readonly_fields: ClassVar[frozenset[str]] = frozenset(CartInput.model_fields) - {"recovery_url", "tags", "metadata"}
+    readonly_fields: ClassVar[frozenset[str]] = frozenset(CartInput.model_fields) - {
+        "recovery_url",
+        "tags",
+        "metadata",
+        "updated_at",
+    }
 
 
 C = TypeVar("C", bound=Command)

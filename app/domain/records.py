@@ -71,6 +71,7 @@ class Order:
     metadata: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ class Shipment:
     metadata: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,7 @@ class Cart:
     metadata: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,7 @@ class Customer:
     phone_type: str | None = field(metadata=_about("mobile, fixed_line, …; null once erased"))
     created_at: datetime
     updated_at: datetime
+    source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
 
 
 @dataclass(frozen=True, slots=True)
