@@ -38,8 +38,7 @@ async def upsert_cart(db: Database, store: Store, command: CartInput, backfill: 
 def _store_cart(
     conn: Connection, store_id: int, command: CartInput, now: datetime, backfill: bool
 ) -> Written[records.Cart]:
-    key = {"store_id": store_id, "external_id": command.external_id}
-    if (stored := stale_row(conn, carts, key, command.updated_at)) is not None:
+    if (stored := stale_row(conn, carts, store_id, command.external_id, command.updated_at)) is not None:
         return Written(_record(stored, contact_by_id(conn, stored["contact_id"])), created=False, stale=True)
     contact = attach_contact(conn, store_id, command.customer, now)
     ordered_since = bool(

@@ -34,8 +34,9 @@ async def upsert_customer(db: Database, store: Store, command: CustomerInput) ->
 def _store_customer(
     conn: Connection, store_id: int, command: CustomerInput, now: datetime
 ) -> Written[records.Customer]:
-    key = {"store_id": store_id, "external_id": command.external_id}
-    if command.external_id is not None and (stored := stale_row(conn, customers, key, command.updated_at)):
+    if command.external_id is not None and (
+        stored := stale_row(conn, customers, store_id, command.external_id, command.updated_at)
+    ):
         return Written(_with_phone_type(conn, stored), created=False, stale=True)
     contact = attach_contact(conn, store_id, command, now, returning=None)
     if command.external_id is None:

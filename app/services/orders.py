@@ -45,8 +45,7 @@ async def upsert_order(
 def _store_order(
     conn: Connection, store_id: int, command: OrderInput, now: datetime, backfill: bool
 ) -> Written[records.Order]:
-    key = {"store_id": store_id, "external_id": command.external_id}
-    if (stored := stale_row(conn, orders, key, command.updated_at)) is not None:
+    if (stored := stale_row(conn, orders, store_id, command.external_id, command.updated_at)) is not None:
         return Written(_record(stored, contact_by_id(conn, stored["contact_id"])), created=False, stale=True)
     contact = attach_contact(
         conn, store_id, command.customer, now, with_abandoned_cart_flag=abandoned_cart_flag(conn.dialect.name)

@@ -109,13 +109,13 @@ def _same(stored: Any, written: Any) -> bool:
     return bool(stored == written)
 
 
-def stale_row(conn: Connection, table: Table, key: Mapping[str, Any], sent: datetime | None) -> Row | None:
-    """The stored row `key` (column: value) when a write with source time `sent` is stale
+def stale_row(conn: Connection, table: Table, store_id: int, external_id: str, sent: datetime | None) -> Row | None:
+    """The stored row `external_id` of the store when a write with source time `sent` is stale
     against it, else None. Asked before a write touches other rows (the contact an order's
     customer merges into): a stale write must not. Undated writes are never stale: no query."""
     if sent is None:
         return None
-    where = [table.c[name] == value for name, value in key.items()]
+    where = (table.c.store_id == store_id, table.c.external_id == external_id)
     row: Row | None = conn.execute(select(table).where(*where)).mappings().first()
     if row is None or arrival(row["source_updated_at"], sent) is not Arrival.STALE:
         return None

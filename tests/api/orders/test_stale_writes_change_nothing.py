@@ -58,3 +58,22 @@ async def test_the_source_time_is_returned(api: Api) -> None:
     assert created["source_updated_at"] == "2026-05-18T12:00:00+00:00"
     undated = (await api.post("/orders", order_body())).json()
     assert undated["source_updated_at"] == "2026-05-18T12:00:00+00:00"  # an undated write keeps it
+
+
+@pytest.mark.parametrize(
+    ("sent", "status", "code"),
+    [
+        pytest.param("yesterday", 422, "invalid_datetime", id="not a time"),
+        pytest.param("2026-05-18", 422, "invalid_datetime", id="a date without a time"),
+        pytest.param(1747562400, 422, "invalid_type", id="a number (as for placed_at)"),
+        pytest.param(None, 201, None, id="null is absent"),
+    ],
+)
+async def test_updated_at_is_a_time(api: Api, sent: object, status: int, code: str | None) -> None:
+    response = await api.post("/orders", order_body(updated_at=sent))
+    assert response.status_code == status
+    if code is not None:
+        assert response.json()["codes"] == {"updated_at": [code]}
+        assert await api.count("orders") == 0
+    else:
+        assert response.json()["source_updated_at"] is None
