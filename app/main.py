@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             *api_routes(),  # first: the ingest endpoints are the ones called most
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/graphql", KanalGraphQL(db, limiter), methods=["GET", "POST"]),
+            Route("/graphql", KanalGraphQL(db, limiter, settings.max_body_bytes), methods=["GET", "POST"]),
             *ide_routes(),
             *docs_routes(),
         ],

@@ -37,7 +37,7 @@ class Cart(record_type(records.Cart, exclude=("contact", "line_items"))):  # typ
 
     @strawberry.field
     def line_items(self) -> list[LineItem]:
-        return [LineItem.of(item) for item in self.record.line_items]
+        return [LineItem.of(item, self.record.currency) for item in self.record.line_items]
 
     @strawberry.field
     async def contact(self, info: Info[Context, None]) -> ContactRef | None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from app.domain import commands, records, whatsapp
+from app.domain import commands, money, records, whatsapp
 from app.domain.errors import ValidationFailed
 from app.read.lists import Listing, contact_listing
 from app.services import customers
@@ -82,7 +82,10 @@ class Contact(record_type(records.Contact)):  # type: ignore[misc]
         totals = await info.context.loaders.contact_totals.load(int(self.id))
         return ContactTotals(
             orders_count=totals["orders_count"],
-            spent=[Amount(**amount) for amount in totals["spent"]],
+            spent=[
+                Amount(currency=row["currency"], amount=Money(money.Amount.of(row["amount"], row["currency"])))
+                for row in totals["spent"]
+            ],
             last_order_at=totals["last_order_at"],
         )
 

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from app.domain import commands, records
 from app.domain.errors import NotFound
 from app.domain.event_types import SubjectType
+from app.domain.money import Amount
 from app.read.lists import Listing, order_listing
 from app.read.lists import OrderFilter as ListFilter
 from app.services import orders
@@ -43,11 +44,13 @@ class LineItem:
     data: JSON = strawberry.field(description="The line item exactly as the shop sent it")
 
     @classmethod
-    def of(cls, item: dict[str, Any]) -> LineItem:
-        def number(key: str) -> Money | None:
+    def of(cls, item: dict[str, Any], currency: str | None = None) -> LineItem:
+        """The line item of an order or cart in `currency`: its price renders in the currency's decimals."""
+
+        def number(key: str) -> Decimal | None:
             value = item.get(key)
             return (
-                Money(Decimal(str(value)))
+                Decimal(str(value))
                 if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
                 else None
             )
@@ -55,12 +58,12 @@ class LineItem:
         def text(key: str) -> str | None:
             return item[key] if isinstance(item.get(key), str) else None
 
-        quantity = number("quantity")
+        quantity, price = number("quantity"), number("price")
         return cls(
             title=text("title"),
             sku=text("sku"),
             quantity=None if quantity is None else float(quantity),
-            price=number("price"),
+            price=None if price is None else Money(Amount.of(price, currency)),
             data=JSON(item),
         )
 
@@ -75,7 +78,7 @@ class Order(record_type(records.Order, exclude=("contact", "line_items"))):  # t
 
     @strawberry.field
     def line_items(self) -> list[LineItem]:
-        return [LineItem.of(item) for item in self.record.line_items]
+        return [LineItem.of(item, self.record.currency) for item in self.record.line_items]
 
     @strawberry.field
     async def contact(self, info: Info[Context, None]) -> ContactRef | None:

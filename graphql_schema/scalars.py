@@ -1,4 +1,5 @@
-"""Scalars: Decimal money as strings ("49.90"); inputs pass through to the domain's validation."""
+"""Scalars: Decimal money as strings in the currency's decimals ("49.90", JPY "1500"); inputs pass through to the
+domain's validation."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from typing import Any, NewType
 import strawberry
 from strawberry.scalars import JSON
 
-from app.domain.money import format_money
+from app.domain.money import Amount, format_money
 
 
 def _serialize_money(value: Decimal) -> str:
-    return format_money(value)
+    # An Amount knows its currency's decimals; a bare Decimal (a line item's price) has two.
+    return value.text() if isinstance(value, Amount) else format_money(value)
 
 
 def _parse_money(value: Any) -> Any:
@@ -23,7 +25,10 @@ Money = NewType("Money", Decimal)
 
 MONEY_SCALAR = strawberry.scalar(
     name="Decimal",
-    description='Exact decimal amount as a string, e.g. "49.90"; inputs accept strings or numbers.',
+    description=(
+        'Exact decimal amount as a string in its currency\'s decimals (ISO 4217 minor unit), e.g. "49.90", '
+        'JPY "1500", KWD "12.345"; inputs accept strings or numbers.'
+    ),
     serialize=_serialize_money,
     parse_value=_parse_money,
 )

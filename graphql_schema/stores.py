@@ -8,10 +8,13 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from app.domain.errors import ValidationFailed
+from app.read.filters import moment
 from app.read.stats import store_stats
 from app.services import stores
 
 from .context import Context
+from .errors import bad_input
 from .scalars import Money
 
 
@@ -70,7 +73,11 @@ class StoreQueries:
     ) -> StoreStats:
         context = info.context
         store = await context.store(store_id)
-        stats = await context.db.read(store_stats, store.id, from_, to)
+        try:
+            start, end = moment(from_, "from", ("from",)), moment(to, "to", ("to",))
+        except ValidationFailed as failure:
+            raise bad_input(failure) from None
+        stats = await context.db.read(store_stats, store.id, start, end)
         return StoreStats(
             order_count=stats["order_count"],
             revenue=[Revenue(**row) for row in stats["revenue"]],

@@ -5,12 +5,14 @@ The same models generate the OpenAPI request schemas.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from . import records
 from .errors import ErrorCode, FieldError, ValidationFailed
 from .text import unsafe_text_errors
 from .types import (
@@ -30,6 +32,7 @@ from .types import (
     Tags,
     Text,
     UtcDateTime,
+    currency_in_context,
 )
 
 
@@ -61,7 +64,17 @@ class CustomerInput(Command):
     updated_at: UtcDateTime | None = _source_updated_at()  # unused on a customer embedded in an order or cart
 
 
-class OrderInput(Command):
+class Priced(Command):
+    """An order or a cart: its amounts are checked against its currency's minor unit."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _note_currency(cls, data: Any, info: ValidationInfo) -> Any:
+        currency_in_context(data, info)
+        return data
+
+
+class OrderInput(Priced):
     external_id: ExternalId
     placed_at: UtcDateTime
     total_price: Money
@@ -86,7 +99,7 @@ class ShipmentInput(Command):
     updated_at: UtcDateTime | None = _source_updated_at()
 
 
-class CartInput(Command):
+class CartInput(Priced):
     external_id: ExternalId
     abandoned_at: UtcDateTime
     total_price: Money
@@ -108,14 +121,6 @@ class OrderUpdate(Command):
     metadata: MetadataPatch | None = Field(default=None, description="JSON merge patch (RFC 7386)")
     updated_at: UtcDateTime | None = _source_updated_at()
 
-    readonly_fields: ClassVar[frozenset[str]] = frozenset(OrderInput.model_fields) - {
-        "financial_status",
-        "fulfillment_status",
-        "tags",
-        "metadata",
-        "updated_at",
-    }
-
 
 class CartUpdate(Command):
     status: CartStatusChoice | None = None
@@ -132,12 +137,16 @@ class CartUpdate(Command):
     metadata: MetadataPatch | None = Field(default=None, description="JSON merge patch (RFC 7386)")
     updated_at: UtcDateTime | None = _source_updated_at()
 
-    readonly_fields: ClassVar[frozenset[str]] = frozenset(CartInput.model_fields) - {
-        "recovery_url",
-        "tags",
-        "metadata",
-        "updated_at",
-    }
+
+def _known_but_not_patchable(update: type[Command], post: type[Command], record: type[Any]) -> frozenset[str]:
+    """What a PATCH may not change (SPEC §3.1: 422 `not_allowed`): every field the API knows of
+    the resource — its POST body's and its response's — but those the PATCH model takes."""
+    known = set(post.model_fields) | {item.name for item in dataclasses.fields(record)}
+    return frozenset(known - set(update.model_fields))
+
+
+OrderUpdate.readonly_fields = _known_but_not_patchable(OrderUpdate, OrderInput, records.Order)
+CartUpdate.readonly_fields = _known_but_not_patchable(CartUpdate, CartInput, records.Cart)
 
 
 C = TypeVar("C", bound=Command)
@@ -148,11 +157,14 @@ def validate(model: type[C], data: Any, region: str | None = None) -> C:
     `data` is a parsed JSON body (REST) or a mapping view of a GraphQL input; `region` (ISO
     3166 alpha-2) reads national phone numbers (SPEC §4.1). Both entry points call this once,
     at the edge, and hand the command to the service."""
-    found = unsafe_text_errors(data) + _readonly_errors(model, data)
+    unsafe = unsafe_text_errors(data)
+    found = unsafe + _readonly_errors(model, data)
     try:
         command = model.model_validate(data, context={"region": region})
     except ValidationError as exc:
-        found.extend(_field_errors(exc))
+        # text no engine can store is reported once, as such, not again by the field's own type
+        refused = {error.path for error in unsafe}
+        found.extend(error for error in _field_errors(exc) if error.path not in refused)
     if found:
         raise ValidationFailed(found)
     return command

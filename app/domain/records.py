@@ -1,9 +1,9 @@
 """Typed records: one per aggregate, what services and the read side return.
 
 REST renders a record as it is (orjson serialises dataclasses; an `Amount` becomes a money
-string), the OpenAPI response schemas are generated from these classes, and the GraphQL types
-take their plain fields from them (`graphql_schema/derived.py`). So a new field is added here
-once, not in a renderer, a response schema and a GraphQL type.
+string in its currency's decimals), the OpenAPI response schemas are generated from these
+classes, and the GraphQL types take their plain fields from them (`graphql_schema/derived.py`).
+So a new field is added here once, not in a renderer, a response schema and a GraphQL type.
 
 Rows become records through `of_row(Record, row)`.
 """
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import WithJsonSchema
 
-from .money import Amount
+from .money import Amount, places_of
 from .statuses import CartStatus, ShipmentStatus
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ def _reader(item: dataclasses.Field[Any]) -> _Read:
     if name == "metadata":
         return lambda row: row[name] or {}
     if name == "total_price":
-        return lambda row: Amount(row[name])
+        return lambda row: Amount(row[name], places_of(row["currency"]))
     return itemgetter(name)
 
 
@@ -210,7 +210,7 @@ def _readers(record: type[DataclassInstance]) -> tuple[_Read, ...]:
 
 def of_row(record: type[R], row: Mapping[Any, Any]) -> R:
     """The record of a row (a mapping of column names to values): the columns of the same
-    name; NULL tags, line items and metadata as `[]` / `{}`; `total_price` as an `Amount`;
-    `contact` from the `contact_id` and `contact_phone` columns. Raises KeyError when a
-    column is missing from the row."""
+    name; NULL tags, line items and metadata as `[]` / `{}`; `total_price` as an `Amount` in
+    the row's `currency`; `contact` from the `contact_id` and `contact_phone` columns. Raises
+    KeyError when a column is missing from the row."""
     return record(*[read(row) for read in _readers(record)])

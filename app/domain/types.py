@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -27,7 +28,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from .currency import CURRENCY_CODES
 from .errors import ErrorCode
-from .money import MAX_AMOUNT, MAX_DECIMALS, decimal_places
+from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, QUANTA, decimal_places, max_decimals_of
 from .phone import InvalidPhone, Phone, parse_phone
 from .statuses import CartStatus, ShipmentStatus
 
@@ -62,19 +63,51 @@ def _number(value: Any) -> Decimal:
     return number
 
 
-def _non_negative(number: Decimal, below: Decimal | None = None) -> Decimal:
-    """The checks money and line-item quantities share: >= 0, under `below`, at most 4 decimals."""
+def _in_range(number: Decimal, below: Decimal | None) -> None:
     if number < 0:
         raise _fail(ErrorCode.OUT_OF_RANGE, "Must be greater than or equal to 0.")
     if below is not None and number >= below:
         raise _fail(ErrorCode.OUT_OF_RANGE, f"Must be less than {below}.")
+
+
+def _non_negative(number: Decimal) -> Decimal:
+    """A line-item quantity: >= 0, at most 4 decimals."""
+    _in_range(number, None)
     if decimal_places(number) > MAX_DECIMALS:
         raise _fail(ErrorCode.TOO_PRECISE, f"At most {MAX_DECIMALS} decimals are accepted.")
-    return number
+    return number.copy_abs()  # -0 is 0
 
 
-def _money(value: Any) -> Decimal:
-    return _non_negative(_number(value), MAX_AMOUNT)
+CURRENCY_CONTEXT = "currency"
+
+
+def _money(value: Any, info: ValidationInfo) -> Decimal:
+    """An amount >= 0, under 10^14, with no more decimals than its currency's ISO 4217 minor
+    unit (`too_precise`): the command puts its currency in the validation context
+    (`currency_in_context`); without one, 4 decimals (SPEC §3.1, as amended in the README).
+    -0 is returned as 0."""
+    amount = _number(value)
+    _in_range(amount, MAX_AMOUNT)
+    currency = info.context.get(CURRENCY_CONTEXT) if info.context else None
+    allowed = max_decimals_of(currency)
+    # Exact: under 10^14 with at most 4 decimals fits the context's 28 digits.
+    if amount.quantize(QUANTA[allowed]) != amount:
+        if allowed == MAX_DECIMALS:
+            raise _fail(ErrorCode.TOO_PRECISE, f"At most {MAX_DECIMALS} decimals are accepted.")
+        unit = "no decimals" if allowed == 0 else f"at most {allowed} decimals"
+        raise _fail(ErrorCode.TOO_PRECISE, f"{currency} amounts have {unit}.")
+    return amount.copy_abs()
+
+
+def currency_in_context(data: Any, info: ValidationInfo) -> None:
+    """Before an order or cart is validated, note its currency (when it is a known ISO 4217
+    code) in the validation context, for its amounts' `_money` check. A missing or invalid
+    currency notes none (an invalid one is reported on `currency`)."""
+    if info.context is None or not isinstance(data, (dict, Mapping)):
+        return
+    code = data.get("currency")
+    code = code.strip().upper() if isinstance(code, str) else None
+    info.context[CURRENCY_CONTEXT] = code if code in MINOR_UNITS else None
 
 
 _DATETIME_HINT = "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z."
@@ -253,7 +286,8 @@ Metadata = Annotated[MetadataPatch, BeforeValidator(_empty_dict_if_null)]
 
 
 class LineItem(BaseModel):
-    """Free-form object; quantity and price, when present, are numbers >= 0 of at most 4 decimals."""
+    """Free-form object; quantity and price, when present, are numbers >= 0: a quantity of at
+    most 4 decimals, a price of at most its order's or cart's currency's (`_money`)."""
 
     model_config = ConfigDict(extra="allow")
     quantity: NonNegativeNumber | None = None

@@ -4,7 +4,8 @@ Rules (SPEC §2 "a numeric `store_id`", SPEC §10 "malformed IDs and cursors are
 `BAD_USER_INPUT`"):
 
 - An ID is a whole number from 0 to 2^63 - 1 (every id column is a signed 64-bit integer),
-  written in ASCII digits only: no sign, no spaces, no decimal point, at most 19 digits.
+  written in ASCII digits only: no sign, no spaces, no decimal point; leading zeros are
+  allowed (`0123` is 123, however many zeros lead), up to 64 characters in all.
   GraphQL refuses any other ID argument (`storeId`, `store(id:)`, `filter.subjectId`) as
   `BAD_USER_INPUT` naming it, before a filter could be dropped or a statement fail. A REST path
   names a store the same way; a store id that is not one is answered like an unknown store
@@ -27,15 +28,19 @@ import orjson
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 
 MAX_ID = 2**63 - 1
-_MAX_ID_DIGITS = len(str(MAX_ID))  # 19
+_MAX_ID_DIGITS = len(str(MAX_ID))  # 19 significant digits
+_MAX_ID_TEXT = 64
 _MAX_CURSOR_LENGTH = 256  # a real one is under 100 characters
 
 
 def id_or_none(text: str) -> int | None:
     """The id `text` spells, or None when it spells none (see the module's rule)."""
-    if len(text) > _MAX_ID_DIGITS or not text.isascii() or not text.isdigit():
+    if len(text) > _MAX_ID_TEXT or not text.isascii() or not text.isdigit():
         return None
-    value = int(text)
+    significant = text.lstrip("0") or "0"
+    if len(significant) > _MAX_ID_DIGITS:
+        return None
+    value = int(significant)
     return value if value <= MAX_ID else None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Column, ColumnElement, cast, exists, func, literal_column, select
@@ -11,14 +11,19 @@ from sqlalchemy.dialects.postgresql import JSONB
 from app.db.tables import contacts
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.domain.phone import InvalidPhone, parse_phone
+from app.domain.text import is_safe
 from app.domain.types import parse_utc_datetime
 
 
-def contact_of_phone(store_id: int, raw: str, region: str, contact_id: Column[Any]) -> ColumnElement[bool]:
+def contact_of_phone(
+    store_id: int, raw: str, region: str, contact_id: Column[Any], path: tuple[str, ...] = ("filter", "phone")
+) -> ColumnElement[bool]:
+    """Rows of the contact whose phone `raw` is, read as REST reads it (SPEC §4.1); raises
+    ValidationFailed at `path` (the argument's path) for a number that is not valid."""
     try:
-        e164 = parse_phone(raw, region).e164
+        e164 = parse_phone(text(raw, path), region).e164
     except InvalidPhone as exc:
-        raise ValidationFailed([FieldError(("filter", "phone"), ErrorCode.INVALID_PHONE, str(exc))]) from None
+        raise ValidationFailed([FieldError(path, ErrorCode.INVALID_PHONE, str(exc))]) from None
     return contact_id.in_(select(contacts.c.id).where(contacts.c.store_id == store_id, contacts.c.phone == e164))
 
 
@@ -36,13 +41,26 @@ def starts_with(column: Column[Any], prefix: str) -> ColumnElement[bool]:
     return column.like(f"{escaped}%", escape="\\")
 
 
-def moment(value: str | datetime, name: str) -> datetime:
-    if isinstance(value, datetime):
-        return value
+def moment(value: str | datetime, name: str, path: tuple[str, ...] | None = None) -> datetime:
+    """A filter's instant in UTC (no offset means UTC); raises ValidationFailed at `path`
+    (default `("filter", name)`) for text that is not one, or an instant out of range in UTC."""
+    path = path or ("filter", name)
     try:
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         return parse_utc_datetime(value)
-    except ValueError as exc:
-        raise ValidationFailed([FieldError(("filter", name), ErrorCode.INVALID_DATETIME, str(exc))]) from None
+    except (ValueError, OverflowError) as exc:
+        message = "The datetime is out of range." if isinstance(exc, OverflowError) else str(exc)
+        raise ValidationFailed([FieldError(path, ErrorCode.INVALID_DATETIME, message)]) from None
+
+
+def text(value: str, path: tuple[str, ...]) -> str:
+    """A text argument no engine could compare (NUL, lone surrogate) is refused at `path`, as
+    the same text in a write is (README, "Strings")."""
+    if not is_safe(value):
+        message = "The argument contains a NUL character or a lone surrogate."
+        raise ValidationFailed([FieldError(path, ErrorCode.INVALID_CHARACTERS, message)])
+    return value
 
 
 def type_matches(column: Column[Any], pattern: str) -> ColumnElement[bool]:

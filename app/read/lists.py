@@ -40,6 +40,10 @@ class Listing:
         return count(conn, self.query)
 
 
+def _text(value: str, *path: str) -> str:
+    return filters.text(value, path)
+
+
 def _of_store(table: Table, store_id: int) -> Select[Any]:
     return select(table, *columns.joined(table)).where(table.c.store_id == store_id)
 
@@ -48,19 +52,21 @@ def order_listing(store_id: int, region: str, dialect: str, where: OrderFilter |
     query = _of_store(orders, store_id)
     where = where or OrderFilter()
     if where.financial_status is not None:
-        query = query.where(orders.c.financial_status == where.financial_status)
+        query = query.where(orders.c.financial_status == _text(where.financial_status, "filter", "financialStatus"))
     if where.fulfillment_status is not None:
-        query = query.where(orders.c.fulfillment_status == where.fulfillment_status)
+        query = query.where(
+            orders.c.fulfillment_status == _text(where.fulfillment_status, "filter", "fulfillmentStatus")
+        )
     if where.placed_after is not None:
         query = query.where(orders.c.placed_at >= filters.moment(where.placed_after, "placedAfter"))
     if where.placed_before is not None:
         query = query.where(orders.c.placed_at < filters.moment(where.placed_before, "placedBefore"))
     if where.tag is not None:
-        query = query.where(filters.has_tag(orders.c.tags, where.tag, dialect))
+        query = query.where(filters.has_tag(orders.c.tags, _text(where.tag, "filter", "tag"), dialect))
     if where.phone is not None:
         query = query.where(filters.contact_of_phone(store_id, where.phone, region, orders.c.contact_id))
     if where.search:
-        query = query.where(filters.starts_with(orders.c.external_id, where.search))
+        query = query.where(filters.starts_with(orders.c.external_id, _text(where.search, "filter", "search")))
     return Listing(query, (orders.c.placed_at, orders.c.id))
 
 
@@ -69,18 +75,18 @@ def contact_listing(
 ) -> Listing:
     query = _of_store(contacts, store_id)
     if external_id is not None:
-        query = query.where(contacts.c.external_id == external_id)
+        query = query.where(contacts.c.external_id == _text(external_id, "externalId"))
     if phone is not None:
-        query = query.where(filters.contact_of_phone(store_id, phone, region, contacts.c.id))
+        query = query.where(filters.contact_of_phone(store_id, phone, region, contacts.c.id, ("phone",)))
     if search:
-        query = query.where(filters.starts_with(contacts.c.external_id, search))
+        query = query.where(filters.starts_with(contacts.c.external_id, _text(search, "search")))
     return Listing(query, (contacts.c.id,))
 
 
 def shipment_listing(store_id: int, status: str | None = None, order_id: int | None = None) -> Listing:
     query = _of_store(shipments, store_id)
     if status is not None:
-        query = query.where(shipments.c.status == status)
+        query = query.where(shipments.c.status == _text(status, "status"))
     if order_id is not None:
         query = query.where(shipments.c.order_id == order_id)
     return Listing(query, (shipments.c.id,))
@@ -89,7 +95,7 @@ def shipment_listing(store_id: int, status: str | None = None, order_id: int | N
 def cart_listing(store_id: int, status: str | None = None) -> Listing:
     query = _of_store(carts, store_id)
     if status is not None:
-        query = query.where(carts.c.status == status)
+        query = query.where(carts.c.status == _text(status, "status"))
     return Listing(query, (carts.c.abandoned_at, carts.c.id))
 
 
@@ -98,9 +104,9 @@ def event_listing(
 ) -> Listing:
     query = _of_store(events, store_id)
     if type is not None:
-        query = query.where(filters.type_matches(events.c.type, type))
+        query = query.where(filters.type_matches(events.c.type, _text(type, "filter", "type")))
     if subject_type is not None:
-        query = query.where(events.c.subject_type == subject_type)
+        query = query.where(events.c.subject_type == _text(subject_type, "filter", "subjectType"))
     if subject_id is not None:
         query = query.where(events.c.subject_id == subject_id)
     return Listing(query, (events.c.id,))

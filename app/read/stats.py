@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from app.db.tables import carts, orders
+from app.domain.money import Amount, round_to_unit
 from app.domain.statuses import CartStatus
 
 
@@ -38,7 +39,12 @@ def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime)
     return {
         "order_count": sum(row.orders for row in by_currency),
         "revenue": [
-            {"currency": row.currency, "amount": row.revenue, "orders": row.orders, "average": _average(row)}
+            {
+                "currency": row.currency,
+                "amount": Amount.of(row.revenue, row.currency),
+                "orders": row.orders,
+                "average": Amount.of(_average(row), row.currency),
+            }
             for row in by_currency
         ],
         "by_financial_status": _tally((row.financial_status, row.orders) for row in statuses),
@@ -50,7 +56,9 @@ def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime)
 
 
 def _average(row: Any) -> Decimal:
-    return (row.revenue / row.orders).quantize(Decimal("0.0001")) if row.orders else Decimal(0)
+    """Revenue / orders, rounded half-even to the currency's minor unit (ISO 4217; 2 decimals
+    without a currency): an average is a statistic, not an amount that was paid."""
+    return round_to_unit(row.revenue / row.orders, row.currency)
 
 
 def _tally(pairs: Any) -> list[dict[str, Any]]:

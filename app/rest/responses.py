@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 
 from app.db.types import json_default
 from app.domain.errors import NotFound, ValidationFailed
-from app.domain.money import Amount, format_money
+from app.domain.money import Amount
 from app.policies import access, rate_limit
 from app.services import keys
 
@@ -18,7 +18,8 @@ from .body import BadRequest, PayloadTooLarge
 
 class Json(JSONResponse):
     """orjson bodies: records (dataclasses) as objects, times as RFC 3339 with `+00:00`, an
-    `Amount` as a money string (`format_money`), other decimals as JSON numbers."""
+    `Amount` as a money string in its currency's decimals (`Amount.text`), other decimals as
+    JSON numbers."""
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content, default=_body_default)
@@ -26,7 +27,7 @@ class Json(JSONResponse):
 
 def _body_default(value: Any) -> Any:
     if isinstance(value, Amount):
-        return format_money(value)
+        return value.text()
     return json_default(value)
 
 

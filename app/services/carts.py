@@ -15,6 +15,7 @@ from app.domain import records
 from app.domain.commands import CartInput, CartUpdate
 from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
+from app.domain.money import money_text
 from app.domain.rules.purchase_recovers_cart import status_on_arrival
 from app.domain.statuses import CartStatus
 
@@ -122,10 +123,10 @@ def _subject(cart: Any) -> tuple[SubjectType, int, str]:
 
 
 def cart_view(cart: Any) -> dict[str, Any]:
-    return {
-        name: cart[name]
-        for name in ("external_id", "status", "abandoned_at", "total_price", "currency", "recovery_url")
-    }
+    """The cart as events carry it; the total as REST renders it (an exact money string)."""
+    view = {name: cart[name] for name in ("external_id", "status", "abandoned_at", "currency", "recovery_url")}
+    view["total_price"] = money_text(cart["total_price"], cart["currency"])
+    return view
 
 
 async def update_cart(

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, or_, select, union, update
+from sqlalchemy import Connection, bindparam, delete, or_, select, union, update
 
 from app.db.database import Database
 from app.db.tables import carts, contacts, customers, orders
+from app.db.tables import events as event_rows
 from app.domain import records
 from app.domain.commands import CustomerInput
 from app.domain.errors import NotFound
 from app.domain.event_types import EventType, SubjectType
-from app.domain.rules.erasure import erased_contact
+from app.domain.rules.erasure import erased_contact, scrubbed
 from app.domain.text import is_safe
 
 from . import events
@@ -141,4 +142,17 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
             .where(table.c.store_id == store_id, table.c.contact_id.in_(ids))
             .values(customer_external_id=None)
         )
+    _scrub_events(conn, ids)
     return len(erased)
+
+
+def _scrub_events(conn: Connection, contact_ids: list[int]) -> None:
+    """The recorded events about the erased contacts keep no copy of their personal data
+    (`erasure.scrubbed`); an event not yet delivered is delivered without it."""
+    found = conn.execute(
+        select(event_rows.c.id, event_rows.c.data).where(event_rows.c.contact_id.in_(contact_ids))
+    ).all()
+    changed = [{"row": row_id, "scrubbed": scrubbed(data)} for row_id, data in found if scrubbed(data) != data]
+    if changed:
+        statement = update(event_rows).where(event_rows.c.id == bindparam("row")).values(data=bindparam("scrubbed"))
+        conn.execute(statement, changed)

@@ -14,6 +14,7 @@ from app.domain import records
 from app.domain.commands import OrderInput, OrderUpdate
 from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
+from app.domain.money import money_text
 
 from . import events
 from .carts import abandoned_cart_flag, recover_carts
@@ -88,10 +89,12 @@ def _record_events(outbox: events.Outbox, change: Change, contact: Any) -> None:
 
 
 def order_view(order: Any) -> dict[str, Any]:
-    return {
-        name: order[name]
-        for name in ("external_id", "placed_at", "total_price", "currency", "financial_status", "fulfillment_status")
+    """The order as events carry it; the total as REST renders it (an exact money string)."""
+    view = {
+        name: order[name] for name in ("external_id", "placed_at", "currency", "financial_status", "fulfillment_status")
     }
+    view["total_price"] = money_text(order["total_price"], order["currency"])
+    return view
 
 
 async def update_order(

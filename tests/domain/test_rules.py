@@ -93,3 +93,13 @@ def test_erasure_nulls_every_personal_field_and_stamps_the_time():
 )
 def test_an_erased_contact_is_never_messaged(contact, reachable):
     assert erasure.can_be_messaged(contact) is reachable
+
+
+def test_an_erased_contacts_events_keep_what_changed_but_not_the_contact():
+    data = {"subject": {"type": "order", "id": 1}, "contact": {"phone": "+33612345678"}, "before": None, "after": {}}
+    assert erasure.scrubbed(data) == {
+        "subject": {"type": "order", "id": 1},
+        "contact": None,
+        "before": None,
+        "after": {},
+    }

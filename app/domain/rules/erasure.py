@@ -31,3 +31,9 @@ def erased_contact(now: datetime) -> dict[str, Any]:
 def can_be_messaged(contact: Mapping[str, Any] | None) -> bool:
     """Whether an automation may reach this contact: it exists and was not erased."""
     return contact is not None and contact["erased_at"] is None
+
+
+def scrubbed(event_data: Mapping[str, Any]) -> dict[str, Any]:
+    """A recorded event's data without its copy of the contact (names, phone, locale): what an
+    erased contact's events keep. The subject and what changed stay, for accounting."""
+    return {**event_data, "contact": None}

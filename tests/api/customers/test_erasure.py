@@ -36,3 +36,17 @@ async def test_phone_reused_after_erasure_makes_a_new_contact(api):
     await api.post("/orders", order_body(external_id="ORDER-2"))
     phones = [c["phone"] for c in await api.rows("contacts")]
     assert phones == [None, "+33612345678"]
+
+
+async def test_erasure_scrubs_the_contact_from_recorded_events(api):
+    """SPEC §4.3: the events about the erased contact keep no copy of its personal data."""
+    await api.post("/orders", order_body())
+    await api.post("/carts", cart_body(abandoned_at="2026-05-19T09:00:00Z"))
+    before = [row for row in await api.rows("events") if row["data"]["contact"] is not None]
+    assert {row["data"]["contact"]["phone"] for row in before} == {"+33612345678"}
+    assert (await api.delete("/customers/CUST-42")).status_code == 204
+    rows = await api.rows("events")
+    assert [row["data"]["contact"] for row in rows] == [None] * len(rows)
+    assert "+33612345678" not in str([row["data"] for row in rows])
+    # what changed stays, for accounting
+    assert [row["data"]["subject"] for row in rows[: len(before)]] == [row["data"]["subject"] for row in before]

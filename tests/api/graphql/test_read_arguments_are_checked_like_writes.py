@@ -1,0 +1,100 @@
+"""SPEC §7 ("no input ever yields a 500") for GraphQL read arguments: text no engine can compare
+(NUL, lone surrogate) and instants out of range are BAD_USER_INPUT naming the argument's path, as
+the same values in a write are refused; phone arguments name their own path."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+BAD_TEXT = ["a\x00b", "\ud800", "a\udc00b"]
+
+# (document with $v as the text argument, the argument's path)
+TEXT_ARGUMENTS = [
+    (
+        "query($v: String) { orders(storeId: 123, filter: {financialStatus: $v}) { totalCount } }",
+        ["filter", "financialStatus"],
+    ),
+    (
+        "query($v: String) { orders(storeId: 123, filter: {fulfillmentStatus: $v}) { totalCount } }",
+        ["filter", "fulfillmentStatus"],
+    ),
+    ("query($v: String) { orders(storeId: 123, filter: {tag: $v}) { totalCount } }", ["filter", "tag"]),
+    ("query($v: String) { orders(storeId: 123, filter: {search: $v}) { totalCount } }", ["filter", "search"]),
+    ("query($v: String) { contacts(storeId: 123, search: $v) { totalCount } }", ["search"]),
+    ("query($v: String) { contact(storeId: 123, externalId: $v) { id } }", ["externalId"]),
+    ("query($v: String) { shipments(storeId: 123, status: $v) { totalCount } }", ["status"]),
+    ("query($v: String) { carts(storeId: 123, status: $v) { totalCount } }", ["status"]),
+    ("query($v: String) { events(storeId: 123, filter: {type: $v}) { totalCount } }", ["filter", "type"]),
+    ("query($v: String) { events(storeId: 123, filter: {subjectType: $v}) { totalCount } }", ["filter", "subjectType"]),
+]
+
+
+async def _gql(api, query, variables):
+    content = json.dumps({"query": query, "variables": variables}).encode()  # escapes lone surrogates
+    response = await api.client.post(
+        "/graphql", content=content, headers={**api.auth(), "Content-Type": "application/json"}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize("value", BAD_TEXT, ids=["nul", "lone high surrogate", "lone low surrogate"])
+@pytest.mark.parametrize(
+    ("query", "path"), TEXT_ARGUMENTS, ids=[".".join(p) + f"@{q.split('(')[1].split()[-1]}" for q, p in TEXT_ARGUMENTS]
+)
+async def test_unsafe_text_in_a_read_argument_is_bad_user_input(api, query, path, value):
+    body = await _gql(api, query, {"v": value})
+    (error,) = body["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": path}
+    assert error["message"] == "The argument contains a NUL character or a lone surrogate."
+
+
+@pytest.mark.parametrize(
+    ("query", "path"),
+    [
+        (
+            '{ orders(storeId: 123, filter: {placedAfter: "0001-01-01T00:00:00+14:00"}) { totalCount } }',
+            ["filter", "placedAfter"],
+        ),
+        (
+            '{ orders(storeId: 123, filter: {placedBefore: "9999-12-31T23:59:59-14:00"}) { totalCount } }',
+            ["filter", "placedBefore"],
+        ),
+        (
+            '{ storeStats(storeId: 123, from: "0001-01-01T00:00:00+01:00", to: "2027-01-01T00:00:00Z") { orderCount } }',
+            ["from"],
+        ),
+        (
+            '{ storeStats(storeId: 123, from: "2026-01-01T00:00:00Z", to: "9999-12-31T23:59:59-14:00") { orderCount } }',
+            ["to"],
+        ),
+    ],
+    ids=["placedAfter", "placedBefore", "storeStats from", "storeStats to"],
+)
+async def test_an_instant_out_of_range_in_utc_is_bad_user_input(api, query, path):
+    body = await _gql(api, query, {})
+    (error,) = body["errors"]
+    assert (error["message"], error["extensions"]) == (
+        "The datetime is out of range.",
+        {"code": "BAD_USER_INPUT", "field": path},
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['{ contact(storeId: 123, phone: "abc") { id } }', '{ contacts(storeId: 123, phone: "abc") { totalCount } }'],
+    ids=["contact", "contacts"],
+)
+async def test_a_bad_phone_argument_names_its_own_path(api, query):
+    (error,) = (await _gql(api, query, {}))["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": ["phone"]}
+
+
+@pytest.mark.parametrize("store", ["0123", "000000000000000000000000000123"])
+async def test_an_id_with_leading_zeros_is_the_same_number(api, store):
+    body = await _gql(api, f'{{ store(id: "{store}") {{ id }} }}', {})
+    assert body == {"data": {"store": {"id": "123"}}}
+    response = await api.client.get(f"/api/v1/stores/{store}/orders/NOPE", headers=api.auth())
+    assert (response.status_code, response.json()) == (404, {"error": "Order not found"})
