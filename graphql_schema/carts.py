@@ -52,13 +52,16 @@ CartUpdateInput = command_input(commands.CartUpdate, "CartUpdateInput", PATCH_DE
 class CartPayload:
     cart: Cart | None
     created: bool | None
+    stale: bool | None = strawberry.field(
+        description="True when the write was older than the stored record: nothing written, the stored record back"
+    )
     user_errors: list[UserError]
 
 
 def _payload(result: Any) -> CartPayload:
     if isinstance(result, list):
-        return CartPayload(cart=None, created=None, user_errors=result)
-    return CartPayload(cart=Cart.of(result.record), created=result.created, user_errors=[])
+        return CartPayload(cart=None, created=None, stale=None, user_errors=result)
+    return CartPayload(cart=Cart.of(result.record), created=result.created, stale=result.stale, user_errors=[])
 
 
 @strawberry.type

@@ -102,6 +102,9 @@ class Customer(record_type(records.Customer, exclude=("contact_id",))):  # type:
 class CustomerPayload:
     customer: Customer | None
     created: bool | None
+    stale: bool | None = strawberry.field(
+        description="True when the write was older than the stored record: nothing written, the stored record back"
+    )
     user_errors: list[UserError]
 
 
@@ -120,8 +123,10 @@ class ContactMutations:
         # A customer write records no event: `backfill` is accepted, like on every mutation, and changes nothing.
         result = await run_command(info, store_id, commands.CustomerInput, input, customers.upsert_customer)
         if isinstance(result, list):
-            return CustomerPayload(customer=None, created=None, user_errors=result)
-        return CustomerPayload(customer=Customer.of(result.record), created=result.created, user_errors=[])
+            return CustomerPayload(customer=None, created=None, stale=None, user_errors=result)
+        return CustomerPayload(
+            customer=Customer.of(result.record), created=result.created, stale=result.stale, user_errors=[]
+        )
 
     @strawberry.mutation(description="GDPR erasure (same rules as DELETE /customers/{id}); idempotent.")
     async def delete_customer(

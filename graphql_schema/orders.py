@@ -122,6 +122,9 @@ OrderUpdateInput = command_input(commands.OrderUpdate, "OrderUpdateInput", PATCH
 class OrderPayload:
     order: Order | None
     created: bool | None
+    stale: bool | None = strawberry.field(
+        description="True when the write was older than the stored record: nothing written, the stored record back"
+    )
     user_errors: list[UserError]
 
 
@@ -138,8 +141,8 @@ class OrderFilter:
 
 def _payload(result: Any) -> OrderPayload:
     if isinstance(result, list):
-        return OrderPayload(order=None, created=None, user_errors=result)
-    return OrderPayload(order=Order.of(result.record), created=result.created, user_errors=[])
+        return OrderPayload(order=None, created=None, stale=None, user_errors=result)
+    return OrderPayload(order=Order.of(result.record), created=result.created, stale=result.stale, user_errors=[])
 
 
 @strawberry.type

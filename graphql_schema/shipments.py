@@ -49,6 +49,9 @@ ShipmentInput = command_input(commands.ShipmentInput, "ShipmentInput")
 class ShipmentPayload:
     shipment: Shipment | None
     created: bool | None
+    stale: bool | None = strawberry.field(
+        description="True when the write was older than the stored record: nothing written, the stored record back"
+    )
     user_errors: list[UserError]
 
 
@@ -62,8 +65,10 @@ class ShipmentMutations:
             info, store_id, commands.ShipmentInput, input, shipments.upsert_shipment, backfill=backfill
         )
         if isinstance(result, list):
-            return ShipmentPayload(shipment=None, created=None, user_errors=result)
-        return ShipmentPayload(shipment=Shipment.of(result.record), created=result.created, user_errors=[])
+            return ShipmentPayload(shipment=None, created=None, stale=None, user_errors=result)
+        return ShipmentPayload(
+            shipment=Shipment.of(result.record), created=result.created, stale=result.stale, user_errors=[]
+        )
 
 
 @strawberry.type

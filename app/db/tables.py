@@ -97,6 +97,7 @@ customers = Table(
     Column("lifetime_value", BigInteger, nullable=True),
     Column("orders_count", BigInteger, nullable=True),
     Column("revision", Integer, nullable=False),
+    Column("source_updated_at", UTC_DATETIME, nullable=True),  # `updated_at` as the source sent it
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),
@@ -123,6 +124,7 @@ orders = Table(
     Column("billing_address", Json, nullable=True),
     Column("phone_source", String(16), nullable=True),  # which phone attached it (PhoneSource)
     Column("revision", Integer, nullable=False),
+    Column("source_updated_at", UTC_DATETIME, nullable=True),  # `updated_at` as the source sent it
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),
@@ -144,6 +146,7 @@ shipments = Table(
     Column("status", String(16), nullable=True),
     Column("metadata", Json, nullable=False),
     Column("revision", Integer, nullable=False),
+    Column("source_updated_at", UTC_DATETIME, nullable=True),  # `updated_at` as the source sent it
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),
@@ -172,6 +175,7 @@ carts = Table(
     Column("billing_address", Json, nullable=True),
     Column("phone_source", String(16), nullable=True),  # which phone attached it (PhoneSource)
     Column("revision", Integer, nullable=False),
+    Column("source_updated_at", UTC_DATETIME, nullable=True),  # `updated_at` as the source sent it
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),

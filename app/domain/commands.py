@@ -52,6 +52,14 @@ from .types import (
 )
 
 
+# The source's last-modified time: a write older than the stored one is stale (rules/stale_writes).
+def _source_updated_at() -> Any:
+    return Field(
+        default=None,
+        description="The source's last-modified time (RFC 3339): a write older than the stored one changes nothing",
+    )
+
+
 class Command(BaseModel):
     # Unknown fields are ignored for forward compatibility; known fields a PATCH may not
     # change (readonly_fields) are rejected.
@@ -110,6 +118,7 @@ class CustomerInput(Command):
     tags: Tags | None = None
     lifetime_value: Count | None = None
     orders_count: Count | None = None
+    updated_at: UtcDateTime | None = _source_updated_at()  # unused on a customer embedded in an order or cart
 
 
 class EmbeddedCustomer(CustomerInput):
@@ -241,6 +250,7 @@ class OrderInput(Priced, AttachedByPhone):
     line_items: LineItems = []
     tags: Tags = []
     metadata: Metadata = {}
+    updated_at: UtcDateTime | None = _source_updated_at()
 
 
 class ShipmentInput(Command):
@@ -251,6 +261,7 @@ class ShipmentInput(Command):
     carrier: Text | None = None
     status: ShipmentStatusChoice | None = None
     metadata: Metadata = {}
+    updated_at: UtcDateTime | None = _source_updated_at()
 
 
 class CartInput(Priced, AttachedByPhone):
@@ -265,6 +276,7 @@ class CartInput(Priced, AttachedByPhone):
     line_items: LineItems = []
     tags: Tags = []
     metadata: Metadata = {}
+    updated_at: UtcDateTime | None = _source_updated_at()
 
 
 class OrderUpdate(Command):
@@ -274,6 +286,7 @@ class OrderUpdate(Command):
     fulfillment_status: Status | None = None
     tags: Tags | None = None
     metadata: MetadataPatch | None = Field(default=None, description="JSON merge patch (RFC 7386)")
+    updated_at: UtcDateTime | None = _source_updated_at()
 
 
 class CartUpdate(Command):
@@ -289,6 +302,7 @@ class CartUpdate(Command):
     recovery_url: HttpUrl | None = None
     tags: Tags | None = None
     metadata: MetadataPatch | None = Field(default=None, description="JSON merge patch (RFC 7386)")
+    updated_at: UtcDateTime | None = _source_updated_at()
 
 
 def _known_but_not_patchable(update: type[Command], post: type[Command], record: type[Any]) -> frozenset[str]:

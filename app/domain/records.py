@@ -100,6 +100,7 @@ class Order:
     shipping_address: Address | None
     billing_address: Address | None
     phone_source: str | None = field(metadata=_PHONE_SOURCE)
+    source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,7 @@ class Shipment:
     metadata: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +144,7 @@ class Cart:
     shipping_address: Address | None
     billing_address: Address | None
     phone_source: str | None = field(metadata=_PHONE_SOURCE)
+    source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +164,7 @@ class Customer:
     phone_type: str | None = field(metadata=_about("mobile, fixed_line, …; null once erased"))
     created_at: datetime
     updated_at: datetime
+    source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,10 +49,19 @@ _WITH_BODY = {
 }
 
 
+_STALE_HEADER = {
+    "Kanal-Stale": {
+        "schema": {"type": "string", "enum": ["true"]},
+        "description": "The write's updated_at is older than the stored one: nothing written, the stored record back",
+    }
+}
+
+
 def _operation(summary: str, body: type | None, result: type | None, ok: dict[str, str]) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, description in ok.items():
-        responses[status] = _json(result, description, _RATE_HEADERS) if result else {"description": description}
+        headers = {**_RATE_HEADERS, **_STALE_HEADER} if body is not None and status == "200" else _RATE_HEADERS
+        responses[status] = _json(result, description, headers) if result else {"description": description}
     responses.update(_COMMON)
     parameters = [_STORE]
     if body is not None:

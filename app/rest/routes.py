@@ -69,8 +69,13 @@ def _backfill(request: Request) -> bool:
 
 
 def _written(result: Written[Any]) -> Response:
-    """A record is its own body (orjson renders dataclasses; see app.domain.records)."""
-    return Json(result.record, 201 if result.created else 200)
+    """A record is its own body (orjson renders dataclasses; see app.domain.records). A stale
+    write (older than the stored record: nothing written) is answered with the stored record
+    and `Kanal-Stale: true`."""
+    response = Json(result.record, 201 if result.created else 200)
+    if result.stale:
+        response.headers["kanal-stale"] = "true"
+    return response
 
 
 def upsert(model: type[Command], service: Callable[..., Awaitable[Written[Any]]]) -> Handler:

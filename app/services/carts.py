@@ -24,7 +24,7 @@ from .contacts import attach_contact, contact_by_id
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
-from .tracking import write_tracked
+from .tracking import stale_row, write_tracked
 
 PATCHABLE = ("recovery_url", "tags", "metadata")
 
@@ -39,6 +39,8 @@ async def upsert_cart(db: Database, store: Store, command: CartInput, backfill: 
 def _store_cart(
     conn: Connection, store_id: int, command: CartInput, now: datetime, backfill: bool
 ) -> Written[records.Cart]:
+    if (stored := stale_row(conn, carts, store_id, command.external_id, command.updated_at)) is not None:
+        return Written(_record(stored, contact_by_id(conn, stored["contact_id"])), created=False, stale=True)
     contact = attach_contact(
         conn, store_id, command.customer, now, phone=command.phone, phone_source=command.phone_source
     )
@@ -47,7 +49,7 @@ def _store_cart(
             select(exists().where(orders.c.contact_id == contact["id"], orders.c.placed_at > command.abandoned_at))
         )
     )
-    values = command.model_dump(exclude={"customer", "line_items"})
+    values = command.model_dump(exclude={"customer", "line_items", "updated_at"})
     values.update(
         store_id=store_id,
         contact_id=contact["id"],
@@ -56,6 +58,7 @@ def _store_cart(
         status=status_on_arrival(ordered_since),
         backfill=backfill,
         line_items=[item.as_json() for item in command.line_items],
+        source_updated_at=command.updated_at,
         created_at=now,
         updated_at=now,
     )
@@ -63,6 +66,8 @@ def _store_cart(
         conn, carts, ("store_id", "external_id"), values, insert_only=("status", "backfill"), patchable=PATCHABLE
     )
     cart = change.after
+    if change.stale:  # a newer write came in between the look and the lock
+        return Written(_record(cart, contact_by_id(conn, cart["contact_id"])), created=False, stale=True)
     if change.created:
         outbox = events.Outbox(conn, store_id, now, backfill)
         kind = EventType.CART_RECOVERED if cart["status"] == CartStatus.RECOVERED else EventType.CART_ABANDONED
@@ -150,7 +155,7 @@ def _change_cart(
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after)
         if cart["status"] == CartStatus.RECOVERED:
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart))
-    return Written(_record(cart, contact), created=False)
+    return Written(_record(cart, contact), created=False, stale=change.stale)
 
 
 async def get_cart(db: Database, store: Store, external_id: str) -> records.Cart:

@@ -7,7 +7,19 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnClause, Connection, and_, case, exists, literal_column, select
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Connection,
+    Text,
+    and_,
+    case,
+    cast,
+    exists,
+    literal_column,
+    or_,
+    select,
+)
 
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.statements import DIALECTS, build_upsert, param
@@ -54,23 +66,53 @@ def _attach_statement(
             _others.c.store_id == this_store, _others.c.external_id == external_id, _others.c.id != this_id
         )
     )
+    external_id_after = case((external_id.is_(None) | held_by_another, contacts.c.external_id), else_=external_id)
     upsert = build_upsert(
         dialect,
         contacts,
         key=("store_id", "phone"),
-        replace=("phone_type", "phone_source", "updated_at"),
+        replace=("phone_type", "phone_source"),
         merge=MERGED_FIELDS,
         computed={
-            "external_id": (
-                case((held_by_any, None), else_=external_id),
-                lambda new: case((external_id.is_(None) | held_by_another, contacts.c.external_id), else_=external_id),
-            )
+            "external_id": (case((held_by_any, None), else_=external_id), lambda new: external_id_after),
+            "updated_at": (
+                param(contacts, "updated_at"),
+                lambda new: _updated_at_if_changed(new, external_id, external_id_after),
+            ),
         },
         returning=returning,
     )
     if with_abandoned_cart_flag:
         upsert = upsert.returning(_HAS_ABANDONED_CART.label("has_abandoned_cart"))
     return PrecompiledStatement(upsert)
+
+
+def _updated_at_if_changed(
+    new: Any, external_id: ColumnElement[Any], external_id_after: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    """The contact's updated_at on conflict: the write's time when the merge changes a value,
+    else the stored one (a replayed customer changes nothing, so its contact keeps its time).
+    JSON values are compared as their text, which the same serialiser wrote."""
+
+    def differs(column: str) -> ColumnElement[bool]:
+        stored: ColumnElement[Any] = contacts.c[column]
+        sent: ColumnElement[Any] = new[column]
+        if column == "tags":
+            stored, sent = cast(stored, Text), cast(sent, Text)
+        return and_(sent.is_not(None), sent.is_distinct_from(stored))
+
+    changed = or_(
+        new.phone_type.is_distinct_from(contacts.c.phone_type),
+        new.phone_source.is_distinct_from(contacts.c.phone_source),
+        # The id sent differs and is taken: cheap tests first, the subquery only then.
+        and_(
+            external_id.is_not(None),
+            external_id.is_distinct_from(contacts.c.external_id),
+            external_id_after.is_distinct_from(contacts.c.external_id),
+        ),
+        *(differs(column) for column in MERGED_FIELDS),
+    )
+    return case((changed, new.updated_at), else_=contacts.c.updated_at)
 
 
 # Every statement attach_contact runs, built once at import, by (dialect, returning,

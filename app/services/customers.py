@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, or_, select, union, update
 
 from app.db.database import Database
-from app.db.statements import upsert
 from app.db.tables import carts, contacts, customers, orders
 from app.db.tables import events as event_rows
 from app.domain import records
@@ -19,9 +18,10 @@ from app.domain.rules.erasure import erased_contact, scrubbed
 from app.domain.text import is_safe
 
 from . import events
-from .contacts import MERGED_FIELDS, attach_contact
+from .contacts import MERGED_FIELDS, attach_contact, contact_by_id
 from .results import Written, known_id, utcnow
 from .stores import Store
+from .tracking import stale_row, write_tracked
 
 _CUSTOMER_FIELDS = ("external_id", *MERGED_FIELDS)
 
@@ -35,26 +35,38 @@ async def upsert_customer(db: Database, store: Store, command: CustomerInput) ->
 def _store_customer(
     conn: Connection, store_id: int, command: CustomerInput, now: datetime
 ) -> Written[records.Customer]:
+    if command.external_id is not None and (
+        stored := stale_row(conn, customers, store_id, command.external_id, command.updated_at)
+    ):
+        return Written(_with_phone_type(conn, stored), created=False, stale=True)
     contact = attach_contact(conn, store_id, command, now, returning=None, phone=command.phone)
     if command.external_id is None:
         return Written(_from_contact(contact), created=contact["revision"] == 1)
-    statement = upsert(
-        conn.dialect.name,
-        customers,
-        key=("store_id", "external_id"),
-        replace=("contact_id", *MERGED_FIELDS, "updated_at"),
+    values = {name: getattr(command, name) for name in _CUSTOMER_FIELDS}
+    values.update(
+        store_id=store_id,
+        contact_id=contact["id"],
+        source_updated_at=command.updated_at,
+        created_at=now,
+        updated_at=now,
     )
-    params = {name: getattr(command, name) for name in _CUSTOMER_FIELDS}
-    params.update(store_id=store_id, contact_id=contact["id"], created_at=now, updated_at=now)
-    params["tags"] = params["tags"] or []
-    row = conn.execute(statement, params).mappings().one()
-    record = records.of_row(records.Customer, {**row, "phone_type": contact["phone_type"]})
-    return Written(record, created=row["revision"] == 1)
+    values["tags"] = values["tags"] or []
+    change = write_tracked(conn, customers, ("store_id", "external_id"), values)
+    if change.stale:  # a newer write came in between the look and the lock
+        return Written(_with_phone_type(conn, change.after), created=False, stale=True)
+    record = records.of_row(records.Customer, {**change.after, "phone_type": contact["phone_type"]})
+    return Written(record, created=change.created)
+
+
+def _with_phone_type(conn: Connection, customer: Any) -> records.Customer:
+    return records.of_row(
+        records.Customer, {**customer, "phone_type": contact_by_id(conn, customer["contact_id"])["phone_type"]}
+    )
 
 
 def _from_contact(contact: Any) -> records.Customer:
     """A contact without a customer record, as the customer the shop sees."""
-    return records.of_row(records.Customer, {**contact, "contact_id": contact["id"]})
+    return records.of_row(records.Customer, {**contact, "contact_id": contact["id"], "source_updated_at": None})
 
 
 async def get_customer(db: Database, store: Store, external_id: str) -> records.Customer:

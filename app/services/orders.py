@@ -22,11 +22,13 @@ from .contacts import attach_contact, contact_by_id
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
-from .tracking import Change, write_tracked
+from .tracking import Change, stale_row, write_tracked
 
 PATCHABLE = ("financial_status", "fulfillment_status", "tags", "metadata")
 # The command's fields that are order columns as they are (the customer becomes the contact).
-_COLUMNS = tuple(name for name in OrderInput.model_fields if name in orders.c and name != "line_items")
+_COLUMNS = tuple(
+    name for name in OrderInput.model_fields if name in orders.c and name not in ("line_items", "updated_at")
+)
 _STATUS_EVENTS = {
     "financial_status": EventType.ORDER_FINANCIAL_STATUS_CHANGED,
     "fulfillment_status": EventType.ORDER_FULFILLMENT_STATUS_CHANGED,
@@ -44,6 +46,8 @@ async def upsert_order(
 def _store_order(
     conn: Connection, store_id: int, command: OrderInput, now: datetime, backfill: bool
 ) -> Written[records.Order]:
+    if (stored := stale_row(conn, orders, store_id, command.external_id, command.updated_at)) is not None:
+        return Written(_record(stored, contact_by_id(conn, stored["contact_id"])), created=False, stale=True)
     contact = attach_contact(
         conn,
         store_id,
@@ -62,10 +66,15 @@ def _store_order(
         billing_address=command.billing_address.as_json() if command.billing_address else None,
         phone_source=command.phone_source,
         line_items=[item.as_json() for item in command.line_items],
+        source_updated_at=command.updated_at,
         created_at=now,
         updated_at=now,
     )
     change = write_tracked(conn, orders, ("store_id", "external_id"), values, patchable=PATCHABLE)
+    if change.stale:  # a newer write came in between the look and the lock
+        return Written(
+            _record(change.after, contact_by_id(conn, change.after["contact_id"])), created=False, stale=True
+        )
     outbox = events.Outbox(conn, store_id, now, backfill)
     _record_events(outbox, change, contact)
     # An order placed after a cart was abandoned recovers that cart, whichever came first.
@@ -114,7 +123,7 @@ def _change_order(
         return NotFound("Order")
     contact = contact_by_id(conn, change.after["contact_id"])
     _record_events(events.Outbox(conn, store_id, now, backfill), change, contact)
-    return Written(_record(change.after, contact), created=False)
+    return Written(_record(change.after, contact), created=False, stale=change.stale)
 
 
 _ORDER_WITH_PHONE = select(orders, contacts.c.phone.label("contact_phone")).join(

@@ -1,34 +1,41 @@
 """PATCH semantics shared by orders and carts: present fields change, tags replace,
-metadata is a JSON merge patch (RFC 7386)."""
+metadata is a JSON merge patch (RFC 7386); a PATCH older than the stored row is stale."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, select
 
 from app.domain.commands import Command
 from app.domain.merge_patch import merge_patch
+from app.domain.rules.stale_writes import Arrival, arrival
 
-from .tracking import Change
+from .tracking import Change, updated
 
 
 def patch_row(
     conn: Connection, table: Table, store_id: int, external_id: str, command: Command, now: datetime
 ) -> Change | None:
     """Apply the PATCH `command` to the row `external_id` of the store: the row before and
-    after, or None when the store has no such row (nothing written)."""
+    after, or None when the store has no such row (nothing written). A PATCH whose `updated_at`
+    is older than the stored source time is stale (`rules.stale_writes`): the row as it is,
+    `stale` set; one that changes nothing writes nothing."""
     where = (table.c.store_id == store_id, table.c.external_id == external_id)
     before = conn.execute(select(table).where(*where).with_for_update()).mappings().first()
     if before is None:
         return None
     changes: dict[str, Any] = {name: getattr(command, name) for name in command.model_fields_set}
+    sent = changes.pop("updated_at", None)
+    if arrival(before["source_updated_at"], sent) is Arrival.STALE:
+        return Change(before=before, after=before, stale=True)
+    if sent is not None:
+        changes["source_updated_at"] = sent
     if "tags" in changes and changes["tags"] is None:
         changes["tags"] = []
     if "metadata" in changes:
         patch = changes["metadata"]
         changes["metadata"] = {} if patch is None else merge_patch(before["metadata"], patch)
-    changes.update(updated_at=now, revision=table.c.revision + 1)
-    statement = update(table).where(table.c.id == before["id"]).values(changes).returning(*table.c)
-    return Change(before=before, after=conn.execute(statement).mappings().one())
+    changes["updated_at"] = now
+    return Change(before=before, after=updated(conn, table, before, changes))

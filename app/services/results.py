@@ -17,10 +17,12 @@ Record = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Written(Generic[R]):
-    """A stored record (`app.domain.records`) and whether this command created it."""
+    """A stored record (`app.domain.records`), whether this command created it, and whether the
+    command was stale (`app.domain.rules.stale_writes`: nothing written, the stored record back)."""
 
     record: R
     created: bool
+    stale: bool = False
 
 
 def settled(result: R | DomainError) -> R:

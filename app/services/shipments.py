@@ -3,17 +3,21 @@ A new shipment or a status change fires the shipping notification."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
 
+from app.db.compiled import Row
 from app.db.database import Database
 from app.db.tables import contacts, orders, shipments
 from app.domain import records
 from app.domain.commands import ShipmentInput
 from app.domain.errors import DomainError, ErrorCode, FieldError, NotFound, ValidationFailed
 from app.domain.event_types import EventType, SubjectType
+from app.domain.rules.shipment_status_never_goes_back import goes_back
+from app.domain.rules.stale_writes import Arrival
 
 from . import events
 from .results import Written, known_id, settled, utcnow
@@ -45,10 +49,19 @@ def _store_shipment(
         return ValidationFailed(
             [FieldError(("order_external_id",), ErrorCode.NOT_FOUND, "No order of this store has this external_id.")]
         )
-    values = command.model_dump(exclude={"order_external_id"})
-    values.update(store_id=store_id, order_id=found["order_id"], created_at=now, updated_at=now)
-    change = write_tracked(conn, shipments, ("store_id", "external_id"), values)
+    values = command.model_dump(exclude={"order_external_id", "updated_at"})
+    values.update(
+        store_id=store_id,
+        order_id=found["order_id"],
+        source_updated_at=command.updated_at,
+        created_at=now,
+        updated_at=now,
+    )
+    change = write_tracked(conn, shipments, ("store_id", "external_id"), values, keep=_final_status_stays)
     shipment = {**change.after, "order_external_id": command.order_external_id}
+    written = Written(records.of_row(records.Shipment, shipment), created=change.created, stale=change.stale)
+    if change.stale or (not change.created and shipment["status"] != command.status):
+        return written  # stale, or out of order: a final status stayed (and fires nothing)
     outbox = events.Outbox(conn, store_id, now, backfill)
     subject = (SubjectType.SHIPMENT, shipment["id"], shipment["external_id"])
     if change.created:
@@ -60,7 +73,13 @@ def _store_shipment(
         if any(change.changed(column) for column in _TRACKING):
             before = {column: change.previous(column) for column in _TRACKING}
             outbox.emit(EventType.SHIPMENT_TRACKING_UPDATED, subject, found, before, notification(shipment))
-    return Written(records.of_row(records.Shipment, shipment), created=change.created)
+    return written
+
+
+def _final_status_stays(stored: Row, values: Mapping[str, Any], came: Arrival) -> dict[str, Any]:
+    """`rules.shipment_status_never_goes_back`: the stored status, when the write would leave a
+    final status for an earlier one."""
+    return {"status": stored["status"]} if goes_back(stored["status"], values["status"], came) else {}
 
 
 def notification(shipment: Any) -> dict[str, Any]:

@@ -2,24 +2,39 @@
 
 Events need the before-state, which `INSERT … ON CONFLICT DO UPDATE … RETURNING` cannot give.
 So: INSERT … ON CONFLICT DO NOTHING (a row back means created); otherwise lock the existing
-row (FOR UPDATE on PostgreSQL), read it, and UPDATE it. Race-free on both engines."""
+row (FOR UPDATE on PostgreSQL), read it, and UPDATE it. Race-free on both engines.
+
+The read row also settles, without another statement, whether the write is stale (its source
+`updated_at` older than the stored one: nothing written) and whether it changes anything (a
+replay that changes nothing writes nothing, so our own `updated_at` stays)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, select, update
 
 from app.db.compiled import Row
 from app.db.statements import insert_new
-from app.domain.rules.replay_keeps_patch import kept_by_replay
+from app.domain.rules.replay_keeps_patch import kept_by_replay, same_json
+from app.domain.rules.stale_writes import Arrival, arrival, source_time_after
+
+# Columns a write sets that are bookkeeping, not content: they alone make no change.
+_BOOKKEEPING = frozenset({"updated_at", "revision"})
+
+# Given the stored row, the values to write and how the write's source time compares: the
+# values to keep from the stored row instead (a rule's say, e.g. a shipment's final status).
+Keep = Callable[[Row, Mapping[str, Any], Arrival], dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class Change:
     before: Row | None  # None: the row was created
     after: Row
+    stale: bool = False  # the write was older than the stored row: nothing was written
 
     @property
     def created(self) -> bool:
@@ -42,10 +57,14 @@ def write_tracked(
     values: dict[str, Any],
     insert_only: tuple[str, ...] = (),
     patchable: tuple[str, ...] = (),
+    keep: Keep | None = None,
 ) -> Change:
     """Insert the row `values` keyed by `key`, or update the existing one (`insert_only` columns
-    keep their stored value). `patchable` fields (those a PATCH may change) follow the rule
-    `app.domain.rules.replay_keeps_patch`: what the last POST carried is kept in `posted`."""
+    keep their stored value). `values["source_updated_at"]` is the write's source time (None:
+    undated); a write older than the stored one is stale (`rules.stale_writes`): the stored
+    row back, nothing written. `patchable` fields (those a PATCH may change) follow the rule
+    `app.domain.rules.replay_keeps_patch`: what the last POST carried is kept in `posted`.
+    `keep` names further values to keep from the stored row."""
     if patchable:
         values = {**values, "posted": {name: values[name] for name in patchable}}
     # Created: every value is already known (revision 1) but the id.
@@ -54,10 +73,50 @@ def write_tracked(
         return Change(before=None, after={**values, "revision": 1, "id": new_id})
     where = [table.c[name] == values[name] for name in key]
     before: Row = conn.execute(select(table).where(*where).with_for_update()).mappings().one()
+    sent = values["source_updated_at"]
+    came = arrival(before["source_updated_at"], sent)
+    if came is Arrival.STALE:
+        return Change(before=before, after=before, stale=True)
+    values["source_updated_at"] = source_time_after(before["source_updated_at"], sent)
     if patchable:
         values.update(kept_by_replay(before["posted"], values["posted"], before))
+    if keep is not None:
+        values.update(keep(before, values, came))
     fixed = (*key, *insert_only, "created_at")
     changes = {name: value for name, value in values.items() if name not in fixed}
+    return Change(before=before, after=updated(conn, table, before, changes))
+
+
+def updated(conn: Connection, table: Table, before: Row, changes: dict[str, Any]) -> Row:
+    """The row `before` after UPDATE with `changes` (revision + 1); when they change nothing but
+    bookkeeping (a replay), no UPDATE: the row stays as it is, our `updated_at` with it."""
+    if all(_same(before[name], value) for name, value in changes.items() if name not in _BOOKKEEPING):
+        return before
     changes["revision"] = table.c.revision + 1
-    after = conn.execute(update(table).where(table.c.id == before["id"]).values(changes).returning(*table.c))
-    return Change(before=before, after=after.mappings().one())
+    statement = update(table).where(table.c.id == before["id"]).values(changes).returning(*table.c)
+    after: Row = conn.execute(statement).mappings().one()
+    return after
+
+
+def _same(stored: Any, written: Any) -> bool:
+    """Whether writing `written` over `stored` changes nothing: JSON values compared as JSON
+    (`same_json`: `false` is not `0`), booleans as booleans, the rest with == (times as
+    instants, amounts as numbers, statuses as strings)."""
+    if isinstance(written, (dict, list)) or isinstance(stored, (dict, list)):
+        return same_json(stored, written)
+    if isinstance(stored, bool) or isinstance(written, bool):
+        return stored is written
+    return bool(stored == written)
+
+
+def stale_row(conn: Connection, table: Table, store_id: int, external_id: str, sent: datetime | None) -> Row | None:
+    """The stored row `external_id` of the store when a write with source time `sent` is stale
+    against it, else None. Asked before a write touches other rows (the contact an order's
+    customer merges into): a stale write must not. Undated writes are never stale: no query."""
+    if sent is None:
+        return None
+    where = (table.c.store_id == store_id, table.c.external_id == external_id)
+    row: Row | None = conn.execute(select(table).where(*where)).mappings().first()
+    if row is None or arrival(row["source_updated_at"], sent) is not Arrival.STALE:
+        return None
+    return row
