@@ -24,7 +24,7 @@ from pydantic.fields import FieldInfo
 
 from app.domain.money import Amount
 
-from .scalars import JSON, Money
+from .scalars import JSON, Long, Money
 
 T = TypeVar("T")
 
@@ -71,8 +71,11 @@ def record_type(record: type[Any], exclude: tuple[str, ...] = ()) -> type[Any]:
     not know how to expose."""
     hints = get_type_hints(record)
     names = tuple(item.name for item in dataclasses.fields(record) if item.name not in exclude)
+    wide = {item.name for item in dataclasses.fields(record) if item.metadata.get("wide")}
     namespace: dict[str, Any] = {
-        "__annotations__": {name: _graphql_type(name, hints[name]) for name in names},
+        "__annotations__": {
+            name: (Long | None if name in wide else _graphql_type(name, hints[name])) for name in names
+        },
         "__module__": __name__,
     }
     for item in dataclasses.fields(record):
@@ -93,7 +96,10 @@ def _input_type(hint: Any, nested: dict[type[Any], type[Any]]) -> Any:
     not a GraphQL coercion error."""
     origin = get_origin(hint)
     if origin is Annotated:
-        return _input_type(get_args(hint)[0], nested)
+        base, *constraints = get_args(hint)
+        if base is int and any(_bound(item) > 2**31 - 1 for item in constraints):
+            return Long  # a count the command accepts beyond 32 bits
+        return _input_type(base, nested)
     if origin in (Union, types.UnionType):
         inner = [arg for arg in get_args(hint) if arg is not type(None)]
         return _input_type(inner[0], nested)
@@ -108,6 +114,12 @@ def _input_type(hint: Any, nested: dict[type[Any], type[Any]]) -> Any:
     if hint in (int, bool):
         return hint
     return str  # text, dates, phones, statuses: parsed by the command's own types
+
+
+def _bound(constraint: Any) -> int:
+    """The upper bound (`le`) a pydantic Field constraint sets, or 0."""
+    items = getattr(constraint, "metadata", [constraint])
+    return max((getattr(item, "le", 0) or 0 for item in items), default=0)
 
 
 def _choices(hint: Any) -> tuple[str, ...]:

@@ -33,4 +33,13 @@ MONEY_SCALAR = strawberry.scalar(
     parse_value=_parse_money,
 )
 
-__all__ = ["JSON", "MONEY_SCALAR", "Money"]
+Long = NewType("Long", int)
+
+LONG_SCALAR = strawberry.scalar(
+    name="Long",
+    description="A whole number of up to 64 bits (GraphQL's Int holds 32), as a JSON number.",
+    serialize=int,
+    parse_value=lambda value: value,  # validated by the domain: a bad count is a userError
+)
+
+__all__ = ["JSON", "LONG_SCALAR", "MONEY_SCALAR", "Long", "Money"]

@@ -11,7 +11,7 @@ from .contacts import ContactMutations, ContactQueries
 from .events import EventQueries
 from .limits import extensions
 from .orders import OrderMutations, OrderQueries
-from .scalars import MONEY_SCALAR, Money
+from .scalars import LONG_SCALAR, MONEY_SCALAR, Long, Money
 from .shipments import ShipmentMutations, ShipmentQueries
 from .stores import StoreQueries
 
@@ -22,7 +22,7 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     extensions=extensions(),
-    config=StrawberryConfig(scalar_map={Money: MONEY_SCALAR}),
+    config=StrawberryConfig(scalar_map={Money: MONEY_SCALAR, Long: LONG_SCALAR}),
 )
 
 

@@ -44,6 +44,10 @@ def _one_of(enum: type[StrEnum]) -> dict[str, str]:
     return _about(f"{', '.join(others)} or {last}")
 
 
+# A count that may exceed 32 bits (SPEC §3.4: integer >= 0; the commands accept up to 2^62).
+_WIDE = {"wide": True}
+
+
 @dataclass(frozen=True, slots=True)
 class ContactRef:
     """The contact an order or a cart is attached to: who a message would reach."""
@@ -158,8 +162,8 @@ class Customer:
     email: str | None
     locale: str | None
     tags: list[str]
-    lifetime_value: int | None
-    orders_count: int | None
+    lifetime_value: int | None = field(metadata=_WIDE)
+    orders_count: int | None = field(metadata=_WIDE)
     contact_id: int
     phone_type: str | None = field(metadata=_about("mobile, fixed_line, …; null once erased"))
     created_at: datetime

@@ -140,7 +140,7 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
         conn.execute(
             update(table)
             .where(table.c.store_id == store_id, table.c.contact_id.in_(ids))
-            .values(customer_external_id=None)
+            .values(customer_external_id=None, shipping_address=None, billing_address=None)
         )
     _scrub_events(conn, ids)
     return len(erased)

@@ -50,3 +50,27 @@ async def test_erasure_scrubs_the_contact_from_recorded_events(api):
     assert "+33612345678" not in str([row["data"] for row in rows])
     # what changed stays, for accounting
     assert [row["data"]["subject"] for row in rows[: len(before)]] == [row["data"]["subject"] for row in before]
+
+
+async def test_erasure_clears_the_addresses_of_the_erased_customers_orders_and_carts(api):
+    """SPEC §4.3: an address (names, street, phone) is personal data; the order and the cart keep
+    their amounts and lose it."""
+    address = {
+        "first_name": "Erase",
+        "last_name": "Me",
+        "address1": "1 rue X",
+        "city": "Paris",
+        "country_code": "FR",
+        "phone": "06 11 22 33 44",
+    }
+    order = order_body(shipping_address=address, billing_address=address)
+    assert (await api.post("/orders", order)).status_code == 201
+    assert (
+        await api.post(
+            "/carts", cart_body(customer={"phone": "+33612345678", "external_id": "CUST-42"}, shipping_address=address)
+        )
+    ).status_code == 201
+    assert (await api.delete("/customers/CUST-42")).status_code == 204
+    for path in ("/orders/ORDER-1001", "/carts/CART-7700"):
+        body = (await api.get(path)).json()
+        assert (body["shipping_address"], body["billing_address"], body["total_price"]) == (None, None, "49.90")
