@@ -47,12 +47,12 @@ def median_us(call: Callable[[], Any], calls: int) -> float:
 
 
 async def auth_us(db: Database, header: str, calls: int) -> float:
-    await keys.authorize(db, header, str(STORE_ID))
+    await keys.authorize(db, header, STORE_ID)
     timings = []
     for _ in range(calls):
         await asyncio.sleep(0)  # a new turn of the loop, as each request starts in
         started = time.perf_counter()
-        await keys.authorize(db, header, str(STORE_ID))
+        await keys.authorize(db, header, STORE_ID)
         timings.append(time.perf_counter() - started)
     return statistics.median(timings) * 1e6
 
@@ -62,13 +62,14 @@ def contact_upsert_us(conn: Any, calls: int) -> dict[str, float]:
         CustomerInput, {"external_id": "C-1", "phone": "+33612345678", "first_name": "Marie", "tags": ["vip"]}, "FR"
     )
     now = datetime.now(UTC)
-    contacts.attach_contact(conn, STORE_ID, customer, now)  # compiles the statement
+    contacts.attach_contact(conn, STORE_ID, customer, now, phone=customer.phone)  # compiles the statement
     statement = contacts._ATTACH_STATEMENTS[("sqlite", contacts.MESSAGING_COLUMNS, False)]
     params = {name: getattr(customer, name) for name in contacts.MERGED_FIELDS}
     params.update(
         store_id=STORE_ID,
         phone=customer.phone.e164,
         phone_type=customer.phone.type,
+        phone_source="customer",
         external_id=customer.external_id,
         created_at=now,
         updated_at=now,

@@ -99,7 +99,12 @@ def string_fields(model: type[BaseModel]) -> frozenset[str]:
     """The fields of `model` a JSON string fills, as its JSON schema says (text, ids, statuses,
     choices, emails, URLs, currencies, phones, datetimes), so a new field is covered by its type."""
     properties = model.model_json_schema(mode="validation")["properties"]
-    return frozenset(name for name, schema in properties.items() if _json_type(schema) == "string")
+    return frozenset(name for name, schema in properties.items() if _takes_text(_json_type(schema)))
+
+
+def _takes_text(json_type: Any) -> bool:
+    """A JSON string fills it: text, or money, which also accepts numeric strings."""
+    return json_type == "string" or (isinstance(json_type, list) and "string" in json_type)
 
 
 def _json_type(schema: dict[str, Any]) -> Any:

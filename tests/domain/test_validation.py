@@ -88,7 +88,8 @@ def test_money_is_kept_exactly(sent, kept):
         ("1e-40", "too_precise"),
         ("1e40", "out_of_range"),
         ("abc", "invalid_type"),
-        ("", "invalid_type"),
+        ("", "required"),  # a blank string is absent (SPEC §10)
+        ("   ", "required"),
         (True, "invalid_type"),
         ("NaN", "invalid_type"),
         ([], "invalid_type"),
