@@ -1,12 +1,18 @@
-"""/openapi.json and an offline Swagger UI at /docs (assets from the swagger-ui-bundle package)."""
+"""/openapi.json and an offline Swagger UI at /docs.
+
+Swagger UI 5 (it reads OpenAPI 3.1) comes from the npm registry through the same locked,
+integrity-checked install as GraphiQL (package-lock.json, `npm ci` in scripts/setup) and is
+served from node_modules/swagger-ui-dist; without it, /docs answers 503 with the command that
+installs it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 from .openapi import openapi_document
 from .responses import Json
@@ -33,7 +39,12 @@ async def openapi_json(request: Request) -> Response:
     return Json(openapi_document())
 
 
+ASSETS = Path(__file__).resolve().parents[2] / "node_modules" / "swagger-ui-dist"
+
+
 async def docs_page(request: Request) -> Response:
+    if not (ASSETS / "swagger-ui-bundle.js").is_file():
+        return PlainTextResponse("Swagger UI is not installed: run scripts/setup (npm ci).", status_code=503)
     return HTMLResponse(_PAGE)
 
 
@@ -41,5 +52,5 @@ def docs_routes() -> list[Route | Mount]:
     return [
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs_page, methods=["GET"]),
-        Mount("/docs/assets", StaticFiles(directory=swagger_ui_path), name="docs-assets"),
+        Mount("/docs/assets", StaticFiles(directory=ASSETS, check_dir=False), name="docs-assets"),
     ]
