@@ -1,6 +1,9 @@
 """What the GraphQL tests share: a client call, the order mutations' documents and inputs, seed data."""
 
+from tests.api.calls import gql
 from tests.conftest import order_body, shipment_body
+
+__all__ = ["gql"]  # the GraphQL tests import it from here with the documents
 
 ORDER_FIELDS = """
   order { externalId totalPrice currency financialStatus tags metadata placedAt
@@ -8,14 +11,6 @@ ORDER_FIELDS = """
   created
   userErrors { field code message }
 """
-
-
-async def gql(api, query, variables=None, key=None):
-    response = await api.client.post(
-        "/graphql", json={"query": query, "variables": variables or {}}, headers=api.auth(key)
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 UPSERT_ORDER = f"mutation($input: OrderInput!) {{ upsertOrder(storeId: 123, input: $input) {{ {ORDER_FIELDS} }} }}"

@@ -4,22 +4,12 @@ every mutation, nested inputs and free-form JSON included, and nothing is stored
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from tests.api.calls import gql
 from tests.api.graphql.documents import order_input
 
 NUL, SURROGATE = "a\x00b", "a\ud800b"
-
-
-async def gql(api, query, variables):
-    """Sent as escaped JSON text: a lone surrogate is a valid JSON escape, not valid UTF-8."""
-    content = json.dumps({"query": query, "variables": variables}).encode()
-    headers = {**api.auth(), "Content-Type": "application/json"}
-    response = await api.client.post("/graphql", content=content, headers=headers)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 MUTATIONS = {

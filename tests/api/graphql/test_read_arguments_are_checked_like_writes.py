@@ -4,9 +4,9 @@ the same values in a write are refused; phone arguments name their own path."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
+
+from tests.api.calls import gql
 
 BAD_TEXT = ["a\x00b", "\ud800", "a\udc00b"]
 
@@ -31,21 +31,12 @@ TEXT_ARGUMENTS = [
 ]
 
 
-async def _gql(api, query, variables):
-    content = json.dumps({"query": query, "variables": variables}).encode()  # escapes lone surrogates
-    response = await api.client.post(
-        "/graphql", content=content, headers={**api.auth(), "Content-Type": "application/json"}
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
 @pytest.mark.parametrize("value", BAD_TEXT, ids=["nul", "lone high surrogate", "lone low surrogate"])
 @pytest.mark.parametrize(
     ("query", "path"), TEXT_ARGUMENTS, ids=[".".join(p) + f"@{q.split('(')[1].split()[-1]}" for q, p in TEXT_ARGUMENTS]
 )
 async def test_unsafe_text_in_a_read_argument_is_bad_user_input(api, query, path, value):
-    body = await _gql(api, query, {"v": value})
+    body = await gql(api, query, {"v": value})
     (error,) = body["errors"]
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": path}
     assert error["message"] == "The argument contains a NUL character or a lone surrogate."
@@ -74,7 +65,7 @@ async def test_unsafe_text_in_a_read_argument_is_bad_user_input(api, query, path
     ids=["placedAfter", "placedBefore", "storeStats from", "storeStats to"],
 )
 async def test_an_instant_out_of_range_in_utc_is_bad_user_input(api, query, path):
-    body = await _gql(api, query, {})
+    body = await gql(api, query, {})
     (error,) = body["errors"]
     assert (error["message"], error["extensions"]) == (
         "The datetime is out of range.",
@@ -88,13 +79,13 @@ async def test_an_instant_out_of_range_in_utc_is_bad_user_input(api, query, path
     ids=["contact", "contacts"],
 )
 async def test_a_bad_phone_argument_names_its_own_path(api, query):
-    (error,) = (await _gql(api, query, {}))["errors"]
+    (error,) = (await gql(api, query, {}))["errors"]
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": ["phone"]}
 
 
 @pytest.mark.parametrize("store", ["0123", "000000000000000000000000000123"])
 async def test_an_id_with_leading_zeros_is_the_same_number(api, store):
-    body = await _gql(api, f'{{ store(id: "{store}") {{ id }} }}', {})
+    body = await gql(api, f'{{ store(id: "{store}") {{ id }} }}', {})
     assert body == {"data": {"store": {"id": "123"}}}
     response = await api.client.get(f"/api/v1/stores/{store}/orders/NOPE", headers=api.auth())
     assert (response.status_code, response.json()) == (404, {"error": "Order not found"})
