@@ -60,7 +60,8 @@ def _store_shipment(
     change = write_tracked(conn, shipments, ("store_id", "external_id"), values, keep=_final_status_stays)
     shipment = {**change.after, "order_external_id": command.order_external_id}
     written = Written(records.of_row(records.Shipment, shipment), created=change.created, stale=change.stale)
-    if change.stale or (not change.created and shipment["status"] != command.status):
+    went_back = command.status is not None and shipment["status"] != command.status
+    if change.stale or (not change.created and went_back):
         return written  # stale, or out of order: a final status stayed (and fires nothing)
     outbox = events.Outbox(conn, store_id, now, backfill)
     subject = (SubjectType.SHIPMENT, shipment["id"], shipment["external_id"])
@@ -77,9 +78,11 @@ def _store_shipment(
 
 
 def _final_status_stays(stored: Row, values: Mapping[str, Any], came: Arrival) -> dict[str, Any]:
-    """`rules.shipment_status_never_goes_back`: the stored status, when the write would leave a
-    final status for an earlier one."""
-    return {"status": stored["status"]} if goes_back(stored["status"], values["status"], came) else {}
+    """The stored status, when the write has none (a tracking update relayed without the
+    status: README, "Shipment status") or would leave a final status for an earlier one
+    (`rules.shipment_status_never_goes_back`)."""
+    sent = values["status"]
+    return {"status": stored["status"]} if sent is None or goes_back(stored["status"], sent, came) else {}
 
 
 def notification(shipment: Any) -> dict[str, Any]:
