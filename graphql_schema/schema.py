@@ -14,8 +14,12 @@ from .orders import OrderMutations, OrderQueries
 from .scalars import LONG_SCALAR, MONEY_SCALAR, Long, Money
 from .shipments import ShipmentMutations, ShipmentQueries
 from .stores import StoreQueries
+from .timeseries import TimeseriesQueries
 
-Query = merge_types("Query", (StoreQueries, OrderQueries, ContactQueries, ShipmentQueries, CartQueries, EventQueries))
+Query = merge_types(
+    "Query",
+    (StoreQueries, TimeseriesQueries, OrderQueries, ContactQueries, ShipmentQueries, CartQueries, EventQueries),
+)
 Mutation = merge_types("Mutation", (OrderMutations, ShipmentMutations, CartMutations, ContactMutations))
 
 schema = strawberry.Schema(

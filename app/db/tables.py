@@ -42,6 +42,7 @@ stores = Table(
     Column("rate_limit_per_minute", Integer, nullable=True),
     Column("recovery_delay_minutes", Integer, nullable=False, server_default="60"),
     Column("created_at", UTC_DATETIME, nullable=False),
+    Column("timezone", String(64), nullable=False, server_default="UTC"),  # IANA; dashboards' days
 )
 
 api_keys = Table(
