@@ -6,6 +6,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from .analytics import AnalyticsQueries
 from .carts import CartMutations, CartQueries
 from .contacts import ContactMutations, ContactQueries
 from .events import EventQueries
@@ -14,11 +15,10 @@ from .orders import OrderMutations, OrderQueries
 from .scalars import LONG_SCALAR, MONEY_SCALAR, Long, Money
 from .shipments import ShipmentMutations, ShipmentQueries
 from .stores import StoreQueries
-from .timeseries import TimeseriesQueries
 
 Query = merge_types(
     "Query",
-    (StoreQueries, TimeseriesQueries, OrderQueries, ContactQueries, ShipmentQueries, CartQueries, EventQueries),
+    (StoreQueries, AnalyticsQueries, OrderQueries, ContactQueries, ShipmentQueries, CartQueries, EventQueries),
 )
 Mutation = merge_types("Mutation", (OrderMutations, ShipmentMutations, CartMutations, ContactMutations))
 

@@ -19,8 +19,9 @@ from sqlalchemy import Connection, Integer, Table, and_, column, func, select, v
 
 from app.db.tables import carts, orders
 from app.db.types import UTC_DATETIME
-from app.domain.money import Amount, round_to_unit
 from app.domain.statuses import CartStatus
+
+from .revenue import Revenue
 
 MAX_BUCKETS = 1000
 
@@ -36,14 +37,6 @@ class Interval(Enum):
 
 class TooManyBuckets(ValueError):
     """The period holds more than MAX_BUCKETS buckets of the interval."""
-
-
-@dataclass(frozen=True)
-class Revenue:
-    currency: str | None
-    amount: Amount
-    orders: int
-    average: Amount
 
 
 @dataclass
@@ -103,7 +96,7 @@ def store_timeseries(
     conn: Connection, store_id: int, start: datetime, end: datetime, interval: Interval, timezone: str
 ) -> list[Bucket]:
     """Every bucket of [start, end) in `timezone`, zero-filled: orders and revenue per currency
-    (average half-even to the currency's unit, as storeStats), carts abandoned in it and how
+    (`Revenue`), carts abandoned in it and how
     many of those were recovered since. Raises TooManyBuckets."""
     spans = buckets(start, end, interval, timezone)
     found = [Bucket(span_start, span_end) for span_start, span_end in spans]
@@ -126,10 +119,7 @@ def store_timeseries(
     for row in order_rows:
         bucket = found[row.i]
         bucket.order_count += row.orders
-        average = round_to_unit(row.revenue / row.orders, row.currency)
-        bucket.revenue.append(
-            Revenue(row.currency, Amount.of(row.revenue, row.currency), row.orders, Amount.of(average, row.currency))
-        )
+        bucket.revenue.append(Revenue.of(row.currency, row.revenue, row.orders))
     recovered = func.sum(func.cast(carts.c.status == CartStatus.RECOVERED, Integer))
     cart_rows = conn.execute(
         select(spans_table.c.i, func.count().label("abandoned"), recovered.label("recovered"))

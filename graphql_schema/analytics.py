@@ -1,4 +1,5 @@
-"""Dashboard time series: storeTimeseries (issue 16; README, "Time series")."""
+"""Dashboard analytics over a period: storeTimeseries and recoveryFunnel (issue 16; README, "Time
+series", "Recovery funnel")."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from strawberry.types import Info
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.read import timeseries
 from app.read.filters import moment
+from app.read.funnel import recovery_funnel
 from app.services import stores
 
 from .context import Context
@@ -36,8 +38,30 @@ class StatsBucket:
     carts_recovered: int = strawberry.field(description="Carts abandoned in the bucket and recovered since")
 
 
+@strawberry.type(description="Carts abandoned in a period and what their recovery messages brought back.")
+class RecoveryFunnel:
+    carts_abandoned: int
+    recoveries_fired: int = strawberry.field(description="Carts whose cart.recovery_due fired")
+    carts_recovered: int = strawberry.field(description="Carts now recovered, after a message or not")
+    orders_after_recovery: int = strawberry.field(
+        description="Orders that recovered a cart after its message: the contact's first order after abandoning it"
+    )
+    revenue: list[Revenue] = strawberry.field(description="Those orders' revenue per currency")
+
+
+def _period(from_: datetime, to: datetime) -> tuple[datetime, datetime]:
+    """[from, to) in UTC; BAD_USER_INPUT unless `to` is after `from`."""
+    try:
+        start, end = moment(from_, "from", ("from",)), moment(to, "to", ("to",))
+        if end <= start:
+            raise ValidationFailed([FieldError(("to",), ErrorCode.OUT_OF_RANGE, "`to` must be after `from`.")])
+    except ValidationFailed as failure:
+        raise bad_input(failure) from None
+    return start, end
+
+
 @strawberry.type
-class TimeseriesQueries:
+class AnalyticsQueries:
     @strawberry.field(
         description=(
             "Orders placed and carts abandoned per bucket, in the store's timezone, zero-filled: from the "
@@ -55,17 +79,13 @@ class TimeseriesQueries:
     ) -> list[StatsBucket]:
         context = info.context
         store = await context.store(store_id)
+        start, end = _period(from_, to)
+        row = await stores.get_store(context.db, store.id)
+        zone = row["timezone"] if row else "UTC"
         try:
-            start, end = moment(from_, "from", ("from",)), moment(to, "to", ("to",))
-            if end <= start:
-                raise ValidationFailed([FieldError(("to",), ErrorCode.OUT_OF_RANGE, "`to` must be after `from`.")])
-            row = await stores.get_store(context.db, store.id)
-            zone = row["timezone"] if row else "UTC"
             timeseries.buckets(start, end, interval, zone)  # refused before any SQL runs
         except timeseries.TooManyBuckets as exc:
             raise bad_input(ValidationFailed([FieldError(("interval",), ErrorCode.OUT_OF_RANGE, str(exc))])) from None
-        except ValidationFailed as failure:
-            raise bad_input(failure) from None
         found = await context.db.read(timeseries.store_timeseries, store.id, start, end, interval, zone)
         return [
             StatsBucket(
@@ -78,3 +98,23 @@ class TimeseriesQueries:
             )
             for bucket in found
         ]
+
+    @strawberry.field(description="The recovery funnel of the carts abandoned in [from, to).")
+    async def recovery_funnel(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+    ) -> RecoveryFunnel:
+        context = info.context
+        store = await context.store(store_id)
+        start, end = _period(from_, to)
+        funnel = await context.db.read(recovery_funnel, store.id, start, end)
+        return RecoveryFunnel(
+            carts_abandoned=funnel.carts_abandoned,
+            recoveries_fired=funnel.recoveries_fired,
+            carts_recovered=funnel.carts_recovered,
+            orders_after_recovery=funnel.orders_after_recovery,
+            revenue=[Revenue(**vars(revenue)) for revenue in funnel.revenue],
+        )
