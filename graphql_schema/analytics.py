@@ -1,5 +1,5 @@
-"""Dashboard analytics over a period: storeTimeseries and recoveryFunnel (issue 16; README, "Time
-series", "Recovery funnel")."""
+"""Dashboard analytics over a period: storeTimeseries, recoveryFunnel and carrierPerformance (issue
+16; README, "Time series", "Recovery funnel", "Carrier performance")."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.read import timeseries
+from app.read.carriers import carrier_performance
 from app.read.filters import moment
 from app.read.funnel import recovery_funnel
 from app.services import stores
@@ -47,6 +48,19 @@ class RecoveryFunnel:
         description="Orders that recovered a cart after its message: the contact's first order after abandoning it"
     )
     revenue: list[Revenue] = strawberry.field(description="Those orders' revenue per currency")
+
+
+@strawberry.type(description="One carrier's shipments first reported in a period and their transit times.")
+class CarrierPerformance:
+    carrier: str | None = strawberry.field(description="null: shipments sent without a carrier")
+    shipments: int
+    delivered: int
+    failed: int
+    returned: int
+    median_hours_to_deliver: float | None = strawberry.field(
+        description="Hours from the first in_transit to delivered, median (nearest rank)"
+    )
+    p90_hours_to_deliver: float | None = strawberry.field(description="The same hours, 90th percentile (nearest rank)")
 
 
 def _period(from_: datetime, to: datetime) -> tuple[datetime, datetime]:
@@ -118,3 +132,17 @@ class AnalyticsQueries:
             orders_after_recovery=funnel.orders_after_recovery,
             revenue=[Revenue(**vars(revenue)) for revenue in funnel.revenue],
         )
+
+    @strawberry.field(description="Per carrier, the shipments first reported in [from, to), busiest first.")
+    async def carrier_performance(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+    ) -> list[CarrierPerformance]:
+        context = info.context
+        store = await context.store(store_id)
+        start, end = _period(from_, to)
+        found = await context.db.read(carrier_performance, store.id, start, end)
+        return [CarrierPerformance(**vars(row)) for row in found]

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select
 
 from app.db.compiled import Row
 from app.db.database import Database
-from app.db.tables import contacts, orders, shipments
+from app.db.tables import contacts, orders, shipment_statuses, shipments
 from app.domain import records
 from app.domain.commands import ShipmentInput
 from app.domain.errors import DomainError, ErrorCode, FieldError, NotFound, ValidationFailed
@@ -63,6 +63,13 @@ def _store_shipment(
     went_back = command.status is not None and shipment["status"] != command.status
     if change.stale or (not change.created and went_back):
         return written  # stale, or out of order: a final status stayed (and fires nothing)
+    if shipment["status"] is not None and (change.created or change.changed("status")):
+        at = command.updated_at or now
+        conn.execute(
+            insert(shipment_statuses).values(
+                store_id=store_id, shipment_id=shipment["id"], status=shipment["status"], at=at
+            )
+        )
     outbox = events.Outbox(conn, store_id, now, backfill)
     subject = (SubjectType.SHIPMENT, shipment["id"], shipment["external_id"])
     if change.created:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,9 @@ from sqlalchemy import select
 from app.cli import main
 from app.db.migrate import upgrade
 from app.db.tables import stores
-from tests import postgres
-from tests.db.migrated import database_at, run
+from tests.db.migrated import run
+
+BEFORE = "0006"  # the revision url_before is at
 
 
 @pytest.fixture
@@ -68,13 +68,7 @@ def test_an_unknown_timezone_is_refused_and_changes_nothing(
     assert _listed_timezones(capsys) == ["Europe/Paris"]
 
 
-@pytest.fixture(params=postgres.engines_under_test())
-def url_at_0006(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with database_at(request.param, tmp_path, "0006") as url:
-        yield url
-
-
-async def test_stores_created_before_get_their_regions_zone(url_at_0006: str) -> None:
+async def test_stores_created_before_get_their_regions_zone(url_before: str) -> None:
     now = datetime(2026, 5, 18, tzinfo=UTC)
     regions = {1: "FR", 2: "US", 3: "JP", 4: "FR"}
 
@@ -82,8 +76,8 @@ async def test_stores_created_before_get_their_regions_zone(url_at_0006: str) ->
         for store_id, region in regions.items():
             conn.execute(stores.insert().values(id=store_id, name="S", status="active", region=region, created_at=now))
 
-    await run(url_at_0006, seed)
-    await asyncio.to_thread(upgrade, url_at_0006, "0007")
+    await run(url_before, seed)
+    await asyncio.to_thread(upgrade, url_before, "0007")
     query = select(stores.c.id, stores.c.timezone).order_by(stores.c.id)
-    zones = await run(url_at_0006, lambda conn: conn.execute(query).all())
+    zones = await run(url_before, lambda conn: conn.execute(query).all())
     assert [tuple(row) for row in zones] == [(1, "Europe/Paris"), (2, "UTC"), (3, "Asia/Tokyo"), (4, "Europe/Paris")]

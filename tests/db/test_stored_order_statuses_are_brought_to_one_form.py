@@ -5,10 +5,8 @@ rule compares with the next POST) — on both engines, every other value left ex
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +14,7 @@ from sqlalchemy import select
 
 from app.db.migrate import upgrade
 from app.db.tables import contacts, orders, stores
-from tests import postgres
-from tests.db.migrated import database_at, run
+from tests.db.migrated import run
 
 NOW = datetime(2026, 5, 18, 10, tzinfo=UTC)
 EXACT = {"n": Decimal("12345678901234.5678"), "s": " PAID "}  # as the engine keeps it, before and after
@@ -46,11 +43,7 @@ FORMS = {
     ],
 }
 
-
-@pytest.fixture(params=postgres.engines_under_test())
-def url_at_0002(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with database_at(request.param, tmp_path, "0002") as url:
-        yield url
+BEFORE = "0002"  # the revision url_before is at
 
 
 def _seed(conn: Any) -> None:
@@ -86,11 +79,11 @@ def _read(conn: Any) -> list[tuple[Any, ...]]:
 
 
 @pytest.mark.parametrize("target", FORMS)
-async def test_stored_statuses_are_brought_to_the_form(url_at_0002: str, target: str) -> None:
-    await run(url_at_0002, _seed)
-    before = await run(url_at_0002, _read)
-    await asyncio.to_thread(upgrade, url_at_0002, target)
-    rows = await run(url_at_0002, _read)
+async def test_stored_statuses_are_brought_to_the_form(url_before: str, target: str) -> None:
+    await run(url_before, _seed)
+    before = await run(url_before, _read)
+    await asyncio.to_thread(upgrade, url_before, target)
+    rows = await run(url_before, _read)
     expected = FORMS[target]
     assert [(financial, fulfillment) for financial, fulfillment, _, _ in rows] == expected
     assert [(p["financial_status"], p["fulfillment_status"]) for _, _, p, _ in rows] == expected
