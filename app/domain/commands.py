@@ -85,9 +85,8 @@ def without_blank_strings(model: type[BaseModel], data: Any) -> Any:
     if not isinstance(data, Mapping):
         return data
     names = string_fields(model)
-    for name in names:  # on every request: a plain loop, no copy unless a blank is found
-        value = data.get(name)
-        if value.__class__ is str and (not value or value.isspace()):
+    for key, value in data.items():  # on every request: a plain loop, no copy unless a blank is found
+        if value.__class__ is str and (not value or value.isspace()) and key in names:
             break
     else:
         return data
@@ -260,9 +259,9 @@ class OrderInput(Priced, AttachedByPhone):
     shipping_address: Address | None = None
     billing_address: Address | None = None
     customer: EmbeddedCustomer | None = Field(default=None, validate_default=True)
-    line_items: LineItems = []
-    tags: Tags = []
-    metadata: Metadata = {}
+    line_items: LineItems = Field(default_factory=list)
+    tags: Tags = Field(default_factory=list)
+    metadata: Metadata = Field(default_factory=dict)
     updated_at: UtcDateTime | None = _source_updated_at()
 
 
@@ -273,7 +272,7 @@ class ShipmentInput(Command):
     tracking_url: HttpUrl | None = None
     carrier: Text | None = None
     status: ShipmentStatusChoice | None = None
-    metadata: Metadata = {}
+    metadata: Metadata = Field(default_factory=dict)
     updated_at: UtcDateTime | None = _source_updated_at()
 
 
@@ -286,9 +285,9 @@ class CartInput(Priced, AttachedByPhone):
     shipping_address: Address | None = None
     billing_address: Address | None = None
     customer: EmbeddedCustomer | None = Field(default=None, validate_default=True)
-    line_items: LineItems = []
-    tags: Tags = []
-    metadata: Metadata = {}
+    line_items: LineItems = Field(default_factory=list)
+    tags: Tags = Field(default_factory=list)
+    metadata: Metadata = Field(default_factory=dict)
     updated_at: UtcDateTime | None = _source_updated_at()
 
 
