@@ -1,5 +1,6 @@
-"""Dashboard analytics over a period: storeTimeseries, recoveryFunnel and carrierPerformance (issue
-16; README, "Time series", "Recovery funnel", "Carrier performance")."""
+"""Dashboard analytics over a period: storeTimeseries, topProducts, recoveryFunnel and
+carrierPerformance (issue 16; README, "Time series", "Top products", "Recovery funnel", "Carrier
+performance")."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import strawberry
 from strawberry.types import Info
 
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
+from app.policies.page_size import check_first
 from app.read import timeseries
 from app.read.carriers import carrier_performance
 from app.read.filters import moment
 from app.read.funnel import recovery_funnel
+from app.read.products import ProductMetric, top_products
 from app.services import stores
 
 from .context import Context
@@ -61,6 +64,18 @@ class CarrierPerformance:
         description="Hours from the first in_transit to delivered, median (nearest rank)"
     )
     p90_hours_to_deliver: float | None = strawberry.field(description="The same hours, 90th percentile (nearest rank)")
+
+
+ProductMetricEnum = strawberry.enum(ProductMetric, name="ProductMetric", description="What topProducts ranks by")
+
+
+@strawberry.type(description="A product of the orders of a period: its sku, else its title, groups its lines.")
+class ProductSales:
+    sku: str | None
+    title: str | None = strawberry.field(description="Of the titles it was sold under, the last in sort order")
+    quantity: float = strawberry.field(description="Units sold; a line without a quantity counts 1")
+    orders: int
+    revenue: list[Revenue] = strawberry.field(description="Quantity × price per line, per currency")
 
 
 def _period(from_: datetime, to: datetime) -> tuple[datetime, datetime]:
@@ -111,6 +126,35 @@ class AnalyticsQueries:
                 carts_recovered=bucket.carts_recovered,
             )
             for bucket in found
+        ]
+
+    @strawberry.field(description="The products of the orders placed in [from, to), best first.")
+    async def top_products(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+        first: int = 10,
+        by: ProductMetricEnum = ProductMetric.REVENUE,  # type: ignore[valid-type]
+    ) -> list[ProductSales]:
+        context = info.context
+        store = await context.store(store_id)
+        start, end = _period(from_, to)
+        try:
+            check_first(first)
+        except ValidationFailed as failure:
+            raise bad_input(failure) from None
+        found = await context.db.read(top_products, store.id, start, end, first, by)
+        return [
+            ProductSales(
+                sku=product.sku,
+                title=product.title,
+                quantity=float(product.quantity),
+                orders=product.orders,
+                revenue=[Revenue(**vars(revenue)) for revenue in product.revenue],
+            )
+            for product in found
         ]
 
     @strawberry.field(description="The recovery funnel of the carts abandoned in [from, to).")
