@@ -78,6 +78,14 @@ class ProductSales:
     revenue: list[Revenue] = strawberry.field(description="Quantity × price per line, per currency")
 
 
+async def _store_period(
+    info: Info[Context, None], store_id: strawberry.ID, from_: datetime, to: datetime
+) -> tuple[Context, int, datetime, datetime]:
+    """The request's context, the store it may read (SPEC §2 refusals raised) and [from, to)."""
+    store = await info.context.store(store_id)
+    return info.context, store.id, *_period(from_, to)
+
+
 def _period(from_: datetime, to: datetime) -> tuple[datetime, datetime]:
     """[from, to) in UTC; BAD_USER_INPUT unless `to` is after `from`."""
     try:
@@ -106,16 +114,14 @@ class AnalyticsQueries:
         to: datetime,
         interval: StatsInterval = timeseries.Interval.DAY,  # type: ignore[valid-type]
     ) -> list[StatsBucket]:
-        context = info.context
-        store = await context.store(store_id)
-        start, end = _period(from_, to)
-        row = await stores.get_store(context.db, store.id)
+        context, allowed_id, start, end = await _store_period(info, store_id, from_, to)
+        row = await stores.get_store(context.db, allowed_id)
         zone = row["timezone"] if row else "UTC"
         try:
             timeseries.buckets(start, end, interval, zone)  # refused before any SQL runs
         except timeseries.TooManyBuckets as exc:
             raise bad_input(ValidationFailed([FieldError(("interval",), ErrorCode.OUT_OF_RANGE, str(exc))])) from None
-        found = await context.db.read(timeseries.store_timeseries, store.id, start, end, interval, zone)
+        found = await context.db.read(timeseries.store_timeseries, allowed_id, start, end, interval, zone)
         return [
             StatsBucket(
                 start=bucket.start,
@@ -138,14 +144,12 @@ class AnalyticsQueries:
         first: int = 10,
         by: ProductMetricEnum = ProductMetric.REVENUE,  # type: ignore[valid-type]
     ) -> list[ProductSales]:
-        context = info.context
-        store = await context.store(store_id)
-        start, end = _period(from_, to)
+        context, allowed_id, start, end = await _store_period(info, store_id, from_, to)
         try:
             check_first(first)
         except ValidationFailed as failure:
             raise bad_input(failure) from None
-        found = await context.db.read(top_products, store.id, start, end, first, by)
+        found = await context.db.read(top_products, allowed_id, start, end, first, by)
         return [
             ProductSales(
                 sku=product.sku,
@@ -165,10 +169,8 @@ class AnalyticsQueries:
         from_: Annotated[datetime, strawberry.argument(name="from")],
         to: datetime,
     ) -> RecoveryFunnel:
-        context = info.context
-        store = await context.store(store_id)
-        start, end = _period(from_, to)
-        funnel = await context.db.read(recovery_funnel, store.id, start, end)
+        context, allowed_id, start, end = await _store_period(info, store_id, from_, to)
+        funnel = await context.db.read(recovery_funnel, allowed_id, start, end)
         return RecoveryFunnel(
             carts_abandoned=funnel.carts_abandoned,
             recoveries_fired=funnel.recoveries_fired,
@@ -185,8 +187,6 @@ class AnalyticsQueries:
         from_: Annotated[datetime, strawberry.argument(name="from")],
         to: datetime,
     ) -> list[CarrierPerformance]:
-        context = info.context
-        store = await context.store(store_id)
-        start, end = _period(from_, to)
-        found = await context.db.read(carrier_performance, store.id, start, end)
+        context, allowed_id, start, end = await _store_period(info, store_id, from_, to)
+        found = await context.db.read(carrier_performance, allowed_id, start, end)
         return [CarrierPerformance(**vars(row)) for row in found]
