@@ -12,13 +12,14 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from app.automations.delivery import Backoff
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
 from app.policies.rate_limit import StoreRateLimiter
+from app.read.feed import EventFeed
 from app.rest.docs import docs_routes
 from app.rest.responses import Json, error
 from app.rest.routes import api_routes
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     db = Database(settings)
     # One budget per store, spent by REST routes and GraphQL requests alike.
     limiter = StoreRateLimiter(settings.rate_limit_storage_uri, settings.default_rate_limit_per_minute)
+    feed = EventFeed(db)  # the live events GraphQL subscriptions read
+    graphql = KanalGraphQL(db, limiter, settings.max_body_bytes, feed)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -67,13 +70,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         stop.set()
         if worker is not None:
             await worker
+        await feed.aclose()
         await db.dispose()
 
     app = Starlette(
         routes=[
             *api_routes(),  # first: the ingest endpoints are the ones called most
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/graphql", KanalGraphQL(db, limiter, settings.max_body_bytes), methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
             *ide_routes(),
             *docs_routes(),
         ],

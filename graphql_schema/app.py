@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -11,10 +12,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from app.db.database import Database
 from app.db.types import json_default
 from app.policies.rate_limit import StoreRateLimiter
+from app.read.feed import EventFeed
 from app.rest.body import PayloadTooLarge, read_body
 from app.rest.responses import error
 
@@ -26,11 +30,18 @@ class KanalGraphQL(GraphQL[Context, None]):
     """`limiter` is the one REST spends: a GraphQL request spends one unit of each store it
     names, and its HTTP response carries the figures and, over budget, 429 and Retry-After."""
 
-    def __init__(self, db: Database, limiter: StoreRateLimiter, max_body_bytes: int):
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+    def __init__(self, db: Database, limiter: StoreRateLimiter, max_body_bytes: int, feed: EventFeed):
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=10),
+        )
         self.db = db
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
+        self.feed = feed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A POST body is read here first, under the same limit as REST (SPEC §7: 413 beyond it),
@@ -69,8 +80,19 @@ class KanalGraphQL(GraphQL[Context, None]):
         return decoded
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        # `response` is the sub-response strawberry merges into the answer (status, headers).
-        return new_context(self.db, self.limiter, request.headers.get("authorization"), response)
+        # `response` is the sub-response strawberry merges into the answer (status, headers);
+        # over a websocket, the websocket itself, which has none.
+        sub_response = response if isinstance(response, Response) else None
+        return new_context(self.db, self.limiter, self.feed, request.headers.get("authorization"), sub_response)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """The key of a websocket is the `Authorization` of its connection_init payload (a
+        browser cannot set headers on a websocket); a header, if sent, is the fallback."""
+        params = context.connection_params or {}
+        authorization = params.get("Authorization", params.get("authorization"))
+        if isinstance(authorization, str):
+            context.authorization = authorization
+        return UNSET
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data, default=json_default)

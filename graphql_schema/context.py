@@ -12,6 +12,7 @@ from app.domain.errors import ValidationFailed
 from app.policies import access, ids, rate_limit
 from app.policies.access import Refusal
 from app.policies.rate_limit import Quota, StoreRateLimiter
+from app.read.feed import EventFeed
 from app.services import keys
 from app.services.stores import Store
 
@@ -25,8 +26,12 @@ class Context:
     authorization: str | None
     loaders: Loaders
     limiter: StoreRateLimiter
-    # The HTTP response strawberry is building: its status and the rate-limit headers.
-    response: Response
+    # The HTTP response strawberry is building: its status and the rate-limit headers (None
+    # over a websocket).
+    response: Response | None
+    feed: EventFeed
+    # A websocket's connection_init payload; its Authorization is the connection's key.
+    connection_params: dict[str, object] | None = None
     _admitted: dict[int, Store | Refusal | Quota] = field(default_factory=dict)
     _admitting: asyncio.Lock = field(default_factory=asyncio.Lock)
     _shown: Quota | None = None
@@ -68,10 +73,16 @@ class Context:
         if self._shown is not None and not quota.tighter_than(self._shown):
             return
         self._shown = quota
+        if self.response is None:
+            return
         self.response.headers.update(quota.headers())
         if not quota.allowed:
             self.response.status_code = rate_limit.STATUS
 
 
-def new_context(db: Database, limiter: StoreRateLimiter, authorization: str | None, response: Response) -> Context:
-    return Context(db=db, authorization=authorization, loaders=Loaders(db), limiter=limiter, response=response)
+def new_context(
+    db: Database, limiter: StoreRateLimiter, feed: EventFeed, authorization: str | None, response: Response | None
+) -> Context:
+    return Context(
+        db=db, authorization=authorization, loaders=Loaders(db), limiter=limiter, response=response, feed=feed
+    )

@@ -15,6 +15,7 @@ from .orders import OrderMutations, OrderQueries
 from .scalars import LONG_SCALAR, MONEY_SCALAR, Long, Money
 from .shipments import ShipmentMutations, ShipmentQueries
 from .stores import StoreQueries
+from .subscriptions import Subscription
 
 Query = merge_types(
     "Query",
@@ -25,6 +26,7 @@ Mutation = merge_types("Mutation", (OrderMutations, ShipmentMutations, CartMutat
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     extensions=extensions(),
     config=StrawberryConfig(scalar_map={Money: MONEY_SCALAR, Long: LONG_SCALAR}),
 )

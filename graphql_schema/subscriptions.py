@@ -1,0 +1,48 @@
+"""storeEvents: a store's events as they are committed, over graphql-transport-ws (issue 16;
+README, "Live updates")."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+from strawberry.types import Info
+
+from app.policies import access
+from app.read.feed import SubscriberTooSlow
+from app.services import keys
+
+from .context import Context
+from .errors import refused
+from .events import Event
+
+# How often an idle subscription checks that its key still opens the store.
+RECHECK_SECONDS = 5.0
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description=(
+            "The store's events from now on, each within a second of its commit (types: patterns such as "
+            "order.* ; all when absent). Authorised by the key in the connection payload "
+            '({"Authorization": "Bearer …"}) as queries are; ends when the key stops opening the store.'
+        )
+    )
+    async def store_events(
+        self, info: Info[Context, None], store_id: strawberry.ID, types: list[str] | None = None
+    ) -> AsyncGenerator[Event, None]:
+        context = info.context
+        store = await context.store(store_id)
+        async with context.feed.subscription(store.id, types) as subscription:
+            while True:
+                try:
+                    event = await subscription.next(RECHECK_SECONDS)
+                except SubscriberTooSlow as exc:
+                    raise RuntimeError(str(exc)) from None
+                try:  # a revoked key, a paused store: the subscription ends with the refusal
+                    await keys.authorize(context.db, context.authorization, store.id)
+                except keys.AuthFailure as failure:
+                    raise refused(access.refusal(failure)) from None
+                if event is not None:
+                    yield Event.of(event)
