@@ -121,6 +121,9 @@ class AnalyticsQueries:
             timeseries.buckets(start, end, interval, zone)  # refused before any SQL runs
         except timeseries.TooManyBuckets as exc:
             raise bad_input(ValidationFailed([FieldError(("interval",), ErrorCode.OUT_OF_RANGE, str(exc))])) from None
+        except timeseries.OutOfCalendar as exc:
+            at = "from" if start.year == 1 else "to"
+            raise bad_input(ValidationFailed([FieldError((at,), ErrorCode.OUT_OF_RANGE, str(exc))])) from None
         found = await context.db.read(timeseries.store_timeseries, allowed_id, start, end, interval, zone)
         return [
             StatsBucket(

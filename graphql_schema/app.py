@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -70,7 +71,9 @@ class KanalGraphQL(GraphQL[Context, None]):
         except UnicodeDecodeError:
             raise HTTPException(400, "The request body is not valid UTF-8.") from None
         try:
-            decoded = json.loads(text)  # as strawberry reads it: a lone surrogate's escape is text
+            # as strawberry reads it (a lone surrogate's escape is text), but numbers exact as REST
+            # reads them: a Decimal amount sent as a JSON number keeps every digit
+            decoded = json.loads(text, parse_float=Decimal)
         except RecursionError:
             raise HTTPException(400, "The request body is nested too deeply.") from None
         except ValueError:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, NewType
 
 import strawberry
+from graphql import FloatValueNode, ListValueNode, ObjectValueNode, ValueNode, value_from_ast_untyped
 from strawberry.scalars import JSON
 
 from app.domain.money import Amount, format_money
@@ -21,6 +22,19 @@ def _parse_money(value: Any) -> Any:
     return value  # validated by the domain, so that a bad amount is a userError, not a top-level error
 
 
+def exact_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> Any:
+    """A literal as written in the document, its numbers exact: `12345678901234.5678` is that
+    Decimal, not the nearest float (graphql-core reads floats as floats). Variables arrive
+    exact already: the request's JSON is read with Decimal floats (app.py)."""
+    if isinstance(node, FloatValueNode):
+        return Decimal(node.value)
+    if isinstance(node, ListValueNode):
+        return [exact_literal(item, variables) for item in node.values]
+    if isinstance(node, ObjectValueNode):
+        return {field.name.value: exact_literal(field.value, variables) for field in node.fields}
+    return value_from_ast_untyped(node, variables)
+
+
 Money = NewType("Money", Decimal)
 
 MONEY_SCALAR = strawberry.scalar(
@@ -31,6 +45,20 @@ MONEY_SCALAR = strawberry.scalar(
     ),
     serialize=_serialize_money,
     parse_value=_parse_money,
+    parse_literal=exact_literal,
+)
+
+# strawberry's JSON, but a literal's numbers are read exactly (line item prices, metadata).
+JSON_SCALAR = strawberry.scalar(
+    name="JSON",
+    description=(
+        "The `JSON` scalar type represents JSON values as specified by "
+        "[ECMA-404](https://ecma-international.org/wp-content/uploads/ECMA-404_2nd_edition_december_2017.pdf)."
+    ),
+    specified_by_url="https://ecma-international.org/wp-content/uploads/ECMA-404_2nd_edition_december_2017.pdf",
+    serialize=lambda value: value,
+    parse_value=lambda value: value,
+    parse_literal=exact_literal,
 )
 
 Long = NewType("Long", int)
@@ -42,4 +70,4 @@ LONG_SCALAR = strawberry.scalar(
     parse_value=lambda value: value,  # validated by the domain: a bad count is a userError
 )
 
-__all__ = ["JSON", "LONG_SCALAR", "MONEY_SCALAR", "Long", "Money"]
+__all__ = ["JSON", "JSON_SCALAR", "LONG_SCALAR", "MONEY_SCALAR", "Long", "Money"]

@@ -155,6 +155,21 @@ class Address(Command):
     country_code: CountryCode = Field(default=None, description="ISO 3166 alpha-2, e.g. FR")
     phone: PhoneText | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _woocommerce_names(cls, data: Any) -> Any:
+        """WooCommerce's names for the same fields (`address_1`, `address_2`, `state`,
+        `postcode`, `country` when it is a code): taken where the field itself is absent."""
+        if not isinstance(data, Mapping) or not any(name in data for name in _WOOCOMMERCE):
+            return data
+        renamed = dict(data)
+        for theirs, ours in _WOOCOMMERCE.items():
+            if theirs in data and renamed.get(ours) is None:
+                value = renamed.pop(theirs)
+                if theirs != "country" or (isinstance(value, str) and len(value.strip()) == 2):
+                    renamed[ours] = value
+        return renamed
+
     def as_json(self) -> dict[str, Any]:
         return self.model_dump()
 
@@ -162,6 +177,15 @@ class Address(Command):
     def is_empty(self) -> bool:
         """Every field absent or blank (`{}`, `{"city": ""}`): the address is absent."""
         return all(value is None for value in self.__dict__.values())
+
+
+_WOOCOMMERCE = {
+    "address_1": "address1",
+    "address_2": "address2",
+    "state": "province",
+    "postcode": "zip",
+    "country": "country_code",
+}
 
 
 class AttachedByPhone(Command):
@@ -190,6 +214,11 @@ class AttachedByPhone(Command):
         if used is None:  # only a command built by `validate` is handed on
             raise ValueError("The command was not validated.")
         return used
+
+    @field_validator("shipping_address", "billing_address", mode="before", check_fields=False)
+    @classmethod
+    def _empty_list_is_no_address(cls, value: Any) -> Any:
+        return None if value == [] else value  # what PHP's json_encode makes of an empty array
 
     @field_validator("shipping_address", "billing_address", mode="after", check_fields=False)
     @classmethod
@@ -403,6 +432,8 @@ def _message(kind: str, path: tuple[Any, ...], detail: str, context: Mapping[str
     field = ".".join(str(part) for part in path)
     if kind in ("missing", "string_too_short") or (kind == ErrorCode.REQUIRED and "null" not in detail):
         return f"The {field} field is required."
+    if kind == ErrorCode.REQUIRED:
+        return f"The {field} field cannot be null."
     if kind == "value_error" and "email" in detail:
         return f"The {field} field must be a valid email address."
     return f"The {field} field is invalid: {_plain(kind, detail, context)}"

@@ -1,12 +1,15 @@
 """Phone numbers: E.164 via phonenumbers, as shops send them (SPEC §4.1 as amended in the README).
 
-- `+…` and `00…` are international.
+- `+…` is international; so are `00…` and the region's own international call prefix (`0011` in
+  Australia, `011` in North America); when the two readings are different valid numbers, the
+  number is ambiguous and refused.
 - Anything else is read in a region (the order's address country, else the store's region; see
   `rules/phone_of_the_order`). Digits written without `+` may also be an international number in
   WhatsApp's digits-only form: when only that reading is valid it is the number; when the digits
   are also a valid national number of the region, they are ambiguous and refused, since either
   guess could message a stranger.
-- Brazilian mobiles written without the ninth digit (`+55 AA 8xxx xxxx`, old WhatsApp ids) get it.
+- Brazilian mobiles written without the ninth digit (`+55 AA 8xxx xxxx`, old WhatsApp ids) get it;
+  Mexican mobiles written with the old `1` after +52 lose it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType
+from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumber, PhoneNumberType
 
 _TYPE_NAMES = {
     PhoneNumberType.MOBILE: "mobile",
@@ -66,13 +69,17 @@ def parse_phone(raw: str, region: str | None) -> Phone:
     if len(raw) > _MAX_RAW_LENGTH:
         raise InvalidPhone("The phone number is too long.")
     text = raw.strip()
-    if text.startswith("00"):
-        text = "+" + text[2:]
     if text.startswith("+"):
         found = _valid(text, None)
         if found is None:
             raise InvalidPhone(_why_invalid(text, None))
         return found
+    if _dialled_abroad(text, region):
+        found = _international(text, region)
+        if found is not None:
+            return found
+        if text.startswith("00"):  # no country begins a national number with 00
+            raise InvalidPhone(_why_invalid("+" + text[2:], None))
     national = _valid(text, region) if region else None
     international = _valid("+" + text, None) if _BARE_DIGITS.fullmatch(text) else None
     if national is not None and international is not None and national != international:
@@ -83,6 +90,39 @@ def parse_phone(raw: str, region: str | None) -> Phone:
     if found is None:
         raise InvalidPhone(_why_invalid(text, region))
     return found
+
+
+def _dialled_abroad(text: str, region: str | None) -> bool:
+    """Whether `text` starts with an international call prefix: `00` (most of the world, and
+    what travellers type), or the region's own (`0011` in Australia, `009` in Nigeria, `011` in
+    North America; ITU-T E.164 Annex, as phonenumbers' metadata has it)."""
+    return text.startswith("00") or (region is not None and _region_prefix(region).match(_digits(text)) is not None)
+
+
+def _international(text: str, region: str | None) -> Phone | None:
+    """A number dialled with an international prefix: read with the region's own prefix (and
+    carrier codes: Nigeria's `009 1 268…` is Antigua, Colombia's `009 …` a carrier's) and as
+    `00` → `+` (a French customer's `0033…` in a US store). Both valid and different: ambiguous
+    (AmbiguousPhone). None when neither is a valid number (the digits may still be a national
+    number that begins like the region's prefix)."""
+    local = _valid(text, region) if region and _region_prefix(region).match(_digits(text)) else None
+    plus = _valid("+" + text[2:], None) if text.startswith("00") else None
+    if local is not None and plus is not None and local != plus:
+        raise AmbiguousPhone(
+            f"The phone number is ambiguous: {plus.e164} or, dialled from here, {local.e164}; {AMBIGUOUS_HINT}."
+        )
+    return plus or local
+
+
+@lru_cache(maxsize=512)
+def _region_prefix(region: str) -> re.Pattern[str]:
+    metadata = PhoneMetadata.metadata_for_region(region.upper())
+    pattern = metadata.international_prefix if metadata is not None and metadata.international_prefix else "00"
+    return re.compile(pattern)
+
+
+def _digits(text: str) -> str:
+    return "".join(char for char in text if char.isdigit())
 
 
 def _read(text: str, region: str | None) -> PhoneNumber | None:
@@ -96,7 +136,7 @@ def _valid(text: str, region: str | None) -> Phone | None:
     number = _read(text, region)
     if number is None:
         return None
-    number = with_brazilian_ninth_digit(number)
+    number = without_mexican_mobile_one(with_brazilian_ninth_digit(number))
     # A number is valid exactly when its region's metadata gives it a type: one lookup, not
     # is_valid_number's and then number_type's.
     kind = phonenumbers.number_type(number)
@@ -124,3 +164,16 @@ def with_brazilian_ninth_digit(number: PhoneNumber) -> PhoneNumber:
     if number.country_code != _BRAZIL or len(national) != 10 or national[2] not in "6789":
         return number
     return PhoneNumber(country_code=_BRAZIL, national_number=int(national[:2] + "9" + national[2:]))
+
+
+_MEXICO = 52
+
+
+def without_mexican_mobile_one(number: PhoneNumber) -> PhoneNumber:
+    """A Mexican mobile written with the `1` that mobiles took after +52 until 2019 (`+52 1 55
+    1234 5678`, the form WhatsApp ids still carry) as the ten-digit number it is now (IFT:
+    the `1` was dropped on 2019-08-03). Other numbers are returned as they are."""
+    national = str(number.national_number)
+    if number.country_code != _MEXICO or len(national) != 11 or not national.startswith("1"):
+        return number
+    return PhoneNumber(country_code=_MEXICO, national_number=int(national[1:]))

@@ -257,8 +257,7 @@ def _check_json(value: Any, levels_left: int) -> None:
 
 
 def _non_negative_number(value: Any) -> Decimal:
-    if isinstance(value, str):
-        raise _fail(ErrorCode.INVALID_TYPE, "Must be a number.")
+    """A number, or a numeric string as platforms send quantities (`"1"`), like an amount."""
     return _non_negative(_number(value))
 
 
@@ -269,6 +268,14 @@ def _free_form_json(value: Any) -> Any:
 
 def _empty_list_if_null(value: Any) -> Any:
     return [] if value is None else value
+
+
+def _tag_list(value: Any) -> Any:
+    """Tags as a list, or as Shopify writes them: one comma-separated string (`"vip, web"`;
+    `""` is none)."""
+    if isinstance(value, str):
+        return [tag.strip() for tag in value.split(",") if tag.strip()]
+    return _empty_list_if_null(value)
 
 
 def _empty_dict_if_null(value: Any) -> Any:
@@ -284,8 +291,20 @@ def _single_line(value: str) -> str:
     return value
 
 
+def _id_text(value: Any) -> Any:
+    """Platforms' ids are often JSON numbers (Shopify's `820982911946154508`): an integer is its
+    decimal text, exactly (JSON integers are read whole)."""
+    return str(value) if value.__class__ is int else value
+
+
 # An id is also a URL path segment, and a line break cannot be routed back to it.
-ExternalId = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_single_line)]
+ExternalId = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    Field(min_length=1, max_length=255),
+    AfterValidator(_single_line),
+    WithJsonSchema({"type": ["string", "integer"], "minLength": 1, "maxLength": 255}),
+]
 
 
 def _order_status(value: Any) -> Any:
@@ -310,7 +329,7 @@ CartStatusChoice = Annotated[CartStatus, _choice(CartStatus)]
 _NUMBER_SCHEMA = WithJsonSchema({"type": ["number", "string"], "pattern": r"^\d+(\.\d{1,4})?$", "minimum": 0})
 Money = Annotated[Decimal, BeforeValidator(_money), _NUMBER_SCHEMA]
 NonNegativeNumber = Annotated[
-    Decimal, BeforeValidator(_non_negative_number), WithJsonSchema({"type": "number", "minimum": 0})
+    Decimal, BeforeValidator(_non_negative_number), WithJsonSchema({"type": ["number", "string"], "minimum": 0})
 ]
 UtcDateTime = Annotated[
     datetime, BeforeValidator(_utc_datetime), WithJsonSchema({"type": "string", "format": "date-time"})
@@ -343,7 +362,16 @@ CountryCode = Annotated[
     BeforeValidator(_country),
     WithJsonSchema({"type": "string", "minLength": 2, "maxLength": 2, "examples": ["FR"]}),
 ]
-Tags = Annotated[list[Text], BeforeValidator(_empty_list_if_null)]
+Tags = Annotated[
+    list[Text],
+    BeforeValidator(_tag_list),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "array", "items": {"type": "string", "maxLength": 255}}, {"type": "string"}],
+            "description": "A list, or one comma-separated string as Shopify sends tags",
+        }
+    ),
+]
 MetadataPatch = Annotated[dict[str, Any], AfterValidator(_free_form_json)]
 Metadata = Annotated[MetadataPatch, BeforeValidator(_empty_dict_if_null)]
 

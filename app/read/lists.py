@@ -52,10 +52,12 @@ def _of_store(table: Table, store_id: int) -> Select[Any]:
 def order_listing(store_id: int, region: str, dialect: str, where: OrderFilter | None) -> Listing:
     query = _of_store(orders, store_id)
     where = where or OrderFilter()
-    if where.financial_status is not None:
+    # A blank status filter is no filter, as a blank status in a write is no status (README,
+    # "Blank strings are absent"); to find orders without one, there is no filter either.
+    if where.financial_status is not None and where.financial_status.strip():
         status = order_status(_text(where.financial_status, "filter", "financialStatus"))
         query = query.where(orders.c.financial_status == status)
-    if where.fulfillment_status is not None:
+    if where.fulfillment_status is not None and where.fulfillment_status.strip():
         status = order_status(_text(where.fulfillment_status, "filter", "fulfillmentStatus"))
         query = query.where(orders.c.fulfillment_status == status)
     if where.placed_after is not None:

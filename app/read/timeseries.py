@@ -39,6 +39,11 @@ class TooManyBuckets(ValueError):
     """The period holds more than MAX_BUCKETS buckets of the interval."""
 
 
+class OutOfCalendar(ValueError):
+    """A bucket of the period would begin or end outside the years 1 to 9999 (Python's, both
+    engines' calendar) in the store's time."""
+
+
 @dataclass
 class Bucket:
     """[start, end) in UTC; its orders (placed_at) and carts (abandoned_at) in it."""
@@ -54,19 +59,25 @@ class Bucket:
 def buckets(start: datetime, end: datetime, interval: Interval, timezone: str) -> list[tuple[datetime, datetime]]:
     """The buckets covering [start, end) (aware datetimes): from the start of the bucket holding
     `start` (local midnight, the hour, Monday, the 1st) to the end of the one holding the last
-    instant before `end`. Raises TooManyBuckets beyond MAX_BUCKETS; none when end <= start."""
+    instant before `end`. Raises TooManyBuckets beyond MAX_BUCKETS, OutOfCalendar near the years
+    1 and 9999; none when end <= start."""
     if end <= start:
         return []
     zone = ZoneInfo(timezone)
     found: list[tuple[datetime, datetime]] = []
-    starts = _starts(start.astimezone(zone), interval, zone)
-    current = next(starts)
-    while current < end:
-        following = next(starts)
-        found.append((current, following))
-        if len(found) > MAX_BUCKETS:
-            raise TooManyBuckets(f"The period holds more than {MAX_BUCKETS} buckets of one {interval.value}.")
-        current = following
+    try:
+        starts = _starts(start.astimezone(zone), interval, zone)
+        current = next(starts)
+        while current < end:
+            following = next(starts)
+            found.append((current, following))
+            if len(found) > MAX_BUCKETS:
+                raise TooManyBuckets(f"The period holds more than {MAX_BUCKETS} buckets of one {interval.value}.")
+            current = following
+    except TooManyBuckets:
+        raise
+    except (OverflowError, ValueError):  # a bucket would begin or end outside years 1-9999
+        raise OutOfCalendar("The period's buckets reach beyond the years 1 to 9999 in the store's time.") from None
     return found
 
 

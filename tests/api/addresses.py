@@ -81,6 +81,7 @@ EMPTY = {
     "every field blank": {name: " \t" for name in SENT},
     "every field null": dict.fromkeys(SENT),
     "blank and null": {"city": "", "zip": None, "country_code": "  ", "phone": ""},
+    "an empty list (PHP's empty array)": [],
 }
 
 
@@ -116,7 +117,7 @@ REFUSED = {
     "65-character phone": ({"phone": "1" * 65}, "shipping_address.phone", "too_long"),
     "number as name": ({"first_name": 7}, "shipping_address.first_name", "invalid_type"),
     "NUL in company": ({"company": "a\x00b"}, "shipping_address.company", "invalid_characters"),
-    "a list as address": ([], "shipping_address", "invalid_type"),
+    "a list as address": (["12 rue des Lilas"], "shipping_address", "invalid_type"),
 }
 
 

@@ -80,7 +80,23 @@ def test_international_forms_are_the_number_in_every_store_region(
 ) -> None:
     for store_region in (*REGIONS, None):
         for raw in _international_forms(number):
-            assert _outcome(raw, store_region) == meant, (raw, store_region)
+            outcome = _outcome(raw, store_region)
+            if outcome == "ambiguous":  # `00…` dialled the region's way (its prefix, a carrier code) is another number
+                assert raw.startswith("00") and _dialled_from(raw, store_region) not in (None, meant), (
+                    raw,
+                    store_region,
+                )
+            else:
+                assert outcome == meant, (raw, store_region)
+
+
+def _dialled_from(raw: str, region: str | None) -> str | None:
+    """What phonenumbers reads `raw` as, dialled from `region` (None: not a valid number)."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164) if phonenumbers.is_valid_number(number) else None
 
 
 @pytest.mark.parametrize(("home", "meant", "number"), EXAMPLES, ids=[f"{r}:{e}" for r, e, _ in EXAMPLES])
@@ -92,7 +108,8 @@ def test_digits_only_international_is_the_number_or_refused_as_ambiguous(
         outcome = _outcome(raw, store_region)
         assert outcome in (meant, "ambiguous"), (raw, store_region)
         if outcome == "ambiguous":  # only when the digits are also a valid number of the region
-            assert phonenumbers.is_valid_number(phonenumbers.parse(raw, store_region)) or store_region == "BR"
+            # (BR and MX read more numbers than phonenumbers does: the ninth digit, the old `1`)
+            assert phonenumbers.is_valid_number(phonenumbers.parse(raw, store_region)) or store_region in ("BR", "MX")
 
 
 @pytest.mark.parametrize(("home", "meant", "number"), EXAMPLES, ids=[f"{r}:{e}" for r, e, _ in EXAMPLES])
@@ -164,3 +181,32 @@ def test_parsing_is_cached_per_string_and_region() -> None:
     assert parse_phone("+33612345678", "FR") is first
     assert parse_phone.cache_info().hits == 1
     assert first == Phone("+33612345678", "mobile")
+
+
+# (raw, store region) -> the number: each region's own international prefix, and `00` where it is
+# not the region's (Brazil's and Colombia's carrier codes make some `00…` ambiguous).
+PREFIXES = {
+    ("0011 44 20 7946 0018", "AU"): "+442079460018",
+    ("0011 33 6 12 34 56 78", "AU"): "+33612345678",
+    ("011 33 6 12 34 56 78", "US"): "+33612345678",
+    ("0033 6 12 34 56 78", "US"): "+33612345678",
+    ("010 33 6 12 34 56 78", "JP"): "+33612345678",
+    ("009 1 268 464 1234", "NG"): "ambiguous",  # Antigua dialled from Nigeria, or India
+    ("0011 32 12 34 56 78", "AU"): "ambiguous",  # Belgium dialled from Australia, or +1 321…
+    ("00 33 6 12 34 56 78", "FR"): "+33612345678",
+    ("0031 6 12345678", "NL"): "+31612345678",
+}
+
+
+@pytest.mark.parametrize(("raw", "region"), PREFIXES, ids=[f"{region}:{raw}" for raw, region in PREFIXES])
+def test_a_regions_own_international_prefix_is_read(raw: str, region: str) -> None:
+    assert _outcome(raw, region) == PREFIXES[(raw, region)]
+
+
+MEXICO = {"+52 1 55 1234 5678": "+525512345678", "+525512345678": "+525512345678", "+52 55 1234 5678": "+525512345678"}
+
+
+@pytest.mark.parametrize("raw", MEXICO)
+def test_mexican_mobiles_lose_the_old_1(raw: str) -> None:
+    """WhatsApp ids still carry the `1` Mexican mobiles had after +52 until 2019."""
+    assert _outcome(raw, None) == MEXICO[raw]

@@ -340,8 +340,8 @@ def test_an_email_is_kept_without_surrounding_whitespace(sent):
 @pytest.mark.parametrize(
     ("changed", "path", "message"),
     [
-        ({"external_id": 5}, "external_id", "Must be a string."),
-        ({"tags": "vip"}, "tags", "Must be a list."),
+        ({"external_id": 5.5}, "external_id", "Must be a string."),
+        ({"tags": 7}, "tags", "Must be a list."),
         ({"metadata": [1]}, "metadata", "Must be an object."),
         ({"customer": "x"}, "customer", "Must be an object."),
         ({"line_items": [1]}, "line_items.0", "Must be an object."),
@@ -382,3 +382,50 @@ def test_a_shipment_status_error_names_the_choices():
     assert error.message == (
         "The status field is invalid: Must be 'pending', 'in_transit', 'delivered', 'failed' or 'returned'."
     )
+
+
+# --- shapes the platforms relay (README, "Platform payloads") ---
+
+WOO_ADDRESS = {"address_1": "1 Main St", "address_2": "Apt 2", "state": "MA", "postcode": "02108", "country": "US"}
+RELAYED = {
+    "a numeric id": ({"external_id": 820982911946154508}, lambda c: c.external_id == "820982911946154508"),
+    "a numeric customer id": (
+        {"customer": {"phone": "+33612345678", "external_id": 115310627314723954}},
+        lambda c: c.customer.external_id == "115310627314723954",
+    ),
+    "Shopify's tag string": ({"tags": "vip, web ,,"}, lambda c: c.tags == ["vip", "web"]),
+    "an empty tag string": ({"tags": ""}, lambda c: c.tags == []),
+    "a customer's tag string": (
+        {"customer": {"phone": "+33612345678", "tags": "a,b"}},
+        lambda c: c.customer.tags == ["a", "b"],
+    ),
+    "a numeric-string quantity": ({"line_items": [{"quantity": "3"}]}, lambda c: c.line_items[0].quantity == 3),
+    "WooCommerce's address names": (
+        {"shipping_address": WOO_ADDRESS},
+        lambda c: (
+            (c.shipping_address.address1, c.shipping_address.address2, c.shipping_address.province)
+            == ("1 Main St", "Apt 2", "MA")
+            and (c.shipping_address.zip, c.shipping_address.country_code) == ("02108", "US")
+        ),
+    ),
+    "a country name is not a code": (
+        {"shipping_address": {"country": "France", "city": "Lyon"}},
+        lambda c: c.shipping_address.country_code is None and c.shipping_address.city == "Lyon",
+    ),
+    "ours win over WooCommerce's": (
+        {"shipping_address": {"zip": "75001", "postcode": "99999"}},
+        lambda c: c.shipping_address.zip == "75001",
+    ),
+    "PHP's empty array as an address": ({"billing_address": []}, lambda c: c.billing_address is None),
+}
+
+
+@pytest.mark.parametrize(("changed", "check"), RELAYED.values(), ids=RELAYED.keys())
+def test_what_platforms_relay_is_read(changed, check):
+    assert check(validate(OrderInput, order(**changed), "FR"))
+
+
+def test_a_woocommerce_address_country_reads_the_phone():
+    body = order(customer=None, shipping_address={"country": "BE", "phone": "0470 12 34 56"})
+    command = validate(OrderInput, body, "FR")
+    assert (command.phone.e164, command.phone_source) == ("+32470123456", "shipping_address")

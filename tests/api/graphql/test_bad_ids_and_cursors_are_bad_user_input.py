@@ -40,6 +40,10 @@ _CART_INPUT = (
 STORE_ID_DOCUMENTS = {
     "store": "query($id: ID!) { store(id: $id) { id } }",
     "storeStats": 'query($id: ID!) { storeStats(storeId: $id, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { orderCount } }',
+    "storeTimeseries": 'query($id: ID!) { storeTimeseries(storeId: $id, from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { start } }',
+    "topProducts": 'query($id: ID!) { topProducts(storeId: $id, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { sku } }',
+    "recoveryFunnel": 'query($id: ID!) { recoveryFunnel(storeId: $id, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { cartsAbandoned } }',
+    "carrierPerformance": 'query($id: ID!) { carrierPerformance(storeId: $id, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { carrier } }',
     "order": 'query($id: ID!) { order(storeId: $id, externalId: "O-1") { id } }',
     "orders": "query($id: ID!) { orders(storeId: $id) { totalCount } }",
     "contact": 'query($id: ID!) { contact(storeId: $id, phone: "+33612345678") { id } }',

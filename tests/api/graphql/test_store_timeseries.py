@@ -156,6 +156,21 @@ REFUSED = {
         "The period holds more than 1000 buckets of one day.",
         ["interval"],
     ),
+    "the first day of year 1 in Paris": (
+        'from: "0001-01-01T00:00:00Z", to: "0001-01-03T00:00:00Z"',
+        "The period's buckets reach beyond the years 1 to 9999 in the store's time.",
+        ["from"],
+    ),
+    "the last day of 9999": (
+        'from: "9999-12-30T00:00:00Z", to: "9999-12-31T23:00:00Z"',
+        "The period's buckets reach beyond the years 1 to 9999 in the store's time.",
+        ["to"],
+    ),
+    "December 9999 by month": (
+        'from: "9999-12-01T00:00:00Z", to: "9999-12-02T00:00:00Z", interval: MONTH',
+        "The period's buckets reach beyond the years 1 to 9999 in the store's time.",
+        ["to"],
+    ),
 }
 
 

@@ -80,3 +80,11 @@ async def test_a_patch_and_the_graphql_mutation_keep_the_same_form(api: Api) -> 
       order { financialStatus } userErrors { code } } }"""
     payload = (await gql(api, mutation))["data"]["updateOrder"]
     assert payload == {"order": {"financialStatus": "refunded"}, "userErrors": []}
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\t"])
+async def test_a_blank_status_filter_is_no_filter(api: Api, blank: str) -> None:
+    await _post(api, "O-1", "+33612345678", "paid", "fulfilled")
+    await _post(api, "O-2", "+33612345679", "pending", "unfulfilled")
+    answer = await gql(api, _ORDERS, {"financial": blank, "fulfillment": blank})
+    assert answer["data"]["orders"]["totalCount"] == 2
