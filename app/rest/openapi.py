@@ -33,7 +33,18 @@ def _json(model: type, description: str, headers: dict[str, Any] | None = None) 
 
 
 _COMMON = {
-    "401": _json(schemas.Error, "API key missing or invalid"),
+    "401": _json(
+        schemas.Error,
+        "API key missing or invalid",
+        {
+            "WWW-Authenticate": {
+                "schema": {"type": "string"},
+                "description": 'RFC 6750 challenge: `Bearer` (no key sent), `Bearer error="invalid_request"` '
+                '(an Authorization header that is not `Bearer <key>`) or `Bearer error="invalid_token"` '
+                "(a key unknown or revoked)",
+            }
+        },
+    ),
     "403": _json(schemas.Error, "The key does not authorize this store"),
     "404": _json(schemas.Error, "Store (or record) not found, or store paused"),
     "429": _json(

@@ -32,9 +32,13 @@ def _body_default(value: Any) -> Any:
 
 
 def auth_failure(failure: keys.AuthFailure) -> Json:
-    """SPEC §2's body and status for a failed key or store check (`app.policies.access`)."""
+    """SPEC §2's body and status for a failed key or store check (`app.policies.access`); a 401
+    carries its `WWW-Authenticate` challenge (RFC 6750)."""
     refused = access.refusal(failure)
-    return Json({"error": refused.message}, refused.status)
+    response = Json({"error": refused.message}, refused.status)
+    if refused.challenge is not None:
+        response.headers["www-authenticate"] = refused.challenge
+    return response
 
 
 def too_many_requests() -> Json:
