@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -11,7 +13,7 @@ from .contacts import ContactMutations, ContactQueries
 from .events import EventQueries
 from .limits import extensions
 from .orders import OrderMutations, OrderQueries
-from .scalars import LONG_SCALAR, MONEY_SCALAR, Long, Money
+from .scalars import DATETIME_SCALAR, LONG_SCALAR, MONEY_SCALAR, Long, Money
 from .shipments import ShipmentMutations, ShipmentQueries
 from .stores import StoreQueries
 
@@ -22,7 +24,7 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     extensions=extensions(),
-    config=StrawberryConfig(scalar_map={Money: MONEY_SCALAR, Long: LONG_SCALAR}),
+    config=StrawberryConfig(scalar_map={Money: MONEY_SCALAR, Long: LONG_SCALAR, datetime: DATETIME_SCALAR}),
 )
 
 
