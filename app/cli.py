@@ -39,15 +39,23 @@ def _db_upgrade(args: argparse.Namespace) -> None:
 
 
 async def _stores_create(db: Database, args: argparse.Namespace) -> None:
-    store = await stores.create_store(db, args.id, args.name, args.region, args.team)
-    print(f"Created store {store['id']} ({store['name']}, region {store['region']}).")
+    store = await stores.create_store(db, args.id, args.name, args.region, args.team, args.timezone)
+    print(f"Created store {store['id']} ({store['name']}, region {store['region']}, timezone {store['timezone']}).")
 
 
 async def _stores_list(db: Database, args: argparse.Namespace) -> None:
     _table(
-        ["id", "name", "status", "region", "team", "rate limit/min"],
+        ["id", "name", "status", "region", "timezone", "team", "rate limit/min"],
         [
-            [s["id"], s["name"], s["status"], s["region"], s["team"] or "", s["rate_limit_per_minute"] or "default"]
+            [
+                s["id"],
+                s["name"],
+                s["status"],
+                s["region"],
+                s["timezone"],
+                s["team"] or "",
+                s["rate_limit_per_minute"] or "default",
+            ]
             for s in await stores.list_stores(db)
         ],
     )
@@ -61,6 +69,11 @@ async def _stores_pause(db: Database, args: argparse.Namespace) -> None:
 async def _stores_resume(db: Database, args: argparse.Namespace) -> None:
     await stores.resume(db, args.id)
     print(f"Store {args.id} resumed.")
+
+
+async def _stores_timezone(db: Database, args: argparse.Namespace) -> None:
+    await stores.set_timezone(db, args.id, args.timezone)
+    print(f"Store {args.id}: timezone {args.timezone}.")
 
 
 async def _stores_rate_limit(db: Database, args: argparse.Namespace) -> None:
@@ -179,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--region", required=True, help="default phone region, ISO 3166 alpha-2 (e.g. FR)")
     create.add_argument("--team", help="team that owns the store")
+    create.add_argument("--timezone", help="IANA timezone of its dashboards' days (default: the region's, else UTC)")
     create.set_defaults(run=_with_db(_stores_create))
     st.add_parser("list", help="list stores").set_defaults(run=_with_db(_stores_list))
     for name, action in (("pause", _stores_pause), ("resume", _stores_resume)):
@@ -189,6 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     limit.add_argument("id", type=int)
     limit.add_argument("per_minute", type=int)
     limit.set_defaults(run=_with_db(_stores_rate_limit))
+    zone = st.add_parser("set-timezone", help="IANA timezone the store's dashboards count days in")
+    zone.add_argument("id", type=int)
+    zone.add_argument("timezone", help="e.g. Europe/Paris")
+    zone.set_defaults(run=_with_db(_stores_timezone))
     delay = st.add_parser("set-recovery-delay", help="minutes after abandonment before cart recovery fires")
     delay.add_argument("id", type=int)
     delay.add_argument("minutes", type=int)

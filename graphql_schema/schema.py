@@ -8,6 +8,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from .analytics import AnalyticsQueries
 from .carts import CartMutations, CartQueries
 from .contacts import ContactMutations, ContactQueries
 from .events import EventQueries
@@ -17,7 +18,10 @@ from .scalars import DATETIME_SCALAR, LONG_SCALAR, MONEY_SCALAR, Long, Money
 from .shipments import ShipmentMutations, ShipmentQueries
 from .stores import StoreQueries
 
-Query = merge_types("Query", (StoreQueries, OrderQueries, ContactQueries, ShipmentQueries, CartQueries, EventQueries))
+Query = merge_types(
+    "Query",
+    (StoreQueries, AnalyticsQueries, OrderQueries, ContactQueries, ShipmentQueries, CartQueries, EventQueries),
+)
 Mutation = merge_types("Mutation", (OrderMutations, ShipmentMutations, CartMutations, ContactMutations))
 
 schema = strawberry.Schema(

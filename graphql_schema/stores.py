@@ -27,6 +27,7 @@ class Store:
     team: str | None
     rate_limit_per_minute: int | None
     created_at: datetime
+    timezone: str = strawberry.field(description="IANA timezone its dashboards count days in, e.g. Europe/Paris")
 
 
 @strawberry.type

@@ -42,6 +42,7 @@ stores = Table(
     Column("rate_limit_per_minute", Integer, nullable=True),
     Column("recovery_delay_minutes", Integer, nullable=False, server_default="60"),
     Column("created_at", UTC_DATETIME, nullable=False),
+    Column("timezone", String(64), nullable=False, server_default="UTC"),  # IANA; dashboards' days
 )
 
 api_keys = Table(
@@ -150,6 +151,19 @@ shipments = Table(
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "external_id"),
+)
+
+# Every status a shipment took, when: carriers' transit times (read/carriers.py).
+shipment_statuses = Table(
+    "shipment_statuses",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("store_id", BigInteger, ForeignKey("stores.id"), nullable=False),
+    Column("shipment_id", BigInteger, ForeignKey("shipments.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("at", UTC_DATETIME, nullable=False),  # the write's `updated_at`, else when it arrived
+    Index(None, "shipment_id", "at"),
+    Index(None, "store_id", "shipment_id"),
 )
 
 carts = Table(

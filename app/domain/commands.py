@@ -159,6 +159,11 @@ class Address(Command):
     def as_json(self) -> dict[str, Any]:
         return self.model_dump()
 
+    @property
+    def is_empty(self) -> bool:
+        """Every field absent or blank (`{}`, `{"city": ""}`): the address is absent."""
+        return all(value is None for value in self.__dict__.values())
+
 
 class AttachedByPhone(Command):
     """An order or a cart: attached to the contact of the phone it names (SPEC §4.1 amended,
@@ -192,6 +197,9 @@ class AttachedByPhone(Command):
     def _phones_are_read_in_its_country(cls, address: Address | None, info: ValidationInfo) -> Address | None:
         # The customer's phone is parsed by its own field type, after the addresses: it reads the
         # region there (rules/phone_of_the_order.region_for_phone; shipping first, then billing).
+        # An address with nothing in it (platforms send every field "") is no address.
+        if address is not None and address.is_empty:
+            return None
         if address is not None and address.country_code and info.context is not None:
             info.context.setdefault(ADDRESS_REGION, address.country_code)
         return address
@@ -359,7 +367,8 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
         kind = error["type"]
         if error.get("input", "") is None and kind.endswith("_type"):
             kind = "missing"  # null in a required field reads as missing
-        found.append(FieldError(path, _code(kind, error["msg"]), _message(kind, path, error["msg"])))
+        message = _message(kind, path, error["msg"], error.get("ctx") or {})
+        found.append(FieldError(path, _code(kind, error["msg"]), message))
     return found
 
 
@@ -391,11 +400,39 @@ def _code(kind: str, detail: str) -> ErrorCode:
     return ErrorCode.INVALID
 
 
-def _message(kind: str, path: tuple[Any, ...], detail: str) -> str:
+def _message(kind: str, path: tuple[Any, ...], detail: str, context: Mapping[str, Any]) -> str:
     field = ".".join(str(part) for part in path)
     if kind in ("missing", "string_too_short") or (kind == ErrorCode.REQUIRED and "null" not in detail):
         return f"The {field} field is required."
     if kind == "value_error" and "email" in detail:
         return f"The {field} field must be a valid email address."
-    detail = _INSTANCE_OF.sub("", detail.removeprefix("Value error, "))
-    return f"The {field} field is invalid: {detail}"
+    return f"The {field} field is invalid: {_plain(kind, detail, context)}"
+
+
+def _plain(kind: str, detail: str, context: Mapping[str, Any]) -> str:
+    plain = _PLAIN.get(kind)
+    if plain is not None:
+        try:
+            return plain.format_map(context)
+        except KeyError:  # one of ours with the same code (`too_long`): its message is ours
+            pass
+    return _INSTANCE_OF.sub("", detail.removeprefix("Value error, "))
+
+
+# pydantic's own errors, said in the API's words (its "Input should be a valid dictionary" names
+# a Python type; its too_long speaks of "items" for a string).
+_PLAIN = {
+    "string_type": "Must be a string.",
+    "list_type": "Must be a list.",
+    "dict_type": "Must be an object.",
+    "model_type": "Must be an object.",
+    "model_attributes_type": "Must be an object.",
+    "int_type": "Must be an integer.",
+    "int_parsing": "Must be an integer.",
+    "int_from_float": "Must be an integer.",
+    "string_too_long": "Must be at most {max_length} characters.",
+    "too_long": "Must be at most {max_length} characters.",
+    "greater_than_equal": "Must be greater than or equal to {ge}.",
+    "less_than_equal": "Must be less than or equal to {le}.",
+    "literal_error": "Must be {expected}.",
+}

@@ -6,6 +6,7 @@ are kept in one form (`order_status`)."""
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 
 
@@ -48,7 +49,8 @@ class DeliveryStatus(StrEnum):
 
 def order_status(text: str) -> str:
     """An order's financial or fulfilment status in the one form it is stored, filtered and
-    counted in: without surrounding whitespace, lower-cased (`" PAID"` is `"paid"`), so a
-    dashboard filtering `paid` finds what a shop sent as `PAID` (issue 11; README, "Order
-    statuses"). Done in Python at the edge, so both engines compare the same strings."""
-    return text.strip().lower()
+    counted in: Unicode NFKC (full-width `ＰＡＩＤ` is `PAID`), without surrounding whitespace,
+    lower-cased (`" PAID"` is `"paid"`), so a dashboard filtering `paid` finds what a shop sent
+    as `PAID` (issue 11; README, "Order statuses"). Done in Python at the edge, so both engines
+    compare the same strings."""
+    return unicodedata.normalize("NFKC", text).strip().lower()

@@ -41,7 +41,8 @@ def _fail(code: ErrorCode, message: str) -> PydanticCustomError:
     return PydanticCustomError(code, message)
 
 
-_NUMERIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
+# ASCII digits only: Decimal() would also read other scripts' digits ("١٢" is 12).
+_NUMERIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$", re.ASCII)
 _MAX_EXPONENT = 30  # beyond this, no amount or quantity is meant
 
 
@@ -115,6 +116,9 @@ def currency_in_context(data: Any, info: ValidationInfo) -> None:
 _DATETIME_HINT = "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z."
 # RFC 3339 §5.6: the seconds of a leap second are 60; Python's datetime has no such second.
 _LEAP_SECOND = re.compile(r"(.{10}[T ]\d\d:\d\d):60(\D.*)?\Z", re.DOTALL)
+# RFC 3339 §5.6: `time-secfrac = "." 1*DIGIT`; fromisoformat would also take a bare "." and
+# other scripts' digits.
+_BARE_DOT = re.compile(r"\.(?!\d)")
 
 
 def parse_utc_datetime(text: str) -> datetime:
@@ -125,7 +129,7 @@ def parse_utc_datetime(text: str) -> datetime:
     microsecond before the next minute (23:59:59.999999): Python, POSIX time and both engines
     have no 61st second, and that instant keeps it after every earlier one. Raises ValueError."""
     text = text.strip()
-    if len(text) < 16 or text[10] not in "Tt ":
+    if len(text) < 16 or text[10] not in "Tt " or not text.isascii() or _BARE_DOT.search(text):
         raise ValueError(_DATETIME_HINT)
     text = text.upper()  # RFC 3339 §5.6 NOTE: "T" and "Z" may be lower case
     leap = _LEAP_SECOND.match(text)
@@ -167,14 +171,16 @@ def _valid_email(text: str) -> bool:
 
 
 def _email(value: Any) -> str:
-    """Syntax only (no DNS), cached per distinct string since customers recur; stored as sent."""
+    """Syntax only (no DNS), cached per distinct string since customers recur; stored as sent
+    but for surrounding whitespace, which platforms leave in from checkout forms."""
     if not isinstance(value, str):
         raise _fail(ErrorCode.INVALID_TYPE, "Must be a string.")
-    if len(value) > 255:
+    email = value.strip()
+    if len(email) > 255:
         raise _fail(ErrorCode.TOO_LONG, "Must be at most 255 characters.")
-    if not _valid_email(value):
+    if not _valid_email(email):
         raise _fail(ErrorCode.INVALID_EMAIL, "Must be a valid email address.")
-    return value
+    return email
 
 
 def _currency(value: Any) -> str:
@@ -187,6 +193,8 @@ def _currency(value: Any) -> str:
 
 
 def _country(value: Any) -> str | None:
+    if value is None:  # optional, like the address's other fields
+        return None
     if not isinstance(value, str):
         raise _fail(ErrorCode.INVALID_TYPE, "Must be a string.")
     code = value.strip().upper()

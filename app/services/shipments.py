@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select
 
 from app.db.compiled import Row
 from app.db.database import Database
-from app.db.tables import contacts, orders, shipments
+from app.db.tables import contacts, orders, shipment_statuses, shipments
 from app.domain import records
 from app.domain.commands import ShipmentInput
 from app.domain.errors import DomainError, ErrorCode, FieldError, NotFound, ValidationFailed
@@ -60,8 +60,16 @@ def _store_shipment(
     change = write_tracked(conn, shipments, ("store_id", "external_id"), values, keep=_final_status_stays)
     shipment = {**change.after, "order_external_id": command.order_external_id}
     written = Written(records.of_row(records.Shipment, shipment), created=change.created, stale=change.stale)
-    if change.stale or (not change.created and shipment["status"] != command.status):
+    went_back = command.status is not None and shipment["status"] != command.status
+    if change.stale or (not change.created and went_back):
         return written  # stale, or out of order: a final status stayed (and fires nothing)
+    if shipment["status"] is not None and (change.created or change.changed("status")):
+        at = command.updated_at or now
+        conn.execute(
+            insert(shipment_statuses).values(
+                store_id=store_id, shipment_id=shipment["id"], status=shipment["status"], at=at
+            )
+        )
     outbox = events.Outbox(conn, store_id, now, backfill)
     subject = (SubjectType.SHIPMENT, shipment["id"], shipment["external_id"])
     if change.created:
@@ -77,9 +85,11 @@ def _store_shipment(
 
 
 def _final_status_stays(stored: Row, values: Mapping[str, Any], came: Arrival) -> dict[str, Any]:
-    """`rules.shipment_status_never_goes_back`: the stored status, when the write would leave a
-    final status for an earlier one."""
-    return {"status": stored["status"]} if goes_back(stored["status"], values["status"], came) else {}
+    """The stored status, when the write has none (a tracking update relayed without the
+    status: README, "Shipment status") or would leave a final status for an earlier one
+    (`rules.shipment_status_never_goes_back`)."""
+    sent = values["status"]
+    return {"status": stored["status"]} if sent is None or goes_back(stored["status"], sent, came) else {}
 
 
 def notification(shipment: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.db.database import Database
 from app.db.tables import stores
 from app.domain.statuses import StoreStatus
+from app.domain.timezones import UnknownTimezone, checked_timezone, default_timezone
 
 from .results import Record, utcnow
 
@@ -33,12 +34,25 @@ def _check_region(region: str) -> str:
     return region
 
 
-async def create_store(db: Database, store_id: int, name: str, region: str, team: str | None = None) -> Record:
+def _check_timezone(name: str) -> str:
+    try:
+        return checked_timezone(name)
+    except UnknownTimezone as exc:
+        raise StoreError(str(exc)) from None
+
+
+async def create_store(
+    db: Database, store_id: int, name: str, region: str, team: str | None = None, timezone: str | None = None
+) -> Record:
+    """Create store `store_id`; its timezone (IANA) defaults to its region's (`default_timezone`).
+    Raises StoreError for an unknown region or timezone, or an id already taken."""
+    region = _check_region(region)
     values = {
         "id": store_id,
         "name": name,
         "status": StoreStatus.ACTIVE,
-        "region": _check_region(region),
+        "region": region,
+        "timezone": default_timezone(region) if timezone is None else _check_timezone(timezone),
         "team": team,
         "rate_limit_per_minute": None,
         "created_at": utcnow(),
@@ -84,6 +98,11 @@ async def set_recovery_delay(db: Database, store_id: int, minutes: int) -> None:
     if minutes < 0:
         raise StoreError("The recovery delay cannot be negative.")
     await _set(db, store_id, recovery_delay_minutes=minutes)
+
+
+async def set_timezone(db: Database, store_id: int, timezone: str) -> None:
+    """The IANA zone the store's dashboards count days in; raises StoreError."""
+    await _set(db, store_id, timezone=_check_timezone(timezone))
 
 
 async def get_store(db: Database, store_id: int) -> Record | None:

@@ -74,6 +74,28 @@ async def check_without_addresses_they_are_null(api, resource):
     assert _at(answer, answer_path) == {"shippingAddress": None, "billingAddress": None}
 
 
+# Addresses with nothing in them, as checkouts that ask for no address relay them: no address.
+EMPTY = {
+    "empty object": {},
+    "every field empty": {name: "" for name in SENT},
+    "every field blank": {name: " \t" for name in SENT},
+    "every field null": dict.fromkeys(SENT),
+    "blank and null": {"city": "", "zip": None, "country_code": "  ", "phone": ""},
+}
+
+
+async def check_an_empty_address_is_no_address(api, resource, address):
+    path, body, query, answer_path = RESOURCES[resource]
+    posted = await api.post(path, body(shipping_address=address, billing_address=address))
+    assert posted.status_code == 201, posted.text
+    external_id = body()["external_id"]
+    for answer in (posted.json(), (await api.get(f"{path}/{external_id}")).json()):
+        assert (answer["shipping_address"], answer["billing_address"]) == (None, None)
+        assert answer["phone_source"] == "customer"
+    answer = (await gql(api, _document(query, "shippingAddress { city } billingAddress { city }")))["data"]
+    assert _at(answer, answer_path) == {"shippingAddress": None, "billingAddress": None}
+
+
 async def check_a_replaced_record_replaces_its_addresses(api, resource):
     path, body, _, _ = RESOURCES[resource]
     await api.post(path, body(shipping_address=SENT, billing_address=BILLING))

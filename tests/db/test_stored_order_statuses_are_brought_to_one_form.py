@@ -1,49 +1,49 @@
-"""Migration 0003 (README, "Order statuses"): orders stored before statuses were kept in one form
-get it — the status columns and the statuses the last POST carried (`posted`, which the replay
+"""Migrations 0003 and 0006 (README, "Order statuses"): orders stored before statuses were kept in
+one form get it (0003: trimmed and lower-cased; 0006: Unicode NFKC too) — the status columns and the statuses the last POST carried (`posted`, which the replay
 rule compares with the next POST) — on both engines, every other value left exactly as it was."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.db.migrate import upgrade
 from app.db.tables import contacts, orders, stores
-from app.db.types import dumps, loads
-from tests import postgres
+from tests.db.migrated import run
 
 NOW = datetime(2026, 5, 18, 10, tzinfo=UTC)
 EXACT = {"n": Decimal("12345678901234.5678"), "s": " PAID "}  # as the engine keeps it, before and after
-SENT = [("PAID", " Fulfilled "), (" paid", "UNFULFILLED"), ("refunded", None), (None, "\tPartial\n")]
+SENT = [
+    ("PAID", " Fulfilled "),
+    (" paid", "UNFULFILLED"),
+    ("refunded", None),
+    (None, "\tPartial\n"),
+    ("ＰＡＩＤ", "Ｆｕｌｆｉｌｌｅｄ\u3000"),  # full-width, an ideographic space
+]
+# the target revision -> the statuses it leaves
+FORMS = {
+    "0003": [
+        ("paid", "fulfilled"),
+        ("paid", "unfulfilled"),
+        ("refunded", None),
+        (None, "partial"),
+        ("ｐａｉｄ", "ｆｕｌｆｉｌｌｅｄ"),
+    ],
+    "0006": [
+        ("paid", "fulfilled"),
+        ("paid", "unfulfilled"),
+        ("refunded", None),
+        (None, "partial"),
+        ("paid", "fulfilled"),
+    ],
+}
 
-
-@pytest.fixture(params=postgres.engines_under_test())
-def url_at_0002(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'kanal.db'}"
-        upgrade(url, "0002")
-        yield url
-    else:
-        with postgres.scratch_database() as url:
-            upgrade(url, "0002")
-            yield url
-
-
-async def _run(url: str, work: Any) -> Any:
-    engine = create_async_engine(url, json_serializer=dumps, json_deserializer=loads)
-    try:
-        async with engine.begin() as conn:
-            return await conn.run_sync(work)
-    finally:
-        await engine.dispose()
+BEFORE = "0002"  # the revision url_before is at
 
 
 def _seed(conn: Any) -> None:
@@ -78,12 +78,13 @@ def _read(conn: Any) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in conn.execute(query.order_by(orders.c.external_id))]
 
 
-async def test_stored_statuses_are_trimmed_and_lower_cased(url_at_0002: str) -> None:
-    await _run(url_at_0002, _seed)
-    before = await _run(url_at_0002, _read)
-    await asyncio.to_thread(upgrade, url_at_0002, "0003")
-    rows = await _run(url_at_0002, _read)
-    expected = [("paid", "fulfilled"), ("paid", "unfulfilled"), ("refunded", None), (None, "partial")]
+@pytest.mark.parametrize("target", FORMS)
+async def test_stored_statuses_are_brought_to_the_form(url_before: str, target: str) -> None:
+    await run(url_before, _seed)
+    before = await run(url_before, _read)
+    await asyncio.to_thread(upgrade, url_before, target)
+    rows = await run(url_before, _read)
+    expected = FORMS[target]
     assert [(financial, fulfillment) for financial, fulfillment, _, _ in rows] == expected
     assert [(p["financial_status"], p["fulfillment_status"]) for _, _, p, _ in rows] == expected
     assert [(p["metadata"], p["tags"], tags) for _, _, p, tags in rows] == [

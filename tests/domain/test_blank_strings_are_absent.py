@@ -5,7 +5,8 @@ field is unset (a POST stores null, the merge keeps, a PATCH leaves alone) and a
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from typing import Any, get_args
 
 import pytest
 
@@ -91,3 +92,54 @@ def test_blank_is_empty_or_only_whitespace(value: Any, blank: bool) -> None:
 def test_blanks_inside_lists_and_free_form_json_are_kept() -> None:
     command = validate(OrderInput, {**VALID[OrderInput], "tags": [""], "metadata": {"note": " "}}, "FR")
     assert (command.tags, command.metadata) == ([""], {"note": " "})
+
+
+def _optional_paths(model: type[Command], at: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every optional field of `model`, those of its nested commands (customer, addresses) too."""
+    found: list[tuple[str, ...]] = []
+    for name, field in model.model_fields.items():
+        nested = next((arg for arg in get_args(field.annotation) if arg is not type(None)), field.annotation)
+        if not field.is_required():
+            found.append((*at, name))
+        if isinstance(nested, type) and issubclass(nested, Command):
+            found.extend(_optional_paths(nested, (*at, name)))
+    return found
+
+
+# null where null is refused: an order's or cart's phone (no phone anywhere), a cart PATCH's status
+NULL_REFUSED = {
+    (OrderInput, ("customer",)),
+    (OrderInput, ("customer", "phone")),
+    (CartInput, ("customer",)),
+    (CartInput, ("customer", "phone")),
+    (CartUpdate, ("status",)),
+}
+NULLABLE = [(model, path) for model in VALID for path in _optional_paths(model) if (model, path) not in NULL_REFUSED]
+
+
+def _with_null(data: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    data = copy.deepcopy(data)
+    node = data
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = None
+    return data
+
+
+@pytest.mark.parametrize(("model", "path"), NULLABLE, ids=[f"{m.__name__}.{'.'.join(p)}" for m, p in NULLABLE])
+def test_null_in_an_optional_field_is_accepted(model: type[Command], path: tuple[str, ...]) -> None:
+    """Platforms send null for "no value" as often as "": every optional field takes it."""
+    validate(model, _with_null(VALID[model], path), "FR")
+
+
+@pytest.mark.parametrize(("model", "path"), sorted(NULL_REFUSED, key=str), ids=lambda case: str(case))
+def test_null_where_a_value_is_needed_is_required(model: type[Command], path: tuple[str, ...]) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        validate(model, _with_null(VALID[model], path), "FR")
+    expected = "status" if model is CartUpdate else "customer.phone"
+    assert [(e.dotted, e.code) for e in caught.value.errors] == [(expected, "required")]
+
+
+def test_every_address_field_is_in_the_null_table() -> None:
+    assert (OrderInput, ("shipping_address", "country_code")) in NULLABLE
+    assert (CartInput, ("billing_address", "phone")) in NULLABLE

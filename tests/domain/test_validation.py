@@ -93,6 +93,13 @@ def test_money_is_kept_exactly(sent, kept):
         (True, "invalid_type"),
         ("NaN", "invalid_type"),
         ([], "invalid_type"),
+        # ASCII digits only: Decimal() reads other scripts' digits too
+        ("١٢", "invalid_type"),  # Arabic-Indic
+        ("۱۲.۵", "invalid_type"),  # Extended Arabic-Indic
+        ("१२", "invalid_type"),  # Devanagari
+        ("１２", "invalid_type"),  # full-width
+        ("1٢", "invalid_type"),  # mixed
+        ("12\u00a0", "invalid_type"),  # a no-break space is not JSON whitespace
     ],
 )
 def test_money_out_of_its_rules_is_refused_with_its_code(sent, code):
@@ -149,6 +156,13 @@ def test_times_are_kept_in_utc(sent, kept):
         ("2016-12-30T23:59:60Z", "invalid_datetime"),
         ("2016-12-31T23:59:60+01:00", "invalid_datetime"),  # 22:59:60 UTC
         ("2026-05-18T10:00:00Zz", "invalid_datetime"),
+        # RFC 3339 time-secfrac is "." 1*DIGIT, digits are ASCII
+        ("2026-05-18T10:00:00.Z", "invalid_datetime"),
+        ("2026-05-18T10:00:00.+02:00", "invalid_datetime"),
+        ("2026-05-18T10:00:00.", "invalid_datetime"),
+        ("٢٠٢٦-٠٥-١٨T10:00:00Z", "invalid_datetime"),
+        ("2026-05-18T１０:00:00Z", "invalid_datetime"),
+        ("2026-05-18T10:00:00.５Z", "invalid_datetime"),
         (1747562400, "invalid_type"),
     ],
 )
@@ -311,3 +325,60 @@ def test_a_cart_status_may_not_be_null():
 def test_unknown_fields_are_ignored():
     command = validate(OrderInput, order(coupon="SUMMER", note={"x": 1}))
     assert command.external_id == "ORDER-1001" and not hasattr(command, "coupon")
+
+
+# --- emails are kept without surrounding whitespace; pydantic's errors in the API's words ---
+
+
+@pytest.mark.parametrize("sent", ["marie@example.com", " marie@example.com ", "\tmarie@example.com\n"])
+def test_an_email_is_kept_without_surrounding_whitespace(sent):
+    assert validate(CustomerInput, {"phone": "+33612345678", "email": sent}).email == "marie@example.com"
+    embedded = validate(OrderInput, order(customer={"phone": "+33612345678", "email": sent})).customer
+    assert embedded is not None and embedded.email == "marie@example.com"
+
+
+@pytest.mark.parametrize(
+    ("changed", "path", "message"),
+    [
+        ({"external_id": 5}, "external_id", "Must be a string."),
+        ({"tags": "vip"}, "tags", "Must be a list."),
+        ({"metadata": [1]}, "metadata", "Must be an object."),
+        ({"customer": "x"}, "customer", "Must be an object."),
+        ({"line_items": [1]}, "line_items.0", "Must be an object."),
+        ({"shipping_address": 5}, "shipping_address", "Must be an object."),
+        ({"financial_status": "x" * 65}, "financial_status", "Must be at most 64 characters."),
+        ({"tags": ["x" * 256]}, "tags.0", "Must be at most 255 characters."),
+        ({"customer": {"phone": "+33612345678", "orders_count": "5"}}, "customer.orders_count", "Must be an integer."),
+        (
+            {"customer": {"phone": "+33612345678", "orders_count": -1}},
+            "customer.orders_count",
+            "Must be greater than or equal to 0.",
+        ),
+        (
+            {"customer": {"phone": "+33612345678", "orders_count": 2**62 + 1}},
+            "customer.orders_count",
+            f"Must be less than or equal to {2**62}.",
+        ),
+        (
+            {"customer": {"phone": "+33612345678", "locale": "x" * 11}},
+            "customer.locale",
+            "Must be at most 10 characters.",
+        ),
+    ],
+)
+def test_errors_are_in_the_apis_words(changed, path, message):
+    """Not pydantic's ("Input should be a valid dictionary", "at most 64 items")."""
+    with pytest.raises(ValidationFailed) as raised:
+        validate(OrderInput, order(**changed), "FR")
+    assert [(".".join(map(str, e.path)), e.message) for e in raised.value.errors] == [
+        (path, f"The {path} field is invalid: {message}")
+    ]
+
+
+def test_a_shipment_status_error_names_the_choices():
+    with pytest.raises(ValidationFailed) as raised:
+        validate(ShipmentInput, {"external_id": "S", "order_external_id": "O", "status": "lost"})
+    (error,) = raised.value.errors
+    assert error.message == (
+        "The status field is invalid: Must be 'pending', 'in_transit', 'delivered', 'failed' or 'returned'."
+    )

@@ -5,7 +5,7 @@ and returned by POST, GET and GraphQL (tables and checks in tests/api/addresses.
 import pytest
 
 from tests.api import addresses
-from tests.api.addresses import REFUSED
+from tests.api.addresses import EMPTY, REFUSED
 
 RESOURCES = ["order"]
 
@@ -29,3 +29,9 @@ async def test_a_replaced_record_replaces_its_addresses(api, resource):
 @pytest.mark.parametrize("resource", RESOURCES)
 async def test_an_invalid_address_is_422_and_stores_nothing(api, resource, address, field, code):
     await addresses.check_an_invalid_address_is_422_and_stores_nothing(api, resource, address, field, code)
+
+
+@pytest.mark.parametrize("address", EMPTY.values(), ids=EMPTY.keys())
+@pytest.mark.parametrize("resource", RESOURCES)
+async def test_an_empty_address_is_no_address(api, resource, address):
+    await addresses.check_an_empty_address_is_no_address(api, resource, address)

@@ -10,8 +10,8 @@ import pytest
 from tests.api.calls import gql
 from tests.conftest import Api, order_body
 
-FORMS = ["paid", "PAID", " paid", "Paid ", "\tPaId\n", "paid\u00a0"]
-FILTERS = ["paid", "PAID", " Paid "]
+FORMS = ["paid", "PAID", " paid", "Paid ", "\tPaId\n", "paid\u00a0", "ＰＡＩＤ", "ｐａｉｄ\u3000", "PAI\uff24"]
+FILTERS = ["paid", "PAID", " Paid ", "ＰＡＩＤ"]
 
 _ORDERS = """query($financial: String, $fulfillment: String) {
   orders(storeId: 123, filter: {financialStatus: $financial, fulfillmentStatus: $fulfillment}) {

@@ -1,0 +1,86 @@
+"""The cart recovery funnel for dashboards (issue 16; README, "Recovery funnel"): of the carts
+abandoned in a period, how many got a recovery message, how many were recovered, and the orders
+that recovered them after the message, with their revenue. One SQL statement per figure group,
+no rows loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Integer, and_, exists, func, select
+
+from app.db.tables import carts, events, orders
+from app.domain.event_types import EventType, SubjectType
+from app.domain.statuses import CartStatus
+
+from .revenue import Revenue
+
+
+@dataclass(frozen=True)
+class Funnel:
+    carts_abandoned: int
+    recoveries_fired: int
+    carts_recovered: int
+    orders_after_recovery: int
+    revenue: list[Revenue]
+
+
+def recovery_funnel(conn: Connection, store_id: int, start: datetime, end: datetime) -> Funnel:
+    """For the carts of `store_id` abandoned in [start, end): their count, those whose
+    `cart.recovery_due` fired, those now `recovered`, and the orders that recovered one of them
+    after its message: the contact's first order placed after the cart's `abandoned_at` (the one
+    that recovers it, rules/purchase_recovers_cart), placed at or after the message; each order
+    counted once, with its revenue per currency."""
+    in_period = (carts.c.store_id == store_id, carts.c.abandoned_at >= start, carts.c.abandoned_at < end)
+    fired = _recovery_fired(carts)
+    counts = conn.execute(
+        select(
+            func.count().label("abandoned"),
+            func.sum(func.cast(fired, Integer)).label("fired"),
+            func.sum(func.cast(carts.c.status == CartStatus.RECOVERED, Integer)).label("recovered"),
+        ).where(*in_period)
+    ).one()
+    rows = conn.execute(
+        select(orders.c.currency, func.count().label("orders"), func.sum(orders.c.total_price).label("revenue"))
+        .where(orders.c.store_id == store_id, exists().where(*in_period, fired, _recovered_by(orders, carts)))
+        .group_by(orders.c.currency)
+        .order_by(orders.c.currency)
+    ).all()
+    revenue = [Revenue.of(row.currency, row.revenue, row.orders) for row in rows]
+    return Funnel(
+        carts_abandoned=counts.abandoned,
+        recoveries_fired=int(counts.fired or 0),
+        carts_recovered=int(counts.recovered or 0),
+        orders_after_recovery=sum(row.orders for row in rows),
+        revenue=revenue,
+    )
+
+
+def _recovery_fired(cart: Any) -> Any:
+    """The cart's recovery message went out: its `cart.recovery_due` event exists (an erased
+    contact's cart is settled without one)."""
+    return exists().where(
+        events.c.subject_type == SubjectType.CART,
+        events.c.subject_id == cart.c.id,
+        events.c.type == EventType.CART_RECOVERY_DUE,
+    )
+
+
+def _recovered_by(order: Any, cart: Any) -> Any:
+    """`order` is the contact's first order after the cart was abandoned, placed at or after its
+    recovery message."""
+    earlier = orders.alias("earlier")
+    return and_(
+        order.c.contact_id == cart.c.contact_id,
+        order.c.placed_at > cart.c.abandoned_at,
+        order.c.placed_at >= cart.c.recovery_due_at,
+        ~exists()
+        .where(
+            earlier.c.contact_id == cart.c.contact_id,
+            earlier.c.placed_at > cart.c.abandoned_at,
+            earlier.c.placed_at < order.c.placed_at,
+        )
+        .correlate_except(earlier),  # `order` is two queries up: say so
+    )

@@ -1,0 +1,26 @@
+"""Revenue per currency, as every dashboard aggregate answers it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.domain.money import Amount, round_to_unit
+
+
+@dataclass(frozen=True)
+class Revenue:
+    """Orders of one currency (None: orders sent without one): their total, count and average
+    order value, rounded half-even to the currency's minor unit (ISO 4217; two decimals without
+    a currency): an average is a statistic, not an amount that was paid."""
+
+    currency: str | None
+    amount: Amount
+    orders: int
+    average: Amount
+
+    @classmethod
+    def of(cls, currency: str | None, total: Decimal, orders: int) -> Revenue:
+        """From a SQL group: the currency, SUM(total_price) and COUNT(*) (orders > 0)."""
+        average = round_to_unit(total / orders, currency)
+        return cls(currency, Amount.of(total, currency), orders, Amount.of(average, currency))

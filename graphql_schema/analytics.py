@@ -1,0 +1,148 @@
+"""Dashboard analytics over a period: storeTimeseries, recoveryFunnel and carrierPerformance (issue
+16; README, "Time series", "Recovery funnel", "Carrier performance")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from app.domain.errors import ErrorCode, FieldError, ValidationFailed
+from app.read import timeseries
+from app.read.carriers import carrier_performance
+from app.read.filters import moment
+from app.read.funnel import recovery_funnel
+from app.services import stores
+
+from .context import Context
+from .errors import bad_input
+from .stores import Revenue
+
+StatsInterval = strawberry.enum(
+    timeseries.Interval,
+    name="StatsInterval",
+    description="A bucket's length in the store's timezone; WEEK starts on Monday (ISO 8601)",
+)
+
+
+@strawberry.type(
+    description="One bucket [start, end) of a store's time series; a DAY is 23 or 25 hours when the clocks change."
+)
+class StatsBucket:
+    start: datetime
+    end: datetime
+    order_count: int
+    revenue: list[Revenue] = strawberry.field(description="Revenue and average order value per currency")
+    carts_abandoned: int
+    carts_recovered: int = strawberry.field(description="Carts abandoned in the bucket and recovered since")
+
+
+@strawberry.type(description="Carts abandoned in a period and what their recovery messages brought back.")
+class RecoveryFunnel:
+    carts_abandoned: int
+    recoveries_fired: int = strawberry.field(description="Carts whose cart.recovery_due fired")
+    carts_recovered: int = strawberry.field(description="Carts now recovered, after a message or not")
+    orders_after_recovery: int = strawberry.field(
+        description="Orders that recovered a cart after its message: the contact's first order after abandoning it"
+    )
+    revenue: list[Revenue] = strawberry.field(description="Those orders' revenue per currency")
+
+
+@strawberry.type(description="One carrier's shipments first reported in a period and their transit times.")
+class CarrierPerformance:
+    carrier: str | None = strawberry.field(description="null: shipments sent without a carrier")
+    shipments: int
+    delivered: int
+    failed: int
+    returned: int
+    median_hours_to_deliver: float | None = strawberry.field(
+        description="Hours from the first in_transit to delivered, median (nearest rank)"
+    )
+    p90_hours_to_deliver: float | None = strawberry.field(description="The same hours, 90th percentile (nearest rank)")
+
+
+def _period(from_: datetime, to: datetime) -> tuple[datetime, datetime]:
+    """[from, to) in UTC; BAD_USER_INPUT unless `to` is after `from`."""
+    try:
+        start, end = moment(from_, "from", ("from",)), moment(to, "to", ("to",))
+        if end <= start:
+            raise ValidationFailed([FieldError(("to",), ErrorCode.OUT_OF_RANGE, "`to` must be after `from`.")])
+    except ValidationFailed as failure:
+        raise bad_input(failure) from None
+    return start, end
+
+
+@strawberry.type
+class AnalyticsQueries:
+    @strawberry.field(
+        description=(
+            "Orders placed and carts abandoned per bucket, in the store's timezone, zero-filled: from the "
+            "bucket holding `from` to the one holding the last instant before `to`; "
+            f"at most {timeseries.MAX_BUCKETS} buckets."
+        )
+    )
+    async def store_timeseries(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+        interval: StatsInterval = timeseries.Interval.DAY,  # type: ignore[valid-type]
+    ) -> list[StatsBucket]:
+        context = info.context
+        store = await context.store(store_id)
+        start, end = _period(from_, to)
+        row = await stores.get_store(context.db, store.id)
+        zone = row["timezone"] if row else "UTC"
+        try:
+            timeseries.buckets(start, end, interval, zone)  # refused before any SQL runs
+        except timeseries.TooManyBuckets as exc:
+            raise bad_input(ValidationFailed([FieldError(("interval",), ErrorCode.OUT_OF_RANGE, str(exc))])) from None
+        found = await context.db.read(timeseries.store_timeseries, store.id, start, end, interval, zone)
+        return [
+            StatsBucket(
+                start=bucket.start,
+                end=bucket.end,
+                order_count=bucket.order_count,
+                revenue=[Revenue(**vars(revenue)) for revenue in bucket.revenue],
+                carts_abandoned=bucket.carts_abandoned,
+                carts_recovered=bucket.carts_recovered,
+            )
+            for bucket in found
+        ]
+
+    @strawberry.field(description="The recovery funnel of the carts abandoned in [from, to).")
+    async def recovery_funnel(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+    ) -> RecoveryFunnel:
+        context = info.context
+        store = await context.store(store_id)
+        start, end = _period(from_, to)
+        funnel = await context.db.read(recovery_funnel, store.id, start, end)
+        return RecoveryFunnel(
+            carts_abandoned=funnel.carts_abandoned,
+            recoveries_fired=funnel.recoveries_fired,
+            carts_recovered=funnel.carts_recovered,
+            orders_after_recovery=funnel.orders_after_recovery,
+            revenue=[Revenue(**vars(revenue)) for revenue in funnel.revenue],
+        )
+
+    @strawberry.field(description="Per carrier, the shipments first reported in [from, to), busiest first.")
+    async def carrier_performance(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+    ) -> list[CarrierPerformance]:
+        context = info.context
+        store = await context.store(store_id)
+        start, end = _period(from_, to)
+        found = await context.db.read(carrier_performance, store.id, start, end)
+        return [CarrierPerformance(**vars(row)) for row in found]
