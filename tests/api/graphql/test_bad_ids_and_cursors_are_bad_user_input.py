@@ -40,6 +40,9 @@ _CART_INPUT = (
 STORE_ID_DOCUMENTS = {
     "store": "query($id: ID!) { store(storeId: $id) { id } }",
     "storeStats": 'query($id: ID!) { storeStats(storeId: $id, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { orderCount } }',
+    "storeTimeseries": 'query($id: ID!) { storeTimeseries(storeId: $id, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { orderCount } }',
+    "recoveryFunnel": 'query($id: ID!) { recoveryFunnel(storeId: $id, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { cartsAbandoned } }',
+    "carrierPerformance": 'query($id: ID!) { carrierPerformance(storeId: $id, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { shipments } }',
     "order": 'query($id: ID!) { order(storeId: $id, externalId: "O-1") { id } }',
     "orders": "query($id: ID!) { orders(storeId: $id) { totalCount } }",
     "contact": 'query($id: ID!) { contact(storeId: $id, phone: "+33612345678") { id } }',

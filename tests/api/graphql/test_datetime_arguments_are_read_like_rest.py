@@ -16,10 +16,32 @@ from tests.api.calls import gql
 
 HINT = "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z."
 
-# argument path -> document with the value at $v (declared as DateTime) and the other instants valid
+# argument path -> document with the value at $v (declared as DateTime) and the other instant valid
+# (before every `to` tried: the analytics refuse an empty period)
 DOCUMENTS = {
     ("storeStats", ("from",)): 'storeStats(storeId: 123, from: {v}, to: "2027-01-01T00:00:00Z") {{ orderCount }}',
     ("storeStats", ("to",)): 'storeStats(storeId: 123, from: "2026-01-01T00:00:00Z", to: {v}) {{ orderCount }}',
+    ("storeTimeseries", ("from",)): (
+        'storeTimeseries(storeId: 123, from: {v}, to: "2027-01-01T00:00:00Z", interval: MONTH) {{ orderCount }}'
+    ),
+    ("storeTimeseries", ("to",)): (
+        'storeTimeseries(storeId: 123, from: "2025-06-01T00:00:00Z", to: {v}, interval: MONTH) {{ orderCount }}'
+    ),
+    (
+        "recoveryFunnel",
+        ("from",),
+    ): 'recoveryFunnel(storeId: 123, from: {v}, to: "2027-01-01T00:00:00Z") {{ cartsAbandoned }}',
+    (
+        "recoveryFunnel",
+        ("to",),
+    ): 'recoveryFunnel(storeId: 123, from: "2025-06-01T00:00:00Z", to: {v}) {{ cartsAbandoned }}',
+    ("carrierPerformance", ("from",)): (
+        'carrierPerformance(storeId: 123, from: {v}, to: "2027-01-01T00:00:00Z") {{ shipments }}'
+    ),
+    (
+        "carrierPerformance",
+        ("to",),
+    ): 'carrierPerformance(storeId: 123, from: "2025-06-01T00:00:00Z", to: {v}) {{ shipments }}',
     ("orders", ("filter", "placedAfter")): "orders(storeId: 123, filter: {{placedAfter: {v}}}) {{ totalCount }}",
     ("orders", ("filter", "placedBefore")): "orders(storeId: 123, filter: {{placedBefore: {v}}}) {{ totalCount }}",
 }

@@ -110,7 +110,15 @@ def _document(name: str, path: tuple[str, ...], kind: str) -> str:
         else:
             continue
         arguments.append(f"{argument}: {value}")
-    selection = {"store": "id", "storeStats": "orderCount", "order": "id", "contact": "id"}.get(name)
+    selection = {
+        "store": "id",
+        "storeStats": "orderCount",
+        "storeTimeseries": "orderCount",
+        "recoveryFunnel": "cartsAbandoned",
+        "carrierPerformance": "shipments",
+        "order": "id",
+        "contact": "id",
+    }.get(name)
     if selection is None:
         selection = "totalCount" if name in ("orders", "contacts", "shipments", "carts", "events") else "__typename"
     operation = "mutation" if name in ROOT.mutation_type.fields else "query"
