@@ -194,6 +194,9 @@ _ATTACK_ORDER_INPUT = '{externalId: "ORDER-1", placedAt: "2026-05-18T10:00:00Z",
 GRAPHQL_MATRIX = {
     "store": "{ store(storeId: {store}) { id name status region team } }",
     "storeStats": '{ storeStats(storeId: {store}, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { orderCount revenue { currency amount } cartsAbandoned } }',
+    "storeTimeseries": '{ storeTimeseries(storeId: {store}, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", interval: MONTH) { start orderCount revenue { currency amount } } }',
+    "recoveryFunnel": '{ recoveryFunnel(storeId: {store}, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { cartsAbandoned cartsRecovered revenue { currency amount } } }',
+    "carrierPerformance": '{ carrierPerformance(storeId: {store}, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { carrier shipments delivered } }',
     "order": '{ order(storeId: {store}, externalId: "ORDER-1") { ' + _ORDER_SELECTION + " } }",
     "orders": "{ orders(storeId: {store}) { totalCount edges { node { " + _ORDER_SELECTION + " } } } }",
     "contact": '{ contact(storeId: {store}, phone: "'
