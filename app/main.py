@@ -21,6 +21,7 @@ from app.db.database import Database
 from app.policies.rate_limit import StoreRateLimiter
 from app.read.feed import EventFeed
 from app.rest.docs import docs_routes
+from app.rest.paths import route_trailing_slashes_like_none
 from app.rest.responses import Json, error
 from app.rest.routes import api_routes
 from graphql_schema.app import KanalGraphQL
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers={HTTPException: _http_error, Exception: _unexpected_error},
         lifespan=lifespan,
     )
+    route_trailing_slashes_like_none(app)
     app.state.settings = settings
     app.state.db = db
     app.state.limiter = limiter

@@ -1,4 +1,9 @@
-"""The /graphql endpoint: POST JSON, GET for queries, and the offline GraphiQL page in a browser."""
+"""The /graphql endpoint: POST JSON, GET for queries, and the offline GraphiQL page in a browser.
+
+A request refused before a document runs (a transport error: a body that is not JSON or too
+large, a declared type that is not JSON, no query, a mutation over GET) is answered as JSON in
+the shape of every GraphQL error, `{"errors": [{"message", "extensions": {"code"}}]}`, with its
+HTTP status (GraphQL over HTTP, "Request errors"), never as text."""
 
 from __future__ import annotations
 
@@ -18,13 +23,34 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from app.db.database import Database
 from app.db.types import json_default
+from app.policies import content_type
 from app.policies.rate_limit import StoreRateLimiter
 from app.read.feed import EventFeed
 from app.rest.body import PayloadTooLarge, read_body
-from app.rest.responses import error
 
 from .context import Context, new_context
 from .schema import schema
+
+# HTTP status -> `extensions.code` of a request refused before a document runs.
+TRANSPORT_CODES = {
+    400: "BAD_REQUEST",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+# strawberry answers a mutation over GET with 400; GraphQL over HTTP says 405 (`Allow: POST`).
+_MUTATION_OVER_GET = "mutations are not allowed when using GET"
+
+
+def transport_error(status: int, message: str) -> Response:
+    """A request error as JSON: `{"errors": [{"message", "extensions": {"code"}}]}` (codes in
+    TRANSPORT_CODES) with `status`; a mutation sent over GET is 405 with `Allow: POST`."""
+    headers = {}
+    if status == 400 and message == _MUTATION_OVER_GET:
+        status, message, headers = 405, "Mutations are sent with POST: GET runs queries only.", {"allow": "POST"}
+    code = TRANSPORT_CODES.get(status, "BAD_REQUEST")
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return Response(orjson.dumps(body), status, headers, media_type="application/json")
 
 
 class KanalGraphQL(GraphQL[Context, None]):
@@ -45,14 +71,26 @@ class KanalGraphQL(GraphQL[Context, None]):
         self.feed = feed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """A POST body is read here first, under the same limit as REST (SPEC §7: 413 beyond it),
-        then handed on as it came."""
-        if scope["type"] != "http" or scope["method"] != "POST":
+        """A POST's declared type is checked first (`app.policies.content_type`: 415), its body
+        read under the same limit as REST (SPEC §7: 413 beyond it), then handed on as it came,
+        declared `application/json` (a +json type or none is read as JSON too)."""
+        if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
+        if scope["method"] != "POST":
+            return await self._answer(scope, receive, send)
+        request = Request(scope, receive)
         try:
-            body = await read_body(Request(scope, receive), self.max_body_bytes)
+            content_type.check_content_type(request.headers.get("content-type"))
+        except content_type.UnsupportedMediaType as exc:
+            refusal = transport_error(content_type.STATUS, str(exc))
+            refusal.headers["accept-post"] = content_type.ACCEPTED
+            return await refusal(scope, receive, send)
+        try:
+            body = await read_body(request, self.max_body_bytes)
         except PayloadTooLarge as exc:
-            return await error(413, str(exc))(scope, receive, send)
+            return await transport_error(413, str(exc))(scope, receive, send)
+        headers = [(name, value) for name, value in scope["headers"] if name != b"content-type"]
+        scope = {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
         sent = False
 
         async def replay() -> Message:
@@ -62,7 +100,15 @@ class KanalGraphQL(GraphQL[Context, None]):
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        await super().__call__(scope, replay, send)
+        await self._answer(scope, replay, send)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """strawberry's HTTP handling, with its request errors answered as JSON."""
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as exc:
+            response = transport_error(exc.status_code, exc.reason)
+        await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
         """Strict UTF-8 and a JSON object (or a list, which batching refuses): else 400, as REST."""

@@ -91,10 +91,10 @@ class Contact(record_type(records.Contact)):  # type: ignore[misc]
 
 
 @strawberry.type
-class Customer(record_type(records.Customer, exclude=("contact_id",))):  # type: ignore[misc]
+class Customer(record_type(records.Customer, exclude=("contact",))):  # type: ignore[misc]
     @strawberry.field
     async def contact(self, info: Info[Context, None]) -> Contact | None:
-        row = await info.context.loaders.contact.load(self.record.contact_id)
+        row = await info.context.loaders.contact.load(self.record.contact.id)
         return Contact.of(row) if row else None
 
 

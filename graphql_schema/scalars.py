@@ -3,6 +3,7 @@ domain's validation."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, NewType
 
@@ -70,4 +71,16 @@ LONG_SCALAR = strawberry.scalar(
     parse_value=lambda value: value,  # validated by the domain: a bad count is a userError
 )
 
-__all__ = ["JSON", "JSON_SCALAR", "LONG_SCALAR", "MONEY_SCALAR", "Long", "Money"]
+DATETIME_SCALAR = strawberry.scalar(
+    name="DateTime",
+    description=(
+        'An instant: RFC 3339 with a time part, e.g. "2026-05-18T10:00:00Z" (no offset means UTC); '
+        "a date alone is refused. Rendered in ISO 8601 with its offset."
+    ),
+    serialize=datetime.isoformat,
+    # Read by the argument's resolver (`app.read.filters.moment`, the REST rule), so that a bad
+    # instant is BAD_USER_INPUT naming its argument, like every other bad argument.
+    parse_value=lambda value: value,
+)
+
+__all__ = ["DATETIME_SCALAR", "JSON", "JSON_SCALAR", "LONG_SCALAR", "MONEY_SCALAR", "Long", "Money"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -12,7 +14,7 @@ from .contacts import ContactMutations, ContactQueries
 from .events import EventQueries
 from .limits import extensions
 from .orders import OrderMutations, OrderQueries
-from .scalars import JSON, JSON_SCALAR, LONG_SCALAR, MONEY_SCALAR, Long, Money
+from .scalars import DATETIME_SCALAR, JSON, JSON_SCALAR, LONG_SCALAR, MONEY_SCALAR, Long, Money
 from .shipments import ShipmentMutations, ShipmentQueries
 from .stores import StoreQueries
 from .subscriptions import Subscription
@@ -28,7 +30,9 @@ schema = strawberry.Schema(
     mutation=Mutation,
     subscription=Subscription,
     extensions=extensions(),
-    config=StrawberryConfig(scalar_map={Money: MONEY_SCALAR, Long: LONG_SCALAR, JSON: JSON_SCALAR}),
+    config=StrawberryConfig(
+        scalar_map={Money: MONEY_SCALAR, Long: LONG_SCALAR, JSON: JSON_SCALAR, datetime: DATETIME_SCALAR}
+    ),
 )
 
 

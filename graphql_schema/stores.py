@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from app.domain.errors import ValidationFailed
+from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.read.filters import moment
 from app.read.stats import store_stats
 from app.services import stores
@@ -55,12 +55,28 @@ class StoreStats:
     recovery_rate: float = strawberry.field(description="carts_recovered / carts_abandoned, 0 when none")
 
 
+def _one_store_argument(store_id: strawberry.ID | None, id: strawberry.ID | None) -> tuple[object, str]:
+    """`store(storeId:)`, or the deprecated `store(id:)`: exactly one of them, else
+    BAD_USER_INPUT naming `storeId`. Returns the value and the argument's name."""
+    if (store_id is None) == (id is None):
+        message = "Give the store as storeId (id is its deprecated spelling), exactly once."
+        raise bad_input(ValidationFailed([FieldError(("storeId",), ErrorCode.REQUIRED, message)]))
+    return (store_id, "storeId") if id is None else (id, "id")
+
+
 @strawberry.type
 class StoreQueries:
-    @strawberry.field
-    async def store(self, info: Info[Context, None], id: strawberry.ID) -> Store | None:
+    @strawberry.field(description="A store by `storeId`, as every other field names it.")
+    async def store(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID | None = None,
+        id: Annotated[
+            strawberry.ID | None, strawberry.argument(deprecation_reason="Use storeId, as every other field does.")
+        ] = None,
+    ) -> Store | None:
         context = info.context
-        store = await context.store(id, argument="id")
+        store = await context.store(*_one_store_argument(store_id, id))
         row = await stores.get_store(context.db, store.id)
         return Store(**{name: row[name] for name in Store.__annotations__}) if row else None
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from app.automations.signing import HEADER, verify
@@ -19,6 +21,7 @@ def main() -> None:
     parser.add_argument("--secret", help="the webhook's signing secret (shown by `kanal webhooks add`)")
     parser.add_argument("--port", type=int, default=9000)
     args = parser.parse_args()
+    printing = threading.Lock()  # deliveries arrive on several threads: one whole line each
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -28,7 +31,10 @@ def main() -> None:
             signed = verify(args.secret, self.headers.get(HEADER, ""), body) if args.secret else None
             event = json.loads(body)
             mark = {True: "signature ok", False: "BAD SIGNATURE", None: "signature not checked"}[signed]
-            print(f"{event['type']:34} {event['data']['subject']['external_id'] or '':16} {mark}", flush=True)
+            line = f"{event['type']:34} {event['data']['subject']['external_id'] or '':16} {mark}\n"
+            with printing:
+                sys.stdout.write(line)
+                sys.stdout.flush()
             self.send_response(204 if signed is not False else 401)
             self.send_header("Content-Length", "0")
             self.end_headers()

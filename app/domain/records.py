@@ -153,7 +153,9 @@ class Cart:
 
 @dataclass(frozen=True, slots=True)
 class Customer:
-    """A shop's customer record (SPEC §3.4); the phone is not echoed back, its type is."""
+    """A shop's customer record (SPEC §3.4). Its contact (`contact`: id and E.164 phone) and
+    `phone_source` are given as orders and carts give theirs (issue 13 amends SPEC §3.4, which
+    kept the phone out of the response)."""
 
     external_id: str | None
     store_id: int
@@ -164,8 +166,11 @@ class Customer:
     tags: list[str]
     lifetime_value: int | None = field(metadata=_WIDE)
     orders_count: int | None = field(metadata=_WIDE)
-    contact_id: int
+    contact: ContactRef
     phone_type: str | None = field(metadata=_about("mobile, fixed_line, …; null once erased"))
+    phone_source: str | None = field(
+        metadata=_about("Where the contact's phone was last taken from: customer, shipping_address or billing_address")
+    )
     created_at: datetime
     updated_at: datetime
     source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))

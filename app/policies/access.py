@@ -12,26 +12,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.services.keys import AuthFailure, InvalidKey, MissingKey, StoreForbidden, StoreUnavailable
+from app.services.keys import (
+    AuthFailure,
+    InvalidKey,
+    MalformedAuthorization,
+    MissingKey,
+    StoreForbidden,
+    StoreUnavailable,
+)
 
 
 @dataclass(frozen=True)
 class Refusal:
     """What a failed check answers: `status` (REST HTTP status), `code` (GraphQL
-    `extensions.code`) and `message` (REST `error`, GraphQL `message`)."""
+    `extensions.code`) and `message` (REST `error`, GraphQL `message`); a 401 also carries
+    `challenge`, its `WWW-Authenticate` header (RFC 6750 §3, RFC 9110 §11.6.1)."""
 
     status: int
     code: str
     message: str
+    challenge: str | None = None
 
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 
-# In the order the checks run (SPEC §2's table).
+# RFC 6750 §3.1: no error code when no credentials came; `invalid_request` for a header that
+# is not `Bearer <key>` (the body stays SPEC §2's "missing": no key was read); `invalid_token`
+# for a key that is unknown or revoked.
+_NO_CREDENTIALS = "Bearer"
+_NOT_BEARER = 'Bearer error="invalid_request", error_description="The Authorization header must be: Bearer <API key>"'
+_UNKNOWN_KEY = 'Bearer error="invalid_token", error_description="The API key is unknown or revoked"'
+
+# In the order the checks run (SPEC §2's table). Each body stays exactly as SPEC §2 says.
 REFUSALS: dict[type[AuthFailure], Refusal] = {
-    MissingKey: Refusal(401, UNAUTHENTICATED, "API key is missing"),
-    InvalidKey: Refusal(401, UNAUTHENTICATED, "Invalid API key"),
+    MissingKey: Refusal(401, UNAUTHENTICATED, "API key is missing", _NO_CREDENTIALS),
+    MalformedAuthorization: Refusal(401, UNAUTHENTICATED, "API key is missing", _NOT_BEARER),
+    InvalidKey: Refusal(401, UNAUTHENTICATED, "Invalid API key", _UNKNOWN_KEY),
     StoreUnavailable: Refusal(404, FORBIDDEN, "Store not found or paused"),
     StoreForbidden: Refusal(403, FORBIDDEN, "API key does not authorize this store"),
 }

@@ -41,13 +41,17 @@ def starts_with(column: Column[Any], prefix: str) -> ColumnElement[bool]:
     return column.like(f"{escaped}%", escape="\\")
 
 
-def moment(value: str | datetime, name: str, path: tuple[str, ...] | None = None) -> datetime:
-    """A filter's instant in UTC (no offset means UTC); raises ValidationFailed at `path`
-    (default `("filter", name)`) for text that is not one, or an instant out of range in UTC."""
+def moment(value: object, name: str, path: tuple[str, ...] | None = None) -> datetime:
+    """A filter's instant in UTC, read as REST reads one (`parse_utc_datetime`: a time part
+    required, no offset means UTC); raises ValidationFailed at `path` (default
+    `("filter", name)`) for a value that is not such a string (a date alone, a number), or an
+    instant out of range in UTC."""
     path = path or ("filter", name)
     try:
         if isinstance(value, datetime):
             return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        if not isinstance(value, str):
+            raise ValueError("Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z.")
         return parse_utc_datetime(value)
     except (ValueError, OverflowError) as exc:
         message = "The datetime is out of range." if isinstance(exc, OverflowError) else str(exc)

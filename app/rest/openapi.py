@@ -33,7 +33,18 @@ def _json(model: type, description: str, headers: dict[str, Any] | None = None) 
 
 
 _COMMON = {
-    "401": _json(schemas.Error, "API key missing or invalid"),
+    "401": _json(
+        schemas.Error,
+        "API key missing or invalid",
+        {
+            "WWW-Authenticate": {
+                "schema": {"type": "string"},
+                "description": 'RFC 6750 challenge: `Bearer` (no key sent), `Bearer error="invalid_request"` '
+                '(an Authorization header that is not `Bearer <key>`) or `Bearer error="invalid_token"` '
+                "(a key unknown or revoked)",
+            }
+        },
+    ),
     "403": _json(schemas.Error, "The key does not authorize this store"),
     "404": _json(schemas.Error, "Store (or record) not found, or store paused"),
     "429": _json(
@@ -45,6 +56,11 @@ _COMMON = {
 _WITH_BODY = {
     "400": _json(schemas.Error, "Body is not JSON or not an object"),
     "413": _json(schemas.Error, "Body larger than the limit"),
+    "415": _json(
+        schemas.Error,
+        "Content-Type is not JSON: application/json, an application/…+json type, or none is read "
+        "(charset UTF-8); text/plain, forms and others are refused before the body is read",
+    ),
     "422": _json(schemas.ValidationError, "Validation failure"),
 }
 
@@ -68,10 +84,18 @@ def _operation(summary: str, body: type | None, result: type | None, ok: dict[st
         responses.update(_WITH_BODY)
     operation: dict[str, Any] = {"summary": summary, "parameters": parameters, "responses": responses}
     if body is not None:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+        operation["requestBody"] = {
+            "required": True,
+            "description": _BODY_TYPES,
+            "content": {"application/json": {"schema": _ref(body)}},
+        }
     return operation
 
 
+_BODY_TYPES = (
+    "JSON: Content-Type application/json, any application/…+json type (application/merge-patch+json "
+    "suits a PATCH), or none at all; a charset must be UTF-8. Any other type is 415."
+)
 _UPSERTED = {"201": "Created", "200": "Updated (same body)"}
 
 

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 from app.db.types import json_default
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.money import Amount
-from app.policies import access, rate_limit
+from app.policies import access, content_type, rate_limit
 from app.services import keys
 
 from .body import BadRequest, PayloadTooLarge
@@ -32,9 +32,13 @@ def _body_default(value: Any) -> Any:
 
 
 def auth_failure(failure: keys.AuthFailure) -> Json:
-    """SPEC §2's body and status for a failed key or store check (`app.policies.access`)."""
+    """SPEC §2's body and status for a failed key or store check (`app.policies.access`); a 401
+    carries its `WWW-Authenticate` challenge (RFC 6750)."""
     refused = access.refusal(failure)
-    return Json({"error": refused.message}, refused.status)
+    response = Json({"error": refused.message}, refused.status)
+    if refused.challenge is not None:
+        response.headers["www-authenticate"] = refused.challenge
+    return response
 
 
 def too_many_requests() -> Json:
@@ -66,7 +70,9 @@ def domain_failure(exc: Exception) -> Json:
         return error(400, str(exc))
     if isinstance(exc, PayloadTooLarge):
         return error(413, str(exc))
+    if isinstance(exc, content_type.UnsupportedMediaType):
+        return error(content_type.STATUS, str(exc))
     raise exc
 
 
-EXPECTED_FAILURES = (ValidationFailed, NotFound, BadRequest, PayloadTooLarge)
+EXPECTED_FAILURES = (ValidationFailed, NotFound, BadRequest, PayloadTooLarge, content_type.UnsupportedMediaType)

@@ -20,6 +20,7 @@ from app.domain.commands import (
     ShipmentInput,
     validate,
 )
+from app.policies import content_type
 from app.policies.ids import id_or_none
 from app.services import carts, customers, keys, orders, shipments
 from app.services.results import Written
@@ -53,6 +54,8 @@ def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]
                 response = await handler(request, store)
             except EXPECTED_FAILURES as exc:
                 response = domain_failure(exc)
+                if isinstance(exc, content_type.UnsupportedMediaType):  # RFC 5789 §2.2, RFC 9110 §15.5.16
+                    response.headers[f"accept-{request.method.lower()}"] = content_type.ACCEPTED
         response.headers.update(quota.headers())
         return response
 
@@ -60,6 +63,9 @@ def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
+    """The body as a JSON object: its declared type first (`app.policies.content_type`, 415),
+    then its size (413), encoding and syntax (400)."""
+    content_type.check_content_type(request.headers.get("content-type"))
     return parse_object(await read_body(request, request.app.state.settings.max_body_bytes))
 
 

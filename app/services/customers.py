@@ -54,19 +54,30 @@ def _store_customer(
     change = write_tracked(conn, customers, ("store_id", "external_id"), values)
     if change.stale:  # a newer write came in between the look and the lock
         return Written(_with_phone_type(conn, change.after), created=False, stale=True)
-    record = records.of_row(records.Customer, {**change.after, "phone_type": contact["phone_type"]})
-    return Written(record, created=change.created)
+    return Written(_with_contact(change.after, contact), created=change.created)
+
+
+def _with_contact(customer: Any, contact: Any) -> records.Customer:
+    """The customer row with its contact's phone, phone type and phone source, as orders and
+    carts give theirs."""
+    return records.of_row(
+        records.Customer,
+        {
+            **customer,
+            "contact_phone": contact["phone"],
+            "phone_type": contact["phone_type"],
+            "phone_source": contact["phone_source"],
+        },
+    )
 
 
 def _with_phone_type(conn: Connection, customer: Any) -> records.Customer:
-    return records.of_row(
-        records.Customer, {**customer, "phone_type": contact_by_id(conn, customer["contact_id"])["phone_type"]}
-    )
+    return _with_contact(customer, contact_by_id(conn, customer["contact_id"]))
 
 
 def _from_contact(contact: Any) -> records.Customer:
     """A contact without a customer record, as the customer the shop sees."""
-    return records.of_row(records.Customer, {**contact, "contact_id": contact["id"], "source_updated_at": None})
+    return _with_contact({**contact, "contact_id": contact["id"], "source_updated_at": None}, contact)
 
 
 async def get_customer(db: Database, store: Store, external_id: str) -> records.Customer:
@@ -79,7 +90,7 @@ def _find_customer(conn: Connection, store_id: int, external_id: str) -> records
     """The customer record, or else the contact that an order's customer gave this id."""
     row = (
         conn.execute(
-            select(customers, contacts.c.phone_type)
+            select(customers, contacts.c.phone.label("contact_phone"), contacts.c.phone_type, contacts.c.phone_source)
             .join(contacts, contacts.c.id == customers.c.contact_id)
             .where(customers.c.store_id == store_id, customers.c.external_id == external_id)
         )

@@ -82,6 +82,11 @@ class MissingKey(AuthFailure):
     pass
 
 
+class MalformedAuthorization(MissingKey):
+    """An `Authorization` header that is not `Bearer <key>`: no key was read from it, so it is
+    answered as a missing key (SPEC §2), with a challenge that says why (RFC 6750 §3.1)."""
+
+
 class InvalidKey(AuthFailure):
     pass
 
@@ -117,12 +122,15 @@ def _key_and_store(conn: Connection, digest: str, store_id: int | None) -> Row |
 
 
 def bearer_token(authorization: str | None) -> str:
-    if not authorization:
+    """The key of `Authorization: Bearer <key>` (scheme case-insensitive, RFC 6750 §2.1);
+    raises MissingKey without a header (or an empty one), MalformedAuthorization for another
+    form (a bare key, `Basic …`, `Bearer` alone)."""
+    if not authorization or not authorization.strip():
         raise MissingKey()
-    scheme, _, token = authorization.partition(" ")
+    scheme, _, token = authorization.strip().partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise MissingKey()
+        raise MalformedAuthorization()
     return token
 
 

@@ -89,7 +89,7 @@ async def test_the_stored_hash_is_compared_only_with_compare_digest(api: Api, mo
     monkeypatch.setattr(keys, "_key_and_store", stored_hash_refusing_equality)
     monkeypatch.setattr(keys.hmac, "compare_digest", spy)
     assert (await api.post("/orders", order_body())).status_code == 201
-    assert await gql(api, "{ store(id: 123) { id } }") == {"data": {"store": {"id": "123"}}}
+    assert await gql(api, "{ store(storeId: 123) { id } }") == {"data": {"store": {"id": "123"}}}
     digest = keys.hash_key(api.key)
     assert [(type(a), str(a), b) for a, b in compared] == [(_StoredHash, digest, digest)] * 2
 

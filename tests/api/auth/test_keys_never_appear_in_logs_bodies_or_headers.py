@@ -163,11 +163,11 @@ async def test_keys_never_appear_in_logs_bodies_or_headers(
             store_key,
             [],
         ),
-        "invalid key": ("{ store(id: 123) { id } }", secrets["never issued"], [invalid]),
-        "revoked key": ("{ store(id: 123) { id } }", secrets["revoked"], [invalid]),
-        "forbidden store": ("{ store(id: 123) { id } }", secrets["other store"], [forbidden]),
-        "forbidden team": ("{ store(id: 123) { id } }", secrets["team"], [forbidden]),
-        "unknown store": ("{ store(id: 999) { id } }", store_key, ["Store not found or paused"]),
+        "invalid key": ("{ store(storeId: 123) { id } }", secrets["never issued"], [invalid]),
+        "revoked key": ("{ store(storeId: 123) { id } }", secrets["revoked"], [invalid]),
+        "forbidden store": ("{ store(storeId: 123) { id } }", secrets["other store"], [forbidden]),
+        "forbidden team": ("{ store(storeId: 123) { id } }", secrets["team"], [forbidden]),
+        "unknown store": ("{ store(storeId: 999) { id } }", store_key, ["Store not found or paused"]),
         "bad user input": (
             "{ orders(storeId: 123, first: 1000) { totalCount } }",
             store_key,
@@ -175,13 +175,13 @@ async def test_keys_never_appear_in_logs_bodies_or_headers(
         ),
         "syntax error": ("{ orders(storeId: 123 { edges }", store_key, ["Syntax Error: Expected Name, found '{'."]),
         "unknown field": ("{ nope }", store_key, ["Cannot query field 'nope' on type 'Query'."]),
-        "no key": ("{ store(id: 123) { id } }", None, ["API key is missing"]),
+        "no key": ("{ store(storeId: 123) { id } }", None, ["API key is missing"]),
     }
     for label, (query, key, messages) in documents.items():
         response = await call(f"graphql {label}", "POST", "/graphql", key, json={"query": query})
         answered = [error["message"] for error in response.json().get("errors", [])]
         assert (response.status_code, answered) == (200, messages), label
-    query = urllib.parse.quote("{ store(id: 123) { name } }")
+    query = urllib.parse.quote("{ store(storeId: 123) { name } }")
     response = await call(
         "graphql GET query",
         "GET",

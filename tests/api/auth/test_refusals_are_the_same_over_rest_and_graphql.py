@@ -62,8 +62,15 @@ async def test_rest_and_graphql_refuse_alike(api, situation):
 def test_one_table_in_the_order_spec_2_lists_them():
     assert [(r.status, r.code, r.message) for r in access.REFUSALS.values()] == [
         (401, "UNAUTHENTICATED", "API key is missing"),
+        (401, "UNAUTHENTICATED", "API key is missing"),  # a header that is not `Bearer <key>`
         (401, "UNAUTHENTICATED", "Invalid API key"),
         (404, "FORBIDDEN", "Store not found or paused"),
         (403, "FORBIDDEN", "API key does not authorize this store"),
     ]
-    assert list(access.REFUSALS) == [keys.MissingKey, keys.InvalidKey, keys.StoreUnavailable, keys.StoreForbidden]
+    assert list(access.REFUSALS) == [
+        keys.MissingKey,
+        keys.MalformedAuthorization,
+        keys.InvalidKey,
+        keys.StoreUnavailable,
+        keys.StoreForbidden,
+    ]

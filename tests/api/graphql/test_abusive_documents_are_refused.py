@@ -13,8 +13,8 @@ from tests.api.graphql.documents import gql
             " { orders { contact { phone } } } } } } } } } } } } }",
             "depth",
         ),
-        ("{ " + " ".join(f"a{i}: store(id: 123) {{ id }}" for i in range(40)) + " }", "aliases"),
-        ("{ store(id: 123) { " + "id " * 3000 + "} }", "token"),
+        ("{ " + " ".join(f"a{i}: store(storeId: 123) {{ id }}" for i in range(40)) + " }", "aliases"),
+        ("{ store(storeId: 123) { " + "id " * 3000 + "} }", "token"),
         (
             "mutation { "
             + " ".join(f'd{i}: deleteCustomer(storeId: 123, externalId: "x") {{ erasedContacts }}' for i in range(11))

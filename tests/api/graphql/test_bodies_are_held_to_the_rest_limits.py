@@ -1,5 +1,6 @@
 """SPEC §7 for /graphql as for REST: a body over the limit is 413, a body that is not a JSON
-object (or not UTF-8) is 400; never a 500, and nothing is stored."""
+object (or not UTF-8) is 400; never a 500, and nothing is stored. Each is a GraphQL error in
+JSON (`graphql_schema.app.transport_error`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import pytest
 
 LIMIT = 1024 * 1024
 OVER = b'{"query": "{ __typename }", "variables": {"big": "' + b"z" * LIMIT + b'"}}'
+
+
+def _error(message: str, code: str) -> dict:
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
 async def _post(api, content: bytes, **headers):
@@ -32,7 +37,7 @@ async def _post(api, content: bytes, **headers):
 async def test_a_body_that_is_not_a_json_object_is_400(api, body, status, text):
     before = await api.snapshot()
     response = await _post(api, body)
-    assert (response.status_code, response.text) == (status, text)
+    assert (response.status_code, response.json()) == (status, _error(text, "BAD_REQUEST"))
     assert await api.snapshot() == before
 
 
@@ -41,7 +46,7 @@ async def test_a_body_over_the_limit_is_413_before_anything_runs(api):
     response = await _post(api, OVER)
     assert (response.status_code, response.json()) == (
         413,
-        {"error": f"The request body is larger than {LIMIT} bytes."},
+        _error(f"The request body is larger than {LIMIT} bytes.", "PAYLOAD_TOO_LARGE"),
     )
     assert await api.snapshot() == before
 
@@ -56,7 +61,7 @@ async def test_a_streamed_body_without_length_is_cut_at_the_limit(api):
     )
     assert (response.status_code, response.json()) == (
         413,
-        {"error": f"The request body is larger than {LIMIT} bytes."},
+        _error(f"The request body is larger than {LIMIT} bytes.", "PAYLOAD_TOO_LARGE"),
     )
 
 

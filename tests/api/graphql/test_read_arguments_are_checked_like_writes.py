@@ -85,7 +85,7 @@ async def test_a_bad_phone_argument_names_its_own_path(api, query):
 
 @pytest.mark.parametrize("store", ["0123", "000000000000000000000000000123"])
 async def test_an_id_with_leading_zeros_is_the_same_number(api, store):
-    body = await gql(api, f'{{ store(id: "{store}") {{ id }} }}', {})
+    body = await gql(api, f'{{ store(storeId: "{store}") {{ id }} }}', {})
     assert body == {"data": {"store": {"id": "123"}}}
     response = await api.client.get(f"/api/v1/stores/{store}/orders/NOPE", headers=api.auth())
     assert (response.status_code, response.json()) == (404, {"error": "Order not found"})

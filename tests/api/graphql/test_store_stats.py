@@ -1,4 +1,4 @@
-"""SPEC §5: store(id) and storeStats(storeId, from, to)."""
+"""SPEC §5: store(storeId) and storeStats(storeId, from, to)."""
 
 from tests.api.graphql.documents import gql, seed_orders
 from tests.conftest import cart_body
@@ -9,7 +9,7 @@ async def test_store_and_store_stats(api):
     await api.post("/carts", cart_body(abandoned_at="2026-05-03T00:00:00Z"))
     await api.post("/carts", cart_body(external_id="CART-2", abandoned_at="2026-05-04T00:00:00Z"))
     await api.patch("/carts/CART-2", {"status": "recovered"})
-    query = """{ store(id: 123) { name region }
+    query = """{ store(storeId: 123) { name region }
       storeStats(storeId: 123, from: "2026-05-01T00:00:00Z", to: "2026-06-01T00:00:00Z") {
         orderCount revenue { currency amount average orders }
         byFinancialStatus { status count } cartsAbandoned cartsRecovered recoveryRate } }"""

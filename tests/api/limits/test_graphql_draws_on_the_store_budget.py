@@ -92,7 +92,7 @@ async def test_a_throttled_mutation_writes_nothing(shop):
 async def test_several_fields_on_one_store_spend_one_unit(shop):
     app, client = shop
     query = """{ a: order(storeId: 123, externalId: "X") { id } b: order(storeId: "123", externalId: "Y") { id }
-      orders(storeId: 123) { totalCount } store(id: 123) { id } contacts(storeId: 123) { totalCount }
+      orders(storeId: 123) { totalCount } store(storeId: 123) { id } contacts(storeId: 123) { totalCount }
       storeStats(storeId: 123, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { orderCount } }"""
     first = await graphql(client, query)
     assert (first.status_code, "errors" in first.json()) == (200, False)

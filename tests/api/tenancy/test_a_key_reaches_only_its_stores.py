@@ -192,8 +192,11 @@ _ATTACK_ORDER_INPUT = '{externalId: "ORDER-1", placedAt: "2026-05-18T10:00:00Z",
 
 # root field -> document with the victim's store id in {store}
 GRAPHQL_MATRIX = {
-    "store": "{ store(id: {store}) { id name status region team } }",
+    "store": "{ store(storeId: {store}) { id name status region team } }",
     "storeStats": '{ storeStats(storeId: {store}, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { orderCount revenue { currency amount } cartsAbandoned } }',
+    "storeTimeseries": '{ storeTimeseries(storeId: {store}, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", interval: MONTH) { start orderCount revenue { currency amount } } }',
+    "recoveryFunnel": '{ recoveryFunnel(storeId: {store}, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { cartsAbandoned cartsRecovered revenue { currency amount } } }',
+    "carrierPerformance": '{ carrierPerformance(storeId: {store}, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { carrier shipments delivered } }',
     "order": '{ order(storeId: {store}, externalId: "ORDER-1") { ' + _ORDER_SELECTION + " } }",
     "orders": "{ orders(storeId: {store}) { totalCount edges { node { " + _ORDER_SELECTION + " } } } }",
     "contact": '{ contact(storeId: {store}, phone: "'
@@ -327,7 +330,7 @@ async def test_no_key_of_alpha_reaches_the_teamless_store_or_beta_through_one_do
     document = (
         '{ mine: order(storeId: 201, externalId: "ORDER-1") { totalPrice contact { firstName } } '
         '  theirs: order(storeId: 202, externalId: "ORDER-1") { totalPrice contact { firstName } } '
-        "  teamless: store(id: 123) { name } }"
+        "  teamless: store(storeId: 123) { name } }"
     )
     for attacker in ATTACKERS:
         body = await gql(api, document, key=tenants.keys[attacker])

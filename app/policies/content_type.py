@@ -1,0 +1,51 @@
+"""Which request bodies are read as JSON: the `Content-Type` a REST write or a GraphQL POST may
+declare (issue 13: a `text/plain` body used to be parsed as JSON without a word).
+
+Rule (RFC 8259 §11, RFC 6839 §3.1, RFC 9110 §15.5.16):
+
+- `application/json`, and any `application/<name>+json` (`application/merge-patch+json`, which
+  is what a PATCH here means; `application/vnd.shop+json`; `application/graphql-response+json`),
+  case-insensitive, with or without parameters — a `charset` parameter must be UTF-8 (JSON's
+  only encoding between systems); others are ignored;
+- no `Content-Type` at all (or an empty one): read as JSON, as the scripts and relays that send
+  none mean it;
+- anything else is refused with 415 before the body is read: `text/plain`, a form
+  (`application/x-www-form-urlencoded`, curl's default for `-d`), `multipart/form-data`,
+  `text/json`, a type that does not parse. A relay that cannot set a JSON type (some send
+  `text/plain`) is configured to send `application/json`, or none.
+"""
+
+from __future__ import annotations
+
+from email.message import Message
+
+STATUS = 415
+ACCEPTED = "application/json"  # for the Accept-Post / Accept-Patch headers of a 415
+_SHOWN = 100  # characters of a refused header quoted back
+
+
+class UnsupportedMediaType(Exception):
+    """A body whose declared type is not JSON; `str()` is the message for the 415."""
+
+
+def check_content_type(header: str | None) -> None:
+    """Returns when a body declared as `header` (the `Content-Type` value, None when absent) is
+    read as JSON; raises UnsupportedMediaType saying why otherwise."""
+    if header is None or not header.strip():
+        return
+    parsed = Message()
+    parsed["content-type"] = header
+    params = parsed.get_params(failobj=[])
+    media_type = params[0][0].strip().lower() if params and not params[0][1] else ""
+    kind, _, subtype = media_type.partition("/")
+    if kind != "application" or not (subtype == "json" or (subtype.endswith("+json") and len(subtype) > 5)):
+        advice = "send Content-Type: application/json (or a +json type)"
+        raise UnsupportedMediaType(f"The request body must be JSON: {advice}; got {_quoted(header)}.")
+    charset = parsed.get_param("charset")
+    if isinstance(charset, str) and charset.strip().lower() not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(f"A JSON body is UTF-8: charset={_quoted(charset)} is not read.")
+
+
+def _quoted(value: str) -> str:
+    """The refused value as a Python literal: control characters escaped, long ones cut."""
+    return repr(value[:_SHOWN] + ("…" if len(value) > _SHOWN else ""))
