@@ -197,6 +197,7 @@ GRAPHQL_MATRIX = {
     "storeTimeseries": '{ storeTimeseries(storeId: {store}, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", interval: MONTH) { start orderCount revenue { currency amount } } }',
     "recoveryFunnel": '{ recoveryFunnel(storeId: {store}, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { cartsAbandoned cartsRecovered revenue { currency amount } } }',
     "carrierPerformance": '{ carrierPerformance(storeId: {store}, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { carrier shipments delivered } }',
+    "topProducts": '{ topProducts(storeId: {store}, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { sku title quantity revenue { currency amount } } }',
     "order": '{ order(storeId: {store}, externalId: "ORDER-1") { ' + _ORDER_SELECTION + " } }",
     "orders": "{ orders(storeId: {store}) { totalCount edges { node { " + _ORDER_SELECTION + " } } } }",
     "contact": '{ contact(storeId: {store}, phone: "'
