@@ -64,7 +64,7 @@ class PrecompiledStatement:
         self.statement = statement
         self._compiled: _Compiled | None = None
         self._dialect: Dialect | None = None
-        self._returning_id: Executable | None = None
+        self._returning: dict[tuple[Any, ...], Executable] = {}
 
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> Sequence[Row]:
         if conn.dialect.name != "sqlite":
@@ -83,13 +83,22 @@ class PrecompiledStatement:
         """For an `INSERT … ON CONFLICT DO NOTHING` without RETURNING: the new row's id, or None
         when the key existed. SQLite's cursor tells (a RETURNING clause costs it a result table,
         about 1 µs a row); other engines are asked with RETURNING id."""
+        row = self.inserted_row(conn, params)
+        return None if row is None else row["id"]
+
+    def inserted_row(self, conn: Connection, params: Mapping[str, Any], also: tuple[Any, ...] = ()) -> Row | None:
+        """`inserted_id`, as a row `{"id": …}`; on engines that answer with RETURNING, also the
+        labelled expressions `also` (evaluated on the new row, in the same statement). On
+        SQLite, whose cursor answers without RETURNING, `also` is not asked: only "id"."""
         if conn.dialect.name != "sqlite":
-            if self._returning_id is None:
+            statement = self._returning.get(also)
+            if statement is None:
                 insert = self.statement
-                self._returning_id = insert.returning(insert.table.c.id)  # type: ignore[attr-defined]
-            return conn.execute(self._returning_id, params).scalar()
+                statement = insert.returning(insert.table.c.id, *also)  # type: ignore[attr-defined]
+                self._returning[also] = statement
+            return conn.execute(statement, params).mappings().first()
         cursor = self._execute(conn, self._compile(conn.dialect), params)
-        return cursor.lastrowid if cursor.rowcount == 1 else None
+        return {"id": cursor.lastrowid} if cursor.rowcount == 1 else None
 
     @staticmethod
     def _execute(conn: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> Any:
