@@ -124,7 +124,7 @@ class _AsyncBackend:
         # snapshot, as on SQLite.
         self._read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._writes = GroupedWrites(self.engine)
-        self._versions = KeptVersions(self._read_engine)
+        self._versions = KeptVersions(self.engine)
 
     def watch(self, kept: KeptRows) -> None:
         """Nothing to install: the triggers of migration 0006 version every change."""
@@ -148,6 +148,7 @@ class _AsyncBackend:
 
     async def dispose(self) -> None:
         await self._writes.drain()
+        await self._versions.close()
         await self.engine.dispose()
 
 

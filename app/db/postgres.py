@@ -27,11 +27,10 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
-
-from .tables import kept_versions
+from sqlalchemy.pool import PoolProxiedConnection
 
 T = TypeVar("T")
 Work = Callable[..., T]
@@ -98,8 +97,8 @@ class GroupedWrites:
         for _ in range(WRITE_ATTEMPTS - 1):
             try:
                 return await self._transaction(work, *args)
-            except DBAPIError as exc:
-                if getattr(exc.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES:
+            except Exception as exc:
+                if sqlstate(exc) not in RETRYABLE_SQLSTATES:
                     raise
         return await self._transaction(work, *args)
 
@@ -114,6 +113,15 @@ class GroupedWrites:
                 await asyncio.gather(*self._running, return_exceptions=True)
             else:
                 await asyncio.sleep(0)
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a database error: raised through SQLAlchemy (a DBAPIError wrapping the
+    driver's) or straight from the DBAPI cursor (compiled.PrecompiledStatement)."""
+    state = getattr(exc, "sqlstate", None)
+    if state is None and isinstance(exc, DBAPIError):
+        state = getattr(exc.orig, "sqlstate", None)
+    return state
 
 
 def _run_group(conn: Connection, group: list[Job]) -> list[Any]:
@@ -140,11 +148,16 @@ def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
 class KeptVersions:
     """`await versions.read(name)`: the version of the kept rows `name` (their row of
     `kept_versions`), or None (keep nothing) while the table or the row is missing (a
-    database not migrated yet)."""
+    database not migrated yet) or the database cannot be reached.
+
+    Read on a connection of its own, straight with asyncpg: one small statement per turn of
+    the loop, which most requests share, should cost less than the auth read it saves."""
 
     def __init__(self, engine: AsyncEngine):
         self._engine = engine
-        self._this_turn: dict[str, asyncio.Future[int | None]] = {}
+        self._this_turn: dict[str, asyncio.Task[int | None]] = {}
+        self._conn: PoolProxiedConnection | None = None
+        self._lock = asyncio.Lock()  # one statement at a time on the connection
 
     async def read(self, name: str) -> int | None:
         # Shared by the requests of the turn it starts in only: a request of a later turn
@@ -157,12 +170,23 @@ class KeptVersions:
         return await asyncio.shield(reading)
 
     async def _select(self, name: str) -> int | None:
-        try:
-            async with self._engine.connect() as conn:
-                version = await conn.scalar(_VERSION, {"name": name})
-        except DBAPIError:
-            return None
+        async with self._lock:
+            try:
+                if self._conn is None:
+                    self._conn = await self._engine.raw_connection()
+                version = await self._conn.driver_connection.fetchval(_VERSION, name)  # type: ignore[union-attr]
+            except Exception:
+                await self.close(invalidate=True)
+                return None
         return None if version is None else int(version)
 
+    async def close(self, invalidate: bool = False) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            if invalidate:
+                conn.invalidate()
+            else:
+                conn.close()
 
-_VERSION = select(kept_versions.c.version).where(kept_versions.c.name == bindparam("name"))
+
+_VERSION = "SELECT version FROM kept_versions WHERE name = $1"
