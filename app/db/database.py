@@ -2,7 +2,9 @@
 
 A transaction is a plain function `work(conn, *args)` over a SQLAlchemy Connection:
 
-- PostgreSQL: the async engine (asyncpg) runs it with `run_sync`, one transaction each.
+- PostgreSQL: the async engine (asyncpg). Writes are grouped as on SQLite (postgres.py:
+  `GroupedWrites`, several groups in flight, each run by one `run_sync` on one connection);
+  reads run with `run_sync`, in autocommit.
 - SQLite: every aiosqlite statement is a thread hop (about 70 µs here), and a writer thread
   fights the event loop for the GIL; a statement of ours costs SQLite itself 5-20 µs. So
   transactions run inline on the event loop, on one write and one read connection (WAL: a
@@ -12,7 +14,8 @@ A transaction is a plain function `work(conn, *args)` over a SQLAlchemy Connecti
   their own (checkpoint.py).
 
 The Database also owns what is kept between requests: `auth_rows`, the key and store rows
-authorisation reads (kept.py), which it forgets on every change to those tables.
+authorisation reads (kept.py), which it forgets on every change to those tables (SQLite:
+TEMP triggers and data_version; PostgreSQL: a version row kept by triggers, postgres.py).
 """
 
 from __future__ import annotations

@@ -5,9 +5,10 @@ and a WAL flush) on top of the order's three statements, and a connection checko
 greenlet entry (`run_sync`) each. So, as on SQLite, writes are grouped: every request that
 reaches its write within two turns of the event loop joins one transaction, run by one
 `run_sync` on one connection, with one COMMIT; each caller is answered after that COMMIT.
-At most `max_groups` groups are in flight; writes arriving meanwhile wait for the next
-group, which grows with the load (one group alone: no two of this process's groups ever
-wait on each other's row locks).
+At most `max_groups` groups (8) are in flight, each on its own connection: a
+round trip to the server waits on the machine's scheduler as much as on PostgreSQL, so
+groups overlap their waits; writes arriving while all are busy form the next group, which
+grows with the load.
 
 Should any write of a group raise (a bug, an engine failure, or a conflict with a
 concurrent transaction: a unique key taken meanwhile, a deadlock, a serialization failure),
