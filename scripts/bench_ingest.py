@@ -13,10 +13,16 @@ measured in alternating rounds (Kanal on a fresh database, then the ceiling) and
 median round is the result: the one whose share of the ceiling is the median.
 
     .venv/bin/python scripts/bench_ingest.py [--orders 20000] [--phones 5000] [--connections 32]
-        [--rounds 3] [--database-url URL] [--workers 1] [--port 8099]
+        [--rounds 3] [--engine sqlite|postgres] [--database-url URL] [--workers 1] [--port 8099]
 
-Without --database-url each round's database is a fresh SQLite file in a temporary
-directory; any other URL must name an empty, existing database (one round only). Traffic only goes to 127.0.0.1. Exits
+With --engine sqlite (the default) each round's database is a fresh SQLite file in a
+temporary directory. With --engine postgres each round creates fresh databases on the server
+--postgres-url names (and drops them after), and measures two more ceilings beside Kanal, on
+databases of their own: PostgreSQL's own, the statements Kanal runs for a new order sent
+straight with asyncpg over as many connections, no HTTP, one transaction of three statements
+per order and then the same work as one statement (scripts/bench/raw_asyncpg.py); the median
+round is then the median share of the three-statement ceiling. --database-url names an
+empty, existing database instead (one round only, no asyncpg ceilings). Traffic only goes to 127.0.0.1. Exits
 non-zero if an order is missing or any response was not 2xx. Needs wrk (installed with
 apt-get when missing).
 """
@@ -36,10 +42,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import phonenumbers
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -48,6 +56,9 @@ from app.config import Settings
 from app.db import tables
 from app.db.database import Database
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "bench"))
+import raw_asyncpg  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 LUA_SCRIPT = ROOT / "scripts" / "bench" / "orders.lua"
@@ -55,6 +66,7 @@ CEILING_APP = ROOT / "scripts" / "bench" / "ceiling_app.py"
 STORE_ID = 123
 WRK_MAX_SECONDS = 120
 GOAL = 0.25
+POSTGRES_GOAL = 0.5  # of the raw three-statement ceiling
 
 
 def parse_args() -> argparse.Namespace:
@@ -62,7 +74,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--orders", type=int, default=20000)
     parser.add_argument("--phones", type=int, default=5000, help="distinct customer phones (at most 1000000)")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temporary directory")
+    parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--postgres-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database-url", help="default: fresh databases of --engine, one per round")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the median one is reported")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--port", type=int, default=8099)
@@ -310,10 +324,19 @@ class Round:
     ceiling: dict
     rows: tuple[int, int]
     log: Path
+    raw_three: dict | None = None  # PostgreSQL's own ceilings (raw_asyncpg.py), or None
+    raw_one: dict | None = None
 
     @property
     def share(self) -> float:
-        return self.ours["rate"] / self.ceiling["rate"] if self.ceiling["rate"] else 0.0
+        """Of the ceiling the goal names: the raw three statements on PostgreSQL, else the
+        bare endpoint."""
+        ceiling = self.raw_three if self.raw_three is not None else self.ceiling
+        return self.ours["rate"] / ceiling["rate"] if ceiling["rate"] else 0.0
+
+
+def share(ours: dict, ceiling: dict) -> str:
+    return f"{ours['rate'] / ceiling['rate']:.1%}" if ceiling["rate"] else "-"
 
 
 def report(args: argparse.Namespace, url: str, rounds: list[Round]) -> bool:
@@ -323,11 +346,25 @@ def report(args: argparse.Namespace, url: str, rounds: list[Round]) -> bool:
     )
     for number, one in enumerate(rounds, 1):
         kanal, ceiling = one.ours["rate"], one.ceiling["rate"]
-        print(f"round {number}: kanal {kanal:.0f} orders/s, ceiling {ceiling:.0f} req/s, {one.share:.1%}")
+        line = f"round {number}: kanal {kanal:.0f} orders/s, ceiling {ceiling:.0f} req/s, "
+        line += share(one.ours, one.ceiling)
+        if one.raw_three is not None and one.raw_one is not None:
+            line += (
+                f"; asyncpg three statements {one.raw_three['rate']:.0f} orders/s, {share(one.ours, one.raw_three)}"
+                f"; one statement {one.raw_one['rate']:.0f} orders/s, {share(one.ours, one.raw_one)}"
+            )
+        print(line)
     median = sorted(rounds, key=lambda one: one.share)[len(rounds) // 2]
     print(describe("kanal", median.ours, "orders/s"))
     print(describe("ceiling", median.ceiling, "req/s"))
-    print(f"kanal / ceiling: {median.share:.1%}   (goal >= {GOAL:.0%}; the median round)")
+    print(f"kanal / ceiling: {share(median.ours, median.ceiling)}   (goal on SQLite >= {GOAL:.0%}; the median round)")
+    if median.raw_three is not None and median.raw_one is not None:
+        print(describe("asyncpg3", median.raw_three, "orders/s"))
+        print(describe("asyncpg1", median.raw_one, "orders/s"))
+        print(
+            f"kanal / asyncpg three statements: {share(median.ours, median.raw_three)}   (goal >= {POSTGRES_GOAL:.0%})"
+            f";  kanal / asyncpg one statement: {share(median.ours, median.raw_one)}"
+        )
     expected = (args.orders, min(args.orders, args.phones))
     passed = True
     for one in rounds:
@@ -355,15 +392,59 @@ def run_round(args: argparse.Namespace, work: Path, url: str, bodies: Path) -> R
     return Round(ours, ceiling, rows, work / "kanal.log")
 
 
+def run_postgres_round(args: argparse.Namespace, work: Path, bodies: Path, prepared: list) -> Round:
+    """run_round on a fresh database, then PostgreSQL's own two ceilings, each on a fresh
+    database too (the same rows to conflict with: none)."""
+    with postgres_database(args.postgres_url) as url:
+        one = run_round(args, work, url, bodies)
+    for name in ("raw_three", "raw_one"):
+        with postgres_database(args.postgres_url) as url:
+            prepare_database({**os.environ, "DATABASE_URL": url})
+            measure = raw_asyncpg.three_statements if name == "raw_three" else raw_asyncpg.one_statement
+            setattr(one, name, measure(dsn(url), prepared, args.connections))
+            if count_rows(url) != (args.orders, min(args.orders, args.phones)):
+                raise SystemExit(f"{name}: rows {count_rows(url)} after the run")
+    return one
+
+
+def dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@contextlib.contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the server of `server_url`, dropped after the block."""
+    name = f"kanal_bench_{uuid.uuid4().hex[:12]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(dsn(server_url))
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 def main() -> int:
     args = parse_args()
     ensure_wrk()
     with tempfile.TemporaryDirectory(prefix="kanal-bench-") as tmp:
         bodies = write_bodies(Path(tmp) / "bodies.jsonl", args.orders, args.phones)
         rounds = []
+        postgres = args.engine == "postgres" and not args.database_url
+        prepared = raw_asyncpg.prepare(bodies, STORE_ID, "FR") if postgres else []
+        url = args.postgres_url
         for number in range(1, args.rounds + 1):
             work = Path(tmp) / f"round-{number}"
             work.mkdir()
+            if postgres:
+                rounds.append(run_postgres_round(args, work, bodies, prepared))
+                continue
             url = args.database_url or f"sqlite+aiosqlite:///{work / 'kanal.db'}"
             rounds.append(run_round(args, work, url, bodies))
         return 0 if report(args, url, rounds) else 1

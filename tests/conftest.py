@@ -98,7 +98,7 @@ class Api:
     async def rows(self, table_name: str) -> list[dict[str, Any]]:
         table = tables.metadata.tables[table_name]
         return await self.db.read(
-            lambda conn: [dict(row) for row in conn.execute(select(table).order_by(table.c.id)).mappings()]
+            lambda conn: [dict(row) for row in conn.execute(select(table).order_by(*table.primary_key)).mappings()]
         )
 
     async def snapshot(self) -> dict[str, list[dict[str, Any]]]:

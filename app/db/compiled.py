@@ -1,14 +1,17 @@
-"""Hot statements compiled once by SQLAlchemy and, on SQLite, run straight on the DBAPI cursor.
+"""Hot statements compiled once by SQLAlchemy and run straight on the DBAPI cursor (SQLite, asyncpg).
 
 Not server-side prepared statements: SQLite's own statement cache (in the sqlite3 module)
-already reuses the parsed SQL. What this saves is SQLAlchemy's Python work per execution.
+already reuses the parsed SQL, and on PostgreSQL SQLAlchemy's asyncpg adapter keeps its
+prepared statements per connection. What this saves is SQLAlchemy's Python work per execution.
 SQLAlchemy Core spends about 20 µs of Python on each statement it executes (cache lookup,
 parameter construction, result set-up); SQLite itself needs 5-20 µs for ours. The ingest
 path runs three to five statements per order, so for those few statements we keep what
 SQLAlchemy compiled — the SQL text, the order of the parameters, the type conversions in
-both directions — and replay it on the connection's own cursor, inside the same
-transaction. Other engines go through SQLAlchemy as usual (there the network round trip
-dominates).
+both directions — and replay it on the connection's own DBAPI cursor, inside the same
+transaction: SQLite's, and on PostgreSQL SQLAlchemy's asyncpg adapter cursor (the same
+conversions SQLAlchemy applies; a database error then comes as the adapter's DBAPI error,
+with its `sqlstate`, not wrapped in SQLAlchemy's `DBAPIError`). Other engines go through
+SQLAlchemy as usual.
 
 No public SQLAlchemy API gives that speed (`exec_driver_sql` still costs about twice as
 much), so `_compile` reads three of SQLAlchemy's private attributes, named in
@@ -28,10 +31,17 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Executable
 
-# A row by column name: a dict (SQLite) or SQLAlchemy's RowMapping (whose keys may also be columns).
+# A row by column name: a dict (on the cursor) or SQLAlchemy's RowMapping (whose keys may also be columns).
 Row = Mapping[Any, Any]
 _log = logging.getLogger("sqlalchemy.engine.Engine")
 Converter = Callable[[Any], Any] | None
+
+
+def _on_the_cursor(dialect: Dialect) -> bool:
+    """Whether statements run on the DBAPI cursor: SQLite (qmark) and asyncpg ($1), whose
+    compiled statements take positional parameters. Others go through SQLAlchemy."""
+    return dialect.name == "sqlite" or (dialect.name, dialect.driver) == ("postgresql", "asyncpg")
+
 
 # The private SQLAlchemy attributes `_compile` reads: (what has it, attribute).
 SQLALCHEMY_INTERNALS = (
@@ -54,20 +64,20 @@ class _Compiled:
 
 
 class PrecompiledStatement:
-    """`PrecompiledStatement(statement).rows(conn, params)`: the rows as dicts (SQLite) or
-    mappings (other engines), exactly as SQLAlchemy would return them.
+    """`PrecompiledStatement(statement).rows(conn, params)`: the rows as dicts (SQLite,
+    asyncpg) or mappings (other drivers), exactly as SQLAlchemy would return them.
 
     Compiled on first use with a dialect, and again only when used with another dialect
-    object. Raises `SqlalchemyInternalsMissing` on SQLite when SQLAlchemy changed under it."""
+    object. Raises `SqlalchemyInternalsMissing` when SQLAlchemy changed under it."""
 
     def __init__(self, statement: Executable):
         self.statement = statement
         self._compiled: _Compiled | None = None
         self._dialect: Dialect | None = None
-        self._returning_id: Executable | None = None
+        self._returning: dict[tuple[Any, ...], PrecompiledStatement] = {}
 
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> Sequence[Row]:
-        if conn.dialect.name != "sqlite":
+        if not _on_the_cursor(conn.dialect):
             return list(conn.execute(self.statement, params).mappings())
         compiled = self._compile(conn.dialect)
         cursor = self._execute(conn, compiled, params)
@@ -83,13 +93,22 @@ class PrecompiledStatement:
         """For an `INSERT … ON CONFLICT DO NOTHING` without RETURNING: the new row's id, or None
         when the key existed. SQLite's cursor tells (a RETURNING clause costs it a result table,
         about 1 µs a row); other engines are asked with RETURNING id."""
+        row = self.inserted_row(conn, params)
+        return None if row is None else row["id"]
+
+    def inserted_row(self, conn: Connection, params: Mapping[str, Any], also: tuple[Any, ...] = ()) -> Row | None:
+        """`inserted_id`, as a row `{"id": …}`; on engines that answer with RETURNING, also the
+        labelled expressions `also` (evaluated on the new row, in the same statement). On
+        SQLite, whose cursor answers without RETURNING, `also` is not asked: only "id"."""
         if conn.dialect.name != "sqlite":
-            if self._returning_id is None:
+            statement = self._returning.get(also)
+            if statement is None:
                 insert = self.statement
-                self._returning_id = insert.returning(insert.table.c.id)  # type: ignore[attr-defined]
-            return conn.execute(self._returning_id, params).scalar()
+                statement = PrecompiledStatement(insert.returning(insert.table.c.id, *also))  # type: ignore[attr-defined]
+                self._returning[also] = statement
+            return statement.first(conn, params)
         cursor = self._execute(conn, self._compile(conn.dialect), params)
-        return cursor.lastrowid if cursor.rowcount == 1 else None
+        return {"id": cursor.lastrowid} if cursor.rowcount == 1 else None
 
     @staticmethod
     def _execute(conn: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> Any:
@@ -119,7 +138,7 @@ class PrecompiledStatement:
         return rows[0]
 
     def _compile(self, dialect: Dialect) -> _Compiled:
-        # One compilation per statement: an application has a single SQLite dialect setup.
+        # One compilation per statement and dialect object: an application has one per engine.
         if self._compiled is None or self._dialect is not dialect:
             self._compiled = _compile(self.statement, dialect)
             self._dialect = dialect

@@ -2,7 +2,9 @@
 
 A transaction is a plain function `work(conn, *args)` over a SQLAlchemy Connection:
 
-- PostgreSQL: the async engine (asyncpg) runs it with `run_sync`, one transaction each.
+- PostgreSQL: the async engine (asyncpg). Writes are grouped as on SQLite (postgres.py:
+  `GroupedWrites`, several groups in flight, each run by one `run_sync` on one connection);
+  reads run with `run_sync`, in autocommit.
 - SQLite: every aiosqlite statement is a thread hop (about 70 µs here), and a writer thread
   fights the event loop for the GIL; a statement of ours costs SQLite itself 5-20 µs. So
   transactions run inline on the event loop, on one write and one read connection (WAL: a
@@ -12,20 +14,20 @@ A transaction is a plain function `work(conn, *args)` over a SQLAlchemy Connecti
   their own (checkpoint.py).
 
 The Database also owns what is kept between requests: `auth_rows`, the key and store rows
-authorisation reads (kept.py), which it forgets on every change to those tables.
+authorisation reads (kept.py), which it forgets on every change to those tables (SQLite:
+TEMP triggers and data_version; PostgreSQL: a version row kept by triggers, postgres.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import StaticPool
 
@@ -34,6 +36,7 @@ from app.domain.errors import DomainError
 
 from .checkpoint import Checkpointer
 from .kept import KeptRows
+from .postgres import GroupedWrites, KeptVersions
 from .tables import api_keys, stores
 from .types import dumps, loads
 
@@ -69,7 +72,12 @@ class Database:
             self._backend = _AsyncBackend(self.url)
         # The key and store rows authorisation reads (services/keys.py), kept between requests
         # and forgotten on any change to those tables (kept.py).
-        self.auth_rows = KeptRows("auth_rows", (api_keys.name, stores.name), self._backend.kept_version)
+        version: Callable[[], int | None | Awaitable[int | None]] = (
+            partial(self._backend.kept_version, "auth_rows")
+            if isinstance(self._backend, _AsyncBackend)
+            else self._backend.kept_version
+        )
+        self.auth_rows = KeptRows("auth_rows", (api_keys.name, stores.name), version)
         self._backend.watch(self.auth_rows)
 
     async def write(self, work: Work[T], *args: Any) -> T:
@@ -110,12 +118,6 @@ class Database:
         await self._backend.dispose()
 
 
-# Failures a concurrent transaction causes and a new attempt resolves: a unique key taken
-# meanwhile, a deadlock broken by PostgreSQL, a serialization failure.
-_RETRYABLE_SQLSTATES = frozenset({"23505", "40P01", "40001"})
-_WRITE_ATTEMPTS = 5
-
-
 class _AsyncBackend:
     def __init__(self, url: URL):
         self.engine = create_async_engine(
@@ -124,38 +126,32 @@ class _AsyncBackend:
         # Reads send no BEGIN/ROLLBACK (two round trips fewer): each statement is its own
         # snapshot, as on SQLite.
         self._read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._writes = GroupedWrites(self.engine)
+        self._versions = KeptVersions(self.engine)
 
     def watch(self, kept: KeptRows) -> None:
-        """Nothing to watch: nothing is kept."""
+        """Nothing to install: the triggers of migration 0006 version every change."""
 
-    def kept_version(self) -> None:
-        """None: PostgreSQL has no number like SQLite's data_version, so every lookup reads."""
-        return None
+    async def kept_version(self, name: str) -> int | None:
+        """The version of the kept rows `name` (their row of `kept_versions`), read at most
+        once per turn of the loop; None (keep nothing) before migration 0006."""
+        return await self._versions.read(name)
 
     @property
     def engines(self) -> list[Engine]:
         return [self.engine.sync_engine]
 
     async def write(self, work: Work[T], *args: Any) -> T:
-        """One transaction; run again from the start when a concurrent one made it fail in a
-        way a new attempt resolves (the work functions are upserts: safe to repeat)."""
-        for _ in range(_WRITE_ATTEMPTS - 1):
-            try:
-                return await self._transaction(work, *args)
-            except DBAPIError as exc:
-                if getattr(exc.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES:
-                    raise
-        return await self._transaction(work, *args)
-
-    async def _transaction(self, work: Work[T], *args: Any) -> T:
-        async with self.engine.begin() as conn:
-            return await conn.run_sync(work, *args)
+        """In a transaction shared with the writes that arrive with it (postgres.GroupedWrites)."""
+        return await self._writes.run(work, *args)
 
     async def read(self, work: Work[T], *args: Any) -> T:
         async with self._read_engine.connect() as conn:
             return await conn.run_sync(work, *args)
 
     async def dispose(self) -> None:
+        await self._writes.drain()
+        await self._versions.close()
         await self.engine.dispose()
 
 

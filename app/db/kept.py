@@ -9,22 +9,31 @@ and is their one invalidation path, whoever writes:
 - any other connection (the CLI, another server process): its commit changes SQLite's
   `data_version`, read at most once per turn of the event loop; a new version forgets all.
 
-PostgreSQL has no such number: there nothing is kept and every lookup reads.
+On PostgreSQL a trigger on the kept tables replaces the rows' version (`kept_versions`,
+migration 0006) in every transaction that changes them, whoever writes; it is read at most
+once per turn of the event loop (postgres.KeptVersions), and a new version forgets all.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
+Version = int | None
+
 
 class KeptRows:
-    """Rows of `tables` by key, kept while the version `version()` reports stays the same
-    and nothing calls `forget`; `version()` None means "keep nothing". At most `limit` keys
+    """Rows of `tables` by key, kept while the version `version()` reports (or awaits) stays
+    the same and nothing calls `forget`; `version()` None means "keep nothing". At most `limit` keys
     are kept: past that, all are dropped and keeping starts afresh."""
 
     def __init__(
-        self, name: str, tables: tuple[str, ...], version: Callable[[], int | None], limit: int = 10_000
+        self,
+        name: str,
+        tables: tuple[str, ...],
+        version: Callable[[], Version | Awaitable[Version]],
+        limit: int = 10_000,
     ) -> None:
         self.name = name  # names the SQL function and triggers that call `forget`
         self.tables = tables
@@ -37,6 +46,8 @@ class KeptRows:
         """The row kept for `key`, else `await load()` (kept when it found one). The version is
         read before the row, so a change committed after it is seen by the next lookup."""
         version = self._version_now()
+        if inspect.isawaitable(version):
+            version = await version
         if version is None:
             return await load()
         if version != self._version:

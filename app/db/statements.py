@@ -71,7 +71,8 @@ def upsert(
 
 @cache
 def insert_new(dialect: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...]) -> PrecompiledStatement:
-    """INSERT … ON CONFLICT (key) DO NOTHING, run with `PrecompiledStatement.inserted_id`: an id back means
+    """INSERT … ON CONFLICT (key) DO NOTHING, run with `PrecompiledStatement.inserted_id` (or
+    `inserted_row`): an id back means
     created. On PostgreSQL a concurrent insert of the same key makes this wait for its commit."""
     values: dict[str, Any] = {name: param(table, name) for name in columns}
     values["revision"] = 1

@@ -258,3 +258,13 @@ dispatch_lock = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
 )
+
+# PostgreSQL: a version per set of rows a server keeps between requests (kept.py), replaced
+# by a trigger in every transaction that changes their tables (migration 0006). SQLite's
+# data_version plays this part there; the table exists on both so the schemas stay one.
+kept_versions = Table(
+    "kept_versions",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, select, update
+from sqlalchemy import Connection, bindparam, exists, literal_column, select, update
 
 from app.db.compiled import PrecompiledStatement
 from app.db.database import Database
@@ -102,17 +102,37 @@ def abandoned_cart_flag(dialect: str) -> bool:
     """Whether to ask the contact upsert if the contact has an abandoned cart at all
     (`attach_contact(with_abandoned_cart_flag=…)`): on SQLite, yes. One transaction writes at
     a time there, so the answer still holds when the order is stored. On PostgreSQL a cart
-    committed after the upsert's snapshot would be missed: there `recover_carts` looks for itself."""
+    committed after the upsert's snapshot would be missed (the upsert may have waited for that
+    cart's transaction, which holds the contact's row): there the order insert, a later
+    statement, asks instead (`CART_TO_RECOVER`)."""
     return dialect == "sqlite"
 
 
-def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime) -> None:
-    """The contact bought: carts it abandoned before `placed_at` are recovered."""
+# Asked of a new order's INSERT on PostgreSQL (RETURNING): whether its contact has a cart
+# abandoned before the order was placed. Its snapshot is taken after the contact upsert
+# locked the contact's row, and every cart write locks that row first (attach_contact), so
+# a cart committed before the order's is seen. Textual references to the inserted row, as
+# SQLAlchemy would otherwise add `orders` to the subquery's FROM.
+CART_TO_RECOVER = (
+    exists()
+    .where(
+        carts.c.contact_id == literal_column("orders.contact_id"),
+        carts.c.status == CartStatus.ABANDONED,
+        carts.c.abandoned_at < literal_column("orders.placed_at"),
+    )
+    .label("has_cart_to_recover")
+)
+
+
+def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime, flagged: bool | None = None) -> None:
+    """The contact bought: carts it abandoned before `placed_at` are recovered. `flagged`:
+    whether there may be any, when a statement of the transaction already said (None: look)."""
     params = {"buyer": contact["id"], "placed_at": placed_at, "now": outbox.now}
-    # Most buyers left no cart behind. The contact upsert may have said so already; else a
-    # plain SELECT does, for a fraction of what an UPDATE … RETURNING costs SQLite even when
-    # it matches nothing.
-    flagged = contact.get("has_abandoned_cart")
+    # Most buyers left no cart behind. The contact upsert (SQLite) or the order insert
+    # (PostgreSQL) may have said so already; else a plain SELECT does, for a fraction of what
+    # an UPDATE … RETURNING costs SQLite even when it matches nothing.
+    if flagged is None:
+        flagged = contact.get("has_abandoned_cart")
     if flagged is False or (flagged is None and _ANY_TO_RECOVER.first(outbox.conn, params) is None):
         return
     for cart in _RECOVER.rows(outbox.conn, params):

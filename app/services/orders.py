@@ -17,7 +17,7 @@ from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
 
 from . import events
-from .carts import abandoned_cart_flag, recover_carts
+from .carts import CART_TO_RECOVER, abandoned_cart_flag, recover_carts
 from .contacts import attach_contact, contact_by_id
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
@@ -53,7 +53,7 @@ def _store_order(
         store_id,
         command.customer,
         now,
-        with_abandoned_cart_flag=abandoned_cart_flag(conn.dialect.name),
+        with_abandoned_cart_flag=abandoned_cart_flag(conn.dialect.name),  # else the order insert asks
         phone=command.phone,
         phone_source=command.phone_source,
     )
@@ -70,7 +70,15 @@ def _store_order(
         created_at=now,
         updated_at=now,
     )
-    change = write_tracked(conn, orders, ("store_id", "external_id"), values, patchable=PATCHABLE)
+    flag_in_upsert = abandoned_cart_flag(conn.dialect.name)
+    change = write_tracked(
+        conn,
+        orders,
+        ("store_id", "external_id"),
+        values,
+        patchable=PATCHABLE,
+        created_also=() if flag_in_upsert else (CART_TO_RECOVER,),
+    )
     if change.stale:  # a newer write came in between the look and the lock
         return Written(
             _record(change.after, contact_by_id(conn, change.after["contact_id"])), created=False, stale=True
@@ -78,7 +86,8 @@ def _store_order(
     outbox = events.Outbox(conn, store_id, now, backfill)
     _record_events(outbox, change, contact)
     # An order placed after a cart was abandoned recovers that cart, whichever came first.
-    recover_carts(outbox, contact, command.placed_at)
+    flagged = None if change.created_also is None else change.created_also.get("has_cart_to_recover")
+    recover_carts(outbox, contact, command.placed_at, flagged)
     return Written(_record(change.after, contact), created=change.created)
 
 

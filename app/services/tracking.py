@@ -35,6 +35,8 @@ class Change:
     before: Row | None  # None: the row was created
     after: Row
     stale: bool = False  # the write was older than the stored row: nothing was written
+    # What the INSERT also returned when it created the row (write_tracked's `created_also`).
+    created_also: Row | None = None
 
     @property
     def created(self) -> bool:
@@ -58,19 +60,22 @@ def write_tracked(
     insert_only: tuple[str, ...] = (),
     patchable: tuple[str, ...] = (),
     keep: Keep | None = None,
+    created_also: tuple[Any, ...] = (),
 ) -> Change:
     """Insert the row `values` keyed by `key`, or update the existing one (`insert_only` columns
     keep their stored value). `values["source_updated_at"]` is the write's source time (None:
     undated); a write older than the stored one is stale (`rules.stale_writes`): the stored
     row back, nothing written. `patchable` fields (those a PATCH may change) follow the rule
     `app.domain.rules.replay_keeps_patch`: what the last POST carried is kept in `posted`.
-    `keep` names further values to keep from the stored row."""
+    `keep` names further values to keep from the stored row. `created_also`: labelled
+    expressions the INSERT evaluates on the row it creates, in the same statement
+    (PrecompiledStatement.inserted_row: not on SQLite), found in `Change.created_also`."""
     if patchable:
         values = {**values, "posted": {name: values[name] for name in patchable}}
     # Created: every value is already known (revision 1) but the id.
-    new_id = insert_new(conn.dialect.name, table, key, tuple(values)).inserted_id(conn, values)
-    if new_id is not None:
-        return Change(before=None, after={**values, "revision": 1, "id": new_id})
+    new = insert_new(conn.dialect.name, table, key, tuple(values)).inserted_row(conn, values, created_also)
+    if new is not None:
+        return Change(before=None, after={**values, "revision": 1, "id": new["id"]}, created_also=new)
     where = [table.c[name] == values[name] for name in key]
     before: Row = conn.execute(select(table).where(*where).with_for_update()).mappings().one()
     sent = values["source_updated_at"]

@@ -24,6 +24,7 @@ from app.db.compiled import (
 from app.db.database import Database
 from app.db.statements import insert_new, param
 from app.db.types import UtcDateTime
+from app.services.carts import CART_TO_RECOVER
 
 NOW = datetime(2026, 5, 18, 10, 0, 0, 123456, tzinfo=UTC)
 
@@ -167,6 +168,21 @@ async def test_inserted_id_is_the_new_rows_id_or_none_when_the_key_exists(db: Da
     stored = await db.read(lambda conn: conn.execute(select(tables.orders.c.external_id, tables.orders.c.id)).all())
     assert again is None
     assert sorted(stored) == [("A", first), ("B", other)] and first != other
+
+
+async def test_inserted_row_also_answers_what_the_insert_was_asked(db: Database) -> None:
+    """On PostgreSQL the INSERT's RETURNING evaluates `also` on the new row; SQLite's cursor
+    answers the id alone. A key that existed answers None on both."""
+    contact_id = await db.write(_seed)
+    columns = tuple(_order(contact_id, "A"))
+    statement = insert_new(db.dialect, tables.orders, ("store_id", "external_id"), columns)
+    also = (CART_TO_RECOVER,)
+    first = await db.write(lambda conn: statement.inserted_row(conn, _order(contact_id, "A"), also))
+    again = await db.write(lambda conn: statement.inserted_row(conn, _order(contact_id, "A"), also))
+    assert first is not None and again is None
+    stored = await db.read(lambda conn: conn.scalar(select(tables.orders.c.id)))
+    expected = {"id": stored} if db.dialect == "sqlite" else {"id": stored, "has_cart_to_recover": False}
+    assert dict(first) == expected
 
 
 @pytest.mark.parametrize(("owner", "attribute"), SQLALCHEMY_INTERNALS)

@@ -1,11 +1,12 @@
-"""SQLite group commit: writes that arrive together share one COMMIT, and one failing write
-costs no other its own."""
+"""Group commit, on both engines: writes that arrive together share one COMMIT, one failing
+write costs no other its own, and a crash mid-group commits nothing of it."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
+import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,10 +20,8 @@ NOW = datetime(2026, 5, 18, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def db(migrated_template: Path, tmp_path: Path) -> Any:
-    path = tmp_path / "kanal.db"
-    path.write_bytes(migrated_template.read_bytes())
-    database = Database(Settings(database_url=f"sqlite+aiosqlite:///{path}"))
+async def db(database_url: str) -> Any:
+    database = Database(Settings(database_url=database_url))
     commits: list[None] = []
     event.listen(database.engines[0], "commit", lambda conn: commits.append(None))
     database.commits = commits  # type: ignore[attr-defined]
@@ -57,3 +56,40 @@ async def test_a_failing_write_leaves_the_rest_of_its_group_written(db: Any) -> 
     assert outcomes[0] == 1 and outcomes[2] == 2 and isinstance(outcomes[1], ValueError)
     stored = await db.read(lambda conn: conn.scalars(select(tables.stores.c.id).order_by(tables.stores.c.id)).all())
     assert stored == [1, 2]
+
+
+# Run in a process of its own: a group of four writes, the third of which kills the process
+# (SIGKILL: no cleanup, no ROLLBACK sent) after the first two ran their statements.
+_CRASHING_GROUP = """
+import asyncio, os, signal, sys
+from datetime import UTC, datetime
+from sqlalchemy import insert
+from app.config import Settings
+from app.db import tables
+from app.db.database import Database
+
+def add_store(conn, store_id):
+    conn.execute(insert(tables.stores).values(
+        id=store_id, name="S", status="active", region="FR", created_at=datetime(2026, 5, 18, tzinfo=UTC)))
+    return store_id
+
+def crash(conn):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+async def main():
+    db = Database(Settings(database_url=sys.argv[1]))
+    await asyncio.gather(db.write(add_store, 1), db.write(add_store, 2), db.write(crash), db.write(add_store, 3))
+
+asyncio.run(main())
+"""
+
+
+async def test_a_crash_mid_group_commits_nothing_of_it(database_url: str) -> None:
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", _CRASHING_GROUP, database_url)
+    assert await process.wait() == -signal.SIGKILL
+    database = Database(Settings(database_url=database_url))
+    try:
+        count = await database.read(lambda conn: conn.scalar(select(func.count()).select_from(tables.stores)))
+    finally:
+        await database.dispose()
+    assert count == 0

@@ -1,0 +1,193 @@
+"""PostgreSQL writes grouped into shared transactions, and the versions kept rows live under.
+
+Group commit. A transaction of its own per order costs BEGIN and COMMIT (two round trips,
+and a WAL flush) on top of the order's three statements, and a connection checkout and a
+greenlet entry (`run_sync`) each. So, as on SQLite, writes are grouped: every request that
+reaches its write within two turns of the event loop joins one transaction, run by one
+`run_sync` on one connection, with one COMMIT; each caller is answered after that COMMIT.
+At most `max_groups` groups (8) are in flight, each on its own connection: a
+round trip to the server waits on the machine's scheduler as much as on PostgreSQL, so
+groups overlap their waits; writes arriving while all are busy form the next group, which
+grows with the load.
+
+Should any write of a group raise (a bug, an engine failure, or a conflict with a
+concurrent transaction: a unique key taken meanwhile, a deadlock, a serialization failure),
+the whole group is rolled back and each of its writes runs again in a transaction of its
+own, retried on such conflicts: one failure never costs another request its write, and a
+crash mid-group commits nothing of it.
+
+Versions. Rows kept between requests (kept.py) are kept under the row of `kept_versions`
+named after them, which a trigger replaces in every transaction that changes their tables
+(migration 0006): any connection's change, in any process, is seen. The version is read at
+most once per turn of the event loop, by the requests that turn starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import PoolProxiedConnection
+
+T = TypeVar("T")
+Work = Callable[..., T]
+Job = tuple[Work[Any], tuple[Any, ...], asyncio.Future[Any]]
+
+# Failures a concurrent transaction causes and a new attempt resolves: a unique key taken
+# meanwhile, a deadlock broken by PostgreSQL, a serialization failure.
+RETRYABLE_SQLSTATES = frozenset({"23505", "40P01", "40001"})
+WRITE_ATTEMPTS = 5
+
+
+class GroupedWrites:
+    """`await writes.run(work, *args)`: `work(conn, *args)` committed, in a transaction it may
+    share with other writes (see the module's docstring)."""
+
+    def __init__(self, engine: AsyncEngine, max_groups: int = 8):
+        self._engine = engine
+        self._max_groups = max_groups
+        self._pending: list[Job] = []
+        self._scheduled = False
+        self._running: set[asyncio.Task[None]] = set()
+
+    async def run(self, work: Work[T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._pending.append((work, args, future))
+        if not self._scheduled and len(self._running) < self._max_groups:
+            # Two turns, as on SQLite: requests whose bodies came in with the same poll reach
+            # their writes one turn apart.
+            self._scheduled = True
+            loop.call_soon(loop.call_soon, self._start_group)
+        return await future
+
+    def _start_group(self) -> None:
+        self._scheduled = False
+        if not self._pending or len(self._running) >= self._max_groups:
+            return  # a group in flight starts the next one when it ends
+        group, self._pending = self._pending, []
+        task = asyncio.get_running_loop().create_task(self._commit_group(group))
+        self._running.add(task)
+        task.add_done_callback(self._group_done)
+
+    def _group_done(self, task: asyncio.Task[None]) -> None:
+        self._running.discard(task)
+        if self._pending and not self._scheduled:
+            self._start_group()
+
+    async def _commit_group(self, group: list[Job]) -> None:
+        if len(group) == 1:
+            work, args, future = group[0]
+            outcomes = [await _outcome(self.alone(work, *args))]
+        else:
+            try:
+                async with self._engine.connect() as conn:
+                    outcomes = [(True, value) for value in await conn.run_sync(_run_group, group)]
+            except Exception:
+                outcomes = list(await asyncio.gather(*(_outcome(self.alone(work, *args)) for work, args, _ in group)))
+        for (ok, value), (_work, _args, future) in zip(outcomes, group, strict=True):
+            _settle(future, ok, value)
+
+    async def alone(self, work: Work[T], *args: Any) -> T:
+        """`work` in a transaction of its own; run again from the start when a concurrent one
+        made it fail in a way a new attempt resolves (work functions are safe to repeat)."""
+        for _ in range(WRITE_ATTEMPTS - 1):
+            try:
+                return await self._transaction(work, *args)
+            except Exception as exc:
+                if sqlstate(exc) not in RETRYABLE_SQLSTATES:
+                    raise
+        return await self._transaction(work, *args)
+
+    async def _transaction(self, work: Work[T], *args: Any) -> T:
+        async with self._engine.begin() as conn:
+            return await conn.run_sync(work, *args)
+
+    async def drain(self) -> None:
+        """Wait for the groups in flight (and those they start)."""
+        while self._running or self._pending:
+            if self._running:
+                await asyncio.gather(*self._running, return_exceptions=True)
+            else:
+                await asyncio.sleep(0)
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a database error: raised through SQLAlchemy (a DBAPIError wrapping the
+    driver's) or straight from the DBAPI cursor (compiled.PrecompiledStatement)."""
+    state = getattr(exc, "sqlstate", None)
+    if state is None and isinstance(exc, DBAPIError):
+        state = getattr(exc.orig, "sqlstate", None)
+    return state
+
+
+def _run_group(conn: Connection, group: list[Job]) -> list[Any]:
+    with conn.begin():
+        return [work(conn, *args) for work, args, _future in group]
+
+
+async def _outcome(awaitable: Any) -> tuple[bool, Any]:
+    try:
+        return True, await awaitable
+    except Exception as exc:
+        return False, exc
+
+
+def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
+    if future.cancelled():
+        return
+    if ok:
+        future.set_result(value)
+    else:
+        future.set_exception(value)
+
+
+class KeptVersions:
+    """`await versions.read(name)`: the version of the kept rows `name` (their row of
+    `kept_versions`), or None (keep nothing) while the table or the row is missing (a
+    database not migrated yet) or the database cannot be reached.
+
+    Read on a connection of its own, straight with asyncpg: one small statement per turn of
+    the loop, which most requests share, should cost less than the auth read it saves."""
+
+    def __init__(self, engine: AsyncEngine):
+        self._engine = engine
+        self._this_turn: dict[str, asyncio.Task[int | None]] = {}
+        self._conn: PoolProxiedConnection | None = None
+        self._lock = asyncio.Lock()  # one statement at a time on the connection
+
+    async def read(self, name: str) -> int | None:
+        # Shared by the requests of the turn it starts in only: a request of a later turn
+        # may have started after a change that reading predates.
+        reading = self._this_turn.get(name)
+        if reading is None:
+            loop = asyncio.get_running_loop()
+            reading = self._this_turn[name] = loop.create_task(self._select(name))
+            loop.call_soon(self._this_turn.pop, name, None)
+        return await asyncio.shield(reading)
+
+    async def _select(self, name: str) -> int | None:
+        async with self._lock:
+            try:
+                if self._conn is None:
+                    self._conn = await self._engine.raw_connection()
+                version = await self._conn.driver_connection.fetchval(_VERSION, name)  # type: ignore[union-attr]
+            except Exception:
+                await self.close(invalidate=True)
+                return None
+        return None if version is None else int(version)
+
+    async def close(self, invalidate: bool = False) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            if invalidate:
+                conn.invalidate()
+            else:
+                conn.close()
+
+
+_VERSION = "SELECT version FROM kept_versions WHERE name = $1"
