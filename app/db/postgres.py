@@ -18,7 +18,7 @@ crash mid-group commits nothing of it.
 
 Versions. Rows kept between requests (kept.py) are kept under the row of `kept_versions`
 named after them, which a trigger replaces in every transaction that changes their tables
-(migration 0006): any connection's change, in any process, is seen. The version is read at
+(migration 0009): any connection's change, in any process, is seen. The version is read at
 most once per turn of the event loop, by the requests that turn starts.
 """
 

@@ -5,16 +5,16 @@ kept when it changed: a change made by any connection, any process, is seen by t
 request. On SQLite `PRAGMA data_version` does this; the table is created there too, unused,
 so that both engines have one schema.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-30 11:40:00.000000
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
