@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.automations.delivery import Backoff
+from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
@@ -124,7 +125,7 @@ async def _webhooks_remove(db: Database, args: argparse.Namespace) -> None:
 
 async def _worker(db: Database, args: argparse.Namespace) -> None:
     settings = Settings.from_env()
-    worker = Worker(db, Backoff.from_settings(settings))
+    worker = Worker(db, Backoff.from_settings(settings), Limits.from_settings(settings))
     if args.once:
         tally = await worker.run_once()
         await worker.aclose()

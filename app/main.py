@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.automations.delivery import Backoff
+from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
@@ -61,7 +62,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         worker = None
         if settings.worker_in_process(db.dialect):
             worker = asyncio.create_task(
-                Worker(db, Backoff.from_settings(settings)).run(stop, settings.worker_interval_seconds)
+                Worker(db, Backoff.from_settings(settings), Limits.from_settings(settings)).run(
+                    stop, settings.worker_interval_seconds
+                )
             )
         yield
         stop.set()

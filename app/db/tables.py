@@ -233,7 +233,7 @@ deliveries = Table(
     Column("delivered_at", UTC_DATETIME, nullable=True),
     Column("created_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("event_id", "webhook_id"),
-    Index(None, "status", "next_attempt_at"),
+    Index(None, "status", "id"),  # claims take pending deliveries in id order, reading no more than they take
     Index(None, "ordering_key", "status", "id"),
 )
 
