@@ -29,7 +29,11 @@ from .signing import sign
 LEASE = timedelta(seconds=60)  # the shortest lease; a worker holding more for longer asks for more
 
 _earlier = deliveries.alias("earlier")
-_SCAN_IN_ORDER = select(func.set_config("enable_sort", "off", True), func.set_config("enable_bitmapscan", "off", True))
+_SCAN_IN_ORDER = select(
+    func.set_config("enable_sort", "off", True),
+    func.set_config("enable_bitmapscan", "off", True),
+    func.set_config("plan_cache_mode", "force_custom_plan", True),  # a prepared claim is planned anew each time
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,13 @@ class Claimed:
     attempts: int  # attempts made before this one
     body: bytes
     signature: str  # the Kanal-Signature header value
+
+
+class Claims(list[Claimed]):
+    """The deliveries of one claim; `exhausted` when it took every due delivery it could see
+    (fewer rows than its limit, no webhook left out): the outbox may need fanning out."""
+
+    exhausted: bool = True
 
 
 @dataclass(frozen=True)
@@ -78,13 +89,13 @@ def claim(
     quotas: Mapping[int, int] | None = None,
     default_quota: int | None = None,
     lease: timedelta = LEASE,
-) -> list[Claimed]:
+) -> Claims:
     """Lease (for `lease`) up to `limit` due deliveries, in id order, at most `quotas[webhook_id]`
     (else `default_quota`) of each webhook; a webhook whose quota is 0 is skipped in SQL. Rows
     looked at beyond a quota are only row-locked until this transaction ends, never leased."""
     quotas = quotas or {}
     if limit <= 0:
-        return []
+        return Claims()
     blocked = exists().where(
         _earlier.c.ordering_key == deliveries.c.ordering_key,
         _earlier.c.status == DeliveryStatus.PENDING,
@@ -111,10 +122,13 @@ def claim(
     if postgresql:
         # Read pending deliveries in id order from the index and stop at the limit, whatever the
         # statistics say: stale after a burst of events, they make the planner sort every
-        # pending delivery (and test each for an earlier one) to return the first few. For the
-        # rest of this transaction only (the claim is the last work of the worker's turn).
+        # pending delivery (and test each for an earlier one) to return the first few; and the
+        # generic plan of the prepared statement does the same. For the rest of this
+        # transaction only (the claim is the last work of the worker's turn).
         conn.execute(_SCAN_IN_ORDER)
     found = conn.execute(query).all()
+    claimed = Claims()
+    claimed.exhausted = len(found) < limit and not full
     for delivery_id, webhook_id in found:
         quota = left.get(webhook_id, default_quota)
         if quota is None or quota > 0:
@@ -122,7 +136,7 @@ def claim(
             if quota is not None:
                 left[webhook_id] = quota - 1
     if not due:
-        return []
+        return claimed
     rows = conn.execute(
         select(
             deliveries.c.id,
@@ -148,7 +162,7 @@ def claim(
     rows = sorted(rows, key=lambda row: row.id)
     moment = int(now.timestamp())
     bodies: dict[int, bytes] = {}  # one body per event, whichever webhooks it goes to
-    claimed, cancelled = [], []
+    cancelled = []
     for row in rows:
         if row.removed_at is not None or row.erased_at is not None or _recovery_settled(conn, row):
             cancelled.append(row.id)
@@ -255,7 +269,7 @@ def settle_and_claim(
     default_quota: int,
     dispatch: bool,
     lease: timedelta = LEASE,
-) -> tuple[list[str], int, list[Claimed]]:
+) -> tuple[list[str], int, Claims]:
     """One transaction per turn of the worker: the outcomes of the deliveries that came back,
     new events fanned out (when `dispatch`: the last claim found nothing more), then new claims
     (a subject's next event is claimable as soon as its previous one is settled). Returns the

@@ -96,7 +96,7 @@ class Worker:
             back.append(task)
             came_back.set()
 
-        drained = False  # the last claim found nothing more to take
+        drained = False  # the last claim saw every due delivery: time to fan out new events
         next_recovery = loop.time() + RECOVERY_EVERY_SECONDS
         try:
             while True:
@@ -123,7 +123,7 @@ class Worker:
                         task = asyncio.ensure_future(self._sender.post(item))
                         task.add_done_callback(returned)
                         in_flight[task] = item
-                    drained = len(claimed) < room
+                    drained = claimed.exhausted
                 if loop.time() >= next_recovery:
                     await self._recoveries(tally)
                     next_recovery = loop.time() + RECOVERY_EVERY_SECONDS
