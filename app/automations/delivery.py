@@ -275,5 +275,5 @@ def settle_and_claim(
     (a subject's next event is claimable as soon as its previous one is settled). Returns the
     statuses set, the deliveries dispatched, the deliveries claimed."""
     statuses = record_outcomes(conn, outcomes, now, backoff)
-    dispatched = dispatch_events(conn, now) if dispatch else 0
+    dispatched = dispatch_events(conn, now, wait=False) if dispatch else 0
     return statuses, dispatched, claim(conn, now, limit, quotas, default_quota, lease)

@@ -25,7 +25,7 @@ from .recovery import fire_due_recoveries
 from .sender import Limits, Sender
 
 log = logging.getLogger("kanal.worker")
-GATHER_SECONDS = 0.02  # after the first POST of a turn comes back, wait up to this long for more: fewer writes
+GATHER_SECONDS = 0.05  # after the first POST of a turn comes back, wait up to this long for more: fewer writes
 RECOVERY_EVERY_SECONDS = 10.0  # during a long pass too, so a due recovery fires within a minute (SPEC §6)
 
 
