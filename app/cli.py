@@ -7,14 +7,17 @@ import asyncio
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
+from app.automations import retention
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
 from app.services import keys, stores, webhooks
+from app.services.results import utcnow
 
 
 def _with_db(action: Callable[[Database, argparse.Namespace], Awaitable[None]]) -> Callable[[argparse.Namespace], None]:
@@ -125,7 +128,7 @@ async def _webhooks_remove(db: Database, args: argparse.Namespace) -> None:
 
 async def _worker(db: Database, args: argparse.Namespace) -> None:
     settings = Settings.from_env()
-    worker = Worker(db, Backoff.from_settings(settings), Limits.from_settings(settings))
+    worker = Worker(db, Backoff.from_settings(settings), Limits.from_settings(settings), _retention(settings))
     if args.once:
         tally = await worker.run_once()
         await worker.aclose()
@@ -140,6 +143,31 @@ async def _worker(db: Database, args: argparse.Namespace) -> None:
         loop.add_signal_handler(signal_number, stop.set)
     print("Worker running (Ctrl-C to stop).", flush=True)
     await worker.run(stop, args.interval or settings.worker_interval_seconds)
+
+
+def _retention(settings: Settings) -> timedelta | None:
+    return timedelta(days=settings.event_retention_days) if settings.event_retention_days > 0 else None
+
+
+async def _events_prune(db: Database, args: argparse.Namespace) -> None:
+    before = utcnow() - args.older_than
+    pruned = await retention.prune(db, before)
+    print(f"Pruned {pruned} delivered or backfilled events created before {before.isoformat(timespec='seconds')}.")
+
+
+def _age(text: str) -> timedelta:
+    try:
+        return retention.parse_age(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _events_commands(commands: Any) -> None:
+    """`kanal events …`: the outbox's lifecycle."""
+    ev = commands.add_parser("events", help="the outbox of events").add_subparsers(dest="action", required=True)
+    prune = ev.add_parser("prune", help="delete delivered and backfilled events older than an age (never pending)")
+    prune.add_argument("--older-than", type=_age, required=True, metavar="AGE", help="e.g. 30d, 12h, 90m")
+    prune.set_defaults(run=_with_db(_events_prune))
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -207,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     wr = wh.add_parser("remove", help="remove a subscription")
     wr.add_argument("id", type=int)
     wr.set_defaults(run=_with_db(_webhooks_remove))
+
+    _events_commands(commands)
 
     wk = commands.add_parser("worker", help="deliver webhooks and fire cart recoveries")
     wk.add_argument("--once", action="store_true", help="one pass, then exit")

@@ -29,6 +29,8 @@ class Settings:
     worker_in_flight: int = 1024
     webhook_concurrency: int = 32
     webhook_timeout_seconds: float = 10.0
+    # The worker prunes delivered and backfilled events older than this many days (0: keeps all).
+    event_retention_days: float = 0.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -47,6 +49,7 @@ class Settings:
             "worker_in_flight": int(env.get("KANAL_WORKER_IN_FLIGHT", 1024)),
             "webhook_concurrency": int(env.get("KANAL_WEBHOOK_CONCURRENCY", 32)),
             "webhook_timeout_seconds": float(env.get("KANAL_WEBHOOK_TIMEOUT_SECONDS", 10.0)),
+            "event_retention_days": float(env.get("KANAL_EVENT_RETENTION_DAYS", 0)),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

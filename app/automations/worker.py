@@ -14,11 +14,13 @@ import asyncio
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from app.db.database import Database
 from app.domain.statuses import DeliveryStatus
 from app.services.results import utcnow
 
+from . import retention
 from .delivery import Backoff, Claimed, Outcome, settle_and_claim
 from .dispatch import dispatch_events
 from .recovery import fire_due_recoveries
@@ -26,6 +28,7 @@ from .sender import Limits, Sender
 
 log = logging.getLogger("kanal.worker")
 GATHER_SECONDS = 0.05  # after the first POST of a turn comes back, wait up to this long for more: fewer writes
+PRUNE_EVERY_SECONDS = 3600.0
 RECOVERY_EVERY_SECONDS = 10.0  # during a long pass too, so a due recovery fires within a minute (SPEC §6)
 
 
@@ -35,6 +38,7 @@ class Tally:
     recoveries: int = 0
     delivered: int = 0
     failed: int = 0
+    pruned: int = 0
     outcomes: list[str] = field(default_factory=list)
 
     def count(self, statuses: list[str]) -> None:
@@ -45,11 +49,21 @@ class Tally:
 
 
 class Worker:
-    def __init__(self, db: Database, backoff: Backoff | None = None, limits: Limits | None = None):
+    def __init__(
+        self,
+        db: Database,
+        backoff: Backoff | None = None,
+        limits: Limits | None = None,
+        retention: timedelta | None = None,
+    ):
+        """`retention`: settled events older than this are pruned, at most once per
+        PRUNE_EVERY_SECONDS (app.automations.retention); None keeps them all."""
         self.db = db
         self.backoff = backoff or Backoff()
         self.limits = limits or Limits()
+        self.retention = retention
         self._sender = Sender(self.limits)
+        self._next_prune = 0.0
 
     async def aclose(self) -> None:
         await self._sender.aclose()
@@ -59,6 +73,7 @@ class Worker:
         tally = Tally()
         await self._recoveries(tally)
         await self._deliver(tally)
+        await self._prune(tally)
         return tally
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
@@ -77,6 +92,13 @@ class Worker:
                     pass
         finally:
             await self.aclose()
+
+    async def _prune(self, tally: Tally) -> None:
+        loop = asyncio.get_running_loop()
+        if self.retention is None or loop.time() < self._next_prune:
+            return
+        self._next_prune = loop.time() + PRUNE_EVERY_SECONDS
+        tally.pruned = await retention.prune(self.db, utcnow() - self.retention)
 
     async def _recoveries(self, tally: Tally) -> None:
         tally.dispatched += await self.db.write(dispatch_events, utcnow())
