@@ -7,10 +7,10 @@ import asyncio
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app.automations import retention
+from app.automations import redelivery, retention
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
 from app.automations.worker import Worker
@@ -170,6 +170,43 @@ def _events_commands(commands: Any) -> None:
     prune.set_defaults(run=_with_db(_events_prune))
 
 
+async def _webhooks_redeliver(db: Database, args: argparse.Namespace) -> None:
+    if args.event is not None and args.dead_since is not None:
+        raise stores.StoreError("Either --event or --dead-since, not both.")
+    if args.event is not None:
+        count = await db.write(redelivery.redeliver_event, args.event, args.webhook, utcnow())
+        print(f"{count} deliveries of event {args.event} will go out again.")
+        return
+    if args.webhook is None or args.dead_since is None:
+        raise stores.StoreError("Name an event (--event ID), or a webhook and a time (--webhook ID --dead-since TIME).")
+    count = await db.write(redelivery.redeliver_dead, args.webhook, args.dead_since, utcnow())
+    print(f"{count} dead letters of webhook {args.webhook} since {args.dead_since.isoformat()} will go out again.")
+
+
+def _moment(text: str) -> datetime:
+    """An ISO 8601 time (UTC unless it says otherwise) or an age before now (`2d`, `6h`)."""
+    try:
+        return utcnow() - retention.parse_age(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time: an ISO 8601 time (2026-11-30T09:00:00Z) or an age such as 2d or 6h"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _webhooks_lifecycle_commands(wh: Any) -> None:
+    """`kanal webhooks redeliver`: dead letters and single events, again."""
+    rd = wh.add_parser("redeliver", help="send one event again, or every dead letter of a webhook since a time")
+    rd.add_argument("--event", metavar="EVENT_ID", help="an event's id (the Kanal-Event-Id header)")
+    rd.add_argument("--webhook", type=int, metavar="ID", help="only this webhook; with --dead-since, its dead letters")
+    rd.add_argument("--dead-since", type=_moment, metavar="TIME", help="ISO 8601 time, or an age such as 2d")
+    rd.set_defaults(run=_with_db(_webhooks_redeliver))
+
+
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -235,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     wr = wh.add_parser("remove", help="remove a subscription")
     wr.add_argument("id", type=int)
     wr.set_defaults(run=_with_db(_webhooks_remove))
+    _webhooks_lifecycle_commands(wh)
 
     _events_commands(commands)
 
