@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app.automations import redelivery, retention
+from app.automations import redelivery, replay, retention
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
 from app.automations.worker import Worker
@@ -103,6 +103,8 @@ async def _stores_recovery_delay(db: Database, args: argparse.Namespace) -> None
 async def _webhooks_add(db: Database, args: argparse.Namespace) -> None:
     hook = await webhooks.add_webhook(db, args.store, args.url, args.events)
     print(f"Webhook {hook['id']} for store {args.store}: {hook['url']} ({', '.join(hook['events'])}).")
+    if args.since is not None:
+        await _replay(db, hook["id"], args.since)
     print("Its signing secret, shown once (verify the Kanal-Signature header with it):")
     print(hook["secret"])
 
@@ -181,6 +183,11 @@ async def _webhooks_redeliver(db: Database, args: argparse.Namespace) -> None:
         raise stores.StoreError("Name an event (--event ID), or a webhook and a time (--webhook ID --dead-since TIME).")
     count = await db.write(redelivery.redeliver_dead, args.webhook, args.dead_since, utcnow())
     print(f"{count} dead letters of webhook {args.webhook} since {args.dead_since.isoformat()} will go out again.")
+
+
+async def _replay(db: Database, webhook_id: int, since: datetime) -> None:
+    count = await db.write(replay.replay_since, webhook_id, since, utcnow())
+    print(f"Replaying {count} earlier events since {since.isoformat()} to it.")
 
 
 def _moment(text: str) -> datetime:
@@ -265,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     wa.add_argument("--store", type=int, required=True)
     wa.add_argument("--url", required=True)
     wa.add_argument("--events", nargs="+", metavar="PATTERN", help="e.g. order.* shipment.created (default: all)")
+    wa.add_argument("--since", type=_moment, metavar="TIME", help="replay earlier events since TIME (ISO 8601 or 2d)")
     wa.set_defaults(run=_with_db(_webhooks_add))
     wl = wh.add_parser("list", help="list active subscriptions")
     wl.add_argument("--store", type=int)
