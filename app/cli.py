@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app.automations import redelivery, replay, retention
+from app.automations import health, redelivery, replay, retention
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
 from app.automations.worker import Worker
@@ -117,10 +117,23 @@ async def _webhooks_list(db: Database, args: argparse.Namespace) -> None:
             hook["url"],
             " ".join(hook["events"]),
             hook["created_at"].isoformat(timespec="seconds"),
+            *_health(hook),
         ]
         for hook in await webhooks.list_webhooks(db, args.store)
     ]
-    _table(["id", "store", "url", "events", "created"], rows)
+    _table(["id", "store", "url", "events", "created", "last success", "failures", "status"], rows)
+
+
+def _health(hook: dict[str, Any]) -> list[str]:
+    """Last success, consecutive failed attempts, and `active` or `disabled: <reason>`."""
+    last = hook["last_success_at"].isoformat(timespec="seconds") if hook["last_success_at"] else "never"
+    status = f"disabled: {hook['disabled_reason']}" if hook["disabled_at"] else "active"
+    return [last, str(hook["consecutive_failures"]), status]
+
+
+async def _webhooks_enable(db: Database, args: argparse.Namespace) -> None:
+    pending = await db.write(health.enable, args.id, utcnow())
+    print(f"Webhook {args.id} enabled; {pending} pending deliveries are due now.")
 
 
 async def _webhooks_remove(db: Database, args: argparse.Namespace) -> None:
@@ -212,6 +225,9 @@ def _webhooks_lifecycle_commands(wh: Any) -> None:
     rd.add_argument("--webhook", type=int, metavar="ID", help="only this webhook; with --dead-since, its dead letters")
     rd.add_argument("--dead-since", type=_moment, metavar="TIME", help="ISO 8601 time, or an age such as 2d")
     rd.set_defaults(run=_with_db(_webhooks_redeliver))
+    en = wh.add_parser("enable", help="resume a webhook disabled for failing (its pending deliveries go out)")
+    en.add_argument("id", type=int)
+    en.set_defaults(run=_with_db(_webhooks_enable))
 
 
 def _serve(args: argparse.Namespace) -> None:

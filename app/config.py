@@ -29,6 +29,8 @@ class Settings:
     worker_in_flight: int = 1024
     webhook_concurrency: int = 32
     webhook_timeout_seconds: float = 10.0
+    # A webhook whose deliveries have failed for this long is disabled (`kanal webhooks enable`).
+    webhook_disable_after_seconds: float = 3 * 86400.0
     # The worker prunes delivered and backfilled events older than this many days (0: keeps all).
     event_retention_days: float = 0.0
 
@@ -50,6 +52,7 @@ class Settings:
             "webhook_concurrency": int(env.get("KANAL_WEBHOOK_CONCURRENCY", 32)),
             "webhook_timeout_seconds": float(env.get("KANAL_WEBHOOK_TIMEOUT_SECONDS", 10.0)),
             "event_retention_days": float(env.get("KANAL_EVENT_RETENTION_DAYS", 0)),
+            "webhook_disable_after_seconds": float(env.get("KANAL_WEBHOOK_DISABLE_AFTER_SECONDS", 3 * 86400)),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

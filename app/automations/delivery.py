@@ -24,6 +24,7 @@ from app.domain.event_types import EventType
 from app.domain.statuses import CartStatus, DeliveryStatus
 
 from .dispatch import dispatch_events
+from .health import record_health
 from .signing import sign
 
 LEASE = timedelta(seconds=60)  # the shortest lease; a worker holding more for longer asks for more
@@ -65,6 +66,7 @@ class Outcome:
     attempts: int  # attempts made before this one, as claimed
     status_code: int | None
     error: str | None
+    webhook_id: int | None = None  # for its webhook's health (app.automations.health)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class Backoff:
     base_seconds: float = 15.0
     max_seconds: float = 6 * 3600.0
     max_attempts: int = 14  # 15 s doubling, capped at 6 h: about a day in all
+    disable_after_seconds: float = 3 * 86400.0  # a webhook failing this long is disabled
 
     def delay(self, attempts: int) -> timedelta:
         seconds = min(self.max_seconds, self.base_seconds * 2 ** (attempts - 1))
@@ -79,7 +82,11 @@ class Backoff:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Backoff:
-        return cls(base_seconds=settings.webhook_backoff_seconds, max_attempts=settings.webhook_max_attempts)
+        return cls(
+            base_seconds=settings.webhook_backoff_seconds,
+            max_attempts=settings.webhook_max_attempts,
+            disable_after_seconds=settings.webhook_disable_after_seconds,
+        )
 
 
 def claim(
@@ -113,6 +120,7 @@ def claim(
         .limit(limit)
         .with_for_update(skip_locked=True, of=deliveries)
     )
+    query = query.where(~exists().where(webhooks.c.id == deliveries.c.webhook_id, webhooks.c.disabled_at.is_not(None)))
     full = [webhook_id for webhook_id, quota in quotas.items() if quota <= 0]
     if full:
         query = query.where(deliveries.c.webhook_id.not_in(full))
@@ -256,6 +264,7 @@ def record_outcomes(conn: Connection, outcomes: Sequence[Outcome], now: datetime
     for kind, statement in (("delivered", _DELIVERED), ("retry", _RETRY), ("dead", _DEAD)):
         if batches[kind]:
             conn.execute(statement, batches[kind])
+    record_health(conn, outcomes, now, timedelta(seconds=backoff.disable_after_seconds))
     return statuses
 
 

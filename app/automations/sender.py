@@ -120,11 +120,12 @@ class Sender:
                 await _drain(response)
         except TimeoutError:
             error = f"Timeout: no answer within {self.limits.timeout_seconds:g} s"
-            return Outcome(item.delivery_id, item.attempts, None, error)
+            return Outcome(item.delivery_id, item.attempts, None, error, item.webhook_id)
         except (aiohttp.ClientError, OSError, ValueError) as exc:
-            return Outcome(item.delivery_id, item.attempts, None, f"{type(exc).__name__}: {exc}"[:1024])
+            error = f"{type(exc).__name__}: {exc}"[:1024]
+            return Outcome(item.delivery_id, item.attempts, None, error, item.webhook_id)
         failure = None if 200 <= status < 300 else f"HTTP {status}"
-        return Outcome(item.delivery_id, item.attempts, status, failure)
+        return Outcome(item.delivery_id, item.attempts, status, failure, item.webhook_id)
 
 
 async def _drain(response: aiohttp.ClientResponse) -> None:
