@@ -7,13 +7,17 @@ import asyncio
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app.automations import health, redelivery, replay, retention
 from app.automations.delivery import Backoff
+from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
 from app.services import keys, stores, webhooks
+from app.services.results import utcnow
 
 
 def _with_db(action: Callable[[Database, argparse.Namespace], Awaitable[None]]) -> Callable[[argparse.Namespace], None]:
@@ -112,6 +116,8 @@ async def _stores_recovery_delay(db: Database, args: argparse.Namespace) -> None
 async def _webhooks_add(db: Database, args: argparse.Namespace) -> None:
     hook = await webhooks.add_webhook(db, args.store, args.url, args.events)
     print(f"Webhook {hook['id']} for store {args.store}: {hook['url']} ({', '.join(hook['events'])}).")
+    if args.since is not None:
+        await _replay(db, hook["id"], args.since)
     print("Its signing secret, shown once (verify the Kanal-Signature header with it):")
     print(hook["secret"])
 
@@ -124,10 +130,23 @@ async def _webhooks_list(db: Database, args: argparse.Namespace) -> None:
             hook["url"],
             " ".join(hook["events"]),
             hook["created_at"].isoformat(timespec="seconds"),
+            *_health(hook),
         ]
         for hook in await webhooks.list_webhooks(db, args.store)
     ]
-    _table(["id", "store", "url", "events", "created"], rows)
+    _table(["id", "store", "url", "events", "created", "last success", "failures", "status"], rows)
+
+
+def _health(hook: dict[str, Any]) -> list[str]:
+    """Last success, consecutive failed attempts, and `active` or `disabled: <reason>`."""
+    last = hook["last_success_at"].isoformat(timespec="seconds") if hook["last_success_at"] else "never"
+    status = f"disabled: {hook['disabled_reason']}" if hook["disabled_at"] else "active"
+    return [last, str(hook["consecutive_failures"]), status]
+
+
+async def _webhooks_enable(db: Database, args: argparse.Namespace) -> None:
+    pending = await db.write(health.enable, args.id, utcnow())
+    print(f"Webhook {args.id} enabled; {pending} pending deliveries are due now.")
 
 
 async def _webhooks_remove(db: Database, args: argparse.Namespace) -> None:
@@ -137,7 +156,7 @@ async def _webhooks_remove(db: Database, args: argparse.Namespace) -> None:
 
 async def _worker(db: Database, args: argparse.Namespace) -> None:
     settings = Settings.from_env()
-    worker = Worker(db, Backoff.from_settings(settings))
+    worker = Worker(db, Backoff.from_settings(settings), Limits.from_settings(settings), _retention(settings))
     if args.once:
         tally = await worker.run_once()
         await worker.aclose()
@@ -152,6 +171,76 @@ async def _worker(db: Database, args: argparse.Namespace) -> None:
         loop.add_signal_handler(signal_number, stop.set)
     print("Worker running (Ctrl-C to stop).", flush=True)
     await worker.run(stop, args.interval or settings.worker_interval_seconds)
+
+
+def _retention(settings: Settings) -> timedelta | None:
+    return timedelta(days=settings.event_retention_days) if settings.event_retention_days > 0 else None
+
+
+async def _events_prune(db: Database, args: argparse.Namespace) -> None:
+    before = utcnow() - args.older_than
+    pruned = await retention.prune(db, before)
+    print(f"Pruned {pruned} delivered or backfilled events created before {before.isoformat(timespec='seconds')}.")
+
+
+def _age(text: str) -> timedelta:
+    try:
+        return retention.parse_age(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _events_commands(commands: Any) -> None:
+    """`kanal events …`: the outbox's lifecycle."""
+    ev = commands.add_parser("events", help="the outbox of events").add_subparsers(dest="action", required=True)
+    prune = ev.add_parser("prune", help="delete delivered and backfilled events older than an age (never pending)")
+    prune.add_argument("--older-than", type=_age, required=True, metavar="AGE", help="e.g. 30d, 12h, 90m")
+    prune.set_defaults(run=_with_db(_events_prune))
+
+
+async def _webhooks_redeliver(db: Database, args: argparse.Namespace) -> None:
+    if args.event is not None and args.dead_since is not None:
+        raise stores.StoreError("Either --event or --dead-since, not both.")
+    if args.event is not None:
+        count = await db.write(redelivery.redeliver_event, args.event, args.webhook, utcnow())
+        print(f"{count} deliveries of event {args.event} will go out again.")
+        return
+    if args.webhook is None or args.dead_since is None:
+        raise stores.StoreError("Name an event (--event ID), or a webhook and a time (--webhook ID --dead-since TIME).")
+    count = await db.write(redelivery.redeliver_dead, args.webhook, args.dead_since, utcnow())
+    print(f"{count} dead letters of webhook {args.webhook} since {args.dead_since.isoformat()} will go out again.")
+
+
+async def _replay(db: Database, webhook_id: int, since: datetime) -> None:
+    count = await db.write(replay.replay_since, webhook_id, since, utcnow())
+    print(f"Replaying {count} earlier events since {since.isoformat()} to it.")
+
+
+def _moment(text: str) -> datetime:
+    """An ISO 8601 time (UTC unless it says otherwise) or an age before now (`2d`, `6h`)."""
+    try:
+        return utcnow() - retention.parse_age(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time: an ISO 8601 time (2026-11-30T09:00:00Z) or an age such as 2d or 6h"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _webhooks_lifecycle_commands(wh: Any) -> None:
+    """`kanal webhooks redeliver`: dead letters and single events, again."""
+    rd = wh.add_parser("redeliver", help="send one event again, or every dead letter of a webhook since a time")
+    rd.add_argument("--event", metavar="EVENT_ID", help="an event's id (the Kanal-Event-Id header)")
+    rd.add_argument("--webhook", type=int, metavar="ID", help="only this webhook; with --dead-since, its dead letters")
+    rd.add_argument("--dead-since", type=_moment, metavar="TIME", help="ISO 8601 time, or an age such as 2d")
+    rd.set_defaults(run=_with_db(_webhooks_redeliver))
+    en = wh.add_parser("enable", help="resume a webhook disabled for failing (its pending deliveries go out)")
+    en.add_argument("id", type=int)
+    en.set_defaults(run=_with_db(_webhooks_enable))
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -217,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     wa.add_argument("--store", type=int, required=True)
     wa.add_argument("--url", required=True)
     wa.add_argument("--events", nargs="+", metavar="PATTERN", help="e.g. order.* shipment.created (default: all)")
+    wa.add_argument("--since", type=_moment, metavar="TIME", help="replay earlier events since TIME (ISO 8601 or 2d)")
     wa.set_defaults(run=_with_db(_webhooks_add))
     wl = wh.add_parser("list", help="list active subscriptions")
     wl.add_argument("--store", type=int)
@@ -224,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
     wr = wh.add_parser("remove", help="remove a subscription")
     wr.add_argument("id", type=int)
     wr.set_defaults(run=_with_db(_webhooks_remove))
+    _webhooks_lifecycle_commands(wh)
+
+    _events_commands(commands)
 
     wk = commands.add_parser("worker", help="deliver webhooks and fire cart recoveries")
     wk.add_argument("--once", action="store_true", help="one pass, then exit")

@@ -24,6 +24,15 @@ class Settings:
     worker_interval_seconds: float = 1.0
     webhook_backoff_seconds: float = 15.0
     webhook_max_attempts: int = 14
+    # Delivery (app.automations.sender.Limits): deliveries one worker holds at once, POSTs at
+    # once to one webhook, and each POST's time budget in seconds (at most 60).
+    worker_in_flight: int = 1024
+    webhook_concurrency: int = 32
+    webhook_timeout_seconds: float = 10.0
+    # A webhook whose deliveries have failed for this long is disabled (`kanal webhooks enable`).
+    webhook_disable_after_seconds: float = 3 * 86400.0
+    # The worker prunes delivered and backfilled events older than this many days (0: keeps all).
+    event_retention_days: float = 0.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -39,6 +48,11 @@ class Settings:
             "worker_interval_seconds": float(env.get("KANAL_WORKER_INTERVAL_SECONDS", 1.0)),
             "webhook_backoff_seconds": float(env.get("KANAL_WEBHOOK_BACKOFF_SECONDS", 15.0)),
             "webhook_max_attempts": int(env.get("KANAL_WEBHOOK_MAX_ATTEMPTS", 14)),
+            "worker_in_flight": int(env.get("KANAL_WORKER_IN_FLIGHT", 1024)),
+            "webhook_concurrency": int(env.get("KANAL_WEBHOOK_CONCURRENCY", 32)),
+            "webhook_timeout_seconds": float(env.get("KANAL_WEBHOOK_TIMEOUT_SECONDS", 10.0)),
+            "event_retention_days": float(env.get("KANAL_EVENT_RETENTION_DAYS", 0)),
+            "webhook_disable_after_seconds": float(env.get("KANAL_WEBHOOK_DISABLE_AFTER_SECONDS", 3 * 86400)),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

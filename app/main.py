@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -15,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 
 from app.automations.delivery import Backoff
+from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
@@ -64,8 +66,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         stop = asyncio.Event()
         worker = None
         if settings.worker_in_process(db.dialect):
+            days = settings.event_retention_days
+            retention = timedelta(days=days) if days > 0 else None
             worker = asyncio.create_task(
-                Worker(db, Backoff.from_settings(settings)).run(stop, settings.worker_interval_seconds)
+                Worker(db, Backoff.from_settings(settings), Limits.from_settings(settings), retention).run(
+                    stop, settings.worker_interval_seconds
+                )
             )
         yield
         stop.set()

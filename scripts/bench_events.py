@@ -17,7 +17,12 @@ the figures, and "everything else" shows how much there was.
 
     .venv/bin/python scripts/bench_events.py [--events 20000] [--workers-list 1,2]
         [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
-        [--timeout 300] [--py-spy DIR]
+        [--timeout 300] [--ceiling-seconds 5] [--py-spy DIR]
+
+The ceiling: the same receiver, before the workers start and again after they stop, takes
+POSTs of one signed event body (the shape the worker sends) from wrk over 16 connections for
+--ceiling-seconds; its requests/s is printed beside the workers' events/s, with their share.
+The receiver forgets the ceiling's requests (POST /reset) before the workers start.
 
 Without --database-url each run gets a fresh SQLite file in a temporary directory. A
 PostgreSQL URL names a server: each run creates a scratch database on it and drops it after.
@@ -54,13 +59,17 @@ from app.db import tables
 from app.db.database import Database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_ingest import BIN, ROOT, stop, tail  # noqa: E402
+from bench_ingest import BIN, ROOT, ensure_wrk, stop, tail  # noqa: E402
+
+from app.automations.signing import HEADER, sign  # noqa: E402
 
 RECEIVER = ROOT / "scripts" / "bench" / "events_receiver.py"
 STORE_ID = 123
 WORKER_INTERVAL = "0.2"
 POLL_SECONDS = 0.2
 INSERT_CHUNK = 2000
+WRK_CONNECTIONS = 16
+GOAL = 0.10  # one worker: at least a tenth of what the receiver takes from wrk (issue 12)
 
 
 def parse_args() -> argparse.Namespace:
@@ -69,6 +78,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url", help="a PostgreSQL server URL (default: a fresh SQLite file per run)")
     parser.add_argument("--workers-list", default="1,2", help="worker counts to measure, e.g. 1,2")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds allowed for one run's deliveries")
+    parser.add_argument("--ceiling-seconds", type=float, default=5.0, help="length of each wrk ceiling round")
     parser.add_argument("--py-spy", type=Path, metavar="DIR", help="profile each run's first worker into DIR")
     args = parser.parse_args()
     try:
@@ -245,6 +255,57 @@ def get_json(port: int, path: str) -> dict | None:
         connection.close()
 
 
+def post(port: int, path: str) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("POST", path)
+        connection.getresponse().read()
+    finally:
+        connection.close()
+
+
+def wrk_ceiling(port: int, secret: str, work: Path, seconds: float) -> float | None:
+    """Requests/s the receiver takes from wrk: POSTs of one signed event body over 16
+    connections for `seconds` (keep-alive). None if wrk failed or saw a non-2xx answer."""
+    row = event_rows(1)[0]
+    payload = {key: row[key] for key in ("event_id", "type", "store_id", "data")}
+    body = json.dumps(
+        {
+            "id": payload["event_id"],
+            "type": payload["type"],
+            "store_id": payload["store_id"],
+            "created_at": row["created_at"].isoformat(),
+            "data": payload["data"],
+        },
+        separators=(",", ":"),
+    ).encode()
+    (work / "ceiling-body.json").write_bytes(body)
+    headers = {
+        "Content-Type": "application/json",
+        HEADER: sign(secret, body),
+        "Kanal-Event-Id": payload["event_id"],
+        "Kanal-Event-Type": payload["type"],
+    }
+    script = work / "ceiling.lua"
+    script.write_text(
+        f'local file = io.open("{work / "ceiling-body.json"}", "rb")\n'
+        'wrk.method = "POST"\n'
+        'wrk.body = file:read("*a")\n'
+        "file:close()\n" + "".join(f'wrk.headers["{name}"] = "{value}"\n' for name, value in headers.items())
+    )
+    threads = max(1, min(WRK_CONNECTIONS, (os.cpu_count() or 2) // 2))
+    command = ["wrk", "-t", str(threads), "-c", str(WRK_CONNECTIONS), "-d", f"{seconds:g}s"]
+    command += ["-s", str(script), f"http://127.0.0.1:{port}/hook"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    if result.returncode != 0 or "Non-2xx" in result.stdout:
+        print(f"  wrk failed:\n{result.stdout}{result.stderr}", file=sys.stderr)
+        return None
+    for line in result.stdout.splitlines():
+        if line.startswith("Requests/sec:"):
+            return float(line.split()[1])
+    return None
+
+
 def cpu_seconds(process: subprocess.Popen) -> float | None:
     """User + system CPU time of a running process so far (Linux /proc), None if unknown."""
     try:
@@ -296,12 +357,19 @@ class Result:
     distinct: int = 0
     bad_signatures: int = 0
     id_mismatches: int = 0
+    ceilings: list[float | None] = field(default_factory=list)
     worker_cpu: list[float | None] = field(default_factory=list)
     receiver_cpu: float | None = None
     machine_cpu: float | None = None
     database_cpu: float | None = None
     db: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def ceiling(self) -> float | None:
+        """The mean of the wrk rounds (before and after the workers)."""
+        known = [value for value in self.ceilings if value is not None]
+        return sum(known) / len(known) if known else None
 
     @property
     def duplicates(self) -> int:
@@ -314,6 +382,8 @@ class Result:
         return (
             f"engine {self.engine:10}  workers {self.workers}  events {self.events}  "
             f"seconds {number(self.seconds, '.2f')}  events/s {number(self.rate, '.0f')}  "
+            f"wrk ceiling {number(self.ceiling, '.0f')} req/s  "
+            f"share {number(self.rate / self.ceiling * 100 if self.rate and self.ceiling else None, '.1f')}%  "
             f"duplicates {self.duplicates}  bad signatures {self.bad_signatures}"
         )
 
@@ -343,7 +413,10 @@ def run_once(args: argparse.Namespace, workers: int, root: Path) -> Result:
             time.sleep(0.1)
 
         output = kanal(env, "webhooks", "add", "--store", str(STORE_ID), "--url", f"http://127.0.0.1:{port}/hook")
-        secret_file.write_text(output.strip().splitlines()[-1] + "\n")
+        secret = output.strip().splitlines()[-1]
+        secret_file.write_text(secret + "\n")
+        result.ceilings.append(wrk_ceiling(port, secret, work, args.ceiling_seconds))
+        post(port, "/reset")
 
         rows = event_rows(args.events)
         expected_ids = {row["event_id"] for row in rows}
@@ -417,6 +490,7 @@ def run_once(args: argparse.Namespace, workers: int, root: Path) -> Result:
             missing, unknown = len(expected_ids - received_ids), len(received_ids - expected_ids)
             result.problems.append(f"event ids: {missing} never received, {unknown} not ours")
 
+        result.ceilings.append(wrk_ceiling(port, secret, work, args.ceiling_seconds))
         result.db = database_state(url)
         if result.db["deliveries"] != args.events:
             result.problems.append(f"{result.db['deliveries']} deliveries, expected {args.events}")
@@ -435,7 +509,9 @@ def run_once(args: argparse.Namespace, workers: int, root: Path) -> Result:
 
 def report(result: Result) -> None:
     print(result.line())
-    details = f"  insert {result.insert_seconds:.2f} s"
+    rounds = ", ".join("-" if value is None else f"{value:.0f}" for value in result.ceilings)
+    details = f"  wrk rounds (before, after the workers) {rounds} req/s"
+    details += f"\n  insert {result.insert_seconds:.2f} s"
     if result.first_delivery is not None:
         details += f", first delivery after {result.first_delivery:.2f} s"
     if result.steady_rate is not None:
@@ -461,6 +537,7 @@ def report(result: Result) -> None:
 
 def main() -> int:
     args = parse_args()
+    ensure_wrk()
     if args.py_spy:
         args.py_spy.mkdir(parents=True, exist_ok=True)
     results = []
@@ -469,6 +546,14 @@ def main() -> int:
             result = run_once(args, workers, Path(tmp))
             report(result)
             results.append(result)
+    rates = {result.workers: result.rate for result in results if result.rate}
+    if 1 in rates:
+        one = next(result for result in results if result.workers == 1)
+        if one.ceiling:
+            print(f"one worker: {rates[1] / one.ceiling * 100:.1f}% of the wrk ceiling (goal {GOAL * 100:.0f}%)")
+        for workers, rate in sorted(rates.items()):
+            if workers > 1:
+                print(f"{workers} workers: {rate / rates[1]:.2f}x one worker")
     failed = [result for result in results if result.problems]
     if failed:
         print(f"FAILED: {len(failed)} of {len(results)} runs", file=sys.stderr)

@@ -9,7 +9,9 @@ from typing import Any
 
 
 class Receiver:
-    def __init__(self, failures: int = 0, status: int = 500):
+    def __init__(self, failures: int = 0, status: int = 500, hold: threading.Event | None = None):
+        """`failures`: so many first requests answer `status`; `hold`: each request waits until it
+        is set (at most a minute) before it is recorded and answered: a slow endpoint."""
         self.received: list[dict[str, Any]] = []
         self.failures_left = failures
         self.failure_status = status
@@ -21,6 +23,8 @@ class Receiver:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if hold is not None:
+                    hold.wait(timeout=60)
                 with receiver._lock:
                     failing = receiver.failures_left > 0
                     receiver.failures_left -= failing

@@ -1,39 +1,72 @@
-"""Webhook delivery: claim due deliveries under a lease, POST them signed, record the outcome.
+"""Webhook delivery: claim due deliveries under a lease, record their outcomes, both in batches.
 
 A delivery is claimed only when no earlier delivery of the same webhook and subject is still
-pending, so each receiver sees a subject's events in order. Claims use FOR UPDATE SKIP LOCKED
-on PostgreSQL (SQLite has a single writer), and a lease, so that two workers never deliver one
-event at the same time. Failures retry with exponential backoff and jitter for about a day,
-then the delivery is dead-lettered."""
+pending, so each receiver sees a subject's events in order (SPEC §6): the worker may hold many
+deliveries in flight at once, never two of one subject for one webhook. Claims use FOR UPDATE
+SKIP LOCKED on PostgreSQL (SQLite has a single writer), and a lease, so that two workers never
+deliver one event at the same time. Failures retry with exponential backoff and jitter for
+about a day, then the delivery is dead-lettered."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, exists, or_, select, update
+from sqlalchemy import Connection, Text, bindparam, cast, exists, func, or_, select, update
 
 from app.config import Settings
 from app.db.tables import carts, contacts, deliveries, events, webhooks
-from app.db.types import json_default
 from app.domain.event_types import EventType
 from app.domain.statuses import CartStatus, DeliveryStatus
 
-LEASE = timedelta(seconds=60)
+from .dispatch import dispatch_events
+from .health import record_health
+from .signing import sign
+
+LEASE = timedelta(seconds=60)  # the shortest lease; a worker holding more for longer asks for more
 
 _earlier = deliveries.alias("earlier")
+_SCAN_IN_ORDER = select(
+    func.set_config("enable_sort", "off", True),
+    func.set_config("enable_bitmapscan", "off", True),
+    func.set_config("plan_cache_mode", "force_custom_plan", True),  # a prepared claim is planned anew each time
+)
 
 
 @dataclass(frozen=True)
 class Claimed:
+    """One delivery in hand: its body (bytes as sent) and its signature, computed once at claim."""
+
     delivery_id: int
+    webhook_id: int
     url: str
-    secret: str
     event_id: str
     event_type: str
+    attempts: int  # attempts made before this one
     body: bytes
+    signature: str  # the Kanal-Signature header value
+
+
+class Claims(list[Claimed]):
+    """The deliveries of one claim; `exhausted` when it took every due delivery it could see
+    (fewer rows than its limit, no webhook left out): the outbox may need fanning out."""
+
+    exhausted: bool = True
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt got: an HTTP status (None when no answer came) and an error (None on 2xx)."""
+
+    delivery_id: int
+    attempts: int  # attempts made before this one, as claimed
+    status_code: int | None
+    error: str | None
+    webhook_id: int | None = None  # for its webhook's health (app.automations.health)
 
 
 @dataclass(frozen=True)
@@ -41,6 +74,7 @@ class Backoff:
     base_seconds: float = 15.0
     max_seconds: float = 6 * 3600.0
     max_attempts: int = 14  # 15 s doubling, capped at 6 h: about a day in all
+    disable_after_seconds: float = 3 * 86400.0  # a webhook failing this long is disabled
 
     def delay(self, attempts: int) -> timedelta:
         seconds = min(self.max_seconds, self.base_seconds * 2 ** (attempts - 1))
@@ -48,101 +82,207 @@ class Backoff:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Backoff:
-        return cls(base_seconds=settings.webhook_backoff_seconds, max_attempts=settings.webhook_max_attempts)
+        return cls(
+            base_seconds=settings.webhook_backoff_seconds,
+            max_attempts=settings.webhook_max_attempts,
+            disable_after_seconds=settings.webhook_disable_after_seconds,
+        )
 
 
-def claim(conn: Connection, now: datetime, limit: int) -> list[Claimed]:
+def claim(
+    conn: Connection,
+    now: datetime,
+    limit: int,
+    quotas: Mapping[int, int] | None = None,
+    default_quota: int | None = None,
+    lease: timedelta = LEASE,
+) -> Claims:
+    """Lease (for `lease`) up to `limit` due deliveries, in id order, at most `quotas[webhook_id]`
+    (else `default_quota`) of each webhook; a webhook whose quota is 0 is skipped in SQL. Rows
+    looked at beyond a quota are only row-locked until this transaction ends, never leased."""
+    quotas = quotas or {}
+    if limit <= 0:
+        return Claims()
     blocked = exists().where(
         _earlier.c.ordering_key == deliveries.c.ordering_key,
         _earlier.c.status == DeliveryStatus.PENDING,
         _earlier.c.id < deliveries.c.id,
     )
-    due = (
-        conn.execute(
-            select(deliveries.c.id)
-            .where(
-                deliveries.c.status == DeliveryStatus.PENDING,
-                deliveries.c.next_attempt_at <= now,
-                or_(deliveries.c.locked_until.is_(None), deliveries.c.locked_until < now),
-                ~blocked,
-            )
-            .order_by(deliveries.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=deliveries)
+    query = (
+        select(deliveries.c.id, deliveries.c.webhook_id)
+        .where(
+            deliveries.c.status == DeliveryStatus.PENDING,
+            deliveries.c.next_attempt_at <= now,
+            or_(deliveries.c.locked_until.is_(None), deliveries.c.locked_until < now),
+            ~blocked,
         )
-        .scalars()
-        .all()
+        .order_by(deliveries.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=deliveries)
     )
+    query = query.where(~exists().where(webhooks.c.id == deliveries.c.webhook_id, webhooks.c.disabled_at.is_not(None)))
+    full = [webhook_id for webhook_id, quota in quotas.items() if quota <= 0]
+    if full:
+        query = query.where(deliveries.c.webhook_id.not_in(full))
+    left = dict(quotas)
+    due = []
+    postgresql = conn.dialect.name == "postgresql"
+    if postgresql:
+        # Read pending deliveries in id order from the index and stop at the limit, whatever the
+        # statistics say: stale after a burst of events, they make the planner sort every
+        # pending delivery (and test each for an earlier one) to return the first few; and the
+        # generic plan of the prepared statement does the same. For the rest of this
+        # transaction only (the claim is the last work of the worker's turn).
+        conn.execute(_SCAN_IN_ORDER)
+    found = conn.execute(query).all()
+    claimed = Claims()
+    claimed.exhausted = len(found) < limit and not full
+    for delivery_id, webhook_id in found:
+        quota = left.get(webhook_id, default_quota)
+        if quota is None or quota > 0:
+            due.append(delivery_id)
+            if quota is not None:
+                left[webhook_id] = quota - 1
     if not due:
-        return []
+        return claimed
     rows = conn.execute(
         select(
             deliveries.c.id,
+            deliveries.c.webhook_id,
+            deliveries.c.attempts,
             webhooks.c.url,
             webhooks.c.secret,
             webhooks.c.removed_at,
+            events.c.id.label("event_row"),
             events.c.event_id,
             events.c.type,
             events.c.store_id,
             events.c.subject_id,
             events.c.created_at,
-            events.c.data,
+            cast(events.c.data, Text).label("data"),  # the stored JSON text, sent as it is
             contacts.c.erased_at,
         )
         .join(events, events.c.id == deliveries.c.event_id)
         .join(webhooks, webhooks.c.id == deliveries.c.webhook_id)
         .outerjoin(contacts, contacts.c.id == events.c.contact_id)
         .where(deliveries.c.id.in_(due))
-        .order_by(deliveries.c.id)
     ).all()
-    claimed, cancelled = [], []
+    rows = sorted(rows, key=lambda row: row.id)
+    moment = int(now.timestamp())
+    bodies: dict[int, bytes] = {}  # one body per event, whichever webhooks it goes to
+    cancelled = []
     for row in rows:
         if row.removed_at is not None or row.erased_at is not None or _recovery_settled(conn, row):
             cancelled.append(row.id)
             continue
-        claimed.append(Claimed(row.id, row.url, row.secret, row.event_id, row.type, _body(row)))
+        body = bodies.get(row.event_row)
+        if body is None:
+            body = bodies[row.event_row] = _body(row)
+        signature = sign(row.secret, body, moment)
+        claimed.append(Claimed(row.id, row.webhook_id, row.url, row.event_id, row.type, row.attempts, body, signature))
     if cancelled:
         conn.execute(update(deliveries).where(deliveries.c.id.in_(cancelled)).values(status=DeliveryStatus.CANCELLED))
     if claimed:
         ids = [item.delivery_id for item in claimed]
-        conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(locked_until=now + LEASE))
+        conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(locked_until=now + lease))
     return claimed
 
 
-def _recovery_settled(conn: Connection, row: object) -> bool:
+def _recovery_settled(conn: Connection, row: Any) -> bool:
     """A recovery message goes out only while the cart is still abandoned (checked again now)."""
-    if row.type != EventType.CART_RECOVERY_DUE:  # type: ignore[attr-defined]
+    if row.type != EventType.CART_RECOVERY_DUE:
         return False
-    status = conn.scalar(select(carts.c.status).where(carts.c.id == row.subject_id))  # type: ignore[attr-defined]
-    return status != CartStatus.ABANDONED
+    status = conn.scalar(select(carts.c.status).where(carts.c.id == row.subject_id))
+    return bool(status != CartStatus.ABANDONED)
 
 
-def _body(row: object) -> bytes:
-    payload = {
-        "id": row.event_id,  # type: ignore[attr-defined]
-        "type": row.type,  # type: ignore[attr-defined]
-        "store_id": row.store_id,  # type: ignore[attr-defined]
-        "created_at": row.created_at.isoformat(),  # type: ignore[attr-defined]
-        "data": row.data,  # type: ignore[attr-defined]
-    }
-    return orjson.dumps(payload, default=json_default)
+def _body(row: Any) -> bytes:
+    """SPEC §6: `{"id", "type", "store_id", "created_at", "data"}`; `data` is the stored JSON."""
+    head = orjson.dumps(
+        {"id": row.event_id, "type": row.type, "store_id": row.store_id, "created_at": row.created_at.isoformat()}
+    )
+    return head[:-1] + b',"data":' + row.data.encode() + b"}"
 
 
-def record_outcome(
-    conn: Connection, delivery_id: int, now: datetime, status_code: int | None, error: str | None, backoff: Backoff
-) -> str:
-    current = conn.execute(
-        select(deliveries.c.attempts, deliveries.c.status).where(deliveries.c.id == delivery_id).with_for_update()
-    ).one()
-    if current.status != DeliveryStatus.PENDING:
-        return current.status
-    attempts = current.attempts + 1
-    values: dict[str, object] = {"attempts": attempts, "last_status": status_code, "locked_until": None}
-    if error is None:
-        values.update(status=DeliveryStatus.DELIVERED, delivered_at=now, last_error=None)
-    elif attempts >= backoff.max_attempts:
-        values.update(status=DeliveryStatus.DEAD, last_error=error[:1024])
-    else:
-        values.update(next_attempt_at=now + backoff.delay(attempts), last_error=error[:1024])
-    conn.execute(update(deliveries).where(and_(deliveries.c.id == delivery_id)).values(values))
-    return str(values.get("status", DeliveryStatus.PENDING))
+_DELIVERED = (
+    update(deliveries)
+    .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == DeliveryStatus.PENDING)
+    .values(
+        status=DeliveryStatus.DELIVERED,
+        attempts=deliveries.c.attempts + 1,
+        last_status=bindparam("b_status"),
+        delivered_at=bindparam("b_now"),
+        last_error=None,
+        locked_until=None,
+    )
+)
+_RETRY = (
+    update(deliveries)
+    .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == DeliveryStatus.PENDING)
+    .values(
+        attempts=deliveries.c.attempts + 1,
+        last_status=bindparam("b_status"),
+        last_error=bindparam("b_error"),
+        next_attempt_at=bindparam("b_next"),
+        locked_until=None,
+    )
+)
+_DEAD = (
+    update(deliveries)
+    .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == DeliveryStatus.PENDING)
+    .values(
+        status=DeliveryStatus.DEAD,
+        attempts=deliveries.c.attempts + 1,
+        last_status=bindparam("b_status"),
+        last_error=bindparam("b_error"),
+        locked_until=None,
+    )
+)
+
+
+def record_outcomes(conn: Connection, outcomes: Sequence[Outcome], now: datetime, backoff: Backoff) -> list[str]:
+    """Write a batch of outcomes, one statement per kind (delivered, retry, dead); a delivery no
+    longer pending (cancelled meanwhile, or settled by a worker whose lease outlived ours) is
+    left as it is. Returns the status each outcome sets (delivered, pending for a retry, dead),
+    in the order given."""
+    if not outcomes:
+        return []
+    statuses: list[str] = []
+    batches: dict[str, list[dict[str, object]]] = {"delivered": [], "retry": [], "dead": []}
+    for outcome in outcomes:
+        attempts = outcome.attempts + 1
+        row: dict[str, object] = {"b_id": outcome.delivery_id, "b_status": outcome.status_code}
+        if outcome.error is None:
+            batches["delivered"].append({**row, "b_now": now})
+            statuses.append(DeliveryStatus.DELIVERED)
+        elif attempts >= backoff.max_attempts:
+            batches["dead"].append({**row, "b_error": outcome.error[:1024]})
+            statuses.append(DeliveryStatus.DEAD)
+        else:
+            batches["retry"].append({**row, "b_error": outcome.error[:1024], "b_next": now + backoff.delay(attempts)})
+            statuses.append(DeliveryStatus.PENDING)
+    for kind, statement in (("delivered", _DELIVERED), ("retry", _RETRY), ("dead", _DEAD)):
+        if batches[kind]:
+            conn.execute(statement, batches[kind])
+    record_health(conn, outcomes, now, timedelta(seconds=backoff.disable_after_seconds))
+    return statuses
+
+
+def settle_and_claim(
+    conn: Connection,
+    outcomes: Sequence[Outcome],
+    now: datetime,
+    backoff: Backoff,
+    limit: int,
+    quotas: Mapping[int, int],
+    default_quota: int,
+    dispatch: bool,
+    lease: timedelta = LEASE,
+) -> tuple[list[str], int, Claims]:
+    """One transaction per turn of the worker: the outcomes of the deliveries that came back,
+    new events fanned out (when `dispatch`: the last claim found nothing more), then new claims
+    (a subject's next event is claimable as soon as its previous one is settled). Returns the
+    statuses set, the deliveries dispatched, the deliveries claimed."""
+    statuses = record_outcomes(conn, outcomes, now, backoff)
+    dispatched = dispatch_events(conn, now, wait=False) if dispatch else 0
+    return statuses, dispatched, claim(conn, now, limit, quotas, default_quota, lease)

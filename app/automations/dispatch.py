@@ -17,9 +17,12 @@ from app.services.webhooks import matches
 BATCH = 500
 
 
-def dispatch_events(conn: Connection, now: datetime) -> int:
-    """Returns how many deliveries were created."""
-    conn.execute(select(dispatch_lock.c.id).where(dispatch_lock.c.id == 1).with_for_update())
+def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
+    """Returns how many deliveries were created. With `wait` false, a worker whose turn finds
+    another dispatching leaves it to that one (0) instead of waiting for its transaction."""
+    lock = select(dispatch_lock.c.id).where(dispatch_lock.c.id == 1).with_for_update(skip_locked=not wait)
+    if conn.execute(lock).first() is None:
+        return 0
     pending = conn.execute(
         select(
             events.c.id,

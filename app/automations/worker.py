@@ -1,26 +1,35 @@
 """The worker: fans out events, fires due cart recoveries, delivers webhooks. Run it with
-`kanal worker`; the embedded SQLite default also runs it inside `kanal serve`."""
+`kanal worker`; the embedded SQLite default also runs it inside `kanal serve`.
+
+Delivery is a pipeline: up to `Limits.in_flight` deliveries in hand (POSTs at most
+`Limits.per_webhook` at once for one webhook, see app.automations.sender), and one
+transaction per turn that records the outcomes of the POSTs that came back and claims as many
+new deliveries as there is room for. Claims never hand out a subject's next event while its
+previous one is in flight (app.automations.delivery), so ordering holds however many are in
+flight."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
-
-import httpx
+from datetime import timedelta
 
 from app.db.database import Database
 from app.domain.statuses import DeliveryStatus
 from app.services.results import utcnow
 
-from .delivery import Backoff, Claimed, claim, record_outcome
+from . import retention
+from .delivery import Backoff, Claimed, Outcome, settle_and_claim
 from .dispatch import dispatch_events
 from .recovery import fire_due_recoveries
-from .signing import HEADER, sign
+from .sender import Limits, Sender
 
 log = logging.getLogger("kanal.worker")
-CLAIM_BATCH = 32
-TIMEOUT = httpx.Timeout(10.0)
+GATHER_SECONDS = 0.05  # after the first POST of a turn comes back, wait up to this long for more: fewer writes
+PRUNE_EVERY_SECONDS = 3600.0
+RECOVERY_EVERY_SECONDS = 10.0  # during a long pass too, so a due recovery fires within a minute (SPEC §6)
 
 
 @dataclass
@@ -29,32 +38,42 @@ class Tally:
     recoveries: int = 0
     delivered: int = 0
     failed: int = 0
+    pruned: int = 0
     outcomes: list[str] = field(default_factory=list)
+
+    def count(self, statuses: list[str]) -> None:
+        self.outcomes += statuses
+        delivered = statuses.count(DeliveryStatus.DELIVERED)
+        self.delivered += delivered
+        self.failed += len(statuses) - delivered
 
 
 class Worker:
-    def __init__(self, db: Database, backoff: Backoff | None = None, client: httpx.AsyncClient | None = None):
+    def __init__(
+        self,
+        db: Database,
+        backoff: Backoff | None = None,
+        limits: Limits | None = None,
+        retention: timedelta | None = None,
+    ):
+        """`retention`: settled events older than this are pruned, at most once per
+        PRUNE_EVERY_SECONDS (app.automations.retention); None keeps them all."""
         self.db = db
         self.backoff = backoff or Backoff()
-        self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False)
+        self.limits = limits or Limits()
+        self.retention = retention
+        self._sender = Sender(self.limits)
+        self._next_prune = 0.0
 
     async def aclose(self) -> None:
-        if self._owns_client:
-            await self._client.aclose()
+        await self._sender.aclose()
 
     async def run_once(self) -> Tally:
-        """One pass: everything due now, until nothing is left to claim."""
+        """One pass: everything due now, until nothing is left to claim or in flight."""
         tally = Tally()
-        tally.dispatched = await self.db.write(dispatch_events, utcnow())
-        tally.recoveries = await self.db.write(fire_due_recoveries, utcnow())
-        if tally.recoveries:
-            tally.dispatched += await self.db.write(dispatch_events, utcnow())
-        while claimed := await self.db.write(claim, utcnow(), CLAIM_BATCH):
-            outcomes = await asyncio.gather(*(self._deliver(item) for item in claimed))
-            tally.outcomes += outcomes
-            tally.delivered += outcomes.count(DeliveryStatus.DELIVERED)
-            tally.failed += len(outcomes) - outcomes.count(DeliveryStatus.DELIVERED)
+        await self._recoveries(tally)
+        await self._deliver(tally)
+        await self._prune(tally)
         return tally
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
@@ -74,19 +93,85 @@ class Worker:
         finally:
             await self.aclose()
 
-    async def _deliver(self, item: Claimed) -> str:
-        headers = {
-            "Content-Type": "application/json",
-            HEADER: sign(item.secret, item.body),
-            "Kanal-Event-Id": item.event_id,
-            "Kanal-Event-Type": item.event_type,
-        }
-        status_code, error = None, None
+    async def _prune(self, tally: Tally) -> None:
+        loop = asyncio.get_running_loop()
+        if self.retention is None or loop.time() < self._next_prune:
+            return
+        self._next_prune = loop.time() + PRUNE_EVERY_SECONDS
+        tally.pruned = await retention.prune(self.db, utcnow() - self.retention)
+
+    async def _recoveries(self, tally: Tally) -> None:
+        tally.dispatched += await self.db.write(dispatch_events, utcnow())
+        recoveries = await self.db.write(fire_due_recoveries, utcnow())
+        tally.recoveries += recoveries
+        if recoveries:
+            tally.dispatched += await self.db.write(dispatch_events, utcnow())
+
+    async def _deliver(self, tally: Tally) -> None:
+        loop = asyncio.get_running_loop()
+        in_flight: dict[asyncio.Task[Outcome], Claimed] = {}
+        held: Counter[int] = Counter()  # deliveries in flight per webhook
+        back: list[asyncio.Task[Outcome]] = []  # POSTs that came back since the last turn
+        came_back = asyncio.Event()
+
+        def returned(task: asyncio.Task[Outcome]) -> None:
+            back.append(task)
+            came_back.set()
+
+        drained = False  # the last claim saw every due delivery: time to fan out new events
+        next_recovery = loop.time() + RECOVERY_EVERY_SECONDS
         try:
-            response = await self._client.post(item.url, content=item.body, headers=headers)
-            status_code = response.status_code
-            if not 200 <= status_code < 300:
-                error = f"HTTP {status_code}"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:1024]
-        return await self.db.write(record_outcome, item.delivery_id, utcnow(), status_code, error, self.backoff)
+            while True:
+                outcomes = []
+                for task in back:
+                    item = in_flight.pop(task)
+                    held[item.webhook_id] -= 1
+                    if not held[item.webhook_id]:
+                        del held[item.webhook_id]
+                    outcomes.append(task.result())
+                back.clear()
+                room = self.limits.in_flight - len(in_flight)
+                if outcomes or (room > 0 and not drained):
+                    cap = self.limits.held_per_webhook
+                    quotas = {webhook: cap - count for webhook, count in held.items()}
+                    lease, now = self.limits.lease, utcnow()
+                    statuses, dispatched, claimed = await self.db.write(
+                        settle_and_claim, outcomes, now, self.backoff, room, quotas, cap, drained, lease
+                    )
+                    tally.count(statuses)
+                    tally.dispatched += dispatched
+                    for item in claimed:
+                        held[item.webhook_id] += 1
+                        task = asyncio.ensure_future(self._sender.post(item))
+                        task.add_done_callback(returned)
+                        in_flight[task] = item
+                    drained = claimed.exhausted
+                if loop.time() >= next_recovery:
+                    await self._recoveries(tally)
+                    next_recovery = loop.time() + RECOVERY_EVERY_SECONDS
+                if not in_flight:
+                    if drained:
+                        return
+                    continue
+                await self._gather(back, came_back, len(in_flight))
+        finally:
+            for task in in_flight:  # cancelled mid-pass: their leases lapse and they are claimed again
+                task.cancel()
+
+    async def _gather(self, back: list[asyncio.Task[Outcome]], came_back: asyncio.Event, in_flight: int) -> None:
+        """Wait until a POST comes back, then up to GATHER_SECONDS more until half of those in
+        hand are back (two rounds to one endpoint, see HELD_PER_CONNECTION, while two more are
+        sent): one transaction then settles them all."""
+        enough = max(1, in_flight // 2)
+        deadline = None
+        while len(back) < enough:
+            came_back.clear()
+            if back and deadline is None:
+                deadline = asyncio.get_running_loop().time() + GATHER_SECONDS
+            timeout = None if deadline is None else deadline - asyncio.get_running_loop().time()
+            if timeout is not None and timeout <= 0:
+                return
+            try:
+                await asyncio.wait_for(came_back.wait(), timeout)
+            except TimeoutError:
+                return

@@ -229,6 +229,13 @@ webhooks = Table(
     Column("events", Json, nullable=False),  # patterns such as "order.*"
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("removed_at", UTC_DATETIME, nullable=True),
+    # Health, kept by the worker: the last 2xx, failed attempts since, failing since when, and
+    # when (and why) it was disabled for failing too long (app.automations.health).
+    Column("last_success_at", UTC_DATETIME, nullable=True),
+    Column("consecutive_failures", Integer, nullable=False, server_default="0"),
+    Column("failing_since", UTC_DATETIME, nullable=True),
+    Column("disabled_at", UTC_DATETIME, nullable=True),
+    Column("disabled_reason", String(1024), nullable=True),
 )
 
 deliveries = Table(
@@ -247,7 +254,7 @@ deliveries = Table(
     Column("delivered_at", UTC_DATETIME, nullable=True),
     Column("created_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("event_id", "webhook_id"),
-    Index(None, "status", "next_attempt_at"),
+    Index(None, "status", "id"),  # claims take pending deliveries in id order, reading no more than they take
     Index(None, "ordering_key", "status", "id"),
 )
 

@@ -8,6 +8,7 @@ bad signature, so that a bad signature is counted instead of retried. The secret
 
     GET /count  {"received", "distinct", "bad_signatures", "id_mismatches", "first_at", "last_new_at"}
     GET /ids    {"ids": [...every distinct event id...]}
+    POST /reset forgets every count and id (after the bench's wrk ceiling, before the workers)
 
 first_at and last_new_at are time.monotonic() of the first delivery and of the last new event
 id (CLOCK_MONOTONIC, comparable with the bench's own clock on Linux).
@@ -80,11 +81,18 @@ async def ids(request: Request) -> Response:
     return Response(orjson.dumps({"ids": sorted(seen)}), media_type="application/json")
 
 
+async def reset(request: Request) -> Response:
+    state.update(received=0, bad_signatures=0, id_mismatches=0, first_at=None, last_new_at=None)
+    seen.clear()
+    return Response(status_code=204)
+
+
 app = Starlette(
     routes=[
         Route("/hook", hook, methods=["POST"]),
         Route("/count", count, methods=["GET"]),
         Route("/ids", ids, methods=["GET"]),
+        Route("/reset", reset, methods=["POST"]),
     ]
 )
 

@@ -1,0 +1,57 @@
+"""Replay to a new subscription (issue 13, README "Outbox lifecycle"): `kanal webhooks add
+--since TIME` gives the new webhook a delivery of every earlier event of its store that it
+matches, in event order, as if it had been subscribed then: fanned-out events created at or
+after TIME, not backfilled, whose contact is not erased. Events not fanned out yet get theirs
+from the dispatcher; the dispatch lock keeps the two from giving one event twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, exists, insert, select
+
+from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
+from app.domain.statuses import DeliveryStatus
+from app.services.stores import StoreError
+from app.services.webhooks import matches
+
+BATCH = 1000
+
+
+def replay_since(conn: Connection, webhook_id: int, since: datetime, now: datetime) -> int:
+    """Create the webhook's deliveries of earlier events; returns how many. StoreError if the
+    webhook is unknown or removed."""
+    conn.execute(select(dispatch_lock.c.id).where(dispatch_lock.c.id == 1).with_for_update())
+    hook = conn.execute(select(webhooks).where(webhooks.c.id == webhook_id, webhooks.c.removed_at.is_(None))).first()
+    if hook is None:
+        raise StoreError(f"No active webhook {webhook_id}.")
+    has_one = exists().where(deliveries.c.event_id == events.c.id, deliveries.c.webhook_id == webhook_id)
+    rows = conn.execute(
+        select(events.c.id, events.c.type, events.c.subject_type, events.c.subject_id)
+        .outerjoin(contacts, contacts.c.id == events.c.contact_id)
+        .where(
+            events.c.store_id == hook.store_id,
+            events.c.created_at >= since,
+            events.c.dispatched_at.is_not(None),
+            events.c.backfill.is_(False),
+            contacts.c.erased_at.is_(None),
+            ~has_one,
+        )
+        .order_by(events.c.id)
+    ).all()
+    new = [
+        {
+            "event_id": row.id,
+            "webhook_id": webhook_id,
+            "ordering_key": f"{webhook_id}:{row.subject_type}:{row.subject_id}",
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for row in rows
+        if matches(hook.events, row.type)
+    ]
+    for start in range(0, len(new), BATCH):
+        conn.execute(insert(deliveries), new[start : start + BATCH])
+    return len(new)

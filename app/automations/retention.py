@@ -1,0 +1,65 @@
+"""Outbox retention: settled events older than a cutoff are deleted, with their deliveries.
+
+Only delivered and backfilled events go (issue 13, README "Outbox lifecycle"): a backfilled
+event is never delivered; any other must have been fanned out with none of its deliveries
+still pending or dead-lettered (a dead letter is kept so that it can be re-driven). An event
+not yet fanned out is pending and is never pruned."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, and_, delete, exists, or_, select
+
+from app.db.database import Database
+from app.db.tables import deliveries, events
+from app.domain.statuses import DeliveryStatus
+
+BATCH = 1000  # events per transaction: a long prune never holds the writer for long
+_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+_AGE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
+
+
+def parse_age(text: str) -> timedelta:
+    """`30d`, `12h`, `90m`, `45s` -> a positive timedelta; ValueError otherwise."""
+    match = _AGE.match(text)
+    if match is None or int(match.group(1)) == 0:
+        raise ValueError(f"{text!r} is not an age such as 30d, 12h, 90m or 45s (a positive whole number and a unit)")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def prune_batch(conn: Connection, before: datetime, limit: int = BATCH) -> int:
+    """Delete up to `limit` settled events created before `before`, and their deliveries.
+    Returns how many events went."""
+    unsettled = exists().where(
+        deliveries.c.event_id == events.c.id,
+        deliveries.c.status.in_([DeliveryStatus.PENDING, DeliveryStatus.DEAD]),
+    )
+    ids = (
+        conn.execute(
+            select(events.c.id)
+            .where(
+                events.c.created_at < before,
+                or_(events.c.backfill.is_(True), and_(events.c.dispatched_at.is_not(None), ~unsettled)),
+            )
+            .order_by(events.c.id)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
+    if ids:
+        conn.execute(delete(deliveries).where(deliveries.c.event_id.in_(ids)))
+        conn.execute(delete(events).where(events.c.id.in_(ids)))
+    return len(ids)
+
+
+async def prune(db: Database, before: datetime) -> int:
+    """Every settled event created before `before`, in batches; how many went."""
+    pruned = 0
+    while batch := await db.write(prune_batch, before):
+        pruned += batch
+        if batch < BATCH:
+            break
+    return pruned
