@@ -130,11 +130,11 @@ class _AsyncBackend:
         self._versions = KeptVersions(self.engine)
 
     def watch(self, kept: KeptRows) -> None:
-        """Nothing to install: the triggers of migration 0006 version every change."""
+        """Nothing to install: the triggers of migration 0009 version every change."""
 
     async def kept_version(self, name: str) -> int | None:
         """The version of the kept rows `name` (their row of `kept_versions`), read at most
-        once per turn of the loop; None (keep nothing) before migration 0006."""
+        once per turn of the loop; None (keep nothing) before migration 0009."""
         return await self._versions.read(name)
 
     @property

@@ -10,7 +10,7 @@ and is their one invalidation path, whoever writes:
   `data_version`, read at most once per turn of the event loop; a new version forgets all.
 
 On PostgreSQL a trigger on the kept tables replaces the rows' version (`kept_versions`,
-migration 0006) in every transaction that changes them, whoever writes; it is read at most
+migration 0009) in every transaction that changes them, whoever writes; it is read at most
 once per turn of the event loop (postgres.KeptVersions), and a new version forgets all.
 """
 

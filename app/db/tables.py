@@ -267,7 +267,7 @@ dispatch_lock = Table(
 )
 
 # PostgreSQL: a version per set of rows a server keeps between requests (kept.py), replaced
-# by a trigger in every transaction that changes their tables (migration 0006). SQLite's
+# by a trigger in every transaction that changes their tables (migration 0009). SQLite's
 # data_version plays this part there; the table exists on both so the schemas stay one.
 kept_versions = Table(
     "kept_versions",

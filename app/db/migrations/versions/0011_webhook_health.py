@@ -1,15 +1,15 @@
 """Webhook health: last success, consecutive failures, failing since, disabled (and why).
 
-Revision ID: 0007_webhook_health
-Revises: 0006_claims
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30 12:35:00.000000
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_webhook_health"
-down_revision = "0006_claims"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

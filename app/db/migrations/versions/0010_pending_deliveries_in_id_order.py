@@ -1,15 +1,15 @@
 """Deliveries indexed by (status, id) instead of (status, next_attempt_at): a claim reads the
 first due pending deliveries in id order instead of sorting every pending one.
 
-Revision ID: 0006_claims
-Revises: 0005
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-30 11:55:00.000000
 """
 
 from alembic import op
 
-revision = "0006_claims"
-down_revision = "0005"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
