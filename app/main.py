@@ -18,6 +18,7 @@ from app.automations.delivery import Backoff
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
+from app.db.read_budget import ReadTimedOut
 from app.policies.rate_limit import StoreRateLimiter
 from app.rest.docs import docs_routes
 from app.rest.responses import Json, error
@@ -37,6 +38,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     messages = {404: "Not found", 405: "Method not allowed"}
     return error(exc.status_code, messages.get(exc.status_code, exc.detail))
+
+
+async def _read_timed_out(request: Request, exc: Exception) -> Response:
+    # Any route, authorisation included: the read budget is spent (app/db/read_budget.py).
+    return error(503, str(exc))
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
@@ -77,7 +83,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *ide_routes(),
             *docs_routes(),
         ],
-        exception_handlers={HTTPException: _http_error, Exception: _unexpected_error},
+        exception_handlers={HTTPException: _http_error, ReadTimedOut: _read_timed_out, Exception: _unexpected_error},
         lifespan=lifespan,
     )
     app.state.settings = settings
