@@ -3,7 +3,8 @@
 1. Builds a fresh SQLite database like scripts/bench_graphql.py (the `kanal` CLI, then a bulk
    load of N orders, default 100,000, with contacts, shipments and carts; ANALYZE).
 2. Serves it with `kanal serve` (one worker; `--repo` serves another checkout's code on the
-   same database, e.g. main's, to compare before and after) and runs alternating phases:
+   same database, e.g. main's, to compare before and after), POSTs one unreported phase of
+   orders (the phones' contacts are created, caches warm), then runs alternating phases:
    - alone: wrk POSTs a fresh slice of orders, each once, as scripts/bench_ingest.py does
      (its bodies and scripts/bench/orders.lua, 32 connections);
    - with dashboards: the same, with a new slice, while D clients (default 2) loop heavy
@@ -14,8 +15,11 @@
    median round (by p99 ratio) the ratio with the goal (<= 2x). The alone phase is the
    ceiling: it runs on the same server, database and minute as the phase it is compared to.
 
-    .venv/bin/python scripts/bench_mixed.py [--orders 100000] [--ingest 4000] [--rounds 3]
+    .venv/bin/python scripts/bench_mixed.py [--orders 100000] [--ingest 4000] [--rounds 5]
         [--connections 32] [--dashboards 2] [--port 8097] [--repo PATH]
+
+A dashboard query stopped at the read budget (QUERY_TOO_SLOW, KANAL_READ_TIMEOUT) is counted
+apart: that is the documented answer, not a failure.
 
 Traffic only goes to 127.0.0.1; the server is stopped on exit. Exits non-zero when an ingest
 response was not 2xx, or a dashboard query failed.
@@ -67,7 +71,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--phones", type=int, default=2000, help="distinct phones of the POSTed orders")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--dashboards", type=int, default=2, help="GraphQL clients looping heavy queries")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the median one is reported")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds; the median one is reported")
     parser.add_argument("--port", type=int, default=8097)
     parser.add_argument("--repo", type=Path, default=ROOT, help="checkout whose .venv/bin/kanal is served")
     args = parser.parse_args()
@@ -104,7 +108,12 @@ class Dashboard:
     body: bytes
     stop: threading.Event
     latencies: list[float] = field(default_factory=list)
+    too_slow: int = 0  # answers QUERY_TOO_SLOW: stopped at the read budget, as documented
     failures: list[str] = field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.latencies or self.failures or self.too_slow)
 
     def run(self) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -115,6 +124,9 @@ class Dashboard:
                 connection.request("POST", "/graphql", self.body, headers)
                 response = connection.getresponse()
                 text = response.read()
+                if response.status == 200 and b'"QUERY_TOO_SLOW"' in text:
+                    self.too_slow += 1
+                    continue
                 self.latencies.append(time.perf_counter() - started)
                 if response.status != 200 or b'"errors"' in text:
                     self.failures.append(f"{response.status} {text[:300]!r}")
@@ -139,7 +151,7 @@ def with_dashboards(args: argparse.Namespace, key: str, ingest: Callable[[], dic
         thread.start()
     # Every dashboard has its first answer before ingest starts: the reads are under way.
     deadline = time.monotonic() + 120
-    while any(not one.latencies and not one.failures for one in dashboards) and time.monotonic() < deadline:
+    while time.monotonic() < deadline and not all(one.answered for one in dashboards):
         time.sleep(0.05)
     try:
         result = ingest()
@@ -173,7 +185,10 @@ def dashboard_line(dashboards: list[Dashboard]) -> str:
     for one in dashboards:
         name = "storeStats" if b"storeStats" in one.body else "search"
         lat = sorted(one.latencies) or [0.0]
-        parts.append(f"{name} {len(one.latencies)} answers, p50 {lat[len(lat) // 2] * 1000:.0f} ms")
+        parts.append(
+            f"{name} {len(one.latencies)} answers, p50 {lat[len(lat) // 2] * 1000:.0f} ms, "
+            f"{one.too_slow} stopped at the read budget"
+        )
     return "; ".join(parts)
 
 
@@ -202,7 +217,7 @@ def report(args: argparse.Namespace, rounds: list[Round]) -> bool:
                 print(f"FAILED ingest: {result['ok']} 2xx of {args.ingest}, samples {result['samples']}")
                 passed = False
         for dashboard in one.dashboards:
-            if dashboard.failures or not dashboard.latencies:
+            if dashboard.failures or not dashboard.answered:
                 print(f"FAILED dashboard: {dashboard.failures[:2]}")
                 passed = False
     return passed
@@ -224,7 +239,10 @@ def main() -> int:
         rounds: list[Round] = []
         log = work / "kanal.log"
         with serve(command, env, args.port, log):
-            phase = 0
+            # Not reported: the first orders into a fresh server create their contacts and warm
+            # its caches, which the later phases (whose phones repeat) do not pay.
+            run_wrk(args.port, key, phase_bodies(work, 0, args.ingest, args.phones), args.connections, args.ingest)
+            phase = 1
             for _ in range(args.rounds):
                 bodies = phase_bodies(work, phase, args.ingest, args.phones)
                 alone = run_wrk(args.port, key, bodies, args.connections, args.ingest)

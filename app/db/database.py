@@ -191,11 +191,15 @@ class _SqliteBackend:
         # (busy_timeout) instead of failing later on lock upgrade.
         self._write_engine = self._engine(sync_url, begin="BEGIN IMMEDIATE", autocheckpoint=self._checkpointer is None)
         # Reads send no BEGIN: each statement is its own snapshot, two statements fewer. One
-        # connection for the loop, one per reader thread.
+        # connection per reader thread (two lanes), one for reads inline on the loop.
         readers = max(1, settings.sqlite_readers)
-        self._read_engine = self._engine(sync_url, begin=None, connections=readers + 1)
+        self._read_engine = self._engine(sync_url, begin=None, connections=2 * readers + 1)
         self._readers = Readers(
-            self._read_engine, readers, settings.read_timeout_seconds, settings.sqlite_inline_read_steps
+            self._read_engine,
+            readers,
+            settings.read_timeout_seconds,
+            small_steps=settings.sqlite_small_read_steps,
+            inline_steps=settings.sqlite_inline_read_steps,
         )
         self._write_conn: Connection | None = None
         self._data_version: int | None = None

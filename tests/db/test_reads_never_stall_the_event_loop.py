@@ -1,6 +1,7 @@
-"""Reads never stall the event loop (issue 12): on SQLite a read past the inline budget runs on
-a reader thread while the loop goes on committing writes; small reads stay inline; on both
-engines a read past its time budget is stopped with `ReadTimedOut` and the next read works."""
+"""Reads never stall the event loop (issue 12): on SQLite every read runs on a reader thread,
+a small one on the small lane, one past the small budget on the large lane, while the loop
+goes on committing writes; on both engines a read past its time budget is stopped with
+`ReadTimedOut` and the next read works."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from app.db.read_budget import ReadTimedOut
 NOW = datetime(2026, 5, 18, 10, 0, tzinfo=UTC)
 BUDGET = 0.5  # seconds; every slow read below would run for hours without it
 
-# Counting 200,000 rows: well past the inline budget, a few milliseconds on a thread.
-HEAVY_SQLITE = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 200000) SELECT count(*) FROM n"
+# Counting 50,000 rows: about 850,000 VM steps, far past the small-read budget of 20,000.
+HEAVY_SQLITE = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 50000) SELECT count(*) FROM n"
 # Reads that never end on their own.
 ENDLESS = {
     "sqlite": "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n",
@@ -51,10 +52,10 @@ async def test_a_heavy_read_runs_on_a_thread_while_the_loop_commits_writes(db: D
     on_thread, release = threading.Event(), threading.Event()
 
     def heavy_then_held(conn: Connection) -> int:
-        conn.exec_driver_sql(HEAVY_SQLITE).scalar()  # past the inline budget: interrupted inline
+        conn.exec_driver_sql(HEAVY_SQLITE).scalar()  # past the small budget: runs again on the large lane
         on_thread.set()
         release.wait(10)  # inline, this would hold the loop: the writes below could not run
-        return threading.get_ident()
+        return threading.current_thread().name
 
     read = asyncio.create_task(db.read(heavy_then_held))
     while not on_thread.is_set():
@@ -63,19 +64,37 @@ async def test_a_heavy_read_runs_on_a_thread_while_the_loop_commits_writes(db: D
     assert await db.read(_store_count) == 3
     assert not read.done()
     release.set()
-    assert await read != threading.get_ident()
+    assert (await read).startswith("kanal-large-reader-")
     assert written == [1, 2, 3]
 
 
-async def test_a_small_read_runs_inline_on_the_loop(db: Database) -> None:
-    if db.dialect != "sqlite":
-        pytest.skip("PostgreSQL reads run on the server")
-    await db.write(_add_store, 1)
+def _thread_and_count(conn: Connection) -> tuple[str, int]:
+    return threading.current_thread().name, _store_count(conn)
 
-    def thread_and_count(conn: Connection) -> tuple[int, int]:
-        return threading.get_ident(), _store_count(conn)
 
-    assert await db.read(thread_and_count) == (threading.get_ident(), 1)
+def _thread_after_heavy(conn: Connection) -> tuple[str, int]:
+    return threading.current_thread().name, conn.exec_driver_sql(HEAVY_SQLITE).scalar()
+
+
+@pytest.mark.parametrize(
+    ("inline_steps", "work", "thread", "value"),
+    [
+        (0, _thread_and_count, "kanal-small-reader-", 1),
+        (0, _thread_after_heavy, "kanal-large-reader-", 50_000),
+        (20_000, _thread_and_count, "MainThread", 1),
+        (20_000, _thread_after_heavy, "kanal-large-reader-", 50_000),
+    ],
+)
+async def test_each_read_runs_in_its_lane(database_url: str, inline_steps: int, work, thread: str, value: int) -> None:
+    db = Database(Settings(database_url=database_url, sqlite_inline_read_steps=inline_steps))
+    try:
+        if db.dialect != "sqlite":
+            pytest.skip("PostgreSQL reads run on the server")
+        await db.write(_add_store, 1)
+        name, found = await db.read(work)
+        assert (name.startswith(thread), found) == (True, value)
+    finally:
+        await db.dispose()
 
 
 async def test_a_read_past_its_budget_is_stopped_and_the_next_read_works(db: Database) -> None:
@@ -86,7 +105,7 @@ async def test_a_read_past_its_budget_is_stopped_and_the_next_read_works(db: Dat
     await db.write(_add_store, 1)
     assert await db.read(_store_count) == 1
     if db.dialect == "sqlite":  # the one reader thread is free again
-        assert await db.read(lambda conn: conn.exec_driver_sql(HEAVY_SQLITE).scalar()) == 200_000
+        assert await db.read(lambda conn: conn.exec_driver_sql(HEAVY_SQLITE).scalar()) == 50_000
 
 
 async def test_a_read_whose_caller_is_gone_frees_its_thread(database_url: str) -> None:
@@ -101,6 +120,6 @@ async def test_a_read_whose_caller_is_gone_frees_its_thread(database_url: str) -
             await endless
         # One reader thread, and a budget of a minute: this read runs at once only because the
         # cancelled one was interrupted (else it would wait for that one's minute and time out).
-        assert await db.read(lambda conn: conn.exec_driver_sql(HEAVY_SQLITE).scalar()) == 200_000
+        assert await db.read(lambda conn: conn.exec_driver_sql(HEAVY_SQLITE).scalar()) == 50_000
     finally:
         await db.dispose()
