@@ -214,7 +214,10 @@ def report(args: argparse.Namespace, rounds: list[Round]) -> bool:
     for one in rounds:
         for result in (one.alone, one.mixed):
             if result["ok"] != args.ingest or result["failed"] or result.get("socket_errors"):
-                print(f"FAILED ingest: {result['ok']} 2xx of {args.ingest}, samples {result['samples']}")
+                print(
+                    f"FAILED ingest: {result['ok']} 2xx of {args.ingest}, socket errors (timeouts included: "
+                    f"10 s) {result.get('socket_errors', 0)}, samples {result['samples']}"
+                )
                 passed = False
         for dashboard in one.dashboards:
             if dashboard.failures or not dashboard.answered:

@@ -5,9 +5,10 @@ A transaction is a plain function `work(conn, *args)` over a SQLAlchemy Connecti
 - PostgreSQL: the async engine (asyncpg) runs it with `run_sync`, one transaction each.
 - SQLite: every aiosqlite statement is a thread hop (about 70 µs here), and a writer thread
   fights the event loop for the GIL; a statement of ours costs SQLite itself 5-20 µs. So
-  write transactions run inline on the event loop, on one write connection. Reads run inline
-  too while they are small, and on reader threads once they are not (readers.py; WAL: a
-  reader never waits for the writer), under a time budget (read_budget.py). Writes are
+  write transactions run inline on the event loop, on one write connection. Reads run on
+  reader threads, a lane for small reads and one for large ones, so that a dashboard never
+  stalls the loop (readers.py; WAL: a reader never waits for the writer), under a time
+  budget on both engines (read_budget.py). Writes are
   grouped: every request that reaches its write within two turns of the loop joins one
   transaction with one COMMIT (group commit), and each caller is answered only after that
   COMMIT. WAL checkpoints run on a thread of their own (checkpoint.py).
