@@ -19,6 +19,16 @@ class Settings:
     # FULL also survives power loss, at the price of an fsync per commit.
     sqlite_synchronous: str = "NORMAL"
     sqlite_busy_timeout_ms: int = 5000
+    # A read's time budget: past it the query is stopped and the caller gets a clear error
+    # (REST 503, GraphQL QUERY_TOO_SLOW); 0 = no budget. app/db/read_budget.py.
+    read_timeout_seconds: float = 5.0
+    # SQLite reads run on reader threads, each with its own connection (app/db/readers.py):
+    # this many for small reads and as many for large ones, a read being small while it
+    # takes at most `sqlite_small_read_steps` SQLite VM steps. With `sqlite_inline_read_steps`
+    # (0 = off), reads within that many steps run inline on the event loop instead.
+    sqlite_readers: int = 2
+    sqlite_small_read_steps: int = 20_000
+    sqlite_inline_read_steps: int = 0
     # "auto": `kanal serve` delivers webhooks itself on SQLite; on PostgreSQL run `kanal worker`.
     in_process_worker: str = "auto"
     worker_interval_seconds: float = 1.0
@@ -44,6 +54,10 @@ class Settings:
             "rate_limit_storage_uri": env.get("KANAL_RATE_LIMIT_STORAGE", "memory://"),
             "sqlite_synchronous": env.get("KANAL_SQLITE_SYNCHRONOUS", "NORMAL").upper(),
             "sqlite_busy_timeout_ms": int(env.get("KANAL_SQLITE_BUSY_TIMEOUT_MS", 5000)),
+            "read_timeout_seconds": float(env.get("KANAL_READ_TIMEOUT", 5.0)),
+            "sqlite_readers": int(env.get("KANAL_SQLITE_READERS", 2)),
+            "sqlite_small_read_steps": int(env.get("KANAL_SQLITE_SMALL_READ_STEPS", 20_000)),
+            "sqlite_inline_read_steps": int(env.get("KANAL_SQLITE_INLINE_READ_STEPS", 0)),
             "in_process_worker": env.get("KANAL_IN_PROCESS_WORKER", "auto").lower(),
             "worker_interval_seconds": float(env.get("KANAL_WORKER_INTERVAL_SECONDS", 1.0)),
             "webhook_backoff_seconds": float(env.get("KANAL_WEBHOOK_BACKOFF_SECONDS", 15.0)),

@@ -20,6 +20,7 @@ from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
+from app.db.read_budget import ReadTimedOut
 from app.policies.rate_limit import StoreRateLimiter
 from app.read.feed import EventFeed
 from app.rest.docs import docs_routes
@@ -41,6 +42,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     messages = {404: "Not found", 405: "Method not allowed"}
     return error(exc.status_code, messages.get(exc.status_code, exc.detail))
+
+
+async def _read_timed_out(request: Request, exc: Exception) -> Response:
+    # Any route, authorisation included: the read budget is spent (app/db/read_budget.py).
+    return error(503, str(exc))
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
@@ -89,7 +95,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *ide_routes(),
             *docs_routes(),
         ],
-        exception_handlers={HTTPException: _http_error, Exception: _unexpected_error},
+        exception_handlers={HTTPException: _http_error, ReadTimedOut: _read_timed_out, Exception: _unexpected_error},
         lifespan=lifespan,
     )
     route_trailing_slashes_like_none(app)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 
+from app.db.read_budget import ReadTimedOut
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.policies import rate_limit
 from app.policies.access import Refusal
+
+QUERY_TOO_SLOW = "QUERY_TOO_SLOW"
 
 # The domain's codes as a GraphQL enum, by member name (REQUIRED, INVALID_PHONE, …); REST's 422
 # bodies give the same codes by value (required, invalid_phone, …).
@@ -52,3 +55,16 @@ def refused(refusal: Refusal) -> GraphQLError:
 def throttled() -> GraphQLError:
     """A store over its budget (SPEC §7, §10); the HTTP response is a 429 with Retry-After."""
     return GraphQLError(rate_limit.TOO_MANY, extensions={"code": rate_limit.THROTTLED})
+
+
+def too_slow(error: GraphQLError, timed_out: ReadTimedOut) -> GraphQLError:
+    """A read past its time budget (app/db/read_budget.py): its message, code QUERY_TOO_SLOW,
+    at the field that asked for it."""
+    return GraphQLError(
+        str(timed_out),
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": QUERY_TOO_SLOW},
+    )

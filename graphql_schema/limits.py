@@ -13,6 +13,10 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from app.db.read_budget import ReadTimedOut
+
+from .errors import too_slow
+
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
@@ -34,6 +38,16 @@ def _unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
+class _MaskErrors(MaskErrors):
+    """Masks as `MaskErrors` does, except a read past its time budget, which is no bug: that
+    one becomes its own error, code QUERY_TOO_SLOW."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if isinstance(error.original_error, ReadTimedOut):
+            return too_slow(error, error.original_error)
+        return super().anonymise_error(error)
+
+
 # Rule classes built once: the validation cache is keyed by the rules, so per-request rule
 # classes would make every request a cache miss. Extensions themselves are built per request
 # (they hold the request's execution context); parser and validation caches are module-level.
@@ -50,5 +64,5 @@ def extensions() -> list:
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: AddValidationRules(_RULES),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
-        lambda: MaskErrors(should_mask_error=_unexpected, error_message="Internal server error"),
+        lambda: _MaskErrors(should_mask_error=_unexpected, error_message="Internal server error"),
     ]

@@ -7,11 +7,13 @@ A transaction is a plain function `work(conn, *args)` over a SQLAlchemy Connecti
   reads run with `run_sync`, in autocommit.
 - SQLite: every aiosqlite statement is a thread hop (about 70 µs here), and a writer thread
   fights the event loop for the GIL; a statement of ours costs SQLite itself 5-20 µs. So
-  transactions run inline on the event loop, on one write and one read connection (WAL: a
-  reader never waits for the writer). Writes are grouped: every request that reaches its
-  write within two turns of the loop joins one transaction with one COMMIT (group commit),
-  and each caller is answered only after that COMMIT. WAL checkpoints run on a thread of
-  their own (checkpoint.py).
+  write transactions run inline on the event loop, on one write connection. Reads run on
+  reader threads, a lane for small reads and one for large ones, so that a dashboard never
+  stalls the loop (readers.py; WAL: a reader never waits for the writer), under a time
+  budget on both engines (read_budget.py). Writes are
+  grouped: every request that reaches its write within two turns of the loop joins one
+  transaction with one COMMIT (group commit), and each caller is answered only after that
+  COMMIT. WAL checkpoints run on a thread of their own (checkpoint.py).
 
 The Database also owns what is kept between requests: `auth_rows`, the key and store rows
 authorisation reads (kept.py), which it forgets on every change to those tables (SQLite:
@@ -28,8 +30,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from app.config import Settings
 from app.domain.errors import DomainError
@@ -37,6 +40,8 @@ from app.domain.errors import DomainError
 from .checkpoint import Checkpointer
 from .kept import KeptRows
 from .postgres import GroupedWrites, KeptVersions
+from .read_budget import ReadTimedOut, is_postgres_timeout, postgres_connect_args
+from .readers import Readers
 from .tables import api_keys, stores
 from .types import dumps, loads
 
@@ -69,7 +74,7 @@ class Database:
         if self.dialect == "sqlite":
             self._backend = _SqliteBackend(self.url, settings)
         else:
-            self._backend = _AsyncBackend(self.url)
+            self._backend = _AsyncBackend(self.url, settings)
         # The key and store rows authorisation reads (services/keys.py), kept between requests
         # and forgotten on any change to those tables (kept.py).
         version: Callable[[], int | None | Awaitable[int | None]] = (
@@ -99,7 +104,9 @@ class Database:
         return await self._backend.write(partial(_within_contract, work), *args)
 
     async def read(self, work: Work[T], *args: Any) -> T:
-        """Run `work(conn, *args)` on a read connection."""
+        """Run `work(conn, *args)` on a read connection: SQL only, changing nothing (it may be run
+        again from the start). Raises `ReadTimedOut` past the read budget
+        (`Settings.read_timeout_seconds`, read_budget.py)."""
         return await self._backend.read(work, *args)
 
     @property
@@ -119,13 +126,23 @@ class Database:
 
 
 class _AsyncBackend:
-    def __init__(self, url: URL):
+    def __init__(self, url: URL, settings: Settings):
         self.engine = create_async_engine(
             url, pool_size=10, max_overflow=10, json_serializer=dumps, json_deserializer=loads
         )
         # Reads send no BEGIN/ROLLBACK (two round trips fewer): each statement is its own
-        # snapshot, as on SQLite.
-        self._read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        # snapshot, as on SQLite. Their own pool, whose connections carry the read budget
+        # (statement_timeout, set once when each connects).
+        self._read_timeout = settings.read_timeout_seconds
+        self._read_engine = create_async_engine(
+            url,
+            pool_size=5,
+            max_overflow=10,
+            isolation_level="AUTOCOMMIT",
+            connect_args=postgres_connect_args(self._read_timeout),
+            json_serializer=dumps,
+            json_deserializer=loads,
+        )
         self._writes = GroupedWrites(self.engine)
         self._versions = KeptVersions(self.engine)
 
@@ -139,20 +156,26 @@ class _AsyncBackend:
 
     @property
     def engines(self) -> list[Engine]:
-        return [self.engine.sync_engine]
+        return [self.engine.sync_engine, self._read_engine.sync_engine]
 
     async def write(self, work: Work[T], *args: Any) -> T:
         """In a transaction shared with the writes that arrive with it (postgres.GroupedWrites)."""
         return await self._writes.run(work, *args)
 
     async def read(self, work: Work[T], *args: Any) -> T:
-        async with self._read_engine.connect() as conn:
-            return await conn.run_sync(work, *args)
+        try:
+            async with self._read_engine.connect() as conn:
+                return await conn.run_sync(work, *args)
+        except DBAPIError as exc:
+            if is_postgres_timeout(exc):
+                raise ReadTimedOut(self._read_timeout) from None
+            raise
 
     async def dispose(self) -> None:
         await self._writes.drain()
         await self._versions.close()
         await self.engine.dispose()
+        await self._read_engine.dispose()
 
 
 class _SqliteBackend:
@@ -165,22 +188,35 @@ class _SqliteBackend:
         # BEGIN IMMEDIATE: another process holding the write lock makes us wait
         # (busy_timeout) instead of failing later on lock upgrade.
         self._write_engine = self._engine(sync_url, begin="BEGIN IMMEDIATE", autocheckpoint=self._checkpointer is None)
-        # Reads send no BEGIN: each statement is its own snapshot, two statements fewer.
-        self._read_engine = self._engine(sync_url, begin=None)
-        self._read_conn: Connection | None = None
+        # Reads send no BEGIN: each statement is its own snapshot, two statements fewer. One
+        # connection per reader thread (two lanes), one for reads inline on the loop.
+        readers = max(1, settings.sqlite_readers)
+        self._read_engine = self._engine(sync_url, begin=None, connections=2 * readers + 1)
+        self._readers = Readers(
+            self._read_engine,
+            readers,
+            settings.read_timeout_seconds,
+            small_steps=settings.sqlite_small_read_steps,
+            inline_steps=settings.sqlite_inline_read_steps,
+        )
         self._write_conn: Connection | None = None
         self._data_version: int | None = None
         self._pending: list[Job] = []
         self._kept: list[KeptRows] = []
         self._watching = False  # the write connection has the triggers of every KeptRows
 
-    def _engine(self, url: URL, begin: str | None, autocheckpoint: bool = True) -> Engine:
+    def _engine(self, url: URL, begin: str | None, autocheckpoint: bool = True, connections: int = 1) -> Engine:
+        pool: dict[str, Any] = (
+            {"poolclass": StaticPool}  # one connection, used by one thread at a time
+            if connections == 1
+            else {"poolclass": QueuePool, "pool_size": connections, "max_overflow": 0}  # each kept by one thread
+        )
         engine = create_engine(
             url,
-            poolclass=StaticPool,  # one connection per engine, used by one thread at a time
             connect_args={"check_same_thread": False},
             json_serializer=dumps,
             json_deserializer=loads,
+            **pool,
         )
         pragmas: tuple[str, ...] = (
             "PRAGMA journal_mode=WAL",
@@ -211,13 +247,7 @@ class _SqliteBackend:
         return [self._write_engine, self._read_engine]
 
     async def read(self, work: Work[T], *args: Any) -> T:
-        if self._read_conn is None:
-            self._read_conn = self._read_engine.connect()
-        conn = self._read_conn
-        try:
-            return work(conn, *args)
-        finally:
-            conn.rollback()  # no BEGIN was sent: this only resets SQLAlchemy's bookkeeping
+        return await self._readers.read(work, *args)
 
     async def write(self, work: Work[T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -315,10 +345,10 @@ class _SqliteBackend:
     async def dispose(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop()
-        for conn in (self._read_conn, self._write_conn):
-            if conn is not None:
-                conn.close()
-        self._read_conn = self._write_conn = None
+        self._readers.close()
+        if self._write_conn is not None:
+            self._write_conn.close()
+        self._write_conn = None
         self._write_engine.dispose()
         self._read_engine.dispose()
 

@@ -1,0 +1,44 @@
+"""A read's time budget (`KANAL_READ_TIMEOUT`, seconds): a query past it is stopped.
+
+A dashboard asking for too much must not hold a worker, a connection or the event loop for
+minutes. Each engine stops it its own way:
+
+- SQLite (readers.py): a read that runs on a reader thread is interrupted
+  (`sqlite3_interrupt`) once its budget, counted from when it was queued, is spent.
+- PostgreSQL: every read connection has `statement_timeout` set when it connects (asyncpg
+  server settings: no statement more per read); the server cancels a statement past it
+  (SQLSTATE 57014). Reads run in autocommit, one snapshot per statement, so there the budget
+  applies to each statement of a read.
+
+Either way the read raises `ReadTimedOut`: REST answers 503 with its message, GraphQL a
+top-level error with code QUERY_TOO_SLOW (graphql_schema/errors.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# PostgreSQL's query_canceled: statement_timeout (or an administrator's pg_cancel_backend).
+QUERY_CANCELED = "57014"
+
+
+class ReadTimedOut(Exception):
+    """A read ran past its budget of `seconds` and was stopped; nothing was changed."""
+
+    def __init__(self, seconds: float):
+        super().__init__(
+            f"The query ran longer than the read time budget ({seconds:g} s) and was stopped. "
+            "Ask for less (a shorter period, a narrower filter, a smaller page) or try again later."
+        )
+        self.seconds = seconds
+
+
+def is_postgres_timeout(exc: BaseException) -> bool:
+    """True for a DBAPIError whose driver error is PostgreSQL's query_canceled."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED
+
+
+def postgres_connect_args(seconds: float) -> dict[str, Any]:
+    """asyncpg `connect_args` that give every statement of the connection the budget
+    (`statement_timeout`, milliseconds; 0 = none)."""
+    return {"server_settings": {"statement_timeout": str(max(0, round(seconds * 1000)))}}

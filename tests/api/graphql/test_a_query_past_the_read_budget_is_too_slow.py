@@ -1,0 +1,54 @@
+"""A query whose read runs past the read budget (KANAL_READ_TIMEOUT) is stopped and answered
+with a top-level error, code QUERY_TOO_SLOW, at the field that asked for it; never a masked
+internal error. The next query is answered as before."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import Settings
+from tests.api.calls import gql
+from tests.api.graphql.documents import seed_orders
+from tests.api.slow_reads import BUDGET, endless_reads_of
+
+STATS = '{ storeStats(storeId: 123, from: "2026-05-01T00:00:00Z", to: "2026-06-01T00:00:00Z") { orderCount } }'
+SEARCH = '{ orders(storeId: 123, first: 50, filter: {search: "O-0"}) { edges { node { externalId } } } }'
+MESSAGE = (
+    f"The query ran longer than the read time budget ({BUDGET:g} s) and was stopped. "
+    "Ask for less (a shorter period, a narrower filter, a smaller page) or try again later."
+)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings.from_env(
+        database_url=database_url,
+        default_rate_limit_per_minute=10_000,
+        rate_limit_storage_uri="memory://",
+        read_timeout_seconds=BUDGET,
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "answer"),
+    [
+        (STATS, "storeStats", {"storeStats": {"orderCount": 12}}),
+        (SEARCH, "orders", {"orders": {"edges": [{"node": {"externalId": f"O-{i:03d}"}} for i in range(11, -1, -1)]}}),
+    ],
+)
+async def test_a_query_past_the_budget_is_query_too_slow_and_the_next_one_is_answered(api, query, field, answer):
+    await seed_orders(api, 12)
+    with endless_reads_of(api.db, "orders"):
+        body = await gql(api, query)
+    assert body == {
+        "data": None,
+        "errors": [
+            {
+                "message": MESSAGE,
+                "locations": body["errors"][0]["locations"],
+                "path": [field],
+                "extensions": {"code": "QUERY_TOO_SLOW"},
+            }
+        ],
+    }
+    assert await gql(api, query) == {"data": answer}
