@@ -24,6 +24,10 @@ class Settings:
     worker_interval_seconds: float = 1.0
     webhook_backoff_seconds: float = 15.0
     webhook_max_attempts: int = 14
+    # One JSON line per request on stderr (app.observability.request_log).
+    request_log: bool = True
+    # A bearer token that reads /metrics (besides admin keys); None: admin keys only.
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -39,6 +43,8 @@ class Settings:
             "worker_interval_seconds": float(env.get("KANAL_WORKER_INTERVAL_SECONDS", 1.0)),
             "webhook_backoff_seconds": float(env.get("KANAL_WEBHOOK_BACKOFF_SECONDS", 15.0)),
             "webhook_max_attempts": int(env.get("KANAL_WEBHOOK_MAX_ATTEMPTS", 14)),
+            "request_log": env.get("KANAL_REQUEST_LOG", "on").lower() not in ("0", "off", "false", "no"),
+            "metrics_token": env.get("KANAL_METRICS_TOKEN") or None,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""create_app(): the Starlette application, its state, routes and error handling."""
+"""create_app(): the Starlette application, its state, routes and error handling, wrapped in
+the request log and metrics (`app.observability`)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from app.automations.delivery import Backoff
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
+from app.observability import request_log
+from app.observability.endpoint import metrics_endpoint
 from app.policies.rate_limit import StoreRateLimiter
 from app.rest.docs import docs_routes
 from app.rest.responses import Json, error
@@ -45,11 +49,21 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return error(500, "Internal server error")
 
 
+class Kanal(Starlette):
+    """Starlette with the request log and metrics outermost, around its error handling: they
+    see the status of every response, a masked 500 included, and every response carries
+    X-Request-Id."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return request_log.Observed(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     db = Database(settings)
     # One budget per store, spent by REST routes and GraphQL requests alike.
     limiter = StoreRateLimiter(settings.rate_limit_storage_uri, settings.default_rate_limit_per_minute)
+    request_log.install(settings.request_log)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -69,10 +83,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await worker
         await db.dispose()
 
-    app = Starlette(
+    app = Kanal(
         routes=[
             *api_routes(),  # first: the ingest endpoints are the ones called most
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
             Route("/graphql", KanalGraphQL(db, limiter, settings.max_body_bytes), methods=["GET", "POST"]),
             *ide_routes(),
             *docs_routes(),

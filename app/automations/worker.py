@@ -11,6 +11,7 @@ import httpx
 
 from app.db.database import Database
 from app.domain.statuses import DeliveryStatus
+from app.observability import metrics
 from app.services.results import utcnow
 
 from .delivery import Backoff, Claimed, claim, record_outcome
@@ -89,4 +90,6 @@ class Worker:
                 error = f"HTTP {status_code}"
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"[:1024]
-        return await self.db.write(record_outcome, item.delivery_id, utcnow(), status_code, error, self.backoff)
+        outcome = await self.db.write(record_outcome, item.delivery_id, utcnow(), status_code, error, self.backoff)
+        metrics.count_delivery(outcome)
+        return outcome

@@ -55,7 +55,7 @@ def _store_customer(
     if change.stale:  # a newer write came in between the look and the lock
         return Written(_with_phone_type(conn, change.after), created=False, stale=True)
     record = records.of_row(records.Customer, {**change.after, "phone_type": contact["phone_type"]})
-    return Written(record, created=change.created)
+    return Written(record, created=change.created, unchanged=change.unchanged)
 
 
 def _with_phone_type(conn: Connection, customer: Any) -> records.Customer:
