@@ -11,15 +11,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from app.db.database import Database
 from app.db.types import json_default
+from app.observability import facts
 from app.policies.rate_limit import StoreRateLimiter
 from app.rest.body import PayloadTooLarge, read_body
 from app.rest.responses import error
 
 from .context import Context, new_context
 from .schema import schema
+
+# The request log's code for an error that has none (a document that does not parse or validate).
+UNCODED = "GRAPHQL_ERROR"
 
 
 class KanalGraphQL(GraphQL[Context, None]):
@@ -71,6 +77,12 @@ class KanalGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         # `response` is the sub-response strawberry merges into the answer (status, headers).
         return new_context(self.db, self.limiter, request.headers.get("authorization"), response)
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """Notes the codes of the top-level errors for the request log (`app.observability`)."""
+        if result.errors:
+            facts.note_errors([(error.extensions or {}).get("code") or UNCODED for error in result.errors])
+        return await super().process_result(request, result)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data, default=json_default)

@@ -12,14 +12,16 @@ from contextvars import ContextVar
 
 class Facts:
     """`store`: the store id the request named (an int, or None: none, or no id); `records`:
-    (resource, outcome) pairs in the order written, e.g. ("order", "created")."""
+    (resource, outcome) pairs in the order written, e.g. ("order", "created"); `errors`: the
+    codes of a GraphQL answer's top-level errors (e.g. BAD_USER_INPUT), None when none."""
 
-    __slots__ = ("request_id", "store", "records")
+    __slots__ = ("request_id", "store", "records", "errors")
 
     def __init__(self, request_id: str):
         self.request_id = request_id
         self.store: int | None = None
         self.records: list[tuple[str, str]] = []
+        self.errors: list[str] | None = None
 
 
 current: ContextVar[Facts | None] = ContextVar("kanal_request_facts", default=None)
@@ -30,6 +32,12 @@ def note_store(store_id: int | None) -> None:
     facts = current.get()
     if facts is not None and facts.store is None:
         facts.store = store_id
+
+
+def note_errors(codes: list[str]) -> None:
+    facts = current.get()
+    if facts is not None:
+        facts.errors = codes
 
 
 def note_record(resource: str, outcome: str) -> None:

@@ -3,7 +3,8 @@
 A line holds: `time` (UTC), `request_id`, `method`, `route` (the template, e.g.
 `/api/v1/stores/{store_id}/orders`; `unmatched` when no route matched), `status`,
 `duration_ms`, `store` (the store id the request named, or null), and `resource` and
-`outcome` of the records it wrote (null when none; several joined by commas). Nothing else
+`outcome` of the records it wrote (null when none; several joined by commas), and `errors`,
+the codes of a GraphQL answer's top-level errors (null when none). Nothing else
 from the request: never a key, a phone, an email, a name, a path's ids or a query string.
 
 Expected client errors (401, 403, 404, 422, 429, a bad `first`) are this one line; an
@@ -13,7 +14,7 @@ throttling, bad arguments) are not logged again by Strawberry (`ExpectedGraphQLE
 
 The lines are written to the stream themselves, one write each (atomic on a pipe shared by
 the processes of `--workers N`), not through `logging`: a log record costs more than the rest
-of this module's work on a request together (about 10 µs against 5)."""
+of this module's work on a request together (scripts/bench_observability.py measures the rest)."""
 
 from __future__ import annotations
 
@@ -109,6 +110,7 @@ def _line(seen: facts.Facts, scope: Scope, route: str, status: int, seconds: flo
             "store": seen.store,
             "resource": resource,
             "outcome": outcome,
+            "errors": seen.errors,
         },
         option=orjson.OPT_APPEND_NEWLINE,
     ).decode()

@@ -19,7 +19,7 @@ from tests.api.graphql.documents import UPSERT_ORDER, order_input
 from tests.api.observability.logs import request_lines
 from tests.conftest import order_body
 
-FIELDS = {"time", "request_id", "method", "route", "status", "duration_ms", "store", "resource", "outcome"}
+FIELDS = {"time", "request_id", "method", "route", "status", "duration_ms", "store", "resource", "outcome", "errors"}
 ORDERS = "/api/v1/stores/{store_id}/orders"
 ORDER = "/api/v1/stores/{store_id}/orders/{external_id:path}"
 
@@ -120,6 +120,7 @@ async def test_a_request_logs_one_line_with_its_facts(api, case, caplog):
     assert line["request_id"] == response.headers["x-request-id"]
     assert line["method"] == response.request.method
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
+    assert line["errors"] is None
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", line["time"])
     assert len(lines.texts) == len(answered)  # one line per request the case made
     # an expected failure is the line alone: nothing else logged, no traceback
@@ -130,8 +131,8 @@ GRAPHQL_CASES = {
     "bad first": ("{ orders(storeId: 123, first: 500) { edges { node { externalId } } } }", "BAD_USER_INPUT"),
     "unknown store": ("{ orders(storeId: 999, first: 5) { edges { node { externalId } } } }", "FORBIDDEN"),
     "bad store id": ('{ orders(storeId: "x", first: 5) { edges { node { externalId } } } }', "BAD_USER_INPUT"),
-    "unknown field": ("{ nothing }", None),
-    "syntax error": ("{ orders(", None),
+    "unknown field": ("{ nothing }", "GRAPHQL_ERROR"),
+    "syntax error": ("{ orders(", "GRAPHQL_ERROR"),
 }
 
 
@@ -141,9 +142,8 @@ async def test_an_expected_graphql_error_is_one_line_without_a_traceback(api, ca
     with request_lines() as lines, caplog.at_level(logging.DEBUG):
         body = await gql(api, query)
     assert body["errors"], body
-    if code:
-        assert body["errors"][0]["extensions"]["code"] == code
-    assert [(line["route"], line["status"]) for line in lines.parsed] == [("/graphql", 200)]
+    assert body["errors"][0].get("extensions", {}).get("code", "GRAPHQL_ERROR") == code
+    assert [(line["route"], line["status"], line["errors"]) for line in lines.parsed] == [("/graphql", 200, [code])]
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
