@@ -1,17 +1,22 @@
 """`kanal serve --workers 2` as an operator runs it: /metrics adds up the counts of both
 processes (prometheus-client's multiprocess mode, its folder made by `kanal serve`), and stderr
-holds one JSON line per request, ids echoed, and not one traceback for client errors."""
+holds one JSON line per request, ids echoed, and not one traceback for client errors. A
+separate `kanal worker --metrics-port` serves its own delivery counts."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import time
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import order_body
-from tests.server import Server, kanal
+from tests.receiver import Receiver
+from tests.server import KANAL, Server, free_port, kanal
 
 ORDERS = "/api/v1/stores/{store_id}/orders"
 
@@ -94,3 +99,43 @@ def test_two_processes_count_into_one_scrape_and_log_one_line_each(prepared):
     )
     assert "Traceback" not in stderr, stderr
     assert key not in stderr and admin not in stderr
+
+
+def test_a_separate_worker_serves_its_delivery_counts(prepared, tmp_path):
+    url, key, admin = prepared
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "PROMETHEUS_MULTIPROC_DIR": ""}
+    with Receiver() as receiver:
+        kanal(url, "webhooks", "add", "--store", "123", "--url", receiver.url)
+        server = Server(url, env={"KANAL_IN_PROCESS_WORKER": "false"})
+        try:
+            with httpx.Client(base_url=server.base_url) as client:
+                posted = client.post(
+                    "/api/v1/stores/123/orders", json=order_body(), headers={"Authorization": f"Bearer {key}"}
+                )
+                assert posted.status_code == 201
+        finally:
+            server.stop()
+        worker = subprocess.Popen(
+            [KANAL, "worker", "--interval", "0.1", "--metrics-port", str(port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            delivered = 0.0
+            while delivered < 1 and time.monotonic() < deadline:
+                time.sleep(0.2)
+                try:
+                    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=1).text
+                except httpx.HTTPError:
+                    continue
+                for family in text_string_to_metric_families(text):
+                    for s in family.samples:
+                        if s.name == "kanal_webhook_deliveries_total" and s.labels == {"outcome": "delivered"}:
+                            delivered = s.value
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
+    assert delivered == 1 == len(receiver.received)
