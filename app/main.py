@@ -21,9 +21,9 @@ from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
 from app.observability import request_log
-from app.observability.endpoint import metrics_endpoint
 from app.policies.rate_limit import StoreRateLimiter
 from app.rest.docs import docs_routes
+from app.rest.metrics import metrics_endpoint
 from app.rest.responses import Json, error
 from app.rest.routes import api_routes
 from graphql_schema.app import KanalGraphQL

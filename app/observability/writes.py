@@ -9,17 +9,30 @@ from the record's type (`Order` -> `order`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from app.domain.errors import ValidationFailed
-from app.services.results import Written
 
 from . import facts, metrics
+
+
+class Written(Protocol):
+    """What `app.services.results.Written` holds (this layer is below the services)."""
+
+    @property
+    def record(self) -> Any: ...
+    @property
+    def created(self) -> bool: ...
+    @property
+    def stale(self) -> bool: ...
+    @property
+    def unchanged(self) -> bool: ...
+
 
 _RESOURCES: dict[type, str] = {}
 
 
-def outcome(result: Written[Any]) -> str:
+def outcome(result: Written) -> str:
     if result.stale:
         return "stale"
     if result.created:
@@ -35,7 +48,7 @@ def resource_of(record_type: type) -> str:
     return name
 
 
-def written(result: Written[Any]) -> None:
+def written(result: Written) -> None:
     """Count a command's stored (or stale) record and note it for the request's log line."""
     resource, happened = resource_of(type(result.record)), outcome(result)
     metrics.count_record(resource, happened)

@@ -16,12 +16,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.db.tables import api_keys
-from app.rest.responses import auth_failure, error
+from app.observability.metrics import CONTENT_TYPE, exposition
+from app.observability.outbox import read_figures
 from app.services import keys
 from app.services.results import utcnow
 
-from .metrics import CONTENT_TYPE, exposition
-from .outbox import read_figures
+from .responses import auth_failure, error
 
 FORBIDDEN = "Metrics need an admin key or the metrics token"
 
