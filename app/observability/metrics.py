@@ -29,12 +29,18 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+from .processes import MULTIPROC_DIR
+
+# prometheus-client counts into files as soon as the variable exists, even empty (then in the
+# working directory): empty means unset here.
+if os.environ.get(MULTIPROC_DIR) == "":
+    del os.environ[MULTIPROC_DIR]
+
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from .outbox import OutboxFigures
-from .processes import MULTIPROC_DIR
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # Finer at the low end than prometheus-client's default: an ingest request takes about a millisecond.
