@@ -165,6 +165,12 @@ async def _worker(db: Database, args: argparse.Namespace) -> None:
             f"delivered {tally.delivered}, failed {tally.failed}"
         )
         return
+    if args.metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        # This process's counters (deliveries by outcome), unprotected: bind it where only the scraper reaches.
+        start_http_server(args.metrics_port, addr=args.metrics_host)
+        print(f"Metrics on http://{args.metrics_host}:{args.metrics_port}/metrics", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -246,17 +252,20 @@ def _webhooks_lifecycle_commands(wh: Any) -> None:
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        loop="uvloop",
-        http="httptools",
-        access_log=args.access_log,
-        log_level="info",
-    )
+    from app.observability.processes import shared_metrics
+
+    with shared_metrics(args.workers):
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            loop="uvloop",
+            http="httptools",
+            access_log=args.access_log,
+            log_level="info",
+        )
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> None:
@@ -321,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     wk = commands.add_parser("worker", help="deliver webhooks and fire cart recoveries")
     wk.add_argument("--once", action="store_true", help="one pass, then exit")
     wk.add_argument("--interval", type=float, help="seconds between passes (default 1)")
+    wk.add_argument("--metrics-port", type=int, help="serve this process's metrics (Prometheus) on this port")
+    wk.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port (default 127.0.0.1)")
     wk.set_defaults(run=_with_db(_worker))
 
     ks = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="action", required=True)
@@ -340,7 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument(
+        "--access-log", action="store_true", help="uvicorn's access log too (the JSON request log is always on)"
+    )
     serve.set_defaults(run=_serve)
     return parser
 

@@ -43,6 +43,10 @@ class Settings:
     webhook_disable_after_seconds: float = 3 * 86400.0
     # The worker prunes delivered and backfilled events older than this many days (0: keeps all).
     event_retention_days: float = 0.0
+    # One JSON line per request on stderr (app.observability.request_log).
+    request_log: bool = True
+    # A bearer token that reads /metrics (besides admin keys); None: admin keys only.
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -67,6 +71,8 @@ class Settings:
             "webhook_timeout_seconds": float(env.get("KANAL_WEBHOOK_TIMEOUT_SECONDS", 10.0)),
             "event_retention_days": float(env.get("KANAL_EVENT_RETENTION_DAYS", 0)),
             "webhook_disable_after_seconds": float(env.get("KANAL_WEBHOOK_DISABLE_AFTER_SECONDS", 3 * 86400)),
+            "request_log": env.get("KANAL_REQUEST_LOG", "on").lower() not in ("0", "off", "false", "no"),
+            "metrics_token": env.get("KANAL_METRICS_TOKEN") or None,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

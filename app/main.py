@@ -1,4 +1,5 @@
-"""create_app(): the Starlette application, its state, routes and error handling."""
+"""create_app(): the Starlette application, its state, routes and error handling, wrapped in
+the request log and metrics (`app.observability`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp
 
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
@@ -21,9 +23,11 @@ from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
 from app.db.read_budget import ReadTimedOut
+from app.observability import request_log
 from app.policies.rate_limit import StoreRateLimiter
 from app.read.feed import EventFeed
 from app.rest.docs import docs_routes
+from app.rest.metrics import metrics_endpoint
 from app.rest.paths import route_trailing_slashes_like_none
 from app.rest.responses import Json, error
 from app.rest.routes import api_routes
@@ -55,11 +59,21 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return error(500, "Internal server error")
 
 
+class Kanal(Starlette):
+    """Starlette with the request log and metrics outermost, around its error handling: they
+    see the status of every response, a masked 500 included, and every response carries
+    X-Request-Id."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return request_log.Observed(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     db = Database(settings)
     # One budget per store, spent by REST routes and GraphQL requests alike.
     limiter = StoreRateLimiter(settings.rate_limit_storage_uri, settings.default_rate_limit_per_minute)
+    request_log.install(settings.request_log)
     feed = EventFeed(db)  # the live events GraphQL subscriptions read
     graphql = KanalGraphQL(db, limiter, settings.max_body_bytes, feed)
 
@@ -86,10 +100,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await feed.aclose()
         await db.dispose()
 
-    app = Starlette(
+    app = Kanal(
         routes=[
             *api_routes(),  # first: the ingest endpoints are the ones called most
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
             *ide_routes(),

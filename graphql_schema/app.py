@@ -18,11 +18,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from app.db.database import Database
 from app.db.types import json_default
+from app.observability import facts
 from app.policies import content_type
 from app.policies.rate_limit import StoreRateLimiter
 from app.read.feed import EventFeed
@@ -51,6 +54,10 @@ def transport_error(status: int, message: str) -> Response:
     code = TRANSPORT_CODES.get(status, "BAD_REQUEST")
     body = {"errors": [{"message": message, "extensions": {"code": code}}]}
     return Response(orjson.dumps(body), status, headers, media_type="application/json")
+
+
+# The request log's code for an error that has none (a document that does not parse or validate).
+UNCODED = "GRAPHQL_ERROR"
 
 
 class KanalGraphQL(GraphQL[Context, None]):
@@ -142,6 +149,12 @@ class KanalGraphQL(GraphQL[Context, None]):
         if isinstance(authorization, str):
             context.authorization = authorization
         return UNSET
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """Notes the codes of the top-level errors for the request log (`app.observability`)."""
+        if result.errors:
+            facts.note_errors([(error.extensions or {}).get("code") or UNCODED for error in result.errors])
+        return await super().process_result(request, result)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data, default=json_default)

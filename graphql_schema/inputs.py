@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from app.domain.commands import Command, validate
 from app.domain.errors import ErrorCode, FieldError, NotFound, ValidationFailed
+from app.observability import writes
 from app.services.results import Written
 
 from .context import Context
@@ -73,9 +74,12 @@ async def run_command(
     store = await context.store(store_id)
     flags = {} if backfill is None else {"backfill": backfill}
     try:
-        command = validate(model, InputView(input), store.region)
-        return await service(context.db, store, *args, command, **flags)
+        with writes.Refusals(model):
+            command = validate(model, InputView(input), store.region)
+            result = await service(context.db, store, *args, command, **flags)
     except ValidationFailed as failure:
         return user_errors(failure)
     except NotFound as missing:
         return user_errors(ValidationFailed([FieldError(("externalId",), ErrorCode.NOT_FOUND, str(missing))]), root="")
+    writes.written(result)
+    return result

@@ -85,7 +85,8 @@ class LiveServer:
 
     def tracebacks(self) -> str:
         """What the server logged about failed requests (empty when nothing failed)."""
-        return "".join(line for line in self._lines if "INFO" not in line)
+        # not uvicorn's INFO lines, nor the request log's JSON lines (one per request)
+        return "".join(line for line in self._lines if "INFO" not in line and not line.startswith("{"))
 
     def kill(self) -> None:
         """SIGKILL, as a crash would (only meaningful with one worker: no supervisor)."""

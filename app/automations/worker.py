@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from app.db.database import Database
 from app.domain.statuses import DeliveryStatus
+from app.observability import metrics
 from app.services.results import utcnow
 
 from . import retention
@@ -139,6 +140,8 @@ class Worker:
                         settle_and_claim, outcomes, now, self.backoff, room, quotas, cap, drained, lease
                     )
                     tally.count(statuses)
+                    for status in statuses:
+                        metrics.count_delivery(status)
                     tally.dispatched += dispatched
                     for item in claimed:
                         held[item.webhook_id] += 1

@@ -2,17 +2,17 @@
 
 Swagger UI 5 (it reads OpenAPI 3.1) comes from the npm registry through the same locked,
 integrity-checked install as GraphiQL (package-lock.json, `npm ci` in scripts/setup) and is
-served from node_modules/swagger-ui-dist; without it, /docs answers 503 with the command that
-installs it."""
+served from swagger-ui-dist in the folder `app.assets` names (a checkout's node_modules, or the
+copy a built package carries); without it, /docs answers 503 with the command that installs it."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+
+from app import assets
 
 from .openapi import openapi_document
 from .responses import Json
@@ -39,11 +39,11 @@ async def openapi_json(request: Request) -> Response:
     return Json(openapi_document())
 
 
-ASSETS = Path(__file__).resolve().parents[2] / "node_modules" / "swagger-ui-dist"
+ASSETS = assets.folder() / assets.SWAGGER_UI
 
 
 async def docs_page(request: Request) -> Response:
-    if not (ASSETS / "swagger-ui-bundle.js").is_file():
+    if not all((ASSETS / name).is_file() for name in assets.SWAGGER_UI_FILES):
         return PlainTextResponse("Swagger UI is not installed: run scripts/setup (npm ci).", status_code=503)
     return HTMLResponse(_PAGE)
 

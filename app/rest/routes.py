@@ -20,6 +20,7 @@ from app.domain.commands import (
     ShipmentInput,
     validate,
 )
+from app.observability import writes
 from app.policies import content_type
 from app.policies.ids import id_or_none
 from app.services import carts, customers, keys, orders, shipments
@@ -77,7 +78,8 @@ def _backfill(request: Request) -> bool:
 def _written(result: Written[Any]) -> Response:
     """A record is its own body (orjson renders dataclasses; see app.domain.records). A stale
     write (older than the stored record: nothing written) is answered with the stored record
-    and `Kanal-Stale: true`."""
+    and `Kanal-Stale: true`. Counted here (`app.observability.writes`)."""
+    writes.written(result)
     response = Json(result.record, 201 if result.created else 200)
     if result.stale:
         response.headers["kanal-stale"] = "true"
@@ -88,17 +90,23 @@ def upsert(model: type[Command], service: Callable[..., Awaitable[Written[Any]]]
     """POST: the body becomes the command `model` here, at the edge; the service gets it typed."""
 
     async def handler(request: Request, store: Store) -> Response:
-        command = validate(model, await _json_object(request), store.region)
-        return _written(await service(request.app.state.db, store, command, backfill=_backfill(request)))
+        data = await _json_object(request)
+        with writes.Refusals(model):
+            command = validate(model, data, store.region)
+            result = await service(request.app.state.db, store, command, backfill=_backfill(request))
+        return _written(result)
 
     return handler
 
 
 def patch(model: type[Command], service: Callable[..., Awaitable[Written[Any]]]) -> Handler:
     async def handler(request: Request, store: Store) -> Response:
-        command = validate(model, await _json_object(request), store.region)
+        data = await _json_object(request)
         external_id = request.path_params["external_id"]
-        return _written(await service(request.app.state.db, store, external_id, command, backfill=_backfill(request)))
+        with writes.Refusals(model):
+            command = validate(model, data, store.region)
+            result = await service(request.app.state.db, store, external_id, command, backfill=_backfill(request))
+        return _written(result)
 
     return handler
 
@@ -112,8 +120,11 @@ def read(query: Callable[..., Awaitable[Any]]) -> Handler:
 
 async def upsert_customer(request: Request, store: Store) -> Response:
     """A customer write records no event: `Kanal-Backfill` is accepted and changes nothing."""
-    command = validate(CustomerInput, await _json_object(request), store.region)
-    return _written(await customers.upsert_customer(request.app.state.db, store, command))
+    data = await _json_object(request)
+    with writes.Refusals(CustomerInput):
+        command = validate(CustomerInput, data, store.region)
+        result = await customers.upsert_customer(request.app.state.db, store, command)
+    return _written(result)
 
 
 async def erase_customer(request: Request, store: Store) -> Response:

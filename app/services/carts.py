@@ -72,7 +72,7 @@ def _store_cart(
         outbox = events.Outbox(conn, store_id, now, backfill)
         kind = EventType.CART_RECOVERED if cart["status"] == CartStatus.RECOVERED else EventType.CART_ABANDONED
         outbox.emit(kind, _subject(cart), contact, after=cart_view(cart))
-    return Written(_record(cart, contact), created=change.created)
+    return Written(_record(cart, contact), created=change.created, unchanged=change.unchanged)
 
 
 def _record(cart: Mapping[str, Any], contact: Mapping[str, Any]) -> records.Cart:
@@ -175,7 +175,7 @@ def _change_cart(
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after)
         if cart["status"] == CartStatus.RECOVERED:
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart))
-    return Written(_record(cart, contact), created=False, stale=change.stale)
+    return Written(_record(cart, contact), created=False, stale=change.stale, unchanged=change.unchanged)
 
 
 async def get_cart(db: Database, store: Store, external_id: str) -> records.Cart:

@@ -54,7 +54,7 @@ def _store_customer(
     change = write_tracked(conn, customers, ("store_id", "external_id"), values)
     if change.stale:  # a newer write came in between the look and the lock
         return Written(_with_phone_type(conn, change.after), created=False, stale=True)
-    return Written(_with_contact(change.after, contact), created=change.created)
+    return Written(_with_contact(change.after, contact), created=change.created, unchanged=change.unchanged)
 
 
 def _with_contact(customer: Any, contact: Any) -> records.Customer:

@@ -13,6 +13,7 @@ from app.db.compiled import PrecompiledStatement, Row
 from app.db.database import Database
 from app.db.tables import api_keys, stores
 from app.domain.statuses import StoreStatus
+from app.observability import facts
 
 from .results import Record, utcnow
 from .stores import Store, StoreError
@@ -146,6 +147,7 @@ async def authorize(db: Database, authorization: str | None, store_id: int | Non
     """Resolve `Authorization` + store id into the store, or raise the documented failure
     (SPEC §2's order; what each one says is `app.policies.access`). `store_id` None (a path
     that names no id, see `app.policies.ids`) is an unknown store."""
+    facts.note_store(store_id)  # the request log's `store`, whether or not the key may use it
     token = bearer_token(authorization)
     digest = hash_key(token)
     row = await db.auth_rows.read_through((digest, store_id), lambda: db.read(_key_and_store, digest, store_id))

@@ -88,7 +88,7 @@ def _store_order(
     # An order placed after a cart was abandoned recovers that cart, whichever came first.
     flagged = None if change.created_also is None else change.created_also.get("has_cart_to_recover")
     recover_carts(outbox, contact, command.placed_at, flagged)
-    return Written(_record(change.after, contact), created=change.created)
+    return Written(_record(change.after, contact), created=change.created, unchanged=change.unchanged)
 
 
 def _record(order: Mapping[str, Any], contact: Mapping[str, Any]) -> records.Order:
@@ -132,7 +132,7 @@ def _change_order(
         return NotFound("Order")
     contact = contact_by_id(conn, change.after["contact_id"])
     _record_events(events.Outbox(conn, store_id, now, backfill), change, contact)
-    return Written(_record(change.after, contact), created=False, stale=change.stale)
+    return Written(_record(change.after, contact), created=False, stale=change.stale, unchanged=change.unchanged)
 
 
 _ORDER_WITH_PHONE = select(orders, contacts.c.phone.label("contact_phone")).join(

@@ -17,12 +17,14 @@ Record = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Written(Generic[R]):
-    """A stored record (`app.domain.records`), whether this command created it, and whether the
-    command was stale (`app.domain.rules.stale_writes`: nothing written, the stored record back)."""
+    """A stored record (`app.domain.records`), whether this command created it, whether the
+    command was stale (`app.domain.rules.stale_writes`: nothing written, the stored record back),
+    and whether it was unchanged (an existing record the command left as it was: a replay)."""
 
     record: R
     created: bool
     stale: bool = False
+    unchanged: bool = False
 
 
 def settled(result: R | DomainError) -> R:

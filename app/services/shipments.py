@@ -59,7 +59,8 @@ def _store_shipment(
     )
     change = write_tracked(conn, shipments, ("store_id", "external_id"), values, keep=_final_status_stays)
     shipment = {**change.after, "order_external_id": command.order_external_id}
-    written = Written(records.of_row(records.Shipment, shipment), created=change.created, stale=change.stale)
+    record = records.of_row(records.Shipment, shipment)
+    written = Written(record, created=change.created, stale=change.stale, unchanged=change.unchanged)
     went_back = command.status is not None and shipment["status"] != command.status
     if change.stale or (not change.created and went_back):
         return written  # stale, or out of order: a final status stayed (and fires nothing)

@@ -42,6 +42,11 @@ class Change:
     def created(self) -> bool:
         return self.before is None
 
+    @property
+    def unchanged(self) -> bool:
+        """An existing row left as it was: `updated` hands back the stored row itself."""
+        return self.before is not None and not self.stale and self.after is self.before
+
     def changed(self, column: str) -> bool:
         return self.before is not None and self.before[column] != self.after[column]
 

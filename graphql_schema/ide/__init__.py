@@ -1,11 +1,12 @@
 """The GraphiQL page at /graphql, its scripts and styles served by this service (no CDN).
 
 The browser files come from the npm registry: package.json and package-lock.json at the
-repository root, installed into node_modules by scripts/setup (`npm ci`). Only the files in
-ASSETS are served, at /graphql/ide/<name>; the page loads each with a Subresource Integrity
-hash of the installed file, and a Content-Security-Policy lets it load nothing from elsewhere.
-KANAL_IDE_ASSETS names another node_modules folder. Without the files, the page answers 503
-with the command that installs them.
+repository root, installed into node_modules by scripts/setup (`npm ci`); a built package
+carries a copy (`app.assets`). Only the files in ASSETS are served, at /graphql/ide/<name>;
+the page loads each with a Subresource Integrity hash of the installed file, and a
+Content-Security-Policy lets it load nothing from elsewhere. KANAL_IDE_ASSETS names another
+node_modules folder. Without the files, the page answers 503 with the command that installs
+them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import base64
 import functools
 import hashlib
 import html
-import os
 from pathlib import Path
 
 from starlette.exceptions import HTTPException
@@ -22,15 +22,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
-ROOT = Path(__file__).resolve().parents[2]
+from app import assets
+
 PREFIX = "/graphql/ide"
 # URL name -> file under node_modules. The order is the page's load order.
-ASSETS = {
-    "graphiql.min.css": "graphiql/graphiql.min.css",
-    "react.production.min.js": "react/umd/react.production.min.js",
-    "react-dom.production.min.js": "react-dom/umd/react-dom.production.min.js",
-    "graphiql.min.js": "graphiql/graphiql.min.js",
-}
+ASSETS = assets.GRAPHIQL
 DEFAULT_HEADERS = '{"Authorization": "Bearer <your key>"}'
 DEFAULT_QUERY = """# Paste your key in Headers below, then run (Ctrl-Enter).
 {
@@ -110,7 +106,7 @@ _MISSING = """<!doctype html>
 
 def assets_dir() -> Path:
     """The node_modules folder the files are served from."""
-    return Path(os.environ.get("KANAL_IDE_ASSETS") or ROOT / "node_modules")
+    return assets.folder()
 
 
 @functools.lru_cache(maxsize=16)

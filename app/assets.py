@@ -1,0 +1,48 @@
+"""Where the browser files of GraphiQL (/graphql) and Swagger UI (/docs) are served from.
+
+They come from the npm registry (package.json, package-lock.json; `npm ci` checks each
+package's integrity). A checkout serves them from its node_modules; a built package carries
+its own copy in `app/browser/`, laid out as in node_modules, put there when the wheel is
+built (setup.py copies FILES; a build without node_modules fails and says to run `npm ci`).
+So an installed wheel serves both pages with no checkout, no npm and no internet.
+
+Looked up in this order: KANAL_IDE_ASSETS (another node_modules folder), the package's copy,
+the checkout's node_modules. Standard library only: setup.py loads this file before any
+dependency is installed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGED = Path(__file__).resolve().with_name("browser")
+CHECKOUT = Path(__file__).resolve().parents[1] / "node_modules"
+
+# GraphiQL's page: URL name -> file under node_modules, in the page's load order.
+GRAPHIQL = {
+    "graphiql.min.css": "graphiql/graphiql.min.css",
+    "react.production.min.js": "react/umd/react.production.min.js",
+    "react-dom.production.min.js": "react-dom/umd/react-dom.production.min.js",
+    "graphiql.min.js": "graphiql/graphiql.min.js",
+}
+SWAGGER_UI = "swagger-ui-dist"
+SWAGGER_UI_FILES = ("swagger-ui-bundle.js", "swagger-ui.css")
+# Shipped beside the files: their licences (MIT; Apache-2.0 with its NOTICE for Swagger UI).
+NOTICES = (
+    "graphiql/LICENSE",
+    "react/LICENSE",
+    "react-dom/LICENSE",
+    f"{SWAGGER_UI}/LICENSE",
+    f"{SWAGGER_UI}/NOTICE",
+    f"{SWAGGER_UI}/swagger-ui-bundle.js.LICENSE.txt",
+)
+# Every file a built package carries, relative to node_modules.
+FILES = (*GRAPHIQL.values(), *(f"{SWAGGER_UI}/{name}" for name in SWAGGER_UI_FILES), *NOTICES)
+
+
+def folder() -> Path:
+    """The node_modules-like folder to serve from (see the module for the order)."""
+    configured = os.environ.get("KANAL_IDE_ASSETS")
+    if configured:
+        return Path(configured)
+    return PACKAGED if PACKAGED.is_dir() else CHECKOUT

@@ -1,0 +1,138 @@
+"""The service's Prometheus metrics (prometheus-client), counted where things happen.
+
+Names and labels (no label carries store data: no store id, key, phone, email or name):
+
+- `kanal_http_request_duration_seconds{route, method, status}`: a histogram per route
+  template (`/api/v1/stores/{store_id}/orders`, `unmatched` when no route matched); its
+  `_count` is the number of requests.
+- `kanal_records_written_total{resource, outcome}`: outcome `created`, `updated`,
+  `unchanged` (a replay that changed nothing), `stale` (older than the stored record: nothing
+  written) or `rejected` (refused input: a 422 or GraphQL userErrors).
+- `kanal_rate_limited_requests_total{route}`: requests answered 429 (a store over budget).
+- `kanal_webhook_deliveries_total{outcome}`: delivery attempts by what came of them:
+  `delivered`, `retrying` (failed, tried again later), `dead` (failed for the last time),
+  `cancelled` (its webhook removed while the attempt was in flight). Counted by the process
+  that delivers: `kanal serve` with the in-process worker, or `kanal worker`.
+- Read from the database at each scrape (`outbox`): events not yet dispatched and the age of
+  the oldest, pending deliveries and the age of the oldest, dead letters.
+
+Under `kanal serve --workers N` every process counts into files in PROMETHEUS_MULTIPROC_DIR
+and a scrape, answered by any one process, adds them up (`processes`). The variable must be
+set before this module is first imported: prometheus-client chooses its storage then.
+
+Cost per request: one dict look-up and one `observe` (about 1-3 µs; `labels()` is called once
+per label set, its child kept here)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from .processes import MULTIPROC_DIR
+
+# prometheus-client counts into files as soon as the variable exists, even empty (then in the
+# working directory): empty means unset here.
+if os.environ.get(MULTIPROC_DIR) == "":
+    del os.environ[MULTIPROC_DIR]
+
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from .outbox import OutboxFigures
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+# Finer at the low end than prometheus-client's default: an ingest request takes about a millisecond.
+_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# Methods a route may answer; any other (a client may send any token) is counted as "other".
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+REQUESTS = Histogram(
+    "kanal_http_request_duration_seconds",
+    "Time from a request's arrival to the end of its response, by route template, method and status.",
+    ["route", "method", "status"],
+    buckets=_BUCKETS,
+)
+RECORDS = Counter(
+    "kanal_records_written_total",
+    "Records written by REST and GraphQL commands, by resource and outcome.",
+    ["resource", "outcome"],
+)
+RATE_LIMITED = Counter(
+    "kanal_rate_limited_requests_total", "Requests answered 429 (a store over its budget), by route.", ["route"]
+)
+DELIVERIES = Counter(
+    "kanal_webhook_deliveries_total",
+    "Webhook delivery attempts by outcome: delivered, retrying, dead, cancelled.",
+    ["outcome"],
+)
+
+_requests: dict[tuple[str, str, int], Any] = {}
+_records: dict[tuple[str, str], Any] = {}
+
+
+def observe_request(route: str, method: str, status: int, seconds: float) -> None:
+    """Count one answered request that took `seconds`."""
+    key = (route, method, status)
+    child = _requests.get(key)
+    if child is None:
+        child = _requests[key] = REQUESTS.labels(route, method if method in _METHODS else "other", str(status))
+    child.observe(seconds)
+    if status == 429:
+        RATE_LIMITED.labels(route).inc()
+
+
+def count_record(resource: str, outcome: str) -> None:
+    key = (resource, outcome)
+    child = _records.get(key)
+    if child is None:
+        child = _records[key] = RECORDS.labels(resource, outcome)
+    child.inc()
+
+
+def count_delivery(status: str) -> None:
+    """Count one delivery attempt from the status `record_outcome` left it in: `delivered`,
+    `dead`, `pending` (counted as `retrying`), or `cancelled` (cancelled while in flight)."""
+    DELIVERIES.labels("retrying" if status == "pending" else status).inc()
+
+
+class _Outbox(Collector):
+    """Gauges of the figures read for this scrape."""
+
+    def __init__(self, figures: OutboxFigures):
+        self.figures = figures
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        f = self.figures
+        yield GaugeMetricFamily("kanal_events_pending", "Events not yet dispatched to webhooks.", f.events_pending)
+        yield GaugeMetricFamily(
+            "kanal_events_oldest_pending_age_seconds",
+            "Age of the oldest event not yet dispatched (0: none).",
+            f.oldest_event_age_seconds,
+        )
+        yield GaugeMetricFamily(
+            "kanal_deliveries_pending", "Webhook deliveries waiting for an attempt.", f.deliveries_pending
+        )
+        yield GaugeMetricFamily(
+            "kanal_deliveries_oldest_pending_age_seconds",
+            "Age of the oldest pending webhook delivery (0: none).",
+            f.oldest_delivery_age_seconds,
+        )
+        yield GaugeMetricFamily(
+            "kanal_dead_letters", "Webhook deliveries given up after their last attempt.", f.dead_letters
+        )
+
+
+def exposition(figures: OutboxFigures) -> bytes:
+    """The text format (version 0.0.4) of every metric: this process's, or with
+    PROMETHEUS_MULTIPROC_DIR set every process's, then the outbox `figures`."""
+    if os.environ.get(MULTIPROC_DIR):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        counted = generate_latest(registry)
+    else:
+        counted = generate_latest(REGISTRY)
+    read = CollectorRegistry(auto_describe=False)
+    read.register(_Outbox(figures))
+    return counted + generate_latest(read)

@@ -1,0 +1,149 @@
+"""One JSON line per request on stderr, and the X-Request-Id header.
+
+A line holds: `time` (UTC), `request_id`, `method`, `route` (the template, e.g.
+`/api/v1/stores/{store_id}/orders`; `unmatched` when no route matched), `status`,
+`duration_ms`, `store` (the store id the request named, or null), and `resource` and
+`outcome` of the records it wrote (null when none; several joined by commas), and `errors`,
+the codes of a GraphQL answer's top-level errors (null when none). Nothing else
+from the request: never a key, a phone, an email, a name, a path's ids or a query string.
+
+Expected client errors (401, 403, 404, 422, 429, a bad `first`) are this one line; an
+unexpected error is this line (status 500) and the traceback logged where it was caught
+(`app.main`). GraphQL errors a resolver raises on purpose (a `GraphQLError`: refusals,
+throttling, bad arguments) are not logged again by Strawberry (`ExpectedGraphQLErrors`).
+
+The lines are written to the stream themselves, one write each (atomic on a pipe shared by
+the processes of `--workers N`), not through `logging`: a log record costs more than the rest
+of this module's work on a request together (scripts/bench_observability.py measures the rest)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from typing import TextIO
+
+import orjson
+from graphql import GraphQLError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import facts, metrics, request_id
+
+UNMATCHED = "unmatched"
+_enabled = True
+_sink: TextIO | None = None  # None: sys.stderr as it is when a line is written
+
+
+class Observed:
+    """ASGI middleware, outermost: request id, timing, metrics and the log line. An exception
+    that reaches it has been answered (500) and logged by the app's handler: not raised again
+    (the server would print its traceback a second time)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        rid = None
+        for name, value in scope["headers"]:
+            if name == request_id.HEADER:
+                rid = request_id.accepted(value)
+                break
+        rid = rid or request_id.new()
+        header = (request_id.HEADER, rid.encode("ascii"))
+        seen = facts.Facts(rid)
+        token = facts.current.set(seen)
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), header]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            if status != 500:  # raised after a response had started: the handler never saw it
+                raise
+        finally:
+            facts.current.reset(token)
+            seconds = time.perf_counter() - started
+            route = scope.get("route")
+            template = route.path if route is not None else UNMATCHED
+            metrics.observe_request(template, scope["method"], status, seconds)
+            if _enabled:
+                (sys.stderr if _sink is None else _sink).write(_line(seen, scope, template, status, seconds))
+
+
+_second = -1
+_second_text = ""
+
+
+def _now() -> str:
+    """The time as RFC 3339 UTC with milliseconds; the text of the second is kept (it changes
+    once a second, requests come more often)."""
+    global _second, _second_text
+    now = time.time()
+    second = int(now)
+    if second != _second:
+        _second, _second_text = second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+    return f"{_second_text}.{int((now - second) * 1000):03d}+00:00"
+
+
+def _line(seen: facts.Facts, scope: Scope, route: str, status: int, seconds: float) -> str:
+    resource = outcome = None
+    if seen.records:
+        resource = ",".join(r for r, _ in seen.records)
+        outcome = ",".join(o for _, o in seen.records)
+    return orjson.dumps(
+        {
+            "time": _now(),
+            "request_id": seen.request_id,
+            "method": scope["method"],
+            "route": route,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 3),
+            "store": seen.store,
+            "resource": resource,
+            "outcome": outcome,
+            "errors": seen.errors,
+        },
+        option=orjson.OPT_APPEND_NEWLINE,
+    ).decode()
+
+
+class ExpectedGraphQLErrors(logging.Filter):
+    """Drops Strawberry's log of an error a resolver raised on purpose (a GraphQLError, e.g.
+    UNAUTHENTICATED, THROTTLED, BAD_USER_INPUT) or a query the schema refused: answered to
+    the client, and on the request's line; a traceback each said nothing. Any other exception
+    keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.msg
+        if not isinstance(error, GraphQLError):
+            return True
+        return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+
+
+def install(enabled: bool) -> None:
+    """Request lines on (`enabled`) or off, and Strawberry's log of expected errors filtered.
+    Idempotent."""
+    global _enabled
+    _enabled = enabled
+    strawberry = logging.getLogger("strawberry.execution")
+    if not any(isinstance(f, ExpectedGraphQLErrors) for f in strawberry.filters):
+        strawberry.addFilter(ExpectedGraphQLErrors())
+
+
+def enabled() -> bool:
+    return _enabled
+
+
+def write_to(stream: TextIO | None) -> None:
+    """Write the lines to `stream` (None: stderr)."""
+    global _sink
+    _sink = stream
