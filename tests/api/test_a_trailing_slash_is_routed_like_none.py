@@ -43,6 +43,7 @@ CALLS: dict[str, dict[str, tuple[str, Any]]] = {
         "DELETE": (STORE + "/customers/CUST-7", None),
     },
     "/healthz": {"GET": ("/healthz", None)},
+    "/metrics": {"GET": ("/metrics", None)},  # 403 for a store key, with or without the slash
     "/graphql": {"GET": ("/graphql?query={__typename}", None), "POST": ("/graphql", QUERY)},
     "/graphql/ide/{name}": {"GET": ("/graphql/ide/graphiql.min.js", None)},
     "/openapi.json": {"GET": ("/openapi.json", None)},
