@@ -30,7 +30,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import QueuePool, StaticPool
 
@@ -166,7 +165,7 @@ class _AsyncBackend:
         try:
             async with self._read_engine.connect() as conn:
                 return await conn.run_sync(work, *args)
-        except DBAPIError as exc:
+        except Exception as exc:  # wrapped (DBAPIError) or, from compiled statements, asyncpg's own
             if is_postgres_timeout(exc):
                 raise ReadTimedOut(self._read_timeout) from None
             raise

@@ -34,8 +34,10 @@ class ReadTimedOut(Exception):
 
 
 def is_postgres_timeout(exc: BaseException) -> bool:
-    """True for a DBAPIError whose driver error is PostgreSQL's query_canceled."""
-    return getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED
+    """True for PostgreSQL's query_canceled: a DBAPIError wrapping it, or asyncpg's own error,
+    which the statements run on the asyncpg cursor directly raise unwrapped (compiled.py)."""
+    driver_error = getattr(exc, "orig", exc)
+    return getattr(driver_error, "sqlstate", None) == QUERY_CANCELED
 
 
 def postgres_connect_args(seconds: float) -> dict[str, Any]:

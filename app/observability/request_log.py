@@ -18,7 +18,9 @@ of this module's work on a request together (scripts/bench_observability.py meas
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import sys
 import time
 from typing import TextIO
@@ -73,10 +75,19 @@ class Observed:
             facts.current.reset(token)
             seconds = time.perf_counter() - started
             route = scope.get("route")
-            template = route.path if route is not None else UNMATCHED
+            template = _template(route.path) if route is not None else UNMATCHED
             metrics.observe_request(template, scope["method"], status, seconds)
             if _enabled:
                 (sys.stderr if _sink is None else _sink).write(_line(seen, scope, template, status, seconds))
+
+
+_CONVERTER = re.compile(r"\{(\w+):\w+\}")
+
+
+@functools.lru_cache(maxsize=256)
+def _template(path: str) -> str:
+    """A route's path as OpenAPI writes it: `{external_id:path}` is `{external_id}`."""
+    return _CONVERTER.sub(r"{\1}", path)
 
 
 _second = -1

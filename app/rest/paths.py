@@ -15,13 +15,17 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 def without_trailing_slash(scope: Scope) -> Scope:
-    """`scope` with one literal trailing slash removed from `path` and `raw_path` (not from "/")."""
+    """`scope` with one literal trailing slash removed from `path` and `raw_path` (not from "/").
+    Changed in place: the request log around the app reads the route the router sets on it."""
     path: str = scope["path"]
     raw: bytes | None = scope.get("raw_path")
     literal = raw.endswith(b"/") if raw is not None else path.endswith("/")
     if len(path) < 2 or not path.endswith("/") or not literal:
         return scope
-    return {**scope, "path": path[:-1], "raw_path": None if raw is None else raw[:-1]}
+    scope["path"] = path[:-1]
+    if raw is not None:
+        scope["raw_path"] = raw[:-1]
+    return scope
 
 
 class TrailingSlash:

@@ -21,7 +21,7 @@ from tests.conftest import order_body
 
 FIELDS = {"time", "request_id", "method", "route", "status", "duration_ms", "store", "resource", "outcome", "errors"}
 ORDERS = "/api/v1/stores/{store_id}/orders"
-ORDER = "/api/v1/stores/{store_id}/orders/{external_id:path}"
+ORDER = "/api/v1/stores/{store_id}/orders/{external_id}"  # as OpenAPI writes it
 
 
 async def _created(api):
@@ -75,6 +75,15 @@ async def _over_budget(api):
     return await api.get("/orders/NOPE")
 
 
+async def _slashed(api):
+    return await api.client.post("/api/v1/stores/123/orders/", json=order_body(), headers=api.auth())
+
+
+async def _slashed_order(api):
+    await api.post("/orders", order_body())
+    return await api.client.get("/api/v1/stores/123/orders/ORDER-1001/", headers=api.auth())
+
+
 async def _no_route(api):
     return await api.client.get("/nowhere/123")
 
@@ -92,6 +101,8 @@ CASES = {
     "key of another store": (_other_store, 403, ORDERS, 456, None, None),
     "unknown order": (_unknown_order, 404, ORDER, 123, None, None),
     "over budget": (_over_budget, 429, ORDER, 123, None, None),
+    "trailing slash: the route without it": (_slashed, 201, ORDERS, 123, "order", "created"),
+    "an order's path with a slash": (_slashed_order, 200, ORDER, 123, None, None),
     "no route": (_no_route, 404, "unmatched", None, None, None),
 }
 
