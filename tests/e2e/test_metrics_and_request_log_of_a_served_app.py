@@ -92,7 +92,7 @@ def test_two_processes_count_into_one_scrape_and_log_one_line_each(prepared):
     assert (
         sorted((line["route"], line["status"]) for line in lines if line["route"] != ORDERS)
         == [
-            ("/api/v1/stores/{store_id}/orders/{external_id:path}", 401),
+            ("/api/v1/stores/{store_id}/orders/{external_id}", 401),
             ("/graphql", 200),
         ]
         + [("/metrics", 200)] * 4
