@@ -36,7 +36,6 @@ class _Subscriber:
     types: list[str] | None
     limit: int
     queue: asyncio.Queue[records.Event | None] = field(init=False)
-    overflowed: bool = False
 
     def __post_init__(self) -> None:
         self.queue = asyncio.Queue(self.limit)
@@ -47,7 +46,6 @@ class _Subscriber:
         try:
             self.queue.put_nowait(event)
         except asyncio.QueueFull:
-            self.overflowed = True
             self.queue = asyncio.Queue(1)
             self.queue.put_nowait(None)  # wakes the reader to end
 

@@ -58,6 +58,15 @@ def moment(value: object, name: str, path: tuple[str, ...] | None = None) -> dat
         raise ValidationFailed([FieldError(path, ErrorCode.INVALID_DATETIME, message)]) from None
 
 
+def period(start: str | datetime, end: str | datetime) -> tuple[datetime, datetime]:
+    """A dashboard's [from, to) in UTC; raises ValidationFailed (at `from` or `to`) for an
+    instant that is not one, or `to` not after `from`."""
+    begins, ends = moment(start, "from", ("from",)), moment(end, "to", ("to",))
+    if ends <= begins:
+        raise ValidationFailed([FieldError(("to",), ErrorCode.OUT_OF_RANGE, "`to` must be after `from`.")])
+    return begins, ends
+
+
 def text(value: str, path: tuple[str, ...]) -> str:
     """A text argument no engine could compare (NUL, lone surrogate) is refused at `path`, as
     the same text in a write is (README, "Strings")."""

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from app.db.tables import carts, orders
-from app.domain.money import Amount, round_to_unit
 from app.domain.statuses import CartStatus
+
+from .revenue import Revenue
 
 
 def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime) -> dict[str, Any]:
@@ -38,27 +38,13 @@ def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime)
     recovered = cart_counts.get(CartStatus.RECOVERED, 0)
     return {
         "order_count": sum(row.orders for row in by_currency),
-        "revenue": [
-            {
-                "currency": row.currency,
-                "amount": Amount.of(row.revenue, row.currency),
-                "orders": row.orders,
-                "average": Amount.of(_average(row), row.currency),
-            }
-            for row in by_currency
-        ],
+        "revenue": [vars(Revenue.of(row.currency, row.revenue, row.orders)) for row in by_currency],
         "by_financial_status": _tally((row.financial_status, row.orders) for row in statuses),
         "by_fulfillment_status": _tally((row.fulfillment_status, row.orders) for row in statuses),
         "carts_abandoned": abandoned,
         "carts_recovered": recovered,
         "recovery_rate": recovered / abandoned if abandoned else 0.0,
     }
-
-
-def _average(row: Any) -> Decimal:
-    """Revenue / orders, rounded half-even to the currency's minor unit (ISO 4217; 2 decimals
-    without a currency): an average is a statistic, not an amount that was paid."""
-    return round_to_unit(row.revenue / row.orders, row.currency)
 
 
 def _tally(pairs: Any) -> list[dict[str, Any]]:

@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Integer, Table, and_, column, func, select, values
 
-from app.db.tables import carts, orders
+from app.db.tables import carts, orders, stores
 from app.db.types import UTC_DATETIME
+from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.domain.statuses import CartStatus
 
 from .revenue import Revenue
@@ -104,12 +105,20 @@ def _starts(local: datetime, interval: Interval, zone: ZoneInfo) -> Iterator[dat
 
 
 def store_timeseries(
-    conn: Connection, store_id: int, start: datetime, end: datetime, interval: Interval, timezone: str
+    conn: Connection, store_id: int, start: datetime, end: datetime, interval: Interval
 ) -> list[Bucket]:
-    """Every bucket of [start, end) in `timezone`, zero-filled: orders and revenue per currency
-    (`Revenue`), carts abandoned in it and how
-    many of those were recovered since. Raises TooManyBuckets."""
-    spans = buckets(start, end, interval, timezone)
+    """Every bucket of [start, end) in the store's timezone, zero-filled: orders and revenue per
+    currency (`Revenue`), carts abandoned in it and how many of those were recovered since.
+    Raises ValidationFailed, before any other SQL, beyond MAX_BUCKETS (at `interval`) or near
+    the years 1 and 9999 (at `from` or `to`)."""
+    timezone = conn.scalar(select(stores.c.timezone).where(stores.c.id == store_id)) or "UTC"
+    try:
+        spans = buckets(start, end, interval, timezone)
+    except TooManyBuckets as exc:
+        raise ValidationFailed([FieldError(("interval",), ErrorCode.OUT_OF_RANGE, str(exc))]) from None
+    except OutOfCalendar as exc:
+        at = "from" if start.year == 1 else "to"
+        raise ValidationFailed([FieldError((at,), ErrorCode.OUT_OF_RANGE, str(exc))]) from None
     found = [Bucket(span_start, span_end) for span_start, span_end in spans]
     if not found:
         return found

@@ -1,13 +1,14 @@
-"""README, "Phones as shops send them": an order accepts a shipping and a billing address,
-validated like other texts (the country an ISO 3166 alpha-2 code, upper-cased), stored as sent
-and returned by POST, GET and GraphQL (tables and checks in tests/api/addresses.py)."""
+"""README, "Phones as shops send them": orders and carts (also as checkouts) accept a shipping
+and a billing address, validated like other texts (the country an ISO 3166 alpha-2 code,
+upper-cased), stored as sent and returned by POST, GET and GraphQL (tables and checks in
+tests/api/addresses.py)."""
 
 import pytest
 
 from tests.api import addresses
 from tests.api.addresses import EMPTY, REFUSED
 
-RESOURCES = ["order"]
+RESOURCES = list(addresses.RESOURCES)  # order, cart, checkout
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
