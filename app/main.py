@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await worker
         await feed.aclose()
         await db.dispose()
+        request_log.flush()  # the last turn's lines
 
     app = Kanal(
         routes=[

@@ -12,12 +12,16 @@ unexpected error is this line (status 500) and the traceback logged where it was
 (`app.main`). GraphQL errors a resolver raises on purpose (a `GraphQLError`: refusals,
 throttling, bad arguments) are not logged again by Strawberry (`ExpectedGraphQLErrors`).
 
-The lines are written to the stream themselves, one write each (atomic on a pipe shared by
-the processes of `--workers N`), not through `logging`: a log record costs more than the rest
-of this module's work on a request together (scripts/bench_observability.py measures the rest)."""
+The lines are written to the stream themselves, not through `logging` (a log record costs more
+than the rest of this module's work on a request together; scripts/bench_observability.py
+measures the rest), and not one write each: the lines of one turn of the event loop are written
+together at its end (`flush`), in writes of whole lines of at most PIPE_BUF bytes, each atomic
+on a pipe shared by the processes of `--workers N`. Under ingest load a turn answers tens of
+requests, and a system call per line cost more than the line itself."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import re
@@ -34,6 +38,8 @@ from . import facts, metrics, request_id
 UNMATCHED = "unmatched"
 _enabled = True
 _sink: TextIO | None = None  # None: sys.stderr as it is when a line is written
+_pending: list[str] = []  # this turn's lines, written by `flush`
+_PIPE_BUF = 4096  # POSIX: a write of at most this many bytes to a pipe is never interleaved
 
 
 class Observed:
@@ -78,7 +84,37 @@ class Observed:
             template = _template(route.path) if route is not None else UNMATCHED
             metrics.observe_request(template, scope["method"], status, seconds)
             if _enabled:
-                (sys.stderr if _sink is None else _sink).write(_line(seen, scope, template, status, seconds))
+                _write_soon(_line(seen, scope, template, status, seconds))
+
+
+def _write_soon(line: str) -> None:
+    """Keep `line` for the write at the end of this turn of the loop (now, outside a loop)."""
+    _pending.append(line)
+    if len(_pending) == 1:
+        try:
+            asyncio.get_running_loop().call_soon(flush)
+        except RuntimeError:
+            flush()
+
+
+def flush() -> None:
+    """Write the lines kept so far: whole lines, at most PIPE_BUF bytes a write (a longer
+    line alone), then flush the stream."""
+    if not _pending:
+        return
+    lines = _pending[:]
+    _pending.clear()
+    stream = sys.stderr if _sink is None else _sink
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        if chunk and size + len(line) > _PIPE_BUF:
+            stream.write("".join(chunk))
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line)  # ASCII: route templates, ids, codes and the method token
+    stream.write("".join(chunk))
+    stream.flush()
 
 
 _CONVERTER = re.compile(r"\{(\w+):\w+\}")
@@ -155,6 +191,7 @@ def enabled() -> bool:
 
 
 def write_to(stream: TextIO | None) -> None:
-    """Write the lines to `stream` (None: stderr)."""
+    """Write the lines to `stream` (None: stderr), those kept so far first to the old one."""
     global _sink
+    flush()
     _sink = stream

@@ -17,6 +17,7 @@ Rule (RFC 8259 §11, RFC 6839 §3.1, RFC 9110 §15.5.16):
 
 from __future__ import annotations
 
+import functools
 from email.message import Message
 
 STATUS = 415
@@ -31,8 +32,19 @@ class UnsupportedMediaType(Exception):
 def check_content_type(header: str | None) -> None:
     """Returns when a body declared as `header` (the `Content-Type` value, None when absent) is
     read as JSON; raises UnsupportedMediaType saying why otherwise."""
-    if header is None or not header.strip():
+    if header is None:
         return
+    refusal = _refusal(header)
+    if refusal is not None:
+        raise UnsupportedMediaType(refusal)
+
+
+@functools.lru_cache(maxsize=256)
+def _refusal(header: str) -> str | None:
+    """Why a body declared as `header` is not read, or None. Kept per header value: clients send
+    the same few, and parsing one with `email.message` costs more than the rest of the check."""
+    if not header.strip():
+        return None
     parsed = Message()
     parsed["content-type"] = header
     params = parsed.get_params(failobj=[])
@@ -40,10 +52,11 @@ def check_content_type(header: str | None) -> None:
     kind, _, subtype = media_type.partition("/")
     if kind != "application" or not (subtype == "json" or (subtype.endswith("+json") and len(subtype) > 5)):
         advice = "send Content-Type: application/json (or a +json type)"
-        raise UnsupportedMediaType(f"The request body must be JSON: {advice}; got {_quoted(header)}.")
+        return f"The request body must be JSON: {advice}; got {_quoted(header)}."
     charset = parsed.get_param("charset")
     if isinstance(charset, str) and charset.strip().lower() not in ("utf-8", "utf8"):
-        raise UnsupportedMediaType(f"A JSON body is UTF-8: charset={_quoted(charset)} is not read.")
+        return f"A JSON body is UTF-8: charset={_quoted(charset)} is not read."
+    return None
 
 
 def _quoted(value: str) -> str:

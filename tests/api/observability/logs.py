@@ -11,18 +11,27 @@ from app.observability import request_log
 
 
 class Lines:
-    """A text stream that keeps each line written."""
+    """A text stream that keeps each line written; the log's lines are written at the end of a
+    turn of the event loop, so reading them flushes what the log keeps first."""
 
     def __init__(self) -> None:
-        self.texts: list[str] = []
+        self._texts: list[str] = []
+        self.writes: list[str] = []
 
     def write(self, text: str) -> int:
-        assert text.endswith("\n") and text.count("\n") == 1, repr(text)  # one write per line
-        self.texts.append(text.removesuffix("\n"))
+        assert text.endswith("\n"), repr(text)  # whole lines only
+        assert len(text.encode()) <= 4096 or text.count("\n") == 1, len(text)  # PIPE_BUF, or one line
+        self.writes.append(text)
+        self._texts.extend(text.removesuffix("\n").split("\n"))
         return len(text)
 
     def flush(self) -> None:
         pass
+
+    @property
+    def texts(self) -> list[str]:
+        request_log.flush()
+        return self._texts
 
     @property
     def parsed(self) -> list[dict[str, Any]]:

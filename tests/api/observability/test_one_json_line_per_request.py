@@ -4,6 +4,7 @@ line alone, an unexpected error adds one traceback."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -254,3 +255,16 @@ async def test_no_line_carries_a_key_or_personal_data(api, secret):
     assert len(lines.texts) == 7
     assert SECRETS[secret](api) not in text
     assert admin not in text
+
+
+async def test_the_lines_of_one_turn_are_written_together_in_whole_lines(api):
+    """Concurrent requests answered in the same turns of the loop share writes: fewer writes
+    than lines, each of whole lines and at most PIPE_BUF bytes (atomic on a shared pipe)."""
+    bodies = [order_body(external_id=f"ORDER-BATCH-{n}") for n in range(40)]
+    with request_lines() as lines:
+        answers = await asyncio.gather(*(api.post("/orders", body) for body in bodies))
+        parsed = lines.parsed
+    assert [answer.status_code for answer in answers] == [201] * 40
+    assert sorted(line["request_id"] for line in parsed) == sorted(a.headers["x-request-id"] for a in answers)
+    assert len(lines.writes) < len(parsed)
+    assert all(text.endswith("\n") and len(text.encode()) <= 4096 for text in lines.writes)
