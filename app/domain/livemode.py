@@ -10,6 +10,8 @@ scoped by store reads one space only; answers show the public id (`public_store_
 
 from __future__ import annotations
 
+MAX_STORE_ID = 2**63 - 1  # a signed 64-bit column's largest, as app.policies.ids reads ids
+
 
 def space_id(store_id: int, *, test: bool) -> int:
     """The internal id of public store `store_id`'s live space (itself) or test space (its

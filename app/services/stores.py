@@ -11,10 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db.database import Database
 from app.db.tables import stores
-from app.domain.livemode import is_live, public_store_id, space_id
+from app.domain.livemode import MAX_STORE_ID, is_live, public_store_id, space_id
 from app.domain.statuses import StoreStatus
 from app.domain.timezones import UnknownTimezone, checked_timezone, default_timezone
-from app.policies.ids import MAX_ID
 
 from .results import Record, utcnow
 
@@ -48,8 +47,8 @@ def exists(conn: Connection, store_id: int) -> bool:
 
 
 def _check_id(store_id: int) -> int:
-    if not 0 <= store_id <= MAX_ID:
-        raise StoreError(f"A store id is a whole number from 0 to {MAX_ID}.")
+    if not 0 <= store_id <= MAX_STORE_ID:
+        raise StoreError(f"A store id is a whole number from 0 to {MAX_STORE_ID}.")
     return store_id
 
 
