@@ -16,7 +16,7 @@ from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
-from app.services import keys, stores, webhooks
+from app.services import keys, stores, test_space, webhooks
 from app.services.results import utcnow
 
 
@@ -86,9 +86,12 @@ async def _stores_rate_limit(db: Database, args: argparse.Namespace) -> None:
 
 
 async def _keys_create(db: Database, args: argparse.Namespace) -> None:
-    raw, record = await keys.create_key(db, store_id=args.store, team=args.team, admin=args.admin, name=args.name)
+    raw, record = await keys.create_key(
+        db, store_id=args.store, team=args.team, admin=args.admin, name=args.name, test=args.test
+    )
     target = {"store": f"store {args.store}", "team": f"team {args.team}", "admin": "every store"}[record["scope"]]
-    print(f"Created {record['scope']} key {record['prefix']}… for {target}. It is shown once:")
+    mode = "test" if record["test"] else "live"
+    print(f"Created {mode} {record['scope']} key {record['prefix']}… for {target}. It is shown once:")
     print(raw)
 
 
@@ -97,8 +100,10 @@ async def _keys_list(db: Database, args: argparse.Namespace) -> None:
     for key in await keys.list_keys(db):
         scope = {"store": f"store {key['store_id']}", "team": f"team {key['team']}", "admin": "admin"}[key["scope"]]
         revoked = key["revoked_at"].isoformat(timespec="seconds") if key["revoked_at"] else ""
-        rows.append([key["prefix"], scope, key["name"] or "", key["created_at"].isoformat(timespec="seconds"), revoked])
-    _table(["prefix", "scope", "name", "created", "revoked"], rows)
+        mode = "test" if key["test"] else "live"
+        created = key["created_at"].isoformat(timespec="seconds")
+        rows.append([key["prefix"], mode, scope, key["name"] or "", created, revoked])
+    _table(["prefix", "mode", "scope", "name", "created", "revoked"], rows)
 
 
 async def _keys_revoke(db: Database, args: argparse.Namespace) -> None:
@@ -108,14 +113,21 @@ async def _keys_revoke(db: Database, args: argparse.Namespace) -> None:
     print(f"Revoked {count} key(s).")
 
 
+async def _stores_reset_test_data(db: Database, args: argparse.Namespace) -> None:
+    counts = await test_space.reset_test_data(db, args.id)
+    cleared = ", ".join(f"{count} {table}" for table, count in counts.items()) or "it was empty"
+    print(f"Store {args.id}: test data cleared ({cleared}); live data untouched.")
+
+
 async def _stores_recovery_delay(db: Database, args: argparse.Namespace) -> None:
     await stores.set_recovery_delay(db, args.id, args.minutes)
     print(f"Store {args.id}: cart recovery fires {args.minutes} minutes after abandonment.")
 
 
 async def _webhooks_add(db: Database, args: argparse.Namespace) -> None:
-    hook = await webhooks.add_webhook(db, args.store, args.url, args.events)
-    print(f"Webhook {hook['id']} for store {args.store}: {hook['url']} ({', '.join(hook['events'])}).")
+    hook = await webhooks.add_webhook(db, args.store, args.url, args.events, test_events=args.test_events)
+    also = ", test events too" if args.test_events else ""
+    print(f"Webhook {hook['id']} for store {args.store}: {hook['url']} ({', '.join(hook['events'])}{also}).")
     if args.since is not None:
         await _replay(db, hook["id"], args.since)
     print("Its signing secret, shown once (verify the Kanal-Signature header with it):")
@@ -129,12 +141,13 @@ async def _webhooks_list(db: Database, args: argparse.Namespace) -> None:
             hook["store_id"],
             hook["url"],
             " ".join(hook["events"]),
+            "yes" if hook["test_events"] else "no",
             hook["created_at"].isoformat(timespec="seconds"),
             *_health(hook),
         ]
         for hook in await webhooks.list_webhooks(db, args.store)
     ]
-    _table(["id", "store", "url", "events", "created", "last success", "failures", "status"], rows)
+    _table(["id", "store", "url", "events", "test events", "created", "last success", "failures", "status"], rows)
 
 
 def _health(hook: dict[str, Any]) -> list[str]:
@@ -309,12 +322,18 @@ def build_parser() -> argparse.ArgumentParser:
     delay.add_argument("id", type=int)
     delay.add_argument("minutes", type=int)
     delay.set_defaults(run=_with_db(_stores_recovery_delay))
+    reset = st.add_parser("reset-test-data", help="delete what test keys wrote to a store, and its events")
+    reset.add_argument("id", type=int)
+    reset.set_defaults(run=_with_db(_stores_reset_test_data))
 
     wh = commands.add_parser("webhooks", help="webhook subscriptions").add_subparsers(dest="action", required=True)
     wa = wh.add_parser("add", help="subscribe a URL to a store's events (prints the signing secret once)")
     wa.add_argument("--store", type=int, required=True)
     wa.add_argument("--url", required=True)
     wa.add_argument("--events", nargs="+", metavar="PATTERN", help="e.g. order.* shipment.created (default: all)")
+    wa.add_argument(
+        "--test-events", action="store_true", help="also the events test keys cause (delivered with livemode false)"
+    )
     wa.add_argument("--since", type=_moment, metavar="TIME", help="replay earlier events since TIME (ISO 8601 or 2d)")
     wa.set_defaults(run=_with_db(_webhooks_add))
     wl = wh.add_parser("list", help="list active subscriptions")
@@ -341,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("--team", help="key for every store of a team")
     scope.add_argument("--admin", action="store_true", help="key for every store")
     kc.add_argument("--name", help="a label")
+    kc.add_argument("--test", action="store_true", help="a test key (kanal_sk_test_…): the stores' test data only")
     kc.set_defaults(run=_with_db(_keys_create))
     ks.add_parser("list", help="list keys").set_defaults(run=_with_db(_keys_list))
     kr = ks.add_parser("revoke", help="revoke a key (full key or prefix)")

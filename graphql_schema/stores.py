@@ -28,6 +28,9 @@ class Store:
     rate_limit_per_minute: int | None
     created_at: datetime
     timezone: str = strawberry.field(description="IANA timezone its dashboards count days in, e.g. Europe/Paris")
+    livemode: bool = strawberry.field(
+        description="False when a test key reads it: every field of the request reads the store's test data"
+    )
 
 
 @strawberry.type
@@ -78,7 +81,10 @@ class StoreQueries:
         context = info.context
         store = await context.store(*_one_store_argument(store_id, id))
         row = await stores.get_store(context.db, store.id)
-        return Store(**{name: row[name] for name in Store.__annotations__}) if row else None
+        if row is None:
+            return None
+        shown = {**row, "id": store.public_id, "livemode": store.livemode}
+        return Store(**{name: shown[name] for name in Store.__annotations__})
 
     @strawberry.field(description="Orders placed and carts abandoned in [from, to).")
     async def store_stats(

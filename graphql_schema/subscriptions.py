@@ -41,7 +41,7 @@ class Subscription:
                 except SubscriberTooSlow as exc:
                     raise RuntimeError(str(exc)) from None
                 try:  # a revoked key, a paused store: the subscription ends with the refusal
-                    await keys.authorize(context.db, context.authorization, store.id)
+                    await keys.authorize(context.db, context.authorization, store.public_id)
                 except keys.AuthFailure as failure:
                     raise refused(access.refusal(failure)) from None
                 if event is not None:

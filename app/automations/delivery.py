@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Text, bindparam, cast, exists, func, or_, sel
 from app.config import Settings
 from app.db.tables import carts, contacts, deliveries, events, webhooks
 from app.domain.event_types import EventType
+from app.domain.livemode import is_live, public_store_id
 from app.domain.statuses import CartStatus, DeliveryStatus
 
 from .dispatch import dispatch_events
@@ -197,9 +198,16 @@ def _recovery_settled(conn: Connection, row: Any) -> bool:
 
 
 def _body(row: Any) -> bytes:
-    """SPEC §6: `{"id", "type", "store_id", "created_at", "data"}`; `data` is the stored JSON."""
+    """SPEC §6: `{"id", "type", "store_id", "created_at", "data"}`, plus `livemode` (false
+    for an event of the store's test space, as Stripe marks one); `data` is the stored JSON."""
     head = orjson.dumps(
-        {"id": row.event_id, "type": row.type, "store_id": row.store_id, "created_at": row.created_at.isoformat()}
+        {
+            "id": row.event_id,
+            "type": row.type,
+            "store_id": public_store_id(row.store_id),
+            "livemode": is_live(row.store_id),
+            "created_at": row.created_at.isoformat(),
+        }
     )
     return head[:-1] + b',"data":' + row.data.encode() + b"}"
 

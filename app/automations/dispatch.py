@@ -2,7 +2,8 @@
 
 Dispatchers take one lock row in turn, so the events of one subject (whose transactions the
 subject's row lock already serialises) become deliveries in the order they happened.
-Backfilled events and events of erased contacts are marked dispatched without deliveries."""
+Backfilled events and events of erased contacts are marked dispatched without deliveries.
+A test space's events go only to its store's subscriptions that opted in to them."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 
 from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
+from app.domain.livemode import public_store_id
 from app.domain.statuses import DeliveryStatus
-from app.services.webhooks import matches
+from app.services.webhooks import matches, spaces
 
 BATCH = 500
 
@@ -40,9 +42,9 @@ def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
     ).all()
     if not pending:
         return 0
-    store_ids = {event.store_id for event in pending}
+    store_ids = {public_store_id(event.store_id) for event in pending}
     hooks = conn.execute(
-        select(webhooks.c.id, webhooks.c.store_id, webhooks.c.events).where(
+        select(webhooks.c.id, webhooks.c.store_id, webhooks.c.test_events, webhooks.c.events).where(
             webhooks.c.store_id.in_(store_ids), webhooks.c.removed_at.is_(None)
         )
     ).all()
@@ -59,7 +61,7 @@ def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
         for event in pending
         if not event.backfill and event.erased_at is None
         for hook in hooks
-        if hook.store_id == event.store_id and matches(hook.events, event.type)
+        if event.store_id in spaces(hook.store_id, hook.test_events) and matches(hook.events, event.type)
     ]
     if rows:
         conn.execute(insert(deliveries), rows)

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, exists, insert, select
 from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
 from app.domain.statuses import DeliveryStatus
 from app.services.stores import StoreError
-from app.services.webhooks import matches
+from app.services.webhooks import matches, spaces
 
 BATCH = 1000
 
@@ -30,7 +30,7 @@ def replay_since(conn: Connection, webhook_id: int, since: datetime, now: dateti
         select(events.c.id, events.c.type, events.c.subject_type, events.c.subject_id)
         .outerjoin(contacts, contacts.c.id == events.c.contact_id)
         .where(
-            events.c.store_id == hook.store_id,
+            events.c.store_id.in_(spaces(hook.store_id, hook.test_events)),
             events.c.created_at >= since,
             events.c.dispatched_at.is_not(None),
             events.c.backfill.is_(False),

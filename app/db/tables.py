@@ -31,6 +31,8 @@ metadata = MetaData(
 Json = JSON(none_as_null=True)  # Python None is SQL NULL, so COALESCE can merge
 Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER PRIMARY KEY only
 
+# A store's live row has its public id; its test space is a twin row whose id is the
+# complement of it (app/domain/livemode.py), created with it and kept in step.
 stores = Table(
     "stores",
     metadata,
@@ -57,6 +59,7 @@ api_keys = Table(
     Column("name", String(255), nullable=True),
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("revoked_at", UTC_DATETIME, nullable=True),
+    Column("test", Boolean, nullable=False, server_default=false()),  # kanal_sk_test_: the test space
 )
 
 contacts = Table(
@@ -236,6 +239,7 @@ webhooks = Table(
     Column("failing_since", UTC_DATETIME, nullable=True),
     Column("disabled_at", UTC_DATETIME, nullable=True),
     Column("disabled_reason", String(1024), nullable=True),
+    Column("test_events", Boolean, nullable=False, server_default=false()),  # the test space's events too
 )
 
 deliveries = Table(

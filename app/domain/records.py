@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import WithJsonSchema
 
+from .livemode import public_store_id
 from .money import Amount, places_of
 from .statuses import CartStatus, ShipmentStatus
 
@@ -238,6 +239,8 @@ def _reader(item: dataclasses.Field[Any]) -> _Read:
     name = item.metadata.get("column", item.name)
     if name == "contact":
         return lambda row: ContactRef(row["contact_id"], row["contact_phone"])
+    if name == "store_id":  # the public id, whichever space the row lives in
+        return lambda row: public_store_id(row[name])
     if name in ("tags", "line_items"):
         return lambda row: row[name] or []
     if name == "metadata":
@@ -258,5 +261,6 @@ def of_row(record: type[R], row: Mapping[Any, Any]) -> R:
     """The record of a row (a mapping of column names to values): the columns of the same
     name; NULL tags, line items and metadata as `[]` / `{}`; `total_price` as an `Amount` in
     the row's `currency`; the addresses as `Address`; `contact` from the `contact_id` and
-    `contact_phone` columns. Raises KeyError when a column is missing from the row."""
+    `contact_phone` columns; `store_id` as the public store id (app/domain/livemode.py).
+    Raises KeyError when a column is missing from the row."""
     return record(*[read(row) for read in _readers(record)])

@@ -175,7 +175,13 @@ def openapi_document() -> dict[str, Any]:
         "paths": _paths(),
         "components": {
             "schemas": definitions.get("$defs", {}),
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "kanal_sk_live_…"}},
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "kanal_sk_live_… (live data) or kanal_sk_test_… (the store's test data)",
+                }
+            },
         },
         "security": [{"bearer": []}],
     }

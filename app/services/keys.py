@@ -1,4 +1,6 @@
-"""API keys: issued once, stored as SHA-256 hashes, scoped to a store, a team or everything."""
+"""API keys: issued once, stored as SHA-256 hashes, scoped to a store, a team or everything;
+live (`kanal_sk_live_…`) or test (`kanal_sk_test_…`, working in the test space of the
+stores it covers, app/domain/livemode.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +14,15 @@ from sqlalchemy import BigInteger, Connection, bindparam, insert, or_, select, u
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.database import Database
 from app.db.tables import api_keys, stores
+from app.domain.livemode import space_id
 from app.domain.statuses import StoreStatus
 from app.observability import facts
 
 from .results import Record, utcnow
-from .stores import Store, StoreError
+from .stores import Store, StoreError, exists
 
 KEY_PREFIX = "kanal_sk_live_"
+TEST_KEY_PREFIX = "kanal_sk_test_"
 _ALPHABET = string.ascii_letters + string.digits
 _RANDOM_LENGTH = 32  # 32 base62 characters: about 190 bits
 _SHOWN_LENGTH = 8  # random characters kept in the displayable prefix
@@ -31,13 +35,21 @@ def hash_key(raw: str) -> str:
 
 
 async def create_key(
-    db: Database, *, store_id: int | None = None, team: str | None = None, admin: bool = False, name: str | None = None
+    db: Database,
+    *,
+    store_id: int | None = None,
+    team: str | None = None,
+    admin: bool = False,
+    name: str | None = None,
+    test: bool = False,
 ) -> tuple[str, Record]:
-    """Returns the key (shown once) and its stored record."""
+    """Returns the key (shown once) and its stored record; `test` issues a test key. Raises
+    StoreError for a store key of an unknown store."""
     scope = ADMIN if admin else TEAM if team else STORE
-    raw = KEY_PREFIX + "".join(secrets.choice(_ALPHABET) for _ in range(_RANDOM_LENGTH))
+    prefix = TEST_KEY_PREFIX if test else KEY_PREFIX
+    raw = prefix + "".join(secrets.choice(_ALPHABET) for _ in range(_RANDOM_LENGTH))
     record = {
-        "prefix": raw[: len(KEY_PREFIX) + _SHOWN_LENGTH],
+        "prefix": raw[: len(prefix) + _SHOWN_LENGTH],
         "key_hash": hash_key(raw),
         "scope": scope,
         "store_id": store_id if scope == STORE else None,
@@ -45,10 +57,11 @@ async def create_key(
         "name": name,
         "created_at": utcnow(),
         "revoked_at": None,
+        "test": test,
     }
 
     def work(conn: Connection) -> None:
-        if scope == STORE and conn.scalar(select(stores.c.id).where(stores.c.id == store_id)) is None:
+        if scope == STORE and (store_id is None or not exists(conn, store_id)):
             raise StoreError(f"Store {store_id} does not exist.")
         conn.execute(insert(api_keys).values(record))
 
@@ -100,11 +113,13 @@ class StoreForbidden(AuthFailure):
     pass
 
 
-# One statement: the key by its hash, and the requested store beside it.
+# One statement: the key by its hash, and the requested store beside it. A path's store id is
+# never negative (app.policies.ids), so this reads the live row, whatever the key.
 _KEY_AND_STORE = PrecompiledStatement(
     select(
         api_keys.c.key_hash,
         api_keys.c.scope,
+        api_keys.c.test,
         api_keys.c.store_id.label("key_store_id"),
         api_keys.c.team.label("key_team"),
         stores.c.id,
@@ -146,7 +161,8 @@ def _authorized(row: Row) -> bool:
 async def authorize(db: Database, authorization: str | None, store_id: int | None) -> Store:
     """Resolve `Authorization` + store id into the store, or raise the documented failure
     (SPEC §2's order; what each one says is `app.policies.access`). `store_id` None (a path
-    that names no id, see `app.policies.ids`) is an unknown store."""
+    that names no id, see `app.policies.ids`) is an unknown store. A test key gets the
+    store's test space: the checks are the live store's, `Store.id` the test space's."""
     facts.note_store(store_id)  # the request log's `store`, whether or not the key may use it
     token = bearer_token(authorization)
     digest = hash_key(token)
@@ -157,4 +173,5 @@ async def authorize(db: Database, authorization: str | None, store_id: int | Non
         raise StoreUnavailable()
     if not _authorized(row):
         raise StoreForbidden()
-    return Store(id=row["id"], region=row["region"], rate_limit_per_minute=row["rate_limit_per_minute"])
+    space = space_id(row["id"], test=row["test"])
+    return Store(id=space, region=row["region"], rate_limit_per_minute=row["rate_limit_per_minute"])

@@ -1,4 +1,5 @@
-"""Stores: the tenants every path names."""
+"""Stores: the tenants every path names, each with its test space (app/domain/livemode.py):
+a twin row created with the store and changed with it, which listings never show."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db.database import Database
 from app.db.tables import stores
+from app.domain.livemode import MAX_STORE_ID, is_live, public_store_id, space_id
 from app.domain.statuses import StoreStatus
 from app.domain.timezones import UnknownTimezone, checked_timezone, default_timezone
 
@@ -18,13 +20,36 @@ from .results import Record, utcnow
 
 @dataclass(frozen=True)
 class Store:
+    """The store a request works in, as its key resolved it: `id` is the internal id of the
+    space (the store's own id with a live key, its test space's with a test key), the one
+    every query and write is scoped by."""
+
     id: int
     region: str
     rate_limit_per_minute: int | None = None
 
+    @property
+    def livemode(self) -> bool:
+        return is_live(self.id)
+
+    @property
+    def public_id(self) -> int:
+        return public_store_id(self.id)
+
 
 class StoreError(ValueError):
     pass
+
+
+def exists(conn: Connection, store_id: int) -> bool:
+    """Whether public store `store_id` exists (a test space's id names none)."""
+    return is_live(store_id) and conn.scalar(select(stores.c.id).where(stores.c.id == store_id)) is not None
+
+
+def _check_id(store_id: int) -> int:
+    if not 0 <= store_id <= MAX_STORE_ID:
+        raise StoreError(f"A store id is a whole number from 0 to {MAX_STORE_ID}.")
+    return store_id
 
 
 def _check_region(region: str) -> str:
@@ -44,11 +69,12 @@ def _check_timezone(name: str) -> str:
 async def create_store(
     db: Database, store_id: int, name: str, region: str, team: str | None = None, timezone: str | None = None
 ) -> Record:
-    """Create store `store_id`; its timezone (IANA) defaults to its region's (`default_timezone`).
-    Raises StoreError for an unknown region or timezone, or an id already taken."""
+    """Create store `store_id` and its test space; its timezone (IANA) defaults to its region's
+    (`default_timezone`). Raises StoreError for an id out of range, an unknown region or
+    timezone, or an id already taken."""
     region = _check_region(region)
     values = {
-        "id": store_id,
+        "id": _check_id(store_id),
         "name": name,
         "status": StoreStatus.ACTIVE,
         "region": region,
@@ -58,22 +84,30 @@ async def create_store(
         "created_at": utcnow(),
     }
     try:
-        await db.write(lambda conn: conn.execute(insert(stores).values(values)))
+        test_space = {**values, "id": space_id(store_id, test=True)}
+        await db.write(lambda conn: conn.execute(insert(stores), [values, test_space]))
     except IntegrityError:
         raise StoreError(f"Store {store_id} already exists.") from None
     return values
 
 
 async def list_stores(db: Database) -> list[Record]:
+    """Every store (their test spaces are not stores of their own)."""
+    query = select(stores).where(stores.c.id >= 0).order_by(stores.c.id)
+
     def work(conn: Connection) -> list[Record]:
-        return [dict(row) for row in conn.execute(select(stores).order_by(stores.c.id)).mappings()]
+        return [dict(row) for row in conn.execute(query).mappings()]
 
     return await db.read(work)
 
 
 async def _set(db: Database, store_id: int, **values: object) -> None:
+    """Change public store `store_id` and its test space alike (a test key meets the store's
+    status, limits, delay and timezone)."""
+    spaces = [store_id, space_id(store_id, test=True)] if is_live(store_id) else []
+
     def work(conn: Connection) -> int:
-        return conn.execute(update(stores).where(stores.c.id == store_id).values(**values)).rowcount
+        return conn.execute(update(stores).where(stores.c.id.in_(spaces)).values(**values)).rowcount
 
     changed = await db.write(work)
     if changed == 0:
@@ -106,6 +140,8 @@ async def set_timezone(db: Database, store_id: int, timezone: str) -> None:
 
 
 async def get_store(db: Database, store_id: int) -> Record | None:
+    """The row of a space by its internal id (`Store.id`), or None."""
+
     def work(conn: Connection) -> Record | None:
         row = conn.execute(select(stores).where(stores.c.id == store_id)).mappings().first()
         return dict(row) if row else None

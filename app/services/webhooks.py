@@ -1,4 +1,5 @@
-"""Webhook subscriptions per store: a URL, event patterns, a signing secret shown once."""
+"""Webhook subscriptions per store: a URL, event patterns, a signing secret shown once; the
+store's live events, and its test space's too when the subscription opted in."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from fnmatch import fnmatchcase
 from sqlalchemy import Connection, insert, select, update
 
 from app.db.database import Database
-from app.db.tables import stores, webhooks
+from app.db.tables import webhooks
 from app.domain.event_types import EventType
+from app.domain.livemode import space_id
 
 from .results import Record, utcnow
-from .stores import StoreError
+from .stores import StoreError, exists
 
 
 def new_secret() -> str:
@@ -25,6 +27,12 @@ def matches(patterns: list[str], event_type: str) -> bool:
     return any(fnmatchcase(event_type, pattern) for pattern in patterns)
 
 
+def spaces(store_id: int, test_events: bool) -> list[int]:
+    """The internal store ids whose events a subscription of public store `store_id` receives:
+    the live store's, and its test space's when it opted in (`test_events`)."""
+    return [store_id, space_id(store_id, test=True)] if test_events else [store_id]
+
+
 def _check(url: str, patterns: list[str]) -> None:
     if not url.startswith(("http://", "https://")):
         raise StoreError("The webhook URL must be an http(s) URL.")
@@ -33,7 +41,11 @@ def _check(url: str, patterns: list[str]) -> None:
         raise StoreError(f"No event type matches {', '.join(unknown)}; types: {', '.join(EventType)}.")
 
 
-async def add_webhook(db: Database, store_id: int, url: str, patterns: list[str] | None = None) -> Record:
+async def add_webhook(
+    db: Database, store_id: int, url: str, patterns: list[str] | None = None, *, test_events: bool = False
+) -> Record:
+    """Subscribe `url` to public store `store_id`'s events matching `patterns` (all by
+    default), its test space's too with `test_events`. Raises StoreError."""
     patterns = patterns or ["*"]
     _check(url, patterns)
     record = {
@@ -43,10 +55,11 @@ async def add_webhook(db: Database, store_id: int, url: str, patterns: list[str]
         "events": patterns,
         "created_at": utcnow(),
         "removed_at": None,
+        "test_events": test_events,
     }
 
     def work(conn: Connection) -> int:
-        if conn.scalar(select(stores.c.id).where(stores.c.id == store_id)) is None:
+        if not exists(conn, store_id):
             raise StoreError(f"Store {store_id} does not exist.")
         webhook_id: int = conn.execute(insert(webhooks).values(record).returning(webhooks.c.id)).scalar_one()
         return webhook_id

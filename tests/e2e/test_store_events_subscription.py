@@ -116,3 +116,27 @@ async def test_revoking_the_key_ends_the_subscription(prepared: Prepared) -> Non
         kanal(prepared.url, "keys", "revoke", prepared.key)
         await _refused(socket, "Invalid API key", "UNAUTHENTICATED", within=8.0)  # checked every 5 s idle
         await socket.close()
+
+
+async def test_a_test_key_hears_only_test_events_and_a_live_key_only_live_ones(prepared: Prepared) -> None:
+    """Issue 15, item 4: the test space's events stay in it, on the subscription as elsewhere."""
+    test_key = kanal(prepared.url, "keys", "create", "--store", "123", "--test").stdout.strip().splitlines()[-1]
+    with serving(prepared.url) as server:
+        live = await _open(server, {"Authorization": f"Bearer {prepared.key}"})
+        await _subscribe(live)
+        test = await _open(server, {"Authorization": f"Bearer {test_key}"})
+        await _subscribe(test)
+        async with httpx.AsyncClient(base_url=server.base_url) as client:
+            for external_id, key in (("TEST-1", test_key), ("LIVE-1", prepared.key)):
+                response = await client.post(
+                    f"{API}/orders",
+                    json=order_body(external_id=external_id),
+                    headers={"Authorization": f"Bearer {key}"},
+                )
+                assert response.status_code == 201
+        for socket, heard in ((test, "TEST-1"), (live, "LIVE-1")):
+            event = (await _next(socket))["payload"]["data"]["storeEvents"]
+            assert (event["type"], event["data"]["subject"]["external_id"]) == ("order.created", heard)
+            with pytest.raises(TimeoutError):
+                await _next(socket, within=1.0)  # the other space's order.created never comes
+            await socket.close()

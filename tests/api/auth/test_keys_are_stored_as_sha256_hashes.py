@@ -21,19 +21,21 @@ async def test_api_keys_table_holds_only_sha256_hashes(api: Api) -> None:
     await stores.create_store(api.db, 5, "Team shop", "FR", team="acme")
     team_key, _ = await keys.create_key(api.db, team="acme", name="team")
     admin_key, _ = await keys.create_key(api.db, admin=True, name="admin")
-    issued = [api.key, team_key, admin_key]
+    test_key, _ = await keys.create_key(api.db, store_id=5, name="test", test=True)
+    issued = [api.key, team_key, admin_key, test_key]
 
     rows = await api.rows("api_keys")
     assert len(rows) == len(issued)
     for raw, row in zip(issued, rows, strict=True):
-        random_part = raw.removeprefix(keys.KEY_PREFIX)
-        assert raw.startswith(keys.KEY_PREFIX) and len(random_part) >= 22  # >= 128 bits of base62
+        prefix = keys.TEST_KEY_PREFIX if row["test"] else keys.KEY_PREFIX
+        random_part = raw.removeprefix(prefix)
+        assert raw.startswith(prefix) and len(random_part) >= 22  # >= 128 bits of base62
         assert row["key_hash"] == hashlib.sha256(raw.encode()).hexdigest()
         for column, value in row.items():
             assert raw not in str(value), column
             assert random_part not in str(value), column
         # the displayable prefix shows a few random characters; what stays secret is >= 128 bits
-        shown = row["prefix"].removeprefix(keys.KEY_PREFIX)
+        shown = row["prefix"].removeprefix(prefix)
         assert random_part.startswith(shown)
         assert (len(random_part) - len(shown)) * math.log2(62) >= 128
 
@@ -48,6 +50,7 @@ async def test_api_keys_table_holds_only_sha256_hashes(api: Api) -> None:
         "name",
         "created_at",
         "revoked_at",
+        "test",
     }
 
 

@@ -32,7 +32,7 @@ async def test_signed_delivery_to_a_real_receiver_in_subject_order(api):
     for item in receiver.received:
         assert verify(hook["secret"], item["headers"]["Kanal-Signature"], item["body"])
         assert not verify("whsec_wrong", item["headers"]["Kanal-Signature"], item["body"])
-        assert set(item["event"]) == {"id", "type", "store_id", "created_at", "data"}
+        assert set(item["event"]) == {"id", "type", "store_id", "livemode", "created_at", "data"}
     assert not verify(hook["secret"], receiver.received[0]["headers"]["Kanal-Signature"], b"{}")
 
 

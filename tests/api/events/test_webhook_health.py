@@ -51,7 +51,8 @@ async def test_last_success_and_consecutive_failures(api, database_url, monkeypa
         assert (row["last_success_at"], row["consecutive_failures"]) == (None, 2)
         assert row["failing_since"] is not None and row["disabled_at"] is None
         _, lines = await listing(monkeypatch, database_url)
-        assert lines[0].split() == ["id", "store", "url", "events", "created", "last", "success", "failures", "status"]
+        header = ["id", "store", "url", "events", "test", "events", "created", "last", "success", "failures", "status"]
+        assert lines[0].split() == header
         assert lines[1].split()[-3:] == ["never", "2", "active"]
 
         await due_now(api)

@@ -1,0 +1,77 @@
+"""`kanal stores reset-test-data ID` (issue 15, item 4): deletes the store's test data — its
+records, events and their deliveries — and nothing else: every live row (of this store and of
+another) is the same before and after, and the test key works on, in an empty space."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.automations.worker import Worker
+from app.config import Settings
+from app.services import keys, stores, webhooks
+from tests.api.calls import gql
+from tests.api.events.outbox import FAST, walkthrough
+from tests.api.testmode.spaces import kanal, space_rows
+from tests.conftest import STORE_ID, Api, order_body
+from tests.receiver import Receiver
+
+OTHER = 124
+
+
+async def _fill_both_spaces(api: Api, test_key: str) -> None:
+    """The walkthrough in the live and the test space of store 123 and in store 124's test
+    space, delivered to a subscription that takes both."""
+    await stores.create_store(api.db, OTHER, "Other", "FR")
+    other_test_key, _ = await keys.create_key(api.db, store_id=OTHER, test=True)
+    with Receiver() as receiver:
+        await webhooks.add_webhook(api.db, STORE_ID, receiver.url, test_events=True)
+        await walkthrough(api)
+        await walkthrough(api, Authorization=f"Bearer {test_key}")
+        response = await api.post("/orders", order_body(), store=OTHER, key=other_test_key)
+        assert response.status_code == 201
+        worker = Worker(api.db, FAST)
+        await worker.run_once()
+        await worker.aclose()
+    assert len(receiver.received) == 8  # 4 live, 4 test
+
+
+async def test_reset_clears_the_test_space_and_nothing_else(
+    api: Api, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    test_key, _ = await keys.create_key(api.db, store_id=STORE_ID, test=True)
+    await _fill_both_spaces(api, test_key)
+    live_before = await space_rows(api, live=True)
+    test_before = await space_rows(api, live=False)
+    ours = {name: [row for row in rows if row.get("store_id") == ~STORE_ID] for name, rows in test_before.items()}
+    assert all(ours[name] for name in ("orders", "shipments", "carts", "contacts", "events"))
+    assert len(test_before["deliveries"]) == 4
+
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    await kanal("stores", "reset-test-data", str(STORE_ID))
+    assert capsys.readouterr().out == (
+        f"Store {STORE_ID}: test data cleared (4 deliveries, 1 shipment_statuses, 1 shipments, 1 orders, "
+        "1 carts, 4 events, 1 contacts); live data untouched.\n"
+    )
+
+    assert await space_rows(api, live=True) == live_before
+    test_after = await space_rows(api, live=False)
+    other_space = {name: [row for row in rows if row.get("store_id") == ~OTHER] for name, rows in test_before.items()}
+    assert {name: rows for name, rows in test_after.items() if name != "stores"} == {
+        name: rows for name, rows in other_space.items() if name != "stores"
+    }
+    assert test_after["stores"] == test_before["stores"]  # the space stays, empty
+    body = await gql(api, "{ orders(storeId: 123) { totalCount } events(storeId: 123) { totalCount } }", key=test_key)
+    assert body["data"] == {"orders": {"totalCount": 0}, "events": {"totalCount": 0}}
+    assert (await api.post("/orders", order_body(), key=test_key)).status_code == 201  # created anew
+
+
+async def test_reset_of_an_unknown_store_is_refused(
+    api: Api, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    before = await api.snapshot()
+    for store in ("999", str(~STORE_ID)):
+        with pytest.raises(SystemExit):
+            await kanal("stores", "reset-test-data", store)
+        assert f"Store {store} does not exist." in capsys.readouterr().err
+    assert await api.snapshot() == before

@@ -1,0 +1,73 @@
+"""Test keys from the CLI (issue 15, item 4): `kanal keys create --store ID --test` issues a
+`kanal_sk_test_…` key, `keys list` says which keys are test keys, `keys revoke` ends one as it
+ends a live key (the next request is 401) and leaves the others working."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.config import Settings
+from tests.api.testmode.spaces import kanal
+from tests.conftest import STORE_ID, Api, order_body
+
+INVALID = (401, {"error": "Invalid API key"})
+
+
+async def _run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    await kanal(*args)
+    return capsys.readouterr().out
+
+
+async def _listed(capsys: pytest.CaptureFixture[str]) -> list[dict[str, str]]:
+    header, *rows = (await _run(capsys, "keys", "list")).splitlines()
+    names = re.split(r"\s{2,}", header.strip())
+    return [dict(zip(names, re.split(r"\s{2,}", row.strip()), strict=False)) for row in rows]
+
+
+async def test_create_list_and_revoke_a_test_key(
+    api: Api, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    created = await _run(capsys, "keys", "create", "--store", str(STORE_ID), "--test", "--name", "staging")
+    first_line, test_key = created.splitlines()
+    assert re.fullmatch(r"kanal_sk_test_[A-Za-z0-9]{32}", test_key)
+    assert first_line == f"Created test store key {test_key[:22]}… for store {STORE_ID}. It is shown once:"
+    assert [(row["prefix"], row["mode"], row["scope"], row["name"]) for row in await _listed(capsys)] == [
+        (api.key[:22], "live", f"store {STORE_ID}", "test"),
+        (test_key[:22], "test", f"store {STORE_ID}", "staging"),
+    ]
+    assert (await api.post("/orders", order_body(), key=test_key)).status_code == 201
+
+    assert await _run(capsys, "keys", "revoke", test_key[:22]) == "Revoked 1 key(s).\n"
+    refused = await api.post("/orders", order_body(), key=test_key)
+    assert (refused.status_code, refused.json()) == INVALID
+    assert [row["mode"] for row in await _listed(capsys) if row.get("revoked")] == ["test"]
+    assert (await api.post("/orders", order_body())).status_code == 201  # the live key still works
+
+
+async def test_a_test_key_for_an_unknown_store_is_refused(
+    api: Api, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    for store in ("999", str(~STORE_ID)):
+        with pytest.raises(SystemExit):
+            await kanal("keys", "create", "--store", store, "--test")
+        assert f"Store {store} does not exist." in capsys.readouterr().err
+    assert len(await api.rows("api_keys")) == 1
+
+
+async def test_webhooks_add_test_events_is_listed(
+    api: Api, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    out = await _run(
+        capsys, "webhooks", "add", "--store", str(STORE_ID), "--url", "https://a.example.com/h", "--test-events"
+    )
+    assert out.splitlines()[0] == "Webhook 1 for store 123: https://a.example.com/h (*, test events too)."
+    await _run(capsys, "webhooks", "add", "--store", str(STORE_ID), "--url", "https://b.example.com/h")
+    header, *rows = (await _run(capsys, "webhooks", "list")).splitlines()
+    column = re.split(r"\s{2,}", header).index("test events")
+    assert [re.split(r"\s{2,}", row)[column] for row in rows] == ["yes", "no"]
+    assert [row["test_events"] for row in await api.rows("webhooks")] == [True, False]
