@@ -114,7 +114,9 @@ def _batch_of(model: type[BaseModel]) -> type[BaseModel]:
     return create_model(f"{model.__name__}Batch", items=items)
 
 
-BATCHES = {model: _batch_of(model) for model in (OrderInput, ShipmentInput, CartInput, CustomerInput)}
+BATCHES: dict[type[BaseModel], type[BaseModel]] = {
+    model: _batch_of(model) for model in (OrderInput, ShipmentInput, CartInput, CustomerInput)
+}
 
 
 def _batch_operation(summary: str, model: type[BaseModel]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ re-runs it whole, as it does a single write (work functions are safe to repeat).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,17 +58,25 @@ class ItemResult:
     written: Written[Any] | None = None
     failure: ValidationFailed | None = None
 
+    @property
+    def outcome(self) -> Written[Any] | ValidationFailed:
+        """The stored record, or the refusal: whichever this item came to."""
+        outcome = self.written or self.failure
+        assert outcome is not None, "an item is written or refused once its batch is done"
+        return outcome
 
-def check_items(items: Any) -> list[Any]:
-    """The batch's items, or ValidationFailed on `items`: not a list, empty, or more than
-    `MAX_ITEMS`. An item that is not an object is refused on its own (`write_batch`)."""
+
+def check_items(items: Any, field: str = "items") -> list[Any]:
+    """The batch's items, or ValidationFailed on `field` (REST's `items`, GraphQL's `inputs`):
+    not a list, empty, or more than `MAX_ITEMS`. An item that is not an object is refused on
+    its own (`write_batch`)."""
     if not isinstance(items, list):
-        raise ValidationFailed([FieldError(("items",), ErrorCode.INVALID_TYPE, "items must be a list of objects.")])
+        raise ValidationFailed([FieldError((field,), ErrorCode.INVALID_TYPE, f"{field} must be a list of objects.")])
     if not items:
-        raise ValidationFailed([FieldError(("items",), ErrorCode.REQUIRED, "items must hold at least one item.")])
+        raise ValidationFailed([FieldError((field,), ErrorCode.REQUIRED, f"{field} must hold at least one item.")])
     if len(items) > MAX_ITEMS:
-        message = f"A batch holds at most {MAX_ITEMS} items; this one holds {len(items)}."
-        raise ValidationFailed([FieldError(("items",), ErrorCode.OUT_OF_RANGE, message)])
+        message = f"A batch holds at most {MAX_ITEMS:,} items; this one holds {len(items):,}."
+        raise ValidationFailed([FieldError((field,), ErrorCode.OUT_OF_RANGE, message)])
     return items
 
 
@@ -81,7 +89,7 @@ async def write_batch(db: Database, store: Store, kind: Kind, items: Sequence[An
     for index, item in enumerate(items):
         try:
             with writes.Refusals(kind.model):
-                if not isinstance(item, dict):
+                if not isinstance(item, Mapping):
                     raise ValidationFailed([FieldError((), ErrorCode.INVALID_TYPE, "An item must be a JSON object.")])
                 commands.append((index, validate(kind.model, item, store.region)))
             results.append(ItemResult(index, _external_id(item)))
@@ -114,7 +122,7 @@ def _write_each(
 
 
 def _external_id(item: Any) -> str | None:
-    value = item.get("external_id") if isinstance(item, dict) else None
+    value = item.get("external_id") if isinstance(item, Mapping) else None
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
     return str(value)

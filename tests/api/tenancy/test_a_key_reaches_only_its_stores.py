@@ -247,6 +247,16 @@ GRAPHQL_MATRIX = {
     + BETA_PHONE
     + '", firstName: "Mallory"}) { customer { firstName lastName email contact { phone firstName } } created userErrors { code } } }',
     "deleteCustomer": 'mutation { deleteCustomer(storeId: {store}, externalId: "CUST-1") { erasedContacts userErrors { code } } }',
+    "upsertOrders": "mutation { upsertOrders(storeId: {store}, inputs: ["
+    + _ATTACK_ORDER_INPUT
+    + "]) { results { order { "
+    + _ORDER_SELECTION
+    + " } created userErrors { code } } } }",
+    "createShipments": 'mutation { createShipments(storeId: {store}, inputs: [{externalId: "SHIP-1", orderExternalId: "ORDER-1", carrier: "Mallory"}]) { results { shipment { carrier trackingNumber order { totalPrice } } userErrors { code } } } }',
+    "upsertCarts": 'mutation { upsertCarts(storeId: {store}, inputs: [{externalId: "CART-1", abandonedAt: "2026-05-18T11:00:00Z", totalPrice: 1, customer: {phone: "+33611111111"}}]) { results { cart { recoveryUrl metadata contact { phone } } userErrors { code } } } }',
+    "upsertCustomers": 'mutation { upsertCustomers(storeId: {store}, inputs: [{externalId: "CUST-2", phone: "'
+    + BETA_PHONE
+    + '", firstName: "Mallory"}]) { results { customer { firstName lastName email contact { phone firstName } } userErrors { code } } } }',
 }
 
 ATTACKERS = ["alpha store key", "alpha team key"]
@@ -347,6 +357,7 @@ async def test_control_the_same_graphql_call_with_the_owners_keys_succeeds(tenan
         assert payload is not None
         if isinstance(payload, dict):
             assert payload.get("userErrors", []) == [], payload
+            assert all(result["userErrors"] == [] for result in payload.get("results", [])), payload
     if field in ("store", "order", "orders", "contact", "contacts", "shipments", "carts", "events"):
         assert _leaked(json.dumps(body))
 
