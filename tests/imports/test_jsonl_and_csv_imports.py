@@ -64,7 +64,7 @@ async def test_shopify_orders_export_is_read_by_its_column_mapping(prepared: Pre
     orders = {row["external_id"]: row for row in (await read_tables(prepared.url, "orders"))["orders"]}
     first = orders["#1001"]
     assert (first["total_price"], first["currency"], first["financial_status"], first["fulfillment_status"]) == (
-        "49.90",
+        Decimal("49.90"),
         "EUR",
         "paid",
         "fulfilled",
