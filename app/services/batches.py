@@ -2,16 +2,20 @@
 upsert (the same command, the same write function, so the same upsert, events and stale
 guard), in a few transactions instead of one per record.
 
-The items are written in order, one transaction per chunk of `CHUNK` items: an item naming an
-external_id an earlier one named finds that write (two sequential writes), and on SQLite the
-event loop, which runs write transactions inline, serves other requests between chunks. A
-chunk is one write job (`Database.write`): on PostgreSQL a conflict with a concurrent write
-re-runs it whole, as it does a single write (work functions are safe to repeat).
+The items are written in chunks of about `CHUNK`, one transaction each; every item naming an
+external_id goes to the chunk of its first item, so that it finds the earlier write (two
+sequential writes, in order). On SQLite the chunks run one after the other (the event loop,
+which runs write transactions inline, serves other requests between two). On PostgreSQL,
+where a chunk waits on a round trip per statement, up to `PARALLEL` chunks run at once, each
+in a transaction of its own (`Database.write_alone`), re-run whole on a conflict with a
+concurrent write (a contact two chunks share), as a single write is: records of different
+external_ids may then be written in any order, as concurrent single requests are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +33,7 @@ from .stores import Store
 # Items per transaction: large enough that a COMMIT is shared by many records, small enough
 # that a chunk (about 0.1 s on SQLite) leaves the event loop to other requests between chunks.
 CHUNK = 200
+PARALLEL = 4
 # A batch's limits (README, "Batches"): items per batch, and bytes per body.
 MAX_ITEMS = 1000
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -96,12 +101,52 @@ async def write_batch(db: Database, store: Store, kind: Kind, items: Sequence[An
         except ValidationFailed as failure:
             results.append(ItemResult(index, _external_id(item), failure=failure))
     now = utcnow()
-    for start in range(0, len(commands), CHUNK):
-        chunk = commands[start : start + CHUNK]
-        outcomes = await db.write(_write_each, kind, store.id, [command for _, command in chunk], now, backfill)
+
+    async def write(chunk: list[tuple[int, Command]], run: Callable[..., Awaitable[Any]]) -> None:
+        outcomes = await run(_write_each, kind, store.id, [command for _, command in chunk], now, backfill)
         for (index, _), outcome in zip(chunk, outcomes, strict=True):
             results[index] = _settled(results[index], outcome, kind.model)
+
+    chunks = _chunks(commands)
+    if db.dialect == "sqlite":
+        for chunk in chunks:
+            await write(chunk, db.write)
+    else:
+        slots = asyncio.Semaphore(PARALLEL)
+
+        async def apart(chunk: list[tuple[int, Command]]) -> None:
+            async with slots:
+                await write(chunk, db.write_alone)
+
+        await asyncio.gather(*(apart(chunk) for chunk in chunks))
     return results
+
+
+def _chunks(commands: list[tuple[int, Command]]) -> list[list[tuple[int, Command]]]:
+    """`commands` in chunks of about `CHUNK`, in order; a command naming the record an earlier
+    one named (its external_id, or for a customer without one its phone) joins that one's
+    chunk, after it."""
+    chunks: list[list[tuple[int, Command]]] = []
+    chunk_of: dict[str, int] = {}
+    for index, command in commands:
+        key = _record_key(command)
+        at = chunk_of.get(key) if key is not None else None
+        if at is None:
+            if not chunks or len(chunks[-1]) >= CHUNK:
+                chunks.append([])
+            at = len(chunks) - 1
+            if key is not None:
+                chunk_of[key] = at
+        chunks[at].append((index, command))
+    return chunks
+
+
+def _record_key(command: Command) -> str | None:
+    external_id = getattr(command, "external_id", None)
+    if external_id is not None:
+        return f"id:{external_id}"
+    phone = getattr(command, "phone", None)
+    return f"phone:{phone}" if phone is not None else None
 
 
 def _settled(pending: ItemResult, outcome: Written[Any] | DomainError, model: type[Command]) -> ItemResult:

@@ -118,3 +118,17 @@ async def test_a_shipment_of_an_unknown_order_fails_alone(api):
         (422, {"order_external_id": ["not_found"]}),
     ]
     assert [row["external_id"] for row in await api.rows("shipments")] == ["S-1"]
+
+
+async def test_an_id_named_again_past_a_transaction_is_written_after_its_first_item(api):
+    """Items go 200 to a transaction (and on PostgreSQL several transactions at once): a second
+    item of an external_id, far down the batch, still comes after the first."""
+    items = [_order(f"P-{n}", customer={"phone": "+33612345678"}) for n in range(450)]
+    items.append(_order("P-0", customer={"phone": "+33612345678"}, financial_status="refunded"))
+    response = await api.post("/orders/batch", {"items": items})
+    statuses = [r["status"] for r in response.json()["results"]]
+    assert statuses == [201] * 450 + [200]
+    rows = {row["external_id"]: row for row in await api.rows("orders")}
+    assert (len(rows), rows["P-0"]["financial_status"]) == (450, "refunded")
+    changed = [row for row in await api.rows("events") if row["type"] == "order.financial_status_changed"]
+    assert [row["subject_id"] for row in changed] == [rows["P-0"]["id"]]
