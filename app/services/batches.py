@@ -33,7 +33,7 @@ from .stores import Store
 # Items per transaction: large enough that a COMMIT is shared by many records, small enough
 # that a chunk (about 0.1 s on SQLite) leaves the event loop to other requests between chunks.
 CHUNK = 200
-PARALLEL = 4
+PARALLEL = 8
 # A batch's limits (README, "Batches"): items per batch, and bytes per body.
 MAX_ITEMS = 1000
 MAX_BODY_BYTES = 5 * 1024 * 1024
