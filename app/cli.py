@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from app.automations import health, redelivery, replay, retention
@@ -262,6 +264,36 @@ def _webhooks_lifecycle_commands(wh: Any) -> None:
     en.set_defaults(run=_with_db(_webhooks_enable))
 
 
+def _import(args: argparse.Namespace) -> None:
+    from app.imports import command
+
+    raise SystemExit(command.main(args))
+
+
+def _import_command(commands: Any) -> None:
+    from app.imports import sinks, sources
+
+    im = commands.add_parser(
+        "import",
+        help="import a shop's history from JSON Lines or CSV, in batches (backfill: no automation fires)",
+        description="Each record is written as the REST API's batch endpoint would; refused records are listed "
+        "with their line in the report (JSON Lines), and the position confirmed after each batch in REPORT.state.",
+    )
+    im.add_argument("file", type=Path, help="JSON Lines (one REST body a line) or CSV (see README, CSV mapping)")
+    im.add_argument("--store", type=int, required=True)
+    im.add_argument("--resource", choices=sorted(sinks.KINDS), required=True)
+    im.add_argument("--format", choices=sources.FORMATS, help="default: csv for a .csv file, else jsonl")
+    im.add_argument("--report", type=Path, help="refused lines, JSON Lines (default: FILE.report.jsonl)")
+    im.add_argument("--resume", action="store_true", help="skip what a previous run of the same import confirmed")
+    im.add_argument("--live", action="store_true", help="not a backfill: the records' events fire automations")
+    im.add_argument("--batch-size", type=int, default=1000, choices=range(1, 1001), metavar="1-1000")
+    im.add_argument(
+        "--url", help="a running server (e.g. http://127.0.0.1:8000); default: this process, on DATABASE_URL"
+    )
+    im.add_argument("--key", default=os.environ.get("KANAL_KEY"), help="API key with --url (default: $KANAL_KEY)")
+    im.set_defaults(run=_import)
+
+
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -367,6 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     kr.add_argument("key")
     kr.set_defaults(run=_with_db(_keys_revoke))
 
+    _import_command(commands)
     serve = commands.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

@@ -15,7 +15,7 @@ from app.services import carts
 from .context import Context
 from .derived import command_input, record_type
 from .errors import UserError
-from .inputs import Backfill, run_command
+from .inputs import Backfill, run_batch, run_command
 from .orders import NESTED_INPUTS, PATCH_DESCRIPTION, LineItem, contact_of
 from .relay import Connection, paged
 
@@ -58,6 +58,11 @@ class CartPayload:
     user_errors: list[UserError]
 
 
+@strawberry.type
+class CartsPayload:
+    results: list[CartPayload] = strawberry.field(description="One per input, in order")
+
+
 def _payload(result: Any) -> CartPayload:
     if isinstance(result, list):
         return CartPayload(cart=None, created=None, stale=None, user_errors=result)
@@ -72,6 +77,14 @@ class CartMutations:
     ) -> CartPayload:
         result = await run_command(info, store_id, commands.CartInput, input, carts.upsert_cart, backfill=backfill)
         return _payload(result)
+
+    @strawberry.mutation(description="Create or replace many abandoned carts (same rules as POST /carts/batch).")
+    async def upsert_carts(
+        self, info: Info[Context, None], store_id: strawberry.ID, inputs: list[CartInput], backfill: Backfill = False
+    ) -> CartsPayload:
+        return CartsPayload(
+            results=[_payload(r) for r in await run_batch(info, store_id, carts.BATCH, inputs, backfill)]
+        )
 
     @strawberry.mutation(description="Change status, recovery URL, tags, metadata (same rules as PATCH /carts/{id}).")
     async def update_cart(

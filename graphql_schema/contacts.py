@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -12,12 +12,13 @@ from app.domain import commands, money, records, whatsapp
 from app.domain.errors import ValidationFailed
 from app.read.lists import Listing, contact_listing
 from app.services import customers
+from app.services.results import Written
 from app.services.stores import Store
 
 from .context import Context
 from .derived import record_type
 from .errors import UserError, bad_input
-from .inputs import Backfill, run_command
+from .inputs import Backfill, run_batch, run_command
 from .orders import CustomerInput
 from .relay import Connection, page_size, paged
 from .scalars import Money
@@ -109,6 +110,19 @@ class CustomerPayload:
 
 
 @strawberry.type
+class CustomersPayload:
+    results: list[CustomerPayload] = strawberry.field(description="One per input, in order")
+
+
+def _payload(result: Written[Any] | list[UserError]) -> CustomerPayload:
+    if isinstance(result, list):
+        return CustomerPayload(customer=None, created=None, stale=None, user_errors=result)
+    return CustomerPayload(
+        customer=Customer.of(result.record), created=result.created, stale=result.stale, user_errors=[]
+    )
+
+
+@strawberry.type
 class DeleteCustomerPayload:
     erased_contacts: int
     user_errors: list[UserError]
@@ -122,11 +136,18 @@ class ContactMutations:
     ) -> CustomerPayload:
         # A customer write records no event: `backfill` is accepted, like on every mutation, and changes nothing.
         result = await run_command(info, store_id, commands.CustomerInput, input, customers.upsert_customer)
-        if isinstance(result, list):
-            return CustomerPayload(customer=None, created=None, stale=None, user_errors=result)
-        return CustomerPayload(
-            customer=Customer.of(result.record), created=result.created, stale=result.stale, user_errors=[]
-        )
+        return _payload(result)
+
+    @strawberry.mutation(description="Upsert many customers (same rules as POST /customers/batch).")
+    async def upsert_customers(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        inputs: list[CustomerInput],
+        backfill: Backfill = False,
+    ) -> CustomersPayload:
+        results = await run_batch(info, store_id, customers.BATCH, inputs, backfill)
+        return CustomersPayload(results=[_payload(r) for r in results])
 
     @strawberry.mutation(description="GDPR erasure (same rules as DELETE /customers/{id}); idempotent.")
     async def delete_customer(

@@ -31,13 +31,15 @@ def _camel(name: str | int) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def user_errors(failure: ValidationFailed, root: str = "input") -> list[UserError]:
-    return [_user_error(error, root) for error in failure.errors]
+def user_errors(failure: ValidationFailed, root: str | list[str] = "input") -> list[UserError]:
+    """The failure's field errors, each path under `root` (`input`; `[inputs, 3]` for the
+    fourth input of a batch; "" for none)."""
+    return [_user_error(error, [root] if isinstance(root, str) else root) for error in failure.errors]
 
 
-def _user_error(error: FieldError, root: str) -> UserError:
+def _user_error(error: FieldError, root: list[str]) -> UserError:
     path = [_camel(part) for part in error.path]
-    return UserError(field=[root, *path] if root else path, code=error.code, message=error.message)
+    return UserError(field=[part for part in root if part] + path, code=error.code, message=error.message)
 
 
 def bad_input(failure: ValidationFailed) -> GraphQLError:

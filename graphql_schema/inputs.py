@@ -12,10 +12,11 @@ from strawberry.types import Info
 from app.domain.commands import Command, validate
 from app.domain.errors import ErrorCode, FieldError, NotFound, ValidationFailed
 from app.observability import writes
+from app.services import batches
 from app.services.results import Written
 
 from .context import Context
-from .errors import UserError, user_errors
+from .errors import UserError, bad_input, user_errors
 
 Backfill = Annotated[
     bool,
@@ -83,3 +84,23 @@ async def run_command(
         return user_errors(ValidationFailed([FieldError(("externalId",), ErrorCode.NOT_FOUND, str(missing))]), root="")
     writes.written(result)
     return result
+
+
+async def run_batch(
+    info: Info[Context, None], store_id: strawberry.ID, kind: batches.Kind, inputs: list[Any], backfill: bool
+) -> list[Written[Any] | list[UserError]]:
+    """Authorise the store and write `inputs` as the REST batch does (`app.services.batches`):
+    one outcome per input, in order, a refused one as userErrors under `[inputs, index]`. An
+    empty list or one over `batches.MAX_ITEMS` is a BAD_USER_INPUT error naming `inputs`."""
+    context = info.context
+    store = await context.store(store_id)
+    try:
+        items = batches.check_items(list(inputs), "inputs")
+    except ValidationFailed as failure:
+        raise bad_input(failure) from None
+    results = await batches.write_batch(context.db, store, kind, [InputView(item) for item in items], backfill)
+    return [
+        user_errors(outcome, ["inputs", str(result.index)]) if isinstance(outcome, ValidationFailed) else outcome
+        for result in results
+        for outcome in (result.outcome,)
+    ]

@@ -21,7 +21,7 @@ from app.services.stores import Store
 from .context import Context
 from .derived import command_input, record_type
 from .errors import UserError
-from .inputs import Backfill, InputView, run_command
+from .inputs import Backfill, InputView, run_batch, run_command
 from .relay import Connection, paged
 from .scalars import JSON, Money
 
@@ -128,6 +128,11 @@ class OrderPayload:
     user_errors: list[UserError]
 
 
+@strawberry.type
+class OrdersPayload:
+    results: list[OrderPayload] = strawberry.field(description="One per input, in order")
+
+
 @strawberry.input
 class OrderFilter:
     financial_status: str | None = None
@@ -153,6 +158,14 @@ class OrderMutations:
     ) -> OrderPayload:
         return _payload(
             await run_command(info, store_id, commands.OrderInput, input, orders.upsert_order, backfill=backfill)
+        )
+
+    @strawberry.mutation(description="Create or replace many orders (same rules as POST /orders/batch).")
+    async def upsert_orders(
+        self, info: Info[Context, None], store_id: strawberry.ID, inputs: list[OrderInput], backfill: Backfill = False
+    ) -> OrdersPayload:
+        return OrdersPayload(
+            results=[_payload(r) for r in await run_batch(info, store_id, orders.BATCH, inputs, backfill)]
         )
 
     @strawberry.mutation(description="Change statuses, tags, metadata (same rules as PATCH /orders/{id}).")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -11,11 +11,12 @@ from app.domain import commands, records
 from app.domain.event_types import SubjectType
 from app.read.lists import shipment_listing
 from app.services import shipments
+from app.services.results import Written
 
 from .context import Context
 from .derived import command_input, record_type
 from .errors import UserError
-from .inputs import Backfill, run_command
+from .inputs import Backfill, run_batch, run_command
 from .relay import Connection, paged
 
 if TYPE_CHECKING:
@@ -56,6 +57,19 @@ class ShipmentPayload:
 
 
 @strawberry.type
+class ShipmentsPayload:
+    results: list[ShipmentPayload] = strawberry.field(description="One per input, in order")
+
+
+def _payload(result: Written[Any] | list[UserError]) -> ShipmentPayload:
+    if isinstance(result, list):
+        return ShipmentPayload(shipment=None, created=None, stale=None, user_errors=result)
+    return ShipmentPayload(
+        shipment=Shipment.of(result.record), created=result.created, stale=result.stale, user_errors=[]
+    )
+
+
+@strawberry.type
 class ShipmentMutations:
     @strawberry.mutation(description="Create or replace a shipment (same rules as POST /shipments).")
     async def create_shipment(
@@ -64,11 +78,18 @@ class ShipmentMutations:
         result = await run_command(
             info, store_id, commands.ShipmentInput, input, shipments.upsert_shipment, backfill=backfill
         )
-        if isinstance(result, list):
-            return ShipmentPayload(shipment=None, created=None, stale=None, user_errors=result)
-        return ShipmentPayload(
-            shipment=Shipment.of(result.record), created=result.created, stale=result.stale, user_errors=[]
-        )
+        return _payload(result)
+
+    @strawberry.mutation(description="Create or replace many shipments (same rules as POST /shipments/batch).")
+    async def create_shipments(
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        inputs: list[ShipmentInput],
+        backfill: Backfill = False,
+    ) -> ShipmentsPayload:
+        results = await run_batch(info, store_id, shipments.BATCH, inputs, backfill)
+        return ShipmentsPayload(results=[_payload(r) for r in results])
 
 
 @strawberry.type

@@ -102,6 +102,14 @@ class Database:
         """
         return await self._backend.write(partial(_within_contract, work), *args)
 
+    async def write_alone(self, work: Work[T], *args: Any) -> T:
+        """As `write`, in a transaction of its own: on PostgreSQL not grouped with other writes
+        (so that several run at once, on connections of their own, and a conflict with a
+        concurrent one re-runs it); on SQLite as `write` (one writer: grouping costs nothing)."""
+        if isinstance(self._backend, _AsyncBackend):
+            return await self._backend.write_alone(partial(_within_contract, work), *args)
+        return await self.write(work, *args)
+
     async def read(self, work: Work[T], *args: Any) -> T:
         """Run `work(conn, *args)` on a read connection: SQL only, changing nothing (it may be run
         again from the start). Raises `ReadTimedOut` past the read budget
@@ -160,6 +168,9 @@ class _AsyncBackend:
     async def write(self, work: Work[T], *args: Any) -> T:
         """In a transaction shared with the writes that arrive with it (postgres.GroupedWrites)."""
         return await self._writes.run(work, *args)
+
+    async def write_alone(self, work: Work[T], *args: Any) -> T:
+        return await self._writes.alone(work, *args)
 
     async def read(self, work: Work[T], *args: Any) -> T:
         try:

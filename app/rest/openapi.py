@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter, create_model
 
 from app.domain import records
 from app.domain.commands import CartInput, CartUpdate, CustomerInput, OrderInput, OrderUpdate, ShipmentInput
+from app.services.batches import MAX_BODY_BYTES, MAX_ITEMS
 
 from . import schemas
 
@@ -99,6 +100,36 @@ _BODY_TYPES = (
 _UPSERTED = {"201": "Created", "200": "Updated (same body)"}
 
 
+_BATCH = (
+    f"At most {MAX_ITEMS:,} items and {MAX_BODY_BYTES // (1024 * 1024)} MiB (413 beyond); `items` not a non-empty "
+    "list, or longer, is 422. Each item is validated and written as the single upsert would, in order (an "
+    "external_id named twice is two writes), and answered in `results` (HTTP 200 even when items failed). "
+    "The batch counts as one request against the rate limit; Kanal-Backfill applies to every item."
+)
+
+
+def _batch_of(model: type[BaseModel]) -> type[BaseModel]:
+    """`{"items": [model]}`, the body of a batch of `model`s, named `<model>Batch`."""
+    items: Any = (list[model], Field(min_length=1, max_length=MAX_ITEMS))  # type: ignore[valid-type]
+    return create_model(f"{model.__name__}Batch", items=items)
+
+
+BATCHES: dict[type[BaseModel], type[BaseModel]] = {
+    model: _batch_of(model) for model in (OrderInput, ShipmentInput, CartInput, CustomerInput)
+}
+
+
+def _batch_operation(summary: str, model: type[BaseModel]) -> dict[str, Any]:
+    operation = _operation(summary, BATCHES[model], schemas.BatchResults, {"200": "One result per item, in order"})
+    operation["description"] = _BATCH
+    operation["responses"]["200"]["headers"] = _RATE_HEADERS
+    operation["responses"]["413"] = _json(schemas.Error, f"Body larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
+    operation["responses"]["422"] = _json(
+        schemas.ValidationError, f"`items` missing, empty, not a list, or over {MAX_ITEMS:,}"
+    )
+    return operation
+
+
 def _with_id(operation: dict[str, Any]) -> dict[str, Any]:
     return {**operation, "parameters": [_STORE, _EXTERNAL_ID]}
 
@@ -122,6 +153,9 @@ def _paths() -> dict[str, Any]:
         f"{base}/customers": {
             "post": _operation("Create or replace a customer", CustomerInput, records.Customer, _UPSERTED)
         },
+        f"{base}/orders/batch": {"post": _batch_operation("Create or replace many orders", OrderInput)},
+        f"{base}/shipments/batch": {"post": _batch_operation("Create or replace many shipments", ShipmentInput)},
+        f"{base}/customers/batch": {"post": _batch_operation("Create or replace many customers", CustomerInput)},
         f"{base}/customers/{{external_id}}": {
             "get": _with_id(_operation("Read a customer", None, records.Customer, {"200": "The customer"})),
             "delete": _with_id(_operation("Erase a customer's personal data (GDPR)", None, None, {"204": "Erased"})),
@@ -131,6 +165,7 @@ def _paths() -> dict[str, Any]:
         paths[f"{base}/{name}"] = {
             "post": _operation(f"Create or replace an abandoned cart ({name})", CartInput, records.Cart, _UPSERTED)
         }
+        paths[f"{base}/{name}/batch"] = {"post": _batch_operation(f"Create or replace many carts ({name})", CartInput)}
         paths[f"{base}/{name}/{{external_id}}"] = {
             "patch": _with_id(
                 _operation("Change status, recovery URL, tags, metadata", CartUpdate, records.Cart, {"200": "Updated"})
@@ -158,10 +193,11 @@ def openapi_document() -> dict[str, Any]:
         schemas.Error,
         schemas.ValidationError,
         schemas.TooManyAttempts,
+        schemas.BatchResults,
     ]
     # Requests are described by the command models, responses by the records they become.
     _, definitions = TypeAdapter.json_schemas(
-        [(model.__name__, "validation", TypeAdapter(model)) for model in inputs]
+        [(model.__name__, "validation", TypeAdapter(model)) for model in [*inputs, *BATCHES.values()]]
         + [(model.__name__, "serialization", TypeAdapter(model)) for model in outputs],
         ref_template=_REF,
     )

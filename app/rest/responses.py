@@ -47,13 +47,19 @@ def too_many_requests() -> Json:
     return Json({"message": rate_limit.TOO_MANY}, rate_limit.STATUS)
 
 
-def validation_failed(exc: ValidationFailed) -> Json:
+def validation_body(exc: ValidationFailed) -> dict[str, Any]:
+    """A 422 body: `{"message": first message, "errors": {field: [messages]}, "codes": {field:
+    [codes]}}`, fields dotted (`customer.phone`; "" for the whole item)."""
     messages: dict[str, list[str]] = {}
     codes: dict[str, list[str]] = {}
     for error in exc.errors:
         messages.setdefault(error.dotted, []).append(error.message)
         codes.setdefault(error.dotted, []).append(error.code)
-    return Json({"message": exc.errors[0].message, "errors": messages, "codes": codes}, 422)
+    return {"message": exc.errors[0].message, "errors": messages, "codes": codes}
+
+
+def validation_failed(exc: ValidationFailed) -> Json:
+    return Json(validation_body(exc), 422)
 
 
 def error(status: int, message: str) -> Json:

@@ -23,12 +23,12 @@ from app.domain.commands import (
 from app.observability import writes
 from app.policies import content_type
 from app.policies.ids import id_or_none
-from app.services import carts, customers, keys, orders, shipments
+from app.services import batches, carts, customers, keys, orders, shipments
 from app.services.results import Written
 from app.services.stores import Store
 
 from .body import parse_object, read_body
-from .responses import EXPECTED_FAILURES, Json, auth_failure, domain_failure, too_many_requests
+from .responses import EXPECTED_FAILURES, Json, auth_failure, domain_failure, too_many_requests, validation_body
 
 Handler = Callable[[Request, Store], Awaitable[Response]]
 
@@ -63,11 +63,11 @@ def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]
     return endpoint
 
 
-async def _json_object(request: Request) -> dict[str, Any]:
+async def _json_object(request: Request, limit: int | None = None) -> dict[str, Any]:
     """The body as a JSON object: its declared type first (`app.policies.content_type`, 415),
-    then its size (413), encoding and syntax (400)."""
+    then its size (413; `limit` bytes, by default the setting), encoding and syntax (400)."""
     content_type.check_content_type(request.headers.get("content-type"))
-    return parse_object(await read_body(request, request.app.state.settings.max_body_bytes))
+    return parse_object(await read_body(request, limit or request.app.state.settings.max_body_bytes))
 
 
 def _backfill(request: Request) -> bool:
@@ -111,6 +111,34 @@ def patch(model: type[Command], service: Callable[..., Awaitable[Written[Any]]])
     return handler
 
 
+def batch(kind: batches.Kind) -> Handler:
+    """POST …/batch: `{"items": [...]}` (at most `batches.MAX_ITEMS`, `batches.MAX_BODY_BYTES`),
+    each item written as the single upsert would; 200 with one result per item, in order
+    (`batch_result`). `Kanal-Backfill` applies to every item."""
+
+    async def handler(request: Request, store: Store) -> Response:
+        body = await _json_object(request, max(batches.MAX_BODY_BYTES, request.app.state.settings.max_body_bytes))
+        items = batches.check_items(body.get("items"))
+        results = await batches.write_batch(request.app.state.db, store, kind, items, _backfill(request))
+        return Json({"results": [batch_result(result) for result in results]})
+
+    return handler
+
+
+def batch_result(result: batches.ItemResult) -> dict[str, Any]:
+    """`{"index", "external_id", "status": 201|200|422}`; a stale write adds `"stale": true`
+    (the single upsert's `Kanal-Stale`), a refused one the single upsert's 422 body fields
+    `message`, `errors` and `codes` (by field)."""
+    body: dict[str, Any] = {"index": result.index, "external_id": result.external_id}
+    if result.written is not None:
+        body["status"] = 201 if result.written.created else 200
+        if result.written.stale:
+            body["stale"] = True
+        return body
+    assert result.failure is not None
+    return {**body, "status": 422, **validation_body(result.failure)}
+
+
 def read(query: Callable[..., Awaitable[Any]]) -> Handler:
     async def handler(request: Request, store: Store) -> Response:
         return Json(await query(request.app.state.db, store, request.path_params["external_id"]))
@@ -148,6 +176,7 @@ def _route(path: str, handler: Handler, method: str) -> Route:
 def _cart_routes(base: str) -> list[Route]:
     return [
         _route(base, upsert(CartInput, carts.upsert_cart), "POST"),
+        _route(base + "/batch", batch(carts.BATCH), "POST"),
         _route(base + "/{external_id:path}", patch(CartUpdate, carts.update_cart), "PATCH"),
         _route(base + "/{external_id:path}", read(carts.get_cart), "GET"),
     ]
@@ -160,13 +189,16 @@ def api_routes() -> list[Route]:
     """Each route carries the whole path (no Mount and sub-router): one pattern per request."""
     return [
         _route(STORE_PATH + "/orders", upsert(OrderInput, orders.upsert_order), "POST"),
+        _route(STORE_PATH + "/orders/batch", batch(orders.BATCH), "POST"),
         _route(STORE_PATH + "/orders/{external_id:path}", patch(OrderUpdate, orders.update_order), "PATCH"),
         _route(STORE_PATH + "/orders/{external_id:path}", read(orders.get_order), "GET"),
         _route(STORE_PATH + "/shipments", upsert(ShipmentInput, shipments.upsert_shipment), "POST"),
+        _route(STORE_PATH + "/shipments/batch", batch(shipments.BATCH), "POST"),
         _route(STORE_PATH + "/shipments/{external_id:path}", read(shipments.get_shipment), "GET"),
         *_cart_routes(STORE_PATH + "/carts"),
         *_cart_routes(STORE_PATH + "/checkouts"),
         _route(STORE_PATH + "/customers", upsert_customer, "POST"),
+        _route(STORE_PATH + "/customers/batch", batch(customers.BATCH), "POST"),
         _route(STORE_PATH + "/customers/{external_id:path}", read(customers.get_customer), "GET"),
         _route(STORE_PATH + "/customers/{external_id:path}", erase_customer, "DELETE"),
     ]

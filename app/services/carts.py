@@ -19,7 +19,7 @@ from app.domain.money import money_text
 from app.domain.rules.purchase_recovers_cart import status_on_arrival
 from app.domain.statuses import CartStatus
 
-from . import events
+from . import batches, events
 from .contacts import attach_contact, contact_by_id
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
@@ -193,3 +193,7 @@ def _find_cart(conn: Connection, store_id: int, external_id: str) -> records.Car
     if row is None:
         raise NotFound("Cart")
     return records.of_row(records.Cart, row)
+
+
+# Batches of carts (`app.services.batches`) write each cart as `upsert_cart` does.
+BATCH = batches.Kind(CartInput, _store_cart)

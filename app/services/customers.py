@@ -17,7 +17,7 @@ from app.domain.event_types import EventType, SubjectType
 from app.domain.rules.erasure import erased_contact, scrubbed
 from app.domain.text import is_safe
 
-from . import events
+from . import batches, events
 from .contacts import MERGED_FIELDS, attach_contact, contact_by_id
 from .results import Written, known_id, utcnow
 from .stores import Store
@@ -167,3 +167,8 @@ def _scrub_events(conn: Connection, contact_ids: list[int]) -> None:
     if changed:
         statement = update(event_rows).where(event_rows.c.id == bindparam("row")).values(data=bindparam("scrubbed"))
         conn.execute(statement, changed)
+
+
+# Batches of customers (`app.services.batches`) write each as `upsert_customer` does (no event:
+# no backfill flag).
+BATCH = batches.Kind(CustomerInput, _store_customer, backfill=False)

@@ -16,7 +16,7 @@ from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
 
-from . import events
+from . import batches, events
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, recover_carts
 from .contacts import attach_contact, contact_by_id
 from .patching import patch_row
@@ -151,3 +151,7 @@ def _find_order(conn: Connection, store_id: int, external_id: str) -> records.Or
     if row is None:
         raise NotFound("Order")
     return records.of_row(records.Order, row)
+
+
+# Batches of orders (`app.services.batches`) write each order as `upsert_order` does.
+BATCH = batches.Kind(OrderInput, _store_order)

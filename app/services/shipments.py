@@ -19,7 +19,7 @@ from app.domain.event_types import EventType, SubjectType
 from app.domain.rules.shipment_status_never_goes_back import goes_back
 from app.domain.rules.stale_writes import Arrival
 
-from . import events
+from . import batches, events
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
 from .tracking import write_tracked
@@ -114,3 +114,7 @@ def _find_shipment(conn: Connection, store_id: int, external_id: str) -> records
     if row is None:
         raise NotFound("Shipment")
     return records.of_row(records.Shipment, row)
+
+
+# Batches of shipments (`app.services.batches`) write each as `upsert_shipment` does.
+BATCH = batches.Kind(ShipmentInput, _store_shipment)

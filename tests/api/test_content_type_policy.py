@@ -24,6 +24,13 @@ WRITES = [
                             "customer": {"phone": "+33612345678"}}, 201),
     ("PATCH", "/checkouts/C-0", {"status": "expired"}, 200),
     ("POST", "/customers", {"external_id": "CUST-9", "phone": "+33698765432"}, 201),
+    ("POST", "/orders/batch", {"items": [order_body(external_id="B-1")]}, 200),
+    ("POST", "/shipments/batch", {"items": [{"external_id": "S-2", "order_external_id": "ORDER-1001"}]}, 200),
+    ("POST", "/carts/batch", {"items": [{"external_id": "C-3", "abandoned_at": "2026-05-18T09:40:00Z",
+                                         "total_price": 1, "customer": {"phone": "+33612345678"}}]}, 200),
+    ("POST", "/checkouts/batch", {"items": [{"external_id": "C-4", "abandoned_at": "2026-05-18T09:40:00Z",
+                                             "total_price": 1, "customer": {"phone": "+33612345678"}}]}, 200),
+    ("POST", "/customers/batch", {"items": [{"external_id": "CUST-8", "phone": "+33698765432"}]}, 200),
 ]  # fmt: skip
 
 
@@ -68,6 +75,8 @@ async def test_every_write_follows_the_policy(
         assert await api.snapshot() == before
     else:
         assert response.status_code == status, response.text[:300]
+        if path.endswith("/batch"):
+            assert [result["status"] for result in response.json()["results"]] == [201]
 
 
 async def test_the_type_is_checked_before_the_size(api: Api) -> None:

@@ -40,3 +40,29 @@ async def test_responses_match_their_documented_schemas(api):
     check("Customer", (await api.post("/customers", {"phone": "+33612345678"})).json())
     check("ValidationError", (await api.post("/orders", {})).json())
     check("Order", (await api.get("/orders/ORDER-1001")).json())
+
+
+BATCH_PATHS = {
+    "orders": "OrderInputBatch",
+    "shipments": "ShipmentInputBatch",
+    "carts": "CartInputBatch",
+    "checkouts": "CartInputBatch",
+    "customers": "CustomerInputBatch",
+}
+
+
+async def test_batches_are_described_and_answer_as_documented(api):
+    document = (await api.client.get("/openapi.json")).json()
+    for resource, body in BATCH_PATHS.items():
+        post = document["paths"][f"/api/v1/stores/{{store_id}}/{resource}/batch"]["post"]
+        assert post["requestBody"]["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{body}"}
+        assert {"200", "401", "403", "404", "413", "415", "422", "429"} <= set(post["responses"])
+        assert "1,000 items and 5 MiB" in post["description"]
+    items = document["components"]["schemas"]["OrderInputBatch"]["properties"]["items"]
+    assert (items["minItems"], items["maxItems"]) == (1, 1000)
+    stale = order_body(external_id="S", updated_at="2026-01-01T00:00:00Z")
+    newer = order_body(external_id="S", updated_at="2026-02-01T00:00:00Z")
+    answer = (await api.post("/orders/batch", {"items": [newer, stale, {}, 7]})).json()
+    assert [r["status"] for r in answer["results"]] == [201, 200, 422, 422]
+    schema = {"$ref": "#/components/schemas/BatchResults", "components": document["components"]}
+    jsonschema_rs.validator_for(schema).validate(answer)

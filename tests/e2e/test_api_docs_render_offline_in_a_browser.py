@@ -16,6 +16,11 @@ OPERATIONS = [
     "POST /api/v1/stores/{store_id}/shipments",
     "POST /api/v1/stores/{store_id}/checkouts",
     "DELETE /api/v1/stores/{store_id}/customers/{external_id}",
+    "POST /api/v1/stores/{store_id}/orders/batch",
+    "POST /api/v1/stores/{store_id}/carts/batch",
+    "POST /api/v1/stores/{store_id}/checkouts/batch",
+    "POST /api/v1/stores/{store_id}/customers/batch",
+    "POST /api/v1/stores/{store_id}/shipments/batch",
 ]
 
 
@@ -59,6 +64,11 @@ def test_the_docs_page_lists_the_operations_offline(server):
             for operation in OPERATIONS:
                 method, path = operation.split(" ")
                 assert any(line.startswith(method) and path in line for line in shown), (operation, sorted(shown)[:8])
+            # a batch's limits, as a person reads them on opening its operation
+            page.locator(".opblock-summary", has_text="/orders/batch").first.click()
+            description = page.locator(".opblock-description-wrapper").first
+            description.wait_for(timeout=10_000)
+            assert "At most 1,000 items and 5 MiB (413 beyond)" in " ".join(description.inner_text().split())
         finally:
             browser.close()
 

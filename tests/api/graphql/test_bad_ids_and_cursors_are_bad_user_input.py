@@ -58,6 +58,10 @@ STORE_ID_DOCUMENTS = {
     "updateCart": 'mutation($id: ID!) { updateCart(storeId: $id, externalId: "C-1", input: {tags: ["x"]}) { created } }',
     "upsertCustomer": 'mutation($id: ID!) { upsertCustomer(storeId: $id, input: {phone: "+33611111111"}) { created } }',
     "deleteCustomer": 'mutation($id: ID!) { deleteCustomer(storeId: $id, externalId: "CUST-42") { erasedContacts } }',
+    "upsertOrders": f"mutation($id: ID!) {{ upsertOrders(storeId: $id, inputs: [{_ORDER_INPUT}]) {{ results {{ created }} }} }}",
+    "createShipments": 'mutation($id: ID!) { createShipments(storeId: $id, inputs: [{externalId: "S-9", orderExternalId: "O-1"}]) { results { created } } }',
+    "upsertCarts": f"mutation($id: ID!) {{ upsertCarts(storeId: $id, inputs: [{_CART_INPUT}]) {{ results {{ created }} }} }}",
+    "upsertCustomers": 'mutation($id: ID!) { upsertCustomers(storeId: $id, inputs: [{phone: "+33611111111"}]) { results { created } } }',
 }
 # (root field, argument path) for every ID argument that is not the store id
 OTHER_ID_ARGUMENTS = {

@@ -34,6 +34,10 @@ INPUTS = {
     "updateCart": '{tags: ["x"]}',
     "upsertCustomer": '{phone: "+33611111111"}',
 }
+# A batch mutation takes a list of its single mutation's input.
+BATCHES = {"upsertOrders": "upsertOrder", "createShipments": "createShipment", "upsertCarts": "upsertCart"}
+INPUTS.update({batch: f"[{INPUTS[single]}]" for batch, single in BATCHES.items()})
+INPUTS["upsertCustomers"] = f"[{INPUTS['upsertCustomer']}]"
 NO_ID = "abc"
 NUL = "a\x00b"
 
@@ -76,12 +80,12 @@ def _named(type_: Any) -> Any:
 
 def _text_arguments(field: Any) -> list[tuple[tuple[str, ...], str]]:
     """(path, its GraphQL type as a variable declares it) of every ID / String argument, and of those in filter inputs (not in
-    a mutation's `input`, whose refusals are userErrors)."""
+    a mutation's `input` or `inputs`, whose refusals are userErrors)."""
     found = []
     for name, argument in field.args.items():
         type_ = _named(argument.type)
         if isinstance(type_, GraphQLInputObjectType):
-            if name != "input":
+            if name not in ("input", "inputs"):
                 found += [
                     ((name, inner), str(f.type))
                     for inner, f in type_.fields.items()
@@ -105,7 +109,7 @@ def _document(name: str, path: tuple[str, ...], kind: str) -> str:
             continue  # the deprecated spelling alone
         elif argument in REQUIRED and (isinstance(definition.type, GraphQLNonNull) or argument == "storeId"):
             value = REQUIRED[argument]
-        elif argument == "input":
+        elif argument in ("input", "inputs"):
             value = INPUTS[name]
         else:
             continue

@@ -38,6 +38,24 @@ async def test_rate_limit_is_60_per_minute_per_store_with_headers(limited):
     assert (await client.get(f"/api/v1/stores/{STORE_ID}/orders/ORDER-1001")).status_code == 429
 
 
+# Each batch route counts as one request, whatever it holds (README, "Batches").
+BATCHES = ["orders", "shipments", "carts", "checkouts", "customers"]
+
+
+@pytest.mark.parametrize("resource", BATCHES)
+async def test_a_batch_is_one_request_against_the_limit(limited, resource):
+    app, client = limited
+    await stores.set_rate_limit(app.state.db, 2, 2)
+    items = {"items": [{"external_id": f"X-{n}"} for n in range(500)]}
+    answers = [await client.post(f"/api/v1/stores/2/{resource}/batch", json=items) for _ in range(3)]
+    assert [(a.status_code, a.headers["X-RateLimit-Remaining"]) for a in answers] == [
+        (200, "1"),
+        (200, "0"),
+        (429, "0"),
+    ]
+    assert len(answers[0].json()["results"]) == 500
+
+
 async def test_per_store_override(limited):
     app, client = limited
     await stores.set_rate_limit(app.state.db, 2, 3)

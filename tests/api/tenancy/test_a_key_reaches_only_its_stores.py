@@ -179,6 +179,31 @@ REST_MATRIX = [
     ),
     pytest.param("GET", "/customers/CUST-2", None, id="GET customers"),
     pytest.param("DELETE", "/customers/CUST-1", None, id="DELETE customers"),
+    pytest.param("POST", "/orders/batch", {"items": [ATTACK_ORDER]}, id="POST orders batch"),
+    pytest.param(
+        "POST",
+        "/shipments/batch",
+        {"items": [shipment_body(external_id="SHIP-1", order_external_id="ORDER-1", carrier="Mallory")]},
+        id="POST shipments batch",
+    ),
+    pytest.param(
+        "POST",
+        "/carts/batch",
+        {"items": [cart_body(external_id="CART-1", customer={"phone": "+33611111111"})]},
+        id="POST carts batch",
+    ),
+    pytest.param(
+        "POST",
+        "/checkouts/batch",
+        {"items": [cart_body(external_id="CART-1", customer={"phone": "+33611111111"})]},
+        id="POST checkouts batch",
+    ),
+    pytest.param(
+        "POST",
+        "/customers/batch",
+        {"items": [{"external_id": "CUST-2", "phone": BETA_PHONE, "first_name": "Mallory"}]},
+        id="POST customers batch",
+    ),
 ]
 
 # What beta's own keys get for each call of the matrix: every POST names a record the fixture
@@ -222,6 +247,16 @@ GRAPHQL_MATRIX = {
     + BETA_PHONE
     + '", firstName: "Mallory"}) { customer { firstName lastName email contact { phone firstName } } created userErrors { code } } }',
     "deleteCustomer": 'mutation { deleteCustomer(storeId: {store}, externalId: "CUST-1") { erasedContacts userErrors { code } } }',
+    "upsertOrders": "mutation { upsertOrders(storeId: {store}, inputs: ["
+    + _ATTACK_ORDER_INPUT
+    + "]) { results { order { "
+    + _ORDER_SELECTION
+    + " } created userErrors { code } } } }",
+    "createShipments": 'mutation { createShipments(storeId: {store}, inputs: [{externalId: "SHIP-1", orderExternalId: "ORDER-1", carrier: "Mallory"}]) { results { shipment { carrier trackingNumber order { totalPrice } } userErrors { code } } } }',
+    "upsertCarts": 'mutation { upsertCarts(storeId: {store}, inputs: [{externalId: "CART-1", abandonedAt: "2026-05-18T11:00:00Z", totalPrice: 1, customer: {phone: "+33611111111"}}]) { results { cart { recoveryUrl metadata contact { phone } } userErrors { code } } } }',
+    "upsertCustomers": 'mutation { upsertCustomers(storeId: {store}, inputs: [{externalId: "CUST-2", phone: "'
+    + BETA_PHONE
+    + '", firstName: "Mallory"}]) { results { customer { firstName lastName email contact { phone firstName } } userErrors { code } } } }',
 }
 
 ATTACKERS = ["alpha store key", "alpha team key"]
@@ -248,12 +283,14 @@ def test_matrix_covers_every_rest_endpoint_and_graphql_root_field() -> None:
                 if method != "HEAD":
                     path = route.path.removeprefix(STORE_PATH)
                     served.add((method, re.sub(r"\{external_id(:\w+)?\}", "X", path)))
-    assert len(served) == 14  # every endpoint of SPEC §3
+    assert len(served) == 19  # every endpoint of SPEC §3, and the five batches
     covered = set()
     for param in REST_MATRIX:
         method, path, _body = param.values
         segments = path.split("/")
-        covered.add((method, "/".join(segments[:2] + (["X"] if len(segments) > 2 else []))))
+        if len(segments) > 2 and not path.endswith("/batch"):
+            segments[2:] = ["X"]
+        covered.add((method, "/".join(segments)))
     assert covered == served
 
     root_fields = set(graphql_schema._schema.query_type.fields) | set(graphql_schema._schema.mutation_type.fields)
@@ -320,6 +357,7 @@ async def test_control_the_same_graphql_call_with_the_owners_keys_succeeds(tenan
         assert payload is not None
         if isinstance(payload, dict):
             assert payload.get("userErrors", []) == [], payload
+            assert all(result["userErrors"] == [] for result in payload.get("results", [])), payload
     if field in ("store", "order", "orders", "contact", "contacts", "shipments", "carts", "events"):
         assert _leaked(json.dumps(body))
 

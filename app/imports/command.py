@@ -1,0 +1,61 @@
+"""`kanal import` (app.cli): opens the sink, runs the import, prints the outcome and the rate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+
+from rich.console import Console
+
+from app.config import Settings
+from app.db.database import Database
+
+from . import run, sources
+from .sinks import ImportFailed, InProcess, OverHttp
+
+
+def main(args: argparse.Namespace) -> int:
+    """Exit status: 0 when the whole file was read (refused records are in the report), 1 when
+    the import failed, 130 when stopped (SIGINT / SIGTERM) with its position confirmed."""
+    console = Console(stderr=True)
+    kind = sources.format_of(args.file, args.format)
+    report = args.report or args.file.with_name(args.file.name + ".report.jsonl")
+    job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume)
+    if not args.file.is_file():
+        console.print(f"error: no file {args.file}")
+        return 1
+    try:
+        return asyncio.run(_main(args, job, console))
+    except ImportFailed as failure:
+        console.print(f"error: {failure}")
+        return 1
+
+
+async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int:
+    backfill = not args.live
+    sink: run.Sink
+    if args.url:
+        if not args.key:
+            raise ImportFailed("--url needs --key (or KANAL_KEY).")
+        sink = OverHttp(args.url, args.key, args.store, args.resource, backfill)
+    else:
+        sink = await InProcess.open(Database(Settings.from_env()), args.store, args.resource, backfill)
+    began = time.perf_counter()
+    try:
+        before = run.load_state(job).done
+        state = await run.run(job, sink, console)
+    finally:
+        await sink.close()
+    seconds = time.perf_counter() - began
+    done = state.done - before
+    print(
+        f"{done:,} records in {seconds:.1f} s ({done / seconds if seconds else 0:,.0f} records/s): "
+        f"{state.created:,} created, {state.updated:,} updated, {state.stale:,} stale, {state.refused:,} refused"
+        + (f" (lines in {job.report})" if state.refused else "")
+        + (" - backfill: no automation fired" if backfill else "")
+    )
+    if job.stop.is_set():
+        print(f"Stopped after line {state.line:,}. Run the same command with --resume to go on from there.")
+        return 130
+    return 0

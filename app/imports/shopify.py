@@ -1,0 +1,102 @@
+"""Shopify's orders export (Admin > Orders > Export, CSV): one row per line item, the rows of
+one order sharing its `Name` (#1001) and the order's own fields filled on its first row only.
+The column mapping is README's "CSV mapping"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+# order field <- column
+_ORDER = {
+    "external_id": "Name",
+    "placed_at": "Created at",
+    "total_price": "Total",
+    "currency": "Currency",
+    "financial_status": "Financial Status",
+    "fulfillment_status": "Fulfillment Status",
+}
+# line item field <- column
+_LINE_ITEM = {
+    "title": "Lineitem name",
+    "quantity": "Lineitem quantity",
+    "price": "Lineitem price",
+    "sku": "Lineitem sku",
+}
+# address field <- column after "Billing " / "Shipping "
+_ADDRESS = {
+    "company": "Company",
+    "address1": "Address1",
+    "address2": "Address2",
+    "city": "City",
+    "zip": "Zip",
+    "province": "Province",
+    "country_code": "Country",
+    "phone": "Phone",
+}
+
+
+def is_orders_export(columns: Iterable[str]) -> bool:
+    return {"Name", "Lineitem name"} <= set(columns)
+
+
+def orders(rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line of the order's first row, the order as a REST body) for each run of rows sharing
+    a Name."""
+    current: dict[str, Any] | None = None
+    start = 0
+    for line, row in rows:
+        name = _cell(row, "Name")
+        if current is None or name != current.get("external_id"):
+            if current is not None:
+                yield start, current
+            current, start = _order(row), line
+        item = {field: _cell(row, column) for field, column in _LINE_ITEM.items()}
+        if any(value is not None for value in item.values()):
+            current["line_items"].append({k: v for k, v in item.items() if v is not None})
+    if current is not None:
+        yield start, current
+
+
+def _order(row: dict[str, str]) -> dict[str, Any]:
+    order: dict[str, Any] = {field: value for field, column in _ORDER.items() if (value := _cell(row, column))}
+    if "placed_at" in order:
+        order["placed_at"] = _moment(order["placed_at"])
+    customer = {"email": _cell(row, "Email"), "phone": _cell(row, "Phone")}
+    first, last = _names(_cell(row, "Billing Name") or _cell(row, "Shipping Name"))
+    customer.update(first_name=first, last_name=last)
+    order["customer"] = {k: v for k, v in customer.items() if v is not None}
+    for kind in ("Billing", "Shipping"):
+        address = {field: _cell(row, f"{kind} {column}") for field, column in _ADDRESS.items()}
+        address["first_name"], address["last_name"] = _names(_cell(row, f"{kind} Name"))
+        if any(value is not None for value in address.values()):
+            order[f"{kind.lower()}_address"] = {k: v for k, v in address.items() if v is not None}
+    if tags := _cell(row, "Tags"):
+        order["tags"] = [tag.strip() for tag in tags.split(",") if tag.strip()]
+    if shopify_id := _cell(row, "Id"):
+        order["metadata"] = {"shopify_id": shopify_id}
+    order["line_items"] = []
+    return order
+
+
+def _cell(row: dict[str, str], column: str) -> str | None:
+    value = row.get(column)
+    return value.strip() if value and value.strip() else None
+
+
+def _names(full: str | None) -> tuple[str | None, str | None]:
+    """ "Marie Durand" -> ("Marie", "Durand"): the first word is the first name."""
+    if full is None:
+        return None, None
+    first, _, last = full.partition(" ")
+    return first, last.strip() or None
+
+
+def _moment(text: str) -> str:
+    """Shopify writes `2024-01-15 10:23:45 +0100`; the REST API reads RFC 3339. Text in
+    another form is passed on as it is (and refused, with its line, if no datetime)."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S %z").isoformat()
+    except ValueError:
+        return text

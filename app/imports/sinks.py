@@ -1,0 +1,113 @@
+"""Where an import's batches go: the batch service in this process, on the configured
+database (`InProcess`), or a running server's batch endpoints (`OverHttp`). Both answer a
+batch with one `Outcome` per record, in order."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from app.db.database import Database
+from app.domain.statuses import StoreStatus
+from app.services import batches, carts, customers, orders, shipments, stores
+from app.services.stores import Store
+
+from .sources import Record
+
+KINDS: dict[str, batches.Kind] = {
+    "orders": orders.BATCH,
+    "carts": carts.BATCH,
+    "checkouts": carts.BATCH,
+    "customers": customers.BATCH,
+    "shipments": shipments.BATCH,
+}
+
+
+class ImportFailed(Exception):
+    """The import cannot go on (unknown store, refused key, server error): said once, stopped."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A record's result as the batch endpoint answers it: `status` 201, 200 or 422, `stale`,
+    and on 422 the body's `message` and `errors`."""
+
+    status: int
+    stale: bool = False
+    message: str | None = None
+    errors: dict[str, list[str]] | None = None
+
+
+class InProcess:
+    """Writes through `app.services.batches` on `db`, as the batch endpoint would."""
+
+    def __init__(self, db: Database, store: Store, resource: str, backfill: bool):
+        self.db, self.store, self.kind, self.backfill = db, store, KINDS[resource], backfill
+
+    @classmethod
+    async def open(cls, db: Database, store_id: int, resource: str, backfill: bool) -> InProcess:
+        row = await stores.get_store(db, store_id)
+        if row is None:
+            raise ImportFailed(f"There is no store {store_id}.")
+        if row["status"] != StoreStatus.ACTIVE:
+            raise ImportFailed(f"Store {store_id} is paused: resume it first.")
+        return cls(db, Store(id=row["id"], region=row["region"]), resource, backfill)
+
+    async def send(self, records: Sequence[Record]) -> list[Outcome]:
+        results = await batches.write_batch(self.db, self.store, self.kind, [r.data for r in records], self.backfill)
+        return [_outcome(result) for result in results]
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+def _outcome(result: batches.ItemResult) -> Outcome:
+    if result.written is not None:
+        return Outcome(201 if result.written.created else 200, stale=result.written.stale)
+    assert result.failure is not None
+    errors: dict[str, list[str]] = {}
+    for error in result.failure.errors:
+        errors.setdefault(error.dotted, []).append(error.message)
+    return Outcome(422, message=result.failure.errors[0].message, errors=errors)
+
+
+class OverHttp:
+    """POSTs each batch to `{url}/api/v1/stores/{store}/{resource}/batch` with `key`; waits out
+    a 429 (its Retry-After) and sends again. A batch over the body limit is sent in halves."""
+
+    def __init__(self, url: str, key: str, store_id: int, resource: str, backfill: bool):
+        self.endpoint = f"{url.rstrip('/')}/api/v1/stores/{store_id}/{resource}/batch"
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        if backfill:
+            headers["Kanal-Backfill"] = "true"
+        self.client = httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(120.0, connect=10.0))
+
+    async def send(self, records: Sequence[Record]) -> list[Outcome]:
+        body = ('{"items": [' + ",".join(record.json_text() for record in records) + "]}").encode()
+        if len(body) > batches.MAX_BODY_BYTES and len(records) > 1:
+            half = len(records) // 2
+            return [*await self.send(records[:half]), *await self.send(records[half:])]
+        while True:
+            try:
+                response = await self.client.post(self.endpoint, content=body)
+            except httpx.HTTPError as exc:
+                raise ImportFailed(f"{self.endpoint}: {exc}") from None
+            if response.status_code != 429:
+                break
+            await asyncio.sleep(int(response.headers.get("retry-after", "1")))
+        if response.status_code != 200:
+            raise ImportFailed(f"{self.endpoint} answered {response.status_code}: {response.text[:300]}")
+        return [_answered(result) for result in response.json()["results"]]
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+def _answered(result: dict[str, Any]) -> Outcome:
+    return Outcome(
+        result["status"], stale=result.get("stale", False), message=result.get("message"), errors=result.get("errors")
+    )

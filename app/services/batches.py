@@ -1,0 +1,173 @@
+"""Batches: many upserts of one resource, each validated and written exactly as its single
+upsert (the same command, the same write function, so the same upsert, events and stale
+guard), in a few transactions instead of one per record.
+
+The items are written in chunks of about `CHUNK`, one transaction each; every item naming an
+external_id goes to the chunk of its first item, so that it finds the earlier write (two
+sequential writes, in order). On SQLite the chunks run one after the other (the event loop,
+which runs write transactions inline, serves other requests between two). On PostgreSQL,
+where a chunk waits on a round trip per statement, up to `PARALLEL` chunks run at once, each
+in a transaction of its own (`Database.write_alone`), re-run whole on a conflict with a
+concurrent write (a contact two chunks share), as a single write is: records of different
+external_ids may then be written in any order, as concurrent single requests are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from app.db.database import Database
+from app.domain.commands import Command, validate
+from app.domain.errors import DomainError, ErrorCode, FieldError, ValidationFailed
+from app.observability import writes
+
+from .results import Written, utcnow
+from .stores import Store
+
+# Items per transaction: large enough that a COMMIT is shared by many records, small enough
+# that a chunk (about 0.1 s on SQLite) leaves the event loop to other requests between chunks.
+CHUNK = 200
+PARALLEL = 8
+# A batch's limits (README, "Batches"): items per batch, and bytes per body.
+MAX_ITEMS = 1000
+MAX_BODY_BYTES = 5 * 1024 * 1024
+
+# `work(conn, store_id, command, now, backfill)`: a service's own write function of one record.
+ItemWork = Callable[..., "Written[Any] | DomainError"]
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A resource a batch writes: its command model, its service's write function of one
+    record, and whether that function takes the backfill flag (a customer records no event)."""
+
+    model: type[Command]
+    work: ItemWork
+    backfill: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """One item's outcome, at its `index` (from 0) in the batch: `written` when stored (or
+    stale), else `failure` (every failing field). `external_id` is the item's own when it
+    gave a text or a number, else None."""
+
+    index: int
+    external_id: str | None
+    written: Written[Any] | None = None
+    failure: ValidationFailed | None = None
+
+    @property
+    def outcome(self) -> Written[Any] | ValidationFailed:
+        """The stored record, or the refusal: whichever this item came to."""
+        outcome = self.written or self.failure
+        assert outcome is not None, "an item is written or refused once its batch is done"
+        return outcome
+
+
+def check_items(items: Any, field: str = "items") -> list[Any]:
+    """The batch's items, or ValidationFailed on `field` (REST's `items`, GraphQL's `inputs`):
+    not a list, empty, or more than `MAX_ITEMS`. An item that is not an object is refused on
+    its own (`write_batch`)."""
+    if not isinstance(items, list):
+        raise ValidationFailed([FieldError((field,), ErrorCode.INVALID_TYPE, f"{field} must be a list of objects.")])
+    if not items:
+        raise ValidationFailed([FieldError((field,), ErrorCode.REQUIRED, f"{field} must hold at least one item.")])
+    if len(items) > MAX_ITEMS:
+        message = f"A batch holds at most {MAX_ITEMS:,} items; this one holds {len(items):,}."
+        raise ValidationFailed([FieldError((field,), ErrorCode.OUT_OF_RANGE, message)])
+    return items
+
+
+async def write_batch(db: Database, store: Store, kind: Kind, items: Sequence[Any], backfill: bool) -> list[ItemResult]:
+    """Validate each item into `kind.model` (as the single upsert does, with the store's region)
+    and write the valid ones in order; one result per item, in order. Counted per record as a
+    single upsert is (`app.observability.writes`)."""
+    results: list[ItemResult] = []
+    commands: list[tuple[int, Command]] = []
+    for index, item in enumerate(items):
+        try:
+            with writes.Refusals(kind.model):
+                if not isinstance(item, Mapping):
+                    raise ValidationFailed([FieldError((), ErrorCode.INVALID_TYPE, "An item must be a JSON object.")])
+                commands.append((index, validate(kind.model, item, store.region)))
+            results.append(ItemResult(index, _external_id(item)))
+        except ValidationFailed as failure:
+            results.append(ItemResult(index, _external_id(item), failure=failure))
+    now = utcnow()
+
+    async def write(chunk: list[tuple[int, Command]], run: Callable[..., Awaitable[Any]]) -> None:
+        outcomes = await run(_write_each, kind, store.id, [command for _, command in chunk], now, backfill)
+        for (index, _), outcome in zip(chunk, outcomes, strict=True):
+            results[index] = _settled(results[index], outcome, kind.model)
+
+    chunks = _chunks(commands)
+    if db.dialect == "sqlite":
+        for chunk in chunks:
+            await write(chunk, db.write)
+    else:
+        slots = asyncio.Semaphore(PARALLEL)
+
+        async def apart(chunk: list[tuple[int, Command]]) -> None:
+            async with slots:
+                await write(chunk, db.write_alone)
+
+        await asyncio.gather(*(apart(chunk) for chunk in chunks))
+    return results
+
+
+def _chunks(commands: list[tuple[int, Command]]) -> list[list[tuple[int, Command]]]:
+    """`commands` in chunks of about `CHUNK`, in order; a command naming the record an earlier
+    one named (its external_id, or for a customer without one its phone) joins that one's
+    chunk, after it."""
+    chunks: list[list[tuple[int, Command]]] = []
+    chunk_of: dict[str, int] = {}
+    for index, command in commands:
+        key = _record_key(command)
+        at = chunk_of.get(key) if key is not None else None
+        if at is None:
+            if not chunks or len(chunks[-1]) >= CHUNK:
+                chunks.append([])
+            at = len(chunks) - 1
+            if key is not None:
+                chunk_of[key] = at
+        chunks[at].append((index, command))
+    return chunks
+
+
+def _record_key(command: Command) -> str | None:
+    external_id = getattr(command, "external_id", None)
+    if external_id is not None:
+        return f"id:{external_id}"
+    phone = getattr(command, "phone", None)
+    return f"phone:{phone}" if phone is not None else None
+
+
+def _settled(pending: ItemResult, outcome: Written[Any] | DomainError, model: type[Command]) -> ItemResult:
+    if isinstance(outcome, ValidationFailed):
+        writes.rejected(model)
+        return ItemResult(pending.index, pending.external_id, failure=outcome)
+    if isinstance(outcome, DomainError):  # an upsert's only expected failure is a ValidationFailed
+        raise outcome
+    writes.written(outcome)
+    return ItemResult(pending.index, pending.external_id, written=outcome)
+
+
+def _write_each(
+    conn: Connection, kind: Kind, store_id: int, commands: list[Command], now: datetime, backfill: bool
+) -> list[Written[Any] | DomainError]:
+    flags = (backfill,) if kind.backfill else ()
+    return [kind.work(conn, store_id, command, now, *flags) for command in commands]
+
+
+def _external_id(item: Any) -> str | None:
+    value = item.get("external_id") if isinstance(item, Mapping) else None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value)

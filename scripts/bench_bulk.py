@@ -1,0 +1,153 @@
+"""Bulk ingestion benchmark: orders/s through the batch endpoint against orders/s through single
+requests, measured in the same run on the same server, on SQLite and on PostgreSQL; then
+`kanal import` of generated orders (100,000 by default), whose rate it prints beside the
+batch endpoint's.
+
+For each engine: a fresh database prepared with the `kanal` CLI (store 123 with no practical
+rate limit, a key), served by `kanal serve`. First N orders POSTed one request each with wrk
+(scripts/bench/orders.lua, as scripts/bench_ingest.py does: the single-request ceiling a shop's
+client can reach), then N other orders POSTed to /orders/batch in batches of 1,000 over a few
+connections. Each figure is orders answered 2xx (201) over the time from the first request sent
+to the last answer. Then `kanal import` of the import file into another fresh database of the
+engine, in-process (no server), its own printed rate read back. Goal: the batch endpoint at
+least 4x the single requests on each engine.
+
+    .venv/bin/python scripts/bench_bulk.py [--orders 20000] [--import-orders 100000] [--connections 32]
+        [--batch-connections 2] [--engines sqlite,postgres] [--port 8098]
+
+Traffic only goes to 127.0.0.1. Exits non-zero when an order is missing or an answer was not 2xx.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_ingest as ingest  # noqa: E402
+
+GOAL = 4.0
+BATCH = 1000
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=20000, help="orders per way (single, batch)")
+    parser.add_argument("--import-orders", type=int, default=100000)
+    parser.add_argument("--phones", type=int, default=5000)
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections for the single requests")
+    parser.add_argument("--batch-connections", type=int, default=2, help="batches in flight at once")
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--postgres-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--port", type=int, default=8098)
+    return parser.parse_args()
+
+
+@contextlib.contextmanager
+def database(engine: str, tmp: Path, name: str, postgres_url: str) -> Iterator[str]:
+    if engine == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp / name}.db"
+    else:
+        with ingest.postgres_database(postgres_url) as url:
+            yield url
+
+
+async def post_batches(port: int, key: str, lines: list[str], connections: int) -> tuple[float, int, int]:
+    """Every line once, in batches of 1,000, `connections` batches in flight; (seconds, orders
+    answered 201, other answers)."""
+    url = f"http://127.0.0.1:{port}/api/v1/stores/{ingest.STORE_ID}/orders/batch"
+    bodies = [('{"items":[' + ",".join(lines[i : i + BATCH]) + "]}").encode() for i in range(0, len(lines), BATCH)]
+    queue = iter(bodies)
+    created = failed = 0
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    async with httpx.AsyncClient(headers=headers, timeout=300) as client:
+
+        async def sender() -> None:
+            nonlocal created, failed
+            for body in queue:
+                response = await client.post(url, content=body)
+                if response.status_code != 200:
+                    failed += body.count(b'"external_id"')  # every order of the batch
+                    continue
+                for result in response.json()["results"]:
+                    created += result["status"] == 201
+                    failed += result["status"] != 201
+
+        began = time.perf_counter()
+        await asyncio.gather(*(sender() for _ in range(connections)))
+        return time.perf_counter() - began, created, failed
+
+
+def run_import(url: str, source: Path) -> tuple[float, str]:
+    env = {**os.environ, "DATABASE_URL": url}
+    ingest.prepare_database(env)
+    done = subprocess.run(
+        [str(ingest.BIN / "kanal"), "import", str(source), "--store", str(ingest.STORE_ID), "--resource", "orders"],
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"kanal import failed:\n{done.stdout}{done.stderr[-2000:]}")
+    summary = done.stdout.strip().splitlines()[0]
+    rate = re.search(r"\(([\d,]+) records/s\)", summary)
+    assert rate is not None, summary
+    return float(rate.group(1).replace(",", "")), summary
+
+
+def bench_engine(engine: str, args: argparse.Namespace, tmp: Path, single_file: Path, batch_lines: list[str]) -> bool:
+    print(f"\n== {engine}")
+    with database(engine, tmp, "endpoints", args.postgres_url) as url:
+        env = {**os.environ, "DATABASE_URL": url}
+        key = ingest.prepare_database(env)
+        command = [str(ingest.BIN / "kanal"), "serve", "--port", str(args.port)]
+        with ingest.serve(command, env, args.port, tmp / f"{engine}.log"):
+            single = ingest.run_wrk(args.port, key, single_file, args.connections, args.orders)
+            seconds, created, failed = asyncio.run(post_batches(args.port, key, batch_lines, args.batch_connections))
+        orders, _contacts = ingest.count_rows(url)
+    batch_rate = created / seconds if seconds else 0.0
+    ratio = batch_rate / single["rate"] if single["rate"] else 0.0
+    print(
+        f"single requests : {single['rate']:8,.0f} orders/s   "
+        f"(wrk, {args.connections} connections, non-2xx {single['failed']})"
+    )
+    print(
+        f"batch endpoint  : {batch_rate:8,.0f} orders/s   "
+        f"(batches of {BATCH:,}, {args.batch_connections} in flight, refused {failed})"
+    )
+    print(f"batch / single  : {ratio:8.1f}x   goal >= {GOAL:.0f}x: {'met' if ratio >= GOAL else 'NOT met'}")
+    complete = single["ok"] == args.orders and created == len(batch_lines) and orders == 2 * args.orders
+    if not complete:
+        print(f"MISSING: {orders} orders stored of {2 * args.orders}")
+    with database(engine, tmp, "import", args.postgres_url) as url:
+        rate, summary = run_import(url, tmp / "import.jsonl")
+    print(f"kanal import    : {rate:8,.0f} orders/s   ({summary})")
+    print(f"                  beside the batch endpoint's {batch_rate:,.0f} orders/s on the same engine")
+    return complete
+
+
+def main() -> int:
+    args = parse_args()
+    ingest.ensure_wrk()
+    with tempfile.TemporaryDirectory(prefix="kanal-bulk-") as directory:
+        tmp = Path(directory)
+        single_file = ingest.write_bodies(tmp / "single.jsonl", args.orders, args.phones)
+        batch_lines = [ingest.order_json(args.orders + i, args.phones) for i in range(args.orders)]
+        (tmp / "import.jsonl").write_text(
+            "".join(ingest.order_json(i, args.phones) + "\n" for i in range(args.import_orders))
+        )
+        ok = all([bench_engine(engine, args, tmp, single_file, batch_lines) for engine in args.engines.split(",")])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
