@@ -12,6 +12,7 @@ from app.domain.event_types import SubjectType
 from app.read.lists import shipment_listing
 from app.services import shipments
 
+from .automations import AUTOMATIONS, AutomationDecision, decisions
 from .context import Context
 from .derived import command_input, record_type
 from .errors import UserError
@@ -52,6 +53,7 @@ class ShipmentPayload:
     stale: bool | None = strawberry.field(
         description="True when the write was older than the stored record: nothing written, the stored record back"
     )
+    automations: list[AutomationDecision] = AUTOMATIONS
     user_errors: list[UserError]
 
 
@@ -65,9 +67,13 @@ class ShipmentMutations:
             info, store_id, commands.ShipmentInput, input, shipments.upsert_shipment, backfill=backfill
         )
         if isinstance(result, list):
-            return ShipmentPayload(shipment=None, created=None, stale=None, user_errors=result)
+            return ShipmentPayload(shipment=None, created=None, stale=None, automations=[], user_errors=result)
         return ShipmentPayload(
-            shipment=Shipment.of(result.record), created=result.created, stale=result.stale, user_errors=[]
+            shipment=Shipment.of(result.record),
+            created=result.created,
+            stale=result.stale,
+            automations=decisions(result),
+            user_errors=[],
         )
 
 

@@ -2,7 +2,9 @@
 
 Dispatchers take one lock row in turn, so the events of one subject (whose transactions the
 subject's row lock already serialises) become deliveries in the order they happened.
-Backfilled events and events of erased contacts are marked dispatched without deliveries."""
+Backfilled events, events of erased contacts, and messages' triggers whose automation was
+suppressed when recorded (`automations.MESSAGES`, reason not `fired`) are marked dispatched
+without deliveries."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 
 from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
+from app.domain.automations import MESSAGES, Reason
 from app.domain.statuses import DeliveryStatus
 from app.services.webhooks import matches
 
@@ -31,6 +34,7 @@ def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
             events.c.backfill,
             events.c.subject_type,
             events.c.subject_id,
+            events.c.reason,
             contacts.c.erased_at,
         )
         .outerjoin(contacts, contacts.c.id == events.c.contact_id)
@@ -57,7 +61,7 @@ def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
             "created_at": now,
         }
         for event in pending
-        if not event.backfill and event.erased_at is None
+        if not event.backfill and event.erased_at is None and not _suppressed(event.type, event.reason)
         for hook in hooks
         if hook.store_id == event.store_id and matches(hook.events, event.type)
     ]
@@ -66,3 +70,9 @@ def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
     ids = [event.id for event in pending]
     conn.execute(update(events).where(events.c.id.in_(ids)).values(dispatched_at=now))
     return len(rows)
+
+
+def _suppressed(event_type: str, reason: str | None) -> bool:
+    """A message's trigger whose automation was decided against when it was recorded (events
+    recorded before reasons existed have none, and go out as they did)."""
+    return event_type in MESSAGES and reason is not None and reason != Reason.FIRED
