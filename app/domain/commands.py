@@ -128,9 +128,8 @@ class WhatsappConsent(Command):
     @model_validator(mode="after")
     def _a_purpose(self) -> WhatsappConsent:
         if self.marketing is None and self.utility is None:
-            raise _at(
-                ("whatsapp_consent",), ErrorCode.REQUIRED, "The whatsapp_consent field needs marketing or utility."
-            )
+            # at the consent's own place (a customer's, or an order's or a cart's customer's)
+            raise PydanticCustomError(ErrorCode.INVALID, "Give marketing and/or utility.")
         return self
 
     def given(self, purpose: Purpose) -> PurposeConsent | None:

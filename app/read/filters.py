@@ -86,8 +86,9 @@ def type_matches(column: Column[Any], pattern: str) -> ColumnElement[bool]:
 
 def consent_is(column: Column[Any], state: str, path: tuple[str, ...]) -> ColumnElement[bool]:
     """Rows whose consent `column` is `state` (a consent never given is `not_subscribed`);
-    raises ValidationFailed (`invalid_choice` at `path`) for a state that is none of ConsentState."""
-    if state not in set(ConsentState):
+    raises ValidationFailed at `path`: text no engine can compare (`text`), or `invalid_choice`
+    for a state that is none of ConsentState."""
+    if text(state, path) not in set(ConsentState):
         choices = ", ".join(ConsentState)
         raise ValidationFailed([FieldError(path, ErrorCode.INVALID_CHOICE, f"Must be one of {choices}.")])
     if state == ConsentState.NOT_SUBSCRIBED:
