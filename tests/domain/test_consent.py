@@ -43,6 +43,9 @@ NEVER = PurposeConsent(ConsentState.NOT_SUBSCRIBED, None, None)
             id="undated is dated by its arrival",
         ),
         pytest.param(
+            STORED, PurposeConsent(ConsentState.SUBSCRIBED, None, "checkout"), None, id="undated replay changes nothing"
+        ),
+        pytest.param(
             NEVER,
             PurposeConsent(ConsentState.SUBSCRIBED, T1, "checkout"),
             PurposeConsent(ConsentState.SUBSCRIBED, T1, "checkout"),
