@@ -244,4 +244,3 @@ def apply_consent(
 def consent_view(consent: PurposeConsent) -> dict[str, Any]:
     """One purpose's consent as events and REST answers carry it."""
     return {"state": consent.state, "consented_at": consent.consented_at, "source": consent.source}
-

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import Api, STORE_ID, cart_body, order_body
+from tests.conftest import STORE_ID, Api, cart_body, order_body
 
 PHONE = "+33612345678"
 
