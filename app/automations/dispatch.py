@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 
 from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
-from app.domain.automations import MESSAGES, Reason
+from app.domain.automations import suppressed
 from app.domain.statuses import DeliveryStatus
 from app.services.webhooks import matches
 
@@ -61,7 +61,7 @@ def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
             "created_at": now,
         }
         for event in pending
-        if not event.backfill and event.erased_at is None and not _suppressed(event.type, event.reason)
+        if not event.backfill and event.erased_at is None and not suppressed(event.type, event.reason)
         for hook in hooks
         if hook.store_id == event.store_id and matches(hook.events, event.type)
     ]
@@ -70,9 +70,3 @@ def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
     ids = [event.id for event in pending]
     conn.execute(update(events).where(events.c.id.in_(ids)).values(dispatched_at=now))
     return len(rows)
-
-
-def _suppressed(event_type: str, reason: str | None) -> bool:
-    """A message's trigger whose automation was decided against when it was recorded (events
-    recorded before reasons existed have none, and go out as they did)."""
-    return event_type in MESSAGES and reason is not None and reason != Reason.FIRED

@@ -62,6 +62,13 @@ SETTLES: dict[str, Automation] = {
 }
 
 
+def suppressed(event_type: str, reason: str | None) -> bool:
+    """Whether an event is a message's trigger whose automation was decided against when it was
+    recorded: it is kept, never delivered (events recorded before reasons existed have none,
+    and go out as they did)."""
+    return event_type in MESSAGES and reason is not None and reason != Reason.FIRED
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """One automation a write caused or suppressed: which, about what (`subject_type` order,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.automations.dispatch import dispatch_events
 from app.automations.recovery import fire_due_recoveries
+from app.automations.replay import replay_since
 from app.automations.worker import Worker
 from app.db.tables import deliveries, events
 from app.domain.automations import Automation
@@ -137,3 +138,19 @@ async def test_an_opt_in_before_the_cart_is_due_lets_it_fire(api: Api) -> None:
     with Receiver() as receiver:
         received = await _run(api, receiver)
     assert received == ["cart.recovery_due"]
+
+
+async def test_a_suppressed_message_is_not_replayed_to_a_new_subscription(api: Api) -> None:
+    unsubscribed = customer(consent(utility="unsubscribed", at=AT))
+    assert (await api.post("/orders", order_body(customer=unsubscribed))).status_code == 201
+    assert (await api.post("/shipments", shipment_body())).status_code == 201  # no_consent
+    with Receiver() as receiver:
+        worker = Worker(api.db, FAST)
+        await worker.run_once()  # fanned out to nobody
+        await api.post("/customers", customer(consent(utility="subscribed", at="2026-05-02T00:00:00Z")))
+        hook = await webhooks.add_webhook(api.db, STORE_ID, receiver.url, ["shipment.*"])
+        since = datetime(2000, 1, 1, tzinfo=UTC)
+        assert await api.db.write(replay_since, hook["id"], since, datetime.now(UTC)) == 0
+        await worker.run_once()
+        await worker.aclose()
+    assert receiver.types == []
