@@ -23,8 +23,8 @@ from app.db.tables import carts, contacts, deliveries, events, stores, webhooks
 from app.domain.automations import MESSAGES, Reason
 from app.domain.consent import CONSENT_COLUMNS
 from app.domain.event_types import EventType
+from app.domain.rules.consent_policy import COLUMN, decide
 from app.domain.statuses import CartStatus, DeliveryStatus
-from app.policies.consent import COLUMN, decide
 
 from .dispatch import dispatch_events
 from .health import record_health

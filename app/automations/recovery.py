@@ -1,7 +1,7 @@
 """Cart recovery: a cart still `abandoned` once its store's delay has passed fires
 `cart.recovery_due`, once. Every condition is checked again, under lock, at that moment:
 the cart is still abandoned, its contact placed no order since, was not erased, and its
-marketing consent meets the store's policy (`app.policies.consent`). A recovery that may not
+marketing consent meets the store's policy (`app.domain.rules.consent_policy`). A recovery that may not
 go out is recorded all the same, with its reason (`erased`, `no_consent`), and never delivered."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from sqlalchemy import Connection, exists, select, update
 from app.db.tables import carts, contacts, orders, stores
 from app.domain.automations import Automation, Reason
 from app.domain.event_types import EventType, SubjectType
+from app.domain.rules.consent_policy import decide
 from app.domain.statuses import CartStatus
-from app.policies.consent import decide
 from app.services import events
 from app.services.carts import cart_view
 

@@ -43,7 +43,7 @@ stores = Table(
     Column("recovery_delay_minutes", Integer, nullable=False, server_default="60"),
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("timezone", String(64), nullable=False, server_default="UTC"),  # IANA; dashboards' days
-    # The consent each automation needs (app.policies.consent.Requirement).
+    # The consent each automation needs (app.domain.rules.consent_policy.Requirement).
     Column("cart_recovery_consent", String(16), nullable=False, server_default="subscribed"),
     Column("shipping_notification_consent", String(16), nullable=False, server_default="not_unsubscribed"),
 )

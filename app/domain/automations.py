@@ -14,7 +14,7 @@ Reasons (README, "Why an automation fired or not"):
 - `stale`: the write was older than the stored record (`rules.stale_writes`): nothing written.
 - `backfill`: a historical import (`Kanal-Backfill: true`): recorded, never delivered.
 - `no_consent`: the contact's WhatsApp consent for the automation's purpose does not meet the
-  store's consent policy (`app.policies.consent`), when recorded or at delivery time.
+  store's consent policy (`app.domain.rules.consent_policy`), when recorded or at delivery time.
 - `erased`: the contact was erased (SPEC §4.3): nothing is ever sent to it.
 - `recovered_by_order`: the contact placed an order after abandoning the cart: no recovery.
 """

@@ -43,7 +43,7 @@ _others = contacts.alias("others")
 
 
 # What an order or a cart needs of its contact: who to message (events.contact_view), and
-# whether it may be (its consent, app.policies.consent).
+# whether it may be (its consent, app.domain.rules.consent_policy).
 MESSAGING_COLUMNS = ("id", "phone", "phone_type", "first_name", "last_name", "locale", "erased_at", *CONSENT_COLUMNS)
 
 

@@ -20,8 +20,8 @@ from app.db.statements import param
 from app.db.tables import events, stores
 from app.domain.automations import MESSAGES, SETTLES, Decision, Reason
 from app.domain.event_types import EventType, SubjectType
+from app.domain.rules.consent_policy import COLUMN, decide
 from app.domain.rules.erasure import can_be_messaged
-from app.policies.consent import COLUMN, decide
 
 
 def contact_view(contact: Any) -> dict[str, Any] | None:
@@ -66,7 +66,7 @@ class Outbox:
     _policy: list[Any] = field(default_factory=list)  # the store's consent policy, read once
 
     def policy(self) -> Any:
-        """The store's consent policy (its row's requirement columns, `app.policies.consent`)."""
+        """The store's consent policy (its row's requirement columns, `app.domain.rules.consent_policy`)."""
         if not self._policy:
             self._policy.append(_POLICY.first(self.conn, {"id": self.store_id}))
         return self._policy[0]

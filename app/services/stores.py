@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from app.db.database import Database
 from app.db.tables import stores
 from app.domain.automations import Automation
+from app.domain.rules.consent_policy import COLUMN, DEFAULT, Requirement
 from app.domain.statuses import StoreStatus
 from app.domain.timezones import UnknownTimezone, checked_timezone, default_timezone
-from app.policies.consent import COLUMN, DEFAULT, Requirement
 
 from .results import Record, utcnow
 
@@ -109,7 +109,7 @@ async def set_timezone(db: Database, store_id: int, timezone: str) -> None:
 
 
 async def set_consent_policy(db: Database, store_id: int, requirements: dict[Automation, str]) -> None:
-    """The consent each named automation needs from now on (`app.policies.consent.Requirement`
+    """The consent each named automation needs from now on (`app.domain.rules.consent_policy.Requirement`
     values); automations not named keep theirs. Raises StoreError for an unknown requirement,
     none named, or an unknown store."""
     if not requirements:

@@ -10,7 +10,7 @@ import pytest
 from app.domain.automations import Automation, Reason
 from app.domain.consent import ConsentState, Purpose, PurposeConsent, columns
 from app.domain.rules.consent_merge import merged
-from app.policies.consent import COLUMN, DEFAULT, PURPOSE, Requirement, allows, decide
+from app.domain.rules.consent_policy import COLUMN, DEFAULT, PURPOSE, Requirement, allows, decide
 
 T1, T2, T3 = (datetime(2026, 5, day, tzinfo=UTC) for day in (1, 2, 3))
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

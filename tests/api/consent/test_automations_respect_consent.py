@@ -17,7 +17,7 @@ from app.automations.replay import replay_since
 from app.automations.worker import Worker
 from app.db.tables import deliveries, events
 from app.domain.automations import Automation
-from app.policies.consent import Requirement
+from app.domain.rules.consent_policy import Requirement
 from app.services import stores, webhooks
 from tests.api.calls import gql
 from tests.api.consent.consent import consent, customer

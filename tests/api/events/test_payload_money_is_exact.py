@@ -7,7 +7,7 @@ import pytest
 
 from app.automations.worker import Worker
 from app.domain.automations import Automation
-from app.policies.consent import Requirement
+from app.domain.rules.consent_policy import Requirement
 from app.services import stores, webhooks
 from tests.api.calls import gql
 from tests.api.events.outbox import FAST

@@ -1,4 +1,6 @@
-"""The consent each automation needs, per store (issue 15; `kanal stores set-consent-policy`).
+"""A message goes only to a contact whose consent meets its store's policy (issue 15; README,
+"WhatsApp consent"; WhatsApp Business Messaging Policy: opt-in before marketing messages).
+Each store sets the consent each automation needs with `kanal stores set-consent-policy`.
 
 A store's policy names, for each automation, the requirement on the contact's consent for the
 automation's purpose (cart recovery: marketing; shipping notification: utility). The default
