@@ -108,7 +108,8 @@ async def test_an_opt_out_after_the_cart_became_due_stops_the_recovery(api: Api)
         await worker.run_once()
         await worker.aclose()
     assert "cart.recovery_due" not in receiver.types
-    assert receiver.types == ["contact.consent_changed", "cart.abandoned", "contact.consent_changed"]
+    # (subjects are each delivered in order; between subjects the order is free)
+    assert sorted(receiver.types) == ["cart.abandoned", "contact.consent_changed", "contact.consent_changed"]
     rows = await api.db.read(
         lambda conn: conn.execute(
             select(events.c.type, events.c.reason, deliveries.c.status)
