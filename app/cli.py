@@ -18,6 +18,7 @@ from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
+from app.domain.automations import Automation
 from app.services import keys, stores, test_space, webhooks
 from app.services.results import utcnow
 
@@ -51,7 +52,17 @@ async def _stores_create(db: Database, args: argparse.Namespace) -> None:
 
 async def _stores_list(db: Database, args: argparse.Namespace) -> None:
     _table(
-        ["id", "name", "status", "region", "timezone", "team", "rate limit/min"],
+        [
+            "id",
+            "name",
+            "status",
+            "region",
+            "timezone",
+            "team",
+            "rate limit/min",
+            "cart recovery",
+            "shipping notification",
+        ],
         [
             [
                 s["id"],
@@ -61,6 +72,8 @@ async def _stores_list(db: Database, args: argparse.Namespace) -> None:
                 s["timezone"],
                 s["team"] or "",
                 s["rate_limit_per_minute"] or "default",
+                s["cart_recovery_consent"],
+                s["shipping_notification_consent"],
             ]
             for s in await stores.list_stores(db)
         ],
@@ -124,6 +137,17 @@ async def _stores_reset_test_data(db: Database, args: argparse.Namespace) -> Non
 async def _stores_recovery_delay(db: Database, args: argparse.Namespace) -> None:
     await stores.set_recovery_delay(db, args.id, args.minutes)
     print(f"Store {args.id}: cart recovery fires {args.minutes} minutes after abandonment.")
+
+
+async def _stores_consent_policy(db: Database, args: argparse.Namespace) -> None:
+    named = {Automation.CART_RECOVERY: args.cart_recovery, Automation.SHIPPING_NOTIFICATION: args.shipping_notification}
+    await stores.set_consent_policy(db, args.id, {name: value for name, value in named.items() if value is not None})
+    store = await stores.get_store(db, args.id)
+    assert store is not None  # set_consent_policy raised otherwise
+    print(
+        f"Store {args.id}: cart recovery needs {store['cart_recovery_consent']} (marketing), "
+        f"shipping notifications need {store['shipping_notification_consent']} (utility)."
+    )
 
 
 async def _webhooks_add(db: Database, args: argparse.Namespace) -> None:
@@ -357,6 +381,16 @@ def build_parser() -> argparse.ArgumentParser:
     reset = st.add_parser("reset-test-data", help="delete what test keys wrote to a store, and its events")
     reset.add_argument("id", type=int)
     reset.set_defaults(run=_with_db(_stores_reset_test_data))
+
+    policy = st.add_parser(
+        "set-consent-policy", help="the WhatsApp consent each automation needs (subscribed, not_unsubscribed, any)"
+    )
+    policy.add_argument("id", type=int)
+    policy.add_argument("--cart-recovery", metavar="REQUIREMENT", help="marketing consent needed (default subscribed)")
+    policy.add_argument(
+        "--shipping-notification", metavar="REQUIREMENT", help="utility consent needed (default not_unsubscribed)"
+    )
+    policy.set_defaults(run=_with_db(_stores_consent_policy))
 
     wh = commands.add_parser("webhooks", help="webhook subscriptions").add_subparsers(dest="action", required=True)
     wa = wh.add_parser("add", help="subscribe a URL to a store's events (prints the signing secret once)")

@@ -12,6 +12,7 @@ from app.domain.event_types import SubjectType
 from app.read.lists import cart_listing
 from app.services import carts
 
+from .automations import AUTOMATIONS, AutomationDecision, decisions
 from .context import Context
 from .derived import command_input, record_type
 from .errors import UserError
@@ -55,6 +56,7 @@ class CartPayload:
     stale: bool | None = strawberry.field(
         description="True when the write was older than the stored record: nothing written, the stored record back"
     )
+    automations: list[AutomationDecision] = AUTOMATIONS
     user_errors: list[UserError]
 
 
@@ -65,8 +67,14 @@ class CartsPayload:
 
 def _payload(result: Any) -> CartPayload:
     if isinstance(result, list):
-        return CartPayload(cart=None, created=None, stale=None, user_errors=result)
-    return CartPayload(cart=Cart.of(result.record), created=result.created, stale=result.stale, user_errors=[])
+        return CartPayload(cart=None, created=None, stale=None, automations=[], user_errors=result)
+    return CartPayload(
+        cart=Cart.of(result.record),
+        created=result.created,
+        stale=result.stale,
+        automations=decisions(result),
+        user_errors=[],
+    )
 
 
 @strawberry.type

@@ -9,12 +9,14 @@ import strawberry
 from strawberry.types import Info
 
 from app.domain import commands, money, records, whatsapp
+from app.domain.consent import Purpose
 from app.domain.errors import ValidationFailed
 from app.read.lists import Listing, contact_listing
 from app.services import customers
 from app.services.results import Written
 from app.services.stores import Store
 
+from .automations import AUTOMATIONS, AutomationDecision, decisions
 from .context import Context
 from .derived import record_type
 from .errors import UserError, bad_input
@@ -44,6 +46,17 @@ class ContactTotals:
     orders_count: int
     spent: list[Amount] = strawberry.field(description="Sum of order totals per currency")
     last_order_at: datetime | None
+
+
+@strawberry.type
+class ConsentChange(record_type(records.ConsentChange)):  # type: ignore[misc]
+    """One change of a contact's WhatsApp consent."""
+
+
+@strawberry.input(description="Contacts whose WhatsApp consent is, per purpose, the state given")
+class ConsentFilter:
+    marketing: str | None = strawberry.field(default=None, description="subscribed, unsubscribed or not_subscribed")
+    utility: str | None = strawberry.field(default=None, description="subscribed, unsubscribed or not_subscribed")
 
 
 @strawberry.type
@@ -78,6 +91,21 @@ class Contact(record_type(records.Contact)):  # type: ignore[misc]
 
         return [Event.of(row) for row in await info.context.loaders.events_of_contact.load(int(self.id))]
 
+    @strawberry.field(description="Its WhatsApp consent changes, oldest first: purpose, state, when, by which write")
+    async def consent_history(self, info: Info[Context, None]) -> list[ConsentChange]:
+        return [
+            ConsentChange.of(row) for row in await info.context.loaders.consent_changes_of_contact.load(int(self.id))
+        ]
+
+    @strawberry.field(
+        description="Its events that triggered, settled or suppressed an automation, oldest first, with the reason"
+    )
+    async def automation_log(self, info: Info[Context, None]) -> list[EventRef]:
+        from .events import Event
+
+        rows = await info.context.loaders.events_of_contact.load(int(self.id))
+        return [Event.of(row) for row in rows if row.reason is not None]
+
     @strawberry.field
     async def totals(self, info: Info[Context, None]) -> ContactTotals:
         totals = await info.context.loaders.contact_totals.load(int(self.id))
@@ -106,6 +134,7 @@ class CustomerPayload:
     stale: bool | None = strawberry.field(
         description="True when the write was older than the stored record: nothing written, the stored record back"
     )
+    automations: list[AutomationDecision] = AUTOMATIONS
     user_errors: list[UserError]
 
 
@@ -116,9 +145,13 @@ class CustomersPayload:
 
 def _payload(result: Written[Any] | list[UserError]) -> CustomerPayload:
     if isinstance(result, list):
-        return CustomerPayload(customer=None, created=None, stale=None, user_errors=result)
+        return CustomerPayload(customer=None, created=None, stale=None, automations=[], user_errors=result)
     return CustomerPayload(
-        customer=Customer.of(result.record), created=result.created, stale=result.stale, user_errors=[]
+        customer=Customer.of(result.record),
+        created=result.created,
+        stale=result.stale,
+        automations=decisions(result),
+        user_errors=[],
     )
 
 
@@ -187,10 +220,13 @@ class ContactQueries:
         store_id: strawberry.ID,
         phone: str | None = None,
         search: str | None = None,
+        consent: ConsentFilter | None = None,
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Contact]:
+        states = {Purpose.MARKETING: consent.marketing, Purpose.UTILITY: consent.utility} if consent else None
+
         def listing_of(store: Store) -> Listing:
-            return contact_listing(store.id, store.region, phone=phone, search=search)
+            return contact_listing(store.id, store.region, phone=phone, search=search, consent=states)
 
         return await paged(info, store_id, listing_of, Contact.of, first, after)

@@ -27,4 +27,5 @@ class Loaders:
         self.contact_totals = loader(batches.totals_by_contact)
         self.events_of_subject = loader(batches.events_by_subject)
         self.events_of_contact = loader(batches.events_by_contact)
+        self.consent_changes_of_contact = loader(batches.consent_changes_by_contact)
         self.deliveries_of_event = loader(batches.deliveries_by_event)

@@ -18,6 +18,7 @@ from app.read.lists import OrderFilter as ListFilter
 from app.services import orders
 from app.services.stores import Store
 
+from .automations import AUTOMATIONS, AutomationDecision, decisions
 from .context import Context
 from .derived import command_input, record_type
 from .errors import UserError
@@ -102,11 +103,16 @@ async def contact_of(info: Info[Context, None], contact_id: int) -> ContactRef |
 
 PATCH_DESCRIPTION = "Only the fields given change; null clears tags and metadata."
 
-CustomerInput = command_input(commands.CustomerInput, "CustomerInput")
+WhatsappConsentInput = command_input(
+    commands.WhatsappConsent, "WhatsappConsentInput", "A customer's WhatsApp consent: marketing and/or utility."
+)
+CONSENT_INPUT: dict[type[Any], type[Any]] = {commands.WhatsappConsent: WhatsappConsentInput}
+CustomerInput = command_input(commands.CustomerInput, "CustomerInput", nested=CONSENT_INPUT)
 OrderCustomerInput = command_input(
     commands.EmbeddedCustomer,
     "OrderCustomerInput",
     "The customer of an order or a cart: the phone may be left to an address.",
+    nested=CONSENT_INPUT,
 )
 AddressInput = command_input(commands.Address, "AddressInput")
 # The inputs an order or a cart nests.
@@ -125,6 +131,7 @@ class OrderPayload:
     stale: bool | None = strawberry.field(
         description="True when the write was older than the stored record: nothing written, the stored record back"
     )
+    automations: list[AutomationDecision] = AUTOMATIONS
     user_errors: list[UserError]
 
 
@@ -146,8 +153,14 @@ class OrderFilter:
 
 def _payload(result: Any) -> OrderPayload:
     if isinstance(result, list):
-        return OrderPayload(order=None, created=None, stale=None, user_errors=result)
-    return OrderPayload(order=Order.of(result.record), created=result.created, stale=result.stale, user_errors=[])
+        return OrderPayload(order=None, created=None, stale=None, automations=[], user_errors=result)
+    return OrderPayload(
+        order=Order.of(result.record),
+        created=result.created,
+        stale=result.stale,
+        automations=decisions(result),
+        user_errors=[],
+    )
 
 
 @strawberry.type

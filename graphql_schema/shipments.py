@@ -13,6 +13,7 @@ from app.read.lists import shipment_listing
 from app.services import shipments
 from app.services.results import Written
 
+from .automations import AUTOMATIONS, AutomationDecision, decisions
 from .context import Context
 from .derived import command_input, record_type
 from .errors import UserError
@@ -53,6 +54,7 @@ class ShipmentPayload:
     stale: bool | None = strawberry.field(
         description="True when the write was older than the stored record: nothing written, the stored record back"
     )
+    automations: list[AutomationDecision] = AUTOMATIONS
     user_errors: list[UserError]
 
 
@@ -63,9 +65,13 @@ class ShipmentsPayload:
 
 def _payload(result: Written[Any] | list[UserError]) -> ShipmentPayload:
     if isinstance(result, list):
-        return ShipmentPayload(shipment=None, created=None, stale=None, user_errors=result)
+        return ShipmentPayload(shipment=None, created=None, stale=None, automations=[], user_errors=result)
     return ShipmentPayload(
-        shipment=Shipment.of(result.record), created=result.created, stale=result.stale, user_errors=[]
+        shipment=Shipment.of(result.record),
+        created=result.created,
+        stale=result.stale,
+        automations=decisions(result),
+        user_errors=[],
     )
 
 

@@ -19,9 +19,12 @@ import orjson
 from sqlalchemy import Connection, Text, bindparam, cast, exists, func, or_, select, update
 
 from app.config import Settings
-from app.db.tables import carts, contacts, deliveries, events, webhooks
+from app.db.tables import carts, contacts, deliveries, events, stores, webhooks
+from app.domain.automations import MESSAGES, Reason
+from app.domain.consent import CONSENT_COLUMNS
 from app.domain.event_types import EventType
 from app.domain.livemode import is_live, public_store_id
+from app.domain.rules.consent_policy import COLUMN, decide
 from app.domain.statuses import CartStatus, DeliveryStatus
 
 from .dispatch import dispatch_events
@@ -162,8 +165,11 @@ def claim(
             events.c.created_at,
             cast(events.c.data, Text).label("data"),  # the stored JSON text, sent as it is
             contacts.c.erased_at,
+            *(contacts.c[column] for column in CONSENT_COLUMNS),
+            *(stores.c[column] for column in COLUMN.values()),
         )
         .join(events, events.c.id == deliveries.c.event_id)
+        .join(stores, stores.c.id == events.c.store_id)
         .join(webhooks, webhooks.c.id == deliveries.c.webhook_id)
         .outerjoin(contacts, contacts.c.id == events.c.contact_id)
         .where(deliveries.c.id.in_(due))
@@ -172,8 +178,17 @@ def claim(
     moment = int(now.timestamp())
     bodies: dict[int, bytes] = {}  # one body per event, whichever webhooks it goes to
     cancelled = []
+    no_longer: dict[int, Reason] = {}  # event row: why its message may no longer go out
     for row in rows:
-        if row.removed_at is not None or row.erased_at is not None or _recovery_settled(conn, row):
+        reason = _suppressed_now(row)
+        if reason is not None:
+            no_longer[row.event_row] = reason
+        if (
+            row.removed_at is not None
+            or row.erased_at is not None
+            or reason is not None
+            or _recovery_settled(conn, row)
+        ):
             cancelled.append(row.id)
             continue
         body = bodies.get(row.event_row)
@@ -183,10 +198,23 @@ def claim(
         claimed.append(Claimed(row.id, row.webhook_id, row.url, row.event_id, row.type, row.attempts, body, signature))
     if cancelled:
         conn.execute(update(deliveries).where(deliveries.c.id.in_(cancelled)).values(status=DeliveryStatus.CANCELLED))
+    for event_row, reason in no_longer.items():
+        conn.execute(update(events).where(events.c.id == event_row).values(reason=reason))
     if claimed:
         ids = [item.delivery_id for item in claimed]
         conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(locked_until=now + lease))
     return claimed
+
+
+def _suppressed_now(row: Any) -> Reason | None:
+    """A message's consent, checked again at delivery time (issue 15): `no_consent` when the
+    contact's consent no longer meets the store's policy (an opt-out after the trigger was
+    recorded), `erased` once erased; None when it may go out (or the event is no message)."""
+    automation = MESSAGES.get(row.type)
+    if automation is None:
+        return None
+    reason = decide(automation, row._mapping, row._mapping)
+    return None if reason == Reason.FIRED else reason
 
 
 def _recovery_settled(conn: Connection, row: Any) -> bool:

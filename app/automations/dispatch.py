@@ -2,8 +2,10 @@
 
 Dispatchers take one lock row in turn, so the events of one subject (whose transactions the
 subject's row lock already serialises) become deliveries in the order they happened.
-Backfilled events and events of erased contacts are marked dispatched without deliveries.
-A test space's events go only to its store's subscriptions that opted in to them."""
+Backfilled events, events of erased contacts, and messages' triggers whose automation was
+suppressed when recorded (`automations.MESSAGES`, reason not `fired`) are marked dispatched
+without deliveries. A test space's events go only to its store's subscriptions that opted in
+to them."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 
 from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
+from app.domain.automations import suppressed
 from app.domain.livemode import public_store_id
 from app.domain.statuses import DeliveryStatus
 from app.services.webhooks import matches, spaces
@@ -33,6 +36,7 @@ def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
             events.c.backfill,
             events.c.subject_type,
             events.c.subject_id,
+            events.c.reason,
             contacts.c.erased_at,
         )
         .outerjoin(contacts, contacts.c.id == events.c.contact_id)
@@ -59,7 +63,7 @@ def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
             "created_at": now,
         }
         for event in pending
-        if not event.backfill and event.erased_at is None
+        if not event.backfill and event.erased_at is None and not suppressed(event.type, event.reason)
         for hook in hooks
         if event.store_id in spaces(hook.store_id, hook.test_events) and matches(hook.events, event.type)
     ]

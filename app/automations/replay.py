@@ -1,7 +1,8 @@
 """Replay to a new subscription (issue 13, README "Outbox lifecycle"): `kanal webhooks add
 --since TIME` gives the new webhook a delivery of every earlier event of its store that it
 matches, in event order, as if it had been subscribed then: fanned-out events created at or
-after TIME, not backfilled, whose contact is not erased. Events not fanned out yet get theirs
+after TIME, not backfilled, whose contact is not erased, and no message whose automation was
+suppressed when recorded (`automations.suppressed`). Events not fanned out yet get theirs
 from the dispatcher; the dispatch lock keeps the two from giving one event twice."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import Connection, exists, insert, select
 
 from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
+from app.domain.automations import suppressed
 from app.domain.statuses import DeliveryStatus
 from app.services.stores import StoreError
 from app.services.webhooks import matches, spaces
@@ -27,7 +29,7 @@ def replay_since(conn: Connection, webhook_id: int, since: datetime, now: dateti
         raise StoreError(f"No active webhook {webhook_id}.")
     has_one = exists().where(deliveries.c.event_id == events.c.id, deliveries.c.webhook_id == webhook_id)
     rows = conn.execute(
-        select(events.c.id, events.c.type, events.c.subject_type, events.c.subject_id)
+        select(events.c.id, events.c.type, events.c.subject_type, events.c.subject_id, events.c.reason)
         .outerjoin(contacts, contacts.c.id == events.c.contact_id)
         .where(
             events.c.store_id.in_(spaces(hook.store_id, hook.test_events)),
@@ -50,7 +52,7 @@ def replay_since(conn: Connection, webhook_id: int, since: datetime, now: dateti
             "created_at": now,
         }
         for row in rows
-        if matches(hook.events, row.type)
+        if matches(hook.events, row.type) and not suppressed(row.type, row.reason)
     ]
     for start in range(0, len(new), BATCH):
         conn.execute(insert(deliveries), new[start : start + BATCH])

@@ -45,6 +45,9 @@ stores = Table(
     Column("recovery_delay_minutes", Integer, nullable=False, server_default="60"),
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("timezone", String(64), nullable=False, server_default="UTC"),  # IANA; dashboards' days
+    # The consent each automation needs (app.domain.rules.consent_policy.Requirement).
+    Column("cart_recovery_consent", String(16), nullable=False, server_default="subscribed"),
+    Column("shipping_notification_consent", String(16), nullable=False, server_default="not_unsubscribed"),
 )
 
 api_keys = Table(
@@ -80,6 +83,13 @@ contacts = Table(
     Column("orders_count", BigInteger, nullable=True),
     Column("revision", Integer, nullable=False),
     Column("erased_at", UTC_DATETIME, nullable=True),
+    # WhatsApp consent per purpose (app.domain.consent): state, when given, where collected.
+    Column("marketing_consent", String(16), nullable=True),
+    Column("marketing_consented_at", UTC_DATETIME, nullable=True),
+    Column("marketing_consent_source", String(255), nullable=True),
+    Column("utility_consent", String(16), nullable=True),
+    Column("utility_consented_at", UTC_DATETIME, nullable=True),
+    Column("utility_consent_source", String(255), nullable=True),
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("updated_at", UTC_DATETIME, nullable=False),
     UniqueConstraint("store_id", "phone"),
@@ -216,10 +226,32 @@ events = Table(
     Column("backfill", Boolean, nullable=False),
     Column("created_at", UTC_DATETIME, nullable=False),
     Column("dispatched_at", UTC_DATETIME, nullable=True),  # fanned out to webhook deliveries
+    # The automation the event triggers or settles, and why it fired or not (app.domain.automations).
+    Column("automation", String(32), nullable=True),
+    Column("reason", String(32), nullable=True),
     Index(None, "store_id", "id"),
     Index(None, "dispatched_at", "id"),
     Index(None, "subject_type", "subject_id"),
     Index(None, "contact_id"),
+)
+
+# Every change of a contact's WhatsApp consent: which purpose, to what, when and where it was
+# given, and the write that brought it (a customer, an order or a cart, by its external id).
+consent_changes = Table(
+    "consent_changes",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("store_id", BigInteger, ForeignKey("stores.id"), nullable=False),
+    Column("contact_id", BigInteger, ForeignKey("contacts.id"), nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("previous_state", String(16), nullable=True),
+    Column("consented_at", UTC_DATETIME, nullable=False),
+    Column("source", String(255), nullable=True),
+    Column("written_by", String(16), nullable=False),  # customer, order or cart
+    Column("written_by_id", String(255), nullable=True),  # its external id
+    Column("recorded_at", UTC_DATETIME, nullable=False),
+    Index(None, "contact_id", "id"),
 )
 
 webhooks = Table(

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import records
+from .consent import Purpose, PurposeConsent
 from .errors import ErrorCode, FieldError, ValidationFailed
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .rules.phone_of_the_order import PhoneSource, phone_given, region_for_phone
@@ -31,6 +32,7 @@ from .text import unsafe_text_errors
 from .types import (
     ADDRESS_REGION,
     CartStatusChoice,
+    ConsentStateChoice,
     Count,
     CountryCode,
     CurrencyCode,
@@ -112,6 +114,30 @@ def _json_type(schema: dict[str, Any]) -> Any:
     return options[0].get("type") if len(options) == 1 else None
 
 
+class WhatsappConsent(Command):
+    """A customer's WhatsApp consent (issue 15; Shopify's `sms_marketing_consent` is the model):
+    a state per purpose, when it was given and where it was collected. At least one purpose."""
+
+    marketing: ConsentStateChoice | None = None
+    utility: ConsentStateChoice | None = None
+    consented_at: UtcDateTime | None = Field(
+        default=None, description="When the customer gave it (RFC 3339); absent: when it arrives"
+    )
+    source: Text | None = Field(default=None, description="Where it was collected, e.g. checkout")
+
+    @model_validator(mode="after")
+    def _a_purpose(self) -> WhatsappConsent:
+        if self.marketing is None and self.utility is None:
+            # at the consent's own place (a customer's, or an order's or a cart's customer's)
+            raise PydanticCustomError(ErrorCode.INVALID, "Give marketing and/or utility.")
+        return self
+
+    def given(self, purpose: Purpose) -> PurposeConsent | None:
+        """The consent sent for `purpose`, or None when the purpose is absent."""
+        state = self.marketing if purpose == Purpose.MARKETING else self.utility
+        return None if state is None else PurposeConsent(state, self.consented_at, self.source)
+
+
 class CustomerInput(Command):
     external_id: ExternalId | None = None
     phone: PhoneNumber
@@ -122,6 +148,7 @@ class CustomerInput(Command):
     tags: Tags | None = None
     lifetime_value: Count | None = None
     orders_count: Count | None = None
+    whatsapp_consent: WhatsappConsent | None = None
     updated_at: UtcDateTime | None = _source_updated_at()  # unused on a customer embedded in an order or cart
 
 

@@ -19,6 +19,7 @@ class EventType(StrEnum):
     CART_STATUS_CHANGED = "cart.status_changed"
     CART_RECOVERY_DUE = "cart.recovery_due"
     CUSTOMER_ERASED = "customer.erased"
+    CONTACT_CONSENT_CHANGED = "contact.consent_changed"
 
 
 class SubjectType(StrEnum):

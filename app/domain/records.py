@@ -153,6 +153,37 @@ class Cart:
 
 
 @dataclass(frozen=True, slots=True)
+class PurposeConsent:
+    """A contact's WhatsApp consent for one purpose (issue 15, `app.domain.consent`)."""
+
+    state: str = field(metadata=_about("subscribed, unsubscribed or not_subscribed (never given)"))
+    consented_at: datetime | None = field(metadata=_about("When the customer gave it"))
+    source: str | None = field(metadata=_about("Where it was collected, as the shop said"))
+
+
+@dataclass(frozen=True, slots=True)
+class WhatsappConsent:
+    """A contact's WhatsApp consent, per purpose: marketing (cart recovery), utility (shipping)."""
+
+    marketing: PurposeConsent
+    utility: PurposeConsent
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentChange:
+    """One change of a contact's consent, with the write that brought it."""
+
+    purpose: str
+    state: str
+    previous_state: str | None
+    consented_at: datetime
+    source: str | None
+    written_by: str = field(metadata=_about("customer, order or cart"))
+    written_by_id: str | None = field(metadata=_about("The external id of the customer, order or cart"))
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Customer:
     """A shop's customer record (SPEC §3.4). Its contact (`contact`: id and E.164 phone) and
     `phone_source` are given as orders and carts give theirs (issue 13 amends SPEC §3.4, which
@@ -175,6 +206,7 @@ class Customer:
     created_at: datetime
     updated_at: datetime
     source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
+    whatsapp_consent: WhatsappConsent = field(metadata={"column": "consent"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +229,7 @@ class Contact:
     created_at: datetime
     updated_at: datetime
     erased_at: datetime | None
+    consent: WhatsappConsent
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +244,10 @@ class Event:
     data: dict[str, Any] = field(metadata=_about("subject, contact, before and after"))
     backfill: bool
     created_at: datetime
+    automation: str | None = field(
+        metadata=_about("The automation it triggers or settles: cart_recovery, shipping_notification")
+    )
+    reason: str | None = field(metadata=_about("Why that automation fired or not (README, the reasons vocabulary)"))
     row_id: int = field(metadata={"column": "id"})  # the outbox's order, for cursors and deliveries
 
 
@@ -249,7 +286,19 @@ def _reader(item: dataclasses.Field[Any]) -> _Read:
         return lambda row: Amount(row[name], places_of(row["currency"]))
     if name in ("shipping_address", "billing_address"):
         return lambda row: Address.of(row[name])
+    if name == "consent":
+        return _consent
     return itemgetter(name)
+
+
+def _consent(row: Mapping[str, Any]) -> WhatsappConsent:
+    """A contact's consent columns (`app.domain.consent.columns`); never given: not_subscribed."""
+
+    def purpose(name: str) -> PurposeConsent:
+        state = row[f"{name}_consent"] or "not_subscribed"
+        return PurposeConsent(state, row[f"{name}_consented_at"], row[f"{name}_consent_source"])
+
+    return WhatsappConsent(purpose("marketing"), purpose("utility"))
 
 
 @cache

@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
+from .consent import ConsentState
 from .country import COUNTRY_CODES
 from .currency import CURRENCY_CODES
 from .errors import ErrorCode
@@ -326,6 +327,7 @@ def _choice(enum: type[StrEnum]) -> GetPydanticSchema:
 
 ShipmentStatusChoice = Annotated[ShipmentStatus, _choice(ShipmentStatus)]
 CartStatusChoice = Annotated[CartStatus, _choice(CartStatus)]
+ConsentStateChoice = Annotated[ConsentState, _choice(ConsentState)]
 _NUMBER_SCHEMA = WithJsonSchema({"type": ["number", "string"], "pattern": r"^\d+(\.\d{1,4})?$", "minimum": 0})
 Money = Annotated[Decimal, BeforeValidator(_money), _NUMBER_SCHEMA]
 NonNegativeNumber = Annotated[

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, and_, func, or_, select
 
-from app.db.tables import carts, contacts, deliveries, events, orders, shipments, webhooks
+from app.db.tables import carts, consent_changes, contacts, deliveries, events, orders, shipments, webhooks
 from app.domain import records
 from app.domain.records import of_row
 
@@ -128,3 +128,10 @@ def deliveries_by_event(conn: Connection, event_ids: Sequence[int]) -> list[list
     )
     grouped = _group(conn.execute(query).mappings().all(), "event_id", records.Delivery)
     return [grouped.get(event_id, []) for event_id in event_ids]
+
+
+def consent_changes_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[list[records.ConsentChange]]:
+    """Each contact's consent history, oldest first."""
+    query = select(consent_changes).where(consent_changes.c.contact_id.in_(contact_ids)).order_by(consent_changes.c.id)
+    grouped = _group(conn.execute(query).mappings().all(), "contact_id", records.ConsentChange)
+    return [grouped.get(contact_id, []) for contact_id in contact_ids]

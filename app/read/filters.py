@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, cast, exists, func, literal_column, select
+from sqlalchemy import Column, ColumnElement, cast, exists, func, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.db.tables import contacts
+from app.domain.consent import ConsentState
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.domain.phone import InvalidPhone, parse_phone
 from app.domain.text import is_safe
@@ -81,3 +82,15 @@ def type_matches(column: Column[Any], pattern: str) -> ColumnElement[bool]:
     if pattern.endswith(".*"):
         return starts_with(column, pattern[:-1])
     return column == pattern
+
+
+def consent_is(column: Column[Any], state: str, path: tuple[str, ...]) -> ColumnElement[bool]:
+    """Rows whose consent `column` is `state` (a consent never given is `not_subscribed`);
+    raises ValidationFailed at `path`: text no engine can compare (`text`), or `invalid_choice`
+    for a state that is none of ConsentState."""
+    if text(state, path) not in set(ConsentState):
+        choices = ", ".join(ConsentState)
+        raise ValidationFailed([FieldError(path, ErrorCode.INVALID_CHOICE, f"Must be one of {choices}.")])
+    if state == ConsentState.NOT_SUBSCRIBED:
+        return or_(column == state, column.is_(None))
+    return column == state

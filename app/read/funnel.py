@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, exists, func, select
+from sqlalchemy import Connection, Integer, and_, exists, func, or_, select
 
 from app.db.tables import carts, events, orders
+from app.domain.automations import Reason
 from app.domain.event_types import EventType, SubjectType
 from app.domain.statuses import CartStatus
 
@@ -59,12 +60,14 @@ def recovery_funnel(conn: Connection, store_id: int, start: datetime, end: datet
 
 
 def _recovery_fired(cart: Any) -> Any:
-    """The cart's recovery message went out: its `cart.recovery_due` event exists (an erased
-    contact's cart is settled without one)."""
+    """The cart's recovery message went out: its `cart.recovery_due` event exists and fired (one
+    suppressed, for an erased contact or one without consent, has another reason; events
+    recorded before reasons existed have none)."""
     return exists().where(
         events.c.subject_type == SubjectType.CART,
         events.c.subject_id == cart.c.id,
         events.c.type == EventType.CART_RECOVERY_DUE,
+        or_(events.c.reason.is_(None), events.c.reason == Reason.FIRED),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from sqlalchemy import Column, Connection, Select, Table, select
 
 from app.db.tables import carts, contacts, events, orders, shipments
+from app.domain import consent as consent_columns
+from app.domain.consent import Purpose
 from app.domain.statuses import order_status
 
 from . import columns, filters
@@ -74,9 +77,22 @@ def order_listing(store_id: int, region: str, dialect: str, where: OrderFilter |
 
 
 def contact_listing(
-    store_id: int, region: str, phone: str | None = None, search: str | None = None, external_id: str | None = None
+    store_id: int,
+    region: str,
+    phone: str | None = None,
+    search: str | None = None,
+    external_id: str | None = None,
+    consent: Mapping[Purpose, str | None] | None = None,
 ) -> Listing:
+    """Contacts of the store, newest first; `consent` keeps those whose state for each purpose
+    named is the one given (`not_subscribed` also matches a consent never given). Raises
+    ValidationFailed (`invalid_choice` on consent.<purpose>) for an unknown state."""
     query = _of_store(contacts, store_id)
+    for purpose, state in (consent or {}).items():
+        if state is not None:
+            query = query.where(
+                filters.consent_is(contacts.c[consent_columns.columns(purpose)[0]], state, ("consent", purpose))
+            )
     if external_id is not None:
         query = query.where(contacts.c.external_id == _text(external_id, "externalId"))
     if phone is not None:

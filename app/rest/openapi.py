@@ -74,11 +74,23 @@ _STALE_HEADER = {
 }
 
 
+def _written(result: type) -> dict[str, Any]:
+    """A write's answer: the record, and the automations it caused or suppressed."""
+    automations = {
+        "type": "array",
+        "items": _ref(schemas.AutomationDecision),
+        "description": "What this write caused or suppressed, and why",
+    }
+    return {"allOf": [_ref(result), {"type": "object", "properties": {"automations": automations}}]}
+
+
 def _operation(summary: str, body: type | None, result: type | None, ok: dict[str, str]) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, description in ok.items():
         headers = {**_RATE_HEADERS, **_STALE_HEADER} if body is not None and status == "200" else _RATE_HEADERS
         responses[status] = _json(result, description, headers) if result else {"description": description}
+        if result and body is not None:
+            responses[status]["content"]["application/json"]["schema"] = _written(result)
     responses.update(_COMMON)
     parameters = [_STORE]
     if body is not None:
@@ -194,6 +206,7 @@ def openapi_document() -> dict[str, Any]:
         schemas.ValidationError,
         schemas.TooManyAttempts,
         schemas.BatchResults,
+        schemas.AutomationDecision,
     ]
     # Requests are described by the command models, responses by the records they become.
     _, definitions = TypeAdapter.json_schemas(

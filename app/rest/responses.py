@@ -25,6 +25,17 @@ class Json(JSONResponse):
         return orjson.dumps(content, default=_body_default)
 
 
+class WrittenJson(Json):
+    """A write's body: the record's fields, then `automations` (`app.domain.automations`):
+    content is `(record, decisions)`."""
+
+    def render(self, content: Any) -> bytes:
+        record, decisions = content
+        body = orjson.dumps(record, default=_body_default)
+        automations = orjson.dumps([decision.as_json() for decision in decisions])
+        return body[:-1] + b',"automations":' + automations + b"}"
+
+
 def _body_default(value: Any) -> Any:
     if isinstance(value, Amount):
         return value.text()

@@ -28,7 +28,15 @@ from app.services.results import Written
 from app.services.stores import Store
 
 from .body import parse_object, read_body
-from .responses import EXPECTED_FAILURES, Json, auth_failure, domain_failure, too_many_requests, validation_body
+from .responses import (
+    EXPECTED_FAILURES,
+    Json,
+    WrittenJson,
+    auth_failure,
+    domain_failure,
+    too_many_requests,
+    validation_body,
+)
 
 Handler = Callable[[Request, Store], Awaitable[Response]]
 
@@ -78,9 +86,10 @@ def _backfill(request: Request) -> bool:
 def _written(result: Written[Any]) -> Response:
     """A record is its own body (orjson renders dataclasses; see app.domain.records). A stale
     write (older than the stored record: nothing written) is answered with the stored record
-    and `Kanal-Stale: true`. Counted here (`app.observability.writes`)."""
+    and `Kanal-Stale: true`. The body also lists the automations the write caused or
+    suppressed (`automations`). Counted here (`app.observability.writes`)."""
     writes.written(result)
-    response = Json(result.record, 201 if result.created else 200)
+    response = WrittenJson((result.record, result.automations), 201 if result.created else 200)
     if result.stale:
         response.headers["kanal-stale"] = "true"
     return response

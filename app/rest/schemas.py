@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.domain.automations import Automation, Reason
+
 
 class Error(BaseModel):
     error: str
@@ -37,3 +39,16 @@ class BatchResult(BaseModel):
 
 class BatchResults(BaseModel):
     results: list[BatchResult] = Field(description="One per item, in the order of `items`")
+
+
+class Subject(BaseModel):
+    type: Literal["order", "cart", "shipment"]
+    external_id: str | None
+
+
+class AutomationDecision(BaseModel):
+    """One automation a write caused or suppressed, and why (README, the reasons vocabulary)."""
+
+    automation: Automation
+    reason: Reason
+    subject: Subject

@@ -12,6 +12,7 @@ from app.db.compiled import PrecompiledStatement
 from app.db.database import Database
 from app.db.tables import carts, contacts, orders
 from app.domain import records
+from app.domain.automations import Automation, Decision, Reason
 from app.domain.commands import CartInput, CartUpdate
 from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
@@ -20,11 +21,11 @@ from app.domain.rules.purchase_recovers_cart import status_on_arrival
 from app.domain.statuses import CartStatus
 
 from . import batches, events
-from .contacts import attach_contact, contact_by_id
+from .contacts import apply_consent, attach_contact, contact_by_id
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
-from .tracking import stale_row, write_tracked
+from .tracking import Change, stale_row, write_tracked
 
 PATCHABLE = ("recovery_url", "tags", "metadata")
 
@@ -40,10 +41,12 @@ def _store_cart(
     conn: Connection, store_id: int, command: CartInput, now: datetime, backfill: bool
 ) -> Written[records.Cart]:
     if (stored := stale_row(conn, carts, store_id, command.external_id, command.updated_at)) is not None:
-        return Written(_record(stored, contact_by_id(conn, stored["contact_id"])), created=False, stale=True)
+        return _stale(stored, contact_by_id(conn, stored["contact_id"]))
+    outbox = events.Outbox(conn, store_id, now, backfill)
     contact = attach_contact(
         conn, store_id, command.customer, now, phone=command.phone, phone_source=command.phone_source
     )
+    contact = apply_consent(outbox, contact, command.customer, "cart", command.external_id)
     ordered_since = bool(
         conn.scalar(
             select(exists().where(orders.c.contact_id == contact["id"], orders.c.placed_at > command.abandoned_at))
@@ -67,12 +70,46 @@ def _store_cart(
     )
     cart = change.after
     if change.stale:  # a newer write came in between the look and the lock
-        return Written(_record(cart, contact_by_id(conn, cart["contact_id"])), created=False, stale=True)
+        return _stale(cart, contact_by_id(conn, cart["contact_id"]))
     if change.created:
-        outbox = events.Outbox(conn, store_id, now, backfill)
-        kind = EventType.CART_RECOVERED if cart["status"] == CartStatus.RECOVERED else EventType.CART_ABANDONED
-        outbox.emit(kind, _subject(cart), contact, after=cart_view(cart))
-    return Written(_record(cart, contact), created=change.created, unchanged=change.unchanged)
+        if cart["status"] == CartStatus.RECOVERED:
+            reason = Reason.RECOVERED_BY_ORDER
+            outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, after=cart_view(cart), reason=reason)
+        else:
+            reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
+            outbox.emit(EventType.CART_ABANDONED, _subject(cart), contact, after=cart_view(cart), reason=reason)
+    return _written(outbox, cart, contact, change)
+
+
+def _scheduled(reason: Reason) -> Reason:
+    """What a cart's recovery is while it waits for its delay: scheduled (`not_due_yet`) when it
+    would fire now, else why not. Consent is checked again when it becomes due."""
+    return Reason.NOT_DUE_YET if reason == Reason.FIRED else reason
+
+
+def _written(outbox: events.Outbox, cart: Mapping[str, Any], contact: Any, change: Change) -> Written[records.Cart]:
+    """The answer of a cart write that was not stale: the decisions its events carry; a replay's
+    `unchanged`; an update's, where the cart's recovery is still to come, its standing now."""
+    decisions = list(outbox.decisions)
+    if not change.created and not any(decision.automation == Automation.CART_RECOVERY for decision in decisions):
+        if change.unchanged:
+            decisions.append(_decision(Reason.UNCHANGED, cart))
+        elif cart["status"] == CartStatus.ABANDONED and cart["recovery_due_at"] is None:
+            reason = (
+                Reason.BACKFILL if cart["backfill"] else _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
+            )
+            decisions.append(_decision(reason, cart))
+    return Written(
+        _record(cart, contact), created=change.created, unchanged=change.unchanged, automations=tuple(decisions)
+    )
+
+
+def _decision(reason: Reason, cart: Mapping[str, Any]) -> Decision:
+    return Decision(Automation.CART_RECOVERY, reason, SubjectType.CART, cart["external_id"])
+
+
+def _stale(cart: Mapping[str, Any], contact: Any) -> Written[records.Cart]:
+    return Written(_record(cart, contact), created=False, stale=True, automations=(_decision(Reason.STALE, cart),))
 
 
 def _record(cart: Mapping[str, Any], contact: Mapping[str, Any]) -> records.Cart:
@@ -137,7 +174,12 @@ def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime, flag
         return
     for cart in _RECOVER.rows(outbox.conn, params):
         outbox.emit(
-            EventType.CART_RECOVERED, _subject(cart), contact, {"status": CartStatus.ABANDONED}, cart_view(cart)
+            EventType.CART_RECOVERED,
+            _subject(cart),
+            contact,
+            {"status": CartStatus.ABANDONED},
+            cart_view(cart),
+            reason=Reason.RECOVERED_BY_ORDER,
         )
 
 
@@ -169,13 +211,15 @@ def _change_cart(
         return NotFound("Cart")
     cart = change.after
     contact = contact_by_id(conn, cart["contact_id"])
+    if change.stale:
+        return _stale(cart, contact)
+    outbox = events.Outbox(conn, store_id, now, backfill)
     if change.changed("status"):
-        outbox = events.Outbox(conn, store_id, now, backfill)
         before, after = {"status": change.previous("status")}, {"status": cart["status"]}
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after)
         if cart["status"] == CartStatus.RECOVERED:
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart))
-    return Written(_record(cart, contact), created=False, stale=change.stale, unchanged=change.unchanged)
+    return _written(outbox, cart, contact, change)
 
 
 async def get_cart(db: Database, store: Store, external_id: str) -> records.Cart:

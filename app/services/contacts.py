@@ -16,18 +16,25 @@ from sqlalchemy import (
     case,
     cast,
     exists,
+    insert,
     literal_column,
     or_,
     select,
+    update,
 )
 
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.statements import DIALECTS, build_upsert, param
-from app.db.tables import carts, contacts
+from app.db.tables import carts, consent_changes, contacts
 from app.domain.commands import CustomerInput, EmbeddedCustomer
+from app.domain.consent import CONSENT_COLUMNS, Purpose, PurposeConsent, columns, stored
+from app.domain.event_types import EventType, SubjectType
 from app.domain.phone import Phone
+from app.domain.rules.consent_merge import merged
 from app.domain.rules.phone_of_the_order import PhoneSource
 from app.domain.statuses import CartStatus
+
+from . import events
 
 # Present, non-null fields overwrite; omitted or null ones keep the contact's value.
 MERGED_FIELDS = ("first_name", "last_name", "email", "locale", "tags", "lifetime_value", "orders_count")
@@ -35,8 +42,9 @@ MERGED_FIELDS = ("first_name", "last_name", "email", "locale", "tags", "lifetime
 _others = contacts.alias("others")
 
 
-# What an order or a cart needs of its contact: who to message (events.contact_view).
-MESSAGING_COLUMNS = ("id", "phone", "phone_type", "first_name", "last_name", "locale", "erased_at")
+# What an order or a cart needs of its contact: who to message (events.contact_view), and
+# whether it may be (its consent, app.domain.rules.consent_policy).
+MESSAGING_COLUMNS = ("id", "phone", "phone_type", "first_name", "last_name", "locale", "erased_at", *CONSENT_COLUMNS)
 
 
 # The contact row an upsert writes, for expressions in its RETURNING or DO UPDATE clauses.
@@ -166,3 +174,73 @@ def attach_contact(
 
 def contact_by_id(conn: Connection, contact_id: int) -> Row:
     return conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().one()
+
+
+def apply_consent(
+    outbox: events.Outbox,
+    contact: Row,
+    customer: CustomerInput | EmbeddedCustomer | None,
+    written_by: str,
+    written_by_id: str | None,
+) -> Row:
+    """Merge the customer's `whatsapp_consent` into the contact (`rules.consent_merge`, per
+    purpose), record each change in `consent_changes` (by whom: `written_by` customer, order or
+    cart, and its external id) and emit `contact.consent_changed`. Returns the contact row as
+    it is now: every column when the consent changed, else `contact` itself."""
+    consent = customer.whatsapp_consent if customer is not None else None
+    if consent is None:  # most writes: no statement at all
+        return contact
+    changes: dict[Purpose, tuple[PurposeConsent, PurposeConsent]] = {}
+    for purpose in Purpose:
+        before = stored(contact, purpose)
+        after = merged(before, consent.given(purpose), outbox.now)
+        if after is not None:
+            changes[purpose] = (before, after)
+    if not changes:
+        return contact
+    values: dict[str, Any] = {}
+    for purpose, (_, after) in changes.items():
+        state, at, source = columns(purpose)
+        values.update({state: after.state, at: after.consented_at, source: after.source})
+    conn = outbox.conn
+    updated = (
+        conn.execute(
+            update(contacts)
+            .where(contacts.c.id == contact["id"])
+            .values(**values, updated_at=outbox.now, revision=contacts.c.revision + 1)
+            .returning(*contacts.c)
+        )
+        .mappings()
+        .one()
+    )
+    conn.execute(
+        insert(consent_changes),
+        [
+            {
+                "store_id": outbox.store_id,
+                "contact_id": contact["id"],
+                "purpose": purpose,
+                "state": after.state,
+                "previous_state": before.state,
+                "consented_at": after.consented_at,
+                "source": after.source,
+                "written_by": written_by,
+                "written_by_id": written_by_id,
+                "recorded_at": outbox.now,
+            }
+            for purpose, (before, after) in changes.items()
+        ],
+    )
+    outbox.emit(
+        EventType.CONTACT_CONSENT_CHANGED,
+        (SubjectType.CONTACT, contact["id"], updated["external_id"]),
+        updated,
+        {purpose.value: consent_view(before) for purpose, (before, _) in changes.items()},
+        {purpose.value: consent_view(after) for purpose, (_, after) in changes.items()},
+    )
+    return updated
+
+
+def consent_view(consent: PurposeConsent) -> dict[str, Any]:
+    """One purpose's consent as events and REST answers carry it."""
+    return {"state": consent.state, "consented_at": consent.consented_at, "source": consent.source}

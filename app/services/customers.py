@@ -8,17 +8,18 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, or_, select, union, update
 
 from app.db.database import Database
-from app.db.tables import carts, contacts, customers, orders
+from app.db.tables import carts, consent_changes, contacts, customers, orders
 from app.db.tables import events as event_rows
 from app.domain import records
 from app.domain.commands import CustomerInput
+from app.domain.consent import CONSENT_COLUMNS
 from app.domain.errors import NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.rules.erasure import erased_contact, scrubbed
 from app.domain.text import is_safe
 
 from . import batches, events
-from .contacts import MERGED_FIELDS, attach_contact, contact_by_id
+from .contacts import MERGED_FIELDS, apply_consent, attach_contact, contact_by_id
 from .results import Written, known_id, utcnow
 from .stores import Store
 from .tracking import stale_row, write_tracked
@@ -40,8 +41,11 @@ def _store_customer(
     ):
         return Written(_with_phone_type(conn, stored), created=False, stale=True)
     contact = attach_contact(conn, store_id, command, now, returning=None, phone=command.phone)
+    created = contact["revision"] == 1
+    outbox = events.Outbox(conn, store_id, now, backfill=False)
+    contact = apply_consent(outbox, contact, command, "customer", command.external_id)
     if command.external_id is None:
-        return Written(_from_contact(contact), created=contact["revision"] == 1)
+        return Written(_from_contact(contact), created=created)
     values = {name: getattr(command, name) for name in _CUSTOMER_FIELDS}
     values.update(
         store_id=store_id,
@@ -59,7 +63,7 @@ def _store_customer(
 
 def _with_contact(customer: Any, contact: Any) -> records.Customer:
     """The customer row with its contact's phone, phone type and phone source, as orders and
-    carts give theirs."""
+    carts give theirs, and its WhatsApp consent."""
     return records.of_row(
         records.Customer,
         {
@@ -67,6 +71,7 @@ def _with_contact(customer: Any, contact: Any) -> records.Customer:
             "contact_phone": contact["phone"],
             "phone_type": contact["phone_type"],
             "phone_source": contact["phone_source"],
+            **{column: contact[column] for column in CONSENT_COLUMNS},
         },
     )
 
@@ -90,7 +95,13 @@ def _find_customer(conn: Connection, store_id: int, external_id: str) -> records
     """The customer record, or else the contact that an order's customer gave this id."""
     row = (
         conn.execute(
-            select(customers, contacts.c.phone.label("contact_phone"), contacts.c.phone_type, contacts.c.phone_source)
+            select(
+                customers,
+                contacts.c.phone.label("contact_phone"),
+                contacts.c.phone_type,
+                contacts.c.phone_source,
+                *(contacts.c[column] for column in CONSENT_COLUMNS),
+            )
             .join(contacts, contacts.c.id == customers.c.contact_id)
             .where(customers.c.store_id == store_id, customers.c.external_id == external_id)
         )
@@ -153,6 +164,7 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
             .where(table.c.store_id == store_id, table.c.contact_id.in_(ids))
             .values(customer_external_id=None, shipping_address=None, billing_address=None)
         )
+    conn.execute(delete(consent_changes).where(consent_changes.c.contact_id.in_(ids)))
     _scrub_events(conn, ids)
     return len(erased)
 

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, select
 
 from app.db.compiled import PrecompiledStatement
 from app.db.statements import param
-from app.db.tables import events
+from app.db.tables import events, stores
+from app.domain.automations import MESSAGES, SETTLES, Decision, Reason
 from app.domain.event_types import EventType, SubjectType
+from app.domain.rules.consent_policy import COLUMN, decide
 from app.domain.rules.erasure import can_be_messaged
 
 
@@ -46,14 +48,32 @@ def new_event_id() -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
+_POLICY = PrecompiledStatement(
+    select(*(stores.c[column] for column in COLUMN.values())).where(stores.c.id == param(stores, "id"))
+)
+
+
 @dataclass(frozen=True)
 class Outbox:
-    """Appends the events of one command, inside its transaction."""
+    """Appends the events of one command, inside its transaction, and the automation decisions
+    they carry (`decisions`, in order: the write's `automations` answer)."""
 
     conn: Connection
     store_id: int
     now: datetime
     backfill: bool
+    decisions: list[Decision] = field(default_factory=list)
+    _policy: list[Any] = field(default_factory=list)  # the store's consent policy, read once
+
+    def policy(self) -> Any:
+        """The store's consent policy (its row's requirement columns, `app.domain.rules.consent_policy`)."""
+        if not self._policy:
+            self._policy.append(_POLICY.first(self.conn, {"id": self.store_id}))
+        return self._policy[0]
+
+    def decide(self, type: EventType, contact: Any) -> Reason:
+        """Whether the automation `type` triggers may reach `contact` now: fired, erased or no_consent."""
+        return decide((MESSAGES | SETTLES)[type], self.policy(), contact)
 
     def emit(
         self,
@@ -62,8 +82,22 @@ class Outbox:
         contact: Any,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
+        reason: Reason | None = None,
     ) -> None:
+        """Append one event. An event that is a message's trigger (`automations.MESSAGES`) is
+        decided here unless `reason` says; one that schedules or settles an automation
+        (`SETTLES`) carries the `reason` given (none: no decision recorded). A backfill's is
+        `backfill`. The decision is noted in `decisions`."""
         subject_type, subject_id, external_id = subject
+        automation = MESSAGES.get(type) or SETTLES.get(type)
+        if automation is not None and (reason is not None or type in MESSAGES):
+            if self.backfill:
+                reason = Reason.BACKFILL
+            elif reason is None:
+                reason = self.decide(type, contact)
+            self.decisions.append(Decision(automation, reason, subject_type, external_id))
+        else:
+            automation = None
         data = {
             "subject": {"type": subject_type, "id": subject_id, "external_id": external_id},
             "contact": contact_view(contact),
@@ -82,6 +116,8 @@ class Outbox:
                 "data": data,
                 "backfill": self.backfill,
                 "created_at": self.now,
+                "automation": automation,
+                "reason": reason,
             },
         )
 

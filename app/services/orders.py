@@ -18,7 +18,7 @@ from app.domain.money import money_text
 
 from . import batches, events
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, recover_carts
-from .contacts import attach_contact, contact_by_id
+from .contacts import apply_consent, attach_contact, contact_by_id
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
@@ -57,6 +57,8 @@ def _store_order(
         phone=command.phone,
         phone_source=command.phone_source,
     )
+    outbox = events.Outbox(conn, store_id, now, backfill)
+    contact = apply_consent(outbox, contact, command.customer, "order", command.external_id)
     values = {name: getattr(command, name) for name in _COLUMNS}
     values.update(
         store_id=store_id,
@@ -83,12 +85,16 @@ def _store_order(
         return Written(
             _record(change.after, contact_by_id(conn, change.after["contact_id"])), created=False, stale=True
         )
-    outbox = events.Outbox(conn, store_id, now, backfill)
     _record_events(outbox, change, contact)
     # An order placed after a cart was abandoned recovers that cart, whichever came first.
     flagged = None if change.created_also is None else change.created_also.get("has_cart_to_recover")
     recover_carts(outbox, contact, command.placed_at, flagged)
-    return Written(_record(change.after, contact), created=change.created, unchanged=change.unchanged)
+    return Written(
+        _record(change.after, contact),
+        created=change.created,
+        unchanged=change.unchanged,
+        automations=tuple(outbox.decisions),
+    )
 
 
 def _record(order: Mapping[str, Any], contact: Mapping[str, Any]) -> records.Order:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+from app.domain.automations import Decision
 from app.domain.errors import DomainError, NotFound
 from app.domain.text import is_safe
 
@@ -19,12 +20,14 @@ Record = dict[str, Any]
 class Written(Generic[R]):
     """A stored record (`app.domain.records`), whether this command created it, whether the
     command was stale (`app.domain.rules.stale_writes`: nothing written, the stored record back),
-    and whether it was unchanged (an existing record the command left as it was: a replay)."""
+    and whether it was unchanged (an existing record the command left as it was: a replay);
+    `automations`: what the write caused or suppressed, and why (`app.domain.automations`)."""
 
     record: R
     created: bool
     stale: bool = False
     unchanged: bool = False
+    automations: tuple[Decision, ...] = ()
 
 
 def settled(result: R | DomainError) -> R:

@@ -13,6 +13,7 @@ from app.db.compiled import Row
 from app.db.database import Database
 from app.db.tables import contacts, orders, shipment_statuses, shipments
 from app.domain import records
+from app.domain.automations import Automation, Decision, Reason
 from app.domain.commands import ShipmentInput
 from app.domain.errors import DomainError, ErrorCode, FieldError, NotFound, ValidationFailed
 from app.domain.event_types import EventType, SubjectType
@@ -60,10 +61,12 @@ def _store_shipment(
     change = write_tracked(conn, shipments, ("store_id", "external_id"), values, keep=_final_status_stays)
     shipment = {**change.after, "order_external_id": command.order_external_id}
     record = records.of_row(records.Shipment, shipment)
-    written = Written(record, created=change.created, stale=change.stale, unchanged=change.unchanged)
     went_back = command.status is not None and shipment["status"] != command.status
-    if change.stale or (not change.created and went_back):
-        return written  # stale, or out of order: a final status stayed (and fires nothing)
+    if change.stale or change.unchanged or (not change.created and went_back):
+        # stale, or out of order (a final status stayed), or a replay: it fires nothing
+        reason = Reason.UNCHANGED if change.unchanged else Reason.STALE
+        decision = Decision(Automation.SHIPPING_NOTIFICATION, reason, SubjectType.SHIPMENT, shipment["external_id"])
+        return Written(record, created=False, stale=change.stale, unchanged=change.unchanged, automations=(decision,))
     if shipment["status"] is not None and (change.created or change.changed("status")):
         at = command.updated_at or now
         conn.execute(
@@ -82,7 +85,7 @@ def _store_shipment(
         if any(change.changed(column) for column in _TRACKING):
             before = {column: change.previous(column) for column in _TRACKING}
             outbox.emit(EventType.SHIPMENT_TRACKING_UPDATED, subject, found, before, notification(shipment))
-    return written
+    return Written(record, created=change.created, automations=tuple(outbox.decisions))
 
 
 def _final_status_stays(stored: Row, values: Mapping[str, Any], came: Arrival) -> dict[str, Any]:

@@ -11,7 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db.database import Database
 from app.db.tables import stores
+from app.domain.automations import Automation
 from app.domain.livemode import MAX_STORE_ID, is_live, public_store_id, space_id
+from app.domain.rules.consent_policy import COLUMN, DEFAULT, Requirement
 from app.domain.statuses import StoreStatus
 from app.domain.timezones import UnknownTimezone, checked_timezone, default_timezone
 
@@ -82,6 +84,7 @@ async def create_store(
         "team": team,
         "rate_limit_per_minute": None,
         "created_at": utcnow(),
+        **{COLUMN[automation]: requirement for automation, requirement in DEFAULT.items()},
     }
     try:
         test_space = {**values, "id": space_id(store_id, test=True)}
@@ -137,6 +140,19 @@ async def set_recovery_delay(db: Database, store_id: int, minutes: int) -> None:
 async def set_timezone(db: Database, store_id: int, timezone: str) -> None:
     """The IANA zone the store's dashboards count days in; raises StoreError."""
     await _set(db, store_id, timezone=_check_timezone(timezone))
+
+
+async def set_consent_policy(db: Database, store_id: int, requirements: dict[Automation, str]) -> None:
+    """The consent each named automation needs from now on (`app.domain.rules.consent_policy.Requirement`
+    values); automations not named keep theirs. Raises StoreError for an unknown requirement,
+    none named, or an unknown store."""
+    if not requirements:
+        raise StoreError("Name an automation: --cart-recovery and/or --shipping-notification.")
+    choices = ", ".join(Requirement)
+    for automation, requirement in requirements.items():
+        if requirement not in set(Requirement):
+            raise StoreError(f"Unknown requirement {requirement!r} for {automation}: use one of {choices}.")
+    await _set(db, store_id, **{COLUMN[automation]: requirement for automation, requirement in requirements.items()})
 
 
 async def get_store(db: Database, store_id: int) -> Record | None:

@@ -114,7 +114,14 @@ async def test_a_trailing_slash_answers_as_without(api: Api, method: str, path: 
         assert (slashed.status_code, plain.status_code) == (201, 200)  # the slash one created it
     else:
         assert slashed.status_code == plain.status_code
-    if not path.startswith("/metrics"):  # its counters moved with the first call
+    if method in ("POST", "PATCH") and path.startswith(STORE):
+        # the same record; the second answer is a replay, which fires nothing (issue 15)
+        first, second = slashed.json(), plain.json()
+        reasons = [item["reason"] for item in second.pop("automations")]
+        first.pop("automations")
+        assert first == second
+        assert reasons == ([] if "/orders" in path or "/customers" in path else ["unchanged"])
+    elif not path.startswith("/metrics"):  # its counters moved with the first call
         assert slashed.content == plain.content or slashed.json() == plain.json()
 
 

@@ -32,14 +32,35 @@ from tests.conftest import Api, cart_body, order_body, shipment_body
 BLANKS = {"empty": "", "spaces": "   ", "tab newline": "\t\n"}
 
 
+# Both purposes given, so that either one left out still leaves a consent (issue 15).
+CONSENT = {"marketing": "subscribed", "utility": "subscribed", "consented_at": "2026-05-01T00:00:00Z", "source": "web"}
+
+
 def customer_body() -> dict[str, Any]:
-    return {"external_id": "CUST-42", "phone": PHONE, "first_name": "Marie", "email": "marie.durand@example.com"}
+    return {
+        "external_id": "CUST-42",
+        "phone": PHONE,
+        "first_name": "Marie",
+        "email": "marie.durand@example.com",
+        "whatsapp_consent": dict(CONSENT),
+    }
+
+
+def with_consent(body_for: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
+    """The body of an order or a cart whose customer gives a consent."""
+
+    def body() -> dict[str, Any]:
+        made = body_for()
+        made["customer"] = {**made["customer"], "whatsapp_consent": dict(CONSENT)}
+        return made
+
+    return body
 
 
 # endpoint -> (command, body the field is put in)
 ENDPOINTS: dict[str, tuple[type[Command], Callable[[], dict[str, Any]]]] = {
-    "POST /orders": (OrderInput, order_body),
-    "POST /carts": (CartInput, cart_body),
+    "POST /orders": (OrderInput, with_consent(order_body)),
+    "POST /carts": (CartInput, with_consent(cart_body)),
     "POST /shipments": (ShipmentInput, shipment_body),
     "POST /customers": (CustomerInput, customer_body),
     "PATCH /orders/ORDER-1001": (OrderUpdate, dict),
@@ -113,8 +134,10 @@ def test_the_table_is_derived_from_the_commands() -> None:
         ("POST /carts", "billing_address.phone"),
     } <= found
     # 28; 10 fields of each of 2 addresses on orders and carts; updated_at on the 6 endpoints and
+    # on the customer embedded in orders and carts; the 4 of a WhatsApp consent on customers and
     # on the customer embedded in orders and carts
-    assert len(found) == 76
+    assert ("POST /customers", "whatsapp_consent.source") in found
+    assert len(found) == 88
 
 
 @pytest.mark.parametrize(("endpoint", "path", "blank"), cases(required=False))

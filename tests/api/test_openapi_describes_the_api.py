@@ -34,10 +34,22 @@ async def test_responses_match_their_documented_schemas(api):
         # every documented field is in the body, and nothing undocumented is
         assert set(body) == set(document["components"]["schemas"][name]["properties"]), name
 
-    check("Order", (await api.post("/orders", order_body())).json())
-    check("Shipment", (await api.post("/shipments", shipment_body())).json())
-    check("Cart", (await api.post("/carts", cart_body())).json())
-    check("Customer", (await api.post("/customers", {"phone": "+33612345678"})).json())
+    def check_written(name: str, path: str, body: dict) -> None:
+        """A write's answer: the record's fields, and `automations` (issue 15), as documented."""
+        (schema,) = {
+            status: response["content"]["application/json"]["schema"]
+            for status, response in document["paths"][f"/api/v1/stores/{{store_id}}{path}"]["post"]["responses"].items()
+            if status == "201"
+        }.values()
+        jsonschema_rs.validator_for({**schema, "components": document["components"]}).validate(body)
+        for item in body["automations"]:
+            check("AutomationDecision", item)
+        check(name, {key: value for key, value in body.items() if key != "automations"})
+
+    check_written("Order", "/orders", (await api.post("/orders", order_body())).json())
+    check_written("Shipment", "/shipments", (await api.post("/shipments", shipment_body())).json())
+    check_written("Cart", "/carts", (await api.post("/carts", cart_body())).json())
+    check_written("Customer", "/customers", (await api.post("/customers", {"phone": "+33612345678"})).json())
     check("ValidationError", (await api.post("/orders", {})).json())
     check("Order", (await api.get("/orders/ORDER-1001")).json())
 

@@ -25,21 +25,23 @@ from app.domain.commands import (
 from app.domain.errors import ValidationFailed
 
 BLANKS = ["", " ", "   ", "\t\n", "\r\n", "\u00a0", "\u2003\u3000"]
+# Both purposes, so that either one null still leaves a consent (one without any purpose is refused).
+CONSENT = {"marketing": "subscribed", "utility": "subscribed"}
 VALID: dict[type[Command], dict[str, Any]] = {
     OrderInput: {
         "external_id": "O-1",
         "placed_at": "2026-05-18T10:00:00Z",
         "total_price": 1,
-        "customer": {"phone": "+33612345678"},
+        "customer": {"phone": "+33612345678", "whatsapp_consent": CONSENT},
     },
     CartInput: {
         "external_id": "C-1",
         "abandoned_at": "2026-05-18T10:00:00Z",
         "total_price": 1,
-        "customer": {"phone": "+33612345678"},
+        "customer": {"phone": "+33612345678", "whatsapp_consent": CONSENT},
     },
     ShipmentInput: {"external_id": "S-1", "order_external_id": "O-1"},
-    CustomerInput: {"phone": "+33612345678"},
+    CustomerInput: {"phone": "+33612345678", "whatsapp_consent": CONSENT},
     OrderUpdate: {},
     CartUpdate: {},
 }

@@ -20,6 +20,13 @@ PERSONAL_FIELDS = (
     "tags",
     "lifetime_value",
     "orders_count",
+    # WhatsApp consent (issue 15): what the person agreed to is about the person.
+    "marketing_consent",
+    "marketing_consented_at",
+    "marketing_consent_source",
+    "utility_consent",
+    "utility_consented_at",
+    "utility_consent_source",
 )
 
 
@@ -35,5 +42,9 @@ def can_be_messaged(contact: Mapping[str, Any] | None) -> bool:
 
 def scrubbed(event_data: Mapping[str, Any]) -> dict[str, Any]:
     """A recorded event's data without its copy of the contact (names, phone, locale): what an
-    erased contact's events keep. The subject and what changed stay, for accounting."""
+    erased contact's events keep. The subject and what changed stay, for accounting, but for
+    an event about the contact itself (its consent changes): what changed was personal."""
+    subject = event_data.get("subject") or {}
+    if subject.get("type") == "contact":
+        return {**event_data, "contact": None, "before": None, "after": None}
     return {**event_data, "contact": None}

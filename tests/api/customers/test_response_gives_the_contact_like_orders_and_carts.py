@@ -17,13 +17,14 @@ async def test_post_and_get_give_the_contact_and_its_phone(api: Api) -> None:
     created = await api.post("/customers", CUSTOMER)
     assert created.status_code == 201
     body = created.json()
+    assert body.pop("automations") == []  # a customer write fires no automation (issue 15)
     assert body["contact"] == {"id": body["contact"]["id"], "phone": "+33612345678"}
     assert (body["phone_source"], body["phone_type"]) == ("customer", "mobile")
     assert "contact_id" not in body  # the id is `contact.id`, as on orders and carts
     fetched = await api.get("/customers/CUST-42")
     assert (fetched.status_code, fetched.json()) == (200, body)
     replayed = await api.post("/customers", CUSTOMER)
-    assert (replayed.status_code, replayed.json()) == (200, body)
+    assert (replayed.status_code, replayed.json()) == (200, {**body, "automations": []})
 
 
 async def test_the_contact_is_the_one_orders_and_carts_name(api: Api) -> None:

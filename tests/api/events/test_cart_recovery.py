@@ -1,4 +1,6 @@
-"""SPEC §6: cart recovery fires for a cart still abandoned after the delay, once; a purchase (whichever arrives first), a settled cart or an erased contact cancels it."""
+"""SPEC §6: cart recovery fires for a cart still abandoned after the delay, once, to a contact
+subscribed to marketing (issue 15); a purchase (whichever arrives first), a settled cart or an
+erased contact cancels it."""
 
 import pytest
 
@@ -10,7 +12,8 @@ from tests.conftest import STORE_ID, cart_body, order_body
 
 async def test_cart_recovery_fires_once_after_the_delay(api):
     await stores.set_recovery_delay(api.db, STORE_ID, 60)
-    await api.post("/carts", cart_body())  # abandoned long ago: due now
+    subscribed = {"phone": "+33612345678", "first_name": "Marie", "whatsapp_consent": {"marketing": "subscribed"}}
+    await api.post("/carts", cart_body(customer=subscribed))  # abandoned long ago: due now
     await api.post("/carts", cart_body(external_id="FRESH", abandoned_at="2999-01-01T00:00:00Z"))
     worker = Worker(api.db, FAST)
     assert (await worker.run_once()).recoveries == 1
@@ -36,7 +39,8 @@ async def test_no_recovery_after_a_purchase_whichever_arrives_first(api, order_f
 
 @pytest.mark.parametrize("settle", ["completed", "expired", "recovered", "erased"])
 async def test_no_recovery_for_settled_carts_or_erased_contacts(api, settle):
-    await api.post("/carts", cart_body(customer={"phone": "+33612345678", "external_id": "CUST-42"}))
+    customer = {"phone": "+33612345678", "external_id": "CUST-42", "whatsapp_consent": {"marketing": "subscribed"}}
+    await api.post("/carts", cart_body(customer=customer))
     if settle == "erased":
         assert (await api.delete("/customers/CUST-42")).status_code == 204
     else:
@@ -44,4 +48,7 @@ async def test_no_recovery_for_settled_carts_or_erased_contacts(api, settle):
     worker = Worker(api.db, FAST)
     assert (await worker.run_once()).recoveries == 0
     await worker.aclose()
-    assert "cart.recovery_due" not in await event_types(api)
+    due = [row["reason"] for row in await api.rows("events") if row["type"] == "cart.recovery_due"]
+    # an erased contact's recovery is recorded with its reason, never delivered; a settled cart fires none
+    assert due == (["erased"] if settle == "erased" else [])
+    assert await api.count("deliveries") == 0

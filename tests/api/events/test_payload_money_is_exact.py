@@ -6,6 +6,8 @@ body and GraphQL `Event.data`."""
 import pytest
 
 from app.automations.worker import Worker
+from app.domain.automations import Automation
+from app.domain.rules.consent_policy import Requirement
 from app.services import stores, webhooks
 from tests.api.calls import gql
 from tests.api.events.outbox import FAST
@@ -60,6 +62,8 @@ async def test_order_created_carries_the_total_as_rest_renders_it(api, currency,
 @pytest.mark.parametrize(("currency", "sent", "rendered"), TOTALS)
 async def test_cart_events_carry_the_total_as_rest_renders_it(api, currency, sent, rendered):
     await stores.set_recovery_delay(api.db, STORE_ID, 60)
+    # recovery for every contact, whatever its consent (README, "WhatsApp consent")
+    await stores.set_consent_policy(api.db, STORE_ID, {Automation.CART_RECOVERY: Requirement.ANY})
     with Receiver() as receiver:
         await webhooks.add_webhook(api.db, STORE_ID, receiver.url)
         body = cart_body(total_price=sent, currency=currency)

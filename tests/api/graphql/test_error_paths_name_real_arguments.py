@@ -58,6 +58,8 @@ EXPECTED: dict[tuple[str, tuple[str, ...]], tuple[str, ...] | None] = {
     ("contacts", ("phone",)): ("phone",),
     ("contacts", ("search",)): ("search",),
     ("contacts", ("after",)): ("after",),
+    ("contacts", ("consent", "marketing")): ("consent", "marketing"),
+    ("contacts", ("consent", "utility")): ("consent", "utility"),
     ("shipments", ("status",)): ("status",),
     ("shipments", ("after",)): ("after",),
     ("carts", ("status",)): ("status",),

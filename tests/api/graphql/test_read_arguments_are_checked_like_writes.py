@@ -23,6 +23,8 @@ TEXT_ARGUMENTS = [
     ("query($v: String) { orders(storeId: 123, filter: {tag: $v}) { totalCount } }", ["filter", "tag"]),
     ("query($v: String) { orders(storeId: 123, filter: {search: $v}) { totalCount } }", ["filter", "search"]),
     ("query($v: String) { contacts(storeId: 123, search: $v) { totalCount } }", ["search"]),
+    ("query($v: String) { contacts(storeId: 123, consent: {marketing: $v}) { totalCount } }", ["consent", "marketing"]),
+    ("query($v: String) { contacts(storeId: 123, consent: {utility: $v}) { totalCount } }", ["consent", "utility"]),
     ("query($v: String) { contact(storeId: 123, externalId: $v) { id } }", ["externalId"]),
     ("query($v: String) { shipments(storeId: 123, status: $v) { totalCount } }", ["status"]),
     ("query($v: String) { carts(storeId: 123, status: $v) { totalCount } }", ["status"]),

@@ -19,8 +19,9 @@ MAY = {"from": "2026-05-01T00:00:00Z", "to": "2026-06-01T00:00:00Z"}
 PHONES = {"A": "+33612345001", "B": "+33612345002", "C": "+33612345003", "D": "+33612345004", "E": "+33612345005"}
 
 
-async def _cart(api: Api, external_id: str, contact: str, abandoned_at: str) -> None:
-    body = cart_body(external_id=external_id, abandoned_at=abandoned_at, customer={"phone": PHONES[contact]})
+async def _cart(api: Api, external_id: str, contact: str, abandoned_at: str, marketing: str = "subscribed") -> None:
+    customer = {"phone": PHONES[contact], "whatsapp_consent": {"marketing": marketing}}
+    body = cart_body(external_id=external_id, abandoned_at=abandoned_at, customer=customer)
     assert (await api.post("/carts", body)).status_code == 201
 
 
@@ -73,6 +74,14 @@ async def test_the_funnel_of_a_month(api: Api) -> None:
         "ordersAfterRecovery": 1,
         "revenue": [{"currency": "EUR", "amount": "99.00", "orders": 1, "average": "99.00"}],
     }
+
+
+async def test_a_recovery_suppressed_for_want_of_consent_is_not_a_message(api: Api) -> None:
+    await _cart(api, "C1", "A", "2026-05-02T10:00:00Z")
+    await _cart(api, "C2", "B", "2026-05-02T10:00:00Z", marketing="unsubscribed")
+    assert await api.db.write(fire_due_recoveries, datetime(2026, 5, 5, tzinfo=UTC)) == 1  # C1 only
+    funnel = await _funnel(api, MAY)
+    assert (funnel["cartsAbandoned"], funnel["recoveriesFired"]) == (2, 1)
 
 
 async def test_one_order_recovering_two_messaged_carts_counts_once(api: Api) -> None:

@@ -8,6 +8,13 @@ async def test_shipment_links_to_the_order(api):
     response = await api.post("/shipments", shipment_body())
     assert response.status_code == 201
     body = response.json()
+    assert body.pop("automations") == [
+        {
+            "automation": "shipping_notification",
+            "reason": "fired",
+            "subject": {"type": "shipment", "external_id": "SHIP-9001"},
+        }
+    ]
     assert (body["order_id"], body["status"], body["carrier"]) == (order["id"], "in_transit", "Colissimo")
     assert (await api.get("/shipments/SHIP-9001")).json() == body
 

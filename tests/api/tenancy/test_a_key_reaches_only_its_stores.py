@@ -228,7 +228,8 @@ GRAPHQL_MATRIX = {
     "contact": '{ contact(storeId: {store}, phone: "'
     + BETA_PHONE
     + '") { phone firstName lastName email orders { externalId } carts { recoveryUrl } } }',
-    "contacts": "{ contacts(storeId: {store}) { totalCount edges { node { phone firstName lastName email externalId } } } }",
+    "contacts": "{ contacts(storeId: {store}) { totalCount edges { node { phone firstName lastName email externalId "
+    "consent { marketing { state source } } consentHistory { source writtenById } automationLog { type reason data } } } } }",
     "shipments": "{ shipments(storeId: {store}) { totalCount edges { node { externalId carrier trackingNumber order { externalId totalPrice } } } } }",
     "carts": "{ carts(storeId: {store}) { totalCount edges { node { externalId recoveryUrl metadata totalPrice contact { phone firstName } } } } }",
     "events": "{ events(storeId: {store}) { totalCount edges { node { type data } } } }",
@@ -241,7 +242,7 @@ GRAPHQL_MATRIX = {
     + _ORDER_SELECTION
     + " } userErrors { code } } }",
     "createShipment": 'mutation { createShipment(storeId: {store}, input: {externalId: "SHIP-1", orderExternalId: "ORDER-1", carrier: "Mallory", status: "returned"}) { shipment { carrier trackingNumber order { totalPrice } } created userErrors { code } } }',
-    "upsertCart": 'mutation { upsertCart(storeId: {store}, input: {externalId: "CART-1", abandonedAt: "2026-05-18T11:00:00Z", totalPrice: 1, customer: {phone: "+33611111111"}}) { cart { recoveryUrl metadata contact { phone } } created userErrors { code } } }',
+    "upsertCart": 'mutation { upsertCart(storeId: {store}, input: {externalId: "CART-1", abandonedAt: "2026-05-18T11:00:00Z", totalPrice: 1, customer: {phone: "+33611111111"}}) { cart { recoveryUrl metadata contact { phone } } created automations { reason externalId } userErrors { code } } }',
     "updateCart": 'mutation { updateCart(storeId: {store}, externalId: "CART-1", input: {status: "expired", recoveryUrl: "https://evil.example.com/"}) { cart { recoveryUrl metadata } userErrors { code } } }',
     "upsertCustomer": 'mutation { upsertCustomer(storeId: {store}, input: {externalId: "CUST-2", phone: "'
     + BETA_PHONE
@@ -402,6 +403,7 @@ async def test_alphas_own_queries_naming_betas_ids_find_nothing_of_beta(tenants:
         '{ orders(storeId: 201, filter: {phone: "@PHONE@"}) { edges { node { totalPrice } } } }',
         '{ contact(storeId: 201, externalId: "CUST-1") { firstName phone email } }',
         '{ contacts(storeId: 201, search: "CUST") { edges { node { firstName phone } } } }',
+        '{ contacts(storeId: 201, consent: {marketing: "not_subscribed"}) { edges { node { phone automationLog { data } } } } }',
         '{ orders(storeId: 201, filter: {search: "ORDER"}) { edges { node { totalPrice metadata } } } }',
     ]
     queries = []

@@ -1,0 +1,121 @@
+"""Issue 15: a consent is merged per purpose (absent keeps, older ignored, newer wins), and each
+automation's consent requirement is met by exactly the states the policy names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.domain.automations import Automation, Reason
+from app.domain.consent import ConsentState, Purpose, PurposeConsent, columns
+from app.domain.rules.consent_merge import merged
+from app.domain.rules.consent_policy import COLUMN, DEFAULT, PURPOSE, Requirement, allows, decide
+
+T1, T2, T3 = (datetime(2026, 5, day, tzinfo=UTC) for day in (1, 2, 3))
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+STORED = PurposeConsent(ConsentState.SUBSCRIBED, T2, "checkout")
+NEVER = PurposeConsent(ConsentState.NOT_SUBSCRIBED, None, None)
+
+
+@pytest.mark.parametrize(
+    ("stored", "sent", "expected"),
+    [
+        pytest.param(STORED, None, None, id="absent keeps"),
+        pytest.param(STORED, PurposeConsent(ConsentState.UNSUBSCRIBED, T1, "sms"), None, id="older ignored"),
+        pytest.param(
+            STORED,
+            PurposeConsent(ConsentState.UNSUBSCRIBED, T3, "sms"),
+            PurposeConsent(ConsentState.UNSUBSCRIBED, T3, "sms"),
+            id="newer wins",
+        ),
+        pytest.param(
+            STORED,
+            PurposeConsent(ConsentState.UNSUBSCRIBED, T2, None),
+            PurposeConsent(ConsentState.UNSUBSCRIBED, T2, None),
+            id="same time wins",
+        ),
+        pytest.param(STORED, STORED, None, id="replay changes nothing"),
+        pytest.param(
+            STORED,
+            PurposeConsent(ConsentState.UNSUBSCRIBED, None, None),
+            PurposeConsent(ConsentState.UNSUBSCRIBED, NOW, None),
+            id="undated is dated by its arrival",
+        ),
+        pytest.param(
+            STORED, PurposeConsent(ConsentState.SUBSCRIBED, None, "checkout"), None, id="undated replay changes nothing"
+        ),
+        pytest.param(
+            NEVER,
+            PurposeConsent(ConsentState.SUBSCRIBED, T1, "checkout"),
+            PurposeConsent(ConsentState.SUBSCRIBED, T1, "checkout"),
+            id="first consent",
+        ),
+    ],
+)
+def test_merge(stored: PurposeConsent, sent: PurposeConsent | None, expected: PurposeConsent | None) -> None:
+    assert merged(stored, sent, NOW) == expected
+
+
+# Every state × requirement: whether the contact may be messaged.
+ALLOWED = {
+    (Requirement.SUBSCRIBED, ConsentState.SUBSCRIBED): True,
+    (Requirement.SUBSCRIBED, ConsentState.UNSUBSCRIBED): False,
+    (Requirement.SUBSCRIBED, ConsentState.NOT_SUBSCRIBED): False,
+    (Requirement.NOT_UNSUBSCRIBED, ConsentState.SUBSCRIBED): True,
+    (Requirement.NOT_UNSUBSCRIBED, ConsentState.UNSUBSCRIBED): False,
+    (Requirement.NOT_UNSUBSCRIBED, ConsentState.NOT_SUBSCRIBED): True,
+    (Requirement.ANY, ConsentState.SUBSCRIBED): True,
+    (Requirement.ANY, ConsentState.UNSUBSCRIBED): True,
+    (Requirement.ANY, ConsentState.NOT_SUBSCRIBED): True,
+}
+
+
+def test_the_table_covers_every_requirement_and_state() -> None:
+    assert set(ALLOWED) == {(requirement, state) for requirement in Requirement for state in ConsentState}
+
+
+@pytest.mark.parametrize(("requirement", "state"), list(ALLOWED))
+def test_allows(requirement: Requirement, state: ConsentState) -> None:
+    assert allows(requirement, state) is ALLOWED[(requirement, state)]
+
+
+def _contact(purpose: Purpose, state: ConsentState | None, erased: bool = False) -> dict[str, object]:
+    contact: dict[str, object] = {"erased_at": NOW if erased else None}
+    for each in Purpose:
+        for column in columns(each):
+            contact[column] = None
+    contact[columns(purpose)[0]] = state
+    return contact
+
+
+# The default policy, every automation × state of its own purpose (None: never given).
+DEFAULT_DECISIONS = {
+    (Automation.CART_RECOVERY, ConsentState.SUBSCRIBED): Reason.FIRED,
+    (Automation.CART_RECOVERY, ConsentState.UNSUBSCRIBED): Reason.NO_CONSENT,
+    (Automation.CART_RECOVERY, ConsentState.NOT_SUBSCRIBED): Reason.NO_CONSENT,
+    (Automation.CART_RECOVERY, None): Reason.NO_CONSENT,
+    (Automation.SHIPPING_NOTIFICATION, ConsentState.SUBSCRIBED): Reason.FIRED,
+    (Automation.SHIPPING_NOTIFICATION, ConsentState.UNSUBSCRIBED): Reason.NO_CONSENT,
+    (Automation.SHIPPING_NOTIFICATION, ConsentState.NOT_SUBSCRIBED): Reason.FIRED,
+    (Automation.SHIPPING_NOTIFICATION, None): Reason.FIRED,
+}
+
+
+@pytest.mark.parametrize(("automation", "state"), list(DEFAULT_DECISIONS))
+def test_default_policy(automation: Automation, state: ConsentState | None) -> None:
+    policy = {COLUMN[each]: requirement for each, requirement in DEFAULT.items()}
+    assert decide(automation, policy, _contact(PURPOSE[automation], state)) == DEFAULT_DECISIONS[(automation, state)]
+
+
+@pytest.mark.parametrize("automation", list(Automation))
+def test_the_other_purpose_does_not_count(automation: Automation) -> None:
+    other = next(purpose for purpose in Purpose if purpose != PURPOSE[automation])
+    policy = {COLUMN[each]: Requirement.SUBSCRIBED for each in Automation}
+    assert decide(automation, policy, _contact(other, ConsentState.SUBSCRIBED)) == Reason.NO_CONSENT
+
+
+@pytest.mark.parametrize("automation", list(Automation))
+def test_an_erased_contact_is_erased_whatever_its_consent(automation: Automation) -> None:
+    policy = {COLUMN[each]: Requirement.ANY for each in Automation}
+    assert decide(automation, policy, _contact(PURPOSE[automation], None, erased=True)) == Reason.ERASED
