@@ -135,14 +135,16 @@ def batch(kind: batches.Kind) -> Handler:
 
 
 def batch_result(result: batches.ItemResult) -> dict[str, Any]:
-    """`{"index", "external_id", "status": 201|200|422}`; a stale write adds `"stale": true`
-    (the single upsert's `Kanal-Stale`), a refused one the single upsert's 422 body fields
-    `message`, `errors` and `codes` (by field)."""
+    """`{"index", "external_id", "status": 201|200|422}`; a written item adds `automations`,
+    as the single upsert's body lists them, and a stale one `"stale": true` (the single
+    upsert's `Kanal-Stale`); a refused one the single upsert's 422 body fields `message`,
+    `errors` and `codes` (by field)."""
     body: dict[str, Any] = {"index": result.index, "external_id": result.external_id}
     if result.written is not None:
         body["status"] = 201 if result.written.created else 200
         if result.written.stale:
             body["stale"] = True
+        body["automations"] = [decision.as_json() for decision in result.written.automations]
         return body
     assert result.failure is not None
     return {**body, "status": 422, **validation_body(result.failure)}

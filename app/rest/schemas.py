@@ -23,24 +23,6 @@ class TooManyAttempts(BaseModel):
     message: Literal["Too Many Attempts."]
 
 
-class BatchResult(BaseModel):
-    """One item's outcome in a batch's answer (README, "Batches")."""
-
-    index: int = Field(description="The item's position in `items`, from 0")
-    external_id: str | None = Field(description="The item's external_id (null when it gave none a text or number)")
-    status: Literal[201, 200, 422] = Field(description="As the single upsert would answer: created, updated, refused")
-    stale: Literal[True] | None = Field(
-        default=None, description="Present on a stale write (the single upsert's Kanal-Stale): nothing written"
-    )
-    message: str | None = Field(default=None, description="On 422: the first error")
-    errors: dict[str, list[str]] | None = Field(default=None, description="On 422: messages per failing field")
-    codes: dict[str, list[str]] | None = Field(default=None, description="On 422: error codes per failing field")
-
-
-class BatchResults(BaseModel):
-    results: list[BatchResult] = Field(description="One per item, in the order of `items`")
-
-
 class Subject(BaseModel):
     type: Literal["order", "cart", "shipment"]
     external_id: str | None
@@ -52,3 +34,24 @@ class AutomationDecision(BaseModel):
     automation: Automation
     reason: Reason
     subject: Subject
+
+
+class BatchResult(BaseModel):
+    """One item's outcome in a batch's answer (README, "Batches")."""
+
+    index: int = Field(description="The item's position in `items`, from 0")
+    external_id: str | None = Field(description="The item's external_id (null when it gave none a text or number)")
+    status: Literal[201, 200, 422] = Field(description="As the single upsert would answer: created, updated, refused")
+    stale: Literal[True] | None = Field(
+        default=None, description="Present on a stale write (the single upsert's Kanal-Stale): nothing written"
+    )
+    automations: list[AutomationDecision] | None = Field(
+        default=None, description="On 201 and 200: what the write caused or suppressed, as the single upsert's body"
+    )
+    message: str | None = Field(default=None, description="On 422: the first error")
+    errors: dict[str, list[str]] | None = Field(default=None, description="On 422: messages per failing field")
+    codes: dict[str, list[str]] | None = Field(default=None, description="On 422: error codes per failing field")
+
+
+class BatchResults(BaseModel):
+    results: list[BatchResult] = Field(description="One per item, in the order of `items`")

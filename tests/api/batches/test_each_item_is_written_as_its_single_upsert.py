@@ -132,3 +132,25 @@ async def test_an_id_named_again_past_a_transaction_is_written_after_its_first_i
     assert (len(rows), rows["P-0"]["financial_status"]) == (450, "refunded")
     changed = [row for row in await api.rows("events") if row["type"] == "order.financial_status_changed"]
     assert [row["subject_id"] for row in changed] == [rows["P-0"]["id"]]
+
+
+CONSENTED = {"marketing": "subscribed", "consented_at": "2026-05-18T09:00:00Z", "source": "checkout"}
+
+
+@pytest.mark.parametrize(
+    ("consent", "reason"),
+    [(None, "no_consent"), (CONSENTED, "not_due_yet")],
+    ids=["without consent", "subscribed to marketing"],
+)
+async def test_each_written_item_lists_its_automations_as_the_single_upsert_does(api, consent, reason):
+    """README "Batches": a written item carries `automations`, the single answer's list; a
+    replay of it says `unchanged`."""
+    customer = {"phone": "+33612345678", **({"whatsapp_consent": consent} if consent else {})}
+    single = await api.post("/carts", cart_body(external_id="CART-SINGLE", customer=customer))
+    item = cart_body(external_id="CART-BATCH", customer=customer)
+    results = (await api.post("/carts/batch", {"items": [item, item]})).json()["results"]
+    said = single.json()["automations"]
+    assert [d["reason"] for d in said] == [reason]
+    subject = {"type": "cart", "external_id": "CART-BATCH"}
+    assert results[0]["automations"] == [{**d, "subject": subject} for d in said]
+    assert [d["reason"] for d in results[1]["automations"]] == ["unchanged"]
