@@ -53,7 +53,7 @@ async def test_an_item_that_is_not_an_object_is_refused_alone(api, item):
             "errors": {"": ["An item must be a JSON object."]},
             "codes": {"": ["invalid_type"]},
         },
-        {"index": 1, "external_id": "ORDER-1001", "status": 201},
+        {"index": 1, "external_id": "ORDER-1001", "status": 201, "automations": []},
     ]
     assert await api.count("orders") == 1
 

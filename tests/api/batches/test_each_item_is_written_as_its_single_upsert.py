@@ -70,8 +70,8 @@ async def test_a_stale_item_says_stale_and_changes_nothing(api):
     older = _order("S", updated_at="2026-05-18T11:00:00Z", financial_status="pending")
     response = await api.post("/orders/batch", {"items": [newer, older]})
     assert response.json()["results"] == [
-        {"index": 0, "external_id": "S", "status": 201},
-        {"index": 1, "external_id": "S", "status": 200, "stale": True},
+        {"index": 0, "external_id": "S", "status": 201, "automations": []},
+        {"index": 1, "external_id": "S", "status": 200, "stale": True, "automations": []},
     ]
     (row,) = await api.rows("orders")
     assert row["financial_status"] == "paid"
