@@ -29,6 +29,11 @@ REST_WRITES = [
     ("POST", "/customers", {"external_id": "CUST-42", "phone": "+33612345678", "first_name": "Marie"}),
     ("DELETE", "/customers/CUST-42", None),
     ("POST", "/orders", order_body()),  # a replay: 200, nothing changed
+    ("POST", "/orders/batch", {"items": [order_body(external_id="ORDER-B1"), order_body()]}),
+    ("POST", "/carts/batch", {"items": [cart_body(external_id="CART-B1")]}),
+    ("POST", "/checkouts/batch", {"items": [cart_body(external_id="CHECKOUT-B1")]}),
+    ("POST", "/customers/batch", {"items": [{"external_id": "CUST-B1", "phone": "+33612345679"}]}),
+    ("POST", "/shipments/batch", {"items": [shipment_body(external_id="SHIP-B1")]}),
 ]
 
 _ORDER = '{externalId: "ORDER-2", placedAt: "2026-05-18T10:00:00Z", totalPrice: "10.00", currency: "EUR", customer: {phone: "+33698765432", firstName: "Paul"}}'
@@ -43,6 +48,12 @@ GRAPHQL_WRITES = {
     "updateCart": 'mutation { updateCart(storeId: 123, externalId: "CART-2", input: {status: "completed"}) { cart { status } userErrors { code } } }',
     "upsertCustomer": 'mutation { upsertCustomer(storeId: 123, input: {externalId: "CUST-7", phone: "+33698765432", firstName: "Paul"}) { customer { firstName } created userErrors { code } } }',
     "deleteCustomer": 'mutation { deleteCustomer(storeId: 123, externalId: "CUST-7") { userErrors { code } } }',
+    "upsertOrders": "mutation { upsertOrders(storeId: 123, inputs: ["
+    + _ORDER
+    + "]) { results { order { externalId storeId } created automations { reason } userErrors { code } } } }",
+    "upsertCarts": 'mutation { upsertCarts(storeId: 123, inputs: [{externalId: "CART-3", abandonedAt: "2026-05-18T09:00:00Z", totalPrice: 1, customer: {phone: "+33698765432"}}]) { results { cart { storeId } created automations { reason } userErrors { code } } } }',
+    "upsertCustomers": 'mutation { upsertCustomers(storeId: 123, inputs: [{externalId: "CUST-8", phone: "+33698765431"}]) { results { customer { externalId } created userErrors { code } } } }',
+    "createShipments": 'mutation { createShipments(storeId: 123, inputs: [{externalId: "SHIP-3", orderExternalId: "ORDER-2", status: "delivered"}]) { results { shipment { status } created automations { reason } userErrors { code } } } }',
 }
 
 
@@ -87,7 +98,9 @@ async def test_a_test_key_answers_every_write_as_a_live_key_does(api: Api) -> No
     live = await _run(api, api.key)
     test = await _run(api, test_key)
     assert test == live
-    assert [answer[2] for answer in live[: len(REST_WRITES)]] == [201, 200, 201, 201, 200, 201, 200, 201, 204, 200]
+    assert [answer[2] for answer in live[: len(REST_WRITES)]] == [201, 200, 201, 201, 200, 201, 200, 201, 204, 200] + [
+        200
+    ] * 5
     assert live[0][3]["store_id"] == STORE_ID
     live_events = await _event_types(api, STORE_ID)
     assert live_events and await _event_types(api, ~STORE_ID) == live_events
