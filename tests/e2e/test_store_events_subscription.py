@@ -34,7 +34,7 @@ async def _open(server: LiveServer, payload: dict[str, Any]) -> ClientConnection
     url = server.base_url.replace("http://", "ws://") + "/graphql"
     socket = await connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
     await socket.send(json.dumps({"type": "connection_init", "payload": payload}))
-    assert json.loads(await socket.recv()) == {"type": "connection_ack"}
+    assert await socket.recv() == '{"type":"connection_ack"}'  # a text frame: browsers' clients refuse binary ones
     return socket
 
 
@@ -46,7 +46,9 @@ async def _subscribe(socket: ClientConnection, types: list[str] | None = None) -
 
 
 async def _next(socket: ClientConnection, within: float = 2.0) -> dict[str, Any]:
-    return json.loads(await asyncio.wait_for(socket.recv(), within))
+    frame = await asyncio.wait_for(socket.recv(), within)
+    assert isinstance(frame, str), frame  # each message a text frame, as graphql-transport-ws has them
+    return json.loads(frame)
 
 
 async def _refused(socket: ClientConnection, message: str, code: str, within: float = 2.0) -> None:
