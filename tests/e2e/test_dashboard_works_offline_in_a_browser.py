@@ -10,6 +10,9 @@ says it was too slow."""
 from __future__ import annotations
 
 import contextlib
+import os
+import re
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -26,9 +29,11 @@ import uvicorn
 
 from app.config import Settings
 from app.main import create_app
+from tests import postgres
 from tests.api.slow_reads import BUDGET, endless_reads_of
 from tests.conftest import cart_body, order_body, shipment_body
 from tests.e2e.test_graphiql_works_offline_in_a_browser import CHROMIUM, FLAGS, pytestmark, sync_api  # noqa: F401
+from tests.e2e.test_readme_commands_work_as_pasted import _walkthrough
 from tests.realserver import API, LiveServer, Prepared, prepared_database
 from tests.server import free_port, kanal
 
@@ -117,9 +122,9 @@ def feed_has(page: Any, text: str) -> None:
     expect(page.locator("#feed li").filter(has_text=text)).to_have_count(1, timeout=WAIT)
 
 
-@pytest.fixture
-def prepared(tmp_path: Path) -> Iterator[Prepared]:
-    with prepared_database("sqlite", tmp_path) as database:
+@pytest.fixture(params=postgres.engines_under_test())
+def prepared(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Prepared]:
+    with prepared_database(request.param, tmp_path) as database:
         yield database
 
 
@@ -312,3 +317,39 @@ def test_a_read_past_the_budget_says_it_was_too_slow(prepared: Prepared) -> None
         loaded(page)
         expect(page.locator("#total-Orders")).to_have_text("0")
     assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
+
+
+def test_the_walkthroughs_link_shows_its_day(prepared: Prepared, server: LiveServer) -> None:
+    """The README's walkthrough as pasted, then the dashboard link it prints: the day's order and
+    revenue, the recovered cart, the product and the carrier (issue 16: "Done when")."""
+    env = {**os.environ, "KANAL_PORT": str(urlsplit(server.base_url).port), "KANAL_KEY": prepared.key}
+    ran = subprocess.run(["bash", "-c", _walkthrough()], env=env, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    (link,) = re.findall(r"^http://\S+/dashboard#\S+$", ran.stdout, re.MULTILINE)
+    with chromium() as (context, seen):
+        page = context.new_page()
+        page.goto(link)
+        loaded(page)
+        expect(page.locator("#store-name")).to_have_text("· X")
+        assert [page.inner_text(f"#total-{name}") for name in ("Orders", "Revenue", "abandoned", "recovered")] == [
+            "1",
+            "€49.90",
+            "1",
+            "1",
+        ]
+        assert chart_day(page, "2026-05-18") == [1, 49.9]
+        assert table(page, "#funnel")[:3] == [
+            ["Carts abandoned", "1"],
+            ["Recovery messages sent", "0"],  # the order came before the message was due
+            ["Carts recovered", "1"],
+        ]
+        assert table(page, "#products") == [["T-shirt Bordeaux", "2", "1", "€49.90"]]
+        assert table(page, "#carriers") == [["Colissimo", "1", "0", "0", "0", "–", "–"]]
+
+        # the same tab without a period: the last 30 days are empty, and the page offers the newest order's
+        page.goto(f"{server.base_url}/dashboard#store=123")
+        expect(page.locator("#chart-empty")).to_contain_text("No orders from", timeout=WAIT)
+        page.click("text=Show the 30 days up to the newest order (2026-05-18)")
+        expect(page.locator("#total-Orders")).to_have_text("1", timeout=WAIT)
+        assert page.input_value("#from") == "2026-04-19" and page.input_value("#to") == "2026-05-18"
+    seen.assert_no_key_outside_authorization(prepared.key)
