@@ -175,7 +175,7 @@ function scheduleRefresh() {
 // What the page says before the API's own message, per error code.
 const EXPLAINED = {
   UNAUTHENTICATED: "The API refused the key",
-  FORBIDDEN: "The API refused the key for this store",
+  FORBIDDEN: "The API refused this store", // not the key's, or not found, or paused
   QUERY_TOO_SLOW: "Too slow: the server stopped a read",
   THROTTLED: "Too many requests for this store",
   BAD_USER_INPUT: "The API refused the request",
@@ -183,11 +183,13 @@ const EXPLAINED = {
 
 function fail(error) {
   if (error.code === "UNAUTHENTICATED" || error.code === "FORBIDDEN") {
+    $("panels").hidden = true;
+    stopLive();
+  }
+  if (error.code === "UNAUTHENTICATED") {
     sessionStorage.removeItem(KEY); // a refused key is not kept
     settings.key = "";
     $("key").value = "";
-    $("panels").hidden = true;
-    stopLive();
   }
   const reason = error instanceof ApiError ? error.message : `The server could not be reached (${error.message}).`;
   setStatus(`${EXPLAINED[error.code] || "The dashboard could not be loaded"}: ${reason}`, "error");
@@ -228,6 +230,7 @@ function drawDays(days, totals) {
       label: `Revenue (${currency ?? "no currency"})`,
       data: days.map((day) => Number(day.revenue.find((r) => r.currency === currency)?.amount ?? 0)),
       yAxisID: "revenue",
+      pointRadius: days.length > 31 ? 0 : 3, // a dot a day crowds a long period
     })),
   ];
   if (chart) {
@@ -382,10 +385,16 @@ function startLive() {
       complete: () => {},
     },
   );
-  live = { stop: () => ((stopped = true), client.dispose()) };
+  live = {
+    stop() {
+      stopped = true; // closed on purpose: not "reconnecting"
+      client.dispose();
+    },
+  };
 }
 
 function stopLive() {
+  clearTimeout(refreshTimer);
   live?.stop();
   live = null;
 }
