@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from tests import postgres
 from tests.conftest import order_body, shipment_body
@@ -118,3 +119,26 @@ async def test_revoking_the_key_ends_the_subscription(prepared: Prepared) -> Non
         kanal(prepared.url, "keys", "revoke", prepared.key)
         await _refused(socket, "Invalid API key", "UNAUTHENTICATED", within=8.0)  # checked every 5 s idle
         await socket.close()
+
+
+# a frame that is not a JSON object -> the protocol's close (code, reason)
+BAD_FRAMES: list[tuple[str | bytes, tuple[int, str]]] = [
+    ("not json", (4400, "WebSocket message must be valid JSON")),
+    ('{"type": "connection_init"', (4400, "WebSocket message must be valid JSON")),
+    ('"connection_init"', (4400, "WebSocket message must be valid JSON")),
+    ("12", (4400, "WebSocket message must be valid JSON")),
+    ('[{"type": "connection_init"}]', (4400, "WebSocket message must be valid JSON")),
+    (b'{"type": "connection_init"}', (4400, "WebSocket message type must be text")),
+]
+
+
+async def test_a_frame_that_is_not_a_json_object_closes_the_socket_as_the_protocol_says(prepared: Prepared) -> None:
+    with serving(prepared.url) as server:
+        url = server.base_url.replace("http://", "ws://") + "/graphql"
+        for frame, closed in BAD_FRAMES:  # one server for the table: each frame on a socket of its own
+            socket = await connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+            await socket.send(frame)
+            with pytest.raises(ConnectionClosed):
+                await asyncio.wait_for(socket.recv(), 5)
+            assert (socket.close_code, socket.close_reason) == closed, frame
+        assert "Traceback" not in server.tracebacks(), server.tracebacks()
