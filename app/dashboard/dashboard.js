@@ -164,7 +164,7 @@ async function refresh() {
   drawFunnel(data.recoveryFunnel);
   drawProducts(data.topProducts);
   drawCarriers(data.carrierPerformance);
-  setStatus(`${firstDay} to ${lastDay}, read at ${new Date().toLocaleTimeString()}.`);
+  setStatus(`${firstDay} to ${lastDay}, read at ${new Date().toLocaleTimeString(undefined, { timeZone })}.`);
 }
 
 function scheduleRefresh() {
