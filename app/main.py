@@ -21,6 +21,7 @@ from app.automations.delivery import Backoff
 from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings
+from app.dashboard import dashboard_routes
 from app.db.database import Database
 from app.db.read_budget import ReadTimedOut
 from app.observability import request_log
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
             *ide_routes(),
             *docs_routes(),
+            *dashboard_routes(),
         ],
         exception_handlers={HTTPException: _http_error, ReadTimedOut: _read_timed_out, Exception: _unexpected_error},
         lifespan=lifespan,

@@ -8,6 +8,7 @@ HTTP status (GraphQL over HTTP, "Request errors"), never as text."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncGenerator, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,8 +18,10 @@ from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.exceptions import NonJsonMessageReceived, WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
@@ -56,6 +59,32 @@ def transport_error(status: int, message: str) -> Response:
     return Response(orjson.dumps(body), status, headers, media_type="application/json")
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """The websocket side of /graphql. Each graphql-transport-ws message goes as a text frame,
+    as the protocol has them: the HTTP answers' encoder gives bytes, which Strawberry would send
+    as binary frames, and a browser's client (graphql-ws) refuses those ("Message is missing the
+    'type' property")."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message, default=json_default).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+    async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object, None]:
+        """Strawberry's, with a message that is not a JSON object (refused by
+        `KanalGraphQL.decode_json` as an HTTP 400, or a list, which it passes on for HTTP
+        batching) closing the socket with 4400, as the protocol says, instead of failing the
+        connection with a traceback."""
+        try:
+            async for message in super().iter_json(ignore_parsing_errors=ignore_parsing_errors):
+                if not isinstance(message, dict):
+                    raise NonJsonMessageReceived
+                yield message
+        except HTTPException:
+            raise NonJsonMessageReceived from None
+
+
 # The request log's code for an error that has none (a document that does not parse or validate).
 UNCODED = "GRAPHQL_ERROR"
 
@@ -63,6 +92,8 @@ UNCODED = "GRAPHQL_ERROR"
 class KanalGraphQL(GraphQL[Context, None]):
     """`limiter` is the one REST spends: a GraphQL request spends one unit of each store it
     names, and its HTTP response carries the figures and, over budget, 429 and Retry-After."""
+
+    websocket_adapter_class = TextFrames
 
     def __init__(self, db: Database, limiter: StoreRateLimiter, max_body_bytes: int, feed: EventFeed):
         super().__init__(

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import select
 
@@ -64,19 +64,25 @@ def prepared_database(engine: str, tmp_path: Path) -> Iterator[Prepared]:
 
 
 class LiveServer:
-    """`kanal serve` with its stderr kept (see the module docstring)."""
+    """`kanal serve` with its stderr kept (see the module docstring), and its stdout with
+    `access_log` (uvicorn's access log)."""
 
-    def __init__(self, database_url: str, workers: int = 1, env: dict[str, str] | None = None):
+    def __init__(
+        self, database_url: str, workers: int = 1, env: dict[str, str] | None = None, access_log: bool = False
+    ):
         self.workers = workers
-        self._server = Server(database_url, workers=workers, env=env)
+        self._server = Server(database_url, workers=workers, env=env, access_log=access_log)
         self.base_url = self._server.base_url
         self._lines: list[str] = []
-        self._drain = threading.Thread(target=self._read_stderr, daemon=True)
-        self._drain.start()
+        streams = [self._server.process.stderr, self._server.process.stdout]  # stdout: the access log, if any
+        self._drains = [
+            threading.Thread(target=self._read, args=(stream,), daemon=True) for stream in streams if stream is not None
+        ]
+        for drain in self._drains:
+            drain.start()
 
-    def _read_stderr(self) -> None:
-        assert self._server.process.stderr is not None
-        for line in self._server.process.stderr:
+    def _read(self, stream: IO[bytes]) -> None:
+        for line in stream:
             self._lines.append(line.decode(errors="replace"))
 
     @property
@@ -91,11 +97,13 @@ class LiveServer:
     def kill(self) -> None:
         """SIGKILL, as a crash would (only meaningful with one worker: no supervisor)."""
         self._server.kill()
-        self._drain.join(timeout=5)
+        for drain in self._drains:
+            drain.join(timeout=5)
 
     def stop(self) -> None:
         self._server.stop()
-        self._drain.join(timeout=5)
+        for drain in self._drains:
+            drain.join(timeout=5)
 
 
 @contextlib.contextmanager

@@ -29,16 +29,19 @@ def free_port() -> int:
 
 
 class Server:
-    """`kanal serve` on a free loopback port; stopped with SIGKILL or SIGTERM."""
+    """`kanal serve` on a free loopback port; stopped with SIGKILL or SIGTERM. With `access_log`,
+    uvicorn's access log too (the path of each request as received), on its stdout."""
 
-    def __init__(self, database_url: str, workers: int = 1, env: dict[str, str] | None = None):
+    def __init__(
+        self, database_url: str, workers: int = 1, env: dict[str, str] | None = None, access_log: bool = False
+    ):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
         self.process = subprocess.Popen(
-            [KANAL, "serve", "--port", str(self.port), "--workers", str(workers)],
+            [KANAL, "serve", "--port", str(self.port), "--workers", str(workers), *(["--access-log"] * access_log)],
             env=env,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if access_log else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
         self._wait_ready()

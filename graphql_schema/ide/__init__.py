@@ -12,17 +12,16 @@ them.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import html
 from pathlib import Path
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from app import assets
+from app.rest.browser_files import browser_file
 
 PREFIX = "/graphql/ide"
 # URL name -> file under node_modules. The order is the page's load order.
@@ -109,17 +108,6 @@ def assets_dir() -> Path:
     return assets.folder()
 
 
-@functools.lru_cache(maxsize=16)
-def _sri(path: str, mtime_ns: int, size: int) -> str:
-    """Keyed by modification time and size: a reinstall while serving gives new hashes."""
-    return "sha384-" + base64.b64encode(hashlib.sha384(Path(path).read_bytes()).digest()).decode()
-
-
-def integrity(path: Path) -> str:
-    stat = path.stat()
-    return _sri(str(path), stat.st_mtime_ns, stat.st_size)
-
-
 async def ide_page(request: Request) -> Response:
     folder = assets_dir()
     missing = [f"node_modules/{file}" for file in ASSETS.values() if not (folder / file).is_file()]
@@ -129,7 +117,7 @@ async def ide_page(request: Request) -> Response:
     root = request.scope.get("root_path", "")
     styles, scripts = [], []
     for name, file in ASSETS.items():
-        url, sri = f"{root}{PREFIX}/{name}", integrity(folder / file)
+        url, sri = f"{root}{PREFIX}/{name}", assets.integrity(folder / file)
         if name.endswith(".css"):
             styles.append(f'<link rel="stylesheet" href="{url}" integrity="{sri}">')
         else:
@@ -147,13 +135,7 @@ async def ide_page(request: Request) -> Response:
 
 async def ide_asset(request: Request) -> Response:
     name = request.path_params["name"]
-    path = assets_dir() / ASSETS[name] if name in ASSETS else None
-    if path is None or not path.is_file():
-        raise HTTPException(404)
-    media_type = "text/css" if name.endswith(".css") else "text/javascript"
-    # no-cache: revalidated by ETag on each load, so an upgrade never meets a stale integrity hash.
-    headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
-    return FileResponse(path, media_type=f"{media_type}; charset=utf-8", headers=headers)
+    return browser_file(assets_dir() / ASSETS[name] if name in ASSETS else None)
 
 
 def ide_routes() -> list[Route]:

@@ -60,6 +60,8 @@ CALLS: dict[str, dict[str, tuple[str, Any]]] = {
     "/openapi.json": {"GET": ("/openapi.json", None)},
     "/docs": {"GET": ("/docs", None)},
     "/docs/assets": {"GET": ("/docs/assets/swagger-ui.css", None)},
+    "/dashboard": {"GET": ("/dashboard", None)},
+    "/dashboard/assets/{name}": {"GET": ("/dashboard/assets/dashboard.js", None)},
 }
 
 

@@ -1,7 +1,7 @@
 """A deployment from the built package, not the checkout: the wheel is built, installed into a
 fresh virtual environment outside the checkout, and its `kanal` serves a temporary SQLite
 database. Headless Chromium, every outside host blocked, then runs a query in GraphiQL with a
-pasted key and reads the operations on /docs, as a person would.
+pasted key, reads the operations on /docs and opens /dashboard by a link, as a person would.
 
 The fresh environment gets the wheel alone (`--no-deps`); the dependencies it declares are read
 from this test environment (a `.pth` line naming its site-packages, after the venv's own, so the
@@ -103,7 +103,7 @@ def served(installed, tmp_path):
         process.wait(timeout=10)
 
 
-def test_the_installed_package_serves_graphiql_and_the_docs_offline(served):
+def test_the_installed_package_serves_graphiql_the_docs_and_the_dashboard_offline(served):
     base, key = served
     outside, problems = [], []
 
@@ -117,7 +117,7 @@ def test_the_installed_package_serves_graphiql_and_the_docs_offline(served):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
             context.route("**/*", only_this_machine)
             page = context.new_page()
             page.on("pageerror", lambda error: problems.append(str(error)))
@@ -143,6 +143,12 @@ def test_the_installed_package_serves_graphiql_and_the_docs_offline(served):
             for operation in OPERATIONS:
                 method, path = operation.split(" ")
                 assert any(line.startswith(method) and path in line for line in shown), (operation, sorted(shown)[:8])
+
+            page.goto(f"{base}/dashboard#key={key}&store=123&from=2026-05-01&to=2026-05-31")
+            sync_api.expect(page.locator("#status")).to_contain_text("read at", timeout=20_000)
+            sync_api.expect(page.locator("#total-Orders")).to_have_text("1")  # the order posted above, on 18 May
+            sync_api.expect(page.locator("#total-Revenue")).to_have_text("€49.90")
+            sync_api.expect(page.locator("#live-status")).to_contain_text("Live:")
         finally:
             browser.close()
 

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from tests import postgres
 from tests.conftest import order_body, shipment_body
@@ -34,7 +35,7 @@ async def _open(server: LiveServer, payload: dict[str, Any]) -> ClientConnection
     url = server.base_url.replace("http://", "ws://") + "/graphql"
     socket = await connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
     await socket.send(json.dumps({"type": "connection_init", "payload": payload}))
-    assert json.loads(await socket.recv()) == {"type": "connection_ack"}
+    assert await socket.recv() == '{"type":"connection_ack"}'  # a text frame: browsers' clients refuse binary ones
     return socket
 
 
@@ -46,7 +47,9 @@ async def _subscribe(socket: ClientConnection, types: list[str] | None = None) -
 
 
 async def _next(socket: ClientConnection, within: float = 2.0) -> dict[str, Any]:
-    return json.loads(await asyncio.wait_for(socket.recv(), within))
+    frame = await asyncio.wait_for(socket.recv(), within)
+    assert isinstance(frame, str), frame  # each message a text frame, as graphql-transport-ws has them
+    return json.loads(frame)
 
 
 async def _refused(socket: ClientConnection, message: str, code: str, within: float = 2.0) -> None:
@@ -140,3 +143,26 @@ async def test_a_test_key_hears_only_test_events_and_a_live_key_only_live_ones(p
             with pytest.raises(TimeoutError):
                 await _next(socket, within=1.0)  # the other space's order.created never comes
             await socket.close()
+
+
+# a frame that is not a JSON object -> the protocol's close (code, reason)
+BAD_FRAMES: list[tuple[str | bytes, tuple[int, str]]] = [
+    ("not json", (4400, "WebSocket message must be valid JSON")),
+    ('{"type": "connection_init"', (4400, "WebSocket message must be valid JSON")),
+    ('"connection_init"', (4400, "WebSocket message must be valid JSON")),
+    ("12", (4400, "WebSocket message must be valid JSON")),
+    ('[{"type": "connection_init"}]', (4400, "WebSocket message must be valid JSON")),
+    (b'{"type": "connection_init"}', (4400, "WebSocket message type must be text")),
+]
+
+
+async def test_a_frame_that_is_not_a_json_object_closes_the_socket_as_the_protocol_says(prepared: Prepared) -> None:
+    with serving(prepared.url) as server:
+        url = server.base_url.replace("http://", "ws://") + "/graphql"
+        for frame, closed in BAD_FRAMES:  # one server for the table: each frame on a socket of its own
+            socket = await connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+            await socket.send(frame)
+            with pytest.raises(ConnectionClosed):
+                await asyncio.wait_for(socket.recv(), 5)
+            assert (socket.close_code, socket.close_reason) == closed, frame
+        assert "Traceback" not in server.tracebacks(), server.tracebacks()

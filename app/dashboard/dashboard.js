@@ -1,0 +1,427 @@
+// Kanal's reference dashboard: everything on this page comes from the public GraphQL API,
+// queries over HTTP (fetch) and the live feed over a websocket (graphql-ws, protocol
+// graphql-transport-ws). Chart.js draws the chart. Copy it freely.
+//
+// The key is the person's: typed into the form or given in the link's fragment
+// (/dashboard#key=…&store=123, which browsers never send to a server), then kept in this tab's
+// sessionStorage only and sent only in the Authorization header (the connection payload on the
+// websocket). Days are the store's own (Store.timezone): the API cuts them, this page only
+// names them.
+"use strict";
+
+const KEY = "kanal.dashboard.key"; // the sessionStorage entry: gone when the tab closes
+const GRAPHQL = document.body.dataset.graphql;
+const DAY_MS = 86_400_000;
+const FEED_LENGTH = 50;
+const $ = (id) => document.getElementById(id);
+
+let settings = { key: "", store: "", from: "", to: "" }; // from/to: local days YYYY-MM-DD, both included
+let store = null; // { name, timezone } of the open store
+let chart = null; // the Chart.js chart, drawn once and then updated
+let live = null; // the graphql-ws client of the live feed
+let refreshTimer = 0;
+
+// ---------------------------------------------------------------- the API
+
+const STORE = `query Store($store: ID!) { store(storeId: $store) { name timezone } }`;
+
+// One bucket per local day; the first bucket's start and the last one's end are the period
+// the other panels read, so every panel counts the same instants.
+const DAYS = `query Days($store: ID!, $from: DateTime!, $to: DateTime!) {
+  storeTimeseries(storeId: $store, from: $from, to: $to, interval: DAY) {
+    start end orderCount revenue { currency amount } cartsAbandoned cartsRecovered
+  }
+}`;
+
+const PERIOD = `query Period($store: ID!, $from: DateTime!, $to: DateTime!) {
+  storeStats(storeId: $store, from: $from, to: $to) { orderCount revenue { currency amount } cartsAbandoned cartsRecovered }
+  recoveryFunnel(storeId: $store, from: $from, to: $to) {
+    cartsAbandoned recoveriesFired cartsRecovered ordersAfterRecovery revenue { currency amount }
+  }
+  topProducts(storeId: $store, from: $from, to: $to, first: 10) { sku title quantity orders revenue { currency amount } }
+  carrierPerformance(storeId: $store, from: $from, to: $to) {
+    carrier shipments delivered failed returned medianHoursToDeliver p90HoursToDeliver
+  }
+  newest: orders(storeId: $store, first: 1) { edges { node { placedAt } } }
+}`;
+
+const EVENTS = `subscription Events($store: ID!) {
+  storeEvents(storeId: $store) { id type subjectType subjectId data createdAt }
+}`;
+
+class ApiError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code; // the error's extensions.code, e.g. UNAUTHENTICATED, QUERY_TOO_SLOW
+  }
+}
+
+/** POSTs one document; answers its data, or throws the API's first error as it gave it. */
+async function graphql(query, variables) {
+  const response = await fetch(GRAPHQL, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${settings.key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json().catch(() => null);
+  if (!body) throw new ApiError(`The server answered ${response.status} ${response.statusText}.`, "HTTP");
+  const [error] = body.errors || [];
+  if (error) throw new ApiError(error.message, error.extensions?.code);
+  return body.data;
+}
+
+// ---------------------------------------------------------------- days in the store's timezone
+
+/** The local day (YYYY-MM-DD) of an instant in a timezone. */
+function localDay(instant, timeZone) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+}
+
+function addDays(day, count) {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + count * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Noon of a local day: inside that day whatever the zone's offset or clock change, which is
+ * all the API needs to pick the day's bucket. */
+function noonOf(day, timeZone) {
+  const utcNoon = Date.parse(`${day}T12:00:00Z`);
+  const wall = Date.parse(new Date(utcNoon).toLocaleString("sv-SE", { timeZone }).replace(" ", "T") + "Z");
+  return new Date(2 * utcNoon - wall); // UTC noon moved back by the zone's offset
+}
+
+// ---------------------------------------------------------------- settings
+
+/** #key=…&store=…&from=…&to=…: the key moves into sessionStorage. */
+function readFragment() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (params.get("key")) sessionStorage.setItem(KEY, params.get("key"));
+  return {
+    key: sessionStorage.getItem(KEY) || "",
+    store: params.get("store") || "",
+    from: params.get("from") || "",
+    to: params.get("to") || "",
+  };
+}
+
+/** The address bar without the key: a link to this view that is safe to copy or bookmark. */
+function writeFragment() {
+  const params = new URLSearchParams();
+  for (const name of ["store", "from", "to"]) if (settings[name]) params.set(name, settings[name]);
+  const fragment = params.toString();
+  history.replaceState(null, "", fragment ? `#${fragment}` : location.pathname);
+}
+
+function setStatus(text, kind = "") {
+  $("status").textContent = text;
+  $("status").className = kind;
+}
+
+// ---------------------------------------------------------------- loading
+
+async function open() {
+  stopLive();
+  $("key").value = settings.key;
+  $("store").value = settings.store;
+  if (!settings.key || !settings.store) {
+    $("panels").hidden = true;
+    setStatus(
+      "Enter an API key and the ID of its store, or open a link made like /dashboard#key=…&store=123. " +
+        "The key stays in this browser tab and is sent only in the Authorization header.",
+    );
+    return;
+  }
+  setStatus("Loading…");
+  try {
+    store = (await graphql(STORE, { store: settings.store })).store;
+    if (!store) throw new ApiError(`Store ${settings.store} was not found.`, "NOT_FOUND");
+    $("store-name").textContent = `· ${store.name}`;
+    $("timezone").textContent = `(days in ${store.timezone})`;
+    await refresh();
+    $("panels").hidden = false;
+    startLive();
+  } catch (error) {
+    fail(error);
+  }
+}
+
+/** Reads the period's panels again: on opening, and after live events. */
+async function refresh() {
+  const timeZone = store.timezone;
+  const lastDay = settings.to || localDay(new Date(), timeZone);
+  const firstDay = settings.from || addDays(lastDay, -29);
+  $("from").value = firstDay;
+  $("to").value = lastDay;
+  const days = (
+    await graphql(DAYS, {
+      store: settings.store,
+      from: noonOf(firstDay, timeZone),
+      to: new Date(noonOf(lastDay, timeZone).getTime() + 1000), // the last day's bucket is the last
+    })
+  ).storeTimeseries;
+  const data = await graphql(PERIOD, { store: settings.store, from: days[0].start, to: days.at(-1).end });
+  drawDays(days, data.storeStats);
+  drawEmptyPeriod(data.storeStats, data.newest.edges[0]?.node, firstDay, lastDay);
+  drawFunnel(data.recoveryFunnel);
+  drawProducts(data.topProducts);
+  drawCarriers(data.carrierPerformance);
+  setStatus(`${firstDay} to ${lastDay}, read at ${new Date().toLocaleTimeString(undefined, { timeZone })}.`);
+}
+
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => refresh().catch(fail), 300); // one read for a burst of events
+}
+
+// What the page says before the API's own message, per error code.
+const EXPLAINED = {
+  UNAUTHENTICATED: "The API refused the key",
+  FORBIDDEN: "The API refused this store", // not the key's, or not found, or paused
+  QUERY_TOO_SLOW: "Too slow: the server stopped a read",
+  THROTTLED: "Too many requests for this store",
+  BAD_USER_INPUT: "The API refused the request",
+};
+
+function fail(error) {
+  if (error.code === "UNAUTHENTICATED" || error.code === "FORBIDDEN") {
+    $("panels").hidden = true;
+    stopLive();
+  }
+  if (error.code === "UNAUTHENTICATED") {
+    sessionStorage.removeItem(KEY); // a refused key is not kept
+    settings.key = "";
+    $("key").value = "";
+  }
+  const reason = error instanceof ApiError ? error.message : `The server could not be reached (${error.message}).`;
+  setStatus(`${EXPLAINED[error.code] || "The dashboard could not be loaded"}: ${reason}`, "error");
+}
+
+// ---------------------------------------------------------------- drawing (text only: textContent, never HTML)
+
+function money(revenue) {
+  if (!revenue.length) return "0";
+  return revenue
+    .map(({ currency, amount }) =>
+      currency ? new Intl.NumberFormat(undefined, { style: "currency", currency }).format(amount) : amount,
+    )
+    .join(" + ");
+}
+
+function fillTable(id, rows) {
+  const body = $(id).tBodies[0];
+  body.replaceChildren(
+    ...rows.map((cells) => {
+      const row = body.insertRow();
+      for (const cell of cells) row.insertCell().textContent = cell;
+      return row;
+    }),
+  );
+  $(`${id}-empty`).hidden = rows.length > 0;
+  $(id).hidden = rows.length === 0;
+}
+
+function drawDays(days, totals) {
+  const timeZone = store.timezone;
+  const labels = days.map((day) => localDay(new Date(day.start), timeZone));
+  const currencies = [...new Set(days.flatMap((day) => day.revenue.map((r) => r.currency)))];
+  const datasets = [
+    { label: "Orders", data: days.map((day) => day.orderCount), yAxisID: "orders" },
+    ...currencies.map((currency) => ({
+      type: "line",
+      label: `Revenue (${currency ?? "no currency"})`,
+      data: days.map((day) => Number(day.revenue.find((r) => r.currency === currency)?.amount ?? 0)),
+      yAxisID: "revenue",
+      pointRadius: days.length > 31 ? 0 : 3, // a dot a day crowds a long period
+    })),
+  ];
+  if (chart) {
+    Object.assign(chart.data, { labels, datasets });
+    chart.update();
+  } else {
+    chart = new Chart($("chart"), {
+      type: "bar",
+      data: { labels, datasets },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        interaction: { mode: "index", intersect: false }, // hovering a day shows all its figures
+        scales: {
+          orders: { position: "left", beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "Orders" } },
+          revenue: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: "Revenue" } },
+        },
+      },
+    });
+  }
+  const totalsList = [
+    ["Orders", totals.orderCount],
+    ["Revenue", money(totals.revenue)],
+    ["Carts abandoned", totals.cartsAbandoned],
+    ["Carts recovered", totals.cartsRecovered],
+  ];
+  $("totals").replaceChildren(
+    ...totalsList.map(([name, value]) => {
+      const item = document.createElement("div");
+      item.append(Object.assign(document.createElement("dt"), { textContent: name }));
+      item.append(Object.assign(document.createElement("dd"), { textContent: value, id: `total-${name.split(" ").at(-1)}` }));
+      return item;
+    }),
+  );
+  $("days").tBodies[0].replaceChildren();
+  days.forEach((day, n) => {
+    const row = $("days").tBodies[0].insertRow();
+    for (const cell of [labels[n], day.orderCount, money(day.revenue), day.cartsAbandoned, day.cartsRecovered]) {
+      row.insertCell().textContent = cell;
+    }
+  });
+}
+
+/** No orders in the period: say so, and offer the days around the newest order if there is one. */
+function drawEmptyPeriod(totals, newest, firstDay, lastDay) {
+  const note = $("chart-empty");
+  note.hidden = totals.orderCount > 0;
+  note.replaceChildren(`No orders from ${firstDay} to ${lastDay} yet. New orders appear here as they arrive.`);
+  if (totals.orderCount > 0 || !newest) return;
+  const day = localDay(new Date(newest.placedAt), store.timezone);
+  const button = Object.assign(document.createElement("button"), {
+    type: "button",
+    textContent: `Show the 30 days up to the newest order (${day})`,
+  });
+  button.addEventListener("click", () => {
+    Object.assign(settings, { from: addDays(day, -29), to: day });
+    writeFragment();
+    refresh().catch(fail);
+  });
+  note.append(" ", button);
+}
+
+function drawFunnel(funnel) {
+  const rows = [
+    ["Carts abandoned", funnel.cartsAbandoned],
+    ["Recovery messages sent", funnel.recoveriesFired],
+    ["Carts recovered", funnel.cartsRecovered],
+    ["Orders after a message", funnel.ordersAfterRecovery],
+    ["Revenue of those orders", money(funnel.revenue)],
+  ];
+  fillTable("funnel", funnel.cartsAbandoned ? rows : []);
+}
+
+function drawProducts(products) {
+  fillTable(
+    "products",
+    products.map((p) => [p.title ?? p.sku, p.quantity, p.orders, money(p.revenue)]),
+  );
+}
+
+function drawCarriers(carriers) {
+  const hours = (value) => (value === null ? "–" : value.toFixed(1));
+  fillTable(
+    "carriers",
+    carriers.map((c) => [
+      c.carrier ?? "(none given)",
+      c.shipments,
+      c.delivered,
+      c.failed,
+      c.returned,
+      hours(c.medianHoursToDeliver),
+      hours(c.p90HoursToDeliver),
+    ]),
+  );
+}
+
+// ---------------------------------------------------------------- the live feed
+
+function setLive(text, kind = "") {
+  $("live-status").textContent = text;
+  $("live-status").className = kind;
+}
+
+function showEvent(event) {
+  const item = document.createElement("li");
+  const time = new Date(event.createdAt).toLocaleTimeString(undefined, { timeZone: store.timezone });
+  const subject = event.data?.subject?.external_id ?? event.subjectId;
+  item.append(
+    Object.assign(document.createElement("time"), { dateTime: event.createdAt, textContent: time }),
+    " ",
+    Object.assign(document.createElement("strong"), { textContent: event.type }),
+    ` ${subject}`,
+  );
+  $("feed").prepend(item);
+  while ($("feed").children.length > FEED_LENGTH) $("feed").lastChild.remove();
+}
+
+function startLive() {
+  const url = new URL(GRAPHQL, location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  let stopped = false;
+  const client = graphqlWs.createClient({
+    url: url.href,
+    connectionParams: { Authorization: `Bearer ${settings.key}` }, // a browser cannot set websocket headers
+    retryAttempts: Infinity, // a restarted server is joined again…
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(2 ** retries, 30) * 1000)),
+    on: {
+      connected: (socket, payload, wasRetry) => {
+        setLive("Live: the store's events appear here as they are committed.");
+        if (wasRetry) scheduleRefresh(); // …and what was missed meanwhile is read again
+      },
+      closed: () => stopped || setLive("Disconnected from the live feed; reconnecting…", "error"),
+    },
+  });
+  client.subscribe(
+    { query: EVENTS, variables: { store: settings.store } },
+    {
+      next: (result) => {
+        if (result.errors) {
+          stopped = true; // a refusal (e.g. the key was revoked): the API ends the subscription
+          setLive(`The live feed stopped: ${result.errors[0].message}`, "error");
+          return;
+        }
+        showEvent(result.data.storeEvents);
+        scheduleRefresh();
+      },
+      error: (error) => {
+        stopped = true;
+        const reason = Array.isArray(error) ? error[0].message : error.reason || error.message || "closed";
+        setLive(`The live feed stopped: ${reason}`, "error");
+      },
+      complete: () => {},
+    },
+  );
+  live = {
+    stop() {
+      stopped = true; // closed on purpose: not "reconnecting"
+      client.dispose();
+    },
+  };
+}
+
+function stopLive() {
+  clearTimeout(refreshTimer);
+  live?.stop();
+  live = null;
+}
+
+// ---------------------------------------------------------------- the page
+
+$("settings").addEventListener("submit", (event) => {
+  event.preventDefault(); // never submitted: the key stays out of every URL
+  settings = { key: $("key").value.trim(), store: $("store").value.trim(), from: $("from").value, to: $("to").value };
+  if (settings.key) sessionStorage.setItem(KEY, settings.key);
+  writeFragment();
+  open();
+});
+
+$("forget").addEventListener("click", () => {
+  sessionStorage.removeItem(KEY);
+  settings.key = "";
+  open();
+});
+
+// A new link pasted into this tab's address bar changes only the fragment.
+window.addEventListener("hashchange", () => {
+  settings = readFragment();
+  writeFragment();
+  open();
+});
+
+settings = readFragment();
+writeFragment(); // the key leaves the address bar (and the tab's history) at once
+open();

@@ -1,0 +1,362 @@
+"""/dashboard end to end, offline (issue 16, item 7): a real `kanal serve`, headless Chromium with
+every outside host blocked, and what a person sees. Opened by a link carrying the key in its
+fragment, the page follows what the REST API is sent: the day's orders and revenue in the chart
+and its totals, the recovery funnel, the top products, the carrier table, and the live feed
+gaining each event, without a reload. A key typed into the form is kept in the tab's
+sessionStorage alone, and no key reaches the server in a URL (the browser's requests and the
+server's own access log say so); a wrong key shows the API's error; a read past the read budget
+says it was too slow."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+import uvicorn
+
+from app.config import Settings
+from app.main import create_app
+from tests import postgres
+from tests.api.slow_reads import BUDGET, endless_reads_of
+from tests.conftest import cart_body, order_body, shipment_body
+from tests.e2e.test_graphiql_works_offline_in_a_browser import CHROMIUM, FLAGS, pytestmark, sync_api  # noqa: F401
+from tests.e2e.test_readme_commands_work_as_pasted import _walkthrough
+from tests.realserver import API, LiveServer, Prepared, prepared_database
+from tests.server import free_port, kanal
+
+SCREENSHOT = Path("/tmp/kanal-dashboard-e2e.png")
+expect = sync_api.expect
+WAIT = 15_000  # ms: a write reaches the page within a second of its commit (then one read)
+
+
+@dataclass
+class Browsed:
+    """What the browser sent: every request's URL and headers, websocket URLs, outside hosts
+    it tried, and the page's errors."""
+
+    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    websockets: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def assert_no_key_outside_authorization(self, key: str) -> None:
+        for url, headers in self.requests:
+            assert key not in url, url
+            assert all(key not in value for name, value in headers.items() if name != "authorization"), headers
+        assert all(key not in url for url in self.websockets), self.websockets
+        assert self.outside == [], f"requests to outside hosts: {self.outside}"
+        assert self.problems == [], self.problems
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[tuple[Any, Browsed]]:
+    """A browser context (en-US, Europe/Paris) that lets only this machine's hosts through."""
+    seen = Browsed()
+
+    def only_this_machine(route: Any) -> None:
+        request = route.request
+        seen.requests.append((request.url, dict(request.headers)))
+        if urlsplit(request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            seen.outside.append(request.url)
+            route.abort()
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 1100}, locale="en-US")
+            context.route("**/*", only_this_machine)
+            context.on("page", lambda page: watch(page, seen))
+            yield context, seen
+        finally:
+            browser.close()
+
+
+def watch(page: Any, seen: Browsed) -> None:
+    page.on("pageerror", lambda error: seen.problems.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and seen.problems.append(message.text))
+    page.on("websocket", lambda socket: seen.websockets.append(socket.url))
+
+
+def storage(page: Any) -> dict[str, Any]:
+    return page.evaluate(
+        "() => ({session: {...sessionStorage}, local: localStorage.length, cookie: document.cookie, url: location.href})"
+    )
+
+
+def loaded(page: Any) -> None:
+    """The panels have been read (the status names the period and when it was read)."""
+    expect(page.locator("#status")).to_contain_text("read at", timeout=WAIT)
+
+
+def chart_day(page: Any, day: str) -> list[float]:
+    """What the chart draws for a day: its orders bar and its revenue point."""
+    return page.evaluate(
+        """day => { const chart = Chart.getChart("chart"); const i = chart.data.labels.indexOf(day);
+                    return chart.data.datasets.map(set => set.data[i]); }""",
+        day,
+    )
+
+
+def table(page: Any, selector: str) -> list[list[str]]:
+    return page.eval_on_selector_all(
+        f"{selector} tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText))"
+    )
+
+
+def feed_has(page: Any, text: str) -> None:
+    expect(page.locator("#feed li").filter(has_text=text)).to_have_count(1, timeout=WAIT)
+
+
+@pytest.fixture(params=postgres.engines_under_test())
+def prepared(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Prepared]:
+    with prepared_database(request.param, tmp_path) as database:
+        yield database
+
+
+@pytest.fixture
+def server(prepared: Prepared) -> Iterator[LiveServer]:
+    # its worker fires cart recoveries (on PostgreSQL, `auto` leaves that to `kanal worker`)
+    running = LiveServer(prepared.url, access_log=True, env={"KANAL_IN_PROCESS_WORKER": "true"})
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def test_a_link_opens_the_dashboard_and_it_follows_the_writes_live(prepared: Prepared, server: LiveServer) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    today = now.astimezone(ZoneInfo("Europe/Paris")).date().isoformat()  # store 123 is in FR
+    with chromium() as (context, seen), httpx.Client(base_url=server.base_url, headers=prepared.auth) as api:
+        page = context.new_page()
+        page.goto(f"{server.base_url}/dashboard#key={prepared.key}&store=123")
+        loaded(page)
+        # nothing yet: each panel says so
+        expect(page.locator("#total-Orders")).to_have_text("0")
+        expect(page.locator("#chart-empty")).to_contain_text(f"No orders from {page.input_value('#from')} to {today}")
+        for empty in ("#funnel-empty", "#products-empty", "#carriers-empty"):
+            expect(page.locator(empty)).to_be_visible()
+        expect(page.locator("#live-status")).to_have_text("Live: the store's events appear here as they are committed.")
+        assert chart_day(page, today) == [0]
+        place = storage(page)  # the key left the address bar for this tab's sessionStorage
+        assert place["url"] == f"{server.base_url}/dashboard#store=123"
+        assert (place["session"], place["local"], place["cookie"]) == ({"kanal.dashboard.key": prepared.key}, 0, "")
+
+        # a cart abandoned two hours ago: its recovery message is due at once (60 min delay)
+        abandoned = now - timedelta(hours=2)
+        cart = cart_body(external_id="CART-1", abandoned_at=_iso(abandoned))
+        assert api.post(f"{API}/carts", json=cart).status_code == 201
+        feed_has(page, "cart.abandoned CART-1")
+        feed_has(page, "cart.recovery_due CART-1")
+        expect(page.locator("#funnel tbody")).to_contain_text("Recovery messages sent1", timeout=WAIT)
+
+        # the same customer orders after the message: the order recovers the cart
+        lines = [
+            {"title": "Mug", "sku": "MUG-1", "quantity": 3, "price": 10},
+            {"title": "T-shirt Bordeaux", "quantity": 1, "price": 24.95},
+        ]
+        placed = _iso(datetime.now(UTC))  # after the message went out
+        first = order_body(external_id="ORDER-1", placed_at=placed, total_price=54.95, line_items=lines)
+        assert api.post(f"{API}/orders", json=first).status_code == 201
+        feed_has(page, "order.created ORDER-1")
+        feed_has(page, "cart.recovered CART-1")
+        expect(page.locator("#total-Orders")).to_have_text("1", timeout=WAIT)
+        expect(page.locator("#total-Revenue")).to_have_text("€54.95")
+        expect(page.locator("#funnel tbody")).to_contain_text("Revenue of those orders€54.95", timeout=WAIT)
+        assert table(page, "#funnel") == [
+            ["Carts abandoned", "1"],
+            ["Recovery messages sent", "1"],
+            ["Carts recovered", "1"],
+            ["Orders after a message", "1"],
+            ["Revenue of those orders", "€54.95"],
+        ]
+
+        # another customer's order the same day
+        second = order_body(
+            external_id="ORDER-2",
+            placed_at=placed,
+            total_price=20,
+            customer={"external_id": "CUST-7", "phone": "+33698765432"},
+            line_items=[{"title": "Mug", "sku": "MUG-1", "quantity": 2, "price": 10}],
+        )
+        assert api.post(f"{API}/orders", json=second).status_code == 201
+        feed_has(page, "order.created ORDER-2")
+        expect(page.locator("#total-Orders")).to_have_text("2", timeout=WAIT)
+        expect(page.locator("#total-Revenue")).to_have_text("€74.95")
+        assert chart_day(page, today) == [2, 74.95]
+        expect(page.locator("#chart-empty")).to_be_hidden()
+        page.click("text=The numbers")  # the chart's figures as a table
+        days = {row[0]: row[1:] for row in table(page, "#days")}
+        carts_today = "1" if abandoned.astimezone(ZoneInfo("Europe/Paris")).date().isoformat() == today else "0"
+        assert days[today] == ["2", "€74.95", carts_today, carts_today]
+        expect(page.locator("#products tbody tr").first).to_contain_text("Mug", timeout=WAIT)
+        assert table(page, "#products") == [["Mug", "5", "2", "€50.00"], ["T-shirt Bordeaux", "1", "1", "€24.95"]]
+
+        # the parcel: in transit, then delivered an hour later
+        shipment = shipment_body(external_id="SHIP-1", order_external_id="ORDER-1")
+        transit = {**shipment, "status": "in_transit", "updated_at": _iso(now - timedelta(minutes=90))}
+        assert api.post(f"{API}/shipments", json=transit).status_code == 201
+        feed_has(page, "shipment.created SHIP-1")
+        delivered = {**shipment, "status": "delivered", "updated_at": _iso(now - timedelta(minutes=30))}
+        assert api.post(f"{API}/shipments", json=delivered).status_code == 200
+        expect(page.locator("#carriers tbody")).to_contain_text("1.0", timeout=WAIT)
+        assert table(page, "#carriers") == [["Colissimo", "1", "1", "0", "0", "1.0", "1.0"]]
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    seen.assert_no_key_outside_authorization(prepared.key)
+    assert any(url.endswith("/graphql") for url in seen.websockets)
+    # the server's side: what it received and logged (uvicorn's access log: each path as received)
+    received = [line for line in server.stderr.splitlines() if '"GET /' in line or '"POST /' in line]
+    assert any('"GET /dashboard HTTP/1.1" 200' in line for line in received), received
+    assert prepared.key not in server.stderr
+    assert server.tracebacks().count("Traceback") == 0, server.tracebacks()
+
+
+def test_a_key_typed_into_the_form_is_kept_in_this_tab_only(prepared: Prepared, server: LiveServer) -> None:
+    with chromium() as (context, seen):
+        page = context.new_page()
+        page.goto(f"{server.base_url}/dashboard")
+        expect(page.locator("#status")).to_contain_text("Enter an API key and the ID of its store")
+        expect(page.locator("#panels")).to_be_hidden()
+
+        page.fill("#key", prepared.key)
+        page.fill("#store", "123")
+        page.click("button[type=submit]")
+        loaded(page)
+        expect(page.locator("#panels")).to_be_visible()
+        expect(page.locator("#store-name")).to_have_text("· X")
+        place = storage(page)
+        assert place["url"] == f"{server.base_url}/dashboard#store=123"  # the period left to its default
+        assert (place["session"], place["local"], place["cookie"]) == ({"kanal.dashboard.key": prepared.key}, 0, "")
+
+        page.reload()  # the same tab keeps it
+        loaded(page)
+        other = context.new_page()  # another tab does not
+        other.goto(f"{server.base_url}/dashboard#store=123")
+        expect(other.locator("#status")).to_contain_text("Enter an API key")
+        assert storage(other)["session"] == {}
+
+        page.click("#forget")
+        expect(page.locator("#status")).to_contain_text("Enter an API key")
+        assert storage(page)["session"] == {}
+
+    seen.assert_no_key_outside_authorization(prepared.key)
+    assert prepared.key not in server.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "store", "shown"),
+    [
+        ("kanal_sk_live_not-a-key", "123", "The API refused the key: Invalid API key"),
+        (None, "124", "The API refused this store: API key does not authorize this store"),
+        (None, "999", "The API refused this store: Store not found or paused"),
+    ],
+    ids=["unknown key", "another store", "no such store"],
+)
+def test_a_refused_key_or_store_shows_the_apis_error(
+    prepared: Prepared, server: LiveServer, key: str | None, store: str, shown: str
+) -> None:
+    kanal(prepared.url, "stores", "create", "--id", "124", "--name", "Other", "--region", "FR")
+    with chromium() as (context, seen):
+        page = context.new_page()
+        page.goto(f"{server.base_url}/dashboard#key={key or prepared.key}&store={store}")
+        expect(page.locator("#status")).to_have_text(shown, timeout=WAIT)
+        expect(page.locator("#panels")).to_be_hidden()
+        # a refused key is not kept; a key refused a store may open another
+        kept = {} if key else {"kanal.dashboard.key": prepared.key}
+        assert storage(page)["session"] == kept
+        assert page.input_value("#key") == kept.get("kanal.dashboard.key", "")
+    assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
+
+
+@contextlib.contextmanager
+def served_in_process(url: str) -> Iterator[tuple[str, Any]]:
+    """The app under uvicorn in a thread of this process, read budget 0.5 s: the test can make
+    its reads of orders endless, as an expensive dashboard read would be."""
+    app = create_app(Settings.from_env(database_url=url, read_timeout_seconds=BUDGET))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_a_read_past_the_budget_says_it_was_too_slow(prepared: Prepared) -> None:
+    with served_in_process(prepared.url) as (base_url, app), chromium() as (context, seen):
+        page = context.new_page()
+        with endless_reads_of(app.state.db, "orders"):
+            page.goto(f"{base_url}/dashboard#key={prepared.key}&store=123")
+            expect(page.locator("#status")).to_have_text(
+                "Too slow: the server stopped a read: The query ran longer than the read time budget (0.5 s) "
+                "and was stopped. Ask for less (a shorter period, a narrower filter, a smaller page) or try again later.",
+                timeout=WAIT,
+            )
+        page.click("button[type=submit]")  # the same reads, now quick
+        loaded(page)
+        expect(page.locator("#total-Orders")).to_have_text("0")
+    assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
+
+
+def test_the_walkthroughs_link_shows_its_day(prepared: Prepared, server: LiveServer) -> None:
+    """The README's walkthrough as pasted, then the dashboard link it prints: the day's order and
+    revenue, the recovered cart and the product (issue 16: "Done when"); the last 30 days, the
+    parcel reported today."""
+    env = {**os.environ, "KANAL_PORT": str(urlsplit(server.base_url).port), "KANAL_KEY": prepared.key}
+    ran = subprocess.run(["bash", "-c", _walkthrough()], env=env, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    (link,) = re.findall(r"^http://\S+/dashboard#\S+$", ran.stdout, re.MULTILINE)
+    with chromium() as (context, seen):
+        page = context.new_page()
+        page.goto(link)
+        loaded(page)
+        expect(page.locator("#store-name")).to_have_text("· X")
+        assert [page.inner_text(f"#total-{name}") for name in ("Orders", "Revenue", "abandoned", "recovered")] == [
+            "1",
+            "€49.90",
+            "1",
+            "1",
+        ]
+        assert chart_day(page, "2026-05-18") == [1, 49.9]
+        assert table(page, "#funnel")[:3] == [
+            ["Carts abandoned", "1"],
+            ["Recovery messages sent", "0"],  # the order came before the message was due
+            ["Carts recovered", "1"],
+        ]
+        assert table(page, "#products") == [["T-shirt Bordeaux", "2", "1", "€49.90"]]
+        expect(page.locator("#carriers-empty")).to_have_text("No shipments first reported in this period.")
+
+        # the same tab without a period: the last 30 days are empty, and the page offers the newest order's
+        page.goto(f"{server.base_url}/dashboard#store=123")
+        expect(page.locator("#chart-empty")).to_be_visible(timeout=WAIT)  # every panel is drawn at once
+        expect(page.locator("#chart-empty")).to_contain_text("No orders from")
+        assert table(page, "#carriers") == [["Colissimo", "1", "0", "0", "0", "–", "–"]]  # reported today
+        page.click("text=Show the 30 days up to the newest order (2026-05-18)")
+        expect(page.locator("#total-Orders")).to_have_text("1", timeout=WAIT)
+        assert page.input_value("#from") == "2026-04-19" and page.input_value("#to") == "2026-05-18"
+    seen.assert_no_key_outside_authorization(prepared.key)
