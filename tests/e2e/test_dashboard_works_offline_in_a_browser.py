@@ -160,9 +160,12 @@ def test_a_link_opens_the_dashboard_and_it_follows_the_writes_live(prepared: Pre
         assert place["url"] == f"{server.base_url}/dashboard#store=123"
         assert (place["session"], place["local"], place["cookie"]) == ({"kanal.dashboard.key": prepared.key}, 0, "")
 
-        # a cart abandoned two hours ago: its recovery message is due at once (60 min delay)
+        # a cart abandoned two hours ago by a customer subscribed to marketing messages: its
+        # recovery message is due at once (60 min delay)
         abandoned = now - timedelta(hours=2)
-        cart = cart_body(external_id="CART-1", abandoned_at=_iso(abandoned))
+        consent = {"marketing": "subscribed", "consented_at": _iso(abandoned), "source": "checkout"}
+        customer = {"phone": "+33612345678", "first_name": "Marie", "whatsapp_consent": consent}
+        cart = cart_body(external_id="CART-1", abandoned_at=_iso(abandoned), customer=customer)
         assert api.post(f"{API}/carts", json=cart).status_code == 201
         feed_has(page, "cart.abandoned CART-1")
         feed_has(page, "cart.recovery_due CART-1")
