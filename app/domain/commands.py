@@ -116,7 +116,8 @@ def _json_type(schema: dict[str, Any]) -> Any:
 
 class WhatsappConsent(Command):
     """A customer's WhatsApp consent (issue 15; Shopify's `sms_marketing_consent` is the model):
-    a state per purpose, when it was given and where it was collected. At least one purpose."""
+    a state per purpose, when it was given and where it was collected. At least one purpose.
+    No other key: a misspelt purpose (`utlity`) would otherwise pass unread."""
 
     marketing: ConsentStateChoice | None = None
     utility: ConsentStateChoice | None = None
@@ -124,6 +125,18 @@ class WhatsappConsent(Command):
         default=None, description="When the customer gave it (RFC 3339); absent: when it arrives"
     )
     source: Text | None = Field(default=None, description="Where it was collected, e.g. checkout")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in cls.model_fields)
+            if unknown:
+                keys = ", ".join(repr(key[:40]) for key in unknown[:3]) + (", …" if len(unknown) > 3 else "")
+                raise PydanticCustomError(
+                    ErrorCode.INVALID, f"Unknown {keys}: give marketing and/or utility (with consented_at, source)."
+                )
+        return data
 
     @model_validator(mode="after")
     def _a_purpose(self) -> WhatsappConsent:

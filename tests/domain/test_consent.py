@@ -14,6 +14,7 @@ from app.domain.rules.consent_policy import COLUMN, DEFAULT, PURPOSE, Requiremen
 
 T1, T2, T3 = (datetime(2026, 5, day, tzinfo=UTC) for day in (1, 2, 3))
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
+LATER, FAR = datetime(2026, 6, 1, 0, 5, tzinfo=UTC), datetime(2126, 6, 1, tzinfo=UTC)  # after NOW
 STORED = PurposeConsent(ConsentState.SUBSCRIBED, T2, "checkout")
 NEVER = PurposeConsent(ConsentState.NOT_SUBSCRIBED, None, None)
 
@@ -50,6 +51,24 @@ NEVER = PurposeConsent(ConsentState.NOT_SUBSCRIBED, None, None)
             PurposeConsent(ConsentState.SUBSCRIBED, T1, "checkout"),
             PurposeConsent(ConsentState.SUBSCRIBED, T1, "checkout"),
             id="first consent",
+        ),
+        pytest.param(
+            STORED,
+            PurposeConsent(ConsentState.UNSUBSCRIBED, LATER, "sms"),
+            PurposeConsent(ConsentState.UNSUBSCRIBED, NOW, "sms"),
+            id="dated after its arrival is dated by its arrival",
+        ),
+        pytest.param(
+            NEVER,
+            PurposeConsent(ConsentState.SUBSCRIBED, FAR, "checkout"),
+            PurposeConsent(ConsentState.SUBSCRIBED, NOW, "checkout"),
+            id="first consent dated in a later century",
+        ),
+        pytest.param(
+            PurposeConsent(ConsentState.SUBSCRIBED, NOW, "checkout"),
+            PurposeConsent(ConsentState.SUBSCRIBED, FAR, "checkout"),
+            None,
+            id="a replay of a consent dated after its arrival changes nothing",
         ),
     ],
 )

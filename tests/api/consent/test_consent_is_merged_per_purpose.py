@@ -5,7 +5,7 @@ each change is a `contact.consent_changed` event."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -114,3 +114,23 @@ async def test_erasure_clears_the_consent_and_its_history(api: Api) -> None:
     assert await api.count("consent_changes") == 0
     changes = [row["data"] for row in await api.rows("events") if row["type"] == "contact.consent_changed"]
     assert changes and all((data["contact"], data["before"], data["after"]) == (None, None, None) for data in changes)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("ahead", ["2126-11-30T12:00:00Z", "in five minutes"])
+async def test_a_consent_dated_after_its_arrival_never_locks_out_a_later_opt_out(
+    api: Api, kind: str, ahead: str
+) -> None:
+    """A consent dated later than it arrives (a shop's clock ahead, a typo) is dated by its
+    arrival: an opt-out sent after it, undated, wins."""
+    if ahead == "in five minutes":
+        ahead = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
+    sent = datetime.now(UTC)
+    assert (
+        await write(api, "customer", consent(marketing="subscribed", at=ahead, source="checkout"))
+    ).status_code == 201
+    _, marketing_at, _ = (await stored_consent(api))["marketing"]
+    assert sent <= marketing_at <= datetime.now(UTC)
+    response = await write(api, kind, consent(marketing="unsubscribed", source="STOP reply"), number=3)
+    assert response.status_code == (200 if kind == "customer" else 201), response.text
+    assert (await stored_consent(api))["marketing"][0] == "unsubscribed"
