@@ -445,12 +445,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _unmigrated(exc: BaseException) -> bool:
+    """Whether `exc` (or what it wraps) says a table is missing: SQLite's "no such table",
+    PostgreSQL's undefined_table (SQLSTATE 42P01), whichever driver layer raised it."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if "no such table" in str(seen) or getattr(seen, "sqlstate", None) == "42P01":
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
+
+
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
         args.run(args)
     except stores.StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except Exception as exc:
+        if not _unmigrated(exc):
+            raise
+        from sqlalchemy.engine import make_url
+
+        url = make_url(Settings.from_env().database_url).render_as_string(hide_password=True)
+        print(
+            f"error: the database {url} has no Kanal tables: run `kanal db upgrade` first, or run kanal "
+            "where the service's database is (same directory, or the same DATABASE_URL).",
+            file=sys.stderr,
+        )
         raise SystemExit(1) from None
 
 

@@ -51,7 +51,8 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
     done = state.done - before
     print(
         f"{done:,} records in {seconds:.1f} s ({done / seconds if seconds else 0:,.0f} records/s): "
-        f"{state.created:,} created, {state.updated:,} updated, {state.stale:,} stale, {state.refused:,} refused"
+        f"{state.created:,} created, {state.updated:,} replaced or replayed, "
+        f"{state.stale:,} stale, {state.refused:,} refused"
         + (f" (lines in {job.report})" if state.refused else "")
         + (" - backfill: no automation fired" if backfill else "")
     )

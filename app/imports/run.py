@@ -40,7 +40,7 @@ class State:
     resource: str
     line: int = 0
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # answered 200: replaced or replayed (the API does not tell the two apart)
     stale: int = 0
     refused: int = 0
 

@@ -62,3 +62,29 @@ def test_operator_flow_stores_keys_and_serving(fresh_url):
 def test_admin_key_and_unknown_store_key(fresh_url):
     assert kanal(fresh_url, "keys", "create", "--admin").stdout.strip().splitlines()[-1].startswith("kanal_sk_live_")
     assert kanal(fresh_url, "keys", "create", "--store", "404", check=False).returncode == 1
+
+
+# Commands an operator may run against a database no one migrated (kanal run from another
+# directory makes a new, empty var/kanal.db there): each says so in one line, no traceback.
+ON_AN_EMPTY_DATABASE = [
+    ("stores", "list"),
+    ("keys", "list"),
+    ("webhooks", "list"),
+    ("keys", "create", "--store", "123"),
+    ("stores", "set-timezone", "123", "Europe/Paris"),
+    ("import", "FILE", "--store", "123", "--resource", "orders"),
+]
+
+
+@pytest.mark.parametrize("args", ON_AN_EMPTY_DATABASE, ids=" ".join)
+def test_a_command_on_a_database_never_migrated_says_so(tmp_path, args):
+    lines = tmp_path / "orders.jsonl"
+    lines.write_text('{"external_id": "1"}\n')
+    url = f"sqlite+aiosqlite:///{tmp_path}/empty.db"
+    result = kanal(url, *(str(lines) if arg == "FILE" else arg for arg in args), check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: the database sqlite+aiosqlite:///{tmp_path}/empty.db has no Kanal tables: run `kanal db upgrade` "
+        "first, or run kanal where the service's database is (same directory, or the same DATABASE_URL)."
+    ]

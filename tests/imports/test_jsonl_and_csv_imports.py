@@ -26,7 +26,7 @@ async def test_a_jsonl_import_writes_each_line_and_reports_the_refused_ones(prep
     source = write_jsonl(tmp_path / "orders.jsonl", lines)
     done = kanal_import(prepared.url, source, "--store", "123", "--resource", "orders", "--batch-size", "2")
     assert done.returncode == 0, done.stderr
-    assert "6 records" in done.stdout and "2 created, 1 updated, 0 stale, 3 refused" in done.stdout
+    assert "6 records" in done.stdout and "2 created, 1 replaced or replayed, 0 stale, 3 refused" in done.stdout
     refused = report(tmp_path / "orders.jsonl.report.jsonl")
     assert [(r["line"], r["external_id"]) for r in refused] == [(2, None), (3, "H-1"), (5, None)]
     assert refused[1]["errors"] == {
@@ -58,7 +58,7 @@ async def test_shopify_orders_export_is_read_by_its_column_mapping(prepared: Pre
     source.write_text(SHOPIFY_EXPORT)
     done = kanal_import(prepared.url, source, "--store", "123", "--resource", "orders")
     assert done.returncode == 0, done.stderr
-    assert "2 created, 0 updated, 0 stale, 1 refused" in done.stdout
+    assert "2 created, 0 replaced or replayed, 0 stale, 1 refused" in done.stdout
     (refused,) = report(tmp_path / "orders_export.csv.report.jsonl")
     assert (refused["line"], refused["external_id"], list(refused["errors"])) == (5, "#1003", ["customer.phone"])
     orders = {row["external_id"]: row for row in (await read_tables(prepared.url, "orders"))["orders"]}
@@ -120,7 +120,7 @@ async def test_over_http_the_batches_go_to_a_running_server(prepared: Prepared, 
             "--url", server.base_url, "--key", prepared.key,
         )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "30 created, 0 updated, 0 stale, 1 refused" in done.stdout
+    assert "30 created, 0 replaced or replayed, 0 stale, 1 refused" in done.stdout
     assert [r["line"] for r in report(tmp_path / "orders.jsonl.report.jsonl")] == [31]
     tables = await read_tables(prepared.url, "orders", "events")
     assert len(tables["orders"]) == 30
