@@ -240,40 +240,19 @@ def _body(row: Any) -> bytes:
     return head[:-1] + b',"data":' + row.data.encode() + b"}"
 
 
-_DELIVERED = (
-    update(deliveries)
-    .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == DeliveryStatus.PENDING)
-    .values(
-        status=DeliveryStatus.DELIVERED,
-        attempts=deliveries.c.attempts + 1,
-        last_status=bindparam("b_status"),
-        delivered_at=bindparam("b_now"),
-        last_error=None,
-        locked_until=None,
+def _settling(**values: Any) -> Any:
+    """An attempt's outcome on a delivery still pending (else left as it is): one attempt more,
+    its status, no lease, and `values`."""
+    return (
+        update(deliveries)
+        .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == DeliveryStatus.PENDING)
+        .values(attempts=deliveries.c.attempts + 1, last_status=bindparam("b_status"), locked_until=None, **values)
     )
-)
-_RETRY = (
-    update(deliveries)
-    .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == DeliveryStatus.PENDING)
-    .values(
-        attempts=deliveries.c.attempts + 1,
-        last_status=bindparam("b_status"),
-        last_error=bindparam("b_error"),
-        next_attempt_at=bindparam("b_next"),
-        locked_until=None,
-    )
-)
-_DEAD = (
-    update(deliveries)
-    .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == DeliveryStatus.PENDING)
-    .values(
-        status=DeliveryStatus.DEAD,
-        attempts=deliveries.c.attempts + 1,
-        last_status=bindparam("b_status"),
-        last_error=bindparam("b_error"),
-        locked_until=None,
-    )
-)
+
+
+_DELIVERED = _settling(status=DeliveryStatus.DELIVERED, delivered_at=bindparam("b_now"), last_error=None)
+_RETRY = _settling(last_error=bindparam("b_error"), next_attempt_at=bindparam("b_next"))
+_DEAD = _settling(status=DeliveryStatus.DEAD, last_error=bindparam("b_error"))
 
 
 def record_outcomes(conn: Connection, outcomes: Sequence[Outcome], now: datetime, backoff: Backoff) -> list[str]:

@@ -40,7 +40,7 @@ from .checkpoint import Checkpointer
 from .kept import KeptRows
 from .postgres import GroupedWrites, KeptVersions
 from .read_budget import ReadTimedOut, is_postgres_timeout, postgres_connect_args
-from .readers import Readers
+from .readers import Readers, settle
 from .tables import api_keys, stores
 from .types import dumps, loads
 
@@ -342,7 +342,7 @@ class _SqliteBackend:
         if self._checkpointer is not None:
             self._checkpointer.request()
         for (ok, value), (_work, _args, future) in zip(outcomes, group, strict=True):
-            _settle(future, ok, value)
+            settle(future, ok, value)
 
     @staticmethod
     def _run_alone(conn: Connection, work: Work[Any], args: tuple[Any, ...]) -> tuple[bool, Any]:
@@ -367,12 +367,3 @@ def _checkpointer(url: URL, settings: Settings) -> Checkpointer | None:
     if not url.database or url.database == ":memory:" or url.query.get("mode") == "memory":
         return None
     return Checkpointer(url.database, settings.sqlite_busy_timeout_ms)
-
-
-def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
-    if future.cancelled():
-        return
-    if ok:
-        future.set_result(value)
-    else:
-        future.set_exception(value)

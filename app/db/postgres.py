@@ -33,6 +33,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
 
+from .readers import settle
+
 T = TypeVar("T")
 Work = Callable[..., T]
 Job = tuple[Work[Any], tuple[Any, ...], asyncio.Future[Any]]
@@ -90,7 +92,7 @@ class GroupedWrites:
             except Exception:
                 outcomes = list(await asyncio.gather(*(_outcome(self.alone(work, *args)) for work, args, _ in group)))
         for (ok, value), (_work, _args, future) in zip(outcomes, group, strict=True):
-            _settle(future, ok, value)
+            settle(future, ok, value)
 
     async def alone(self, work: Work[T], *args: Any) -> T:
         """`work` in a transaction of its own; run again from the start when a concurrent one
@@ -135,15 +137,6 @@ async def _outcome(awaitable: Any) -> tuple[bool, Any]:
         return True, await awaitable
     except Exception as exc:
         return False, exc
-
-
-def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
-    if future.cancelled():
-        return
-    if ok:
-        future.set_result(value)
-    else:
-        future.set_exception(value)
 
 
 class KeptVersions:

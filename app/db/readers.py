@@ -247,10 +247,12 @@ def _finish(job: _Job, ok: bool, value: Any) -> None:
     """Answer the job's caller on its loop (from any thread)."""
     with job.lock:
         job.finished = True
-    job.loop.call_soon_threadsafe(_settle, job.future, ok, value)
+    job.loop.call_soon_threadsafe(settle, job.future, ok, value)
 
 
-def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
+def settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
+    """Give `future` its result (`ok`) or exception `value`, unless its caller gave up on it.
+    Runs on the future's loop (call_soon / call_soon_threadsafe)."""
     if future.cancelled():
         return
     if ok:
