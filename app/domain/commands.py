@@ -84,7 +84,7 @@ def without_blank_strings(model: type[BaseModel], data: Any) -> Any:
     `""` for "no value". Left out, such a field is absent in every sense: a POST stores null (SPEC
     §3), the embedded-customer merge keeps the contact's value (§4.2), a PATCH leaves it alone, and
     a required one is `required`. Lists and free-form JSON (tags, metadata, line items) keep theirs."""
-    if not isinstance(data, Mapping):
+    if data.__class__ is not dict and not isinstance(data, Mapping):  # a JSON body's dict: no ABC check
         return data
     names = string_fields(model)
     for key, value in data.items():  # on every request: a plain loop, no copy unless a blank is found
@@ -250,7 +250,11 @@ class AttachedByPhone(Command):
         return self._used()[1]
 
     def _used(self) -> tuple[Phone, PhoneSource]:
-        used = self.customer._used if self.customer is not None else None
+        # Read from pydantic's own dict of private values: `customer._used` goes through
+        # BaseModel.__getattr__, which builds and drops three AttributeErrors on the way (read
+        # several times per order).
+        private = self.customer.__pydantic_private__ if self.customer is not None else None
+        used: tuple[Phone, PhoneSource] | None = private.get("_used") if private else None
         if used is None:  # only a command built by `validate` is handed on
             raise ValueError("The command was not validated.")
         return used
