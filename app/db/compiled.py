@@ -61,6 +61,10 @@ class _Compiled:
     binds: tuple[tuple[str, Any, Converter], ...]  # (name, default, to the database)
     columns: tuple[str, ...]
     readers: tuple[tuple[str, Callable[[Any], Any]], ...]  # (column, from the database)
+    # `binds` split for `_execute`, which runs for every statement: (name, default) in order,
+    # then (position, conversion) for the parameters that have one (most have none).
+    parameters: tuple[tuple[str, Any], ...] = ()
+    conversions: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
 
 
 class PrecompiledStatement:
@@ -112,10 +116,10 @@ class PrecompiledStatement:
 
     @staticmethod
     def _execute(conn: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> Any:
-        values = [
-            params.get(name, default) if convert is None else convert(params.get(name, default))
-            for name, default, convert in compiled.binds
-        ]
+        get = params.get
+        values = [get(name, default) for name, default in compiled.parameters]
+        for position, convert in compiled.conversions:
+            values[position] = convert(values[position])
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         # Seen as SQLAlchemy's own statements are: by its echo log and by cursor-event
         # listeners (statement counters, tracing).
@@ -156,11 +160,14 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
         readers = [(entry.keyname, entry.type._cached_result_processor(dialect, None)) for entry in entries]
     except AttributeError as exc:
         raise SqlalchemyInternalsMissing(internals_missing_message(exc.name)) from exc
+    binds = tuple((name, defaults.get(name), processors.get(name)) for name in compiled.positiontup)
     return _Compiled(
         sql=compiled.string,
-        binds=tuple((name, defaults.get(name), processors.get(name)) for name in compiled.positiontup),
+        binds=binds,
         columns=tuple(entry.keyname for entry in entries),
         readers=tuple((name, reader) for name, reader in readers if reader is not None),
+        parameters=tuple((name, default) for name, default, _ in binds),
+        conversions=tuple((i, convert) for i, (_, _, convert) in enumerate(binds) if convert is not None),
     )
 
 
