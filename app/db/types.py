@@ -40,21 +40,25 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 def _sqlite_text_conversion() -> Callable[[datetime | None], str | None]:
-    """datetime -> SQLite's text, remembering the last instant converted: a write binds the
-    same instant (its "now") several times, and converting it costs about 0.8 µs."""
+    """datetime -> SQLite's text, remembering the last two instants converted: a write binds
+    the same instant (its "now") several times, between them another one (an order's
+    `placed_at`), and converting one costs about 1 µs."""
     last: tuple[datetime | None, str] = (None, "")
+    before: tuple[datetime | None, str] = (None, "")
 
     def to_text(value: datetime | None) -> str | None:
-        nonlocal last
+        nonlocal last, before
         if value is None:
             return None
-        seen, text = last
-        if value is seen:
-            return text
+        if value is last[0]:
+            return last[1]
+        if value is before[0]:
+            last, before = before, last
+            return last[1]
         utc = value if value.tzinfo is UTC else value.astimezone(UTC)
         # Always 26 characters ("YYYY-MM-DD HH:MM:SS.ffffff"), then the offset, which SQLite keeps not.
         text = utc.isoformat(" ", "microseconds")[:26]
-        last = (value, text)
+        last, before = (value, text), last
         return text
 
     return to_text

@@ -66,6 +66,7 @@ class StoreRateLimiter:
         self._storage = storage
         self._default = default_per_minute
         self._items: dict[int, RateLimitItemPerMinute] = {}
+        self._keys: dict[tuple[int, int], str] = {}  # (limit, store id) -> the window's key
 
     def _item(self, per_minute: int) -> RateLimitItemPerMinute:
         item = self._items.get(per_minute)
@@ -80,7 +81,9 @@ class StoreRateLimiter:
         second read, and the window's reset time is only read for a refusal."""
         limit = per_minute or self._default
         item = self._item(limit)
-        key = item.key_for(str(store_id))
+        key = self._keys.get((limit, store_id))
+        if key is None:  # built once per store and limit: the library's key_for costs a microsecond
+            key = self._keys[(limit, store_id)] = item.key_for(str(store_id))
         count = await self._storage.incr(key, item.get_expiry())
         allowed = count <= limit
         retry_after = 0 if allowed else max(1, math.ceil(await self._storage.get_expiry(key) - time.time()))
