@@ -36,7 +36,7 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from app.config import Settings
 from app.domain.errors import DomainError
 
-from . import sqlite_enums
+from . import sqlite_binds
 from .checkpoint import Checkpointer
 from .kept import KeptRows
 from .postgres import GroupedWrites, KeptVersions
@@ -194,7 +194,7 @@ class _SqliteBackend:
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         sync_url = url.set(drivername="sqlite")
-        sqlite_enums.register()
+        sqlite_binds.register()
         self._settings = settings
         self._checkpointer = _checkpointer(url, settings)
         # BEGIN IMMEDIATE: another process holding the write lock makes us wait

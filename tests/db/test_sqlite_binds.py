@@ -1,5 +1,5 @@
-"""Our StrEnum members are bound by sqlite3 through the adapter `app.db.sqlite_enums`
-registers, as the same text they were bound as without it: their value."""
+"""None and our StrEnum members are bound by sqlite3 through the adapters `app.db.sqlite_binds`
+registers, as they were bound without them: NULL, and a member's value as text."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from enum import StrEnum
 
 import pytest
 
-from app.db import sqlite_enums
+from app.db import sqlite_binds
 
-sqlite_enums.register()
-OURS = [cls for cls in sqlite_enums._with_subclasses(StrEnum) if cls.__module__.startswith("app.")]
+sqlite_binds.register()
+OURS = [cls for cls in sqlite_binds._with_subclasses(StrEnum) if cls.__module__.startswith("app.")]
 MEMBERS = [member for cls in OURS for member in cls]
 
 
@@ -26,3 +26,9 @@ def test_the_enums_columns_hold_are_registered() -> None:
 def test_a_member_is_bound_as_its_value(member: StrEnum) -> None:
     with sqlite3.connect(":memory:") as conn:
         assert conn.execute("SELECT ?, typeof(?)", (member, member)).fetchone() == (member.value, "text")
+
+
+def test_none_is_bound_as_null() -> None:
+    assert sqlite3.adapters[(type(None), sqlite3.PrepareProtocol)] is sqlite_binds._null
+    with sqlite3.connect(":memory:") as conn:
+        assert conn.execute("SELECT ?, typeof(?)", (None, None)).fetchone() == (None, "null")
