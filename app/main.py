@@ -9,8 +9,10 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import State
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -60,10 +62,32 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return error(500, "Internal server error")
 
 
+class AppState(State):
+    """Starlette's `app.state`, each value also an attribute of the object itself. Starlette's
+    keeps them only in a dict read by `__getattr__`, which Python calls after the ordinary
+    look-up has failed and built an AttributeError: four of them per ingested order."""
+
+    def __setattr__(self, key: Any, value: Any) -> None:
+        super().__setattr__(key, value)
+        self.__dict__[key] = value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.__dict__[key] = value
+
+    def __delattr__(self, key: Any) -> None:
+        super().__delattr__(key)
+        del self.__dict__[key]
+
+
 class Kanal(Starlette):
     """Starlette with the request log and metrics outermost, around its error handling: they
     see the status of every response, a masked 500 included, and every response carries
-    X-Request-Id."""
+    X-Request-Id. Its `state` is an `AppState`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.state = AppState()
 
     def build_middleware_stack(self) -> ASGIApp:
         return request_log.Observed(super().build_middleware_stack())
