@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -124,6 +125,8 @@ def _run(items: list[_Item], start: int) -> list[_Item]:
 
 def _standing(conn: Connection, store_id: int, run: list[_Item]) -> Standing:
     customer_ids = {item.customer_id for item in run if item.customer_id is not None}
+    if not customer_ids:  # who holds which id is all the run needs to know
+        return Standing(MappingProxyType({}), MappingProxyType({}))
     return Standing.read(conn, store_id, {item.phone.e164 for item in run}, customer_ids)
 
 

@@ -89,6 +89,12 @@ SHAPES: list[tuple[str, list[tuple[str, Any]], list[Any], int]] = [
         [order("I-0", 0), order("I-1", 1, currency="EURO"), order("I-2", 2), "not an object", order("I-3", 3)],
         3,
     ),
+    (
+        "customers without ids",
+        [("/orders", order("W-0", 0))],
+        [order(f"W-{n}", n, customer_id=None) for n in range(4)],
+        3,
+    ),
     ("replay of the whole batch", [("/orders", item) for item in ALL_NEW], ALL_NEW, 0),
     (
         "customer ids moving between phones",
