@@ -76,13 +76,19 @@ class MultiRowInsert:
     def _run(self, conn: Connection, shape: _Shape, values: Sequence[Mapping[str, Any]]) -> list[Row]:
         compiled = shape.compiled
         binds = compiled.binds
+        row_binds = binds[: shape.width]
         flat: list[Any] = []
         for params in values:
-            for name, default, convert in binds[: shape.width]:
-                value = params.get(name, default)
-                flat.append(value if convert is None else convert(value))
-        for _name, default, convert in binds[shape.width :]:
-            flat.append(default if convert is None else convert(default))
+            get = params.get
+            flat.extend(
+                [
+                    get(name, default) if convert is None else convert(get(name, default))
+                    for name, default, convert in row_binds
+                ]
+            )
+        flat.extend(
+            default if convert is None else convert(default) for _name, default, convert in binds[shape.width :]
+        )
         sql = shape.sql(len(values))
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         if _log.isEnabledFor(logging.INFO):
