@@ -11,8 +11,9 @@ their contact: consecutive ones form a run (README "Batches"), written with
 - each order's events and cart recovery (`orders.written_order`), the events held and then
   appended in their order in one INSERT (`events.append_all`).
 Any other item (an order stored or named earlier in the chunk, a consent, the phone or the
-customer id of an earlier item of the run) ends the run and is written alone, by
-`orders._store_order`, between runs: every item comes after the ones before it, as one by one.
+customer id of an earlier item of the run, a customer id the contact of another phone of the
+run holds) ends the run and is written alone, by `orders._store_order`, between runs: every
+item comes after the ones before it, as one by one.
 """
 
 from __future__ import annotations

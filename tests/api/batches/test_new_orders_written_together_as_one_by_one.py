@@ -228,3 +228,31 @@ async def _rows(api: Api, public_id: int) -> dict[str, list[dict[str, Any]]]:
         if data["contact"] is not None:
             data["contact"]["id"] = names["contact"][data["contact"]["id"]]
     return found
+
+
+async def test_an_order_stored_after_the_chunk_looked_is_written_as_an_update(api, monkeypatch):
+    """An order the chunk read as new but found stored at its INSERT (on PostgreSQL, a
+    concurrent write's) runs the chunk's transaction again, which writes it as the update it is."""
+    await api.post("/orders", order("X-0", 0))
+    items_of = order_batches._items
+    looks: list[int] = []
+
+    def first_look_misses_it(conn: Any, store_id: int, commands: Any) -> Any:
+        items = items_of(conn, store_id, commands)
+        looks.append(len(looks))
+        return (
+            [order_batches._Item(i.command, i.phone, i.customer_id, True) for i in items] if len(looks) == 1 else items
+        )
+
+    monkeypatch.setattr(order_batches, "_items", first_look_misses_it)
+    items = [order("X-0", 0, financial_status="paid"), order("X-1", 1), order("X-2", 2)]
+    results = (await api.post("/orders/batch", {"items": items})).json()["results"]
+    assert [r["status"] for r in results] == [200, 201, 201]
+    assert len(looks) == 2
+    orders_by_id = {row["id"]: row["external_id"] for row in await api.rows("orders")}
+    assert [(row["type"], orders_by_id[row["subject_id"]]) for row in await api.rows("events")] == [
+        ("order.created", "X-0"),
+        ("order.financial_status_changed", "X-0"),
+        ("order.created", "X-1"),
+        ("order.created", "X-2"),
+    ]
