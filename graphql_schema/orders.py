@@ -15,7 +15,7 @@ from app.domain.event_types import SubjectType
 from app.domain.money import Amount
 from app.read.lists import Listing, order_listing
 from app.read.lists import OrderFilter as ListFilter
-from app.services import orders
+from app.services import order_batches, orders
 from app.services.stores import Store
 
 from .automations import AUTOMATIONS, AutomationDecision, decisions
@@ -178,7 +178,7 @@ class OrderMutations:
         self, info: Info[Context, None], store_id: strawberry.ID, inputs: list[OrderInput], backfill: Backfill = False
     ) -> OrdersPayload:
         return OrdersPayload(
-            results=[_payload(r) for r in await run_batch(info, store_id, orders.BATCH, inputs, backfill)]
+            results=[_payload(r) for r in await run_batch(info, store_id, order_batches.BATCH, inputs, backfill)]
         )
 
     @strawberry.mutation(description="Change statuses, tags, metadata (same rules as PATCH /orders/{id}).")

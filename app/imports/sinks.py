@@ -13,13 +13,13 @@ import httpx
 
 from app.db.database import Database
 from app.domain.statuses import StoreStatus
-from app.services import batches, carts, customers, orders, shipments, stores
+from app.services import batches, carts, customers, order_batches, shipments, stores
 from app.services.stores import Store
 
 from .sources import Record
 
 KINDS: dict[str, batches.Kind] = {
-    "orders": orders.BATCH,
+    "orders": order_batches.BATCH,
     "carts": carts.BATCH,
     "checkouts": carts.BATCH,
     "customers": customers.BATCH,

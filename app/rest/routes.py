@@ -23,7 +23,7 @@ from app.domain.commands import (
 from app.observability import writes
 from app.policies import content_type
 from app.policies.ids import id_or_none
-from app.services import batches, carts, customers, keys, orders, shipments
+from app.services import batches, carts, customers, keys, order_batches, orders, shipments
 from app.services.results import Written
 from app.services.stores import Store
 
@@ -200,7 +200,7 @@ def api_routes() -> list[Route]:
     """Each route carries the whole path (no Mount and sub-router): one pattern per request."""
     return [
         _route(STORE_PATH + "/orders", upsert(OrderInput, orders.upsert_order), "POST"),
-        _route(STORE_PATH + "/orders/batch", batch(orders.BATCH), "POST"),
+        _route(STORE_PATH + "/orders/batch", batch(order_batches.BATCH), "POST"),
         _route(STORE_PATH + "/orders/{external_id:path}", patch(OrderUpdate, orders.update_order), "PATCH"),
         _route(STORE_PATH + "/orders/{external_id:path}", read(orders.get_order), "GET"),
         _route(STORE_PATH + "/shipments", upsert(ShipmentInput, shipments.upsert_shipment), "POST"),

@@ -40,16 +40,21 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 
 # `work(conn, store_id, command, now, backfill)`: a service's own write function of one record.
 ItemWork = Callable[..., "Written[Any] | DomainError"]
+# `chunk(conn, kind, store_id, commands, now, backfill)`: a chunk's outcomes, in order, each
+# the one `kind.work` gives its command (e.g. `order_batches.write_orders`).
+ChunkWork = Callable[..., "list[Written[Any] | DomainError]"]
 
 
 @dataclass(frozen=True, slots=True)
 class Kind:
     """A resource a batch writes: its command model, its service's write function of one
-    record, and whether that function takes the backfill flag (a customer records no event)."""
+    record, whether that function takes the backfill flag (a customer records no event), and
+    `chunk`, a write of a whole chunk with the same outcomes (None: `work` on each item)."""
 
     model: type[Command]
     work: ItemWork
     backfill: bool = True
+    chunk: ChunkWork | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +108,9 @@ async def write_batch(db: Database, store: Store, kind: Kind, items: Sequence[An
     now = utcnow()
 
     async def write(chunk: list[tuple[int, Command]], run: Callable[..., Awaitable[Any]]) -> None:
-        outcomes = await run(_write_each, kind, store.id, [command for _, command in chunk], now, backfill)
+        outcomes = await run(
+            kind.chunk or _write_each, kind, store.id, [command for _, command in chunk], now, backfill
+        )
         for (index, _), outcome in zip(chunk, outcomes, strict=True):
             results[index] = _settled(results[index], outcome, kind.model)
 

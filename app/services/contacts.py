@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -22,6 +22,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.sql.dml import Insert
 
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.statements import DIALECTS, build_upsert, param
@@ -75,6 +76,26 @@ def _attach_statement(
         )
     )
     external_id_after = case((external_id.is_(None) | held_by_another, contacts.c.external_id), else_=external_id)
+    upsert = contact_upsert(
+        dialect,
+        case((held_by_any, None), else_=external_id),
+        lambda new: (external_id, external_id_after),
+        returning,
+        with_abandoned_cart_flag,
+    )
+    return PrecompiledStatement(upsert)
+
+
+def contact_upsert(
+    dialect: str,
+    external_id_on_insert: ColumnElement[Any],
+    external_id_on_update: Callable[[Any], tuple[ColumnElement[Any], ColumnElement[Any]]],
+    returning: tuple[str, ...] | None,
+    with_abandoned_cart_flag: bool,
+) -> Insert:
+    """The contact upsert on (store, phone) merging the customer: a new contact's external id
+    is `external_id_on_insert`; on conflict `external_id_on_update(excluded)` gives the id sent
+    and the id the contact ends with. RETURNING `returning` (and `has_abandoned_cart`)."""
     upsert = build_upsert(
         dialect,
         contacts,
@@ -82,17 +103,17 @@ def _attach_statement(
         replace=("phone_type", "phone_source"),
         merge=MERGED_FIELDS,
         computed={
-            "external_id": (case((held_by_any, None), else_=external_id), lambda new: external_id_after),
+            "external_id": (external_id_on_insert, lambda new: external_id_on_update(new)[1]),
             "updated_at": (
                 param(contacts, "updated_at"),
-                lambda new: _updated_at_if_changed(new, external_id, external_id_after),
+                lambda new: _updated_at_if_changed(new, *external_id_on_update(new)),
             ),
         },
         returning=returning,
     )
     if with_abandoned_cart_flag:
         upsert = upsert.returning(_HAS_ABANDONED_CART.label("has_abandoned_cart"))
-    return PrecompiledStatement(upsert)
+    return upsert
 
 
 def _updated_at_if_changed(
@@ -155,6 +176,19 @@ def attach_contact(
     statement = _ATTACH_STATEMENTS.get((conn.dialect.name, returning, with_abandoned_cart_flag))
     if statement is None:
         raise ValueError(f"attach_contact returns MESSAGING_COLUMNS or every column (None), not {returning!r}")
+    params = contact_params(store_id, customer, now, phone, phone_source)
+    # On PostgreSQL another transaction may be giving the same customer id to another contact
+    # right now: the unique index then refuses ours (or PostgreSQL breaks the deadlock two such
+    # claims make), and Database.write runs the whole transaction again, which then sees the id
+    # held and leaves the contact without it.
+    return statement.one(conn, params)
+
+
+def contact_params(
+    store_id: int, customer: CustomerInput | EmbeddedCustomer | None, now: datetime, phone: Phone, phone_source: str
+) -> dict[str, Any]:
+    """The parameters of the contact upsert (`attach_contact`) for `phone` and the customer:
+    the contact's columns by name, `external_id` the customer's as sent."""
     params = {name: getattr(customer, name, None) for name in MERGED_FIELDS}
     params.update(
         store_id=store_id,
@@ -165,11 +199,7 @@ def attach_contact(
         created_at=now,
         updated_at=now,
     )
-    # On PostgreSQL another transaction may be giving the same customer id to another contact
-    # right now: the unique index then refuses ours (or PostgreSQL breaks the deadlock two such
-    # claims make), and Database.write runs the whole transaction again, which then sees the id
-    # held and leaves the contact without it.
-    return statement.one(conn, params)
+    return params
 
 
 def contact_by_id(conn: Connection, contact_id: int) -> Row:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from app.db.compiled import PrecompiledStatement
+from app.db.multirow import MultiRowInsert
 from app.db.statements import param
 from app.db.tables import events, stores
 from app.domain.automations import MESSAGES, SETTLES, Decision, Reason
@@ -56,7 +57,9 @@ _POLICY = PrecompiledStatement(
 @dataclass(frozen=True)
 class Outbox:
     """Appends the events of one command, inside its transaction, and the automation decisions
-    they carry (`decisions`, in order: the write's `automations` answer)."""
+    they carry (`decisions`, in order: the write's `automations` answer). With `pending`, the
+    events wait there, in order, for one `append_all` of many commands' events; outboxes may
+    share the store's consent policy (`_policy`) too."""
 
     conn: Connection
     store_id: int
@@ -64,6 +67,7 @@ class Outbox:
     backfill: bool
     decisions: list[Decision] = field(default_factory=list)
     _policy: list[Any] = field(default_factory=list)  # the store's consent policy, read once
+    pending: list[dict[str, Any]] | None = None
 
     def policy(self) -> Any:
         """The store's consent policy (its row's requirement columns, `app.domain.rules.consent_policy`)."""
@@ -104,26 +108,32 @@ class Outbox:
             "before": before,
             "after": after,
         }
-        _APPEND.rows(
-            self.conn,
-            {
-                "event_id": new_event_id(),
-                "store_id": self.store_id,
-                "type": type,
-                "subject_type": subject_type,
-                "subject_id": subject_id,
-                "contact_id": contact["id"] if contact is not None else None,
-                "data": data,
-                "backfill": self.backfill,
-                "created_at": self.now,
-                "automation": automation,
-                "reason": reason,
-            },
-        )
+        row = {
+            "event_id": new_event_id(),
+            "store_id": self.store_id,
+            "type": type,
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "contact_id": contact["id"] if contact is not None else None,
+            "data": data,
+            "backfill": self.backfill,
+            "created_at": self.now,
+            "automation": automation,
+            "reason": reason,
+        }
+        if self.pending is None:
+            _APPEND.rows(self.conn, row)
+        else:
+            self.pending.append(row)
 
 
-_APPEND = PrecompiledStatement(
-    insert(events).values(
-        {column.name: param(events, column.name) for column in events.c if column.name not in ("id", "dispatched_at")}
-    )
+def append_all(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Append the events `rows` (an Outbox's `pending`), in their order, in one statement."""
+    _APPEND_ALL.rows(conn, rows)
+
+
+_ROW = insert(events).values(
+    {column.name: param(events, column.name) for column in events.c if column.name not in ("id", "dispatched_at")}
 )
+_APPEND = PrecompiledStatement(_ROW)
+_APPEND_ALL = MultiRowInsert(_ROW)

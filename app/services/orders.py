@@ -16,7 +16,7 @@ from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
 
-from . import batches, events
+from . import events
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, recover_carts
 from .contacts import apply_consent, attach_contact, contact_by_id
 from .patching import patch_row
@@ -59,10 +59,29 @@ def _store_order(
     )
     outbox = events.Outbox(conn, store_id, now, backfill)
     contact = apply_consent(outbox, contact, command.customer, "order", command.external_id)
+    flag_in_upsert = abandoned_cart_flag(conn.dialect.name)
+    change = write_tracked(
+        conn,
+        orders,
+        ("store_id", "external_id"),
+        order_values(store_id, command, contact["id"], now),
+        patchable=PATCHABLE,
+        created_also=() if flag_in_upsert else (CART_TO_RECOVER,),
+    )
+    if change.stale:  # a newer write came in between the look and the lock
+        return Written(
+            _record(change.after, contact_by_id(conn, change.after["contact_id"])), created=False, stale=True
+        )
+    return written_order(outbox, change, contact, command)
+
+
+def order_values(store_id: int, command: OrderInput, contact_id: int, now: datetime) -> dict[str, Any]:
+    """The order row `command` writes (its columns by name; `posted` is write_tracked's), the
+    contact `contact_id` attached, at `now`."""
     values = {name: getattr(command, name) for name in _COLUMNS}
     values.update(
         store_id=store_id,
-        contact_id=contact["id"],
+        contact_id=contact_id,
         customer_external_id=command.customer.external_id if command.customer else None,
         shipping_address=command.shipping_address.as_json() if command.shipping_address else None,
         billing_address=command.billing_address.as_json() if command.billing_address else None,
@@ -72,19 +91,13 @@ def _store_order(
         created_at=now,
         updated_at=now,
     )
-    flag_in_upsert = abandoned_cart_flag(conn.dialect.name)
-    change = write_tracked(
-        conn,
-        orders,
-        ("store_id", "external_id"),
-        values,
-        patchable=PATCHABLE,
-        created_also=() if flag_in_upsert else (CART_TO_RECOVER,),
-    )
-    if change.stale:  # a newer write came in between the look and the lock
-        return Written(
-            _record(change.after, contact_by_id(conn, change.after["contact_id"])), created=False, stale=True
-        )
+    return values
+
+
+def written_order(outbox: events.Outbox, change: Change, contact: Any, command: OrderInput) -> Written[records.Order]:
+    """What follows an order row written (not stale): its events, the carts it recovers, the
+    answer. `change.created_also` may say whether the contact has a cart to recover (else the
+    contact row's `has_abandoned_cart`, else a look)."""
     _record_events(outbox, change, contact)
     # An order placed after a cart was abandoned recovers that cart, whichever came first.
     flagged = None if change.created_also is None else change.created_also.get("has_cart_to_recover")
@@ -157,7 +170,3 @@ def _find_order(conn: Connection, store_id: int, external_id: str) -> records.Or
     if row is None:
         raise NotFound("Order")
     return records.of_row(records.Order, row)
-
-
-# Batches of orders (`app.services.batches`) write each order as `upsert_order` does.
-BATCH = batches.Kind(OrderInput, _store_order)

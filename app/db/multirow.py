@@ -1,0 +1,135 @@
+"""An INSERT of one row, run for many rows in one statement (`VALUES (…), (…), …`).
+
+A batch writes a chunk's new records with a statement per table instead of one per record:
+on PostgreSQL a round trip each, on SQLite the per-statement work of both SQLite and Python.
+The statement is written for one row whose VALUES are plain parameters (no subquery); it is
+compiled once per dialect (`compiled._compile`: SQL text, parameter order, conversions) and
+its VALUES group repeated for the rows, the parameters renumbered on PostgreSQL ($n). The
+other parameters (in ON CONFLICT … DO UPDATE, RETURNING) take their compiled defaults.
+Run on the DBAPI cursor as `compiled.PrecompiledStatement` runs, inside the transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.dml import Insert
+
+from .compiled import Row, _compile, _Compiled, _on_the_cursor
+
+_log = logging.getLogger("sqlalchemy.engine.Engine")
+_DOLLAR = re.compile(r"\$(\d+)")
+# Both engines take 32,766 parameters at least; a statement's rows stay under.
+MAX_PARAMETERS = 30_000
+
+
+@dataclass(frozen=True)
+class _Shape:
+    compiled: _Compiled
+    head: str  # up to VALUES
+    group: str  # one row's "(…)"
+    tail: str  # after the rows
+    width: int  # parameters per row
+    numbered: bool  # $n parameters (PostgreSQL), else ? (SQLite)
+
+    def sql(self, rows: int) -> str:
+        if not self.numbered:
+            return self.head + ", ".join([self.group] * rows) + self.tail
+        groups = [_renumbered(self.group, row * self.width) for row in range(rows)]
+        return self.head + ", ".join(groups) + _renumbered(self.tail, (rows - 1) * self.width)
+
+
+def _renumbered(text: str, by: int) -> str:
+    return _DOLLAR.sub(lambda match: f"${int(match[1]) + by}", text) if by else text
+
+
+class MultiRowInsert:
+    """`MultiRowInsert(insert).rows(conn, [values, …])`: the RETURNING rows (dicts, in no
+    promised order: match them by a key) of one INSERT of every row, in statements of at most
+    `MAX_PARAMETERS` parameters. Raises ValueError when the statement's VALUES are not plain
+    parameters; on engines other than SQLite and asyncpg, runs one statement per row through
+    SQLAlchemy."""
+
+    def __init__(self, statement: Insert):
+        self.statement = statement
+        self._shape: _Shape | None = None
+        self._dialect: Dialect | None = None
+
+    def rows(self, conn: Connection, values: Sequence[Mapping[str, Any]]) -> list[Row]:
+        if not values:
+            return []
+        if not _on_the_cursor(conn.dialect):
+            return [dict(row) for params in values for row in conn.execute(self.statement, params).mappings()]
+        shape = self._shaped(conn.dialect)
+        page = max(1, MAX_PARAMETERS // shape.width)
+        found: list[Row] = []
+        for start in range(0, len(values), page):
+            found.extend(self._run(conn, shape, values[start : start + page]))
+        return found
+
+    def _run(self, conn: Connection, shape: _Shape, values: Sequence[Mapping[str, Any]]) -> list[Row]:
+        compiled = shape.compiled
+        binds = compiled.binds
+        row_binds = binds[: shape.width]
+        flat: list[Any] = []
+        for params in values:
+            get = params.get
+            flat.extend(
+                [
+                    get(name, default) if convert is None else convert(get(name, default))
+                    for name, default, convert in row_binds
+                ]
+            )
+        flat.extend(
+            default if convert is None else convert(default) for _name, default, convert in binds[shape.width :]
+        )
+        sql = shape.sql(len(values))
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        if _log.isEnabledFor(logging.INFO):
+            _log.info("%s\n[multirow] %r", sql, tuple(flat))
+        if conn.dispatch.before_cursor_execute:
+            for listener in conn.dispatch.before_cursor_execute:
+                listener(conn, cursor, sql, flat, None, False)
+        cursor.execute(sql, flat)
+        if not compiled.columns:
+            return []
+        rows: list[Row] = []
+        for found in cursor.fetchall():
+            row = dict(zip(compiled.columns, found, strict=True))
+            for name, reader in compiled.readers:
+                row[name] = reader(row[name])
+            rows.append(row)
+        return rows
+
+    def _shaped(self, dialect: Dialect) -> _Shape:
+        if self._shape is None or self._dialect is not dialect:
+            self._shape = _shape(_compile(self.statement, dialect))
+            self._dialect = dialect
+        return self._shape
+
+
+def _shape(compiled: _Compiled) -> _Shape:
+    sql = compiled.sql
+    start = sql.find(" VALUES (")
+    if start < 0:
+        raise ValueError("a multi-row INSERT needs a VALUES clause")
+    start += len(" VALUES ")
+    depth, end = 0, start
+    for end in range(start, len(sql)):
+        depth += {"(": 1, ")": -1}.get(sql[end], 0)
+        if depth == 0:
+            break
+    head, group, tail = sql[:start], sql[start : end + 1], sql[end + 1 :]
+    if "SELECT" in group.upper():
+        raise ValueError("a multi-row INSERT's VALUES must be plain parameters")
+    numbered = "$" in group
+    width = len(_DOLLAR.findall(group)) if numbered else group.count("?")
+    if ("?" in head) or _DOLLAR.search(head):
+        raise ValueError("a multi-row INSERT takes no parameter before its VALUES")
+    return _Shape(compiled, head, group, tail, width, numbered)

@@ -1,0 +1,100 @@
+"""The contacts of many orders at once: `contacts.attach_contact` for a run of writes whose
+phones all differ, in one statement.
+
+`attach_contact` decides in SQL whether the contact takes the customer's external id: only
+when no other contact of the store holds it. A statement of many rows cannot ask that row by
+row (on PostgreSQL its subqueries all see the table as it was before the statement), so the
+run's contacts are read first (`Standing`) and the answer given with each row: the id to
+take, or none (the contact keeps its own). That answer is the one the writes one by one would
+find as long as no write of the run changes who holds an id another write of the run names:
+the run ends before a write naming an id that the contact of another of its phones holds
+(`Standing.blocks`), and an id named by two of its writes (`order_batches`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, func, or_, select
+
+from app.db.compiled import Row
+from app.db.multirow import MultiRowInsert
+from app.db.statements import DIALECTS, param
+from app.db.tables import contacts
+
+from .contacts import MESSAGING_COLUMNS, contact_upsert
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The contacts of a run's phones and of the external ids its customers name, as they are
+    before the run: `by_phone` (E.164 → contact id), `holders` (external id → (contact id,
+    the contact's phone))."""
+
+    by_phone: Mapping[str, int]
+    holders: Mapping[str, tuple[int, str | None]]
+
+    @classmethod
+    def read(cls, conn: Connection, store_id: int, phones: Collection[str], external_ids: Collection[str]) -> Standing:
+        wanted: ColumnElement[bool] = contacts.c.phone.in_(list(phones))
+        if external_ids:
+            wanted = or_(wanted, contacts.c.external_id.in_(list(external_ids)))
+        statement = select(contacts.c.id, contacts.c.phone, contacts.c.external_id).where(
+            contacts.c.store_id == store_id, wanted
+        )
+        by_phone: dict[str, int] = {}
+        holders: dict[str, tuple[int, str | None]] = {}
+        for contact_id, phone, external_id in conn.execute(statement):
+            if phone is not None:
+                by_phone[phone] = contact_id
+            if external_id is not None:
+                holders[external_id] = (contact_id, phone)
+        return cls(MappingProxyType(by_phone), MappingProxyType(holders))
+
+    def blocks(self, external_id: str | None, phone: str, phones: Collection[str]) -> bool:
+        """Whether the contact of another of the run's `phones` holds `external_id`: a write of
+        that phone may give it up, so who ends with it would depend on the order of writes."""
+        holder = self.holders.get(external_id) if external_id is not None else None
+        return holder is not None and holder[1] != phone and holder[1] in phones
+
+    def id_to_take(self, external_id: str | None, phone: str) -> str | None:
+        """The external id the contact of `phone` takes (`attach_contact`'s rule): the customer's
+        when no other contact holds it, else None (the contact keeps the one it has)."""
+        if external_id is None:
+            return None
+        holder = self.holders.get(external_id)
+        if holder is None or holder[0] == self.by_phone.get(phone):
+            return external_id
+        return None
+
+
+def _attach_all_statement(dialect: str, with_abandoned_cart_flag: bool) -> MultiRowInsert:
+    """`attach_contact`'s upsert, its `external_id` parameter the id to take (`id_to_take`):
+    a contact sent none keeps its own."""
+
+    def on_update(new: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+        return new.external_id, func.coalesce(new.external_id, contacts.c.external_id)
+
+    upsert = contact_upsert(
+        dialect, param(contacts, "external_id"), on_update, MESSAGING_COLUMNS, with_abandoned_cart_flag
+    )
+    return MultiRowInsert(upsert)
+
+
+_ATTACH_ALL: Mapping[tuple[str, bool], MultiRowInsert] = MappingProxyType(
+    {(dialect, flag): _attach_all_statement(dialect, flag) for dialect in DIALECTS for flag in (False, True)}
+)
+
+
+def attach_all(
+    conn: Connection, standing: Standing, params: Sequence[dict[str, Any]], with_abandoned_cart_flag: bool
+) -> dict[str, Row]:
+    """Upsert the contacts `params` (`contacts.contact_params`, every phone different), the
+    external ids decided by `standing`; their MESSAGING_COLUMNS (and `has_abandoned_cart`, as
+    `attach_contact` returns them) by phone."""
+    rows = [{**values, "external_id": standing.id_to_take(values["external_id"], values["phone"])} for values in params]
+    statement = _ATTACH_ALL[(conn.dialect.name, with_abandoned_cart_flag)]
+    return {row["phone"]: row for row in statement.rows(conn, rows)}

@@ -1,0 +1,258 @@
+"""README "Batches": a chunk's new orders are written together (app/services/order_batches.py),
+every other item alone; either way each item's outcome is the one the single endpoint gives.
+
+Each shape is written twice at the same clock, after the same earlier writes: to one store one
+item per request (POST /orders), to another as one batch. The answers must match item by item,
+and the rows (orders, contacts, events, consent_changes, carts) row by row in creation order,
+surrogate ids replaced by the natural key they stand for; `fast` pins how many items took the
+written-together path."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from app.db import tables
+from app.services import batches, carts, keys, order_batches, orders, stores
+from tests.conftest import Api, cart_body, order_body
+
+OTHER_STORE = 124
+EARLIER = datetime(2026, 5, 20, 8, 0, tzinfo=UTC)  # the earlier writes' clock
+NOW = datetime(2026, 5, 20, 9, 0, tzinfo=UTC)  # the compared writes' clock
+SUBSCRIBED = {"marketing": "subscribed", "consented_at": "2026-05-18T09:00:00Z", "source": "checkout"}
+
+
+def phone(n: int) -> str:
+    return f"+336123456{n:02d}"
+
+
+def order(external_id: str, n: int = 0, customer_id: str | None = "same", **overrides: Any) -> dict[str, Any]:
+    """An order by the customer of phone `n` (customer id CUST-n unless given; None: none)."""
+    customer: dict[str, Any] = {"phone": phone(n), "first_name": f"Name {n}", "tags": ["vip"], "orders_count": n}
+    if customer_id is not None:
+        customer["external_id"] = f"CUST-{n}" if customer_id == "same" else customer_id
+    customer.update(overrides.pop("customer", {}))
+    return order_body(external_id=external_id, customer=customer, **overrides)
+
+
+ALL_NEW = [order(f"N-{n}", n) for n in range(6)]
+# (name, earlier writes (path, body), items, how many items the written-together path takes)
+SHAPES: list[tuple[str, list[tuple[str, Any]], list[Any], int]] = [
+    ("all new", [], ALL_NEW, 6),
+    ("all new, contacts known", [("/orders", order(f"K-{n}", n)) for n in range(4)], ALL_NEW, 6),
+    (
+        "some existing",
+        [("/orders", order("E-2", 2)), ("/orders", order("E-6", 6, financial_status="paid"))],
+        [
+            order("E-0", 0),
+            order("E-1", 1),
+            order("E-2", 2, financial_status="paid"),
+            order("E-3", 3),
+            order("E-4", 4),
+            order("E-5", 5),
+            order("E-6", 6),
+        ],
+        5,
+    ),
+    (
+        "duplicates within the batch",
+        [],
+        [order("D-0", 0), order("D-1", 1), order("D-0", 0, financial_status="paid"), order("D-2", 2), order("D-1", 1)],
+        2,
+    ),
+    (
+        "same phone, many orders",
+        [],
+        [order(f"S-{n}", 7, customer={"first_name": f"Name {n % 3}"}) for n in range(6)] + [order("S-9", 8)],
+        2,
+    ),
+    (
+        "consent given",
+        [],
+        [
+            order("C-0", 0),
+            order("C-1", 1),
+            order("C-2", 1, customer={"whatsapp_consent": SUBSCRIBED}),
+            order("C-3", 2),
+            order("C-4", 0, customer={"whatsapp_consent": {"marketing": "unsubscribed"}}),
+            order("C-5", 3),
+            order("C-6", 4),
+        ],
+        4,
+    ),
+    (
+        "invalid items between",
+        [],
+        [order("I-0", 0), order("I-1", 1, currency="EURO"), order("I-2", 2), "not an object", order("I-3", 3)],
+        3,
+    ),
+    (
+        "customers without ids",
+        [("/orders", order("W-0", 0))],
+        [order(f"W-{n}", n, customer_id=None) for n in range(4)],
+        3,
+    ),
+    ("replay of the whole batch", [("/orders", item) for item in ALL_NEW], ALL_NEW, 0),
+    (
+        "customer ids moving between phones",
+        [("/orders", order("M-0", 0)), ("/orders", order("M-1", 1))],
+        [
+            order("M-2", 2, customer_id="CUST-0"),  # held by phone 0, not in the run: kept there
+            order("M-3", 3, customer_id="CUST-9"),
+            order("M-4", 1, customer_id="CUST-8"),  # phone 1 gives up CUST-1 …
+            order("M-5", 4, customer_id="CUST-1"),  # … which phone 4 then takes: the run ends
+            order("M-6", 5, customer_id="CUST-9"),  # held by phone 3, which comes next: alone
+            order("M-7", 6, customer_id=None),
+            order("M-8", 3, customer_id="CUST-3"),  # phone 3 gives up CUST-9
+            order("M-9", 7, customer_id="CUST-3"),  # named by phone 3 in the run: the run ends
+        ],
+        5,
+    ),
+    (
+        "orders recovering carts",
+        [
+            ("/carts", cart_body(external_id="CART-0", customer={"phone": phone(0), "whatsapp_consent": SUBSCRIBED})),
+            ("/carts", cart_body(external_id="CART-1", customer={"phone": phone(1)})),
+        ],
+        [
+            order("R-0", 0),  # placed after CART-0 was abandoned: recovers it
+            order("R-1", 1, placed_at="2026-05-18T09:00:00Z"),  # placed before: recovers nothing
+            order("R-2", 2),
+        ],
+        3,
+    ),
+    (
+        "stale and dated writes",
+        [("/orders", order("T-0", 0, updated_at="2026-05-18T12:00:00Z"))],
+        [
+            order("T-0", 0, updated_at="2026-05-18T11:00:00Z", financial_status="paid"),
+            order("T-1", 1, updated_at="2026-05-18T11:00:00Z"),
+            order("T-2", 2, shipping_address={"phone": "+33698765432", "country_code": "FR"}, customer={"phone": None}),
+            order("T-3", 3, customer_id=None, customer={"first_name": None, "tags": None}),
+        ],
+        3,
+    ),
+]
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
+    """The time every write reads (`now`), set by the test."""
+    now = [EARLIER]
+    for module in (orders, carts, batches):
+        monkeypatch.setattr(module, "utcnow", lambda: now[0])
+    return now
+
+
+@pytest.fixture
+def taken(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many items each run of new orders written together held."""
+    runs: list[int] = []
+    write_run = order_batches._write_run
+
+    def counted(conn: Any, store_id: int, run: list[Any], *args: Any) -> Any:
+        runs.append(len(run))
+        return write_run(conn, store_id, run, *args)
+
+    monkeypatch.setattr(order_batches, "_write_run", counted)
+    return runs
+
+
+@pytest.mark.parametrize(("shape", "earlier", "items", "fast"), SHAPES, ids=[shape[0] for shape in SHAPES])
+async def test_a_batch_writes_what_its_items_one_by_one_write(api, clock, taken, shape, earlier, items, fast):
+    await stores.create_store(api.db, OTHER_STORE, "Other shop", "FR")
+    other_key, _ = await keys.create_key(api.db, store_id=OTHER_STORE, name="test")
+    for store, key in ((api_store := 123, api.key), (OTHER_STORE, other_key)):
+        for path, body in earlier:
+            assert (await api.post(path, body, store=store, key=key)).status_code == 201
+    clock[0] = NOW
+    taken.clear()
+
+    one_by_one = []
+    for item in items:
+        if isinstance(item, dict):
+            response = await api.post("/orders", item, store=api_store)
+            one_by_one.append(_answer(response.status_code, response.json(), response.headers.get("kanal-stale")))
+        else:  # no single request carries it: refused as an item
+            one_by_one.append((422, {"": ["invalid_type"]}))
+    response = await api.post("/orders/batch", {"items": items}, store=OTHER_STORE, key=other_key)
+    assert response.status_code == 200
+    together = [_answer(r["status"], r, "true" if r.get("stale") else None) for r in response.json()["results"]]
+
+    assert together == one_by_one
+    assert sum(taken) == fast
+    assert await _rows(api, OTHER_STORE) == await _rows(api, api_store)
+
+
+def _answer(status: int, body: dict[str, Any], stale: str | None) -> tuple[Any, ...]:
+    if status == 422:
+        return (422, body.get("codes"))
+    automations = [{**decision, "subject": decision["subject"]["type"]} for decision in body["automations"]]
+    return (status, stale, automations)
+
+
+_TABLES = ("contacts", "orders", "carts", "events", "consent_changes")
+
+
+async def _rows(api: Api, public_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The store's rows of `_TABLES` in creation order, ids replaced by what they name."""
+
+    def read(conn: Any) -> dict[str, list[dict[str, Any]]]:
+        store_id = public_id  # a live key writes in the store itself
+        found = {}
+        for name in _TABLES:
+            table = tables.metadata.tables[name]
+            statement = select(table).where(table.c.store_id == store_id).order_by(table.c.id)
+            found[name] = [dict(row) for row in conn.execute(statement).mappings()]
+        return found
+
+    found = await api.db.read(read)
+    names = {
+        "contact": {row["id"]: row["phone"] for row in found["contacts"]},
+        "order": {row["id"]: row["external_id"] for row in found["orders"]},
+        "cart": {row["id"]: row["external_id"] for row in found["carts"]},
+    }
+    for rows in found.values():
+        for row in rows:
+            for column in ("id", "store_id", "event_id"):
+                row.pop(column, None)
+            if "contact_id" in row and row["contact_id"] is not None:
+                row["contact_id"] = names["contact"][row["contact_id"]]
+    for event in found["events"]:
+        event["subject_id"] = names[event["subject_type"]][event["subject_id"]]
+        data = event["data"]
+        data["subject"]["id"] = event["subject_id"]
+        if data["contact"] is not None:
+            data["contact"]["id"] = names["contact"][data["contact"]["id"]]
+    return found
+
+
+async def test_an_order_stored_after_the_chunk_looked_is_written_as_an_update(api, monkeypatch):
+    """An order the chunk read as new but found stored at its INSERT (on PostgreSQL, a
+    concurrent write's) runs the chunk's transaction again, which writes it as the update it is."""
+    await api.post("/orders", order("X-0", 0))
+    items_of = order_batches._items
+    looks: list[int] = []
+
+    def first_look_misses_it(conn: Any, store_id: int, commands: Any) -> Any:
+        items = items_of(conn, store_id, commands)
+        looks.append(len(looks))
+        return (
+            [order_batches._Item(i.command, i.phone, i.customer_id, True) for i in items] if len(looks) == 1 else items
+        )
+
+    monkeypatch.setattr(order_batches, "_items", first_look_misses_it)
+    items = [order("X-0", 0, financial_status="paid"), order("X-1", 1), order("X-2", 2)]
+    results = (await api.post("/orders/batch", {"items": items})).json()["results"]
+    assert [r["status"] for r in results] == [200, 201, 201]
+    assert len(looks) == 2
+    orders_by_id = {row["id"]: row["external_id"] for row in await api.rows("orders")}
+    assert [(row["type"], orders_by_id[row["subject_id"]]) for row in await api.rows("events")] == [
+        ("order.created", "X-0"),
+        ("order.financial_status_changed", "X-0"),
+        ("order.created", "X-1"),
+        ("order.created", "X-2"),
+    ]
