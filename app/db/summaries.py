@@ -1,0 +1,276 @@
+"""Order summaries, kept exact in the transaction of every order write (README, "Order
+summaries"): `order_hours` (orders and revenue per store, UTC hour and currency) for
+storeTimeseries, `product_days` (lines, orders, quantity and revenue per store, UTC day,
+currency and product) for topProducts. They count exactly what a reading of the orders would:
+every order, whatever its statuses, by its `placed_at`, `currency`, `total_price` and line items.
+
+A write that changes an order calls `order_changed(conn, before, after)`; the deltas (minus
+the old row's share, plus the new one's) are added up on the connection and written by one
+multi-row upsert per table just before the transaction's COMMIT (a `commit` event of the
+engines `watch` is given), so a transaction of many orders (group commit, a batch) touches
+each summary row once. A rollback drops them with the rest of the transaction.
+
+Sums are exact integers (ten-thousandths) of any size (`types.ExactSum`): a line's quantity may
+be 10^30 and its price 10^14."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from functools import cache, partial
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, delete, event, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.domain.json_values import json_default
+from app.domain.money import MAX_DECIMALS, from_units, to_units
+
+from .tables import order_hours, orders, product_days
+from .types import dumps
+
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+_PENDING = "kanal_summaries"  # the deltas of the connection's transaction, in Connection.info
+_ADD = "kanal_add"  # SQLite: exact addition of two integers written as text
+_UNIT = Decimal(1).scaleb(-MAX_DECIMALS)
+# A line's revenue needs up to 31 + 14 digits before the point and 8 after.
+_EXACT = Context(prec=120)
+
+
+@dataclass(slots=True)
+class ProductShare:
+    """One product's share of some orders of one currency: `sku` (trimmed, None when blank or
+    absent) and `title` as grouped, the lines, the orders counted for it, quantity and revenue
+    in ten-thousandths."""
+
+    sku: str | None
+    title: str | None
+    lines: int = 0
+    orders: int = 0
+    quantity: int = 0
+    revenue: int = 0
+
+    def add(self, other: ProductShare, sign: int = 1) -> None:
+        self.lines += sign * other.lines
+        self.orders += sign * other.orders
+        self.quantity += sign * other.quantity
+        self.revenue += sign * other.revenue
+
+
+@dataclass
+class _Deltas:
+    hours: dict[tuple[int, datetime, str], list[int]] = field(default_factory=dict)  # [orders, revenue]
+    products: dict[tuple[int, datetime, str, str], ProductShare] = field(default_factory=dict)
+
+
+def order_changed(conn: Connection, before: Mapping[Any, Any] | None, after: Mapping[Any, Any] | None) -> None:
+    """Count an order write in the summaries at the transaction's COMMIT: `before` is the row
+    as it was (None: created), `after` as written (None: deleted). Rows are order mappings with
+    store_id, placed_at, currency, total_price (Decimal) and line_items (as stored, or as
+    about to be: Decimals are read as JSON stores them). Nothing to do when they count the same."""
+    if before is after or (before is not None and after is not None and _counted(before) == _counted(after)):
+        return
+    deltas = conn.info.get(_PENDING)
+    if deltas is None:
+        deltas = conn.info[_PENDING] = _Deltas()
+    for row, sign in ((before, -1), (after, 1)):
+        if row is not None:
+            _count(deltas, row, sign)
+
+
+def _counted(row: Mapping[Any, Any]) -> tuple[Any, ...]:
+    return (row["store_id"], row["placed_at"], row["currency"], row["total_price"], row["line_items"])
+
+
+def _count(deltas: _Deltas, row: Mapping[Any, Any], sign: int) -> None:
+    store_id, placed_at, currency = row["store_id"], row["placed_at"], row["currency"] or ""
+    hour = deltas.hours.setdefault((store_id, floor(placed_at, HOUR), currency), [0, 0])
+    hour[0] += sign
+    hour[1] += sign * to_units(row["total_price"])
+    day = floor(placed_at, DAY)
+    for share in product_shares(row["line_items"]):
+        key = (store_id, day, currency, digest(share.sku, share.title))
+        found = deltas.products.get(key)
+        if found is None:
+            found = deltas.products[key] = ProductShare(share.sku, share.title)
+        found.add(share, sign)
+
+
+def floor(moment: datetime, step: timedelta) -> datetime:
+    """The start (UTC) of the hour or UTC day holding `moment`."""
+    moment = moment.astimezone(UTC)
+    if step == DAY:
+        return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def digest(sku: str | None, title: str | None) -> str:
+    """The product key of a (sku, title) pair: 32 hex digits, whatever the texts' lengths."""
+    return hashlib.blake2b(dumps([sku, title]).encode(), digest_size=16).hexdigest()
+
+
+def product_shares(line_items: Iterable[Mapping[Any, Any]]) -> list[ProductShare]:
+    """One order's lines per (sku, title): a line without a quantity counts 1, without a price
+    0; its revenue is quantity x price rounded half away from zero to the ten-thousandth (as
+    PostgreSQL's round(numeric, 4)). The order counts once per product (its sku, else its
+    title), on the share of its greatest title (SQL's MAX: none below any text)."""
+    shares: dict[tuple[str | None, str | None], ProductShare] = {}
+    for item in line_items:
+        sku = _text(item.get("sku"))
+        sku = (sku.strip(" ") or None) if sku is not None else None
+        title = _text(item.get("title"))
+        quantity = _number(item.get("quantity"), 1)
+        price = _number(item.get("price"), 0)
+        with localcontext(_EXACT):
+            revenue = (quantity * price).quantize(_UNIT, rounding=ROUND_HALF_UP)
+            units = (int(quantity.scaleb(MAX_DECIMALS)), int(revenue.scaleb(MAX_DECIMALS)))
+        share = shares.get((sku, title))
+        if share is None:
+            share = shares[(sku, title)] = ProductShare(sku, title)
+        share.lines += 1
+        share.quantity += units[0]
+        share.revenue += units[1]
+    greatest: dict[tuple[str | None, str | None], ProductShare] = {}
+    for share in shares.values():
+        product = (share.sku, share.title if share.sku is None else None)
+        held = greatest.get(product)
+        if held is None or _title_order(share.title) > _title_order(held.title):
+            greatest[product] = share
+    for share in greatest.values():
+        share.orders = 1
+    return list(shares.values())
+
+
+def _title_order(title: str | None) -> tuple[bool, str]:
+    return (title is not None, title or "")
+
+
+def _text(value: Any) -> str | None:
+    """A line's sku or title as grouped: a JSON string as it is, null as none, any other value
+    as its JSON text (`123`, `true`, `{"a":1}`), on both engines."""
+    if value is None or isinstance(value, str):
+        return value
+    return dumps(value)
+
+
+def _number(value: Any, absent: int) -> Decimal:
+    """A quantity or price as the stored JSON holds it: a Decimal about to be written is read
+    back as JSON stores it (`json_default`: an int, else a double), a double as its shortest
+    text (what PostgreSQL reads from the JSON text)."""
+    if value is None:
+        return Decimal(absent)
+    if isinstance(value, Decimal):
+        value = json_default(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+# Writing the deltas at COMMIT.
+
+
+def watch(engine: Engine) -> None:
+    """Write the summaries' deltas of every transaction of `engine` just before its COMMIT, and
+    drop them on a rollback. On SQLite, also give each connection `kanal_add`."""
+    event.listen(engine, "commit", _flush)
+    event.listen(engine, "rollback", _drop)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _add_function)
+
+
+def _add_function(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.create_function(_ADD, 2, _add_texts, deterministic=True)
+
+
+def _add_texts(stored: str, delta: str) -> str:
+    return str(int(stored) + int(delta))
+
+
+def _drop(conn: Connection) -> None:
+    conn.info.pop(_PENDING, None)
+
+
+def _flush(conn: Connection) -> None:
+    deltas: _Deltas | None = conn.info.pop(_PENDING, None)
+    if deltas is not None:
+        _write(conn, deltas, partial(_upsert, conn.dialect.name))
+
+
+def _write(conn: Connection, deltas: _Deltas, statement: Callable[[Table], Any]) -> None:
+    # In key order: concurrent transactions lock shared rows in the same order (no deadlock).
+    hours = [
+        {"store_id": key[0], "hour": key[1], "currency": key[2], "orders": n, "revenue": revenue}
+        for key, (n, revenue) in sorted(deltas.hours.items())
+        if n or revenue
+    ]
+    if hours:
+        conn.execute(statement(order_hours), hours)
+    products = [
+        {
+            "store_id": key[0],
+            "day": key[1],
+            "currency": key[2],
+            "product": key[3],
+            "sku": share.sku,
+            "title": share.title,
+            "lines": share.lines,
+            "orders": share.orders,
+            "quantity": share.quantity,
+            "revenue": share.revenue,
+        }
+        for key, share in sorted(deltas.products.items(), key=lambda item: item[0])
+        if share.lines or share.orders or share.quantity or share.revenue
+    ]
+    if products:
+        conn.execute(statement(product_days), products)
+
+
+_SUMMED = {order_hours.name: ("orders", "revenue"), product_days.name: ("lines", "orders", "quantity", "revenue")}
+
+
+@cache
+def _upsert(dialect: str, table: Table) -> Any:
+    """INSERT … ON CONFLICT (key) DO UPDATE adding the summed columns, run with many rows."""
+    statement = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
+    new = statement.excluded
+    added: dict[str, Any] = {}
+    for name in _SUMMED[table.name]:
+        exact = name in ("revenue", "quantity")
+        if exact and dialect == "sqlite":
+            added[name] = func.kanal_add(table.c[name], new[name])
+        else:
+            added[name] = table.c[name] + new[name]
+    return statement.on_conflict_do_update(index_elements=[column.name for column in table.primary_key], set_=added)
+
+
+# Filling them from the orders (migration 0014, bulk loads).
+
+
+def rebuild(conn: Connection, chunk: int = 5000) -> None:
+    """Replace both summaries with a count of every stored order (in `chunk`s of orders)."""
+    conn.execute(delete(order_hours))
+    conn.execute(delete(product_days))
+    deltas = _Deltas()
+    columns = (orders.c.store_id, orders.c.placed_at, orders.c.currency, orders.c.total_price, orders.c.line_items)
+    result = conn.execute(select(*columns).execution_options(yield_per=chunk))
+    for row in result.mappings():
+        _count(deltas, row, 1)
+    result.close()
+    _write(conn, deltas, insert)  # into empty tables: no conflict
+
+
+def order_shares(rows: Iterable[Mapping[Any, Any]]) -> Iterator[tuple[str, ProductShare]]:
+    """(currency, share) of each product of each order in `rows` (currency, line_items):
+    what `product_days` holds of them."""
+    for row in rows:
+        for share in product_shares(row["line_items"]):
+            yield row["currency"] or "", share
+
+
+def units_to_decimal(units: int) -> Decimal:
+    """Ten-thousandths as the Decimal they are."""
+    return from_units(units)
