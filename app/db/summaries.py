@@ -62,7 +62,10 @@ class ProductShare:
 
 
 @dataclass
-class _Deltas:
+class Deltas:
+    """Amounts to add to the summaries: per (store_id, hour, currency) [orders, revenue]; per
+    (store_id, day, currency, product digest) a ProductShare."""
+
     hours: dict[tuple[int, datetime, str], list[int]] = field(default_factory=dict)  # [orders, revenue]
     products: dict[tuple[int, datetime, str, str], ProductShare] = field(default_factory=dict)
 
@@ -76,7 +79,7 @@ def order_changed(conn: Connection, before: Mapping[Any, Any] | None, after: Map
         return
     deltas = conn.info.get(_PENDING)
     if deltas is None:
-        deltas = conn.info[_PENDING] = _Deltas()
+        deltas = conn.info[_PENDING] = Deltas()
     for row, sign in ((before, -1), (after, 1)):
         if row is not None:
             _count(deltas, row, sign)
@@ -86,7 +89,7 @@ def _counted(row: Mapping[Any, Any]) -> tuple[Any, ...]:
     return (row["store_id"], row["placed_at"], row["currency"], row["total_price"], row["line_items"])
 
 
-def _count(deltas: _Deltas, row: Mapping[Any, Any], sign: int) -> None:
+def _count(deltas: Deltas, row: Mapping[Any, Any], sign: int) -> None:
     store_id, placed_at, currency = row["store_id"], row["placed_at"], row["currency"] or ""
     hour = deltas.hours.setdefault((store_id, floor(placed_at, HOUR), currency), [0, 0])
     hour[0] += sign
@@ -195,20 +198,25 @@ def _drop(conn: Connection) -> None:
 
 
 def _flush(conn: Connection) -> None:
-    deltas: _Deltas | None = conn.info.pop(_PENDING, None)
+    deltas: Deltas | None = conn.info.pop(_PENDING, None)
     if deltas is not None:
         _write(conn, deltas, partial(_upsert, conn.dialect.name))
 
 
-def _write(conn: Connection, deltas: _Deltas, statement: Callable[[Table], Any]) -> None:
-    # In key order: concurrent transactions lock shared rows in the same order (no deadlock).
+def _write(conn: Connection, deltas: Deltas, statement: Callable[[Table], Any]) -> None:
+    for table, rows in _rows(deltas).items():
+        if rows:
+            conn.execute(statement(table), rows)
+
+
+def _rows(deltas: Deltas) -> dict[Table, list[dict[str, Any]]]:
+    """The rows to add per table, in key order (concurrent transactions then lock the rows they
+    share in the same order: no deadlock), without those that add nothing."""
     hours = [
         {"store_id": key[0], "hour": key[1], "currency": key[2], "orders": n, "revenue": revenue}
         for key, (n, revenue) in sorted(deltas.hours.items())
         if n or revenue
     ]
-    if hours:
-        conn.execute(statement(order_hours), hours)
     products = [
         {
             "store_id": key[0],
@@ -225,8 +233,7 @@ def _write(conn: Connection, deltas: _Deltas, statement: Callable[[Table], Any])
         for key, share in sorted(deltas.products.items(), key=lambda item: item[0])
         if share.lines or share.orders or share.quantity or share.revenue
     ]
-    if products:
-        conn.execute(statement(product_days), products)
+    return {order_hours: hours, product_days: products}
 
 
 _SUMMED = {order_hours.name: ("orders", "revenue"), product_days.name: ("lines", "orders", "quantity", "revenue")}
@@ -250,17 +257,27 @@ def _upsert(dialect: str, table: Table) -> Any:
 # Filling them from the orders (migration 0014, bulk loads).
 
 
-def rebuild(conn: Connection, chunk: int = 5000) -> None:
-    """Replace both summaries with a count of every stored order (in `chunk`s of orders)."""
+def rebuild(conn: Connection) -> None:
+    """Replace both summaries with a count of every stored order."""
     conn.execute(delete(order_hours))
     conn.execute(delete(product_days))
-    deltas = _Deltas()
+    _write(conn, recount(conn), insert)  # into empty tables: no conflict
+
+
+def recount(conn: Connection, chunk: int = 5000) -> Deltas:
+    """What the summaries hold when exact: every stored order counted afresh (read in `chunk`s)."""
+    deltas = Deltas()
     columns = (orders.c.store_id, orders.c.placed_at, orders.c.currency, orders.c.total_price, orders.c.line_items)
     result = conn.execute(select(*columns).execution_options(yield_per=chunk))
     for row in result.mappings():
         _count(deltas, row, 1)
     result.close()
-    _write(conn, deltas, insert)  # into empty tables: no conflict
+    return deltas
+
+
+def rows_of(deltas: Deltas) -> dict[str, list[dict[str, Any]]]:
+    """The summary rows `deltas` add up to, per table, in key order, without empty ones."""
+    return {table.name: rows for table, rows in _rows(deltas).items()}
 
 
 def order_shares(rows: Iterable[Mapping[Any, Any]]) -> Iterator[tuple[str, ProductShare]]:

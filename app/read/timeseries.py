@@ -19,18 +19,19 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Integer, Table, and_, column, func, select, values
+from sqlalchemy import BigInteger, Connection, Integer, Table, and_, column, func, select, type_coerce, values
 
 from app.db.summaries import HOUR, floor
 from app.db.tables import carts, order_hours, orders, stores
 from app.db.types import UTC_DATETIME
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
-from app.domain.money import from_units, to_units
+from app.domain.money import from_units
 from app.domain.statuses import CartStatus
 
 from .revenue import Revenue
 
 MAX_BUCKETS = 1000
+_HALF = 10**9  # an order's total (under 10^18 ten-thousandths) is high x _HALF + low
 
 
 class Interval(Enum):
@@ -165,19 +166,22 @@ def _count_orders(conn: Connection, store_id: int, spans: list[tuple[datetime, d
             _add(totals[bisect_right(starts, hour) - 1], currency, count, revenue)
     if cut:
         pieces = _pieces(cut, starts, last)
+        # Ten-thousandths summed in two halves: SQLite's SUM of integers stops at 2^63.
+        units = type_coerce(orders.c.total_price, BigInteger)
         rows = conn.execute(
             select(
                 pieces.c.i,
                 orders.c.currency,
                 func.count().label("orders"),
-                func.sum(orders.c.total_price).label("revenue"),
+                func.sum(units / _HALF).label("high"),
+                func.sum(units % _HALF).label("low"),
             )
             .select_from(pieces)
             .join(orders, _in_span(orders, orders.c.placed_at, store_id, pieces))
             .group_by(pieces.c.i, orders.c.currency)
         )
-        for i, currency, count, revenue in rows:
-            _add(totals[i], currency or "", count, to_units(revenue))
+        for i, currency, count, high, low in rows:
+            _add(totals[i], currency or "", count, int(high) * _HALF + int(low))
     nulls_first = conn.dialect.name == "sqlite"  # as each engine's ORDER BY currency
     for bucket, currencies in zip(found, totals, strict=True):
         for currency in sorted(currencies, key=lambda code: (bool(code) == nulls_first, code)):
