@@ -16,19 +16,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from itertools import pairwise
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Connection, Integer, Table, and_, column, func, select, type_coerce, values
+from sqlalchemy import Connection, select
 
 from app.db.summaries import HOUR, floor
 from app.db.tables import carts, order_hours, orders, stores
-from app.db.types import UTC_DATETIME
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.domain.money import from_units
 from app.domain.statuses import CartStatus
 
 from .revenue import Revenue
+from .spans import Span, per_span
 
 MAX_BUCKETS = 1000
 _HALF = 10**9  # an order's total (under 10^18 ten-thousandths) is high x _HALF + low
@@ -130,24 +129,14 @@ def store_timeseries(
     if not found:
         return found
     _count_orders(conn, store_id, spans, found)
-    spans_table = _spans_table(list(enumerate(spans)))
-    recovered = func.sum(func.cast(carts.c.status == CartStatus.RECOVERED, Integer))
-    cart_rows = conn.execute(
-        select(spans_table.c.i, func.count().label("abandoned"), recovered.label("recovered"))
-        .select_from(spans_table)
-        .join(carts, _in_span(carts, carts.c.abandoned_at, store_id, spans_table))
-        .group_by(spans_table.c.i)
-    ).all()
-    for row in cart_rows:
-        found[row.i].carts_abandoned = row.abandoned
-        found[row.i].carts_recovered = int(row.recovered or 0)
+    recovered = f"sum(CASE WHEN t.status = '{CartStatus.RECOVERED.value}' THEN 1 ELSE 0 END)"
+    indexed = [(index, *span) for index, span in enumerate(spans)]
+    for i, abandoned, recovered_count in per_span(
+        conn, carts.name, "abandoned_at", store_id, indexed, f"count(*), {recovered}"
+    ):
+        found[i].carts_abandoned = abandoned
+        found[i].carts_recovered = int(recovered_count or 0)
     return found
-
-
-def _spans_table(spans: list[tuple[int, tuple[datetime, datetime]]]) -> Any:
-    """A VALUES list of (bucket index i, b_start, b_end) to join rows with."""
-    table = values(column("i", Integer), column("b_start", UTC_DATETIME), column("b_end", UTC_DATETIME), name="spans")
-    return table.data([(index, *span) for index, span in spans]).cte("b")
 
 
 def _count_orders(conn: Connection, store_id: int, spans: list[tuple[datetime, datetime]], found: list[Bucket]) -> None:
@@ -165,22 +154,11 @@ def _count_orders(conn: Connection, store_id: int, spans: list[tuple[datetime, d
         if hour not in skipped and hour + HOUR <= last:
             _add(totals[bisect_right(starts, hour) - 1], currency, count, revenue)
     if cut:
-        pieces = _pieces(cut, starts, last)
         # Ten-thousandths summed in two halves: SQLite's SUM of integers stops at 2^63.
-        units = type_coerce(orders.c.total_price, BigInteger)
-        rows = conn.execute(
-            select(
-                pieces.c.i,
-                orders.c.currency,
-                func.count().label("orders"),
-                func.sum(units / _HALF).label("high"),
-                func.sum(units % _HALF).label("low"),
-            )
-            .select_from(pieces)
-            .join(orders, _in_span(orders, orders.c.placed_at, store_id, pieces))
-            .group_by(pieces.c.i, orders.c.currency)
-        )
-        for i, currency, count, high, low in rows:
+        columns = f"t.currency, count(*), sum(t.total_price / {_HALF}), sum(t.total_price % {_HALF})"
+        for i, currency, count, high, low in per_span(
+            conn, orders.name, "placed_at", store_id, _pieces(cut, starts, last), columns, ", t.currency"
+        ):
             _add(totals[i], currency or "", count, int(high) * _HALF + int(low))
     nulls_first = conn.dialect.name == "sqlite"  # as each engine's ORDER BY currency
     for bucket, currencies in zip(found, totals, strict=True):
@@ -197,19 +175,15 @@ def _add(currencies: dict[str, list[int]], currency: str, count: int, revenue: i
     held[1] += revenue
 
 
-def _pieces(cut: list[datetime], starts: list[datetime], last: datetime) -> Any:
+def _pieces(cut: list[datetime], starts: list[datetime], last: datetime) -> list[Span]:
     """The parts of the cut hours inside [starts[0], last), each with its bucket's index."""
     edges = sorted({*starts, last})
-    pieces: list[tuple[int, tuple[datetime, datetime]]] = []
+    pieces: list[Span] = []
     for hour in cut:
         inside = [edge for edge in edges if hour < edge < hour + HOUR]
         bounds = [hour, *inside, hour + HOUR]
         for piece_start, piece_end in pairwise(bounds):
             begin, end = max(piece_start, starts[0]), min(piece_end, last)
             if begin < end:
-                pieces.append((bisect_right(starts, begin) - 1, (begin, end)))
-    return _spans_table(pieces)
-
-
-def _in_span(table: Table, moment: Any, store_id: int, spans: Any) -> Any:
-    return and_(table.c.store_id == store_id, moment >= spans.c.b_start, moment < spans.c.b_end)
+                pieces.append((bisect_right(starts, begin) - 1, begin, end))
+    return pieces
