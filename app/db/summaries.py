@@ -199,8 +199,15 @@ def _drop(conn: Connection) -> None:
 
 def _flush(conn: Connection) -> None:
     deltas: Deltas | None = conn.info.pop(_PENDING, None)
-    if deltas is not None:
+    if deltas is None:
+        return
+    try:
         _write(conn, deltas, partial(_upsert, conn.dialect.name))
+    except BaseException:
+        # The COMMIT will not happen, and SQLAlchemy, counting the transaction over, would not
+        # roll it back: leave none open (the caller sees the error, as a failed COMMIT).
+        conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
+        raise
 
 
 def _write(conn: Connection, deltas: Deltas, statement: Callable[[Table], Any]) -> None:

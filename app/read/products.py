@@ -55,9 +55,10 @@ def top_products(
     for (sku, key_title, currency), tally in _tallies(conn, store_id, start, end).items():
         if not tally.lines:
             continue
-        product = products.setdefault((sku, key_title), ProductSales(sku, tally.title))
-        if tally.title is not None and (product.title is None or tally.title > product.title):
-            product.title = tally.title
+        title = tally.title
+        product = products.setdefault((sku, key_title), ProductSales(sku, title))
+        if title is not None and (product.title is None or title > product.title):
+            product.title = title
         product.quantity += from_units(tally.share.quantity)
         product.orders += tally.share.orders
         product.revenue.append(Revenue.of(currency, from_units(tally.share.revenue), tally.share.orders))
@@ -73,39 +74,42 @@ def top_products(
 
 @dataclass
 class _Tally:
-    """A product's lines of one currency: their sum, and the greatest title of those still sold."""
+    """A product's lines of one currency: their sum, and the lines under each title (its title
+    is the greatest of those still sold)."""
 
     share: ProductShare
-    title: str | None = None
+    lines_by_title: dict[str | None, int] = field(default_factory=dict)
 
     @property
     def lines(self) -> int:
         return self.share.lines
 
+    @property
+    def title(self) -> str | None:
+        return max((title for title, lines in self.lines_by_title.items() if lines and title is not None), default=None)
 
-def _tallies(
-    conn: Connection, store_id: int, start: datetime, end: datetime
-) -> dict[tuple[str | None, str | None, str | None], _Tally]:
-    """Per (sku, key title, currency): the whole UTC days of [start, end) from `product_days`
-    (kept exact by every order write: app/db/summaries.py), the hours before the first and after
-    the last from the orders themselves, counted by the same rule."""
-    tallies: dict[tuple[str | None, str | None, str | None], _Tally] = {}
 
-    def add(currency: str, share: ProductShare) -> None:
+Tallies = dict[tuple[str | None, str | None, str | None], _Tally]
+
+
+def _tallies(conn: Connection, store_id: int, start: datetime, end: datetime) -> Tallies:
+    """Per (sku, key title, currency): the UTC days of [start, end) from `product_days` (kept
+    exact by every order write: app/db/summaries.py); a day the period covers in part, from the
+    line items of its orders in the period, or, when that is most of the day, the whole day's
+    summary less the orders outside the period (counted by the same rule: sums are exact)."""
+    tallies: Tallies = {}
+
+    def add(currency: str, share: ProductShare, sign: int = 1) -> None:
         key = (share.sku, share.title if share.sku is None else None, currency or None)
         tally = tallies.get(key)
         if tally is None:
             tally = tallies[key] = _Tally(ProductShare(key[0], key[1]))
-        tally.share.add(share)
-        if share.lines and share.title is not None and (tally.title is None or share.title > tally.title):
-            tally.title = share.title
+        tally.share.add(share, sign)
+        tally.lines_by_title[share.title] = tally.lines_by_title.get(share.title, 0) + sign * share.lines
 
-    first_day = floor(start, DAY) if floor(start, DAY) == start else floor(start, DAY) + DAY
-    last_day = floor(end, DAY)
-    edges = [(start, end)]
-    if first_day < last_day:
-        edges = [(start, first_day), (last_day, end)]
-        days = select(
+    days, added, taken = _plan(start, end)
+    if days is not None:
+        summed = select(
             product_days.c.currency,
             product_days.c.sku,
             product_days.c.title,
@@ -113,17 +117,40 @@ def _tallies(
             product_days.c.orders,
             product_days.c.quantity,
             product_days.c.revenue,
-        ).where(product_days.c.store_id == store_id, product_days.c.day >= first_day, product_days.c.day < last_day)
-        for row in conn.execute(days):
+        ).where(product_days.c.store_id == store_id, product_days.c.day >= days[0], product_days.c.day < days[1])
+        for row in conn.execute(summed):
             add(row.currency, ProductShare(row.sku, row.title, row.lines, row.orders, row.quantity, row.revenue))
-    for edge_start, edge_end in edges:
-        if edge_start < edge_end:
+    for ranges, sign in ((added, 1), (taken, -1)):
+        for range_start, range_end in ranges:
             placed = select(orders.c.currency, orders.c.line_items).where(
-                orders.c.store_id == store_id, orders.c.placed_at >= edge_start, orders.c.placed_at < edge_end
+                orders.c.store_id == store_id, orders.c.placed_at >= range_start, orders.c.placed_at < range_end
             )
             for currency, share in order_shares(conn.execute(placed).mappings()):
-                add(currency, share)
+                add(currency, share, sign)
     return tallies
+
+
+Range = tuple[datetime, datetime]
+
+
+def _plan(start: datetime, end: datetime) -> tuple[Range | None, list[Range], list[Range]]:
+    """How to count [start, end) with the fewest orders read: the UTC days to take from the
+    summary (None: none), the ranges of orders to add, and those to take away (the parts of
+    summed days outside the period)."""
+    days: list[datetime] = []
+    added: list[Range] = []
+    taken: list[Range] = []
+    day = floor(start, DAY)
+    while day < end:
+        following = day + DAY
+        inside = (max(start, day), min(end, following))
+        if inside[1] - inside[0] > DAY / 2:
+            days.append(day)
+            taken += [part for part in ((day, inside[0]), (inside[1], following)) if part[0] < part[1]]
+        else:
+            added.append(inside)
+        day = following
+    return ((days[0], days[-1] + DAY) if days else None), added, taken
 
 
 def _rank(product: ProductSales, by: ProductMetric, currencies: list[str | None]) -> tuple[Any, ...]:

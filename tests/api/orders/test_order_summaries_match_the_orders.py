@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.db import summaries
-from app.db.tables import order_hours, product_days
+from app.db.tables import order_hours, orders, product_days
+from app.domain.money import to_units
+from app.read import products
 from app.services import keys
 from app.services.test_space import reset_test_data
 from tests.conftest import STORE_ID, Api, order_body
@@ -132,3 +135,62 @@ async def test_summaries_equal_a_recount(api: Api, write: str) -> None:
     recounted = summaries.rows_of(await api.db.write(summaries.recount))  # a cursor needs a transaction
     assert recounted["order_hours"] or write == "test space reset" and not recounted["order_hours"]
     assert await _stored(api) == recounted
+
+
+async def test_a_summary_write_that_fails_commits_nothing_of_its_transaction(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        patched.setattr(summaries, "_upsert", lambda dialect, table: text("INSERT INTO no_such_table VALUES (1)"))
+        response = await api.post("/orders", _order("LOST"))
+    assert response.status_code == 500
+    await _posted(api, _order("KEPT"))
+    assert [row["external_id"] for row in await api.rows("orders")] == ["KEPT"]
+    assert await _stored(api) == summaries.rows_of(await api.db.write(summaries.recount))
+
+
+# Periods that take whole UTC days from the summary, add a few hours of orders, or take a day
+# less the hours outside the period.
+PERIODS = {
+    "whole days": ("2026-05-17T00:00:00Z", "2026-05-20T00:00:00Z"),
+    "a few hours each side": ("2026-05-17T22:00:00Z", "2026-05-19T02:00:00Z"),
+    "most of the days at each side": ("2026-05-18T02:00:00Z", "2026-05-19T22:00:00Z"),
+    "inside one day": ("2026-05-18T09:00:00Z", "2026-05-18T23:00:00Z"),
+    "one instant": ("2026-05-18T10:00:00Z", "2026-05-18T10:00:00.000001Z"),
+}
+
+
+@pytest.mark.parametrize("period", PERIODS)
+async def test_top_products_of_any_period_count_its_orders(api: Api, period: str) -> None:
+    placed = ["2026-05-17T23:30:00Z", "2026-05-18T01:00:00Z", "2026-05-18T10:00:00Z", "2026-05-18T23:00:00Z"]
+    placed += ["2026-05-19T12:00:00Z", "2026-05-19T23:00:00Z"]
+    titles = ["Tee", "T-shirt", "Tee", "Zebra tee", "Tee", "Zebra tee"]  # the sku's title changes
+    for n, (at, title) in enumerate(zip(placed, titles, strict=True)):
+        await _posted(api, _order(f"O-{n}", placed_at=at, line_items=[{**TEE, "title": title}, MUG, NOTE]))
+    start, end = (datetime.fromisoformat(moment) for moment in PERIODS[period])
+
+    def both(conn: Any) -> tuple[Any, Any]:
+        from_summaries = products.top_products(conn, STORE_ID, start, end, 100, products.ProductMetric.REVENUE)
+        placed_in = select(orders.c.currency, orders.c.line_items).where(
+            orders.c.placed_at >= start, orders.c.placed_at < end
+        )
+        counted: dict[Any, list[Any]] = {}
+        for _currency, share in summaries.order_shares(conn.execute(placed_in).mappings()):
+            key = (share.sku, share.title if share.sku is None else None)
+            held = counted.setdefault(key, [0, 0, 0, None])
+            held[0] += share.quantity
+            held[1] += share.orders
+            held[2] += share.revenue
+            held[3] = max(held[3] or "", share.title or "") or None
+        return from_summaries, counted
+
+    found, expected = await api.db.write(both)
+    assert {
+        (product.sku, product.title if product.sku is None else None): [
+            to_units(product.quantity),
+            product.orders,
+            sum(to_units(revenue.amount) for revenue in product.revenue),
+            product.title,
+        ]
+        for product in found
+    } == expected
