@@ -57,7 +57,7 @@ async def write_orders(orders: int, wave: int, path: Path) -> None:
 def _order(n: int) -> dict:
     return {
         "external_id": f"ORD-{n:07d}",
-        "placed_at": f"2026-05-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:00Z",
+        "placed_at": f"2026-05-18T{10 + n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z",  # live: one a second
         "total_price": "74.85",
         "currency": "EUR",
         "financial_status": "paid",

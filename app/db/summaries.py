@@ -19,16 +19,17 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import cache, partial
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, event, func, insert, select
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, event, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.domain.json_values import json_default
 from app.domain.money import MAX_DECIMALS, from_units, to_units
 
+from .compiled import PrecompiledStatement
 from .tables import order_hours, orders, product_days
 from .types import dumps
 
@@ -38,7 +39,7 @@ _PENDING = "kanal_summaries"  # the deltas of the connection's transaction, in C
 _ADD = "kanal_add"  # SQLite: exact addition of two integers written as text
 _UNIT = Decimal(1).scaleb(-MAX_DECIMALS)
 # A line's revenue needs up to 31 + 14 digits before the point and 8 after.
-_EXACT = Context(prec=120)
+_EXACT = Context(prec=120, rounding=ROUND_HALF_UP)
 
 
 @dataclass(slots=True)
@@ -64,10 +65,10 @@ class ProductShare:
 @dataclass
 class Deltas:
     """Amounts to add to the summaries: per (store_id, hour, currency) [orders, revenue]; per
-    (store_id, day, currency, product digest) a ProductShare."""
+    (store_id, day, currency, sku, title) a ProductShare."""
 
     hours: dict[tuple[int, datetime, str], list[int]] = field(default_factory=dict)  # [orders, revenue]
-    products: dict[tuple[int, datetime, str, str], ProductShare] = field(default_factory=dict)
+    products: dict[tuple[int, datetime, str, str | None, str | None], ProductShare] = field(default_factory=dict)
 
 
 def order_changed(conn: Connection, before: Mapping[Any, Any] | None, after: Mapping[Any, Any] | None) -> None:
@@ -90,13 +91,16 @@ def _counted(row: Mapping[Any, Any]) -> tuple[Any, ...]:
 
 
 def _count(deltas: Deltas, row: Mapping[Any, Any], sign: int) -> None:
-    store_id, placed_at, currency = row["store_id"], row["placed_at"], row["currency"] or ""
-    hour = deltas.hours.setdefault((store_id, floor(placed_at, HOUR), currency), [0, 0])
-    hour[0] += sign
-    hour[1] += sign * to_units(row["total_price"])
-    day = floor(placed_at, DAY)
+    store_id, currency = row["store_id"], row["currency"] or ""
+    hour = floor(row["placed_at"], HOUR)
+    held = deltas.hours.get((store_id, hour, currency))
+    if held is None:
+        held = deltas.hours[(store_id, hour, currency)] = [0, 0]
+    held[0] += sign
+    held[1] += sign * to_units(row["total_price"])
+    day = hour.replace(hour=0)
     for share in product_shares(row["line_items"]):
-        key = (store_id, day, currency, digest(share.sku, share.title))
+        key = (store_id, day, currency, share.sku, share.title)
         found = deltas.products.get(key)
         if found is None:
             found = deltas.products[key] = ProductShare(share.sku, share.title)
@@ -105,7 +109,8 @@ def _count(deltas: Deltas, row: Mapping[Any, Any], sign: int) -> None:
 
 def floor(moment: datetime, step: timedelta) -> datetime:
     """The start (UTC) of the hour or UTC day holding `moment`."""
-    moment = moment.astimezone(UTC)
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
     if step == DAY:
         return moment.replace(hour=0, minute=0, second=0, microsecond=0)
     return moment.replace(minute=0, second=0, microsecond=0)
@@ -128,9 +133,8 @@ def product_shares(line_items: Iterable[Mapping[Any, Any]]) -> list[ProductShare
         title = _text(item.get("title"))
         quantity = _number(item.get("quantity"), 1)
         price = _number(item.get("price"), 0)
-        with localcontext(_EXACT):
-            revenue = (quantity * price).quantize(_UNIT, rounding=ROUND_HALF_UP)
-            units = (int(quantity.scaleb(MAX_DECIMALS)), int(revenue.scaleb(MAX_DECIMALS)))
+        revenue = _EXACT.quantize(_EXACT.multiply(quantity, price), _UNIT)
+        units = (int(_EXACT.scaleb(quantity, MAX_DECIMALS)), int(_EXACT.scaleb(revenue, MAX_DECIMALS)))
         share = shares.get((sku, title))
         if share is None:
             share = shares[(sku, title)] = ProductShare(sku, title)
@@ -210,10 +214,10 @@ def _flush(conn: Connection) -> None:
         raise
 
 
-def _write(conn: Connection, deltas: Deltas, statement: Callable[[Table], Any]) -> None:
+def _write(conn: Connection, deltas: Deltas, statement: Callable[[Table], PrecompiledStatement]) -> None:
     for table, rows in _rows(deltas).items():
         if rows:
-            conn.execute(statement(table), rows)
+            statement(table).execute_many(conn, rows)
 
 
 def _rows(deltas: Deltas) -> dict[Table, list[dict[str, Any]]]:
@@ -229,7 +233,7 @@ def _rows(deltas: Deltas) -> dict[Table, list[dict[str, Any]]]:
             "store_id": key[0],
             "day": key[1],
             "currency": key[2],
-            "product": key[3],
+            "product": digest(share.sku, share.title),
             "sku": share.sku,
             "title": share.title,
             "lines": share.lines,
@@ -237,9 +241,10 @@ def _rows(deltas: Deltas) -> dict[Table, list[dict[str, Any]]]:
             "quantity": share.quantity,
             "revenue": share.revenue,
         }
-        for key, share in sorted(deltas.products.items(), key=lambda item: item[0])
+        for key, share in deltas.products.items()
         if share.lines or share.orders or share.quantity or share.revenue
     ]
+    products.sort(key=lambda row: (row["store_id"], row["day"], row["currency"], row["product"]))
     return {order_hours: hours, product_days: products}
 
 
@@ -247,7 +252,7 @@ _SUMMED = {order_hours.name: ("orders", "revenue"), product_days.name: ("lines",
 
 
 @cache
-def _upsert(dialect: str, table: Table) -> Any:
+def _upsert(dialect: str, table: Table) -> PrecompiledStatement:
     """INSERT … ON CONFLICT (key) DO UPDATE adding the summed columns, run with many rows."""
     statement = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
     new = statement.excluded
@@ -258,7 +263,17 @@ def _upsert(dialect: str, table: Table) -> Any:
             added[name] = func.kanal_add(table.c[name], new[name])
         else:
             added[name] = table.c[name] + new[name]
-    return statement.on_conflict_do_update(index_elements=[column.name for column in table.primary_key], set_=added)
+    keys = [column.name for column in table.primary_key]
+    return PrecompiledStatement(statement.values(_params(table)).on_conflict_do_update(index_elements=keys, set_=added))
+
+
+def _params(table: Table) -> dict[str, Any]:
+    return {column.name: bindparam(column.name, type_=column.type) for column in table.c}
+
+
+@cache
+def _insert(table: Table) -> PrecompiledStatement:
+    return PrecompiledStatement(insert(table).values(_params(table)))
 
 
 # Filling them from the orders (migration 0014, bulk loads).
@@ -268,7 +283,7 @@ def rebuild(conn: Connection) -> None:
     """Replace both summaries with a count of every stored order."""
     conn.execute(delete(order_hours))
     conn.execute(delete(product_days))
-    _write(conn, recount(conn), insert)  # into empty tables: no conflict
+    _write(conn, recount(conn), _insert)  # into empty tables: no conflict
 
 
 def recount(conn: Connection, chunk: int = 5000) -> Deltas:
