@@ -20,10 +20,25 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, event, func, insert, select
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.domain.json_values import json_default
@@ -35,9 +50,11 @@ from .types import dumps
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _PENDING = "kanal_summaries"  # the deltas of the connection's transaction, in Connection.info
 _ADD = "kanal_add"  # SQLite: exact addition of two integers written as text
-_UNIT = Decimal(1).scaleb(-MAX_DECIMALS)
+_ONE = 10**MAX_DECIMALS  # one, in ten-thousandths
+_HALF_UNIT = _ONE // 2
 # A line's revenue needs up to 31 + 14 digits before the point and 8 after.
 _EXACT = Context(prec=120, rounding=ROUND_HALF_UP)
 
@@ -65,10 +82,10 @@ class ProductShare:
 @dataclass
 class Deltas:
     """Amounts to add to the summaries: per (store_id, hour, currency) [orders, revenue]; per
-    (store_id, day, currency, sku, title) a ProductShare."""
+    (store_id, day, currency, sku, title) a ProductShare; hours and days counted from 1970 (UTC)."""
 
-    hours: dict[tuple[int, datetime, str], list[int]] = field(default_factory=dict)  # [orders, revenue]
-    products: dict[tuple[int, datetime, str, str | None, str | None], ProductShare] = field(default_factory=dict)
+    hours: dict[tuple[int, int, str], list[int]] = field(default_factory=dict)  # [orders, revenue]
+    products: dict[tuple[int, int, str, str | None, str | None], ProductShare] = field(default_factory=dict)
 
 
 def order_changed(conn: Connection, before: Mapping[Any, Any] | None, after: Mapping[Any, Any] | None) -> None:
@@ -92,18 +109,20 @@ def _counted(row: Mapping[Any, Any]) -> tuple[Any, ...]:
 
 def _count(deltas: Deltas, row: Mapping[Any, Any], sign: int) -> None:
     store_id, currency = row["store_id"], row["currency"] or ""
-    hour = floor(row["placed_at"], HOUR)
-    held = deltas.hours.get((store_id, hour, currency))
+    hour = int(row["placed_at"].timestamp() // 3600)  # hours since 1970 (UTC)
+    key = (store_id, hour, currency)
+    held = deltas.hours.get(key)
     if held is None:
-        held = deltas.hours[(store_id, hour, currency)] = [0, 0]
+        held = deltas.hours[key] = [0, 0]
     held[0] += sign
     held[1] += sign * to_units(row["total_price"])
-    day = hour.replace(hour=0)
+    day = hour // 24
+    products = deltas.products
     for share in product_shares(row["line_items"]):
-        key = (store_id, day, currency, share.sku, share.title)
-        found = deltas.products.get(key)
+        product = (store_id, day, currency, share.sku, share.title)
+        found = products.get(product)
         if found is None:
-            found = deltas.products[key] = ProductShare(share.sku, share.title)
+            found = products[product] = ProductShare(share.sku, share.title)
         found.add(share, sign)
 
 
@@ -116,6 +135,7 @@ def floor(moment: datetime, step: timedelta) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
+@lru_cache(maxsize=4096)  # a store sells the same products all day
 def digest(sku: str | None, title: str | None) -> str:
     """The product key of a (sku, title) pair: 32 hex digits, whatever the texts' lengths."""
     return hashlib.blake2b(dumps([sku, title]).encode(), digest_size=16).hexdigest()
@@ -127,26 +147,26 @@ def product_shares(line_items: Iterable[Mapping[Any, Any]]) -> list[ProductShare
     PostgreSQL's round(numeric, 4)). The order counts once per product (its sku, else its
     title), on the share of its greatest title (SQL's MAX: none below any text)."""
     shares: dict[tuple[str | None, str | None], ProductShare] = {}
+    greatest: dict[tuple[str | None, str | None], ProductShare] = {}
     for item in line_items:
-        sku = _text(item.get("sku"))
-        sku = (sku.strip(" ") or None) if sku is not None else None
-        title = _text(item.get("title"))
-        quantity = _number(item.get("quantity"), 1)
-        price = _number(item.get("price"), 0)
-        revenue = _EXACT.quantize(_EXACT.multiply(quantity, price), _UNIT)
-        units = (int(_EXACT.scaleb(quantity, MAX_DECIMALS)), int(_EXACT.scaleb(revenue, MAX_DECIMALS)))
+        sku = item.get("sku")
+        if sku is not None:
+            sku = (sku if sku.__class__ is str else dumps(sku)).strip(" ") or None
+        title = item.get("title")
+        if title is not None and title.__class__ is not str:
+            title = dumps(title)
+        quantity = _units(item.get("quantity"), _ONE)
+        price = _units(item.get("price"), 0)
         share = shares.get((sku, title))
         if share is None:
             share = shares[(sku, title)] = ProductShare(sku, title)
+            product = (sku, None) if sku is not None else (None, title)
+            held = greatest.get(product)
+            if held is None or _title_order(title) > _title_order(held.title):
+                greatest[product] = share
         share.lines += 1
-        share.quantity += units[0]
-        share.revenue += units[1]
-    greatest: dict[tuple[str | None, str | None], ProductShare] = {}
-    for share in shares.values():
-        product = (share.sku, share.title if share.sku is None else None)
-        held = greatest.get(product)
-        if held is None or _title_order(share.title) > _title_order(held.title):
-            greatest[product] = share
+        share.quantity += quantity
+        share.revenue += (quantity * price + _HALF_UNIT) // _ONE  # ten-thousandths squared, rounded half up
     for share in greatest.values():
         share.orders = 1
     return list(shares.values())
@@ -156,25 +176,25 @@ def _title_order(title: str | None) -> tuple[bool, str]:
     return (title is not None, title or "")
 
 
-def _text(value: Any) -> str | None:
-    """A line's sku or title as grouped: a JSON string as it is, null as none, any other value
-    as its JSON text (`123`, `true`, `{"a":1}`), on both engines."""
-    if value is None or isinstance(value, str):
-        return value
-    return dumps(value)
-
-
-def _number(value: Any, absent: int) -> Decimal:
-    """A quantity or price as the stored JSON holds it: a Decimal about to be written is read
-    back as JSON stores it (`json_default`: an int, else a double), a double as its shortest
-    text (what PostgreSQL reads from the JSON text)."""
+def _units(value: Any, absent: int) -> int:
+    """A quantity or price in ten-thousandths, as the stored JSON holds it (`absent` when it has
+    none): a Decimal about to be written is read back as JSON stores it (`json_default`: an
+    int, else a double), a double as its shortest text (what PostgreSQL reads from the JSON
+    text). Kept per value: an order's prices and quantities are mostly those of others."""
     if value is None:
-        return Decimal(absent)
-    if isinstance(value, Decimal):
-        value = json_default(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
+        return absent
+    held = _UNITS.get(value)  # a value, then its units: one look-up for most lines
+    if held is None:
+        stored = json_default(value) if isinstance(value, Decimal) else value
+        number = Decimal(repr(stored)) if isinstance(stored, float) else Decimal(stored)
+        held = int(_EXACT.scaleb(number, MAX_DECIMALS))
+        if len(_UNITS) >= 4096:
+            _UNITS.clear()
+        _UNITS[value] = held
+    return held
+
+
+_UNITS: dict[Any, int] = {}  # value -> ten-thousandths (equal values, equal units)
 
 
 # Writing the deltas at COMMIT.
@@ -224,14 +244,14 @@ def _rows(deltas: Deltas) -> dict[Table, list[dict[str, Any]]]:
     """The rows to add per table, in key order (concurrent transactions then lock the rows they
     share in the same order: no deadlock), without those that add nothing."""
     hours = [
-        {"store_id": key[0], "hour": key[1], "currency": key[2], "orders": n, "revenue": revenue}
+        {"store_id": key[0], "hour": _EPOCH + HOUR * key[1], "currency": key[2], "orders": n, "revenue": revenue}
         for key, (n, revenue) in sorted(deltas.hours.items())
         if n or revenue
     ]
     products = [
         {
             "store_id": key[0],
-            "day": key[1],
+            "day": _EPOCH + DAY * key[1],
             "currency": key[2],
             "product": digest(share.sku, share.title),
             "sku": share.sku,
@@ -260,7 +280,7 @@ def _upsert(dialect: str, table: Table) -> PrecompiledStatement:
     for name in _SUMMED[table.name]:
         exact = name in ("revenue", "quantity")
         if exact and dialect == "sqlite":
-            added[name] = func.kanal_add(table.c[name], new[name])
+            added[name] = _sqlite_sum(table.c[name], new[name])
         else:
             added[name] = table.c[name] + new[name]
     keys = [column.name for column in table.primary_key]
@@ -274,6 +294,14 @@ def _params(table: Table) -> dict[str, Any]:
 @cache
 def _insert(table: Table) -> PrecompiledStatement:
     return PrecompiledStatement(insert(table).values(_params(table)))
+
+
+def _sqlite_sum(stored: Any, delta: Any) -> Any:
+    """stored + delta, both integers as text: in SQLite's integers while both have under 18
+    characters (the sum fits 63 bits), else by `kanal_add` (Python's integers, a call back)."""
+    small = and_(func.length(stored) < 18, func.length(delta) < 18)
+    in_sql = cast(cast(stored, BigInteger) + cast(delta, BigInteger), Text)
+    return case((small, in_sql), else_=func.kanal_add(stored, delta))
 
 
 # Filling them from the orders (migration 0014, bulk loads).
