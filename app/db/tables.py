@@ -159,6 +159,7 @@ order_hours = Table(
     Column("currency", String(3), primary_key=True),
     Column("orders", BigInteger, nullable=False),
     Column("revenue", EXACT_SUM, nullable=False),  # SUM(total_price) in ten-thousandths
+    sqlite_with_rowid=False,  # an upsert finds its row in one B-tree: the key's
 )
 
 product_days = Table(
@@ -174,6 +175,7 @@ product_days = Table(
     Column("orders", BigInteger, nullable=False),  # each order once per product, on its greatest title
     Column("quantity", EXACT_SUM, nullable=False),  # ten-thousandths
     Column("revenue", EXACT_SUM, nullable=False),  # ten-thousandths, each line's rounded
+    sqlite_with_rowid=False,
 )
 
 shipments = Table(

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("revenue", _exact_sum(), nullable=False),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name=op.f("fk_order_hours_store_id_stores")),
         sa.PrimaryKeyConstraint("store_id", "hour", "currency", name=op.f("pk_order_hours")),
+        sqlite_with_rowid=False,  # an upsert finds its row in one B-tree: the key's
     )
     op.create_table(
         "product_days",
@@ -46,6 +47,7 @@ def upgrade() -> None:
         sa.Column("revenue", _exact_sum(), nullable=False),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name=op.f("fk_product_days_store_id_stores")),
         sa.PrimaryKeyConstraint("store_id", "day", "currency", "product", name=op.f("pk_product_days")),
+        sqlite_with_rowid=False,
     )
     rebuild(op.get_bind())
 
