@@ -121,9 +121,14 @@ def _count(deltas: Deltas, row: Mapping[Any, Any], sign: int) -> None:
     for share in product_shares(row["line_items"]):
         product = (store_id, day, currency, share.sku, share.title)
         found = products.get(product)
-        if found is None:
-            found = products[product] = ProductShare(share.sku, share.title)
-        found.add(share, sign)
+        if found is not None:
+            found.add(share, sign)
+        elif sign > 0:
+            products[product] = share  # made for this call: ours to keep
+        else:
+            products[product] = ProductShare(
+                share.sku, share.title, -share.lines, -share.orders, -share.quantity, -share.revenue
+            )
 
 
 def floor(moment: datetime, step: timedelta) -> datetime:
@@ -162,7 +167,8 @@ def product_shares(line_items: Iterable[Mapping[Any, Any]]) -> list[ProductShare
             share = shares[(sku, title)] = ProductShare(sku, title)
             product = (sku, None) if sku is not None else (None, title)
             held = greatest.get(product)
-            if held is None or _title_order(title) > _title_order(held.title):
+            # SQL's MAX: no title is below any text
+            if held is None or (title is not None and (held.title is None or title > held.title)):
                 greatest[product] = share
         share.lines += 1
         share.quantity += quantity
@@ -170,10 +176,6 @@ def product_shares(line_items: Iterable[Mapping[Any, Any]]) -> list[ProductShare
     for share in greatest.values():
         share.orders = 1
     return list(shares.values())
-
-
-def _title_order(title: str | None) -> tuple[bool, str]:
-    return (title is not None, title or "")
 
 
 def _units(value: Any, absent: int) -> int:
