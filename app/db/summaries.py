@@ -11,7 +11,7 @@ engines `watch` is given), so a transaction of many orders (group commit, a batc
 each summary row once. A rollback drops them with the rest of the transaction.
 
 Sums are exact integers (ten-thousandths) of any size (`types.ExactSum`): a line's quantity may
-be 10^30 and its price 10^14."""
+reach 10^31 and its price 10^14."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import Context, Decimal
 from functools import cache, lru_cache, partial
 from typing import Any
 
@@ -42,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.domain.json_values import json_default
-from app.domain.money import MAX_DECIMALS, from_units, to_units
+from app.domain.money import MAX_DECIMALS, to_units
 
 from .compiled import PrecompiledStatement
 from .tables import order_hours, orders, product_days
@@ -55,8 +55,8 @@ _PENDING = "kanal_summaries"  # the deltas of the connection's transaction, in C
 _ADD = "kanal_add"  # SQLite: exact addition of two integers written as text
 _ONE = 10**MAX_DECIMALS  # one, in ten-thousandths
 _HALF_UNIT = _ONE // 2
-# A line's revenue needs up to 31 + 14 digits before the point and 8 after.
-_EXACT = Context(prec=120, rounding=ROUND_HALF_UP)
+# A quantity has up to 31 digits before the point and 4 after: wider than the default 28.
+_EXACT = Context(prec=120)
 
 
 @dataclass(slots=True)
@@ -109,7 +109,7 @@ def _counted(row: Mapping[Any, Any]) -> tuple[Any, ...]:
 
 def _count(deltas: Deltas, row: Mapping[Any, Any], sign: int) -> None:
     store_id, currency = row["store_id"], row["currency"] or ""
-    hour = int(row["placed_at"].timestamp() // 3600)  # hours since 1970 (UTC)
+    hour = (row["placed_at"] - _EPOCH) // HOUR  # hours since 1970 (UTC), exactly
     key = (store_id, hour, currency)
     held = deltas.hours.get(key)
     if held is None:
@@ -338,8 +338,3 @@ def order_shares(rows: Iterable[Mapping[Any, Any]]) -> Iterator[tuple[str, Produ
     for row in rows:
         for share in product_shares(row["line_items"]):
             yield row["currency"] or "", share
-
-
-def units_to_decimal(units: int) -> Decimal:
-    """Ten-thousandths as the Decimal they are."""
-    return from_units(units)

@@ -6,7 +6,7 @@ KWD 3). An amount without a currency, or in one without a minor unit (XAU, XXX),
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Any
 
 from iso4217 import Currency
@@ -20,6 +20,7 @@ DEFAULT_PLACES = 2
 # Digits rounding works with: a sum of line totals (up to 10^31 x 10^14 each) has more than
 # the default context's 28.
 WIDE_DIGITS = 120
+_WIDE = Context(prec=WIDE_DIGITS)
 
 # ISO 4217 exponents; the list's "N.A." (precious metals, testing codes) is left out.
 MINOR_UNITS: dict[str, int] = {
@@ -33,7 +34,9 @@ def to_units(amount: Decimal) -> int:
 
 
 def from_units(units: int) -> Decimal:
-    return Decimal(units).scaleb(-MAX_DECIMALS)
+    """Ten-thousandths as the Decimal they are, exactly at any size (a sum of line totals may
+    have more digits than the default context's 28)."""
+    return Decimal(units).scaleb(-MAX_DECIMALS, context=_WIDE)
 
 
 def places_of(currency: str | None) -> int:
