@@ -105,5 +105,13 @@ class ExactSum(TypeDecorator[int]):
     def process_result_value(self, value: Any, dialect: Any) -> int | None:
         return None if value is None else int(value)
 
+    def bind_processor(self, dialect: Any) -> Any:
+        # One call a value instead of TypeDecorator's two: summary writes bind two a row.
+        return _text_or_none if dialect.name == "sqlite" else super().bind_processor(dialect)
+
+
+def _text_or_none(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
 
 EXACT_SUM = ExactSum()
