@@ -131,6 +131,26 @@ class PrecompiledStatement:
         cursor.execute(compiled.sql, values)
         return cursor
 
+    def execute_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run the statement (one without RETURNING) once per parameter set of `rows`, with one
+        DBAPI `executemany`."""
+        if not _on_the_cursor(conn.dialect):
+            conn.execute(self.statement, list(rows))
+            return
+        compiled = self._compile(conn.dialect)
+        values = [
+            [
+                row.get(name, default) if convert is None else convert(row.get(name, default))
+                for name, default, convert in compiled.binds
+            ]
+            for row in rows
+        ]
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        if conn.dispatch.before_cursor_execute:
+            for listener in conn.dispatch.before_cursor_execute:
+                listener(conn, cursor, compiled.sql, values, None, True)
+        cursor.executemany(compiled.sql, values)
+
     def first(self, conn: Connection, params: Mapping[str, Any]) -> Row | None:
         rows = self.rows(conn, params)
         return rows[0] if rows else None

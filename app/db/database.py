@@ -36,7 +36,7 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from app.config import Settings
 from app.domain.errors import DomainError
 
-from . import sqlite_binds
+from . import sqlite_binds, summaries
 from .checkpoint import Checkpointer
 from .kept import KeptRows
 from .postgres import GroupedWrites, KeptVersions
@@ -152,6 +152,7 @@ class _AsyncBackend:
             json_deserializer=loads,
         )
         self._writes = GroupedWrites(self.engine)
+        summaries.watch(self.engine.sync_engine)  # order summaries written at each COMMIT
         self._versions = KeptVersions(self.engine)
 
     def watch(self, kept: KeptRows) -> None:
@@ -200,6 +201,7 @@ class _SqliteBackend:
         # BEGIN IMMEDIATE: another process holding the write lock makes us wait
         # (busy_timeout) instead of failing later on lock upgrade.
         self._write_engine = self._engine(sync_url, begin="BEGIN IMMEDIATE", autocheckpoint=self._checkpointer is None)
+        summaries.watch(self._write_engine)  # order summaries written at each COMMIT
         # Reads send no BEGIN: each statement is its own snapshot, two statements fewer. One
         # connection per reader thread (two lanes), one for reads inline on the loop.
         readers = max(1, settings.sqlite_readers)

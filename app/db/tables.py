@@ -13,11 +13,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
     false,
 )
 
-from .types import UTC_DATETIME, ExactMoney
+from .types import EXACT_SUM, UTC_DATETIME, ExactMoney
 
 metadata = MetaData(
     naming_convention={
@@ -145,6 +146,36 @@ orders = Table(
     Index(None, "contact_id"),
     Index(None, "store_id", "placed_at"),
     Index(None, "store_id", "customer_external_id"),
+)
+
+# Summaries of the orders, kept exact in the transaction of every order write (summaries.py):
+# what storeTimeseries and topProducts add up instead of reading each order. `currency` is ""
+# for orders without one (a key is never null).
+order_hours = Table(
+    "order_hours",
+    metadata,
+    Column("store_id", BigInteger, ForeignKey("stores.id"), primary_key=True),
+    Column("hour", UTC_DATETIME, primary_key=True),  # the UTC hour the orders were placed in
+    Column("currency", String(3), primary_key=True),
+    Column("orders", BigInteger, nullable=False),
+    Column("revenue", EXACT_SUM, nullable=False),  # SUM(total_price) in ten-thousandths
+    sqlite_with_rowid=False,  # an upsert finds its row in one B-tree: the key's
+)
+
+product_days = Table(
+    "product_days",
+    metadata,
+    Column("store_id", BigInteger, ForeignKey("stores.id"), primary_key=True),
+    Column("day", UTC_DATETIME, primary_key=True),  # the UTC day (from 00:00) the orders were placed in
+    Column("currency", String(3), primary_key=True),
+    Column("product", String(32), primary_key=True),  # a digest of (sku, title): texts of any length
+    Column("sku", Text, nullable=True),  # as grouped: trimmed, none when blank
+    Column("title", Text, nullable=True),  # the lines' title
+    Column("lines", BigInteger, nullable=False),
+    Column("orders", BigInteger, nullable=False),  # each order once per product, on its greatest title
+    Column("quantity", EXACT_SUM, nullable=False),  # ten-thousandths
+    Column("revenue", EXACT_SUM, nullable=False),  # ten-thousandths, each line's rounded
+    sqlite_with_rowid=False,
 )
 
 shipments = Table(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, DateTime
+from sqlalchemy import BigInteger, DateTime, Numeric, Text
 from sqlalchemy.types import TypeDecorator
 
 from app.domain.json_values import json_default
@@ -88,3 +88,34 @@ def dumps(value: Any) -> str:
 
 def loads(text: str | bytes) -> Any:
     return orjson.loads(text)
+
+
+class ExactSum(TypeDecorator[int]):
+    """An exact integer of any size, as summary tables add them up (summaries.py): NUMERIC on
+    PostgreSQL; on SQLite, whose integers stop at 2^63, its decimal text, added by the SQL
+    function `kanal_add` (summaries.py registers it on the connections that write)."""
+
+    impl = Numeric()
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        return dialect.type_descriptor(Text() if dialect.name == "sqlite" else Numeric())
+
+    def process_bind_param(self, value: int | None, dialect: Any) -> Any:
+        if value is None:
+            return None
+        return str(value) if dialect.name == "sqlite" else Decimal(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> int | None:
+        return None if value is None else int(value)
+
+    def bind_processor(self, dialect: Any) -> Any:
+        # One call a value instead of TypeDecorator's two: summary writes bind two a row.
+        return _text_or_none if dialect.name == "sqlite" else super().bind_processor(dialect)
+
+
+def _text_or_none(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+EXACT_SUM = ExactSum()

@@ -6,7 +6,7 @@ KWD 3). An amount without a currency, or in one without a minor unit (XAU, XXX),
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Any
 
 from iso4217 import Currency
@@ -17,6 +17,10 @@ from pydantic_core import core_schema
 MAX_DECIMALS = 4
 MAX_AMOUNT = Decimal("100000000000000")  # 10^14 fits a signed 64-bit integer of 1/10,000 units
 DEFAULT_PLACES = 2
+# Digits rounding works with: a sum of line totals (up to 10^31 x 10^14 each) has more than
+# the default context's 28.
+WIDE_DIGITS = 120
+_WIDE = Context(prec=WIDE_DIGITS)
 
 # ISO 4217 exponents; the list's "N.A." (precious metals, testing codes) is left out.
 MINOR_UNITS: dict[str, int] = {
@@ -30,7 +34,9 @@ def to_units(amount: Decimal) -> int:
 
 
 def from_units(units: int) -> Decimal:
-    return Decimal(units).scaleb(-MAX_DECIMALS)
+    """Ten-thousandths as the Decimal they are, exactly at any size (a sum of line totals may
+    have more digits than the default context's 28)."""
+    return Decimal(units).scaleb(-MAX_DECIMALS, context=_WIDE)
 
 
 def places_of(currency: str | None) -> int:
@@ -49,7 +55,8 @@ def format_money(amount: Decimal, places: int = DEFAULT_PLACES) -> str:
     """`places` decimals, more only when the value has more (an amount is never rounded):
     (49.9, 2) -> "49.90", (1500, 0) -> "1500", (0.125, 2) -> "0.125". Zero is never signed:
     -0 -> "0.00"."""
-    rounded = amount.quantize(QUANTA[places])  # exact for amounts below 10^24
+    with localcontext(prec=WIDE_DIGITS):
+        rounded = amount.quantize(QUANTA[places])
     if rounded != amount:
         return f"{amount.normalize():f}"
     return f"{rounded if rounded else rounded.copy_abs():f}"
@@ -62,7 +69,8 @@ def money_text(amount: Decimal, currency: str | None) -> str:
 
 def round_to_unit(amount: Decimal, currency: str | None) -> Decimal:
     """The amount rounded half-even (banker's rounding) to the currency's minor unit."""
-    return amount.quantize(QUANTA[places_of(currency)], rounding=ROUND_HALF_EVEN)
+    with localcontext(prec=WIDE_DIGITS):
+        return amount.quantize(QUANTA[places_of(currency)], rounding=ROUND_HALF_EVEN)
 
 
 def decimal_places(amount: Decimal) -> int:

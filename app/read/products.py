@@ -1,6 +1,8 @@
 """Top products for dashboards (issue 16; README, "Top products"): the line items of the orders
 placed in a period, grouped by product (its `sku`, else its `title`), with quantity, orders and
-revenue per currency, summed in SQL from the orders' line items on both engines."""
+revenue per currency, from the daily product summary (`product_days`, app/db/summaries.py) and,
+for the hours before and after its whole days, the orders' line items, counted by one rule on
+both engines."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Numeric, String, case, cast, func, literal, null, select, true
+from sqlalchemy import Connection, select
 
-from app.db.tables import orders
+from app.db.summaries import DAY, ProductShare, floor, order_shares
+from app.db.tables import orders, product_days
+from app.domain.money import from_units
 
 from .revenue import Revenue
 
@@ -46,15 +50,19 @@ def top_products(
     `by`; ties by sku, then title. REVENUE compares currency by currency, the currency of the
     most orders in the period first (no exchange rates). A line without a quantity counts 1,
     without a price 0."""
-    rows = conn.execute(_grouped(conn.dialect.name, store_id, start, end)).all()
     products: dict[tuple[str | None, str | None], ProductSales] = {}
     orders_per_currency: dict[str | None, int] = defaultdict(int)
-    for row in rows:
-        product = products.setdefault((row.sku, row.key_title), ProductSales(row.sku, row.title))
-        product.quantity += _decimal(row.quantity)
-        product.orders += row.orders
-        product.revenue.append(Revenue.of(row.currency, _decimal(row.revenue), row.orders))
-        orders_per_currency[row.currency] += row.orders
+    for (sku, key_title, currency), tally in _tallies(conn, store_id, start, end).items():
+        if not tally.lines:
+            continue
+        title = tally.title
+        product = products.setdefault((sku, key_title), ProductSales(sku, title))
+        if title is not None and (product.title is None or title > product.title):
+            product.title = title
+        product.quantity += from_units(tally.share.quantity)
+        product.orders += tally.share.orders
+        product.revenue.append(Revenue.of(currency, from_units(tally.share.revenue), tally.share.orders))
+        orders_per_currency[currency] += tally.share.orders
     ranked_currencies = sorted(
         orders_per_currency, key=lambda currency: (-orders_per_currency[currency], currency or "")
     )
@@ -62,6 +70,87 @@ def top_products(
     for product in ranked:
         product.revenue.sort(key=lambda revenue: ranked_currencies.index(revenue.currency))
     return ranked[:first]
+
+
+@dataclass
+class _Tally:
+    """A product's lines of one currency: their sum, and the lines under each title (its title
+    is the greatest of those still sold)."""
+
+    share: ProductShare
+    lines_by_title: dict[str | None, int] = field(default_factory=dict)
+
+    @property
+    def lines(self) -> int:
+        return self.share.lines
+
+    @property
+    def title(self) -> str | None:
+        return max((title for title, lines in self.lines_by_title.items() if lines and title is not None), default=None)
+
+
+Tallies = dict[tuple[str | None, str | None, str | None], _Tally]
+
+
+def _tallies(conn: Connection, store_id: int, start: datetime, end: datetime) -> Tallies:
+    """Per (sku, key title, currency): the UTC days of [start, end) from `product_days` (kept
+    exact by every order write: app/db/summaries.py); a day the period covers in part, from the
+    line items of its orders in the period, or, when that is most of the day, the whole day's
+    summary less the orders outside the period (counted by the same rule: sums are exact)."""
+    tallies: Tallies = {}
+
+    def add(currency: str, share: ProductShare, sign: int = 1) -> None:
+        key = (share.sku, share.title if share.sku is None else None, currency or None)
+        tally = tallies.get(key)
+        if tally is None:
+            tally = tallies[key] = _Tally(ProductShare(key[0], key[1]))
+        tally.share.add(share, sign)
+        tally.lines_by_title[share.title] = tally.lines_by_title.get(share.title, 0) + sign * share.lines
+
+    days, added, taken = _plan(start, end)
+    if days is not None:
+        summed = select(
+            product_days.c.currency,
+            product_days.c.sku,
+            product_days.c.title,
+            product_days.c.lines,
+            product_days.c.orders,
+            product_days.c.quantity,
+            product_days.c.revenue,
+        ).where(product_days.c.store_id == store_id, product_days.c.day >= days[0], product_days.c.day < days[1])
+        for row in conn.execute(summed):
+            add(row.currency, ProductShare(row.sku, row.title, row.lines, row.orders, row.quantity, row.revenue))
+    for ranges, sign in ((added, 1), (taken, -1)):
+        for range_start, range_end in ranges:
+            placed = select(orders.c.currency, orders.c.line_items).where(
+                orders.c.store_id == store_id, orders.c.placed_at >= range_start, orders.c.placed_at < range_end
+            )
+            for currency, share in order_shares(conn.execute(placed).mappings()):
+                add(currency, share, sign)
+    return tallies
+
+
+Range = tuple[datetime, datetime]
+
+
+def _plan(start: datetime, end: datetime) -> tuple[Range | None, list[Range], list[Range]]:
+    """How to count [start, end) with the fewest orders read: the UTC days to take from the
+    summary (None: none), the ranges of orders to add, and those to take away (the parts of
+    summed days outside the period)."""
+    days: list[datetime] = []
+    added: list[Range] = []
+    taken: list[Range] = []
+    day = floor(start, DAY)
+    while day < end:
+        following = day + DAY
+        inside = (max(start, day), min(end, following))
+        if inside[1] - inside[0] > DAY / 2:
+            days.append(day)
+            taken += [part for part in ((day, inside[0]), (inside[1], following)) if part[0] < part[1]]
+        else:
+            added.append(inside)
+        day = following
+    return ((days[0], days[-1] + DAY) if days else None), added, taken
 
 
 def _rank(product: ProductSales, by: ProductMetric, currencies: list[str | None]) -> tuple[Any, ...]:
@@ -73,50 +162,3 @@ def _rank(product: ProductSales, by: ProductMetric, currencies: list[str | None]
         amounts = {revenue.currency: Decimal(revenue.amount) for revenue in product.revenue}
         key = tuple(-amounts.get(currency, Decimal(0)) for currency in currencies)
     return (*key, product.sku or "", product.title or "")
-
-
-def _decimal(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-def _grouped(dialect: str, store_id: int, start: datetime, end: datetime) -> Any:
-    """(sku, key_title, title, currency, quantity, revenue, orders) per product and currency."""
-    if dialect == "sqlite":
-        item = func.json_each(orders.c.line_items).table_valued("value").alias("item")
-
-        def text(name: str) -> Any:
-            return cast(func.json_extract(item.c.value, f"$.{name}"), String)
-
-        quantity = func.coalesce(func.json_extract(item.c.value, "$.quantity"), 1)
-        price = func.coalesce(func.json_extract(item.c.value, "$.price"), 0)
-        # JSON numbers are doubles here: a line's total, rounded to ten-thousandths, is exact
-        # under 10^11 (README, "Top products"); summed as integers.
-        line_units = cast(func.round(quantity * price * 10000), BigInteger)
-        revenue = func.sum(line_units) / literal(Decimal(10000), Numeric(28, 4))
-    else:
-        item = func.json_array_elements(orders.c.line_items).table_valued("value").alias("item")
-
-        def text(name: str) -> Any:
-            return item.c.value.op("->>")(literal(name))
-
-        quantity = func.coalesce(cast(text("quantity"), Numeric), 1)
-        price = func.coalesce(cast(text("price"), Numeric), 0)
-        revenue = func.sum(func.round(quantity * price, 4))
-    sku = func.nullif(func.trim(text("sku")), "")
-    title = text("title")
-    key_title = case((sku.is_(None), title), else_=null())  # the title groups only lines without a sku
-    return (
-        select(
-            sku.label("sku"),
-            key_title.label("key_title"),
-            func.max(title).label("title"),
-            orders.c.currency,
-            func.sum(quantity).label("quantity"),
-            revenue.label("revenue"),
-            func.count(func.distinct(orders.c.id)).label("orders"),
-        )
-        .select_from(orders)
-        .join(item, true())
-        .where(orders.c.store_id == store_id, orders.c.placed_at >= start, orders.c.placed_at < end)
-        .group_by(sku, key_title, orders.c.currency)
-    )

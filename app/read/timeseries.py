@@ -4,27 +4,33 @@ counted in the store's own timezone (issue 16; README, "Time series").
 Bucket boundaries are instants computed here from the tz database (a day is 23 or 25 hours
 long when the clocks change); the counting is one SQL statement per table, joining a VALUES
 list of the buckets with the rows in them (an index range scan per bucket on both engines),
-so no row is loaded."""
+so no row is loaded. Orders are counted from their hourly summary (`order_hours`, kept exact
+by every order write: app/db/summaries.py), and from the orders only in an hour a bucket
+boundary cuts."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Any
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Integer, Table, and_, column, func, select, values
+from sqlalchemy import Connection, select
 
-from app.db.tables import carts, orders, stores
-from app.db.types import UTC_DATETIME
+from app.db.summaries import HOUR, floor
+from app.db.tables import carts, order_hours, orders, stores
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
+from app.domain.money import from_units
 from app.domain.statuses import CartStatus
 
 from .revenue import Revenue
+from .spans import Span, per_span
 
 MAX_BUCKETS = 1000
+_HALF = 10**9  # an order's total (under 10^18 ten-thousandths) is high x _HALF + low
 
 
 class Interval(Enum):
@@ -122,36 +128,62 @@ def store_timeseries(
     found = [Bucket(span_start, span_end) for span_start, span_end in spans]
     if not found:
         return found
-    table = values(column("i", Integer), column("b_start", UTC_DATETIME), column("b_end", UTC_DATETIME), name="spans")
-    spans_table = table.data([(index, *span) for index, span in enumerate(spans)]).cte("b")
-    order_rows = conn.execute(
-        select(
-            spans_table.c.i,
-            orders.c.currency,
-            func.count().label("orders"),
-            func.sum(orders.c.total_price).label("revenue"),
-        )
-        .select_from(spans_table)
-        .join(orders, _in_span(orders, orders.c.placed_at, store_id, spans_table))
-        .group_by(spans_table.c.i, orders.c.currency)
-        .order_by(spans_table.c.i, orders.c.currency)
-    ).all()
-    for row in order_rows:
-        bucket = found[row.i]
-        bucket.order_count += row.orders
-        bucket.revenue.append(Revenue.of(row.currency, row.revenue, row.orders))
-    recovered = func.sum(func.cast(carts.c.status == CartStatus.RECOVERED, Integer))
-    cart_rows = conn.execute(
-        select(spans_table.c.i, func.count().label("abandoned"), recovered.label("recovered"))
-        .select_from(spans_table)
-        .join(carts, _in_span(carts, carts.c.abandoned_at, store_id, spans_table))
-        .group_by(spans_table.c.i)
-    ).all()
-    for row in cart_rows:
-        found[row.i].carts_abandoned = row.abandoned
-        found[row.i].carts_recovered = int(row.recovered or 0)
+    _count_orders(conn, store_id, spans, found)
+    recovered = f"sum(CASE WHEN t.status = '{CartStatus.RECOVERED.value}' THEN 1 ELSE 0 END)"
+    indexed = [(index, *span) for index, span in enumerate(spans)]
+    for i, abandoned, recovered_count in per_span(
+        conn, carts.name, "abandoned_at", store_id, indexed, f"count(*), {recovered}"
+    ):
+        found[i].carts_abandoned = abandoned
+        found[i].carts_recovered = int(recovered_count or 0)
     return found
 
 
-def _in_span(table: Table, moment: Any, store_id: int, spans: Any) -> Any:
-    return and_(table.c.store_id == store_id, moment >= spans.c.b_start, moment < spans.c.b_end)
+def _count_orders(conn: Connection, store_id: int, spans: list[tuple[datetime, datetime]], found: list[Bucket]) -> None:
+    """Orders and revenue per bucket: the whole UTC hours from `order_hours`; an hour a bucket
+    boundary cuts (zones at :30 or :45 from UTC) from the orders themselves, per piece."""
+    starts = [start for start, _ in spans]
+    first, last = starts[0], spans[-1][1]
+    cut = sorted({floor(edge, HOUR) for edge in (*starts, last) if floor(edge, HOUR) != edge})
+    totals: list[dict[str, list[int]]] = [{} for _ in found]
+    whole = select(order_hours.c.hour, order_hours.c.currency, order_hours.c.orders, order_hours.c.revenue).where(
+        order_hours.c.store_id == store_id, order_hours.c.hour >= floor(first, HOUR), order_hours.c.hour < last
+    )
+    skipped = set(cut)
+    for hour, currency, count, revenue in conn.execute(whole):
+        if hour not in skipped and hour + HOUR <= last:
+            _add(totals[bisect_right(starts, hour) - 1], currency, count, revenue)
+    if cut:
+        # Ten-thousandths summed in two halves: SQLite's SUM of integers stops at 2^63.
+        columns = f"t.currency, count(*), sum(t.total_price / {_HALF}), sum(t.total_price % {_HALF})"
+        for i, currency, count, high, low in per_span(
+            conn, orders.name, "placed_at", store_id, _pieces(cut, starts, last), columns, ", t.currency"
+        ):
+            _add(totals[i], currency or "", count, int(high) * _HALF + int(low))
+    nulls_first = conn.dialect.name == "sqlite"  # as each engine's ORDER BY currency
+    for bucket, currencies in zip(found, totals, strict=True):
+        for currency in sorted(currencies, key=lambda code: (bool(code) == nulls_first, code)):
+            count, revenue = currencies[currency]
+            if count:
+                bucket.order_count += count
+                bucket.revenue.append(Revenue.of(currency or None, from_units(revenue), count))
+
+
+def _add(currencies: dict[str, list[int]], currency: str, count: int, revenue: int) -> None:
+    held = currencies.setdefault(currency, [0, 0])
+    held[0] += count
+    held[1] += revenue
+
+
+def _pieces(cut: list[datetime], starts: list[datetime], last: datetime) -> list[Span]:
+    """The parts of the cut hours inside [starts[0], last), each with its bucket's index."""
+    edges = sorted({*starts, last})
+    pieces: list[Span] = []
+    for hour in cut:
+        inside = [edge for edge in edges if hour < edge < hour + HOUR]
+        bounds = [hour, *inside, hour + HOUR]
+        for piece_start, piece_end in pairwise(bounds):
+            begin, end = max(piece_start, starts[0]), min(piece_end, last)
+            if begin < end:
+                pieces.append((bisect_right(starts, begin) - 1, begin, end))
+    return pieces

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from app.db import summaries
 from app.db.database import Database
 from app.db.tables import contacts, orders
 from app.domain import records
@@ -95,9 +96,10 @@ def order_values(store_id: int, command: OrderInput, contact_id: int, now: datet
 
 
 def written_order(outbox: events.Outbox, change: Change, contact: Any, command: OrderInput) -> Written[records.Order]:
-    """What follows an order row written (not stale): its events, the carts it recovers, the
-    answer. `change.created_also` may say whether the contact has a cart to recover (else the
-    contact row's `has_abandoned_cart`, else a look)."""
+    """What follows an order row written (not stale): its share of the order summaries, its
+    events, the carts it recovers, the answer. `change.created_also` may say whether the
+    contact has a cart to recover (else the contact row's `has_abandoned_cart`, else a look)."""
+    summaries.order_changed(outbox.conn, change.before, change.after)
     _record_events(outbox, change, contact)
     # An order placed after a cart was abandoned recovers that cart, whichever came first.
     flagged = None if change.created_also is None else change.created_also.get("has_cart_to_recover")
@@ -149,6 +151,7 @@ def _change_order(
     change = patch_row(conn, orders, store_id, external_id, command, now)
     if change is None:
         return NotFound("Order")
+    summaries.order_changed(conn, change.before, change.after)  # statuses alone count nothing: a no-op today
     contact = contact_by_id(conn, change.after["contact_id"])
     _record_events(events.Outbox(conn, store_id, now, backfill), change, contact)
     return Written(_record(change.after, contact), created=False, stale=change.stale, unchanged=change.unchanged)
