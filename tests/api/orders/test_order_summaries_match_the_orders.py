@@ -83,6 +83,23 @@ async def _batch(api: Api) -> None:
     assert (await api.post("/orders/batch", {"items": items})).status_code == 200
 
 
+async def _batch_of_new_orders(api: Api) -> None:
+    """New orders of distinct customers: written together, one statement per table
+    (app/services/order_batches.py), not one by one."""
+    items = [
+        _order(
+            f"N-{n}",
+            placed_at=f"2026-05-{10 + n:02d}T{n:02d}:15:00Z",
+            currency=("EUR", "USD")[n % 2],
+            customer={"external_id": f"CUST-N{n}", "phone": f"+336123456{n:02d}"},
+            line_items=[TEE, MUG][: 1 + n % 2],
+        )
+        for n in range(6)
+    ]
+    response = await api.post("/orders/batch", {"items": items})
+    assert [result["status"] for result in response.json()["results"]] == [201] * 6
+
+
 async def _concurrent(api: Api) -> None:
     bodies = [
         _order(f"O-{n % 7}", total_price=f"{n}.00", placed_at=f"2026-05-18T{n % 24:02d}:30:00Z") for n in range(40)
@@ -110,6 +127,7 @@ WRITES: dict[str, Step] = {
     "patched": _patched,
     "erased": _erased,
     "batch": _batch,
+    "batch of new orders": _batch_of_new_orders,
     "concurrent": _concurrent,
     "test space": _test_space,
     "test space reset": _test_space_reset,
