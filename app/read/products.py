@@ -136,21 +136,39 @@ Range = tuple[datetime, datetime]
 def _plan(start: datetime, end: datetime) -> tuple[Range | None, list[Range], list[Range]]:
     """How to count [start, end) with the fewest orders read: the UTC days to take from the
     summary (None: none), the ranges of orders to add, and those to take away (the parts of
-    summed days outside the period)."""
-    days: list[datetime] = []
+    summed days outside the period). Only the first and last days can be cut, so only they are
+    weighed (a period of 10,000 years costs what a month does); a day ending past the year
+    9999 is read from the orders."""
+    if end <= start:
+        return None, [], []
+    first = floor(start, DAY)
+    second = _day_after(first)
+    if second is None or end <= second:  # one day
+        edges, whole = [(first, start, end)], None
+    else:
+        last = floor(end, DAY)  # the day holding `end` (none of it counted when end is its midnight)
+        edges = [(first, start, second)] + ([(last, last, end)] if last < end else [])
+        whole = (second, last) if second < last else None
+    summed: list[Range] = [whole] if whole is not None else []
     added: list[Range] = []
     taken: list[Range] = []
-    day = floor(start, DAY)
-    while day < end:
-        following = day + DAY
-        inside = (max(start, day), min(end, following))
-        if inside[1] - inside[0] > DAY / 2:
-            days.append(day)
-            taken += [part for part in ((day, inside[0]), (inside[1], following)) if part[0] < part[1]]
+    for day, inside_start, inside_end in edges:
+        following = _day_after(day)
+        if following is not None and inside_end - inside_start > DAY / 2:
+            summed.append((day, following))
+            taken += [part for part in ((day, inside_start), (inside_end, following)) if part[0] < part[1]]
         else:
-            added.append(inside)
-        day = following
-    return ((days[0], days[-1] + DAY) if days else None), added, taken
+            added.append((inside_start, inside_end))
+    days = (min(part[0] for part in summed), max(part[1] for part in summed)) if summed else None
+    return days, added, taken
+
+
+def _day_after(day: datetime) -> datetime | None:
+    """The midnight (UTC) after `day`'s; None past the year 9999."""
+    try:
+        return day + DAY
+    except OverflowError:
+        return None
 
 
 def _rank(product: ProductSales, by: ProductMetric, currencies: list[str | None]) -> tuple[Any, ...]:
