@@ -10,6 +10,7 @@ boundary cuts."""
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -89,14 +90,17 @@ def buckets(start: datetime, end: datetime, interval: Interval, timezone: str) -
 
 
 def _starts(local: datetime, interval: Interval, zone: ZoneInfo) -> Iterator[datetime]:
-    """Bucket starts in UTC from the one holding `local` on. Hours step in UTC (a local hour
-    begins each UTC hour at the zone's minute offset); days, weeks and months step in wall-clock
-    time, each start at local midnight (or, where midnight is skipped, the first instant after)."""
+    """Bucket starts in UTC from the one holding `local` on. Hours begin on the wall clock's
+    whole hours and wherever the zone's offset changes (a repeated hour is a bucket of its own,
+    and where a change is not of whole hours, Lord Howe's half hour, the piece of an hour
+    between the change and the next whole hour is one too); days, weeks and months step in
+    wall-clock time, each start at local midnight (or, where midnight is skipped, the first
+    instant after)."""
     if interval is Interval.HOUR:
-        moment = local.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
+        moment = _hour_holding(local.astimezone(UTC), zone)
         while True:
             yield moment
-            moment += timedelta(hours=1)
+            moment = _next_hour(moment, zone)
     day = local.date()
     if interval is Interval.WEEK:
         day -= timedelta(days=day.weekday())
@@ -108,6 +112,49 @@ def _starts(local: datetime, interval: Interval, zone: ZoneInfo) -> Iterator[dat
             day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
         else:
             day += timedelta(days=7 if interval is Interval.WEEK else 1)
+
+
+def _hour_holding(instant: datetime, zone: ZoneInfo) -> datetime:
+    """The start (UTC) of the hour bucket holding `instant`: its wall clock's whole hour, or the
+    change of offset after it when one came in between."""
+    start = instant - _into_the_hour(instant, zone)
+    return _offset_change(start, instant, zone) or start
+
+
+def _next_hour(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The start (UTC) of the hour bucket after the one starting at `moment`."""
+    following = moment + HOUR
+    changed = _offset_change(moment, following, zone)
+    if changed is not None:
+        return changed
+    whole = following - _into_the_hour(following, zone)  # one offset from moment on: no change in between
+    return whole if whole > moment else following  # past `moment`: it was a change off the hour
+
+
+def _into_the_hour(instant: datetime, zone: ZoneInfo) -> timedelta:
+    """How far the wall clock of `zone` is into its hour at `instant`. (Counted back from the
+    instant, not by replacing the wall clock's minutes: a wall time read back in a repeated
+    or skipped stretch would take the other offset.)"""
+    local = instant.astimezone(zone)
+    return timedelta(minutes=local.minute, seconds=local.second, microseconds=local.microsecond)
+
+
+def _offset_change(start: datetime, end: datetime, zone: ZoneInfo) -> datetime | None:
+    """The first instant of (start, end] (UTC) whose offset from UTC in `zone` is not that of
+    `start`, to the second (the tz database changes offsets on whole seconds); None when the
+    offset holds throughout."""
+    offset = start.astimezone(zone).utcoffset()
+    if end.astimezone(zone).utcoffset() == offset:
+        return None
+    base = start.replace(microsecond=0)
+    low, high = 0, max(1, math.ceil((end - base).total_seconds()))  # seconds after base: same, changed
+    while high - low > 1:
+        middle = (low + high) // 2
+        if (base + timedelta(seconds=middle)).astimezone(zone).utcoffset() == offset:
+            low = middle
+        else:
+            high = middle
+    return base + timedelta(seconds=high)
 
 
 def store_timeseries(

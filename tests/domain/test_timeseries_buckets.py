@@ -59,6 +59,45 @@ CASES = {
         utc(2026, 10, 25, 23),
         [(utc(2026, 10, 24, 22) + timedelta(hours=hour), 1) for hour in range(25)],
     ),
+    "Lord Howe hours across its half-hour fall back: the repeated half hour on its own": (
+        "Australia/Lord_Howe",
+        Interval.HOUR,
+        utc(2026, 4, 4, 13),
+        utc(2026, 4, 4, 17),
+        [
+            (utc(2026, 4, 4, 13), 1),
+            (utc(2026, 4, 4, 14), 1),
+            (utc(2026, 4, 4, 15), 0.5),
+            (utc(2026, 4, 4, 15, 30), 1),
+            (utc(2026, 4, 4, 16, 30), 1),
+        ],
+    ),
+    "Lord Howe, a series from inside the repeated half hour: the same buckets": (
+        "Australia/Lord_Howe",
+        Interval.HOUR,
+        utc(2026, 4, 4, 15, 10),
+        utc(2026, 4, 4, 17),
+        [(utc(2026, 4, 4, 15), 0.5), (utc(2026, 4, 4, 15, 30), 1), (utc(2026, 4, 4, 16, 30), 1)],
+    ),
+    "Lord Howe hours across its half-hour spring forward: local 02 is half an hour": (
+        "Australia/Lord_Howe",
+        Interval.HOUR,
+        utc(2026, 10, 3, 13, 30),
+        utc(2026, 10, 3, 17),
+        [
+            (utc(2026, 10, 3, 13, 30), 1),
+            (utc(2026, 10, 3, 14, 30), 1),
+            (utc(2026, 10, 3, 15, 30), 0.5),
+            (utc(2026, 10, 3, 16), 1),
+        ],
+    ),
+    "Lord Howe, a series from after the change: the same buckets": (
+        "Australia/Lord_Howe",
+        Interval.HOUR,
+        utc(2026, 10, 3, 15, 45),
+        utc(2026, 10, 3, 17),
+        [(utc(2026, 10, 3, 15, 30), 0.5), (utc(2026, 10, 3, 16), 1)],
+    ),
     "ISO weeks start on Monday": (
         "Europe/Paris",
         Interval.WEEK,
@@ -105,6 +144,37 @@ def test_a_year_of_buckets_is_contiguous_and_starts_at_local_midnight(zone: str,
         assert local.time().minute == 0 and just_before.date() < local.date()
         assert interval is not Interval.WEEK or local.weekday() == 0
         assert interval is not Interval.MONTH or local.day == 1
+
+
+HOUR_ZONES = [*ZONES, "Asia/Kathmandu", "Pacific/Chatham", "Europe/London", "America/St_Johns"]
+
+
+@pytest.mark.parametrize("zone", HOUR_ZONES)
+def test_an_hour_bucket_does_not_depend_on_where_the_series_starts(zone: str) -> None:
+    """Around each of the zone's 2026 changes of offset: a series from any quarter of an hour
+    has the buckets of a series begun the day before, each starting on a local whole hour or
+    at the change itself."""
+    tz = ZoneInfo(zone)
+    hours = [utc(2026, 1, 1) + timedelta(hours=n) for n in range(24 * 365)]
+    changes = [
+        hour
+        for hour, after in zip(hours, hours[1:], strict=False)
+        if hour.astimezone(tz).utcoffset() != after.astimezone(tz).utcoffset()
+    ]
+    for change in changes or [utc(2026, 5, 18)]:
+        end = change + timedelta(hours=6)
+        reference = buckets(change - timedelta(days=1), end, Interval.HOUR, zone)
+        for quarter in range(-16, 16):
+            start = change + timedelta(minutes=15 * quarter)
+            found = buckets(start, end, Interval.HOUR, zone)
+            assert found == [bucket for bucket in reference if bucket[1] > start], (zone, start)
+        for bucket_start, _ in reference:
+            local = bucket_start.astimezone(tz)
+            before = (bucket_start - timedelta(seconds=1)).astimezone(tz)
+            assert (local.minute, local.second) == (0, 0) or local.utcoffset() != before.utcoffset(), (
+                zone,
+                bucket_start,
+            )
 
 
 def test_no_period_has_no_buckets() -> None:
