@@ -84,14 +84,7 @@ class PrecompiledStatement:
         if not _on_the_cursor(conn.dialect):
             return list(conn.execute(self.statement, params).mappings())
         compiled = self._compile(conn.dialect)
-        cursor = self._execute(conn, compiled, params)
-        if not compiled.columns:
-            return []
-        rows = [dict(zip(compiled.columns, row, strict=True)) for row in cursor.fetchall()]
-        for row in rows:
-            for name, reader in compiled.readers:
-                row[name] = reader(row[name])
-        return rows
+        return read_rows(compiled, self._execute(conn, compiled, params))
 
     def inserted_id(self, conn: Connection, params: Mapping[str, Any]) -> int | None:
         """For an `INSERT … ON CONFLICT DO NOTHING` without RETURNING: the new row's id, or None
@@ -120,14 +113,7 @@ class PrecompiledStatement:
         values = [get(name, default) for name, default in compiled.parameters]
         for position, convert in compiled.conversions:
             values[position] = convert(values[position])
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        # Seen as SQLAlchemy's own statements are: by its echo log and by cursor-event
-        # listeners (statement counters, tracing).
-        if _log.isEnabledFor(logging.INFO):
-            _log.info("%s\n[precompiled] %r", compiled.sql, tuple(values))
-        if conn.dispatch.before_cursor_execute:
-            for listener in conn.dispatch.before_cursor_execute:
-                listener(conn, cursor, compiled.sql, values, None, False)
+        cursor = announced(conn, compiled.sql, values)
         cursor.execute(compiled.sql, values)
         return cursor
 
@@ -138,18 +124,8 @@ class PrecompiledStatement:
             conn.execute(self.statement, list(rows))
             return
         compiled = self._compile(conn.dialect)
-        values = [
-            [
-                row.get(name, default) if convert is None else convert(row.get(name, default))
-                for name, default, convert in compiled.binds
-            ]
-            for row in rows
-        ]
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        if conn.dispatch.before_cursor_execute:
-            for listener in conn.dispatch.before_cursor_execute:
-                listener(conn, cursor, compiled.sql, values, None, True)
-        cursor.executemany(compiled.sql, values)
+        values = [bound(compiled.binds, row) for row in rows]
+        announced(conn, compiled.sql, values, many=True).executemany(compiled.sql, values)
 
     def first(self, conn: Connection, params: Mapping[str, Any]) -> Row | None:
         rows = self.rows(conn, params)
@@ -167,6 +143,38 @@ class PrecompiledStatement:
             self._compiled = _compile(self.statement, dialect)
             self._dialect = dialect
         return self._compiled
+
+
+def bound(binds: Sequence[tuple[str, Any, Converter]], params: Mapping[str, Any]) -> list[Any]:
+    """The DBAPI parameters of `binds` (a `_Compiled`'s, or a part of them) from `params`: each
+    by name, else its compiled default, converted for the database."""
+    get = params.get
+    return [get(name, default) if convert is None else convert(get(name, default)) for name, default, convert in binds]
+
+
+def announced(conn: Connection, sql: str, values: Any, many: bool = False) -> Any:
+    """A DBAPI cursor of `conn`'s connection, the statement `sql` with `values` announced as
+    SQLAlchemy's own statements are: to its echo log and to cursor-event listeners (statement
+    counters, tracing). The caller executes it."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    if _log.isEnabledFor(logging.INFO):
+        _log.info("%s\n[precompiled] %r", sql, values if many else tuple(values))
+    if conn.dispatch.before_cursor_execute:
+        for listener in conn.dispatch.before_cursor_execute:
+            listener(conn, cursor, sql, values, None, many)
+    return cursor
+
+
+def read_rows(compiled: _Compiled, cursor: Any) -> Sequence[Row]:
+    """The executed statement's rows as dicts by column, converted from the database; none
+    when it returns no columns."""
+    if not compiled.columns:
+        return []
+    rows = [dict(zip(compiled.columns, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        for name, reader in compiled.readers:
+            row[name] = reader(row[name])
+    return rows
 
 
 def _compile(statement: Executable, dialect: Dialect) -> _Compiled:

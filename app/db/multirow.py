@@ -11,7 +11,6 @@ Run on the DBAPI cursor as `compiled.PrecompiledStatement` runs, inside the tran
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,9 +20,8 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.dml import Insert
 
-from .compiled import Row, _compile, _Compiled, _on_the_cursor
+from .compiled import Row, _compile, _Compiled, _on_the_cursor, announced, bound, read_rows
 
-_log = logging.getLogger("sqlalchemy.engine.Engine")
 _DOLLAR = re.compile(r"\$(\d+)")
 # Both engines take 32,766 parameters at least; a statement's rows stay under.
 MAX_PARAMETERS = 30_000
@@ -73,39 +71,15 @@ class MultiRowInsert:
             found.extend(self._run(conn, shape, values[start : start + page]))
         return found
 
-    def _run(self, conn: Connection, shape: _Shape, values: Sequence[Mapping[str, Any]]) -> list[Row]:
+    def _run(self, conn: Connection, shape: _Shape, values: Sequence[Mapping[str, Any]]) -> Sequence[Row]:
         compiled = shape.compiled
-        binds = compiled.binds
-        row_binds = binds[: shape.width]
-        flat: list[Any] = []
-        for params in values:
-            get = params.get
-            flat.extend(
-                [
-                    get(name, default) if convert is None else convert(get(name, default))
-                    for name, default, convert in row_binds
-                ]
-            )
-        flat.extend(
-            default if convert is None else convert(default) for _name, default, convert in binds[shape.width :]
-        )
+        row_binds, other_binds = compiled.binds[: shape.width], compiled.binds[shape.width :]
+        flat = [value for params in values for value in bound(row_binds, params)]
+        flat += bound(other_binds, {})  # ON CONFLICT, RETURNING: their compiled defaults
         sql = shape.sql(len(values))
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        if _log.isEnabledFor(logging.INFO):
-            _log.info("%s\n[multirow] %r", sql, tuple(flat))
-        if conn.dispatch.before_cursor_execute:
-            for listener in conn.dispatch.before_cursor_execute:
-                listener(conn, cursor, sql, flat, None, False)
+        cursor = announced(conn, sql, flat)
         cursor.execute(sql, flat)
-        if not compiled.columns:
-            return []
-        rows: list[Row] = []
-        for found in cursor.fetchall():
-            row = dict(zip(compiled.columns, found, strict=True))
-            for name, reader in compiled.readers:
-                row[name] = reader(row[name])
-            rows.append(row)
-        return rows
+        return read_rows(compiled, cursor)
 
     def _shaped(self, dialect: Dialect) -> _Shape:
         if self._shape is None or self._dialect is not dialect:
