@@ -6,7 +6,7 @@ KWD 3). An amount without a currency, or in one without a minor unit (XAU, XXX),
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from iso4217 import Currency
@@ -55,8 +55,7 @@ def format_money(amount: Decimal, places: int = DEFAULT_PLACES) -> str:
     """`places` decimals, more only when the value has more (an amount is never rounded):
     (49.9, 2) -> "49.90", (1500, 0) -> "1500", (0.125, 2) -> "0.125". Zero is never signed:
     -0 -> "0.00"."""
-    with localcontext(prec=WIDE_DIGITS):
-        rounded = amount.quantize(QUANTA[places])
+    rounded = amount.quantize(QUANTA[places], context=_WIDE)  # no `localcontext`: 2 µs a body
     if rounded != amount:
         return f"{amount.normalize():f}"
     return f"{rounded if rounded else rounded.copy_abs():f}"
@@ -69,8 +68,7 @@ def money_text(amount: Decimal, currency: str | None) -> str:
 
 def round_to_unit(amount: Decimal, currency: str | None) -> Decimal:
     """The amount rounded half-even (banker's rounding) to the currency's minor unit."""
-    with localcontext(prec=WIDE_DIGITS):
-        return amount.quantize(QUANTA[places_of(currency)], rounding=ROUND_HALF_EVEN)
+    return amount.quantize(QUANTA[places_of(currency)], rounding=ROUND_HALF_EVEN, context=_WIDE)
 
 
 def decimal_places(amount: Decimal) -> int:

@@ -65,7 +65,7 @@ def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]
                 response = domain_failure(exc)
                 if isinstance(exc, content_type.UnsupportedMediaType):  # RFC 5789 §2.2, RFC 9110 §15.5.16
                     response.headers[f"accept-{request.method.lower()}"] = content_type.ACCEPTED
-        response.headers.update(quota.headers())
+        response.raw_headers.extend(quota.raw_headers())
         return response
 
     return endpoint
