@@ -8,6 +8,8 @@ from typing import Any
 
 from starlette.requests import Request
 
+from .headers import header
+
 
 class BadRequest(Exception):
     pass
@@ -25,7 +27,7 @@ _DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
+    declared = header(request, b"content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
     chunks: list[bytes] = []

@@ -28,6 +28,7 @@ from app.services.results import Written
 from app.services.stores import Store
 
 from .body import parse_object, read_body
+from .headers import header
 from .responses import (
     EXPECTED_FAILURES,
     Json,
@@ -51,7 +52,7 @@ def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]
         state = request.app.state
         try:
             store = await keys.authorize(
-                state.db, request.headers.get("authorization"), id_or_none(request.path_params["store_id"])
+                state.db, header(request, b"authorization"), id_or_none(request.path_params["store_id"])
             )
         except keys.AuthFailure as failure:
             return auth_failure(failure)
@@ -74,13 +75,13 @@ def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]
 async def _json_object(request: Request, limit: int | None = None) -> dict[str, Any]:
     """The body as a JSON object: its declared type first (`app.policies.content_type`, 415),
     then its size (413; `limit` bytes, by default the setting), encoding and syntax (400)."""
-    content_type.check_content_type(request.headers.get("content-type"))
+    content_type.check_content_type(header(request, b"content-type"))
     return parse_object(await read_body(request, limit or request.app.state.settings.max_body_bytes))
 
 
 def _backfill(request: Request) -> bool:
     """`Kanal-Backfill: true` marks a historical import: stored, its events never delivered."""
-    return request.headers.get("kanal-backfill", "").strip().lower() == "true"
+    return (header(request, b"kanal-backfill") or "").strip().lower() == "true"
 
 
 def _written(result: Written[Any]) -> Response:
