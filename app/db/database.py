@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import QueuePool, StaticPool
+from sqlalchemy.pool import NullPool, QueuePool, StaticPool
 
 from app.config import Settings
 from app.domain.errors import DomainError
@@ -48,6 +48,10 @@ from .types import dumps, loads
 T = TypeVar("T")
 Work = Callable[..., T]
 Job = tuple[Work[Any], tuple[Any, ...], asyncio.Future[Any]]
+
+# Seconds a health probe's ping may take on PostgreSQL (connecting included) before the
+# database counts as unreachable; the SQLite ping runs inline and waits for nothing.
+PING_SECONDS = 2.0
 
 
 class WriteContractBroken(RuntimeError):
@@ -123,11 +127,10 @@ class Database:
         return self._backend.engines
 
     async def ping(self) -> bool:
-        try:
-            await self.read(lambda conn: conn.exec_driver_sql("SELECT 1").scalar())
-            return True
-        except Exception:
-            return False
+        """True when the database answers `SELECT 1` (the health probe, /healthz). Never waits
+        behind reads or writes, and is bounded on its own (PING_SECONDS): a reads' lane full of
+        dashboards' queries must not make a reachable database look down."""
+        return await self._backend.ping()
 
     async def dispose(self) -> None:
         await self._backend.dispose()
@@ -151,6 +154,9 @@ class _AsyncBackend:
             json_serializer=dumps,
             json_deserializer=loads,
         )
+        # The health probe's: a fresh connection per ping (no pool to wait in, nor a kept
+        # connection that a server restart would leave broken), in autocommit (no BEGIN).
+        self._ping_engine = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
         self._writes = GroupedWrites(self.engine)
         summaries.watch(self.engine.sync_engine)  # order summaries written at each COMMIT
         self._versions = KeptVersions(self.engine)
@@ -183,11 +189,21 @@ class _AsyncBackend:
                 raise ReadTimedOut(self._read_timeout) from None
             raise
 
+    async def ping(self) -> bool:
+        """On a connection of its own, not the read pool's (which slow reads may all hold)."""
+        try:
+            async with asyncio.timeout(PING_SECONDS), self._ping_engine.connect() as conn:
+                await conn.exec_driver_sql("SELECT 1")
+            return True
+        except Exception:  # unreachable, refused, or past PING_SECONDS (TimeoutError)
+            return False
+
     async def dispose(self) -> None:
         await self._writes.drain()
         await self._versions.close()
         await self.engine.dispose()
         await self._read_engine.dispose()
+        await self._ping_engine.dispose()
 
 
 class _SqliteBackend:
@@ -262,6 +278,18 @@ class _SqliteBackend:
 
     async def read(self, work: Work[T], *args: Any) -> T:
         return await self._readers.read(work, *args)
+
+    async def ping(self) -> bool:
+        """On the write connection, inline on the loop: the reader threads may all be held by
+        slow reads. Safe: only the loop uses that connection, and between two write groups no
+        transaction is open on it. Cheap: `SELECT 1` on the raw connection sends no BEGIN and
+        takes no lock, so it waits for neither readers nor another process's writer; only the
+        first use opens the file."""
+        try:
+            self._writer().connection.dbapi_connection.execute("SELECT 1").fetchone()  # type: ignore[union-attr]
+            return True
+        except Exception:  # e.g. the file cannot be opened
+            return False
 
     async def write(self, work: Work[T], *args: Any) -> T:
         loop = asyncio.get_running_loop()

@@ -3,8 +3,10 @@
 A dashboard asking for too much must not hold a worker, a connection or the event loop for
 minutes. Each engine stops it its own way:
 
-- SQLite (readers.py): a read that runs on a reader thread is interrupted
-  (`sqlite3_interrupt`) once its budget, counted from when it was queued, is spent.
+- SQLite (readers.py): a read is answered within its budget, counted from when it is asked
+  for, its wait for a reader thread included: once it is spent the caller gets `ReadTimedOut`
+  at once and the statement is interrupted (`sqlite3_interrupt`); a read still queued never
+  runs.
 - PostgreSQL: every read connection has `statement_timeout` set when it connects (asyncpg
   server settings: no statement more per read); the server cancels a statement past it
   (SQLSTATE 57014). Reads run in autocommit, one snapshot per statement, so there the budget

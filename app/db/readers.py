@@ -22,9 +22,14 @@ read's SQLite work overlaps with the loop's own, and the loop turns between requ
 reads run inline only when `KANAL_SQLITE_INLINE_READ_STEPS` is set (for a machine where the
 thread hop measures dearer), and past that budget on the large lane.
 
-A read has a time budget (`KANAL_READ_TIMEOUT`), counted from when it is asked for: past it
-its statement is interrupted (`sqlite3_interrupt`, safe from any thread) and the read raises
-`ReadTimedOut`. A read whose caller is cancelled (a client gone) is interrupted too.
+A read has a time budget (`KANAL_READ_TIMEOUT`), counted from when it is asked for, its wait
+for a reader thread included. When it is spent the loop answers the caller `ReadTimedOut`
+there and then, and interrupts the statement (`sqlite3_interrupt`, safe from any thread),
+again and again until the thread lets go of it; a read still queued never runs. The caller
+does not wait for the thread: a thread winding down late (a large-lane thread at nice +10 on
+a busy machine, Python work between two statements, which no interrupt reaches) or busy with
+an earlier read would add its delay to the answer. A read whose caller is cancelled (a client
+gone) is interrupted too.
 """
 
 from __future__ import annotations
@@ -82,19 +87,24 @@ class _Job:
     lock: threading.Lock = field(default_factory=threading.Lock)
     raw: Any = None  # the sqlite3 connection while the job runs
     stopped: bool = False
-    timed_out: bool = False
     finished: bool = False
 
-    def stop(self, timed_out: bool) -> None:
-        """Interrupt the job (from the loop): now, and again until it has ended."""
+    def stop(self) -> None:
+        """Interrupt the job (from the loop): now, and again until it has ended. Its caller has
+        its answer already (ReadTimedOut, or it was cancelled): whatever the work ends with is
+        dropped."""
         with self.lock:
             if self.finished:
                 return
             self.stopped = True
-            self.timed_out = self.timed_out or timed_out
             if self.raw is not None:
                 self.raw.interrupt()
-        self.loop.call_later(REPEAT_INTERRUPT_SECONDS, self.stop, False)
+        self.loop.call_later(REPEAT_INTERRUPT_SECONDS, self.stop)
+
+    def time_out(self, seconds: float) -> None:
+        """The budget is spent (on the loop): answer the caller now, then stop the work."""
+        settle(self.future, False, ReadTimedOut(seconds))
+        self.stop()
 
 
 class _Lane:
@@ -161,9 +171,7 @@ class _Lane:
             if not ok and budget is not None and budget.spent and not job.stopped and self.overflow is not None:
                 self.overflow.put(job)  # a large read: from the start, on the large lane
                 return
-            if not ok and job.stopped:
-                value = ReadTimedOut(self._readers.timeout) if job.timed_out else asyncio.CancelledError()
-        _finish(job, ok, value)
+        _finish(job, ok, value)  # a stopped job's caller is answered already: dropped
 
     def close(self) -> None:
         """End the threads, each after its current job."""
@@ -205,11 +213,11 @@ class Readers:
         loop = asyncio.get_running_loop()
         job = _Job(work, args, loop, loop.create_future())
         lane.put(job)
-        timer = loop.call_later(self.timeout, job.stop, True) if self.timeout > 0 else None
+        timer = loop.call_later(self.timeout, job.time_out, self.timeout) if self.timeout > 0 else None
         try:
             return await job.future
         except asyncio.CancelledError:
-            job.stop(False)  # the caller is gone: free the thread
+            job.stop()  # the caller is gone: free the thread
             raise
         finally:
             if timer is not None:
@@ -251,9 +259,10 @@ def _finish(job: _Job, ok: bool, value: Any) -> None:
 
 
 def settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
-    """Give `future` its result (`ok`) or exception `value`, unless its caller gave up on it.
-    Runs on the future's loop (call_soon / call_soon_threadsafe)."""
-    if future.cancelled():
+    """Give `future` its result (`ok`) or exception `value`, unless it has one already (a read
+    answered at its time budget) or its caller gave up on it. Runs on the future's loop
+    (call_soon / call_soon_threadsafe)."""
+    if future.done():
         return
     if ok:
         future.set_result(value)

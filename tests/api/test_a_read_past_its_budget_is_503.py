@@ -7,18 +7,13 @@ from __future__ import annotations
 import pytest
 
 from app.config import Settings
-from tests.api.slow_reads import BUDGET, endless_reads_of
+from tests.api.slow_reads import BUDGET, budget_settings, endless_reads_of
 from tests.conftest import order_body
 
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings.from_env(
-        database_url=database_url,
-        default_rate_limit_per_minute=10_000,
-        rate_limit_storage_uri="memory://",
-        read_timeout_seconds=BUDGET,
-    )
+    return budget_settings(database_url)
 
 
 @pytest.mark.parametrize(

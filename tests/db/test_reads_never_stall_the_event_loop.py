@@ -123,3 +123,30 @@ async def test_a_read_whose_caller_is_gone_frees_its_thread(database_url: str) -
         assert await db.read(lambda conn: conn.exec_driver_sql(HEAVY_SQLITE).scalar()) == 50_000
     finally:
         await db.dispose()
+
+
+async def test_a_read_is_answered_at_its_budget_from_when_it_was_asked_for(db: Database) -> None:
+    """The budget counts from `Database.read`, the wait for a reader thread included, and the
+    caller is answered when it is spent, not when the thread lets go: here the one small-lane
+    thread is held in Python (no statement for an interrupt to stop) by the first read, and the
+    second waits behind it. Both are answered ReadTimedOut while the first is still held."""
+    if db.dialect != "sqlite":
+        pytest.skip("PostgreSQL stops each statement at the budget (statement_timeout), on the server")
+    release, holding = threading.Event(), threading.Event()
+
+    def held(conn: Connection) -> str:
+        holding.set()
+        release.wait(30)
+        return "held to the end"
+
+    first = asyncio.create_task(db.read(held))
+    while not holding.is_set():
+        await asyncio.sleep(0.001)
+    queued = asyncio.create_task(db.read(_store_count))
+    outcomes = await asyncio.gather(first, queued, return_exceptions=True)
+    still_held = not release.is_set()
+    release.set()
+    assert [(type(outcome), getattr(outcome, "seconds", None)) for outcome in outcomes] == [(ReadTimedOut, BUDGET)] * 2
+    assert still_held
+    await db.write(_add_store, 1)
+    assert await db.read(_store_count) == 1  # the thread let go of the held read and runs the next

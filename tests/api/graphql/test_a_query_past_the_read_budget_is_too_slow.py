@@ -9,7 +9,7 @@ import pytest
 from app.config import Settings
 from tests.api.calls import gql
 from tests.api.graphql.documents import seed_orders
-from tests.api.slow_reads import BUDGET, endless_reads_of
+from tests.api.slow_reads import BUDGET, budget_settings, endless_reads_of
 
 STATS = '{ storeStats(storeId: 123, from: "2026-05-01T00:00:00Z", to: "2026-06-01T00:00:00Z") { orderCount } }'
 SEARCH = '{ orders(storeId: 123, first: 50, filter: {search: "O-0"}) { edges { node { externalId } } } }'
@@ -21,12 +21,7 @@ MESSAGE = (
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings.from_env(
-        database_url=database_url,
-        default_rate_limit_per_minute=10_000,
-        rate_limit_storage_uri="memory://",
-        read_timeout_seconds=BUDGET,
-    )
+    return budget_settings(database_url)
 
 
 @pytest.mark.parametrize(
