@@ -6,8 +6,9 @@ scripts/bench_bulk.py sends them, their customers already known: a fresh migrate
 database is first given one order of each of the --phones customers (in batches, outside
 valgrind). Then, under valgrind (cachegrind, no cache simulation), a copy of it is sent --few
 and another copy --many batches through the ASGI app (httpx.ASGITransport, one batch at a
-time); the difference of the two instruction counts over the difference of the orders is the
-cost of one batched order, start-up, migrations and the first batch's warm-up cancelled out.
+time), the garbage collector set as the served app sets it; the difference of the two
+instruction counts over the difference of the orders is the cost of one batched order,
+start-up, migrations and the first batch's warm-up cancelled out.
 
     .venv/bin/python scripts/count_batch_instructions.py [--few 1] [--many 4] [--phones 5000]
         [--app-root DIR]
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import re
 import shutil
@@ -33,16 +35,19 @@ STORE_ID = 123
 BATCH = 1000
 
 
-def _bodies(first: int, batches: int, phones: int) -> list[bytes]:
+def write_bodies(path: Path, first: int, batches: int, phones: int) -> None:
+    """`batches` batch bodies of the orders from index `first` on, one a line (made outside the
+    count: what a client sends is not the server's cost)."""
     sys.path.insert(0, str(ROOT / "scripts"))
     import bench_ingest
 
     lines = [bench_ingest.order_json(first + n, phones) for n in range(batches * BATCH)]
-    return [('{"items":[' + ",".join(lines[i : i + BATCH]) + "]}").encode() for i in range(0, len(lines), BATCH)]
+    batched = ('{"items":[' + ",".join(lines[i : i + BATCH]) + "]}\n" for i in range(0, len(lines), BATCH))
+    path.write_text("".join(batched))
 
 
-async def send_batches(path: Path, first: int, batches: int, phones: int, prepare: bool) -> None:
-    """POST `batches` batches of the orders from index `first` on to the database at `path`
+async def send_batches(path: Path, bodies: Path, batches: int, prepare: bool) -> None:
+    """POST the first `batches` batch bodies of the file `bodies` to the database at `path`
     (migrated, the store and its key made first when `prepare`)."""
     import httpx
 
@@ -56,30 +61,35 @@ async def send_batches(path: Path, first: int, batches: int, phones: int, prepar
         await asyncio.to_thread(upgrade, url)
     app = create_app(Settings.from_env(database_url=url, default_rate_limit_per_minute=10**8))
     db = app.state.db
+    # The collector as the served app's lifespan sets it (app/main.py; ASGITransport runs no
+    # lifespan, whose delivery worker would make the count depend on the clock).
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
     if prepare:
         await stores.create_store(db, STORE_ID, "Bench", "FR")
-    key, _ = await keys.create_key(db, store_id=STORE_ID, name=f"bench-{first}")
+    key, _ = await keys.create_key(db, store_id=STORE_ID, name=f"bench-{prepare}")
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://kanal.test", headers=headers) as client:
-        for body in _bodies(first, batches, phones):
+        for body in bodies.read_bytes().splitlines()[:batches]:
             answer = await client.post(f"/api/v1/stores/{STORE_ID}/orders/batch", content=body, timeout=600)
-            statuses = {result["status"] for result in answer.json()["results"]} if answer.status_code == 200 else set()
-            if statuses != {201}:
+            if answer.status_code != 200 or answer.content.count(b'"status":201') != body.count(b'"financial_status"'):
                 raise SystemExit(f"not all created: {answer.status_code} {answer.text[:500]}")
     await db.dispose()
 
 
-def _inner(args: argparse.Namespace, *extra: str) -> list[str]:
-    return [sys.executable, __file__, "--phones", str(args.phones), *extra]
+def _inner(*extra: str) -> list[str]:
+    return [sys.executable, __file__, *extra]
 
 
-def instructions(args: argparse.Namespace, known: Path, batches: int, env: dict[str, str], tmp: Path) -> int:
+def instructions(known: Path, batches: int, env: dict[str, str], tmp: Path) -> int:
     database = tmp / f"kanal-{batches}.db"
-    shutil.copy(known, database)
+    for suffix in ("", "-wal", "-shm"):  # the database as the priming run left it
+        if Path(f"{known}{suffix}").exists():
+            shutil.copy(f"{known}{suffix}", f"{database}{suffix}")
     command = [
         "valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={tmp}/out-{batches}",
-        *_inner(args, "--inner", str(batches), "--path", str(database)),
+        *_inner("--inner", str(batches), "--path", str(database), "--bodies", str(tmp / "measured.jsonl")),
     ]  # fmt: skip
     result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
     found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
@@ -97,12 +107,10 @@ def main() -> int:
     parser.add_argument("--inner", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--prime", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
+    parser.add_argument("--bodies", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.prime:  # one order of each customer, as bench_bulk.py's single requests give them
-        asyncio.run(send_batches(Path(args.path), 0, -(-args.phones // BATCH), args.phones, prepare=True))
-        return 0
-    if args.inner is not None:  # the measured batches: orders no earlier run sent, of known customers
-        asyncio.run(send_batches(Path(args.path), 10 * args.phones, args.inner, args.phones, prepare=False))
+    if args.prime or args.inner is not None:
+        asyncio.run(send_batches(Path(args.path), Path(args.bodies), args.inner or 10**9, prepare=args.prime))
         return 0
     env = dict(os.environ)
     if args.app_root:
@@ -110,9 +118,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="kanal-batch-instructions-") as directory:
         tmp = Path(directory)
         known = tmp / "known.db"
-        prime = _inner(args, "--prime", "--path", str(known))
+        # One order of each customer, as bench_bulk.py's single requests give them; then the
+        # measured batches: orders no earlier run sent, of those customers.
+        write_bodies(tmp / "known.jsonl", 0, -(-args.phones // BATCH), args.phones)
+        write_bodies(tmp / "measured.jsonl", 10 * args.phones, args.many, args.phones)
+        prime = _inner("--prime", "--path", str(known), "--bodies", str(tmp / "known.jsonl"))
         subprocess.run(prime, env=env, cwd=ROOT, check=True, capture_output=True)
-        few, many = (instructions(args, known, n, env, tmp) for n in (args.few, args.many))
+        few, many = (instructions(known, n, env, tmp) for n in (args.few, args.many))
     per_order = (many - few) / ((args.many - args.few) * BATCH)
     print(f"{args.app_root or ROOT}: {per_order / 1e6:.3f} M instructions per batched order ({few:,} / {many:,})")
     return 0
