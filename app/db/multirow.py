@@ -12,15 +12,17 @@ Run on the DBAPI cursor as `compiled.PrecompiledStatement` runs, inside the tran
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import JSON, Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.dml import Insert
 
 from .compiled import Row, _compile, _Compiled, _on_the_cursor, announced, bound, read_rows
+from .types import dumps, json_text
 
 _DOLLAR = re.compile(r"\$(\d+)")
 # Both engines take 32,766 parameters at least; a statement's rows stay under.
@@ -35,12 +37,35 @@ class _Shape:
     tail: str  # after the rows
     width: int  # parameters per row
     numbered: bool  # $n parameters (PostgreSQL), else ? (SQLite)
+    readers: tuple[Callable[[Mapping[str, Any]], Any], ...]  # each row parameter's, by name (KeyError: absent)
 
     def sql(self, rows: int) -> str:
         if not self.numbered:
             return self.head + ", ".join([self.group] * rows) + self.tail
         groups = [_renumbered(self.group, row * self.width) for row in range(rows)]
         return self.head + ", ".join(groups) + _renumbered(self.tail, (rows - 1) * self.width)
+
+
+def _row_values(shape: _Shape, values: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """The rows' parameters, one row after the other, converted for the database, each by
+    name else its compiled default. Filled column by column (a conversion runs over its
+    column's slice: no Python loop per row and parameter) when the rows name the same
+    parameters, as a statement's rows built by one function do; else row by row."""
+    row_binds = shape.compiled.binds[: shape.width]
+    first, width, count = values[0], shape.width, len(values)
+    flat: list[Any] = [None] * (count * width)
+    try:
+        for position, ((name, default, convert), read) in enumerate(zip(row_binds, shape.readers, strict=True)):
+            if name in first:
+                column: Any = map(read, values)  # KeyError: a row lacks it
+                flat[position::width] = column if convert is None else map(convert, column)
+            elif any(name in row for row in values):
+                raise KeyError(name)
+            else:
+                flat[position::width] = [default if convert is None else convert(default)] * count
+    except KeyError:
+        return [value for params in values for value in bound(row_binds, params)]
+    return flat
 
 
 def _renumbered(text: str, by: int) -> str:
@@ -73,9 +98,8 @@ class MultiRowInsert:
 
     def _run(self, conn: Connection, shape: _Shape, values: Sequence[Mapping[str, Any]]) -> Sequence[Row]:
         compiled = shape.compiled
-        row_binds, other_binds = compiled.binds[: shape.width], compiled.binds[shape.width :]
-        flat = [value for params in values for value in bound(row_binds, params)]
-        flat += bound(other_binds, {})  # ON CONFLICT, RETURNING: their compiled defaults
+        flat = _row_values(shape, values)
+        flat += bound(compiled.binds[shape.width :], {})  # ON CONFLICT, RETURNING: their compiled defaults
         sql = shape.sql(len(values))
         cursor = announced(conn, sql, flat)
         cursor.execute(sql, flat)
@@ -83,9 +107,28 @@ class MultiRowInsert:
 
     def _shaped(self, dialect: Dialect) -> _Shape:
         if self._shape is None or self._dialect is not dialect:
-            self._shape = _shape(_compile(self.statement, dialect))
+            self._shape = _shape(_direct_json(_compile(self.statement, dialect), self.statement, dialect))
             self._dialect = dialect
         return self._shape
+
+
+def _direct_json(compiled: _Compiled, statement: Insert, dialect: Dialect) -> _Compiled:
+    """`compiled` with the JSON columns' conversions `types.json_text` (same texts, fewer calls)."""
+    if getattr(dialect, "_json_serializer", None) is not dumps:
+        return compiled
+    typed = statement.compile(dialect=dialect).binds
+    binds = tuple(
+        (name, default, json_text(convert) if convert and _plain_json(typed[name].type, dialect) else convert)
+        for name, default, convert in compiled.binds
+    )
+    return replace(compiled, binds=binds)
+
+
+def _plain_json(type_: Any, dialect: Dialect) -> bool:
+    """A JSON type whose conversion is the serializer's text alone, None as NULL."""
+    if not isinstance(type_, JSON) or not type_.none_as_null:
+        return False
+    return type_.dialect_impl(dialect)._str_impl.bind_processor(dialect) is None  # type: ignore[attr-defined]
 
 
 def _shape(compiled: _Compiled) -> _Shape:
@@ -106,4 +149,5 @@ def _shape(compiled: _Compiled) -> _Shape:
     width = len(_DOLLAR.findall(group)) if numbered else group.count("?")
     if ("?" in head) or _DOLLAR.search(head):
         raise ValueError("a multi-row INSERT takes no parameter before its VALUES")
-    return _Shape(compiled, head, group, tail, width, numbered)
+    readers = tuple(itemgetter(name) for name, _, _ in compiled.binds[:width])
+    return _Shape(compiled, head, group, tail, width, numbered, readers)

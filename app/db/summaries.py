@@ -95,12 +95,25 @@ def order_changed(conn: Connection, before: Mapping[Any, Any] | None, after: Map
     about to be: Decimals are read as JSON stores them). Nothing to do when they count the same."""
     if before is after or (before is not None and after is not None and _counted(before) == _counted(after)):
         return
-    deltas = conn.info.get(_PENDING)
-    if deltas is None:
-        deltas = conn.info[_PENDING] = Deltas()
+    deltas = _pending(conn)
     for row, sign in ((before, -1), (after, 1)):
         if row is not None:
             _count(deltas, row, sign)
+
+
+def orders_created(conn: Connection, rows: Iterable[Mapping[Any, Any]]) -> None:
+    """`order_changed(conn, None, row)` for each of `rows`, orders created (a batch's run of new orders)."""
+    deltas = _pending(conn)
+    for row in rows:
+        _count(deltas, row, 1)
+
+
+def _pending(conn: Connection) -> Deltas:
+    """The deltas the transaction of `conn` adds up so far."""
+    deltas = conn.info.get(_PENDING)
+    if deltas is None:
+        deltas = conn.info[_PENDING] = Deltas()
+    return deltas
 
 
 def _counted(row: Mapping[Any, Any]) -> tuple[Any, ...]:

@@ -92,6 +92,25 @@ def dumps(value: Any) -> str:
     return orjson.dumps(value, default=json_default).decode()
 
 
+def json_text(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """SQLAlchemy's JSON bind conversion `process` (of a `JSON(none_as_null=True)` column, on
+    an engine whose serializer is `dumps`) made direct for the values writes bind: None is
+    NULL, a dict, list or text is `dumps`'s text; anything else (`JSON.NULL`, `null()`…) is
+    left to `process`. A batch binds several JSON values per row."""
+
+    def to_text(value: Any) -> Any:
+        if value is None:
+            return None
+        if value.__class__ in _JSON_CONTAINERS:
+            return dumps(value)
+        return process(value)
+
+    return to_text
+
+
+_JSON_CONTAINERS = frozenset({dict, list, str})
+
+
 def loads(text: str | bytes) -> Any:
     return orjson.loads(text)
 

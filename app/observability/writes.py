@@ -48,9 +48,11 @@ def resource_of(record_type: type) -> str:
     return name
 
 
-def written(result: Written) -> None:
-    """Count a command's stored (or stale) record and note it for the request's log line."""
-    resource, happened = resource_of(type(result.record)), outcome(result)
+def written(result: Written, resource: str | None = None) -> None:
+    """Count a command's stored (or stale) record and note it for the request's log line, as
+    `resource` (`command_resource`: a batch's, whose records may not be built) or else as its
+    record's type names it."""
+    resource, happened = resource or resource_of(type(result.record)), outcome(result)
     metrics.count_record(resource, happened)
     facts.note_record(resource, happened)
 

@@ -41,7 +41,8 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 # `work(conn, store_id, command, now, backfill)`: a service's own write function of one record.
 ItemWork = Callable[..., "Written[Any] | DomainError"]
 # `chunk(conn, kind, store_id, commands, now, backfill)`: a chunk's outcomes, in order, each
-# the one `kind.work` gives its command (e.g. `order_batches.write_orders`).
+# the one `kind.work` gives its command, its record possibly a reference only
+# (e.g. `order_batches.write_orders`).
 ChunkWork = Callable[..., "list[Written[Any] | DomainError]"]
 
 
@@ -61,7 +62,8 @@ class Kind:
 class ItemResult:
     """One item's outcome, at its `index` (from 0) in the batch: `written` when stored (or
     stale), else `failure` (every failing field). `external_id` is the item's own when it
-    gave a text or a number, else None."""
+    gave a text or a number, else None. A batch answers with the outcome alone: a chunk
+    write may leave the record itself unbuilt (`order_batches.NewOrder`)."""
 
     index: int
     external_id: str | None
@@ -162,7 +164,7 @@ def _settled(pending: ItemResult, outcome: Written[Any] | DomainError, model: ty
         return ItemResult(pending.index, pending.external_id, failure=outcome)
     if isinstance(outcome, DomainError):  # an upsert's only expected failure is a ValidationFailed
         raise outcome
-    writes.written(outcome)
+    writes.written(outcome, writes.command_resource(model))
     return ItemResult(pending.index, pending.external_id, written=outcome)
 
 

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, or_, select
 
-from app.db.compiled import Row
+from app.db.compiled import PrecompiledStatement, Row
+from app.db.in_lists import in_list, list_params, width
 from app.db.multirow import MultiRowInsert
 from app.db.statements import DIALECTS, param
 from app.db.tables import contacts
@@ -39,15 +41,16 @@ class Standing:
 
     @classmethod
     def read(cls, conn: Connection, store_id: int, phones: Collection[str], external_ids: Collection[str]) -> Standing:
-        wanted: ColumnElement[bool] = contacts.c.phone.in_(list(phones))
+        """The contacts of `store_id` with one of `phones` (not empty) or one of `external_ids`."""
+        statement = _read(width(len(phones)), width(len(external_ids)) if external_ids else 0)
+        params = list_params("phone", list(phones))
         if external_ids:
-            wanted = or_(wanted, contacts.c.external_id.in_(list(external_ids)))
-        statement = select(contacts.c.id, contacts.c.phone, contacts.c.external_id).where(
-            contacts.c.store_id == store_id, wanted
-        )
+            params.update(list_params("external_id", list(external_ids)))
+        params["store_id"] = store_id
         by_phone: dict[str, int] = {}
         holders: dict[str, tuple[int, str | None]] = {}
-        for contact_id, phone, external_id in conn.execute(statement):
+        for row in statement.rows(conn, params):
+            contact_id, phone, external_id = row["id"], row["phone"], row["external_id"]
             if phone is not None:
                 by_phone[phone] = contact_id
             if external_id is not None:
@@ -69,6 +72,19 @@ class Standing:
         if holder is None or holder[0] == self.by_phone.get(phone):
             return external_id
         return None
+
+
+@cache
+def _read(phones: int, external_ids: int) -> PrecompiledStatement:
+    """`Standing.read`'s SELECT for lists of `phones` and `external_ids` parameters (0: no list)."""
+    wanted: ColumnElement[bool] = in_list(contacts.c.phone, "phone", phones)
+    if external_ids:
+        wanted = or_(wanted, in_list(contacts.c.external_id, "external_id", external_ids))
+    return PrecompiledStatement(
+        select(contacts.c.id, contacts.c.phone, contacts.c.external_id).where(
+            contacts.c.store_id == param(contacts, "store_id"), wanted
+        )
+    )
 
 
 def _attach_all_statement(dialect: str, with_abandoned_cart_flag: bool) -> MultiRowInsert:

@@ -8,7 +8,8 @@ their contact: consecutive ones form a run (README "Batches"), written with
   (`contacts_in_bulk.Standing`);
 - one contact upsert of every row (`contacts_in_bulk.attach_all`): the run's phones all differ;
 - one INSERT of every order (ON CONFLICT DO NOTHING, as `tracking.write_tracked` inserts);
-- each order's events and cart recovery (`orders.written_order`), the events held and then
+- the run's share of the order summaries, counted at once (`summaries.orders_created`);
+- each order's events and cart recovery (`orders.order_announced`), the events held and then
   appended in their order in one INSERT (`events.append_all`).
 Any other item (an order stored or named earlier in the chunk, a consent, the phone or the
 customer id of an earlier item of the run, a customer id the contact of another phone of the
@@ -27,8 +28,11 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from app.db import summaries
+from app.db.compiled import PrecompiledStatement
+from app.db.in_lists import in_list, list_params, width
 from app.db.multirow import MultiRowInsert
-from app.db.statements import insert_new
+from app.db.statements import insert_new, param
 from app.db.tables import orders as orders_table
 from app.domain.commands import OrderInput
 from app.domain.errors import DomainError
@@ -89,14 +93,9 @@ def write_orders(
 def _items(conn: Connection, store_id: int, commands: Sequence[OrderInput]) -> list[_Item]:
     """The chunk's items; `new`: the order is not stored, not named before in the chunk, and
     carries no consent."""
-    ids = {command.external_id for command in commands}
-    stored = set(
-        conn.scalars(
-            select(orders_table.c.external_id).where(
-                orders_table.c.store_id == store_id, orders_table.c.external_id.in_(list(ids))
-            )
-        )
-    )
+    ids = list({command.external_id: None for command in commands})
+    params = {**list_params("external_id", ids), "store_id": store_id}
+    stored = {row["external_id"] for row in _stored(width(len(ids))).rows(conn, params)}
     seen: set[str] = set()
     items = []
     for command in commands:
@@ -106,6 +105,17 @@ def _items(conn: Connection, store_id: int, commands: Sequence[OrderInput]) -> l
         seen.add(command.external_id)
         items.append(_Item(command, command.phone, customer.external_id if customer is not None else None, new))
     return items
+
+
+@cache
+def _stored(size: int) -> PrecompiledStatement:
+    """The external ids of a store's orders among a list of `size` parameters."""
+    return PrecompiledStatement(
+        select(orders_table.c.external_id).where(
+            orders_table.c.store_id == param(orders_table, "store_id"),
+            in_list(orders_table.c.external_id, "external_id", size),
+        )
+    )
 
 
 def _run(items: list[_Item], start: int) -> list[_Item]:
@@ -150,7 +160,7 @@ def _insert(dialect: str, columns: tuple[str, ...], also: tuple[Any, ...]) -> Mu
 
 def _write_run(
     conn: Connection, store_id: int, run: list[_Item], standing: Standing, now: datetime, backfill: bool
-) -> list[Written[Any]]:
+) -> list[Written[NewOrder]]:
     dialect = conn.dialect.name
     flag_in_upsert = abandoned_cart_flag(dialect)
     params = [
@@ -166,16 +176,29 @@ def _write_run(
     inserted = {row["external_id"]: row for row in statement.rows(conn, rows)}
     if len(inserted) != len(rows):
         raise OrderWrittenMeanwhile(f"{len(rows) - len(inserted)} of the run's new orders were written meanwhile")
+    summaries.orders_created(conn, rows)
     pending: list[dict[str, Any]] = []
     policy: list[Any] = []  # the store's consent policy, read once for the run
     written = []
     for item, values in zip(run, rows, strict=True):
         new = inserted[item.command.external_id]
         outbox = events.Outbox(conn, store_id, now, backfill, _policy=policy, pending=pending)
-        change = Change(before=None, after={**values, "revision": 1, "id": new["id"]}, created_also=new)
-        written.append(orders.written_order(outbox, change, contact_of[item.phone.e164], item.command))
+        values.update(revision=1, id=new["id"])  # the row as written: bound already
+        change = Change(before=None, after=values, created_also=new)
+        orders.order_announced(outbox, change, contact_of[item.phone.e164], item.command)
+        order = NewOrder(new["id"], new["external_id"])
+        written.append(Written(order, created=True, automations=tuple(outbox.decisions)))
     events.append_all(conn, pending)
     return written
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    """An order a run created, as its `Written` holds it: a batch answers with the outcome and
+    the automations alone (`batches.ItemResult`), so no `records.Order` is built for it."""
+
+    id: int
+    external_id: str
 
 
 # Batches of orders (`app.services.batches`): each order written as `upsert_order` writes it,

@@ -96,20 +96,31 @@ def order_values(store_id: int, command: OrderInput, contact_id: int, now: datet
 
 
 def written_order(outbox: events.Outbox, change: Change, contact: Any, command: OrderInput) -> Written[records.Order]:
-    """What follows an order row written (not stale): its share of the order summaries, its
-    events, the carts it recovers, the answer. `change.created_also` may say whether the
-    contact has a cart to recover (else the contact row's `has_abandoned_cart`, else a look)."""
-    summaries.order_changed(outbox.conn, change.before, change.after)
-    _record_events(outbox, change, contact)
-    # An order placed after a cart was abandoned recovers that cart, whichever came first.
-    flagged = None if change.created_also is None else change.created_also.get("has_cart_to_recover")
-    recover_carts(outbox, contact, command.placed_at, flagged)
+    """What follows an order row written (not stale), `order_written`, then the answer."""
+    order_written(outbox, change, contact, command)
     return Written(
         _record(change.after, contact),
         created=change.created,
         unchanged=change.unchanged,
         automations=tuple(outbox.decisions),
     )
+
+
+def order_written(outbox: events.Outbox, change: Change, contact: Any, command: OrderInput) -> None:
+    """What follows an order row written (not stale): its share of the order summaries, then
+    `order_announced`."""
+    summaries.order_changed(outbox.conn, change.before, change.after)
+    order_announced(outbox, change, contact, command)
+
+
+def order_announced(outbox: events.Outbox, change: Change, contact: Any, command: OrderInput) -> None:
+    """An order row written (not stale): its events, the carts it recovers. `change.created_also`
+    may say whether the contact has a cart to recover (else the contact row's
+    `has_abandoned_cart`, else a look)."""
+    _record_events(outbox, change, contact)
+    # An order placed after a cart was abandoned recovers that cart, whichever came first.
+    flagged = None if change.created_also is None else change.created_also.get("has_cart_to_recover")
+    recover_carts(outbox, contact, command.placed_at, flagged)
 
 
 def _record(order: Mapping[str, Any], contact: Mapping[str, Any]) -> records.Order:
