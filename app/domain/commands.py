@@ -15,7 +15,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -26,11 +25,13 @@ from pydantic_core import PydanticCustomError
 from . import records
 from .consent import Purpose, PurposeConsent
 from .errors import ErrorCode, FieldError, ValidationFailed
+from .money import MINOR_UNITS
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .rules.phone_of_the_order import PhoneSource, phone_given, region_for_phone
 from .text import unsafe_text_errors
 from .types import (
     ADDRESS_REGION,
+    CURRENCY_CONTEXT,
     CartStatusChoice,
     ConsentStateChoice,
     Count,
@@ -50,7 +51,6 @@ from .types import (
     Tags,
     Text,
     UtcDateTime,
-    currency_in_context,
 )
 
 
@@ -60,18 +60,6 @@ def _source_updated_at() -> Any:
         default=None,
         description="The source's last-modified time (RFC 3339): a write older than the stored one changes nothing",
     )
-
-
-class Command(BaseModel):
-    # Unknown fields are ignored for forward compatibility; known fields a PATCH may not
-    # change (readonly_fields) are rejected.
-    model_config = ConfigDict(extra="ignore", frozen=True)
-    readonly_fields: ClassVar[frozenset[str]] = frozenset()
-
-    @model_validator(mode="before")
-    @classmethod
-    def _blank_strings_are_absent(cls, data: Any) -> Any:
-        return without_blank_strings(cls, data)
 
 
 def is_blank(value: Any) -> bool:
@@ -101,6 +89,16 @@ def string_fields(model: type[BaseModel]) -> frozenset[str]:
     choices, emails, URLs, currencies, phones, datetimes), so a new field is covered by its type."""
     properties = model.model_json_schema(mode="validation")["properties"]
     return frozenset(name for name, schema in properties.items() if _takes_text(_json_type(schema)))
+
+
+class Command(BaseModel):
+    # Unknown fields are ignored for forward compatibility; known fields a PATCH may not
+    # change (readonly_fields) are rejected.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    readonly_fields: ClassVar[frozenset[str]] = frozenset()
+
+    # `without_blank_strings` itself, called with the model: no Python call in between
+    _blank_strings_are_absent = model_validator(mode="before")(classmethod(without_blank_strings))  # type: ignore[arg-type]
 
 
 def _takes_text(json_type: Any) -> bool:
@@ -170,14 +168,9 @@ class EmbeddedCustomer(CustomerInput):
     the addresses' country (`AttachedByPhone`). Once its command is validated it holds the
     phone used."""
 
+    # Platforms send "" for a phone the checkout did not ask for: as every blank string, it is
+    # absent (`without_blank_strings`), and the address's is used.
     phone: PhoneNumber | None = None  # type: ignore[assignment]
-    _used: tuple[Phone, PhoneSource] | None = PrivateAttr(None)
-
-    @field_validator("phone", mode="before")
-    @classmethod
-    def _blank_phone_is_absent(cls, value: Any) -> Any:
-        # Platforms send "" for a phone the checkout did not ask for: the address's is used.
-        return None if isinstance(value, str) and not value.strip() else value
 
 
 class Address(Command):
@@ -250,9 +243,7 @@ class AttachedByPhone(Command):
         return self._used()[1]
 
     def _used(self) -> tuple[Phone, PhoneSource]:
-        # Read from pydantic's own dict of private values: `customer._used` goes through
-        # BaseModel.__getattr__, which builds and drops three AttributeErrors on the way (read
-        # several times per order).
+        # Pydantic's own dict of private values on the customer, where `_read_the_phone` put it.
         private = self.customer.__pydantic_private__ if self.customer is not None else None
         used: tuple[Phone, PhoneSource] | None = private.get("_used") if private else None
         if used is None:  # only a command built by `validate` is handed on
@@ -303,7 +294,9 @@ class AttachedByPhone(Command):
             except InvalidPhone as exc:
                 raise _at((source, "phone"), ErrorCode.INVALID_PHONE, str(exc)) from None
         attached = customer if customer is not None else EmbeddedCustomer()
-        attached._used = (phone, source)
+        # Kept in pydantic's dict of private values, set here only: a declared PrivateAttr would
+        # cost every customer a Python call at construction (pydantic's init_private_attributes).
+        object.__setattr__(attached, "__pydantic_private__", {"_used": (phone, source)})
         return attached
 
 
@@ -317,9 +310,15 @@ class Priced(Command):
 
     @model_validator(mode="before")
     @classmethod
-    def _note_currency(cls, data: Any, info: ValidationInfo) -> Any:
-        currency_in_context(data, info)
-        return data
+    def _blank_strings_are_absent(cls, data: Any, info: ValidationInfo) -> Any:
+        """Command's, and before the amounts are validated, the currency noted in the validation
+        context for their `_money` check (one Python call, not two): a known ISO 4217 code, else
+        none (an invalid one is reported on `currency`)."""
+        if info.context is not None and isinstance(data, (dict, Mapping)):
+            code = data.get("currency")
+            code = code.strip().upper() if isinstance(code, str) else None
+            info.context[CURRENCY_CONTEXT] = code if code in MINOR_UNITS else None
+        return without_blank_strings(cls, data)
 
 
 class OrderInput(Priced, AttachedByPhone):
@@ -410,9 +409,10 @@ def validate(model: type[C], data: Any, region: str | None = None) -> C:
     3166 alpha-2) reads national phone numbers (SPEC §4.1). Both entry points call this once,
     at the edge, and hand the command to the service."""
     unsafe = unsafe_text_errors(data)
-    found = unsafe + _readonly_errors(model, data)
+    found = unsafe + _readonly_errors(model, data) if model.readonly_fields else unsafe  # PATCH only
     try:
-        command = model.model_validate(data, context={"region": region})
+        # BaseModel.model_validate's own call, without its Python frame
+        command: C = model.__pydantic_validator__.validate_python(data, context={"region": region})
     except ValidationError as exc:
         # text no engine can store is reported once, as such, not again by the field's own type
         refused = {error.path for error in unsafe}

@@ -53,4 +53,6 @@ def order_status(text: str) -> str:
     lower-cased (`" PAID"` is `"paid"`), so a dashboard filtering `paid` finds what a shop sent
     as `PAID` (issue 11; README, "Order statuses"). Done in Python at the edge, so both engines
     compare the same strings."""
+    if text.isascii():  # NFKC leaves ASCII as it is: spared the look-up
+        return text.strip().lower()
     return unicodedata.normalize("NFKC", text).strip().lower()

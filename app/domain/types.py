@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 from calendar import monthrange
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -31,7 +30,7 @@ from .consent import ConsentState
 from .country import COUNTRY_CODES
 from .currency import CURRENCY_CODES
 from .errors import ErrorCode
-from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, QUANTA, decimal_places, max_decimals_of
+from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, QUANTA, decimal_places
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .statuses import CartStatus, ShipmentStatus, order_status
 
@@ -45,6 +44,8 @@ def _fail(code: ErrorCode, message: str) -> PydanticCustomError:
 # ASCII digits only: Decimal() would also read other scripts' digits ("١٢" is 12).
 _NUMERIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$", re.ASCII)
 _MAX_EXPONENT = 30  # beyond this, no amount or quantity is meant
+_EXPONENTS = (-_MAX_EXPONENT, _MAX_EXPONENT)
+_ZERO = Decimal(0)
 
 
 def _number(value: Any) -> Decimal:
@@ -62,10 +63,12 @@ def _number(value: Any) -> Decimal:
         raise _fail(ErrorCode.INVALID_TYPE, "Must be a number.")
     if not number.is_finite():
         raise _fail(ErrorCode.INVALID_TYPE, "Must be a finite number.")
-    if number and number.adjusted() > _MAX_EXPONENT:
-        raise _fail(ErrorCode.OUT_OF_RANGE, "The number is out of range.")
-    if number and number.adjusted() < -_MAX_EXPONENT:
-        raise _fail(ErrorCode.TOO_PRECISE, "The number has too many decimals.")
+    if number:
+        exponent = number.adjusted()
+        if exponent > _MAX_EXPONENT:
+            raise _fail(ErrorCode.OUT_OF_RANGE, "The number is out of range.")
+        if exponent < -_MAX_EXPONENT:
+            raise _fail(ErrorCode.TOO_PRECISE, "The number has too many decimals.")
     return number
 
 
@@ -90,12 +93,23 @@ CURRENCY_CONTEXT = "currency"
 def _money(value: Any, info: ValidationInfo) -> Decimal:
     """An amount >= 0, under 10^14, with no more decimals than its currency's ISO 4217 minor
     unit (`too_precise`): the command puts its currency in the validation context
-    (`currency_in_context`); without one, 4 decimals (SPEC §3.1, as amended in the README).
+    (`commands.Priced`); without one, 4 decimals (SPEC §3.1, as amended in the README).
     -0 is returned as 0."""
-    amount = _number(value)
-    _in_range(amount, MAX_AMOUNT)
+    if (
+        value.__class__ is Decimal
+        and value.is_finite()
+        and (not value or _EXPONENTS[0] <= value.adjusted() <= _EXPONENTS[1])
+    ):
+        amount = value  # what `_number` returns for a JSON body's number, without its call
+    else:
+        amount = _number(value)
+    # _in_range, written out: this runs for every amount of every order
+    if amount < _ZERO:  # a Decimal: spared converting 0 on every comparison
+        raise _fail(ErrorCode.OUT_OF_RANGE, "Must be greater than or equal to 0.")
+    if amount >= MAX_AMOUNT:
+        raise _fail(ErrorCode.OUT_OF_RANGE, f"Must be less than {MAX_AMOUNT}.")
     currency = info.context.get(CURRENCY_CONTEXT) if info.context else None
-    allowed = max_decimals_of(currency)
+    allowed = MINOR_UNITS.get(currency, MAX_DECIMALS) if currency else MAX_DECIMALS  # max_decimals_of
     # Exact: under 10^14 with at most 4 decimals fits the context's 28 digits.
     if amount.quantize(QUANTA[allowed]) != amount:
         if allowed == MAX_DECIMALS:
@@ -103,17 +117,6 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
         unit = "no decimals" if allowed == 0 else f"at most {allowed} decimals"
         raise _fail(ErrorCode.TOO_PRECISE, f"{currency} amounts have {unit}.")
     return amount.copy_abs()
-
-
-def currency_in_context(data: Any, info: ValidationInfo) -> None:
-    """Before an order or cart is validated, note its currency (when it is a known ISO 4217
-    code) in the validation context, for its amounts' `_money` check. A missing or invalid
-    currency notes none (an invalid one is reported on `currency`)."""
-    if info.context is None or not isinstance(data, (dict, Mapping)):
-        return
-    code = data.get("currency")
-    code = code.strip().upper() if isinstance(code, str) else None
-    info.context[CURRENCY_CONTEXT] = code if code in MINOR_UNITS else None
 
 
 _DATETIME_HINT = "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z."
@@ -132,10 +135,10 @@ def parse_utc_datetime(text: str) -> datetime:
     microsecond before the next minute (23:59:59.999999): Python, POSIX time and both engines
     have no 61st second, and that instant keeps it after every earlier one. Raises ValueError."""
     text = text.strip()
-    if len(text) < 16 or text[10] not in "Tt " or not text.isascii() or _BARE_DOT.search(text):
+    if len(text) < 16 or text[10] not in "Tt " or not text.isascii() or ("." in text and _BARE_DOT.search(text)):
         raise ValueError(_DATETIME_HINT)
     text = text.upper()  # RFC 3339 §5.6 NOTE: "T" and "Z" may be lower case
-    leap = _LEAP_SECOND.match(text)
+    leap = _LEAP_SECOND.match(text) if ":60" in text else None  # the regex only where it can match
     if leap:
         text = f"{leap[1]}:59{leap[2] or ''}"
     try:
@@ -254,20 +257,31 @@ def _check_json(value: Any, levels_left: int) -> None:
         if levels_left == 0:
             raise _fail(ErrorCode.TOO_DEEP, f"Must not be nested more than {MAX_JSON_DEPTH} levels deep.")
         for item in value:
-            _check_json(item, levels_left - 1)
+            if item.__class__ is not str:  # the common leaf, spared a call
+                _check_json(item, levels_left - 1)
     elif isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64:
         raise _fail(ErrorCode.OUT_OF_RANGE, "Integers must fit in 64 bits.")
     elif isinstance(value, Decimal) and not math.isfinite(float(value)):
         raise _fail(ErrorCode.OUT_OF_RANGE, "Numbers must fit in a 64-bit float.")
 
 
+_INT_BELOW = 10 ** (_MAX_EXPONENT + 1)  # the integers `_number` takes: at most 31 digits
+
+
 def _non_negative_number(value: Any) -> Decimal:
     """A number, or a numeric string as platforms send quantities (`"1"`), like an amount."""
+    if value.__class__ is int and 0 <= value < _INT_BELOW:  # the usual quantity: what the checks give
+        return Decimal(value)
     return _non_negative(_number(value))
 
 
 def _free_form_json(value: Any) -> Any:
-    _check_json(value, MAX_JSON_DEPTH)
+    if value.__class__ is dict:  # `_check_json`'s first level, strings spared a call
+        for item in value.values():
+            if item.__class__ is not str:
+                _check_json(item, MAX_JSON_DEPTH - 1)
+    else:
+        _check_json(value, MAX_JSON_DEPTH)
     return value
 
 
@@ -280,7 +294,7 @@ def _tag_list(value: Any) -> Any:
     `""` is none)."""
     if isinstance(value, str):
         return [tag.strip() for tag in value.split(",") if tag.strip()]
-    return _empty_list_if_null(value)
+    return [] if value is None else value
 
 
 def _empty_dict_if_null(value: Any) -> Any:
@@ -303,20 +317,24 @@ def _id_text(value: Any) -> Any:
 
 
 # An id is also a URL path segment, and a line break cannot be routed back to it.
+# The length limits come before the validators so pydantic-core checks them natively: placed
+# after a validator they are Python calls of their own.
 ExternalId = Annotated[
     str,
-    BeforeValidator(_id_text),
     Field(min_length=1, max_length=255),
+    BeforeValidator(_id_text),
     AfterValidator(_single_line),
     WithJsonSchema({"type": ["string", "integer"], "minLength": 1, "maxLength": 255}),
 ]
 
 
 def _order_status(value: Any) -> Any:
+    if value.__class__ is str and value.isascii():  # order_status of ASCII text, without its call
+        return value.strip().lower()
     return order_status(value) if isinstance(value, str) else value
 
 
-Status = Annotated[str, BeforeValidator(_order_status), Field(max_length=64)]  # checked in its stored form
+Status = Annotated[str, Field(max_length=64), BeforeValidator(_order_status)]  # checked in its stored form
 
 
 def _choice(enum: type[StrEnum]) -> GetPydanticSchema:
@@ -394,7 +412,10 @@ class LineItem(BaseModel):
     @classmethod
     def _free_form_fields(cls, value: Any) -> Any:
         if isinstance(value, dict):  # quantity and price are checked by their own types
-            _free_form_json({k: v for k, v in value.items() if k not in ("quantity", "price")})
+            # what _free_form_json of the other fields checks, without copying them
+            for key, item in value.items():
+                if item.__class__ is not str and key != "quantity" and key != "price":
+                    _check_json(item, MAX_JSON_DEPTH - 1)
         return value
 
     def as_json(self) -> dict[str, Any]:
