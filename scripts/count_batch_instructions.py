@@ -23,12 +23,14 @@ import argparse
 import asyncio
 import gc
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "bench"))
+import cachegrind  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 STORE_ID = 123
@@ -87,15 +89,8 @@ def instructions(known: Path, batches: int, env: dict[str, str], tmp: Path) -> i
     for suffix in ("", "-wal", "-shm"):  # the database as the priming run left it
         if Path(f"{known}{suffix}").exists():
             shutil.copy(f"{known}{suffix}", f"{database}{suffix}")
-    command = [
-        "valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={tmp}/out-{batches}",
-        *_inner("--inner", str(batches), "--path", str(database), "--bodies", str(tmp / "measured.jsonl")),
-    ]  # fmt: skip
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-    found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
-    if result.returncode != 0 or found is None:
-        raise SystemExit(f"valgrind failed:\n{result.stderr[-2000:]}")
-    return int(found.group(1).replace(",", ""))
+    command = _inner("--inner", str(batches), "--path", str(database), "--bodies", str(tmp / "measured.jsonl"))
+    return cachegrind.instructions(command, env, ROOT)
 
 
 def main() -> int:

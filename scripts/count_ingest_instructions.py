@@ -19,11 +19,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "bench"))
+import cachegrind  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 STORE_ID = 123
@@ -74,15 +75,8 @@ def instructions(orders: int, wave: int, app_root: str | None) -> int:
     if app_root:
         env["PYTHONPATH"] = str(Path(app_root).resolve())
     with tempfile.TemporaryDirectory(prefix="kanal-instructions-") as tmp:
-        command = [
-            "valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={tmp}/out",
-            sys.executable, __file__, "--inner", str(orders), "--wave", str(wave), "--path", f"{tmp}/kanal.db",
-        ]  # fmt: skip
-        result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-    found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
-    if result.returncode != 0 or found is None:
-        raise SystemExit(f"valgrind failed:\n{result.stderr[-2000:]}")
-    return int(found.group(1).replace(",", ""))
+        command = [sys.executable, __file__, "--inner", str(orders), "--wave", str(wave), "--path", f"{tmp}/kanal.db"]
+        return cachegrind.instructions(command, env, ROOT)
 
 
 def main() -> int:

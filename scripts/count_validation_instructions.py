@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "bench"))
+import cachegrind  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_CUSTOMERS = 1_000_000  # bench_ingest's largest pool: every index below is its own customer
@@ -61,13 +62,9 @@ def instructions(case: str, orders: int, most: int, pool: int, app_root: str | N
     """Valgrind's count of every instruction of one run validating `orders` of `most` bodies."""
     env = dict(os.environ, PYTHONHASHSEED="0")  # the same dict layouts in every run
     env["PYTHONPATH"] = str(Path(app_root).resolve()) if app_root else str(ROOT)
-    inner = [sys.executable, __file__, "--inner", case, str(orders), str(most), str(pool)]
-    valgrind = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
-    done = subprocess.run(valgrind + inner, env=env, cwd=ROOT, capture_output=True, text=True)
-    total = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    if total is None or done.returncode:
-        raise SystemExit(f"valgrind failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return int(total[1].replace(",", ""))
+    return cachegrind.instructions(
+        [sys.executable, __file__, "--inner", case, str(orders), str(most), str(pool)], env, ROOT
+    )
 
 
 def main() -> int:
