@@ -96,21 +96,16 @@ def order_values(store_id: int, command: OrderInput, contact_id: int, now: datet
 
 
 def written_order(outbox: events.Outbox, change: Change, contact: Any, command: OrderInput) -> Written[records.Order]:
-    """What follows an order row written (not stale), `order_written`, then the answer."""
-    order_written(outbox, change, contact, command)
+    """What follows an order row written (not stale): its share of the order summaries,
+    `order_announced`, then the answer."""
+    summaries.order_changed(outbox.conn, change.before, change.after)
+    order_announced(outbox, change, contact, command)
     return Written(
         _record(change.after, contact),
         created=change.created,
         unchanged=change.unchanged,
         automations=tuple(outbox.decisions),
     )
-
-
-def order_written(outbox: events.Outbox, change: Change, contact: Any, command: OrderInput) -> None:
-    """What follows an order row written (not stale): its share of the order summaries, then
-    `order_announced`."""
-    summaries.order_changed(outbox.conn, change.before, change.after)
-    order_announced(outbox, change, contact, command)
 
 
 def order_announced(outbox: events.Outbox, change: Change, contact: Any, command: OrderInput) -> None:
