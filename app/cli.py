@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import uvloop
+
 from app.automations import health, redelivery, replay, retention
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
@@ -32,7 +34,7 @@ def _with_db(action: Callable[[Database, argparse.Namespace], Awaitable[None]]) 
             finally:
                 await db.dispose()
 
-        asyncio.run(main())
+        uvloop.run(main())  # the loop `kanal serve` runs: C transports, less CPU per POST
 
     return run
 

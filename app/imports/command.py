@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import time
 
+import uvloop
 from rich.console import Console
 
 from app.config import Settings
@@ -26,7 +26,7 @@ def main(args: argparse.Namespace) -> int:
         console.print(f"error: no file {args.file}")
         return 1
     try:
-        return asyncio.run(_main(args, job, console))
+        return uvloop.run(_main(args, job, console))
     except ImportFailed as failure:
         console.print(f"error: {failure}")
         return 1
