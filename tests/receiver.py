@@ -9,9 +9,16 @@ from typing import Any
 
 
 class Receiver:
-    def __init__(self, failures: int = 0, status: int = 500, hold: threading.Event | None = None):
+    def __init__(
+        self,
+        failures: int = 0,
+        status: int = 500,
+        hold: threading.Event | None = None,
+        set_cookie: str | None = None,
+    ):
         """`failures`: so many first requests answer `status`; `hold`: each request waits until it
-        is set (at most a minute) before it is recorded and answered: a slow endpoint."""
+        is set (at most a minute) before it is recorded and answered: a slow endpoint;
+        `set_cookie`: every answer carries this `Set-Cookie` value."""
         self.received: list[dict[str, Any]] = []
         self.failures_left = failures
         self.failure_status = status
@@ -34,6 +41,8 @@ class Receiver:
                         )
                 self.send_response(receiver.failure_status if failing else 204)
                 self.send_header("Content-Length", "0")
+                if set_cookie is not None:
+                    self.send_header("Set-Cookie", set_cookie)
                 self.end_headers()
 
             def log_message(self, *args: Any) -> None:
@@ -41,7 +50,8 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/hooks"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> Receiver:

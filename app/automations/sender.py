@@ -89,6 +89,10 @@ class Sender:
             timeout=aiohttp.ClientTimeout(total=self.limits.timeout_seconds),
             headers={"User-Agent": USER_AGENT},
             auto_decompress=False,
+            # Each delivery stands alone: a cookie one endpoint's answer sets (a load balancer's
+            # affinity, a session) is never sent back, to it or to another store's endpoint on
+            # the same host.
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
         return self._session
 
