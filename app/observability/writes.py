@@ -29,6 +29,8 @@ class Written(Protocol):
     def unchanged(self) -> bool: ...
 
 
+# Every outcome, in the order the request log lists them (README, "Metrics").
+OUTCOMES = ("created", "updated", "unchanged", "stale", "rejected")
 _RESOURCES: dict[type, str] = {}
 
 

@@ -18,7 +18,7 @@ from app.services import keys, stores
 from tests.api.calls import gql
 from tests.api.graphql.documents import UPSERT_ORDER, order_input
 from tests.api.observability.logs import request_lines
-from tests.conftest import order_body
+from tests.conftest import cart_body, order_body
 
 FIELDS = {"time", "request_id", "method", "route", "status", "duration_ms", "store", "resource", "outcome", "errors"}
 ORDERS = "/api/v1/stores/{store_id}/orders"
@@ -268,3 +268,59 @@ async def test_the_lines_of_one_turn_are_written_together_in_whole_lines(api):
     assert sorted(line["request_id"] for line in parsed) == sorted(a.headers["x-request-id"] for a in answers)
     assert len(lines.writes) < len(parsed)
     assert all(text.endswith("\n") and len(text.encode()) <= 4096 for text in lines.writes)
+
+
+def _orders(*external_ids: str) -> list[dict]:
+    return [order_body(external_id=external_id) for external_id in external_ids]
+
+
+# batch path and items -> (resource, outcome) of its line: each resource once, each outcome
+# once with its count when more than one, in the order created, updated, unchanged, stale, rejected
+BATCH_CASES = {
+    "one new order": ("/orders/batch", _orders("A"), "order", "created"),
+    "a mix": (
+        "/orders/batch",
+        [
+            *_orders("A"),
+            order_body(external_id="B", currency="EURO"),
+            *_orders("C"),
+            order_body(external_id="A", financial_status="paid"),
+            {"placed_at": "2026-05-18T10:00:00Z"},
+            *_orders("C"),
+        ],
+        "order",
+        "created:2,updated,unchanged,rejected:2",
+    ),
+    "every outcome": (
+        "/orders/batch",
+        [
+            order_body(external_id="A", updated_at="2026-05-18T12:00:00Z"),
+            order_body(external_id="A", updated_at="2026-05-18T12:00:00Z"),
+            order_body(external_id="A", updated_at="2026-05-18T11:00:00Z"),
+            order_body(external_id="A", updated_at="2026-05-18T13:00:00Z", financial_status="paid"),
+            order_body(external_id="B", currency="EURO"),
+        ],
+        "order",
+        "created,updated,unchanged,stale,rejected",
+    ),
+    "1,000 new orders": ("/orders/batch", _orders(*(f"O-{n}" for n in range(1000))), "order", "created:1000"),
+    "carts": (
+        "/carts/batch",
+        [cart_body(), {**cart_body(), "currency": "EURO"}, cart_body()],
+        "cart",
+        "created,unchanged,rejected",
+    ),
+    "shipments, all refused": ("/shipments/batch", [{"external_id": "S-1"}] * 3, "shipment", "rejected:3"),
+}
+
+
+@pytest.mark.parametrize("case", BATCH_CASES, ids=list(BATCH_CASES))
+async def test_a_batch_logs_one_short_line_with_its_outcomes_counted(api, case):
+    path, items, resource, outcome = BATCH_CASES[case]
+    with request_lines() as lines:
+        response = await api.post(path, {"items": items})
+        assert response.status_code == 200, response.text
+        [line] = lines.parsed
+        [text] = lines.texts
+    assert (line["status"], line["store"], line["resource"], line["outcome"]) == (200, 123, resource, outcome)
+    assert len(text) < 400  # whatever the batch's size
