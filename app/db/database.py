@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool, QueuePool, StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from app.config import Settings
 from app.domain.errors import DomainError
@@ -52,6 +52,7 @@ Job = tuple[Work[Any], tuple[Any, ...], asyncio.Future[Any]]
 # Seconds a health probe's ping may take on PostgreSQL (connecting included) before the
 # database counts as unreachable; the SQLite ping runs inline and waits for nothing.
 PING_SECONDS = 2.0
+PING_APPLICATION_NAME = "kanal-healthz"  # the health probe's connection, on PostgreSQL
 
 
 class WriteContractBroken(RuntimeError):
@@ -154,9 +155,19 @@ class _AsyncBackend:
             json_serializer=dumps,
             json_deserializer=loads,
         )
-        # The health probe's: a fresh connection per ping (no pool to wait in, nor a kept
-        # connection that a server restart would leave broken), in autocommit (no BEGIN).
-        self._ping_engine = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        # The health probe's own connection, kept between pings (a probe every second opens no
+        # connection, nor a server process, each time), checked before each use and replaced
+        # when the server closed it (a restart, an idle timeout); in autocommit (no BEGIN).
+        # Named, so that an operator tells it apart in pg_stat_activity.
+        self._ping_engine = create_async_engine(
+            url,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=PING_SECONDS,
+            pool_pre_ping=True,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"server_settings": {"application_name": PING_APPLICATION_NAME}},
+        )
         self._writes = GroupedWrites(self.engine)
         summaries.watch(self.engine.sync_engine)  # order summaries written at each COMMIT
         self._versions = KeptVersions(self.engine)

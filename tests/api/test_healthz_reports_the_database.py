@@ -50,3 +50,43 @@ async def test_healthz_503_when_the_postgresql_server_cannot_be_reached():
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
         response = await client.get("/healthz")
     assert (response.status_code, response.json()) == (503, {"status": "unavailable", "database": False})
+
+
+async def _ping_connections(api) -> list[int]:
+    """The server processes of the health probe's connections to this test's database."""
+    query = (
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'kanal-healthz' "
+        "AND datname = current_database() ORDER BY pid"
+    )
+    return await api.db.read(lambda conn: [pid for (pid,) in conn.exec_driver_sql(query)])
+
+
+async def _healthz(api) -> tuple[int, dict]:
+    response = await api.client.get("/healthz")
+    return response.status_code, response.json()
+
+
+OK = (200, {"status": "ok", "database": True})
+
+
+async def test_pings_keep_one_connection_on_postgresql(api):
+    if api.db.dialect != "postgresql":
+        pytest.skip("SQLite pings on its write connection")
+    assert await _healthz(api) == OK
+    first = await _ping_connections(api)
+    answers = [await _healthz(api) for _ in range(20)]
+    assert answers == [OK] * 20
+    assert len(first) == 1 and await _ping_connections(api) == first
+
+
+async def test_a_ping_after_the_server_ended_its_connection_reconnects(api):
+    """As after a server restart, or an operator's pg_terminate_backend."""
+    if api.db.dialect != "postgresql":
+        pytest.skip("SQLite pings on its write connection")
+    assert await _healthz(api) == OK
+    [pid] = await _ping_connections(api)
+    ended = await api.db.read(lambda conn: conn.exec_driver_sql(f"SELECT pg_terminate_backend({pid}, 5000)").scalar())
+    assert ended is True
+    assert await _healthz(api) == OK
+    now = await _ping_connections(api)
+    assert len(now) == 1 and now != [pid]
