@@ -26,6 +26,7 @@ from app.config import Settings
 from app.dashboard import dashboard_routes
 from app.db.database import Database
 from app.db.read_budget import ReadTimedOut
+from app.db.unavailable import RETRY_AFTER_SECONDS, DatabaseUnavailable
 from app.observability import request_log
 from app.policies.rate_limit import StoreRateLimiter
 from app.read.feed import EventFeed
@@ -54,6 +55,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _read_timed_out(request: Request, exc: Exception) -> Response:
     # Any route, authorisation included: the read budget is spent (app/db/read_budget.py).
     return error(503, str(exc))
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    # No bug: the database cannot serve now (app/db/unavailable.py). One line, no traceback.
+    assert isinstance(exc, DatabaseUnavailable)
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.cause)
+    response = error(503, str(exc))
+    response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
@@ -137,7 +147,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *docs_routes(),
             *dashboard_routes(),
         ],
-        exception_handlers={HTTPException: _http_error, ReadTimedOut: _read_timed_out, Exception: _unexpected_error},
+        exception_handlers={
+            HTTPException: _http_error,
+            ReadTimedOut: _read_timed_out,
+            DatabaseUnavailable: _database_unavailable,
+            Exception: _unexpected_error,
+        },
         lifespan=lifespan,
     )
     route_trailing_slashes_like_none(app)

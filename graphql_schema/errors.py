@@ -6,11 +6,13 @@ import strawberry
 from graphql import GraphQLError
 
 from app.db.read_budget import ReadTimedOut
+from app.db.unavailable import DatabaseUnavailable
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.policies import rate_limit
 from app.policies.access import Refusal
 
 QUERY_TOO_SLOW = "QUERY_TOO_SLOW"
+DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
 
 # The domain's codes as a GraphQL enum, by member name (REQUIRED, INVALID_PHONE, …); REST's 422
 # bodies give the same codes by value (required, invalid_phone, …).
@@ -62,11 +64,22 @@ def throttled() -> GraphQLError:
 def too_slow(error: GraphQLError, timed_out: ReadTimedOut) -> GraphQLError:
     """A read past its time budget (app/db/read_budget.py): its message, code QUERY_TOO_SLOW,
     at the field that asked for it."""
+    return _at_field(error, str(timed_out), QUERY_TOO_SLOW)
+
+
+def database_unavailable(error: GraphQLError, unavailable: DatabaseUnavailable) -> GraphQLError:
+    """The database cannot serve now (app/db/unavailable.py): its message, code
+    DATABASE_UNAVAILABLE, at the field that asked for it."""
+    return _at_field(error, str(unavailable), DATABASE_UNAVAILABLE)
+
+
+def _at_field(error: GraphQLError, message: str, code: str) -> GraphQLError:
+    """`message` with `code`, where `error` (raised by a resolver) was."""
     return GraphQLError(
-        str(timed_out),
+        message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={"code": QUERY_TOO_SLOW},
+        extensions={"code": code},
     )

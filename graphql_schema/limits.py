@@ -14,8 +14,9 @@ from strawberry.extensions import (
 )
 
 from app.db.read_budget import ReadTimedOut
+from app.db.unavailable import DatabaseUnavailable
 
-from .errors import too_slow
+from .errors import database_unavailable, too_slow
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -39,12 +40,15 @@ def _unexpected(error: GraphQLError) -> bool:
 
 
 class _MaskErrors(MaskErrors):
-    """Masks as `MaskErrors` does, except a read past its time budget, which is no bug: that
-    one becomes its own error, code QUERY_TOO_SLOW."""
+    """Masks as `MaskErrors` does, except a read past its time budget and a database that
+    cannot serve now, which are no bugs: each becomes its own error, code QUERY_TOO_SLOW or
+    DATABASE_UNAVAILABLE (the latter logged as one warning line, no traceback)."""
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         if isinstance(error.original_error, ReadTimedOut):
             return too_slow(error, error.original_error)
+        if isinstance(error.original_error, DatabaseUnavailable):
+            return database_unavailable(error, error.original_error)
         return super().anonymise_error(error)
 
 

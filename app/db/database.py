@@ -44,6 +44,7 @@ from .read_budget import ReadTimedOut, is_postgres_timeout, postgres_connect_arg
 from .readers import Readers, settle
 from .tables import api_keys, stores
 from .types import dumps, loads
+from .unavailable import ConnectionLost, connected, sqlite_unavailable
 
 T = TypeVar("T")
 Work = Callable[..., T]
@@ -192,8 +193,15 @@ class _AsyncBackend:
         return await self._writes.alone(work, *args)
 
     async def read(self, work: Work[T], *args: Any) -> T:
+        """Once more on a new connection when the server had ended the pool's (`unavailable`)."""
         try:
-            async with self._read_engine.connect() as conn:
+            return await self._read(work, *args)
+        except ConnectionLost:
+            return await self._read(work, *args)
+
+    async def _read(self, work: Work[T], *args: Any) -> T:
+        try:
+            async with connected(self._read_engine) as conn:
                 return await conn.run_sync(work, *args)
         except Exception as exc:  # wrapped (DBAPIError) or, from compiled statements, asyncpg's own
             if is_postgres_timeout(exc):
@@ -288,7 +296,13 @@ class _SqliteBackend:
         return [self._write_engine, self._read_engine]
 
     async def read(self, work: Work[T], *args: Any) -> T:
-        return await self._readers.read(work, *args)
+        try:
+            return await self._readers.read(work, *args)
+        except Exception as exc:
+            unavailable = sqlite_unavailable(exc)
+            if unavailable is None:
+                raise
+            raise unavailable from exc
 
     async def ping(self) -> bool:
         """On the write connection, inline on the loop: the reader threads may all be held by
@@ -315,8 +329,16 @@ class _SqliteBackend:
         return await future
 
     def _writer(self) -> Connection:
+        """The write connection, opened on first use; `DatabaseUnavailable` when the file cannot
+        be opened (unavailable.py)."""
         if self._write_conn is None:
-            self._write_conn = self._write_engine.connect()
+            try:
+                self._write_conn = self._write_engine.connect()
+            except Exception as exc:
+                unavailable = sqlite_unavailable(exc)
+                if unavailable is None:
+                    raise
+                raise unavailable from exc
             self._watching = False
         return self._write_conn
 
@@ -370,7 +392,13 @@ class _SqliteBackend:
 
     def _commit_pending(self) -> None:
         group, self._pending = self._pending, []
-        self._commit_group(self._writer(), group)
+        try:
+            conn = self._writer()
+        except Exception as exc:  # e.g. the file cannot be opened: no job of the group can run
+            for _work, _args, future in group:
+                settle(future, False, exc)
+            return
+        self._commit_group(conn, group)
 
     def _commit_group(self, conn: Connection, group: list[Job]) -> None:
         """Optimistic: the whole group in one transaction. Should any job fail, the group is
@@ -380,8 +408,12 @@ class _SqliteBackend:
         try:
             with conn.begin():
                 outcomes = [(True, work(conn, *args)) for work, args, _future in group]
-        except Exception:
-            outcomes = [self._run_alone(conn, work, args) for work, args, _future in group]
+        except Exception as exc:
+            unavailable = sqlite_unavailable(exc)  # e.g. still locked: each alone would wait again
+            if unavailable is not None:
+                outcomes = [(False, unavailable)] * len(group)
+            else:
+                outcomes = [self._run_alone(conn, work, args) for work, args, _future in group]
         if self._checkpointer is not None:
             self._checkpointer.request()
         for (ok, value), (_work, _args, future) in zip(outcomes, group, strict=True):
@@ -393,7 +425,7 @@ class _SqliteBackend:
             with conn.begin():
                 return True, work(conn, *args)
         except Exception as exc:
-            return False, exc
+            return False, sqlite_unavailable(exc) or exc
 
     async def dispose(self) -> None:
         if self._checkpointer is not None:

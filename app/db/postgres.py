@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
 
 from .readers import settle
+from .unavailable import ConnectionLost, connected
 
 T = TypeVar("T")
 Work = Callable[..., T]
@@ -87,7 +88,7 @@ class GroupedWrites:
             outcomes = [await _outcome(self.alone(work, *args))]
         else:
             try:
-                async with self._engine.connect() as conn:
+                async with connected(self._engine) as conn:
                     outcomes = [(True, value) for value in await conn.run_sync(_run_group, group)]
             except Exception:
                 outcomes = list(await asyncio.gather(*(_outcome(self.alone(work, *args)) for work, args, _ in group)))
@@ -96,17 +97,21 @@ class GroupedWrites:
 
     async def alone(self, work: Work[T], *args: Any) -> T:
         """`work` in a transaction of its own; run again from the start when a concurrent one
-        made it fail in a way a new attempt resolves (work functions are safe to repeat)."""
+        made it fail in a way a new attempt resolves, or the server had ended its connection
+        (`unavailable.ConnectionLost`; work functions are safe to repeat). Raises
+        `DatabaseUnavailable` when no connection can be had."""
         for _ in range(WRITE_ATTEMPTS - 1):
             try:
                 return await self._transaction(work, *args)
+            except ConnectionLost:
+                continue
             except Exception as exc:
                 if sqlstate(exc) not in RETRYABLE_SQLSTATES:
                     raise
         return await self._transaction(work, *args)
 
     async def _transaction(self, work: Work[T], *args: Any) -> T:
-        async with self._engine.begin() as conn:
+        async with connected(self._engine) as conn, conn.begin():
             return await conn.run_sync(work, *args)
 
     async def drain(self) -> None:

@@ -53,6 +53,12 @@ _COMMON = {
         "Rate limit exceeded",
         {**_RATE_HEADERS, "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait"}},
     ),
+    "503": _json(
+        schemas.Error,
+        "The database cannot serve the request now (unreachable, restarting, locked by another "
+        "process's write) and nothing was written; or a read ran past the read time budget",
+        {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait (database unavailable)"}},
+    ),
 }
 _WITH_BODY = {
     "400": _json(schemas.Error, "Body is not JSON or not an object"),

@@ -1,0 +1,98 @@
+"""A database that cannot serve a request now is no bug: the request gets 503, not 500.
+
+What counts: a PostgreSQL server that refuses connections (down, restarting, out of
+connection slots) or ended the one a request ran on; a SQLite file that cannot be opened, is
+still locked by another process's write past `KANAL_SQLITE_BUSY_TIMEOUT_MS`, or sits on a
+full, read-only or failing disk. The request raises `DatabaseUnavailable`: REST answers 503
+with `Retry-After`, GraphQL a top-level error with code DATABASE_UNAVAILABLE, and the log has
+one warning line with the cause (never in the answer).
+
+Connections the PostgreSQL server ended (a restart, a failover, `pg_terminate_backend`, an
+idle timeout) are dropped first, and the operation runs again on a new one. A pool keeps
+connections between requests; once the server has ended them each one fails the next
+statement sent on it. SQLAlchemy notices that for the statements it runs itself, but the hot
+statements run on the driver's cursor (`compiled.py`) and their errors never reach it: the
+dead connection went back to the pool and failed every request that took it. So a failed
+operation asks its connection whether it is still open (asyncpg knows); if not, that
+connection is invalidated, every other one the pool kept from before is dropped with it
+(they were opened to the same server), and the caller runs the operation again
+(`ConnectionLost`). Writes are safe to run again (idempotent upserts), reads always are.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+RETRY_AFTER_SECONDS = 5
+# SQLite's primary result codes for a database that cannot serve now (sqlite.org/rescode.html)
+_SQLITE_UNAVAILABLE = {
+    5: "busy",  # SQLITE_BUSY: another connection's write held the lock past busy_timeout
+    6: "locked",  # SQLITE_LOCKED
+    8: "read-only",  # SQLITE_READONLY: the file or its directory cannot be written
+    10: "I/O error",  # SQLITE_IOERR
+    13: "full",  # SQLITE_FULL: the disk is full
+    14: "cannot open",  # SQLITE_CANTOPEN: the file or its directory is missing
+}
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot serve this request now; `cause` says why (for the log only)."""
+
+    def __init__(self, cause: BaseException):
+        self.cause = f"{type(cause).__name__}: {cause}"
+        super().__init__(
+            "The database is unavailable right now. Try again in a few seconds; sending a write "
+            "again is safe (writes are idempotent upserts)."
+        )
+
+
+class ConnectionLost(DatabaseUnavailable):
+    """The server ended the connection an operation ran on; the pool has been renewed, and the
+    operation may run again on a new connection."""
+
+
+def sqlite_unavailable(exc: BaseException) -> DatabaseUnavailable | None:
+    """`DatabaseUnavailable` for a SQLite error of `_SQLITE_UNAVAILABLE` (raised through
+    SQLAlchemy, or straight from the cursor), else None."""
+    error = getattr(exc, "orig", exc)
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(error, sqlite3.Error) and code is not None and code & 0xFF in _SQLITE_UNAVAILABLE:
+        return DatabaseUnavailable(error)
+    return None
+
+
+@asynccontextmanager
+async def connected(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection of `engine`'s pool; `DatabaseUnavailable` when none can be had (the server
+    refuses, is starting, has no connection slot left). A failure of the work done on it that
+    came from the server having ended it raises `ConnectionLost` (see the module)."""
+    conn = engine.connect()
+    try:
+        await conn.start()
+    except Exception as exc:
+        raise DatabaseUnavailable(exc) from exc
+    try:
+        yield conn
+    except Exception as exc:
+        await _raise_if_lost(engine, conn, exc)
+        raise
+    finally:
+        await conn.close()
+
+
+async def _raise_if_lost(engine: AsyncEngine, conn: AsyncConnection, exc: BaseException) -> None:
+    sync = conn.sync_connection
+    if sync is None or sync.closed:
+        return
+    if not sync.invalidated:  # else SQLAlchemy saw it itself, and renewed the pool
+        driver_error: Any = getattr(exc, "orig", exc)
+        if not engine.dialect.is_disconnect(driver_error, sync.connection.dbapi_connection, None):
+            return
+        await conn.invalidate()
+        await engine.dispose(close=False)  # the pool's other connections were the same server's
+    raise ConnectionLost(exc) from exc

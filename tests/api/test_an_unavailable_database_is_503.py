@@ -1,0 +1,145 @@
+"""README "When the database is unavailable": a database that cannot serve a request now (a
+PostgreSQL server that refuses connections, a SQLite file that cannot be opened or stays
+locked by another process's write) is answered 503 with Retry-After (REST) or a top-level
+error with code DATABASE_UNAVAILABLE (GraphQL), one warning line in the log, never a 500 or a
+masked "Internal server error"; and it changes nothing."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.config import Settings
+from app.main import create_app
+from app.services import keys, stores
+from tests.api.graphql.documents import UPSERT_ORDER, order_input
+from tests.conftest import order_body
+
+MESSAGE = (
+    "The database is unavailable right now. Try again in a few seconds; sending a write again is "
+    "safe (writes are idempotent upserts)."
+)
+ORDERS = "/api/v1/stores/123/orders"
+HEADERS = {"Authorization": "Bearer kanal_sk_live_0000000000000000000000000000000"}
+
+
+@asynccontextmanager
+async def _client(settings: Settings, then: Callable[[], object] = lambda: None) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    then()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        client.app = app  # type: ignore[attr-defined]
+        yield client
+    await app.state.db.dispose()
+
+
+@asynccontextmanager
+async def _postgresql_down(_template: Path, _tmp: Path) -> AsyncIterator[httpx.AsyncClient]:
+    async with _client(Settings.from_env(database_url="postgresql+asyncpg://kanal@127.0.0.1:1/kanal")) as client:
+        yield client
+
+
+@asynccontextmanager
+async def _sqlite_file_missing(_template: Path, tmp: Path) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings.from_env(database_url=f"sqlite+aiosqlite:///{tmp}/gone/kanal.db")
+    # the directory the app's set-up made, removed before any request
+    async with _client(settings, then=(tmp / "gone").rmdir) as client:
+        yield client
+
+
+# How the database cannot serve -> the app it gives (the REST and GraphQL clients of it)
+CONDITIONS: dict[str, Callable] = {
+    "PostgreSQL server refusing connections": _postgresql_down,
+    "SQLite file that cannot be opened": _sqlite_file_missing,
+}
+
+# What a shop or a dashboard asks
+REQUESTS = {
+    "order upsert": ("POST", ORDERS, order_body()),
+    "order batch": ("POST", ORDERS + "/batch", {"items": [order_body()]}),
+    "order read": ("GET", ORDERS + "/ORDER-1001", None),
+    "order patch": ("PATCH", ORDERS + "/ORDER-1001", {"financial_status": "paid"}),
+    "GraphQL read": ("POST", "/graphql", {"query": "{ orders(storeId: 123, first: 5) { edges { node { id } } } }"}),
+    "GraphQL mutation": ("POST", "/graphql", {"query": UPSERT_ORDER, "variables": {"input": order_input()}}),
+}
+
+
+def _answer(response: httpx.Response) -> tuple:
+    if response.request.url.path == "/graphql":
+        body = response.json()
+        return response.status_code, [(e["message"], e.get("extensions", {}).get("code")) for e in body["errors"]]
+    return response.status_code, response.json(), response.headers.get("retry-after")
+
+
+def _unavailable(path: str) -> tuple:
+    if path == "/graphql":
+        return 200, [(MESSAGE, "DATABASE_UNAVAILABLE")]
+    return 503, {"error": MESSAGE}, "5"
+
+
+@pytest.mark.parametrize("request_name", REQUESTS, ids=list(REQUESTS))
+@pytest.mark.parametrize("condition", CONDITIONS, ids=list(CONDITIONS))
+async def test_a_database_that_cannot_be_reached_is_503(migrated_template, tmp_path, condition, request_name, caplog):
+    method, path, body = REQUESTS[request_name]
+    async with CONDITIONS[condition](migrated_template, tmp_path) as client:
+        with caplog.at_level(logging.INFO):
+            response = await client.request(method, path, json=body, headers=HEADERS)
+    assert _answer(response) == _unavailable(path)
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.levelname, r.getMessage().split(":")[0], r.exc_info) for r in warnings] == [
+        (
+            "WARNING",
+            "database unavailable on " + f"{method} {path}" if path != "/graphql" else "database unavailable",
+            None,
+        )
+    ]
+
+
+# While another process holds SQLite's write lock past the busy timeout: writes are 503 and
+# write nothing; reads go on (WAL readers never wait for the writer).
+LOCKED = {
+    "order upsert": _unavailable(ORDERS),
+    "order batch": _unavailable(ORDERS),
+    "order patch": _unavailable(ORDERS),
+    "order read": (200, "ORDER-1001"),
+    "GraphQL read": (200, 1),
+    "GraphQL mutation": _unavailable("/graphql"),
+}
+
+
+@pytest.mark.parametrize("request_name", REQUESTS, ids=list(REQUESTS))
+async def test_sqlite_locked_by_another_process_is_503_for_writes(migrated_template, tmp_path, request_name):
+    method, path, body = REQUESTS[request_name]
+    database = tmp_path / "kanal.db"
+    shutil.copy(migrated_template, database)
+    url = f"sqlite+aiosqlite:///{database}"
+    async with _client(Settings.from_env(database_url=url, sqlite_busy_timeout_ms=200)) as client:
+        db = client.app.state.db  # type: ignore[attr-defined]
+        await stores.create_store(db, 123, "Shop", "FR")
+        key, _ = await keys.create_key(db, store_id=123, name="test")
+        headers = {"Authorization": f"Bearer {key}"}
+        assert (await client.post(ORDERS, json=order_body(), headers=headers)).status_code == 201
+        before = (await client.get(ORDERS + "/ORDER-1001", headers=headers)).json()
+        other = sqlite3.connect(database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process's write, holding the lock
+        try:
+            response = await client.request(method, path, json=body, headers=headers)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        if request_name == "GraphQL read":
+            answer = (response.status_code, len(response.json()["data"]["orders"]["edges"]))
+        elif request_name == "order read":
+            answer = (response.status_code, response.json()["external_id"])
+        else:
+            answer = _answer(response)
+        assert answer == LOCKED[request_name]
+        after = (await client.get(ORDERS + "/ORDER-1001", headers=headers)).json()
+    assert after == before  # nothing written while locked
