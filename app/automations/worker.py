@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from app.db.database import Database
+from app.db.unavailable import DatabaseUnavailable
 from app.domain.statuses import DeliveryStatus
 from app.observability import metrics
 from app.services.results import utcnow
@@ -85,6 +86,8 @@ class Worker:
                     tally = await self.run_once()
                     if tally.dispatched or tally.recoveries or tally.delivered or tally.failed:
                         continue  # more may be waiting: a failed delivery is rescheduled later, so no spin
+                except DatabaseUnavailable as unavailable:  # no bug: the next pass retries
+                    log.warning("worker pass: database unavailable: %s", unavailable.cause)
                 except Exception:  # keep going; the next pass retries
                     log.exception("worker pass failed")
                 try:

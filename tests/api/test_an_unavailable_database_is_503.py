@@ -6,6 +6,7 @@ masked "Internal server error"; and it changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import sqlite3
@@ -16,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.automations.worker import Worker
 from app.config import Settings
 from app.main import create_app
 from app.services import keys, stores
@@ -143,3 +145,20 @@ async def test_sqlite_locked_by_another_process_is_503_for_writes(migrated_templ
         assert answer == LOCKED[request_name]
         after = (await client.get(ORDERS + "/ORDER-1001", headers=headers)).json()
     assert after == before  # nothing written while locked
+
+
+@pytest.mark.parametrize("condition", CONDITIONS, ids=list(CONDITIONS))
+async def test_the_worker_waits_for_the_database_with_one_warning_a_pass(
+    migrated_template, tmp_path, condition, caplog
+):
+    async with CONDITIONS[condition](migrated_template, tmp_path) as client:
+        worker = Worker(client.app.state.db)  # type: ignore[attr-defined]
+        stop = asyncio.Event()
+        with caplog.at_level(logging.INFO, logger="kanal.worker"):
+            running = asyncio.create_task(worker.run(stop, interval=0.1))
+            await asyncio.sleep(0.5)
+            stop.set()
+            await asyncio.wait_for(running, 10)
+    passes = [(r.levelname, r.getMessage().split(": ")[0], r.exc_info) for r in caplog.records]
+    assert len(passes) >= 2 and set(passes) == {("WARNING", "worker pass", None)}
+    assert all("database unavailable" in r.getMessage() for r in caplog.records)
