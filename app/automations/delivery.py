@@ -206,6 +206,17 @@ def claim(
     return claimed
 
 
+def release(conn: Connection, delivery_ids: Sequence[int]) -> None:
+    """Give claimed deliveries back (a stopping worker's, not attempted): claimable again now
+    instead of when their lease lapses."""
+    if delivery_ids:
+        conn.execute(
+            update(deliveries)
+            .where(deliveries.c.id.in_(delivery_ids), deliveries.c.status == DeliveryStatus.PENDING)
+            .values(locked_until=None)
+        )
+
+
 def _suppressed_now(row: Any) -> Reason | None:
     """A message's consent, checked again at delivery time (issue 15): `no_consent` when the
     contact's consent no longer meets the store's policy (an opt-out after the trigger was

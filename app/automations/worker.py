@@ -23,7 +23,7 @@ from app.observability import metrics
 from app.services.results import utcnow
 
 from . import retention
-from .delivery import Backoff, Claimed, Outcome, settle_and_claim
+from .delivery import Backoff, Claimed, Outcome, release, settle_and_claim
 from .dispatch import dispatch_events
 from .recovery import fire_due_recoveries
 from .sender import Limits, Sender
@@ -66,6 +66,7 @@ class Worker:
         self.retention = retention
         self._sender = Sender(self.limits)
         self._next_prune = 0.0
+        self._stop: asyncio.Event | None = None  # `run`'s: once set, a pass claims nothing more
 
     async def aclose(self) -> None:
         await self._sender.aclose()
@@ -79,7 +80,11 @@ class Worker:
         return tally
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
-        """Passes until `stop` is set; a due recovery fires within `interval` seconds."""
+        """Passes until `stop` is set; a due recovery fires within `interval` seconds. Once
+        `stop` is set the pass in progress claims nothing more, records the POSTs that come
+        back within one POST's time budget, and gives the others back (`_deliver`): a stop
+        takes at most about that long, however many deliveries are due."""
+        self._stop = stop
         try:
             while not stop.is_set():
                 try:
@@ -124,8 +129,15 @@ class Worker:
 
         drained = False  # the last claim saw every due delivery: time to fan out new events
         next_recovery = loop.time() + RECOVERY_EVERY_SECONDS
+        stopping_by: float | None = None  # once stopping: when the deliveries still out are given back
+        woken = None
+        if self._stop is not None:  # a stop wakes the wait for POSTs to come back
+            woken = asyncio.ensure_future(self._stop.wait())
+            woken.add_done_callback(lambda _: came_back.set())
         try:
             while True:
+                if stopping_by is None and self._stop is not None and self._stop.is_set():
+                    stopping_by = loop.time() + self.limits.timeout_seconds
                 outcomes = []
                 for task in back:
                     item = in_flight.pop(task)
@@ -134,7 +146,7 @@ class Worker:
                         del held[item.webhook_id]
                     outcomes.append(task.result())
                 back.clear()
-                room = self.limits.in_flight - len(in_flight)
+                room = 0 if stopping_by is not None else self.limits.in_flight - len(in_flight)
                 if outcomes or (room > 0 and not drained):
                     cap = self.limits.held_per_webhook
                     quotas = {webhook: cap - count for webhook, count in held.items()}
@@ -152,29 +164,55 @@ class Worker:
                         task.add_done_callback(returned)
                         in_flight[task] = item
                     drained = claimed.exhausted
-                if loop.time() >= next_recovery:
+                if stopping_by is None and loop.time() >= next_recovery:
                     await self._recoveries(tally)
                     next_recovery = loop.time() + RECOVERY_EVERY_SECONDS
                 if not in_flight:
-                    if drained:
+                    if drained or stopping_by is not None:
                         return
                     continue
-                await self._gather(back, came_back, len(in_flight))
+                if stopping_by is not None and loop.time() >= stopping_by and not back:
+                    await self._give_back(in_flight)
+                    return
+                await self._gather(back, came_back, len(in_flight), stopping_by)
         finally:
+            if woken is not None:
+                woken.cancel()
             for task in in_flight:  # cancelled mid-pass: their leases lapse and they are claimed again
                 task.cancel()
 
-    async def _gather(self, back: list[asyncio.Task[Outcome]], came_back: asyncio.Event, in_flight: int) -> None:
+    async def _give_back(self, in_flight: dict[asyncio.Task[Outcome], Claimed]) -> None:
+        """Stopping: the POSTs still out (a slow endpoint's, or waiting for its connection) are
+        cancelled and their deliveries released at once, for the next worker, instead of when
+        their lease lapses."""
+        for task in in_flight:
+            task.cancel()
+        await asyncio.gather(*in_flight, return_exceptions=True)
+        await self.db.write(release, [item.delivery_id for item in in_flight.values()])
+        in_flight.clear()
+
+    async def _gather(
+        self,
+        back: list[asyncio.Task[Outcome]],
+        came_back: asyncio.Event,
+        in_flight: int,
+        stopping_by: float | None = None,
+    ) -> None:
         """Wait until a POST comes back, then up to GATHER_SECONDS more until half of those in
         hand are back (two rounds to one endpoint, see HELD_PER_CONNECTION, while two more are
-        sent): one transaction then settles them all."""
+        sent): one transaction then settles them all. Stopping: at most until `stopping_by`
+        (loop time)."""
         enough = max(1, in_flight // 2)
-        deadline = None
+        loop = asyncio.get_running_loop()
+        gathered_by = None  # GATHER_SECONDS after the first came back
         while len(back) < enough:
             came_back.clear()
-            if back and deadline is None:
-                deadline = asyncio.get_running_loop().time() + GATHER_SECONDS
-            timeout = None if deadline is None else deadline - asyncio.get_running_loop().time()
+            if stopping_by is None and self._stop is not None and self._stop.is_set():
+                return  # a stop was just asked for: the pass sets its deadline
+            if back and gathered_by is None:
+                gathered_by = loop.time() + GATHER_SECONDS
+            ends = [end for end in (gathered_by, stopping_by) if end is not None]
+            timeout = min(ends) - loop.time() if ends else None
             if timeout is not None and timeout <= 0:
                 return
             try:
