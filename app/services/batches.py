@@ -6,10 +6,11 @@ The items are written in chunks of about `CHUNK`, one transaction each; every it
 external_id goes to the chunk of its first item, so that it finds the earlier write (two
 sequential writes, in order). On SQLite the chunks run one after the other (the event loop,
 which runs write transactions inline, serves other requests between two). On PostgreSQL,
-where a chunk waits on a round trip per statement, up to `PARALLEL` chunks run at once, each
-in a transaction of its own (`Database.write_alone`), re-run whole on a conflict with a
-concurrent write (a contact two chunks share), as a single write is: records of different
-external_ids may then be written in any order, as concurrent single requests are.
+where a chunk waits on a round trip per statement, up to `PARALLEL` chunks (of all the
+process's batches together) run at once, each in a transaction of its own
+(`Database.write_alone`), re-run whole on a conflict with a concurrent write (a contact two
+chunks share), as a single write is: records of different external_ids may then be written
+in any order, as concurrent single requests are.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection
 
@@ -34,6 +36,7 @@ from .stores import Store
 # that a chunk (about 0.1 s on SQLite) leaves the event loop to other requests between chunks.
 CHUNK = 200
 PARALLEL = 8
+_SLOTS: WeakKeyDictionary[Database, asyncio.Semaphore] = WeakKeyDictionary()
 # A batch's limits (README, "Batches"): items per batch, and bytes per body.
 MAX_ITEMS = 1000
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -121,7 +124,7 @@ async def write_batch(db: Database, store: Store, kind: Kind, items: Sequence[An
         for chunk in chunks:
             await write(chunk, db.write)
     else:
-        slots = asyncio.Semaphore(PARALLEL)
+        slots = _slots(db)
 
         async def apart(chunk: list[tuple[int, Command]]) -> None:
             async with slots:
@@ -129,6 +132,17 @@ async def write_batch(db: Database, store: Store, kind: Kind, items: Sequence[An
 
         await asyncio.gather(*(apart(chunk) for chunk in chunks))
     return results
+
+
+def _slots(db: Database) -> asyncio.Semaphore:
+    """The process's chunk transactions in flight, all batches together: at most `PARALLEL`,
+    each on a connection of the write pool (20), beside the grouped single writes' 8. Per
+    batch, a dozen concurrent batches wanted more connections than the pool has and waited
+    for one until the pool's timeout."""
+    slots = _SLOTS.get(db)
+    if slots is None:
+        slots = _SLOTS[db] = asyncio.Semaphore(PARALLEL)
+    return slots
 
 
 def _chunks(commands: list[tuple[int, Command]]) -> list[list[tuple[int, Command]]]:
