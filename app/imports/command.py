@@ -43,20 +43,31 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
         sink = await InProcess.open(Database(Settings.from_env()), args.store, args.resource, backfill)
     began = time.perf_counter()
     try:
-        before = run.load_state(job).done
+        before = run.load_state(job)
         state = await run.run(job, sink, console)
     finally:
         await sink.close()
     seconds = time.perf_counter() - began
-    done = state.done - before
+    done = state.done - before.done
+    # This run's own counts; after --resume, the whole file's on a line of their own.
     print(
         f"{done:,} records in {seconds:.1f} s ({done / seconds if seconds else 0:,.0f} records/s): "
-        f"{state.created:,} created, {state.updated:,} replaced or replayed, "
-        f"{state.stale:,} stale, {state.refused:,} refused"
-        + (f" (lines in {job.report})" if state.refused else "")
+        + _counts(state.created - before.created, state.updated - before.updated, state.stale - before.stale)
+        + f", {state.refused - before.refused:,} refused"
+        + (f" (lines in {job.report})" if state.refused > before.refused else "")
         + (" - backfill: no automation fired" if backfill else "")
     )
+    if before.done:
+        print(
+            f"With the runs before, {state.done:,} records: "
+            + _counts(state.created, state.updated, state.stale)
+            + f", {state.refused:,} refused"
+        )
     if job.stop.is_set():
         print(f"Stopped after line {state.line:,}. Run the same command with --resume to go on from there.")
         return 130
     return 0
+
+
+def _counts(created: int, updated: int, stale: int) -> str:
+    return f"{created:,} created, {updated:,} replaced or replayed, {stale:,} stale"

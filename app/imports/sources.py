@@ -61,7 +61,9 @@ def _json_lines(path: Path) -> Iterator[Record]:
             if not raw.strip():
                 continue  # a blank line (the file's last, often) is no record
             try:
-                text = raw.decode("utf-8").strip()
+                # utf-8-sig on the first line: a byte order mark some editors and Windows tools
+                # write at the start of a file is no part of the record
+                text = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
                 data = _DECODER.decode(text)
             except (UnicodeDecodeError, ValueError, RecursionError) as exc:
                 yield Record(number, error=f"not a JSON object: {exc}")
