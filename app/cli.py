@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -230,6 +229,17 @@ async def _events_prune(db: Database, args: argparse.Namespace) -> None:
     print(f"Pruned {pruned} delivered or backfilled events created before {before.isoformat(timespec='seconds')}.")
 
 
+def _batch_size(text: str) -> int:
+    """--batch-size: 1 to 1,000 (a batch endpoint's limit)."""
+    try:
+        size = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= size <= 1000:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 1000, got {size}")
+    return size
+
+
 def _age(text: str) -> timedelta:
     try:
         return retention.parse_age(text)
@@ -312,11 +322,11 @@ def _import_command(commands: Any) -> None:
     im.add_argument("--report", type=Path, help="refused lines, JSON Lines (default: FILE.report.jsonl)")
     im.add_argument("--resume", action="store_true", help="skip what a previous run of the same import confirmed")
     im.add_argument("--live", action="store_true", help="not a backfill: the records' events fire automations")
-    im.add_argument("--batch-size", type=int, default=1000, choices=range(1, 1001), metavar="1-1000")
+    im.add_argument("--batch-size", type=_batch_size, default=1000, metavar="1-1000")
     im.add_argument(
         "--url", help="a running server (e.g. http://127.0.0.1:8000); default: this process, on DATABASE_URL"
     )
-    im.add_argument("--key", default=os.environ.get("KANAL_KEY"), help="API key with --url (default: $KANAL_KEY)")
+    im.add_argument("--key", help="API key with --url (default: $KANAL_KEY)")
     im.set_defaults(run=_import)
 
 

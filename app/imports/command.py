@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import uvloop
@@ -35,10 +36,13 @@ def main(args: argparse.Namespace) -> int:
 async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int:
     backfill = not args.live
     sink: run.Sink
+    if args.key and not args.url:  # else the key would be ignored: the import runs in this process
+        raise ImportFailed("--key goes with --url (without it the import runs in this process).")
     if args.url:
-        if not args.key:
+        key = args.key or os.environ.get("KANAL_KEY")
+        if not key:
             raise ImportFailed("--url needs --key (or KANAL_KEY).")
-        sink = OverHttp(args.url, args.key, args.store, args.resource, backfill)
+        sink = OverHttp(args.url, key, args.store, args.resource, backfill)
     else:
         sink = await InProcess.open(Database(Settings.from_env()), args.store, args.resource, backfill)
     began = time.perf_counter()
