@@ -61,7 +61,7 @@ _COMMON = {
     ),
 }
 _WITH_BODY = {
-    "400": _json(schemas.Error, "Body is not JSON or not an object"),
+    "400": _json(schemas.Error, "Body is not JSON or not an object, or Kanal-Backfill is neither true nor false"),
     "413": _json(schemas.Error, "Body larger than the limit"),
     "415": _json(
         schemas.Error,

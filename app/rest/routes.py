@@ -21,13 +21,13 @@ from app.domain.commands import (
     validate,
 )
 from app.observability import writes
-from app.policies import content_type
+from app.policies import backfill, content_type
 from app.policies.ids import id_or_none
 from app.services import batches, carts, customers, keys, order_batches, orders, shipments
 from app.services.results import Written
 from app.services.stores import Store
 
-from .body import parse_object, read_body
+from .body import BadRequest, parse_object, read_body
 from .headers import header
 from .responses import (
     EXPECTED_FAILURES,
@@ -80,8 +80,12 @@ async def _json_object(request: Request, limit: int | None = None) -> dict[str, 
 
 
 def _backfill(request: Request) -> bool:
-    """`Kanal-Backfill: true` marks a historical import: stored, its events never delivered."""
-    return (header(request, b"kanal-backfill") or "").strip().lower() == "true"
+    """`Kanal-Backfill: true` marks a historical import: stored, its events never delivered
+    (`app.policies.backfill`; a value neither true nor false is a 400)."""
+    try:
+        return backfill.backfill(header(request, b"kanal-backfill"))
+    except backfill.InvalidBackfill as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def _written(result: Written[Any]) -> Response:
@@ -100,10 +104,11 @@ def upsert(model: type[Command], service: Callable[..., Awaitable[Written[Any]]]
     """POST: the body becomes the command `model` here, at the edge; the service gets it typed."""
 
     async def handler(request: Request, store: Store) -> Response:
+        backfilled = _backfill(request)
         data = await _json_object(request)
         with writes.Refusals(model):
             command = validate(model, data, store.region)
-            result = await service(request.app.state.db, store, command, backfill=_backfill(request))
+            result = await service(request.app.state.db, store, command, backfill=backfilled)
         return _written(result)
 
     return handler
@@ -111,11 +116,12 @@ def upsert(model: type[Command], service: Callable[..., Awaitable[Written[Any]]]
 
 def patch(model: type[Command], service: Callable[..., Awaitable[Written[Any]]]) -> Handler:
     async def handler(request: Request, store: Store) -> Response:
+        backfilled = _backfill(request)
         data = await _json_object(request)
         external_id = request.path_params["external_id"]
         with writes.Refusals(model):
             command = validate(model, data, store.region)
-            result = await service(request.app.state.db, store, external_id, command, backfill=_backfill(request))
+            result = await service(request.app.state.db, store, external_id, command, backfill=backfilled)
         return _written(result)
 
     return handler
@@ -127,9 +133,10 @@ def batch(kind: batches.Kind) -> Handler:
     (`batch_result`). `Kanal-Backfill` applies to every item."""
 
     async def handler(request: Request, store: Store) -> Response:
+        backfilled = _backfill(request)
         body = await _json_object(request, max(batches.MAX_BODY_BYTES, request.app.state.settings.max_body_bytes))
         items = batches.check_items(body.get("items"))
-        results = await batches.write_batch(request.app.state.db, store, kind, items, _backfill(request))
+        results = await batches.write_batch(request.app.state.db, store, kind, items, backfilled)
         return Json({"results": [batch_result(result) for result in results]})
 
     return handler
@@ -159,7 +166,9 @@ def read(query: Callable[..., Awaitable[Any]]) -> Handler:
 
 
 async def upsert_customer(request: Request, store: Store) -> Response:
-    """A customer write records no event: `Kanal-Backfill` is accepted and changes nothing."""
+    """A customer write records no event: `Kanal-Backfill` is accepted (checked as on every
+    write) and changes nothing."""
+    _backfill(request)
     data = await _json_object(request)
     with writes.Refusals(CustomerInput):
         command = validate(CustomerInput, data, store.region)
