@@ -68,6 +68,10 @@ class Worker:
         self._next_prune = 0.0
         self._stop: asyncio.Event | None = None  # `run`'s: once set, a pass claims nothing more
 
+    @property
+    def _stop_asked(self) -> bool:
+        return self._stop is not None and self._stop.is_set()
+
     async def aclose(self) -> None:
         await self._sender.aclose()
 
@@ -136,7 +140,7 @@ class Worker:
             woken.add_done_callback(lambda _: came_back.set())
         try:
             while True:
-                if stopping_by is None and self._stop is not None and self._stop.is_set():
+                if stopping_by is None and self._stop_asked:
                     stopping_by = loop.time() + self.limits.timeout_seconds
                 outcomes = []
                 for task in back:
@@ -207,7 +211,7 @@ class Worker:
         gathered_by = None  # GATHER_SECONDS after the first came back
         while len(back) < enough:
             came_back.clear()
-            if stopping_by is None and self._stop is not None and self._stop.is_set():
+            if stopping_by is None and self._stop_asked:
                 return  # a stop was just asked for: the pass sets its deadline
             if back and gathered_by is None:
                 gathered_by = loop.time() + GATHER_SECONDS

@@ -44,7 +44,7 @@ from .read_budget import ReadTimedOut, is_postgres_timeout, postgres_connect_arg
 from .readers import Readers, settle
 from .tables import api_keys, stores
 from .types import dumps, loads
-from .unavailable import ConnectionLost, connected, sqlite_unavailable
+from .unavailable import ConnectionLost, connected, sqlite_can_serve, sqlite_unavailable
 
 T = TypeVar("T")
 Work = Callable[..., T]
@@ -296,13 +296,8 @@ class _SqliteBackend:
         return [self._write_engine, self._read_engine]
 
     async def read(self, work: Work[T], *args: Any) -> T:
-        try:
+        with sqlite_can_serve():
             return await self._readers.read(work, *args)
-        except Exception as exc:
-            unavailable = sqlite_unavailable(exc)
-            if unavailable is None:
-                raise
-            raise unavailable from exc
 
     async def ping(self) -> bool:
         """On the write connection, inline on the loop: the reader threads may all be held by
@@ -332,13 +327,8 @@ class _SqliteBackend:
         """The write connection, opened on first use; `DatabaseUnavailable` when the file cannot
         be opened (unavailable.py)."""
         if self._write_conn is None:
-            try:
+            with sqlite_can_serve():
                 self._write_conn = self._write_engine.connect()
-            except Exception as exc:
-                unavailable = sqlite_unavailable(exc)
-                if unavailable is None:
-                    raise
-                raise unavailable from exc
             self._watching = False
         return self._write_conn
 

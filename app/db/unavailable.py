@@ -22,8 +22,8 @@ connection is invalidated, every other one the pool kept from before is dropped 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -64,6 +64,18 @@ def sqlite_unavailable(exc: BaseException) -> DatabaseUnavailable | None:
     if isinstance(error, sqlite3.Error) and code is not None and code & 0xFF in _SQLITE_UNAVAILABLE:
         return DatabaseUnavailable(error)
     return None
+
+
+@contextmanager
+def sqlite_can_serve() -> Iterator[None]:
+    """Turns a SQLite error of `_SQLITE_UNAVAILABLE` raised in the block into `DatabaseUnavailable`."""
+    try:
+        yield
+    except Exception as exc:
+        unavailable = sqlite_unavailable(exc)
+        if unavailable is None:
+            raise
+        raise unavailable from exc
 
 
 @asynccontextmanager
