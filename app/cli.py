@@ -24,8 +24,25 @@ from app.services import keys, stores, test_space, webhooks
 from app.services.results import utcnow
 
 
+class NoDatabase(Exception):
+    """The SQLite file DATABASE_URL names does not exist: a command that reads or writes the
+    tables stops before opening it (opening would leave an empty file behind)."""
+
+
+def _existing_database() -> None:
+    """Raises NoDatabase when DATABASE_URL is a SQLite file that is not there."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(Settings.from_env().database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        if not Path(url.database).exists():
+            raise NoDatabase(url.database)
+
+
 def _with_db(action: Callable[[Database, argparse.Namespace], Awaitable[None]]) -> Callable[[argparse.Namespace], None]:
     def run(args: argparse.Namespace) -> None:
+        _existing_database()
+
         async def main() -> None:
             db = Database(Settings.from_env())
             try:
@@ -303,6 +320,8 @@ def _webhooks_lifecycle_commands(wh: Any) -> None:
 def _import(args: argparse.Namespace) -> None:
     from app.imports import command
 
+    if not args.url:  # in this process, on DATABASE_URL
+        _existing_database()
     raise SystemExit(command.main(args))
 
 
@@ -476,6 +495,13 @@ def main(argv: list[str] | None = None) -> None:
         args.run(args)
     except stores.StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except NoDatabase as exc:
+        print(
+            f"error: there is no database at {exc}: run `kanal db upgrade` first, or run kanal where the "
+            "service's database is (same directory, or the same DATABASE_URL).",
+            file=sys.stderr,
+        )
         raise SystemExit(1) from None
     except Exception as exc:
         if not _unmigrated(exc):

@@ -1,5 +1,7 @@
 """The `kanal` CLI contract, run as a subprocess against a real server."""
 
+import sqlite3
+
 import httpx
 import pytest
 
@@ -64,9 +66,9 @@ def test_admin_key_and_unknown_store_key(fresh_url):
     assert kanal(fresh_url, "keys", "create", "--store", "404", check=False).returncode == 1
 
 
-# Commands an operator may run against a database no one migrated (kanal run from another
-# directory makes a new, empty var/kanal.db there): each says so in one line, no traceback.
-ON_AN_EMPTY_DATABASE = [
+# Commands an operator may run where there is no database, or one no one migrated (kanal run
+# from another directory): each says so in one line, no traceback, and creates no file.
+ON_NO_DATABASE = [
     ("stores", "list"),
     ("keys", "list"),
     ("webhooks", "list"),
@@ -74,17 +76,29 @@ ON_AN_EMPTY_DATABASE = [
     ("stores", "set-timezone", "123", "Europe/Paris"),
     ("import", "FILE", "--store", "123", "--resource", "orders"),
 ]
+WHERE = "run `kanal db upgrade` first, or run kanal where the service's database is (same directory, or the same DATABASE_URL)."
 
 
-@pytest.mark.parametrize("args", ON_AN_EMPTY_DATABASE, ids=" ".join)
-def test_a_command_on_a_database_never_migrated_says_so(tmp_path, args):
+def _run_on(tmp_path, url, args):
     lines = tmp_path / "orders.jsonl"
     lines.write_text('{"external_id": "1"}\n')
-    url = f"sqlite+aiosqlite:///{tmp_path}/empty.db"
     result = kanal(url, *(str(lines) if arg == "FILE" else arg for arg in args), check=False)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr, result.stderr
-    assert result.stderr.strip().splitlines() == [
-        f"error: the database sqlite+aiosqlite:///{tmp_path}/empty.db has no Kanal tables: run `kanal db upgrade` "
-        "first, or run kanal where the service's database is (same directory, or the same DATABASE_URL)."
+    return result.stderr.strip().splitlines()
+
+
+@pytest.mark.parametrize("args", ON_NO_DATABASE, ids=" ".join)
+def test_a_command_where_there_is_no_database_says_so_and_creates_none(tmp_path, args):
+    path = tmp_path / "var" / "kanal.db"
+    assert _run_on(tmp_path, f"sqlite+aiosqlite:///{path}", args) == [f"error: there is no database at {path}: {WHERE}"]
+    assert not path.parent.exists()
+
+
+@pytest.mark.parametrize("args", ON_NO_DATABASE, ids=" ".join)
+def test_a_command_on_a_database_never_migrated_says_so(tmp_path, args):
+    path = tmp_path / "empty.db"
+    sqlite3.connect(path).close()  # an empty file: SQLite's database of no tables
+    assert _run_on(tmp_path, f"sqlite+aiosqlite:///{path}", args) == [
+        f"error: the database sqlite+aiosqlite:///{path} has no Kanal tables: {WHERE}"
     ]
