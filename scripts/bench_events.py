@@ -17,7 +17,7 @@ the figures, and "everything else" shows how much there was.
 
     .venv/bin/python scripts/bench_events.py [--events 20000] [--workers-list 1,2]
         [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
-        [--timeout 300] [--ceiling-seconds 5] [--py-spy DIR]
+        [--timeout 300] [--ceiling-seconds 5] [--py-spy DIR] [--rounds 1]
 
 The ceiling: the same receiver, before the workers start and again after they stop, takes
 POSTs of one signed event body (the shape the worker sends) from wrk over 16 connections for
@@ -26,6 +26,8 @@ The receiver forgets the ceiling's requests (POST /reset) before the workers sta
 
 Without --database-url each run gets a fresh SQLite file in a temporary directory. A
 PostgreSQL URL names a server: each run creates a scratch database on it and drops it after.
+--rounds N runs the whole --workers-list N times, alternating, and prints the median share and
+ratio beside each round's (a single run moves with the machine's other load).
 --py-spy DIR records each run's first worker with py-spy (raw format, to DIR; the profiled
 worker runs slower). Traffic only goes to 127.0.0.1. Exits non-zero if any check fails.
 """
@@ -40,6 +42,7 @@ import json
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,13 +83,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds allowed for one run's deliveries")
     parser.add_argument("--ceiling-seconds", type=float, default=5.0, help="length of each wrk ceiling round")
     parser.add_argument("--py-spy", type=Path, metavar="DIR", help="profile each run's first worker into DIR")
+    parser.add_argument("--rounds", type=int, default=1, help="times to run the whole --workers-list, alternating")
     args = parser.parse_args()
     try:
         args.workers = [int(part) for part in args.workers_list.split(",") if part.strip()]
     except ValueError:
         parser.error("--workers-list must be comma-separated integers, e.g. 1,2")
-    if args.events < 1 or not args.workers or min(args.workers) < 1 or args.timeout <= 0:
-        parser.error("--events, --timeout and every worker count must be positive")
+    if args.events < 1 or not args.workers or min(args.workers) < 1 or args.timeout <= 0 or args.rounds < 1:
+        parser.error("--events, --timeout, --rounds and every worker count must be positive")
     if args.database_url and make_url(args.database_url).get_backend_name() != "postgresql":
         parser.error("--database-url must be a PostgreSQL server URL (omit it for SQLite)")
     return args
@@ -388,10 +392,10 @@ class Result:
         )
 
 
-def run_once(args: argparse.Namespace, workers: int, root: Path) -> Result:
+def run_once(args: argparse.Namespace, workers: int, root: Path, number: int = 1) -> Result:
     engine = "sqlite" if args.database_url is None else "postgresql"
     result = Result(engine, workers, args.events)
-    work = root / f"{engine}-{workers}"
+    work = root / f"{engine}-{workers}-{number}"
     work.mkdir()
     with contextlib.ExitStack() as cleanup:
         url = cleanup.enter_context(fresh_database(args.database_url, work))
@@ -434,7 +438,7 @@ def run_once(args: argparse.Namespace, workers: int, root: Path) -> Result:
             processes.append(start(command, env, work / f"worker-{index}.log"))
             cleanup.callback(stop, processes[-1])
         if args.py_spy:
-            profile = args.py_spy.resolve() / f"worker-{engine}-{workers}w.txt"
+            profile = args.py_spy.resolve() / f"worker-{engine}-{workers}w-{number}.txt"
             spy = [str(BIN / "py-spy"), "record", "-f", "raw", "-r", "100", "-o", str(profile)]
             spy += ["--pid", str(processes[0].pid)]
             wait_for_line(work / "worker-0.log", "Worker running", processes[0])  # attachable now
@@ -535,6 +539,35 @@ def report(result: Result) -> None:
     sys.stdout.flush()
 
 
+def summarise(rounds: list[list[Result]]) -> None:
+    """Per round, one worker's share of its own wrk ceiling and each other count's rate over one
+    worker's of the same round; with several rounds, the median of each (the machine's other
+    load moves single runs a lot)."""
+    shares: list[float] = []
+    ratios: dict[int, list[float]] = {}
+    for results in rounds:
+        rates = {result.workers: result.rate for result in results if result.rate}
+        one = next((result for result in results if result.workers == 1), None)
+        if one is None or 1 not in rates:
+            continue
+        if one.ceiling:
+            shares.append(rates[1] / one.ceiling)
+        for workers, rate in sorted(rates.items()):
+            if workers > 1:
+                ratios.setdefault(workers, []).append(rate / rates[1])
+    label = "median of " + str(len(rounds)) + " rounds, " if len(rounds) > 1 else ""
+    if shares:
+        each = ", ".join(f"{share * 100:.1f}%" for share in shares) if len(shares) > 1 else ""
+        print(
+            f"one worker: {statistics.median(shares) * 100:.1f}% of the wrk ceiling "
+            f"({label}goal {GOAL * 100:.0f}%){'; rounds: ' + each if each else ''}"
+        )
+    for workers, values in sorted(ratios.items()):
+        each = ", ".join(f"{value:.2f}x" for value in values) if len(values) > 1 else ""
+        rounds_text = f" ({label}rounds: {each})" if each else ""
+        print(f"{workers} workers: {statistics.median(values):.2f}x one worker{rounds_text}")
+
+
 def main() -> int:
     args = parse_args()
     ensure_wrk()
@@ -542,18 +575,14 @@ def main() -> int:
         args.py_spy.mkdir(parents=True, exist_ok=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="kanal-bench-events-") as tmp:
-        for workers in args.workers:
-            result = run_once(args, workers, Path(tmp))
-            report(result)
-            results.append(result)
-    rates = {result.workers: result.rate for result in results if result.rate}
-    if 1 in rates:
-        one = next(result for result in results if result.workers == 1)
-        if one.ceiling:
-            print(f"one worker: {rates[1] / one.ceiling * 100:.1f}% of the wrk ceiling (goal {GOAL * 100:.0f}%)")
-        for workers, rate in sorted(rates.items()):
-            if workers > 1:
-                print(f"{workers} workers: {rate / rates[1]:.2f}x one worker")
+        for number in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                print(f"\n-- round {number} of {args.rounds}")
+            for workers in args.workers:
+                result = run_once(args, workers, Path(tmp), number)
+                report(result)
+                results.append(result)
+    summarise([results[i : i + len(args.workers)] for i in range(0, len(results), len(args.workers))])
     failed = [result for result in results if result.problems]
     if failed:
         print(f"FAILED: {len(failed)} of {len(results)} runs", file=sys.stderr)
