@@ -320,7 +320,7 @@ def _webhooks_lifecycle_commands(wh: Any) -> None:
 def _import(args: argparse.Namespace) -> None:
     from app.imports import command
 
-    if not args.url:  # in this process, on DATABASE_URL
+    if not args.url and not args.key:  # in this process, on DATABASE_URL (--key alone is refused first)
         _existing_database()
     raise SystemExit(command.main(args))
 
