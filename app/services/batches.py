@@ -27,6 +27,7 @@ from sqlalchemy import Connection
 from app.db.database import Database
 from app.domain.commands import Command, validate
 from app.domain.errors import DomainError, ErrorCode, FieldError, ValidationFailed
+from app.domain.text import is_safe
 from app.observability import writes
 
 from .results import Written, utcnow
@@ -36,7 +37,13 @@ from .stores import Store
 # that a chunk (about 0.1 s on SQLite) leaves the event loop to other requests between chunks.
 CHUNK = 200
 PARALLEL = 8
+# Batches a process validates and writes at once; the others wait their turn, holding only
+# their parsed body. Sixteen at once each had a callback in every turn of the event loop,
+# so a small request (/healthz) needing a few turns waited seconds; two keep the chunk
+# transactions of PostgreSQL busy while one batch validates.
+AT_ONCE = 2
 _SLOTS: WeakKeyDictionary[Database, asyncio.Semaphore] = WeakKeyDictionary()
+_TURNS: WeakKeyDictionary[Database, asyncio.Semaphore] = WeakKeyDictionary()
 # A batch's limits (README, "Batches"): items per batch, and bytes per body.
 MAX_ITEMS = 1000
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -102,8 +109,16 @@ def check_items(items: Any, field: str = "items") -> list[Any]:
 async def write_batch(db: Database, store: Store, kind: Kind, items: Sequence[Any], backfill: bool) -> list[ItemResult]:
     """Validate each item into `kind.model` (as the single upsert does, with the store's region)
     and write the valid ones in order; one result per item, in order. Counted per record as a
-    single upsert is (`app.observability.writes`). Other tasks run every `VALIDATED_PER_TURN`
-    items validated, and between chunks."""
+    single upsert is (`app.observability.writes`). At most `AT_ONCE` batches of a process are
+    in progress, the others waiting; other tasks run every `VALIDATED_PER_TURN` items
+    validated, and between chunks."""
+    async with _semaphore(_TURNS, db, AT_ONCE):
+        return await _write_batch(db, store, kind, items, backfill)
+
+
+async def _write_batch(
+    db: Database, store: Store, kind: Kind, items: Sequence[Any], backfill: bool
+) -> list[ItemResult]:
     results: list[ItemResult] = []
     commands: list[tuple[int, Command]] = []
     for index, item in enumerate(items):
@@ -131,7 +146,7 @@ async def write_batch(db: Database, store: Store, kind: Kind, items: Sequence[An
         for chunk in chunks:
             await write(chunk, db.write)
     else:
-        slots = _slots(db)
+        slots = _semaphore(_SLOTS, db, PARALLEL)
 
         async def apart(chunk: list[tuple[int, Command]]) -> None:
             async with slots:
@@ -141,15 +156,16 @@ async def write_batch(db: Database, store: Store, kind: Kind, items: Sequence[An
     return results
 
 
-def _slots(db: Database) -> asyncio.Semaphore:
-    """The process's chunk transactions in flight, all batches together: at most `PARALLEL`,
-    each on a connection of the write pool (20), beside the grouped single writes' 8. Per
-    batch, a dozen concurrent batches wanted more connections than the pool has and waited
-    for one until the pool's timeout."""
-    slots = _SLOTS.get(db)
-    if slots is None:
-        slots = _SLOTS[db] = asyncio.Semaphore(PARALLEL)
-    return slots
+def _semaphore(kept: WeakKeyDictionary[Database, asyncio.Semaphore], db: Database, size: int) -> asyncio.Semaphore:
+    """The process's semaphore of `size` in `kept` for `db`: `_TURNS`, batches in progress;
+    `_SLOTS`, chunk transactions in flight on PostgreSQL, all batches together (each on a
+    connection of the write pool, 20, beside the grouped single writes' 8: per batch, a dozen
+    concurrent batches wanted more connections than the pool has and waited for one until the
+    pool's timeout)."""
+    semaphore = kept.get(db)
+    if semaphore is None:
+        semaphore = kept[db] = asyncio.Semaphore(size)
+    return semaphore
 
 
 def _chunks(commands: list[tuple[int, Command]]) -> list[list[tuple[int, Command]]]:
@@ -197,7 +213,11 @@ def _write_each(
 
 
 def _external_id(item: Any) -> str | None:
+    """The item's external_id as its result repeats it: a text or a number, else None; a text
+    no engine can store (a NUL, a lone surrogate: refused on its field) is not repeated either,
+    as no JSON answer can carry a lone surrogate."""
     value = item.get("external_id") if isinstance(item, Mapping) else None
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
-    return str(value)
+    text = str(value)
+    return text if is_safe(text) else None

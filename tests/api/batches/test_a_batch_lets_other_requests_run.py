@@ -1,6 +1,7 @@
 """A batch leaves the event loop to other requests while it validates: every
-`VALIDATED_PER_TURN` items, other tasks run (a thousand items validated at once, times a
-dozen concurrent batches, held /healthz past its budget and answered 503)."""
+`VALIDATED_PER_TURN` items, other tasks run; and a process works on `AT_ONCE` batches at
+once, the others waiting (a thousand items validated at once, times a dozen concurrent
+batches, held /healthz past its budget and answered 503)."""
 
 import asyncio
 
@@ -53,3 +54,35 @@ async def test_other_tasks_run_every_hundred_items_validated(api):
             current += 1
     runs.append(current)
     assert runs == [batches.VALIDATED_PER_TURN] * (ITEMS // batches.VALIDATED_PER_TURN)
+
+
+async def test_a_process_works_on_at_most_two_batches_at_once(api):
+    """The others wait their turn: each turn of the loop then holds at most `AT_ONCE` batches' work."""
+    seen: list[int | str] = []
+    store = Store(STORE_ID, "FR")
+    in_progress, most = set(), 0
+
+    async def one(number):
+        nonlocal most
+        items = [
+            Noted(order_body(external_id=f"B{number}-{i}", customer={"phone": f"+3361{number}{i:06d}"}), i, seen)
+            for i in range(300)
+        ]
+        first = items[0]
+        original = first.get
+
+        def get(key, default=None):  # the batch's first item validated: it is in progress
+            nonlocal most
+            in_progress.add(number)
+            most = max(most, len(in_progress))
+            return original(key, default)
+
+        first.get = get
+        results = await batches.write_batch(api.db, store, order_batches.BATCH, items, backfill=True)
+        in_progress.discard(number)
+        return [result.written.created for result in results]
+
+    outcomes = await asyncio.gather(*(one(number) for number in range(6)))
+
+    assert outcomes == [[True] * 300] * 6
+    assert most == batches.AT_ONCE == 2
