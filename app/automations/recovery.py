@@ -26,7 +26,10 @@ def fire_due_recoveries(conn: Connection, now: datetime) -> int:
     """Returns how many recoveries fired."""
     fired = 0
     for store in conn.execute(select(stores)).mappings().all():
-        due_before = now - timedelta(minutes=store["recovery_delay_minutes"])
+        try:
+            due_before = now - timedelta(minutes=store["recovery_delay_minutes"])
+        except OverflowError:  # a delay set before it was bounded: none of its carts is due yet
+            continue
         candidates = conn.execute(
             select(carts.c.id)
             .where(

@@ -125,15 +125,24 @@ async def resume(db: Database, store_id: int) -> None:
     await _set(db, store_id, status=StoreStatus.ACTIVE)
 
 
+# The columns are 32-bit integers on PostgreSQL.
+MAX_RATE_LIMIT_PER_MINUTE = 2**31 - 1
+# A year: a later message recovers no cart, and a delay past what a date can hold stopped
+# every worker pass, for every store.
+MAX_RECOVERY_DELAY_MINUTES = 365 * 24 * 60
+
+
 async def set_rate_limit(db: Database, store_id: int, per_minute: int | None) -> None:
-    if per_minute is not None and per_minute < 1:
-        raise StoreError("The rate limit must be at least 1 request per minute.")
+    """Raises StoreError outside 1 to `MAX_RATE_LIMIT_PER_MINUTE` (None: the default limit)."""
+    if per_minute is not None and not 1 <= per_minute <= MAX_RATE_LIMIT_PER_MINUTE:
+        raise StoreError(f"The rate limit must be from 1 to {MAX_RATE_LIMIT_PER_MINUTE:,} requests per minute.")
     await _set(db, store_id, rate_limit_per_minute=per_minute)
 
 
 async def set_recovery_delay(db: Database, store_id: int, minutes: int) -> None:
-    if minutes < 0:
-        raise StoreError("The recovery delay cannot be negative.")
+    """Raises StoreError outside 0 to `MAX_RECOVERY_DELAY_MINUTES` (a year)."""
+    if not 0 <= minutes <= MAX_RECOVERY_DELAY_MINUTES:
+        raise StoreError(f"The recovery delay must be from 0 to {MAX_RECOVERY_DELAY_MINUTES:,} minutes (a year).")
     await _set(db, store_id, recovery_delay_minutes=minutes)
 
 
