@@ -14,41 +14,39 @@ from tests.conftest import STORE_ID, cart_body
 
 OTHER_STORE = 300
 
-RECOVERY_DELAYS = [
-    (-1, False),
-    (0, True),
-    (stores.MAX_RECOVERY_DELAY_MINUTES, True),
-    (stores.MAX_RECOVERY_DELAY_MINUTES + 1, False),
-    (2_000_000_000, False),
-    (99_999_999_999_999, False),
+# (setting, its service, its column, its default, the refusal, value, accepted)
+DELAY = ("recovery delay", stores.set_recovery_delay, "recovery_delay_minutes", 60, "from 0 to 525,600 minutes")
+RATE = ("rate limit", stores.set_rate_limit, "rate_limit_per_minute", None, "from 1 to 2,147,483,647 requests")
+CASES = [
+    (*DELAY, -1, False),
+    (*DELAY, 0, True),
+    (*DELAY, stores.MAX_RECOVERY_DELAY_MINUTES, True),
+    (*DELAY, stores.MAX_RECOVERY_DELAY_MINUTES + 1, False),
+    (*DELAY, 2_000_000_000, False),
+    (*DELAY, 99_999_999_999_999, False),
+    (*RATE, 0, False),
+    (*RATE, 1, True),
+    (*RATE, 2**31 - 1, True),
+    (*RATE, 2**31, False),
+    (*RATE, 10**20, False),
 ]
-RATE_LIMITS = [(0, False), (1, True), (2**31 - 1, True), (2**31, False), (10**20, False)]
 
 
-async def _stored(api, column):
-    return [row[column] for row in await api.rows("stores") if row["id"] == STORE_ID]
-
-
-@pytest.mark.parametrize(("minutes", "accepted"), RECOVERY_DELAYS, ids=[str(m) for m, _ in RECOVERY_DELAYS])
-async def test_a_recovery_delay_outside_zero_to_a_year_is_refused(api, minutes, accepted):
+@pytest.mark.parametrize(
+    ("setting", "service", "column", "default", "refusal", "value", "accepted"),
+    CASES,
+    ids=[f"{case[0]} {case[5]}" for case in CASES],
+)
+async def test_a_setting_outside_its_range_is_refused_and_changes_nothing(
+    api, setting, service, column, default, refusal, value, accepted
+):
     if accepted:
-        await stores.set_recovery_delay(api.db, STORE_ID, minutes)
-        assert await _stored(api, "recovery_delay_minutes") == [minutes]
-        return
-    with pytest.raises(stores.StoreError, match="from 0 to 525,600 minutes"):
-        await stores.set_recovery_delay(api.db, STORE_ID, minutes)
-    assert await _stored(api, "recovery_delay_minutes") == [60]
-
-
-@pytest.mark.parametrize(("per_minute", "accepted"), RATE_LIMITS, ids=[str(n) for n, _ in RATE_LIMITS])
-async def test_a_rate_limit_outside_one_to_the_column_s_range_is_refused(api, per_minute, accepted):
-    if accepted:
-        await stores.set_rate_limit(api.db, STORE_ID, per_minute)
-        assert await _stored(api, "rate_limit_per_minute") == [per_minute]
-        return
-    with pytest.raises(stores.StoreError, match="from 1 to 2,147,483,647 requests per minute"):
-        await stores.set_rate_limit(api.db, STORE_ID, per_minute)
-    assert await _stored(api, "rate_limit_per_minute") == [None]
+        await service(api.db, STORE_ID, value)
+    else:
+        with pytest.raises(stores.StoreError, match=refusal):
+            await service(api.db, STORE_ID, value)
+    stored = [row[column] for row in await api.rows("stores") if row["id"] == STORE_ID]
+    assert stored == [value if accepted else default]
 
 
 async def test_a_delay_stored_past_what_a_date_holds_holds_back_no_other_store(api):
