@@ -19,29 +19,15 @@ from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
+from app.db.existing import NoDatabase, require_existing
 from app.domain.automations import Automation
 from app.services import keys, stores, test_space, webhooks
 from app.services.results import utcnow
 
 
-class NoDatabase(Exception):
-    """The SQLite file DATABASE_URL names does not exist: a command that reads or writes the
-    tables stops before opening it (opening would leave an empty file behind)."""
-
-
-def _existing_database() -> None:
-    """Raises NoDatabase when DATABASE_URL is a SQLite file that is not there."""
-    from sqlalchemy.engine import make_url
-
-    url = make_url(Settings.from_env().database_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        if not Path(url.database).exists():
-            raise NoDatabase(url.database)
-
-
 def _with_db(action: Callable[[Database, argparse.Namespace], Awaitable[None]]) -> Callable[[argparse.Namespace], None]:
     def run(args: argparse.Namespace) -> None:
-        _existing_database()
+        require_existing(Settings.from_env().database_url)
 
         async def main() -> None:
             db = Database(Settings.from_env())
@@ -320,8 +306,6 @@ def _webhooks_lifecycle_commands(wh: Any) -> None:
 def _import(args: argparse.Namespace) -> None:
     from app.imports import command
 
-    if not args.url and not args.key:  # in this process, on DATABASE_URL (--key alone is refused first)
-        _existing_database()
     raise SystemExit(command.main(args))
 
 

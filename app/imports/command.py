@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from pathlib import Path
 
 import uvloop
 from rich.console import Console
 
 from app.config import Settings
 from app.db.database import Database
+from app.db.existing import require_existing
 
 from . import run, sources
 from .sinks import ImportFailed, InProcess, OverHttp
@@ -23,14 +25,35 @@ def main(args: argparse.Namespace) -> int:
     kind = sources.format_of(args.file, args.format)
     report = args.report or args.file.with_name(args.file.name + ".report.jsonl")
     job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume)
-    if not args.file.is_file():
-        console.print(f"error: no file {args.file}")
+    refusal = _unusable(args.file, report)
+    if refusal is not None:
+        console.print(f"error: {refusal}")
         return 1
+    if not args.url and not args.key:  # in this process, on DATABASE_URL (--key alone is refused below)
+        require_existing(Settings.from_env().database_url)
     try:
         return uvloop.run(_main(args, job, console))
     except ImportFailed as failure:
         console.print(f"error: {failure}")
         return 1
+
+
+def _unusable(source: Path, report: Path) -> str | None:
+    """Why the import cannot start with these files, before anything is opened (None: it can):
+    no such file; a report (or its state file) that is the file itself, which opening it for
+    writing would empty; a report that is a directory, or in a directory that does not exist."""
+    if source.is_dir():
+        return f"{source} is a directory, not a file"
+    if not source.is_file():
+        return f"no file {source}"
+    state = report.with_name(report.name + ".state")
+    if any(path.exists() and path.samefile(source) for path in (report, state)):
+        return f"the report {report} would overwrite the file being imported: give --report another path"
+    if report.is_dir():
+        return f"the report {report} is a directory: give --report a file path"
+    if not report.parent.is_dir():
+        return f"the report's directory {report.parent} does not exist"
+    return None
 
 
 async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int:

@@ -37,3 +37,40 @@ def test_wrong_arguments_are_refused_with_a_short_message(tmp_path: Path, case: 
     assert message in done.stderr and len(done.stderr) < 600, done.stderr
     assert not (tmp_path / "orders.jsonl.report.jsonl").exists() and not database.exists()
     assert "KANAL_KEY" not in os.environ
+
+
+# --report (and FILE) -> what stderr says; {dir} is the test's directory, {file} the JSON Lines file
+FILES = {
+    "report is the file itself": (
+        ["{file}", "--report", "{file}"],
+        "error: the report {file} would overwrite the file being imported: give --report another path",
+    ),
+    "report's state file is the file itself": (
+        ["{file}", "--report", "{dir}/orders"],
+        "error: the report {dir}/orders would overwrite the file being imported: give --report another path",
+    ),
+    "report is a directory": (
+        ["{file}", "--report", "{dir}"],
+        "error: the report {dir} is a directory: give --report a file path",
+    ),
+    "report in a missing directory": (
+        ["{file}", "--report", "{dir}/nowhere/report.jsonl"],
+        "error: the report's directory {dir}/nowhere does not exist",
+    ),
+    "FILE is a directory": (["{dir}"], "error: {dir} is a directory, not a file"),
+    "FILE is missing": (["{dir}/missing.jsonl"], "error: no file {dir}/missing.jsonl"),
+}
+
+
+@pytest.mark.parametrize("case", FILES, ids=list(FILES))
+def test_unusable_files_are_refused_before_anything_is_opened(tmp_path: Path, case: str):
+    source = write_jsonl(tmp_path / "orders.state", [order(0)])  # also the state file of a report "orders"
+    content = source.read_bytes()
+    arguments, message = FILES[case]
+    arguments = [argument.format(dir=tmp_path, file=source) for argument in arguments]
+    database = tmp_path / "kanal.db"
+    done = kanal_import(f"sqlite+aiosqlite:///{database}", *arguments, "--store", "123", "--resource", "orders")
+    assert done.returncode == 1, done.stderr
+    assert " ".join(done.stderr.split()) == message.format(dir=tmp_path, file=source)  # as wrapped to the terminal
+    assert source.read_bytes() == content
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["orders.state"]
