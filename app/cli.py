@@ -284,11 +284,12 @@ def _moment(text: str) -> datetime:
         pass
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        # In UTC, as stored: a time near year 1 or 9999 may fall outside what a date holds.
+        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a time: an ISO 8601 time (2026-11-30T09:00:00Z) or an age such as 2d or 6h"
         ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _webhooks_lifecycle_commands(wh: Any) -> None:

@@ -19,14 +19,20 @@ from app.domain.statuses import DeliveryStatus
 BATCH = 1000  # events per transaction: a long prune never holds the writer for long
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 _AGE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
+MAX_AGE = timedelta(days=100 * 365)  # a century: older than any event, and a date still
 
 
 def parse_age(text: str) -> timedelta:
-    """`30d`, `12h`, `90m`, `45s` -> a positive timedelta; ValueError otherwise."""
+    """`30d`, `12h`, `90m`, `45s` -> a positive timedelta of at most `MAX_AGE`; ValueError
+    otherwise (a larger one goes back past any date)."""
     match = _AGE.match(text)
     if match is None or int(match.group(1)) == 0:
         raise ValueError(f"{text!r} is not an age such as 30d, 12h, 90m or 45s (a positive whole number and a unit)")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    amount = int(match.group(1))
+    seconds = {"d": 86400, "h": 3600, "m": 60, "s": 1}[match.group(2)]
+    if amount > MAX_AGE.total_seconds() // seconds:
+        raise ValueError(f"{text!r} is older than any event: an age is at most {MAX_AGE.days:,}d")
+    return timedelta(**{_UNITS[match.group(2)]: amount})
 
 
 def prune_batch(conn: Connection, before: datetime, limit: int = BATCH) -> int:

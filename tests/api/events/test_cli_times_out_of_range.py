@@ -1,0 +1,45 @@
+"""Ages and times on the command line past what a date holds are refused as arguments
+(exit 2, one line), before anything is written: `webhooks add --since` created the webhook,
+then failed with a traceback before printing its secret; `events prune --older-than` and
+`webhooks redeliver --dead-since` failed with tracebacks."""
+
+import pytest
+
+from app.automations.retention import MAX_AGE, parse_age
+from tests.api.events.test_outbox_prune import run_cli
+from tests.conftest import STORE_ID
+
+# Ages: at the bound, and past it.
+AGES = {"36500d": True, "876000h": True, "36501d": False, "99999999d": False, "99999999999999999999999s": False}
+# Times and ages a date cannot hold once in UTC, or before now.
+MOMENTS = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "99999999d", "99999999999999999999999s"]
+COMMANDS = {
+    "webhooks add --since": ["webhooks", "add", "--store", str(STORE_ID), "--url", "http://127.0.0.1:9/h", "--since"],
+    "webhooks redeliver --dead-since": ["webhooks", "redeliver", "--webhook", "1", "--dead-since"],
+    "events prune --older-than": ["events", "prune", "--older-than"],
+}
+
+
+@pytest.mark.parametrize(("text", "accepted"), AGES.items(), ids=list(AGES))
+def test_an_age_is_at_most_a_century(text, accepted):
+    if accepted:
+        assert parse_age(text) <= MAX_AGE
+        return
+    with pytest.raises(ValueError, match="is older than any event: an age is at most 36,500d"):
+        parse_age(text)
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("command", COMMANDS, ids=list(COMMANDS))
+async def test_a_time_past_what_a_date_holds_is_refused_and_changes_nothing(
+    api, database_url, monkeypatch, capsys, command, moment
+):
+    before = await api.snapshot()
+    if command == "events prune --older-than" and not moment.endswith(("d", "s")):
+        pytest.skip("prune takes an age only")
+    with pytest.raises(SystemExit) as exit_:
+        await run_cli(monkeypatch, database_url, [*COMMANDS[command], moment])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert ("is not a time" in error) if command != "events prune --older-than" else ("older than any event" in error)
+    assert await api.snapshot() == before
