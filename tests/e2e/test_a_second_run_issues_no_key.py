@@ -5,10 +5,13 @@ printed a new key, failed to bind and left that key live)."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.server import Server, free_port, kanal
@@ -90,3 +93,37 @@ def test_a_free_port_passes_the_check(tmp_path: Path) -> None:
         timeout=30,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "free\n", "")
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_server_stopped_by_a_signal_keeps_its_key(tmp_path: Path, stop: signal.Signals) -> None:
+    """uvicorn ends with the signal's status (143, 130): the server ran, so its key stays live
+    (it was revoked, with `the server did not run`)."""
+    url, port = f"sqlite+aiosqlite:///{tmp_path / 'kanal.db'}", free_port()
+    run = subprocess.Popen(
+        ["bash", str(ROOT / "scripts" / "run")],
+        env={**os.environ, "DATABASE_URL": url, "KANAL_PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        server = subprocess.run(["pgrep", "-P", str(run.pid)], capture_output=True, text=True).stdout.split()
+        assert len(server) == 1, server
+        os.kill(int(server[0]), stop)
+        _out, err = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert "did not run" not in err
+    keys = _keys(url)
+    assert len(keys) == 1 and len(keys[0].split()) == 6, (
+        keys
+    )  # prefix, mode, "store 123", name, created: no revoked time
