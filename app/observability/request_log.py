@@ -34,6 +34,7 @@ import orjson
 from graphql import GraphQLError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.db.read_budget import ReadTimedOut
 from app.db.unavailable import DatabaseUnavailable
 
 from . import facts, metrics, request_id
@@ -183,20 +184,21 @@ class ExpectedGraphQLErrors(logging.Filter):
     """Drops Strawberry's log of an error a resolver raised on purpose (a GraphQLError, e.g.
     UNAUTHENTICATED, THROTTLED, BAD_USER_INPUT) or a query the schema refused: answered to
     the client, and on the request's line; a traceback each said nothing. A database that
-    cannot serve now (`DatabaseUnavailable`) becomes one warning line with its cause. Any
+    cannot serve now (`DatabaseUnavailable`) becomes one warning line with its cause, and a
+    read stopped past its time budget (`ReadTimedOut`, QUERY_TOO_SLOW) one with its message. Any
     other exception keeps its traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.msg
         if not isinstance(error, GraphQLError):
             return True
-        if isinstance(error.original_error, DatabaseUnavailable):
-            record.msg, record.args, record.exc_info, record.exc_text = (
-                "database unavailable: %s",
-                (error.original_error.cause,),
-                None,
-                None,
-            )
+        original = error.original_error
+        if isinstance(original, DatabaseUnavailable | ReadTimedOut):
+            if isinstance(original, DatabaseUnavailable):
+                record.msg, record.args = "database unavailable: %s", (original.cause,)
+            else:
+                record.msg, record.args = "read past its time budget: %s", (str(original),)
+            record.exc_info, record.exc_text = None, None
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             return True
         return error.original_error is not None and not isinstance(error.original_error, GraphQLError)

@@ -1,8 +1,11 @@
 """A query whose read runs past the read budget (KANAL_READ_TIMEOUT) is stopped and answered
 with a top-level error, code QUERY_TOO_SLOW, at the field that asked for it; never a masked
-internal error. The next query is answered as before."""
+internal error, and logged as one warning line without a traceback. The next query is answered
+as before."""
 
 from __future__ import annotations
+
+import logging
 
 import pytest
 
@@ -31,10 +34,14 @@ def settings(database_url: str) -> Settings:
         (SEARCH, "orders", {"orders": {"edges": [{"node": {"externalId": f"O-{i:03d}"}} for i in range(11, -1, -1)]}}),
     ],
 )
-async def test_a_query_past_the_budget_is_query_too_slow_and_the_next_one_is_answered(api, query, field, answer):
+async def test_a_query_past_the_budget_is_query_too_slow_and_the_next_one_is_answered(
+    api, query, field, answer, caplog
+):
     await seed_orders(api, 12)
-    with endless_reads_of(api.db, "orders"):
+    with endless_reads_of(api.db, "orders"), caplog.at_level(logging.INFO, logger="strawberry.execution"):
         body = await gql(api, query)
+    logged = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records if r.name == "strawberry.execution"]
+    assert logged == [("WARNING", f"read past its time budget: {MESSAGE}", None)]  # one line, no traceback
     assert body == {
         "data": None,
         "errors": [
