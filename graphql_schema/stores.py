@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
-from app.read.filters import moment
+from app.read.filters import period
 from app.read.stats import store_stats
 from app.services import stores
 
@@ -97,7 +97,7 @@ class StoreQueries:
         context = info.context
         store = await context.store(store_id)
         try:
-            start, end = moment(from_, "from", ("from",)), moment(to, "to", ("to",))
+            start, end = period(from_, to)  # `to` after `from`, as every dashboard period
         except ValidationFailed as failure:
             raise bad_input(failure) from None
         stats = await context.db.read(store_stats, store.id, start, end)

@@ -20,7 +20,7 @@ HINT = "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z."
 # (before every `to` tried: the analytics refuse an empty period)
 DOCUMENTS = {
     ("storeStats", ("from",)): 'storeStats(storeId: 123, from: {v}, to: "2027-01-01T00:00:00Z") {{ orderCount }}',
-    ("storeStats", ("to",)): 'storeStats(storeId: 123, from: "2026-01-01T00:00:00Z", to: {v}) {{ orderCount }}',
+    ("storeStats", ("to",)): 'storeStats(storeId: 123, from: "2025-01-01T00:00:00Z", to: {v}) {{ orderCount }}',
     ("storeTimeseries", ("from",)): (
         'storeTimeseries(storeId: 123, from: {v}, to: "2027-01-01T00:00:00Z", interval: MONTH) {{ orderCount }}'
     ),
