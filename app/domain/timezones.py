@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 UTC_ZONE = "UTC"
 
@@ -39,7 +39,12 @@ def default_timezone(region: str) -> str:
 
 @cache
 def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    """The zones of the `tzdata` package (its `zones` list), which every process can load
+    whatever the host has: the host's zone files also hold `localtime` (the host's own zone,
+    a link) and `posixrules`, and tz holds `Factory` (no place), none of which browsers'
+    `Intl` knows, nor another host."""
+    listed = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(listed) - {"Factory"}
 
 
 @cache

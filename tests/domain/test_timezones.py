@@ -34,7 +34,35 @@ def test_iana_names_are_accepted(name: str) -> None:
     assert checked_timezone(name) == name
 
 
-@pytest.mark.parametrize("name", ["europe/paris", "Paris", "CEST", "+02:00", "", "../etc/passwd", "Europe/Paris "])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "europe/paris",
+        "Paris",
+        "CEST",
+        "+02:00",
+        "",
+        "../etc/passwd",
+        "Europe/Paris ",
+        "localtime",
+        "Factory",
+        "posixrules",
+    ],
+)
 def test_other_names_are_refused(name: str) -> None:
     with pytest.raises(UnknownTimezone, match="IANA"):
         checked_timezone(name)
+
+
+def test_every_accepted_name_loads_from_the_tzdata_package_alone() -> None:
+    """A host's own zone files are not consulted: a zone set on one host loads on any other."""
+    import zoneinfo
+
+    from app.domain import timezones
+
+    zoneinfo.reset_tzpath(to=[])
+    try:
+        for name in timezones._zones():
+            zoneinfo.ZoneInfo.no_cache(name)
+    finally:
+        zoneinfo.reset_tzpath()
