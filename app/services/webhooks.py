@@ -3,10 +3,13 @@ store's live events, and its test space's too when the subscription opted in."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import secrets
 from fnmatch import fnmatchcase
 
 from sqlalchemy import Connection, insert, select, update
+from yarl import URL
 
 from app.db.database import Database
 from app.db.tables import webhooks
@@ -33,9 +36,36 @@ def spaces(store_id: int, test_events: bool) -> list[int]:
     return [store_id, space_id(store_id, test=True)] if test_events else [store_id]
 
 
+# A host name's label (RFC 1123; `_` as internal names use it), IDNs in their ASCII form.
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
+
+
+def _check_url(url: str) -> None:
+    """An absolute http(s) URL (scheme in any case) whose host is an IP address or a host
+    name of RFC 1123 labels, its port, when given, 1 to 65535: one a POST can reach. Raises
+    StoreError."""
+    refusal = StoreError(
+        f"The webhook URL must be an http(s) URL with a host name or address, and a port from 1 to 65535: {url!r}."
+    )
+    try:
+        parsed = URL(url)
+        port, host = parsed.explicit_port, parsed.raw_host
+    except ValueError:  # a port out of range, a malformed address
+        raise refusal from None
+    if parsed.scheme not in ("http", "https") or not host or port == 0:
+        raise refusal
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        raise refusal
+
+
 def _check(url: str, patterns: list[str]) -> None:
-    if not url.startswith(("http://", "https://")):
-        raise StoreError("The webhook URL must be an http(s) URL.")
+    _check_url(url)
     unknown = [pattern for pattern in patterns if not any(matches([pattern], kind) for kind in EventType)]
     if unknown:
         raise StoreError(f"No event type matches {', '.join(unknown)}; types: {', '.join(EventType)}.")
