@@ -20,6 +20,7 @@ from app.automations.worker import Worker
 from app.config import Settings
 from app.db.database import Database
 from app.db.existing import NoDatabase, require_existing
+from app.db.unavailable import DatabaseUnavailable
 from app.domain.automations import Automation
 from app.services import keys, stores, test_space, webhooks
 from app.services.results import utcnow
@@ -480,6 +481,12 @@ def main(argv: list[str] | None = None) -> None:
         args.run(args)
     except stores.StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except DatabaseUnavailable as exc:  # one line, as the server and the worker log it
+        from sqlalchemy.engine import make_url
+
+        url = make_url(Settings.from_env().database_url).render_as_string(hide_password=True)
+        print(f"error: the database {url} is unavailable: {exc.cause}", file=sys.stderr)
         raise SystemExit(1) from None
     except NoDatabase as exc:
         print(

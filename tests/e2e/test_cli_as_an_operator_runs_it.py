@@ -102,3 +102,15 @@ def test_a_command_on_a_database_never_migrated_says_so(tmp_path, args):
     assert _run_on(tmp_path, f"sqlite+aiosqlite:///{path}", args) == [
         f"error: the database sqlite+aiosqlite:///{path} has no Kanal tables: {WHERE}"
     ]
+
+
+UNREACHABLE = "postgresql+asyncpg://postgres@127.0.0.1:1/kanal"  # nothing listens on port 1
+
+
+@pytest.mark.parametrize("args", [*ON_NO_DATABASE, ("worker", "--once")], ids=" ".join)
+def test_a_command_on_a_database_that_refuses_connections_says_so_in_one_line(tmp_path, args):
+    assert _run_on(tmp_path, UNREACHABLE, args) == [
+        "error: the database postgresql+asyncpg://postgres@127.0.0.1:1/kanal is unavailable: "
+        "ConnectionRefusedError: [Errno 111] Connection refused"
+    ]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["orders.jsonl"]  # no report either
