@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Column, Connection, Select, Table, select
@@ -12,7 +13,8 @@ from sqlalchemy import Column, Connection, Select, Table, select
 from app.db.tables import carts, contacts, events, orders, shipments
 from app.domain import consent as consent_columns
 from app.domain.consent import Purpose
-from app.domain.statuses import order_status
+from app.domain.errors import ErrorCode, FieldError, ValidationFailed
+from app.domain.statuses import CartStatus, ShipmentStatus, order_status
 
 from . import columns, filters
 from .pages import Page, count, fetch_page
@@ -102,10 +104,21 @@ def contact_listing(
     return Listing(query, (contacts.c.id,))
 
 
+def _status(value: str, choices: type[StrEnum]) -> str:
+    """A status filter: one of the statuses a write accepts (exactly as a write spells it),
+    else ValidationFailed `invalid_choice` at `status` naming them (a status no write can
+    store found nothing, silently)."""
+    text = _text(value, "status")
+    if text not in {choice.value for choice in choices}:
+        allowed = ", ".join(choice.value for choice in choices)
+        raise ValidationFailed([FieldError(("status",), ErrorCode.INVALID_CHOICE, f"Must be one of: {allowed}.")])
+    return text
+
+
 def shipment_listing(store_id: int, status: str | None = None, order_id: int | None = None) -> Listing:
     query = _of_store(shipments, store_id)
-    if status is not None:
-        query = query.where(shipments.c.status == _text(status, "status"))
+    if status is not None and status.strip():  # blank: no filter, as on orders
+        query = query.where(shipments.c.status == _status(status, ShipmentStatus))
     if order_id is not None:
         query = query.where(shipments.c.order_id == order_id)
     return Listing(query, (shipments.c.id,))
@@ -113,8 +126,8 @@ def shipment_listing(store_id: int, status: str | None = None, order_id: int | N
 
 def cart_listing(store_id: int, status: str | None = None) -> Listing:
     query = _of_store(carts, store_id)
-    if status is not None:
-        query = query.where(carts.c.status == _text(status, "status"))
+    if status is not None and status.strip():  # blank: no filter, as on orders
+        query = query.where(carts.c.status == _status(status, CartStatus))
     return Listing(query, (carts.c.abandoned_at, carts.c.id))
 
 
