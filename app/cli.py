@@ -475,6 +475,13 @@ def _unmigrated(exc: BaseException) -> bool:
     return False
 
 
+def _shown_url() -> str:
+    """DATABASE_URL as an error names it: its password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(Settings.from_env().database_url).render_as_string(hide_password=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
@@ -483,10 +490,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
     except DatabaseUnavailable as exc:  # one line, as the server and the worker log it
-        from sqlalchemy.engine import make_url
-
-        url = make_url(Settings.from_env().database_url).render_as_string(hide_password=True)
-        print(f"error: the database {url} is unavailable: {exc.cause}", file=sys.stderr)
+        print(f"error: the database {_shown_url()} is unavailable: {exc.cause}", file=sys.stderr)
         raise SystemExit(1) from None
     except NoDatabase as exc:
         print(
@@ -498,11 +502,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if not _unmigrated(exc):
             raise
-        from sqlalchemy.engine import make_url
-
-        url = make_url(Settings.from_env().database_url).render_as_string(hide_password=True)
         print(
-            f"error: the database {url} has no Kanal tables: run `kanal db upgrade` first, or run kanal "
+            f"error: the database {_shown_url()} has no Kanal tables: run `kanal db upgrade` first, or run kanal "
             "where the service's database is (same directory, or the same DATABASE_URL).",
             file=sys.stderr,
         )

@@ -28,11 +28,13 @@ def parse_age(text: str) -> timedelta:
     match = _AGE.match(text)
     if match is None or int(match.group(1)) == 0:
         raise ValueError(f"{text!r} is not an age such as 30d, 12h, 90m or 45s (a positive whole number and a unit)")
-    amount = int(match.group(1))
-    seconds = {"d": 86400, "h": 3600, "m": 60, "s": 1}[match.group(2)]
-    if amount > MAX_AGE.total_seconds() // seconds:
+    try:
+        age = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError:  # past timedelta's own range
+        age = None
+    if age is None or age > MAX_AGE:
         raise ValueError(f"{text!r} is older than any event: an age is at most {MAX_AGE.days:,}d")
-    return timedelta(**{_UNITS[match.group(2)]: amount})
+    return age
 
 
 def prune_batch(conn: Connection, before: datetime, limit: int = BATCH) -> int:
