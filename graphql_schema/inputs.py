@@ -100,7 +100,9 @@ async def run_batch(
         raise bad_input(failure) from None
     results = await batches.write_batch(context.db, store, kind, [InputView(item) for item in items], backfill)
     return [
-        user_errors(outcome, ["inputs", str(result.index)]) if isinstance(outcome, ValidationFailed) else outcome
+        user_errors(outcome, ["inputs", str(result.index)])
+        if isinstance(outcome, ValidationFailed)
+        else batches.with_record(outcome)
         for result in results
         for outcome in (result.outcome,)
     ]

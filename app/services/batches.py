@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -90,6 +90,24 @@ class ItemResult:
         outcome = self.written or self.failure
         assert outcome is not None, "an item is written or refused once its batch is done"
         return outcome
+
+
+class Unbuilt:
+    """A record a chunk write left unbuilt (`Kind.chunk`: REST's batch answers without it);
+    `built()` gives it."""
+
+    __slots__ = ()
+
+    def built(self) -> Any:
+        """The record, as the single upsert answers it."""
+        raise NotImplementedError
+
+
+def with_record(written: Written[Any]) -> Written[Any]:
+    """`written` with its record built (`Unbuilt.built`) where a chunk write left it unbuilt:
+    what GraphQL's batch payloads select."""
+    record = written.record
+    return replace(written, record=record.built()) if isinstance(record, Unbuilt) else written
 
 
 def check_items(items: Any, field: str = "items") -> list[Any]:

@@ -34,6 +34,7 @@ from app.db.in_lists import in_list, list_params, width
 from app.db.multirow import MultiRowInsert
 from app.db.statements import insert_new, param
 from app.db.tables import orders as orders_table
+from app.domain import records
 from app.domain.commands import OrderInput
 from app.domain.errors import DomainError
 from app.domain.phone import Phone
@@ -186,19 +187,27 @@ def _write_run(
         values.update(revision=1, id=new["id"])  # the row as written: bound already
         change = Change(before=None, after=values, created_also=new)
         orders.order_announced(outbox, change, contact_of[item.phone.e164], item.command)
-        order = NewOrder(new["id"], new["external_id"])
+        order = NewOrder(new["id"], new["external_id"], values, contact_of[item.phone.e164]["phone"])
         written.append(Written(order, created=True, automations=tuple(outbox.decisions)))
     events.append_all(conn, pending)
     return written
 
 
 @dataclass(frozen=True, slots=True)
-class NewOrder:
-    """An order a run created, as its `Written` holds it: a batch answers with the outcome and
-    the automations alone (`batches.ItemResult`), so no `records.Order` is built for it."""
+class NewOrder(batches.Unbuilt):
+    """An order a run created, as its `Written` holds it: REST's batch answers with the outcome
+    and the automations alone (`batches.ItemResult`), so the `records.Order` is built only
+    when asked (`built`: GraphQL's payloads select its fields). `row`: the order row as
+    written; `contact_phone`: its contact's phone (E.164)."""
 
     id: int
     external_id: str
+    row: dict[str, Any]
+    contact_phone: str
+
+    def built(self) -> records.Order:
+        """The order record, as `orders.upsert_order` answers it."""
+        return records.of_row(records.Order, {**self.row, "contact_phone": self.contact_phone})
 
 
 # Batches of orders (`app.services.batches`): each order written as `upsert_order` writes it,
