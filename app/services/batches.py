@@ -77,7 +77,7 @@ class ItemResult:
     """One item's outcome, at its `index` (from 0) in the batch: `written` when stored (or
     stale), else `failure` (every failing field). `external_id` is the item's own when it
     gave a text or a number, else None. A batch answers with the outcome alone: a chunk
-    write may leave the record itself unbuilt (`order_batches.NewOrder`)."""
+    write may leave the record itself unbuilt (`order_batches.WrittenOrder`)."""
 
     index: int
     external_id: str | None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, exists, literal_column, select, update
 
 from app.db.compiled import PrecompiledStatement
 from app.db.database import Database
+from app.db.in_lists import in_list, list_params, width
 from app.db.tables import carts, contacts, orders
 from app.domain import records
 from app.domain.automations import Automation, Decision, Reason
@@ -159,6 +161,26 @@ CART_TO_RECOVER = (
     )
     .label("has_cart_to_recover")
 )
+
+
+def abandoned_carts_of(conn: Connection, contact_ids: Sequence[int]) -> set[int]:
+    """Which of the contacts `contact_ids` have an abandoned cart (`has_abandoned_cart`, as the
+    contact upsert answers it on SQLite), in one statement: on PostgreSQL asked after the
+    contacts' rows are locked, so a cart committed before is seen (see `abandoned_cart_flag`)."""
+    if not contact_ids:
+        return set()
+    params = list_params("contact_id", list(contact_ids))
+    return {row["contact_id"] for row in _with_abandoned_carts(width(len(contact_ids))).rows(conn, params)}
+
+
+@cache
+def _with_abandoned_carts(size: int) -> PrecompiledStatement:
+    """The contacts among a list of `size` contact id parameters with an abandoned cart."""
+    return PrecompiledStatement(
+        select(carts.c.contact_id)
+        .where(in_list(carts.c.contact_id, "contact_id", size), carts.c.status == CartStatus.ABANDONED)
+        .distinct()
+    )
 
 
 def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime, flagged: bool | None = None) -> None:

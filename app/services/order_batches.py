@@ -1,20 +1,25 @@
-"""Batches of orders: a chunk's new orders written together, with one statement per table
-for a run of them, each with exactly the outcome `orders.upsert_order` gives it alone.
+"""Batches of orders: a chunk's runs of new orders, and of stored ones sent again, written
+with one statement per table for the run, each order with exactly the outcome
+`orders.upsert_order` gives it alone.
 
-A chunk (`app.services.batches`) is written in its order. Its orders the store does not have
-yet, named once in the chunk and carrying no consent, are new orders that change nothing but
-their contact: consecutive ones form a run (README "Batches"), written with
-- one read of the contacts of the run's phones and of the customer ids it names
-  (`contacts_in_bulk.Standing`);
-- one contact upsert of every row (`contacts_in_bulk.attach_all`): the run's phones all differ;
-- one INSERT of every order (ON CONFLICT DO NOTHING, as `tracking.write_tracked` inserts);
-- the run's share of the order summaries, counted at once (`summaries.orders_created`);
-- each order's events and cart recovery (`orders.order_announced`), the events held and then
-  appended in their order in one INSERT (`events.append_all`).
-Any other item (an order stored or named earlier in the chunk, a consent, the phone or the
-customer id of an earlier item of the run, a customer id the contact of another phone of the
-run holds) ends the run and is written alone, by `orders._store_order`, between runs: every
-item comes after the ones before it, as one by one.
+A chunk (`app.services.batches`) is written in its order. Its orders named once in the chunk
+and carrying no consent form runs of consecutive ones of a kind (README "Batches"):
+- new orders (the store does not have them yet), which change nothing but their contact:
+  - one read of the contacts of the run's phones and of the customer ids it names
+    (`contacts_in_bulk.Standing`);
+  - one contact upsert of every row (`contacts_in_bulk.attach_all`): the run's phones all differ;
+  - one INSERT of every order (ON CONFLICT DO NOTHING, as `tracking.write_tracked` inserts);
+  - the run's share of the order summaries, counted at once (`summaries.orders_created`);
+  - each order's events and cart recovery (`orders.order_announced`), the events held and
+    then appended in their order in one INSERT (`events.append_all`);
+- stored orders sent again and not stale (a shop's retry, an import run again): the same read
+  and contact upsert, then one read of the run's orders (locked on PostgreSQL, with which of
+  their contacts have a cart abandoned), and each order written over its stored row as
+  `tracking.write_tracked` does (`write_over`: no statement when it changes nothing).
+Any other item (an order named earlier in the chunk, a consent, a stale write, the phone or
+the customer id of an earlier item of the run, a customer id the contact of another phone of
+the run holds) ends the run and is written alone, by `orders._store_order`, between runs:
+every item comes after the ones before it, as one by one.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from functools import cache
 from types import MappingProxyType
 from typing import Any
@@ -29,7 +35,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from app.db import summaries
-from app.db.compiled import PrecompiledStatement
+from app.db.compiled import PrecompiledStatement, Row
 from app.db.in_lists import in_list, list_params, width
 from app.db.multirow import MultiRowInsert
 from app.db.statements import insert_new, param
@@ -38,13 +44,14 @@ from app.domain import records
 from app.domain.commands import OrderInput
 from app.domain.errors import DomainError
 from app.domain.phone import Phone
+from app.domain.rules.stale_writes import Arrival, arrival
 
 from . import batches, events, orders
-from .carts import CART_TO_RECOVER, abandoned_cart_flag
+from .carts import CART_TO_RECOVER, abandoned_cart_flag, abandoned_carts_of
 from .contacts import contact_params
 from .contacts_in_bulk import Standing, attach_all
 from .results import Written
-from .tracking import Change
+from .tracking import Change, write_over
 
 # A run of one is written alone: the run's own reads would cost more than they save.
 SHORTEST_RUN = 2
@@ -58,14 +65,23 @@ class OrderWrittenMeanwhile(RuntimeError):
     sqlstate = "40001"
 
 
+class _Run(Enum):
+    """The run an item may join (`_items`)."""
+
+    NEW = "new"  # an order the store does not have
+    AGAIN = "again"  # a stored order, the write not stale against it
+
+
 @dataclass(frozen=True, slots=True)
 class _Item:
-    """A command of the chunk, with what the run asks of it read once."""
+    """A command of the chunk, with what the run asks of it read once: `stored`, the stored
+    order (read unlocked); `run`, the run it may join (None: written alone)."""
 
     command: OrderInput
     phone: Phone
     customer_id: str | None  # the customer's external id
-    new: bool  # a new order the run may take (`_new_orders`)
+    stored: Row | None
+    run: _Run | None
 
 
 def write_orders(
@@ -86,47 +102,62 @@ def write_orders(
             outcomes.append(kind.work(conn, store_id, commands[position], now, backfill))
             position += 1
             continue
-        outcomes.extend(_write_run(conn, store_id, run, standing, now, backfill))
+        write_run = _write_run if run[0].run is _Run.NEW else _write_again
+        outcomes.extend(write_run(conn, store_id, run, standing, now, backfill))
         position += len(run)
     return outcomes
 
 
 def _items(conn: Connection, store_id: int, commands: Sequence[OrderInput]) -> list[_Item]:
-    """The chunk's items; `new`: the order is not stored, not named before in the chunk, and
-    carries no consent."""
+    """The chunk's items, each with its stored order. An order not named before in the chunk
+    and carrying no consent may join a run: NEW when not stored, AGAIN when stored and the
+    write is not stale against it (`rules.stale_writes`; a stale one is answered alone, with
+    its contact as stored)."""
     ids = list({command.external_id: None for command in commands})
-    params = {**list_params("external_id", ids), "store_id": store_id}
-    stored = {row["external_id"] for row in _stored(width(len(ids))).rows(conn, params)}
+    stored = {row["external_id"]: row for row in _stored(conn, store_id, ids)}
     seen: set[str] = set()
     items = []
     for command in commands:
         customer = command.customer
-        consent = customer is not None and customer.whatsapp_consent is not None
-        new = command.external_id not in stored and command.external_id not in seen and not consent
+        row = stored.get(command.external_id)
+        run = None
+        if command.external_id not in seen and (customer is None or customer.whatsapp_consent is None):
+            if row is None:
+                run = _Run.NEW
+            elif arrival(row["source_updated_at"], command.updated_at) is not Arrival.STALE:
+                run = _Run.AGAIN
         seen.add(command.external_id)
-        items.append(_Item(command, command.phone, customer.external_id if customer is not None else None, new))
+        items.append(_Item(command, command.phone, customer.external_id if customer else None, row, run))
     return items
 
 
+def _stored(conn: Connection, store_id: int, external_ids: list[str], lock: bool = False) -> Sequence[Row]:
+    """The store's orders among `external_ids`, every column; `lock`: FOR UPDATE (PostgreSQL)."""
+    params = {**list_params("external_id", external_ids), "store_id": store_id}
+    return _stored_statement(width(len(external_ids)), lock).rows(conn, params)
+
+
 @cache
-def _stored(size: int) -> PrecompiledStatement:
-    """The external ids of a store's orders among a list of `size` parameters."""
-    return PrecompiledStatement(
-        select(orders_table.c.external_id).where(
-            orders_table.c.store_id == param(orders_table, "store_id"),
-            in_list(orders_table.c.external_id, "external_id", size),
-        )
+def _stored_statement(size: int, lock: bool) -> PrecompiledStatement:
+    """A store's orders among a list of `size` external id parameters."""
+    statement = select(orders_table).where(
+        orders_table.c.store_id == param(orders_table, "store_id"),
+        in_list(orders_table.c.external_id, "external_id", size),
     )
+    return PrecompiledStatement(statement.with_for_update() if lock else statement)
 
 
 def _run(items: list[_Item], start: int) -> list[_Item]:
-    """The new orders from `start` on, up to the first that is not new, repeats a phone of the
-    run, or names the customer id another phone of the run named."""
+    """The items from `start` on that join the run of the first, up to the first that does not
+    (another run or none), repeats a phone of the run, or names the customer id another phone
+    of the run named."""
     run: list[_Item] = []
     phones: set[str] = set()
     customer_ids: set[str] = set()
     for item in items[start:]:
-        if not item.new or item.phone.e164 in phones or item.customer_id in customer_ids:
+        if item.run is None or item.run is not items[start].run:
+            break
+        if item.phone.e164 in phones or item.customer_id in customer_ids:
             break
         run.append(item)
         phones.add(item.phone.e164)
@@ -161,7 +192,7 @@ def _insert(dialect: str, columns: tuple[str, ...], also: tuple[Any, ...]) -> Mu
 
 def _write_run(
     conn: Connection, store_id: int, run: list[_Item], standing: Standing, now: datetime, backfill: bool
-) -> list[Written[NewOrder]]:
+) -> list[Written[WrittenOrder]]:
     dialect = conn.dialect.name
     flag_in_upsert = abandoned_cart_flag(dialect)
     params = [
@@ -187,21 +218,56 @@ def _write_run(
         values.update(revision=1, id=new["id"])  # the row as written: bound already
         change = Change(before=None, after=values, created_also=new)
         orders.order_announced(outbox, change, contact_of[item.phone.e164], item.command)
-        order = NewOrder(new["id"], new["external_id"], values, contact_of[item.phone.e164]["phone"])
+        order = WrittenOrder(values, contact_of[item.phone.e164]["phone"])
         written.append(Written(order, created=True, automations=tuple(outbox.decisions)))
     events.append_all(conn, pending)
     return written
 
 
+def _write_again(
+    conn: Connection, store_id: int, run: list[_Item], standing: Standing, now: datetime, backfill: bool
+) -> list[Written[Any]]:
+    """A run of stored orders sent again, each written over its stored row as
+    `orders._store_order` writes it (module docstring)."""
+    dialect = conn.dialect.name
+    params = [
+        contact_params(store_id, item.command.customer, now, item.phone, item.command.phone_source) for item in run
+    ]
+    contact_of = attach_all(conn, standing, params, abandoned_cart_flag(dialect))
+    if dialect == "sqlite":  # one writer: the rows `_items` read are as they are
+        before = {item.command.external_id: item.stored for item in run}
+    else:  # locked after the contacts, as `orders._store_order` locks them; a cart seen then holds
+        before = {
+            row["external_id"]: row for row in _stored(conn, store_id, [i.command.external_id for i in run], True)
+        }
+        with_cart = abandoned_carts_of(conn, [contact["id"] for contact in contact_of.values()])
+        contact_of = {phone: {**row, "has_abandoned_cart": row["id"] in with_cart} for phone, row in contact_of.items()}
+    written: list[Written[Any]] = []
+    for item in run:
+        contact = contact_of[item.phone.e164]
+        values = orders.order_values(store_id, item.command, contact["id"], now)
+        values["posted"] = {name: values[name] for name in orders.PATCHABLE}  # as write_tracked adds it
+        stored = before.get(item.command.external_id)
+        assert stored is not None, "a stored order stays: orders are never deleted"
+        change = write_over(conn, orders_table, ("store_id", "external_id"), values, stored, patchable=orders.PATCHABLE)
+        if change.stale:  # a newer write came in between the look and the lock
+            written.append(orders.stale_order(conn, change.after))
+            continue
+        outbox = events.Outbox(conn, store_id, now, backfill)
+        summaries.order_changed(conn, change.before, change.after)
+        orders.order_announced(outbox, change, contact, item.command)
+        order = WrittenOrder(dict(change.after), contact["phone"])
+        written.append(Written(order, created=False, unchanged=change.unchanged, automations=tuple(outbox.decisions)))
+    return written
+
+
 @dataclass(frozen=True, slots=True)
-class NewOrder(batches.Unbuilt):
-    """An order a run created, as its `Written` holds it: REST's batch answers with the outcome
+class WrittenOrder(batches.Unbuilt):
+    """An order a run wrote, as its `Written` holds it: REST's batch answers with the outcome
     and the automations alone (`batches.ItemResult`), so the `records.Order` is built only
     when asked (`built`: GraphQL's payloads select its fields). `row`: the order row as
     written; `contact_phone`: its contact's phone (E.164)."""
 
-    id: int
-    external_id: str
     row: dict[str, Any]
     contact_phone: str
 

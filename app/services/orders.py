@@ -48,7 +48,7 @@ def _store_order(
     conn: Connection, store_id: int, command: OrderInput, now: datetime, backfill: bool
 ) -> Written[records.Order]:
     if (stored := stale_row(conn, orders, store_id, command.external_id, command.updated_at)) is not None:
-        return Written(_record(stored, contact_by_id(conn, stored["contact_id"])), created=False, stale=True)
+        return stale_order(conn, stored)
     contact = attach_contact(
         conn,
         store_id,
@@ -70,10 +70,14 @@ def _store_order(
         created_also=() if flag_in_upsert else (CART_TO_RECOVER,),
     )
     if change.stale:  # a newer write came in between the look and the lock
-        return Written(
-            _record(change.after, contact_by_id(conn, change.after["contact_id"])), created=False, stale=True
-        )
+        return stale_order(conn, change.after)
     return written_order(outbox, change, contact, command)
+
+
+def stale_order(conn: Connection, stored: Mapping[str, Any]) -> Written[records.Order]:
+    """A stale write's answer (`rules.stale_writes`): the stored order row `stored` with its
+    contact as stored; nothing written."""
+    return Written(_record(stored, contact_by_id(conn, stored["contact_id"])), created=False, stale=True)
 
 
 def order_values(store_id: int, command: OrderInput, contact_id: int, now: datetime) -> dict[str, Any]:

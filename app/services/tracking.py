@@ -83,6 +83,22 @@ def write_tracked(
         return Change(before=None, after={**values, "revision": 1, "id": new["id"]}, created_also=new)
     where = [table.c[name] == values[name] for name in key]
     before: Row = conn.execute(select(table).where(*where).with_for_update()).mappings().one()
+    return write_over(conn, table, key, values, before, insert_only, patchable, keep)
+
+
+def write_over(
+    conn: Connection,
+    table: Table,
+    key: tuple[str, ...],
+    values: dict[str, Any],
+    before: Row,
+    insert_only: tuple[str, ...] = (),
+    patchable: tuple[str, ...] = (),
+    keep: Keep | None = None,
+) -> Change:
+    """`write_tracked`'s write of `values` over the stored row `before`, read locked in this
+    transaction (FOR UPDATE on PostgreSQL): stale, unchanged (no statement) or updated. With
+    `patchable`, `values["posted"]` is what this write carries of those fields."""
     sent = values["source_updated_at"]
     came = arrival(before["source_updated_at"], sent)
     if came is Arrival.STALE:
