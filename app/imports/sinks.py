@@ -77,7 +77,10 @@ def _outcome(result: batches.ItemResult) -> Outcome:
 
 class OverHttp:
     """POSTs each batch to `{url}/api/v1/stores/{store}/{resource}/batch` with `key`; waits out
-    a 429 (its Retry-After) and sends again. A batch over the body limit is sent in halves."""
+    a 429 (its Retry-After) and sends again. A batch too large for the server (over
+    `batches.MAX_BODY_BYTES`, or answered 413, as a proxy with a lower limit answers) is sent in
+    halves; a record that alone makes such a batch is refused on its own (`too_large`), never
+    sent, and the import goes on."""
 
     def __init__(self, url: str, key: str, store_id: int, resource: str, backfill: bool):
         self.endpoint = f"{url.rstrip('/')}/api/v1/stores/{store_id}/{resource}/batch"
@@ -88,23 +91,42 @@ class OverHttp:
 
     async def send(self, records: Sequence[Record]) -> list[Outcome]:
         body = ('{"items": [' + ",".join(record.json_text() for record in records) + "]}").encode()
-        if len(body) > batches.MAX_BODY_BYTES and len(records) > 1:
-            half = len(records) // 2
-            return [*await self.send(records[:half]), *await self.send(records[half:])]
+        response = await self._post(body) if len(body) <= batches.MAX_BODY_BYTES else None
+        if response is None or response.status_code == 413:
+            if len(records) > 1:
+                half = len(records) // 2
+                return [*await self.send(records[:half]), *await self.send(records[half:])]
+            return [too_large(len(body), response is not None)]
+        if response.status_code != 200:
+            raise ImportFailed(f"{self.endpoint} answered {response.status_code}: {response.text[:300]}")
+        return [_answered(result) for result in response.json()["results"]]
+
+    async def _post(self, body: bytes) -> httpx.Response:
         while True:
             try:
                 response = await self.client.post(self.endpoint, content=body)
             except httpx.HTTPError as exc:
                 raise ImportFailed(f"{self.endpoint}: {exc}") from None
             if response.status_code != 429:
-                break
+                return response
             await asyncio.sleep(int(response.headers.get("retry-after", "1")))
-        if response.status_code != 200:
-            raise ImportFailed(f"{self.endpoint} answered {response.status_code}: {response.text[:300]}")
-        return [_answered(result) for result in response.json()["results"]]
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def too_large(size: int, answered: bool) -> Outcome:
+    """A record that alone makes a batch body of `size` bytes the server cannot take: over
+    `batches.MAX_BODY_BYTES` (not sent), or `answered` 413 (README, "Batches": a body over the
+    limit is refused whole, so the record cannot go in any batch)."""
+    if answered:
+        message = f"The server refused a batch of this record alone as too large (413): {size:,} bytes."
+    else:
+        message = (
+            f"This record alone makes a batch body of {size:,} bytes; "
+            f"a batch takes at most {batches.MAX_BODY_BYTES:,} bytes."
+        )
+    return Outcome(422, message=message, errors={"": [message]})
 
 
 def _answered(result: dict[str, Any]) -> Outcome:
