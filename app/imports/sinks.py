@@ -43,7 +43,8 @@ class Outcome:
 
 
 class InProcess:
-    """Writes through `app.services.batches` on `db`, as the batch endpoint would."""
+    """Writes through `app.services.batches` on `db`, as the batch endpoint would (a record
+    larger than a single POST's body limit refused on its own, `too_large`)."""
 
     def __init__(self, db: Database, store: Store, resource: str, backfill: bool):
         self.db, self.store, self.kind, self.backfill = db, store, KINDS[resource], backfill
@@ -58,7 +59,9 @@ class InProcess:
         return cls(db, Store(id=row["id"], region=row["region"]), resource, backfill)
 
     async def send(self, records: Sequence[Record]) -> list[Outcome]:
-        results = await batches.write_batch(self.db, self.store, self.kind, [r.data for r in records], self.backfill)
+        items = [r.data for r in records]
+        largest = self.db.settings.max_body_bytes  # as the batch endpoint would: a single POST's limit
+        results = await batches.write_batch(self.db, self.store, self.kind, items, self.backfill, largest)
         return [_outcome(result) for result in results]
 
     async def close(self) -> None:

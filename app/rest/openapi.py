@@ -121,7 +121,9 @@ _UPSERTED = {"201": "Created", "200": "Updated (same body)"}
 _BATCH = (
     f"At most {MAX_ITEMS:,} items and {MAX_BODY_BYTES // (1024 * 1024)} MiB (413 beyond); `items` not a non-empty "
     "list, or longer, is 422. Each item is validated and written as the single upsert would, in order (an "
-    "external_id named twice is two writes), and answered in `results` (HTTP 200 even when items failed). "
+    "external_id named twice is two writes), and answered in `results` (HTTP 200 even when items failed); an "
+    "item larger than a single POST's body limit (1 MiB by default, as compact JSON) is refused on its own, "
+    "code too_large. "
     "The batch counts as one request against the rate limit; Kanal-Backfill applies to every item."
 )
 

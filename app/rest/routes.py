@@ -72,11 +72,16 @@ def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]
     return endpoint
 
 
-async def _json_object(request: Request, limit: int | None = None) -> dict[str, Any]:
+async def _json_object(request: Request) -> dict[str, Any]:
     """The body as a JSON object: its declared type first (`app.policies.content_type`, 415),
-    then its size (413; `limit` bytes, by default the setting), encoding and syntax (400)."""
+    then its size (413; the setting's bytes), encoding and syntax (400)."""
+    return parse_object(await _json_body(request, request.app.state.settings.max_body_bytes))
+
+
+async def _json_body(request: Request, limit: int) -> bytes:
+    """The body's bytes, once its declared type (415) and its size (413 over `limit`) pass."""
     content_type.check_content_type(header(request, b"content-type"))
-    return parse_object(await read_body(request, limit or request.app.state.settings.max_body_bytes))
+    return await read_body(request, limit)
 
 
 def _backfill(request: Request) -> bool:
@@ -129,14 +134,18 @@ def patch(model: type[Command], service: Callable[..., Awaitable[Written[Any]]])
 
 def batch(kind: batches.Kind) -> Handler:
     """POST …/batch: `{"items": [...]}` (at most `batches.MAX_ITEMS`, `batches.MAX_BODY_BYTES`),
-    each item written as the single upsert would; 200 with one result per item, in order
+    each item written as the single upsert would, an item larger than the single POST's body
+    limit refused on its own (`too_large`); 200 with one result per item, in order
     (`batch_result`). `Kanal-Backfill` applies to every item."""
 
     async def handler(request: Request, store: Store) -> Response:
         backfilled = _backfill(request)
-        body = await _json_object(request, max(batches.MAX_BODY_BYTES, request.app.state.settings.max_body_bytes))
-        items = batches.check_items(body.get("items"))
-        results = await batches.write_batch(request.app.state.db, store, kind, items, backfilled)
+        single = request.app.state.settings.max_body_bytes
+        raw = await _json_body(request, max(batches.MAX_BODY_BYTES, single))
+        items = batches.check_items(parse_object(raw).get("items"))
+        # a body within the single POST's limit holds no item over it: none is measured
+        largest = single if len(raw) > single else None
+        results = await batches.write_batch(request.app.state.db, store, kind, items, backfilled, largest)
         return Json({"results": [batch_result(result) for result in results]})
 
     return handler

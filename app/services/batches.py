@@ -30,6 +30,7 @@ from app.domain.errors import DomainError, ErrorCode, FieldError, ValidationFail
 from app.domain.text import is_safe
 from app.observability import writes
 
+from . import item_size
 from .results import Written, utcnow
 from .stores import Store
 
@@ -124,18 +125,23 @@ def check_items(items: Any, field: str = "items") -> list[Any]:
     return items
 
 
-async def write_batch(db: Database, store: Store, kind: Kind, items: Sequence[Any], backfill: bool) -> list[ItemResult]:
+async def write_batch(
+    db: Database, store: Store, kind: Kind, items: Sequence[Any], backfill: bool, largest: int | None = None
+) -> list[ItemResult]:
     """Validate each item into `kind.model` (as the single upsert does, with the store's region)
-    and write the valid ones in order; one result per item, in order. Counted per record as a
-    single upsert is (`app.observability.writes`). At most `AT_ONCE` batches of a process are
-    in progress, the others waiting; other tasks run every `VALIDATED_PER_TURN` items
-    validated, and between chunks."""
+    and write the valid ones in order; one result per item, in order. An item larger than
+    `largest` bytes as compact JSON (`item_size.oversized`; the single POST's body limit, past
+    which it answers 413) is refused on its own, field `""`, code `too_large`; None measures
+    none (GraphQL: its body limit, the single mutation's, holds every input within it).
+    Counted per record as a single upsert is (`app.observability.writes`). At most `AT_ONCE`
+    batches of a process are in progress, the others waiting; other tasks run every
+    `VALIDATED_PER_TURN` items validated, and between chunks."""
     async with _semaphore(_TURNS, db, AT_ONCE):
-        return await _write_batch(db, store, kind, items, backfill)
+        return await _write_batch(db, store, kind, items, backfill, largest)
 
 
 async def _write_batch(
-    db: Database, store: Store, kind: Kind, items: Sequence[Any], backfill: bool
+    db: Database, store: Store, kind: Kind, items: Sequence[Any], backfill: bool, largest: int | None
 ) -> list[ItemResult]:
     results: list[ItemResult] = []
     commands: list[tuple[int, Command]] = []
@@ -146,6 +152,8 @@ async def _write_batch(
             with writes.Refusals(kind.model):
                 if not isinstance(item, Mapping):
                     raise ValidationFailed([FieldError((), ErrorCode.INVALID_TYPE, "An item must be a JSON object.")])
+                if largest is not None:
+                    _check_size(item, largest)
                 commands.append((index, validate(kind.model, item, store.region)))
             results.append(ItemResult(index, _external_id(item)))
         except ValidationFailed as failure:
@@ -172,6 +180,18 @@ async def _write_batch(
 
         await asyncio.gather(*(apart(chunk) for chunk in chunks))
     return results
+
+
+def _check_size(item: Mapping[str, Any], largest: int) -> None:
+    """ValidationFailed on the whole item when it is larger than `largest` bytes, the message a
+    single POST's 413 would give, with the item's size."""
+    try:
+        size = item_size.oversized(item, largest)
+    except RecursionError:  # nested past what the encoder takes: validation refuses it (too_deep)
+        return
+    if size is not None:
+        message = f"The item is {size:,} bytes as JSON; a single POST takes at most {largest:,} bytes."
+        raise ValidationFailed([FieldError((), ErrorCode.TOO_LARGE, message)])
 
 
 def _semaphore(kept: WeakKeyDictionary[Database, asyncio.Semaphore], db: Database, size: int) -> asyncio.Semaphore:

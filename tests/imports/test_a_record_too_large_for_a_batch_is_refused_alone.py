@@ -90,3 +90,17 @@ async def test_a_batch_a_proxy_answers_413_is_halved_down_to_the_record(name: st
         assert await sink.send(records) == expected
     finally:
         await sink.close()
+
+
+async def test_in_this_process_a_record_over_the_single_limit_is_refused_on_its_line(prepared, tmp_path: Path):
+    big = order(1, metadata={"blob": "b" * (2 * MIB)})
+    size = len(json.dumps(big, separators=(",", ":")).encode())
+    message = f"The item is {size:,} bytes as JSON; a single POST takes at most {MIB:,} bytes."
+    source = write_jsonl(tmp_path / "orders.jsonl", [order(0), big, order(2)])
+    done = kanal_import(prepared.url, source, "--store", "123", "--resource", "orders")
+    assert (done.returncode, done.stderr.count("Traceback")) == (0, 0), done.stderr[-2000:]
+    assert ": 2 created, 0 replaced or replayed, 0 stale, 1 refused" in done.stdout
+    assert report(tmp_path / "orders.jsonl.report.jsonl") == [
+        {"line": 2, "external_id": "H-1", "message": message, "errors": {"": [message]}}
+    ]
+    assert [row["external_id"] for row in (await read_tables(prepared.url, "orders"))["orders"]] == ["H-0", "H-2"]
