@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -20,21 +21,23 @@ from .sinks import ImportFailed, InProcess, OverHttp
 
 def main(args: argparse.Namespace) -> int:
     """Exit status: 0 when the whole file was read (refused records are in the report), 1 when
-    the import failed, 130 when stopped (SIGINT / SIGTERM) with its position confirmed."""
+    the import failed or the file cannot be read as a whole (`sources.UnreadableFile`), 130
+    when stopped (SIGINT / SIGTERM) with its position confirmed."""
     console = Console(stderr=True)
     kind = sources.format_of(args.file, args.format)
     report = args.report or args.file.with_name(args.file.name + ".report.jsonl")
     job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume)
     refusal = _unusable(args.file, report)
     if refusal is not None:
-        console.print(f"error: {refusal}")
+        print(f"error: {refusal}", file=sys.stderr)
         return 1
     if not args.url and not args.key:  # in this process, on DATABASE_URL (--key alone is refused below)
         require_existing(Settings.from_env().database_url)
     try:
         return uvloop.run(_main(args, job, console))
-    except ImportFailed as failure:
-        console.print(f"error: {failure}")
+    except (ImportFailed, sources.UnreadableFile) as failure:
+        # one line as it is: a path or a server's answer is no markup, nor wrapped at 80 columns
+        print(f"error: {failure}", file=sys.stderr)
         return 1
 
 

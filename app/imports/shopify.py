@@ -41,22 +41,26 @@ def is_orders_export(columns: Iterable[str]) -> bool:
     return {"Name", "Lineitem name"} <= set(columns)
 
 
-def orders(rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line of the order's first row, the order as a REST body) for each run of rows sharing
-    a Name."""
+def orders(
+    rows: Iterable[tuple[int, dict[str, str], str | None]],
+) -> Iterator[tuple[int, dict[str, Any], str | None]]:
+    """(line of the order's first row, the order as a REST body, why it cannot be read) for
+    each run of rows sharing a Name; each row comes with why it cannot be read (None: it can),
+    and an order is unreadable with the first of its rows that is."""
     current: dict[str, Any] | None = None
-    start = 0
-    for line, row in rows:
+    start, problem = 0, None
+    for line, row, unreadable in rows:
         name = _cell(row, "Name")
         if current is None or name != current.get("external_id"):
             if current is not None:
-                yield start, current
-            current, start = _order(row), line
+                yield start, current, problem
+            current, start, problem = _order(row), line, None
+        problem = problem or unreadable
         item = {field: _cell(row, column) for field, column in _LINE_ITEM.items()}
         if any(value is not None for value in item.values()):
             current["line_items"].append({k: v for k, v in item.items() if v is not None})
     if current is not None:
-        yield start, current
+        yield start, current, problem
 
 
 def _order(row: dict[str, str]) -> dict[str, Any]:

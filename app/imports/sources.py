@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+import re
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +20,15 @@ from . import shopify
 FORMATS = ("jsonl", "csv")
 # Cells that hold a list, comma-separated (Shopify's and spreadsheets' way of writing tags).
 _LIST_COLUMNS = frozenset({"tags", "customer.tags"})
+# Bytes that are not UTF-8, as `surrogateescape` decodes them (U+DC80 to U+DCFF): the file is
+# read on, and the row (or header) holding one refused with its line and column.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+class UnreadableFile(Exception):
+    """A problem of the whole file (a header no row can be read by), its text naming the file,
+    the line and the column: nothing is imported. Raised while reading (`read`, `count`);
+    `count` runs before the first batch is sent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +75,13 @@ def _json_lines(path: Path) -> Iterator[Record]:
                 # utf-8-sig on the first line: a byte order mark some editors and Windows tools
                 # write at the start of a file is no part of the record
                 text = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
+            except UnicodeDecodeError as exc:
+                at = len(raw) - len(exc.object) + exc.start  # in the line, its mark included
+                yield Record(number, error=_not_utf8(raw[at], f"at byte {at + 1} of the line"))
+                continue
+            try:
                 data = _DECODER.decode(text)
-            except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            except (ValueError, RecursionError) as exc:
                 yield Record(number, error=f"not a JSON object: {exc}")
                 continue
             if not isinstance(data, dict):
@@ -74,22 +90,76 @@ def _json_lines(path: Path) -> Iterator[Record]:
             yield Record(number, data=data, text=text)
 
 
+def _not_utf8(byte: int, where: str) -> str:
+    return f"not UTF-8: byte 0x{byte:02X} {where}; save the file as UTF-8"
+
+
 def _csv_records(path: Path) -> Iterator[Record]:
-    with path.open(newline="", encoding="utf-8-sig") as file:
+    # A cell as long as a JSON Lines line may be: a record's size is the batch's rule (refused
+    # on its line past a single POST's limit), not csv's 128 KiB, which stopped the import.
+    csv.field_size_limit(sys.maxsize)
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as file:
         rows = csv.DictReader(file)
-        if shopify.is_orders_export(rows.fieldnames or []):
-            yield from (Record(line, data=data) for line, data in shopify.orders(_numbered(rows)))
-            return
-        for line, row in _numbered(rows):
-            yield Record(line, data=nested(row))
+        try:
+            columns = rows.fieldnames or []
+            _check_header(path, rows.line_num, columns)
+            if shopify.is_orders_export(columns):
+                for line, order, problem in shopify.orders(_numbered(rows)):
+                    yield Record(line, error=problem) if problem else Record(line, data=order)
+                return
+            _check_fields(path, rows.line_num, columns)
+            for line, row, problem in _numbered(rows):
+                yield Record(line, error=problem) if problem else Record(line, data=nested(row))
+        except csv.Error as exc:  # none known with these settings; a parser lost is the whole file's
+            raise UnreadableFile(f"{path} line {rows.line_num}: {exc}") from None
 
 
-def _numbered(rows: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each row with the line it starts on (a quoted cell may span lines)."""
+def _check_header(path: Path, line: int, columns: Sequence[str]) -> None:
+    """UnreadableFile when a column's name is not UTF-8: no cell of it could be named."""
+    for number, column in enumerate(columns, start=1):
+        if found := _UNDECODED.search(column):
+            raise UnreadableFile(f"{path} line {line}, column {number}: " + _not_utf8(_byte(found), "in its name"))
+
+
+def _check_fields(path: Path, line: int, columns: Sequence[str]) -> None:
+    """UnreadableFile when two columns write one field: the same name twice, or a name and a
+    dotted one inside it (`customer` and `customer.phone`), whose cells would overwrite each
+    other. Columns named by blanks are left out (spreadsheets add them)."""
+    fields = sorted(
+        (tuple(column.strip().split(".")), number, column)
+        for number, column in enumerate(columns, start=1)
+        if column.strip()
+    )
+    # sorted, a field is followed at once by any field inside it, or by itself again
+    for (field, number, column), (after, other, name) in zip(fields, fields[1:], strict=False):
+        if after[: len(field)] == field:
+            raise UnreadableFile(
+                f"{path} line {line}: columns {number} ({column}) and {other} ({name}) both write "
+                f"{'.'.join(field)}; keep one of them"
+            )
+
+
+def _byte(found: re.Match[str]) -> int:
+    return ord(found.group()) - 0xDC00
+
+
+def _numbered(rows: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str], str | None]]:
+    """Each row with the line it starts on (a quoted cell may span lines) and why it cannot be
+    read (a cell not UTF-8, named by its column), or None."""
     start = rows.line_num + 1
     for row in rows:
-        yield start, row
+        yield start, row, _unreadable(row)
         start = rows.line_num + 1
+
+
+def _unreadable(row: dict[str, Any]) -> str | None:
+    for column, cell in row.items():
+        # cells past the header's columns come as a list under None
+        for text in cell if isinstance(cell, list) else [cell]:
+            if text and (found := _UNDECODED.search(text)):
+                where = f"in column {column}" if column is not None else "past the header's columns"
+                return _not_utf8(_byte(found), where)
+    return None
 
 
 def nested(row: dict[str, str]) -> dict[str, Any]:

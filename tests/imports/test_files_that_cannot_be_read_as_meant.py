@@ -1,0 +1,105 @@
+"""README "Importing a shop's history", "Files that cannot be read as meant": a header no row
+can be read by (two columns writing one field, a column name not UTF-8) stops the import
+before anything is written, with one line naming the file, the line and the column (exit 1);
+a record that cannot be read (bytes that are not UTF-8) is refused on its line of the report
+and the import goes on; a cell of any length is read (csv's 128 KiB stopped the import), its
+record then refused or written by the REST rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.imports.files import kanal_import, report
+from tests.realserver import Prepared, read_tables
+
+CUSTOMERS = b"external_id,phone,first_name\nCU-1,+33612345601,Ana\n"
+CART = b"C-1,2024-01-01T10:00:00Z,5,Ana,+33612345678\n"
+LONG_NAME = "x" * (200 * 1024)
+TOO_LONG = "The first_name field is invalid: Must be at most 255 characters."
+SHOPIFY = (
+    b"Name,Email,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Billing Name,Phone\n"
+    b"#1001,a@example.com,EUR,5.00,2024-01-15 10:23:45 +0100,1,Pen,5.00,Ana,+33612345601\n"
+    b"#1002,b@example.com,EUR,5.00,2024-01-15 10:23:45 +0100,1,Mug,5.00,Zo\xeb,+33612345602\n"
+    b"#1002,,,,,1,Cup,0.00,,\n"
+    b"#1003,c@example.com,EUR,5.00,2024-01-15 10:23:45 +0100,1,Cap,5.00,Eve,+33612345603\n"
+)
+
+
+def _refused(line: int, message: str, external_id: str | None = None, field: str = "") -> dict[str, Any]:
+    return {"line": line, "external_id": external_id, "message": message, "errors": {field: [message]}}
+
+
+def _not_utf8(byte: str, where: str) -> str:
+    return f"not UTF-8: byte 0x{byte} {where}; save the file as UTF-8"
+
+
+# name -> (resource, file name, its bytes), then what the import must give: its exit status,
+# its error line (a whole-file problem: "{file}" is the file's path), the report's lines, the
+# external ids stored
+FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], list[str]]] = {
+    "a column plain and dotted": (
+        "carts", "carts.csv", b"external_id,abandoned_at,total_price,customer,customer.phone\n" + CART,
+        1, "error: {file} line 1: columns 4 (customer) and 5 (customer.phone) both write customer; keep one of them",
+        [], [],
+    ),
+    "dotted first, then plain": (
+        "carts", "carts.csv", b"external_id,abandoned_at,total_price,customer.phone,customer\n" + CART,
+        1, "error: {file} line 1: columns 5 (customer) and 4 (customer.phone) both write customer; keep one of them",
+        [], [],
+    ),
+    "a column twice": (
+        "customers", "customers.csv", b"external_id,phone, phone\nCU-1,+33612345601,+33612345602\n",
+        1, "error: {file} line 1: columns 2 (phone) and 3 ( phone) both write phone; keep one of them", [], [],
+    ),
+    "a column name not UTF-8": (
+        "customers", "customers.csv", b"external_id,phone,pr\xe9nom\nCU-1,+33612345601,Ana\n",
+        1, "error: {file} line 1, column 3: " + _not_utf8("E9", "in its name"), [], [],
+    ),
+    "a CSV cell not UTF-8": (
+        "customers", "customers.csv", CUSTOMERS + b"CU-2,+33612345602,Zo\xeb\nCU-3,+33612345603,Eve\n",
+        0, None, [_refused(3, _not_utf8("EB", "in column first_name"))], ["CU-1", "CU-3"],
+    ),
+    "a cell past the header, not UTF-8": (
+        "customers", "customers.csv", CUSTOMERS + b"CU-2,+33612345602,Zoe,\xeb\n",
+        0, None, [_refused(3, _not_utf8("EB", "past the header's columns"))], ["CU-1"],
+    ),
+    "a cell over 128 KiB": (
+        "customers", "customers.csv", CUSTOMERS + f"CU-2,+33612345602,{LONG_NAME}\n".encode(),
+        0, None, [_refused(3, TOO_LONG, "CU-2", "first_name")], ["CU-1"],
+    ),
+    "a Shopify order with a row not UTF-8": (
+        "orders", "orders_export.csv", SHOPIFY,
+        0, None, [_refused(3, _not_utf8("EB", "in column Billing Name"))], ["#1001", "#1003"],
+    ),
+    "a JSON line not UTF-8": (
+        "customers", "customers.jsonl",
+        b'{"external_id": "CU-1", "phone": "+33612345601"}\n{"external_id": "CU-2", "first_name": "Zo\xeb"}\n',
+        0, None, [_refused(2, _not_utf8("EB", "at byte 42 of the line"))], ["CU-1"],
+    ),
+    "a first JSON line not UTF-8, after a byte order mark": (
+        "customers", "customers.jsonl",
+        b'\xef\xbb\xbf{"first_name": "Zo\xeb"}\n{"external_id": "CU-1", "phone": "+33612345601"}\n',
+        0, None, [_refused(1, _not_utf8("EB", "at byte 22 of the line"))], ["CU-1"],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", FILES, ids=list(FILES))
+async def test_a_file_that_cannot_be_read_as_meant(prepared: Prepared, tmp_path: Path, name: str):
+    resource, file_name, content, status, error, refused, stored = FILES[name]
+    source = tmp_path / file_name
+    source.write_bytes(content)
+    done = kanal_import(prepared.url, source, "--store", "123", "--resource", resource)
+    assert done.returncode == status, done.stderr[-2000:]
+    the_report = tmp_path / f"{file_name}.report.jsonl"
+    if error is not None:
+        assert (done.stdout, done.stderr) == ("", error.format(file=source) + "\n")
+        assert not the_report.exists()
+    else:
+        assert "Traceback" not in done.stderr
+        assert report(the_report) == refused
+    table = "orders" if resource == "orders" else resource
+    assert [row["external_id"] for row in (await read_tables(prepared.url, table))[table]] == stored
