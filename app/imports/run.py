@@ -7,10 +7,9 @@ batch in flight, its position confirmed and printed."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import signal
+import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from . import sources
+from . import sources, stopping
 from .sinks import ImportFailed, Outcome
 from .sources import Record
 
@@ -61,7 +60,7 @@ class Job:
     report: Path
     batch_size: int = 1000
     resume: bool = False
-    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    stop: threading.Event = field(default_factory=threading.Event)  # set by a signal (`stopping`)
 
     @property
     def state_path(self) -> Path:
@@ -120,22 +119,17 @@ async def run(job: Job, sink: Sink, console: Console) -> State:
         TimeRemainingColumn(),
         console=console,
     )
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, job.stop.set)
-    try:
-        with job.report.open(mode, encoding="utf-8") as report, progress:
-            task = progress.add_task(job.resource, total=total, completed=state.done)
-            for batch in _batches(records, job.batch_size):
-                await _send(batch, sink, state, report)
-                report.flush()
-                save_state(job, state)
-                progress.update(task, completed=state.done)
-                if job.stop.is_set():
-                    break
-    finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(signum)
+    with stopping.Caught(job.stop), job.report.open(mode, encoding="utf-8") as report, progress:
+        if not job.resume:  # a stop before the first batch: --resume starts from line 0, as printed
+            save_state(job, state)
+        task = progress.add_task(job.resource, total=total, completed=state.done)
+        for batch in _batches(records, job.batch_size):
+            if job.stop.is_set():  # before a batch: a stop at start-up sends none
+                break
+            await _send(batch, sink, state, report)
+            report.flush()
+            save_state(job, state)
+            progress.update(task, completed=state.done)
     return state
 
 
