@@ -17,7 +17,7 @@ from app.automations import health, redelivery, replay, retention
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
 from app.automations.worker import Worker
-from app.config import Settings
+from app.config import Settings, from_env_or_exit
 from app.db.database import Database
 from app.db.existing import NoDatabase, require_existing
 from app.db.unavailable import DatabaseUnavailable
@@ -200,7 +200,7 @@ async def _webhooks_remove(db: Database, args: argparse.Namespace) -> None:
 
 async def _worker(db: Database, args: argparse.Namespace) -> None:
     settings = Settings.from_env()
-    worker = Worker(db, Backoff.from_settings(settings), Limits.from_settings(settings), _retention(settings))
+    worker = Worker(db, Backoff.from_settings(settings), Limits.from_settings(settings), settings.event_retention)
     if args.once:
         tally = await worker.run_once()
         await worker.aclose()
@@ -221,10 +221,6 @@ async def _worker(db: Database, args: argparse.Namespace) -> None:
         loop.add_signal_handler(signal_number, stop.set)
     print("Worker running (Ctrl-C to stop).", flush=True)
     await worker.run(stop, args.interval or settings.worker_interval_seconds)
-
-
-def _retention(settings: Settings) -> timedelta | None:
-    return timedelta(days=settings.event_retention_days) if settings.event_retention_days > 0 else None
 
 
 async def _events_prune(db: Database, args: argparse.Namespace) -> None:
@@ -484,6 +480,7 @@ def _shown_url() -> str:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    from_env_or_exit()  # every variable checked before any command does anything
     try:
         args.run(args)
     except stores.StoreError as exc:

@@ -1,83 +1,240 @@
-"""Settings read from the environment, once, when the app or CLI starts."""
+"""Settings read from the environment, once, when the app or CLI starts.
+
+Every variable is checked before anything starts (README, Configuration): a value outside
+its range or forms is a `ConfigError` naming the variable, the value and what it may be. An
+empty variable is an unset one (its default)."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+import shlex
+import sys
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from limits.storage import SCHEMES
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+# PostgreSQL's `integer` columns; also a C int, which SQLite's busy_timeout and PostgreSQL's
+# statement_timeout (both in milliseconds) take.
+INT32_MAX = 2**31 - 1
+# A century: older than any event, and still a date when taken from now (timedelta and
+# datetime end at year 9999).
+MAX_AGE = timedelta(days=100 * 365)
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/kanal.db"
+# The async drivers the engines and the migrations run on.
+DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+MAX_BODY_BYTES = 2**30  # PostgreSQL's largest field value
+MAX_READ_TIMEOUT_SECONDS = INT32_MAX / 1000  # statement_timeout, a C int of milliseconds
+MAX_SQLITE_READERS = 256  # threads per lane, each with a connection: far past any core count
+MAX_READ_STEPS = 10**9  # SQLite VM steps: seconds of work, past any read budget
+MAX_WORKER_INTERVAL_SECONDS = 3600.0  # the worker prunes hourly: a longer pause skips a prune
+MAX_WEBHOOK_BACKOFF_SECONDS = 6 * 3600.0  # the retry delay's cap (app.automations.delivery.Backoff)
+MAX_WEBHOOK_ATTEMPTS = 1000  # a retry delay doubles as a float, which ends at 2**1023
+MAX_WORKER_IN_FLIGHT = 100_000  # deliveries one worker holds in memory at once
+MAX_WEBHOOK_CONCURRENCY = 1000  # POSTs at once to one endpoint: more is a flood
+MAX_WEBHOOK_TIMEOUT_SECONDS = 60.0  # a slower endpoint holds its deliveries' lease too long
+SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")  # SQLite's PRAGMA synchronous levels
+IN_PROCESS_WORKER = ("auto", "true", "false", "1", "0", "yes", "no", "on", "off")
+# The storages the `limits` library opens asynchronously, as KANAL_RATE_LIMIT_STORAGE names them.
+RATE_LIMIT_SCHEMES = tuple(sorted(scheme.removeprefix("async+") for scheme in SCHEMES if scheme.startswith("async+")))
+# What a bearer token can carry in an Authorization header as one word: visible ASCII.
+METRICS_TOKEN = r"^[!-~]+$"
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str = DEFAULT_DATABASE_URL
-    max_body_bytes: int = 1024 * 1024
-    default_rate_limit_per_minute: int = 60
+def _env(name: str, allowed: str, default: Any) -> Any:
+    """A field read from the environment variable `name`; `allowed` is what an error says it may be."""
+    return Field(default, validation_alias=name, description=allowed)
+
+
+def _number(
+    name: str, default: float, low: float, high: float, unit: str = "", above: bool = False, zero: str = ""
+) -> Any:
+    """A numeric field of `name` from `low` (more than it with `above`) to `high`, whole if its
+    default is; `zero` says what 0 means where 0 is allowed."""
+    kind = ("a whole number" if isinstance(default, int) else "a number") + (f" of {unit}" if unit else "")
+    start = f"more than {_figure(low)}," if above else f"from {_figure(low)}" + (f" ({zero})" if zero else "")
+    allowed = f"{kind} {start} {'at most' if above else 'to'} {_figure(high)}"
+    return Field(
+        default,
+        validation_alias=name,
+        description=allowed,
+        gt=low if above else None,
+        ge=None if above else low,
+        le=high,
+    )
+
+
+def _figure(number: float) -> str:
+    return f"{number:,.0f}" if number == int(number) else f"{number:,}"
+
+
+class ConfigError(Exception):
+    """Settings outside their ranges: one line per variable (`NAME=value: must be …`)."""
+
+
+class Settings(BaseModel):
+    """The service's settings; `from_env` reads them (README, Configuration, lists each one)."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, allow_inf_nan=False, extra="forbid")
+
+    database_url: str = _env(
+        "DATABASE_URL", "a SQLAlchemy URL: sqlite+aiosqlite:///PATH or postgresql+asyncpg://…", DEFAULT_DATABASE_URL
+    )
+    max_body_bytes: int = _number("KANAL_MAX_BODY_BYTES", 1024 * 1024, 1, MAX_BODY_BYTES, "bytes")
+    default_rate_limit_per_minute: int = _number("KANAL_RATE_LIMIT_PER_MINUTE", 60, 1, INT32_MAX, "requests")
     # "memory://" keeps counters in this process; a redis:// URI shares them between processes.
-    rate_limit_storage_uri: str = "memory://"
+    rate_limit_storage_uri: str = _env(
+        "KANAL_RATE_LIMIT_STORAGE",
+        f"memory:// or redis://HOST:PORT, or another URI of the limits library ({', '.join(RATE_LIMIT_SCHEMES)})",
+        "memory://",
+    )
     # NORMAL survives a crash of the server process (the WAL is in the OS cache);
     # FULL also survives power loss, at the price of an fsync per commit.
-    sqlite_synchronous: str = "NORMAL"
-    sqlite_busy_timeout_ms: int = 5000
+    sqlite_synchronous: Literal["OFF", "NORMAL", "FULL", "EXTRA"] = _env(
+        "KANAL_SQLITE_SYNCHRONOUS", f"{', '.join(SYNCHRONOUS)} (any case)", "NORMAL"
+    )
+    sqlite_busy_timeout_ms: int = _number("KANAL_SQLITE_BUSY_TIMEOUT_MS", 5000, 0, INT32_MAX, "milliseconds")
     # A read's time budget: past it the query is stopped and the caller gets a clear error
     # (REST 503, GraphQL QUERY_TOO_SLOW); 0 = no budget. app/db/read_budget.py.
-    read_timeout_seconds: float = 5.0
+    read_timeout_seconds: float = _number(
+        "KANAL_READ_TIMEOUT", 5.0, 0, MAX_READ_TIMEOUT_SECONDS, "seconds", zero="no budget"
+    )
     # SQLite reads run on reader threads, each with its own connection (app/db/readers.py):
     # this many for small reads and as many for large ones, a read being small while it
     # takes at most `sqlite_small_read_steps` SQLite VM steps. With `sqlite_inline_read_steps`
     # (0 = off), reads within that many steps run inline on the event loop instead.
-    sqlite_readers: int = 2
-    sqlite_small_read_steps: int = 20_000
-    sqlite_inline_read_steps: int = 0
+    sqlite_readers: int = _number("KANAL_SQLITE_READERS", 2, 1, MAX_SQLITE_READERS, "threads")
+    sqlite_small_read_steps: int = _number("KANAL_SQLITE_SMALL_READ_STEPS", 20_000, 1, MAX_READ_STEPS, "steps")
+    sqlite_inline_read_steps: int = _number(
+        "KANAL_SQLITE_INLINE_READ_STEPS", 0, 0, MAX_READ_STEPS, "steps", zero="never"
+    )
     # "auto": `kanal serve` delivers webhooks itself on SQLite; on PostgreSQL run `kanal worker`.
-    in_process_worker: str = "auto"
-    worker_interval_seconds: float = 1.0
-    webhook_backoff_seconds: float = 15.0
-    webhook_max_attempts: int = 14
+    in_process_worker: str = _env("KANAL_IN_PROCESS_WORKER", f"{', '.join(IN_PROCESS_WORKER)} (any case)", "auto")
+    worker_interval_seconds: float = _number(
+        "KANAL_WORKER_INTERVAL_SECONDS", 1.0, 0, MAX_WORKER_INTERVAL_SECONDS, "seconds", above=True
+    )
+    webhook_backoff_seconds: float = _number(
+        "KANAL_WEBHOOK_BACKOFF_SECONDS", 15.0, 0, MAX_WEBHOOK_BACKOFF_SECONDS, "seconds"
+    )
+    webhook_max_attempts: int = _number("KANAL_WEBHOOK_MAX_ATTEMPTS", 14, 1, MAX_WEBHOOK_ATTEMPTS, "attempts")
     # Delivery (app.automations.sender.Limits): deliveries one worker holds at once, POSTs at
-    # once to one webhook, and each POST's time budget in seconds (at most 60).
-    worker_in_flight: int = 1024
-    webhook_concurrency: int = 32
-    webhook_timeout_seconds: float = 10.0
+    # once to one webhook, and each POST's time budget in seconds.
+    worker_in_flight: int = _number("KANAL_WORKER_IN_FLIGHT", 1024, 1, MAX_WORKER_IN_FLIGHT, "deliveries")
+    webhook_concurrency: int = _number("KANAL_WEBHOOK_CONCURRENCY", 32, 1, MAX_WEBHOOK_CONCURRENCY, "POSTs")
+    webhook_timeout_seconds: float = _number(
+        "KANAL_WEBHOOK_TIMEOUT_SECONDS", 10.0, 0, MAX_WEBHOOK_TIMEOUT_SECONDS, "seconds", above=True
+    )
     # A webhook whose deliveries have failed for this long is disabled (`kanal webhooks enable`).
-    webhook_disable_after_seconds: float = 3 * 86400.0
+    webhook_disable_after_seconds: float = _number(
+        "KANAL_WEBHOOK_DISABLE_AFTER_SECONDS", 3 * 86400.0, 0, MAX_AGE.total_seconds(), "seconds", above=True
+    )
     # The worker prunes delivered and backfilled events older than this many days (0: keeps all).
-    event_retention_days: float = 0.0
+    event_retention_days: float = _number("KANAL_EVENT_RETENTION_DAYS", 0.0, 0, MAX_AGE.days, "days", zero="keeps all")
     # One JSON line per request on stderr (app.observability.request_log).
-    request_log: bool = True
+    request_log: bool = _env("KANAL_REQUEST_LOG", "on, off, true, false, yes, no, 1 or 0 (any case)", True)
     # A bearer token that reads /metrics (besides admin keys); None: admin keys only.
-    metrics_token: str | None = None
+    metrics_token: Annotated[str, Field(pattern=METRICS_TOKEN)] | None = _env(
+        "KANAL_METRICS_TOKEN", "visible ASCII characters, no space (a bearer token)", None
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        try:
+            driver = make_url(value).drivername
+        except (ArgumentError, ValueError):
+            driver = None
+        if driver not in DRIVERS:
+            raise ValueError("not one of the drivers")
+        return value
+
+    @field_validator("rate_limit_storage_uri")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        scheme, separator, _ = value.removeprefix("async+").partition("://")
+        if not separator or scheme not in RATE_LIMIT_SCHEMES:
+            raise ValueError("not a storage of the limits library")
+        return value
+
+    @field_validator("sqlite_synchronous", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("in_process_worker", mode="before")
+    @classmethod
+    def _worker_choice(cls, value: object) -> object:
+        if isinstance(value, str) and value.lower() in IN_PROCESS_WORKER:
+            return value.lower()
+        raise ValueError("not one of the choices")
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
-        env = os.environ
-        values: dict[str, object] = {
-            "database_url": env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-            "max_body_bytes": int(env.get("KANAL_MAX_BODY_BYTES", 1024 * 1024)),
-            "default_rate_limit_per_minute": int(env.get("KANAL_RATE_LIMIT_PER_MINUTE", 60)),
-            "rate_limit_storage_uri": env.get("KANAL_RATE_LIMIT_STORAGE", "memory://"),
-            "sqlite_synchronous": env.get("KANAL_SQLITE_SYNCHRONOUS", "NORMAL").upper(),
-            "sqlite_busy_timeout_ms": int(env.get("KANAL_SQLITE_BUSY_TIMEOUT_MS", 5000)),
-            "read_timeout_seconds": float(env.get("KANAL_READ_TIMEOUT", 5.0)),
-            "sqlite_readers": int(env.get("KANAL_SQLITE_READERS", 2)),
-            "sqlite_small_read_steps": int(env.get("KANAL_SQLITE_SMALL_READ_STEPS", 20_000)),
-            "sqlite_inline_read_steps": int(env.get("KANAL_SQLITE_INLINE_READ_STEPS", 0)),
-            "in_process_worker": env.get("KANAL_IN_PROCESS_WORKER", "auto").lower(),
-            "worker_interval_seconds": float(env.get("KANAL_WORKER_INTERVAL_SECONDS", 1.0)),
-            "webhook_backoff_seconds": float(env.get("KANAL_WEBHOOK_BACKOFF_SECONDS", 15.0)),
-            "webhook_max_attempts": int(env.get("KANAL_WEBHOOK_MAX_ATTEMPTS", 14)),
-            "worker_in_flight": int(env.get("KANAL_WORKER_IN_FLIGHT", 1024)),
-            "webhook_concurrency": int(env.get("KANAL_WEBHOOK_CONCURRENCY", 32)),
-            "webhook_timeout_seconds": float(env.get("KANAL_WEBHOOK_TIMEOUT_SECONDS", 10.0)),
-            "event_retention_days": float(env.get("KANAL_EVENT_RETENTION_DAYS", 0)),
-            "webhook_disable_after_seconds": float(env.get("KANAL_WEBHOOK_DISABLE_AFTER_SECONDS", 3 * 86400)),
-            "request_log": env.get("KANAL_REQUEST_LOG", "on").lower() not in ("0", "off", "false", "no"),
-            "metrics_token": env.get("KANAL_METRICS_TOKEN") or None,
+    def from_env(cls, **overrides: Any) -> Settings:
+        """The environment's settings, `overrides` (by field name) taking precedence. Raises
+        ConfigError for any value outside its range or forms, naming each such variable."""
+        read = {
+            field.validation_alias: os.environ[field.validation_alias]
+            for name, field in cls.model_fields.items()
+            if name not in overrides
+            and isinstance(field.validation_alias, str)
+            and os.environ.get(field.validation_alias)
         }
-        values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
+        try:
+            return cls.model_validate(given := {**read, **overrides})
+        except ValidationError as exc:
+            raise ConfigError(_explained(exc, given)) from None
+
+    @property
+    def event_retention(self) -> timedelta | None:
+        """How old a settled event is when the worker prunes it; None keeps every event."""
+        return timedelta(days=self.event_retention_days) if self.event_retention_days > 0 else None
 
     def worker_in_process(self, dialect: str) -> bool:
-        if self.in_process_worker in ("auto", ""):
+        """Whether `kanal serve` delivers webhooks itself on `dialect` ("sqlite", "postgresql")."""
+        if self.in_process_worker == "auto":
             return dialect == "sqlite"
         return self.in_process_worker in ("1", "true", "yes", "on")
+
+
+def _explained(exc: ValidationError, given: dict[str, Any]) -> str:
+    """One line per refused setting, `NAME=value: must be <its range or forms>`, its value as
+    given (before any change of case), a URL's password and the metrics token hidden."""
+    fields = {field.validation_alias: field for field in Settings.model_fields.values()}
+    fields.update(Settings.model_fields)
+    lines = []
+    for error in exc.errors():
+        name = str(error["loc"][0])
+        value = given.get(name, error["input"])
+        if name in _SECRETS:
+            shown = "<hidden>"
+        else:
+            shown = shlex.quote(_without_password(value)) if isinstance(value, str) else repr(value)
+        lines.append(f"{name}={shown}: must be {fields[name].description}")
+    return "\n".join(dict.fromkeys(lines))  # a union's members each report the same value
+
+
+_SECRETS = ("KANAL_METRICS_TOKEN", "metrics_token")
+
+
+def _without_password(text: str) -> str:
+    """`text` with the password of a URL in it as `***` (an error goes to logs)."""
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r":[^:/@]*@", ":***@", text)
+
+
+def from_env_or_exit() -> Settings:
+    """`Settings.from_env()`; or, when a variable is refused, each refusal on stderr as one
+    `error: …` line and SystemExit(1): a process starts on valid settings or not at all."""
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        raise SystemExit(1) from None

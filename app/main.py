@@ -8,7 +8,6 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -22,7 +21,7 @@ from starlette.types import ASGIApp
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
 from app.automations.worker import Worker
-from app.config import Settings
+from app.config import Settings, from_env_or_exit
 from app.dashboard import dashboard_routes
 from app.db.database import Database
 from app.db.read_budget import ReadTimedOut
@@ -104,7 +103,7 @@ class Kanal(Starlette):
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or Settings.from_env()
+    settings = settings or from_env_or_exit()
     db = Database(settings)
     # One budget per store, spent by REST routes and GraphQL requests alike.
     limiter = StoreRateLimiter(settings.rate_limit_storage_uri, settings.default_rate_limit_per_minute)
@@ -121,12 +120,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         stop = asyncio.Event()
         worker = None
         if settings.worker_in_process(db.dialect):
-            days = settings.event_retention_days
-            retention = timedelta(days=days) if days > 0 else None
             worker = asyncio.create_task(
-                Worker(db, Backoff.from_settings(settings), Limits.from_settings(settings), retention).run(
-                    stop, settings.worker_interval_seconds
-                )
+                Worker(
+                    db, Backoff.from_settings(settings), Limits.from_settings(settings), settings.event_retention
+                ).run(stop, settings.worker_interval_seconds)
             )
         yield
         stop.set()

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Text, bindparam, cast, exists, func, or_, select, update
 
-from app.config import Settings
+from app.config import MAX_WEBHOOK_BACKOFF_SECONDS, Settings
 from app.db.tables import carts, contacts, deliveries, events, stores, webhooks
 from app.domain.automations import MESSAGES, Reason
 from app.domain.consent import CONSENT_COLUMNS
@@ -76,7 +76,7 @@ class Outcome:
 @dataclass(frozen=True)
 class Backoff:
     base_seconds: float = 15.0
-    max_seconds: float = 6 * 3600.0
+    max_seconds: float = MAX_WEBHOOK_BACKOFF_SECONDS
     max_attempts: int = 14  # 15 s doubling, capped at 6 h: about a day in all
     disable_after_seconds: float = 3 * 86400.0  # a webhook failing this long is disabled
 

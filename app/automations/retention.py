@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, and_, delete, exists, or_, select
 
+from app.config import MAX_AGE
 from app.db.database import Database
 from app.db.tables import deliveries, events
 from app.domain.statuses import DeliveryStatus
@@ -19,7 +20,6 @@ from app.domain.statuses import DeliveryStatus
 BATCH = 1000  # events per transaction: a long prune never holds the writer for long
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 _AGE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
-MAX_AGE = timedelta(days=100 * 365)  # a century: older than any event, and a date still
 
 
 def parse_age(text: str) -> timedelta:

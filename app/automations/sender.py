@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import aiohttp
 
-from app.config import Settings
+from app.config import MAX_WEBHOOK_TIMEOUT_SECONDS, Settings
 
 from .delivery import LEASE, Claimed, Outcome
 from .signing import HEADER
@@ -23,7 +23,6 @@ from .signing import HEADER
 USER_AGENT = "Kanal-Webhooks/1"
 MAX_RESPONSE_BYTES = 64 * 1024  # read (and drop) this much of an answer; a longer one closes its connection
 HELD_PER_CONNECTION = 8  # a turn of the worker settles half of them while the others are being sent
-MAX_TIMEOUT_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -47,8 +46,10 @@ class Limits:
     def __post_init__(self) -> None:
         if self.in_flight < 1 or self.per_webhook < 1:
             raise ValueError("in_flight and per_webhook must be at least 1")
-        if not 0 < self.timeout_seconds <= MAX_TIMEOUT_SECONDS:
-            raise ValueError(f"the webhook timeout must be more than 0 and at most {MAX_TIMEOUT_SECONDS:g} seconds")
+        if not 0 < self.timeout_seconds <= MAX_WEBHOOK_TIMEOUT_SECONDS:
+            raise ValueError(
+                f"the webhook timeout must be more than 0 and at most {MAX_WEBHOOK_TIMEOUT_SECONDS:g} seconds"
+            )
 
     @property
     def lease(self) -> timedelta:

@@ -9,6 +9,7 @@ import phonenumbers
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.config import INT32_MAX
 from app.db.database import Database
 from app.db.tables import stores
 from app.domain.automations import Automation
@@ -126,7 +127,7 @@ async def resume(db: Database, store_id: int) -> None:
 
 
 # The columns are 32-bit integers on PostgreSQL.
-MAX_RATE_LIMIT_PER_MINUTE = 2**31 - 1
+MAX_RATE_LIMIT_PER_MINUTE = INT32_MAX
 # A year: a later message recovers no cart, and a delay past what a date can hold stopped
 # every worker pass, for every store.
 MAX_RECOVERY_DELAY_MINUTES = 365 * 24 * 60
