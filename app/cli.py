@@ -129,7 +129,7 @@ async def _keys_list(db: Database, args: argparse.Namespace) -> None:
 async def _keys_revoke(db: Database, args: argparse.Namespace) -> None:
     count = await keys.revoke_key(db, args.key)
     if count == 0:
-        raise SystemExit("No active key matches.")
+        raise stores.StoreError("No active key matches.")
     print(f"Revoked {count} key(s).")
 
 

@@ -19,7 +19,7 @@ from app.domain.statuses import StoreStatus
 from app.observability import facts
 
 from .results import Record, utcnow
-from .stores import Store, StoreError, exists
+from .stores import Store, StoreError, exists, team_exists
 
 KEY_PREFIX = "kanal_sk_live_"
 TEST_KEY_PREFIX = "kanal_sk_test_"
@@ -44,8 +44,9 @@ async def create_key(
     test: bool = False,
 ) -> tuple[str, Record]:
     """Returns the key (shown once) and its stored record; `test` issues a test key. Raises
-    StoreError for a store key of an unknown store."""
-    scope = ADMIN if admin else TEAM if team else STORE
+    StoreError for a store key of an unknown store, or a team key of a team no store belongs
+    to (a typo: the key would reach nothing), creating no key."""
+    scope = ADMIN if admin else TEAM if team is not None else STORE
     prefix = TEST_KEY_PREFIX if test else KEY_PREFIX
     raw = prefix + "".join(secrets.choice(_ALPHABET) for _ in range(_RANDOM_LENGTH))
     record = {
@@ -63,6 +64,8 @@ async def create_key(
     def work(conn: Connection) -> None:
         if scope == STORE and (store_id is None or not exists(conn, store_id)):
             raise StoreError(f"Store {store_id} does not exist.")
+        if scope == TEAM and (team is None or not team_exists(conn, team)):
+            raise StoreError(f"No store belongs to team {team!r}.")
         conn.execute(insert(api_keys).values(record))
 
     await db.write(work)
@@ -79,7 +82,8 @@ async def list_keys(db: Database) -> list[Record]:
 
 
 async def revoke_key(db: Database, key_or_prefix: str) -> int:
-    """Revoke by full key or by the prefix `keys list` shows; returns how many were revoked."""
+    """Revoke by full key or by the prefix `keys list` shows; returns how many were revoked
+    (0: none matches, nothing changed)."""
     match = or_(api_keys.c.key_hash == hash_key(key_or_prefix), api_keys.c.prefix == key_or_prefix)
     statement = update(api_keys).where(match, api_keys.c.revoked_at.is_(None)).values(revoked_at=utcnow())
     return await db.write(lambda conn: conn.execute(statement).rowcount)

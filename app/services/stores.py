@@ -49,6 +49,11 @@ def exists(conn: Connection, store_id: int) -> bool:
     return is_live(store_id) and conn.scalar(select(stores.c.id).where(stores.c.id == store_id)) is not None
 
 
+def team_exists(conn: Connection, team: str) -> bool:
+    """Whether a store belongs to `team` (as written: a key's team matches a store's exactly)."""
+    return conn.scalar(select(stores.c.id).where(stores.c.team == team).limit(1)) is not None
+
+
 def _check_id(store_id: int) -> int:
     if not 0 <= store_id <= MAX_STORE_ID:
         raise StoreError(f"A store id is a whole number from 0 to {MAX_STORE_ID}.")

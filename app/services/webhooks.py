@@ -98,10 +98,18 @@ async def add_webhook(
 
 
 async def list_webhooks(db: Database, store_id: int | None = None) -> list[Record]:
+    """Active webhooks, of every store or of `store_id`; StoreError for an unknown store (an
+    empty list would read as a store with none)."""
     query = select(webhooks).where(webhooks.c.removed_at.is_(None)).order_by(webhooks.c.id)
     if store_id is not None:
         query = query.where(webhooks.c.store_id == store_id)
-    return await db.read(lambda conn: [dict(row) for row in conn.execute(query).mappings()])
+
+    def work(conn: Connection) -> list[Record]:
+        if store_id is not None and not exists(conn, store_id):
+            raise StoreError(f"Store {store_id} does not exist.")
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+    return await db.read(work)
 
 
 async def remove_webhook(db: Database, webhook_id: int) -> None:
