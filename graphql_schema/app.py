@@ -20,7 +20,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.exceptions import NonJsonMessageReceived, WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
@@ -147,6 +147,14 @@ class KanalGraphQL(GraphQL[Context, None]):
         except HTTPException as exc:
             response = transport_error(exc.status_code, exc.reason)
         await response(scope, receive, send)
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """strawberry's, with an `operationName` that is not a string refused as a request error
+        (400; GraphQL over HTTP, "Request parameters"), where it was read as the name "5"."""
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and not isinstance(data.operation_name, (str, type(None))):
+            raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null, if provided.")
+        return data
 
     def decode_json(self, data: str | bytes) -> object:
         """Strict UTF-8 and a JSON object (or a list, which batching refuses): else 400, as REST."""

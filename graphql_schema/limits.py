@@ -17,6 +17,7 @@ from app.db.read_budget import ReadTimedOut
 from app.db.unavailable import DatabaseUnavailable
 
 from .errors import database_unavailable, too_slow
+from .operations import OneOperation
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -66,6 +67,7 @@ def extensions() -> list:
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
+        OneOperation,
         lambda: AddValidationRules(_RULES),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         lambda: _MaskErrors(should_mask_error=_unexpected, error_message="Internal server error"),
