@@ -21,6 +21,7 @@ from .context import Context
 from .derived import record_type
 from .errors import UserError, bad_input
 from .inputs import Backfill, run_batch, run_command
+from .one_of import exactly_one
 from .orders import CustomerInput
 from .relay import Connection, page_size, paged
 from .scalars import Money
@@ -192,9 +193,14 @@ class ContactMutations:
         return DeleteCustomerPayload(erased_contacts=erased, user_errors=[])
 
 
+_ONE_CONTACT = "Give the contact as phone or externalId, exactly one of them."
+
+
 @strawberry.type
 class ContactQueries:
-    @strawberry.field(description="A contact by phone (any form REST accepts) or by customer external id.")
+    @strawberry.field(
+        description="A contact by phone (any form REST accepts) or by customer external id: exactly one of them."
+    )
     async def contact(
         self,
         info: Info[Context, None],
@@ -203,9 +209,8 @@ class ContactQueries:
         external_id: str | None = None,
     ) -> Contact | None:
         context = info.context
-        store = await context.store(store_id)
-        if phone is None and external_id is None:
-            return None
+        store = await context.store(store_id)  # first, as on every field: a bad storeId is named as such
+        exactly_one({"phone": phone, "externalId": external_id}, _ONE_CONTACT)
         try:
             listing = contact_listing(store.id, store.region, phone=phone, external_id=external_id)
             page = await context.db.read(listing.page, 1, None)

@@ -8,13 +8,14 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from app.domain.errors import ErrorCode, FieldError, ValidationFailed
+from app.domain.errors import ValidationFailed
 from app.read.filters import period
 from app.read.stats import store_stats
 from app.services import stores
 
 from .context import Context
 from .errors import bad_input
+from .one_of import exactly_one
 from .scalars import Money
 
 
@@ -58,13 +59,7 @@ class StoreStats:
     recovery_rate: float = strawberry.field(description="carts_recovered / carts_abandoned, 0 when none")
 
 
-def _one_store_argument(store_id: strawberry.ID | None, id: strawberry.ID | None) -> tuple[object, str]:
-    """`store(storeId:)`, or the deprecated `store(id:)`: exactly one of them, else
-    BAD_USER_INPUT naming `storeId`. Returns the value and the argument's name."""
-    if (store_id is None) == (id is None):
-        message = "Give the store as storeId (id is its deprecated spelling), exactly once."
-        raise bad_input(ValidationFailed([FieldError(("storeId",), ErrorCode.REQUIRED, message)]))
-    return (store_id, "storeId") if id is None else (id, "id")
+_ONE_STORE = "Give the store as storeId (id is its deprecated spelling), exactly once."
 
 
 @strawberry.type
@@ -79,7 +74,7 @@ class StoreQueries:
         ] = None,
     ) -> Store | None:
         context = info.context
-        store = await context.store(*_one_store_argument(store_id, id))
+        store = await context.store(*exactly_one({"storeId": store_id, "id": id}, _ONE_STORE))
         row = await stores.get_store(context.db, store.id)
         if row is None:
             return None
