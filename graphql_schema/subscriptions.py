@@ -8,12 +8,14 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
+from app.domain.errors import ValidationFailed
 from app.policies import access
 from app.read.feed import SubscriberTooSlow
+from app.read.filters import event_types
 from app.services import keys
 
 from .context import Context
-from .errors import refused
+from .errors import bad_input, refused
 from .events import Event
 
 # How often an idle subscription checks that its key still opens the store.
@@ -24,9 +26,9 @@ RECHECK_SECONDS = 5.0
 class Subscription:
     @strawberry.subscription(
         description=(
-            "The store's events from now on, each within a second of its commit (types: patterns such as "
-            "order.* ; all when absent). Authorised by the key in the connection payload "
-            '({"Authorization": "Bearer …"}) as queries are; ends when the key stops opening the store.'
+            "The store's events from now on, each within a second of its commit (types: event types or patterns "
+            "such as order.* , each matching some type; all when absent). Authorised by the key in the connection "
+            'payload ({"Authorization": "Bearer …"}) as queries are; ends when the key stops opening the store.'
         )
     )
     async def store_events(
@@ -34,6 +36,11 @@ class Subscription:
     ) -> AsyncGenerator[Event, None]:
         context = info.context
         store = await context.store(store_id)
+        try:
+            for pattern in types or ():
+                event_types(pattern, ("types",))
+        except ValidationFailed as failure:
+            raise bad_input(failure) from None
         async with context.feed.subscription(store.id, types) as subscription:
             while True:
                 try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Column, ColumnElement, cast, exists, func, literal_column, or_, select
@@ -11,9 +12,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from app.db.tables import contacts
 from app.domain.consent import ConsentState
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
+from app.domain.event_types import EventType
 from app.domain.phone import InvalidPhone, parse_phone
 from app.domain.text import is_safe
 from app.domain.types import parse_utc_datetime
+from app.services.webhooks import matches
 
 
 def contact_of_phone(
@@ -77,20 +80,33 @@ def text(value: str, path: tuple[str, ...]) -> str:
     return value
 
 
-def type_matches(column: Column[Any], pattern: str) -> ColumnElement[bool]:
-    """`order.created`, or a family such as `order.*`."""
-    if pattern.endswith(".*"):
-        return starts_with(column, pattern[:-1])
-    return column == pattern
+def choice(value: str, choices: type[StrEnum], path: tuple[str, ...]) -> str:
+    """A filter naming one of a closed set (`choices`), spelled as a write spells it; raises
+    ValidationFailed at `path`: text no engine can compare (`text`), or `invalid_choice`
+    listing the choices for any other value (it found nothing, silently)."""
+    if text(value, path) not in set(choices):
+        allowed = ", ".join(choices)
+        raise ValidationFailed([FieldError(path, ErrorCode.INVALID_CHOICE, f"Must be one of: {allowed}.")])
+    return value
+
+
+def event_types(pattern: str, path: tuple[str, ...]) -> list[str]:
+    """The event types (`EventType`) a type filter names: a type, or a pattern as webhooks take
+    them (`order.*`, `*`: `webhooks.matches`); raises ValidationFailed at `path` (`text`, or
+    `invalid_choice` listing the types) for one that matches none: a type no event can have
+    found nothing, silently."""
+    found = [kind.value for kind in EventType if matches([text(pattern, path)], kind)]
+    if not found:
+        known = ", ".join(EventType)
+        message = f"Must be an event type, or a pattern matching some such as order.*: {known}."
+        raise ValidationFailed([FieldError(path, ErrorCode.INVALID_CHOICE, message)])
+    return found
 
 
 def consent_is(column: Column[Any], state: str, path: tuple[str, ...]) -> ColumnElement[bool]:
     """Rows whose consent `column` is `state` (a consent never given is `not_subscribed`);
-    raises ValidationFailed at `path`: text no engine can compare (`text`), or `invalid_choice`
-    for a state that is none of ConsentState."""
-    if text(state, path) not in set(ConsentState):
-        choices = ", ".join(ConsentState)
-        raise ValidationFailed([FieldError(path, ErrorCode.INVALID_CHOICE, f"Must be one of {choices}.")])
+    raises ValidationFailed at `path` as `choice` does for a state that is none of ConsentState."""
+    choice(state, ConsentState, path)
     if state == ConsentState.NOT_SUBSCRIBED:
         return or_(column == state, column.is_(None))
     return column == state

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Column, Connection, Select, Table, select
@@ -13,7 +12,7 @@ from sqlalchemy import Column, Connection, Select, Table, select
 from app.db.tables import carts, contacts, events, orders, shipments
 from app.domain import consent as consent_columns
 from app.domain.consent import Purpose
-from app.domain.errors import ErrorCode, FieldError, ValidationFailed
+from app.domain.event_types import SubjectType
 from app.domain.statuses import CartStatus, ShipmentStatus, order_status
 
 from . import columns, filters
@@ -104,21 +103,10 @@ def contact_listing(
     return Listing(query, (contacts.c.id,))
 
 
-def _status(value: str, choices: type[StrEnum]) -> str:
-    """A status filter: one of the statuses a write accepts (exactly as a write spells it),
-    else ValidationFailed `invalid_choice` at `status` naming them (a status no write can
-    store found nothing, silently)."""
-    text = _text(value, "status")
-    if text not in {choice.value for choice in choices}:
-        allowed = ", ".join(choice.value for choice in choices)
-        raise ValidationFailed([FieldError(("status",), ErrorCode.INVALID_CHOICE, f"Must be one of: {allowed}.")])
-    return text
-
-
 def shipment_listing(store_id: int, status: str | None = None, order_id: int | None = None) -> Listing:
     query = _of_store(shipments, store_id)
     if status is not None and status.strip():  # blank: no filter, as on orders
-        query = query.where(shipments.c.status == _status(status, ShipmentStatus))
+        query = query.where(shipments.c.status == filters.choice(status, ShipmentStatus, ("status",)))
     if order_id is not None:
         query = query.where(shipments.c.order_id == order_id)
     return Listing(query, (shipments.c.id,))
@@ -127,7 +115,7 @@ def shipment_listing(store_id: int, status: str | None = None, order_id: int | N
 def cart_listing(store_id: int, status: str | None = None) -> Listing:
     query = _of_store(carts, store_id)
     if status is not None and status.strip():  # blank: no filter, as on orders
-        query = query.where(carts.c.status == _status(status, CartStatus))
+        query = query.where(carts.c.status == filters.choice(status, CartStatus, ("status",)))
     return Listing(query, (carts.c.abandoned_at, carts.c.id))
 
 
@@ -135,10 +123,12 @@ def event_listing(
     store_id: int, type: str | None = None, subject_type: str | None = None, subject_id: int | None = None
 ) -> Listing:
     query = _of_store(events, store_id)
-    if type is not None:
-        query = query.where(filters.type_matches(events.c.type, _text(type, "filter", "type")))
-    if subject_type is not None:
-        query = query.where(events.c.subject_type == _text(subject_type, "filter", "subjectType"))
+    # blank: no filter, as a blank status
+    if type is not None and type.strip():
+        query = query.where(events.c.type.in_(filters.event_types(type, ("filter", "type"))))
+    if subject_type is not None and subject_type.strip():
+        subject = filters.choice(subject_type, SubjectType, ("filter", "subjectType"))
+        query = query.where(events.c.subject_type == subject)
     if subject_id is not None:
         query = query.where(events.c.subject_id == subject_id)
     return Listing(query, (events.c.id,))
