@@ -22,6 +22,7 @@ from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.exceptions import NonJsonMessageReceived, WebSocketDisconnected
+from strawberry.http.types import QueryParams
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
@@ -83,6 +84,18 @@ class TextFrames(ASGIWebSocketAdapter):
                 yield message
         except HTTPException:
             raise NonJsonMessageReceived from None
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")  # RFC 8259 has no NaN nor Infinity; Python's json reads them
+
+
+def read_json(text: str) -> object:
+    """JSON text (RFC 8259) as strawberry reads it (a lone surrogate's escape is text), but with
+    numbers exact as REST reads them (a Decimal amount sent as a JSON number keeps every digit)
+    and no `NaN` or `Infinity`. Raises ValueError (json.JSONDecodeError for a syntax error) or
+    RecursionError (nested too deeply)."""
+    return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
 
 
 # The request log's code for an error that has none (a document that does not parse or validate).
@@ -163,9 +176,7 @@ class KanalGraphQL(GraphQL[Context, None]):
         except UnicodeDecodeError:
             raise HTTPException(400, "The request body is not valid UTF-8.") from None
         try:
-            # as strawberry reads it (a lone surrogate's escape is text), but numbers exact as REST
-            # reads them: a Decimal amount sent as a JSON number keeps every digit
-            decoded = json.loads(text, parse_float=Decimal)
+            decoded = read_json(text)
         except RecursionError:
             raise HTTPException(400, "The request body is nested too deeply.") from None
         except ValueError:
@@ -173,6 +184,26 @@ class KanalGraphQL(GraphQL[Context, None]):
         if not isinstance(decoded, (dict, list)):
             raise HTTPException(400, "The request body must be a JSON object.")
         return decoded
+
+    def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
+        """A GET's parameters, its `variables` and `extensions` read as JSON as a POST body is
+        (`read_json`); one that is not JSON (`[1`, empty, `NaN`) is a request error naming it (400,
+        GraphQL over HTTP, "JSON parsing failure"), where it was "Unable to parse request body as
+        JSON" for a GET without one. Their shape (an object or null) is checked afterwards, as a
+        POST body's is."""
+        data: dict[str, Any] = dict(params)
+        for name in ("variables", "extensions"):
+            text = data.get(name)
+            if text is None:
+                continue
+            try:
+                data[name] = read_json(text)
+            except RecursionError:
+                raise HTTPException(400, f"The `{name}` query parameter is nested too deeply.") from None
+            except ValueError as exc:
+                detail = f": {exc.msg} at character {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
+                raise HTTPException(400, f"The `{name}` query parameter is not valid JSON{detail}.") from None
+        return data
 
     async def get_context(self, request: Any, response: Any) -> Context:
         # `response` is the sub-response strawberry merges into the answer (status, headers);
