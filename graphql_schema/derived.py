@@ -142,7 +142,7 @@ def _input_description(field: FieldInfo) -> str | None:
     if choices := _choices(field.annotation):
         return ", ".join(choices[:-1]) + " or " + choices[-1]
     if field.annotation is datetime:
-        return "ISO 8601; without an offset it is UTC"
+        return "RFC 3339; without an offset it is UTC"
     return None
 
 

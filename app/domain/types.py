@@ -119,24 +119,31 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
     return amount.copy_abs()
 
 
-_DATETIME_HINT = "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z."
+DATETIME_HINT = "Must be an RFC 3339 datetime, e.g. 2026-05-18T10:00:00Z."
+# RFC 3339 §5.6 `date-time`, its offset optional (SPEC §3.1: none means UTC). fromisoformat reads
+# all of ISO 8601, which it is not: week dates (2026-W01-1), basic format (20260101T100000),
+# times without seconds, offsets without a colon or minutes, a bare "." and other scripts' digits.
+_RFC3339 = re.compile(
+    r"\d{4}-\d\d-\d\d"  # full-date
+    r"[Tt ]"  # §5.6 NOTE: "t", or a space, may stand for "T"
+    r"\d\d:\d\d:\d\d(?:\.\d+)?"  # partial-time: seconds required, `time-secfrac = "." 1*DIGIT`
+    r"(?:[Zz]|[+-]\d\d:\d\d)?",  # time-offset
+    re.ASCII,  # DIGIT is ASCII
+)
 # RFC 3339 §5.6: the seconds of a leap second are 60; Python's datetime has no such second.
 _LEAP_SECOND = re.compile(r"(.{10}[T ]\d\d:\d\d):60(\D.*)?\Z", re.DOTALL)
-# RFC 3339 §5.6: `time-secfrac = "." 1*DIGIT`; fromisoformat would also take a bare "." and
-# other scripts' digits.
-_BARE_DOT = re.compile(r"\.(?!\d)")
 
 
 def parse_utc_datetime(text: str) -> datetime:
-    """ISO 8601 with a time part, every RFC 3339 §5.6 form included: `T`, `t` or a space between
+    """An RFC 3339 §5.6 `date-time` and nothing else of ISO 8601: `T`, `t` or a space between
     date and time, `Z` or `z`, fractions of any length (kept to the microsecond, the rest cut),
     `-00:00`, any offset; a value without offset is UTC. A leap second (`23:59:60Z`) is accepted
     only where RFC 3339 §5.7 puts one, the last second of a UTC month, and is kept as the last
     microsecond before the next minute (23:59:59.999999): Python, POSIX time and both engines
     have no 61st second, and that instant keeps it after every earlier one. Raises ValueError."""
     text = text.strip()
-    if len(text) < 16 or text[10] not in "Tt " or not text.isascii() or ("." in text and _BARE_DOT.search(text)):
-        raise ValueError(_DATETIME_HINT)
+    if not _RFC3339.fullmatch(text):
+        raise ValueError(DATETIME_HINT)
     text = text.upper()  # RFC 3339 §5.6 NOTE: "T" and "Z" may be lower case
     leap = _LEAP_SECOND.match(text) if ":60" in text else None  # the regex only where it can match
     if leap:
@@ -144,7 +151,7 @@ def parse_utc_datetime(text: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(_DATETIME_HINT) from None
+        raise ValueError(DATETIME_HINT) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     try:
@@ -160,7 +167,7 @@ def parse_utc_datetime(text: str) -> datetime:
 
 def _utc_datetime(value: Any) -> datetime:
     if not isinstance(value, str):
-        raise _fail(ErrorCode.INVALID_TYPE, "Must be an ISO 8601 datetime string.")
+        raise _fail(ErrorCode.INVALID_TYPE, "Must be an RFC 3339 datetime string.")
     try:
         return parse_utc_datetime(value)
     except ValueError as exc:

@@ -15,7 +15,7 @@ from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.domain.event_types import EventType
 from app.domain.phone import InvalidPhone, parse_phone
 from app.domain.text import is_safe
-from app.domain.types import parse_utc_datetime
+from app.domain.types import DATETIME_HINT, parse_utc_datetime
 from app.services.webhooks import matches
 
 
@@ -46,16 +46,16 @@ def starts_with(column: Column[Any], prefix: str) -> ColumnElement[bool]:
 
 
 def moment(value: object, name: str, path: tuple[str, ...] | None = None) -> datetime:
-    """A filter's instant in UTC, read as REST reads one (`parse_utc_datetime`: a time part
-    required, no offset means UTC); raises ValidationFailed at `path` (default
-    `("filter", name)`) for a value that is not such a string (a date alone, a number), or an
+    """A filter's instant in UTC, read as REST reads one (`parse_utc_datetime`: RFC 3339 §5.6
+    only, no offset meaning UTC); raises ValidationFailed at `path` (default
+    `("filter", name)`) for a value that is not such a string (a date alone, an ISO 8601 week date, a number), or an
     instant out of range in UTC."""
     path = path or ("filter", name)
     try:
         if isinstance(value, datetime):
             return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         if not isinstance(value, str):
-            raise ValueError("Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z.")
+            raise ValueError(DATETIME_HINT)
         return parse_utc_datetime(value)
     except (ValueError, OverflowError) as exc:
         message = "The datetime is out of range." if isinstance(exc, OverflowError) else str(exc)

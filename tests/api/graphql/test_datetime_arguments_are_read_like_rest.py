@@ -1,7 +1,8 @@
 """Issue 13: a DateTime argument is read by the REST rule (`app.domain.types.parse_utc_datetime`
-through `app.read.filters.moment`): a time part is required, so a date alone (`"2026-01-01"`)
-is refused, and every refusal is BAD_USER_INPUT naming the argument — as a literal or as a
-variable — like every other bad argument. Walks the schema for the DateTime arguments."""
+through `app.read.filters.moment`): RFC 3339 §5.6 only, so a date alone (`"2026-01-01"`) is
+refused, and so are the other ISO 8601 forms Python's fromisoformat reads (week and ordinal
+dates, basic format, no seconds, offsets without a colon), and every refusal is BAD_USER_INPUT
+naming the argument — as a literal or as a variable — like every other bad argument. Walks the schema for the DateTime arguments."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from graphql import GraphQLInputObjectType
 from graphql_schema.schema import schema as graphql_schema
 from tests.api.calls import gql
 
-HINT = "Must be an ISO 8601 datetime, e.g. 2026-05-18T10:00:00Z."
+HINT = "Must be an RFC 3339 datetime, e.g. 2026-05-18T10:00:00Z."
 
 # argument path -> document with the value at $v (declared as DateTime) and the other instant valid
 # (before every `to` tried: the analytics refuse an empty period)
@@ -59,6 +60,19 @@ VALUES: dict[Any, str | None] = {
     20260101: HINT,
     1.5: HINT,
     True: HINT,
+    # ISO 8601 forms outside RFC 3339 §5.6, which fromisoformat reads
+    "2026-W01-1T00:00:00Z": HINT,  # a week date
+    "2026-W01-1 00:00:00": HINT,
+    "2026-001T00:00:00Z": HINT,  # an ordinal date
+    "20260101T000000Z": HINT,  # basic format
+    "2026-01-01T000000Z": HINT,
+    "2026-01-01T00:00Z": HINT,  # no seconds
+    "2026-01-01T00Z": HINT,
+    "2026-01-01T00:00:00+0200": HINT,  # an offset without its colon
+    "2026-01-01T00:00:00+02": HINT,
+    "2026-01-01T00:00:00,5Z": HINT,  # a decimal comma
+    "2026-01-01T00:00:00+02:00:30": HINT,  # offset seconds
+    "2026-01-01T00:00:00 Z": HINT,
     "0001-01-01T00:00:00+01:00": "The datetime is out of range.",
     "2026-01-01T00:00:00Z": None,
     "2026-01-01T00:00:00": None,  # no offset: UTC
