@@ -12,6 +12,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from app.db.read_budget import ReadTimedOut
 from app.db.unavailable import DatabaseUnavailable
@@ -35,9 +36,11 @@ class MutationCountRule(ValidationRule):
 
 
 def _unexpected(error: GraphQLError) -> bool:
-    """Mask errors raised by bugs; keep the ones this API raises on purpose."""
+    """Mask errors raised by bugs; keep the ones this API raises on purpose, and a document
+    that chooses no operation (GraphQL spec §6.1), which a websocket's answer carries as an
+    error whose original is strawberry's CannotGetOperationTypeError."""
     original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+    return original is not None and not isinstance(original, (GraphQLError, CannotGetOperationTypeError))
 
 
 class _MaskErrors(MaskErrors):

@@ -15,11 +15,14 @@ NO_OPERATION = "Must provide an operation."
 class OperationNotFound(CannotGetOperationTypeError):
     """A request error (GraphQL spec §6.1): the document and `operationName` name no single
     operation. Raised as strawberry's own error of that kind, so that HTTP answers it as a
-    request error (400, `BAD_REQUEST`: `app.transport_error`) before anything runs."""
+    request error (400, `BAD_REQUEST`: `graphql_schema.app.transport_error`) before anything
+    runs, and a websocket as the subscription's one error, code `BAD_REQUEST`."""
 
     def __init__(self, message: str):
         super().__init__(None)
         self.message = message
+        # over a websocket, the GraphQLError strawberry makes of it takes these extensions
+        self.extensions = {"code": "BAD_REQUEST"}
 
     def as_http_error_reason(self) -> str:
         return self.message

@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
+from graphql_schema.schema import schema as graphql_schema
 from tests.conftest import Api
 
 ERASE = 'mutation Erase { deleteCustomer(storeId: 123, externalId: "CUST-42") { erasedContacts } }'
 READ = "query Read { store(storeId: 123) { id } }"
 MULTIPLE = "Must provide operation name if query contains multiple operations."
+NO_OPERATION = "Must provide an operation."
 
 # case -> (document, operationName (absent when None), message)
 REFUSED: dict[str, tuple[str, Any, str]] = {
@@ -28,7 +30,7 @@ REFUSED: dict[str, tuple[str, Any, str]] = {
     "a name, one anonymous operation": ("{ __typename }", "Read", 'Unknown operation named "Read".'),
     "an empty name": (ERASE, "", 'Unknown operation named "".'),
     "a fragment's name": (f"fragment F on Query {{ __typename }} {ERASE}", "F", 'Unknown operation named "F".'),
-    "no operation": ("fragment F on Query { __typename }", None, "Must provide an operation."),
+    "no operation": ("fragment F on Query { __typename }", None, NO_OPERATION),
 }
 NOT_A_STRING = "The GraphQL operation's `operationName` must be a string or null, if provided."
 # operationName values a JSON body can give and a query string cannot
@@ -91,3 +93,23 @@ async def test_a_named_mutation_runs_over_post(api: Api) -> None:
     await _customer(api)
     response = await _post(api, {"query": f"{READ} {ERASE}", "operationName": "Erase"})
     assert response.json() == {"data": {"deleteCustomer": {"erasedContacts": 1}}}
+
+
+WATCH = "subscription {name} {{ storeEvents(storeId: 123) {{ type }} }}"
+# over a websocket (the subscription made in-process, as the socket makes it): document, name, message
+OVER_A_WEBSOCKET = {
+    "two subscriptions, no name": (WATCH.format(name="A") + WATCH.format(name="B"), None, MULTIPLE),
+    "an unknown name": (WATCH.format(name="A"), "Missing", 'Unknown operation named "Missing".'),
+    "no operation": ("fragment F on Subscription { storeEvents(storeId: 123) { type } }", None, NO_OPERATION),
+}
+
+
+@pytest.mark.parametrize("case", list(OVER_A_WEBSOCKET))
+async def test_over_a_websocket_it_is_the_one_error_unmasked(case: str) -> None:
+    document, name, message = OVER_A_WEBSOCKET[case]
+    result = await graphql_schema.subscribe(document, operation_name=name)
+    if not hasattr(result, "errors"):
+        result = await anext(aiter(result))  # type: ignore[arg-type]
+    assert [error.formatted for error in result.errors] == [  # type: ignore[union-attr]
+        {"message": message, "extensions": {"code": "BAD_REQUEST"}}
+    ]
