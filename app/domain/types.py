@@ -120,14 +120,17 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
 
 
 DATETIME_HINT = "Must be an RFC 3339 datetime, e.g. 2026-05-18T10:00:00Z."
-# RFC 3339 §5.6 `date-time`, its offset optional (SPEC §3.1: none means UTC). fromisoformat reads
-# all of ISO 8601, which it is not: week dates (2026-W01-1), basic format (20260101T100000),
-# times without seconds, offsets without a colon or minutes, a bare "." and other scripts' digits.
-_RFC3339 = re.compile(
+# A calendar date and a time of day in ISO 8601's extended format (§4.3.2): RFC 3339 §5.6
+# `date-time`, its offset optional (SPEC §3.1: none means UTC), and the two liberties relayed
+# shop payloads take with it, which read as one instant only: seconds left out (10:00Z), an
+# offset without its colon or its minutes (+0200, +02: PHP's DATE_ISO8601). fromisoformat also
+# reads week dates (2026-W01-1), ordinal dates, the basic format (20260101T100000), a decimal
+# comma, offsets with seconds, a bare "." and other scripts' digits: none of them.
+_DATE_TIME = re.compile(
     r"\d{4}-\d\d-\d\d"  # full-date
     r"[Tt ]"  # §5.6 NOTE: "t", or a space, may stand for "T"
-    r"\d\d:\d\d:\d\d(?:\.\d+)?"  # partial-time: seconds required, `time-secfrac = "." 1*DIGIT`
-    r"(?:[Zz]|[+-]\d\d:\d\d)?",  # time-offset
+    r"\d\d:\d\d(?::\d\d(?:\.\d+)?)?"  # partial-time, `time-secfrac = "." 1*DIGIT`; seconds optional
+    r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)?",  # time-offset, its colon and minutes optional
     re.ASCII,  # DIGIT is ASCII
 )
 # RFC 3339 §5.6: the seconds of a leap second are 60; Python's datetime has no such second.
@@ -135,14 +138,15 @@ _LEAP_SECOND = re.compile(r"(.{10}[T ]\d\d:\d\d):60(\D.*)?\Z", re.DOTALL)
 
 
 def parse_utc_datetime(text: str) -> datetime:
-    """An RFC 3339 §5.6 `date-time` and nothing else of ISO 8601: `T`, `t` or a space between
-    date and time, `Z` or `z`, fractions of any length (kept to the microsecond, the rest cut),
-    `-00:00`, any offset; a value without offset is UTC. A leap second (`23:59:60Z`) is accepted
+    """An RFC 3339 §5.6 `date-time` (`T`, `t` or a space between date and time, `Z` or `z`,
+    fractions of any length, kept to the microsecond, the rest cut, `-00:00`, any offset), or
+    one with its seconds left out or its offset as `+0200` or `+02` (`_DATE_TIME`), and no
+    other ISO 8601 form; a value without offset is UTC. A leap second (`23:59:60Z`) is accepted
     only where RFC 3339 §5.7 puts one, the last second of a UTC month, and is kept as the last
     microsecond before the next minute (23:59:59.999999): Python, POSIX time and both engines
     have no 61st second, and that instant keeps it after every earlier one. Raises ValueError."""
     text = text.strip()
-    if not _RFC3339.fullmatch(text):
+    if not _DATE_TIME.fullmatch(text):
         raise ValueError(DATETIME_HINT)
     text = text.upper()  # RFC 3339 §5.6 NOTE: "T" and "Z" may be lower case
     leap = _LEAP_SECOND.match(text) if ":60" in text else None  # the regex only where it can match
