@@ -130,7 +130,9 @@ _DATE_TIME = re.compile(
     r"\d{4}-\d\d-\d\d"  # full-date
     r"[Tt ]"  # §5.6 NOTE: "t", or a space, may stand for "T"
     r"\d\d:\d\d(?::\d\d(?:\.\d+)?)?"  # partial-time, `time-secfrac = "." 1*DIGIT`; seconds optional
-    r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)?",  # time-offset, its colon and minutes optional
+    # time-offset, its colon and minutes optional: hours 00-23, minutes 00-59 (§5.6
+    # `time-numoffset`), which fromisoformat does not check (+01:99 read as +02:39)
+    r"(?:[Zz]|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?",
     re.ASCII,  # DIGIT is ASCII
 )
 # RFC 3339 §5.6: the seconds of a leap second are 60; Python's datetime has no such second.

@@ -118,6 +118,8 @@ def test_money_out_of_its_rules_is_refused_with_its_code(sent, code):
         ("2026-05-18 10:00", datetime(2026, 5, 18, 10, tzinfo=UTC)),  # seconds left out
         ("2026-05-18T12:00:00+0200", datetime(2026, 5, 18, 10, tzinfo=UTC)),  # PHP's DATE_ISO8601
         ("2026-05-18T12:00+02", datetime(2026, 5, 18, 10, tzinfo=UTC)),
+        ("2026-05-18T10:00:00-23:59", datetime(2026, 5, 19, 9, 59, tzinfo=UTC)),  # the widest offsets
+        ("2026-05-18T10:00:00+2359", datetime(2026, 5, 17, 10, 1, tzinfo=UTC)),
         # every RFC 3339 §5.6 form
         ("2026-05-18t10:00:00z", datetime(2026, 5, 18, 10, tzinfo=UTC)),
         ("2026-05-18t10:00:00Z", datetime(2026, 5, 18, 10, tzinfo=UTC)),
@@ -173,6 +175,14 @@ def test_times_are_kept_in_utc(sent, kept):
         ("20260518T100000Z", "invalid_datetime"),  # basic format
         ("2026-05-18T100000Z", "invalid_datetime"),
         ("2026-05-18T10:00:00+02:00:30", "invalid_datetime"),  # an offset with seconds
+        # an offset's hours past 23 or minutes past 59 (RFC 3339 §5.6), in each of its forms
+        ("2026-05-18T10:00:00+01:99", "invalid_datetime"),
+        ("2026-05-18T10:00:00+00:60", "invalid_datetime"),
+        ("2026-05-18T10:00:00+0099", "invalid_datetime"),
+        ("2026-05-18T10:00+00:75", "invalid_datetime"),
+        ("2026-05-18T10:00:00-23:60", "invalid_datetime"),
+        ("2026-05-18T10:00:00+24:00", "invalid_datetime"),
+        ("2026-05-18T10:00:00+24", "invalid_datetime"),
         ("2026-05-18T10:00:00,5Z", "invalid_datetime"),  # a decimal comma
         (1747562400, "invalid_type"),
     ],

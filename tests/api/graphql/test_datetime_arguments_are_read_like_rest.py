@@ -68,6 +68,9 @@ VALUES: dict[Any, str | None] = {
     "20260101T000000Z": HINT,  # basic format
     "2026-01-01T000000Z": HINT,
     "2026-01-01T00Z": HINT,  # no minutes
+    "2026-01-01T00:00:00+01:99": HINT,  # an offset's minutes past 59, hours past 23
+    "2026-01-01T00:00:00+0099": HINT,
+    "2026-01-01T00:00:00+24:00": HINT,
     "2026-01-01T00:00:00,5Z": HINT,  # a decimal comma
     "2026-01-01T00:00:00+02:00:30": HINT,  # offset seconds
     "2026-01-01T00:00:00 Z": HINT,
