@@ -13,6 +13,7 @@ from typing import Any
 
 import uvloop
 
+from app import cli_arguments
 from app.automations import health, redelivery, replay, retention
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
@@ -213,7 +214,11 @@ async def _worker(db: Database, args: argparse.Namespace) -> None:
         from prometheus_client import start_http_server
 
         # This process's counters (deliveries by outcome), unprotected: bind it where only the scraper reaches.
-        start_http_server(args.metrics_port, addr=args.metrics_host)
+        try:
+            start_http_server(args.metrics_port, addr=args.metrics_host)
+        except OSError as exc:  # the port taken, an address not this machine's or no address at all
+            print(f"error: cannot serve metrics on {args.metrics_host}:{args.metrics_port}: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
         print(f"Metrics on http://{args.metrics_host}:{args.metrics_port}/metrics", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -293,11 +298,16 @@ def _webhooks_lifecycle_commands(wh: Any) -> None:
     """`kanal webhooks redeliver`: dead letters and single events, again."""
     rd = wh.add_parser("redeliver", help="send one event again, or every dead letter of a webhook since a time")
     rd.add_argument("--event", metavar="EVENT_ID", help="an event's id (the Kanal-Event-Id header)")
-    rd.add_argument("--webhook", type=int, metavar="ID", help="only this webhook; with --dead-since, its dead letters")
+    rd.add_argument(
+        "--webhook",
+        type=cli_arguments.record_id,
+        metavar="ID",
+        help="only this webhook; with --dead-since, its dead letters",
+    )
     rd.add_argument("--dead-since", type=_moment, metavar="TIME", help="ISO 8601 time, or an age such as 2d")
     rd.set_defaults(run=_with_db(_webhooks_redeliver))
     en = wh.add_parser("enable", help="resume a webhook disabled for failing (its pending deliveries go out)")
-    en.add_argument("id", type=int)
+    en.add_argument("id", type=cli_arguments.record_id)
     en.set_defaults(run=_with_db(_webhooks_enable))
 
 
@@ -317,7 +327,7 @@ def _import_command(commands: Any) -> None:
         "with their line in the report (JSON Lines), and the position confirmed after each batch in REPORT.state.",
     )
     im.add_argument("file", type=Path, help="JSON Lines (one REST body a line) or CSV (see README, CSV mapping)")
-    im.add_argument("--store", type=int, required=True)
+    im.add_argument("--store", type=cli_arguments.record_id, required=True)
     im.add_argument("--resource", choices=sorted(sinks.KINDS), required=True)
     im.add_argument("--format", choices=sources.FORMATS, help="default: csv for a .csv file, else jsonl")
     im.add_argument("--report", type=Path, help="refused lines, JSON Lines (default: FILE.report.jsonl)")
@@ -368,7 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     st = commands.add_parser("stores", help="manage stores").add_subparsers(dest="action", required=True)
     create = st.add_parser("create", help="create a store")
-    create.add_argument("--id", type=int, required=True)
+    create.add_argument("--id", type=cli_arguments.record_id, required=True)
     create.add_argument("--name", required=True)
     create.add_argument("--region", required=True, help="default phone region, ISO 3166 alpha-2 (e.g. FR)")
     create.add_argument("--team", help="team that owns the store")
@@ -377,28 +387,28 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_parser("list", help="list stores").set_defaults(run=_with_db(_stores_list))
     for name, action in (("pause", _stores_pause), ("resume", _stores_resume)):
         sub = st.add_parser(name, help=f"{name} a store")
-        sub.add_argument("id", type=int)
+        sub.add_argument("id", type=cli_arguments.record_id)
         sub.set_defaults(run=_with_db(action))
     limit = st.add_parser("set-rate-limit", help="requests per minute for one store")
-    limit.add_argument("id", type=int)
+    limit.add_argument("id", type=cli_arguments.record_id)
     limit.add_argument("per_minute", type=int)
     limit.set_defaults(run=_with_db(_stores_rate_limit))
     zone = st.add_parser("set-timezone", help="IANA timezone the store's dashboards count days in")
-    zone.add_argument("id", type=int)
+    zone.add_argument("id", type=cli_arguments.record_id)
     zone.add_argument("timezone", help="e.g. Europe/Paris")
     zone.set_defaults(run=_with_db(_stores_timezone))
     delay = st.add_parser("set-recovery-delay", help="minutes after abandonment before cart recovery fires")
-    delay.add_argument("id", type=int)
+    delay.add_argument("id", type=cli_arguments.record_id)
     delay.add_argument("minutes", type=int)
     delay.set_defaults(run=_with_db(_stores_recovery_delay))
     reset = st.add_parser("reset-test-data", help="delete what test keys wrote to a store, and its events")
-    reset.add_argument("id", type=int)
+    reset.add_argument("id", type=cli_arguments.record_id)
     reset.set_defaults(run=_with_db(_stores_reset_test_data))
 
     policy = st.add_parser(
         "set-consent-policy", help="the WhatsApp consent each automation needs (subscribed, not_unsubscribed, any)"
     )
-    policy.add_argument("id", type=int)
+    policy.add_argument("id", type=cli_arguments.record_id)
     policy.add_argument("--cart-recovery", metavar="REQUIREMENT", help="marketing consent needed (default subscribed)")
     policy.add_argument(
         "--shipping-notification", metavar="REQUIREMENT", help="utility consent needed (default not_unsubscribed)"
@@ -407,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     wh = commands.add_parser("webhooks", help="webhook subscriptions").add_subparsers(dest="action", required=True)
     wa = wh.add_parser("add", help="subscribe a URL to a store's events (prints the signing secret once)")
-    wa.add_argument("--store", type=int, required=True)
+    wa.add_argument("--store", type=cli_arguments.record_id, required=True)
     wa.add_argument("--url", required=True)
     wa.add_argument("--events", nargs="+", metavar="PATTERN", help="e.g. order.* shipment.created (default: all)")
     wa.add_argument(
@@ -416,10 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
     wa.add_argument("--since", type=_moment, metavar="TIME", help="replay earlier events since TIME (ISO 8601 or 2d)")
     wa.set_defaults(run=_with_db(_webhooks_add))
     wl = wh.add_parser("list", help="list active subscriptions")
-    wl.add_argument("--store", type=int)
+    wl.add_argument("--store", type=cli_arguments.record_id)
     wl.set_defaults(run=_with_db(_webhooks_list))
     wr = wh.add_parser("remove", help="remove a subscription")
-    wr.add_argument("id", type=int)
+    wr.add_argument("id", type=cli_arguments.record_id)
     wr.set_defaults(run=_with_db(_webhooks_remove))
     _webhooks_lifecycle_commands(wh)
 
@@ -427,15 +437,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     wk = commands.add_parser("worker", help="deliver webhooks and fire cart recoveries")
     wk.add_argument("--once", action="store_true", help="one pass, then exit")
-    wk.add_argument("--interval", type=float, help="seconds between passes (default 1)")
-    wk.add_argument("--metrics-port", type=int, help="serve this process's metrics (Prometheus) on this port")
+    wk.add_argument("--interval", type=cli_arguments.interval, help="seconds between passes (default 1)")
+    wk.add_argument(
+        "--metrics-port", type=cli_arguments.port, help="serve this process's metrics (Prometheus) on this port"
+    )
     wk.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port (default 127.0.0.1)")
     wk.set_defaults(run=_with_db(_worker))
 
     ks = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="action", required=True)
     kc = ks.add_parser("create", help="issue a key (printed once, alone on the last line)")
     scope = kc.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--store", type=int, help="key for one store")
+    scope.add_argument("--store", type=cli_arguments.record_id, help="key for one store")
     scope.add_argument("--team", help="key for every store of a team")
     scope.add_argument("--admin", action="store_true", help="key for every store")
     kc.add_argument("--name", help="a label")
@@ -449,8 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
     _import_command(commands)
     serve = commands.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--port", type=cli_arguments.port, default=8000)
+    serve.add_argument("--workers", type=cli_arguments.processes, default=1)
     serve.add_argument(
         "--access-log", action="store_true", help="uvicorn's access log too (the JSON request log is always on)"
     )

@@ -1,0 +1,58 @@
+"""The `kanal` command's argument types: a value the command cannot use is refused by argparse
+with one line naming the argument (`kanal …: error: argument --store: …`, exit 2) before
+anything runs, where a number too large for a column or a socket stopped the command with a
+traceback, or a negative interval made the worker spin."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from app.config import MAX_WORKER_INTERVAL_SECONDS
+from app.policies.ids import MAX_ID, id_or_none
+
+MAX_PORT = 65535  # a TCP port is 16 bits; 0 asks the system for any, which no one could then reach
+MAX_SERVER_PROCESSES = 64
+
+
+def record_id(text: str) -> int:
+    """A store, webhook or event id: a whole number from 0 to 2^63 - 1, as every id column holds
+    (`app.policies.ids`). Raises argparse.ArgumentTypeError."""
+    value = id_or_none(text.strip())
+    if value is None:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_ID}, got {text!r}")
+    return value
+
+
+def port(text: str) -> int:
+    """A TCP port to listen on: 1 to 65535. Raises argparse.ArgumentTypeError."""
+    return _whole(text, 1, MAX_PORT)
+
+
+def processes(text: str) -> int:
+    """`kanal serve --workers`: 1 to `MAX_SERVER_PROCESSES`. Raises argparse.ArgumentTypeError."""
+    return _whole(text, 1, MAX_SERVER_PROCESSES)
+
+
+def interval(text: str) -> float:
+    """`kanal worker --interval`, seconds between passes: above 0, at most an hour, the range
+    of KANAL_WORKER_INTERVAL_SECONDS (README, Configuration). Raises argparse.ArgumentTypeError."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_WORKER_INTERVAL_SECONDS):
+        raise argparse.ArgumentTypeError(
+            f"must be above 0 and at most {MAX_WORKER_INTERVAL_SECONDS:,.0f} seconds, got {text!r}"
+        )
+    return seconds
+
+
+def _whole(text: str, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be from {low} to {high:,}, got {value}")
+    return value

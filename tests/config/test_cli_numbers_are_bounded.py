@@ -1,0 +1,110 @@
+"""`kanal` refuses, before anything runs, a number its command cannot use: an id past a signed
+64-bit column (`app.policies.ids`), a port outside 1–65535, a worker interval that is not above
+0 and at most an hour (KANAL_WORKER_INTERVAL_SECONDS's range), a process count outside 1–64
+(`app/cli_arguments.py`). Each is argparse's one line naming the argument, exit 2, where an id
+too large stopped the command with an OverflowError traceback, `--interval -1` made the worker
+spin, `--interval nan` crashed it and `serve --port 99999` listened on another port."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+
+import pytest
+
+from app import cli, cli_arguments
+from tests.api.events.test_outbox_prune import run_cli
+
+BIG = "99999999999999999999"
+ID = f"must be a whole number from 0 to 9223372036854775807, got '{BIG}'"
+# arguments: the error line's end, after "kanal <command>: error: argument "
+REFUSED = {
+    ("stores", "create", "--id", BIG, "--name", "x", "--region", "FR"): f"--id: {ID}",
+    ("stores", "pause", BIG): f"id: {ID}",
+    ("stores", "resume", "-1"): "id: must be a whole number from 0 to 9223372036854775807, got '-1'",
+    ("stores", "set-rate-limit", BIG, "5"): f"id: {ID}",
+    ("stores", "set-timezone", BIG, "Europe/Paris"): f"id: {ID}",
+    ("stores", "set-recovery-delay", "1.5", "5"): "id: must be a whole number from 0 to 9223372036854775807, got '1.5'",
+    ("stores", "reset-test-data", BIG): f"id: {ID}",
+    ("stores", "set-consent-policy", BIG, "--cart-recovery", "any"): f"id: {ID}",
+    ("keys", "create", "--store", BIG): f"--store: {ID}",
+    ("webhooks", "add", "--store", BIG, "--url", "http://127.0.0.1:9/h"): f"--store: {ID}",
+    ("webhooks", "list", "--store", BIG): f"--store: {ID}",
+    ("webhooks", "remove", BIG): f"id: {ID}",
+    ("webhooks", "enable", BIG): f"id: {ID}",
+    ("webhooks", "redeliver", "--webhook", BIG, "--dead-since", "2d"): f"--webhook: {ID}",
+    ("import", "f.jsonl", "--store", BIG, "--resource", "orders"): f"--store: {ID}",
+    ("worker", "--interval", "-1"): "--interval: must be above 0 and at most 3,600 seconds, got '-1'",
+    ("worker", "--interval", "0"): "--interval: must be above 0 and at most 3,600 seconds, got '0'",
+    ("worker", "--interval", "nan"): "--interval: must be above 0 and at most 3,600 seconds, got 'nan'",
+    ("worker", "--interval", "inf"): "--interval: must be above 0 and at most 3,600 seconds, got 'inf'",
+    ("worker", "--interval", "3600.5"): "--interval: must be above 0 and at most 3,600 seconds, got '3600.5'",
+    ("worker", "--interval", "soon"): "--interval: not a number of seconds: 'soon'",
+    ("worker", "--metrics-port", "0"): "--metrics-port: must be from 1 to 65,535, got 0",
+    ("worker", "--metrics-port", "65536"): "--metrics-port: must be from 1 to 65,535, got 65536",
+    ("serve", "--port", "99999"): "--port: must be from 1 to 65,535, got 99999",
+    ("serve", "--port", "http"): "--port: not a whole number: 'http'",
+    ("serve", "--workers", "0"): "--workers: must be from 1 to 64, got 0",
+    ("serve", "--workers", "65"): "--workers: must be from 1 to 64, got 65",
+}
+ACCEPTED = {
+    ("stores", "pause", "9223372036854775807"): ("id", 9223372036854775807),
+    ("stores", "pause", "0"): ("id", 0),
+    ("worker", "--interval", "3600"): ("interval", 3600.0),
+    ("worker", "--interval", "0.01"): ("interval", 0.01),
+    ("worker", "--metrics-port", "65535"): ("metrics_port", 65535),
+    ("serve", "--port", "1"): ("port", 1),
+    ("serve", "--workers", "64"): ("workers", 64),
+}
+
+
+@pytest.mark.parametrize("args", REFUSED, ids=" ".join)
+def test_a_number_the_command_cannot_use_is_refused_in_one_line(capsys, args):
+    with pytest.raises(SystemExit) as exit_:
+        cli.build_parser().parse_args(list(args))
+    assert exit_.value.code == 2
+    command = " ".join(args[:2] if args[0] in ("stores", "keys", "webhooks") else args[:1])
+    assert capsys.readouterr().err.splitlines()[-1] == f"kanal {command}: error: argument {REFUSED[args]}"
+
+
+@pytest.mark.parametrize("args", ACCEPTED, ids=" ".join)
+def test_the_bounds_themselves_are_taken(args):
+    name, value = ACCEPTED[args]
+    assert getattr(cli.build_parser().parse_args(list(args)), name) == value
+
+
+def test_every_numeric_argument_is_bounded():
+    """Only the two whose service checks the range itself (a rate limit, a recovery delay:
+    `stores.StoreError`, one line) take a plain int; no argument a plain float."""
+    bounded = {cli_arguments.record_id, cli_arguments.port, cli_arguments.processes, cli_arguments.interval}
+    plain = []
+    seen = set()
+
+    def walk(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, (*path, name))
+            elif action.type in (int, float):
+                plain.append((*path, action.dest))
+            elif action.type in bounded:
+                seen.add(action.type)
+
+    walk(cli.build_parser(), ())
+    assert sorted(plain) == [("stores", "set-rate-limit", "per_minute"), ("stores", "set-recovery-delay", "minutes")]
+    assert seen == bounded
+
+
+async def test_a_metrics_port_taken_is_one_line(api, database_url, monkeypatch, capsys):
+    """`kanal worker --metrics-port` on a port another socket holds: one line, exit 1, where
+    it ended in an OSError traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SystemExit) as exit_:
+            await run_cli(monkeypatch, database_url, ["worker", "--metrics-port", str(port)])
+    assert exit_.value.code == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: cannot serve metrics on 127.0.0.1:{port}: [Errno 98] Address already in use"
+    ]
