@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
-from app.domain.errors import ValidationFailed
+from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.policies import access
 from app.read.feed import SubscriberTooSlow
 from app.read.filters import event_types
@@ -27,8 +27,9 @@ class Subscription:
     @strawberry.subscription(
         description=(
             "The store's events from now on, each within a second of its commit (types: event types or patterns "
-            "such as order.* , each matching some type; all when absent). Authorised by the key in the connection "
-            'payload ({"Authorization": "Bearer …"}) as queries are; ends when the key stops opening the store.'
+            "such as order.* , each matching some type, at least one; all when absent). Authorised by the key in "
+            'the connection payload ({"Authorization": "Bearer …"}) as queries are; ends when the key stops '
+            "opening the store."
         )
     )
     async def store_events(
@@ -37,6 +38,9 @@ class Subscription:
         context = info.context
         store = await context.store(store_id)
         try:
+            if types is not None and not types:  # would match no event: a subscription that never hears one
+                message = "types must name at least one event type or pattern; leave it out for every type."
+                raise ValidationFailed([FieldError(("types",), ErrorCode.REQUIRED, message)])
             for pattern in types or ():
                 event_types(pattern, ("types",))
         except ValidationFailed as failure:

@@ -160,3 +160,19 @@ async def test_a_closed_set_filter_names_a_known_value(api: Api, key, value, ref
     else:
         assert not body.get("errors"), body
     assert await api.snapshot() == before
+
+
+@pytest.mark.parametrize("form", ["variable", "literal"])
+async def test_store_events_of_no_type_is_refused(api: Api, form) -> None:
+    """`storeEvents(types: [])` matches no event: refused (BAD_USER_INPUT naming `types`), where
+    the subscription was made and never heard a thing; leaving `types` out means every type."""
+    if form == "literal":
+        body = await _subscribe(api, "subscription { storeEvents(storeId: 123, types: []) { type } }", None)
+    else:
+        body = await _subscribe(
+            api, "subscription($v: [String!]) { storeEvents(storeId: 123, types: $v) { type } }", []
+        )
+    message = "types must name at least one event type or pattern; leave it out for every type."
+    assert [(e["message"], e["extensions"]) for e in body["errors"]] == [
+        (message, {"code": "BAD_USER_INPUT", "field": ["types"]})
+    ]
