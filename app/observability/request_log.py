@@ -33,6 +33,7 @@ from typing import TextIO
 import orjson
 from graphql import GraphQLError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from app.db.read_budget import ReadTimedOut
 from app.db.unavailable import DatabaseUnavailable
@@ -182,11 +183,11 @@ def _counted(records: list[tuple[str, str]]) -> tuple[str, str]:
 
 class ExpectedGraphQLErrors(logging.Filter):
     """Drops Strawberry's log of an error a resolver raised on purpose (a GraphQLError, e.g.
-    UNAUTHENTICATED, THROTTLED, BAD_USER_INPUT) or a query the schema refused: answered to
-    the client, and on the request's line; a traceback each said nothing. A database that
-    cannot serve now (`DatabaseUnavailable`) becomes one warning line with its cause, and a
-    read stopped past its time budget (`ReadTimedOut`, QUERY_TOO_SLOW) one with its message. Any
-    other exception keeps its traceback."""
+    UNAUTHENTICATED, THROTTLED, BAD_USER_INPUT), a query the schema refused or a document that
+    chooses no operation: answered to the client, and on the request's line; a traceback each
+    said nothing. A database that cannot serve now (`DatabaseUnavailable`) becomes one warning
+    line with its cause, and a read stopped past its time budget (`ReadTimedOut`,
+    QUERY_TOO_SLOW) one with its message. Any other exception keeps its traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.msg
@@ -201,7 +202,9 @@ class ExpectedGraphQLErrors(logging.Filter):
             record.exc_info, record.exc_text = None, None
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             return True
-        return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+        # A document that chooses no operation (GraphQL spec §6.1) is a request error the client
+        # is told: over HTTP a 400, over the websocket the socket's close reason (4400).
+        return original is not None and not isinstance(original, GraphQLError | CannotGetOperationTypeError)
 
 
 def install(enabled: bool) -> None:

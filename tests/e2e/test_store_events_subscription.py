@@ -166,3 +166,31 @@ async def test_a_frame_that_is_not_a_json_object_closes_the_socket_as_the_protoc
                 await asyncio.wait_for(socket.recv(), 5)
             assert (socket.close_code, socket.close_reason) == closed, frame
         assert "Traceback" not in server.tracebacks(), server.tracebacks()
+
+
+WATCH = "subscription {name} {{ storeEvents(storeId: 123) {{ type }} }}"
+# a subscribe whose document chooses no operation (GraphQL spec §6.1): document, operationName, close reason
+NO_SINGLE_OPERATION = [
+    (
+        WATCH.format(name="A") + WATCH.format(name="B"),
+        None,
+        "Must provide operation name if query contains multiple operations.",
+    ),
+    (WATCH.format(name="A"), "Missing", 'Unknown operation named "Missing".'),
+    ("fragment F on Subscription { storeEvents(storeId: 123) { type } }", None, "Must provide an operation."),
+]
+
+
+async def test_a_document_choosing_no_operation_closes_the_socket_with_the_refusal(prepared: Prepared) -> None:
+    """As graphql-transport-ws's reference server does ("Unable to identify operation"): the
+    socket closes with 4400 and the refusal as its reason; the server logs no traceback, where
+    it logged one for each."""
+    with serving(prepared.url) as server:
+        for document, name, reason in NO_SINGLE_OPERATION:  # one server for the table
+            socket = await _open(server, {"Authorization": f"Bearer {prepared.key}"})
+            payload = {"query": document, **({"operationName": name} if name is not None else {})}
+            await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+            with pytest.raises(ConnectionClosed):
+                await asyncio.wait_for(socket.recv(), 5)
+            assert (socket.close_code, socket.close_reason) == (4400, reason)
+        assert "Traceback" not in server.tracebacks(), server.tracebacks()
