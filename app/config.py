@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from app.policies.rate_limit import open_storage
+
 # PostgreSQL's `integer` columns; also a C int, which SQLite's busy_timeout and PostgreSQL's
 # statement_timeout (both in milliseconds) take.
 INT32_MAX = 2**31 - 1
@@ -156,9 +158,18 @@ class Settings(BaseModel):
     @field_validator("rate_limit_storage_uri")
     @classmethod
     def _known_storage(cls, value: str) -> str:
-        scheme, separator, _ = value.removeprefix("async+").partition("://")
+        scheme, separator, location = value.removeprefix("async+").partition("://")
         if not separator or scheme not in RATE_LIMIT_SCHEMES:
             raise ValueError("not a storage of the limits library")
+        # The library ignores what follows memory://: a location there is a mistaken value.
+        if scheme == "memory" and location:
+            raise ValueError("memory:// takes no location")
+        # Built as the limiter builds it, so a URI it cannot parse (redis://h:notaport), a
+        # missing driver or option stops start-up here; nothing connects yet.
+        try:
+            open_storage(value)
+        except Exception as exc:  # the library's ConfigurationError, or a parser's ValueError
+            raise ValueError("not a storage the limits library can build") from exc
         return value
 
     @field_validator("sqlite_synchronous", mode="before")

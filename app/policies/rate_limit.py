@@ -60,16 +60,25 @@ def _async_uri(uri: str) -> str:
     return uri if uri.startswith("async+") else f"async+{uri}"
 
 
+def open_storage(uri: str) -> AsyncStorage:
+    """The `limits` library's asynchronous storage for a KANAL_RATE_LIMIT_STORAGE value
+    (`memory://`, `redis://host:port/db`, …), built without connecting to it: a client connects
+    on its first command. Raises `limits.errors.ConfigurationError` (or ValueError) when the
+    library cannot build one from `uri`: a URI it cannot parse, an unknown scheme, a missing
+    driver or option. The start-up check (app.config) and the limiter build it alike."""
+    options = {"implementation": "redispy"} if uri.startswith(("redis", "async+redis")) else {}
+    storage = storage_from_string(_async_uri(uri), **options)
+    if not isinstance(storage, AsyncStorage):  # an `async+` URI always gives one
+        raise ValueError(f"Not an asynchronous rate limit storage: {uri}")
+    return storage
+
+
 class StoreRateLimiter:
     """Fixed one-minute windows per store id, counted in `storage_uri` (`memory://`,
     `redis://host:port`); `default_per_minute` applies to stores without their own limit."""
 
     def __init__(self, storage_uri: str, default_per_minute: int):
-        options = {"implementation": "redispy"} if storage_uri.startswith(("redis", "async+redis")) else {}
-        storage = storage_from_string(_async_uri(storage_uri), **options)
-        if not isinstance(storage, AsyncStorage):  # an `async+` URI always gives one
-            raise ValueError(f"Not an asynchronous rate limit storage: {storage_uri}")
-        self._storage = storage
+        self._storage = open_storage(storage_uri)
         self._default = default_per_minute
         self._items: dict[int, RateLimitItemPerMinute] = {}
         self._keys: dict[tuple[int, int], str] = {}  # (limit, store id) -> the window's key

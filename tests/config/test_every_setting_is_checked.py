@@ -18,7 +18,12 @@ TABLE = {
     ),
     "KANAL_MAX_BODY_BYTES": (["1MiB", "1e6", "0", "1073741825"], ["1", "1073741824", " 2048 "]),
     "KANAL_RATE_LIMIT_PER_MINUTE": (["sixty", "0", "2147483648"], ["1", "2147483647"]),
-    "KANAL_RATE_LIMIT_STORAGE": (["redis", "foo://x", "memory:/"], ["memory://", "redis://127.0.0.1:6379/0"]),
+    # Refused: no scheme, an unknown scheme, an unparseable port (the limits library's own
+    # parser), a location memory:// would ignore. Accepted without a server listening.
+    "KANAL_RATE_LIMIT_STORAGE": (
+        ["redis", "foo://x", "memory:/", "redis://127.0.0.1:notaport", "memory://junk", "async+memory://junk"],
+        ["memory://", "async+memory://", "redis://127.0.0.1:6379/0", "redis://127.0.0.1:1/3"],
+    ),
     "KANAL_SQLITE_SYNCHRONOUS": (["fast", "2", "NORMAL;"], ["off", "Normal", "FULL", "extra"]),
     "KANAL_SQLITE_BUSY_TIMEOUT_MS": (["5s", "-1", "2147483648"], ["0", "2147483647"]),
     "KANAL_READ_TIMEOUT": (["5s", "-0.001", "2147483.648"], ["0", "2147483.647"]),
@@ -89,6 +94,14 @@ def test_every_refused_variable_is_named_and_a_password_is_not(environment):
         Settings.from_env()
     assert [line.split("=")[0] for line in str(refused.value).splitlines()] == ["DATABASE_URL", "KANAL_SQLITE_READERS"]
     assert "s3cret" not in str(refused.value) and "kanal:***@db" in str(refused.value)
+
+
+def test_a_refused_rate_limit_storage_hides_its_password(environment):
+    environment.setenv("KANAL_RATE_LIMIT_STORAGE", "redis://:s3cret@127.0.0.1:notaport/0")
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env()
+    description = FIELDS["KANAL_RATE_LIMIT_STORAGE"].description
+    assert str(refused.value) == f"KANAL_RATE_LIMIT_STORAGE='redis://:***@127.0.0.1:notaport/0': must be {description}"
 
 
 def test_readme_gives_each_range():

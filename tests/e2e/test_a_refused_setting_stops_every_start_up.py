@@ -9,10 +9,24 @@ import sys
 
 import pytest
 
+from app.config import Settings
 from tests.server import KANAL, free_port
 
-REFUSAL = "error: KANAL_EVENT_RETENTION_DAYS=1e308: must be a number of days from 0 (keeps all) to 36,500"
+STORAGES = Settings.model_fields["rate_limit_storage_uri"].description
+# variable: (value, the one line it is refused in). A storage URI the `limits` library cannot
+# parse ended `kanal serve` in a traceback, and `kanal stores list` took it.
+REFUSALS = {
+    "KANAL_EVENT_RETENTION_DAYS": (
+        "1e308",
+        "error: KANAL_EVENT_RETENTION_DAYS=1e308: must be a number of days from 0 (keeps all) to 36,500",
+    ),
+    "KANAL_RATE_LIMIT_STORAGE": (
+        "redis://127.0.0.1:notaport",
+        f"error: KANAL_RATE_LIMIT_STORAGE=redis://127.0.0.1:notaport: must be {STORAGES}",
+    ),
+}
 START_UPS = {
+    "kanal stores list": [KANAL, "stores", "list"],
     "kanal db upgrade": [KANAL, "db", "upgrade"],
     "kanal stores create": [KANAL, "stores", "create", "--id", "1", "--name", "A", "--region", "FR"],
     "kanal keys create": [KANAL, "keys", "create", "--admin"],
@@ -32,9 +46,10 @@ START_UPS = {
 
 
 @pytest.mark.parametrize("command", START_UPS.values(), ids=list(START_UPS))
-def test_a_refused_setting_stops_the_start_up_in_one_line(tmp_path, command):
+@pytest.mark.parametrize("variable", REFUSALS, ids=list(REFUSALS))
+def test_a_refused_setting_stops_the_start_up_in_one_line(tmp_path, variable, command):
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/var/kanal.db"}
-    env["KANAL_EVENT_RETENTION_DAYS"] = "1e308"
+    env[variable], refusal = REFUSALS[variable]
     port = str(free_port())
     result = subprocess.run(
         [port if arg == "PORT" else arg for arg in command],
@@ -44,5 +59,5 @@ def test_a_refused_setting_stops_the_start_up_in_one_line(tmp_path, command):
         text=True,
         timeout=60,
     )
-    assert (result.returncode, result.stderr.splitlines(), result.stdout) == (1, [REFUSAL], "")
+    assert (result.returncode, result.stderr.splitlines(), result.stdout) == (1, [refusal], "")
     assert list(tmp_path.iterdir()) == []  # no database, no folder for it
