@@ -27,7 +27,8 @@ from app.db.database import Database
 from app.db.read_budget import ReadTimedOut
 from app.db.unavailable import RETRY_AFTER_SECONDS, DatabaseUnavailable
 from app.observability import request_log
-from app.policies.rate_limit import StoreRateLimiter
+from app.policies import rate_limit
+from app.policies.rate_limit import RateLimitUnavailable, StoreRateLimiter
 from app.read.feed import EventFeed
 from app.rest.docs import docs_routes
 from app.rest.metrics import metrics_endpoint
@@ -41,8 +42,16 @@ log = logging.getLogger("kanal")
 
 
 async def healthz(request: Request) -> Response:
-    reachable = await request.app.state.db.ping()
-    return Json({"status": "ok" if reachable else "unavailable", "database": reachable}, 200 if reachable else 503)
+    """200 `{"status": "ok", "database": true, "rate_limit_storage": true}` when both answer,
+    else 503 with status "unavailable" and which did not: no API request is served without
+    either (README, "When the rate-limit storage is unavailable")."""
+    state = request.app.state
+    database, storage = await asyncio.gather(state.db.ping(), state.limiter.reachable())
+    ok = database and storage
+    return Json(
+        {"status": "ok" if ok else "unavailable", "database": database, "rate_limit_storage": storage},
+        200 if ok else 503,
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -62,6 +71,15 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.cause)
     response = error(503, str(exc))
     response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+async def _rate_limit_unavailable(request: Request, exc: Exception) -> Response:
+    # No bug: the rate-limit storage cannot count now (app/policies/rate_limit.py). One line.
+    assert isinstance(exc, RateLimitUnavailable)
+    log.warning("rate limit storage unavailable on %s %s: %s", request.method, request.url.path, exc.cause)
+    response = error(503, str(exc))
+    response.headers["retry-after"] = str(rate_limit.RETRY_AFTER_SECONDS)
     return response
 
 
@@ -148,6 +166,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             HTTPException: _http_error,
             ReadTimedOut: _read_timed_out,
             DatabaseUnavailable: _database_unavailable,
+            RateLimitUnavailable: _rate_limit_unavailable,
             Exception: _unexpected_error,
         },
         lifespan=lifespan,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 
 from starlette.responses import Response
@@ -11,13 +12,15 @@ from app.db.database import Database
 from app.domain.errors import ValidationFailed
 from app.policies import access, ids, rate_limit
 from app.policies.access import Refusal
-from app.policies.rate_limit import Quota, StoreRateLimiter
+from app.policies.rate_limit import Quota, RateLimitUnavailable, StoreRateLimiter
 from app.read.feed import EventFeed
 from app.services import keys
 from app.services.stores import Store
 
-from .errors import bad_input, refused, throttled
+from .errors import bad_input, rate_limit_unavailable, refused, throttled
 from .loaders import Loaders
+
+log = logging.getLogger("kanal")
 
 
 @dataclass
@@ -32,7 +35,7 @@ class Context:
     feed: EventFeed
     # A websocket's connection_init payload; its Authorization is the connection's key.
     connection_params: dict[str, object] | None = None
-    _admitted: dict[int, Store | Refusal | Quota] = field(default_factory=dict)
+    _admitted: dict[int, Store | Refusal | Quota | RateLimitUnavailable] = field(default_factory=dict)
     _admitting: asyncio.Lock = field(default_factory=asyncio.Lock)
     _shown: Quota | None = None
 
@@ -41,7 +44,7 @@ class Context:
         REST (`app.policies.access`), then one unit of the store's budget
         (`app.policies.rate_limit`). Checked once per store and request, however many fields
         name it. Raises BAD_USER_INPUT naming `argument` when it is no id, else UNAUTHENTICATED,
-        FORBIDDEN or THROTTLED."""
+        FORBIDDEN, THROTTLED or RATE_LIMIT_UNAVAILABLE."""
         try:
             store_key = ids.parse_id(store_id, (argument,))
         except ValidationFailed as failure:
@@ -57,14 +60,24 @@ class Context:
             return outcome
         if isinstance(outcome, Refusal):
             raise refused(outcome)
+        if isinstance(outcome, RateLimitUnavailable):
+            raise rate_limit_unavailable(outcome)
         raise throttled()
 
-    async def _admit(self, store_id: int) -> Store | Refusal | Quota:
+    async def _admit(self, store_id: int) -> Store | Refusal | Quota | RateLimitUnavailable:
         try:
             store = await keys.authorize(self.db, self.authorization, store_id)
         except keys.AuthFailure as failure:
             return access.refusal(failure)  # a failed check spends no budget
-        quota = await self.limiter.hit(store.id, store.rate_limit_per_minute)
+        try:
+            quota = await self.limiter.hit(store.id, store.rate_limit_per_minute)
+        except RateLimitUnavailable as unavailable:
+            # Kept as the store's outcome: each field naming it gets the same error, one log line.
+            log.warning("rate limit storage unavailable: %s", unavailable.cause)
+            if self.response is not None:
+                self.response.status_code = 503
+                self.response.headers["Retry-After"] = str(rate_limit.RETRY_AFTER_SECONDS)
+            return unavailable
         self._show(quota)
         return store if quota.allowed else quota
 

@@ -61,6 +61,12 @@ def throttled() -> GraphQLError:
     return GraphQLError(rate_limit.TOO_MANY, extensions={"code": rate_limit.THROTTLED})
 
 
+def rate_limit_unavailable(unavailable: rate_limit.RateLimitUnavailable) -> GraphQLError:
+    """The rate-limit storage cannot count now (app/policies/rate_limit.py): its message, code
+    RATE_LIMIT_UNAVAILABLE; the HTTP response is a 503 with Retry-After."""
+    return GraphQLError(str(unavailable), extensions={"code": rate_limit.UNAVAILABLE})
+
+
 def too_slow(error: GraphQLError, timed_out: ReadTimedOut) -> GraphQLError:
     """A read past its time budget (app/db/read_budget.py): its message, code QUERY_TOO_SLOW,
     at the field that asked for it."""

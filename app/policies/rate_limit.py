@@ -11,10 +11,16 @@ every response of an admitted request.
 
 Counters live where KANAL_RATE_LIMIT_STORAGE says (the `limits` library): in this process by
 default, or in Redis (`redis://…`) so that several server processes share one budget per store.
+A storage that cannot count now (Redis down or refusing) is no bug: `hit` raises
+`RateLimitUnavailable`, and the request is answered 503 with `Retry-After` (REST) or a top-level
+error with code RATE_LIMIT_UNAVAILABLE and HTTP 503 (GraphQL), one warning line in the log;
+nothing is done, as a request whose budget cannot be checked is not admitted (README, "When the
+rate-limit storage is unavailable").
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from dataclasses import dataclass
@@ -24,6 +30,10 @@ from limits.aio.storage import Storage as AsyncStorage
 from limits.storage import storage_from_string
 
 TOO_MANY = "Too Many Attempts."
+UNAVAILABLE = "RATE_LIMIT_UNAVAILABLE"  # GraphQL extensions.code
+# As for an unavailable database (app.db.unavailable): a restarting Redis is back in seconds.
+RETRY_AFTER_SECONDS = 5
+CHECK_SECONDS = 2.0  # /healthz's bound on the storage's ping
 THROTTLED = "THROTTLED"  # GraphQL extensions.code
 STATUS = 429
 
@@ -56,6 +66,18 @@ class Quota:
         return (self.allowed, self.remaining) < (other.allowed, other.remaining)
 
 
+class RateLimitUnavailable(Exception):
+    """The rate-limit storage cannot count this request now; `cause` says why (for the log
+    only, never in an answer)."""
+
+    def __init__(self, cause: BaseException):
+        self.cause = f"{type(cause).__name__}: {cause}"
+        super().__init__(
+            "The rate limit cannot be checked right now (its storage is unavailable), so the request "
+            "was not run. Try again in a few seconds."
+        )
+
+
 def _async_uri(uri: str) -> str:
     return uri if uri.startswith("async+") else f"async+{uri}"
 
@@ -79,6 +101,13 @@ class StoreRateLimiter:
 
     def __init__(self, storage_uri: str, default_per_minute: int):
         self._storage = open_storage(storage_uri)
+        # What the storage's client raises when it cannot serve (redis-py's RedisError for
+        # Redis), and the socket errors beneath it.
+        base = self._storage.base_exceptions
+        self._unavailable: tuple[type[BaseException], ...] = (
+            *(base if isinstance(base, tuple) else (base,)),
+            OSError,
+        )
         self._default = default_per_minute
         self._items: dict[int, RateLimitItemPerMinute] = {}
         self._keys: dict[tuple[int, int], str] = {}  # (limit, store id) -> the window's key
@@ -91,6 +120,7 @@ class StoreRateLimiter:
 
     async def hit(self, store_id: int, per_minute: int | None) -> Quota:
         """Spend one unit of the store's budget (`per_minute`, or the default when None).
+        Raises `RateLimitUnavailable` when the storage cannot count now.
         A fixed-window hit as the library's FixedWindowRateLimiter.hit makes it (one counter
         increment per window key), keeping the count it returns: the remaining budget needs no
         second read, and the window's reset time is only read for a refusal."""
@@ -99,7 +129,19 @@ class StoreRateLimiter:
         key = self._keys.get((limit, store_id))
         if key is None:  # built once per store and limit: the library's key_for costs a microsecond
             key = self._keys[(limit, store_id)] = item.key_for(str(store_id))
-        count = await self._storage.incr(key, item.get_expiry())
-        allowed = count <= limit
-        retry_after = 0 if allowed else max(1, math.ceil(await self._storage.get_expiry(key) - time.time()))
+        try:
+            count = await self._storage.incr(key, item.get_expiry())
+            allowed = count <= limit
+            retry_after = 0 if allowed else max(1, math.ceil(await self._storage.get_expiry(key) - time.time()))
+        except self._unavailable as exc:
+            raise RateLimitUnavailable(exc) from exc
         return Quota(limit=limit, remaining=max(0, limit - count), retry_after=retry_after, allowed=allowed)
+
+    async def reachable(self) -> bool:
+        """Whether the storage answers (the library's `check`: Redis's PING; always True in
+        memory), within CHECK_SECONDS. For /healthz; never raises."""
+        try:
+            async with asyncio.timeout(CHECK_SECONDS):
+                return bool(await self._storage.check())
+        except Exception:  # refused, unreachable, or past CHECK_SECONDS (TimeoutError)
+            return False

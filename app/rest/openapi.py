@@ -56,8 +56,14 @@ _COMMON = {
     "503": _json(
         schemas.Error,
         "The database cannot serve the request now (unreachable, restarting, locked by another "
-        "process's write) and nothing was written; or a read ran past the read time budget",
-        {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait (database unavailable)"}},
+        "process's write) and nothing was written; or the rate-limit storage cannot count it (its "
+        "server refuses or is unreachable) and nothing was done; or a read ran past the read time budget",
+        {
+            "Retry-After": {
+                "schema": {"type": "integer"},
+                "description": "Seconds to wait (database or rate-limit storage unavailable)",
+            }
+        },
     ),
 }
 _WITH_BODY = {
@@ -194,9 +200,12 @@ def _paths() -> dict[str, Any]:
         }
     paths["/healthz"] = {
         "get": {
-            "summary": "Liveness and database reachability",
+            "summary": "Liveness, database and rate-limit storage reachability",
             "security": [],
-            "responses": {"200": {"description": "OK"}, "503": {"description": "Database unreachable"}},
+            "responses": {
+                "200": {"description": "OK"},
+                "503": {"description": "Database or rate-limit storage unreachable"},
+            },
         }
     }
     return paths

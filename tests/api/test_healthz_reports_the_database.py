@@ -19,14 +19,20 @@ def settings(database_url: str) -> Settings:
 
 async def test_healthz_reports_database(api):
     response = await api.client.get("/healthz")
-    assert (response.status_code, response.json()) == (200, {"status": "ok", "database": True})
+    assert (response.status_code, response.json()) == (
+        200,
+        {"status": "ok", "database": True, "rate_limit_storage": True},
+    )
 
 
 async def test_healthz_answers_while_reads_hold_every_reader(api):
     async with every_reader_held(api.db) as reads:
         response = await asyncio.wait_for(api.client.get("/healthz"), 30)
         still_held = [read.done() for read in reads]
-    assert (response.status_code, response.json()) == (200, {"status": "ok", "database": True})
+    assert (response.status_code, response.json()) == (
+        200,
+        {"status": "ok", "database": True, "rate_limit_storage": True},
+    )
     assert still_held == [False] * len(reads)
     # They held every reader: both lanes' threads on SQLite, the whole read pool on PostgreSQL.
     lanes = sorted(name.rsplit("-", 1)[0] for name in await asyncio.gather(*reads))
@@ -49,7 +55,10 @@ async def test_healthz_503_when_the_postgresql_server_cannot_be_reached():
     app = create_app(Settings.from_env(database_url="postgresql+asyncpg://kanal@127.0.0.1:1/kanal"))  # nothing listens
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
         response = await client.get("/healthz")
-    assert (response.status_code, response.json()) == (503, {"status": "unavailable", "database": False})
+    assert (response.status_code, response.json()) == (
+        503,
+        {"status": "unavailable", "database": False, "rate_limit_storage": True},
+    )
 
 
 async def _ping_connections(api) -> list[int]:
@@ -66,7 +75,7 @@ async def _healthz(api) -> tuple[int, dict]:
     return response.status_code, response.json()
 
 
-OK = (200, {"status": "ok", "database": True})
+OK = (200, {"status": "ok", "database": True, "rate_limit_storage": True})
 
 
 async def test_pings_keep_one_connection_on_postgresql(api):

@@ -1,0 +1,118 @@
+"""README "When the rate-limit storage is unavailable": a request whose budget cannot be
+counted because KANAL_RATE_LIMIT_STORAGE's server refuses connections is answered 503 with
+Retry-After (REST) or a top-level error with code RATE_LIMIT_UNAVAILABLE and HTTP 503
+(GraphQL), one warning line in the log and no traceback, and it changes nothing; it was a 500
+"Internal server error" with a traceback. /healthz says which of the database and the storage
+answers. A Redis that answers counts as before."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+
+from app.config import Settings
+from app.main import create_app
+from app.services import keys, stores
+from tests.api.graphql.documents import UPSERT_ORDER, order_input
+from tests.conftest import STORE_ID, order_body
+
+MESSAGE = (
+    "The rate limit cannot be checked right now (its storage is unavailable), so the request was "
+    "not run. Try again in a few seconds."
+)
+ORDERS = f"/api/v1/stores/{STORE_ID}/orders"
+REFUSING = "redis://127.0.0.1:1"  # nothing listens on port 1
+ANSWERING = "redis://127.0.0.1:6379/13"  # this machine's Redis, a database of this test's own
+
+# What a shop or a dashboard asks
+REQUESTS = {
+    "order upsert": ("POST", ORDERS, order_body()),
+    "order read": ("GET", ORDERS + "/ORDER-1001", None),
+    "GraphQL read": (
+        "POST",
+        "/graphql",
+        {"query": f"{{ orders(storeId: {STORE_ID}, first: 5) {{ edges {{ node {{ id }} }} }} }}"},
+    ),
+    "GraphQL mutation": ("POST", "/graphql", {"query": UPSERT_ORDER, "variables": {"input": order_input()}}),
+}
+
+
+@asynccontextmanager
+async def _client(database_url: str, storage: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An app on `storage` over a database with store STORE_ID and an admin key."""
+    app = create_app(Settings.from_env(database_url=database_url, rate_limit_storage_uri=storage))
+    if await stores.get_store(app.state.db, STORE_ID) is None:
+        await stores.create_store(app.state.db, STORE_ID, "Demo", "FR")
+    key, _ = await keys.create_key(app.state.db, admin=True)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        client.headers["Authorization"] = f"Bearer {key}"
+        yield client
+    await app.state.db.dispose()
+
+
+def _answer(response: httpx.Response) -> tuple:
+    if response.request.url.path == "/graphql":
+        errors = response.json().get("errors") or []
+        codes = [(e["message"], e.get("extensions", {}).get("code")) for e in errors]
+        return response.status_code, codes, response.headers.get("retry-after")
+    return response.status_code, response.json(), response.headers.get("retry-after")
+
+
+def _unavailable(path: str) -> tuple:
+    if path == "/graphql":
+        return 503, [(MESSAGE, "RATE_LIMIT_UNAVAILABLE")], "5"
+    return 503, {"error": MESSAGE}, "5"
+
+
+@pytest.mark.parametrize("request_name", REQUESTS, ids=list(REQUESTS))
+async def test_a_storage_refusing_connections_is_503_and_changes_nothing(database_url, request_name, caplog):
+    method, path, body = REQUESTS[request_name]
+    async with _client(database_url, REFUSING) as client:
+        with caplog.at_level(logging.INFO):
+            response = await client.request(method, path, json=body)
+    assert _answer(response) == _unavailable(path)
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    line = (
+        f"rate limit storage unavailable on {method} {path}" if path != "/graphql" else "rate limit storage unavailable"
+    )
+    assert [(r.levelname, r.getMessage().split(":")[0], r.exc_info) for r in warnings] == [("WARNING", line, None)]
+    async with _client(database_url, "memory://") as client:  # nothing was written
+        assert (await client.get(ORDERS + "/ORDER-1001")).status_code == 404
+
+
+# storage -> what each request gets from an app on it: an answering Redis counts as memory does
+ANSWERED = {
+    "order upsert": (201, "60"),
+    "order read": (404, "60"),
+    "GraphQL read": (200, "60"),
+    "GraphQL mutation": (200, "60"),
+}
+
+
+@pytest.mark.parametrize("request_name", REQUESTS, ids=list(REQUESTS))
+async def test_an_answering_redis_counts_the_budget(database_url, request_name):
+    method, path, body = REQUESTS[request_name]
+    async with _client(database_url, ANSWERING) as client:
+        response = await client.request(method, path, json=body)
+    assert (response.status_code, response.headers.get("x-ratelimit-limit")) == ANSWERED[request_name]
+    if path == "/graphql":
+        assert "errors" not in response.json()
+
+
+# storage -> /healthz's answer (the database answers in each)
+HEALTH = {
+    "memory://": (200, {"status": "ok", "database": True, "rate_limit_storage": True}),
+    ANSWERING: (200, {"status": "ok", "database": True, "rate_limit_storage": True}),
+    REFUSING: (503, {"status": "unavailable", "database": True, "rate_limit_storage": False}),
+}
+
+
+@pytest.mark.parametrize("storage", HEALTH, ids=list(HEALTH))
+async def test_healthz_says_whether_the_storage_answers(database_url, storage):
+    async with _client(database_url, storage) as client:
+        response = await client.get("/healthz")
+    assert (response.status_code, response.json()) == HEALTH[storage]
