@@ -34,6 +34,6 @@ def test_four_processes_share_one_rate_limit_through_redis():
             assert statuses[:20] == [201] * 20
             with httpx.Client(base_url=server.base_url) as client:
                 health = client.get("/healthz")
-            assert health.json() == {"status": "ok", "database": True}
+            assert health.json() == {"status": "ok", "database": True, "rate_limit_storage": True}
         finally:
             server.stop()
