@@ -1,12 +1,15 @@
 """The import loop: records in batches to a sink, in file order; a refused record's line in
 the report; after each batch the position confirmed in the state file (written whole, then
-renamed: a kill leaves the previous or the next, never half of one). `--resume` starts after
-that position: a batch sent but not confirmed is sent again, which the upsert makes harmless
+renamed: a kill leaves the previous or the next, never half of one), with the size and SHA-256
+of the file's bytes up to that position. `--resume` refuses a file whose bytes up to there are
+not those any more (replaced or edited; one only appended to goes on), and starts after that
+position: a batch sent but not confirmed is sent again, which the upsert makes harmless
 (a replay changes nothing and records no event). Ctrl-C (SIGINT) or SIGTERM stops after the
 batch in flight, its position confirmed and printed."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -42,6 +45,10 @@ class State:
     updated: int = 0  # answered 200: replaced or replayed (the API does not tell the two apart)
     stale: int = 0
     refused: int = 0
+    # The file's first `line` lines as confirmed: their bytes and SHA-256 (`Prefix`). None in a
+    # state written before they were kept, which --resume refuses (`load_state`).
+    checked_bytes: int | None = None
+    checked_sha256: str | None = None
 
     @property
     def done(self) -> int:
@@ -73,9 +80,38 @@ class RecordsPerSecond(ProgressColumn):
         return Text(f"{speed:,.0f} records/s" if speed else "… records/s")
 
 
-def load_state(job: Job) -> State:
+class Prefix:
+    """The file's bytes from its start to the end of physical line `line` (lines end at `\\n`,
+    as `sources` numbers JSON Lines lines and CSV rows), hashed as it moves forward: a resume
+    checks them, and each confirmed batch adds only its own lines (one pass over the file)."""
+
+    def __init__(self, path: Path):
+        self.file = path.open("rb")
+        self.line = 0
+        self.size = 0
+        self.sha256 = hashlib.sha256()
+
+    def advance(self, line: int) -> bool:
+        """Read on to the end of line `line`; False when the file ends before it."""
+        while self.line < line:
+            raw = self.file.readline()
+            if not raw:
+                return False
+            self.sha256.update(raw)
+            self.size += len(raw)
+            self.line += 1
+        return True
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def load_state(job: Job, prefix: Prefix | None = None) -> State:
     """The state a previous run left (with --resume), else a fresh one. Raises ImportFailed when
-    it was left by an import of another file, store or resource."""
+    it was left by an import of another file, store or resource, or when the file's bytes up to
+    the confirmed line are not the ones confirmed (the file replaced or edited since): resuming
+    would skip lines never sent; or when the state records no such bytes (written before they
+    were kept), so cannot tell. `prefix` (at the file's start) is left at the confirmed line."""
     fresh = State(source=str(job.path.resolve()), store=job.store, resource=job.resource)
     if not job.resume or not job.state_path.exists():
         return fresh
@@ -84,10 +120,34 @@ def load_state(job: Job) -> State:
         raise ImportFailed(
             f"{job.state_path} is the state of importing {state.source} as {state.resource} of store {state.store}."
         )
+    if state.checked_sha256 is None:  # nothing to check the file against: skipping unchecked lost lines
+        raise ImportFailed(
+            f"{job.state_path} does not record what {job.path} held (written before resumes checked it): "
+            "run without --resume to import it whole, or give --report a new path."
+        )
+    reader = prefix or Prefix(job.path)
+    try:
+        same = (
+            reader.advance(state.line)
+            and reader.size == state.checked_bytes
+            and reader.sha256.hexdigest() == state.checked_sha256
+        )
+    finally:
+        if prefix is None:
+            reader.close()
+    if not same:
+        raise ImportFailed(
+            f"{job.path} changed since {job.state_path} confirmed its first {state.line:,} lines: "
+            "run without --resume to import it whole, or give --report a new path."
+        )
     return state
 
 
-def save_state(job: Job, state: State) -> None:
+def save_state(job: Job, state: State, prefix: Prefix) -> None:
+    """Write `state` whole, then rename it over the state file, with the file's bytes up to its
+    confirmed line (`prefix`, moved forward to it)."""
+    prefix.advance(state.line)
+    state.checked_bytes, state.checked_sha256 = prefix.size, prefix.sha256.hexdigest()
     temporary = job.state_path.with_name(job.state_path.name + ".tmp")
     temporary.write_text(json.dumps(asdict(state)))
     os.replace(temporary, job.state_path)
@@ -106,7 +166,15 @@ def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
 
 async def run(job: Job, sink: Sink, console: Console) -> State:
     """Import the file; returns the state reached (the whole file, or where a stop came)."""
-    state = load_state(job)
+    prefix = Prefix(job.path)
+    try:
+        return await _run(job, sink, console, prefix)
+    finally:
+        prefix.close()
+
+
+async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
+    state = load_state(job, prefix)
     total = sources.count(job.path, job.kind)
     mode = "a" if job.resume else "w"
     records = (r for r in sources.read(job.path, job.kind) if r.line > state.line)
@@ -121,14 +189,14 @@ async def run(job: Job, sink: Sink, console: Console) -> State:
     )
     with stopping.Caught(job.stop), job.report.open(mode, encoding="utf-8") as report, progress:
         if not job.resume:  # a stop before the first batch: --resume starts from line 0, as printed
-            save_state(job, state)
+            save_state(job, state, prefix)
         task = progress.add_task(job.resource, total=total, completed=state.done)
         for batch in _batches(records, job.batch_size):
             if job.stop.is_set():  # before a batch: a stop at start-up sends none
                 break
             await _send(batch, sink, state, report)
             report.flush()
-            save_state(job, state)
+            save_state(job, state, prefix)
             progress.update(task, completed=state.done)
     return state
 
