@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -23,6 +24,7 @@ from app.db.database import Database
 from app.db.existing import NoDatabase, require_existing
 from app.db.unavailable import DatabaseUnavailable
 from app.domain.automations import Automation
+from app.domain.types import parse_utc_datetime
 from app.services import keys, stores, test_space, webhooks
 from app.services.results import utcnow
 
@@ -278,20 +280,29 @@ async def _replay(db: Database, webhook_id: int, since: datetime) -> None:
     print(f"Replaying {count} earlier events since {since.isoformat()} to it.")
 
 
+# A calendar date alone in ISO 8601's extended format; the API refuses it, an operator types it.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_TIME_FORMS = (
+    "an RFC 3339 time (2026-11-30T09:00:00Z), a date (2026-11-30, its midnight UTC) or an age such as 2d or 6h"
+)
+
+
 def _moment(text: str) -> datetime:
-    """An ISO 8601 time (UTC unless it says otherwise) or an age before now (`2d`, `6h`)."""
+    """A time as the API reads one (`parse_utc_datetime`, README "Dates": RFC 3339, UTC unless
+    it says otherwise), a date alone (`2026-11-30`: its midnight UTC, as the CLI always took it),
+    or an age before now (`2d`, `6h`: `retention.parse_age`). Another ISO 8601 form (a week or
+    ordinal date, the basic format), or a time out of range, raises ArgumentTypeError: argparse
+    prints it naming the option, exit status 2, before anything is done."""
     try:
         return utcnow() - retention.parse_age(text)
     except ValueError:
         pass
     try:
-        moment = datetime.fromisoformat(text.strip())
-        # In UTC, as stored: a time near year 1 or 9999 may fall outside what a date holds.
-        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).astimezone(UTC)
+        if _DATE.fullmatch(text.strip()):
+            return datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
+        return parse_utc_datetime(text)
     except (ValueError, OverflowError):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a time: an ISO 8601 time (2026-11-30T09:00:00Z) or an age such as 2d or 6h"
-        ) from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time: {_TIME_FORMS}") from None
 
 
 def _webhooks_lifecycle_commands(wh: Any) -> None:
@@ -304,7 +315,12 @@ def _webhooks_lifecycle_commands(wh: Any) -> None:
         metavar="ID",
         help="only this webhook; with --dead-since, its dead letters",
     )
-    rd.add_argument("--dead-since", type=_moment, metavar="TIME", help="ISO 8601 time, or an age such as 2d")
+    rd.add_argument(
+        "--dead-since",
+        type=_moment,
+        metavar="TIME",
+        help="RFC 3339 time (UTC unless it says), a date (its midnight UTC), or an age such as 2d",
+    )
     rd.set_defaults(run=_with_db(_webhooks_redeliver))
     en = wh.add_parser("enable", help="resume a webhook disabled for failing (its pending deliveries go out)")
     en.add_argument("id", type=cli_arguments.record_id)
@@ -423,7 +439,12 @@ def build_parser() -> argparse.ArgumentParser:
     wa.add_argument(
         "--test-events", action="store_true", help="also the events test keys cause (delivered with livemode false)"
     )
-    wa.add_argument("--since", type=_moment, metavar="TIME", help="replay earlier events since TIME (ISO 8601 or 2d)")
+    wa.add_argument(
+        "--since",
+        type=_moment,
+        metavar="TIME",
+        help="replay earlier events since TIME (RFC 3339 time, a date, or an age such as 2d)",
+    )
     wa.set_defaults(run=_with_db(_webhooks_add))
     wl = wh.add_parser("list", help="list active subscriptions")
     wl.add_argument("--store", type=cli_arguments.record_id)

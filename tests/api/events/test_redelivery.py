@@ -91,4 +91,4 @@ async def test_a_time_that_is_not_one_is_refused(api, database_url, monkeypatch,
     with pytest.raises(SystemExit) as exit_:
         await run_cli(monkeypatch, database_url, ["webhooks", "redeliver", "--webhook", "1", "--dead-since", "soon"])
     assert exit_.value.code == 2
-    assert "'soon' is not a time: an ISO 8601 time" in capsys.readouterr().err
+    assert "'soon' is not a time: an RFC 3339 time" in capsys.readouterr().err
