@@ -298,18 +298,20 @@ def _answer(status: int, body: dict[str, Any], stale: str | None) -> tuple[Any, 
     return (status, stale, automations)
 
 
-_TABLES = ("contacts", "orders", "carts", "events", "consent_changes")
+_TABLES = ("contacts", "orders", "carts", "events", "consent_changes", "order_hours", "product_days")
 
 
 async def _rows(api: Api, public_id: int) -> dict[str, list[dict[str, Any]]]:
-    """The store's rows of `_TABLES` in creation order, ids replaced by what they name."""
+    """The store's rows of `_TABLES` in creation order (the order summaries in key order), ids
+    replaced by what they name."""
 
     def read(conn: Any) -> dict[str, list[dict[str, Any]]]:
         store_id = public_id  # a live key writes in the store itself
         found = {}
         for name in _TABLES:
             table = tables.metadata.tables[name]
-            statement = select(table).where(table.c.store_id == store_id).order_by(table.c.id)
+            order = (table.c.id,) if "id" in table.c else tuple(table.primary_key)  # summaries: by their key
+            statement = select(table).where(table.c.store_id == store_id).order_by(*order)
             found[name] = [dict(row) for row in conn.execute(statement).mappings()]
         return found
 
