@@ -5,6 +5,7 @@ from that position."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import signal
@@ -39,6 +40,8 @@ async def test_a_ctrl_c_at_start_up_stops_at_the_position(prepared: Prepared, tm
     state = tmp_path / "orders.jsonl.report.jsonl.state"
     if "before" in name or resume:
         before = {"source": str(source.resolve()), "store": 123, "resource": "orders", "line": 2, "created": 2}
+        confirmed = b"".join(source.read_bytes().splitlines(keepends=True)[:2])  # what a resume checks
+        before.update(checked_bytes=len(confirmed), checked_sha256=hashlib.sha256(confirmed).hexdigest())
         state.write_text(json.dumps({**before, "updated": 0, "stale": 0, "refused": 0}))
     args = (source, "--store", "123", "--resource", "orders", *(["--resume"] if resume else []))
     process = start_import(prepared.url, *args)
