@@ -60,8 +60,9 @@ CASES = {
     "33 levels": (OrderInput, {**ORDER, "metadata": _nested(33)}, "metadata", ErrorCode.TOO_DEEP),
     "PATCH of placed_at": (OrderUpdate, {"placed_at": "2026-05-18T10:00:00Z"}, "placed_at", ErrorCode.NOT_ALLOWED),
 }
-# NOT_FOUND comes from the services (an unknown order), INVALID is the fallback for any other refusal.
-NOT_FROM_AN_INPUT = {ErrorCode.NOT_FOUND, ErrorCode.INVALID}
+# NOT_FOUND comes from the services (an unknown order), TOO_LARGE from a batch (an item larger
+# than a single POST may be: app.services.batches), INVALID is the fallback for any other refusal.
+NOT_FROM_AN_INPUT = {ErrorCode.NOT_FOUND, ErrorCode.TOO_LARGE, ErrorCode.INVALID}
 
 
 @pytest.mark.parametrize(("model", "data", "field", "code"), CASES.values(), ids=CASES.keys())
