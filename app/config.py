@@ -13,12 +13,11 @@ import sys
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from limits.storage import SCHEMES
+from limits.aio.storage import Storage as AsyncStorage
+from limits.storage import SCHEMES, storage_from_string
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-
-from app.policies.rate_limit import open_storage
 
 # PostgreSQL's `integer` columns; also a C int, which SQLite's busy_timeout and PostgreSQL's
 # statement_timeout (both in milliseconds) take.
@@ -77,6 +76,25 @@ def _figure(number: float) -> str:
 
 class ConfigError(Exception):
     """Settings outside their ranges: one line per variable (`NAME=value: must be …`)."""
+
+
+def _async_uri(uri: str) -> str:
+    return uri if uri.startswith("async+") else f"async+{uri}"
+
+
+def open_storage(uri: str) -> AsyncStorage:
+    """The `limits` library's asynchronous storage for a KANAL_RATE_LIMIT_STORAGE value
+    (`memory://`, `redis://host:port/db`, …), built without connecting to it: a client connects
+    on its first command. Raises `limits.errors.ConfigurationError` (or ValueError) when the
+    library cannot build one from `uri`: a URI it cannot parse, an unknown scheme, a missing
+    driver or option. The start-up check (`Settings`) and the limiter
+    (`app.policies.rate_limit`) build it alike; here, as the configuration imports nothing of
+    the app."""
+    options = {"implementation": "redispy"} if uri.startswith(("redis", "async+redis")) else {}
+    storage = storage_from_string(_async_uri(uri), **options)
+    if not isinstance(storage, AsyncStorage):  # an `async+` URI always gives one
+        raise ValueError(f"Not an asynchronous rate limit storage: {uri}")
+    return storage
 
 
 class Settings(BaseModel):

@@ -26,8 +26,8 @@ import time
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerMinute
-from limits.aio.storage import Storage as AsyncStorage
-from limits.storage import storage_from_string
+
+from app.config import open_storage
 
 TOO_MANY = "Too Many Attempts."
 UNAVAILABLE = "RATE_LIMIT_UNAVAILABLE"  # GraphQL extensions.code
@@ -76,23 +76,6 @@ class RateLimitUnavailable(Exception):
             "The rate limit cannot be checked right now (its storage is unavailable), so the request "
             "was not run. Try again in a few seconds."
         )
-
-
-def _async_uri(uri: str) -> str:
-    return uri if uri.startswith("async+") else f"async+{uri}"
-
-
-def open_storage(uri: str) -> AsyncStorage:
-    """The `limits` library's asynchronous storage for a KANAL_RATE_LIMIT_STORAGE value
-    (`memory://`, `redis://host:port/db`, …), built without connecting to it: a client connects
-    on its first command. Raises `limits.errors.ConfigurationError` (or ValueError) when the
-    library cannot build one from `uri`: a URI it cannot parse, an unknown scheme, a missing
-    driver or option. The start-up check (app.config) and the limiter build it alike."""
-    options = {"implementation": "redispy"} if uri.startswith(("redis", "async+redis")) else {}
-    storage = storage_from_string(_async_uri(uri), **options)
-    if not isinstance(storage, AsyncStorage):  # an `async+` URI always gives one
-        raise ValueError(f"Not an asynchronous rate limit storage: {uri}")
-    return storage
 
 
 class StoreRateLimiter:
