@@ -10,7 +10,20 @@ from sqlalchemy import select
 
 from app.cli import main
 from app.db import tables
-from tests.conftest import Api
+from tests.conftest import STORE_ID, Api
+
+# A store id the CLI is given that names no store: one that could be a store's (refused by the
+# service, exit 1) and a test space's own id (negative: refused by argparse, exit 2, as every
+# id outside 0 to 2^63 - 1). Each message is the last line's text after "error: "; `{arg}` is the
+# argument's name in argparse's message.
+UNKNOWN_STORES = [
+    ("999", 1, "Store 999 does not exist."),
+    (
+        str(~STORE_ID),
+        2,
+        f"argument {{arg}}: must be a whole number from 0 to 9223372036854775807, got '{~STORE_ID}'",
+    ),
+]
 
 
 async def space_rows(api: Api, live: bool) -> dict[str, list[dict[str, Any]]]:

@@ -11,7 +11,7 @@ from app.config import Settings
 from app.services import keys, stores, webhooks
 from tests.api.calls import gql
 from tests.api.events.outbox import FAST, walkthrough
-from tests.api.testmode.spaces import kanal, space_rows
+from tests.api.testmode.spaces import UNKNOWN_STORES, kanal, space_rows
 from tests.conftest import STORE_ID, Api, order_body
 from tests.receiver import Receiver
 
@@ -70,8 +70,11 @@ async def test_reset_of_an_unknown_store_is_refused(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     before = await api.snapshot()
-    for store in ("999", str(~STORE_ID)):
-        with pytest.raises(SystemExit):
+    for store, code, message in UNKNOWN_STORES:
+        with pytest.raises(SystemExit) as stop:
             await kanal("stores", "reset-test-data", store)
-        assert f"Store {store} does not exist." in capsys.readouterr().err
+        assert (stop.value.code, capsys.readouterr().err.splitlines()[-1].split("error: ", 1)[1]) == (
+            code,
+            message.format(arg="id"),
+        )
     assert await api.snapshot() == before

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from app.config import Settings
-from tests.api.testmode.spaces import kanal
+from tests.api.testmode.spaces import UNKNOWN_STORES, kanal
 from tests.conftest import STORE_ID, Api, order_body
 
 INVALID = (401, {"error": "Invalid API key"})
@@ -51,10 +51,13 @@ async def test_a_test_key_for_an_unknown_store_is_refused(
     api: Api, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    for store in ("999", str(~STORE_ID)):
-        with pytest.raises(SystemExit):
+    for store, code, message in UNKNOWN_STORES:
+        with pytest.raises(SystemExit) as stop:
             await kanal("keys", "create", "--store", store, "--test")
-        assert f"Store {store} does not exist." in capsys.readouterr().err
+        assert (stop.value.code, capsys.readouterr().err.splitlines()[-1].split("error: ", 1)[1]) == (
+            code,
+            message.format(arg="--store"),
+        )
     assert len(await api.rows("api_keys")) == 1
 
 
