@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 
 from app.config import MAX_WORKER_INTERVAL_SECONDS
 from app.policies.ids import MAX_ID, id_or_none
 
 MAX_PORT = 65535  # a TCP port is 16 bits; 0 asks the system for any, which no one could then reach
 MAX_SERVER_PROCESSES = 64
+# ASCII figures only: Python's int() and float() also read "8_080" and other scripts' digits.
+_WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
+_NUMBER = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*")
 
 
 def record_id(text: str) -> int:
@@ -37,10 +41,9 @@ def processes(text: str) -> int:
 def interval(text: str) -> float:
     """`kanal worker --interval`, seconds between passes: above 0, at most an hour, the range
     of KANAL_WORKER_INTERVAL_SECONDS (README, Configuration). Raises argparse.ArgumentTypeError."""
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not _NUMBER.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    seconds = float(text)
     if not (math.isfinite(seconds) and 0 < seconds <= MAX_WORKER_INTERVAL_SECONDS):
         raise argparse.ArgumentTypeError(
             f"must be above 0 and at most {MAX_WORKER_INTERVAL_SECONDS:,.0f} seconds, got {text!r}"
@@ -49,10 +52,9 @@ def interval(text: str) -> float:
 
 
 def _whole(text: str, low: int, high: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not _WHOLE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    value = int(text)
     if not low <= value <= high:
         raise argparse.ArgumentTypeError(f"must be from {low} to {high:,}, got {value}")
     return value

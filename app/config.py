@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from limits.aio.storage import Storage as AsyncStorage
 from limits.storage import SCHEMES, storage_from_string
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -161,6 +161,15 @@ class Settings(BaseModel):
     metrics_token: Annotated[str, Field(pattern=METRICS_TOKEN)] | None = _env(
         "KANAL_METRICS_TOKEN", "visible ASCII characters, no space (a bearer token)", None
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_figures(cls, value: object, info: ValidationInfo) -> object:
+        # Python's int() and float() read "1_000" as 1000: README says digits.
+        numeric = cls.model_fields[info.field_name].annotation in (int, float) if info.field_name else False
+        if numeric and isinstance(value, str) and "_" in value:
+            raise ValueError("digits only")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -1,7 +1,7 @@
 """Every setting is checked against its range or forms when it is read (README, Configuration):
 `KANAL_EVENT_RETENTION_DAYS=1e308` was taken, and every worker pass then stopped on an
-OverflowError. One row per variable: values refused (not a number or not a form, below the
-range, above it) and values accepted (the boundaries)."""
+OverflowError. One row per variable: values refused (not a number or not a form, a number with
+Python's `_` separators, below the range, above it) and values accepted (the boundaries)."""
 
 import shlex
 from pathlib import Path
@@ -16,8 +16,8 @@ TABLE = {
         ["garbage", "sqlite:///x.db", "mysql+aiomysql://h/db", "postgresql://u@h/db"],
         ["sqlite+aiosqlite:///x.db", "postgresql+asyncpg://u@h:5432/db"],
     ),
-    "KANAL_MAX_BODY_BYTES": (["1MiB", "1e6", "0", "1073741825"], ["1", "1073741824", " 2048 "]),
-    "KANAL_RATE_LIMIT_PER_MINUTE": (["sixty", "0", "2147483648"], ["1", "2147483647"]),
+    "KANAL_MAX_BODY_BYTES": (["1_048_576", "1MiB", "1e6", "0", "1073741825"], ["1", "1073741824", " 2048 "]),
+    "KANAL_RATE_LIMIT_PER_MINUTE": (["6_0", "sixty", "0", "2147483648"], ["1", "2147483647"]),
     # Refused: no scheme, an unknown scheme, an unparseable port (the limits library's own
     # parser), a location memory:// would ignore. Accepted without a server listening.
     "KANAL_RATE_LIMIT_STORAGE": (
@@ -25,20 +25,20 @@ TABLE = {
         ["memory://", "async+memory://", "redis://127.0.0.1:6379/0", "redis://127.0.0.1:1/3"],
     ),
     "KANAL_SQLITE_SYNCHRONOUS": (["fast", "2", "NORMAL;"], ["off", "Normal", "FULL", "extra"]),
-    "KANAL_SQLITE_BUSY_TIMEOUT_MS": (["5s", "-1", "2147483648"], ["0", "2147483647"]),
-    "KANAL_READ_TIMEOUT": (["5s", "-0.001", "2147483.648"], ["0", "2147483.647"]),
-    "KANAL_SQLITE_READERS": (["two", "0", "257"], ["1", "256"]),
-    "KANAL_SQLITE_SMALL_READ_STEPS": (["20k", "0", "1000000001"], ["1", "1000000000"]),
-    "KANAL_SQLITE_INLINE_READ_STEPS": (["off", "-1", "1000000001"], ["0", "1000000000"]),
+    "KANAL_SQLITE_BUSY_TIMEOUT_MS": (["5_000", "5s", "-1", "2147483648"], ["0", "2147483647"]),
+    "KANAL_READ_TIMEOUT": (["1_0.5", "5s", "-0.001", "2147483.648"], ["0", "2147483.647"]),
+    "KANAL_SQLITE_READERS": (["1_6", "two", "0", "257"], ["1", "256"]),
+    "KANAL_SQLITE_SMALL_READ_STEPS": (["20_000", "20k", "0", "1000000001"], ["1", "1000000000"]),
+    "KANAL_SQLITE_INLINE_READ_STEPS": (["2_000", "off", "-1", "1000000001"], ["0", "1000000000"]),
     "KANAL_IN_PROCESS_WORKER": (["maybe", "2"], ["auto", "AUTO", "true", "false", "1", "0", "yes", "no", "on", "off"]),
-    "KANAL_WORKER_INTERVAL_SECONDS": (["1s", "0", "3600.001"], ["0.001", "3600"]),
-    "KANAL_WEBHOOK_BACKOFF_SECONDS": (["15s", "-1", "21600.5"], ["0", "21600"]),
-    "KANAL_WEBHOOK_MAX_ATTEMPTS": (["14.5", "0", "1001"], ["1", "1000"]),
-    "KANAL_WORKER_IN_FLIGHT": (["many", "0", "100001"], ["1", "100000"]),
-    "KANAL_WEBHOOK_CONCURRENCY": (["32x", "0", "1001"], ["1", "1000"]),
-    "KANAL_WEBHOOK_TIMEOUT_SECONDS": (["nan", "0", "60.5"], ["0.001", "60"]),
-    "KANAL_WEBHOOK_DISABLE_AFTER_SECONDS": (["3d", "0", "3153600001"], ["0.5", "3153600000"]),
-    "KANAL_EVENT_RETENTION_DAYS": (["inf", "-1", "36500.1", "1e308"], ["0", "36500"]),
+    "KANAL_WORKER_INTERVAL_SECONDS": (["1_0", "1s", "0", "3600.001"], ["0.001", "3600"]),
+    "KANAL_WEBHOOK_BACKOFF_SECONDS": (["1_5", "15s", "-1", "21600.5"], ["0", "21600"]),
+    "KANAL_WEBHOOK_MAX_ATTEMPTS": (["1_000", "14.5", "0", "1001"], ["1", "1000"]),
+    "KANAL_WORKER_IN_FLIGHT": (["1_024", "many", "0", "100001"], ["1", "100000"]),
+    "KANAL_WEBHOOK_CONCURRENCY": (["3_2", "32x", "0", "1001"], ["1", "1000"]),
+    "KANAL_WEBHOOK_TIMEOUT_SECONDS": (["1_0.5", "nan", "0", "60.5"], ["0.001", "60"]),
+    "KANAL_WEBHOOK_DISABLE_AFTER_SECONDS": (["259_200", "3d", "0", "3153600001"], ["0.5", "3153600000"]),
+    "KANAL_EVENT_RETENTION_DAYS": (["3_0", "inf", "-1", "36500.1", "1e308"], ["0", "36500"]),
     "KANAL_REQUEST_LOG": (["maybe", "2"], ["on", "OFF", "true", "false", "yes", "no", "1", "0"]),
     "KANAL_METRICS_TOKEN": (["a b", "tökén", " token"], ["s3cr3t-token_~!"]),
 }
