@@ -45,6 +45,8 @@ TRANSPORT_CODES = {
     413: "PAYLOAD_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
 }
+# A GET's parameters (GraphQL over HTTP, "Request parameters").
+REQUEST_PARAMETERS = ("query", "operationName", "variables", "extensions")
 # strawberry answers a mutation over GET with 400; GraphQL over HTTP says 405 (`Allow: POST`).
 _MUTATION_OVER_GET = "mutations are not allowed when using GET"
 
@@ -190,7 +192,12 @@ class KanalGraphQL(GraphQL[Context, None]):
         (`read_json`); one that is not JSON (`[1`, empty, `NaN`) is a request error naming it (400,
         GraphQL over HTTP, "JSON parsing failure"), where it was "Unable to parse request body as
         JSON" for a GET without one. Their shape (an object or null) is checked afterwards, as a
-        POST body's is."""
+        POST body's is. A parameter given twice is a request error naming it, where the last was
+        taken: which one the client meant is not known."""
+        for name in REQUEST_PARAMETERS:
+            given = len(params.getlist(name))
+            if given > 1:
+                raise HTTPException(400, f"The `{name}` query parameter is given {given} times; give it once.")
         data: dict[str, Any] = dict(params)
         for name in ("variables", "extensions"):
             text = data.get(name)

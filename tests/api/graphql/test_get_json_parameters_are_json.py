@@ -2,7 +2,8 @@
 JSON is a request error naming it (400 `BAD_REQUEST`, "The `variables` query parameter is not
 valid JSON: …"), where a GET answered "Unable to parse request body as JSON" (it has no body);
 JSON of another shape than an object or null is refused as a POST's is, and `null` is no
-value, as in a POST. Nothing changes either way."""
+value, as in a POST. Nothing changes either way. Any request parameter given twice is refused
+naming it, where the last one was taken."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import urllib.parse
 
 import pytest
 
+from graphql_schema.app import REQUEST_PARAMETERS
 from tests.conftest import Api
 
 QUERY = "query($id: ID!) { store(storeId: $id) { id } }"
@@ -69,3 +71,21 @@ async def test_a_post_body_with_nan_is_not_json(api: Api) -> None:
     headers = {**api.auth(), "Content-Type": "application/json"}
     response = await api.client.post("/graphql", content=body, headers=headers)
     assert (response.status_code, response.json()) == (400, _error("Unable to parse request body as JSON"))
+
+
+# a parameter's values when given twice: the same twice, or two that differ
+TWICE = {
+    "query": [QUERY, "{ __typename }"],
+    "operationName": ["A", "B"],
+    "variables": ['{"id": "123"}', '{"id": "124"}'],
+    "extensions": ["{}", "{}"],
+}
+
+
+@pytest.mark.parametrize("parameter", REQUEST_PARAMETERS)
+async def test_a_parameter_given_twice_is_named(api: Api, parameter: str) -> None:
+    given = {"query": [QUERY], "variables": ['{"id": "123"}'], parameter: TWICE[parameter]}
+    query = urllib.parse.urlencode(given, doseq=True)
+    response = await api.client.get(f"/graphql?{query}", headers=api.auth())
+    message = f"The `{parameter}` query parameter is given 2 times; give it once."
+    assert (response.status_code, response.json()) == (400, _error(message))
