@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
@@ -194,8 +195,8 @@ class KanalGraphQL(GraphQL[Context, None]):
         JSON" for a GET without one. Their shape (an object or null) is checked afterwards, as a
         POST body's is. A parameter given twice is a request error naming it, where the last was
         taken: which one the client meant is not known."""
-        for name in REQUEST_PARAMETERS:
-            given = len(params.getlist(name))
+        for name in REQUEST_PARAMETERS:  # starlette's parameters keep every value given
+            given = len(params.getlist(name)) if isinstance(params, ImmutableMultiDict) else 1
             if given > 1:
                 raise HTTPException(400, f"The `{name}` query parameter is given {given} times; give it once.")
         data: dict[str, Any] = dict(params)
