@@ -16,7 +16,7 @@ from app.domain.event_types import EventType
 from app.domain.phone import InvalidPhone, parse_phone
 from app.domain.text import is_safe
 from app.domain.types import DATETIME_HINT, parse_utc_datetime
-from app.services.webhooks import matches
+from app.services.webhooks import known_pattern, matches
 
 
 def contact_of_phone(
@@ -96,7 +96,7 @@ def event_types(pattern: str, path: tuple[str, ...]) -> list[str]:
     `invalid_choice` listing the types) for one that matches none: a type no event can have
     found nothing, silently."""
     found = [kind.value for kind in EventType if matches([text(pattern, path)], kind)]
-    if not found:
+    if not known_pattern(pattern):
         known = ", ".join(EventType)
         message = f"Must be an event type, or a pattern matching some such as order.*: {known}."
         raise ValidationFailed([FieldError(path, ErrorCode.INVALID_CHOICE, message)])

@@ -30,6 +30,16 @@ def matches(patterns: list[str], event_type: str) -> bool:
     return any(fnmatchcase(event_type, pattern) for pattern in patterns)
 
 
+# An event pattern (README, Webhooks): dot-separated parts, each a name or `*` for any one.
+_PATTERN = re.compile(r"(\*|[a-z_]+)(\.(\*|[a-z_]+))*")
+
+
+def known_pattern(pattern: str) -> bool:
+    """Whether `pattern` is an event pattern (`order.*`, `*.created`, `*`, a type) that matches
+    some type: `order.**`, `o*` or `order.[cs]*`, which `fnmatch` would also read, are not."""
+    return _PATTERN.fullmatch(pattern) is not None and any(matches([pattern], kind) for kind in EventType)
+
+
 def spaces(store_id: int, test_events: bool) -> list[int]:
     """The internal store ids whose events a subscription of public store `store_id` receives:
     the live store's, and its test space's when it opted in (`test_events`)."""
@@ -66,7 +76,7 @@ def _check_url(url: str) -> None:
 
 def _check(url: str, patterns: list[str]) -> None:
     _check_url(url)
-    unknown = [pattern for pattern in patterns if not any(matches([pattern], kind) for kind in EventType)]
+    unknown = [pattern for pattern in patterns if not known_pattern(pattern)]
     if unknown:
         raise StoreError(f"No event type matches {', '.join(unknown)}; types: {', '.join(EventType)}.")
 

@@ -55,8 +55,9 @@ CLOSED: dict[tuple[str, tuple[str, ...]], tuple[str, str, str, list[str], list[s
     ),
     ("events", ("filter", "type")): (
         "events(storeId: 123, filter: {type: $v}) { totalCount }", "String", EVENT_TYPE,
-        ["order.shipped", "ORDER.CREATED", "orders.*", "order", "payment.*"],
-        ["order.created", "order.*", "*", "*.created", ""],
+        ["order.shipped", "ORDER.CREATED", "orders.*", "order", "payment.*", "order.**", "o*", "order.[cs]*",
+         "order.?reated", "*.*.*", "order.", ".created"],
+        ["order.created", "order.*", "*", "*.created", "*.*", ""],
     ),
     ("events", ("filter", "subjectType")): (
         "events(storeId: 123, filter: {subjectType: $v}) { totalCount }", "String", _one_of(SubjectType),
@@ -64,7 +65,7 @@ CLOSED: dict[tuple[str, tuple[str, ...]], tuple[str, str, str, list[str], list[s
     ),
     ("storeEvents", ("types",)): (
         "storeEvents(storeId: 123, types: $v) { type }", "[String!]", EVENT_TYPE,
-        ["order.shipped", "cart.*.x", ""], ["order.created", "cart.*", "*"],
+        ["order.shipped", "cart.*.x", "", "cart.**", "cart*"], ["order.created", "cart.*", "*"],
     ),
     ("store", ("storeId",)): None,
     ("store", ("id",)): None,
