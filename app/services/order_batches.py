@@ -182,6 +182,23 @@ def _unblocked(run: list[_Item], standing: Standing) -> list[_Item]:
     return run
 
 
+def _attached(
+    conn: Connection, store_id: int, run: list[_Item], standing: Standing, now: datetime, flag_in_upsert: bool
+) -> dict[str, Row]:
+    """The run's contacts by phone (E.164), each upserted as its order's single write upserts it."""
+    params = [
+        contact_params(store_id, item.command.customer, now, item.phone, item.command.phone_source) for item in run
+    ]
+    return attach_all(conn, standing, params, flag_in_upsert)
+
+
+def _order_row(store_id: int, item: _Item, contact_id: int, now: datetime) -> dict[str, Any]:
+    """The order row `item` writes, with `posted` as `tracking.write_tracked` adds it."""
+    values = orders.order_values(store_id, item.command, contact_id, now)
+    values["posted"] = {name: values[name] for name in orders.PATCHABLE}
+    return values
+
+
 @cache
 def _insert(dialect: str, columns: tuple[str, ...], also: tuple[Any, ...]) -> MultiRowInsert:
     """`write_tracked`'s INSERT … ON CONFLICT DO NOTHING, returning each new row's id, its
@@ -195,15 +212,8 @@ def _write_run(
 ) -> list[Written[WrittenOrder]]:
     dialect = conn.dialect.name
     flag_in_upsert = abandoned_cart_flag(dialect)
-    params = [
-        contact_params(store_id, item.command.customer, now, item.phone, item.command.phone_source) for item in run
-    ]
-    contact_of = attach_all(conn, standing, params, flag_in_upsert)
-    rows = []
-    for item in run:
-        values = orders.order_values(store_id, item.command, contact_of[item.phone.e164]["id"], now)
-        values["posted"] = {name: values[name] for name in orders.PATCHABLE}  # as write_tracked adds it
-        rows.append(values)
+    contact_of = _attached(conn, store_id, run, standing, now, flag_in_upsert)
+    rows = [_order_row(store_id, item, contact_of[item.phone.e164]["id"], now) for item in run]
     statement = _insert(dialect, tuple(rows[0]), () if flag_in_upsert else (CART_TO_RECOVER,))
     inserted = {row["external_id"]: row for row in statement.rows(conn, rows)}
     if len(inserted) != len(rows):
@@ -230,10 +240,7 @@ def _write_again(
     """A run of stored orders sent again, each written over its stored row as
     `orders._store_order` writes it (module docstring)."""
     dialect = conn.dialect.name
-    params = [
-        contact_params(store_id, item.command.customer, now, item.phone, item.command.phone_source) for item in run
-    ]
-    contact_of = attach_all(conn, standing, params, abandoned_cart_flag(dialect))
+    contact_of = _attached(conn, store_id, run, standing, now, abandoned_cart_flag(dialect))
     if dialect == "sqlite":  # one writer: the rows `_items` read are as they are
         before = {item.command.external_id: item.stored for item in run}
     else:  # locked after the contacts, as `orders._store_order` locks them; a cart seen then holds
@@ -245,8 +252,7 @@ def _write_again(
     written: list[Written[Any]] = []
     for item in run:
         contact = contact_of[item.phone.e164]
-        values = orders.order_values(store_id, item.command, contact["id"], now)
-        values["posted"] = {name: values[name] for name in orders.PATCHABLE}  # as write_tracked adds it
+        values = _order_row(store_id, item, contact["id"], now)
         stored = before.get(item.command.external_id)
         assert stored is not None, "a stored order stays: orders are never deleted"
         change = write_over(conn, orders_table, ("store_id", "external_id"), values, stored, patchable=orders.PATCHABLE)
