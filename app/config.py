@@ -41,6 +41,8 @@ MAX_WEBHOOK_CONCURRENCY = 1000  # POSTs at once to one endpoint: more is a flood
 MAX_WEBHOOK_TIMEOUT_SECONDS = 60.0  # a slower endpoint holds its deliveries' lease too long
 SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")  # SQLite's PRAGMA synchronous levels
 IN_PROCESS_WORKER = ("auto", "true", "false", "1", "0", "yes", "no", "on", "off")
+# Seconds a Redis rate-limit storage has to connect and to answer a command.
+REDIS_TIMEOUT_SECONDS = 2.0
 # The storages the `limits` library opens asynchronously, as KANAL_RATE_LIMIT_STORAGE names them.
 RATE_LIMIT_SCHEMES = tuple(sorted(scheme.removeprefix("async+") for scheme in SCHEMES if scheme.startswith("async+")))
 # What a bearer token can carry in an Authorization header as one word: visible ASCII.
@@ -89,8 +91,14 @@ def open_storage(uri: str) -> AsyncStorage:
     library cannot build one from `uri`: a URI it cannot parse, an unknown scheme, a missing
     driver or option. The start-up check (`Settings`) and the limiter
     (`app.policies.rate_limit`) build it alike; here, as the configuration imports nothing of
-    the app."""
-    options = {"implementation": "redispy"} if uri.startswith(("redis", "async+redis")) else {}
+    the app. A Redis client gives up on a connection or a command after
+    `REDIS_TIMEOUT_SECONDS` (redis-py's TimeoutError: the limiter's 503)."""
+    options: dict[str, Any] = {}
+    if uri.startswith(("redis", "async+redis")):
+        # A Redis that accepts and never answers would hold every request: a bound, which the
+        # URI's own `?socket_timeout=` and `?socket_connect_timeout=` override.
+        timeout = REDIS_TIMEOUT_SECONDS
+        options = {"implementation": "redispy", "socket_timeout": timeout, "socket_connect_timeout": timeout}
     storage = storage_from_string(_async_uri(uri), **options)
     if not isinstance(storage, AsyncStorage):  # an `async+` URI always gives one
         raise ValueError(f"Not an asynchronous rate limit storage: {uri}")

@@ -2,11 +2,13 @@
 counted because KANAL_RATE_LIMIT_STORAGE's server refuses connections is answered 503 with
 Retry-After (REST) or a top-level error with code RATE_LIMIT_UNAVAILABLE and HTTP 503
 (GraphQL), one warning line in the log and no traceback, and it changes nothing; it was a 500
-"Internal server error" with a traceback. /healthz says which of the database and the storage
+"Internal server error" with a traceback. So is one whose server accepts the connection and
+never answers, after the client's bound (`REDIS_TIMEOUT_SECONDS`). /healthz says which of the database and the storage
 answers. A Redis that answers counts as before."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -68,12 +70,27 @@ def _unavailable(path: str) -> tuple:
     return 503, {"error": MESSAGE}, "5"
 
 
-@pytest.mark.parametrize("request_name", REQUESTS, ids=list(REQUESTS))
-async def test_a_storage_refusing_connections_is_503_and_changes_nothing(database_url, request_name, caplog):
+@asynccontextmanager
+async def _silent() -> AsyncIterator[str]:
+    """The URI of a server that accepts connections, reads what it is sent and never answers."""
+
+    async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while await reader.read(4096):
+            pass
+        writer.close()
+
+    server = await asyncio.start_server(swallow, "127.0.0.1", 0)
+    async with server:
+        yield f"redis://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+
+async def _refused(database_url: str, storage: str, request_name: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The request `request_name` on an app counting in `storage`: 503, one warning line, nothing written."""
     method, path, body = REQUESTS[request_name]
-    async with _client(database_url, REFUSING) as client:
+    async with _client(database_url, storage) as client:
         with caplog.at_level(logging.INFO):
-            response = await client.request(method, path, json=body)
+            async with asyncio.timeout(30):  # the guard of a test that would wait forever
+                response = await client.request(method, path, json=body)
     assert _answer(response) == _unavailable(path)
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     line = (
@@ -82,6 +99,17 @@ async def test_a_storage_refusing_connections_is_503_and_changes_nothing(databas
     assert [(r.levelname, r.getMessage().split(":")[0], r.exc_info) for r in warnings] == [("WARNING", line, None)]
     async with _client(database_url, "memory://") as client:  # nothing was written
         assert (await client.get(ORDERS + "/ORDER-1001")).status_code == 404
+
+
+@pytest.mark.parametrize("request_name", REQUESTS, ids=list(REQUESTS))
+async def test_a_storage_refusing_connections_is_503_and_changes_nothing(database_url, request_name, caplog):
+    await _refused(database_url, REFUSING, request_name, caplog)
+
+
+@pytest.mark.parametrize("request_name", ["order upsert", "GraphQL mutation"])
+async def test_a_storage_that_never_answers_is_503_after_its_bound(database_url, request_name, caplog):
+    async with _silent() as storage:
+        await _refused(database_url, storage, request_name, caplog)
 
 
 # storage -> what each request gets from an app on it: an answering Redis counts as memory does
