@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator, Mapping
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -30,6 +29,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from app.db.database import Database
 from app.db.types import json_default
+from app.domain.json_values import read_json
 from app.observability import facts
 from app.policies import content_type
 from app.policies.rate_limit import StoreRateLimiter
@@ -87,18 +87,6 @@ class TextFrames(ASGIWebSocketAdapter):
                 yield message
         except HTTPException:
             raise NonJsonMessageReceived from None
-
-
-def _no_constant(name: str) -> object:
-    raise ValueError(f"{name} is not JSON")  # RFC 8259 has no NaN nor Infinity; Python's json reads them
-
-
-def read_json(text: str) -> object:
-    """JSON text (RFC 8259) as strawberry reads it (a lone surrogate's escape is text), but with
-    numbers exact as REST reads them (a Decimal amount sent as a JSON number keeps every digit)
-    and no `NaN` or `Infinity`. Raises ValueError (json.JSONDecodeError for a syntax error) or
-    RecursionError (nested too deeply)."""
-    return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
 
 
 # The request log's code for an error that has none (a document that does not parse or validate).

@@ -8,7 +8,6 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     ValidationCache,
 )
@@ -17,6 +16,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError
 from app.db.read_budget import ReadTimedOut
 from app.db.unavailable import DatabaseUnavailable
 
+from .documents import BoundedParse
 from .errors import database_unavailable, too_slow
 from .operations import OneOperation
 
@@ -69,7 +69,7 @@ _RULES = [
 def extensions() -> list:
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=CACHE_SIZE),
+        BoundedParse,
         OneOperation,
         lambda: AddValidationRules(_RULES),
         lambda: ValidationCache(maxsize=CACHE_SIZE),

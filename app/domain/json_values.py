@@ -1,9 +1,37 @@
-"""JSON values as every JSON column and body writes them (RFC 8259 numbers)."""
+"""JSON values as every body is read and every JSON column and body writes them (RFC 8259
+numbers)."""
 
 from __future__ import annotations
 
+import json
+import sys
 from decimal import Decimal
 from typing import Any
+
+# The most digits Python reads into an int (CPython's guard against quadratic conversion,
+# `sys.get_int_max_str_digits`); a longer whole number is read as a Decimal, as an exponent is.
+MAX_INT_DIGITS = sys.get_int_max_str_digits() or 4300
+
+
+def _whole(text: str) -> int | Decimal:
+    return int(text) if len(text) - (text[0] == "-") <= MAX_INT_DIGITS else Decimal(text)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")  # RFC 8259 has no NaN nor Infinity; Python's json reads them
+
+
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=_whole, parse_constant=_no_constant)
+
+
+def read_json(text: str) -> Any:
+    """JSON text (RFC 8259) with exact numbers: a number with a fraction or an exponent is a
+    Decimal (every digit kept), a whole number an int, or a Decimal past `MAX_INT_DIGITS`
+    digits (no field takes it: each refuses it as out of range, as it does `1e999999999`),
+    where Python's own limit made valid JSON "not valid JSON". `NaN` and `Infinity`, which
+    Python's json reads, are refused. Raises ValueError (json.JSONDecodeError for a syntax
+    error) or RecursionError (nested too deeply)."""
+    return _DECODER.decode(text)
 
 
 def json_default(value: Any) -> Any:

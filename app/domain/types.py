@@ -30,6 +30,7 @@ from .consent import ConsentState
 from .country import COUNTRY_CODES
 from .currency import CURRENCY_CODES
 from .errors import ErrorCode
+from .json_values import MAX_INT_DIGITS
 from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, QUANTA, decimal_places
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .statuses import CartStatus, ShipmentStatus, order_status
@@ -325,8 +326,13 @@ def _single_line(value: str) -> str:
 
 def _id_text(value: Any) -> Any:
     """Platforms' ids are often JSON numbers (Shopify's `820982911946154508`): an integer is its
-    decimal text, exactly (JSON integers are read whole)."""
-    return str(value) if value.__class__ is int else value
+    decimal text, exactly (JSON integers are read whole; past `MAX_INT_DIGITS` digits, as a
+    Decimal of exponent 0, whose text is as long and so refused as too long)."""
+    if value.__class__ is int:
+        return str(value)
+    if value.__class__ is Decimal and value.as_tuple().exponent == 0 and len(value.as_tuple().digits) > MAX_INT_DIGITS:
+        return str(value)
+    return value
 
 
 # An id is also a URL path segment, and a line break cannot be routed back to it.

@@ -11,9 +11,10 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from app.domain.json_values import read_json
 
 from . import shopify
 
@@ -59,13 +60,6 @@ def read(path: Path, kind: str) -> Iterator[Record]:
     return _json_lines(path) if kind == "jsonl" else _csv_records(path)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
-
-
 def _json_lines(path: Path) -> Iterator[Record]:
     with path.open("rb") as lines:
         for number, raw in enumerate(lines, start=1):
@@ -80,7 +74,7 @@ def _json_lines(path: Path) -> Iterator[Record]:
                 yield Record(number, error=_not_utf8(raw[at], f"at byte {at + 1} of the line"))
                 continue
             try:
-                data = _DECODER.decode(text)
+                data = read_json(text)
             except (ValueError, RecursionError) as exc:
                 yield Record(number, error=f"not a JSON object: {exc}")
                 continue

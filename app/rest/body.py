@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any
 
 from starlette.requests import Request
+
+from app.domain.json_values import read_json
 
 from .headers import header
 
@@ -17,13 +17,6 @@ class BadRequest(Exception):
 
 class PayloadTooLarge(Exception):
     pass
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -46,7 +39,7 @@ def parse_object(body: bytes) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise BadRequest("The request body is not valid UTF-8.") from None
     try:
-        data = _DECODER.decode(text)
+        data = read_json(text)
     except RecursionError:
         raise BadRequest("The request body is nested too deeply.") from None
     except ValueError as exc:
