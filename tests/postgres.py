@@ -37,9 +37,11 @@ async def _admin(sql: str) -> None:
 
 
 @contextlib.contextmanager
-def scratch_database() -> Iterator[str]:
+def scratch_database(template: str | None = None) -> Iterator[str]:
+    """The URL of a new database (a copy of `template`, a database no one is connected to),
+    dropped on the way out."""
     name = f"kanal_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
     finally:

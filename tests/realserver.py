@@ -1,8 +1,9 @@
 """Real databases and real servers, for the race and crash tests.
 
 - `prepared_database(engine, tmp_path)`: a fresh database (a SQLite file in tmp_path, or a
-  scratch PostgreSQL database dropped afterwards) prepared with the real `kanal` CLI exactly as
-  the operator would: migrate, create store 123 (region FR), lift its rate limit, issue a key.
+  scratch PostgreSQL database dropped afterwards) as the real `kanal` CLI prepares it, exactly as
+  the operator would: migrate, create store 123 (region FR), lift its rate limit, issue a key
+  (done once per run and engine, each test getting a copy).
 - `LiveServer`: `kanal serve` (tests.server.Server) whose stderr is drained into memory by a
   thread, so a burst of tracebacks can neither fill the pipe and stall the server, nor be lost:
   a failing test shows what the server logged.
@@ -11,14 +12,18 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from app.config import Settings
 from app.db import tables
@@ -52,15 +57,42 @@ def prepare(url: str, engine: str) -> Prepared:
     return Prepared(engine=engine, url=url, key=key)
 
 
+# engine -> its database prepared once per run (four `kanal` processes: seconds on a loaded
+# machine), which each test's database is a copy of
+_TEMPLATES: dict[str, Prepared] = {}
+
+
+def _template(engine: str) -> Prepared:
+    template = _TEMPLATES.get(engine)
+    if template is None:
+        if engine == "sqlite":
+            directory = Path(tempfile.mkdtemp(prefix="kanal-template-"))
+            atexit.register(shutil.rmtree, directory, True)
+            template = prepare(f"sqlite+aiosqlite:///{directory}/kanal.db", engine)
+        elif engine == "postgresql":
+            scratch = postgres.scratch_database()
+            template = prepare(scratch.__enter__(), engine)
+            atexit.register(scratch.__exit__, None, None, None)
+        else:
+            raise ValueError(f"unknown engine {engine!r}")
+        _TEMPLATES[engine] = template
+    return template
+
+
 @contextlib.contextmanager
 def prepared_database(engine: str, tmp_path: Path) -> Iterator[Prepared]:
+    """A database of its own, as `prepare` leaves one: a copy of the run's template (a SQLite
+    file copied, a PostgreSQL database created from it)."""
+    template = _template(engine)
     if engine == "sqlite":
-        yield prepare(f"sqlite+aiosqlite:///{tmp_path}/kanal.db", engine)
-    elif engine == "postgresql":
-        with postgres.scratch_database() as url:
-            yield prepare(url, engine)
+        source = Path(make_url(template.url).database or "")
+        for suffix in ("", "-wal"):  # the CLI's last connection checkpointed; a WAL left is copied too
+            if Path(f"{source}{suffix}").exists():
+                shutil.copyfile(f"{source}{suffix}", f"{tmp_path}/kanal.db{suffix}")
+        yield replace(template, url=f"sqlite+aiosqlite:///{tmp_path}/kanal.db")
     else:
-        raise ValueError(f"unknown engine {engine!r}")
+        with postgres.scratch_database(template=make_url(template.url).database) as url:
+            yield replace(template, url=url)
 
 
 class LiveServer:
