@@ -5,7 +5,6 @@ The same models generate the OpenAPI request schemas.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -23,6 +22,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import records
+from .answers import answer_fields
 from .consent import Purpose, PurposeConsent
 from .errors import ErrorCode, FieldError, ValidationFailed
 from .money import MINOR_UNITS
@@ -391,8 +391,9 @@ class CartUpdate(Command):
 
 def _known_but_not_patchable(update: type[Command], post: type[Command], record: type[Any]) -> frozenset[str]:
     """What a PATCH may not change (SPEC §3.1: 422 `not_allowed`): every field the API knows of
-    the resource — its POST body's and its response's — but those the PATCH model takes."""
-    known = set(post.model_fields) | {item.name for item in dataclasses.fields(record)}
+    the resource — its POST body's and its answers' (`answers.answer_fields`: the record's,
+    `automations`) — but those the PATCH model takes."""
+    known = set(post.model_fields) | answer_fields(record)
     return frozenset(known - set(update.model_fields))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field, TypeAdapter, create_model
 
 from app.domain import records
+from app.domain.answers import AUTOMATIONS
 from app.domain.commands import CartInput, CartUpdate, CustomerInput, OrderInput, OrderUpdate, ShipmentInput
 from app.services.batches import MAX_BODY_BYTES, MAX_ITEMS
 
@@ -93,7 +94,7 @@ def _written(result: type) -> dict[str, Any]:
         "items": _ref(schemas.AutomationDecision),
         "description": "What this write caused or suppressed, and why",
     }
-    return {"allOf": [_ref(result), {"type": "object", "properties": {"automations": automations}}]}
+    return {"allOf": [_ref(result), {"type": "object", "properties": {AUTOMATIONS: automations}}]}
 
 
 def _operation(summary: str, body: type | None, result: type | None, ok: dict[str, str]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import orjson
 from starlette.responses import JSONResponse
 
 from app.db.types import json_default
+from app.domain.answers import AUTOMATIONS
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.money import Amount
 from app.policies import access, content_type, rate_limit
@@ -25,15 +26,19 @@ class Json(JSONResponse):
         return orjson.dumps(content, default=_body_default)
 
 
+# `,"automations":`, spliced into a write's body after the record's fields
+_AUTOMATIONS_KEY = b"," + orjson.dumps(AUTOMATIONS) + b":"
+
+
 class WrittenJson(Json):
-    """A write's body: the record's fields, then `automations` (`app.domain.automations`):
-    content is `(record, decisions)`."""
+    """A write's body (`app.domain.answers`): the record's fields, then `automations`
+    (`app.domain.automations`): content is `(record, decisions)`."""
 
     def render(self, content: Any) -> bytes:
         record, decisions = content
         body = orjson.dumps(record, default=_body_default)
         automations = orjson.dumps([decision.as_json() for decision in decisions])
-        return body[:-1] + b',"automations":' + automations + b"}"
+        return body[:-1] + _AUTOMATIONS_KEY + automations + b"}"
 
 
 def _body_default(value: Any) -> Any:

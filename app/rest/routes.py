@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app.domain.answers import AUTOMATIONS
 from app.domain.commands import (
     CartInput,
     CartUpdate,
@@ -161,7 +162,7 @@ def batch_result(result: batches.ItemResult) -> dict[str, Any]:
         body["status"] = 201 if result.written.created else 200
         if result.written.stale:
             body["stale"] = True
-        body["automations"] = [decision.as_json() for decision in result.written.automations]
+        body[AUTOMATIONS] = [decision.as_json() for decision in result.written.automations]
         return body
     assert result.failure is not None
     return {**body, "status": 422, **validation_body(result.failure)}
