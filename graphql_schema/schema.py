@@ -9,6 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from .analytics import AnalyticsQueries
+from .blank_filters import on_every_list
 from .carts import CartMutations, CartQueries
 from .contacts import ContactMutations, ContactQueries
 from .events import EventQueries
@@ -23,6 +24,8 @@ Query = merge_types(
     "Query",
     (StoreQueries, AnalyticsQueries, OrderQueries, ContactQueries, ShipmentQueries, CartQueries, EventQueries),
 )
+# Every list field reads a blank text filter as none given (`blank_filters`).
+on_every_list(Query)
 Mutation = merge_types("Mutation", (OrderMutations, ShipmentMutations, CartMutations, ContactMutations))
 
 schema = strawberry.Schema(

@@ -1,4 +1,8 @@
-"""Dashboard lists: filtered, newest first, keyset-paginated, counted only on demand."""
+"""Dashboard lists: filtered, newest first, keyset-paginated, counted only on demand.
+
+A filter given is applied as given: a blank one never reaches here, the GraphQL edge reads it
+as none given (`graphql_schema.blank_filters`). A phone or an id that looks one contact up
+(`contact_listing` for `contact(phone:)`) is not a filter: it is read as sent."""
 
 from __future__ import annotations
 
@@ -56,12 +60,10 @@ def _of_store(table: Table, store_id: int) -> Select[Any]:
 def order_listing(store_id: int, region: str, dialect: str, where: OrderFilter | None) -> Listing:
     query = _of_store(orders, store_id)
     where = where or OrderFilter()
-    # A blank status filter is no filter, as a blank status in a write is no status (README,
-    # "Blank strings are absent"); to find orders without one, there is no filter either.
-    if where.financial_status is not None and where.financial_status.strip():
+    if where.financial_status is not None:
         status = order_status(_text(where.financial_status, "filter", "financialStatus"))
         query = query.where(orders.c.financial_status == status)
-    if where.fulfillment_status is not None and where.fulfillment_status.strip():
+    if where.fulfillment_status is not None:
         status = order_status(_text(where.fulfillment_status, "filter", "fulfillmentStatus"))
         query = query.where(orders.c.fulfillment_status == status)
     if where.placed_after is not None:
@@ -72,7 +74,7 @@ def order_listing(store_id: int, region: str, dialect: str, where: OrderFilter |
         query = query.where(filters.has_tag(orders.c.tags, _text(where.tag, "filter", "tag"), dialect))
     if where.phone is not None:
         query = query.where(filters.contact_of_phone(store_id, where.phone, region, orders.c.contact_id))
-    if where.search:
+    if where.search is not None:
         query = query.where(filters.starts_with(orders.c.external_id, _text(where.search, "filter", "search")))
     return Listing(query, (orders.c.placed_at, orders.c.id))
 
@@ -98,14 +100,14 @@ def contact_listing(
         query = query.where(contacts.c.external_id == _text(external_id, "externalId"))
     if phone is not None:
         query = query.where(filters.contact_of_phone(store_id, phone, region, contacts.c.id, ("phone",)))
-    if search:
+    if search is not None:
         query = query.where(filters.starts_with(contacts.c.external_id, _text(search, "search")))
     return Listing(query, (contacts.c.id,))
 
 
 def shipment_listing(store_id: int, status: str | None = None, order_id: int | None = None) -> Listing:
     query = _of_store(shipments, store_id)
-    if status is not None and status.strip():  # blank: no filter, as on orders
+    if status is not None:
         query = query.where(shipments.c.status == filters.choice(status, ShipmentStatus, ("status",)))
     if order_id is not None:
         query = query.where(shipments.c.order_id == order_id)
@@ -114,7 +116,7 @@ def shipment_listing(store_id: int, status: str | None = None, order_id: int | N
 
 def cart_listing(store_id: int, status: str | None = None) -> Listing:
     query = _of_store(carts, store_id)
-    if status is not None and status.strip():  # blank: no filter, as on orders
+    if status is not None:
         query = query.where(carts.c.status == filters.choice(status, CartStatus, ("status",)))
     return Listing(query, (carts.c.abandoned_at, carts.c.id))
 
@@ -123,10 +125,9 @@ def event_listing(
     store_id: int, type: str | None = None, subject_type: str | None = None, subject_id: int | None = None
 ) -> Listing:
     query = _of_store(events, store_id)
-    # blank: no filter, as a blank status
-    if type is not None and type.strip():
+    if type is not None:
         query = query.where(events.c.type.in_(filters.event_types(type, ("filter", "type"))))
-    if subject_type is not None and subject_type.strip():
+    if subject_type is not None:
         subject = filters.choice(subject_type, SubjectType, ("filter", "subjectType"))
         query = query.where(events.c.subject_type == subject)
     if subject_id is not None:

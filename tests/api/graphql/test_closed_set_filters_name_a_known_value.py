@@ -47,11 +47,11 @@ CLOSED: dict[tuple[str, tuple[str, ...]], tuple[str, str, str, list[str], list[s
     ),
     ("contacts", ("consent", "marketing")): (
         "contacts(storeId: 123, consent: {marketing: $v}) { totalCount }", "String", _one_of(ConsentState),
-        ["opted_in", "SUBSCRIBED"], ["subscribed", "not_subscribed"],
+        ["opted_in", "SUBSCRIBED"], ["subscribed", "not_subscribed", "", " "],
     ),
     ("contacts", ("consent", "utility")): (
         "contacts(storeId: 123, consent: {utility: $v}) { totalCount }", "String", _one_of(ConsentState),
-        ["yes"], ["unsubscribed"],
+        ["yes"], ["unsubscribed", ""],
     ),
     ("events", ("filter", "type")): (
         "events(storeId: 123, filter: {type: $v}) { totalCount }", "String", EVENT_TYPE,
