@@ -31,7 +31,7 @@ from app.domain.commands import CustomerInput, EmbeddedCustomer
 from app.domain.consent import CONSENT_COLUMNS, Purpose, PurposeConsent, columns, stored
 from app.domain.event_types import EventType, SubjectType
 from app.domain.phone import Phone
-from app.domain.rules.consent_merge import merged
+from app.domain.rules.consent_merge import changes_state, merged
 from app.domain.rules.phone_of_the_order import PhoneSource
 from app.domain.statuses import CartStatus
 
@@ -214,22 +214,23 @@ def apply_consent(
     written_by_id: str | None,
 ) -> Row:
     """Merge the customer's `whatsapp_consent` into the contact (`rules.consent_merge`, per
-    purpose), record each change in `consent_changes` (by whom: `written_by` customer, order or
-    cart, and its external id) and emit `contact.consent_changed`. Returns the contact row as
-    it is now: every column when the consent changed, else `contact` itself."""
+    purpose); record each change of state in `consent_changes` (by whom: `written_by` customer,
+    order or cart, and its external id) and emit one `contact.consent_changed` for them. Returns
+    the contact row as it is now: every column when the consent was written, else `contact`
+    itself. A repeat of the stored states writes nothing (README, "WhatsApp consent")."""
     consent = customer.whatsapp_consent if customer is not None else None
     if consent is None:  # most writes: no statement at all
         return contact
-    changes: dict[Purpose, tuple[PurposeConsent, PurposeConsent]] = {}
+    written: dict[Purpose, tuple[PurposeConsent, PurposeConsent]] = {}
     for purpose in Purpose:
         before = stored(contact, purpose)
         after = merged(before, consent.given(purpose), outbox.now)
         if after is not None:
-            changes[purpose] = (before, after)
-    if not changes:
+            written[purpose] = (before, after)
+    if not written:
         return contact
     values: dict[str, Any] = {}
-    for purpose, (_, after) in changes.items():
+    for purpose, (_, after) in written.items():
         state, at, source = columns(purpose)
         values.update({state: after.state, at: after.consented_at, source: after.source})
     conn = outbox.conn
@@ -243,7 +244,22 @@ def apply_consent(
         .mappings()
         .one()
     )
-    conn.execute(
+    # a newer time for the same state is stored, and is no change of consent
+    changes = {purpose: pair for purpose, pair in written.items() if changes_state(*pair)}
+    if changes:
+        _record_changes(outbox, updated, changes, written_by, written_by_id)
+    return updated
+
+
+def _record_changes(
+    outbox: events.Outbox,
+    contact: Row,
+    changes: Mapping[Purpose, tuple[PurposeConsent, PurposeConsent]],
+    written_by: str,
+    written_by_id: str | None,
+) -> None:
+    """One `consent_changes` row per purpose whose state changed, and their event."""
+    outbox.conn.execute(
         insert(consent_changes),
         [
             {
@@ -263,12 +279,11 @@ def apply_consent(
     )
     outbox.emit(
         EventType.CONTACT_CONSENT_CHANGED,
-        (SubjectType.CONTACT, contact["id"], updated["external_id"]),
-        updated,
+        (SubjectType.CONTACT, contact["id"], contact["external_id"]),
+        contact,
         {purpose.value: consent_view(before) for purpose, (before, _) in changes.items()},
         {purpose.value: consent_view(after) for purpose, (_, after) in changes.items()},
     )
-    return updated
 
 
 def consent_view(consent: PurposeConsent) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 
 from app.domain.automations import Automation, Reason
 from app.domain.consent import ConsentState, Purpose, PurposeConsent, columns
-from app.domain.rules.consent_merge import merged
+from app.domain.rules.consent_merge import changes_state, merged
 from app.domain.rules.consent_policy import COLUMN, DEFAULT, PURPOSE, Requirement, allows, decide
 
 T1, T2, T3 = (datetime(2026, 5, day, tzinfo=UTC) for day in (1, 2, 3))
@@ -70,10 +70,51 @@ NEVER = PurposeConsent(ConsentState.NOT_SUBSCRIBED, None, None)
             None,
             id="a replay of a consent dated after its arrival changes nothing",
         ),
+        # the stored state again (README, "WhatsApp consent"): a repeat, whatever its source
+        *(
+            pytest.param(STORED, PurposeConsent(ConsentState.SUBSCRIBED, at, source), None, id=f"same state {name}")
+            for name, at in (("undated", None), ("same time", T2), ("older", T1), ("after its arrival", LATER))
+            for source in (None, "checkout", "sms")
+        ),
+        pytest.param(
+            STORED,
+            PurposeConsent(ConsentState.SUBSCRIBED, T3, None),
+            PurposeConsent(ConsentState.SUBSCRIBED, T3, "checkout"),
+            id="same state newer without a source: the time moves, the source is kept",
+        ),
+        pytest.param(
+            STORED,
+            PurposeConsent(ConsentState.SUBSCRIBED, T3, "sms"),
+            PurposeConsent(ConsentState.SUBSCRIBED, T3, "sms"),
+            id="same state newer with a source: the time moves with it",
+        ),
+        pytest.param(
+            NEVER, PurposeConsent(ConsentState.NOT_SUBSCRIBED, None, "sms"), None, id="never given, not_subscribed"
+        ),
+        pytest.param(
+            NEVER,
+            PurposeConsent(ConsentState.NOT_SUBSCRIBED, T1, "sms"),
+            PurposeConsent(ConsentState.NOT_SUBSCRIBED, T1, "sms"),
+            id="never given, not_subscribed dated: its time is kept",
+        ),
+        pytest.param(
+            STORED,
+            PurposeConsent(ConsentState.UNSUBSCRIBED, None, None),
+            PurposeConsent(ConsentState.UNSUBSCRIBED, NOW, None),
+            id="a new state without a source has none",
+        ),
     ],
 )
 def test_merge(stored: PurposeConsent, sent: PurposeConsent | None, expected: PurposeConsent | None) -> None:
     assert merged(stored, sent, NOW) == expected
+
+
+@pytest.mark.parametrize("state", list(ConsentState))
+@pytest.mark.parametrize("other", list(ConsentState))
+def test_changes_state(state: ConsentState, other: ConsentState) -> None:
+    """A change of consent, recorded and announced, is a change of state: not of time or source."""
+    before = PurposeConsent(state, T1, "checkout")
+    assert changes_state(before, PurposeConsent(other, T2, "sms")) is (state != other)
 
 
 # Every state × requirement: whether the contact may be messaged.
