@@ -18,6 +18,7 @@ from app.domain import consent as consent_columns
 from app.domain.consent import Purpose
 from app.domain.event_types import SubjectType
 from app.domain.statuses import CartStatus, ShipmentStatus, order_status
+from app.services.customers import contacts_of_customers
 
 from . import columns, filters
 from .pages import Page, count, fetch_page
@@ -87,9 +88,12 @@ def contact_listing(
     external_id: str | None = None,
     consent: Mapping[Purpose, str | None] | None = None,
 ) -> Listing:
-    """Contacts of the store, newest first; `consent` keeps those whose state for each purpose
-    named is the one given (`not_subscribed` also matches a consent never given). Raises
-    ValidationFailed (`invalid_choice` on consent.<purpose>) for an unknown state."""
+    """Contacts of the store, newest first; `external_id` keeps the customer's contact, `search`
+    the contacts of the customers whose id starts with it (`customers.contacts_of_customers`,
+    as REST's GET /customers/{id} reads a customer); `consent` keeps those whose state for each
+    purpose named is the one given (`not_subscribed` also matches a consent never given).
+    Raises ValidationFailed (`invalid_choice` on consent.<purpose>) for an unknown state, or
+    text no engine can compare (`filters.text`)."""
     query = _of_store(contacts, store_id)
     for purpose, state in (consent or {}).items():
         if state is not None:
@@ -97,11 +101,14 @@ def contact_listing(
                 filters.consent_is(contacts.c[consent_columns.columns(purpose)[0]], state, ("consent", purpose))
             )
     if external_id is not None:
-        query = query.where(contacts.c.external_id == _text(external_id, "externalId"))
+        wanted = _text(external_id, "externalId")
+        query = query.where(contacts.c.id.in_(contacts_of_customers(store_id, lambda column: column == wanted)))
     if phone is not None:
         query = query.where(filters.contact_of_phone(store_id, phone, region, contacts.c.id, ("phone",)))
     if search is not None:
-        query = query.where(filters.starts_with(contacts.c.external_id, _text(search, "search")))
+        prefix = _text(search, "search")
+        found = contacts_of_customers(store_id, lambda column: filters.starts_with(column, prefix))
+        query = query.where(contacts.c.id.in_(found))
     return Listing(query, (contacts.c.id,))
 
 

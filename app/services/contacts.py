@@ -26,7 +26,7 @@ from sqlalchemy.sql.dml import Insert
 
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.statements import DIALECTS, build_upsert, param
-from app.db.tables import carts, consent_changes, contacts
+from app.db.tables import carts, consent_changes, contacts, customers
 from app.domain.commands import CustomerInput, EmbeddedCustomer
 from app.domain.consent import CONSENT_COLUMNS, Purpose, PurposeConsent, columns, stored
 from app.domain.event_types import EventType, SubjectType
@@ -61,19 +61,32 @@ def _attach_statement(
     dialect: str, returning: tuple[str, ...] | None, with_abandoned_cart_flag: bool
 ) -> PrecompiledStatement:
     """One statement: upsert on (store, phone), merge the customer, and take the customer's
-    external id only when no other contact of the store holds it."""
+    external id only when no other contact of the store holds it and no customer record of it
+    names another contact (that record's contact is the customer: README, "Customers and
+    contacts")."""
     external_id = param(contacts, "external_id")
-    held_by_any = exists().where(
-        and_(_others.c.store_id == param(contacts, "store_id"), _others.c.external_id == external_id)
+    store_id = param(contacts, "store_id")
+    held_by_any = or_(
+        exists().where(and_(_others.c.store_id == store_id, _others.c.external_id == external_id)),
+        exists().where(and_(customers.c.store_id == store_id, customers.c.external_id == external_id)),
     )
     # Textual references to the row being updated: SQLAlchemy does not correlate a subquery
     # inside ON CONFLICT … DO UPDATE SET, and would otherwise add `contacts` to its FROM.
     this_store: ColumnClause[Any] = literal_column("contacts.store_id")
     this_id = THIS_CONTACT_ID
-    held_by_another = exists(
-        select(_others.c.id).where(
-            _others.c.store_id == this_store, _others.c.external_id == external_id, _others.c.id != this_id
-        )
+    held_by_another = or_(
+        exists(
+            select(_others.c.id).where(
+                _others.c.store_id == this_store, _others.c.external_id == external_id, _others.c.id != this_id
+            )
+        ),
+        exists(
+            select(customers.c.id).where(
+                customers.c.store_id == this_store,
+                customers.c.external_id == external_id,
+                customers.c.contact_id != this_id,
+            )
+        ),
     )
     external_id_after = case((external_id.is_(None) | held_by_another, contacts.c.external_id), else_=external_id)
     upsert = contact_upsert(

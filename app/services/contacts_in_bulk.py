@@ -2,13 +2,15 @@
 phones all differ, in one statement.
 
 `attach_contact` decides in SQL whether the contact takes the customer's external id: only
-when no other contact of the store holds it. A statement of many rows cannot ask that row by
-row (on PostgreSQL its subqueries all see the table as it was before the statement), so the
-run's contacts are read first (`Standing`) and the answer given with each row: the id to
+when no other contact of the store holds it and no customer record of it names another
+contact. A statement of many rows cannot ask that row by row (on PostgreSQL its subqueries all
+see the table as it was before the statement), so the run's contacts and the customer records
+of the ids it names are read first (`Standing`) and the answer given with each row: the id to
 take, or none (the contact keeps its own). That answer is the one the writes one by one would
 find as long as no write of the run changes who holds an id another write of the run names:
 the run ends before a write naming an id that the contact of another of its phones holds
-(`Standing.blocks`), and an id named by two of its writes (`order_batches`).
+(`Standing.blocks`), and an id named by two of its writes (`order_batches`). Orders write no
+customer records, so the records stay as read.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, null, or_, select, union_all
 
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.in_lists import in_list, list_params, width
 from app.db.multirow import MultiRowInsert
 from app.db.statements import DIALECTS, param
-from app.db.tables import contacts
+from app.db.tables import contacts, customers
 
 from .contacts import MESSAGING_COLUMNS, contact_upsert
 
@@ -34,10 +36,11 @@ from .contacts import MESSAGING_COLUMNS, contact_upsert
 class Standing:
     """The contacts of a run's phones and of the external ids its customers name, as they are
     before the run: `by_phone` (E.164 → contact id), `holders` (external id → (contact id,
-    the contact's phone))."""
+    the contact's phone)), `named` (external id → the contact id its customer record names)."""
 
     by_phone: Mapping[str, int]
     holders: Mapping[str, tuple[int, str | None]]
+    named: Mapping[str, int]
 
     @classmethod
     def read(cls, conn: Connection, store_id: int, phones: Collection[str], external_ids: Collection[str]) -> Standing:
@@ -49,13 +52,17 @@ class Standing:
         params["store_id"] = store_id
         by_phone: dict[str, int] = {}
         holders: dict[str, tuple[int, str | None]] = {}
+        named: dict[str, int] = {}
         for row in statement.rows(conn, params):
             contact_id, phone, external_id = row["id"], row["phone"], row["external_id"]
+            if row["record"]:
+                named[external_id] = contact_id
+                continue
             if phone is not None:
                 by_phone[phone] = contact_id
             if external_id is not None:
                 holders[external_id] = (contact_id, phone)
-        return cls(MappingProxyType(by_phone), MappingProxyType(holders))
+        return cls(MappingProxyType(by_phone), MappingProxyType(holders), MappingProxyType(named))
 
     def blocks(self, external_id: str | None, phone: str, phones: Collection[str]) -> bool:
         """Whether the contact of another of the run's `phones` holds `external_id`: a write of
@@ -65,26 +72,38 @@ class Standing:
 
     def id_to_take(self, external_id: str | None, phone: str) -> str | None:
         """The external id the contact of `phone` takes (`attach_contact`'s rule): the customer's
-        when no other contact holds it, else None (the contact keeps the one it has)."""
+        when no other contact holds it and no customer record of it names another contact,
+        else None (the contact keeps the one it has)."""
         if external_id is None:
             return None
+        mine = self.by_phone.get(phone)
         holder = self.holders.get(external_id)
-        if holder is None or holder[0] == self.by_phone.get(phone):
+        named = self.named.get(external_id)
+        if (holder is None or holder[0] == mine) and (named is None or named == mine):
             return external_id
         return None
 
 
 @cache
 def _read(phones: int, external_ids: int) -> PrecompiledStatement:
-    """`Standing.read`'s SELECT for lists of `phones` and `external_ids` parameters (0: no list)."""
+    """`Standing.read`'s SELECT for lists of `phones` and `external_ids` parameters (0: no list):
+    the contacts (`record` 0), then the customer records of the ids (`record` 1, their
+    contact's id and no phone)."""
     wanted: ColumnElement[bool] = in_list(contacts.c.phone, "phone", phones)
     if external_ids:
         wanted = or_(wanted, in_list(contacts.c.external_id, "external_id", external_ids))
-    return PrecompiledStatement(
-        select(contacts.c.id, contacts.c.phone, contacts.c.external_id).where(
-            contacts.c.store_id == param(contacts, "store_id"), wanted
-        )
+    held: Select[Any] = select(
+        contacts.c.id, contacts.c.phone, contacts.c.external_id, literal_column("0").label("record")
+    ).where(contacts.c.store_id == param(contacts, "store_id"), wanted)
+    if not external_ids:
+        return PrecompiledStatement(held)
+    named = select(
+        customers.c.contact_id, null().label("phone"), customers.c.external_id, literal_column("1").label("record")
+    ).where(
+        customers.c.store_id == param(contacts, "store_id"),
+        in_list(customers.c.external_id, "external_id", external_ids),
     )
+    return PrecompiledStatement(union_all(held, named))
 
 
 def _attach_all_statement(dialect: str, with_abandoned_cart_flag: bool) -> MultiRowInsert:

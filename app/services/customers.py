@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, or_, select, union, update
+from sqlalchemy import ColumnElement, CompoundSelect, Connection, bindparam, delete, exists, or_, select, union, update
 
+from app.db.compiled import Row
 from app.db.database import Database
 from app.db.tables import carts, consent_changes, contacts, customers, orders
 from app.db.tables import events as event_rows
@@ -26,6 +28,28 @@ from .tracking import stale_row, write_tracked
 
 _CUSTOMER_FIELDS = ("external_id", *MERGED_FIELDS)
 
+_holders = contacts.alias("holders")
+_records = customers.alias("records")
+
+
+def contacts_of_customers(store_id: int, matches: Callable[[Any], ColumnElement[bool]]) -> CompoundSelect[Any]:
+    """The ids of the contacts of `store_id` that are the customers whose external id `matches`
+    (a condition on an id column: equal to one, starting with a prefix): a customer record's
+    contact, else the contact an order's or a cart's customer gave the id (README, "Customers
+    and contacts"). One contact per id: a contact's own id counts only when no customer record
+    of it names another contact. REST's `GET /customers/{id}` and GraphQL's `contact(externalId:)`
+    and `contacts(search:)` all read customers by this rule."""
+    named = select(customers.c.contact_id).where(customers.c.store_id == store_id, matches(customers.c.external_id))
+    named_elsewhere = exists().where(
+        _records.c.store_id == _holders.c.store_id,
+        _records.c.external_id == _holders.c.external_id,
+        _records.c.contact_id != _holders.c.id,
+    )
+    held = select(_holders.c.id).where(
+        _holders.c.store_id == store_id, matches(_holders.c.external_id), ~named_elsewhere
+    )
+    return union(named, held)
+
 
 async def upsert_customer(db: Database, store: Store, command: CustomerInput) -> Written[records.Customer]:
     """Upsert a customer (SPEC §3.4): keyed by external_id; without one, the phone's contact is
@@ -42,6 +66,8 @@ def _store_customer(
         return Written(_with_phone_type(conn, stored), created=False, stale=True)
     contact = attach_contact(conn, store_id, command, now, returning=None, phone=command.phone)
     created = contact["revision"] == 1
+    if command.external_id is not None and contact["external_id"] != command.external_id:
+        contact = _take_external_id(conn, store_id, contact["id"], command.external_id, now)
     outbox = events.Outbox(conn, store_id, now, backfill=False)
     contact = apply_consent(outbox, contact, command, "customer", command.external_id)
     if command.external_id is None:
@@ -59,6 +85,28 @@ def _store_customer(
     if change.stale:  # a newer write came in between the look and the lock
         return Written(_with_phone_type(conn, change.after), created=False, stale=True)
     return Written(_with_contact(change.after, contact), created=change.created, unchanged=change.unchanged)
+
+
+def _take_external_id(conn: Connection, store_id: int, contact_id: int, external_id: str, now: datetime) -> Row:
+    """The customer record `external_id` names the contact `contact_id`, which therefore holds
+    the id: it takes it from the contact that held it (an order's or a cart's customer gave it
+    there, or the customer had that contact's phone before), so that two contacts never claim
+    one id. Returns every column of the contact as it is now."""
+    conn.execute(
+        update(contacts)
+        .where(contacts.c.store_id == store_id, contacts.c.external_id == external_id)
+        .values(external_id=None, revision=contacts.c.revision + 1, updated_at=now)
+    )
+    return (
+        conn.execute(
+            update(contacts)
+            .where(contacts.c.id == contact_id)
+            .values(external_id=external_id, revision=contacts.c.revision + 1, updated_at=now)
+            .returning(*contacts.c)
+        )
+        .mappings()
+        .one()
+    )
 
 
 def _with_contact(customer: Any, contact: Any) -> records.Customer:
@@ -92,32 +140,18 @@ async def get_customer(db: Database, store: Store, external_id: str) -> records.
 
 
 def _find_customer(conn: Connection, store_id: int, external_id: str) -> records.Customer:
-    """The customer record, or else the contact that an order's customer gave this id."""
-    row = (
-        conn.execute(
-            select(
-                customers,
-                contacts.c.phone.label("contact_phone"),
-                contacts.c.phone_type,
-                contacts.c.phone_source,
-                *(contacts.c[column] for column in CONSENT_COLUMNS),
-            )
-            .join(contacts, contacts.c.id == customers.c.contact_id)
-            .where(customers.c.store_id == store_id, customers.c.external_id == external_id)
-        )
-        .mappings()
-        .first()
-    )
-    if row is not None:
-        return records.of_row(records.Customer, row)
-    contact = (
-        conn.execute(select(contacts).where(contacts.c.store_id == store_id, contacts.c.external_id == external_id))
-        .mappings()
-        .first()
-    )
+    """The customer record with its contact, or else the contact that an order's customer gave
+    this id (`contacts_of_customers`)."""
+    found = contacts_of_customers(store_id, lambda column: column == external_id)
+    contact = conn.execute(select(contacts).where(contacts.c.id.in_(found))).mappings().first()
     if contact is None:
         raise NotFound("Customer")
-    return _from_contact(contact)
+    record = (
+        conn.execute(select(customers).where(customers.c.store_id == store_id, customers.c.external_id == external_id))
+        .mappings()
+        .first()
+    )
+    return _from_contact(contact) if record is None else _with_contact(record, contact)
 
 
 async def erase_customer(db: Database, store: Store, external_id: str, backfill: bool = False) -> int:

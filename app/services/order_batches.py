@@ -169,7 +169,7 @@ def _run(items: list[_Item], start: int) -> list[_Item]:
 def _standing(conn: Connection, store_id: int, run: list[_Item]) -> Standing:
     customer_ids = {item.customer_id for item in run if item.customer_id is not None}
     if not customer_ids:  # who holds which id is all the run needs to know
-        return Standing(MappingProxyType({}), MappingProxyType({}))
+        return Standing(MappingProxyType({}), MappingProxyType({}), MappingProxyType({}))
     return Standing.read(conn, store_id, {item.phone.e164 for item in run}, customer_ids)
 
 
