@@ -28,8 +28,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from app.db.database import Database
-from app.db.types import json_default
-from app.domain.json_values import read_json
+from app.domain.json_values import json_default, read_json
 from app.observability import facts
 from app.policies import content_type
 from app.policies.rate_limit import StoreRateLimiter

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from app.domain import commands, records
 from app.domain.errors import NotFound
 from app.domain.event_types import SubjectType
+from app.domain.json_values import as_text
 from app.domain.money import Amount
 from app.read.lists import Listing, order_listing
 from app.read.lists import OrderFilter as ListFilter
@@ -36,10 +37,13 @@ ShipmentRef = Annotated["Shipment", strawberry.lazy("graphql_schema.shipments")]
 EventRef = Annotated["Event", strawberry.lazy("graphql_schema.events")]
 
 
+_AS_TEXT = "As sent; a value that is not a JSON string is its JSON text (777, true), as topProducts reads it"
+
+
 @strawberry.type
 class LineItem:
-    title: str | None
-    sku: str | None
+    title: str | None = strawberry.field(description=_AS_TEXT)
+    sku: str | None = strawberry.field(description=_AS_TEXT)
     quantity: float | None
     price: Money | None
     data: JSON = strawberry.field(description="The line item exactly as the shop sent it")
@@ -56,13 +60,10 @@ class LineItem:
                 else None
             )
 
-        def text(key: str) -> str | None:
-            return item[key] if isinstance(item.get(key), str) else None
-
         quantity, price = number("quantity"), number("price")
         return cls(
-            title=text("title"),
-            sku=text("sku"),
+            title=as_text(item.get("title")),
+            sku=as_text(item.get("sku")),
             quantity=None if quantity is None else float(quantity),
             price=None if price is None else Money(Amount.of(price, currency)),
             data=JSON(item),

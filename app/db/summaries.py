@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.domain.json_values import json_default
+from app.domain.json_values import as_text, json_default
 from app.domain.money import MAX_DECIMALS, to_units
 
 from .compiled import PrecompiledStatement
@@ -160,19 +160,18 @@ def digest(sku: str | None, title: str | None) -> str:
 
 
 def product_shares(line_items: Iterable[Mapping[Any, Any]]) -> list[ProductShare]:
-    """One order's lines per (sku, title): a line without a quantity counts 1, without a price
+    """One order's lines per (sku, title), each read as text (`json_values.as_text`: a number
+    or `true` by its JSON text), the sku trimmed: a line without a quantity counts 1, without a price
     0; its revenue is quantity x price rounded half away from zero to the ten-thousandth (as
     PostgreSQL's round(numeric, 4)). The order counts once per product (its sku, else its
     title), on the share of its greatest title (SQL's MAX: none below any text)."""
     shares: dict[tuple[str | None, str | None], ProductShare] = {}
     greatest: dict[tuple[str | None, str | None], ProductShare] = {}
     for item in line_items:
-        sku = item.get("sku")
+        sku = as_text(item.get("sku"))
         if sku is not None:
-            sku = (sku if sku.__class__ is str else dumps(sku)).strip(" ") or None
-        title = item.get("title")
-        if title is not None and title.__class__ is not str:
-            title = dumps(title)
+            sku = sku.strip(" ") or None
+        title = as_text(item.get("title"))
         quantity = _units(item.get("quantity"), _ONE)
         price = _units(item.get("price"), 0)
         share = shares.get((sku, title))

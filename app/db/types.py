@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import BigInteger, DateTime, Numeric, Text
 from sqlalchemy.types import TypeDecorator
 
-from app.domain.json_values import json_default
+from app.domain.json_values import dumps
 from app.domain.money import from_units, to_units
 
 
@@ -86,10 +86,6 @@ class ExactMoney(TypeDecorator[Decimal]):
 
     def process_result_value(self, value: int | None, dialect: Any) -> Decimal | None:
         return None if value is None else from_units(value)
-
-
-def dumps(value: Any) -> str:
-    return orjson.dumps(value, default=json_default).decode()
 
 
 def json_text(process: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -8,6 +8,8 @@ import sys
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 # The most digits Python reads into an int (CPython's guard against quadratic conversion,
 # `sys.get_int_max_str_digits`); a longer whole number is read as a Decimal, as an exponent is.
 MAX_INT_DIGITS = sys.get_int_max_str_digits() or 4300
@@ -42,3 +44,18 @@ def json_default(value: Any) -> Any:
             return int(value)
         return float(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dumps(value: Any) -> str:
+    """`value` as the JSON text the JSON columns store (orjson, a Decimal by `json_default`).
+    Raises TypeError for what JSON cannot hold."""
+    return orjson.dumps(value, default=json_default).decode()
+
+
+def as_text(value: Any) -> str | None:
+    """A free-form JSON value read as text (a line item's `sku` or `title`): a string is itself,
+    null None, any other value its JSON text (`123`, `true`, `{"a":1}`), read from what is
+    stored so the same on both engines. GraphQL's line items and topProducts read them so."""
+    if value is None or isinstance(value, str):
+        return value
+    return dumps(value)

@@ -7,9 +7,9 @@ from typing import Any
 import orjson
 from starlette.responses import JSONResponse
 
-from app.db.types import json_default
 from app.domain.answers import AUTOMATIONS
 from app.domain.errors import NotFound, ValidationFailed
+from app.domain.json_values import json_default
 from app.domain.money import Amount
 from app.policies import access, content_type, rate_limit
 from app.services import keys
