@@ -1,12 +1,16 @@
-"""Calls the `Api` fixture (tests/conftest.py) does not make itself: GraphQL, and external ids
-as path segments."""
+"""Calls the `Api` fixture (tests/conftest.py) does not make itself: GraphQL (and its
+subscriptions), and external ids as path segments."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import urllib.parse
 from typing import Any
 
+from app.read.feed import EventFeed
+from graphql_schema.context import new_context
+from graphql_schema.schema import schema as graphql_schema
 from tests.conftest import Api
 
 
@@ -19,6 +23,27 @@ async def gql(api: Api, query: str, variables: dict[str, Any] | None = None, key
     response = await api.client.post("/graphql", content=content, headers=headers)
     assert response.status_code == 200, response.text[:500]
     return response.json()
+
+
+async def subscribe(api: Api, document: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """A subscription made in-process with the fixture's key, as the websocket makes it: its
+    first answer (`data` and formatted `errors`), or {} when it was made (it waits for events)."""
+    feed = EventFeed(api.db)
+    context = new_context(api.db, api.app.state.limiter, feed, f"Bearer {api.key}", None)
+    try:
+        result = await graphql_schema.subscribe(document, variables, context_value=context)
+        if not hasattr(result, "__aiter__"):  # refused before it was made
+            return {"data": result.data, "errors": [e.formatted for e in result.errors or []]}
+        stream = aiter(result)
+        try:
+            first = await asyncio.wait_for(anext(stream), 1.0)
+        except TimeoutError:
+            return {}
+        finally:
+            await stream.aclose()  # type: ignore[attr-defined]
+        return {"data": first.data, "errors": [e.formatted for e in first.errors or []]}
+    finally:
+        await feed.aclose()
 
 
 def quoted(external_id: str) -> str:

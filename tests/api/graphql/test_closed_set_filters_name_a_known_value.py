@@ -9,7 +9,6 @@ alike, both being read by the resolver)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -19,10 +18,8 @@ from graphql import GraphQLInputObjectType
 from app.domain.consent import ConsentState
 from app.domain.event_types import EventType, SubjectType
 from app.domain.statuses import CartStatus, ShipmentStatus
-from app.read.feed import EventFeed
-from graphql_schema.context import new_context
 from graphql_schema.schema import schema as graphql_schema
-from tests.api.calls import gql
+from tests.api.calls import gql, subscribe
 from tests.conftest import Api
 
 ROOT = graphql_schema._schema
@@ -115,23 +112,7 @@ def test_the_table_classifies_every_text_argument():
 
 
 async def _subscribe(api: Api, document: str, value: object) -> dict[str, Any]:
-    """A storeEvents subscription made in-process, as the websocket makes it: its first answer,
-    or {} when it was made (it waits for events)."""
-    feed = EventFeed(api.db)
-    context = new_context(api.db, api.app.state.limiter, feed, f"Bearer {api.key}", None)
-    try:
-        result = await graphql_schema.subscribe(document, {"v": value}, context_value=context)
-        assert not hasattr(result, "errors") or not result.errors, result
-        stream = aiter(result)  # type: ignore[arg-type]
-        try:
-            first = await asyncio.wait_for(anext(stream), 1.0)
-        except TimeoutError:
-            return {}
-        finally:
-            await stream.aclose()  # type: ignore[attr-defined]
-        return {"data": first.data, "errors": [e.formatted for e in first.errors or []]}
-    finally:
-        await feed.aclose()
+    return await subscribe(api, document, {"v": value})
 
 
 @pytest.mark.parametrize("form", ["variable", "literal"])

@@ -42,11 +42,11 @@ NO_ID = "abc"
 NUL = "a\x00b"
 
 # (root field, argument path) -> what a bad value answers: the argument's path (BAD_USER_INPUT),
-# or None when the argument is a key to look up, which any text can be (no match: null / not found).
+# or None for a mutation's key to look up, answered as REST's path is (not found, nothing erased).
 EXPECTED: dict[tuple[str, tuple[str, ...]], tuple[str, ...] | None] = {
     **{(name, ("storeId",)): ("storeId",) for name in FIELDS},
     ("store", ("id",)): ("id",),
-    ("order", ("externalId",)): None,
+    ("order", ("externalId",)): ("externalId",),  # text no engine stores, as in every read argument
     ("orders", ("filter", "financialStatus")): ("filter", "financialStatus"),
     ("orders", ("filter", "fulfillmentStatus")): ("filter", "fulfillmentStatus"),
     ("orders", ("filter", "tag")): ("filter", "tag"),
