@@ -24,6 +24,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection
 
+from app.db import statistics
 from app.db.database import Database
 from app.domain.commands import Command, validate
 from app.domain.errors import DomainError, ErrorCode, FieldError, ValidationFailed
@@ -64,11 +65,12 @@ ChunkWork = Callable[..., "list[Written[Any] | DomainError]"]
 @dataclass(frozen=True, slots=True)
 class Kind:
     """A resource a batch writes: its command model, its service's write function of one
-    record, whether that function takes the backfill flag (a customer records no event), and
+    record, its table, whether that function takes the backfill flag (a customer records no event), and
     `chunk`, a write of a whole chunk with the same outcomes (None: `work` on each item)."""
 
     model: type[Command]
     work: ItemWork
+    table: str  # the table its records are rows of (`app.db.statistics`)
     backfill: bool = True
     chunk: ChunkWork | None = None
 
@@ -179,6 +181,7 @@ async def _write_batch(
                 await write(chunk, db.write_alone)
 
         await asyncio.gather(*(apart(chunk) for chunk in chunks))
+    await statistics.created(db, kind.table, sum(1 for r in results if r.written is not None and r.written.created))
     return results
 
 

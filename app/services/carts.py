@@ -262,4 +262,4 @@ def _find_cart(conn: Connection, store_id: int, external_id: str) -> records.Car
 
 
 # Batches of carts (`app.services.batches`) write each cart as `upsert_cart` does.
-BATCH = batches.Kind(CartInput, _store_cart)
+BATCH = batches.Kind(CartInput, _store_cart, "carts")

@@ -217,4 +217,4 @@ def _scrub_events(conn: Connection, contact_ids: list[int]) -> None:
 
 # Batches of customers (`app.services.batches`) write each as `upsert_customer` does (no event:
 # no backfill flag).
-BATCH = batches.Kind(CustomerInput, _store_customer, backfill=False)
+BATCH = batches.Kind(CustomerInput, _store_customer, "customers", backfill=False)

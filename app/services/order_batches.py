@@ -284,4 +284,4 @@ class WrittenOrder(batches.Unbuilt):
 
 # Batches of orders (`app.services.batches`): each order written as `upsert_order` writes it,
 # new ones together (`write_orders`).
-BATCH = batches.Kind(OrderInput, orders._store_order, chunk=write_orders)
+BATCH = batches.Kind(OrderInput, orders._store_order, "orders", chunk=write_orders)

@@ -120,4 +120,4 @@ def _find_shipment(conn: Connection, store_id: int, external_id: str) -> records
 
 
 # Batches of shipments (`app.services.batches`) write each as `upsert_shipment` does.
-BATCH = batches.Kind(ShipmentInput, _store_shipment)
+BATCH = batches.Kind(ShipmentInput, _store_shipment, "shipments")
