@@ -11,6 +11,7 @@ import strawberry
 from graphql import FloatValueNode, ListValueNode, ObjectValueNode, ValueNode, value_from_ast_untyped
 from strawberry.scalars import JSON
 
+from app.domain.json_values import exact_decimal
 from app.domain.money import Amount, format_money
 
 
@@ -28,7 +29,7 @@ def exact_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> A
     Decimal, not the nearest float (graphql-core reads floats as floats). Variables arrive
     exact already: the request's JSON is read with Decimal floats (app.py)."""
     if isinstance(node, FloatValueNode):
-        return Decimal(node.value)
+        return exact_decimal(node.value)
     if isinstance(node, ListValueNode):
         return [exact_literal(item, variables) for item in node.values]
     if isinstance(node, ObjectValueNode):

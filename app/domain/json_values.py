@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import orjson
@@ -13,6 +13,25 @@ import orjson
 # The most digits Python reads into an int (CPython's guard against quadratic conversion,
 # `sys.get_int_max_str_digits`); a longer whole number is read as a Decimal, as an exponent is.
 MAX_INT_DIGITS = sys.get_int_max_str_digits() or 4300
+
+
+# The largest exponent a Decimal holds (decimal.MAX_EMAX on 64-bit builds).
+_LARGEST_EXPONENT = "999999999999999999"
+
+
+def exact_decimal(text: str) -> Decimal:
+    """The Decimal a number's text (JSON's grammar, or an amount sent as text) spells, every
+    digit kept. An exponent past what a Decimal holds (`1e99999999999999999999`: Decimal raises
+    InvalidOperation, which was a 500) is read as the largest one of its sign, a number still
+    past every field's range or precision, so refused as `1e999999999` is."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        mantissa, _, exponent = text.strip().lower().partition("e")
+        if not exponent:
+            raise
+        sign = "-" if mantissa.startswith("-") else ""
+        return Decimal(f"{sign}1E{'-' if exponent.startswith('-') else '+'}{_LARGEST_EXPONENT}")
 
 
 def _whole(text: str) -> int | Decimal:
@@ -23,7 +42,7 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")  # RFC 8259 has no NaN nor Infinity; Python's json reads them
 
 
-_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=_whole, parse_constant=_no_constant)
+_DECODER = json.JSONDecoder(parse_float=exact_decimal, parse_int=_whole, parse_constant=_no_constant)
 
 
 def read_json(text: str) -> Any:

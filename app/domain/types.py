@@ -30,7 +30,7 @@ from .consent import ConsentState
 from .country import COUNTRY_CODES
 from .currency import CURRENCY_CODES
 from .errors import ErrorCode
-from .json_values import MAX_INT_DIGITS
+from .json_values import MAX_INT_DIGITS, exact_decimal
 from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, QUANTA, decimal_places
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .statuses import CartStatus, ShipmentStatus, order_status
@@ -59,7 +59,7 @@ def _number(value: Any) -> Decimal:
     elif isinstance(value, float):
         number = Decimal(repr(value))
     elif isinstance(value, str) and _NUMERIC.match(value):
-        number = Decimal(value.strip())
+        number = exact_decimal(value.strip())
     else:
         raise _fail(ErrorCode.INVALID_TYPE, "Must be a number.")
     if not number.is_finite():

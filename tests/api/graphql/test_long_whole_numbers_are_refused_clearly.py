@@ -101,3 +101,38 @@ async def test_an_int_variable_refuses_it(api: Api) -> None:
         200,
         {"data": None, "errors": [{"message": message, "locations": [{"line": 1, "column": 7}]}]},
     )
+
+
+HUGE = "1e1000000000000000000"  # an exponent past what a Decimal holds: InvalidOperation, a 500
+_INLINE = "mutation { upsertOrder(storeId: 123, input: %s) { userErrors { field code } } }"
+# where the number stands -> the document, its variables' JSON (None: none), the userErrors
+EXPONENTS = {
+    "a Decimal literal": (
+        _INLINE % (_ORDER % (HUGE, "{}")),
+        None,
+        [{"field": ["input", "totalPrice"], "code": "OUT_OF_RANGE"}],
+    ),
+    "a Decimal literal as text": (
+        _INLINE % (_ORDER % (f'"{HUGE}"', "{}")),
+        None,
+        [{"field": ["input", "totalPrice"], "code": "OUT_OF_RANGE"}],
+    ),
+    "a JSON literal": (
+        _INLINE % (_ORDER % ("1", f"{{a: {HUGE}}}")),
+        None,
+        [{"field": ["input", "metadata"], "code": "OUT_OF_RANGE"}],
+    ),
+    "variables": (_UPSERT, VARIABLES["metadata"][0] % HUGE, [{"field": ["input", "metadata"], "code": "OUT_OF_RANGE"}]),
+}
+
+
+@pytest.mark.parametrize("place", EXPONENTS, ids=list(EXPONENTS))
+async def test_an_exponent_past_a_decimals_is_out_of_range(api: Api, place: str) -> None:
+    document, variables, user_errors = EXPONENTS[place]
+    body = {"query": document} if variables is None else None
+    content = json.dumps(body) if body else f'{{"query": {json.dumps(document)}, "variables": {variables}}}'
+    headers = {**api.auth(), "Content-Type": "application/json"}
+    before = await api.snapshot()
+    response = await api.client.post("/graphql", content=content.encode(), headers=headers)
+    assert (response.status_code, response.json()) == (200, {"data": {"upsertOrder": {"userErrors": user_errors}}})
+    assert await api.snapshot() == before
