@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from graphql import GraphQLError, OperationType
 from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import Request
 from starlette.responses import Response
@@ -36,6 +37,9 @@ from app.read.feed import EventFeed
 from app.rest.body import PayloadTooLarge, read_body
 
 from .context import Context, new_context
+from .documents import parse_document
+from .limits import MAX_TOKENS
+from .operations import OperationNotFound, chosen_operation
 from .schema import schema
 
 # HTTP status -> `extensions.code` of a request refused before a document runs.
@@ -86,6 +90,23 @@ class TextFrames(ASGIWebSocketAdapter):
                 yield message
         except HTTPException:
             raise NonJsonMessageReceived from None
+
+
+OVER_THE_WEBSOCKET = "A subscription is served over the websocket at /graphql (graphql-transport-ws), not over HTTP."
+
+
+def _chooses_a_subscription(request_data: GraphQLRequestData) -> bool:
+    """Whether the request's document and operationName choose a subscription; False when they
+    choose none, left to strawberry's own answers (a syntax error, GraphQL spec §6.1)."""
+    if not isinstance(request_data.query, str):
+        return False
+    try:
+        # as the schema's extensions parse it (the same options: one parse, cached)
+        document = parse_document(request_data.query, max_tokens=MAX_TOKENS)
+        operation = chosen_operation(document, request_data.operation_name)
+    except (GraphQLError, OperationNotFound):
+        return False
+    return operation.operation == OperationType.SUBSCRIPTION
 
 
 # The request log's code for an error that has none (a document that does not parse or validate).
@@ -150,6 +171,22 @@ class KanalGraphQL(GraphQL[Context, None]):
         except HTTPException as exc:
             response = transport_error(exc.status_code, exc.reason)
         await response(scope, receive, send)
+
+    async def execute_single(  # noqa: PLR0917 (strawberry's signature)
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """strawberry's, with a subscription refused as a request error (400): over HTTP one ran
+        as a query and answered "Internal server error" (a stream is no single result).
+        `storeEvents` is served over the websocket."""
+        if _chooses_a_subscription(request_data):
+            raise HTTPException(400, OVER_THE_WEBSOCKET)
+        return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         """strawberry's, with an `operationName` that is not a string refused as a request error
