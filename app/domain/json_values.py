@@ -34,6 +34,15 @@ def exact_decimal(text: str) -> Decimal:
         return Decimal(f"{sign}1E{'-' if exponent.startswith('-') else '+'}{_LARGEST_EXPONENT}")
 
 
+def is_long_whole(value: object) -> bool:
+    """Whether `value` is a JSON whole number past `MAX_INT_DIGITS` digits as `read_json` reads
+    it: a Decimal of exponent 0 (no other number is read so)."""
+    if value.__class__ is not Decimal:
+        return False
+    digits = value.as_tuple()
+    return bool(digits.exponent == 0 and len(digits.digits) > MAX_INT_DIGITS)
+
+
 def _whole(text: str) -> int | Decimal:
     return int(text) if len(text) - (text[0] == "-") <= MAX_INT_DIGITS else Decimal(text)
 

@@ -30,7 +30,7 @@ from .consent import ConsentState
 from .country import COUNTRY_CODES
 from .currency import CURRENCY_CODES
 from .errors import ErrorCode
-from .json_values import MAX_INT_DIGITS, exact_decimal
+from .json_values import exact_decimal, is_long_whole
 from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, QUANTA, decimal_places
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .statuses import CartStatus, ShipmentStatus, order_status
@@ -326,11 +326,9 @@ def _single_line(value: str) -> str:
 
 def _id_text(value: Any) -> Any:
     """Platforms' ids are often JSON numbers (Shopify's `820982911946154508`): an integer is its
-    decimal text, exactly (JSON integers are read whole; past `MAX_INT_DIGITS` digits, as a
+    decimal text, exactly (JSON integers are read whole; past 4,300 digits, as a
     Decimal of exponent 0, whose text is as long and so refused as too long)."""
-    if value.__class__ is int:
-        return str(value)
-    if value.__class__ is Decimal and value.as_tuple().exponent == 0 and len(value.as_tuple().digits) > MAX_INT_DIGITS:
+    if value.__class__ is int or is_long_whole(value):
         return str(value)
     return value
 
@@ -442,4 +440,17 @@ class LineItem(BaseModel):
 
 
 LineItems = Annotated[list[LineItem], BeforeValidator(_empty_list_if_null)]
-Count = Annotated[int, Field(ge=0, le=2**62, strict=True)]
+_MAX_COUNT = 2**62
+
+
+def _count_of_any_length(value: Any) -> Any:
+    """A whole number past Python's 4,300 digits (a Decimal: `is_long_whole`) is out of range,
+    as a shorter one past the bound is, not of another type."""
+    if is_long_whole(value):
+        if value < 0:
+            raise _fail(ErrorCode.OUT_OF_RANGE, "Must be greater than or equal to 0.")
+        raise _fail(ErrorCode.OUT_OF_RANGE, f"Must be less than or equal to {_MAX_COUNT}.")
+    return value
+
+
+Count = Annotated[int, Field(ge=0, le=_MAX_COUNT, strict=True), BeforeValidator(_count_of_any_length)]

@@ -28,6 +28,7 @@ from app.db import statistics
 from app.db.database import Database
 from app.domain.commands import Command, validate
 from app.domain.errors import DomainError, ErrorCode, FieldError, ValidationFailed
+from app.domain.json_values import is_long_whole
 from app.domain.text import is_safe
 from app.observability import writes
 
@@ -258,6 +259,8 @@ def _external_id(item: Any) -> str | None:
     no engine can store (a NUL, a lone surrogate: refused on its field) is not repeated either,
     as no JSON answer can carry a lone surrogate."""
     value = item.get("external_id") if isinstance(item, Mapping) else None
+    if is_long_whole(value):  # a whole number past Python's int: its digits, as its field reads it
+        return str(value)
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
     text = str(value)
