@@ -95,12 +95,11 @@ def event_types(pattern: str, path: tuple[str, ...]) -> list[str]:
     them (`order.*`, `*`: `webhooks.matches`); raises ValidationFailed at `path` (`text`, or
     `invalid_choice` listing the types) for one that matches none: a type no event can have
     found nothing, silently."""
-    found = [kind.value for kind in EventType if matches([text(pattern, path)], kind)]
-    if not known_pattern(pattern):
+    if not known_pattern(text(pattern, path)):
         known = ", ".join(EventType)
         message = f"Must be an event type, or a pattern matching some such as order.*: {known}."
         raise ValidationFailed([FieldError(path, ErrorCode.INVALID_CHOICE, message)])
-    return found
+    return [kind.value for kind in EventType if matches([pattern], kind)]
 
 
 def consent_is(column: Column[Any], state: str, path: tuple[str, ...]) -> ColumnElement[bool]:

@@ -65,29 +65,11 @@ def _attach_statement(
     names another contact (that record's contact is the customer: README, "Customers and
     contacts")."""
     external_id = param(contacts, "external_id")
-    store_id = param(contacts, "store_id")
-    held_by_any = or_(
-        exists().where(and_(_others.c.store_id == store_id, _others.c.external_id == external_id)),
-        exists().where(and_(customers.c.store_id == store_id, customers.c.external_id == external_id)),
-    )
+    held_by_any = _claimed(param(contacts, "store_id"), external_id)
     # Textual references to the row being updated: SQLAlchemy does not correlate a subquery
     # inside ON CONFLICT … DO UPDATE SET, and would otherwise add `contacts` to its FROM.
     this_store: ColumnClause[Any] = literal_column("contacts.store_id")
-    this_id = THIS_CONTACT_ID
-    held_by_another = or_(
-        exists(
-            select(_others.c.id).where(
-                _others.c.store_id == this_store, _others.c.external_id == external_id, _others.c.id != this_id
-            )
-        ),
-        exists(
-            select(customers.c.id).where(
-                customers.c.store_id == this_store,
-                customers.c.external_id == external_id,
-                customers.c.contact_id != this_id,
-            )
-        ),
-    )
+    held_by_another = _claimed(this_store, external_id, other_than=THIS_CONTACT_ID)
     external_id_after = case((external_id.is_(None) | held_by_another, contacts.c.external_id), else_=external_id)
     upsert = contact_upsert(
         dialect,
@@ -97,6 +79,19 @@ def _attach_statement(
         with_abandoned_cart_flag,
     )
     return PrecompiledStatement(upsert)
+
+
+def _claimed(
+    store_id: ColumnElement[Any], external_id: ColumnElement[Any], other_than: ColumnElement[Any] | None = None
+) -> ColumnElement[bool]:
+    """Whether `external_id` is claimed in the store: a contact holds it, or a customer record
+    of it names a contact; with `other_than`, a contact other than that one."""
+    held = [_others.c.store_id == store_id, _others.c.external_id == external_id]
+    named = [customers.c.store_id == store_id, customers.c.external_id == external_id]
+    if other_than is not None:
+        held.append(_others.c.id != other_than)
+        named.append(customers.c.contact_id != other_than)
+    return or_(exists(select(_others.c.id).where(*held)), exists(select(customers.c.id).where(*named)))
 
 
 def contact_upsert(
