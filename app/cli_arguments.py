@@ -9,13 +9,16 @@ import argparse
 import math
 import re
 
-from app.config import MAX_WORKER_INTERVAL_SECONDS
+from app.config import MAX_RATE_LIMIT_PER_MINUTE, MAX_RECOVERY_DELAY_MINUTES, MAX_WORKER_INTERVAL_SECONDS
 from app.policies.ids import MAX_ID, id_or_none
 
 MAX_PORT = 65535  # a TCP port is 16 bits; 0 asks the system for any, which no one could then reach
 MAX_SERVER_PROCESSES = 64
 # ASCII figures only: Python's int() and float() also read "8_080" and other scripts' digits.
 _WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
+# Past this many significant figures a number is out of every range here, and Python's int()
+# refuses more than 4,300 of them (a ValueError argparse reported as "invalid int value").
+_LONGEST = 20
 _NUMBER = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*")
 
 
@@ -38,6 +41,18 @@ def processes(text: str) -> int:
     return _whole(text, 1, MAX_SERVER_PROCESSES)
 
 
+def rate_limit(text: str) -> int:
+    """`kanal stores set-rate-limit`, requests per minute: 1 to `MAX_RATE_LIMIT_PER_MINUTE`, the
+    range `stores.set_rate_limit` keeps. Raises argparse.ArgumentTypeError."""
+    return _whole(text, 1, MAX_RATE_LIMIT_PER_MINUTE)
+
+
+def recovery_delay(text: str) -> int:
+    """`kanal stores set-recovery-delay`, minutes: 0 to `MAX_RECOVERY_DELAY_MINUTES` (a year), the
+    range `stores.set_recovery_delay` keeps. Raises argparse.ArgumentTypeError."""
+    return _whole(text, 0, MAX_RECOVERY_DELAY_MINUTES)
+
+
 def interval(text: str) -> float:
     """`kanal worker --interval`, seconds between passes: above 0, at most an hour, the range
     of KANAL_WORKER_INTERVAL_SECONDS (README, Configuration). Raises argparse.ArgumentTypeError."""
@@ -54,6 +69,10 @@ def interval(text: str) -> float:
 def _whole(text: str, low: int, high: int) -> int:
     if not _WHOLE.fullmatch(text):
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    figures = text.strip().lstrip("+-").lstrip("0")
+    if len(figures) > _LONGEST:
+        shown = f"{text.strip()[: _LONGEST + 1]}… ({len(figures):,} figures)"
+        raise argparse.ArgumentTypeError(f"must be from {low} to {high:,}, got {shown}")
     value = int(text)
     if not low <= value <= high:
         raise argparse.ArgumentTypeError(f"must be from {low} to {high:,}, got {value}")

@@ -22,6 +22,11 @@ from sqlalchemy.exc import ArgumentError
 # PostgreSQL's `integer` columns; also a C int, which SQLite's busy_timeout and PostgreSQL's
 # statement_timeout (both in milliseconds) take.
 INT32_MAX = 2**31 - 1
+# A store's settings (`kanal stores set-rate-limit`, `set-recovery-delay`): the columns are
+# 32-bit integers on PostgreSQL; a delay of more than a year recovers no cart, and one past
+# what a date holds stopped every worker pass, for every store.
+MAX_RATE_LIMIT_PER_MINUTE = INT32_MAX
+MAX_RECOVERY_DELAY_MINUTES = 365 * 24 * 60
 # A century: older than any event, and still a date when taken from now (timedelta and
 # datetime end at year 9999).
 MAX_AGE = timedelta(days=100 * 365)

@@ -9,7 +9,7 @@ import phonenumbers
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.config import INT32_MAX
+from app.config import MAX_RATE_LIMIT_PER_MINUTE, MAX_RECOVERY_DELAY_MINUTES
 from app.db.database import Database
 from app.db.tables import stores
 from app.domain.automations import Automation
@@ -129,13 +129,6 @@ async def pause(db: Database, store_id: int) -> None:
 
 async def resume(db: Database, store_id: int) -> None:
     await _set(db, store_id, status=StoreStatus.ACTIVE)
-
-
-# The columns are 32-bit integers on PostgreSQL.
-MAX_RATE_LIMIT_PER_MINUTE = INT32_MAX
-# A year: a later message recovers no cart, and a delay past what a date can hold stopped
-# every worker pass, for every store.
-MAX_RECOVERY_DELAY_MINUTES = 365 * 24 * 60
 
 
 async def set_rate_limit(db: Database, store_id: int, per_minute: int | None) -> None:

@@ -1,10 +1,11 @@
 """`kanal` refuses, before anything runs, a number its command cannot use: an id past a signed
 64-bit column (`app.policies.ids`), a port outside 1–65535, a worker interval that is not above
-0 and at most an hour (KANAL_WORKER_INTERVAL_SECONDS's range), a process count outside 1–64
-(`app/cli_arguments.py`). Each is argparse's one line naming the argument, exit 2, where an id
+0 and at most an hour (KANAL_WORKER_INTERVAL_SECONDS's range), a process count outside 1–64, a
+store's rate limit or recovery delay outside the range its service keeps (`app/cli_arguments.py`). Each is argparse's one line naming the argument, exit 2, where an id
 too large stopped the command with an OverflowError traceback, `--interval -1` made the worker
 spin, `--interval nan` crashed it and `serve --port 99999` listened on another port. A number
-is ASCII figures: Python alone also reads `8_080` and other scripts' digits."""
+is ASCII figures: Python alone also reads `8_080` and other scripts' digits; and a number of more
+than 4,300 figures, which Python's int() refuses, is out of range like any other too large."""
 
 from __future__ import annotations
 
@@ -53,8 +54,25 @@ REFUSED = {
     ("stores", "pause", "1_23"): "id: must be a whole number from 0 to 9223372036854775807, got '1_23'",
     ("serve", "--workers", "0"): "--workers: must be from 1 to 64, got 0",
     ("serve", "--workers", "65"): "--workers: must be from 1 to 64, got 65",
+    ("stores", "set-rate-limit", "123", "0"): "per_minute: must be from 1 to 2,147,483,647, got 0",
+    ("stores", "set-rate-limit", "123", "2147483648"): "per_minute: must be from 1 to 2,147,483,647, got 2147483648",
+    ("stores", "set-rate-limit", "123", "1_000"): "per_minute: not a whole number: '1_000'",
+    ("stores", "set-rate-limit", "123", "٥"): "per_minute: not a whole number: '٥'",
+    ("stores", "set-rate-limit", "123", "9" * 4301): (
+        f"per_minute: must be from 1 to 2,147,483,647, got {'9' * 21}… (4,301 figures)"
+    ),
+    ("stores", "set-recovery-delay", "123", "-1"): "minutes: must be from 0 to 525,600, got -1",
+    ("stores", "set-recovery-delay", "123", "525601"): "minutes: must be from 0 to 525,600, got 525601",
+    ("stores", "set-recovery-delay", "123", "6_0"): "minutes: not a whole number: '6_0'",
+    ("stores", "set-recovery-delay", "123", "-" + "1" * 4301): (
+        f"minutes: must be from 0 to 525,600, got -{'1' * 20}… (4,301 figures)"
+    ),
 }
 ACCEPTED = {
+    ("stores", "set-rate-limit", "123", "2147483647"): ("per_minute", 2147483647),
+    ("stores", "set-rate-limit", "123", "1"): ("per_minute", 1),
+    ("stores", "set-recovery-delay", "123", "0"): ("minutes", 0),
+    ("stores", "set-recovery-delay", "123", "525600"): ("minutes", 525600),
     ("stores", "pause", "9223372036854775807"): ("id", 9223372036854775807),
     ("stores", "pause", "0"): ("id", 0),
     ("worker", "--interval", "3600"): ("interval", 3600.0),
@@ -63,6 +81,7 @@ ACCEPTED = {
     ("worker", "--interval", "1e1"): ("interval", 10.0),
     ("worker", "--metrics-port", "65535"): ("metrics_port", 65535),
     ("serve", "--port", "1"): ("port", 1),
+    ("serve", "--port", "0" * 30 + "8080"): ("port", 8080),  # leading zeros are not figures of its size
     ("serve", "--workers", "64"): ("workers", 64),
 }
 
@@ -83,9 +102,15 @@ def test_the_bounds_themselves_are_taken(args):
 
 
 def test_every_numeric_argument_is_bounded():
-    """Only the two whose service checks the range itself (a rate limit, a recovery delay:
-    `stores.StoreError`, one line) take a plain int; no argument a plain float."""
-    bounded = {cli_arguments.record_id, cli_arguments.port, cli_arguments.processes, cli_arguments.interval}
+    """No argument takes a plain int or float: each number has a bounded type."""
+    bounded = {
+        cli_arguments.record_id,
+        cli_arguments.port,
+        cli_arguments.processes,
+        cli_arguments.interval,
+        cli_arguments.rate_limit,
+        cli_arguments.recovery_delay,
+    }
     plain = []
     seen = set()
 
@@ -100,7 +125,7 @@ def test_every_numeric_argument_is_bounded():
                 seen.add(action.type)
 
     walk(cli.build_parser(), ())
-    assert sorted(plain) == [("stores", "set-rate-limit", "per_minute"), ("stores", "set-recovery-delay", "minutes")]
+    assert plain == []
     assert seen == bounded
 
 
