@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
@@ -81,12 +81,18 @@ class RecordsPerSecond(ProgressColumn):
 
 
 class Prefix:
-    """The file's bytes from its start to the end of physical line `line` (lines end at `\\n`,
-    as `sources` numbers JSON Lines lines and CSV rows), hashed as it moves forward: a resume
-    checks them, and each confirmed batch adds only its own lines (one pass over the file)."""
+    """The file's bytes from its start to the end of physical line `line`, hashed as it moves
+    forward: a resume checks them, and each confirmed batch adds only its own lines (one pass
+    over the file). Lines end as `sources` numbers them (`kind`): a JSON Lines line at `\\n`;
+    a CSV line at `\\n`, `\\r\\n` or a lone `\\r`, as the csv module reads its file (`newline=""`),
+    so that a CSV saved with CR line ends (Excel's "CSV for Macintosh") or holding a CR in a
+    quoted cell is checked up to the line its state names, not beyond it or past its end."""
 
-    def __init__(self, path: Path):
-        self.file = path.open("rb")
+    def __init__(self, path: Path, kind: str):
+        # Latin-1 reads each byte as one character: the lines read are the file's bytes as they are.
+        self.file: IO[bytes] | IO[str] = (
+            path.open("rb") if kind == "jsonl" else path.open(encoding="latin-1", newline="")
+        )
         self.line = 0
         self.size = 0
         self.sha256 = hashlib.sha256()
@@ -94,9 +100,10 @@ class Prefix:
     def advance(self, line: int) -> bool:
         """Read on to the end of line `line`; False when the file ends before it."""
         while self.line < line:
-            raw = self.file.readline()
-            if not raw:
+            read = self.file.readline()
+            if not read:
                 return False
+            raw = read.encode("latin-1") if isinstance(read, str) else read
             self.sha256.update(raw)
             self.size += len(raw)
             self.line += 1
@@ -125,7 +132,7 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
             f"{job.state_path} does not record what {job.path} held (written before resumes checked it): "
             "run without --resume to import it whole, or give --report a new path."
         )
-    reader = prefix or Prefix(job.path)
+    reader = prefix or Prefix(job.path, job.kind)
     try:
         same = (
             reader.advance(state.line)
@@ -166,7 +173,7 @@ def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
 
 async def run(job: Job, sink: Sink, console: Console) -> State:
     """Import the file; returns the state reached (the whole file, or where a stop came)."""
-    prefix = Prefix(job.path)
+    prefix = Prefix(job.path, job.kind)
     try:
         return await _run(job, sink, console, prefix)
     finally:

@@ -79,3 +79,44 @@ async def test_a_resume_goes_on_only_in_the_file_it_confirmed(
     resaved = json.loads(state.read_text())
     assert resaved["line"] == len(after)
     assert resaved["checked_bytes"] == source.stat().st_size
+
+
+HEADER = "external_id,placed_at,total_price,customer.phone"
+ROWS = [f"H-{n},2024-05-18T10:00:00Z,19.90,+3361000000{n}" for n in range(3)]
+# name: (the CSV as saved, the same with a row appended): CSV rows end at CR, LF or CRLF, as
+# the csv module numbers its lines
+CSV_FILES: dict[str, tuple[str, str]] = {
+    "LF": ("\n".join([HEADER, *ROWS[:2]]) + "\n", "\n".join([HEADER, *ROWS]) + "\n"),
+    "CRLF": ("\r\n".join([HEADER, *ROWS[:2]]) + "\r\n", "\r\n".join([HEADER, *ROWS]) + "\r\n"),
+    "CR (Excel's CSV for Macintosh)": ("\r".join([HEADER, *ROWS[:2]]) + "\r", "\r".join([HEADER, *ROWS]) + "\r"),
+    "a quoted cell holding a CR": (
+        f'{HEADER},tags\nH-0,2024-05-18T10:00:00Z,19.90,+33610000000,"a\rb"\n{ROWS[1]},\n',
+        f'{HEADER},tags\nH-0,2024-05-18T10:00:00Z,19.90,+33610000000,"a\rb"\n{ROWS[1]},\n{ROWS[2]},\n',
+    ),
+}
+
+
+@pytest.mark.parametrize(("saved", "appended"), CSV_FILES.values(), ids=list(CSV_FILES))
+async def test_a_csv_resumes_whatever_its_lines_end_with(prepared: Prepared, tmp_path: Path, saved: str, appended: str):
+    """The confirmed line is counted as the rows are (a CR ends a line too): a finished import
+    resumes with nothing to send, and one appended to with its new row, where a file whose
+    lines end at CR was always "changed" and could not be resumed."""
+    source = tmp_path / "orders.csv"
+    source.write_bytes(saved.encode())
+    state = tmp_path / "orders.csv.report.jsonl.state"
+    args = (source, "--store", "123", "--resource", "orders", "--batch-size", "1")
+    first = kanal_import(prepared.url, *args)
+    assert first.returncode == 0, first.stderr[-500:]
+    confirmed = json.loads(state.read_text())
+    assert (confirmed["line"], confirmed["checked_bytes"]) == (3 + saved.count('"a\rb"'), source.stat().st_size)
+
+    again = kanal_import(prepared.url, *args, "--resume")
+    assert again.returncode == 0, again.stderr[-500:]
+    assert again.stdout.startswith("0 records in ")
+
+    source.write_bytes(appended.encode())
+    resumed = kanal_import(prepared.url, *args, "--resume")
+    assert resumed.returncode == 0, resumed.stderr[-500:]
+    assert ": 1 created, 0 replaced or replayed, 0 stale, 0 refused" in resumed.stdout.splitlines()[0]
+    orders = sorted(row["external_id"] for row in (await read_tables(prepared.url, "orders"))["orders"])
+    assert orders == ["H-0", "H-1", "H-2"]
