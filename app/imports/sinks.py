@@ -102,7 +102,7 @@ class OverHttp:
             return [too_large(len(body), response is not None)]
         if response.status_code != 200:
             raise ImportFailed(f"{self.endpoint} answered {response.status_code}: {response.text[:300]}")
-        return [_answered(result) for result in response.json()["results"]]
+        return _results(self.endpoint, response, len(records))
 
     async def _post(self, body: bytes) -> httpx.Response:
         while True:
@@ -130,6 +130,24 @@ def too_large(size: int, answered: bool) -> Outcome:
             f"a batch takes at most {batches.MAX_BODY_BYTES:,} bytes."
         )
     return Outcome(422, message=message, errors={"": [message]})
+
+
+def _results(endpoint: str, response: httpx.Response, records: int) -> list[Outcome]:
+    """The outcomes of a `200` batch answer, `{"results": [{"status": 201|200|422, …}, …]}`
+    with one result per record sent (README, "Batches"). Anything else — an HTML page, another
+    JSON shape, a result short — is ImportFailed: `--url` names something that is not the
+    batch endpoint (a proxy's login page, another service), and a traceback said so."""
+    try:
+        results = response.json()["results"]
+    except (ValueError, TypeError, KeyError):  # not JSON, or JSON of another shape
+        results = None
+    fits = isinstance(results, list) and len(results) == records
+    if not fits or not all(isinstance(r, dict) and r.get("status") in (200, 201, 422) for r in results):
+        raise ImportFailed(
+            f"{endpoint} answered 200 without one result per record of the batch "
+            f"(is --url the Kanal server?): {response.text[:300]}"
+        )
+    return [_answered(result) for result in results]
 
 
 def _answered(result: dict[str, Any]) -> Outcome:
