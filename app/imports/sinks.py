@@ -5,8 +5,10 @@ batch with one `Outcome` per record, in order."""
 from __future__ import annotations
 
 import asyncio
+import email.utils
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -112,10 +114,27 @@ class OverHttp:
                 raise ImportFailed(f"{self.endpoint}: {exc}") from None
             if response.status_code != 429:
                 return response
-            await asyncio.sleep(int(response.headers.get("retry-after", "1")))
+            await asyncio.sleep(retry_after(response.headers.get("retry-after")))
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def retry_after(value: str | None) -> float:
+    """The seconds a `429` asks to wait, from its `Retry-After` (RFC 9110 §10.2.3): whole
+    seconds, or an HTTP date (as proxies and gateways send it; one past is no wait). Absent or
+    neither, 1 s: a throttled import waits and goes on, where such a value stopped it with a
+    traceback."""
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):  # absent, or neither form
+        return 1.0
+    if when.tzinfo is None:  # "-0000": a time in UTC, its zone unknown (RFC 5322 §3.3)
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def too_large(size: int, answered: bool) -> Outcome:
