@@ -31,7 +31,6 @@ from .sender import Limits, Sender
 log = logging.getLogger("kanal.worker")
 GATHER_SECONDS = 0.05  # after the first POST of a turn comes back, wait up to this long for more: fewer writes
 PRUNE_EVERY_SECONDS = 3600.0
-RECOVERY_EVERY_SECONDS = 10.0  # during a long pass too, so a due recovery fires within a minute (SPEC §6)
 
 
 @dataclass
@@ -67,6 +66,9 @@ class Worker:
         self._sender = Sender(self.limits)
         self._next_prune = 0.0
         self._stop: asyncio.Event | None = None  # `run`'s: once set, a pass claims nothing more
+        # `run`'s interval: between passes, and within a long pass (POSTs to a slow endpoint
+        # still out) between looks for new events and due recoveries
+        self._interval = 1.0
 
     @property
     def _stop_asked(self) -> bool:
@@ -89,6 +91,7 @@ class Worker:
         back within one POST's time budget, and gives the others back (`_deliver`): a stop
         takes at most about that long, however many deliveries are due."""
         self._stop = stop
+        self._interval = interval
         try:
             while not stop.is_set():
                 try:
@@ -113,12 +116,15 @@ class Worker:
         self._next_prune = loop.time() + PRUNE_EVERY_SECONDS
         tally.pruned = await retention.prune(self.db, utcnow() - self.retention)
 
-    async def _recoveries(self, tally: Tally) -> None:
-        tally.dispatched += await self.db.write(dispatch_events, utcnow())
+    async def _recoveries(self, tally: Tally) -> int:
+        """Fan out new events and fire due recoveries; returns the deliveries this created."""
+        dispatched = await self.db.write(dispatch_events, utcnow())
         recoveries = await self.db.write(fire_due_recoveries, utcnow())
         tally.recoveries += recoveries
         if recoveries:
-            tally.dispatched += await self.db.write(dispatch_events, utcnow())
+            dispatched += await self.db.write(dispatch_events, utcnow())
+        tally.dispatched += dispatched
+        return dispatched
 
     async def _deliver(self, tally: Tally) -> None:
         loop = asyncio.get_running_loop()
@@ -132,7 +138,10 @@ class Worker:
             came_back.set()
 
         drained = False  # the last claim saw every due delivery: time to fan out new events
-        next_recovery = loop.time() + RECOVERY_EVERY_SECONDS
+        # While POSTs are out (a hanging endpoint's for up to a POST's budget), new events and
+        # due recoveries are looked for every interval all the same: README "Slow or dead
+        # endpoints" (the others go on at full speed) and "Cart recovery" (within a second).
+        next_look = loop.time() + self._interval
         stopping_by: float | None = None  # once stopping: when the deliveries still out are given back
         woken = None
         if self._stop is not None:  # a stop wakes the wait for POSTs to come back
@@ -150,6 +159,10 @@ class Worker:
                         del held[item.webhook_id]
                     outcomes.append(task.result())
                 back.clear()
+                if stopping_by is None and loop.time() >= next_look:
+                    if await self._recoveries(tally):
+                        drained = False  # new deliveries to claim now
+                    next_look = loop.time() + self._interval
                 room = 0 if stopping_by is not None else self.limits.in_flight - len(in_flight)
                 if outcomes or (room > 0 and not drained):
                     cap = self.limits.held_per_webhook
@@ -168,9 +181,6 @@ class Worker:
                         task.add_done_callback(returned)
                         in_flight[task] = item
                     drained = claimed.exhausted
-                if stopping_by is None and loop.time() >= next_recovery:
-                    await self._recoveries(tally)
-                    next_recovery = loop.time() + RECOVERY_EVERY_SECONDS
                 if not in_flight:
                     if drained or stopping_by is not None:
                         return
@@ -178,7 +188,7 @@ class Worker:
                 if stopping_by is not None and loop.time() >= stopping_by and not back:
                     await self._give_back(in_flight)
                     return
-                await self._gather(back, came_back, len(in_flight), stopping_by)
+                await self._gather(back, came_back, len(in_flight), stopping_by, next_look)
         finally:
             if woken is not None:
                 woken.cancel()
@@ -200,24 +210,24 @@ class Worker:
         back: list[asyncio.Task[Outcome]],
         came_back: asyncio.Event,
         in_flight: int,
-        stopping_by: float | None = None,
+        stopping_by: float | None,
+        look_by: float,
     ) -> None:
         """Wait until a POST comes back, then up to GATHER_SECONDS more until half of those in
         hand are back (two rounds to one endpoint, see HELD_PER_CONNECTION, while two more are
-        sent): one transaction then settles them all. Stopping: at most until `stopping_by`
-        (loop time)."""
+        sent): one transaction then settles them all. At most until `look_by` (loop time: the next
+        look for new events and due recoveries), or when stopping, until `stopping_by`."""
         enough = max(1, in_flight // 2)
         loop = asyncio.get_running_loop()
-        gathered_by = None  # GATHER_SECONDS after the first came back
+        gathered_by = look_by if stopping_by is None else stopping_by  # or GATHER_SECONDS after the first came back
         while len(back) < enough:
             came_back.clear()
             if stopping_by is None and self._stop_asked:
                 return  # a stop was just asked for: the pass sets its deadline
-            if back and gathered_by is None:
-                gathered_by = loop.time() + GATHER_SECONDS
-            ends = [end for end in (gathered_by, stopping_by) if end is not None]
-            timeout = min(ends) - loop.time() if ends else None
-            if timeout is not None and timeout <= 0:
+            if back:
+                gathered_by = min(gathered_by, loop.time() + GATHER_SECONDS)
+            timeout = gathered_by - loop.time()
+            if timeout <= 0:
                 return
             try:
                 await asyncio.wait_for(came_back.wait(), timeout)

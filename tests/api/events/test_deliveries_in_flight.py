@@ -5,16 +5,19 @@ or dead endpoint does not hold back the others. Real loopback receivers througho
 import asyncio
 import socket
 import threading
+import time
 
+import pytest
 from sqlalchemy import select
 
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.db.tables import deliveries, events, webhooks
+from app.services import stores
 from app.services import webhooks as subscriptions
 from tests.api.events.outbox import FAST
-from tests.conftest import STORE_ID, order_body
+from tests.conftest import STORE_ID, cart_body, order_body
 from tests.receiver import Receiver
 
 ORDERS = 12
@@ -152,3 +155,58 @@ async def test_a_dead_and_a_silent_endpoint_fail_apart_from_a_live_one(api):
         by_hook.setdefault(hook_id, set()).add((status, attempts, (error or "").split(":")[0]))
     assert by_hook[dead["id"]] == {("pending", 1, "ClientConnectorError")}
     assert by_hook[quiet["id"]] == {("pending", 1, "Timeout")}
+
+
+MID_PASS = {
+    # what is written while a slow endpoint holds a POST: the event the live endpoint must get
+    "an order placed": (
+        order_body(external_id="LATER", customer={"phone": "+33612349999"}),
+        "/orders",
+        ("order.created", "LATER"),
+    ),
+    "a cart already due": (
+        cart_body(customer={"phone": "+33612349998", "whatsapp_consent": {"marketing": "subscribed"}}),
+        "/carts",
+        ("cart.recovery_due", "CART-7700"),
+    ),
+}
+
+
+@pytest.mark.parametrize(("body", "path", "expected"), MID_PASS.values(), ids=MID_PASS.keys())
+async def test_what_happens_while_an_endpoint_hangs_reaches_the_others_within_the_interval(api, body, path, expected):
+    """README "Slow or dead endpoints": a receiver that hangs keeps a quarter of a worker, the
+    others go on at full speed; a recovery fires within the worker's interval of becoming due.
+    A pass waited for a POST to come back before it fanned out new events or fired a recovery:
+    up to a whole POST budget (10 s by default) behind a hanging endpoint."""
+    await stores.set_recovery_delay(api.db, STORE_ID, 0)
+    release = threading.Event()
+    try:
+        with Receiver(hold=release) as slow, Receiver() as live:
+            await subscriptions.add_webhook(api.db, STORE_ID, slow.url, ["order.created"])
+            await subscriptions.add_webhook(api.db, STORE_ID, live.url)
+            worker = Worker(api.db, FAST, Limits(in_flight=64, per_webhook=2, timeout_seconds=30))
+            stop = asyncio.Event()
+            running = asyncio.create_task(worker.run(stop, interval=0.1))
+            await place_orders(api, count=1, changes=[])  # the slow endpoint now holds its POST
+            await until_received(live, ("order.created", "O-0"))
+            await asyncio.sleep(0.5)  # the pass now waits on the slow POST alone
+            assert (await api.post(path, body)).status_code == 201
+            took = await until_received(live, expected)
+            assert slow.received == []  # still held: the event went out beside it
+            assert took < 2, took
+            stop.set()
+            release.set()
+            await running
+    finally:
+        release.set()
+
+
+async def until_received(receiver: Receiver, event: tuple[str, str], within: float = 20) -> float:
+    """Seconds until `receiver` got `event` (its type, its subject's external id); fails after `within`."""
+    started = time.monotonic()
+    while event not in [
+        (item["event"]["type"], item["event"]["data"]["subject"]["external_id"]) for item in receiver.received
+    ]:
+        assert time.monotonic() - started < within, (event, receiver.types)
+        await asyncio.sleep(0.02)
+    return time.monotonic() - started
