@@ -162,6 +162,21 @@ class CustomerInput(Command):
     whatsapp_consent: WhatsappConsent | None = None
     updated_at: UtcDateTime | None = _source_updated_at()  # unused on a customer embedded in an order or cart
 
+    @field_validator("whatsapp_consent", mode="before")
+    @classmethod
+    def _blank_consent_is_none(cls, value: Any) -> Any:
+        """A consent whose every field is one of its own, blank or null (a relayed form's
+        unanswered consent: `{"marketing": "", "utility": ""}`) says nothing: no consent, as an
+        address with nothing in it is no address, where it refused the whole write as naming no
+        purpose. `{}` and an object with something in it but no purpose stay `invalid`."""
+        if (
+            isinstance(value, Mapping)
+            and value
+            and all(key in WhatsappConsent.model_fields and (v is None or is_blank(v)) for key, v in value.items())
+        ):
+            return None
+        return value
+
 
 class EmbeddedCustomer(CustomerInput):
     """The customer of an order or a cart: its phone may be left to an address, and is read in

@@ -239,3 +239,49 @@ async def test_graphql_blank_required_field_is_required(api: Api, blank: str) ->
         (["input", "customer", "phone"], "REQUIRED"),
         (["input", "externalId"], "REQUIRED"),
     ]
+
+
+# A consent with nothing in it: every field one of its own, blank or null (platforms relay an
+# unanswered consent so). `{}` and a lone source stay `invalid` (tests/api/corpora).
+EMPTY_CONSENTS = {
+    "marketing": {"marketing": ""},
+    "both purposes": {"marketing": "", "utility": " "},
+    "every field": {"marketing": "\t", "utility": "", "consented_at": "", "source": "  "},
+    "null and blank": {"marketing": None, "utility": ""},
+}
+# endpoint -> where its body holds the consent
+CONSENT_AT = {
+    "POST /orders": ("customer", "whatsapp_consent"),
+    "POST /carts": ("customer", "whatsapp_consent"),
+    "POST /customers": ("whatsapp_consent",),
+}
+
+
+@pytest.mark.parametrize("shape", EMPTY_CONSENTS, ids=EMPTY_CONSENTS.keys())
+@pytest.mark.parametrize("endpoint", CONSENT_AT)
+async def test_a_consent_with_nothing_in_it_is_the_consent_left_out(api: Api, endpoint: str, shape: str) -> None:
+    """Where it refused the whole order, cart or customer (422, no purpose named)."""
+    await seed(api)
+    _, body_for = ENDPOINTS[endpoint]
+    without = await send(api, endpoint, put(body_for(), CONSENT_AT[endpoint], ...))
+    assert without.status_code in (200, 201), without.text[:300]
+    before = await api.snapshot()
+    with_empty = await send(api, endpoint, put(body_for(), CONSENT_AT[endpoint], dict(EMPTY_CONSENTS[shape])))
+    assert with_empty.status_code == 200, with_empty.text[:300]
+    assert stable(await api.snapshot()) == stable(before)
+
+
+_UPSERT_CUSTOMER = """mutation($input: CustomerInput!) { upsertCustomer(storeId: 123, input: $input) {
+  customer { firstName whatsappConsent { marketing { state } utility { state } } } userErrors { field code } } }"""
+
+
+@pytest.mark.parametrize("blank", BLANKS.values(), ids=BLANKS.keys())
+async def test_graphql_takes_a_consent_with_nothing_in_it_as_absent(api: Api, blank: str) -> None:
+    consent = {"marketing": blank, "utility": blank, "source": blank}
+    customer = {"phone": PHONE, "firstName": "Marie", "whatsappConsent": consent}
+    payload = (await gql(api, _UPSERT_CUSTOMER, {"input": customer}))["data"]["upsertCustomer"]
+    unsubscribed = {"state": "not_subscribed"}
+    assert payload == {
+        "customer": {"firstName": "Marie", "whatsappConsent": {"marketing": unsubscribed, "utility": unsubscribed}},
+        "userErrors": [],
+    }
