@@ -77,6 +77,16 @@ function localDay(instant, timeZone) {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
 }
 
+/** A day as the form gives it, YYYY-MM-DD, that is on the calendar: a link may carry anything
+ * (`from=garbage`, `2026-5-1`, `2026-02-30`), and such a text is named to the person here rather
+ * than sent to the API as `null` or failing in the date arithmetic below. */
+function checkDay(name, day) {
+  const midnight = Date.parse(`${day}T00:00:00Z`); // NaN for 2026-13-01, 2026-03-02 for 2026-02-30
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(midnight) || addDays(day, 0) !== day) {
+    throw new PeriodError(`${name} is "${day}", not a day written YYYY-MM-DD.`);
+  }
+}
+
 function addDays(day, count) {
   return new Date(Date.parse(`${day}T00:00:00Z`) + count * DAY_MS).toISOString().slice(0, 10);
 }
@@ -85,7 +95,8 @@ function addDays(day, count) {
  * all the API needs to pick the day's bucket. */
 function noonOf(day, timeZone) {
   const utcNoon = Date.parse(`${day}T12:00:00Z`);
-  const wall = Date.parse(new Date(utcNoon).toLocaleString("sv-SE", { timeZone }).replace(" ", "T") + "Z");
+  const local = new Date(utcNoon).toLocaleString("sv-SE", { timeZone }); // "999-01-01 12:09:21" before 1000
+  const wall = Date.parse(local.replace(/^\d+/, (year) => year.padStart(4, "0")).replace(" ", "T") + "Z");
   return new Date(2 * utcNoon - wall); // UTC noon moved back by the zone's offset
 }
 
@@ -147,6 +158,8 @@ async function open() {
 /** Reads the period's panels again: on opening, and after live events. */
 async function refresh() {
   const timeZone = store.timezone;
+  if (settings.to) checkDay("To", settings.to);
+  if (settings.from) checkDay("From", settings.from);
   const lastDay = settings.to || localDay(new Date(), timeZone);
   const firstDay = settings.from || addDays(lastDay, -29);
   $("from").value = firstDay;
@@ -172,8 +185,14 @@ function scheduleRefresh() {
   refreshTimer = setTimeout(() => refresh().catch(fail), 300); // one read for a burst of events
 }
 
-// What the page says before the API's own message, per error code.
+/** A period the page cannot read (a link's From or To that is not a day). */
+class PeriodError extends Error {
+  code = "BAD_PERIOD";
+}
+
+// What the page says before the API's own message (or the page's), per error code.
 const EXPLAINED = {
+  BAD_PERIOD: "Check the link's period",
   UNAUTHENTICATED: "The API refused the key",
   FORBIDDEN: "The API refused this store", // not the key's, or not found, or paused
   QUERY_TOO_SLOW: "Too slow: the server stopped a read",
@@ -191,7 +210,7 @@ function fail(error) {
     settings.key = "";
     $("key").value = "";
   }
-  const reason = error instanceof ApiError ? error.message : `The server could not be reached (${error.message}).`;
+  const reason = error instanceof ApiError || error instanceof PeriodError ? error.message : `The server could not be reached (${error.message}).`;
   setStatus(`${EXPLAINED[error.code] || "The dashboard could not be loaded"}: ${reason}`, "error");
 }
 

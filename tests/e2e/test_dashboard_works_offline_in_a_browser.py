@@ -290,6 +290,39 @@ def test_a_refused_key_or_store_shows_the_apis_error(
     assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
 
 
+@pytest.mark.parametrize(
+    ("period", "shown"),
+    [
+        ("from=garbage&to=2026-05-31", 'Check the link\'s period: From is "garbage", not a day written YYYY-MM-DD.'),
+        ("from=2026-05-01&to=garbage", 'Check the link\'s period: To is "garbage", not a day written YYYY-MM-DD.'),
+        ("to=garbage", 'Check the link\'s period: To is "garbage", not a day written YYYY-MM-DD.'),
+        ("from=2026-5-1&to=2026-05-31", 'Check the link\'s period: From is "2026-5-1", not a day written YYYY-MM-DD.'),
+        (
+            "from=2026-02-30&to=2026-03-01",
+            'Check the link\'s period: From is "2026-02-30", not a day written YYYY-MM-DD.',
+        ),
+        (
+            "from=2026-05-01T00:00&to=2026-05-31",
+            'Check the link\'s period: From is "2026-05-01T00:00", not a day written YYYY-MM-DD.',
+        ),
+        ("from=0999-01-01&to=0999-01-02", "0999-01-01 to 0999-01-02, read at"),  # a day before the year 1000 is a day
+    ],
+    ids=["from not a day", "to not a day", "to alone", "no leading zeros", "no such date", "a time", "year 999"],
+)
+def test_a_link_whose_period_is_not_days_says_so(
+    prepared: Prepared, server: LiveServer, period: str, shown: str
+) -> None:
+    """Where the page read the days itself and asked the API with `null` (`Variable '$from' has
+    invalid value …`), or threw before asking (`The server could not be reached (Invalid time
+    value)`), a link whose From or To is not a day names it."""
+    with chromium() as (context, seen):
+        page = context.new_page()
+        page.goto(f"{server.base_url}/dashboard#key={prepared.key}&store=123&{period}")
+        expect(page.locator("#status")).to_contain_text(shown, timeout=WAIT)
+        assert storage(page)["session"] == {"kanal.dashboard.key": prepared.key}  # the key is not the problem
+    assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
+
+
 @contextlib.contextmanager
 def served_in_process(url: str) -> Iterator[tuple[str, Any]]:
     """The app under uvicorn in a thread of this process, read budget 0.5 s: the test can make
