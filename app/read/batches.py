@@ -14,6 +14,7 @@ from app.domain import records
 from app.domain.records import of_row
 
 from .columns import joined
+from .revenue import currency_order
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -73,7 +74,8 @@ def latest_carts_by_contact(conn: Connection, keys: Sequence[tuple[int, int]]) -
 
 
 def totals_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[Row]:
-    """Order count, last order time and amount spent per currency, for each contact."""
+    """Order count, last order time and amount spent per currency (`currency_order`), for each
+    contact."""
     query = (
         select(
             orders.c.contact_id,
@@ -92,6 +94,8 @@ def totals_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[Row]
         total["spent"].append({"currency": row["currency"], "amount": row["spent"]})
         if total["last_order_at"] is None or row["last"] > total["last_order_at"]:
             total["last_order_at"] = row["last"]
+    for total in totals.values():
+        total["spent"].sort(key=lambda spent: currency_order(spent["currency"]))
     return [totals[cid] for cid in contact_ids]
 
 

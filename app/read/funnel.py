@@ -16,7 +16,7 @@ from app.domain.automations import Reason
 from app.domain.event_types import EventType, SubjectType
 from app.domain.statuses import CartStatus
 
-from .revenue import Revenue
+from .revenue import Revenue, currency_order
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,11 @@ def recovery_funnel(conn: Connection, store_id: int, start: datetime, end: datet
         select(orders.c.currency, func.count().label("orders"), func.sum(orders.c.total_price).label("revenue"))
         .where(orders.c.store_id == store_id, exists().where(*in_period, fired, _recovered_by(orders, carts)))
         .group_by(orders.c.currency)
-        .order_by(orders.c.currency)
     ).all()
-    revenue = [Revenue.of(row.currency, row.revenue, row.orders) for row in rows]
+    revenue = [
+        Revenue.of(row.currency, row.revenue, row.orders)
+        for row in sorted(rows, key=lambda row: currency_order(row.currency))
+    ]
     return Funnel(
         carts_abandoned=counts.abandoned,
         recoveries_fired=int(counts.fired or 0),

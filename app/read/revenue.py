@@ -24,3 +24,11 @@ class Revenue:
         """From a SQL group: the currency, SUM(total_price) and COUNT(*) (orders > 0)."""
         average = round_to_unit(total / orders, currency)
         return cls(currency, Amount.of(total, currency), orders, Amount.of(average, currency))
+
+
+def currency_order(currency: str | None) -> tuple[bool, str]:
+    """The sort key of every per-currency list but `topProducts`' (ranked by revenue):
+    `storeStats`, `storeTimeseries`, `recoveryFunnel` and a contact's `spent` list by ISO 4217
+    code, the orders sent without a currency last, on both engines alike (a GROUP BY alone
+    promises no order; an ORDER BY puts NULL first on SQLite, last on PostgreSQL)."""
+    return (currency is None, currency or "")

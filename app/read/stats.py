@@ -10,18 +10,21 @@ from sqlalchemy import Connection, func, select
 from app.db.tables import carts, orders
 from app.domain.statuses import CartStatus
 
-from .revenue import Revenue
+from .revenue import Revenue, currency_order
 
 
 def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime) -> dict[str, Any]:
     """Orders placed in [start, end): count, revenue and average per currency, counts per status;
     carts abandoned in [start, end) and how many were recovered."""
     in_period = (orders.c.store_id == store_id, orders.c.placed_at >= start, orders.c.placed_at < end)
-    by_currency = conn.execute(
-        select(orders.c.currency, func.count().label("orders"), func.sum(orders.c.total_price).label("revenue"))
-        .where(*in_period)
-        .group_by(orders.c.currency)
-    ).all()
+    by_currency = sorted(
+        conn.execute(
+            select(orders.c.currency, func.count().label("orders"), func.sum(orders.c.total_price).label("revenue"))
+            .where(*in_period)
+            .group_by(orders.c.currency)
+        ).all(),
+        key=lambda row: currency_order(row.currency),
+    )
     statuses = conn.execute(
         select(orders.c.financial_status, orders.c.fulfillment_status, func.count().label("orders"))
         .where(*in_period)

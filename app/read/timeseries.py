@@ -27,7 +27,7 @@ from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.domain.money import from_units
 from app.domain.statuses import CartStatus
 
-from .revenue import Revenue
+from .revenue import Revenue, currency_order
 from .spans import Span, per_span
 
 MAX_BUCKETS = 1000
@@ -207,9 +207,8 @@ def _count_orders(conn: Connection, store_id: int, spans: list[tuple[datetime, d
             conn, orders.name, "placed_at", store_id, _pieces(cut, starts, last), columns, ", t.currency"
         ):
             _add(totals[i], currency or "", count, int(high) * _HALF + int(low))
-    nulls_first = conn.dialect.name == "sqlite"  # as each engine's ORDER BY currency
     for bucket, currencies in zip(found, totals, strict=True):
-        for currency in sorted(currencies, key=lambda code: (bool(code) == nulls_first, code)):
+        for currency in sorted(currencies, key=lambda code: currency_order(code or None)):
             count, revenue = currencies[currency]
             if count:
                 bucket.order_count += count
