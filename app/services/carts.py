@@ -220,7 +220,8 @@ async def update_cart(
     db: Database, store: Store, external_id: str, command: CartUpdate, backfill: bool = False
 ) -> Written[records.Cart]:
     """PATCH the cart (SPEC §3.3): status, recovery URL, tags, metadata (RFC 7386 merge patch).
-    Raises NotFound when the store has no such cart."""
+    A status of `abandoned` is read as the cart arriving: `recovered` when its contact ordered
+    after its `abandoned_at` (SPEC §6). Raises NotFound when the store has no such cart."""
     job = await db.write(_change_cart, store.id, known_id(external_id, "Cart"), command, utcnow(), backfill)
     return settled(job)
 
@@ -228,6 +229,9 @@ async def update_cart(
 def _change_cart(
     conn: Connection, store_id: int, external_id: str, command: CartUpdate, now: datetime, backfill: bool
 ) -> Written[records.Cart] | DomainError:
+    by_order = command.status == CartStatus.ABANDONED and _ordered_since(conn, store_id, external_id)
+    if by_order:  # marked abandoned again, as a late relay may: read as a cart arriving (status_on_arrival)
+        command = command.model_copy(update={"status": status_on_arrival(True)})
     change = patch_row(conn, carts, store_id, external_id, command, now)
     if change is None:
         return NotFound("Cart")
@@ -240,8 +244,18 @@ def _change_cart(
         before, after = {"status": change.previous("status")}, {"status": cart["status"]}
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after)
         if cart["status"] == CartStatus.RECOVERED:
-            outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart))
+            reason = Reason.RECOVERED_BY_ORDER if by_order else None
+            outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart), reason=reason)
     return _written(outbox, cart, contact, change)
+
+
+def _ordered_since(conn: Connection, store_id: int, external_id: str) -> bool:
+    """Whether the contact of the cart `external_id` placed an order after the cart's
+    `abandoned_at` (rules/purchase_recovers_cart; False when there is no such cart)."""
+    cart = carts.alias("cart")
+    since = exists().where(orders.c.contact_id == cart.c.contact_id, orders.c.placed_at > cart.c.abandoned_at)
+    found = select(since).where(cart.c.store_id == store_id, cart.c.external_id == external_id)
+    return bool(conn.scalar(found))
 
 
 async def get_cart(db: Database, store: Store, external_id: str) -> records.Cart:

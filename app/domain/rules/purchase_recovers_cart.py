@@ -2,7 +2,8 @@
 after `abandoned_at` (the cart becomes `recovered`)"; README, "Carts and purchases").
 
 Whichever arrives first: an order recovers the contact's carts still abandoned before its
-`placed_at`, and a cart arriving after such an order is stored `recovered` at once. A recovered
+`placed_at`, and a cart arriving after such an order is stored `recovered` at once, as is one
+a PATCH marks `abandoned` again after such an order. A recovered
 cart fires no recovery message. The services apply the same test in SQL
 (`services/carts.py`, over many carts at once); these functions are its plain statement."""
 
