@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, literal_column, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, exists, literal_column, select, update
 
 from app.db.compiled import PrecompiledStatement
 from app.db.database import Database
@@ -73,6 +73,10 @@ def _store_cart(
     cart = change.after
     if change.stale:  # a newer write came in between the look and the lock
         return _stale(cart, contact_by_id(conn, cart["contact_id"]))
+    if not change.created and not change.unchanged and cart["status"] == CartStatus.ABANDONED and ordered_since:
+        # The update gave the cart a contact, or an abandoned_at, that an order already
+        # follows: recovered now, as a new cart would be, not only once its recovery falls due.
+        cart = _recovered_by_order(outbox, cart, contact)
     if change.created:
         if cart["status"] == CartStatus.RECOVERED:
             reason = Reason.RECOVERED_BY_ORDER
@@ -81,6 +85,27 @@ def _store_cart(
             reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
             outbox.emit(EventType.CART_ABANDONED, _subject(cart), contact, after=cart_view(cart), reason=reason)
     return _written(outbox, cart, contact, change)
+
+
+def _recovered_by_order(outbox: events.Outbox, cart: Mapping[str, Any], contact: Any) -> RowMapping:
+    """The abandoned `cart`, just updated, made `recovered` by an order its contact placed after
+    its `abandoned_at` (SPEC §6; README "Carts and purchases": whichever arrives first), with its
+    `cart.recovered` event (before `{"status": "abandoned"}`, reason `recovered_by_order`).
+    Returns the cart's row as stored now."""
+    recovered = (
+        outbox.conn.execute(
+            update(carts)
+            .where(carts.c.id == cart["id"])
+            .values(status=CartStatus.RECOVERED, updated_at=outbox.now, revision=carts.c.revision + 1)
+            .returning(*carts.c)
+        )
+        .mappings()
+        .one()
+    )
+    before = {"status": CartStatus.ABANDONED}
+    reason = Reason.RECOVERED_BY_ORDER
+    outbox.emit(EventType.CART_RECOVERED, _subject(recovered), contact, before, cart_view(recovered), reason=reason)
+    return recovered
 
 
 def _scheduled(reason: Reason) -> Reason:

@@ -52,3 +52,36 @@ async def test_no_recovery_for_settled_carts_or_erased_contacts(api, settle):
     # an erased contact's recovery is recorded with its reason, never delivered; a settled cart fires none
     assert due == (["erased"] if settle == "erased" else [])
     assert await api.count("deliveries") == 0
+
+
+# A cart first sent for another phone (or abandoned later), then re-POSTed so that its contact
+# had already ordered after abandoned_at: the update recovers it, as a new cart would be.
+OTHER_PHONE = {"phone": "+33698765432", "first_name": "Marie"}
+
+
+@pytest.mark.parametrize(
+    ("first", "update", "status", "reasons"),
+    [
+        ({"customer": OTHER_PHONE}, {}, "recovered", ["recovered_by_order"]),
+        ({"abandoned_at": "2026-05-18T11:00:00Z"}, {}, "recovered", ["recovered_by_order"]),
+        ({"customer": OTHER_PHONE}, {"abandoned_at": "2026-05-18T11:00:00Z"}, "abandoned", ["no_consent"]),
+    ],
+    ids=["phone-of-the-buyer", "abandoned-before-the-order", "abandoned-after-the-order"],
+)
+async def test_an_updated_cart_is_recovered_by_an_earlier_order(api, first, update, status, reasons):
+    assert (await api.post("/carts", cart_body(**first))).status_code == 201
+    assert (await api.post("/orders", order_body())).status_code == 201  # placed 10:00, +33612345678
+    updated = await api.post("/carts", cart_body(**update))
+    assert updated.status_code == 200
+    assert updated.json()["status"] == status
+    assert [automation["reason"] for automation in updated.json()["automations"]] == reasons
+    replayed = await api.post("/carts", cart_body(**update))
+    assert (replayed.status_code, replayed.json()["status"]) == (200, status)
+    assert [automation["reason"] for automation in replayed.json()["automations"]] == ["unchanged"]
+    recovered = [row["data"] for row in await api.rows("events") if row["type"] == "cart.recovered"]
+    if status == "recovered":
+        assert [(data["before"], data["after"]["status"]) for data in recovered] == [
+            ({"status": "abandoned"}, "recovered")
+        ]
+    else:
+        assert recovered == []
