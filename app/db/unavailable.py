@@ -44,11 +44,24 @@ class DatabaseUnavailable(Exception):
     """The database cannot serve this request now; `cause` says why (for the log only)."""
 
     def __init__(self, cause: BaseException):
-        self.cause = f"{type(cause).__name__}: {cause}"
+        self.cause = _described(cause)
         super().__init__(
             "The database is unavailable right now. Try again in a few seconds; sending a write "
             "again is safe (writes are idempotent upserts)."
         )
+
+
+def _described(cause: BaseException) -> str:
+    """`Type: message` of the driver's own error under `cause`, on one line, for the log's one
+    warning line (README, "When the database is unavailable"): SQLAlchemy's error adds lines of
+    its own, a link (`(Background on this error at: …)`) and, for a statement, its SQL and
+    parameters, which carry a request's personal data (phones, emails). E.g. `DBAPIError` of a
+    server refusing the database -> `ObjectNotInPrerequisiteStateError: database "kanal" is not
+    currently accepting connections`; `ConnectionRefusedError: [Errno 111] …` stays as it is."""
+    error = getattr(cause, "orig", None) or cause
+    if type(error).__module__.startswith("sqlalchemy.") and error.__cause__ is not None:
+        error = error.__cause__  # SQLAlchemy's adapter of asyncpg raises from asyncpg's error
+    return " ".join(f"{type(error).__name__}: {error}".split())
 
 
 class ConnectionLost(DatabaseUnavailable):

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
 from app.automations.worker import Worker
 from app.config import Settings
 from app.main import create_app
 from app.services import keys, stores
+from tests import postgres
 from tests.api.graphql.documents import UPSERT_ORDER, order_input
 from tests.conftest import order_body
 
@@ -49,6 +51,17 @@ async def _postgresql_down(_template: Path, _tmp: Path) -> AsyncIterator[httpx.A
 
 
 @asynccontextmanager
+async def _postgresql_refusing_the_database(_template: Path, _tmp: Path) -> AsyncIterator[httpx.AsyncClient]:
+    # A server that answers and refuses (no such database; as "not currently accepting
+    # connections" or "too many clients"): SQLAlchemy's error adds a line of its own.
+    if "postgresql" not in postgres.engines_under_test():
+        pytest.skip("PostgreSQL is not among KANAL_TEST_ENGINES")
+    url = make_url(postgres.SERVER_URL).set(database="kanal_test_no_such_database")
+    async with _client(Settings.from_env(database_url=url.render_as_string(hide_password=False))) as client:
+        yield client
+
+
+@asynccontextmanager
 async def _sqlite_file_missing(_template: Path, tmp: Path) -> AsyncIterator[httpx.AsyncClient]:
     settings = Settings.from_env(database_url=f"sqlite+aiosqlite:///{tmp}/gone/kanal.db")
     # the directory the app's set-up made, removed before any request
@@ -59,6 +72,7 @@ async def _sqlite_file_missing(_template: Path, tmp: Path) -> AsyncIterator[http
 # How the database cannot serve -> the app it gives (the REST and GraphQL clients of it)
 CONDITIONS: dict[str, Callable] = {
     "PostgreSQL server refusing connections": _postgresql_down,
+    "PostgreSQL server refusing the database": _postgresql_refusing_the_database,
     "SQLite file that cannot be opened": _sqlite_file_missing,
 }
 
@@ -95,11 +109,14 @@ async def test_a_database_that_cannot_be_reached_is_503(migrated_template, tmp_p
             response = await client.request(method, path, json=body, headers=HEADERS)
     assert _answer(response) == _unavailable(path)
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert [(r.levelname, r.getMessage().split(":")[0], r.exc_info) for r in warnings] == [
+    assert [
+        (r.levelname, r.getMessage().split(":")[0], r.exc_info, len(r.getMessage().splitlines())) for r in warnings
+    ] == [
         (
             "WARNING",
             "database unavailable on " + f"{method} {path}" if path != "/graphql" else "database unavailable",
             None,
+            1,  # one line: not SQLAlchemy's "(Background on this error at: …)" under it
         )
     ]
 
@@ -162,3 +179,4 @@ async def test_the_worker_waits_for_the_database_with_one_warning_a_pass(
     passes = [(r.levelname, r.getMessage().split(": ")[0], r.exc_info) for r in caplog.records]
     assert len(passes) >= 2 and set(passes) == {("WARNING", "worker pass", None)}
     assert all("database unavailable" in r.getMessage() for r in caplog.records)
+    assert {len(r.getMessage().splitlines()) for r in caplog.records} == {1}
