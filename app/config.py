@@ -12,6 +12,7 @@ import shlex
 import sys
 from datetime import timedelta
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from limits.aio.storage import Storage as AsyncStorage
 from limits.storage import SCHEMES, storage_from_string
@@ -50,6 +51,8 @@ IN_PROCESS_WORKER = ("auto", "true", "false", "1", "0", "yes", "no", "on", "off"
 REDIS_TIMEOUT_SECONDS = 2.0
 # The storages the `limits` library opens asynchronously, as KANAL_RATE_LIMIT_STORAGE names them.
 RATE_LIMIT_SCHEMES = tuple(sorted(scheme.removeprefix("async+") for scheme in SCHEMES if scheme.startswith("async+")))
+# The storages whose URI path is a Redis database number (redis+unix's is the socket's file).
+REDIS_DATABASE_SCHEMES = ("redis", "rediss", "valkey", "valkeys")
 # What a bearer token can carry in an Authorization header as one word: visible ASCII.
 METRICS_TOKEN = r"^[!-~]+$"
 
@@ -204,6 +207,10 @@ class Settings(BaseModel):
         # The library ignores what follows memory://: a location there is a mistaken value.
         if scheme == "memory" and location:
             raise ValueError("memory:// takes no location")
+        # redis-py reads the path as the database number and silently drops one that is not
+        # digits (redis://h:6379/abc counted in database 0): refused, as memory://junk is.
+        if scheme in REDIS_DATABASE_SCHEMES and not re.fullmatch(r"/?[0-9]*", urlsplit(value).path):
+            raise ValueError("a Redis database is a number")
         # Built as the limiter builds it, so a URI it cannot parse (redis://h:notaport), a
         # missing driver or option stops start-up here; nothing connects yet.
         try:

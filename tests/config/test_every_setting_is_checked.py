@@ -19,10 +19,28 @@ TABLE = {
     "KANAL_MAX_BODY_BYTES": (["1_048_576", "1MiB", "1e6", "0", "1073741825"], ["1", "1073741824", " 2048 "]),
     "KANAL_RATE_LIMIT_PER_MINUTE": (["6_0", "sixty", "0", "2147483648"], ["1", "2147483647"]),
     # Refused: no scheme, an unknown scheme, an unparseable port (the limits library's own
-    # parser), a location memory:// would ignore. Accepted without a server listening.
+    # parser), a location memory:// would ignore, a Redis database that is not a number (redis-py
+    # ignores it: the counters went to database 0). Accepted without a server listening.
     "KANAL_RATE_LIMIT_STORAGE": (
-        ["redis", "foo://x", "memory:/", "redis://127.0.0.1:notaport", "memory://junk", "async+memory://junk"],
-        ["memory://", "async+memory://", "redis://127.0.0.1:6379/0", "redis://127.0.0.1:1/3"],
+        [
+            "redis",
+            "foo://x",
+            "memory:/",
+            "redis://127.0.0.1:notaport",
+            "memory://junk",
+            "async+memory://junk",
+            "redis://127.0.0.1:6379/abc",
+            "rediss://127.0.0.1:6379/cache",
+            "redis://127.0.0.1:6379/0/1",
+        ],
+        [
+            "memory://",
+            "async+memory://",
+            "redis://127.0.0.1:6379/0",
+            "redis://127.0.0.1:1/3",
+            "redis://127.0.0.1:6379/",
+            "redis://127.0.0.1:6379",
+        ],
     ),
     "KANAL_SQLITE_SYNCHRONOUS": (["fast", "2", "NORMAL;"], ["off", "Normal", "FULL", "extra"]),
     "KANAL_SQLITE_BUSY_TIMEOUT_MS": (["5_000", "5s", "-1", "2147483648"], ["0", "2147483647"]),
