@@ -25,9 +25,37 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # All migrations of a run in one transaction on SQLite too (Alembic commits after each
+        # there by default), so that the lock `_lock` takes is held until the run is done.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
+        _lock(connection)
         context.run_migrations()
+
+
+# Any fixed 64-bit number, the same in every process: the key of PostgreSQL's advisory lock.
+_MIGRATION_LOCK = 0x6B616E616C  # "kanal"
+
+
+def _lock(connection: Connection) -> None:
+    """Holds the database for this run's migrations until they commit, so that processes
+    upgrading at once (containers that each run `kanal db upgrade` as they start) take turns:
+    the first migrates, the others wait, then read the version it left (Alembic reads it after
+    this) and have nothing to do. Without it each read an empty database and created the same
+    tables, and all but one stopped with a traceback. PostgreSQL: a transaction-level advisory
+    lock. SQLite: the write lock, taken now (BEGIN IMMEDIATE) rather than at the first write,
+    as Python's sqlite3 opens no transaction before DDL; waiting up to the busy timeout."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(_busy_timeout_ms())}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _busy_timeout_ms() -> int:
+    # The service's own bound on waiting for another process's write (KANAL_SQLITE_BUSY_TIMEOUT_MS).
+    return Settings.from_env().sqlite_busy_timeout_ms
 
 
 async def _run_online() -> None:
