@@ -14,7 +14,8 @@ Names and labels (no label carries store data: no store id, key, phone, email or
   `cancelled` (its webhook removed while the attempt was in flight). Counted by the process
   that delivers: `kanal serve` with the in-process worker, or `kanal worker`.
 - Read from the database at each scrape (`outbox`): events not yet dispatched and the age of
-  the oldest, pending deliveries and the age of the oldest, dead letters.
+  the oldest, pending deliveries and the age of the oldest, dead letters; and
+  `kanal_database_up`, 0 when that read found the database unavailable (the figures left out).
 
 Under `kanal serve --workers N` every process counts into files in PROMETHEUS_MULTIPROC_DIR
 and a scrape, answered by any one process, adds them up (`processes`). The variable must be
@@ -98,13 +99,19 @@ def count_delivery(status: str) -> None:
 
 
 class _Outbox(Collector):
-    """Gauges of the figures read for this scrape."""
+    """Gauges of the figures read for this scrape; None: the database could not be read, only
+    `kanal_database_up` 0."""
 
-    def __init__(self, figures: OutboxFigures):
+    def __init__(self, figures: OutboxFigures | None):
         self.figures = figures
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         f = self.figures
+        yield GaugeMetricFamily(
+            "kanal_database_up", "1 when this scrape read the database, 0 when it was unavailable.", int(f is not None)
+        )
+        if f is None:
+            return
         yield GaugeMetricFamily("kanal_events_pending", "Events not yet dispatched to webhooks.", f.events_pending)
         yield GaugeMetricFamily(
             "kanal_events_oldest_pending_age_seconds",
@@ -124,9 +131,10 @@ class _Outbox(Collector):
         )
 
 
-def exposition(figures: OutboxFigures) -> bytes:
+def exposition(figures: OutboxFigures | None) -> bytes:
     """The text format (version 0.0.4) of every metric: this process's, or with
-    PROMETHEUS_MULTIPROC_DIR set every process's, then the outbox `figures`."""
+    PROMETHEUS_MULTIPROC_DIR set every process's, then `kanal_database_up` and the outbox
+    `figures` (None: the database was unavailable, none of them)."""
     if os.environ.get(MULTIPROC_DIR):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

@@ -5,17 +5,25 @@ routes, resources and outcomes, never a store id). Two ways in, both `Authorizat
 an admin key (`kanal keys create --admin`), or the token in KANAL_METRICS_TOKEN when set,
 which a scraper can hold without the power to write to every store. Refusals are REST's
 (`app.policies.access`): 401 without a key or with an unknown one, 403 for a store or team
-key."""
+key.
+
+When the database cannot serve (app/db/unavailable.py), a scrape with the metrics token still
+answers 200: the counters are this process's, and `kanal_database_up` says 0 where the outbox
+figures would be — a scrape that failed with the database would lose every metric just when
+they are wanted. An admin key is itself read from the database: that scrape is 503, as every
+request a key opens."""
 
 from __future__ import annotations
 
 import hmac
+import logging
 
 from sqlalchemy import Connection, select
 from starlette.requests import Request
 from starlette.responses import Response
 
 from app.db.tables import api_keys
+from app.db.unavailable import DatabaseUnavailable
 from app.observability.metrics import CONTENT_TYPE, exposition
 from app.observability.outbox import read_figures
 from app.services import keys
@@ -24,6 +32,7 @@ from app.services.results import utcnow
 from .responses import auth_failure, error
 
 FORBIDDEN = "Metrics need an admin key or the metrics token"
+log = logging.getLogger("kanal")
 
 
 def _key_scope(conn: Connection, digest: str) -> str | None:
@@ -48,5 +57,9 @@ async def metrics_endpoint(request: Request) -> Response:
             return auth_failure(keys.InvalidKey())
         if scope != keys.ADMIN:
             return error(403, FORBIDDEN)
-    figures = await state.db.read(read_figures, utcnow())
+    try:
+        figures = await state.db.read(read_figures, utcnow())
+    except DatabaseUnavailable as exc:  # the counters still answer; kanal_database_up says 0
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.cause)
+        figures = None
     return Response(exposition(figures), media_type=CONTENT_TYPE, headers={"Cache-Control": "no-store"})

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
 
 from app.automations.worker import Worker
@@ -180,3 +181,29 @@ async def test_the_worker_waits_for_the_database_with_one_warning_a_pass(
     assert len(passes) >= 2 and set(passes) == {("WARNING", "worker pass", None)}
     assert all("database unavailable" in r.getMessage() for r in caplog.records)
     assert {len(r.getMessage().splitlines()) for r in caplog.records} == {1}
+
+
+@pytest.mark.parametrize("condition", CONDITIONS, ids=list(CONDITIONS))
+async def test_a_scrape_with_the_metrics_token_answers_without_the_database(
+    migrated_template, tmp_path, condition, monkeypatch, caplog
+):
+    """README "Metrics": the counters answer and `kanal_database_up` is 0, the outbox figures
+    left out, where the scrape was a 503 and every metric was lost with the database. An admin
+    key is read from the database: that scrape is the 503 of any key."""
+    monkeypatch.setenv("KANAL_METRICS_TOKEN", "scraper-token")
+    async with CONDITIONS[condition](migrated_template, tmp_path) as client:
+        with caplog.at_level(logging.INFO):
+            scraped = await client.get("/metrics", headers={"Authorization": "Bearer scraper-token"})
+            admin = await client.get("/metrics", headers=HEADERS)
+    assert scraped.status_code == 200
+    families = {family.name: family for family in text_string_to_metric_families(scraped.text)}
+    assert [sample.value for sample in families["kanal_database_up"].samples] == [0.0]
+    assert "kanal_http_request_duration_seconds" in families
+    assert not {"kanal_events_pending", "kanal_deliveries_pending", "kanal_dead_letters"} & set(families)
+    assert _answer(admin) == _unavailable("/metrics")
+    warnings = [
+        (r.levelname, r.getMessage().split(":")[0], len(r.getMessage().splitlines()))
+        for r in caplog.records
+        if r.levelno >= logging.WARNING
+    ]
+    assert warnings == [("WARNING", "database unavailable on GET /metrics", 1)] * 2

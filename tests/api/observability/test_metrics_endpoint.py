@@ -163,6 +163,9 @@ async def test_rate_limited_requests_are_counted(api, admin):
 
 async def test_the_outbox_is_read_at_scrape_time(api, admin):
     empty = await scrape(api, admin)
+    assert (
+        value(empty, "kanal_database_up") == 1
+    )  # 0 when unavailable: tests/api/test_an_unavailable_database_is_503.py
     assert value(empty, "kanal_events_pending") == 0
     assert value(empty, "kanal_events_oldest_pending_age_seconds") == 0
     await api.post("/orders", order_body())
