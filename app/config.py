@@ -55,6 +55,8 @@ RATE_LIMIT_SCHEMES = tuple(sorted(scheme.removeprefix("async+") for scheme in SC
 REDIS_DATABASE_SCHEMES = ("redis", "rediss", "valkey", "valkeys")
 # What a bearer token can carry in an Authorization header as one word: visible ASCII.
 METRICS_TOKEN = r"^[!-~]+$"
+# A whole-number setting's text: ASCII digits, a sign, spaces around (README: "written in digits").
+_WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
 
 
 def _env(name: str, allowed: str, default: Any) -> Any:
@@ -181,10 +183,13 @@ class Settings(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _plain_figures(cls, value: object, info: ValidationInfo) -> object:
-        # Python's int() and float() read "1_000" as 1000: README says digits.
-        numeric = cls.model_fields[info.field_name].annotation in (int, float) if info.field_name else False
-        if numeric and isinstance(value, str) and "_" in value:
+        # Python's int() and float() read "1_000" as 1000, and pydantic an int from "5.0": README
+        # says a whole number is written in digits.
+        annotation = cls.model_fields[info.field_name].annotation if info.field_name else None
+        if isinstance(value, str) and annotation in (int, float) and "_" in value:
             raise ValueError("digits only")
+        if isinstance(value, str) and annotation is int and not _WHOLE.fullmatch(value):
+            raise ValueError("a whole number in digits")
         return value
 
     @field_validator("database_url")

@@ -1,7 +1,8 @@
 """Every setting is checked against its range or forms when it is read (README, Configuration):
 `KANAL_EVENT_RETENTION_DAYS=1e308` was taken, and every worker pass then stopped on an
 OverflowError. One row per variable: values refused (not a number or not a form, a number with
-Python's `_` separators, below the range, above it) and values accepted (the boundaries)."""
+Python's `_` separators, a whole number with a fraction or in other scripts' digits, below the
+range, above it) and values accepted (the boundaries)."""
 
 import shlex
 from pathlib import Path
@@ -16,7 +17,10 @@ TABLE = {
         ["garbage", "sqlite:///x.db", "mysql+aiomysql://h/db", "postgresql://u@h/db"],
         ["sqlite+aiosqlite:///x.db", "postgresql+asyncpg://u@h:5432/db"],
     ),
-    "KANAL_MAX_BODY_BYTES": (["1_048_576", "1MiB", "1e6", "0", "1073741825"], ["1", "1073741824", " 2048 "]),
+    "KANAL_MAX_BODY_BYTES": (
+        ["1_048_576", "1MiB", "1e6", "0", "1073741825", "2048.0", "٢٠٤٨"],
+        ["1", "1073741824", " 2048 ", "+2048"],
+    ),
     "KANAL_RATE_LIMIT_PER_MINUTE": (["6_0", "sixty", "0", "2147483648"], ["1", "2147483647"]),
     # Refused: no scheme, an unknown scheme, an unparseable port (the limits library's own
     # parser), a location memory:// would ignore, a Redis database that is not a number (redis-py
@@ -45,13 +49,13 @@ TABLE = {
     "KANAL_SQLITE_SYNCHRONOUS": (["fast", "2", "NORMAL;"], ["off", "Normal", "FULL", "extra"]),
     "KANAL_SQLITE_BUSY_TIMEOUT_MS": (["5_000", "5s", "-1", "2147483648"], ["0", "2147483647"]),
     "KANAL_READ_TIMEOUT": (["1_0.5", "5s", "-0.001", "2147483.648"], ["0", "2147483.647"]),
-    "KANAL_SQLITE_READERS": (["1_6", "two", "0", "257"], ["1", "256"]),
+    "KANAL_SQLITE_READERS": (["1_6", "two", "0", "257", "2.0", "2."], ["1", "256"]),
     "KANAL_SQLITE_SMALL_READ_STEPS": (["20_000", "20k", "0", "1000000001"], ["1", "1000000000"]),
     "KANAL_SQLITE_INLINE_READ_STEPS": (["2_000", "off", "-1", "1000000001"], ["0", "1000000000"]),
     "KANAL_IN_PROCESS_WORKER": (["maybe", "2"], ["auto", "AUTO", "true", "false", "1", "0", "yes", "no", "on", "off"]),
     "KANAL_WORKER_INTERVAL_SECONDS": (["1_0", "1s", "0", "3600.001"], ["0.001", "3600"]),
     "KANAL_WEBHOOK_BACKOFF_SECONDS": (["1_5", "15s", "-1", "21600.5"], ["0", "21600"]),
-    "KANAL_WEBHOOK_MAX_ATTEMPTS": (["1_000", "14.5", "0", "1001"], ["1", "1000"]),
+    "KANAL_WEBHOOK_MAX_ATTEMPTS": (["1_000", "14.5", "14.0", "1e3", "0", "1001"], ["1", "1000"]),
     "KANAL_WORKER_IN_FLIGHT": (["1_024", "many", "0", "100001"], ["1", "100000"]),
     "KANAL_WEBHOOK_CONCURRENCY": (["3_2", "32x", "0", "1001"], ["1", "1000"]),
     "KANAL_WEBHOOK_TIMEOUT_SECONDS": (["1_0.5", "nan", "0", "60.5"], ["0.001", "60"]),
