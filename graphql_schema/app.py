@@ -25,6 +25,7 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.exceptions import NonJsonMessageReceived, WebSocketDisconnected
 from strawberry.http.types import QueryParams
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -92,6 +93,26 @@ class TextFrames(ASGIWebSocketAdapter):
             raise NonJsonMessageReceived from None
 
 
+class OperationsAsRequests(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws with each operation of a socket (each `subscribe` message: a
+    subscription, a query or a mutation) run on a context of its own, so it is admitted as an
+    HTTP request naming the store is: the key checked again, one unit of the store's budget
+    spent, DataLoaders that read the database now (README, "Live updates"). Strawberry gives
+    every operation the socket's one context, whose first admission then held for the socket's
+    life: a key revoked since still wrote, the budget was spent once per socket, and reads
+    answered what the first one had loaded."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connection = self.context  # its key is set by connection_init, before any operation
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        # strawberry reads `self.context` as the operation starts, before its first await, so
+        # each operation gets the context made for it even while others run.
+        self.context = self.connection.for_operation()
+        await super().run_operation(operation)
+
+
 OVER_THE_WEBSOCKET = "A subscription is served over the websocket at /graphql (graphql-transport-ws), not over HTTP."
 
 
@@ -118,6 +139,7 @@ class KanalGraphQL(GraphQL[Context, None]):
     names, and its HTTP response carries the figures and, over budget, 429 and Retry-After."""
 
     websocket_adapter_class = TextFrames
+    graphql_transport_ws_handler_class = OperationsAsRequests
 
     def __init__(self, db: Database, limiter: StoreRateLimiter, max_body_bytes: int, feed: EventFeed):
         super().__init__(

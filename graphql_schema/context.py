@@ -81,6 +81,14 @@ class Context:
         self._show(quota)
         return store if quota.allowed else quota
 
+    def for_operation(self) -> Context:
+        """A context for one operation of a websocket: the connection's key and payload, with
+        nothing admitted yet and fresh DataLoaders, so that each operation is a request of its
+        own (README, "Live updates")."""
+        fresh = new_context(self.db, self.limiter, self.feed, self.authorization, self.response)
+        fresh.connection_params = self.connection_params
+        return fresh
+
     def _show(self, quota: Quota) -> None:
         """The response carries one store's figures: the tightest of the stores it named."""
         if self._shown is not None and not quota.tighter_than(self._shown):

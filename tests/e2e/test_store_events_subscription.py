@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -193,4 +193,61 @@ async def test_a_document_choosing_no_operation_closes_the_socket_with_the_refus
             with pytest.raises(ConnectionClosed):
                 await asyncio.wait_for(socket.recv(), 5)
             assert (socket.close_code, socket.close_reason) == (4400, reason)
+        assert "Traceback" not in server.tracebacks(), server.tracebacks()
+
+
+READ_CONTACT = '{ order(storeId: 123, externalId: "ORDER-1001") { contact { firstName } } }'
+WRITE_CUSTOMER = 'mutation { upsertCustomer(storeId: 123, input: {phone: "+33612345678"}) { created } }'
+
+
+async def _revoke_the_key(prepared: Prepared, client: httpx.AsyncClient) -> None:
+    kanal(prepared.url, "keys", "revoke", prepared.key)
+
+
+async def _nothing(prepared: Prepared, client: httpx.AsyncClient) -> None:
+    """The order's write and the first operation spent the budget of 2."""
+
+
+async def _rename_the_contact(prepared: Prepared, client: httpx.AsyncClient) -> None:
+    customer = {"phone": "+33612345678", "first_name": "Zoé"}
+    assert (await client.post(f"{API}/customers", json=customer)).status_code == 200
+
+
+Between = Callable[[Prepared, httpx.AsyncClient], Awaitable[None]]
+Answer = tuple[object, list[tuple[str, str]]]
+# Each operation on a socket is admitted and read as an HTTP request is (README, "Live updates"):
+# the store's budget per minute, what happens between two operations on one socket, the second
+# operation -> its data and errors
+BETWEEN_TWO_OPERATIONS: list[tuple[int, Between, str, Answer]] = [
+    (100, _revoke_the_key, WRITE_CUSTOMER, (None, [("Invalid API key", "UNAUTHENTICATED")])),
+    (2, _nothing, WRITE_CUSTOMER, (None, [("Too Many Attempts.", "THROTTLED")])),
+    (100, _rename_the_contact, READ_CONTACT, ({"order": {"contact": {"firstName": "Zoé"}}}, [])),
+]
+
+
+async def _operation(socket: ClientConnection, operation_id: str, document: str) -> Answer:
+    """A query or mutation over the socket: its data and its errors (message, code)."""
+    await socket.send(json.dumps({"id": operation_id, "type": "subscribe", "payload": {"query": document}}))
+    answer = await _next(socket, within=5.0)
+    assert await _next(socket) == {"id": operation_id, "type": "complete"}
+    errors = answer["payload"].get("errors") or []
+    return answer["payload"]["data"], [(e["message"], e["extensions"]["code"]) for e in errors]
+
+
+@pytest.mark.parametrize(("per_minute", "between", "document", "answer"), BETWEEN_TWO_OPERATIONS)
+async def test_each_operation_on_a_socket_is_admitted_and_read_afresh(
+    prepared: Prepared, per_minute: int, between: Between, document: str, answer: Answer
+) -> None:
+    """The socket's first operation was admitted for all that followed: a revoked key still
+    wrote, the budget was spent once per socket, and DataLoaders answered what the first read."""
+    kanal(prepared.url, "stores", "set-rate-limit", "123", str(per_minute))
+    with serving(prepared.url) as server:
+        async with httpx.AsyncClient(base_url=server.base_url, headers=prepared.auth) as client:
+            assert (await client.post(f"{API}/orders", json=order_body())).status_code == 201
+            socket = await _open(server, {"Authorization": f"Bearer {prepared.key}"})
+            first = await _operation(socket, "1", document)
+            assert first[1] == [], first
+            await between(prepared, client)
+            assert await _operation(socket, "2", document) == answer
+            await socket.close()
         assert "Traceback" not in server.tracebacks(), server.tracebacks()
