@@ -190,6 +190,7 @@ class ContactMutations:
         context = info.context
         store = await context.store(store_id)
         erased = await customers.erase_customer(context.db, store, external_id)
+        context.wrote()
         return DeleteCustomerPayload(erased_contacts=erased, user_errors=[])
 
 

@@ -81,6 +81,12 @@ class Context:
         self._show(quota)
         return store if quota.allowed else quota
 
+    def wrote(self) -> None:
+        """A mutation wrote: the fields after it read afresh. Mutations of a document run in
+        order (GraphQL spec §6.2.2), and each payload answers the records as its write left them,
+        as its REST twin does; the DataLoaders would answer what an earlier field loaded."""
+        self.loaders = Loaders(self.db)
+
     def for_operation(self) -> Context:
         """A context for one operation of a websocket: the connection's key and payload, with
         nothing admitted yet and fresh DataLoaders, so that each operation is a request of its

@@ -78,6 +78,7 @@ async def run_command(
         with writes.Refusals(model):
             command = validate(model, InputView(input), store.region)
             result = await service(context.db, store, *args, command, **flags)
+            context.wrote()
     except ValidationFailed as failure:
         return user_errors(failure)
     except NotFound as missing:
@@ -99,6 +100,7 @@ async def run_batch(
     except ValidationFailed as failure:
         raise bad_input(failure) from None
     results = await batches.write_batch(context.db, store, kind, [InputView(item) for item in items], backfill)
+    context.wrote()
     return [
         user_errors(outcome, ["inputs", str(result.index)])
         if isinstance(outcome, ValidationFailed)
