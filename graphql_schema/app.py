@@ -26,6 +26,7 @@ from strawberry.http.exceptions import NonJsonMessageReceived, WebSocketDisconne
 from strawberry.http.types import QueryParams
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message as ProtocolMessage
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -93,6 +94,35 @@ class TextFrames(ASGIWebSocketAdapter):
             raise NonJsonMessageReceived from None
 
 
+def protocol_violation(message: Mapping[str, object]) -> str | None:
+    """Why a graphql-transport-ws message is not one the protocol has, or None. Checked:
+    `subscribe` (`id` a non-empty string; `payload` an object whose `query` is a string, whose
+    `variables` and `extensions` are objects or null, whose `operationName` is a string or null)
+    and `complete` (`id`), the messages naming an operation (graphql-transport-ws, PROTOCOL.md).
+    Other types strawberry checks itself."""
+    kind = message.get("type")
+    if kind not in {"subscribe", "complete"}:
+        return None
+    operation_id = message.get("id")
+    if not isinstance(operation_id, str) or not operation_id:
+        return f'The {kind} message\'s "id" must be a non-empty string.'
+    if kind == "complete":
+        return None
+    payload = message.get("payload")
+    if not isinstance(payload, dict):
+        return 'The subscribe message\'s "payload" must be an object.'
+    if not isinstance(payload.get("query"), str):
+        return 'The subscribe message\'s "payload.query" must be a string.'
+    for name, kinds, expected in (
+        ("variables", dict, "an object"),
+        ("extensions", dict, "an object"),
+        ("operationName", str, "a string"),
+    ):
+        if not isinstance(payload.get(name), (kinds, type(None))):
+            return f'The subscribe message\'s "payload.{name}" must be {expected} or null.'
+    return None
+
+
 class OperationsAsRequests(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws with each operation of a socket (each `subscribe` message: a
     subscription, a query or a mutation) run on a context of its own, so it is admitted as an
@@ -105,6 +135,17 @@ class OperationsAsRequests(BaseGraphQLTransportWSHandler[Context, None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.connection = self.context  # its key is set by connection_init, before any operation
+
+    async def handle_message(self, message: ProtocolMessage) -> None:
+        """strawberry's, with a `subscribe` or `complete` message not in the protocol's shape
+        closing the socket with 4400 and the reason, as the reference server does: strawberry
+        reads only the keys it needs, and a payload that was no object or an id that was a list
+        dropped the connection with a traceback, a null query answered "Internal server error"."""
+        reason = protocol_violation(message)
+        if reason is not None:
+            await self.websocket.close(code=4400, reason=reason)
+            return
+        await super().handle_message(message)
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         # strawberry reads `self.context` as the operation starts, before its first await, so

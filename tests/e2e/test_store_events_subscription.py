@@ -251,3 +251,54 @@ async def test_each_operation_on_a_socket_is_admitted_and_read_afresh(
             assert await _operation(socket, "2", document) == answer
             await socket.close()
         assert "Traceback" not in server.tracebacks(), server.tracebacks()
+
+
+QUERY = {"query": "{ __typename }"}
+# a message after connection_ack that is a JSON object but not one the protocol has
+# (graphql-transport-ws, "Subscribe" and "Complete") -> the close reason, with 4400
+NOT_THE_PROTOCOLS: list[tuple[dict[str, Any], str]] = [
+    (
+        {"id": "1", "type": "subscribe", "payload": "{ __typename }"},
+        'The subscribe message\'s "payload" must be an object.',
+    ),
+    ({"id": "1", "type": "subscribe", "payload": [QUERY]}, 'The subscribe message\'s "payload" must be an object.'),
+    (
+        {"id": "1", "type": "subscribe", "payload": {"query": None}},
+        'The subscribe message\'s "payload.query" must be a string.',
+    ),
+    (
+        {"id": "1", "type": "subscribe", "payload": {"query": 5}},
+        'The subscribe message\'s "payload.query" must be a string.',
+    ),
+    (
+        {"id": "1", "type": "subscribe", "payload": {**QUERY, "variables": [1]}},
+        'The subscribe message\'s "payload.variables" must be an object or null.',
+    ),
+    (
+        {"id": "1", "type": "subscribe", "payload": {**QUERY, "operationName": 5}},
+        'The subscribe message\'s "payload.operationName" must be a string or null.',
+    ),
+    (
+        {"id": "1", "type": "subscribe", "payload": {**QUERY, "extensions": "x"}},
+        'The subscribe message\'s "payload.extensions" must be an object or null.',
+    ),
+    ({"id": 1, "type": "subscribe", "payload": QUERY}, 'The subscribe message\'s "id" must be a non-empty string.'),
+    ({"id": "", "type": "subscribe", "payload": QUERY}, 'The subscribe message\'s "id" must be a non-empty string.'),
+    ({"id": None, "type": "subscribe", "payload": QUERY}, 'The subscribe message\'s "id" must be a non-empty string.'),
+    ({"id": ["1"], "type": "complete"}, 'The complete message\'s "id" must be a non-empty string.'),
+]
+
+
+async def test_a_message_not_in_the_protocols_shape_closes_the_socket_saying_why(prepared: Prepared) -> None:
+    """Where a payload that was not an object, or an id that was a list, dropped the connection
+    (1006) with a traceback in the log, a query that was null answered "Internal server error",
+    one that was a number only `complete`, and variables that were not an object or an id that
+    was a number or null were let through."""
+    with serving(prepared.url) as server:
+        for message, reason in NOT_THE_PROTOCOLS:  # one server for the table: each on a socket of its own
+            socket = await _open(server, {"Authorization": f"Bearer {prepared.key}"})
+            await socket.send(json.dumps(message))
+            with pytest.raises(ConnectionClosed):
+                await asyncio.wait_for(socket.recv(), 5)
+            assert (socket.close_code, socket.close_reason) == (4400, reason), message
+        assert "Traceback" not in server.tracebacks(), server.tracebacks()
