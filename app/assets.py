@@ -28,6 +28,7 @@ GRAPHIQL = {
     "react.production.min.js": "react/umd/react.production.min.js",
     "react-dom.production.min.js": "react-dom/umd/react-dom.production.min.js",
     "graphiql.min.js": "graphiql/graphiql.min.js",
+    "graphql-ws.min.js": "graphql-ws/umd/graphql-ws.min.js",  # subscriptions (storeEvents)
 }
 # The dashboard's page: URL name -> file under node_modules (its own script and style sit
 # beside app/dashboard/__init__.py).
@@ -51,7 +52,9 @@ NOTICES = (
     f"{SWAGGER_UI}/swagger-ui-bundle.js.LICENSE.txt",
 )
 # Every file a built package carries, relative to node_modules.
-FILES = (*GRAPHIQL.values(), *DASHBOARD.values(), *(f"{SWAGGER_UI}/{name}" for name in SWAGGER_UI_FILES), *NOTICES)
+# graphql-ws serves both pages: listed once.
+PAGES = tuple(dict.fromkeys([*GRAPHIQL.values(), *DASHBOARD.values()]))
+FILES = (*PAGES, *(f"{SWAGGER_UI}/{name}" for name in SWAGGER_UI_FILES), *NOTICES)
 
 
 def folder() -> Path:

@@ -45,10 +45,43 @@ DEFAULT_QUERY = """# Paste your key in Headers below, then run (Ctrl-Enter).
 """
 
 # Static, so that the Content-Security-Policy can allow it by hash; settings come from data-* attributes.
+# Queries and mutations go over HTTP; a subscription (storeEvents) over the websocket at the same
+# URL with graphql-ws, which GraphiQL's own fetcher cannot do without a websocket client.
 _INIT = """
 const box = document.getElementById("graphiql");
+const overHttp = GraphiQL.createFetcher({url: box.dataset.url});
+const socketUrl = new URL(box.dataset.url, location.href);
+socketUrl.protocol = socketUrl.protocol === "https:" ? "wss:" : "ws:";
+
+// The operation GraphiQL runs: the one named, else the document's only one.
+function chosen(params, options) {
+  const definitions = options && options.documentAST ? options.documentAST.definitions : [];
+  const operations = definitions.filter((definition) => definition.kind === "OperationDefinition");
+  if (params.operationName) return operations.find((op) => op.name && op.name.value === params.operationName);
+  return operations.length === 1 ? operations[0] : undefined;
+}
+
+// A subscription over the websocket, on a connection of its own carrying the Headers tab in
+// connection_init (a browser cannot set headers on a websocket); closed when it ends or is stopped.
+async function* overWebsocket(params, headers) {
+  const client = graphqlWs.createClient({url: socketUrl.href, connectionParams: headers, retryAttempts: 0});
+  try {
+    yield* client.iterate(params);
+  } finally {
+    await client.dispose();
+  }
+}
+
+function fetcher(params, options) {
+  const operation = chosen(params, options);
+  if (operation && operation.operation === "subscription") {
+    return overWebsocket(params, (options && options.headers) || {});
+  }
+  return overHttp(params, options);
+}
+
 ReactDOM.createRoot(box).render(React.createElement(GraphiQL, {
-  fetcher: GraphiQL.createFetcher({url: box.dataset.url}),
+  fetcher,
   defaultHeaders: box.dataset.headers,
   defaultQuery: box.dataset.query,
   defaultEditorToolsVisibility: "headers",

@@ -104,3 +104,56 @@ def test_graphiql_runs_a_query_with_the_pasted_key_offline(served):
 
     assert outside == [], f"requests to outside hosts: {outside}"
     assert problems == [], problems
+
+
+SUBSCRIPTION = "subscription { storeEvents(storeId: 123) { type subjectType } }"
+
+
+def test_graphiql_runs_the_store_events_subscription_with_the_pasted_key_offline(served):
+    """storeEvents from GraphiQL, over the websocket at /graphql with the key of the Headers tab
+    in connection_init (README, "Live updates"): an order posted meanwhile shows in the result
+    pane. GraphiQL answered "Your GraphiQL createFetcher is not properly configured for websocket
+    subscriptions yet." with a stack trace, having no websocket client."""
+    server, key = served
+    outside, problems = [], []
+
+    def only_this_machine(route):
+        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.route("**/*", only_this_machine)
+            page = context.new_page()
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+
+            page.goto(f"{server.base_url}/graphql")
+            page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=20_000)
+            set_editor(
+                page, ".graphiql-editor-tool .graphiql-editor:not(.hidden)", f'{{"Authorization": "Bearer {key}"}}'
+            )
+            set_editor(page, ".graphiql-query-editor", SUBSCRIPTION)
+            page.wait_for_timeout(1_000)  # GraphiQL tells a subscription by the document it parses as one types
+            with page.expect_websocket(timeout=10_000):
+                page.click(".graphiql-execute-button")
+            page.wait_for_timeout(1_500)  # connection_init, ack, subscribe: made once its first check has run
+            response = httpx.post(
+                f"{server.base_url}/api/v1/stores/123/orders",
+                json=order_body(external_id="ORDER-1002"),
+                headers={"Authorization": f"Bearer {key}"},
+            )
+            assert response.status_code == 201, response.text
+            result = page.locator(".result-window")
+            result.get_by_text('"order.created"').wait_for(timeout=10_000)
+            assert "errors" not in result.inner_text(), result.inner_text()
+        finally:
+            browser.close()
+
+    assert outside == [], f"requests to outside hosts: {outside}"
+    assert problems == [], problems

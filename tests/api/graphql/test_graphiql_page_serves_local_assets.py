@@ -30,7 +30,7 @@ async def test_page_loads_only_local_assets_each_matching_its_integrity(client):
     page = response.text
     tags = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"[^>]*>', page)
     assets = [url for url in tags if not url.startswith("data:")]
-    assert len(assets) == 4 and all(url.startswith("/graphql/ide/") for url in assets), assets
+    assert len(assets) == 5 and all(url.startswith("/graphql/ide/") for url in assets), assets
     assert "://" not in page and "//" not in "".join(tags)
     for url in assets:
         tag = re.search(rf'<[^>]*"{re.escape(url)}"[^>]*>', page).group(0)
