@@ -18,13 +18,14 @@ from app.domain.consent import CONSENT_COLUMNS
 from app.domain.errors import NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.rules.erasure import erased_contact, scrubbed
+from app.domain.rules.stale_writes import Arrival, arrival
 from app.domain.text import is_safe
 
 from . import batches, events
 from .contacts import MERGED_FIELDS, apply_consent, attach_contact, contact_by_id
 from .results import Written, known_id, utcnow
 from .stores import Store
-from .tracking import stale_row, write_tracked
+from .tracking import write_tracked
 
 _CUSTOMER_FIELDS = ("external_id", *MERGED_FIELDS)
 
@@ -60,10 +61,10 @@ async def upsert_customer(db: Database, store: Store, command: CustomerInput) ->
 def _store_customer(
     conn: Connection, store_id: int, command: CustomerInput, now: datetime
 ) -> Written[records.Customer]:
-    if command.external_id is not None and (
-        stored := stale_row(conn, customers, store_id, command.external_id, command.updated_at)
-    ):
-        return Written(_with_phone_type(conn, stored), created=False, stale=True)
+    if command.external_id is not None:
+        stored = _locked_record(conn, store_id, command.external_id)
+        if stored is not None and arrival(stored["source_updated_at"], command.updated_at) is Arrival.STALE:
+            return Written(_with_phone_type(conn, stored), created=False, stale=True)
     contact = attach_contact(conn, store_id, command, now, returning=None, phone=command.phone)
     created = contact["revision"] == 1
     if command.external_id is not None and contact["external_id"] != command.external_id:
@@ -85,6 +86,21 @@ def _store_customer(
     if change.stale:  # a newer write came in between the look and the lock
         return Written(_with_phone_type(conn, change.after), created=False, stale=True)
     return Written(_with_contact(change.after, contact), created=change.created, unchanged=change.unchanged)
+
+
+def _locked_record(conn: Connection, store_id: int, external_id: str) -> Row | None:
+    """The stored customer record `external_id` (every column), or None, locked until the
+    write commits (FOR UPDATE on PostgreSQL; SQLite runs one write at a time anyway).
+
+    Why first, before the contact: writes of one customer id may move the id between contacts
+    (`_take_external_id`). Racing, each took it from the contact it saw holding it and gave it
+    to its own, so two claimed it at once, and 30 such writes at once outran the retries of a
+    unique violation (a 500). Taking turns on the record, each sees the one before. The first
+    writes of a new id have no record to lock: the one that stores it first wins, the others'
+    unique violation runs them again (`app.db.postgres`), now in turn."""
+    where = (customers.c.store_id == store_id, customers.c.external_id == external_id)
+    row: Row | None = conn.execute(select(customers).where(*where).with_for_update()).mappings().first()
+    return row
 
 
 def _take_external_id(conn: Connection, store_id: int, contact_id: int, external_id: str, now: datetime) -> Row:

@@ -211,6 +211,30 @@ async def test_32_customers_of_one_new_phone(live: Live):
     assert contact["external_id"] in {f"C-{i}" for i in range(32)}
 
 
+@on_servers()
+@pytest.mark.parametrize("stored_first", [False, True], ids=["new", "stored"])
+async def test_one_customer_id_posted_with_32_phones_at_once(live: Live, stored_first: bool):
+    """SPEC §3.4 upsert + §7, README "A customer id names one contact": one customer id sent
+    with 32 different phones at once, new or already stored with another phone: never a 500
+    (the id moving between contacts once failed past its retries on PostgreSQL); one customer
+    row, on a contact that holds the id, no id on two contacts."""
+    if stored_first:
+        first = await live.send("POST", "/customers", {"external_id": "CUST-42", "phone": phone(99)})
+        assert first.status_code == 201, first.text
+    bodies = [{"external_id": "CUST-42", "phone": phone(i)} for i in range(32)]
+    responses = await live.burst("POST", "/customers", bodies)
+    live.expect_statuses(responses, {200: 32} if stored_first else {201: 1, 200: 31})
+
+    rows = await live.rows("customers", "contacts")
+    assert len(rows["contacts"]) == (33 if stored_first else 32)
+    [customer] = rows["customers"]
+    holder = next(c for c in rows["contacts"] if c["id"] == customer["contact_id"])
+    assert holder["external_id"] == "CUST-42"
+    assert_no_id_on_two_contacts(rows["contacts"])
+    read = (await live.send("GET", "/customers/CUST-42")).json()
+    assert read["contact"] == {"id": holder["id"], "phone": holder["phone"]}
+
+
 async def test_orders_of_one_new_phone_with_32_customer_ids(live: Live):
     """SPEC §4.2: each order keeps its customer id; the one contact takes one of them."""
     bodies = [order(f"O-{i}", "+33612345678", customer_id=f"C-{i}") for i in range(32)]
