@@ -95,11 +95,35 @@ def test_an_erased_contact_is_never_messaged(contact, reachable):
     assert erasure.can_be_messaged(contact) is reachable
 
 
-def test_an_erased_contacts_events_keep_what_changed_but_not_the_contact():
-    data = {"subject": {"type": "order", "id": 1}, "contact": {"phone": "+33612345678"}, "before": None, "after": {}}
-    assert erasure.scrubbed(data) == {
-        "subject": {"type": "order", "id": 1},
-        "contact": None,
-        "before": None,
-        "after": {},
-    }
+@pytest.mark.parametrize(
+    ("data", "kept"),
+    [
+        pytest.param(
+            {
+                "subject": {"type": "order", "id": 1, "external_id": "O-1"},
+                "contact": {"phone": "+33612345678"},
+                "before": None,
+                "after": {},
+            },
+            {"subject": {"type": "order", "id": 1, "external_id": "O-1"}, "contact": None, "before": None, "after": {}},
+            id="an order's event keeps the order and what changed",
+        ),
+        pytest.param(
+            {
+                "subject": {"type": "contact", "id": 7, "external_id": "CUST-42"},
+                "contact": {"phone": "+33612345678"},
+                "before": {"marketing": {}},
+                "after": {"marketing": {}},
+            },
+            {
+                "subject": {"type": "contact", "id": 7, "external_id": None},
+                "contact": None,
+                "before": None,
+                "after": None,
+            },
+            id="a contact's event keeps neither its customer id nor what changed",
+        ),
+    ],
+)
+def test_an_erased_contacts_events_keep_what_changed_but_not_the_contact(data, kept):
+    assert erasure.scrubbed(data) == kept

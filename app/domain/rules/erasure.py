@@ -43,8 +43,11 @@ def can_be_messaged(contact: Mapping[str, Any] | None) -> bool:
 def scrubbed(event_data: Mapping[str, Any]) -> dict[str, Any]:
     """A recorded event's data without its copy of the contact (names, phone, locale): what an
     erased contact's events keep. The subject and what changed stay, for accounting, but for
-    an event about the contact itself (its consent changes): what changed was personal."""
+    an event about the contact itself (its consent changes): what changed was personal, and
+    the subject's `external_id` is the contact's customer id, which erasure nulls on the
+    contact, its orders and carts (`customer.erased` names none either)."""
     subject = event_data.get("subject") or {}
     if subject.get("type") == "contact":
-        return {**event_data, "contact": None, "before": None, "after": None}
+        anonymous = {**subject, "external_id": None}
+        return {**event_data, "subject": anonymous, "contact": None, "before": None, "after": None}
     return {**event_data, "contact": None}

@@ -1,5 +1,7 @@
 """SPEC §4.3: DELETE erases the contact's personal data; orders and carts stay, detached; idempotent, 204 always."""
 
+import pytest
+
 from tests.conftest import cart_body, order_body
 
 CUSTOMER = {"external_id": "CUST-42", "phone": "+33612345678", "first_name": "Marie", "email": "m@example.com"}
@@ -74,3 +76,27 @@ async def test_erasure_clears_the_addresses_of_the_erased_customers_orders_and_c
     for path in ("/orders/ORDER-1001", "/carts/CART-7700"):
         body = (await api.get(path)).json()
         assert (body["shipping_address"], body["billing_address"], body["total_price"]) == (None, None, "49.90")
+
+
+CONSENT = {"marketing": "subscribed", "source": "checkout"}
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        pytest.param("/customers", {**CUSTOMER, "whatsapp_consent": CONSENT}, id="customer record"),
+        pytest.param("/orders", order_body(customer={**CUSTOMER, "whatsapp_consent": CONSENT}), id="order's customer"),
+        pytest.param("/carts", cart_body(customer={**CUSTOMER, "whatsapp_consent": CONSENT}), id="cart's customer"),
+    ],
+)
+async def test_erasure_leaves_the_customer_id_in_no_event(api, path, body):
+    """README "Erasure": the id is nulled with the rest of the contact, and `customer.erased`
+    names no id; a consent change recorded before (an event about the contact, its id in the
+    subject) keeps the subject's type and internal id, not the erased customer id."""
+    assert (await api.post(path, body)).status_code == 201
+    contact_id = (await api.rows("contacts"))[0]["id"]
+    assert (await api.delete("/customers/CUST-42")).status_code == 204
+    subjects = {row["type"]: row["data"]["subject"] for row in await api.rows("events") if row["contact_id"]}
+    assert subjects["contact.consent_changed"] == {"type": "contact", "id": contact_id, "external_id": None}
+    assert subjects["customer.erased"] == {"type": "contact", "id": contact_id, "external_id": None}
+    assert "CUST-42" not in str([row["data"] for row in await api.rows("events")])
