@@ -189,6 +189,17 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
     ids = list(conn.execute(contact_ids).scalars())
     if not ids:
         return 0
+    # The customer records first, then the contacts: the order a customer write takes them in
+    # (`_locked_record`), so that an erasure racing one waits for it instead of deadlocking.
+    conn.execute(
+        select(customers.c.id)
+        .where(
+            customers.c.store_id == store_id,
+            or_(customers.c.contact_id.in_(ids), customers.c.external_id == external_id),
+        )
+        .order_by(customers.c.id)
+        .with_for_update()
+    )
     erased = (
         conn.execute(
             update(contacts)

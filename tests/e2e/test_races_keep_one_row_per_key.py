@@ -235,6 +235,38 @@ async def test_one_customer_id_posted_with_32_phones_at_once(live: Live, stored_
     assert read["contact"] == {"id": holder["id"], "phone": holder["phone"]}
 
 
+@on_servers()
+async def test_erasures_racing_writes_of_the_customer(live: Live):
+    """SPEC §4.3 + §7: DELETE of a customer 16 times interleaved with 16 writes of its record
+    and 16 of its orders, at once: never a 500 (a customer write and an erasure took the
+    customer record and the contact in opposite orders, and deadlocked past their retries);
+    204 for every DELETE; no phone on two contacts, no id on two contacts."""
+    first = await live.send("POST", "/orders", order("O-0", phone(1), customer_id="CUST-42"))
+    assert first.status_code == 201, first.text
+    customer = {"external_id": "CUST-42", "phone": phone(1), "first_name": "Marie"}
+    requests = [
+        request
+        for i in range(1, 17)
+        for request in (
+            ("DELETE", "/customers/CUST-42", None),
+            ("POST", "/customers", customer),
+            ("POST", "/orders", order(f"O-{i}", phone(1), customer_id="CUST-42")),
+        )
+    ]
+    limits = httpx.Limits(max_connections=len(requests), max_keepalive_connections=len(requests))
+    async with httpx.AsyncClient(
+        base_url=live.server.base_url, headers=live.db.auth, limits=limits, timeout=60
+    ) as client:
+        responses = await asyncio.gather(*(client.request(m, API + path, json=body) for m, path, body in requests))
+    live.expect_statuses([r for r in responses if r.request.method == "DELETE"], {204: 16})
+    assert not [r for r in responses if r.status_code >= 500], live.server.tracebacks()[-4000:]
+
+    contacts = (await live.rows("contacts"))["contacts"]
+    phones = Counter(c["phone"] for c in contacts if c["phone"] is not None)
+    assert all(count == 1 for count in phones.values()), phones
+    assert_no_id_on_two_contacts(contacts)
+
+
 async def test_orders_of_one_new_phone_with_32_customer_ids(live: Live):
     """SPEC §4.2: each order keeps its customer id; the one contact takes one of them."""
     bodies = [order(f"O-{i}", "+33612345678", customer_id=f"C-{i}") for i in range(32)]
