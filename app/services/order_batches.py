@@ -8,7 +8,9 @@ and carrying no consent form runs of consecutive ones of a kind (README "Batches
   - one read of the contacts of the run's phones and of the customer ids it names
     (`contacts_in_bulk.Standing`);
   - one contact upsert of every row (`contacts_in_bulk.attach_all`): the run's phones all differ;
-  - one INSERT of every order (ON CONFLICT DO NOTHING, as `tracking.write_tracked` inserts);
+  - one INSERT of every order (ON CONFLICT DO NOTHING, as `tracking.write_tracked` inserts); an
+    order a concurrent write stored since the run read it (PostgreSQL) is skipped by it and
+    written alone in its place, as an update;
   - the run's share of the order summaries, counted at once (`summaries.orders_created`);
   - each order's events and cart recovery (`orders.order_announced`), the events held and
     then appended in their order in one INSERT (`events.append_all`);
@@ -55,14 +57,6 @@ from .tracking import Change, write_over
 
 # A run of one is written alone: the run's own reads would cost more than they save.
 SHORTEST_RUN = 2
-
-
-class OrderWrittenMeanwhile(RuntimeError):
-    """An order read as new was stored by a concurrent transaction before the run's INSERT
-    (PostgreSQL): the chunk's transaction is run again (a serialization failure's SQLSTATE),
-    which then writes that order alone, as an update."""
-
-    sqlstate = "40001"
 
 
 class _Run(Enum):
@@ -209,21 +203,25 @@ def _insert(dialect: str, columns: tuple[str, ...], also: tuple[Any, ...]) -> Mu
 
 def _write_run(
     conn: Connection, store_id: int, run: list[_Item], standing: Standing, now: datetime, backfill: bool
-) -> list[Written[WrittenOrder]]:
+) -> list[Written[Any] | DomainError]:
     dialect = conn.dialect.name
     flag_in_upsert = abandoned_cart_flag(dialect)
     contact_of = _attached(conn, store_id, run, standing, now, flag_in_upsert)
     rows = [_order_row(store_id, item, contact_of[item.phone.e164]["id"], now) for item in run]
     statement = _insert(dialect, tuple(rows[0]), () if flag_in_upsert else (CART_TO_RECOVER,))
     inserted = {row["external_id"]: row for row in statement.rows(conn, rows)}
-    if len(inserted) != len(rows):
-        raise OrderWrittenMeanwhile(f"{len(rows) - len(inserted)} of the run's new orders were written meanwhile")
-    summaries.orders_created(conn, rows)
+    summaries.orders_created(conn, [values for values in rows if values["external_id"] in inserted])
     pending: list[dict[str, Any]] = []
     policy: list[Any] = []  # the store's consent policy, read once for the run
-    written = []
+    written: list[Written[Any] | DomainError] = []
     for item, values in zip(run, rows, strict=True):
-        new = inserted[item.command.external_id]
+        new = inserted.get(item.command.external_id)
+        if new is None:
+            # Stored meanwhile by a concurrent write (PostgreSQL; the INSERT skipped it): written
+            # alone in its place, over that row, as its single write would be. Running the chunk
+            # again instead lost the race again to each next single write, past its retries.
+            written.append(orders._store_order(conn, store_id, item.command, now, backfill))
+            continue
         outbox = events.Outbox(conn, store_id, now, backfill, _policy=policy, pending=pending)
         values.update(revision=1, id=new["id"])  # the row as written: bound already
         change = Change(before=None, after=values, created_also=new)
