@@ -17,6 +17,18 @@ from . import schemas
 _REF = "#/components/schemas/{model}"
 _STORE = {"name": "store_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _EXTERNAL_ID = {"name": "external_id", "in": "path", "required": True, "schema": {"type": "string"}}
+# Read by every write (app.policies.backfill), and only by writes: a parameter of theirs, so that the
+# document says it and /docs' "Try it out" can send it.
+_BACKFILL = {
+    "name": "Kanal-Backfill",
+    "in": "header",
+    "required": False,
+    "description": "`true` imports history: stored, its events recorded and never delivered (no "
+    "automation fires). `false`, empty or absent: a live write. Case and spaces do not matter; "
+    "any other value is 400 and nothing is written.",
+    "schema": {"type": "string", "enum": ["true", "false"]},
+}
+_BAD_BACKFILL = "Kanal-Backfill is neither true nor false"
 _RATE_HEADERS = {
     "X-RateLimit-Limit": {"schema": {"type": "integer"}, "description": "Requests allowed per minute"},
     "X-RateLimit-Remaining": {"schema": {"type": "integer"}, "description": "Requests left in this minute"},
@@ -68,7 +80,7 @@ _COMMON = {
     ),
 }
 _WITH_BODY = {
-    "400": _json(schemas.Error, "Body is not JSON or not an object, or Kanal-Backfill is neither true nor false"),
+    "400": _json(schemas.Error, f"Body is not JSON or not an object, or {_BAD_BACKFILL}"),
     "413": _json(schemas.Error, "Body larger than the limit"),
     "415": _json(
         schemas.Error,
@@ -107,6 +119,7 @@ def _operation(summary: str, body: type | None, result: type | None, ok: dict[st
     responses.update(_COMMON)
     parameters = [_STORE]
     if body is not None:
+        parameters.append(_BACKFILL)
         responses.update(_WITH_BODY)
     operation: dict[str, Any] = {"summary": summary, "parameters": parameters, "responses": responses}
     if body is not None:
@@ -158,7 +171,18 @@ def _batch_operation(summary: str, model: type[BaseModel]) -> dict[str, Any]:
 
 
 def _with_id(operation: dict[str, Any]) -> dict[str, Any]:
-    return {**operation, "parameters": [_STORE, _EXTERNAL_ID]}
+    """The operation on one record: the path's `external_id` after `store_id`, then its headers."""
+    _, *headers = operation["parameters"]
+    return {**operation, "parameters": [_STORE, _EXTERNAL_ID, *headers]}
+
+
+def _erasure() -> dict[str, Any]:
+    """DELETE of a customer: no body, but a write, so it reads `Kanal-Backfill` (its
+    `customer.erased` event then recorded as backfill) and answers 400 for a bad value."""
+    operation = _operation("Erase a customer's personal data (GDPR)", None, None, {"204": "Erased"})
+    operation["parameters"].append(_BACKFILL)
+    operation["responses"]["400"] = _json(schemas.Error, _BAD_BACKFILL)
+    return _with_id(operation)
 
 
 def _paths() -> dict[str, Any]:
@@ -185,7 +209,7 @@ def _paths() -> dict[str, Any]:
         f"{base}/customers/batch": {"post": _batch_operation("Create or replace many customers", CustomerInput)},
         f"{base}/customers/{{external_id}}": {
             "get": _with_id(_operation("Read a customer", None, records.Customer, {"200": "The customer"})),
-            "delete": _with_id(_operation("Erase a customer's personal data (GDPR)", None, None, {"204": "Erased"})),
+            "delete": _erasure(),
         },
     }
     for name in ("carts", "checkouts"):

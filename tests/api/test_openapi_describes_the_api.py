@@ -1,6 +1,7 @@
 """OpenAPI from the validating models, the offline docs page, and rendered bodies matching it."""
 
 import jsonschema_rs
+import pytest
 
 from tests.conftest import cart_body, order_body, shipment_body
 
@@ -78,3 +79,53 @@ async def test_batches_are_described_and_answer_as_documented(api):
     assert [r["status"] for r in answer["results"]] == [201, 200, 422, 422]
     schema = {"$ref": "#/components/schemas/BatchResults", "components": document["components"]}
     jsonschema_rs.validator_for(schema).validate(answer)
+
+
+# every operation that writes reads `Kanal-Backfill` (README "Backfill") and answers 400 for a value
+# neither true nor false; reads ignore it: (method, path) -> whether the header is a parameter
+BACKFILL_OPERATIONS = {
+    ("post", "/orders"): True,
+    ("patch", "/orders/{external_id}"): True,
+    ("post", "/orders/batch"): True,
+    ("post", "/shipments"): True,
+    ("post", "/shipments/batch"): True,
+    ("post", "/carts"): True,
+    ("patch", "/carts/{external_id}"): True,
+    ("post", "/checkouts/batch"): True,
+    ("post", "/customers"): True,
+    ("post", "/customers/batch"): True,
+    ("delete", "/customers/{external_id}"): True,
+    ("get", "/orders/{external_id}"): False,
+    ("get", "/shipments/{external_id}"): False,
+    ("get", "/customers/{external_id}"): False,
+}
+
+
+@pytest.mark.parametrize("operation", BACKFILL_OPERATIONS, ids=[" ".join(op) for op in BACKFILL_OPERATIONS])
+async def test_the_backfill_header_and_its_400_are_documented_where_read(api, operation):
+    document = (await api.client.get("/openapi.json")).json()
+    method, path = operation
+    described = document["paths"][f"/api/v1/stores/{{store_id}}{path}"][method]
+    headers = [parameter for parameter in described["parameters"] if parameter["in"] == "header"]
+    if not BACKFILL_OPERATIONS[operation]:
+        assert headers == [] and "400" not in described["responses"]
+        return
+    assert headers == [
+        {
+            "name": "Kanal-Backfill",
+            "in": "header",
+            "required": False,
+            "description": "`true` imports history: stored, its events recorded and never delivered (no "
+            "automation fires). `false`, empty or absent: a live write. Case and spaces do not matter; "
+            "any other value is 400 and nothing is written.",
+            "schema": {"type": "string", "enum": ["true", "false"]},
+        }
+    ]
+    assert "Kanal-Backfill" in described["responses"]["400"]["description"]
+    # and the service answers that 400, in the documented shape
+    response = await api.client.request(
+        method.upper(),
+        f"/api/v1/stores/123{path.format(external_id='X')}",
+        headers={**api.auth(), "Kanal-Backfill": "1"},
+    )
+    assert (response.status_code, response.json()) == (400, {"error": "Kanal-Backfill must be true or false, got '1'."})
