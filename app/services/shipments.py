@@ -59,7 +59,7 @@ def _store_shipment(
         updated_at=now,
     )
     change = write_tracked(conn, shipments, ("store_id", "external_id"), values, keep=_final_status_stays)
-    shipment = {**change.after, "order_external_id": command.order_external_id}
+    shipment = {**change.after, "order_external_id": _order_external_id(conn, change.after, found, command)}
     record = records.of_row(records.Shipment, shipment)
     went_back = command.status is not None and shipment["status"] != command.status
     if change.stale or change.unchanged or (not change.created and went_back):
@@ -86,6 +86,17 @@ def _store_shipment(
             before = {column: change.previous(column) for column in _TRACKING}
             outbox.emit(EventType.SHIPMENT_TRACKING_UPDATED, subject, found, before, notification(shipment))
     return Written(record, created=change.created, automations=tuple(outbox.decisions))
+
+
+def _order_external_id(conn: Connection, stored: Row, found: Row, command: ShipmentInput) -> str:
+    """The external id of the order the stored shipment `stored` belongs to: the one the write
+    named (`found`), unless the write was stale and named another order. A stale write is
+    answered with the stored shipment (README, "Stale and out-of-order writes"), so its order
+    is read back: the one the write named is not the shipment's."""
+    if stored["order_id"] == found["order_id"]:
+        return command.order_external_id
+    external_id: str = conn.execute(select(orders.c.external_id).where(orders.c.id == stored["order_id"])).scalar_one()
+    return external_id
 
 
 def _final_status_stays(stored: Row, values: Mapping[str, Any], came: Arrival) -> dict[str, Any]:

@@ -34,3 +34,29 @@ async def test_a_replay_changes_nothing(api: Api, arrival: str) -> None:
     await api.post("/shipments", STORED)
     body = STORED if arrival == "equal" else shipment_body()
     await check_replay(api, "shipments", "/shipments/SHIP-9001", "POST", "/shipments", body)
+
+
+# A second write naming another order of the store, by its updated_at: whether it is stale, and
+# the order the shipment then belongs to. Either way the answer is the shipment as stored.
+MOVES = {
+    "older": (True, "ORDER-1001"),
+    "newer": (False, "ORDER-2002"),
+    "absent": (False, "ORDER-2002"),
+}
+
+
+@pytest.mark.parametrize("arrival", MOVES)
+async def test_a_write_naming_another_order_answers_the_stored_shipment(api: Api, arrival: str) -> None:
+    await api.post("/orders", order_body())
+    await api.post("/orders", order_body(external_id="ORDER-2002"))
+    await api.post("/shipments", STORED)
+    sent = {"older": "2026-05-18T11:00:00Z", "newer": "2026-05-18T13:00:00Z", "absent": None}[arrival]
+    response = await api.post("/shipments", shipment_body(order_external_id="ORDER-2002", updated_at=sent))
+    stale, order = MOVES[arrival]
+    assert (response.status_code, response.headers.get("kanal-stale")) == (200, "true" if stale else None)
+    body = response.json()
+    body.pop("automations")
+    stored = (await api.get("/shipments/SHIP-9001")).json()
+    assert body == stored and stored["order_external_id"] == order
+    order_id = (await api.get(f"/orders/{order}")).json()["id"]
+    assert stored["order_id"] == order_id
