@@ -60,7 +60,8 @@ _COMMON = {
         },
     ),
     "403": _json(schemas.Error, "The key does not authorize this store"),
-    "404": _json(schemas.Error, "Store (or record) not found, or store paused"),
+    # a record not found is answered after the store's budget is spent: it carries its figures
+    "404": _json(schemas.Error, "Store (or record) not found, or store paused", _RATE_HEADERS),
     "429": _json(
         schemas.TooManyAttempts,
         "Rate limit exceeded",
@@ -72,22 +73,26 @@ _COMMON = {
         "process's write) and nothing was written; or the rate-limit storage cannot count it (its "
         "server refuses or is unreachable) and nothing was done; or a read ran past the read time budget",
         {
+            **_RATE_HEADERS,
             "Retry-After": {
                 "schema": {"type": "integer"},
                 "description": "Seconds to wait (database or rate-limit storage unavailable)",
-            }
+            },
         },
     ),
 }
+# Answered after the key and store checks and the store's budget: each carries its figures
+# (app.rest.routes.store_endpoint), as every answer an authorised request gets.
 _WITH_BODY = {
-    "400": _json(schemas.Error, f"Body is not JSON or not an object, or {_BAD_BACKFILL}"),
-    "413": _json(schemas.Error, "Body larger than the limit"),
+    "400": _json(schemas.Error, f"Body is not JSON or not an object, or {_BAD_BACKFILL}", _RATE_HEADERS),
+    "413": _json(schemas.Error, "Body larger than the limit", _RATE_HEADERS),
     "415": _json(
         schemas.Error,
         "Content-Type is not JSON: application/json, an application/…+json type, or none is read "
         "(charset UTF-8); text/plain, forms and others are refused before the body is read",
+        _RATE_HEADERS,
     ),
-    "422": _json(schemas.ValidationError, "Validation failure"),
+    "422": _json(schemas.ValidationError, "Validation failure", _RATE_HEADERS),
 }
 
 
@@ -113,7 +118,9 @@ def _operation(summary: str, body: type | None, result: type | None, ok: dict[st
     responses: dict[str, Any] = {}
     for status, description in ok.items():
         headers = {**_RATE_HEADERS, **_STALE_HEADER} if body is not None and status == "200" else _RATE_HEADERS
-        responses[status] = _json(result, description, headers) if result else {"description": description}
+        responses[status] = (
+            _json(result, description, headers) if result else {"description": description, "headers": headers}
+        )
         if result and body is not None:
             responses[status]["content"]["application/json"]["schema"] = _written(result)
     responses.update(_COMMON)
@@ -163,9 +170,11 @@ def _batch_operation(summary: str, model: type[BaseModel]) -> dict[str, Any]:
     operation = _operation(summary, BATCHES[model], schemas.BatchResults, {"200": "One result per item, in order"})
     operation["description"] = _BATCH
     operation["responses"]["200"]["headers"] = _RATE_HEADERS
-    operation["responses"]["413"] = _json(schemas.Error, f"Body larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
+    operation["responses"]["413"] = _json(
+        schemas.Error, f"Body larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB", _RATE_HEADERS
+    )
     operation["responses"]["422"] = _json(
-        schemas.ValidationError, f"`items` missing, empty, not a list, or over {MAX_ITEMS:,}"
+        schemas.ValidationError, f"`items` missing, empty, not a list, or over {MAX_ITEMS:,}", _RATE_HEADERS
     )
     return operation
 
@@ -181,7 +190,7 @@ def _erasure() -> dict[str, Any]:
     `customer.erased` event then recorded as backfill) and answers 400 for a bad value."""
     operation = _operation("Erase a customer's personal data (GDPR)", None, None, {"204": "Erased"})
     operation["parameters"].append(_BACKFILL)
-    operation["responses"]["400"] = _json(schemas.Error, _BAD_BACKFILL)
+    operation["responses"]["400"] = _json(schemas.Error, _BAD_BACKFILL, _RATE_HEADERS)
     return _with_id(operation)
 
 

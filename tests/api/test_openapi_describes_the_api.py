@@ -129,3 +129,33 @@ async def test_the_backfill_header_and_its_400_are_documented_where_read(api, op
         headers={**api.auth(), "Kanal-Backfill": "1"},
     )
     assert (response.status_code, response.json()) == (400, {"error": "Kanal-Backfill must be true or false, got '1'."})
+
+
+# Every answer after the key and store checks carries the store's rate-limit headers (README,
+# "Endpoints"): each such status, a request that gets it, and the operation that answers it.
+RATE_LIMITED_ANSWERS = {
+    "201": ("POST", "/orders", order_body(external_id="ORDER-2"), {}),
+    "200": ("GET", "/orders/ORDER-1001", None, {}),
+    "204": ("DELETE", "/customers/CUST-1", None, {}),
+    "400": ("POST", "/orders", None, {"Kanal-Backfill": "1"}),
+    "404": ("PATCH", "/orders/NOPE", {"tags": []}, {}),
+    "413": ("POST", "/shipments", {"metadata": {"text": "x" * 1_048_576}}, {}),
+    "415": ("POST", "/carts", {}, {"Content-Type": "text/plain"}),
+    "422": ("POST", "/shipments", {}, {}),
+}
+
+
+@pytest.mark.parametrize("status", RATE_LIMITED_ANSWERS)
+async def test_the_rate_limit_headers_are_documented_on_every_answer_carrying_them(api, status):
+    document = (await api.client.get("/openapi.json")).json()
+    method, path, body, headers = RATE_LIMITED_ANSWERS[status]
+    await api.post("/orders", order_body())
+    response = await api.client.request(
+        method, f"/api/v1/stores/123{path}", json=body, headers={**api.auth(), **headers}
+    )
+    assert response.status_code == int(status)
+    assert {"x-ratelimit-limit", "x-ratelimit-remaining"} <= set(response.headers)
+    template = path.replace("ORDER-1001", "{external_id}").replace("NOPE", "{external_id}")
+    template = template.replace("CUST-1", "{external_id}")
+    documented = document["paths"][f"/api/v1/stores/{{store_id}}{template}"][method.lower()]["responses"][status]
+    assert {"X-RateLimit-Limit", "X-RateLimit-Remaining"} <= set(documented.get("headers", {}))
