@@ -45,6 +45,16 @@ def _with_db(action: Callable[[Database, argparse.Namespace], Awaitable[None]]) 
     return run
 
 
+def _revision(text: str) -> str:
+    """`kanal db upgrade --revision`: one the migrations have, else argparse's one line (exit 2),
+    before any database is opened or made. Raises argparse.ArgumentTypeError."""
+    from app.db.migrate import known_revision
+
+    if not known_revision(text):
+        raise argparse.ArgumentTypeError(f"no migration {text!r}: head, base or a revision id")
+    return text
+
+
 def _db_upgrade(args: argparse.Namespace) -> None:
     from app.db.migrate import upgrade
 
@@ -389,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database migrations").add_subparsers(dest="action", required=True)
     up = db.add_parser("upgrade", help="migrate DATABASE_URL to the latest schema")
-    up.add_argument("--revision", default="head")
+    up.add_argument("--revision", type=_revision, default="head")
     up.set_defaults(run=_db_upgrade)
 
     st = commands.add_parser("stores", help="manage stores").add_subparsers(dest="action", required=True)

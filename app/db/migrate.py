@@ -6,7 +6,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.engine import make_url
+
+from app.db.unavailable import DatabaseUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -18,8 +22,23 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+def known_revision(revision: str) -> bool:
+    """Whether the migrations can upgrade to `revision` (`head`, `base`, an id or its start)."""
+    try:
+        ScriptDirectory.from_config(alembic_config("")).get_revisions(revision)
+    except CommandError:
+        return False
+    return True
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
+    """Migrate `database_url` to `revision`, making a SQLite file's directory first. Raises
+    DatabaseUnavailable when the directory cannot be made or the database cannot be connected
+    to or written (`migrations/env.py`)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a parent that is a file, or a directory that cannot be written
+            raise DatabaseUnavailable(exc) from exc
     command.upgrade(alembic_config(database_url), revision)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.config import Settings
 from app.db.tables import metadata
+from app.db.unavailable import DatabaseUnavailable, sqlite_can_serve
 
 config = context.config
 
@@ -59,10 +60,20 @@ def _busy_timeout_ms() -> int:
 
 
 async def _run_online() -> None:
+    """Raises DatabaseUnavailable, as the service's own connections do, when no connection can
+    be had or SQLite cannot be written (read-only, full, locked past the busy timeout): `kanal
+    db upgrade` says so in one line, where it printed the driver's traceback."""
     engine = create_async_engine(_database_url(), poolclass=pool.NullPool)
-    async with engine.connect() as connection:
-        await connection.run_sync(_run)
-    await engine.dispose()
+    try:
+        connection = await engine.connect()
+    except Exception as exc:
+        raise DatabaseUnavailable(exc) from exc
+    try:
+        with sqlite_can_serve():
+            await connection.run_sync(_run)
+    finally:
+        await connection.close()
+        await engine.dispose()
 
 
 if context.is_offline_mode():
