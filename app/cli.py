@@ -21,7 +21,7 @@ from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings, from_env_or_exit
 from app.db.database import Database
-from app.db.existing import NoDatabase, require_existing
+from app.db.existing import NoDatabase, NotMigrated, require_existing, require_migrated
 from app.db.unavailable import DatabaseUnavailable
 from app.domain.automations import Automation
 from app.domain.types import parse_utc_datetime
@@ -367,8 +367,17 @@ def _import_command(commands: Any) -> None:
     im.set_defaults(run=_import)
 
 
+def _worker_command(args: argparse.Namespace) -> None:
+    require_migrated(Settings.from_env().database_url)  # else every pass fails, a traceback a second
+    _with_db(_worker)(args)
+
+
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
+
+    # Before any process starts: on a database without the tables, every request and every
+    # in-process worker pass would fail (and SQLite would leave an empty file where none was).
+    require_migrated(Settings.from_env().database_url)
 
     from app.observability.processes import shared_metrics
 
@@ -473,7 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--metrics-port", type=cli_arguments.port, help="serve this process's metrics (Prometheus) on this port"
     )
     wk.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port (default 127.0.0.1)")
-    wk.set_defaults(run=_with_db(_worker))
+    wk.set_defaults(run=_worker_command)
 
     ks = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="action", required=True)
     kc = ks.add_parser("create", help="issue a key (printed once, alone on the last line)")
@@ -540,7 +549,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         raise SystemExit(1) from None
     except Exception as exc:
-        if not _unmigrated(exc):
+        if not (isinstance(exc, NotMigrated) or _unmigrated(exc)):
             raise
         print(
             f"error: the database {_shown_url()} has no Kanal tables: run `kanal db upgrade` first, or run kanal "

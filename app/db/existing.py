@@ -1,15 +1,27 @@
 """Commands that read or write the tables stop before opening a SQLite file that is not there:
-opening it would leave an empty file behind (only `kanal db upgrade` creates it)."""
+opening it would leave an empty file behind (only `kanal db upgrade` creates it). The
+long-running ones (`kanal serve`, `kanal worker`) also stop before starting on a database
+without the Kanal tables: each request and each worker pass would fail on it, with a traceback
+logged every second."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+from sqlalchemy import inspect, pool
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from app.db.unavailable import DatabaseUnavailable, connected, sqlite_can_serve
 
 
 class NoDatabase(Exception):
     """The SQLite file the database URL names does not exist; the exception's text is its path."""
+
+
+class NotMigrated(Exception):
+    """The database answers but has no Kanal tables (`kanal db upgrade` was never run on it)."""
 
 
 def require_existing(database_url: str) -> None:
@@ -19,3 +31,26 @@ def require_existing(database_url: str) -> None:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         if not Path(url.database).exists():
             raise NoDatabase(url.database)
+
+
+def require_migrated(database_url: str) -> None:
+    """Raises NoDatabase as `require_existing` does, and NotMigrated when the database has no
+    `stores` table. A database that cannot be reached now is not refused: the server answers
+    503 and the worker waits for it, as when it goes away later. Not from a running event loop."""
+    require_existing(database_url)
+
+    async def has_tables() -> bool:
+        engine = create_async_engine(database_url, poolclass=pool.NullPool)
+        try:
+            async with connected(engine) as conn:
+                with sqlite_can_serve():
+                    return await conn.run_sync(lambda sync: inspect(sync).has_table("stores"))
+        finally:
+            await engine.dispose()
+
+    try:
+        migrated = asyncio.run(has_tables())
+    except DatabaseUnavailable:
+        return
+    if not migrated:
+        raise NotMigrated(database_url)
