@@ -454,7 +454,14 @@ def build_parser() -> argparse.ArgumentParser:
     wa = wh.add_parser("add", help="subscribe a URL to a store's events (prints the signing secret once)")
     wa.add_argument("--store", type=cli_arguments.record_id, required=True)
     wa.add_argument("--url", required=True)
-    wa.add_argument("--events", nargs="+", metavar="PATTERN", help="e.g. order.* shipment.created (default: all)")
+    # "extend": `--events a --events b` is both, as `--events a b` is (the last one alone, else).
+    wa.add_argument(
+        "--events",
+        nargs="+",
+        action="extend",
+        metavar="PATTERN",
+        help="e.g. order.* shipment.created (default: all)",
+    )
     wa.add_argument(
         "--test-events", action="store_true", help="also the events test keys cause (delivered with livemode false)"
     )

@@ -1,0 +1,25 @@
+"""`kanal webhooks add --events` given more than once subscribes to the patterns of each, as
+one `--events` listing them all does: the last one alone counted, and the webhook silently
+missed the events of the others."""
+
+import pytest
+
+from tests.api.events.test_outbox_prune import run_cli
+from tests.conftest import STORE_ID
+
+ADD = ["webhooks", "add", "--store", str(STORE_ID), "--url", "http://127.0.0.1:9/h"]
+# the --events arguments: the webhook's patterns, as stored and printed
+EVENTS = {
+    ("--events", "order.*", "shipment.created"): ["order.*", "shipment.created"],
+    ("--events", "order.*", "--events", "shipment.created"): ["order.*", "shipment.created"],
+    ("--events", "order.*", "--events", "cart.*", "*.created"): ["order.*", "cart.*", "*.created"],
+    (): ["*"],
+}
+
+
+@pytest.mark.parametrize("events", EVENTS, ids=" ".join)
+async def test_every_pattern_given_is_subscribed(api, database_url, monkeypatch, events):
+    output = await run_cli(monkeypatch, database_url, [*ADD, *events])
+    patterns = EVENTS[events]
+    assert output.splitlines()[0] == f"Webhook 1 for store {STORE_ID}: http://127.0.0.1:9/h ({', '.join(patterns)})."
+    assert [row["events"] for row in await api.rows("webhooks")] == [patterns]
