@@ -416,7 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--id", type=cli_arguments.record_id, required=True)
     create.add_argument("--name", required=True)
     create.add_argument("--region", required=True, help="default phone region, ISO 3166 alpha-2 (e.g. FR)")
-    create.add_argument("--team", help="team that owns the store")
+    create.add_argument("--team", type=cli_arguments.team, help="team that owns the store")
     create.add_argument("--timezone", help="IANA timezone of its dashboards' days (default: the region's, else UTC)")
     create.set_defaults(run=_with_db(_stores_create))
     st.add_parser("list", help="list stores").set_defaults(run=_with_db(_stores_list))

@@ -31,6 +31,17 @@ def record_id(text: str) -> int:
     return value
 
 
+def team(text: str) -> str:
+    """`kanal stores create --team`: a name of at least one character, kept as written (`ACME`
+    is not `acme`); an empty one would make a team of stores named by nothing. Raises
+    argparse.ArgumentTypeError."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "a team is named by at least one character; leave --team out for a store of no team"
+        )
+    return text
+
+
 def port(text: str) -> int:
     """A TCP port to listen on: 1 to 65535. Raises argparse.ArgumentTypeError."""
     return _whole(text, 1, MAX_PORT)
