@@ -56,10 +56,17 @@ def _revision(text: str) -> str:
 
 
 def _db_upgrade(args: argparse.Namespace) -> None:
-    from app.db.migrate import upgrade
+    from app.db.migrate import revision_ids, upgrade
 
     url = Settings.from_env().database_url
-    upgrade(url, args.revision)
+    at = upgrade(url, args.revision)
+    if set(at) != set(revision_ids(args.revision)):  # already past it: it said so, and was not
+        shown = ", ".join(at) or "base"
+        print(
+            f"error: the database is at revision {shown}, past {args.revision}: kanal db upgrade never goes back.",
+            file=sys.stderr,
+        )
+        raise SystemExit(1)
     print(f"Database at revision {args.revision}.")
 
 

@@ -31,14 +31,23 @@ def known_revision(revision: str) -> bool:
     return True
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Migrate `database_url` to `revision`, making a SQLite file's directory first. Raises
-    DatabaseUnavailable when the directory cannot be made or the database cannot be connected
-    to or written (`migrations/env.py`)."""
+def revision_ids(revision: str) -> tuple[str, ...]:
+    """The migration ids `revision` names (`head`: the newest one's; `base`: none)."""
+    scripts = ScriptDirectory.from_config(alembic_config("")).get_revisions(revision)
+    return tuple(script.revision for script in scripts if script is not None)
+
+
+def upgrade(database_url: str, revision: str = "head") -> tuple[str, ...]:
+    """Migrate `database_url` to `revision`, making a SQLite file's directory first; the
+    revision ids the database is at afterwards (newer than `revision` when it already was:
+    an upgrade never goes back). Raises DatabaseUnavailable when the directory cannot be made or
+    the database cannot be connected to or written (`migrations/env.py`)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         try:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # a parent that is a file, or a directory that cannot be written
             raise DatabaseUnavailable(exc) from exc
-    command.upgrade(alembic_config(database_url), revision)
+    config = alembic_config(database_url)
+    command.upgrade(config, revision)
+    return tuple(config.attributes.get("heads", ()))

@@ -33,6 +33,8 @@ def _run(connection: Connection) -> None:
     with context.begin_transaction():
         _lock(connection)
         context.run_migrations()
+        # the revisions the database is at now, for `migrate.upgrade` to answer
+        config.attributes["heads"] = tuple(context.get_context().get_current_heads())
 
 
 # Any fixed 64-bit number, the same in every process: the key of PostgreSQL's advisory lock.
