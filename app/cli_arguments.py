@@ -10,10 +10,12 @@ import math
 import re
 
 from app.config import MAX_RATE_LIMIT_PER_MINUTE, MAX_RECOVERY_DELAY_MINUTES, MAX_WORKER_INTERVAL_SECONDS
+from app.domain.text import is_safe
 from app.policies.ids import MAX_ID, id_or_none
 
 MAX_PORT = 65535  # a TCP port is 16 bits; 0 asks the system for any, which no one could then reach
 MAX_SERVER_PROCESSES = 64
+MAX_LABEL = 255  # the name and team columns of stores and keys (VARCHAR(255))
 # ASCII figures only: Python's int() and float() also read "8_080" and other scripts' digits.
 _WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
 # Past this many significant figures a number is out of every range here, and Python's int()
@@ -32,13 +34,27 @@ def record_id(text: str) -> int:
 
 
 def team(text: str) -> str:
-    """`kanal stores create --team`: a name of at least one character, kept as written (`ACME`
-    is not `acme`); an empty one would make a team of stores named by nothing. Raises
+    """`--team` of `kanal stores create` and `kanal keys create`: a `label`; an empty one would
+    make a team of stores named by nothing. Raises argparse.ArgumentTypeError."""
+    return _label(text, "a team is named by at least one character other than a space; leave --team out for none")
+
+
+def label(text: str) -> str:
+    """A store's name (`kanal stores create --name`) or a key's (`kanal keys create --name`): at
+    least one character other than a space, at most `MAX_LABEL`, kept as written. Raises
     argparse.ArgumentTypeError."""
-    if not text:
-        raise argparse.ArgumentTypeError(
-            "a team is named by at least one character; leave --team out for a store of no team"
-        )
+    return _label(text, "a name has at least one character other than a space")
+
+
+def _label(text: str, blank: str) -> str:
+    # The name and team columns hold 255 characters: a longer one was PostgreSQL's traceback.
+    # A NUL, or a lone surrogate (an argument whose bytes are not UTF-8), no engine stores.
+    if not text.strip():
+        raise argparse.ArgumentTypeError(blank)
+    if len(text) > MAX_LABEL:
+        raise argparse.ArgumentTypeError(f"at most {MAX_LABEL} characters, got {len(text):,}")
+    if not is_safe(text):
+        raise argparse.ArgumentTypeError("a NUL character or bytes that are not UTF-8 cannot be stored")
     return text
 
 

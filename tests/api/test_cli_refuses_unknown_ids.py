@@ -22,7 +22,6 @@ UNKNOWN = {
     ("keys", "create", "--store", "404"): "Store 404 does not exist.",
     ("keys", "create", "--team", "nope"): "No store belongs to team 'nope'.",
     ("keys", "create", "--team", "ACME", "--test"): "No store belongs to team 'ACME'.",  # teams match exactly
-    ("keys", "create", "--team", ""): "No store belongs to team ''.",
     ("keys", "revoke", "kanal_sk_live_nope"): "No active key matches.",
     ("webhooks", "add", "--store", "404", *HOOK): "Store 404 does not exist.",
     ("webhooks", "list", "--store", "404"): "Store 404 does not exist.",

@@ -8,7 +8,7 @@ from tests.api.events.test_outbox_prune import run_cli
 
 CREATE = ["stores", "create", "--id", "5", "--name", "Shop", "--region", "FR"]
 # --team: the store's team, or None when refused
-TEAMS = {"": None, "ACME": "ACME", "acme ": "acme "}
+TEAMS = {"": None, "  ": None, "ACME": "ACME", "acme ": "acme "}
 
 
 @pytest.mark.parametrize("team", TEAMS, ids=repr)
@@ -18,8 +18,8 @@ async def test_a_team_is_a_name(api, database_url, monkeypatch, capsys, team):
             await run_cli(monkeypatch, database_url, [*CREATE, "--team", team])
         assert exit_.value.code == 2
         assert capsys.readouterr().err.splitlines()[-1] == (
-            "kanal stores create: error: argument --team: a team is named by at least one character; "
-            "leave --team out for a store of no team"
+            "kanal stores create: error: argument --team: a team is named by at least one character other "
+            "than a space; leave --team out for none"
         )
         assert [row["id"] for row in await api.rows("stores") if row["id"] >= 0] == [123]
         return
