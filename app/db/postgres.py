@@ -41,8 +41,11 @@ Work = Callable[..., T]
 Job = tuple[Work[Any], tuple[Any, ...], asyncio.Future[Any]]
 
 # Failures a concurrent transaction causes and a new attempt resolves: a unique key taken
-# meanwhile, a deadlock broken by PostgreSQL, a serialization failure.
-RETRYABLE_SQLSTATES = frozenset({"23505", "40P01", "40001"})
+# meanwhile, a row referenced deleted meanwhile (or a reference added to a row being deleted:
+# `kanal stores reset-test-data` beside a test key's writes; every write checks the rows it
+# refers to first, so the new attempt reads them as gone and answers as it would then), a
+# deadlock broken by PostgreSQL, a serialization failure.
+RETRYABLE_SQLSTATES = frozenset({"23505", "23503", "40P01", "40001"})
 WRITE_ATTEMPTS = 5
 
 
