@@ -168,8 +168,10 @@ class ContactMutations:
     async def upsert_customer(
         self, info: Info[Context, None], store_id: strawberry.ID, input: CustomerInput, backfill: Backfill = False
     ) -> CustomerPayload:
-        # A customer write records no event: `backfill` is accepted, like on every mutation, and changes nothing.
-        result = await run_command(info, store_id, commands.CustomerInput, input, customers.upsert_customer)
+        # `backfill` marks the consent change the input's whatsappConsent may record, as REST's header does.
+        result = await run_command(
+            info, store_id, commands.CustomerInput, input, customers.upsert_customer, backfill=backfill
+        )
         return _payload(result)
 
     @strawberry.mutation(description="Upsert many customers (same rules as POST /customers/batch).")

@@ -176,13 +176,13 @@ def read(query: Callable[..., Awaitable[Any]]) -> Handler:
 
 
 async def upsert_customer(request: Request, store: Store) -> Response:
-    """A customer write records no event: `Kanal-Backfill` is accepted (checked as on every
-    write) and changes nothing."""
-    _backfill(request)
+    """A customer write records no event of its own: `Kanal-Backfill` marks the
+    `contact.consent_changed` its `whatsapp_consent` may record as backfill, never delivered."""
+    backfill = _backfill(request)
     data = await _json_object(request)
     with writes.Refusals(CustomerInput):
         command = validate(CustomerInput, data, store.region)
-        result = await customers.upsert_customer(request.app.state.db, store, command)
+        result = await customers.upsert_customer(request.app.state.db, store, command, backfill)
     return _written(result)
 
 

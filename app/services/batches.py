@@ -66,7 +66,7 @@ ChunkWork = Callable[..., "list[Written[Any] | DomainError]"]
 @dataclass(frozen=True, slots=True)
 class Kind:
     """A resource a batch writes: its command model, its service's write function of one
-    record, its table, whether that function takes the backfill flag (a customer records no event), and
+    record, its table, whether that function takes the backfill flag, and
     `chunk`, a write of a whole chunk with the same outcomes (None: `work` on each item)."""
 
     model: type[Command]

@@ -52,14 +52,18 @@ def contacts_of_customers(store_id: int, matches: Callable[[Any], ColumnElement[
     return union(named, held)
 
 
-async def upsert_customer(db: Database, store: Store, command: CustomerInput) -> Written[records.Customer]:
+async def upsert_customer(
+    db: Database, store: Store, command: CustomerInput, backfill: bool = False
+) -> Written[records.Customer]:
     """Upsert a customer (SPEC §3.4): keyed by external_id; without one, the phone's contact is
-    the customer. Records no event, so a backfill is stored like any other write."""
-    return await db.write(_store_customer, store.id, command, utcnow())
+    the customer. Records no event of its own; its `whatsapp_consent` may record a
+    `contact.consent_changed`, which a `backfill` records as backfill (never delivered, README
+    "Backfill"), as an order's or a cart's does."""
+    return await db.write(_store_customer, store.id, command, utcnow(), backfill)
 
 
 def _store_customer(
-    conn: Connection, store_id: int, command: CustomerInput, now: datetime
+    conn: Connection, store_id: int, command: CustomerInput, now: datetime, backfill: bool = False
 ) -> Written[records.Customer]:
     if command.external_id is not None:
         stored = _locked_record(conn, store_id, command.external_id)
@@ -69,7 +73,7 @@ def _store_customer(
     created = contact["revision"] == 1
     if command.external_id is not None and contact["external_id"] != command.external_id:
         contact = _take_external_id(conn, store_id, contact["id"], command.external_id, now)
-    outbox = events.Outbox(conn, store_id, now, backfill=False)
+    outbox = events.Outbox(conn, store_id, now, backfill)
     contact = apply_consent(outbox, contact, command, "customer", command.external_id)
     if command.external_id is None:
         return Written(_from_contact(contact), created=created)
@@ -242,6 +246,6 @@ def _scrub_events(conn: Connection, contact_ids: list[int]) -> None:
         conn.execute(statement, changed)
 
 
-# Batches of customers (`app.services.batches`) write each as `upsert_customer` does (no event:
-# no backfill flag).
-BATCH = batches.Kind(CustomerInput, _store_customer, "customers", backfill=False)
+# Batches of customers (`app.services.batches`) write each as `upsert_customer` does, with the
+# batch's backfill flag (for the consent changes they record).
+BATCH = batches.Kind(CustomerInput, _store_customer, "customers")
