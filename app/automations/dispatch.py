@@ -25,9 +25,15 @@ BATCH = 500
 def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
     """Returns how many deliveries were created. With `wait` false, a worker whose turn finds
     another dispatching leaves it to that one (0) instead of waiting for its transaction."""
+    return fan_out(conn, now, wait)[1]
+
+
+def fan_out(conn: Connection, now: datetime, wait: bool = True) -> tuple[int, int]:
+    """Fans out at most `BATCH` events: returns how many were marked dispatched and how many
+    deliveries they created (none for backfill, so the first counts a batch's work)."""
     lock = select(dispatch_lock.c.id).where(dispatch_lock.c.id == 1).with_for_update(skip_locked=not wait)
     if conn.execute(lock).first() is None:
-        return 0
+        return 0, 0
     pending = conn.execute(
         select(
             events.c.id,
@@ -45,7 +51,7 @@ def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
         .limit(BATCH)
     ).all()
     if not pending:
-        return 0
+        return 0, 0
     store_ids = {public_store_id(event.store_id) for event in pending}
     hooks = conn.execute(
         select(webhooks.c.id, webhooks.c.store_id, webhooks.c.test_events, webhooks.c.events).where(
@@ -71,4 +77,4 @@ def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
         conn.execute(insert(deliveries), rows)
     ids = [event.id for event in pending]
     conn.execute(update(events).where(events.c.id.in_(ids)).values(dispatched_at=now))
-    return len(rows)
+    return len(ids), len(rows)

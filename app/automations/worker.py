@@ -22,7 +22,7 @@ from app.domain.statuses import DeliveryStatus
 from app.observability import metrics
 from app.services.results import utcnow
 
-from . import retention
+from . import dispatch, retention
 from .delivery import Backoff, Claimed, Outcome, release, settle_and_claim
 from .dispatch import dispatch_events
 from .recovery import fire_due_recoveries
@@ -117,8 +117,16 @@ class Worker:
         tally.pruned = await retention.prune(self.db, utcnow() - self.retention)
 
     async def _recoveries(self, tally: Tally) -> int:
-        """Fan out new events and fire due recoveries; returns the deliveries this created."""
-        dispatched = await self.db.write(dispatch_events, utcnow())
+        """Fan out new events and fire due recoveries; returns the deliveries this created.
+        Every event already recorded is fanned out, a batch per transaction: a batch of backfill
+        creates no delivery, and stopping there held the live events behind an import's
+        backlog for a second per batch (README "Backfill")."""
+        dispatched = 0
+        while True:
+            fanned, created = await self.db.write(dispatch.fan_out, utcnow())
+            dispatched += created
+            if fanned < dispatch.BATCH or self._stop_asked:
+                break
         recoveries = await self.db.write(fire_due_recoveries, utcnow())
         tally.recoveries += recoveries
         if recoveries:
