@@ -74,6 +74,24 @@ def test_the_graphql_documents_answer_after_the_walkthrough(served) -> None:
         assert all(value is not None for value in body["data"].values())
 
 
+def test_each_graphql_block_runs_pasted_whole(served) -> None:
+    """A block is pasted into GraphiQL whole: several operations in it must be named (anonymous
+    ones made the whole paste `Must provide operation name …`), and each runs by its name."""
+    server, key = served
+    env = {**os.environ, "KANAL_PORT": str(server.port), "KANAL_KEY": key}
+    subprocess.run(["bash", "-c", _walkthrough()], env=env, capture_output=True, check=True, timeout=60)
+    for block in _blocks("graphql"):
+        names = re.findall(r"^(?:query|mutation|subscription)\s+(\w+)", block, re.MULTILINE)
+        for name in names or [None]:
+            response = httpx.post(
+                f"{server.base_url}/graphql",
+                json={"query": block, "operationName": name},
+                headers={"Authorization": f"Bearer {key}"},
+            )
+            body = response.json()
+            assert response.status_code == 200 and "errors" not in body, (name, block[:40], body)
+
+
 def test_every_kanal_line_can_be_pasted() -> None:
     for block in _blocks("sh"):
         activated = False
