@@ -118,14 +118,15 @@ class Worker:
 
     async def _recoveries(self, tally: Tally) -> int:
         """Fan out new events and fire due recoveries; returns the deliveries this created.
-        Every event already recorded is fanned out, a batch per transaction: a batch of backfill
-        creates no delivery, and stopping there held the live events behind an import's
-        backlog for a second per batch (README "Backfill")."""
+        Events are fanned out a batch per transaction until a batch creates deliveries (they are
+        sent before more are fanned out) or none are left: a batch of backfill creates none, and
+        stopping there held the live events behind an import's backlog for a second per batch
+        (README "Backfill")."""
         dispatched = 0
         while True:
             fanned, created = await self.db.write(dispatch.fan_out, utcnow())
             dispatched += created
-            if fanned < dispatch.BATCH or self._stop_asked:
+            if created or fanned < dispatch.BATCH or self._stop_asked:
                 break
         recoveries = await self.db.write(fire_due_recoveries, utcnow())
         tally.recoveries += recoveries

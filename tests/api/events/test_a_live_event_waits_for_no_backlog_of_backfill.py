@@ -2,7 +2,8 @@
 the live events written after it. The outbox is fanned out in batches; a pass used to fan out
 one batch and, having created no delivery from it (backfill creates none), wait a second before
 the next: after `kanal import` of 100,000 orders a live event waited about 200 s for its
-webhook. One pass now fans out everything already recorded."""
+webhook. One pass now fans out batch after batch until one creates deliveries (sent before more
+are fanned out, so a live backlog is still delivered as it is fanned out) or none are left."""
 
 import pytest
 
