@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, bindparam, exists, literal_column, select, update
+from sqlalchemy import Connection, Exists, RowMapping, bindparam, exists, literal_column, select, update
 
 from app.db.compiled import PrecompiledStatement
 from app.db.database import Database
@@ -49,11 +49,7 @@ def _store_cart(
         conn, store_id, command.customer, now, phone=command.phone, phone_source=command.phone_source
     )
     contact = apply_consent(outbox, contact, command.customer, "cart", command.external_id)
-    ordered_since = bool(
-        conn.scalar(
-            select(exists().where(orders.c.contact_id == contact["id"], orders.c.placed_at > command.abandoned_at))
-        )
-    )
+    ordered_since = bool(conn.scalar(select(_ordered_after(contact["id"], command.abandoned_at))))
     values = command.model_dump(exclude={"customer", "line_items", "updated_at"})
     values.update(
         store_id=store_id,
@@ -278,9 +274,16 @@ def _ordered_since(conn: Connection, store_id: int, external_id: str) -> bool:
     """Whether the contact of the cart `external_id` placed an order after the cart's
     `abandoned_at` (rules/purchase_recovers_cart; False when there is no such cart)."""
     cart = carts.alias("cart")
-    since = exists().where(orders.c.contact_id == cart.c.contact_id, orders.c.placed_at > cart.c.abandoned_at)
-    found = select(since).where(cart.c.store_id == store_id, cart.c.external_id == external_id)
+    found = select(_ordered_after(cart.c.contact_id, cart.c.abandoned_at)).where(
+        cart.c.store_id == store_id, cart.c.external_id == external_id
+    )
     return bool(conn.scalar(found))
+
+
+def _ordered_after(contact_id: Any, abandoned_at: Any) -> Exists:
+    """Whether the contact placed an order after `abandoned_at` (values or columns): the test of
+    rules/purchase_recovers_cart for one cart, in SQL."""
+    return exists().where(orders.c.contact_id == contact_id, orders.c.placed_at > abandoned_at)
 
 
 async def get_cart(db: Database, store: Store, external_id: str) -> records.Cart:

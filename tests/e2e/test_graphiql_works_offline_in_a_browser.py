@@ -3,8 +3,11 @@ blocked, a key pasted in the headers editor, a query run, the order in the resul
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -52,6 +55,33 @@ def served(tmp_path):
         server.stop()
 
 
+@contextlib.contextmanager
+def offline_page() -> Iterator[tuple[Any, list[str], list[str]]]:
+    """A page of chromium (1280×800) that lets only this machine's hosts through, with the
+    outside URLs it asked for and the errors it showed, filled as it runs."""
+    outside: list[str] = []
+    problems: list[str] = []
+
+    def only_this_machine(route: Any) -> None:
+        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.route("**/*", only_this_machine)
+            page = context.new_page()
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+            yield page, outside, problems
+        finally:
+            browser.close()
+
+
 def editor_text(page, selector: str) -> str:
     return page.eval_on_selector(f"{selector} .CodeMirror", "e => e.CodeMirror.getValue()")
 
@@ -66,42 +96,22 @@ def set_editor(page, selector: str, text: str) -> None:
 
 def test_graphiql_runs_a_query_with_the_pasted_key_offline(served):
     server, key = served
-    outside, problems = [], []
+    with offline_page() as (page, outside, problems):
+        page.goto(f"{server.base_url}/graphql")
+        page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=20_000)
+        headers = ".graphiql-editor-tool .graphiql-editor:not(.hidden)"
+        assert editor_text(page, headers) == '{"Authorization": "Bearer <your key>"}'
 
-    def only_this_machine(route):
-        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            context.route("**/*", only_this_machine)
-            page = context.new_page()
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-
-            page.goto(f"{server.base_url}/graphql")
-            page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=20_000)
-            headers = ".graphiql-editor-tool .graphiql-editor:not(.hidden)"
-            assert editor_text(page, headers) == '{"Authorization": "Bearer <your key>"}'
-
-            set_editor(page, headers, f'{{"Authorization": "Bearer {key}"}}')
-            set_editor(page, ".graphiql-query-editor", QUERY)
-            page.click("[aria-label^='Prettify query']")
-            page.click(".graphiql-execute-button")
-            result = page.locator(".result-window")
-            result.get_by_text('"ORDER-1001"').wait_for(timeout=10_000)
-            text = result.inner_text()
-            assert '"+33612345678"' in text and '"49.9' in text, text
-            assert "errors" not in text, text
-            page.screenshot(path=str(SCREENSHOT))
-        finally:
-            browser.close()
-
+        set_editor(page, headers, f'{{"Authorization": "Bearer {key}"}}')
+        set_editor(page, ".graphiql-query-editor", QUERY)
+        page.click("[aria-label^='Prettify query']")
+        page.click(".graphiql-execute-button")
+        result = page.locator(".result-window")
+        result.get_by_text('"ORDER-1001"').wait_for(timeout=10_000)
+        text = result.inner_text()
+        assert '"+33612345678"' in text and '"49.9' in text, text
+        assert "errors" not in text, text
+        page.screenshot(path=str(SCREENSHOT))
     assert outside == [], f"requests to outside hosts: {outside}"
     assert problems == [], problems
 
@@ -115,45 +125,23 @@ def test_graphiql_runs_the_store_events_subscription_with_the_pasted_key_offline
     pane. GraphiQL answered "Your GraphiQL createFetcher is not properly configured for websocket
     subscriptions yet." with a stack trace, having no websocket client."""
     server, key = served
-    outside, problems = [], []
-
-    def only_this_machine(route):
-        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            context.route("**/*", only_this_machine)
-            page = context.new_page()
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-
-            page.goto(f"{server.base_url}/graphql")
-            page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=20_000)
-            set_editor(
-                page, ".graphiql-editor-tool .graphiql-editor:not(.hidden)", f'{{"Authorization": "Bearer {key}"}}'
-            )
-            set_editor(page, ".graphiql-query-editor", SUBSCRIPTION)
-            page.wait_for_timeout(1_000)  # GraphiQL tells a subscription by the document it parses as one types
-            with page.expect_websocket(timeout=10_000):
-                page.click(".graphiql-execute-button")
-            page.wait_for_timeout(1_500)  # connection_init, ack, subscribe: made once its first check has run
-            response = httpx.post(
-                f"{server.base_url}/api/v1/stores/123/orders",
-                json=order_body(external_id="ORDER-1002"),
-                headers={"Authorization": f"Bearer {key}"},
-            )
-            assert response.status_code == 201, response.text
-            result = page.locator(".result-window")
-            result.get_by_text('"order.created"').wait_for(timeout=10_000)
-            assert "errors" not in result.inner_text(), result.inner_text()
-        finally:
-            browser.close()
-
+    with offline_page() as (page, outside, problems):
+        page.goto(f"{server.base_url}/graphql")
+        page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=20_000)
+        set_editor(page, ".graphiql-editor-tool .graphiql-editor:not(.hidden)", f'{{"Authorization": "Bearer {key}"}}')
+        set_editor(page, ".graphiql-query-editor", SUBSCRIPTION)
+        page.wait_for_timeout(1_000)  # GraphiQL tells a subscription by the document it parses as one types
+        with page.expect_websocket(timeout=10_000):
+            page.click(".graphiql-execute-button")
+        page.wait_for_timeout(1_500)  # connection_init, ack, subscribe: made once its first check has run
+        response = httpx.post(
+            f"{server.base_url}/api/v1/stores/123/orders",
+            json=order_body(external_id="ORDER-1002"),
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        assert response.status_code == 201, response.text
+        result = page.locator(".result-window")
+        result.get_by_text('"order.created"').wait_for(timeout=10_000)
+        assert "errors" not in result.inner_text(), result.inner_text()
     assert outside == [], f"requests to outside hosts: {outside}"
     assert problems == [], problems
