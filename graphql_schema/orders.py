@@ -172,7 +172,7 @@ class OrderMutations:
         self, info: Info[Context, None], store_id: strawberry.ID, input: OrderInput, backfill: Backfill = False
     ) -> OrderPayload:
         return _payload(
-            await run_command(info, store_id, commands.OrderInput, input, orders.upsert_order, backfill=backfill)
+            await run_command(info, store_id, commands.OrderInput, input, order_batches.upsert_order, backfill=backfill)
         )
 
     @strawberry.mutation(description="Create or replace many orders (same rules as POST /orders/batch).")

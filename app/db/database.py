@@ -36,7 +36,7 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from app.config import Settings
 from app.domain.errors import DomainError
 
-from . import sqlite_binds, summaries
+from . import sqlite_binds, summaries, together
 from .checkpoint import Checkpointer
 from .kept import KeptRows
 from .postgres import GroupedWrites, KeptVersions
@@ -107,14 +107,14 @@ class Database:
           a `DomainError` raised inside a work breaks this contract and is reported as
           `WriteContractBroken` (a bug to fix, answered as an internal error).
         """
-        return await self._backend.write(partial(_within_contract, work), *args)
+        return await self._backend.write(work, *args)
 
     async def write_alone(self, work: Work[T], *args: Any) -> T:
         """As `write`, in a transaction of its own: on PostgreSQL not grouped with other writes
         (so that several run at once, on connections of their own, and a conflict with a
         concurrent one re-runs it); on SQLite as `write` (one writer: grouping costs nothing)."""
         if isinstance(self._backend, _AsyncBackend):
-            return await self._backend.write_alone(partial(_within_contract, work), *args)
+            return await self._backend.write_alone(work, *args)
         return await self.write(work, *args)
 
     async def read(self, work: Work[T], *args: Any) -> T:
@@ -187,10 +187,10 @@ class _AsyncBackend:
 
     async def write(self, work: Work[T], *args: Any) -> T:
         """In a transaction shared with the writes that arrive with it (postgres.GroupedWrites)."""
-        return await self._writes.run(work, *args)
+        return await self._writes.run(partial(_within_contract, work), *args)
 
     async def write_alone(self, work: Work[T], *args: Any) -> T:
-        return await self._writes.alone(work, *args)
+        return await self._writes.alone(partial(_within_contract, work), *args)
 
     async def read(self, work: Work[T], *args: Any) -> T:
         """Once more on a new connection when the server had ended the pool's (`unavailable`)."""
@@ -391,13 +391,13 @@ class _SqliteBackend:
         self._commit_group(conn, group)
 
     def _commit_group(self, conn: Connection, group: list[Job]) -> None:
-        """Optimistic: the whole group in one transaction. Should any job fail, the group is
-        rolled back and each job re-runs in its own transaction, so one failure never costs
-        another request its write (failures are rare: jobs return expected failures, see
-        `Database.write`)."""
+        """Optimistic: the whole group in one transaction, consecutive jobs of one `Together`
+        work run together (together.py). Should any job fail, the group is rolled back and each
+        job re-runs in its own transaction, so one failure never costs another request its
+        write (failures are rare: jobs return expected failures, see `Database.write`)."""
         try:
             with conn.begin():
-                outcomes = [(True, work(conn, *args)) for work, args, _future in group]
+                outcomes = self._run_group(conn, group)
         except Exception as exc:
             unavailable = sqlite_unavailable(exc)  # e.g. still locked: each alone would wait again
             if unavailable is not None:
@@ -410,10 +410,24 @@ class _SqliteBackend:
             settle(future, ok, value)
 
     @staticmethod
+    def _run_group(conn: Connection, group: list[Job]) -> list[tuple[bool, Any]]:
+        outcomes: list[tuple[bool, Any]] = []
+        for start, end in together.runs([work for work, _args, _future in group]):
+            work, args, _future = group[start]
+            if end - start == 1:
+                outcomes.append((True, _within_contract(work, conn, *args)))
+                continue
+            assert isinstance(work, together.Together)
+            written = _within_contract(work.many, conn, [args for _work, args, _future in group[start:end]])
+            assert len(written) == end - start, "a Together's many gives one outcome per write"
+            outcomes.extend((True, outcome) for outcome in written)
+        return outcomes
+
+    @staticmethod
     def _run_alone(conn: Connection, work: Work[Any], args: tuple[Any, ...]) -> tuple[bool, Any]:
         try:
             with conn.begin():
-                return True, work(conn, *args)
+                return True, _within_contract(work, conn, *args)
         except Exception as exc:
             return False, sqlite_unavailable(exc) or exc
 

@@ -174,6 +174,8 @@ def _counted(records: list[tuple[str, str]]) -> tuple[str, str]:
     when more than one, in the order of `writes.OUTCOMES`, e.g. ("order",
     "created:998,rejected:2") for a batch. A line stays short whatever the batch (log shippers
     split lines over 16 KiB); the pairs are counted by the `kanal_records_written_total` metric."""
+    if len(records) == 1:  # a single write: the pair itself
+        return records[0]
     resources = ",".join(dict.fromkeys(resource for resource, _ in records))
     counts = Counter(outcome for _, outcome in records)
     return resources, ",".join(

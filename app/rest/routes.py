@@ -219,7 +219,7 @@ STORE_PATH = "/api/v1/stores/{store_id}"
 def api_routes() -> list[Route]:
     """Each route carries the whole path (no Mount and sub-router): one pattern per request."""
     return [
-        _route(STORE_PATH + "/orders", upsert(OrderInput, orders.upsert_order), "POST"),
+        _route(STORE_PATH + "/orders", upsert(OrderInput, order_batches.upsert_order), "POST"),
         _route(STORE_PATH + "/orders/batch", batch(order_batches.BATCH), "POST"),
         _route(STORE_PATH + "/orders/{external_id:path}", patch(OrderUpdate, orders.update_order), "PATCH"),
         _route(STORE_PATH + "/orders/{external_id:path}", read(orders.get_order), "GET"),

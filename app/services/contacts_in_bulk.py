@@ -21,7 +21,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, null, or_, select, union_all
+from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, null, select, union_all
 
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.in_lists import in_list, list_params, width
@@ -87,23 +87,26 @@ class Standing:
 @cache
 def _read(phones: int, external_ids: int) -> PrecompiledStatement:
     """`Standing.read`'s SELECT for lists of `phones` and `external_ids` parameters (0: no list):
-    the contacts (`record` 0), then the customer records of the ids (`record` 1, their
-    contact's id and no phone)."""
-    wanted: ColumnElement[bool] = in_list(contacts.c.phone, "phone", phones)
-    if external_ids:
-        wanted = or_(wanted, in_list(contacts.c.external_id, "external_id", external_ids))
-    held: Select[Any] = select(
-        contacts.c.id, contacts.c.phone, contacts.c.external_id, literal_column("0").label("record")
-    ).where(contacts.c.store_id == param(contacts, "store_id"), wanted)
+    the contacts of the phones and those of the ids (`record` 0; a contact of both comes twice,
+    which `read` takes as once), then the customer records of the ids (`record` 1, their
+    contact's id and no phone). One look-up per list, each by its unique key: with `phone IN …
+    OR external_id IN …` SQLite read every contact of the store."""
+
+    def held(column: Any, name: str, size: int) -> Select[Any]:
+        return select(
+            contacts.c.id, contacts.c.phone, contacts.c.external_id, literal_column("0").label("record")
+        ).where(contacts.c.store_id == param(contacts, "store_id"), in_list(column, name, size))
+
+    by_phone = held(contacts.c.phone, "phone", phones)
     if not external_ids:
-        return PrecompiledStatement(held)
+        return PrecompiledStatement(by_phone)
     named = select(
         customers.c.contact_id, null().label("phone"), customers.c.external_id, literal_column("1").label("record")
     ).where(
         customers.c.store_id == param(contacts, "store_id"),
         in_list(customers.c.external_id, "external_id", external_ids),
     )
-    return PrecompiledStatement(union_all(held, named))
+    return PrecompiledStatement(union_all(by_phone, held(contacts.c.external_id, "external_id", external_ids), named))
 
 
 def _attach_all_statement(dialect: str, with_abandoned_cart_flag: bool) -> MultiRowInsert:

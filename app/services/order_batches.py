@@ -38,10 +38,12 @@ from sqlalchemy import Connection, select
 
 from app.db import summaries
 from app.db.compiled import PrecompiledStatement, Row
+from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
 from app.db.multirow import MultiRowInsert
 from app.db.statements import insert_new, param
 from app.db.tables import orders as orders_table
+from app.db.together import Args, Together
 from app.domain import records
 from app.domain.commands import OrderInput
 from app.domain.errors import DomainError
@@ -52,7 +54,8 @@ from . import batches, events, orders
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, abandoned_carts_of
 from .contacts import contact_params
 from .contacts_in_bulk import Standing, attach_all
-from .results import Written
+from .results import Written, utcnow
+from .stores import Store
 from .tracking import Change, write_over
 
 # A run of one is written alone: the run's own reads would cost more than they save.
@@ -283,3 +286,35 @@ class WrittenOrder(batches.Unbuilt):
 # Batches of orders (`app.services.batches`): each order written as `upsert_order` writes it,
 # new ones together (`write_orders`).
 BATCH = batches.Kind(OrderInput, orders._store_order, "orders", chunk=write_orders)
+
+
+def _together(conn: Connection, writes: Sequence[Args]) -> list[Written[Any] | DomainError]:
+    """Single order upserts a commit group holds one after the other (`app.db.together`), each
+    `(store_id, command, now, backfill)`: written as a batch's chunk is, in runs of one store
+    and one backfill flag, at the first one's `now`; each outcome as `orders._store_order`
+    gives it, its record built."""
+    outcomes: list[Written[Any] | DomainError] = []
+    start = 0
+    while start < len(writes):
+        store_id, _command, now, backfill = writes[start]
+        end = start + 1
+        while end < len(writes) and (writes[end][0], writes[end][3]) == (store_id, backfill):
+            end += 1
+        commands = [command for _store_id, command, _now, _backfill in writes[start:end]]
+        for outcome in write_orders(conn, BATCH, store_id, commands, now, backfill):
+            outcomes.append(batches.with_record(outcome) if isinstance(outcome, Written) else outcome)
+        start = end
+    return outcomes
+
+
+# The single upsert's write, which a SQLite commit group runs together with the ones next to it.
+STORE_ORDER = Together(orders._store_order, _together)
+
+
+async def upsert_order(
+    db: Database, store: Store, command: OrderInput, backfill: bool = False
+) -> Written[records.Order]:
+    """Create or replace the order `command.external_id` of `store` (SPEC §3, §3.1), merging its
+    customer into the contact of the phone (§4.2) and recording its events (§6). Concurrent
+    upserts may be written together (`STORE_ORDER`), each with its own outcome."""
+    return await db.write(STORE_ORDER, store.id, command, utcnow(), backfill)

@@ -36,14 +36,6 @@ _STATUS_EVENTS = {
 }
 
 
-async def upsert_order(
-    db: Database, store: Store, command: OrderInput, backfill: bool = False
-) -> Written[records.Order]:
-    """Create or replace the order `command.external_id` of `store` (SPEC §3, §3.1), merging its
-    customer into the contact of the phone (§4.2) and recording its events (§6)."""
-    return await db.write(_store_order, store.id, command, utcnow(), backfill)
-
-
 def _store_order(
     conn: Connection, store_id: int, command: OrderInput, now: datetime, backfill: bool
 ) -> Written[records.Order]:

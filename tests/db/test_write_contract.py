@@ -12,7 +12,7 @@ from sqlalchemy import event
 from app.db.database import WriteContractBroken
 from app.domain.commands import OrderInput, OrderUpdate, ShipmentInput, validate
 from app.domain.errors import NotFound, ValidationFailed
-from app.services import orders, shipments
+from app.services import order_batches, orders, shipments
 from app.services.stores import Store
 from tests.conftest import STORE_ID, Api, order_body, shipment_body
 
@@ -32,11 +32,11 @@ async def test_expected_failures_inside_jobs_leave_their_group_committed_once(ap
         event.listen(engine, name, lambda conn, name=name: transactions.__setitem__(name, transactions[name] + 1))
 
     outcomes = await asyncio.gather(
-        orders.upsert_order(api.db, STORE, _order(1)),
+        order_batches.upsert_order(api.db, STORE, _order(1)),
         orders.update_order(api.db, STORE, "NO-SUCH-ORDER", validate(OrderUpdate, {"tags": ["x"]})),
-        orders.upsert_order(api.db, STORE, _order(2)),
+        order_batches.upsert_order(api.db, STORE, _order(2)),
         shipments.upsert_shipment(api.db, STORE, validate(ShipmentInput, shipment_body(order_external_id="NOPE"))),
-        orders.upsert_order(api.db, STORE, _order(3)),
+        order_batches.upsert_order(api.db, STORE, _order(3)),
         return_exceptions=True,
     )
 

@@ -5,7 +5,7 @@
    only ever meets the 404 of the auth check). Checks: `not_a_server_error` and
    `response_schema_conformance`. Requests go in-process through httpx's ASGI transport on the
    test's event loop, so the same run works on both engines.
-2. Hypothesis against the domain commands (`orders.upsert_order`, `carts.upsert_cart`):
+2. Hypothesis against the domain commands (`order_batches.upsert_order`, `carts.upsert_cart`):
    arbitrary JSON-like dicts mixing valid and invalid fields. Either `ValidationFailed` with a
    non-empty error list whose paths lie in the input (or name a missing required field), or a
    stored record equal to what was sent: money exact, times in UTC (line-item numbers beyond 15
@@ -49,7 +49,7 @@ from app.domain.currency import CURRENCY_CODES
 from app.domain.errors import FieldError, ValidationFailed
 from app.domain.statuses import order_status
 from app.rest.openapi import openapi_document
-from app.services import carts, orders
+from app.services import carts, order_batches, orders
 from app.services.stores import Store
 from tests.conftest import STORE_ID, Api
 
@@ -649,7 +649,7 @@ class DomainReport:
 
 COMMANDS: dict[str, tuple[Any, Any, Any, Any, str]] = {
     # name -> (strategy, command model, service, read-back, time field)
-    "orders.upsert_order": (ORDER_INPUTS, OrderInput, orders.upsert_order, orders.get_order, "placed_at"),
+    "order_batches.upsert_order": (ORDER_INPUTS, OrderInput, order_batches.upsert_order, orders.get_order, "placed_at"),
     "carts.upsert_cart": (CART_INPUTS, CartInput, carts.upsert_cart, carts.get_cart, "abandoned_at"),
 }
 

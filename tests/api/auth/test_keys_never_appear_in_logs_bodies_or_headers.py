@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from app.main import create_app
-from app.services import keys, orders, stores
+from app.services import keys, order_batches, stores
 from tests.conftest import STORE_ID, Api, cart_body, order_body, shipment_body
 
 LOGGERS = [
@@ -194,7 +194,7 @@ async def test_keys_never_appear_in_logs_bodies_or_headers(
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(orders, "_store_order", boom)
+    monkeypatch.setattr(order_batches, "STORE_ORDER", boom)
     crashed = await call("500", "POST", f"{base}/orders", store_key, json=order_body())
     assert crashed.status_code == 500 and crashed.json() == {"error": "Internal server error"}
     masked = await call(
