@@ -79,15 +79,24 @@ class _Item:
     customer_id: str | None  # the customer's external id
     stored: Row | None
     run: _Run | None
+    now: datetime  # when its write was reached: its rows' times, its consent's arrival
 
 
 def write_orders(
-    conn: Connection, kind: batches.Kind, store_id: int, commands: Sequence[OrderInput], now: datetime, backfill: bool
+    conn: Connection,
+    kind: batches.Kind,
+    store_id: int,
+    commands: Sequence[OrderInput],
+    now: datetime,
+    backfill: bool,
+    nows: Sequence[datetime] | None = None,
 ) -> list[Written[Any] | DomainError]:
     """The chunk `commands`, in order, in the transaction of `conn`: one outcome each, as
-    `kind.work` (the single upsert's write) gives it."""
+    `kind.work` (the single upsert's write) gives it. Each is written at `now` (a batch: one
+    request), or at its own time in `nows` (single upserts written together: each at the time
+    its request reached its write, as alone)."""
     outcomes: list[Written[Any] | DomainError] = []
-    items = _items(conn, store_id, commands)
+    items = _items(conn, store_id, commands, nows or [now] * len(commands))
     position = 0
     while position < len(items):
         run = _run(items, position)
@@ -96,16 +105,16 @@ def write_orders(
             standing = _standing(conn, store_id, run)
             run = _unblocked(run, standing)
         if standing is None or len(run) < SHORTEST_RUN:
-            outcomes.append(kind.work(conn, store_id, commands[position], now, backfill))
+            outcomes.append(kind.work(conn, store_id, commands[position], items[position].now, backfill))
             position += 1
             continue
         write_run = _write_run if run[0].run is _Run.NEW else _write_again
-        outcomes.extend(write_run(conn, store_id, run, standing, now, backfill))
+        outcomes.extend(write_run(conn, store_id, run, standing, backfill))
         position += len(run)
     return outcomes
 
 
-def _items(conn: Connection, store_id: int, commands: Sequence[OrderInput]) -> list[_Item]:
+def _items(conn: Connection, store_id: int, commands: Sequence[OrderInput], nows: Sequence[datetime]) -> list[_Item]:
     """The chunk's items, each with its stored order. An order not named before in the chunk
     and carrying no consent may join a run: NEW when not stored, AGAIN when stored and the
     write is not stale against it (`rules.stale_writes`; a stale one is answered alone, with
@@ -114,7 +123,7 @@ def _items(conn: Connection, store_id: int, commands: Sequence[OrderInput]) -> l
     stored = {row["external_id"]: row for row in _stored(conn, store_id, ids)}
     seen: set[str] = set()
     items = []
-    for command in commands:
+    for command, now in zip(commands, nows, strict=True):
         customer = command.customer
         row = stored.get(command.external_id)
         run = None
@@ -124,7 +133,7 @@ def _items(conn: Connection, store_id: int, commands: Sequence[OrderInput]) -> l
             elif arrival(row["source_updated_at"], command.updated_at) is not Arrival.STALE:
                 run = _Run.AGAIN
         seen.add(command.external_id)
-        items.append(_Item(command, command.phone, customer.external_id if customer else None, row, run))
+        items.append(_Item(command, command.phone, customer.external_id if customer else None, row, run, now))
     return items
 
 
@@ -180,18 +189,18 @@ def _unblocked(run: list[_Item], standing: Standing) -> list[_Item]:
 
 
 def _attached(
-    conn: Connection, store_id: int, run: list[_Item], standing: Standing, now: datetime, flag_in_upsert: bool
+    conn: Connection, store_id: int, run: list[_Item], standing: Standing, flag_in_upsert: bool
 ) -> dict[str, Row]:
     """The run's contacts by phone (E.164), each upserted as its order's single write upserts it."""
     params = [
-        contact_params(store_id, item.command.customer, now, item.phone, item.command.phone_source) for item in run
+        contact_params(store_id, item.command.customer, item.now, item.phone, item.command.phone_source) for item in run
     ]
     return attach_all(conn, standing, params, flag_in_upsert)
 
 
-def _order_row(store_id: int, item: _Item, contact_id: int, now: datetime) -> dict[str, Any]:
+def _order_row(store_id: int, item: _Item, contact_id: int) -> dict[str, Any]:
     """The order row `item` writes, with `posted` as `tracking.write_tracked` adds it."""
-    values = orders.order_values(store_id, item.command, contact_id, now)
+    values = orders.order_values(store_id, item.command, contact_id, item.now)
     values["posted"] = {name: values[name] for name in orders.PATCHABLE}
     return values
 
@@ -205,12 +214,12 @@ def _insert(dialect: str, columns: tuple[str, ...], also: tuple[Any, ...]) -> Mu
 
 
 def _write_run(
-    conn: Connection, store_id: int, run: list[_Item], standing: Standing, now: datetime, backfill: bool
+    conn: Connection, store_id: int, run: list[_Item], standing: Standing, backfill: bool
 ) -> list[Written[Any] | DomainError]:
     dialect = conn.dialect.name
     flag_in_upsert = abandoned_cart_flag(dialect)
-    contact_of = _attached(conn, store_id, run, standing, now, flag_in_upsert)
-    rows = [_order_row(store_id, item, contact_of[item.phone.e164]["id"], now) for item in run]
+    contact_of = _attached(conn, store_id, run, standing, flag_in_upsert)
+    rows = [_order_row(store_id, item, contact_of[item.phone.e164]["id"]) for item in run]
     statement = _insert(dialect, tuple(rows[0]), () if flag_in_upsert else (CART_TO_RECOVER,))
     inserted = {row["external_id"]: row for row in statement.rows(conn, rows)}
     summaries.orders_created(conn, [values for values in rows if values["external_id"] in inserted])
@@ -223,9 +232,9 @@ def _write_run(
             # Stored meanwhile by a concurrent write (PostgreSQL; the INSERT skipped it): written
             # alone in its place, over that row, as its single write would be. Running the chunk
             # again instead lost the race again to each next single write, past its retries.
-            written.append(orders._store_order(conn, store_id, item.command, now, backfill))
+            written.append(orders._store_order(conn, store_id, item.command, item.now, backfill))
             continue
-        outbox = events.Outbox(conn, store_id, now, backfill, _policy=policy, pending=pending)
+        outbox = events.Outbox(conn, store_id, item.now, backfill, _policy=policy, pending=pending)
         values.update(revision=1, id=new["id"])  # the row as written: bound already
         change = Change(before=None, after=values, created_also=new)
         orders.order_announced(outbox, change, contact_of[item.phone.e164], item.command)
@@ -236,12 +245,12 @@ def _write_run(
 
 
 def _write_again(
-    conn: Connection, store_id: int, run: list[_Item], standing: Standing, now: datetime, backfill: bool
+    conn: Connection, store_id: int, run: list[_Item], standing: Standing, backfill: bool
 ) -> list[Written[Any]]:
     """A run of stored orders sent again, each written over its stored row as
     `orders._store_order` writes it (module docstring)."""
     dialect = conn.dialect.name
-    contact_of = _attached(conn, store_id, run, standing, now, abandoned_cart_flag(dialect))
+    contact_of = _attached(conn, store_id, run, standing, abandoned_cart_flag(dialect))
     if dialect == "sqlite":  # one writer: the rows `_items` read are as they are
         before = {item.command.external_id: item.stored for item in run}
     else:  # locked after the contacts, as `orders._store_order` locks them; a cart seen then holds
@@ -253,14 +262,14 @@ def _write_again(
     written: list[Written[Any]] = []
     for item in run:
         contact = contact_of[item.phone.e164]
-        values = _order_row(store_id, item, contact["id"], now)
+        values = _order_row(store_id, item, contact["id"])
         stored = before.get(item.command.external_id)
         assert stored is not None, "a stored order stays: orders are never deleted"
         change = write_over(conn, orders_table, ("store_id", "external_id"), values, stored, patchable=orders.PATCHABLE)
         if change.stale:  # a newer write came in between the look and the lock
             written.append(orders.stale_order(conn, change.after))
             continue
-        outbox = events.Outbox(conn, store_id, now, backfill)
+        outbox = events.Outbox(conn, store_id, item.now, backfill)
         summaries.order_changed(conn, change.before, change.after)
         orders.order_announced(outbox, change, contact, item.command)
         order = WrittenOrder(dict(change.after), contact["phone"])
@@ -291,8 +300,8 @@ BATCH = batches.Kind(OrderInput, orders._store_order, "orders", chunk=write_orde
 def _together(conn: Connection, writes: Sequence[Args]) -> list[Written[Any] | DomainError]:
     """Single order upserts a commit group holds one after the other (`app.db.together`), each
     `(store_id, command, now, backfill)`: written as a batch's chunk is, in runs of one store
-    and one backfill flag, at the first one's `now`; each outcome as `orders._store_order`
-    gives it, its record built."""
+    and one backfill flag, each at its own `now` (its rows' times, its consent's arrival); each
+    outcome as `orders._store_order` gives it, its record built."""
     outcomes: list[Written[Any] | DomainError] = []
     start = 0
     while start < len(writes):
@@ -301,7 +310,8 @@ def _together(conn: Connection, writes: Sequence[Args]) -> list[Written[Any] | D
         while end < len(writes) and (writes[end][0], writes[end][3]) == (store_id, backfill):
             end += 1
         commands = [command for _store_id, command, _now, _backfill in writes[start:end]]
-        for outcome in write_orders(conn, BATCH, store_id, commands, now, backfill):
+        nows = [now for _store_id, _command, now, _backfill in writes[start:end]]
+        for outcome in write_orders(conn, BATCH, store_id, commands, now, backfill, nows):
             outcomes.append(batches.with_record(outcome) if isinstance(outcome, Written) else outcome)
         start = end
     return outcomes

@@ -10,12 +10,14 @@ each written-together path (new, again).
 
 On SQLite, single upserts that reach their writes together, in one commit group, are written
 together the same way (app/db/together.py): each shape's items sent at once as single
-upserts must also give what one by one gives."""
+upserts must also give what one by one gives, each write at its own time (a second apart:
+its rows' times, its consent's arrival), as one by one."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -149,6 +151,28 @@ SHAPES: list[tuple[str, list[tuple[str, Any]], list[Any], tuple[int, int]]] = [
 
 
 SHAPES += [
+    (
+        "consents dated between the writes",
+        [],
+        [
+            order("Q-0", 0),
+            order("Q-1", 1, customer={"whatsapp_consent": {"marketing": "unsubscribed", "source": "STOP"}}),
+            # dated before Q-1's STOP reached its write when each write has its own time
+            order(
+                "Q-2",
+                1,
+                customer={
+                    "whatsapp_consent": {
+                        "marketing": "subscribed",
+                        "consented_at": "2026-05-20T09:00:00.500Z",
+                        "source": "checkout",
+                    }
+                },
+            ),
+            order("Q-3", 2, customer={"whatsapp_consent": {"marketing": "subscribed", "source": "checkout"}}),
+        ],
+        (0, 0),
+    ),
     (
         "orders sent again with changes",
         [("/orders", order(f"A-{n}", n)) for n in range(5)],
@@ -314,15 +338,20 @@ async def test_single_upserts_of_one_commit_group_write_what_one_by_one_writes(
     clock[0] = NOW
     valid = [item for item in items if isinstance(item, dict) and item.get("currency") != "EURO"]
     one_by_one, bodies = [], []
-    for item in valid:
+    for n, item in enumerate(valid):
+        clock[0] = _reached(n)
         response = await api.post("/orders", item, store=api_store)
         one_by_one.append(_answer(response.status_code, response.json(), response.headers.get("kanal-stale")))
         bodies.append(_without_ids(response.json()))
     for held in taken.values():
         held.clear()
-    other = stores.Store(id=OTHER_STORE, region="FR", rate_limit_per_minute=60)
-    commands = [validate(OrderInput, item, other.region) for item in valid]
-    written = await asyncio.gather(*(order_batches.upsert_order(api.db, other, command) for command in commands))
+    commands = [validate(OrderInput, item, "FR") for item in valid]
+    written = await asyncio.gather(
+        *(
+            api.db.write(order_batches.STORE_ORDER, OTHER_STORE, command, _reached(n), False)
+            for n, command in enumerate(commands)
+        )
+    )
     at_once = [_answer(201 if w.created else 200, _body(w), "true" if w.stale else None) for w in written]
 
     assert at_once == one_by_one
@@ -330,6 +359,12 @@ async def test_single_upserts_of_one_commit_group_write_what_one_by_one_writes(
     if api.db.dialect == "sqlite":  # one commit group: its new orders and orders sent again in runs
         assert (sum(taken["_write_run"]), sum(taken["_write_again"])) == fast
     assert await _rows(api, OTHER_STORE) == await _rows(api, api_store)
+
+
+def _reached(n: int) -> datetime:
+    """When the `n`th single upsert reached its write: a second after the one before, so that a
+    write at another's time (its rows' times, its consent's arrival) shows."""
+    return NOW + timedelta(seconds=n)
 
 
 def _without_ids(body: dict[str, Any]) -> dict[str, Any]:
@@ -399,14 +434,10 @@ async def test_an_order_stored_after_the_chunk_looked_is_written_as_an_update(ap
     items_of = order_batches._items
     looks: list[int] = []
 
-    def first_look_misses_it(conn: Any, store_id: int, commands: Any) -> Any:
-        items = items_of(conn, store_id, commands)
+    def first_look_misses_it(conn: Any, store_id: int, commands: Any, nows: Any) -> Any:
+        items = items_of(conn, store_id, commands, nows)
         looks.append(len(looks))
-        return (
-            [order_batches._Item(i.command, i.phone, i.customer_id, None, order_batches._Run.NEW) for i in items]
-            if len(looks) == 1
-            else items
-        )
+        return [replace(item, stored=None, run=order_batches._Run.NEW) for item in items] if len(looks) == 1 else items
 
     monkeypatch.setattr(order_batches, "_items", first_look_misses_it)
     items = [order("X-0", 0, financial_status="paid"), order("X-1", 1), order("X-2", 2)]
