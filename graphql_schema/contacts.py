@@ -187,11 +187,12 @@ class ContactMutations:
 
     @strawberry.mutation(description="GDPR erasure (same rules as DELETE /customers/{id}); idempotent.")
     async def delete_customer(
-        self, info: Info[Context, None], store_id: strawberry.ID, external_id: str
+        self, info: Info[Context, None], store_id: strawberry.ID, external_id: str, backfill: Backfill = False
     ) -> DeleteCustomerPayload:
+        # `backfill` marks the `customer.erased` events it records, as REST's header does.
         context = info.context
         store = await context.store(store_id)
-        erased = await customers.erase_customer(context.db, store, external_id)
+        erased = await customers.erase_customer(context.db, store, external_id, backfill=backfill)
         context.wrote()
         return DeleteCustomerPayload(erased_contacts=erased, user_errors=[])
 
