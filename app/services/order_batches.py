@@ -1,8 +1,10 @@
-"""Batches of orders: a chunk's runs of new orders, and of stored ones sent again, written
-with one statement per table for the run, each order with exactly the outcome
-`orders.upsert_order` gives it alone.
+"""Orders written together: a chunk's runs of new orders, and of stored ones sent again,
+written with one statement per table for the run, each order with exactly the outcome its
+write alone (`orders._store_order`) gives it. A chunk is a batch's (`app.services.batches`),
+or on SQLite the single upserts (`upsert_order`) next to each other in a commit group
+(`app.db.together`), each at the time its request reached its write.
 
-A chunk (`app.services.batches`) is written in its order. Its orders named once in the chunk
+A chunk is written in its order. Its orders named once in the chunk
 and carrying no consent form runs of consecutive ones of a kind (README "Batches"):
 - new orders (the store does not have them yet), which change nothing but their contact:
   - one read of the contacts of the run's phones and of the customer ids it names
@@ -288,7 +290,7 @@ class WrittenOrder(batches.Unbuilt):
     contact_phone: str
 
     def built(self) -> records.Order:
-        """The order record, as `orders.upsert_order` answers it."""
+        """The order record, as `upsert_order` answers it."""
         return records.of_row(records.Order, {**self.row, "contact_phone": self.contact_phone})
 
 
