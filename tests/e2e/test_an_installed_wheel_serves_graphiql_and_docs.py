@@ -18,7 +18,6 @@ import sys
 import sysconfig
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -26,12 +25,10 @@ import pytest
 from tests.conftest import order_body
 from tests.e2e.test_api_docs_render_offline_in_a_browser import OPERATIONS
 from tests.e2e.test_graphiql_works_offline_in_a_browser import (  # noqa: F401
-    CHROMIUM,
-    FLAGS,
-    QUERY,
-    editor_text,
+    executed,
+    offline_page,
+    paste_key_and_query,
     pytestmark,
-    set_editor,
     sync_api,
 )
 from tests.server import free_port
@@ -105,52 +102,26 @@ def served(installed, tmp_path):
 
 def test_the_installed_package_serves_graphiql_the_docs_and_the_dashboard_offline(served):
     base, key = served
-    outside, problems = [], []
+    with offline_page(locale="en-US") as (page, outside, problems):
+        paste_key_and_query(page, base, key)
+        assert '"+33612345678"' in executed(page).inner_text()
 
-    def only_this_machine(route):
-        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
+        page.goto(f"{base}/docs")
+        page.wait_for_selector(".opblock", timeout=20_000)
+        shown = {
+            " ".join(block.inner_text().split()[:2])
+            for block in page.locator(".opblock-summary-path-description-wrapper, .opblock-summary").all()
+        }
+        assert "Kanal commerce data API" in " ".join(page.inner_text("body").split())
+        for operation in OPERATIONS:
+            method, path = operation.split(" ")
+            assert any(line.startswith(method) and path in line for line in shown), (operation, sorted(shown)[:8])
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
-            context.route("**/*", only_this_machine)
-            page = context.new_page()
-            page.on("pageerror", lambda error: problems.append(str(error)))
-
-            page.goto(f"{base}/graphql")
-            page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=20_000)
-            headers = ".graphiql-editor-tool .graphiql-editor:not(.hidden)"
-            assert editor_text(page, headers) == '{"Authorization": "Bearer <your key>"}'
-            set_editor(page, headers, f'{{"Authorization": "Bearer {key}"}}')
-            set_editor(page, ".graphiql-query-editor", QUERY)
-            page.click(".graphiql-execute-button")
-            result = page.locator(".result-window")
-            result.get_by_text('"ORDER-1001"').wait_for(timeout=10_000)
-            assert '"+33612345678"' in result.inner_text()
-
-            page.goto(f"{base}/docs")
-            page.wait_for_selector(".opblock", timeout=20_000)
-            shown = {
-                " ".join(block.inner_text().split()[:2])
-                for block in page.locator(".opblock-summary-path-description-wrapper, .opblock-summary").all()
-            }
-            assert "Kanal commerce data API" in " ".join(page.inner_text("body").split())
-            for operation in OPERATIONS:
-                method, path = operation.split(" ")
-                assert any(line.startswith(method) and path in line for line in shown), (operation, sorted(shown)[:8])
-
-            page.goto(f"{base}/dashboard#key={key}&store=123&from=2026-05-01&to=2026-05-31")
-            sync_api.expect(page.locator("#status")).to_contain_text("read at", timeout=20_000)
-            sync_api.expect(page.locator("#total-Orders")).to_have_text("1")  # the order posted above, on 18 May
-            sync_api.expect(page.locator("#total-Revenue")).to_have_text("€49.90")
-            sync_api.expect(page.locator("#live-status")).to_contain_text("Live:")
-        finally:
-            browser.close()
+        page.goto(f"{base}/dashboard#key={key}&store=123&from=2026-05-01&to=2026-05-31")
+        sync_api.expect(page.locator("#status")).to_contain_text("read at", timeout=20_000)
+        sync_api.expect(page.locator("#total-Orders")).to_have_text("1")  # the order posted above, on 18 May
+        sync_api.expect(page.locator("#total-Revenue")).to_have_text("€49.90")
+        sync_api.expect(page.locator("#live-status")).to_contain_text("Live:")
 
     assert outside == [], f"requests to outside hosts: {outside}"
     assert problems == [], problems

@@ -56,9 +56,9 @@ def served(tmp_path):
 
 
 @contextlib.contextmanager
-def offline_page() -> Iterator[tuple[Any, list[str], list[str]]]:
-    """A page of chromium (1280×800) that lets only this machine's hosts through, with the
-    outside URLs it asked for and the errors it showed, filled as it runs."""
+def offline_page(locale: str | None = None) -> Iterator[tuple[Any, list[str], list[str]]]:
+    """A page of chromium (1280×800, in `locale` if given) that lets only this machine's hosts
+    through, with the outside URLs it asked for and the errors it showed, filled as it runs."""
     outside: list[str] = []
     problems: list[str] = []
 
@@ -72,7 +72,7 @@ def offline_page() -> Iterator[tuple[Any, list[str], list[str]]]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=locale)
             context.route("**/*", only_this_machine)
             page = context.new_page()
             page.on("pageerror", lambda error: problems.append(str(error)))
@@ -94,21 +94,30 @@ def set_editor(page, selector: str, text: str) -> None:
     assert editor_text(page, selector) == text
 
 
+def paste_key_and_query(page, base_url: str, key: str) -> None:
+    """Open GraphiQL, check the headers it offers, paste `key` into them and QUERY into the editor."""
+    page.goto(f"{base_url}/graphql")
+    page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=20_000)
+    headers = ".graphiql-editor-tool .graphiql-editor:not(.hidden)"
+    assert editor_text(page, headers) == '{"Authorization": "Bearer <your key>"}'
+    set_editor(page, headers, f'{{"Authorization": "Bearer {key}"}}')
+    set_editor(page, ".graphiql-query-editor", QUERY)
+
+
+def executed(page) -> Any:
+    """Run the editor's query; the result window once it shows the order posted by `served`."""
+    page.click(".graphiql-execute-button")
+    result = page.locator(".result-window")
+    result.get_by_text('"ORDER-1001"').wait_for(timeout=10_000)
+    return result
+
+
 def test_graphiql_runs_a_query_with_the_pasted_key_offline(served):
     server, key = served
     with offline_page() as (page, outside, problems):
-        page.goto(f"{server.base_url}/graphql")
-        page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=20_000)
-        headers = ".graphiql-editor-tool .graphiql-editor:not(.hidden)"
-        assert editor_text(page, headers) == '{"Authorization": "Bearer <your key>"}'
-
-        set_editor(page, headers, f'{{"Authorization": "Bearer {key}"}}')
-        set_editor(page, ".graphiql-query-editor", QUERY)
+        paste_key_and_query(page, server.base_url, key)
         page.click("[aria-label^='Prettify query']")
-        page.click(".graphiql-execute-button")
-        result = page.locator(".result-window")
-        result.get_by_text('"ORDER-1001"').wait_for(timeout=10_000)
-        text = result.inner_text()
+        text = executed(page).inner_text()
         assert '"+33612345678"' in text and '"49.9' in text, text
         assert "errors" not in text, text
         page.screenshot(path=str(SCREENSHOT))
