@@ -14,7 +14,11 @@ Should any write of a group raise (a bug, an engine failure, or a conflict with 
 concurrent transaction: a unique key taken meanwhile, a deadlock, a serialization failure),
 the whole group is rolled back and each of its writes runs again in a transaction of its
 own, retried on such conflicts: one failure never costs another request its write, and a
-crash mid-group commits nothing of it.
+crash mid-group commits nothing of it. Groups take their rows' locks in whatever order their
+writes came in, so they can deadlock with each other and with writes alone (PostgreSQL
+breaks the cycle by failing one, after `deadlock_timeout`); a write that lost one waits a
+short random while before its next attempt, so that the same writes do not meet again in
+the same order.
 
 Versions. Rows kept between requests (kept.py) are kept under the row of `kept_versions`
 named after them, which a trigger replaces in every transaction that changes their tables
@@ -25,6 +29,7 @@ most once per turn of the event loop, by the requests that turn starts.
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -46,7 +51,9 @@ Job = tuple[Work[Any], tuple[Any, ...], asyncio.Future[Any]]
 # refers to first, so the new attempt reads them as gone and answers as it would then), a
 # deadlock broken by PostgreSQL, a serialization failure.
 RETRYABLE_SQLSTATES = frozenset({"23505", "23503", "40P01", "40001"})
-WRITE_ATTEMPTS = 5
+WRITE_ATTEMPTS = 10
+# Seconds: the pause before the n-th new attempt is random, up to min(cap, first * 2**n).
+RETRY_PAUSE_FIRST, RETRY_PAUSE_CAP = 0.005, 0.25
 
 
 class GroupedWrites:
@@ -102,8 +109,9 @@ class GroupedWrites:
         """`work` in a transaction of its own; run again from the start when a concurrent one
         made it fail in a way a new attempt resolves, or the server had ended its connection
         (`unavailable.ConnectionLost`; work functions are safe to repeat). Raises
-        `DatabaseUnavailable` when no connection can be had."""
-        for _ in range(WRITE_ATTEMPTS - 1):
+        `DatabaseUnavailable` when no connection can be had. At most `WRITE_ATTEMPTS` attempts,
+        each after a random pause (`retry_pause`)."""
+        for attempt in range(WRITE_ATTEMPTS - 1):
             try:
                 return await self._transaction(work, *args)
             except ConnectionLost:
@@ -111,6 +119,7 @@ class GroupedWrites:
             except Exception as exc:
                 if sqlstate(exc) not in RETRYABLE_SQLSTATES:
                     raise
+            await asyncio.sleep(retry_pause(attempt))
         return await self._transaction(work, *args)
 
     async def _transaction(self, work: Work[T], *args: Any) -> T:
@@ -124,6 +133,12 @@ class GroupedWrites:
                 await asyncio.gather(*self._running, return_exceptions=True)
             else:
                 await asyncio.sleep(0)
+
+
+def retry_pause(attempt: int) -> float:
+    """Seconds to wait after the failed attempt `attempt` (0-based) before the next: random
+    (full jitter), up to a bound that doubles from RETRY_PAUSE_FIRST to RETRY_PAUSE_CAP."""
+    return random.uniform(0, min(RETRY_PAUSE_CAP, RETRY_PAUSE_FIRST * 2**attempt))
 
 
 def sqlstate(exc: BaseException) -> str | None:

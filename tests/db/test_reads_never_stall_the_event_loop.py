@@ -101,7 +101,7 @@ async def test_a_read_past_its_budget_is_stopped_and_the_next_read_works(db: Dat
     with pytest.raises(ReadTimedOut) as stopped:
         await db.read(lambda conn: conn.exec_driver_sql(ENDLESS[db.dialect]).scalar())
     assert stopped.value.seconds == BUDGET
-    assert "read time budget (0.5 s)" in str(stopped.value)
+    assert f"read time budget ({BUDGET:g} s)" in str(stopped.value)
     await db.write(_add_store, 1)
     assert await db.read(_store_count) == 1
     if db.dialect == "sqlite":  # the one reader thread is free again

@@ -325,7 +325,7 @@ def test_a_link_whose_period_is_not_days_says_so(
 
 @contextlib.contextmanager
 def served_in_process(url: str) -> Iterator[tuple[str, Any]]:
-    """The app under uvicorn in a thread of this process, read budget 0.5 s: the test can make
+    """The app under uvicorn in a thread of this process, read budget BUDGET: the test can make
     its reads of orders endless, as an expensive dashboard read would be."""
     app = create_app(Settings.from_env(database_url=url, read_timeout_seconds=BUDGET))
     port = free_port()
@@ -349,7 +349,7 @@ def test_a_read_past_the_budget_says_it_was_too_slow(prepared: Prepared) -> None
         with endless_reads_of(app.state.db, "orders"):
             page.goto(f"{base_url}/dashboard#key={prepared.key}&store=123")
             expect(page.locator("#status")).to_have_text(
-                "Too slow: the server stopped a read: The query ran longer than the read time budget (0.5 s) "
+                f"Too slow: the server stopped a read: The query ran longer than the read time budget ({BUDGET:g} s) "
                 "and was stopped. Ask for less (a shorter period, a narrower filter, a smaller page) or try again later.",
                 timeout=WAIT,
             )

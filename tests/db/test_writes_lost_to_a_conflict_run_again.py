@@ -1,0 +1,84 @@
+"""On PostgreSQL a write that a concurrent transaction made fail in a way a new attempt
+resolves (a deadlock PostgreSQL broke, a serialization failure, a unique key taken or a row
+referenced deleted meanwhile) runs again, after a short random pause, up to WRITE_ATTEMPTS
+attempts in all; any other failure is raised at once (app/db/postgres.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
+
+from app.db.postgres import RETRY_PAUSE_CAP, RETRY_PAUSE_FIRST, WRITE_ATTEMPTS, retry_pause, sqlstate
+from tests.conftest import Api
+
+RETRIED = {
+    "40P01": "deadlock_detected",
+    "40001": "serialization_failure",
+    "23505": "unique_violation",
+    "23503": "foreign_key_violation",
+}
+RAISED = {"22012": "division_by_zero", "42P01": "undefined_table", "23502": "not_null_violation"}
+
+
+def failing(times: int, sqlstate_: str) -> tuple[Any, list[int]]:
+    """A write that fails `times` times with a real PostgreSQL error of `sqlstate_` (raised by
+    the server, as a real conflict's is), then writes a row and answers "written"."""
+    attempts: list[int] = []
+
+    def work(conn: Connection) -> str:
+        attempts.append(1)
+        if len(attempts) <= times:
+            conn.execute(text(f"DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '{sqlstate_}'; END $$"))
+        conn.execute(text("INSERT INTO kept_versions (name, version) VALUES ('written', 1)"))
+        return "written"
+
+    return work, attempts
+
+
+async def _written(api: Api) -> int:
+    rows = await api.db.read(
+        lambda conn: conn.execute(text("SELECT count(*) FROM kept_versions WHERE name = 'written'")).scalar()
+    )
+    return int(rows)
+
+
+@pytest.fixture
+def postgres_api(api: Api) -> Api:
+    if api.db.dialect != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time: no concurrent one to conflict with")
+    return api
+
+
+@pytest.mark.parametrize("state", RETRIED, ids=list(RETRIED.values()))
+@pytest.mark.parametrize("times", [1, WRITE_ATTEMPTS - 1])
+async def test_a_write_that_lost_to_a_conflict_is_run_again(postgres_api: Api, state: str, times: int) -> None:
+    work, attempts = failing(times, state)
+    assert await postgres_api.db.write_alone(work) == "written"
+    assert (len(attempts), await _written(postgres_api)) == (times + 1, 1)
+
+
+@pytest.mark.parametrize("state", RETRIED, ids=list(RETRIED.values()))
+async def test_a_write_that_loses_every_attempt_raises_the_last_failure(postgres_api: Api, state: str) -> None:
+    work, attempts = failing(WRITE_ATTEMPTS, state)
+    with pytest.raises(DBAPIError) as raised:
+        await postgres_api.db.write_alone(work)
+    assert (sqlstate(raised.value), len(attempts), await _written(postgres_api)) == (state, WRITE_ATTEMPTS, 0)
+
+
+@pytest.mark.parametrize("state", RAISED, ids=list(RAISED.values()))
+async def test_any_other_failure_is_raised_at_once(postgres_api: Api, state: str) -> None:
+    work, attempts = failing(1, state)
+    with pytest.raises(DBAPIError) as raised:
+        await postgres_api.db.write_alone(work)
+    assert (sqlstate(raised.value), len(attempts), await _written(postgres_api)) == (state, 1, 0)
+
+
+@pytest.mark.parametrize("attempt", range(WRITE_ATTEMPTS))
+def test_the_pause_before_a_new_attempt_is_random_and_bounded(attempt: int) -> None:
+    bound = min(RETRY_PAUSE_CAP, RETRY_PAUSE_FIRST * 2**attempt)
+    pauses = {retry_pause(attempt) for _ in range(50)}
+    assert all(0 <= pause <= bound for pause in pauses)
+    assert len(pauses) > 1  # random: writes that met in one order do not meet again in it
