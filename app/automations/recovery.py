@@ -6,6 +6,7 @@ go out is recorded all the same, with its reason (`erased`, `no_consent`), and n
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,11 +20,15 @@ from app.domain.statuses import CartStatus
 from app.services import events
 from app.services.carts import cart_view
 
-BATCH = 200
+# Carts swept per store and transaction: the sweep runs as one write, which on SQLite holds
+# the event loop (and every request) while it runs; a hundred carts take a few milliseconds.
+BATCH = 100
 
 
 def fire_due_recoveries(conn: Connection, now: datetime) -> int:
-    """Returns how many recoveries fired."""
+    """Settle up to BATCH due carts of each store, in the order they were abandoned; returns
+    how many recoveries fired (recorded `fired`: the others were recorded with their reason,
+    or found bought since)."""
     fired = 0
     for store in conn.execute(select(stores)).mappings().all():
         try:
@@ -42,35 +47,55 @@ def fire_due_recoveries(conn: Connection, now: datetime) -> int:
             .order_by(carts.c.abandoned_at)
             .limit(BATCH)
         ).scalars()
-        fired += sum(_fire(conn, store, cart_id, now) for cart_id in candidates.all())
+        fired += _settle(conn, store, candidates.all(), now)
     return fired
 
 
-def _fire(conn: Connection, store: Any, cart_id: int, now: datetime) -> bool:
-    cart = conn.execute(select(carts).where(carts.c.id == cart_id).with_for_update()).mappings().one()
-    if cart["status"] != CartStatus.ABANDONED or cart["recovery_due_at"] is not None:
-        return False
-    contact = conn.execute(select(contacts).where(contacts.c.id == cart["contact_id"])).mappings().one()
-    outbox = events.Outbox(conn, store["id"], now, backfill=False)
-    subject = (SubjectType.CART, cart["id"], cart["external_id"])
-    bought = conn.scalar(
-        select(exists().where(orders.c.contact_id == contact["id"], orders.c.placed_at > cart["abandoned_at"]))
-    )
-    if bought:  # the purchase arrived without recovering it (e.g. placed_at corrected later)
-        recovered = _set(conn, cart_id, status=CartStatus.RECOVERED, updated_at=now, revision=carts.c.revision + 1)
-        before = {"status": CartStatus.ABANDONED}
-        reason = Reason.RECOVERED_BY_ORDER
-        outbox.emit(EventType.CART_RECOVERED, subject, contact, before, cart_view(recovered), reason=reason)
-        return False
-    marked = _set(conn, cart_id, recovery_due_at=now)
-    # An erased contact, or one whose consent does not allow it, is never messaged: the
-    # recovery is recorded with its reason and never delivered; the cart is settled all the same.
-    reason = decide(Automation.CART_RECOVERY, store, contact)
-    outbox.emit(EventType.CART_RECOVERY_DUE, subject, contact, after=cart_view(marked), reason=reason)
-    return reason == Reason.FIRED
+def _settle(conn: Connection, store: Any, cart_ids: Sequence[int], now: datetime) -> int:
+    """Each of `cart_ids` (in that order) checked again under lock, then recovered by a
+    purchase or marked due, a few statements for them all; returns how many fired."""
+    if not cart_ids:
+        return 0
+    # Locked in id order, as any other sweep locks them: two workers' sweeps never deadlock.
+    locked = conn.execute(select(carts).where(carts.c.id.in_(cart_ids)).order_by(carts.c.id).with_for_update())
+    still = {
+        cart["id"]: cart
+        for cart in locked.mappings()
+        if cart["status"] == CartStatus.ABANDONED and cart["recovery_due_at"] is None
+    }
+    if not still:
+        return 0
+    contact_ids = {cart["contact_id"] for cart in still.values()}
+    people = {row["id"]: row for row in conn.execute(select(contacts).where(contacts.c.id.in_(contact_ids))).mappings()}
+    later_order = exists().where(orders.c.contact_id == carts.c.contact_id, orders.c.placed_at > carts.c.abandoned_at)
+    bought = set(conn.execute(select(carts.c.id).where(carts.c.id.in_(list(still)), later_order)).scalars())
+    # The purchase arrived without recovering it (e.g. placed_at corrected later).
+    recovered = _set(conn, bought, status=CartStatus.RECOVERED, updated_at=now, revision=carts.c.revision + 1)
+    marked = _set(conn, still.keys() - bought, recovery_due_at=now)
+    outbox = events.Outbox(conn, store["id"], now, backfill=False, pending=[])
+    fired = 0
+    for cart_id in (cart_id for cart_id in cart_ids if cart_id in still):
+        cart, contact = still[cart_id], people[still[cart_id]["contact_id"]]
+        subject = (SubjectType.CART, cart_id, cart["external_id"])
+        if cart_id in bought:
+            before = {"status": CartStatus.ABANDONED}
+            reason = Reason.RECOVERED_BY_ORDER
+            outbox.emit(
+                EventType.CART_RECOVERED, subject, contact, before, cart_view(recovered[cart_id]), reason=reason
+            )
+            continue
+        # An erased contact, or one whose consent does not allow it, is never messaged: the
+        # recovery is recorded with its reason and never delivered; the cart is settled all the same.
+        reason = decide(Automation.CART_RECOVERY, store, contact)
+        outbox.emit(EventType.CART_RECOVERY_DUE, subject, contact, after=cart_view(marked[cart_id]), reason=reason)
+        fired += reason == Reason.FIRED
+    events.append_all(conn, outbox.pending or [])
+    return fired
 
 
-def _set(conn: Connection, cart_id: int, **values: object):
-    return (
-        conn.execute(update(carts).where(carts.c.id == cart_id).values(**values).returning(*carts.c)).mappings().one()
-    )
+def _set(conn: Connection, cart_ids: Collection[int], **values: object) -> dict[int, Any]:
+    """Every column of the carts `cart_ids` after the update, by id."""
+    if not cart_ids:
+        return {}
+    updated = conn.execute(update(carts).where(carts.c.id.in_(cart_ids)).values(**values).returning(*carts.c))
+    return {row["id"]: row for row in updated.mappings()}
