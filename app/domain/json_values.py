@@ -52,6 +52,10 @@ def _no_constant(name: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(parse_float=exact_decimal, parse_int=_whole, parse_constant=_no_constant)
+# The common case without a Python call per number (C's int, Decimal's own constructor); it
+# raises on what only `_DECODER` reads (a whole number past MAX_INT_DIGITS, an exponent past a
+# Decimal's), and on what neither does, which `_DECODER` then refuses with its own message.
+_FAST_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)
 
 
 def read_json(text: str) -> Any:
@@ -61,7 +65,10 @@ def read_json(text: str) -> Any:
     where Python's own limit made valid JSON "not valid JSON". `NaN` and `Infinity`, which
     Python's json reads, are refused. Raises ValueError (json.JSONDecodeError for a syntax
     error) or RecursionError (nested too deeply)."""
-    return _DECODER.decode(text)
+    try:
+        return _FAST_DECODER.decode(text)
+    except (ValueError, ArithmeticError):  # InvalidOperation is an ArithmeticError
+        return _DECODER.decode(text)
 
 
 def json_default(value: Any) -> Any:

@@ -23,6 +23,9 @@ READ = {
     "9" * (MAX_INT_DIGITS + 1): Decimal("9" * (MAX_INT_DIGITS + 1)),
     "-" + "9" * 5000: Decimal("-" + "9" * 5000),
     '{"n": [%s]}' % ("1" * 5000): {"n": [Decimal("1" * 5000)]},
+    # past a Decimal's exponent: the largest one of its sign (json_values.exact_decimal)
+    "1e99999999999999999999": Decimal("1E+999999999999999999"),
+    '{"n": [1, -1e-99999999999999999999]}': {"n": [1, Decimal("-1E-999999999999999999")]},
 }
 # text -> the ValueError's message
 REFUSED = {
