@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, exists, select, update
 
@@ -25,11 +25,18 @@ from app.services.carts import cart_view
 BATCH = 100
 
 
-def fire_due_recoveries(conn: Connection, now: datetime) -> int:
-    """Settle up to BATCH due carts of each store, in the order they were abandoned; returns
-    how many recoveries fired (recorded `fired`: the others were recorded with their reason,
-    or found bought since)."""
-    fired = 0
+class Swept(NamedTuple):
+    """What one sweep did: carts `settled` (marked due, with whatever reason, or found bought
+    since), and of them recoveries `fired` (marked due with reason `fired`)."""
+
+    settled: int
+    fired: int
+
+
+def fire_due_recoveries(conn: Connection, now: datetime) -> Swept:
+    """Settle up to BATCH due carts of each store, in the order they were abandoned. A sweep
+    that settled any may have left more due: the worker sweeps again at once."""
+    settled = fired = 0
     for store in conn.execute(select(stores)).mappings().all():
         try:
             due_before = now - timedelta(minutes=store["recovery_delay_minutes"])
@@ -47,15 +54,16 @@ def fire_due_recoveries(conn: Connection, now: datetime) -> int:
             .order_by(carts.c.abandoned_at)
             .limit(BATCH)
         ).scalars()
-        fired += _settle(conn, store, candidates.all(), now)
-    return fired
+        swept = _settle(conn, store, candidates.all(), now)
+        settled, fired = settled + swept.settled, fired + swept.fired
+    return Swept(settled, fired)
 
 
-def _settle(conn: Connection, store: Any, cart_ids: Sequence[int], now: datetime) -> int:
+def _settle(conn: Connection, store: Any, cart_ids: Sequence[int], now: datetime) -> Swept:
     """Each of `cart_ids` (in that order) checked again under lock, then recovered by a
-    purchase or marked due, a few statements for them all; returns how many fired."""
+    purchase or marked due, a few statements for them all."""
     if not cart_ids:
-        return 0
+        return Swept(0, 0)
     # Locked in id order, as any other sweep locks them: two workers' sweeps never deadlock.
     locked = conn.execute(select(carts).where(carts.c.id.in_(cart_ids)).order_by(carts.c.id).with_for_update())
     still = {
@@ -64,7 +72,7 @@ def _settle(conn: Connection, store: Any, cart_ids: Sequence[int], now: datetime
         if cart["status"] == CartStatus.ABANDONED and cart["recovery_due_at"] is None
     }
     if not still:
-        return 0
+        return Swept(0, 0)
     contact_ids = {cart["contact_id"] for cart in still.values()}
     people = {row["id"]: row for row in conn.execute(select(contacts).where(contacts.c.id.in_(contact_ids))).mappings()}
     later_order = exists().where(orders.c.contact_id == carts.c.contact_id, orders.c.placed_at > carts.c.abandoned_at)
@@ -90,7 +98,7 @@ def _settle(conn: Connection, store: Any, cart_ids: Sequence[int], now: datetime
         outbox.emit(EventType.CART_RECOVERY_DUE, subject, contact, after=cart_view(marked[cart_id]), reason=reason)
         fired += reason == Reason.FIRED
     events.append_all(conn, outbox.pending or [])
-    return fired
+    return Swept(len(still), fired)
 
 
 def _set(conn: Connection, cart_ids: Collection[int], **values: object) -> dict[int, Any]:

@@ -36,7 +36,8 @@ PRUNE_EVERY_SECONDS = 3600.0
 @dataclass
 class Tally:
     dispatched: int = 0
-    recoveries: int = 0
+    recoveries: int = 0  # fired
+    swept: int = 0  # due carts settled, fired or not
     delivered: int = 0
     failed: int = 0
     pruned: int = 0
@@ -96,7 +97,7 @@ class Worker:
             while not stop.is_set():
                 try:
                     tally = await self.run_once()
-                    if tally.dispatched or tally.recoveries or tally.delivered or tally.failed:
+                    if tally.dispatched or tally.swept or tally.delivered or tally.failed:
                         continue  # more may be waiting: a failed delivery is rescheduled later, so no spin
                 except DatabaseUnavailable as unavailable:  # no bug: the next pass retries
                     log.warning("worker pass: database unavailable: %s", unavailable.cause)
@@ -128,9 +129,10 @@ class Worker:
             dispatched += created
             if created or fanned < dispatch.BATCH or self._stop_asked:
                 break
-        recoveries = await self.db.write(fire_due_recoveries, utcnow())
-        tally.recoveries += recoveries
-        if recoveries:
+        swept = await self.db.write(fire_due_recoveries, utcnow())
+        tally.recoveries += swept.fired
+        tally.swept += swept.settled
+        if swept.fired:
             dispatched += await self.db.write(dispatch_events, utcnow())
         tally.dispatched += dispatched
         return dispatched

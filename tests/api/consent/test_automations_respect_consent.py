@@ -100,7 +100,7 @@ async def test_an_opt_out_after_the_cart_became_due_stops_the_recovery(api: Api)
     with Receiver() as receiver:
         await webhooks.add_webhook(api.db, STORE_ID, receiver.url)
         now = datetime.now(UTC)
-        assert await api.db.write(fire_due_recoveries, now) == 1  # due: cart.recovery_due recorded, fired
+        assert (await api.db.write(fire_due_recoveries, now)).fired == 1  # due: cart.recovery_due recorded, fired
         assert await api.db.write(dispatch_events, now) > 0  # and on its way to the webhook
         opt_out = consent(marketing="unsubscribed", at="2026-05-02T00:00:00Z", source="whatsapp")
         assert (await api.post("/customers", customer(opt_out))).status_code == 201

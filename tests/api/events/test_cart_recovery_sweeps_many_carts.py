@@ -2,19 +2,23 @@
 subscribed contact's fires, another's is recorded with its reason (no_consent, erased), one
 bought since is recovered by that order, and a settled, backfilled or not yet due cart is left
 alone. A sweep takes at most `recovery.BATCH` carts of a store, the earliest abandoned first;
-the next sweep takes the rest."""
+the next sweep takes the rest, and the worker runs it at once, whether the sweep before fired
+any recovery or only recorded reasons."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
 
 from app.automations import recovery
-from app.automations.recovery import fire_due_recoveries
+from app.automations.recovery import Swept, fire_due_recoveries
+from app.automations.worker import Worker
 from app.db.tables import orders
 from app.services import stores
+from tests.api.events.outbox import FAST
 from tests.conftest import STORE_ID, Api, cart_body, order_body
 
 START = datetime(2026, 5, 1, tzinfo=UTC)
@@ -99,8 +103,8 @@ async def test_a_sweep_settles_each_cart_as_if_alone(api: Api) -> None:
     per_kind = 20  # 80 due carts: one sweep
     kinds = await _shop(api, per_kind)
     now = datetime.now(UTC)
-    assert await api.db.write(fire_due_recoveries, now) == per_kind  # the subscribed ones
-    assert await api.db.write(fire_due_recoveries, now) == 0
+    assert await api.db.write(fire_due_recoveries, now) == Swept(settled=len(DUE) * per_kind, fired=per_kind)
+    assert await api.db.write(fire_due_recoveries, now) == Swept(0, 0)
     swept = await _swept(api)
     statuses = {cart["external_id"]: cart["status"] for cart in await api.rows("carts")}
     assert {cart: (statuses[cart], swept.get(cart, [])) for cart in kinds} == {
@@ -117,4 +121,22 @@ async def test_a_sweep_takes_the_earliest_due_carts_and_the_next_the_rest(api: A
     assert sorted(int(cart.removeprefix("CART-")) for cart in await _swept(api)) == due[: recovery.BATCH]
     await api.db.write(fire_due_recoveries, now)
     assert sorted(int(cart.removeprefix("CART-")) for cart in await _swept(api)) == due
-    assert await api.db.write(fire_due_recoveries, now) == 0
+    assert await api.db.write(fire_due_recoveries, now) == Swept(0, 0)
+
+
+async def test_the_worker_sweeps_a_backlog_without_waiting_between_sweeps(api: Api) -> None:
+    """Two sweeps' worth of carts no recovery may reach (no consent), then a subscribed one: the
+    worker fires it in its first passes, not an interval per sweep later."""
+    await stores.set_recovery_delay(api.db, STORE_ID, 60)
+    carts = [_cart(i, "not subscribed") for i in range(recovery.BATCH + recovery.BATCH // 2)]
+    await _post_batch(api, [*carts, _cart(len(carts), "subscribed")])
+    stop = asyncio.Event()
+    worker = asyncio.create_task(Worker(api.db, FAST).run(stop, interval=3600))
+    try:
+        async with asyncio.timeout(60):  # an interval between sweeps would be an hour
+            while len(await _swept(api)) < len(carts) + 1:
+                await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await worker
+    assert (await _swept(api))[f"CART-{len(carts)}"] == [("cart.recovery_due", "fired")]

@@ -51,7 +51,7 @@ async def test_the_funnel_of_a_month(api: Api) -> None:
     await _cart(api, "C4", "D", "2026-05-04T10:00:00Z")
     await _order(api, "O-D", "D", "2026-05-04T10:30:00Z", "10.00")  # recovers C4 before any message
     await _cart(api, "C5", "E", "2026-04-20T10:00:00Z")  # abandoned in April
-    assert await api.db.write(fire_due_recoveries, datetime(2026, 5, 5, tzinfo=UTC)) == 4  # C1, C2, C3, C5
+    assert (await api.db.write(fire_due_recoveries, datetime(2026, 5, 5, tzinfo=UTC))).fired == 4  # C1, C2, C3, C5
     await _order(api, "O-A1", "A", "2026-05-06T10:00:00Z", "49.90")  # recovers C1 after its message
     await _order(api, "O-A2", "A", "2026-05-07T10:00:00Z", "20.00")  # A's second order: not the recovering one
     await _order(api, "O-B", "B", "2026-05-06T12:00:00Z", "1500", currency="JPY")
@@ -79,7 +79,7 @@ async def test_the_funnel_of_a_month(api: Api) -> None:
 async def test_a_recovery_suppressed_for_want_of_consent_is_not_a_message(api: Api) -> None:
     await _cart(api, "C1", "A", "2026-05-02T10:00:00Z")
     await _cart(api, "C2", "B", "2026-05-02T10:00:00Z", marketing="unsubscribed")
-    assert await api.db.write(fire_due_recoveries, datetime(2026, 5, 5, tzinfo=UTC)) == 1  # C1 only
+    assert (await api.db.write(fire_due_recoveries, datetime(2026, 5, 5, tzinfo=UTC))).fired == 1  # C1 only
     funnel = await _funnel(api, MAY)
     assert (funnel["cartsAbandoned"], funnel["recoveriesFired"]) == (2, 1)
 
