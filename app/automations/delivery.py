@@ -175,6 +175,7 @@ def claim(
         .where(deliveries.c.id.in_(due))
     ).all()
     rows = sorted(rows, key=lambda row: row.id)
+    settled_carts = _settled_carts(conn, rows)
     moment = int(now.timestamp())
     bodies: dict[int, bytes] = {}  # one body per event, whichever webhooks it goes to
     cancelled = []
@@ -187,7 +188,7 @@ def claim(
             row.removed_at is not None
             or row.erased_at is not None
             or reason is not None
-            or _recovery_settled(conn, row)
+            or (row.type == EventType.CART_RECOVERY_DUE and row.subject_id in settled_carts)
         ):
             cancelled.append(row.id)
             continue
@@ -228,12 +229,14 @@ def _suppressed_now(row: Any) -> Reason | None:
     return None if reason == Reason.FIRED else reason
 
 
-def _recovery_settled(conn: Connection, row: Any) -> bool:
-    """A recovery message goes out only while the cart is still abandoned (checked again now)."""
-    if row.type != EventType.CART_RECOVERY_DUE:
-        return False
-    status = conn.scalar(select(carts.c.status).where(carts.c.id == row.subject_id))
-    return bool(status != CartStatus.ABANDONED)
+def _settled_carts(conn: Connection, rows: Sequence[Any]) -> set[int]:
+    """The carts of the recovery messages among `rows` that are no longer abandoned (checked
+    again now, one statement for them all): their messages do not go out."""
+    cart_ids = {row.subject_id for row in rows if row.type == EventType.CART_RECOVERY_DUE}
+    if not cart_ids:
+        return set()
+    abandoned = select(carts.c.id).where(carts.c.id.in_(cart_ids), carts.c.status == CartStatus.ABANDONED)
+    return cart_ids - set(conn.execute(abandoned).scalars())
 
 
 def _body(row: Any) -> bytes:
