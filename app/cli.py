@@ -161,7 +161,8 @@ async def _stores_reset_test_data(db: Database, args: argparse.Namespace) -> Non
 
 async def _stores_recovery_delay(db: Database, args: argparse.Namespace) -> None:
     await stores.set_recovery_delay(db, args.id, args.minutes)
-    print(f"Store {args.id}: cart recovery fires {args.minutes} minutes after abandonment.")
+    minutes = "1 minute" if args.minutes == 1 else f"{args.minutes} minutes"
+    print(f"Store {args.id}: cart recovery fires {minutes} after abandonment.")
 
 
 async def _stores_consent_policy(db: Database, args: argparse.Namespace) -> None:

@@ -152,7 +152,8 @@ class Worker:
         # While POSTs are out (a hanging endpoint's for up to a POST's budget), new events and
         # due recoveries are looked for every interval all the same: README "Slow or dead
         # endpoints" (the others go on at full speed) and "Cart recovery" (within a second).
-        next_look = loop.time() + self._interval
+        # (At once when the pass's first sweep settled carts: more may be due.)
+        next_look = loop.time() + (0 if tally.swept else self._interval)
         stopping_by: float | None = None  # once stopping: when the deliveries still out are given back
         woken = None
         if self._stop is not None:  # a stop wakes the wait for POSTs to come back
@@ -171,9 +172,11 @@ class Worker:
                     outcomes.append(task.result())
                 back.clear()
                 if stopping_by is None and loop.time() >= next_look:
+                    swept = tally.swept
                     if await self._recoveries(tally):
                         drained = False  # new deliveries to claim now
-                    next_look = loop.time() + self._interval
+                    # A sweep that settled carts may have left more due: look again at once.
+                    next_look = loop.time() + (0 if tally.swept > swept else self._interval)
                 room = 0 if stopping_by is not None else self.limits.in_flight - len(in_flight)
                 if outcomes or (room > 0 and not drained):
                     cap = self.limits.held_per_webhook

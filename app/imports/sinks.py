@@ -55,7 +55,7 @@ class InProcess:
     async def open(cls, db: Database, store_id: int, resource: str, backfill: bool) -> InProcess:
         row = await stores.get_store(db, store_id)
         if row is None:
-            raise ImportFailed(f"There is no store {store_id}.")
+            raise ImportFailed(f"Store {store_id} does not exist.")  # as every command says it
         if row["status"] != StoreStatus.ACTIVE:
             raise ImportFailed(f"Store {store_id} is paused: resume it first.")
         return cls(db, Store(id=row["id"], region=row["region"]), resource, backfill)

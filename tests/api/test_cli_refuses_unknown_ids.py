@@ -29,7 +29,7 @@ UNKNOWN = {
     ("webhooks", "enable", "404"): "No active webhook 404.",
     ("webhooks", "redeliver", "--event", "evt_nope"): "No event evt_nope.",
     ("webhooks", "redeliver", "--webhook", "404", "--dead-since", "2d"): "No active webhook 404.",
-    ("import", "FILE", "--store", "404", "--resource", "orders"): "There is no store 404.",
+    ("import", "FILE", "--store", "404", "--resource", "orders"): "Store 404 does not exist.",
 }
 
 

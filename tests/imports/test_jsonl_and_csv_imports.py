@@ -130,7 +130,7 @@ async def test_over_http_the_batches_go_to_a_running_server(prepared: Prepared, 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--store", "999", "--resource", "orders"], "error: There is no store 999."),
+        (["--store", "999", "--resource", "orders"], "error: Store 999 does not exist."),
         (
             ["--store", "123", "--resource", "orders", "--url", "http://127.0.0.1:9"],
             "error: --url needs --key (or KANAL_KEY).",

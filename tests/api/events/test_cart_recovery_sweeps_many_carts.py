@@ -8,18 +8,22 @@ any recovery or only recorded reasons."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import update
 
 from app.automations import recovery
 from app.automations.recovery import Swept, fire_due_recoveries
+from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.db.tables import orders
-from app.services import stores
+from app.services import stores, webhooks
 from tests.api.events.outbox import FAST
 from tests.conftest import STORE_ID, Api, cart_body, order_body
+from tests.receiver import Receiver
 
 START = datetime(2026, 5, 1, tzinfo=UTC)
 # What each kind of cart becomes once swept: the cart's status, then the (type, reason) of each
@@ -124,19 +128,30 @@ async def test_a_sweep_takes_the_earliest_due_carts_and_the_next_the_rest(api: A
     assert await api.db.write(fire_due_recoveries, now) == Swept(0, 0)
 
 
-async def test_the_worker_sweeps_a_backlog_without_waiting_between_sweeps(api: Api) -> None:
+@pytest.mark.parametrize("in_flight", [False, True], ids=["between-passes", "while-a-delivery-is-out"])
+async def test_the_worker_sweeps_a_backlog_without_waiting_between_sweeps(api: Api, in_flight: bool) -> None:
     """Two sweeps' worth of carts no recovery may reach (no consent), then a subscribed one: the
-    worker fires it in its first passes, not an interval per sweep later."""
+    worker fires it at once, not an interval per sweep later; so too while a slow endpoint holds
+    a delivery (the pass then looks for due carts between POSTs)."""
     await stores.set_recovery_delay(api.db, STORE_ID, 60)
     carts = [_cart(i, "not subscribed") for i in range(recovery.BATCH + recovery.BATCH // 2)]
     await _post_batch(api, [*carts, _cart(len(carts), "subscribed")])
-    stop = asyncio.Event()
-    worker = asyncio.create_task(Worker(api.db, FAST).run(stop, interval=3600))
-    try:
-        async with asyncio.timeout(60):  # an interval between sweeps would be an hour
-            while len(await _swept(api)) < len(carts) + 1:
-                await asyncio.sleep(0.05)
-    finally:
-        stop.set()
-        await worker
+    hold = threading.Event()
+    with Receiver(hold=hold) as receiver:
+        if in_flight:  # an order's webhook the receiver holds, out for the whole test
+            await webhooks.add_webhook(api.db, STORE_ID, receiver.url, ["order.created"])
+            assert (await api.post("/orders", order_body())).status_code == 201
+        stop = asyncio.Event()
+        # The held POST is out for its whole budget (60 s), past the wait below: no pass ends
+        # meanwhile, and an interval between sweeps would be an hour.
+        worker = asyncio.create_task(Worker(api.db, FAST, Limits(timeout_seconds=60)).run(stop, interval=3600))
+        try:
+            async with asyncio.timeout(30):
+                while len(await _swept(api)) < len(carts) + 1:
+                    await asyncio.sleep(0.05)
+            assert receiver.received == []  # the order's delivery is still out
+        finally:
+            stop.set()
+            hold.set()
+            await worker
     assert (await _swept(api))[f"CART-{len(carts)}"] == [("cart.recovery_due", "fired")]
