@@ -82,8 +82,11 @@ def _settle(conn: Connection, store: Any, cart_ids: Sequence[int], now: datetime
     marked = _set(conn, still.keys() - bought, recovery_due_at=now)
     outbox = events.Outbox(conn, store["id"], now, backfill=False, pending=[])
     fired = 0
-    for cart_id in (cart_id for cart_id in cart_ids if cart_id in still):
-        cart, contact = still[cart_id], people[still[cart_id]["contact_id"]]
+    for cart_id in cart_ids:
+        cart = still.get(cart_id)
+        if cart is None:  # settled meanwhile
+            continue
+        contact = people[cart["contact_id"]]
         subject = (SubjectType.CART, cart_id, cart["external_id"])
         if cart_id in bought:
             before = {"status": CartStatus.ABANDONED}
