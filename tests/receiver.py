@@ -18,8 +18,10 @@ class Receiver:
     ):
         """`failures`: so many first requests answer `status`; `hold`: each request waits until it
         is set (at most a minute) before it is recorded and answered: a slow endpoint;
-        `set_cookie`: every answer carries this `Set-Cookie` value."""
+        `set_cookie`: every answer carries this `Set-Cookie` value. `arrived` counts the POSTs
+        that reached it, held or not."""
         self.received: list[dict[str, Any]] = []
+        self.arrived = 0
         self.failures_left = failures
         self.failure_status = status
         self._lock = threading.Lock()
@@ -30,6 +32,8 @@ class Receiver:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver._lock:
+                    receiver.arrived += 1
                 if hold is not None:
                     hold.wait(timeout=60)
                 with receiver._lock:

@@ -71,6 +71,7 @@ class Outcome:
     status_code: int | None
     error: str | None
     webhook_id: int | None = None  # for its webhook's health (app.automations.health)
+    sent: bool = True  # False: never POSTed, its webhook stopped while it waited (given back)
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,17 @@ def release(conn: Connection, delivery_ids: Sequence[int]) -> None:
         )
 
 
+def stopped_webhooks(conn: Connection, webhook_ids: Sequence[int]) -> set[int]:
+    """Those of `webhook_ids` removed or disabled now: a worker sends none of the deliveries it
+    holds for them that it has not started (README "Webhooks")."""
+    if not webhook_ids:
+        return set()
+    stopped = select(webhooks.c.id).where(
+        webhooks.c.id.in_(webhook_ids), or_(webhooks.c.removed_at.is_not(None), webhooks.c.disabled_at.is_not(None))
+    )
+    return set(conn.execute(stopped).scalars())
+
+
 def _suppressed_now(row: Any) -> Reason | None:
     """A message's consent, checked again at delivery time (issue 15): `no_consent` when the
     contact's consent no longer meets the store's policy (an opt-out after the trigger was
@@ -308,10 +320,12 @@ def settle_and_claim(
     dispatch: bool,
     lease: timedelta = LEASE,
 ) -> tuple[list[str], int, Claims]:
-    """One transaction per turn of the worker: the outcomes of the deliveries that came back,
-    new events fanned out (when `dispatch`: the last claim found nothing more), then new claims
-    (a subject's next event is claimable as soon as its previous one is settled). Returns the
-    statuses set, the deliveries dispatched, the deliveries claimed."""
-    statuses = record_outcomes(conn, outcomes, now, backoff)
+    """One transaction per turn of the worker: the outcomes of the deliveries that came back
+    (those not sent are given back: `release`), new events fanned out (when `dispatch`: the
+    last claim found nothing more), then new claims (a subject's next event is claimable as
+    soon as its previous one is settled). Returns the statuses set, in the order of the
+    outcomes sent, the deliveries dispatched, the deliveries claimed."""
+    release(conn, [outcome.delivery_id for outcome in outcomes if not outcome.sent])
+    statuses = record_outcomes(conn, [outcome for outcome in outcomes if outcome.sent], now, backoff)
     dispatched = dispatch_events(conn, now, wait=False) if dispatch else 0
     return statuses, dispatched, claim(conn, now, limit, quotas, default_quota, lease)

@@ -77,6 +77,7 @@ class Sender:
         self.limits = limits
         self._session: aiohttp.ClientSession | None = None
         self._slots: dict[int, asyncio.Semaphore] = {}  # per webhook: its concurrency cap
+        self.sending: set[int] = set()  # deliveries being POSTed now (the others wait for a slot)
 
     def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -109,7 +110,11 @@ class Sender:
         if slot is None:
             slot = self._slots[item.webhook_id] = asyncio.Semaphore(self.limits.per_webhook)
         async with slot:
-            return await self._post(item)
+            self.sending.add(item.delivery_id)
+            try:
+                return await self._post(item)
+            finally:
+                self.sending.discard(item.delivery_id)
 
     async def _post(self, item: Claimed) -> Outcome:
         session = self._session or self._open()

@@ -23,7 +23,7 @@ from app.observability import metrics
 from app.services.results import utcnow
 
 from . import dispatch, retention
-from .delivery import Backoff, Claimed, Outcome, release, settle_and_claim
+from .delivery import Backoff, Claimed, Outcome, release, settle_and_claim, stopped_webhooks
 from .dispatch import dispatch_events
 from .recovery import fire_due_recoveries
 from .sender import Limits, Sender
@@ -48,6 +48,10 @@ class Tally:
         delivered = statuses.count(DeliveryStatus.DELIVERED)
         self.delivered += delivered
         self.failed += len(statuses) - delivered
+
+
+def _not_sent(item: Claimed) -> Outcome:
+    return Outcome(item.delivery_id, item.attempts, None, None, item.webhook_id, sent=False)
 
 
 class Worker:
@@ -169,9 +173,10 @@ class Worker:
                     held[item.webhook_id] -= 1
                     if not held[item.webhook_id]:
                         del held[item.webhook_id]
-                    outcomes.append(task.result())
+                    outcomes.append(task.result() if not task.cancelled() else _not_sent(item))
                 back.clear()
                 if stopping_by is None and loop.time() >= next_look:
+                    await self._hold_back(in_flight, held)
                     swept = tally.swept
                     if await self._recoveries(tally):
                         drained = False  # new deliveries to claim now
@@ -207,6 +212,17 @@ class Worker:
             if woken is not None:
                 woken.cancel()
             for task in in_flight:  # cancelled mid-pass: their leases lapse and they are claimed again
+                task.cancel()
+
+    async def _hold_back(self, in_flight: dict[asyncio.Task[Outcome], Claimed], held: Counter[int]) -> None:
+        """The deliveries in hand of webhooks removed or disabled since they were claimed, still
+        waiting for a connection, are not sent: their POSTs are called off, and the next turn
+        gives them back (README "Webhooks"). A POST already out goes on."""
+        if not held:
+            return
+        stopped = await self.db.read(stopped_webhooks, sorted(held))
+        for task, item in in_flight.items():
+            if item.webhook_id in stopped and item.delivery_id not in self._sender.sending:
                 task.cancel()
 
     async def _give_back(self, in_flight: dict[asyncio.Task[Outcome], Claimed]) -> None:
