@@ -25,6 +25,7 @@ from app.db.existing import NoDatabase, NotMigrated, require_existing, require_m
 from app.db.unavailable import DatabaseUnavailable
 from app.domain.automations import Automation
 from app.domain.types import parse_utc_datetime
+from app.listen import CannotListen, check_listen
 from app.services import keys, stores, test_space, webhooks
 from app.services.results import utcnow
 
@@ -386,6 +387,7 @@ def _serve(args: argparse.Namespace) -> None:
     # Before any process starts: on a database without the tables, every request and every
     # in-process worker pass would fail (and SQLite would leave an empty file where none was).
     require_migrated(Settings.from_env().database_url)
+    check_listen(args.host, args.port)
 
     from app.observability.processes import shared_metrics
 
@@ -551,6 +553,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         args.run(args)
     except stores.StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except CannotListen as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
     except DatabaseUnavailable as exc:  # one line, as the server and the worker log it

@@ -1,0 +1,61 @@
+"""`kanal serve` on an address it cannot listen on stops before anything starts, in one line,
+exit 1, as every other `kanal` command refuses (README, The `kanal` command): before, uvicorn
+started the application and the in-process worker, then logged its bind error among its own
+lines and exited 3."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+
+import pytest
+
+from app.listen import CannotListen, check_listen
+from tests.server import KANAL, free_port
+
+
+def _serve(host: str, port: int, database: str) -> tuple[int, str, str]:
+    env = {**os.environ, "DATABASE_URL": database, "KANAL_REQUEST_LOG": "off"}
+    argv = [KANAL, "serve", "--host", host, "--port", str(port)]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=30)
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.fixture
+def database(tmp_path) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kanal.db'}"
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run([KANAL, "db", "upgrade"], env=env, check=True, capture_output=True)
+    return url
+
+
+def test_a_port_in_use_is_named_with_what_to_do(database):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        answer = _serve("127.0.0.1", port, database)
+    assert answer == (
+        1,
+        "",
+        f"error: port {port} is in use on 127.0.0.1: another server listens there (a Kanal already running?); "
+        "stop it, or choose another port with --port (scripts/run: KANAL_PORT).\n",
+    )
+
+
+def test_an_address_not_of_this_machine_is_refused_in_one_line(database):
+    port = free_port()
+    answer = _serve("192.0.2.1", port, database)  # TEST-NET-1 (RFC 5737): no machine's address
+    assert answer == (1, "", f"error: cannot listen on 192.0.2.1:{port}: Cannot assign requested address.\n")
+
+
+def test_a_free_port_passes_and_stays_free():
+    port = free_port()
+    check_listen("127.0.0.1", port)
+    check_listen("127.0.0.1", port)  # the probe let it go
+    with pytest.raises(CannotListen):
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", port))
+            taken.listen()
+            check_listen("127.0.0.1", port)
