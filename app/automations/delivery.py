@@ -150,31 +150,7 @@ def claim(
                 left[webhook_id] = quota - 1
     if not due:
         return claimed
-    rows = conn.execute(
-        select(
-            deliveries.c.id,
-            deliveries.c.webhook_id,
-            deliveries.c.attempts,
-            webhooks.c.url,
-            webhooks.c.secret,
-            webhooks.c.removed_at,
-            events.c.id.label("event_row"),
-            events.c.event_id,
-            events.c.type,
-            events.c.store_id,
-            events.c.subject_id,
-            events.c.created_at,
-            cast(events.c.data, Text).label("data"),  # the stored JSON text, sent as it is
-            contacts.c.erased_at,
-            *(contacts.c[column] for column in CONSENT_COLUMNS),
-            *(stores.c[column] for column in COLUMN.values()),
-        )
-        .join(events, events.c.id == deliveries.c.event_id)
-        .join(stores, stores.c.id == events.c.store_id)
-        .join(webhooks, webhooks.c.id == deliveries.c.webhook_id)
-        .outerjoin(contacts, contacts.c.id == events.c.contact_id)
-        .where(deliveries.c.id.in_(due))
-    ).all()
+    rows = _delivery_rows(conn, due)
     rows = sorted(rows, key=lambda row: row.id)
     settled_carts = _settled_carts(conn, rows)
     moment = int(now.timestamp())
@@ -185,12 +161,7 @@ def claim(
         reason = _suppressed_now(row)
         if reason is not None:
             no_longer[row.event_row] = reason
-        if (
-            row.removed_at is not None
-            or row.erased_at is not None
-            or reason is not None
-            or (row.type == EventType.CART_RECOVERY_DUE and row.subject_id in settled_carts)
-        ):
+        if _no_longer_due(row, reason, settled_carts):
             cancelled.append(row.id)
             continue
         body = bodies.get(row.event_row)
@@ -219,15 +190,67 @@ def release(conn: Connection, delivery_ids: Sequence[int]) -> None:
         )
 
 
-def stopped_webhooks(conn: Connection, webhook_ids: Sequence[int]) -> set[int]:
-    """Those of `webhook_ids` removed or disabled now: a worker sends none of the deliveries it
-    holds for them that it has not started (README "Webhooks")."""
-    if not webhook_ids:
-        return set()
-    stopped = select(webhooks.c.id).where(
-        webhooks.c.id.in_(webhook_ids), or_(webhooks.c.removed_at.is_not(None), webhooks.c.disabled_at.is_not(None))
+def _delivery_rows(conn: Connection, delivery_ids: Sequence[int], with_body: bool = True) -> Sequence[Any]:
+    """The deliveries `delivery_ids` with what deciding whether each may go out reads (its
+    webhook, its event, the event's contact and store consent policy) and, `with_body`, what
+    sending it does (the URL, the secret, the event's stored JSON text). A deleted one is absent."""
+    sending: tuple[Any, ...] = (
+        (webhooks.c.url, webhooks.c.secret, cast(events.c.data, Text).label("data")) if with_body else ()
+    )  # the stored JSON text, sent as it is
+    return conn.execute(
+        select(
+            deliveries.c.id,
+            deliveries.c.webhook_id,
+            deliveries.c.attempts,
+            deliveries.c.status,
+            webhooks.c.removed_at,
+            webhooks.c.disabled_at,
+            events.c.id.label("event_row"),
+            events.c.event_id,
+            events.c.type,
+            events.c.store_id,
+            events.c.subject_id,
+            events.c.created_at,
+            *sending,
+            contacts.c.erased_at,
+            *(contacts.c[column] for column in CONSENT_COLUMNS),
+            *(stores.c[column] for column in COLUMN.values()),
+        )
+        .join(events, events.c.id == deliveries.c.event_id)
+        .join(stores, stores.c.id == events.c.store_id)
+        .join(webhooks, webhooks.c.id == deliveries.c.webhook_id)
+        .outerjoin(contacts, contacts.c.id == events.c.contact_id)
+        .where(deliveries.c.id.in_(delivery_ids))
+    ).all()
+
+
+def _no_longer_due(row: Any, reason: Reason | None, settled_carts: set[int]) -> bool:
+    """Whether a delivery is cancelled rather than sent: its webhook removed, its contact
+    erased, its message no longer allowed (`reason`, `_suppressed_now`), or its cart recovery's
+    cart settled (`settled_carts`)."""
+    return (
+        row.removed_at is not None
+        or row.erased_at is not None
+        or reason is not None
+        or (row.type == EventType.CART_RECOVERY_DUE and row.subject_id in settled_carts)
     )
-    return set(conn.execute(stopped).scalars())
+
+
+def called_off(conn: Connection, delivery_ids: Sequence[int]) -> set[int]:
+    """Those of `delivery_ids` (claimed by a worker, not sent yet) that may no longer go out as
+    they were claimed: no longer pending (a test space reset deleted it), their webhook removed
+    or disabled, or what a claim cancels (`_no_longer_due`). The worker gives them back instead
+    of sending them, and the next claim settles them (README "Webhooks", "Called off")."""
+    rows = _delivery_rows(conn, delivery_ids, with_body=False)
+    settled_carts = _settled_carts(conn, rows)
+    may_go = {
+        row.id
+        for row in rows
+        if row.status == DeliveryStatus.PENDING
+        and row.disabled_at is None
+        and not _no_longer_due(row, _suppressed_now(row), settled_carts)
+    }
+    return set(delivery_ids) - may_go
 
 
 def _suppressed_now(row: Any) -> Reason | None:

@@ -23,7 +23,7 @@ from app.observability import metrics
 from app.services.results import utcnow
 
 from . import dispatch, retention
-from .delivery import Backoff, Claimed, Outcome, release, settle_and_claim, stopped_webhooks
+from .delivery import Backoff, Claimed, Outcome, called_off, release, settle_and_claim
 from .dispatch import dispatch_events
 from .recovery import fire_due_recoveries
 from .sender import Limits, Sender
@@ -176,7 +176,7 @@ class Worker:
                     outcomes.append(task.result() if not task.cancelled() else _not_sent(item))
                 back.clear()
                 if stopping_by is None and loop.time() >= next_look:
-                    await self._hold_back(in_flight, held)
+                    await self._hold_back(in_flight)
                     swept = tally.swept
                     if await self._recoveries(tally):
                         drained = False  # new deliveries to claim now
@@ -214,16 +214,18 @@ class Worker:
             for task in in_flight:  # cancelled mid-pass: their leases lapse and they are claimed again
                 task.cancel()
 
-    async def _hold_back(self, in_flight: dict[asyncio.Task[Outcome], Claimed], held: Counter[int]) -> None:
-        """The deliveries in hand of webhooks removed or disabled since they were claimed, still
-        waiting for a connection, are not sent: their POSTs are called off, and the next turn
-        gives them back (README "Webhooks"). A POST already out goes on."""
-        if not held:
+    async def _hold_back(self, in_flight: dict[asyncio.Task[Outcome], Claimed]) -> None:
+        """The deliveries in hand still waiting for a connection that may no longer go out as
+        claimed (`delivery.called_off`: a webhook removed or disabled, a contact erased, a
+        consent withdrawn, a cart bought since) are not sent: their POSTs are called off, and
+        the next turn gives them back (README "Webhooks"). A POST already out goes on."""
+        waiting = {item.delivery_id: task for task, item in in_flight.items()}
+        for delivery_id in self._sender.sending:
+            waiting.pop(delivery_id, None)
+        if not waiting:
             return
-        stopped = await self.db.read(stopped_webhooks, sorted(held))
-        for task, item in in_flight.items():
-            if item.webhook_id in stopped and item.delivery_id not in self._sender.sending:
-                task.cancel()
+        for delivery_id in await self.db.read(called_off, sorted(waiting)):
+            waiting[delivery_id].cancel()
 
     async def _give_back(self, in_flight: dict[asyncio.Task[Outcome], Claimed]) -> None:
         """Stopping: the POSTs still out (a slow endpoint's, or waiting for its connection) are

@@ -1,0 +1,151 @@
+"""README "Webhooks", **Called off**: a delivery a worker holds, waiting for a connection to its
+endpoint, is not sent when, by the worker's next look (every interval), it may no longer go out
+as claimed: its webhook removed or disabled, its contact erased (the body it holds carries the
+erased phone), its message's consent withdrawn, its test space reset. The worker gives it back
+and the next claim settles it as it would have: cancelled (or gone), or, for a disabled
+webhook, pending until `kanal webhooks enable`. A POST already out finishes and is recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
+
+import pytest
+from sqlalchemy import select, update
+
+from app.automations import delivery, health
+from app.automations import worker as worker_module
+from app.automations.sender import Limits
+from app.automations.worker import Worker
+from app.db.tables import deliveries, webhooks
+from app.services import keys, test_space
+from app.services import webhooks as subscriptions
+from app.services.results import utcnow
+from tests.api.consent.consent import consent, customer
+from tests.api.events.outbox import FAST
+from tests.conftest import STORE_ID, Api, order_body, shipment_body
+from tests.receiver import Receiver
+
+SHIPMENTS = 5  # five subjects: claimed together, POSTed one at a time
+ONE_AT_A_TIME = Limits(in_flight=64, per_webhook=1, timeout_seconds=30)  # the others wait in the worker
+
+
+async def _remove(api: Api, webhook_id: int) -> None:
+    await subscriptions.remove_webhook(api.db, webhook_id)
+
+
+async def _disable(api: Api, webhook_id: int) -> None:
+    """As the health rule disables a webhook failing for too long (app.automations.health)."""
+    disabled = {"disabled_at": utcnow(), "disabled_reason": "Failing"}
+    await api.db.write(lambda conn: conn.execute(update(webhooks).where(webhooks.c.id == webhook_id).values(disabled)))
+
+
+async def _erase(api: Api, _webhook_id: int) -> None:
+    assert (await api.delete("/customers/CUST-42")).status_code == 204
+
+
+async def _opt_out(api: Api, _webhook_id: int) -> None:
+    """The customer unsubscribes from utility messages, which shipping notifications are."""
+    given = consent(utility="unsubscribed", at="2026-06-01T00:00:00Z")
+    assert (await api.post("/customers", customer(given))).status_code in (200, 201)
+
+
+async def _reset(api: Api, _webhook_id: int) -> None:
+    await test_space.reset_test_data(api.db, STORE_ID)
+
+
+# how → (what happens while four deliveries wait, what becomes of them, written with a test key)
+WAYS: dict[str, tuple[Callable[[Api, int], Awaitable[None]], str | None, bool]] = {
+    "webhook removed": (_remove, "cancelled", False),
+    "webhook disabled": (_disable, "pending", False),
+    "contact erased": (_erase, "cancelled", False),
+    "consent withdrawn": (_opt_out, "cancelled", False),
+    "test space reset": (_reset, None, True),  # None: the rows are gone
+}
+
+
+async def _until(predicate: Callable[[], Awaitable[bool]], seconds: float = 15.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if await predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("not reached in time")
+
+
+async def _statuses(api: Api) -> list[tuple[str, bool]]:
+    """Each delivery's status and whether a worker holds it, in id order."""
+    rows = await api.db.read(
+        lambda conn: conn.execute(
+            select(deliveries.c.status, deliveries.c.locked_until).order_by(deliveries.c.id)
+        ).all()
+    )
+    return [(status, locked is not None) for status, locked in rows]
+
+
+async def _ship(api: Api, key: str | None) -> None:
+    """Five orders of CUST-42 (never asked for consent: shipping notifications go out), each shipped."""
+    for index in range(SHIPMENTS):
+        order = order_body(external_id=f"O-{index}", customer=customer(None))
+        assert (await api.post("/orders", order, key=key)).status_code == 201
+        shipment = shipment_body(external_id=f"S-{index}", order_external_id=f"O-{index}")
+        assert (await api.post("/shipments", shipment, key=key)).status_code == 201
+
+
+@pytest.mark.parametrize("how", list(WAYS))
+async def test_a_held_delivery_no_longer_due_is_not_sent(api: Api, how: str, monkeypatch) -> None:
+    happen, settled, test_mode = WAYS[how]
+    looks: list[set[int]] = []  # what each look of the worker called off
+
+    def called_off(conn, delivery_ids):
+        off = delivery.called_off(conn, delivery_ids)
+        looks.append(off)
+        return off
+
+    monkeypatch.setattr(worker_module, "called_off", called_off)
+    key = (await keys.create_key(api.db, store_id=STORE_ID, test=True))[0] if test_mode else None
+    held = threading.Event()
+    with Receiver(hold=held) as receiver:
+        webhook = await subscriptions.add_webhook(
+            api.db, STORE_ID, receiver.url, ["shipment.created"], test_events=test_mode
+        )
+        await _ship(api, key)
+        worker = Worker(api.db, FAST, ONE_AT_A_TIME)
+        stop = asyncio.Event()
+        running = asyncio.create_task(worker.run(stop, interval=0.1))
+        try:
+
+            async def first_out() -> bool:
+                return receiver.arrived == 1
+
+            await _until(first_out)  # the first POST is out, held by the receiver
+            assert await _statuses(api) == [("pending", True)] * SHIPMENTS  # all five in hand
+            await happen(api, webhook["id"])
+
+            async def called_off_four() -> bool:  # the worker looked: the four it had not sent
+                return any(len(off) == SHIPMENTS - 1 for off in looks)
+
+            await _until(called_off_four)
+            held.set()  # the POST that was out is answered, and recorded
+            first = [] if settled is None else [("delivered", False)]
+            expected = first + ([] if settled is None else [(settled, False)] * (SHIPMENTS - 1))
+
+            async def settled_as_expected() -> bool:
+                return await _statuses(api) == expected
+
+            await _until(settled_as_expected)
+            await asyncio.sleep(0.5)  # five more looks of the worker: nothing else goes out
+            assert receiver.arrived == 1
+            assert await _statuses(api) == expected
+            if how == "webhook disabled":  # enabled again, the four go out
+
+                async def all_delivered() -> bool:
+                    return await _statuses(api) == [("delivered", False)] * SHIPMENTS
+
+                await api.db.write(health.enable, webhook["id"], utcnow())
+                await _until(all_delivered)
+                assert receiver.arrived == len(receiver.received) == SHIPMENTS
+        finally:
+            held.set()
+            stop.set()
+            await asyncio.wait_for(running, 30)
