@@ -225,7 +225,8 @@ class Worker:
         if not waiting:
             return
         for delivery_id in await self.db.read(called_off, sorted(waiting)):
-            waiting[delivery_id].cancel()
+            if delivery_id not in self._sender.sending:  # it may have got its connection meanwhile
+                waiting[delivery_id].cancel()
 
     async def _give_back(self, in_flight: dict[asyncio.Task[Outcome], Claimed]) -> None:
         """Stopping: the POSTs still out (a slow endpoint's, or waiting for its connection) are
