@@ -13,6 +13,7 @@ from app.domain.commands import CartInput, CartUpdate, CustomerInput, OrderInput
 from app.services.batches import MAX_BODY_BYTES, MAX_ITEMS
 
 from . import schemas
+from .blank_schemas import allow_blanks
 
 _REF = "#/components/schemas/{model}"
 _STORE = {"name": "store_id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -265,6 +266,7 @@ def openapi_document() -> dict[str, Any]:
         + [(model.__name__, "serialization", TypeAdapter(model)) for model in outputs],
         ref_template=_REF,
     )
+    allow_blanks(definitions.get("$defs", {}), inputs)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, get_args
 
+import jsonschema_rs
 import pytest
 
 from app.domain.commands import (
@@ -25,6 +26,7 @@ from app.domain.commands import (
     ShipmentInput,
     string_fields,
 )
+from app.rest.openapi import openapi_document
 from tests.api.calls import gql
 from tests.api.walkthrough import PHONE, seed
 from tests.conftest import Api, cart_body, order_body, shipment_body
@@ -285,3 +287,39 @@ async def test_graphql_takes_a_consent_with_nothing_in_it_as_absent(api: Api, bl
         "customer": {"firstName": "Marie", "whatsappConsent": {"marketing": unsubscribed, "utility": unsubscribed}},
         "userErrors": [],
     }
+
+
+def _request_schema(endpoint: str) -> dict[str, Any]:
+    """The endpoint's request body schema in the OpenAPI document, formats checked (as a
+    validating client checks them), with the document's components."""
+    method, path = endpoint.split(" ", 1)
+    parts = path.split("/")
+    template = "/".join(parts[:2] + ["{external_id}"] * (len(parts) > 2))
+    document = openapi_document()
+    operation = document["paths"][f"/api/v1/stores/{{store_id}}{template}"][method.lower()]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    return {**schema, "components": document["components"]}
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_the_documented_bodies_validate_against_the_openapi_document(endpoint: str) -> None:
+    validator = jsonschema_rs.validator_for(_request_schema(endpoint), validate_formats=True)
+    assert validator.is_valid(ENDPOINTS[endpoint][1]())
+
+
+@pytest.mark.parametrize(("endpoint", "path", "blank"), cases(required=False))
+def test_the_openapi_document_allows_a_blank_optional_string(endpoint: str, path, blank: str) -> None:
+    """A client validating its requests against /openapi.json sends what the API takes: a blank
+    where it would leave the field out (a currency, an email, a time, an id)."""
+    validator = jsonschema_rs.validator_for(_request_schema(endpoint), validate_formats=True)
+    validator.validate(put(ENDPOINTS[endpoint][1](), path, blank))
+
+
+# The phone of an order or a cart is required only when no address has one: a rule across
+# fields, which the document gives in words.
+@pytest.mark.parametrize(
+    ("endpoint", "path", "blank"), [case for case in cases(required=True) if case.values[1] != PHONE_OF_THE_ORDER]
+)
+def test_the_openapi_document_refuses_a_blank_required_string(endpoint: str, path, blank: str) -> None:
+    validator = jsonschema_rs.validator_for(_request_schema(endpoint), validate_formats=True)
+    assert not validator.is_valid(put(ENDPOINTS[endpoint][1](), path, blank))

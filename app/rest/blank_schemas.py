@@ -1,0 +1,58 @@
+"""What the OpenAPI document says of blank strings, as the API reads them (SPEC §10, "Blank
+strings"; README): shops relay `""` or whitespace for "no value", so in an optional string field of
+a command a blank is the field left out, and in a required one it is missing.
+
+The request schemas come from the command models, which describe the values they keep: a
+currency of three letters, an email, an RFC 3339 time. Left so, a client that validates its
+requests against the document (a generated SDK, a gateway) refused the blanks the API takes.
+Here every optional string field also allows a blank, and every required one needs a character
+that is not whitespace; the fields are those the API treats so (`commands.string_fields`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, get_args
+
+from app.domain.commands import Command, string_fields
+
+# A blank, as `commands.is_blank` reads one (ECMA-262's `\s`, which JSON Schema patterns use, is
+# Unicode whitespace as `str.isspace` is).
+BLANK = {"type": "string", "pattern": "^\\s*$", "description": "Blank: the field left out"}
+NOT_BLANK = "\\S"  # a required field's text: not only whitespace
+
+
+def commands_within(model: type[Command]) -> Iterator[type[Command]]:
+    """`model` and the commands its fields hold (the embedded customer, addresses, a consent)."""
+    yield model
+    for field in model.model_fields.values():
+        for arg in (field.annotation, *get_args(field.annotation)):
+            if isinstance(arg, type) and issubclass(arg, Command):
+                yield from commands_within(arg)
+
+
+def allow_blanks(definitions: dict[str, Any], models: list[type[Command]]) -> None:
+    """Mark, in place, the schemas of `models` and of the commands within them in
+    `definitions` (component name → JSON schema; a model's validation schema is named after it,
+    or `<name>-Input` when it differs from its serialization one)."""
+    seen: set[type[Command]] = set()
+    for top in models:
+        for model in commands_within(top):
+            if model in seen:
+                continue
+            seen.add(model)
+            schema = definitions.get(f"{model.__name__}-Input") or definitions.get(model.__name__)
+            if schema is not None:
+                _mark(schema, string_fields(model))
+
+
+def _mark(schema: dict[str, Any], names: frozenset[str]) -> None:
+    required = set(schema.get("required", ()))
+    for name in names:
+        prop = schema["properties"][name]
+        if name in required:
+            prop.setdefault("pattern", NOT_BLANK)
+        elif "anyOf" in prop:
+            prop["anyOf"] = [*prop["anyOf"], BLANK]
+        else:
+            described = {key: prop.pop(key) for key in ("title", "description", "default") if key in prop}
+            schema["properties"][name] = {"anyOf": [prop, BLANK], **described}
