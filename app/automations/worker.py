@@ -175,13 +175,15 @@ class Worker:
                         del held[item.webhook_id]
                     outcomes.append(task.result() if not task.cancelled() else _not_sent(item))
                 back.clear()
-                if stopping_by is None and loop.time() >= next_look:
-                    await self._hold_back(in_flight)
-                    swept = tally.swept
-                    if await self._recoveries(tally):
-                        drained = False  # new deliveries to claim now
-                    # A sweep that settled carts may have left more due: look again at once.
-                    next_look = loop.time() + (0 if tally.swept > swept else self._interval)
+                if loop.time() >= next_look:
+                    await self._hold_back(in_flight)  # stopping too: what it holds may go out until the end
+                    again = False
+                    if stopping_by is None:
+                        swept = tally.swept
+                        if await self._recoveries(tally):
+                            drained = False  # new deliveries to claim now
+                        again = tally.swept > swept  # a sweep that settled carts may have left more due
+                    next_look = loop.time() + (0 if again else self._interval)
                 room = 0 if stopping_by is not None else self.limits.in_flight - len(in_flight)
                 if outcomes or (room > 0 and not drained):
                     cap = self.limits.held_per_webhook
@@ -224,7 +226,12 @@ class Worker:
             waiting.pop(delivery_id, None)
         if not waiting:
             return
-        for delivery_id in await self.db.read(called_off, sorted(waiting)):
+        try:
+            off = await self.db.read(called_off, sorted(waiting))
+        except Exception as exc:  # e.g. past the read budget behind a lock: the next look checks them
+            log.warning("worker: deliveries in hand not checked again: %s", exc)
+            return
+        for delivery_id in off:
             if delivery_id not in self._sender.sending:  # it may have got its connection meanwhile
                 waiting[delivery_id].cancel()
 
@@ -249,10 +256,12 @@ class Worker:
         """Wait until a POST comes back, then up to GATHER_SECONDS more until half of those in
         hand are back (two rounds to one endpoint, see HELD_PER_CONNECTION, while two more are
         sent): one transaction then settles them all. At most until `look_by` (loop time: the next
-        look for new events and due recoveries), or when stopping, until `stopping_by`."""
+        look at what it holds, and for new events and due recoveries), and when stopping, until
+        `stopping_by`."""
         enough = max(1, in_flight // 2)
         loop = asyncio.get_running_loop()
-        gathered_by = look_by if stopping_by is None else stopping_by  # or GATHER_SECONDS after the first came back
+        # or GATHER_SECONDS after the first came back
+        gathered_by = look_by if stopping_by is None else min(look_by, stopping_by)
         while len(back) < enough:
             came_back.clear()
             if stopping_by is None and self._stop_asked:

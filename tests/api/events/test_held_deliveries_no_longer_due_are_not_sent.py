@@ -18,6 +18,7 @@ from app.automations import delivery, health
 from app.automations import worker as worker_module
 from app.automations.sender import Limits
 from app.automations.worker import Worker
+from app.db.read_budget import ReadTimedOut
 from app.db.tables import deliveries, webhooks
 from app.services import keys, test_space
 from app.services import webhooks as subscriptions
@@ -149,3 +150,83 @@ async def test_a_held_delivery_no_longer_due_is_not_sent(api: Api, how: str, mon
             held.set()
             stop.set()
             await asyncio.wait_for(running, 30)
+
+
+async def test_a_stopping_worker_sends_none_of_a_webhook_removed_meanwhile(api: Api, monkeypatch) -> None:
+    """A stop lets the POSTs in hand go out for up to a POST's budget; the worker still looks
+    every interval, so a webhook removed then gets none of those that had not started."""
+    looks: list[set[int]] = []
+
+    def called_off(conn, delivery_ids):
+        looks.append(off := delivery.called_off(conn, delivery_ids))
+        return off
+
+    monkeypatch.setattr(worker_module, "called_off", called_off)
+    held = threading.Event()
+    with Receiver(hold=held) as receiver:
+        webhook = await subscriptions.add_webhook(api.db, STORE_ID, receiver.url, ["shipment.created"])
+        await _ship(api, None)
+        worker = Worker(api.db, FAST, ONE_AT_A_TIME)
+        stop = asyncio.Event()
+        running = asyncio.create_task(worker.run(stop, interval=0.1))
+        try:
+
+            async def first_out() -> bool:
+                return receiver.arrived == 1
+
+            await _until(first_out)
+            stop.set()  # stopping: the POST out may take its 30 s budget, the four wait behind it
+            await subscriptions.remove_webhook(api.db, webhook["id"])
+
+            async def called_off_four() -> bool:
+                return any(len(off) == SHIPMENTS - 1 for off in looks)
+
+            await _until(called_off_four)
+            held.set()
+            await asyncio.wait_for(running, 30)
+        finally:
+            held.set()
+            stop.set()
+    assert receiver.arrived == 1
+    # given back, not leased; the next worker's claim cancels them
+    assert await _statuses(api) == [("delivered", False)] + [("pending", False)] * (SHIPMENTS - 1)
+    await Worker(api.db, FAST).run_once()
+    assert await _statuses(api) == [("delivered", False)] + [("cancelled", False)] * (SHIPMENTS - 1)
+    assert receiver.arrived == 1
+
+
+async def test_a_check_that_fails_leaves_the_pass_going(api: Api, monkeypatch, caplog) -> None:
+    """The look at what the worker holds is a read under the read budget; one that fails (a
+    lock held past the budget) is skipped, not the pass: every delivery goes out once."""
+    failures = []
+
+    def called_off(conn, delivery_ids):
+        failures.append(delivery_ids)
+        raise ReadTimedOut(5.0)
+
+    monkeypatch.setattr(worker_module, "called_off", called_off)
+    held = threading.Event()
+    with Receiver(hold=held) as receiver:
+        await subscriptions.add_webhook(api.db, STORE_ID, receiver.url, ["shipment.created"])
+        await _ship(api, None)
+        worker = Worker(api.db, FAST, ONE_AT_A_TIME)
+        stop = asyncio.Event()
+        running = asyncio.create_task(worker.run(stop, interval=0.05))
+
+        async def a_check_failed() -> bool:
+            return bool(failures)
+
+        async def all_delivered() -> bool:
+            return await _statuses(api) == [("delivered", False)] * SHIPMENTS
+
+        try:
+            await _until(a_check_failed)  # while the first POST is held, the four waiting
+            held.set()
+            await _until(all_delivered)
+        finally:
+            held.set()
+            stop.set()
+            await asyncio.wait_for(running, 30)
+    assert receiver.arrived == len(receiver.received) == SHIPMENTS
+    assert len({item["event"]["id"] for item in receiver.received}) == SHIPMENTS  # each once
+    assert "worker pass failed" not in caplog.text
