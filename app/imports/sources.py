@@ -1,7 +1,14 @@
 """Records read from an import file: JSON Lines (one REST body a line) or CSV (one record a
 row, columns named by the REST fields, nested ones dotted: `customer.phone`), or Shopify's
 orders export (`app.imports.shopify`). Each record carries the line it starts on, which the
-report and the resume position name."""
+report and the resume position name.
+
+CSV is read strictly (a quoted cell never closed, or a quote inside an unquoted one, stops the
+import before anything is sent, naming the row's line: read leniently, the cell took in the rest
+of the file); a row with more cells than the header is refused on its line (its cells would land
+in the wrong fields). Cells of whole-number fields (`lifetime_value`, `orders_count`) are sent as
+numbers, the API taking no text there. A header with no comma but semicolons or tabs (Excel's
+CSV where the comma is the decimal mark) sets the separator."""
 
 from __future__ import annotations
 
@@ -17,6 +24,7 @@ from typing import Any
 from app.domain.json_values import read_json
 
 from . import shopify
+from .whole_numbers import WHOLE_NUMBER_COLUMNS, whole_number
 
 FORMATS = ("jsonl", "csv")
 # Cells that hold a list, comma-separated (Shopify's and spreadsheets' way of writing tags).
@@ -66,9 +74,9 @@ def _json_lines(path: Path) -> Iterator[Record]:
             if not raw.strip():
                 continue  # a blank line (the file's last, often) is no record
             try:
-                # utf-8-sig on the first line: a byte order mark some editors and Windows tools
-                # write at the start of a file is no part of the record
-                text = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
+                # utf-8-sig: a byte order mark some editors and Windows tools write at the start
+                # of a file (of each file, when exports are joined) is no part of the record
+                text = raw.decode("utf-8-sig").strip()
             except UnicodeDecodeError as exc:
                 at = len(raw) - len(exc.object) + exc.start  # in the line, its mark included
                 yield Record(number, error=_not_utf8(raw[at], f"at byte {at + 1} of the line"))
@@ -93,7 +101,7 @@ def _csv_records(path: Path) -> Iterator[Record]:
     # on its line past a single POST's limit), not csv's 128 KiB, which stopped the import.
     csv.field_size_limit(sys.maxsize)
     with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as file:
-        rows = csv.DictReader(file)
+        rows = csv.DictReader(file, delimiter=_separator(path), strict=True)
         try:
             columns = rows.fieldnames or []
             _check_header(path, rows.line_num, columns)
@@ -104,8 +112,41 @@ def _csv_records(path: Path) -> Iterator[Record]:
             _check_fields(path, rows.line_num, columns)
             for line, row, problem in _numbered(rows):
                 yield Record(line, error=problem) if problem else Record(line, data=nested(row))
-        except csv.Error as exc:  # none known with these settings; a parser lost is the whole file's
-            raise UnreadableFile(f"{path} line {rows.line_num}: {exc}") from None
+        except _RowUnreadable as exc:
+            raise UnreadableFile(f"{path} line {exc.line}: {exc.text}") from None
+        except csv.Error as exc:  # in the header: no row can be read by it
+            raise UnreadableFile(f"{path} line {rows.line_num}: {_explained(exc)}") from None
+
+
+class _RowUnreadable(Exception):
+    """The csv parser lost its place in the row starting at `line`: the whole file's problem."""
+
+    def __init__(self, line: int, text: str):
+        super().__init__(text)
+        self.line, self.text = line, text
+
+
+def _explained(exc: csv.Error) -> str:
+    """csv's message, with what it means in a file and what to do."""
+    text = str(exc)
+    if text == "unexpected end of data":
+        return (
+            "a quoted cell starts here and is never closed (it would take in every line after it); "
+            'close its quote, and write a quote inside a quoted cell as two ("")'
+        )
+    return f'{text}: a cell holding a quote must be quoted whole, the quote inside written as two ("")'
+
+
+def _separator(path: Path) -> str:
+    """`,`; or `;` or a tab when the header line has none of the others but that one (Excel
+    writes `;` where the comma is the decimal mark, as in France)."""
+    with path.open("rb") as file:
+        header = file.readline()
+    if b"," not in header:
+        for separator in (b";", b"\t"):
+            if separator in header:
+                return separator.decode()
+    return ","
 
 
 def _check_header(path: Path, line: int, columns: Sequence[str]) -> None:
@@ -141,12 +182,22 @@ def _numbered(rows: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str], 
     """Each row with the line it starts on (a quoted cell may span lines) and why it cannot be
     read (a cell not UTF-8, named by its column), or None."""
     start = rows.line_num + 1
-    for row in rows:
-        yield start, row, _unreadable(row)
-        start = rows.line_num + 1
+    try:
+        for row in rows:
+            yield start, row, _unreadable(row)
+            start = rows.line_num + 1
+    except csv.Error as exc:
+        raise _RowUnreadable(start, _explained(exc)) from None
 
 
 def _unreadable(row: dict[str, Any]) -> str | None:
+    extra = row.get(None)  # type: ignore[call-overload]
+    if extra:
+        columns = len(row) - 1
+        return (
+            f"{columns + len(extra)} cells where the header has {columns}: "
+            'a cell holding the separator must be quoted ("Durand, Jr")'
+        )
     for column, cell in row.items():
         # cells past the header's columns come as a list under None
         for text in cell if isinstance(cell, list) else [cell]:
@@ -158,13 +209,18 @@ def _unreadable(row: dict[str, Any]) -> str | None:
 
 def nested(row: dict[str, str]) -> dict[str, Any]:
     """A generic CSV row as a REST body: empty cells left out, dotted columns nested, list
-    columns split on commas."""
+    columns split on commas, whole-number columns as numbers (`whole_numbers`)."""
     body: dict[str, Any] = {}
     for column, cell in row.items():
         if column is None or cell is None or not cell.strip():
             continue
-        value: Any = [part.strip() for part in cell.split(",") if part.strip()] if column in _LIST_COLUMNS else cell
-        *parents, name = column.strip().split(".")
+        key = column.strip()
+        value: Any = cell
+        if key in _LIST_COLUMNS:
+            value = [part.strip() for part in cell.split(",") if part.strip()]
+        elif key in WHOLE_NUMBER_COLUMNS:
+            value = whole_number(cell)
+        *parents, name = key.split(".")
         target = body
         for parent in parents:
             target = target.setdefault(parent, {})

@@ -1,6 +1,7 @@
 """README "Importing a shop's history": a file is read the same whether or not the tool that
 saved it put a byte order mark first (Excel, Notepad and PowerShell do) or ended its lines with
-CRLF; a mark anywhere else is no part of JSON and that line alone is refused."""
+CRLF; in JSON Lines a mark at the start of a later line is dropped too (exports joined with
+`cat`)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ FILES = {
     "JSON Lines": (LINE + "\n" + LINE + "\n", "jsonl", [(1, "H-1"), (2, "H-1")]),
     "JSON Lines with a byte order mark": (BOM + LINE + "\n" + LINE + "\n", "jsonl", [(1, "H-1"), (2, "H-1")]),
     "JSON Lines, mark and CRLF": (BOM + LINE + "\r\n" + LINE + "\r\n", "jsonl", [(1, "H-1"), (2, "H-1")]),
-    "JSON Lines, a mark on line 2": (LINE + "\n" + BOM + LINE + "\n", "jsonl", [(1, "H-1"), (2, "error")]),
+    "JSON Lines, a mark on line 2": (LINE + "\n" + BOM + LINE + "\n", "jsonl", [(1, "H-1"), (2, "H-1")]),
+    "JSON Lines, a mark inside a line": (LINE[:-1] + "," + BOM + '"a": 1}\n', "jsonl", [(1, "error")]),
     "CSV": (CSV, "csv", [(2, "H-1")]),
     "CSV with a byte order mark": (BOM + CSV, "csv", [(2, "H-1")]),
     "CSV, mark and CRLF": (BOM + CSV.replace("\n", "\r\n"), "csv", [(2, "H-1")]),

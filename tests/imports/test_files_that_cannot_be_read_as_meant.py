@@ -28,6 +28,15 @@ SHOPIFY = (
 )
 
 
+MORE_CELLS = '4 cells where the header has 3: a cell holding the separator must be quoted ("Durand, Jr")'
+SHOPIFY_MORE_CELLS = MORE_CELLS.replace("4 cells where the header has 3", "11 cells where the header has 10")
+NEVER_CLOSED = (
+    "a quoted cell starts here and is never closed (it would take in every line after it); "
+    'close its quote, and write a quote inside a quoted cell as two ("")'
+)
+QUOTE_INSIDE = 'a cell holding a quote must be quoted whole, the quote inside written as two ("")'
+
+
 def _refused(line: int, message: str, external_id: str | None = None, field: str = "") -> dict[str, Any]:
     return {"line": line, "external_id": external_id, "message": message, "errors": {field: [message]}}
 
@@ -64,7 +73,37 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
     ),
     "a cell past the header, not UTF-8": (
         "customers", "customers.csv", CUSTOMERS + b"CU-2,+33612345602,Zoe,\xeb\n",
-        0, None, [_refused(3, _not_utf8("EB", "past the header's columns"))], ["CU-1"],
+        0, None, [_refused(3, MORE_CELLS)], ["CU-1"],
+    ),
+    "a row with more cells than the header": (
+        "customers", "customers.csv", CUSTOMERS + b"CU-2,+33612345602,Durand, Jr\nCU-3,+33612345603,Eve\n",
+        0, None, [_refused(3, MORE_CELLS)], ["CU-1", "CU-3"],
+    ),
+    "a Shopify order with a row of more cells than the header": (
+        "orders", "orders_export.csv", SHOPIFY.replace(b"Cap,5.00,Eve", b"Cap,5.00,Eve, Jr"),
+        0, None, [_refused(3, _not_utf8("EB", "in column Billing Name")), _refused(5, SHOPIFY_MORE_CELLS)],
+        ["#1001"],
+    ),
+    "a quoted cell never closed": (
+        "customers", "customers.csv", CUSTOMERS + b'CU-2,+33612345602,"Zoe\nCU-3,+33612345603,Eve\n',
+        1, "error: {file} line 3: " + NEVER_CLOSED, [], [],
+    ),
+    "a quoted cell never closed, in a column a Shopify export's mapping ignores": (
+        "orders", "orders_export.csv",
+        SHOPIFY.replace(b"Phone\n", b"Phone,Notes\n").replace(b"Pen,5.00,Ana,+33612345601", b'Pen,5.00,Ana,+33612345601,"door'),
+        1, "error: {file} line 2: " + NEVER_CLOSED, [], [],
+    ),
+    "a quoted cell going on after its closing quote": (
+        "customers", "customers.csv", CUSTOMERS + b'CU-2,+33612345602,"Zo"e\n',
+        1, "error: {file} line 3: ',' expected after '\"': " + QUOTE_INSIDE, [], [],
+    ),
+    "separated by semicolons (Excel where the comma is the decimal mark)": (
+        "customers", "customers.csv", b"external_id;phone;first_name\nCU-1;+33612345601;Ana\nCU-2;+33612345602;Zoe\n",
+        0, None, [], ["CU-1", "CU-2"],
+    ),
+    "separated by tabs": (
+        "customers", "customers.csv", b"external_id\tphone\tfirst_name\nCU-1\t+33612345601\tAna\n",
+        0, None, [], ["CU-1"],
     ),
     "a cell over 128 KiB": (
         "customers", "customers.csv", CUSTOMERS + f"CU-2,+33612345602,{LONG_NAME}\n".encode(),
