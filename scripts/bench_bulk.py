@@ -102,7 +102,7 @@ def run_import(url: str, source: Path) -> tuple[float, str]:
     if done.returncode != 0:
         raise SystemExit(f"kanal import failed:\n{done.stdout}{done.stderr[-2000:]}")
     summary = done.stdout.strip().splitlines()[0]
-    rate = re.search(r"\(([\d,]+) records/s\)", summary)
+    rate = re.search(r"\(([\d,.]+) records/s\)", summary)
     assert rate is not None, summary
     return float(rate.group(1).replace(",", "")), summary
 

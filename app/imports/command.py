@@ -44,7 +44,8 @@ def main(args: argparse.Namespace) -> int:
 def _unusable(source: Path, report: Path) -> str | None:
     """Why the import cannot start with these files, before anything is opened (None: it can):
     no such file; a report (or its state file) that is the file itself, which opening it for
-    writing would empty; a report that is a directory, or in a directory that does not exist."""
+    writing would empty; a report that is another import's state file (`….state`), which it would
+    overwrite; a report that is a directory, or in a directory that does not exist."""
     if source.is_dir():
         return f"{source} is a directory, not a file"
     if not source.is_file():
@@ -52,6 +53,8 @@ def _unusable(source: Path, report: Path) -> str | None:
     state = report.with_name(report.name + ".state")
     if any(path.exists() and path.samefile(source) for path in (report, state)):
         return f"the report {report} would overwrite the file being imported: give --report another path"
+    if report.suffix == ".state":
+        return f"the report {report} is named as an import's state file (….state): give --report another path"
     if report.is_dir():
         return f"the report {report} is a directory: give --report a file path"
     if not report.parent.is_dir():
@@ -68,7 +71,7 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
         key = args.key or os.environ.get("KANAL_KEY")
         if not key:
             raise ImportFailed("--url needs --key (or KANAL_KEY).")
-        sink = OverHttp(args.url, key, args.store, args.resource, backfill)
+        sink = OverHttp(args.url, key, args.store, args.resource, backfill, job.stop)
     else:
         sink = await InProcess.open(Database(Settings.from_env()), args.store, args.resource, backfill)
     began = time.perf_counter()
@@ -81,7 +84,7 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
     done = state.done - before.done
     # This run's own counts; after --resume, the whole file's on a line of their own.
     print(
-        f"{done:,} records in {seconds:.1f} s ({done / seconds if seconds else 0:,.0f} records/s): "
+        f"{done:,} records in {seconds:.1f} s ({_rate(done, seconds)} records/s): "
         + _counts(state.created - before.created, state.updated - before.updated, state.stale - before.stale)
         + f", {state.refused - before.refused:,} refused"
         + (f" (lines in {job.report})" if state.refused > before.refused else "")
@@ -97,6 +100,12 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
         print(f"Stopped after line {state.line:,}. Run the same command with --resume to go on from there.")
         return 130
     return 0
+
+
+def _rate(done: int, seconds: float) -> str:
+    """Records a second: whole above 10, else to a tenth (a throttled import's 0.4, not 0)."""
+    rate = done / seconds if seconds else 0.0
+    return f"{rate:,.0f}" if rate >= 10 or not rate else f"{rate:.1f}"
 
 
 def _counts(created: int, updated: int, stale: int) -> str:

@@ -4,8 +4,10 @@ renamed: a kill leaves the previous or the next, never half of one), with the si
 of the file's bytes up to that position. `--resume` refuses a file whose bytes up to there are
 not those any more (replaced or edited; one only appended to goes on), and starts after that
 position: a batch sent but not confirmed is sent again, which the upsert makes harmless
-(a replay changes nothing and records no event). Ctrl-C (SIGINT) or SIGTERM stops after the
-batch in flight, its position confirmed and printed."""
+(a replay changes nothing and records no event); the report is cut back to what it held at
+that position, so that the batch's refused lines are not written twice. Ctrl-C (SIGINT) or
+SIGTERM stops after the batch in flight (or during a wait the server asked for, the batch not
+sent), its position confirmed and printed."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.text import Text
 
 from . import sources, stopping
-from .sinks import ImportFailed, Outcome
+from .sinks import ImportFailed, ImportStopped, Outcome
 from .sources import Record
 
 
@@ -49,6 +51,7 @@ class State:
     # state written before they were kept, which --resume refuses (`load_state`).
     checked_bytes: int | None = None
     checked_sha256: str | None = None
+    report_bytes: int | None = None  # the report's size at `line` (None: written before it was kept)
 
     @property
     def done(self) -> int:
@@ -122,7 +125,7 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
     fresh = State(source=str(job.path.resolve()), store=job.store, resource=job.resource)
     if not job.resume or not job.state_path.exists():
         return fresh
-    state = State(**json.loads(job.state_path.read_text()))
+    state = _read_state(job.state_path)
     if (state.source, state.store, state.resource) != (fresh.source, fresh.store, fresh.resource):
         raise ImportFailed(
             f"{job.state_path} is the state of importing {state.source} as {state.resource} of store {state.store}."
@@ -148,6 +151,39 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
             "run without --resume to import it whole, or give --report a new path."
         )
     return state
+
+
+_STATE_FIELDS: dict[str, tuple[type, ...]] = {
+    "source": (str,),
+    "store": (int,),
+    "resource": (str,),
+    "line": (int,),
+    "created": (int,),
+    "updated": (int,),
+    "stale": (int,),
+    "refused": (int,),
+    "checked_bytes": (int, type(None)),
+    "checked_sha256": (str, type(None)),
+    "report_bytes": (int, type(None)),
+}
+
+
+def _read_state(path: Path) -> State:
+    """The State a state file holds. ImportFailed when it holds none (empty, not JSON, another
+    shape: not written by an import, or damaged), rather than a traceback."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        data = exc
+    fits = isinstance(data, dict) and {"source", "store", "resource"} <= set(data) <= set(_STATE_FIELDS)
+    if not fits or not all(
+        isinstance(value, _STATE_FIELDS[name]) and not isinstance(value, bool) for name, value in data.items()
+    ):
+        raise ImportFailed(
+            f"{path} is not the state of an import (damaged, or another file): "
+            "run without --resume to import the file whole, or give --report a new path."
+        )
+    return State(**data)
 
 
 def save_state(job: Job, state: State, prefix: Prefix) -> None:
@@ -194,15 +230,26 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
         TimeRemainingColumn(),
         console=console,
     )
+    if job.resume and state.report_bytes is not None and job.report.exists():
+        # lines written for a batch sent after the state's position: it is sent again
+        if job.report.stat().st_size > state.report_bytes:
+            os.truncate(job.report, state.report_bytes)
     with stopping.Caught(job.stop), job.report.open(mode, encoding="utf-8") as report, progress:
         if not job.resume:  # a stop before the first batch: --resume starts from line 0, as printed
+            state.report_bytes = 0
             save_state(job, state, prefix)
         task = progress.add_task(job.resource, total=total, completed=state.done)
         for batch in _batches(records, job.batch_size):
             if job.stop.is_set():  # before a batch: a stop at start-up sends none
                 break
-            await _send(batch, sink, state, report)
+            confirmed = State(**asdict(state))
+            try:
+                await _send(batch, sink, state, report)
+            except ImportStopped:  # a stop while the server had us wait: the batch was not confirmed
+                state = confirmed
+                break
             report.flush()
+            state.report_bytes = report.tell()
             save_state(job, state, prefix)
             progress.update(task, completed=state.done)
     return state

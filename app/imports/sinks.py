@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ import httpx
 
 from app.db.database import Database
 from app.domain.statuses import StoreStatus
+from app.domain.types import MAX_JSON_DEPTH
 from app.services import batches, carts, customers, order_batches, shipments, stores
 from app.services.stores import Store
 
@@ -31,6 +33,17 @@ KINDS: dict[str, batches.Kind] = {
 
 class ImportFailed(Exception):
     """The import cannot go on (unknown store, refused key, server error): said once, stopped."""
+
+
+class ImportStopped(Exception):
+    """A stop (Ctrl-C, SIGTERM) came while the server had the batch wait (429): not sent."""
+
+
+# Levels of nesting past which no record can be taken (free-form JSON is refused past
+# MAX_JSON_DEPTH; the body's own objects add a few): such a record is refused here, not sent,
+# since one nested past the server's JSON reader (about a thousand levels) made it refuse the
+# whole batch as an unreadable body, every neighbour with it.
+MAX_RECORD_DEPTH = MAX_JSON_DEPTH + 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +98,13 @@ class OverHttp:
     a 429 (its Retry-After) and sends again. A batch too large for the server (over
     `batches.MAX_BODY_BYTES`, or answered 413, as a proxy with a lower limit answers) is sent in
     halves; a record that alone makes such a batch is refused on its own (`too_large`), never
-    sent, and the import goes on."""
+    sent, and the import goes on; so is a record nested past MAX_RECORD_DEPTH (`too_deep`). A stop
+    (`stop` set) during a 429's wait raises ImportStopped at once."""
 
-    def __init__(self, url: str, key: str, store_id: int, resource: str, backfill: bool):
+    def __init__(
+        self, url: str, key: str, store_id: int, resource: str, backfill: bool, stop: threading.Event | None = None
+    ):
+        self.stop = stop or threading.Event()
         self.endpoint = f"{url.rstrip('/')}/api/v1/stores/{store_id}/{resource}/batch"
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         if backfill:
@@ -95,6 +112,12 @@ class OverHttp:
         self.client = httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(120.0, connect=10.0))
 
     async def send(self, records: Sequence[Record]) -> list[Outcome]:
+        deep = {index for index, record in enumerate(records) if _deeper_than(record.data, MAX_RECORD_DEPTH)}
+        if deep:
+            sent = iter(
+                await self.send([r for i, r in enumerate(records) if i not in deep]) if len(deep) < len(records) else []
+            )
+            return [too_deep() if index in deep else next(sent) for index in range(len(records))]
         body = ('{"items": [' + ",".join(record.json_text() for record in records) + "]}").encode()
         response = await self._post(body) if len(body) <= batches.MAX_BODY_BYTES else None
         if response is None or response.status_code == 413:
@@ -114,7 +137,16 @@ class OverHttp:
                 raise ImportFailed(f"{self.endpoint}: {exc}") from None
             if response.status_code != 429:
                 return response
-            await asyncio.sleep(retry_after(response.headers.get("retry-after")))
+            await self._wait(retry_after(response.headers.get("retry-after")))
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep `seconds`, looking at `stop` every tenth of a second: ImportStopped once set."""
+        waiting = asyncio.ensure_future(asyncio.sleep(seconds))
+        while not waiting.done():
+            if self.stop.is_set():  # set by a signal handler: no wake-up of the loop, so looked at
+                waiting.cancel()
+                raise ImportStopped
+            await asyncio.wait({waiting}, timeout=0.1)
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -149,6 +181,21 @@ def too_large(size: int, answered: bool) -> Outcome:
             f"a batch takes at most {batches.MAX_BODY_BYTES:,} bytes."
         )
     return Outcome(422, message=message, errors={"": [message]})
+
+
+def too_deep() -> Outcome:
+    message = f"Nested more than {MAX_RECORD_DEPTH} levels deep: no field takes it (too_deep); not sent."
+    return Outcome(422, message=message, errors={"": [message]})
+
+
+def _deeper_than(value: object, levels: int) -> bool:
+    """Whether `value` (a parsed record) nests lists and objects more than `levels` deep."""
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+    if children is None:
+        return False
+    if levels == 0:
+        return True
+    return any(_deeper_than(child, levels - 1) for child in children)
 
 
 def _results(endpoint: str, response: httpx.Response, records: int) -> list[Outcome]:
