@@ -173,17 +173,22 @@ def _read_state(path: Path) -> State:
     shape: not written by an import, or damaged), rather than a traceback."""
     try:
         data = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         data = exc
     fits = isinstance(data, dict) and {"source", "store", "resource"} <= set(data) <= set(_STATE_FIELDS)
-    if not fits or not all(
-        isinstance(value, _STATE_FIELDS[name]) and not isinstance(value, bool) for name, value in data.items()
-    ):
+    if not fits or not all(_state_value(name, value) for name, value in data.items()):
         raise ImportFailed(
             f"{path} is not the state of an import (damaged, or another file): "
             "run without --resume to import the file whole, or give --report a new path."
         )
     return State(**data)
+
+
+def _state_value(name: str, value: object) -> bool:
+    """A value a state's field can hold: its type, and a count or position not below 0."""
+    if not isinstance(value, _STATE_FIELDS[name]) or isinstance(value, bool):
+        return False
+    return not (isinstance(value, int) and value < 0)
 
 
 def save_state(job: Job, state: State, prefix: Prefix) -> None:

@@ -16,7 +16,6 @@ import httpx
 
 from app.db.database import Database
 from app.domain.statuses import StoreStatus
-from app.domain.types import MAX_JSON_DEPTH
 from app.services import batches, carts, customers, order_batches, shipments, stores
 from app.services.stores import Store
 
@@ -39,11 +38,11 @@ class ImportStopped(Exception):
     """A stop (Ctrl-C, SIGTERM) came while the server had the batch wait (429): not sent."""
 
 
-# Levels of nesting past which no record can be taken (free-form JSON is refused past
-# MAX_JSON_DEPTH; the body's own objects add a few): such a record is refused here, not sent,
-# since one nested past the server's JSON reader (about a thousand levels) made it refuse the
-# whole batch as an unreadable body, every neighbour with it.
-MAX_RECORD_DEPTH = MAX_JSON_DEPTH + 8
+# Levels of nesting past which a record is not sent: the server's JSON reader stops at about a
+# thousand, and a batch body holding such a record was refused whole (400), every neighbour
+# with it. Below, the server answers the record itself (free-form JSON is refused past
+# MAX_JSON_DEPTH, `too_deep`; a field the API ignores may nest deeper), as in this process.
+MAX_RECORD_DEPTH = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,18 +183,26 @@ def too_large(size: int, answered: bool) -> Outcome:
 
 
 def too_deep() -> Outcome:
-    message = f"Nested more than {MAX_RECORD_DEPTH} levels deep: no field takes it (too_deep); not sent."
+    message = (
+        f"Nested more than {MAX_RECORD_DEPTH} levels deep: a batch holding it would be refused whole "
+        "by the server's JSON reader (too_deep); not sent."
+    )
     return Outcome(422, message=message, errors={"": [message]})
 
 
 def _deeper_than(value: object, levels: int) -> bool:
-    """Whether `value` (a parsed record) nests lists and objects more than `levels` deep."""
-    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
-    if children is None:
-        return False
-    if levels == 0:
-        return True
-    return any(_deeper_than(child, levels - 1) for child in children)
+    """Whether `value` (a parsed record) nests lists and objects more than `levels` deep. A
+    loop, not a recursion: Python's own limit is about where this one is."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        if depth == levels:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _results(endpoint: str, response: httpx.Response, records: int) -> list[Outcome]:

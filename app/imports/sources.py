@@ -3,9 +3,9 @@ row, columns named by the REST fields, nested ones dotted: `customer.phone`), or
 orders export (`app.imports.shopify`). Each record carries the line it starts on, which the
 report and the resume position name.
 
-CSV is read strictly (a quoted cell never closed, or a quote inside an unquoted one, stops the
-import before anything is sent, naming the row's line: read leniently, the cell took in the rest
-of the file); a row with more cells than the header is refused on its line (its cells would land
+CSV is read strictly (a quoted cell never closed, or one going on after its closing quote,
+stops the import before anything is sent, naming the row's line: read leniently, the cell took
+in the rest of the file); a row with more cells than the header is refused on its line (its cells would land
 in the wrong fields). Cells of whole-number fields (`lifetime_value`, `orders_count`) are sent as
 numbers, the API taking no text there. A header with no comma but semicolons or tabs (Excel's
 CSV where the comma is the decimal mark) sets the separator."""
@@ -114,8 +114,8 @@ def _csv_records(path: Path) -> Iterator[Record]:
                 yield Record(line, error=problem) if problem else Record(line, data=nested(row))
         except _RowUnreadable as exc:
             raise UnreadableFile(f"{path} line {exc.line}: {exc.text}") from None
-        except csv.Error as exc:  # in the header: no row can be read by it
-            raise UnreadableFile(f"{path} line {rows.line_num}: {_explained(exc)}") from None
+        except csv.Error as exc:  # in the header (line 1): no row can be read by it
+            raise UnreadableFile(f"{path} line 1: {_explained(exc)}") from None
 
 
 class _RowUnreadable(Exception):
@@ -138,15 +138,20 @@ def _explained(exc: csv.Error) -> str:
 
 
 def _separator(path: Path) -> str:
-    """`,`; or `;` or a tab when the header line has none of the others but that one (Excel
-    writes `;` where the comma is the decimal mark, as in France)."""
+    """`,`; or `;` or a tab when the header line (up to its LF, CRLF or lone CR), its quoted
+    names left out, has none of the others but that one (Excel writes `;` where the comma is
+    the decimal mark, as in France)."""
     with path.open("rb") as file:
-        header = file.readline()
+        start = file.read(1 << 16)
+    header = _QUOTED.sub(b"", re.split(rb"[\r\n]", start, maxsplit=1)[0])
     if b"," not in header:
         for separator in (b";", b"\t"):
             if separator in header:
                 return separator.decode()
     return ","
+
+
+_QUOTED = re.compile(rb'"[^"]*"')
 
 
 def _check_header(path: Path, line: int, columns: Sequence[str]) -> None:
@@ -195,8 +200,7 @@ def _unreadable(row: dict[str, Any]) -> str | None:
     if extra:
         columns = len(row) - 1
         return (
-            f"{columns + len(extra)} cells where the header has {columns}: "
-            'a cell holding the separator must be quoted ("Durand, Jr")'
+            f"{columns + len(extra)} cells where the header has {columns}: a cell holding the separator must be quoted"
         )
     for column, cell in row.items():
         # cells past the header's columns come as a list under None

@@ -11,7 +11,9 @@ from typing import Any, get_args
 
 from app.domain.commands import CartInput, Command, CustomerInput, OrderInput, ShipmentInput
 
-_WHOLE = re.compile(r"\s*[+-]?\d+\s*")
+# ASCII digits only (`int` also reads other scripts' digits), and few enough for `int` (past
+# 4,300 it raises; past 19 no field takes the number, and the API says so)
+_WHOLE = re.compile(r"\s*[+-]?[0-9]{1,4000}\s*")
 
 
 def _paths(model: type[Command], at: str = "") -> Iterator[str]:
@@ -36,6 +38,6 @@ WHOLE_NUMBER_COLUMNS = frozenset(
 
 
 def whole_number(cell: str) -> int | str:
-    """The cell as an int when it writes one (`1200`, ` +3 `), else as it is, for the API to
-    refuse with its own message (`1,200`, `12.5`)."""
+    """The cell as an int when it writes one in ASCII digits (`1200`, ` +3 `), else as it is,
+    for the API to refuse with its own message (`1,200`, `12.5`, `１２`)."""
     return int(cell) if _WHOLE.fullmatch(cell) else cell

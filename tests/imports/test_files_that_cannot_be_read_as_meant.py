@@ -28,7 +28,7 @@ SHOPIFY = (
 )
 
 
-MORE_CELLS = '4 cells where the header has 3: a cell holding the separator must be quoted ("Durand, Jr")'
+MORE_CELLS = "4 cells where the header has 3: a cell holding the separator must be quoted"
 SHOPIFY_MORE_CELLS = MORE_CELLS.replace("4 cells where the header has 3", "11 cells where the header has 10")
 NEVER_CLOSED = (
     "a quoted cell starts here and is never closed (it would take in every line after it); "
@@ -100,6 +100,18 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
     "separated by semicolons (Excel where the comma is the decimal mark)": (
         "customers", "customers.csv", b"external_id;phone;first_name\nCU-1;+33612345601;Ana\nCU-2;+33612345602;Zoe\n",
         0, None, [], ["CU-1", "CU-2"],
+    ),
+    "separated by semicolons, CR line ends, a comma in a cell": (
+        "customers", "customers.csv", b"external_id;phone;first_name\rCU-1;+33612345601;Eve, Y\rCU-2;+33612345602;Fay\r",
+        0, None, [], ["CU-1", "CU-2"],
+    ),
+    "separated by semicolons, a quoted column name holding a comma": (
+        "customers", "customers.csv", b'external_id;phone;"first_name";"note, free"\nCU-1;+33612345601;Gus;x\n',
+        0, None, [], ["CU-1"],
+    ),
+    "a quoted column name never closed": (
+        "customers", "customers.csv", b'external_id,"phone,first_name\nCU-1,+33612345601,Ana\n',
+        1, "error: {file} line 1: " + NEVER_CLOSED, [], [],
     ),
     "separated by tabs": (
         "customers", "customers.csv", b"external_id\tphone\tfirst_name\nCU-1\t+33612345601\tAna\n",

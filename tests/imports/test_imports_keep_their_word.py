@@ -64,11 +64,17 @@ async def test_a_whole_number_cell_is_sent_as_a_number(prepared: Prepared, tmp_p
 
 async def test_a_cell_that_writes_no_whole_number_is_refused_by_the_api(prepared: Prepared, tmp_path: Path) -> None:
     source = tmp_path / "customers.csv"
-    source.write_text('external_id,phone,lifetime_value\nCU-1,+33612345601,"1,200"\nCU-2,+33612345602,12\n')
+    cells = ['"1,200"', "１２", "1" * 5000, "99999999999999999999", "12"]  # the last one is
+    rows = "".join(f"CU-{n},+3361234560{n},{cell}\n" for n, cell in enumerate(cells))
+    source.write_text("external_id,phone,lifetime_value\n" + rows)
     done = kanal_import(prepared.url, source, "--store", "123", "--resource", "customers")
-    assert done.returncode == 0, done.stderr[-2000:]
-    (refused,) = report(tmp_path / "customers.csv.report.jsonl")
-    assert (refused["line"], refused["external_id"], list(refused["errors"])) == (2, "CU-1", ["lifetime_value"])
+    assert (done.returncode, "Traceback" in done.stderr) == (0, False), done.stderr[-2000:]
+    refused = report(tmp_path / "customers.csv.report.jsonl")
+    assert [(line["line"], line["external_id"], list(line["errors"])) for line in refused] == [
+        (2 + n, f"CU-{n}", ["lifetime_value"]) for n in range(4)
+    ]
+    stored = (await read_tables(prepared.url, "customers"))["customers"]
+    assert [row["external_id"] for row in stored] == ["CU-4"]
 
 
 # a state file's text -> refused with --resume
@@ -79,6 +85,9 @@ DAMAGED = {
     "a list": "[1]",
     "a line that is text": None,  # the real state, its line made text
     "an unknown key": "extra",  # the real state, a key more
+    "a negative line": "line",  # the real state, its line -5
+    "a negative report size": "report_bytes",  # the real state, its report_bytes -5
+    "nested past what JSON reads": "[" * 100_000,
 }
 
 
@@ -93,6 +102,8 @@ async def test_a_damaged_state_is_refused_in_one_line(prepared: Prepared, tmp_pa
         text = json.dumps({**state, "line": "x"})
     elif text == "extra":
         text = json.dumps({**state, "extra": 1})
+    elif text in ("line", "report_bytes"):
+        text = json.dumps({**state, text: -5})
     state_path.write_text(text)
     done = kanal_import(prepared.url, source, "--store", "123", "--resource", "orders", "--resume")
     assert (done.returncode, done.stdout) == (1, "")
@@ -169,10 +180,28 @@ async def test_over_http_a_record_nested_past_any_field_is_refused_alone(prepare
     assert stored == ["H-0", "H-1", "H-3", "H-4"]
 
 
+async def test_a_record_the_api_takes_is_written_in_this_process_and_over_http_alike(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    """A customer's `metadata` is no field of a customer: ignored however deep (45 levels)."""
+    deep = '{"k":' * 45 + '"x"' + "}" * 45
+    line = '{"external_id": "D-45", "phone": "+33612345904", "metadata": ' + deep + "}"
+    source = write_jsonl(tmp_path / "c.jsonl", [line])
+    args = ("--store", "123", "--resource", "customers")
+    assert kanal_import(prepared.url, source, *args).returncode == 0
+    with serving(prepared.url) as server:
+        done = kanal_import(prepared.url, source, *args, "--url", server.base_url, "--key", prepared.key)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("1 records in "), done.stdout
+    assert "0 created, 1 replaced or replayed" in done.stdout  # written in process, replayed over HTTP
+    assert not (tmp_path / "c.jsonl.report.jsonl").read_text()
+
+
 async def test_a_record_nested_within_the_limit_is_sent() -> None:
     shallow: Any = "x"
-    for _ in range(MAX_RECORD_DEPTH - 1):
+    for _ in range(MAX_RECORD_DEPTH - 1):  # with the record's own object, MAX_RECORD_DEPTH levels
         shallow = [shallow]
+    text = '{"metadata":' + "[" * (MAX_RECORD_DEPTH - 1) + '"x"' + "]" * (MAX_RECORD_DEPTH - 1) + "}"
     sent: list[bytes] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -183,7 +212,7 @@ async def test_a_record_nested_within_the_limit_is_sent() -> None:
     await sink.client.aclose()
     sink.client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
     try:
-        outcomes = await sink.send([Record(1, data={"metadata": shallow})])
+        outcomes = await sink.send([Record(1, data={"metadata": shallow}, text=text)])
     finally:
         await sink.close()
     assert (len(sent), outcomes) == (1, [Outcome(422, message="m", errors={})])
