@@ -71,7 +71,7 @@ class Outcome:
     status_code: int | None
     error: str | None
     webhook_id: int | None = None  # for its webhook's health (app.automations.health)
-    sent: bool = True  # False: never POSTed, its webhook stopped while it waited (given back)
+    sent: bool = True  # False: never POSTed, called off while it waited (given back: `called_off`)
 
 
 @dataclass(frozen=True)

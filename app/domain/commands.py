@@ -6,9 +6,9 @@ The same models generate the OpenAPI request schemas.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_args
 
 from pydantic import (
     BaseModel,
@@ -526,3 +526,20 @@ _PLAIN = {
     "less_than_equal": "Must be less than or equal to {le}.",
     "literal_error": "Must be {expected}.",
 }
+
+
+@cache
+def integer_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of `model` a JSON integer fills, as its JSON schema says (counts, lifetime value)."""
+    properties = model.model_json_schema(mode="validation")["properties"]
+    return frozenset(name for name, schema in properties.items() if _json_type(schema) == "integer")
+
+
+def nested_commands(model: type[BaseModel]) -> Iterator[tuple[str, type[Command]]]:
+    """(field name, command) for each field of `model` holding a command, optional or not (the
+    embedded customer, an address, a consent)."""
+    for name, field in model.model_fields.items():
+        for arg in (field.annotation, *get_args(field.annotation)):
+            if isinstance(arg, type) and issubclass(arg, Command):
+                yield name, arg
+                break

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, get_args, get_type_hints
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
@@ -153,18 +153,9 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
     return state
 
 
+# each field's types, as State declares them (`int | None`: int or None)
 _STATE_FIELDS: dict[str, tuple[type, ...]] = {
-    "source": (str,),
-    "store": (int,),
-    "resource": (str,),
-    "line": (int,),
-    "created": (int,),
-    "updated": (int,),
-    "stale": (int,),
-    "refused": (int,),
-    "checked_bytes": (int, type(None)),
-    "checked_sha256": (str, type(None)),
-    "report_bytes": (int, type(None)),
+    name: get_args(hint) or (hint,) for name, hint in get_type_hints(State).items()
 }
 
 

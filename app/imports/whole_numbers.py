@@ -7,9 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, get_args
 
-from app.domain.commands import CartInput, Command, CustomerInput, OrderInput, ShipmentInput
+from app.domain.commands import (
+    CartInput,
+    Command,
+    CustomerInput,
+    OrderInput,
+    ShipmentInput,
+    integer_fields,
+    nested_commands,
+)
 
 # ASCII digits only (`int` also reads other scripts' digits), and few enough for `int` (past
 # 4,300 it raises; past 19 no field takes the number, and the API says so)
@@ -18,18 +25,9 @@ _WHOLE = re.compile(r"\s*[+-]?[0-9]{1,4000}\s*")
 
 def _paths(model: type[Command], at: str = "") -> Iterator[str]:
     """The dotted paths of `model`'s integer fields, those of the commands within it included."""
-    properties = model.model_json_schema(mode="validation")["properties"]
-    for name, field in model.model_fields.items():
-        nested = next((arg for arg in get_args(field.annotation) if arg is not type(None)), field.annotation)
-        if isinstance(nested, type) and issubclass(nested, Command):
-            yield from _paths(nested, f"{at}{name}.")
-        elif _is_integer(properties[name]):
-            yield f"{at}{name}"
-
-
-def _is_integer(schema: dict[str, Any]) -> bool:
-    options = [option for option in schema.get("anyOf", [schema]) if option.get("type") != "null"]
-    return len(options) == 1 and options[0].get("type") == "integer"
+    yield from (f"{at}{name}" for name in sorted(integer_fields(model)))
+    for name, nested in nested_commands(model):
+        yield from _paths(nested, f"{at}{name}.")
 
 
 WHOLE_NUMBER_COLUMNS = frozenset(

@@ -11,9 +11,9 @@ that is not whitespace; the fields are those the API treats so (`commands.string
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, get_args
+from typing import Any
 
-from app.domain.commands import Command, string_fields
+from app.domain.commands import Command, nested_commands, string_fields
 
 # A blank, as `commands.is_blank` reads one (ECMA-262's `\s`, which JSON Schema patterns use, is
 # Unicode whitespace as `str.isspace` is).
@@ -24,10 +24,8 @@ NOT_BLANK = "\\S"  # a required field's text: not only whitespace
 def commands_within(model: type[Command]) -> Iterator[type[Command]]:
     """`model` and the commands its fields hold (the embedded customer, addresses, a consent)."""
     yield model
-    for field in model.model_fields.values():
-        for arg in (field.annotation, *get_args(field.annotation)):
-            if isinstance(arg, type) and issubclass(arg, Command):
-                yield from commands_within(arg)
+    for _name, nested in nested_commands(model):
+        yield from commands_within(nested)
 
 
 def allow_blanks(definitions: dict[str, Any], models: list[type[Command]]) -> None:

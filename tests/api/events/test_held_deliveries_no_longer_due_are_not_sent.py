@@ -93,17 +93,22 @@ async def _ship(api: Api, key: str | None) -> None:
         assert (await api.post("/shipments", shipment, key=key)).status_code == 201
 
 
-@pytest.mark.parametrize("how", list(WAYS))
-async def test_a_held_delivery_no_longer_due_is_not_sent(api: Api, how: str, monkeypatch) -> None:
-    happen, settled, test_mode = WAYS[how]
-    looks: list[set[int]] = []  # what each look of the worker called off
+@pytest.fixture
+def looks(monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
+    """What each look of the worker at the deliveries it holds called off, in order."""
+    seen: list[set[int]] = []
 
     def called_off(conn, delivery_ids):
-        off = delivery.called_off(conn, delivery_ids)
-        looks.append(off)
+        seen.append(off := delivery.called_off(conn, delivery_ids))
         return off
 
     monkeypatch.setattr(worker_module, "called_off", called_off)
+    return seen
+
+
+@pytest.mark.parametrize("how", list(WAYS))
+async def test_a_held_delivery_no_longer_due_is_not_sent(api: Api, how: str, looks: list[set[int]]) -> None:
+    happen, settled, test_mode = WAYS[how]
     key = (await keys.create_key(api.db, store_id=STORE_ID, test=True))[0] if test_mode else None
     held = threading.Event()
     with Receiver(hold=held) as receiver:
@@ -152,16 +157,9 @@ async def test_a_held_delivery_no_longer_due_is_not_sent(api: Api, how: str, mon
             await asyncio.wait_for(running, 30)
 
 
-async def test_a_stopping_worker_sends_none_of_a_webhook_removed_meanwhile(api: Api, monkeypatch) -> None:
+async def test_a_stopping_worker_sends_none_of_a_webhook_removed_meanwhile(api: Api, looks: list[set[int]]) -> None:
     """A stop lets the POSTs in hand go out for up to a POST's budget; the worker still looks
     every interval, so a webhook removed then gets none of those that had not started."""
-    looks: list[set[int]] = []
-
-    def called_off(conn, delivery_ids):
-        looks.append(off := delivery.called_off(conn, delivery_ids))
-        return off
-
-    monkeypatch.setattr(worker_module, "called_off", called_off)
     held = threading.Event()
     with Receiver(hold=held) as receiver:
         webhook = await subscriptions.add_webhook(api.db, STORE_ID, receiver.url, ["shipment.created"])
