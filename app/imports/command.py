@@ -84,7 +84,7 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
     done = state.done - before.done
     # This run's own counts; after --resume, the whole file's on a line of their own.
     print(
-        f"{done:,} records in {seconds:.1f} s ({_rate(done, seconds)} records/s): "
+        f"{_records(done)} in {seconds:.1f} s ({_rate(done, seconds)} records/s): "
         + _counts(state.created - before.created, state.updated - before.updated, state.stale - before.stale)
         + f", {state.refused - before.refused:,} refused"
         + (f" (lines in {job.report})" if state.refused > before.refused else "")
@@ -92,7 +92,7 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
     )
     if before.done:
         print(
-            f"With the runs before, {state.done:,} records: "
+            f"With the runs before, {_records(state.done)}: "
             + _counts(state.created, state.updated, state.stale)
             + f", {state.refused:,} refused"
         )
@@ -106,6 +106,10 @@ def _rate(done: int, seconds: float) -> str:
     """Records a second: whole above 10, else to a tenth (a throttled import's 0.4, not 0)."""
     rate = done / seconds if seconds else 0.0
     return f"{rate:,.0f}" if rate >= 10 or not rate else f"{rate:.1f}"
+
+
+def _records(count: int) -> str:
+    return f"{count:,} record" if count == 1 else f"{count:,} records"
 
 
 def _counts(created: int, updated: int, stale: int) -> str:

@@ -273,6 +273,6 @@ async def _send(batch: list[Record], sink: Sink, state: State, report: Any) -> N
 
 
 def _refused(report: Any, record: Record, outcome: Outcome) -> None:
-    external_id = record.data.get("external_id") if record.data else None
+    external_id = record.data.get("external_id") if record.data else record.named
     line = {"line": record.line, "external_id": external_id, "message": outcome.message, "errors": outcome.errors}
     report.write(json.dumps(line, default=str) + "\n")

@@ -44,12 +44,14 @@ class UnreadableFile(Exception):
 class Record:
     """One record of the file: `line` (from 1) where it starts, its body as the REST API takes
     it (`data`, JSON numbers as Decimal), or why it could not be read (`error`). `text` is the
-    body as JSON text (a JSON Lines record's own line, sent as it is)."""
+    body as JSON text (a JSON Lines record's own line, sent as it is). An unreadable CSV row
+    still names its record when its external id cell reads (`named`)."""
 
     line: int
     data: dict[str, Any] | None = None
     error: str | None = None
     text: str | None = None
+    named: str | None = None  # the external id an unreadable CSV row's cell gives, for the report
 
     def json_text(self) -> str:
         return self.text if self.text is not None else json.dumps(self.data, default=str)
@@ -107,11 +109,12 @@ def _csv_records(path: Path) -> Iterator[Record]:
             _check_header(path, rows.line_num, columns)
             if shopify.is_orders_export(columns):
                 for line, order, problem in shopify.orders(_numbered(rows)):
-                    yield Record(line, error=problem) if problem else Record(line, data=order)
+                    yield Record(line, error=problem, named=_named(order)) if problem else Record(line, data=order)
                 return
             _check_fields(path, rows.line_num, columns)
             for line, row, problem in _numbered(rows):
-                yield Record(line, error=problem) if problem else Record(line, data=nested(row))
+                body = nested(row)
+                yield Record(line, error=problem, named=_named(body)) if problem else Record(line, data=body)
         except _RowUnreadable as exc:
             raise UnreadableFile(f"{path} line {exc.line}: {exc.text}") from None
         except csv.Error as exc:  # in the header (line 1): no row can be read by it
@@ -177,6 +180,12 @@ def _check_fields(path: Path, line: int, columns: Sequence[str]) -> None:
                 f"{path} line {line}: columns {number} ({column}) and {other} ({name}) both write "
                 f"{'.'.join(field)}; keep one of them"
             )
+
+
+def _named(body: dict[str, Any]) -> str | None:
+    """The external id `body` gives, unless its cell is not UTF-8 (no text to name it by)."""
+    named = body.get("external_id")
+    return named if isinstance(named, str) and not _UNDECODED.search(named) else None
 
 
 def _byte(found: re.Match[str]) -> int:

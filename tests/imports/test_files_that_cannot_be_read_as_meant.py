@@ -69,19 +69,23 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
     ),
     "a CSV cell not UTF-8": (
         "customers", "customers.csv", CUSTOMERS + b"CU-2,+33612345602,Zo\xeb\nCU-3,+33612345603,Eve\n",
-        0, None, [_refused(3, _not_utf8("EB", "in column first_name"))], ["CU-1", "CU-3"],
+        0, None, [_refused(3, _not_utf8("EB", "in column first_name"), "CU-2")], ["CU-1", "CU-3"],
+    ),
+    "an external id not UTF-8: the refused line names no record": (
+        "customers", "customers.csv", CUSTOMERS + b"CU-\xe92,+33612345602,Zoe\nCU-3,+33612345603,Eve\n",
+        0, None, [_refused(3, _not_utf8("E9", "in column external_id"))], ["CU-1", "CU-3"],
     ),
     "a cell past the header, not UTF-8": (
         "customers", "customers.csv", CUSTOMERS + b"CU-2,+33612345602,Zoe,\xeb\n",
-        0, None, [_refused(3, MORE_CELLS)], ["CU-1"],
+        0, None, [_refused(3, MORE_CELLS, "CU-2")], ["CU-1"],
     ),
     "a row with more cells than the header": (
         "customers", "customers.csv", CUSTOMERS + b"CU-2,+33612345602,Durand, Jr\nCU-3,+33612345603,Eve\n",
-        0, None, [_refused(3, MORE_CELLS)], ["CU-1", "CU-3"],
+        0, None, [_refused(3, MORE_CELLS, "CU-2")], ["CU-1", "CU-3"],
     ),
     "a Shopify order with a row of more cells than the header": (
         "orders", "orders_export.csv", SHOPIFY.replace(b"Cap,5.00,Eve", b"Cap,5.00,Eve, Jr"),
-        0, None, [_refused(3, _not_utf8("EB", "in column Billing Name")), _refused(5, SHOPIFY_MORE_CELLS)],
+        0, None, [_refused(3, _not_utf8("EB", "in column Billing Name"), "#1002"), _refused(5, SHOPIFY_MORE_CELLS, "#1003")],
         ["#1001"],
     ),
     "a quoted cell never closed": (
@@ -123,7 +127,7 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
     ),
     "a Shopify order with a row not UTF-8": (
         "orders", "orders_export.csv", SHOPIFY,
-        0, None, [_refused(3, _not_utf8("EB", "in column Billing Name"))], ["#1001", "#1003"],
+        0, None, [_refused(3, _not_utf8("EB", "in column Billing Name"), "#1002")], ["#1001", "#1003"],
     ),
     "a JSON line not UTF-8": (
         "customers", "customers.jsonl",

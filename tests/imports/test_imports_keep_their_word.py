@@ -192,7 +192,7 @@ async def test_a_record_the_api_takes_is_written_in_this_process_and_over_http_a
     with serving(prepared.url) as server:
         done = kanal_import(prepared.url, source, *args, "--url", server.base_url, "--key", prepared.key)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.startswith("1 records in "), done.stdout
+    assert done.stdout.startswith("1 record in "), done.stdout  # one, not "1 records"
     assert "0 created, 1 replaced or replayed" in done.stdout  # written in process, replayed over HTTP
     assert not (tmp_path / "c.jsonl.report.jsonl").read_text()
 
