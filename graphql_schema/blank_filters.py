@@ -1,7 +1,7 @@
 """A blank filter is no filter (README, "GraphQL and GraphiQL"; SPEC §10 "Blank strings"): on
 every list field, an optional text argument — a String or a DateTime, given directly or as a
 field of an input argument such as `OrderFilter` — that is empty or only whitespace
-(`commands.is_blank`, as in writes) reaches the resolver as None, the argument left out. A
+(`text.is_blank`, as in writes) reaches the resolver as None, the argument left out. A
 dashboard relays "" for "any" as a shop relays it for "no value"; read as a value it was a
 refusal (`consent: {marketing: ""}`, `phone: ""`, `placedAfter: ""`) or found nothing
 (`tag: ""`), depending on the filter.
@@ -20,7 +20,7 @@ from strawberry.extensions import FieldExtension
 from strawberry.types.base import StrawberryOptional, has_object_definition
 from strawberry.types.field import StrawberryField
 
-from app.domain.commands import is_blank
+from app.domain.text import is_blank
 
 from .relay import Connection
 

@@ -28,7 +28,7 @@ from .errors import ErrorCode, FieldError, ValidationFailed
 from .money import MINOR_UNITS
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .rules.phone_of_the_order import PhoneSource, phone_given, region_for_phone
-from .text import unsafe_text_errors
+from .text import is_blank, unsafe_text_errors
 from .types import (
     ADDRESS_REGION,
     CURRENCY_CONTEXT,
@@ -62,25 +62,40 @@ def _source_updated_at() -> Any:
     )
 
 
-def is_blank(value: Any) -> bool:
-    """A string that is empty or only whitespace (`str.isspace`: Unicode whitespace)."""
-    return isinstance(value, str) and (not value or value.isspace())
-
-
 def without_blank_strings(model: type[BaseModel], data: Any) -> Any:
-    """`data` without its blank values of `model`'s string fields (SPEC §10, issue 11): shops relay
-    `""` for "no value". Left out, such a field is absent in every sense: a POST stores null (SPEC
-    §3), the embedded-customer merge keeps the contact's value (§4.2), a PATCH leaves it alone, and
-    a required one is `required`. Lists and free-form JSON (tags, metadata, line items) keep theirs."""
+    """`data` without its blank values of `model`'s fields (`blank_fields`; SPEC §10, issue 11):
+    shops relay `""` for "no value". Left out, such a field is absent in every sense: a POST
+    stores null (SPEC §3), the embedded-customer merge keeps the contact's value (§4.2), a PATCH
+    leaves it alone, and a required one is `required`. The values inside lists and free-form
+    JSON (tags, metadata, line items) stay as sent."""
     if data.__class__ is not dict and not isinstance(data, Mapping):  # a JSON body's dict: no ABC check
         return data
-    names = string_fields(model)
+    names = blank_fields(model)
     for key, value in data.items():  # on every request: a plain loop, no copy unless a blank is found
         if value.__class__ is str and (not value or value.isspace()) and key in names:
             break
     else:
         return data
     return {key: value for key, value in data.items() if not (key in names and is_blank(value))}
+
+
+@cache
+def blank_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of `model` where a blank string is the field left out (SPEC §10: "never a
+    422"): its string fields (`string_fields`), and every field no JSON string fills (an
+    address, the customer, a consent, line items, metadata, a count), where PHP and relayed
+    payloads send `""` for "none". Not `tags`, which reads a string its own way (Shopify's
+    comma-separated tags: `""` is no tag, and clears them)."""
+    properties = model.model_json_schema(mode="validation")["properties"]
+    return string_fields(model) | frozenset(name for name, schema in properties.items() if not _reads_text(schema))
+
+
+def _reads_text(schema: dict[str, Any]) -> bool:
+    """Whether a JSON string is among the values `schema` allows (in any `anyOf` option)."""
+    kind = schema.get("type")
+    if kind == "string" or (isinstance(kind, list) and "string" in kind):
+        return True
+    return any(_reads_text(option) for option in schema.get("anyOf", ()))
 
 
 @cache

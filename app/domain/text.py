@@ -11,6 +11,12 @@ import orjson
 from .errors import ErrorCode, FieldError
 
 
+def is_blank(value: Any) -> bool:
+    """A string that is empty or only whitespace (`str.isspace`: Unicode whitespace): a shop's
+    "no value" (SPEC §10, "Blank strings")."""
+    return isinstance(value, str) and (not value or value.isspace())
+
+
 def _error(path: tuple[str | int, ...]) -> FieldError:
     field = ".".join(str(part) for part in path) or "(key)"
     return FieldError(

@@ -34,6 +34,7 @@ from .json_values import exact_decimal, is_long_whole
 from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, QUANTA, decimal_places
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .statuses import CartStatus, ShipmentStatus, order_status
+from .text import is_blank
 
 MAX_JSON_DEPTH = 32
 
@@ -421,9 +422,13 @@ MetadataPatch = Annotated[dict[str, Any], AfterValidator(_free_form_json)]
 Metadata = Annotated[MetadataPatch, BeforeValidator(_empty_dict_if_null)]
 
 
+_TYPED_LINE_FIELDS = ("quantity", "price")
+
+
 class LineItem(BaseModel):
     """Free-form object; quantity and price, when present, are numbers >= 0: a quantity of at
-    most 4 decimals, a price of at most its order's or cart's currency's (`_money`)."""
+    most 4 decimals, a price of at most its order's or cart's currency's (`_money`). A blank
+    quantity or price is one left out (SPEC §10, "Blank strings"); the other keys stay as sent."""
 
     model_config = ConfigDict(extra="allow")
     quantity: NonNegativeNumber | None = None
@@ -433,6 +438,8 @@ class LineItem(BaseModel):
     @classmethod
     def _free_form_fields(cls, value: Any) -> Any:
         if isinstance(value, dict):  # quantity and price are checked by their own types
+            if is_blank(value.get("quantity")) or is_blank(value.get("price")):
+                value = {k: v for k, v in value.items() if not (k in _TYPED_LINE_FIELDS and is_blank(v))}
             # what _free_form_json of the other fields checks, without copying them
             for key, item in value.items():
                 if item.__class__ is not str and key != "quantity" and key != "price":

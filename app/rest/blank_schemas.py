@@ -5,17 +5,19 @@ a command a blank is the field left out, and in a required one it is missing.
 The request schemas come from the command models, which describe the values they keep: a
 currency of three letters, an email, an RFC 3339 time. Left so, a client that validates its
 requests against the document (a generated SDK, a gateway) refused the blanks the API takes.
-Here every optional string field also allows a blank, and every required one needs a character
-that is not whitespace; the fields are those the API treats so (`commands.string_fields`)."""
+Here every optional field the API reads a blank in also allows one (`commands.blank_fields`: the
+string fields, and those no string fills, such as an address or a count), and every required
+string field needs a character that is not whitespace (`commands.string_fields`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from app.domain.commands import Command, nested_commands, string_fields
+from app.domain.commands import Command, blank_fields, nested_commands, string_fields
+from app.domain.types import LineItem
 
-# A blank, as `commands.is_blank` reads one (ECMA-262's `\s`, which JSON Schema patterns use, is
+# A blank, as `text.is_blank` reads one (ECMA-262's `\s`, which JSON Schema patterns use, is
 # Unicode whitespace as `str.isspace` is).
 BLANK = {"type": "string", "pattern": "^\\s*$", "description": "Blank: the field left out"}
 NOT_BLANK = "\\S"  # a required field's text: not only whitespace
@@ -32,23 +34,21 @@ def allow_blanks(definitions: dict[str, Any], models: list[type[Command]]) -> No
     """Mark, in place, the schemas of `models` and of the commands within them in
     `definitions` (component name → JSON schema; a model's validation schema is named after it,
     or `<name>-Input` when it differs from its serialization one)."""
-    seen: set[type[Command]] = set()
-    for top in models:
-        for model in commands_within(top):
-            if model in seen:
-                continue
-            seen.add(model)
-            schema = definitions.get(f"{model.__name__}-Input") or definitions.get(model.__name__)
-            if schema is not None:
-                _mark(schema, string_fields(model))
+    # a line item is free-form but for its quantity and price, which read a blank as a command does
+    within = [model for top in models for model in commands_within(top)] + [LineItem]
+    for model in dict.fromkeys(within):
+        schema = definitions.get(f"{model.__name__}-Input") or definitions.get(model.__name__)
+        if schema is not None:
+            _mark(schema, blank_fields(model), string_fields(model))
 
 
-def _mark(schema: dict[str, Any], names: frozenset[str]) -> None:
+def _mark(schema: dict[str, Any], blank: frozenset[str], text: frozenset[str]) -> None:
     required = set(schema.get("required", ()))
-    for name in names:
+    for name in blank:
         prop = schema["properties"][name]
         if name in required:
-            prop.setdefault("pattern", NOT_BLANK)
+            if name in text:  # a required object or list refuses a string by its type already
+                prop.setdefault("pattern", NOT_BLANK)
         elif "anyOf" in prop:
             prop["anyOf"] = [*prop["anyOf"], BLANK]
         else:

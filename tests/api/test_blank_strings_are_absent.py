@@ -1,10 +1,12 @@
 """Blank strings are absent (SPEC §10, issue 11; README, "Blank strings"): shops relay `""` (or
-whitespace) for "no value". In every optional string field of every command a blank is the same
-request as the field left out: never a 422; a POST stores null, the embedded customer keeps the
-contact's value, a PATCH leaves the field alone. A blank required field is 422 `required`.
+whitespace) for "no value". In every optional field of every command — a string field, and a
+field no string fills (an address, the customer, a consent, line items, metadata, a count) — a
+blank is the same request as the field left out: never a 422; a POST stores null, the embedded
+customer keeps the contact's value, a PATCH leaves the field alone. A blank required field is
+422 `required`.
 
-The fields come from the command models themselves (`string_fields`), so a new string field is
-in these tables as soon as it exists. The oracle: on the walkthrough's data, send the request
+The fields come from the command models themselves (`blank_fields`), so a new field is in these
+tables as soon as it exists. The oracle: on the walkthrough's data, send the request
 without the field, then with it blank: the second answers 200 and leaves every row as the first
 left it (our own `updated_at` and `revision` aside)."""
 
@@ -24,7 +26,7 @@ from app.domain.commands import (
     OrderInput,
     OrderUpdate,
     ShipmentInput,
-    string_fields,
+    blank_fields,
 )
 from app.rest.openapi import openapi_document
 from tests.api.calls import gql
@@ -71,27 +73,31 @@ ENDPOINTS: dict[str, tuple[type[Command], Callable[[], dict[str, Any]]]] = {
 
 
 # Optional in its model, yet required of the order or cart when no address has a phone (SPEC §4.1
-# as amended): a blank one there is the phone left out, so 422 required on this path.
+# as amended): a blank one there, or a blank customer, is the phone left out, so 422 required on
+# the phone.
 PHONE_OF_THE_ORDER = ("customer", "phone")
+HOLDS_THE_PHONE = (PHONE_OF_THE_ORDER, ("customer",))
 
 
-def string_paths(model: type[Command], required: bool, at: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    """The paths of `model`'s string fields, nested commands (the embedded customer, the
-    addresses) included; the phone of an order or a cart counts as required."""
+def blank_paths(model: type[Command], required: bool, at: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """The paths of `model`'s fields that read a blank as absent, nested commands (the embedded
+    customer, the addresses, a consent) and their own fields included; the phone of an order or
+    a cart, and the customer holding it, count as required."""
     for name, field in model.model_fields.items():
+        here = (*at, name)
+        if name in blank_fields(model) and (field.is_required() or here in HOLDS_THE_PHONE) == required:
+            yield (name,)
         # an optional nested command (`EmbeddedCustomer | None`, an address) is walked too
         nested = next((arg for arg in get_args(field.annotation) if arg is not type(None)), field.annotation)
         if isinstance(nested, type) and issubclass(nested, Command):
-            yield from ((name, *path) for path in string_paths(nested, required, (*at, name)))
-        elif name in string_fields(model) and (field.is_required() or (*at, name) == PHONE_OF_THE_ORDER) == required:
-            yield (name,)
+            yield from ((name, *path) for path in blank_paths(nested, required, here))
 
 
 def cases(required: bool) -> list[Any]:
     return [
         pytest.param(endpoint, path, blank, id=f"{endpoint} {'.'.join(path)} {label}")
         for endpoint, (model, _) in ENDPOINTS.items()
-        for path in string_paths(model, required)
+        for path in blank_paths(model, required)
         for label, blank in BLANKS.items()
     ]
 
@@ -123,7 +129,7 @@ async def send(api: Api, endpoint: str, body: dict[str, Any]) -> Any:
 
 def test_the_table_is_derived_from_the_commands() -> None:
     found = {
-        (endpoint, ".".join(path)) for endpoint, (model, _) in ENDPOINTS.items() for path in string_paths(model, False)
+        (endpoint, ".".join(path)) for endpoint, (model, _) in ENDPOINTS.items() for path in blank_paths(model, False)
     }
     assert {
         ("POST /orders", "currency"),
@@ -134,12 +140,24 @@ def test_the_table_is_derived_from_the_commands() -> None:
         ("PATCH /carts/CART-7700", "status"),
         ("POST /orders", "shipping_address.city"),
         ("POST /carts", "billing_address.phone"),
+        ("POST /orders", "shipping_address"),
+        ("POST /orders", "line_items"),
+        ("POST /orders", "metadata"),
+        ("POST /carts", "customer.lifetime_value"),
+        ("POST /customers", "orders_count"),
+        ("POST /customers", "whatsapp_consent"),
+        ("PATCH /orders/ORDER-1001", "metadata"),
     } <= found
+    assert ("POST /orders", "tags") not in found  # Shopify's comma-separated tags: "" is no tag
     # 28; 10 fields of each of 2 addresses on orders and carts; updated_at on the 6 endpoints and
     # on the customer embedded in orders and carts; the 4 of a WhatsApp consent on customers and
     # on the customer embedded in orders and carts
     assert ("POST /customers", "whatsapp_consent.source") in found
-    assert len(found) == 88
+    # and 20 fields no string fills: 2 addresses, line items and metadata on orders and carts;
+    # lifetime value, orders count and consent of the customer embedded in orders and carts and
+    # of customers; the metadata of shipments and of both PATCHes (the customer of an order or a
+    # cart holds its phone: required)
+    assert len(found) == 88 + 20
 
 
 @pytest.mark.parametrize(("endpoint", "path", "blank"), cases(required=False))
@@ -161,7 +179,8 @@ async def test_a_blank_required_string_is_required(api: Api, endpoint: str, path
     before = await api.snapshot()
     response = await send(api, endpoint, put(body_for(), path, blank))
     assert response.status_code == 422, response.text[:300]
-    assert response.json()["codes"] == {".".join(path): ["required"]}
+    missing = PHONE_OF_THE_ORDER if path in HOLDS_THE_PHONE else path
+    assert response.json()["codes"] == {".".join(missing): ["required"]}
     assert await api.snapshot() == before
 
 
@@ -318,7 +337,7 @@ def test_the_openapi_document_allows_a_blank_optional_string(endpoint: str, path
 # The phone of an order or a cart is required only when no address has one: a rule across
 # fields, which the document gives in words.
 @pytest.mark.parametrize(
-    ("endpoint", "path", "blank"), [case for case in cases(required=True) if case.values[1] != PHONE_OF_THE_ORDER]
+    ("endpoint", "path", "blank"), [case for case in cases(required=True) if case.values[1] not in HOLDS_THE_PHONE]
 )
 def test_the_openapi_document_refuses_a_blank_required_string(endpoint: str, path, blank: str) -> None:
     validator = jsonschema_rs.validator_for(_request_schema(endpoint), validate_formats=True)

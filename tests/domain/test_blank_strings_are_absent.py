@@ -1,7 +1,8 @@
 """Blank strings are absent (SPEC §10, issue 11), called directly on the command models: a blank
-(`""` or only whitespace) in any string field of any command is the field left out, so an optional
-field is unset (a POST stores null, the merge keeps, a PATCH leaves alone) and a required one is
-`required`. The fields come from the models (`string_fields`)."""
+(`""` or only whitespace) in any string field of any command, and in any field no string fills
+(an address, the customer, a consent, line items, metadata, a count), is the field left out, so
+an optional field is unset (a POST stores its default, the merge keeps, a PATCH leaves alone)
+and a required one is `required`. The fields come from the models (`blank_fields`)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ from app.domain.commands import (
     OrderInput,
     OrderUpdate,
     ShipmentInput,
-    is_blank,
+    blank_fields,
     string_fields,
     validate,
 )
 from app.domain.errors import ValidationFailed
+from app.domain.text import is_blank
 
 BLANKS = ["", " ", "   ", "\t\n", "\r\n", "\u00a0", "\u2003\u3000"]
 # Both purposes, so that either one null still leaves a consent (one without any purpose is refused).
@@ -45,7 +47,9 @@ VALID: dict[type[Command], dict[str, Any]] = {
     OrderUpdate: {},
     CartUpdate: {},
 }
-FIELDS = [(model, name) for model in VALID for name in sorted(string_fields(model))]
+FIELDS = [(model, name) for model in VALID for name in sorted(blank_fields(model))]
+# A blank customer of an order or a cart is its phone left out: required, as no address gives one.
+HOLDS_THE_PHONE = {(OrderInput, "customer"), (CartInput, "customer")}
 
 
 def test_every_string_field_is_found() -> None:
@@ -59,24 +63,33 @@ def test_every_string_field_is_found() -> None:
     }
     # money is a number also sent as a string: a blank one is absent, so a blank total is `required`
     assert "total_price" in string_fields(OrderInput)
-    assert "tags" not in string_fields(OrderInput)
+    assert "tags" not in blank_fields(OrderInput)  # Shopify's comma-separated tags: "" is no tag
+    assert blank_fields(OrderInput) - string_fields(OrderInput) == {
+        "customer", "shipping_address", "billing_address", "line_items", "metadata",
+    }  # fmt: skip
+    assert blank_fields(CustomerInput) - string_fields(CustomerInput) == {
+        "lifetime_value", "orders_count", "whatsapp_consent",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("blank", BLANKS)
 @pytest.mark.parametrize(("model", "name"), FIELDS, ids=[f"{m.__name__}.{n}" for m, n in FIELDS])
 def test_a_blank_string_field_is_absent(model: type[Command], name: str, blank: str) -> None:
     data = {**VALID[model], name: blank}
-    if model.model_fields[name].is_required():
+    field = model.model_fields[name]
+    if field.is_required() or (model, name) in HOLDS_THE_PHONE:
         with pytest.raises(ValidationFailed) as caught:
             validate(model, data, "FR")
-        assert [(e.dotted, e.code) for e in caught.value.errors] == [(name, "required")]
+        missing = "customer.phone" if (model, name) in HOLDS_THE_PHONE else name
+        assert [(e.dotted, e.code) for e in caught.value.errors] == [(missing, "required")]
     else:
         command = validate(model, data, "FR")
-        assert name not in command.model_fields_set and getattr(command, name) is None
+        left_out = validate(model, {key: value for key, value in VALID[model].items() if key != name}, "FR")
+        assert name not in command.model_fields_set and getattr(command, name) == getattr(left_out, name)
 
 
 @pytest.mark.parametrize("blank", BLANKS)
-@pytest.mark.parametrize("name", sorted(string_fields(CustomerInput) - {"phone"}))
+@pytest.mark.parametrize("name", sorted(blank_fields(CustomerInput) - {"phone"}))
 def test_a_blank_embedded_customer_field_is_absent(name: str, blank: str) -> None:
     customer = {"phone": "+33612345678", name: blank}
     command = validate(OrderInput, {**VALID[OrderInput], "customer": customer}, "FR")
@@ -94,6 +107,19 @@ def test_blank_is_empty_or_only_whitespace(value: Any, blank: bool) -> None:
 def test_blanks_inside_lists_and_free_form_json_are_kept() -> None:
     command = validate(OrderInput, {**VALID[OrderInput], "tags": [""], "metadata": {"note": " "}}, "FR")
     assert (command.tags, command.metadata) == ([""], {"note": " "})
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+@pytest.mark.parametrize("name", ["quantity", "price"])
+def test_a_blank_line_item_quantity_or_price_is_left_out(name: str, blank: str) -> None:
+    """A line item is free-form (its blank sku stays), but its quantity and price are typed: a
+    blank one is the key left out, not a 422."""
+    line = {"title": "Pen", "sku": "", "quantity": 2, "price": "1.50", name: blank}
+    command = validate(OrderInput, {**VALID[OrderInput], "line_items": [line]}, "FR")
+    expected = {key: value for key, value in line.items() if key != name}
+    left_out = validate(OrderInput, {**VALID[OrderInput], "line_items": [expected]}, "FR")
+    assert [item.as_json() for item in command.line_items] == [item.as_json() for item in left_out.line_items]
+    assert name not in command.line_items[0].as_json() and command.line_items[0].as_json()["sku"] == ""
 
 
 def _optional_paths(model: type[Command], at: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
