@@ -18,7 +18,7 @@ from app.db.unavailable import DatabaseUnavailable
 
 from .documents import BoundedParse
 from .errors import database_unavailable, too_slow
-from .int_variables import IntVariables
+from .number_variables import NumberVariables
 from .operations import OneOperation
 
 MAX_DEPTH = 10
@@ -72,7 +72,7 @@ def extensions() -> list:
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         BoundedParse,
         OneOperation,
-        IntVariables,
+        NumberVariables,
         lambda: AddValidationRules(_RULES),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         lambda: _MaskErrors(should_mask_error=_unexpected, error_message="Internal server error"),

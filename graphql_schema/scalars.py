@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, NewType
 
 import strawberry
-from graphql import FloatValueNode, ListValueNode, ObjectValueNode, ValueNode, value_from_ast_untyped
+from graphql import FloatValueNode, ListValueNode, ObjectValueNode, Undefined, ValueNode, value_from_ast_untyped
 from strawberry.scalars import JSON
 
 from app.domain.json_values import exact_decimal
@@ -27,13 +27,18 @@ def _parse_money(value: Any) -> Any:
 def exact_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> Any:
     """A literal as written in the document, its numbers exact: `12345678901234.5678` is that
     Decimal, not the nearest float (graphql-core reads floats as floats). Variables arrive
-    exact already: the request's JSON is read with Decimal floats (app.py)."""
+    exact already: the request's JSON is read with Decimal floats (app.py). A variable the
+    request did not send is, as graphql-js's `valueFromASTUntyped` leaves it once in JSON, a
+    key left out of its object and `null` in a list (graphql-core's `Undefined` reached the
+    database, a 500)."""
     if isinstance(node, FloatValueNode):
         return exact_decimal(node.value)
     if isinstance(node, ListValueNode):
-        return [exact_literal(item, variables) for item in node.values]
+        items = (exact_literal(item, variables) for item in node.values)
+        return [None if item is Undefined else item for item in items]
     if isinstance(node, ObjectValueNode):
-        return {field.name.value: exact_literal(field.value, variables) for field in node.fields}
+        fields = ((field.name.value, exact_literal(field.value, variables)) for field in node.fields)
+        return {name: value for name, value in fields if value is not Undefined}
     return value_from_ast_untyped(node, variables)
 
 
