@@ -1,4 +1,4 @@
-"""An Int variable takes a JSON number as JSON means it (graphql_schema/int_variables.py):
+"""An Int variable takes a JSON number as JSON means it (graphql_schema/number_variables.py):
 variables are read with exact numbers (Decimals for fractions, exponents and long whole
 numbers), which graphql-core's Int refused as "<Decimal instance>", `10.0` included. Each JSON
 spelling of a number, sent as the raw text of the variable: the one answer it gets."""
