@@ -89,3 +89,27 @@ async def test_a_local_day_that_cuts_utc_hours_counts_its_own_orders(api: Api, t
         (day_start.replace("Z", "+00:00"), 3, [{"currency": "EUR", "amount": "7.00", "orders": 3}]),
         (next_day.replace("Z", "+00:00"), 2, [{"currency": "EUR", "amount": "24.00", "orders": 2}]),
     ]
+
+
+# Each day's quantity 9 x 10^17 ten-thousandths (18 digits: SQLite reads it as an integer), the
+# period's sum 9.9 x 10^18: past 2^63, so SQLite's SUM overflows and the days are added exactly
+# in Python; and at the sizes a shop sells, the database's own sums (README, "Top products").
+DAILY = {"overflowing sum": ("90000000000000", 11, 990000000000000), "a shop's": ("3", 11, 33)}
+
+
+@pytest.mark.parametrize(("quantity", "days", "total"), DAILY.values(), ids=DAILY)
+async def test_top_products_add_whole_days_exactly(api: Api, quantity: str, days: int, total: int) -> None:
+    for day in range(1, days + 1):
+        line = {"sku": "BIG", "title": f"Big {day % 2}", "quantity": quantity, "price": "2.00"}
+        body = order_body(external_id=f"D-{day}", placed_at=f"2026-05-{day:02d}T12:00:00Z", line_items=[line])
+        assert (await api.post("/orders", body)).status_code == 201
+    top = await _query(api, _TOP, "2026-05-01T00:00:00Z", "2026-06-01T00:00:00Z")
+    revenue = f"{2 * total}.00"
+    assert top == [
+        {
+            "sku": "BIG",
+            "quantity": total,
+            "orders": days,
+            "revenue": [{"currency": "EUR", "amount": revenue, "orders": days}],
+        }
+    ]
