@@ -51,7 +51,11 @@ def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime)
 
 
 def _tally(pairs: Any) -> list[dict[str, Any]]:
+    """(status, orders) pairs as `[{status, count}]`, the most orders first; a tie by status,
+    the orders without one last: the same order on both engines and from one read to the next
+    (GROUP BY promises none)."""
     counts: dict[str | None, int] = {}
     for status, number in pairs:
         counts[status] = counts.get(status, 0) + number
-    return [{"status": status, "count": number} for status, number in sorted(counts.items(), key=lambda kv: -kv[1])]
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or ""))
+    return [{"status": status, "count": number} for status, number in ranked]
