@@ -59,8 +59,15 @@ def _of_store(table: Table, store_id: int) -> Select[Any]:
 
 
 def order_listing(store_id: int, region: str, dialect: str, where: OrderFilter | None) -> Listing:
-    query = _of_store(orders, store_id)
     where = where or OrderFilter()
+    if where.phone is not None and dialect == "sqlite":
+        # One contact's orders: SQLite, without statistics, walked every order of the store in
+        # `placed_at` order (ix_orders_store_id_placed_at) to find them, 0.1 s for 40,000
+        # orders and growing; the store's scope as an expression leaves it the contact's index
+        # (its orders, then sorted: a few rows).
+        query = select(orders, *columns.joined(orders)).where(orders.c.store_id + 0 == store_id)
+    else:
+        query = _of_store(orders, store_id)
     if where.financial_status is not None:
         status = order_status(_text(where.financial_status, "filter", "financialStatus"))
         query = query.where(orders.c.financial_status == status)
