@@ -216,11 +216,23 @@ function fail(error) {
 
 // ---------------------------------------------------------------- drawing (text only: textContent, never HTML)
 
+// Numbers in the reader's locale. An amount or quantity is given to Intl as the API's decimal
+// text, every digit kept (never rounded to the currency's unit: "0.0466" stays 0.0466).
+const EXACT = { maximumFractionDigits: 20 };
+
+function count(value) {
+  return new Intl.NumberFormat().format(value);
+}
+
+function decimal(value) {
+  return new Intl.NumberFormat(undefined, EXACT).format(String(value));
+}
+
 function money(revenue) {
-  if (!revenue.length) return "0";
+  if (!revenue.length) return count(0);
   return revenue
     .map(({ currency, amount }) =>
-      currency ? new Intl.NumberFormat(undefined, { style: "currency", currency }).format(amount) : amount,
+      currency ? new Intl.NumberFormat(undefined, { style: "currency", currency, ...EXACT }).format(amount) : decimal(amount),
     )
     .join(" + ");
 }
@@ -271,10 +283,10 @@ function drawDays(days, totals) {
     });
   }
   const totalsList = [
-    ["Orders", totals.orderCount],
+    ["Orders", count(totals.orderCount)],
     ["Revenue", money(totals.revenue)],
-    ["Carts abandoned", totals.cartsAbandoned],
-    ["Carts recovered", totals.cartsRecovered],
+    ["Carts abandoned", count(totals.cartsAbandoned)],
+    ["Carts recovered", count(totals.cartsRecovered)],
   ];
   $("totals").replaceChildren(
     ...totalsList.map(([name, value]) => {
@@ -287,7 +299,7 @@ function drawDays(days, totals) {
   $("days").tBodies[0].replaceChildren();
   days.forEach((day, n) => {
     const row = $("days").tBodies[0].insertRow();
-    for (const cell of [labels[n], day.orderCount, money(day.revenue), day.cartsAbandoned, day.cartsRecovered]) {
+    for (const cell of [labels[n], count(day.orderCount), money(day.revenue), count(day.cartsAbandoned), count(day.cartsRecovered)]) {
       row.insertCell().textContent = cell;
     }
   });
@@ -314,10 +326,10 @@ function drawEmptyPeriod(totals, newest, firstDay, lastDay) {
 
 function drawFunnel(funnel) {
   const rows = [
-    ["Carts abandoned", funnel.cartsAbandoned],
-    ["Recovery messages sent", funnel.recoveriesFired],
-    ["Carts recovered", funnel.cartsRecovered],
-    ["Orders after a message", funnel.ordersAfterRecovery],
+    ["Carts abandoned", count(funnel.cartsAbandoned)],
+    ["Recovery messages sent", count(funnel.recoveriesFired)],
+    ["Carts recovered", count(funnel.cartsRecovered)],
+    ["Orders after a message", count(funnel.ordersAfterRecovery)],
     ["Revenue of those orders", money(funnel.revenue)],
   ];
   fillTable("funnel", funnel.cartsAbandoned ? rows : []);
@@ -326,20 +338,21 @@ function drawFunnel(funnel) {
 function drawProducts(products) {
   fillTable(
     "products",
-    products.map((p) => [p.title ?? p.sku, p.quantity, p.orders, money(p.revenue)]),
+    // a product is its sku (variants sold under one title are apart), else its title
+    products.map((p) => [p.title ?? "(no title)", p.sku ?? "–", decimal(p.quantity), count(p.orders), money(p.revenue)]),
   );
 }
 
 function drawCarriers(carriers) {
-  const hours = (value) => (value === null ? "–" : value.toFixed(1));
+  const hours = (value) => (value === null ? "–" : new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value));
   fillTable(
     "carriers",
     carriers.map((c) => [
       c.carrier ?? "(none given)",
-      c.shipments,
-      c.delivered,
-      c.failed,
-      c.returned,
+      count(c.shipments),
+      count(c.delivered),
+      count(c.failed),
+      count(c.returned),
       hours(c.medianHoursToDeliver),
       hours(c.p90HoursToDeliver),
     ]),

@@ -67,7 +67,7 @@ def top_products(
         product.revenue.append(Revenue.of(currency, from_units(tally.share.revenue), tally.share.orders))
         orders_per_currency[currency] += tally.share.orders
     ranked_currencies = sorted(
-        orders_per_currency, key=lambda currency: (-orders_per_currency[currency], currency or "")
+        orders_per_currency, key=lambda currency: (-orders_per_currency[currency], currency is None, currency or "")
     )
     ranked = sorted(products.values(), key=lambda product: _rank(product, by, ranked_currencies))
     for product in ranked:

@@ -62,8 +62,8 @@ class Browsed:
 
 
 @contextlib.contextmanager
-def chromium() -> Iterator[tuple[Any, Browsed]]:
-    """A browser context (en-US, Europe/Paris) that lets only this machine's hosts through."""
+def chromium(locale: str = "en-US") -> Iterator[tuple[Any, Browsed]]:
+    """A browser context (`locale`, en-US unless given) that lets only this machine's hosts through."""
     seen = Browsed()
 
     def only_this_machine(route: Any) -> None:
@@ -78,7 +78,7 @@ def chromium() -> Iterator[tuple[Any, Browsed]]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 1100}, locale="en-US")
+            context = browser.new_context(viewport={"width": 1280, "height": 1100}, locale=locale)
             context.route("**/*", only_this_machine)
             context.on("page", lambda page: watch(page, seen))
             yield context, seen
@@ -211,7 +211,10 @@ def test_a_link_opens_the_dashboard_and_it_follows_the_writes_live(prepared: Pre
         carts_today = "1" if abandoned.astimezone(ZoneInfo("Europe/Paris")).date().isoformat() == today else "0"
         assert days[today] == ["2", "€74.95", carts_today, carts_today]
         expect(page.locator("#products tbody tr").first).to_contain_text("Mug", timeout=WAIT)
-        assert table(page, "#products") == [["Mug", "5", "2", "€50.00"], ["T-shirt Bordeaux", "1", "1", "€24.95"]]
+        assert table(page, "#products") == [
+            ["Mug", "MUG-1", "5", "2", "€50.00"],
+            ["T-shirt Bordeaux", "–", "1", "1", "€24.95"],
+        ]
 
         # the parcel: in transit, then delivered an hour later
         shipment = shipment_body(external_id="SHIP-1", order_external_id="ORDER-1")
@@ -384,7 +387,7 @@ def test_the_walkthroughs_link_shows_its_day(prepared: Prepared, server: LiveSer
             ["Recovery messages sent", "0"],  # the order came before the message was due
             ["Carts recovered", "1"],
         ]
-        assert table(page, "#products") == [["T-shirt Bordeaux", "2", "1", "€49.90"]]
+        assert table(page, "#products") == [["T-shirt Bordeaux", "–", "2", "1", "€49.90"]]
         expect(page.locator("#carriers-empty")).to_have_text("No shipments first reported in this period.")
 
         # the same tab without a period: the last 30 days are empty, and the page offers the newest order's
@@ -396,3 +399,45 @@ def test_the_walkthroughs_link_shows_its_day(prepared: Prepared, server: LiveSer
         expect(page.locator("#total-Orders")).to_have_text("1", timeout=WAIT)
         assert page.input_value("#from") == "2026-04-19" and page.input_value("#to") == "2026-05-18"
     seen.assert_no_key_outside_authorization(prepared.key)
+
+
+NBSP = "\u00a0"
+
+
+def test_numbers_read_in_the_readers_locale_every_digit_kept(prepared: Prepared, server: LiveServer) -> None:
+    """A German reader: counts with its thousands separator (1.002, not 1002), every amount and
+    quantity in its decimal comma (an amount without a currency and a quantity too: 5,12 and
+    4,66, not 5.12 read as 512), and none rounded to its currency's unit (0,0466 €, not 0,05 €);
+    the variants one title holds apart by their SKU."""
+    day = "2026-03-10"
+    orders = [
+        order_body(external_id="EUR", placed_at=f"{day}T12:00:00Z", total_price="10.01", currency="EUR",
+                   line_items=[{"sku": "TEE-S", "title": "Tee", "quantity": 4.66, "price": "0.01"}]),
+        order_body(external_id="JPY", placed_at=f"{day}T12:00:00Z", total_price="1500", currency="JPY",
+                   line_items=[{"sku": "TEE-M", "title": "Tee", "quantity": 1, "price": "1500"}]),
+        order_body(external_id="NONE", placed_at=f"{day}T12:00:00Z", total_price="5.12", currency=None,
+                   line_items=[{"title": "Pin", "quantity": 1, "price": "5.12"}]),
+    ]  # fmt: skip
+    free = [
+        order_body(external_id=f"FREE-{n}", placed_at=f"{day}T13:00:00Z", total_price=0, line_items=[])
+        for n in range(999)
+    ]
+    with httpx.Client(base_url=server.base_url, headers=prepared.auth, timeout=60) as api:
+        for batch in (orders, free):
+            answer = api.post(f"{API}/orders/batch", json={"items": batch})
+            assert answer.status_code == 200 and {r["status"] for r in answer.json()["results"]} == {201}
+    with chromium("de-DE") as (context, seen):
+        page = context.new_page()
+        page.goto(f"{server.base_url}/dashboard#key={prepared.key}&store=123&from={day}&to={day}")
+        loaded(page)
+        revenue = f"10,01{NBSP}€ + 1.500{NBSP}¥ + 5,12"
+        assert page.inner_text("#total-Orders") == "1.002"
+        assert page.inner_text("#total-Revenue") == revenue
+        page.click("text=The numbers")
+        assert table(page, "#days") == [[day, "1.002", revenue, "0", "0"]]
+        assert table(page, "#products") == [
+            ["Tee", "TEE-S", "4,66", "1", f"0,0466{NBSP}€"],
+            ["Tee", "TEE-M", "1", "1", f"1.500{NBSP}¥"],
+            ["Pin", "–", "1", "1", "5,12"],
+        ]
+    assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
