@@ -246,6 +246,16 @@ def _paths() -> dict[str, Any]:
     return paths
 
 
+def _titled_by_use(definitions: dict[str, Any]) -> None:
+    """A model described twice, as a request's part (`Address-Input`) and as an answer's
+    (`Address-Output`), gets a title for each (`Address (request)`, `Address (answer)`): /docs
+    lists the schemas by title, and showed two alike."""
+    for name, schema in definitions.items():
+        for suffix, use in (("-Input", "request"), ("-Output", "answer")):
+            if name.endswith(suffix):
+                schema["title"] = f"{schema.get('title', name.removesuffix(suffix))} ({use})"
+
+
 @cache
 def openapi_document() -> dict[str, Any]:
     inputs: list[type[Any]] = [OrderInput, OrderUpdate, ShipmentInput, CartInput, CartUpdate, CustomerInput]
@@ -267,6 +277,7 @@ def openapi_document() -> dict[str, Any]:
         ref_template=_REF,
     )
     allow_blanks(definitions.get("$defs", {}), inputs)
+    _titled_by_use(definitions.get("$defs", {}))
     return {
         "openapi": "3.1.0",
         "info": {

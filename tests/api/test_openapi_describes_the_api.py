@@ -18,6 +18,18 @@ async def test_openapi_document_comes_from_the_command_models(api):
     assert {"200", "201", "401", "403", "404", "413", "422", "429"} <= set(post["responses"])
 
 
+async def test_each_schema_has_a_title_of_its_own(api):
+    """/docs lists the schemas by title: a model described as a request's part and as an
+    answer's (an address, a consent) showed twice under one name."""
+    schemas = (await api.client.get("/openapi.json")).json()["components"]["schemas"]
+    titles = [schema.get("title", name) for name, schema in schemas.items()]
+    assert len(titles) == len(set(titles)), sorted(t for t in titles if titles.count(t) > 1)
+    assert (schemas["Address-Input"]["title"], schemas["Address-Output"]["title"]) == (
+        "Address (request)",
+        "Address (answer)",
+    )
+
+
 async def test_docs_page_serves_its_assets_locally(api):
     page = await api.client.get("/docs")
     assert page.status_code == 200 and "/docs/assets/swagger-ui-bundle.js" in page.text
