@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import signal
 import sys
@@ -21,7 +22,7 @@ from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings, from_env_or_exit
 from app.db.database import Database
-from app.db.existing import NoDatabase, NotMigrated, require_existing, require_migrated
+from app.db.existing import NoDatabase, NotMigrated, require_existing, require_migrated, tables_missing
 from app.db.unavailable import DatabaseUnavailable
 from app.domain.automations import Automation
 from app.domain.types import parse_utc_datetime
@@ -527,19 +528,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _unmigrated(exc: BaseException) -> bool:
-    """Whether `exc` (or what it wraps) says a table is missing: SQLite's "no such table",
-    PostgreSQL's undefined_table (SQLSTATE 42P01), whichever driver layer raised it."""
-    seen: BaseException | None = exc
-    for _ in range(5):
-        if seen is None:
-            return False
-        if "no such table" in str(seen) or getattr(seen, "sqlstate", None) == "42P01":
-            return True
-        seen = getattr(seen, "orig", None) or seen.__cause__
-    return False
-
-
 def _shown_url() -> str:
     """DATABASE_URL as an error names it: its password hidden."""
     from sqlalchemy.engine import make_url
@@ -561,6 +549,12 @@ def main(argv: list[str] | None = None) -> None:
     except DatabaseUnavailable as exc:  # one line, as the server and the worker log it
         print(f"error: the database {_shown_url()} is unavailable: {exc.cause}", file=sys.stderr)
         raise SystemExit(1) from None
+    except BrokenPipeError:
+        # The reader of the output went away (`| head -1`): nothing more to say to it. Python's
+        # documented way out ("Note on SIGPIPE"): stdout to /dev/null, so its flush at exit
+        # raises no second error; no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
     except NoDatabase as exc:
         print(
             f"error: there is no database at {exc}: run `kanal db upgrade` first, or run kanal where the "
@@ -569,7 +563,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         raise SystemExit(1) from None
     except Exception as exc:
-        if not (isinstance(exc, NotMigrated) or _unmigrated(exc)):
+        if not (isinstance(exc, NotMigrated) or tables_missing(exc)):
             raise
         print(
             f"error: the database {_shown_url()} has no Kanal tables: run `kanal db upgrade` first, or run kanal "

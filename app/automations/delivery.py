@@ -29,7 +29,6 @@ from app.domain.statuses import CartStatus, DeliveryStatus
 
 from .dispatch import dispatch_events
 from .health import record_health
-from .signing import sign
 
 LEASE = timedelta(seconds=60)  # the shortest lease; a worker holding more for longer asks for more
 
@@ -43,7 +42,9 @@ _SCAN_IN_ORDER = select(
 
 @dataclass(frozen=True)
 class Claimed:
-    """One delivery in hand: its body (bytes as sent) and its signature, computed once at claim."""
+    """One delivery in hand: its body (bytes as sent), made once at claim, and its webhook's
+    secret: the body is signed as its POST starts (`sender.Sender.post`), not at claim, since a
+    delivery may wait for a connection longer than a receiver's five minutes of tolerance."""
 
     delivery_id: int
     webhook_id: int
@@ -52,7 +53,7 @@ class Claimed:
     event_type: str
     attempts: int  # attempts made before this one
     body: bytes
-    signature: str  # the Kanal-Signature header value
+    secret: str  # the webhook's signing secret (whsec_…)
 
 
 class Claims(list[Claimed]):
@@ -153,7 +154,6 @@ def claim(
     rows = _delivery_rows(conn, due)
     rows = sorted(rows, key=lambda row: row.id)
     settled_carts = _settled_carts(conn, rows)
-    moment = int(now.timestamp())
     bodies: dict[int, bytes] = {}  # one body per event, whichever webhooks it goes to
     cancelled = []
     no_longer: dict[int, Reason] = {}  # event row: why its message may no longer go out
@@ -167,8 +167,7 @@ def claim(
         body = bodies.get(row.event_row)
         if body is None:
             body = bodies[row.event_row] = _body(row)
-        signature = sign(row.secret, body, moment)
-        claimed.append(Claimed(row.id, row.webhook_id, row.url, row.event_id, row.type, row.attempts, body, signature))
+        claimed.append(Claimed(row.id, row.webhook_id, row.url, row.event_id, row.type, row.attempts, body, row.secret))
     if cancelled:
         conn.execute(update(deliveries).where(deliveries.c.id.in_(cancelled)).values(status=DeliveryStatus.CANCELLED))
     for event_row, reason in no_longer.items():
@@ -225,23 +224,25 @@ def _delivery_rows(conn: Connection, delivery_ids: Sequence[int], with_body: boo
 
 
 def _no_longer_due(row: Any, reason: Reason | None, settled_carts: set[int]) -> bool:
-    """Whether a delivery is cancelled rather than sent: its webhook removed, its contact
-    erased, its message no longer allowed (`reason`, `_suppressed_now`), or its cart recovery's
-    cart settled (`settled_carts`)."""
+    """Whether a delivery is cancelled rather than sent: its webhook removed, its message no
+    longer allowed (`reason`, `_suppressed_now`: its contact erased, its consent withdrawn), or
+    its cart recovery's cart settled (`settled_carts`). Another event of an erased contact goes
+    out, its stored data scrubbed of the contact's (SPEC §4.3, §6: `customer.erased` included)."""
     return (
         row.removed_at is not None
-        or row.erased_at is not None
         or reason is not None
         or (row.type == EventType.CART_RECOVERY_DUE and row.subject_id in settled_carts)
     )
 
 
-def called_off(conn: Connection, delivery_ids: Sequence[int]) -> set[int]:
-    """Those of `delivery_ids` (claimed by a worker, not sent yet) that may no longer go out as
-    they were claimed: no longer pending (a test space reset deleted it), their webhook removed
-    or disabled, or what a claim cancels (`_no_longer_due`). The worker gives them back instead
-    of sending them, and the next claim settles them (README "Webhooks", "Called off")."""
-    rows = _delivery_rows(conn, delivery_ids, with_body=False)
+def called_off(conn: Connection, held: Mapping[int, bytes]) -> set[int]:
+    """Those of the deliveries `held` (id → the body claimed; claimed by a worker, not sent
+    yet) that may no longer go out as they were claimed: no longer pending (a test space reset
+    deleted it), their webhook removed or disabled, what a claim cancels (`_no_longer_due`), or,
+    their contact erased since, a body that still carries its data (a claim now renders it
+    without). The worker gives them back instead of sending them, and the next claim settles
+    them (README "Webhooks", "Called off")."""
+    rows = _delivery_rows(conn, list(held), with_body=True)
     settled_carts = _settled_carts(conn, rows)
     may_go = {
         row.id
@@ -249,8 +250,9 @@ def called_off(conn: Connection, delivery_ids: Sequence[int]) -> set[int]:
         if row.status == DeliveryStatus.PENDING
         and row.disabled_at is None
         and not _no_longer_due(row, _suppressed_now(row), settled_carts)
+        and (row.erased_at is None or _body(row) == held[row.id])
     }
-    return set(delivery_ids) - may_go
+    return set(held) - may_go
 
 
 def _suppressed_now(row: Any) -> Reason | None:

@@ -2,10 +2,12 @@
 
 Dispatchers take one lock row in turn, so the events of one subject (whose transactions the
 subject's row lock already serialises) become deliveries in the order they happened.
-Backfilled events, events of erased contacts, and messages' triggers whose automation was
-suppressed when recorded (`automations.MESSAGES`, reason not `fired`) are marked dispatched
-without deliveries. A test space's events go only to its store's subscriptions that opted in
-to them."""
+Backfilled events, messages' triggers whose automation was suppressed when recorded
+(`automations.MESSAGES`, reason not `fired`), and those of a contact erased since (SPEC §4.3:
+no automation fires for it) are marked dispatched without deliveries. The other events of an
+erased contact go out, without its data (`rules.erasure.scrubbed`): `customer.erased` itself,
+which tells each subscriber to erase its copy, and the facts about orders and carts. A test
+space's events go only to its store's subscriptions that opted in to them."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 
 from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
-from app.domain.automations import suppressed
+from app.domain.automations import MESSAGES, suppressed
 from app.domain.livemode import public_store_id
 from app.domain.statuses import DeliveryStatus
 from app.services.webhooks import matches, spaces
@@ -69,7 +71,9 @@ def fan_out(conn: Connection, now: datetime, wait: bool = True) -> tuple[int, in
             "created_at": now,
         }
         for event in pending
-        if not event.backfill and event.erased_at is None and not suppressed(event.type, event.reason)
+        if not event.backfill
+        and not suppressed(event.type, event.reason)
+        and (event.erased_at is None or event.type not in MESSAGES)
         for hook in hooks
         if event.store_id in spaces(hook.store_id, hook.test_events) and matches(hook.events, event.type)
     ]

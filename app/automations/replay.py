@@ -1,18 +1,19 @@
 """Replay to a new subscription (issue 13, README "Outbox lifecycle"): `kanal webhooks add
 --since TIME` gives the new webhook a delivery of every earlier event of its store that it
 matches, in event order, as if it had been subscribed then: fanned-out events created at or
-after TIME, not backfilled, whose contact is not erased, and no message whose automation was
-suppressed when recorded (`automations.suppressed`). Events not fanned out yet get theirs
+after TIME, not backfilled, and no message whose automation was suppressed when recorded
+(`automations.suppressed`) or whose contact is erased since; as the dispatcher gives them, an
+erased contact's other events go, without its data. Events not fanned out yet get theirs
 from the dispatcher; the dispatch lock keeps the two from giving one event twice."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, exists, insert, select
+from sqlalchemy import Connection, exists, insert, or_, select
 
 from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
-from app.domain.automations import suppressed
+from app.domain.automations import MESSAGES, suppressed
 from app.domain.statuses import DeliveryStatus
 from app.services.stores import StoreError
 from app.services.webhooks import matches, spaces
@@ -36,7 +37,7 @@ def replay_since(conn: Connection, webhook_id: int, since: datetime, now: dateti
             events.c.created_at >= since,
             events.c.dispatched_at.is_not(None),
             events.c.backfill.is_(False),
-            contacts.c.erased_at.is_(None),
+            or_(contacts.c.erased_at.is_(None), events.c.type.not_in(list(MESSAGES))),
             ~has_one,
         )
         .order_by(events.c.id)

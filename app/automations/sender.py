@@ -18,7 +18,7 @@ import aiohttp
 from app.config import MAX_WEBHOOK_TIMEOUT_SECONDS, Settings
 
 from .delivery import LEASE, Claimed, Outcome
-from .signing import HEADER
+from .signing import HEADER, sign
 
 USER_AGENT = "Kanal-Webhooks/1"
 MAX_RESPONSE_BYTES = 64 * 1024  # read (and drop) this much of an answer; a longer one closes its connection
@@ -120,7 +120,7 @@ class Sender:
         session = self._session or self._open()
         headers = {
             "Content-Type": "application/json",
-            HEADER: item.signature,
+            HEADER: sign(item.secret, item.body),  # now: the receiver checks the time (README)
             "Kanal-Event-Id": item.event_id,
             "Kanal-Event-Type": item.event_type,
         }

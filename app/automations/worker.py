@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from app.db.database import Database
+from app.db.existing import tables_missing
 from app.db.unavailable import DatabaseUnavailable
 from app.domain.statuses import DeliveryStatus
 from app.observability import metrics
@@ -105,8 +106,11 @@ class Worker:
                         continue  # more may be waiting: a failed delivery is rescheduled later, so no spin
                 except DatabaseUnavailable as unavailable:  # no bug: the next pass retries
                     log.warning("worker pass: database unavailable: %s", unavailable.cause)
-                except Exception:  # keep going; the next pass retries
-                    log.exception("worker pass failed")
+                except Exception as exc:  # keep going; the next pass retries
+                    if tables_missing(exc):  # no bug: a database emptied or re-created under it
+                        log.warning("worker pass: the database has no Kanal tables: run `kanal db upgrade`")
+                    else:
+                        log.exception("worker pass failed")
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=interval)
                 except TimeoutError:
@@ -167,6 +171,7 @@ class Worker:
             while True:
                 if stopping_by is None and self._stop_asked:
                     stopping_by = loop.time() + self.limits.timeout_seconds
+                    self._send_no_more(in_flight)
                 outcomes = []
                 for task in back:
                     item = in_flight.pop(task)
@@ -226,14 +231,24 @@ class Worker:
             waiting.pop(delivery_id, None)
         if not waiting:
             return
+        bodies = {item.delivery_id: item.body for item in in_flight.values() if item.delivery_id in waiting}
         try:
-            off = await self.db.read(called_off, sorted(waiting))
+            off = await self.db.read(called_off, bodies)
         except Exception as exc:  # e.g. past the read budget behind a lock: the next look checks them
             log.warning("worker: deliveries in hand not checked again: %s", exc)
             return
         for delivery_id in off:
             if delivery_id not in self._sender.sending:  # it may have got its connection meanwhile
                 waiting[delivery_id].cancel()
+
+    def _send_no_more(self, in_flight: dict[asyncio.Task[Outcome], Claimed]) -> None:
+        """Stopping: the deliveries in hand still waiting for a connection are not sent (their
+        POSTs would start only to be cut off at the end of the stop, and go out again from the
+        next worker: twice). Their POSTs are called off; they come back unsent and are given back
+        with the turn's outcomes. A POST already out goes on, and its answer is recorded."""
+        for task, item in in_flight.items():
+            if item.delivery_id not in self._sender.sending:
+                task.cancel()
 
     async def _give_back(self, in_flight: dict[asyncio.Task[Outcome], Claimed]) -> None:
         """Stopping: the POSTs still out (a slow endpoint's, or waiting for its connection) are

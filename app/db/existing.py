@@ -54,3 +54,18 @@ def require_migrated(database_url: str) -> None:
         return
     if not migrated:
         raise NotMigrated(database_url)
+
+
+def tables_missing(exc: BaseException) -> bool:
+    """Whether `exc` (or what it wraps) says a table is missing: SQLite's "no such table",
+    PostgreSQL's undefined_table (SQLSTATE 42P01), whichever driver layer raised it. A
+    database emptied or re-created under a running worker, or one a command reaches before
+    `kanal db upgrade`."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if "no such table" in str(seen) or getattr(seen, "sqlstate", None) == "42P01":
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False

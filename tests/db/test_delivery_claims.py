@@ -39,7 +39,7 @@ async def test_a_claim_hands_out_each_subjects_first_delivery_once(api):
     assert [item.event_type for item in first] == ["order.created"] * 5  # the changes wait for them
     assert [item.delivery_id for item in first] == sorted(item.delivery_id for item in first)
     assert {item.webhook_id for item in first} == {hook["id"]}
-    assert len({item.body for item in first}) == 5 and all(item.signature.startswith("t=") for item in first)
+    assert len({item.body for item in first}) == 5 and all(item.secret.startswith("whsec_") for item in first)
     assert await api.db.write(claim, now, 100) == []  # leased, and their successors blocked
 
     outcomes = [Outcome(item.delivery_id, item.attempts, 204, None) for item in first]

@@ -1,6 +1,14 @@
-"""What the event tests share: the walkthrough, the recorded event types, a fast backoff."""
+"""What the event tests share: the walkthrough, the recorded event types, a fast backoff, a
+worker running beside a test."""
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from app.automations.delivery import Backoff
+from app.automations.sender import Limits
+from app.automations.worker import Worker
 from tests.conftest import STORE_ID, cart_body, order_body, shipment_body
 
 FAST = Backoff(base_seconds=0.0, max_attempts=3)
@@ -30,3 +38,26 @@ async def walkthrough(api, expected=FIRST_TIME, **headers):
         await api.client.post(f"/api/v1/stores/{STORE_ID}/carts", json=cart_body(), headers={**api.auth(), **headers}),
     ]
     assert [response.status_code for response in responses] == expected, [r.text for r in responses]
+
+
+async def until(predicate: Callable[[], Awaitable[bool]], seconds: float = 15.0) -> None:
+    """Wait until `predicate()` holds (checked every 50 ms); AssertionError past `seconds`."""
+    for _ in range(int(seconds / 0.05)):
+        if await predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("not reached in time")
+
+
+@contextlib.asynccontextmanager
+async def worker_running(db, limits: Limits, held: threading.Event) -> AsyncIterator[asyncio.Event]:
+    """A worker's passes (every 0.1 s) while the block runs; yields its stop. On the way out
+    `held` (a Receiver's) is set, so that no POST is left waiting, and the worker is stopped."""
+    stop = asyncio.Event()
+    running = asyncio.create_task(Worker(db, FAST, limits).run(stop, interval=0.1))
+    try:
+        yield stop
+    finally:
+        held.set()
+        stop.set()
+        await asyncio.wait_for(running, 30)

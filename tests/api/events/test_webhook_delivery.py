@@ -1,9 +1,11 @@
 """SPEC §6: signed webhook deliveries with retries, backoff and dead letters; several workers never deliver an event twice."""
 
 import asyncio
+import threading
 
 from sqlalchemy import select
 
+from app.automations.sender import Limits
 from app.automations.signing import verify
 from app.automations.worker import Worker
 from app.db.tables import deliveries, events
@@ -97,3 +99,27 @@ async def test_removed_webhooks_and_patterns(api):
     rows = await api.db.read(lambda conn: conn.execute(select(deliveries.c.webhook_id)).scalars().all())
     assert set(rows) == {wanted["id"]}
     assert await api.db.read(lambda conn: conn.execute(select(events.c.dispatched_at)).scalars().all())
+
+
+async def test_a_delivery_is_signed_as_its_post_starts(api):
+    """README "How a worker delivers": signed as its POST starts, not at claim. The second of a
+    webhook's two deliveries waits for the first (one connection) and carries the time it went
+    out: signed at claim, a wait of minutes made it older than a receiver's five minutes."""
+    held = threading.Event()
+    with Receiver(hold=held) as receiver:
+        hook = await webhooks.add_webhook(api.db, STORE_ID, receiver.url, ["order.created"])
+        for n in range(2):
+            assert (await api.post("/orders", order_body(external_id=f"SIGNED-{n}"))).status_code == 201
+        worker = Worker(api.db, FAST, Limits(in_flight=64, per_webhook=1, timeout_seconds=30))
+        running = asyncio.create_task(worker.run_once())
+        for _ in range(300):
+            if receiver.arrived == 1:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(2.2)  # the second waits behind the first
+        held.set()
+        await running
+        await worker.aclose()
+    first, second = (int(item["headers"]["Kanal-Signature"].split(",")[0][2:]) for item in receiver.received)
+    assert second - first >= 2
+    assert all(verify(hook["secret"], item["headers"]["Kanal-Signature"], item["body"]) for item in receiver.received)
