@@ -540,6 +540,7 @@ def main(argv: list[str] | None = None) -> None:
     from_env_or_exit()  # every variable checked before any command does anything
     try:
         args.run(args)
+        sys.stdout.flush()  # a closed pipe is met here, not in the interpreter's flush at exit
     except stores.StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(1) from None

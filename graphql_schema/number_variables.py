@@ -92,8 +92,10 @@ def as_input(type_: GraphQLType, value: Any) -> Any:
     that scalar should see it (module docstring); the rest as given."""
     if isinstance(type_, GraphQLNonNull):
         type_ = type_.of_type
+    read = _READ.get(getattr(type_, "name", ""))
+    if read is not None and isinstance(value, (list, dict)):
+        return _shown(value)  # refused by the scalar, which shows it: its numbers by their text
     if value.__class__ is Decimal:
-        read = _READ.get(getattr(type_, "name", ""))
         return value if read is None else read(value)
     if isinstance(type_, GraphQLList):
         # a single value given for a list is a list of it (input coercion): read as an item
@@ -106,6 +108,19 @@ def as_input(type_: GraphQLType, value: Any) -> Any:
         fields = type_.fields
         return {name: as_input(fields[name].type, item) if name in fields else item for name, item in value.items()}
     return value
+
+
+def _shown(value: Any, depth: int = 0) -> Any:
+    """A list or object a scalar refuses, its Decimals shown by their text in the refusal; past
+    the two levels graphql-core's `inspect` looks into (it names the type of what is deeper),
+    as the nearest float."""
+    if isinstance(value, list):
+        return [_shown(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        return {key: _shown(item, depth + 1) for key, item in value.items()}
+    if value.__class__ is not Decimal:
+        return value
+    return _Number(value) if depth < 2 else float(value)
 
 
 def _declared(schema: GraphQLSchema, operation: OperationDefinitionNode) -> Iterator[tuple[str, GraphQLType]]:

@@ -84,10 +84,14 @@ def blank_fields(model: type[BaseModel]) -> frozenset[str]:
     """The fields of `model` where a blank string is the field left out (SPEC §10: "never a
     422"): its string fields (`string_fields`), and every field no JSON string fills (an
     address, the customer, a consent, line items, metadata, a count), where PHP and relayed
-    payloads send `""` for "none". Not `tags`, which reads a string its own way (Shopify's
-    comma-separated tags: `""` is no tag, and clears them)."""
+    payloads send `""` for "none". An order's or a cart's `tags` read a string their own way
+    (Shopify's comma-separated tags: `""` is no tag, and clears them); a customer's, which
+    merge into its contact (`merges_into_contact`), are left out by a blank like any field."""
     properties = model.model_json_schema(mode="validation")["properties"]
-    return string_fields(model) | frozenset(name for name, schema in properties.items() if not _reads_text(schema))
+    merged = getattr(model, "merges_into_contact", False)
+    return string_fields(model) | frozenset(
+        name for name, schema in properties.items() if merged or not _reads_text(schema)
+    )
 
 
 def _reads_text(schema: dict[str, Any]) -> bool:
@@ -111,6 +115,7 @@ class Command(BaseModel):
     # change (readonly_fields) are rejected.
     model_config = ConfigDict(extra="ignore", frozen=True)
     readonly_fields: ClassVar[frozenset[str]] = frozenset()
+    merges_into_contact: ClassVar[bool] = False
 
     # `without_blank_strings` itself, called with the model: no Python call in between
     _blank_strings_are_absent = model_validator(mode="before")(classmethod(without_blank_strings))  # type: ignore[arg-type]
@@ -165,6 +170,10 @@ class WhatsappConsent(Command):
 
 
 class CustomerInput(Command):
+    # A customer's fields merge into its contact (SPEC §4.2): a blank never overwrites stored
+    # contact data (§10), its tags' "" included (`blank_fields`).
+    merges_into_contact: ClassVar[bool] = True
+
     external_id: ExternalId | None = None
     phone: PhoneNumber
     first_name: Text | None = None

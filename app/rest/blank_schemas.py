@@ -17,10 +17,14 @@ from typing import Any
 from app.domain.commands import Command, blank_fields, nested_commands, string_fields
 from app.domain.types import LineItem
 
-# A blank, as `text.is_blank` reads one (ECMA-262's `\s`, which JSON Schema patterns use, is
-# Unicode whitespace as `str.isspace` is).
-BLANK = {"type": "string", "pattern": "^\\s*$", "description": "Blank: the field left out"}
-NOT_BLANK = "\\S"  # a required field's text: not only whitespace
+# What `text.is_blank` reads as whitespace (`str.isspace`), spelled out: ECMA-262's `\s`, which
+# JSON Schema patterns use, differs at its edges (it takes U+FEFF, and not U+001C–U+001F nor
+# U+0085), so a document said blank where the API did not, and the other way round.
+WHITESPACE = (
+    "\\t\\n\\u000b\\u000c\\r\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+BLANK = {"type": "string", "pattern": f"^[{WHITESPACE}]*$", "description": "Blank: the field left out"}
+NOT_BLANK = f"[^{WHITESPACE}]"  # a required field's text: not only whitespace
 
 
 def commands_within(model: type[Command]) -> Iterator[type[Command]]:

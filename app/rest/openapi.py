@@ -14,6 +14,7 @@ from app.services.batches import MAX_BODY_BYTES, MAX_ITEMS
 
 from . import schemas
 from .blank_schemas import allow_blanks
+from .null_schemas import allow_nulls
 
 _REF = "#/components/schemas/{model}"
 _STORE = {"name": "store_id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -277,6 +278,7 @@ def openapi_document() -> dict[str, Any]:
         ref_template=_REF,
     )
     allow_blanks(definitions.get("$defs", {}), inputs)
+    allow_nulls(definitions.get("$defs", {}), inputs)
     _titled_by_use(definitions.get("$defs", {}))
     return {
         "openapi": "3.1.0",

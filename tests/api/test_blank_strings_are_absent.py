@@ -27,7 +27,11 @@ from app.domain.commands import (
     OrderUpdate,
     ShipmentInput,
     blank_fields,
+    validate,
 )
+from app.domain.errors import ValidationFailed
+from app.domain.text import is_blank
+from app.rest.blank_schemas import BLANK, NOT_BLANK
 from app.rest.openapi import openapi_document
 from tests.api.calls import gql
 from tests.api.walkthrough import PHONE, seed
@@ -153,11 +157,12 @@ def test_the_table_is_derived_from_the_commands() -> None:
     # on the customer embedded in orders and carts; the 4 of a WhatsApp consent on customers and
     # on the customer embedded in orders and carts
     assert ("POST /customers", "whatsapp_consent.source") in found
-    # and 20 fields no string fills: 2 addresses, line items and metadata on orders and carts;
-    # lifetime value, orders count and consent of the customer embedded in orders and carts and
-    # of customers; the metadata of shipments and of both PATCHes (the customer of an order or a
-    # cart holds its phone: required)
-    assert len(found) == 88 + 20
+    # and 23 fields no string fills: 2 addresses, line items and metadata on orders and carts;
+    # lifetime value, orders count, consent and tags (a contact's: merged, never overwritten by a
+    # blank) of the customer embedded in orders and carts and of customers; the metadata of
+    # shipments and of both PATCHes (the customer of an order or a cart holds its phone: required)
+    assert ("POST /carts", "customer.tags") in found
+    assert len(found) == 88 + 23
 
 
 @pytest.mark.parametrize(("endpoint", "path", "blank"), cases(required=False))
@@ -189,12 +194,14 @@ async def test_a_cart_with_a_blank_name_keeps_the_name_an_order_gave(api: Api, b
     """SPEC §4.2: the merge overwrites with present values only; a blank is not one."""
     assert (await api.post("/orders", order_body())).status_code == 201
     customer = {"phone": PHONE, "first_name": blank, "last_name": blank, "email": blank, "external_id": blank}
+    customer["tags"] = blank  # the contact's: never overwritten by a blank (it emptied them)
     assert (await api.post("/carts", cart_body(customer=customer))).status_code == 201
     contact = (await api.get("/customers/CUST-42")).json()
-    assert (contact["first_name"], contact["last_name"], contact["email"]) == (
+    assert (contact["first_name"], contact["last_name"], contact["email"], contact["tags"]) == (
         "Marie",
         "Durand",
         "marie.durand@example.com",
+        ["vip"],
     )
 
 
@@ -342,3 +349,49 @@ def test_the_openapi_document_allows_a_blank_optional_string(endpoint: str, path
 def test_the_openapi_document_refuses_a_blank_required_string(endpoint: str, path, blank: str) -> None:
     validator = jsonschema_rs.validator_for(_request_schema(endpoint), validate_formats=True)
     assert not validator.is_valid(put(ENDPOINTS[endpoint][1](), path, blank))
+
+
+# Every character either side reads as whitespace: Python's (`str.isspace`, the API's) and
+# ECMA-262's `\s` (JSON Schema patterns'), which differ at U+FEFF, U+001C–U+001F and U+0085.
+EDGES = sorted(
+    {chr(c) for c in range(0x3001) if chr(c).isspace()} | set("\t\n\v\f\r \u00a0\ufeff\u2028") | set("a0\u200b")
+)
+
+
+@pytest.mark.parametrize("char", EDGES, ids=[f"U+{ord(c):04X}" for c in EDGES])
+def test_the_document_reads_a_blank_as_the_api_does(char: str) -> None:
+    """`/openapi.json`'s blank and non-blank patterns agree with `text.is_blank` on each character."""
+    blank = jsonschema_rs.validator_for(BLANK)
+    required = jsonschema_rs.validator_for({"type": "string", "pattern": NOT_BLANK})
+    for text in (char, f" {char}{char} "):
+        assert blank.is_valid(text) is is_blank(text), text
+        assert required.is_valid(text) is not is_blank(text), text
+
+
+def _optional_paths(model: type[Command], at: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    for name, field in model.model_fields.items():
+        if not field.is_required():
+            yield (*at, name)
+        nested = next((arg for arg in get_args(field.annotation) if arg is not type(None)), field.annotation)
+        if isinstance(nested, type) and issubclass(nested, Command):
+            yield from _optional_paths(nested, (*at, name))
+
+
+NULLS = [
+    pytest.param(endpoint, path, id=f"{endpoint} {'.'.join(path)}")
+    for endpoint, (model, _) in ENDPOINTS.items()
+    for path in _optional_paths(model)
+]
+
+
+@pytest.mark.parametrize(("endpoint", "path"), NULLS)
+def test_the_document_allows_a_null_the_api_takes(endpoint: str, path: tuple[str, ...]) -> None:
+    """SPEC §3: platforms send `null` for "no value"; where the API takes it (line items,
+    metadata and tags read it as none), /openapi.json does too (`app/rest/null_schemas.py`)."""
+    model, body_for = ENDPOINTS[endpoint]
+    body = put(body_for(), path, None)
+    try:
+        validate(model, body, "FR")
+    except ValidationFailed:
+        return  # refused by the API (a cart PATCH's status; an order's phone with no address)
+    jsonschema_rs.validator_for(_request_schema(endpoint), validate_formats=True).validate(body)
