@@ -48,3 +48,8 @@ def start_import(database_url: str, *args: str | Path) -> subprocess.Popen[str]:
 
 def report(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def records(count: int) -> str:
+    """How the import's summary counts records: "1 record", "2 records", "1,000 records"."""
+    return f"{count:,} record" if count == 1 else f"{count:,} records"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.imports.files import kanal_import, order, write_jsonl
+from tests.imports.files import kanal_import, order, records, write_jsonl
 from tests.realserver import Prepared, read_tables
 
 FIRST = [order(0), order(1)]
@@ -69,7 +69,7 @@ async def test_a_resume_goes_on_only_in_the_file_it_confirmed(
     assert resumed.returncode == 0, resumed.stderr[-500:]
     new = len(imported) - 2
     first_line, whole = resumed.stdout.splitlines()
-    assert first_line.startswith(f"{new} records in ")
+    assert first_line.startswith(f"{records(new)} in ")
     assert f": {new} created, 0 replaced or replayed, 0 stale, 0 refused" in first_line
     assert (
         whole
