@@ -422,9 +422,6 @@ MetadataPatch = Annotated[dict[str, Any], AfterValidator(_free_form_json)]
 Metadata = Annotated[MetadataPatch, BeforeValidator(_empty_dict_if_null)]
 
 
-_TYPED_LINE_FIELDS = ("quantity", "price")
-
-
 class LineItem(BaseModel):
     """Free-form object; quantity and price, when present, are numbers >= 0: a quantity of at
     most 4 decimals, a price of at most its order's or cart's currency's (`_money`). A blank
@@ -437,12 +434,13 @@ class LineItem(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _free_form_fields(cls, value: Any) -> Any:
-        if isinstance(value, dict):  # quantity and price are checked by their own types
-            if is_blank(value.get("quantity")) or is_blank(value.get("price")):
-                value = {k: v for k, v in value.items() if not (k in _TYPED_LINE_FIELDS and is_blank(v))}
+        if isinstance(value, dict):  # the declared fields (quantity, price) are checked by their types
+            typed = cls.model_fields
+            if any(is_blank(value.get(name)) for name in typed):
+                value = {k: v for k, v in value.items() if not (k in typed and is_blank(v))}
             # what _free_form_json of the other fields checks, without copying them
             for key, item in value.items():
-                if item.__class__ is not str and key != "quantity" and key != "price":
+                if item.__class__ is not str and key not in typed:
                     _check_json(item, MAX_JSON_DEPTH - 1)
         return value
 

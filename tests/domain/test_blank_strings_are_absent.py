@@ -7,7 +7,7 @@ and a required one is `required`. The fields come from the models (`blank_fields
 from __future__ import annotations
 
 import copy
-from typing import Any, get_args
+from typing import Any
 
 import pytest
 
@@ -25,6 +25,7 @@ from app.domain.commands import (
 )
 from app.domain.errors import ValidationFailed
 from app.domain.text import is_blank
+from tests.domain.optional_fields import NULL_REFUSED, optional_paths
 
 BLANKS = ["", " ", "   ", "\t\n", "\r\n", "\u00a0", "\u2003\u3000"]
 # Both purposes, so that either one null still leaves a consent (one without any purpose is refused).
@@ -122,27 +123,7 @@ def test_a_blank_line_item_quantity_or_price_is_left_out(name: str, blank: str) 
     assert name not in command.line_items[0].as_json() and command.line_items[0].as_json()["sku"] == ""
 
 
-def _optional_paths(model: type[Command], at: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Every optional field of `model`, those of its nested commands (customer, addresses) too."""
-    found: list[tuple[str, ...]] = []
-    for name, field in model.model_fields.items():
-        nested = next((arg for arg in get_args(field.annotation) if arg is not type(None)), field.annotation)
-        if not field.is_required():
-            found.append((*at, name))
-        if isinstance(nested, type) and issubclass(nested, Command):
-            found.extend(_optional_paths(nested, (*at, name)))
-    return found
-
-
-# null where null is refused: an order's or cart's phone (no phone anywhere), a cart PATCH's status
-NULL_REFUSED = {
-    (OrderInput, ("customer",)),
-    (OrderInput, ("customer", "phone")),
-    (CartInput, ("customer",)),
-    (CartInput, ("customer", "phone")),
-    (CartUpdate, ("status",)),
-}
-NULLABLE = [(model, path) for model in VALID for path in _optional_paths(model) if (model, path) not in NULL_REFUSED]
+NULLABLE = [(model, path) for model in VALID for path in optional_paths(model) if (model, path) not in NULL_REFUSED]
 
 
 def _with_null(data: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
