@@ -29,6 +29,7 @@ from app.domain.types import parse_utc_datetime
 from app.listen import CannotListen, check_listen
 from app.services import keys, stores, test_space, webhooks
 from app.services.results import utcnow
+from app.wording import counted
 
 
 def _with_db(action: Callable[[Database, argparse.Namespace], Awaitable[None]]) -> Callable[[argparse.Namespace], None]:
@@ -152,7 +153,7 @@ async def _keys_revoke(db: Database, args: argparse.Namespace) -> None:
     count = await keys.revoke_key(db, args.key)
     if count == 0:
         raise stores.StoreError("No active key matches.")
-    print(f"Revoked {count} key(s).")
+    print(f"Revoked {counted(count, 'key', 'keys')}.")
 
 
 async def _stores_reset_test_data(db: Database, args: argparse.Namespace) -> None:
@@ -213,7 +214,7 @@ def _health(hook: dict[str, Any]) -> list[str]:
 
 async def _webhooks_enable(db: Database, args: argparse.Namespace) -> None:
     pending = await db.write(health.enable, args.id, utcnow())
-    print(f"Webhook {args.id} enabled; {pending} pending deliveries are due now.")
+    print(f"Webhook {args.id} enabled; {counted(pending, 'pending delivery is', 'pending deliveries are')} due now.")
 
 
 async def _webhooks_remove(db: Database, args: argparse.Namespace) -> None:
@@ -253,7 +254,8 @@ async def _worker(db: Database, args: argparse.Namespace) -> None:
 async def _events_prune(db: Database, args: argparse.Namespace) -> None:
     before = utcnow() - args.older_than
     pruned = await retention.prune(db, before)
-    print(f"Pruned {pruned} delivered or backfilled events created before {before.isoformat(timespec='seconds')}.")
+    events = counted(pruned, "delivered or backfilled event", "delivered or backfilled events")
+    print(f"Pruned {events} created before {before.isoformat(timespec='seconds')}.")
 
 
 def _batch_size(text: str) -> int:
@@ -287,17 +289,18 @@ async def _webhooks_redeliver(db: Database, args: argparse.Namespace) -> None:
         raise stores.StoreError("Either --event or --dead-since, not both.")
     if args.event is not None:
         count = await db.write(redelivery.redeliver_event, args.event, args.webhook, utcnow())
-        print(f"{count} deliveries of event {args.event} will go out again.")
+        print(f"{counted(count, 'delivery', 'deliveries')} of event {args.event} will go out again.")
         return
     if args.webhook is None or args.dead_since is None:
         raise stores.StoreError("Name an event (--event ID), or a webhook and a time (--webhook ID --dead-since TIME).")
     count = await db.write(redelivery.redeliver_dead, args.webhook, args.dead_since, utcnow())
-    print(f"{count} dead letters of webhook {args.webhook} since {args.dead_since.isoformat()} will go out again.")
+    letters = counted(count, "dead letter", "dead letters")
+    print(f"{letters} of webhook {args.webhook} since {args.dead_since.isoformat()} will go out again.")
 
 
 async def _replay(db: Database, webhook_id: int, since: datetime) -> None:
     count = await db.write(replay.replay_since, webhook_id, since, utcnow())
-    print(f"Replaying {count} earlier events since {since.isoformat()} to it.")
+    print(f"Replaying {counted(count, 'earlier event', 'earlier events')} since {since.isoformat()} to it.")
 
 
 # A calendar date alone in ISO 8601's extended format; the API refuses it, an operator types it.

@@ -18,16 +18,20 @@ _AGAIN = {"attempts": 0, "locked_until": None, "last_error": None, "last_status"
 
 def redeliver_event(conn: Connection, event_id: str, webhook_id: int | None, now: datetime) -> int:
     """Every delivered or dead delivery of the event (its public id), or only the one to
-    `webhook_id`, goes out again. Returns how many; StoreError if the event is unknown."""
-    row_id = conn.scalar(select(events.c.id).where(events.c.event_id == event_id))
-    if row_id is None:
+    `webhook_id`, goes out again. Returns how many; StoreError if the event is unknown, or the
+    webhook unknown, removed or another store's (it could never have had the event)."""
+    event = conn.execute(select(events.c.id, events.c.store_id).where(events.c.event_id == event_id)).first()
+    if event is None:
         raise StoreError(f"No event {event_id}.")
     query = update(deliveries).where(
-        deliveries.c.event_id == row_id,
+        deliveries.c.event_id == event.id,
         deliveries.c.status.in_([DeliveryStatus.DELIVERED, DeliveryStatus.DEAD]),
     )
     if webhook_id is not None:
-        _check_webhook(conn, webhook_id)
+        if _check_webhook(conn, webhook_id) != event.store_id:
+            raise StoreError(
+                f"Webhook {webhook_id} is not a webhook of store {event.store_id}, where event {event_id} happened."
+            )
         query = query.where(deliveries.c.webhook_id == webhook_id)
     return conn.execute(query.values(status=DeliveryStatus.PENDING, next_attempt_at=now, **_AGAIN)).rowcount
 
@@ -44,7 +48,9 @@ def redeliver_dead(conn: Connection, webhook_id: int, since: datetime, now: date
     return conn.execute(query.values(status=DeliveryStatus.PENDING, next_attempt_at=now, **_AGAIN)).rowcount
 
 
-def _check_webhook(conn: Connection, webhook_id: int) -> None:
-    removed = conn.execute(select(webhooks.c.removed_at).where(webhooks.c.id == webhook_id)).first()
-    if removed is None or removed.removed_at is not None:
+def _check_webhook(conn: Connection, webhook_id: int) -> int:
+    """The store id of the webhook; StoreError if it is unknown or removed."""
+    row = conn.execute(select(webhooks.c.store_id, webhooks.c.removed_at).where(webhooks.c.id == webhook_id)).first()
+    if row is None or row.removed_at is not None:
         raise StoreError(f"No active webhook {webhook_id}.")
+    return int(row.store_id)

@@ -14,6 +14,7 @@ from rich.console import Console
 from app.config import Settings
 from app.db.database import Database
 from app.db.existing import require_existing
+from app.wording import counted
 
 from . import run, sources
 from .sinks import ImportFailed, InProcess, OverHttp
@@ -109,7 +110,7 @@ def _rate(done: int, seconds: float) -> str:
 
 
 def _records(count: int) -> str:
-    return f"{count:,} record" if count == 1 else f"{count:,} records"
+    return counted(count, "record", "records")
 
 
 def _counts(created: int, updated: int, stale: int) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from app.automations.delivery import Backoff
 from app.automations.worker import Worker
 from app.db.tables import deliveries
-from app.services import webhooks
+from app.services import stores, webhooks
 from app.services.results import utcnow
 from tests.api.events.test_outbox_prune import run_cli
 from tests.conftest import STORE_ID, order_body
@@ -40,7 +40,7 @@ async def test_one_event_goes_out_again(api, database_url, monkeypatch):
         await dead_letters(api, receiver, 2)
         event_id = (await api.rows("events"))[1]["event_id"]
         output = await run_cli(monkeypatch, database_url, ["webhooks", "redeliver", "--event", event_id])
-        assert output == f"1 deliveries of event {event_id} will go out again.\n"
+        assert output == f"1 delivery of event {event_id} will go out again.\n"
         await pass_of(api)
     assert [item["event"]["id"] for item in receiver.received] == [event_id]
     rows = await api.rows("deliveries")
@@ -92,3 +92,21 @@ async def test_a_time_that_is_not_one_is_refused(api, database_url, monkeypatch,
         await run_cli(monkeypatch, database_url, ["webhooks", "redeliver", "--webhook", "1", "--dead-since", "soon"])
     assert exit_.value.code == 2
     assert "'soon' is not a time: an RFC 3339 time" in capsys.readouterr().err
+
+
+async def test_a_webhook_of_another_store_is_refused_for_an_event(api, database_url, monkeypatch, capsys):
+    """A webhook of store 5 never had an event of store 123: naming it is a mistake, said as
+    such, not "0 deliveries"."""
+    await stores.create_store(api.db, 5, "Other shop", "FR")
+    with Receiver(failures=1) as receiver:
+        await dead_letters(api, receiver, 1)
+        other = await webhooks.add_webhook(api.db, 5, receiver.url, ["order.created"])
+        event_id = (await api.rows("events"))[0]["event_id"]
+        before = await api.rows("deliveries")
+        argv = ["webhooks", "redeliver", "--event", event_id, "--webhook", str(other["id"])]
+        with pytest.raises(SystemExit) as exit_:
+            await run_cli(monkeypatch, database_url, argv)
+    assert exit_.value.code == 1
+    expected = f"Webhook {other['id']} is not a webhook of store {STORE_ID}, where event {event_id} happened."
+    assert capsys.readouterr().err.splitlines()[-1] == f"error: {expected}"
+    assert await api.rows("deliveries") == before

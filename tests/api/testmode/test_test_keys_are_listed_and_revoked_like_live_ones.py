@@ -40,7 +40,7 @@ async def test_create_list_and_revoke_a_test_key(
     ]
     assert (await api.post("/orders", order_body(), key=test_key)).status_code == 201
 
-    assert await _run(capsys, "keys", "revoke", test_key[:22]) == "Revoked 1 key(s).\n"
+    assert await _run(capsys, "keys", "revoke", test_key[:22]) == "Revoked 1 key.\n"
     refused = await api.post("/orders", order_body(), key=test_key)
     assert (refused.status_code, refused.json()) == INVALID
     assert [row["mode"] for row in await _listed(capsys) if row.get("revoked")] == ["test"]
