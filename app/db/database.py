@@ -36,7 +36,7 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from app.config import Settings
 from app.domain.errors import DomainError
 
-from . import sqlite_binds, summaries, together
+from . import cannot_serve, sqlite_binds, summaries, together
 from .checkpoint import Checkpointer
 from .kept import KeptRows
 from .postgres import GroupedWrites, KeptVersions
@@ -69,6 +69,18 @@ def _within_contract(work: Work[T], conn: Connection, *args: Any) -> T:
             f"{name} raised {type(exc).__name__} ({exc}) inside a write: return it, and let the service raise it "
             "after the transaction (services.results.settled)"
         ) from exc
+
+
+# The health probe: a row of a Kanal table, or none (a new database), without error.
+PROBE = f"SELECT 1 FROM {stores.name} LIMIT 1"
+
+
+def _raise_if_cannot_serve(exc: Exception) -> None:
+    """`DatabaseUnavailable` from `exc` when it says the database cannot serve now though the
+    request is fine (`cannot_serve`: its tables missing, writes still conflicting)."""
+    unavailable = cannot_serve.unavailable(exc)
+    if unavailable is not None:
+        raise unavailable from exc
 
 
 class Database:
@@ -107,21 +119,33 @@ class Database:
           a `DomainError` raised inside a work breaks this contract and is reported as
           `WriteContractBroken` (a bug to fix, answered as an internal error).
         """
-        return await self._backend.write(work, *args)
+        try:
+            return await self._backend.write(work, *args)
+        except Exception as exc:
+            _raise_if_cannot_serve(exc)
+            raise
 
     async def write_alone(self, work: Work[T], *args: Any) -> T:
         """As `write`, in a transaction of its own: on PostgreSQL not grouped with other writes
         (so that several run at once, on connections of their own, and a conflict with a
         concurrent one re-runs it); on SQLite as `write` (one writer: grouping costs nothing)."""
-        if isinstance(self._backend, _AsyncBackend):
+        if not isinstance(self._backend, _AsyncBackend):
+            return await self.write(work, *args)
+        try:
             return await self._backend.write_alone(work, *args)
-        return await self.write(work, *args)
+        except Exception as exc:
+            _raise_if_cannot_serve(exc)
+            raise
 
     async def read(self, work: Work[T], *args: Any) -> T:
         """Run `work(conn, *args)` on a read connection: SQL only, changing nothing (it may be run
         again from the start). Raises `ReadTimedOut` past the read budget
         (`Settings.read_timeout_seconds`, read_budget.py)."""
-        return await self._backend.read(work, *args)
+        try:
+            return await self._backend.read(work, *args)
+        except Exception as exc:
+            _raise_if_cannot_serve(exc)
+            raise
 
     @property
     def engines(self) -> list[Engine]:
@@ -129,9 +153,11 @@ class Database:
         return self._backend.engines
 
     async def ping(self) -> bool:
-        """True when the database answers `SELECT 1` (the health probe, /healthz). Never waits
-        behind reads or writes, and is bounded on its own (PING_SECONDS): a reads' lane full of
-        dashboards' queries must not make a reachable database look down."""
+        """True when the database answers `PROBE` (the health probe, /healthz): reachable, and
+        holding Kanal's tables (one emptied or re-created under the server serves no request,
+        and says so: `cannot_serve`). Never waits behind reads or writes, and is bounded on its
+        own (PING_SECONDS): a reads' lane full of dashboards' queries must not make a reachable
+        database look down."""
         return await self._backend.ping()
 
     async def dispose(self) -> None:
@@ -212,7 +238,7 @@ class _AsyncBackend:
         """On a connection of its own, not the read pool's (which slow reads may all hold)."""
         try:
             async with asyncio.timeout(PING_SECONDS), self._ping_engine.connect() as conn:
-                await conn.exec_driver_sql("SELECT 1")
+                await conn.exec_driver_sql(PROBE)
             return True
         except Exception:  # unreachable, refused, or past PING_SECONDS (TimeoutError)
             return False
@@ -302,11 +328,11 @@ class _SqliteBackend:
     async def ping(self) -> bool:
         """On the write connection, inline on the loop: the reader threads may all be held by
         slow reads. Safe: only the loop uses that connection, and between two write groups no
-        transaction is open on it. Cheap: `SELECT 1` on the raw connection sends no BEGIN and
+        transaction is open on it. Cheap: `PROBE` on the raw connection sends no BEGIN and
         takes no lock, so it waits for neither readers nor another process's writer; only the
         first use opens the file."""
         try:
-            self._writer().connection.dbapi_connection.execute("SELECT 1").fetchone()  # type: ignore[union-attr]
+            self._writer().connection.dbapi_connection.execute(PROBE).fetchone()  # type: ignore[union-attr]
             return True
         except Exception:  # e.g. the file cannot be opened
             return False

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -21,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from app.automations.worker import Worker
 from app.config import Settings
+from app.db.migrate import upgrade
 from app.main import create_app
 from app.services import keys, stores
 from tests import postgres
@@ -70,11 +72,36 @@ async def _sqlite_file_missing(_template: Path, tmp: Path) -> AsyncIterator[http
         yield client
 
 
+@asynccontextmanager
+async def _sqlite_without_tables(_template: Path, tmp: Path) -> AsyncIterator[httpx.AsyncClient]:
+    (tmp / "empty.db").touch()  # emptied, or made again, and not migrated
+    async with _client(Settings.from_env(database_url=f"sqlite+aiosqlite:///{tmp}/empty.db")) as client:
+        yield client
+
+
+@asynccontextmanager
+async def _postgresql_without_tables(_template: Path, _tmp: Path) -> AsyncIterator[httpx.AsyncClient]:
+    if "postgresql" not in postgres.engines_under_test():
+        pytest.skip("PostgreSQL is not among KANAL_TEST_ENGINES")
+    scratch = postgres.scratch_database()  # made and dropped with asyncio.run: in a thread
+    url = await asyncio.to_thread(scratch.__enter__)
+    try:
+        async with _client(Settings.from_env(database_url=url)) as client:
+            yield client
+    finally:
+        await asyncio.to_thread(scratch.__exit__, None, None, None)
+
+
 # How the database cannot serve -> the app it gives (the REST and GraphQL clients of it)
 CONDITIONS: dict[str, Callable] = {
     "PostgreSQL server refusing connections": _postgresql_down,
     "PostgreSQL server refusing the database": _postgresql_refusing_the_database,
     "SQLite file that cannot be opened": _sqlite_file_missing,
+}
+# A database reached, without Kanal's tables: the requests' answers are the same
+WITHOUT_TABLES: dict[str, Callable] = {
+    "SQLite database without tables": _sqlite_without_tables,
+    "PostgreSQL database without tables": _postgresql_without_tables,
 }
 
 # What a shop or a dashboard asks
@@ -102,10 +129,10 @@ def _unavailable(path: str) -> tuple:
 
 
 @pytest.mark.parametrize("request_name", REQUESTS, ids=list(REQUESTS))
-@pytest.mark.parametrize("condition", CONDITIONS, ids=list(CONDITIONS))
+@pytest.mark.parametrize("condition", {**CONDITIONS, **WITHOUT_TABLES}, ids=list({**CONDITIONS, **WITHOUT_TABLES}))
 async def test_a_database_that_cannot_be_reached_is_503(migrated_template, tmp_path, condition, request_name, caplog):
     method, path, body = REQUESTS[request_name]
-    async with CONDITIONS[condition](migrated_template, tmp_path) as client:
+    async with {**CONDITIONS, **WITHOUT_TABLES}[condition](migrated_template, tmp_path) as client:
         with caplog.at_level(logging.INFO):
             response = await client.request(method, path, json=body, headers=HEADERS)
     assert _answer(response) == _unavailable(path)
@@ -207,3 +234,64 @@ async def test_a_scrape_with_the_metrics_token_answers_without_the_database(
         if r.levelno >= logging.WARNING
     ]
     assert warnings == [("WARNING", "database unavailable on GET /metrics", 1)] * 2
+
+
+async def _drop_every_table(url: str) -> None:
+    """What an operator's mistake does under a running server: every table gone."""
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(make_url(url).database, isolation_level=None)
+        names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        conn.execute("PRAGMA foreign_keys = OFF")
+        for name in names:
+            conn.execute(f'DROP TABLE "{name}"')
+        conn.close()
+        return
+    admin = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
+    await admin.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    await admin.close()
+
+
+@asynccontextmanager
+async def _migrated(engine: str, template: Path, tmp: Path) -> AsyncIterator[str]:
+    if engine == "sqlite":
+        shutil.copy(template, tmp / "kanal.db")
+        yield f"sqlite+aiosqlite:///{tmp}/kanal.db"
+        return
+    scratch = postgres.scratch_database()
+    url = await asyncio.to_thread(scratch.__enter__)
+    try:
+        await asyncio.to_thread(upgrade, url)
+        yield url
+    finally:
+        await asyncio.to_thread(scratch.__exit__, None, None, None)
+
+
+@pytest.mark.parametrize("request_name", REQUESTS, ids=list(REQUESTS))
+@pytest.mark.parametrize("engine", postgres.engines_under_test())
+async def test_tables_dropped_under_a_running_server_are_503(migrated_template, tmp_path, engine, request_name, caplog):
+    """A server whose tables went after it had served (its key's rows kept between requests):
+    every request is the 503 of an unavailable database, and /healthz says the database is
+    not there, so that a load balancer takes the process out (it said ok and served 500s)."""
+    method, path, body = REQUESTS[request_name]
+    async with (
+        _migrated(engine, migrated_template, tmp_path) as url,
+        _client(Settings.from_env(database_url=url)) as client,
+    ):
+        db = client.app.state.db  # type: ignore[attr-defined]
+        await stores.create_store(db, 123, "Shop", "FR")
+        key, _ = await keys.create_key(db, store_id=123, name="test")
+        headers = {"Authorization": f"Bearer {key}"}
+        assert (await client.post(ORDERS, json=order_body(), headers=headers)).status_code == 201
+        assert (await client.get("/healthz")).json()["database"] is True
+        await _drop_every_table(url)
+        with caplog.at_level(logging.INFO):
+            response = await client.request(method, path, json=body, headers=headers)
+            health = await client.get("/healthz")
+    assert _answer(response) == _unavailable(path)
+    assert (health.status_code, health.json()) == (
+        503,
+        {"status": "unavailable", "database": False, "rate_limit_storage": True},
+    )
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "the database has no Kanal tables: run `kanal db upgrade`" in warnings[0]
+    assert [r.exc_info for r in caplog.records if r.levelno >= logging.WARNING] == [None]

@@ -1,0 +1,47 @@
+"""Database errors that are no bug of the request, answered as `DatabaseUnavailable` (503 with
+`Retry-After`, GraphQL's DATABASE_UNAVAILABLE, one warning line in the log) instead of a 500:
+
+- the database has no Kanal tables (emptied, or re-created and not migrated, under a running
+  server: SQLite's "no such table", PostgreSQL's undefined_table 42P01);
+- a write that still conflicted with concurrent writes of the same records at its last attempt
+  (PostgreSQL's deadlock_detected 40P01 or serialization_failure 40001, after
+  `postgres.WRITE_ATTEMPTS`): sending it again later is safe, writes being idempotent upserts.
+"""
+
+from __future__ import annotations
+
+from .existing import tables_missing
+from .postgres import WRITE_ATTEMPTS, sqlstate
+from .unavailable import DatabaseUnavailable
+
+# Conflicts a concurrent transaction causes that are no fault of the write's own rows.
+_CONCURRENT = frozenset({"40P01", "40001"})
+
+
+class TablesMissing(Exception):
+    """The database has no Kanal tables (its cause is the driver's error)."""
+
+    def __init__(self, cause: BaseException):
+        super().__init__(f"the database has no Kanal tables: run `kanal db upgrade` ({_first_line(cause)})")
+
+
+class StillConflicting(Exception):
+    """A write conflicted with concurrent writes at every attempt."""
+
+    def __init__(self, cause: BaseException):
+        attempts = f"{WRITE_ATTEMPTS} attempts"
+        super().__init__(f"concurrent writes of the same records at each of {attempts} ({_first_line(cause)})")
+
+
+def _first_line(cause: BaseException) -> str:
+    error = getattr(cause, "orig", None) or cause
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+
+
+def unavailable(exc: BaseException) -> DatabaseUnavailable | None:
+    """`DatabaseUnavailable` for `exc` when it is one of the module's errors, else None."""
+    if tables_missing(exc):
+        return DatabaseUnavailable(TablesMissing(exc))
+    if sqlstate(exc) in _CONCURRENT:
+        return DatabaseUnavailable(StillConflicting(exc))
+    return None
