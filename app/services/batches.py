@@ -2,15 +2,17 @@
 upsert (the same command, the same write function, so the same upsert, events and stale
 guard), in a few transactions instead of one per record.
 
-The items are written in chunks of about `CHUNK`, one transaction each; every item naming an
-external_id goes to the chunk of its first item, so that it finds the earlier write (two
-sequential writes, in order). On SQLite the chunks run one after the other (the event loop,
-which runs write transactions inline, serves other requests between two). On PostgreSQL,
-where a chunk waits on a round trip per statement, up to `PARALLEL` chunks (of all the
-process's batches together) run at once, each in a transaction of its own
+The items are written in chunks of `CHUNK` consecutive items, one transaction each. On SQLite
+the chunks run one after the other (the event loop, which runs write transactions inline,
+serves other requests between two): every item comes after the items before it. On
+PostgreSQL, where a chunk waits on a round trip per statement, the chunks run in waves
+(`_waves`): consecutive chunks of which no two name one record, up to `PARALLEL` chunks (of
+all the process's batches together) at once, each in a transaction of its own
 (`Database.write_alone`), re-run whole on a conflict with a concurrent write (a contact two
-chunks share), as a single write is: records of different external_ids may then be written
-in any order, as concurrent single requests are.
+chunks share), as a single write is; a wave starts once the one before it is written. So an
+item naming a record again comes after the earlier write of it (two sequential writes, in
+order), and records of different external_ids in two chunks of a wave may be written in
+either order, as concurrent single requests are.
 """
 
 from __future__ import annotations
@@ -170,7 +172,7 @@ async def _write_batch(
         for (index, _), outcome in zip(chunk, outcomes, strict=True):
             results[index] = _settled(results[index], outcome, kind.model)
 
-    chunks = _chunks(commands)
+    chunks = [commands[start : start + CHUNK] for start in range(0, len(commands), CHUNK)]
     if db.dialect == "sqlite":
         for chunk in chunks:
             await write(chunk, db.write)
@@ -181,7 +183,8 @@ async def _write_batch(
             async with slots:
                 await write(chunk, db.write_alone)
 
-        await asyncio.gather(*(apart(chunk) for chunk in chunks))
+        for wave in _waves(chunks):
+            await asyncio.gather(*(apart(chunk) for chunk in wave))
     await statistics.created(db, kind.table, sum(1 for r in results if r.written is not None and r.written.created))
     return results
 
@@ -210,23 +213,20 @@ def _semaphore(kept: WeakKeyDictionary[Database, asyncio.Semaphore], db: Databas
     return semaphore
 
 
-def _chunks(commands: list[tuple[int, Command]]) -> list[list[tuple[int, Command]]]:
-    """`commands` in chunks of about `CHUNK`, in order; a command naming the record an earlier
-    one named (its external_id, or for a customer without one its phone) joins that one's
-    chunk, after it."""
-    chunks: list[list[tuple[int, Command]]] = []
-    chunk_of: dict[str, int] = {}
-    for index, command in commands:
-        key = _record_key(command)
-        at = chunk_of.get(key) if key is not None else None
-        if at is None:
-            if not chunks or len(chunks[-1]) >= CHUNK:
-                chunks.append([])
-            at = len(chunks) - 1
-            if key is not None:
-                chunk_of[key] = at
-        chunks[at].append((index, command))
-    return chunks
+def _waves(chunks: list[list[tuple[int, Command]]]) -> list[list[list[tuple[int, Command]]]]:
+    """`chunks`, in order, grouped in waves of consecutive chunks of which no two name one
+    record (its external_id, or for a customer without one its phone): a chunk naming a record
+    an earlier chunk of the wave names starts the next wave."""
+    waves: list[list[list[tuple[int, Command]]]] = []
+    named: set[str] = set()  # the records the current wave's chunks name
+    for chunk in chunks:
+        keys = {key for _, command in chunk if (key := _record_key(command)) is not None}
+        if not waves or not keys.isdisjoint(named):
+            waves.append([])
+            named = set()
+        waves[-1].append(chunk)
+        named |= keys
+    return waves
 
 
 def _record_key(command: Command) -> str | None:
