@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -132,7 +133,10 @@ def attach_all(
 ) -> dict[str, Row]:
     """Upsert the contacts `params` (`contacts.contact_params`, every phone different), the
     external ids decided by `standing`; their MESSAGING_COLUMNS (and `has_abandoned_cart`, as
-    `attach_contact` returns them) by phone."""
+    `attach_contact` returns them) by phone. Upserted in the order of their phones: two runs
+    sharing contacts lock them in the same order, so that concurrent batches of the same
+    customers, sent in different orders, do not deadlock (PostgreSQL)."""
     rows = [{**values, "external_id": standing.id_to_take(values["external_id"], values["phone"])} for values in params]
+    rows.sort(key=itemgetter("phone"))
     statement = _ATTACH_ALL[(conn.dialect.name, with_abandoned_cart_flag)]
     return {row["phone"]: row for row in statement.rows(conn, rows)}

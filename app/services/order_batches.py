@@ -147,12 +147,15 @@ def _stored(conn: Connection, store_id: int, external_ids: list[str], lock: bool
 
 @cache
 def _stored_statement(size: int, lock: bool) -> PrecompiledStatement:
-    """A store's orders among a list of `size` external id parameters."""
+    """A store's orders among a list of `size` external id parameters; locked in the order of
+    their external ids (as the contacts before them: `contacts_in_bulk.attach_all`)."""
     statement = select(orders_table).where(
         orders_table.c.store_id == param(orders_table, "store_id"),
         in_list(orders_table.c.external_id, "external_id", size),
     )
-    return PrecompiledStatement(statement.with_for_update() if lock else statement)
+    if lock:
+        statement = statement.order_by(orders_table.c.external_id).with_for_update()
+    return PrecompiledStatement(statement)
 
 
 def _run(items: list[_Item], start: int) -> list[_Item]:

@@ -392,7 +392,8 @@ _TABLES = ("contacts", "orders", "carts", "events", "consent_changes", "order_ho
 
 async def _rows(api: Api, public_id: int) -> dict[str, list[dict[str, Any]]]:
     """The store's rows of `_TABLES` in creation order (the order summaries in key order), ids
-    replaced by what they name."""
+    replaced by what they name; the contacts by phone, as a run upserts them (in phone order,
+    so that concurrent runs lock them in one order: their ids' order is no outcome)."""
 
     def read(conn: Any) -> dict[str, list[dict[str, Any]]]:
         store_id = public_id  # a live key writes in the store itself
@@ -400,6 +401,8 @@ async def _rows(api: Api, public_id: int) -> dict[str, list[dict[str, Any]]]:
         for name in _TABLES:
             table = tables.metadata.tables[name]
             order = (table.c.id,) if "id" in table.c else tuple(table.primary_key)  # summaries: by their key
+            if name == "contacts":
+                order = (table.c.phone,)
             statement = select(table).where(table.c.store_id == store_id).order_by(*order)
             found[name] = [dict(row) for row in conn.execute(statement).mappings()]
         return found
