@@ -13,7 +13,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.datastructures import State
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp
@@ -81,6 +81,17 @@ async def _rate_limit_unavailable(request: Request, exc: Exception) -> Response:
     response = error(503, str(exc))
     response.headers["retry-after"] = str(rate_limit.RETRY_AFTER_SECONDS)
     return response
+
+
+# nginx's "client closed request": no HTTP status says it, and no answer reaches the client.
+CLIENT_CLOSED_REQUEST = 499
+
+
+async def _client_went_away(request: Request, exc: Exception) -> Response:
+    # No bug: the client closed its connection before its body was all sent (a timeout, a
+    # restart). Nothing is written; the request log and metrics count it as 499, not 500.
+    log.info("client closed the connection on %s %s before its body was read", request.method, request.url.path)
+    return Response(status_code=CLIENT_CLOSED_REQUEST)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
@@ -167,6 +178,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ReadTimedOut: _read_timed_out,
             DatabaseUnavailable: _database_unavailable,
             RateLimitUnavailable: _rate_limit_unavailable,
+            ClientDisconnect: _client_went_away,
             Exception: _unexpected_error,
         },
         lifespan=lifespan,
