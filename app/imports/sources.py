@@ -194,12 +194,23 @@ def _byte(found: re.Match[str]) -> int:
 
 def _numbered(rows: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str], str | None]]:
     """Each row with the line it starts on (a quoted cell may span lines) and why it cannot be
-    read (a cell not UTF-8, named by its column), or None."""
-    start = rows.line_num + 1
+    read (a cell not UTF-8, named by its column), or None. Read from the DictReader's own
+    reader, as DictReader makes its rows (blank lines skipped, cells past the header's columns
+    as a list under None, missing ones None), so that a blank line moves the next row's line
+    on: DictReader skips it where its line number cannot be seen."""
+    columns = rows.fieldnames or []
+    reader = rows.reader
+    start = reader.line_num + 1
     try:
-        for row in rows:
-            yield start, row, _unreadable(row)
-            start = rows.line_num + 1
+        for cells in reader:
+            if cells:
+                row: dict[Any, Any] = dict(zip(columns, cells, strict=False))
+                if len(cells) > len(columns):
+                    row[rows.restkey] = cells[len(columns) :]
+                for name in columns[len(cells) :]:
+                    row[name] = rows.restval
+                yield start, row, _unreadable(row)
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise _RowUnreadable(start, _explained(exc)) from None
 
