@@ -11,7 +11,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import uvloop
 
@@ -551,6 +551,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
     except DatabaseUnavailable as exc:  # one line, as the server and the worker log it
+        if tables_missing(exc):
+            _say_no_tables()
         print(f"error: the database {_shown_url()} is unavailable: {exc.cause}", file=sys.stderr)
         raise SystemExit(1) from None
     except BrokenPipeError:
@@ -569,12 +571,17 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if not (isinstance(exc, NotMigrated) or tables_missing(exc)):
             raise
-        print(
-            f"error: the database {_shown_url()} has no Kanal tables: run `kanal db upgrade` first, or run kanal "
-            "where the service's database is (same directory, or the same DATABASE_URL).",
-            file=sys.stderr,
-        )
-        raise SystemExit(1) from None
+        _say_no_tables()
+
+
+def _say_no_tables() -> NoReturn:
+    """The one line of a command whose database has no Kanal tables; exit status 1."""
+    print(
+        f"error: the database {_shown_url()} has no Kanal tables: run `kanal db upgrade` first, or run kanal "
+        "where the service's database is (same directory, or the same DATABASE_URL).",
+        file=sys.stderr,
+    )
+    raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -104,11 +104,11 @@ class Worker:
                     tally = await self.run_once()
                     if tally.dispatched or tally.swept or tally.delivered or tally.failed:
                         continue  # more may be waiting: a failed delivery is rescheduled later, so no spin
-                except DatabaseUnavailable as unavailable:  # no bug: the next pass retries
-                    log.warning("worker pass: database unavailable: %s", unavailable.cause)
                 except Exception as exc:  # keep going; the next pass retries
                     if tables_missing(exc):  # no bug: a database emptied or re-created under it
                         log.warning("worker pass: the database has no Kanal tables: run `kanal db upgrade`")
+                    elif isinstance(exc, DatabaseUnavailable):  # no bug either
+                        log.warning("worker pass: database unavailable: %s", exc.cause)
                     else:
                         log.exception("worker pass failed")
                 try:
