@@ -65,17 +65,25 @@ ItemWork = Callable[..., "Written[Any] | DomainError"]
 ChunkWork = Callable[..., "list[Written[Any] | DomainError]"]
 
 
+# `lock(conn, store_id, commands)`: on PostgreSQL, at a chunk's start, the rows its items' writes
+# will lock, locked in one order (e.g. `customers.lock_chunk`).
+ChunkLock = Callable[[Connection, int, Sequence[Any]], None]
+
+
 @dataclass(frozen=True, slots=True)
 class Kind:
     """A resource a batch writes: its command model, its service's write function of one
-    record, its table, whether that function takes the backfill flag, and
-    `chunk`, a write of a whole chunk with the same outcomes (None: `work` on each item)."""
+    record, its table, whether that function takes the backfill flag,
+    `chunk`, a write of a whole chunk with the same outcomes (None: `work` on each item), and
+    `lock`, the chunk's rows locked first in one order on PostgreSQL (None: as each item's
+    write comes to them)."""
 
     model: type[Command]
     work: ItemWork
     table: str  # the table its records are rows of (`app.db.statistics`)
     backfill: bool = True
     chunk: ChunkWork | None = None
+    lock: ChunkLock | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +258,8 @@ def _settled(pending: ItemResult, outcome: Written[Any] | DomainError, model: ty
 def _write_each(
     conn: Connection, kind: Kind, store_id: int, commands: list[Command], now: datetime, backfill: bool
 ) -> list[Written[Any] | DomainError]:
+    if kind.lock is not None and conn.dialect.name == "postgresql":
+        kind.lock(conn, store_id, commands)
     flags = (backfill,) if kind.backfill else ()
     return [kind.work(conn, store_id, command, now, *flags) for command in commands]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -246,6 +246,29 @@ def _scrub_events(conn: Connection, contact_ids: list[int]) -> None:
         conn.execute(statement, changed)
 
 
+def lock_chunk(conn: Connection, store_id: int, commands: Sequence[CustomerInput]) -> None:
+    """A batch's chunk of customers, on PostgreSQL: its stored customer records, then the
+    contacts of its phones, locked at its start in the order of their external ids and phones,
+    in the order each write takes them (`_locked_record`, then the contact). Concurrent batches
+    of the same customers in different orders take turns instead of deadlocking (each write
+    locked its own in the items' order: a cycle, broken by PostgreSQL a second each)."""
+    ids = sorted({command.external_id for command in commands if command.external_id is not None})
+    if ids:
+        conn.execute(
+            select(customers.c.id)
+            .where(customers.c.store_id == store_id, customers.c.external_id.in_(ids))
+            .order_by(customers.c.external_id)
+            .with_for_update()
+        )
+    phones = sorted({command.phone.e164 for command in commands})
+    conn.execute(
+        select(contacts.c.id)
+        .where(contacts.c.store_id == store_id, contacts.c.phone.in_(phones))
+        .order_by(contacts.c.phone)
+        .with_for_update()
+    )
+
+
 # Batches of customers (`app.services.batches`) write each as `upsert_customer` does, with the
 # batch's backfill flag (for the consent changes they record).
-BATCH = batches.Kind(CustomerInput, _store_customer, "customers")
+BATCH = batches.Kind(CustomerInput, _store_customer, "customers", lock=lock_chunk)

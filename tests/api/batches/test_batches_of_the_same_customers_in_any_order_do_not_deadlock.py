@@ -70,3 +70,39 @@ async def test_a_run_locks_its_contacts_and_orders_in_one_order(api):
     if api.db.dialect == "postgresql":
         locks = [sql for sql, _ in seen if sql.startswith("SELECT") and "FOR UPDATE" in sql and "FROM orders" in sql]
         assert len(locks) == 1 and "ORDER BY orders.external_id" in locks[0]
+
+
+def _customer(n: int, round_: int) -> dict:
+    return {"external_id": f"CU-{n}", "phone": f"+3362{3000000 + n:07d}", "first_name": f"Round {round_}"}
+
+
+async def test_a_chunk_of_customers_locks_its_records_then_its_contacts_in_one_order(api):
+    """PostgreSQL: a customers chunk locks its stored records in the order of their external
+    ids, then its contacts in the order of their phones, before any item's write; each write
+    then finds its rows locked already. Concurrent shuffled batches of them all answer."""
+    if api.db.dialect != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    first = await api.post("/customers/batch", {"items": [_customer(n, 0) for n in range(ORDERS)]})
+    assert first.status_code == 200
+    seen: list[str] = []
+    write_engine = api.db.engines[0]
+
+    def statement(_conn, _cursor, sql, _values, _context, _many):
+        seen.append(" ".join(sql.split()))
+
+    event.listen(write_engine, "before_cursor_execute", statement)
+    try:
+        shuffled = random.Random(5).sample(range(ORDERS), ORDERS)
+        answer = await api.post("/customers/batch", {"items": [_customer(n, 1) for n in shuffled]})
+    finally:
+        event.remove(write_engine, "before_cursor_execute", statement)
+    assert answer.status_code == 200
+    locks = [sql for sql in seen if "FOR UPDATE" in sql]
+    assert locks[0].startswith("SELECT customers.id FROM customers") and "ORDER BY customers.external_id" in locks[0]
+    assert locks[1].startswith("SELECT contacts.id FROM contacts") and "ORDER BY contacts.phone" in locks[1]
+    bodies = [
+        {"items": [_customer(n, 2 + b) for n in random.Random(b).sample(range(ORDERS), ORDERS)]} for b in range(4)
+    ]
+    answers = await asyncio.gather(*(api.post("/customers/batch", body) for body in bodies))
+    assert [a.status_code for a in answers] == [200] * 4
+    assert {result["status"] for a in answers for result in a.json()["results"]} == {200}
