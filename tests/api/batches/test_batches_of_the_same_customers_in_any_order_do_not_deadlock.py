@@ -7,6 +7,7 @@ until the last attempt answered 500 after 30 to 50 seconds."""
 
 import asyncio
 import random
+from typing import Any
 
 import pytest
 from sqlalchemy import event, text
@@ -44,24 +45,31 @@ async def test_shuffled_batches_of_the_same_orders_never_deadlock(api):
     assert await _deadlocks(api) == before
 
 
+async def _statements_of(api, path: str, items: list) -> tuple[Any, list[tuple[str, list]]]:
+    """The answer to a batch of `items` at `path`, and the statements its writes sent (SQL on
+    one line, parameters)."""
+    seen: list[tuple[str, list]] = []
+
+    def statement(_conn, _cursor, sql, values, _context, _many):
+        seen.append((" ".join(sql.split()), list(values) if isinstance(values, list | tuple) else []))
+
+    write_engine = api.db.engines[0]
+    event.listen(write_engine, "before_cursor_execute", statement)
+    try:
+        answer = await api.post(path, {"items": items})
+    finally:
+        event.remove(write_engine, "before_cursor_execute", statement)
+    return answer, seen
+
+
 async def test_a_run_locks_its_contacts_and_orders_in_one_order(api):
     """The mechanism, on both engines: a shuffled batch of stored orders upserts its contacts
     in the order of their phones, and reads its orders (FOR UPDATE on PostgreSQL) in the
     order of their external ids."""
     first = await api.post("/orders/batch", {"items": [_order(n, 0) for n in range(ORDERS)]})
     assert first.status_code == 200
-    seen: list[tuple[str, list]] = []
-
-    def statement(_conn, _cursor, sql, values, _context, _many):
-        seen.append((sql, list(values) if isinstance(values, list | tuple) else []))
-
-    write_engine = api.db.engines[0]
-    event.listen(write_engine, "before_cursor_execute", statement)
-    try:
-        shuffled = random.Random(3).sample(range(ORDERS), ORDERS)
-        answer = await api.post("/orders/batch", {"items": [_order(n, 1) for n in shuffled]})
-    finally:
-        event.remove(write_engine, "before_cursor_execute", statement)
+    shuffled = random.Random(3).sample(range(ORDERS), ORDERS)
+    answer, seen = await _statements_of(api, "/orders/batch", [_order(n, 1) for n in shuffled])
     assert answer.status_code == 200
     upserts = [values for sql, values in seen if sql.startswith("INSERT INTO contacts")]
     phones = [value for value in upserts[0] if isinstance(value, str) and value.startswith("+3362")]
@@ -84,20 +92,10 @@ async def test_a_chunk_of_customers_locks_its_records_then_its_contacts_in_one_o
         pytest.skip("SQLite writes one transaction at a time")
     first = await api.post("/customers/batch", {"items": [_customer(n, 0) for n in range(ORDERS)]})
     assert first.status_code == 200
-    seen: list[str] = []
-    write_engine = api.db.engines[0]
-
-    def statement(_conn, _cursor, sql, _values, _context, _many):
-        seen.append(" ".join(sql.split()))
-
-    event.listen(write_engine, "before_cursor_execute", statement)
-    try:
-        shuffled = random.Random(5).sample(range(ORDERS), ORDERS)
-        answer = await api.post("/customers/batch", {"items": [_customer(n, 1) for n in shuffled]})
-    finally:
-        event.remove(write_engine, "before_cursor_execute", statement)
+    shuffled = random.Random(5).sample(range(ORDERS), ORDERS)
+    answer, seen = await _statements_of(api, "/customers/batch", [_customer(n, 1) for n in shuffled])
     assert answer.status_code == 200
-    locks = [sql for sql in seen if "FOR UPDATE" in sql]
+    locks = [sql for sql, _ in seen if "FOR UPDATE" in sql]
     assert locks[0].startswith("SELECT customers.id FROM customers") and "ORDER BY customers.external_id" in locks[0]
     assert locks[1].startswith("SELECT contacts.id FROM contacts") and "ORDER BY contacts.phone" in locks[1]
     bodies = [
