@@ -65,6 +65,11 @@ def format_of(path: Path, declared: str | None) -> str:
     return "csv" if path.suffix.lower() == ".csv" else "jsonl"
 
 
+# A record nested past what the JSON reader goes (about a thousand levels), as the batch
+# endpoint's body would be (README "Batches": free-form JSON is refused past 32, too_deep).
+TOO_DEEP_TO_READ = "nested past what the JSON reader reads (about a thousand levels deep): too_deep"
+
+
 def read(path: Path, kind: str) -> Iterator[Record]:
     """The records of the file, in order."""
     return _json_lines(path) if kind == "jsonl" else _csv_records(path)
@@ -83,9 +88,14 @@ def _json_lines(path: Path) -> Iterator[Record]:
                 at = len(raw) - len(exc.object) + exc.start  # in the line, its mark included
                 yield Record(number, error=_not_utf8(raw[at], f"at byte {at + 1} of the line"))
                 continue
+            if not text:
+                continue  # a byte order mark alone (joined exports) is a blank line too
             try:
                 data = read_json(text)
-            except (ValueError, RecursionError) as exc:
+            except RecursionError:
+                yield Record(number, error=TOO_DEEP_TO_READ)
+                continue
+            except ValueError as exc:
                 yield Record(number, error=f"not a JSON object: {exc}")
                 continue
             if not isinstance(data, dict):
