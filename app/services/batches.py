@@ -66,7 +66,7 @@ ChunkWork = Callable[..., "list[Written[Any] | DomainError]"]
 
 
 # `lock(conn, store_id, commands)`: on PostgreSQL, at a chunk's start, the rows its items' writes
-# will lock, locked in one order (e.g. `customers.lock_chunk`).
+# will lock, locked in one order (`app.services.chunk_locks`).
 ChunkLock = Callable[[Connection, int, Sequence[Any]], None]
 
 
@@ -174,9 +174,7 @@ async def _write_batch(
     now = utcnow()
 
     async def write(chunk: list[tuple[int, Command]], run: Callable[..., Awaitable[Any]]) -> None:
-        outcomes = await run(
-            kind.chunk or _write_each, kind, store.id, [command for _, command in chunk], now, backfill
-        )
+        outcomes = await run(_write_chunk, kind, store.id, [command for _, command in chunk], now, backfill)
         for (index, _), outcome in zip(chunk, outcomes, strict=True):
             results[index] = _settled(results[index], outcome, kind.model)
 
@@ -255,11 +253,18 @@ def _settled(pending: ItemResult, outcome: Written[Any] | DomainError, model: ty
     return ItemResult(pending.index, pending.external_id, written=outcome)
 
 
+def _write_chunk(
+    conn: Connection, kind: Kind, store_id: int, commands: list[Command], now: datetime, backfill: bool
+) -> list[Written[Any] | DomainError]:
+    """The chunk's outcomes, its rows locked first on PostgreSQL (`Kind.lock`)."""
+    if kind.lock is not None and conn.dialect.name == "postgresql":
+        kind.lock(conn, store_id, commands)
+    return (kind.chunk or _write_each)(conn, kind, store_id, commands, now, backfill)
+
+
 def _write_each(
     conn: Connection, kind: Kind, store_id: int, commands: list[Command], now: datetime, backfill: bool
 ) -> list[Written[Any] | DomainError]:
-    if kind.lock is not None and conn.dialect.name == "postgresql":
-        kind.lock(conn, store_id, commands)
     flags = (backfill,) if kind.backfill else ()
     return [kind.work(conn, store_id, command, now, *flags) for command in commands]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from app.domain.rules.stale_writes import Arrival, arrival
 from app.domain.text import is_safe
 
 from . import batches, events
+from .chunk_locks import customers_then_contacts
 from .contacts import MERGED_FIELDS, apply_consent, attach_contact, contact_by_id
 from .results import Written, known_id, utcnow
 from .stores import Store
@@ -246,29 +247,6 @@ def _scrub_events(conn: Connection, contact_ids: list[int]) -> None:
         conn.execute(statement, changed)
 
 
-def lock_chunk(conn: Connection, store_id: int, commands: Sequence[CustomerInput]) -> None:
-    """A batch's chunk of customers, on PostgreSQL: its stored customer records, then the
-    contacts of its phones, locked at its start in the order of their external ids and phones,
-    in the order each write takes them (`_locked_record`, then the contact). Concurrent batches
-    of the same customers in different orders take turns instead of deadlocking (each write
-    locked its own in the items' order: a cycle, broken by PostgreSQL a second each)."""
-    ids = sorted({command.external_id for command in commands if command.external_id is not None})
-    if ids:
-        conn.execute(
-            select(customers.c.id)
-            .where(customers.c.store_id == store_id, customers.c.external_id.in_(ids))
-            .order_by(customers.c.external_id)
-            .with_for_update()
-        )
-    phones = sorted({command.phone.e164 for command in commands})
-    conn.execute(
-        select(contacts.c.id)
-        .where(contacts.c.store_id == store_id, contacts.c.phone.in_(phones))
-        .order_by(contacts.c.phone)
-        .with_for_update()
-    )
-
-
 # Batches of customers (`app.services.batches`) write each as `upsert_customer` does, with the
 # batch's backfill flag (for the consent changes they record).
-BATCH = batches.Kind(CustomerInput, _store_customer, "customers", lock=lock_chunk)
+BATCH = batches.Kind(CustomerInput, _store_customer, "customers", lock=customers_then_contacts)

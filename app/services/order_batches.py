@@ -54,6 +54,7 @@ from app.domain.rules.stale_writes import Arrival, arrival
 
 from . import batches, events, orders
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, abandoned_carts_of
+from .chunk_locks import contacts_then
 from .contacts import contact_params
 from .contacts_in_bulk import Standing, attach_all
 from .results import Written, utcnow
@@ -299,7 +300,7 @@ class WrittenOrder(batches.Unbuilt):
 
 # Batches of orders (`app.services.batches`): each order written as `upsert_order` writes it,
 # new ones together (`write_orders`).
-BATCH = batches.Kind(OrderInput, orders._store_order, "orders", chunk=write_orders)
+BATCH = batches.Kind(OrderInput, orders._store_order, "orders", chunk=write_orders, lock=contacts_then(orders_table))
 
 
 def _together(conn: Connection, writes: Sequence[Args]) -> list[Written[Any] | DomainError]:

@@ -1,9 +1,10 @@
-"""Concurrent batches sending the same stored orders again, each in its own order (a shop's
-retries, two imports of one history), on PostgreSQL: a run's contacts are upserted and its
-orders locked in one order, their phones' and external ids' (`contacts_in_bulk.attach_all`,
-`order_batches._stored`), so that no two batches wait on each other in a cycle. Each used to
-lock them in its items' order: deadlocks, broken by PostgreSQL a second each and retried,
-until the last attempt answered 500 after 30 to 50 seconds."""
+"""Concurrent batches sending the same stored records again, each in its own order (a shop's
+retries, two imports of one history), on PostgreSQL: each chunk locks its stored rows first,
+in one order (`app/services/chunk_locks.py`), and a run of orders upserts its contacts in the
+order of their phones (`contacts_in_bulk.attach_all`), so that no two batches wait on each
+other in a cycle. Each write used to lock its rows in its items' order: deadlocks, broken by
+PostgreSQL a second each and retried, until the last attempt answered 500 after 30 to 50
+seconds."""
 
 import asyncio
 import random
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from tests.conftest import order_body
+from tests.conftest import cart_body, order_body
 
 ORDERS, BATCHES = 150, 6
 
@@ -77,30 +78,44 @@ async def test_a_run_locks_its_contacts_and_orders_in_one_order(api):
     assert phones == sorted(phones)
     if api.db.dialect == "postgresql":
         locks = [sql for sql, _ in seen if sql.startswith("SELECT") and "FOR UPDATE" in sql and "FROM orders" in sql]
-        assert len(locks) == 1 and "ORDER BY orders.external_id" in locks[0]
+        assert locks and all("ORDER BY orders.external_id" in sql for sql in locks)
 
 
 def _customer(n: int, round_: int) -> dict:
     return {"external_id": f"CU-{n}", "phone": f"+3362{3000000 + n:07d}", "first_name": f"Round {round_}"}
 
 
-async def test_a_chunk_of_customers_locks_its_records_then_its_contacts_in_one_order(api):
-    """PostgreSQL: a customers chunk locks its stored records in the order of their external
-    ids, then its contacts in the order of their phones, before any item's write; each write
-    then finds its rows locked already. Concurrent shuffled batches of them all answer."""
+def _cart(n: int, round_: int) -> dict:
+    return cart_body(external_id=f"CA-{n}", customer={"phone": f"+3362{3000000 + n:07d}", "first_name": f"R{round_}"})
+
+
+# a batch path -> its item n of a round, and the tables its chunk locks first, in that order
+KINDS = {
+    "/orders/batch": (_order, ("contacts", "phone"), ("orders", "external_id")),
+    "/carts/batch": (_cart, ("contacts", "phone"), ("carts", "external_id")),
+    "/checkouts/batch": (_cart, ("contacts", "phone"), ("carts", "external_id")),
+    "/customers/batch": (_customer, ("customers", "external_id"), ("contacts", "phone")),
+}
+
+
+@pytest.mark.parametrize("path", KINDS)
+async def test_a_chunk_locks_its_rows_in_one_order_before_its_writes(api, path):
+    """PostgreSQL (`app/services/chunk_locks.py`): a chunk locks its stored rows, each table's in
+    the order of its key and the tables in the order a single write takes them, before any
+    item's write. Concurrent shuffled batches of the same records all answer."""
     if api.db.dialect != "postgresql":
         pytest.skip("SQLite writes one transaction at a time")
-    first = await api.post("/customers/batch", {"items": [_customer(n, 0) for n in range(ORDERS)]})
+    item, *tables_locked = KINDS[path]
+    first = await api.post(path, {"items": [item(n, 0) for n in range(ORDERS)]})
     assert first.status_code == 200
     shuffled = random.Random(5).sample(range(ORDERS), ORDERS)
-    answer, seen = await _statements_of(api, "/customers/batch", [_customer(n, 1) for n in shuffled])
+    answer, seen = await _statements_of(api, path, [item(n, 1) for n in shuffled])
     assert answer.status_code == 200
-    locks = [sql for sql, _ in seen if "FOR UPDATE" in sql]
-    assert locks[0].startswith("SELECT customers.id FROM customers") and "ORDER BY customers.external_id" in locks[0]
-    assert locks[1].startswith("SELECT contacts.id FROM contacts") and "ORDER BY contacts.phone" in locks[1]
-    bodies = [
-        {"items": [_customer(n, 2 + b) for n in random.Random(b).sample(range(ORDERS), ORDERS)]} for b in range(4)
+    locks = [sql for sql, _ in seen if "FOR UPDATE" in sql][:2]
+    assert [(sql.split(" FROM ")[1].split()[0], sql.split("ORDER BY ")[1].split()[0]) for sql in locks] == [
+        (table, f"{table}.{column}") for table, column in tables_locked
     ]
-    answers = await asyncio.gather(*(api.post("/customers/batch", body) for body in bodies))
+    bodies = [{"items": [item(n, 2 + b) for n in random.Random(b).sample(range(ORDERS), ORDERS)]} for b in range(4)]
+    answers = await asyncio.gather(*(api.post(path, body) for body in bodies))
     assert [a.status_code for a in answers] == [200] * 4
     assert {result["status"] for a in answers for result in a.json()["results"]} == {200}

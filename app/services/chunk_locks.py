@@ -1,0 +1,56 @@
+"""The order in which a batch's chunk takes its row locks on PostgreSQL (`batches.Kind.lock`).
+
+Each item's write locks the rows it changes as it comes to them, in the items' order: two
+concurrent batches of the same records in different orders (a shop's retries, two imports of
+one history) then wait on each other in a cycle, which PostgreSQL breaks after a second by
+failing one, re-run from the start (`app.db.postgres`), until the last attempt gave up. A
+chunk therefore locks, before any item's write, the stored rows its items will lock, each
+table's in the order of its key and the tables in the order a single write takes them: then
+every transaction takes them in one order, and they take turns. Rows not stored yet have no
+lock to take: two first writes of one key meet at its unique index and the second runs again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from app.db.tables import contacts, customers
+
+from .batches import ChunkLock
+
+
+def _lock(conn: Connection, table: Table, column: str, store_id: int, keys: Sequence[str]) -> None:
+    """The store's rows of `table` whose `column` is among `keys`, locked in that column's order."""
+    if keys:
+        key = table.c[column]
+        conn.execute(
+            select(table.c.id).where(table.c.store_id == store_id, key.in_(keys)).order_by(key).with_for_update()
+        )
+
+
+def _phones(commands: Sequence[Any]) -> list[str]:
+    return sorted({command.phone.e164 for command in commands})
+
+
+def _external_ids(commands: Sequence[Any]) -> list[str]:
+    return sorted({command.external_id for command in commands if command.external_id is not None})
+
+
+def contacts_then(table: Table) -> ChunkLock:
+    """Orders, carts: a single write upserts the contact of the phone, then its record."""
+
+    def lock(conn: Connection, store_id: int, commands: Sequence[Any]) -> None:
+        _lock(conn, contacts, "phone", store_id, _phones(commands))
+        _lock(conn, table, "external_id", store_id, _external_ids(commands))
+
+    return lock
+
+
+def customers_then_contacts(conn: Connection, store_id: int, commands: Sequence[Any]) -> None:
+    """Customers: a single write locks its customer record first (`customers._locked_record`),
+    then the contact of the phone."""
+    _lock(conn, customers, "external_id", store_id, _external_ids(commands))
+    _lock(conn, contacts, "phone", store_id, _phones(commands))
