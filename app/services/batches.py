@@ -221,12 +221,12 @@ def _semaphore(kept: WeakKeyDictionary[Database, asyncio.Semaphore], db: Databas
 
 def _waves(chunks: list[list[tuple[int, Command]]]) -> list[list[list[tuple[int, Command]]]]:
     """`chunks`, in order, grouped in waves of consecutive chunks of which no two name one
-    record (its external_id, or for a customer without one its phone): a chunk naming a record
-    an earlier chunk of the wave names starts the next wave."""
+    record (`_record_keys`: its external_id; a customer's contact, by its phone): a chunk
+    naming a record an earlier chunk of the wave names starts the next wave."""
     waves: list[list[list[tuple[int, Command]]]] = []
     named: set[str] = set()  # the records the current wave's chunks name
     for chunk in chunks:
-        keys = {key for _, command in chunk if (key := _record_key(command)) is not None}
+        keys = {key for _, command in chunk for key in _record_keys(command)}
         if not waves or not keys.isdisjoint(named):
             waves.append([])
             named = set()
@@ -235,12 +235,16 @@ def _waves(chunks: list[list[tuple[int, Command]]]) -> list[list[list[tuple[int,
     return waves
 
 
-def _record_key(command: Command) -> str | None:
+def _record_keys(command: Command) -> tuple[str, ...]:
+    """The records a command writes, for `_waves`: its external id's; a customer's contact too,
+    by its phone (a customer merges into its contact: one with an id and one without, of one
+    phone, write the same row), as a customer without an id is named by its phone alone."""
     external_id = getattr(command, "external_id", None)
-    if external_id is not None:
-        return f"id:{external_id}"
-    phone = getattr(command, "phone", None)
-    return f"phone:{phone}" if phone is not None else None
+    named: tuple[str, ...] = (f"id:{external_id}",) if external_id is not None else ()
+    if command.merges_into_contact or external_id is None:
+        phone = getattr(command, "phone", None)
+        named += (f"phone:{phone}",) if phone is not None else ()
+    return named
 
 
 def _settled(pending: ItemResult, outcome: Written[Any] | DomainError, model: type[Command]) -> ItemResult:

@@ -73,3 +73,18 @@ async def test_an_item_naming_a_record_again_comes_after_the_items_before_it(api
     statuses = [result["status"] for result in answer.json()["results"]]
     assert statuses == [201] * (batches.CHUNK + 1) + [200]
     assert await _contact(api, 123) == (("Newer", "unsubscribed"),)
+
+
+async def test_a_customer_without_an_id_comes_after_a_customer_of_its_phone(api: Api) -> None:
+    """A customer with an id and one without, of one phone, write one contact: the second,
+    in a later transaction, comes after the first (on PostgreSQL it ran at once with it, and
+    was written first: status 201 where its POST gives 200, and the first's consent kept)."""
+    items = [
+        {**_customer(PHONE, "Older", "subscribed"), "external_id": "C1"},
+        *(_customer_record(f"F-{n}", _customer(f"+3365300{n:04d}", f"Filler {n}")) for n in range(1, batches.CHUNK)),
+        _customer(PHONE, "Newer", "unsubscribed"),
+    ]
+    answer = await api.post("/customers/batch", {"items": items})
+    assert answer.status_code == 200, answer.text
+    assert [result["status"] for result in answer.json()["results"]] == [201] * batches.CHUNK + [200]
+    assert await _contact(api, 123) == (("Newer", "unsubscribed"),)
