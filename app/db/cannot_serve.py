@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .existing import tables_missing
 from .postgres import WRITE_ATTEMPTS, sqlstate
-from .unavailable import DatabaseUnavailable
+from .unavailable import DatabaseUnavailable, described
 
 # Conflicts a concurrent transaction causes that are no fault of the write's own rows.
 _CONCURRENT = frozenset({"40P01", "40001"})
@@ -22,7 +22,7 @@ class TablesMissing(Exception):
     """The database has no Kanal tables (its cause is the driver's error)."""
 
     def __init__(self, cause: BaseException):
-        super().__init__(f"the database has no Kanal tables: run `kanal db upgrade` ({_first_line(cause)})")
+        super().__init__(f"the database has no Kanal tables: run `kanal db upgrade` ({described(cause)})")
 
 
 class StillConflicting(Exception):
@@ -30,12 +30,7 @@ class StillConflicting(Exception):
 
     def __init__(self, cause: BaseException):
         attempts = f"{WRITE_ATTEMPTS} attempts"
-        super().__init__(f"concurrent writes of the same records at each of {attempts} ({_first_line(cause)})")
-
-
-def _first_line(cause: BaseException) -> str:
-    error = getattr(cause, "orig", None) or cause
-    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+        super().__init__(f"concurrent writes of the same records at each of {attempts} ({described(cause)})")
 
 
 def unavailable(exc: BaseException) -> DatabaseUnavailable | None:

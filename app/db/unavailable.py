@@ -44,14 +44,14 @@ class DatabaseUnavailable(Exception):
     """The database cannot serve this request now; `cause` says why (for the log only)."""
 
     def __init__(self, cause: BaseException):
-        self.cause = _described(cause)
+        self.cause = described(cause)
         super().__init__(
             "The database is unavailable right now. Try again in a few seconds; sending a write "
             "again is safe (writes are idempotent upserts)."
         )
 
 
-def _described(cause: BaseException) -> str:
+def described(cause: BaseException) -> str:
     """`Type: message` of the driver's own error under `cause`, on one line, for the log's one
     warning line (README, "When the database is unavailable"): SQLAlchemy's error adds lines of
     its own, a link (`(Background on this error at: …)`) and, for a statement, its SQL and

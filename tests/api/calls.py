@@ -4,8 +4,10 @@ subscriptions), and external ids as path segments."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import urllib.parse
+from collections.abc import AsyncIterator
 from typing import Any
 
 from app.read.feed import EventFeed
@@ -25,23 +27,44 @@ async def gql(api: Api, query: str, variables: dict[str, Any] | None = None, key
     return response.json()
 
 
+class _WatchedFeed(EventFeed):
+    """An event feed that says when a subscription to it is made."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.made = asyncio.Event()
+
+    @contextlib.asynccontextmanager
+    async def subscription(self, store_id: int, types: list[str] | None = None) -> AsyncIterator[Any]:
+        async with super().subscription(store_id, types) as subscription:
+            self.made.set()
+            yield subscription
+
+
 async def subscribe(api: Api, document: str, variables: dict[str, Any]) -> dict[str, Any]:
     """A subscription made in-process with the fixture's key, as the websocket makes it: its
-    first answer (`data` and formatted `errors`), or {} when it was made (it waits for events)."""
-    feed = EventFeed(api.db)
+    first answer (`data` and formatted `errors`) when it was refused, or {} once it is made
+    (subscribed to the feed, waiting for events), however slow the machine."""
+    feed = _WatchedFeed(api.db)
     context = new_context(api.db, api.app.state.limiter, feed, f"Bearer {api.key}", None)
     try:
         result = await graphql_schema.subscribe(document, variables, context_value=context)
         if not hasattr(result, "__aiter__"):  # refused before it was made
             return {"data": result.data, "errors": [e.formatted for e in result.errors or []]}
         stream = aiter(result)
+        first = asyncio.ensure_future(anext(stream))
+        made = asyncio.ensure_future(feed.made.wait())
         try:
-            first = await asyncio.wait_for(anext(stream), 1.0)
-        except TimeoutError:
-            return {}
+            await asyncio.wait({first, made}, return_when=asyncio.FIRST_COMPLETED)
+            if not first.done():
+                return {}
+            answer = first.result()
+            return {"data": answer.data, "errors": [e.formatted for e in answer.errors or []]}
         finally:
+            for task in (first, made):
+                task.cancel()
+            await asyncio.gather(first, made, return_exceptions=True)
             await stream.aclose()  # type: ignore[attr-defined]
-        return {"data": first.data, "errors": [e.formatted for e in first.errors or []]}
     finally:
         await feed.aclose()
 

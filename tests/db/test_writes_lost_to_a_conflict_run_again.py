@@ -1,7 +1,10 @@
 """On PostgreSQL a write that a concurrent transaction made fail in a way a new attempt
 resolves (a deadlock PostgreSQL broke, a serialization failure, a unique key taken or a row
 referenced deleted meanwhile) runs again, after a short random pause, up to WRITE_ATTEMPTS
-attempts in all; any other failure is raised at once (app/db/postgres.py)."""
+attempts in all; any other failure is raised at once (app/db/postgres.py). A deadlock or a
+serialization failure that outlasts every attempt, and a table gone, are answered as
+`DatabaseUnavailable` caused by the driver's error (app/db/cannot_serve.py): no bug of the
+request, so a 503 rather than a 500."""
 
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
+from app.db.cannot_serve import StillConflicting, TablesMissing
 from app.db.postgres import RETRY_PAUSE_CAP, RETRY_PAUSE_FIRST, WRITE_ATTEMPTS, retry_pause, sqlstate
+from app.db.unavailable import DatabaseUnavailable
 from tests.conftest import Api
 
 RETRIED = {
@@ -20,7 +25,18 @@ RETRIED = {
     "23505": "unique_violation",
     "23503": "foreign_key_violation",
 }
-RAISED = {"22012": "division_by_zero", "42P01": "undefined_table", "23502": "not_null_violation"}
+RAISED = {"22012": "division_by_zero", "23502": "not_null_violation"}
+# What the caller gets when a failure is not run again, or no more: the driver's error, or a
+# DatabaseUnavailable over the reason the database cannot serve, over that error.
+RAISED_AS: dict[str, type[Exception] | None] = {
+    "40P01": StillConflicting,
+    "40001": StillConflicting,
+    "42P01": TablesMissing,
+    "23505": None,
+    "23503": None,
+    "22012": None,
+    "23502": None,
+}
 
 
 def failing(times: int, sqlstate_: str) -> tuple[Any, list[int]]:
@@ -63,17 +79,30 @@ async def test_a_write_that_lost_to_a_conflict_is_run_again(postgres_api: Api, s
 @pytest.mark.parametrize("state", RETRIED, ids=list(RETRIED.values()))
 async def test_a_write_that_loses_every_attempt_raises_the_last_failure(postgres_api: Api, state: str) -> None:
     work, attempts = failing(WRITE_ATTEMPTS, state)
-    with pytest.raises(DBAPIError) as raised:
+    with pytest.raises(Exception) as raised:
         await postgres_api.db.write_alone(work)
-    assert (sqlstate(raised.value), len(attempts), await _written(postgres_api)) == (state, WRITE_ATTEMPTS, 0)
+    assert (_raised(raised.value, state), len(attempts), await _written(postgres_api)) == (state, WRITE_ATTEMPTS, 0)
 
 
-@pytest.mark.parametrize("state", RAISED, ids=list(RAISED.values()))
+@pytest.mark.parametrize("state", {**RAISED, "42P01": "undefined_table"}, ids=[*RAISED.values(), "undefined_table"])
 async def test_any_other_failure_is_raised_at_once(postgres_api: Api, state: str) -> None:
     work, attempts = failing(1, state)
-    with pytest.raises(DBAPIError) as raised:
+    with pytest.raises(Exception) as raised:
         await postgres_api.db.write_alone(work)
-    assert (sqlstate(raised.value), len(attempts), await _written(postgres_api)) == (state, 1, 0)
+    assert (_raised(raised.value, state), len(attempts), await _written(postgres_api)) == (state, 1, 0)
+
+
+def _raised(exc: BaseException, state: str) -> str | None:
+    """The SQLSTATE of the driver's error `exc` carries, once `exc` is checked to be what a
+    failure of `state` is raised as (RAISED_AS)."""
+    reason = RAISED_AS[state]
+    if reason is None:
+        assert isinstance(exc, DBAPIError)
+        return sqlstate(exc)
+    assert isinstance(exc, DatabaseUnavailable)
+    assert isinstance(exc.__cause__, DBAPIError)
+    assert exc.cause.startswith(f"{reason.__name__}: ")
+    return sqlstate(exc.__cause__)
 
 
 @pytest.mark.parametrize("attempt", range(WRITE_ATTEMPTS))
