@@ -38,6 +38,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
 
+from app.observability.metrics import count_write_conflict
+
 from .readers import settle
 from .unavailable import ConnectionLost, connected
 
@@ -49,8 +51,15 @@ Job = tuple[Work[Any], tuple[Any, ...], asyncio.Future[Any]]
 # meanwhile, a row referenced deleted meanwhile (or a reference added to a row being deleted:
 # `kanal stores reset-test-data` beside a test key's writes; every write checks the rows it
 # refers to first, so the new attempt reads them as gone and answers as it would then), a
-# deadlock broken by PostgreSQL, a serialization failure.
-RETRYABLE_SQLSTATES = frozenset({"23505", "23503", "40P01", "40001"})
+# deadlock broken by PostgreSQL, a serialization failure; by their condition names (PostgreSQL's
+# Appendix A), as /metrics counts them (`kanal_write_conflicts_total`).
+_CONFLICT_NAMES = {
+    "23505": "unique_violation",
+    "23503": "foreign_key_violation",
+    "40P01": "deadlock_detected",
+    "40001": "serialization_failure",
+}
+RETRYABLE_SQLSTATES = frozenset(_CONFLICT_NAMES)
 WRITE_ATTEMPTS = 10
 # Seconds: the pause before the n-th new attempt is random, up to min(cap, first * 2**n).
 RETRY_PAUSE_FIRST, RETRY_PAUSE_CAP = 0.005, 0.25
@@ -100,7 +109,8 @@ class GroupedWrites:
             try:
                 async with connected(self._engine) as conn:
                     outcomes = [(True, value) for value in await conn.run_sync(_run_group, group)]
-            except Exception:
+            except Exception as exc:
+                _count_conflict(exc)
                 outcomes = list(await asyncio.gather(*(_outcome(self.alone(work, *args)) for work, args, _ in group)))
         for (ok, value), (_work, _args, future) in zip(outcomes, group, strict=True):
             settle(future, ok, value)
@@ -114,11 +124,13 @@ class GroupedWrites:
         for attempt in range(WRITE_ATTEMPTS - 1):
             try:
                 return await self._transaction(work, *args)
-            except ConnectionLost:
+            except ConnectionLost as exc:
+                _count_conflict(exc)
                 continue
             except Exception as exc:
                 if sqlstate(exc) not in RETRYABLE_SQLSTATES:
                     raise
+                _count_conflict(exc)
             await asyncio.sleep(retry_pause(attempt))
         return await self._transaction(work, *args)
 
@@ -148,6 +160,17 @@ def sqlstate(exc: BaseException) -> str | None:
     if state is None and isinstance(exc, DBAPIError):
         state = getattr(exc.orig, "sqlstate", None)
     return state
+
+
+def _count_conflict(exc: BaseException) -> None:
+    """Count on /metrics a write run again for `exc`: a conflict with a concurrent transaction
+    (RETRYABLE_SQLSTATES) or a connection the server had ended; any other failure is none."""
+    if isinstance(exc, ConnectionLost):
+        count_write_conflict("connection_lost")
+    else:
+        reason = _CONFLICT_NAMES.get(sqlstate(exc) or "")
+        if reason is not None:
+            count_write_conflict(reason)
 
 
 def _run_group(conn: Connection, group: list[Job]) -> list[Any]:

@@ -13,6 +13,12 @@ Names and labels (no label carries store data: no store id, key, phone, email or
   `delivered`, `retrying` (failed, tried again later), `dead` (failed for the last time),
   `cancelled` (its webhook removed while the attempt was in flight). Counted by the process
   that delivers: `kanal serve` with the in-process worker, or `kanal worker`.
+- `kanal_write_conflicts_total{reason}` (PostgreSQL): writes run again because a concurrent
+  transaction made them fail: `deadlock_detected`, `serialization_failure`,
+  `unique_violation`, `foreign_key_violation` (each attempt that failed so and ran again, and
+  each group of writes rolled back so), `connection_lost` (the server had ended the connection).
+  A steady rise says writes of the same records meet: each deadlock cost its write about a
+  second (PostgreSQL's `deadlock_timeout`).
 - Read from the database at each scrape (`outbox`): events not yet dispatched and the age of
   the oldest, pending deliveries and the age of the oldest, dead letters; and
   `kanal_database_up`, 0 when that read found the database unavailable (the figures left out).
@@ -69,6 +75,12 @@ DELIVERIES = Counter(
     ["outcome"],
 )
 
+WRITE_CONFLICTS = Counter(
+    "kanal_write_conflicts_total",
+    "Writes run again because a concurrent transaction made them fail (PostgreSQL), by reason.",
+    ["reason"],
+)
+
 _requests: dict[tuple[str, str, int], Any] = {}
 _records: dict[tuple[str, str], Any] = {}
 
@@ -90,6 +102,12 @@ def count_record(resource: str, outcome: str) -> None:
     if child is None:
         child = _records[key] = RECORDS.labels(resource, outcome)
     child.inc()
+
+
+def count_write_conflict(reason: str) -> None:
+    """Count one write attempt (or group of writes) run again for `reason`, the condition name
+    of its SQLSTATE (PostgreSQL's, e.g. `deadlock_detected`) or `connection_lost`."""
+    WRITE_CONFLICTS.labels(reason).inc()
 
 
 def count_delivery(status: str) -> None:

@@ -4,13 +4,16 @@ referenced deleted meanwhile) runs again, after a short random pause, up to WRIT
 attempts in all; any other failure is raised at once (app/db/postgres.py). A deadlock or a
 serialization failure that outlasts every attempt, and a table gone, are answered as
 `DatabaseUnavailable` caused by the driver's error (app/db/cannot_serve.py): no bug of the
-request, so a 503 rather than a 500."""
+request, so a 503 rather than a 500. Each write run again is counted on /metrics by the
+conflict's condition name (`kanal_write_conflicts_total{reason}`), a failure not run again is not."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
@@ -39,16 +42,16 @@ RAISED_AS: dict[str, type[Exception] | None] = {
 }
 
 
-def failing(times: int, sqlstate_: str) -> tuple[Any, list[int]]:
+def failing(times: int, sqlstate_: str, name: str = "written") -> tuple[Any, list[int]]:
     """A write that fails `times` times with a real PostgreSQL error of `sqlstate_` (raised by
-    the server, as a real conflict's is), then writes a row and answers "written"."""
+    the server, as a real conflict's is), then writes a row named `name` and answers "written"."""
     attempts: list[int] = []
 
     def work(conn: Connection) -> str:
         attempts.append(1)
         if len(attempts) <= times:
             conn.execute(text(f"DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '{sqlstate_}'; END $$"))
-        conn.execute(text("INSERT INTO kept_versions (name, version) VALUES ('written', 1)"))
+        conn.execute(text("INSERT INTO kept_versions (name, version) VALUES (:name, 1)"), {"name": name})
         return "written"
 
     return work, attempts
@@ -56,7 +59,9 @@ def failing(times: int, sqlstate_: str) -> tuple[Any, list[int]]:
 
 async def _written(api: Api) -> int:
     rows = await api.db.read(
-        lambda conn: conn.execute(text("SELECT count(*) FROM kept_versions WHERE name = 'written'")).scalar()
+        lambda conn: conn.execute(
+            text("SELECT count(*) FROM kept_versions WHERE name IN ('written', 'other')")
+        ).scalar()
     )
     return int(rows)
 
@@ -68,28 +73,60 @@ def postgres_api(api: Api) -> Api:
     return api
 
 
+def _conflicts() -> dict[str, float]:
+    """kanal_write_conflicts_total by reason, as /metrics counts it in this process."""
+    reasons = [*RETRIED.values(), *RAISED.values(), "undefined_table", "connection_lost"]
+    return {
+        reason: REGISTRY.get_sample_value("kanal_write_conflicts_total", {"reason": reason}) or 0.0
+        for reason in reasons
+    }
+
+
+def _added(before: dict[str, float]) -> dict[str, float]:
+    return {reason: count - before[reason] for reason, count in _conflicts().items() if count != before[reason]}
+
+
 @pytest.mark.parametrize("state", RETRIED, ids=list(RETRIED.values()))
 @pytest.mark.parametrize("times", [1, WRITE_ATTEMPTS - 1])
 async def test_a_write_that_lost_to_a_conflict_is_run_again(postgres_api: Api, state: str, times: int) -> None:
     work, attempts = failing(times, state)
+    before = _conflicts()
     assert await postgres_api.db.write_alone(work) == "written"
     assert (len(attempts), await _written(postgres_api)) == (times + 1, 1)
+    assert _added(before) == {RETRIED[state]: times}
+
+
+@pytest.mark.parametrize("state", RETRIED, ids=list(RETRIED.values()))
+async def test_a_group_of_writes_lost_to_a_conflict_is_counted_once(postgres_api: Api, state: str) -> None:
+    """Two writes in one turn share a transaction: the second failing rolls back the first's
+    write too, and both then run alone (the failing one no more): one conflict counted, both
+    written."""
+    work, attempts = failing(1, state)
+    other, other_attempts = failing(0, state, "other")
+    before = _conflicts()
+    answers = await asyncio.gather(postgres_api.db.write(other), postgres_api.db.write(work))
+    assert (answers, len(attempts), len(other_attempts)) == (["written", "written"], 2, 2)
+    assert (await _written(postgres_api), _added(before)) == (2, {RETRIED[state]: 1})
 
 
 @pytest.mark.parametrize("state", RETRIED, ids=list(RETRIED.values()))
 async def test_a_write_that_loses_every_attempt_raises_the_last_failure(postgres_api: Api, state: str) -> None:
     work, attempts = failing(WRITE_ATTEMPTS, state)
+    before = _conflicts()
     with pytest.raises(Exception) as raised:
         await postgres_api.db.write_alone(work)
     assert (_raised(raised.value, state), len(attempts), await _written(postgres_api)) == (state, WRITE_ATTEMPTS, 0)
+    assert _added(before) == {RETRIED[state]: WRITE_ATTEMPTS - 1}  # the last attempt is not run again
 
 
 @pytest.mark.parametrize("state", {**RAISED, "42P01": "undefined_table"}, ids=[*RAISED.values(), "undefined_table"])
 async def test_any_other_failure_is_raised_at_once(postgres_api: Api, state: str) -> None:
     work, attempts = failing(1, state)
+    before = _conflicts()
     with pytest.raises(Exception) as raised:
         await postgres_api.db.write_alone(work)
     assert (_raised(raised.value, state), len(attempts), await _written(postgres_api)) == (state, 1, 0)
+    assert _added(before) == {}
 
 
 def _raised(exc: BaseException, state: str) -> str | None:
