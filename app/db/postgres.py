@@ -38,8 +38,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
 
-from app.observability.metrics import count_write_conflict
-
 from .readers import settle
 from .unavailable import ConnectionLost, connected
 
@@ -162,15 +160,25 @@ def sqlstate(exc: BaseException) -> str | None:
     return state
 
 
+# Told the reason of each write run again (`_count_conflict`): app.observability.metrics, a
+# layer above this one, adds its counter here.
+_conflict_observers: list[Callable[[str], None]] = []
+
+
+def observe_conflicts(observer: Callable[[str], None]) -> None:
+    """Call `observer(reason)` each time a write runs again: `reason` is the condition name of
+    the conflict's SQLSTATE (`deadlock_detected`, …) or `connection_lost`."""
+    _conflict_observers.append(observer)
+
+
 def _count_conflict(exc: BaseException) -> None:
-    """Count on /metrics a write run again for `exc`: a conflict with a concurrent transaction
-    (RETRYABLE_SQLSTATES) or a connection the server had ended; any other failure is none."""
-    if isinstance(exc, ConnectionLost):
-        count_write_conflict("connection_lost")
-    else:
-        reason = _CONFLICT_NAMES.get(sqlstate(exc) or "")
-        if reason is not None:
-            count_write_conflict(reason)
+    """Tell the observers of a write run again for `exc`: a conflict with a concurrent
+    transaction (RETRYABLE_SQLSTATES) or a connection the server had ended; any other failure
+    is none."""
+    reason = "connection_lost" if isinstance(exc, ConnectionLost) else _CONFLICT_NAMES.get(sqlstate(exc) or "")
+    if reason is not None:
+        for observer in _conflict_observers:
+            observer(reason)
 
 
 def _run_group(conn: Connection, group: list[Job]) -> list[Any]:

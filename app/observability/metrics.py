@@ -47,6 +47,8 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, g
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from app.db import postgres
+
 from .outbox import OutboxFigures
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -108,6 +110,9 @@ def count_write_conflict(reason: str) -> None:
     """Count one write attempt (or group of writes) run again for `reason`, the condition name
     of its SQLSTATE (PostgreSQL's, e.g. `deadlock_detected`) or `connection_lost`."""
     WRITE_CONFLICTS.labels(reason).inc()
+
+
+postgres.observe_conflicts(count_write_conflict)
 
 
 def count_delivery(status: str) -> None:
