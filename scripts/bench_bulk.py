@@ -4,17 +4,19 @@ requests, measured in the same run on the same server, on SQLite and on PostgreS
 batch endpoint's.
 
 For each engine: a fresh database prepared with the `kanal` CLI (store 123 with no practical
-rate limit, a key), served by `kanal serve`. First N orders POSTed one request each with wrk
-(scripts/bench/orders.lua, as scripts/bench_ingest.py does: the single-request ceiling a shop's
-client can reach), then N other orders POSTed to /orders/batch in batches of 1,000 over a few
-connections. Each figure is orders answered 2xx (201) over the time from the first request sent
-to the last answer. Then the same batches again, every item a replay (200, nothing written).
-Then `kanal import` of the import file into another fresh database of the
-engine, in-process (no server), its own printed rate read back. Goal: the batch endpoint at
-least 4x the single requests on each engine.
+rate limit, a key), served by `kanal serve`. Then --rounds rounds on that server, each of N
+orders POSTed one request each with wrk (scripts/bench/orders.lua, as scripts/bench_ingest.py
+does: the single-request ceiling a shop's client can reach) and N other orders POSTed to
+/orders/batch in batches of 1,000 over a few connections; the two ways alternate which goes
+first from one round to the next, so that a machine getting busier or quieter during the run
+weighs on both alike. Each figure is orders answered 2xx (201) over the time from the first
+request sent to the last answer; the ratio reported is the median round's. Then the first
+round's batches again, every item a replay (200, nothing written). Then `kanal import` of the
+import file into another fresh database of the engine, in-process (no server), its own printed
+rate read back. Goal: the batch endpoint at least 4x the single requests on each engine.
 
-    .venv/bin/python scripts/bench_bulk.py [--orders 20000] [--import-orders 100000] [--connections 32]
-        [--batch-connections 2] [--engines sqlite,postgres] [--port 8098]
+    .venv/bin/python scripts/bench_bulk.py [--orders 20000] [--rounds 3] [--import-orders 100000]
+        [--connections 32] [--batch-connections 2] [--engines sqlite,postgres] [--port 8098]
 
 Traffic only goes to 127.0.0.1. Exits non-zero when an order is missing or an answer was not 2xx.
 """
@@ -31,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -44,7 +47,8 @@ BATCH = 1000
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orders", type=int, default=20000, help="orders per way (single, batch)")
+    parser.add_argument("--orders", type=int, default=20000, help="orders per way (single, batch) and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of both ways, alternating which goes first")
     parser.add_argument("--import-orders", type=int, default=100000)
     parser.add_argument("--phones", type=int, default=5000)
     parser.add_argument("--connections", type=int, default=32, help="wrk connections for the single requests")
@@ -107,41 +111,96 @@ def run_import(url: str, source: Path) -> tuple[float, str]:
     return float(rate.group(1).replace(",", "")), summary
 
 
-def bench_engine(engine: str, args: argparse.Namespace, tmp: Path, single_file: Path, batch_lines: list[str]) -> bool:
+@dataclass
+class Round:
+    """One round's two ways: wrk's result of the single requests, and the batches' (seconds,
+    orders created, others)."""
+
+    single: dict
+    batch: tuple[float, int, int]
+
+    @property
+    def batch_rate(self) -> float:
+        seconds, created, _failed = self.batch
+        return created / seconds if seconds else 0.0
+
+    @property
+    def ratio(self) -> float:
+        return self.batch_rate / self.single["rate"] if self.single["rate"] else 0.0
+
+
+def one_round(port: int, key: str, args: argparse.Namespace, work: Path, number: int) -> Round:
+    """Round `number` (from 0): N single requests and N batched orders, none sent before;
+    batches first in odd rounds."""
+    first = 2 * number * args.orders  # each round's orders: ids no earlier round sent
+    single_file = work / f"single-{number}.jsonl"
+    single_file.write_text("".join(ingest.order_json(first + i, args.phones) + "\n" for i in range(args.orders)))
+    batch_lines = batch_orders(args, number)
+
+    def single() -> dict:
+        return ingest.run_wrk(port, key, single_file, args.connections, args.orders)
+
+    def batch() -> tuple[float, int, int]:
+        return asyncio.run(post_batches(port, key, batch_lines, args.batch_connections))
+
+    if number % 2:  # batches first
+        batched = batch()
+        return Round(single(), batched)
+    singles = single()
+    return Round(singles, batch())
+
+
+def batch_orders(args: argparse.Namespace, number: int) -> list[str]:
+    """Round `number`'s batched orders, as JSON lines."""
+    first = (2 * number + 1) * args.orders
+    return [ingest.order_json(first + i, args.phones) for i in range(args.orders)]
+
+
+def bench_engine(engine: str, args: argparse.Namespace, tmp: Path) -> bool:
     print(f"\n== {engine}")
     with database(engine, tmp, "endpoints", args.postgres_url) as url:
         env = {**os.environ, "DATABASE_URL": url}
         key = ingest.prepare_database(env)
         command = [str(ingest.BIN / "kanal"), "serve", "--port", str(args.port)]
         with ingest.serve(command, env, args.port, tmp / f"{engine}.log"):
-            single = ingest.run_wrk(args.port, key, single_file, args.connections, args.orders)
-            seconds, created, failed = asyncio.run(post_batches(args.port, key, batch_lines, args.batch_connections))
-            # The same batches again, as a shop retrying an import does: every item a replay.
-            again = asyncio.run(post_batches(args.port, key, batch_lines, args.batch_connections, expected=200))
+            rounds = [one_round(args.port, key, args, tmp, number) for number in range(args.rounds)]
+            # The first round's batches again, as a shop retrying an import does: every item a replay.
+            again = asyncio.run(post_batches(args.port, key, batch_orders(args, 0), args.batch_connections, 200))
         orders, _contacts = ingest.count_rows(url)
-    batch_rate = created / seconds if seconds else 0.0
-    ratio = batch_rate / single["rate"] if single["rate"] else 0.0
+    for number, one in enumerate(rounds, 1):
+        first = "batches first" if number % 2 == 0 else "single first"
+        print(
+            f"round {number} ({first}): single {one.single['rate']:,.0f} orders/s, "
+            f"batch {one.batch_rate:,.0f} orders/s, {one.ratio:.1f}x"
+        )
+    median = sorted(rounds, key=lambda one: one.ratio)[len(rounds) // 2]
     print(
-        f"single requests : {single['rate']:8,.0f} orders/s   "
-        f"(wrk, {args.connections} connections, non-2xx {single['failed']})"
+        f"single requests : {median.single['rate']:8,.0f} orders/s   "
+        f"(wrk, {args.connections} connections, the median round)"
     )
     print(
-        f"batch endpoint  : {batch_rate:8,.0f} orders/s   "
-        f"(batches of {BATCH:,}, {args.batch_connections} in flight, refused {failed})"
+        f"batch endpoint  : {median.batch_rate:8,.0f} orders/s   "
+        f"(batches of {BATCH:,}, {args.batch_connections} in flight, the same round)"
     )
-    print(f"batch / single  : {ratio:8.1f}x   goal >= {GOAL:.0f}x: {'met' if ratio >= GOAL else 'NOT met'}")
+    met = "met" if median.ratio >= GOAL else "NOT met"
+    print(f"batch / single  : {median.ratio:8.1f}x   goal >= {GOAL:.0f}x: {met}")
     replay_rate = again[1] / again[0] if again[0] else 0.0
     print(
         f"batch, replayed : {replay_rate:8,.0f} orders/s   "
-        f"(the same batches again, each item 200 and nothing written; other answers {again[2]})"
+        f"(the first round's batches again, each item 200 and nothing written; other answers {again[2]})"
     )
-    complete = single["ok"] == args.orders and created == len(batch_lines) == again[1] and orders == 2 * args.orders
+    complete = (
+        all(one.single["ok"] == one.batch[1] == args.orders for one in rounds)
+        and again[1] == args.orders
+        and orders == 2 * args.orders * args.rounds
+    )
     if not complete:
-        print(f"MISSING: {orders} orders stored of {2 * args.orders}")
+        refused = sum(one.batch[2] + one.single["failed"] for one in rounds)
+        print(f"MISSING: {orders} orders stored of {2 * args.orders * args.rounds} ({refused} not 2xx)")
     with database(engine, tmp, "import", args.postgres_url) as url:
         rate, summary = run_import(url, tmp / "import.jsonl")
     print(f"kanal import    : {rate:8,.0f} orders/s   ({summary})")
-    print(f"                  beside the batch endpoint's {batch_rate:,.0f} orders/s on the same engine")
+    print(f"                  beside the median round's batch endpoint, {median.batch_rate:,.0f} orders/s")
     return complete
 
 
@@ -150,12 +209,10 @@ def main() -> int:
     ingest.ensure_wrk()
     with tempfile.TemporaryDirectory(prefix="kanal-bulk-") as directory:
         tmp = Path(directory)
-        single_file = ingest.write_bodies(tmp / "single.jsonl", args.orders, args.phones)
-        batch_lines = [ingest.order_json(args.orders + i, args.phones) for i in range(args.orders)]
         (tmp / "import.jsonl").write_text(
             "".join(ingest.order_json(i, args.phones) + "\n" for i in range(args.import_orders))
         )
-        ok = all([bench_engine(engine, args, tmp, single_file, batch_lines) for engine in args.engines.split(",")])
+        ok = all([bench_engine(engine, args, tmp) for engine in args.engines.split(",")])
     return 0 if ok else 1
 
 
