@@ -1,5 +1,6 @@
-"""Bulk ingestion benchmark: orders/s through the batch endpoint against orders/s through single
-requests, measured in the same run on the same server, on SQLite and on PostgreSQL; then
+"""Bulk ingestion benchmark: the batch endpoint's orders/s against single requests'.
+
+Both measured in the same run on the same server, on SQLite and on PostgreSQL; then
 `kanal import` of generated orders (100,000 by default), whose rate it prints beside the
 batch endpoint's.
 
