@@ -9,11 +9,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from sqlalchemy import inspect, pool
+from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.db.unavailable import DatabaseUnavailable, connected, sqlite_can_serve
+from app.db.unavailable import DatabaseUnavailable, connected, one_off_engine, sqlite_can_serve
 
 
 class NoDatabase(Exception):
@@ -40,7 +39,7 @@ def require_migrated(database_url: str) -> None:
     require_existing(database_url)
 
     async def has_tables() -> bool:
-        engine = create_async_engine(database_url, poolclass=pool.NullPool)
+        engine = one_off_engine(database_url)
         try:
             async with connected(engine) as conn:
                 with sqlite_can_serve():

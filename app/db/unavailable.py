@@ -21,12 +21,16 @@ connection is invalidated, every other one the pool kept from before is dropped 
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from threading import Thread
+from typing import Any, cast
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+import aiosqlite
+from sqlalchemy import event, pool
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 RETRY_AFTER_SECONDS = 5
 # SQLite's primary result codes for a database that cannot serve now (sqlite.org/rescode.html)
@@ -89,6 +93,35 @@ def sqlite_can_serve() -> Iterator[None]:
         if unavailable is None:
             raise
         raise unavailable from exc
+
+
+def one_off_engine(url: str) -> AsyncEngine:
+    """An engine for the one connection of a command under `asyncio.run` (`kanal db upgrade`,
+    the check before `kanal serve` and `kanal worker`): no pool. On SQLite, a connection that
+    fails to open waits for aiosqlite's thread of it to end: aiosqlite tells that thread to
+    stop without waiting for it, and the thread then hands a result to the event loop, which
+    `asyncio.run`, returning with the error, may have closed by then: the thread would die
+    with `RuntimeError: Event loop is closed`, a traceback on stderr of a process that goes on
+    (the check before `kanal serve`)."""
+    engine = create_async_engine(url, poolclass=pool.NullPool)
+    if engine.dialect.driver == "aiosqlite":
+
+        @event.listens_for(engine.sync_engine, "do_connect")
+        def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+            return dialect.dbapi.connect(*cargs, async_creator_fn=_aiosqlite_connect, **cparams)
+
+    return engine
+
+
+async def _aiosqlite_connect(*args: Any, **kwargs: Any) -> aiosqlite.Connection:
+    connection = aiosqlite.connect(*args, **kwargs)
+    thread = cast(Thread, getattr(connection, "_thread", connection))  # before aiosqlite 0.22: the connection
+    thread.daemon = True  # as SQLAlchemy's own aiosqlite connect does
+    try:
+        return await connection
+    except Exception:  # aiosqlite has told the thread to stop
+        await asyncio.to_thread(thread.join)  # it ends once it has handed its result
+        raise
 
 
 @asynccontextmanager

@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from sqlalchemy import pool
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.config import Settings
 from app.db.tables import metadata
-from app.db.unavailable import DatabaseUnavailable, sqlite_can_serve
+from app.db.unavailable import DatabaseUnavailable, one_off_engine, sqlite_can_serve
 
 config = context.config
 
@@ -65,7 +63,7 @@ async def _run_online() -> None:
     """Raises DatabaseUnavailable, as the service's own connections do, when no connection can
     be had or SQLite cannot be written (read-only, full, locked past the busy timeout): `kanal
     db upgrade` says so in one line, where it printed the driver's traceback."""
-    engine = create_async_engine(_database_url(), poolclass=pool.NullPool)
+    engine = one_off_engine(_database_url())
     try:
         connection = await engine.connect()
     except Exception as exc:
