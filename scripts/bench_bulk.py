@@ -119,6 +119,7 @@ class Round:
 
     single: dict
     batch: tuple[float, int, int]
+    batches_first: bool
 
     @property
     def batch_rate(self) -> float:
@@ -133,9 +134,8 @@ class Round:
 def one_round(port: int, key: str, args: argparse.Namespace, work: Path, number: int) -> Round:
     """Round `number` (from 0): N single requests and N batched orders, none sent before;
     batches first in odd rounds."""
-    first = 2 * number * args.orders  # each round's orders: ids no earlier round sent
     single_file = work / f"single-{number}.jsonl"
-    single_file.write_text("".join(ingest.order_json(first + i, args.phones) + "\n" for i in range(args.orders)))
+    single_file.write_text("".join(line + "\n" for line in order_lines(2 * number * args.orders, args)))
     batch_lines = batch_orders(args, number)
 
     def single() -> dict:
@@ -144,17 +144,22 @@ def one_round(port: int, key: str, args: argparse.Namespace, work: Path, number:
     def batch() -> tuple[float, int, int]:
         return asyncio.run(post_batches(port, key, batch_lines, args.batch_connections))
 
-    if number % 2:  # batches first
+    if number % 2:
         batched = batch()
-        return Round(single(), batched)
+        return Round(single(), batched, batches_first=True)
     singles = single()
-    return Round(singles, batch())
+    return Round(singles, batch(), batches_first=False)
+
+
+def order_lines(first: int, args: argparse.Namespace, count: int | None = None) -> list[str]:
+    """`count` (default --orders) generated orders from index `first` on, as JSON lines: each
+    round's single and batched orders take indexes no other way or round takes."""
+    return [ingest.order_json(first + i, args.phones) for i in range(args.orders if count is None else count)]
 
 
 def batch_orders(args: argparse.Namespace, number: int) -> list[str]:
     """Round `number`'s batched orders, as JSON lines."""
-    first = (2 * number + 1) * args.orders
-    return [ingest.order_json(first + i, args.phones) for i in range(args.orders)]
+    return order_lines((2 * number + 1) * args.orders, args)
 
 
 def bench_engine(engine: str, args: argparse.Namespace, tmp: Path) -> bool:
@@ -169,7 +174,7 @@ def bench_engine(engine: str, args: argparse.Namespace, tmp: Path) -> bool:
             again = asyncio.run(post_batches(args.port, key, batch_orders(args, 0), args.batch_connections, 200))
         orders, _contacts = ingest.count_rows(url)
     for number, one in enumerate(rounds, 1):
-        first = "batches first" if number % 2 == 0 else "single first"
+        first = "batches first" if one.batches_first else "single first"
         print(
             f"round {number} ({first}): single {one.single['rate']:,.0f} orders/s, "
             f"batch {one.batch_rate:,.0f} orders/s, {one.ratio:.1f}x"
@@ -210,9 +215,7 @@ def main() -> int:
     ingest.ensure_wrk()
     with tempfile.TemporaryDirectory(prefix="kanal-bulk-") as directory:
         tmp = Path(directory)
-        (tmp / "import.jsonl").write_text(
-            "".join(ingest.order_json(i, args.phones) + "\n" for i in range(args.import_orders))
-        )
+        (tmp / "import.jsonl").write_text("".join(line + "\n" for line in order_lines(0, args, args.import_orders)))
         ok = all([bench_engine(engine, args, tmp) for engine in args.engines.split(",")])
     return 0 if ok else 1
 
