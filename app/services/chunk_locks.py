@@ -13,10 +13,14 @@ lock to take: two first writes of one key meet at its unique index and the secon
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
+from app.db.compiled import PrecompiledStatement
+from app.db.in_lists import in_list, list_params, width
+from app.db.statements import param
 from app.db.tables import contacts, customers
 
 from .batches import ChunkLock
@@ -25,10 +29,17 @@ from .batches import ChunkLock
 def _lock(conn: Connection, table: Table, column: str, store_id: int, keys: Sequence[str]) -> None:
     """The store's rows of `table` whose `column` is among `keys`, locked in that column's order."""
     if keys:
-        key = table.c[column]
-        conn.execute(
-            select(table.c.id).where(table.c.store_id == store_id, key.in_(keys)).order_by(key).with_for_update()
-        )
+        params = {**list_params(column, keys), "store_id": store_id}
+        _lock_statement(table, column, width(len(keys))).rows(conn, params)
+
+
+@cache
+def _lock_statement(table: Table, column: str, size: int) -> PrecompiledStatement:
+    """`_lock`'s SELECT … FOR UPDATE for a list of `size` keys, compiled once: compiling the
+    IN list of a chunk's keys for each chunk cost more than the statement."""
+    key = table.c[column]
+    statement = select(table.c.id).where(table.c.store_id == param(table, "store_id"), in_list(key, column, size))
+    return PrecompiledStatement(statement.order_by(key).with_for_update())
 
 
 def _phones(commands: Sequence[Any]) -> list[str]:
@@ -39,8 +50,14 @@ def _external_ids(commands: Sequence[Any]) -> list[str]:
     return sorted({command.external_id for command in commands if command.external_id is not None})
 
 
+def contacts_of(conn: Connection, store_id: int, commands: Sequence[Any]) -> None:
+    """Orders: the contacts of the phones alone; the chunk's write locks its orders next, as it
+    reads them (`order_batches.write_orders`), in one statement instead of two."""
+    _lock(conn, contacts, "phone", store_id, _phones(commands))
+
+
 def contacts_then(table: Table) -> ChunkLock:
-    """Orders, carts: a single write upserts the contact of the phone, then its record."""
+    """Carts: a single write upserts the contact of the phone, then its record."""
 
     def lock(conn: Connection, store_id: int, commands: Sequence[Any]) -> None:
         _lock(conn, contacts, "phone", store_id, _phones(commands))

@@ -17,9 +17,10 @@ and carrying no consent form runs of consecutive ones of a kind (README "Batches
   - each order's events and cart recovery (`orders.order_announced`), the events held and
     then appended in their order in one INSERT (`events.append_all`);
 - stored orders sent again and not stale (a shop's retry, an import run again): the same read
-  and contact upsert, then one read of the run's orders (locked on PostgreSQL, with which of
-  their contacts have a cart abandoned), and each order written over its stored row as
-  `tracking.write_tracked` does (`write_over`: no statement when it changes nothing).
+  and contact upsert (on PostgreSQL, then one read of which of their contacts have a cart
+  abandoned), and each order written over its stored row, as the chunk's one read of its
+  orders found it (locked on PostgreSQL, after the contacts), as `tracking.write_tracked`
+  does (`write_over`: no statement when it changes nothing).
 Any other item (an order named earlier in the chunk, a consent, a stale write, the phone or
 the customer id of an earlier item of the run, a customer id the contact of another phone of
 the run holds) ends the run and is written alone, by `orders._store_order`, between runs:
@@ -54,7 +55,7 @@ from app.domain.rules.stale_writes import Arrival, arrival
 
 from . import batches, events, orders
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, abandoned_carts_of
-from .chunk_locks import contacts_then
+from .chunk_locks import contacts_of
 from .contacts import contact_params
 from .contacts_in_bulk import Standing, attach_all
 from .results import Written, utcnow
@@ -123,7 +124,10 @@ def _items(conn: Connection, store_id: int, commands: Sequence[OrderInput], nows
     write is not stale against it (`rules.stale_writes`; a stale one is answered alone, with
     its contact as stored)."""
     ids = list({command.external_id: None for command in commands})
-    stored = {row["external_id"]: row for row in _stored(conn, store_id, ids)}
+    # PostgreSQL: locked, after the contacts (`chunk_locks.contacts_of`), as `orders._store_order`
+    # locks them; the chunk's items then find them as read.
+    locked = conn.dialect.name == "postgresql"
+    stored = {row["external_id"]: row for row in _stored(conn, store_id, ids, lock=locked)}
     seen: set[str] = set()
     items = []
     for command, now in zip(commands, nows, strict=True):
@@ -257,12 +261,9 @@ def _write_again(
     `orders._store_order` writes it (module docstring)."""
     dialect = conn.dialect.name
     contact_of = _attached(conn, store_id, run, standing, abandoned_cart_flag(dialect))
-    if dialect == "sqlite":  # one writer: the rows `_items` read are as they are
-        before = {item.command.external_id: item.stored for item in run}
-    else:  # locked after the contacts, as `orders._store_order` locks them; a cart seen then holds
-        before = {
-            row["external_id"]: row for row in _stored(conn, store_id, [i.command.external_id for i in run], True)
-        }
+    # The rows `_items` read are as they are: SQLite has one writer, PostgreSQL's are locked.
+    before = {item.command.external_id: item.stored for item in run}
+    if dialect != "sqlite":  # the contacts are locked: a cart seen now holds
         with_cart = abandoned_carts_of(conn, [contact["id"] for contact in contact_of.values()])
         contact_of = {phone: {**row, "has_abandoned_cart": row["id"] in with_cart} for phone, row in contact_of.items()}
     written: list[Written[Any]] = []
@@ -300,7 +301,7 @@ class WrittenOrder(batches.Unbuilt):
 
 # Batches of orders (`app.services.batches`): each order written as `upsert_order` writes it,
 # new ones together (`write_orders`).
-BATCH = batches.Kind(OrderInput, orders._store_order, "orders", chunk=write_orders, lock=contacts_then(orders_table))
+BATCH = batches.Kind(OrderInput, orders._store_order, "orders", chunk=write_orders, lock=contacts_of)
 
 
 def _together(conn: Connection, writes: Sequence[Args]) -> list[Written[Any] | DomainError]:
