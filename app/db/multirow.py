@@ -46,8 +46,8 @@ class _Shape:
 
 # A batch's statements come in few sizes (a full chunk's, and the rest): renumbering the
 # parameters of 200 rows for each ran a regular expression 200 times, 11% of a PostgreSQL
-# batch's CPU.
-@lru_cache(maxsize=256)
+# batch's CPU. A text is at most a few hundred KB (MAX_PARAMETERS): 64 of them stay small.
+@lru_cache(maxsize=64)
 def _sql(shape: _Shape, rows: int) -> str:
     """The statement's text for `rows` rows."""
     if not shape.numbered:
