@@ -261,8 +261,6 @@ def _write_again(
     `orders._store_order` writes it (module docstring)."""
     dialect = conn.dialect.name
     contact_of = _attached(conn, store_id, run, standing, abandoned_cart_flag(dialect))
-    # The rows `_items` read are as they are: SQLite has one writer, PostgreSQL's are locked.
-    before = {item.command.external_id: item.stored for item in run}
     if dialect != "sqlite":  # the contacts are locked: a cart seen now holds
         with_cart = abandoned_carts_of(conn, [contact["id"] for contact in contact_of.values()])
         contact_of = {phone: {**row, "has_abandoned_cart": row["id"] in with_cart} for phone, row in contact_of.items()}
@@ -270,12 +268,12 @@ def _write_again(
     for item in run:
         contact = contact_of[item.phone.e164]
         values = _order_row(store_id, item, contact["id"])
-        stored = before.get(item.command.external_id)
-        assert stored is not None, "a stored order stays: orders are never deleted"
+        # The row `_items` read is as it is (SQLite: one writer; PostgreSQL: locked), and was
+        # found not stale against this write there.
+        stored = item.stored
+        assert stored is not None, "a run of orders sent again holds stored orders only"
         change = write_over(conn, orders_table, ("store_id", "external_id"), values, stored, patchable=orders.PATCHABLE)
-        if change.stale:  # a newer write came in between the look and the lock
-            written.append(orders.stale_order(conn, change.after))
-            continue
+        assert not change.stale, "`_items` checked the write against this very row"
         outbox = events.Outbox(conn, store_id, item.now, backfill)
         summaries.order_changed(conn, change.before, change.after)
         orders.order_announced(outbox, change, contact, item.command)
