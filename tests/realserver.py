@@ -4,9 +4,8 @@
   scratch PostgreSQL database dropped afterwards) as the real `kanal` CLI prepares it, exactly as
   the operator would: migrate, create store 123 (region FR), lift its rate limit, issue a key
   (done once per run and engine, each test getting a copy).
-- `LiveServer`: `kanal serve` (tests.server.Server) whose stderr is drained into memory by a
-  thread, so a burst of tracebacks can neither fill the pipe and stall the server, nor be lost:
-  a failing test shows what the server logged.
+- `LiveServer`: `kanal serve` (tests.server.Server, which drains its stderr into memory) with
+  what it logged at hand: a failing test shows the server's tracebacks.
 - `read_tables(url, ...)`: the rows the tests assert on, read with the app's own `Database`.
 """
 
@@ -16,11 +15,10 @@ import atexit
 import contextlib
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -96,8 +94,8 @@ def prepared_database(engine: str, tmp_path: Path) -> Iterator[Prepared]:
 
 
 class LiveServer:
-    """`kanal serve` with its stderr kept (see the module docstring), and its stdout with
-    `access_log` (uvicorn's access log)."""
+    """`kanal serve` (tests.server.Server) whose output is kept: `stderr`, and `tracebacks()`
+    for a failing test to show."""
 
     def __init__(
         self, database_url: str, workers: int = 1, env: dict[str, str] | None = None, access_log: bool = False
@@ -105,37 +103,22 @@ class LiveServer:
         self.workers = workers
         self._server = Server(database_url, workers=workers, env=env, access_log=access_log)
         self.base_url = self._server.base_url
-        self._lines: list[str] = []
-        streams = [self._server.process.stderr, self._server.process.stdout]  # stdout: the access log, if any
-        self._drains = [
-            threading.Thread(target=self._read, args=(stream,), daemon=True) for stream in streams if stream is not None
-        ]
-        for drain in self._drains:
-            drain.start()
-
-    def _read(self, stream: IO[bytes]) -> None:
-        for line in stream:
-            self._lines.append(line.decode(errors="replace"))
 
     @property
     def stderr(self) -> str:
-        return "".join(self._lines)
+        return self._server.output
 
     def tracebacks(self) -> str:
         """What the server logged about failed requests (empty when nothing failed)."""
         # not uvicorn's INFO lines, nor the request log's JSON lines (one per request)
-        return "".join(line for line in self._lines if "INFO" not in line and not line.startswith("{"))
+        return "".join(line for line in self._server.lines if "INFO" not in line and not line.startswith("{"))
 
     def kill(self) -> None:
         """SIGKILL, as a crash would (only meaningful with one worker: no supervisor)."""
         self._server.kill()
-        for drain in self._drains:
-            drain.join(timeout=5)
 
     def stop(self) -> None:
         self._server.stop()
-        for drain in self._drains:
-            drain.join(timeout=5)
 
 
 @contextlib.contextmanager

@@ -6,8 +6,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -29,8 +31,10 @@ def free_port() -> int:
 
 
 class Server:
-    """`kanal serve` on a free loopback port; stopped with SIGKILL or SIGTERM. With `access_log`,
-    uvicorn's access log too (the path of each request as received), on its stdout."""
+    """`kanal serve` on a free loopback port; stopped with SIGKILL or SIGTERM. What it writes
+    on stderr (and with `access_log`, uvicorn's access log on its stdout: the path of each
+    request as received) is drained into `lines` by threads, so that a burst of output can
+    neither fill a pipe and stall the server nor be lost; the pipes are closed once it stops."""
 
     def __init__(
         self, database_url: str, workers: int = 1, env: dict[str, str] | None = None, access_log: bool = False
@@ -44,13 +48,30 @@ class Server:
             stdout=subprocess.PIPE if access_log else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        self.lines: list[str] = []
+        streams = [stream for stream in (self.process.stderr, self.process.stdout) if stream is not None]
+        self._drains = [
+            (threading.Thread(target=self._read, args=(stream,), daemon=True), stream) for stream in streams
+        ]
+        for drain, _stream in self._drains:
+            drain.start()
         self._wait_ready()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        for line in stream:
+            self.lines.append(line.decode(errors="replace"))
+
+    @property
+    def output(self) -> str:
+        """Everything the server wrote so far (stderr, and the access log if asked)."""
+        return "".join(self.lines)
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"server exited: {self.process.stderr.read().decode()}")
+                self._closed()
+                raise AssertionError(f"server exited: {self.output}")
             try:
                 if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
                     return
@@ -61,6 +82,7 @@ class Server:
     def kill(self) -> None:
         self.process.kill()
         self.process.wait(timeout=10)
+        self._closed()
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -68,4 +90,13 @@ class Server:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.kill()
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._closed()
+
+    def _closed(self) -> None:
+        """The process is gone: read what its pipes still hold, then close them."""
+        for drain, stream in self._drains:
+            drain.join(timeout=5)
+            if not drain.is_alive():  # closing a stream another thread reads would wait for that read
+                stream.close()

@@ -98,6 +98,7 @@ def served(installed, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stderr.close()  # type: ignore[union-attr]
 
 
 def test_the_installed_package_serves_graphiql_the_docs_and_the_dashboard_offline(served):

@@ -64,7 +64,7 @@ def test_two_processes_count_into_one_scrape_and_log_one_line_each(prepared):
                 scrapes.append(response.text)
     finally:
         server.stop()
-    stderr = server.process.stderr.read().decode()
+    stderr = server.output
 
     for text in scrapes:  # whichever process answered, the counts of both
         values = {
@@ -117,26 +117,26 @@ def test_a_separate_worker_serves_its_delivery_counts(prepared, tmp_path):
                 assert posted.status_code == 201
         finally:
             server.stop()
-        worker = subprocess.Popen(
+        with subprocess.Popen(
             [KANAL, "worker", "--interval", "0.1", "--metrics-port", str(port)],
             env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            delivered = 0.0
-            while delivered < 1 and time.monotonic() < deadline:
-                time.sleep(0.2)
-                try:
-                    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=1).text
-                except httpx.HTTPError:
-                    continue
-                for family in text_string_to_metric_families(text):
-                    for s in family.samples:
-                        if s.name == "kanal_webhook_deliveries_total" and s.labels == {"outcome": "delivered"}:
-                            delivered = s.value
-        finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ) as worker:
+            try:
+                deadline = time.monotonic() + 30
+                delivered = 0.0
+                while delivered < 1 and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    try:
+                        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=1).text
+                    except httpx.HTTPError:
+                        continue
+                    for family in text_string_to_metric_families(text):
+                        for s in family.samples:
+                            if s.name == "kanal_webhook_deliveries_total" and s.labels == {"outcome": "delivered"}:
+                                delivered = s.value
+            finally:
+                worker.terminate()
+                worker.wait(timeout=10)
     assert delivered == 1 == len(receiver.received)
