@@ -96,7 +96,7 @@ def _json_lines(path: Path) -> Iterator[Record]:
                 yield Record(number, error=TOO_DEEP_TO_READ)
                 continue
             except ValueError as exc:
-                yield Record(number, error=f"not a JSON object: {exc}")
+                yield Record(number, error=f"not valid JSON: {exc}")
                 continue
             if not isinstance(data, dict):
                 yield Record(number, error="not a JSON object")

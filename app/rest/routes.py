@@ -29,7 +29,7 @@ from app.services.results import Written
 from app.services.stores import Store
 
 from .body import BadRequest, parse_object, read_body
-from .headers import header
+from .headers import header, joined_header
 from .responses import (
     EXPECTED_FAILURES,
     Json,
@@ -87,9 +87,10 @@ async def _json_body(request: Request, limit: int) -> bytes:
 
 def _backfill(request: Request) -> bool:
     """`Kanal-Backfill: true` marks a historical import: stored, its events never delivered
-    (`app.policies.backfill`; a value neither true nor false is a 400)."""
+    (`app.policies.backfill`; a value neither true nor false is a 400). Sent on several lines,
+    the header is their values joined (`false` and `true`: refused, not the first line's)."""
     try:
-        return backfill.backfill(header(request, b"kanal-backfill"))
+        return backfill.backfill(joined_header(request, b"kanal-backfill"))
     except backfill.InvalidBackfill as exc:
         raise BadRequest(str(exc)) from None
 

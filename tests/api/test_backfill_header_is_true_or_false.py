@@ -61,3 +61,37 @@ async def test_every_write_route_refuses_a_bad_value_and_writes_nothing(api, rou
         {"error": "Kanal-Backfill must be true or false, got 'yes'."},
     )
     assert await api.snapshot() == before
+
+
+# the header on several lines (RFC 9110 §5.3: their values joined by ", "; blank lines left out)
+# -> backfill, or the 400's message: never the first line's value alone
+LINES = {
+    ("false", "true"): "Kanal-Backfill must be true or false, got 'false, true'.",
+    ("true", "false"): "Kanal-Backfill must be true or false, got 'true, false'.",
+    ("true", "true"): "Kanal-Backfill must be true or false, got 'true, true'.",
+    ("yes", "true"): "Kanal-Backfill must be true or false, got 'yes, true'.",
+    ("", "true"): True,
+    ("true", " "): True,
+    (" false ", ""): False,
+    ("", ""): False,
+}
+# route -> (path, body, status of a write)
+ROUTES = {
+    "order": ("/orders", order_body(), 201),
+    "order batch": ("/orders/batch", {"items": [order_body()]}, 200),
+}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=list(ROUTES))
+@pytest.mark.parametrize("lines", LINES, ids=[repr(lines) for lines in LINES])
+async def test_a_header_sent_on_several_lines_reads_as_their_values_joined(api, lines, route):
+    path, body, written = ROUTES[route]
+    headers = [*api.auth().items(), *(("Kanal-Backfill", line) for line in lines)]
+    response = await api.client.post(f"/api/v1/stores/123{path}", json=body, headers=headers)
+    expected = LINES[lines]
+    if isinstance(expected, str):
+        assert (response.status_code, response.json()) == (400, {"error": expected})
+        assert await api.rows("orders") == [] and await api.rows("events") == []
+        return
+    assert response.status_code == written, response.text
+    assert [(row["type"], row["backfill"]) for row in await api.rows("events")] == [("order.created", expected)]

@@ -29,6 +29,10 @@ async def test_a_jsonl_import_writes_each_line_and_reports_the_refused_ones(prep
     assert "6 records" in done.stdout and "2 created, 1 replaced or replayed, 0 stale, 3 refused" in done.stdout
     refused = report(tmp_path / "orders.jsonl.report.jsonl")
     assert [(r["line"], r["external_id"]) for r in refused] == [(2, None), (3, "H-1"), (5, None)]
+    assert refused[0]["errors"] == {
+        "": ["not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"]
+    }
+    assert refused[2]["errors"] == {"": ["not a JSON object"]}
     assert refused[1]["errors"] == {
         "currency": ["The currency field is invalid: Must be an ISO 4217 currency code, e.g. EUR."]
     }
