@@ -37,6 +37,7 @@ from app.policies import content_type
 from app.policies.rate_limit import StoreRateLimiter
 from app.read.feed import EventFeed
 from app.rest.body import PayloadTooLarge, read_body
+from app.rest.headers import joined_header
 
 from .context import Context, new_context
 from .documents import parse_document
@@ -196,9 +197,9 @@ class KanalGraphQL(GraphQL[Context, None]):
         self.feed = feed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """A POST's declared type is checked first (`app.policies.content_type`: 415), its body
-        read under the same limit as REST (SPEC §7: 413 beyond it), then handed on as it came,
-        declared `application/json` (a +json type or none is read as JSON too)."""
+        """A POST's declared type and coding are checked first (`app.policies.content_type`:
+        415), its body read under the same limit as REST (SPEC §7: 413 beyond it), then handed
+        on as it came, declared `application/json` (a +json type or none is read as JSON too)."""
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
         if scope["method"] != "POST":
@@ -206,9 +207,10 @@ class KanalGraphQL(GraphQL[Context, None]):
         request = Request(scope, receive)
         try:
             content_type.check_content_type(request.headers.get("content-type"))
+            content_type.check_content_encoding(joined_header(request, b"content-encoding"))
         except content_type.UnsupportedMediaType as exc:
             refusal = transport_error(content_type.STATUS, str(exc))
-            refusal.headers["accept-post"] = content_type.ACCEPTED
+            refusal.headers.update(exc.advice("POST"))
             return await refusal(scope, receive, send)
         try:
             body = await read_body(request, self.max_body_bytes)

@@ -13,6 +13,9 @@ Rule (RFC 8259 §11, RFC 6839 §3.1, RFC 9110 §15.5.16):
   (`application/x-www-form-urlencoded`, curl's default for `-d`), `multipart/form-data`,
   `text/json`, a type that does not parse. A relay that cannot set a JSON type (some send
   `text/plain`) is configured to send `application/json`, or none.
+- a body sent compressed (a `Content-Encoding` other than `identity`: `gzip`, `br`, `deflate`)
+  is refused with 415 too, before it is read, naming `identity` in `Accept-Encoding` (RFC 9110
+  §8.4, §12.5.3): read as it came, its bytes would be reported as text that is not UTF-8.
 """
 
 from __future__ import annotations
@@ -27,6 +30,30 @@ _SHOWN = 100  # characters of a refused header quoted back
 
 class UnsupportedMediaType(Exception):
     """A body whose declared type is not JSON; `str()` is the message for the 415."""
+
+    def advice(self, method: str) -> dict[str, str]:
+        """The 415's headers naming what is read: Accept-Post / Accept-Patch (RFC 9110
+        §15.5.16, RFC 5789 §2.2), for a request of `method`."""
+        return {f"accept-{method.lower()}": ACCEPTED}
+
+
+class UnsupportedEncoding(UnsupportedMediaType):
+    """A body sent compressed: its `Content-Encoding` is not `identity` (415)."""
+
+    def advice(self, method: str) -> dict[str, str]:
+        """Accept-Encoding names the only coding read (RFC 9110 §15.5.16, §12.5.3)."""
+        return {"accept-encoding": "identity"}
+
+
+def check_content_encoding(header: str | None) -> None:
+    """Returns when a body sent with `Content-Encoding: header` (every line's value joined by
+    ", "; None when absent) is read as it came: no coding, or only `identity`; raises
+    UnsupportedEncoding saying why otherwise."""
+    codings = [coding.strip().lower() for coding in (header or "").split(",")]
+    if any(coding not in ("", "identity") for coding in codings):
+        raise UnsupportedEncoding(
+            f"The request body must be sent uncompressed: Content-Encoding {_quoted(header or '')} is not read."
+        )
 
 
 def check_content_type(header: str | None) -> None:

@@ -91,7 +91,8 @@ _WITH_BODY = {
     "415": _json(
         schemas.Error,
         "Content-Type is not JSON: application/json, an application/…+json type, or none is read "
-        "(charset UTF-8); text/plain, forms and others are refused before the body is read",
+        "(charset UTF-8); text/plain, forms and others are refused before the body is read, as is a "
+        "compressed body (Content-Encoding other than identity; Accept-Encoding: identity)",
         _RATE_HEADERS,
     ),
     "422": _json(schemas.ValidationError, "Validation failure", _RATE_HEADERS),
@@ -142,7 +143,8 @@ def _operation(summary: str, body: type | None, result: type | None, ok: dict[st
 
 _BODY_TYPES = (
     "JSON: Content-Type application/json, any application/…+json type (application/merge-patch+json "
-    "suits a PATCH), or none at all; a charset must be UTF-8. Any other type is 415."
+    "suits a PATCH), or none at all; a charset must be UTF-8, and the body uncompressed. Any other "
+    "type, or a Content-Encoding other than identity, is 415."
 )
 _UPSERTED = {"201": "Created", "200": "Updated (same body)"}
 

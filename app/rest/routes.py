@@ -66,7 +66,7 @@ def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]
             except EXPECTED_FAILURES as exc:
                 response = domain_failure(exc)
                 if isinstance(exc, content_type.UnsupportedMediaType):  # RFC 5789 §2.2, RFC 9110 §15.5.16
-                    response.headers[f"accept-{request.method.lower()}"] = content_type.ACCEPTED
+                    response.headers.update(exc.advice(request.method))
         response.raw_headers.extend(quota.raw_headers())
         return response
 
@@ -80,8 +80,10 @@ async def _json_object(request: Request) -> dict[str, Any]:
 
 
 async def _json_body(request: Request, limit: int) -> bytes:
-    """The body's bytes, once its declared type (415) and its size (413 over `limit`) pass."""
+    """The body's bytes, once its declared type and coding (415) and its size (413 over
+    `limit`) pass."""
     content_type.check_content_type(header(request, b"content-type"))
+    content_type.check_content_encoding(joined_header(request, b"content-encoding"))
     return await read_body(request, limit)
 
 

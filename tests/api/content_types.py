@@ -47,3 +47,29 @@ def expected_message(content_type: str) -> str:
         charset = content_type.split("charset=")[1]
         return f"A JSON body is UTF-8: charset={charset!r} is not read."
     return NOT_JSON.format(content_type)
+
+
+# Content-Encoding, one tuple item per header line (empty: no header) -> outcome: READ, or the
+# value quoted back by the 415 (RFC 9110 §8.4: only `identity`, the body as it came, is read)
+CONTENT_ENCODINGS: dict[tuple[str, ...], str] = {
+    (): READ,
+    ("",): READ,
+    ("identity",): READ,
+    ("IDENTITY",): READ,
+    (" identity ",): READ,
+    ("identity, identity",): READ,
+    ("gzip",): "gzip",
+    ("GZIP",): "GZIP",
+    ("x-gzip",): "x-gzip",
+    ("br",): "br",
+    ("deflate",): "deflate",
+    ("zstd",): "zstd",
+    ("compress",): "compress",
+    ("gzip, identity",): "gzip, identity",
+    ("identity", "gzip"): "identity, gzip",
+    ("", "br"): "br",
+}
+
+
+def encoding_message(coding: str) -> str:
+    return f"The request body must be sent uncompressed: Content-Encoding {coding!r} is not read."

@@ -5,11 +5,19 @@ Accept-Patch) and changes nothing."""
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
 
-from tests.api.content_types import CONTENT_TYPES, NOT_JSON, READ, expected_message
+from tests.api.content_types import (
+    CONTENT_ENCODINGS,
+    CONTENT_TYPES,
+    NOT_JSON,
+    READ,
+    encoding_message,
+    expected_message,
+)
 from tests.conftest import STORE_ID, Api, order_body
 
 # every route that reads a body: (method, path, body, status when read)
@@ -100,3 +108,37 @@ async def test_reads_take_no_body_and_ignore_the_type(api: Api) -> None:
     assert response.status_code == 200
     response = await api.client.delete(f"/api/v1/stores/{STORE_ID}/customers/NOPE", headers=headers)
     assert response.status_code == 204
+
+
+@pytest.mark.parametrize("lines", list(CONTENT_ENCODINGS), ids=[repr(lines) for lines in CONTENT_ENCODINGS])
+async def test_a_post_is_read_or_refused_by_its_content_encoding(api: Api, lines: tuple[str, ...]) -> None:
+    """A compressed body is refused unread with 415 naming the coding, not reported as text that
+    is not UTF-8; no coding or `identity` is read."""
+    outcome = CONTENT_ENCODINGS[lines]
+    body = json.dumps(order_body()).encode()
+    headers = [*api.auth().items(), ("Content-Type", "application/json")]
+    headers += [("Content-Encoding", line) for line in lines]
+    url = f"/api/v1/stores/{STORE_ID}/orders"
+    response = await api.client.post(url, content=body if outcome == READ else gzip.compress(body), headers=headers)
+    if outcome == READ:
+        assert (response.status_code, response.json()["external_id"]) == (201, "ORDER-1001")
+        assert await api.count("orders") == 1
+        return
+    assert (response.status_code, response.json()) == (415, {"error": encoding_message(outcome)})
+    assert response.headers["accept-encoding"] == "identity"
+    assert await api.count("orders") == 0
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status"), WRITES, ids=[f"{m} {p}" for m, p, _, _ in WRITES])
+async def test_every_write_refuses_a_compressed_body(
+    api: Api, method: str, path: str, body: object, status: int
+) -> None:
+    assert (await api.post("/orders", order_body())).status_code == 201
+    before = await api.snapshot()
+    headers = {**api.auth(), "Content-Type": "application/json", "Content-Encoding": "gzip"}
+    response = await api.client.request(
+        method, f"/api/v1/stores/{STORE_ID}{path}", content=gzip.compress(json.dumps(body).encode()), headers=headers
+    )
+    assert (response.status_code, response.json()) == (415, {"error": encoding_message("gzip")})
+    assert response.headers["accept-encoding"] == "identity"
+    assert await api.snapshot() == before

@@ -5,13 +5,14 @@ text/plain; and a POST follows the content-type policy REST follows
 
 from __future__ import annotations
 
+import gzip
 import json
 import urllib.parse
 from typing import Any
 
 import pytest
 
-from tests.api.content_types import CONTENT_TYPES, READ, expected_message
+from tests.api.content_types import CONTENT_ENCODINGS, CONTENT_TYPES, READ, encoding_message, expected_message
 from tests.conftest import Api
 
 QUERY = json.dumps({"query": "{ store(storeId: 123) { id } }"}).encode()
@@ -90,6 +91,26 @@ async def test_a_post_follows_the_rest_content_type_policy(api: Api, content_typ
         expected = _error(expected_message(content_type), "UNSUPPORTED_MEDIA_TYPE")
         assert (response.status_code, response.json()) == (415, expected)
         assert "x-ratelimit-limit" not in response.headers  # refused before any store was named
+
+
+@pytest.mark.parametrize("lines", list(CONTENT_ENCODINGS), ids=[repr(lines) for lines in CONTENT_ENCODINGS])
+async def test_a_post_follows_the_rest_content_encoding_policy(api: Api, lines: tuple[str, ...]) -> None:
+    assert (await api.post("/customers", {"external_id": "CUST-42", "phone": "+33612345678"})).status_code == 201
+    before = await api.snapshot()
+    outcome = CONTENT_ENCODINGS[lines]
+    body = json.dumps({"query": MUTATION}).encode()
+    headers = [*api.auth().items(), ("Content-Type", "application/json")]
+    headers += [("Content-Encoding", line) for line in lines]
+    response = await api.client.post(
+        "/graphql", content=body if outcome == READ else gzip.compress(body), headers=headers
+    )
+    if outcome == READ:
+        assert (response.status_code, response.json()) == (200, {"data": {"deleteCustomer": {"erasedContacts": 1}}})
+        return
+    expected = _error(encoding_message(outcome), "UNSUPPORTED_MEDIA_TYPE")
+    assert (response.status_code, response.json()) == (415, expected)
+    assert response.headers["accept-encoding"] == "identity"
+    assert await api.snapshot() == before
 
 
 async def test_the_browser_still_gets_graphiql(api: Api) -> None:
