@@ -25,6 +25,7 @@ from . import records
 from .answers import answer_fields
 from .consent import Purpose, PurposeConsent
 from .errors import ErrorCode, FieldError, ValidationFailed
+from .known_fields import kept
 from .money import MINOR_UNITS
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .rules.phone_of_the_order import PhoneSource, phone_given, region_for_phone
@@ -449,6 +450,8 @@ def validate(model: type[C], data: Any, region: str | None = None) -> C:
     3166 alpha-2) reads national phone numbers (SPEC §4.1). Both entry points call this once,
     at the edge, and hand the command to the service."""
     unsafe = unsafe_text_errors(data)
+    if unsafe:  # unknown fields are ignored, whatever text they hold
+        unsafe = [error for error in unsafe if kept(model, error.path)]
     found = unsafe + _readonly_errors(model, data) if model.readonly_fields else unsafe  # PATCH only
     try:
         # BaseModel.model_validate's own call, without its Python frame

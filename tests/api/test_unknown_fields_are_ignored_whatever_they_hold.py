@@ -1,0 +1,74 @@
+"""README "Endpoints": unknown fields are ignored, so text no engine can store (a NUL, a lone
+surrogate) refuses a body only where the command keeps it: a known field, metadata, a line
+item's own keys (stored as sent). In an unknown field, at any level, or as an unknown key, it
+changes nothing: the order is written as without it, by the single POST and in a batch alike."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import order_body
+
+NUL, SURROGATE = "a\\u0000b", "\\ud800"
+CUSTOMER = order_body()["customer"]
+LINE_ITEM = order_body()["line_items"][0]
+ADDRESS = {"country_code": "FR", "city": "Paris"}
+NOTE = f'"note": "{NUL}"'
+
+
+def _order(**fields: str) -> str:
+    """The order body as JSON text, each of `fields` replacing or adding a member's raw JSON."""
+    members = {key: json.dumps(value) for key, value in order_body().items()}
+    members.update(fields)
+    return "{" + ", ".join(f"{json.dumps(key)}: {value}" for key, value in members.items()) + "}"
+
+
+def _with(base: dict, text: str) -> str:
+    """`base` as JSON text with one more member written as `text` (raw JSON, escapes kept)."""
+    return json.dumps(base)[:-1] + ", " + text + "}"
+
+
+# case -> (the order's raw JSON, None: written, the unknown text ignored; else the refused field)
+CASES: dict[str, tuple[str, str | None]] = {
+    "unknown field, NUL": (_order(pad=f'"{NUL}"'), None),
+    "unknown field, lone surrogate": (_order(pad=f'"{SURROGATE}"'), None),
+    "unknown key": (_order(**{SURROGATE: '"x"'}), None),
+    "unknown object": (_order(pad=f'{{"deep": ["{NUL}"]}}'), None),
+    "unknown field of the customer": (_order(customer=_with(CUSTOMER, f'"pad": "{NUL}"')), None),
+    "unknown key of the customer": (_order(customer=_with(CUSTOMER, f'"{SURROGATE}": 1')), None),
+    "unknown field of an address": (_order(shipping_address=_with(ADDRESS, f'"pad": "{SURROGATE}"')), None),
+    "known field": (_order(tags=f'["{NUL}"]'), "tags.0"),
+    "known field of the customer": (_order(customer=_with(CUSTOMER, f'"first_name": "{NUL}"')), "customer.first_name"),
+    "known field of an address": (_order(shipping_address=_with(ADDRESS, f'"city": "{SURROGATE}"')), "shipping_address.city"),
+    "metadata": (_order(metadata="{" + NOTE + "}"), "metadata.note"),
+    "a line item's own key": (_order(line_items="[" + _with(LINE_ITEM, NOTE) + "]"), "line_items.0.note"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(CASES))
+async def test_text_no_engine_stores_refuses_an_order_only_where_it_is_kept(api, case):
+    order, refused = CASES[case]
+    answer = await api.raw("POST", "/orders", order.encode(), **{"Content-Type": "application/json"})
+    if refused is None:
+        assert answer.status_code == 201, answer.text
+        assert [row["external_id"] for row in await api.rows("orders")] == ["ORDER-1001"]
+        return
+    assert (answer.status_code, answer.json()["codes"]) == (422, {refused: ["invalid_characters"]})
+    assert await api.rows("orders") == []
+
+
+@pytest.mark.parametrize("case", list(CASES))
+async def test_a_batch_item_is_refused_only_where_it_is_kept(api, case):
+    order, refused = CASES[case]
+    answer = await api.raw(
+        "POST", "/orders/batch", f'{{"items": [{order}]}}'.encode(), **{"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 200, answer.text
+    (result,) = answer.json()["results"]
+    if refused is None:
+        assert (result["status"], result["external_id"]) == (201, "ORDER-1001")
+        return
+    assert (result["status"], result["codes"]) == (422, {refused: ["invalid_characters"]})
+    assert await api.rows("orders") == []
