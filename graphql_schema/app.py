@@ -36,8 +36,7 @@ from app.observability import facts
 from app.policies import content_type
 from app.policies.rate_limit import StoreRateLimiter
 from app.read.feed import EventFeed
-from app.rest.body import PayloadTooLarge, read_body
-from app.rest.headers import joined_header
+from app.rest.body import PayloadTooLarge, check_declared, read_body
 
 from .context import Context, new_context
 from .documents import parse_document
@@ -206,8 +205,7 @@ class KanalGraphQL(GraphQL[Context, None]):
             return await self._answer(scope, receive, send)
         request = Request(scope, receive)
         try:
-            content_type.check_content_type(request.headers.get("content-type"))
-            content_type.check_content_encoding(joined_header(request, b"content-encoding"))
+            check_declared(request)
         except content_type.UnsupportedMediaType as exc:
             refusal = transport_error(content_type.STATUS, str(exc))
             refusal.headers.update(exc.advice("POST"))

@@ -7,8 +7,9 @@ from typing import Any
 from starlette.requests import Request
 
 from app.domain.json_values import read_json
+from app.policies import content_type
 
-from .headers import header
+from .headers import header, joined_header
 
 
 class BadRequest(Exception):
@@ -17,6 +18,14 @@ class BadRequest(Exception):
 
 class PayloadTooLarge(Exception):
     pass
+
+
+def check_declared(request: Request) -> None:
+    """Returns when the body's declared type and coding are read as JSON (`Content-Type`, and
+    every `Content-Encoding` line); raises content_type.UnsupportedMediaType (415) saying why
+    otherwise, before the body is read. The same check for REST writes and a GraphQL POST."""
+    content_type.check_content_type(header(request, b"content-type"))
+    content_type.check_content_encoding(joined_header(request, b"content-encoding"))
 
 
 async def read_body(request: Request, limit: int) -> bytes:

@@ -28,7 +28,7 @@ from app.services import batches, carts, customers, keys, order_batches, orders,
 from app.services.results import Written
 from app.services.stores import Store
 
-from .body import BadRequest, parse_object, read_body
+from .body import BadRequest, check_declared, parse_object, read_body
 from .headers import header, joined_header
 from .responses import (
     EXPECTED_FAILURES,
@@ -82,8 +82,7 @@ async def _json_object(request: Request) -> dict[str, Any]:
 async def _json_body(request: Request, limit: int) -> bytes:
     """The body's bytes, once its declared type and coding (415) and its size (413 over
     `limit`) pass."""
-    content_type.check_content_type(header(request, b"content-type"))
-    content_type.check_content_encoding(joined_header(request, b"content-encoding"))
+    check_declared(request)
     return await read_body(request, limit)
 
 
