@@ -76,6 +76,7 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
     else:
         sink = await InProcess.open(Database(Settings.from_env()), args.store, args.resource, backfill)
     began = time.perf_counter()
+    resumed = job.resume and job.state_path.exists()  # a state to go on from, whatever it confirmed
     try:
         before = run.load_state(job)
         state = await run.run(job, sink, console)
@@ -83,7 +84,8 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
         await sink.close()
     seconds = time.perf_counter() - began
     done = state.done - before.done
-    # This run's own counts; after --resume, the whole file's on a line of their own.
+    # This run's own counts; after --resume from a state, the whole file's on a line of their own
+    # (even when the run before confirmed no line: the user sees the resume was taken).
     print(
         f"{_records(done)} in {seconds:.1f} s ({_rate(done, seconds)} records/s): "
         + _counts(state.created - before.created, state.updated - before.updated, state.stale - before.stale)
@@ -91,7 +93,7 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
         + (f" (lines in {job.report})" if state.refused > before.refused else "")
         + (" - backfill: no automation fired" if backfill else "")
     )
-    if before.done:
+    if resumed:
         print(
             f"With the runs before, {_records(state.done)}: "
             + _counts(state.created, state.updated, state.stale)

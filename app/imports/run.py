@@ -128,7 +128,9 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
     state = _read_state(job.state_path)
     if (state.source, state.store, state.resource) != (fresh.source, fresh.store, fresh.resource):
         raise ImportFailed(
-            f"{job.state_path} is the state of importing {state.source} as {state.resource} of store {state.store}."
+            f"{job.state_path} is the state of importing {state.source} as {state.resource} of store "
+            f"{state.store}: to go on with that import, run it with --resume; for this one, give --report "
+            "a new path (or run without --resume, which starts the file over and replaces that state)."
         )
     if state.checked_sha256 is None:  # nothing to check the file against: skipping unchecked lost lines
         raise ImportFailed(
