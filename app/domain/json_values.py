@@ -63,8 +63,12 @@ def read_json(text: str) -> Any:
     Decimal (every digit kept), a whole number an int, or a Decimal past `MAX_INT_DIGITS`
     digits (no field takes it: each refuses it as out of range, as it does `1e999999999`),
     where Python's own limit made valid JSON "not valid JSON". `NaN` and `Infinity`, which
-    Python's json reads, are refused. Raises ValueError (json.JSONDecodeError for a syntax
-    error) or RecursionError (nested too deeply)."""
+    Python's json reads, are refused. A byte order mark first (U+FEFF, which editors and
+    some PHP sources put before the text) is ignored, as RFC 8259 §8.1 lets a parser do.
+    Raises ValueError (json.JSONDecodeError for a syntax error) or RecursionError (nested too
+    deeply)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
     try:
         return _FAST_DECODER.decode(text)
     except (ValueError, ArithmeticError):  # InvalidOperation is an ArithmeticError
