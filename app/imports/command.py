@@ -26,12 +26,12 @@ def main(args: argparse.Namespace) -> int:
     when stopped (SIGINT / SIGTERM) with its position confirmed."""
     console = Console(stderr=True)
     kind = sources.format_of(args.file, args.format)
-    report = args.report or args.file.with_name(args.file.name + ".report.jsonl")
-    job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume)
-    refusal = _unusable(args.file, report)
+    refusal = _unusable(args.file, args.report)
     if refusal is not None:
         print(f"error: {refusal}", file=sys.stderr)
         return 1
+    report = args.report or _default_report(args.file)
+    job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume)
     if not args.url and not args.key:  # in this process, on DATABASE_URL (--key alone is refused below)
         require_existing(Settings.from_env().database_url)
     try:
@@ -42,22 +42,31 @@ def main(args: argparse.Namespace) -> int:
         return 1
 
 
-def _unusable(source: Path, report: Path) -> str | None:
+def _default_report(source: Path) -> Path:
+    """FILE.report.jsonl, beside the file."""
+    return source.with_name(source.name + ".report.jsonl")
+
+
+def _unusable(source: Path, given: Path | None) -> str | None:
     """Why the import cannot start with these files, before anything is opened (None: it can):
-    no such file; a report (or its state file) that is the file itself, which opening it for
-    writing would empty; a report that is another import's state file (`….state`), which it would
-    overwrite; a report that is a directory, or in a directory that does not exist."""
+    no such file; a report (`given`, else the default) or its state file that is the file
+    itself, which opening it for writing would empty; a report that is another import's state
+    file (`….state`), which it would overwrite; a report, or its state file, that is a
+    directory (`.`, `/` and an empty path among them), or in a directory that does not exist."""
     if source.is_dir():
         return f"{source} is a directory, not a file"
     if not source.is_file():
         return f"no file {source}"
+    report = given or _default_report(source)
+    if report.is_dir():
+        return f"the report {report} is a directory: give --report a file path"
     state = report.with_name(report.name + ".state")
+    if state.is_dir():
+        return f"the report's state file {state} is a directory: give --report another path"
     if any(path.exists() and path.samefile(source) for path in (report, state)):
         return f"the report {report} would overwrite the file being imported: give --report another path"
     if report.suffix == ".state":
         return f"the report {report} is named as an import's state file (….state): give --report another path"
-    if report.is_dir():
-        return f"the report {report} is a directory: give --report a file path"
     if not report.parent.is_dir():
         return f"the report's directory {report.parent} does not exist"
     return None

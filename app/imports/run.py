@@ -11,6 +11,8 @@ sent), its position confirmed and printed."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -24,8 +26,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from app.services.batches import answered_external_id
+
 from . import sources, stopping
-from .sinks import ImportFailed, ImportStopped, Outcome
+from .sinks import KINDS, ImportFailed, ImportStopped, Outcome
 from .sources import Record
 
 
@@ -42,6 +46,9 @@ class State:
     source: str
     store: int
     resource: str
+    # how the file was read, `jsonl` or `csv` (None: written before it was kept): a resume reads
+    # it the same way, or would read its lines as other records
+    format: str | None = None
     line: int = 0
     created: int = 0
     updated: int = 0  # answered 200: replaced or replayed (the API does not tell the two apart)
@@ -122,15 +129,23 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
     the confirmed line are not the ones confirmed (the file replaced or edited since): resuming
     would skip lines never sent; or when the state records no such bytes (written before they
     were kept), so cannot tell. `prefix` (at the file's start) is left at the confirmed line."""
-    fresh = State(source=str(job.path.resolve()), store=job.store, resource=job.resource)
+    fresh = State(source=str(job.path.resolve()), store=job.store, resource=job.resource, format=job.kind)
     if not job.resume or not job.state_path.exists():
         return fresh
     state = _read_state(job.state_path)
-    if (state.source, state.store, state.resource) != (fresh.source, fresh.store, fresh.resource):
+    # a resource's other name (`checkouts`, `carts`) writes the same records: the same import
+    same_resource = KINDS.get(state.resource) is KINDS.get(fresh.resource)
+    if (state.source, state.store) != (fresh.source, fresh.store) or not same_resource:
         raise ImportFailed(
             f"{job.state_path} is the state of importing {state.source} as {state.resource} of store "
-            f"{state.store}: to go on with that import, run it with --resume; for this one, give --report "
-            "a new path (or run without --resume, which starts the file over and replaces that state)."
+            f"{state.store}: to go on with that import, give that file, --store and --resource with "
+            "--resume; for this one, give --report a new path (or run without --resume, which starts "
+            "the file over and replaces that state)."
+        )
+    if state.format is not None and state.format != job.kind:
+        raise ImportFailed(
+            f"{job.state_path} is the state of importing {state.source} read as {state.format}, not "
+            f"{job.kind}: give --format {state.format} (or no --format) with --resume to go on with it."
         )
     if state.checked_sha256 is None:  # nothing to check the file against: skipping unchecked lost lines
         raise ImportFailed(
@@ -189,7 +204,7 @@ def save_state(job: Job, state: State, prefix: Prefix) -> None:
     confirmed line (`prefix`, moved forward to it)."""
     prefix.advance(state.line)
     state.checked_bytes, state.checked_sha256 = prefix.size, prefix.sha256.hexdigest()
-    temporary = job.state_path.with_name(job.state_path.name + ".tmp")
+    temporary = job.state_path.with_name(f"{job.state_path.name}.{os.getpid()}.tmp")  # this process's own
     temporary.write_text(json.dumps(asdict(state)))
     os.replace(temporary, job.state_path)
 
@@ -217,7 +232,6 @@ async def run(job: Job, sink: Sink, console: Console) -> State:
 async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
     state = load_state(job, prefix)
     total = sources.count(job.path, job.kind)
-    mode = "a" if job.resume else "w"
     records = (r for r in sources.read(job.path, job.kind) if r.line > state.line)
     progress = Progress(
         TextColumn(f"{job.resource} "),
@@ -228,11 +242,7 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
         TimeRemainingColumn(),
         console=console,
     )
-    if job.resume and state.report_bytes is not None and job.report.exists():
-        # lines written for a batch sent after the state's position: it is sent again
-        if job.report.stat().st_size > state.report_bytes:
-            os.truncate(job.report, state.report_bytes)
-    with stopping.Caught(job.stop), job.report.open(mode, encoding="utf-8") as report, progress:
+    with stopping.Caught(job.stop), _report(job, state) as report, progress:
         if not job.resume:  # a stop before the first batch: --resume starts from line 0, as printed
             state.report_bytes = 0
             save_state(job, state, prefix)
@@ -251,6 +261,26 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
             save_state(job, state, prefix)
             progress.update(task, completed=state.done)
     return state
+
+
+@contextlib.contextmanager
+def _report(job: Job, state: State) -> Iterator[IO[str]]:
+    """The report, open for this import alone: locked (`flock`), so that a second import given
+    the same report is refused (ImportFailed) instead of writing its lines and state in between;
+    then emptied for a fresh run, or, resuming, cut back to its size at the state's position
+    (the lines of a batch sent after it, which is sent again)."""
+    with job.report.open("a", encoding="utf-8") as report:
+        try:
+            fcntl.flock(report.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ImportFailed(
+                f"another import is writing the report {job.report}: wait for it to end, or give --report another path."
+            ) from None
+        keep = 0 if not job.resume else state.report_bytes
+        if keep is not None and report.tell() > keep:
+            report.truncate(keep)
+            report.seek(0, os.SEEK_END)
+        yield report
 
 
 async def _send(batch: list[Record], sink: Sink, state: State, report: Any) -> None:
@@ -275,6 +305,7 @@ async def _send(batch: list[Record], sink: Sink, state: State, report: Any) -> N
 
 
 def _refused(report: Any, record: Record, outcome: Outcome) -> None:
-    external_id = record.data.get("external_id") if record.data else record.named
+    # as a batch's result gives it: a whole number as its digits, a text no answer can carry as null
+    external_id = answered_external_id(record.data) if record.data else record.named
     line = {"line": record.line, "external_id": external_id, "message": outcome.message, "errors": outcome.errors}
     report.write(json.dumps(line, default=str) + "\n")

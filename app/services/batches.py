@@ -168,9 +168,9 @@ async def _write_batch(
                 if largest is not None:
                     _check_size(item, largest)
                 commands.append((index, validate(kind.model, item, store.region)))
-            results.append(ItemResult(index, _external_id(item)))
+            results.append(ItemResult(index, answered_external_id(item)))
         except ValidationFailed as failure:
-            results.append(ItemResult(index, _external_id(item), failure=failure))
+            results.append(ItemResult(index, answered_external_id(item), failure=failure))
     now = utcnow()
 
     async def write(chunk: list[tuple[int, Command]], run: Callable[..., Awaitable[Any]]) -> None:
@@ -273,7 +273,7 @@ def _write_each(
     return [kind.work(conn, store_id, command, now, *flags) for command in commands]
 
 
-def _external_id(item: Any) -> str | None:
+def answered_external_id(item: Any) -> str | None:
     """The item's external_id as its result repeats it: a text or a number, else None; a text
     no engine can store (a NUL, a lone surrogate: refused on its field) is not repeated either,
     as no JSON answer can carry a lone surrogate."""

@@ -6,6 +6,7 @@ line (a stop before its first batch), so the user sees the resume was taken."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import re
@@ -37,8 +38,8 @@ async def test_a_resume_over_another_imports_state_says_what_to_do(prepared: Pre
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == (
         f"error: {state_path} is the state of importing {other['source']} as {resource} of store {store}: "
-        "to go on with that import, run it with --resume; for this one, give --report a new path "
-        "(or run without --resume, which starts the file over and replaces that state).\n"
+        "to go on with that import, give that file, --store and --resource with --resume; for this one, "
+        "give --report a new path (or run without --resume, which starts the file over and replaces that state).\n"
     )
     assert json.loads(state_path.read_text()) == other
     assert (await read_tables(prepared.url, "orders"))["orders"] == []
@@ -78,3 +79,94 @@ async def test_a_resume_prints_the_whole_files_counts(prepared: Prepared, tmp_pa
         f"With the runs before, 4 records: {created_before} created, {created_now} replaced or replayed, "
         "0 stale, 0 refused"
     )
+
+
+async def test_a_state_file_that_is_a_directory_is_refused_before_anything_is_written(
+    prepared: Prepared, tmp_path: Path
+):
+    source = write_jsonl(tmp_path / "orders.jsonl", [order(n) for n in range(3)])
+    state_path = tmp_path / "orders.jsonl.report.jsonl.state"
+    state_path.mkdir()
+    for resume in ((), ("--resume",)):
+        done = kanal_import(prepared.url, source, "--store", "123", "--resource", "orders", *resume)
+        assert (done.returncode, done.stdout) == (1, "")
+        assert " ".join(done.stderr.split()) == (
+            f"error: the report's state file {state_path} is a directory: give --report another path"
+        )
+    assert sorted(path.name for path in tmp_path.glob("orders*")) == ["orders.jsonl", state_path.name]  # no report
+    assert (await read_tables(prepared.url, "orders"))["orders"] == []
+
+
+async def test_a_second_import_given_a_report_in_use_is_refused(prepared: Prepared, tmp_path: Path):
+    """The report of an import still running (its lock held, here by the test) is refused to a
+    second import: its lines and state would come in between the first one's."""
+    source = write_jsonl(tmp_path / "orders.jsonl", [order(n) for n in range(3)])
+    report = tmp_path / "orders.jsonl.report.jsonl"
+    report.write_text('{"line": 7}\n')
+    with report.open("a") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        for resume in ((), ("--resume",)):
+            done = kanal_import(prepared.url, source, "--store", "123", "--resource", "orders", *resume)
+            assert (done.returncode, done.stdout) == (1, "")
+            assert " ".join(done.stderr.split()) == (
+                f"error: another import is writing the report {report}: wait for it to end, or give --report "
+                "another path."
+            )
+    assert report.read_text() == '{"line": 7}\n'
+    assert (await read_tables(prepared.url, "orders"))["orders"] == []
+    done = kanal_import(prepared.url, source, "--store", "123", "--resource", "orders")  # once it is let go
+    assert (done.returncode, report.read_text()) == (0, "")
+
+
+async def test_a_resume_reads_the_file_as_the_run_before_did(prepared: Prepared, tmp_path: Path):
+    """A JSON Lines import resumed with `--format csv` is refused (its lines would all be
+    refused as CSV rows, and the state then say the file was done); with the same format, or
+    none, it goes on."""
+    source = write_jsonl(tmp_path / "orders.jsonl", [order(n) for n in range(4)])
+    args = (source, "--store", "123", "--resource", "orders")
+    assert kanal_import(prepared.url, *args, "--batch-size", "2").returncode == 0
+    state_path = tmp_path / "orders.jsonl.report.jsonl.state"
+    state = json.loads(state_path.read_text())
+    assert state["format"] == "jsonl"
+    done = kanal_import(prepared.url, *args, "--resume", "--format", "csv")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert " ".join(done.stderr.split()) == (
+        f"error: {state_path} is the state of importing {source.resolve()} read as jsonl, not csv: "
+        "give --format jsonl (or no --format) with --resume to go on with it."
+    )
+    assert json.loads(state_path.read_text()) == state
+    for given in (("--format", "jsonl"), ()):
+        resumed = kanal_import(prepared.url, *args, "--resume", *given)
+        assert resumed.returncode == 0, resumed.stderr[-2000:]
+        assert resumed.stdout.splitlines()[1].startswith("With the runs before, 4 records: 4 created")
+
+
+async def test_carts_resume_as_checkouts_their_other_name(prepared: Prepared, tmp_path: Path):
+    cart = {"abandoned_at": "2024-05-18T10:00:00Z", "total_price": "5", "customer": {"phone": "+33612345601"}}
+    source = write_jsonl(tmp_path / "carts.jsonl", [{**cart, "external_id": f"C-{n}"} for n in range(4)])
+    first = kanal_import(prepared.url, source, "--store", "123", "--resource", "carts")
+    assert first.returncode == 0, first.stderr[-2000:]
+    resumed = kanal_import(prepared.url, source, "--store", "123", "--resource", "checkouts", "--resume")
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert resumed.stdout.splitlines()[1].startswith("With the runs before, 4 records: 4 created")
+
+
+# an external_id as sent -> as the report names it (as a batch's result does)
+REPORTED_IDS = {
+    "a text": ("H-1", "H-1"),
+    "a whole number": (1003, "1003"),
+    "a long whole number": (int("9" * 30), "9" * 30),
+    "a fraction": (1.5, None),
+    "true": (True, None),
+    "a list": (["H-1"], None),
+    "none": (None, None),
+}
+
+
+async def test_a_refused_line_names_its_external_id_as_a_batch_result_does(prepared: Prepared, tmp_path: Path):
+    lines = [order(n, external_id=value, placed_at="never") for n, (value, _) in enumerate(REPORTED_IDS.values())]
+    source = write_jsonl(tmp_path / "orders.jsonl", lines)
+    done = kanal_import(prepared.url, source, "--store", "123", "--resource", "orders")
+    assert done.returncode == 0, done.stderr[-2000:]
+    refused = [json.loads(line) for line in (tmp_path / "orders.jsonl.report.jsonl").read_text().splitlines()]
+    assert [line["external_id"] for line in refused] == [named for _, named in REPORTED_IDS.values()]

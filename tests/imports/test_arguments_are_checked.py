@@ -57,7 +57,15 @@ FILES = {
         ["{file}", "--report", "{dir}/nowhere/report.jsonl"],
         "error: the report's directory {dir}/nowhere does not exist",
     ),
+    "report is an empty path": (
+        ["{file}", "--report", ""],
+        "error: the report . is a directory: give --report a file path",
+    ),
+    "report is .": (["{file}", "--report", "."], "error: the report . is a directory: give --report a file path"),
+    "report is /": (["{file}", "--report", "/"], "error: the report / is a directory: give --report a file path"),
     "FILE is a directory": (["{dir}"], "error: {dir} is a directory, not a file"),
+    "FILE is .": (["."], "error: . is a directory, not a file"),
+    "FILE is /": (["/"], "error: / is a directory, not a file"),
     "FILE is missing": (["{dir}/missing.jsonl"], "error: no file {dir}/missing.jsonl"),
 }
 
