@@ -126,8 +126,10 @@ def with_record(written: Written[Any]) -> Written[Any]:
 
 def check_items(items: Any, field: str = "items") -> list[Any]:
     """The batch's items, or ValidationFailed on `field` (REST's `items`, GraphQL's `inputs`):
-    not a list, empty, or more than `MAX_ITEMS`. An item that is not an object is refused on
-    its own (`write_batch`)."""
+    absent or null (`required`), not a list, empty, or more than `MAX_ITEMS`. An item that is
+    not an object is refused on its own (`write_batch`)."""
+    if items is None:  # absent or null, as a required field reads either (`commands._field_errors`)
+        raise ValidationFailed([FieldError((field,), ErrorCode.REQUIRED, f"The {field} field is required.")])
     if not isinstance(items, list):
         raise ValidationFailed([FieldError((field,), ErrorCode.INVALID_TYPE, f"{field} must be a list of objects.")])
     if not items:

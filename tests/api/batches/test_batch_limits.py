@@ -1,5 +1,5 @@
 """README "Batches": at most 1,000 items (422 beyond) and 5 MiB (413 beyond); `items` must be a
-non-empty list; an item that is not an object is refused alone. A refused batch changes nothing."""
+non-empty list (absent or null: `required`); an item that is not an object is refused alone. A refused batch changes nothing."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ def _orders(count: int, padding: int = 0) -> list[dict[str, object]]:
 REFUSED = [
     ("1,001 items", {"items": _orders(1001)}, 422, {"items": ["out_of_range"]}),
     ("empty items", {"items": []}, 422, {"items": ["required"]}),
-    ("no items", {}, 422, {"items": ["invalid_type"]}),
+    ("no items", {}, 422, {"items": ["required"]}),
     ("items an object", {"items": {"external_id": "L-1"}}, 422, {"items": ["invalid_type"]}),
     ("items a string", {"items": "L-1"}, 422, {"items": ["invalid_type"]}),
-    ("items null", {"items": None}, 422, {"items": ["invalid_type"]}),
+    ("items null", {"items": None}, 422, {"items": ["required"]}),
     ("over 5 MiB", {"items": _orders(6, padding=MIB)}, 413, None),
 ]
 
@@ -38,6 +38,22 @@ async def test_a_batch_beyond_the_limits_is_refused_whole(api, body, status, cod
     else:
         assert response.json()["codes"] == codes
     assert await api.snapshot() == before
+
+
+# body -> what the 422 says of `items`
+SAID = {
+    "no items": ({}, "The items field is required."),
+    "items null": ({"items": None}, "The items field is required."),
+    "items an object": ({"items": {}}, "items must be a list of objects."),
+    "empty items": ({"items": []}, "items must hold at least one item."),
+}
+
+
+@pytest.mark.parametrize("name", SAID)
+async def test_what_a_refused_batch_says_of_its_items(api, name):
+    body, message = SAID[name]
+    response = await api.post("/orders/batch", body)
+    assert (response.status_code, response.json()["errors"]) == (422, {"items": [message]})
 
 
 @pytest.mark.parametrize("item", [1, "L-1", None, [order_body()], True], ids=repr)
