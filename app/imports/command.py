@@ -39,6 +39,12 @@ def main(args: argparse.Namespace) -> int:
     except (ImportFailed, sources.UnreadableFile) as failure:
         # one line as it is: a path or a server's answer is no markup, nor wrapped at 80 columns
         print(f"error: {failure}", file=sys.stderr)
+        confirmed = getattr(failure, "confirmed", None)
+        if confirmed is not None:  # while sending: what was written stays, and where to go on
+            print(
+                f"Stopped after line {confirmed:,}. Once that is put right, "
+                "run the same command with --resume to go on from there."
+            )
         return 1
 
 

@@ -256,6 +256,9 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
             except ImportStopped:  # a stop while the server had us wait: the batch was not confirmed
                 state = confirmed
                 break
+            except ImportFailed as failure:  # e.g. the store paused, the key revoked: said, then where it stopped
+                failure.confirmed = confirmed.line
+                raise
             report.flush()
             state.report_bytes = report.tell()
             save_state(job, state, prefix)

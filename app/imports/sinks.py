@@ -31,7 +31,11 @@ KINDS: dict[str, batches.Kind] = {
 
 
 class ImportFailed(Exception):
-    """The import cannot go on (unknown store, refused key, server error): said once, stopped."""
+    """The import cannot go on (unknown store, refused key, server error): said once, stopped.
+    `confirmed`: the line confirmed before it, when it came while the file was being sent
+    (`run`), so that the user is told where `--resume` goes on from; None before."""
+
+    confirmed: int | None = None
 
 
 class ImportStopped(Exception):
