@@ -31,13 +31,13 @@ def check_declared(request: Request) -> None:
 async def read_body(request: Request, limit: int) -> bytes:
     declared = header(request, b"content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+        raise PayloadTooLarge(f"The request body is larger than {limit:,} bytes.")
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+            raise PayloadTooLarge(f"The request body is larger than {limit:,} bytes.")
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -22,7 +22,10 @@ async def test_body_streamed_without_content_length_is_cut_at_the_limit(shop: Ap
     before = await shop.snapshot()
     response = await shop.client.post(f"/api/v1/stores/{STORE_ID}/orders", content=chunks(), headers=shop.auth())
     assert "content-length" not in response.request.headers
-    assert (response.status_code, response.json()) == (413, {"error": "The request body is larger than 1048576 bytes."})
+    assert (response.status_code, response.json()) == (
+        413,
+        {"error": "The request body is larger than 1,048,576 bytes."},
+    )
     assert await shop.snapshot() == before
 
 

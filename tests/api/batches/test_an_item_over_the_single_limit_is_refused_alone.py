@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import cart_body, order_body, shipment_body
 
 MIB = 1024 * 1024
-SINGLE_413 = {"error": f"The request body is larger than {MIB} bytes."}
+SINGLE_413 = {"error": f"The request body is larger than {MIB:,} bytes."}
 
 
 def _customer(**overrides: Any) -> dict[str, Any]:

@@ -46,7 +46,7 @@ async def test_a_body_over_the_limit_is_413_before_anything_runs(api):
     response = await _post(api, OVER)
     assert (response.status_code, response.json()) == (
         413,
-        _error(f"The request body is larger than {LIMIT} bytes.", "PAYLOAD_TOO_LARGE"),
+        _error(f"The request body is larger than {LIMIT:,} bytes.", "PAYLOAD_TOO_LARGE"),
     )
     assert await api.snapshot() == before
 
@@ -61,7 +61,7 @@ async def test_a_streamed_body_without_length_is_cut_at_the_limit(api):
     )
     assert (response.status_code, response.json()) == (
         413,
-        _error(f"The request body is larger than {LIMIT} bytes.", "PAYLOAD_TOO_LARGE"),
+        _error(f"The request body is larger than {LIMIT:,} bytes.", "PAYLOAD_TOO_LARGE"),
     )
 
 
