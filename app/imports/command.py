@@ -32,6 +32,8 @@ def main(args: argparse.Namespace) -> int:
         return 1
     report = args.report or _default_report(args.file)
     job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume)
+    if args.resume and args.format is None:  # read as the run before read it (its state says how)
+        job.kind = run.recorded_format(job) or kind
     if not args.url and not args.key:  # in this process, on DATABASE_URL (--key alone is refused below)
         require_existing(Settings.from_env().database_url)
     try:
@@ -58,12 +60,20 @@ def _unusable(source: Path, given: Path | None) -> str | None:
     no such file; a report (`given`, else the default) or its state file that is the file
     itself, which opening it for writing would empty; a report that is another import's state
     file (`….state`), which it would overwrite; a report, or its state file, that is a
-    directory (`.`, `/` and an empty path among them), or in a directory that does not exist."""
+    directory (`.`, `/` and an empty path among them), or in a directory that does not exist
+    (or is a file); a name the file system refuses (too long)."""
     if source.is_dir():
         return f"{source} is a directory, not a file"
     if not source.is_file():
         return f"no file {source}"
     report = given or _default_report(source)
+    try:
+        return _unusable_report(source, report)
+    except OSError as exc:  # a name too long for the file system (the state's is 6 longer), …
+        return f"the report {report} cannot be used: {exc.strerror}"
+
+
+def _unusable_report(source: Path, report: Path) -> str | None:
     if report.is_dir():
         return f"the report {report} is a directory: give --report a file path"
     state = report.with_name(report.name + ".state")
@@ -73,6 +83,8 @@ def _unusable(source: Path, given: Path | None) -> str | None:
         return f"the report {report} would overwrite the file being imported: give --report another path"
     if report.suffix == ".state":
         return f"the report {report} is named as an import's state file (….state): give --report another path"
+    if report.parent.exists() and not report.parent.is_dir():
+        return f"the report's directory {report.parent} is a file, not a directory"
     if not report.parent.is_dir():
         return f"the report's directory {report.parent} does not exist"
     return None

@@ -170,6 +170,15 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
     return state
 
 
+def recorded_format(job: Job) -> str | None:
+    """The format the state of `job`'s report records (`jsonl`, `csv`), None when there is no
+    readable state or it records none: `load_state` then says what is wrong with it."""
+    try:
+        return _read_state(job.state_path).format if job.state_path.exists() else None
+    except ImportFailed:
+        return None
+
+
 # each field's types, as State declares them (`int | None`: int or None)
 _STATE_FIELDS: dict[str, tuple[type, ...]] = {
     name: get_args(hint) or (hint,) for name, hint in get_type_hints(State).items()

@@ -62,21 +62,19 @@ class Outcome:
 
 class InProcess:
     """Writes through `app.services.batches` on `db`, as the batch endpoint would (a record
-    larger than a single POST's body limit refused on its own, `too_large`)."""
+    larger than a single POST's body limit refused on its own, `too_large`). The store is
+    looked up before each batch, as the endpoint authorises each request: one paused (or
+    deleted) mid-file stops the import there (ImportFailed)."""
 
     def __init__(self, db: Database, store: Store, resource: str, backfill: bool):
         self.db, self.store, self.kind, self.backfill = db, store, KINDS[resource], backfill
 
     @classmethod
     async def open(cls, db: Database, store_id: int, resource: str, backfill: bool) -> InProcess:
-        row = await stores.get_store(db, store_id)
-        if row is None:
-            raise ImportFailed(f"Store {store_id} does not exist.")  # as every command says it
-        if row["status"] != StoreStatus.ACTIVE:
-            raise ImportFailed(f"Store {store_id} is paused: resume it first.")
-        return cls(db, Store(id=row["id"], region=row["region"]), resource, backfill)
+        return cls(db, await _active_store(db, store_id), resource, backfill)
 
     async def send(self, records: Sequence[Record]) -> list[Outcome]:
+        self.store = await _active_store(self.db, self.store.id)
         items = [r.data for r in records]
         largest = self.db.settings.max_body_bytes  # as the batch endpoint would: a single POST's limit
         results = await batches.write_batch(self.db, self.store, self.kind, items, self.backfill, largest)
@@ -84,6 +82,16 @@ class InProcess:
 
     async def close(self) -> None:
         await self.db.dispose()
+
+
+async def _active_store(db: Database, store_id: int) -> Store:
+    """The store `store_id`, or ImportFailed when it does not exist or is paused."""
+    row = await stores.get_store(db, store_id)
+    if row is None:
+        raise ImportFailed(f"Store {store_id} does not exist.")  # as every command says it
+    if row["status"] != StoreStatus.ACTIVE:
+        raise ImportFailed(f"Store {store_id} is paused: resume it first.")
+    return Store(id=row["id"], region=row["region"])
 
 
 def _outcome(result: batches.ItemResult) -> Outcome:

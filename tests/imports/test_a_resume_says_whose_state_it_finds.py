@@ -170,3 +170,17 @@ async def test_a_refused_line_names_its_external_id_as_a_batch_result_does(prepa
     assert done.returncode == 0, done.stderr[-2000:]
     refused = [json.loads(line) for line in (tmp_path / "orders.jsonl.report.jsonl").read_text().splitlines()]
     assert [line["external_id"] for line in refused] == [named for _, named in REPORTED_IDS.values()]
+
+
+async def test_a_resume_without_format_reads_the_file_as_the_run_before(prepared: Prepared, tmp_path: Path):
+    """A CSV named otherwise than .csv, imported with --format csv, resumes without --format:
+    the state says how it was read (its name would say JSON Lines)."""
+    source = tmp_path / "customers.txt"
+    source.write_text("external_id,phone\n" + "".join(f"CU-{n},+3361234560{n}\n" for n in range(4)))
+    args = (source, "--store", "123", "--resource", "customers", "--batch-size", "2")
+    assert kanal_import(prepared.url, *args, "--format", "csv").returncode == 0
+    resumed = kanal_import(prepared.url, *args, "--resume")
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert resumed.stdout.splitlines()[1] == (
+        "With the runs before, 4 records: 4 created, 0 replaced or replayed, 0 stale, 0 refused"
+    )

@@ -53,6 +53,14 @@ FILES = {
         ["{file}", "--report", "{dir}"],
         "error: the report {dir} is a directory: give --report a file path",
     ),
+    "report in a file": (
+        ["{file}", "--report", "{file}/report.jsonl"],
+        "error: the report's directory {file} is a file, not a directory",
+    ),
+    "report's state name too long": (
+        ["{file}", "--report", "{dir}/" + "b" * 252],
+        "error: the report {dir}/" + "b" * 252 + " cannot be used: File name too long",
+    ),
     "report in a missing directory": (
         ["{file}", "--report", "{dir}/nowhere/report.jsonl"],
         "error: the report's directory {dir}/nowhere does not exist",
