@@ -57,6 +57,11 @@ class Change:
         return self.before[column]
 
 
+# Inserts tried while another transaction keeps deleting the row in between (each try needs a
+# delete committed meanwhile: more than a few means something deletes it on a loop).
+_ATTEMPTS = 5
+
+
 def write_tracked(
     conn: Connection,
     table: Table,
@@ -77,13 +82,19 @@ def write_tracked(
     (PrecompiledStatement.inserted_row: not on SQLite), found in `Change.created_also`."""
     if patchable:
         values = {**values, "posted": {name: values[name] for name in patchable}}
-    # Created: every value is already known (revision 1) but the id.
-    new = insert_new(conn.dialect.name, table, key, tuple(values)).inserted_row(conn, values, created_also)
-    if new is not None:
-        return Change(before=None, after={**values, "revision": 1, "id": new["id"]}, created_also=new)
     where = [table.c[name] == values[name] for name in key]
-    before: Row = conn.execute(select(table).where(*where).with_for_update()).mappings().one()
-    return write_over(conn, table, key, values, before, insert_only, patchable, keep)
+    insert = insert_new(conn.dialect.name, table, key, tuple(values))
+    for _attempt in range(_ATTEMPTS):
+        # Created: every value is already known (revision 1) but the id.
+        new = insert.inserted_row(conn, values, created_also)
+        if new is not None:
+            return Change(before=None, after={**values, "revision": 1, "id": new["id"]}, created_also=new)
+        before = conn.execute(select(table).where(*where).with_for_update()).mappings().one_or_none()
+        if before is not None:
+            return write_over(conn, table, key, values, before, insert_only, patchable, keep)
+        # PostgreSQL: the row the INSERT met was deleted (an erasure) and committed before the
+        # read locked it: this write comes after the erasure, and creates the row again.
+    raise LookupError(f"{table.name}: the row was deleted {_ATTEMPTS} times between its insert and its read")
 
 
 def write_over(
