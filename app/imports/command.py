@@ -31,9 +31,9 @@ def main(args: argparse.Namespace) -> int:
         print(f"error: {refusal}", file=sys.stderr)
         return 1
     report = args.report or _default_report(args.file)
-    job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume)
     if args.resume and args.format is None:  # read as the run before read it (its state says how)
-        job.kind = run.recorded_format(job) or kind
+        kind = run.recorded_format(run.state_path_of(report)) or kind
+    job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume)
     if not args.url and not args.key:  # in this process, on DATABASE_URL (--key alone is refused below)
         require_existing(Settings.from_env().database_url)
     try:
@@ -76,7 +76,7 @@ def _unusable(source: Path, given: Path | None) -> str | None:
 def _unusable_report(source: Path, report: Path) -> str | None:
     if report.is_dir():
         return f"the report {report} is a directory: give --report a file path"
-    state = report.with_name(report.name + ".state")
+    state = run.state_path_of(report)
     if state.is_dir():
         return f"the report's state file {state} is a directory: give --report another path"
     if any(path.exists() and path.samefile(source) for path in (report, state)):

@@ -81,7 +81,12 @@ class Job:
 
     @property
     def state_path(self) -> Path:
-        return self.report.with_name(self.report.name + ".state")
+        return state_path_of(self.report)
+
+
+def state_path_of(report: Path) -> Path:
+    """The state file kept beside `report`: `<report>.state`."""
+    return report.with_name(report.name + ".state")
 
 
 class RecordsPerSecond(ProgressColumn):
@@ -170,11 +175,11 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
     return state
 
 
-def recorded_format(job: Job) -> str | None:
-    """The format the state of `job`'s report records (`jsonl`, `csv`), None when there is no
+def recorded_format(state_path: Path) -> str | None:
+    """The format the state file `state_path` records (`jsonl`, `csv`), None when there is no
     readable state or it records none: `load_state` then says what is wrong with it."""
     try:
-        return _read_state(job.state_path).format if job.state_path.exists() else None
+        return _read_state(state_path).format if state_path.exists() else None
     except ImportFailed:
         return None
 
