@@ -152,7 +152,9 @@ async def _keys_list(db: Database, args: argparse.Namespace) -> None:
 async def _keys_revoke(db: Database, args: argparse.Namespace) -> None:
     count = await keys.revoke_key(db, args.key)
     if count == 0:
-        raise stores.StoreError("No active key matches.")
+        raise stores.StoreError(
+            "No active key matches: give the whole key, or its prefix as 'kanal keys list' shows it."
+        )
     print(f"Revoked {counted(count, 'key', 'keys')}.")
 
 
@@ -369,7 +371,8 @@ def _import_command(commands: Any) -> None:
     im.add_argument("--store", type=cli_arguments.record_id, required=True)
     im.add_argument("--resource", choices=sorted(sinks.KINDS), required=True)
     im.add_argument("--format", choices=sources.FORMATS, help="default: csv for a .csv file, else jsonl")
-    im.add_argument("--report", type=Path, help="refused lines, JSON Lines (default: FILE.report.jsonl)")
+    # As given: a path ending in / names a directory, which Path would forget (command._unusable)
+    im.add_argument("--report", help="refused lines, JSON Lines (default: FILE.report.jsonl)")
     im.add_argument("--resume", action="store_true", help="skip what a previous run of the same import confirmed")
     im.add_argument("--live", action="store_true", help="not a backfill: the records' events fire automations")
     im.add_argument("--batch-size", type=_batch_size, default=1000, metavar="1-1000")

@@ -30,7 +30,7 @@ def main(args: argparse.Namespace) -> int:
     if refusal is not None:
         print(f"error: {refusal}", file=sys.stderr)
         return 1
-    report = args.report or _default_report(args.file)
+    report = Path(args.report) if args.report is not None else _default_report(args.file)
     if args.resume and args.format is None:  # read as the run before read it (its state says how)
         kind = run.recorded_format(run.state_path_of(report)) or kind
     job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume)
@@ -55,18 +55,21 @@ def _default_report(source: Path) -> Path:
     return source.with_name(source.name + ".report.jsonl")
 
 
-def _unusable(source: Path, given: Path | None) -> str | None:
+def _unusable(source: Path, given: str | None) -> str | None:
     """Why the import cannot start with these files, before anything is opened (None: it can):
-    no such file; a report (`given`, else the default) or its state file that is the file
-    itself, which opening it for writing would empty; a report that is another import's state
-    file (`….state`), which it would overwrite; a report, or its state file, that is a
-    directory (`.`, `/` and an empty path among them), or in a directory that does not exist
-    (or is a file); a name the file system refuses (too long)."""
+    no such file; a report (`given`, as typed, else the default) or its state file that is the
+    file itself, which opening it for writing would empty; a report that is another import's
+    state file (`….state`), which it would overwrite; a report, or its state file, that is a
+    directory (`.`, `/`, an empty path and a path ending in `/` among them) or no regular file
+    (`/dev/null`, a pipe: its state file would be written beside it), or in a directory that
+    does not exist (or is a file); a name the file system refuses (too long)."""
     if source.is_dir():
         return f"{source} is a directory, not a file"
     if not source.is_file():
         return f"no file {source}"
-    report = given or _default_report(source)
+    if given is not None and given.endswith(os.sep) and not Path(given).is_dir():
+        return f"the report {given} names a directory: give --report a file path"
+    report = Path(given) if given is not None else _default_report(source)
     try:
         return _unusable_report(source, report)
     except OSError as exc:  # a name too long for the file system (the state's is 6 longer), …
@@ -76,9 +79,13 @@ def _unusable(source: Path, given: Path | None) -> str | None:
 def _unusable_report(source: Path, report: Path) -> str | None:
     if report.is_dir():
         return f"the report {report} is a directory: give --report a file path"
+    if report.exists() and not report.is_file():
+        return f"the report {report} is not a regular file: give --report a file path"
     state = run.state_path_of(report)
     if state.is_dir():
         return f"the report's state file {state} is a directory: give --report another path"
+    if state.exists() and not state.is_file():
+        return f"the report's state file {state} is not a regular file: give --report another path"
     if any(path.exists() and path.samefile(source) for path in (report, state)):
         return f"the report {report} would overwrite the file being imported: give --report another path"
     if report.suffix == ".state":

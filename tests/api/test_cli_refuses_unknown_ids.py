@@ -10,6 +10,7 @@ from app.services import stores
 from tests.api.events.test_outbox_prune import run_cli
 
 HOOK = ["--url", "http://127.0.0.1:9/h"]
+REVOKE_NONE = "No active key matches: give the whole key, or its prefix as 'kanal keys list' shows it."
 # arguments: the error line
 UNKNOWN = {
     ("stores", "pause", "404"): "Store 404 does not exist.",
@@ -22,7 +23,7 @@ UNKNOWN = {
     ("keys", "create", "--store", "404"): "Store 404 does not exist.",
     ("keys", "create", "--team", "nope"): "No store belongs to team 'nope'.",
     ("keys", "create", "--team", "ACME", "--test"): "No store belongs to team 'ACME'.",  # teams match exactly
-    ("keys", "revoke", "kanal_sk_live_nope"): "No active key matches.",
+    ("keys", "revoke", "kanal_sk_live_nope"): REVOKE_NONE,
     ("webhooks", "add", "--store", "404", *HOOK): "Store 404 does not exist.",
     ("webhooks", "list", "--store", "404"): "Store 404 does not exist.",
     ("webhooks", "remove", "404"): "No active webhook 404.",

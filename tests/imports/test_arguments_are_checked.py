@@ -71,6 +71,18 @@ FILES = {
     ),
     "report is .": (["{file}", "--report", "."], "error: the report . is a directory: give --report a file path"),
     "report is /": (["{file}", "--report", "/"], "error: the report / is a directory: give --report a file path"),
+    "report ends in / (no such directory)": (
+        ["{file}", "--report", "{dir}/reports/"],
+        "error: the report {dir}/reports/ names a directory: give --report a file path",
+    ),
+    "report ends in / (a file)": (
+        ["{file}", "--report", "{file}/"],
+        "error: the report {file}/ names a directory: give --report a file path",
+    ),
+    "report is a device": (
+        ["{file}", "--report", "/dev/null"],
+        "error: the report /dev/null is not a regular file: give --report a file path",
+    ),
     "FILE is a directory": (["{dir}"], "error: {dir} is a directory, not a file"),
     "FILE is .": (["."], "error: . is a directory, not a file"),
     "FILE is /": (["/"], "error: / is a directory, not a file"),
@@ -90,3 +102,25 @@ def test_unusable_files_are_refused_before_anything_is_opened(tmp_path: Path, ca
     assert " ".join(done.stderr.split()) == message.format(dir=tmp_path, file=source)  # as wrapped to the terminal
     assert source.read_bytes() == content
     assert sorted(path.name for path in tmp_path.iterdir()) == ["orders.state"]
+
+
+@pytest.mark.parametrize("fifo", ["report", "state"])
+def test_a_report_or_state_that_is_a_pipe_is_refused(tmp_path: Path, fifo: str):
+    """A named pipe is no file to write a report or a state into (opening it would wait for a
+    reader), nor to read a state from."""
+    source = write_jsonl(tmp_path / "orders.jsonl", [order(0)])
+    report = tmp_path / "refused.jsonl"
+    pipe = report if fifo == "report" else tmp_path / "refused.jsonl.state"
+    os.mkfifo(pipe)
+    database = tmp_path / "kanal.db"
+    done = kanal_import(
+        f"sqlite+aiosqlite:///{database}", source, "--store", "123", "--resource", "orders", "--report", str(report)
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    expected = (
+        f"error: the report {report} is not a regular file: give --report a file path"
+        if fifo == "report"
+        else f"error: the report's state file {pipe} is not a regular file: give --report another path"
+    )
+    assert " ".join(done.stderr.split()) == expected
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["orders.jsonl", pipe.name])

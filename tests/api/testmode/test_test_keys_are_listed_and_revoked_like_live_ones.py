@@ -40,6 +40,17 @@ async def test_create_list_and_revoke_a_test_key(
     ]
     assert (await api.post("/orders", order_body(), key=test_key)).status_code == 201
 
+    # More than the listed prefix and less than the key, or the key with a character wrong: no
+    # key is revoked on a guess, and the message says what matches.
+    for near in (test_key[:23], test_key[:-1], test_key[:-1] + ("a" if test_key[-1] != "a" else "b")):
+        with pytest.raises(SystemExit) as stop:
+            await kanal("keys", "revoke", near)
+        assert (stop.value.code, capsys.readouterr().err.splitlines()[-1]) == (
+            1,
+            "error: No active key matches: give the whole key, or its prefix as 'kanal keys list' shows it.",
+        )
+    assert (await api.post("/orders", order_body(external_id="1002"), key=test_key)).status_code == 201
+
     assert await _run(capsys, "keys", "revoke", test_key[:22]) == "Revoked 1 key.\n"
     refused = await api.post("/orders", order_body(), key=test_key)
     assert (refused.status_code, refused.json()) == INVALID
