@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from functools import cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_args
 
 from pydantic import (
@@ -25,7 +26,7 @@ from . import records
 from .answers import answer_fields
 from .consent import Purpose, PurposeConsent
 from .errors import ErrorCode, FieldError, ValidationFailed
-from .known_fields import kept
+from .known_fields import kept, read_as
 from .money import MINOR_UNITS
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .rules.phone_of_the_order import PhoneSource, phone_given, region_for_phone
@@ -117,6 +118,9 @@ class Command(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
     readonly_fields: ClassVar[frozenset[str]] = frozenset()
     merges_into_contact: ClassVar[bool] = False
+    # Other names a before-validator reads into a field (another platform's name -> the field):
+    # known keys, whose text is checked as the field's (`known_fields.kept`).
+    other_names: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
     # `without_blank_strings` itself, called with the model: no Python call in between
     _blank_strings_are_absent = model_validator(mode="before")(classmethod(without_blank_strings))  # type: ignore[arg-type]
@@ -213,9 +217,23 @@ class EmbeddedCustomer(CustomerInput):
     phone: PhoneNumber | None = None  # type: ignore[assignment]
 
 
+# WooCommerce's names for an address's fields: its name -> ours.
+_WOOCOMMERCE = MappingProxyType(
+    {
+        "address_1": "address1",
+        "address_2": "address2",
+        "state": "province",
+        "postcode": "zip",
+        "country": "country_code",
+    }
+)
+
+
 class Address(Command):
     """A shipping or billing address, as the platforms send it; stored as sent (the country
     upper-cased). Its phone is read only when it is the one used."""
+
+    other_names: ClassVar[Mapping[str, str]] = _WOOCOMMERCE
 
     first_name: Text | None = None
     last_name: Text | None = None
@@ -250,15 +268,6 @@ class Address(Command):
     def is_empty(self) -> bool:
         """Every field absent or blank (`{}`, `{"city": ""}`): the address is absent."""
         return all(value is None for value in self.__dict__.values())
-
-
-_WOOCOMMERCE = {
-    "address_1": "address1",
-    "address_2": "address2",
-    "state": "province",
-    "postcode": "zip",
-    "country": "country_code",
-}
 
 
 class AttachedByPhone(Command):
@@ -458,7 +467,7 @@ def validate(model: type[C], data: Any, region: str | None = None) -> C:
         command: C = model.__pydantic_validator__.validate_python(data, context={"region": region})
     except ValidationError as exc:
         # text no engine can store is reported once, as such, not again by the field's own type
-        refused = {error.path for error in unsafe}
+        refused = {error.path for error in unsafe} | {read_as(model, error.path) for error in unsafe}
         found.extend(error for error in _field_errors(exc) if error.path not in refused)
     if found:
         raise ValidationFailed(found)

@@ -3,6 +3,7 @@ nothing in them, not even text no engine can store, refuses the body."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any, get_args
 
@@ -11,8 +12,9 @@ from pydantic import BaseModel
 
 def kept(model: type[BaseModel], path: tuple[str | int, ...]) -> bool:
     """Whether the value at `path` (object keys and list indexes from the body's root) is one
-    `model` reads: every name on it a field of the model it is in (or of a model that keeps
-    unknown keys, as a line item does), down to a value that is not a model (text, a list,
+    `model` reads: every name on it a field of the model it is in, or another name it reads
+    into one (`Command.other_names`: WooCommerce's `address_1`), or any key of a model that
+    keeps unknown keys (a line item), down to a value that is not a model (text, a list,
     free-form JSON such as metadata, kept whole). A path that ends on a model's object names
     that object's own keys (a key no engine can store is reported there): not kept unless the
     model keeps unknown keys, since every field name is plain ASCII."""
@@ -23,10 +25,31 @@ def kept(model: type[BaseModel], path: tuple[str | int, ...]) -> bool:
         if isinstance(part, int):
             continue  # an item of a list of models: the same model
         fields = _fields(current)
-        if part not in fields:
+        name = part if part in fields else _other_names(current).get(part)
+        if name is None:
             return _keeps_unknown(current)
-        current = fields[part]
+        current = fields[name]
     return current is None or _keeps_unknown(current)
+
+
+def read_as(model: type[BaseModel], path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """`path` with each other name (`Command.other_names`) replaced by the field it is read
+    into: where the field's own errors are placed (`shipping_address.state` is read as
+    `shipping_address.province`)."""
+    current: type[BaseModel] | None = model
+    read: list[str | int] = []
+    for part in path:
+        if current is not None and isinstance(part, str):
+            fields = _fields(current)
+            part = part if part in fields else _other_names(current).get(part, part)
+            current = fields.get(part)
+        read.append(part)
+    return tuple(read)
+
+
+def _other_names(model: type[BaseModel]) -> Mapping[str, str]:
+    names: Mapping[str, str] = getattr(model, "other_names", {})
+    return names
 
 
 @cache

@@ -45,6 +45,23 @@ CASES: dict[str, tuple[str, str | None]] = {
     "metadata": (_order(metadata="{" + NOTE + "}"), "metadata.note"),
     "a line item's own key": (_order(line_items="[" + _with(LINE_ITEM, NOTE) + "]"), "line_items.0.note"),
 }  # fmt: skip
+# WooCommerce's names of an address's fields are known names (README "Platform payloads"): text
+# no engine stores is refused there as in the field itself, at the name sent, on either address
+# (a NUL in `address_1` was stored; a lone surrogate in `state` was refused as `invalid_type`).
+for _address in ("shipping_address", "billing_address"):
+    for _name in ("address_1", "address_2", "state", "postcode", "country"):
+        for _text, _label in ((NUL, "NUL"), (SURROGATE, "lone surrogate")):
+            CASES[f"WooCommerce's {_name} of the {_address}, {_label}"] = (
+                _order(
+                    **{_address: _with(ADDRESS if _name != "country" else {"city": "Paris"}, f'"{_name}": "{_text}"')}
+                ),
+                f"{_address}.{_name}",
+            )
+# ... also when the field itself is there too (the other name is then not read, but is no unknown key)
+CASES["WooCommerce's state beside province, NUL"] = (
+    _order(shipping_address=_with({**ADDRESS, "province": "IDF"}, f'"state": "{NUL}"')),
+    "shipping_address.state",
+)
 
 
 @pytest.mark.parametrize("case", list(CASES))
