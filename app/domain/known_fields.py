@@ -18,18 +18,33 @@ def kept(model: type[BaseModel], path: tuple[str | int, ...]) -> bool:
     free-form JSON such as metadata, kept whole). A path that ends on a model's object names
     that object's own keys (a key no engine can store is reported there): not kept unless the
     model keeps unknown keys, since every field name is plain ASCII."""
+    found, current = _walk(model, path)
+    return found if current is None else _keeps_unknown(current)
+
+
+def names_a_field(model: type[BaseModel], path: tuple[str | int, ...]) -> bool:
+    """Whether `path` names something `model` reads, as `kept` says, or a field whose value is
+    a model (`customer`: a value there is read, and refused unless an object): a generic CSV's
+    column that no field reads is left out (`app.imports.sources.columns_left_out`)."""
+    found, _current = _walk(model, path)
+    return found
+
+
+def _walk(model: type[BaseModel], path: tuple[str | int, ...]) -> tuple[bool, type[BaseModel] | None]:
+    """(whether every name on `path` is read, the model the path ends on: None for a value
+    that is not one)."""
     current: type[BaseModel] | None = model
     for part in path:
         if current is None:
-            return True  # inside a value kept whole
+            return True, None  # inside a value kept whole
         if isinstance(part, int):
             continue  # an item of a list of models: the same model
         fields = _fields(current)
         name = part if part in fields else _other_names(current).get(part)
         if name is None:
-            return _keeps_unknown(current)
+            return _keeps_unknown(current), None
         current = fields[name]
-    return current is None or _keeps_unknown(current)
+    return True, current
 
 
 def read_as(model: type[BaseModel], path: tuple[str | int, ...]) -> tuple[str | int, ...]:

@@ -246,6 +246,12 @@ async def run(job: Job, sink: Sink, console: Console) -> State:
 async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
     state = load_state(job, prefix)
     total = sources.count(job.path, job.kind)
+    left_out = sources.columns_left_out(job.path, job.kind, KINDS[job.resource].model)
+    if left_out:  # one line, as written: a column name is no markup
+        console.print(
+            f"warning: no field of {job.resource} reads the columns {', '.join(left_out)}: their cells are left out",
+            markup=False, highlight=False, soft_wrap=True,
+        )  # fmt: skip
     records = (r for r in sources.read(job.path, job.kind) if r.line > state.line)
     progress = Progress(
         TextColumn(f"{job.resource} "),

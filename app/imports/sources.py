@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from app.domain.json_values import read_json
+from app.domain.known_fields import names_a_field
 
 from . import shopify
 from .whole_numbers import WHOLE_NUMBER_COLUMNS, whole_number
@@ -260,6 +263,39 @@ def nested(row: dict[str, str]) -> dict[str, Any]:
             target = target.setdefault(parent, {})
         target[name] = value
     return body
+
+
+def columns_left_out(path: Path, kind: str, model: type[BaseModel]) -> list[str]:
+    """A generic CSV's columns (as named in its header) that no field of `model` reads, each
+    with the column it likely meant (`First_Name` -> `first_name`, or `customer.first_name`
+    where the customer holds it), as `Name (customer.first_name?)`: the API ignores unknown
+    fields, so their cells are left out of every record (README "Any other CSV"). None for
+    JSON Lines, Shopify's export (which reads its own columns), or a header that cannot be read
+    (the import says why)."""
+    if kind != "csv":
+        return []
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as file:
+        try:
+            columns = csv.DictReader(file, delimiter=_separator(path), strict=True).fieldnames or []
+        except csv.Error:
+            return []
+    if shopify.is_orders_export(columns):
+        return []
+    left_out = []
+    for column in columns:
+        name = column.strip()
+        if not name or names_a_field(model, tuple(name.split("."))):
+            continue
+        meant = next(
+            (
+                guess
+                for guess in (name.lower(), f"customer.{name.lower()}")
+                if names_a_field(model, tuple(guess.split(".")))
+            ),
+            None,
+        )
+        left_out.append(f"{column} ({meant}?)" if meant else column)
+    return left_out
 
 
 def count(path: Path, kind: str) -> int:
