@@ -14,6 +14,7 @@ from app.domain import records
 from app.domain.records import of_row
 
 from .columns import joined
+from .money_sums import money_sum, summed
 from .revenue import currency_order
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def totals_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[Row]
             orders.c.contact_id,
             orders.c.currency,
             func.count().label("orders"),
-            func.sum(orders.c.total_price).label("spent"),
+            *money_sum(orders.c.total_price, "spent"),
             func.max(orders.c.placed_at).label("last"),
         )
         .where(orders.c.contact_id.in_(contact_ids))
@@ -91,7 +92,7 @@ def totals_by_contact(conn: Connection, contact_ids: Sequence[int]) -> list[Row]
     for row in conn.execute(query).mappings():
         total = totals[row["contact_id"]]
         total["orders_count"] += row["orders"]
-        total["spent"].append({"currency": row["currency"], "amount": row["spent"]})
+        total["spent"].append({"currency": row["currency"], "amount": summed(row, "spent")})
         if total["last_order_at"] is None or row["last"] > total["last_order_at"]:
             total["last_order_at"] = row["last"]
     for total in totals.values():

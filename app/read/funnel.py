@@ -16,6 +16,7 @@ from app.domain.automations import Reason
 from app.domain.event_types import EventType, SubjectType
 from app.domain.statuses import CartStatus
 
+from .money_sums import money_sum, summed
 from .revenue import Revenue, currency_order
 
 
@@ -43,20 +44,24 @@ def recovery_funnel(conn: Connection, store_id: int, start: datetime, end: datet
             func.sum(func.cast(carts.c.status == CartStatus.RECOVERED, Integer)).label("recovered"),
         ).where(*in_period)
     ).one()
-    rows = conn.execute(
-        select(orders.c.currency, func.count().label("orders"), func.sum(orders.c.total_price).label("revenue"))
-        .where(orders.c.store_id == store_id, exists().where(*in_period, fired, _recovered_by(orders, carts)))
-        .group_by(orders.c.currency)
-    ).all()
+    rows = (
+        conn.execute(
+            select(orders.c.currency, func.count().label("orders"), *money_sum(orders.c.total_price, "revenue"))
+            .where(orders.c.store_id == store_id, exists().where(*in_period, fired, _recovered_by(orders, carts)))
+            .group_by(orders.c.currency)
+        )
+        .mappings()
+        .all()
+    )
     revenue = [
-        Revenue.of(row.currency, row.revenue, row.orders)
-        for row in sorted(rows, key=lambda row: currency_order(row.currency))
+        Revenue.of(row["currency"], summed(row, "revenue"), row["orders"])
+        for row in sorted(rows, key=lambda row: currency_order(row["currency"]))
     ]
     return Funnel(
         carts_abandoned=counts.abandoned,
         recoveries_fired=int(counts.fired or 0),
         carts_recovered=int(counts.recovered or 0),
-        orders_after_recovery=sum(row.orders for row in rows),
+        orders_after_recovery=sum(row["orders"] for row in rows),
         revenue=revenue,
     )
 

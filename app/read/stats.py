@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, select
 from app.db.tables import carts, orders
 from app.domain.statuses import CartStatus
 
+from .money_sums import money_sum, summed
 from .revenue import Revenue, currency_order
 
 
@@ -19,11 +20,11 @@ def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime)
     in_period = (orders.c.store_id == store_id, orders.c.placed_at >= start, orders.c.placed_at < end)
     by_currency = sorted(
         conn.execute(
-            select(orders.c.currency, func.count().label("orders"), func.sum(orders.c.total_price).label("revenue"))
+            select(orders.c.currency, func.count().label("orders"), *money_sum(orders.c.total_price, "revenue"))
             .where(*in_period)
             .group_by(orders.c.currency)
-        ).all(),
-        key=lambda row: currency_order(row.currency),
+        ).mappings(),
+        key=lambda row: currency_order(row["currency"]),
     )
     statuses = conn.execute(
         select(orders.c.financial_status, orders.c.fulfillment_status, func.count().label("orders"))
@@ -40,8 +41,8 @@ def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime)
     abandoned = sum(cart_counts.values())
     recovered = cart_counts.get(CartStatus.RECOVERED, 0)
     return {
-        "order_count": sum(row.orders for row in by_currency),
-        "revenue": [vars(Revenue.of(row.currency, row.revenue, row.orders)) for row in by_currency],
+        "order_count": sum(row["orders"] for row in by_currency),
+        "revenue": [vars(Revenue.of(row["currency"], summed(row, "revenue"), row["orders"])) for row in by_currency],
         "by_financial_status": _tally((row.financial_status, row.orders) for row in statuses),
         "by_fulfillment_status": _tally((row.fulfillment_status, row.orders) for row in statuses),
         "carts_abandoned": abandoned,

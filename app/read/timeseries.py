@@ -27,11 +27,11 @@ from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.domain.money import from_units
 from app.domain.statuses import CartStatus
 
+from .money_sums import HALF
 from .revenue import Revenue, currency_order
 from .spans import Span, per_span
 
 MAX_BUCKETS = 1000
-_HALF = 10**9  # an order's total (under 10^18 ten-thousandths) is high x _HALF + low
 
 
 class Interval(Enum):
@@ -201,12 +201,12 @@ def _count_orders(conn: Connection, store_id: int, spans: list[tuple[datetime, d
         if hour not in skipped and hour + HOUR <= last:
             _add(totals[bisect_right(starts, hour) - 1], currency, count, revenue)
     if cut:
-        # Ten-thousandths summed in two halves: SQLite's SUM of integers stops at 2^63.
-        columns = f"t.currency, count(*), sum(t.total_price / {_HALF}), sum(t.total_price % {_HALF})"
+        # Ten-thousandths summed in two halves (money_sums): SQLite's SUM of integers stops at 2^63.
+        columns = f"t.currency, count(*), sum(t.total_price / {HALF}), sum(t.total_price % {HALF})"
         for i, currency, count, high, low in per_span(
             conn, orders.name, "placed_at", store_id, _pieces(cut, starts, last), columns, ", t.currency"
         ):
-            _add(totals[i], currency or "", count, int(high) * _HALF + int(low))
+            _add(totals[i], currency or "", count, int(high) * HALF + int(low))
     for bucket, currencies in zip(found, totals, strict=True):
         for currency in sorted(currencies, key=lambda code: currency_order(code or None)):
             count, revenue = currencies[currency]
