@@ -13,6 +13,7 @@ from app.db.compiled import PrecompiledStatement
 from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
 from app.db.tables import carts, contacts, orders
+from app.db.tables import events as events_table
 from app.domain import records
 from app.domain.automations import Automation, Decision, Reason
 from app.domain.commands import CartInput, CartUpdate
@@ -265,10 +266,29 @@ def _change_cart(
     if change.changed("status"):
         before, after = {"status": change.previous("status")}, {"status": cart["status"]}
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after)
-        if cart["status"] == CartStatus.RECOVERED:
+        if cart["status"] == CartStatus.RECOVERED and not (by_order and _recovery_recorded(conn, cart)):
             reason = Reason.RECOVERED_BY_ORDER if by_order else None
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart), reason=reason)
     return _written(outbox, cart, contact, change)
+
+
+def _recovery_recorded(conn: Connection, cart: Mapping[str, Any]) -> bool:
+    """Whether this abandonment of `cart` (its `abandoned_at`) already recorded a
+    `cart.recovered`: one purchase records one (README "Cart recovery"), however often the
+    cart is marked otherwise and then `abandoned` again, and recovered by that purchase again."""
+    recorded = select(events_table.c.data).where(
+        events_table.c.subject_type == SubjectType.CART,
+        events_table.c.subject_id == cart["id"],
+        events_table.c.type == EventType.CART_RECOVERED,
+    )
+    abandoned_at = cart["abandoned_at"]
+    return any(_abandoned_at(data) == abandoned_at for data in conn.execute(recorded).scalars())
+
+
+def _abandoned_at(data: Mapping[str, Any]) -> datetime | None:
+    """The `abandoned_at` an event's cart had (its `after`, as `cart_view` wrote it)."""
+    text = (data.get("after") or {}).get("abandoned_at")
+    return datetime.fromisoformat(text) if isinstance(text, str) else None
 
 
 def _ordered_since(conn: Connection, store_id: int, external_id: str) -> bool:

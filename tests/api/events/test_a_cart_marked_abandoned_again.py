@@ -17,18 +17,34 @@ AFTER, BEFORE = "2026-05-18T10:00:00Z", "2026-05-18T09:00:00Z"
 # PATCH to abandoned records as (type, before status, after status, reason))
 CASES = {
     "recovered by the order": (AFTER, [], "recovered", []),
+    # recovered by the order first (its one cart.recovered), then marked otherwise: the status
+    # changes back, and that purchase records no second cart.recovered
     **{
         f"marked {settled} since": (
             AFTER,
             [settled],
             "recovered",
-            [
-                ("cart.status_changed", settled, "recovered", None),
-                ("cart.recovered", settled, "recovered", "recovered_by_order"),
-            ],
+            [("cart.status_changed", settled, "recovered", None)],
         )
-        for settled in ("completed", "expired")
+        for settled in ("active", "completed", "expired")
     },
+    "marked completed, abandoned and completed since": (
+        AFTER,
+        ["completed", "abandoned", "completed"],
+        "recovered",
+        [("cart.status_changed", "completed", "recovered", None)],
+    ),
+    # marked completed before the order (which then recovers nothing): the PATCH to abandoned
+    # is the purchase's first recovery of it
+    "marked completed before the order": (
+        AFTER,
+        None,
+        "recovered",
+        [
+            ("cart.status_changed", "completed", "recovered", None),
+            ("cart.recovered", "completed", "recovered", "recovered_by_order"),
+        ],
+    ),
     "order before the cart": (
         BEFORE,
         ["completed"],
@@ -51,9 +67,11 @@ def _cart_events(rows):
 async def test_a_cart_marked_abandoned_again_is_read_as_arriving(api, case):
     placed_at, earlier, status, recorded = CASES[case]
     assert (await api.post("/carts", cart_body())).status_code == 201
+    if earlier is None:  # completed before the order came
+        assert (await api.patch("/carts/CART-7700", {"status": "completed"})).status_code == 200
     if placed_at is not None:
         assert (await api.post("/orders", order_body(placed_at=placed_at))).status_code == 201
-    for settled in earlier:
+    for settled in earlier or []:
         assert (await api.patch("/carts/CART-7700", {"status": settled})).status_code == 200
     before = await api.rows("events")
     answer = await api.patch("/carts/CART-7700", {"status": "abandoned"})
