@@ -19,23 +19,14 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from app import assets
-from app.rest.browser_files import browser_file
+from app.rest.browser_files import browser_file, file_tag, page_headers, same_origin_policy
 
 PREFIX = "/dashboard/assets"
 HERE = Path(__file__).resolve().parent
 
-CSP = "; ".join(
-    [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",  # /graphql, over HTTP and the websocket
-        "base-uri 'none'",
-        "form-action 'none'",  # the key form is never submitted: no key in a URL even without script
-        "frame-ancestors 'none'",
-    ]
-)
+# Nothing inline (its script and style are files); it connects to /graphql over HTTP and the
+# websocket. The key form is never submitted (form-action 'none'): no key in a URL even without script.
+CSP = same_origin_policy()
 
 _MISSING = """<!doctype html>
 <html lang="en">
@@ -67,17 +58,10 @@ async def dashboard_page(request: Request) -> Response:
         listed = ", ".join(f"<code>{html.escape(file)}</code>" for file in missing)
         return HTMLResponse(_MISSING.format(missing=listed), status_code=503)
     root = request.scope.get("root_path", "")
-    tags = []
-    for name, path in files.items():
-        url, sri = f"{root}{PREFIX}/{name}", assets.integrity(path)
-        if name.endswith(".css"):
-            tags.append(f'<link rel="stylesheet" href="{url}" integrity="{sri}">')
-        else:
-            tags.append(f'<script src="{url}" integrity="{sri}" defer></script>')
+    tags = [file_tag(f"{root}{PREFIX}/{name}", path, defer=True) for name, path in files.items()]
     page = (HERE / "page.html").read_text().replace("<!-- files -->", "\n  ".join(tags))
     page = page.replace('data-graphql="/graphql"', f'data-graphql="{html.escape(root)}/graphql"')
-    headers = {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
-    return HTMLResponse(page, headers=headers)
+    return HTMLResponse(page, headers=page_headers(CSP))
 
 
 async def dashboard_asset(request: Request) -> Response:

@@ -11,8 +11,6 @@ them.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from app import assets
-from app.rest.browser_files import browser_file
+from app.rest.browser_files import browser_file, file_tags, inline_script, page_headers
 
 PREFIX = "/graphql/ide"
 # URL name -> file under node_modules. The order is the page's load order.
@@ -90,7 +88,7 @@ ReactDOM.createRoot(box).render(React.createElement(GraphiQL, {
 _CSP = "; ".join(
     [
         "default-src 'self'",
-        f"script-src 'self' 'sha256-{base64.b64encode(hashlib.sha256(_INIT.encode()).digest()).decode()}'",
+        f"script-src 'self' {inline_script(_INIT)}",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self' data:",
@@ -148,22 +146,16 @@ async def ide_page(request: Request) -> Response:
         listed = ", ".join(f"<code>{html.escape(file)}</code>" for file in missing)
         return HTMLResponse(_MISSING.format(missing=listed), status_code=503)
     root = request.scope.get("root_path", "")
-    styles, scripts = [], []
-    for name, file in ASSETS.items():
-        url, sri = f"{root}{PREFIX}/{name}", assets.integrity(folder / file)
-        if name.endswith(".css"):
-            styles.append(f'<link rel="stylesheet" href="{url}" integrity="{sri}">')
-        else:
-            scripts.append(f'<script src="{url}" integrity="{sri}"></script>')
+    styles, scripts = file_tags(f"{root}{PREFIX}", {name: folder / file for name, file in ASSETS.items()})
     page = _PAGE.format(
-        styles="\n  ".join(styles),
-        scripts="\n  ".join(scripts),
+        styles=styles,
+        scripts=scripts,
         url=html.escape(f"{root}/graphql"),
         headers=html.escape(DEFAULT_HEADERS),
         query=html.escape(DEFAULT_QUERY),
         init=_INIT,
     )
-    return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})
+    return HTMLResponse(page, headers=page_headers(_CSP))
 
 
 async def ide_asset(request: Request) -> Response:

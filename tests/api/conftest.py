@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
+import httpx
 import pytest
 import pytest_asyncio
 
+from app.config import Settings
+from app.main import create_app
 from tests.api import walkthrough
 from tests.conftest import ENGINES, Api
 
@@ -40,3 +44,12 @@ async def seeded_store(module_database: walkthrough.EmptyDatabase) -> AsyncItera
     await store.open()
     yield store
     await store.close()
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of a fresh app on SQLite, as `http://kanal.test` (the browser pages' tests)."""
+    app = create_app(Settings.from_env(database_url=f"sqlite+aiosqlite:///{tmp_path}/kanal.db"))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kanal.test") as client:
+        yield client
+    await app.state.db.dispose()

@@ -5,15 +5,9 @@ to install the libraries when they are missing. What it shows: tests/e2e."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-
-import httpx
 import pytest
 
-from app.config import Settings
-from app.main import create_app
+from tests.api.browser_pages import assert_page_headers, assert_served_as_tagged, tagged
 
 FILES = [
     "/dashboard/assets/dashboard.css",
@@ -27,33 +21,14 @@ POLICY = (
 )
 
 
-@pytest.fixture
-async def client(tmp_path):
-    app = create_app(Settings.from_env(database_url=f"sqlite+aiosqlite:///{tmp_path}/kanal.db"))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kanal.test") as client:
-        yield client
-    await app.state.db.dispose()
-
-
 async def test_the_page_loads_only_its_listed_files_each_matching_its_integrity(client):
     response = await client.get("/dashboard")
-    assert response.status_code == 200, response.text
-    assert response.headers["content-security-policy"] == POLICY
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert_page_headers(response, POLICY)
     page = response.text
-    tags = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"[^>]*>', page)
-    assert [url for url in tags if not url.startswith("data:")] == FILES
+    assert tagged(page) == FILES
     assert "://" not in page and 'data-graphql="/graphql"' in page
     assert "<script>" not in page and "style=" not in page  # nothing inline: the policy allows none
-    for url in FILES:
-        tag = re.search(rf'<[^>]*"{re.escape(url)}"[^>]*>', page).group(0)
-        expected = re.search(r'integrity="sha384-([^"]+)"', tag).group(1)
-        served = await client.get(url)
-        assert served.status_code == 200
-        assert served.headers["content-type"] == ("text/css" if url.endswith(".css") else "text/javascript") + (
-            "; charset=utf-8"
-        )
-        assert base64.b64encode(hashlib.sha384(served.content).digest()).decode() == expected, url
+    await assert_served_as_tagged(client, page, FILES)
 
 
 @pytest.mark.parametrize(

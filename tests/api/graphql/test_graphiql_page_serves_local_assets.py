@@ -3,44 +3,22 @@ Subresource Integrity hash; a 503 that says how to install them when they are mi
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-
-import httpx
-import pytest
-
-from app.config import Settings
-from app.main import create_app
+from tests.api.browser_pages import assert_served_as_tagged, tagged
 
 HTML = {"Accept": "text/html"}
-
-
-@pytest.fixture
-async def client(tmp_path):
-    app = create_app(Settings.from_env(database_url=f"sqlite+aiosqlite:///{tmp_path}/kanal.db"))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kanal.test") as client:
-        yield client
-    await app.state.db.dispose()
 
 
 async def test_page_loads_only_local_assets_each_matching_its_integrity(client):
     response = await client.get("/graphql", headers=HTML)
     assert response.status_code == 200, response.text
     page = response.text
-    tags = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"[^>]*>', page)
-    assets = [url for url in tags if not url.startswith("data:")]
+    assets = tagged(page)
     assert len(assets) == 5 and all(url.startswith("/graphql/ide/") for url in assets), assets
-    assert "://" not in page and "//" not in "".join(tags)
-    for url in assets:
-        tag = re.search(rf'<[^>]*"{re.escape(url)}"[^>]*>', page).group(0)
-        expected = re.search(r'integrity="sha384-([^"]+)"', tag).group(1)
-        asset = await client.get(url)
-        assert asset.status_code == 200
-        assert asset.headers["content-type"].startswith(("text/javascript", "text/css"))
-        assert base64.b64encode(hashlib.sha384(asset.content).digest()).decode() == expected, url
+    assert "://" not in page and "//" not in "".join(assets)
+    await assert_served_as_tagged(client, page, assets)
     policy = response.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "http" not in policy
+    assert (response.headers["referrer-policy"], response.headers["cache-control"]) == ("no-referrer", "no-cache")
     assert "Bearer &lt;your key&gt;" in page  # the headers editor's default text
 
 
