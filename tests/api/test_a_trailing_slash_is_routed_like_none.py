@@ -59,7 +59,7 @@ CALLS: dict[str, dict[str, tuple[str, Any]]] = {
     "/graphql/ide/{name}": {"GET": ("/graphql/ide/graphiql.min.js", None)},
     "/openapi.json": {"GET": ("/openapi.json", None)},
     "/docs": {"GET": ("/docs", None)},
-    "/docs/assets": {"GET": ("/docs/assets/swagger-ui.css", None)},
+    "/docs/assets/{name}": {"GET": ("/docs/assets/swagger-ui.css", None)},
     "/dashboard": {"GET": ("/dashboard", None)},
     "/dashboard/assets/{name}": {"GET": ("/dashboard/assets/dashboard.js", None)},
 }
