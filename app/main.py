@@ -31,11 +31,12 @@ from app.policies import rate_limit
 from app.policies.rate_limit import RateLimitUnavailable, StoreRateLimiter
 from app.read.feed import EventFeed
 from app.rest.docs import docs_routes
+from app.rest.methods import allowed_methods
 from app.rest.metrics import metrics_endpoint
 from app.rest.paths import route_trailing_slashes_like_none
 from app.rest.responses import Json, error
 from app.rest.routes import api_routes
-from graphql_schema.app import KanalGraphQL
+from graphql_schema.app import KanalGraphQL, graphql_method_refused, transport_error
 from graphql_schema.ide import ide_routes
 
 log = logging.getLogger("kanal")
@@ -56,8 +57,22 @@ async def healthz(request: Request) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    messages = {404: "Not found", 405: "Method not allowed"}
+    if exc.status_code == 405:
+        return _method_not_allowed(request, exc)
+    messages = {404: "Not found"}
     return error(exc.status_code, messages.get(exc.status_code, exc.detail))
+
+
+def _method_not_allowed(request: Request, exc: HTTPException) -> Response:
+    # Every 405 lists the methods its path takes (RFC 9110 §15.5.6, app/rest/methods.py); on
+    # /graphql in the shape of its other request errors.
+    allow = allowed_methods(request.app.router.routes, request.scope, exc.headers)
+    if isinstance(request.scope.get("endpoint"), KanalGraphQL):
+        response: Response = transport_error(405, graphql_method_refused(request.method))
+    else:
+        response = error(405, "Method not allowed")
+    response.headers["allow"] = allow
+    return response
 
 
 async def _read_timed_out(request: Request, exc: Exception) -> Response:

@@ -68,6 +68,11 @@ def transport_error(status: int, message: str) -> Response:
     return Response(orjson.dumps(body), status, headers, media_type="application/json")
 
 
+def graphql_method_refused(method: str) -> str:
+    """The message of a 405 on /graphql for a method it does not take (PUT, DELETE, …)."""
+    return f"GraphQL requests are sent with POST (a query also with GET), not {method}."
+
+
 class TextFrames(ASGIWebSocketAdapter):
     """The websocket side of /graphql. Each graphql-transport-ws message goes as a text frame,
     as the protocol has them: the HTTP answers' encoder gives bytes, which Strawberry would send
