@@ -233,9 +233,12 @@ class KanalGraphQL(GraphQL[Context, None]):
         await self._answer(scope, replay, send)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """strawberry's HTTP handling, with its request errors answered as JSON."""
+        """strawberry's HTTP handling, with its request errors answered as JSON. A HEAD is run
+        as the GET it asks about (RFC 9110 §9.3.2; strawberry refused it with 405), its answer
+        sent as every route's is, the server leaving out the body."""
+        asked = {**scope, "method": "GET"} if scope["method"] == "HEAD" else scope
         try:
-            response = await self.run(Request(scope, receive))
+            response = await self.run(Request(asked, receive))
         except HTTPException as exc:
             response = transport_error(exc.status_code, exc.reason)
         await response(scope, receive, send)

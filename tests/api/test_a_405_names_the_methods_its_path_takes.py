@@ -86,3 +86,26 @@ async def test_the_table_is_every_path_the_app_serves(api: Api) -> None:
     assert set(PATHS) == served
     allows = {path: (await api.client.options(path)).headers.get("allow") for path, _allow in PATHS.values()}
     assert allows == {path: allow for path, allow in PATHS.values()}
+
+
+# GET /graphql case -> (query string, Accept, status of GET and HEAD alike)
+GRAPHQL_GETS: dict[str, tuple[str, str, int]] = {
+    "GraphiQL": ("", "text/html", 200),
+    "a query": ("?query=%7B__typename%7D", "application/json", 200),
+    "no query": ("", "application/json", 400),
+    "a mutation": ("?query=mutation%7B__typename%7D", "application/json", 405),
+}
+
+
+@pytest.mark.parametrize("case", list(GRAPHQL_GETS))
+async def test_head_graphql_answers_as_get_without_the_body(api: Api, case: str) -> None:
+    query, accept, status = GRAPHQL_GETS[case]
+    get = await api.client.get("/graphql" + query, headers={"Accept": accept})
+    head = await api.client.head("/graphql" + query, headers={"Accept": accept})
+    assert (head.status_code, get.status_code) == (status, status)
+    assert _without_request_id(head.headers) == _without_request_id(get.headers)
+    assert (head.content, int(head.headers["content-length"])) == (b"", len(get.content))
+
+
+def _without_request_id(headers: Any) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in headers.multi_items() if name != "x-request-id"]
