@@ -37,6 +37,7 @@ from app.policies import content_type
 from app.policies.rate_limit import StoreRateLimiter
 from app.read.feed import EventFeed
 from app.rest.body import PayloadTooLarge, check_declared, read_body
+from app.rest.headers import joined_header
 
 from .context import Context, new_context
 from .documents import parse_document
@@ -312,7 +313,9 @@ class KanalGraphQL(GraphQL[Context, None]):
         # `response` is the sub-response strawberry merges into the answer (status, headers);
         # over a websocket, the websocket itself, which has none.
         sub_response = response if isinstance(response, Response) else None
-        return new_context(self.db, self.limiter, self.feed, request.headers.get("authorization"), sub_response)
+        # every `Authorization` line, joined: several are refused (`keys.SeveralCredentials`)
+        authorization = joined_header(request, b"authorization")
+        return new_context(self.db, self.limiter, self.feed, authorization, sub_response)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """The key of a websocket is the `Authorization` of its connection_init payload (a

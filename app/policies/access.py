@@ -17,6 +17,7 @@ from app.services.keys import (
     InvalidKey,
     MalformedAuthorization,
     MissingKey,
+    SeveralCredentials,
     StoreForbidden,
     StoreUnavailable,
 )
@@ -38,16 +39,21 @@ UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 
 # RFC 6750 §3.1: no error code when no credentials came; `invalid_request` for a header that
-# is not `Bearer <key>` (the body stays SPEC §2's "missing": no key was read); `invalid_token`
-# for a key that is unknown or revoked.
+# is not `Bearer <key>` or that is sent more than once ("repeats the same parameter": the body
+# stays SPEC §2's "missing", no key was read); `invalid_token` for a key unknown or revoked.
 _NO_CREDENTIALS = "Bearer"
 _NOT_BEARER = 'Bearer error="invalid_request", error_description="The Authorization header must be: Bearer <API key>"'
+_SEVERAL = (
+    'Bearer error="invalid_request", '
+    'error_description="The Authorization header must be sent once, with one key: Bearer <API key>"'
+)
 _UNKNOWN_KEY = 'Bearer error="invalid_token", error_description="The API key is unknown or revoked"'
 
 # In the order the checks run (SPEC §2's table). Each body stays exactly as SPEC §2 says.
 REFUSALS: dict[type[AuthFailure], Refusal] = {
     MissingKey: Refusal(401, UNAUTHENTICATED, "API key is missing", _NO_CREDENTIALS),
     MalformedAuthorization: Refusal(401, UNAUTHENTICATED, "API key is missing", _NOT_BEARER),
+    SeveralCredentials: Refusal(401, UNAUTHENTICATED, "API key is missing", _SEVERAL),
     InvalidKey: Refusal(401, UNAUTHENTICATED, "Invalid API key", _UNKNOWN_KEY),
     StoreUnavailable: Refusal(404, FORBIDDEN, "Store not found or paused"),
     StoreForbidden: Refusal(403, FORBIDDEN, "API key does not authorize this store"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 
 
 def header(request: Request, name: bytes) -> str | None:
@@ -15,11 +15,12 @@ def header(request: Request, name: bytes) -> str | None:
     return None
 
 
-def joined_header(request: Request, name: bytes) -> str | None:
+def joined_header(request: HTTPConnection, name: bytes) -> str | None:
     """Every value of the header `name`, its lines joined with ", " as one line would carry them
     (RFC 9110 §5.3), blank lines left out (§5.6.1: empty list elements are ignored); None when
-    no line is sent. For a header read as a whole (`Kanal-Backfill`, `Content-Encoding`):
-    `false` on one line and `true` on another reads as `false, true`, not as its first line."""
+    no line is sent. For a header read as a whole (`Kanal-Backfill`, `Content-Encoding`,
+    `Authorization`): `false` on one line and `true` on another reads as `false, true`, not as
+    its first line."""
     values = [value.decode("latin-1").strip() for key, value in request.scope["headers"] if key == name]
     if not values:
         return None

@@ -29,6 +29,7 @@ from app.observability.outbox import read_figures
 from app.services import keys
 from app.services.results import utcnow
 
+from .headers import joined_header
 from .responses import auth_failure, error
 
 FORBIDDEN = "Metrics need an admin key or the metrics token"
@@ -47,7 +48,7 @@ def _same(token: str, expected: str) -> bool:
 async def metrics_endpoint(request: Request) -> Response:
     state = request.app.state
     try:
-        token = keys.bearer_token(request.headers.get("authorization"))
+        token = keys.bearer_token(joined_header(request, b"authorization"))
     except keys.MissingKey as missing:
         return auth_failure(missing)
     expected = state.settings.metrics_token

@@ -29,7 +29,7 @@ from app.services.results import Written
 from app.services.stores import Store
 
 from .body import BadRequest, check_declared, parse_object, read_body
-from .headers import header, joined_header
+from .headers import joined_header
 from .responses import (
     EXPECTED_FAILURES,
     Json,
@@ -53,7 +53,7 @@ def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]
         state = request.app.state
         try:
             store = await keys.authorize(
-                state.db, header(request, b"authorization"), id_or_none(request.path_params["store_id"])
+                state.db, joined_header(request, b"authorization"), id_or_none(request.path_params["store_id"])
             )
         except keys.AuthFailure as failure:
             return auth_failure(failure)

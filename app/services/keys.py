@@ -105,6 +105,12 @@ class MalformedAuthorization(MissingKey):
     answered as a missing key (SPEC §2), with a challenge that says why (RFC 6750 §3.1)."""
 
 
+class SeveralCredentials(MalformedAuthorization):
+    """An `Authorization` naming more than one credential: sent on several lines, read as
+    their values joined (RFC 9110 §5.3), or listed on one. Which key is meant is not known, so
+    none is read; it is answered as a header that is not `Bearer <key>`, saying why."""
+
+
 class InvalidKey(AuthFailure):
     pass
 
@@ -143,10 +149,13 @@ def _key_and_store(conn: Connection, digest: str, store_id: int | None) -> Row |
 
 def bearer_token(authorization: str | None) -> str:
     """The key of `Authorization: Bearer <key>` (scheme case-insensitive, RFC 6750 §2.1);
-    raises MissingKey without a header (or an empty one), MalformedAuthorization for another
-    form (a bare key, `Basic …`, `Bearer` alone)."""
+    raises MissingKey without a header (or an empty one), SeveralCredentials for a list of them
+    (`Bearer A, Bearer B`: the header's lines joined; a key holds no comma), and
+    MalformedAuthorization for another form (a bare key, `Basic …`, `Bearer` alone)."""
     if not authorization or not authorization.strip():
         raise MissingKey()
+    if "," in authorization:
+        raise SeveralCredentials()
     scheme, _, token = authorization.strip().partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:

@@ -12,6 +12,7 @@ from tests.conftest import STORE_ID, order_body
 REFUSALS = {
     "no key": (401, "API key is missing", "UNAUTHENTICATED"),
     "not bearer": (401, "API key is missing", "UNAUTHENTICATED"),
+    "two keys": (401, "API key is missing", "UNAUTHENTICATED"),
     "unknown key": (401, "Invalid API key", "UNAUTHENTICATED"),
     "revoked key": (401, "Invalid API key", "UNAUTHENTICATED"),
     "unknown store": (404, "Store not found or paused", "FORBIDDEN"),
@@ -23,7 +24,7 @@ REFUSALS = {
 }
 
 
-async def _situation(api, situation: str) -> tuple[dict[str, str], int]:
+async def _situation(api, situation: str) -> tuple[dict[str, str] | list[tuple[str, str]], int]:
     """The headers and store id of a request in `situation`."""
     await stores.create_store(api.db, 456, "Other", "DE")
     other, _ = await keys.create_key(api.db, store_id=456)
@@ -34,6 +35,7 @@ async def _situation(api, situation: str) -> tuple[dict[str, str], int]:
     bearer = {
         "no key": {},
         "not bearer": {"Authorization": f"Basic {api.key}"},
+        "two keys": [("Authorization", f"Bearer {api.key}"), ("Authorization", f"Bearer {other}")],
         "unknown key": {"Authorization": "Bearer kanal_sk_live_nope"},
         "unknown key, unknown store": {"Authorization": "Bearer kanal_sk_live_nope"},
         "revoked key": {"Authorization": f"Bearer {revoked}"},
@@ -63,6 +65,7 @@ def test_one_table_in_the_order_spec_2_lists_them():
     assert [(r.status, r.code, r.message) for r in access.REFUSALS.values()] == [
         (401, "UNAUTHENTICATED", "API key is missing"),
         (401, "UNAUTHENTICATED", "API key is missing"),  # a header that is not `Bearer <key>`
+        (401, "UNAUTHENTICATED", "API key is missing"),  # ... or that is sent more than once
         (401, "UNAUTHENTICATED", "Invalid API key"),
         (404, "FORBIDDEN", "Store not found or paused"),
         (403, "FORBIDDEN", "API key does not authorize this store"),
@@ -70,6 +73,7 @@ def test_one_table_in_the_order_spec_2_lists_them():
     assert list(access.REFUSALS) == [
         keys.MissingKey,
         keys.MalformedAuthorization,
+        keys.SeveralCredentials,
         keys.InvalidKey,
         keys.StoreUnavailable,
         keys.StoreForbidden,
