@@ -319,11 +319,13 @@ class KanalGraphQL(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """The key of a websocket is the `Authorization` of its connection_init payload (a
-        browser cannot set headers on a websocket); a header, if sent, is the fallback."""
+        browser cannot set headers on a websocket); a header, if sent, is the fallback. A
+        payload giving both `Authorization` and `authorization` is read as the header's lines
+        are, their values joined (blank ones left out), and refused as several credentials."""
         params = context.connection_params or {}
-        authorization = params.get("Authorization", params.get("authorization"))
-        if isinstance(authorization, str):
-            context.authorization = authorization
+        given = [value for name in ("Authorization", "authorization") if isinstance(value := params.get(name), str)]
+        if given:
+            context.authorization = ", ".join(value.strip() for value in given if value.strip())
         return UNSET
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:

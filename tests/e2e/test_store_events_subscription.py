@@ -31,9 +31,11 @@ def prepared(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Prepare
         yield database
 
 
-async def _open(server: LiveServer, payload: dict[str, Any]) -> ClientConnection:
+async def _open(
+    server: LiveServer, payload: dict[str, Any], headers: list[tuple[str, str]] | None = None
+) -> ClientConnection:
     url = server.base_url.replace("http://", "ws://") + "/graphql"
-    socket = await connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+    socket = await connect(url, subprotocols=["graphql-transport-ws"], additional_headers=headers)  # type: ignore[list-item]
     await socket.send(json.dumps({"type": "connection_init", "payload": payload}))
     assert await socket.recv() == '{"type":"connection_ack"}'  # a text frame: browsers' clients refuse binary ones
     return socket
@@ -110,6 +112,29 @@ async def test_without_a_key_it_is_unauthenticated(prepared: Prepared) -> None:
         await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
         await _refused(socket, "API key is missing", "UNAUTHENTICATED")
         await socket.close()
+
+
+# connection_init payload, Authorization header lines ("{key}": a key that works alone): each
+# names two keys, and is refused as ambiguous, as REST refuses two Authorization lines
+SEVERAL_KEYS: dict[str, tuple[dict[str, str], list[str]]] = {
+    "two header lines": ({}, ["Bearer {key}", "Bearer kanal_sk_live_nope"]),
+    "Authorization and authorization": (
+        {"Authorization": "Bearer {key}", "authorization": "Bearer kanal_sk_live_nope"},
+        [],
+    ),
+    "two keys in Authorization": ({"Authorization": "Bearer {key}, Bearer kanal_sk_live_nope"}, []),
+}
+
+
+async def test_two_keys_are_refused_as_ambiguous(prepared: Prepared) -> None:
+    with serving(prepared.url) as server:
+        for payload, lines in SEVERAL_KEYS.values():  # one server for the table
+            given = {name: value.format(key=prepared.key) for name, value in payload.items()}
+            headers = [("Authorization", line.format(key=prepared.key)) for line in lines]
+            socket = await _open(server, given, headers)
+            await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
+            await _refused(socket, "API key is missing", "UNAUTHENTICATED")
+            await socket.close()
 
 
 async def test_revoking_the_key_ends_the_subscription(prepared: Prepared) -> None:
