@@ -42,7 +42,7 @@ PATHS: dict[str, tuple[str, str]] = {
     "/graphql/ide/{name}": ("/graphql/ide/graphiql.min.js", "GET, HEAD"),
     "/openapi.json": ("/openapi.json", "GET, HEAD"),
     "/docs": ("/docs", "GET, HEAD"),
-    "/docs/assets": ("/docs/assets/swagger-ui.css", "GET, HEAD"),
+    "/docs/assets/{name}": ("/docs/assets/swagger-ui.css", "GET, HEAD"),
     "/dashboard": ("/dashboard", "GET, HEAD"),
     "/dashboard/assets/{name}": ("/dashboard/assets/dashboard.js", "GET, HEAD"),
 }
