@@ -41,7 +41,14 @@ def user_errors(failure: ValidationFailed, root: str | list[str] = "input") -> l
 
 def _user_error(error: FieldError, root: list[str]) -> UserError:
     path = [_camel(part) for part in error.path]
-    return UserError(field=[part for part in root if part] + path, code=error.code, message=error.message)
+    return UserError(field=[part for part in root if part] + path, code=error.code, message=_named(error, path))
+
+
+def _named(error: FieldError, path: list[str]) -> str:
+    """The message naming its field as GraphQL's input does (`The customer.firstName field …`),
+    where the domain's message names it as REST's body does (`customer.first_name`)."""
+    rest = ".".join(str(part) for part in error.path)
+    return error.message.replace(f"The {rest} field", f"The {'.'.join(path)} field") if rest else error.message
 
 
 def bad_input(failure: ValidationFailed) -> GraphQLError:
