@@ -9,9 +9,13 @@ such number as "… cannot represent …: <Decimal instance>", `10.0` included, 
 takes as 10. Before an operation runs, each Decimal its variables hold where a built-in
 scalar reads it is given to graphql-core as graphql-js reads the number:
 
-- `Int`: a whole number as an int (refused past 32 bits with its digits, as graphql-core words
-  it); any other number shown by its JSON text in the refusal (a fraction, and a whole number
-  past `MAX_INT_DIGITS` digits, which no int here holds: graphql-core words both "non-integer");
+- `Int`: a whole number within 32 bits as an int, however written (`1e3` is 1000, as
+  graphql-core takes the float 1000.0); one past 32 bits, however written (`2147483648`,
+  `1e400`, `-1e400`, `1e5000`, 5,000 digits), is refused as graphql-core refuses 2147483648
+  ("non 32-bit signed integer value"), shown briefly by its JSON text (`1E+400`; a long one
+  cut, its digits counted), where `1e400` was spelt out in 401 digits and a whole number past
+  `MAX_INT_DIGITS` digits (`1e5000`) was called "non-integer"; a fraction (`1.5`) is
+  "non-integer", shown by its text;
 - `ID`: a whole number as an int, which `ID` takes as its decimal text (`123.0` is "123");
   any other refused, shown by its text;
 - `Float`: the nearest float;
@@ -25,6 +29,8 @@ from decimal import Decimal
 from typing import Any
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     GraphQLInputObjectType,
     GraphQLList,
     GraphQLNonNull,
@@ -43,6 +49,16 @@ from .operations import chosen_operation
 _SHOWN = 60
 
 
+def _brief(value: Decimal | int) -> str:
+    """A number's JSON text, cut after 20 characters with its digits counted when longer than
+    `_SHOWN`."""
+    text = str(value)
+    if len(text) <= _SHOWN:
+        return text
+    digits = len(value.as_tuple().digits) if isinstance(value, Decimal) else len(text.lstrip("-"))
+    return f"{text[:20]}… ({digits:,} digits)"
+
+
 class _Number:
     """A number a built-in scalar does not take, shown in graphql-core's refusal by its JSON
     text (graphql-core's `inspect` calls `__inspect__`)."""
@@ -50,24 +66,49 @@ class _Number:
     __slots__ = ("text",)
 
     def __init__(self, value: Decimal):
-        text = str(value)
-        if len(text) > _SHOWN:
-            text = f"{text[:20]}… ({len(value.as_tuple().digits):,} digits)"
-        self.text = text
+        self.text = _brief(value)
 
     def __inspect__(self) -> str:
         return self.text
+
+
+class _PastInt(int):
+    """A whole number past Int's 32 bits: an int just past the bound of its sign, so that
+    graphql-core's Int refuses it as out of range ("non 32-bit signed integer value"), shown
+    in that refusal by the number's brief JSON text (graphql-core's `inspect` shows an int by
+    its `repr`)."""
+
+    text: str
+
+    def __new__(cls, value: Decimal | int) -> _PastInt:
+        number = super().__new__(cls, GRAPHQL_MAX_INT + 1 if value > 0 else GRAPHQL_MIN_INT - 1)
+        number.text = _brief(value)
+        return number
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def as_int_input(value: Any) -> Any:
+    """`value` as graphql-core's Int should see it (module docstring): a whole number within 32
+    bits, an int or a Decimal however written, as an int; a whole number past 32 bits as a
+    `_PastInt`; any other Decimal as a `_Number`; anything else as given."""
+    if value.__class__ is int:  # not a bool
+        return value if GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT else _PastInt(value)
+    if not isinstance(value, Decimal):
+        return value
+    if not value.is_finite() or value != value.to_integral_value():
+        return _Number(value)
+    return int(value) if GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT else _PastInt(value)
 
 
 def _whole(value: Decimal) -> int | None:
     return int(value) if value == value.to_integral_value() and value.adjusted() < MAX_INT_DIGITS else None
 
 
-def as_int_input(value: Any) -> Any:
-    """`value` as graphql-core's Int should see it: a whole Decimal of at most
-    `MAX_INT_DIGITS` digits as an int, any other Decimal as a `_Number`; anything else as given."""
-    if not isinstance(value, Decimal):
-        return value
+def _as_id_input(value: Decimal) -> Any:
+    """`value` as graphql-core's ID should see it: a whole Decimal of at most `MAX_INT_DIGITS`
+    digits as an int (ID takes its decimal text), any other as a `_Number`."""
     whole = _whole(value) if value.is_finite() else None
     return _Number(value) if whole is None else whole
 
@@ -80,7 +121,7 @@ def _as_float(value: Decimal) -> Any:
 # built-in scalar -> what it is given for a Decimal
 _READ: dict[str, Callable[[Decimal], Any]] = {
     "Int": as_int_input,
-    "ID": as_int_input,  # graphql-core's ID takes an int as its text, as graphql-js an integer
+    "ID": _as_id_input,  # graphql-core's ID takes an int as its text, as graphql-js an integer
     "Float": _as_float,
     "String": _Number,
     "Boolean": _Number,
@@ -92,11 +133,14 @@ def as_input(type_: GraphQLType, value: Any) -> Any:
     that scalar should see it (module docstring); the rest as given."""
     if isinstance(type_, GraphQLNonNull):
         type_ = type_.of_type
-    read = _READ.get(getattr(type_, "name", ""))
+    name = getattr(type_, "name", "")
+    read = _READ.get(name)
     if read is not None and isinstance(value, (list, dict)):
         return _shown(value)  # refused by the scalar, which shows it: its numbers by their text
     if value.__class__ is Decimal:
         return value if read is None else read(value)
+    if name == "Int" and value.__class__ is int:
+        return as_int_input(value)  # past 32 bits: shown briefly
     if isinstance(type_, GraphQLList):
         # a single value given for a list is a list of it (input coercion): read as an item
         return (

@@ -36,11 +36,11 @@ NUMBERS = {
     "1.50": _refused("Int cannot represent non-integer value: 1.50"),
     "2e-1": _refused("Int cannot represent non-integer value: 0.2"),
     "3000000000": _refused("Int cannot represent non 32-bit signed integer value: 3000000000"),
-    "3000000000.0": _refused("Int cannot represent non 32-bit signed integer value: 3000000000"),
+    "3000000000.0": _refused("Int cannot represent non 32-bit signed integer value: 3000000000.0"),
     "-2147483649": _refused("Int cannot represent non 32-bit signed integer value: -2147483649"),
-    "1e20": _refused("Int cannot represent non 32-bit signed integer value: 100000000000000000000"),
-    "1e999999999": _refused("Int cannot represent non-integer value: 1E+999999999"),
-    "9" * 5000: _refused("Int cannot represent non-integer value: 99999999999999999999… (5,000 digits)"),
+    "1e20": _refused("Int cannot represent non 32-bit signed integer value: 1E+20"),
+    "1e999999999": _refused("Int cannot represent non 32-bit signed integer value: 1E+999999999"),
+    "9" * 5000: _refused("Int cannot represent non 32-bit signed integer value: 99999999999999999999… (5,000 digits)"),
     "0." + "1" * 100: _refused("Int cannot represent non-integer value: 0.111111111111111111… (100 digits)"),
 }
 

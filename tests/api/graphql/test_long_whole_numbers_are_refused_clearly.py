@@ -97,7 +97,8 @@ async def test_an_int_variable_refuses_it(api: Api) -> None:
     headers = {**api.auth(), "Content-Type": "application/json"}
     response = await api.client.post("/graphql", content=content, headers=headers)
     message = (
-        "Variable '$n' has invalid value: Int cannot represent non-integer value: 99999999999999999999… (5,000 digits)"
+        "Variable '$n' has invalid value: Int cannot represent non 32-bit signed integer value: "
+        "99999999999999999999… (5,000 digits)"
     )
     assert (response.status_code, response.json()) == (
         200,
