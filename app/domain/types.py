@@ -306,10 +306,15 @@ def _empty_list_if_null(value: Any) -> Any:
 
 def _tag_list(value: Any) -> Any:
     """Tags as a list, or as Shopify writes them: one comma-separated string (`"vip, web"`;
-    `""` is none)."""
+    `""` is none). Any other value (`123`, `true`, an object) is `invalid_type`, its message
+    naming both forms, where it said "Must be a list." as if a string were not taken."""
     if isinstance(value, str):
         return [tag.strip() for tag in value.split(",") if tag.strip()]
-    return [] if value is None else value
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _fail(ErrorCode.INVALID_TYPE, "Must be a list of strings, or one comma-separated string.")
+    return value
 
 
 def _empty_dict_if_null(value: Any) -> Any:

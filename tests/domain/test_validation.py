@@ -366,7 +366,7 @@ def test_an_email_is_kept_without_surrounding_whitespace(sent):
         ({"external_id": True}, "external_id", "Must be a string or a whole number."),
         ({"external_id": [1]}, "external_id", "Must be a string or a whole number."),
         ({"external_id": {"id": 1}}, "external_id", "Must be a string or a whole number."),
-        ({"tags": 7}, "tags", "Must be a list."),
+        ({"tags": 7}, "tags", "Must be a list of strings, or one comma-separated string."),
         ({"metadata": [1]}, "metadata", "Must be an object."),
         ({"customer": "x"}, "customer", "Must be an object."),
         ({"line_items": [1]}, "line_items.0", "Must be an object."),
