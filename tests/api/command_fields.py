@@ -11,13 +11,23 @@ from app.domain.commands import nested_commands
 
 
 def fields_of_type(model: type[BaseModel], field_type: Any, prefix: str = "") -> set[str]:
-    """The dotted paths (`customer.tags`) of `model`'s fields of `field_type`, optional or not,
-    in its nested commands too."""
+    """The dotted paths (`customer.tags`) of `model`'s fields of `field_type` (an Annotated type
+    with a validator of its own), optional or not, in its nested commands too: the fields
+    validated by `field_type`'s validators."""
+    marks = _validators(field_type.__metadata__)
     found = set()
     for name, field in model.model_fields.items():
-        annotation = field.rebuild_annotation()
-        if field_type in (annotation, *get_args(annotation)):
+        metadata = [*field.metadata, *(item for arg in get_args(field.annotation) for item in _metadata(arg))]
+        if marks <= _validators(metadata):
             found.add(prefix + name)
     for name, nested in nested_commands(model):
         found |= fields_of_type(nested, field_type, f"{prefix}{name}.")
     return found
+
+
+def _metadata(annotation: Any) -> tuple[Any, ...]:
+    return getattr(annotation, "__metadata__", ())
+
+
+def _validators(metadata: Any) -> set[Any]:
+    return {item.func for item in metadata if callable(getattr(item, "func", None))}

@@ -30,7 +30,9 @@ WRITES: dict[str, tuple[str, str, type, dict[str, Any], str | None]] = {
 }
 # (write, tags field) for every tags field of every write
 FIELDS = [
-    (write, field) for write, (*_, command, _body, _batch) in WRITES.items() for field in fields_of_type(command, Tags)
+    (write, field)
+    for write, (*_, command, _body, _batch) in WRITES.items()
+    for field in sorted(fields_of_type(command, Tags))
 ]
 BATCHES = [(write, field) for write, field in FIELDS if WRITES[write][4] is not None]
 
