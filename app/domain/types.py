@@ -330,16 +330,21 @@ def _single_line(value: str) -> str:
     return value
 
 
+ID_FORMS = "Must be a string, or a whole number written without a decimal point or exponent."
+
+
 def _id_text(value: Any) -> Any:
     """Platforms' ids are often JSON numbers (Shopify's `820982911946154508`): an integer is its
     decimal text, exactly (JSON integers are read whole; past 4,300 digits, as a
     Decimal of exponent 0, whose text is as long and so refused as too long). Any other value
-    but text or null (a fraction, `1e3`, true, a list) is `invalid_type`, its message naming
-    both forms an id takes."""
+    but text or null is `invalid_type`, its message naming both forms an id takes: a number
+    with a decimal point or an exponent (`1e3`, `1.0`, `1.5`) too, whole or not, as it is how a
+    float is written and an id that went through a float may have lost digits (README
+    "Platform payloads"); true, a list, an object."""
     if value.__class__ is int or is_long_whole(value):
         return str(value)
     if value is not None and not isinstance(value, str):
-        raise _fail(ErrorCode.INVALID_TYPE, "Must be a string or a whole number.")
+        raise _fail(ErrorCode.INVALID_TYPE, ID_FORMS)
     return value
 
 

@@ -361,11 +361,31 @@ def test_an_email_is_kept_without_surrounding_whitespace(sent):
 @pytest.mark.parametrize(
     ("changed", "path", "message"),
     [
-        ({"external_id": 5.5}, "external_id", "Must be a string or a whole number."),
-        ({"external_id": Decimal("1E+3")}, "external_id", "Must be a string or a whole number."),
-        ({"external_id": True}, "external_id", "Must be a string or a whole number."),
-        ({"external_id": [1]}, "external_id", "Must be a string or a whole number."),
-        ({"external_id": {"id": 1}}, "external_id", "Must be a string or a whole number."),
+        (
+            {"external_id": 5.5},
+            "external_id",
+            "Must be a string, or a whole number written without a decimal point or exponent.",
+        ),
+        (
+            {"external_id": Decimal("1E+3")},
+            "external_id",
+            "Must be a string, or a whole number written without a decimal point or exponent.",
+        ),
+        (
+            {"external_id": True},
+            "external_id",
+            "Must be a string, or a whole number written without a decimal point or exponent.",
+        ),
+        (
+            {"external_id": [1]},
+            "external_id",
+            "Must be a string, or a whole number written without a decimal point or exponent.",
+        ),
+        (
+            {"external_id": {"id": 1}},
+            "external_id",
+            "Must be a string, or a whole number written without a decimal point or exponent.",
+        ),
         ({"tags": 7}, "tags", "Must be a list of strings, or one comma-separated string."),
         ({"metadata": [1]}, "metadata", "Must be an object."),
         ({"customer": "x"}, "customer", "Must be an object."),
