@@ -3,6 +3,7 @@ models, so that a table test covering that type fails when a new such field is a
 
 from __future__ import annotations
 
+import json
 from typing import Any, get_args
 
 from pydantic import BaseModel
@@ -23,6 +24,21 @@ def fields_of_type(model: type[BaseModel], field_type: Any, prefix: str = "") ->
     for name, nested in nested_commands(model):
         found |= fields_of_type(nested, field_type, f"{prefix}{name}.")
     return found
+
+
+_SENTINEL = "__THE_VALUE__"
+
+
+def with_raw(body: dict[str, Any], field: str, text: str) -> str:
+    """`body` as JSON text with the raw JSON `text` at `field` (dotted: `customer.tags`), so that
+    a number keeps the form it is written in (`1e3`, `1.0`)."""
+    changed = json.loads(json.dumps(body))
+    *parents, name = field.split(".")
+    place = changed
+    for parent in parents:
+        place = place[parent]
+    place[name] = _SENTINEL
+    return json.dumps(changed).replace(f'"{_SENTINEL}"', text)
 
 
 def _metadata(annotation: Any) -> tuple[Any, ...]:

@@ -8,14 +8,13 @@ batch, the number sent as its raw JSON text; nothing is written. README "Platfor
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from app.domain.commands import CartInput, CartUpdate, CustomerInput, OrderInput, OrderUpdate, ShipmentInput
 from app.domain.types import ExternalId
-from tests.api.command_fields import fields_of_type
+from tests.api.command_fields import fields_of_type, with_raw
 from tests.conftest import Api, cart_body, order_body, shipment_body
 
 CUSTOMER = {"external_id": "CUST-42", "phone": "+33612345678"}
@@ -56,7 +55,6 @@ REFUSED = [
     '["A-1"]',
     '{"id": 1}',
 ]
-SENTINEL = "__THE_ID__"
 
 
 def test_the_table_has_every_id_field() -> None:
@@ -72,17 +70,6 @@ def test_the_table_has_every_id_field() -> None:
         ("shipments", "order_external_id"),
     ]
     assert fields_of_type(OrderUpdate, ExternalId) == fields_of_type(CartUpdate, ExternalId) == set()
-
-
-def _sent(body: dict[str, Any], field: str, text: str) -> str:
-    """`body` as JSON with `text`, raw, at `field` (dotted)."""
-    changed = json.loads(json.dumps(body))
-    *parents, name = field.split(".")
-    place = changed
-    for parent in parents:
-        place = place[parent]
-    place[name] = SENTINEL
-    return json.dumps(changed).replace(f'"{SENTINEL}"', text)
 
 
 def _refusal(field: str) -> dict[str, Any]:
@@ -105,10 +92,10 @@ async def test_a_single_write(api: Api, write: str, field: str) -> None:
     path, _command, body, _orders = WRITES[write]
     await _seed(api, write)
     before = await api.snapshot()
-    answers = {text: await _post(api, path, _sent(body, field, text)) for text in REFUSED}
+    answers = {text: await _post(api, path, with_raw(body, field, text)) for text in REFUSED}
     assert answers == {text: (422, _refusal(field)) for text in REFUSED}
     assert await api.snapshot() == before
-    status, answer = await _post(api, path, _sent(body, field, "-1"))
+    status, answer = await _post(api, path, with_raw(body, field, "-1"))
     assert (status, answer[ANSWERED[field]]) == (201, "-1")
 
 
@@ -117,14 +104,14 @@ async def test_a_batch_item(api: Api, write: str, field: str) -> None:
     path, _command, body, _orders = WRITES[write]
     await _seed(api, write)
     before = await api.snapshot()
-    items = ", ".join(_sent(body, field, text) for text in REFUSED)
+    items = ", ".join(with_raw(body, field, text) for text in REFUSED)
     status, answer = await _post(api, f"{path}/batch", f'{{"items": [{items}]}}')
     # the item's own external_id repeated when it is a text or a number, else null
     own = None if field == "external_id" else body["external_id"]
     refused = [{"index": index, "external_id": own, "status": 422, **_refusal(field)} for index in range(len(REFUSED))]
     assert (status, answer) == (200, {"results": refused})
     assert await api.snapshot() == before
-    status, answer = await _post(api, f"{path}/batch", f'{{"items": [{_sent(body, field, "-1")}]}}')
+    status, answer = await _post(api, f"{path}/batch", f'{{"items": [{with_raw(body, field, "-1")}]}}')
     taken = "-1" if field == "external_id" else body["external_id"]
     assert (status, [(result["external_id"], result["status"]) for result in answer["results"]]) == (
         200,

@@ -14,9 +14,9 @@ import pytest
 from graphql import GraphQLInputObjectType, GraphQLObjectType
 
 from graphql_schema.schema import schema
+from tests.api.command_fields import with_raw
 from tests.conftest import Api, order_body
 
-SENTINEL = "__THE_ID__"
 ORDER = {
     "externalId": "X-1",
     "placedAt": "2026-05-18T10:00:00Z",
@@ -92,16 +92,6 @@ def test_the_tables_have_every_id_field_and_each_is_a_string() -> None:
     assert {BATCHES[batch] for batch in BATCHES} == set(MUTATIONS)
 
 
-def _sent(value: dict[str, Any], path: str, text: str) -> str:
-    changed = json.loads(json.dumps(value))
-    *parents, name = path.split(".")
-    place = changed
-    for parent in parents:
-        place = place[parent]
-    place[name] = SENTINEL
-    return json.dumps(changed).replace(f'"{SENTINEL}"', text)
-
-
 async def _answer(api: Api, document: str, variables: str) -> dict[str, Any]:
     content = f'{{"query": {json.dumps(document)}, "variables": {variables}}}'.encode()
     headers = {**api.auth(), "Content-Type": "application/json"}
@@ -129,7 +119,7 @@ async def test_an_input_field_refuses_every_number(api: Api, mutation: str, path
     before = await api.snapshot()
     answers = {}
     for text in SHOWN:
-        sent = _sent(value, path, text)
+        sent = with_raw(value, path, text)
         answers[text] = await _answer(api, document, f'{{"i": {f"[{sent}]" if batch else sent}}}')
     at = f" at {'[0].' if batch else '.'}{path}"
     assert answers == {text: _refused("i", at, text) for text in SHOWN}
