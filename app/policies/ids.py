@@ -10,10 +10,16 @@ Rules (SPEC §2 "a numeric `store_id`", SPEC §10 "malformed IDs and cursors are
   `BAD_USER_INPUT` naming it, before a filter could be dropped or a statement fail. A REST path
   names a store the same way; a store id that is not one is answered like an unknown store
   (404 "Store not found or paused", after the key check, SPEC §2).
-- A cursor is what a list returned as `cursor` / `endCursor`: base64url of a JSON array whose
-  first item names the list (its table), then the row's sort key (times with their UTC offset,
-  ids as above). A cursor that does not decode to exactly that shape — garbage, forged, from
-  another list, or from an earlier format — is refused as `BAD_USER_INPUT` naming `after`.
+- A cursor is what a list returned as `cursor` / `endCursor`: base64url (padded) of the compact
+  JSON array (orjson's) whose first item names the list (its table), then the row's sort key
+  (a time as `datetime.isoformat` writes a UTC instant, `2026-05-01T10:00:00+00:00` or with
+  `.ffffff`; an id as a JSON integer as above). Only a cursor the service could have issued is
+  read: the text must be exactly what `encode_cursor` writes for the key it decodes to, so a
+  time Python's `fromisoformat` also takes (an ISO week or ordinal date, another separator
+  such as a NUL, a `Z` or another offset, fewer or more digits), JSON spelt otherwise (spaces,
+  escapes), base64 with other characters or padding, a lone surrogate, or any other shape —
+  garbage, forged, from another list, or from an earlier format — is refused as
+  `BAD_USER_INPUT` naming `after`.
 """
 
 from __future__ import annotations
@@ -61,7 +67,8 @@ def encode_cursor(list_name: str, values: list[Any]) -> str:
 
 def decode_cursor(cursor: str, list_name: str, shape: tuple[type, ...]) -> list[Any]:
     """The sort key a cursor of `list_name` holds, one value per type in `shape` (`datetime`
-    or `int`); raises ValidationFailed naming `after` (code `invalid`) otherwise."""
+    or `int`): `[aware UTC datetime | int, …]`, for a cursor `encode_cursor` wrote exactly
+    (the module's rule); raises ValidationFailed naming `after` (code `invalid`) otherwise."""
     try:
         if len(cursor) > _MAX_CURSOR_LENGTH:
             raise ValueError
@@ -69,7 +76,10 @@ def decode_cursor(cursor: str, list_name: str, shape: tuple[type, ...]) -> list[
         if not isinstance(decoded, list) or len(decoded) != 1 + len(shape) or decoded[0] != list_name:
             raise ValueError
         values = decoded[1:]
-        return [_key_value(value, kind) for value, kind in zip(values, shape, strict=True)]
+        key = [_key_value(value, kind) for value, kind in zip(values, shape, strict=True)]
+        if encode_cursor(list_name, key) != cursor:  # text the service never writes for this key
+            raise ValueError
+        return key
     except (ValueError, TypeError, OverflowError, binascii.Error, orjson.JSONDecodeError):
         message = "after is not a cursor of this list: pass a cursor or endCursor the same list returned."
         raise ValidationFailed([FieldError(("after",), ErrorCode.INVALID, message)]) from None
