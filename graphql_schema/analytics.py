@@ -97,7 +97,8 @@ class AnalyticsQueries:
     @strawberry.field(
         description=(
             "Orders placed and carts abandoned per bucket, in the store's timezone, zero-filled: from the "
-            "bucket holding `from` to the one holding the last instant before `to`; "
+            "bucket holding `from` to the one holding the last instant before `to`; a day the clocks "
+            "skip whole is no bucket; "
             f"at most {timeseries.MAX_BUCKETS} buckets."
         )
     )

@@ -2,11 +2,11 @@
 counted in the store's own timezone (issue 16; README, "Time series").
 
 Bucket boundaries are instants computed here from the tz database (a day is 23 or 25 hours
-long when the clocks change); the counting is one SQL statement per table, joining a VALUES
-list of the buckets with the rows in them (an index range scan per bucket on both engines),
-so no row is loaded. Orders are counted from their hourly summary (`order_hours`, kept exact
-by every order write: app/db/summaries.py), and from the orders only in an hour a bucket
-boundary cuts."""
+long when the clocks change, and a day they skip whole is no bucket); the counting is one SQL
+statement per table, joining a VALUES list of the buckets with the rows in them (an index range
+scan per bucket on both engines), so no row is loaded. Orders are counted from their hourly
+summary (`order_hours`, kept exact by every order write: app/db/summaries.py), and from the
+orders only in an hour a bucket boundary cuts."""
 
 from __future__ import annotations
 
@@ -65,10 +65,12 @@ class Bucket:
 
 
 def buckets(start: datetime, end: datetime, interval: Interval, timezone: str) -> list[tuple[datetime, datetime]]:
-    """The buckets covering [start, end) (aware datetimes): from the start of the bucket holding
-    `start` (local midnight, the hour, Monday, the 1st) to the end of the one holding the last
-    instant before `end`. Raises TooManyBuckets beyond MAX_BUCKETS, OutOfCalendar near the years
-    1 and 9999; none when end <= start."""
+    """The buckets covering [start, end) (aware datetimes) as `[(start, end)]` in UTC, each at
+    least an instant long: from the start of the bucket holding `start` (local midnight, the
+    hour, Monday, the 1st) to the end of the one holding the last instant before `end`. A day
+    the zone skips whole (Pacific/Apia's 2011-12-30: UTC-10 to UTC+14) holds no instant and is
+    no bucket; the week and month around it are a day shorter. Raises TooManyBuckets beyond
+    MAX_BUCKETS, OutOfCalendar near the years 1 and 9999; none when end <= start."""
     if end <= start:
         return []
     zone = ZoneInfo(timezone)
@@ -78,7 +80,8 @@ def buckets(start: datetime, end: datetime, interval: Interval, timezone: str) -
         current = next(starts)
         while current < end:
             following = next(starts)
-            found.append((current, following))
+            if following > current:  # a day the clocks skip whole holds no instant: no bucket
+                found.append((current, following))
             if len(found) > MAX_BUCKETS:
                 raise TooManyBuckets(f"The period holds more than {MAX_BUCKETS} buckets of one {interval.value}.")
             current = following
