@@ -1,5 +1,7 @@
 """Shipments: upsert on (store, external_id), linked to an order of the same store.
-A new shipment or a status change fires the shipping notification."""
+A new shipment, a status change or a tracking change (number, URL, carrier) each records a
+shipping notification, listed in the write's `automations`; a write changing only the order,
+the metadata or the source time records none and lists none (README, "Why it fired or not")."""
 
 from __future__ import annotations
 
