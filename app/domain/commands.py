@@ -49,6 +49,7 @@ from .types import (
     PhoneNumber,
     PhoneText,
     ShipmentStatusChoice,
+    SourceTime,
     Status,
     Tags,
     Text,
@@ -60,7 +61,10 @@ from .types import (
 def _source_updated_at() -> Any:
     return Field(
         default=None,
-        description="The source's last-modified time (RFC 3339): a write older than the stored one changes nothing",
+        description=(
+            "The source's last-modified time (RFC 3339): a write older than the stored one changes "
+            "nothing; at most a day after now"
+        ),
     )
 
 
@@ -189,7 +193,7 @@ class CustomerInput(Command):
     lifetime_value: Count | None = None
     orders_count: Count | None = None
     whatsapp_consent: WhatsappConsent | None = None
-    updated_at: UtcDateTime | None = _source_updated_at()  # unused on a customer embedded in an order or cart
+    updated_at: SourceTime | None = _source_updated_at()
 
     @field_validator("whatsapp_consent", mode="before")
     @classmethod
@@ -215,6 +219,8 @@ class EmbeddedCustomer(CustomerInput):
     # Platforms send "" for a phone the checkout did not ask for: as every blank string, it is
     # absent (`without_blank_strings`), and the address's is used.
     phone: PhoneNumber | None = None  # type: ignore[assignment]
+    # Not used (the order's or cart's own updated_at decides): any time is taken.
+    updated_at: UtcDateTime | None = _source_updated_at()
 
 
 # WooCommerce's names for an address's fields: its name -> ours.
@@ -383,7 +389,7 @@ class OrderInput(Priced, AttachedByPhone):
     line_items: LineItems = Field(default_factory=list)
     tags: Tags = Field(default_factory=list)
     metadata: Metadata = Field(default_factory=dict)
-    updated_at: UtcDateTime | None = _source_updated_at()
+    updated_at: SourceTime | None = _source_updated_at()
 
 
 class ShipmentInput(Command):
@@ -394,7 +400,7 @@ class ShipmentInput(Command):
     carrier: Text | None = None
     status: ShipmentStatusChoice | None = None
     metadata: Metadata = Field(default_factory=dict)
-    updated_at: UtcDateTime | None = _source_updated_at()
+    updated_at: SourceTime | None = _source_updated_at()
 
 
 class CartInput(Priced, AttachedByPhone):
@@ -409,7 +415,7 @@ class CartInput(Priced, AttachedByPhone):
     line_items: LineItems = Field(default_factory=list)
     tags: Tags = Field(default_factory=list)
     metadata: Metadata = Field(default_factory=dict)
-    updated_at: UtcDateTime | None = _source_updated_at()
+    updated_at: SourceTime | None = _source_updated_at()
 
 
 class OrderUpdate(Command):
@@ -419,7 +425,7 @@ class OrderUpdate(Command):
     fulfillment_status: Status | None = None
     tags: Tags | None = None
     metadata: MetadataPatch | None = Field(default=None, description="JSON merge patch (RFC 7386)")
-    updated_at: UtcDateTime | None = _source_updated_at()
+    updated_at: SourceTime | None = _source_updated_at()
 
 
 class CartUpdate(Command):
@@ -435,7 +441,7 @@ class CartUpdate(Command):
     recovery_url: HttpUrl | None = None
     tags: Tags | None = None
     metadata: MetadataPatch | None = Field(default=None, description="JSON merge patch (RFC 7386)")
-    updated_at: UtcDateTime | None = _source_updated_at()
+    updated_at: SourceTime | None = _source_updated_at()
 
 
 def _known_but_not_patchable(update: type[Command], post: type[Command], record: type[Any]) -> frozenset[str]:

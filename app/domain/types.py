@@ -33,6 +33,7 @@ from .errors import ErrorCode
 from .json_values import exact_decimal, is_long_whole
 from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, QUANTA, decimal_places
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
+from .rules.source_time_not_ahead import too_far_ahead
 from .statuses import CartStatus, ShipmentStatus, order_status
 from .text import is_blank
 
@@ -390,6 +391,20 @@ NonNegativeNumber = Annotated[
 UtcDateTime = Annotated[
     datetime, BeforeValidator(_utc_datetime), WithJsonSchema({"type": "string", "format": "date-time"})
 ]
+
+
+def _not_far_ahead(value: datetime) -> datetime:
+    if too_far_ahead(value, datetime.now(UTC)):
+        raise _fail(
+            ErrorCode.OUT_OF_RANGE,
+            "Must be at most a day after now: a source time ahead of the writes that follow it "
+            "would make them all stale.",
+        )
+    return value
+
+
+# The source's last-modified time of a record (`rules.source_time_not_ahead`).
+SourceTime = Annotated[UtcDateTime, AfterValidator(_not_far_ahead)]
 CurrencyCode = Annotated[
     str,
     BeforeValidator(_currency),
