@@ -29,6 +29,7 @@ from .errors import ErrorCode, FieldError, ValidationFailed
 from .known_fields import kept, read_as
 from .money import MINOR_UNITS
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
+from .platform_names import ADDRESS_LINES, ADDRESS_NAMES, in_our_names
 from .rules.phone_of_the_order import PhoneSource, phone_given, region_for_phone
 from .text import is_blank, unsafe_text_errors
 from .types import (
@@ -125,6 +126,8 @@ class Command(BaseModel):
     # Other names a before-validator reads into a field (another platform's name -> the field):
     # known keys, whose text is checked as the field's (`known_fields.kept`).
     other_names: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    # Other names holding lines, line N read into the Nth field, the last one taking the rest.
+    other_lines: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
 
     # `without_blank_strings` itself, called with the model: no Python call in between
     _blank_strings_are_absent = model_validator(mode="before")(classmethod(without_blank_strings))  # type: ignore[arg-type]
@@ -223,23 +226,13 @@ class EmbeddedCustomer(CustomerInput):
     updated_at: UtcDateTime | None = _source_updated_at()
 
 
-# WooCommerce's names for an address's fields: its name -> ours.
-_WOOCOMMERCE = MappingProxyType(
-    {
-        "address_1": "address1",
-        "address_2": "address2",
-        "state": "province",
-        "postcode": "zip",
-        "country": "country_code",
-    }
-)
-
-
 class Address(Command):
     """A shipping or billing address, as the platforms send it; stored as sent (the country
-    upper-cased). Its phone is read only when it is the one used."""
+    upper-cased). Its phone is read only when it is the one used. WooCommerce's and Magento's
+    names for its fields are read where ours are absent (`platform_names`)."""
 
-    other_names: ClassVar[Mapping[str, str]] = _WOOCOMMERCE
+    other_names: ClassVar[Mapping[str, str]] = ADDRESS_NAMES
+    other_lines: ClassVar[Mapping[str, tuple[str, ...]]] = ADDRESS_LINES
 
     first_name: Text | None = None
     last_name: Text | None = None
@@ -254,18 +247,8 @@ class Address(Command):
 
     @model_validator(mode="before")
     @classmethod
-    def _woocommerce_names(cls, data: Any) -> Any:
-        """WooCommerce's names for the same fields (`address_1`, `address_2`, `state`,
-        `postcode`, `country` when it is a code): taken where the field itself is absent."""
-        if not isinstance(data, Mapping) or not any(name in data for name in _WOOCOMMERCE):
-            return data
-        renamed = dict(data)
-        for theirs, ours in _WOOCOMMERCE.items():
-            if theirs in data and renamed.get(ours) is None:
-                value = renamed.pop(theirs)
-                if theirs != "country" or (isinstance(value, str) and len(value.strip()) == 2):
-                    renamed[ours] = value
-        return renamed
+    def _platform_names(cls, data: Any) -> Any:
+        return in_our_names(data) if isinstance(data, Mapping) else data
 
     def as_json(self) -> dict[str, Any]:
         return self.model_dump()

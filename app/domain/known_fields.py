@@ -13,7 +13,7 @@ from pydantic import BaseModel
 def kept(model: type[BaseModel], path: tuple[str | int, ...]) -> bool:
     """Whether the value at `path` (object keys and list indexes from the body's root) is one
     `model` reads: every name on it a field of the model it is in, or another name it reads
-    into one (`Command.other_names`: WooCommerce's `address_1`), or any key of a model that
+    into one (`Command.other_names`: WooCommerce's `address_1`, Magento's `street`), or any key of a model that
     keeps unknown keys (a line item), down to a value that is not a model (text, a list,
     free-form JSON such as metadata, kept whole). A path that ends on a model's object names
     that object's own keys (a key no engine can store is reported there): not kept unless the
@@ -50,15 +50,32 @@ def _walk(model: type[BaseModel], path: tuple[str | int, ...]) -> tuple[bool, ty
 def read_as(model: type[BaseModel], path: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """`path` with each other name (`Command.other_names`) replaced by the field it is read
     into: where the field's own errors are placed (`shipping_address.state` is read as
-    `shipping_address.province`)."""
+    `shipping_address.province`). What is below an other name that is read into text is that
+    field's (`billing_address.region.region`, Magento's region object, is
+    `billing_address.province`), and a line of a name holding lines (`Command.other_lines`) is
+    the field that line is read into (`billing_address.street.1` is `billing_address.address2`)."""
     current: type[BaseModel] | None = model
     read: list[str | int] = []
-    for part in path:
-        if current is not None and isinstance(part, str):
-            fields = _fields(current)
-            part = part if part in fields else _other_names(current).get(part, part)
-            current = fields.get(part)
-        read.append(part)
+    for index, part in enumerate(path):
+        if current is None or not isinstance(part, str):  # inside a value kept whole, a list index
+            read.append(part)
+            continue
+        fields = _fields(current)
+        if part in fields:
+            current = fields[part]
+            read.append(part)
+            continue
+        lines = getattr(current, "other_lines", {}).get(part)
+        below = path[index + 1 :]
+        if lines and below and isinstance(below[0], int):
+            return (*read, lines[min(below[0], len(lines) - 1)])
+        name = _other_names(current).get(part)
+        if name is None:  # an unknown key: as sent
+            return (*read, *path[index:])
+        current = fields[name]
+        read.append(name)
+        if current is None:
+            return tuple(read)
     return tuple(read)
 
 

@@ -45,22 +45,50 @@ CASES: dict[str, tuple[str, str | None]] = {
     "metadata": (_order(metadata="{" + NOTE + "}"), "metadata.note"),
     "a line item's own key": (_order(line_items="[" + _with(LINE_ITEM, NOTE) + "]"), "line_items.0.note"),
 }  # fmt: skip
-# WooCommerce's names of an address's fields are known names (README "Platform payloads"): text
-# no engine stores is refused there as in the field itself, at the name sent, on either address
-# (a NUL in `address_1` was stored; a lone surrogate in `state` was refused as `invalid_type`).
+# WooCommerce's and Magento's names of an address's fields are known names (README "Platform
+# payloads"): text no engine stores is refused there as in the field itself, at the name sent, on
+# either address (a NUL in `address_1` was stored; a lone surrogate in `state` was refused as
+# `invalid_type`); within Magento's `street` lines and `region` object, at the line or key sent.
+# other name -> (its raw JSON holding the text, where it is refused below the name)
+_OTHER_NAMES = {
+    "address_1": ('"{}"', ""),
+    "address_2": ('"{}"', ""),
+    "state": ('"{}"', ""),
+    "postcode": ('"{}"', ""),
+    "country": ('"{}"', ""),
+    "firstname": ('"{}"', ""),
+    "lastname": ('"{}"', ""),
+    "telephone": ('"{}"', ""),
+    "street": ('"{}"', ""),
+    "street lines": ('["1 rue X", "{}"]', ".1"),
+    "street, third line": ('["1 rue X", "Bat B", "{}"]', ".2"),
+    "region": ('"{}"', ""),
+    "region object": ('{{"region": "{}", "region_code": "IDF"}}', ".region"),
+    "country_id": ('"{}"', ""),
+}
 for _address in ("shipping_address", "billing_address"):
-    for _name in ("address_1", "address_2", "state", "postcode", "country"):
+    for _case, (_raw, _below) in _OTHER_NAMES.items():
+        _name = _case.split(" ")[0].rstrip(",")
         for _text, _label in ((NUL, "NUL"), (SURROGATE, "lone surrogate")):
-            CASES[f"WooCommerce's {_name} of the {_address}, {_label}"] = (
+            CASES[f"{_case} of the {_address}, {_label}"] = (
                 _order(
-                    **{_address: _with(ADDRESS if _name != "country" else {"city": "Paris"}, f'"{_name}": "{_text}"')}
+                    **{
+                        _address: _with(
+                            ADDRESS if not _name.startswith("country") else {"city": "Paris"},
+                            f'"{_name}": {_raw.format(_text)}',
+                        )
+                    }
                 ),
-                f"{_address}.{_name}",
+                f"{_address}.{_name}{_below}",
             )
 # ... also when the field itself is there too (the other name is then not read, but is no unknown key)
 CASES["WooCommerce's state beside province, NUL"] = (
     _order(shipping_address=_with({**ADDRESS, "province": "IDF"}, f'"state": "{NUL}"')),
     "shipping_address.state",
+)
+CASES["Magento's street beside address1, lone surrogate"] = (
+    _order(shipping_address=_with({**ADDRESS, "address1": "2 rue Y"}, f'"street": ["{SURROGATE}"]')),
+    "shipping_address.street.0",
 )
 
 

@@ -1,0 +1,117 @@
+"""Other platforms' names for an address's fields, read where ours are absent (README "Platform
+payloads"): what a shop relays from WooCommerce's REST API and webhooks (`billing`/`shipping`:
+`address_1`, `address_2`, `state`, `postcode`, `country`) or Magento 2's (`sales_order_address`
+and its REST `OrderAddressInterface`: `firstname`, `lastname`, `street`, `region`, `postcode`,
+`country_id`, `telephone`; `city` and `company` are ours already).
+
+`{"firstname": "Jo", "street": ["1 rue X", "Bat B"], "region": {"region": "IDF"}}` is read as
+`{"first_name": "Jo", "address1": "1 rue X", "address2": "Bat B", "province": "IDF"}`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from .text import is_blank
+
+# Their name -> ours, in the order they are read: where two name one field (WooCommerce's
+# `address_1` and Magento's `street`), the first one sent is read.
+ADDRESS_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        # WooCommerce
+        "address_1": "address1",
+        "address_2": "address2",
+        "state": "province",
+        "postcode": "zip",  # Magento's too
+        "country": "country_code",
+        # Magento
+        "firstname": "first_name",
+        "lastname": "last_name",
+        "telephone": "phone",
+        "street": "address1",
+        "region": "province",
+        "country_id": "country_code",
+    }
+)
+# Names holding lines, read into fields by position: Magento's `street` (the first line is
+# address1, the others address2). An error at `street.N` is placed in the field line N goes to.
+ADDRESS_LINES: Mapping[str, tuple[str, ...]] = MappingProxyType({"street": ("address1", "address2")})
+
+_NOTHING = object()  # a value that gives the field nothing: it stays absent
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def in_our_names(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`data` (an address as sent) with the other names read into our fields where ours are
+    absent (null or blank: SPEC §10), and dropped where ours are present. Values are not
+    checked here: the field's own type does, and refuses what it cannot read (a `street` of
+    numbers is `address1`'s `Must be a string.`)."""
+    if not any(name in data for name in ADDRESS_NAMES):
+        return data
+    renamed = dict(data)
+    for theirs, ours in ADDRESS_NAMES.items():
+        if theirs not in renamed:
+            continue
+        value = renamed.pop(theirs)
+        if theirs in ADDRESS_LINES:
+            fields = ADDRESS_LINES[theirs]
+            if all(_absent(renamed.get(field)) for field in fields):
+                renamed.update(_lines(value, fields))
+            continue
+        if _absent(renamed.get(ours)):
+            value = _READERS.get(theirs, _as_sent)(value)
+            if value is not _NOTHING:
+                renamed[ours] = value
+    return renamed
+
+
+def _absent(value: Any) -> bool:
+    return value is None or is_blank(value)
+
+
+def _as_sent(value: Any) -> Any:
+    return value
+
+
+def _lines(value: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """Magento's `street`: a list of lines (`["1 rue X", "Bat B"]`), or its text with the lines
+    joined by line breaks, as Magento stores it (`"1 rue X\\nBat B"`). Blank lines are none; the
+    first line is the first field, the others the second, joined with ", " when more than one
+    (`["1 rue X", "Bat B", "3e étage"]`: address2 `"Bat B, 3e étage"`). A value of another
+    kind (a number, an object, a list holding one) is given to the first field, whose type
+    refuses it."""
+    if isinstance(value, str):
+        value = _LINE_BREAK.split(value)
+    elif not isinstance(value, list) or not all(isinstance(line, str) for line in value):
+        return {fields[0]: value}
+    lines = [line for line in value if not is_blank(line)]
+    if not lines:
+        return {}
+    *first, last = fields
+    read = dict(zip(first, lines, strict=False))
+    if len(lines) > len(first):
+        read[last] = ", ".join(lines[len(first) :])
+    return read
+
+
+def _region(value: Any) -> Any:
+    """Magento's `region`: its name as text, or the object its REST API also sends
+    (`{"region": "Île-de-France", "region_code": "IDF", "region_id": 257}`), read as its name,
+    else its code."""
+    if isinstance(value, Mapping):
+        for key in ("region", "region_code"):
+            if not _absent(value.get(key)):
+                return value[key]
+        return _NOTHING
+    return value
+
+
+def _country_code(value: Any) -> Any:
+    """WooCommerce's `country` is a code (`"FR"`); a name (Shopify's `country: "France"` beside
+    `country_code`) is not one, and is left out."""
+    return value if isinstance(value, str) and len(value.strip()) == 2 else _NOTHING
+
+
+_READERS: Mapping[str, Callable[[Any], Any]] = MappingProxyType({"region": _region, "country": _country_code})
