@@ -555,9 +555,13 @@ _PLAIN = {
 
 @cache
 def integer_fields(model: type[BaseModel]) -> frozenset[str]:
-    """The fields of `model` a JSON integer fills, as its JSON schema says (counts, lifetime value)."""
-    properties = model.model_json_schema(mode="validation")["properties"]
-    return frozenset(name for name, schema in properties.items() if _json_type(schema) == "integer")
+    """The fields of `model` typed as integers (counts, lifetime value), through Optional and
+    Annotated: their JSON schema also takes text (`types.Count`), as an id's does."""
+    return frozenset(name for name, field in model.model_fields.items() if _is_int(field.annotation))
+
+
+def _is_int(annotation: Any) -> bool:
+    return annotation is int or any(_is_int(argument) for argument in get_args(annotation))
 
 
 def nested_commands(model: type[BaseModel]) -> Iterator[tuple[str, type[Command]]]:

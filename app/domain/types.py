@@ -490,14 +490,48 @@ LineItems = Annotated[list[LineItem], BeforeValidator(_empty_list_if_null)]
 _MAX_COUNT = 2**62
 
 
-def _count_of_any_length(value: Any) -> Any:
-    """A whole number past Python's 4,300 digits (a Decimal: `is_long_whole`) is out of range,
-    as a shorter one past the bound is, not of another type."""
+_WHOLE_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+
+
+def _count(value: Any) -> Any:
+    """A count (`lifetime_value`, `orders_count`): a JSON integer, or a numeric string as shops
+    send it (`"1299"`, `" 7 "`), read as a line item's quantity is (`_NUMERIC`: ASCII digits,
+    a sign, decimals, an exponent, whitespace around) into the number it spells, which the
+    count's rules then check as that JSON number: `"7"` is 7, `"12.5"`, `"12.0"` and `"1e3"`
+    are not integers (`Must be an integer.`), `"-1"` is below 0. Other text is the quantity's
+    `invalid_type`, `Must be a number.`. A whole number past Python's 4,300 digits (a Decimal
+    from JSON: `is_long_whole`, or as text) is out of range, as a shorter one past the bound is,
+    not of another type."""
+    if value.__class__ is str:
+        if not _NUMERIC.match(value):
+            raise _fail(ErrorCode.INVALID_TYPE, "Must be a number.")
+        text = value.strip()
+        if not _WHOLE_TEXT.fullmatch(text):
+            return exact_decimal(text)  # with a point or an exponent: as that JSON number
+        if len(text.lstrip("+-").lstrip("0")) <= _MAX_EXPONENT:
+            return int(text)
+        _count_out_of_range(text.startswith("-"))  # past any count, however many digits
     if is_long_whole(value):
-        if value < 0:
-            raise _fail(ErrorCode.OUT_OF_RANGE, "Must be greater than or equal to 0.")
-        raise _fail(ErrorCode.OUT_OF_RANGE, f"Must be less than or equal to {_MAX_COUNT}.")
+        _count_out_of_range(value < 0)
     return value
 
 
-Count = Annotated[int, Field(ge=0, le=_MAX_COUNT, strict=True), BeforeValidator(_count_of_any_length)]
+def _count_out_of_range(negative: bool) -> None:
+    if negative:
+        raise _fail(ErrorCode.OUT_OF_RANGE, "Must be greater than or equal to 0.")
+    raise _fail(ErrorCode.OUT_OF_RANGE, f"Must be less than or equal to {_MAX_COUNT}.")
+
+
+Count = Annotated[
+    int,
+    Field(ge=0, le=_MAX_COUNT, strict=True),
+    BeforeValidator(_count),
+    WithJsonSchema(
+        {
+            "type": ["integer", "string"],
+            "minimum": 0,
+            "maximum": _MAX_COUNT,
+            "description": "A whole number, or one written as text",
+        }
+    ),
+]

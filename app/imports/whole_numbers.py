@@ -1,6 +1,7 @@
 """The columns of a generic CSV that hold whole numbers (`lifetime_value`, `orders_count`, and
-the embedded customer's): every CSV cell is text, and the API takes no text where a JSON
-integer goes, so such a cell is sent as the number it writes. Found from the command models,
+the embedded customer's): every CSV cell is text, and such a cell is sent as the number it
+writes (the API also reads a count's numeric text, README "Platform payloads", but a number is
+what the field holds). Found from the command models,
 as `commands.string_fields` finds the text fields, so a new whole-number field follows."""
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ def test_the_table_is_derived_from_the_commands() -> None:
     # on the customer embedded in orders and carts; the 4 of a WhatsApp consent on customers and
     # on the customer embedded in orders and carts
     assert ("POST /customers", "whatsapp_consent.source") in found
-    # and 23 fields no string fills: 2 addresses, line items and metadata on orders and carts;
+    # and 23 fields that are no text (or, counts, not only text): 2 addresses, line items and metadata on orders and carts;
     # lifetime value, orders count, consent and tags (a contact's: merged, never overwritten by a
     # blank) of the customer embedded in orders and carts and of customers; the metadata of
     # shipments and of both PATCHes (the customer of an order or a cart holds its phone: required)

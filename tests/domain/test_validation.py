@@ -253,7 +253,7 @@ def test_shipment_fields_are_checked(model, data, expected):
         ({"first_name": "n" * 256}, [("first_name", "too_long")]),
         ({"locale": "fr-FR-x-long1"}, [("locale", "too_long")]),
         ({"lifetime_value": -1}, [("lifetime_value", "out_of_range")]),
-        ({"orders_count": "7"}, [("orders_count", "invalid_type")]),
+        ({"orders_count": "7.5"}, [("orders_count", "invalid_type")]),
         ({"tags": ["ok", "t" * 256]}, [("tags.1", "too_long")]),
     ],
 )
@@ -393,7 +393,12 @@ def test_an_email_is_kept_without_surrounding_whitespace(sent):
         ({"shipping_address": 5}, "shipping_address", "Must be an object."),
         ({"financial_status": "x" * 65}, "financial_status", "Must be at most 64 characters."),
         ({"tags": ["x" * 256]}, "tags.0", "Must be at most 255 characters."),
-        ({"customer": {"phone": "+33612345678", "orders_count": "5"}}, "customer.orders_count", "Must be an integer."),
+        ({"customer": {"phone": "+33612345678", "orders_count": "five"}}, "customer.orders_count", "Must be a number."),
+        (
+            {"customer": {"phone": "+33612345678", "orders_count": "5.5"}},
+            "customer.orders_count",
+            "Must be an integer.",
+        ),
         (
             {"customer": {"phone": "+33612345678", "orders_count": -1}},
             "customer.orders_count",
@@ -445,6 +450,10 @@ RELAYED = {
         lambda c: c.customer.tags == ["a", "b"],
     ),
     "a numeric-string quantity": ({"line_items": [{"quantity": "3"}]}, lambda c: c.line_items[0].quantity == 3),
+    "numeric-string counts": (
+        {"customer": {"phone": "+33612345678", "lifetime_value": "1299", "orders_count": " 7 "}},
+        lambda c: (c.customer.lifetime_value, c.customer.orders_count) == (1299, 7),
+    ),
     "WooCommerce's address names": (
         {"shipping_address": WOO_ADDRESS},
         lambda c: (
