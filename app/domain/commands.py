@@ -73,17 +73,24 @@ def without_blank_strings(model: type[BaseModel], data: Any) -> Any:
     """`data` without its blank values of `model`'s fields (`blank_fields`; SPEC §10, issue 11):
     shops relay `""` for "no value". Left out, such a field is absent in every sense: a POST
     stores null (SPEC §3), the embedded-customer merge keeps the contact's value (§4.2), a PATCH
-    leaves it alone, and a required one is `required`. The values inside lists and free-form
-    JSON (tags, metadata, line items) stay as sent."""
+    leaves it alone, and a required one is `required`. So is `[]` in a field holding an object
+    (`object_fields`: `metadata: []`, `customer: []`), what PHP's json_encode makes of an empty
+    array. The values inside lists and free-form JSON (tags, metadata, line items) stay as sent."""
     if data.__class__ is not dict and not isinstance(data, Mapping):  # a JSON body's dict: no ABC check
         return data
-    names = blank_fields(model)
+    names, objects = blank_fields(model), object_fields(model)
     for key, value in data.items():  # on every request: a plain loop, no copy unless a blank is found
         if value.__class__ is str and (not value or value.isspace()) and key in names:
             break
+        if value.__class__ is list and not value and key in objects:
+            break
     else:
         return data
-    return {key: value for key, value in data.items() if not (key in names and is_blank(value))}
+    return {
+        key: value
+        for key, value in data.items()
+        if not (key in names and is_blank(value)) and not (key in objects and value.__class__ is list and not value)
+    }
 
 
 @cache
@@ -99,6 +106,20 @@ def blank_fields(model: type[BaseModel]) -> frozenset[str]:
     return string_fields(model) | frozenset(
         name for name, schema in properties.items() if merged or not _reads_text(schema)
     )
+
+
+@cache
+def object_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of `model` holding a JSON object, as its JSON schema says: the commands within
+    it (an address, the customer, a consent) and free-form objects (metadata), where an empty PHP
+    array, sent as `[]`, is the field left out."""
+    properties = model.model_json_schema(mode="validation")["properties"]
+    return frozenset(name for name, schema in properties.items() if _holds_an_object(schema))
+
+
+def _holds_an_object(schema: dict[str, Any]) -> bool:
+    options = [option for option in schema.get("anyOf", [schema]) if option.get("type") != "null"]
+    return len(options) == 1 and ("$ref" in options[0] or options[0].get("type") == "object")
 
 
 def _reads_text(schema: dict[str, Any]) -> bool:
@@ -287,11 +308,6 @@ class AttachedByPhone(Command):
         if used is None:  # only a command built by `validate` is handed on
             raise ValueError("The command was not validated.")
         return used
-
-    @field_validator("shipping_address", "billing_address", mode="before", check_fields=False)
-    @classmethod
-    def _empty_list_is_no_address(cls, value: Any) -> Any:
-        return None if value == [] else value  # what PHP's json_encode makes of an empty array
 
     @field_validator("shipping_address", "billing_address", mode="after", check_fields=False)
     @classmethod

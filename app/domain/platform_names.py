@@ -102,7 +102,9 @@ def _lines(value: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 def _region(value: Any) -> Any:
     """Magento's `region`: its name as text, or the object its REST API also sends
     (`{"region": "Île-de-France", "region_code": "IDF", "region_id": 257}`), read as its name,
-    else its code."""
+    else its code; `[]` (PHP's empty array) is none."""
+    if value.__class__ is list and not value:  # PHP's empty array: no region
+        return _NOTHING
     if isinstance(value, Mapping):
         for key in ("region", "region_code"):
             if not _absent(value.get(key)):

@@ -7,14 +7,15 @@ currency of three letters, an email, an RFC 3339 time. Left so, a client that va
 requests against the document (a generated SDK, a gateway) refused the blanks the API takes.
 Here every optional field the API reads a blank in also allows one (`commands.blank_fields`: the
 string fields, and those no string fills, such as an address or a count), and every required
-string field needs a character that is not whitespace (`commands.string_fields`)."""
+string field needs a character that is not whitespace (`commands.string_fields`). A field holding
+an object also allows `[]`, PHP's empty array, which the API reads as the field left out."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from app.domain.commands import Command, blank_fields, nested_commands, string_fields
+from app.domain.commands import Command, blank_fields, nested_commands, object_fields, string_fields
 from app.domain.types import LineItem
 
 # What `text.is_blank` reads as whitespace (`str.isspace`), spelled out: ECMA-262's `\s`, which
@@ -25,6 +26,8 @@ WHITESPACE = (
 )
 BLANK = {"type": "string", "pattern": f"^[{WHITESPACE}]*$", "description": "Blank: the field left out"}
 NOT_BLANK = f"[^{WHITESPACE}]"  # a required field's text: not only whitespace
+# PHP's empty array where an object goes: the field left out (`commands.without_blank_strings`)
+EMPTY_ARRAY = {"type": "array", "maxItems": 0, "description": "An empty PHP array: the field left out"}
 
 
 def commands_within(model: type[Command]) -> Iterator[type[Command]]:
@@ -44,6 +47,8 @@ def allow_blanks(definitions: dict[str, Any], models: list[type[Command]]) -> No
         schema = definitions.get(f"{model.__name__}-Input") or definitions.get(model.__name__)
         if schema is not None:
             _mark(schema, blank_fields(model), string_fields(model))
+            for name in object_fields(model):  # each optional, so already an anyOf with its blank
+                schema["properties"][name]["anyOf"].append(EMPTY_ARRAY)
 
 
 def _mark(schema: dict[str, Any], blank: frozenset[str], text: frozenset[str]) -> None:

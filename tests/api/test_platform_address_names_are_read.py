@@ -56,6 +56,7 @@ READ: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "region, an object": ({"region": REGION}, {"province": "Île-de-France"}),
     "region, an object with a code only": ({"region": {"region": None, "region_code": "IDF"}}, {"province": "IDF"}),
     "region, an object with neither": ({"region": {"region_id": 0}}, {}),
+    "region, an empty PHP array": ({"region": []}, {}),
     "country_id": ({"country_id": "fr"}, {"country_code": "FR"}),
     # ours win where they hold a value; a blank one is absent (SPEC §10)
     "first_name beside firstname": ({"first_name": "Marie", "firstname": "Jo"}, {"first_name": "Marie"}),
