@@ -168,7 +168,8 @@ def _json_type(schema: dict[str, Any]) -> Any:
 class WhatsappConsent(Command):
     """A customer's WhatsApp consent (issue 15; Shopify's `sms_marketing_consent` is the model):
     a state per purpose, when it was given and where it was collected. At least one purpose.
-    No other key: a misspelt purpose (`utlity`) would otherwise pass unread."""
+    No other key: a misspelt purpose (`utlity`) would otherwise pass unread. A consent with
+    nothing in it (every field, whatever its key, null or blank; `{}`) is no consent."""
 
     marketing: ConsentStateChoice | None = None
     utility: ConsentStateChoice | None = None
@@ -222,17 +223,20 @@ class CustomerInput(Command):
     @field_validator("whatsapp_consent", mode="before")
     @classmethod
     def _blank_consent_is_none(cls, value: Any) -> Any:
-        """A consent whose every field is one of its own, blank or null (a relayed form's
-        unanswered consent: `{"marketing": "", "utility": ""}`) says nothing: no consent, as an
-        address with nothing in it is no address, where it refused the whole write as naming no
-        purpose. `{}` and an object with something in it but no purpose stay `invalid`."""
-        if (
-            isinstance(value, Mapping)
-            and value
-            and all(key in WhatsappConsent.model_fields and (v is None or is_blank(v)) for key, v in value.items())
-        ):
+        """A consent object whose every field, whatever its key, holds nothing (null, a blank
+        string, `[]` or `{}`), `{}` itself included, says nothing: no consent, as an address with
+        nothing in it is no address. Platforms relay an unanswered consent so: a form's
+        `{"marketing": "", "utility": ""}`, Shopify's `{"state": null, "opt_in_level": null, …}`;
+        refusing it lost the whole write. An object with something in it but no purpose, or with
+        a key it does not read, stays `invalid` (`WhatsappConsent`)."""
+        if isinstance(value, Mapping) and all(_holds_nothing(v) for v in value.values()):
             return None
         return value
+
+
+def _holds_nothing(value: Any) -> bool:
+    """null, a blank string, or an empty list or object: a relayed field left unanswered."""
+    return value is None or is_blank(value) or (isinstance(value, (list, Mapping)) and not value)
 
 
 class EmbeddedCustomer(CustomerInput):

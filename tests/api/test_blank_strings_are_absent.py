@@ -269,8 +269,9 @@ async def test_graphql_blank_required_field_is_required(api: Api, blank: str) ->
     ]
 
 
-# A consent with nothing in it: every field one of its own, blank or null (platforms relay an
-# unanswered consent so). `{}` and a lone source stay `invalid` (tests/api/corpora).
+# A consent with nothing in it: every field blank or null (platforms relay an unanswered consent
+# so; any key, `{}` too: tests/api/consent/test_a_consent_with_nothing_in_it_is_no_consent.py). A
+# lone source stays `invalid` (tests/api/corpora).
 EMPTY_CONSENTS = {
     "marketing": {"marketing": ""},
     "both purposes": {"marketing": "", "utility": " "},
