@@ -17,6 +17,7 @@ from app.domain.commands import CustomerInput
 from app.domain.consent import CONSENT_COLUMNS
 from app.domain.errors import NotFound
 from app.domain.event_types import EventType, SubjectType
+from app.domain.phone import Phone
 from app.domain.rules.erasure import erased_contact, scrubbed
 from app.domain.rules.stale_writes import Arrival, arrival
 from app.domain.text import is_safe
@@ -70,14 +71,16 @@ def _store_customer(
         stored = _locked_record(conn, store_id, command.external_id)
         if stored is not None and arrival(stored["source_updated_at"], command.updated_at) is Arrival.STALE:
             return Written(_with_phone_type(conn, stored), created=False, stale=True)
+    before = _locked_contact(conn, store_id, command.phone)
     contact = attach_contact(conn, store_id, command, now, returning=None, phone=command.phone)
     created = contact["revision"] == 1
     if command.external_id is not None and contact["external_id"] != command.external_id:
         contact = _take_external_id(conn, store_id, contact["id"], command.external_id, now)
     outbox = events.Outbox(conn, store_id, now, backfill)
     contact = apply_consent(outbox, contact, command, "customer", command.external_id)
+    contact_unchanged = before is not None and _same_contact(before, contact)
     if command.external_id is None:
-        return Written(_from_contact(contact), created=created)
+        return Written(_from_contact(contact), created=created, unchanged=not created and contact_unchanged)
     values = {name: getattr(command, name) for name in _CUSTOMER_FIELDS}
     values.update(
         store_id=store_id,
@@ -90,7 +93,26 @@ def _store_customer(
     change = write_tracked(conn, customers, ("store_id", "external_id"), values)
     if change.stale:  # a newer write came in between the look and the lock
         return Written(_with_phone_type(conn, change.after), created=False, stale=True)
-    return Written(_with_contact(change.after, contact), created=change.created, unchanged=change.unchanged)
+    # A replay leaves the record and its contact (its fields, phone's source, id, consent) as
+    # they were: either one changed is an update (README, "Metrics": `unchanged`).
+    unchanged = change.unchanged and contact_unchanged
+    return Written(_with_contact(change.after, contact), created=change.created, unchanged=unchanged)
+
+
+def _locked_contact(conn: Connection, store_id: int, phone: Phone) -> Row | None:
+    """The contact of `phone` as stored before the write (every column), or None, locked until
+    the write commits (FOR UPDATE on PostgreSQL; after the customer record, as the write takes
+    them): what tells a replay, which leaves it as it was, from a change. The contact upsert
+    cannot say: it answers the row after, and the time it keeps on a replay may be this very
+    write's (an earlier item of the same batch wrote the contact at the same `now`)."""
+    where = (contacts.c.store_id == store_id, contacts.c.phone == phone.e164)
+    row: Row | None = conn.execute(select(contacts).where(*where).with_for_update()).mappings().first()
+    return row
+
+
+def _same_contact(before: Row, after: Row) -> bool:
+    """Whether the contact row `after` holds what `before` held, our bookkeeping aside."""
+    return all(before[name] == after[name] for name in before.keys() if name not in ("revision", "updated_at"))
 
 
 def _locked_record(conn: Connection, store_id: int, external_id: str) -> Row | None:
