@@ -31,7 +31,7 @@ from app.db.database import Database
 from app.domain.commands import Command, validate
 from app.domain.errors import DomainError, ErrorCode, FieldError, ValidationFailed
 from app.domain.json_values import is_long_whole
-from app.domain.text import is_safe
+from app.domain.text import is_blank, is_safe
 from app.observability import writes
 
 from . import item_size
@@ -276,13 +276,14 @@ def _write_each(
 
 
 def answered_external_id(item: Any) -> str | None:
-    """The item's external_id as its result repeats it: a text or a number, else None; a text
-    no engine can store (a NUL, a lone surrogate: refused on its field) is not repeated either,
-    as no JSON answer can carry a lone surrogate."""
+    """The item's external_id as its result repeats it: a text or a number, else None; a blank
+    text (`""`, whitespace) is no id given (a blank is the field left out: `required`), so None
+    as for a missing one; a text no engine can store (a NUL, a lone surrogate: refused on its
+    field) is not repeated either, as no JSON answer can carry a lone surrogate."""
     value = item.get("external_id") if isinstance(item, Mapping) else None
     if is_long_whole(value):  # a whole number past Python's int: its digits, as its field reads it
         return str(value)
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
     text = str(value)
-    return text if is_safe(text) else None
+    return text if is_safe(text) and not is_blank(text) else None
