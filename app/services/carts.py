@@ -37,7 +37,9 @@ PATCHABLE = ("recovery_url", "tags", "metadata")
 async def upsert_cart(db: Database, store: Store, command: CartInput, backfill: bool = False) -> Written[records.Cart]:
     """Create or replace a cart (SPEC §3.3). A new cart is `abandoned` (or at once `recovered`
     when its contact already ordered after abandoned_at); a replayed or updated one keeps the
-    status it has."""
+    status it has, but for a purchase's: an abandoned one an order now follows is `recovered`,
+    and one an order recovered, sent with an `abandoned_at` no order follows (a new
+    abandonment), `abandoned` again."""
     return await db.write(_store_cart, store.id, command, utcnow(), backfill)
 
 
@@ -71,10 +73,16 @@ def _store_cart(
     cart = change.after
     if change.stale:  # a newer write came in between the look and the lock
         return _stale(cart, contact_by_id(conn, cart["contact_id"]))
-    if not change.created and not change.unchanged and cart["status"] == CartStatus.ABANDONED and ordered_since:
-        # The update gave the cart a contact, or an abandoned_at, that an order already
-        # follows: recovered now, as a new cart would be, not only once its recovery falls due.
-        cart = _recovered_by_order(outbox, cart, contact)
+    if not change.created and not change.unchanged:
+        if cart["status"] == CartStatus.ABANDONED and ordered_since:
+            # The update gave the cart a contact, or an abandoned_at, that an order already
+            # follows: recovered now, as a new cart would be, not only once its recovery falls due.
+            cart = _recovered_by_order(outbox, cart, contact)
+        elif cart["status"] == CartStatus.RECOVERED and not ordered_since and change.changed("abandoned_at"):
+            # Recovered by an order, now abandoned after it: a new abandonment, read as the cart
+            # arriving now would be (`abandoned`, whichever came first), its recovery to come.
+            if _recovered_by_a_purchase(conn, contact["id"], change.previous("abandoned_at")):
+                cart = _abandoned_again(outbox, cart, contact)
     if change.created:
         if cart["status"] == CartStatus.RECOVERED:
             reason = Reason.RECOVERED_BY_ORDER
@@ -88,8 +96,10 @@ def _store_cart(
 def _recovered_by_order(outbox: events.Outbox, cart: Mapping[str, Any], contact: Any) -> RowMapping:
     """The abandoned `cart`, just updated, made `recovered` by an order its contact placed after
     its `abandoned_at` (SPEC §6; README "Carts and purchases": whichever arrives first), with its
-    `cart.recovered` event (before `{"status": "abandoned"}`, reason `recovered_by_order`).
-    Returns the cart's row as stored now."""
+    `cart.recovered` event (before `{"status": "abandoned"}`, reason `recovered_by_order`), or
+    `cart.status_changed` alone when this `abandoned_at` already recorded its `cart.recovered`
+    (a cart abandoned again later, then sent back with the abandoned_at that order recovered:
+    one purchase records one). Returns the cart's row as stored now."""
     recovered = (
         outbox.conn.execute(
             update(carts)
@@ -101,9 +111,49 @@ def _recovered_by_order(outbox: events.Outbox, cart: Mapping[str, Any], contact:
         .one()
     )
     before = {"status": CartStatus.ABANDONED}
+    if _recovery_recorded(outbox.conn, recovered):
+        after = {"status": CartStatus.RECOVERED}
+        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(recovered), contact, before, after)
+        return recovered
     reason = Reason.RECOVERED_BY_ORDER
     outbox.emit(EventType.CART_RECOVERED, _subject(recovered), contact, before, cart_view(recovered), reason=reason)
     return recovered
+
+
+def _recovered_by_a_purchase(conn: Connection, contact_id: int, abandoned_at: datetime) -> bool:
+    """Whether the contact placed an order after `abandoned_at`, the recovered cart's before
+    this write: the purchase that recovered it. A cart the shop marked `recovered` (PATCH)
+    that no order followed keeps the shop's word."""
+    return bool(conn.scalar(select(_ordered_after(contact_id, abandoned_at))))
+
+
+def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: Any) -> RowMapping:
+    """The recovered `cart`, just updated with an `abandoned_at` no order of its contact follows,
+    where one followed the abandoned_at it had (`_recovered_by_a_purchase`): the customer left
+    a cart again after buying, `abandoned` again as a new cart with that time would be: its
+    recovery to come (`recovery_due_at` cleared, so the worker fires it once more, and the
+    write's backfill flag taken, as a new cart's), with a `cart.abandoned` (before
+    `{"status": "recovered"}`) carrying the recovery's standing. Returns the row as stored now."""
+    abandoned = (
+        outbox.conn.execute(
+            update(carts)
+            .where(carts.c.id == cart["id"])
+            .values(
+                status=CartStatus.ABANDONED,
+                recovery_due_at=None,
+                backfill=outbox.backfill,
+                updated_at=outbox.now,
+                revision=carts.c.revision + 1,
+            )
+            .returning(*carts.c)
+        )
+        .mappings()
+        .one()
+    )
+    before = {"status": CartStatus.RECOVERED}
+    reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
+    outbox.emit(EventType.CART_ABANDONED, _subject(abandoned), contact, before, cart_view(abandoned), reason=reason)
+    return abandoned
 
 
 def _scheduled(reason: Reason) -> Reason:
@@ -272,7 +322,7 @@ def _change_cart(
     return _written(outbox, cart, contact, change)
 
 
-def _recovery_recorded(conn: Connection, cart: Mapping[str, Any]) -> bool:
+def _recovery_recorded(conn: Connection, cart: Mapping[Any, Any]) -> bool:
     """Whether this abandonment of `cart` (its `abandoned_at`) already recorded a
     `cart.recovered`: one purchase records one (README "Cart recovery"), however often the
     cart is marked otherwise and then `abandoned` again, and recovered by that purchase again."""

@@ -4,7 +4,8 @@ after `abandoned_at` (the cart becomes `recovered`)"; README, "Carts and purchas
 Whichever arrives first: an order recovers the contact's carts still abandoned before its
 `placed_at`, and a cart arriving after such an order is stored `recovered` at once, as is one
 a PATCH marks `abandoned` again after such an order. A recovered
-cart fires no recovery message. The services apply the same test in SQL
+cart fires no recovery message; one an order recovered, sent again with an `abandoned_at` no
+order follows, is `abandoned` again, as it would be arriving then. The services apply the same test in SQL
 (`services/carts.py`, over many carts at once); these functions are its plain statement."""
 
 from __future__ import annotations
