@@ -46,7 +46,7 @@ class KeptRows:
         """The row kept for `key`, else `await load()` (kept when it found one). The version is
         read before the row, so a change committed after it is seen by the next lookup."""
         version = self._version_now()
-        if inspect.isawaitable(version):
+        if version.__class__ is not int and inspect.isawaitable(version):  # SQLite's: an int, no ABC check
             version = await version
         if version is None:
             return await load()

@@ -11,7 +11,8 @@ import orjson
 from sqlalchemy import BigInteger, DateTime, Numeric, Text
 from sqlalchemy.types import TypeDecorator
 
-from app.domain.json_values import dumps
+from app.domain.json_values import dumps as dumps  # the engines' JSON serializer, named from here
+from app.domain.json_values import json_default
 from app.domain.money import from_units, to_units
 
 
@@ -31,6 +32,21 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        # One call a value instead of TypeDecorator's two chained ones, and none past a NULL
+        # (a contact's consent and erasure times, read back by every order's contact upsert).
+        read = self.impl_instance.result_processor(dialect, coltype)
+        if read is None:
+            return super().result_processor(dialect, coltype)
+
+        def to_utc(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            value = read(value)
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+        return to_utc
 
     def bind_processor(self, dialect: Any) -> Any:
         # On SQLite the value is text: one direct conversion instead of two chained ones (this
@@ -98,7 +114,7 @@ def json_text(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
         if value is None:
             return None
         if value.__class__ in _JSON_CONTAINERS:
-            return dumps(value)
+            return orjson.dumps(value, default=json_default).decode()  # `dumps`, without its call
         return process(value)
 
     return to_text

@@ -462,12 +462,14 @@ CartUpdate.readonly_fields = _known_but_not_patchable(CartUpdate, CartInput, rec
 C = TypeVar("C", bound=Command)
 
 
-def validate(model: type[C], data: Any, region: str | None = None) -> C:
+def validate(model: type[C], data: Any, region: str | None = None, text_checked: bool = False) -> C:
     """Validate input into a command, or raise ValidationFailed listing every failing field.
     `data` is a parsed JSON body (REST) or a mapping view of a GraphQL input; `region` (ISO
-    3166 alpha-2) reads national phone numbers (SPEC §4.1). Both entry points call this once,
-    at the edge, and hand the command to the service."""
-    unsafe = unsafe_text_errors(data)
+    3166 alpha-2) reads national phone numbers (SPEC §4.1); `text_checked`: the JSON text `data`
+    was parsed from writes no NUL nor lone surrogate (`text.may_hold_unsafe_text`), so none of
+    its strings holds one. Both entry points call this once, at the edge, and hand the command
+    to the service."""
+    unsafe = [] if text_checked else unsafe_text_errors(data)
     if unsafe:  # unknown fields are ignored, whatever text they hold
         unsafe = [error for error in unsafe if kept(model, error.path)]
     found = unsafe + _readonly_errors(model, data) if model.readonly_fields else unsafe  # PATCH only

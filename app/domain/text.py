@@ -71,6 +71,21 @@ def _visit(value: Any, path: tuple[str | int, ...], found: list[FieldError]) -> 
 _UNSAFE = re.compile("[\x00\ud800-\udfff]")
 
 
+# How a JSON text writes a NUL or a lone surrogate in a string: only as an escape (RFC 8259 §7:
+# a control character in a string is escaped, and UTF-8 encodes no surrogate), `\u0000`, or
+# `\uD800`-`\uDFFF` in either case.
+_UNSAFE_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def may_hold_unsafe_text(body: bytes) -> bool:
+    """Whether the JSON text `body` (UTF-8) may hold a string with a NUL or a lone surrogate:
+    False when it writes no escape that makes one, so that `unsafe_text_errors` of what it
+    parses to is empty, and the whole parsed body, a batch's every item, need not be written
+    out again to find out. True for a paired surrogate or an escaped backslash before `u0000`
+    too: their strings are then checked one by one."""
+    return _UNSAFE_ESCAPE.search(body) is not None
+
+
 def is_safe(text: str) -> bool:
     """Whether `text` holds no NUL and no lone surrogate (what no engine stores, nor UTF-8 encodes)."""
     return _UNSAFE.search(text) is None

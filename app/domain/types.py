@@ -345,6 +345,8 @@ def _id_text(value: Any) -> Any:
     with a decimal point or an exponent (`1e3`, `1.0`, `1.5`) too, whole or not, as it is how a
     float is written and an id that went through a float may have lost digits (README
     "Platform payloads"); true, a list, an object."""
+    if value.__class__ is str:  # most ids: spared `is_long_whole`'s call
+        return value
     if value.__class__ is int or is_long_whole(value):
         return str(value)
     if value is not None and not isinstance(value, str):
@@ -470,8 +472,11 @@ class LineItem(BaseModel):
             if "name" in value or "qty_ordered" in value:  # WooCommerce's and Magento's names
                 value = line_item_in_our_names(value)
             typed = _LINE_ITEM_FIELDS
-            if any(is_blank(value.get(name)) for name in typed):
-                value = {k: v for k, v in value.items() if not (k in typed and is_blank(v))}
+            for name in typed:  # `is_blank` written out: no generator nor call per line item
+                given = value.get(name)
+                if isinstance(given, str) and (not given or given.isspace()):
+                    value = {k: v for k, v in value.items() if not (k in typed and is_blank(v))}
+                    break
             # what _free_form_json of the other fields checks, without copying them
             for key, item in value.items():
                 if item.__class__ is not str and key not in typed:
@@ -502,6 +507,8 @@ def _count(value: Any) -> Any:
     `invalid_type`, `Must be a number.`. A whole number past Python's 4,300 digits (a Decimal
     from JSON: `is_long_whole`, or as text) is out of range, as a shorter one past the bound is,
     not of another type."""
+    if value.__class__ is int:  # the usual count: spared the checks below
+        return value
     if value.__class__ is str:
         if not _NUMERIC.match(value):
             raise _fail(ErrorCode.INVALID_TYPE, "Must be a number.")

@@ -21,6 +21,7 @@ from app.domain.commands import (
     ShipmentInput,
     validate,
 )
+from app.domain.text import may_hold_unsafe_text
 from app.observability import writes
 from app.policies import backfill, content_type
 from app.policies.ids import id_or_none
@@ -73,10 +74,12 @@ def store_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]
     return endpoint
 
 
-async def _json_object(request: Request) -> dict[str, Any]:
+async def _json_object(request: Request) -> tuple[dict[str, Any], bool]:
     """The body as a JSON object: its declared type first (`app.policies.content_type`, 415),
-    then its size (413; the setting's bytes), encoding and syntax (400)."""
-    return parse_object(await _json_body(request, request.app.state.settings.max_body_bytes))
+    then its size (413; the setting's bytes), encoding and syntax (400); and whether its text
+    writes no NUL nor lone surrogate (`validate`'s `text_checked`), found in its bytes."""
+    raw = await _json_body(request, request.app.state.settings.max_body_bytes)
+    return parse_object(raw), not may_hold_unsafe_text(raw)
 
 
 async def _json_body(request: Request, limit: int) -> bytes:
@@ -113,9 +116,9 @@ def upsert(model: type[Command], service: Callable[..., Awaitable[Written[Any]]]
 
     async def handler(request: Request, store: Store) -> Response:
         backfilled = _backfill(request)
-        data = await _json_object(request)
+        data, text_checked = await _json_object(request)
         with writes.Refusals(model):
-            command = validate(model, data, store.region)
+            command = validate(model, data, store.region, text_checked)
             result = await service(request.app.state.db, store, command, backfill=backfilled)
         return _written(result)
 
@@ -125,10 +128,10 @@ def upsert(model: type[Command], service: Callable[..., Awaitable[Written[Any]]]
 def patch(model: type[Command], service: Callable[..., Awaitable[Written[Any]]]) -> Handler:
     async def handler(request: Request, store: Store) -> Response:
         backfilled = _backfill(request)
-        data = await _json_object(request)
+        data, text_checked = await _json_object(request)
         external_id = request.path_params["external_id"]
         with writes.Refusals(model):
-            command = validate(model, data, store.region)
+            command = validate(model, data, store.region, text_checked)
             result = await service(request.app.state.db, store, external_id, command, backfill=backfilled)
         return _written(result)
 
@@ -148,7 +151,10 @@ def batch(kind: batches.Kind) -> Handler:
         items = batches.check_items(parse_object(raw).get("items"))
         # a body within the single POST's limit holds no item over it: none is measured
         largest = single if len(raw) > single else None
-        results = await batches.write_batch(request.app.state.db, store, kind, items, backfilled, largest)
+        text_checked = not may_hold_unsafe_text(raw)  # once for every item
+        results = await batches.write_batch(
+            request.app.state.db, store, kind, items, backfilled, largest, text_checked=text_checked
+        )
         return Json({"results": [batch_result(result) for result in results]})
 
     return handler
@@ -181,9 +187,9 @@ async def upsert_customer(request: Request, store: Store) -> Response:
     """A customer write records no event of its own: `Kanal-Backfill` marks the
     `contact.consent_changed` its `whatsapp_consent` may record as backfill, never delivered."""
     backfill = _backfill(request)
-    data = await _json_object(request)
+    data, text_checked = await _json_object(request)
     with writes.Refusals(CustomerInput):
-        command = validate(CustomerInput, data, store.region)
+        command = validate(CustomerInput, data, store.region, text_checked)
         result = await customers.upsert_customer(request.app.state.db, store, command, backfill)
     return _written(result)
 

@@ -141,22 +141,36 @@ def check_items(items: Any, field: str = "items") -> list[Any]:
 
 
 async def write_batch(
-    db: Database, store: Store, kind: Kind, items: Sequence[Any], backfill: bool, largest: int | None = None
+    db: Database,
+    store: Store,
+    kind: Kind,
+    items: Sequence[Any],
+    backfill: bool,
+    largest: int | None = None,
+    text_checked: bool = False,
 ) -> list[ItemResult]:
     """Validate each item into `kind.model` (as the single upsert does, with the store's region)
     and write the valid ones in order; one result per item, in order. An item larger than
     `largest` bytes as compact JSON (`item_size.oversized`; the single POST's body limit, past
     which it answers 413) is refused on its own, field `""`, code `too_large`; None measures
     none (GraphQL: its body limit, the single mutation's, holds every input within it).
-    Counted per record as a single upsert is (`app.observability.writes`). At most `AT_ONCE`
+    `text_checked`: the body the items were parsed from writes no NUL nor lone surrogate
+    (`validate`'s). Counted per record as a single upsert is (`app.observability.writes`). At
+    most `AT_ONCE`
     batches of a process are in progress, the others waiting; other tasks run every
     `VALIDATED_PER_TURN` items validated, and between chunks."""
     async with _semaphore(_TURNS, db, AT_ONCE):
-        return await _write_batch(db, store, kind, items, backfill, largest)
+        return await _write_batch(db, store, kind, items, backfill, largest, text_checked)
 
 
 async def _write_batch(
-    db: Database, store: Store, kind: Kind, items: Sequence[Any], backfill: bool, largest: int | None
+    db: Database,
+    store: Store,
+    kind: Kind,
+    items: Sequence[Any],
+    backfill: bool,
+    largest: int | None,
+    text_checked: bool,
 ) -> list[ItemResult]:
     results: list[ItemResult] = []
     commands: list[tuple[int, Command]] = []
@@ -164,14 +178,14 @@ async def _write_batch(
         if index and not index % VALIDATED_PER_TURN:
             await asyncio.sleep(0)
         try:
-            with writes.Refusals(kind.model):
-                if not isinstance(item, Mapping):
-                    raise ValidationFailed([FieldError((), ErrorCode.INVALID_TYPE, "An item must be a JSON object.")])
-                if largest is not None:
-                    _check_size(item, largest)
-                commands.append((index, validate(kind.model, item, store.region)))
+            if not isinstance(item, Mapping):
+                raise ValidationFailed([FieldError((), ErrorCode.INVALID_TYPE, "An item must be a JSON object.")])
+            if largest is not None:
+                _check_size(item, largest)
+            commands.append((index, validate(kind.model, item, store.region, text_checked)))
             results.append(ItemResult(index, answered_external_id(item)))
         except ValidationFailed as failure:
+            writes.rejected(kind.model)  # what `writes.Refusals` counts, without its calls per item
             results.append(ItemResult(index, answered_external_id(item), failure=failure))
     now = utcnow()
 
@@ -281,6 +295,8 @@ def answered_external_id(item: Any) -> str | None:
     as for a missing one; a text no engine can store (a NUL, a lone surrogate: refused on its
     field) is not repeated either, as no JSON answer can carry a lone surrogate."""
     value = item.get("external_id") if isinstance(item, Mapping) else None
+    if value.__class__ is str:  # most ids
+        return value if is_safe(value) else None
     if is_long_whole(value):  # a whole number past Python's int: its digits, as its field reads it
         return str(value)
     if isinstance(value, bool) or not isinstance(value, str | int):
