@@ -296,10 +296,10 @@ def answered_external_id(item: Any) -> str | None:
     field) is not repeated either, as no JSON answer can carry a lone surrogate."""
     value = item.get("external_id") if isinstance(item, Mapping) else None
     if value.__class__ is str:  # most ids
-        return value if is_safe(value) else None
+        return value if is_safe(value) and not is_blank(value) else None
     if is_long_whole(value):  # a whole number past Python's int: its digits, as its field reads it
         return str(value)
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
-    text = str(value)
+    text = str(value)  # an int, or a str of a subclass
     return text if is_safe(text) and not is_blank(text) else None
