@@ -156,9 +156,8 @@ async def write_batch(
     none (GraphQL: its body limit, the single mutation's, holds every input within it).
     `text_checked`: the body the items were parsed from writes no NUL nor lone surrogate
     (`validate`'s). Counted per record as a single upsert is (`app.observability.writes`). At
-    most `AT_ONCE`
-    batches of a process are in progress, the others waiting; other tasks run every
-    `VALIDATED_PER_TURN` items validated, and between chunks."""
+    most `AT_ONCE` batches of a process are in progress, the others waiting; other tasks run
+    every `VALIDATED_PER_TURN` items validated, and between chunks."""
     async with _semaphore(_TURNS, db, AT_ONCE):
         return await _write_batch(db, store, kind, items, backfill, largest, text_checked)
 
