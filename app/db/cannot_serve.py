@@ -4,8 +4,9 @@
 - the database has no Kanal tables (emptied, or re-created and not migrated, under a running
   server: SQLite's "no such table", PostgreSQL's undefined_table 42P01);
 - a write that still conflicted with concurrent writes of the same records at its last attempt
-  (PostgreSQL's deadlock_detected 40P01 or serialization_failure 40001, after
-  `postgres.WRITE_ATTEMPTS`): sending it again later is safe, writes being idempotent upserts.
+  (PostgreSQL's deadlock_detected 40P01 or serialization_failure 40001, or out_of_memory 53200:
+  the server's lock table full of concurrent writes' key locks, after `postgres.WRITE_ATTEMPTS`):
+  sending it again later is safe, writes being idempotent upserts.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from .postgres import WRITE_ATTEMPTS, sqlstate
 from .unavailable import DatabaseUnavailable, described
 
 # Conflicts a concurrent transaction causes that are no fault of the write's own rows.
-_CONCURRENT = frozenset({"40P01", "40001"})
+_CONCURRENT = frozenset({"40P01", "40001", "53200"})
 
 
 class TablesMissing(Exception):

@@ -49,13 +49,15 @@ Job = tuple[Work[Any], tuple[Any, ...], asyncio.Future[Any]]
 # meanwhile, a row referenced deleted meanwhile (or a reference added to a row being deleted:
 # `kanal stores reset-test-data` beside a test key's writes; every write checks the rows it
 # refers to first, so the new attempt reads them as gone and answers as it would then), a
-# deadlock broken by PostgreSQL, a serialization failure; by their condition names (PostgreSQL's
-# Appendix A), as /metrics counts them (`kanal_write_conflicts_total`).
+# deadlock broken by PostgreSQL, a serialization failure, the server's lock table full for now
+# (concurrent batches each holding a few hundred key locks: `key_locks`); by their condition
+# names (PostgreSQL's Appendix A), as /metrics counts them (`kanal_write_conflicts_total`).
 _CONFLICT_NAMES = {
     "23505": "unique_violation",
     "23503": "foreign_key_violation",
     "40P01": "deadlock_detected",
     "40001": "serialization_failure",
+    "53200": "out_of_memory",
 }
 RETRYABLE_SQLSTATES = frozenset(_CONFLICT_NAMES)
 WRITE_ATTEMPTS = 10

@@ -15,7 +15,8 @@ Names and labels (no label carries store data: no store id, key, phone, email or
   that delivers: `kanal serve` with the in-process worker, or `kanal worker`.
 - `kanal_write_conflicts_total{reason}` (PostgreSQL): writes run again because a concurrent
   transaction made them fail: `deadlock_detected`, `serialization_failure`,
-  `unique_violation`, `foreign_key_violation` (each attempt that failed so and ran again, and
+  `unique_violation`, `foreign_key_violation`, `out_of_memory` (the server's lock table full of
+  concurrent batches' key locks, `app/db/key_locks.py`) (each attempt that failed so and ran again, and
   each group of writes rolled back so), `connection_lost` (the server had ended the connection).
   A steady rise says writes of the same records meet: each deadlock cost its write about a
   second (PostgreSQL's `deadlock_timeout`).

@@ -18,7 +18,7 @@ either order, as concurrent single requests are.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -26,7 +26,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection
 
-from app.db import statistics
+from app.db import key_locks, statistics
 from app.db.database import Database
 from app.domain.commands import Command, validate
 from app.domain.errors import DomainError, ErrorCode, FieldError, ValidationFailed
@@ -68,19 +68,24 @@ ChunkWork = Callable[..., "list[Written[Any] | DomainError]"]
 # `lock(conn, store_id, commands)`: on PostgreSQL, at a chunk's start, the rows its items' writes
 # will lock, locked in one order (`app.services.chunk_locks`).
 ChunkLock = Callable[[Connection, int, Sequence[Any]], None]
+# `keys(store_id, command)`: the keys of the records one item's write may insert or change
+# (`app.services.record_keys`).
+RecordKeys = Callable[[int, Any], Iterable[int]]
 
 
 @dataclass(frozen=True, slots=True)
 class Kind:
     """A resource a batch writes: its command model, its service's write function of one
     record, its table, whether that function takes the backfill flag,
-    `chunk`, a write of a whole chunk with the same outcomes (None: `work` on each item), and
-    `lock`, the chunk's rows locked first in one order on PostgreSQL (None: as each item's
-    write comes to them)."""
+    `keys`, the keys of an item's records, which a chunk takes first on PostgreSQL (all its
+    items', sorted: `app.db.key_locks`), `chunk`, a write of a whole chunk with the same
+    outcomes (None: `work` on each item), and `lock`, the chunk's stored rows locked next in
+    one order on PostgreSQL (None: as each item's write comes to them)."""
 
     model: type[Command]
     work: ItemWork
     table: str  # the table its records are rows of (`app.db.statistics`)
+    keys: RecordKeys
     backfill: bool = True
     chunk: ChunkWork | None = None
     lock: ChunkLock | None = None
@@ -275,9 +280,12 @@ def _settled(pending: ItemResult, outcome: Written[Any] | DomainError, model: ty
 def _write_chunk(
     conn: Connection, kind: Kind, store_id: int, commands: list[Command], now: datetime, backfill: bool
 ) -> list[Written[Any] | DomainError]:
-    """The chunk's outcomes, its rows locked first on PostgreSQL (`Kind.lock`)."""
-    if kind.lock is not None and conn.dialect.name == "postgresql":
-        kind.lock(conn, store_id, commands)
+    """The chunk's outcomes; on PostgreSQL its records' keys taken first (`Kind.keys`), then its
+    stored rows locked (`Kind.lock`)."""
+    if conn.dialect.name == "postgresql":
+        key_locks.lock(conn, (key for command in commands for key in kind.keys(store_id, command)))
+        if kind.lock is not None:
+            kind.lock(conn, store_id, commands)
     return (kind.chunk or _write_each)(conn, kind, store_id, commands, now, backfill)
 
 

@@ -23,7 +23,7 @@ from app.domain.money import money_text
 from app.domain.rules.purchase_recovers_cart import status_on_arrival
 from app.domain.statuses import CartStatus
 
-from . import batches, events
+from . import batches, events, record_keys
 from .chunk_locks import contacts_then
 from .contacts import apply_consent, attach_contact, contact_by_id
 from .patching import patch_row
@@ -375,4 +375,4 @@ def _find_cart(conn: Connection, store_id: int, external_id: str) -> records.Car
 
 
 # Batches of carts (`app.services.batches`) write each cart as `upsert_cart` does.
-BATCH = batches.Kind(CartInput, _store_cart, "carts", lock=contacts_then(carts))
+BATCH = batches.Kind(CartInput, _store_cart, "carts", record_keys.cart, lock=contacts_then(carts))

@@ -22,7 +22,7 @@ from app.domain.rules.erasure import erased_contact, scrubbed
 from app.domain.rules.stale_writes import Arrival, arrival
 from app.domain.text import is_safe
 
-from . import batches, events
+from . import batches, events, record_keys
 from .chunk_locks import customers_then_contacts
 from .contacts import MERGED_FIELDS, apply_consent, attach_contact, contact_by_id
 from .results import Written, known_id, utcnow
@@ -271,4 +271,4 @@ def _scrub_events(conn: Connection, contact_ids: list[int]) -> None:
 
 # Batches of customers (`app.services.batches`) write each as `upsert_customer` does, with the
 # batch's backfill flag (for the consent changes they record).
-BATCH = batches.Kind(CustomerInput, _store_customer, "customers", lock=customers_then_contacts)
+BATCH = batches.Kind(CustomerInput, _store_customer, "customers", record_keys.customer, lock=customers_then_contacts)

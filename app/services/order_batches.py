@@ -53,7 +53,7 @@ from app.domain.errors import DomainError
 from app.domain.phone import Phone
 from app.domain.rules.stale_writes import Arrival, arrival
 
-from . import batches, events, orders
+from . import batches, events, orders, record_keys
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, abandoned_carts_of
 from .chunk_locks import contacts_of
 from .contacts import contact_params
@@ -299,7 +299,7 @@ class WrittenOrder(batches.Unbuilt):
 
 # Batches of orders (`app.services.batches`): each order written as `upsert_order` writes it,
 # new ones together (`write_orders`).
-BATCH = batches.Kind(OrderInput, orders._store_order, "orders", chunk=write_orders, lock=contacts_of)
+BATCH = batches.Kind(OrderInput, orders._store_order, "orders", record_keys.order, chunk=write_orders, lock=contacts_of)
 
 
 def _together(conn: Connection, writes: Sequence[Args]) -> list[Written[Any] | DomainError]:

@@ -22,7 +22,7 @@ from app.domain.event_types import EventType, SubjectType
 from app.domain.rules.shipment_status_never_goes_back import goes_back
 from app.domain.rules.stale_writes import Arrival
 
-from . import batches, events
+from . import batches, events, record_keys
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
 from .tracking import write_tracked
@@ -133,4 +133,4 @@ def _find_shipment(conn: Connection, store_id: int, external_id: str) -> records
 
 
 # Batches of shipments (`app.services.batches`) write each as `upsert_shipment` does.
-BATCH = batches.Kind(ShipmentInput, _store_shipment, "shipments")
+BATCH = batches.Kind(ShipmentInput, _store_shipment, "shipments", record_keys.shipment)

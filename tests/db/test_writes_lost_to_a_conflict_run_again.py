@@ -27,6 +27,7 @@ RETRIED = {
     "40001": "serialization_failure",
     "23505": "unique_violation",
     "23503": "foreign_key_violation",
+    "53200": "out_of_memory",
 }
 RAISED = {"22012": "division_by_zero", "23502": "not_null_violation"}
 # What the caller gets when a failure is not run again, or no more: the driver's error, or a
@@ -34,6 +35,7 @@ RAISED = {"22012": "division_by_zero", "23502": "not_null_violation"}
 RAISED_AS: dict[str, type[Exception] | None] = {
     "40P01": StillConflicting,
     "40001": StillConflicting,
+    "53200": StillConflicting,
     "42P01": TablesMissing,
     "23505": None,
     "23503": None,
