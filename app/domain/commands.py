@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 from . import records
 from .answers import answer_fields
 from .consent import Purpose, PurposeConsent
+from .customer_names import IN_ADDRESSES, TOP_LEVEL_NAMES, customer_in_our_names, sent_at
 from .errors import ErrorCode, FieldError, ValidationFailed
 from .known_fields import kept, read_as
 from .money import MINOR_UNITS
@@ -149,6 +150,9 @@ class Command(BaseModel):
     other_names: ClassVar[Mapping[str, str]] = MappingProxyType({})
     # Other names holding lines, line N read into the Nth field, the last one taking the rest.
     other_lines: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    # Other names read into another command's field (Magento's `customer_email`, the customer's
+    # email): known keys too, though no field of this one holds them.
+    read_elsewhere: ClassVar[frozenset[str]] = frozenset()
 
     # `without_blank_strings` itself, called with the model: no Python call in between
     _blank_strings_are_absent = model_validator(mode="before")(classmethod(without_blank_strings))  # type: ignore[arg-type]
@@ -258,6 +262,8 @@ class Address(Command):
 
     other_names: ClassVar[Mapping[str, str]] = ADDRESS_NAMES
     other_lines: ClassVar[Mapping[str, tuple[str, ...]]] = ADDRESS_LINES
+    # its `email` (WooCommerce's billing, Magento's) is the customer's where none is given
+    read_elsewhere: ClassVar[frozenset[str]] = IN_ADDRESSES
 
     first_name: Text | None = None
     last_name: Text | None = None
@@ -290,7 +296,11 @@ class AttachedByPhone(Command):
     `customer` (in that order: the customer's check reads the addresses), declared by each
     command. After validation `phone` is the Phone used and `phone_source` where it came from.
     No phone anywhere: `required` on customer.phone; an unreadable one: `invalid_phone` or
-    `ambiguous_phone` on the field it came from."""
+    `ambiguous_phone` on the field it came from. The customer's email and names absent, Magento's
+    top-level `customer_email`, `customer_firstname`, `customer_lastname` and an address's `email`
+    are read into it (`customer_names`, by `Priced`'s before-validator)."""
+
+    read_elsewhere: ClassVar[frozenset[str]] = TOP_LEVEL_NAMES
 
     if TYPE_CHECKING:
         customer: EmbeddedCustomer | None
@@ -371,12 +381,13 @@ class Priced(Command):
     def _blank_strings_are_absent(cls, data: Any, info: ValidationInfo) -> Any:
         """Command's, and before the amounts are validated, the currency noted in the validation
         context for their `_money` check (one Python call, not two): a known ISO 4217 code, else
-        none (an invalid one is reported on `currency`)."""
+        none (an invalid one is reported on `currency`). The customer's fields sent elsewhere are
+        read into it here too (`customer_names`; an order and a cart are both `AttachedByPhone`)."""
         if info.context is not None and isinstance(data, (dict, Mapping)):
             code = data.get("currency")
             code = code.strip().upper() if isinstance(code, str) else None
             info.context[CURRENCY_CONTEXT] = code if code in MINOR_UNITS else None
-        return without_blank_strings(cls, data)
+        return customer_in_our_names(without_blank_strings(cls, data))
 
 
 class OrderInput(Priced, AttachedByPhone):
@@ -479,7 +490,7 @@ def validate(model: type[C], data: Any, region: str | None = None, text_checked:
     except ValidationError as exc:
         # text no engine can store is reported once, as such, not again by the field's own type
         refused = {error.path for error in unsafe} | {read_as(model, error.path) for error in unsafe}
-        found.extend(error for error in _field_errors(exc) if error.path not in refused)
+        found.extend(error for error in _field_errors(exc, model, data) if error.path not in refused)
     if found:
         raise ValidationFailed(found)
     return command
@@ -495,10 +506,14 @@ def _readonly_errors(model: type[Command], data: Any) -> list[FieldError]:
     ]
 
 
-def _field_errors(exc: ValidationError) -> list[FieldError]:
+def _field_errors(exc: ValidationError, model: type[Command], data: Any) -> list[FieldError]:
+    # a value read into the customer from another name is refused at the name sent
+    located = sent_at if issubclass(model, AttachedByPhone) else None
     found: list[FieldError] = []
     for error in exc.errors(include_url=False):
         path = tuple((error.get("ctx") or {}).get("at", error["loc"]))
+        if located is not None:
+            path = located(data, path)
         kind = error["type"]
         if error.get("input", "") is None and kind.endswith("_type"):
             kind = "missing"  # null in a required field reads as missing

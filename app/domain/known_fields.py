@@ -13,8 +13,9 @@ from pydantic import BaseModel
 def kept(model: type[BaseModel], path: tuple[str | int, ...]) -> bool:
     """Whether the value at `path` (object keys and list indexes from the body's root) is one
     `model` reads: every name on it a field of the model it is in, or another name it reads
-    into one (`Command.other_names`: WooCommerce's `address_1`, Magento's `street`), or any key of a model that
-    keeps unknown keys (a line item), down to a value that is not a model (text, a list,
+    into one (`Command.other_names`: WooCommerce's `address_1`, Magento's `street`) or into
+    another command's (`Command.read_elsewhere`: Magento's `customer_email`), or any key of a
+    model that keeps unknown keys (a line item), down to a value that is not a model (text, a list,
     free-form JSON such as metadata, kept whole). A path that ends on a model's object names
     that object's own keys (a key no engine can store is reported there): not kept unless the
     model keeps unknown keys, since every field name is plain ASCII."""
@@ -41,8 +42,8 @@ def _walk(model: type[BaseModel], path: tuple[str | int, ...]) -> tuple[bool, ty
             continue  # an item of a list of models: the same model
         fields = _fields(current)
         name = part if part in fields else _other_names(current).get(part)
-        if name is None:
-            return _keeps_unknown(current), None
+        if name is None:  # read into another command's field (`customer_email`), or unknown
+            return part in getattr(current, "read_elsewhere", ()) or _keeps_unknown(current), None
         current = fields[name]
     return True, current
 

@@ -90,6 +90,22 @@ CASES["Magento's street beside address1, lone surrogate"] = (
     _order(shipping_address=_with({**ADDRESS, "address1": "2 rue Y"}, f'"street": ["{SURROGATE}"]')),
     "shipping_address.street.0",
 )
+# Magento's customer_email, customer_firstname and customer_lastname at the top level, and an
+# address's email (WooCommerce's billing), are read as the customer's (README "Platform
+# payloads"): refused at the name sent, also beside the customer's own (then not read, but known).
+# Magento's customer_id is not read: ignored, as any unknown field.
+for _name in ("customer_email", "customer_firstname", "customer_lastname"):
+    CASES[f"Magento's {_name}, NUL"] = (_order(**{_name: f'"{NUL}"'}), _name)
+    CASES[f"Magento's {_name} beside the customer's own, lone surrogate"] = (
+        _order(customer=json.dumps({**CUSTOMER, "email": "jo@example.com"}), **{_name: f'"{SURROGATE}"'}),
+        _name,
+    )
+for _address in ("shipping_address", "billing_address"):
+    CASES[f"email of the {_address}, NUL"] = (
+        _order(**{_address: _with(ADDRESS, f'"email": "{NUL}"')}),
+        f"{_address}.email",
+    )
+CASES["Magento's customer_id, NUL"] = (_order(customer_id=f'"{NUL}"'), None)
 
 
 @pytest.mark.parametrize("case", list(CASES))
