@@ -460,9 +460,10 @@ class CartUpdate(Command):
 
 def _known_but_not_patchable(update: type[Command], post: type[Command], record: type[Any]) -> frozenset[str]:
     """What a PATCH may not change (SPEC §3.1: 422 `not_allowed`): every field the API knows of
-    the resource — its POST body's and its answers' (`answers.answer_fields`: the record's,
-    `automations`) — but those the PATCH model takes."""
-    known = set(post.model_fields) | answer_fields(record)
+    the resource — its POST body's, the other names it reads (`customer_email`, as `customer`
+    itself), and its answers' (`answers.answer_fields`: the record's, `automations`) — but those
+    the PATCH model takes."""
+    known = set(post.model_fields) | post.read_elsewhere | answer_fields(record)
     return frozenset(known - set(update.model_fields))
 
 
