@@ -568,11 +568,19 @@ def summarise(rounds: list[list[Result]]) -> None:
         print(f"{workers} workers: {statistics.median(values):.2f}x one worker{rounds_text}")
 
 
+def ensure_py_spy() -> None:
+    """py-spy in the virtual environment (a wheel from PyPI), installed on first use: only
+    `--py-spy` needs it."""
+    if not (BIN / "py-spy").exists():
+        subprocess.run([str(BIN / "python"), "-m", "pip", "install", "--quiet", "py-spy"], check=True)
+
+
 def main() -> int:
     args = parse_args()
     ensure_wrk()
     if args.py_spy:
         args.py_spy.mkdir(parents=True, exist_ok=True)
+        ensure_py_spy()
     results = []
     with tempfile.TemporaryDirectory(prefix="kanal-bench-events-") as tmp:
         for number in range(1, args.rounds + 1):
