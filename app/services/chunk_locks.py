@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, or_, select
 
 from app.db.compiled import PrecompiledStatement
 from app.db.in_lists import in_list, list_params, width
@@ -68,6 +68,26 @@ def contacts_then(table: Table) -> ChunkLock:
 
 def customers_then_contacts(conn: Connection, store_id: int, commands: Sequence[Any]) -> None:
     """Customers: a single write locks its customer record first (`customers._locked_record`),
-    then the contact of the phone."""
-    _lock(conn, customers, "external_id", store_id, _external_ids(commands))
-    _lock(conn, contacts, "phone", store_id, _phones(commands))
+    then the contact of the phone, and takes the id from the contact holding it
+    (`customers._take_external_id`): those contacts too, in the one order of their phones. A
+    chunk giving U1 the phone of U2's contact, beside one giving U2 the phone of U1's, shares
+    no key with it (`record_keys.customer`) yet changes its contacts: each locked one contact
+    and waited on the other, and such batches deadlocked at every attempt."""
+    external_ids = _external_ids(commands)
+    _lock(conn, customers, "external_id", store_id, external_ids)
+    phones = _phones(commands)
+    if external_ids:
+        params = {**list_params("phone", phones), **list_params("external_id", external_ids), "store_id": store_id}
+        _contacts_and_holders(width(len(phones)), width(len(external_ids))).rows(conn, params)
+    else:
+        _lock(conn, contacts, "phone", store_id, phones)
+
+
+@cache
+def _contacts_and_holders(phones: int, external_ids: int) -> PrecompiledStatement:
+    """The store's contacts of a list of `phones` phones and those holding one of a list of
+    `external_ids` customer ids, locked in the order of their phones, compiled once per size."""
+    phone_in = in_list(contacts.c.phone, "phone", phones)
+    holds = in_list(contacts.c.external_id, "external_id", external_ids)
+    statement = select(contacts.c.id).where(contacts.c.store_id == param(contacts, "store_id"), or_(phone_in, holds))
+    return PrecompiledStatement(statement.order_by(contacts.c.phone).with_for_update())
