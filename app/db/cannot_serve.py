@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from .existing import tables_missing
-from .postgres import WRITE_ATTEMPTS, sqlstate
+from .postgres import LOCK_TABLE_FULL, WRITE_ATTEMPTS, sqlstate
 from .unavailable import DatabaseUnavailable, described
 
 # Conflicts a concurrent transaction causes that are no fault of the write's own rows.
@@ -27,11 +27,16 @@ class TablesMissing(Exception):
 
 
 class StillConflicting(Exception):
-    """A write conflicted with concurrent writes at every attempt."""
+    """A write conflicted with concurrent writes at every attempt: met the same records, or
+    found the server's lock table full (concurrent batches' key locks)."""
 
     def __init__(self, cause: BaseException):
         attempts = f"{WRITE_ATTEMPTS} attempts"
-        super().__init__(f"concurrent writes of the same records at each of {attempts} ({described(cause)})")
+        if sqlstate(cause) == LOCK_TABLE_FULL:
+            what = "the server's lock table full of concurrent writes' locks (raise max_locks_per_transaction)"
+        else:
+            what = "concurrent writes of the same records"
+        super().__init__(f"{what} at each of {attempts} ({described(cause)})")
 
 
 def unavailable(exc: BaseException) -> DatabaseUnavailable | None:

@@ -63,6 +63,10 @@ RETRYABLE_SQLSTATES = frozenset(_CONFLICT_NAMES)
 WRITE_ATTEMPTS = 10
 # Seconds: the pause before the n-th new attempt is random, up to min(cap, first * 2**n).
 RETRY_PAUSE_FIRST, RETRY_PAUSE_CAP = 0.005, 0.25
+# A full lock table (53200) lasts until concurrent batches' transactions end (a few tenths of a
+# second each, and several may be in flight): longer pauses, about 5 s over all attempts.
+LOCK_TABLE_FULL = "53200"
+LOCK_TABLE_PAUSE_FIRST, LOCK_TABLE_PAUSE_CAP = 0.1, 2.0
 
 
 class GroupedWrites:
@@ -128,10 +132,11 @@ class GroupedWrites:
                 _count_conflict(exc)
                 continue
             except Exception as exc:
-                if sqlstate(exc) not in RETRYABLE_SQLSTATES:
+                state = sqlstate(exc)
+                if state not in RETRYABLE_SQLSTATES:
                     raise
                 _count_conflict(exc)
-            await asyncio.sleep(retry_pause(attempt))
+            await asyncio.sleep(retry_pause(attempt, state))
         return await self._transaction(work, *args)
 
     async def _transaction(self, work: Work[T], *args: Any) -> T:
@@ -147,10 +152,17 @@ class GroupedWrites:
                 await asyncio.sleep(0)
 
 
-def retry_pause(attempt: int) -> float:
-    """Seconds to wait after the failed attempt `attempt` (0-based) before the next: random
-    (full jitter), up to a bound that doubles from RETRY_PAUSE_FIRST to RETRY_PAUSE_CAP."""
-    return random.uniform(0, min(RETRY_PAUSE_CAP, RETRY_PAUSE_FIRST * 2**attempt))
+def retry_pause(attempt: int, state: str | None = None) -> float:
+    """Seconds to wait after the failed attempt `attempt` (0-based), which failed with SQLSTATE
+    `state`, before the next: random (full jitter), up to a bound that doubles from
+    RETRY_PAUSE_FIRST to RETRY_PAUSE_CAP (from LOCK_TABLE_PAUSE_FIRST to LOCK_TABLE_PAUSE_CAP
+    when the server's lock table was full)."""
+    first, cap = (
+        (LOCK_TABLE_PAUSE_FIRST, LOCK_TABLE_PAUSE_CAP)
+        if state == LOCK_TABLE_FULL
+        else (RETRY_PAUSE_FIRST, RETRY_PAUSE_CAP)
+    )
+    return random.uniform(0, min(cap, first * 2**attempt))
 
 
 def sqlstate(exc: BaseException) -> str | None:

@@ -18,7 +18,15 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from app.db.cannot_serve import StillConflicting, TablesMissing
-from app.db.postgres import RETRY_PAUSE_CAP, RETRY_PAUSE_FIRST, WRITE_ATTEMPTS, retry_pause, sqlstate
+from app.db.postgres import (
+    LOCK_TABLE_PAUSE_CAP,
+    LOCK_TABLE_PAUSE_FIRST,
+    RETRY_PAUSE_CAP,
+    RETRY_PAUSE_FIRST,
+    WRITE_ATTEMPTS,
+    retry_pause,
+    sqlstate,
+)
 from app.db.unavailable import DatabaseUnavailable
 from tests.conftest import Api
 
@@ -119,6 +127,17 @@ async def test_a_write_that_loses_every_attempt_raises_the_last_failure(postgres
         await postgres_api.db.write_alone(work)
     assert (_raised(raised.value, state), len(attempts), await _written(postgres_api)) == (state, WRITE_ATTEMPTS, 0)
     assert _added(before) == {RETRIED[state]: WRITE_ATTEMPTS - 1}  # the last attempt is not run again
+    if RAISED_AS[state] is StillConflicting:  # the log line says which: records met, or a full lock table
+        assert isinstance(raised.value, DatabaseUnavailable)
+        assert raised.value.cause.startswith(f"StillConflicting: {STILL_CONFLICTING[state]} at each of 10 attempts (")
+
+
+# a failure raised as StillConflicting -> what its message says
+STILL_CONFLICTING = {
+    "40P01": "concurrent writes of the same records",
+    "40001": "concurrent writes of the same records",
+    "53200": "the server's lock table full of concurrent writes' locks (raise max_locks_per_transaction)",
+}
 
 
 @pytest.mark.parametrize("state", {**RAISED, "42P01": "undefined_table"}, ids=[*RAISED.values(), "undefined_table"])
@@ -144,9 +163,20 @@ def _raised(exc: BaseException, state: str) -> str | None:
     return sqlstate(exc.__cause__)
 
 
+# the failure's SQLSTATE -> the first bound and the cap of its pauses
+PAUSES = {
+    None: (RETRY_PAUSE_FIRST, RETRY_PAUSE_CAP),
+    "40P01": (RETRY_PAUSE_FIRST, RETRY_PAUSE_CAP),
+    "23505": (RETRY_PAUSE_FIRST, RETRY_PAUSE_CAP),
+    "53200": (LOCK_TABLE_PAUSE_FIRST, LOCK_TABLE_PAUSE_CAP),  # the lock table full: longer
+}
+
+
+@pytest.mark.parametrize("state", PAUSES)
 @pytest.mark.parametrize("attempt", range(WRITE_ATTEMPTS))
-def test_the_pause_before_a_new_attempt_is_random_and_bounded(attempt: int) -> None:
-    bound = min(RETRY_PAUSE_CAP, RETRY_PAUSE_FIRST * 2**attempt)
-    pauses = {retry_pause(attempt) for _ in range(50)}
+def test_the_pause_before_a_new_attempt_is_random_and_bounded(attempt: int, state: str | None) -> None:
+    first, cap = PAUSES[state]
+    bound = min(cap, first * 2**attempt)
+    pauses = {retry_pause(attempt, state) for _ in range(50)}
     assert all(0 <= pause <= bound for pause in pauses)
     assert len(pauses) > 1  # random: writes that met in one order do not meet again in it
