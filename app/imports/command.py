@@ -106,7 +106,11 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
         key = args.key or os.environ.get("KANAL_KEY")
         if not key:
             raise ImportFailed("--url needs --key (or KANAL_KEY).")
-        sink = OverHttp(args.url, key, args.store, args.resource, backfill, job.stop)
+
+        def say(line: str) -> None:  # a wait's line, above the progress bar; an address is no markup
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+        sink = OverHttp(args.url, key, args.store, args.resource, backfill, job.stop, say)
     else:
         sink = await InProcess.open(Database(Settings.from_env()), args.store, args.resource, backfill)
     began = time.perf_counter()

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,7 +40,8 @@ class ImportFailed(Exception):
 
 
 class ImportStopped(Exception):
-    """A stop (Ctrl-C, SIGTERM) came while the server had the batch wait (429): not sent."""
+    """A stop (Ctrl-C, SIGTERM) came while the server had the batch wait (a 429, or a 503 with
+    Retry-After): not sent."""
 
 
 # Levels of nesting past which a record is not sent: the server's JSON reader stops at about a
@@ -47,6 +49,12 @@ class ImportStopped(Exception):
 # with it. Below, the server answers the record itself (free-form JSON is refused past
 # MAX_JSON_DEPTH, `too_deep`; a field the API ignores may nest deeper), as in this process.
 MAX_RECORD_DEPTH = 900
+
+# Waits in a row for one batch answered 503 with Retry-After (README "When the database is
+# unavailable": the database, or the rate limit's storage, cannot serve for a moment): a minute
+# at the server's `Retry-After: 5`, as long as a PostgreSQL restart or failover usually takes.
+# One more 503 stops the import, its position confirmed: a database down that long is no blip.
+UNAVAILABLE_WAITS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,16 +114,29 @@ def _outcome(result: batches.ItemResult) -> Outcome:
 
 class OverHttp:
     """POSTs each batch to `{url}/api/v1/stores/{store}/{resource}/batch` with `key`; waits out
-    a 429 (its Retry-After) and sends again. A batch too large for the server (over
-    `batches.MAX_BODY_BYTES`, or answered 413, as a proxy with a lower limit answers) is sent in
-    halves; a record that alone makes such a batch is refused on its own (`too_large`), never
-    sent, and the import goes on; so is a record nested past MAX_RECORD_DEPTH (`too_deep`). A stop
-    (`stop` set) during a 429's wait raises ImportStopped at once."""
+    a 429 (its Retry-After) and sends again, as often as the server asks. A 503 with Retry-After
+    (the server's database, or its rate limit's storage, unavailable for a moment) is waited out
+    the same way, at most UNAVAILABLE_WAITS times in a row for one batch, each wait said in one
+    line through `say` (default: stderr); one more stops the import (ImportFailed), as does a 503
+    without Retry-After at once: sending a batch again is safe, each record an upsert. A batch
+    too large for the server (over `batches.MAX_BODY_BYTES`, or answered 413, as a proxy with a
+    lower limit answers) is sent in halves; a record that alone makes such a batch is refused on
+    its own (`too_large`), never sent, and the import goes on; so is a record nested past
+    MAX_RECORD_DEPTH (`too_deep`). A stop (`stop` set) during any of these waits raises
+    ImportStopped at once."""
 
     def __init__(
-        self, url: str, key: str, store_id: int, resource: str, backfill: bool, stop: threading.Event | None = None
+        self,
+        url: str,
+        key: str,
+        store_id: int,
+        resource: str,
+        backfill: bool,
+        stop: threading.Event | None = None,
+        say: Callable[[str], object] | None = None,
     ):
         self.stop = stop or threading.Event()
+        self.say = say or (lambda line: print(line, file=sys.stderr))
         self.endpoint = f"{url.rstrip('/')}/api/v1/stores/{store_id}/{resource}/batch"
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         if backfill:
@@ -130,7 +151,7 @@ class OverHttp:
             )
             return [too_deep() if index in deep else next(sent) for index in range(len(records))]
         body = ('{"items": [' + ",".join(record.json_text() for record in records) + "]}").encode()
-        response = await self._post(body) if len(body) <= batches.MAX_BODY_BYTES else None
+        response = await self._post(body, records[0].line) if len(body) <= batches.MAX_BODY_BYTES else None
         if response is None or response.status_code == 413:
             if len(records) > 1:
                 half = len(records) // 2
@@ -140,15 +161,35 @@ class OverHttp:
             raise ImportFailed(f"{self.endpoint} answered {response.status_code}: {response.text[:300]}")
         return _results(self.endpoint, response, len(records))
 
-    async def _post(self, body: bytes) -> httpx.Response:
+    async def _post(self, body: bytes, line: int) -> httpx.Response:
+        """The server's answer to `body` (the batch from line `line`) once it is neither a 429
+        nor a 503 with Retry-After; each of those waited out first (see the class)."""
+        unavailable = 0  # waits for a 503 so far: a 429 between two neither counts nor resets them
+        waited = 0.0
         while True:
             try:
                 response = await self.client.post(self.endpoint, content=body)
             except httpx.HTTPError as exc:
                 raise ImportFailed(f"{self.endpoint}: {exc}") from None
-            if response.status_code != 429:
+            asked = response.headers.get("retry-after")
+            if response.status_code == 429:
+                await self._wait(retry_after(asked))
+            elif response.status_code == 503 and asked is not None and asked.strip():
+                if unavailable == UNAVAILABLE_WAITS:
+                    raise ImportFailed(
+                        f"{self.endpoint} answered 503 again after {unavailable} waits ({_seconds(waited)} in all): "
+                        f"{response.text[:300]}"
+                    )
+                unavailable += 1
+                seconds = retry_after(asked)
+                self.say(
+                    f"warning: {self.endpoint} answered 503 (unavailable for now): sending the batch from line "
+                    f"{line:,} again in {_seconds(seconds)} (wait {unavailable} of {UNAVAILABLE_WAITS})"
+                )
+                await self._wait(seconds)
+                waited += seconds
+            else:
                 return response
-            await self._wait(retry_after(response.headers.get("retry-after")))
 
     async def _wait(self, seconds: float) -> None:
         """Sleep `seconds`, looking at `stop` every tenth of a second: ImportStopped once set."""
@@ -164,10 +205,10 @@ class OverHttp:
 
 
 def retry_after(value: str | None) -> float:
-    """The seconds a `429` asks to wait, from its `Retry-After` (RFC 9110 §10.2.3): whole
-    seconds, or an HTTP date (as proxies and gateways send it; one past is no wait). Absent or
-    neither, 1 s: a throttled import waits and goes on, where such a value stopped it with a
-    traceback."""
+    """The seconds a `429`, or a `503`, asks to wait, from its `Retry-After` header's value
+    (RFC 9110 §10.2.3): whole seconds, or an HTTP date (as proxies and gateways send it; one
+    past is no wait). Absent or neither, 1 s: a throttled import waits and goes on, where such
+    a value stopped it with a traceback. Never negative; raises nothing."""
     text = (value or "").strip()
     if text.isascii() and text.isdigit():
         return float(text)
@@ -178,6 +219,12 @@ def retry_after(value: str | None) -> float:
     if when.tzinfo is None:  # "-0000": a time in UTC, its zone unknown (RFC 5322 §3.3)
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _seconds(seconds: float) -> str:
+    """`5 s`, `1.5 s`, `3,600 s`: a wait as the import's lines say it."""
+    tenths = round(seconds, 1)
+    return f"{int(tenths):,} s" if tenths == int(tenths) else f"{tenths:,.1f} s"
 
 
 def too_large(size: int, answered: bool) -> Outcome:
