@@ -55,6 +55,10 @@ MAX_RECORD_DEPTH = 900
 # at the server's `Retry-After: 5`, as long as a PostgreSQL restart or failover usually takes.
 # One more 503 stops the import, its position confirmed: a database down that long is no blip.
 UNAVAILABLE_WAITS = 12
+# Seconds a 503's wait lasts at least and at most, whatever its Retry-After says: `0` (or a date
+# past) sent the batch again at once, twelve times in a few milliseconds, and a date years ahead
+# hung the import; a minute is longer than the server ever asks (`Retry-After: 5`).
+UNAVAILABLE_PAUSE = (1.0, 60.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +120,9 @@ class OverHttp:
     """POSTs each batch to `{url}/api/v1/stores/{store}/{resource}/batch` with `key`; waits out
     a 429 (its Retry-After) and sends again, as often as the server asks. A 503 with Retry-After
     (the server's database, or its rate limit's storage, unavailable for a moment) is waited out
-    the same way, at most UNAVAILABLE_WAITS times in a row for one batch, each wait said in one
-    line through `say` (default: stderr); one more stops the import (ImportFailed), as does a 503
+    the same way, each wait its Retry-After within UNAVAILABLE_PAUSE, at most UNAVAILABLE_WAITS
+    times in a row for one batch, each wait said in one line through `say` (default: stderr); one
+    more stops the import (ImportFailed), as does a 503
     without Retry-After at once: sending a batch again is safe, each record an upsert. A batch
     too large for the server (over `batches.MAX_BODY_BYTES`, or answered 413, as a proxy with a
     lower limit answers) is sent in halves; a record that alone makes such a batch is refused on
@@ -177,11 +182,14 @@ class OverHttp:
             elif response.status_code == 503 and asked is not None and asked.strip():
                 if unavailable == UNAVAILABLE_WAITS:
                     raise ImportFailed(
-                        f"{self.endpoint} answered 503 again after {unavailable} waits ({_seconds(waited)} in all): "
+                        f"{self.endpoint} answered 503 again after {unavailable} waits "
+                        f"({_seconds(waited)} of waiting in all): "
                         f"{response.text[:300]}"
                     )
+                if self.stop.is_set():  # a Ctrl-C while the batch was at the server: no wait to announce
+                    raise ImportStopped
                 unavailable += 1
-                seconds = retry_after(asked)
+                seconds = min(max(retry_after(asked), UNAVAILABLE_PAUSE[0]), UNAVAILABLE_PAUSE[1])
                 self.say(
                     f"warning: {self.endpoint} answered 503 (unavailable for now): sending the batch from line "
                     f"{line:,} again in {_seconds(seconds)} (wait {unavailable} of {UNAVAILABLE_WAITS})"

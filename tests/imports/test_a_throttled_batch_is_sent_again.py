@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.imports.sinks import UNAVAILABLE_WAITS, ImportFailed, Outcome, OverHttp
+from app.imports.sinks import UNAVAILABLE_WAITS, ImportFailed, ImportStopped, Outcome, OverHttp
 from app.imports.sources import Record
 
 ENDPOINT = "http://kanal.test/api/v1/stores/123/orders/batch"
@@ -34,6 +34,8 @@ WAITS: dict[str, tuple[str | None, float | None]] = {
     "a fraction": ("1.5", 1.0),
     "absent": (None, 1.0),
 }
+# a 503's wait where it differs from a 429's: within UNAVAILABLE_PAUSE, 1 s to a minute
+WAITS_503: dict[str, float] = {"zero seconds": 1.0, "a date past": 1.0, "a date to come": 60.0}
 # a 429's Retry-After, and a 503's carrying one (without it, a 503 stops at once: ANSWERS)
 WAITED = [(429, name) for name in WAITS] + [(503, name) for name, (value, _) in WAITS.items() if value is not None]
 
@@ -64,6 +66,8 @@ def waited(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 @pytest.mark.parametrize(("status", "name"), WAITED, ids=[f"{status} {name}" for status, name in WAITED])
 async def test_a_429_or_503_is_waited_out_as_its_retry_after_says(status: int, name: str, waited: list[float]):
     retry_after, expected = WAITS[name]
+    if status == 503:
+        expected = WAITS_503.get(name, expected)
     answers = iter([httpx.Response(status, headers={"Retry-After": retry_after} if retry_after else {}), WRITTEN])
     said: list[str] = []
     sink = _sink(answers, said)
@@ -94,7 +98,7 @@ ANSWERS: dict[str, tuple[int, int, str | None, list[float], Any]] = {
     ),
     "a 503 past the bound": (
         UNAVAILABLE_WAITS + 1, 503, "5", [5.0] * UNAVAILABLE_WAITS,
-        f"{ENDPOINT} answered 503 again after {UNAVAILABLE_WAITS} waits ({5 * UNAVAILABLE_WAITS} s in all): down",
+        f"{ENDPOINT} answered 503 again after {UNAVAILABLE_WAITS} waits ({5 * UNAVAILABLE_WAITS} s of waiting in all): down",
     ),
     "a 503 without Retry-After": (1, 503, None, [], f"{ENDPOINT} answered 503: down"),
     "a 503 with a blank Retry-After": (1, 503, " ", [], f"{ENDPOINT} answered 503: down"),
@@ -140,3 +144,25 @@ async def test_each_batch_has_its_own_waits(waited: list[float]) -> None:
         2 * UNAVAILABLE_WAITS,
         ["line 1", "line 2"],
     )
+
+
+async def test_a_stop_while_the_batch_is_at_the_server_stops_without_a_wait(waited: list[float]) -> None:
+    """A Ctrl-C while the batch is at the server, whose answer is a 503 with Retry-After: the
+    import stops as that answer comes, without announcing a wait it will not make."""
+    said: list[str] = []
+    sent: list[httpx.Request] = []
+    sink = _sink(iter([httpx.Response(503, headers={"Retry-After": "5"}, text="down"), WRITTEN]), said, sent)
+    sink.client.event_hooks["request"].append(_stop_then(sink))
+    try:
+        with pytest.raises(ImportStopped):
+            await sink.send([Record(41, data={"external_id": "A"})])
+    finally:
+        await sink.close()
+    assert (said, waited, len(sent)) == ([], [], 1)
+
+
+def _stop_then(sink: OverHttp) -> Any:
+    async def stop(_request: httpx.Request) -> None:  # the Ctrl-C comes while the request is out
+        sink.stop.set()
+
+    return stop

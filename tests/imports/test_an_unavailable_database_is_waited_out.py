@@ -208,7 +208,7 @@ async def test_past_its_waits_a_batch_stops_the_import_where_resume_goes_on(
             await run.run(run.Job(source, "jsonl", 123, "orders", report, batch_size=2), sink, console)
         endpoint = "http://kanal.test/api/v1/stores/123/orders/batch"
         assert str(failed.value).startswith(
-            f"{endpoint} answered 503 again after {UNAVAILABLE_WAITS} waits ({5 * UNAVAILABLE_WAITS} s in all): "
+            f"{endpoint} answered 503 again after {UNAVAILABLE_WAITS} waits ({5 * UNAVAILABLE_WAITS} s of waiting in all): "
             '{"error":"The database is unavailable right now.'
         )
         assert failed.value.confirmed == 2
