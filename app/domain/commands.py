@@ -30,7 +30,7 @@ from .errors import ErrorCode, FieldError, ValidationFailed
 from .known_fields import kept, read_as
 from .money import MINOR_UNITS
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
-from .platform_names import ADDRESS_LINES, ADDRESS_NAMES, in_our_names
+from .platform_names import ADDRESS_LINES, ADDRESS_NAMES, CUSTOMER_NAMES, in_our_names
 from .rules.phone_of_the_order import PhoneSource, phone_given, region_for_phone
 from .text import is_blank, unsafe_text_errors
 from .types import (
@@ -211,6 +211,8 @@ class CustomerInput(Command):
     # A customer's fields merge into its contact (SPEC §4.2): a blank never overwrites stored
     # contact data (§10), its tags' "" included (`blank_fields`).
     merges_into_contact: ClassVar[bool] = True
+    # Magento's `firstname` and `lastname`, read where ours are absent (`platform_names`)
+    other_names: ClassVar[Mapping[str, str]] = CUSTOMER_NAMES
 
     external_id: ExternalId | None = None
     phone: PhoneNumber
@@ -223,6 +225,11 @@ class CustomerInput(Command):
     orders_count: Count | None = None
     whatsapp_consent: WhatsappConsent | None = None
     updated_at: SourceTime | None = _source_updated_at()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _platform_names(cls, data: Any) -> Any:
+        return in_our_names(data, CUSTOMER_NAMES) if isinstance(data, Mapping) else data
 
     @field_validator("whatsapp_consent", mode="before")
     @classmethod

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from .platform_names import CUSTOMER_NAMES
 from .text import is_blank
 
 # The customer's field -> where else it is read from (a path from the order's root), in order.
@@ -34,6 +35,11 @@ IN_ADDRESSES = frozenset(path[-1] for paths in CUSTOMER_SOURCES.values() for pat
 _ADDRESSES = tuple(dict.fromkeys(path[0] for paths in CUSTOMER_SOURCES.values() for path in paths if len(path) == 2))
 
 _MISSING = object()
+# The customer's field -> its other names in the customer object (Magento's `firstname`): the
+# customer's own value too, which wins over the order's top-level one.
+_CUSTOMERS_OWN: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {field: tuple(theirs for theirs, ours in CUSTOMER_NAMES.items() if ours == field) for field in CUSTOMER_SOURCES}
+)
 
 
 def customer_in_our_names(data: Any) -> Any:
@@ -78,7 +84,7 @@ def _names_sent(data: Mapping[str, Any]) -> bool:
 def _given(data: Mapping[str, Any], customer: Mapping[str, Any], field: str) -> tuple[tuple[str, ...], Any] | None:
     """(the path, the value) read into the customer's absent `field`; None when the customer
     gives it, or no other place does."""
-    if not _absent(customer.get(field)):
+    if not _absent(customer.get(field)) or any(not _absent(customer.get(name)) for name in _CUSTOMERS_OWN[field]):
         return None
     for path in CUSTOMER_SOURCES[field]:
         value = _value_at(data, path)

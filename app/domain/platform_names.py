@@ -46,15 +46,19 @@ _NOTHING = object()  # a value that gives the field nothing: it stays absent
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def in_our_names(data: Mapping[str, Any]) -> Mapping[str, Any]:
-    """`data` (an address as sent) with the other names read into our fields where ours are
-    absent (null or blank: SPEC §10), and dropped where ours are present. Values are not
-    checked here: the field's own type does, and refuses what it cannot read (a `street` of
-    numbers is `address1`'s `Must be a string.`)."""
-    if not any(name in data for name in ADDRESS_NAMES):
+# A customer's: Magento 2's `CustomerInterface` (`firstname`, `lastname`; its `email` is ours).
+CUSTOMER_NAMES: Mapping[str, str] = MappingProxyType({"firstname": "first_name", "lastname": "last_name"})
+
+
+def in_our_names(data: Mapping[str, Any], names: Mapping[str, str] = ADDRESS_NAMES) -> Mapping[str, Any]:
+    """`data` (an address as sent, or a customer with `CUSTOMER_NAMES`) with the other `names`
+    read into our fields where ours are absent (null or blank: SPEC §10), and dropped where ours
+    are present. Values are not checked here: the field's own type does, and refuses what it
+    cannot read (a `street` of numbers is `address1`'s `Must be a string.`)."""
+    if not any(name in data for name in names):
         return data
     renamed = dict(data)
-    for theirs, ours in ADDRESS_NAMES.items():
+    for theirs, ours in names.items():
         if theirs not in renamed:
             continue
         value = renamed.pop(theirs)
