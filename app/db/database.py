@@ -13,7 +13,10 @@ A transaction is a plain function `work(conn, *args)` over a SQLAlchemy Connecti
   budget on both engines (read_budget.py). Writes are
   grouped: every request that reaches its write within two turns of the loop joins one
   transaction with one COMMIT (group commit), and each caller is answered only after that
-  COMMIT. WAL checkpoints run on a thread of their own (checkpoint.py).
+  COMMIT. A group takes the write lock without waiting: while another process holds it,
+  the group stays pending and tries again from the loop (up to the busy timeout), so that
+  the loop never sleeps in SQLite's busy handler. WAL checkpoints run on a thread of their
+  own (checkpoint.py).
 
 The Database also owns what is kept between requests: `auth_rows`, the key and store rows
 authorisation reads (kept.py), which it forgets on every change to those tables (SQLite:
@@ -28,7 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import QueuePool, StaticPool
@@ -44,7 +47,7 @@ from .read_budget import ReadTimedOut, is_postgres_timeout, postgres_connect_arg
 from .readers import Readers, settle
 from .tables import api_keys, stores
 from .types import dumps, loads
-from .unavailable import ConnectionLost, connected, sqlite_can_serve, sqlite_unavailable
+from .unavailable import ConnectionLost, connected, sqlite_busy, sqlite_can_serve, sqlite_unavailable
 
 T = TypeVar("T")
 Work = Callable[..., T]
@@ -54,6 +57,10 @@ Job = tuple[Work[Any], tuple[Any, ...], asyncio.Future[Any]]
 # database counts as unreachable; the SQLite ping runs inline and waits for nothing.
 PING_SECONDS = 2.0
 PING_APPLICATION_NAME = "kanal-healthz"  # the health probe's connection, on PostgreSQL
+# Seconds between a SQLite write group's attempts at the write lock while another process
+# holds it: the first pause, doubled at each attempt up to the last.
+FIRST_LOCK_PAUSE = 0.001
+LAST_LOCK_PAUSE = 0.05
 
 
 class WriteContractBroken(RuntimeError):
@@ -259,8 +266,8 @@ class _SqliteBackend:
         sqlite_binds.register()
         self._settings = settings
         self._checkpointer = _checkpointer(url, settings)
-        # BEGIN IMMEDIATE: another process holding the write lock makes us wait
-        # (busy_timeout) instead of failing later on lock upgrade.
+        # BEGIN IMMEDIATE: the write lock is taken first, instead of failing later on lock
+        # upgrade; while another process holds it a group waits off the loop (_begin_at_once).
         self._write_engine = self._engine(sync_url, begin="BEGIN IMMEDIATE", autocheckpoint=self._checkpointer is None)
         summaries.watch(self._write_engine)  # order summaries written at each COMMIT
         # Reads send no BEGIN: each statement is its own snapshot, two statements fewer. One
@@ -277,6 +284,11 @@ class _SqliteBackend:
         self._write_conn: Connection | None = None
         self._data_version: int | None = None
         self._pending: list[Job] = []
+        # While the pending group waits for another process's write lock: when it first found
+        # the lock held (loop.time()), and the pause before its next attempt (seconds).
+        self._busy_since: float | None = None
+        self._lock_pause = FIRST_LOCK_PAUSE
+        self._busy_timeout = settings.sqlite_busy_timeout_ms / 1000
         self._kept: list[KeptRows] = []
         self._watching = False  # the write connection has the triggers of every KeptRows
 
@@ -407,29 +419,87 @@ class _SqliteBackend:
         self._data_version = None
 
     def _commit_pending(self) -> None:
-        group, self._pending = self._pending, []
+        """Commit the pending group, or leave it pending while another process holds the write
+        lock, trying again from the loop (`_wait_for_the_lock`); the writes that arrive
+        meanwhile join it."""
         try:
             conn = self._writer()
         except Exception as exc:  # e.g. the file cannot be opened: no job of the group can run
-            for _work, _args, future in group:
+            for _work, _args, future in self._take_group():
                 settle(future, False, exc)
             return
-        self._commit_group(conn, group)
-
-    def _commit_group(self, conn: Connection, group: list[Job]) -> None:
-        """Optimistic: the whole group in one transaction, consecutive jobs of one `Together`
-        work run together (together.py). Should any job fail, the group is rolled back and each
-        job re-runs in its own transaction, so one failure never costs another request its
-        write (failures are rare: jobs return expected failures, see `Database.write`)."""
         try:
-            with conn.begin():
+            transaction = self._begin_at_once(conn)
+        except Exception as exc:
+            if self._wait_for_the_lock(exc):
+                return
+            group = self._take_group()
+            self._answer(group, self._after_failure(conn, group, exc))
+            return
+        self._commit_group(conn, self._take_group(), transaction)
+
+    def _take_group(self) -> list[Job]:
+        group, self._pending = self._pending, []
+        self._busy_since = None
+        return group
+
+    def _begin_at_once(self, conn: Connection) -> RootTransaction:
+        """The group's transaction, begun (BEGIN IMMEDIATE) without waiting for the write lock:
+        SQLite's busy handler sleeps in the calling thread, here the event loop, so waiting there
+        for another process's write (up to the busy timeout) froze every request, /healthz and
+        reads included. Raises SQLITE_BUSY (OperationalError) at once when the lock is held.
+        Statements inside the transaction keep the configured busy timeout."""
+        raw: Any = conn.connection.dbapi_connection
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            return conn.begin()
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={int(self._settings.sqlite_busy_timeout_ms)}")
+
+    def _wait_for_the_lock(self, exc: Exception) -> bool:
+        """True when `exc`, from `_begin_at_once`, says another process holds the write lock and
+        the pending group has waited for it less than the busy timeout
+        (KANAL_SQLITE_BUSY_TIMEOUT_MS) since it first found it held: the group's next attempt is
+        then scheduled on the loop, after a pause growing from FIRST_LOCK_PAUSE to
+        LAST_LOCK_PAUSE seconds, the last attempt at the timeout itself. False otherwise: the
+        group is to be answered as a transaction that failed with `exc` (past the timeout, the
+        503 of a database still locked)."""
+        if not sqlite_busy(exc):
+            return False
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if self._busy_since is None:
+            self._busy_since, self._lock_pause = now, FIRST_LOCK_PAUSE
+        left = self._busy_since + self._busy_timeout - now
+        if left <= 0:
+            return False
+        loop.call_later(min(self._lock_pause, left), self._commit_pending)
+        self._lock_pause = min(2 * self._lock_pause, LAST_LOCK_PAUSE)
+        return True
+
+    def _commit_group(self, conn: Connection, group: list[Job], transaction: RootTransaction) -> None:
+        """Optimistic: the whole group in one transaction (`transaction`, begun), consecutive jobs
+        of one `Together` work run together (together.py). Should any job fail, the group is
+        rolled back and each job re-runs in its own transaction, so one failure never costs
+        another request its write (failures are rare: jobs return expected failures, see
+        `Database.write`)."""
+        try:
+            with transaction:
                 outcomes = self._run_group(conn, group)
         except Exception as exc:
-            unavailable = sqlite_unavailable(exc)  # e.g. still locked: each alone would wait again
-            if unavailable is not None:
-                outcomes = [(False, unavailable)] * len(group)
-            else:
-                outcomes = [self._run_alone(conn, work, args) for work, args, _future in group]
+            outcomes = self._after_failure(conn, group, exc)
+        self._answer(group, outcomes)
+
+    def _after_failure(self, conn: Connection, group: list[Job], exc: Exception) -> list[tuple[bool, Any]]:
+        """The outcomes of `group`, whose transaction failed with `exc`: `DatabaseUnavailable`
+        for each job when the database cannot serve (e.g. still locked: each alone would wait
+        again), else each job's own outcome, run alone."""
+        unavailable = sqlite_unavailable(exc)
+        if unavailable is not None:
+            return [(False, unavailable)] * len(group)
+        return [self._run_alone(conn, work, args) for work, args, _future in group]
+
+    def _answer(self, group: list[Job], outcomes: list[tuple[bool, Any]]) -> None:
         if self._checkpointer is not None:
             self._checkpointer.request()
         for (ok, value), (_work, _args, future) in zip(outcomes, group, strict=True):
@@ -458,6 +528,10 @@ class _SqliteBackend:
             return False, sqlite_unavailable(exc) or exc
 
     async def dispose(self) -> None:
+        """Once the pending writes are answered (a group waiting for another process's write
+        lock: within the busy timeout)."""
+        while self._pending:
+            await asyncio.sleep(LAST_LOCK_PAUSE)
         if self._checkpointer is not None:
             self._checkpointer.stop()
         self._readers.close()

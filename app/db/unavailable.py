@@ -83,6 +83,13 @@ def sqlite_unavailable(exc: BaseException) -> DatabaseUnavailable | None:
     return None
 
 
+def sqlite_busy(exc: BaseException) -> bool:
+    """True when `exc` is SQLite's SQLITE_BUSY (another connection holds the lock), raised
+    through SQLAlchemy or straight from the cursor."""
+    error = getattr(exc, "orig", exc)
+    return isinstance(error, sqlite3.Error) and (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF == 5
+
+
 @contextmanager
 def sqlite_can_serve() -> Iterator[None]:
     """Turns a SQLite error of `_SQLITE_UNAVAILABLE` raised in the block into `DatabaseUnavailable`."""
