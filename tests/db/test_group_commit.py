@@ -1,20 +1,24 @@
 """Group commit, on both engines: writes that arrive together share one COMMIT, one failing
-write costs no other its own, and a crash mid-group commits nothing of it."""
+write costs no other its own, and a crash mid-group commits nothing of it; on SQLite a group
+waiting for another connection's write lock gathers the writes that come meanwhile."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
+import sqlite3
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import Connection, event, func, insert, select
+from sqlalchemy.engine import make_url
 
 from app.config import Settings
 from app.db import tables
 from app.db.database import Database
+from app.db.unavailable import DatabaseUnavailable
 
 NOW = datetime(2026, 5, 18, 10, 0, tzinfo=UTC)
 
@@ -93,3 +97,58 @@ async def test_a_crash_mid_group_commits_nothing_of_it(database_url: str) -> Non
     finally:
         await database.dispose()
     assert count == 0
+
+
+async def _waiting_for_the_lock(db: Database) -> None:
+    """Returns once a write group of `db` (SQLite) has found the write lock held and waits."""
+    async with asyncio.timeout(30):
+        while getattr(db._backend, "_busy_since", None) is None:
+            await asyncio.sleep(0.005)
+
+
+def _lock_held_by_another_connection(database_url: str) -> sqlite3.Connection:
+    other = sqlite3.connect(make_url(database_url).database or "", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+async def test_writes_arriving_while_a_group_waits_for_the_lock_join_it(db: Any, database_url: str) -> None:
+    """The group waits for another connection's write lock off the loop; the writes that come
+    meanwhile join it, and all share one COMMIT once the lock is released."""
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite's write lock")
+    await db.write(_add_store, 1)  # the write connection open, its triggers installed
+    db.commits.clear()
+    other = _lock_held_by_another_connection(database_url)
+    try:
+        first = asyncio.create_task(db.write(_add_store, 2))
+        await _waiting_for_the_lock(db)
+        later = [asyncio.create_task(db.write(_add_store, n)) for n in (3, 4)]
+        await asyncio.sleep(0.05)  # several attempts at the lock meanwhile
+        waiting = [task.done() for task in (first, *later)]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert waiting == [False] * 3
+    assert await asyncio.gather(first, *later) == [2, 3, 4]
+    assert len(db.commits) == 1
+    assert await db.read(lambda conn: conn.scalar(select(func.count()).select_from(tables.stores))) == 4
+
+
+async def test_dispose_answers_a_group_waiting_for_the_lock(database_url: str) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    db = Database(Settings(database_url=database_url, sqlite_busy_timeout_ms=300))
+    await db.write(_add_store, 1)  # the file in WAL mode, the write connection open
+    other = _lock_held_by_another_connection(database_url)
+    try:
+        write = asyncio.create_task(db.write(_add_store, 2))
+        await _waiting_for_the_lock(db)
+        await db.dispose()
+        answered = write.done()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert answered
+    with pytest.raises(DatabaseUnavailable):
+        await write
