@@ -33,9 +33,10 @@ from sqlalchemy import event, pool
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 RETRY_AFTER_SECONDS = 5
+_SQLITE_BUSY = 5
 # SQLite's primary result codes for a database that cannot serve now (sqlite.org/rescode.html)
 _SQLITE_UNAVAILABLE = {
-    5: "busy",  # SQLITE_BUSY: another connection's write held the lock past busy_timeout
+    _SQLITE_BUSY: "busy",  # SQLITE_BUSY: another connection's write held the lock past busy_timeout
     6: "locked",  # SQLITE_LOCKED
     8: "read-only",  # SQLITE_READONLY: the file or its directory cannot be written
     10: "I/O error",  # SQLITE_IOERR
@@ -73,21 +74,24 @@ class ConnectionLost(DatabaseUnavailable):
     operation may run again on a new connection."""
 
 
-def sqlite_unavailable(exc: BaseException) -> DatabaseUnavailable | None:
-    """`DatabaseUnavailable` for a SQLite error of `_SQLITE_UNAVAILABLE` (raised through
-    SQLAlchemy, or straight from the cursor), else None."""
+def _sqlite_error(exc: BaseException) -> tuple[sqlite3.Error, int] | None:
+    """SQLite's own error under `exc` (raised through SQLAlchemy, or straight from the cursor)
+    and its primary result code, or None for any other error."""
     error = getattr(exc, "orig", exc)
     code = getattr(error, "sqlite_errorcode", None)
-    if isinstance(error, sqlite3.Error) and code is not None and code & 0xFF in _SQLITE_UNAVAILABLE:
-        return DatabaseUnavailable(error)
-    return None
+    return (error, code & 0xFF) if isinstance(error, sqlite3.Error) and code is not None else None
+
+
+def sqlite_unavailable(exc: BaseException) -> DatabaseUnavailable | None:
+    """`DatabaseUnavailable` for a SQLite error of `_SQLITE_UNAVAILABLE`, else None."""
+    found = _sqlite_error(exc)
+    return DatabaseUnavailable(found[0]) if found is not None and found[1] in _SQLITE_UNAVAILABLE else None
 
 
 def sqlite_busy(exc: BaseException) -> bool:
-    """True when `exc` is SQLite's SQLITE_BUSY (another connection holds the lock), raised
-    through SQLAlchemy or straight from the cursor."""
-    error = getattr(exc, "orig", exc)
-    return isinstance(error, sqlite3.Error) and (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF == 5
+    """True when `exc` is SQLite's SQLITE_BUSY (another connection holds the lock)."""
+    found = _sqlite_error(exc)
+    return found is not None and found[1] == _SQLITE_BUSY
 
 
 @contextmanager
