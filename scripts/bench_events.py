@@ -13,7 +13,10 @@ Seconds run from starting the workers (their start-up included) to the receiver'
 of the last new event id (its clock is CLOCK_MONOTONIC too). Also printed: the rate from
 first to last delivery, and the CPU seconds of the workers, the receiver, the PostgreSQL
 server and everything else on the machine over the run: on a small machine other load skews
-the figures, and "everything else" shows how much there was.
+the figures, and "everything else" shows how much there was. From those, the machine's
+ceiling: the events/s its CPUs could deliver at the run's CPU seconds per event (workers,
+receiver and PostgreSQL together, every core busy); for K workers, printed over one worker's
+rate, it is the most K workers can gain on this machine, whatever the worker does.
 
     .venv/bin/python scripts/bench_events.py [--events 20000] [--workers-list 1,2]
         [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
@@ -379,6 +382,16 @@ class Result:
     def duplicates(self) -> int:
         return self.received - self.distinct
 
+    @property
+    def machine_ceiling(self) -> float | None:
+        """Events/s the machine could deliver at this run's CPU per event, every core busy: its
+        CPUs over the CPU seconds per event of the delivery's own processes (workers, receiver,
+        PostgreSQL). More workers than that allows only wait for a core; None if unknown."""
+        if not self.worker_cpu or None in self.worker_cpu or self.receiver_cpu is None:
+            return None
+        spent = sum(cpu for cpu in self.worker_cpu if cpu is not None) + self.receiver_cpu + (self.database_cpu or 0.0)
+        return (os.cpu_count() or 1) * self.events / spent if spent > 0 else None
+
     def line(self) -> str:
         def number(value: float | None, spec: str) -> str:
             return "-" if value is None else format(value, spec)
@@ -531,6 +544,11 @@ def report(result: Result) -> None:
             details += f", everything else {rest:.1f} s (this script, other load)"
         seconds = result.seconds or 0.0
         details += f"; machine {os.cpu_count()} CPUs x {seconds:.1f} s"
+        if result.machine_ceiling is not None and result.rate:
+            details += (
+                f"\n  machine ceiling at this CPU per event: {result.machine_ceiling:.0f} events/s "
+                f"({result.rate / result.machine_ceiling * 100:.0f}% reached)"
+            )
     if result.db:
         details += f"\n  deliveries {result.db['statuses']}, max attempts {result.db['max_attempts']}"
     print(details)
@@ -545,6 +563,7 @@ def summarise(rounds: list[list[Result]]) -> None:
     load moves single runs a lot)."""
     shares: list[float] = []
     ratios: dict[int, list[float]] = {}
+    allowed: dict[int, list[float]] = {}  # the machine's ceiling of K workers' run over one worker's rate
     for results in rounds:
         rates = {result.workers: result.rate for result in results if result.rate}
         one = next((result for result in results if result.workers == 1), None)
@@ -555,6 +574,9 @@ def summarise(rounds: list[list[Result]]) -> None:
         for workers, rate in sorted(rates.items()):
             if workers > 1:
                 ratios.setdefault(workers, []).append(rate / rates[1])
+                ceiling = next(result.machine_ceiling for result in results if result.workers == workers)
+                if ceiling is not None:
+                    allowed.setdefault(workers, []).append(ceiling / rates[1])
     label = "median of " + str(len(rounds)) + " rounds, " if len(rounds) > 1 else ""
     if shares:
         each = ", ".join(f"{share * 100:.1f}%" for share in shares) if len(shares) > 1 else ""
@@ -566,6 +588,13 @@ def summarise(rounds: list[list[Result]]) -> None:
         each = ", ".join(f"{value:.2f}x" for value in values) if len(values) > 1 else ""
         rounds_text = f" ({label}rounds: {each})" if each else ""
         print(f"{workers} workers: {statistics.median(values):.2f}x one worker{rounds_text}")
+        if workers in allowed:
+            each = ", ".join(f"{value:.2f}x" for value in allowed[workers]) if len(allowed[workers]) > 1 else ""
+            rounds_text = f" ({label}rounds: {each})" if each else ""
+            print(
+                f"  the machine's ceiling for them: {statistics.median(allowed[workers]):.2f}x one worker"
+                f"{rounds_text}: {os.cpu_count()} CPUs over their run's CPU per event (workers, receiver, PostgreSQL)"
+            )
 
 
 def ensure_py_spy() -> None:
