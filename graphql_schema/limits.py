@@ -1,4 +1,5 @@
-"""Abuse limits: depth, aliases, tokens, mutations per document; bounded caches; masked errors."""
+"""Abuse limits: depth, aliases, tokens, mutations and list items (`node_limit`) per document;
+bounded caches; masked errors."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from app.db.unavailable import DatabaseUnavailable
 
 from .documents import BoundedParse
 from .errors import database_unavailable, too_slow
+from .node_limit import NodeLimitRule
 from .number_variables import NumberVariables
 from .operations import OneOperation
 
@@ -64,6 +66,7 @@ _RULES = [
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     MutationCountRule,
+    NodeLimitRule,
 ]
 
 
