@@ -133,14 +133,20 @@ def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: An
     a cart again after buying, `abandoned` again as a new cart with that time would be: its
     recovery to come (`recovery_due_at` cleared, so the worker fires it once more, and the
     write's backfill flag taken, as a new cart's), with a `cart.abandoned` (before
-    `{"status": "recovered"}`) carrying the recovery's standing. Returns the row as stored now."""
+    `{"status": "recovered"}`) carrying the recovery's standing. An abandonment is one: sent back
+    to an abandoned_at that already recorded its `cart.abandoned` (an older checkout update
+    arriving between two copies of a newer one), the cart is `abandoned` again with a
+    `cart.status_changed` alone, and when that abandonment's `cart.recovery_due` was recorded,
+    its recovery stays settled (`recovery_due_at` its time, `unchanged` in the answer): it never
+    fires twice. Returns the row as stored now."""
+    due_at = _recorded_at(outbox.conn, cart, EventType.CART_RECOVERY_DUE)
     abandoned = (
         outbox.conn.execute(
             update(carts)
             .where(carts.c.id == cart["id"])
             .values(
                 status=CartStatus.ABANDONED,
-                recovery_due_at=None,
+                recovery_due_at=due_at,
                 backfill=outbox.backfill,
                 updated_at=outbox.now,
                 revision=carts.c.revision + 1,
@@ -151,6 +157,12 @@ def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: An
         .one()
     )
     before = {"status": CartStatus.RECOVERED}
+    if due_at is not None or _recorded_at(outbox.conn, cart, EventType.CART_ABANDONED) is not None:
+        after = {"status": CartStatus.ABANDONED}
+        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(abandoned), contact, before, after)
+        if due_at is not None:
+            outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
+        return abandoned
     reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
     outbox.emit(EventType.CART_ABANDONED, _subject(abandoned), contact, before, cart_view(abandoned), reason=reason)
     return abandoned
@@ -326,13 +338,23 @@ def _recovery_recorded(conn: Connection, cart: Mapping[Any, Any]) -> bool:
     """Whether this abandonment of `cart` (its `abandoned_at`) already recorded a
     `cart.recovered`: one purchase records one (README "Cart recovery"), however often the
     cart is marked otherwise and then `abandoned` again, and recovered by that purchase again."""
-    recorded = select(events_table.c.data).where(
-        events_table.c.subject_type == SubjectType.CART,
-        events_table.c.subject_id == cart["id"],
-        events_table.c.type == EventType.CART_RECOVERED,
+    return _recorded_at(conn, cart, EventType.CART_RECOVERED) is not None
+
+
+def _recorded_at(conn: Connection, cart: Mapping[Any, Any], type: EventType) -> datetime | None:
+    """When this abandonment of `cart` (its `abandoned_at`) recorded its first event of `type`
+    (the event's `after` holding that abandoned_at), None if it recorded none."""
+    recorded = (
+        select(events_table.c.data, events_table.c.created_at)
+        .where(
+            events_table.c.subject_type == SubjectType.CART,
+            events_table.c.subject_id == cart["id"],
+            events_table.c.type == type,
+        )
+        .order_by(events_table.c.id)
     )
     abandoned_at = cart["abandoned_at"]
-    return any(_abandoned_at(data) == abandoned_at for data in conn.execute(recorded).scalars())
+    return next((at for data, at in conn.execute(recorded) if _abandoned_at(data) == abandoned_at), None)
 
 
 def _abandoned_at(data: Mapping[str, Any]) -> datetime | None:

@@ -237,3 +237,40 @@ async def test_a_new_abandonment_after_a_fired_recovery_fires_its_own(api: Api) 
         ("cart.abandoned", "recovered", "abandoned", "not_due_yet"),
         ("cart.recovery_due", None, "abandoned", "fired"),
     ]
+
+
+LATER = "2026-05-18T10:30:00Z"
+# the later abandonment's recovery fired before the swing -> (the answer's automations when the
+# cart swings back to it, the recovery_due events the later abandonment records in all)
+SWINGS = {
+    "its recovery fired before": (True, [(RECOVERY, "unchanged")]),
+    "its recovery not due yet": (False, [(RECOVERY, "not_due_yet")]),
+}
+
+
+@pytest.mark.parametrize("swing", SWINGS)
+@pytest.mark.parametrize("way", WAYS)
+async def test_a_cart_swinging_back_to_a_later_abandonment_recovers_it_once(api: Api, way: str, swing: str) -> None:
+    """An older checkout update arriving between two copies of a newer one: the cart swings to
+    the abandonment the order recovered and back to the later one, which is one abandonment:
+    `cart.status_changed` alone, and its recovery goes out once (it went out twice)."""
+    fired_before, automations = SWINGS[swing]
+    await _recovered_by_the_order(api, way)
+    assert (await _post(api, way, LATER))[0] == 200  # abandoned again: cart.abandoned
+    if fired_before:
+        await _run_worker(api)
+    assert (await _post(api, way, FIRST))[0] == 200  # recovered again: cart.status_changed
+    before = await api.rows("events")
+    code, answer = await _post(api, way, LATER)
+    assert (code, _automations(answer)) == (200, automations)
+    assert (await api.get("/carts/CART-7700")).json()["status"] == "abandoned"
+    assert _cart_events((await api.rows("events"))[len(before) :]) == [
+        ("cart.status_changed", "recovered", "abandoned", None)
+    ]
+    await _run_worker(api)
+    events = await api.rows("events")
+    due = [row for row in events if row["type"] == "cart.recovery_due"]
+    assert [(row["data"]["after"]["abandoned_at"], row["reason"]) for row in due] == [
+        (LATER.replace("Z", "+00:00"), "fired")
+    ]
+    assert [row["type"] for row in events if row["type"] == "cart.abandoned"] == ["cart.abandoned"] * 2
