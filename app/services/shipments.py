@@ -65,8 +65,9 @@ def _store_shipment(
     record = records.of_row(records.Shipment, shipment)
     went_back = command.status is not None and shipment["status"] != command.status
     if change.stale or change.unchanged or (not change.created and went_back):
-        # stale, or out of order (a final status stayed), or a replay: it fires nothing
-        reason = Reason.UNCHANGED if change.unchanged else Reason.STALE
+        # stale, or out of order (a final status stayed, whether or not another field changed:
+        # README's `stale`), or a replay: it fires nothing
+        reason = Reason.STALE if change.stale or went_back else Reason.UNCHANGED
         decision = Decision(Automation.SHIPPING_NOTIFICATION, reason, SubjectType.SHIPMENT, shipment["external_id"])
         return Written(record, created=False, stale=change.stale, unchanged=change.unchanged, automations=(decision,))
     if shipment["status"] is not None and (change.created or change.changed("status")):

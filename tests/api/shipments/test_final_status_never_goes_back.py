@@ -90,3 +90,22 @@ async def test_a_new_shipment_without_a_status_has_none(api: Api) -> None:
     await api.post("/orders", order_body())
     response = await api.post("/shipments", shipment_body(status=""))
     assert (response.status_code, response.json()["status"]) == (201, None)
+
+
+@pytest.mark.parametrize(
+    ("stored", "sent", "carrier"),
+    list(itertools.product(FINAL, ("pending", "in_transit", "failed"), ("Colissimo", "La Poste"))),
+)
+async def test_a_status_kept_from_going_back_is_answered_stale(api: Api, stored: str, sent: str, carrier: str) -> None:
+    """The answer's shipping notification is `stale` (README's reasons: "a shipment status going
+    back from delivered / returned: the status kept"), whether the write changed another field
+    (La Poste) or nothing else (Colissimo, the stored carrier): it said `unchanged` then."""
+    await api.post("/orders", order_body())
+    assert (await api.post("/shipments", shipment_body(status=stored))).status_code == 201
+    response = await api.post("/shipments", shipment_body(status=sent, carrier=carrier))
+    assert (response.status_code, response.json()["status"]) == (200, stored)
+    assert [(item["automation"], item["reason"]) for item in response.json()["automations"]] == [
+        ("shipping_notification", "stale")
+    ]
+    replay = await api.post("/shipments", shipment_body(status=stored, carrier=carrier))
+    assert [item["reason"] for item in replay.json()["automations"]] == ["unchanged"]
