@@ -144,6 +144,8 @@ class Command(BaseModel):
     # change (readonly_fields) are rejected.
     model_config = ConfigDict(extra="ignore", frozen=True)
     readonly_fields: ClassVar[frozenset[str]] = frozenset()
+    # Of those, the ones holding an object in the POST body, where `[]` is the field left out.
+    readonly_objects: ClassVar[frozenset[str]] = frozenset()
     merges_into_contact: ClassVar[bool] = False
     # Other names a before-validator reads into a field (another platform's name -> the field):
     # known keys, whose text is checked as the field's (`known_fields.kept`).
@@ -476,6 +478,8 @@ def _known_but_not_patchable(update: type[Command], post: type[Command], record:
 
 OrderUpdate.readonly_fields = _known_but_not_patchable(OrderUpdate, OrderInput, records.Order)
 CartUpdate.readonly_fields = _known_but_not_patchable(CartUpdate, CartInput, records.Cart)
+OrderUpdate.readonly_objects = OrderUpdate.readonly_fields & object_fields(OrderInput)
+CartUpdate.readonly_objects = CartUpdate.readonly_fields & object_fields(CartInput)
 
 
 C = TypeVar("C", bound=Command)
@@ -505,12 +509,18 @@ def validate(model: type[C], data: Any, region: str | None = None, text_checked:
 
 
 def _readonly_errors(model: type[Command], data: Any) -> list[FieldError]:
+    """A PATCH's fields it may not change, each `not_allowed` (SPEC §3.1) — but one sent blank,
+    or `[]` (PHP's empty array) where the POST body holds an object (`readonly_objects`): that
+    is the field left out (SPEC §10: a blank is "never a 422"), as in every other field. `[]`
+    in a list field (`line_items`) is the empty list, a value: refused."""
     if not model.readonly_fields or not isinstance(data, dict):
         return []
     return [
         FieldError((name,), ErrorCode.NOT_ALLOWED, f"The {name} field cannot be changed with PATCH.")
-        for name in data
+        for name, value in data.items()
         if name in model.readonly_fields
+        and not is_blank(value)
+        and not (value == [] and name in model.readonly_objects)
     ]
 
 

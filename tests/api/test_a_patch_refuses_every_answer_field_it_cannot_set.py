@@ -22,7 +22,11 @@ PATCHED: dict[str, tuple[dict[str, Any], type[Command]]] = {
     "/checkouts": (cart_body(), CartUpdate),
 }
 # a value of a plausible type for each field: the refusal must not depend on the value
-VALUES: list[object] = [[], None, "x", 1, {}]
+VALUES: list[object] = [None, "x", 1, {}]
+# what a shop sends for "no value" (SPEC §10): the field left out, in every field, so never a 422;
+# `[]` too (PHP's empty array) where the POST body takes an object, as in a POST
+BLANKS: list[object] = ["", "   ", "\u00a0\t", []]
+OBJECTS = {"customer", "shipping_address", "billing_address"}
 
 
 async def _answer_fields(api: Api, path: str) -> set[str]:
@@ -62,6 +66,26 @@ async def test_every_answer_field_a_patch_cannot_set_is_not_allowed(api: Api, pa
             },
         ), field
         assert await api.snapshot() == before, field
+
+
+@pytest.mark.parametrize("value", BLANKS, ids=repr)
+@pytest.mark.parametrize("path", list(PATCHED))
+async def test_a_field_a_patch_cannot_set_sent_blank_is_left_out(api: Api, path: str, value: object) -> None:
+    """Blank, or `[]` (PHP's empty array), is the field left out (SPEC §10: "never a 422"), in a
+    field the PATCH cannot set as in any other: the rest of the PATCH applies, the field stays."""
+    external_id = PATCHED[path][0]["external_id"]
+    for field in await _not_patchable(api, path):
+        stored = (await api.get(f"{path}/{external_id}")).json()
+        response = await api.patch(f"{path}/{external_id}", {"tags": [field], field: value})
+        if value == [] and field not in OBJECTS:  # a list's `[]` is the empty list: a value
+            assert (response.status_code, response.json()["codes"]) == (422, {field: ["not_allowed"]}), field
+            continue
+        assert response.status_code == 200, (field, response.text)
+        assert response.json()["tags"] == [field]
+        read = (await api.get(f"{path}/{external_id}")).json()
+        assert {name: read[name] for name in read if name not in ("tags", "updated_at", "revision")} == {
+            name: stored[name] for name in stored if name not in ("tags", "updated_at", "revision")
+        }, field
 
 
 @pytest.mark.parametrize("path", list(PATCHED))
