@@ -24,6 +24,9 @@ _LINE_ITEM = {
     "price": "Lineitem price",
     "sku": "Lineitem sku",
 }
+# The columns read as numbers (amounts, a quantity): in a file saved with `;`, their decimal
+# mark is the comma (`decimal_comma`).
+NUMBER_COLUMNS = frozenset({"Total", "Lineitem price", "Lineitem quantity"})
 # address field <- column after "Billing " / "Shipping "
 _ADDRESS = {
     "company": "Company",

@@ -8,7 +8,8 @@ stops the import before anything is sent, naming the row's line: read leniently,
 in the rest of the file); a row with more cells than the header is refused on its line (its cells would land
 in the wrong fields). Cells of whole-number fields (`lifetime_value`, `orders_count`) are sent as
 numbers, the API taking no text there. A header with no comma but semicolons or tabs (Excel's
-CSV where the comma is the decimal mark) sets the separator."""
+CSV where the comma is the decimal mark) sets the separator, and then the decimal mark of its
+number cells (`decimal_comma`: `12,50` is 12.50)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from pydantic import BaseModel
 from app.domain.json_values import read_json
 from app.domain.known_fields import names_a_field
 
-from . import shopify
+from . import decimal_comma, shopify
 from .whole_numbers import WHOLE_NUMBER_COLUMNS, whole_number
 
 FORMATS = ("jsonl", "csv")
@@ -116,16 +117,20 @@ def _csv_records(path: Path) -> Iterator[Record]:
     # on its line past a single POST's limit), not csv's 128 KiB, which stopped the import.
     csv.field_size_limit(sys.maxsize)
     with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as file:
-        rows = csv.DictReader(file, delimiter=_separator(path), strict=True)
+        separator = _separator(path)
+        rows = csv.DictReader(file, delimiter=separator, strict=True)
         try:
             columns = rows.fieldnames or []
             _check_header(path, rows.line_num, columns)
+            numbered = _numbered(rows)
+            if decimal_comma.reads_decimal_comma(separator):  # Excel's `;` CSV: `12,50` is 12.50
+                numbered = _amounts_read(numbered, decimal_comma.number_columns(list(columns)))
             if shopify.is_orders_export(columns):
-                for line, order, problem in shopify.orders(_numbered(rows)):
+                for line, order, problem in shopify.orders(numbered):
                     yield Record(line, error=problem, named=_named(order)) if problem else Record(line, data=order)
                 return
             _check_fields(path, rows.line_num, columns)
-            for line, row, problem in _numbered(rows):
+            for line, row, problem in numbered:
                 body = nested(row)
                 yield Record(line, error=problem, named=_named(body)) if problem else Record(line, data=body)
         except _RowUnreadable as exc:
@@ -226,6 +231,17 @@ def _numbered(rows: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str], 
             start = reader.line_num + 1
     except csv.Error as exc:
         raise _RowUnreadable(start, _explained(exc)) from None
+
+
+def _amounts_read(
+    rows: Iterator[tuple[int, dict[str, str], str | None]], columns: frozenset[str]
+) -> Iterator[tuple[int, dict[str, str], str | None]]:
+    """`_numbered`'s rows with their number `columns` read with the decimal comma
+    (`decimal_comma.read_row`); a row refused for a cell that is no such number, unless it
+    already was for another reason."""
+    for line, row, problem in rows:
+        read, refused = decimal_comma.read_row(row, columns)
+        yield line, read, problem or refused
 
 
 def _unreadable(row: dict[str, Any]) -> str | None:
