@@ -55,9 +55,10 @@ MAX_RECORD_DEPTH = 900
 # at the server's `Retry-After: 5`, as long as a PostgreSQL restart or failover usually takes.
 # One more 503 stops the import, its position confirmed: a database down that long is no blip.
 UNAVAILABLE_WAITS = 12
-# Seconds a 503's wait lasts at least and at most, whatever its Retry-After says: `0` (or a date
-# past) sent the batch again at once, twelve times in a few milliseconds, and a date years ahead
-# hung the import; a minute is longer than the server ever asks (`Retry-After: 5`).
+# Seconds a wait the server asks for (a 429's, or a 503's) lasts at least and at most, whatever
+# its Retry-After says: `0` (or a date past, or none readable) sent the batch again at once, in a
+# tight loop, and a date years ahead hung the import; a minute is longer than the server ever
+# asks (a 503's `Retry-After: 5`, a 429's the rest of its rate limit's one-minute window).
 UNAVAILABLE_PAUSE = (1.0, 60.0)
 
 
@@ -120,15 +121,15 @@ class OverHttp:
     """POSTs each batch to `{url}/api/v1/stores/{store}/{resource}/batch` with `key`; waits out
     a 429 (its Retry-After) and sends again, as often as the server asks. A 503 with Retry-After
     (the server's database, or its rate limit's storage, unavailable for a moment) is waited out
-    the same way, each wait its Retry-After within UNAVAILABLE_PAUSE, at most UNAVAILABLE_WAITS
-    times in a row for one batch, each wait said in one line through `say` (default: stderr); one
+    the same way, at most UNAVAILABLE_WAITS times in a row for one batch; one
     more stops the import (ImportFailed), as does a 503
     without Retry-After at once: sending a batch again is safe, each record an upsert. A batch
     too large for the server (over `batches.MAX_BODY_BYTES`, or answered 413, as a proxy with a
     lower limit answers) is sent in halves; a record that alone makes such a batch is refused on
     its own (`too_large`), never sent, and the import goes on; so is a record nested past
-    MAX_RECORD_DEPTH (`too_deep`). A stop (`stop` set) during any of these waits raises
-    ImportStopped at once."""
+    MAX_RECORD_DEPTH (`too_deep`). Each wait of a 429 or a 503 lasts its Retry-After within
+    UNAVAILABLE_PAUSE (1 s to a minute) and is said in one line through `say` (default: stderr).
+    A stop (`stop` set) during any of these waits raises ImportStopped at once."""
 
     def __init__(
         self,
@@ -178,7 +179,7 @@ class OverHttp:
                 raise ImportFailed(f"{self.endpoint}: {exc}") from None
             asked = response.headers.get("retry-after")
             if response.status_code == 429:
-                await self._wait(retry_after(asked))
+                await self._wait_asked(asked, f"429 (over its rate limit): sending the batch from line {line:,}", "")
             elif response.status_code == 503 and asked is not None and asked.strip():
                 if unavailable == UNAVAILABLE_WAITS:
                     raise ImportFailed(
@@ -186,18 +187,27 @@ class OverHttp:
                         f"({_seconds(waited)} of waiting in all): "
                         f"{response.text[:300]}"
                     )
-                if self.stop.is_set():  # a Ctrl-C while the batch was at the server: no wait to announce
-                    raise ImportStopped
                 unavailable += 1
-                seconds = min(max(retry_after(asked), UNAVAILABLE_PAUSE[0]), UNAVAILABLE_PAUSE[1])
-                self.say(
-                    f"warning: {self.endpoint} answered 503 (unavailable for now): sending the batch from line "
-                    f"{line:,} again in {_seconds(seconds)} (wait {unavailable} of {UNAVAILABLE_WAITS})"
+                waited += await self._wait_asked(
+                    asked,
+                    f"503 (unavailable for now): sending the batch from line {line:,}",
+                    f" (wait {unavailable} of {UNAVAILABLE_WAITS})",
                 )
-                await self._wait(seconds)
-                waited += seconds
             else:
                 return response
+
+    async def _wait_asked(self, asked: str | None, answered: str, after: str) -> float:
+        """Wait out what a 429's or a 503's `Retry-After` (`asked`, the header's value or None)
+        asks, held within UNAVAILABLE_PAUSE, after one line through `say`: `warning: ENDPOINT
+        answered {answered} again in {seconds}{after}`. Returns the seconds waited; raises
+        ImportStopped at once when a stop came while the batch was at the server (no wait to
+        announce) or comes during the wait."""
+        if self.stop.is_set():  # a Ctrl-C while the batch was at the server
+            raise ImportStopped
+        seconds = min(max(retry_after(asked), UNAVAILABLE_PAUSE[0]), UNAVAILABLE_PAUSE[1])
+        self.say(f"warning: {self.endpoint} answered {answered} again in {_seconds(seconds)}{after}")
+        await self._wait(seconds)
+        return seconds
 
     async def _wait(self, seconds: float) -> None:
         """Sleep `seconds`, looking at `stop` every tenth of a second: ImportStopped once set."""
