@@ -262,7 +262,10 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
         TimeRemainingColumn(),
         console=console,
     )
+    nothing = job.resume and not job.state_path.exists()
     with stopping.Caught(job.stop), _report(job, state) as report, progress:
+        if nothing:  # said once the report is this run's (not when another import holds it)
+            console.print(nothing_to_resume(job), markup=False, highlight=False, soft_wrap=True)
         if not job.resume:  # a stop before the first batch: --resume starts from line 0, as printed
             state.report_bytes = 0
             save_state(job, state, prefix)
@@ -284,6 +287,17 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
             save_state(job, state, prefix)
             progress.update(task, completed=state.done)
     return state
+
+
+def nothing_to_resume(job: Job) -> str:
+    """The notice of a `--resume` with no state at its report's path (`REPORT.state`): the file
+    is imported from its first line, which sends again what a run before wrote (upserts: a
+    replay changes nothing), and a mistyped `--report` would otherwise go unseen (README
+    "Resume")."""
+    return (
+        f"notice: nothing to resume at {job.report}: no import's state at {job.state_path} "
+        f"(is --report the run before's?); importing {job.path} from its first line"
+    )
 
 
 @contextlib.contextmanager
