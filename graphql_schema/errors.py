@@ -11,6 +11,7 @@ from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.policies import rate_limit
 from app.policies.access import Refusal
 
+BAD_USER_INPUT = "BAD_USER_INPUT"
 QUERY_TOO_SLOW = "QUERY_TOO_SLOW"
 DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
 
@@ -55,7 +56,7 @@ def bad_input(failure: ValidationFailed) -> GraphQLError:
     """Query arguments (ids, filters, cursors, page sizes) that are wrong: a top-level error
     with code BAD_USER_INPUT naming the argument in `extensions.field`."""
     first = failure.errors[0]
-    return GraphQLError(first.message, extensions={"code": "BAD_USER_INPUT", "field": [_camel(p) for p in first.path]})
+    return GraphQLError(first.message, extensions={"code": BAD_USER_INPUT, "field": [_camel(p) for p in first.path]})
 
 
 def refused(refusal: Refusal) -> GraphQLError:
@@ -95,4 +96,18 @@ def _at_field(error: GraphQLError, message: str, code: str) -> GraphQLError:
         positions=error.positions,
         path=error.path,
         extensions={"code": code},
+    )
+
+
+def coded(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
+    """`error` (its places, path, original and extensions kept) with `extensions.code` `code`
+    and, when given, `message` in place of its own."""
+    return GraphQLError(
+        error.message if message is None else message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**(error.extensions or {}), "code": code},
     )

@@ -20,33 +20,49 @@ scalar reads it is given to graphql-core as graphql-js reads the number:
   any other refused, shown by its text;
 - `Float`: the nearest float;
 - `String`, `Boolean`: refused as any number is, shown by its text.
+
+Every refusal of a variable's value (graphql-core's input coercion: a built-in scalar, one of
+this schema's, an input object, a list item, `null` for a non-null type) is a top-level error
+with `extensions.code` `BAD_USER_INPUT` showing the value as JSON as it was sent (`true`,
+`{"a":[1,2]}`, `null`, `"x"`, a number by its text), where graphql-core showed it as Python
+writes it (`True`, `{'a': [1, 2]}`, `None`, `'x'`) and gave it no code (`refusals`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 from graphql import (
     GRAPHQL_MAX_INT,
     GRAPHQL_MIN_INT,
+    GraphQLError,
     GraphQLInputObjectType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLSchema,
     GraphQLType,
     OperationDefinitionNode,
+    Undefined,
+    VariableDefinitionNode,
+    is_input_type,
     type_from_ast,
 )
+from graphql.pyutils import inspect, print_path_list
+from graphql.utilities import validate_input_value
 from strawberry.extensions import SchemaExtension
 
 from app.domain.json_values import MAX_INT_DIGITS
 
+from .errors import BAD_USER_INPUT, coded
 from .operations import chosen_operation
 
 # A number's text shown at most this long in a refusal; a longer one is cut, its digits counted.
 _SHOWN = 60
+# A refused value's JSON shown at most this long (graphql-core's `inspect` cuts a string there).
+_SHOWN_JSON = 240
 
 
 def _brief(value: Decimal | int) -> str:
@@ -135,8 +151,6 @@ def as_input(type_: GraphQLType, value: Any) -> Any:
         type_ = type_.of_type
     name = getattr(type_, "name", "")
     read = _READ.get(name)
-    if read is not None and isinstance(value, (list, dict)):
-        return _shown(value)  # refused by the scalar, which shows it: its numbers by their text
     if value.__class__ is Decimal:
         return value if read is None else read(value)
     if name == "Int" and value.__class__ is int:
@@ -154,17 +168,96 @@ def as_input(type_: GraphQLType, value: Any) -> Any:
     return value
 
 
-def _shown(value: Any, depth: int = 0) -> Any:
-    """A list or object a scalar refuses, its Decimals shown by their text in the refusal; past
-    the two levels graphql-core's `inspect` looks into (it names the type of what is deeper),
-    as the nearest float."""
+def json_text(value: Any) -> str:
+    """`value`, read from the request's JSON (`read_json`: None, bool, str, int, Decimal, list,
+    dict), as compact JSON: `true`, `null`, `"x"`, `{"a":[1,2]}`, a number by its text (a long
+    one cut, its digits counted: `_brief`). Past `_SHOWN_JSON` characters it is cut, `…`
+    marking the cut; a string holding a lone surrogate, which UTF-8 cannot carry, is written
+    with `\\u` escapes."""
+    text = ""
+    for piece in _json_pieces(value):
+        text += piece
+        if len(text) > _SHOWN_JSON:
+            return text[:_SHOWN_JSON] + "…"
+    return text
+
+
+def _json_pieces(value: Any) -> Iterator[str]:
     if isinstance(value, list):
-        return [_shown(item, depth + 1) for item in value]
-    if isinstance(value, dict):
-        return {key: _shown(item, depth + 1) for key, item in value.items()}
-    if value.__class__ is not Decimal:
-        return value
-    return _Number(value) if depth < 2 else float(value)
+        yield "["
+        for index, item in enumerate(value):
+            yield "," if index else ""
+            yield from _json_pieces(item)
+        yield "]"
+    elif isinstance(value, dict):
+        yield "{"
+        for index, (key, item) in enumerate(value.items()):
+            yield ("," if index else "") + _json_string(str(key)) + ":"
+            yield from _json_pieces(item)
+        yield "}"
+    elif value is None or isinstance(value, bool):
+        yield json.dumps(value)
+    elif isinstance(value, str):
+        yield _json_string(value)
+    elif isinstance(value, (int, Decimal)):
+        yield _brief(value)
+    else:
+        yield json.dumps(value) if isinstance(value, float) else inspect(value)
+
+
+def _json_string(text: str) -> str:
+    shown = json.dumps(text, ensure_ascii=False)
+    try:
+        shown.encode()
+    except UnicodeEncodeError:  # a lone surrogate
+        return json.dumps(text)
+    return shown
+
+
+def _at(value: Any, path: list[str | int]) -> Any:
+    """What `value` holds at `path` (keys and list indexes, as graphql-core reports a refusal);
+    `Undefined` where it holds nothing."""
+    for key in path:
+        if isinstance(value, dict) and key in value:
+            value = value[key]
+        elif isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+            value = value[key]
+        else:
+            return Undefined
+    return value
+
+
+def _as_sent(message: str, seen: Any, sent: Any) -> str:
+    """`message`, which ends with `seen` as graphql-core's `inspect` shows it (maybe then a
+    full stop), with `sent` shown as JSON there instead; any other message as it is."""
+    if seen is Undefined or sent is Undefined:
+        return message
+    shown = inspect(seen)
+    for end in ("", "."):
+        if message.endswith(shown + end):
+            return message[: len(message) - len(shown + end)] + json_text(sent) + end
+    return message
+
+
+def refusals(declared: Mapping[str, GraphQLType], seen: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, str]:
+    """graphql-core's message for each refusal of a variable's value -> that message showing
+    the value as JSON as it was sent (`json_text`). `declared` gives each variable's type,
+    `seen` the variables graphql-core coerced (`as_input`'s), `sent` the request's. The
+    refusals are found as graphql-core finds them (`validate_input_value`, which its
+    `coerce_variable_values` calls, each message `Variable '$name' has invalid value<path>:
+    <reason>`)."""
+    messages: dict[str, str] = {}
+    for name, type_ in declared.items():
+        if name not in seen or name not in sent or not is_input_type(type_):
+            continue
+
+        def refused(error: GraphQLError, path: list[str | int], name: str = name) -> None:
+            told = f"Variable '${name}' has invalid value{print_path_list(path)}: "
+            reason = _as_sent(error.message, _at(seen[name], path), _at(sent[name], path))
+            messages[told + error.message] = told + reason
+
+        validate_input_value(seen[name], type_, refused)
+    return messages
 
 
 def _declared(schema: GraphQLSchema, operation: OperationDefinitionNode) -> Iterator[tuple[str, GraphQLType]]:
@@ -176,18 +269,30 @@ def _declared(schema: GraphQLSchema, operation: OperationDefinitionNode) -> Iter
 
 class NumberVariables(SchemaExtension):
     """Gives each variable of the operation about to run its numbers as the built-in scalars
-    should see them (`as_input`)."""
+    should see them (`as_input`); then gives each refusal of a variable's value code
+    `BAD_USER_INPUT` and the value as sent (`refusals`)."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        variables = context.variables
+        sent = context.variables or {}
         document = context.graphql_document
-        if variables and document is not None:
+        declared: dict[str, GraphQLType] = {}
+        if document is not None:
             # the operation `OneOperation` checked once the document was parsed
             operation = chosen_operation(document, context._provided_operation_name)
             declared = dict(_declared(context.schema._schema, operation))
+        if sent and declared:
             context.variables = {
-                name: as_input(declared[name], value) if name in declared else value
-                for name, value in variables.items()
+                name: as_input(declared[name], value) if name in declared else value for name, value in sent.items()
             }
         yield
+        errors = getattr(context.result, "errors", None)
+        if not errors:
+            return
+        shown: dict[str, str] | None = None
+        for index, error in enumerate(errors):
+            # graphql-core places each refusal of a variable at the variable's definition
+            if error.path is None and error.nodes and isinstance(error.nodes[0], VariableDefinitionNode):
+                if shown is None:
+                    shown = refusals(declared, context.variables or {}, sent)
+                errors[index] = coded(error, BAD_USER_INPUT, shown.get(error.message))

@@ -60,9 +60,9 @@ CASES: dict[tuple[str, str], tuple[str, Any]] = {
         "i", "String cannot represent a non string value: 1.5", " at .externalId"
     ),
     ("String", "[1.5]"): _refused("v", "String cannot represent a non string value: [1.5]"),
-    ("String", '{"a": 2.50}'): _refused("v", "String cannot represent a non string value: {'a': 2.50}"),
-    ("ID", "[1.5, 2]"): _refused("v", "ID cannot represent value: [1.5, 2]"),
-    ("String", '{"a": [2.50]}'): _refused("v", "String cannot represent a non string value: {'a': [2.5]}"),
+    ("String", '{"a": 2.50}'): _refused("v", 'String cannot represent a non string value: {"a":2.50}'),
+    ("ID", "[1.5, 2]"): _refused("v", "ID cannot represent value: [1.5,2]"),
+    ("String", '{"a": [2.50]}'): _refused("v", 'String cannot represent a non string value: {"a":[2.50]}'),
     ("Boolean", "1.5"): _refused("v", "Boolean cannot represent a non boolean value: 1.5"),
     ("Boolean", "1.0"): _refused("v", "Boolean cannot represent a non boolean value: 1.0"),
 }

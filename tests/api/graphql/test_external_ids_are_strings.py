@@ -68,7 +68,7 @@ ARGUMENTS = {
     ),
 }
 # the value's JSON text -> how GraphQL's String shows it in its refusal
-SHOWN = {"1e3": "1E+3", "1.0": "1.0", "1.5": "1.5", "-1": "-1", "1000": "1000", "true": "True", "[]": "[]", "{}": "{}"}
+SHOWN = {"1e3": "1E+3", "1.0": "1.0", "1.5": "1.5", "-1": "-1", "1000": "1000", "true": "true", "[]": "[]", "{}": "{}"}
 
 
 def _id_fields() -> set[str]:
@@ -102,7 +102,8 @@ async def _answer(api: Api, document: str, variables: str) -> dict[str, Any]:
 
 def _refused(variable: str, at: str, text: str) -> dict[str, Any]:
     message = f"Variable '${variable}' has invalid value{at}: String cannot represent a non string value: {SHOWN[text]}"
-    return {"data": None, "errors": [{"message": message, "locations": [{"line": 1, "column": 10}]}]}
+    located = {"locations": [{"line": 1, "column": 10}], "extensions": {"code": "BAD_USER_INPUT"}}
+    return {"data": None, "errors": [{"message": message, **located}]}
 
 
 PLACES = [(mutation, path) for mutation, fields in INPUT_FIELDS.items() for _type, path in fields]

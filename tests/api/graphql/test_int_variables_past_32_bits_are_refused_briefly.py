@@ -117,7 +117,13 @@ def _expected(argument: str, number: str) -> dict[str, Any]:
         located = [{"line": 1, "column": 7}]
         return {
             "data": None,
-            "errors": [{"message": f"Variable '$n' has invalid value: {message}", "locations": located}],
+            "errors": [
+                {
+                    "message": f"Variable '$n' has invalid value: {message}",
+                    "locations": located,
+                    "extensions": {"code": "BAD_USER_INPUT"},
+                }
+            ],
         }
     if kind == "taken":
         return {"data": ARGUMENTS[argument][1]}

@@ -102,7 +102,12 @@ async def test_an_int_variable_refuses_it(api: Api) -> None:
     )
     assert (response.status_code, response.json()) == (
         200,
-        {"data": None, "errors": [{"message": message, "locations": [{"line": 1, "column": 7}]}]},
+        {
+            "data": None,
+            "errors": [
+                {"message": message, "locations": [{"line": 1, "column": 7}], "extensions": {"code": "BAD_USER_INPUT"}}
+            ],
+        },
     )
 
 
