@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 
 from app.db.read_budget import ReadTimedOut
 from app.db.unavailable import DatabaseUnavailable
@@ -14,6 +17,8 @@ from app.policies.access import Refusal
 BAD_USER_INPUT = "BAD_USER_INPUT"
 QUERY_TOO_SLOW = "QUERY_TOO_SLOW"
 DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+# A document that does not validate against the schema (Apollo Server's code for it).
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 
 # The domain's codes as a GraphQL enum, by member name (REQUIRED, INVALID_PHONE, …); REST's 422
 # bodies give the same codes by value (required, invalid_phone, …).
@@ -111,3 +116,28 @@ def coded(error: GraphQLError, code: str, message: str | None = None) -> GraphQL
         original_error=error.original_error,
         extensions={**(error.extensions or {}), "code": code},
     )
+
+
+class CodedValidationErrors(SchemaExtension):
+    """Gives each error of a document that does not validate (GraphQL spec §5: an unknown
+    field, a literal its type refuses such as `storeId: 123.0` or `first: "x"`, the depth,
+    alias and mutation limits) `extensions.code` GRAPHQL_VALIDATION_FAILED, as Apollo Server
+    does, its message as graphql-core wrote it (every GraphQL error carries a code: README,
+    "GraphQL and GraphiQL"), but for a literal `null` where a non-null type stands, which
+    graphql-core calls `None` (`… not to be None.`) and is written `null` as graphql-js writes
+    it. The errors are replaced in their list, which the validation cache may hold: an error
+    already coded is left as it is."""
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        errors = self.execution_context.pre_execution_errors or []
+        for index, error in enumerate(errors):
+            if not (error.extensions or {}).get("code"):
+                message = error.message
+                if message.endswith(_PYTHON_NULL):
+                    message = message[: -len(_PYTHON_NULL)] + " not to be null."
+                errors[index] = coded(error, GRAPHQL_VALIDATION_FAILED, message)
+
+
+# graphql-core's end of the refusal of a literal `null` for a non-null type
+_PYTHON_NULL = " not to be None."

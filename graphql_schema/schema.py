@@ -12,6 +12,7 @@ from .analytics import AnalyticsQueries
 from .blank_filters import on_every_list
 from .carts import CartMutations, CartQueries
 from .contacts import ContactMutations, ContactQueries
+from .errors import CodedValidationErrors
 from .events import EventQueries
 from .limits import extensions
 from .orders import OrderMutations, OrderQueries
@@ -32,7 +33,7 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    extensions=extensions(),
+    extensions=[*extensions(), CodedValidationErrors],
     config=StrawberryConfig(
         scalar_map={Money: MONEY_SCALAR, Long: LONG_SCALAR, JSON: JSON_SCALAR, datetime: DATETIME_SCALAR}
     ),

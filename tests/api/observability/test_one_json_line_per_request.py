@@ -143,7 +143,7 @@ GRAPHQL_CASES = {
     "bad first": ("{ orders(storeId: 123, first: 500) { edges { node { externalId } } } }", "BAD_USER_INPUT"),
     "unknown store": ("{ orders(storeId: 999, first: 5) { edges { node { externalId } } } }", "FORBIDDEN"),
     "bad store id": ('{ orders(storeId: "x", first: 5) { edges { node { externalId } } } }', "BAD_USER_INPUT"),
-    "unknown field": ("{ nothing }", "GRAPHQL_ERROR"),
+    "unknown field": ("{ nothing }", "GRAPHQL_VALIDATION_FAILED"),
     "syntax error": ("{ orders(", "GRAPHQL_ERROR"),
 }
 
