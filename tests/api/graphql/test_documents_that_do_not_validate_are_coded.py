@@ -37,3 +37,32 @@ async def test_a_document_that_does_not_validate_is_graphql_validation_failed(ap
     assert [(error["message"], error["extensions"]) for error in body["errors"]] == [
         (LITERALS[document], {"code": "GRAPHQL_VALIDATION_FAILED"})
     ]
+
+
+# an ID literal -> the store's name, or the refusal's message (README: a literal follows the spec)
+ID_LITERALS = {
+    "123": "Demo shop",
+    '"123"': "Demo shop",
+    "123.0": "ID cannot represent a non-string and non-integer value: 123.0",
+    "1.23e2": "ID cannot represent a non-string and non-integer value: 1.23e2",
+}
+
+
+@pytest.mark.parametrize("literal", ID_LITERALS)
+async def test_an_id_literal_is_a_string_or_an_int(api: Api, literal: str) -> None:
+    """GraphQL spec §3.5.5, ID input coercion: a String or an Int literal, never a Float one,
+    however whole its value (as a variable, JSON's `123.0` is the store "123": JSON has one
+    kind of number, test_built_in_scalars_read_json_numbers_as_graphql_js_does.py)."""
+    response = await api.client.post(
+        "/graphql", json={"query": f"{{ store(storeId: {literal}) {{ name }} }}"}, headers=api.auth()
+    )
+    body = response.json()
+    if "errors" in body:
+        [error] = body["errors"]
+        assert (body["data"], error["message"], error["extensions"]) == (
+            None,
+            ID_LITERALS[literal],
+            {"code": "GRAPHQL_VALIDATION_FAILED"},
+        )
+    else:
+        assert body["data"] == {"store": {"name": ID_LITERALS[literal]}}
