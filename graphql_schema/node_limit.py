@@ -30,6 +30,7 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     Undefined,
+    ValidationContext,
     ValidationRule,
     VariableNode,
     get_named_type,
@@ -45,8 +46,8 @@ class NodeLimitRule(ValidationRule):
     """Refuses an operation that asks for more than `MAX_NODES` list items (module docstring),
     code QUERY_TOO_COMPLEX, with the count it asks for."""
 
-    def __init__(self, context: object) -> None:
-        super().__init__(context)  # type: ignore[arg-type]
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
         # A fragment's items per item of the list it is spread in, by fragment: every count is
         # linear in the items it is nested in, so a fragment spread many times is counted once.
         self._per_fragment: dict[str, int] = {}

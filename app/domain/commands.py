@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_args
@@ -617,6 +618,16 @@ def integer_fields(model: type[BaseModel]) -> frozenset[str]:
 
 def _is_int(annotation: Any) -> bool:
     return annotation is int or any(_is_int(argument) for argument in get_args(annotation))
+
+
+def number_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of `model` holding numbers (amounts, quantities, counts: Decimal or int),
+    through Optional and Annotated."""
+    return frozenset(name for name, field in model.model_fields.items() if _is_number(field.annotation))
+
+
+def _is_number(annotation: Any) -> bool:
+    return annotation is Decimal or annotation is int or any(_is_number(argument) for argument in get_args(annotation))
 
 
 def nested_commands(model: type[BaseModel]) -> Iterator[tuple[str, type[Command]]]:

@@ -15,13 +15,13 @@ with `NotADecimalCommaNumber`'s message, which says the file's decimal mark is t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from decimal import Decimal
-from typing import Any, get_args
+from collections.abc import Mapping
+from typing import Any
 
-from app.domain.commands import CartInput, CustomerInput, OrderInput, ShipmentInput, nested_commands
+from app.domain.commands import number_fields
 
 from . import shopify
+from .columns import generic_columns
 
 # Separators that say the comma is the decimal mark (`sources._separator` finds them).
 DECIMAL_COMMA_SEPARATORS = frozenset({";"})
@@ -41,27 +41,8 @@ class NotADecimalCommaNumber(ValueError):
     names the column and the cell and says the file's decimal mark is the comma."""
 
 
-def _number_fields(model: type[Any], at: str = "") -> Iterator[str]:
-    """The dotted paths of `model`'s number fields (amounts, quantities, counts: Decimal or
-    int, through Optional and Annotated), those of the commands within it included."""
-    for name, field in model.model_fields.items():
-        if _is_number(field.annotation):
-            yield f"{at}{name}"
-    for name, nested in nested_commands(model):
-        yield from _number_fields(nested, f"{at}{name}.")
-
-
-def _is_number(annotation: Any) -> bool:
-    if annotation is Decimal or annotation is int:
-        return True
-    return any(_is_number(argument) for argument in get_args(annotation))
-
-
-# The number columns of a generic CSV (`total_price`, `customer.lifetime_value`, …), found from
-# the command models as `whole_numbers` finds its own, so a new number field follows.
-GENERIC_NUMBER_COLUMNS = frozenset(
-    path for model in (OrderInput, CartInput, CustomerInput, ShipmentInput) for path in _number_fields(model)
-)
+# The number columns of a generic CSV (`total_price`, `customer.lifetime_value`, …).
+GENERIC_NUMBER_COLUMNS = generic_columns(number_fields)
 
 
 def number_columns(columns: list[str]) -> frozenset[str]:

@@ -7,33 +7,17 @@ as `commands.string_fields` finds the text fields, so a new whole-number field f
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from app.domain.commands import (
-    CartInput,
-    Command,
-    CustomerInput,
-    OrderInput,
-    ShipmentInput,
-    integer_fields,
-    nested_commands,
-)
+from app.domain.commands import integer_fields
+
+from .columns import generic_columns
 
 # ASCII digits only (`int` also reads other scripts' digits), and few enough for `int` (past
 # 4,300 it raises; past 19 no field takes the number, and the API says so)
 _WHOLE = re.compile(r"\s*[+-]?[0-9]{1,4000}\s*")
 
 
-def _paths(model: type[Command], at: str = "") -> Iterator[str]:
-    """The dotted paths of `model`'s integer fields, those of the commands within it included."""
-    yield from (f"{at}{name}" for name in sorted(integer_fields(model)))
-    for name, nested in nested_commands(model):
-        yield from _paths(nested, f"{at}{name}.")
-
-
-WHOLE_NUMBER_COLUMNS = frozenset(
-    path for model in (OrderInput, CartInput, CustomerInput, ShipmentInput) for path in _paths(model)
-)
+WHOLE_NUMBER_COLUMNS = generic_columns(integer_fields)
 
 
 def whole_number(cell: str) -> int | str:
