@@ -146,8 +146,10 @@ class OperationsAsRequests(BaseGraphQLTransportWSHandler[Context, None]):
         """strawberry's, with a `subscribe` or `complete` message not in the protocol's shape
         closing the socket with 4400 and the reason, as the reference server does: strawberry
         reads only the keys it needs, and a payload that was no object or an id that was a list
-        dropped the connection with a traceback, a null query answered "Internal server error"."""
-        reason = protocol_violation(message)
+        dropped the connection with a traceback, a null query answered "Internal server error".
+        So does a `subscribe` whose document does not parse, with its syntax error as strawberry
+        closes for one (`syntax_error`): it answered a bare `complete`, the error only logged."""
+        reason = protocol_violation(message) or syntax_error(message)
         if reason is not None:
             await self.websocket.close(code=4400, reason=reason)
             return
@@ -158,6 +160,28 @@ class OperationsAsRequests(BaseGraphQLTransportWSHandler[Context, None]):
         # each operation gets the context made for it even while others run.
         self.context = self.connection.for_operation()
         await super().run_operation(operation)
+
+
+# The longest reason a websocket close frame holds (RFC 6455 §5.5: 125 bytes, 2 of them the code).
+CLOSE_REASON_BYTES = 123
+
+
+def syntax_error(message: Mapping[str, object]) -> str | None:
+    """The syntax error of a `subscribe` message's document (a message in the protocol's shape:
+    `protocol_violation`), as the schema's parse finds it (`parse_document`, the token limit
+    included), cut to what a close frame holds; None for another message or a document that
+    parses."""
+    payload = message.get("payload")
+    if message.get("type") != "subscribe" or not isinstance(payload, dict):
+        return None
+    try:
+        parse_document(payload["query"], max_tokens=MAX_TOKENS)
+    except GraphQLError as error:
+        reason = error.message.encode()
+        if len(reason) <= CLOSE_REASON_BYTES:
+            return error.message
+        return reason[: CLOSE_REASON_BYTES - 3].decode(errors="ignore") + "…"
+    return None
 
 
 OVER_THE_WEBSOCKET = "A subscription is served over the websocket at /graphql (graphql-transport-ws), not over HTTP."

@@ -16,6 +16,8 @@ from strawberry.extensions import SchemaExtension
 from app.domain.json_values import MAX_INT_DIGITS
 
 CACHE_SIZE = 256
+# A document that does not parse (Apollo Server's code for it).
+GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 
 
 class _LongWholeNumbers(Visitor):
@@ -44,9 +46,15 @@ def parse_document(query: str, **options: Any) -> DocumentNode:
 
 class BoundedParse(SchemaExtension):
     """Parses the request's document with `parse_document`: strawberry's ParserCache, with
-    whole number literals bounded."""
+    whole number literals bounded. A document that does not parse is refused with its syntax
+    error, `extensions.code` GRAPHQL_PARSE_FAILED (every GraphQL error carries a code: README,
+    "GraphQL and GraphiQL")."""
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        context.graphql_document = parse_document(context.query, **context.parse_options)
+        try:
+            context.graphql_document = parse_document(context.query, **context.parse_options)
+        except GraphQLError as error:
+            error.extensions = {**(error.extensions or {}), "code": GRAPHQL_PARSE_FAILED}
+            raise
         yield

@@ -221,6 +221,38 @@ async def test_a_document_choosing_no_operation_closes_the_socket_with_the_refus
         assert "Traceback" not in server.tracebacks(), server.tracebacks()
 
 
+LONG_NAME = "n" * 200
+# a subscribe whose document does not parse: document -> the close reason, its syntax error
+# (GraphQL spec §2), cut to the 123 bytes a close frame holds (RFC 6455 §5.5)
+UNPARSED = {
+    "subscription { storeEvents(storeId: 123 { type } }": "Syntax Error: Expected Name, found '{'.",
+    "{ orders(": "Syntax Error: Expected Name, found <EOF>.",
+    "subscription { storeEvents(storeId: " + "1" * 4301 + ") { type } }": (
+        "Syntax Error: A whole number literal has more than 4,300 digits."
+    ),
+    "subscription { storeEvents(storeId: 123) { " + "type " * 2001 + "} }": (
+        "Syntax Error: Document contains more than 2000 tokens. Parsing aborted."
+    ),
+    "subscription { storeEvents(storeId: 123) { type } } " + LONG_NAME: (
+        "Syntax Error: Unexpected Name '" + "n" * 89 + "…"
+    ),
+}
+
+
+async def test_a_document_that_does_not_parse_closes_the_socket_with_its_syntax_error(prepared: Prepared) -> None:
+    """As strawberry closes for a syntax error (graphql-transport-ws: 4400, the error as the
+    reason), where the socket answered a bare `complete` and logged a traceback: the schema's
+    own checks of a document's length (its whole number literals, its tokens) included."""
+    with serving(prepared.url) as server:
+        for document, reason in UNPARSED.items():  # one server for the table
+            socket = await _open(server, {"Authorization": f"Bearer {prepared.key}"})
+            await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": document}}))
+            with pytest.raises(ConnectionClosed):
+                await asyncio.wait_for(socket.recv(), 5)
+            assert (socket.close_code, socket.close_reason) == (4400, reason), document[:80]
+        assert "Traceback" not in server.tracebacks(), server.tracebacks()
+
+
 READ_CONTACT = '{ order(storeId: 123, externalId: "ORDER-1001") { contact { firstName } } }'
 WRITE_CUSTOMER = 'mutation { upsertCustomer(storeId: 123, input: {phone: "+33612345678"}) { created } }'
 

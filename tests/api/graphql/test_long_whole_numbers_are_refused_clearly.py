@@ -36,7 +36,12 @@ DOCUMENTS = {
 
 def _located(document: str) -> dict:
     column = document.index(LONG) + 1 - (document[document.index(LONG) - 1] == "-")
-    return {"data": None, "errors": [{"message": SYNTAX, "locations": [{"line": 1, "column": column}]}]}
+    error = {
+        "message": SYNTAX,
+        "locations": [{"line": 1, "column": column}],
+        "extensions": {"code": "GRAPHQL_PARSE_FAILED"},
+    }
+    return {"data": None, "errors": [error]}
 
 
 @pytest.mark.parametrize("place", DOCUMENTS, ids=list(DOCUMENTS))

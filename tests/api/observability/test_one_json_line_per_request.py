@@ -144,7 +144,7 @@ GRAPHQL_CASES = {
     "unknown store": ("{ orders(storeId: 999, first: 5) { edges { node { externalId } } } }", "FORBIDDEN"),
     "bad store id": ('{ orders(storeId: "x", first: 5) { edges { node { externalId } } } }', "BAD_USER_INPUT"),
     "unknown field": ("{ nothing }", "GRAPHQL_VALIDATION_FAILED"),
-    "syntax error": ("{ orders(", "GRAPHQL_ERROR"),
+    "syntax error": ("{ orders(", "GRAPHQL_PARSE_FAILED"),
 }
 
 
