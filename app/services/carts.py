@@ -52,7 +52,7 @@ def _store_cart(
     contact = attach_contact(
         conn, store_id, command.customer, now, phone=command.phone, phone_source=command.phone_source
     )
-    contact = apply_consent(outbox, contact, command.customer, "cart", command.external_id)
+    contact = apply_consent(outbox, contact, command.customer, "cart", command.external_id, command.abandoned_at)
     ordered_since = bool(conn.scalar(select(_ordered_after(contact["id"], command.abandoned_at))))
     values = command.model_dump(exclude={"customer", "line_items", "updated_at"})
     values.update(

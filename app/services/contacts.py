@@ -220,19 +220,22 @@ def apply_consent(
     customer: CustomerInput | EmbeddedCustomer | None,
     written_by: str,
     written_by_id: str | None,
+    record_time: datetime | None,
 ) -> Row:
     """Merge the customer's `whatsapp_consent` into the contact (`rules.consent_merge`, per
-    purpose); record each change of state in `consent_changes` (by whom: `written_by` customer,
-    order or cart, and its external id) and emit one `contact.consent_changed` for them. Returns
-    the contact row as it is now: every column when the consent was written, else `contact`
-    itself. A repeat of the stored states writes nothing (README, "WhatsApp consent")."""
+    purpose; given without `consented_at`, it is dated `record_time`, the time of the record
+    carrying it, else its arrival); record each change of state in
+    `consent_changes` (by whom: `written_by` customer, order or cart, and its external id) and
+    emit one `contact.consent_changed` for them. Returns the contact row as it is now: every
+    column when the consent was written, else `contact` itself. A repeat of the stored states
+    writes nothing (README, "WhatsApp consent")."""
     consent = customer.whatsapp_consent if customer is not None else None
     if consent is None:  # most writes: no statement at all
         return contact
     written: dict[Purpose, tuple[PurposeConsent, PurposeConsent]] = {}
     for purpose in Purpose:
         before = stored(contact, purpose)
-        after = merged(before, consent.given(purpose), outbox.now)
+        after = merged(before, consent.given(purpose), outbox.now, record_time)
         if after is not None:
             written[purpose] = (before, after)
     if not written:

@@ -77,7 +77,7 @@ def _store_customer(
     if command.external_id is not None and contact["external_id"] != command.external_id:
         contact = _take_external_id(conn, store_id, contact["id"], command.external_id, now)
     outbox = events.Outbox(conn, store_id, now, backfill)
-    contact = apply_consent(outbox, contact, command, "customer", command.external_id)
+    contact = apply_consent(outbox, contact, command, "customer", command.external_id, command.updated_at)
     contact_unchanged = before is not None and _same_contact(before, contact)
     if command.external_id is None:
         return Written(_from_contact(contact), created=created, unchanged=not created and contact_unchanged)

@@ -51,7 +51,7 @@ def _store_order(
         phone_source=command.phone_source,
     )
     outbox = events.Outbox(conn, store_id, now, backfill)
-    contact = apply_consent(outbox, contact, command.customer, "order", command.external_id)
+    contact = apply_consent(outbox, contact, command.customer, "order", command.external_id, command.placed_at)
     flag_in_upsert = abandoned_cart_flag(conn.dialect.name)
     change = write_tracked(
         conn,

@@ -2,9 +2,12 @@
 `stale_writes` for times), per purpose: an absent purpose keeps the stored consent; one given
 with an older `consented_at` than the stored one is ignored (consent arrives late and out of
 order, like any webhook); an equal or newer one wins. A consent given without `consented_at`
-is dated by its arrival; so is one dated after its arrival (a shop's clock ahead of ours, or a
-typo such as 2126): stored with such a date, it would make every later opt-out "older", and a
-STOP would be lost.
+is dated by the record that carries it: an order's `placed_at` (the checkout that
+collected it), a cart's `abandoned_at`, a customer's `updated_at`; else, a customer sent
+undated, by its arrival. Dated by its arrival, a shop's retry of an order placed before a STOP
+was newer than the STOP, and subscribed the contact again. A consent dated after its arrival
+(a shop's clock ahead of ours, or a typo such as 2126) is dated by its arrival: stored with
+such a date, it would make every later opt-out "older", and a STOP would be lost.
 
 A purpose's consent is one statement — its state, when and where it was given — and a change
 of consent is a change of its state (SPEC §6: an event per real change, never because a shop
@@ -23,16 +26,25 @@ from datetime import datetime
 from app.domain.consent import PurposeConsent
 
 
-def merged(stored: PurposeConsent, sent: PurposeConsent | None, now: datetime) -> PurposeConsent | None:
+def merged(
+    stored: PurposeConsent, sent: PurposeConsent | None, now: datetime, record_time: datetime | None = None
+) -> PurposeConsent | None:
     """The consent to store for one purpose, or None when the stored one stays: absent, older,
-    or the stored state again undated or not newer. `sent.consented_at` None, or later than
-    `now` (the write's arrival), is `now`; a new state is stored as sent, the same state only
-    with a newer time (e.g. stored subscribed at T1 from "checkout", sent subscribed at T3
-    without a source: subscribed at T3 from "checkout")."""
+    or the stored state again undated or not newer. `sent.consented_at` None is `record_time`,
+    the time of the record carrying it (an order's `placed_at`, a cart's `abandoned_at`, a
+    customer's `updated_at`), else `now` (the write's arrival); either later than `now` is
+    `now`. A new state is stored as sent, the same state only with a newer time of its own
+    (e.g. stored subscribed at T1 from "checkout", sent subscribed at T3 without a source:
+    subscribed at T3 from "checkout"); sent undated, the stored state is a repeat."""
     if sent is None:
         return None
     dated = sent.consented_at is not None and sent.consented_at <= now
-    at = sent.consented_at if dated and sent.consented_at is not None else now
+    if dated and sent.consented_at is not None:
+        at = sent.consented_at
+    elif sent.consented_at is None and record_time is not None and record_time <= now:
+        at = record_time
+    else:
+        at = now
     if sent.state == stored.state:
         if not dated or (stored.consented_at is not None and at <= stored.consented_at):
             return None

@@ -27,12 +27,16 @@ def customer(given: dict[str, Any] | None, **fields: Any) -> dict[str, Any]:
     return body
 
 
-async def write(api: Api, kind: str, given: dict[str, Any] | None, number: int = 1, **headers: str) -> httpx.Response:
-    """A write of `kind` (customer, order, cart) by CUST-42 carrying `given` as its consent."""
+async def write(
+    api: Api, kind: str, given: dict[str, Any] | None, number: int = 1, placed: str | None = None, **headers: str
+) -> httpx.Response:
+    """A write of `kind` (customer, order, cart) by CUST-42 carrying `given` as its consent;
+    `placed`: the order's placed_at or the cart's abandoned_at (RFC 3339), else the bodies'."""
+    order, cart = ({"placed_at": placed}, {"abandoned_at": placed}) if placed else ({}, {})
     path, body = {
         "customer": ("/customers", customer(given)),
-        "order": ("/orders", order_body(external_id=f"ORDER-{number}", customer=customer(given))),
-        "cart": ("/carts", cart_body(external_id=f"CART-{number}", customer=customer(given))),
+        "order": ("/orders", order_body(external_id=f"ORDER-{number}", customer=customer(given), **order)),
+        "cart": ("/carts", cart_body(external_id=f"CART-{number}", customer=customer(given), **cart)),
     }[kind]
     return await api.client.post(f"/api/v1/stores/{STORE_ID}{path}", json=body, headers={**api.auth(), **headers})
 

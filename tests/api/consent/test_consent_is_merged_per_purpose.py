@@ -122,7 +122,8 @@ async def test_a_consent_dated_after_its_arrival_never_locks_out_a_later_opt_out
     api: Api, kind: str, ahead: str
 ) -> None:
     """A consent dated later than it arrives (a shop's clock ahead, a typo) is dated by its
-    arrival: an opt-out sent after it, undated, wins."""
+    arrival: an opt-out sent after it, undated, wins (an order's or a cart's dated by the
+    checkout it comes from, placed or abandoned now)."""
     if ahead == "in five minutes":
         ahead = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
     sent = datetime.now(UTC)
@@ -131,6 +132,7 @@ async def test_a_consent_dated_after_its_arrival_never_locks_out_a_later_opt_out
     ).status_code == 201
     _, marketing_at, _ = (await stored_consent(api))["marketing"]
     assert sent <= marketing_at <= datetime.now(UTC)
-    response = await write(api, kind, consent(marketing="unsubscribed", source="STOP reply"), number=3)
+    now = datetime.now(UTC).isoformat()
+    response = await write(api, kind, consent(marketing="unsubscribed", source="STOP reply"), number=3, placed=now)
     assert response.status_code == (200 if kind == "customer" else 201), response.text
     assert (await stored_consent(api))["marketing"][0] == "unsubscribed"
