@@ -3,7 +3,8 @@ payloads"): what a shop relays from WooCommerce's REST API and webhooks (`billin
 `address_1`, `address_2`, `state`, `postcode`, `country`) or Magento 2's (`sales_order_address`
 and its REST `OrderAddressInterface`: `firstname`, `lastname`, `street`, `region`, `postcode`,
 `country_id`, `telephone`; `city` and `company` are ours already); and a line item's `name`
-(WooCommerce's `line_items[]` and Magento's `items[]`) and `qty_ordered` (Magento's).
+(WooCommerce's `line_items[]` and Magento's `items[]`), `qty_ordered` (Magento's order items)
+and `qty` (Magento's quote items, a cart's).
 
 `{"firstname": "Jo", "street": ["1 rue X", "Bat B"], "region": {"region": "IDF"}}` is read as
 `{"first_name": "Jo", "address1": "1 rue X", "address2": "Bat B", "province": "IDF"}`;
@@ -128,16 +129,19 @@ _READERS: Mapping[str, Callable[[Any], Any]] = MappingProxyType({"region": _regi
 
 # A line item's other names -> ours. A line item is free-form and kept as sent: ours are added,
 # theirs stay.
-LINE_ITEM_NAMES: Mapping[str, str] = MappingProxyType({"name": "title", "qty_ordered": "quantity"})
+# Where two name one field (Magento's order item `qty_ordered`, its quote item `qty`), the first
+# one given (not null) is read.
+LINE_ITEM_NAMES: Mapping[str, str] = MappingProxyType({"name": "title", "qty_ordered": "quantity", "qty": "quantity"})
 
 
 def line_item_in_our_names(item: dict[str, Any]) -> dict[str, Any]:
     """`item` with `title` (absent or null) read from `name`, and `quantity` (absent, null or
-    blank, as a blank quantity is none) from `qty_ordered`, as sent (the quantity's type checks
-    it); a null `name` or `qty_ordered` gives nothing."""
-    read = {
-        ours: item[theirs]
-        for theirs, ours in LINE_ITEM_NAMES.items()
-        if item.get(theirs) is not None and (item.get(ours) is None or (ours == "quantity" and is_blank(item[ours])))
-    }
+    blank, as a blank quantity is none) from `qty_ordered`, else `qty`, as sent (the quantity's
+    type checks it); a null `name`, `qty_ordered` or `qty` gives nothing."""
+    read: dict[str, Any] = {}
+    for theirs, ours in LINE_ITEM_NAMES.items():
+        if ours in read or item.get(theirs) is None:
+            continue
+        if item.get(ours) is None or (ours == "quantity" and is_blank(item[ours])):
+            read[ours] = item[theirs]
     return {**item, **read} if read else item

@@ -35,7 +35,7 @@ from .errors import ErrorCode
 from .json_values import exact_decimal, is_long_whole
 from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, QUANTA, decimal_places
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
-from .platform_names import line_item_in_our_names
+from .platform_names import LINE_ITEM_NAMES, line_item_in_our_names
 from .rules.source_time_not_ahead import too_far_ahead
 from .statuses import CartStatus, ShipmentStatus, order_status
 from .text import is_blank
@@ -456,12 +456,15 @@ class LineItem(BaseModel):
     """Free-form object; quantity and price, when present, are numbers >= 0: a quantity of at
     most 4 decimals, a price of at most its order's or cart's currency's (`_money`). A blank
     quantity or price is one left out (SPEC §10, "Blank strings"); the other keys stay as sent.
-    WooCommerce's and Magento's `name` is read as the title, Magento's `qty_ordered` as the
-    quantity, where ours are absent (`platform_names.line_item_in_our_names`)."""
+    WooCommerce's and Magento's `name` is read as the title, Magento's `qty_ordered` (an order
+    item's) or `qty` (a quote item's) as the quantity, where ours are absent
+    (`platform_names.line_item_in_our_names`)."""
 
     model_config = ConfigDict(extra="allow")
-    # Magento's name of the quantity (`known_fields.read_as`: its errors are the quantity's)
-    other_names: ClassVar[Mapping[str, str]] = MappingProxyType({"qty_ordered": "quantity"})
+    # Magento's names of the quantity (`known_fields.read_as`: their errors are the quantity's)
+    other_names: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {theirs: ours for theirs, ours in LINE_ITEM_NAMES.items() if ours == "quantity"}
+    )
     quantity: NonNegativeNumber | None = None
     price: Money | None = None
 
@@ -469,7 +472,7 @@ class LineItem(BaseModel):
     @classmethod
     def _free_form_fields(cls, value: Any) -> Any:
         if isinstance(value, dict):  # the declared fields (quantity, price) are checked by their types
-            if "name" in value or "qty_ordered" in value:  # WooCommerce's and Magento's names
+            if "name" in value or "qty_ordered" in value or "qty" in value:  # WooCommerce's and Magento's names
                 value = line_item_in_our_names(value)
             typed = _LINE_ITEM_FIELDS
             for name in typed:  # `is_blank` written out: no generator nor call per line item

@@ -1,5 +1,6 @@
 """README "Platform payloads": a line item's `name` (WooCommerce's and Magento's) is its title
-and Magento's `qty_ordered` its quantity, where ours are absent; the line item is kept as sent,
+and Magento's `qty_ordered` (an order item's), else `qty` (a quote item's, a cart's), its
+quantity, where ours are absent; the line item is kept as sent,
 ours added. On orders and carts, by the single POST and in a batch alike; topProducts and the
 order's lineItems answer the title (they answered null: the dashboard's Product column was
 blank)."""
@@ -31,6 +32,15 @@ READ: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "quantity beside qty_ordered": ({"quantity": 1, "qty_ordered": 3}, {"quantity": 1, "qty_ordered": 3}),
     "a blank quantity beside qty_ordered": ({"quantity": " ", "qty_ordered": 3}, {"quantity": 3, "qty_ordered": 3}),
     "a null qty_ordered": ({"title": "Tee", "qty_ordered": None}, {"title": "Tee", "qty_ordered": None}),
+    # Magento's quote item (a cart's): `qty`
+    "Magento's qty, a number": ({"name": "Mug", "qty": 2}, {"name": "Mug", "qty": 2, "title": "Mug", "quantity": 2}),
+    "Magento's qty, text": ({"name": "Mug", "qty": "2.0000"}, {"name": "Mug", "qty": "2.0000", "title": "Mug", "quantity": 2}),
+    "quantity beside qty": ({"quantity": 1, "qty": 3}, {"quantity": 1, "qty": 3}),
+    "a null quantity beside qty": ({"quantity": None, "qty": 3}, {"quantity": 3, "qty": 3}),
+    "a blank quantity beside qty": ({"quantity": "", "qty": 3}, {"quantity": 3, "qty": 3}),
+    "qty_ordered beside qty": ({"qty_ordered": 2, "qty": 3}, {"quantity": 2, "qty_ordered": 2, "qty": 3}),
+    "a null qty_ordered beside qty": ({"qty_ordered": None, "qty": 3}, {"quantity": 3, "qty_ordered": None, "qty": 3}),
+    "a null qty": ({"title": "Tee", "qty": None}, {"title": "Tee", "qty": None}),
     "a null name": ({"name": None, "sku": "TS-1"}, {"name": None, "sku": "TS-1"}),
 }  # fmt: skip
 
@@ -44,6 +54,9 @@ REFUSED: dict[str, tuple[dict[str, Any], str, str, str]] = {
         "too_precise",
         "At most 4 decimals are accepted.",
     ),
+    "qty, text": ({"qty": "two"}, "quantity", "invalid_type", "Must be a number."),
+    "qty, negative": ({"qty": -2}, "quantity", "out_of_range", "Must be greater than or equal to 0."),
+    "qty, an object": ({"qty": {"value": 2}}, "quantity", "invalid_type", "Must be a number."),
 }
 
 RESOURCES = {"order": ("/orders", order_body, "ORDER-1001"), "cart": ("/carts", cart_body, "CART-7700")}
