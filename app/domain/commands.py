@@ -31,7 +31,14 @@ from .errors import ErrorCode, FieldError, ValidationFailed
 from .known_fields import kept, read_as
 from .money import MINOR_UNITS
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
-from .platform_names import ADDRESS_LINES, ADDRESS_NAMES, CUSTOMER_NAMES, in_our_names
+from .platform_names import (
+    ADDRESS_LINES,
+    ADDRESS_NAMES,
+    CUSTOMER_NAMES,
+    ORDER_NAMES,
+    addresses_in_our_names,
+    in_our_names,
+)
 from .rules.phone_of_the_order import PhoneSource, phone_given, region_for_phone
 from .text import is_blank, unsafe_text_errors
 from .types import (
@@ -311,6 +318,8 @@ class AttachedByPhone(Command):
     are read into it (`customer_names`, by `Priced`'s before-validator)."""
 
     read_elsewhere: ClassVar[frozenset[str]] = TOP_LEVEL_NAMES
+    # WooCommerce's `billing` and `shipping`, read as the addresses where ours are absent
+    other_names: ClassVar[Mapping[str, str]] = ORDER_NAMES
 
     if TYPE_CHECKING:
         customer: EmbeddedCustomer | None
@@ -392,12 +401,16 @@ class Priced(Command):
         """Command's, and before the amounts are validated, the currency noted in the validation
         context for their `_money` check (one Python call, not two): a known ISO 4217 code, else
         none (an invalid one is reported on `currency`). The customer's fields sent elsewhere are
-        read into it here too (`customer_names`; an order and a cart are both `AttachedByPhone`)."""
+        read into it here too (`customer_names`; an order and a cart are both `AttachedByPhone`),
+        after WooCommerce's `billing` and `shipping` are read as its addresses (`platform_names`)."""
         if info.context is not None and isinstance(data, (dict, Mapping)):
             code = data.get("currency")
             code = code.strip().upper() if isinstance(code, str) else None
             info.context[CURRENCY_CONTEXT] = code if code in MINOR_UNITS else None
-        return customer_in_our_names(without_blank_strings(cls, data))
+        data = without_blank_strings(cls, data)
+        if data.__class__ is dict and ("billing" in data or "shipping" in data):  # WooCommerce's
+            data = addresses_in_our_names(data)
+        return customer_in_our_names(data)
 
 
 class OrderInput(Priced, AttachedByPhone):
@@ -473,14 +486,21 @@ def _known_but_not_patchable(update: type[Command], post: type[Command], record:
     the resource — its POST body's, the other names it reads (`customer_email`, as `customer`
     itself), and its answers' (`answers.answer_fields`: the record's, `automations`) — but those
     the PATCH model takes."""
-    known = set(post.model_fields) | post.read_elsewhere | answer_fields(record)
+    known = set(post.model_fields) | set(post.other_names) | post.read_elsewhere | answer_fields(record)
     return frozenset(known - set(update.model_fields))
+
+
+def _objects_of(post: type[Command]) -> frozenset[str]:
+    """The POST body's fields holding an object, and the other names read into them
+    (WooCommerce's `billing`): where `[]` is the field left out."""
+    objects = object_fields(post)
+    return objects | frozenset(theirs for theirs, ours in post.other_names.items() if ours in objects)
 
 
 OrderUpdate.readonly_fields = _known_but_not_patchable(OrderUpdate, OrderInput, records.Order)
 CartUpdate.readonly_fields = _known_but_not_patchable(CartUpdate, CartInput, records.Cart)
-OrderUpdate.readonly_objects = OrderUpdate.readonly_fields & object_fields(OrderInput)
-CartUpdate.readonly_objects = CartUpdate.readonly_fields & object_fields(CartInput)
+OrderUpdate.readonly_objects = OrderUpdate.readonly_fields & _objects_of(OrderInput)
+CartUpdate.readonly_objects = CartUpdate.readonly_fields & _objects_of(CartInput)
 
 
 C = TypeVar("C", bound=Command)

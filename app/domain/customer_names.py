@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from .platform_names import CUSTOMER_NAMES
+from .platform_names import CUSTOMER_NAMES, ORDER_NAMES, addresses_in_our_names
 from .text import is_blank
 
 # The customer's field -> where else it is read from (a path from the order's root), in order.
@@ -35,6 +35,8 @@ IN_ADDRESSES = frozenset(path[-1] for paths in CUSTOMER_SOURCES.values() for pat
 _ADDRESSES = tuple(dict.fromkeys(path[0] for paths in CUSTOMER_SOURCES.values() for path in paths if len(path) == 2))
 
 _MISSING = object()
+# Our address -> WooCommerce's name for it (`billing`), where an address's email was sent.
+_THEIR_ADDRESSES: Mapping[str, str] = MappingProxyType({ours: theirs for theirs, ours in ORDER_NAMES.items()})
 # The customer's field -> its other names in the customer object (Magento's `firstname`): the
 # customer's own value too, which wins over the order's top-level one.
 _CUSTOMERS_OWN: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -60,12 +62,19 @@ def customer_in_our_names(data: Any) -> Any:
 
 def sent_at(data: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """Where the value an error of the customer's field at `path` (`("customer", "email")`) is
-    about was sent: the other name it was read from (`("customer_email",)`), else `path`."""
+    about was sent: the other name it was read from (`("customer_email",)`, `("billing",
+    "email")` for WooCommerce's billing), else `path`."""
     if len(path) != 2 or path[0] != "customer" or path[1] not in CUSTOMER_SOURCES or not isinstance(data, Mapping):
         return path
-    customer = data.get("customer")
-    given = _given(data, customer if isinstance(customer, Mapping) else {}, str(path[1]))
-    return given[0] if given is not None else path
+    read = addresses_in_our_names(data)  # WooCommerce's `billing.email` is sent at `billing`
+    customer = read.get("customer")
+    given = _given(read, customer if isinstance(customer, Mapping) else {}, str(path[1]))
+    if given is None:
+        return path
+    at = given[0]
+    if at[0] in _THEIR_ADDRESSES and read.get(at[0]) is not data.get(at[0]):
+        return (_THEIR_ADDRESSES[at[0]], *at[1:])
+    return at
 
 
 def _names_sent(data: Mapping[str, Any]) -> bool:

@@ -9,7 +9,8 @@ and `qty` (Magento's quote items, a cart's).
 `{"firstname": "Jo", "street": ["1 rue X", "Bat B"], "region": {"region": "IDF"}}` is read as
 `{"first_name": "Jo", "address1": "1 rue X", "address2": "Bat B", "province": "IDF"}`;
 `{"name": "Tee", "qty_ordered": "2.0000"}` as `{"name": "Tee", "qty_ordered": "2.0000",
-"title": "Tee", "quantity": "2.0000"}`."""
+"title": "Tee", "quantity": "2.0000"}`; an order's or a cart's `billing` and `shipping`
+(WooCommerce's) as its `billing_address` and `shipping_address`."""
 
 from __future__ import annotations
 
@@ -124,7 +125,34 @@ def _country_code(value: Any) -> Any:
     return value if isinstance(value, str) and len(value.strip()) == 2 else _NOTHING
 
 
-_READERS: Mapping[str, Callable[[Any], Any]] = MappingProxyType({"region": _region, "country": _country_code})
+def _an_object(value: Any) -> Any:
+    """WooCommerce's `billing` or `shipping`: null, a blank or `[]` (PHP's empty array) is no
+    address; anything else is the address's type to read or refuse."""
+    return _NOTHING if _absent(value) or (value.__class__ is list and not value) else value
+
+
+_READERS: Mapping[str, Callable[[Any], Any]] = MappingProxyType(
+    {"region": _region, "country": _country_code, "billing": _an_object, "shipping": _an_object}
+)
+
+
+# An order's or a cart's other names for its addresses -> ours: WooCommerce's order (REST API
+# and webhooks) carries `billing` and `shipping`, each in WooCommerce's names for its fields.
+ORDER_NAMES: Mapping[str, str] = MappingProxyType({"shipping": "shipping_address", "billing": "billing_address"})
+
+
+def addresses_in_our_names(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`data` (an order or a cart as sent) with WooCommerce's `shipping` and `billing` read as
+    `shipping_address` and `billing_address` where ours are absent (null, blank or `[]`), and
+    dropped where ours are present."""
+    if not any(name in data for name in ORDER_NAMES):
+        return data
+    absent = {
+        ours: None
+        for ours in ORDER_NAMES.values()
+        if ours in data and (_absent(data[ours]) or (data[ours].__class__ is list and not data[ours]))
+    }
+    return in_our_names({**data, **absent} if absent else data, ORDER_NAMES)
 
 
 # A line item's other names -> ours. A line item is free-form and kept as sent: ours are added,
