@@ -44,6 +44,7 @@ from .text import is_blank, unsafe_text_errors
 from .types import (
     ADDRESS_REGION,
     CURRENCY_CONTEXT,
+    AbandonedAt,
     CartStatusChoice,
     ConsentStateChoice,
     Count,
@@ -58,6 +59,7 @@ from .types import (
     Money,
     PhoneNumber,
     PhoneText,
+    PlacedAt,
     ShipmentStatusChoice,
     SourceTime,
     Status,
@@ -76,6 +78,9 @@ def _source_updated_at() -> Any:
             "nothing; at most a day after now"
         ),
     )
+
+
+_AT_MOST_A_DAY_AHEAD = "RFC 3339; without an offset it is UTC; at most a day after now"
 
 
 def without_blank_strings(model: type[BaseModel], data: Any) -> Any:
@@ -415,7 +420,7 @@ class Priced(Command):
 
 class OrderInput(Priced, AttachedByPhone):
     external_id: ExternalId
-    placed_at: UtcDateTime
+    placed_at: PlacedAt = Field(description=f"When it was placed ({_AT_MOST_A_DAY_AHEAD})")
     total_price: Money
     currency: CurrencyCode | None = None
     financial_status: Status | None = None
@@ -442,7 +447,7 @@ class ShipmentInput(Command):
 
 class CartInput(Priced, AttachedByPhone):
     external_id: ExternalId
-    abandoned_at: UtcDateTime
+    abandoned_at: AbandonedAt = Field(description=f"When it was abandoned ({_AT_MOST_A_DAY_AHEAD})")
     total_price: Money
     currency: CurrencyCode | None = None
     recovery_url: HttpUrl | None = None

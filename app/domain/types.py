@@ -36,6 +36,7 @@ from .json_values import exact_decimal, is_long_whole
 from .money import MAX_AMOUNT, MAX_DECIMALS, MINOR_UNITS, QUANTA, decimal_places
 from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .platform_names import LINE_ITEM_NAMES, line_item_in_our_names
+from .rules import happened_not_ahead
 from .rules.source_time_not_ahead import too_far_ahead
 from .statuses import CartStatus, ShipmentStatus, order_status
 from .text import is_blank
@@ -398,18 +399,27 @@ UtcDateTime = Annotated[
 ]
 
 
-def _not_far_ahead(value: datetime) -> datetime:
-    if too_far_ahead(value, datetime.now(UTC)):
-        raise _fail(
-            ErrorCode.OUT_OF_RANGE,
-            "Must be at most a day after now: a source time ahead of the writes that follow it "
-            "would make them all stale.",
-        )
-    return value
+def _at_most_a_day_ahead(why: str) -> AfterValidator:
+    """A time refused, `out_of_range`, when more than a day after now (`too_far_ahead`), with
+    `why` it is refused said in its message."""
+    message = f"Must be at most a day after now: {why}"
+
+    def check(value: datetime) -> datetime:
+        if too_far_ahead(value, datetime.now(UTC)):
+            raise _fail(ErrorCode.OUT_OF_RANGE, message)
+        return value
+
+    return AfterValidator(check)
 
 
 # The source's last-modified time of a record (`rules.source_time_not_ahead`).
-SourceTime = Annotated[UtcDateTime, AfterValidator(_not_far_ahead)]
+SourceTime = Annotated[
+    UtcDateTime,
+    _at_most_a_day_ahead("a source time ahead of the writes that follow it would make them all stale."),
+]
+# When an order was placed, a cart abandoned: past, give or take a day (`rules.happened_not_ahead`).
+PlacedAt = Annotated[UtcDateTime, _at_most_a_day_ahead(happened_not_ahead.PLACED_AT)]
+AbandonedAt = Annotated[UtcDateTime, _at_most_a_day_ahead(happened_not_ahead.ABANDONED_AT)]
 CurrencyCode = Annotated[
     str,
     BeforeValidator(_currency),

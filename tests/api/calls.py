@@ -72,3 +72,14 @@ async def subscribe(api: Api, document: str, variables: dict[str, Any]) -> dict[
 def quoted(external_id: str) -> str:
     """An external id as one path segment (every reserved character percent-encoded)."""
     return urllib.parse.quote(external_id, safe="")
+
+
+def refusal(field: str, message: str, code: str) -> dict[str, Any]:
+    """What a write refused on one field answers: the 422 body, and a batch item's fields besides
+    its index, external id and status (`routes.batch_result`)."""
+    return {"message": message, "errors": {field: [message]}, "codes": {field: [code]}}
+
+
+def refused_item(index: int, external_id: str, field: str, message: str, code: str) -> dict[str, Any]:
+    """A batch's result for its item `index` refused on one field (`routes.batch_result`)."""
+    return {"index": index, "external_id": external_id, "status": 422, **refusal(field, message, code)}

@@ -15,7 +15,7 @@ import pytest
 from graphql import GraphQLInputObjectType
 
 from graphql_schema.schema import schema
-from tests.api.calls import gql
+from tests.api.calls import gql, refusal, refused_item
 from tests.conftest import Api, cart_body, order_body, shipment_body
 
 MESSAGE = (
@@ -79,11 +79,7 @@ async def test_a_time_more_than_a_day_ahead_is_refused_and_changes_nothing(api, 
     before = await api.snapshot()
     response = await _send(api, method, path, body(_at(FAR[ahead])))
     assert response.status_code == 422, response.text
-    assert response.json() == {
-        "message": MESSAGE,
-        "errors": {"updated_at": [MESSAGE]},
-        "codes": {"updated_at": ["out_of_range"]},
-    }
+    assert response.json() == refusal("updated_at", MESSAGE, "out_of_range")
     assert await api.snapshot() == before
 
 
@@ -106,14 +102,7 @@ async def test_a_batch_refuses_that_item_alone(api, name):
     response = await api.post(BATCHES[name], {"items": [item, good]})
     assert response.status_code == 200, response.text
     first, second = response.json()["results"]
-    assert first == {
-        "index": 0,
-        "external_id": external_id,
-        "status": 422,
-        "message": MESSAGE,
-        "errors": {"updated_at": [MESSAGE]},
-        "codes": {"updated_at": ["out_of_range"]},
-    }
+    assert first == refused_item(0, external_id, "updated_at", MESSAGE, "out_of_range")
     assert (second["external_id"], second["status"]) == ("OTHER-1", 201)
     assert [row["external_id"] for row in await api.rows(table) if row["external_id"] == external_id] == []
 
