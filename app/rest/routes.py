@@ -21,6 +21,7 @@ from app.domain.commands import (
     ShipmentInput,
     validate,
 )
+from app.domain.errors import NotFound
 from app.domain.text import may_hold_unsafe_text
 from app.observability import writes
 from app.policies import backfill, content_type
@@ -212,13 +213,28 @@ def _route(path: str, handler: Handler, method: str) -> Route:
     return _whole_path(Route(path, store_endpoint(handler), methods=[method]))
 
 
-def _cart_routes(base: str) -> list[Route]:
-    return [
-        _route(base, upsert(CartInput, carts.upsert_cart), "POST"),
-        _route(base + "/batch", batch(carts.BATCH), "POST"),
-        _route(base + "/{external_id:path}", patch(CartUpdate, carts.update_cart), "PATCH"),
-        _route(base + "/{external_id:path}", read(carts.get_cart), "GET"),
+def _cart_routes(base: str, resource: str | None = None) -> list[Route]:
+    """The carts' routes under `base`: `/carts`, or its alias `/checkouts` (README "Endpoints"),
+    whose 404 names the record as its path does, `resource` ("Checkout not found")."""
+    handlers: list[tuple[str, Handler, str]] = [
+        (base, upsert(CartInput, carts.upsert_cart), "POST"),
+        (base + "/batch", batch(carts.BATCH), "POST"),
+        (base + "/{external_id:path}", patch(CartUpdate, carts.update_cart), "PATCH"),
+        (base + "/{external_id:path}", read(carts.get_cart), "GET"),
     ]
+    return [_route(path, _not_found_as(resource, h) if resource else h, method) for path, h, method in handlers]
+
+
+def _not_found_as(resource: str, handler: Handler) -> Handler:
+    """`handler`, its NotFound naming `resource`: an alias's own word for the record."""
+
+    async def named(request: Request, store: Store) -> Response:
+        try:
+            return await handler(request, store)
+        except NotFound:
+            raise NotFound(resource) from None
+
+    return named
 
 
 STORE_PATH = "/api/v1/stores/{store_id}"
@@ -235,7 +251,7 @@ def api_routes() -> list[Route]:
         _route(STORE_PATH + "/shipments/batch", batch(shipments.BATCH), "POST"),
         _route(STORE_PATH + "/shipments/{external_id:path}", read(shipments.get_shipment), "GET"),
         *_cart_routes(STORE_PATH + "/carts"),
-        *_cart_routes(STORE_PATH + "/checkouts"),
+        *_cart_routes(STORE_PATH + "/checkouts", "Checkout"),
         _route(STORE_PATH + "/customers", upsert_customer, "POST"),
         _route(STORE_PATH + "/customers/batch", batch(customers.BATCH), "POST"),
         _route(STORE_PATH + "/customers/{external_id:path}", read(customers.get_customer), "GET"),

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
         pytest.param("/orders/ORDER-404", "Order not found", id="order"),
         pytest.param("/shipments/SHIP-404", "Shipment not found", id="shipment"),
         pytest.param("/carts/CART-404", "Cart not found", id="cart"),
-        pytest.param("/checkouts/CART-404", "Cart not found", id="checkout"),
+        pytest.param("/checkouts/CART-404", "Checkout not found", id="checkout"),
         pytest.param("/customers/CUST-404", "Customer not found", id="customer"),
         pytest.param("/orders/%00", "Order not found", id="order: NUL id"),
         pytest.param("/orders/%ED%A0%80", "Order not found", id="order: encoded surrogate id"),
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
         pytest.param("/orders/ORDER-1001%0A", "Order not found", id="order: id + line break"),
         pytest.param("/orders/%0A", "Order not found", id="order: line break id"),
         pytest.param("/customers/CUST-42%0A", "Customer not found", id="customer: id + line break"),
-        pytest.param("/checkouts/CART-7700%0D%0A", "Cart not found", id="checkout: id + CRLF"),
+        pytest.param("/checkouts/CART-7700%0D%0A", "Checkout not found", id="checkout: id + CRLF"),
     ],
 )
 async def test_get_of_an_unknown_id_is_404(seeded_store: SeededStore, path: str, error: str) -> None:
