@@ -254,7 +254,8 @@ def too_large(size: int, answered: bool) -> Outcome:
     else:
         message = (
             f"This record alone makes a batch body of {size:,} bytes; "
-            f"a batch takes at most {batches.MAX_BODY_BYTES:,} bytes."
+            f"a batch takes at most {batches.MAX_BODY_BYTES:,} bytes, and each of its records "
+            "at most what a single POST takes (KANAL_MAX_BODY_BYTES, 1,048,576 by default)."
         )
     return Outcome(422, message=message, errors={"": [message]})
 

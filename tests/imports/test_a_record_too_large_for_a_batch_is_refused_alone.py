@@ -20,7 +20,10 @@ from tests.realserver import Prepared, read_tables, serving
 MIB = 1024 * 1024
 BIG = order(1, metadata={"blob": "b" * (5 * MIB)})
 BIG_BODY = len(('{"items": [' + json.dumps(BIG) + "]}").encode())
-BIG_MESSAGE = f"This record alone makes a batch body of {BIG_BODY:,} bytes; a batch takes at most 5,242,880 bytes."
+BIG_MESSAGE = (
+    f"This record alone makes a batch body of {BIG_BODY:,} bytes; a batch takes at most 5,242,880 bytes, "
+    "and each of its records at most what a single POST takes (KANAL_MAX_BODY_BYTES, 1,048,576 by default)."
+)
 
 # (records of the file, --batch-size) -> the orders stored, the report's lines
 FILES = {
