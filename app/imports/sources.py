@@ -13,6 +13,7 @@ number cells (`decimal_comma`: `12,50` is 12.50)."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import re
@@ -75,8 +76,33 @@ TOO_DEEP_TO_READ = "nested past what the JSON reader reads (about a thousand lev
 
 
 def read(path: Path, kind: str) -> Iterator[Record]:
-    """The records of the file, in order."""
+    """The records of the file, in order. Raises UnreadableFile for a file in UTF-16 or UTF-32
+    (`_check_utf8`)."""
+    _check_utf8(path)
     return _json_lines(path) if kind == "jsonl" else _csv_records(path)
+
+
+# Byte order marks of the Unicode encodings other than UTF-8, longest first (UTF-32 LE's
+# begins with UTF-16 LE's): "Unicode text" as Excel and Windows tools save it.
+_OTHER_MARKS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _check_utf8(path: Path) -> None:
+    """UnreadableFile when the file starts with a UTF-16 or UTF-32 byte order mark: none of its
+    lines is UTF-8, and a JSON Lines file said so of its first line only, each later one
+    reported as "not valid JSON" (RFC 8259 §8.1: JSON exchanged between systems is UTF-8)."""
+    with path.open("rb") as file:
+        start = file.read(4)
+    for mark, encoding in _OTHER_MARKS:
+        if start.startswith(mark):
+            raise UnreadableFile(
+                f"{path}: the file is {encoding} (it starts with its byte order mark); save it as UTF-8"
+            )
 
 
 def _json_lines(path: Path) -> Iterator[Record]:
@@ -315,7 +341,9 @@ def columns_left_out(path: Path, kind: str, model: type[BaseModel]) -> list[str]
 
 
 def count(path: Path, kind: str) -> int:
-    """How many records the file holds (the progress bar's total): a quick pass."""
+    """How many records the file holds (the progress bar's total): a quick pass. Raises
+    UnreadableFile as `read` does."""
+    _check_utf8(path)
     if kind == "jsonl":
         with path.open("rb") as lines:
             return sum(1 for raw in lines if raw.strip())

@@ -7,6 +7,7 @@ record then refused or written by the REST rules."""
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,24 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
         b'\xef\xbb\xbf{"first_name": "Zo\xeb"}\n{"external_id": "CU-1", "phone": "+33612345601"}\n',
         0, None, [_refused(1, _not_utf8("EB", "at byte 22 of the line"))], ["CU-1"],
     ),
+    # "Unicode text" as Excel and Windows tools save it: each with its byte order mark
+    **{
+        f"a {kind} file in {codec}": (
+            "customers", f"customers.{kind}", mark + text.encode(codec),
+            1, "error: {file}: the file is " + codec[:6] + " (it starts with its byte order mark); save it as UTF-8",
+            [], [],
+        )
+        for kind, text in (
+            ("jsonl", '{"external_id": "CU-1", "phone": "+33612345601"}\n'),
+            ("csv", "external_id,phone\nCU-1,+33612345601\n"),
+        )
+        for codec, mark in (
+            ("UTF-16-LE", codecs.BOM_UTF16_LE),
+            ("UTF-16-BE", codecs.BOM_UTF16_BE),
+            ("UTF-32-LE", codecs.BOM_UTF32_LE),
+            ("UTF-32-BE", codecs.BOM_UTF32_BE),
+        )
+    },
 }  # fmt: skip
 
 
