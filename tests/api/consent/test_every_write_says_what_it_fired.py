@@ -42,7 +42,6 @@ def erase(external_id: str) -> Step:
 
 
 CART = cart_body(customer=customer(SUBSCRIBED))
-FRESH_CART = cart_body(abandoned_at="2999-01-01T00:00:00Z", customer=customer(SUBSCRIBED))
 ORDER = order_body(customer=customer(None))
 CART_RECOVERY, SHIPPING = "cart_recovery", "shipping_notification"
 

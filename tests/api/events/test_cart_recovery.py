@@ -2,6 +2,8 @@
 subscribed to marketing (issue 15); a purchase (whichever arrives first), a settled cart or an
 erased contact cancels it."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from app.automations.worker import Worker
@@ -14,7 +16,8 @@ async def test_cart_recovery_fires_once_after_the_delay(api):
     await stores.set_recovery_delay(api.db, STORE_ID, 60)
     subscribed = {"phone": "+33612345678", "first_name": "Marie", "whatsapp_consent": {"marketing": "subscribed"}}
     await api.post("/carts", cart_body(customer=subscribed))  # abandoned long ago: due now
-    await api.post("/carts", cart_body(external_id="FRESH", abandoned_at="2999-01-01T00:00:00Z"))
+    fresh = cart_body(external_id="FRESH", abandoned_at=datetime.now(UTC).isoformat())  # due in an hour
+    assert (await api.post("/carts", fresh)).status_code == 201
     worker = Worker(api.db, FAST)
     assert (await worker.run_once()).recoveries == 1
     assert (await worker.run_once()).recoveries == 0

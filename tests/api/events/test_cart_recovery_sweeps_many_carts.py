@@ -45,7 +45,8 @@ def _phone(i: int) -> str:
 
 
 def _abandoned(i: int, kind: str) -> str:
-    at = START + timedelta(minutes=i) if kind != "not due yet" else datetime(2999, 1, 1, tzinfo=UTC)
+    # not due yet: abandoned now, due an hour later (the store's delay), after every sweep here
+    at = START + timedelta(minutes=i) if kind != "not due yet" else datetime.now(UTC)
     return at.isoformat().replace("+00:00", "Z")
 
 
