@@ -1,12 +1,19 @@
 """topProducts answers for any period the DateTime scalar accepts, in the time of a period of
 a day (README, "Top products"): one reaching the last instant of the year 9999 (whose next
 midnight Python cannot name) and one spanning the whole calendar, cut anywhere, count the
-same orders as a month around them — never an internal error, never a loop over each day."""
+same orders as a month around them — never an internal error, never a loop over each day.
+An order placed in the last second of 9999 is refused since (a time more than a day ahead), but
+a database may hold one stored before: it is placed at a day of its own, then moved there with
+its summaries, as such a database holds it."""
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime
 
+import pytest
+from sqlalchemy import Connection, update
+
+from app.db.tables import order_hours, orders, product_days
 from tests.api.graphql.documents import gql
 from tests.conftest import Api, order_body
 
@@ -15,11 +22,22 @@ _TOP = """query($from: DateTime!, $to: DateTime!) {
 
 TEE = {"sku": "TEE", "title": "T-shirt", "quantity": 2, "price": "24.95"}
 MUG = {"sku": "MUG", "title": "Mug", "quantity": 1, "price": "9.50"}
-ORDERS = [  # (placed_at, line): one early in a UTC day, one late, one in the last second of 9999
+ORDERS = [  # (placed_at, line): one early in a UTC day, one late, one moved to the last second of 9999
     ("2026-05-18T00:30:00Z", TEE),
     ("2026-05-18T23:30:00Z", TEE),
-    ("9999-12-31T23:59:59Z", MUG),
+    ("2026-01-01T00:00:00Z", MUG),
 ]
+PLACED, LAST_SECOND = datetime(2026, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+def _moved_to_the_end_of_time(conn: Connection) -> None:
+    """The order placed at PLACED, and its summaries, as a database holding it at LAST_SECOND has them."""
+    last_hour, last_day = LAST_SECOND.replace(minute=0, second=0), LAST_SECOND.replace(hour=0, minute=0, second=0)
+    conn.execute(update(orders).where(orders.c.placed_at == PLACED).values(placed_at=LAST_SECOND))
+    conn.execute(update(order_hours).where(order_hours.c.hour == PLACED).values(hour=last_hour))
+    conn.execute(update(product_days).where(product_days.c.day == PLACED).values(day=last_day))
+
+
 BOTH = [
     {"sku": "TEE", "quantity": 4.0, "orders": 2, "revenue": [{"currency": "EUR", "amount": "99.80"}]},
     {"sku": "MUG", "quantity": 1.0, "orders": 1, "revenue": [{"currency": "EUR", "amount": "9.50"}]},
@@ -49,6 +67,7 @@ async def test_top_products_of_any_period(api: Api, period: str) -> None:
     for n, (placed_at, line) in enumerate(ORDERS):
         body = order_body(external_id=f"O-{n}", placed_at=placed_at, total_price="1.00", line_items=[line])
         assert (await api.post("/orders", body)).status_code == 201
+    await api.db.write(_moved_to_the_end_of_time)
     start, end, expected = PERIODS[period]
     answer = await gql(api, _TOP, {"from": start, "to": end})
     assert answer == {"data": {"topProducts": expected}}
