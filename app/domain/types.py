@@ -482,7 +482,7 @@ class LineItem(BaseModel):
     @classmethod
     def _free_form_fields(cls, value: Any) -> Any:
         if isinstance(value, dict):  # the declared fields (quantity, price) are checked by their types
-            if "name" in value or "qty_ordered" in value or "qty" in value:  # WooCommerce's and Magento's names
+            if not _THEIR_LINE_ITEM_NAMES.isdisjoint(value):  # WooCommerce's and Magento's names
                 value = line_item_in_our_names(value)
             typed = _LINE_ITEM_FIELDS
             for name in typed:  # `is_blank` written out: no generator nor call per line item
@@ -503,6 +503,7 @@ class LineItem(BaseModel):
 # LineItem's declared fields, read once: pydantic's `model_fields` is a property that costs
 # microseconds a call, and the check above runs for every line item.
 _LINE_ITEM_FIELDS = frozenset(LineItem.model_fields)
+_THEIR_LINE_ITEM_NAMES = frozenset(LINE_ITEM_NAMES)  # read by `line_item_in_our_names`
 
 LineItems = Annotated[list[LineItem], BeforeValidator(_empty_list_if_null)]
 _MAX_COUNT = 2**62
