@@ -65,6 +65,7 @@ from .types import (
     Status,
     Tags,
     Text,
+    TrimmedText,
     UtcDateTime,
 )
 
@@ -437,9 +438,9 @@ class OrderInput(Priced, AttachedByPhone):
 class ShipmentInput(Command):
     external_id: ExternalId
     order_external_id: ExternalId
-    tracking_number: Text | None = None
+    tracking_number: TrimmedText | None = None
     tracking_url: HttpUrl | None = None
-    carrier: Text | None = None
+    carrier: TrimmedText | None = None
     status: ShipmentStatusChoice | None = None
     metadata: Metadata = Field(default_factory=dict)
     updated_at: SourceTime | None = _source_updated_at()

@@ -327,6 +327,10 @@ def _empty_dict_if_null(value: Any) -> Any:
 
 
 Text = Annotated[str, Field(max_length=255)]
+# A text that names a thing a shop relays in several spellings (a shipment's carrier and
+# tracking number): its surrounding whitespace is cut, what a copy from a label or another
+# field brings (`rules.same_tracking`). Blank, it is absent before this (SPEC §10).
+TrimmedText = Annotated[str, Field(max_length=255), AfterValidator(str.strip)]
 
 
 def _single_line(value: str) -> str:

@@ -1,7 +1,8 @@
 """Shipments: upsert on (store, external_id), linked to an order of the same store.
 A new shipment, a status change or a tracking change (number, URL, carrier) each records a
 shipping notification, listed in the write's `automations`; a write changing only the order,
-the metadata or the source time records none and lists none (README, "Why it fired or not")."""
+the metadata, the source time or the spelling of the tracking number or carrier
+(`rules.same_tracking`) records none and lists none (README, "Why it fired or not")."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from app.domain.automations import Automation, Decision, Reason
 from app.domain.commands import ShipmentInput
 from app.domain.errors import DomainError, ErrorCode, FieldError, NotFound, ValidationFailed
 from app.domain.event_types import EventType, SubjectType
+from app.domain.rules.same_tracking import TRACKING, same_tracking
 from app.domain.rules.shipment_status_never_goes_back import goes_back
 from app.domain.rules.stale_writes import Arrival
 
@@ -26,8 +28,6 @@ from . import batches, events, record_keys
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
 from .tracking import write_tracked
-
-_TRACKING = ("tracking_number", "tracking_url", "carrier")
 
 
 async def upsert_shipment(
@@ -85,8 +85,9 @@ def _store_shipment(
         if change.changed("status"):
             before = {"status": change.previous("status")}
             outbox.emit(EventType.SHIPMENT_STATUS_CHANGED, subject, found, before, notification(shipment))
-        if any(change.changed(column) for column in _TRACKING):
-            before = {column: change.previous(column) for column in _TRACKING}
+        # a respelled tracking number or carrier is stored, but names the same parcel: no news
+        if change.before is not None and not same_tracking(change.before, change.after):
+            before = {column: change.previous(column) for column in TRACKING}
             outbox.emit(EventType.SHIPMENT_TRACKING_UPDATED, subject, found, before, notification(shipment))
     return Written(record, created=change.created, automations=tuple(outbox.decisions))
 

@@ -6,8 +6,9 @@ JSON look-alikes, Unicode, control characters, 10 KB; valid and invalid emails a
 sent in a string field, has the one outcome the corpus gives it there:
 
 - stored exactly: the write's answer, REST GET and GraphQL return it unchanged (an order status
-  in its one form, trimmed and lower-cased), and an id addresses exactly its record (GET, PATCH,
-  DELETE by it, percent-encoded as one segment);
+  in its one form, trimmed and lower-cased; a shipment's carrier and tracking number trimmed),
+  and an id addresses exactly its record (GET, PATCH, DELETE by it, percent-encoded as one
+  segment);
 - or, blank in an optional field, absent (SPEC §10, issue 11): a POST reads back null, the embedded
   customer's contact keeps its value, a PATCH leaves the field as the POST wrote it;
 - or refused: 422 naming that field alone, with one code, and nothing written.
@@ -149,9 +150,11 @@ CART_FIELDS = [
     Field("customer.first_name", _set("customer", "first_name"), _same(("gql", "contact", "firstName"))),
 ]
 CART_PATCH_FIELDS = [TAG, METADATA]
+# a shipment's carrier and tracking number come back without surrounding whitespace (README,
+# "A respelled tracking number or carrier")
 SHIPMENT_FIELDS = [
-    Field("carrier", _set("carrier"), _everywhere("carrier", "carrier")),
-    Field("tracking_number", _set("tracking_number"), _everywhere("tracking_number", "trackingNumber")),
+    Field("carrier", _set("carrier"), _everywhere("carrier", "carrier", str.strip)),
+    Field("tracking_number", _set("tracking_number"), _everywhere("tracking_number", "trackingNumber", str.strip)),
     METADATA,
 ]
 CUSTOMER_FIELDS = [
