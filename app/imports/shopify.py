@@ -38,6 +38,9 @@ _ADDRESS = {
     "country_code": "Country",
     "phone": "Phone",
 }
+# The columns holding a phone: Shopify writes them `'+16135550135` so that a spreadsheet keeps
+# the number as text (no `+` dropped, no leading 0 lost); that apostrophe is no part of the phone.
+PHONE_COLUMNS = frozenset({"Phone", "Billing Phone", "Shipping Phone"})
 
 
 def is_orders_export(columns: Iterable[str]) -> bool:
@@ -88,8 +91,12 @@ def _order(row: dict[str, str]) -> dict[str, Any]:
 
 
 def _cell(row: dict[str, str], column: str) -> str | None:
-    value = row.get(column)
-    return value.strip() if value and value.strip() else None
+    """The cell's text without its surrounding spaces (None: absent or blank); in a phone
+    column, without the one apostrophe Shopify writes before the number (`'+16135550135`)."""
+    value = (row.get(column) or "").strip()
+    if column in PHONE_COLUMNS and value.startswith("'"):
+        value = value[1:].strip()
+    return value or None
 
 
 def _names(full: str | None) -> tuple[str | None, str | None]:
