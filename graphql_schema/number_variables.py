@@ -53,6 +53,7 @@ from graphql import (
 from graphql.pyutils import inspect, print_path_list
 from graphql.utilities import validate_input_value
 from strawberry.extensions import SchemaExtension
+from strawberry.types import StreamExecutionResult
 
 from app.domain.json_values import MAX_INT_DIGITS
 
@@ -270,7 +271,15 @@ def _declared(schema: GraphQLSchema, operation: OperationDefinitionNode) -> Iter
 class NumberVariables(SchemaExtension):
     """Gives each variable of the operation about to run its numbers as the built-in scalars
     should see them (`as_input`); then gives each refusal of a variable's value code
-    `BAD_USER_INPUT` and the value as sent (`refusals`)."""
+    `BAD_USER_INPUT` and the value as sent (`refusals`): in the result of a query or mutation
+    (`on_execute`, HTTP and websocket alike), and in the error a subscription is refused with
+    before it starts (`on_stream_result`: strawberry answers it over the websocket as the
+    protocol's `error` message, outside the result `on_execute` sees, where it showed the value
+    as Python writes it, `{'a': 1}`, `None`, with no code)."""
+
+    # the operation's declared variables and the request's, once `on_execute` has read them
+    _types: dict[str, GraphQLType] | None = None
+    _sent: Mapping[str, Any] = {}
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
@@ -285,14 +294,29 @@ class NumberVariables(SchemaExtension):
             context.variables = {
                 name: as_input(declared[name], value) if name in declared else value for name, value in sent.items()
             }
+        self._types, self._sent = declared, sent
         yield
-        errors = getattr(context.result, "errors", None)
-        if not errors:
-            return
+        self._show_refusals(getattr(context.result, "errors", None))
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        self._show_refusals(getattr(result, "errors", None))
+        yield
+
+    def _show_refusals(self, errors: list[GraphQLError] | None) -> None:
+        """Each refusal of a variable's value among `errors` coded and shown as sent, in place;
+        an error already coded (a query's result, seen again as a websocket sends it; a
+        document that does not validate) is left as it is."""
+        if not errors or self._types is None:
+            return  # nothing refused, or refused before the variables were read
         shown: dict[str, str] | None = None
         for index, error in enumerate(errors):
             # graphql-core places each refusal of a variable at the variable's definition
-            if error.path is None and error.nodes and isinstance(error.nodes[0], VariableDefinitionNode):
+            if (
+                error.path is None
+                and error.nodes
+                and isinstance(error.nodes[0], VariableDefinitionNode)
+                and "code" not in (error.extensions or {})
+            ):
                 if shown is None:
-                    shown = refusals(declared, context.variables or {}, sent)
+                    shown = refusals(self._types, self.execution_context.variables or {}, self._sent)
                 errors[index] = coded(error, BAD_USER_INPUT, shown.get(error.message))

@@ -359,3 +359,100 @@ async def test_a_message_not_in_the_protocols_shape_closes_the_socket_saying_why
                 await asyncio.wait_for(socket.recv(), 5)
             assert (socket.close_code, socket.close_reason) == (4400, reason), message
         assert "Traceback" not in server.tracebacks(), server.tracebacks()
+
+
+SUBSCRIBE_WITH = (
+    "subscription($storeId: ID!, $types: [String!]) { storeEvents(storeId: $storeId, types: $types) { type } }"
+)
+# The same variables read over HTTP, where no subscription runs (`OVER_THE_WEBSOCKET`): nothing
+# is written, graphql-core refusing the variables before the mutation runs.
+OVER_HTTP_WITH = (
+    "mutation($storeId: ID!, $types: [String!]) "
+    '{ updateOrder(storeId: $storeId, externalId: "ORDER-1001", input: {tags: $types}) { userErrors { code } } }'
+)
+# the variables' JSON text (None: none sent) -> the one error's message, code BAD_USER_INPUT
+REFUSED_VARIABLES: dict[str | None, str] = {
+    '{"storeId": {"a": 1}}': "Variable '$storeId' has invalid value: ID cannot represent value: {\"a\":1}",
+    '{"storeId": [1, 2]}': "Variable '$storeId' has invalid value: ID cannot represent value: [1,2]",
+    '{"storeId": true}': "Variable '$storeId' has invalid value: ID cannot represent value: true",
+    '{"storeId": 2.50}': "Variable '$storeId' has invalid value: ID cannot represent value: 2.50",
+    '{"storeId": null}': "Variable '$storeId' has invalid value: Expected value of non-null type 'ID!' not to be null.",
+    "{}": "Variable '$storeId' has invalid value: Expected a value of non-null type 'ID!' to be provided.",
+    None: "Variable '$storeId' has invalid value: Expected a value of non-null type 'ID!' to be provided.",
+    '{"storeId": 123, "types": [true]}': (
+        "Variable '$types' has invalid value at [0]: String cannot represent a non string value: true"
+    ),
+    '{"storeId": 123, "types": ["order.*", null]}': (
+        "Variable '$types' has invalid value at [1]: Expected value of non-null type 'String!' not to be null."
+    ),
+    '{"storeId": 123, "types": {"é": "it\'s"}}': (
+        'Variable \'$types\' has invalid value: String cannot represent a non string value: {"é":"it\'s"}'
+    ),
+}
+
+
+def _operation_text(operation_id: str | None, document: str, variables: str | None) -> str:
+    """A subscribe message (`operation_id` given) or an HTTP body, the variables as their text."""
+    given = "" if variables is None else f', "variables": {variables}'
+    payload = f'{{"query": {json.dumps(document)}{given}}}'
+    return payload if operation_id is None else f'{{"id": "{operation_id}", "type": "subscribe", "payload": {payload}}}'
+
+
+async def test_refused_variables_are_told_as_over_http(prepared: Prepared) -> None:
+    """A subscription whose variables its declared types refuse is refused with the protocol's
+    `error` message holding the error an HTTP request with the same variables gets: the value
+    shown as JSON as sent, code BAD_USER_INPUT (README, "GraphQL and GraphiQL"), where it showed
+    Python's `{'a': 1}`, `True`, `None` and no code."""
+    with serving(prepared.url) as server:
+        socket = await _open(server, {"Authorization": f"Bearer {prepared.key}"})
+        async with httpx.AsyncClient(base_url=server.base_url, headers=prepared.auth) as client:
+            for n, (variables, message) in enumerate(REFUSED_VARIABLES.items()):  # one socket for the table
+                await socket.send(_operation_text(str(n), SUBSCRIBE_WITH, variables))
+                answer = await _next(socket, within=5.0)
+                assert (answer["id"], answer["type"]) == (str(n), "error"), answer
+                told = [(e["message"], e.get("extensions")) for e in answer["payload"]]
+                assert told == [(message, {"code": "BAD_USER_INPUT"})], variables
+                response = await client.post(
+                    "/graphql",
+                    content=_operation_text(None, OVER_HTTP_WITH, variables).encode(),
+                    headers={"Content-Type": "application/json"},
+                )
+                assert response.status_code == 200
+                assert [(e["message"], e["extensions"]) for e in response.json()["errors"]] == told, variables
+        await socket.close()
+        assert "Traceback" not in server.tracebacks(), server.tracebacks()
+
+
+# variables that are no object -> the HTTP request error (400); over the websocket such a
+# subscribe message is not in the protocol's shape, and closes the socket with 4400 and the
+# reason `NOT_THE_PROTOCOLS` gives (graphql-transport-ws, "Subscribe")
+NOT_AN_OBJECT = ["[1]", '"x"', "7", "true"]
+
+
+async def test_variables_that_are_no_object_are_refused_on_both_transports(prepared: Prepared) -> None:
+    with serving(prepared.url) as server:
+        async with httpx.AsyncClient(base_url=server.base_url, headers=prepared.auth) as client:
+            for variables in NOT_AN_OBJECT:
+                response = await client.post(
+                    "/graphql",
+                    content=_operation_text(None, OVER_HTTP_WITH, variables).encode(),
+                    headers={"Content-Type": "application/json"},
+                )
+                assert (response.status_code, response.json()["errors"]) == (
+                    400,
+                    [
+                        {
+                            "message": "The GraphQL operation's `variables` must be an object or null, if provided.",
+                            "extensions": {"code": "BAD_REQUEST"},
+                        }
+                    ],
+                ), variables
+                socket = await _open(server, {"Authorization": f"Bearer {prepared.key}"})
+                await socket.send(_operation_text("1", SUBSCRIBE_WITH, variables))
+                with pytest.raises(ConnectionClosed):
+                    await asyncio.wait_for(socket.recv(), 5)
+                assert (socket.close_code, socket.close_reason) == (
+                    4400,
+                    'The subscribe message\'s "payload.variables" must be an object or null.',
+                ), variables
+        assert "Traceback" not in server.tracebacks(), server.tracebacks()
