@@ -127,7 +127,10 @@ class AnalyticsQueries:
             for bucket in found
         ]
 
-    @strawberry.field(description="The products of the orders placed in [from, to), best first.")
+    @strawberry.field(
+        description="The products of the orders placed in [from, to), best first; ties by title, then sku, each "
+        "ascending by code point, a product without a title or sku after those with one."
+    )
     async def top_products(
         self,
         info: Info[Context, None],

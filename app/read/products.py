@@ -50,7 +50,8 @@ def top_products(
     conn: Connection, store_id: int, start: datetime, end: datetime, first: int, by: ProductMetric
 ) -> list[ProductSales]:
     """The `first` products of the orders of `store_id` placed in [start, end), best first by
-    `by`; ties by sku, then title. REVENUE compares currency by currency, the currency of the
+    `by`; ties by title, then sku, each ascending by code point with a product without one
+    last (README, "Top products"). REVENUE compares currency by currency, the currency of the
     most orders in the period first (no exchange rates). A line without a quantity counts 1,
     without a price 0."""
     products: dict[tuple[str | None, str | None], ProductSales] = {}
@@ -210,4 +211,6 @@ def _rank(product: ProductSales, by: ProductMetric, currencies: list[str | None]
     else:
         amounts = {revenue.currency: Decimal(revenue.amount) for revenue in product.revenue}
         key = tuple(-amounts.get(currency, Decimal(0)) for currency in currencies)
-    return (*key, product.sku or "", product.title or "")
+    # Ties by title, then sku, each by code point and absent last: the order is Python's on
+    # both engines (SQL would put NULL first on SQLite, last on PostgreSQL).
+    return (*key, product.title is None, product.title or "", product.sku is None, product.sku or "")

@@ -94,3 +94,32 @@ async def test_first_out_of_range_is_bad_user_input(api: Api, first: int) -> Non
 
 async def test_no_orders_no_products(api: Api) -> None:
     assert await _top(api, "REVENUE") == []
+
+
+# Products tied on every metric (one line each, of one order) -> their order: by title, then
+# sku, each ascending by code point, a product without a title or a sku after those with one.
+# (sku, title) of each, as the order lists its lines.
+TIES: dict[str, tuple[list[tuple[str | None, str | None]], list[tuple[str | None, str | None]]]] = {
+    "title before sku": ([("A-1", "Bag"), ("Z-1", "Apron")], [("Z-1", "Apron"), ("A-1", "Bag")]),
+    "one title: by sku": ([("B-2", "Mug"), ("A-2", "Mug")], [("A-2", "Mug"), ("B-2", "Mug")]),
+    "no sku last": ([(None, "Mug"), ("Z-3", "Mug")], [("Z-3", "Mug"), (None, "Mug")]),
+    "no title last": ([("A-4", None), ("B-4", "Zip")], [("B-4", "Zip"), ("A-4", None)]),
+    "code point order": ([("A-5", "mug"), ("B-5", "Mug")], [("B-5", "Mug"), ("A-5", "mug")]),
+    "all of them": (
+        [("C-6", "Mug"), (None, "Mug"), ("A-6", None), ("A-6b", "Mug"), ("B-6", "Cap"), (None, "Apron")],
+        [(None, "Apron"), ("B-6", "Cap"), ("A-6b", "Mug"), ("C-6", "Mug"), (None, "Mug"), ("A-6", None)],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", TIES)
+async def test_ties_go_by_title_then_sku_absent_last(api: Api, case: str) -> None:
+    sold, expected = TIES[case]
+    lines = [
+        {"quantity": 1, "price": "5.00"} | ({"sku": sku} if sku else {}) | ({"title": title} if title else {})
+        for sku, title in sold
+    ]
+    body = order_body(external_id="T-1", placed_at="2026-05-02T10:00:00Z", currency="EUR", line_items=lines)
+    assert (await api.post("/orders", body)).status_code == 201
+    for by in ("REVENUE", "QUANTITY", "ORDERS"):
+        assert [(p["sku"], p["title"]) for p in await _top(api, by)] == expected, by
