@@ -44,6 +44,7 @@ from .text import is_blank, unsafe_text_errors
 from .types import (
     ADDRESS_REGION,
     CURRENCY_CONTEXT,
+    PHONE_TEXT_LENGTH,
     AbandonedAt,
     CartStatusChoice,
     ConsentStateChoice,
@@ -317,13 +318,15 @@ class AttachedByPhone(Command):
     """An order or a cart: attached to the contact of the phone it names (SPEC §4.1 amended,
     `rules/phone_of_the_order`). Its fields `shipping_address`, `billing_address` and then
     `customer` (in that order: the customer's check reads the addresses), declared by each
-    command. After validation `phone` is the Phone used and `phone_source` where it came from.
-    No phone anywhere: `required` on customer.phone; an unreadable one: `invalid_phone` or
-    `ambiguous_phone` on the field it came from. The customer's email and names absent, Magento's
-    top-level `customer_email`, `customer_firstname`, `customer_lastname` and an address's `email`
-    are read into it (`customer_names`, by `Priced`'s before-validator)."""
+    command. After validation `phone` is the Phone used and `phone_source` where it came from:
+    the customer's, else the top-level `phone` (Shopify's order and checkout carry the buyer's
+    there; no field holds it, `Priced`'s before-validator notes it in the validation context),
+    else an address's. No phone anywhere: `required` on customer.phone; an unreadable one:
+    `invalid_phone` or `ambiguous_phone` on the field it came from. The customer's email and
+    names absent, Magento's top-level `customer_email`, `customer_firstname`, `customer_lastname`
+    and an address's `email` are read into it (`customer_names`, by `Priced`'s before-validator)."""
 
-    read_elsewhere: ClassVar[frozenset[str]] = TOP_LEVEL_NAMES
+    read_elsewhere: ClassVar[frozenset[str]] = TOP_LEVEL_NAMES | {PhoneSource.TOP_LEVEL.value}
     # WooCommerce's `billing` and `shipping`, read as the addresses where ours are absent
     other_names: ClassVar[Mapping[str, str]] = ORDER_NAMES
 
@@ -363,18 +366,20 @@ class AttachedByPhone(Command):
     @field_validator("customer", mode="after", check_fields=False)
     @classmethod
     def _read_the_phone(cls, customer: EmbeddedCustomer | None, info: ValidationInfo) -> EmbeddedCustomer | None:
+        top_level = _top_level_phone((info.context or {}).get(TOP_LEVEL_PHONE))
         if "shipping_address" not in info.data or "billing_address" not in info.data:
             return customer  # an address is refused: the command is, whatever its phone
         shipping, billing = info.data["shipping_address"], info.data["billing_address"]
         given = phone_given(
             customer.phone if customer else None,
+            top_level,
             shipping.phone if shipping else None,
             billing.phone if billing else None,
         )
         if given is None:
-            raise _at((PhoneSource.CUSTOMER, "phone"), ErrorCode.REQUIRED, "The customer.phone field is required.")
+            raise _at(PhoneSource.CUSTOMER.path, ErrorCode.REQUIRED, "The customer.phone field is required.")
         phone, source = given
-        if not isinstance(phone, Phone):  # an address's phone, as sent
+        if not isinstance(phone, Phone):  # the top-level or an address's phone, as sent
             region = region_for_phone(
                 shipping.country_code if shipping else None,
                 billing.country_code if billing else None,
@@ -383,14 +388,31 @@ class AttachedByPhone(Command):
             try:
                 phone = parse_phone(phone, region)
             except AmbiguousPhone as exc:
-                raise _at((source, "phone"), ErrorCode.AMBIGUOUS_PHONE, str(exc)) from None
+                raise _at(source.path, ErrorCode.AMBIGUOUS_PHONE, str(exc)) from None
             except InvalidPhone as exc:
-                raise _at((source, "phone"), ErrorCode.INVALID_PHONE, str(exc)) from None
+                raise _at(source.path, ErrorCode.INVALID_PHONE, str(exc)) from None
         attached = customer if customer is not None else EmbeddedCustomer()
         # Kept in pydantic's dict of private values, set here only: a declared PrivateAttr would
         # cost every customer a Python call at construction (pydantic's init_private_attributes).
         object.__setattr__(attached, "__pydantic_private__", {"_used": (phone, source)})
         return attached
+
+
+# The validation context's key for the top-level `phone` as sent (`Priced`'s before-validator).
+TOP_LEVEL_PHONE = "top_level_phone"
+
+
+def _top_level_phone(sent: Any) -> str | None:
+    """The order's or cart's top-level `phone` as sent, checked as an address's phone is
+    (`types.PhoneText`): None when absent, null or blank (SPEC §10); a value other than a string is
+    `invalid_type` and text over 64 characters `too_long`, both at `phone`, the name sent."""
+    if sent is None or is_blank(sent):
+        return None
+    if sent.__class__ is not str:
+        raise _at(PhoneSource.TOP_LEVEL.path, ErrorCode.INVALID_TYPE, "Must be a string.")
+    if len(sent) > PHONE_TEXT_LENGTH:
+        raise _at(PhoneSource.TOP_LEVEL.path, ErrorCode.TOO_LONG, f"Must be at most {PHONE_TEXT_LENGTH} characters.")
+    return sent
 
 
 def _at(path: tuple[str, ...], code: ErrorCode, message: str) -> PydanticCustomError:
@@ -408,11 +430,13 @@ class Priced(Command):
         context for their `_money` check (one Python call, not two): a known ISO 4217 code, else
         none (an invalid one is reported on `currency`). The customer's fields sent elsewhere are
         read into it here too (`customer_names`; an order and a cart are both `AttachedByPhone`),
-        after WooCommerce's `billing` and `shipping` are read as its addresses (`platform_names`)."""
+        after WooCommerce's `billing` and `shipping` are read as its addresses (`platform_names`),
+        and the top-level `phone` (Shopify's) noted in the context for `AttachedByPhone`."""
         if info.context is not None and isinstance(data, (dict, Mapping)):
             code = data.get("currency")
             code = code.strip().upper() if isinstance(code, str) else None
             info.context[CURRENCY_CONTEXT] = code if code in MINOR_UNITS else None
+            info.context[TOP_LEVEL_PHONE] = data.get(PhoneSource.TOP_LEVEL.value)
         data = without_blank_strings(cls, data)
         if data.__class__ is dict and ("billing" in data or "shipping" in data):  # WooCommerce's
             data = addresses_in_our_names(data)
@@ -556,12 +580,13 @@ def _field_errors(exc: ValidationError, model: type[Command], data: Any) -> list
     located = sent_at if issubclass(model, AttachedByPhone) else None
     found: list[FieldError] = []
     for error in exc.errors(include_url=False):
-        path = tuple((error.get("ctx") or {}).get("at", error["loc"]))
+        placed = (error.get("ctx") or {}).get("at")
+        path = tuple(placed or error["loc"])
         if located is not None:
             path = located(data, path)
         kind = error["type"]
-        if error.get("input", "") is None and kind.endswith("_type"):
-            kind = "missing"  # null in a required field reads as missing
+        if error.get("input", "") is None and kind.endswith("_type") and placed is None:
+            kind = "missing"  # null in a required field reads as missing (not an error placed elsewhere)
         message = _message(kind, path, error["msg"], error.get("ctx") or {})
         found.append(FieldError(path, _code(kind, error["msg"]), message))
     return found

@@ -23,6 +23,7 @@ from pydantic import WithJsonSchema
 
 from .livemode import public_store_id
 from .money import Amount, places_of
+from .rules.phone_of_the_order import PhoneSource
 from .statuses import CartStatus, ShipmentStatus
 
 if TYPE_CHECKING:
@@ -80,7 +81,15 @@ class Address:
         return cls(*[stored.get(item.name) for item in dataclasses.fields(cls)])
 
 
-_PHONE_SOURCE = _about("Where the phone used came from: customer, shipping_address or billing_address")
+def _phone_sources() -> str:
+    """The values of `phone_source`, in their order of priority (`rules.phone_of_the_order`)."""
+    said = {PhoneSource.TOP_LEVEL: "phone (the order's or cart's own)"}
+    *others, last = (said.get(member, member.value) for member in PhoneSource)
+    return f"{', '.join(others)} or {last}"
+
+
+_PHONE_SOURCES = _phone_sources()
+_PHONE_SOURCE = _about(f"Where the phone used came from: {_PHONE_SOURCES}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +210,7 @@ class Customer:
     contact: ContactRef
     phone_type: str | None = field(metadata=_about("mobile, fixed_line, …; null once erased"))
     phone_source: str | None = field(
-        metadata=_about("Where the contact's phone was last taken from: customer, shipping_address or billing_address")
+        metadata=_about(f"Where the contact's phone was last taken from: {_PHONE_SOURCES}")
     )
     created_at: datetime
     updated_at: datetime
@@ -217,9 +226,7 @@ class Contact:
     store_id: int
     phone: str | None = field(metadata=_about("E.164; null once erased"))
     phone_type: str | None
-    phone_source: str | None = field(
-        metadata=_about("Where its phone was last taken from: customer, shipping_address or billing_address")
-    )
+    phone_source: str | None = field(metadata=_about(f"Where its phone was last taken from: {_PHONE_SOURCES}"))
     external_id: str | None
     first_name: str | None
     last_name: str | None

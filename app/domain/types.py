@@ -442,10 +442,11 @@ PhoneNumber = Annotated[
 ]
 # A phone as sent, read once the command knows which phone is used and in which region
 # (rules/phone_of_the_order).
+PHONE_TEXT_LENGTH = 64  # an address's phone, and an order's top-level one (`AttachedByPhone`)
 PhoneText = Annotated[
     str,
-    Field(max_length=64),
-    WithJsonSchema({"type": "string", "maxLength": 64, "examples": ["+33612345678"]}),
+    Field(max_length=PHONE_TEXT_LENGTH),
+    WithJsonSchema({"type": "string", "maxLength": PHONE_TEXT_LENGTH, "examples": ["+33612345678"]}),
 ]
 CountryCode = Annotated[
     str | None,
