@@ -20,7 +20,6 @@ from app.domain.commands import CartInput, CartUpdate
 from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
-from app.domain.rules.erased_records_stay_detached import detached, stays_detached
 from app.domain.rules.purchase_recovers_cart import status_on_arrival
 from app.domain.statuses import CartStatus
 
@@ -30,7 +29,7 @@ from .contacts import apply_consent, attach_contact, contact_by_id
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
-from .tracking import Change, is_stale, stored_with_contact, write_tracked
+from .tracking import Change, stale_row, write_tracked
 
 PATCHABLE = ("recovery_url", "tags", "metadata")
 
@@ -47,18 +46,13 @@ async def upsert_cart(db: Database, store: Store, command: CartInput, backfill: 
 def _store_cart(
     conn: Connection, store_id: int, command: CartInput, now: datetime, backfill: bool
 ) -> Written[records.Cart]:
-    stored = stored_with_contact(conn, carts, store_id, command.external_id)
-    if stored is not None and is_stale(stored, command.updated_at):
+    if (stored := stale_row(conn, carts, store_id, command.external_id, command.updated_at)) is not None:
         return _stale(stored, contact_by_id(conn, stored["contact_id"]))
     outbox = events.Outbox(conn, store_id, now, backfill)
-    detached_from = stored if stored is not None and stays_detached(stored) else None
-    if detached_from is not None:  # merges into no contact, records no consent
-        contact = contact_by_id(conn, detached_from["contact_id"])
-    else:
-        contact = attach_contact(
-            conn, store_id, command.customer, now, phone=command.phone, phone_source=command.phone_source
-        )
-        contact = apply_consent(outbox, contact, command.customer, "cart", command.external_id, command.abandoned_at)
+    contact = attach_contact(
+        conn, store_id, command.customer, now, phone=command.phone, phone_source=command.phone_source
+    )
+    contact = apply_consent(outbox, contact, command.customer, "cart", command.external_id, command.abandoned_at)
     ordered_since = bool(conn.scalar(select(_ordered_after(contact["id"], command.abandoned_at))))
     values = command.model_dump(exclude={"customer", "line_items", "updated_at"})
     values.update(
@@ -73,8 +67,6 @@ def _store_cart(
         created_at=now,
         updated_at=now,
     )
-    if detached_from is not None:
-        values = detached(values, detached_from)
     change = write_tracked(
         conn, carts, ("store_id", "external_id"), values, insert_only=("status", "backfill"), patchable=PATCHABLE
     )

@@ -18,7 +18,6 @@ from app.domain.consent import CONSENT_COLUMNS
 from app.domain.errors import NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.phone import Phone
-from app.domain.rules.erased_records_stay_detached import DETACHED_COLUMNS
 from app.domain.rules.erasure import erased_contact, scrubbed
 from app.domain.rules.stale_writes import Arrival, arrival
 from app.domain.text import is_safe
@@ -251,7 +250,7 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
         conn.execute(
             update(table)
             .where(table.c.store_id == store_id, table.c.contact_id.in_(ids))
-            .values(dict.fromkeys(DETACHED_COLUMNS))
+            .values(customer_external_id=None, shipping_address=None, billing_address=None)
         )
     conn.execute(delete(consent_changes).where(consent_changes.c.contact_id.in_(ids)))
     _scrub_events(conn, ids)

@@ -21,8 +21,7 @@ and carrying no consent form runs of consecutive ones of a kind (README "Batches
   abandoned), and each order written over its stored row, as the chunk's one read of its
   orders found it (locked on PostgreSQL, after the contacts), as `tracking.write_tracked`
   does (`write_over`: no statement when it changes nothing).
-Any other item (an order named earlier in the chunk, a consent, a stale write, a stored
-order an erasure detached (`rules.erased_records_stay_detached`), the phone or
+Any other item (an order named earlier in the chunk, a consent, a stale write, the phone or
 the customer id of an earlier item of the run, a customer id the contact of another phone of
 the run holds) ends the run and is written alone, by `orders._store_order`, between runs:
 every item comes after the ones before it, as one by one.
@@ -46,14 +45,13 @@ from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
 from app.db.multirow import MultiRowInsert
 from app.db.statements import insert_new, param
-from app.db.tables import contacts
 from app.db.tables import orders as orders_table
 from app.db.together import Args, Together
 from app.domain import records
 from app.domain.commands import OrderInput
 from app.domain.errors import DomainError
 from app.domain.phone import Phone
-from app.domain.rules.erased_records_stay_detached import CONTACT_ERASED_AT, stays_detached
+from app.domain.rules.stale_writes import Arrival, arrival
 
 from . import batches, events, orders, record_keys
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, abandoned_carts_of
@@ -62,7 +60,7 @@ from .contacts import contact_params
 from .contacts_in_bulk import Standing, attach_all
 from .results import Written, utcnow
 from .stores import Store
-from .tracking import Change, is_stale, write_over
+from .tracking import Change, write_over
 
 # A run of one is written alone: the run's own reads would cost more than they save.
 SHORTEST_RUN = 2
@@ -124,8 +122,7 @@ def _items(conn: Connection, store_id: int, commands: Sequence[OrderInput], nows
     """The chunk's items, each with its stored order. An order not named before in the chunk
     and carrying no consent may join a run: NEW when not stored, AGAIN when stored and the
     write is not stale against it (`rules.stale_writes`; a stale one is answered alone, with
-    its contact as stored) and its contact not erased (one an erasure detached is written
-    alone, staying detached: `rules.erased_records_stay_detached`)."""
+    its contact as stored)."""
     ids = list({command.external_id: None for command in commands})
     # PostgreSQL: locked, after the contacts (`chunk_locks.contacts_of`), as `orders._store_order`
     # locks them; the chunk's items then find them as read.
@@ -140,7 +137,7 @@ def _items(conn: Connection, store_id: int, commands: Sequence[OrderInput], nows
         if command.external_id not in seen and (customer is None or customer.whatsapp_consent is None):
             if row is None:
                 run = _Run.NEW
-            elif not is_stale(row, command.updated_at) and not stays_detached(row):
+            elif arrival(row["source_updated_at"], command.updated_at) is not Arrival.STALE:
                 run = _Run.AGAIN
         seen.add(command.external_id)
         items.append(_Item(command, command.phone, customer.external_id if customer else None, row, run, now))
@@ -155,19 +152,14 @@ def _stored(conn: Connection, store_id: int, external_ids: list[str], lock: bool
 
 @cache
 def _stored_statement(size: int, lock: bool) -> PrecompiledStatement:
-    """A store's orders among a list of `size` external id parameters, each with its contact's
-    `erased_at` (as `tracking.stored_with_contact` reads one); locked (the orders alone) in the
-    order of their external ids (as the contacts before them: `contacts_in_bulk.attach_all`)."""
-    statement = (
-        select(orders_table, contacts.c.erased_at.label(CONTACT_ERASED_AT))
-        .join(contacts, contacts.c.id == orders_table.c.contact_id)
-        .where(
-            orders_table.c.store_id == param(orders_table, "store_id"),
-            in_list(orders_table.c.external_id, "external_id", size),
-        )
+    """A store's orders among a list of `size` external id parameters; locked in the order of
+    their external ids (as the contacts before them: `contacts_in_bulk.attach_all`)."""
+    statement = select(orders_table).where(
+        orders_table.c.store_id == param(orders_table, "store_id"),
+        in_list(orders_table.c.external_id, "external_id", size),
     )
     if lock:
-        statement = statement.order_by(orders_table.c.external_id).with_for_update(of=orders_table)
+        statement = statement.order_by(orders_table.c.external_id).with_for_update()
     return PrecompiledStatement(statement)
 
 

@@ -16,7 +16,6 @@ from app.domain.commands import OrderInput, OrderUpdate
 from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
-from app.domain.rules.erased_records_stay_detached import detached, stays_detached
 
 from . import events
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, recover_carts
@@ -24,7 +23,7 @@ from .contacts import apply_consent, attach_contact, contact_by_id
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
-from .tracking import Change, is_stale, stored_with_contact, write_tracked
+from .tracking import Change, stale_row, write_tracked
 
 PATCHABLE = ("financial_status", "fulfillment_status", "tags", "metadata")
 # The command's fields that are order columns as they are (the customer becomes the contact).
@@ -40,31 +39,25 @@ _STATUS_EVENTS = {
 def _store_order(
     conn: Connection, store_id: int, command: OrderInput, now: datetime, backfill: bool
 ) -> Written[records.Order]:
-    stored = stored_with_contact(conn, orders, store_id, command.external_id)
-    if stored is not None and is_stale(stored, command.updated_at):
+    if (stored := stale_row(conn, orders, store_id, command.external_id, command.updated_at)) is not None:
         return stale_order(conn, stored)
+    contact = attach_contact(
+        conn,
+        store_id,
+        command.customer,
+        now,
+        with_abandoned_cart_flag=abandoned_cart_flag(conn.dialect.name),  # else the order insert asks
+        phone=command.phone,
+        phone_source=command.phone_source,
+    )
     outbox = events.Outbox(conn, store_id, now, backfill)
-    if stored is not None and stays_detached(stored):  # merges into no contact, records no consent
-        contact = contact_by_id(conn, stored["contact_id"])
-        values = detached(order_values(store_id, command, contact["id"], now), stored)
-    else:
-        contact = attach_contact(
-            conn,
-            store_id,
-            command.customer,
-            now,
-            with_abandoned_cart_flag=abandoned_cart_flag(conn.dialect.name),  # else the order insert asks
-            phone=command.phone,
-            phone_source=command.phone_source,
-        )
-        contact = apply_consent(outbox, contact, command.customer, "order", command.external_id, command.placed_at)
-        values = order_values(store_id, command, contact["id"], now)
+    contact = apply_consent(outbox, contact, command.customer, "order", command.external_id, command.placed_at)
     flag_in_upsert = abandoned_cart_flag(conn.dialect.name)
     change = write_tracked(
         conn,
         orders,
         ("store_id", "external_id"),
-        values,
+        order_values(store_id, command, contact["id"], now),
         patchable=PATCHABLE,
         created_also=() if flag_in_upsert else (CART_TO_RECOVER,),
     )

@@ -13,15 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, select, update
 
-from app.db.compiled import PrecompiledStatement, Row
-from app.db.statements import insert_new, param
-from app.db.tables import contacts
-from app.domain.rules.erased_records_stay_detached import CONTACT_ERASED_AT
+from app.db.compiled import Row
+from app.db.statements import insert_new
 from app.domain.rules.replay_keeps_patch import kept_by_replay, same_json
 from app.domain.rules.stale_writes import Arrival, arrival, source_time_after
 
@@ -149,27 +146,14 @@ def _same(stored: Any, written: Any) -> bool:
     return bool(stored == written)
 
 
-def stored_with_contact(conn: Connection, table: Table, store_id: int, external_id: str) -> Row | None:
-    """The stored row `external_id` of the store (an order or a cart: every column) with its
-    contact's `erased_at` as CONTACT_ERASED_AT, or None. Read before a write touches other rows
-    (the contact its customer merges into), which a stale write must not touch, nor a write to
-    a record an erasure detached (`rules.erased_records_stay_detached`). Not locked: the write
-    locks the row when it comes to it, after its contact, in the order every write takes them."""
-    params = {"store_id": store_id, "external_id": external_id}
-    return _stored_with_contact(table).first(conn, params)
-
-
-@cache
-def _stored_with_contact(table: Table) -> PrecompiledStatement:
-    """`stored_with_contact`'s SELECT for `table`, compiled once: it is on every write's path."""
-    return PrecompiledStatement(
-        select(table, contacts.c.erased_at.label(CONTACT_ERASED_AT))
-        .join(contacts, contacts.c.id == table.c.contact_id)
-        .where(table.c.store_id == param(table, "store_id"), table.c.external_id == param(table, "external_id"))
-    )
-
-
-def is_stale(stored: Row, sent: datetime | None) -> bool:
-    """Whether a write with source time `sent` (None: undated, never stale) is stale against
-    the stored row `stored` (`rules.stale_writes`)."""
-    return arrival(stored["source_updated_at"], sent) is Arrival.STALE
+def stale_row(conn: Connection, table: Table, store_id: int, external_id: str, sent: datetime | None) -> Row | None:
+    """The stored row `external_id` of the store when a write with source time `sent` is stale
+    against it, else None. Asked before a write touches other rows (the contact an order's
+    customer merges into): a stale write must not. Undated writes are never stale: no query."""
+    if sent is None:
+        return None
+    where = (table.c.store_id == store_id, table.c.external_id == external_id)
+    row: Row | None = conn.execute(select(table).where(*where)).mappings().first()
+    if row is None or arrival(row["source_updated_at"], sent) is not Arrival.STALE:
+        return None
+    return row
