@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, func
+from sqlalchemy import ColumnElement, Table, bindparam, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -22,6 +22,11 @@ _INSERTS: dict[str, Callable[[Table], sqlite.Insert | postgresql.Insert]] = {
     "postgresql": postgresql.insert,
 }
 DIALECTS = tuple(_INSERTS)  # the engines statements are built for
+
+
+def insert_for(dialect: str, table: Table) -> sqlite.Insert | postgresql.Insert:
+    """`dialect`'s INSERT into `table`: the one with ON CONFLICT clauses."""
+    return _INSERTS[dialect](table)
 
 
 def param(table: Table, name: str) -> Any:
@@ -37,16 +42,23 @@ def build_upsert(
     insert_only: tuple[str, ...] = (),
     computed: Mapping[str, tuple[ColumnElement[Any], Callable[[Any], ColumnElement[Any]]]] = {},
     returning: tuple[str, ...] | None = None,
+    only_if: ColumnElement[bool] | None = None,
 ) -> Insert:
     """INSERT … ON CONFLICT (key) DO UPDATE: `replace` columns take the new value, `merge`
     columns take it only when it is not null, `insert_only` columns keep their first value,
     `computed` columns take (value on insert, f(excluded) on update). RETURNING `returning`
-    (every column by default)."""
+    (every column by default). With `only_if`, INSERT … SELECT … WHERE `only_if`: when it is
+    false nothing is inserted nor updated, and no row is returned."""
     values: dict[str, Any] = {name: param(table, name) for name in key + replace + merge + insert_only}
     values["created_at"] = param(table, "created_at")
     values["revision"] = 1
     values.update({name: on_insert for name, (on_insert, _) in computed.items()})
-    statement = _INSERTS[dialect](table).values(values)
+    insert = _INSERTS[dialect](table)
+    if only_if is None:
+        statement = insert.values(values)
+    else:  # no row selected, no conflict: ON CONFLICT's update cannot run either
+        selected = select(*(value if isinstance(value, ColumnElement) else literal(value) for value in values.values()))
+        statement = insert.from_select(list(values), selected.where(only_if))
     new = statement.excluded
     changes: dict[str, Any] = {name: new[name] for name in replace}
     changes.update({name: func.coalesce(new[name], table.c[name]) for name in merge})

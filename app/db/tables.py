@@ -178,6 +178,17 @@ product_days = Table(
     sqlite_with_rowid=False,
 )
 
+# The orders and carts an erasure detached (`rules.erased_records_stay_detached`), by key: a
+# write of one is known by its own primary key, looked up in the contact upsert's statement.
+detached_records = Table(
+    "detached_records",
+    metadata,
+    Column("store_id", BigInteger, ForeignKey("stores.id"), primary_key=True),
+    Column("resource", String(16), primary_key=True),  # order or cart
+    Column("external_id", String(255), primary_key=True),
+    sqlite_with_rowid=False,
+)
+
 shipments = Table(
     "shipments",
     metadata,

@@ -20,12 +20,13 @@ from app.domain.commands import CartInput, CartUpdate
 from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
+from app.domain.rules.erased_records_stay_detached import detached
 from app.domain.rules.purchase_recovers_cart import status_on_arrival
 from app.domain.statuses import CartStatus
 
 from . import batches, events, record_keys
 from .chunk_locks import contacts_then
-from .contacts import apply_consent, attach_contact, contact_by_id
+from .contacts import apply_consent, contact_by_id, contact_of_the_write
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
@@ -49,10 +50,18 @@ def _store_cart(
     if (stored := stale_row(conn, carts, store_id, command.external_id, command.updated_at)) is not None:
         return _stale(stored, contact_by_id(conn, stored["contact_id"]))
     outbox = events.Outbox(conn, store_id, now, backfill)
-    contact = attach_contact(
-        conn, store_id, command.customer, now, phone=command.phone, phone_source=command.phone_source
+    contact, detached_from = contact_of_the_write(
+        conn,
+        carts,
+        store_id,
+        command.external_id,
+        command.customer,
+        now,
+        phone=command.phone,
+        phone_source=command.phone_source,
     )
-    contact = apply_consent(outbox, contact, command.customer, "cart", command.external_id, command.abandoned_at)
+    if detached_from is None:  # a detached cart merges into no contact, records no consent
+        contact = apply_consent(outbox, contact, command.customer, "cart", command.external_id, command.abandoned_at)
     ordered_since = bool(conn.scalar(select(_ordered_after(contact["id"], command.abandoned_at))))
     values = command.model_dump(exclude={"customer", "line_items", "updated_at"})
     values.update(
@@ -67,6 +76,8 @@ def _store_cart(
         created_at=now,
         updated_at=now,
     )
+    if detached_from is not None:
+        values = detached(values, detached_from)
     change = write_tracked(
         conn, carts, ("store_id", "external_id"), values, insert_only=("status", "backfill"), patchable=PATCHABLE
     )

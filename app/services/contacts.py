@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -11,8 +12,10 @@ from sqlalchemy import (
     ColumnClause,
     ColumnElement,
     Connection,
+    Table,
     Text,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -26,12 +29,13 @@ from sqlalchemy.sql.dml import Insert
 
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.statements import DIALECTS, build_upsert, param
-from app.db.tables import carts, consent_changes, contacts, customers
+from app.db.tables import carts, consent_changes, contacts, customers, detached_records
 from app.domain.commands import CustomerInput, EmbeddedCustomer
 from app.domain.consent import CONSENT_COLUMNS, Purpose, PurposeConsent, columns, stored
 from app.domain.event_types import EventType, SubjectType
 from app.domain.phone import Phone
 from app.domain.rules.consent_merge import changes_state, merged
+from app.domain.rules.erased_records_stay_detached import RESOURCES
 from app.domain.rules.phone_of_the_order import PhoneSource
 from app.domain.statuses import CartStatus
 
@@ -58,12 +62,16 @@ _HAS_ABANDONED_CART = exists().where(carts.c.contact_id == THIS_CONTACT_ID, cart
 
 
 def _attach_statement(
-    dialect: str, returning: tuple[str, ...] | None, with_abandoned_cart_flag: bool
+    dialect: str,
+    returning: tuple[str, ...] | None,
+    with_abandoned_cart_flag: bool,
+    unless_detached: Table | None = None,
 ) -> PrecompiledStatement:
     """One statement: upsert on (store, phone), merge the customer, and take the customer's
     external id only when no other contact of the store holds it and no customer record of it
     names another contact (that record's contact is the customer: README, "Customers and
-    contacts")."""
+    contacts"). With `unless_detached` (orders or carts), none of it when that table's record
+    `record_external_id` of the store is on an erased contact (`_detached`)."""
     external_id = param(contacts, "external_id")
     held_by_any = _claimed(param(contacts, "store_id"), external_id)
     # Textual references to the row being updated: SQLAlchemy does not correlate a subquery
@@ -77,8 +85,25 @@ def _attach_statement(
         lambda new: (external_id, external_id_after),
         returning,
         with_abandoned_cart_flag,
+        only_if=None if unless_detached is None else ~_detached(unless_detached),
     )
     return PrecompiledStatement(upsert)
+
+
+def _detached(table: Table) -> ColumnElement[bool]:
+    """Whether an erasure detached the record `record_external_id` of `table` (orders or carts)
+    in the store (`rules.erased_records_stay_detached`): a look-up by `detached_records`' key."""
+    return exists(
+        select(detached_records.c.store_id).where(
+            detached_records.c.store_id == param(contacts, "store_id"),
+            detached_records.c.resource == RESOURCES[table.name],
+            detached_records.c.external_id == bindparam(RECORD_EXTERNAL_ID, type_=detached_records.c.external_id.type),
+        )
+    )
+
+
+# The parameter naming the order or cart an attach is for (`contact_of_the_write`).
+RECORD_EXTERNAL_ID = "record_external_id"
 
 
 def _claimed(
@@ -100,10 +125,12 @@ def contact_upsert(
     external_id_on_update: Callable[[Any], tuple[ColumnElement[Any], ColumnElement[Any]]],
     returning: tuple[str, ...] | None,
     with_abandoned_cart_flag: bool,
+    only_if: ColumnElement[bool] | None = None,
 ) -> Insert:
     """The contact upsert on (store, phone) merging the customer: a new contact's external id
     is `external_id_on_insert`; on conflict `external_id_on_update(excluded)` gives the id sent
-    and the id the contact ends with. RETURNING `returning` (and `has_abandoned_cart`)."""
+    and the id the contact ends with. RETURNING `returning` (and `has_abandoned_cart`). With
+    `only_if`, nothing at all (no row returned) where it is false (`build_upsert`)."""
     upsert = build_upsert(
         dialect,
         contacts,
@@ -118,6 +145,7 @@ def contact_upsert(
             ),
         },
         returning=returning,
+        only_if=only_if,
     )
     if with_abandoned_cart_flag:
         upsert = upsert.returning(_HAS_ABANDONED_CART.label("has_abandoned_cart"))
@@ -190,6 +218,43 @@ def attach_contact(
     # claims make), and Database.write runs the whole transaction again, which then sees the id
     # held and leaves the contact without it.
     return statement.one(conn, params)
+
+
+@cache
+def _attach_unless_detached(
+    dialect: str, returning: tuple[str, ...] | None, with_abandoned_cart_flag: bool, table: Table
+) -> PrecompiledStatement:
+    return _attach_statement(dialect, returning, with_abandoned_cart_flag, table)
+
+
+def contact_of_the_write(
+    conn: Connection,
+    table: Table,
+    store_id: int,
+    external_id: str,
+    customer: CustomerInput | EmbeddedCustomer | None,
+    now: datetime,
+    with_abandoned_cart_flag: bool = False,
+    *,
+    phone: Phone,
+    phone_source: PhoneSource,
+) -> tuple[Row, Row | None]:
+    """(contact, detached_from) for a write of the order or cart `external_id` of `table`: the
+    contact of `phone` attached as `attach_contact` does, in its one statement, and None; or,
+    when an erasure detached the stored record, its erased contact (every column) and the
+    stored row, no contact made or changed (`rules.erased_records_stay_detached`). Raises
+    LookupError should the detached record have been deleted since (test data cleared)."""
+    statement = _attach_unless_detached(conn.dialect.name, MESSAGING_COLUMNS, with_abandoned_cart_flag, table)
+    params = contact_params(store_id, customer, now, phone, phone_source)
+    params[RECORD_EXTERNAL_ID] = external_id
+    contact = statement.first(conn, params)
+    if contact is not None:
+        return contact, None
+    where = (table.c.store_id == store_id, table.c.external_id == external_id)
+    stored: Row | None = conn.execute(select(table).where(*where)).mappings().first()
+    if stored is None:
+        raise LookupError(f"{table.name}: the detached record was deleted while written")
+    return contact_by_id(conn, stored["contact_id"]), stored
 
 
 def contact_params(

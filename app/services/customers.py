@@ -6,11 +6,24 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Connection, bindparam, delete, exists, or_, select, union, update
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    bindparam,
+    delete,
+    exists,
+    literal,
+    or_,
+    select,
+    union,
+    update,
+)
 
 from app.db.compiled import Row
 from app.db.database import Database
-from app.db.tables import carts, consent_changes, contacts, customers, orders
+from app.db.statements import insert_for
+from app.db.tables import carts, consent_changes, contacts, customers, detached_records, orders
 from app.db.tables import events as event_rows
 from app.domain import records
 from app.domain.commands import CustomerInput
@@ -18,6 +31,7 @@ from app.domain.consent import CONSENT_COLUMNS
 from app.domain.errors import NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.phone import Phone
+from app.domain.rules.erased_records_stay_detached import DETACHED_COLUMNS, RESOURCES
 from app.domain.rules.erasure import erased_contact, scrubbed
 from app.domain.rules.stale_writes import Arrival, arrival
 from app.domain.text import is_safe
@@ -247,10 +261,14 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
         )
     )
     for table in (orders, carts):
+        of_them = (table.c.store_id == store_id, table.c.contact_id.in_(ids))
+        conn.execute(update(table).where(*of_them).values(dict.fromkeys(DETACHED_COLUMNS)))
+        # noted by key, so that a write of one keeps it detached (`rules.erased_records_stay_detached`)
+        noted = select(table.c.store_id, literal(RESOURCES[table.name]), table.c.external_id).where(*of_them)
         conn.execute(
-            update(table)
-            .where(table.c.store_id == store_id, table.c.contact_id.in_(ids))
-            .values(customer_external_id=None, shipping_address=None, billing_address=None)
+            insert_for(conn.dialect.name, detached_records)
+            .from_select(["store_id", "resource", "external_id"], noted)
+            .on_conflict_do_nothing()
         )
     conn.execute(delete(consent_changes).where(consent_changes.c.contact_id.in_(ids)))
     _scrub_events(conn, ids)

@@ -21,7 +21,8 @@ and carrying no consent form runs of consecutive ones of a kind (README "Batches
   abandoned), and each order written over its stored row, as the chunk's one read of its
   orders found it (locked on PostgreSQL, after the contacts), as `tracking.write_tracked`
   does (`write_over`: no statement when it changes nothing).
-Any other item (an order named earlier in the chunk, a consent, a stale write, the phone or
+Any other item (an order named earlier in the chunk, a consent, a stale write, a stored
+order an erasure detached (`rules.erased_records_stay_detached`), the phone or
 the customer id of an earlier item of the run, a customer id the contact of another phone of
 the run holds) ends the run and is written alone, by `orders._store_order`, between runs:
 every item comes after the ones before it, as one by one.
@@ -37,7 +38,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, select
 
 from app.db import summaries
 from app.db.compiled import PrecompiledStatement, Row
@@ -45,12 +46,14 @@ from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
 from app.db.multirow import MultiRowInsert
 from app.db.statements import insert_new, param
+from app.db.tables import detached_records
 from app.db.tables import orders as orders_table
 from app.db.together import Args, Together
 from app.domain import records
 from app.domain.commands import OrderInput
 from app.domain.errors import DomainError
 from app.domain.phone import Phone
+from app.domain.rules.erased_records_stay_detached import DETACHED, RESOURCES
 from app.domain.rules.stale_writes import Arrival, arrival
 
 from . import batches, events, orders, record_keys
@@ -137,8 +140,8 @@ def _items(conn: Connection, store_id: int, commands: Sequence[OrderInput], nows
         if command.external_id not in seen and (customer is None or customer.whatsapp_consent is None):
             if row is None:
                 run = _Run.NEW
-            elif arrival(row["source_updated_at"], command.updated_at) is not Arrival.STALE:
-                run = _Run.AGAIN
+            elif not row[DETACHED] and arrival(row["source_updated_at"], command.updated_at) is not Arrival.STALE:
+                run = _Run.AGAIN  # one an erasure detached is written alone, staying detached
         seen.add(command.external_id)
         items.append(_Item(command, command.phone, customer.external_id if customer else None, row, run, now))
     return items
@@ -152,14 +155,28 @@ def _stored(conn: Connection, store_id: int, external_ids: list[str], lock: bool
 
 @cache
 def _stored_statement(size: int, lock: bool) -> PrecompiledStatement:
-    """A store's orders among a list of `size` external id parameters; locked in the order of
-    their external ids (as the contacts before them: `contacts_in_bulk.attach_all`)."""
-    statement = select(orders_table).where(
-        orders_table.c.store_id == param(orders_table, "store_id"),
-        in_list(orders_table.c.external_id, "external_id", size),
+    """A store's orders among a list of `size` external id parameters, each with DETACHED:
+    whether an erasure detached it (`rules.erased_records_stay_detached`); locked (the orders
+    alone) in the order of their external ids (as the contacts before them:
+    `contacts_in_bulk.attach_all`)."""
+    noted = detached_records.c
+    statement = (
+        select(orders_table, noted.external_id.is_not(None).label(DETACHED))
+        .outerjoin(
+            detached_records,
+            and_(
+                noted.store_id == orders_table.c.store_id,
+                noted.resource == RESOURCES[orders_table.name],
+                noted.external_id == orders_table.c.external_id,
+            ),
+        )
+        .where(
+            orders_table.c.store_id == param(orders_table, "store_id"),
+            in_list(orders_table.c.external_id, "external_id", size),
+        )
     )
     if lock:
-        statement = statement.order_by(orders_table.c.external_id).with_for_update()
+        statement = statement.order_by(orders_table.c.external_id).with_for_update(of=orders_table)
     return PrecompiledStatement(statement)
 
 

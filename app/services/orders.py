@@ -16,10 +16,11 @@ from app.domain.commands import OrderInput, OrderUpdate
 from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
+from app.domain.rules.erased_records_stay_detached import detached
 
 from . import events
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, recover_carts
-from .contacts import apply_consent, attach_contact, contact_by_id
+from .contacts import apply_consent, contact_by_id, contact_of_the_write
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
@@ -41,23 +42,29 @@ def _store_order(
 ) -> Written[records.Order]:
     if (stored := stale_row(conn, orders, store_id, command.external_id, command.updated_at)) is not None:
         return stale_order(conn, stored)
-    contact = attach_contact(
+    outbox = events.Outbox(conn, store_id, now, backfill)
+    contact, detached_from = contact_of_the_write(
         conn,
+        orders,
         store_id,
+        command.external_id,
         command.customer,
         now,
         with_abandoned_cart_flag=abandoned_cart_flag(conn.dialect.name),  # else the order insert asks
         phone=command.phone,
         phone_source=command.phone_source,
     )
-    outbox = events.Outbox(conn, store_id, now, backfill)
-    contact = apply_consent(outbox, contact, command.customer, "order", command.external_id, command.placed_at)
+    values = order_values(store_id, command, contact["id"], now)
+    if detached_from is None:
+        contact = apply_consent(outbox, contact, command.customer, "order", command.external_id, command.placed_at)
+    else:  # merged into no contact, records no consent
+        values = detached(values, detached_from)
     flag_in_upsert = abandoned_cart_flag(conn.dialect.name)
     change = write_tracked(
         conn,
         orders,
         ("store_id", "external_id"),
-        order_values(store_id, command, contact["id"], now),
+        values,
         patchable=PATCHABLE,
         created_also=() if flag_in_upsert else (CART_TO_RECOVER,),
     )

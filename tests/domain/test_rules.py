@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.domain.rules import erasure, purchase_recovers_cart, replay_keeps_patch
+from app.domain.rules import erased_records_stay_detached, erasure, purchase_recovers_cart, replay_keeps_patch
 from app.services.contacts import MERGED_FIELDS
 
 T0 = datetime(2026, 5, 18, 10, 0, tzinfo=UTC)
@@ -127,3 +127,18 @@ def test_an_erased_contact_is_never_messaged(contact, reachable):
 )
 def test_an_erased_contacts_events_keep_what_changed_but_not_the_contact(data, kept):
     assert erasure.scrubbed(data) == kept
+
+
+# --- erased_records_stay_detached ---------------------------------------------------------------
+
+
+def test_a_detached_record_keeps_its_erased_contact_and_writes_no_personal_column():
+    written = {"contact_id": 9, "customer_external_id": "CUST-42", "shipping_address": {}, "billing_address": {}}
+    kept = erased_records_stay_detached.detached({**written, "financial_status": "paid"}, {"contact_id": 7})
+    assert kept == {
+        "contact_id": 7,
+        "customer_external_id": None,
+        "shipping_address": None,
+        "billing_address": None,
+        "financial_status": "paid",
+    }
