@@ -40,6 +40,7 @@ from app.domain.rules.phone_of_the_order import PhoneSource
 from app.domain.statuses import CartStatus
 
 from . import events
+from .tracking import stored_row
 
 # Present, non-null fields overwrite; omitted or null ones keep the contact's value.
 MERGED_FIELDS = ("first_name", "last_name", "email", "locale", "tags", "lifetime_value", "orders_count")
@@ -250,8 +251,7 @@ def contact_of_the_write(
     contact = statement.first(conn, params)
     if contact is not None:
         return contact, None
-    where = (table.c.store_id == store_id, table.c.external_id == external_id)
-    stored: Row | None = conn.execute(select(table).where(*where)).mappings().first()
+    stored = stored_row(conn, table, store_id, external_id)
     if stored is None:
         raise LookupError(f"{table.name}: the detached record was deleted while written")
     return contact_by_id(conn, stored["contact_id"]), stored

@@ -152,8 +152,14 @@ def stale_row(conn: Connection, table: Table, store_id: int, external_id: str, s
     customer merges into): a stale write must not. Undated writes are never stale: no query."""
     if sent is None:
         return None
-    where = (table.c.store_id == store_id, table.c.external_id == external_id)
-    row: Row | None = conn.execute(select(table).where(*where)).mappings().first()
+    row = stored_row(conn, table, store_id, external_id)
     if row is None or arrival(row["source_updated_at"], sent) is not Arrival.STALE:
         return None
+    return row
+
+
+def stored_row(conn: Connection, table: Table, store_id: int, external_id: str) -> Row | None:
+    """The stored row `external_id` of the store in `table` (every column), or None."""
+    where = (table.c.store_id == store_id, table.c.external_id == external_id)
+    row: Row | None = conn.execute(select(table).where(*where)).mappings().first()
     return row
