@@ -26,7 +26,7 @@ TEMP triggers and data_version; PostgreSQL: a version row kept by triggers, post
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -109,6 +109,7 @@ class Database:
         )
         self.auth_rows = KeptRows("auth_rows", (api_keys.name, stores.name), version)
         self._backend.watch(self.auth_rows)
+        self._beside: set[asyncio.Task[None]] = set()
 
     async def write(self, work: Work[T], *args: Any) -> T:
         """Run `work(conn, *args)` in one write transaction; committed when this returns.
@@ -167,7 +168,21 @@ class Database:
         database look down."""
         return await self._backend.ping()
 
+    def beside(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` in a task of its own, which no request waits for (e.g. ANALYZE,
+        statistics.py), and which `dispose` waits for. `work` handles its own failures."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._beside.add(task)
+        task.add_done_callback(self._beside.discard)
+
+    async def beside_done(self) -> None:
+        """Once the work run `beside` the requests so far is done."""
+        if self._beside:
+            await asyncio.wait(self._beside)
+
     async def dispose(self) -> None:
+        """Once the work run `beside` the requests is done."""
+        await self.beside_done()
         await self._backend.dispose()
 
 

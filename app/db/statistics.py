@@ -1,4 +1,4 @@
-"""Planner statistics kept current through bulk writes (PostgreSQL).
+"""Planner statistics kept current through bulk and single writes (PostgreSQL).
 
 A batch's lookups (the stored rows of 200 external ids, the contacts of 200 phones: `IN`
 lists) are planned from the tables' statistics. Statistics taken while a table was small, or
@@ -9,22 +9,29 @@ store by another index: importing 100,000 orders into a new database slowed from
 ("Populating a Database", "Run ANALYZE Afterwards"); here it runs during the load, as
 autovacuum's own rule would (a share of the table changed), whatever autovacuum's setting.
 
-Rule: a process counts the records its batches create per table; once they reach `SHARE` of
-the rows the table had at its last count (at least `MIN_ROWS`), it runs ANALYZE on every table
-(a sample of each: milliseconds to a second, without blocking reads or writes) and counts again.
+Rule: a process counts the records its batches and its single upserts create per table; once
+they reach `SHARE` of the rows the table had at its last count (at least `MIN_ROWS`), it runs
+ANALYZE on every table (a sample of each: milliseconds to a second, without blocking reads or
+writes) and counts again. A batch waits for it (`created`); a single upsert does not (`noted`:
+its answer never waits on ANALYZE, which runs beside the requests). Single upserts need it too:
+on a new database a prepared statement keeps the plan made from the empty tables' statistics
+until the next ANALYZE, and autovacuum's first pass comes a minute or more into the load.
 SQLite plans these lookups by its unique indexes whatever it knows: nothing is done there.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, WeakSet
 
 from sqlalchemy import Connection, text
 
 from .database import Database
 
-MIN_ROWS = 1000  # a batch of 1,000 into a new table is analysed
+logger = logging.getLogger(__name__)
+
+MIN_ROWS = 100  # a new table is analysed once it holds this many records
 SHARE = 0.2  # of the table's rows at the last count, as autovacuum's analyze scale factor (0.1) roughly
 
 
@@ -35,6 +42,7 @@ class _Count:
 
 
 _COUNTS: WeakKeyDictionary[Database, dict[str, _Count]] = WeakKeyDictionary()
+_ANALYSING: WeakSet[Database] = WeakSet()  # a `noted` ANALYZE is under way: one at a time
 
 
 async def created(db: Database, table: str, rows: int) -> None:
@@ -43,9 +51,39 @@ async def created(db: Database, table: str, rows: int) -> None:
     if db.dialect != "postgresql" or rows <= 0:
         return
     count = _COUNTS.setdefault(db, {}).setdefault(table, _Count())
+    count.written += rows
+    await _analyse_when_due(db, table, count)
+
+
+def noted(db: Database, table: str, created: bool) -> None:
+    """Count one record a single upsert wrote in `table` (`created`: a new one; else nothing is
+    counted); once the count reaches the table's threshold, ANALYZE runs in a task of its own,
+    one at a time per Database, and the caller goes on at once. No-op on SQLite."""
+    if not created or db.dialect != "postgresql":
+        return
+    count = _COUNTS.setdefault(db, {}).setdefault(table, _Count())
+    count.written += 1
+    if count.threshold is not None and count.written < count.threshold:
+        return
+    if db not in _ANALYSING:
+        _ANALYSING.add(db)
+        db.beside(_settle(db, table, count))
+
+
+async def _settle(db: Database, table: str, count: _Count) -> None:
+    """Read the threshold of `table` when not known yet; ANALYZE once the count reaches it. A
+    failure (e.g. the database gone) is logged: the next write past the threshold tries again."""
+    try:
+        await _analyse_when_due(db, table, count)
+    except Exception:
+        logger.warning("ANALYZE after %s records of %s failed", count.written, table, exc_info=True)
+    finally:
+        _ANALYSING.discard(db)
+
+
+async def _analyse_when_due(db: Database, table: str, count: _Count) -> None:
     if count.threshold is None:
         count.threshold = await db.read(_threshold, table)
-    count.written += rows
     if count.written >= count.threshold:
         await db.write_alone(_analyze)
         count.written = 0

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Exists, RowMapping, bindparam, exists, literal_column, select, update
 
+from app.db import statistics
 from app.db.compiled import PrecompiledStatement
 from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
@@ -41,7 +42,9 @@ async def upsert_cart(db: Database, store: Store, command: CartInput, backfill: 
     status it has, but for a purchase's: an abandoned one an order now follows is `recovered`,
     and one an order recovered, sent with an `abandoned_at` no order follows (a new
     abandonment), `abandoned` again."""
-    return await db.write(_store_cart, store.id, command, utcnow(), backfill)
+    written = await db.write(_store_cart, store.id, command, utcnow(), backfill)
+    statistics.noted(db, carts.name, written.created)
+    return written
 
 
 def _store_cart(

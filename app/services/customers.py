@@ -20,6 +20,7 @@ from sqlalchemy import (
     update,
 )
 
+from app.db import statistics
 from app.db.compiled import Row
 from app.db.database import Database
 from app.db.statements import insert_for
@@ -75,7 +76,9 @@ async def upsert_customer(
     the customer. Records no event of its own; its `whatsapp_consent` may record a
     `contact.consent_changed`, which a `backfill` records as backfill (never delivered, README
     "Backfill"), as an order's or a cart's does."""
-    return await db.write(_store_customer, store.id, command, utcnow(), backfill)
+    written = await db.write(_store_customer, store.id, command, utcnow(), backfill)
+    statistics.noted(db, customers.name, written.created)
+    return written
 
 
 def _store_customer(

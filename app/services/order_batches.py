@@ -40,7 +40,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, select
 
-from app.db import summaries
+from app.db import statistics, summaries
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
@@ -349,4 +349,6 @@ async def upsert_order(
     """Create or replace the order `command.external_id` of `store` (SPEC §3, §3.1), merging its
     customer into the contact of the phone (§4.2) and recording its events (§6). Concurrent
     upserts may be written together (`STORE_ORDER`), each with its own outcome."""
-    return await db.write(STORE_ORDER, store.id, command, utcnow(), backfill)
+    written: Written[records.Order] = await db.write(STORE_ORDER, store.id, command, utcnow(), backfill)
+    statistics.noted(db, orders_table.name, written.created)
+    return written

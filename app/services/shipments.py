@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from app.db import statistics
 from app.db.compiled import Row
 from app.db.database import Database
 from app.db.tables import contacts, orders, shipment_statuses, shipments
@@ -35,8 +36,9 @@ async def upsert_shipment(
 ) -> Written[records.Shipment]:
     """Create or replace a shipment of an order of `store` (SPEC §3.2). Raises ValidationFailed
     (`not_found` on order_external_id) when the store has no such order."""
-    job = await db.write(_store_shipment, store.id, command, utcnow(), backfill)
-    return settled(job)
+    written = settled(await db.write(_store_shipment, store.id, command, utcnow(), backfill))
+    statistics.noted(db, shipments.name, written.created)
+    return written
 
 
 def _store_shipment(

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from app.db.statistics import MIN_ROWS
 from tests.conftest import Api, cart_body, order_body, shipment_body
 
-FIRST = 600  # under MIN_ROWS
+FIRST = MIN_ROWS * 6 // 10  # under MIN_ROWS
 SECOND = MIN_ROWS - FIRST  # the two batches together reach it
 
 
