@@ -18,6 +18,14 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, str) and (not value or value.isspace())
 
 
+def trimmed(value: Any) -> Any:
+    """`value` without its surrounding whitespace when it is a string, else `value` as it is (for
+    the field's own type to refuse). Whitespace is what `is_blank` reads as such (SPEC §10,
+    "Blank strings"): `str.strip` cuts exactly the characters `str.isspace` takes, where
+    pydantic's `strip_whitespace` (Rust's `char::is_whitespace`) keeps U+001C-U+001F."""
+    return value.strip() if value.__class__ is str else value
+
+
 def _error(path: tuple[str | int, ...]) -> FieldError:
     field = ".".join(str(part) for part in path) or "(key)"
     return FieldError(

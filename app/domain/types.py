@@ -39,7 +39,7 @@ from .platform_names import LINE_ITEM_NAMES, line_item_in_our_names
 from .rules import happened_not_ahead
 from .rules.source_time_not_ahead import too_far_ahead
 from .statuses import CartStatus, ShipmentStatus, order_status
-from .text import is_blank
+from .text import is_blank, trimmed
 
 MAX_JSON_DEPTH = 32
 
@@ -328,9 +328,11 @@ def _empty_dict_if_null(value: Any) -> Any:
 
 Text = Annotated[str, Field(max_length=255)]
 # A text that names a thing a shop relays in several spellings (a shipment's carrier and
-# tracking number): its surrounding whitespace is cut, what a copy from a label or another
-# field brings (`rules.same_tracking`). Blank, it is absent before this (SPEC §10).
-TrimmedText = Annotated[str, Field(max_length=255), AfterValidator(str.strip)]
+# tracking number): its surrounding whitespace is cut, what a copy from a label, a CSV cell or
+# another field brings (`rules.same_tracking`). Blank, it is absent before this (SPEC §10).
+# Cut before the length is checked: the limit is the stored text's (README "A respelled
+# tracking number or carrier"), and pydantic-core still checks it natively after the cut.
+TrimmedText = Annotated[str, Field(max_length=255), BeforeValidator(trimmed)]
 
 
 def _single_line(value: str) -> str:
