@@ -54,7 +54,10 @@ class RecoveryFunnel:
 
 @strawberry.type(description="One carrier's shipments first reported in a period and their transit times.")
 class CarrierPerformance:
-    carrier: str | None = strawberry.field(description="null: shipments sent without a carrier")
+    carrier: str | None = strawberry.field(
+        description="Its spelling most of its shipments carry, its other spellings counted with it (case, spaces); "
+        "ties: the first in code-point order. null: shipments sent without a carrier"
+    )
     shipments: int
     delivered: int
     failed: int

@@ -1,7 +1,11 @@
 """Carrier performance for dashboards (issue 16; README, "Carrier performance"): per carrier, the
 shipments first reported in a period, how they ended, and the hours from a parcel's first
 `in_transit` to its `delivered`, as median and 90th percentile. Computed in SQL on both engines
-from the shipments' status history (`shipment_statuses`)."""
+from the shipments' status history (`shipment_statuses`).
+
+A carrier is its key (`rules.same_tracking.carrier_key`, stored as `shipments.carrier_key`), not
+its spelling: `UPS`, `ups` and ` UPS ` are one carrier, shown in the spelling most of its
+shipments in the period carry (ties: the first in code-point order)."""
 
 from __future__ import annotations
 
@@ -27,10 +31,13 @@ class CarrierPerformance:
 
 
 def carrier_performance(conn: Connection, store_id: int, start: datetime, end: datetime) -> list[CarrierPerformance]:
-    """Per carrier (None: shipments sent without one), busiest first: the shipments whose first
-    status report falls in [start, end), how many are now delivered, failed and returned, and
-    the nearest-rank median and 90th percentile of the hours from each one's first `in_transit`
-    to its first `delivered` after it (None when no parcel of the carrier made that trip)."""
+    """Per carrier (None: shipments sent without one), busiest first, then by the carrier shown:
+    the shipments whose first status report falls in [start, end), how many are now delivered,
+    failed and returned, and the nearest-rank median and 90th percentile of the hours from each
+    one's first `in_transit` to its first `delivered` after it (None when no parcel of the
+    carrier made that trip). A carrier's spellings are one carrier (same `carrier_key`), shown
+    in its spelling most shipments carry, ties to the first in code-point order (README,
+    "Carrier performance")."""
     history = shipment_statuses.c
     first_in_transit = func.min(case((history.status == ShipmentStatus.IN_TRANSIT, history.at)))
     trips = (
@@ -44,25 +51,39 @@ def carrier_performance(conn: Connection, store_id: int, start: datetime, end: d
         .having(func.min(history.at) >= start, func.min(history.at) < end)
         .subquery("trips")
     )
-    counted = conn.execute(
+    # Per spelling first, then per carrier over its spellings: each carrier's row is its most
+    # carried spelling's, with the carrier's totals.
+    spellings = (
         select(
+            shipments.c.carrier_key.label("key"),
             shipments.c.carrier,
-            func.count().label("shipments"),
+            func.count().label("spelt"),
             *(_count(shipments.c.status == status).label(status.value) for status in _ENDINGS),
         )
         .join(trips, trips.c.shipment_id == shipments.c.id)
-        .group_by(shipments.c.carrier)
-    ).all()
+        .group_by(shipments.c.carrier_key, shipments.c.carrier)
+        .subquery("spellings")
+    )
+    spelt = spellings.c
+    shown_first = (spelt.spelt.desc(), _in_code_points(conn.dialect.name, spelt.carrier))
+    carriers = select(
+        spelt.key,
+        spelt.carrier,
+        func.sum(spelt.spelt).over(partition_by=spelt.key).label("shipments"),
+        *(func.sum(spelt[status.value]).over(partition_by=spelt.key).label(status.value) for status in _ENDINGS),
+        func.row_number().over(partition_by=spelt.key, order_by=shown_first).label("choice"),
+    ).subquery("carriers")
+    counted = conn.execute(select(carriers).where(carriers.c.choice == 1)).all()
     percentiles = _hours_percentiles(conn, trips)
     found = [
         CarrierPerformance(
             carrier=row.carrier,
-            shipments=row.shipments,
+            shipments=int(row.shipments),  # PostgreSQL's sum of counts is a numeric
             delivered=int(row.delivered or 0),
             failed=int(row.failed or 0),
             returned=int(row.returned or 0),
-            median_hours_to_deliver=percentiles.get((row.carrier, "median")),
-            p90_hours_to_deliver=percentiles.get((row.carrier, "p90")),
+            median_hours_to_deliver=percentiles.get((row.key, "median")),
+            p90_hours_to_deliver=percentiles.get((row.key, "p90")),
         )
         for row in counted
     ]
@@ -76,16 +97,23 @@ def _count(condition: Any) -> Any:
     return func.sum(cast(condition, Integer))
 
 
+def _in_code_points(dialect: str, text: Any) -> Any:
+    """`text` to order by code point: PostgreSQL's "C" collation compares UTF-8 bytes, whose
+    order is the code points'; SQLite's default (BINARY) already does."""
+    return text.collate("C") if dialect == "postgresql" else text
+
+
 def _hours_percentiles(conn: Connection, trips: Any) -> dict[tuple[str | None, str], float]:
-    """(carrier, "median" | "p90") -> hours, rounded to the hundredth: the value at rank ⌈p·n⌉
-    of the carrier's n trips in order (nearest rank: a trip that happened, on both engines)."""
+    """(carrier key, "median" | "p90") -> hours, rounded to the hundredth: the value at rank
+    ⌈p·n⌉ of the carrier's n trips in order (nearest rank: a trip that happened, on both engines)."""
     hours = _hours_between(conn.dialect.name, trips.c.in_transit_at, trips.c.delivered_at)
+    carrier = shipments.c.carrier_key
     ranked = (
         select(
-            shipments.c.carrier.label("carrier"),
+            carrier.label("carrier"),
             hours.label("hours"),
-            func.row_number().over(partition_by=shipments.c.carrier, order_by=hours).label("rank"),
-            func.count().over(partition_by=shipments.c.carrier).label("trips"),
+            func.row_number().over(partition_by=carrier, order_by=hours).label("rank"),
+            func.count().over(partition_by=carrier).label("trips"),
         )
         .join(trips, trips.c.shipment_id == shipments.c.id)
         .where(trips.c.delivered_at > trips.c.in_transit_at)

@@ -21,7 +21,7 @@ from app.domain.automations import Automation, Decision, Reason
 from app.domain.commands import ShipmentInput
 from app.domain.errors import DomainError, ErrorCode, FieldError, NotFound, ValidationFailed
 from app.domain.event_types import EventType, SubjectType
-from app.domain.rules.same_tracking import TRACKING, same_tracking
+from app.domain.rules.same_tracking import TRACKING, carrier_key, same_tracking
 from app.domain.rules.shipment_status_never_goes_back import goes_back
 from app.domain.rules.stale_writes import Arrival
 
@@ -58,6 +58,8 @@ def _store_shipment(
     values.update(
         store_id=store_id,
         order_id=found["order_id"],
+        # stored beside the spelling: carrierPerformance groups by it (README, "Carrier performance")
+        carrier_key=carrier_key(command.carrier),
         source_updated_at=command.updated_at,
         created_at=now,
         updated_at=now,

@@ -35,7 +35,9 @@ def tracking_number_key(number: str | None) -> str | None:
 
 def carrier_key(carrier: str | None) -> str | None:
     """`carrier` as compared: case-folded, each run of whitespace one space, none at either end;
-    None stays None."""
+    None stays None. Also the carrier carrierPerformance groups by, stored with each shipment
+    as `shipments.carrier_key` (README, "Carrier performance"): at most 3 × len(carrier)
+    characters (case folding writes `ﬄ` as `ffl`)."""
     return None if carrier is None else " ".join(carrier.split()).casefold()
 
 
