@@ -14,7 +14,9 @@ from app.services.results import Written
 class AutomationDecision:
     automation: str = strawberry.field(description="cart_recovery or shipping_notification")
     reason: str = strawberry.field(
-        description="fired, not_due_yet, unchanged, stale, backfill, no_consent, erased or recovered_by_order"
+        description=(
+            "fired, not_due_yet, unchanged, stale, backfill, no_consent, erased, recovered_by_order or completed"
+        )
     )
     subject_type: str = strawberry.field(description="order, cart or shipment")
     external_id: str | None

@@ -234,6 +234,7 @@ carts = Table(
     Column("customer_external_id", String(255), nullable=True),
     Column("status", String(16), nullable=False),
     Column("abandoned_at", UTC_DATETIME, nullable=False),
+    Column("completed_at", UTC_DATETIME, nullable=True),  # when the checkout was bought, as sent
     Column("total_price", ExactMoney, nullable=False),
     Column("currency", String(3), nullable=True),
     Column("recovery_url", String(1024), nullable=True),

@@ -17,6 +17,8 @@ Reasons (README, "Why an automation fired or not"):
   store's consent policy (`app.domain.rules.consent_policy`), when recorded or at delivery time.
 - `erased`: the contact was erased (SPEC §4.3): nothing is ever sent to it.
 - `recovered_by_order`: the contact placed an order after abandoning the cart: no recovery.
+- `completed`: the checkout was bought (its `completed_at`,
+  `app.domain.rules.completed_checkout_is_a_purchase`): no recovery.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Reason(StrEnum):
     NO_CONSENT = "no_consent"
     ERASED = "erased"
     RECOVERED_BY_ORDER = "recovered_by_order"
+    COMPLETED = "completed"
 
 
 # Events that are a message's trigger: delivered only when their reason is `fired`.
@@ -55,10 +58,12 @@ MESSAGES: dict[str, Automation] = {
     EventType.SHIPMENT_TRACKING_UPDATED: Automation.SHIPPING_NOTIFICATION,
 }
 
-# Events that schedule or settle an automation without being its message.
+# Events that schedule or settle an automation without being its message (a decision only
+# when given a reason: a `cart.status_changed` carries one when a purchase settled the cart).
 SETTLES: dict[str, Automation] = {
     EventType.CART_ABANDONED: Automation.CART_RECOVERY,
     EventType.CART_RECOVERED: Automation.CART_RECOVERY,
+    EventType.CART_STATUS_CHANGED: Automation.CART_RECOVERY,
 }
 
 

@@ -47,6 +47,7 @@ from .types import (
     PHONE_TEXT_LENGTH,
     AbandonedAt,
     CartStatusChoice,
+    CompletedAt,
     ConsentStateChoice,
     Count,
     CountryCode,
@@ -473,6 +474,13 @@ class ShipmentInput(Command):
 class CartInput(Priced, AttachedByPhone):
     external_id: ExternalId
     abandoned_at: AbandonedAt = Field(description=f"When it was abandoned ({_AT_MOST_A_DAY_AHEAD})")
+    completed_at: CompletedAt | None = Field(
+        default=None,
+        description=(
+            f"When the checkout was bought, Shopify's `completed_at` ({_AT_MOST_A_DAY_AHEAD}): a purchase, "
+            "no recovery; null or absent until then"
+        ),
+    )
     total_price: Money
     currency: CurrencyCode | None = None
     recovery_url: HttpUrl | None = None

@@ -145,6 +145,9 @@ class Cart:
     store_id: int
     status: Annotated[str, _values(CartStatus)] = field(metadata=_one_of(CartStatus))
     abandoned_at: datetime
+    completed_at: datetime | None = field(
+        metadata=_about("When the checkout was bought (`completed_at` as sent): no recovery then; null until")
+    )
     total_price: Amount
     currency: str | None
     recovery_url: str | None

@@ -423,9 +423,10 @@ SourceTime = Annotated[
     UtcDateTime,
     _at_most_a_day_ahead("a source time ahead of the writes that follow it would make them all stale."),
 ]
-# When an order was placed, a cart abandoned: past, give or take a day (`rules.happened_not_ahead`).
+# When an order was placed, a cart abandoned or bought: past, give or take a day (`rules.happened_not_ahead`).
 PlacedAt = Annotated[UtcDateTime, _at_most_a_day_ahead(happened_not_ahead.PLACED_AT)]
 AbandonedAt = Annotated[UtcDateTime, _at_most_a_day_ahead(happened_not_ahead.ABANDONED_AT)]
+CompletedAt = Annotated[UtcDateTime, _at_most_a_day_ahead(happened_not_ahead.COMPLETED_AT)]
 CurrencyCode = Annotated[
     str,
     BeforeValidator(_currency),

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Exists, RowMapping, bindparam, exists, literal_column, select, update
 
 from app.db import statistics
-from app.db.compiled import PrecompiledStatement
+from app.db.compiled import PrecompiledStatement, Row
 from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
 from app.db.tables import carts, contacts, orders
@@ -21,8 +21,10 @@ from app.domain.commands import CartInput, CartUpdate
 from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
+from app.domain.rules.completed_checkout_is_a_purchase import bought
 from app.domain.rules.erased_records_stay_detached import detached
 from app.domain.rules.purchase_recovers_cart import status_on_arrival
+from app.domain.rules.stale_writes import Arrival
 from app.domain.statuses import CartStatus
 
 from . import batches, events, record_keys
@@ -41,7 +43,9 @@ async def upsert_cart(db: Database, store: Store, command: CartInput, backfill: 
     when its contact already ordered after abandoned_at); a replayed or updated one keeps the
     status it has, but for a purchase's: an abandoned one an order now follows is `recovered`,
     and one an order recovered, sent with an `abandoned_at` no order follows (a new
-    abandonment), `abandoned` again."""
+    abandonment), `abandoned` again. A `completed_at` is a purchase of the cart itself
+    (rules/completed_checkout_is_a_purchase): the cart is `recovered` or `completed` by it,
+    never `abandoned` again on an `abandoned_at` at or before it."""
     written = await db.write(_store_cart, store.id, command, utcnow(), backfill)
     statistics.noted(db, carts.name, written.created)
     return written
@@ -72,7 +76,7 @@ def _store_cart(
         contact_id=contact["id"],
         customer_external_id=command.customer.external_id if command.customer else None,
         phone_source=command.phone_source,
-        status=status_on_arrival(ordered_since),
+        status=status_on_arrival(ordered_since, bought(command.completed_at, command.abandoned_at, sent=True)),
         backfill=backfill,
         line_items=[item.as_json() for item in command.line_items],
         source_updated_at=command.updated_at,
@@ -82,63 +86,97 @@ def _store_cart(
     if detached_from is not None:
         values = detached(values, detached_from)
     change = write_tracked(
-        conn, carts, ("store_id", "external_id"), values, insert_only=("status", "backfill"), patchable=PATCHABLE
+        conn,
+        carts,
+        ("store_id", "external_id"),
+        values,
+        insert_only=("status", "backfill"),
+        patchable=PATCHABLE,
+        keep=_purchase_kept,
     )
     cart = change.after
     if change.stale:  # a newer write came in between the look and the lock
         return _stale(cart, contact_by_id(conn, cart["contact_id"]))
+    purchase = bought(cart["completed_at"], cart["abandoned_at"], sent=command.completed_at is not None)
     if not change.created and not change.unchanged:
-        if cart["status"] == CartStatus.ABANDONED and ordered_since:
+        if cart["status"] == CartStatus.ABANDONED and purchase is not None:
+            # Bought (completed_at), whether or not an order of its contact ever says so.
+            cart = _bought(outbox, cart, contact, purchase, Reason.COMPLETED)
+        elif cart["status"] == CartStatus.ABANDONED and ordered_since:
             # The update gave the cart a contact, or an abandoned_at, that an order already
             # follows: recovered now, as a new cart would be, not only once its recovery falls due.
-            cart = _recovered_by_order(outbox, cart, contact)
+            cart = _bought(outbox, cart, contact, CartStatus.RECOVERED, Reason.RECOVERED_BY_ORDER)
         elif cart["status"] == CartStatus.RECOVERED and not ordered_since and change.changed("abandoned_at"):
-            # Recovered by an order, now abandoned after it: a new abandonment, read as the cart
-            # arriving now would be (`abandoned`, whichever came first), its recovery to come.
-            if _recovered_by_a_purchase(conn, contact["id"], change.previous("abandoned_at")):
-                cart = _abandoned_again(outbox, cart, contact)
+            # Recovered by a purchase, now abandoned after it: a new abandonment, read as the cart
+            # arriving now would be (`abandoned`, whichever came first), its recovery to come;
+            # unless the checkout itself was bought at or before that abandoned_at (`completed`).
+            if purchase != CartStatus.RECOVERED and _recovered_by_a_purchase(
+                conn, contact["id"], change.before or cart
+            ):
+                cart = (
+                    _bought(outbox, cart, contact, purchase, Reason.COMPLETED)
+                    if purchase
+                    else _abandoned_again(outbox, cart, contact)
+                )
     if change.created:
         if cart["status"] == CartStatus.RECOVERED:
-            reason = Reason.RECOVERED_BY_ORDER
+            reason = Reason.COMPLETED if purchase else Reason.RECOVERED_BY_ORDER
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, after=cart_view(cart), reason=reason)
+        elif cart["status"] == CartStatus.COMPLETED:
+            reason = Reason.COMPLETED
+            outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, after=cart_view(cart), reason=reason)
         else:
             reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
             outbox.emit(EventType.CART_ABANDONED, _subject(cart), contact, after=cart_view(cart), reason=reason)
     return _written(outbox, cart, contact, change)
 
 
-def _recovered_by_order(outbox: events.Outbox, cart: Mapping[str, Any], contact: Any) -> RowMapping:
-    """The abandoned `cart`, just updated, made `recovered` by an order its contact placed after
-    its `abandoned_at` (SPEC §6; README "Carts and purchases": whichever arrives first), with its
-    `cart.recovered` event (before `{"status": "abandoned"}`, reason `recovered_by_order`), or
-    `cart.status_changed` alone when this `abandoned_at` already recorded its `cart.recovered`
-    (a cart abandoned again later, then sent back with the abandoned_at that order recovered:
-    one purchase records one). Returns the cart's row as stored now."""
-    recovered = (
+def _purchase_kept(stored: Row, values: Mapping[str, Any], came: Arrival) -> dict[str, Any]:
+    """`write_tracked`'s `keep`: a write without `completed_at` keeps the stored one. A purchase
+    is a fact an update that does not carry it (an older one, arriving late) does not undo
+    (rules/completed_checkout_is_a_purchase)."""
+    return {} if values["completed_at"] is not None else {"completed_at": stored["completed_at"]}
+
+
+def _bought(
+    outbox: events.Outbox, cart: Mapping[str, Any], contact: Any, status: CartStatus, reason: Reason
+) -> RowMapping:
+    """The `cart`, just updated, settled by a purchase (SPEC §6; README "Carts and purchases":
+    whichever arrives first): `recovered` (an order of its contact placed after its
+    `abandoned_at`, reason `recovered_by_order`, or its own `completed_at` after it, reason
+    `completed`) with its `cart.recovered`, or `completed` (its `completed_at` at or before its
+    `abandoned_at`) with a `cart.status_changed` carrying `reason`. The `cart.recovered` is
+    recorded once per `abandoned_at`: when this one already recorded it (a cart abandoned again
+    later, then sent back with the abandoned_at that purchase recovered), `cart.status_changed`
+    alone. Returns the cart's row as stored now."""
+    settled = (
         outbox.conn.execute(
             update(carts)
             .where(carts.c.id == cart["id"])
-            .values(status=CartStatus.RECOVERED, updated_at=outbox.now, revision=carts.c.revision + 1)
+            .values(status=status, updated_at=outbox.now, revision=carts.c.revision + 1)
             .returning(*carts.c)
         )
         .mappings()
         .one()
     )
-    before = {"status": CartStatus.ABANDONED}
-    if _recovery_recorded(outbox.conn, recovered):
-        after = {"status": CartStatus.RECOVERED}
-        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(recovered), contact, before, after)
-        return recovered
-    reason = Reason.RECOVERED_BY_ORDER
-    outbox.emit(EventType.CART_RECOVERED, _subject(recovered), contact, before, cart_view(recovered), reason=reason)
-    return recovered
+    before, after = {"status": cart["status"]}, {"status": status}
+    if status == CartStatus.COMPLETED:
+        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(settled), contact, before, after, reason=reason)
+    elif _recovery_recorded(outbox.conn, settled):
+        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(settled), contact, before, after)
+    else:
+        outbox.emit(EventType.CART_RECOVERED, _subject(settled), contact, before, cart_view(settled), reason=reason)
+    return settled
 
 
-def _recovered_by_a_purchase(conn: Connection, contact_id: int, abandoned_at: datetime) -> bool:
-    """Whether the contact placed an order after `abandoned_at`, the recovered cart's before
-    this write: the purchase that recovered it. A cart the shop marked `recovered` (PATCH)
-    that no order followed keeps the shop's word."""
-    return bool(conn.scalar(select(_ordered_after(contact_id, abandoned_at))))
+def _recovered_by_a_purchase(conn: Connection, contact_id: int, before: Mapping[str, Any]) -> bool:
+    """Whether a purchase recovered the cart as it was `before` this write: its own
+    `completed_at` after its `abandoned_at`, or an order of its contact placed after that
+    `abandoned_at`. A cart the shop marked `recovered` (PATCH) that no purchase followed keeps
+    the shop's word."""
+    if bought(before["completed_at"], before["abandoned_at"], sent=False) == CartStatus.RECOVERED:
+        return True
+    return bool(conn.scalar(select(_ordered_after(contact_id, before["abandoned_at"]))))
 
 
 def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: Any) -> RowMapping:
@@ -319,8 +357,11 @@ async def update_cart(
     db: Database, store: Store, external_id: str, command: CartUpdate, backfill: bool = False
 ) -> Written[records.Cart]:
     """PATCH the cart (SPEC §3.3): status, recovery URL, tags, metadata (RFC 7386 merge patch).
-    A status of `abandoned` is read as the cart arriving: `recovered` when its contact ordered
-    after its `abandoned_at` (SPEC §6). Raises NotFound when the store has no such cart."""
+    A status of `abandoned` is read as the cart arriving: what its stored `completed_at` makes
+    it (rules/completed_checkout_is_a_purchase), else `recovered` when its contact ordered after
+    its `abandoned_at` (SPEC §6). `completed_at` itself is no PATCH field (`422 not_allowed`):
+    a purchase is the platform's fact, the shop marks a status. Raises NotFound when the store
+    has no such cart."""
     job = await db.write(_change_cart, store.id, known_id(external_id, "Cart"), command, utcnow(), backfill)
     return settled(job)
 
@@ -328,9 +369,9 @@ async def update_cart(
 def _change_cart(
     conn: Connection, store_id: int, external_id: str, command: CartUpdate, now: datetime, backfill: bool
 ) -> Written[records.Cart] | DomainError:
-    by_order = command.status == CartStatus.ABANDONED and _ordered_since(conn, store_id, external_id)
-    if by_order:  # marked abandoned again, as a late relay may: read as a cart arriving (status_on_arrival)
-        command = command.model_copy(update={"status": status_on_arrival(True)})
+    purchase = _bought_since(conn, store_id, external_id) if command.status == CartStatus.ABANDONED else None
+    if purchase is not None:  # marked abandoned again, as a late relay may: read as a cart arriving
+        command = command.model_copy(update={"status": purchase[0]})
     change = patch_row(conn, carts, store_id, external_id, command, now)
     if change is None:
         return NotFound("Cart")
@@ -341,9 +382,11 @@ def _change_cart(
     outbox = events.Outbox(conn, store_id, now, backfill)
     if change.changed("status"):
         before, after = {"status": change.previous("status")}, {"status": cart["status"]}
-        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after)
-        if cart["status"] == CartStatus.RECOVERED and not (by_order and _recovery_recorded(conn, cart)):
-            reason = Reason.RECOVERED_BY_ORDER if by_order else None
+        reason = purchase[1] if purchase is not None else None
+        # Completed by its completed_at: the status change says why (no cart.recovered follows).
+        said = reason if cart["status"] == CartStatus.COMPLETED else None
+        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after, reason=said)
+        if cart["status"] == CartStatus.RECOVERED and not (purchase is not None and _recovery_recorded(conn, cart)):
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart), reason=reason)
     return _written(outbox, cart, contact, change)
 
@@ -377,14 +420,21 @@ def _abandoned_at(data: Mapping[str, Any]) -> datetime | None:
     return datetime.fromisoformat(text) if isinstance(text, str) else None
 
 
-def _ordered_since(conn: Connection, store_id: int, external_id: str) -> bool:
-    """Whether the contact of the cart `external_id` placed an order after the cart's
-    `abandoned_at` (rules/purchase_recovers_cart; False when there is no such cart)."""
+def _bought_since(conn: Connection, store_id: int, external_id: str) -> tuple[CartStatus, Reason] | None:
+    """What a purchase makes the cart `external_id` as it is stored, and why: its own
+    `completed_at` (rules/completed_checkout_is_a_purchase: `recovered` or `completed`, reason
+    `completed`), else an order of its contact placed after its `abandoned_at`
+    (rules/purchase_recovers_cart: `recovered`, `recovered_by_order`); None when neither, or
+    when there is no such cart. One statement."""
     cart = carts.alias("cart")
-    found = select(_ordered_after(cart.c.contact_id, cart.c.abandoned_at)).where(
-        cart.c.store_id == store_id, cart.c.external_id == external_id
-    )
-    return bool(conn.scalar(found))
+    found = select(_ordered_after(cart.c.contact_id, cart.c.abandoned_at), cart.c.completed_at, cart.c.abandoned_at)
+    row = conn.execute(found.where(cart.c.store_id == store_id, cart.c.external_id == external_id)).first()
+    if row is None:
+        return None
+    ordered, completed_at, abandoned_at = row
+    if (status := bought(completed_at, abandoned_at, sent=False)) is not None:
+        return status, Reason.COMPLETED
+    return (status_on_arrival(True), Reason.RECOVERED_BY_ORDER) if ordered else None
 
 
 def _ordered_after(contact_id: Any, abandoned_at: Any) -> Exists:

@@ -1,5 +1,5 @@
-"""README "Stale and out-of-order writes" (`rules.happened_not_ahead`): an order's `placed_at`
-and a cart's `abandoned_at` more than a day after the write's arrival are refused, `422
+"""README "Stale and out-of-order writes" (`rules.happened_not_ahead`): an order's `placed_at`,
+a cart's `abandoned_at` and its `completed_at` more than a day after the write's arrival are refused, `422
 out_of_range` at the field, and change nothing, where an order "placed in 2099" was stored and
 recovered every abandoned cart of its contact. Within a day the time is taken as sent. Every
 write taking such a time is in the table: POST of orders, carts and checkouts, their batches,
@@ -23,6 +23,9 @@ PLACED = "The placed_at field is invalid: Must be at most a day after now: an or
 ABANDONED = (
     "The abandoned_at field is invalid: Must be at most a day after now: a cart cannot be abandoned in the future."
 )
+COMPLETED = (
+    "The completed_at field is invalid: Must be at most a day after now: a checkout cannot be completed in the future."
+)
 
 # name -> (path, body with the time = the argument, the time's field, its message, (table, external_id))
 WRITES: dict[str, tuple[str, Any, str, str, tuple[str, str]]] = {
@@ -33,6 +36,13 @@ WRITES: dict[str, tuple[str, Any, str, str, tuple[str, str]]] = {
         lambda at: cart_body(abandoned_at=at),
         "abandoned_at",
         ABANDONED,
+        ("carts", "CART-7700"),
+    ),
+    "completed checkout": (
+        "/checkouts",
+        lambda at: cart_body(completed_at=at),
+        "completed_at",
+        COMPLETED,
         ("carts", "CART-7700"),
     ),
 }
@@ -88,11 +98,15 @@ ORDER = '{externalId: "G-1", placedAt: $at, totalPrice: 1, customer: {phone: "+3
 CART = '{externalId: "C-1", abandonedAt: $at, totalPrice: 1, customer: {phone: "+33611111111"}}'
 GRAPHQL_PLACED = PLACED.replace("placed_at", "placedAt")
 GRAPHQL_ABANDONED = ABANDONED.replace("abandoned_at", "abandonedAt")
+COMPLETED_CART = CART.replace("abandonedAt: $at", 'abandonedAt: "2026-05-18T09:40:00Z", completedAt: $at')
+GRAPHQL_COMPLETED = COMPLETED.replace("completed_at", "completedAt")
 MUTATIONS = {
     "upsertOrder": (f"input: {ORDER}", ["input", "placedAt"], GRAPHQL_PLACED),
     "upsertCart": (f"input: {CART}", ["input", "abandonedAt"], GRAPHQL_ABANDONED),
     "upsertOrders": (f"inputs: [{ORDER}]", ["inputs", "0", "placedAt"], GRAPHQL_PLACED),
     "upsertCarts": (f"inputs: [{CART}]", ["inputs", "0", "abandonedAt"], GRAPHQL_ABANDONED),
+    "upsertCart completed": (f"input: {COMPLETED_CART}", ["input", "completedAt"], GRAPHQL_COMPLETED),
+    "upsertCarts completed": (f"inputs: [{COMPLETED_CART}]", ["inputs", "0", "completedAt"], GRAPHQL_COMPLETED),
 }
 USER_ERRORS = "userErrors { field code message }"
 
@@ -100,11 +114,12 @@ USER_ERRORS = "userErrors { field code message }"
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
 async def test_graphql_refuses_it_as_a_user_error(api: Api, mutation: str):
     arguments, at, message = MUTATIONS[mutation]
+    name = mutation.split()[0]
     batch = arguments.startswith("inputs")
     selection = f"results {{ {USER_ERRORS} }}" if batch else USER_ERRORS
     before = await api.snapshot()
-    query = f"mutation($at: String!) {{ {mutation}(storeId: 123, {arguments}) {{ {selection} }} }}"
-    payload = (await gql(api, query, {"at": FAR["two days ahead"]()}))["data"][mutation]
+    query = f"mutation($at: String!) {{ {name}(storeId: 123, {arguments}) {{ {selection} }} }}"
+    payload = (await gql(api, query, {"at": FAR["two days ahead"]()}))["data"][name]
     (result,) = payload["results"] if batch else [payload]
     assert result["userErrors"] == [{"field": at, "code": "OUT_OF_RANGE", "message": message}]
     assert await api.snapshot() == before
@@ -112,7 +127,7 @@ async def test_graphql_refuses_it_as_a_user_error(api: Api, mutation: str):
 
 # Every time field of the commands, as (command, field): refused here, refused as a source time,
 # or taken on purpose (README "Stale and out-of-order writes").
-REFUSED_HERE = {("OrderInput", "placed_at"), ("CartInput", "abandoned_at")}
+REFUSED_HERE = {("OrderInput", "placed_at"), ("CartInput", "abandoned_at"), ("CartInput", "completed_at")}
 SOURCE_TIMES = {
     (name, "updated_at")
     for name in ("OrderInput", "OrderUpdate", "CartInput", "CartUpdate", "ShipmentInput", "CustomerInput")

@@ -153,7 +153,7 @@ def test_the_table_is_derived_from_the_commands() -> None:
         ("PATCH /orders/ORDER-1001", "metadata"),
     } <= found
     assert ("POST /orders", "tags") not in found  # Shopify's comma-separated tags: "" is no tag
-    # 28; 10 fields of each of 2 addresses on orders and carts; updated_at on the 6 endpoints and
+    # 29 (a cart's completed_at among them); 10 fields of each of 2 addresses on orders and carts; updated_at on the 6 endpoints and
     # on the customer embedded in orders and carts; the 4 of a WhatsApp consent on customers and
     # on the customer embedded in orders and carts
     assert ("POST /customers", "whatsapp_consent.source") in found
@@ -162,7 +162,8 @@ def test_the_table_is_derived_from_the_commands() -> None:
     # blank) of the customer embedded in orders and carts and of customers; the metadata of
     # shipments and of both PATCHes (the customer of an order or a cart holds its phone: required)
     assert ("POST /carts", "customer.tags") in found
-    assert len(found) == 88 + 23
+    assert ("POST /carts", "completed_at") in found
+    assert len(found) == 89 + 23
 
 
 @pytest.mark.parametrize(("endpoint", "path", "blank"), cases(required=False))

@@ -7,7 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from app.domain.rules import erased_records_stay_detached, erasure, purchase_recovers_cart, replay_keeps_patch
+from app.domain.rules import (
+    completed_checkout_is_a_purchase,
+    erased_records_stay_detached,
+    erasure,
+    purchase_recovers_cart,
+    replay_keeps_patch,
+)
 from app.services.contacts import MERGED_FIELDS
 
 T0 = datetime(2026, 5, 18, 10, 0, tzinfo=UTC)
@@ -74,6 +80,35 @@ def test_an_order_recovers_the_carts_abandoned_before_it(status, abandoned_at, r
 @pytest.mark.parametrize(("ordered", "status"), [(True, "recovered"), (False, "abandoned")])
 def test_a_cart_arriving_after_the_order_is_recovered_at_once(ordered, status):
     assert purchase_recovers_cart.status_on_arrival(ordered) == status
+
+
+# --- completed_checkout_is_a_purchase -----------------------------------------------------------
+
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("completed_at", "sent", "status"),
+    [
+        pytest.param(None, True, None, id="no completed_at: no say"),
+        pytest.param(T0 + MINUTE, True, "recovered", id="bought after abandoning"),
+        pytest.param(T0 + MINUTE, False, "recovered", id="bought after abandoning, kept from before"),
+        pytest.param(T0, True, "completed", id="bought at the abandoned_at"),
+        pytest.param(T0, False, "completed", id="bought at the abandoned_at, kept from before"),
+        pytest.param(T0 - MINUTE, True, "completed", id="the bought checkout's later update"),
+        pytest.param(T0 - MINUTE, False, None, id="a later abandonment without completed_at"),
+    ],
+)
+def test_a_completed_checkout_is_a_purchase(completed_at, sent, status):
+    assert completed_checkout_is_a_purchase.bought(completed_at, T0, sent=sent) == status
+
+
+@pytest.mark.parametrize(
+    ("ordered", "bought", "status"),
+    [(True, "completed", "completed"), (False, "recovered", "recovered"), (True, None, "recovered")],
+)
+def test_a_new_carts_own_purchase_comes_first(ordered, bought, status):
+    assert purchase_recovers_cart.status_on_arrival(ordered, bought) == status
 
 
 # --- erasure ------------------------------------------------------------------------------------

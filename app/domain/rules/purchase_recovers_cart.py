@@ -5,7 +5,8 @@ Whichever arrives first: an order recovers the contact's carts still abandoned b
 `placed_at`, and a cart arriving after such an order is stored `recovered` at once, as is one
 a PATCH marks `abandoned` again after such an order. A recovered
 cart fires no recovery message; one an order recovered, sent again with an `abandoned_at` no
-order follows, is `abandoned` again, as it would be arriving then. The services apply the same test in SQL
+order follows, is `abandoned` again, as it would be arriving then. A checkout sent with
+`completed_at` is a purchase too (`completed_checkout_is_a_purchase`). The services apply the same test in SQL
 (`services/carts.py`, over many carts at once); these functions are its plain statement."""
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ def recovers(cart_status: str, abandoned_at: datetime, placed_at: datetime) -> b
     return cart_status == CartStatus.ABANDONED and abandoned_at < placed_at
 
 
-def status_on_arrival(ordered_after_abandoning: bool) -> CartStatus:
-    """The status of a new cart: `recovered` when its contact already placed an order after the
-    cart's `abandoned_at`, else `abandoned`."""
+def status_on_arrival(ordered_after_abandoning: bool, bought: CartStatus | None = None) -> CartStatus:
+    """The status of a new cart: what its own purchase gives it (`bought`, from its
+    `completed_at`: `completed_checkout_is_a_purchase.bought`), else `recovered` when its contact
+    already placed an order after the cart's `abandoned_at`, else `abandoned`."""
+    if bought is not None:
+        return bought
     return CartStatus.RECOVERED if ordered_after_abandoning else CartStatus.ABANDONED

@@ -73,7 +73,17 @@ CASES: dict[tuple[str, Reason], tuple[list[Step], Step, list[tuple[str, str, str
         post("/carts", CART),
         [(CART_RECOVERY, "recovered_by_order", "CART-7700")],
     ),
+    ("cart", Reason.COMPLETED): (
+        [],
+        post("/carts", {**CART, "completed_at": "2026-05-18T10:00:00Z"}),
+        [(CART_RECOVERY, "completed", "CART-7700")],
+    ),
     ("checkout", Reason.NOT_DUE_YET): ([], post("/checkouts", CART), [(CART_RECOVERY, "not_due_yet", "CART-7700")]),
+    ("checkout", Reason.COMPLETED): (
+        [post("/checkouts", CART)],
+        post("/checkouts", {**CART, "abandoned_at": "2026-05-18T10:30:00Z", "completed_at": "2026-05-18T10:00:00Z"}),
+        [(CART_RECOVERY, "completed", "CART-7700")],
+    ),
     ("cart patch", Reason.NOT_DUE_YET): (
         [post("/carts", CART)],
         patch("/carts/CART-7700", {"tags": ["vip"]}),

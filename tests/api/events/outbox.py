@@ -6,12 +6,27 @@ import contextlib
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from sqlalchemy import select
+
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
 from app.automations.worker import Worker
+from app.db.tables import deliveries, events
 from tests.conftest import STORE_ID, cart_body, order_body, shipment_body
 
 FAST = Backoff(base_seconds=0.0, max_attempts=3)
+
+
+async def recovery_deliveries(api) -> dict[str, str]:
+    """The status of each `cart.recovery_due` delivery, by its cart's external id."""
+    rows = await api.db.read(
+        lambda conn: conn.execute(
+            select(events.c.data, deliveries.c.status)
+            .join(deliveries, deliveries.c.event_id == events.c.id)
+            .where(events.c.type == "cart.recovery_due")
+        ).all()
+    )
+    return {row.data["subject"]["external_id"]: row.status for row in rows}
 
 
 async def event_types(api):

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from app.automations.dispatch import dispatch_events
 from app.automations.recovery import fire_due_recoveries
 from app.automations.worker import Worker
-from app.db.tables import deliveries, events
 from app.services import stores, webhooks
-from tests.api.events.outbox import FAST
+from tests.api.events.outbox import FAST, recovery_deliveries
 from tests.conftest import STORE_ID, Api, cart_body, order_body
 from tests.receiver import Receiver
 
@@ -55,12 +52,6 @@ async def test_only_the_carts_still_abandoned_get_their_message(api: Api) -> Non
         await worker.aclose()
     sent = sorted(item["event"]["data"]["subject"]["external_id"] for item in receiver.received)
     assert sent == sorted(cart for cart, kind in kinds.items() if SETTLED[kind])
-    rows = await api.db.read(
-        lambda conn: conn.execute(
-            select(events.c.data, deliveries.c.status)
-            .join(deliveries, deliveries.c.event_id == events.c.id)
-            .where(events.c.type == "cart.recovery_due")
-        ).all()
-    )
-    statuses = {row.data["subject"]["external_id"]: row.status for row in rows}
-    assert statuses == {cart: "delivered" if SETTLED[kind] else "cancelled" for cart, kind in kinds.items()}
+    assert await recovery_deliveries(api) == {
+        cart: "delivered" if SETTLED[kind] else "cancelled" for cart, kind in kinds.items()
+    }
