@@ -97,7 +97,8 @@ def _store_cart(
     cart = change.after
     if change.stale:  # a newer write came in between the look and the lock
         return _stale(cart, contact_by_id(conn, cart["contact_id"]))
-    purchase = bought(cart["completed_at"], cart["abandoned_at"], sent=command.completed_at is not None)
+    before = change.before["abandoned_at"] if change.before is not None else None
+    purchase = bought(cart["completed_at"], cart["abandoned_at"], command.completed_at is not None, before)
     if not change.created and not change.unchanged:
         if cart["status"] == CartStatus.ABANDONED and purchase is not None:
             # Bought (completed_at), whether or not an order of its contact ever says so.
@@ -109,15 +110,10 @@ def _store_cart(
         elif cart["status"] == CartStatus.RECOVERED and not ordered_since and change.changed("abandoned_at"):
             # Recovered by a purchase, now abandoned after it: a new abandonment, read as the cart
             # arriving now would be (`abandoned`, whichever came first), its recovery to come;
-            # unless the checkout itself was bought at or before that abandoned_at (`completed`).
-            if purchase != CartStatus.RECOVERED and _recovered_by_a_purchase(
-                conn, contact["id"], change.before or cart
-            ):
-                cart = (
-                    _bought(outbox, cart, contact, purchase, Reason.COMPLETED)
-                    if purchase
-                    else _abandoned_again(outbox, cart, contact)
-                )
+            # unless the checkout itself was bought at or after that abandoned_at: it stays
+            # `recovered`, the recovery it had (rules/completed_checkout_is_a_purchase).
+            if purchase is None and _recovered_by_a_purchase(conn, contact["id"], change.before or cart):
+                cart = _abandoned_again(outbox, cart, contact)
     if change.created:
         if cart["status"] == CartStatus.RECOVERED:
             reason = Reason.COMPLETED if purchase else Reason.RECOVERED_BY_ORDER

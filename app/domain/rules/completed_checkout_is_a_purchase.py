@@ -13,10 +13,13 @@ again under "Abandoned again after the purchase": a recovery message to someone 
 The cart keeps the `completed_at` it was sent (a write without one keeps the stored one: a
 purchase is not undone by an older update that predates it), and with its `abandoned_at`:
 
-- completed after `abandoned_at`: the abandonment was recovered — `recovered`;
+- completed after `abandoned_at`: the abandonment was recovered — `recovered`; so too when the
+  write carrying `completed_at` moves `abandoned_at` past it (the platform's last update of a
+  bought checkout) but the cart was abandoned before the purchase (`abandoned_at` as stored
+  before the write): that abandonment was recovered, and a cart an order recovered stays
+  `recovered` (the recovery funnel counts it);
 - completed at the very `abandoned_at`, or before the `abandoned_at` the same write carries
-  (that time is the platform's last update of a bought checkout, not a new abandonment):
-  `completed`;
+  on a cart not abandoned before the purchase: `completed`;
 - completed before an `abandoned_at` a later write carries without `completed_at`: a new
   abandonment, which the existing rule of a purchase's cart abandoned again decides.
 
@@ -30,14 +33,17 @@ from datetime import datetime
 from app.domain.statuses import CartStatus
 
 
-def bought(completed_at: datetime | None, abandoned_at: datetime, sent: bool) -> CartStatus | None:
+def bought(
+    completed_at: datetime | None, abandoned_at: datetime, sent: bool, abandoned_before: datetime | None = None
+) -> CartStatus | None:
     """The status the cart's purchase gives it: `recovered`, `completed`, or None when it has
     no say (no `completed_at`, or an abandonment after it that the write carrying no
     `completed_at` reports). `completed_at` and `abandoned_at` are the cart's after the write
-    (aware datetimes); `sent`: whether the write carried `completed_at`."""
+    (aware datetimes); `sent`: whether the write carried `completed_at`; `abandoned_before`:
+    the cart's `abandoned_at` as stored before the write (None: a new cart)."""
     if completed_at is None:
         return None
-    if completed_at > abandoned_at:
+    if completed_at > abandoned_at or (sent and abandoned_before is not None and completed_at > abandoned_before):
         return CartStatus.RECOVERED
     if completed_at == abandoned_at or sent:
         return CartStatus.COMPLETED

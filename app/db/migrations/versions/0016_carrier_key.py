@@ -8,7 +8,7 @@ with a migration filling the key again.
 
 Revision ID: 0016
 Revises: 0015
-Create Date: 2026-12-05 10:00:00.000000
+Create Date: 2026-12-04 22:10:00.000000
 """
 
 import sqlalchemy as sa

@@ -1,16 +1,16 @@
 """When a cart's checkout was bought (`completed_at` as the source sent it, README "Cart
 recovery"): a purchase, which no later write of an earlier abandonment undoes.
 
-Revision ID: 0016
-Revises: 0015
-Create Date: 2026-12-06 10:00:00.000000
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-04 22:20:00.000000
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
