@@ -298,7 +298,7 @@ class Address(Command):
     city: Text | None = None
     province: Text | None = None
     zip: Text | None = Field(default=None, max_length=32)
-    country_code: CountryCode = Field(default=None, description="ISO 3166 alpha-2, e.g. FR")
+    country_code: CountryCode = Field(default=None, description="ISO 3166 alpha-2, or XK, AC, TA; e.g. FR")
     phone: PhoneText | None = None
 
     @model_validator(mode="before")

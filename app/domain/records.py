@@ -70,7 +70,7 @@ class Address:
     city: str | None
     province: str | None
     zip: str | None
-    country_code: str | None = field(metadata=_about("ISO 3166 alpha-2"))
+    country_code: str | None = field(metadata=_about("ISO 3166 alpha-2, or XK, AC, TA"))
     phone: str | None = field(metadata=_about("As sent"))
 
     @classmethod

@@ -219,6 +219,9 @@ def _currency(value: Any) -> str:
 
 
 def _country(value: Any) -> str | None:
+    """An address's country: an ISO 3166-1 alpha-2 code, or one of the few others platforms send
+    (`country.PLATFORM_CODES`: `XK`, `AC`, `TA`), upper-cased; blank is none. Any other is
+    `invalid_choice` (README "Phones as shops send them", "Platform payloads")."""
     if value is None:  # optional, like the address's other fields
         return None
     if not isinstance(value, str):
