@@ -35,6 +35,7 @@ from .platform_names import (
     ADDRESS_LINES,
     ADDRESS_NAMES,
     CUSTOMER_NAMES,
+    ORDER_ITEMS_NAMES,
     ORDER_NAMES,
     addresses_in_our_names,
     in_our_names,
@@ -328,8 +329,9 @@ class AttachedByPhone(Command):
     and an address's `email` are read into it (`customer_names`, by `Priced`'s before-validator)."""
 
     read_elsewhere: ClassVar[frozenset[str]] = TOP_LEVEL_NAMES | {PhoneSource.TOP_LEVEL.value}
-    # WooCommerce's `billing` and `shipping`, read as the addresses where ours are absent
-    other_names: ClassVar[Mapping[str, str]] = ORDER_NAMES
+    # WooCommerce's `billing` and `shipping`, read as the addresses where ours are absent, and
+    # Magento's `items`, as the line items
+    other_names: ClassVar[Mapping[str, str]] = MappingProxyType({**ORDER_NAMES, **ORDER_ITEMS_NAMES})
 
     if TYPE_CHECKING:
         customer: EmbeddedCustomer | None
@@ -431,16 +433,20 @@ class Priced(Command):
         context for their `_money` check (one Python call, not two): a known ISO 4217 code, else
         none (an invalid one is reported on `currency`). The customer's fields sent elsewhere are
         read into it here too (`customer_names`; an order and a cart are both `AttachedByPhone`),
-        after WooCommerce's `billing` and `shipping` are read as its addresses (`platform_names`),
-        and the top-level `phone` (Shopify's) noted in the context for `AttachedByPhone`."""
+        after WooCommerce's `billing` and `shipping` are read as its addresses and Magento's
+        `items` as its line items (`platform_names`), and the top-level `phone` (Shopify's) noted
+        in the context for `AttachedByPhone`."""
         if info.context is not None and isinstance(data, (dict, Mapping)):
             code = data.get("currency")
             code = code.strip().upper() if isinstance(code, str) else None
             info.context[CURRENCY_CONTEXT] = code if code in MINOR_UNITS else None
             info.context[TOP_LEVEL_PHONE] = data.get(PhoneSource.TOP_LEVEL.value)
         data = without_blank_strings(cls, data)
-        if data.__class__ is dict and ("billing" in data or "shipping" in data):  # WooCommerce's
-            data = addresses_in_our_names(data)
+        if data.__class__ is dict:  # a REST body: GraphQL's inputs take our names only
+            if "billing" in data or "shipping" in data:  # WooCommerce's
+                data = addresses_in_our_names(data)
+            if "items" in data:  # Magento's
+                data = in_our_names(data, ORDER_ITEMS_NAMES)
         return customer_in_our_names(data)
 
 

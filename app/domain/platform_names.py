@@ -10,7 +10,8 @@ and `qty` (Magento's quote items, a cart's).
 `{"first_name": "Jo", "address1": "1 rue X", "address2": "Bat B", "province": "IDF"}`;
 `{"name": "Tee", "qty_ordered": "2.0000"}` as `{"name": "Tee", "qty_ordered": "2.0000",
 "title": "Tee", "quantity": "2.0000"}`; an order's or a cart's `billing` and `shipping`
-(WooCommerce's) as its `billing_address` and `shipping_address`."""
+(WooCommerce's) as its `billing_address` and `shipping_address`, and its `items` (Magento's
+order and quote) as its `line_items`."""
 
 from __future__ import annotations
 
@@ -53,10 +54,11 @@ CUSTOMER_NAMES: Mapping[str, str] = MappingProxyType({"firstname": "first_name",
 
 
 def in_our_names(data: Mapping[str, Any], names: Mapping[str, str] = ADDRESS_NAMES) -> Mapping[str, Any]:
-    """`data` (an address as sent, or a customer with `CUSTOMER_NAMES`) with the other `names`
-    read into our fields where ours are absent (null or blank: SPEC §10), and dropped where ours
-    are present. Values are not checked here: the field's own type does, and refuses what it
-    cannot read (a `street` of numbers is `address1`'s `Must be a string.`)."""
+    """`data` (an address as sent; a customer with `CUSTOMER_NAMES`; an order or a cart with
+    `ORDER_NAMES` or `ORDER_ITEMS_NAMES`) with the other `names` read into our fields where ours
+    are absent (null or blank: SPEC §10), and dropped where ours are present. Values are not
+    checked here: the field's own type does, and refuses what it cannot read (a `street` of
+    numbers is `address1`'s `Must be a string.`)."""
     if not any(name in data for name in names):
         return data
     renamed = dict(data)
@@ -125,14 +127,15 @@ def _country_code(value: Any) -> Any:
     return value if isinstance(value, str) and len(value.strip()) == 2 else _NOTHING
 
 
-def _an_object(value: Any) -> Any:
-    """WooCommerce's `billing` or `shipping`: null, a blank or `[]` (PHP's empty array) is no
-    address; anything else is the address's type to read or refuse."""
+def _something(value: Any) -> Any:
+    """WooCommerce's `billing` or `shipping`, Magento's `items`: null, a blank or `[]` (PHP's
+    empty array) gives nothing (no address, no line items); anything else is our field's type
+    to read or refuse."""
     return _NOTHING if _absent(value) or (value.__class__ is list and not value) else value
 
 
 _READERS: Mapping[str, Callable[[Any], Any]] = MappingProxyType(
-    {"region": _region, "country": _country_code, "billing": _an_object, "shipping": _an_object}
+    {"region": _region, "country": _country_code, "billing": _something, "shipping": _something, "items": _something}
 )
 
 
@@ -153,6 +156,14 @@ def addresses_in_our_names(data: Mapping[str, Any]) -> Mapping[str, Any]:
         if ours in data and (_absent(data[ours]) or (data[ours].__class__ is list and not data[ours]))
     }
     return in_our_names({**data, **absent} if absent else data, ORDER_NAMES)
+
+
+# An order's or a cart's other name for its line items -> ours: Magento 2's order (`sales_order`,
+# REST `OrderInterface`) and quote (a cart or checkout, `CartInterface`) carry them as `items`,
+# each item in Magento's names (`name`, `qty_ordered` or `qty`: `LINE_ITEM_NAMES`). Read by
+# `in_our_names`: where `line_items` is absent (null or blank; `[]` is a list, present), and
+# dropped where it is present, as an address's other names are.
+ORDER_ITEMS_NAMES: Mapping[str, str] = MappingProxyType({"items": "line_items"})
 
 
 # A line item's other names -> ours. A line item is free-form and kept as sent: ours are added,
