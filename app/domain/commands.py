@@ -603,7 +603,9 @@ def _field_errors(exc: ValidationError, model: type[Command], data: Any) -> list
             kind = "missing"  # null in a required field reads as missing (not an error placed elsewhere)
         message = _message(kind, path, error["msg"], error.get("ctx") or {})
         found.append(FieldError(path, _code(kind, error["msg"]), message))
-    return found
+    # a customer's name read from an address is refused at the address's field, as the address's
+    # own error is (`sent_at`): the same error, reported once
+    return list(dict.fromkeys(found))
 
 
 _PYDANTIC_CODES = {
