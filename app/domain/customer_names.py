@@ -121,10 +121,9 @@ def _address_names(data: Mapping[str, Any], customer: Any) -> tuple[str, dict[st
     `data`'s top level (`customer_firstname`, `customer_lastname`) gives a name (absent, null or
     blank, SPEC §10): the names the first of `NAME_ADDRESSES` holding either name gives, only
     those it gives (`{"last_name": "Do"}`); None when a name is given or no address holds one.
-    A JSON body's only (a dict): GraphQL's inputs hold the customer's names in `customer`, and
-    take none of the platforms' places (README "Platform payloads"). An address of another kind
-    than an object is its type's to refuse: none is read from it."""
-    if data.__class__ is not dict or _a_name_given(data, customer):
+    The same for GraphQL's inputs (`billingAddress.firstName`), whose addresses are ours. An
+    address of another kind than an object is its type's to refuse: none is read from it."""
+    if _a_name_given(data, customer):
         return None
     for name in NAME_ADDRESSES:
         address = data.get(name)
@@ -176,7 +175,7 @@ def _names_sent(data: Mapping[str, Any]) -> bool:
                     first = customer.get("first_name") if customer.__class__ is dict else None
                     # Shopify's customer gives its first name: seen here, without a call
                     given = first.__class__ is str and first != "" and not first.isspace()
-                    names_wanted = data.__class__ is dict and not (given or _customer_names(customer))
+                    names_wanted = not (given or _customer_names(customer))
                 if names_wanted:
                     return True
     return False

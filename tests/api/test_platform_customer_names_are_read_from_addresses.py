@@ -202,9 +202,19 @@ UPSERT_ORDER = (
 )
 
 
-async def test_graphql_inputs_keep_their_scope(api) -> None:
-    """GraphQL's `customer` holds the customer's names: a `billingAddress`'s are the address's only."""
-    sent = order_input(customer={"phone": PHONE}, billingAddress={"firstName": "Jo", "lastName": "Do"})
+@pytest.mark.parametrize(
+    ("customer", "expected"),
+    [
+        ({"phone": PHONE}, ("Jo", "Do")),  # the customer gives no name: the billing address's
+        ({"phone": PHONE, "firstName": "Marie"}, ("Marie", None)),  # one given: none read
+    ],
+)
+async def test_graphql_reads_the_same_names(api, customer, expected) -> None:
+    """GraphQL builds the same command as REST: a `billingAddress`'s names are the customer's
+    where the customer gives neither, and the address keeps them."""
+    sent = order_input(customer=customer, billingAddress={"firstName": "Jo", "lastName": "Do"})
     assert (await gql(api, UPSERT_ORDER, {"input": sent}))["data"]["upsertOrder"]["userErrors"] == []
     contact = await _contact(api)
-    assert (contact["phone"], contact["first_name"], contact["last_name"]) == (PHONE, None, None)
+    assert (contact["phone"], contact["first_name"], contact["last_name"]) == (PHONE, *expected)
+    (order,) = await api.rows("orders")
+    assert (order["billing_address"]["first_name"], order["billing_address"]["last_name"]) == ("Jo", "Do")

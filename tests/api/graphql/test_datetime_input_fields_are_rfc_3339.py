@@ -1,4 +1,4 @@
-"""A write's times (`placedAt`, `abandonedAt`, `updatedAt`) are read by the rule of every
+"""A write's times (`placedAt`, `abandonedAt`, `updatedAt`, `completedAt`) are read by the rule of every
 DateTime argument (`app.domain.types.parse_utc_datetime`: RFC 3339 §5.6, seconds and an
 offset's colon optional): another ISO 8601 form (week or ordinal date, basic format, a decimal
 comma), which Python's fromisoformat read, is a userError `INVALID_DATETIME` on the field, in GraphQL
@@ -52,7 +52,7 @@ FIELDS = _datetime_fields()
 
 
 def test_every_write_time_is_found():
-    assert {inner for _, inner in FIELDS} == {"placedAt", "abandonedAt", "updatedAt"}
+    assert {inner for _, inner in FIELDS} == {"placedAt", "abandonedAt", "updatedAt", "completedAt"}
 
 
 @pytest.mark.parametrize("value", NOT_RFC_3339)
