@@ -15,6 +15,7 @@ from app.services.batches import MAX_BODY_BYTES, MAX_ITEMS
 from . import schemas
 from .blank_schemas import allow_blanks
 from .null_schemas import allow_nulls
+from .platform_schemas import describe_platform_names
 
 _REF = "#/components/schemas/{model}"
 _STORE = {"name": "store_id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -281,6 +282,7 @@ def openapi_document() -> dict[str, Any]:
     )
     allow_blanks(definitions.get("$defs", {}), inputs)
     allow_nulls(definitions.get("$defs", {}), inputs)
+    describe_platform_names(definitions.get("$defs", {}), [OrderInput, ShipmentInput, CartInput, CustomerInput])
     _titled_by_use(definitions.get("$defs", {}))
     return {
         "openapi": "3.1.0",

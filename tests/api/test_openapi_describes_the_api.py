@@ -164,3 +164,69 @@ async def test_the_rate_limit_headers_are_documented_on_every_answer_carrying_th
     template = template.replace("CUST-1", "{external_id}")
     documented = document["paths"][f"/api/v1/stores/{{store_id}}{template}"][method.lower()]["responses"][status]
     assert {"X-RateLimit-Limit", "X-RateLimit-Remaining"} <= set(documented.get("headers", {}))
+
+
+# schema -> {a platform name it reads: the field it is read as, as its description names it}
+PLATFORM_NAMES = {
+    "OrderInput": {
+        "billing": "`billing_address`",
+        "shipping": "`shipping_address`",
+        "items": "`line_items`",
+        "customer_email": "customer's `email`",
+        "customer_firstname": "customer's `first_name`",
+        "customer_lastname": "customer's `last_name`",
+        "phone": "after `customer.phone`, before the addresses' phones",
+    },
+    "Address-Input": {
+        "address_1": "`address1`",
+        "address_2": "`address2`",
+        "state": "`province`",
+        "region": "`province`",
+        "postcode": "`zip`",
+        "country": "`country_code`",
+        "country_id": "`country_code`",
+        "firstname": "`first_name`",
+        "lastname": "`last_name`",
+        "telephone": "`phone`",
+        "street": "lines read as `address1`, then `address2`",
+        "email": "customer's `email`",
+    },
+    "EmbeddedCustomer": {"firstname": "`first_name`", "lastname": "`last_name`"},
+    "CustomerInput": {"firstname": "`first_name`", "lastname": "`last_name`"},
+    "LineItem": {"name": "`title`", "qty_ordered": "`quantity`", "qty": "`quantity`"},
+}
+PLATFORM_NAMES["CartInput"] = PLATFORM_NAMES["OrderInput"]
+
+
+def test_every_platform_name_read_has_a_case() -> None:
+    from app.domain.commands import Address, CustomerInput, EmbeddedCustomer, OrderInput
+    from app.domain.platform_names import LINE_ITEM_NAMES
+
+    read = {
+        "OrderInput": {*OrderInput.other_names, *OrderInput.read_elsewhere},
+        "Address-Input": {*Address.other_names, *Address.other_lines, *Address.read_elsewhere},
+        "EmbeddedCustomer": set(EmbeddedCustomer.other_names),
+        "CustomerInput": set(CustomerInput.other_names),
+        "LineItem": set(LINE_ITEM_NAMES),
+    }
+    assert {schema: set(names) for schema, names in PLATFORM_NAMES.items() if schema != "CartInput"} == read
+
+
+@pytest.mark.parametrize(
+    ("schema", "name"), [(schema, name) for schema, names in PLATFORM_NAMES.items() for name in names]
+)
+async def test_the_platform_names_the_bodies_read_are_described(api, schema: str, name: str) -> None:
+    """README "Platform payloads": a client generated from the document knows the platforms'
+    names a body may carry, each described as the field it is read as, of any JSON type."""
+    properties = (await api.client.get("/openapi.json")).json()["components"]["schemas"][schema]["properties"]
+    description = properties[name]["description"]
+    assert PLATFORM_NAMES[schema][name] in description
+    assert description.endswith('(README, "Platform payloads")')
+    assert set(properties[name]) == {"description"}
+
+
+async def test_our_fields_keep_their_own_schemas(api) -> None:
+    schemas = (await api.client.get("/openapi.json")).json()["components"]["schemas"]
+    assert "Platform payloads" not in str(schemas["Address-Input"]["properties"]["phone"])
+    assert "Platform payloads" not in str(schemas["OrderUpdate"])  # a PATCH takes none of them
+    assert "Platform payloads" not in str(schemas["CartUpdate"])
