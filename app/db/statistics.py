@@ -50,7 +50,7 @@ async def created(db: Database, table: str, rows: int) -> None:
     the table's threshold (module docstring). No-op on SQLite or for 0 rows."""
     if db.dialect != "postgresql" or rows <= 0:
         return
-    count = _COUNTS.setdefault(db, {}).setdefault(table, _Count())
+    count = _count(db, table)
     count.written += rows
     await _analyse_when_due(db, table, count)
 
@@ -61,7 +61,7 @@ def noted(db: Database, table: str, created: bool) -> None:
     one at a time per Database, and the caller goes on at once. No-op on SQLite."""
     if not created or db.dialect != "postgresql":
         return
-    count = _COUNTS.setdefault(db, {}).setdefault(table, _Count())
+    count = _count(db, table)
     count.written += 1
     if count.threshold is not None and count.written < count.threshold:
         return
@@ -79,6 +79,18 @@ async def _settle(db: Database, table: str, count: _Count) -> None:
         logger.warning("ANALYZE after %s records of %s failed", count.written, table, exc_info=True)
     finally:
         _ANALYSING.discard(db)
+
+
+def _count(db: Database, table: str) -> _Count:
+    """The count of `table` in `db`, made on first use (not a new one per call: single writes
+    come here once each)."""
+    counts = _COUNTS.get(db)
+    if counts is None:
+        counts = _COUNTS[db] = {}
+    count = counts.get(table)
+    if count is None:
+        count = counts[table] = _Count()
+    return count
 
 
 async def _analyse_when_due(db: Database, table: str, count: _Count) -> None:
