@@ -329,14 +329,21 @@ def rebuild(conn: Connection) -> None:
 
 
 def recount(conn: Connection, chunk: int = 5000) -> Deltas:
-    """What the summaries hold when exact: every stored order counted afresh (read in `chunk`s)."""
+    """What the summaries hold when exact: every stored order counted afresh, read `chunk`
+    orders at a time in id order. Each read is a statement of its own, not a server-side
+    cursor: on PostgreSQL such a cursor stays open until the transaction ends, and a later
+    migration of the same run could then not alter the orders table."""
     deltas = Deltas()
     columns = (orders.c.store_id, orders.c.placed_at, orders.c.currency, orders.c.total_price, orders.c.line_items)
-    result = conn.execute(select(*columns).execution_options(yield_per=chunk))
-    for row in result.mappings():
-        _count(deltas, row, 1)
-    result.close()
-    return deltas
+    query = select(orders.c.id, *columns).order_by(orders.c.id).limit(chunk)
+    last = None
+    while True:
+        rows = conn.execute(query if last is None else query.where(orders.c.id > last)).mappings().all()
+        for row in rows:
+            _count(deltas, row, 1)
+        if len(rows) < chunk:
+            return deltas
+        last = rows[-1]["id"]
 
 
 def rows_of(deltas: Deltas) -> dict[str, list[dict[str, Any]]]:

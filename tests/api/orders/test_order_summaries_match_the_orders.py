@@ -147,10 +147,11 @@ async def _stored(api: Api) -> dict[str, list[dict[str, Any]]]:
     return await api.db.read(read)
 
 
+@pytest.mark.parametrize("chunk", [5000, 2, 1], ids=["one read", "reads of 2 orders", "reads of 1 order"])
 @pytest.mark.parametrize("write", WRITES)
-async def test_summaries_equal_a_recount(api: Api, write: str) -> None:
+async def test_summaries_equal_a_recount(api: Api, write: str, chunk: int) -> None:
     await WRITES[write](api)
-    recounted = summaries.rows_of(await api.db.write(summaries.recount))  # a cursor needs a transaction
+    recounted = summaries.rows_of(await api.db.write(summaries.recount, chunk))
     assert recounted["order_hours"] or write == "test space reset" and not recounted["order_hours"]
     assert await _stored(api) == recounted
 
