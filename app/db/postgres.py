@@ -60,6 +60,7 @@ _CONFLICT_NAMES = {
     "53200": "out_of_memory",
 }
 RETRYABLE_SQLSTATES = frozenset(_CONFLICT_NAMES)
+SERIALIZATION_FAILURE = "40001"
 WRITE_ATTEMPTS = 10
 # Seconds: the pause before the n-th new attempt is random, up to min(cap, first * 2**n).
 RETRY_PAUSE_FIRST, RETRY_PAUSE_CAP = 0.005, 0.25
@@ -67,6 +68,15 @@ RETRY_PAUSE_FIRST, RETRY_PAUSE_CAP = 0.005, 0.25
 # second each, and several may be in flight): longer pauses, about 5 s over all attempts.
 LOCK_TABLE_FULL = "53200"
 LOCK_TABLE_PAUSE_FIRST, LOCK_TABLE_PAUSE_CAP = 0.1, 2.0
+
+
+class RunAgain(Exception):
+    """Raised by a write that finds, under a row lock, that a transaction committed since its
+    first reads changed what it decided on (an erasure detached the record it writes:
+    `rules.erased_records_stay_detached.erased_meanwhile`). Rolled back and run again from the
+    start, as PostgreSQL's own serialization failures are: it carries their SQLSTATE."""
+
+    sqlstate = SERIALIZATION_FAILURE
 
 
 class GroupedWrites:

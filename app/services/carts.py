@@ -13,6 +13,7 @@ from app.db import statistics
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
+from app.db.postgres import RunAgain
 from app.db.tables import carts, contacts, orders
 from app.db.tables import events as events_table
 from app.domain import records
@@ -22,7 +23,7 @@ from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
 from app.domain.rules.completed_checkout_is_a_purchase import bought
-from app.domain.rules.erased_records_stay_detached import detached
+from app.domain.rules.erased_records_stay_detached import detached, erased_meanwhile
 from app.domain.rules.purchase_recovers_cart import status_on_arrival
 from app.domain.rules.stale_writes import Arrival
 from app.domain.statuses import CartStatus
@@ -94,6 +95,8 @@ def _store_cart(
         patchable=PATCHABLE,
         keep=_purchase_kept,
     )
+    if erased_meanwhile(change.before, detached_from):  # before any answer: its contact is written
+        raise RunAgain(f"an erasure detached cart {command.external_id!r} after this write looked")
     cart = change.after
     if change.stale:  # a newer write came in between the look and the lock
         return _stale(cart, contact_by_id(conn, cart["contact_id"]))

@@ -13,6 +13,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     exists,
+    func,
     literal,
     or_,
     select,
@@ -32,7 +33,7 @@ from app.domain.consent import CONSENT_COLUMNS
 from app.domain.errors import NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.phone import Phone
-from app.domain.rules.erased_records_stay_detached import DETACHED_COLUMNS, RESOURCES
+from app.domain.rules.erased_records_stay_detached import DETACHED_AT, DETACHED_COLUMNS, RESOURCES
 from app.domain.rules.erasure import erased_contact, scrubbed
 from app.domain.rules.stale_writes import Arrival, arrival
 from app.domain.text import is_safe
@@ -265,7 +266,8 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
     )
     for table in (orders, carts):
         of_them = (table.c.store_id == store_id, table.c.contact_id.in_(ids))
-        conn.execute(update(table).where(*of_them).values(dict.fromkeys(DETACHED_COLUMNS)))
+        detaching = {**dict.fromkeys(DETACHED_COLUMNS), DETACHED_AT: func.coalesce(table.c.detached_at, now)}
+        conn.execute(update(table).where(*of_them).values(detaching))
         # noted by key, so that a write of one keeps it detached (`rules.erased_records_stay_detached`)
         noted = select(table.c.store_id, literal(RESOURCES[table.name]), table.c.external_id).where(*of_them)
         conn.execute(

@@ -38,7 +38,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, and_, or_, select
 
 from app.db import statistics, summaries
 from app.db.compiled import PrecompiledStatement, Row
@@ -161,7 +161,10 @@ def _stored_statement(size: int, lock: bool) -> PrecompiledStatement:
     `contacts_in_bulk.attach_all`)."""
     noted = detached_records.c
     statement = (
-        select(orders_table, noted.external_id.is_not(None).label(DETACHED))
+        # Noted, or marked on the row as locked: an erasure may have committed meanwhile.
+        select(
+            orders_table, or_(noted.external_id.is_not(None), orders_table.c.detached_at.is_not(None)).label(DETACHED)
+        )
         .outerjoin(
             detached_records,
             and_(

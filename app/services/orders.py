@@ -10,13 +10,14 @@ from sqlalchemy import Connection, select
 
 from app.db import summaries
 from app.db.database import Database
+from app.db.postgres import RunAgain
 from app.db.tables import contacts, orders
 from app.domain import records
 from app.domain.commands import OrderInput, OrderUpdate
 from app.domain.errors import DomainError, NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
-from app.domain.rules.erased_records_stay_detached import detached
+from app.domain.rules.erased_records_stay_detached import detached, erased_meanwhile
 
 from . import events
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, recover_carts
@@ -68,6 +69,8 @@ def _store_order(
         patchable=PATCHABLE,
         created_also=() if flag_in_upsert else (CART_TO_RECOVER,),
     )
+    if erased_meanwhile(change.before, detached_from):  # before any answer: its contact is written
+        raise RunAgain(f"an erasure detached order {command.external_id!r} after this write looked")
     if change.stale:  # a newer write came in between the look and the lock
         return stale_order(conn, change.after)
     return written_order(outbox, change, contact, command)
