@@ -33,8 +33,9 @@ def recovery_funnel(conn: Connection, store_id: int, start: datetime, end: datet
     """For the carts of `store_id` abandoned in [start, end): their count, those whose
     `cart.recovery_due` fired, those now `recovered`, and the orders that recovered one of them
     after its message: the contact's first order placed after the cart's `abandoned_at` (the one
-    that recovers it, rules/purchase_recovers_cart), placed at or after the message; each order
-    counted once, with its revenue per currency."""
+    that recovers it, rules/purchase_recovers_cart; of orders placed in the same instant, the one
+    stored first), placed at or after the message; each order counted once, with its revenue per
+    currency."""
     in_period = (carts.c.store_id == store_id, carts.c.abandoned_at >= start, carts.c.abandoned_at < end)
     fired = _recovery_fired(carts)
     counts = conn.execute(
@@ -80,7 +81,9 @@ def _recovery_fired(cart: Any) -> Any:
 
 def _recovered_by(order: Any, cart: Any) -> Any:
     """`order` is the contact's first order after the cart was abandoned, placed at or after its
-    recovery message."""
+    recovery message. First in (placed_at, id) order: platforms send whole seconds, so split
+    orders often share a `placed_at`, and then the one stored first (lowest id) is the one
+    (README, "Recovery funnel")."""
     earlier = orders.alias("earlier")
     return and_(
         order.c.contact_id == cart.c.contact_id,
@@ -90,7 +93,10 @@ def _recovered_by(order: Any, cart: Any) -> Any:
         .where(
             earlier.c.contact_id == cart.c.contact_id,
             earlier.c.placed_at > cart.c.abandoned_at,
-            earlier.c.placed_at < order.c.placed_at,
+            or_(
+                earlier.c.placed_at < order.c.placed_at,
+                and_(earlier.c.placed_at == order.c.placed_at, earlier.c.id < order.c.id),
+            ),
         )
         .correlate_except(earlier),  # `order` is two queries up: say so
     )

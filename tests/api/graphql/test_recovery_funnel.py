@@ -119,3 +119,55 @@ async def test_a_period_that_ends_before_it_starts_is_bad_user_input(api: Api, p
     assert [(e["message"], e["extensions"]) for e in answer["errors"]] == [
         ("`to` must be after `from`.", {"code": "BAD_USER_INPUT", "field": field})
     ]
+
+
+# The contact's orders after the message (external id, placed_at, total), written in this order,
+# and the one order that recovered the cart: the first placed, of those placed in the same
+# second the one stored first (README, "Recovery funnel").
+FIRST_ORDERS = {
+    "tied, the smaller stored first": (
+        [("G-O1", "2026-05-06T10:00:00Z", "100.00"), ("G-O2", "2026-05-06T10:00:00Z", "1000.00")],
+        "100.00",
+    ),
+    "tied, the larger stored first": (
+        [("G-O1", "2026-05-06T10:00:00Z", "1000.00"), ("G-O2", "2026-05-06T10:00:00Z", "100.00")],
+        "1000.00",
+    ),
+    "three tied": (
+        [
+            ("G-O1", "2026-05-06T10:00:00Z", "7.00"),
+            ("G-O2", "2026-05-06T10:00:00Z", "100.00"),
+            ("G-O3", "2026-05-06T10:00:00Z", "1000.00"),
+        ],
+        "7.00",
+    ),
+    "a second apart, the later stored first": (
+        [("G-O1", "2026-05-06T10:00:01Z", "1000.00"), ("G-O2", "2026-05-06T10:00:00Z", "100.00")],
+        "100.00",
+    ),
+    "tied after an earlier one": (
+        [
+            ("G-O1", "2026-05-06T10:00:01Z", "1000.00"),
+            ("G-O2", "2026-05-06T10:00:01Z", "100.00"),
+            ("G-O3", "2026-05-06T10:00:00Z", "7.00"),
+        ],
+        "7.00",
+    ),
+}
+
+
+@pytest.mark.parametrize(("placed", "amount"), FIRST_ORDERS.values(), ids=FIRST_ORDERS.keys())
+async def test_one_order_recovers_a_cart_whatever_ties_its_placed_at(
+    api: Api, placed: list[tuple[str, str, str]], amount: str
+) -> None:
+    await _cart(api, "G1", "A", "2026-05-02T10:00:00Z")
+    assert (await api.db.write(fire_due_recoveries, datetime(2026, 5, 5, tzinfo=UTC))).fired == 1
+    for external_id, placed_at, total in placed:
+        await _order(api, external_id, "A", placed_at, total)
+    assert await _funnel(api, MAY) == {
+        "cartsAbandoned": 1,
+        "recoveriesFired": 1,
+        "cartsRecovered": 1,
+        "ordersAfterRecovery": 1,
+        "revenue": [{"currency": "EUR", "amount": amount, "orders": 1, "average": amount}],
+    }
