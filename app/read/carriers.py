@@ -33,24 +33,11 @@ class CarrierPerformance:
 def carrier_performance(conn: Connection, store_id: int, start: datetime, end: datetime) -> list[CarrierPerformance]:
     """Per carrier (None: shipments sent without one), busiest first, then by the carrier shown:
     the shipments whose first status report falls in [start, end), how many are now delivered,
-    failed and returned, and the nearest-rank median and 90th percentile of the hours from each
-    one's first `in_transit` to its first `delivered` after it (None when no parcel of the
-    carrier made that trip). A carrier's spellings are one carrier (same `carrier_key`), shown
-    in its spelling most shipments carry, ties to the first in code-point order (README,
-    "Carrier performance")."""
-    history = shipment_statuses.c
-    first_in_transit = func.min(case((history.status == ShipmentStatus.IN_TRANSIT, history.at)))
-    trips = (
-        select(
-            history.shipment_id,
-            first_in_transit.label("in_transit_at"),
-            func.min(case((history.status == ShipmentStatus.DELIVERED, history.at))).label("delivered_at"),
-        )
-        .where(history.store_id == store_id)
-        .group_by(history.shipment_id)
-        .having(func.min(history.at) >= start, func.min(history.at) < end)
-        .subquery("trips")
-    )
+    failed and returned, and the nearest-rank median and 90th percentile of the hours of their
+    trips (`_trips`; None when no parcel of the carrier made one). A carrier's spellings are one
+    carrier (same `carrier_key`), shown in its spelling most shipments carry, ties to the first
+    in code-point order (README, "Carrier performance")."""
+    trips = _trips(store_id, start, end)
     # Per spelling first, then per carrier over its spellings: each carrier's row is its most
     # carried spelling's, with the carrier's totals.
     spellings = (
@@ -93,6 +80,48 @@ def carrier_performance(conn: Connection, store_id: int, start: datetime, end: d
 _ENDINGS = (ShipmentStatus.DELIVERED, ShipmentStatus.FAILED, ShipmentStatus.RETURNED)
 
 
+def _trips(store_id: int, start: datetime, end: datetime) -> Any:
+    """Subquery of (shipment_id, in_transit_at, delivered_at), one row per shipment of
+    `store_id` first reported in [start, end): the time of its first recorded `in_transit` and
+    of the first `delivered` recorded after it (both None when it made no such trip).
+
+    "First" and "after" are in the order the statuses were recorded (`shipment_statuses.id`:
+    a shipment's statuses are recorded under its row's lock, so ids follow its changes), not
+    by their times: statuses recorded together (one batch, one group commit, or sent with
+    the same `updated_at`) share one time, and a delivery recorded with it still followed the
+    `in_transit` (a trip of 0 hours). A shipment first seen already delivered has no
+    `in_transit` before its `delivered`: no trip (README, "Carrier performance")."""
+    history = shipment_statuses.c
+    firsts = (
+        select(
+            history.shipment_id,
+            func.min(case((history.status == ShipmentStatus.IN_TRANSIT, history.id))).label("in_transit_id"),
+        )
+        .where(history.store_id == store_id)
+        .group_by(history.shipment_id)
+        .having(func.min(history.at) >= start, func.min(history.at) < end)
+        .subquery("firsts")
+    )
+    in_transit = shipment_statuses.alias("in_transit")
+    delivered = shipment_statuses.alias("delivered")
+    delivered_at = (
+        select(delivered.c.at)
+        .where(
+            delivered.c.shipment_id == firsts.c.shipment_id,
+            delivered.c.status == ShipmentStatus.DELIVERED,
+            delivered.c.id > firsts.c.in_transit_id,  # no in_transit (NULL): no row
+        )
+        .order_by(delivered.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(firsts.c.shipment_id, in_transit.c.at.label("in_transit_at"), delivered_at.label("delivered_at"))
+        .select_from(firsts.outerjoin(in_transit, in_transit.c.id == firsts.c.in_transit_id))
+        .subquery("trips")
+    )
+
+
 def _count(condition: Any) -> Any:
     return func.sum(cast(condition, Integer))
 
@@ -116,7 +145,7 @@ def _hours_percentiles(conn: Connection, trips: Any) -> dict[tuple[str | None, s
             func.count().over(partition_by=carrier).label("trips"),
         )
         .join(trips, trips.c.shipment_id == shipments.c.id)
-        .where(trips.c.delivered_at > trips.c.in_transit_at)
+        .where(trips.c.delivered_at.is_not(None))
         .subquery("ranked")
     )
     median_rank = (ranked.c.trips + 1) // 2  # ⌈n/2⌉
@@ -136,6 +165,9 @@ def _hours_percentiles(conn: Connection, trips: Any) -> dict[tuple[str | None, s
 
 
 def _hours_between(dialect: str, start: Any, end: Any) -> Any:
-    if dialect == "sqlite":  # stored as ISO text, which julianday() reads
-        return (func.julianday(end) - func.julianday(start)) * 24
-    return cast(func.extract("epoch", end - start), Float) / 3600
+    """Hours from `start` to `end`, 0 when `end` is earlier: a delivery dated (its source
+    `updated_at`) before the arrival of an undated `in_transit` recorded first still followed
+    it, and no trip takes less than no time (README, "Carrier performance")."""
+    if dialect == "sqlite":  # stored as ISO text, which julianday() reads; max(a, b) is scalar
+        return func.max(0.0, (func.julianday(end) - func.julianday(start)) * 24)
+    return func.greatest(0.0, cast(func.extract("epoch", end - start), Float) / 3600)

@@ -4,18 +4,19 @@ at the ends): counted, ended and timed together, shown in the spelling most of i
 carry (ties: the first in code-point order). Carriers that differ otherwise stay apart; a
 shipment without a carrier is its own row. Busiest first, then by the name shown.
 
-One table, each case written through POST /shipments, /shipments/batch and GraphQL's
-createShipment (the same service stores the key), the stored keys checked with the answer."""
+One table, each case written through each write path (`tests.api.shipment_writes`: POST
+/shipments, /shipments/batch, GraphQL's createShipment and createShipments; the same service
+stores the key), the stored keys checked with the answer."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tests.api.graphql.documents import gql
+from tests.api.shipment_writes import WRITES, Write
 from tests.conftest import Api, order_body, shipment_body
 
 _CARRIERS = """query($from: DateTime!, $to: DateTime!) { carrierPerformance(storeId: 123, from: $from, to: $to) {
@@ -121,35 +122,6 @@ def _text(at: datetime) -> str:
     return at.isoformat().replace("+00:00", "Z")
 
 
-async def _post(api: Api, bodies: list[dict[str, Any]]) -> None:
-    for body in bodies:
-        assert (await api.post("/shipments", body)).status_code in (200, 201)
-
-
-async def _batch(api: Api, bodies: list[dict[str, Any]]) -> None:
-    response = await api.post("/shipments/batch", {"items": bodies})
-    assert response.status_code == 200
-    assert {result["status"] for result in response.json()["results"]} <= {200, 201}
-
-
-_CREATE_SHIPMENT = """mutation($input: ShipmentInput!) {
-  createShipment(storeId: 123, input: $input) { created userErrors { code } } }"""
-_CAMEL = {"external_id": "externalId", "order_external_id": "orderExternalId", "updated_at": "updatedAt"}
-_CAMEL.update(tracking_number="trackingNumber", tracking_url="trackingUrl")
-
-
-async def _create_shipment(api: Api, bodies: list[dict[str, Any]]) -> None:
-    for body in bodies:
-        variables = {"input": {_CAMEL.get(name, name): value for name, value in body.items()}}
-        answer = await gql(api, _CREATE_SHIPMENT, variables)
-        assert answer["data"]["createShipment"]["userErrors"] == [], answer
-
-
-WRITES: dict[str, Callable[[Api, list[dict[str, Any]]], Awaitable[None]]] = {
-    "POST /shipments": _post,
-    "POST /shipments/batch": _batch,
-    "createShipment": _create_shipment,
-}
 FIELDS = ("carrier", "shipments", "delivered", "failed", "returned", "medianHoursToDeliver", "p90HoursToDeliver")
 
 
@@ -157,7 +129,7 @@ FIELDS = ("carrier", "shipments", "delivered", "failed", "returned", "medianHour
 @pytest.mark.parametrize(("shipments", "rows", "keys"), CASES.values(), ids=CASES.keys())
 async def test_a_carriers_spellings_are_one_carrier(
     api: Api,
-    write: Callable[[Api, list[dict[str, Any]]], Awaitable[None]],
+    write: Write,
     shipments: list[Shipment],
     rows: list[Row],
     keys: list[str | None],
