@@ -322,13 +322,15 @@ def _with_abandoned_carts(size: int) -> PrecompiledStatement:
 def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime, flagged: bool | None = None) -> None:
     """The contact bought: carts it abandoned before `placed_at` are recovered. `flagged`:
     whether there may be any, when a statement of the transaction already said (None: look)."""
-    params = {"buyer": contact["id"], "placed_at": placed_at, "now": outbox.now}
     # Most buyers left no cart behind. The contact upsert (SQLite) or the order insert
     # (PostgreSQL) may have said so already; else a plain SELECT does, for a fraction of what
     # an UPDATE … RETURNING costs SQLite even when it matches nothing.
     if flagged is None:
         flagged = contact.get("has_abandoned_cart")
-    if flagged is False or (flagged is None and _ANY_TO_RECOVER.first(outbox.conn, params) is None):
+    if flagged is False:
+        return
+    params = {"buyer": contact["id"], "placed_at": placed_at, "now": outbox.now}
+    if flagged is None and _ANY_TO_RECOVER.first(outbox.conn, params) is None:
         return
     for cart in _RECOVER.rows(outbox.conn, params):
         outbox.emit(

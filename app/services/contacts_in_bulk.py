@@ -131,12 +131,14 @@ _ATTACH_ALL: Mapping[tuple[str, bool], MultiRowInsert] = MappingProxyType(
 def attach_all(
     conn: Connection, standing: Standing, params: Sequence[dict[str, Any]], with_abandoned_cart_flag: bool
 ) -> dict[str, Row]:
-    """Upsert the contacts `params` (`contacts.contact_params`, every phone different), the
-    external ids decided by `standing`; their MESSAGING_COLUMNS (and `has_abandoned_cart`, as
-    `attach_contact` returns them) by phone. Upserted in the order of their phones: two runs
-    sharing contacts lock them in the same order, so that concurrent batches of the same
-    customers, sent in different orders, do not deadlock (PostgreSQL)."""
-    rows = [{**values, "external_id": standing.id_to_take(values["external_id"], values["phone"])} for values in params]
-    rows.sort(key=itemgetter("phone"))
+    """Upsert the contacts `params` (`contacts.contact_params`, every phone different, each
+    dict the caller's to give: its `external_id` is replaced by the one `standing` decides);
+    their MESSAGING_COLUMNS (and `has_abandoned_cart`, as `attach_contact` returns them) by
+    phone. Upserted in the order of their phones: two runs sharing contacts lock them in the
+    same order, so that concurrent batches of the same customers, sent in different orders, do
+    not deadlock (PostgreSQL)."""
+    for values in params:
+        values["external_id"] = standing.id_to_take(values["external_id"], values["phone"])
+    rows = sorted(params, key=itemgetter("phone"))
     statement = _ATTACH_ALL[(conn.dialect.name, with_abandoned_cart_flag)]
     return {row["phone"]: row for row in statement.rows(conn, rows)}

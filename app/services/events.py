@@ -56,7 +56,7 @@ _POLICY = PrecompiledStatement(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: every write makes one, and a frozen one costs thrice to make
 class Outbox:
     """Appends the events of one command, inside its transaction, and the automation decisions
     they carry (`decisions`, in order: the write's `automations` answer). With `pending`, the

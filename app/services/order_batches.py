@@ -76,7 +76,7 @@ class _Run(Enum):
     AGAIN = "again"  # a stored order, the write not stale against it
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one per order, and a frozen one costs twice to make
 class _Item:
     """A command of the chunk, with what the run asks of it read once: `stored`, the stored
     order (read unlocked); `run`, the run it may join (None: written alone)."""

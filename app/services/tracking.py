@@ -30,7 +30,7 @@ _BOOKKEEPING = frozenset({"updated_at", "revision"})
 Keep = Callable[[Row, Mapping[str, Any], Arrival], dict[str, Any]]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one per write, and a frozen one costs thrice to make
 class Change:
     before: Row | None  # None: the row was created
     after: Row
