@@ -24,7 +24,7 @@ class ErrorCode(StrEnum):
     INVALID_CHOICE = "invalid_choice"
     INVALID_CHARACTERS = "invalid_characters"
     TOO_DEEP = "too_deep"
-    TOO_LARGE = "too_large"  # a batch item larger than a single POST's body may be
+    TOO_LARGE = "too_large"  # larger than a single POST may carry: a batch item, a PATCHed metadata
     NOT_FOUND = "not_found"
     NOT_ALLOWED = "not_allowed"
     INVALID = "invalid"  # any other refusal

@@ -19,7 +19,7 @@ from app.db.tables import events as events_table
 from app.domain import records
 from app.domain.automations import Automation, Decision, Reason
 from app.domain.commands import CartInput, CartUpdate
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, NotFound, ValidationFailed
 from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
 from app.domain.rules.completed_checkout_is_a_purchase import bought
@@ -361,19 +361,29 @@ async def update_cart(
     A status of `abandoned` is read as the cart arriving: what its stored `completed_at` makes
     it (rules/completed_checkout_is_a_purchase), else `recovered` when its contact ordered after
     its `abandoned_at` (SPEC §6). `completed_at` itself is no PATCH field (`422 not_allowed`):
-    a purchase is the platform's fact, the shop marks a status. Raises NotFound when the store
-    has no such cart."""
-    job = await db.write(_change_cart, store.id, known_id(external_id, "Cart"), command, utcnow(), backfill)
+    a purchase is the platform's fact, the shop marks a status. A merged metadata larger than a
+    single POST can carry is refused (rules.patched_metadata_fits_a_post: ValidationFailed).
+    Raises NotFound when the store has no such cart."""
+    limit = db.settings.max_body_bytes
+    job = await db.write(_change_cart, store.id, known_id(external_id, "Cart"), command, utcnow(), backfill, limit)
     return settled(job)
 
 
 def _change_cart(
-    conn: Connection, store_id: int, external_id: str, command: CartUpdate, now: datetime, backfill: bool
+    conn: Connection,
+    store_id: int,
+    external_id: str,
+    command: CartUpdate,
+    now: datetime,
+    backfill: bool,
+    max_body_bytes: int,
 ) -> Written[records.Cart] | DomainError:
     purchase = _bought_since(conn, store_id, external_id) if command.status == CartStatus.ABANDONED else None
     if purchase is not None:  # marked abandoned again, as a late relay may: read as a cart arriving
         command = command.model_copy(update={"status": purchase[0]})
-    change = patch_row(conn, carts, store_id, external_id, command, now)
+    change = patch_row(conn, carts, store_id, external_id, command, now, max_body_bytes)
+    if isinstance(change, ValidationFailed):
+        return change
     if change is None:
         return NotFound("Cart")
     cart = change.after

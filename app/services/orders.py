@@ -14,7 +14,7 @@ from app.db.postgres import RunAgain
 from app.db.tables import contacts, orders
 from app.domain import records
 from app.domain.commands import OrderInput, OrderUpdate
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, NotFound, ValidationFailed
 from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
 from app.domain.rules.erased_records_stay_detached import detached, erased_meanwhile
@@ -152,15 +152,25 @@ async def update_order(
     db: Database, store: Store, external_id: str, command: OrderUpdate, backfill: bool = False
 ) -> Written[records.Order]:
     """PATCH the order (SPEC §3.1): present fields change, tags replace, metadata is a JSON merge
-    patch (RFC 7386). Raises NotFound when the store has no such order."""
-    job = await db.write(_change_order, store.id, known_id(external_id, "Order"), command, utcnow(), backfill)
+    patch (RFC 7386), held to what a single POST can carry (rules.patched_metadata_fits_a_post:
+    ValidationFailed). Raises NotFound when the store has no such order."""
+    limit = db.settings.max_body_bytes
+    job = await db.write(_change_order, store.id, known_id(external_id, "Order"), command, utcnow(), backfill, limit)
     return settled(job)
 
 
 def _change_order(
-    conn: Connection, store_id: int, external_id: str, command: OrderUpdate, now: datetime, backfill: bool
+    conn: Connection,
+    store_id: int,
+    external_id: str,
+    command: OrderUpdate,
+    now: datetime,
+    backfill: bool,
+    max_body_bytes: int,
 ) -> Written[records.Order] | DomainError:
-    change = patch_row(conn, orders, store_id, external_id, command, now)
+    change = patch_row(conn, orders, store_id, external_id, command, now, max_body_bytes)
+    if isinstance(change, ValidationFailed):
+        return change
     if change is None:
         return NotFound("Order")
     summaries.order_changed(conn, change.before, change.after)  # statuses alone count nothing: a no-op today

@@ -9,19 +9,30 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from app.domain.commands import Command
+from app.domain.errors import ValidationFailed
 from app.domain.merge_patch import merge_patch
+from app.domain.rules.patched_metadata_fits_a_post import metadata_room, metadata_too_large
 from app.domain.rules.stale_writes import Arrival, arrival
 
+from . import item_size
 from .tracking import Change, updated
 
 
 def patch_row(
-    conn: Connection, table: Table, store_id: int, external_id: str, command: Command, now: datetime
-) -> Change | None:
+    conn: Connection,
+    table: Table,
+    store_id: int,
+    external_id: str,
+    command: Command,
+    now: datetime,
+    max_body_bytes: int,
+) -> Change | ValidationFailed | None:
     """Apply the PATCH `command` to the row `external_id` of the store: the row before and
     after, or None when the store has no such row (nothing written). A PATCH whose `updated_at`
     is older than the stored source time is stale (`rules.stale_writes`): the row as it is,
-    `stale` set; one that changes nothing writes nothing."""
+    `stale` set; one that changes nothing writes nothing. A merged metadata larger than a
+    single POST of `max_body_bytes` can carry is refused, nothing written
+    (`rules.patched_metadata_fits_a_post`: ValidationFailed, field `metadata`, `too_large`)."""
     where = (table.c.store_id == store_id, table.c.external_id == external_id)
     before = conn.execute(select(table).where(*where).with_for_update()).mappings().first()
     if before is None:
@@ -36,6 +47,10 @@ def patch_row(
         changes["tags"] = []
     if "metadata" in changes:
         patch = changes["metadata"]
-        changes["metadata"] = {} if patch is None else merge_patch(before["metadata"], patch)
+        merged = {} if patch is None else merge_patch(before["metadata"], patch)
+        size = item_size.oversized(merged, metadata_room(max_body_bytes))  # both sides at most 32 deep
+        if size is not None:
+            return metadata_too_large(size, max_body_bytes)
+        changes["metadata"] = merged
     changes["updated_at"] = now
     return Change(before=before, after=updated(conn, table, before, changes))
