@@ -4,9 +4,11 @@ The column mapping is README's "CSV mapping"."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
+
+from . import order_rows_together
 
 # order field <- column
 _ORDER = {
@@ -17,6 +19,8 @@ _ORDER = {
     "financial_status": "Financial Status",
     "fulfillment_status": "Fulfillment Status",
 }
+# The order's own cells, which its first row holds and its other rows leave blank.
+_ORDER_OWN = tuple(column for column in _ORDER.values() if column != "Name")
 # line item field <- column
 _LINE_ITEM = {
     "title": "Lineitem name",
@@ -49,10 +53,14 @@ def is_orders_export(columns: Iterable[str]) -> bool:
 
 def orders(
     rows: Iterable[tuple[int, dict[str, str], str | None]],
+    apart: Mapping[str, Sequence[int]],
 ) -> Iterator[tuple[int, dict[str, Any], str | None]]:
     """(line of the order's first row, the order as a REST body, why it cannot be read) for
     each run of rows sharing a Name; each row comes with why it cannot be read (None: it can),
-    and an order is unreadable with the first of its rows that is."""
+    and an order is unreadable with the first of its rows that is. `apart` maps the Names whose
+    rows are not all next to each other to the lines their runs start on
+    (`order_rows_together.orders_apart`): each such run is refused, as is a run whose first
+    row holds none of the order's own cells (its first row missing)."""
     current: dict[str, Any] | None = None
     start, problem = 0, None
     for line, row, unreadable in rows:
@@ -61,6 +69,10 @@ def orders(
             if current is not None:
                 yield start, current, problem
             current, start, problem = _order(row), line, None
+            if name is not None and name in apart:
+                problem = order_rows_together.apart_message(name, line, apart[name])
+            elif not any(_cell(row, column) for column in _ORDER_OWN):
+                problem = order_rows_together.no_first_row_message(name, line)
         problem = problem or unreadable
         item = {field: _cell(row, column) for field, column in _LINE_ITEM.items()}
         if any(value is not None for value in item.values()):
@@ -88,6 +100,12 @@ def _order(row: dict[str, str]) -> dict[str, Any]:
         order["metadata"] = {"shopify_id": shopify_id}
     order["line_items"] = []
     return order
+
+
+def names(rows: Iterable[tuple[int, dict[str, str], str | None]]) -> Iterator[tuple[int, str | None]]:
+    """Each row's line and `Name` cell (None: blank), as `orders` reads it."""
+    for line, row, _ in rows:
+        yield line, _cell(row, "Name")
 
 
 def _cell(row: dict[str, str], column: str) -> str | None:

@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from app.domain.json_values import read_json
 from app.domain.known_fields import names_a_field
 
-from . import decimal_comma, shopify
+from . import decimal_comma, order_rows_together, shopify
 from .whole_numbers import WHOLE_NUMBER_COLUMNS, whole_number
 
 FORMATS = ("jsonl", "csv")
@@ -138,7 +138,9 @@ def _not_utf8(byte: int, where: str) -> str:
     return f"not UTF-8: byte 0x{byte:02X} {where}; save the file as UTF-8"
 
 
-def _csv_records(path: Path) -> Iterator[Record]:
+def _csv_records(path: Path, find_apart: bool = True) -> Iterator[Record]:
+    """The CSV's records; for Shopify's export, an order whose rows are apart refused, found by
+    a pass over the file before the first record (`find_apart`: the count has no need of it)."""
     # A cell as long as a JSON Lines line may be: a record's size is the batch's rule (refused
     # on its line past a single POST's limit), not csv's 128 KiB, which stopped the import.
     csv.field_size_limit(sys.maxsize)
@@ -152,7 +154,8 @@ def _csv_records(path: Path) -> Iterator[Record]:
             if decimal_comma.reads_decimal_comma(separator):  # Excel's `;` CSV: `12,50` is 12.50
                 numbered = _amounts_read(numbered, decimal_comma.number_columns(list(columns)))
             if shopify.is_orders_export(columns):
-                for line, order, problem in shopify.orders(numbered):
+                apart = _orders_apart(path, separator) if find_apart else {}
+                for line, order, problem in shopify.orders(numbered, apart):
                     yield Record(line, error=problem, named=_named(order)) if problem else Record(line, data=order)
                 return
             _check_fields(path, rows.line_num, columns)
@@ -163,6 +166,14 @@ def _csv_records(path: Path) -> Iterator[Record]:
             raise UnreadableFile(f"{path} line {exc.line}: {exc.text}") from None
         except csv.Error as exc:  # in the header (line 1): no row can be read by it
             raise UnreadableFile(f"{path} line 1: {_explained(exc)}") from None
+
+
+def _orders_apart(path: Path, separator: str) -> dict[str, list[int]]:
+    """Shopify's orders whose rows are not all next to each other: a pass over the file's Name
+    cells, their rows numbered as `_csv_records` numbers them (`order_rows_together`)."""
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as file:
+        rows = csv.DictReader(file, delimiter=separator, strict=True)
+        return order_rows_together.orders_apart(shopify.names(_numbered(rows)))
 
 
 class _RowUnreadable(Exception):
@@ -347,4 +358,4 @@ def count(path: Path, kind: str) -> int:
     if kind == "jsonl":
         with path.open("rb") as lines:
             return sum(1 for raw in lines if raw.strip())
-    return sum(1 for _ in _csv_records(path))
+    return sum(1 for _ in _csv_records(path, find_apart=False))
