@@ -259,6 +259,22 @@ carts = Table(
     Index(None, "store_id", "customer_external_id"),
 )
 
+# What each abandonment of a cart (its `abandoned_at`) recorded, written in the transaction of
+# the event that says it (app/services/abandonments.py): pruning the outbox deletes the events,
+# not these facts, which the once-per-abandoned_at rules and recoveryFunnel read.
+cart_abandonments = Table(
+    "cart_abandonments",
+    metadata,
+    Column("cart_id", BigInteger, ForeignKey("carts.id"), primary_key=True),
+    Column("abandoned_at", UTC_DATETIME, primary_key=True),
+    Column("store_id", BigInteger, ForeignKey("stores.id"), nullable=False),  # a test space's reset clears it
+    Column("abandoned_recorded_at", UTC_DATETIME, nullable=True),  # its first cart.abandoned
+    Column("recovered_recorded_at", UTC_DATETIME, nullable=True),  # its first cart.recovered
+    Column("recovery_due_at", UTC_DATETIME, nullable=True),  # its first cart.recovery_due
+    Column("recovery_fired", Boolean, nullable=False, server_default=false()),  # a cart.recovery_due of it fired
+    sqlite_with_rowid=False,
+)
+
 # The outbox: every command appends its events in the same transaction as its data.
 events = Table(
     "events",

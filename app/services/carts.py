@@ -15,7 +15,6 @@ from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
 from app.db.postgres import RunAgain
 from app.db.tables import carts, contacts, orders
-from app.db.tables import events as events_table
 from app.domain import records
 from app.domain.automations import Automation, Decision, Reason
 from app.domain.commands import CartInput, CartUpdate
@@ -28,7 +27,7 @@ from app.domain.rules.purchase_recovers_cart import status_on_arrival
 from app.domain.rules.stale_writes import Arrival
 from app.domain.statuses import CartStatus
 
-from . import batches, events, record_keys
+from . import abandonments, batches, events, record_keys
 from .chunk_locks import contacts_then
 from .contacts import apply_consent, contact_by_id, contact_of_the_write
 from .patching import patch_row
@@ -190,7 +189,8 @@ def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: An
     `cart.status_changed` alone, and when that abandonment's `cart.recovery_due` was recorded,
     its recovery stays settled (`recovery_due_at` its time, `unchanged` in the answer): it never
     fires twice. Returns the row as stored now."""
-    due_at = _recorded_at(outbox.conn, cart, EventType.CART_RECOVERY_DUE)
+    noted = abandonments.recorded(outbox.conn, cart)  # kept whether or not the outbox was pruned
+    due_at = noted["recovery_due_at"] if noted is not None else None
     abandoned = (
         outbox.conn.execute(
             update(carts)
@@ -208,7 +208,7 @@ def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: An
         .one()
     )
     before = {"status": CartStatus.RECOVERED}
-    if due_at is not None or _recorded_at(outbox.conn, cart, EventType.CART_ABANDONED) is not None:
+    if noted is not None and (due_at is not None or noted["abandoned_recorded_at"] is not None):
         after = {"status": CartStatus.ABANDONED}
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(abandoned), contact, before, after)
         if due_at is not None:
@@ -405,30 +405,10 @@ def _change_cart(
 def _recovery_recorded(conn: Connection, cart: Mapping[Any, Any]) -> bool:
     """Whether this abandonment of `cart` (its `abandoned_at`) already recorded a
     `cart.recovered`: one purchase records one (README "Cart recovery"), however often the
-    cart is marked otherwise and then `abandoned` again, and recovered by that purchase again."""
-    return _recorded_at(conn, cart, EventType.CART_RECOVERED) is not None
-
-
-def _recorded_at(conn: Connection, cart: Mapping[Any, Any], type: EventType) -> datetime | None:
-    """When this abandonment of `cart` (its `abandoned_at`) recorded its first event of `type`
-    (the event's `after` holding that abandoned_at), None if it recorded none."""
-    recorded = (
-        select(events_table.c.data, events_table.c.created_at)
-        .where(
-            events_table.c.subject_type == SubjectType.CART,
-            events_table.c.subject_id == cart["id"],
-            events_table.c.type == type,
-        )
-        .order_by(events_table.c.id)
-    )
-    abandoned_at = cart["abandoned_at"]
-    return next((at for data, at in conn.execute(recorded) if _abandoned_at(data) == abandoned_at), None)
-
-
-def _abandoned_at(data: Mapping[str, Any]) -> datetime | None:
-    """The `abandoned_at` an event's cart had (its `after`, as `cart_view` wrote it)."""
-    text = (data.get("after") or {}).get("abandoned_at")
-    return datetime.fromisoformat(text) if isinstance(text, str) else None
+    cart is marked otherwise and then `abandoned` again, and recovered by that purchase again,
+    and whether or not the outbox was pruned since (`abandonments`)."""
+    noted = abandonments.recorded(conn, cart)
+    return noted is not None and noted["recovered_recorded_at"] is not None
 
 
 def _bought_since(conn: Connection, store_id: int, external_id: str) -> tuple[CartStatus, Reason] | None:

@@ -24,6 +24,8 @@ from app.domain.event_types import EventType, SubjectType
 from app.domain.rules.consent_policy import COLUMN, decide
 from app.domain.rules.erasure import can_be_messaged
 
+from . import abandonments
+
 
 def contact_view(contact: Any) -> dict[str, Any] | None:
     """What an automation needs to message the contact; None once erased."""
@@ -93,7 +95,9 @@ class Outbox:
         """Append one event. An event that is a message's trigger (`automations.MESSAGES`) is
         decided here unless `reason` says; one that schedules or settles an automation
         (`SETTLES`) carries the `reason` given (none: no decision recorded). A backfill's is
-        `backfill`. The decision is noted in `decisions`."""
+        `backfill`. The decision is noted in `decisions`. A cart's `cart.abandoned`,
+        `cart.recovered` or `cart.recovery_due` (its `after` holding the cart's `abandoned_at`)
+        is also noted for that abandonment (`abandonments.note`)."""
         subject_type, subject_id, external_id = subject
         automation = MESSAGES.get(type) or SETTLES.get(type)
         if automation is not None and (reason is not None or type in MESSAGES):
@@ -123,6 +127,10 @@ class Outbox:
             "automation": automation,
             "reason": reason,
         }
+        if subject_type == SubjectType.CART and type in abandonments.NOTED and after is not None:
+            # Kept beside the event, which retention may delete: the once-per-abandoned_at rules
+            # and recoveryFunnel read this instead (services/abandonments.py).
+            abandonments.note(self.conn, self.store_id, type, subject_id, after["abandoned_at"], self.now, reason)
         if self.pending is None:
             _APPEND.rows(self.conn, row)
         else:

@@ -10,13 +10,22 @@ from __future__ import annotations
 from sqlalchemy import Connection, Table, delete, select
 
 from app.db.database import Database
-from app.db.tables import deliveries, detached_records, events, metadata, order_hours, product_days, stores
+from app.db.tables import (
+    cart_abandonments,
+    deliveries,
+    detached_records,
+    events,
+    metadata,
+    order_hours,
+    product_days,
+    stores,
+)
 from app.domain.livemode import space_id
 
 from .stores import StoreError, exists
 
-# Cleared with the orders they count or note, and not reported: they are no data a key wrote.
-SUMMARIES = frozenset({order_hours.name, product_days.name, detached_records.name})
+# Cleared with the orders and carts they count or note, and not reported: they are no data a key wrote.
+SUMMARIES = frozenset({order_hours.name, product_days.name, detached_records.name, cart_abandonments.name})
 
 
 def _space_tables() -> list[Table]:

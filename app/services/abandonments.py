@@ -1,0 +1,89 @@
+"""What each abandonment of a cart recorded (README "Cart recovery"): for a cart and one of its
+`abandoned_at`, when its `cart.abandoned`, `cart.recovered` and `cart.recovery_due` were
+recorded, and whether that recovery fired.
+
+The once-per-abandoned_at rules (an abandonment records one `cart.abandoned`, one
+`cart.recovered`, and its recovery goes out once) and recoveryFunnel read these facts, not the
+events: pruning the outbox (README "Outbox lifecycle") deletes events, never these rows, so it
+changes no automation and no dashboard figure. Each fact is written by `Outbox.emit`, in the
+transaction of the event that says it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select
+
+from app.db.compiled import PrecompiledStatement, Row
+from app.db.statements import insert_for, param
+from app.db.tables import cart_abandonments
+from app.domain.automations import Reason
+from app.domain.event_types import EventType
+
+# The event types an abandonment keeps, each with the column holding when it first recorded one.
+NOTED = {
+    EventType.CART_ABANDONED: "abandoned_recorded_at",
+    EventType.CART_RECOVERED: "recovered_recorded_at",
+    EventType.CART_RECOVERY_DUE: "recovery_due_at",
+}
+
+
+def fired(reason: str | None) -> bool:
+    """Whether a `cart.recovery_due` with `reason` sent its message: `fired`, or no reason at
+    all (events recorded before reasons existed)."""
+    return reason is None or reason == Reason.FIRED
+
+
+def note(
+    conn: Connection,
+    store_id: int,
+    type: EventType,
+    cart_id: int,
+    abandoned_at: datetime,
+    at: datetime,
+    reason: str | None,
+) -> None:
+    """Note that the cart `cart_id`, abandoned at `abandoned_at`, recorded an event of `type`
+    (one of NOTED) at `at`, with `reason`: the first such time is kept; a `cart.recovery_due`
+    that `fired` marks the abandonment's recovery fired for good. One statement."""
+    column = NOTED[type]
+    params = {
+        "cart_id": cart_id,
+        "abandoned_at": abandoned_at,
+        "store_id": store_id,
+        column: at,
+        "recovery_fired": type == EventType.CART_RECOVERY_DUE and fired(reason),
+    }
+    _note(conn.dialect.name, column).rows(conn, params)
+
+
+@cache
+def _note(dialect: str, column: str) -> PrecompiledStatement:
+    """INSERT the abandonment's row, or on its key keep the time of `column` it had (the first
+    event's) and OR its `recovery_fired`."""
+    names = ("cart_id", "abandoned_at", "store_id", column, "recovery_fired")
+    statement = insert_for(dialect, cart_abandonments).values({name: param(cart_abandonments, name) for name in names})
+    new = statement.excluded
+    kept = {
+        column: func.coalesce(cart_abandonments.c[column], new[column]),
+        "recovery_fired": or_(cart_abandonments.c.recovery_fired, new.recovery_fired),
+    }
+    return PrecompiledStatement(statement.on_conflict_do_update(index_elements=["cart_id", "abandoned_at"], set_=kept))
+
+
+_RECORDED = PrecompiledStatement(
+    select(cart_abandonments).where(
+        cart_abandonments.c.cart_id == param(cart_abandonments, "cart_id"),
+        cart_abandonments.c.abandoned_at == param(cart_abandonments, "abandoned_at"),
+    )
+)
+
+
+def recorded(conn: Connection, cart: Mapping[str, Any]) -> Row | None:
+    """What the current abandonment of `cart` (a carts row: its `id` and `abandoned_at`)
+    recorded: its cart_abandonments row (`abandoned_recorded_at`, `recovered_recorded_at`,
+    `recovery_due_at`, `recovery_fired`), None when it recorded none of them."""
+    return _RECORDED.first(conn, {"cart_id": cart["id"], "abandoned_at": cart["abandoned_at"]})

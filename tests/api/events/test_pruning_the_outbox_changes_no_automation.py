@@ -1,0 +1,146 @@
+"""Pruning the outbox (`kanal events prune`, the worker's retention) changes no automation
+(README "Outbox lifecycle", "Cart recovery"): an abandonment records one `cart.abandoned`, one
+`cart.recovered`, and its recovery goes out once, whether or not its events were pruned since.
+Before, these rules read the events: after a prune a cart swinging back to an abandonment got a
+second `cart.abandoned` and `cart.recovery_due` (a second marketing message), and one PATCHed
+`expired` then `abandoned` a second `cart.recovered`.
+
+Each case runs its steps twice, once with a prune between its two halves: the second half
+answers and records the same, the one outcome pinned here."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from app.automations import retention
+from app.automations.worker import Worker
+from app.services.results import utcnow
+from tests.api.events.outbox import FAST
+from tests.conftest import Api, cart_body, order_body
+
+RECOVERY = "cart_recovery"
+CUSTOMER = {"phone": "+33612346004", "whatsapp_consent": {"marketing": "subscribed"}}
+# The store's recovery delay is 60 minutes: A2 is due, A3 not yet.
+AGES = {"A1": timedelta(hours=3), "O1": timedelta(minutes=170), "A2": timedelta(hours=2), "A3": timedelta(minutes=10)}
+
+# A step: ("post", abandoned_at), ("order", placed_at), ("patch", status) or ("worker",).
+# Its outcome: (the cart's status, the answer's automations as (automation, reason), the cart
+# events it recorded as (type, before status, after status, reason)); a worker pass answers
+# nothing but its events.
+Step = tuple[str, ...]
+Outcome = tuple[str | None, list[tuple[str, str]], list[tuple[Any, ...]]]
+RECOVERED_BY_THE_ORDER: list[Step] = [("post", "A1"), ("order", "O1")]
+CHANGED = "cart.status_changed"
+
+# case -> (steps before the prune, steps after it, what each step after it gives)
+CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
+    "swung back to an abandonment whose recovery fired": (
+        [*RECOVERED_BY_THE_ORDER, ("post", "A2"), ("worker",), ("post", "A1"), ("post", "A2"), ("post", "A1")],
+        [("post", "A2"), ("worker",), ("post", "A1")],
+        [
+            ("abandoned", [(RECOVERY, "unchanged")], [(CHANGED, "recovered", "abandoned", None)]),
+            (None, [], []),  # its recovery went out before: never again
+            ("recovered", [], [(CHANGED, "abandoned", "recovered", None)]),
+        ],
+    ),
+    "swung back to an abandonment whose recovery is not due yet": (
+        [*RECOVERED_BY_THE_ORDER, ("post", "A3"), ("post", "A1")],
+        [("post", "A3"), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "not_due_yet")], [(CHANGED, "recovered", "abandoned", None)]),
+            (None, [], []),
+        ],
+    ),
+    "sent back to the abandonment the order recovered": (
+        [*RECOVERED_BY_THE_ORDER, ("post", "A2")],
+        [("post", "A1")],
+        [("recovered", [], [(CHANGED, "abandoned", "recovered", None)])],
+    ),
+    "marked expired, then abandoned": (
+        RECOVERED_BY_THE_ORDER,
+        [("patch", "expired"), ("patch", "abandoned")],
+        [
+            ("expired", [], [(CHANGED, "recovered", "expired", None)]),
+            ("recovered", [], [(CHANGED, "expired", "recovered", None)]),
+        ],
+    ),
+    "marked expired, then abandoned, after a swing": (
+        [*RECOVERED_BY_THE_ORDER, ("post", "A2"), ("post", "A1")],
+        [("patch", "expired"), ("patch", "abandoned")],
+        [
+            ("expired", [], [(CHANGED, "recovered", "expired", None)]),
+            ("recovered", [], [(CHANGED, "expired", "recovered", None)]),
+        ],
+    ),
+}
+
+
+def _cart_events(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (row["type"], (row["data"]["before"] or {}).get("status"), row["data"]["after"]["status"], row["reason"])
+        for row in rows
+        if row["type"].startswith("cart.")
+    ]
+
+
+async def _last_event_id(api: Api) -> int:
+    return max((row["id"] for row in await api.rows("events")), default=0)
+
+
+async def _pass(api: Api) -> None:
+    worker = Worker(api.db, FAST)
+    await worker.run_once()
+    await worker.aclose()
+
+
+async def _prune(api: Api) -> None:
+    """Every event goes, as `kanal events prune --older-than 1s` a second later: fanned out
+    first (no webhook: settled at once), then pruned."""
+    await _pass(api)
+    assert await retention.prune(api.db, utcnow() + timedelta(seconds=1)) > 0
+    assert await api.rows("events") == []
+
+
+async def _step(api: Api, step: Step, times: dict[str, str]) -> Outcome:
+    """Run `step` on the cart G4; its outcome."""
+    since = await _last_event_id(api)
+    kind, *argument = step
+    status, automations = None, []
+    if kind == "post":
+        response = await api.post(
+            "/carts", cart_body(external_id="G4", abandoned_at=times[argument[0]], customer=CUSTOMER)
+        )
+        assert response.status_code in (200, 201), response.text
+    elif kind == "order":
+        body = order_body(external_id="G4-O", placed_at=times[argument[0]], customer=CUSTOMER)
+        response = await api.post("/orders", body)
+        assert response.status_code == 201, response.text
+    elif kind == "patch":
+        response = await api.patch("/carts/G4", {"status": argument[0]})
+        assert response.status_code == 200, response.text
+    else:
+        await _pass(api)
+    if kind in ("post", "patch"):
+        answer = response.json()
+        status = answer["status"]
+        automations = [(item["automation"], item["reason"]) for item in answer["automations"]]
+    recorded = [row for row in await api.rows("events") if row["id"] > since]
+    return status, automations, _cart_events(recorded)
+
+
+@pytest.mark.parametrize("pruned", [False, True], ids=["kept", "pruned"])
+@pytest.mark.parametrize("case", CASES)
+async def test_an_abandonment_records_and_fires_once_whether_or_not_its_events_were_pruned(
+    api: Api, case: str, pruned: bool
+) -> None:
+    before, after, outcomes = CASES[case]
+    now = utcnow()
+    times = {name: (now - age).isoformat() for name, age in AGES.items()}
+    for step in before:
+        await _step(api, step, times)
+    if pruned:
+        await _prune(api)
+    assert [await _step(api, step, times) for step in after] == outcomes
