@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, exists, func, or_, select
+from sqlalchemy import Connection, Integer, and_, exists, func, select
 
-from app.db.tables import carts, events, orders
-from app.domain.automations import Reason
-from app.domain.event_types import EventType, SubjectType
+from app.db.tables import cart_abandonments, carts, orders
 from app.domain.statuses import CartStatus
 
 from .money_sums import money_sum, summed
@@ -68,15 +66,11 @@ def recovery_funnel(conn: Connection, store_id: int, start: datetime, end: datet
 
 
 def _recovery_fired(cart: Any) -> Any:
-    """The cart's recovery message went out: its `cart.recovery_due` event exists and fired (one
-    suppressed, for an erased contact or one without consent, has another reason; events
-    recorded before reasons existed have none)."""
-    return exists().where(
-        events.c.subject_type == SubjectType.CART,
-        events.c.subject_id == cart.c.id,
-        events.c.type == EventType.CART_RECOVERY_DUE,
-        or_(events.c.reason.is_(None), events.c.reason == Reason.FIRED),
-    )
+    """The cart's recovery message went out: a `cart.recovery_due` of one of its abandonments
+    fired (one suppressed, for an erased contact or one without consent, has another reason;
+    events recorded before reasons existed have none). Read from what the abandonments keep
+    (services/abandonments.py), not from the events: pruning the outbox changes no figure."""
+    return exists().where(cart_abandonments.c.cart_id == cart.c.id, cart_abandonments.c.recovery_fired)
 
 
 def _recovered_by(order: Any, cart: Any) -> Any:
