@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, exists, func, select
+from sqlalchemy import Connection, Integer, and_, exists, func, or_, select
 
 from app.db.tables import cart_abandonments, carts, orders
 from app.domain.statuses import CartStatus

@@ -21,7 +21,7 @@ from tests.db.migrated import run
 NOW = datetime(2026, 5, 18, 10, tzinfo=UTC)
 A1, A2 = datetime(2026, 5, 18, 9, tzinfo=UTC), datetime(2026, 5, 18, 9, 30, tzinfo=UTC)
 
-BEFORE = "0017"  # the revision url_before is at
+BEFORE = "0018"  # the revision url_before is at
 
 
 def at(minutes: int) -> datetime:

@@ -4,8 +4,8 @@ recovery fired, kept where pruning the outbox does not reach. The once-per-aband
 recoveryFunnel read it instead of the events; stored carts get it from the events still present.
 
 Revision ID: 0019
-Revises: 0017
-Create Date: 2026-12-05 01:20:00.000000
+Revises: 0018
+Create Date: 2026-12-05 02:10:00.000000
 """
 
 from datetime import datetime
@@ -17,7 +17,7 @@ from alembic import op
 from app.db.types import UTC_DATETIME
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
