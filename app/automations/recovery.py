@@ -18,7 +18,7 @@ from app.domain.event_types import EventType, SubjectType
 from app.domain.rules.consent_policy import decide
 from app.domain.statuses import CartStatus
 from app.services import events
-from app.services.carts import cart_view
+from app.services.carts import cart_view, recovered_once
 
 # Carts swept per store and transaction: the sweep runs as one write, which on SQLite holds
 # the event loop (and every request) while it runs; a hundred carts take a few milliseconds.
@@ -90,10 +90,7 @@ def _settle(conn: Connection, store: Any, cart_ids: Sequence[int], now: datetime
         subject = (SubjectType.CART, cart_id, cart["external_id"])
         if cart_id in bought:
             before = {"status": CartStatus.ABANDONED}
-            reason = Reason.RECOVERED_BY_ORDER
-            outbox.emit(
-                EventType.CART_RECOVERED, subject, contact, before, cart_view(recovered[cart_id]), reason=reason
-            )
+            recovered_once(outbox, recovered[cart_id], contact, before, Reason.RECOVERED_BY_ORDER)
             continue
         # An erased contact, or one whose consent does not allow it, is never messaged: the
         # recovery is recorded with its reason and never delivered; the cart is settled all the same.

@@ -116,6 +116,14 @@ def _store_cart(
             # `recovered`, the recovery it had (rules/completed_checkout_is_a_purchase).
             if purchase is None and _recovered_by_a_purchase(conn, contact["id"], change.before or cart):
                 cart = _abandoned_again(outbox, cart, contact)
+        elif (
+            cart["status"] == CartStatus.ABANDONED
+            and change.changed("abandoned_at")
+            and cart["recovery_due_at"] is None
+        ):
+            # Still abandoned, moved to an abandoned_at whose recovery already went out (an older
+            # checkout update arriving after a newer one): it goes out once per abandoned_at.
+            cart = _recovery_kept(outbox, cart)
     if change.created:
         if cart["status"] == CartStatus.RECOVERED:
             reason = Reason.COMPLETED if purchase else Reason.RECOVERED_BY_ORDER
@@ -217,6 +225,28 @@ def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: An
     reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
     outbox.emit(EventType.CART_ABANDONED, _subject(abandoned), contact, before, cart_view(abandoned), reason=reason)
     return abandoned
+
+
+def _recovery_kept(outbox: events.Outbox, cart: Mapping[str, Any]) -> Mapping[Any, Any]:
+    """The abandoned `cart`, just written with an `abandoned_at` whose `cart.recovery_due` an
+    earlier write recorded (`abandonments.recorded`): its recovery settled at that time, the
+    answer `unchanged`, as `_abandoned_again` keeps it for a recovered cart (README "Cart
+    recovery": an abandonment's recovery goes out once). Any other: `cart` as it is."""
+    noted = abandonments.recorded(outbox.conn, cart)
+    if noted is None or noted["recovery_due_at"] is None:
+        return cart
+    kept: Mapping[Any, Any] = (
+        outbox.conn.execute(
+            update(carts)
+            .where(carts.c.id == cart["id"])
+            .values(recovery_due_at=noted["recovery_due_at"])
+            .returning(*carts.c)
+        )
+        .mappings()
+        .one()
+    )
+    outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
+    return kept
 
 
 def _scheduled(reason: Reason) -> Reason:
@@ -333,14 +363,20 @@ def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime, flag
     if flagged is None and _ANY_TO_RECOVER.first(outbox.conn, params) is None:
         return
     for cart in _RECOVER.rows(outbox.conn, params):
-        outbox.emit(
-            EventType.CART_RECOVERED,
-            _subject(cart),
-            contact,
-            {"status": CartStatus.ABANDONED},
-            cart_view(cart),
-            reason=Reason.RECOVERED_BY_ORDER,
-        )
+        recovered_once(outbox, cart, contact, {"status": CartStatus.ABANDONED}, Reason.RECOVERED_BY_ORDER)
+
+
+def recovered_once(
+    outbox: events.Outbox, cart: Mapping[Any, Any], contact: Any, before: dict[str, Any], reason: Reason
+) -> None:
+    """Record that a purchase recovered `cart` (its row as it is now, `recovered`; it was
+    `before`): its `cart.recovered` with `reason`, or, when this abandonment (its
+    `abandoned_at`) recorded one already, a `cart.status_changed` alone: one per abandoned_at,
+    however often the cart is marked otherwise and recovered again (README "Cart recovery")."""
+    if _recovery_recorded(outbox.conn, cart):
+        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, {"status": cart["status"]})
+    else:
+        outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart), reason=reason)
 
 
 def _subject(cart: Any) -> tuple[SubjectType, int, str]:
@@ -397,7 +433,7 @@ def _change_cart(
         # Completed by its completed_at: the status change says why (no cart.recovered follows).
         said = reason if cart["status"] == CartStatus.COMPLETED else None
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after, reason=said)
-        if cart["status"] == CartStatus.RECOVERED and not (purchase is not None and _recovery_recorded(conn, cart)):
+        if cart["status"] == CartStatus.RECOVERED and not _recovery_recorded(conn, cart):  # once per abandoned_at
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart), reason=reason)
     return _written(outbox, cart, contact, change)
 

@@ -54,6 +54,29 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
             (None, [], []),
         ],
     ),
+    "moved back, still abandoned, to an abandonment whose recovery fired": (
+        [*RECOVERED_BY_THE_ORDER, ("post", "A2"), ("worker",), ("post", "A1"), ("post", "A3")],
+        [("post", "A2"), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "unchanged")], []),
+            (None, [], []),  # its recovery went out before: never again
+        ],
+    ),
+    "marked recovered again and again": (
+        RECOVERED_BY_THE_ORDER,
+        [("patch", "expired"), ("patch", "recovered"), ("patch", "expired"), ("patch", "recovered")],
+        [
+            ("expired", [], [(CHANGED, "recovered", "expired", None)]),
+            ("recovered", [], [(CHANGED, "expired", "recovered", None)]),  # its cart.recovered was recorded
+            ("expired", [], [(CHANGED, "recovered", "expired", None)]),
+            ("recovered", [], [(CHANGED, "expired", "recovered", None)]),
+        ],
+    ),
+    "marked recovered by the shop, abandoned, then bought": (
+        [("post", "A1"), ("patch", "recovered"), ("patch", "abandoned")],
+        [("order", "O1")],
+        [(None, [], [(CHANGED, "abandoned", "recovered", None)])],
+    ),
     "sent back to the abandonment the order recovered": (
         [*RECOVERED_BY_THE_ORDER, ("post", "A2")],
         [("post", "A1")],
