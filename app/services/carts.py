@@ -168,10 +168,8 @@ def _bought(
     before, after = {"status": cart["status"]}, {"status": status}
     if status == CartStatus.COMPLETED:
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(settled), contact, before, after, reason=reason)
-    elif _recovery_recorded(outbox.conn, settled):
-        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(settled), contact, before, after)
     else:
-        outbox.emit(EventType.CART_RECOVERED, _subject(settled), contact, before, cart_view(settled), reason=reason)
+        recovered_once(outbox, settled, contact, before, reason)
     return settled
 
 
