@@ -7,6 +7,7 @@ HTTP status (GraphQL over HTTP, "Request errors"), never as text."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncGenerator, Mapping
 from datetime import timedelta
@@ -31,6 +32,8 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from app.db.database import Database
+from app.db.read_budget import ReadTimedOut
+from app.db.unavailable import DatabaseUnavailable
 from app.domain.json_values import json_default, read_json
 from app.observability import facts
 from app.policies import content_type
@@ -350,6 +353,10 @@ class KanalGraphQL(GraphQL[Context, None]):
         given = [value for name in ("Authorization", "authorization") if isinstance(value := params.get(name), str)]
         if given:
             context.authorization = ", ".join(value.strip() for value in given if value.strip())
+        # The first subscription gets what is committed from now on: a client shows "live" on
+        # the acknowledgement, before its subscribe reaches the feed.
+        with contextlib.suppress(DatabaseUnavailable, ReadTimedOut):  # the subscribe will say so
+            context.feed_start = await self.feed.start()
         return UNSET
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:

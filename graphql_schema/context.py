@@ -13,7 +13,7 @@ from app.domain.errors import ValidationFailed
 from app.policies import access, ids, rate_limit
 from app.policies.access import Refusal
 from app.policies.rate_limit import Quota, RateLimitUnavailable, StoreRateLimiter
-from app.read.feed import EventFeed
+from app.read.feed import EventFeed, Start
 from app.services import keys
 from app.services.stores import Store
 
@@ -35,6 +35,8 @@ class Context:
     feed: EventFeed
     # A websocket's connection_init payload; its Authorization is the connection's key.
     connection_params: dict[str, object] | None = None
+    # Where a websocket's first subscription starts: the outbox when it was acknowledged.
+    feed_start: Start | None = None
     _admitted: dict[int, Store | Refusal | Quota | RateLimitUnavailable] = field(default_factory=dict)
     _admitting: asyncio.Lock = field(default_factory=asyncio.Lock)
     _shown: Quota | None = None
@@ -93,6 +95,7 @@ class Context:
         own (README, "Live updates")."""
         fresh = new_context(self.db, self.limiter, self.feed, self.authorization, self.response)
         fresh.connection_params = self.connection_params
+        fresh.feed_start = self.feed_start
         return fresh
 
     def _show(self, quota: Quota) -> None:

@@ -45,7 +45,8 @@ class Subscription:
                 event_types(pattern, ("types",))
         except ValidationFailed as failure:
             raise bad_input(failure) from None
-        async with context.feed.subscription(store.id, types) as subscription:
+        since = context.feed_start.take() if context.feed_start else None
+        async with context.feed.subscription(store.id, types, since) as subscription:
             while True:
                 try:
                     event = await subscription.next(RECHECK_SECONDS)

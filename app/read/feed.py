@@ -6,12 +6,19 @@ subscribers of its store whose types match. The outbox is the source on every en
 processes: an event a request of any process commits is seen by every process's subscribers
 within one interval of its commit. On PostgreSQL ids are taken before commit, so a transaction
 may commit an id lower than one already seen: each read looks back `LOOKBACK` ids and skips
-those already handed on."""
+those already handed on.
+
+A subscription starts where its websocket's connection was acknowledged (`EventFeed.start`,
+taken once, by the connection's first subscription, if made within FRESH seconds): a client that shows "live" on the
+acknowledgement misses nothing committed before its `subscribe` reached the tailer. Such a
+subscriber first gets, from the outbox, its store's events committed since that start, then the
+tailer's, each once."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -24,6 +31,7 @@ from app.services.webhooks import matches
 
 LOOKBACK = 2000  # ids a late commit may hide behind; more than a second of the fastest ingest
 QUEUE = 1000  # events a subscriber may fall behind by before it is closed
+FRESH = 10.0  # s: a connection's first subscribe, sent on its acknowledgement, starts from it
 
 
 class SubscriberTooSlow(RuntimeError):
@@ -31,17 +39,48 @@ class SubscriberTooSlow(RuntimeError):
 
 
 @dataclass(eq=False)
+class Start:
+    """Where a connection's first subscription starts: the outbox's last id when the connection
+    was acknowledged and the ids then committed in the LOOKBACK window below it. Taken once."""
+
+    cursor: int
+    committed: set[int]
+    made: float = field(default_factory=time.monotonic)
+    taken: bool = False
+
+    def take(self) -> Start | None:
+        """This start the first time, within FRESH seconds of its making; None after (a later
+        subscription starts when it is made: a connection's backlog is not replayed)."""
+        if self.taken or time.monotonic() - self.made > FRESH:
+            return None
+        self.taken = True
+        return self
+
+
+@dataclass(eq=False)
 class _Subscriber:
     store_id: int
     types: list[str] | None
     limit: int
+    since: Start
     queue: asyncio.Queue[records.Event | None] = field(init=False)
+    # While the events since its start are read: the tailer's, kept to follow them.
+    pending: list[records.Event] | None = field(default_factory=list)
+    # Ids never to offer: committed before its start, or already read from the outbox by it.
+    seen: set[int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.queue = asyncio.Queue(self.limit)
+        self.seen = set(self.since.committed)
 
     def offer(self, event: records.Event) -> None:
+        # The tailer hands on the lookback window of a store it begins to read: not news here.
+        if event.row_id in self.seen or event.row_id <= self.since.cursor - LOOKBACK:
+            return
         if self.types is not None and not matches(self.types, event.type):
+            return
+        if self.pending is not None:
+            self.pending.append(event)
             return
         try:
             self.queue.put_nowait(event)
@@ -79,20 +118,43 @@ class EventFeed:
         self._tailer: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 
+    async def start(self) -> Start:
+        """The outbox as committed now: where a subscription made later may start from. Raises
+        what `Database.read` raises (DatabaseUnavailable, ReadTimedOut)."""
+        committed = await self.db.read(_recent_ids)
+        return Start(max(committed, default=0), committed)
+
     @contextlib.asynccontextmanager
-    async def subscription(self, store_id: int, types: list[str] | None = None) -> AsyncIterator[Subscription]:
-        """A subscription to the events of `store_id` committed once it is made (types:
-        patterns such as `order.*`; None: all), in outbox order, until the block ends."""
-        subscriber = _Subscriber(store_id, types, self.queue)
+    async def subscription(
+        self, store_id: int, types: list[str] | None = None, since: Start | None = None
+    ) -> AsyncIterator[Subscription]:
+        """A subscription to the events of `store_id` committed after `since` (None: once it is
+        made) (types: patterns such as `order.*`; None: all), in outbox order, until the block
+        ends."""
+        subscriber = _Subscriber(store_id, types, self.queue, since or await self.start())
         self._subscribers.add(subscriber)
         try:
             if self._tailer is None or self._tailer.done():
                 self._ready = asyncio.Event()
                 self._tailer = asyncio.create_task(self._tail(self._ready), name="event feed")
             await self._ready.wait()
+            await self._catch_up(subscriber)
             yield Subscription(subscriber)
         finally:
             self._subscribers.discard(subscriber)
+
+    async def _catch_up(self, subscriber: _Subscriber) -> None:
+        """Offers `subscriber` its store's events committed after its start, then what the
+        tailer handed on meanwhile, each once. Exact: an event the tailer handed on before the
+        subscriber was added was committed before this read, which finds it."""
+        since = subscriber.since
+        found = await self.db.read(_events_after, since.cursor - LOOKBACK, {subscriber.store_id})
+        pending, subscriber.pending = subscriber.pending or [], None
+        for _, event in found:
+            subscriber.offer(event)
+            subscriber.seen.add(event.row_id)
+        for event in pending:
+            subscriber.offer(event)
 
     async def _tail(self, ready: asyncio.Event) -> None:
         """Runs while anyone is subscribed; a later subscriber starts another."""

@@ -10,7 +10,7 @@ import urllib.parse
 from collections.abc import AsyncIterator
 from typing import Any
 
-from app.read.feed import EventFeed
+from app.read.feed import EventFeed, Start
 from graphql_schema.context import new_context
 from graphql_schema.schema import schema as graphql_schema
 from tests.conftest import Api
@@ -35,8 +35,10 @@ class _WatchedFeed(EventFeed):
         self.made = asyncio.Event()
 
     @contextlib.asynccontextmanager
-    async def subscription(self, store_id: int, types: list[str] | None = None) -> AsyncIterator[Any]:
-        async with super().subscription(store_id, types) as subscription:
+    async def subscription(
+        self, store_id: int, types: list[str] | None = None, since: Start | None = None
+    ) -> AsyncIterator[Any]:
+        async with super().subscription(store_id, types, since) as subscription:
             self.made.set()
             yield subscription
 
