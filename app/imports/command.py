@@ -116,8 +116,7 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
     began = time.perf_counter()
     resumed = job.resume and job.state_path.exists()  # a state to go on from, whatever it confirmed
     try:
-        before = run.load_state(job)
-        state = await run.run(job, sink, console)
+        before, state = await run.run(job, sink, console)
     finally:
         await sink.close()
     seconds = time.perf_counter() - began

@@ -1,13 +1,16 @@
 """The import loop: records in batches to a sink, in file order; a refused record's line in
 the report; after each batch the position confirmed in the state file (written whole, then
-renamed: a kill leaves the previous or the next, never half of one), with the size and SHA-256
-of the file's bytes up to that position. `--resume` refuses a file whose bytes up to there are
-not those any more (replaced or edited; one only appended to goes on), and starts after that
-position: a batch sent but not confirmed is sent again, which the upsert makes harmless
-(a replay changes nothing and records no event); the report is cut back to what it held at
-that position, so that the batch's refused lines are not written twice. Ctrl-C (SIGINT) or
-SIGTERM stops after the batch in flight (or during a wait the server asked for, the batch not
-sent), its position confirmed and printed."""
+renamed: a kill leaves the previous or the next, never half of one): the last line of its last
+record, with the size and SHA-256 of the file's bytes up to there. `--resume` refuses a file
+whose bytes up to there are not those any more (replaced or edited; one only appended to goes
+on), and starts with the first record ending after that position: a batch sent but not
+confirmed is sent again, which the upsert makes harmless (a replay changes nothing and records
+no event); the report is cut back to what it held at that position, so that the batch's
+refused lines are not written twice. A record that grew since it was confirmed (rows of the
+file's last order appended after it) ends past the position too: it is sent again whole, and
+counted by that answer in place of its first. Ctrl-C (SIGINT) or SIGTERM stops after the batch
+in flight (or during a wait the server asked for, the batch not sent), its position confirmed
+and printed."""
 
 from __future__ import annotations
 
@@ -59,10 +62,36 @@ class State:
     checked_bytes: int | None = None
     checked_sha256: str | None = None
     report_bytes: int | None = None  # the report's size at `line` (None: written before it was kept)
+    # The last confirmed record, the one ending on `line`: the line it starts on, the count it
+    # went to (one of COUNTS) and the report's size before its line. A resume that finds it
+    # grown since sends it again whole and counts it by that answer instead (`uncount_record`).
+    # None: nothing confirmed, or a state written before they were kept, whose `line` is the
+    # line its last record starts on.
+    record_line: int | None = None
+    record_counted: str | None = None
+    record_report_bytes: int | None = None
 
     @property
     def done(self) -> int:
         return self.created + self.updated + self.stale + self.refused
+
+    def uncount_record(self) -> None:
+        """Take back the last confirmed record's count (`record_counted`): it is sent again."""
+        if self.record_counted is not None:
+            setattr(self, self.record_counted, getattr(self, self.record_counted) - 1)
+
+    def left_to_send(self, record: Record) -> bool:
+        """Whether `record` is past what this state confirmed: it ends after `line` (one that
+        starts on or before it grew since it was confirmed, and is sent again whole). A state
+        written before `record_line` was kept confirmed the line its last record starts on: a
+        record starting after it."""
+        if self.record_line is None:
+            return record.line > self.line
+        return record.last_line > self.line
+
+
+# The counts of a state a record's answer goes to (`State.record_counted`).
+COUNTS = ("created", "updated", "stale", "refused")
 
 
 @dataclass
@@ -210,6 +239,8 @@ def _state_value(name: str, value: object) -> bool:
     """A value a state's field can hold: its type, and a count or position not below 0."""
     if not isinstance(value, _STATE_FIELDS[name]) or isinstance(value, bool):
         return False
+    if name == "record_counted" and value is not None:
+        return value in COUNTS
     return not (isinstance(value, int) and value < 0)
 
 
@@ -234,8 +265,12 @@ def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
         yield batch
 
 
-async def run(job: Job, sink: Sink, console: Console) -> State:
-    """Import the file; returns the state reached (the whole file, or where a stop came)."""
+async def run(job: Job, sink: Sink, console: Console) -> tuple[State, State]:
+    """Import the file; returns the runs before's state (a fresh one without --resume), less
+    the count of a record this run sent again (grown since it was confirmed), and the state
+    reached (the whole file, or where a stop came): this run's own counts are the difference.
+    Raises ImportFailed as `load_state` does, or when the import cannot go on (`failure.confirmed`
+    the line confirmed before it); UnreadableFile for a file that cannot be read as a whole."""
     prefix = Prefix(job.path, job.kind)
     try:
         return await _run(job, sink, console, prefix)
@@ -243,8 +278,9 @@ async def run(job: Job, sink: Sink, console: Console) -> State:
         prefix.close()
 
 
-async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
+async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> tuple[State, State]:
     state = load_state(job, prefix)
+    before = State(**asdict(state))
     total = sources.count(job.path, job.kind)
     left_out = sources.columns_left_out(job.path, job.kind, KINDS[job.resource].model)
     if left_out:  # one line, as written: a column name is no markup
@@ -252,7 +288,7 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
             f"warning: no field of {job.resource} reads the columns {', '.join(left_out)}: their cells are left out",
             markup=False, highlight=False, soft_wrap=True,
         )  # fmt: skip
-    records = (r for r in sources.read(job.path, job.kind) if r.line > state.line)
+    records = (r for r in sources.read(job.path, job.kind) if state.left_to_send(r))
     progress = Progress(
         TextColumn(f"{job.resource} "),
         BarColumn(),
@@ -274,8 +310,9 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
             if job.stop.is_set():  # before a batch: a stop at start-up sends none
                 break
             confirmed = State(**asdict(state))
+            again = batch[0].line <= state.line  # the last record confirmed, grown since: sent again whole
             try:
-                await _send(batch, sink, state, report)
+                await _send(batch, sink, state, report, again)
             except ImportStopped:  # a stop while the server had us wait: the batch was not confirmed
                 state = confirmed
                 break
@@ -286,7 +323,9 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> State:
             state.report_bytes = report.tell()
             save_state(job, state, prefix)
             progress.update(task, completed=state.done)
-    return state
+            if again:  # its count is this run's now, no more the runs before's
+                before.uncount_record()
+    return before, state
 
 
 def nothing_to_resume(job: Job) -> str:
@@ -320,25 +359,41 @@ def _report(job: Job, state: State) -> Iterator[IO[str]]:
         yield report
 
 
-async def _send(batch: list[Record], sink: Sink, state: State, report: Any) -> None:
+async def _send(batch: list[Record], sink: Sink, state: State, report: Any, again: bool) -> None:
+    """Send `batch`, count each answer in `state` and write each refusal to `report`; `again`:
+    its first record is the last one `state` confirmed, grown since, whose count and report
+    line this answer replaces (taken back once answered: a stop before leaves them)."""
     readable = [record for record in batch if record.data is not None]
     outcomes = iter(await sink.send(readable) if readable else [])
+    if again:
+        state.uncount_record()
+        if state.record_report_bytes is not None:
+            report.flush()
+            report.truncate(state.record_report_bytes)
+            report.seek(0, os.SEEK_END)
+    counted = COUNTS[0]
     for record in batch:
-        if record.data is None:
-            _refused(report, record, Outcome(422, message=record.error, errors={"": [record.error or ""]}))
-            state.refused += 1
-            continue
-        outcome = next(outcomes)
-        if outcome.status == 422:
-            _refused(report, record, outcome)
-            state.refused += 1
-        elif outcome.stale:
-            state.stale += 1
-        elif outcome.status == 201:
-            state.created += 1
-        else:
-            state.updated += 1
-    state.line = batch[-1].line
+        if record is batch[-1]:  # where its report line starts, should it be sent again
+            report.flush()
+            state.record_report_bytes = report.tell()
+        counted = _counted(record, outcomes, report)
+        setattr(state, counted, getattr(state, counted) + 1)
+    state.line, state.record_line, state.record_counted = batch[-1].last_line, batch[-1].line, counted
+
+
+def _counted(record: Record, outcomes: Iterator[Outcome], report: Any) -> str:
+    """The count (one of COUNTS) the answer to `record` goes to, the next of `outcomes` when it
+    could be read; a refusal is written to `report`."""
+    if record.data is None:
+        _refused(report, record, Outcome(422, message=record.error, errors={"": [record.error or ""]}))
+        return "refused"
+    outcome = next(outcomes)
+    if outcome.status == 422:
+        _refused(report, record, outcome)
+        return "refused"
+    if outcome.stale:
+        return "stale"
+    return "created" if outcome.status == 201 else "updated"
 
 
 def _refused(report: Any, record: Record, outcome: Outcome) -> None:

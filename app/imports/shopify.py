@@ -52,33 +52,34 @@ def is_orders_export(columns: Iterable[str]) -> bool:
 
 
 def orders(
-    rows: Iterable[tuple[int, dict[str, str], str | None]],
+    rows: Iterable[tuple[int, int, dict[str, str], str | None]],
     apart: Mapping[str, Sequence[int]],
-) -> Iterator[tuple[int, dict[str, Any], str | None]]:
-    """(line of the order's first row, the order as a REST body, why it cannot be read) for
-    each run of rows sharing a Name; each row comes with why it cannot be read (None: it can),
+) -> Iterator[tuple[int, int, dict[str, Any], str | None]]:
+    """(line of the order's first row, last line of its last row, the order as a REST body, why
+    it cannot be read) for each run of rows sharing a Name; each row comes with the lines it
+    starts and ends on and why it cannot be read (None: it can),
     and an order is unreadable with the first of its rows that is. `apart` maps the Names whose
     rows are not all next to each other to the lines their runs start on
     (`order_rows_together.orders_apart`): each such run is refused, as is a run whose first
     row holds none of the order's own cells (its first row missing)."""
     current: dict[str, Any] | None = None
-    start, problem = 0, None
-    for line, row, unreadable in rows:
+    start, end, problem = 0, 0, None
+    for line, last, row, unreadable in rows:
         name = _cell(row, "Name")
         if current is None or name != current.get("external_id"):
             if current is not None:
-                yield start, current, problem
+                yield start, end, current, problem
             current, start, problem = _order(row), line, None
             if name is not None and name in apart:
                 problem = order_rows_together.apart_message(name, line, apart[name])
             elif not any(_cell(row, column) for column in _ORDER_OWN):
                 problem = order_rows_together.no_first_row_message(name, line)
-        problem = problem or unreadable
+        problem, end = problem or unreadable, last
         item = {field: _cell(row, column) for field, column in _LINE_ITEM.items()}
         if any(value is not None for value in item.values()):
             current["line_items"].append({k: v for k, v in item.items() if v is not None})
     if current is not None:
-        yield start, current, problem
+        yield start, end, current, problem
 
 
 def _order(row: dict[str, str]) -> dict[str, Any]:
@@ -102,9 +103,9 @@ def _order(row: dict[str, str]) -> dict[str, Any]:
     return order
 
 
-def names(rows: Iterable[tuple[int, dict[str, str], str | None]]) -> Iterator[tuple[int, str | None]]:
-    """Each row's line and `Name` cell (None: blank), as `orders` reads it."""
-    for line, row, _ in rows:
+def names(rows: Iterable[tuple[int, int, dict[str, str], str | None]]) -> Iterator[tuple[int, str | None]]:
+    """Each row's first line and `Name` cell (None: blank), as `orders` reads it."""
+    for line, _, row, _ in rows:
         yield line, _cell(row, "Name")
 
 

@@ -1,7 +1,8 @@
 """Records read from an import file: JSON Lines (one REST body a line) or CSV (one record a
 row, columns named by the REST fields, nested ones dotted: `customer.phone`), or Shopify's
 orders export (`app.imports.shopify`). Each record carries the line it starts on, which the
-report and the resume position name.
+report names, and the line it ends on (a quoted cell over lines, an order's rows), which the
+resume position names.
 
 CSV is read strictly (a quoted cell never closed, or one going on after its closing quote,
 stops the import before anything is sent, naming the row's line: read leniently, the cell took
@@ -50,13 +51,20 @@ class Record:
     """One record of the file: `line` (from 1) where it starts, its body as the REST API takes
     it (`data`, JSON numbers as Decimal), or why it could not be read (`error`). `text` is the
     body as JSON text (a JSON Lines record's own line, sent as it is). An unreadable CSV row
-    still names its record when its external id cell reads (`named`)."""
+    still names its record when its external id cell reads (`named`). `end` is the line it ends
+    on when past `line` (a CSV row whose quoted cell holds a line end, a Shopify order's rows)."""
 
     line: int
     data: dict[str, Any] | None = None
     error: str | None = None
     text: str | None = None
     named: str | None = None  # the external id an unreadable CSV row's cell gives, for the report
+    end: int | None = None
+
+    @property
+    def last_line(self) -> int:
+        """The line the record ends on (`line` for a record on one line): a resume confirms it."""
+        return self.end if self.end is not None else self.line
 
     def json_text(self) -> str:
         return self.text if self.text is not None else json.dumps(self.data, default=str)
@@ -155,17 +163,24 @@ def _csv_records(path: Path, find_apart: bool = True) -> Iterator[Record]:
                 numbered = _amounts_read(numbered, decimal_comma.number_columns(list(columns)))
             if shopify.is_orders_export(columns):
                 apart = _orders_apart(path, separator) if find_apart else {}
-                for line, order, problem in shopify.orders(numbered, apart):
-                    yield Record(line, error=problem, named=_named(order)) if problem else Record(line, data=order)
+                for line, end, order, problem in shopify.orders(numbered, apart):
+                    yield _record(line, end, order, problem)
                 return
             _check_fields(path, rows.line_num, columns)
-            for line, row, problem in numbered:
-                body = nested(row)
-                yield Record(line, error=problem, named=_named(body)) if problem else Record(line, data=body)
+            for line, end, row, problem in numbered:
+                yield _record(line, end, nested(row), problem)
         except _RowUnreadable as exc:
             raise UnreadableFile(f"{path} line {exc.line}: {exc.text}") from None
         except csv.Error as exc:  # in the header (line 1): no row can be read by it
             raise UnreadableFile(f"{path} line 1: {_explained(exc)}") from None
+
+
+def _record(line: int, end: int, body: dict[str, Any], problem: str | None) -> Record:
+    """The record of a CSV row (or an order's rows) on lines `line` to `end`: its body, or why
+    it cannot be read, naming the record when its id cell reads."""
+    if problem:
+        return Record(line, error=problem, named=_named(body), end=end)
+    return Record(line, data=body, end=end)
 
 
 def _orders_apart(path: Path, separator: str) -> dict[str, list[int]]:
@@ -247,9 +262,9 @@ def _byte(found: re.Match[str]) -> int:
     return ord(found.group()) - 0xDC00
 
 
-def _numbered(rows: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str], str | None]]:
-    """Each row with the line it starts on (a quoted cell may span lines) and why it cannot be
-    read (a cell not UTF-8, named by its column), or None. Read from the DictReader's own
+def _numbered(rows: csv.DictReader[str]) -> Iterator[tuple[int, int, dict[str, str], str | None]]:
+    """Each row with the lines it starts and ends on (a quoted cell may span lines) and why it
+    cannot be read (a cell not UTF-8, named by its column), or None. Read from the DictReader's own
     reader, as DictReader makes its rows (blank lines skipped, cells past the header's columns
     as a list under None, missing ones None), so that a blank line moves the next row's line
     on: DictReader skips it where its line number cannot be seen."""
@@ -264,21 +279,21 @@ def _numbered(rows: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str], 
                     row[rows.restkey] = cells[len(columns) :]
                 for name in columns[len(cells) :]:
                     row[name] = rows.restval
-                yield start, row, _unreadable(row)
+                yield start, reader.line_num, row, _unreadable(row)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise _RowUnreadable(start, _explained(exc)) from None
 
 
 def _amounts_read(
-    rows: Iterator[tuple[int, dict[str, str], str | None]], columns: frozenset[str]
-) -> Iterator[tuple[int, dict[str, str], str | None]]:
+    rows: Iterator[tuple[int, int, dict[str, str], str | None]], columns: frozenset[str]
+) -> Iterator[tuple[int, int, dict[str, str], str | None]]:
     """`_numbered`'s rows with their number `columns` read with the decimal comma
     (`decimal_comma.read_row`); a row refused for a cell that is no such number, unless it
     already was for another reason."""
-    for line, row, problem in rows:
+    for line, end, row, problem in rows:
         read, refused = decimal_comma.read_row(row, columns)
-        yield line, read, problem or refused
+        yield line, end, read, problem or refused
 
 
 def _unreadable(row: dict[str, Any]) -> str | None:

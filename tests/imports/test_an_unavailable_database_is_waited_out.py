@@ -218,7 +218,9 @@ async def test_past_its_waits_a_batch_stops_the_import_where_resume_goes_on(
         )
         assert run.load_state(run.Job(source, "jsonl", 123, "orders", report, resume=True)).line == 2
         await outage.end()
-        state = await run.run(run.Job(source, "jsonl", 123, "orders", report, batch_size=2, resume=True), sink, console)
+        _, state = await run.run(
+            run.Job(source, "jsonl", 123, "orders", report, batch_size=2, resume=True), sink, console
+        )
     assert (state.line, state.created, state.updated, state.refused) == (4, 4, 0, 0)
     rows = (await read_tables(prepared.url, "orders"))["orders"]
     assert [row["external_id"] for row in rows] == ["H-0", "H-1", "H-2", "H-3"]
