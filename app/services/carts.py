@@ -116,14 +116,9 @@ def _store_cart(
             # `recovered`, the recovery it had (rules/completed_checkout_is_a_purchase).
             if purchase is None and _recovered_by_a_purchase(conn, contact["id"], change.before or cart):
                 cart = _abandoned_again(outbox, cart, contact)
-        elif (
-            cart["status"] == CartStatus.ABANDONED
-            and change.changed("abandoned_at")
-            and cart["recovery_due_at"] is None
-        ):
-            # Still abandoned, moved to an abandoned_at whose recovery already went out (an older
-            # checkout update arriving after a newer one): it goes out once per abandoned_at.
-            cart = _recovery_kept(outbox, cart)
+        elif cart["status"] == CartStatus.ABANDONED and change.changed("abandoned_at") and change.before:
+            # Still abandoned, at another abandoned_at: its recovery goes out once for each.
+            cart = _abandonment_moved(outbox, cart, contact, change.before)
     if change.created:
         if cart["status"] == CartStatus.RECOVERED:
             reason = Reason.COMPLETED if purchase else Reason.RECOVERED_BY_ORDER
@@ -225,26 +220,50 @@ def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: An
     return abandoned
 
 
-def _recovery_kept(outbox: events.Outbox, cart: Mapping[str, Any]) -> Mapping[Any, Any]:
-    """The abandoned `cart`, just written with an `abandoned_at` whose `cart.recovery_due` an
-    earlier write recorded (`abandonments.recorded`): its recovery settled at that time, the
-    answer `unchanged`, as `_abandoned_again` keeps it for a recovered cart (README "Cart
-    recovery": an abandonment's recovery goes out once). Any other: `cart` as it is."""
+def _abandonment_moved(
+    outbox: events.Outbox, cart: Mapping[str, Any], contact: Any, before: Mapping[str, Any]
+) -> Mapping[Any, Any]:
+    """The abandoned `cart`, just written with another `abandoned_at` than it had `before`
+    (README "Cart recovery": an abandonment's recovery goes out once):
+
+    - one whose `cart.recovery_due` an earlier write recorded (`abandonments.recorded`; an older
+      checkout update arriving after a newer one): its recovery settled at that time, answer
+      `unchanged`, as `_abandoned_again` keeps it for a recovered cart;
+    - a later one, where the recovery of the one it had was recorded (fired, or suppressed for
+      consent): the customer left the checkout again, a new abandonment, read as `_abandoned_again`
+      reads one after a purchase: its recovery to come and a `cart.abandoned` (before
+      `{"abandoned_at": …}`) with its standing, or none when that abandoned_at recorded one;
+    - an earlier one, where the recovery of the one it had was recorded: kept settled, answer
+      `unchanged` (an older update arriving late sends no second message);
+    - any other (its recovery still to come): `cart` as it is, the recovery re-dated.
+
+    Returns the cart's row as stored now."""
     noted = abandonments.recorded(outbox.conn, cart)
-    if noted is None or noted["recovery_due_at"] is None:
+    if noted is not None and noted["recovery_due_at"] is not None:
+        kept = _set_recovery_due(outbox, cart, noted["recovery_due_at"])
+        outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
+        return kept
+    if cart["recovery_due_at"] is None:
         return cart
-    kept: Mapping[Any, Any] = (
-        outbox.conn.execute(
-            update(carts)
-            .where(carts.c.id == cart["id"])
-            .values(recovery_due_at=noted["recovery_due_at"])
-            .returning(*carts.c)
-        )
-        .mappings()
-        .one()
-    )
-    outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
-    return kept
+    if cart["abandoned_at"] < before["abandoned_at"]:
+        outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
+        return cart
+    anew = _set_recovery_due(outbox, cart, None)
+    if noted is None or noted["abandoned_recorded_at"] is None:
+        reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
+        earlier = {"abandoned_at": before["abandoned_at"]}
+        outbox.emit(EventType.CART_ABANDONED, _subject(anew), contact, earlier, cart_view(anew), reason=reason)
+    return anew
+
+
+def _set_recovery_due(outbox: events.Outbox, cart: Mapping[str, Any], due_at: datetime | None) -> RowMapping:
+    """The `cart` with its recovery settled at `due_at` (None: to come, the write's backfill flag
+    taken as a new cart's), as stored now."""
+    values: dict[str, Any] = {"recovery_due_at": due_at}
+    if due_at is None:
+        values["backfill"] = outbox.backfill
+    statement = update(carts).where(carts.c.id == cart["id"]).values(values).returning(*carts.c)
+    return outbox.conn.execute(statement).mappings().one()
 
 
 def _scheduled(reason: Reason) -> Reason:
@@ -369,10 +388,12 @@ def recovered_once(
 ) -> None:
     """Record that a purchase recovered `cart` (its row as it is now, `recovered`; it was
     `before`): its `cart.recovered` with `reason`, or, when this abandonment (its
-    `abandoned_at`) recorded one already, a `cart.status_changed` alone: one per abandoned_at,
+    `abandoned_at`) recorded one already, a `cart.status_changed` with `reason` alone (the
+    write's answer lists it all the same): one `cart.recovered` per abandoned_at,
     however often the cart is marked otherwise and recovered again (README "Cart recovery")."""
     if _recovery_recorded(outbox.conn, cart):
-        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, {"status": cart["status"]})
+        after = {"status": cart["status"]}
+        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after, reason=reason)
     else:
         outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart), reason=reason)
 

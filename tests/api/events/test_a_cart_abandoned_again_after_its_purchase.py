@@ -150,10 +150,11 @@ async def test_sent_back_to_the_abandonment_the_order_recovered_it_records_no_se
     assert (await _post(api, way, "2026-05-18T10:30:00Z"))[0] == 200  # abandoned again
     before = await api.rows("events")
     code, answer = await _post(api, way, FIRST)
-    assert (code, _automations(answer)) == (200, [])
+    # recovered by the order again: said in the answer and the event, its cart.recovered not twice
+    assert (code, _automations(answer)) == (200, [("cart_recovery", "recovered_by_order")])
     assert (await api.get("/carts/CART-7700")).json()["status"] == "recovered"
     assert _cart_events((await api.rows("events"))[len(before) :]) == [
-        ("cart.status_changed", "abandoned", "recovered", None)
+        ("cart.status_changed", "abandoned", "recovered", "recovered_by_order")
     ]
 
 

@@ -26,7 +26,8 @@ CUSTOMER = {"phone": "+33612346004", "whatsapp_consent": {"marketing": "subscrib
 # The store's recovery delay is 60 minutes: A2 is due, A3 not yet.
 AGES = {"A1": timedelta(hours=3), "O1": timedelta(minutes=170), "A2": timedelta(hours=2), "A3": timedelta(minutes=10)}
 
-# A step: ("post", abandoned_at), ("order", placed_at), ("patch", status) or ("worker",).
+# A step: ("post", abandoned_at), ("post", abandoned_at, "unconsented"), ("order", placed_at),
+# ("patch", status) or ("worker",).
 # Its outcome: (the cart's status, the answer's automations as (automation, reason), the cart
 # events it recorded as (type, before status, after status, reason)); a worker pass answers
 # nothing but its events.
@@ -34,6 +35,9 @@ Step = tuple[str, ...]
 Outcome = tuple[str | None, list[tuple[str, str]], list[tuple[Any, ...]]]
 RECOVERED_BY_THE_ORDER: list[Step] = [("post", "A1"), ("order", "O1")]
 CHANGED = "cart.status_changed"
+ABANDONED, DUE = "cart.abandoned", "cart.recovery_due"
+BY_ORDER = (RECOVERY, "recovered_by_order")  # listed for each cart an order or a write recovers
+UNCONSENTED = {"phone": CUSTOMER["phone"]}  # no consent given: its recovery suppressed
 
 # case -> (steps before the prune, steps after it, what each step after it gives)
 CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
@@ -43,7 +47,7 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
         [
             ("abandoned", [(RECOVERY, "unchanged")], [(CHANGED, "recovered", "abandoned", None)]),
             (None, [], []),  # its recovery went out before: never again
-            ("recovered", [], [(CHANGED, "abandoned", "recovered", None)]),
+            ("recovered", [BY_ORDER], [(CHANGED, "abandoned", "recovered", "recovered_by_order")]),
         ],
     ),
     "swung back to an abandonment whose recovery is not due yet": (
@@ -62,6 +66,43 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
             (None, [], []),  # its recovery went out before: never again
         ],
     ),
+    "abandoned again later, never bought, its first recovery sent": (
+        [("post", "A1"), ("worker",)],
+        [("post", "A2"), ("worker",), ("post", "A2"), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "not_due_yet")], [(ABANDONED, None, "abandoned", "not_due_yet")]),
+            (None, [], [(DUE, None, "abandoned", "fired")]),  # the new abandonment's own message
+            ("abandoned", [(RECOVERY, "unchanged")], []),
+            (None, [], []),
+        ],
+    ),
+    "abandoned again later, never bought, its first recovery suppressed, consent given since": (
+        [("post", "A1", "unconsented"), ("worker",)],
+        [("post", "A2"), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "not_due_yet")], [(ABANDONED, None, "abandoned", "not_due_yet")]),
+            (None, [], [(DUE, None, "abandoned", "fired")]),
+        ],
+    ),
+    "moved to an earlier abandoned_at after its recovery went out": (
+        [("post", "A2"), ("worker",)],
+        [("post", "A1"), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "unchanged")], []),  # an older update arriving late
+            (None, [], []),
+        ],
+    ),
+    "abandoned again later, swung back and forth": (
+        [("post", "A1"), ("worker",)],
+        [("post", "A2"), ("post", "A1"), ("post", "A2"), ("worker",), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "not_due_yet")], [(ABANDONED, None, "abandoned", "not_due_yet")]),
+            ("abandoned", [(RECOVERY, "unchanged")], []),  # A1's recovery went out
+            ("abandoned", [(RECOVERY, "not_due_yet")], []),  # A2's cart.abandoned was recorded
+            (None, [], [(DUE, None, "abandoned", "fired")]),
+            (None, [], []),
+        ],
+    ),
     "marked recovered again and again": (
         RECOVERED_BY_THE_ORDER,
         [("patch", "expired"), ("patch", "recovered"), ("patch", "expired"), ("patch", "recovered")],
@@ -75,12 +116,12 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
     "marked recovered by the shop, abandoned, then bought": (
         [("post", "A1"), ("patch", "recovered"), ("patch", "abandoned")],
         [("order", "O1")],
-        [(None, [], [(CHANGED, "abandoned", "recovered", None)])],
+        [(None, [BY_ORDER], [(CHANGED, "abandoned", "recovered", "recovered_by_order")])],
     ),
     "sent back to the abandonment the order recovered": (
         [*RECOVERED_BY_THE_ORDER, ("post", "A2")],
         [("post", "A1")],
-        [("recovered", [], [(CHANGED, "abandoned", "recovered", None)])],
+        [("recovered", [BY_ORDER], [(CHANGED, "abandoned", "recovered", "recovered_by_order")])],
     ),
     "marked expired, then abandoned": (
         RECOVERED_BY_THE_ORDER,
@@ -133,14 +174,16 @@ async def _step(api: Api, step: Step, times: dict[str, str]) -> Outcome:
     kind, *argument = step
     status, automations = None, []
     if kind == "post":
+        customer = UNCONSENTED if argument[1:] == ["unconsented"] else CUSTOMER
         response = await api.post(
-            "/carts", cart_body(external_id="G4", abandoned_at=times[argument[0]], customer=CUSTOMER)
+            "/carts", cart_body(external_id="G4", abandoned_at=times[argument[0]], customer=customer)
         )
         assert response.status_code in (200, 201), response.text
     elif kind == "order":
         body = order_body(external_id="G4-O", placed_at=times[argument[0]], customer=CUSTOMER)
         response = await api.post("/orders", body)
         assert response.status_code == 201, response.text
+        automations = [(item["automation"], item["reason"]) for item in response.json()["automations"]]
     elif kind == "patch":
         response = await api.patch("/carts/G4", {"status": argument[0]})
         assert response.status_code == 200, response.text

@@ -50,6 +50,19 @@ async def _abandoned_again_and_messaged_again(api: Api) -> None:
     await _order(api, "O-A2", "A", "2026-05-10T10:00:00Z", "20.00")  # recovers it after its message
 
 
+async def _abandoned_again(api: Api) -> None:
+    await _cart(api, "C1", "A", "2026-05-02T10:00:00Z")
+    await _fire(api, 5)  # the first abandonment's message
+    customer = {"phone": "+33612345001", "whatsapp_consent": {"marketing": "subscribed"}}
+    again = cart_body(external_id="C1", abandoned_at="2026-05-07T10:00:00Z", customer=customer)
+    assert (await api.post("/carts", again)).status_code == 200  # left again, still abandoned
+
+
+async def _abandoned_again_never_bought(api: Api) -> None:
+    await _abandoned_again(api)
+    await _fire(api, 9)  # its own message
+
+
 EUR = {"currency": "EUR", "amount": "49.90", "orders": 1, "average": "49.90"}
 # case -> (its writes, the May funnel they give: cartsAbandoned, recoveriesFired, cartsRecovered,
 # ordersAfterRecovery, revenue)
@@ -63,6 +76,7 @@ CASES: dict[str, tuple[Callable[[Api], Awaitable[None]], tuple[int, int, int, in
         _abandoned_again_and_messaged_again,
         (1, 1, 1, 1, [{"currency": "EUR", "amount": "20.00", "orders": 1, "average": "20.00"}]),
     ),
+    "abandoned again, never bought, messaged again": (_abandoned_again_never_bought, (1, 1, 0, 0, [])),
 }
 NAMES = ("cartsAbandoned", "recoveriesFired", "cartsRecovered", "ordersAfterRecovery", "revenue")
 
@@ -80,3 +94,12 @@ async def test_the_funnel_is_the_same_after_a_prune(api: Api, case: str) -> None
     assert await retention.prune(api.db, utcnow() + timedelta(seconds=1)) > 0
     assert await api.rows("events") == []
     assert await _funnel(api, MAY) == expected
+
+
+async def test_a_cart_abandoned_again_counts_its_own_message_not_the_first_ones(api: Api) -> None:
+    """A cart is counted by its abandonment now (its `abandoned_at`): the message of an earlier
+    abandonment of it is not this one's, which counts once its own goes out."""
+    await _abandoned_again(api)
+    assert await _funnel(api, MAY) == dict(zip(NAMES, (1, 0, 0, 0, []), strict=True))
+    await _fire(api, 9)
+    assert await _funnel(api, MAY) == dict(zip(NAMES, (1, 1, 0, 0, []), strict=True))
