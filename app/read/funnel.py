@@ -66,17 +66,11 @@ def recovery_funnel(conn: Connection, store_id: int, start: datetime, end: datet
 
 
 def _recovery_fired(cart: Any) -> Any:
-    """The cart's recovery message went out for the abandonment it is counted by (its
-    `abandoned_at` now): that abandonment's `cart.recovery_due` fired (one suppressed, for an
-    erased contact or one without consent, has another reason; events recorded before reasons
-    existed have none); an earlier abandonment's message is not this one's. Read from what the
-    abandonments keep (services/abandonments.py), not from the events: pruning the outbox
-    changes no figure."""
-    return exists().where(
-        cart_abandonments.c.cart_id == cart.c.id,
-        cart_abandonments.c.abandoned_at == cart.c.abandoned_at,
-        cart_abandonments.c.recovery_fired,
-    )
+    """The cart's recovery message went out: a `cart.recovery_due` of one of its abandonments
+    fired (one suppressed, for an erased contact or one without consent, has another reason;
+    events recorded before reasons existed have none). Read from what the abandonments keep
+    (services/abandonments.py), not from the events: pruning the outbox changes no figure."""
+    return exists().where(cart_abandonments.c.cart_id == cart.c.id, cart_abandonments.c.recovery_fired)
 
 
 def _recovered_by(order: Any, cart: Any) -> Any:

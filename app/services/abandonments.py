@@ -87,3 +87,20 @@ def recorded(conn: Connection, cart: Mapping[str, Any]) -> Row | None:
     recorded: its cart_abandonments row (`abandoned_recorded_at`, `recovered_recorded_at`,
     `recovery_due_at`, `recovery_fired`), None when it recorded none of them."""
     return _RECORDED.first(conn, {"cart_id": cart["id"], "abandoned_at": cart["abandoned_at"]})
+
+
+def latest(conn: Connection, cart: Mapping[str, Any]) -> datetime | None:
+    """The latest `abandoned_at` any abandonment of `cart` (a carts row: its `id`) recorded an
+    event for, None when none did. Read only where a cart's abandoned_at moves, off the hot path."""
+    statement = select(func.max(cart_abandonments.c.abandoned_at)).where(cart_abandonments.c.cart_id == cart["id"])
+    latest: datetime | None = conn.scalar(statement)
+    return latest
+
+
+def recovery_since(conn: Connection, cart: Mapping[str, Any], since: datetime) -> bool:
+    """Whether an abandonment of `cart` (a carts row: its `id`) recorded its `cart.recovery_due`
+    at or after `since`."""
+    statement = select(cart_abandonments.c.cart_id).where(
+        cart_abandonments.c.cart_id == cart["id"], cart_abandonments.c.recovery_due_at >= since
+    )
+    return conn.execute(statement.limit(1)).first() is not None

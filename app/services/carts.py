@@ -229,13 +229,16 @@ def _abandonment_moved(
     - one whose `cart.recovery_due` an earlier write recorded (`abandonments.recorded`; an older
       checkout update arriving after a newer one): its recovery settled at that time, answer
       `unchanged`, as `_abandoned_again` keeps it for a recovered cart;
-    - a later one, where the recovery of the one it had was recorded (fired, or suppressed for
-      consent): the customer left the checkout again, a new abandonment, read as `_abandoned_again`
-      reads one after a purchase: its recovery to come and a `cart.abandoned` (before
-      `{"abandoned_at": …}`) with its standing, or none when that abandoned_at recorded one;
-    - an earlier one, where the recovery of the one it had was recorded: kept settled, answer
-      `unchanged` (an older update arriving late sends no second message);
-    - any other (its recovery still to come): `cart` as it is, the recovery re-dated.
+    - any, while its recovery is still to come: `cart` as it is, the recovery re-dated;
+    - one later than every `abandoned_at` the cart had (`abandonments.latest`), where the
+      recovery of the one it had was recorded (fired, or suppressed for consent): the customer
+      left the checkout again, a new abandonment, read as `_abandoned_again` reads one after a
+      purchase: its recovery to come, and a `cart.abandoned` (before `{"abandoned_at": …}`)
+      with its standing;
+    - the latest again, whose `cart.abandoned` was recorded and no recovery since (an older
+      update settled it meanwhile): its recovery to come again, no second `cart.abandoned`;
+    - any other, where it was recorded (an older update arriving late, however many, or one
+      that made a recovery due meanwhile): kept settled, answer `unchanged`: no second message.
 
     Returns the cart's row as stored now."""
     noted = abandonments.recorded(outbox.conn, cart)
@@ -245,15 +248,26 @@ def _abandonment_moved(
         return kept
     if cart["recovery_due_at"] is None:
         return cart
-    if cart["abandoned_at"] < before["abandoned_at"]:
+    latest = max(before["abandoned_at"], abandonments.latest(outbox.conn, cart) or before["abandoned_at"])
+    if cart["abandoned_at"] < latest or (cart["abandoned_at"] == latest and _messaged_since(outbox.conn, cart, noted)):
         outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
         return cart
     anew = _set_recovery_due(outbox, cart, None)
-    if noted is None or noted["abandoned_recorded_at"] is None:
-        reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
-        earlier = {"abandoned_at": before["abandoned_at"]}
-        outbox.emit(EventType.CART_ABANDONED, _subject(anew), contact, earlier, cart_view(anew), reason=reason)
+    if noted is not None and noted["abandoned_recorded_at"] is not None:
+        return anew  # back to the latest abandonment, whose recovery is to come: recorded once
+    reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
+    earlier = {"abandoned_at": before["abandoned_at"]}
+    outbox.emit(EventType.CART_ABANDONED, _subject(anew), contact, earlier, cart_view(anew), reason=reason)
     return anew
+
+
+def _messaged_since(conn: Connection, cart: Mapping[str, Any], noted: Row | None) -> bool:
+    """Whether a recovery of `cart` was recorded after its abandonment `noted` (the current one)
+    recorded its `cart.abandoned`: an older update made it due meanwhile, and that message was
+    this abandonment's. True when `noted` recorded none (nothing says it is to come)."""
+    if noted is None or noted["abandoned_recorded_at"] is None:
+        return True
+    return abandonments.recovery_since(conn, cart, noted["abandoned_recorded_at"])
 
 
 def _set_recovery_due(outbox: events.Outbox, cart: Mapping[str, Any], due_at: datetime | None) -> RowMapping:
@@ -449,10 +463,14 @@ def _change_cart(
     if change.changed("status"):
         before, after = {"status": change.previous("status")}, {"status": cart["status"]}
         reason = purchase[1] if purchase is not None else None
-        # Completed by its completed_at: the status change says why (no cart.recovered follows).
-        said = reason if cart["status"] == CartStatus.COMPLETED else None
+        recovers = cart["status"] == CartStatus.RECOVERED and not _recovery_recorded(
+            conn, cart
+        )  # once per abandoned_at
+        # The status change says why when nothing else will: completed by its completed_at, or
+        # recovered by a purchase again (its cart.recovered recorded already).
+        said = None if recovers else reason
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after, reason=said)
-        if cart["status"] == CartStatus.RECOVERED and not _recovery_recorded(conn, cart):  # once per abandoned_at
+        if recovers:
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart), reason=reason)
     return _written(outbox, cart, contact, change)
 

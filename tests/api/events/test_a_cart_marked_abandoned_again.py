@@ -18,13 +18,13 @@ AFTER, BEFORE = "2026-05-18T10:00:00Z", "2026-05-18T09:00:00Z"
 CASES = {
     "recovered by the order": (AFTER, [], "recovered", []),
     # recovered by the order first (its one cart.recovered), then marked otherwise: the status
-    # changes back, and that purchase records no second cart.recovered
+    # changes back, saying the purchase did it, and that purchase records no second cart.recovered
     **{
         f"marked {settled} since": (
             AFTER,
             [settled],
             "recovered",
-            [("cart.status_changed", settled, "recovered", None)],
+            [("cart.status_changed", settled, "recovered", "recovered_by_order")],
         )
         for settled in ("active", "completed", "expired")
     },
@@ -32,7 +32,7 @@ CASES = {
         AFTER,
         ["completed", "abandoned", "completed"],
         "recovered",
-        [("cart.status_changed", "completed", "recovered", None)],
+        [("cart.status_changed", "completed", "recovered", "recovered_by_order")],
     ),
     # marked completed before the order (which then recovers nothing): the PATCH to abandoned
     # is the purchase's first recovery of it

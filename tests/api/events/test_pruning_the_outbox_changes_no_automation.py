@@ -24,7 +24,13 @@ from tests.conftest import Api, cart_body, order_body
 RECOVERY = "cart_recovery"
 CUSTOMER = {"phone": "+33612346004", "whatsapp_consent": {"marketing": "subscribed"}}
 # The store's recovery delay is 60 minutes: A2 is due, A3 not yet.
-AGES = {"A1": timedelta(hours=3), "O1": timedelta(minutes=170), "A2": timedelta(hours=2), "A3": timedelta(minutes=10)}
+AGES = {
+    "A1": timedelta(hours=3),
+    "O1": timedelta(minutes=170),
+    "A1b": timedelta(minutes=150),
+    "A2": timedelta(hours=2),
+    "A3": timedelta(minutes=10),
+}
 
 # A step: ("post", abandoned_at), ("post", abandoned_at, "unconsented"), ("order", placed_at),
 # ("patch", status) or ("worker",).
@@ -103,6 +109,36 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
             (None, [], []),
         ],
     ),
+    "older updates arriving late after its recovery went out": (
+        [("post", "A2"), ("worker",)],
+        [("post", "A1"), ("post", "A1b"), ("worker",), ("post", "A2"), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "unchanged")], []),
+            ("abandoned", [(RECOVERY, "unchanged")], []),  # later than A1, not than A2: no new abandonment
+            (None, [], []),
+            ("abandoned", [(RECOVERY, "unchanged")], []),
+            (None, [], []),
+        ],
+    ),
+    "an older update arriving while a new abandonment waits": (
+        [("post", "A1"), ("worker",)],
+        [("post", "A3"), ("post", "A2"), ("worker",), ("post", "A3"), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "not_due_yet")], [(ABANDONED, None, "abandoned", "not_due_yet")]),
+            ("abandoned", [(RECOVERY, "not_due_yet")], []),  # re-dated: due at once
+            (None, [], [(DUE, None, "abandoned", "fired")]),  # A3's message, gone out early
+            ("abandoned", [(RECOVERY, "unchanged")], []),  # never a third
+            (None, [], []),
+        ],
+    ),
+    "recovered by the order again through a PATCH": (
+        [("post", "A1"), ("patch", "recovered"), ("patch", "abandoned"), ("order", "O1")],
+        [("patch", "expired"), ("patch", "abandoned")],
+        [
+            ("expired", [], [(CHANGED, "recovered", "expired", None)]),
+            ("recovered", [BY_ORDER], [(CHANGED, "expired", "recovered", "recovered_by_order")]),
+        ],
+    ),
     "marked recovered again and again": (
         RECOVERED_BY_THE_ORDER,
         [("patch", "expired"), ("patch", "recovered"), ("patch", "expired"), ("patch", "recovered")],
@@ -128,7 +164,7 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
         [("patch", "expired"), ("patch", "abandoned")],
         [
             ("expired", [], [(CHANGED, "recovered", "expired", None)]),
-            ("recovered", [], [(CHANGED, "expired", "recovered", None)]),
+            ("recovered", [BY_ORDER], [(CHANGED, "expired", "recovered", "recovered_by_order")]),
         ],
     ),
     "marked expired, then abandoned, after a swing": (
@@ -136,7 +172,7 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
         [("patch", "expired"), ("patch", "abandoned")],
         [
             ("expired", [], [(CHANGED, "recovered", "expired", None)]),
-            ("recovered", [], [(CHANGED, "expired", "recovered", None)]),
+            ("recovered", [BY_ORDER], [(CHANGED, "expired", "recovered", "recovered_by_order")]),
         ],
     ),
 }

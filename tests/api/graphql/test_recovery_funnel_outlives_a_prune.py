@@ -94,12 +94,3 @@ async def test_the_funnel_is_the_same_after_a_prune(api: Api, case: str) -> None
     assert await retention.prune(api.db, utcnow() + timedelta(seconds=1)) > 0
     assert await api.rows("events") == []
     assert await _funnel(api, MAY) == expected
-
-
-async def test_a_cart_abandoned_again_counts_its_own_message_not_the_first_ones(api: Api) -> None:
-    """A cart is counted by its abandonment now (its `abandoned_at`): the message of an earlier
-    abandonment of it is not this one's, which counts once its own goes out."""
-    await _abandoned_again(api)
-    assert await _funnel(api, MAY) == dict(zip(NAMES, (1, 0, 0, 0, []), strict=True))
-    await _fire(api, 9)
-    assert await _funnel(api, MAY) == dict(zip(NAMES, (1, 1, 0, 0, []), strict=True))
