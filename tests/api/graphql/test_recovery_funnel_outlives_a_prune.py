@@ -63,6 +63,14 @@ async def _abandoned_again_never_bought(api: Api) -> None:
     await _fire(api, 9)  # its own message
 
 
+async def _messaged_then_an_older_update(api: Api) -> None:
+    await _cart(api, "C1", "A", "2026-05-02T10:00:00Z")
+    await _fire(api, 5)
+    customer = {"phone": "+33612345001", "whatsapp_consent": {"marketing": "subscribed"}}
+    late = cart_body(external_id="C1", abandoned_at="2026-05-02T09:00:00Z", customer=customer)
+    assert (await api.post("/carts", late)).status_code == 200  # arriving late: the message stays its
+
+
 EUR = {"currency": "EUR", "amount": "49.90", "orders": 1, "average": "49.90"}
 # case -> (its writes, the May funnel they give: cartsAbandoned, recoveriesFired, cartsRecovered,
 # ordersAfterRecovery, revenue)
@@ -77,6 +85,7 @@ CASES: dict[str, tuple[Callable[[Api], Awaitable[None]], tuple[int, int, int, in
         (1, 1, 1, 1, [{"currency": "EUR", "amount": "20.00", "orders": 1, "average": "20.00"}]),
     ),
     "abandoned again, never bought, messaged again": (_abandoned_again_never_bought, (1, 1, 0, 0, [])),
+    "messaged, then an older update": (_messaged_then_an_older_update, (1, 1, 0, 0, [])),
 }
 NAMES = ("cartsAbandoned", "recoveriesFired", "cartsRecovered", "ordersAfterRecovery", "revenue")
 
