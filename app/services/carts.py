@@ -249,16 +249,16 @@ def _abandonment_moved(
     if cart["recovery_due_at"] is None:
         return cart
     latest = max(before["abandoned_at"], abandonments.latest(outbox.conn, cart) or before["abandoned_at"])
-    if cart["abandoned_at"] < latest or (cart["abandoned_at"] == latest and _messaged_since(outbox.conn, cart, noted)):
-        outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
-        return cart
-    anew = _set_recovery_due(outbox, cart, None)
-    if noted is not None and noted["abandoned_recorded_at"] is not None:
-        return anew  # back to the latest abandonment, whose recovery is to come: recorded once
-    reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
-    earlier = {"abandoned_at": before["abandoned_at"]}
-    outbox.emit(EventType.CART_ABANDONED, _subject(anew), contact, earlier, cart_view(anew), reason=reason)
-    return anew
+    if cart["abandoned_at"] > latest:  # a new abandonment
+        anew = _set_recovery_due(outbox, cart, None)
+        reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
+        earlier = {"abandoned_at": before["abandoned_at"]}
+        outbox.emit(EventType.CART_ABANDONED, _subject(anew), contact, earlier, cart_view(anew), reason=reason)
+        return anew
+    if cart["abandoned_at"] == latest and not _messaged_since(outbox.conn, cart, noted):
+        return _set_recovery_due(outbox, cart, None)  # its cart.abandoned recorded once already
+    outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
+    return cart
 
 
 def _messaged_since(conn: Connection, cart: Mapping[str, Any], noted: Row | None) -> bool:
@@ -463,9 +463,8 @@ def _change_cart(
     if change.changed("status"):
         before, after = {"status": change.previous("status")}, {"status": cart["status"]}
         reason = purchase[1] if purchase is not None else None
-        recovers = cart["status"] == CartStatus.RECOVERED and not _recovery_recorded(
-            conn, cart
-        )  # once per abandoned_at
+        # cart.recovered once per abandoned_at
+        recovers = cart["status"] == CartStatus.RECOVERED and not _recovery_recorded(conn, cart)
         # The status change says why when nothing else will: completed by its completed_at, or
         # recovered by a purchase again (its cart.recovered recorded already).
         said = None if recovers else reason
