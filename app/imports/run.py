@@ -140,6 +140,10 @@ class Prefix:
         self.line = 0
         self.size = 0
         self.sha256 = hashlib.sha256()
+        # The last line read ended the file without a line end, where one is now: a file
+        # confirmed up to such a line, then appended to, holds the bytes confirmed (`unended`).
+        self.ending = 0
+        self.unended = self.sha256.hexdigest()
 
     def advance(self, line: int) -> bool:
         """Read on to the end of line `line`; False when the file ends before it."""
@@ -148,10 +152,21 @@ class Prefix:
             if not read:
                 return False
             raw = read.encode("latin-1") if isinstance(read, str) else read
-            self.sha256.update(raw)
+            body = raw.rstrip(b"\r\n")
+            self.sha256.update(body)
+            self.ending = len(raw) - len(body)
+            self.unended = self.sha256.hexdigest()
+            self.sha256.update(raw[len(body) :])
             self.size += len(raw)
             self.line += 1
         return True
+
+    def holds(self, size: int | None, sha256: str | None) -> bool:
+        """Whether the bytes read are those of `size` and `sha256`, or those and the last line's
+        end: the file then ended on that line without one, and was appended to since."""
+        if (self.size, self.sha256.hexdigest()) == (size, sha256):
+            return True
+        return self.ending > 0 and (self.size - self.ending, self.unended) == (size, sha256)
 
     def close(self) -> None:
         self.file.close()
@@ -188,11 +203,7 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
         )
     reader = prefix or Prefix(job.path, job.kind)
     try:
-        same = (
-            reader.advance(state.line)
-            and reader.size == state.checked_bytes
-            and reader.sha256.hexdigest() == state.checked_sha256
-        )
+        same = reader.advance(state.line) and reader.holds(state.checked_bytes, state.checked_sha256)
     finally:
         if prefix is None:
             reader.close()

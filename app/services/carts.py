@@ -118,7 +118,7 @@ def _store_cart(
                 cart = _abandoned_again(outbox, cart, contact)
         elif cart["status"] == CartStatus.ABANDONED and change.changed("abandoned_at") and change.before:
             # Still abandoned, at another abandoned_at: its recovery goes out once for each.
-            cart = _abandonment_moved(outbox, cart, contact, change.before)
+            cart = _abandonment_moved(outbox, cart, contact, change.before["abandoned_at"])
     if change.created:
         if cart["status"] == CartStatus.RECOVERED:
             reason = Reason.COMPLETED if purchase else Reason.RECOVERED_BY_ORDER
@@ -221,10 +221,12 @@ def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: An
 
 
 def _abandonment_moved(
-    outbox: events.Outbox, cart: Mapping[str, Any], contact: Any, before: Mapping[str, Any]
+    outbox: events.Outbox, cart: Mapping[str, Any], contact: Any, had: datetime | None
 ) -> Mapping[Any, Any]:
-    """The abandoned `cart`, just written with another `abandoned_at` than it had `before`
-    (README "Cart recovery": an abandonment's recovery goes out once):
+    """The abandoned `cart`, just written with another `abandoned_at` than the one it `had`, or
+    just marked `abandoned` by the shop (`had` None: its abandoned_at may have moved while it was
+    marked otherwise, which nothing read) (README "Cart recovery": an abandonment's recovery
+    goes out once):
 
     - one whose `cart.recovery_due` an earlier write recorded (`abandonments.recorded`; an older
       checkout update arriving after a newer one): its recovery settled at that time, answer
@@ -248,11 +250,11 @@ def _abandonment_moved(
         return kept
     if cart["recovery_due_at"] is None:
         return cart
-    latest = max(before["abandoned_at"], abandonments.latest(outbox.conn, cart) or before["abandoned_at"])
-    if cart["abandoned_at"] > latest:  # a new abandonment
+    latest = max((time for time in (had, abandonments.latest(outbox.conn, cart)) if time is not None), default=None)
+    if latest is not None and cart["abandoned_at"] > latest:  # a new abandonment
         anew = _set_recovery_due(outbox, cart, None)
         reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
-        earlier = {"abandoned_at": before["abandoned_at"]}
+        earlier = {"abandoned_at": had or latest}
         outbox.emit(EventType.CART_ABANDONED, _subject(anew), contact, earlier, cart_view(anew), reason=reason)
         return anew
     if cart["abandoned_at"] == latest and not _messaged_since(outbox.conn, cart, noted):
@@ -429,7 +431,9 @@ async def update_cart(
     """PATCH the cart (SPEC §3.3): status, recovery URL, tags, metadata (RFC 7386 merge patch).
     A status of `abandoned` is read as the cart arriving: what its stored `completed_at` makes
     it (rules/completed_checkout_is_a_purchase), else `recovered` when its contact ordered after
-    its `abandoned_at` (SPEC §6). `completed_at` itself is no PATCH field (`422 not_allowed`):
+    its `abandoned_at` (SPEC §6), else `abandoned`, a new abandonment when its abandoned_at is
+    later than every one whose recovery was recorded (`_abandonment_moved`). `completed_at`
+    itself is no PATCH field (`422 not_allowed`):
     a purchase is the platform's fact, the shop marks a status. A merged metadata larger than a
     single POST can carry is refused (rules.patched_metadata_fits_a_post: ValidationFailed).
     Raises NotFound when the store has no such cart."""
@@ -471,6 +475,10 @@ def _change_cart(
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after, reason=said)
         if recovers:
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart), reason=reason)
+        elif cart["status"] == CartStatus.ABANDONED and cart["recovery_due_at"] is not None:
+            # Abandoned again by the shop's word, its recovery recorded: for an abandoned_at
+            # sent while the cart was marked otherwise, a new abandonment, as a POST would be.
+            cart = _abandonment_moved(outbox, cart, contact, None)
     return _written(outbox, cart, contact, change)
 
 

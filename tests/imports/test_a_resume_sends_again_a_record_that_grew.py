@@ -56,6 +56,8 @@ class Case:
     stored: dict[str, list[str]]  # each order's line items' titles
     refused: list[tuple[int, str]]  # the report's (line, external_id) after the resume
     batch_size: int = 1
+    end: str = "\n"  # how the file's last line ends at the first run ("": it does not)
+    newline: str = "\n"  # how its lines end
 
 
 CASES = {
@@ -113,6 +115,32 @@ CASES = {
         [json.dumps(order(0)), json.dumps(order(1))], [json.dumps(order(0)), json.dumps(order(1))], 2,
         (0, 0, 0, 0), (2, 0, 0, 0), {"H-0": ["Tee"], "H-1": ["Tee"]}, [],
     ),
+    # A file saved without a line end after its last line, appended to since: that line's end
+    # is the one byte added before the appended lines, the bytes confirmed kept.
+    "JSON Lines: the last line ended no line, a line appended": Case(
+        [json.dumps(order(0)), json.dumps(order(1))], [json.dumps(order(n)) for n in range(3)], 2,
+        (1, 0, 0, 0), (3, 0, 0, 0), {"H-0": ["Tee"], "H-1": ["Tee"], "H-2": ["Tee"]}, [], end="",
+    ),
+    "JSON Lines: the last line ended no line, only its line end added": Case(
+        [json.dumps(order(0)), json.dumps(order(1))], [json.dumps(order(0)), json.dumps(order(1))], 2,
+        (0, 0, 0, 0), (2, 0, 0, 0), {"H-0": ["Tee"], "H-1": ["Tee"]}, [], end="",
+    ),
+    "the last row ended no line, an order appended": Case(
+        [SHOPIFY, SHIRT, HAT], [SHOPIFY, SHIRT, HAT, PEN], 3, (1, 0, 0, 0), (3, 0, 0, 0),
+        {"#1": ["Shirt"], "#2": ["Hat"], "#3": ["Pen"]}, [], end="",
+    ),
+    "the last row ended no line, a row of its order appended": Case(
+        [SHOPIFY, SHIRT, HAT], [SHOPIFY, SHIRT, HAT, SCARF], 3, (0, 1, 0, 0), (1, 1, 0, 0),
+        {"#1": ["Shirt"], "#2": ["Hat", "Scarf"]}, [], end="",
+    ),
+    "CRLF lines, the last row ended no line, an order appended": Case(
+        [SHOPIFY, SHIRT, HAT], [SHOPIFY, SHIRT, HAT, PEN], 3, (1, 0, 0, 0), (3, 0, 0, 0),
+        {"#1": ["Shirt"], "#2": ["Hat"], "#3": ["Pen"]}, [], end="", newline="\r\n",
+    ),
+    "CR lines, the last row ended no line, an order appended": Case(
+        [SHOPIFY, SHIRT, HAT], [SHOPIFY, SHIRT, HAT, PEN], 3, (1, 0, 0, 0), (3, 0, 0, 0),
+        {"#1": ["Shirt"], "#2": ["Hat"], "#3": ["Pen"]}, [], end="", newline="\r",
+    ),
 }  # fmt: skip
 
 
@@ -132,12 +160,13 @@ async def test_a_resume_sends_again_the_last_record_grown_since(prepared: Prepar
     state_path = tmp_path / f"{source.name}.report.jsonl.state"
     report_path = tmp_path / f"{source.name}.report.jsonl"
     args = (source, "--store", "123", "--resource", "orders", "--batch-size", str(case.batch_size))
-    source.write_text("\n".join(case.first) + "\n")
+    source.write_bytes((case.newline.join(case.first) + case.end.replace("\n", case.newline)).encode())
+    confirmed_bytes = source.stat().st_size
     first = kanal_import(prepared.url, *args)
     assert first.returncode == 0, first.stderr[-2000:]
     assert json.loads(state_path.read_text())["line"] == case.confirmed
 
-    source.write_text("\n".join(case.then) + "\n")
+    source.write_bytes((case.newline.join(case.then) + case.newline).encode())
     resumed = kanal_import(prepared.url, *args, "--resume")
 
     assert resumed.returncode == 0, resumed.stderr[-2000:]
@@ -149,8 +178,10 @@ async def test_a_resume_sends_again_the_last_record_grown_since(prepared: Prepar
     assert {row["external_id"]: [item["title"] for item in row["line_items"]] for row in orders} == case.stored
     assert [(line["line"], line["external_id"]) for line in report(report_path)] == case.refused
     state = json.loads(state_path.read_text())
-    lines = "\n".join(case.then).count("\n") + 1
-    assert (state["line"], state["checked_bytes"]) == (lines, source.stat().st_size)
+    lines = case.newline.join(case.then).count(case.newline) + 1
+    if sum(case.this_run):  # confirmed anew up to the file's end
+        confirmed_bytes = source.stat().st_size
+    assert (state["line"], state["checked_bytes"]) == (lines, confirmed_bytes)
     created, replaced, stale, refused = case.whole
     assert (state["created"], state["updated"], state["stale"], state["refused"]) == case.whole
     assert state["report_bytes"] == report_path.stat().st_size
@@ -176,6 +207,8 @@ EDITED = {
         [GENERIC, generic_row(0), generic_row(1, '"a\nc"')],
         4,
     ),
+    # the file ended on `,tags` with no line end: cells written on to that line change it
+    "the last row, ending no line, written on": ([GENERIC, generic_row(0), generic_row(1)], [], 3),
 }
 
 
@@ -186,11 +219,15 @@ async def test_a_later_line_of_the_last_record_edited_is_a_changed_file(prepared
     source = tmp_path / "orders.csv"
     state_path = tmp_path / "orders.csv.report.jsonl.state"
     args = (source, "--store", "123", "--resource", "orders", "--batch-size", "1")
-    source.write_text("\n".join(first_lines) + "\n")
+    ends = "\n" if edited else ""
+    source.write_text("\n".join(first_lines) + ends)
     assert kanal_import(prepared.url, *args).returncode == 0
     kept = state_path.read_text()
     before = (await read_tables(prepared.url, "orders"))["orders"]
-    source.write_text("\n".join(edited) + "\n")
+    if edited:
+        source.write_text("\n".join(edited) + "\n")
+    else:
+        source.write_text(source.read_text() + "vip\n" + generic_row(2) + "\n")
 
     resumed = kanal_import(prepared.url, *args, "--resume")
 

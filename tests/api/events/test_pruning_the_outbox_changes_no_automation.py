@@ -22,7 +22,7 @@ from tests.api.events.outbox import FAST
 from tests.conftest import Api, cart_body, order_body
 
 RECOVERY = "cart_recovery"
-CUSTOMER = {"phone": "+33612346004", "whatsapp_consent": {"marketing": "subscribed"}}
+CUSTOMER = {"external_id": "C-G4", "phone": "+33612346004", "whatsapp_consent": {"marketing": "subscribed"}}
 # The store's recovery delay is 60 minutes: A2 is due, A3 not yet.
 AGES = {
     "A1": timedelta(hours=3),
@@ -33,7 +33,7 @@ AGES = {
 }
 
 # A step: ("post", abandoned_at), ("post", abandoned_at, "unconsented"), ("order", placed_at),
-# ("patch", status) or ("worker",).
+# ("patch", status), ("erase",) (the customer's erasure) or ("worker",).
 # Its outcome: (the cart's status, the answer's automations as (automation, reason), the cart
 # events it recorded as (type, before status, after status, reason)); a worker pass answers
 # nothing but its events.
@@ -149,6 +149,60 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
             ("recovered", [], [(CHANGED, "expired", "recovered", None)]),
         ],
     ),
+    "marked active, sent abandoned again later, then marked abandoned": (
+        [("post", "A1"), ("worker",), ("patch", "active")],
+        [("post", "A2"), ("patch", "abandoned"), ("worker",), ("patch", "active"), ("patch", "abandoned"), ("worker",)],
+        [
+            ("active", [], []),  # the shop's status kept
+            (
+                "abandoned",
+                [(RECOVERY, "not_due_yet")],
+                [(CHANGED, "active", "abandoned", None), (ABANDONED, None, "abandoned", "not_due_yet")],
+            ),
+            (None, [], [(DUE, None, "abandoned", "fired")]),  # the new abandonment's own message
+            ("active", [], [(CHANGED, "abandoned", "active", None)]),
+            ("abandoned", [(RECOVERY, "unchanged")], [(CHANGED, "active", "abandoned", None)]),
+            (None, [], []),
+        ],
+    ),
+    "marked active, sent an older abandoned_at, then marked abandoned": (
+        [("post", "A2"), ("worker",), ("patch", "active")],
+        [("post", "A1"), ("patch", "abandoned"), ("worker",)],
+        [
+            ("active", [], []),
+            ("abandoned", [(RECOVERY, "unchanged")], [(CHANGED, "active", "abandoned", None)]),
+            (None, [], []),
+        ],
+    ),
+    "marked active before its recovery, then marked abandoned": (
+        [("post", "A3"), ("patch", "active")],
+        [("post", "A2"), ("patch", "abandoned"), ("worker",), ("patch", "abandoned")],
+        [
+            ("active", [], []),
+            ("abandoned", [(RECOVERY, "not_due_yet")], [(CHANGED, "active", "abandoned", None)]),
+            (None, [], [(DUE, None, "abandoned", "fired")]),
+            ("abandoned", [(RECOVERY, "unchanged")], []),
+        ],
+    ),
+    "abandoned again later after its customer was erased": (
+        [("post", "A1"), ("worker",), ("erase",)],
+        [("post", "A2"), ("worker",), ("post", "A3"), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "erased")], [(ABANDONED, None, "abandoned", "erased")]),
+            (None, [], [(DUE, None, "abandoned", "erased")]),  # recorded, never sent
+            ("abandoned", [(RECOVERY, "erased")], [(ABANDONED, None, "abandoned", "erased")]),
+            (None, [], []),  # not due yet
+        ],
+    ),
+    "erased while its recovery waits, abandoned again later": (
+        [("post", "A3"), ("erase",)],
+        [("post", "A2"), ("worker",), ("post", "A2")],
+        [
+            ("abandoned", [(RECOVERY, "erased")], []),  # re-dated
+            (None, [], [(DUE, None, "abandoned", "erased")]),
+            ("abandoned", [(RECOVERY, "unchanged")], []),
+        ],
+    ),
     "marked recovered by the shop, abandoned, then bought": (
         [("post", "A1"), ("patch", "recovered"), ("patch", "abandoned")],
         [("order", "O1")],
@@ -223,6 +277,9 @@ async def _step(api: Api, step: Step, times: dict[str, str]) -> Outcome:
     elif kind == "patch":
         response = await api.patch("/carts/G4", {"status": argument[0]})
         assert response.status_code == 200, response.text
+    elif kind == "erase":
+        response = await api.delete("/customers/C-G4")
+        assert response.status_code == 204, response.text
     else:
         await _pass(api)
     if kind in ("post", "patch"):
