@@ -201,8 +201,8 @@ shipments = Table(
     Column("tracking_url", String(1024), nullable=True),
     Column("carrier", String(255), nullable=True),
     # The carrier as compared (`rules.same_tracking.carrier_key`): carrierPerformance groups by
-    # it. Case folding may triple a character (`ﬄ` is `ffl`): 3 × 255.
-    Column("carrier_key", String(765), nullable=True),
+    # it. Text: NFKC and case folding may write one character as many (`ﷺ` as 18).
+    Column("carrier_key", Text, nullable=True),
     Column("status", String(16), nullable=True),
     Column("metadata", Json, nullable=False),
     Column("revision", Integer, nullable=False),

@@ -36,3 +36,20 @@ async def run(url: str, work: Any) -> Any:
             return await conn.run_sync(work)
     finally:
         await engine.dispose()
+
+
+def seed_order(conn: Any, now: Any) -> None:
+    """Store 123, its contact 1 and that contact's order 1 (`O-1`), written at `now`: what a
+    migration test's shipments hang on. Written with the tables' definitions, whose columns they
+    use exist at every revision since 0016."""
+    from decimal import Decimal
+
+    from app.db.tables import contacts, orders, stores
+
+    conn.execute(stores.insert().values(id=123, name="Shop", status="active", region="FR", created_at=now))
+    conn.execute(
+        contacts.insert().values(id=1, store_id=123, phone="+33612345678", revision=1, created_at=now, updated_at=now)
+    )
+    order = {"store_id": 123, "contact_id": 1, "placed_at": now, "total_price": Decimal("1"), "revision": 1}
+    order.update(line_items=[], tags=[], metadata={}, created_at=now, updated_at=now)
+    conn.execute(orders.insert().values(id=1, external_id="O-1", **order))

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from alembic import command
 from sqlalchemy import text
 
 from app.db.migrate import alembic_config, upgrade
-from app.db.tables import contacts, orders, shipments, stores
-from tests.db.migrated import run
+from app.db.tables import shipments
+from tests.db.migrated import run, seed_order
 
 NOW = datetime(2026, 5, 18, 10, tzinfo=UTC)
 
@@ -29,19 +28,13 @@ KEYS = {
     "la\tPoste": "la poste",
     "ΕΛΛΗΝΙΚΆ ΤΑΧΥΔΡΟΜΕΊΑ": "ελληνικά ταχυδρομεία",
     "Straße Kurier": "strasse kurier",
-    "ＤＨＬ": "ｄｈｌ",
+    "ＤＨＬ": "dhl",  # the rule 0016 imports is today's (0020)
     None: None,
 }
 
 
 def _seed(conn: Any) -> None:
-    conn.execute(stores.insert().values(id=123, name="Shop", status="active", region="FR", created_at=NOW))
-    conn.execute(
-        contacts.insert().values(id=1, store_id=123, phone="+33612345678", revision=1, created_at=NOW, updated_at=NOW)
-    )
-    order = {"store_id": 123, "contact_id": 1, "placed_at": NOW, "total_price": Decimal("1"), "revision": 1}
-    order.update(line_items=[], tags=[], metadata={}, created_at=NOW, updated_at=NOW)
-    conn.execute(orders.insert().values(id=1, external_id="O-1", **order))
+    seed_order(conn, NOW)
     for number, carrier in enumerate([*KEYS, "UPS"]):  # a spelling twice: one UPDATE sets both
         row = {"id": number + 1, "store_id": 123, "external_id": f"S-{number}", "order_id": 1, "carrier": carrier}
         row.update(metadata={}, revision=1, created_at=NOW, updated_at=NOW)

@@ -21,11 +21,18 @@ SAME: dict[str, dict[str, Any]] = {
     "number in lower case": {"tracking_number": NUMBER.lower()},
     "carrier in upper case": {"carrier": "COLISSIMO"},
     "carrier with whitespace around": {"carrier": " colissimo\t"},
+    "number in full-width characters": {"tracking_number": "１Ｚ９９９ＡＡ１０１２３４５６７８４"},
+    "number in full-width, grouped by ideographic spaces": {
+        "tracking_number": "１Ｚ\u3000９９９ＡＡ１０１２３４５６７８４"
+    },
+    "carrier in full-width characters": {"carrier": "ＣＯＬＩＳＳＩＭＯ"},
 }
 DIFFERENT: dict[str, dict[str, Any]] = {
     "other digits": {"tracking_number": "1Z 999 AA1 0123 456 785"},
     "a number removed": {"tracking_number": None},
     "another carrier": {"carrier": "Colissimo Express"},
+    "another carrier in full-width characters": {"carrier": "Ｃｏｌｉｓｓｉｍｏ Ｅｘｐｒｅｓｓ"},
+    "other full-width digits": {"tracking_number": "１Ｚ９９９ＡＡ１０１２３４５６７８５"},
     "a carrier removed": {"carrier": None},
     "the URL in another case": {"tracking_url": "https://track.example.com/1z999"},
     "another URL": {"tracking_url": "https://track.example.com/other"},
@@ -47,7 +54,20 @@ def test_a_first_value_is_a_change() -> None:
     assert not same_tracking({"tracking_number": None, "tracking_url": None, "carrier": None}, STORED)
 
 
-def test_the_keys() -> None:
-    assert tracking_number_key(" 1z 999-aa1 ") == "1z999aa1"
-    assert carrier_key("  La \t  POSTE ") == "la poste"
-    assert (tracking_number_key(None), carrier_key(None)) == (None, None)
+KEYS = {
+    "a number's whitespace and dashes": (tracking_number_key, " 1z 999-aa1 ", "1z999aa1"),
+    "a number in full-width characters": (tracking_number_key, "１ｚ９９９－ａａ１", "1z999aa1"),
+    "a carrier's whitespace": (carrier_key, "  La \t  POSTE ", "la poste"),
+    "a carrier in full-width characters": (carrier_key, "ＤＨＬ", "dhl"),
+    "a carrier in half-width katakana": (carrier_key, "ﾔﾏﾄ運輸", "ヤマト運輸"),
+    "a carrier's ideographic space": (carrier_key, "佐川\u3000急便", "佐川 急便"),
+    "a carrier's ß": (carrier_key, "Straße", "strasse"),
+    "a ligature, folded then in compatibility form": (carrier_key, "ﬄ", "ffl"),
+    "no number": (tracking_number_key, None, None),
+    "no carrier": (carrier_key, None, None),
+}
+
+
+@pytest.mark.parametrize(("key", "sent", "compared"), KEYS.values(), ids=KEYS.keys())
+def test_the_keys(key: Any, sent: str | None, compared: str | None) -> None:
+    assert key(sent) == compared

@@ -10,6 +10,10 @@ shipping notification to the customer about the same parcel. So tracking is comp
 - the tracking number without its whitespace and dashes (Unicode dash punctuation, `-` among
   them: no carrier's numbers tell two parcels apart by them), case-folded;
 - the carrier case-folded, its runs of whitespace read as one space, none at its ends;
+- both in Unicode compatibility form (NFKC, Unicode Standard Annex #15): the full-width
+  letters and digits of a Japanese or Chinese keyboard (`ＤＨＬ`, `１Ｚ９９９…`) and
+  half-width katakana (`ﾔﾏﾄ運輸`, a legacy system's) are the characters they stand for
+  (`DHL`, `1Z999…`, `ヤマト運輸`);
 - the tracking URL exactly: its path and query may be case-sensitive;
 - an absent value (None) differs from every value, as a first tracking number or its removal is
   news.
@@ -25,20 +29,26 @@ from typing import Any
 TRACKING = ("tracking_number", "tracking_url", "carrier")
 
 
+def _folded(text: str) -> str:
+    """`text` case-folded in compatibility form: NFKC, case-folded, NFKC again (folding may
+    undo the form, as Unicode's own NFKC_Casefold does not)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
 def tracking_number_key(number: str | None) -> str | None:
-    """`number` as compared: no whitespace, no dash punctuation, case-folded; None stays None."""
+    """`number` as compared: folded (`_folded`), no whitespace, no dash punctuation; None stays
+    None."""
     if number is None:
         return None
-    kept = (c for c in number if not c.isspace() and unicodedata.category(c) != "Pd")
-    return "".join(kept).casefold()
+    return "".join(c for c in _folded(number) if not c.isspace() and unicodedata.category(c) != "Pd")
 
 
 def carrier_key(carrier: str | None) -> str | None:
-    """`carrier` as compared: case-folded, each run of whitespace one space, none at either end;
-    None stays None. Also the carrier carrierPerformance groups by, stored with each shipment
-    as `shipments.carrier_key` (README, "Carrier performance"): at most 3 × len(carrier)
-    characters (case folding writes `ﬄ` as `ffl`)."""
-    return None if carrier is None else " ".join(carrier.split()).casefold()
+    """`carrier` as compared: folded (`_folded`), each run of whitespace one space, none at
+    either end; None stays None. Also the carrier carrierPerformance groups by, stored with each
+    shipment as `shipments.carrier_key` (README, "Carrier performance"; a text column: NFKC
+    may write one character as up to 18, `ﷺ`)."""
+    return None if carrier is None else " ".join(_folded(carrier).split())
 
 
 def tracking_key(shipment: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:

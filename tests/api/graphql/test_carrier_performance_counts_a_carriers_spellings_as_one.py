@@ -1,6 +1,6 @@
 """carrierPerformance (README, "Carrier performance"): a carrier's spellings are one carrier, by
-the key a respelled carrier is compared by (case-folded, each run of whitespace one space, none
-at the ends): counted, ended and timed together, shown in the spelling most of its shipments
+the key a respelled carrier is compared by (in Unicode compatibility form, case-folded, each run
+of whitespace one space, none at the ends): counted, ended and timed together, shown in the spelling most of its shipments
 carry (ties: the first in code-point order). Carriers that differ otherwise stay apart; a
 shipment without a carrier is its own row. Busiest first, then by the name shown.
 
@@ -56,7 +56,22 @@ CASES: dict[str, tuple[list[Shipment], list[Row], list[str | None]]] = {
     "Unicode case: full-width letters": (
         [("ＤＨＬ", 40), ("ｄｈｌ", 20), ("ＤＨＬ", 30)],
         [("ＤＨＬ", 3, 3, 0, 0, 30.0, 40.0)],
-        ["ｄｈｌ", "ｄｈｌ", "ｄｈｌ"],
+        ["dhl", "dhl", "dhl"],
+    ),
+    "compatibility form: full-width letters are the letters": (
+        [("ＤＨＬ", 40), ("DHL", 20), ("dhl", 30), ("ＤＨＬ", 10)],
+        [("ＤＨＬ", 4, 4, 0, 0, 20.0, 40.0)],
+        ["dhl"] * 4,
+    ),
+    "compatibility form: half-width katakana": (
+        [("ﾔﾏﾄ運輸", 24), ("ヤマト運輸", 12), ("ヤマト運輸", 36)],
+        [("ヤマト運輸", 3, 3, 0, 0, 24.0, 36.0)],
+        ["ヤマト運輸"] * 3,
+    ),
+    "compatibility form: an ideographic space": (
+        [("佐川\u3000急便", 5), ("佐川 急便", 7)],
+        [("佐川 急便", 2, 2, 0, 0, 5.0, 7.0)],
+        ["佐川 急便"] * 2,
     ),
     "Unicode case: Greek": (
         [("Ελληνικά Ταχυδρομεία", 48), ("ΕΛΛΗΝΙΚΆ ΤΑΧΥΔΡΟΜΕΊΑ", 72), ("ελληνικά  ταχυδρομεία", None)],
@@ -69,15 +84,15 @@ CASES: dict[str, tuple[list[Shipment], list[Row], list[str | None]]] = {
         ["strasse kurier"] * 4,
     ),
     "other carriers stay apart": (
-        [("UPS", 10), ("USPS", 20), ("ups", 30), ("DHL", 1), ("DHL Express", 2), ("ＤＨＬ", 3)],
+        [("UPS", 10), ("USPS", 20), ("ups", 30), ("DHL", 1), ("DHL Express", 2), ("ＤＨＬ Ｐａｒｃｅｌ", 3)],
         [
             ("UPS", 2, 2, 0, 0, 10.0, 30.0),
             ("DHL", 1, 1, 0, 0, 1.0, 1.0),
             ("DHL Express", 1, 1, 0, 0, 2.0, 2.0),
             ("USPS", 1, 1, 0, 0, 20.0, 20.0),
-            ("ＤＨＬ", 1, 1, 0, 0, 3.0, 3.0),
+            ("ＤＨＬ Ｐａｒｃｅｌ", 1, 1, 0, 0, 3.0, 3.0),
         ],
-        ["ups", "usps", "ups", "dhl", "dhl express", "ｄｈｌ"],
+        ["ups", "usps", "ups", "dhl", "dhl express", "dhl parcel"],
     ),
     "one carrier made busier than another by its spellings": (
         [("DHL", 1), ("DHL", 2), ("ups", 3), ("UPS", 4), ("Ups", 5)],

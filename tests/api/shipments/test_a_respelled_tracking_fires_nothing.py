@@ -1,5 +1,6 @@
 """README "A respelled tracking number or carrier": a re-POST that only respells the carrier
-(case, whitespace) or the tracking number (spaces, hyphens, case) is written — the new spelling
+(case, whitespace, full-width or half-width forms) or the tracking number (spaces, hyphens,
+case, full-width forms) is written — the new spelling
 stored and answered, 200 — but tracks the same parcel: no `shipment.tracking_updated`, and the
 answer lists no notification (`[]`, as a write changing only the metadata). Surrounding
 whitespace of both is cut at the edge, so a respelling by it alone is a replay (`unchanged`).
@@ -40,6 +41,15 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[str]
         {},
         {"tracking_number": "1Z 999 AA1 0123 456 784"},
         {"tracking_number": "1Z 999 AA1 0123 456 784"},
+        [],
+        [],
+    ),
+    "carrier: full-width letters": ({"carrier": "DHL"}, {"carrier": "ＤＨＬ"}, {"carrier": "ＤＨＬ"}, [], []),
+    "carrier: half-width katakana": ({"carrier": "ヤマト運輸"}, {"carrier": "ﾔﾏﾄ運輸"}, {"carrier": "ﾔﾏﾄ運輸"}, [], []),
+    "tracking_number: full-width characters": (
+        {},
+        {"tracking_number": "１Ｚ９９９ＡＡ１０１２３４５６７８４"},
+        {"tracking_number": "１Ｚ９９９ＡＡ１０１２３４５６７８４"},
         [],
         [],
     ),
