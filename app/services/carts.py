@@ -231,7 +231,9 @@ def _abandonment_moved(
     - one whose `cart.recovery_due` an earlier write recorded (`abandonments.recorded`; an older
       checkout update arriving after a newer one): its recovery settled at that time, answer
       `unchanged`, as `_abandoned_again` keeps it for a recovered cart;
-    - any, while its recovery is still to come: `cart` as it is, the recovery re-dated;
+    - any, while its recovery is still to come: `cart` as it is, the recovery re-dated; but for
+      an imported cart (backfill, whose recovery never fires) sent live with a time later than
+      every one it had: the customer left it again since the import, a new abandonment (below);
     - one later than every `abandoned_at` the cart had (`abandonments.latest`), where the
       recovery of the one it had was recorded (fired, or suppressed for consent): the customer
       left the checkout again, a new abandonment, read as `_abandoned_again` reads one after a
@@ -248,10 +250,11 @@ def _abandonment_moved(
         kept = _set_recovery_due(outbox, cart, noted["recovery_due_at"])
         outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
         return kept
-    if cart["recovery_due_at"] is None:
-        return cart
     latest = max((time for time in (had, abandonments.latest(outbox.conn, cart)) if time is not None), default=None)
-    if latest is not None and cart["abandoned_at"] > latest:  # a new abandonment
+    later = latest is not None and cart["abandoned_at"] > latest
+    if cart["recovery_due_at"] is None and not (later and cart["backfill"] and not outbox.backfill):
+        return cart  # still to come, re-dated; an imported one stays history, unless sent live later
+    if later:  # a new abandonment
         anew = _set_recovery_due(outbox, cart, None)
         reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
         earlier = {"abandoned_at": had or latest}

@@ -32,7 +32,7 @@ AGES = {
     "A3": timedelta(minutes=10),
 }
 
-# A step: ("post", abandoned_at), ("post", abandoned_at, "unconsented"), ("order", placed_at),
+# A step: ("post", abandoned_at), ("post", abandoned_at, "unconsented" or "backfill"), ("order", placed_at),
 # ("patch", status), ("erase",) (the customer's erasure) or ("worker",).
 # Its outcome: (the cart's status, the answer's automations as (automation, reason), the cart
 # events it recorded as (type, before status, after status, reason)); a worker pass answers
@@ -203,6 +203,34 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
             ("abandoned", [(RECOVERY, "unchanged")], []),
         ],
     ),
+    "imported, then abandoned again later, live": (
+        [("post", "A1", "backfill"), ("worker",)],
+        [("post", "A2"), ("worker",), ("post", "A2"), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "not_due_yet")], [(ABANDONED, None, "abandoned", "not_due_yet")]),
+            (None, [], [(DUE, None, "abandoned", "fired")]),  # the customer left again: messaged
+            ("abandoned", [(RECOVERY, "unchanged")], []),
+            (None, [], []),
+        ],
+    ),
+    "imported, then sent live as imported": (
+        [("post", "A1", "backfill"), ("worker",)],
+        [("post", "A1"), ("worker",), ("post", "A2", "backfill"), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "unchanged")], []),  # the abandonment imported: never messaged
+            (None, [], []),
+            ("abandoned", [(RECOVERY, "backfill")], []),  # imported again, later: still history
+            (None, [], []),
+        ],
+    ),
+    "imported, then an older update live": (
+        [("post", "A2", "backfill"), ("worker",)],
+        [("post", "A1"), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "backfill")], []),  # re-dated, still the imported abandonment
+            (None, [], []),
+        ],
+    ),
     "marked recovered by the shop, abandoned, then bought": (
         [("post", "A1"), ("patch", "recovered"), ("patch", "abandoned")],
         [("order", "O1")],
@@ -265,9 +293,9 @@ async def _step(api: Api, step: Step, times: dict[str, str]) -> Outcome:
     status, automations = None, []
     if kind == "post":
         customer = UNCONSENTED if argument[1:] == ["unconsented"] else CUSTOMER
-        response = await api.post(
-            "/carts", cart_body(external_id="G4", abandoned_at=times[argument[0]], customer=customer)
-        )
+        body = cart_body(external_id="G4", abandoned_at=times[argument[0]], customer=customer)
+        backfill = {"Kanal-Backfill": "true"} if argument[1:] == ["backfill"] else {}
+        response = await api.client.post("/api/v1/stores/123/carts", json=body, headers={**api.auth(), **backfill})
         assert response.status_code in (200, 201), response.text
     elif kind == "order":
         body = order_body(external_id="G4-O", placed_at=times[argument[0]], customer=CUSTOMER)
