@@ -169,11 +169,13 @@ def _bought(
 
 
 def _recovered_by_a_purchase(conn: Connection, contact_id: int, before: Mapping[str, Any]) -> bool:
-    """Whether a purchase recovered the cart as it was `before` this write: its own
-    `completed_at` after its `abandoned_at`, or an order of its contact placed after that
+    """Whether a purchase recovered the `recovered` cart as it was `before` this write: its own
+    `completed_at`, whenever it was (the update of a bought checkout may date its
+    `abandoned_at` after the purchase, the cart recovered all the same:
+    rules/completed_checkout_is_a_purchase), or an order of its contact placed after its
     `abandoned_at`. A cart the shop marked `recovered` (PATCH) that no purchase followed keeps
     the shop's word."""
-    if bought(before["completed_at"], before["abandoned_at"], sent=False) == CartStatus.RECOVERED:
+    if before["completed_at"] is not None:
         return True
     return bool(conn.scalar(select(_ordered_after(contact_id, before["abandoned_at"]))))
 

@@ -300,10 +300,35 @@ RECOVERED_THEN = {
 }
 
 
+# how the purchase recovered the cart before that write
+PURCHASES = {
+    "sent bought": [_body(completed_at=BOUGHT)],
+    # the platform's update of the bought checkout dates its abandoned_at (08:30) after the
+    # purchase (08:20): the stored times alone no longer say the purchase recovered it
+    "bought, its update dated after the purchase": [
+        _body(),
+        _body(abandoned_at=UPDATED, completed_at=BOUGHT, updated_at=UPDATED),
+    ],
+    "recovered by the order, its update dated after the purchase": [
+        "order",
+        _body(),
+        _body(abandoned_at=UPDATED, completed_at=BOUGHT, updated_at=UPDATED),
+    ],
+}
+
+
+@pytest.mark.parametrize("purchase", PURCHASES)
 @pytest.mark.parametrize("case", RECOVERED_THEN)
 @pytest.mark.parametrize("way", WAYS)
-async def test_a_cart_its_purchase_recovered_sent_again_without_it(api: Api, way: str, case: str) -> None:
-    assert (await _write(api, way, _body(completed_at=BOUGHT)))[:2] == (201, "recovered")
+async def test_a_cart_its_purchase_recovered_sent_again_without_it(
+    api: Api, way: str, case: str, purchase: str
+) -> None:
+    for write in PURCHASES[purchase]:
+        if write == "order":
+            assert (await api.post("/orders", order_body(placed_at=BOUGHT))).status_code == 201
+        else:
+            await _write(api, way, write)
+    assert (await api.get("/carts/CART-7700")).json()["status"] == "recovered"
     abandoned_at, (status, automations, recorded, fired) = RECOVERED_THEN[case]
     before = await api.rows("events")
     assert await _write(api, way, _body(abandoned_at=abandoned_at)) == (200, status, automations, _iso(BOUGHT))
