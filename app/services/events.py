@@ -8,6 +8,7 @@ delivered."""
 from __future__ import annotations
 
 import random
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,14 +42,25 @@ def contact_view(contact: Any) -> dict[str, Any] | None:
     }
 
 
+_RANDOM_BITS = 74  # of a UUIDv7: 12 (rand_a) and 62 (rand_b), around the version and variant
+_last_id = [0]  # the last id's time and random bits, as one number
+_id_lock = threading.Lock()
+
+
 def new_event_id() -> str:
-    """A UUIDv7 (RFC 9562): the Unix time in milliseconds, then 74 random bits. Ids made in
-    time order land at the right edge of the events' unique index, instead of on a random
-    page of it, so a write dirties fewer pages. An id is a label, not a secret: its random bits
-    come from the process's own generator (seeded by the OS, again in a forked child), not a
-    system call per event."""
-    value = (time.time_ns() // 1_000_000) << 80 | random.getrandbits(80)
-    value = value & ~(0xF << 76 | 0x3 << 62) | 0x7 << 76 | 0x2 << 62  # version 7, variant 10
+    """A UUIDv7 (RFC 9562): the Unix time in milliseconds, then 74 random bits; strictly
+    greater than the one this process made before (§6.2, "Monotonic Random": within one
+    millisecond, or a clock set back, the last one's bits plus one), so that the events of a
+    transaction, and of a process, sort by id in the order they were made. Ids made in time
+    order land at the right edge of the events' unique index, instead of on a random page of
+    it, so a write dirties fewer pages. An id is a label, not a secret: its random bits come
+    from the process's own generator (seeded by the OS, again in a forked child), not a system
+    call per event."""
+    made = (time.time_ns() // 1_000_000) << _RANDOM_BITS | random.getrandbits(_RANDOM_BITS)
+    with _id_lock:
+        made = _last_id[0] = max(made, _last_id[0] + 1)
+    rand_a, rand_b = made >> 62 & 0xFFF, made & (1 << 62) - 1
+    value = made >> _RANDOM_BITS << 80 | 0x7 << 76 | rand_a << 64 | 0x2 << 62 | rand_b  # version 7, variant 10
     text = f"{value:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
