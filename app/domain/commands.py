@@ -200,8 +200,9 @@ def _json_type(schema: dict[str, Any]) -> Any:
 class WhatsappConsent(Command):
     """A customer's WhatsApp consent (issue 15; Shopify's `sms_marketing_consent` is the model):
     a state per purpose, when it was given and where it was collected. At least one purpose.
-    No other key: a misspelt purpose (`utlity`) would otherwise pass unread. A consent with
-    nothing in it (every field, whatever its key, null or blank; `{}`) is no consent."""
+    No other key with something in it: a misspelt purpose (`utlity`) would otherwise pass
+    unread. A consent with nothing in it (every field, whatever its key, null or blank; `{}`)
+    is no consent."""
 
     marketing: ConsentStateChoice | None = None
     utility: ConsentStateChoice | None = None
@@ -213,13 +214,19 @@ class WhatsappConsent(Command):
     @model_validator(mode="before")
     @classmethod
     def _known_keys(cls, data: Any) -> Any:
+        """Another key holding nothing (`_holds_nothing`: Shopify's `"state": null` relayed
+        beside ours) says nothing, and is left out; one with something in it is refused."""
         if isinstance(data, dict):
-            unknown = sorted(str(key) for key in data if key not in cls.model_fields)
-            if unknown:
-                keys = ", ".join(repr(key[:40]) for key in unknown[:3]) + (", …" if len(unknown) > 3 else "")
+            unknown = sorted(str(key) for key, value in data.items() if key not in cls.model_fields)
+            if not unknown:
+                return data
+            said = [key for key in unknown if not _holds_nothing(data[key])]
+            if said:
+                keys = ", ".join(repr(key[:40]) for key in said[:3]) + (", …" if len(said) > 3 else "")
                 raise PydanticCustomError(
                     ErrorCode.INVALID, f"Unknown {keys}: give marketing and/or utility (with consented_at, source)."
                 )
+            return {key: value for key, value in data.items() if key in cls.model_fields}
         return data
 
     @model_validator(mode="after")

@@ -40,13 +40,31 @@ NOTHING: dict[str, dict[str, Any]] = {
 
 # shape -> (the consent, the message's keys): something in a key the consent does not read
 REFUSED: dict[str, tuple[dict[str, Any], str]] = {
-    "Shopify's state given": ({"state": "subscribed", "opt_in_level": None}, "'opt_in_level', 'state'"),
-    "Shopify's source given": (
-        {"state": None, "consent_collected_from": "checkout"},
-        "'consent_collected_from', 'state'",
-    ),
+    "Shopify's state given": ({"state": "subscribed", "opt_in_level": None}, "'state'"),
+    "Shopify's source given": ({"state": None, "consent_collected_from": "checkout"}, "'consent_collected_from'"),
+    "Shopify's state beside ours": ({"marketing": "subscribed", "state": "subscribed"}, "'state'"),
+    "a misspelt purpose given": ({"marketing": "subscribed", "utlity": "subscribed"}, "'utlity'"),
     "unknown key beside blank purposes": ({"marketing": "", "utility": None, "opt_in": "yes"}, "'opt_in'"),
     "unknown key holding a list": ({"state": ["subscribed"]}, "'state'"),
+}
+
+
+# shape -> (a consent naming a purpose beside keys it does not read holding nothing: read as
+# its own keys say, the others left out), each purpose's state stored after it (its time is the
+# record's: an order's placed_at, a cart's abandoned_at)
+BESIDE_NOTHING: dict[str, tuple[dict[str, Any], dict[str, str | None]]] = {
+    "Shopify's state null": (
+        {"marketing": "unsubscribed", "state": None},
+        {"marketing": "unsubscribed", "utility": None},
+    ),
+    "Shopify's opt_in_level blank": (
+        {"marketing": "unsubscribed", "opt_in_level": "", "source": "checkout"},
+        {"marketing": "unsubscribed", "utility": None},
+    ),
+    "every Shopify key empty": (
+        {"utility": "subscribed", "consent_collected_from": [], "state": {}, "consent_updated_at": " "},
+        {"marketing": "subscribed", "utility": "subscribed"},
+    ),
 }
 
 
@@ -213,3 +231,13 @@ async def test_graphql_takes_a_consent_with_nothing_in_it_as_no_consent(api: Api
     assert _utc(await _stored(api)) == STORED
     written = "customer" if mutation.startswith("upsertCustomer") else "cart" if "Cart" in mutation else "order"
     assert await _consent_records(api) == (records[0], records[1] + _EVENTS[written])
+
+
+@pytest.mark.parametrize("shape", BESIDE_NOTHING)
+@pytest.mark.parametrize("place", PLACES)
+async def test_a_purpose_beside_keys_holding_nothing_is_read(api: Api, place: str, shape: str) -> None:
+    await _given_consent(api)
+    consent, states = BESIDE_NOTHING[shape]
+    status, answer = await _send(api, place, dict(consent))
+    assert status == (200 if place.startswith("customer") else 201), answer
+    assert {purpose: state for purpose, (state, *_) in (await _stored(api)).items()} == states
