@@ -4,10 +4,11 @@ Dispatchers take one lock row in turn, so the events of one subject (whose trans
 subject's row lock already serialises) become deliveries in the order they happened.
 Backfilled events, messages' triggers whose automation was suppressed when recorded
 (`automations.MESSAGES`, reason not `fired`), and those of a contact erased since (SPEC §4.3:
-no automation fires for it) are marked dispatched without deliveries. The other events of an
-erased contact go out, without its data (`rules.erasure.scrubbed`): `customer.erased` itself,
-which tells each subscriber to erase its copy, and the facts about orders and carts. A test
-space's events go only to its store's subscriptions that opted in to them."""
+no automation fires for it; their reason becomes `erased`) are marked dispatched without
+deliveries. The other events of an erased contact go out, without its data
+(`rules.erasure.scrubbed`): `customer.erased` itself, which tells each subscriber to erase its
+copy, and the facts about orders and carts. A test space's events go only to its store's
+subscriptions that opted in to them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 
 from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
-from app.domain.automations import MESSAGES, suppressed
+from app.domain.automations import MESSAGES, Reason, suppressed
 from app.domain.livemode import public_store_id
 from app.domain.statuses import DeliveryStatus
 from app.services.webhooks import matches, spaces
@@ -60,6 +61,11 @@ def fan_out(conn: Connection, now: datetime, wait: bool = True) -> tuple[int, in
             webhooks.c.store_id.in_(store_ids), webhooks.c.removed_at.is_(None)
         )
     ).all()
+    deliverable = [event for event in pending if not event.backfill and not suppressed(event.type, event.reason)]
+    # A message of a contact erased since it was recorded never goes out, and its event says so:
+    # no delivery of it exists yet to have gone out (README "WhatsApp consent, and why an
+    # automation fired or not").
+    erased = {event.id for event in deliverable if event.erased_at is not None and event.type in MESSAGES}
     rows = [
         {
             "event_id": event.id,
@@ -70,15 +76,15 @@ def fan_out(conn: Connection, now: datetime, wait: bool = True) -> tuple[int, in
             "next_attempt_at": now,
             "created_at": now,
         }
-        for event in pending
-        if not event.backfill
-        and not suppressed(event.type, event.reason)
-        and (event.erased_at is None or event.type not in MESSAGES)
+        for event in deliverable
+        if event.id not in erased
         for hook in hooks
         if event.store_id in spaces(hook.store_id, hook.test_events) and matches(hook.events, event.type)
     ]
     if rows:
         conn.execute(insert(deliveries), rows)
+    if erased:
+        conn.execute(update(events).where(events.c.id.in_(erased)).values(reason=Reason.ERASED))
     ids = [event.id for event in pending]
     conn.execute(update(events).where(events.c.id.in_(ids)).values(dispatched_at=now))
     return len(ids), len(rows)
