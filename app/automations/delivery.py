@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Text, bindparam, cast, exists, func, or_, select, update
+from sqlalchemy import Connection, Text, bindparam, case, cast, exists, func, or_, select, update
 
 from app.config import MAX_WEBHOOK_BACKOFF_SECONDS, Settings
 from app.db.tables import carts, contacts, deliveries, events, stores, webhooks
@@ -172,8 +172,8 @@ def claim(
         claimed.append(Claimed(row.id, row.webhook_id, row.url, row.event_id, row.type, row.attempts, body, row.secret))
     if cancelled:
         conn.execute(update(deliveries).where(deliveries.c.id.in_(cancelled)).values(status=DeliveryStatus.CANCELLED))
-    for event_row, reason in no_longer.items():
-        conn.execute(update(events).where(events.c.id == event_row).values(reason=reason))
+    if no_longer:
+        conn.execute(_logged_as_suppressed(no_longer))
     if claimed:
         ids = [item.delivery_id for item in claimed]
         conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(locked_until=now + lease))
@@ -277,6 +277,19 @@ def _suppressed_now(row: Any) -> Reason | None:
         return None
     reason = decide(automation, row._mapping, row._mapping)
     return None if reason == Reason.FIRED else reason
+
+
+def _logged_as_suppressed(no_longer: Mapping[int, Reason]) -> Any:
+    """One statement for the events `no_longer` (event row → why its message may no longer go
+    out): each takes that reason, the log's last word, unless a delivery of it already went
+    out (status delivered): a message was sent, and it stays `fired` (README "WhatsApp
+    consent, and why an automation fired or not")."""
+    went_out = exists().where(deliveries.c.event_id == events.c.id, deliveries.c.status == DeliveryStatus.DELIVERED)
+    return (
+        update(events)
+        .where(events.c.id.in_(list(no_longer)), ~went_out)
+        .values(reason=case(dict(no_longer), value=events.c.id))
+    )
 
 
 def _settled_carts(conn: Connection, rows: Sequence[Any]) -> set[int]:

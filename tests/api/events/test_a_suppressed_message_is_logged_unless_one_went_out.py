@@ -1,26 +1,32 @@
 """README "WhatsApp consent, and why an automation fired or not": a message whose delivery is
-suppressed after its trigger was recorded `fired` (its contact erased) has its event's reason
-changed to `erased`: the log shows the last word. An erasure before the worker fanned the event
-out left it `fired` with no delivery at all. Real worker, real receiver on loopback; the log read
-as a dashboard reads it (GraphQL `events`)."""
+suppressed after its trigger was recorded `fired` (its contact erased, its consent withdrawn) has
+its event's reason changed to `erased` / `no_consent`: the log shows the last word, unless a
+delivery of it already went out: then it stays `fired`. An erasure before the worker fanned the
+event out left it `fired` with no delivery at all, and a consent withdrawn after one webhook had
+the message made the log say suppressed while it went out. Real worker, real receivers on
+loopback; the log read as a dashboard reads it (GraphQL `events`)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import pytest
 
+from app.automations.delivery import claim
 from app.automations.dispatch import dispatch_events
 from app.automations.recovery import fire_due_recoveries
+from app.automations.replay import replay_since
 from app.automations.worker import Worker
 from app.services import stores, webhooks
 from tests.api.calls import gql
 from tests.api.consent.consent import consent, customer
 from tests.api.events.outbox import FAST
+from tests.api.graphql.test_statements_do_not_grow_with_the_page import counting_statements
 from tests.conftest import STORE_ID, Api, cart_body, order_body, shipment_body
 from tests.receiver import Receiver
 
-AT = "2026-05-01T00:00:00Z"
+AT, LATER = "2026-05-01T00:00:00Z", "2026-05-02T00:00:00Z"
 # each message (app.domain.automations.MESSAGES) → what a shipment sent again changes to record it
 # (None: the cart recovery, recorded by the worker's sweep)
 MESSAGES = {
@@ -30,7 +36,7 @@ MESSAGES = {
     "cart.recovery_due": None,
 }
 LOG = """query($type: String) { events(storeId: 123, filter: {type: $type}) {
-  edges { node { type reason deliveries { status } } } } }"""
+  edges { node { reason deliveries { status } } } } }"""
 
 
 async def _message(api: Api, event_type: str) -> None:
@@ -49,8 +55,20 @@ async def _message(api: Api, event_type: str) -> None:
         assert (await api.post("/shipments", shipment_body(**change))).status_code == 200
 
 
-async def _erase(api: Api) -> None:
+async def _erase(api: Api, event_type: str) -> None:
     assert (await api.delete("/customers/CUST-42")).status_code == 204
+
+
+async def _opt_out(api: Api, event_type: str) -> None:
+    purpose = "marketing" if event_type == "cart.recovery_due" else "utility"
+    response = await api.post("/customers", customer(consent(**{purpose: "unsubscribed"}, at=LATER)))
+    assert response.status_code in (200, 201), response.text
+
+
+WITHDRAWALS: dict[str, tuple[Callable[[Api, str], Awaitable[None]], str]] = {
+    "erased": (_erase, "erased"),
+    "consent withdrawn": (_opt_out, "no_consent"),
+}
 
 
 async def _deliver(api: Api) -> None:
@@ -62,7 +80,6 @@ async def _deliver(api: Api) -> None:
 async def _log(api: Api, event_type: str) -> list[tuple[str, list[str]]]:
     """Each `event_type` event's reason and its deliveries' statuses (sorted)."""
     edges = (await gql(api, LOG, {"type": event_type}))["data"]["events"]["edges"]
-    assert [edge["node"]["type"] for edge in edges] == [event_type]
     return [(edge["node"]["reason"], sorted(item["status"] for item in edge["node"]["deliveries"])) for edge in edges]
 
 
@@ -84,8 +101,66 @@ async def test_a_message_of_a_contact_erased_before_it_went_out_says_erased(
         await _message(api, event_type)
         if when == "after fan-out, before claim":
             assert await api.db.write(dispatch_events, datetime.now(UTC)) > 0
-        await _erase(api)
+        await _erase(api, event_type)
         await _deliver(api)
     assert event_type not in receiver.types
     assert "customer.erased" in receiver.types  # the worker did go through the outbox
     assert await _log(api, event_type) == [("erased", ERASED[when])]
+
+
+# case → (webhooks subscribed, whether the first had the message before the withdrawal, the
+# event's reason (None: the withdrawal's), its deliveries' statuses, sorted)
+AT_CLAIM = {
+    "one webhook": (1, False, None, ["cancelled"]),
+    "two webhooks, one delivered": (2, True, "fired", ["cancelled", "delivered"]),
+    "two webhooks, none delivered": (2, False, None, ["cancelled", "cancelled"]),
+}
+
+
+@pytest.mark.parametrize("case", list(AT_CLAIM))
+@pytest.mark.parametrize("withdrawal", list(WITHDRAWALS))
+@pytest.mark.parametrize("event_type", ["shipment.created", "cart.recovery_due"])
+async def test_a_message_suppressed_at_claim_says_so_unless_one_went_out(
+    api: Api, event_type: str, withdrawal: str, case: str
+) -> None:
+    hooks, delivered_first, reason, statuses = AT_CLAIM[case]
+    withdraw, suppressed = WITHDRAWALS[withdrawal]
+    with Receiver() as first, Receiver() as second:
+        await webhooks.add_webhook(api.db, STORE_ID, first.url, ["*"])
+        if hooks == 2 and not delivered_first:
+            await webhooks.add_webhook(api.db, STORE_ID, second.url, ["*"])
+        await _message(api, event_type)
+        if delivered_first:
+            await _deliver(api)  # the first webhook has the message
+            hook = await webhooks.add_webhook(api.db, STORE_ID, second.url, ["*"])
+            since, now = datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC)
+            assert await api.db.write(replay_since, hook["id"], since, now) > 0  # the second's waits
+        else:
+            assert await api.db.write(dispatch_events, datetime.now(UTC)) > 0
+        await withdraw(api, event_type)
+        await _deliver(api)
+    assert first.types.count(event_type) == (1 if delivered_first else 0)
+    assert event_type not in second.types
+    assert await _log(api, event_type) == [(reason or suppressed, statuses)]
+
+
+SHIPMENTS = 5
+
+
+async def test_one_claim_logs_all_its_suppressed_messages_in_one_statement(api: Api) -> None:
+    """Each message's reason was changed by a statement of its own: a claim of many whose
+    consent was withdrawn cost as many statements."""
+    with Receiver() as receiver:
+        await webhooks.add_webhook(api.db, STORE_ID, receiver.url, ["shipment.*"])
+        for index in range(SHIPMENTS):
+            order = order_body(external_id=f"ORDER-{index}", customer=customer(consent(utility="subscribed", at=AT)))
+            assert (await api.post("/orders", order)).status_code == 201
+            shipment = shipment_body(external_id=f"SHIP-{index}", order_external_id=f"ORDER-{index}")
+            assert (await api.post("/shipments", shipment)).status_code == 201
+        assert await api.db.write(dispatch_events, datetime.now(UTC)) == SHIPMENTS
+        await _opt_out(api, "shipment.created")
+        with counting_statements(api.db) as statements:
+            assert await api.db.write(claim, datetime.now(UTC), 100) == []
+    logging = [statement for statement in statements if statement.lstrip().upper().startswith("UPDATE EVENTS")]
+    assert len(logging) == 1, logging
+    assert await _log(api, "shipment.created") == [("no_consent", ["cancelled"])] * SHIPMENTS
