@@ -146,8 +146,12 @@ class OrdersPayload:
 class OrderFilter:
     financial_status: str | None = None
     fulfillment_status: str | None = None
-    placed_after: datetime | None = None
-    placed_before: datetime | None = None
+    placed_after: datetime | None = strawberry.field(
+        default=None, description="Placed at or after this instant (inclusive, as storeStats' from)"
+    )
+    placed_before: datetime | None = strawberry.field(
+        default=None, description="Placed before this instant (exclusive, as storeStats' to)"
+    )
     tag: str | None = None
     phone: str | None = strawberry.field(default=None, description="Any form the REST API accepts")
     search: str | None = strawberry.field(default=None, description="External id prefix")

@@ -39,6 +39,11 @@ async def test_orders_pages_walk_every_order_once_newest_first(api):
         ({"search": "O-00"}, 10),
         ({"placedAfter": "2026-05-20T00:00:00Z"}, 9),
         ({"placedBefore": "2026-05-02T00:00:00+00:00", "financialStatus": "pending"}, 2),
+        # half-open: O-001 placed at 10:01 is in from its instant on, O-029 at 10:29 out at its
+        ({"placedAfter": "2026-05-02T10:01:00Z", "placedBefore": "2026-05-02T10:29:00Z"}, 1),
+        ({"placedAfter": "2026-05-02T10:01:00.000001Z", "placedBefore": "2026-05-02T10:29:00.000001Z"}, 1),
+        ({"placedAfter": "2026-05-02T10:01:00.000001Z", "placedBefore": "2026-05-02T10:29:00Z"}, 0),
+        ({"placedAfter": "2026-05-02T10:01:00Z", "placedBefore": "2026-05-02T10:29:00.000001Z"}, 2),
     ],
 )
 async def test_order_filters(api, filter, expected):
