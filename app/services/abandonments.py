@@ -97,6 +97,14 @@ def latest(conn: Connection, cart: Mapping[str, Any]) -> datetime | None:
     return latest
 
 
+def earliest(conn: Connection, cart: Mapping[str, Any]) -> datetime | None:
+    """The earliest `abandoned_at` any abandonment of `cart` (a carts row: its `id`) recorded an
+    event for, None when none did. Read only where a write's purchase predates its abandoned_at."""
+    statement = select(func.min(cart_abandonments.c.abandoned_at)).where(cart_abandonments.c.cart_id == cart["id"])
+    earliest: datetime | None = conn.scalar(statement)
+    return earliest
+
+
 def recovery_since(conn: Connection, cart: Mapping[str, Any], since: datetime) -> bool:
     """Whether an abandonment of `cart` (a carts row: its `id`) recorded its `cart.recovery_due`
     at or after `since`."""

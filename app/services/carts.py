@@ -100,7 +100,11 @@ def _store_cart(
     if change.stale:  # a newer write came in between the look and the lock
         return _stale(cart, contact_by_id(conn, cart["contact_id"]))
     before = change.before["abandoned_at"] if change.before is not None else None
-    purchase = bought(cart["completed_at"], cart["abandoned_at"], command.completed_at is not None, before)
+    sent = command.completed_at is not None
+    if sent and before is not None and cart["completed_at"] <= before:
+        # abandoned again since: the purchase recovered the cart's first abandonment, if before it
+        before = min(before, abandonments.earliest(outbox.conn, cart) or before)
+    purchase = bought(cart["completed_at"], cart["abandoned_at"], sent, before)
     if not change.created and not change.unchanged:
         if cart["status"] == CartStatus.ABANDONED and purchase is not None:
             # Bought (completed_at), whether or not an order of its contact ever says so.
@@ -253,13 +257,14 @@ def _abandonment_moved(
         outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
         return kept
     latest = max((time for time in (had, abandonments.latest(outbox.conn, cart)) if time is not None), default=None)
-    later = latest is not None and cart["abandoned_at"] > latest
-    if cart["recovery_due_at"] is None and not (later and cart["backfill"] and not outbox.backfill):
+    first = latest is None  # no abandonment of the cart recorded anything (one sent `completed`)
+    later = first or cart["abandoned_at"] > latest
+    if cart["recovery_due_at"] is None and not first and not (later and cart["backfill"] and not outbox.backfill):
         return cart  # still to come, re-dated; an imported one stays history, unless sent live later
     if later:  # a new abandonment
         anew = _set_recovery_due(outbox, cart, None)
         reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
-        earlier = {"abandoned_at": had or latest}
+        earlier = None if first else {"abandoned_at": had or latest}
         outbox.emit(EventType.CART_ABANDONED, _subject(anew), contact, earlier, cart_view(anew), reason=reason)
         return anew
     if cart["abandoned_at"] == latest and not _messaged_since(outbox.conn, cart, noted):
@@ -480,11 +485,20 @@ def _change_cart(
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after, reason=said)
         if recovers:
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart), reason=reason)
-        elif cart["status"] == CartStatus.ABANDONED and cart["recovery_due_at"] is not None:
-            # Abandoned again by the shop's word, its recovery recorded: for an abandoned_at
-            # sent while the cart was marked otherwise, a new abandonment, as a POST would be.
+        elif cart["status"] == CartStatus.ABANDONED and (
+            cart["recovery_due_at"] is not None or (cart["backfill"] and not backfill) or _never_abandoned(conn, cart)
+        ):
+            # Abandoned again by the shop's word, its recovery recorded, or an imported one
+            # marked so live: for an abandoned_at sent while the cart was marked otherwise, a
+            # new abandonment, as a POST would be; a cart first sent `completed`, its first.
             cart = _abandonment_moved(outbox, cart, contact, None)
     return _written(outbox, cart, contact, change)
+
+
+def _never_abandoned(conn: Connection, cart: Mapping[Any, Any]) -> bool:
+    """Whether no abandonment of `cart` recorded anything: it was sent `completed` (bought at or
+    before its `abandoned_at`), and a PATCH marks it abandoned for the first time."""
+    return abandonments.latest(conn, cart) is None
 
 
 def _recovery_recorded(conn: Connection, cart: Mapping[Any, Any]) -> bool:

@@ -40,7 +40,8 @@ def bought(
     no say (no `completed_at`, or an abandonment after it that the write carrying no
     `completed_at` reports). `completed_at` and `abandoned_at` are the cart's after the write
     (aware datetimes); `sent`: whether the write carried `completed_at`; `abandoned_before`:
-    the cart's `abandoned_at` as stored before the write (None: a new cart)."""
+    the earliest `abandoned_at` the cart had before the write (None: a new cart): a bought
+    checkout's update arriving again after the cart was abandoned anew recovers the first."""
     if completed_at is None:
         return None
     if completed_at > abandoned_at or (sent and abandoned_before is not None and completed_at > abandoned_before):

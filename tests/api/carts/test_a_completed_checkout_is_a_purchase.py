@@ -369,7 +369,15 @@ PATCHED = {
     ),
     "bought at the last update": (
         UPDATED,
-        ("abandoned", [(RECOVERY, "not_due_yet")], [("cart.status_changed", "completed", "abandoned", None)]),
+        (
+            "abandoned",
+            [(RECOVERY, "not_due_yet")],
+            # never abandoned before: its first abandonment
+            [
+                ("cart.status_changed", "completed", "abandoned", None),
+                ("cart.abandoned", None, "abandoned", "not_due_yet"),
+            ],
+        ),
     ),
 }
 
@@ -392,3 +400,37 @@ async def test_completed_at_is_no_patch_field(api: Api) -> None:
     assert response.status_code == 422
     assert response.json()["errors"] == {"completed_at": [response.json()["message"]]}
     assert (await api.get("/carts/CART-7700")).json()["completed_at"] is None
+
+
+BOUGHT_UPDATE = _body(abandoned_at=UPDATED, completed_at=BOUGHT)  # undated, as relayed
+AGAIN = _body(abandoned_at=LATER)  # abandoned again after the purchase
+# name -> whether the new abandonment's recovery went out before the bought update's retry
+RETRIES = {"its recovery not yet sent": False, "its recovery sent": True}
+
+
+@pytest.mark.parametrize("sent", RETRIES.values(), ids=RETRIES.keys())
+@pytest.mark.parametrize("way", WAYS)
+async def test_a_bought_update_retried_after_a_new_abandonment(api: Api, way: str, sent: bool) -> None:
+    """The bought checkout's update (abandoned 08:30, bought 08:20) arriving again after the cart
+    was abandoned anew (09:00) is an older update of the abandonment the purchase recovered
+    (08:00): the cart is `recovered` again, a `cart.status_changed` alone, where it was made
+    `completed`, a status it never had, and the new abandonment sent back (09:00) never got its
+    recovery. Sent back, it is `abandoned` again; its recovery goes out once."""
+    assert (await _write(api, way, _body()))[:2] == (201, "abandoned")
+    assert (await _write(api, way, BOUGHT_UPDATE))[:3] == (200, "recovered", [(RECOVERY, "completed")])
+    assert (await _write(api, way, AGAIN))[:3] == (200, "abandoned", [(RECOVERY, "not_due_yet")])
+    if sent:
+        assert await _recoveries_fired(api) == [("CART-7700", "fired")]
+    before = len(await api.rows("events"))
+    assert (await _write(api, way, BOUGHT_UPDATE))[:3] == (200, "recovered", [(RECOVERY, "completed")])
+    assert _cart_events((await api.rows("events"))[before:]) == [
+        ("cart.status_changed", "abandoned", "recovered", "completed")
+    ]
+    before = len(await api.rows("events"))
+    again = (200, "abandoned", [(RECOVERY, "unchanged" if sent else "not_due_yet")])
+    assert (await _write(api, way, AGAIN))[:3] == again
+    assert _cart_events((await api.rows("events"))[before:]) == [
+        ("cart.status_changed", "recovered", "abandoned", None)
+    ]
+    assert await _recoveries_fired(api) == ([] if sent else [("CART-7700", "fired")])
+    assert await _recoveries_fired(api) == []

@@ -231,6 +231,42 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
             (None, [], []),
         ],
     ),
+    "imported, marked active, sent live later, then marked abandoned": (
+        [("post", "A1", "backfill"), ("worker",), ("patch", "active")],
+        [("post", "A2"), ("patch", "abandoned"), ("worker",), ("post", "A2"), ("worker",)],
+        [
+            ("active", [], []),
+            (
+                "abandoned",
+                [(RECOVERY, "not_due_yet")],
+                [(CHANGED, "active", "abandoned", None), (ABANDONED, None, "abandoned", "not_due_yet")],
+            ),
+            (None, [], [(DUE, None, "abandoned", "fired")]),  # the customer left again: messaged once
+            ("abandoned", [(RECOVERY, "unchanged")], []),
+            (None, [], []),
+        ],
+    ),
+    "imported, marked expired, sent live later, then marked abandoned": (
+        [("post", "A1", "backfill"), ("patch", "expired")],
+        [("post", "A2"), ("patch", "abandoned"), ("worker",)],
+        [
+            ("expired", [], []),
+            (
+                "abandoned",
+                [(RECOVERY, "not_due_yet")],
+                [(CHANGED, "expired", "abandoned", None), (ABANDONED, None, "abandoned", "not_due_yet")],
+            ),
+            (None, [], [(DUE, None, "abandoned", "fired")]),
+        ],
+    ),
+    "imported, marked active, then marked abandoned live as imported": (
+        [("post", "A1", "backfill"), ("patch", "active")],
+        [("patch", "abandoned"), ("worker",)],
+        [
+            ("abandoned", [(RECOVERY, "backfill")], [(CHANGED, "active", "abandoned", None)]),
+            (None, [], []),  # history: never messaged
+        ],
+    ),
     "marked recovered by the shop, abandoned, then bought": (
         [("post", "A1"), ("patch", "recovered"), ("patch", "abandoned")],
         [("order", "O1")],
