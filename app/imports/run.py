@@ -140,10 +140,10 @@ class Prefix:
         self.line = 0
         self.size = 0
         self.sha256 = hashlib.sha256()
-        # The last line read ended the file without a line end, where one is now: a file
-        # confirmed up to such a line, then appended to, holds the bytes confirmed (`unended`).
-        self.ending = 0
-        self.unended = self.sha256.hexdigest()
+        # The bytes read, the last line's end cut short: none of it, or its CR alone (a file
+        # confirmed up to a line it ended without a line end, or between CR and LF, then
+        # appended to, holds one of these): (size, SHA-256) each.
+        self.unended: list[tuple[int, str]] = []
 
     def advance(self, line: int) -> bool:
         """Read on to the end of line `line`; False when the file ends before it."""
@@ -152,21 +152,28 @@ class Prefix:
             if not read:
                 return False
             raw = read.encode("latin-1") if isinstance(read, str) else read
+            self.line += 1
+            if self.line < line:
+                self.sha256.update(raw)
+                self.size += len(raw)
+                continue
             body = raw.rstrip(b"\r\n")
             self.sha256.update(body)
-            self.ending = len(raw) - len(body)
-            self.unended = self.sha256.hexdigest()
-            self.sha256.update(raw[len(body) :])
+            ending = raw[len(body) :]
+            self.unended = []
+            for cut in range(len(ending)):
+                shorter = self.sha256.copy()
+                shorter.update(ending[:cut])
+                self.unended.append((self.size + len(body) + cut, shorter.hexdigest()))
+            self.sha256.update(ending)
             self.size += len(raw)
-            self.line += 1
         return True
 
     def holds(self, size: int | None, sha256: str | None) -> bool:
-        """Whether the bytes read are those of `size` and `sha256`, or those and the last line's
-        end: the file then ended on that line without one, and was appended to since."""
-        if (self.size, self.sha256.hexdigest()) == (size, sha256):
-            return True
-        return self.ending > 0 and (self.size - self.ending, self.unended) == (size, sha256)
+        """Whether the bytes read are those of `size` and `sha256`, or those and more of the last
+        line's end: the file then ended on that line without one, or between its CR and LF,
+        and was appended to since."""
+        return (self.size, self.sha256.hexdigest()) == (size, sha256) or (size, sha256) in self.unended
 
     def close(self) -> None:
         self.file.close()

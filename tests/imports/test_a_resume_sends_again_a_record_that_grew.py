@@ -56,7 +56,7 @@ class Case:
     stored: dict[str, list[str]]  # each order's line items' titles
     refused: list[tuple[int, str]]  # the report's (line, external_id) after the resume
     batch_size: int = 1
-    end: str = "\n"  # how the file's last line ends at the first run ("": it does not)
+    end: str = "\n"  # how the file's last line ends at the first run ("": it does not; "\r": cut short)
     newline: str = "\n"  # how its lines end
 
 
@@ -136,6 +136,15 @@ CASES = {
     "CRLF lines, the last row ended no line, an order appended": Case(
         [SHOPIFY, SHIRT, HAT], [SHOPIFY, SHIRT, HAT, PEN], 3, (1, 0, 0, 0), (3, 0, 0, 0),
         {"#1": ["Shirt"], "#2": ["Hat"], "#3": ["Pen"]}, [], end="", newline="\r\n",
+    ),
+    # saved while being written: its last line end cut between CR and LF
+    "JSON Lines: CRLF lines, the last cut between CR and LF, a line appended": Case(
+        [json.dumps(order(0)), json.dumps(order(1))], [json.dumps(order(n)) for n in range(3)], 2,
+        (1, 0, 0, 0), (3, 0, 0, 0), {"H-0": ["Tee"], "H-1": ["Tee"], "H-2": ["Tee"]}, [], end="\r", newline="\r\n",
+    ),
+    "CRLF lines, the last row cut between CR and LF, an order appended": Case(
+        [SHOPIFY, SHIRT, HAT], [SHOPIFY, SHIRT, HAT, PEN], 3, (1, 0, 0, 0), (3, 0, 0, 0),
+        {"#1": ["Shirt"], "#2": ["Hat"], "#3": ["Pen"]}, [], end="\r", newline="\r\n",
     ),
     "CR lines, the last row ended no line, an order appended": Case(
         [SHOPIFY, SHIRT, HAT], [SHOPIFY, SHIRT, HAT, PEN], 3, (1, 0, 0, 0), (3, 0, 0, 0),
