@@ -120,6 +120,10 @@ class LiveServer:
     def stop(self) -> None:
         self._server.stop()
 
+    def interrupt(self) -> int:
+        """Ctrl-C (SIGINT); the exit status once it has shut down."""
+        return self._server.interrupt()
+
 
 @contextlib.contextmanager
 def serving(database_url: str, workers: int = 1) -> Iterator[LiveServer]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -31,7 +32,7 @@ def free_port() -> int:
 
 
 class Server:
-    """`kanal serve` on a free loopback port; stopped with SIGKILL or SIGTERM. What it writes
+    """`kanal serve` on a free loopback port; stopped with SIGKILL, SIGTERM or SIGINT. What it writes
     on stderr (and with `access_log`, uvicorn's access log on its stdout: the path of each
     request as received) is drained into `lines` by threads, so that a burst of output can
     neither fill a pipe and stall the server nor be lost; the pipes are closed once it stops."""
@@ -93,6 +94,14 @@ class Server:
                 self.process.kill()
                 self.process.wait(timeout=10)
         self._closed()
+
+    def interrupt(self) -> int:
+        """Ctrl-C: SIGINT, then the exit status once the server has shut down."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            self.stop()  # killed if it never stopped
 
     def _closed(self) -> None:
         """The process is gone: read what its pipes still hold, then close them."""

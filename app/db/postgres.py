@@ -35,8 +35,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from .readers import settle
 from .unavailable import ConnectionLost, connected
@@ -223,12 +222,20 @@ class KeptVersions:
     database not migrated yet) or the database cannot be reached.
 
     Read on a connection of its own, straight with asyncpg: one small statement per turn of
-    the loop, which most requests share, should cost less than the auth read it saves."""
+    the loop, which most requests share, should cost less than the auth read it saves.
+
+    That connection is held as an `AsyncConnection` and given back with its `close` (or
+    `invalidate`), which run in SQLAlchemy's greenlet: a pool connection given back with the
+    synchronous `PoolProxiedConnection.close` is closed outside it when the pool's queue is
+    full (its overflow connections went back first, after writes that each took one, as
+    contended ones run again alone do): asyncpg's close cannot run there (`MissingGreenlet`),
+    and the pool logged `Exception closing connection` at shutdown and left it open."""
 
     def __init__(self, engine: AsyncEngine):
         self._engine = engine
         self._this_turn: dict[str, asyncio.Task[int | None]] = {}
-        self._conn: PoolProxiedConnection | None = None
+        self._conn: AsyncConnection | None = None
+        self._driver: Any = None  # asyncpg's connection under `_conn`
         self._lock = asyncio.Lock()  # one statement at a time on the connection
 
     async def read(self, name: str) -> int | None:
@@ -245,20 +252,26 @@ class KeptVersions:
         async with self._lock:
             try:
                 if self._conn is None:
-                    self._conn = await self._engine.raw_connection()
-                version = await self._conn.driver_connection.fetchval(_VERSION, name)  # type: ignore[union-attr]
+                    self._conn = await self._engine.connect()
+                    self._driver = (await self._conn.get_raw_connection()).driver_connection
+                version = await self._driver.fetchval(_VERSION, name)
             except Exception:
-                await self.close(invalidate=True)
+                await self._give_back(invalidate=True)
                 return None
         return None if version is None else int(version)
 
-    async def close(self, invalidate: bool = False) -> None:
-        conn, self._conn = self._conn, None
+    async def close(self) -> None:
+        """Give the connection back to the pool, once the statement on it, if any, is done."""
+        async with self._lock:
+            await self._give_back()
+
+    async def _give_back(self, invalidate: bool = False) -> None:
+        conn, self._conn, self._driver = self._conn, None, None
         if conn is not None:
             if invalidate:
-                conn.invalidate()
+                await conn.invalidate()
             else:
-                conn.close()
+                await conn.close()
 
 
 _VERSION = "SELECT version FROM kept_versions WHERE name = $1"
