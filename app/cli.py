@@ -432,9 +432,15 @@ def build_parser() -> argparse.ArgumentParser:
     create = st.add_parser("create", help="create a store")
     create.add_argument("--id", type=cli_arguments.record_id, required=True)
     create.add_argument("--name", type=cli_arguments.label, required=True)
-    create.add_argument("--region", required=True, help="default phone region, ISO 3166 alpha-2 (e.g. FR)")
+    create.add_argument(
+        "--region", type=cli_arguments.region, required=True, help="default phone region, ISO 3166 alpha-2 (e.g. FR)"
+    )
     create.add_argument("--team", type=cli_arguments.team, help="team that owns the store")
-    create.add_argument("--timezone", help="IANA timezone of its dashboards' days (default: the region's, else UTC)")
+    create.add_argument(
+        "--timezone",
+        type=cli_arguments.timezone,
+        help="IANA timezone of its dashboards' days (default: the region's, else UTC)",
+    )
     create.set_defaults(run=_with_db(_stores_create))
     st.add_parser("list", help="list stores").set_defaults(run=_with_db(_stores_list))
     for name, action in (("pause", _stores_pause), ("resume", _stores_resume)):
@@ -447,7 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
     limit.set_defaults(run=_with_db(_stores_rate_limit))
     zone = st.add_parser("set-timezone", help="IANA timezone the store's dashboards count days in")
     zone.add_argument("id", type=cli_arguments.record_id)
-    zone.add_argument("timezone", help="e.g. Europe/Paris")
+    zone.add_argument("timezone", type=cli_arguments.timezone, help="e.g. Europe/Paris")
     zone.set_defaults(run=_with_db(_stores_timezone))
     delay = st.add_parser("set-recovery-delay", help="minutes after abandonment before cart recovery fires")
     delay.add_argument("id", type=cli_arguments.record_id)
@@ -461,21 +467,23 @@ def build_parser() -> argparse.ArgumentParser:
         "set-consent-policy", help="the WhatsApp consent each automation needs (subscribed, not_unsubscribed, any)"
     )
     policy.add_argument("id", type=cli_arguments.record_id)
-    policy.add_argument("--cart-recovery", metavar="REQUIREMENT", help="marketing consent needed (default subscribed)")
-    policy.add_argument(
-        "--shipping-notification", metavar="REQUIREMENT", help="utility consent needed (default not_unsubscribed)"
-    )
+    for option, needed in (
+        ("--cart-recovery", "marketing consent needed (default subscribed)"),
+        ("--shipping-notification", "utility consent needed (default not_unsubscribed)"),
+    ):
+        policy.add_argument(option, choices=cli_arguments.REQUIREMENTS, metavar="REQUIREMENT", help=needed)
     policy.set_defaults(run=_with_db(_stores_consent_policy))
 
     wh = commands.add_parser("webhooks", help="webhook subscriptions").add_subparsers(dest="action", required=True)
     wa = wh.add_parser("add", help="subscribe a URL to a store's events (prints the signing secret once)")
     wa.add_argument("--store", type=cli_arguments.record_id, required=True)
-    wa.add_argument("--url", required=True)
+    wa.add_argument("--url", type=cli_arguments.webhook_url, required=True)
     # "extend": `--events a --events b` is both, as `--events a b` is (the last one alone, else).
     wa.add_argument(
         "--events",
         nargs="+",
         action="extend",
+        type=cli_arguments.event_pattern,
         metavar="PATTERN",
         help="e.g. order.* shipment.created (default: all)",
     )

@@ -1,17 +1,25 @@
 """The `kanal` command's argument types: a value the command cannot use is refused by argparse
 with one line naming the argument (`kanal …: error: argument --store: …`, exit 2) before
 anything runs, where a number too large for a column or a socket stopped the command with a
-traceback, or a negative interval made the worker spin."""
+traceback, or a negative interval made the worker spin. A value a service checks (a region, a
+timezone, a webhook's URL or event pattern) is checked here by the same function, so a bad one
+is an argument error too, where it stopped the command with `error: …` and exit status 1."""
 
 from __future__ import annotations
 
 import argparse
 import math
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from app.config import MAX_RATE_LIMIT_PER_MINUTE, MAX_RECOVERY_DELAY_MINUTES, MAX_WORKER_INTERVAL_SECONDS
+from app.domain.rules.consent_policy import Requirement
 from app.domain.text import is_safe
 from app.policies.ids import MAX_ID, id_or_none
+from app.services import stores, webhooks
+
+T = TypeVar("T")
 
 MAX_PORT = 65535  # a TCP port is 16 bits; 0 asks the system for any, which no one could then reach
 MAX_SERVER_PROCESSES = 64
@@ -22,6 +30,8 @@ _WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
 # refuses more than 4,300 of them (a ValueError argparse reported as "invalid int value").
 _LONGEST = 20
 _NUMBER = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*")
+# `kanal stores set-consent-policy --cart-recovery/--shipping-notification` (argparse's choices).
+REQUIREMENTS = [requirement.value for requirement in Requirement]
 
 
 def record_id(text: str) -> int:
@@ -56,6 +66,37 @@ def _label(text: str, blank: str) -> str:
     if not is_safe(text):
         raise argparse.ArgumentTypeError("a NUL character or bytes that are not UTF-8 cannot be stored")
     return text
+
+
+def region(text: str) -> str:
+    """`kanal stores create --region`: an ISO 3166 alpha-2 code (`stores.check_region`), in
+    capitals. Raises argparse.ArgumentTypeError."""
+    return _checked(stores.check_region, text)
+
+
+def timezone(text: str) -> str:
+    """A store's IANA timezone (`stores.check_timezone`). Raises argparse.ArgumentTypeError."""
+    return _checked(stores.check_timezone, text)
+
+
+def webhook_url(text: str) -> str:
+    """`kanal webhooks add --url`: one a POST can reach (`webhooks.check_url`). Raises
+    argparse.ArgumentTypeError."""
+    return _checked(webhooks.check_url, text)
+
+
+def event_pattern(text: str) -> str:
+    """One of `kanal webhooks add --events`: a pattern matching some event type
+    (`webhooks.check_patterns`). Raises argparse.ArgumentTypeError."""
+    return _checked(webhooks.check_patterns, [text])[0]
+
+
+def _checked(check: Callable[[T], T], value: T) -> T:
+    # The service's own check and wording: the command and the service never disagree.
+    try:
+        return check(value)
+    except ValueError as exc:  # StoreError
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def port(text: str) -> int:

@@ -39,6 +39,18 @@ def postgres_database() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A SQLite database `kanal db upgrade` made, DATABASE_URL naming it: for the tests that run
+    `kanal` as an operator does."""
+    from app.cli import main
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kanal.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    main(["db", "upgrade"])
+    return url
+
+
 @pytest.fixture(params=ENGINES)
 def engine_name(request: pytest.FixtureRequest) -> str:
     return request.param

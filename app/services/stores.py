@@ -60,14 +60,17 @@ def _check_id(store_id: int) -> int:
     return store_id
 
 
-def _check_region(region: str) -> str:
+def check_region(region: str) -> str:
+    """`region` in capitals if it is one phone numbers are read for (ISO 3166 alpha-2); raises
+    StoreError."""
     region = region.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise StoreError(f"Unknown region {region!r}: use an ISO 3166 alpha-2 code such as FR.")
     return region
 
 
-def _check_timezone(name: str) -> str:
+def check_timezone(name: str) -> str:
+    """`name` if it is an IANA timezone; raises StoreError."""
     try:
         return checked_timezone(name)
     except UnknownTimezone as exc:
@@ -80,13 +83,13 @@ async def create_store(
     """Create store `store_id` and its test space; its timezone (IANA) defaults to its region's
     (`default_timezone`). Raises StoreError for an id out of range, an unknown region or
     timezone, or an id already taken."""
-    region = _check_region(region)
+    region = check_region(region)
     values = {
         "id": _check_id(store_id),
         "name": name,
         "status": StoreStatus.ACTIVE,
         "region": region,
-        "timezone": default_timezone(region) if timezone is None else _check_timezone(timezone),
+        "timezone": default_timezone(region) if timezone is None else check_timezone(timezone),
         "team": team,
         "rate_limit_per_minute": None,
         "created_at": utcnow(),
@@ -147,7 +150,7 @@ async def set_recovery_delay(db: Database, store_id: int, minutes: int) -> None:
 
 async def set_timezone(db: Database, store_id: int, timezone: str) -> None:
     """The IANA zone the store's dashboards count days in; raises StoreError."""
-    await _set(db, store_id, timezone=_check_timezone(timezone))
+    await _set(db, store_id, timezone=check_timezone(timezone))
 
 
 async def set_consent_policy(db: Database, store_id: int, requirements: dict[Automation, str]) -> None:

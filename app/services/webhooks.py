@@ -50,10 +50,10 @@ def spaces(store_id: int, test_events: bool) -> list[int]:
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
 
 
-def _check_url(url: str) -> None:
+def check_url(url: str) -> str:
     """An absolute http(s) URL (scheme in any case) whose host is an IP address or a host
-    name of RFC 1123 labels, its port, when given, 1 to 65535: one a POST can reach. Raises
-    StoreError."""
+    name of RFC 1123 labels, its port, when given, 1 to 65535: one a POST can reach.
+    Returns it; raises StoreError."""
     refusal = StoreError(
         f"The webhook URL must be an http(s) URL with a host name or address, and a port from 1 to 65535: {url!r}."
     )
@@ -66,19 +66,21 @@ def _check_url(url: str) -> None:
         raise refusal
     try:
         ipaddress.ip_address(host)
-        return
+        return url
     except ValueError:
         pass
     labels = host.rstrip(".").split(".")
     if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
         raise refusal
+    return url
 
 
-def _check(url: str, patterns: list[str]) -> None:
-    _check_url(url)
+def check_patterns(patterns: list[str]) -> list[str]:
+    """`patterns` if each is a `known_pattern`; raises StoreError naming those that are not."""
     unknown = [pattern for pattern in patterns if not known_pattern(pattern)]
     if unknown:
         raise StoreError(f"No event type matches {', '.join(unknown)}; types: {', '.join(EventType)}.")
+    return patterns
 
 
 async def add_webhook(
@@ -86,8 +88,8 @@ async def add_webhook(
 ) -> Record:
     """Subscribe `url` to public store `store_id`'s events matching `patterns` (all by
     default), its test space's too with `test_events`. Raises StoreError."""
-    patterns = patterns or ["*"]
-    _check(url, patterns)
+    check_url(url)
+    patterns = check_patterns(patterns or ["*"])
     record = {
         "store_id": store_id,
         "url": url,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,14 +18,6 @@ from app.db.tables import stores
 from tests.db.migrated import run
 
 BEFORE = "0006"  # the revision url_before is at
-
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'kanal.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    main(["db", "upgrade"])
-    return url
 
 
 def _listed_timezones(capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -63,7 +54,7 @@ def test_an_unknown_timezone_is_refused_and_changes_nothing(
     capsys.readouterr()
     with pytest.raises(SystemExit) as exited:
         main(command)
-    assert exited.value.code == 1
+    assert exited.value.code == 2  # an argument error (tests/config/test_cli_values_are_argument_errors.py)
     assert "use an IANA name such as Europe/Paris or UTC" in capsys.readouterr().err
     assert _listed_timezones(capsys) == ["Europe/Paris"]
 

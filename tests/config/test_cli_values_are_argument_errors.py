@@ -1,0 +1,80 @@
+"""A value a `kanal` subcommand cannot use is an argument error, as an id or a name out of range
+is (`app/cli_arguments.py`): argparse's one line naming the argument, exit status 2, nothing
+done. A consent requirement, a store's region or timezone, a webhook's URL or event pattern
+were checked only by the service, once the command ran: `error: …` and exit status 1, as for a
+store that does not exist."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.cli import main
+from app.domain.event_types import EventType
+
+TYPES = ", ".join(EventType)
+CREATE = ["stores", "create", "--id", "2", "--name", "Shop"]
+HOOK = ["webhooks", "add", "--store", "1"]
+URL_MUST = "The webhook URL must be an http(s) URL with a host name or address, and a port from 1 to 65535"
+CHOICES = "(choose from 'subscribed', 'not_unsubscribed', 'any')"
+# arguments -> the error line's end, after "kanal <command>: error: argument "
+REFUSED = {
+    (
+        "stores",
+        "set-consent-policy",
+        "1",
+        "--cart-recovery",
+        "yes",
+    ): f"--cart-recovery: invalid choice: 'yes' {CHOICES}",
+    ("stores", "set-consent-policy", "1", "--shipping-notification", "ANY"): (
+        f"--shipping-notification: invalid choice: 'ANY' {CHOICES}"
+    ),
+    (*CREATE, "--region", "XX"): "--region: Unknown region 'XX': use an ISO 3166 alpha-2 code such as FR.",
+    (*CREATE, "--region", "FR", "--timezone", "Paris"): (
+        "--timezone: Unknown timezone 'Paris': use an IANA name such as Europe/Paris or UTC."
+    ),
+    ("stores", "set-timezone", "1", "CEST"): (
+        "timezone: Unknown timezone 'CEST': use an IANA name such as Europe/Paris or UTC."
+    ),
+    (*HOOK, "--url", "ftp://127.0.0.1/h"): f"--url: {URL_MUST}: 'ftp://127.0.0.1/h'.",
+    (*HOOK, "--url", "http://127.0.0.1:0/h"): f"--url: {URL_MUST}: 'http://127.0.0.1:0/h'.",
+    (*HOOK, "--url", "http://127.0.0.1:9/h", "--events", "order.*", "o*"): (
+        f"--events: No event type matches o*; types: {TYPES}."
+    ),
+}
+
+
+def _state(capsys: pytest.CaptureFixture[str]) -> str:
+    """What `kanal stores list` and `kanal webhooks list` print."""
+    capsys.readouterr()
+    main(["stores", "list"])
+    main(["webhooks", "list"])
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", REFUSED, ids=" ".join)
+def test_a_value_the_command_cannot_use_is_an_argument_error(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    main(["stores", "create", "--id", "1", "--name", "Shop", "--region", "FR"])
+    before = _state(capsys)
+    with pytest.raises(SystemExit) as exited:
+        main(list(args))
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"kanal {' '.join(args[:2])}: error: argument {REFUSED[args]}"
+    assert _state(capsys) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "listed"),
+    [
+        ((*CREATE, "--region", "fr", "--timezone", "Europe/Berlin"), "Europe/Berlin"),
+        (("stores", "set-consent-policy", "1", "--cart-recovery", "any"), "any"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, tuple) else "",
+)
+def test_a_good_value_still_does_what_it_says(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], listed: str
+) -> None:
+    main(["stores", "create", "--id", "1", "--name", "Shop", "--region", "FR"])
+    main(list(args))
+    assert listed in _state(capsys)
