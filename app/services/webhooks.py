@@ -87,9 +87,11 @@ async def add_webhook(
     db: Database, store_id: int, url: str, patterns: list[str] | None = None, *, test_events: bool = False
 ) -> Record:
     """Subscribe `url` to public store `store_id`'s events matching `patterns` (all by
-    default), its test space's too with `test_events`. Raises StoreError."""
+    default; each kept once, in the order first given), its test space's too with
+    `test_events`. Raises StoreError."""
     check_url(url)
-    patterns = check_patterns(patterns or ["*"])
+    # A pattern given twice (`--events a a`, `--events a --events a`) matches nothing more.
+    patterns = check_patterns(list(dict.fromkeys(patterns or ["*"])))
     record = {
         "store_id": store_id,
         "url": url,

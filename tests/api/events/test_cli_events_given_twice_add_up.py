@@ -1,6 +1,7 @@
 """`kanal webhooks add --events` given more than once subscribes to the patterns of each, as
 one `--events` listing them all does: the last one alone counted, and the webhook silently
-missed the events of the others."""
+missed the events of the others. A pattern given more than once is subscribed once, where it
+was stored (and listed) as often as it was given."""
 
 import pytest
 
@@ -14,6 +15,9 @@ EVENTS = {
     ("--events", "order.*", "--events", "shipment.created"): ["order.*", "shipment.created"],
     ("--events", "order.*", "--events", "cart.*", "*.created"): ["order.*", "cart.*", "*.created"],
     (): ["*"],
+    ("--events", "order.created", "order.created"): ["order.created"],
+    ("--events", "order.*", "--events", "cart.*", "order.*"): ["order.*", "cart.*"],
+    ("--events", "*", "shipment.created", "*", "shipment.created"): ["*", "shipment.created"],
 }
 
 
