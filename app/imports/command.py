@@ -67,7 +67,9 @@ def _unusable(source: Path, given: str | None) -> str | None:
         return f"{source} is a directory, not a file"
     if not source.is_file():
         return f"no file {source}"
-    if given is not None and given.endswith(os.sep) and not Path(given).is_dir():
+    # Whether or not that directory exists (README): the name says it, not the file system;
+    # `/` alone is the root, a directory like `.`.
+    if given is not None and given.endswith(os.sep) and given.strip(os.sep):
         return f"the report {given} names a directory: give --report a file path"
     report = Path(given) if given is not None else _default_report(source)
     try:

@@ -75,6 +75,10 @@ FILES = {
         ["{file}", "--report", "{dir}/reports/"],
         "error: the report {dir}/reports/ names a directory: give --report a file path",
     ),
+    "report ends in / (an existing directory)": (
+        ["{file}", "--report", "{dir}/"],
+        "error: the report {dir}/ names a directory: give --report a file path",
+    ),
     "report ends in / (a file)": (
         ["{file}", "--report", "{file}/"],
         "error: the report {file}/ names a directory: give --report a file path",
