@@ -80,11 +80,18 @@ function localDay(instant, timeZone) {
 /** A day as the form gives it, YYYY-MM-DD, that is on the calendar: a link may carry anything
  * (`from=garbage`, `2026-5-1`, `2026-02-30`), and such a text is named to the person here rather
  * than sent to the API as `null` or failing in the date arithmetic below. */
-function checkDay(name, day) {
+function isDay(day) {
   const midnight = Date.parse(`${day}T00:00:00Z`); // NaN for 2026-13-01, 2026-03-02 for 2026-02-30
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(midnight) || addDays(day, 0) !== day) {
-    throw new PeriodError(`${name} is "${day}", not a day written YYYY-MM-DD.`);
-  }
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(midnight) && addDays(day, 0) === day;
+}
+
+/** Throws a PeriodError naming each of a link's From and To (`{ From, To }`, either absent)
+ * that is not a day: both when both are wrong, so the link is put right at once. */
+function checkPeriod(period) {
+  const wrong = Object.entries(period).filter(([, day]) => day && !isDay(day));
+  if (wrong.length === 0) return;
+  const named = wrong.map(([name, day]) => `${name} is "${day}"`).join(" and ");
+  throw new PeriodError(`${named}, not ${wrong.length === 1 ? "a day" : "days"} written YYYY-MM-DD.`);
 }
 
 function addDays(day, count) {
@@ -158,8 +165,7 @@ async function open() {
 /** Reads the period's panels again: on opening, and after live events. */
 async function refresh() {
   const timeZone = store.timezone;
-  if (settings.to) checkDay("To", settings.to);
-  if (settings.from) checkDay("From", settings.from);
+  checkPeriod({ From: settings.from, To: settings.to });
   const lastDay = settings.to || localDay(new Date(), timeZone);
   const firstDay = settings.from || addDays(lastDay, -29);
   $("from").value = firstDay;

@@ -308,16 +308,30 @@ def test_a_refused_key_or_store_shows_the_apis_error(
             "from=2026-05-01T00:00&to=2026-05-31",
             'Check the link\'s period: From is "2026-05-01T00:00", not a day written YYYY-MM-DD.',
         ),
+        (
+            "from=2026-5-1&to=garbage",
+            'Check the link\'s period: From is "2026-5-1" and To is "garbage", not days written YYYY-MM-DD.',
+        ),
         ("from=0999-01-01&to=0999-01-02", "0999-01-01 to 0999-01-02, read at"),  # a day before the year 1000 is a day
     ],
-    ids=["from not a day", "to not a day", "to alone", "no leading zeros", "no such date", "a time", "year 999"],
+    ids=[
+        "from not a day",
+        "to not a day",
+        "to alone",
+        "no leading zeros",
+        "no such date",
+        "a time",
+        "both not days",
+        "year 999",
+    ],
 )
 def test_a_link_whose_period_is_not_days_says_so(
     prepared: Prepared, server: LiveServer, period: str, shown: str
 ) -> None:
     """Where the page read the days itself and asked the API with `null` (`Variable '$from' has
     invalid value …`), or threw before asking (`The server could not be reached (Invalid time
-    value)`), a link whose From or To is not a day names it."""
+    value)`), a link whose From or To is not a day names it; both, when neither is (where it
+    named To alone)."""
     with chromium() as (context, seen):
         page = context.new_page()
         page.goto(f"{server.base_url}/dashboard#key={prepared.key}&store=123&{period}")
