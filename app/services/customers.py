@@ -25,7 +25,7 @@ from app.db import statistics
 from app.db.compiled import Row
 from app.db.database import Database
 from app.db.statements import insert_for
-from app.db.tables import carts, consent_changes, contacts, customers, detached_records, orders
+from app.db.tables import carts, consent_changes, contacts, customer_contacts, customers, detached_records, orders
 from app.db.tables import events as event_rows
 from app.domain import records
 from app.domain.commands import CustomerInput
@@ -111,6 +111,8 @@ def _store_customer(
     change = write_tracked(conn, customers, ("store_id", "external_id"), values)
     if change.stale:  # a newer write came in between the look and the lock
         return Written(_with_phone_type(conn, change.after), created=False, stale=True)
+    if change.changed("contact_id"):
+        _note_contact_left(conn, store_id, command.external_id, change.previous("contact_id"))
     # A replay leaves the record and its contact (its fields, phone's source, id, consent) as
     # they were: either one changed is an update (README, "Metrics": `unchanged`).
     unchanged = change.unchanged and contact_unchanged
@@ -146,6 +148,17 @@ def _locked_record(conn: Connection, store_id: int, external_id: str) -> Row | N
     where = (customers.c.store_id == store_id, customers.c.external_id == external_id)
     row: Row | None = conn.execute(select(customers).where(*where).with_for_update()).mappings().first()
     return row
+
+
+def _note_contact_left(conn: Connection, store_id: int, external_id: str, contact_id: int) -> None:
+    """The customer record `external_id` moved off the contact `contact_id` (another phone):
+    noted, so that the erasure of the id reaches that contact too (README "Erasure"). Only on
+    a move: a write that keeps its contact costs no statement more."""
+    conn.execute(
+        insert_for(conn.dialect.name, customer_contacts)
+        .values(store_id=store_id, external_id=external_id, contact_id=contact_id)
+        .on_conflict_do_nothing()
+    )
 
 
 def _take_external_id(conn: Connection, store_id: int, contact_id: int, external_id: str, now: datetime) -> Row:
@@ -216,7 +229,8 @@ def _find_customer(conn: Connection, store_id: int, external_id: str) -> records
 
 
 async def erase_customer(db: Database, store: Store, external_id: str, backfill: bool = False) -> int:
-    """Erase the personal data of every contact this customer id reaches. Orders and carts
+    """Erase the personal data of every contact this customer id reaches, the contacts its
+    customer record left when it moved phone included (`_note_contact_left`). Orders and carts
     stay, detached from personal data; no automation fires for an erased contact afterwards.
     Idempotent; returns how many contacts were erased by this call."""
     if not is_safe(external_id):
@@ -230,6 +244,10 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
         select(contacts.c.id).where(contacts.c.store_id == store_id, contacts.c.external_id == external_id),
         select(orders.c.contact_id).where(orders.c.store_id == store_id, orders.c.customer_external_id == external_id),
         select(carts.c.contact_id).where(carts.c.store_id == store_id, carts.c.customer_external_id == external_id),
+        # the person's earlier phones, whoever uses them since (README "Erasure")
+        select(customer_contacts.c.contact_id).where(
+            customer_contacts.c.store_id == store_id, customer_contacts.c.external_id == external_id
+        ),
     )
     ids = list(conn.execute(contact_ids).scalars())
     if not ids:
@@ -276,6 +294,8 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
             .on_conflict_do_nothing()
         )
     conn.execute(delete(consent_changes).where(consent_changes.c.contact_id.in_(ids)))
+    left = (customer_contacts.c.store_id == store_id, customer_contacts.c.external_id == external_id)
+    conn.execute(delete(customer_contacts).where(*left))  # the id is gone: nothing to note it by
     _scrub_events(conn, ids)
     return len(erased)
 

@@ -93,3 +93,24 @@ async def test_reset_of_an_unknown_store_is_refused(
             message.format(arg="id"),
         )
     assert await api.snapshot() == before
+
+
+async def test_reset_clears_the_test_spaces_notes_of_moved_customers(
+    api: Api, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A customer who moved phone is noted (table `customer_contacts`, README "Erasure"): the
+    test space's notes go with its customers, and are listed; the live space's stay."""
+    test_key, _ = await keys.create_key(api.db, store_id=STORE_ID, test=True)
+    for key in (None, test_key):
+        for phone in ("+33611112001", "+33611112002"):
+            response = await api.post("/customers", {"external_id": "MV2-1", "phone": phone}, key=key)
+            assert response.status_code in (200, 201), response.text
+    noted = await api.rows("customer_contacts")
+    assert sorted(row["store_id"] for row in noted) == sorted([STORE_ID, ~STORE_ID])
+
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    await kanal("stores", "reset-test-data", str(STORE_ID))
+    assert capsys.readouterr().out == (
+        f"Store {STORE_ID}: test data cleared (1 customers, 1 customer_contacts, 2 contacts); live data untouched.\n"
+    )
+    assert await api.rows("customer_contacts") == [row for row in noted if row["store_id"] == STORE_ID]
