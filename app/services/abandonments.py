@@ -92,17 +92,19 @@ def recorded(conn: Connection, cart: Mapping[str, Any]) -> Row | None:
 def latest(conn: Connection, cart: Mapping[str, Any]) -> datetime | None:
     """The latest `abandoned_at` any abandonment of `cart` (a carts row: its `id`) recorded an
     event for, None when none did. Read only where a cart's abandoned_at moves, off the hot path."""
-    statement = select(func.max(cart_abandonments.c.abandoned_at)).where(cart_abandonments.c.cart_id == cart["id"])
-    latest: datetime | None = conn.scalar(statement)
-    return latest
+    return _abandoned_at(conn, cart, func.max)
 
 
 def earliest(conn: Connection, cart: Mapping[str, Any]) -> datetime | None:
-    """The earliest `abandoned_at` any abandonment of `cart` (a carts row: its `id`) recorded an
-    event for, None when none did. Read only where a write's purchase predates its abandoned_at."""
-    statement = select(func.min(cart_abandonments.c.abandoned_at)).where(cart_abandonments.c.cart_id == cart["id"])
-    earliest: datetime | None = conn.scalar(statement)
-    return earliest
+    """The earliest such `abandoned_at`, None when none did. Read only where a write's purchase
+    predates its abandoned_at."""
+    return _abandoned_at(conn, cart, func.min)
+
+
+def _abandoned_at(conn: Connection, cart: Mapping[str, Any], aggregate: Any) -> datetime | None:
+    statement = select(aggregate(cart_abandonments.c.abandoned_at)).where(cart_abandonments.c.cart_id == cart["id"])
+    found: datetime | None = conn.scalar(statement)
+    return found
 
 
 def recovery_since(conn: Connection, cart: Mapping[str, Any], since: datetime) -> bool:

@@ -485,20 +485,12 @@ def _change_cart(
         outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after, reason=said)
         if recovers:
             outbox.emit(EventType.CART_RECOVERED, _subject(cart), contact, before, cart_view(cart), reason=reason)
-        elif cart["status"] == CartStatus.ABANDONED and (
-            cart["recovery_due_at"] is not None or (cart["backfill"] and not backfill) or _never_abandoned(conn, cart)
-        ):
-            # Abandoned again by the shop's word, its recovery recorded, or an imported one
-            # marked so live: for an abandoned_at sent while the cart was marked otherwise, a
-            # new abandonment, as a POST would be; a cart first sent `completed`, its first.
+        elif cart["status"] == CartStatus.ABANDONED:
+            # Abandoned again by the shop's word: its abandoned_at read as a POST reads a moved
+            # one (sent while the cart was marked otherwise, nothing read it); a cart first sent
+            # `completed`, its first abandonment.
             cart = _abandonment_moved(outbox, cart, contact, None)
     return _written(outbox, cart, contact, change)
-
-
-def _never_abandoned(conn: Connection, cart: Mapping[Any, Any]) -> bool:
-    """Whether no abandonment of `cart` recorded anything: it was sent `completed` (bought at or
-    before its `abandoned_at`), and a PATCH marks it abandoned for the first time."""
-    return abandonments.latest(conn, cart) is None
 
 
 def _recovery_recorded(conn: Connection, cart: Mapping[Any, Any]) -> bool:
