@@ -14,9 +14,10 @@ statement sent on it. SQLAlchemy notices that for the statements it runs itself,
 statements run on the driver's cursor (`compiled.py`) and their errors never reach it: the
 dead connection went back to the pool and failed every request that took it. So a failed
 operation asks its connection whether it is still open (asyncpg knows); if not, that
-connection is invalidated, every other one the pool kept from before is dropped with it
-(they were opened to the same server), and the caller runs the operation again
-(`ConnectionLost`). Writes are safe to run again (idempotent upserts), reads always are.
+connection is invalidated, every other one the pool kept from before is closed with it
+(they were opened to the same server: the idle ones at once, those other requests hold once
+given back), and the caller runs the operation again (`ConnectionLost`). Writes are safe to
+run again (idempotent upserts), reads always are.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from threading import Thread
 from typing import Any, cast
 
 import aiosqlite
-from sqlalchemy import event, pool
+from sqlalchemy import Engine, event, pool
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry, Pool
+from sqlalchemy.util import greenlet_spawn
 
 RETRY_AFTER_SECONDS = 5
 _SQLITE_BUSY = 5
@@ -141,6 +144,7 @@ async def connected(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     refuses, is starting, has no connection slot left). A failure of the work done on it that
     came from the server having ended it raises `ConnectionLost` (see the module)."""
     conn = engine.connect()
+    taken_from = engine.pool  # the pool `start` takes the connection from (nothing runs in between)
     try:
         await conn.start()
     except Exception as exc:
@@ -148,13 +152,13 @@ async def connected(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     try:
         yield conn
     except Exception as exc:
-        await _raise_if_lost(engine, conn, exc)
+        await _raise_if_lost(engine, taken_from, conn, exc)
         raise
     finally:
         await conn.close()
 
 
-async def _raise_if_lost(engine: AsyncEngine, conn: AsyncConnection, exc: BaseException) -> None:
+async def _raise_if_lost(engine: AsyncEngine, taken_from: Pool, conn: AsyncConnection, exc: BaseException) -> None:
     sync = conn.sync_connection
     if sync is None or sync.closed:
         return
@@ -163,5 +167,36 @@ async def _raise_if_lost(engine: AsyncEngine, conn: AsyncConnection, exc: BaseEx
         if not engine.dialect.is_disconnect(driver_error, sync.connection.dbapi_connection, None):
             return
         await conn.invalidate()
-        await engine.dispose(close=False)  # the pool's other connections were the same server's
+        if taken_from is engine.pool:  # else another request found the server gone, and dropped that pool
+            await greenlet_spawn(_drop_pool, engine.sync_engine)
     raise ConnectionLost(exc) from exc
+
+
+def _drop_pool(engine: Engine) -> None:
+    """Gives `engine` a new pool and closes every connection of its old one, which were the
+    lost connection's server's: those the pool keeps idle at once, each one a request holds
+    when that request gives it back (its work on it goes on meanwhile). Not only let go of
+    (`Engine.dispose(close=False)`): the old pool's connections would stay open on the server,
+    a server process and a slot of its `max_connections` each, uncounted by the new pool and
+    not closed at shutdown, until the garbage collector reaches the old pool. Runs in
+    SQLAlchemy's greenlet (closing an asyncpg connection awaits)."""
+    old = engine.pool
+    engine.dispose(close=False)  # first: the new pool takes over the old one's listeners
+    event.listen(old, "close", _close_at_once)
+    event.listen(old, "checkin", _close_given_back)
+    old.dispose()  # closes the idle ones
+
+
+def _close_at_once(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    """Before the pool closes `record`'s connection, asyncpg's `terminate` closes its socket:
+    a close that waits for the server's answer (the pool's own, a ROLLBACK then a Terminate
+    message) would hold the request for as long as an unreachable server does not answer
+    (a failover)."""
+    driver = record.driver_connection
+    if driver is not None and not driver.is_closed():
+        driver.terminate()
+
+
+def _close_given_back(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    """A connection given back to a dropped pool is closed (then `_close_at_once`), not kept."""
+    record.invalidate()
