@@ -181,6 +181,12 @@ async def _stores_consent_policy(db: Database, args: argparse.Namespace) -> None
     )
 
 
+def _consent_policy_refusal(args: argparse.Namespace) -> str | None:
+    """`kanal stores set-consent-policy` names at least one automation."""
+    named = args.cart_recovery is not None or args.shipping_notification is not None
+    return None if named else stores.NO_AUTOMATION_NAMED
+
+
 async def _webhooks_add(db: Database, args: argparse.Namespace) -> None:
     hook = await webhooks.add_webhook(db, args.store, args.url, args.events, test_events=args.test_events)
     also = ", test events too" if args.test_events else ""
@@ -286,15 +292,21 @@ def _events_commands(commands: Any) -> None:
     prune.set_defaults(run=_with_db(_events_prune))
 
 
-async def _webhooks_redeliver(db: Database, args: argparse.Namespace) -> None:
+def _redelivery_refusal(args: argparse.Namespace) -> str | None:
+    """`kanal webhooks redeliver` takes an event (`--event`, `--webhook` optional) or a webhook's
+    dead letters (`--webhook` and `--dead-since`): what else it was given, in words."""
     if args.event is not None and args.dead_since is not None:
-        raise stores.StoreError("Either --event or --dead-since, not both.")
+        return "Either --event or --dead-since, not both."
+    if args.event is None and (args.webhook is None or args.dead_since is None):
+        return "Name an event (--event ID), or a webhook and a time (--webhook ID --dead-since TIME)."
+    return None
+
+
+async def _webhooks_redeliver(db: Database, args: argparse.Namespace) -> None:
     if args.event is not None:
         count = await db.write(redelivery.redeliver_event, args.event, args.webhook, utcnow())
         print(f"{counted(count, 'delivery', 'deliveries')} of event {args.event} will go out again.")
         return
-    if args.webhook is None or args.dead_since is None:
-        raise stores.StoreError("Name an event (--event ID), or a webhook and a time (--webhook ID --dead-since TIME).")
     count = await db.write(redelivery.redeliver_dead, args.webhook, args.dead_since, utcnow())
     letters = counted(count, "dead letter", "dead letters")
     print(f"{letters} of webhook {args.webhook} since {args.dead_since.isoformat()} will go out again.")
@@ -347,6 +359,7 @@ def _webhooks_lifecycle_commands(wh: Any) -> None:
         help="RFC 3339 time (UTC unless it says), a date (its midnight UTC), or an age such as 2d",
     )
     rd.set_defaults(run=_with_db(_webhooks_redeliver))
+    cli_arguments.refuses(rd, _redelivery_refusal)
     en = wh.add_parser("enable", help="resume a webhook disabled for failing (its pending deliveries go out)")
     en.add_argument("id", type=cli_arguments.record_id)
     en.set_defaults(run=_with_db(_webhooks_enable))
@@ -359,7 +372,7 @@ def _import(args: argparse.Namespace) -> None:
 
 
 def _import_command(commands: Any) -> None:
-    from app.imports import sinks, sources
+    from app.imports import command, sinks, sources
 
     im = commands.add_parser(
         "import",
@@ -381,6 +394,7 @@ def _import_command(commands: Any) -> None:
     )
     im.add_argument("--key", help="API key with --url (default: $KANAL_KEY)")
     im.set_defaults(run=_import)
+    cli_arguments.refuses(im, command.refusal)
 
 
 def _worker_command(args: argparse.Namespace) -> None:
@@ -473,6 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         policy.add_argument(option, choices=cli_arguments.REQUIREMENTS, metavar="REQUIREMENT", help=needed)
     policy.set_defaults(run=_with_db(_stores_consent_policy))
+    cli_arguments.refuses(policy, _consent_policy_refusal)
 
     wh = commands.add_parser("webhooks", help="webhook subscriptions").add_subparsers(dest="action", required=True)
     wa = wh.add_parser("add", help="subscribe a URL to a store's events (prints the signing secret once)")
@@ -551,6 +566,7 @@ def _shown_url() -> str:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    cli_arguments.check_combination(args)  # a usage error too, before anything runs
     from_env_or_exit()  # every variable checked before any command does anything
     try:
         args.run(args)

@@ -3,7 +3,8 @@ with one line naming the argument (`kanal …: error: argument --store: …`, ex
 anything runs, where a number too large for a column or a socket stopped the command with a
 traceback, or a negative interval made the worker spin. A value a service checks (a region, a
 timezone, a webhook's URL or event pattern) is checked here by the same function, so a bad one
-is an argument error too, where it stopped the command with `error: …` and exit status 1."""
+is an argument error too, where it stopped the command with `error: …` and exit status 1. So
+are options that do not go together (`refuses`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import argparse
 import math
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from app.config import MAX_RATE_LIMIT_PER_MINUTE, MAX_RECOVERY_DELAY_MINUTES, MAX_WORKER_INTERVAL_SECONDS
@@ -32,6 +34,31 @@ _LONGEST = 20
 _NUMBER = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*")
 # `kanal stores set-consent-policy --cart-recovery/--shipping-notification` (argparse's choices).
 REQUIREMENTS = [requirement.value for requirement in Requirement]
+
+
+# What a subcommand's options that do not go together are (its words), None when they go.
+Refusal = Callable[[argparse.Namespace], str | None]
+
+
+def refuses(parser: argparse.ArgumentParser, refusal: Refusal) -> None:
+    """Options of `parser` that do not go together are refused as a value it cannot use is
+    (`check_combination`): argparse's usage line of that subcommand and `kanal …: error: …`,
+    exit status 2 (argparse's status for a usage error), before anything runs."""
+    parser.set_defaults(combination=partial(_combination, parser, refusal))
+
+
+def check_combination(args: argparse.Namespace) -> None:
+    """Ends `kanal` (SystemExit 2, `ArgumentParser.error`) when the parsed subcommand's options
+    do not go together, as `refuses` said."""
+    check = getattr(args, "combination", None)
+    if check is not None:
+        check(args)
+
+
+def _combination(parser: argparse.ArgumentParser, refusal: Refusal, args: argparse.Namespace) -> None:
+    message = refusal(args)
+    if message is not None:
+        parser.error(message)
 
 
 def record_id(text: str) -> int:

@@ -20,6 +20,17 @@ from . import run, sources
 from .sinks import ImportFailed, InProcess, OverHttp
 
 
+def refusal(args: argparse.Namespace) -> str | None:
+    """Options of `kanal import` that do not go together (app.cli refuses them, exit status 2):
+    `--key` without `--url`, which would be ignored (the import runs in this process); `--url`
+    without a key, neither `--key` nor KANAL_KEY."""
+    if args.key and not args.url:
+        return "--key goes with --url (without it the import runs in this process)."
+    if args.url and not (args.key or os.environ.get("KANAL_KEY")):
+        return "--url needs --key (or KANAL_KEY)."
+    return None
+
+
 def main(args: argparse.Namespace) -> int:
     """Exit status: 0 when the whole file was read (refused records are in the report), 1 when
     the import failed or the file cannot be read as a whole (`sources.UnreadableFile`), 130
@@ -34,7 +45,7 @@ def main(args: argparse.Namespace) -> int:
     if args.resume and args.format is None:  # read as the run before read it (its state says how)
         kind = run.recorded_format(run.state_path_of(report)) or kind
     job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume)
-    if not args.url and not args.key:  # in this process, on DATABASE_URL (--key alone is refused below)
+    if not args.url:  # in this process, on DATABASE_URL (--key alone is refused: `refusal`)
         require_existing(Settings.from_env().database_url)
     try:
         return uvloop.run(_main(args, job, console))
@@ -102,12 +113,8 @@ def _unusable_report(source: Path, report: Path) -> str | None:
 async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int:
     backfill = not args.live
     sink: run.Sink
-    if args.key and not args.url:  # else the key would be ignored: the import runs in this process
-        raise ImportFailed("--key goes with --url (without it the import runs in this process).")
     if args.url:
-        key = args.key or os.environ.get("KANAL_KEY")
-        if not key:
-            raise ImportFailed("--url needs --key (or KANAL_KEY).")
+        key = args.key or os.environ.get("KANAL_KEY", "")  # one of them, as `refusal` checked
 
         def say(line: str) -> None:  # a wait's line, above the progress bar; an address is no markup
             console.print(line, markup=False, highlight=False, soft_wrap=True)

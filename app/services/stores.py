@@ -153,12 +153,15 @@ async def set_timezone(db: Database, store_id: int, timezone: str) -> None:
     await _set(db, store_id, timezone=check_timezone(timezone))
 
 
+NO_AUTOMATION_NAMED = "Name an automation: --cart-recovery and/or --shipping-notification."
+
+
 async def set_consent_policy(db: Database, store_id: int, requirements: dict[Automation, str]) -> None:
     """The consent each named automation needs from now on (`app.domain.rules.consent_policy.Requirement`
     values); automations not named keep theirs. Raises StoreError for an unknown requirement,
     none named, or an unknown store."""
     if not requirements:
-        raise StoreError("Name an automation: --cart-recovery and/or --shipping-notification.")
+        raise StoreError(NO_AUTOMATION_NAMED)
     choices = ", ".join(Requirement)
     for automation, requirement in requirements.items():
         if requirement not in set(Requirement):

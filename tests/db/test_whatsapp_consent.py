@@ -83,7 +83,7 @@ def test_set_the_consent_policy(sqlite_url: str, capsys: pytest.CaptureFixture[s
     ("arguments", "code", "message"),
     [
         (["1", "--cart-recovery", "yes"], 2, "argument --cart-recovery: invalid choice: 'yes' (choose from "),
-        (["1"], 1, "Name an automation: --cart-recovery and/or --shipping-notification."),
+        (["1"], 2, "Name an automation: --cart-recovery and/or --shipping-notification."),
         (["9", "--cart-recovery", "any"], 1, "Store 9 does not exist."),
     ],
 )

@@ -1,6 +1,6 @@
 """README "Importing a shop's history": wrong arguments are refused before anything is read or
-written, with a short message (exit 2 for a malformed argument, 1 for arguments that do not go
-together)."""
+written, with a short message, exit 2 (argparse's usage error): for a malformed argument, and
+for arguments that do not go together."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ CASES = {
     "batch size not a number": (["--batch-size", "ten"], 2, "argument --batch-size: not a whole number: 'ten'"),
     "a key without --url": (
         ["--key", "kanal_sk_live_x"],
-        1,
+        2,
         "error: --key goes with --url (without it the import runs in this process).",
     ),
-    "--url without a key": (["--url", "http://127.0.0.1:9"], 1, "error: --url needs --key (or KANAL_KEY)."),
+    "--url without a key": (["--url", "http://127.0.0.1:9"], 2, "error: --url needs --key (or KANAL_KEY)."),
 }
 
 

@@ -135,10 +135,6 @@ async def test_over_http_the_batches_go_to_a_running_server(prepared: Prepared, 
     ("args", "message"),
     [
         (["--store", "999", "--resource", "orders"], "error: Store 999 does not exist."),
-        (
-            ["--store", "123", "--resource", "orders", "--url", "http://127.0.0.1:9"],
-            "error: --url needs --key (or KANAL_KEY).",
-        ),
     ],
 )
 async def test_an_import_that_cannot_start_says_why(prepared: Prepared, tmp_path: Path, args, message, monkeypatch):

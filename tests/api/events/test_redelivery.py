@@ -68,21 +68,22 @@ async def test_dead_letters_of_a_webhook_since_a_time_go_out_again(api, database
 
 
 @pytest.mark.parametrize(
-    ("argv", "message"),
+    ("argv", "code", "message"),
     [
-        (["--event", "0190b4c2-0000-7000-8000-000000000000"], "No event 0190b4c2-0000-7000-8000-000000000000."),
-        (["--webhook", "999", "--dead-since", "1d"], "No active webhook 999."),
-        (["--webhook", "1"], "Name an event (--event ID), or a webhook and a time"),
-        (["--event", "x", "--dead-since", "1d"], "Either --event or --dead-since, not both."),
+        (["--event", "0190b4c2-0000-7000-8000-000000000000"], 1, "No event 0190b4c2-0000-7000-8000-000000000000."),
+        (["--webhook", "999", "--dead-since", "1d"], 1, "No active webhook 999."),
+        # options that do not go together: argument errors
+        (["--webhook", "1"], 2, "Name an event (--event ID), or a webhook and a time"),
+        (["--event", "x", "--dead-since", "1d"], 2, "Either --event or --dead-since, not both."),
     ],
 )
-async def test_bad_requests_are_refused_and_change_nothing(api, database_url, monkeypatch, capsys, argv, message):
+async def test_bad_requests_are_refused_and_change_nothing(api, database_url, monkeypatch, capsys, argv, code, message):
     with Receiver(failures=1) as receiver:
         await dead_letters(api, receiver, 1)
         before = await api.rows("deliveries")
         with pytest.raises(SystemExit) as exit_:
             await run_cli(monkeypatch, database_url, ["webhooks", "redeliver", *argv])
-    assert exit_.value.code == 1
+    assert exit_.value.code == code
     assert message in capsys.readouterr().err
     assert await api.rows("deliveries") == before
 
