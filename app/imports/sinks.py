@@ -8,7 +8,7 @@ import asyncio
 import email.utils
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -44,10 +44,11 @@ class ImportStopped(Exception):
     Retry-After): not sent."""
 
 
-# Levels of nesting past which a record is not sent: the server's JSON reader stops at about a
-# thousand, and a batch body holding such a record was refused whole (400), every neighbour
-# with it. Below, the server answers the record itself (free-form JSON is refused past
-# MAX_JSON_DEPTH, `too_deep`; a field the API ignores may nest deeper), as in this process.
+# Levels of nesting past which a record is refused, not written (`too_deep`): over HTTP the
+# server's JSON reader stops at about a thousand, and a batch body holding such a record was
+# refused whole (400), every neighbour with it; in this process alike, so that an import
+# writes the same records either way. Below, the API answers for the record itself
+# (free-form JSON is refused past MAX_JSON_DEPTH, `too_deep`; a field it ignores may nest deeper).
 MAX_RECORD_DEPTH = 900
 
 # Waits in a row for one batch answered 503 with Retry-After (README "When the database is
@@ -75,7 +76,8 @@ class Outcome:
 
 class InProcess:
     """Writes through `app.services.batches` on `db`, as the batch endpoint would (a record
-    larger than a single POST's body limit refused on its own, `too_large`). The store is
+    larger than a single POST's body limit refused on its own, `too_large`); a record nested
+    past MAX_RECORD_DEPTH is refused as over HTTP (`too_deep`), not written. The store is
     looked up before each batch, as the endpoint authorises each request: one paused (or
     deleted) mid-file stops the import there (ImportFailed)."""
 
@@ -87,6 +89,9 @@ class InProcess:
         return cls(db, await _active_store(db, store_id), resource, backfill)
 
     async def send(self, records: Sequence[Record]) -> list[Outcome]:
+        return await _refusing_too_deep(records, self._write)
+
+    async def _write(self, records: Sequence[Record]) -> list[Outcome]:
         self.store = await _active_store(self.db, self.store.id)
         items = [r.data for r in records]
         largest = self.db.settings.max_body_bytes  # as the batch endpoint would: a single POST's limit
@@ -150,18 +155,15 @@ class OverHttp:
         self.client = httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(120.0, connect=10.0))
 
     async def send(self, records: Sequence[Record]) -> list[Outcome]:
-        deep = {index for index, record in enumerate(records) if _deeper_than(record.data, MAX_RECORD_DEPTH)}
-        if deep:
-            sent = iter(
-                await self.send([r for i, r in enumerate(records) if i not in deep]) if len(deep) < len(records) else []
-            )
-            return [too_deep() if index in deep else next(sent) for index in range(len(records))]
+        return await _refusing_too_deep(records, self._send)
+
+    async def _send(self, records: Sequence[Record]) -> list[Outcome]:
         body = ('{"items": [' + ",".join(record.json_text() for record in records) + "]}").encode()
         response = await self._post(body, records[0].line) if len(body) <= batches.MAX_BODY_BYTES else None
         if response is None or response.status_code == 413:
             if len(records) > 1:
                 half = len(records) // 2
-                return [*await self.send(records[:half]), *await self.send(records[half:])]
+                return [*await self._send(records[:half]), *await self._send(records[half:])]
             return [too_large(len(body), response is not None)]
         if response.status_code != 200:
             raise ImportFailed(f"{self.endpoint} answered {response.status_code}: {response.text[:300]}")
@@ -261,11 +263,25 @@ def too_large(size: int, answered: bool) -> Outcome:
 
 
 def too_deep() -> Outcome:
+    """A record nested past MAX_RECORD_DEPTH, refused alike in this process and over HTTP."""
     message = (
         f"Nested more than {MAX_RECORD_DEPTH} levels deep: a batch holding it would be refused whole "
-        "by the server's JSON reader (too_deep); not sent."
+        "by the server's JSON reader (too_deep); not written."
     )
     return Outcome(422, message=message, errors={"": [message]})
+
+
+async def _refusing_too_deep(
+    records: Sequence[Record], write: Callable[[Sequence[Record]], Awaitable[list[Outcome]]]
+) -> list[Outcome]:
+    """The outcome of each of `records`, in order: `too_deep` for one nested past
+    MAX_RECORD_DEPTH, never handed to `write`; the others' as `write` gives them."""
+    deep = {index for index, record in enumerate(records) if _deeper_than(record.data, MAX_RECORD_DEPTH)}
+    if not deep:
+        return await write(records)
+    kept = [record for index, record in enumerate(records) if index not in deep]
+    written = iter(await write(kept) if kept else [])
+    return [too_deep() if index in deep else next(written) for index in range(len(records))]
 
 
 def _deeper_than(value: object, levels: int) -> bool:
