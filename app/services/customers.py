@@ -239,30 +239,27 @@ async def erase_customer(db: Database, store: Store, external_id: str, backfill:
 
 
 def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, backfill: bool) -> int:
+    # the contacts the customer record left, noted by `_note_contact_left`
+    left = (customer_contacts.c.store_id == store_id, customer_contacts.c.external_id == external_id)
     contact_ids = union(
         select(customers.c.contact_id).where(customers.c.store_id == store_id, customers.c.external_id == external_id),
         select(contacts.c.id).where(contacts.c.store_id == store_id, contacts.c.external_id == external_id),
         select(orders.c.contact_id).where(orders.c.store_id == store_id, orders.c.customer_external_id == external_id),
         select(carts.c.contact_id).where(carts.c.store_id == store_id, carts.c.customer_external_id == external_id),
         # the person's earlier phones, whoever uses them since (README "Erasure")
-        select(customer_contacts.c.contact_id).where(
-            customer_contacts.c.store_id == store_id, customer_contacts.c.external_id == external_id
-        ),
+        select(customer_contacts.c.contact_id).where(*left),
     )
     ids = list(conn.execute(contact_ids).scalars())
     if not ids:
         return 0
+    # the customer record of the id, and every other one of the contacts it reaches
+    its_records = (
+        customers.c.store_id == store_id,
+        or_(customers.c.contact_id.in_(ids), customers.c.external_id == external_id),
+    )
     # The customer records first, then the contacts: the order a customer write takes them in
     # (`_locked_record`), so that an erasure racing one waits for it instead of deadlocking.
-    conn.execute(
-        select(customers.c.id)
-        .where(
-            customers.c.store_id == store_id,
-            or_(customers.c.contact_id.in_(ids), customers.c.external_id == external_id),
-        )
-        .order_by(customers.c.id)
-        .with_for_update()
-    )
+    conn.execute(select(customers.c.id).where(*its_records).order_by(customers.c.id).with_for_update())
     erased = (
         conn.execute(
             update(contacts)
@@ -276,12 +273,7 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
     outbox = events.Outbox(conn, store_id, now, backfill)
     for contact in erased:
         outbox.emit(EventType.CUSTOMER_ERASED, (SubjectType.CONTACT, contact["id"], None), contact)
-    conn.execute(
-        delete(customers).where(
-            customers.c.store_id == store_id,
-            or_(customers.c.contact_id.in_(ids), customers.c.external_id == external_id),
-        )
-    )
+    conn.execute(delete(customers).where(*its_records))
     for table in (orders, carts):
         of_them = (table.c.store_id == store_id, table.c.contact_id.in_(ids))
         detaching = {**dict.fromkeys(DETACHED_COLUMNS), DETACHED_AT: func.coalesce(table.c.detached_at, now)}
@@ -294,7 +286,6 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
             .on_conflict_do_nothing()
         )
     conn.execute(delete(consent_changes).where(consent_changes.c.contact_id.in_(ids)))
-    left = (customer_contacts.c.store_id == store_id, customer_contacts.c.external_id == external_id)
     conn.execute(delete(customer_contacts).where(*left))  # the id is gone: nothing to note it by
     _scrub_events(conn, ids)
     return len(erased)
