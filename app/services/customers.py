@@ -24,6 +24,7 @@ from sqlalchemy import (
 from app.db import statistics
 from app.db.compiled import Row
 from app.db.database import Database
+from app.db.postgres import RunAgain
 from app.db.statements import insert_for
 from app.db.tables import carts, consent_changes, contacts, customer_contacts, customers, detached_records, orders
 from app.db.tables import events as event_rows
@@ -252,6 +253,36 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
     ids = list(conn.execute(contact_ids).scalars())
     if not ids:
         return 0
+    erased = _erase_contacts(conn, store_id, external_id, ids, now, backfill)
+    conn.execute(delete(customer_contacts).where(*left))  # the id is gone: nothing to note it by
+    _scrub_events(conn, ids)
+    if conn.dialect.name == "postgresql":  # SQLite runs one write transaction at a time
+        _nothing_moved_in(conn, contact_ids, ids, external_id)
+    return erased
+
+
+def _nothing_moved_in(conn: Connection, contact_ids: CompoundSelect[Any], ids: list[int], external_id: str) -> None:
+    """Raises RunAgain (the erasure rolled back and run again from the start, `app.db.postgres`)
+    when the customer id reaches a contact now that it did not reach when the erasure read
+    `ids`: a write that moved the customer to a new phone (its record, the id and the note of
+    the old contact onto the new phone's) committed in between, while the erasure waited for a
+    row it held (the customer record, or the contact holding the id). The erasure then deleted
+    the record and erased the old phone's contact alone, and the new phone's kept the person's
+    names, email and id (README "Erasure"). PostgreSQL reads each
+    statement as committed when it starts (READ COMMITTED): this one, after every row the
+    erasure changed is locked, sees such a write; a later one waits for the erasure's locks
+    (the record, the contacts holding the id), so comes after it, as a write sent after it."""
+    moved_in = set(conn.execute(contact_ids).scalars()) - set(ids)
+    if moved_in:
+        raise RunAgain(f"a write moved customer {external_id!r} to another contact while the erasure read it")
+
+
+def _erase_contacts(
+    conn: Connection, store_id: int, external_id: str, ids: list[int], now: datetime, backfill: bool
+) -> int:
+    """Erases the contacts `ids` the customer id `external_id` reaches and deletes the customer
+    records of them and of the id; detaches their orders and carts. Returns how many contacts
+    this erased (not erased before)."""
     # the customer record of the id, and every other one of the contacts it reaches
     its_records = (
         customers.c.store_id == store_id,
@@ -286,8 +317,6 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
             .on_conflict_do_nothing()
         )
     conn.execute(delete(consent_changes).where(consent_changes.c.contact_id.in_(ids)))
-    conn.execute(delete(customer_contacts).where(*left))  # the id is gone: nothing to note it by
-    _scrub_events(conn, ids)
     return len(erased)
 
 
