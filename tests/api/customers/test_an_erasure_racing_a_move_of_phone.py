@@ -78,5 +78,5 @@ async def test_an_erasure_racing_a_move_of_phone_ends_as_one_after_the_other(api
         assert (moved.status_code in (200, 201), erased.status_code) == (True, 204)
         end = await _end(api, external_id, phones)
         ends[end] = ends.get(end, 0) + 1
-    # each order happened, and nothing else
-    assert set(ends) == {"moved, then erased", "erased, then moved"}, ends
+    # nothing but one after the other (which one came first is the machine's timing: not pinned)
+    assert set(ends) <= {"moved, then erased", "erased, then moved"}, ends
