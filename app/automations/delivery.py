@@ -26,6 +26,7 @@ from app.domain.event_types import EventType
 from app.domain.livemode import is_live, public_store_id
 from app.domain.rules.consent_policy import COLUMN, decide
 from app.domain.statuses import CartStatus, DeliveryStatus
+from app.services.carts import ordered_after, purchase_of
 
 from .dispatch import dispatch_events
 from .health import record_health
@@ -158,11 +159,12 @@ def claim(
     settled_carts = _settled_carts(conn, rows)
     bodies: dict[int, bytes] = {}  # one body per event, whichever webhooks it goes to
     cancelled = []
-    no_longer: dict[int, Reason] = {}  # event row: why its message may no longer go out
+    no_longer: dict[int, Reason] = {}  # event row: why its message may no longer go out (logged)
     for row in rows:
         reason = _suppressed_now(row)
-        if reason is not None:
-            no_longer[row.event_row] = reason
+        why = _settled_reason(row, settled_carts) or reason
+        if why is not None:
+            no_longer[row.event_row] = why
         if _no_longer_due(row, reason, settled_carts):
             cancelled.append(row.id)
             continue
@@ -236,7 +238,7 @@ def _delivery_rows(conn: Connection, delivery_ids: Sequence[int], with_body: boo
     ).all()
 
 
-def _no_longer_due(row: Any, reason: Reason | None, settled_carts: set[int]) -> bool:
+def _no_longer_due(row: Any, reason: Reason | None, settled_carts: Mapping[int, Reason]) -> bool:
     """Whether a delivery is cancelled rather than sent: its webhook removed, its message no
     longer allowed (`reason`, `_suppressed_now`: its contact erased, its consent withdrawn), or
     its cart recovery's cart settled (`settled_carts`). Another event of an erased contact goes
@@ -279,6 +281,12 @@ def _suppressed_now(row: Any) -> Reason | None:
     return None if reason == Reason.FIRED else reason
 
 
+def _settled_reason(row: Any, settled_carts: Mapping[int, Reason]) -> Reason | None:
+    """Why the cart recovery `row` may no longer go out, its cart no longer abandoned
+    (`_settled_carts`); None for another message, or a cart still abandoned."""
+    return settled_carts.get(row.subject_id) if row.type == EventType.CART_RECOVERY_DUE else None
+
+
 def _logged_as_suppressed(no_longer: Mapping[int, Reason]) -> Any:
     """One statement for the events `no_longer` (event row → why its message may no longer go
     out): each takes that reason, the log's last word, unless a delivery of it already went
@@ -292,14 +300,25 @@ def _logged_as_suppressed(no_longer: Mapping[int, Reason]) -> Any:
     )
 
 
-def _settled_carts(conn: Connection, rows: Sequence[Any]) -> set[int]:
+def _settled_carts(conn: Connection, rows: Sequence[Any]) -> dict[int, Reason]:
     """The carts of the recovery messages among `rows` that are no longer abandoned (checked
-    again now, one statement for them all): their messages do not go out."""
+    again now, one statement for them all): their messages do not go out. Each with why, the
+    recovery's reason: its purchase's (`completed`, `recovered_by_order`:
+    `services.carts.purchase_of`), else `marked_by_shop` (SPEC §6: a cart marked `recovered`,
+    `completed` or `expired` cancels its recovery; `active` too: taken up again). A cart is
+    deleted only with its events (a test space reset): none is missing here."""
     cart_ids = {row.subject_id for row in rows if row.type == EventType.CART_RECOVERY_DUE}
     if not cart_ids:
-        return set()
-    abandoned = select(carts.c.id).where(carts.c.id.in_(cart_ids), carts.c.status == CartStatus.ABANDONED)
-    return cart_ids - set(conn.execute(abandoned).scalars())
+        return {}
+    ordered = ordered_after(carts.c.contact_id, carts.c.abandoned_at)
+    found = select(carts.c.id, carts.c.completed_at, carts.c.abandoned_at, ordered).where(
+        carts.c.id.in_(cart_ids), carts.c.status != CartStatus.ABANDONED
+    )
+    settled = {}
+    for cart_id, completed_at, abandoned_at, bought in conn.execute(found):
+        purchase = purchase_of(completed_at, abandoned_at, bool(bought))
+        settled[cart_id] = Reason.MARKED_BY_SHOP if purchase is None else purchase[1]
+    return settled
 
 
 def _body(row: Any) -> bytes:

@@ -19,6 +19,13 @@ Reasons (README, "Why an automation fired or not"):
 - `recovered_by_order`: the contact placed an order after abandoning the cart: no recovery.
 - `completed`: the checkout was bought (its `completed_at`,
   `app.domain.rules.completed_checkout_is_a_purchase`): no recovery.
+- `marked_by_shop`: the shop marked the cart `recovered`, `completed`, `expired` or `active`
+  (`PATCH`, no purchase Kanal knows of) after its recovery became due and before it went out
+  (SPEC §6: marked so, a recovery is cancelled). Given by the claim of its delivery only.
+
+A message's reason is changed when its delivery is claimed and may no longer go out (consent
+withdrawn, contact erased, cart no longer abandoned: `app.automations.delivery`), unless a
+delivery of it went out.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ class Reason(StrEnum):
     ERASED = "erased"
     RECOVERED_BY_ORDER = "recovered_by_order"
     COMPLETED = "completed"
+    MARKED_BY_SHOP = "marked_by_shop"
 
 
 # Events that are a message's trigger: delivered only when their reason is `fired`.

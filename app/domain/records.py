@@ -257,7 +257,14 @@ class Event:
     automation: str | None = field(
         metadata=_about("The automation it triggers or settles: cart_recovery, shipping_notification")
     )
-    reason: str | None = field(metadata=_about("Why that automation fired or not (README, the reasons vocabulary)"))
+    reason: str | None = field(
+        metadata=_about(
+            "Why that automation fired or not (README, the reasons vocabulary): fired, not_due_yet, backfill,"
+            " no_consent, erased, recovered_by_order, completed or marked_by_shop. A message's reason becomes"
+            " why it did not go out when its delivery is claimed (no_consent, erased; for a cart recovery"
+            " recovered_by_order, completed or marked_by_shop), and stays fired once a delivery of it was delivered"
+        )
+    )
     row_id: int = field(metadata={"column": "id"})  # the outbox's order, for cursors and deliveries
 
 

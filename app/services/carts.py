@@ -69,7 +69,7 @@ def _store_cart(
     )
     if detached_from is None:  # a detached cart merges into no contact, records no consent
         contact = apply_consent(outbox, contact, command.customer, "cart", command.external_id, command.abandoned_at)
-    ordered_since = bool(conn.scalar(select(_ordered_after(contact["id"], command.abandoned_at))))
+    ordered_since = bool(conn.scalar(select(ordered_after(contact["id"], command.abandoned_at))))
     values = command.model_dump(exclude={"customer", "line_items", "updated_at"})
     values.update(
         store_id=store_id,
@@ -181,7 +181,7 @@ def _recovered_by_a_purchase(conn: Connection, contact_id: int, before: Mapping[
     the shop's word."""
     if before["completed_at"] is not None:
         return True
-    return bool(conn.scalar(select(_ordered_after(contact_id, before["abandoned_at"]))))
+    return bool(conn.scalar(select(ordered_after(contact_id, before["abandoned_at"]))))
 
 
 def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: Any) -> RowMapping:
@@ -509,17 +509,28 @@ def _bought_since(conn: Connection, store_id: int, external_id: str) -> tuple[Ca
     (rules/purchase_recovers_cart: `recovered`, `recovered_by_order`); None when neither, or
     when there is no such cart. One statement."""
     cart = carts.alias("cart")
-    found = select(_ordered_after(cart.c.contact_id, cart.c.abandoned_at), cart.c.completed_at, cart.c.abandoned_at)
+    found = select(ordered_after(cart.c.contact_id, cart.c.abandoned_at), cart.c.completed_at, cart.c.abandoned_at)
     row = conn.execute(found.where(cart.c.store_id == store_id, cart.c.external_id == external_id)).first()
     if row is None:
         return None
     ordered, completed_at, abandoned_at = row
+    return purchase_of(completed_at, abandoned_at, ordered)
+
+
+def purchase_of(
+    completed_at: datetime | None, abandoned_at: datetime, ordered: bool
+) -> tuple[CartStatus, Reason] | None:
+    """What a purchase makes a cart stored with `completed_at` and `abandoned_at` (aware
+    datetimes), and why: its own `completed_at` (rules/completed_checkout_is_a_purchase:
+    `recovered` or `completed`, reason `completed`), else, `ordered` (an order of its contact
+    placed after `abandoned_at`: `ordered_after`), `recovered`, reason `recovered_by_order`
+    (rules/purchase_recovers_cart); None when neither."""
     if (status := bought(completed_at, abandoned_at, sent=False)) is not None:
         return status, Reason.COMPLETED
     return (status_on_arrival(True), Reason.RECOVERED_BY_ORDER) if ordered else None
 
 
-def _ordered_after(contact_id: Any, abandoned_at: Any) -> Exists:
+def ordered_after(contact_id: Any, abandoned_at: Any) -> Exists:
     """Whether the contact placed an order after `abandoned_at` (values or columns): the test of
     rules/purchase_recovers_cart for one cart, in SQL."""
     return exists().where(orders.c.contact_id == contact_id, orders.c.placed_at > abandoned_at)
