@@ -56,6 +56,11 @@ class Claimed:
     body: bytes
     secret: str  # the webhook's signing secret (whsec_…)
 
+    def outcome(self, status_code: int | None, error: str | None) -> Outcome:
+        """What its attempt got: an HTTP status (None when no answer came), an error (None on 2xx)."""
+        message = self.event_type in MESSAGES
+        return Outcome(self.delivery_id, self.attempts, status_code, error, self.webhook_id, message=message)
+
 
 class Claims(list[Claimed]):
     """The deliveries of one claim; `exhausted` when it took every due delivery it could see
@@ -74,6 +79,7 @@ class Outcome:
     error: str | None
     webhook_id: int | None = None  # for its webhook's health (app.automations.health)
     sent: bool = True  # False: never POSTed, called off while it waited (given back: `called_off`)
+    message: bool = False  # its event is a message's trigger (automations.MESSAGES): delivered, it is `fired`
 
 
 @dataclass(frozen=True)
@@ -290,13 +296,26 @@ def _settled_reason(row: Any, settled_carts: Mapping[int, Reason]) -> Reason | N
 def _logged_as_suppressed(no_longer: Mapping[int, Reason]) -> Any:
     """One statement for the events `no_longer` (event row → why its message may no longer go
     out): each takes that reason, the log's last word, unless a delivery of it already went
-    out (status delivered): a message was sent, and it stays `fired` (README "WhatsApp
-    consent, and why an automation fired or not")."""
+    out (status delivered): a message was sent, and it stays `fired`. A delivery of it still in
+    flight that goes through makes it `fired` again (`record_outcomes`). README "WhatsApp
+    consent, and why an automation fired or not"."""
     went_out = exists().where(deliveries.c.event_id == events.c.id, deliveries.c.status == DeliveryStatus.DELIVERED)
     return (
         update(events)
         .where(events.c.id.in_(list(no_longer)), ~went_out)
         .values(reason=case(dict(no_longer), value=events.c.id))
+    )
+
+
+def _went_out(delivery_ids: Sequence[int]) -> Any:
+    """One statement: the messages of the deliveries `delivery_ids`, just delivered, are logged
+    `fired` where a claim had logged them suppressed while one of them was in flight (or
+    before consent was given again): a message went out."""
+    delivered = select(deliveries.c.event_id).where(deliveries.c.id.in_(delivery_ids))
+    return (
+        update(events)
+        .where(events.c.id.in_(delivered), events.c.type.in_(list(MESSAGES)), events.c.reason != Reason.FIRED)
+        .values(reason=Reason.FIRED)
     )
 
 
@@ -354,7 +373,8 @@ _DEAD = _settling(status=DeliveryStatus.DEAD, last_error=bindparam("b_error"))
 def record_outcomes(conn: Connection, outcomes: Sequence[Outcome], now: datetime, backoff: Backoff) -> list[str]:
     """Write a batch of outcomes, one statement per kind (delivered, retry, dead); a delivery no
     longer pending (cancelled meanwhile, or settled by a worker whose lease outlived ours) is
-    left as it is. Returns the status each outcome sets (delivered, pending for a retry, dead),
+    left as it is. A message that went out is logged `fired`, one statement more for those
+    (`_went_out`). Returns the status each outcome sets (delivered, pending for a retry, dead),
     in the order given."""
     if not outcomes:
         return []
@@ -375,6 +395,9 @@ def record_outcomes(conn: Connection, outcomes: Sequence[Outcome], now: datetime
     for kind, statement in (("delivered", _DELIVERED), ("retry", _RETRY), ("dead", _DEAD)):
         if batches[kind]:
             conn.execute(statement, batches[kind])
+    messages = [outcome.delivery_id for outcome in outcomes if outcome.message and outcome.error is None]
+    if messages:
+        conn.execute(_went_out(messages))
     record_health(conn, outcomes, now, timedelta(seconds=backoff.disable_after_seconds))
     return statuses
 

@@ -130,12 +130,12 @@ class Sender:
                 await _drain(response)
         except TimeoutError:
             error = f"Timeout: no answer within {self.limits.timeout_seconds:g} s"
-            return Outcome(item.delivery_id, item.attempts, None, error, item.webhook_id)
+            return item.outcome(None, error)
         except (aiohttp.ClientError, OSError, ValueError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:1024]
-            return Outcome(item.delivery_id, item.attempts, None, error, item.webhook_id)
+            return item.outcome(None, error)
         failure = None if 200 <= status < 300 else f"HTTP {status}"
-        return Outcome(item.delivery_id, item.attempts, status, failure, item.webhook_id)
+        return item.outcome(status, failure)
 
 
 async def _drain(response: aiohttp.ClientResponse) -> None:

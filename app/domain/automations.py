@@ -25,7 +25,7 @@ Reasons (README, "Why an automation fired or not"):
 
 A message's reason is changed when its delivery is claimed and may no longer go out (consent
 withdrawn, contact erased, cart no longer abandoned: `app.automations.delivery`), unless a
-delivery of it went out.
+delivery of it was delivered; a delivery of it delivered makes it `fired` again.
 """
 
 from __future__ import annotations

@@ -4,25 +4,31 @@ cart recovery's cart no longer abandoned) has its event's reason changed to why:
 the last word, unless a delivery of it already went out: then it stays `fired`. An erasure
 before the worker fanned the event out left it `fired` with no delivery at all, and a consent
 withdrawn after one webhook had the message made the log say suppressed while it went out; a
-recovery whose cart was bought or marked before it went out stayed `fired`. Real worker, real
-receivers on loopback; the log read as a dashboard reads it (GraphQL `events`)."""
+recovery whose cart was bought or marked before it went out stayed `fired`; a POST of the
+message out when another delivery of it was stopped went through under the stop's reason. Real
+worker, real receivers on loopback; the log read as a dashboard reads it (GraphQL `events`)."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import update
 
-from app.automations.delivery import claim
+from app.automations import health
+from app.automations.delivery import Backoff, claim
 from app.automations.dispatch import dispatch_events
 from app.automations.recovery import fire_due_recoveries
 from app.automations.replay import replay_since
 from app.automations.worker import Worker
+from app.db import tables
 from app.services import stores, webhooks
 from tests.api.calls import gql
 from tests.api.consent.consent import consent, customer
-from tests.api.events.outbox import FAST
+from tests.api.events.outbox import FAST, until
 from tests.api.graphql.test_statements_do_not_grow_with_the_page import counting_statements
 from tests.conftest import STORE_ID, Api, cart_body, order_body, shipment_body
 from tests.receiver import Receiver
@@ -97,10 +103,16 @@ STOPS: dict[str, tuple[Callable[[Api, str], Awaitable[None]], tuple[str, ...], s
     },
 }
 STOPPED = [(stop, event_type) for stop, (_, messages, _) in STOPS.items() for event_type in messages]
+# one stop of each kind (the contact's, the cart's): what the tests running a worker beside take
+EACH_KIND = [
+    (stop, event_type)
+    for stop, event_type in STOPPED
+    if stop in ("erased", "consent withdrawn", "cart recovered by an order")
+]
 
 
-async def _deliver(api: Api) -> None:
-    worker = Worker(api.db, FAST)
+async def _deliver(api: Api, backoff: Backoff = FAST) -> None:
+    worker = Worker(api.db, backoff)
     await worker.run_once()
     await worker.aclose()
 
@@ -193,3 +205,59 @@ async def test_one_claim_logs_all_its_suppressed_messages_in_one_statement(api: 
     logging = [statement for statement in statements if statement.lstrip().upper().startswith("UPDATE EVENTS")]
     assert len(logging) == 1, logging
     assert await _log(api, "shipment.created") == [("no_consent", ["cancelled"])] * SHIPMENTS
+
+
+# what becomes of the first webhook's POST, out when the message was stopped → (its receiver's
+# failed answers, the backoff, whether the message went out, the deliveries' statuses, sorted)
+IN_FLIGHT: dict[str, tuple[int, Backoff, bool, list[str]]] = {
+    "delivered": (0, FAST, True, ["cancelled", "delivered"]),
+    "failed, then stopped at its retry": (1, FAST, False, ["cancelled", "cancelled"]),
+    "failed for good": (1, Backoff(base_seconds=0.0, max_attempts=1), False, ["cancelled", "dead"]),
+}
+
+
+async def _set_disabled(api: Api, webhook_id: int, disabled: bool) -> None:
+    """As the health rule disables a webhook failing for too long, and `kanal webhooks enable`."""
+    if disabled:
+        values = {"disabled_at": datetime.now(UTC), "disabled_reason": "Failing"}
+        await api.db.write(
+            lambda conn: conn.execute(update(tables.webhooks).where(tables.webhooks.c.id == webhook_id).values(values))
+        )
+    else:
+        await api.db.write(health.enable, webhook_id, datetime.now(UTC))
+
+
+@pytest.mark.parametrize("outcome", list(IN_FLIGHT))
+@pytest.mark.parametrize(("stop", "event_type"), EACH_KIND)
+async def test_a_message_stopped_while_another_delivery_of_it_is_in_flight(
+    api: Api, stop: str, event_type: str, outcome: str
+) -> None:
+    """The first webhook's POST of the message is out (its receiver holds it) when the message
+    is stopped; the second webhook's delivery is claimed then, and cancelled. The log said the
+    stop's reason although the POST out then went through; it says `fired` once a delivery of
+    the message is delivered, and the stop's reason when none is."""
+    stopping, _, why = STOPS[stop]
+    failures, backoff, went_out, statuses = IN_FLIGHT[outcome]
+    hold = threading.Event()
+    with Receiver(failures=failures, hold=hold) as first, Receiver() as second:
+        await webhooks.add_webhook(api.db, STORE_ID, first.url, [event_type])
+        hook = await webhooks.add_webhook(api.db, STORE_ID, second.url, ["*"])
+        await _set_disabled(api, hook["id"], True)  # its delivery waits, unclaimed
+        await _message(api, event_type)
+        sending = asyncio.create_task(_deliver(api, backoff))
+
+        async def out() -> bool:
+            return first.arrived == 1
+
+        try:
+            await until(out)
+            await stopping(api, event_type)
+            await _set_disabled(api, hook["id"], False)
+            await _deliver(api, backoff)  # claims the second webhook's delivery: cancelled
+        finally:
+            hold.set()
+            await asyncio.wait_for(sending, 30)
+        await _deliver(api, backoff)
+    assert first.types.count(event_type) == went_out
+    assert event_type not in second.types
+    assert await _log(api, event_type) == [("fired" if went_out else why, statuses)]
