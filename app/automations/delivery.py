@@ -295,11 +295,11 @@ def _settled_reason(row: Any, settled_carts: Mapping[int, Reason]) -> Reason | N
 
 def _logged_as_suppressed(no_longer: Mapping[int, Reason]) -> Any:
     """One statement for the events `no_longer` (event row → why its message may no longer go
-    out): each takes that reason, the log's last word, unless a delivery of it already went
-    out (status delivered): a message was sent, and it stays `fired`. A delivery of it still in
-    flight that goes through makes it `fired` again (`record_outcomes`). README "WhatsApp
-    consent, and why an automation fired or not"."""
-    went_out = exists().where(deliveries.c.event_id == events.c.id, deliveries.c.status == DeliveryStatus.DELIVERED)
+    out): each takes that reason, the log's last word, unless a delivery of it was delivered
+    (`delivered_at` set, which a redelivery keeps: `redelivery`): a message was sent, and it
+    stays `fired`. A delivery of it still in flight that goes through makes it `fired` again
+    (`record_outcomes`). README "WhatsApp consent, and why an automation fired or not"."""
+    went_out = exists().where(deliveries.c.event_id == events.c.id, deliveries.c.delivered_at.is_not(None))
     return (
         update(events)
         .where(events.c.id.in_(list(no_longer)), ~went_out)

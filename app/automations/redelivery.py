@@ -1,7 +1,9 @@
 """Re-driving deliveries (issue 13, README "Outbox lifecycle"): one event again, or every dead
 letter of a subscription since a time. A re-driven delivery is pending again with its attempts
 back at 0 (a full backoff ladder), due now; the worker sends it like any other, re-checking
-then that its webhook is active and its contact not erased."""
+then that its webhook is active and its contact not erased. It keeps its `delivered_at`: a
+delivery that went out once did, and its message stays `fired` whatever stops it going out
+again (`delivery._logged_as_suppressed`)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from app.db.tables import deliveries, events, webhooks
 from app.domain.statuses import DeliveryStatus
 from app.services.stores import StoreError
 
-_AGAIN = {"attempts": 0, "locked_until": None, "last_error": None, "last_status": None, "delivered_at": None}
+_AGAIN = {"attempts": 0, "locked_until": None, "last_error": None, "last_status": None}
 
 
 def redeliver_event(conn: Connection, event_id: str, webhook_id: int | None, now: datetime) -> int:

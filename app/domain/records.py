@@ -279,7 +279,9 @@ class Delivery:
     last_status: int | None
     last_error: str | None
     next_attempt_at: datetime
-    delivered_at: datetime | None
+    delivered_at: datetime | None = field(
+        metadata=_about("When it was last delivered; kept when it is sent again (kanal webhooks redeliver)")
+    )
 
 
 R = TypeVar("R", bound="DataclassInstance")

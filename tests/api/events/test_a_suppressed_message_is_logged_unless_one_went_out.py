@@ -1,12 +1,13 @@
 """README "WhatsApp consent, and why an automation fired or not": a message whose delivery is
 suppressed after its trigger was recorded `fired` (its contact erased, its consent withdrawn, a
 cart recovery's cart no longer abandoned) has its event's reason changed to why: the log shows
-the last word, unless a delivery of it already went out: then it stays `fired`. An erasure
-before the worker fanned the event out left it `fired` with no delivery at all, and a consent
-withdrawn after one webhook had the message made the log say suppressed while it went out; a
-recovery whose cart was bought or marked before it went out stayed `fired`; a POST of the
-message out when another delivery of it was stopped went through under the stop's reason. Real
-worker, real receivers on loopback; the log read as a dashboard reads it (GraphQL `events`)."""
+the last word, unless a delivery of it was delivered: then it is `fired`. An erasure before the
+worker fanned the event out left it `fired` with no delivery at all, and a consent withdrawn
+after one webhook had the message made the log say suppressed while it went out. A recovery
+whose cart was bought or marked before it went out stayed `fired`; a POST of the message out
+when another delivery of it was stopped went through under the stop's reason; a delivery sent
+again (`kanal webhooks redeliver`) forgot that it had gone out. Real worker, real receivers on
+loopback; the log read as a dashboard reads it (GraphQL `events`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import update
 
-from app.automations import health
+from app.automations import health, redelivery
 from app.automations.delivery import Backoff, claim
 from app.automations.dispatch import dispatch_events
 from app.automations.recovery import fire_due_recoveries
@@ -261,3 +262,53 @@ async def test_a_message_stopped_while_another_delivery_of_it_is_in_flight(
     assert first.types.count(event_type) == went_out
     assert event_type not in second.types
     assert await _log(api, event_type) == [("fired" if went_out else why, statuses)]
+
+
+async def _event_id(api: Api, event_type: str) -> str:
+    edges = (await gql(api, LOG.replace("reason", "id reason"), {"type": event_type}))["data"]["events"]["edges"]
+    return str(edges[0]["node"]["id"])
+
+
+async def _redeliver_event(api: Api, event_id: str, webhook_id: int, receiver: Receiver) -> None:
+    assert await api.db.write(redelivery.redeliver_event, event_id, None, datetime.now(UTC)) == 1
+
+
+async def _redeliver_to_webhook(api: Api, event_id: str, webhook_id: int, receiver: Receiver) -> None:
+    assert await api.db.write(redelivery.redeliver_event, event_id, webhook_id, datetime.now(UTC)) == 1
+
+
+async def _redeliver_dead(api: Api, event_id: str, webhook_id: int, receiver: Receiver) -> None:
+    """Sent again, it fails for good; then its dead letters are re-driven."""
+    await _redeliver_event(api, event_id, webhook_id, receiver)
+    receiver.failures_left = 1
+    await _deliver(api, Backoff(base_seconds=0.0, max_attempts=1))
+    since = datetime(2000, 1, 1, tzinfo=UTC)
+    assert await api.db.write(redelivery.redeliver_dead, webhook_id, since, datetime.now(UTC)) == 1
+
+
+# how an operator sends a delivered message again (`kanal webhooks redeliver`)
+REDELIVERIES: dict[str, Callable[[Api, str, int, Receiver], Awaitable[None]]] = {
+    "--event": _redeliver_event,
+    "--event --webhook": _redeliver_to_webhook,
+    "--event, died, then --dead-since": _redeliver_dead,
+}
+
+
+@pytest.mark.parametrize("redeliver", list(REDELIVERIES))
+@pytest.mark.parametrize(("stop", "event_type"), EACH_KIND)
+async def test_a_message_sent_again_then_stopped_still_went_out(
+    api: Api, stop: str, event_type: str, redeliver: str
+) -> None:
+    """A delivery sent again was pending as if it had never been delivered: stopped at its
+    claim, its message's reason became the stop's although the message had gone out."""
+    stopping = STOPS[stop][0]
+    with Receiver() as receiver:
+        hook = await webhooks.add_webhook(api.db, STORE_ID, receiver.url, [event_type])
+        await _message(api, event_type)
+        await _deliver(api)
+        assert receiver.types == [event_type]
+        await REDELIVERIES[redeliver](api, await _event_id(api, event_type), hook["id"], receiver)
+        await stopping(api, event_type)
+        await _deliver(api)
+    assert receiver.types == [event_type]
+    assert await _log(api, event_type) == [("fired", ["cancelled"])]
