@@ -110,7 +110,22 @@ def _abandoned_at(conn: Connection, cart: Mapping[str, Any], aggregate: Any) -> 
 def recovery_since(conn: Connection, cart: Mapping[str, Any], since: datetime) -> bool:
     """Whether an abandonment of `cart` (a carts row: its `id`) recorded its `cart.recovery_due`
     at or after `since`."""
-    statement = select(cart_abandonments.c.cart_id).where(
-        cart_abandonments.c.cart_id == cart["id"], cart_abandonments.c.recovery_due_at >= since
+    return _any(conn, cart, cart_abandonments.c.recovery_due_at >= since)
+
+
+def recovery_before(conn: Connection, cart: Mapping[str, Any], abandoned_at: datetime) -> bool:
+    """Whether an abandonment of `cart` (a carts row: its `id`) earlier than `abandoned_at`
+    recorded its `cart.recovery_due` (fired, or suppressed with its reason): the one abandoned at
+    `abandoned_at` is then a new abandonment, the customer having left the cart again since."""
+    return _any(
+        conn,
+        cart,
+        cart_abandonments.c.abandoned_at < abandoned_at,
+        cart_abandonments.c.recovery_due_at.is_not(None),
     )
+
+
+def _any(conn: Connection, cart: Mapping[str, Any], *where: Any) -> bool:
+    """Whether an abandonment of `cart` meets every condition of `where`. One statement."""
+    statement = select(cart_abandonments.c.cart_id).where(cart_abandonments.c.cart_id == cart["id"], *where)
     return conn.execute(statement.limit(1)).first() is not None

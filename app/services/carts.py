@@ -234,6 +234,12 @@ def _abandonment_moved(
     marked otherwise, which nothing read) (README "Cart recovery": an abandonment's recovery
     goes out once):
 
+    - one earlier than the time of a new abandonment whose recovery waits (`_new_abandonment_waiting`:
+      the customer left the cart again after a recovery of it was recorded), whether sent with
+      it (an update arriving late or out of order, however it is dated) or while the shop had
+      the cart marked otherwise: the cart keeps that abandonment's time, its recovery due when
+      it was, neither at once (a second message just after the first) nor never (settled by an
+      older abandonment's): answer its standing (`not_due_yet`);
     - one whose `cart.recovery_due` an earlier write recorded (`abandonments.recorded`; an older
       checkout update arriving after a newer one): its recovery settled at that time, answer
       `unchanged`, as `_abandoned_again` keeps it for a recovered cart;
@@ -251,12 +257,15 @@ def _abandonment_moved(
       that made a recovery due meanwhile): kept settled, answer `unchanged`: no second message.
 
     Returns the cart's row as stored now."""
+    recorded_latest = abandonments.latest(outbox.conn, cart)
+    if (waiting := _new_abandonment_waiting(outbox.conn, cart, had, recorded_latest)) is not None:
+        return _abandoned_at(outbox, cart, waiting)
     noted = abandonments.recorded(outbox.conn, cart)
     if noted is not None and noted["recovery_due_at"] is not None:
         kept = _set_recovery_due(outbox, cart, noted["recovery_due_at"])
         outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
         return kept
-    latest = max((time for time in (had, abandonments.latest(outbox.conn, cart)) if time is not None), default=None)
+    latest = max((time for time in (had, recorded_latest) if time is not None), default=None)
     first = latest is None  # no abandonment of the cart recorded anything (one sent `completed`)
     later = first or cart["abandoned_at"] > latest
     if cart["recovery_due_at"] is None and not first and not (later and cart["backfill"] and not outbox.backfill):
@@ -271,6 +280,42 @@ def _abandonment_moved(
         return _set_recovery_due(outbox, cart, None)  # its cart.abandoned recorded once already
     outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
     return cart
+
+
+def _new_abandonment_waiting(
+    conn: Connection, cart: Mapping[str, Any], had: datetime | None, recorded_latest: datetime | None
+) -> datetime | None:
+    """The time of the new abandonment whose recovery waits, where the `cart` (just written, or
+    just marked `abandoned`: `had` None) now has an earlier `abandoned_at`; else None.
+
+    The recovery waits for the time the cart `had` while it was (its `recovery_due_at` unset),
+    or, marked `abandoned` again, for the latest time an abandonment of it recorded
+    (`recorded_latest`), whose `cart.abandoned` was recorded and neither its recovery nor a
+    purchase since. It is a new abandonment when a recovery of an earlier one was recorded
+    (`abandonments.recovery_before`, README "Cart recovery": **Abandoned again, never
+    bought**): moved earlier it would fall due at once, after that first message. A cart's only
+    abandonment is re-dated as before (its one message)."""
+    if cart["recovery_due_at"] is not None:
+        return None
+    if had is None and recorded_latest is not None:
+        noted = abandonments.recorded(conn, {"id": cart["id"], "abandoned_at": recorded_latest})
+        if noted is not None and noted["abandoned_recorded_at"] is not None and not _settled(noted):
+            had = recorded_latest
+    if had is None or cart["abandoned_at"] >= had:
+        return None
+    return had if abandonments.recovery_before(conn, cart, had) else None
+
+
+def _settled(noted: Row) -> bool:
+    """Whether the abandonment `noted` (a cart_abandonments row) recorded its recovery or its
+    `cart.recovered`."""
+    return noted["recovery_due_at"] is not None or noted["recovered_recorded_at"] is not None
+
+
+def _abandoned_at(outbox: events.Outbox, cart: Mapping[str, Any], abandoned_at: datetime) -> RowMapping:
+    """The `cart` back at `abandoned_at`, its recovery still to come, as stored now."""
+    statement = update(carts).where(carts.c.id == cart["id"]).values(abandoned_at=abandoned_at)
+    return outbox.conn.execute(statement.returning(*carts.c)).mappings().one()
 
 
 def _messaged_since(conn: Connection, cart: Mapping[str, Any], noted: Row | None) -> bool:

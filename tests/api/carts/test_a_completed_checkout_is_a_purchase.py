@@ -22,6 +22,7 @@ from app.automations.recovery import fire_due_recoveries
 from app.automations.worker import Worker
 from app.services import stores, webhooks
 from tests.api.calls import gql
+from tests.api.events.cart_ways import POSTS
 from tests.api.events.outbox import FAST, recovery_deliveries
 from tests.conftest import STORE_ID, Api, cart_body, order_body
 from tests.receiver import Receiver
@@ -36,15 +37,7 @@ CUSTOMER = {
     "whatsapp_consent": {"marketing": "subscribed", "consented_at": "2026-05-01T00:00:00Z"},
 }
 
-# way -> (path, batch); a GraphQL mutation when path is None
-WAYS: dict[str, tuple[str | None, bool]] = {
-    "POST /carts": ("/carts", False),
-    "POST /checkouts": ("/checkouts", False),
-    "POST /carts/batch": ("/carts/batch", True),
-    "POST /checkouts/batch": ("/checkouts/batch", True),
-    "upsertCart": (None, False),
-    "upsertCarts": (None, True),
-}
+WAYS = POSTS  # way -> (path, batch); a GraphQL mutation when path is None
 _GRAPHQL_CART = "cart { externalId status abandonedAt completedAt }"
 _GRAPHQL_ANSWER = f"{_GRAPHQL_CART} created stale automations {{ automation reason externalId }} userErrors {{ field }}"
 

@@ -68,8 +68,9 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
         [*RECOVERED_BY_THE_ORDER, ("post", "A2"), ("worker",), ("post", "A1"), ("post", "A3")],
         [("post", "A2"), ("worker",)],
         [
-            ("abandoned", [(RECOVERY, "unchanged")], []),
-            (None, [], []),  # its recovery went out before: never again
+            # an older time than A3's, a new abandonment whose recovery waits: kept at A3
+            ("abandoned", [(RECOVERY, "not_due_yet")], []),
+            (None, [], []),  # A2's recovery went out before: never again; A3's not due yet
         ],
     ),
     "abandoned again later, never bought, its first recovery sent": (
@@ -103,8 +104,8 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
         [("post", "A2"), ("post", "A1"), ("post", "A2"), ("worker",), ("worker",)],
         [
             ("abandoned", [(RECOVERY, "not_due_yet")], [(ABANDONED, None, "abandoned", "not_due_yet")]),
-            ("abandoned", [(RECOVERY, "unchanged")], []),  # A1's recovery went out
-            ("abandoned", [(RECOVERY, "not_due_yet")], []),  # A2's cart.abandoned was recorded
+            ("abandoned", [(RECOVERY, "not_due_yet")], []),  # older than A2, which waits: kept at A2
+            ("abandoned", [(RECOVERY, "unchanged")], []),  # a replay of A2
             (None, [], [(DUE, None, "abandoned", "fired")]),
             (None, [], []),
         ],
@@ -125,9 +126,9 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
         [("post", "A3"), ("post", "A2"), ("worker",), ("post", "A3"), ("worker",)],
         [
             ("abandoned", [(RECOVERY, "not_due_yet")], [(ABANDONED, None, "abandoned", "not_due_yet")]),
-            ("abandoned", [(RECOVERY, "not_due_yet")], []),  # re-dated: due at once
-            (None, [], [(DUE, None, "abandoned", "fired")]),  # A3's message, gone out early
-            ("abandoned", [(RECOVERY, "unchanged")], []),  # never a third
+            ("abandoned", [(RECOVERY, "not_due_yet")], []),  # kept at A3: never due at once
+            (None, [], []),  # A3's recovery not due yet
+            ("abandoned", [(RECOVERY, "unchanged")], []),  # a replay of A3
             (None, [], []),
         ],
     ),
