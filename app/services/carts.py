@@ -92,13 +92,15 @@ def _store_cart(
         values,
         insert_only=("status", "backfill"),
         patchable=PATCHABLE,
-        keep=_purchase_kept,
+        keep=_live_time_kept if backfill else _purchase_kept,
     )
     if erased_meanwhile(change.before, detached_from):  # before any answer: its contact is written
         raise RunAgain(f"an erasure detached cart {command.external_id!r} after this write looked")
     cart = change.after
     if change.stale:  # a newer write came in between the look and the lock
         return _stale(cart, contact_by_id(conn, cart["contact_id"]))
+    if backfill and cart["abandoned_at"] != command.abandoned_at:  # a live time kept: does an order follow it?
+        ordered_since = bool(conn.scalar(select(_ordered_after(contact["id"], cart["abandoned_at"]))))
     before = change.before["abandoned_at"] if change.before is not None else None
     sent = command.completed_at is not None
     if sent and before is not None and cart["completed_at"] <= before:
@@ -141,6 +143,26 @@ def _purchase_kept(stored: Row, values: Mapping[str, Any], came: Arrival) -> dic
     is a fact an update that does not carry it (an older one, arriving late) does not undo
     (rules/completed_checkout_is_a_purchase)."""
     return {} if values["completed_at"] is not None else {"completed_at": stored["completed_at"]}
+
+
+# The shop's marks a PATCH `abandoned` takes a cart out of, its recovery to come at the time it has.
+_MARKED_TO_RESUME = frozenset({CartStatus.ACTIVE, CartStatus.EXPIRED})
+
+
+def _live_time_kept(stored: Row, values: Mapping[str, Any], came: Arrival) -> dict[str, Any]:
+    """`write_tracked`'s `keep` for a backfill write (README "Backfill": history, nothing it
+    carries fires an automation): as `_purchase_kept`, and a live cart (not imported) whose
+    recovery is still to come keeps its `abandoned_at`: `abandoned` with its recovery unrecorded,
+    or marked `active` or `expired` by the shop (a PATCH `abandoned` resumes it at the time it has).
+    The imported time would re-date that recovery (later: put off; earlier: due at once), cancel
+    it (an order placed after it; the time of an abandonment whose recovery went out) or, read
+    by the PATCH, start a live one. A purchase it carries (`completed_at`) is a fact all the
+    same."""
+    kept = _purchase_kept(stored, values, came)
+    waiting = stored["status"] == CartStatus.ABANDONED and stored["recovery_due_at"] is None
+    if not stored["backfill"] and (waiting or stored["status"] in _MARKED_TO_RESUME):
+        kept["abandoned_at"] = stored["abandoned_at"]
+    return kept
 
 
 def _bought(

@@ -12,7 +12,7 @@ from typing import Any
 from app.automations.recovery import fire_due_recoveries
 from app.services.results import utcnow
 from tests.api.calls import gql
-from tests.conftest import STORE_ID, Api, cart_body
+from tests.conftest import STORE_ID, Api, cart_body, order_body
 
 RECOVERY = "cart_recovery"
 DELAY = timedelta(minutes=60)  # the store's recovery delay (the default)
@@ -31,6 +31,9 @@ POSTS: dict[str, tuple[str | None, bool]] = {
 }
 # way -> path: GraphQL updateCart when None
 PATCHES: dict[str, str | None] = {"PATCH /carts": "/carts", "PATCH /checkouts": "/checkouts", "updateCart": None}
+
+# What marking the cart `active` and then `abandoned` again records.
+MARKED = [("cart.status_changed", "abandoned", "active"), ("cart.status_changed", "active", "abandoned")]
 
 _ANSWER = "cart { status } automations { automation reason } userErrors { field message }"
 
@@ -88,6 +91,13 @@ async def patch_cart(api: Api, status: str, way: str = "PATCH /carts") -> list[t
     response = await api.patch(f"{path}/{EXTERNAL_ID}", {"status": status})
     assert response.status_code == 200, response.text
     return _reasons(response.json())
+
+
+async def place_order(api: Api, placed_at: datetime) -> None:
+    """An order of the cart's customer placed at `placed_at`."""
+    body = order_body(external_id="ORDER-1", placed_at=placed_at.isoformat(), customer=CUSTOMER)
+    response = await api.post("/orders", body)
+    assert response.status_code == 201, response.text
 
 
 async def stored_cart(api: Api) -> tuple[str, datetime, str]:

@@ -19,6 +19,7 @@ import pytest
 from app.services.results import utcnow
 from tests.api.events.cart_ways import (
     DELAY,
+    MARKED,
     PATCHES,
     POSTS,
     RECOVERY,
@@ -39,7 +40,6 @@ LATE = {
     "the first abandonment's": FIRST,
     "before the first abandonment": timedelta(hours=4),
 }
-MARKED = [("cart.status_changed", "abandoned", "active"), ("cart.status_changed", "active", "abandoned")]
 
 
 @pytest.mark.parametrize("late", LATE)
