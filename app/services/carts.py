@@ -100,7 +100,7 @@ def _store_cart(
     if change.stale:  # a newer write came in between the look and the lock
         return _stale(cart, contact_by_id(conn, cart["contact_id"]))
     if backfill and cart["abandoned_at"] != command.abandoned_at:  # a live time kept: does an order follow it?
-        ordered_since = bool(conn.scalar(select(_ordered_after(contact["id"], cart["abandoned_at"]))))
+        ordered_since = bool(conn.scalar(select(ordered_after(contact["id"], cart["abandoned_at"]))))
     before = change.before["abandoned_at"] if change.before is not None else None
     sent = command.completed_at is not None
     if sent and before is not None and cart["completed_at"] <= before:
