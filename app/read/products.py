@@ -14,15 +14,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, cast, func, select, type_coerce
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, select
 
 from app.db.summaries import DAY, ProductShare, floor, order_shares
 from app.db.tables import orders, product_days
-from app.db.types import EXACT_SUM
 from app.domain.money import from_units
 
 from .revenue import Revenue
+from .summary_sums import added_up
 
 
 class ProductMetric(Enum):
@@ -127,42 +126,13 @@ def _tallies(conn: Connection, store_id: int, start: datetime, end: datetime) ->
 
 Range = tuple[datetime, datetime]
 
-# The most characters of a summed value SQLite's CAST reads exactly (2^63 has 19 digits); a
-# longer one is clamped by CAST without a word.
-_EXACT_CAST = 18
-
 
 def _summed_days(conn: Connection, store_id: int, days: Range) -> Sequence[Any]:
-    """The `product_days` of `days` added up per (currency, sku, title) by the database, so that
-    a year of a shop's products (hundreds of thousands of rows) is summed where the read's
-    time budget holds and not row by row in Python, which on PostgreSQL held the event loop:
-    NUMERIC sums on PostgreSQL; on SQLite, whose sums are integers of 64 bits, the stored texts
-    as integers, unless one is too long to read so or the sum overflows, when the rows are
-    read one by one and added exactly in Python."""
-    where = (product_days.c.store_id == store_id, product_days.c.day >= days[0], product_days.c.day < days[1])
-    group = (product_days.c.currency, product_days.c.sku, product_days.c.title)
-    counts = (func.sum(product_days.c.lines).label("lines"), func.sum(product_days.c.orders).label("orders"))
-    if conn.dialect.name != "sqlite":
-        sums = (_sum(product_days.c.quantity), _sum(product_days.c.revenue))
-        return conn.execute(select(*group, *counts, *sums).where(*where).group_by(*group)).all()
-    quantity, revenue = product_days.c.quantity, product_days.c.revenue
-    longest = func.max(func.max(func.length(quantity), func.length(revenue))).label("longest")
-    as_integers = (_sum(cast(quantity, BigInteger), "quantity"), _sum(cast(revenue, BigInteger), "revenue"))
-    try:
-        rows = conn.execute(select(*group, *counts, *as_integers, longest).where(*where).group_by(*group)).all()
-    except OperationalError as exc:
-        if "integer overflow" not in str(exc.orig):
-            raise
-    else:
-        if all(row.longest <= _EXACT_CAST for row in rows):
-            return rows
-    one_by_one = select(*group, product_days.c.lines, product_days.c.orders, quantity, revenue).where(*where)
-    return conn.execute(one_by_one).all()
-
-
-def _sum(column: Any, name: str | None = None) -> Any:
-    """SUM(column) read back as an exact int (`EXACT_SUM`), named `name` or the column's name."""
-    return type_coerce(func.sum(column), EXACT_SUM).label(name or column.name)
+    """The `product_days` of `days` added up per (currency, sku, title) by the database
+    (`summary_sums.added_up`: rows to add up, one per group or several)."""
+    c = product_days.c
+    where = (c.store_id == store_id, c.day >= days[0], c.day < days[1])
+    return added_up(conn, where, (c.currency, c.sku, c.title), (c.lines, c.orders), (c.quantity, c.revenue))
 
 
 def _plan(start: datetime, end: datetime) -> tuple[Range | None, list[Range], list[Range]]:
