@@ -6,8 +6,8 @@ PostgreSQL, against a ceiling (issue 16; README, "Benchmarks").
    123 region FR, so Europe/Paris, a key), then bulk-loads it with SQLAlchemy Core executemany:
    the orders, contacts and carts of scripts/bench_graphql.py (N orders, default 1,000,000,
    placed over the year before 2026-05-01, one to four line items of 30 products, mostly EUR),
-   no shipments. The order summaries are then filled as migration 0014 fills them
-   (`app.db.summaries.rebuild`), and the tables analysed.
+   no shipments. The order summaries the schema has are then filled as migrations 0014 and
+   0022 fill them (`app.db.summaries.rebuild`), and the tables analysed.
 2. Serves it with `kanal serve` and, on the next port, scripts/bench/graphql_ceiling_app.py
    (Strawberry answering the orders page from 50 objects in memory), and times over HTTP:
    `storeTimeseries` of the last 90 local days by DAY, `topProducts` of the last 30 local days
@@ -20,8 +20,8 @@ PostgreSQL, against a ceiling (issue 16; README, "Benchmarks").
         [--runs 100] [--warmup 10] [--port 8096] [--app-root DIR]
 
 --app-root DIR serves (and migrates with) the `app` package of another checkout, e.g. main
-before the summaries, on the same data: the before figures (the summaries are then not filled:
-that checkout has no table for them). Traffic only goes to 127.0.0.1; every server started is
+before the summaries, on the same data: the before figures (the summaries that checkout has no
+table for are then not filled). Traffic only goes to 127.0.0.1; every server started is
 stopped on exit.
 """
 
@@ -98,9 +98,10 @@ def load(url: str, args: argparse.Namespace) -> dict[str, Any]:
         insert_batches(conn, tables.orders, orders)
         insert_batches(conn, tables.carts, (cart_row(rng, i, args.contacts) for i in range(args.carts)))
         timings["rows"] = time.perf_counter() - started
-        if inspect(conn).has_table(tables.order_hours.name):
+        present = [table for table in summaries.SUMMARIES if inspect(conn).has_table(table.name)]
+        if present:
             started = time.perf_counter()
-            summaries.rebuild(conn)
+            summaries.rebuild(conn, present)
             timings["summaries"] = time.perf_counter() - started
         return timings
 

@@ -1,8 +1,10 @@
 """Order summaries, kept exact in the transaction of every order write (README, "Order
 summaries"): `order_hours` (orders and revenue per store, UTC hour and currency) for
-storeTimeseries, `product_days` (lines, orders, quantity and revenue per store, UTC day,
-currency and product) for topProducts. They count exactly what a reading of the orders would:
-every order, whatever its statuses, by its `placed_at`, `currency`, `total_price` and line items.
+storeTimeseries and storeStats, `product_days` (lines, orders, quantity and revenue per store,
+UTC day, currency and product) for topProducts, `order_status_hours` (orders per store, UTC hour
+and pair of financial and fulfilment statuses) for storeStats. They count exactly what a
+reading of the orders would: every order by its `placed_at`, `currency`, `total_price` and
+line items, and by its statuses, none (NULL) apart from any text.
 
 A write that changes an order calls `order_changed(conn, before, after)`; the deltas (minus
 the old row's share, plus the new one's) are added up on the connection and written by one
@@ -16,7 +18,7 @@ reach 10^31 and its price 10^14."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Context, Decimal
@@ -45,7 +47,7 @@ from app.domain.json_values import as_text, json_default
 from app.domain.money import MAX_DECIMALS, to_units
 
 from .compiled import PrecompiledStatement
-from .tables import order_hours, orders, product_days
+from .tables import order_hours, order_status_hours, orders, product_days
 from .types import dumps
 
 HOUR = timedelta(hours=1)
@@ -82,23 +84,31 @@ class ProductShare:
 @dataclass
 class Deltas:
     """Amounts to add to the summaries: per (store_id, hour, currency) [orders, revenue]; per
-    (store_id, day, currency, sku, title) a ProductShare; hours and days counted from 1970 (UTC)."""
+    (store_id, day, currency, sku, title) a ProductShare; per (store_id, hour, financial_status,
+    fulfillment_status) orders; hours and days counted from 1970 (UTC)."""
 
     hours: dict[tuple[int, int, str], list[int]] = field(default_factory=dict)  # [orders, revenue]
     products: dict[tuple[int, int, str, str | None, str | None], ProductShare] = field(default_factory=dict)
+    statuses: dict[tuple[int, int, str | None, str | None], int] = field(default_factory=dict)
 
 
 def order_changed(conn: Connection, before: Mapping[Any, Any] | None, after: Mapping[Any, Any] | None) -> None:
     """Count an order write in the summaries at the transaction's COMMIT: `before` is the row
     as it was (None: created), `after` as written (None: deleted). Rows are order mappings with
-    store_id, placed_at, currency, total_price (Decimal) and line_items (as stored, or as
-    about to be: Decimals are read as JSON stores them). Nothing to do when they count the same."""
-    if before is after or (before is not None and after is not None and _counted(before) == _counted(after)):
+    store_id, placed_at, currency, total_price (Decimal), line_items (as stored, or as about to
+    be: Decimals are read as JSON stores them), financial_status and fulfillment_status.
+    Nothing to do when they count the same; a PATCH of statuses alone counts its statuses alone."""
+    if before is after:
         return
+    sale = statuses = True
+    if before is not None and after is not None:
+        sale, statuses = _counted(before) != _counted(after), _classed(before) != _classed(after)
+        if not (sale or statuses):
+            return
     deltas = _pending(conn)
     for row, sign in ((before, -1), (after, 1)):
         if row is not None:
-            _count(deltas, row, sign)
+            _count(deltas, row, sign, sale, statuses)
 
 
 def orders_created(conn: Connection, rows: Iterable[Mapping[Any, Any]]) -> None:
@@ -117,12 +127,26 @@ def _pending(conn: Connection) -> Deltas:
 
 
 def _counted(row: Mapping[Any, Any]) -> tuple[Any, ...]:
+    """What `order_hours` and `product_days` count of an order."""
     return (row["store_id"], row["placed_at"], row["currency"], row["total_price"], row["line_items"])
 
 
-def _count(deltas: Deltas, row: Mapping[Any, Any], sign: int) -> None:
-    store_id, currency = row["store_id"], row["currency"] or ""
+def _classed(row: Mapping[Any, Any]) -> tuple[Any, ...]:
+    """What `order_status_hours` counts of an order."""
+    return (row["store_id"], row["placed_at"], row["financial_status"], row["fulfillment_status"])
+
+
+def _count(deltas: Deltas, row: Mapping[Any, Any], sign: int, sale: bool = True, statuses: bool = True) -> None:
+    """Add `row` (`sign` 1) or take it away (-1): in `order_hours` and `product_days` when
+    `sale`, in `order_status_hours` when `statuses`."""
+    store_id = row["store_id"]
     hour = (row["placed_at"] - _EPOCH) // HOUR  # hours since 1970 (UTC), exactly
+    if statuses:
+        classed = (store_id, hour, row["financial_status"], row["fulfillment_status"])
+        deltas.statuses[classed] = deltas.statuses.get(classed, 0) + sign
+    if not sale:
+        return
+    currency = row["currency"] or ""
     key = (store_id, hour, currency)
     held = deltas.hours.get(key)
     if held is None:
@@ -153,10 +177,12 @@ def floor(moment: datetime, step: timedelta) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-@lru_cache(maxsize=4096)  # a store sells the same products all day
-def digest(sku: str | None, title: str | None) -> str:
-    """The product key of a (sku, title) pair: 32 hex digits, whatever the texts' lengths."""
-    return hashlib.blake2b(dumps([sku, title]).encode(), digest_size=16).hexdigest()
+@lru_cache(maxsize=4096)  # a store sells the same products all day, with a few statuses
+def digest(first: str | None, second: str | None) -> str:
+    """The key of a pair of texts, each possibly none (a product's sku and title, an order's
+    financial and fulfilment statuses): 32 hex digits, whatever the texts' lengths; none and ""
+    have keys of their own."""
+    return hashlib.blake2b(dumps([first, second]).encode(), digest_size=16).hexdigest()
 
 
 def product_shares(line_items: Iterable[Mapping[Any, Any]]) -> list[ProductShare]:
@@ -240,7 +266,7 @@ def _flush(conn: Connection) -> None:
     if deltas is None:
         return
     try:
-        _write(conn, deltas, partial(_upsert, conn.dialect.name))
+        _write(conn, _rows(deltas), partial(_upsert, conn.dialect.name))
     except BaseException:
         # The COMMIT will not happen, and SQLAlchemy, counting the transaction over, would not
         # roll it back: leave none open (the caller sees the error, as a failed COMMIT).
@@ -248,10 +274,12 @@ def _flush(conn: Connection) -> None:
         raise
 
 
-def _write(conn: Connection, deltas: Deltas, statement: Callable[[Table], PrecompiledStatement]) -> None:
-    for table, rows in _rows(deltas).items():
-        if rows:
-            statement(table).execute_many(conn, rows)
+def _write(
+    conn: Connection, rows: Mapping[Table, list[dict[str, Any]]], statement: Callable[[Table], PrecompiledStatement]
+) -> None:
+    for table, written in rows.items():
+        if written:
+            statement(table).execute_many(conn, written)
 
 
 def _rows(deltas: Deltas) -> dict[Table, list[dict[str, Any]]]:
@@ -279,10 +307,27 @@ def _rows(deltas: Deltas) -> dict[Table, list[dict[str, Any]]]:
         if share.lines or share.orders or share.quantity or share.revenue
     ]
     products.sort(key=lambda row: (row["store_id"], row["day"], row["currency"], row["product"]))
-    return {order_hours: hours, product_days: products}
+    statuses = [
+        {
+            "store_id": store_id,
+            "hour": _EPOCH + HOUR * hour,
+            "statuses": digest(financial, fulfillment),
+            "financial_status": financial,
+            "fulfillment_status": fulfillment,
+            "orders": n,
+        }
+        for (store_id, hour, financial, fulfillment), n in deltas.statuses.items()
+        if n
+    ]
+    statuses.sort(key=lambda row: (row["store_id"], row["hour"], row["statuses"]))
+    return {order_hours: hours, product_days: products, order_status_hours: statuses}
 
 
-_SUMMED = {order_hours.name: ("orders", "revenue"), product_days.name: ("lines", "orders", "quantity", "revenue")}
+_SUMMED = {
+    order_hours.name: ("orders", "revenue"),
+    product_days.name: ("lines", "orders", "quantity", "revenue"),
+    order_status_hours.name: ("orders",),
+}
 
 
 @cache
@@ -318,29 +363,39 @@ def _sqlite_sum(stored: Any, delta: Any) -> Any:
     return case((small, in_sql), else_=func.kanal_add(stored, delta))
 
 
-# Filling them from the orders (migration 0014, bulk loads).
+# Filling them from the orders (migrations 0014 and 0022, bulk loads).
+
+SUMMARIES = (order_hours, product_days, order_status_hours)
 
 
-def rebuild(conn: Connection) -> None:
-    """Replace both summaries with a count of every stored order."""
-    conn.execute(delete(order_hours))
-    conn.execute(delete(product_days))
-    _write(conn, recount(conn), _insert)  # into empty tables: no conflict
+def rebuild(conn: Connection, tables: Sequence[Table] = SUMMARIES) -> None:
+    """Replace the summaries `tables` (of SUMMARIES) with a count of every stored order. A
+    migration names those it made: a later migration's do not exist yet when it runs."""
+    for table in tables:
+        conn.execute(delete(table))
+    sale = order_hours in tables or product_days in tables
+    counted = _rows(recount(conn, sale=sale, statuses=order_status_hours in tables))
+    _write(conn, {table: counted[table] for table in tables}, _insert)  # into empty tables: no conflict
 
 
-def recount(conn: Connection, chunk: int = 5000) -> Deltas:
-    """What the summaries hold when exact: every stored order counted afresh, read `chunk`
+def recount(conn: Connection, chunk: int = 5000, sale: bool = True, statuses: bool = True) -> Deltas:
+    """What the summaries hold when exact: every stored order counted afresh (in `order_hours`
+    and `product_days` when `sale`, in `order_status_hours` when `statuses`), read `chunk`
     orders at a time in id order. Each read is a statement of its own, not a server-side
     cursor: on PostgreSQL such a cursor stays open until the transaction ends, and a later
     migration of the same run could then not alter the orders table."""
     deltas = Deltas()
-    columns = (orders.c.store_id, orders.c.placed_at, orders.c.currency, orders.c.total_price, orders.c.line_items)
+    columns = [orders.c.store_id, orders.c.placed_at]
+    if sale:
+        columns += [orders.c.currency, orders.c.total_price, orders.c.line_items]
+    if statuses:
+        columns += [orders.c.financial_status, orders.c.fulfillment_status]
     query = select(orders.c.id, *columns).order_by(orders.c.id).limit(chunk)
     last = None
     while True:
         rows = conn.execute(query if last is None else query.where(orders.c.id > last)).mappings().all()
         for row in rows:
-            _count(deltas, row, 1)
+            _count(deltas, row, 1, sale, statuses)
         if len(rows) < chunk:
             return deltas
         last = rows[-1]["id"]

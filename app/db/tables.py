@@ -191,6 +191,21 @@ product_days = Table(
     sqlite_with_rowid=False,
 )
 
+# Orders per store, UTC hour and pair of statuses, for storeStats' counts per status. A status
+# may be none, and none is not "" (a status stored blank before migration 0003 trimmed it): the
+# key is a digest of the pair, the statuses as stored beside it.
+order_status_hours = Table(
+    "order_status_hours",
+    metadata,
+    Column("store_id", BigInteger, ForeignKey("stores.id"), primary_key=True),
+    Column("hour", UTC_DATETIME, primary_key=True),  # the UTC hour the orders were placed in
+    Column("statuses", String(32), primary_key=True),  # a digest of (financial_status, fulfillment_status)
+    Column("financial_status", String(64), nullable=True),
+    Column("fulfillment_status", String(64), nullable=True),
+    Column("orders", BigInteger, nullable=False),
+    sqlite_with_rowid=False,
+)
+
 # The orders and carts an erasure detached (`rules.erased_records_stay_detached`), by key: a
 # write of one is known by its own primary key, looked up in the contact upsert's statement.
 detached_records = Table(

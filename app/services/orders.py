@@ -173,7 +173,7 @@ def _change_order(
         return change
     if change is None:
         return NotFound("Order")
-    summaries.order_changed(conn, change.before, change.after)  # statuses alone count nothing: a no-op today
+    summaries.order_changed(conn, change.before, change.after)  # statuses: storeStats counts them per hour
     contact = contact_by_id(conn, change.after["contact_id"])
     _record_events(events.Outbox(conn, store_id, now, backfill), change, contact)
     return Written(_record(change.after, contact), created=False, stale=change.stale, unchanged=change.unchanged)

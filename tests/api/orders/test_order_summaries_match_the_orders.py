@@ -1,7 +1,8 @@
 """The order summaries (README, "Order summaries"; app/db/summaries.py) hold, after any sequence
 of writes, exactly what counting every stored order afresh gives: creations, replacements that
-move an order to another hour, day, currency or product, stale writes, replays, PATCHes,
-erasure, batches, concurrent writes, the test space and its reset."""
+move an order to another hour, day, currency, product or statuses, stale writes, replays,
+PATCHes (of statuses, set or cleared, or of tags alone), erasure, batches, concurrent writes,
+the test space and its reset."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app.db import summaries
-from app.db.tables import order_hours, orders, product_days
+from app.db.tables import order_hours, order_status_hours, orders, product_days
 from app.domain.money import to_units
 from app.read import products
 from app.services import keys
@@ -73,6 +74,18 @@ async def _patched(api: Api) -> None:
         assert (await api.patch("/orders/O-1", body)).status_code == 200
 
 
+async def _statuses_moved(api: Api) -> None:
+    await _posted(api, _order("O-1"), _order("O-2", financial_status=None, fulfillment_status=None))
+    await _posted(api, _order("O-1", financial_status="paid"), _order("O-2", placed_at="2026-05-18T11:00:00Z"))
+    for external_id, body in (
+        ("O-1", {"financial_status": None, "fulfillment_status": None}),  # cleared
+        ("O-2", {"financial_status": "paid"}),  # none, then a status
+        ("O-2", {"financial_status": "paid"}),  # the same again: nothing
+        ("O-1", {"tags": ["only tags"]}),  # counts nothing
+    ):
+        assert (await api.patch(f"/orders/{external_id}", body)).status_code == 200
+
+
 async def _erased(api: Api) -> None:
     await _posted(api, _order("O-1"), _order("O-2"))
     assert (await api.delete("/customers/CUST-42")).status_code in (200, 204)
@@ -125,6 +138,7 @@ WRITES: dict[str, Step] = {
     "stale": _stale,
     "replayed": _replayed,
     "patched": _patched,
+    "statuses moved": _statuses_moved,
     "erased": _erased,
     "batch": _batch,
     "batch of new orders": _batch_of_new_orders,
@@ -139,9 +153,9 @@ async def _stored(api: Api) -> dict[str, list[dict[str, Any]]]:
 
     def read(conn: Any) -> dict[str, list[dict[str, Any]]]:
         found = {}
-        for table in (order_hours, product_days):
+        for table in (order_hours, product_days, order_status_hours):
             rows = conn.execute(select(table).order_by(*table.primary_key)).mappings()
-            found[table.name] = [dict(row) for row in rows if any(row[name] for name in ("orders", "revenue"))]
+            found[table.name] = [dict(row) for row in rows if any(row.get(name) for name in ("orders", "revenue"))]
         return found
 
     return await api.db.read(read)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from app.db.summaries import rebuild
+from app.db.tables import order_hours, product_days
 
 revision = "0014"
 down_revision = "0013"
@@ -49,7 +50,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("store_id", "day", "currency", "product", name=op.f("pk_product_days")),
         sqlite_with_rowid=False,
     )
-    rebuild(op.get_bind())
+    rebuild(op.get_bind(), (order_hours, product_days))  # this revision's tables alone
 
 
 def downgrade() -> None:
