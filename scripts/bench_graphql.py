@@ -25,9 +25,9 @@
         [--runs 200] [--warmup 20] [--port 8098] [--show-sql]
 
 --show-sql prints every captured statement with its time and EXPLAIN QUERY PLAN.
-The dashboard's queries (storeTimeseries, topProducts) over 1,000,000 orders, on SQLite and
-PostgreSQL, are timed by scripts/bench_dashboard.py, which loads its data with this script's
-generators.
+The dashboard's queries (storeTimeseries, topProducts, storeStats) over 1,000,000 orders, on
+SQLite and PostgreSQL, are timed by scripts/bench_dashboard.py, which loads its data with this
+script's generators.
 Traffic only goes to 127.0.0.1; every server started is stopped on exit.
 """
 

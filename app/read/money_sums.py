@@ -34,5 +34,10 @@ def money_sum(column: Any, name: str) -> tuple[Label[Any], Label[Any]]:
 def summed(row: Mapping[Any, Any], name: str) -> Decimal:
     """The exact sum `money_sum(…, name)` read in `row` (a row's mapping), as an amount; 0 for
     a group of no amount (SQL's SUM of no row, or of nulls only, is NULL)."""
+    return from_units(summed_units(row, name))
+
+
+def summed_units(row: Mapping[Any, Any], name: str) -> int:
+    """`summed` in ten-thousandths."""
     high, low = row[f"{name}_high"], row[f"{name}_low"]
-    return from_units(int(high or 0) * HALF + int(low or 0))
+    return int(high or 0) * HALF + int(low or 0)
