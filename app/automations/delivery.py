@@ -69,6 +69,14 @@ class Claims(list[Claimed]):
     exhausted: bool = True
 
 
+class Settled(list[str]):
+    """The status each outcome of a turn set (delivered, pending for a retry, dead), in the
+    order given; `next_retry`: the earliest next attempt one of its retries was given, None
+    when none was retried (the worker claims again then: README "Slow or dead endpoints")."""
+
+    next_retry: datetime | None = None
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What one attempt got: an HTTP status (None when no answer came) and an error (None on 2xx)."""
@@ -370,15 +378,15 @@ _RETRY = _settling(last_error=bindparam("b_error"), next_attempt_at=bindparam("b
 _DEAD = _settling(status=DeliveryStatus.DEAD, last_error=bindparam("b_error"))
 
 
-def record_outcomes(conn: Connection, outcomes: Sequence[Outcome], now: datetime, backoff: Backoff) -> list[str]:
+def record_outcomes(conn: Connection, outcomes: Sequence[Outcome], now: datetime, backoff: Backoff) -> Settled:
     """Write a batch of outcomes, one statement per kind (delivered, retry, dead); a delivery no
     longer pending (cancelled meanwhile, or settled by a worker whose lease outlived ours) is
     left as it is. A message that went out is logged `fired`, one statement more for those
     (`_went_out`). Returns the status each outcome sets (delivered, pending for a retry, dead),
-    in the order given."""
+    in the order given, and the earliest retry's next attempt (`Settled`)."""
+    statuses = Settled()
     if not outcomes:
-        return []
-    statuses: list[str] = []
+        return statuses
     batches: dict[str, list[dict[str, object]]] = {"delivered": [], "retry": [], "dead": []}
     for outcome in outcomes:
         attempts = outcome.attempts + 1
@@ -390,8 +398,11 @@ def record_outcomes(conn: Connection, outcomes: Sequence[Outcome], now: datetime
             batches["dead"].append({**row, "b_error": outcome.error[:1024]})
             statuses.append(DeliveryStatus.DEAD)
         else:
-            batches["retry"].append({**row, "b_error": outcome.error[:1024], "b_next": now + backoff.delay(attempts)})
+            next_attempt = now + backoff.delay(attempts)
+            batches["retry"].append({**row, "b_error": outcome.error[:1024], "b_next": next_attempt})
             statuses.append(DeliveryStatus.PENDING)
+            if statuses.next_retry is None or next_attempt < statuses.next_retry:
+                statuses.next_retry = next_attempt
     for kind, statement in (("delivered", _DELIVERED), ("retry", _RETRY), ("dead", _DEAD)):
         if batches[kind]:
             conn.execute(statement, batches[kind])
@@ -412,12 +423,13 @@ def settle_and_claim(
     default_quota: int,
     dispatch: bool,
     lease: timedelta = LEASE,
-) -> tuple[list[str], int, Claims]:
+) -> tuple[Settled, int, Claims]:
     """One transaction per turn of the worker: the outcomes of the deliveries that came back
     (those not sent are given back: `release`), new events fanned out (when `dispatch`: the
     last claim found nothing more), then new claims (a subject's next event is claimable as
     soon as its previous one is settled). Returns the statuses set, in the order of the
-    outcomes sent, the deliveries dispatched, the deliveries claimed."""
+    outcomes sent (with the earliest retry's next attempt: `Settled`), the deliveries
+    dispatched, the deliveries claimed."""
     release(conn, [outcome.delivery_id for outcome in outcomes if not outcome.sent])
     statuses = record_outcomes(conn, [outcome for outcome in outcomes if outcome.sent], now, backoff)
     dispatched = dispatch_events(conn, now, wait=False) if dispatch else 0

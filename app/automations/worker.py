@@ -157,6 +157,11 @@ class Worker:
             came_back.set()
 
         drained = False  # the last claim saw every due delivery: time to fan out new events
+        # While POSTs are out and the last claim took every due delivery, claim again when a
+        # retry comes due: at the earliest next attempt this pass gave one (loop time; None:
+        # none to wait for), and at each look for another worker's (README "Slow or dead
+        # endpoints": a slow receiver's POST does not hold back the others' retries).
+        retry_by: float | None = None
         # While POSTs are out (a hanging endpoint's for up to a POST's budget), new events and
         # due recoveries are looked for every interval all the same: README "Slow or dead
         # endpoints" (the others go on at full speed) and "Cart recovery" (within a second).
@@ -185,18 +190,25 @@ class Worker:
                     again = False
                     if stopping_by is None:
                         swept = tally.swept
-                        if await self._recoveries(tally):
-                            drained = False  # new deliveries to claim now
+                        await self._recoveries(tally)
+                        # claim now: the deliveries it created, and retries come due since the last claim
+                        drained = False
                         again = tally.swept > swept  # a sweep that settled carts may have left more due
                     next_look = loop.time() + (0 if again else self._interval)
+                if retry_by is not None and loop.time() >= retry_by:
+                    retry_by, drained = None, False
                 room = 0 if stopping_by is not None else self.limits.in_flight - len(in_flight)
                 if outcomes or (room > 0 and not drained):
                     cap = self.limits.held_per_webhook
                     quotas = {webhook: cap - count for webhook, count in held.items()}
-                    lease, now = self.limits.lease, utcnow()
+                    lease, now, at = self.limits.lease, utcnow(), loop.time()
                     statuses, dispatched, claimed = await self.db.write(
                         settle_and_claim, outcomes, now, self.backoff, room, quotas, cap, drained, lease
                     )
+                    if statuses.next_retry is not None and statuses.next_retry > now:  # else claimed now
+                        # `at` is no earlier than `now`: never too soon
+                        due = at + (statuses.next_retry - now).total_seconds()
+                        retry_by = due if retry_by is None else min(retry_by, due)
                     tally.count(statuses)
                     for status in statuses:
                         metrics.count_delivery(status)
@@ -214,7 +226,8 @@ class Worker:
                 if stopping_by is not None and loop.time() >= stopping_by and not back:
                     await self._give_back(in_flight)
                     return
-                await self._gather(back, came_back, len(in_flight), stopping_by, next_look)
+                wake_by = next_look if retry_by is None else min(next_look, retry_by)
+                await self._gather(back, came_back, len(in_flight), stopping_by, wake_by)
         finally:
             if woken is not None:
                 woken.cancel()
@@ -271,8 +284,8 @@ class Worker:
         """Wait until a POST comes back, then up to GATHER_SECONDS more until half of those in
         hand are back (two rounds to one endpoint, see HELD_PER_CONNECTION, while two more are
         sent): one transaction then settles them all. At most until `look_by` (loop time: the next
-        look at what it holds, and for new events and due recoveries), and when stopping, until
-        `stopping_by`."""
+        look at what it holds, for new events and due recoveries, or a retry coming due), and
+        when stopping, until `stopping_by`."""
         enough = max(1, in_flight // 2)
         loop = asyncio.get_running_loop()
         # or GATHER_SECONDS after the first came back

@@ -210,3 +210,67 @@ async def until_received(receiver: Receiver, event: tuple[str, str], within: flo
         assert time.monotonic() - started < within, (event, receiver.types)
         await asyncio.sleep(0.02)
     return time.monotonic() - started
+
+
+HELD_FOR = 4.0  # seconds the slow receiver holds its answer: well past the retry's backoff, within the budget
+RETRY_DUE = {
+    # how the pass with the slow POST out knows of the retry that comes due meanwhile: its
+    # interval, the worker's (a due recovery's look goes on as before)
+    "scheduled by the pass itself, woken at its time": (False, 60.0),
+    "scheduled by another worker, looked for each interval": (True, 0.5),
+}
+
+
+@pytest.mark.parametrize(("earlier", "interval"), RETRY_DUE.values(), ids=RETRY_DUE.keys())
+async def test_a_retry_due_while_a_slow_post_is_out_goes_out_beside_it(api, earlier, interval):
+    """README "Slow or dead endpoints" (a receiver that hangs keeps at most a quarter of a
+    worker, the others go on at full speed) and "Webhooks" (a failure is retried after its
+    backoff): a retry of another webhook that comes due while a slow POST is out is delivered
+    before that POST comes back. A pass with POSTs out and nothing more to claim claimed again
+    only when a POST came back or new events were fanned out: the retry waited for the slow
+    receiver (40 s for a 15 s backoff)."""
+    release = threading.Event()
+    answer = threading.Timer(HELD_FOR, release.set)
+    retry_soon = Backoff(base_seconds=1, max_attempts=3)  # the retry is due 0.8-1.2 s after the failure
+    limits = Limits(in_flight=64, per_webhook=2, timeout_seconds=10)
+    try:
+        with Receiver(hold=release) as slow, Receiver(failures=1) as flaky:
+            flaky_hook = await subscriptions.add_webhook(api.db, STORE_ID, flaky.url, ["order.created"])
+            if earlier:  # this worker's pass never sees the retry scheduled
+                await place_order(api, "O-EARLIER")
+                other = Worker(api.db, retry_soon, limits)
+                assert (await other.run_once()).failed == 1
+                await other.aclose()
+            slow_hook = await subscriptions.add_webhook(api.db, STORE_ID, slow.url, ["order.created"])
+            await place_order(api, "O-NOW")
+            worker = Worker(api.db, retry_soon, limits)
+            stop = asyncio.Event()
+            answer.start()
+            running = asyncio.create_task(worker.run(stop, interval=interval))
+            rows = await until_delivered(api, 3 if earlier else 2)
+            stop.set()
+            await running
+    finally:
+        answer.cancel()
+        release.set()
+    retried = [row for row in rows if row["webhook_id"] == flaky_hook["id"] and row["attempts"] == 2]
+    held = [row for row in rows if row["webhook_id"] == slow_hook["id"]]
+    assert len(retried) == len(held) == 1
+    assert retried[0]["delivered_at"] < held[0]["delivered_at"]  # went out while the slow POST was out
+    assert len(flaky.received) == len(rows) - 1 and len(slow.received) == 1
+
+
+async def place_order(api, external_id: str) -> None:
+    body = order_body(external_id=external_id, customer={"phone": "+33612340001"})
+    assert (await api.post("/orders", body)).status_code == 201
+
+
+async def until_delivered(api, count: int, within: float = 20) -> list[dict]:
+    """The deliveries once there are `count`, every one delivered; fails after `within` seconds."""
+    started = time.monotonic()
+    while True:
+        rows = await api.rows("deliveries")
+        if len(rows) == count and all(row["status"] == "delivered" for row in rows):
+            return rows
+        assert time.monotonic() - started < within, rows
+        await asyncio.sleep(0.05)
