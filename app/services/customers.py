@@ -152,9 +152,10 @@ def _locked_record(conn: Connection, store_id: int, external_id: str) -> Row | N
 
 
 def _note_contact_left(conn: Connection, store_id: int, external_id: str, contact_id: int) -> None:
-    """The customer record `external_id` moved off the contact `contact_id` (another phone):
-    noted, so that the erasure of the id reaches that contact too (README "Erasure"). Only on
-    a move: a write that keeps its contact costs no statement more."""
+    """The customer id `external_id` moved off the contact `contact_id` (another phone): its
+    customer record did, or a customer write took the id from the contact holding it. Noted,
+    so that the erasure of the id reaches that contact too (README "Erasure"). Only on a move:
+    a write that keeps its contact costs no statement more."""
     conn.execute(
         insert_for(conn.dialect.name, customer_contacts)
         .values(store_id=store_id, external_id=external_id, contact_id=contact_id)
@@ -166,12 +167,20 @@ def _take_external_id(conn: Connection, store_id: int, contact_id: int, external
     """The customer record `external_id` names the contact `contact_id`, which therefore holds
     the id: it takes it from the contact that held it (an order's or a cart's customer gave it
     there, or the customer had that contact's phone before), so that two contacts never claim
-    one id. Returns every column of the contact as it is now."""
-    conn.execute(
+    one id. Returns every column of the contact as it is now.
+
+    The contact it takes the id from is noted (`_note_contact_left`) as a customer record's old
+    contact is: with no record of the id, that contact is the only place the id was, its names
+    and email written under it, and the erasure of the id reaches it through the note alone
+    (README "Erasure")."""
+    left = conn.execute(
         update(contacts)
         .where(contacts.c.store_id == store_id, contacts.c.external_id == external_id)
         .values(external_id=None, revision=contacts.c.revision + 1, updated_at=now)
-    )
+        .returning(contacts.c.id)
+    ).scalar()
+    if left is not None:  # one at most: two contacts never hold one id
+        _note_contact_left(conn, store_id, external_id, left)
     return (
         conn.execute(
             update(contacts)
