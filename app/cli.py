@@ -230,6 +230,21 @@ async def _webhooks_remove(db: Database, args: argparse.Namespace) -> None:
     print(f"Webhook {args.id} removed.")
 
 
+_METRICS_HOST = "127.0.0.1"  # `kanal worker --metrics-host` left out: this machine only
+
+
+def _worker_refusal(args: argparse.Namespace) -> str | None:
+    """`kanal worker` options it would ignore: `--metrics-port` or `--interval` with `--once`
+    (one pass, then exit: no metrics served, no next pass), `--metrics-host` without
+    `--metrics-port` (no metrics served at all)."""
+    for option, given in (("--metrics-port", args.metrics_port), ("--interval", args.interval)):
+        if args.once and given is not None:
+            return f"{option} goes with a running worker, not --once (one pass, then exit)."
+    if args.metrics_host is not None and args.metrics_port is None:
+        return "--metrics-host goes with --metrics-port (without it no metrics are served)."
+    return None
+
+
 async def _worker(db: Database, args: argparse.Namespace) -> None:
     settings = Settings.from_env()
     worker = Worker(db, Backoff.from_settings(settings), Limits.from_settings(settings), settings.event_retention)
@@ -244,13 +259,14 @@ async def _worker(db: Database, args: argparse.Namespace) -> None:
     if args.metrics_port is not None:
         from prometheus_client import start_http_server
 
+        host = args.metrics_host or _METRICS_HOST
         # This process's counters (deliveries by outcome), unprotected: bind it where only the scraper reaches.
         try:
-            start_http_server(args.metrics_port, addr=args.metrics_host)
+            start_http_server(args.metrics_port, addr=host)
         except OSError as exc:  # the port taken, an address not this machine's or no address at all
-            print(f"error: cannot serve metrics on {args.metrics_host}:{args.metrics_port}: {exc}", file=sys.stderr)
+            print(f"error: cannot serve metrics on {host}:{args.metrics_port}: {exc}", file=sys.stderr)
             raise SystemExit(1) from None
-        print(f"Metrics on http://{args.metrics_host}:{args.metrics_port}/metrics", flush=True)
+        print(f"Metrics on http://{host}:{args.metrics_port}/metrics", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -528,8 +544,9 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument(
         "--metrics-port", type=cli_arguments.port, help="serve this process's metrics (Prometheus) on this port"
     )
-    wk.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port (default 127.0.0.1)")
+    wk.add_argument("--metrics-host", help=f"address for --metrics-port (default {_METRICS_HOST})")
     wk.set_defaults(run=_worker_command)
+    cli_arguments.refuses(wk, _worker_refusal)
 
     ks = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="action", required=True)
     kc = ks.add_parser("create", help="issue a key (printed once, alone on the last line)")

@@ -13,6 +13,8 @@ import pytest
 from app.cli import main
 from tests.config.test_cli_values_are_argument_errors import _state  # what the lists print
 
+ONCE = "%s goes with a running worker, not --once (one pass, then exit)."
+NO_PORT = "--metrics-host goes with --metrics-port (without it no metrics are served)."
 BOTH_NEEDED = "Name an event (--event ID), or a webhook and a time (--webhook ID --dead-since TIME)."
 # arguments -> the error line's end, after "kanal <command>: error: "; FILE is a JSON Lines file
 REFUSED = {
@@ -33,6 +35,13 @@ REFUSED = {
     ("webhooks", "redeliver", "--webhook", "1"): BOTH_NEEDED,
     ("webhooks", "redeliver", "--dead-since", "2026-11-30"): BOTH_NEEDED,
     ("stores", "set-consent-policy", "1"): "Name an automation: --cart-recovery and/or --shipping-notification.",
+    # options the worker would ignore: one pass serves no metrics and has no next pass
+    ("worker", "--once", "--metrics-port", "9101"): ONCE % "--metrics-port",
+    ("worker", "--once", "--metrics-port", "9101", "--metrics-host", "0.0.0.0"): ONCE % "--metrics-port",
+    ("worker", "--once", "--interval", "5"): ONCE % "--interval",
+    ("worker", "--metrics-host", "0.0.0.0"): NO_PORT,
+    ("worker", "--once", "--metrics-host", "127.0.0.1"): NO_PORT,
+    ("worker", "--interval", "5", "--metrics-host", "127.0.0.1"): NO_PORT,
 }
 
 
@@ -54,7 +63,7 @@ def test_options_that_do_not_go_together_are_an_argument_error(
     with pytest.raises(SystemExit) as exited:
         main([str(lines) if arg == "FILE" else arg for arg in args])
     err = capsys.readouterr().err.splitlines()
-    command = " ".join(args[:1] if args[0] == "import" else args[:2])
+    command = " ".join(args[:1] if args[0] in ("import", "worker") else args[:2])
     assert (exited.value.code, err[0].startswith(f"usage: kanal {command} "), err[-1]) == (
         2,
         True,
