@@ -406,7 +406,9 @@ def _import_command(commands: Any) -> None:
     im.add_argument("--live", action="store_true", help="not a backfill: the records' events fire automations")
     im.add_argument("--batch-size", type=_batch_size, default=1000, metavar="1-1000")
     im.add_argument(
-        "--url", help="a running server (e.g. http://127.0.0.1:8000); default: this process, on DATABASE_URL"
+        "--url",
+        type=cli_arguments.server_url,
+        help="a running server (e.g. http://127.0.0.1:8000); default: this process, on DATABASE_URL",
     )
     im.add_argument("--key", help="API key with --url (default: $KANAL_KEY)")
     im.set_defaults(run=_import)

@@ -112,6 +112,13 @@ def webhook_url(text: str) -> str:
     return _checked(webhooks.check_url, text)
 
 
+def server_url(text: str) -> str:
+    """`kanal import --url`: a running server's, one a POST can reach, by the webhook URL's
+    check (`webhooks.check_url`), so that `notaurl` or an ftp:// URL is refused before the
+    import starts (no state file, no report). Raises argparse.ArgumentTypeError."""
+    return _checked(partial(webhooks.check_url, what="The server URL"), text)
+
+
 def event_pattern(text: str) -> str:
     """One of `kanal webhooks add --events`: a pattern matching some event type
     (`webhooks.check_patterns`). Raises argparse.ArgumentTypeError."""

@@ -50,12 +50,13 @@ def spaces(store_id: int, test_events: bool) -> list[int]:
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
 
 
-def check_url(url: str) -> str:
+def check_url(url: str, what: str = "The webhook URL") -> str:
     """An absolute http(s) URL (scheme in any case) whose host is an IP address or a host
-    name of RFC 1123 labels, its port, when given, 1 to 65535: one a POST can reach.
+    name of RFC 1123 labels, its port, when given, 1 to 65535: one a POST can reach (a
+    webhook's, or the server `kanal import --url` sends to, `what` naming it in the refusal).
     Returns it; raises StoreError."""
     refusal = StoreError(
-        f"The webhook URL must be an http(s) URL with a host name or address, and a port from 1 to 65535: {url!r}."
+        f"{what} must be an http(s) URL with a host name or address, and a port from 1 to 65535: {url!r}."
     )
     try:
         parsed = URL(url)

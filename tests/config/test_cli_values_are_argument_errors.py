@@ -6,6 +6,8 @@ store that does not exist."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.cli import main
@@ -78,3 +80,27 @@ def test_a_good_value_still_does_what_it_says(
     main(["stores", "create", "--id", "1", "--name", "Shop", "--region", "FR"])
     main(list(args))
     assert listed in _state(capsys)
+
+
+SERVER_URL_MUST = "The server URL must be an http(s) URL with a host name or address, and a port from 1 to 65535"
+# `kanal import --url`: not a server a batch could be POSTed to. It started the import, which
+# failed with httpx's words (exit 1) after writing its state file.
+IMPORT_URLS = ["notaurl", "ftp://127.0.0.1:1", "http://", "http://127.0.0.1:0", "127.0.0.1:8000", "mailto:a@b.fr"]
+
+
+@pytest.mark.parametrize("url", IMPORT_URLS)
+def test_an_import_url_that_is_no_server_is_an_argument_error(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    (tmp_path / "import").mkdir()
+    lines = tmp_path / "import" / "orders.jsonl"
+    lines.write_text('{"external_id": "1"}\n')
+    with pytest.raises(SystemExit) as exited:
+        main(["import", str(lines), "--store", "1", "--resource", "orders", "--url", url, "--key", "kanal_sk_live_x"])
+    err = capsys.readouterr().err.splitlines()
+    assert (exited.value.code, err[0].startswith("usage: kanal import "), err[-1]) == (
+        2,
+        True,
+        f"kanal import: error: argument --url: {SERVER_URL_MUST}: {url!r}.",
+    ), err
+    assert [path.name for path in lines.parent.iterdir()] == ["orders.jsonl"]  # no report, no state file
