@@ -264,9 +264,12 @@ def too_large(size: int, answered: bool) -> Outcome:
 
 def too_deep() -> Outcome:
     """A record nested past MAX_RECORD_DEPTH, refused alike in this process and over HTTP."""
+    # The import's own limit, not the server's: the server takes a record a little deeper,
+    # up to where its JSON reader stops (about a thousand levels, refusing the whole batch).
     message = (
-        f"Nested more than {MAX_RECORD_DEPTH} levels deep: a batch holding it would be refused whole "
-        "by the server's JSON reader (too_deep); not written."
+        f"Nested more than {MAX_RECORD_DEPTH} levels deep, past what an import writes: its limit, kept "
+        "below the server's JSON reader, which refuses a whole batch nested past about a thousand "
+        "levels (too_deep); not written."
     )
     return Outcome(422, message=message, errors={"": [message]})
 
