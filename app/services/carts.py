@@ -107,6 +107,13 @@ def _store_cart(
         # abandoned again since: the purchase recovered the cart's first abandonment, if before it
         before = min(before, abandonments.earliest(outbox.conn, cart) or before)
     purchase = bought(cart["completed_at"], cart["abandoned_at"], sent, before)
+    moved = change.changed("abandoned_at")
+    if moved and not sent and (kept := _new_abandonment_kept(outbox, cart, change)) is not None:
+        # An older time relayed late, no purchase of its own: the new abandonment keeps its time,
+        # the purchase tests read at it.
+        cart, moved = kept, False
+        ordered_since = bool(conn.scalar(select(ordered_after(contact["id"], cart["abandoned_at"]))))
+        purchase = bought(cart["completed_at"], cart["abandoned_at"], sent, before)
     if not change.created and not change.unchanged:
         if cart["status"] == CartStatus.ABANDONED and purchase is not None:
             # Bought (completed_at), whether or not an order of its contact ever says so.
@@ -115,14 +122,14 @@ def _store_cart(
             # The update gave the cart a contact, or an abandoned_at, that an order already
             # follows: recovered now, as a new cart would be, not only once its recovery falls due.
             cart = _bought(outbox, cart, contact, CartStatus.RECOVERED, Reason.RECOVERED_BY_ORDER)
-        elif cart["status"] == CartStatus.RECOVERED and not ordered_since and change.changed("abandoned_at"):
+        elif cart["status"] == CartStatus.RECOVERED and not ordered_since and moved:
             # Recovered by a purchase, now abandoned after it: a new abandonment, read as the cart
             # arriving now would be (`abandoned`, whichever came first), its recovery to come;
             # unless the checkout itself was bought at or after that abandoned_at: it stays
             # `recovered`, the recovery it had (rules/completed_checkout_is_a_purchase).
             if purchase is None and _recovered_by_a_purchase(conn, contact["id"], change.before or cart):
                 cart = _abandoned_again(outbox, cart, contact)
-        elif cart["status"] == CartStatus.ABANDONED and change.changed("abandoned_at") and change.before:
+        elif cart["status"] == CartStatus.ABANDONED and moved and change.before:
             # Still abandoned, at another abandoned_at: its recovery goes out once for each.
             cart = _abandonment_moved(outbox, cart, contact, change.before["abandoned_at"])
     if change.created:
@@ -302,6 +309,21 @@ def _abandonment_moved(
         return _set_recovery_due(outbox, cart, None)  # its cart.abandoned recorded once already
     outbox.decisions.append(_decision(Reason.UNCHANGED, cart))
     return cart
+
+
+def _new_abandonment_kept(outbox: events.Outbox, cart: Mapping[str, Any], change: Change) -> RowMapping | None:
+    """The abandoned `cart`, just written with an `abandoned_at` earlier than that of a new
+    abandonment whose recovery waits (`_new_abandonment_waiting`), back at that abandonment's
+    time, as stored now; None for any other write. Read before any purchase test of the older
+    time: an order placed after it (the one that recovered an earlier abandonment) is no
+    purchase of the new one, whose recovery goes out once when due (README "Cart recovery":
+    a new abandonment's recovery is never moved earlier). The caller passes only a write
+    carrying no `completed_at`: a purchase of its own is decided as such."""
+    if cart["status"] != CartStatus.ABANDONED or change.before is None:
+        return None
+    had = change.before["abandoned_at"]
+    waiting = _new_abandonment_waiting(outbox.conn, cart, had, abandonments.latest(outbox.conn, cart))
+    return None if waiting is None else _abandoned_at(outbox, cart, waiting)
 
 
 def _new_abandonment_waiting(
@@ -574,14 +596,20 @@ def _bought_since(conn: Connection, store_id: int, external_id: str) -> tuple[Ca
     `completed_at` (rules/completed_checkout_is_a_purchase: `recovered` or `completed`, reason
     `completed`), else an order of its contact placed after its `abandoned_at`
     (rules/purchase_recovers_cart: `recovered`, `recovered_by_order`); None when neither, or
-    when there is no such cart. One statement."""
+    when there is no such cart. An `abandoned_at` sent while the shop had the cart marked
+    otherwise, earlier than a new abandonment whose recovery waits, is read at that
+    abandonment's time, which the PATCH resumes (`_new_abandonment_waiting`): an order that
+    recovered an earlier abandonment is no purchase of it. One statement, two for such a time."""
     cart = carts.alias("cart")
-    found = select(ordered_after(cart.c.contact_id, cart.c.abandoned_at), cart.c.completed_at, cart.c.abandoned_at)
-    row = conn.execute(found.where(cart.c.store_id == store_id, cart.c.external_id == external_id)).first()
+    found = select(ordered_after(cart.c.contact_id, cart.c.abandoned_at).label("ordered"), *cart.c)
+    where = (cart.c.store_id == store_id, cart.c.external_id == external_id)
+    row: Row | None = conn.execute(found.where(*where)).mappings().first()
     if row is None:
         return None
-    ordered, completed_at, abandoned_at = row
-    return purchase_of(completed_at, abandoned_at, ordered)
+    ordered, abandoned_at = row["ordered"], row["abandoned_at"]
+    if (waiting := _new_abandonment_waiting(conn, row, None, abandonments.latest(conn, row))) is not None:
+        ordered, abandoned_at = bool(conn.scalar(select(ordered_after(row["contact_id"], waiting)))), waiting
+    return purchase_of(row["completed_at"], abandoned_at, ordered)
 
 
 def purchase_of(

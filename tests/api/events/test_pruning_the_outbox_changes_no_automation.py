@@ -132,6 +132,16 @@ CASES: dict[str, tuple[list[Step], list[Step], list[Outcome]]] = {
             (None, [], []),
         ],
     ),
+    "an older update, the order following it, arriving while a new abandonment waits": (
+        [("post", "A1"), ("worker",), ("order", "O1"), ("post", "A3")],
+        [("post", "A1"), ("worker",), ("post", "A3")],
+        [
+            # the order recovered A1, not A3: kept at A3, its recovery to come
+            ("abandoned", [(RECOVERY, "not_due_yet")], []),
+            (None, [], []),  # A3's recovery not due yet
+            ("abandoned", [(RECOVERY, "unchanged")], []),  # a replay of A3
+        ],
+    ),
     "recovered by the order again through a PATCH": (
         [("post", "A1"), ("patch", "recovered"), ("patch", "abandoned"), ("order", "O1")],
         [("patch", "expired"), ("patch", "abandoned")],
