@@ -50,14 +50,20 @@ def spaces(store_id: int, test_events: bool) -> list[int]:
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
 
 
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
 def check_url(url: str, what: str = "The webhook URL") -> str:
     """An absolute http(s) URL (scheme in any case) whose host is an IP address or a host
-    name of RFC 1123 labels, its port, when given, 1 to 65535: one a POST can reach (a
-    webhook's, or the server `kanal import --url` sends to, `what` naming it in the refusal).
-    Returns it; raises StoreError."""
+    name of RFC 1123 labels, its port, when given, 1 to 65535, and no space or control
+    character anywhere (RFC 3986 §2 has none; an HTTP client refuses or misreads one): one a
+    POST can reach (a webhook's, or the server `kanal import --url` sends to, `what` naming it
+    in the refusal). Returns it; raises StoreError."""
     refusal = StoreError(
         f"{what} must be an http(s) URL with a host name or address, and a port from 1 to 65535: {url!r}."
     )
+    if _SPACE_OR_CONTROL.search(url):  # yarl strips an outer one, and takes a tab or line break
+        raise refusal
     try:
         parsed = URL(url)
         port, host = parsed.explicit_port, parsed.raw_host

@@ -17,6 +17,17 @@ TYPES = ", ".join(EventType)
 CREATE = ["stores", "create", "--id", "2", "--name", "Shop"]
 HOOK = ["webhooks", "add", "--store", "1"]
 URL_MUST = "The webhook URL must be an http(s) URL with a host name or address, and a port from 1 to 65535"
+# a space or control character before, inside or after an otherwise good URL
+SPACED_URLS = [
+    " http://127.0.0.1:8000",
+    "http://127.0.0.1:8000 ",
+    "http://127.0.0.1:8000\t",
+    "http://127.0.0.1:8000\n",
+    "http://127.0.0.1:8000/a b",
+    "http://127.0.0.1:8000/\x00",
+    "http://127.0.0.1:8000/\x7f",
+    "\u00a0http://127.0.0.1:8000",
+]
 CHOICES = "(choose from 'subscribed', 'not_unsubscribed', 'any')"
 # arguments -> the error line's end, after "kanal <command>: error: argument "
 REFUSED = {
@@ -39,6 +50,7 @@ REFUSED = {
     ),
     (*HOOK, "--url", "ftp://127.0.0.1/h"): f"--url: {URL_MUST}: 'ftp://127.0.0.1/h'.",
     (*HOOK, "--url", "http://127.0.0.1:0/h"): f"--url: {URL_MUST}: 'http://127.0.0.1:0/h'.",
+    **{(*HOOK, "--url", url): f"--url: {URL_MUST}: {url!r}." for url in SPACED_URLS},
     (*HOOK, "--url", "http://127.0.0.1:9/h", "--events", "order.*", "o*"): (
         f"--events: No event type matches o*; types: {TYPES}."
     ),
@@ -85,7 +97,15 @@ def test_a_good_value_still_does_what_it_says(
 SERVER_URL_MUST = "The server URL must be an http(s) URL with a host name or address, and a port from 1 to 65535"
 # `kanal import --url`: not a server a batch could be POSTed to. It started the import, which
 # failed with httpx's words (exit 1) after writing its state file.
-IMPORT_URLS = ["notaurl", "ftp://127.0.0.1:1", "http://", "http://127.0.0.1:0", "127.0.0.1:8000", "mailto:a@b.fr"]
+IMPORT_URLS = [
+    "notaurl",
+    "ftp://127.0.0.1:1",
+    "http://",
+    "http://127.0.0.1:0",
+    "127.0.0.1:8000",
+    "mailto:a@b.fr",
+    *SPACED_URLS,
+]
 
 
 @pytest.mark.parametrize("url", IMPORT_URLS)
