@@ -69,7 +69,7 @@ def _store_cart(
     )
     if detached_from is None:  # a detached cart merges into no contact, records no consent
         contact = apply_consent(outbox, contact, command.customer, "cart", command.external_id, command.abandoned_at)
-    ordered_since = bool(conn.scalar(select(ordered_after(contact["id"], command.abandoned_at))))
+    ordered_since = _ordered_since(conn, contact["id"], command.abandoned_at)
     values = command.model_dump(exclude={"customer", "line_items", "updated_at"})
     values.update(
         store_id=store_id,
@@ -100,7 +100,7 @@ def _store_cart(
     if change.stale:  # a newer write came in between the look and the lock
         return _stale(cart, contact_by_id(conn, cart["contact_id"]))
     if backfill and cart["abandoned_at"] != command.abandoned_at:  # a live time kept: does an order follow it?
-        ordered_since = bool(conn.scalar(select(ordered_after(contact["id"], cart["abandoned_at"]))))
+        ordered_since = _ordered_since(conn, contact["id"], cart["abandoned_at"])
     before = change.before["abandoned_at"] if change.before is not None else None
     sent = command.completed_at is not None
     if sent and before is not None and cart["completed_at"] <= before:
@@ -112,7 +112,7 @@ def _store_cart(
         # An older time relayed late, no purchase of its own: the new abandonment keeps its time,
         # the purchase tests read at it.
         cart, moved = kept, False
-        ordered_since = bool(conn.scalar(select(ordered_after(contact["id"], cart["abandoned_at"]))))
+        ordered_since = _ordered_since(conn, contact["id"], cart["abandoned_at"])
         purchase = bought(cart["completed_at"], cart["abandoned_at"], sent, before)
     if not change.created and not change.unchanged:
         if cart["status"] == CartStatus.ABANDONED and purchase is not None:
@@ -210,7 +210,7 @@ def _recovered_by_a_purchase(conn: Connection, contact_id: int, before: Mapping[
     the shop's word."""
     if before["completed_at"] is not None:
         return True
-    return bool(conn.scalar(select(ordered_after(contact_id, before["abandoned_at"]))))
+    return _ordered_since(conn, contact_id, before["abandoned_at"])
 
 
 def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: Any) -> RowMapping:
@@ -608,7 +608,7 @@ def _bought_since(conn: Connection, store_id: int, external_id: str) -> tuple[Ca
         return None
     ordered, abandoned_at = row["ordered"], row["abandoned_at"]
     if (waiting := _new_abandonment_waiting(conn, row, None, abandonments.latest(conn, row))) is not None:
-        ordered, abandoned_at = bool(conn.scalar(select(ordered_after(row["contact_id"], waiting)))), waiting
+        ordered, abandoned_at = _ordered_since(conn, row["contact_id"], waiting), waiting
     return purchase_of(row["completed_at"], abandoned_at, ordered)
 
 
@@ -623,6 +623,11 @@ def purchase_of(
     if (status := bought(completed_at, abandoned_at, sent=False)) is not None:
         return status, Reason.COMPLETED
     return (status_on_arrival(True), Reason.RECOVERED_BY_ORDER) if ordered else None
+
+
+def _ordered_since(conn: Connection, contact_id: int, abandoned_at: datetime) -> bool:
+    """`ordered_after` for one contact and time, read. One statement."""
+    return bool(conn.scalar(select(ordered_after(contact_id, abandoned_at))))
 
 
 def ordered_after(contact_id: Any, abandoned_at: Any) -> Exists:
