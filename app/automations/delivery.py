@@ -26,6 +26,7 @@ from app.domain.event_types import EventType
 from app.domain.livemode import is_live, public_store_id
 from app.domain.rules.consent_policy import COLUMN, decide
 from app.domain.statuses import CartStatus, DeliveryStatus
+from app.services import abandonments
 from app.services.carts import ordered_after, purchase_of
 
 from .dispatch import dispatch_events
@@ -189,7 +190,7 @@ def claim(
     if cancelled:
         conn.execute(update(deliveries).where(deliveries.c.id.in_(cancelled)).values(status=DeliveryStatus.CANCELLED))
     if no_longer:
-        conn.execute(_logged_as_suppressed(no_longer))
+        abandonments.decided(conn, conn.execute(_logged_as_suppressed(no_longer)))
     if claimed:
         ids = [item.delivery_id for item in claimed]
         conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(locked_until=now + lease))
@@ -306,24 +307,27 @@ def _logged_as_suppressed(no_longer: Mapping[int, Reason]) -> Any:
     out): each takes that reason, the log's last word, unless a delivery of it was delivered
     (`delivered_at` set, which a redelivery keeps: `redelivery`): a message was sent, and it
     stays `fired`. A delivery of it still in flight that goes through makes it `fired` again
-    (`record_outcomes`). README "WhatsApp consent, and why an automation fired or not"."""
+    (`record_outcomes`). README "WhatsApp consent, and why an automation fired or not". Returns
+    the events it changed, for their cart recoveries' abandonments (`abandonments.decided`)."""
     went_out = exists().where(deliveries.c.event_id == events.c.id, deliveries.c.delivered_at.is_not(None))
     return (
         update(events)
         .where(events.c.id.in_(list(no_longer)), ~went_out)
         .values(reason=case(dict(no_longer), value=events.c.id))
+        .returning(*abandonments.DECIDING)
     )
 
 
 def _went_out(delivery_ids: Sequence[int]) -> Any:
     """One statement: the messages of the deliveries `delivery_ids`, just delivered, are logged
     `fired` where a claim had logged them suppressed while one of them was in flight (or
-    before consent was given again): a message went out."""
+    before consent was given again): a message went out. Returns the events it changed."""
     delivered = select(deliveries.c.event_id).where(deliveries.c.id.in_(delivery_ids))
     return (
         update(events)
         .where(events.c.id.in_(delivered), events.c.type.in_(list(MESSAGES)), events.c.reason != Reason.FIRED)
         .values(reason=Reason.FIRED)
+        .returning(*abandonments.DECIDING)
     )
 
 
@@ -408,7 +412,7 @@ def record_outcomes(conn: Connection, outcomes: Sequence[Outcome], now: datetime
             conn.execute(statement, batches[kind])
     messages = [outcome.delivery_id for outcome in outcomes if outcome.message and outcome.error is None]
     if messages:
-        conn.execute(_went_out(messages))
+        abandonments.decided(conn, conn.execute(_went_out(messages)))
     record_health(conn, outcomes, now, timedelta(seconds=backoff.disable_after_seconds))
     return statuses
 

@@ -20,6 +20,7 @@ from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
 from app.domain.automations import MESSAGES, Reason, suppressed
 from app.domain.livemode import public_store_id
 from app.domain.statuses import DeliveryStatus
+from app.services import abandonments
 from app.services.webhooks import matches, spaces
 
 BATCH = 500
@@ -84,7 +85,9 @@ def fan_out(conn: Connection, now: datetime, wait: bool = True) -> tuple[int, in
     if rows:
         conn.execute(insert(deliveries), rows)
     if erased:
-        conn.execute(update(events).where(events.c.id.in_(erased)).values(reason=Reason.ERASED))
+        # nor is it a message sent (recoveryFunnel): its recovery's abandonment is told so
+        changed = update(events).where(events.c.id.in_(erased)).values(reason=Reason.ERASED)
+        abandonments.decided(conn, conn.execute(changed.returning(*abandonments.DECIDING)))
     ids = [event.id for event in pending]
     conn.execute(update(events).where(events.c.id.in_(ids)).values(dispatched_at=now))
     return len(ids), len(rows)

@@ -67,9 +67,10 @@ def recovery_funnel(conn: Connection, store_id: int, start: datetime, end: datet
 
 def _recovery_fired(cart: Any) -> Any:
     """The cart's recovery message went out: a `cart.recovery_due` of one of its abandonments
-    fired (one suppressed, for an erased contact or one without consent, has another reason;
-    events recorded before reasons existed have none). Read from what the abandonments keep
-    (services/abandonments.py), not from the events: pruning the outbox changes no figure."""
+    fired (one suppressed, for an erased contact or one without consent, has another reason, as
+    has one the worker called off before it went out; events recorded before reasons existed
+    have none). Read from what the abandonments keep (services/abandonments.py, which follows
+    the event's reason), not from the events: pruning the outbox changes no figure."""
     return exists().where(cart_abandonments.c.cart_id == cart.c.id, cart_abandonments.c.recovery_fired)
 
 

@@ -10,16 +10,16 @@ transaction of the event that says it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, bindparam, func, or_, select, update
 
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.statements import insert_for, param
-from app.db.tables import cart_abandonments
+from app.db.tables import cart_abandonments, events
 from app.domain.automations import Reason
 from app.domain.event_types import EventType
 
@@ -48,7 +48,8 @@ def note(
 ) -> None:
     """Note that the cart `cart_id`, abandoned at `abandoned_at`, recorded an event of `type`
     (one of NOTED) at `at`, with `reason`: the first such time is kept; a `cart.recovery_due`
-    that `fired` marks the abandonment's recovery fired for good. One statement."""
+    that `fired` marks the abandonment's recovery fired, until the worker calls it off before it
+    went out (`decided`). One statement."""
     column = NOTED[type]
     params = {
         "cart_id": cart_id,
@@ -72,6 +73,42 @@ def _note(dialect: str, column: str) -> PrecompiledStatement:
         "recovery_fired": or_(cart_abandonments.c.recovery_fired, new.recovery_fired),
     }
     return PrecompiledStatement(statement.on_conflict_do_update(index_elements=["cart_id", "abandoned_at"], set_=kept))
+
+
+# The columns of an events row `decided` reads: an UPDATE of events giving messages another
+# reason returns them (RETURNING), so that it costs no statement when no recovery is among them.
+DECIDING = (events.c.type, events.c.subject_id, events.c.data, events.c.reason)
+_DECIDED = (
+    update(cart_abandonments)
+    .where(
+        cart_abandonments.c.cart_id == bindparam("b_cart_id"),
+        cart_abandonments.c.abandoned_at == bindparam("b_abandoned_at"),
+    )
+    .values(recovery_fired=bindparam("b_fired"))
+)
+
+
+def decided(conn: Connection, changed: Iterable[Any]) -> None:
+    """The abandonments of the `cart.recovery_due` events among `changed` (events rows, each
+    with its `type`, `subject_id`, `data` and `reason`, just given another reason by the worker:
+    app.automations.delivery, dispatch) are fired or not as the reason now says: a recovery
+    called off before it went out (its cart bought or marked, its contact's consent withdrawn,
+    its contact erased) is no message, and recoveryFunnel does not count it; one that went out
+    all the same (`fired` again) is. The abandonment is the `abandoned_at` the event's `after`
+    holds, as `note` was given it. One statement, none when no recovery is among them."""
+    params = [
+        {"b_cart_id": event.subject_id, "b_abandoned_at": abandoned_at, "b_fired": fired(event.reason)}
+        for event in changed
+        if event.type == EventType.CART_RECOVERY_DUE and (abandoned_at := _abandoned_at_of(event.data)) is not None
+    ]
+    if params:
+        conn.execute(_DECIDED, params)
+
+
+def _abandoned_at_of(data: Any) -> datetime | None:
+    """The `abandoned_at` an event's cart had (its `after`, ISO 8601 text), None when it holds none."""
+    text = ((data or {}).get("after") or {}).get("abandoned_at")
+    return datetime.fromisoformat(text) if isinstance(text, str) else None
 
 
 _RECORDED = PrecompiledStatement(

@@ -6,8 +6,10 @@ worker fanned the event out left it `fired` with no delivery at all, and a conse
 after one webhook had the message made the log say suppressed while it went out. A recovery
 whose cart was bought or marked before it went out stayed `fired`; a POST of the message out
 when another delivery of it was stopped went through under the stop's reason; a delivery sent
-again (`kanal webhooks redeliver`) forgot that it had gone out. Real worker, real receivers on
-loopback; the log read as a dashboard reads it (GraphQL `events`)."""
+again (`kanal webhooks redeliver`) forgot that it had gone out. recoveryFunnel counts a cart
+recovery as sent exactly when its log says `fired`: it counted every recovery the sweep recorded
+`fired`, called off at its claim or fan-out or not. Real worker, real receivers on loopback; the
+log read as a dashboard reads it (GraphQL `events`, `recoveryFunnel`)."""
 
 from __future__ import annotations
 
@@ -45,6 +47,9 @@ MESSAGES = {
 }
 LOG = """query($type: String) { events(storeId: 123, filter: {type: $type}) {
   edges { node { reason deliveries { status } } } } }"""
+# the month of cart_body's abandoned_at
+SENT = """{ recoveryFunnel(storeId: 123, from: "2026-05-01T00:00:00Z", to: "2026-06-01T00:00:00Z") {
+  recoveriesFired } }"""
 
 
 async def _message(api: Api, event_type: str) -> None:
@@ -124,6 +129,15 @@ async def _log(api: Api, event_type: str) -> list[tuple[str, list[str]]]:
     return [(edge["node"]["reason"], sorted(item["status"] for item in edge["node"]["deliveries"])) for edge in edges]
 
 
+async def _logged(api: Api, event_type: str, reason: str, statuses: list[str]) -> None:
+    """The one `event_type` event says `reason`, its deliveries `statuses`; a cart recovery is
+    counted sent by recoveryFunnel when, and only when, it says `fired`."""
+    assert await _log(api, event_type) == [(reason, statuses)]
+    if event_type == "cart.recovery_due":
+        answer = await gql(api, SENT)
+        assert answer["data"]["recoveryFunnel"]["recoveriesFired"] == int(reason == "fired"), answer
+
+
 # erased before the worker fanned the message out: no delivery made, reason `erased`; erased
 # after (its delivery waiting to be claimed): the delivery cancelled, reason `erased`
 ERASED = {
@@ -146,7 +160,7 @@ async def test_a_message_of_a_contact_erased_before_it_went_out_says_erased(
         await _deliver(api)
     assert event_type not in receiver.types
     assert "customer.erased" in receiver.types  # the worker did go through the outbox
-    assert await _log(api, event_type) == [("erased", ERASED[when])]
+    await _logged(api, event_type, "erased", ERASED[when])
 
 
 # case → (webhooks subscribed, whether the first had the message before the stop, the event's
@@ -183,7 +197,7 @@ async def test_a_message_suppressed_at_claim_says_so_unless_one_went_out(
         await _deliver(api)
     assert first.types.count(event_type) == (1 if delivered_first else 0)
     assert event_type not in second.types
-    assert await _log(api, event_type) == [(reason or suppressed, statuses)]
+    await _logged(api, event_type, reason or suppressed, statuses)
 
 
 SHIPMENTS = 5
@@ -261,7 +275,7 @@ async def test_a_message_stopped_while_another_delivery_of_it_is_in_flight(
         await _deliver(api, backoff)
     assert first.types.count(event_type) == went_out
     assert event_type not in second.types
-    assert await _log(api, event_type) == [("fired" if went_out else why, statuses)]
+    await _logged(api, event_type, "fired" if went_out else why, statuses)
 
 
 async def _event_id(api: Api, event_type: str) -> str:
@@ -311,4 +325,4 @@ async def test_a_message_sent_again_then_stopped_still_went_out(
         await stopping(api, event_type)
         await _deliver(api)
     assert receiver.types == [event_type]
-    assert await _log(api, event_type) == [("fired", ["cancelled"])]
+    await _logged(api, event_type, "fired", ["cancelled"])
