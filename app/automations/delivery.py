@@ -306,13 +306,19 @@ def _logged_as_suppressed(no_longer: Mapping[int, Reason]) -> Any:
     """One statement for the events `no_longer` (event row → why its message may no longer go
     out): each takes that reason, the log's last word, unless a delivery of it was delivered
     (`delivered_at` set, which a redelivery keeps: `redelivery`): a message was sent, and it
-    stays `fired`. A delivery of it still in flight that goes through makes it `fired` again
-    (`record_outcomes`). README "WhatsApp consent, and why an automation fired or not". Returns
-    the events it changed, for their cart recoveries' abandonments (`abandonments.decided`)."""
-    went_out = exists().where(deliveries.c.event_id == events.c.id, deliveries.c.delivered_at.is_not(None))
+    stays `fired`; or unless its fan-out gave it none (no subscription took it): nothing waited
+    to be sent, it went out as it fell due, and a copy replayed to a subscription added since
+    (`replay`) is cancelled without changing that. A delivery of it still in flight that goes
+    through makes it `fired` again (`record_outcomes`). README "WhatsApp consent, and why an
+    automation fired or not". Returns the events it changed, for their cart recoveries'
+    abandonments (`abandonments.decided`)."""
+    delivered = exists().where(deliveries.c.event_id == events.c.id, deliveries.c.delivered_at.is_not(None))
+    # The fan-out writes its deliveries and the event's dispatched_at with one `now`; a replay's
+    # are made by a later transaction, at its own time.
+    fanned_out = exists().where(deliveries.c.event_id == events.c.id, deliveries.c.created_at == events.c.dispatched_at)
     return (
         update(events)
-        .where(events.c.id.in_(list(no_longer)), ~went_out)
+        .where(events.c.id.in_(list(no_longer)), ~delivered, fanned_out)
         .values(reason=case(dict(no_longer), value=events.c.id))
         .returning(*abandonments.DECIDING)
     )

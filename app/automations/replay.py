@@ -4,7 +4,9 @@ matches, in event order, as if it had been subscribed then: fanned-out events cr
 after TIME, not backfilled, and no message whose automation was suppressed when recorded
 (`automations.suppressed`) or whose contact is erased since; as the dispatcher gives them, an
 erased contact's other events go, without its data. Events not fanned out yet get theirs
-from the dispatcher; the dispatch lock keeps the two from giving one event twice."""
+from the dispatcher; the dispatch lock keeps the two from giving one event twice. A message its
+fan-out gave no delivery went out as it fell due: a replayed copy cancelled at its claim (its
+cart bought since) leaves its reason `fired` (`delivery._logged_as_suppressed`)."""
 
 from __future__ import annotations
 

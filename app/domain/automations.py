@@ -25,7 +25,8 @@ Reasons (README, "Why an automation fired or not"):
 
 A message's reason is changed when its delivery is claimed and may no longer go out (consent
 withdrawn, contact erased, cart no longer abandoned: `app.automations.delivery`), unless a
-delivery of it was delivered; a delivery of it delivered makes it `fired` again.
+delivery of it was delivered, or its fan-out gave it none (no subscription took it: it went out
+as it fell due); a delivery of it delivered makes it `fired` again.
 """
 
 from __future__ import annotations
