@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from app.db.cart_events import abandoned_at, abandonments, events, in_id_order
 from app.db.types import UTC_DATETIME
 
 revision = "0019"
@@ -27,33 +28,11 @@ NOTED = {
     "cart.recovered": "recovered_recorded_at",
     "cart.recovery_due": "recovery_due_at",
 }
-CHUNK = 10_000  # events read per statement: a large outbox is never held in memory at once
-
-_events = sa.table(
-    "events",
-    sa.column("id", sa.BigInteger),
-    sa.column("type", sa.String),
-    sa.column("subject_type", sa.String),
-    sa.column("subject_id", sa.BigInteger),
-    sa.column("data", sa.JSON),
-    sa.column("created_at", UTC_DATETIME),
-    sa.column("reason", sa.String),
-)
 _carts = sa.table(
     "carts",
     sa.column("id", sa.BigInteger),
     sa.column("store_id", sa.BigInteger),
     sa.column("abandoned_at", UTC_DATETIME),
-)
-_abandonments = sa.table(
-    "cart_abandonments",
-    sa.column("cart_id", sa.BigInteger),
-    sa.column("abandoned_at", UTC_DATETIME),
-    sa.column("store_id", sa.BigInteger),
-    sa.column("abandoned_recorded_at", UTC_DATETIME),
-    sa.column("recovered_recorded_at", UTC_DATETIME),
-    sa.column("recovery_due_at", UTC_DATETIME),
-    sa.column("recovery_fired", sa.Boolean),
 )
 
 
@@ -74,7 +53,7 @@ def upgrade() -> None:
     )
     rows = _recorded(op.get_bind())
     if rows:
-        op.get_bind().execute(sa.insert(_abandonments), rows)
+        op.get_bind().execute(sa.insert(abandonments), rows)
 
 
 def _recorded(conn: Any) -> list[dict[str, Any]]:
@@ -83,40 +62,28 @@ def _recorded(conn: Any) -> list[dict[str, Any]]:
     type and whether any `cart.recovery_due` fired (reason `fired`, or none: recorded before
     reasons existed). An event whose `after` holds no `abandoned_at` counts for the cart's own."""
     found: dict[tuple[int, datetime], dict[str, Any]] = {}
-    last = 0
-    while True:
-        chunk = conn.execute(
-            sa.select(_events, _carts.c.store_id, _carts.c.abandoned_at.label("cart_abandoned_at"))
-            .join(_carts, _carts.c.id == _events.c.subject_id)
-            .where(_events.c.subject_type == "cart", _events.c.type.in_(list(NOTED)), _events.c.id > last)
-            .order_by(_events.c.id)
-            .limit(CHUNK)
-        ).all()
-        for event in chunk:
-            abandoned_at = _abandoned_at(event.data) or event.cart_abandoned_at
-            row = found.setdefault(
-                (event.subject_id, abandoned_at),
-                {
-                    "cart_id": event.subject_id,
-                    "abandoned_at": abandoned_at,
-                    "store_id": event.store_id,
-                    **dict.fromkeys(NOTED.values()),
-                    "recovery_fired": False,
-                },
-            )
-            column = NOTED[event.type]
-            row[column] = row[column] or event.created_at
-            if event.type == "cart.recovery_due" and event.reason in (None, "fired"):
-                row["recovery_fired"] = True
-        if len(chunk) < CHUNK:
-            return list(found.values())
-        last = chunk[-1].id
-
-
-def _abandoned_at(data: Any) -> datetime | None:
-    """The `abandoned_at` an event's cart had (its `after`, an ISO 8601 text), as an aware datetime."""
-    text = ((data or {}).get("after") or {}).get("abandoned_at")
-    return datetime.fromisoformat(text) if isinstance(text, str) else None
+    query = (
+        sa.select(events, _carts.c.store_id, _carts.c.abandoned_at.label("cart_abandoned_at"))
+        .join(_carts, _carts.c.id == events.c.subject_id)
+        .where(events.c.subject_type == "cart", events.c.type.in_(list(NOTED)))
+    )
+    for event in in_id_order(conn, query):
+        at = abandoned_at(event.data) or event.cart_abandoned_at
+        row = found.setdefault(
+            (event.subject_id, at),
+            {
+                "cart_id": event.subject_id,
+                "abandoned_at": at,
+                "store_id": event.store_id,
+                **dict.fromkeys(NOTED.values()),
+                "recovery_fired": False,
+            },
+        )
+        column = NOTED[event.type]
+        row[column] = row[column] or event.created_at
+        if event.type == "cart.recovery_due" and event.reason in (None, "fired"):
+            row["recovery_fired"] = True
+    return list(found.values())
 
 
 def downgrade() -> None:
