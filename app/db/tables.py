@@ -118,15 +118,18 @@ customers = Table(
     UniqueConstraint("store_id", "external_id"),
 )
 
-# The contacts a customer record left when it moved to another phone's contact (README
-# "Erasure"): the erasure of its id reaches them too. Written only on a move; moves made before
-# migration 0021 are not known.
+# The contacts given data under a customer id that no row links to it any more (README
+# "Erasure"): a customer record's old phones, a contact an order's or a cart's customer gave
+# its names to under the id, once that order or cart no longer carries it there. The erasure of
+# the id reaches them too. Written only when a write ends a link (app/services/customer_notes.py);
+# links ended before migration 0021 (a record's move) or before this note (an order's, a cart's)
+# are not known.
 customer_contacts = Table(
     "customer_contacts",
     metadata,
     Column("store_id", BigInteger, ForeignKey("stores.id"), primary_key=True),
     Column("external_id", String(255), primary_key=True),  # the customer id
-    Column("contact_id", BigInteger, ForeignKey("contacts.id"), primary_key=True),  # the contact it left
+    Column("contact_id", BigInteger, ForeignKey("contacts.id"), primary_key=True),  # the contact given data
     sqlite_with_rowid=False,
 )
 

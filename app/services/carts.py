@@ -30,6 +30,7 @@ from app.domain.statuses import CartStatus
 from . import abandonments, batches, events, record_keys
 from .chunk_locks import contacts_then
 from .contacts import apply_consent, contact_by_id, contact_of_the_write
+from .customer_notes import given_under, note_links_dropped
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
@@ -96,6 +97,7 @@ def _store_cart(
     )
     if erased_meanwhile(change.before, detached_from):  # before any answer: its contact is written
         raise RunAgain(f"an erasure detached cart {command.external_id!r} after this write looked")
+    note_links_dropped(conn, store_id, change, given_under(command.customer, detached_from), contact["id"])
     cart = change.after
     if change.stale:  # a newer write came in between the look and the lock
         return _stale(cart, contact_by_id(conn, cart["contact_id"]))

@@ -42,6 +42,7 @@ from app.domain.text import is_safe
 from . import batches, events, record_keys
 from .chunk_locks import customers_then_contacts
 from .contacts import MERGED_FIELDS, apply_consent, attach_contact, contact_by_id
+from .customer_notes import note_contact_left
 from .results import Written, known_id, utcnow
 from .stores import Store
 from .tracking import write_tracked
@@ -113,7 +114,7 @@ def _store_customer(
     if change.stale:  # a newer write came in between the look and the lock
         return Written(_with_phone_type(conn, change.after), created=False, stale=True)
     if change.changed("contact_id"):
-        _note_contact_left(conn, store_id, command.external_id, change.previous("contact_id"))
+        note_contact_left(conn, store_id, command.external_id, change.previous("contact_id"))
     # A replay leaves the record and its contact (its fields, phone's source, id, consent) as
     # they were: either one changed is an update (README, "Metrics": `unchanged`).
     unchanged = change.unchanged and contact_unchanged
@@ -151,28 +152,16 @@ def _locked_record(conn: Connection, store_id: int, external_id: str) -> Row | N
     return row
 
 
-def _note_contact_left(conn: Connection, store_id: int, external_id: str, contact_id: int) -> None:
-    """The customer id `external_id` moved off the contact `contact_id` (another phone): its
-    customer record did, or a customer write took the id from the contact holding it. Noted,
-    so that the erasure of the id reaches that contact too (README "Erasure"). Only on a move:
-    a write that keeps its contact costs no statement more."""
-    conn.execute(
-        insert_for(conn.dialect.name, customer_contacts)
-        .values(store_id=store_id, external_id=external_id, contact_id=contact_id)
-        .on_conflict_do_nothing()
-    )
-
-
 def _take_external_id(conn: Connection, store_id: int, contact_id: int, external_id: str, now: datetime) -> Row:
     """The customer record `external_id` names the contact `contact_id`, which therefore holds
     the id: it takes it from the contact that held it (an order's or a cart's customer gave it
     there, or the customer had that contact's phone before), so that two contacts never claim
     one id. Returns every column of the contact as it is now.
 
-    The contact it takes the id from is noted (`_note_contact_left`) as a customer record's old
-    contact is: with no record of the id, that contact is the only place the id was, its names
-    and email written under it, and the erasure of the id reaches it through the note alone
-    (README "Erasure")."""
+    The contact it takes the id from is noted (`customer_notes.note_contact_left`) as a customer
+    record's old contact is: with no record of the id, that contact is the only place the id
+    was, its names and email written under it, and the erasure of the id reaches it through
+    the note alone (README "Erasure")."""
     left = conn.execute(
         update(contacts)
         .where(contacts.c.store_id == store_id, contacts.c.external_id == external_id)
@@ -180,7 +169,7 @@ def _take_external_id(conn: Connection, store_id: int, contact_id: int, external
         .returning(contacts.c.id)
     ).scalar()
     if left is not None:  # one at most: two contacts never hold one id
-        _note_contact_left(conn, store_id, external_id, left)
+        note_contact_left(conn, store_id, external_id, left)
     return (
         conn.execute(
             update(contacts)
@@ -239,9 +228,11 @@ def _find_customer(conn: Connection, store_id: int, external_id: str) -> records
 
 
 async def erase_customer(db: Database, store: Store, external_id: str, backfill: bool = False) -> int:
-    """Erase the personal data of every contact this customer id reaches, the contacts its
-    customer record left when it moved phone included (`_note_contact_left`). Orders and carts
-    stay, detached from personal data; no automation fires for an erased contact afterwards.
+    """Erase the personal data of every contact this customer id reaches, the contacts noted
+    as given data under it that nothing links to it any more included (`customer_notes`: its
+    customer record's old phones, a contact an order's or a cart's customer gave its names
+    to). Orders and carts stay, detached from personal data; no automation fires for an
+    erased contact afterwards.
     Idempotent; returns how many contacts were erased by this call."""
     if not is_safe(external_id):
         return 0
@@ -249,7 +240,7 @@ async def erase_customer(db: Database, store: Store, external_id: str, backfill:
 
 
 def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, backfill: bool) -> int:
-    # the contacts the customer record left, noted by `_note_contact_left`
+    # the contacts given data under the id that nothing else links to it (`customer_notes`)
     left = (customer_contacts.c.store_id == store_id, customer_contacts.c.external_id == external_id)
     contact_ids = union(
         select(customers.c.contact_id).where(customers.c.store_id == store_id, customers.c.external_id == external_id),

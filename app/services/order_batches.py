@@ -61,6 +61,7 @@ from .carts import CART_TO_RECOVER, abandoned_cart_flag, abandoned_carts_of
 from .chunk_locks import contacts_of
 from .contacts import contact_params
 from .contacts_in_bulk import Standing, attach_all
+from .customer_notes import note_links_dropped
 from .results import Written, utcnow
 from .stores import Store
 from .tracking import Change, write_over
@@ -294,6 +295,7 @@ def _write_again(
         assert stored is not None, "a run of orders sent again holds stored orders only"
         change = write_over(conn, orders_table, ("store_id", "external_id"), values, stored, patchable=orders.PATCHABLE)
         assert not change.stale, "`_items` checked the write against this very row"
+        note_links_dropped(conn, store_id, change, item.customer_id, contact["id"])
         outbox = events.Outbox(conn, store_id, item.now, backfill)
         summaries.order_changed(conn, change.before, change.after)
         orders.order_announced(outbox, change, contact, item.command)

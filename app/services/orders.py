@@ -22,6 +22,7 @@ from app.domain.rules.erased_records_stay_detached import detached, erased_meanw
 from . import events
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, recover_carts
 from .contacts import apply_consent, contact_by_id, contact_of_the_write
+from .customer_notes import given_under, note_links_dropped
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
 from .stores import Store
@@ -71,6 +72,7 @@ def _store_order(
     )
     if erased_meanwhile(change.before, detached_from):  # before any answer: its contact is written
         raise RunAgain(f"an erasure detached order {command.external_id!r} after this write looked")
+    note_links_dropped(conn, store_id, change, given_under(command.customer, detached_from), contact["id"])
     if change.stale:  # a newer write came in between the look and the lock
         return stale_order(conn, change.after)
     return written_order(outbox, change, contact, command)
