@@ -144,7 +144,8 @@ def _store_cart(
         else:
             reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
             outbox.emit(EventType.CART_ABANDONED, _subject(cart), contact, after=cart_view(cart), reason=reason)
-    return _written(outbox, cart, contact, change)
+    # A backfill write's time the live cart kept its own for (_live_time_kept) is no replay.
+    return _written(outbox, cart, contact, change, declined=cart["abandoned_at"] != command.abandoned_at)
 
 
 def _purchase_kept(stored: Row, values: Mapping[str, Any], came: Arrival) -> dict[str, Any]:
@@ -168,10 +169,18 @@ def _live_time_kept(stored: Row, values: Mapping[str, Any], came: Arrival) -> di
     by the PATCH, start a live one. A purchase it carries (`completed_at`) is a fact all the
     same."""
     kept = _purchase_kept(stored, values, came)
-    waiting = stored["status"] == CartStatus.ABANDONED and stored["recovery_due_at"] is None
-    if not stored["backfill"] and (waiting or stored["status"] in _MARKED_TO_RESUME):
+    if _live_recovery_to_come(stored):
         kept["abandoned_at"] = stored["abandoned_at"]
     return kept
+
+
+def _live_recovery_to_come(stored: Mapping[str, Any]) -> bool:
+    """Whether the cart `stored` (its row) is a live one (not imported) whose recovery is still
+    to come: `abandoned` with its recovery unrecorded, or marked `active` or `expired` by the
+    shop (a PATCH `abandoned` resumes it). A backfill write does not change its time (README
+    "Backfill")."""
+    waiting = stored["status"] == CartStatus.ABANDONED and stored["recovery_due_at"] is None
+    return not stored["backfill"] and (waiting or stored["status"] in _MARKED_TO_RESUME)
 
 
 def _bought(
@@ -389,12 +398,17 @@ def _scheduled(reason: Reason) -> Reason:
     return Reason.NOT_DUE_YET if reason == Reason.FIRED else reason
 
 
-def _written(outbox: events.Outbox, cart: Mapping[str, Any], contact: Any, change: Change) -> Written[records.Cart]:
+def _written(
+    outbox: events.Outbox, cart: Mapping[str, Any], contact: Any, change: Change, declined: bool = False
+) -> Written[records.Cart]:
     """The answer of a cart write that was not stale: the decisions its events carry; a replay's
-    `unchanged`; an update's, where the cart's recovery is still to come, its standing now."""
+    `unchanged`; an update's, where the cart's recovery is still to come, its standing now.
+    `declined`: the write carried a value the cart kept its own for (a backfill write's time for
+    a live cart whose recovery is to come: `_live_recovery_to_come`); writing
+    nothing, it is answered as an update all the same, not as a replay (README "Backfill")."""
     decisions = list(outbox.decisions)
     if not change.created and not any(decision.automation == Automation.CART_RECOVERY for decision in decisions):
-        if change.unchanged:
+        if change.unchanged and not declined:
             decisions.append(_decision(Reason.UNCHANGED, cart))
         elif cart["status"] == CartStatus.ABANDONED and cart["recovery_due_at"] is None:
             reason = (

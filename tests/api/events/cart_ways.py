@@ -6,6 +6,7 @@ chosen time, to tell when a cart's recovery falls due."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -135,3 +136,53 @@ async def due_sweeps(api: Api, due: datetime) -> list[list[str]]:
     """Sweeps now, a second before `due` and at `due`: what each records. A recovery due at
     `due` gives [[], [], ["fired"]]."""
     return [await sweep(api), await sweep(api, due - timedelta(seconds=1)), await sweep(api, due)]
+
+
+# A live cart whose recovery waits: abandoned LIVE ago, its recovery due DELAY - LIVE from now.
+LIVE = timedelta(minutes=30)
+BEFORE = timedelta(hours=2)  # an order placed before the live abandonment
+FIRST = timedelta(hours=4)  # a first abandonment, before the live one
+
+
+async def abandoned(api: Api, now: datetime) -> None:
+    """The live cart, abandoned LIVE before `now`."""
+    assert await post_cart(api, now - LIVE) == [(RECOVERY, "not_due_yet")]
+
+
+async def _ordered_before(api: Api, now: datetime) -> None:
+    await abandoned(api, now)
+    await place_order(api, now - BEFORE)  # before the live abandonment: recovers nothing
+
+
+async def _order_came_first(api: Api, now: datetime) -> None:
+    await place_order(api, now - BEFORE)
+    await abandoned(api, now)
+
+
+async def _abandoned_again_after_its_recovery(api: Api, now: datetime) -> None:
+    await post_cart(api, now - FIRST)
+    assert await sweep(api) == ["fired"]
+    await abandoned(api, now)  # a new abandonment
+
+
+async def _abandoned_again_after_a_purchase(api: Api, now: datetime) -> None:
+    await post_cart(api, now - FIRST)
+    await place_order(api, now - BEFORE)  # recovers the first abandonment
+    await abandoned(api, now)  # a new abandonment
+
+
+async def _marked_active_and_abandoned_again(api: Api, now: datetime) -> None:
+    await abandoned(api, now)
+    await patch_cart(api, "active")
+    assert await patch_cart(api, "abandoned") == [(RECOVERY, "not_due_yet")]
+
+
+# Every way a live cart comes to be `abandoned` with its recovery waiting, before `now`.
+WAITING: dict[str, Callable[[Api, datetime], Awaitable[None]]] = {
+    "abandoned": abandoned,
+    "an order placed before it, sent after": _ordered_before,
+    "an order placed before it, sent before": _order_came_first,
+    "abandoned again after its recovery went out": _abandoned_again_after_its_recovery,
+    "abandoned again after a purchase": _abandoned_again_after_a_purchase,
+    "marked active, then abandoned again": _marked_active_and_abandoned_again,
+}
