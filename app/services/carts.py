@@ -177,8 +177,8 @@ def _live_time_kept(stored: Row, values: Mapping[str, Any], came: Arrival) -> di
 def _live_recovery_to_come(stored: Mapping[str, Any]) -> bool:
     """Whether the cart `stored` (its row) is a live one (not imported) whose recovery is still
     to come: `abandoned` with its recovery unrecorded, or marked `active` or `expired` by the
-    shop (a PATCH `abandoned` resumes it). A backfill write does not change its time (README
-    "Backfill")."""
+    shop (a PATCH `abandoned` resumes it). A backfill write changes neither its time nor its
+    status (README "Backfill")."""
     waiting = stored["status"] == CartStatus.ABANDONED and stored["recovery_due_at"] is None
     return not stored["backfill"] and (waiting or stored["status"] in _MARKED_TO_RESUME)
 
@@ -403,8 +403,8 @@ def _written(
 ) -> Written[records.Cart]:
     """The answer of a cart write that was not stale: the decisions its events carry; a replay's
     `unchanged`; an update's, where the cart's recovery is still to come, its standing now.
-    `declined`: the write carried a value the cart kept its own for (a backfill write's time for
-    a live cart whose recovery is to come: `_live_recovery_to_come`); writing
+    `declined`: the write carried a value the cart kept its own for (a backfill write's time or
+    status for a live cart whose recovery is to come: `_live_recovery_to_come`); writing
     nothing, it is answered as an update all the same, not as a replay (README "Backfill")."""
     decisions = list(outbox.decisions)
     if not change.created and not any(decision.automation == Automation.CART_RECOVERY for decision in decisions):
@@ -548,9 +548,10 @@ async def update_cart(
     it (rules/completed_checkout_is_a_purchase), else `recovered` when its contact ordered after
     its `abandoned_at` (SPEC §6), else `abandoned`, a new abandonment when its abandoned_at is
     later than every one whose recovery was recorded (`_abandonment_moved`). `completed_at`
-    itself is no PATCH field (`422 not_allowed`):
-    a purchase is the platform's fact, the shop marks a status. A merged metadata larger than a
-    single POST can carry is refused (rules.patched_metadata_fits_a_post: ValidationFailed).
+    itself is no PATCH field (`422 not_allowed`): a purchase is the platform's fact, the shop
+    marks a status. A backfill PATCH leaves the status of a live cart whose recovery is still to
+    come as it is (`_live_status_kept`). A merged metadata larger than a single POST can carry
+    is refused (rules.patched_metadata_fits_a_post: ValidationFailed).
     Raises NotFound when the store has no such cart."""
     limit = db.settings.max_body_bytes
     job = await db.write(_change_cart, store.id, known_id(external_id, "Cart"), command, utcnow(), backfill, limit)
@@ -569,7 +570,8 @@ def _change_cart(
     purchase = _bought_since(conn, store_id, external_id) if command.status == CartStatus.ABANDONED else None
     if purchase is not None:  # marked abandoned again, as a late relay may: read as a cart arriving
         command = command.model_copy(update={"status": purchase[0]})
-    change = patch_row(conn, carts, store_id, external_id, command, now, max_body_bytes)
+    keep = _live_status_kept if backfill else None
+    change = patch_row(conn, carts, store_id, external_id, command, now, max_body_bytes, keep)
     if isinstance(change, ValidationFailed):
         return change
     if change is None:
@@ -595,7 +597,18 @@ def _change_cart(
             # one (sent while the cart was marked otherwise, nothing read it); a cart first sent
             # `completed`, its first abandonment.
             cart = _abandonment_moved(outbox, cart, contact, None)
-    return _written(outbox, cart, contact, change)
+    # A backfill status the live cart kept its own for (_live_status_kept) is no replay.
+    return _written(outbox, cart, contact, change, declined=command.status not in (None, cart["status"]))
+
+
+def _live_status_kept(stored: Row, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """`patch_row`'s `keep` for a backfill PATCH (README "Backfill": history, nothing it carries
+    changes what a live automation does): a live cart whose recovery is still to come
+    (`_live_recovery_to_come`) keeps its status. An imported `expired`, `recovered`,
+    `completed` or `active` would cancel that recovery (the shop's mark, SPEC §6), and an
+    imported `abandoned` would resume a cart the shop marked `active` or `expired`; the rest of
+    the PATCH (recovery URL, tags, metadata) is stored."""
+    return {"status": stored["status"]} if "status" in changes and _live_recovery_to_come(stored) else {}
 
 
 def _recovery_recorded(conn: Connection, cart: Mapping[Any, Any]) -> bool:

@@ -3,11 +3,13 @@ metadata is a JSON merge patch (RFC 7386); a PATCH older than the stored row is 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
+from app.db.compiled import Row
 from app.domain.commands import Command
 from app.domain.errors import ValidationFailed
 from app.domain.merge_patch import merge_patch
@@ -16,6 +18,10 @@ from app.domain.rules.stale_writes import Arrival, arrival
 
 from . import item_size
 from .tracking import Change, updated
+
+# Given the stored row and the PATCH's changes: the values to keep from the stored row instead
+# (a rule's say, e.g. a backfill PATCH's status for a live cart whose recovery is to come).
+Keep = Callable[[Row, Mapping[str, Any]], dict[str, Any]]
 
 
 def patch_row(
@@ -26,13 +32,15 @@ def patch_row(
     command: Command,
     now: datetime,
     max_body_bytes: int,
+    keep: Keep | None = None,
 ) -> Change | ValidationFailed | None:
     """Apply the PATCH `command` to the row `external_id` of the store: the row before and
     after, or None when the store has no such row (nothing written). A PATCH whose `updated_at`
     is older than the stored source time is stale (`rules.stale_writes`): the row as it is,
     `stale` set; one that changes nothing writes nothing. A merged metadata larger than a
     single POST of `max_body_bytes` can carry is refused, nothing written
-    (`rules.patched_metadata_fits_a_post`: ValidationFailed, field `metadata`, `too_large`)."""
+    (`rules.patched_metadata_fits_a_post`: ValidationFailed, field `metadata`, `too_large`).
+    `keep` names values to keep from the stored row instead of the PATCH's."""
     where = (table.c.store_id == store_id, table.c.external_id == external_id)
     before = conn.execute(select(table).where(*where).with_for_update()).mappings().first()
     if before is None:
@@ -52,5 +60,7 @@ def patch_row(
         if size is not None:
             return metadata_too_large(size, max_body_bytes)
         changes["metadata"] = merged
+    if keep is not None:
+        changes.update(keep(before, changes))
     changes["updated_at"] = now
     return Change(before=before, after=updated(conn, table, before, changes))

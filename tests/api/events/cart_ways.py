@@ -78,18 +78,21 @@ async def post_cart(
     return _reasons(response.json()["results"][0] if batch else response.json())
 
 
-async def patch_cart(api: Api, status: str, way: str = "PATCH /carts") -> list[tuple[str, str]]:
-    """Mark the cart `status` the `way` given (one of PATCHES): the answer's automations."""
+async def patch_cart(api: Api, status: str, way: str = "PATCH /carts", backfill: bool = False) -> list[tuple[str, str]]:
+    """Mark the cart `status` the `way` given (one of PATCHES), live or as backfill: the
+    answer's automations."""
     path = PATCHES[way]
     if path is None:
         query = (
             "mutation($id: String!, $status: String!) "
-            f"{{ updateCart(storeId: 123, externalId: $id, input: {{status: $status}}) {{ {_ANSWER} }} }}"
+            f"{{ updateCart(storeId: 123, externalId: $id, input: {{status: $status}}, "
+            f"backfill: {str(backfill).lower()}) {{ {_ANSWER} }} }}"
         )
         payload = (await gql(api, query, {"id": EXTERNAL_ID, "status": status}))["data"]["updateCart"]
         assert payload["userErrors"] == [], payload
         return _reasons(payload)
-    response = await api.patch(f"{path}/{EXTERNAL_ID}", {"status": status})
+    url = f"/api/v1/stores/{STORE_ID}{path}/{EXTERNAL_ID}"
+    response = await api.client.patch(url, json={"status": status}, headers=_headers(api, backfill))
     assert response.status_code == 200, response.text
     return _reasons(response.json())
 
