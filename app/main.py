@@ -92,7 +92,7 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
 async def _rate_limit_unavailable(request: Request, exc: Exception) -> Response:
     # No bug: the rate-limit storage cannot count now (app/policies/rate_limit.py). One line.
     assert isinstance(exc, RateLimitUnavailable)
-    log.warning("rate limit storage unavailable on %s %s: %s", request.method, request.url.path, exc.cause)
+    rate_limit.log_unavailable(request.method, request.url.path, exc)
     response = error(503, str(exc))
     response.headers["retry-after"] = str(rate_limit.RETRY_AFTER_SECONDS)
     return response

@@ -36,7 +36,7 @@ from app.db.read_budget import ReadTimedOut
 from app.db.unavailable import DatabaseUnavailable
 from app.domain.json_values import json_default, read_json
 from app.observability import facts
-from app.policies import content_type
+from app.policies import content_type, rate_limit
 from app.policies.rate_limit import StoreRateLimiter
 from app.read.feed import EventFeed
 from app.rest.body import PayloadTooLarge, check_declared, read_body
@@ -342,7 +342,10 @@ class KanalGraphQL(GraphQL[Context, None]):
         sub_response = response if isinstance(response, Response) else None
         # every `Authorization` line, joined: several are refused (`keys.SeveralCredentials`)
         authorization = joined_header(request, b"authorization")
-        return new_context(self.db, self.limiter, self.feed, authorization, sub_response)
+        method = request.method if isinstance(request, Request) else rate_limit.WEBSOCKET
+        return new_context(
+            self.db, self.limiter, self.feed, authorization, sub_response, method=method, path=request.url.path
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """The key of a websocket is the `Authorization` of its connection_init payload (a

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass, field
 
 from starlette.responses import Response
@@ -20,8 +19,6 @@ from app.services.stores import Store
 from .errors import bad_input, rate_limit_unavailable, refused, throttled
 from .loaders import Loaders
 
-log = logging.getLogger("kanal")
-
 
 @dataclass
 class Context:
@@ -33,6 +30,9 @@ class Context:
     # over a websocket).
     response: Response | None
     feed: EventFeed
+    # The request's method (WEBSOCKET for an operation of a websocket) and path, for the log.
+    method: str
+    path: str
     # A websocket's connection_init payload; its Authorization is the connection's key.
     connection_params: dict[str, object] | None = None
     # Where a websocket's first subscription starts: the outbox when it was acknowledged.
@@ -74,8 +74,10 @@ class Context:
         try:
             quota = await self.limiter.hit(store.id, store.rate_limit_per_minute)
         except RateLimitUnavailable as unavailable:
-            # Kept as the store's outcome: each field naming it gets the same error, one log line.
-            log.warning("rate limit storage unavailable: %s", unavailable.cause)
+            # Kept as the store's outcome: each field naming it gets the same error, and the
+            # request one log line, however many stores it names.
+            if not any(isinstance(outcome, RateLimitUnavailable) for outcome in self._admitted.values()):
+                rate_limit.log_unavailable(self.method, self.path, unavailable)
             if self.response is not None:
                 self.response.status_code = 503
                 self.response.headers["Retry-After"] = str(rate_limit.RETRY_AFTER_SECONDS)
@@ -93,7 +95,9 @@ class Context:
         """A context for one operation of a websocket: the connection's key and payload, with
         nothing admitted yet and fresh DataLoaders, so that each operation is a request of its
         own (README, "Live updates")."""
-        fresh = new_context(self.db, self.limiter, self.feed, self.authorization, self.response)
+        fresh = new_context(
+            self.db, self.limiter, self.feed, self.authorization, self.response, method=self.method, path=self.path
+        )
         fresh.connection_params = self.connection_params
         fresh.feed_start = self.feed_start
         return fresh
@@ -111,8 +115,24 @@ class Context:
 
 
 def new_context(
-    db: Database, limiter: StoreRateLimiter, feed: EventFeed, authorization: str | None, response: Response | None
+    db: Database,
+    limiter: StoreRateLimiter,
+    feed: EventFeed,
+    authorization: str | None,
+    response: Response | None,
+    *,
+    method: str,
+    path: str,
 ) -> Context:
+    """A request's context; `method` and `path` name it in the log (`method` WEBSOCKET for an
+    operation of a websocket, `rate_limit.WEBSOCKET`)."""
     return Context(
-        db=db, authorization=authorization, loaders=Loaders(db), limiter=limiter, response=response, feed=feed
+        db=db,
+        authorization=authorization,
+        loaders=Loaders(db),
+        limiter=limiter,
+        response=response,
+        feed=feed,
+        method=method,
+        path=path,
     )

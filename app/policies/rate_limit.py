@@ -21,6 +21,7 @@ rate-limit storage is unavailable").
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -36,6 +37,11 @@ RETRY_AFTER_SECONDS = 5
 CHECK_SECONDS = 2.0  # /healthz's bound on the storage's ping
 THROTTLED = "THROTTLED"  # GraphQL extensions.code
 STATUS = 429
+# What a websocket's operation names in the warning line where an HTTP request names its method:
+# ASGI's scope type, as uvicorn's access log writes it ("WebSocket /graphql").
+WEBSOCKET = "WEBSOCKET"
+
+log = logging.getLogger("kanal")
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,14 @@ class RateLimitUnavailable(Exception):
             "The rate limit cannot be checked right now (its storage is unavailable), so the request "
             "was not run. Try again in a few seconds."
         )
+
+
+def log_unavailable(method: str, path: str, unavailable: RateLimitUnavailable) -> None:
+    """README's one warning line for a request the storage could not count, whatever its
+    entry (REST, GraphQL over POST or GET, a websocket's operation: `method` WEBSOCKET):
+    `rate limit storage unavailable on POST /api/v1/stores/123/orders: ConnectionError: …`.
+    No traceback: no bug."""
+    log.warning("rate limit storage unavailable on %s %s: %s", method, path, unavailable.cause)
 
 
 class StoreRateLimiter:

@@ -10,6 +10,7 @@ import urllib.parse
 from collections.abc import AsyncIterator
 from typing import Any
 
+from app.policies.rate_limit import WEBSOCKET
 from app.read.feed import EventFeed, Start
 from graphql_schema.context import new_context
 from graphql_schema.schema import schema as graphql_schema
@@ -48,7 +49,9 @@ async def subscribe(api: Api, document: str, variables: dict[str, Any]) -> dict[
     first answer (`data` and formatted `errors`) when it was refused, or {} once it is made
     (subscribed to the feed, waiting for events), however slow the machine."""
     feed = _WatchedFeed(api.db)
-    context = new_context(api.db, api.app.state.limiter, feed, f"Bearer {api.key}", None)
+    context = new_context(
+        api.db, api.app.state.limiter, feed, f"Bearer {api.key}", None, method=WEBSOCKET, path="/graphql"
+    )
     try:
         result = await graphql_schema.subscribe(document, variables, context_value=context)
         if not hasattr(result, "__aiter__"):  # refused before it was made

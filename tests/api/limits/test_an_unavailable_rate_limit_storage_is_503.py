@@ -9,12 +9,14 @@ answers. A Redis that answers counts as before."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 import pytest
+from starlette.types import ASGIApp, Message
 
 from app.config import Settings
 from app.main import create_app
@@ -30,30 +32,85 @@ ORDERS = f"/api/v1/stores/{STORE_ID}/orders"
 REFUSING = "redis://127.0.0.1:1"  # nothing listens on port 1
 ANSWERING = "redis://127.0.0.1:6379/13"  # this machine's Redis, a database of this test's own
 
-# What a shop or a dashboard asks
+OTHER_STORE = STORE_ID + 1
+READ = f"{{ orders(storeId: {STORE_ID}, first: 5) {{ edges {{ node {{ id }} }} }} }}"
+READ_BOTH = f"{{ a: store(storeId: {STORE_ID}) {{ name }} b: store(storeId: {OTHER_STORE}) {{ name }} }}"
+SUBSCRIBE = f"subscription {{ storeEvents(storeId: {STORE_ID}) {{ type }} }}"
+
+# What a shop or a dashboard asks: method, path, and its JSON body (a GET: its query parameters)
 REQUESTS = {
     "order upsert": ("POST", ORDERS, order_body()),
     "order read": ("GET", ORDERS + "/ORDER-1001", None),
-    "GraphQL read": (
-        "POST",
-        "/graphql",
-        {"query": f"{{ orders(storeId: {STORE_ID}, first: 5) {{ edges {{ node {{ id }} }} }} }}"},
-    ),
+    "GraphQL read": ("POST", "/graphql", {"query": READ}),
     "GraphQL mutation": ("POST", "/graphql", {"query": UPSERT_ORDER, "variables": {"input": order_input()}}),
+    "GraphQL read over GET": ("GET", "/graphql", {"query": READ}),
+    "GraphQL read of two stores": ("POST", "/graphql", {"query": READ_BOTH}),
 }
 
 
 @asynccontextmanager
-async def _client(database_url: str, storage: str) -> AsyncIterator[httpx.AsyncClient]:
-    """An app on `storage` over a database with store STORE_ID and an admin key."""
+async def _app(database_url: str, storage: str) -> AsyncIterator[tuple[ASGIApp, str]]:
+    """An app on `storage` over a database with stores STORE_ID and OTHER_STORE, and an admin key."""
     app = create_app(Settings.from_env(database_url=database_url, rate_limit_storage_uri=storage))
-    if await stores.get_store(app.state.db, STORE_ID) is None:
-        await stores.create_store(app.state.db, STORE_ID, "Demo", "FR")
+    for store_id in (STORE_ID, OTHER_STORE):
+        if await stores.get_store(app.state.db, store_id) is None:
+            await stores.create_store(app.state.db, store_id, "Demo", "FR")
     key, _ = await keys.create_key(app.state.db, admin=True)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
-        client.headers["Authorization"] = f"Bearer {key}"
-        yield client
-    await app.state.db.dispose()
+    try:
+        yield app, key
+    finally:
+        await app.state.db.dispose()
+
+
+@asynccontextmanager
+async def _client(database_url: str, storage: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of `_app`'s app, with its key."""
+    async with _app(database_url, storage) as (app, key):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            client.headers["Authorization"] = f"Bearer {key}"
+            yield client
+
+
+async def _request(client: httpx.AsyncClient, method: str, path: str, body: object) -> httpx.Response:
+    given = {"params": body} if method == "GET" else {"json": body}
+    return await client.request(method, path, **given)  # type: ignore[arg-type]
+
+
+async def _subscribe(app: ASGIApp, key: str) -> dict:
+    """`SUBSCRIBE` over graphql-transport-ws on the app's /graphql websocket, driven as an ASGI
+    server would (no server needed): the payload of the answer to the subscribe."""
+    incoming: asyncio.Queue[Message] = asyncio.Queue()
+    outgoing: asyncio.Queue[Message] = asyncio.Queue()
+    scope = {
+        "type": "websocket",
+        "asgi": {"version": "3.0"},
+        "scheme": "ws",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"t"), (b"sec-websocket-protocol", b"graphql-transport-ws")],
+        "subprotocols": ["graphql-transport-ws"],
+        "client": ("127.0.0.1", 50000),
+        "server": ("t", 80),
+    }
+    served = asyncio.ensure_future(app(scope, incoming.get, outgoing.put))
+
+    async def say(message: dict) -> dict:
+        await incoming.put({"type": "websocket.receive", "text": json.dumps(message)})
+        return json.loads((await outgoing.get())["text"])
+
+    try:
+        await incoming.put({"type": "websocket.connect"})
+        assert (await outgoing.get())["type"] == "websocket.accept"
+        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}}
+        assert await say(init) == {"type": "connection_ack"}
+        answer = await say({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}})
+        assert answer["type"] == "next", answer
+        return answer["payload"]
+    finally:
+        await incoming.put({"type": "websocket.disconnect", "code": 1000})
+        await served
 
 
 def _answer(response: httpx.Response) -> tuple:
@@ -64,9 +121,11 @@ def _answer(response: httpx.Response) -> tuple:
     return response.status_code, response.json(), response.headers.get("retry-after")
 
 
-def _unavailable(path: str) -> tuple:
-    if path == "/graphql":
-        return 503, [(MESSAGE, "RATE_LIMIT_UNAVAILABLE")], "5"
+def _unavailable(request_name: str) -> tuple:
+    """The answer of a refused request: on /graphql, the error at each field naming a store."""
+    if REQUESTS[request_name][1] == "/graphql":
+        fields = 2 if request_name == "GraphQL read of two stores" else 1
+        return 503, [(MESSAGE, "RATE_LIMIT_UNAVAILABLE")] * fields, "5"
     return 503, {"error": MESSAGE}, "5"
 
 
@@ -85,20 +144,27 @@ async def _silent() -> AsyncIterator[str]:
 
 
 async def _refused(database_url: str, storage: str, request_name: str, caplog: pytest.LogCaptureFixture) -> None:
-    """The request `request_name` on an app counting in `storage`: 503, one warning line, nothing written."""
+    """The request `request_name` on an app counting in `storage`: 503, one warning line
+    naming its method and path, nothing written."""
     method, path, body = REQUESTS[request_name]
     async with _client(database_url, storage) as client:
         with caplog.at_level(logging.INFO):
             async with asyncio.timeout(30):  # the guard of a test that would wait forever
-                response = await client.request(method, path, json=body)
-    assert _answer(response) == _unavailable(path)
-    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    line = (
-        f"rate limit storage unavailable on {method} {path}" if path != "/graphql" else "rate limit storage unavailable"
-    )
-    assert [(r.levelname, r.getMessage().split(":")[0], r.exc_info) for r in warnings] == [("WARNING", line, None)]
+                response = await _request(client, method, path, body)
+    assert _answer(response) == _unavailable(request_name)
+    _one_warning(caplog, f"{method} {path}")
     async with _client(database_url, "memory://") as client:  # nothing was written
         assert (await client.get(ORDERS + "/ORDER-1001")).status_code == 404
+
+
+def _one_warning(caplog: pytest.LogCaptureFixture, request: str) -> None:
+    """The log's one warning line is README's, naming `request` (its method and path), with
+    the cause and no traceback."""
+    warnings = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(level, text.split(": ")[0], info) for level, text, info in warnings] == [
+        ("WARNING", f"rate limit storage unavailable on {request}", None)
+    ]
+    assert warnings[0][1].split(": ", 1)[1].startswith(("ConnectionError: ", "TimeoutError: "))
 
 
 @pytest.mark.parametrize("request_name", REQUESTS, ids=list(REQUESTS))
@@ -112,12 +178,26 @@ async def test_a_storage_that_never_answers_is_503_after_its_bound(database_url,
         await _refused(database_url, storage, request_name, caplog)
 
 
+async def test_a_subscribe_over_the_websocket_is_refused_and_logged_alike(database_url, caplog):
+    """A websocket's `subscribe` spends a unit of the store's budget as a query does: refused
+    with the same error, its warning line naming it as `WEBSOCKET /graphql`."""
+    async with _app(database_url, REFUSING) as (app, key):
+        with caplog.at_level(logging.INFO):
+            async with asyncio.timeout(30):
+                payload = await _subscribe(app, key)
+    errors = [(e["message"], e["extensions"]["code"]) for e in payload["errors"]]
+    assert (payload["data"], errors) == (None, [(MESSAGE, "RATE_LIMIT_UNAVAILABLE")])
+    _one_warning(caplog, "WEBSOCKET /graphql")
+
+
 # storage -> what each request gets from an app on it: an answering Redis counts as memory does
 ANSWERED = {
     "order upsert": (201, "60"),
     "order read": (404, "60"),
     "GraphQL read": (200, "60"),
     "GraphQL mutation": (200, "60"),
+    "GraphQL read over GET": (200, "60"),
+    "GraphQL read of two stores": (200, "60"),
 }
 
 
@@ -125,7 +205,7 @@ ANSWERED = {
 async def test_an_answering_redis_counts_the_budget(database_url, request_name):
     method, path, body = REQUESTS[request_name]
     async with _client(database_url, ANSWERING) as client:
-        response = await client.request(method, path, json=body)
+        response = await _request(client, method, path, body)
     assert (response.status_code, response.headers.get("x-ratelimit-limit")) == ANSWERED[request_name]
     if path == "/graphql":
         assert "errors" not in response.json()
