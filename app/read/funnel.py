@@ -66,12 +66,21 @@ def recovery_funnel(conn: Connection, store_id: int, start: datetime, end: datet
 
 
 def _recovery_fired(cart: Any) -> Any:
-    """The cart's recovery message went out: a `cart.recovery_due` of one of its abandonments
-    fired (one suppressed, for an erased contact or one without consent, has another reason, as
-    has one the worker called off before it went out; events recorded before reasons existed
-    have none). Read from what the abandonments keep (services/abandonments.py, which follows
-    the event's reason), not from the events: pruning the outbox changes no figure."""
-    return exists().where(cart_abandonments.c.cart_id == cart.c.id, cart_abandonments.c.recovery_fired)
+    """The cart's recovery message went out: the `cart.recovery_due` that settled the abandonment
+    it holds fired (one suppressed, for an erased contact or one without consent, has another
+    reason, as has one the worker called off before it went out; events recorded before reasons
+    existed have none). That is the abandonment whose recovery was recorded at the cart's
+    `recovery_due_at`, not the one keyed by its `abandoned_at`: a cart re-dated after its
+    message keeps it settled (services/carts.py, `_abandonment_moved`), recorded under the time
+    it had; an earlier abandonment's message is no message of a new one (its `recovery_due_at`
+    unset until its own falls due). Read from what the abandonments keep
+    (services/abandonments.py, which follows the event's reason), not from the events: pruning
+    the outbox changes no figure."""
+    return exists().where(
+        cart_abandonments.c.cart_id == cart.c.id,
+        cart_abandonments.c.recovery_due_at == cart.c.recovery_due_at,
+        cart_abandonments.c.recovery_fired,
+    )
 
 
 def _recovered_by(order: Any, cart: Any) -> Any:
