@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, or_, select, update
 
+from app.db.cart_events import abandoned_at as abandoned_at_of
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.statements import insert_for, param
 from app.db.tables import cart_abandonments, events
@@ -99,16 +100,10 @@ def decided(conn: Connection, changed: Iterable[Any]) -> None:
     params = [
         {"b_cart_id": event.subject_id, "b_abandoned_at": abandoned_at, "b_fired": fired(event.reason)}
         for event in changed
-        if event.type == EventType.CART_RECOVERY_DUE and (abandoned_at := _abandoned_at_of(event.data)) is not None
+        if event.type == EventType.CART_RECOVERY_DUE and (abandoned_at := abandoned_at_of(event.data)) is not None
     ]
     if params:
         conn.execute(_DECIDED, params)
-
-
-def _abandoned_at_of(data: Any) -> datetime | None:
-    """The `abandoned_at` an event's cart had (its `after`, ISO 8601 text), None when it holds none."""
-    text = ((data or {}).get("after") or {}).get("abandoned_at")
-    return datetime.fromisoformat(text) if isinstance(text, str) else None
 
 
 _RECORDED = PrecompiledStatement(
