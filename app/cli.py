@@ -11,7 +11,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 import uvloop
 
@@ -134,8 +134,7 @@ async def _keys_create(db: Database, args: argparse.Namespace) -> None:
     )
     target = {"store": f"store {args.store}", "team": f"team {args.team}", "admin": "every store"}[record["scope"]]
     mode = "test" if record["test"] else "live"
-    print(f"Created {mode} {record['scope']} key {record['prefix']}… for {target}. It is shown once:")
-    print(raw)
+    _say_secret(f"Created {mode} {record['scope']} key {record['prefix']}… for {target}. It is shown once:", raw)
 
 
 async def _keys_list(db: Database, args: argparse.Namespace) -> None:
@@ -190,11 +189,21 @@ def _consent_policy_refusal(args: argparse.Namespace) -> str | None:
 async def _webhooks_add(db: Database, args: argparse.Namespace) -> None:
     hook = await webhooks.add_webhook(db, args.store, args.url, args.events, test_events=args.test_events)
     also = ", test events too" if args.test_events else ""
-    print(f"Webhook {hook['id']} for store {args.store}: {hook['url']} ({', '.join(hook['events'])}{also}).")
+    print(
+        f"Webhook {hook['id']} for store {args.store}: {hook['url']} ({', '.join(hook['events'])}{also}).",
+        file=sys.stderr,
+    )
     if args.since is not None:
-        await _replay(db, hook["id"], args.since)
-    print("Its signing secret, shown once (verify the Kanal-Signature header with it):")
-    print(hook["secret"])
+        await _replay(db, hook["id"], args.since, file=sys.stderr)
+    _say_secret("Its signing secret, shown once (verify the Kanal-Signature header with it):", hook["secret"])
+
+
+def _say_secret(notice: str, secret: str) -> None:
+    """A one-time secret (an API key, a webhook's signing secret) alone on standard output, what
+    it is on standard error: `$(kanal keys create …)`, `| head -1` and `| tail -1` all take the
+    secret and nothing else, and a terminal shows both, the notice first."""
+    print(notice, file=sys.stderr, flush=True)
+    print(secret)
 
 
 async def _webhooks_list(db: Database, args: argparse.Namespace) -> None:
@@ -328,9 +337,9 @@ async def _webhooks_redeliver(db: Database, args: argparse.Namespace) -> None:
     print(f"{letters} of webhook {args.webhook} since {args.dead_since.isoformat()} will go out again.")
 
 
-async def _replay(db: Database, webhook_id: int, since: datetime) -> None:
+async def _replay(db: Database, webhook_id: int, since: datetime, file: TextIO | None = None) -> None:
     count = await db.write(replay.replay_since, webhook_id, since, utcnow())
-    print(f"Replaying {counted(count, 'earlier event', 'earlier events')} since {since.isoformat()} to it.")
+    print(f"Replaying {counted(count, 'earlier event', 'earlier events')} since {since.isoformat()} to it.", file=file)
 
 
 # A calendar date alone in ISO 8601's extended format; the API refuses it, an operator types it.

@@ -7,7 +7,7 @@ listed none, as for a store with no webhook."""
 import pytest
 
 from app.services import stores
-from tests.api.events.test_outbox_prune import run_cli
+from tests.api.events.test_outbox_prune import run_cli, run_cli_streams
 
 HOOK = ["--url", "http://127.0.0.1:9/h"]
 REVOKE_NONE = "No active key matches: give the whole key, or its prefix as 'kanal keys list' shows it."
@@ -61,6 +61,6 @@ async def _rows(api):
 
 async def test_a_team_key_is_issued_once_a_store_belongs_to_the_team(api, database_url, monkeypatch):
     await stores.create_store(api.db, 5, "Team shop", "FR", team="acme")
-    output = await run_cli(monkeypatch, database_url, ["keys", "create", "--team", "acme"])
-    assert "team key" in output and "for team acme" in output
+    key, notice = await run_cli_streams(monkeypatch, database_url, ["keys", "create", "--team", "acme"])
+    assert key.startswith("kanal_sk_live_") and "team key" in notice and "for team acme" in notice
     assert [row["team"] for row in await api.rows("api_keys") if row["scope"] == "team"] == ["acme"]

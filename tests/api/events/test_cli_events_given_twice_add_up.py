@@ -5,7 +5,7 @@ was stored (and listed) as often as it was given."""
 
 import pytest
 
-from tests.api.events.test_outbox_prune import run_cli
+from tests.api.events.test_outbox_prune import run_cli_streams
 from tests.conftest import STORE_ID
 
 ADD = ["webhooks", "add", "--store", str(STORE_ID), "--url", "http://127.0.0.1:9/h"]
@@ -23,7 +23,7 @@ EVENTS = {
 
 @pytest.mark.parametrize("events", EVENTS, ids=" ".join)
 async def test_every_pattern_given_is_subscribed(api, database_url, monkeypatch, events):
-    output = await run_cli(monkeypatch, database_url, [*ADD, *events])
+    _, notice = await run_cli_streams(monkeypatch, database_url, [*ADD, *events])
     patterns = EVENTS[events]
-    assert output.splitlines()[0] == f"Webhook 1 for store {STORE_ID}: http://127.0.0.1:9/h ({', '.join(patterns)})."
+    assert notice.splitlines()[0] == f"Webhook 1 for store {STORE_ID}: http://127.0.0.1:9/h ({', '.join(patterns)})."
     assert [row["events"] for row in await api.rows("webhooks")] == [patterns]

@@ -24,12 +24,25 @@ ONCE = Backoff(base_seconds=0.0, max_attempts=1)  # a failure is dead-lettered a
 
 
 async def run_cli(monkeypatch: pytest.MonkeyPatch, database_url: str, argv: list[str]) -> str:
+    """`kanal …` in a thread of this process; its stdout (its stderr left to capsys)."""
     monkeypatch.setenv("DATABASE_URL", database_url)
 
     def run() -> str:
         with contextlib.redirect_stdout(io.StringIO()) as output:
             cli.main(argv)
         return output.getvalue()
+
+    return await asyncio.to_thread(run)
+
+
+async def run_cli_streams(monkeypatch: pytest.MonkeyPatch, database_url: str, argv: list[str]) -> tuple[str, str]:
+    """`kanal …` in a thread of this process; its stdout and its stderr."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    def run() -> tuple[str, str]:
+        with contextlib.redirect_stdout(io.StringIO()) as output, contextlib.redirect_stderr(io.StringIO()) as said:
+            cli.main(argv)
+        return output.getvalue(), said.getvalue()
 
     return await asyncio.to_thread(run)
 

@@ -30,8 +30,9 @@ async def test_create_list_and_revoke_a_test_key(
     api: Api, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    created = await _run(capsys, "keys", "create", "--store", str(STORE_ID), "--test", "--name", "staging")
-    first_line, test_key = created.splitlines()
+    await kanal("keys", "create", "--store", str(STORE_ID), "--test", "--name", "staging")
+    created = capsys.readouterr()
+    test_key, first_line = created.out.removesuffix("\n"), created.err.removesuffix("\n")
     assert re.fullmatch(r"kanal_sk_test_[A-Za-z0-9]{32}", test_key)
     assert first_line == f"Created test store key {test_key[:22]}… for store {STORE_ID}. It is shown once:"
     assert [(row["prefix"], row["mode"], row["scope"], row["name"]) for row in await _listed(capsys)] == [
@@ -76,10 +77,11 @@ async def test_webhooks_add_test_events_is_listed(
     api: Api, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    out = await _run(
-        capsys, "webhooks", "add", "--store", str(STORE_ID), "--url", "https://a.example.com/h", "--test-events"
+    await kanal("webhooks", "add", "--store", str(STORE_ID), "--url", "https://a.example.com/h", "--test-events")
+    assert (
+        capsys.readouterr().err.splitlines()[0]
+        == "Webhook 1 for store 123: https://a.example.com/h (*, test events too)."
     )
-    assert out.splitlines()[0] == "Webhook 1 for store 123: https://a.example.com/h (*, test events too)."
     await _run(capsys, "webhooks", "add", "--store", str(STORE_ID), "--url", "https://b.example.com/h")
     header, *rows = (await _run(capsys, "webhooks", "list")).splitlines()
     column = re.split(r"\s{2,}", header).index("test events")
