@@ -72,6 +72,11 @@ def transport_error(status: int, message: str) -> Response:
     return Response(orjson.dumps(body), status, headers, media_type="application/json")
 
 
+# The method a request was sent with, where it is run as another (a HEAD as its GET): the log
+# names the one sent.
+_ASKED_METHOD = "kanal.asked_method"
+
+
 def graphql_method_refused(method: str) -> str:
     """The message of a 405 on /graphql for a method it does not take (PUT, DELETE, …)."""
     return f"GraphQL requests are sent with POST (a query also with GET), not {method}."
@@ -264,7 +269,7 @@ class KanalGraphQL(GraphQL[Context, None]):
         """strawberry's HTTP handling, with its request errors answered as JSON. A HEAD is run
         as the GET it asks about (RFC 9110 §9.3.2; strawberry refused it with 405), its answer
         sent as every route's is, the server leaving out the body."""
-        asked = {**scope, "method": "GET"} if scope["method"] == "HEAD" else scope
+        asked = {**scope, "method": "GET", _ASKED_METHOD: "HEAD"} if scope["method"] == "HEAD" else scope
         try:
             response = await self.run(Request(asked, receive))
         except HTTPException as exc:
@@ -342,7 +347,9 @@ class KanalGraphQL(GraphQL[Context, None]):
         sub_response = response if isinstance(response, Response) else None
         # every `Authorization` line, joined: several are refused (`keys.SeveralCredentials`)
         authorization = joined_header(request, b"authorization")
-        method = request.method if isinstance(request, Request) else rate_limit.WEBSOCKET
+        method = (
+            request.scope.get(_ASKED_METHOD, request.method) if isinstance(request, Request) else rate_limit.WEBSOCKET
+        )
         return new_context(
             self.db, self.limiter, self.feed, authorization, sub_response, method=method, path=request.url.path
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -12,6 +11,7 @@ from .analytics import AnalyticsQueries
 from .blank_filters import on_every_list
 from .carts import CartMutations, CartQueries
 from .contacts import ContactMutations, ContactQueries
+from .error_log import Schema
 from .errors import CodedValidationErrors
 from .events import EventQueries
 from .limits import extensions
@@ -29,7 +29,7 @@ Query = merge_types(
 on_every_list(Query)
 Mutation = merge_types("Mutation", (OrderMutations, ShipmentMutations, CartMutations, ContactMutations))
 
-schema = strawberry.Schema(
+schema = Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,

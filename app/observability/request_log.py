@@ -35,9 +35,6 @@ from graphql import GraphQLError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 
-from app.db.read_budget import ReadTimedOut
-from app.db.unavailable import DatabaseUnavailable
-
 from . import facts, metrics, request_id
 from .writes import OUTCOMES
 
@@ -187,23 +184,15 @@ class ExpectedGraphQLErrors(logging.Filter):
     """Drops Strawberry's log of an error a resolver raised on purpose (a GraphQLError, e.g.
     UNAUTHENTICATED, THROTTLED, BAD_USER_INPUT), a query the schema refused or a document that
     chooses no operation: answered to the client, and on the request's line; a traceback each
-    said nothing. A database that cannot serve now (`DatabaseUnavailable`) becomes one warning
-    line with its cause, and a read stopped past its time budget (`ReadTimedOut`,
-    QUERY_TOO_SLOW) one with its message. Any other exception keeps its traceback."""
+    said nothing. A database that cannot serve now and a read past its time budget never reach
+    it: graphql_schema/error_log.py logs them, one warning line naming the request. Any other
+    exception keeps its traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.msg
         if not isinstance(error, GraphQLError):
             return True
         original = error.original_error
-        if isinstance(original, DatabaseUnavailable | ReadTimedOut):
-            if isinstance(original, DatabaseUnavailable):
-                record.msg, record.args = "database unavailable: %s", (original.cause,)
-            else:
-                record.msg, record.args = "read past its time budget: %s", (str(original),)
-            record.exc_info, record.exc_text = None, None
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
-            return True
         # A document that chooses no operation (GraphQL spec §6.1) is a request error the client
         # is told: over HTTP a 400, over the websocket the socket's close reason (4400).
         return original is not None and not isinstance(original, GraphQLError | CannotGetOperationTypeError)

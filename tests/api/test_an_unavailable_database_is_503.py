@@ -142,11 +142,29 @@ async def test_a_database_that_cannot_be_reached_is_503(migrated_template, tmp_p
     ] == [
         (
             "WARNING",
-            "database unavailable on " + f"{method} {path}" if path != "/graphql" else "database unavailable",
+            f"database unavailable on {method} {path}",
             None,
             1,  # one line: not SQLAlchemy's "(Background on this error at: …)" under it
         )
     ]
+
+
+# A GraphQL query sent with GET, or HEAD (run as its GET, the body left out): the line names
+# the method it was sent with, and the route without its query string.
+READ_QUERY = {"query": "{ orders(storeId: 123, first: 5) { edges { node { id } } } }"}
+SENT_WITHOUT_A_BODY = {"GET": (200, [(MESSAGE, "DATABASE_UNAVAILABLE")]), "HEAD": (200, b"")}
+
+
+@pytest.mark.parametrize("method", SENT_WITHOUT_A_BODY)
+@pytest.mark.parametrize("condition", {**CONDITIONS, **WITHOUT_TABLES}, ids=list({**CONDITIONS, **WITHOUT_TABLES}))
+async def test_a_graphql_query_in_the_url_names_its_method(migrated_template, tmp_path, condition, method, caplog):
+    async with {**CONDITIONS, **WITHOUT_TABLES}[condition](migrated_template, tmp_path) as client:
+        with caplog.at_level(logging.INFO):
+            response = await client.request(method, "/graphql", params=READ_QUERY, headers=HEADERS)
+    answer = _answer(response) if method == "GET" else (response.status_code, response.content)
+    assert answer == SENT_WITHOUT_A_BODY[method]
+    warnings = [(r.levelname, r.getMessage().split(":")[0], r.exc_info) for r in caplog.records if r.levelno >= 30]
+    assert warnings == [("WARNING", f"database unavailable on {method} /graphql", None)]
 
 
 # While another process holds SQLite's write lock past the busy timeout: writes are 503 and

@@ -44,10 +44,11 @@ async def test_a_query_past_the_budget_is_query_too_slow_and_the_next_one_is_ans
     api, query, field, answer, table, caplog
 ):
     await seed_orders(api, 12)
-    with endless_reads_of(api.db, table), caplog.at_level(logging.INFO, logger="strawberry.execution"):
+    with endless_reads_of(api.db, table), caplog.at_level(logging.INFO):
         body = await gql(api, query)
-    logged = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records if r.name == "strawberry.execution"]
-    assert logged == [("WARNING", f"read past its time budget: {MESSAGE}", None)]  # one line, no traceback
+    logged = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records if r.levelno >= logging.WARNING]
+    # one line naming the request, no traceback
+    assert logged == [("WARNING", f"read past its time budget on POST /graphql: {MESSAGE}", None)]
     assert body == {
         "data": None,
         "errors": [
