@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
-from sqlalchemy import Connection, Exists, RowMapping, bindparam, exists, literal_column, select, update
+from sqlalchemy import Connection, Exists, RowMapping, and_, bindparam, exists, literal_column, or_, select, update
 
 from app.db import statistics
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
 from app.db.postgres import RunAgain
-from app.db.tables import carts, contacts, orders
+from app.db.tables import carts, contacts, deliveries, orders
+from app.db.tables import events as outbox_events
 from app.domain import records
 from app.domain.automations import Automation, Decision, Reason
 from app.domain.commands import CartInput, CartUpdate
@@ -25,7 +26,7 @@ from app.domain.rules.completed_checkout_is_a_purchase import bought
 from app.domain.rules.erased_records_stay_detached import detached, erased_meanwhile
 from app.domain.rules.purchase_recovers_cart import status_on_arrival
 from app.domain.rules.stale_writes import Arrival
-from app.domain.statuses import CartStatus
+from app.domain.statuses import CartStatus, DeliveryStatus
 
 from . import abandonments, batches, events, record_keys
 from .chunk_locks import contacts_then
@@ -550,8 +551,9 @@ async def update_cart(
     later than every one whose recovery was recorded (`_abandonment_moved`). `completed_at`
     itself is no PATCH field (`422 not_allowed`): a purchase is the platform's fact, the shop
     marks a status. A backfill PATCH leaves the status of a live cart whose recovery is still to
-    come as it is (`_live_status_kept`). A merged metadata larger than a single POST can carry
-    is refused (rules.patched_metadata_fits_a_post: ValidationFailed).
+    come, or due and still waiting for the worker, as it is (`_live_status_kept`). A merged
+    metadata larger than a single POST can carry is refused
+    (rules.patched_metadata_fits_a_post: ValidationFailed).
     Raises NotFound when the store has no such cart."""
     limit = db.settings.max_body_bytes
     job = await db.write(_change_cart, store.id, known_id(external_id, "Cart"), command, utcnow(), backfill, limit)
@@ -570,7 +572,7 @@ def _change_cart(
     purchase = _bought_since(conn, store_id, external_id) if command.status == CartStatus.ABANDONED else None
     if purchase is not None:  # marked abandoned again, as a late relay may: read as a cart arriving
         command = command.model_copy(update={"status": purchase[0]})
-    keep = _live_status_kept if backfill else None
+    keep = partial(_live_status_kept, conn) if backfill else None
     change = patch_row(conn, carts, store_id, external_id, command, now, max_body_bytes, keep)
     if isinstance(change, ValidationFailed):
         return change
@@ -601,14 +603,45 @@ def _change_cart(
     return _written(outbox, cart, contact, change, declined=command.status not in (None, cart["status"]))
 
 
-def _live_status_kept(stored: Row, changes: Mapping[str, Any]) -> dict[str, Any]:
+def _live_status_kept(conn: Connection, stored: Row, changes: Mapping[str, Any]) -> dict[str, Any]:
     """`patch_row`'s `keep` for a backfill PATCH (README "Backfill": history, nothing it carries
     changes what a live automation does): a live cart whose recovery is still to come
-    (`_live_recovery_to_come`) keeps its status. An imported `expired`, `recovered`,
-    `completed` or `active` would cancel that recovery (the shop's mark, SPEC §6), and an
-    imported `abandoned` would resume a cart the shop marked `active` or `expired`; the rest of
-    the PATCH (recovery URL, tags, metadata) is stored."""
-    return {"status": stored["status"]} if "status" in changes and _live_recovery_to_come(stored) else {}
+    (`_live_recovery_to_come`), or whose recovery fell due and still waits for the worker
+    (`_recovery_awaiting_the_worker`), keeps its status. An imported `expired`, `recovered`,
+    `completed` or `active` would cancel that recovery (the shop's mark, SPEC §6: before it is
+    due, or at the claim of its delivery, as `marked_by_shop`), and an imported `abandoned`
+    would resume a cart the shop marked `active` or `expired`, or send the due recovery of one
+    it marked `recovered` or `completed`; the rest of the PATCH (recovery URL, tags, metadata)
+    is stored. A status other than the cart's costs one statement more when its recovery is not
+    to come (`_recovery_awaiting_the_worker`)."""
+    if changes.get("status", stored["status"]) == stored["status"]:
+        return {}
+    live = _live_recovery_to_come(stored) or _recovery_awaiting_the_worker(conn, stored)
+    return {"status": stored["status"]} if live else {}
+
+
+def _recovery_awaiting_the_worker(conn: Connection, cart: Mapping[str, Any]) -> bool:
+    """Whether a recovery of `cart` (a carts row: its `id`) fell due and the worker will still
+    read the cart's status for it: its `cart.recovery_due` recorded to go out (`fired`, or no
+    reason) and not fanned out yet, or a delivery of it still pending (waiting for its claim,
+    held by a worker, or to be retried). At that claim a cart no longer `abandoned` cancels the
+    delivery (app.automations.delivery: `_settled_carts`, `marked_by_shop` when no purchase
+    says otherwise), and one `abandoned` lets it go out. Once every delivery of it is settled
+    (delivered, cancelled, dead), or its fan-out made none (no subscription: it went out as it
+    fell due), nothing reads the status for it any more. One statement."""
+    pending = exists().where(deliveries.c.event_id == outbox_events.c.id, deliveries.c.status == DeliveryStatus.PENDING)
+    to_fan_out = (
+        outbox_events.c.dispatched_at.is_(None),
+        outbox_events.c.backfill.is_(False),
+        or_(outbox_events.c.reason.is_(None), outbox_events.c.reason == Reason.FIRED),
+    )
+    statement = select(outbox_events.c.id).where(
+        outbox_events.c.subject_type == SubjectType.CART,
+        outbox_events.c.subject_id == cart["id"],
+        outbox_events.c.type == EventType.CART_RECOVERY_DUE,
+        or_(pending, and_(*to_fan_out)),
+    )
+    return conn.execute(statement.limit(1)).first() is not None
 
 
 def _recovery_recorded(conn: Connection, cart: Mapping[Any, Any]) -> bool:
