@@ -27,6 +27,7 @@ from app.db.database import Database
 from app.db.read_budget import ReadTimedOut
 from app.db.unavailable import RETRY_AFTER_SECONDS, DatabaseUnavailable
 from app.observability import request_log
+from app.observability.sent_path import sent_path
 from app.policies import rate_limit
 from app.policies.rate_limit import RateLimitUnavailable, StoreRateLimiter
 from app.read.feed import EventFeed
@@ -83,7 +84,7 @@ async def _read_timed_out(request: Request, exc: Exception) -> Response:
 async def _database_unavailable(request: Request, exc: Exception) -> Response:
     # No bug: the database cannot serve now (app/db/unavailable.py). One line, no traceback.
     assert isinstance(exc, DatabaseUnavailable)
-    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.cause)
+    log.warning("database unavailable on %s %s: %s", request.method, sent_path(request), exc.cause)
     response = error(503, str(exc))
     response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
     return response
@@ -92,7 +93,7 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
 async def _rate_limit_unavailable(request: Request, exc: Exception) -> Response:
     # No bug: the rate-limit storage cannot count now (app/policies/rate_limit.py). One line.
     assert isinstance(exc, RateLimitUnavailable)
-    rate_limit.log_unavailable(request.method, request.url.path, exc)
+    rate_limit.log_unavailable(request.method, sent_path(request), exc)
     response = error(503, str(exc))
     response.headers["retry-after"] = str(rate_limit.RETRY_AFTER_SECONDS)
     return response
@@ -105,13 +106,13 @@ CLIENT_CLOSED_REQUEST = 499
 async def _client_went_away(request: Request, exc: Exception) -> Response:
     # No bug: the client closed its connection before its body was all sent (a timeout, a
     # restart). Nothing is written; the request log and metrics count it as 499, not 500.
-    log.info("client closed the connection on %s %s before its body was read", request.method, request.url.path)
+    log.info("client closed the connection on %s %s before its body was read", request.method, sent_path(request))
     return Response(status_code=CLIENT_CLOSED_REQUEST)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     # Masked: the body never carries internals (nor a key from a header).
-    log.error("unhandled error on %s %s: %s", request.method, request.url.path, type(exc).__name__, exc_info=exc)
+    log.error("unhandled error on %s %s: %s", request.method, sent_path(request), type(exc).__name__, exc_info=exc)
     return error(500, "Internal server error")
 
 

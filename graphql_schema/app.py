@@ -36,6 +36,7 @@ from app.db.read_budget import ReadTimedOut
 from app.db.unavailable import DatabaseUnavailable
 from app.domain.json_values import json_default, read_json
 from app.observability import facts
+from app.observability.sent_path import sent_path
 from app.policies import content_type, rate_limit
 from app.policies.rate_limit import StoreRateLimiter
 from app.read.feed import EventFeed
@@ -351,7 +352,7 @@ class KanalGraphQL(GraphQL[Context, None]):
             request.scope.get(_ASKED_METHOD, request.method) if isinstance(request, Request) else rate_limit.WEBSOCKET
         )
         return new_context(
-            self.db, self.limiter, self.feed, authorization, sub_response, method=method, path=request.url.path
+            self.db, self.limiter, self.feed, authorization, sub_response, method=method, path=sent_path(request)
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

@@ -26,6 +26,7 @@ from app.db.tables import api_keys
 from app.db.unavailable import DatabaseUnavailable
 from app.observability.metrics import CONTENT_TYPE, exposition
 from app.observability.outbox import read_figures
+from app.observability.sent_path import sent_path
 from app.services import keys
 from app.services.results import utcnow
 
@@ -61,6 +62,6 @@ async def metrics_endpoint(request: Request) -> Response:
     try:
         figures = await state.db.read(read_figures, utcnow())
     except DatabaseUnavailable as exc:  # the counters still answer; kanal_database_up says 0
-        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.cause)
+        log.warning("database unavailable on %s %s: %s", request.method, sent_path(request), exc.cause)
         figures = None
     return Response(exposition(figures), media_type=CONTENT_TYPE, headers={"Cache-Control": "no-store"})

@@ -167,6 +167,29 @@ async def test_a_graphql_query_in_the_url_names_its_method(migrated_template, tm
     assert warnings == [("WARNING", f"database unavailable on {method} /graphql", None)]
 
 
+# A path as sent, escapes and all -> the path its warning line names: as sent, where the decoded
+# path (`/orders/a/b`) read as another route; never the query string.
+SENT_PATHS = {
+    ORDERS + "/a%2Fb": ORDERS + "/a%2Fb",
+    ORDERS + "/caf%C3%A9%20noir": ORDERS + "/caf%C3%A9%20noir",
+    ORDERS + "/trailing%2F": ORDERS + "/trailing%2F",
+    ORDERS + "/O%2B1?fields=id&phone=%2B33612345678": ORDERS + "/O%2B1",
+    "/graphql?query=%7B%20orders(storeId%3A%20123%2C%20first%3A%201)%20%7B%20edges%20%7B%20cursor%20%7D%20%7D%20%7D": (
+        "/graphql"
+    ),
+}
+
+
+@pytest.mark.parametrize("sent", SENT_PATHS)
+@pytest.mark.parametrize("condition", CONDITIONS, ids=list(CONDITIONS))
+async def test_the_warning_names_the_path_as_sent(migrated_template, tmp_path, condition, sent, caplog):
+    async with CONDITIONS[condition](migrated_template, tmp_path) as client:
+        with caplog.at_level(logging.INFO):
+            await client.get(sent, headers=HEADERS)
+    warnings = [r.getMessage().split(": ")[0] for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == [f"database unavailable on GET {SENT_PATHS[sent]}"]
+
+
 # While another process holds SQLite's write lock past the busy timeout: writes are 503 and
 # write nothing; reads go on (WAL readers never wait for the writer).
 LOCKED = {
