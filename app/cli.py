@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import signal
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn
 
 import uvloop
 
 from app import cli_arguments
+from app import cli_output as output
 from app.automations import health, redelivery, replay, retention
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
@@ -134,7 +134,12 @@ async def _keys_create(db: Database, args: argparse.Namespace) -> None:
     )
     target = {"store": f"store {args.store}", "team": f"team {args.team}", "admin": "every store"}[record["scope"]]
     mode = "test" if record["test"] else "live"
-    _say_secret(f"Created {mode} {record['scope']} key {record['prefix']}… for {target}. It is shown once:", raw)
+    notice = f"Created {mode} {record['scope']} key {record['prefix']}… for {target}. It is shown once:"
+    try:
+        _say_secret(notice, raw)
+    except output.Unwritable as unwritable:  # no one has the key: it opens nothing
+        await keys.revoke_key(db, raw)
+        raise output.SecretWithdrawn(f"the key could not be written out ({unwritable}); it is revoked") from None
 
 
 async def _keys_list(db: Database, args: argparse.Namespace) -> None:
@@ -189,21 +194,27 @@ def _consent_policy_refusal(args: argparse.Namespace) -> str | None:
 async def _webhooks_add(db: Database, args: argparse.Namespace) -> None:
     hook = await webhooks.add_webhook(db, args.store, args.url, args.events, test_events=args.test_events)
     also = ", test events too" if args.test_events else ""
-    print(
-        f"Webhook {hook['id']} for store {args.store}: {hook['url']} ({', '.join(hook['events'])}{also}).",
-        file=sys.stderr,
-    )
+    output.say(f"Webhook {hook['id']} for store {args.store}: {hook['url']} ({', '.join(hook['events'])}{also}).")
     if args.since is not None:
-        await _replay(db, hook["id"], args.since, file=sys.stderr)
-    _say_secret("Its signing secret, shown once (verify the Kanal-Signature header with it):", hook["secret"])
+        await _replay(db, hook["id"], args.since, say=output.say)
+    try:
+        _say_secret("Its signing secret, shown once (verify the Kanal-Signature header with it):", hook["secret"])
+    except output.Unwritable as unwritable:  # no one could verify its deliveries: none is sent
+        await webhooks.remove_webhook(db, hook["id"])
+        raise output.SecretWithdrawn(
+            f"the signing secret could not be written out ({unwritable}); webhook {hook['id']} is removed"
+        ) from None
 
 
 def _say_secret(notice: str, secret: str) -> None:
     """A one-time secret (an API key, a webhook's signing secret) alone on standard output, what
     it is on standard error: `$(kanal keys create …)`, `| head -1` and `| tail -1` all take the
-    secret and nothing else, and a terminal shows both, the notice first."""
-    print(notice, file=sys.stderr, flush=True)
-    print(secret)
+    secret and nothing else, and a terminal shows both, the notice first. A notice that cannot
+    be written (`2>/dev/full`) does not keep the secret back. Raises output.Unwritable when
+    standard output cannot take the secret (its reader gone, a full disk): the caller withdraws
+    what it issued."""
+    output.say(notice)
+    print(secret, flush=True)
 
 
 async def _webhooks_list(db: Database, args: argparse.Namespace) -> None:
@@ -337,9 +348,9 @@ async def _webhooks_redeliver(db: Database, args: argparse.Namespace) -> None:
     print(f"{letters} of webhook {args.webhook} since {args.dead_since.isoformat()} will go out again.")
 
 
-async def _replay(db: Database, webhook_id: int, since: datetime, file: TextIO | None = None) -> None:
+async def _replay(db: Database, webhook_id: int, since: datetime, say: Callable[[str], None] = print) -> None:
     count = await db.write(replay.replay_since, webhook_id, since, utcnow())
-    print(f"Replaying {counted(count, 'earlier event', 'earlier events')} since {since.isoformat()} to it.", file=file)
+    say(f"Replaying {counted(count, 'earlier event', 'earlier events')} since {since.isoformat()} to it.")
 
 
 # A calendar date alone in ISO 8601's extended format; the API refuses it, an operator types it.
@@ -593,6 +604,7 @@ def _shown_url() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    output.guard()  # before anything runs: a closed stdout or stderr, and a write that fails
     args = build_parser().parse_args(argv)
     cli_arguments.check_combination(args)  # a usage error too, before anything runs
     from_env_or_exit()  # every variable checked before any command does anything
@@ -610,11 +622,17 @@ def main(argv: list[str] | None = None) -> None:
             _say_no_tables()
         print(f"error: the database {_shown_url()} is unavailable: {exc.cause}", file=sys.stderr)
         raise SystemExit(1) from None
-    except BrokenPipeError:
-        # The reader of the output went away (`| head -1`): nothing more to say to it. Python's
-        # documented way out ("Note on SIGPIPE"): stdout to /dev/null, so its flush at exit
-        # raises no second error; no traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except output.SecretWithdrawn as exc:
+        output.discard()
+        output.say(f"error: {exc}")
+        raise SystemExit(1) from None
+    except output.Unwritable as exc:
+        output.discard()
+        if not isinstance(exc.__cause__, BrokenPipeError):  # a reader gone (`| head -1`) needs no word
+            output.say(f"error: cannot write the output: {exc}")
+        raise SystemExit(1) from None
+    except BrokenPipeError:  # on stderr, shared with stdout (`2>&1 | head -1`)
+        output.discard()
         raise SystemExit(1) from None
     except NoDatabase as exc:
         print(
