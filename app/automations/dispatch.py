@@ -8,7 +8,12 @@ no automation fires for it; their reason becomes `erased`) are marked dispatched
 deliveries. The other events of an erased contact go out, without its data
 (`rules.erasure.scrubbed`): `customer.erased` itself, which tells each subscriber to erase its
 copy, and the facts about orders and carts. A test space's events go only to its store's
-subscriptions that opted in to them."""
+subscriptions that opted in to them.
+
+An event goes to the webhooks that existed when it was recorded (README "Outbox lifecycle": a
+new subscription receives only events that happen after it), not to those added since, however
+long it waited to be fanned out (no worker yet, one down or behind): those get earlier events
+only by a replay (`--since`, app.automations.replay)."""
 
 from __future__ import annotations
 
@@ -24,6 +29,19 @@ from app.services import abandonments
 from app.services.webhooks import matches, spaces
 
 BATCH = 500
+
+
+def subscribed(webhook_created_at: datetime, event_created_at: datetime) -> bool:
+    """Whether a webhook created at `webhook_created_at` existed when an event stamped
+    `event_created_at` was recorded (both aware UTC times), so that the fan-out gives it the event.
+
+    Inclusive: no write both records events and adds a webhook, and each is stamped by its
+    process's clock as it is submitted, before it waits for the database and commits, so an
+    event stamped the same instant as the webhook cannot be shown to come before it; it is given
+    to it rather than withheld (a receiver may drop an event it did not expect, but never learns
+    of one it was not sent). A disabled webhook keeps its creation time (README: new events still
+    get theirs), and `replay.replay_since` gives a `--since` the events before it."""
+    return event_created_at >= webhook_created_at
 
 
 def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
@@ -47,6 +65,7 @@ def fan_out(conn: Connection, now: datetime, wait: bool = True) -> tuple[int, in
             events.c.subject_type,
             events.c.subject_id,
             events.c.reason,
+            events.c.created_at,
             contacts.c.erased_at,
         )
         .outerjoin(contacts, contacts.c.id == events.c.contact_id)
@@ -58,9 +77,9 @@ def fan_out(conn: Connection, now: datetime, wait: bool = True) -> tuple[int, in
         return 0, 0
     store_ids = {public_store_id(event.store_id) for event in pending}
     hooks = conn.execute(
-        select(webhooks.c.id, webhooks.c.store_id, webhooks.c.test_events, webhooks.c.events).where(
-            webhooks.c.store_id.in_(store_ids), webhooks.c.removed_at.is_(None)
-        )
+        select(
+            webhooks.c.id, webhooks.c.store_id, webhooks.c.test_events, webhooks.c.events, webhooks.c.created_at
+        ).where(webhooks.c.store_id.in_(store_ids), webhooks.c.removed_at.is_(None))
     ).all()
     deliverable = [event for event in pending if not event.backfill and not suppressed(event.type, event.reason)]
     # A message of a contact erased since it was recorded never goes out, and its event says so:
@@ -80,7 +99,9 @@ def fan_out(conn: Connection, now: datetime, wait: bool = True) -> tuple[int, in
         for event in deliverable
         if event.id not in erased
         for hook in hooks
-        if event.store_id in spaces(hook.store_id, hook.test_events) and matches(hook.events, event.type)
+        if subscribed(hook.created_at, event.created_at)
+        and event.store_id in spaces(hook.store_id, hook.test_events)
+        and matches(hook.events, event.type)
     ]
     if rows:
         conn.execute(insert(deliveries), rows)

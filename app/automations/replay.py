@@ -1,10 +1,13 @@
 """Replay to a new subscription (issue 13, README "Outbox lifecycle"): `kanal webhooks add
 --since TIME` gives the new webhook a delivery of every earlier event of its store that it
-matches, in event order, as if it had been subscribed then: fanned-out events created at or
-after TIME, not backfilled, and no message whose automation was suppressed when recorded
+matches, in event order, as if it had been subscribed then: events created at or after TIME,
+not backfilled, and no message whose automation was suppressed when recorded
 (`automations.suppressed`) or whose contact is erased since; as the dispatcher gives them, an
-erased contact's other events go, without its data. Events not fanned out yet get theirs
-from the dispatcher; the dispatch lock keeps the two from giving one event twice. A message its
+erased contact's other events go, without its data. The dispatcher gives an event only to the
+webhooks that existed when it was recorded (`dispatch.subscribed`), so an event recorded
+before the webhook gets its delivery here, fanned out yet or not, and one recorded since gets
+it from the dispatcher (here only when it was fanned out before the webhook's commit, which
+gave it none); the dispatch lock keeps the two from giving one event twice. A message its
 fan-out gave no delivery went out as it fell due: a replayed copy cancelled at its claim (its
 cart bought since) leaves its reason `fired` (`delivery._logged_as_suppressed`)."""
 
@@ -37,7 +40,8 @@ def replay_since(conn: Connection, webhook_id: int, since: datetime, now: dateti
         .where(
             events.c.store_id.in_(spaces(hook.store_id, hook.test_events)),
             events.c.created_at >= since,
-            events.c.dispatched_at.is_not(None),
+            # fanned out already, or recorded before the webhook: the dispatcher never gives it one
+            or_(events.c.dispatched_at.is_not(None), events.c.created_at < hook.created_at),
             events.c.backfill.is_(False),
             or_(contacts.c.erased_at.is_(None), events.c.type.not_in(list(MESSAGES))),
             ~has_one,

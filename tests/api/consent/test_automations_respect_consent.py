@@ -56,8 +56,12 @@ async def _trigger(api: Api, automation: str, state: str | None) -> None:
         assert (await api.post("/shipments", shipment_body())).status_code == 201
 
 
-async def _run(api: Api, receiver: Receiver) -> list[str]:
+async def _subscribe(api: Api, receiver: Receiver) -> None:
+    """A webhook of the triggers, added before them: it receives the events recorded after it."""
     await webhooks.add_webhook(api.db, STORE_ID, receiver.url, ["cart.recovery_due", "shipment.created"])
+
+
+async def _run(api: Api, receiver: Receiver) -> list[str]:
     worker = Worker(api.db, FAST)
     await worker.run_once()
     await worker.aclose()
@@ -68,6 +72,7 @@ async def _run(api: Api, receiver: Receiver) -> list[str]:
 async def test_default_policy(api: Api, automation: str, state: str | None) -> None:
     await stores.set_recovery_delay(api.db, STORE_ID, 0)
     with Receiver() as receiver:
+        await _subscribe(api, receiver)
         await _trigger(api, automation, state)
         received = await _run(api, receiver)
     event_type = TRIGGER[automation][0]
@@ -87,6 +92,7 @@ async def test_the_store_policy_decides(api: Api, automation: str, requirement: 
     await stores.set_recovery_delay(api.db, STORE_ID, 0)
     await stores.set_consent_policy(api.db, STORE_ID, {Automation(automation): requirement})
     with Receiver() as receiver:
+        await _subscribe(api, receiver)
         await _trigger(api, automation, state)
         received = await _run(api, receiver)
     sent = requirement == Requirement.ANY or state == "subscribed"
@@ -95,10 +101,10 @@ async def test_the_store_policy_decides(api: Api, automation: str, requirement: 
 
 async def test_an_opt_out_after_the_cart_became_due_stops_the_recovery(api: Api) -> None:
     await stores.set_recovery_delay(api.db, STORE_ID, 0)
-    answer = await api.post("/carts", cart_body(customer=customer(consent(marketing="subscribed", at=AT))))
-    assert [item["reason"] for item in answer.json()["automations"]] == ["not_due_yet"]
     with Receiver() as receiver:
         await webhooks.add_webhook(api.db, STORE_ID, receiver.url)
+        answer = await api.post("/carts", cart_body(customer=customer(consent(marketing="subscribed", at=AT))))
+        assert [item["reason"] for item in answer.json()["automations"]] == ["not_due_yet"]
         now = datetime.now(UTC)
         assert (await api.db.write(fire_due_recoveries, now)).fired == 1  # due: cart.recovery_due recorded, fired
         assert await api.db.write(dispatch_events, now) > 0  # and on its way to the webhook
@@ -137,6 +143,7 @@ async def test_an_opt_in_before_the_cart_is_due_lets_it_fire(api: Api) -> None:
     assert [item["reason"] for item in answer.json()["automations"]] == ["no_consent"]
     await api.post("/customers", customer(consent(marketing="subscribed", at=AT)))
     with Receiver() as receiver:
+        await _subscribe(api, receiver)  # after the cart's writes: its recovery falls due after it
         received = await _run(api, receiver)
     assert received == ["cart.recovery_due"]
 

@@ -14,6 +14,7 @@ from app import cli
 from app.automations.delivery import Backoff
 from app.automations.retention import parse_age
 from app.automations.worker import Worker
+from app.db import tables
 from app.db.tables import deliveries, events
 from app.services import webhooks
 from app.services.results import utcnow
@@ -97,9 +98,13 @@ async def test_prune_deletes_delivered_and_backfilled_events_older_than_the_age(
 
 async def test_the_worker_applies_the_retention_and_still_delivers_pending_events(api):
     await outbox_with_every_kind(api)
-    await age_every_event(api, days=40)
     with Receiver() as live:
         await webhooks.add_webhook(api.db, STORE_ID, live.url, ["order.created"])
+        await age_every_event(api, days=40)
+        # every webhook a day older still: subscribed before O-3 was recorded, so the fan-out
+        # gives it to them (a subscription receives only the events recorded after it)
+        older = utcnow() - timedelta(days=41)
+        await api.db.write(lambda conn: conn.execute(update(tables.webhooks).values(created_at=older)))
         worker = Worker(api.db, ONCE, retention=timedelta(days=30))
         tally = await worker.run_once()
         await worker.aclose()

@@ -3,6 +3,8 @@ strings REST renders, in the currency's decimals; never as JSON numbers, which w
 12345678901234.5678 and drop the 0 of 49.90. Checked where a receiver reads them: the webhook
 body and GraphQL `Event.data`."""
 
+from collections.abc import Awaitable, Callable
+
 import pytest
 
 from app.automations.worker import Worker
@@ -33,10 +35,12 @@ EVENT_DATA = """query($type: String!) {
 }"""
 
 
-async def deliver(api) -> list[dict]:
-    """Run one worker pass against a receiver subscribed to every event; the events received."""
+async def deliver(api, write: Callable[[], Awaitable[None]]) -> list[dict]:
+    """`write` with a receiver subscribed to every event (before it: a subscription receives the
+    events recorded after it), then one worker pass; the events received."""
     with Receiver() as receiver:
         await webhooks.add_webhook(api.db, STORE_ID, receiver.url)
+        await write()
         worker = Worker(api.db, FAST)
         await worker.run_once()
         await worker.aclose()
@@ -50,10 +54,12 @@ async def graphql_data(api, event_type: str) -> list[dict]:
 
 @pytest.mark.parametrize(("currency", "sent", "rendered"), TOTALS)
 async def test_order_created_carries_the_total_as_rest_renders_it(api, currency, sent, rendered):
-    response = await api.post("/orders", order_body(total_price=sent, currency=currency, line_items=[]))
-    assert response.status_code == 201, response.text
-    assert response.json()["total_price"] == rendered
-    received = await deliver(api)
+    async def write() -> None:
+        response = await api.post("/orders", order_body(total_price=sent, currency=currency, line_items=[]))
+        assert response.status_code == 201, response.text
+        assert response.json()["total_price"] == rendered
+
+    received = await deliver(api, write)
     assert [item["event"]["data"]["after"]["total_price"] for item in received] == [rendered]
     assert f'"total_price":"{rendered}"'.encode() in received[0]["body"]
     assert [data["after"]["total_price"] for data in await graphql_data(api, "order.created")] == [rendered]
