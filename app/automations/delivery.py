@@ -27,7 +27,7 @@ from app.domain.livemode import is_live, public_store_id
 from app.domain.rules.consent_policy import COLUMN, decide
 from app.domain.statuses import CartStatus, DeliveryStatus
 from app.services import abandonments
-from app.services.carts import ordered_after, purchase_of
+from app.services.carts import live_status, ordered_after, purchase_of
 
 from .dispatch import dispatch_events
 from .health import record_health
@@ -342,19 +342,27 @@ def _settled_carts(conn: Connection, rows: Sequence[Any]) -> dict[int, Reason]:
     again now, one statement for them all): their messages do not go out. Each with why, the
     recovery's reason: its purchase's (`completed`, `recovered_by_order`:
     `services.carts.purchase_of`), else `marked_by_shop` (SPEC §6: a cart marked `recovered`,
-    `completed` or `expired` cancels its recovery; `active` too: taken up again). A cart is
-    deleted only with its events (a test space reset): none is missing here."""
+    `completed` or `expired` cancels its recovery; `active` too: taken up again). The shop's
+    mark is its status as live writes left it (`live_status`, `services.carts.live_status`):
+    a status a backfill PATCH stored once nothing of the recovery was pending (a dead letter
+    re-driven since) is history (README "Backfill"), and neither calls the recovery off nor
+    lifts the shop's mark. A cart is deleted only with its events (a test space reset): none is
+    missing here."""
     cart_ids = {row.subject_id for row in rows if row.type == EventType.CART_RECOVERY_DUE}
     if not cart_ids:
         return {}
-    ordered = ordered_after(carts.c.contact_id, carts.c.abandoned_at)
-    found = select(carts.c.id, carts.c.completed_at, carts.c.abandoned_at, ordered).where(
-        carts.c.id.in_(cart_ids), carts.c.status != CartStatus.ABANDONED
+    ordered = ordered_after(carts.c.contact_id, carts.c.abandoned_at).label("ordered")
+    columns = (carts.c.id, carts.c.status, carts.c.live_status, carts.c.completed_at, carts.c.abandoned_at, ordered)
+    found = select(*columns).where(
+        carts.c.id.in_(cart_ids), or_(carts.c.status != CartStatus.ABANDONED, carts.c.live_status.is_not(None))
     )
     settled = {}
-    for cart_id, completed_at, abandoned_at, bought in conn.execute(found):
-        purchase = purchase_of(completed_at, abandoned_at, bool(bought))
-        settled[cart_id] = Reason.MARKED_BY_SHOP if purchase is None else purchase[1]
+    for cart in conn.execute(found):
+        purchase = purchase_of(cart.completed_at, cart.abandoned_at, bool(cart.ordered))
+        if purchase is not None:
+            settled[cart.id] = purchase[1]
+        elif live_status(cart._mapping) != CartStatus.ABANDONED:
+            settled[cart.id] = Reason.MARKED_BY_SHOP
     return settled
 
 

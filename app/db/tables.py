@@ -264,6 +264,9 @@ carts = Table(
     Column("contact_id", BigInteger, ForeignKey("contacts.id"), nullable=False, index=True),
     Column("customer_external_id", String(255), nullable=True),
     Column("status", String(16), nullable=False),
+    # the status live writes left, where a backfill PATCH stored another over it (README
+    # "Backfill": history, never the shop's mark); null: `status` is the live one
+    Column("live_status", String(16), nullable=True),
     Column("abandoned_at", UTC_DATETIME, nullable=False),
     Column("completed_at", UTC_DATETIME, nullable=True),  # when the checkout was bought, as sent
     Column("total_price", ExactMoney, nullable=False),

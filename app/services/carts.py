@@ -179,9 +179,18 @@ def _live_recovery_to_come(stored: Mapping[str, Any]) -> bool:
     """Whether the cart `stored` (its row) is a live one (not imported) whose recovery is still
     to come: `abandoned` with its recovery unrecorded, or marked `active` or `expired` by the
     shop (a PATCH `abandoned` resumes it). A backfill write changes neither its time nor its
-    status (README "Backfill")."""
-    waiting = stored["status"] == CartStatus.ABANDONED and stored["recovery_due_at"] is None
-    return not stored["backfill"] and (waiting or stored["status"] in _MARKED_TO_RESUME)
+    status (README "Backfill"). Its status as live writes left it (`live_status`): one a backfill
+    PATCH stored is no mark of the shop's."""
+    status = live_status(stored)
+    waiting = status == CartStatus.ABANDONED and stored["recovery_due_at"] is None
+    return not stored["backfill"] and (waiting or status in _MARKED_TO_RESUME)
+
+
+def live_status(cart: Mapping[Any, Any]) -> str:
+    """The status of `cart` (a carts row) as live writes left it: its `live_status` when a
+    backfill PATCH stored another status over it since, else its `status` (README "Backfill":
+    an imported status is history, only a live `PATCH` is the shop's mark)."""
+    return str(cart["live_status"] or cart["status"])
 
 
 def _bought(
@@ -199,7 +208,7 @@ def _bought(
         outbox.conn.execute(
             update(carts)
             .where(carts.c.id == cart["id"])
-            .values(status=status, updated_at=outbox.now, revision=carts.c.revision + 1)
+            .values(status=status, live_status=None, updated_at=outbox.now, revision=carts.c.revision + 1)
             .returning(*carts.c)
         )
         .mappings()
@@ -245,6 +254,7 @@ def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: An
             .where(carts.c.id == cart["id"])
             .values(
                 status=CartStatus.ABANDONED,
+                live_status=None,
                 recovery_due_at=due_at,
                 backfill=outbox.backfill,
                 updated_at=outbox.now,
@@ -445,6 +455,7 @@ _RECOVER = PrecompiledStatement(
     .where(*_ABANDONED_BEFORE)
     .values(
         status=CartStatus.RECOVERED,
+        live_status=None,
         updated_at=bindparam("now", type_=carts.c.updated_at.type),
         revision=carts.c.revision + 1,
     )
@@ -572,7 +583,7 @@ def _change_cart(
     purchase = _bought_since(conn, store_id, external_id) if command.status == CartStatus.ABANDONED else None
     if purchase is not None:  # marked abandoned again, as a late relay may: read as a cart arriving
         command = command.model_copy(update={"status": purchase[0]})
-    keep = partial(_live_status_kept, conn) if backfill else None
+    keep = partial(_live_status_kept, conn) if backfill else _marked_live
     change = patch_row(conn, carts, store_id, external_id, command, now, max_body_bytes, keep)
     if isinstance(change, ValidationFailed):
         return change
@@ -613,11 +624,24 @@ def _live_status_kept(conn: Connection, stored: Row, changes: Mapping[str, Any])
     would resume a cart the shop marked `active` or `expired`, or send the due recovery of one
     it marked `recovered` or `completed`; the rest of the PATCH (recovery URL, tags, metadata)
     is stored. A status other than the cart's costs one statement more when its recovery is not
-    to come (`_recovery_awaiting_the_worker`)."""
+    to come (`_recovery_awaiting_the_worker`). Stored otherwise, the imported status leaves the
+    live one in `live_status` (cleared when it is the live one again), which a re-driven
+    recovery's claim reads (app.automations.delivery `_settled_carts`): an imported status
+    neither calls it off nor lifts the shop's mark."""
     if changes.get("status", stored["status"]) == stored["status"]:
         return {}
     live = _live_recovery_to_come(stored) or _recovery_awaiting_the_worker(conn, stored)
-    return {"status": stored["status"]} if live else {}
+    if live:
+        return {"status": stored["status"]}
+    before = live_status(stored)
+    return {"live_status": None if changes["status"] == before else before}
+
+
+def _marked_live(stored: Row, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """`patch_row`'s `keep` for a live PATCH: a status it carries is the shop's mark (README
+    "Backfill"), whatever status a backfill PATCH stored before it (`live_status` cleared),
+    also when it is the same one: the claim of a recovery then reads it as the shop's mark."""
+    return {"live_status": None} if "status" in changes and stored["live_status"] is not None else {}
 
 
 def _recovery_awaiting_the_worker(conn: Connection, cart: Mapping[str, Any]) -> bool:
