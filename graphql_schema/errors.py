@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Iterator
+from contextlib import aclosing
+from typing import Any, TypeVar
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, located_error
 from strawberry.extensions import SchemaExtension
+from strawberry.types import Info
 
 from app.db.read_budget import ReadTimedOut
 from app.db.unavailable import DatabaseUnavailable
@@ -102,6 +105,26 @@ def _at_field(error: GraphQLError, message: str, code: str) -> GraphQLError:
         path=error.path,
         extensions={"code": code},
     )
+
+
+Item = TypeVar("Item")
+
+
+async def at_field(info: Info[Any, Any], stream: AsyncGenerator[Item, None]) -> AsyncGenerator[Item, None]:
+    """The items of `stream`, the source stream a subscription field's resolver returns. An
+    exception it raises, before its first item or later, is raised as the GraphQLError
+    graphql-core makes of a resolver's (`located_error`): at the field `info` resolves, `path`
+    its response key (an alias when the document gives one) and `locations` its node's, its
+    message, extensions and original error kept, so that it is logged, masked and answered as
+    the same error of a query field is (README, "Live updates"). graphql-core locates what the
+    resolver raises, not what its stream raises at iteration, where every error of an async
+    generator comes: those had neither path nor locations. Closing this closes `stream`."""
+    async with aclosing(stream):
+        try:
+            async for item in stream:
+                yield item
+        except Exception as error:
+            raise located_error(error, info._raw_info.field_nodes, info.path.as_list()) from error
 
 
 def coded(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:

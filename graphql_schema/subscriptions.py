@@ -15,7 +15,7 @@ from app.read.filters import event_types
 from app.services import keys
 
 from .context import Context
-from .errors import bad_input, refused
+from .errors import at_field, bad_input, refused
 from .events import Event
 
 # How often an idle subscription checks that its key still opens the store.
@@ -32,29 +32,39 @@ class Subscription:
             "opening the store."
         )
     )
-    async def store_events(
+    def store_events(
         self, info: Info[Context, None], store_id: strawberry.ID, types: list[str] | None = None
     ) -> AsyncGenerator[Event, None]:
-        context = info.context
-        store = await context.store(store_id)
-        try:
-            if types is not None and not types:  # would match no event: a subscription that never hears one
-                message = "types must name at least one event type or pattern; leave it out for every type."
-                raise ValidationFailed([FieldError(("types",), ErrorCode.REQUIRED, message)])
-            for pattern in types or ():
-                event_types(pattern, ("types",))
-        except ValidationFailed as failure:
-            raise bad_input(failure) from None
-        since = context.feed_start.take() if context.feed_start else None
-        async with context.feed.subscription(store.id, types, since) as subscription:
-            while True:
-                try:
-                    event = await subscription.next(RECHECK_SECONDS)
-                except SubscriberTooSlow as exc:
-                    raise RuntimeError(str(exc)) from None
-                try:  # a revoked key, a paused store: the subscription ends with the refusal
-                    await keys.authorize(context.db, context.authorization, store.public_id)
-                except keys.AuthFailure as failure:
-                    raise refused(access.refusal(failure)) from None
-                if event is not None:
-                    yield Event.of(event)
+        # Every error of the stream, a refusal before its first event included, at this field.
+        return at_field(info, _store_events(info.context, store_id, types))
+
+
+async def _store_events(
+    context: Context, store_id: strawberry.ID, types: list[str] | None
+) -> AsyncGenerator[Event, None]:
+    """storeEvents' stream: the store admitted as a query's (`Context.store`: BAD_USER_INPUT,
+    UNAUTHENTICATED, FORBIDDEN, THROTTLED, RATE_LIMIT_UNAVAILABLE; DatabaseUnavailable or
+    ReadTimedOut from its reads), `types` checked (BAD_USER_INPUT), then its events until the
+    key stops opening the store (its refusal) or the subscriber falls too far behind."""
+    store = await context.store(store_id)
+    try:
+        if types is not None and not types:  # would match no event: a subscription that never hears one
+            message = "types must name at least one event type or pattern; leave it out for every type."
+            raise ValidationFailed([FieldError(("types",), ErrorCode.REQUIRED, message)])
+        for pattern in types or ():
+            event_types(pattern, ("types",))
+    except ValidationFailed as failure:
+        raise bad_input(failure) from None
+    since = context.feed_start.take() if context.feed_start else None
+    async with context.feed.subscription(store.id, types, since) as subscription:
+        while True:
+            try:
+                event = await subscription.next(RECHECK_SECONDS)
+            except SubscriberTooSlow as exc:
+                raise RuntimeError(str(exc)) from None
+            try:  # a revoked key, a paused store: the subscription ends with the refusal
+                await keys.authorize(context.db, context.authorization, store.public_id)
+            except keys.AuthFailure as failure:
+                raise refused(access.refusal(failure)) from None
+            if event is not None:
+                yield Event.of(event)

@@ -10,6 +10,8 @@ import urllib.parse
 from collections.abc import AsyncIterator
 from typing import Any
 
+from starlette.types import ASGIApp, Message
+
 from app.policies.rate_limit import WEBSOCKET
 from app.read.feed import EventFeed, Start
 from graphql_schema.context import new_context
@@ -72,6 +74,50 @@ async def subscribe(api: Api, document: str, variables: dict[str, Any]) -> dict[
             await stream.aclose()  # type: ignore[attr-defined]
     finally:
         await feed.aclose()
+
+
+class GraphQLSocket:
+    """A websocket on `app`'s /graphql speaking graphql-transport-ws, driven in-process as an
+    ASGI server would (no server needed): `open` it (connection_init, its payload's
+    `Authorization` if given, and the ack), `send` and `receive` messages (JSON objects), `close`."""
+
+    def __init__(self, app: ASGIApp):
+        self.incoming: asyncio.Queue[Message] = asyncio.Queue()
+        self.outgoing: asyncio.Queue[Message] = asyncio.Queue()
+        scope = {
+            "type": "websocket",
+            "asgi": {"version": "3.0"},
+            "scheme": "ws",
+            "path": "/graphql",
+            "raw_path": b"/graphql",
+            "root_path": "",
+            "query_string": b"",
+            "headers": [(b"host", b"t"), (b"sec-websocket-protocol", b"graphql-transport-ws")],
+            "subprotocols": ["graphql-transport-ws"],
+            "client": ("127.0.0.1", 50000),
+            "server": ("t", 80),
+        }
+        self.served = asyncio.ensure_future(app(scope, self.incoming.get, self.outgoing.put))
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.incoming.put({"type": "websocket.receive", "text": json.dumps(message)})
+
+    async def receive(self, within: float = 10.0) -> dict[str, Any]:
+        sent = await asyncio.wait_for(self.outgoing.get(), within)
+        assert sent["type"] == "websocket.send", sent
+        return json.loads(sent["text"])
+
+    async def open(self, authorization: str | None) -> None:
+        await self.incoming.put({"type": "websocket.connect"})
+        assert (await self.outgoing.get())["type"] == "websocket.accept"
+        await self.send(
+            {"type": "connection_init", "payload": {"Authorization": authorization} if authorization else {}}
+        )
+        assert await self.receive() == {"type": "connection_ack"}
+
+    async def close(self) -> None:
+        await self.incoming.put({"type": "websocket.disconnect", "code": 1000})
+        await asyncio.wait_for(self.served, 10)
 
 
 def quoted(external_id: str) -> str:

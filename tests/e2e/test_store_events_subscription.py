@@ -55,10 +55,12 @@ async def _next(socket: ClientConnection, within: float = 2.0) -> dict[str, Any]
 
 
 async def _refused(socket: ClientConnection, message: str, code: str, within: float = 2.0) -> None:
-    """The subscription ends with the REST refusal as its one error, then completes."""
+    """The subscription ends with the REST refusal as its one error, at the field (README,
+    "Live updates"), then completes."""
     answer = await _next(socket, within)
     assert answer["type"] == "next" and answer["payload"]["data"] is None
-    assert [(e["message"], e["extensions"]["code"]) for e in answer["payload"]["errors"]] == [(message, code)]
+    at = {"path": ["storeEvents"], "locations": [{"line": 1, "column": SUBSCRIBE.index("storeEvents") + 1}]}
+    assert answer["payload"]["errors"] == [{"message": message, "extensions": {"code": code}, **at}]
     assert await _next(socket) == {"id": "1", "type": "complete"}
 
 

@@ -207,10 +207,9 @@ async def test_text_no_engine_stores_is_refused_naming_the_argument(
     if "answer" in expected:
         assert body == expected["answer"]
     else:
-        # a subscription is refused before its stream begins: the error has no field path
-        path = None if key[0] == "Subscription" else [key[1]]
+        # at the field, a subscription's too (refused by its stream, before its first event)
         errors = [(error["message"], error["extensions"], error.get("path")) for error in body["errors"]]
-        assert errors == [(expected["refused"], {"code": "BAD_USER_INPUT", "field": list(key[2])}, path)]
+        assert errors == [(expected["refused"], {"code": "BAD_USER_INPUT", "field": list(key[2])}, [key[1]])]
     assert await api.snapshot() == before
 
 

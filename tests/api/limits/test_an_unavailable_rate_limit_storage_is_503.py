@@ -9,18 +9,18 @@ answers. A Redis that answers counts as before."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from starlette.types import ASGIApp, Message
+from starlette.types import ASGIApp
 
 from app.config import Settings
 from app.main import create_app
 from app.services import keys, stores
+from tests.api.calls import GraphQLSocket
 from tests.api.graphql.documents import UPSERT_ORDER, order_input
 from tests.conftest import STORE_ID, order_body
 
@@ -77,40 +77,17 @@ async def _request(client: httpx.AsyncClient, method: str, path: str, body: obje
 
 
 async def _subscribe(app: ASGIApp, key: str) -> dict:
-    """`SUBSCRIBE` over graphql-transport-ws on the app's /graphql websocket, driven as an ASGI
-    server would (no server needed): the payload of the answer to the subscribe."""
-    incoming: asyncio.Queue[Message] = asyncio.Queue()
-    outgoing: asyncio.Queue[Message] = asyncio.Queue()
-    scope = {
-        "type": "websocket",
-        "asgi": {"version": "3.0"},
-        "scheme": "ws",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"t"), (b"sec-websocket-protocol", b"graphql-transport-ws")],
-        "subprotocols": ["graphql-transport-ws"],
-        "client": ("127.0.0.1", 50000),
-        "server": ("t", 80),
-    }
-    served = asyncio.ensure_future(app(scope, incoming.get, outgoing.put))
-
-    async def say(message: dict) -> dict:
-        await incoming.put({"type": "websocket.receive", "text": json.dumps(message)})
-        return json.loads((await outgoing.get())["text"])
-
+    """`SUBSCRIBE` over graphql-transport-ws on the app's /graphql websocket, driven in-process:
+    the payload of the answer to the subscribe."""
+    socket = GraphQLSocket(app)
     try:
-        await incoming.put({"type": "websocket.connect"})
-        assert (await outgoing.get())["type"] == "websocket.accept"
-        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}}
-        assert await say(init) == {"type": "connection_ack"}
-        answer = await say({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}})
+        await socket.open(f"Bearer {key}")
+        await socket.send({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}})
+        answer = await socket.receive()
         assert answer["type"] == "next", answer
         return answer["payload"]
     finally:
-        await incoming.put({"type": "websocket.disconnect", "code": 1000})
-        await served
+        await socket.close()
 
 
 def _answer(response: httpx.Response) -> tuple:
