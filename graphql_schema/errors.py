@@ -16,10 +16,12 @@ from app.db.unavailable import DatabaseUnavailable
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.policies import rate_limit
 from app.policies.access import Refusal
+from app.read.feed import SubscriberTooSlow
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
 QUERY_TOO_SLOW = "QUERY_TOO_SLOW"
 DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+SUBSCRIBER_TOO_SLOW = "SUBSCRIBER_TOO_SLOW"
 # A document that does not validate against the schema (Apollo Server's code for it).
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 
@@ -81,6 +83,12 @@ def rate_limit_unavailable(unavailable: rate_limit.RateLimitUnavailable) -> Grap
     """The rate-limit storage cannot count now (app/policies/rate_limit.py): its message, code
     RATE_LIMIT_UNAVAILABLE; the HTTP response is a 503 with Retry-After."""
     return GraphQLError(str(unavailable), extensions={"code": rate_limit.UNAVAILABLE})
+
+
+def subscriber_too_slow(behind: SubscriberTooSlow) -> GraphQLError:
+    """A subscription's reader fell too far behind its events (app/read/feed.py: a bound, no
+    bug): its message, code SUBSCRIBER_TOO_SLOW; logged by no one, as any refusal."""
+    return GraphQLError(str(behind), extensions={"code": SUBSCRIBER_TOO_SLOW})
 
 
 def too_slow(error: GraphQLError, timed_out: ReadTimedOut) -> GraphQLError:

@@ -15,7 +15,7 @@ from app.read.filters import event_types
 from app.services import keys
 
 from .context import Context
-from .errors import at_field, bad_input, refused
+from .errors import at_field, bad_input, refused, subscriber_too_slow
 from .events import Event
 
 # How often an idle subscription checks that its key still opens the store.
@@ -60,8 +60,8 @@ async def _store_events(
         while True:
             try:
                 event = await subscription.next(RECHECK_SECONDS)
-            except SubscriberTooSlow as exc:
-                raise RuntimeError(str(exc)) from None
+            except SubscriberTooSlow as behind:
+                raise subscriber_too_slow(behind) from None
             try:  # a revoked key, a paused store: the subscription ends with the refusal
                 await keys.authorize(context.db, context.authorization, store.public_id)
             except keys.AuthFailure as failure:

@@ -103,7 +103,11 @@ class Subscription:
         except TimeoutError:
             return None
         if event is None:
-            raise SubscriberTooSlow(f"The subscriber fell more than {self._subscriber.limit} events behind.")
+            raise SubscriberTooSlow(
+                f"The subscriber fell more than {self._subscriber.limit} events behind, so its subscription "
+                "ended. Subscribe again to hear the store's events from then on; the events query lists "
+                "those in between."
+            )
         return event
 
 
