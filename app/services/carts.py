@@ -177,13 +177,15 @@ def _live_time_kept(stored: Row, values: Mapping[str, Any], came: Arrival) -> di
 
 def _live_recovery_to_come(stored: Mapping[str, Any]) -> bool:
     """Whether the cart `stored` (its row) is a live one (not imported) whose recovery is still
-    to come: `abandoned` with its recovery unrecorded, or marked `active` or `expired` by the
-    shop (a PATCH `abandoned` resumes it). A backfill write changes neither its time nor its
-    status (README "Backfill"). Its status as live writes left it (`live_status`): one a backfill
-    PATCH stored is no mark of the shop's."""
+    to come: unrecorded (no `recovery_due_at`), and `abandoned`, or marked `active` or `expired`
+    by the shop (a PATCH `abandoned` resumes it). Once recorded, the time it settled stays
+    settled (README "Cart recovery"): nothing is left to come, whatever the shop marked since. A
+    backfill write changes neither its time nor its status (README "Backfill"). Its status as
+    live writes left it (`live_status`): one a backfill PATCH stored is no mark of the shop's."""
     status = live_status(stored)
-    waiting = status == CartStatus.ABANDONED and stored["recovery_due_at"] is None
-    return not stored["backfill"] and (waiting or status in _MARKED_TO_RESUME)
+    unrecorded = stored["recovery_due_at"] is None
+    to_come = status == CartStatus.ABANDONED or status in _MARKED_TO_RESUME
+    return not stored["backfill"] and unrecorded and to_come
 
 
 def live_status(cart: Mapping[Any, Any]) -> str:

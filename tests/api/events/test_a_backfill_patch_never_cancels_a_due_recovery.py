@@ -153,3 +153,46 @@ async def test_a_backfill_status_is_stored_once_the_recovery_went_out(
     assert receiver.types == (["cart.recovery_due"] if subscribed else [])
     assert await _log(api, "cart.recovery_due") == [("fired", statuses)]
     assert await _recovery_fired(api) == [True]
+
+
+async def _dead_lettered(api: Api) -> None:
+    """Its one delivery answered 500 with no attempt left: dead, nothing of it pending."""
+    await _deliver(api, Backoff(base_seconds=0.0, max_attempts=1))
+
+
+# The recovery settled, nothing of it left for the worker → (whether a webhook takes cart
+# events, the first POSTs the receiver answers 500, how it settles, its deliveries' statuses)
+SETTLED: dict[str, tuple[bool, int, Callable[[Api], Awaitable[None]], list[str]]] = {
+    "delivered": (True, 0, _deliver, ["delivered"]),
+    "no subscription at its fan-out": (False, 0, _deliver, []),
+    "dead-lettered": (True, 1, _dead_lettered, ["dead"]),
+}
+
+
+@pytest.mark.parametrize(("marked", "status"), OTHER_STATUS)
+@pytest.mark.parametrize("way", ways.PATCHES)
+@pytest.mark.parametrize("settled", SETTLED)
+async def test_a_backfill_status_is_stored_over_the_shops_mark_once_the_recovery_settled(
+    api: Api, settled: str, way: str, marked: str, status: str
+) -> None:
+    """The shop's live mark after its recovery settled, then an imported status: stored, as over
+    a cart still `abandoned` (README "Backfill": nothing is left for a status to change). Before,
+    a cart the shop marked `active` or `expired` kept its mark, the imported status lost."""
+    subscribed, failures, settle, statuses = SETTLED[settled]
+    with Receiver(failures=failures) as receiver:
+        await _due(api, receiver, subscribed)
+        await settle(api)
+        assert await ways.patch_cart(api, marked) == []  # the shop's live mark
+        since = await ways.last_event_id(api)
+
+        answer = await ways.patch_cart(api, status, way, backfill=True)
+
+        # abandoned again: its recorded time keeps its recovery settled
+        assert answer == ([("cart_recovery", "unchanged")] if status == "abandoned" else [])
+        assert (await ways.stored_cart(api))[0] == status
+        recovered = [("cart.recovered", marked, status)] if status == "recovered" else []
+        assert await ways.cart_events_since(api, since) == [("cart.status_changed", marked, status), *recovered]
+        await _deliver(api)
+    assert receiver.types == (["cart.recovery_due"] if settled == "delivered" else [])  # none since the mark
+    assert await _log(api, "cart.recovery_due") == [("fired", statuses)]
+    assert await _recovery_fired(api) == [True]
