@@ -364,12 +364,14 @@ def _moment(text: str) -> datetime:
     """A time as the API reads one (`parse_utc_datetime`, README "Dates": RFC 3339, UTC unless
     it says otherwise), a date alone (`2026-11-30`: its midnight UTC, as the CLI always took it),
     or an age before now (`2d`, `6h`: `retention.parse_age`). Another ISO 8601 form (a week or
-    ordinal date, the basic format), or a time out of range, raises ArgumentTypeError: argparse
+    ordinal date, the basic format), a time out of range, or an age of nothing or past
+    `retention.MAX_AGE` (`0s`, `36501d`: said as `kanal events prune` says it), raises ArgumentTypeError: argparse
     prints it naming the option, exit status 2, before anything is done."""
     try:
         return utcnow() - retention.parse_age(text)
-    except ValueError:
-        pass
+    except ValueError as refused:
+        if retention.is_an_age(text):  # `0s`, `36501d`: an age, refused as one (prune's words)
+            raise argparse.ArgumentTypeError(str(refused)) from None
     try:
         if _DATE.fullmatch(text.strip()):
             return datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)

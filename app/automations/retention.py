@@ -22,6 +22,12 @@ _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 _AGE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
 
 
+def is_an_age(text: str) -> bool:
+    """Whether `text` has an age's form (a whole number and a unit: `0s`, `36501d`), whatever
+    its value: `parse_age` then says what is wrong with it."""
+    return _AGE.match(text) is not None
+
+
 def parse_age(text: str) -> timedelta:
     """`30d`, `12h`, `90m`, `45s` -> a positive timedelta of at most `MAX_AGE`; ValueError
     otherwise (a larger one goes back past any date)."""

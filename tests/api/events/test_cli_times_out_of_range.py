@@ -12,7 +12,17 @@ from tests.conftest import STORE_ID
 # Ages: at the bound, and past it.
 AGES = {"36500d": True, "876000h": True, "36501d": False, "99999999d": False, "99999999999999999999999s": False}
 # Times and ages a date cannot hold once in UTC, or before now.
-MOMENTS = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "99999999d", "99999999999999999999999s"]
+# An age is refused in its own words, as prune refuses it (before, `--since` and `--dead-since`
+# said "is not a time" of `0s` and `36501d`).
+MOMENTS = {
+    "0001-01-01T00:00:00+01:00": "is not a time",
+    "9999-12-31T23:59:59-05:00": "is not a time",
+    "99999999d": "is older than any event: an age is at most 36,500d",
+    "99999999999999999999999s": "is older than any event: an age is at most 36,500d",
+    "36501d": "is older than any event: an age is at most 36,500d",
+    "0s": "is not an age such as 30d, 12h, 90m or 45s (a positive whole number and a unit)",
+    "0d": "is not an age such as 30d, 12h, 90m or 45s (a positive whole number and a unit)",
+}
 COMMANDS = {
     "webhooks add --since": ["webhooks", "add", "--store", str(STORE_ID), "--url", "http://127.0.0.1:9/h", "--since"],
     "webhooks redeliver --dead-since": ["webhooks", "redeliver", "--webhook", "1", "--dead-since"],
@@ -41,5 +51,10 @@ async def test_a_time_past_what_a_date_holds_is_refused_and_changes_nothing(
         await run_cli(monkeypatch, database_url, [*COMMANDS[command], moment])
     assert exit_.value.code == 2
     error = capsys.readouterr().err.strip().splitlines()[-1]
-    assert ("is not a time" in error) if command != "events prune --older-than" else ("older than any event" in error)
+    assert (
+        error
+        == f"kanal {COMMANDS[command][0]} {COMMANDS[command][1]}: error: argument {COMMANDS[command][-1]}: {moment!r} {MOMENTS[moment]}"
+        if MOMENTS[moment] != "is not a time"
+        else "is not a time" in error
+    )
     assert await api.snapshot() == before
