@@ -10,23 +10,38 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, exists, select, update
 
+from app.automations.dispatch import subscribed
 from app.db.tables import deliveries, events, webhooks
 from app.domain.livemode import is_live, public_store_id
 from app.domain.statuses import DeliveryStatus
+from app.services import webhooks as subscriptions
 from app.services.stores import StoreError
 
 _AGAIN = {"attempts": 0, "locked_until": None, "last_error": None, "last_status": None}
 
 
 class Subscription(NamedTuple):
-    """An active webhook as a redelivery checks it: its store (public id), and whether it
-    takes the test space's events (`--test-events`)."""
+    """An active webhook as a redelivery checks it: its store (public id), whether it takes the
+    test space's events (`--test-events`), its event patterns and when it was added."""
 
     id: int
     store_id: int
     test_events: bool
+    patterns: list[str]
+    created_at: datetime
+
+
+class Event(NamedTuple):
+    """An event as a redelivery checks it: its row id, its store's space (internal id), its
+    public id, type and time."""
+
+    id: int
+    store_id: int
+    event_id: str
+    type: str
+    created_at: datetime
 
 
 def redeliver_event(conn: Connection, event_id: str, webhook_id: int | None, now: datetime) -> int:
@@ -34,15 +49,19 @@ def redeliver_event(conn: Connection, event_id: str, webhook_id: int | None, now
     `webhook_id`, goes out again. Returns how many; StoreError if the event is unknown, or the
     webhook unknown, removed, another store's, or live-only for a test event (it could never
     have had the event: `_never_had`)."""
-    event = conn.execute(select(events.c.id, events.c.store_id).where(events.c.event_id == event_id)).first()
-    if event is None:
+    columns = (events.c.id, events.c.store_id, events.c.event_id, events.c.type, events.c.created_at)
+    row = conn.execute(select(*columns).where(events.c.event_id == event_id)).first()
+    if row is None:
         raise StoreError(f"No event {event_id}.")
+    event = Event(*row)
     query = update(deliveries).where(
         deliveries.c.event_id == event.id,
         deliveries.c.status.in_([DeliveryStatus.DELIVERED, DeliveryStatus.DEAD]),
     )
     if webhook_id is not None:
-        refusal = _never_had(_active_webhook(conn, webhook_id), event.store_id, event_id)
+        webhook = _active_webhook(conn, webhook_id)
+        given = exists().where(deliveries.c.event_id == event.id, deliveries.c.webhook_id == webhook_id)
+        refusal = _never_had(webhook, event, conn.execute(select(given)).scalar_one())
         if refusal is not None:
             raise StoreError(refusal)
         query = query.where(deliveries.c.webhook_id == webhook_id)
@@ -61,11 +80,15 @@ def redeliver_dead(conn: Connection, webhook_id: int, since: datetime, now: date
     return conn.execute(query.values(status=DeliveryStatus.PENDING, next_attempt_at=now, **_AGAIN)).rowcount
 
 
-def _never_had(webhook: Subscription, event_space: int, event_id: str) -> str | None:
-    """Why `webhook` could never have had the event (in words for the operator), or None. An
+def _never_had(webhook: Subscription, event: Event, given: bool) -> str | None:
+    """Why `webhook` could never have had `event` (in words for the operator), or None; `given`:
+    whether it has a delivery of it (a `--since` replay gives one to a webhook added later). An
     event's store is named by its public id: a test key's event is stored in the store's test
     space, whose internal id is negative (app/domain/livemode.py), and only a webhook added
-    with `--test-events` receives it (README "Test keys")."""
+    with `--test-events` receives it (README "Test keys"). A webhook's patterns must match the
+    event's type, and a webhook added after the event never had it unless replayed to it
+    (README "Outbox lifecycle": a new subscription receives only events after it)."""
+    event_space, event_id = event.store_id, event.event_id
     store_id = public_store_id(event_space)
     if webhook.store_id != store_id:
         return f"Webhook {webhook.id} is not a webhook of store {store_id}, where event {event_id} happened."
@@ -74,13 +97,27 @@ def _never_had(webhook: Subscription, event_space: int, event_id: str) -> str | 
             f"Webhook {webhook.id} takes live events only, and event {event_id} is a test event (livemode "
             "false, caused by a test key): only a webhook added with --test-events receives test events."
         )
+    if not subscriptions.matches(webhook.patterns, event.type):
+        patterns = ", ".join(webhook.patterns)
+        return f"Webhook {webhook.id} takes {patterns} only, and event {event_id} is of type {event.type}."
+    if not given and not subscribed(webhook.created_at, event.created_at):
+        return (
+            f"Webhook {webhook.id} was added after event {event_id} happened, and it was not replayed to it: "
+            "a webhook added with --since TIME receives the events since TIME."
+        )
     return None
 
 
 def _active_webhook(conn: Connection, webhook_id: int) -> Subscription:
     """The webhook; StoreError if it is unknown or removed."""
-    columns = (webhooks.c.store_id, webhooks.c.test_events, webhooks.c.removed_at)
+    columns = (
+        webhooks.c.store_id,
+        webhooks.c.test_events,
+        webhooks.c.events,
+        webhooks.c.created_at,
+        webhooks.c.removed_at,
+    )
     row = conn.execute(select(*columns).where(webhooks.c.id == webhook_id)).first()
     if row is None or row.removed_at is not None:
         raise StoreError(f"No active webhook {webhook_id}.")
-    return Subscription(webhook_id, int(row.store_id), bool(row.test_events))
+    return Subscription(webhook_id, int(row.store_id), bool(row.test_events), list(row.events), row.created_at)
