@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -25,13 +26,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, select
 
 from app.db.database import Database
+from app.db.read_budget import ReadTimedOut
 from app.db.tables import events
+from app.db.unavailable import DatabaseUnavailable
 from app.domain import records
 from app.services.webhooks import matches
 
 LOOKBACK = 2000  # ids a late commit may hide behind; more than a second of the fastest ingest
 QUEUE = 1000  # events a subscriber may fall behind by before it is closed
 FRESH = 10.0  # s: a connection's first subscribe, sent on its acknowledgement, starts from it
+
+log = logging.getLogger("kanal")
 
 
 class SubscriberTooSlow(RuntimeError):
@@ -120,7 +125,7 @@ class EventFeed:
         self.queue = queue
         self._subscribers: set[_Subscriber] = set()
         self._tailer: asyncio.Task[None] | None = None
-        self._ready = asyncio.Event()
+        self._starting = asyncio.Lock()
 
     async def start(self) -> Start:
         """The outbox as committed now: where a subscription made later may start from. Raises
@@ -138,10 +143,7 @@ class EventFeed:
         subscriber = _Subscriber(store_id, types, self.queue, since or await self.start())
         self._subscribers.add(subscriber)
         try:
-            if self._tailer is None or self._tailer.done():
-                self._ready = asyncio.Event()
-                self._tailer = asyncio.create_task(self._tail(self._ready), name="event feed")
-            await self._ready.wait()
+            await self._tailing()
             await self._catch_up(subscriber)
             yield Subscription(subscriber)
         finally:
@@ -160,17 +162,36 @@ class EventFeed:
         for event in pending:
             subscriber.offer(event)
 
-    async def _tail(self, ready: asyncio.Event) -> None:
-        """Runs while anyone is subscribed; a later subscriber starts another."""
-        handed = await self.db.read(_recent_ids)  # committed before: never handed on
+    async def _tailing(self) -> None:
+        """Starts the tailer unless one runs. Its first read is made here, by the subscription
+        that starts it: a database that cannot serve then fails that subscription
+        (DatabaseUnavailable, ReadTimedOut) rather than leaving it waiting for a tailer that
+        never began."""
+        async with self._starting:
+            if self._tailer is None or self._tailer.done():
+                handed = await self.db.read(_recent_ids)  # committed before: never handed on
+                self._tailer = asyncio.create_task(self._tail(handed), name="event feed")
+
+    async def _tail(self, handed: set[int]) -> None:
+        """Runs while anyone is subscribed; a later subscriber starts another. A failed read
+        is made again at the next interval from the same cursor (module docstring)."""
         cursor = max(handed, default=0)
-        ready.set()
+        failing = False
         while self._subscribers:
             await asyncio.sleep(self.interval)
             stores = {subscriber.store_id for subscriber in self._subscribers}
             if not stores:
                 break
-            found = await self.db.read(_events_after, cursor - LOOKBACK, stores)
+            try:
+                found = await self.db.read(_events_after, cursor - LOOKBACK, stores)
+            except Exception as exc:  # the feed outlives any one read: logged, read again
+                if not failing:
+                    _log_failure(exc)
+                failing = True
+                continue
+            if failing:
+                log.info("event feed: the outbox reads again; subscribers get the events committed meanwhile")
+                failing = False
             for store_id, event in found:
                 if event.row_id in handed or event.row_id <= cursor - LOOKBACK:
                     continue
@@ -187,6 +208,18 @@ class EventFeed:
             self._tailer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._tailer
+
+
+def _log_failure(exc: Exception) -> None:
+    """The one line of a failing streak of the tailer's reads: a warning for a database that
+    cannot serve now or a read past its budget (no bug: README, "When the database is
+    unavailable"), an error with its traceback for anything else."""
+    if isinstance(exc, DatabaseUnavailable):
+        log.warning("event feed: database unavailable: %s; reading again every interval", exc.cause)
+    elif isinstance(exc, ReadTimedOut):
+        log.warning("event feed: reading the outbox ran past the read budget (%g s); reading again", exc.seconds)
+    else:
+        log.error("event feed: reading the outbox failed; reading again every interval", exc_info=exc)
 
 
 def _recent_ids(conn: Connection) -> set[int]:

@@ -1,0 +1,156 @@
+"""README "Live updates", "When the database is unavailable": the tailer of the live event feed
+outlives a database that cannot serve for a while. Its subscribers then get every event
+committed meanwhile and after, once each, in order, and the log has one warning for the
+failing streak and one line when it ends. A subscription whose tailer cannot begin is refused
+with DatabaseUnavailable, not left waiting.
+
+Before, the first failed read ended the tailer: its subscribers heard nothing more, their key
+checks passing all the while. A subscription that had to start the tailer while the database
+was down waited for ever."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from app.db.unavailable import DatabaseUnavailable
+from app.read.feed import EventFeed, Subscription
+from tests.conftest import Api, order_body
+
+WARNING = "event feed: database unavailable: "
+AGAIN = "event feed: the outbox reads again; subscribers get the events committed meanwhile"
+
+
+async def _run(api: Api, sql: str, on: str | None = None) -> None:
+    """`sql` run outside the app, as an operator's session would: on the app's database, or on
+    the server's database `on` (PostgreSQL)."""
+    url = make_url(str(api.db.url))
+    if api.db.dialect == "sqlite":
+        conn = sqlite3.connect(url.database or "", isolation_level=None)
+        try:
+            conn.execute(sql)
+        finally:
+            conn.close()
+        return
+    dsn = url.set(drivername="postgresql", database=on or url.database).render_as_string(hide_password=False)
+    server = await asyncpg.connect(dsn)
+    try:
+        await server.execute(sql)
+    finally:
+        await server.close()
+
+
+@asynccontextmanager
+async def _events_renamed(api: Api) -> AsyncIterator[None]:
+    """The outbox's table renamed away by an operator's mistake, then given its name back."""
+    await _run(api, "ALTER TABLE events RENAME TO events_away")
+    try:
+        yield
+    finally:
+        await _run(api, "ALTER TABLE events_away RENAME TO events")
+
+
+@asynccontextmanager
+async def _connections_refused(api: Api) -> AsyncIterator[None]:
+    """PostgreSQL refusing connections to the database and ending those open (a restart, a
+    failover), then taking them again."""
+    name = api.db.url.database
+    await _run(api, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false', on="postgres")
+    try:
+        await _run(
+            api, f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'", on="postgres"
+        )
+        yield
+    finally:
+        await _run(api, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true', on="postgres")
+
+
+@dataclass(frozen=True)
+class Outage:
+    begin: Callable[[Api], AbstractAsyncContextManager[None]]
+    engines: tuple[str, ...]
+
+
+OUTAGES = {
+    "the events table renamed away": Outage(_events_renamed, ("sqlite", "postgresql")),
+    "connections refused and ended": Outage(_connections_refused, ("postgresql",)),
+}
+
+
+async def _orders(api: Api, *external_ids: str) -> None:
+    for external_id in external_ids:
+        assert (await api.post("/orders", order_body(external_id=external_id))).status_code == 201
+
+
+async def _heard(subscription: Subscription, count: int) -> list[str]:
+    heard = []
+    for _ in range(count):
+        event = await subscription.next(10.0)
+        assert event is not None, f"heard {heard} only"
+        heard.append(event.data["subject"]["external_id"])
+    return heard
+
+
+async def _logged(caplog: pytest.LogCaptureFixture, start: str) -> None:
+    for _ in range(200):
+        if any(record.getMessage().startswith(start) for record in caplog.records):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no line starting {start!r} in {[r.getMessage() for r in caplog.records]}")
+
+
+def _feed_lines(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str]]:
+    """The feed's log lines, each warning cut after WARNING (its cause follows)."""
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.getMessage().startswith("event feed")]
+    return [(level, line[: len(WARNING)] if level == "WARNING" else line) for level, line in lines]
+
+
+@pytest.mark.parametrize("outage", OUTAGES.values(), ids=list(OUTAGES))
+async def test_subscribers_hear_what_was_committed_across_an_outage(
+    api: Api, engine_name: str, outage: Outage, caplog: pytest.LogCaptureFixture
+) -> None:
+    if engine_name not in outage.engines:
+        pytest.skip(f"an outage of {', '.join(outage.engines)}")
+    caplog.set_level(logging.INFO, logger="kanal")
+    feed = EventFeed(api.db, interval=0.2)
+    try:
+        async with feed.subscription(123) as mine:
+            await _orders(api, "BEFORE")
+            assert await _heard(mine, 1) == ["BEFORE"]
+            await _orders(api, "MEANWHILE")  # committed as the outage begins: read once it ends
+            async with outage.begin(api):
+                await _logged(caplog, WARNING)
+                await asyncio.sleep(1.0)  # more failed reads: still one line
+            await _orders(api, "AFTER")
+            assert await _heard(mine, 2) == ["MEANWHILE", "AFTER"]
+            assert await mine.next(0.5) is None
+    finally:
+        await feed.aclose()
+    assert _feed_lines(caplog) == [("WARNING", WARNING), ("INFO", AGAIN)]
+
+
+@pytest.mark.parametrize("outage", OUTAGES.values(), ids=list(OUTAGES))
+async def test_a_subscription_whose_tailer_cannot_begin_is_refused(api: Api, engine_name: str, outage: Outage) -> None:
+    if engine_name not in outage.engines:
+        pytest.skip(f"an outage of {', '.join(outage.engines)}")
+    feed = EventFeed(api.db, interval=0.2)
+    start = await feed.start()  # as a socket's acknowledgement takes it
+    try:
+        async with outage.begin(api):
+            with pytest.raises(DatabaseUnavailable):
+                async with asyncio.timeout(30):
+                    async with feed.subscription(123, since=start):
+                        raise AssertionError("subscribed while the database could not serve")
+        await _orders(api, "AFTER")  # then a subscription from that start hears what came since
+        async with feed.subscription(123, since=start) as mine:
+            assert await _heard(mine, 1) == ["AFTER"]
+    finally:
+        await feed.aclose()
