@@ -192,11 +192,16 @@ def _consent_policy_refusal(args: argparse.Namespace) -> str | None:
 
 
 async def _webhooks_add(db: Database, args: argparse.Namespace) -> None:
-    hook = await webhooks.add_webhook(db, args.store, args.url, args.events, test_events=args.test_events)
+    if args.since is None:
+        hook = await webhooks.add_webhook(db, args.store, args.url, args.events, test_events=args.test_events)
+    else:
+        hook, replayed = await replay.add_replaying(
+            db, args.store, args.url, args.events, test_events=args.test_events, since=args.since, now=utcnow()
+        )
     also = ", test events too" if args.test_events else ""
     output.say(f"Webhook {hook['id']} for store {args.store}: {hook['url']} ({', '.join(hook['events'])}{also}).")
     if args.since is not None:
-        await _replay(db, hook["id"], args.since, say=output.say)
+        output.say(_replaying(replayed, args.since))
     try:
         _say_secret("Its signing secret, shown once (verify the Kanal-Signature header with it):", hook["secret"])
     except output.Unwritable as unwritable:  # no one could verify its deliveries: none is sent
@@ -348,9 +353,8 @@ async def _webhooks_redeliver(db: Database, args: argparse.Namespace) -> None:
     print(f"{letters} of webhook {args.webhook} since {args.dead_since.isoformat()} will go out again.")
 
 
-async def _replay(db: Database, webhook_id: int, since: datetime, say: Callable[[str], None] = print) -> None:
-    count = await db.write(replay.replay_since, webhook_id, since, utcnow())
-    say(f"Replaying {counted(count, 'earlier event', 'earlier events')} since {since.isoformat()} to it.")
+def _replaying(count: int, since: datetime) -> str:
+    return f"Replaying {counted(count, 'earlier event', 'earlier events')} since {since.isoformat()} to it."
 
 
 # A calendar date alone in ISO 8601's extended format; the API refuses it, an operator types it.

@@ -9,7 +9,11 @@ before the webhook gets its delivery here, fanned out yet or not, and one record
 it from the dispatcher (here only when it was fanned out before the webhook's commit, which
 gave it none); the dispatch lock keeps the two from giving one event twice. A message its
 fan-out gave no delivery went out as it fell due: a replayed copy cancelled at its claim (its
-cart bought since) leaves its reason `fired` (`delivery._logged_as_suppressed`)."""
+cart bought since) leaves its reason `fired` (`delivery._logged_as_suppressed`).
+
+The webhook and its replay are written in one transaction (`add_replaying`): a worker never sees
+the webhook without its replayed deliveries, which would let it send a subject's later event
+before the replayed earlier one."""
 
 from __future__ import annotations
 
@@ -17,13 +21,37 @@ from datetime import datetime
 
 from sqlalchemy import Connection, exists, insert, or_, select
 
+from app.db.database import Database
 from app.db.tables import contacts, deliveries, dispatch_lock, events, webhooks
 from app.domain.automations import MESSAGES, suppressed
 from app.domain.statuses import DeliveryStatus
+from app.services.results import Record
 from app.services.stores import StoreError
-from app.services.webhooks import matches, spaces
+from app.services.webhooks import insert_webhook, matches, spaces, webhook_record
 
 BATCH = 1000
+
+
+async def add_replaying(
+    db: Database,
+    store_id: int,
+    url: str,
+    patterns: list[str] | None,
+    *,
+    test_events: bool,
+    since: datetime,
+    now: datetime,
+) -> tuple[Record, int]:
+    """`webhooks.add_webhook` and `replay_since` of the new webhook, in one transaction: the
+    webhook as written (with its id) and the deliveries replayed. Raises StoreError."""
+    record = webhook_record(store_id, url, patterns, test_events=test_events)
+
+    def work(conn: Connection) -> tuple[int, int]:
+        webhook_id = insert_webhook(conn, record)
+        return webhook_id, replay_since(conn, webhook_id, since, now)
+
+    webhook_id, replayed = await db.write(work)
+    return {**record, "id": webhook_id}, replayed
 
 
 def replay_since(conn: Connection, webhook_id: int, since: datetime, now: datetime) -> int:

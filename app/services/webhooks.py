@@ -96,10 +96,16 @@ async def add_webhook(
     """Subscribe `url` to public store `store_id`'s events matching `patterns` (all by
     default; each kept once, in the order first given), its test space's too with
     `test_events`. Raises StoreError."""
+    record = webhook_record(store_id, url, patterns, test_events=test_events)
+    return {**record, "id": await db.write(insert_webhook, record)}
+
+
+def webhook_record(store_id: int, url: str, patterns: list[str] | None, *, test_events: bool) -> Record:
+    """The row `add_webhook` writes, its URL and patterns checked, without its id. Raises StoreError."""
     check_url(url)
     # A pattern given twice (`--events a a`, `--events a --events a`) matches nothing more.
     patterns = check_patterns(list(dict.fromkeys(patterns or ["*"])))
-    record = {
+    return {
         "store_id": store_id,
         "url": url,
         "secret": new_secret(),
@@ -109,13 +115,14 @@ async def add_webhook(
         "test_events": test_events,
     }
 
-    def work(conn: Connection) -> int:
-        if not exists(conn, store_id):
-            raise StoreError(f"Store {store_id} does not exist.")
-        webhook_id: int = conn.execute(insert(webhooks).values(record).returning(webhooks.c.id)).scalar_one()
-        return webhook_id
 
-    return {**record, "id": await db.write(work)}
+def insert_webhook(conn: Connection, record: Record) -> int:
+    """Writes `record` (`webhook_record`); its id. StoreError when its store does not exist."""
+    store_id = record["store_id"]
+    if not exists(conn, store_id):
+        raise StoreError(f"Store {store_id} does not exist.")
+    webhook_id: int = conn.execute(insert(webhooks).values(record).returning(webhooks.c.id)).scalar_one()
+    return webhook_id
 
 
 async def list_webhooks(db: Database, store_id: int | None = None) -> list[Record]:
