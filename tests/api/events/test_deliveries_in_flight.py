@@ -136,7 +136,7 @@ async def test_a_dead_and_a_silent_endpoint_fail_apart_from_a_live_one(api):
             await subscriptions.add_webhook(api.db, STORE_ID, live.url)
             await place_orders(api, count=3, changes=[])
             later = Backoff(base_seconds=60, max_attempts=3)  # each failure retried after this pass
-            worker = Worker(api.db, later, Limits(in_flight=64, per_webhook=4, timeout_seconds=0.5))
+            worker = Worker(api.db, later, Limits(in_flight=64, per_webhook=4, timeout_seconds=2.0))
             tally = await worker.run_once()
             await worker.aclose()
     finally:
