@@ -174,7 +174,8 @@ BATCHES: dict[type[BaseModel], type[BaseModel]] = {
 def _batch_operation(summary: str, model: type[BaseModel]) -> dict[str, Any]:
     operation = _operation(summary, BATCHES[model], schemas.BatchResults, {"200": "One result per item, in order"})
     operation["description"] = _BATCH
-    operation["responses"]["200"]["headers"] = _RATE_HEADERS
+    # `{"results": [...]}` alone: each item's automations are in its result, none beside them
+    operation["responses"]["200"] = _json(schemas.BatchResults, "One result per item, in order", _RATE_HEADERS)
     operation["responses"]["413"] = _json(
         schemas.Error, f"Body larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB", _RATE_HEADERS
     )

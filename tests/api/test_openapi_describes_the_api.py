@@ -76,12 +76,16 @@ async def test_batches_are_described_and_answer_as_documented(api):
         assert post["requestBody"]["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{body}"}
         assert {"200", "401", "403", "404", "413", "415", "422", "429"} <= set(post["responses"])
         assert "1,000 items and 5 MiB" in post["description"]
+        # `results` alone, as answered: no `automations` beside them (each result has its own)
+        answered = post["responses"]["200"]["content"]["application/json"]["schema"]
+        assert answered == {"$ref": "#/components/schemas/BatchResults"}, resource
     items = document["components"]["schemas"]["OrderInputBatch"]["properties"]["items"]
     assert (items["minItems"], items["maxItems"]) == (1, 1000)
     stale = order_body(external_id="S", updated_at="2026-01-01T00:00:00Z")
     newer = order_body(external_id="S", updated_at="2026-02-01T00:00:00Z")
     answer = (await api.post("/orders/batch", {"items": [newer, stale, {}, 7]})).json()
     assert [r["status"] for r in answer["results"]] == [201, 200, 422, 422]
+    assert set(answer) == set(document["components"]["schemas"]["BatchResults"]["properties"]) == {"results"}
     schema = {"$ref": "#/components/schemas/BatchResults", "components": document["components"]}
     jsonschema_rs.validator_for(schema).validate(answer)
 
