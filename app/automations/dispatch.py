@@ -10,10 +10,11 @@ deliveries. The other events of an erased contact go out, without its data
 copy, and the facts about orders and carts. A test space's events go only to its store's
 subscriptions that opted in to them.
 
-An event goes to the webhooks that existed when it was recorded (README "Outbox lifecycle": a
-new subscription receives only events that happen after it), not to those added since, however
-long it waited to be fanned out (no worker yet, one down or behind): those get earlier events
-only by a replay (`--since`, app.automations.replay)."""
+An event goes to the webhooks that existed when it was committed (README "Outbox lifecycle": a
+new subscription receives only events that happen after it), by its outbox id against each
+webhook's first event (`subscribed`), not to those added since, however long it waited to be
+fanned out (no worker yet, one down or behind): those get earlier events only by a replay
+(`--since`, app.automations.replay)."""
 
 from __future__ import annotations
 
@@ -31,17 +32,14 @@ from app.services.webhooks import matches, spaces
 BATCH = 500
 
 
-def subscribed(webhook_created_at: datetime, event_created_at: datetime) -> bool:
-    """Whether a webhook created at `webhook_created_at` existed when an event stamped
-    `event_created_at` was recorded (both aware UTC times), so that the fan-out gives it the event.
-
-    Inclusive: no write both records events and adds a webhook, and each is stamped by its
-    process's clock as it is submitted, before it waits for the database and commits, so an
-    event stamped the same instant as the webhook cannot be shown to come before it; it is given
-    to it rather than withheld (a receiver may drop an event it did not expect, but never learns
-    of one it was not sent). A disabled webhook keeps its creation time (README: new events still
-    get theirs), and `replay.replay_since` gives a `--since` the events before it."""
-    return event_created_at >= webhook_created_at
+def subscribed(first_event_id: int, event_id: int) -> bool:
+    """Whether a webhook whose first event is `first_event_id` (`webhooks.insert_webhook`: the
+    outbox's next id when it was written) takes the event of row id `event_id`: one committed
+    after the webhook, whenever it was stamped (a write stamped before the webhook that waited
+    for its commit, a clock behind the command's). A disabled webhook keeps its first event
+    (README: new events still get theirs), and `replay.replay_since` gives a `--since` the
+    events before it."""
+    return event_id >= first_event_id
 
 
 def dispatch_events(conn: Connection, now: datetime, wait: bool = True) -> int:
@@ -78,7 +76,7 @@ def fan_out(conn: Connection, now: datetime, wait: bool = True) -> tuple[int, in
     store_ids = {public_store_id(event.store_id) for event in pending}
     hooks = conn.execute(
         select(
-            webhooks.c.id, webhooks.c.store_id, webhooks.c.test_events, webhooks.c.events, webhooks.c.created_at
+            webhooks.c.id, webhooks.c.store_id, webhooks.c.test_events, webhooks.c.events, webhooks.c.first_event_id
         ).where(webhooks.c.store_id.in_(store_ids), webhooks.c.removed_at.is_(None))
     ).all()
     deliverable = [event for event in pending if not event.backfill and not suppressed(event.type, event.reason)]
@@ -99,7 +97,7 @@ def fan_out(conn: Connection, now: datetime, wait: bool = True) -> tuple[int, in
         for event in deliverable
         if event.id not in erased
         for hook in hooks
-        if subscribed(hook.created_at, event.created_at)
+        if subscribed(hook.first_event_id, event.id)
         and event.store_id in spaces(hook.store_id, hook.test_events)
         and matches(hook.events, event.type)
     ]

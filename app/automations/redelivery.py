@@ -24,13 +24,14 @@ _AGAIN = {"attempts": 0, "locked_until": None, "last_error": None, "last_status"
 
 class Subscription(NamedTuple):
     """An active webhook as a redelivery checks it: its store (public id), whether it takes the
-    test space's events (`--test-events`), its event patterns and when it was added."""
+    test space's events (`--test-events`), its event patterns and its first event's row id
+    (`dispatch.subscribed`)."""
 
     id: int
     store_id: int
     test_events: bool
     patterns: list[str]
-    created_at: datetime
+    first_event_id: int
 
 
 class Event(NamedTuple):
@@ -100,7 +101,7 @@ def _never_had(webhook: Subscription, event: Event, given: bool) -> str | None:
     if not subscriptions.matches(webhook.patterns, event.type):
         patterns = ", ".join(webhook.patterns)
         return f"Webhook {webhook.id} takes {patterns} only, and event {event_id} is of type {event.type}."
-    if not given and not subscribed(webhook.created_at, event.created_at):
+    if not given and not subscribed(webhook.first_event_id, event.id):
         return (
             f"Webhook {webhook.id} was added after event {event_id} happened, and it was not replayed to it: "
             "a webhook added with --since TIME receives the events since TIME."
@@ -114,10 +115,10 @@ def _active_webhook(conn: Connection, webhook_id: int) -> Subscription:
         webhooks.c.store_id,
         webhooks.c.test_events,
         webhooks.c.events,
-        webhooks.c.created_at,
+        webhooks.c.first_event_id,
         webhooks.c.removed_at,
     )
     row = conn.execute(select(*columns).where(webhooks.c.id == webhook_id)).first()
     if row is None or row.removed_at is not None:
         raise StoreError(f"No active webhook {webhook_id}.")
-    return Subscription(webhook_id, int(row.store_id), bool(row.test_events), list(row.events), row.created_at)
+    return Subscription(webhook_id, int(row.store_id), bool(row.test_events), list(row.events), int(row.first_event_id))

@@ -4,10 +4,10 @@ matches, in event order, as if it had been subscribed then: events created at or
 not backfilled, and no message whose automation was suppressed when recorded
 (`automations.suppressed`) or whose contact is erased since; as the dispatcher gives them, an
 erased contact's other events go, without its data. The dispatcher gives an event only to the
-webhooks that existed when it was recorded (`dispatch.subscribed`), so an event recorded
-before the webhook gets its delivery here, fanned out yet or not, and one recorded since gets
-it from the dispatcher (here only when it was fanned out before the webhook's commit, which
-gave it none); the dispatch lock keeps the two from giving one event twice. A message its
+webhooks that existed when it was committed (`dispatch.subscribed`: its id from the webhook's
+first event on), so an event committed before the webhook gets its delivery here, fanned out
+yet or not, and one committed since gets it from the dispatcher; the dispatch lock keeps the
+two from giving one event twice. A message its
 fan-out gave no delivery went out as it fell due: a replayed copy cancelled at its claim (its
 cart bought since) leaves its reason `fired` (`delivery._logged_as_suppressed`).
 
@@ -47,6 +47,8 @@ async def add_replaying(
     record = webhook_record(store_id, url, patterns, test_events=test_events)
 
     def work(conn: Connection) -> tuple[int, int]:
+        # The dispatch lock before the outbox's (`insert_webhook`), as a dispatcher takes them.
+        _dispatch_lock(conn)
         webhook_id = insert_webhook(conn, record)
         return webhook_id, replay_since(conn, webhook_id, since, now)
 
@@ -57,7 +59,7 @@ async def add_replaying(
 def replay_since(conn: Connection, webhook_id: int, since: datetime, now: datetime) -> int:
     """Create the webhook's deliveries of earlier events; returns how many. StoreError if the
     webhook is unknown or removed."""
-    conn.execute(select(dispatch_lock.c.id).where(dispatch_lock.c.id == 1).with_for_update())
+    _dispatch_lock(conn)
     hook = conn.execute(select(webhooks).where(webhooks.c.id == webhook_id, webhooks.c.removed_at.is_(None))).first()
     if hook is None:
         raise StoreError(f"No active webhook {webhook_id}.")
@@ -68,8 +70,8 @@ def replay_since(conn: Connection, webhook_id: int, since: datetime, now: dateti
         .where(
             events.c.store_id.in_(spaces(hook.store_id, hook.test_events)),
             events.c.created_at >= since,
-            # fanned out already, or recorded before the webhook: the dispatcher never gives it one
-            or_(events.c.dispatched_at.is_not(None), events.c.created_at < hook.created_at),
+            # committed before the webhook: the dispatcher never gives it one
+            events.c.id < hook.first_event_id,
             events.c.backfill.is_(False),
             or_(contacts.c.erased_at.is_(None), events.c.type.not_in(list(MESSAGES))),
             ~has_one,
@@ -92,3 +94,7 @@ def replay_since(conn: Connection, webhook_id: int, since: datetime, now: dateti
     for start in range(0, len(new), BATCH):
         conn.execute(insert(deliveries), new[start : start + BATCH])
     return len(new)
+
+
+def _dispatch_lock(conn: Connection) -> None:
+    conn.execute(select(dispatch_lock.c.id).where(dispatch_lock.c.id == 1).with_for_update())

@@ -360,6 +360,8 @@ webhooks = Table(
     Column("secret", String(128), nullable=False),
     Column("events", Json, nullable=False),  # patterns such as "order.*"
     Column("created_at", UTC_DATETIME, nullable=False),
+    # The outbox's next id when it was written: it gets the events from this one on (dispatch.py).
+    Column("first_event_id", BigInteger, nullable=False),
     Column("removed_at", UTC_DATETIME, nullable=True),
     # Health, kept by the worker: the last 2xx, failed attempts since, failing since when, and
     # when (and why) it was disabled for failing too long (app.automations.health).

@@ -8,11 +8,11 @@ import re
 import secrets
 from fnmatch import fnmatchcase
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, text, update
 from yarl import URL
 
 from app.db.database import Database
-from app.db.tables import webhooks
+from app.db.tables import events, webhooks
 from app.domain.event_types import EventType
 from app.domain.livemode import space_id
 
@@ -117,11 +117,20 @@ def webhook_record(store_id: int, url: str, patterns: list[str] | None, *, test_
 
 
 def insert_webhook(conn: Connection, record: Record) -> int:
-    """Writes `record` (`webhook_record`); its id. StoreError when its store does not exist."""
+    """Writes `record` (`webhook_record`) with its first event, the id the outbox's next event
+    takes (`dispatch.subscribed`); its id. StoreError when its store does not exist.
+
+    On PostgreSQL the outbox is locked against writes (SHARE) until the transaction ends: every
+    event a transaction in flight writes has committed first, below that id, and every later one
+    takes an id past it and commits after the webhook. (SQLite: one writer, ids in commit order.)"""
     store_id = record["store_id"]
     if not exists(conn, store_id):
         raise StoreError(f"Store {store_id} does not exist.")
-    webhook_id: int = conn.execute(insert(webhooks).values(record).returning(webhooks.c.id)).scalar_one()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("LOCK TABLE events IN SHARE MODE"))
+    first = int(conn.scalar(select(func.coalesce(func.max(events.c.id), 0))) or 0) + 1
+    added = insert(webhooks).values({**record, "first_event_id": first}).returning(webhooks.c.id)
+    webhook_id: int = conn.execute(added).scalar_one()
     return webhook_id
 
 

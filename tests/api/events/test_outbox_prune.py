@@ -101,10 +101,12 @@ async def test_the_worker_applies_the_retention_and_still_delivers_pending_event
     with Receiver() as live:
         await webhooks.add_webhook(api.db, STORE_ID, live.url, ["order.created"])
         await age_every_event(api, days=40)
-        # every webhook a day older still: subscribed before O-3 was recorded, so the fan-out
-        # gives it to them (a subscription receives only the events recorded after it)
+        # every webhook a day older still, its first event the outbox's first: subscribed before
+        # O-3 was recorded, so the fan-out gives it to them (a subscription receives only the
+        # events committed after it)
         older = utcnow() - timedelta(days=41)
-        await api.db.write(lambda conn: conn.execute(update(tables.webhooks).values(created_at=older)))
+        subscribed_first = update(tables.webhooks).values(created_at=older, first_event_id=1)
+        await api.db.write(lambda conn: conn.execute(subscribed_first))
         worker = Worker(api.db, ONCE, retention=timedelta(days=30))
         tally = await worker.run_once()
         await worker.aclose()
