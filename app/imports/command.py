@@ -10,8 +10,10 @@ from pathlib import Path
 
 import uvloop
 from rich.console import Console
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
-from app.config import Settings
+from app.config import ConfigError, Settings
 from app.db.database import Database
 from app.db.existing import require_existing
 from app.wording import counted
@@ -28,6 +30,29 @@ def refusal(args: argparse.Namespace) -> str | None:
         return "--key goes with --url (without it the import runs in this process)."
     if args.url and not (args.key or os.environ.get("KANAL_KEY")):
         return "--url needs --key (or KANAL_KEY)."
+    if args.url:
+        return _unsendable_key(args.key)
+    return None
+
+
+def _key(given: str | None) -> str:
+    """The key to send: --key, else KANAL_KEY, without the spaces, tabs and line ends around it
+    (a key file saved with CRLF and read with `$(cat …)`): a key has none."""
+    return (given or os.environ.get("KANAL_KEY", "")).strip()
+
+
+def _unsendable_key(given: str | None) -> str | None:
+    """Why the key (`_key`) cannot go in an Authorization header: a character no key has, a
+    space, a control character or one past ASCII (a placeholder's `…` pasted from the README),
+    named by its code point and place, never the key itself (it stays a secret in a log)."""
+    key = _key(given)
+    for place, character in enumerate(key, start=1):
+        if not "!" <= character <= "~":
+            where = "--key" if given else "KANAL_KEY"
+            return (
+                f"{where} holds U+{ord(character):04X} at character {place}, which no key has: "
+                "give the key as `kanal keys create` printed it."
+            )
     return None
 
 
@@ -37,7 +62,7 @@ def main(args: argparse.Namespace) -> int:
     when stopped (SIGINT / SIGTERM) with its position confirmed."""
     console = Console(stderr=True)
     kind = sources.format_of(args.file, args.format)
-    refusal = _unusable(args.file, args.report)
+    refusal = _unusable(args.file, args.report, _database_files())
     if refusal is not None:
         print(f"error: {refusal}", file=sys.stderr)
         return 1
@@ -66,30 +91,59 @@ def _default_report(source: Path) -> Path:
     return source.with_name(source.name + ".report.jsonl")
 
 
-def _unusable(source: Path, given: str | None) -> str | None:
+def _database_files() -> list[Path]:
+    """The SQLite database DATABASE_URL names, and the journal files beside it (-wal, -shm,
+    -journal): what no report may be, which opening it for writing would empty. None on
+    PostgreSQL, or with DATABASE_URL unreadable (an import over --url needs none)."""
+    try:
+        url = make_url(Settings.from_env().database_url)
+    except (ConfigError, ArgumentError):
+        return []
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return []
+    database = Path(url.database)
+    return [database, *(database.with_name(database.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+
+
+def _unusable(source: Path, given: str | None, database: list[Path]) -> str | None:
     """Why the import cannot start with these files, before anything is opened (None: it can):
-    no such file; a report (`given`, as typed, else the default) or its state file that is the
-    file itself, which opening it for writing would empty; a report that is another import's
+    no such file, or one that is no regular file (a pipe, `/dev/stdin`: it could not be read
+    again to resume); a report (`given`, as typed, else the default) or its state file that is
+    the file itself, or the database or one of its journal files (`database`,
+    `_database_files`), which opening it for writing would empty; a report that is another import's
     state file (`….state`), which it would overwrite; a report, or its state file, that is a
     directory (`.`, `/`, an empty path and a path ending in `/` among them) or no regular file
     (`/dev/null`, a pipe: its state file would be written beside it), or in a directory that
     does not exist (or is a file); a name the file system refuses (too long)."""
     if source.is_dir():
         return f"{source} is a directory, not a file"
-    if not source.is_file():
+    if not source.exists():
         return f"no file {source}"
+    if not source.is_file():
+        return (
+            f"{source} is not a regular file (a pipe, a device): save the export to a file and import that "
+            "(an import reads its file again to --resume)"
+        )
     # Whether or not that directory exists (README): the name says it, not the file system;
     # `/` alone is the root, a directory like `.`.
     if given is not None and given.endswith(os.sep) and given.strip(os.sep):
         return f"the report {given} names a directory: give --report a file path"
     report = Path(given) if given is not None else _default_report(source)
     try:
-        return _unusable_report(source, report)
+        return _unusable_report(source, report, database)
     except OSError as exc:  # a name too long for the file system (the state's is 6 longer), …
         return f"the report {report} cannot be used: {exc.strerror}"
 
 
-def _unusable_report(source: Path, report: Path) -> str | None:
+def _same(path: Path, other: Path) -> bool:
+    """Whether two paths name one file: the same path once resolved (`..`, symbolic links),
+    or, both existing, one file under two names (a hard link)."""
+    if path.resolve() == other.resolve():
+        return True
+    return path.exists() and other.exists() and path.samefile(other)
+
+
+def _unusable_report(source: Path, report: Path, database: list[Path]) -> str | None:
     if report.is_dir():
         return f"the report {report} is a directory: give --report a file path"
     if report.exists() and not report.is_file():
@@ -101,6 +155,8 @@ def _unusable_report(source: Path, report: Path) -> str | None:
         return f"the report's state file {state} is not a regular file: give --report another path"
     if any(path.exists() and path.samefile(source) for path in (report, state)):
         return f"the report {report} would overwrite the file being imported: give --report another path"
+    if any(_same(path, file) for path in (report, state) for file in database):
+        return f"the report {report} would overwrite the database {database[0]}: give --report another path"
     if report.suffix == ".state":
         return f"the report {report} is named as an import's state file (….state): give --report another path"
     if report.parent.exists() and not report.parent.is_dir():
@@ -114,7 +170,7 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
     backfill = not args.live
     sink: run.Sink
     if args.url:
-        key = args.key or os.environ.get("KANAL_KEY", "")  # one of them, as `refusal` checked
+        key = _key(args.key)  # one of them, as `refusal` checked
 
         def say(line: str) -> None:  # a wait's line, above the progress bar; an address is no markup
             console.print(line, markup=False, highlight=False, soft_wrap=True)

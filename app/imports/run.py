@@ -363,7 +363,11 @@ def _report(job: Job, state: State) -> Iterator[IO[str]]:
     the same report is refused (ImportFailed) instead of writing its lines and state in between;
     then emptied for a fresh run, or, resuming, cut back to its size at the state's position
     (the lines of a batch sent after it, which is sent again)."""
-    with job.report.open("a", encoding="utf-8") as report:
+    try:
+        opened = job.report.open("a", encoding="utf-8")
+    except OSError as exc:  # a directory no file can be made in, a file that takes no writes
+        raise ImportFailed(f"the report {job.report} cannot be written: {exc.strerror}") from None
+    with opened as report:
         try:
             fcntl.flock(report.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

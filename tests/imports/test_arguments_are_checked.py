@@ -23,6 +23,25 @@ CASES = {
         "error: --key goes with --url (without it the import runs in this process).",
     ),
     "--url without a key": (["--url", "http://127.0.0.1:9"], 2, "error: --url needs --key (or KANAL_KEY)."),
+    # a key no Authorization header can carry: named by its code point, never echoed
+    **{
+        f"a key holding {name}": (
+            ["--url", "http://127.0.0.1:9", "--key", f"kanal_sk_live_SECRET{character}SECRET"],
+            2,
+            f"error: --key holds U+{ord(character):04X} at character 21, which no key has: "
+            "give the key as `kanal keys create` printed it.",
+        )
+        for name, character in {
+            "an ellipsis (a README placeholder)": "\u2026",
+            "a letter past ASCII": "é",
+            "a space": " ",
+            "a tab": "\t",
+            "a carriage return": "\r",
+            "a line feed": "\n",
+            "a NUL-like control": "\x01",
+            "DEL": "\x7f",
+        }.items()
+    },
 }
 
 
@@ -35,6 +54,7 @@ def test_wrong_arguments_are_refused_with_a_short_message(tmp_path: Path, case: 
     done = kanal_import(f"sqlite+aiosqlite:///{database}", source, "--store", "123", "--resource", "orders", *arguments)
     assert done.returncode == status, done.stderr
     assert message in done.stderr and len(done.stderr) < 600, done.stderr
+    assert "SECRET" not in done.stderr + done.stdout
     assert not (tmp_path / "orders.jsonl.report.jsonl").exists() and not database.exists()
     assert "KANAL_KEY" not in os.environ
 
@@ -87,6 +107,26 @@ FILES = {
         ["{file}", "--report", "/dev/null"],
         "error: the report /dev/null is not a regular file: give --report a file path",
     ),
+    # the SQLite database DATABASE_URL names ({dir}/kanal.db), or a journal file of it
+    **{
+        f"report is the database{suffix}": (
+            ["{file}", "--report", "{dir}/" + path],
+            "error: the report {dir}/" + path + " would overwrite the database {dir}/kanal.db: "
+            "give --report another path",
+        )
+        for suffix, path in {
+            "": "kanal.db",
+            " by another spelling": "nowhere/../kanal.db",
+            "'s WAL": "kanal.db-wal",
+            "'s shared memory": "kanal.db-shm",
+            "'s rollback journal": "kanal.db-journal",
+        }.items()
+    },
+    "FILE is a device": (
+        ["/dev/null"],
+        "error: /dev/null is not a regular file (a pipe, a device): save the export to a file and import "
+        "that (an import reads its file again to --resume)",
+    ),
     "FILE is a directory": (["{dir}"], "error: {dir} is a directory, not a file"),
     "FILE is .": (["."], "error: . is a directory, not a file"),
     "FILE is /": (["/"], "error: / is a directory, not a file"),
@@ -106,6 +146,20 @@ def test_unusable_files_are_refused_before_anything_is_opened(tmp_path: Path, ca
     assert " ".join(done.stderr.split()) == message.format(dir=tmp_path, file=source)  # as wrapped to the terminal
     assert source.read_bytes() == content
     assert sorted(path.name for path in tmp_path.iterdir()) == ["orders.state"]
+
+
+def test_a_file_that_is_a_pipe_is_refused(tmp_path: Path) -> None:
+    """A named pipe (an export piped in) is read once: an import reads its file again to resume."""
+    pipe = tmp_path / "orders.jsonl"
+    os.mkfifo(pipe)
+    database = tmp_path / "kanal.db"
+    done = kanal_import(f"sqlite+aiosqlite:///{database}", pipe, "--store", "123", "--resource", "orders")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert " ".join(done.stderr.split()) == (
+        f"error: {pipe} is not a regular file (a pipe, a device): save the export to a file and import that "
+        "(an import reads its file again to --resume)"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["orders.jsonl"]
 
 
 @pytest.mark.parametrize("fifo", ["report", "state"])
@@ -128,3 +182,38 @@ def test_a_report_or_state_that_is_a_pipe_is_refused(tmp_path: Path, fifo: str):
     )
     assert " ".join(done.stderr.split()) == expected
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["orders.jsonl", pipe.name])
+
+
+def test_a_report_naming_the_database_leaves_it_whole(tmp_path: Path) -> None:
+    """The case found: an import with --report naming the live database emptied it."""
+    from tests.realserver import prepare
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kanal.db'}"
+    prepare(url, "sqlite")
+    source = write_jsonl(tmp_path / "orders.jsonl", [order(0)])
+    before = (tmp_path / "kanal.db").read_bytes()
+    done = kanal_import(url, source, "--store", "123", "--resource", "orders", "--report", tmp_path / "kanal.db")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert "would overwrite the database" in done.stderr and "Traceback" not in done.stderr
+    assert (tmp_path / "kanal.db").read_bytes() == before
+
+
+# a report no file can be made as, or written: path -> the system's reason
+UNWRITABLE = {
+    "in a file system that makes no files (/sys)": ("/sys/kanal-report.jsonl", "Permission denied"),
+    "in one whose names are its own (/proc)": ("/proc/kanal-report.jsonl", "No such file or directory"),
+    "a file that takes no appending (/proc/self/status)": ("/proc/self/status", "Invalid argument"),
+}
+
+
+@pytest.mark.parametrize("case", UNWRITABLE, ids=list(UNWRITABLE))
+def test_a_report_that_cannot_be_written_is_one_line(tmp_path: Path, case: str) -> None:
+    from tests.realserver import prepare
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kanal.db'}"
+    prepare(url, "sqlite")
+    path, reason = UNWRITABLE[case]
+    source = write_jsonl(tmp_path / "orders.jsonl", [order(0)])
+    done = kanal_import(url, source, "--store", "123", "--resource", "orders", "--report", path)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert " ".join(done.stderr.split()) == f"error: the report {path} cannot be written: {reason}"
