@@ -12,65 +12,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
-import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 
 from app.db.unavailable import DatabaseUnavailable
 from app.read.feed import EventFeed, Subscription
 from tests.conftest import Api, order_body
+from tests.outages import connections_refused, tables_renamed
 
 WARNING = "event feed: database unavailable: "
 AGAIN = "event feed: the outbox reads again; subscribers get the events committed meanwhile"
 
 
-async def _run(api: Api, sql: str, on: str | None = None) -> None:
-    """`sql` run outside the app, as an operator's session would: on the app's database, or on
-    the server's database `on` (PostgreSQL)."""
-    url = make_url(str(api.db.url))
-    if api.db.dialect == "sqlite":
-        conn = sqlite3.connect(url.database or "", isolation_level=None)
-        try:
-            conn.execute(sql)
-        finally:
-            conn.close()
-        return
-    dsn = url.set(drivername="postgresql", database=on or url.database).render_as_string(hide_password=False)
-    server = await asyncpg.connect(dsn)
-    try:
-        await server.execute(sql)
-    finally:
-        await server.close()
-
-
-@asynccontextmanager
-async def _events_renamed(api: Api) -> AsyncIterator[None]:
+def _events_renamed(api: Api) -> AbstractAsyncContextManager[None]:
     """The outbox's table renamed away by an operator's mistake, then given its name back."""
-    await _run(api, "ALTER TABLE events RENAME TO events_away")
-    try:
-        yield
-    finally:
-        await _run(api, "ALTER TABLE events_away RENAME TO events")
+    return tables_renamed(api.db, ["events"])
 
 
-@asynccontextmanager
-async def _connections_refused(api: Api) -> AsyncIterator[None]:
-    """PostgreSQL refusing connections to the database and ending those open (a restart, a
-    failover), then taking them again."""
-    name = api.db.url.database
-    await _run(api, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false', on="postgres")
-    try:
-        await _run(
-            api, f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'", on="postgres"
-        )
-        yield
-    finally:
-        await _run(api, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true', on="postgres")
+def _connections_refused(api: Api) -> AbstractAsyncContextManager[None]:
+    return connections_refused(api.db)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+"""Real outages of the database under a running app, for the tests of what outlives them: an
+operator's session on the side, as `psql` or `sqlite3` would run it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+
+async def run_sql(db: Any, statements: Sequence[str], on: str | None = None) -> None:
+    """`statements` on the database of `db` (an app's Database), or on the server's database
+    `on` (PostgreSQL), each committed on its own."""
+    url = make_url(str(db.url))
+    if db.dialect == "sqlite":
+        conn = sqlite3.connect(url.database or "", isolation_level=None)
+        try:
+            for statement in statements:
+                conn.execute(statement)
+        finally:
+            conn.close()
+        return
+    dsn = url.set(drivername="postgresql", database=on or url.database).render_as_string(hide_password=False)
+    server = await asyncpg.connect(dsn)
+    try:
+        for statement in statements:
+            await server.execute(statement)
+    finally:
+        await server.close()
+
+
+@asynccontextmanager
+async def tables_renamed(db: Any, names: Sequence[str]) -> AsyncIterator[None]:
+    """The tables `names` renamed away by an operator's mistake, then given their names back."""
+    await run_sql(db, [f"ALTER TABLE {name} RENAME TO {name}_away" for name in names])
+    try:
+        yield
+    finally:
+        await run_sql(db, [f"ALTER TABLE {name}_away RENAME TO {name}" for name in names])
+
+
+@asynccontextmanager
+async def connections_refused(db: Any) -> AsyncIterator[None]:
+    """PostgreSQL refusing connections to the database and ending those open (a restart, a
+    failover), then taking them again."""
+    name = db.url.database
+    await run_sql(db, [f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'], on="postgres")
+    try:
+        ended = f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+        await run_sql(db, [ended], on="postgres")
+        yield
+    finally:
+        await run_sql(db, [f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'], on="postgres")
+
+
+@asynccontextmanager
+async def sqlite_locked(db: Any) -> AsyncIterator[None]:
+    """Another process's write holding a SQLite database's lock."""
+    conn = sqlite3.connect(make_url(str(db.url)).database or "", isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
