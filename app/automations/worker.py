@@ -11,6 +11,7 @@ flight."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from .sender import Limits, Sender
 
 log = logging.getLogger("kanal.worker")
 GATHER_SECONDS = 0.05  # after the first POST of a turn comes back, wait up to this long for more: fewer writes
+# While the database cannot record the answers in hand, it is tried again this often (`_deliver`).
+SETTLE_AGAIN_SECONDS = 1.0
 PRUNE_EVERY_SECONDS = 3600.0
 
 
@@ -49,6 +52,18 @@ class Tally:
         delivered = statuses.count(DeliveryStatus.DELIVERED)
         self.delivered += delivered
         self.failed += len(statuses) - delivered
+
+
+def _said_away(away: bool, exc: DatabaseUnavailable, kept: int) -> bool:
+    """The warning of a streak of writes the database could not take, on its first (`away`
+    false); True."""
+    if not away:
+        log.warning(
+            "worker: database unavailable: %s; %s kept until it answers",
+            exc.cause,
+            f"{kept:,} delivery answers" if kept != 1 else "1 delivery answer",
+        )
+    return True
 
 
 def _not_sent(item: Claimed) -> Outcome:
@@ -168,6 +183,10 @@ class Worker:
         # (At once when the pass's first sweep settled carts: more may be due.)
         next_look = loop.time() + (0 if tally.swept else self._interval)
         stopping_by: float | None = None  # once stopping: when the deliveries still out are given back
+        # Answers the database could not record yet (unavailable): kept, and recorded with the
+        # next turn's, not dropped for their deliveries to go out again once their leases lapse.
+        unsettled: list[Outcome] = []
+        away = False  # the database was unavailable at the last write: said once per streak
         woken = None
         if self._stop is not None:  # a stop wakes the wait for POSTs to come back
             woken = asyncio.ensure_future(self._stop.wait())
@@ -177,7 +196,7 @@ class Worker:
                 if stopping_by is None and self._stop_asked:
                     stopping_by = loop.time() + self.limits.timeout_seconds
                     self._send_no_more(in_flight)
-                outcomes = []
+                outcomes, unsettled = unsettled, []
                 for task in back:
                     item = in_flight.pop(task)
                     held[item.webhook_id] -= 1
@@ -190,7 +209,10 @@ class Worker:
                     again = False
                     if stopping_by is None:
                         swept = tally.swept
-                        await self._recoveries(tally)
+                        try:
+                            await self._recoveries(tally)
+                        except DatabaseUnavailable as exc:  # no bug: looked for again at the next look
+                            away = _said_away(away, exc, len(outcomes))
                         # claim now: the deliveries it created, and retries come due since the last claim
                         drained = False
                         again = tally.swept > swept  # a sweep that settled carts may have left more due
@@ -202,9 +224,21 @@ class Worker:
                     cap = self.limits.held_per_webhook
                     quotas = {webhook: cap - count for webhook, count in held.items()}
                     lease, now, at = self.limits.lease, utcnow(), loop.time()
-                    statuses, dispatched, claimed = await self.db.write(
-                        settle_and_claim, outcomes, now, self.backoff, room, quotas, cap, drained, lease
-                    )
+                    try:
+                        statuses, dispatched, claimed = await self.db.write(
+                            settle_and_claim, outcomes, now, self.backoff, room, quotas, cap, drained, lease
+                        )
+                    except DatabaseUnavailable as exc:
+                        if not (outcomes or in_flight) or (stopping_by is not None and loop.time() >= stopping_by):
+                            # nothing in hand: the pass ends, and the next tries again; a stop ends
+                            # in its time (these deliveries go out again after their leases)
+                            raise
+                        away, unsettled = _said_away(away, exc, len(outcomes)), outcomes
+                        await self._pause(SETTLE_AGAIN_SECONDS)
+                        continue
+                    if away:
+                        log.info("worker: the database answers again; the answers kept are recorded")
+                        away = False
                     if statuses.next_retry is not None and statuses.next_retry > now:  # else claimed now
                         # `at` is no earlier than `now`: never too soon
                         due = at + (statuses.next_retry - now).total_seconds()
@@ -233,6 +267,14 @@ class Worker:
                 woken.cancel()
             for task in in_flight:  # cancelled mid-pass: their leases lapse and they are claimed again
                 task.cancel()
+
+    async def _pause(self, seconds: float) -> None:
+        """`seconds`, or less once a stop is asked for."""
+        if self._stop is None:
+            await asyncio.sleep(seconds)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), seconds)
 
     async def _hold_back(self, in_flight: dict[asyncio.Task[Outcome], Claimed]) -> None:
         """The deliveries in hand still waiting for a connection that may no longer go out as

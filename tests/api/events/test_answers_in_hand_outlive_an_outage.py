@@ -1,0 +1,104 @@
+"""SPEC §6, README "When the database is unavailable": the answers a worker has in hand when the
+database stops taking its writes (PostgreSQL refusing connections and ending those open, a
+SQLite file locked by another process's write) are kept and recorded once it answers again.
+Each delivery goes out once: its receiver gets it once, and its row says delivered.
+
+Before, the write that records the answers failed and the pass ended: the answers were dropped
+and the POSTs still out cancelled. Each of those deliveries went out again once its lease lapsed
+(about 70 s later), though its receiver had taken it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+
+import pytest
+
+from app.automations import worker as worker_module
+from app.automations.sender import Limits
+from app.automations.worker import Worker
+from app.config import Settings
+from app.services import webhooks as subscriptions
+from tests.api.events.outbox import FAST
+from tests.api.events.test_deliveries_in_flight import place_orders
+from tests.conftest import STORE_ID, Api
+from tests.outages import connections_refused, sqlite_locked
+from tests.receiver import Receiver
+
+ORDERS = 3
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """As the suite's, a SQLite write waiting at most 0.2 s for another process's lock."""
+    return Settings.from_env(
+        database_url=database_url,
+        default_rate_limit_per_minute=10_000,
+        rate_limit_storage_uri="memory://",
+        sqlite_busy_timeout_ms=200,
+    )
+
+
+@dataclass(frozen=True)
+class Outage:
+    begin: Callable[[Api], AbstractAsyncContextManager[None]]
+    engine: str
+
+
+OUTAGES = {
+    "a SQLite file locked by another process's write": Outage(lambda api: sqlite_locked(api.db), "sqlite"),
+    "PostgreSQL refusing connections and ending those open": Outage(
+        lambda api: connections_refused(api.db), "postgresql"
+    ),
+}
+
+
+async def _until(done: Callable[[], bool]) -> None:
+    for _ in range(600):
+        if done():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("not reached in 30 s")
+
+
+@pytest.mark.parametrize("outage", OUTAGES.values(), ids=list(OUTAGES))
+async def test_answers_in_hand_are_recorded_once_the_database_is_back(
+    api: Api, engine_name: str, outage: Outage, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine_name != outage.engine:
+        pytest.skip(f"an outage of {outage.engine}")
+    monkeypatch.setattr(worker_module, "SETTLE_AGAIN_SECONDS", 0.2)
+    caplog.set_level(logging.INFO, logger="kanal.worker")
+    release = threading.Event()
+    try:
+        with Receiver(hold=release) as receiver:
+            await subscriptions.add_webhook(api.db, STORE_ID, receiver.url)
+            await place_orders(api, count=ORDERS, changes=[])
+            worker = Worker(api.db, FAST, Limits(timeout_seconds=30))
+            passing = asyncio.ensure_future(worker.run_once())
+            await _until(lambda: receiver.arrived == ORDERS)  # every POST out, held by the receiver
+            async with outage.begin(api):
+                release.set()  # each answered 204 while the database takes no write
+                await _until(lambda: any("kept until it answers" in r.getMessage() for r in caplog.records))
+                await asyncio.sleep(1.0)  # writes tried again, and failing, meanwhile
+                assert not passing.done()
+            tally = await asyncio.wait_for(passing, 60)
+            await worker.aclose()
+    finally:
+        release.set()
+    assert tally.delivered == ORDERS and len(receiver.received) == ORDERS
+    rows = await api.rows("deliveries")
+    assert [(row["status"], row["attempts"], row["locked_until"]) for row in rows] == [("delivered", 1, None)] * ORDERS
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "kanal.worker"]
+    assert [level for level, _ in lines] == ["WARNING", "INFO"]
+    # as many answers as had come back at that write (the rest came back while it failed)
+    assert re.fullmatch(
+        r"worker: database unavailable: .+; (1 delivery answer|[23] delivery answers) kept until it answers",
+        lines[0][1],
+    )
+    assert lines[1][1] == "worker: the database answers again; the answers kept are recorded"
