@@ -3,11 +3,15 @@ README, "Live updates")."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncGenerator
 
 import strawberry
 from strawberry.types import Info
 
+from app.db.read_budget import ReadTimedOut
+from app.db.unavailable import DatabaseUnavailable
 from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.policies import access
 from app.read.feed import SubscriberTooSlow
@@ -20,6 +24,9 @@ from .events import Event
 
 # How often an idle subscription checks that its key still opens the store.
 RECHECK_SECONDS = 5.0
+# How long a subscription outlives a database that cannot check its key (a restart, a
+# failover): past it, it ends with DATABASE_UNAVAILABLE.
+OUTAGE_SECONDS = 60.0
 
 
 @strawberry.type
@@ -62,9 +69,27 @@ async def _store_events(
                 event = await subscription.next(RECHECK_SECONDS)
             except SubscriberTooSlow as behind:
                 raise subscriber_too_slow(behind) from None
-            try:  # a revoked key, a paused store: the subscription ends with the refusal
-                await keys.authorize(context.db, context.authorization, store.public_id)
-            except keys.AuthFailure as failure:
-                raise refused(access.refusal(failure)) from None
+            await _still_admitted(context, store.public_id)
             if event is not None:
                 yield Event.of(event)
+
+
+async def _still_admitted(context: Context, store_id: int) -> None:
+    """Returns once the key is found to open the store still. A revoked key, a paused store:
+    its refusal (GraphQLError), which ends the subscription. A database that cannot check it
+    (DatabaseUnavailable, ReadTimedOut) is asked again every second: no event can be committed
+    meanwhile, and the feed hands on those committed since once it answers (app.read.feed);
+    it raises that error once the database has not answered for OUTAGE_SECONDS."""
+    failing_since: float | None = None
+    while True:
+        try:
+            await keys.authorize(context.db, context.authorization, store_id)
+            return
+        except keys.AuthFailure as failure:
+            raise refused(access.refusal(failure)) from None
+        except (DatabaseUnavailable, ReadTimedOut):
+            now = time.monotonic()
+            failing_since = now if failing_since is None else failing_since
+            if now - failing_since >= OUTAGE_SECONDS:
+                raise
+            await asyncio.sleep(min(1.0, OUTAGE_SECONDS))

@@ -4,8 +4,9 @@ operator's session on the side, as `psql` or `sqlite3` would run it."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -67,3 +68,21 @@ async def sqlite_locked(db: Any) -> AsyncIterator[None]:
     finally:
         conn.execute("ROLLBACK")
         conn.close()
+
+
+@dataclass(frozen=True)
+class Outage:
+    """An outage a test runs through: `begin(db)` (an app's Database) holds it for its block,
+    on the engines it exists on."""
+
+    begin: Callable[[Any], AbstractAsyncContextManager[None]]
+    engines: tuple[str, ...]
+
+
+def outages(renamed: Sequence[str]) -> dict[str, Outage]:
+    """The tables `renamed` (those the code under test reads) renamed away, on both engines; and
+    PostgreSQL refusing and ending connections."""
+    return {
+        "tables renamed away": Outage(lambda db: tables_renamed(db, renamed), ("sqlite", "postgresql")),
+        "connections refused and ended": Outage(connections_refused, ("postgresql",)),
+    }

@@ -12,40 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 
 import pytest
 
 from app.db.unavailable import DatabaseUnavailable
 from app.read.feed import EventFeed, Subscription
 from tests.conftest import Api, order_body
-from tests.outages import connections_refused, tables_renamed
+from tests.outages import Outage, outages
 
 WARNING = "event feed: database unavailable: "
 AGAIN = "event feed: the outbox reads again; subscribers get the events committed meanwhile"
 
 
-def _events_renamed(api: Api) -> AbstractAsyncContextManager[None]:
-    """The outbox's table renamed away by an operator's mistake, then given its name back."""
-    return tables_renamed(api.db, ["events"])
-
-
-def _connections_refused(api: Api) -> AbstractAsyncContextManager[None]:
-    return connections_refused(api.db)
-
-
-@dataclass(frozen=True)
-class Outage:
-    begin: Callable[[Api], AbstractAsyncContextManager[None]]
-    engines: tuple[str, ...]
-
-
-OUTAGES = {
-    "the events table renamed away": Outage(_events_renamed, ("sqlite", "postgresql")),
-    "connections refused and ended": Outage(_connections_refused, ("postgresql",)),
-}
+OUTAGES = outages(["events"])
 
 
 async def _orders(api: Api, *external_ids: str) -> None:
@@ -89,7 +68,7 @@ async def test_subscribers_hear_what_was_committed_across_an_outage(
             await _orders(api, "BEFORE")
             assert await _heard(mine, 1) == ["BEFORE"]
             await _orders(api, "MEANWHILE")  # committed as the outage begins: read once it ends
-            async with outage.begin(api):
+            async with outage.begin(api.db):
                 await _logged(caplog, WARNING)
                 await asyncio.sleep(1.0)  # more failed reads: still one line
             await _orders(api, "AFTER")
@@ -107,7 +86,7 @@ async def test_a_subscription_whose_tailer_cannot_begin_is_refused(api: Api, eng
     feed = EventFeed(api.db, interval=0.2)
     start = await feed.start()  # as a socket's acknowledgement takes it
     try:
-        async with outage.begin(api):
+        async with outage.begin(api.db):
             with pytest.raises(DatabaseUnavailable):
                 async with asyncio.timeout(30):
                     async with feed.subscription(123, since=start):
