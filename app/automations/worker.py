@@ -59,9 +59,10 @@ def _said_away(away: bool, exc: DatabaseUnavailable, kept: int) -> bool:
     false); True."""
     if not away:
         log.warning(
-            "worker: database unavailable: %s; %s kept until it answers",
+            "worker: database unavailable: %s; the deliveries in hand go on, their answers kept until it "
+            "answers (%s so far)",
             exc.cause,
-            f"{kept:,} delivery answers" if kept != 1 else "1 delivery answer",
+            f"{kept:,}",
         )
     return True
 
@@ -289,6 +290,8 @@ class Worker:
         bodies = {item.delivery_id: item.body for item in in_flight.values() if item.delivery_id in waiting}
         try:
             off = await self.db.read(called_off, bodies)
+        except DatabaseUnavailable:  # the pass's next write or look says so, once: checked at the next look
+            return
         except Exception as exc:  # e.g. past the read budget behind a lock: the next look checks them
             log.warning("worker: deliveries in hand not checked again: %s", exc)
             return
