@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,11 +25,12 @@ from .sinks import ImportFailed, InProcess, OverHttp
 
 def refusal(args: argparse.Namespace) -> str | None:
     """Options of `kanal import` that do not go together (app.cli refuses them, exit status 2):
-    `--key` without `--url`, which would be ignored (the import runs in this process); `--url`
-    without a key, neither `--key` nor KANAL_KEY."""
-    if args.key and not args.url:
+    `--key` without `--url` (even empty), which would be ignored (the import runs in this
+    process); `--url` without a key, neither `--key` nor KANAL_KEY (or blanks alone); a key no
+    header can carry (`_unsendable_key`)."""
+    if args.key is not None and not args.url:  # also an empty one: `--key "$UNSET"`
         return "--key goes with --url (without it the import runs in this process)."
-    if args.url and not (args.key or os.environ.get("KANAL_KEY")):
+    if args.url and not _key(args.key):  # none, or blanks alone
         return "--url needs --key (or KANAL_KEY)."
     if args.url:
         return _unsendable_key(args.key)
@@ -93,7 +95,8 @@ def _default_report(source: Path) -> Path:
 
 def _database_files() -> list[Path]:
     """The SQLite database DATABASE_URL names, and the journal files beside it (-wal, -shm,
-    -journal): what no report may be, which opening it for writing would empty. None on
+    -journal), beside its link's target too when it names a symbolic link: what no report may
+    be, which opening it for writing would empty (the first, the database as named). None on
     PostgreSQL, or with DATABASE_URL unreadable (an import over --url needs none)."""
     try:
         url = make_url(Settings.from_env().database_url)
@@ -101,8 +104,12 @@ def _database_files() -> list[Path]:
         return []
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return []
-    database = Path(url.database)
-    return [database, *(database.with_name(database.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+    # SQLite keeps its journal files beside the file it opens: a symbolic link's target
+    named = Path(url.database)
+    files = []
+    for database in dict.fromkeys((named, named.resolve())):
+        files += [database, *(database.with_name(database.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+    return files
 
 
 def _unusable(source: Path, given: str | None, database: list[Path]) -> str | None:
@@ -135,6 +142,16 @@ def _unusable(source: Path, given: str | None, database: list[Path]) -> str | No
         return f"the report {report} cannot be used: {exc.strerror}"
 
 
+def _sqlite_file(path: Path) -> bool:
+    """Whether `path` starts as a SQLite database or its write-ahead log does (sqlite.org/fileformat2.html)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(16)
+    except OSError:
+        return False
+    return head == b"SQLite format 3\x00" or head[:4] in (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+
+
 def _same(path: Path, other: Path) -> bool:
     """Whether two paths name one file: the same path once resolved (`..`, symbolic links),
     or, both existing, one file under two names (a hard link)."""
@@ -157,12 +174,31 @@ def _unusable_report(source: Path, report: Path, database: list[Path]) -> str | 
         return f"the report {report} would overwrite the file being imported: give --report another path"
     if any(_same(path, file) for path in (report, state) for file in database):
         return f"the report {report} would overwrite the database {database[0]}: give --report another path"
-    if report.suffix == ".state":
+    for path in (report, state):
+        if path.exists() and _sqlite_file(path):  # another database (a server's over --url), or its WAL
+            return f"the report {report} would overwrite the SQLite file {path}: give --report another path"
+        if path.exists() and path.stat().st_nlink > 1:  # also another name of FILE, a state, a database
+            return f"the report {report} would overwrite a file of other names (hard links): give --report another path"
+    if report.suffix == ".state" or report.resolve().suffix == ".state":  # by name, or a link's
         return f"the report {report} is named as an import's state file (….state): give --report another path"
     if report.parent.exists() and not report.parent.is_dir():
         return f"the report's directory {report.parent} is a file, not a directory"
     if not report.parent.is_dir():
         return f"the report's directory {report.parent} does not exist"
+    return _no_new_file(report)
+
+
+def _no_new_file(report: Path) -> str | None:
+    """Why no file can be made beside `report` (its state is written there, then renamed): a
+    directory the system keeps (`/sys`, `/proc`, whose files may take writes, as
+    `/proc/sys/kernel/hostname` does) or one not writable. Asked by making one and removing it,
+    before the report is opened: it would be emptied first."""
+    try:
+        descriptor, probe = tempfile.mkstemp(dir=report.parent, prefix=run.STATE_TEMPORARY, suffix=".tmp")
+    except OSError as exc:
+        return f"the report {report} cannot be written: {exc.strerror}"
+    os.close(descriptor)
+    os.unlink(probe)
     return None
 
 

@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import json
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -262,14 +263,22 @@ def _state_value(name: str, value: object) -> bool:
     return not (isinstance(value, int) and value < 0)
 
 
+STATE_TEMPORARY = ".kanal-import-state-"  # the name a state is written under, then renamed
+
+
 def save_state(job: Job, state: State, prefix: Prefix) -> None:
     """Write `state` whole, then rename it over the state file, with the file's bytes up to its
     confirmed line (`prefix`, moved forward to it)."""
     prefix.advance(state.line)
     state.checked_bytes, state.checked_sha256 = prefix.size, prefix.sha256.hexdigest()
-    temporary = job.state_path.with_name(f"{job.state_path.name}.{os.getpid()}.tmp")  # this process's own
-    temporary.write_text(json.dumps(asdict(state)))
-    os.replace(temporary, job.state_path)
+    # this process's own, of a short name whatever the report's (a long one leaves no room)
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=job.state_path.parent, prefix=STATE_TEMPORARY, suffix=".tmp")
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(json.dumps(asdict(state)))
+        os.replace(temporary, job.state_path)
+    except OSError as exc:  # a disk full since the import began
+        raise ImportFailed(f"the import's state {job.state_path} cannot be written: {exc.strerror}") from None
 
 
 def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
@@ -337,13 +346,22 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> tuple[
             except ImportFailed as failure:  # e.g. the store paused, the key revoked: said, then where it stopped
                 failure.confirmed = confirmed.line
                 raise
-            report.flush()
-            state.report_bytes = report.tell()
-            save_state(job, state, prefix)
+            try:
+                report.flush()
+                state.report_bytes = report.tell()
+                save_state(job, state, prefix)
+            except (OSError, ImportFailed) as failure:  # a disk full since: said, then where it stopped
+                stopped = failure if isinstance(failure, ImportFailed) else _unwritable(job, failure)
+                stopped.confirmed = confirmed.line
+                raise stopped from None
             progress.update(task, completed=state.done)
             if again:  # its count is this run's now, no more the runs before's
                 before.uncount_record()
     return before, state
+
+
+def _unwritable(job: Job, exc: OSError) -> ImportFailed:
+    return ImportFailed(f"the report {job.report} cannot be written: {exc.strerror}")
 
 
 def nothing_to_resume(job: Job) -> str:
@@ -366,7 +384,7 @@ def _report(job: Job, state: State) -> Iterator[IO[str]]:
     try:
         opened = job.report.open("a", encoding="utf-8")
     except OSError as exc:  # a directory no file can be made in, a file that takes no writes
-        raise ImportFailed(f"the report {job.report} cannot be written: {exc.strerror}") from None
+        raise _unwritable(job, exc) from None
     with opened as report:
         try:
             fcntl.flock(report.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -5,6 +5,7 @@ for arguments that do not go together."""
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,16 @@ CASES = {
         "error: --key goes with --url (without it the import runs in this process).",
     ),
     "--url without a key": (["--url", "http://127.0.0.1:9"], 2, "error: --url needs --key (or KANAL_KEY)."),
+    "a key of blanks alone": (
+        ["--url", "http://127.0.0.1:9", "--key", " \t "],
+        2,
+        "error: --url needs --key (or KANAL_KEY).",
+    ),
+    "an empty key without --url": (
+        ["--key", ""],
+        2,
+        "error: --key goes with --url (without it the import runs in this process).",
+    ),
     # a key no Authorization header can carry: named by its code point, never echoed
     **{
         f"a key holding {name}": (
@@ -202,7 +213,9 @@ def test_a_report_naming_the_database_leaves_it_whole(tmp_path: Path) -> None:
 UNWRITABLE = {
     "in a file system that makes no files (/sys)": ("/sys/kanal-report.jsonl", "Permission denied"),
     "in one whose names are its own (/proc)": ("/proc/kanal-report.jsonl", "No such file or directory"),
-    "a file that takes no appending (/proc/self/status)": ("/proc/self/status", "Invalid argument"),
+    "a file that takes no appending (/proc/self/status)": ("/proc/self/status", "No such file or directory"),
+    # writable, as /proc/sys/kernel/hostname is: refused before it is opened (and emptied)
+    "a file that takes writes, in a directory that takes no new file": ("/proc/self/comm", "No such file or directory"),
 }
 
 
@@ -217,3 +230,83 @@ def test_a_report_that_cannot_be_written_is_one_line(tmp_path: Path, case: str) 
     done = kanal_import(url, source, "--store", "123", "--resource", "orders", "--report", path)
     assert (done.returncode, done.stdout) == (1, "")
     assert " ".join(done.stderr.split()) == f"error: the report {path} cannot be written: {reason}"
+
+
+def test_a_report_on_the_journal_beside_a_linked_databases_target_is_refused(tmp_path: Path) -> None:
+    """DATABASE_URL naming a symbolic link: SQLite keeps its journal files beside the target."""
+    from tests.realserver import prepare
+
+    prepare(f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}", "sqlite")
+    (tmp_path / "current.db").symlink_to("shop.db")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'current.db'}"
+    source = write_jsonl(tmp_path / "orders.jsonl", [order(0)])
+    for journal in ("shop.db-wal", "shop.db-shm", "shop.db-journal", "shop.db"):
+        done = kanal_import(url, source, "--store", "123", "--resource", "orders", "--report", tmp_path / journal)
+        assert (done.returncode, done.stdout) == (1, ""), journal
+        assert " ".join(done.stderr.split()) == (
+            f"error: the report {tmp_path / journal} would overwrite the database {tmp_path / 'current.db'}: "
+            "give --report another path"
+        )
+
+
+def test_a_report_on_another_sqlite_database_is_refused(tmp_path: Path) -> None:
+    """A server's database an import over --url may not know of: known by its first bytes."""
+    import sqlite3
+
+    other = tmp_path / "server.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE orders (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    done = _refused_report(tmp_path, other)
+    assert " ".join(done.stderr.split()) == (
+        f"error: the report {other} would overwrite the SQLite file {other}: give --report another path"
+    )
+    assert other.read_bytes() == before
+
+
+def _refused_report(tmp_path: Path, report: Path) -> subprocess.CompletedProcess[str]:
+    """An import of one order with `report`, on no database: refused before any is opened."""
+    source = write_jsonl(tmp_path / "orders.jsonl", [order(0)])
+    database = f"sqlite+aiosqlite:///{tmp_path / 'kanal.db'}"
+    done = kanal_import(database, source, "--store", "123", "--resource", "orders", "--report", report)
+    assert (done.returncode, done.stdout) == (1, "")
+    return done
+
+
+@pytest.mark.parametrize("link", ["symbolic", "hard"])
+def test_a_report_linked_to_another_imports_state_is_refused(tmp_path: Path, link: str) -> None:
+    state = tmp_path / "a.jsonl.report.jsonl.state"
+    state.write_text('{"line": 10}')
+    report = tmp_path / "r1.jsonl"
+    if link == "symbolic":
+        report.symlink_to(state.name)
+        expected = (
+            f"error: the report {report} is named as an import's state file (….state): give --report another path"
+        )
+    else:
+        os.link(state, report)
+        expected = (
+            f"error: the report {report} would overwrite a file of other names (hard links): give --report another path"
+        )
+    done = _refused_report(tmp_path, report)
+    assert " ".join(done.stderr.split()) == expected
+    assert state.read_text() == '{"line": 10}'
+
+
+def test_a_long_report_name_leaves_room_for_its_state(tmp_path: Path) -> None:
+    """A report's name up to 249 characters: its state (six more) fits in a name, and the state
+    is written under a short name of its own, then renamed."""
+    from tests.realserver import prepare
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kanal.db'}"
+    prepare(url, "sqlite")
+    source = write_jsonl(tmp_path / "orders.jsonl", [order(0)])
+    report = tmp_path / ("r" * 249)
+    done = kanal_import(url, source, "--store", "123", "--resource", "orders", "--report", report)
+    assert done.returncode == 0, done.stderr
+    assert "1 record" in done.stdout and "1 created" in done.stdout
+    assert sorted(path.name for path in tmp_path.iterdir() if not path.name.startswith("kanal.db")) == sorted(
+        ["orders.jsonl", report.name, report.name + ".state"]
+    )
