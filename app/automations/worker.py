@@ -238,7 +238,8 @@ class Worker:
                         await self._pause(SETTLE_AGAIN_SECONDS)
                         continue
                     if away:
-                        log.info("worker: the database answers again; the answers kept are recorded")
+                        # a warning too: the log shows warnings alone, and the streak's end is its news
+                        log.warning("worker: the database answers again; the answers kept are recorded")
                         away = False
                     if statuses.next_retry is not None and statuses.next_retry > now:  # else claimed now
                         # `at` is no earlier than `now`: never too soon

@@ -190,7 +190,8 @@ class EventFeed:
                 failing = True
                 continue
             if failing:
-                log.info("event feed: the outbox reads again; subscribers get the events committed meanwhile")
+                # a warning too: the log shows warnings alone, and the streak's end is its news
+                log.warning("event feed: the outbox reads again; subscribers get the events committed meanwhile")
                 failing = False
             for store_id, event in found:
                 if event.row_id in handed or event.row_id <= cursor - LOOKBACK:
