@@ -170,7 +170,7 @@ def _unusable_report(source: Path, report: Path, database: list[Path]) -> str | 
         return f"the report's state file {state} is a directory: give --report another path"
     if state.exists() and not state.is_file():
         return f"the report's state file {state} is not a regular file: give --report another path"
-    if any(path.exists() and path.samefile(source) for path in (report, state)):
+    if any(_same(path, source) for path in (report, state)):
         return f"the report {report} would overwrite the file being imported: give --report another path"
     if any(_same(path, file) for path in (report, state) for file in database):
         return f"the report {report} would overwrite the database {database[0]}: give --report another path"
