@@ -219,6 +219,20 @@ def release(conn: Connection, delivery_ids: Sequence[int]) -> None:
         )
 
 
+def renew(conn: Connection, delivery_ids: Sequence[int], now: datetime, lease: timedelta) -> None:
+    """The deliveries a worker still holds (`delivery_ids`) are leased again, until `now` +
+    `lease`, as long as they are pending: another worker may not take over a delivery held
+    longer than its first lease (waiting behind a slow endpoint), nor one whose lease ran out
+    while the database was away. A claim in the same transaction then sees them leased, so
+    the worker holding them never claims them a second time either."""
+    if delivery_ids:
+        conn.execute(
+            update(deliveries)
+            .where(deliveries.c.id.in_(delivery_ids), deliveries.c.status == DeliveryStatus.PENDING)
+            .values(locked_until=now + lease)
+        )
+
+
 def _delivery_rows(conn: Connection, delivery_ids: Sequence[int], with_body: bool = True) -> Sequence[Any]:
     """The deliveries `delivery_ids` with what deciding whether each may go out reads (its
     webhook, its event, the event's contact and store consent policy) and, `with_body`, what
@@ -441,14 +455,17 @@ def settle_and_claim(
     default_quota: int,
     dispatch: bool,
     lease: timedelta = LEASE,
+    held: Sequence[int] = (),
 ) -> tuple[Settled, int, Claims]:
     """One transaction per turn of the worker: the outcomes of the deliveries that came back
-    (those not sent are given back: `release`), new events fanned out (when `dispatch`: the
-    last claim found nothing more), then new claims (a subject's next event is claimable as
-    soon as its previous one is settled). Returns the statuses set, in the order of the
-    outcomes sent (with the earliest retry's next attempt: `Settled`), the deliveries
+    (those not sent are given back: `release`), the deliveries still `held` leased again
+    (`renew`; empty when their leases have long to run), new events fanned out (when
+    `dispatch`: the last claim found nothing more), then new claims (a subject's next event is
+    claimable as soon as its previous one is settled). Returns the statuses set, in the order
+    of the outcomes sent (with the earliest retry's next attempt: `Settled`), the deliveries
     dispatched, the deliveries claimed."""
     release(conn, [outcome.delivery_id for outcome in outcomes if not outcome.sent])
     statuses = record_outcomes(conn, [outcome for outcome in outcomes if outcome.sent], now, backoff)
+    renew(conn, held, now, lease)
     dispatched = dispatch_events(conn, now, wait=False) if dispatch else 0
     return statuses, dispatched, claim(conn, now, limit, quotas, default_quota, lease)

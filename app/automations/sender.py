@@ -23,6 +23,7 @@ from .signing import HEADER, sign
 USER_AGENT = "Kanal-Webhooks/1"
 MAX_RESPONSE_BYTES = 64 * 1024  # read (and drop) this much of an answer; a longer one closes its connection
 HELD_PER_CONNECTION = 8  # a turn of the worker settles half of them while the others are being sent
+RENEW_EVERY = timedelta(seconds=10)  # at most; a quarter of a shorter lease
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,16 @@ class Limits:
 
     @property
     def lease(self) -> timedelta:
-        """How long a claim is this worker's: every delivery it holds is settled before then."""
+        """How long a claim, or its last renewal, is this worker's: while it holds a delivery,
+        it renews the lease every `renew_every` (`delivery.renew`)."""
         return max(LEASE, timedelta(seconds=HELD_PER_CONNECTION * self.timeout_seconds + 30))
+
+    @property
+    def renew_every(self) -> timedelta:
+        """How often the leases of the deliveries a worker holds are renewed: 10 s, or a quarter
+        of a shorter lease. A database outage shorter than `lease` less this (100 s by default)
+        lets no other worker take them over (README "When the database is unavailable")."""
+        return min(RENEW_EVERY, self.lease / 4)
 
     @property
     def held_per_webhook(self) -> int:

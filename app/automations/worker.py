@@ -6,7 +6,8 @@ Delivery is a pipeline: up to `Limits.in_flight` deliveries in hand (POSTs at mo
 transaction per turn that records the outcomes of the POSTs that came back and claims as many
 new deliveries as there is room for. Claims never hand out a subject's next event while its
 previous one is in flight (app.automations.delivery), so ordering holds however many are in
-flight."""
+flight; the leases of the deliveries in hand are renewed every `Limits.renew_every`, in that
+turn's transaction, so no other worker takes over one still held."""
 
 from __future__ import annotations
 
@@ -188,6 +189,11 @@ class Worker:
         # next turn's, not dropped for their deliveries to go out again once their leases lapse.
         unsettled: list[Outcome] = []
         away = False  # the database was unavailable at the last write: said once per streak
+        # Loop time of the oldest lease on a delivery in hand (None: none in hand); every
+        # `renew_every` all those in hand are leased again (`delivery.renew`), so a slow
+        # endpoint's queue or a database outage does not let their leases run out under them.
+        leased_at: float | None = None
+        renew_every = self.limits.renew_every.total_seconds()
         woken = None
         if self._stop is not None:  # a stop wakes the wait for POSTs to come back
             woken = asyncio.ensure_future(self._stop.wait())
@@ -221,13 +227,18 @@ class Worker:
                 if retry_by is not None and loop.time() >= retry_by:
                     retry_by, drained = None, False
                 room = 0 if stopping_by is not None else self.limits.in_flight - len(in_flight)
-                if outcomes or (room > 0 and not drained):
+                if not in_flight:
+                    leased_at = None
+                renewing = []
+                if leased_at is not None and loop.time() - leased_at >= renew_every:
+                    renewing = [item.delivery_id for item in in_flight.values()]
+                if outcomes or renewing or (room > 0 and not drained):
                     cap = self.limits.held_per_webhook
                     quotas = {webhook: cap - count for webhook, count in held.items()}
                     lease, now, at = self.limits.lease, utcnow(), loop.time()
                     try:
                         statuses, dispatched, claimed = await self.db.write(
-                            settle_and_claim, outcomes, now, self.backoff, room, quotas, cap, drained, lease
+                            settle_and_claim, outcomes, now, self.backoff, room, quotas, cap, drained, lease, renewing
                         )
                     except DatabaseUnavailable as exc:
                         if not (outcomes or in_flight) or (stopping_by is not None and loop.time() >= stopping_by):
@@ -249,6 +260,10 @@ class Worker:
                     for status in statuses:
                         metrics.count_delivery(status)
                     tally.dispatched += dispatched
+                    if renewing:
+                        leased_at = at
+                    if claimed and leased_at is None:
+                        leased_at = at
                     for item in claimed:
                         held[item.webhook_id] += 1
                         task = asyncio.ensure_future(self._sender.post(item))
