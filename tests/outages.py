@@ -3,6 +3,7 @@ operator's session on the side, as `psql` or `sqlite3` would run it."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -11,6 +12,28 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy.engine import make_url
+
+from app.config import Settings
+
+
+def settings_waiting_briefly(database_url: str) -> Settings:
+    """The suite's settings, but a SQLite write waits at most 0.2 s for another process's lock:
+    for a `settings` fixture of tests that hold one (`sqlite_locked`)."""
+    return Settings.from_env(
+        database_url=database_url,
+        default_rate_limit_per_minute=10_000,
+        rate_limit_storage_uri="memory://",
+        sqlite_busy_timeout_ms=200,
+    )
+
+
+async def until(done: Callable[[], bool], seconds: float = 30.0) -> None:
+    """Wait until `done()` holds (checked every 50 ms); AssertionError past `seconds`."""
+    for _ in range(int(seconds / 0.05)):
+        if done():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"not reached in {seconds:g} s")
 
 
 async def run_sql(db: Any, statements: Sequence[str], on: str | None = None) -> None:

@@ -27,7 +27,7 @@ from app.services import webhooks as subscriptions
 from tests.api.events.outbox import FAST
 from tests.api.events.test_deliveries_in_flight import place_orders
 from tests.conftest import STORE_ID, Api
-from tests.outages import connections_refused, sqlite_locked
+from tests.outages import connections_refused, settings_waiting_briefly, sqlite_locked, until
 from tests.receiver import Receiver
 
 ORDERS = 3
@@ -39,13 +39,7 @@ WARNED = (
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    """As the suite's, a SQLite write waiting at most 0.2 s for another process's lock."""
-    return Settings.from_env(
-        database_url=database_url,
-        default_rate_limit_per_minute=10_000,
-        rate_limit_storage_uri="memory://",
-        sqlite_busy_timeout_ms=200,
-    )
+    return settings_waiting_briefly(database_url)
 
 
 @dataclass(frozen=True)
@@ -60,14 +54,6 @@ OUTAGES = {
         lambda api: connections_refused(api.db), "postgresql"
     ),
 }
-
-
-async def _until(done: Callable[[], bool]) -> None:
-    for _ in range(600):
-        if done():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("not reached in 30 s")
 
 
 # when the held POSTs are answered -> the worker's per-webhook cap: one POST at a time leaves two
@@ -100,13 +86,11 @@ async def test_answers_in_hand_are_recorded_once_the_database_is_back(
             await place_orders(api, count=ORDERS, changes=[])
             worker = Worker(api.db, FAST, Limits(per_webhook=per_webhook, timeout_seconds=30))
             passing = asyncio.ensure_future(worker.run_once())
-            await _until(
-                lambda: receiver.arrived == per_webhook if per_webhook < ORDERS else receiver.arrived == ORDERS
-            )
+            await until(lambda: receiver.arrived == per_webhook if per_webhook < ORDERS else receiver.arrived == ORDERS)
             async with outage.begin(api):
                 if during:
                     release.set()  # each answered 204 while the database takes no write
-                await _until(lambda: any("kept until it answers" in r.getMessage() for r in caplog.records))
+                await until(lambda: any("kept until it answers" in r.getMessage() for r in caplog.records))
                 await asyncio.sleep(2.5)  # writes and looks tried again, and failing, meanwhile
                 assert not passing.done()
             release.set()

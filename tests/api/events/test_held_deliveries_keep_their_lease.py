@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,7 +26,7 @@ from app.services import webhooks as subscriptions
 from tests.api.events.outbox import FAST
 from tests.api.events.test_deliveries_in_flight import place_orders
 from tests.conftest import STORE_ID, Api
-from tests.outages import connections_refused, sqlite_locked
+from tests.outages import connections_refused, settings_waiting_briefly, sqlite_locked, until
 from tests.receiver import Receiver
 
 ORDERS = 3
@@ -45,13 +45,7 @@ LIMITS = ShortLease(per_webhook=1, timeout_seconds=30)
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    """As the suite's, a SQLite write waiting at most 0.2 s for another process's lock."""
-    return Settings.from_env(
-        database_url=database_url,
-        default_rate_limit_per_minute=10_000,
-        rate_limit_storage_uri="memory://",
-        sqlite_busy_timeout_ms=200,
-    )
+    return settings_waiting_briefly(database_url)
 
 
 def _outage(api: Api) -> AbstractAsyncContextManager[None]:
@@ -89,14 +83,6 @@ async def _running(worker: Worker) -> AsyncIterator[None]:
         await asyncio.wait_for(running, 30)
 
 
-async def _until(done: Callable[[], bool]) -> None:
-    for _ in range(600):
-        if done():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("not reached in 30 s")
-
-
 @pytest.mark.parametrize("holding", HOLDINGS.values(), ids=list(HOLDINGS))
 async def test_a_delivery_held_past_its_first_lease_goes_out_once(
     api: Api, holding: Holding, monkeypatch: pytest.MonkeyPatch
@@ -108,7 +94,7 @@ async def test_a_delivery_held_past_its_first_lease_goes_out_once(
             await subscriptions.add_webhook(api.db, STORE_ID, receiver.url)
             await place_orders(api, count=ORDERS, changes=[])
             async with _running(Worker(api.db, FAST, LIMITS)):
-                await _until(lambda: receiver.arrived == 1)  # the holder claimed all three
+                await until(lambda: receiver.arrived == 1)  # the holder claimed all three
                 async with _running(Worker(api.db, FAST, LIMITS)):
                     await asyncio.sleep(holding.before)
                     if holding.outage is not None:
@@ -117,7 +103,7 @@ async def test_a_delivery_held_past_its_first_lease_goes_out_once(
                     await asyncio.sleep(holding.after)
                     arrived = receiver.arrived
                     release.set()
-                    await _until(lambda: len(receiver.received) >= ORDERS)
+                    await until(lambda: len(receiver.received) >= ORDERS)
 
                     async def settled() -> bool:
                         rows = await api.rows("deliveries")
