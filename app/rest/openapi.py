@@ -12,7 +12,7 @@ from app.domain.answers import AUTOMATIONS
 from app.domain.commands import CartInput, CartUpdate, CustomerInput, OrderInput, OrderUpdate, ShipmentInput
 from app.services.batches import MAX_BODY_BYTES, MAX_ITEMS
 
-from . import schemas
+from . import examples, schemas
 from .blank_schemas import allow_blanks
 from .null_schemas import allow_nulls
 from .platform_schemas import describe_platform_names
@@ -171,11 +171,14 @@ BATCHES: dict[type[BaseModel], type[BaseModel]] = {
 }
 
 
-def _batch_operation(summary: str, model: type[BaseModel]) -> dict[str, Any]:
+def _batch_operation(summary: str, model: type[BaseModel], resource: str) -> dict[str, Any]:
+    """The batch POST of `model`s on `resources/batch`; its example is the answer a request of
+    `resource` gets (app.rest.examples)."""
     operation = _operation(summary, BATCHES[model], schemas.BatchResults, {"200": "One result per item, in order"})
     operation["description"] = _BATCH
     # `{"results": [...]}` alone: each item's automations are in its result, none beside them
     operation["responses"]["200"] = _json(schemas.BatchResults, "One result per item, in order", _RATE_HEADERS)
+    operation["responses"]["200"]["content"]["application/json"]["example"] = examples.ANSWERS[resource]
     operation["responses"]["413"] = _json(
         schemas.Error, f"Body larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB", _RATE_HEADERS
     )
@@ -219,9 +222,13 @@ def _paths() -> dict[str, Any]:
         f"{base}/customers": {
             "post": _operation("Create or replace a customer", CustomerInput, records.Customer, _UPSERTED)
         },
-        f"{base}/orders/batch": {"post": _batch_operation("Create or replace many orders", OrderInput)},
-        f"{base}/shipments/batch": {"post": _batch_operation("Create or replace many shipments", ShipmentInput)},
-        f"{base}/customers/batch": {"post": _batch_operation("Create or replace many customers", CustomerInput)},
+        f"{base}/orders/batch": {"post": _batch_operation("Create or replace many orders", OrderInput, "orders")},
+        f"{base}/shipments/batch": {
+            "post": _batch_operation("Create or replace many shipments", ShipmentInput, "shipments")
+        },
+        f"{base}/customers/batch": {
+            "post": _batch_operation("Create or replace many customers", CustomerInput, "customers")
+        },
         f"{base}/customers/{{external_id}}": {
             "get": _with_id(_operation("Read a customer", None, records.Customer, {"200": "The customer"})),
             "delete": _erasure(),
@@ -231,13 +238,17 @@ def _paths() -> dict[str, Any]:
         paths[f"{base}/{name}"] = {
             "post": _operation(f"Create or replace an abandoned cart ({name})", CartInput, records.Cart, _UPSERTED)
         }
-        paths[f"{base}/{name}/batch"] = {"post": _batch_operation(f"Create or replace many carts ({name})", CartInput)}
+        paths[f"{base}/{name}/batch"] = {
+            "post": _batch_operation(f"Create or replace many carts ({name})", CartInput, name)
+        }
         paths[f"{base}/{name}/{{external_id}}"] = {
             "patch": _with_id(
                 _operation("Change status, recovery URL, tags, metadata", CartUpdate, records.Cart, {"200": "Updated"})
             ),
             "get": _with_id(_operation("Read a cart", None, records.Cart, {"200": "The cart"})),
         }
+    for (method, path), body in examples.bodies().items():
+        paths[f"{base}{path}"][method]["requestBody"]["content"]["application/json"]["example"] = body
     paths["/healthz"] = {
         "get": {
             "summary": "Liveness, database and rate-limit storage reachability",

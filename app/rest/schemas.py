@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from app.domain.automations import Automation, Reason
 
@@ -36,21 +37,31 @@ class AutomationDecision(BaseModel):
     subject: Subject
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _left_out(description: str) -> Any:
+    """A field an answer carries only where it applies: described as its type, not null, and
+    with no default (`/docs` showed `null` for each as its example)."""
+    return Field(default=None, description=description, json_schema_extra=_no_default)
+
+
 class BatchResult(BaseModel):
     """One item's outcome in a batch's answer (README, "Batches")."""
 
     index: int = Field(description="The item's position in `items`, from 0")
     external_id: str | None = Field(description="The item's external_id (null when it gave none a text or number)")
     status: Literal[201, 200, 422] = Field(description="As the single upsert would answer: created, updated, refused")
-    stale: Literal[True] | None = Field(
-        default=None, description="Present on a stale write (the single upsert's Kanal-Stale): nothing written"
+    stale: Literal[True] | SkipJsonSchema[None] = _left_out(
+        "Present on a stale write (the single upsert's Kanal-Stale): nothing written"
     )
-    automations: list[AutomationDecision] | None = Field(
-        default=None, description="On 201 and 200: what the write caused or suppressed, as the single upsert's body"
+    automations: list[AutomationDecision] | SkipJsonSchema[None] = _left_out(
+        "On 201 and 200: what the write caused or suppressed, as the single upsert's body"
     )
-    message: str | None = Field(default=None, description="On 422: the first error")
-    errors: dict[str, list[str]] | None = Field(default=None, description="On 422: messages per failing field")
-    codes: dict[str, list[str]] | None = Field(default=None, description="On 422: error codes per failing field")
+    message: str | SkipJsonSchema[None] = _left_out("On 422: the first error")
+    errors: dict[str, list[str]] | SkipJsonSchema[None] = _left_out("On 422: messages per failing field")
+    codes: dict[str, list[str]] | SkipJsonSchema[None] = _left_out("On 422: error codes per failing field")
 
 
 class BatchResults(BaseModel):

@@ -99,6 +99,18 @@ def test_the_docs_page_lists_the_operations_and_loads_nothing_from_elsewhere(ser
             description = page.locator(".opblock-description-wrapper").first
             description.wait_for(timeout=10_000)
             assert "At most 1,000 items and 5 MiB (413 beyond)" in " ".join(description.inner_text().split())
+            # its example: a request, and the answer it gets, each item's result as answered
+            opened = page.locator(".opblock.is-open").first
+            request = opened.locator(".opblock-section-request-body .highlight-code").first
+            answer = opened.locator('tr.response[data-code="200"] .highlight-code').first
+            answer.wait_for(timeout=10_000)
+            assert '"external_id": "1003"' in request.inner_text()
+            answered = " ".join(answer.inner_text().split())
+            assert (
+                '"status": 200, "stale": true' in answered
+                and '"codes": { "currency": [ "invalid_currency" ]' in answered
+            )
+            assert "null" not in answered, answered
             page.wait_for_load_state("networkidle")
             assert page.evaluate("window.ui.getConfigs().validatorUrl") is None  # no validator badge
             violations, seen = page.evaluate("window.violations"), list(problems)
