@@ -189,9 +189,11 @@ class Worker:
         # next turn's, not dropped for their deliveries to go out again once their leases lapse.
         unsettled: list[Outcome] = []
         away = False  # the database was unavailable at the last write: said once per streak
-        # Loop time of the oldest lease on a delivery in hand (None: none in hand); every
-        # `renew_every` all those in hand are leased again (`delivery.renew`), so a slow
+        # Loop time at or before the start of the oldest lease in hand (None: none in hand):
+        # every `renew_every` all those in hand are leased again (`delivery.renew`), so a slow
         # endpoint's queue or a database outage does not let their leases run out under them.
+        # Under a steady stream it is that of the first claim: one write renews up to
+        # `in_flight` rows every `renew_every`.
         leased_at: float | None = None
         renew_every = self.limits.renew_every.total_seconds()
         woken = None
