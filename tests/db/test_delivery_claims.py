@@ -95,3 +95,30 @@ async def test_concurrent_claims_never_hand_out_one_delivery_twice(api):
     batches = await asyncio.gather(*(api.db.write(claim, utcnow(), 5) for _ in range(4)))
     ids = [item.delivery_id for batch in batches for item in batch]
     assert len(ids) == len(set(ids)) == 12  # every order's first delivery, once; the changes wait
+
+
+async def test_deliveries_held_past_their_lease_are_renewed_before_the_turns_claim(api):
+    """A worker's turn renews the leases of the deliveries it still holds before it claims
+    (`renew`, app.automations.worker): a lease that ran out (a database outage, a long wait for
+    a connection) is not claimed again by its holder, nor by another worker after; a delivery
+    no longer pending is left as it is."""
+    await webhooks.add_webhook(api.db, STORE_ID, "http://127.0.0.1:9/hooks")
+    await orders_with_a_change(api, 3)
+    await api.db.write(dispatch_events, utcnow())
+    claimed_at = utcnow()
+    held = await api.db.write(claim, claimed_at, 100, None, None, timedelta(seconds=60))
+    assert len(held) == 3
+    settled_elsewhere = Outcome(held[2].delivery_id, 0, 204, None)
+    await api.db.write(settle_and_claim, [settled_elsewhere], claimed_at, BACKOFF, 0, {}, 0, False)
+    later = claimed_at + timedelta(seconds=120)  # every lease ran out
+    ids = [item.delivery_id for item in held]
+    _, _, again = await api.db.write(
+        settle_and_claim, [], later, BACKOFF, 100, {}, 100, False, timedelta(seconds=60), ids
+    )
+    # the holder's own are renewed first, their successors wait for them: only the settled
+    # one's successor is claimed
+    assert [(item.event_type, item.delivery_id in ids) for item in again] == [("order.financial_status_changed", False)]
+    assert await api.db.write(claim, later + timedelta(seconds=59), 100) == []  # another worker's
+    rows = {row["id"]: row for row in await api.rows("deliveries")}
+    assert [rows[i]["locked_until"] for i in ids] == [later + timedelta(seconds=60)] * 2 + [None]
+    assert rows[ids[2]]["status"] == "delivered"
