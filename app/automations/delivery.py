@@ -118,11 +118,13 @@ def claim(
     quotas: Mapping[int, int] | None = None,
     default_quota: int | None = None,
     lease: timedelta = LEASE,
+    takeover: bool = True,
 ) -> Claims:
     """Lease (for `lease`) up to `limit` due deliveries, in id order, at most `quotas[webhook_id]`
     (else `default_quota`) of each webhook; a webhook whose quota is 0 is skipped in SQL. Rows
     looked at beyond a quota are only row-locked until this transaction ends, never leased: no
-    more are looked at than the quotas can take (`_looked_at`)."""
+    more are looked at than the quotas can take (`_looked_at`). `takeover` False: none whose
+    lease lapsed (held by a worker that may be back from the same outage, about to renew it)."""
     quotas = quotas or {}
     if limit <= 0:
         return Claims()
@@ -137,7 +139,9 @@ def claim(
         .where(
             deliveries.c.status == DeliveryStatus.PENDING,
             deliveries.c.next_attempt_at <= now,
-            or_(deliveries.c.locked_until.is_(None), deliveries.c.locked_until < now),
+            or_(deliveries.c.locked_until.is_(None), deliveries.c.locked_until < now)
+            if takeover
+            else deliveries.c.locked_until.is_(None),
             ~blocked,
         )
         .order_by(deliveries.c.id)
@@ -456,16 +460,18 @@ def settle_and_claim(
     dispatch: bool,
     lease: timedelta = LEASE,
     held: Sequence[int] = (),
+    takeover: bool = True,
 ) -> tuple[Settled, int, Claims]:
     """One transaction per turn of the worker: the outcomes of the deliveries that came back
     (those not sent are given back: `release`), the deliveries still `held` leased again
     (`renew`; empty when their leases have long to run), new events fanned out (when
     `dispatch`: the last claim found nothing more), then new claims (a subject's next event is
-    claimable as soon as its previous one is settled). Returns the statuses set, in the order
+    claimable as soon as its previous one is settled; with `takeover` False, none whose lease
+    lapsed: `claim`). Returns the statuses set, in the order
     of the outcomes sent (with the earliest retry's next attempt: `Settled`), the deliveries
     dispatched, the deliveries claimed."""
     release(conn, [outcome.delivery_id for outcome in outcomes if not outcome.sent])
     statuses = record_outcomes(conn, [outcome for outcome in outcomes if outcome.sent], now, backoff)
     renew(conn, held, now, lease)
     dispatched = dispatch_events(conn, now, wait=False) if dispatch else 0
-    return statuses, dispatched, claim(conn, now, limit, quotas, default_quota, lease)
+    return statuses, dispatched, claim(conn, now, limit, quotas, default_quota, lease, takeover)

@@ -36,6 +36,11 @@ GATHER_SECONDS = 0.05  # after the first POST of a turn comes back, wait up to t
 # While the database cannot record the answers in hand, it is tried again this often (`_deliver`).
 SETTLE_AGAIN_SECONDS = 1.0
 PRUNE_EVERY_SECONDS = 3600.0
+# After the database was unavailable to it (or a write took this long), a worker takes over no
+# delivery whose lease lapsed for this long: its holder, back from the same outage, renews it
+# first (it tries again every SETTLE_AGAIN_SECONDS), so an outage of any length sends nothing
+# twice while its holder lives (README "When the database is unavailable").
+TAKEOVER_AFTER_SECONDS = 5.0
 
 
 @dataclass
@@ -92,6 +97,19 @@ class Worker:
         # `run`'s interval: between passes, and within a long pass (POSTs to a slow endpoint
         # still out) between looks for new events and due recoveries
         self._interval = 1.0
+        # Loop time since which the database has taken this worker's writes (None: its last one
+        # failed; at start, for ever): `TAKEOVER_AFTER_SECONDS` on, it may take over lapsed leases
+        # (a worker started once an outage is over takes over a dead one's at once).
+        self._answering_since: float | None = float("-inf")
+
+    def _may_take_over(self, now: float) -> bool:
+        return self._answering_since is not None and now - self._answering_since >= TAKEOVER_AFTER_SECONDS
+
+    def _answered(self, started: float, now: float) -> None:
+        """A write begun at loop time `started` committed at `now`: the database answers,
+        since `now` if it did not or the write took TAKEOVER_AFTER_SECONDS or more."""
+        if self._answering_since is None or now - started >= TAKEOVER_AFTER_SECONDS:
+            self._answering_since = now
 
     @property
     def _stop_asked(self) -> bool:
@@ -126,6 +144,7 @@ class Worker:
                         log.warning("worker pass: the database has no Kanal tables: run `kanal db upgrade`")
                     elif isinstance(exc, DatabaseUnavailable):  # no bug either
                         log.warning("worker pass: database unavailable: %s", exc.cause)
+                        self._answering_since = None
                     else:
                         log.exception("worker pass failed")
                 try:
@@ -222,6 +241,7 @@ class Worker:
                             await self._recoveries(tally)
                         except DatabaseUnavailable as exc:  # no bug: looked for again at the next look
                             away = _said_away(away, exc, len(outcomes))
+                            self._answering_since = None
                         # claim now: the deliveries it created, and retries come due since the last claim
                         drained = False
                         again = tally.swept > swept  # a sweep that settled carts may have left more due
@@ -240,9 +260,20 @@ class Worker:
                     lease, now, at = self.limits.lease, utcnow(), loop.time()
                     try:
                         statuses, dispatched, claimed = await self.db.write(
-                            settle_and_claim, outcomes, now, self.backoff, room, quotas, cap, drained, lease, renewing
+                            settle_and_claim,
+                            outcomes,
+                            now,
+                            self.backoff,
+                            room,
+                            quotas,
+                            cap,
+                            drained,
+                            lease,
+                            renewing,
+                            self._may_take_over(at),
                         )
                     except DatabaseUnavailable as exc:
+                        self._answering_since = None
                         if not (outcomes or in_flight) or (stopping_by is not None and loop.time() >= stopping_by):
                             # nothing in hand: the pass ends, and the next tries again; a stop ends
                             # in its time (these deliveries go out again after their leases)
@@ -250,6 +281,7 @@ class Worker:
                         away, unsettled = _said_away(away, exc, len(outcomes)), outcomes
                         await self._pause(SETTLE_AGAIN_SECONDS)
                         continue
+                    self._answered(at, loop.time())
                     if away:
                         # a warning too: the log shows warnings alone, and the streak's end is its news
                         log.warning("worker: the database answers again; the answers kept are recorded")

@@ -122,3 +122,21 @@ async def test_deliveries_held_past_their_lease_are_renewed_before_the_turns_cla
     rows = {row["id"]: row for row in await api.rows("deliveries")}
     assert [rows[i]["locked_until"] for i in ids] == [later + timedelta(seconds=60)] * 2 + [None]
     assert rows[ids[2]]["status"] == "delivered"
+
+
+async def test_a_claim_without_takeover_leaves_lapsed_leases(api):
+    """A worker back from an outage claims with `takeover` False for a while
+    (app.automations.worker.TAKEOVER_AFTER_SECONDS): deliveries never leased, or given back,
+    are claimed; one whose lease lapsed (its holder may be back too, about to renew it) is not,
+    until a claim with `takeover`."""
+    await webhooks.add_webhook(api.db, STORE_ID, "http://127.0.0.1:9/hooks")
+    await orders_with_a_change(api, 3)
+    await api.db.write(dispatch_events, utcnow())
+    claimed_at = utcnow()
+    held = await api.db.write(claim, claimed_at, 1, None, None, timedelta(seconds=60))
+    later = claimed_at + timedelta(seconds=120)
+    fresh = await api.db.write(claim, later, 100, None, None, timedelta(seconds=60), False)
+    assert [item.event_type for item in fresh] == ["order.created"] * 2
+    assert held[0].delivery_id not in {item.delivery_id for item in fresh}
+    taken = await api.db.write(claim, later, 100, None, None, timedelta(seconds=60), True)
+    assert [item.delivery_id for item in taken] == [held[0].delivery_id]

@@ -1,10 +1,12 @@
 """SPEC §6, README "Slow or dead endpoints" and "When the database is unavailable": a worker
-renews the leases of the deliveries it holds (`Limits.renew_every`), so with two workers a
-delivery goes out once when it is held longer than its first lease (waiting behind a slow
-endpoint) and when a database outage outlasts the lease counted from its claim.
+renews the leases of the deliveries it holds (`Limits.renew_every`), and after an outage takes
+over no lapsed lease for a while (`TAKEOVER_AFTER_SECONDS`), so with two workers a delivery goes
+out once when it is held longer than its first lease (waiting behind a slow endpoint) and
+through a database outage, however long.
 
 Before, a lease was counted from the claim alone: past it, the other worker (or the holder's
-own next claim) took the deliveries still in hand and sent them a second time."""
+own next claim) took the deliveries still in hand and sent them a second time; and after an
+outage longer than a lease, the first worker back took the other's."""
 
 from __future__ import annotations
 
@@ -69,6 +71,8 @@ class Holding:
 HOLDINGS = {
     "held one and a half leases behind a slow endpoint": Holding(6.0, None, 0.0),
     "through an outage that outlasts the lease counted from the claim": Holding(2.5, 2.0, 1.0),
+    # the lease runs out during the outage: the holder renews it first once the database is back
+    "through an outage longer than the lease": Holding(1.0, 6.0, 4.0),
 }
 
 
@@ -87,7 +91,10 @@ async def _running(worker: Worker) -> AsyncIterator[None]:
 async def test_a_delivery_held_past_its_first_lease_goes_out_once(
     api: Api, holding: Holding, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(worker_module, "SETTLE_AGAIN_SECONDS", 0.2)
+    # through an outage the holder asks again every 2 s, the other worker every 0.1 s: back
+    # first, it would take the lapsed leases but for the time it waits
+    monkeypatch.setattr(worker_module, "SETTLE_AGAIN_SECONDS", 2.0)
+    monkeypatch.setattr(worker_module, "TAKEOVER_AFTER_SECONDS", 3.0)
     release = threading.Event()
     try:
         with Receiver(hold=release) as receiver:
