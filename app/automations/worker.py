@@ -133,18 +133,24 @@ class Worker:
         takes at most about that long, however many deliveries are due."""
         self._stop = stop
         self._interval = interval
+        away = False  # the last pass met a database unavailable or without its tables
         try:
             while not stop.is_set():
                 try:
                     tally = await self.run_once()
+                    if away:  # a warning too: the log shows warnings alone, and the streak's end is its news
+                        log.warning("worker pass: the database answers again")
+                        away = False
                     if tally.dispatched or tally.swept or tally.delivered or tally.failed:
                         continue  # more may be waiting: a failed delivery is rescheduled later, so no spin
                 except Exception as exc:  # keep going; the next pass retries
                     if tables_missing(exc):  # no bug: a database emptied or re-created under it
                         log.warning("worker pass: the database has no Kanal tables: run `kanal db upgrade`")
+                        away = True
                     elif isinstance(exc, DatabaseUnavailable):  # no bug either
                         log.warning("worker pass: database unavailable: %s", exc.cause)
                         self._answering_since = None
+                        away = True
                     else:
                         log.exception("worker pass failed")
                 try:
