@@ -98,13 +98,39 @@ function addDays(day, count) {
   return new Date(Date.parse(`${day}T00:00:00Z`) + count * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** How far a zone's clocks are ahead of UTC at an instant (ms since the epoch), in ms. */
+function offsetAt(instant, timeZone) {
+  const local = new Date(instant).toLocaleString("sv-SE", { timeZone }); // "999-01-01 12:09:21" before 1000
+  const wall = Date.parse(local.replace(/^\d+/, (year) => year.padStart(4, "0")).replace(" ", "T") + "Z");
+  return wall - Math.floor(instant / 1000) * 1000; // the wall time is read to the second
+}
+
 /** Noon of a local day: inside that day whatever the zone's offset or clock change, which is
- * all the API needs to pick the day's bucket. */
+ * all the API needs to pick the day's bucket; null for a day the zone's clocks skipped
+ * (Pacific/Apia's 2011-12-30), which has no bucket. The offset is the one at local noon: the
+ * one at UTC noon put a skipped day's noon in the day before. */
 function noonOf(day, timeZone) {
   const utcNoon = Date.parse(`${day}T12:00:00Z`);
-  const local = new Date(utcNoon).toLocaleString("sv-SE", { timeZone }); // "999-01-01 12:09:21" before 1000
-  const wall = Date.parse(local.replace(/^\d+/, (year) => year.padStart(4, "0")).replace(" ", "T") + "Z");
-  return new Date(2 * utcNoon - wall); // UTC noon moved back by the zone's offset
+  let noon = utcNoon - offsetAt(utcNoon, timeZone);
+  noon = utcNoon - offsetAt(noon, timeZone);
+  return localDay(new Date(noon), timeZone) === day ? new Date(noon) : null;
+}
+
+/** The noons of a period's first and last days on the zone's calendar: From moved on past, and
+ * To back before, days its clocks skipped; a PeriodError when none is left. A reversed period
+ * is left to the API, which names it. */
+function calendarPeriod(firstDay, lastDay, timeZone) {
+  if (firstDay > lastDay) {
+    return [firstDay, lastDay].map((day) => noonOf(day, timeZone) || new Date(`${day}T12:00:00Z`));
+  }
+  let first = firstDay;
+  let last = lastDay;
+  for (let skipped = 0; skipped < 3 && first <= last && !noonOf(first, timeZone); skipped++) first = addDays(first, 1);
+  for (let skipped = 0; skipped < 3 && first <= last && !noonOf(last, timeZone); skipped++) last = addDays(last, -1);
+  if (first > last || !noonOf(first, timeZone) || !noonOf(last, timeZone)) {
+    throw new PeriodError(`${firstDay} to ${lastDay} holds no day of ${timeZone}: its clocks skipped it.`);
+  }
+  return [noonOf(first, timeZone), noonOf(last, timeZone)];
 }
 
 // ---------------------------------------------------------------- settings
@@ -170,11 +196,12 @@ async function refresh() {
   const firstDay = settings.from || addDays(lastDay, -29);
   $("from").value = firstDay;
   $("to").value = lastDay;
+  const [firstNoon, lastNoon] = calendarPeriod(firstDay, lastDay, timeZone);
   const days = (
     await graphql(DAYS, {
       store: settings.store,
-      from: noonOf(firstDay, timeZone),
-      to: new Date(noonOf(lastDay, timeZone).getTime() + 1000), // the last day's bucket is the last
+      from: firstNoon,
+      to: new Date(lastNoon.getTime() + 1000), // the last day's bucket is the last
     })
   ).storeTimeseries;
   const data = await graphql(PERIOD, { store: settings.store, from: days[0].start, to: days.at(-1).end });

@@ -455,3 +455,48 @@ def test_numbers_read_in_the_readers_locale_every_digit_kept(prepared: Prepared,
             ["Pin", "–", "1", "1", "5,12"],
         ]
     assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
+
+
+# Pacific/Apia skipped 2011-12-30: its clocks went from the 29th (UTC-10) to the 31st (UTC+14).
+# The orders are on the local 29th and 31st; each period -> the days the page lists, or what it says.
+SKIPPED = {
+    "the skipped day alone": ("2011-12-30", "2011-12-30", None),
+    "from the skipped day": ("2011-12-30", "2011-12-31", ["2011-12-31"]),
+    "to the skipped day": ("2011-12-29", "2011-12-30", ["2011-12-29"]),
+    "across it": ("2011-12-29", "2011-12-31", ["2011-12-29", "2011-12-31"]),
+}
+
+
+@pytest.mark.parametrize(("first", "last", "listed"), SKIPPED.values(), ids=list(SKIPPED))
+def test_a_day_the_clocks_skipped_is_no_day_of_the_period(
+    prepared: Prepared, server: LiveServer, first: str, last: str, listed: list[str] | None
+) -> None:
+    """README "The dashboard": a day the store's clocks skipped is no bucket. The page took the
+    zone's offset at UTC noon for a day's noon, which put the skipped day's noon in the day
+    before: a period of the skipped day alone listed the 29th and its order, and one from it
+    counted the 29th's order too."""
+    kanal(prepared.url, "stores", "set-timezone", "123", "Pacific/Apia")
+    orders = [
+        order_body(external_id="ON-29", placed_at="2011-12-29T20:00:00Z", total_price="7.00", currency="EUR"),
+        order_body(external_id="ON-31", placed_at="2011-12-30T20:00:00Z", total_price="9.00", currency="EUR"),
+    ]
+    with httpx.Client(base_url=server.base_url, headers=prepared.auth, timeout=60) as api:
+        answer = api.post(f"{API}/orders/batch", json={"items": orders})
+        assert [r["status"] for r in answer.json()["results"]] == [201, 201]
+    with chromium() as (context, seen):
+        page = context.new_page()
+        page.goto(f"{server.base_url}/dashboard#key={prepared.key}&store=123&from={first}&to={last}")
+        if listed is None:
+            expect(page.locator("#status")).to_have_text(
+                "Check the link's period: 2011-12-30 to 2011-12-30 holds no day of Pacific/Apia: its clocks skipped it.",
+                timeout=WAIT,
+            )
+        else:
+            loaded(page)
+            page.click("text=The numbers")
+            totals = {"2011-12-29": 7, "2011-12-31": 9}
+            assert [row[:3] for row in table(page, "#days")] == [[day, "1", f"€{totals[day]}.00"] for day in listed]
+            assert page.inner_text("#total-Orders") == str(len(listed))
+            assert page.inner_text("#total-Revenue") == f"€{sum(totals[day] for day in listed)}.00"
+            expect(page.locator("#status")).to_contain_text(f"{first} to {last}, read at")
+    assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
