@@ -187,16 +187,17 @@ def digest(first: str | None, second: str | None) -> str:
 
 def product_shares(line_items: Iterable[Mapping[Any, Any]]) -> list[ProductShare]:
     """One order's lines per (sku, title), each read as text (`json_values.as_text`: a number
-    or `true` by its JSON text), the sku trimmed: a line without a quantity counts 1, without a price
-    0; its revenue is quantity x price rounded half away from zero to the ten-thousandth (as
-    PostgreSQL's round(numeric, 4)). The order counts once per product (its sku, else its
-    title), on the share of its greatest title (SQL's MAX: none below any text)."""
+    or `true` by its JSON text), the sku trimmed of Unicode whitespace (none when blank): a
+    line without a quantity counts 1, without a price 0; its revenue is quantity x price
+    rounded half away from zero to the ten-thousandth (as PostgreSQL's round(numeric, 4)). The
+    order counts once per product (its sku, else its title), on the share of its greatest title
+    (SQL's MAX: none below any text)."""
     shares: dict[tuple[str | None, str | None], ProductShare] = {}
     greatest: dict[tuple[str | None, str | None], ProductShare] = {}
     for item in line_items:
         sku = as_text(item.get("sku"))
         if sku is not None:
-            sku = sku.strip(" ") or None
+            sku = sku.strip() or None  # any Unicode whitespace, as a blank is read (str.isspace)
         title = as_text(item.get("title"))
         quantity = _units(item.get("quantity"), _ONE)
         price = _units(item.get("price"), 0)
