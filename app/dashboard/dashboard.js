@@ -72,9 +72,10 @@ async function graphql(query, variables) {
 
 // ---------------------------------------------------------------- days in the store's timezone
 
-/** The local day (YYYY-MM-DD) of an instant in a timezone. */
+/** The local day (YYYY-MM-DD) of an instant in a timezone: four digits of year before 1000 too. */
 function localDay(instant, timeZone) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+  const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  return day.format(instant).replace(/^\d+/, (year) => year.padStart(4, "0")); // "999-01-01" before 1000
 }
 
 /** A day as the form gives it, YYYY-MM-DD, that is on the calendar: a link may carry anything
