@@ -281,3 +281,18 @@ async def test_each_example_is_a_request_that_gets_what_is_shown(api, method, pa
     result = document["components"]["schemas"]["BatchResult"]["properties"]
     for name in ("stale", "automations", "message", "errors", "codes"):
         assert "anyOf" not in result[name] and "default" not in result[name], name
+
+
+async def test_the_batch_examples_sent_in_turn_to_one_store_get_what_is_shown(api):
+    """The batch examples, sent one after the other to one store in the order /docs lists them,
+    each get the answer shown: each example has records and phones of its own (the carts'
+    phone ordered nothing, where an order of the orders example recovered the carts)."""
+    document = (await api.client.get("/openapi.json")).json()
+    batches = [path for path in document["paths"] if path.endswith("/batch")]
+    assert [path.split("/")[-2] for path in batches] == ["orders", "shipments", "customers", "carts", "checkouts"]
+    for path in batches:
+        operation = document["paths"][path]["post"]
+        request = operation["requestBody"]["content"]["application/json"]["example"]
+        answer = await api.post(path.removeprefix("/api/v1/stores/{store_id}"), request)
+        shown = operation["responses"]["200"]["content"]["application/json"]["example"]
+        assert (answer.status_code, answer.json()) == (200, shown), path
