@@ -19,6 +19,8 @@ from sqlalchemy.exc import DBAPIError
 
 from app.db.cannot_serve import StillConflicting, TablesMissing
 from app.db.postgres import (
+    DEADLOCK_PAUSE_CAP,
+    DEADLOCK_PAUSE_FIRST,
     LOCK_TABLE_PAUSE_CAP,
     LOCK_TABLE_PAUSE_FIRST,
     RETRY_PAUSE_CAP,
@@ -166,7 +168,7 @@ def _raised(exc: BaseException, state: str) -> str | None:
 # the failure's SQLSTATE -> the first bound and the cap of its pauses
 PAUSES = {
     None: (RETRY_PAUSE_FIRST, RETRY_PAUSE_CAP),
-    "40P01": (RETRY_PAUSE_FIRST, RETRY_PAUSE_CAP),
+    "40P01": (DEADLOCK_PAUSE_FIRST, DEADLOCK_PAUSE_CAP),  # a burst of the same records: longer
     "23505": (RETRY_PAUSE_FIRST, RETRY_PAUSE_CAP),
     "53200": (LOCK_TABLE_PAUSE_FIRST, LOCK_TABLE_PAUSE_CAP),  # the lock table full: longer
 }
