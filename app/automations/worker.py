@@ -300,9 +300,7 @@ class Worker:
                     for status in statuses:
                         metrics.count_delivery(status)
                     tally.dispatched += dispatched
-                    if renewing:
-                        leased_at = at
-                    if claimed and leased_at is None:
+                    if renewing or (claimed and leased_at is None):
                         leased_at = at
                     for item in claimed:
                         held[item.webhook_id] += 1

@@ -22,8 +22,8 @@ _CONSENTING = {
 
 
 def _carts(first: str, second: str, refused: str) -> list[dict[str, Any]]:
-    """The carts (or checkouts) example: `first` new, consent given; `second` new, then sent
-    again older; `refused`, its phone unreadable."""
+    """The carts (or checkouts) example, the shape of every batch example: `first` new,
+    consent given; `second` new, then sent again older; `refused`, its phone unreadable."""
     cart = {"total_price": 20, "currency": "EUR", "customer": _CART_PHONE}
     return [
         {
@@ -40,34 +40,41 @@ def _carts(first: str, second: str, refused: str) -> list[dict[str, Any]]:
     ]
 
 
-def _recovery(external_id: str, reason: str) -> list[dict[str, Any]]:
-    return [{"automation": "cart_recovery", "reason": reason, "subject": {"type": "cart", "external_id": external_id}}]
+def _answers(
+    first: str, second: str, refused: str, refusal: tuple[str, str, str], automation: tuple[str, str, str] | None = None
+) -> dict[str, Any]:
+    """The answer of an example of `_carts`' shape: `first` and `second` created, `second`
+    stale, `refused` refused with `refusal` (field, code, message). `automation` (its name,
+    subject type, the reason a new record gets): what each written item caused, else none."""
 
+    def caused(external_id: str, reason: str) -> list[dict[str, Any]]:
+        if automation is None:
+            return []
+        name, subject, _ = automation
+        return [{"automation": name, "reason": reason, "subject": {"type": subject, "external_id": external_id}}]
 
-def _cart_answers(first: str, second: str, refused: str) -> dict[str, Any]:
-    """The answer `_carts(first, second, refused)` gets."""
-    invalid = "The customer.phone field is invalid: The phone number is not a valid number."
+    new = automation[2] if automation else ""
+    field, code, message = refusal
     return {
         "results": [
-            {"index": 0, "external_id": first, "status": 201, "automations": _recovery(first, "not_due_yet")},
-            {"index": 1, "external_id": second, "status": 201, "automations": _recovery(second, "not_due_yet")},
-            {
-                "index": 2,
-                "external_id": second,
-                "status": 200,
-                "stale": True,
-                "automations": _recovery(second, "stale"),
-            },
+            {"index": 0, "external_id": first, "status": 201, "automations": caused(first, new)},
+            {"index": 1, "external_id": second, "status": 201, "automations": caused(second, new)},
+            {"index": 2, "external_id": second, "status": 200, "stale": True, "automations": caused(second, "stale")},
             {
                 "index": 3,
                 "external_id": refused,
                 "status": 422,
-                "message": invalid,
-                "errors": {"customer.phone": [invalid]},
-                "codes": {"customer.phone": ["invalid_phone"]},
+                "message": message,
+                "errors": {field: [message]},
+                "codes": {field: [code]},
             },
         ]
     }
+
+
+_INVALID_PHONE = "The {} field is invalid: The phone number is not a valid number."
+_CART_REFUSAL = ("customer.phone", "invalid_phone", _INVALID_PHONE.format("customer.phone"))
+_RECOVERY = ("cart_recovery", "cart", "not_due_yet")
 
 
 REQUESTS: dict[str, list[dict[str, Any]]] = {
@@ -139,87 +146,22 @@ REQUESTS: dict[str, list[dict[str, Any]]] = {
 
 
 ANSWERS: dict[str, dict[str, Any]] = {
-    "orders": {
-        "results": [
-            {"index": 0, "external_id": "1001", "status": 201, "automations": []},
-            {"index": 1, "external_id": "1002", "status": 201, "automations": []},
-            {"index": 2, "external_id": "1002", "status": 200, "stale": True, "automations": []},
-            {
-                "index": 3,
-                "external_id": "1003",
-                "status": 422,
-                "message": "The currency field is invalid: Must be an ISO 4217 currency code, e.g. EUR.",
-                "errors": {"currency": ["The currency field is invalid: Must be an ISO 4217 currency code, e.g. EUR."]},
-                "codes": {"currency": ["invalid_currency"]},
-            },
-        ]
-    },
-    "shipments": {
-        "results": [
-            {
-                "index": 0,
-                "external_id": "SHIP-1",
-                "status": 201,
-                "automations": [
-                    {
-                        "automation": "shipping_notification",
-                        "reason": "fired",
-                        "subject": {"type": "shipment", "external_id": "SHIP-1"},
-                    }
-                ],
-            },
-            {
-                "index": 1,
-                "external_id": "SHIP-2",
-                "status": 201,
-                "automations": [
-                    {
-                        "automation": "shipping_notification",
-                        "reason": "fired",
-                        "subject": {"type": "shipment", "external_id": "SHIP-2"},
-                    }
-                ],
-            },
-            {
-                "index": 2,
-                "external_id": "SHIP-2",
-                "status": 200,
-                "stale": True,
-                "automations": [
-                    {
-                        "automation": "shipping_notification",
-                        "reason": "stale",
-                        "subject": {"type": "shipment", "external_id": "SHIP-2"},
-                    }
-                ],
-            },
-            {
-                "index": 3,
-                "external_id": "SHIP-3",
-                "status": 422,
-                "message": "The tracking_url field is invalid: Must be an http(s) URL.",
-                "errors": {"tracking_url": ["The tracking_url field is invalid: Must be an http(s) URL."]},
-                "codes": {"tracking_url": ["invalid_url"]},
-            },
-        ]
-    },
-    "carts": _cart_answers("7701", "7702", "7703"),
-    "checkouts": _cart_answers("8801", "8802", "8803"),
-    "customers": {
-        "results": [
-            {"index": 0, "external_id": "CUST-1", "status": 201, "automations": []},
-            {"index": 1, "external_id": "CUST-2", "status": 201, "automations": []},
-            {"index": 2, "external_id": "CUST-2", "status": 200, "stale": True, "automations": []},
-            {
-                "index": 3,
-                "external_id": "CUST-3",
-                "status": 422,
-                "message": "The phone field is invalid: The phone number is not a valid number.",
-                "errors": {"phone": ["The phone field is invalid: The phone number is not a valid number."]},
-                "codes": {"phone": ["invalid_phone"]},
-            },
-        ]
-    },
+    "orders": _answers(
+        "1001",
+        "1002",
+        "1003",
+        ("currency", "invalid_currency", "The currency field is invalid: Must be an ISO 4217 currency code, e.g. EUR."),
+    ),
+    "shipments": _answers(
+        "SHIP-1",
+        "SHIP-2",
+        "SHIP-3",
+        ("tracking_url", "invalid_url", "The tracking_url field is invalid: Must be an http(s) URL."),
+        ("shipping_notification", "shipment", "fired"),
+    ),
+    "carts": _answers("7701", "7702", "7703", _CART_REFUSAL, _RECOVERY),
+    "checkouts": _answers("8801", "8802", "8803", _CART_REFUSAL, _RECOVERY),
+    "customers": _answers("CUST-1", "CUST-2", "CUST-3", ("phone", "invalid_phone", _INVALID_PHONE.format("phone"))),
 }
 
 PATCHES: dict[str, dict[str, Any]] = {
