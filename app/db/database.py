@@ -39,7 +39,7 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from app.config import Settings
 from app.domain.errors import DomainError
 
-from . import cannot_serve, sqlite_binds, summaries, together
+from . import cannot_serve, key_locks, sqlite_binds, summaries, together
 from .checkpoint import Checkpointer
 from .kept import KeptRows
 from .postgres import GroupedWrites, KeptVersions
@@ -234,11 +234,14 @@ class _AsyncBackend:
         return [self.engine.sync_engine, self._read_engine.sync_engine]
 
     async def write(self, work: Work[T], *args: Any) -> T:
-        """In a transaction shared with the writes that arrive with it (postgres.GroupedWrites)."""
-        return await self._writes.run(partial(_within_contract, work), *args)
+        """In a transaction shared with the writes that arrive with it (postgres.GroupedWrites),
+        which takes the keys `work` declared (`key_locks.declare`) first."""
+        keys = partial(key_locks.keys_of, work, args)
+        return await self._writes.run(partial(_within_contract, work), *args, keys=keys)
 
     async def write_alone(self, work: Work[T], *args: Any) -> T:
-        return await self._writes.alone(partial(_within_contract, work), *args)
+        keys = partial(key_locks.keys_of, work, args)
+        return await self._writes.alone(partial(_within_contract, work), *args, keys=keys)
 
     async def read(self, work: Work[T], *args: Any) -> T:
         """Once more on a new connection when the server had ended the pool's (`unavailable`)."""

@@ -14,12 +14,17 @@ per pair) only take turns needlessly. Locks end with the transaction (COMMIT or 
 key is an entry of PostgreSQL's lock table (`max_locks_per_transaction` × connections, shared by
 the server: about 7,800 entries by default), so a transaction takes a few hundred at most
 (`app.services.batches.CHUNK` items, three keys each). SQLite has one writer: nothing to take.
+
+Single writes declare their keys (`declare`): a PostgreSQL group commit takes the keys of all
+its writes before the first runs, and a write run again after a conflict takes its own first
+(`app.db.postgres`), so that writes sharing a record take turns there too.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -49,3 +54,20 @@ def lock(conn: Connection, keys: Iterable[int]) -> None:
     ordered = sorted(set(keys))
     if ordered:
         conn.execute(_LOCK, {"keys": ordered})
+
+
+# Write works (`Database.write`'s `work(conn, *args)`) whose keys are known from their
+# arguments before they run: `keys(*args)`.
+_DECLARED: dict[Callable[..., Any], Callable[..., Iterable[int]]] = {}
+
+
+def declare(work: Callable[..., Any], keys: Callable[..., Iterable[int]]) -> None:
+    """`keys(*args)` yields the keys (from `key`) of the records `work(conn, *args)` may insert
+    or change: those two writes sharing a record would both lock."""
+    _DECLARED[work] = keys
+
+
+def keys_of(work: Callable[..., Any], args: tuple[Any, ...]) -> list[int]:
+    """The keys the write `work(conn, *args)` declared (`declare`); none when it declared none."""
+    keys = _DECLARED.get(work)
+    return [] if keys is None else list(keys(*args))

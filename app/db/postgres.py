@@ -14,11 +14,21 @@ Should any write of a group raise (a bug, an engine failure, or a conflict with 
 concurrent transaction: a unique key taken meanwhile, a deadlock, a serialization failure),
 the whole group is rolled back and each of its writes runs again in a transaction of its
 own, retried on such conflicts: one failure never costs another request its write, and a
-crash mid-group commits nothing of it. Groups take their rows' locks in whatever order their
-writes came in, so they can deadlock with each other and with writes alone (PostgreSQL
-breaks the cycle by failing one, after `deadlock_timeout`); a write that lost one waits a
-short random while before its next attempt, so that the same writes do not meet again in
-the same order.
+crash mid-group commits nothing of it.
+
+Lock order. A group's writes lock their rows in the order the writes came in: an order of a
+customer's phone locks the contact, then a write of the customer its record and the contact,
+while an erasure of that customer, alone, locks the record, then the contact: a cycle, which
+PostgreSQL breaks by failing one (after `deadlock_timeout`). Under a burst of writes of one
+customer each new group met the erasure again, and it lost all its attempts. So a group whose
+writes share a record (two of them declare one key, `key_locks`) first takes all the keys
+they declare, sorted, in one statement, before any row lock; and a write run alone after a
+failed group or a conflict takes its own keys first. Two transactions holding keys then never
+wait on each other's rows in a cycle over the records they declared: the second waits for the
+first's keys with no row lock held. A group of writes of records apart, and a write's first
+attempt alone, take none (no statement more where a group's writes cannot cross); should one
+meet a cycle, it or the other runs again, now with its keys. A write that lost waits a short
+random while before its next attempt.
 
 Versions. Rows kept between requests (kept.py) are kept under the row of `kept_versions`
 named after them, which a trigger replaces in every transaction that changes their tables
@@ -30,19 +40,21 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from . import key_locks
 from .readers import settle
 from .unavailable import ConnectionLost, connected
 
 T = TypeVar("T")
 Work = Callable[..., T]
-Job = tuple[Work[Any], tuple[Any, ...], asyncio.Future[Any]]
+Keys = Callable[[], Iterable[int]]  # the keys a write declares (key_locks.keys_of), made when needed
+Job = tuple[Work[Any], tuple[Any, ...], Keys, asyncio.Future[Any]]
 
 # Failures a concurrent transaction causes and a new attempt resolves: a unique key taken
 # meanwhile, a row referenced deleted meanwhile (or a reference added to a row being deleted:
@@ -74,6 +86,14 @@ LOCK_TABLE_PAUSE_FIRST, LOCK_TABLE_PAUSE_CAP = 0.1, 2.0
 # let a write that keeps losing outlast the burst.
 DEADLOCK = "40P01"
 DEADLOCK_PAUSE_FIRST, DEADLOCK_PAUSE_CAP = 0.02, 1.0
+# At most as many keys as a batch's chunk takes (`key_locks`: the server's lock table is
+# shared): a group whose writes share a record but declare more (hundreds of writes under a
+# flood) takes none, its writes locking rows in their order as before.
+GROUP_KEYS = 600
+
+
+def _no_keys() -> list[int]:
+    return []
 
 
 class RunAgain(Exception):
@@ -96,10 +116,12 @@ class GroupedWrites:
         self._scheduled = False
         self._running: set[asyncio.Task[None]] = set()
 
-    async def run(self, work: Work[T], *args: Any) -> T:
+    async def run(self, work: Work[T], *args: Any, keys: Keys = _no_keys) -> T:
+        """`work(conn, *args)` committed; `keys()` its keys, taken first when it shares a
+        transaction or runs again (the module's docstring)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        self._pending.append((work, args, future))
+        self._pending.append((work, args, keys, future))
         if not self._scheduled and len(self._running) < self._max_groups:
             # Two turns, as on SQLite: requests whose bodies came in with the same poll reach
             # their writes one turn apart.
@@ -123,27 +145,29 @@ class GroupedWrites:
 
     async def _commit_group(self, group: list[Job]) -> None:
         if len(group) == 1:
-            work, args, future = group[0]
-            outcomes = [await _outcome(self.alone(work, *args))]
+            work, args, keys, future = group[0]
+            outcomes = [await _outcome(self.alone(work, *args, keys=keys))]
         else:
             try:
                 async with connected(self._engine) as conn:
                     outcomes = [(True, value) for value in await conn.run_sync(_run_group, group)]
             except Exception as exc:
                 _count_conflict(exc)
-                outcomes = list(await asyncio.gather(*(_outcome(self.alone(work, *args)) for work, args, _ in group)))
-        for (ok, value), (_work, _args, future) in zip(outcomes, group, strict=True):
+                again = (self.alone(work, *args, keys=keys, keyed=True) for work, args, keys, _ in group)
+                outcomes = list(await asyncio.gather(*(_outcome(write) for write in again)))
+        for (ok, value), (_work, _args, _keys, future) in zip(outcomes, group, strict=True):
             settle(future, ok, value)
 
-    async def alone(self, work: Work[T], *args: Any) -> T:
+    async def alone(self, work: Work[T], *args: Any, keys: Keys = _no_keys, keyed: bool = False) -> T:
         """`work` in a transaction of its own; run again from the start when a concurrent one
         made it fail in a way a new attempt resolves, or the server had ended its connection
-        (`unavailable.ConnectionLost`; work functions are safe to repeat). Raises
-        `DatabaseUnavailable` when no connection can be had. At most `WRITE_ATTEMPTS` attempts,
-        each after a random pause (`retry_pause`)."""
+        (`unavailable.ConnectionLost`; work functions are safe to repeat). Each attempt after
+        the first, and the first when `keyed` (its group failed), takes `keys()` first.
+        Raises `DatabaseUnavailable` when no connection can be had. At most `WRITE_ATTEMPTS`
+        attempts, each after a random pause (`retry_pause`)."""
         for attempt in range(WRITE_ATTEMPTS - 1):
             try:
-                return await self._transaction(work, *args)
+                return await self._transaction(work, args, keys if keyed or attempt else _no_keys)
             except ConnectionLost as exc:
                 _count_conflict(exc)
                 continue
@@ -153,11 +177,11 @@ class GroupedWrites:
                     raise
                 _count_conflict(exc)
             await asyncio.sleep(retry_pause(attempt, state))
-        return await self._transaction(work, *args)
+        return await self._transaction(work, args, keys)
 
-    async def _transaction(self, work: Work[T], *args: Any) -> T:
+    async def _transaction(self, work: Work[T], args: tuple[Any, ...], keys: Keys) -> T:
         async with connected(self._engine) as conn, conn.begin():
-            return await conn.run_sync(work, *args)
+            return await conn.run_sync(_keys_then, keys, work, *args)
 
     async def drain(self) -> None:
         """Wait for the groups in flight (and those they start)."""
@@ -211,9 +235,18 @@ def _count_conflict(exc: BaseException) -> None:
             observer(reason)
 
 
+def _keys_then(conn: Connection, keys: Keys, work: Work[T], *args: Any) -> T:
+    key_locks.lock(conn, keys())
+    return work(conn, *args)
+
+
 def _run_group(conn: Connection, group: list[Job]) -> list[Any]:
     with conn.begin():
-        return [work(conn, *args) for work, args, _future in group]
+        declared = [set(keys()) for _work, _args, keys, _future in group]
+        keys = set().union(*declared)
+        if len(keys) < sum(map(len, declared)) and len(keys) <= GROUP_KEYS:  # writes sharing a record
+            key_locks.lock(conn, keys)
+        return [work(conn, *args) for work, args, _keys, _future in group]
 
 
 async def _outcome(awaitable: Any) -> tuple[bool, Any]:

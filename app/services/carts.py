@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Exists, RowMapping, and_, bindparam, exists, literal_column, or_, select, update
 
-from app.db import statistics
+from app.db import key_locks, statistics
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
@@ -743,3 +743,7 @@ def _find_cart(conn: Connection, store_id: int, external_id: str) -> records.Car
 
 # Batches of carts (`app.services.batches`) write each cart as `upsert_cart` does.
 BATCH = batches.Kind(CartInput, _store_cart, "carts", record_keys.cart, lock=contacts_then(carts))
+
+
+# The keys a PostgreSQL group takes before its writes run (key_locks, postgres.GroupedWrites).
+key_locks.declare(_store_cart, record_keys.of_write(record_keys.cart))

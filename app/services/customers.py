@@ -21,7 +21,7 @@ from sqlalchemy import (
     update,
 )
 
-from app.db import statistics
+from app.db import key_locks, statistics
 from app.db.compiled import Row
 from app.db.database import Database
 from app.db.postgres import RunAgain
@@ -335,3 +335,8 @@ def _scrub_events(conn: Connection, contact_ids: list[int]) -> None:
 # Batches of customers (`app.services.batches`) write each as `upsert_customer` does, with the
 # batch's backfill flag (for the consent changes they record).
 BATCH = batches.Kind(CustomerInput, _store_customer, "customers", record_keys.customer, lock=customers_then_contacts)
+
+
+# The keys a PostgreSQL group takes before its writes run (key_locks, postgres.GroupedWrites).
+key_locks.declare(_store_customer, record_keys.of_write(record_keys.customer))
+key_locks.declare(_erase, record_keys.erasure)

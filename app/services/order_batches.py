@@ -40,7 +40,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
 
-from app.db import statistics, summaries
+from app.db import key_locks, statistics, summaries
 from app.db.compiled import PrecompiledStatement, Row
 from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
@@ -357,3 +357,7 @@ async def upsert_order(
     written: Written[records.Order] = await db.write(STORE_ORDER, store.id, command, utcnow(), backfill)
     statistics.noted(db, orders_table.name, written.created)
     return written
+
+
+# The keys a PostgreSQL group takes before its writes run (key_locks, postgres.GroupedWrites).
+key_locks.declare(STORE_ORDER, record_keys.of_write(record_keys.order))

@@ -4,11 +4,13 @@ takes those of all its items first on PostgreSQL (`batches.Kind.keys`), so that 
 batches of the same new records, in any order, take turns instead of deadlocking.
 
 Each function takes the store and one validated command and yields its keys (signed 64-bit
-integers)."""
+integers). Single writes declare theirs too (`key_locks.declare`, through `of_write`), which a
+PostgreSQL group commit takes before its writes run."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from app.db.key_locks import key
 from app.domain.commands import CartInput, CustomerInput, EmbeddedCustomer, OrderInput, ShipmentInput
@@ -45,3 +47,16 @@ def customer(store_id: int, command: CustomerInput) -> Iterator[int]:
 def shipment(store_id: int, command: ShipmentInput) -> Iterator[int]:
     """A shipment: its id (its order is read, not written)."""
     yield key("shipment", store_id, command.external_id)
+
+
+def erasure(store_id: int, external_id: str, *_: object) -> Iterator[int]:
+    """An erasure of the customer id `external_id` (`customers._erase(conn, store_id,
+    external_id, now, backfill)`): the id, which every write of its record or of an order or a
+    cart naming it declares, so that an erasure and those writes take turns."""
+    yield key("customer", store_id, external_id)
+
+
+def of_write(keys: Callable[[int, Any], Iterator[int]]) -> Callable[..., Iterator[int]]:
+    """`keys(store_id, command)` as the keys of a single write `work(conn, store_id, command,
+    now, backfill)` (`key_locks.declare`), whose further arguments name no record."""
+    return lambda store_id, command, *_: keys(store_id, command)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from app.db import statistics
+from app.db import key_locks, statistics
 from app.db.compiled import Row
 from app.db.database import Database
 from app.db.tables import contacts, orders, shipment_statuses, shipments
@@ -140,3 +140,7 @@ def _find_shipment(conn: Connection, store_id: int, external_id: str) -> records
 
 # Batches of shipments (`app.services.batches`) write each as `upsert_shipment` does.
 BATCH = batches.Kind(ShipmentInput, _store_shipment, "shipments", record_keys.shipment)
+
+
+# The keys a PostgreSQL group takes before its writes run (key_locks, postgres.GroupedWrites).
+key_locks.declare(_store_shipment, record_keys.of_write(record_keys.shipment))

@@ -29,7 +29,7 @@ def test_each_kind_store_and_name_has_its_own_signed_64_bit_key():
     assert [key(*name) for name in NAMES] == keys  # the same in every process: no salt
 
 
-def _held(conn: Connection) -> list[int]:
+def held_keys(conn: Connection) -> list[int]:
     """The advisory keys this connection holds (a bigint key is classid's 32 high bits and
     objid's 32 low ones)."""
     rows = conn.execute(
@@ -46,20 +46,20 @@ async def test_keys_are_held_until_the_transaction_ends(api: Api):
 
     def locked(conn: Connection) -> list[int] | None:
         lock(conn, [*keys, *keys])  # a key twice is taken once
-        return _held(conn) if conn.dialect.name == "postgresql" else None
+        return held_keys(conn) if conn.dialect.name == "postgresql" else None
 
     held = await api.db.write_alone(locked)
     if api.db.dialect == "sqlite":
         assert held is None
         return
     assert held == sorted(keys)
-    assert await api.db.write_alone(_held) == []  # the transaction before has ended: none left
+    assert await api.db.write_alone(held_keys) == []  # the transaction before has ended: none left
 
 
 @pytest.mark.parametrize("keys", [[], [key("order", 1, "A")]])
 async def test_no_key_or_one_key(api: Api, keys: list[int]):
     def locked(conn: Connection) -> int:
         lock(conn, keys)
-        return len(_held(conn)) if conn.dialect.name == "postgresql" else len(keys)
+        return len(held_keys(conn)) if conn.dialect.name == "postgresql" else len(keys)
 
     assert await api.db.write_alone(locked) == len(keys)
