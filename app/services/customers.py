@@ -161,11 +161,12 @@ def _take_external_id(conn: Connection, store_id: int, contact_id: int, external
     The contact it takes the id from is noted (`customer_notes.note_contact_left`) as a customer
     record's old contact is: with no record of the id, that contact is the only place the id
     was, its names and email written under it, and the erasure of the id reaches it through
-    the note alone (README "Erasure")."""
+    the note alone (README "Erasure"). That contact then holds the id of the customer record
+    last written among those still on it (`_still_on_it`), or none."""
     left = conn.execute(
         update(contacts)
         .where(contacts.c.store_id == store_id, contacts.c.external_id == external_id)
-        .values(external_id=None, revision=contacts.c.revision + 1, updated_at=now)
+        .values(external_id=_still_on_it(store_id, external_id), revision=contacts.c.revision + 1, updated_at=now)
         .returning(contacts.c.id)
     ).scalar()
     if left is not None:  # one at most: two contacts never hold one id
@@ -179,6 +180,28 @@ def _take_external_id(conn: Connection, store_id: int, contact_id: int, external
         )
         .mappings()
         .one()
+    )
+
+
+def _still_on_it(store_id: int, leaving: str) -> ColumnElement[Any]:
+    """The id a contact the customer id `leaving` moves off holds after it, as an UPDATE of
+    that contact sets it: of the other customer records still on the contact (ids sharing its
+    phone), the one written last, whose id no other contact holds; else none (README "A customer
+    id names one contact": the contact a record points at holds its id). Before, the contact
+    kept none while another id's record still pointed at it."""
+    other, holder = customers.alias("other_record"), contacts.alias("holder")
+    held_elsewhere = exists().where(holder.c.store_id == store_id, holder.c.external_id == other.c.external_id)
+    return (
+        select(other.c.external_id)
+        .where(
+            other.c.store_id == store_id,
+            other.c.contact_id == contacts.c.id,
+            other.c.external_id != leaving,
+            ~held_elsewhere,
+        )
+        .order_by(other.c.updated_at.desc(), other.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
 
 

@@ -2,7 +2,8 @@
 contacts"): the contact of its customer record, else the contact an order's or a cart's customer
 gave the id. `GET /customers/{id}`, `contact(externalId:)` and `contacts(search:)` answer it,
 and the stored contacts agree: a customer record's contact holds its id (a customer who moves
-phone takes it along), and an order's or a cart's customer never gives a contact an id whose
+phone takes it along, and the contact it leaves takes the id of the record written last among
+those still on it), and an order's or a cart's customer never gives a contact an id whose
 customer record names another one — two contacts never claim one id."""
 
 from __future__ import annotations
@@ -77,6 +78,32 @@ SCENARIOS: dict[str, tuple[list[Write], dict[str, str | None], dict[str, str | N
         [customer("X1", A), customer("X2", A)],
         {"X1": A, "X2": A},
         {A: "X2"},
+    ),
+    # the contact an id moves off holds the id of the record written last among those on it
+    "the second of two ids of one phone moves off it": (
+        [customer("X1", A), customer("X2", A), customer("X2", B)],
+        {"X1": A, "X2": B},
+        {A: "X1", B: "X2"},
+    ),
+    "the last of three ids of one phone moves off it": (
+        [customer("X1", A), customer("X2", A), customer("X3", A), customer("X3", B)],
+        {"X1": A, "X2": A, "X3": B},
+        {A: "X2", B: "X3"},
+    ),
+    "the first of two ids of one phone, written again, moves off it": (
+        [customer("X1", A), customer("X2", A), customer("X1", A, "Al"), customer("X1", B)],
+        {"X1": B, "X2": A},
+        {A: "X2", B: "X1"},
+    ),
+    "the second of two ids of one phone moves off it within one customers batch": (
+        [customers_batch(customer("X1", A), customer("X2", A), customer("X2", B))],
+        {"X1": A, "X2": B},
+        {A: "X1", B: "X2"},
+    ),
+    "the second of two ids of one phone moves off it, then the first": (
+        [customer("X1", A), customer("X2", A), customer("X2", B), customer("X1", C)],
+        {"X1": C, "X2": B},
+        {A: None, B: "X2", C: "X1"},
     ),
     "an order's customer id goes on its contact": (
         [order("O-1", "X", A)],
