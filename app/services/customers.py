@@ -362,4 +362,4 @@ BATCH = batches.Kind(CustomerInput, _store_customer, "customers", record_keys.cu
 
 # The keys a PostgreSQL group takes before its writes run (key_locks, postgres.GroupedWrites).
 key_locks.declare(_store_customer, record_keys.of_write(record_keys.customer))
-key_locks.declare(_erase, record_keys.erasure)
+key_locks.declare(_erase, record_keys.of_write(record_keys.erasure))

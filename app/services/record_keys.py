@@ -49,14 +49,14 @@ def shipment(store_id: int, command: ShipmentInput) -> Iterator[int]:
     yield key("shipment", store_id, command.external_id)
 
 
-def erasure(store_id: int, external_id: str, *_: object) -> Iterator[int]:
-    """An erasure of the customer id `external_id` (`customers._erase(conn, store_id,
-    external_id, now, backfill)`): the id, which every write of its record or of an order or a
-    cart naming it declares, so that an erasure and those writes take turns."""
+def erasure(store_id: int, external_id: str) -> Iterator[int]:
+    """An erasure of the customer id `external_id`: the id, which every write of its record or
+    of an order or a cart naming it declares, so that an erasure and those writes take turns."""
     yield key("customer", store_id, external_id)
 
 
 def of_write(keys: Callable[[int, Any], Iterator[int]]) -> Callable[..., Iterator[int]]:
-    """`keys(store_id, command)` as the keys of a single write `work(conn, store_id, command,
-    now, backfill)` (`key_locks.declare`), whose further arguments name no record."""
-    return lambda store_id, command, *_: keys(store_id, command)
+    """`keys(store_id, subject)` as the keys of a single write `work(conn, store_id, subject,
+    now, backfill)` (`key_locks.declare`; `subject`: a command, or an erased customer id),
+    whose further arguments name no record."""
+    return lambda store_id, subject, *_: keys(store_id, subject)
