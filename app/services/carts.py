@@ -747,3 +747,4 @@ BATCH = batches.Kind(CartInput, _store_cart, "carts", record_keys.cart, lock=con
 
 # The keys a PostgreSQL group takes before its writes run (key_locks, postgres.GroupedWrites).
 key_locks.declare(_store_cart, record_keys.of_write(record_keys.cart))
+key_locks.declare(_change_cart, record_keys.of_write(record_keys.cart_id))

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from app.db import summaries
+from app.db import key_locks, summaries
 from app.db.database import Database
 from app.db.postgres import RunAgain
 from app.db.tables import contacts, orders
@@ -19,7 +19,7 @@ from app.domain.event_types import EventType, SubjectType
 from app.domain.money import money_text
 from app.domain.rules.erased_records_stay_detached import detached, erased_meanwhile
 
-from . import events
+from . import events, record_keys
 from .carts import CART_TO_RECOVER, abandoned_cart_flag, recover_carts
 from .contacts import apply_consent, contact_by_id, contact_of_the_write
 from .customer_notes import given_under, note_links_dropped
@@ -197,3 +197,7 @@ def _find_order(conn: Connection, store_id: int, external_id: str) -> records.Or
     if row is None:
         raise NotFound("Order")
     return records.of_row(records.Order, row)
+
+
+# The keys a PostgreSQL group takes before its writes run (key_locks, postgres.GroupedWrites).
+key_locks.declare(_change_order, record_keys.of_write(record_keys.order_id))

@@ -49,6 +49,16 @@ def shipment(store_id: int, command: ShipmentInput) -> Iterator[int]:
     yield key("shipment", store_id, command.external_id)
 
 
+def order_id(store_id: int, external_id: str) -> Iterator[int]:
+    """A PATCH of the order `external_id`: its id alone (a PATCH changes no contact, SPEC §3.1)."""
+    yield key("order", store_id, external_id)
+
+
+def cart_id(store_id: int, external_id: str) -> Iterator[int]:
+    """A PATCH of the cart or checkout `external_id`: its id alone (SPEC §3.3)."""
+    yield key("cart", store_id, external_id)
+
+
 def erasure(store_id: int, external_id: str) -> Iterator[int]:
     """An erasure of the customer id `external_id`: the id, which every write of its record or
     of an order or a cart naming it declares, so that an erasure and those writes take turns."""
@@ -57,6 +67,6 @@ def erasure(store_id: int, external_id: str) -> Iterator[int]:
 
 def of_write(keys: Callable[[int, Any], Iterator[int]]) -> Callable[..., Iterator[int]]:
     """`keys(store_id, subject)` as the keys of a single write `work(conn, store_id, subject,
-    now, backfill)` (`key_locks.declare`; `subject`: a command, or an erased customer id),
-    whose further arguments name no record."""
+    …)` (`key_locks.declare`; `subject`: a command, a patched record's id, or an erased
+    customer id), whose further arguments name no record."""
     return lambda store_id, subject, *_: keys(store_id, subject)
