@@ -32,10 +32,12 @@ class _LongWholeNumbers(Visitor):
 
 @lru_cache(maxsize=CACHE_SIZE)
 def parse_document(query: str, **options: Any) -> DocumentNode:
-    """`query` parsed (graphql-core's `parse`, `options` its own). Raises GraphQLError: a
-    syntax error, or a whole number literal of more than `MAX_INT_DIGITS` digits (no argument
-    or field takes one: the longest, a Long, has 19)."""
-    document = parse(query, **options)
+    """`query` parsed (graphql-core's `parse`, `options` its own) by the GraphQL spec's grammar
+    (§2.4: a selection set holds one selection at least; graphql-core takes `{ }` unless told
+    not to, and strawberry's depth limit then failed on it with a bare Python error). Raises
+    GraphQLError: a syntax error, or a whole number literal of more than `MAX_INT_DIGITS`
+    digits (no argument or field takes one: the longest, a Long, has 19)."""
+    document = parse(query, **{**options, "allow_empty_selection_sets": False})
     finder = _LongWholeNumbers()
     visit(document, finder)
     if finder.found:

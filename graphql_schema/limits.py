@@ -3,7 +3,19 @@ bounded caches; masked errors."""
 
 from __future__ import annotations
 
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, ValidationRule
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    ValidationContext,
+    ValidationRule,
+    Visitor,
+    visit,
+)
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -59,11 +71,42 @@ class _MaskErrors(MaskErrors):
         return super().anonymise_error(error)
 
 
+class _KnownFragmentsDepth(ValidationRule):
+    """Strawberry's depth limit (MAX_DEPTH), run on a document whose fragment spreads all name
+    fragments it defines: it looked an unknown one up and failed with a bare KeyError, where
+    graphql-core's own rule refuses the document (`Unknown fragment 'Nope'.`, GraphQL spec
+    §5.5.2.1)."""
+
+    _limit = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        if _spreads_known(context.document):
+            for rule in self._limit:  # each reports what it finds as it is built
+                rule(context)
+
+
+def _spreads_known(document: DocumentNode) -> bool:
+    defined = {node.name.value for node in document.definitions if isinstance(node, FragmentDefinitionNode)}
+    spreads = _Spreads()
+    visit(document, spreads)
+    return spreads.names <= defined
+
+
+class _Spreads(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_args: object) -> None:
+        self.names.add(node.name.value)
+
+
 # Rule classes built once: the validation cache is keyed by the rules, so per-request rule
 # classes would make every request a cache miss. Extensions themselves are built per request
 # (they hold the request's execution context); parser and validation caches are module-level.
-_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+_RULES: list[type[ASTValidationRule]] = [
+    _KnownFragmentsDepth,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     MutationCountRule,
     NodeLimitRule,

@@ -229,6 +229,8 @@ LONG_NAME = "n" * 200
 UNPARSED = {
     "subscription { storeEvents(storeId: 123 { type } }": "Syntax Error: Expected Name, found '{'.",
     "{ orders(": "Syntax Error: Expected Name, found <EOF>.",
+    "subscription { storeEvents(storeId: 123) { } }": "Syntax Error: Expected Name, found '}'.",
+    "subscription { }": "Syntax Error: Expected Name, found '}'.",
     "subscription { storeEvents(storeId: " + "1" * 4301 + ") { type } }": (
         "Syntax Error: A whole number literal has more than 4,300 digits."
     ),
@@ -252,6 +254,33 @@ async def test_a_document_that_does_not_parse_closes_the_socket_with_its_syntax_
             with pytest.raises(ConnectionClosed):
                 await asyncio.wait_for(socket.recv(), 5)
             assert (socket.close_code, socket.close_reason) == (4400, reason), document[:80]
+        assert "Traceback" not in server.tracebacks(), server.tracebacks()
+
+
+# a subscribe whose document parses but spreads a fragment it does not define (GraphQL spec
+# §5.5.2.1) -> graphql-core's validation errors (a subscription selects one field, §5.2.3.1)
+UNKNOWN_FRAGMENTS = {
+    "subscription { ...Nope }": [
+        "Anonymous Subscription must select one top level field.",
+        "Unknown fragment 'Nope'.",
+    ],
+    "subscription { storeEvents(storeId: 123) { ...Nope } }": ["Unknown fragment 'Nope'."],
+}
+
+
+async def test_an_unknown_fragment_is_a_validation_error(prepared: Prepared) -> None:
+    """The protocol's `error` message with graphql-core's error, code GRAPHQL_VALIDATION_FAILED,
+    where the depth limit failed on the spread with a bare KeyError: a `complete` and a
+    traceback logged."""
+    with serving(prepared.url) as server:
+        socket = await _open(server, {"Authorization": f"Bearer {prepared.key}"})
+        for n, (document, messages) in enumerate(UNKNOWN_FRAGMENTS.items()):  # one socket for the table
+            await socket.send(json.dumps({"id": str(n), "type": "subscribe", "payload": {"query": document}}))
+            answer = await _next(socket, within=5.0)
+            assert (answer["id"], answer["type"]) == (str(n), "error"), answer
+            told = [(e["message"], e.get("extensions")) for e in answer["payload"]]
+            assert told == [(message, {"code": "GRAPHQL_VALIDATION_FAILED"}) for message in messages], document
+        await socket.close()
         assert "Traceback" not in server.tracebacks(), server.tracebacks()
 
 

@@ -25,6 +25,13 @@ DOCUMENTS = {
         "Syntax Error: Expected Name, found <EOF>.",
         (1, 161),  # its end
     ),
+    # an empty selection set (spec §2.4: one selection at least), anywhere in the document
+    "{ }": ("Syntax Error: Expected Name, found '}'.", (1, 3)),
+    "query { }": ("Syntax Error: Expected Name, found '}'.", (1, 9)),
+    "mutation { }": ("Syntax Error: Expected Name, found '}'.", (1, 12)),
+    "{ ... { } }": ("Syntax Error: Expected Name, found '}'.", (1, 9)),
+    "{ orders(storeId: 123) { pageInfo { } } }": ("Syntax Error: Expected Name, found '}'.", (1, 37)),
+    "{ __typename }{ }": ("Syntax Error: Expected Name, found '}'.", (1, 17)),
     "{ store(storeId: 123) { " + "id " * 2001 + "} }": (
         "Syntax Error: Document contains more than 2000 tokens. Parsing aborted.",
         (1, 6001),  # the 2,001st token

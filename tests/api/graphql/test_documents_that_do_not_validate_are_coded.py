@@ -23,6 +23,11 @@ LITERALS = {
         "Expected value of non-null type 'String!' not to be null."
     ),
     "{ nothing }": "Cannot query field 'nothing' on type 'Query'.",
+    # a spread of a fragment the document does not define (spec §5.5.2.1), at any depth
+    "{ ...Nope }": "Unknown fragment 'Nope'.",
+    "mutation { ...Missing }": "Unknown fragment 'Missing'.",
+    "{ store(storeId: 123) { ...Nope } }": "Unknown fragment 'Nope'.",
+    "{ ... on Query { ...Nope } }": "Unknown fragment 'Nope'.",
 }
 
 
