@@ -330,6 +330,9 @@ events = Table(
     Index(None, "dispatched_at", "id"),
     Index(None, "subject_type", "subject_id"),
     Index(None, "contact_id"),
+    # SQLite: an id is never given twice, not even once the newest events are deleted (the feed
+    # and webhooks' first events read ids as a position; migration 0027)
+    sqlite_autoincrement=True,
 )
 
 # Every change of a contact's WhatsApp consent: which purpose, to what, when and where it was
