@@ -281,7 +281,9 @@ async def _drop_every_table(url: str) -> None:
     """What an operator's mistake does under a running server: every table gone."""
     if url.startswith("sqlite"):
         conn = sqlite3.connect(make_url(url).database, isolation_level=None)
-        names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        # every table of ours; SQLite's own (sqlite_sequence, of AUTOINCREMENT) cannot be dropped
+        tables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        names = [row[0] for row in conn.execute(tables)]
         conn.execute("PRAGMA foreign_keys = OFF")
         for name in names:
             conn.execute(f'DROP TABLE "{name}"')
