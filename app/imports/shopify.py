@@ -42,9 +42,10 @@ _ADDRESS = {
     "country_code": "Country",
     "phone": "Phone",
 }
-# The columns holding a phone: Shopify writes them `'+16135550135` so that a spreadsheet keeps
-# the number as text (no `+` dropped, no leading 0 lost); that apostrophe is no part of the phone.
-PHONE_COLUMNS = frozenset({"Phone", "Billing Phone", "Shipping Phone"})
+# The columns holding a phone or a zip: Shopify writes them `'+16135550135`, `'02108` so that a
+# spreadsheet keeps them as text (no `+` dropped, no leading 0 lost); that apostrophe is no part
+# of the phone or the zip.
+QUOTED_COLUMNS = frozenset({"Phone", "Billing Phone", "Shipping Phone", "Billing Zip", "Shipping Zip"})
 
 
 def is_orders_export(columns: Iterable[str]) -> bool:
@@ -110,10 +111,10 @@ def names(rows: Iterable[tuple[int, int, dict[str, str], str | None]]) -> Iterat
 
 
 def _cell(row: dict[str, str], column: str) -> str | None:
-    """The cell's text without its surrounding spaces (None: absent or blank); in a phone
-    column, without the one apostrophe Shopify writes before the number (`'+16135550135`)."""
+    """The cell's text without its surrounding spaces (None: absent or blank); in a phone or a
+    zip column, without the one apostrophe Shopify writes before it (`'+16135550135`, `'02108`)."""
     value = (row.get(column) or "").strip()
-    if column in PHONE_COLUMNS and value.startswith("'"):
+    if column in QUOTED_COLUMNS and value.startswith("'"):
         value = value[1:].strip()
     return value or None
 

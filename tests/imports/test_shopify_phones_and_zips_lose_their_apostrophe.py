@@ -1,6 +1,7 @@
-"""Shopify's orders export writes phones `'+16135550135` (an apostrophe so a spreadsheet keeps
-the number as text): `kanal import` reads each phone column of the mapping without that one
-leading apostrophe, into the order's addresses and its contact alike; other columns keep theirs."""
+"""Shopify's orders export writes phones `'+16135550135` and zips `'02108` (an apostrophe so a
+spreadsheet keeps them as text: no `+` dropped, no leading 0 lost): `kanal import` reads each
+phone and zip column of the mapping without that one leading apostrophe, into the order's
+addresses and its contact alike; other columns keep theirs."""
 
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ HEADER = [
     "Lineitem price",
     "Billing Name",
     "Billing City",
+    "Billing Zip",
     "Billing Country",
     "Billing Phone",
     "Shipping Name",
+    "Shipping Zip",
     "Shipping Country",
     "Shipping Phone",
     "Phone",
@@ -52,41 +55,61 @@ CASES = [
     ("Phone", "  '06 12 34 56 16  ", "FR", None, "+33612345616"),
 ]
 
+# (zip column, its cell, the addresses' country, the zip stored on the address the column fills)
+ZIP_CASES = [
+    ("Billing Zip", "'02108", "US", "02108"),  # Boston: the leading 0 a spreadsheet would drop
+    ("Billing Zip", "02108", "US", "02108"),
+    ("Billing Zip", "'1930000", "CL", "1930000"),
+    ("Billing Zip", "  '75001  ", "FR", "75001"),
+    ("Billing Zip", "'K2P 1L4", "CA", "K2P 1L4"),
+    ("Billing Zip", "' 01067", "DE", "01067"),
+    ("Shipping Zip", "'02108", "US", "02108"),
+    ("Shipping Zip", "02108", "US", "02108"),
+    ("Shipping Zip", "'1930000", "CL", "1930000"),
+    ("Shipping Zip", "  '75001  ", "FR", "75001"),
+    ("Shipping Zip", "'K2P 1L4", "CA", "K2P 1L4"),
+    ("Shipping Zip", "' 01067", "DE", "01067"),
+]
+
+
+def _row(name: str, n: int, country: str, cells: dict[str, str]) -> dict[str, str]:
+    return {
+        "Name": name,
+        "Email": f"c{n}@example.com",
+        "Financial Status": "paid",
+        "Currency": "EUR",
+        "Total": "10.00",
+        "Created at": "2024-01-15 10:23:45 +0100",
+        "Lineitem quantity": "1",
+        "Lineitem name": "Mug",
+        "Lineitem price": "10.00",
+        "Billing Name": "Anne O'Neil",
+        # an apostrophe leading a column that is no phone is the cell's own
+        "Billing City": "'s-Hertogenbosch",
+        "Billing Country": country,
+        "Shipping Name": "Anne O'Neil",
+        "Shipping Country": country,
+        **cells,
+    }
+
 
 def _export() -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, HEADER, lineterminator="\n")
     writer.writeheader()
     for n, (column, cell, country, _, _) in enumerate(CASES):
-        writer.writerow(
-            {
-                "Name": f"#{1000 + n}",
-                "Email": f"c{n}@example.com",
-                "Financial Status": "paid",
-                "Currency": "EUR",
-                "Total": "10.00",
-                "Created at": "2024-01-15 10:23:45 +0100",
-                "Lineitem quantity": "1",
-                "Lineitem name": "Mug",
-                "Lineitem price": "10.00",
-                "Billing Name": "Anne O'Neil",
-                # an apostrophe leading a column that is no phone is the cell's own
-                "Billing City": "'s-Hertogenbosch",
-                "Billing Country": country,
-                "Shipping Name": "Anne O'Neil",
-                "Shipping Country": country,
-                column: cell,
-            }
-        )
+        writer.writerow(_row(f"#{1000 + n}", n, country, {column: cell}))
+    for n, (column, cell, country, _) in enumerate(ZIP_CASES):
+        writer.writerow(_row(f"#{2000 + n}", n, country, {column: cell, "Phone": f"+1613555{200 + n:04d}"}))
     return out.getvalue()
 
 
-async def test_each_phone_column_is_read_without_its_leading_apostrophe(prepared: Prepared, tmp_path: Path):
+async def test_each_phone_and_zip_column_is_read_without_its_leading_apostrophe(prepared: Prepared, tmp_path: Path):
     source = tmp_path / "orders_export.csv"
     source.write_text(_export())
     done = kanal_import(prepared.url, source, "--store", "123", "--resource", "orders")
     assert done.returncode == 0, done.stderr
-    assert f"{len(CASES)} created, 0 replaced or replayed, 0 stale, 0 refused" in done.stdout
+    assert f"{len(CASES) + len(ZIP_CASES)} created, 0 replaced or replayed, 0 stale, 0 refused" in done.stdout
     stored = await read_tables(prepared.url, "orders", "contacts")
     orders = {row["external_id"]: row for row in stored["orders"]}
     phone_of_contact = {row["id"]: row["phone"] for row in stored["contacts"]}
@@ -100,3 +123,10 @@ async def test_each_phone_column_is_read_without_its_leading_apostrophe(prepared
         assert [a.get("phone") for a in others] == [None] * len(others), (column, cell)
         found.append((column, cell, country, address and address["phone"], phone_of_contact[order["contact_id"]]))
     assert found == CASES
+    zips = []
+    for n, (column, cell, country, _) in enumerate(ZIP_CASES):
+        billing, shipping = orders[f"#{2000 + n}"]["billing_address"], orders[f"#{2000 + n}"]["shipping_address"]
+        address, other = (billing, shipping) if column == "Billing Zip" else (shipping, billing)
+        assert other.get("zip") is None, (column, cell)
+        zips.append((column, cell, country, address["zip"]))
+    assert zips == ZIP_CASES
