@@ -333,10 +333,15 @@ def nested(row: dict[str, str]) -> dict[str, Any]:
     return body
 
 
+# Between the words of a column's name where a field's name has `_` (`First Name`, `first-name`).
+_FIELD_SEPARATORS = re.compile(r"[\s-]+")
+
+
 def columns_left_out(path: Path, kind: str, model: type[BaseModel]) -> list[str]:
     """A generic CSV's columns (as named in its header) that no field of `model` reads, each
-    with the column it likely meant (`First_Name` -> `first_name`, or `customer.first_name`
-    where the customer holds it), as `Name (customer.first_name?)`: the API ignores unknown
+    with the column it likely meant (`First_Name` or `First Name` -> `first_name`, or
+    `customer.first_name` where the customer holds it: the name in lower case, its spaces and
+    hyphens `_`, as spreadsheets and exports write names), as `Name (customer.first_name?)`: the API ignores unknown
     fields, so their cells are left out of every record (README "Any other CSV"). None for
     JSON Lines, Shopify's export (which reads its own columns), or a header that cannot be read
     (the import says why)."""
@@ -354,12 +359,9 @@ def columns_left_out(path: Path, kind: str, model: type[BaseModel]) -> list[str]
         name = column.strip()
         if not name or names_a_field(model, tuple(name.split("."))):
             continue
+        spelled = _FIELD_SEPARATORS.sub("_", name).lower()
         meant = next(
-            (
-                guess
-                for guess in (name.lower(), f"customer.{name.lower()}")
-                if names_a_field(model, tuple(guess.split(".")))
-            ),
+            (guess for guess in (spelled, f"customer.{spelled}") if names_a_field(model, tuple(guess.split(".")))),
             None,
         )
         left_out.append(f"{column} ({meant}?)" if meant else column)

@@ -1,6 +1,6 @@
 """README "Any other CSV": columns that are no REST field are left out, as the API ignores
 unknown fields; the import names them once, before the first batch, with the column each likely
-meant (a name in another case, a customer's field not under `customer.`), where it said nothing
+meant (a name in another case or with spaces for `_`, a customer's field not under `customer.`), where it said nothing
 and `First_Name` was dropped from every record unseen."""
 
 from __future__ import annotations
@@ -41,6 +41,21 @@ CASES = {
         "External_ID,phone,Email,nickname",
         f"CU-1,{PHONE},m@example.com,Mimi",
         "warning: no field of customers reads the columns External_ID (external_id?), Email (email?), nickname: "
+        "their cells are left out",
+    ),
+    "names with spaces or hyphens, as exports write them": (
+        "customers",
+        "external_id,Phone,First Name,last-name,Accepts Email Marketing,Lifetime  Value",
+        f"CU-1,{PHONE},Marie,Durand,yes,12",
+        "warning: no field of customers reads the columns Phone (phone?), First Name (first_name?), "
+        "last-name (last_name?), Accepts Email Marketing, Lifetime  Value (lifetime_value?): "
+        "their cells are left out",
+    ),
+    "a customer's name with a space, on an order": (
+        "orders",
+        "external_id,placed_at,total_price,customer.phone,First Name,Order Notes",
+        f"O-1,2024-01-01T10:00:00Z,5,{PHONE},Marie,gift",
+        "warning: no field of orders reads the columns First Name (customer.first_name?), Order Notes: "
         "their cells are left out",
     ),
     "an unknown field under a known one": (
