@@ -1,11 +1,11 @@
 """The examples /docs shows: a request body for each write, and for each batch endpoint the
 answer its request gets. A batch's request has four items (two new records, the second sent
-again with an older `updated_at`, one refused); a single `POST`'s is the first of them, and a
-`PATCH`'s changes the record that `POST` made. tests/api/test_openapi_describes_the_api.py
-sends each to a store holding none of these records (the orders example's orders first, for
-shipments) and compares the answers with the ones shown here; the batches sent one after the
-other to one store, in the order /docs lists them, get them too (each its own records and
-phones)."""
+again with an older `updated_at`, one refused); a single `POST`'s is shaped as the first of
+them but is a record with a phone of its own (`SINGLES`), and a `PATCH`'s changes the record
+that `POST` made. tests/api/test_openapi_describes_the_api.py sends each to a store holding
+none of these records (the orders examples' orders first, for shipments) and compares the
+answers with the ones shown here; every example sent one after the other to one store, in the
+order /docs lists them (each single `POST` before its batch), gets them too."""
 
 from __future__ import annotations
 
@@ -164,6 +164,30 @@ ANSWERS: dict[str, dict[str, Any]] = {
     "customers": _answers("CUST-1", "CUST-2", "CUST-3", ("phone", "invalid_phone", _INVALID_PHONE.format("phone"))),
 }
 
+
+def _single(resource: str, external_id: str, phone: str) -> dict[str, Any]:
+    """The first item of the batch example of `resource`, as the record `external_id` with
+    the phone `phone`: sent before the batch, it leaves the batch's answer as shown."""
+    item = {**REQUESTS[resource][0], "external_id": external_id}
+    if "customer" in item:
+        item["customer"] = {**item["customer"], "phone": phone}
+    else:
+        item["phone"] = phone
+    if "recovery_url" in item:
+        item["recovery_url"] = f"https://shop.example.com/cart/recover/{external_id}"
+    return item
+
+
+# The single POSTs' examples, each a record and a phone of its own (and the shipment on the
+# single order's order), so that no single POST sent first changes a batch's answer.
+SINGLES: dict[str, dict[str, Any]] = {
+    "orders": _single("orders", "1000", "+33612345600"),
+    "shipments": {**REQUESTS["shipments"][0], "external_id": "SHIP-0", "order_external_id": "1000"},
+    "carts": _single("carts", "7700", "+33611223300"),
+    "customers": _single("customers", "CUST-0", "+33622334400"),
+    "checkouts": _single("checkouts", "8800", "+33611223311"),
+}
+
 PATCHES: dict[str, dict[str, Any]] = {
     "orders": {"financial_status": "paid", "fulfillment_status": "fulfilled"},
     "carts": {"status": "recovered"},
@@ -175,7 +199,7 @@ def bodies() -> dict[tuple[str, str], Any]:
     """(method, path under /api/v1/stores/{store_id}) -> the example of its request body."""
     shown: dict[tuple[str, str], Any] = {}
     for resource, items in REQUESTS.items():
-        shown[("post", f"/{resource}")] = items[0]
+        shown[("post", f"/{resource}")] = SINGLES[resource]
         shown[("post", f"/{resource}/batch")] = {"items": items}
     for resource, change in PATCHES.items():
         shown[("patch", f"/{resource}/{{external_id}}")] = change
