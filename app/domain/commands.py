@@ -584,7 +584,12 @@ def validate(model: type[C], data: Any, region: str | None = None, text_checked:
     except ValidationError as exc:
         # text no engine can store is reported once, as such, not again by the field's own type
         refused = {error.path for error in unsafe} | {read_as(model, error.path) for error in unsafe}
-        found.extend(error for error in _field_errors(exc, model, data) if error.path not in refused)
+        # nor again within it: a comma-separated tags string is refused whole, not tag by tag
+        found.extend(
+            error
+            for error in _field_errors(exc, model, data)
+            if not any(error.path[:n] in refused for n in range(1, len(error.path) + 1))
+        )
     if found:
         raise ValidationFailed(found)
     return command
