@@ -34,9 +34,11 @@ from .phone import AmbiguousPhone, InvalidPhone, Phone, parse_phone
 from .platform_names import (
     ADDRESS_LINES,
     ADDRESS_NAMES,
+    CART_OWN_NAMES,
     CUSTOMER_NAMES,
     ORDER_ITEMS_NAMES,
     ORDER_NAMES,
+    ORDER_OWN_NAMES,
     addresses_in_our_names,
     in_our_names,
 )
@@ -443,6 +445,10 @@ def _at(path: tuple[str, ...], code: ErrorCode, message: str) -> PydanticCustomE
 class Priced(Command):
     """An order or a cart: its amounts are checked against its currency's minor unit."""
 
+    # The platforms' names for the command's own fields (`platform_names.ORDER_OWN_NAMES`), read
+    # first: the currency among them.
+    own_names: ClassVar[Mapping[str, str]] = MappingProxyType({})
+
     @model_validator(mode="before")
     @classmethod
     def _blank_strings_are_absent(cls, data: Any, info: ValidationInfo) -> Any:
@@ -452,7 +458,10 @@ class Priced(Command):
         read into it here too (`customer_names`; an order and a cart are both `AttachedByPhone`),
         after WooCommerce's `billing` and `shipping` are read as its addresses and Magento's
         `items` as its line items (`platform_names`), and the top-level `phone` (Shopify's) noted
-        in the context for `AttachedByPhone`."""
+        in the context for `AttachedByPhone`. The command's own fields sent under a platform's
+        name (`own_names`: Magento's `order_currency_code`) are read first."""
+        if data.__class__ is dict and not data.keys().isdisjoint(cls.own_names):  # a REST body
+            data = in_our_names(data, cls.own_names)
         if info.context is not None and isinstance(data, (dict, Mapping)):
             code = data.get("currency")
             code = code.strip().upper() if isinstance(code, str) else None
@@ -468,6 +477,9 @@ class Priced(Command):
 
 
 class OrderInput(Priced, AttachedByPhone):
+    own_names: ClassVar[Mapping[str, str]] = ORDER_OWN_NAMES
+    other_names: ClassVar[Mapping[str, str]] = MappingProxyType({**AttachedByPhone.other_names, **ORDER_OWN_NAMES})
+
     external_id: ExternalId
     placed_at: PlacedAt = Field(description=f"When it was placed ({_AT_MOST_A_DAY_AHEAD})")
     total_price: Money
@@ -495,6 +507,9 @@ class ShipmentInput(Command):
 
 
 class CartInput(Priced, AttachedByPhone):
+    own_names: ClassVar[Mapping[str, str]] = CART_OWN_NAMES
+    other_names: ClassVar[Mapping[str, str]] = MappingProxyType({**AttachedByPhone.other_names, **CART_OWN_NAMES})
+
     external_id: ExternalId
     abandoned_at: AbandonedAt = Field(description=f"When it was abandoned ({_AT_MOST_A_DAY_AHEAD})")
     completed_at: CompletedAt | None = Field(

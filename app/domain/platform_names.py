@@ -11,7 +11,8 @@ and `qty` (Magento's quote items, a cart's).
 `{"name": "Tee", "qty_ordered": "2.0000"}` as `{"name": "Tee", "qty_ordered": "2.0000",
 "title": "Tee", "quantity": "2.0000"}`; an order's or a cart's `billing` and `shipping`
 (WooCommerce's) as its `billing_address` and `shipping_address`, and its `items` (Magento's
-order and quote) as its `line_items`."""
+order and quote) as its `line_items`; an order's `order_currency_code` (Magento's) as its
+`currency`, and a cart's `abandoned_checkout_url` (Shopify's checkout) as its `recovery_url`."""
 
 from __future__ import annotations
 
@@ -164,6 +165,15 @@ def addresses_in_our_names(data: Mapping[str, Any]) -> Mapping[str, Any]:
 # `in_our_names`: where `line_items` is absent (null or blank; `[]` is a list, present), and
 # dropped where it is present, as an address's other names are.
 ORDER_ITEMS_NAMES: Mapping[str, str] = MappingProxyType({"items": "line_items"})
+
+
+# An order's or a cart's other names for fields of its own -> ours, read as an address's are
+# (`in_our_names`: where ours is absent, null or blank; dropped where ours is present). Magento 2's
+# order (`OrderInterface`) names the currency its `grand_total` and its items are in
+# `order_currency_code` (its `base_currency_code` is the currency of the store's books);
+# Shopify's checkout names its recovery link `abandoned_checkout_url`.
+ORDER_OWN_NAMES: Mapping[str, str] = MappingProxyType({"order_currency_code": "currency"})
+CART_OWN_NAMES: Mapping[str, str] = MappingProxyType({"abandoned_checkout_url": "recovery_url"})
 
 
 # A line item's other names -> ours. A line item is free-form and kept as sent: ours are added,
