@@ -147,9 +147,14 @@ def _valid(text: str, region: str | None) -> Phone | None:
 
 
 def _why_invalid(text: str, region: str | None) -> str:
+    """Why `text` is no phone: unreadable, or no valid number; one read as a national number
+    names the region it was read in, which may not be the one its sender meant (an order
+    shipped abroad is read in the shipping country)."""
     if _read(text, region) is None:
         return "The phone number could not be read."
-    return "The phone number is not a valid number."
+    if region is None or text.startswith("+"):
+        return "The phone number is not a valid number."
+    return f"The phone number is not a valid {region} number; {AMBIGUOUS_HINT}."
 
 
 _BRAZIL = 55

@@ -36,7 +36,7 @@ def _carts(first: str, second: str, refused: str) -> list[dict[str, Any]]:
         },
         {**cart, "external_id": second, "abandoned_at": "2026-05-18T09:45:00Z", "updated_at": "2026-05-18T12:00:00Z"},
         {**cart, "external_id": second, "abandoned_at": "2026-05-18T09:45:00Z", "updated_at": "2026-05-18T10:00:00Z"},
-        {**cart, "external_id": refused, "abandoned_at": "2026-05-18T09:50:00Z", "customer": {"phone": "0612"}},
+        {**cart, "external_id": refused, "abandoned_at": "2026-05-18T09:50:00Z", "customer": {"phone": "+3361"}},
     ]
 
 
@@ -139,7 +139,7 @@ REQUESTS: dict[str, list[dict[str, Any]]] = {
         {"external_id": "CUST-1", "phone": "+33622334455", "first_name": "Marie"},
         {"external_id": "CUST-2", "phone": "+33633445566", "first_name": "Lea", "updated_at": "2026-05-18T12:00:00Z"},
         {"external_id": "CUST-2", "phone": "+33633445566", "first_name": "Léa", "updated_at": "2026-05-18T11:00:00Z"},
-        {"external_id": "CUST-3", "phone": "12"},
+        {"external_id": "CUST-3", "phone": "+3361"},
     ],
     "checkouts": _carts("8801", "8802", "8803"),
 }

@@ -65,13 +65,13 @@ REFUSED: dict[str, tuple[dict[str, Any], str, str, str]] = {
         {"customer": ..., "phone": "12"},
         "phone",
         "invalid_phone",
-        "The phone field is invalid: The phone number is not a valid number.",
+        "The phone field is invalid: The phone number is not a valid FR number; write it with + and the country code.",
     ),
     "invalid, used before the shipping address's": (
         {"customer": MARIE, "phone": "12", "shipping_address": {"phone": FR}},
         "phone",
         "invalid_phone",
-        "The phone field is invalid: The phone number is not a valid number.",
+        "The phone field is invalid: The phone number is not a valid FR number; write it with + and the country code.",
     ),
     "ambiguous in the shipping address's country": (
         {"customer": ..., "phone": "51965123456", "shipping_address": {"country_code": "BR"}},

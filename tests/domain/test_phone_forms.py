@@ -175,6 +175,30 @@ def test_unreadable_or_invalid_numbers_are_refused(raw: str) -> None:
     assert type(caught.value) is InvalidPhone
 
 
+_HINT = "write it with + and the country code"
+# (text, region) -> why it is refused: a number read as a national one names the region it was
+# read in (an order shipped abroad reads its phones there), which the sender may not have meant
+WHY: dict[tuple[str, str | None], str] = {
+    ("06 12 34 56 02", "BE"): f"The phone number is not a valid BE number; {_HINT}.",  # French, shipped to Belgium
+    ("12", "FR"): f"The phone number is not a valid FR number; {_HINT}.",
+    ("0612", "FR"): f"The phone number is not a valid FR number; {_HINT}.",
+    ("(0) 6 12", "DE"): f"The phone number is not a valid DE number; {_HINT}.",
+    ("+3361", "FR"): "The phone number is not a valid number.",  # international: no region read
+    ("+999 123", "FR"): "The phone number could not be read.",  # no such country code
+    ("0033 61", "FR"): "The phone number is not a valid number.",  # 00: international
+    ("12", None): "The phone number could not be read.",  # no region to read it in
+    ("abc", "FR"): "The phone number could not be read.",
+    ("", "FR"): "The phone number could not be read.",
+}
+
+
+@pytest.mark.parametrize(("raw", "region"), list(WHY))
+def test_a_refusal_names_the_region_a_national_number_was_read_in(raw: str, region: str | None) -> None:
+    with pytest.raises(InvalidPhone) as caught:
+        parse_phone(raw, region)
+    assert str(caught.value) == WHY[(raw, region)]
+
+
 def test_parsing_is_cached_per_string_and_region() -> None:
     parse_phone.cache_clear()
     first = parse_phone("+33612345678", "FR")

@@ -83,7 +83,11 @@ def test_a_validated_command_holds_the_phone_used(model, base, changes, e164, so
 @pytest.mark.parametrize(
     ("changes", "code", "message"),
     [
-        ({"phone": "12"}, "invalid_phone", "The phone number is not a valid number."),
+        (
+            {"phone": "12"},
+            "invalid_phone",
+            "The phone number is not a valid FR number; write it with + and the country code.",
+        ),
         (
             {"phone": "51965123456", "shipping_address": {"country_code": "BR"}},
             "ambiguous_phone",
