@@ -41,6 +41,7 @@ from .platform_names import (
     ORDER_OWN_NAMES,
     addresses_in_our_names,
     in_our_names,
+    quote_currency,
 )
 from .rules.phone_of_the_order import PhoneSource, phone_given, region_for_phone
 from .text import is_blank, unsafe_text_errors
@@ -459,9 +460,13 @@ class Priced(Command):
         after WooCommerce's `billing` and `shipping` are read as its addresses and Magento's
         `items` as its line items (`platform_names`), and the top-level `phone` (Shopify's) noted
         in the context for `AttachedByPhone`. The command's own fields sent under a platform's
-        name (`own_names`: Magento's `order_currency_code`) are read first."""
-        if data.__class__ is dict and not data.keys().isdisjoint(cls.own_names):  # a REST body
-            data = in_our_names(data, cls.own_names)
+        name (`own_names`: Magento's `order_currency_code`) are read first, and Magento's
+        quote's `currency` object as its code (`platform_names.quote_currency`)."""
+        if data.__class__ is dict:  # a REST body: GraphQL's inputs take our names only
+            if not data.keys().isdisjoint(cls.own_names):
+                data = in_our_names(data, cls.own_names)
+            if data.get("currency").__class__ is dict:  # Magento's quote
+                data = {**data, "currency": quote_currency(data["currency"])}
         if info.context is not None and isinstance(data, (dict, Mapping)):
             code = data.get("currency")
             code = code.strip().upper() if isinstance(code, str) else None

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from .text import is_blank
+from .text import is_blank, is_safe
 
 # Their name -> ours, in the order they are read: where two name one field (WooCommerce's
 # `address_1` and Magento's `street`), the first one sent is read.
@@ -174,6 +174,20 @@ ORDER_ITEMS_NAMES: Mapping[str, str] = MappingProxyType({"items": "line_items"})
 # Shopify's checkout names its recovery link `abandoned_checkout_url`.
 ORDER_OWN_NAMES: Mapping[str, str] = MappingProxyType({"order_currency_code": "currency"})
 CART_OWN_NAMES: Mapping[str, str] = MappingProxyType({"abandoned_checkout_url": "recovery_url"})
+
+
+def quote_currency(value: Any) -> Any:
+    """An order's or a cart's `currency` as sent: Magento 2's quote (a cart or checkout,
+    `CartInterface`) sends an object (`CurrencyInterface`: `{"quote_currency_code": "EUR",
+    "base_currency_code": "EUR", "store_to_quote_rate": 1, …}`), read as its
+    `quote_currency_code`, the currency its totals and items are in; an object without one, and
+    any other value, as sent (the field's type refuses what is no currency code). A code holding
+    text no engine can store is refused where it was sent (`text.unsafe_text_errors`), once: it
+    gives the field nothing."""
+    if isinstance(value, Mapping) and "quote_currency_code" in value:
+        code = value["quote_currency_code"]
+        return None if isinstance(code, str) and not is_safe(code) else code
+    return value
 
 
 # A line item's other names -> ours. A line item is free-form and kept as sent: ours are added,

@@ -4,7 +4,8 @@ blank) and dropped where ours is present: Magento 2's order carries its currency
 `order_currency_code`, Shopify's checkout its recovery link as `abandoned_checkout_url`. By the
 single POST and in a batch alike; GET answers what is stored. Before, both were unknown fields,
 ignored: the order was stored with no currency (its revenue counted under none, its amounts
-checked against no minor unit) and the checkout with no link for its recovery message."""
+checked against no minor unit) and the checkout with no link for its recovery message. And
+Magento's quote sends `currency` as an object, read as its `quote_currency_code`."""
 
 from __future__ import annotations
 
@@ -103,3 +104,44 @@ async def test_a_patch_sending_the_platforms_name_is_not_allowed(api, resource) 
     theirs = READ["theirs alone"][resource][1]
     response = await api.patch(f"{path}/{external_id}", {name: theirs})
     assert (response.status_code, response.json()["codes"]) == (422, {name: ["not_allowed"]})
+
+
+# Magento 2's quote sends `currency` as an object (`CurrencyInterface`), read as its
+# `quote_currency_code` (`platform_names.quote_currency`): where the cart was refused `422`
+# `invalid_type` and lost. case -> (the object, the currency stored, or (field, code) refused)
+MAGENTO_CURRENCY = {
+    "base_currency_code": "EUR",
+    "global_currency_code": "EUR",
+    "store_currency_code": "EUR",
+    "store_to_base_rate": 0,
+    "base_to_quote_rate": 1,
+}
+QUOTE_CURRENCY: dict[str, tuple[dict[str, Any], Any]] = {
+    "Magento's quote currency": ({**MAGENTO_CURRENCY, "quote_currency_code": "USD"}, "USD"),
+    "in lower case with spaces": ({**MAGENTO_CURRENCY, "quote_currency_code": " usd "}, "USD"),
+    "a null code is none": ({**MAGENTO_CURRENCY, "quote_currency_code": None}, None),
+    "a blank code is none": ({**MAGENTO_CURRENCY, "quote_currency_code": ""}, None),
+    "its decimals check the amounts": ({"quote_currency_code": "JPY"}, ("total_price", "too_precise")),
+    "no quote code: an object": (MAGENTO_CURRENCY, ("currency", "invalid_type")),
+    "not a currency code": ({"quote_currency_code": "EURO"}, ("currency", "invalid_currency")),
+    "not a string": ({"quote_currency_code": 978}, ("currency", "invalid_type")),
+    "text no engine can store, where sent": (
+        {"quote_currency_code": "E\u0000UR"},
+        ("currency.quote_currency_code", "invalid_characters"),
+    ),
+}
+
+
+@pytest.mark.parametrize("way", WAYS)
+@pytest.mark.parametrize("resource", RESOURCES)
+@pytest.mark.parametrize("case", QUOTE_CURRENCY)
+async def test_a_quotes_currency_object_is_read_as_its_code(api, case, resource, way) -> None:
+    path, body, external_id, _, _ = RESOURCES[resource]
+    sent, outcome = QUOTE_CURRENCY[case]
+    answer = await write(api, path, body(currency=sent, line_items=[]), way)
+    if isinstance(outcome, tuple):
+        assert (answer[0], answer[1]["codes"]) == (422, {outcome[0]: [outcome[1]]})
+        assert await api.count("orders") + await api.count("carts") == 0
+    else:
+        assert answer == (201, None)
+        assert (await api.get(f"{path}/{external_id}")).json()["currency"] == outcome
