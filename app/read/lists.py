@@ -18,7 +18,7 @@ from app.domain import consent as consent_columns
 from app.domain.consent import Purpose
 from app.domain.event_types import SubjectType
 from app.domain.statuses import CartStatus, ShipmentStatus, order_status
-from app.services.customers import contacts_named, contacts_of_customers
+from app.services.customers import contacts_of_customers
 
 from . import columns, filters
 from .pages import Page, count, fetch_page
@@ -109,7 +109,7 @@ def contact_listing(
             )
     if external_id is not None:
         wanted = _text(external_id, "externalId")
-        query = query.where(contacts.c.id.in_(contacts_named(store_id, wanted)))
+        query = query.where(contacts.c.id.in_(contacts_of_customers(store_id, lambda column: column == wanted)))
     if phone is not None:
         query = query.where(filters.contact_of_phone(store_id, phone, region, contacts.c.id, ("phone",)))
     if search is not None:

@@ -34,7 +34,6 @@ from app.domain.consent import CONSENT_COLUMNS
 from app.domain.errors import NotFound
 from app.domain.event_types import EventType, SubjectType
 from app.domain.phone import Phone
-from app.domain.rules.customer_named_by_phone import phone_named
 from app.domain.rules.erased_records_stay_detached import DETACHED_AT, DETACHED_COLUMNS, RESOURCES
 from app.domain.rules.erasure import erased_contact, scrubbed
 from app.domain.rules.stale_writes import Arrival, arrival
@@ -230,32 +229,16 @@ def _from_contact(contact: Any) -> records.Customer:
     return _with_contact({**contact, "contact_id": contact["id"], "source_updated_at": None}, contact)
 
 
-def contacts_named(store_id: int, external_id: str) -> CompoundSelect[Any]:
-    """The ids of the contacts of `store_id` that the customer id `external_id` names: the
-    customer's (`contacts_of_customers`), else, when it names none and is written as a phone
-    with `+`, the contact of that phone, a customer written without an id
-    (`rules.customer_named_by_phone`). REST's `GET /customers/{id}` and GraphQL's
-    `contact(externalId:)` read a customer by this rule, and the erasure erases by it."""
-    by_id = contacts_of_customers(store_id, lambda column: column == external_id)
-    phone = phone_named(external_id)
-    if phone is None:
-        return by_id
-    of_phone = select(contacts.c.id).where(
-        contacts.c.store_id == store_id, contacts.c.phone == phone.e164, ~by_id.exists()
-    )
-    return union(*by_id.selects, of_phone)
-
-
 async def get_customer(db: Database, store: Store, external_id: str) -> records.Customer:
     """The customer record `external_id` of `store`, or else the contact that an order's customer
-    gave this id, or else the contact of the phone the id is written as (`contacts_named`);
-    raises NotFound."""
+    gave this id; raises NotFound."""
     return await db.read(_find_customer, store.id, known_id(external_id, "Customer"))
 
 
 def _find_customer(conn: Connection, store_id: int, external_id: str) -> records.Customer:
-    """The customer record with its contact, or else the contact `contacts_named` names."""
-    found = contacts_named(store_id, external_id)
+    """The customer record with its contact, or else the contact that an order's customer gave
+    this id (`contacts_of_customers`)."""
+    found = contacts_of_customers(store_id, lambda column: column == external_id)
     contact = conn.execute(select(contacts).where(contacts.c.id.in_(found))).mappings().first()
     if contact is None:
         raise NotFound("Customer")
@@ -271,9 +254,8 @@ async def erase_customer(db: Database, store: Store, external_id: str, backfill:
     """Erase the personal data of every contact this customer id reaches, the contacts noted
     as given data under it that nothing links to it any more included (`customer_notes`: its
     customer record's old phones, a contact an order's or a cart's customer gave its names
-    to); an id that reaches none, written as a phone with `+`, erases the contact of that phone
-    (`rules.customer_named_by_phone`). Orders and carts stay, detached from personal data; no
-    automation fires for an erased contact afterwards.
+    to). Orders and carts stay, detached from personal data; no automation fires for an
+    erased contact afterwards.
     Idempotent; returns how many contacts were erased by this call."""
     if not is_safe(external_id):
         return 0
@@ -292,11 +274,6 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
         select(customer_contacts.c.contact_id).where(*left),
     )
     ids = list(conn.execute(contact_ids).scalars())
-    if not ids and (phone := phone_named(external_id)) is not None:
-        # an id that names no customer, written as a phone: the contact of that phone, a
-        # customer written without an id (`rules.customer_named_by_phone`)
-        of_phone = select(contacts.c.id).where(contacts.c.store_id == store_id, contacts.c.phone == phone.e164)
-        ids = list(conn.execute(of_phone).scalars())
     if not ids:
         return 0
     erased = _erase_contacts(conn, store_id, external_id, ids, now, backfill)

@@ -15,7 +15,6 @@ from typing import Any
 from app.db.key_locks import key
 from app.domain.commands import CartInput, CustomerInput, EmbeddedCustomer, OrderInput, ShipmentInput
 from app.domain.phone import Phone
-from app.domain.rules.customer_named_by_phone import phone_named
 
 
 def _contact(store_id: int, phone: Phone | None, customer: CustomerInput | EmbeddedCustomer | None) -> Iterator[int]:
@@ -62,13 +61,8 @@ def cart_id(store_id: int, external_id: str) -> Iterator[int]:
 
 def erasure(store_id: int, external_id: str) -> Iterator[int]:
     """An erasure of the customer id `external_id`: the id, which every write of its record or
-    of an order or a cart naming it declares, so that an erasure and those writes take turns;
-    and the phone the id is written as, if it is one (`rules.customer_named_by_phone`: the
-    contact of that phone, which the writes to it declare)."""
+    of an order or a cart naming it declares, so that an erasure and those writes take turns."""
     yield key("customer", store_id, external_id)
-    phone = phone_named(external_id)
-    if phone is not None:
-        yield key("phone", store_id, phone.e164)
 
 
 def of_write(keys: Callable[[int, Any], Iterator[int]]) -> Callable[..., Iterator[int]]:
