@@ -19,7 +19,7 @@ from app.services.stores import Store
 from .automations import AUTOMATIONS, AutomationDecision, decisions
 from .context import Context
 from .derived import record_type
-from .errors import UserError, bad_input
+from .errors import UserError, bad_input, user_errors
 from .inputs import Backfill, run_batch, run_command
 from .one_of import exactly_one
 from .orders import CustomerInput
@@ -185,19 +185,37 @@ class ContactMutations:
         results = await run_batch(info, store_id, customers.BATCH, inputs, backfill)
         return CustomersPayload(results=[_payload(r) for r in results])
 
-    @strawberry.mutation(description="GDPR erasure (same rules as DELETE /customers/{id}); idempotent.")
+    @strawberry.mutation(
+        description="GDPR erasure, idempotent: of a customer id (same rules as DELETE /customers/{id}), or of "
+        "the contact of a phone, a guest buyer's (DELETE /customers?phone=): exactly one of them."
+    )
     async def delete_customer(
-        self, info: Info[Context, None], store_id: strawberry.ID, external_id: str, backfill: Backfill = False
+        self,
+        info: Info[Context, None],
+        store_id: strawberry.ID,
+        external_id: str | None = None,
+        phone: str | None = None,
+        backfill: Backfill = False,
     ) -> DeleteCustomerPayload:
         # `backfill` marks the `customer.erased` events it records, as REST's header does.
         context = info.context
-        store = await context.store(store_id)
-        erased = await customers.erase_customer(context.db, store, external_id, backfill=backfill)
+        store = await context.store(store_id)  # first: a bad storeId is named as such
+        exactly_one({"externalId": external_id, "phone": phone}, _ONE_ERASURE)
+        if phone is not None:
+            try:
+                command = commands.validate(commands.PhoneErasure, {"phone": phone}, store.region)
+            except ValidationFailed as failure:
+                return DeleteCustomerPayload(erased_contacts=0, user_errors=user_errors(failure, root=""))
+            erased = await customers.erase_phone(context.db, store, command, backfill=backfill)
+        else:
+            assert external_id is not None
+            erased = await customers.erase_customer(context.db, store, external_id, backfill=backfill)
         context.wrote()
         return DeleteCustomerPayload(erased_contacts=erased, user_errors=[])
 
 
 _ONE_CONTACT = "Give the contact as phone or externalId, exactly one of them."
+_ONE_ERASURE = "Give the customer to erase as externalId or phone, exactly one of them."
 
 
 @strawberry.type

@@ -203,6 +203,34 @@ def _erasure() -> dict[str, Any]:
     return _with_id(operation)
 
 
+_PHONE = {
+    "name": "phone",
+    "in": "query",
+    "required": True,
+    "description": "The phone whose contact is erased, read as POST /customers reads one: E.164 (its `+` "
+    "written %2B, as a query string reads `+` as a space) or national in the store's region",
+    "schema": {"type": "string"},
+    "example": "+33699887766",
+}
+
+
+def _phone_erasure() -> dict[str, Any]:
+    """DELETE of the contact of a phone (`?phone=`): a guest buyer's, who has no customer id;
+    a write, so it reads `Kanal-Backfill`; 422 for a phone missing or unreadable."""
+    operation = _operation(
+        "Erase the personal data of a phone's contact (GDPR): a guest buyer's, who has no customer id",
+        None,
+        None,
+        {"204": "Erased, or no contact has the phone"},
+    )
+    operation["parameters"] += [_PHONE, _BACKFILL]
+    operation["responses"]["400"] = _json(schemas.Error, _BAD_BACKFILL, _RATE_HEADERS)
+    operation["responses"]["422"] = _json(
+        schemas.ValidationError, "`phone` missing, blank or no valid phone: nothing erased", _RATE_HEADERS
+    )
+    return operation
+
+
 def _paths() -> dict[str, Any]:
     base = "/api/v1/stores/{store_id}"
     paths: dict[str, Any] = {
@@ -220,7 +248,8 @@ def _paths() -> dict[str, Any]:
             "get": _with_id(_operation("Read a shipment", None, records.Shipment, {"200": "The shipment"}))
         },
         f"{base}/customers": {
-            "post": _operation("Create or replace a customer", CustomerInput, records.Customer, _UPSERTED)
+            "post": _operation("Create or replace a customer", CustomerInput, records.Customer, _UPSERTED),
+            "delete": _phone_erasure(),
         },
         f"{base}/orders/batch": {"post": _batch_operation("Create or replace many orders", OrderInput, "orders")},
         f"{base}/shipments/batch": {

@@ -18,6 +18,7 @@ from app.domain.commands import (
     CustomerInput,
     OrderInput,
     OrderUpdate,
+    PhoneErasure,
     ShipmentInput,
     validate,
 )
@@ -201,6 +202,16 @@ async def erase_customer(request: Request, store: Store) -> Response:
     return Response(status_code=204)
 
 
+async def erase_phone(request: Request, store: Store) -> Response:
+    """DELETE /customers?phone=…: the contact of a phone erased (`customers.erase_phone`), 204
+    whether it had one or not; a phone missing or unreadable is 422 at `phone`, nothing erased."""
+    backfilled = _backfill(request)
+    phone = request.query_params.get("phone")
+    command = validate(PhoneErasure, {} if phone is None else {"phone": phone}, store.region)
+    await customers.erase_phone(request.app.state.db, store, command, backfill=backfilled)
+    return Response(status_code=204)
+
+
 def _whole_path(route: Route) -> Route:
     """Matches the whole path, line breaks included. Starlette's `{…:path}` is `.*` and its
     patterns end in `$`: `.` stops at a line break and `$` matches before a final one, so an id
@@ -253,6 +264,7 @@ def api_routes() -> list[Route]:
         *_cart_routes(STORE_PATH + "/carts"),
         *_cart_routes(STORE_PATH + "/checkouts", "Checkout"),
         _route(STORE_PATH + "/customers", upsert_customer, "POST"),
+        _route(STORE_PATH + "/customers", erase_phone, "DELETE"),
         _route(STORE_PATH + "/customers/batch", batch(customers.BATCH), "POST"),
         _route(STORE_PATH + "/customers/{external_id:path}", read(customers.get_customer), "GET"),
         _route(STORE_PATH + "/customers/{external_id:path}", erase_customer, "DELETE"),

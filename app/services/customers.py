@@ -29,7 +29,7 @@ from app.db.statements import insert_for
 from app.db.tables import carts, consent_changes, contacts, customer_contacts, customers, detached_records, orders
 from app.db.tables import events as event_rows
 from app.domain import records
-from app.domain.commands import CustomerInput
+from app.domain.commands import CustomerInput, PhoneErasure
 from app.domain.consent import CONSENT_COLUMNS
 from app.domain.errors import NotFound
 from app.domain.event_types import EventType, SubjectType
@@ -284,6 +284,25 @@ def _erase(conn: Connection, store_id: int, external_id: str, now: datetime, bac
     return erased
 
 
+async def erase_phone(db: Database, store: Store, command: PhoneErasure, backfill: bool = False) -> int:
+    """Erase the personal data of the contact of `command.phone` in `store` (SPEC §4.3), as an
+    erasure of a customer id erases its contact: a guest buyer's, written without a customer
+    id (SPEC §3 keys it by its phone), or any contact the phone has now, its customer records
+    deleted. Orders and carts stay, detached. Idempotent; returns how many contacts this
+    erased (0 or 1)."""
+    return await db.write(_erase_phone, store.id, command.phone.e164, utcnow(), backfill)
+
+
+def _erase_phone(conn: Connection, store_id: int, e164: str, now: datetime, backfill: bool) -> int:
+    of_phone = select(contacts.c.id).where(contacts.c.store_id == store_id, contacts.c.phone == e164)
+    ids = list(conn.execute(of_phone).scalars())
+    if not ids:
+        return 0
+    erased = _erase_contacts(conn, store_id, None, ids, now, backfill)
+    _scrub_events(conn, ids)
+    return erased
+
+
 def _nothing_moved_in(conn: Connection, contact_ids: CompoundSelect[Any], ids: list[int], external_id: str) -> None:
     """Raises RunAgain (the erasure rolled back and run again from the start, `app.db.postgres`)
     when the customer id reaches a contact now that it did not reach when the erasure read
@@ -301,15 +320,16 @@ def _nothing_moved_in(conn: Connection, contact_ids: CompoundSelect[Any], ids: l
 
 
 def _erase_contacts(
-    conn: Connection, store_id: int, external_id: str, ids: list[int], now: datetime, backfill: bool
+    conn: Connection, store_id: int, external_id: str | None, ids: list[int], now: datetime, backfill: bool
 ) -> int:
-    """Erases the contacts `ids` the customer id `external_id` reaches and deletes the customer
-    records of them and of the id; detaches their orders and carts. Returns how many contacts
-    this erased (not erased before)."""
+    """Erases the contacts `ids` the customer id `external_id` reaches (None: a phone's,
+    `_erase_phone`) and deletes the customer records of them and of the id; detaches their
+    orders and carts. Returns how many contacts this erased (not erased before)."""
     # the customer record of the id, and every other one of the contacts it reaches
+    of_contacts = customers.c.contact_id.in_(ids)
     its_records = (
         customers.c.store_id == store_id,
-        or_(customers.c.contact_id.in_(ids), customers.c.external_id == external_id),
+        of_contacts if external_id is None else or_(of_contacts, customers.c.external_id == external_id),
     )
     # The customer records first, then the contacts: the order a customer write takes them in
     # (`_locked_record`), so that an erasure racing one waits for it instead of deadlocking.
@@ -363,3 +383,4 @@ BATCH = batches.Kind(CustomerInput, _store_customer, "customers", record_keys.cu
 # The keys a PostgreSQL group takes before its writes run (key_locks, postgres.GroupedWrites).
 key_locks.declare(_store_customer, record_keys.of_write(record_keys.customer))
 key_locks.declare(_erase, record_keys.of_write(record_keys.erasure))
+key_locks.declare(_erase_phone, record_keys.of_write(record_keys.phone_erasure))

@@ -65,6 +65,12 @@ def erasure(store_id: int, external_id: str) -> Iterator[int]:
     yield key("customer", store_id, external_id)
 
 
+def phone_erasure(store_id: int, e164: str) -> Iterator[int]:
+    """An erasure of the contact of the phone `e164`: its phone's key, which every write
+    attaching a record to that phone declares."""
+    yield key("phone", store_id, e164)
+
+
 def of_write(keys: Callable[[int, Any], Iterator[int]]) -> Callable[..., Iterator[int]]:
     """`keys(store_id, subject)` as the keys of a single write `work(conn, store_id, subject,
     …)` (`key_locks.declare`; `subject`: a command, a patched record's id, or an erased

@@ -166,6 +166,7 @@ SINGLE_WRITES: list[tuple[Any, tuple[Any, ...], list[int]]] = [
     (customers._store_customer, (7, _customer(), NOW, False), _keys(("phone", "+33612345678"), ("customer", "C-1"))),
     (shipments._store_shipment, (7, _shipment(), NOW, False), _keys(("shipment", "S-1"))),
     (customers._erase, (7, "C-1", NOW, False), _keys(("customer", "C-1"))),
+    (customers._erase_phone, (7, "+33612345678", NOW, False), _keys(("phone", "+33612345678"))),
     (orders._change_order, (7, "O-1", OrderUpdate(), NOW, False, 1000), _keys(("order", "O-1"))),
     (carts._change_cart, (7, "K-1", CartUpdate(), NOW, False, 1000), _keys(("cart", "K-1"))),
 ]
@@ -174,7 +175,7 @@ SINGLE_WRITES: list[tuple[Any, tuple[Any, ...], list[int]]] = [
 @pytest.mark.parametrize(
     ("work", "args", "keys"),
     SINGLE_WRITES,
-    ids=["order", "cart", "customer", "shipment", "erasure", "order PATCH", "cart PATCH"],
+    ids=["order", "cart", "customer", "shipment", "erasure", "erasure by phone", "order PATCH", "cart PATCH"],
 )
 def test_each_single_write_declares_the_keys_of_its_records(work: Any, args: tuple[Any, ...], keys: list[int]):
     assert key_locks.keys_of(work, args) == keys

@@ -71,6 +71,7 @@ EXPECTED: dict[tuple[str, tuple[str, ...]], tuple[str, ...] | None] = {
     ("updateOrder", ("externalId",)): None,
     ("updateCart", ("externalId",)): None,
     ("deleteCustomer", ("externalId",)): None,
+    ("deleteCustomer", ("phone",)): None,  # a mutation's refusal of its input is a userError
 }
 
 
