@@ -74,7 +74,8 @@ def parse_phone(raw: str, region: str | None) -> Phone:
         if found is None:
             raise InvalidPhone(_why_invalid(text, None))
         return found
-    if _dialled_abroad(text, region):
+    abroad = _dialled_abroad(text, region)
+    if abroad:
         found = _international(text, region)
         if found is not None:
             return found
@@ -87,8 +88,8 @@ def parse_phone(raw: str, region: str | None) -> Phone:
             f"The phone number is ambiguous: {national.e164} here or {international.e164} abroad; {AMBIGUOUS_HINT}."
         )
     found = national or international
-    if found is None:
-        raise InvalidPhone(_why_invalid(text, region))
+    if found is None:  # dialled with the region's international prefix: no national number meant
+        raise InvalidPhone(_why_invalid(text, region, names_region=not abroad))
     return found
 
 
@@ -146,13 +147,13 @@ def _valid(text: str, region: str | None) -> Phone | None:
     return Phone(e164=e164, type=_TYPE_NAMES.get(kind, "unknown"))
 
 
-def _why_invalid(text: str, region: str | None) -> str:
+def _why_invalid(text: str, region: str | None, names_region: bool = True) -> str:
     """Why `text` is no phone: unreadable, or no valid number; one read as a national number
-    names the region it was read in, which may not be the one its sender meant (an order
-    shipped abroad is read in the shipping country)."""
+    names the region it was read in (`names_region`), which may not be the one its sender meant
+    (an order shipped abroad is read in the shipping country)."""
     if _read(text, region) is None:
         return "The phone number could not be read."
-    if region is None or text.startswith("+"):
+    if region is None or text.startswith("+") or not names_region:
         return "The phone number is not a valid number."
     return f"The phone number is not a valid {region} number; {AMBIGUOUS_HINT}."
 

@@ -187,6 +187,11 @@ WHY: dict[tuple[str, str | None], str] = {
     ("+999 123", "FR"): "The phone number could not be read.",  # no such country code
     ("0033 61", "FR"): "The phone number is not a valid number.",  # 00: international
     ("12", None): "The phone number could not be read.",  # no region to read it in
+    # dialled with the region's own international prefix (README): no national number meant
+    ("011 33 6 12 34 56 0", "US"): "The phone number is not a valid number.",
+    ("011 44 20", "CA"): "The phone number is not a valid number.",
+    ("010 33 6 12", "JP"): "The phone number is not a valid number.",
+    ("0011 33 6 12", "AU"): "The phone number is not a valid number.",
     ("abc", "FR"): "The phone number could not be read.",
     ("", "FR"): "The phone number could not be read.",
 }
