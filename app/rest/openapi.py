@@ -224,9 +224,14 @@ def _phone_erasure() -> dict[str, Any]:
         {"204": "Erased, or no contact has the phone"},
     )
     operation["parameters"] += [_PHONE, _BACKFILL]
-    operation["responses"]["400"] = _json(schemas.Error, _BAD_BACKFILL, _RATE_HEADERS)
+    operation["responses"]["400"] = _json(
+        schemas.Error, f"{_BAD_BACKFILL}, or `phone` given more than once: nothing erased", _RATE_HEADERS
+    )
     operation["responses"]["422"] = _json(
-        schemas.ValidationError, "`phone` missing, blank or no valid phone: nothing erased", _RATE_HEADERS
+        schemas.ValidationError,
+        "`phone` missing or blank (required), or no phone (invalid_phone, ambiguous_phone, "
+        "invalid_characters): nothing erased",
+        _RATE_HEADERS,
     )
     return operation
 

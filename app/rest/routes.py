@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -22,7 +23,7 @@ from app.domain.commands import (
     ShipmentInput,
     validate,
 )
-from app.domain.errors import NotFound
+from app.domain.errors import ErrorCode, FieldError, NotFound, ValidationFailed
 from app.domain.text import may_hold_unsafe_text
 from app.observability import writes
 from app.policies import backfill, content_type
@@ -202,12 +203,29 @@ async def erase_customer(request: Request, store: Store) -> Response:
     return Response(status_code=204)
 
 
+_PHONE_IN_THE_QUERY = "The phone field is required: give it in the query string, ?phone=%2B33612345678."
+_PLUS_IN_A_QUERY = "; a + in a query string is written %2B (a bare + reads as a space)."
+
+
 async def erase_phone(request: Request, store: Store) -> Response:
     """DELETE /customers?phone=…: the contact of a phone erased (`customers.erase_phone`), 204
-    whether it had one or not; a phone missing or unreadable is 422 at `phone`, nothing erased."""
+    whether it had one or not. The parameter given twice is 400 (which phone was meant is not
+    known: one erasure must not erase one of two people); left out, 422 `required` saying
+    where it goes (a body is not read); unreadable, 422 at `phone`, a value led by a space
+    told that its `+` was read as one. Nothing is erased on any of them."""
     backfilled = _backfill(request)
-    phone = request.query_params.get("phone")
-    command = validate(PhoneErasure, {} if phone is None else {"phone": phone}, store.region)
+    given = request.query_params.getlist("phone")
+    if len(given) > 1:
+        raise BadRequest(f"The `phone` query parameter is given {len(given)} times; give it once.")
+    if not given:
+        raise ValidationFailed([FieldError(("phone",), ErrorCode.REQUIRED, _PHONE_IN_THE_QUERY)])
+    try:
+        command = validate(PhoneErasure, {"phone": given[0]}, store.region)
+    except ValidationFailed as failure:
+        if not given[0].startswith(" ") or given[0].isspace():
+            raise
+        told = [replace(error, message=error.message.rstrip(".") + _PLUS_IN_A_QUERY) for error in failure.errors]
+        raise ValidationFailed(told) from None
     await customers.erase_phone(request.app.state.db, store, command, backfill=backfilled)
     return Response(status_code=204)
 

@@ -45,7 +45,11 @@ REFUSED: dict[str | None, str] = {
     "abc": "invalid_phone",
     "+3361": "invalid_phone",
     "06\u000012": "invalid_characters",
+    "1" * 65: "invalid_phone",
 }
+# the values of `phone` given more than once (400, nothing erased)
+TWICE = [(GUEST, OTHER), (GUEST, ""), ("abc", GUEST), (GUEST, GUEST)]
+PLUS_HINT = "; a + in a query string is written %2B (a bare + reads as a space)."
 
 ERASE = "mutation($p: String) { deleteCustomer(storeId: 123, phone: $p) { erasedContacts userErrors { field code } } }"
 BOTH = 'mutation { deleteCustomer(storeId: 123, externalId: "X", phone: "+33612132400") { erasedContacts } }'
@@ -159,3 +163,45 @@ async def test_a_backfill_erasure_records_its_event_as_backfill(api: Api) -> Non
     assert response.status_code == 204
     erased = [row["backfill"] for row in await api.rows("events") if row["type"] == "customer.erased"]
     assert erased == [True]
+
+
+async def test_the_phone_left_out_is_required_in_the_query_string(api: Api) -> None:
+    """A phone sent in a body is not read: the answer says where it goes."""
+    assert (await api.post("/customers", {"phone": GUEST, **GUEST_DATA})).status_code == 201
+    before = await api.snapshot()
+    for path in ("/customers", "/customers/"):
+        response = await api.client.request(
+            "DELETE", f"/api/v1/stores/123{path}", json={"phone": GUEST}, headers=api.auth()
+        )
+        message = "The phone field is required: give it in the query string, ?phone=%2B33612345678."
+        assert (response.status_code, response.json()["errors"]) == (422, {"phone": [message]})
+    assert await api.snapshot() == before
+
+
+@pytest.mark.parametrize("values", TWICE, ids=[" & ".join(map(repr, values)) for values in TWICE])
+async def test_the_phone_given_twice_is_refused(api: Api, values: tuple[str, str]) -> None:
+    """Which person was meant is not known: erasing one of two (the last) is no answer."""
+    assert (await api.post("/customers", {"phone": GUEST, **GUEST_DATA})).status_code == 201
+    assert (await api.post("/customers", {"phone": OTHER, **GUEST_DATA})).status_code == 201
+    before = await api.snapshot()
+    query = "&".join(f"phone={quote(value, safe='')}" for value in values)
+    response = await api.delete(f"/customers?{query}")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"error": "The `phone` query parameter is given 2 times; give it once."},
+    )
+    assert await api.snapshot() == before
+
+
+async def test_a_bare_plus_read_as_a_space(api: Api) -> None:
+    """Unencoded, `+` is a space in a query string: a number then still valid as digits is
+    erased; one refused is told how to write the `+`."""
+    assert (await api.post("/customers", {"phone": GUEST, **GUEST_DATA})).status_code == 201
+    refused = await api.client.delete("/api/v1/stores/123/customers?phone=+999123", headers=api.auth())
+    expected = (
+        "The phone field is invalid: The phone number is not a valid FR number; write it with + and the country code"
+    )
+    assert (refused.status_code, refused.json()["errors"]) == (422, {"phone": [expected + PLUS_HINT]})
+    erased = await api.client.delete(f"/api/v1/stores/123/customers?phone={GUEST}", headers=api.auth())
+    assert erased.status_code == 204
+    assert (await _contact(api))["erased_at"] is not None
