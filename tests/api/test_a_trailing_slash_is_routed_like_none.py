@@ -38,7 +38,10 @@ CALLS: dict[str, dict[str, tuple[str, Any]]] = {
         "GET": (STORE + "/checkouts/CART-7700", None),
         "PATCH": (STORE + "/checkouts/CART-7700", {"status": "expired"}),
     },
-    TEMPLATE + "/customers": {"POST": (STORE + "/customers", {"external_id": "CUST-7", "phone": "+33698765432"})},
+    TEMPLATE + "/customers": {
+        "POST": (STORE + "/customers", {"external_id": "CUST-7", "phone": "+33698765432"}),
+        "DELETE": (STORE + "/customers?phone=%2B33698765432", None),  # the guest erasure by phone
+    },
     TEMPLATE + "/customers/{external_id:path}": {
         "GET": (STORE + "/customers/CUST-7", None),
         "DELETE": (STORE + "/customers/CUST-7", None),

@@ -65,7 +65,7 @@ CALLS: dict[str, tuple[list[str], str]] = {
     "deleteCustomer": (['externalId: "CUST-42"'], "{ erasedContacts userErrors { field } }"),
 }  # fmt: skip
 # Arguments of which a field takes exactly one: the one tried stands alone.
-ONE_OF = {"store": ("storeId", "id"), "contact": ("phone", "externalId")}
+ONE_OF = {"store": ("storeId", "id"), "contact": ("phone", "externalId"), "deleteCustomer": ("externalId", "phone")}
 
 
 def _refused(message: str) -> dict[str, Any]:
@@ -127,6 +127,10 @@ ARGUMENTS: dict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = {
     ("Mutation", "updateOrder", ("externalId",)): _not_found("updateOrder", "Order"),
     ("Mutation", "updateCart", ("externalId",)): _not_found("updateCart", "Cart"),
     ("Mutation", "deleteCustomer", ("externalId",)): _answer("deleteCustomer", {"erasedContacts": 0, "userErrors": []}),
+    # the phone of a guest to erase: the command's field, refused as a userError as every input is
+    ("Mutation", "deleteCustomer", ("phone",)): _answer(
+        "deleteCustomer", {"erasedContacts": 0, "userErrors": [{"field": ["phone"]}]}
+    ),
 }  # fmt: skip
 
 
