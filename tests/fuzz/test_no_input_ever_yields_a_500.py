@@ -700,7 +700,8 @@ def check_domain_command(
         assert isinstance(sent, dict)
         try:
             assert_stored_as_sent(written.record, sent, moment_field, report.rounded)
-            reread = bridge(read_back(db, store, sent["external_id"]))  # what the database holds
+            # what the database holds, read by the id as stored (an integer sent is its text)
+            reread = bridge(read_back(db, store, _id_as_sent(sent["external_id"])))
             assert_stored_as_sent(reread, sent, moment_field)
         except AssertionError as exc:
             raise AssertionError(f"{exc}\nsent: {sent!r:.3000}") from None
