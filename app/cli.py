@@ -22,7 +22,14 @@ from app.automations.sender import Limits
 from app.automations.worker import Worker
 from app.config import Settings, from_env_or_exit
 from app.db.database import Database
-from app.db.existing import NoDatabase, NotMigrated, require_existing, require_migrated, tables_missing
+from app.db.existing import (
+    NoDatabase,
+    NotMigrated,
+    SchemaBehind,
+    require_existing,
+    require_migrated,
+    tables_missing,
+)
 from app.db.unavailable import DatabaseUnavailable
 from app.domain.automations import Automation
 from app.domain.types import parse_utc_datetime
@@ -644,6 +651,13 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"error: there is no database at {exc}: run `kanal db upgrade` first, or run kanal where the "
             "service's database is (same directory, or the same DATABASE_URL).",
+            file=sys.stderr,
+        )
+        raise SystemExit(1) from None
+    except SchemaBehind as exc:
+        print(
+            f"error: the database {_shown_url()} is {exc}: run `kanal db upgrade` before starting this release's "
+            'processes (README, "Production").',
             file=sys.stderr,
         )
         raise SystemExit(1) from None

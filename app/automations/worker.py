@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from app.db.database import Database
-from app.db.existing import tables_missing
+from app.db.existing import columns_missing, tables_missing
 from app.db.unavailable import DatabaseUnavailable
 from app.domain.statuses import DeliveryStatus
 from app.observability import metrics
@@ -31,6 +31,7 @@ from .dispatch import dispatch_events
 from .recovery import fire_due_recoveries
 from .sender import Limits, Sender
 
+UPGRADE = "run `kanal db upgrade`"
 log = logging.getLogger("kanal.worker")
 GATHER_SECONDS = 0.05  # after the first POST of a turn comes back, wait up to this long for more: fewer writes
 # While the database cannot record the answers in hand, it is tried again this often (`_deliver`).
@@ -146,6 +147,9 @@ class Worker:
                 except Exception as exc:  # keep going; the next pass retries
                     if tables_missing(exc):  # no bug: a database emptied or re-created under it
                         log.warning("worker pass: the database has no Kanal tables: run `kanal db upgrade`")
+                        away = True
+                    elif columns_missing(exc):  # no bug: a release installed before its `kanal db upgrade`
+                        log.warning("worker pass: the database's tables are behind this release: %s", UPGRADE)
                         away = True
                     elif isinstance(exc, DatabaseUnavailable):  # no bug either
                         log.warning("worker pass: database unavailable: %s", exc.cause)

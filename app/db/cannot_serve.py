@@ -3,6 +3,9 @@
 
 - the database has no Kanal tables (emptied, or re-created and not migrated, under a running
   server: SQLite's "no such table", PostgreSQL's undefined_table 42P01);
+- the database lacks columns of this release (an earlier release migrated it, and this one's
+  `kanal db upgrade` has not run: SQLite's "no such column", PostgreSQL's undefined_column
+  42703);
 - a write that still conflicted with concurrent writes of the same records at its last attempt
   (PostgreSQL's deadlock_detected 40P01 or serialization_failure 40001, or out_of_memory 53200:
   the server's lock table full of concurrent writes' key locks, after `postgres.WRITE_ATTEMPTS`):
@@ -11,7 +14,7 @@
 
 from __future__ import annotations
 
-from .existing import tables_missing
+from .existing import columns_missing, tables_missing
 from .postgres import LOCK_TABLE_FULL, WRITE_ATTEMPTS, sqlstate
 from .unavailable import DatabaseUnavailable, described
 
@@ -24,6 +27,13 @@ class TablesMissing(Exception):
 
     def __init__(self, cause: BaseException):
         super().__init__(f"the database has no Kanal tables: run `kanal db upgrade` ({described(cause)})")
+
+
+class ColumnsMissing(Exception):
+    """The database lacks columns this release uses (its cause is the driver's error)."""
+
+    def __init__(self, cause: BaseException):
+        super().__init__(f"the database's tables are behind this release: run `kanal db upgrade` ({described(cause)})")
 
 
 class StillConflicting(Exception):
@@ -43,6 +53,8 @@ def unavailable(exc: BaseException) -> DatabaseUnavailable | None:
     """`DatabaseUnavailable` for `exc` when it is one of the module's errors, else None."""
     if tables_missing(exc):
         return DatabaseUnavailable(TablesMissing(exc))
+    if columns_missing(exc):
+        return DatabaseUnavailable(ColumnsMissing(exc))
     if sqlstate(exc) in _CONCURRENT:
         return DatabaseUnavailable(StillConflicting(exc))
     return None

@@ -37,6 +37,15 @@ def revision_ids(revision: str) -> tuple[str, ...]:
     return tuple(script.revision for script in scripts if script is not None)
 
 
+def upgrades_from(revision: str) -> bool:
+    """Whether `revision` (a migration id a database is at) is one of this release's: an id it
+    does not know is a later release's."""
+    try:
+        return ScriptDirectory.from_config(alembic_config("")).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def upgrade(database_url: str, revision: str = "head") -> tuple[str, ...]:
     """Migrate `database_url` to `revision`, making a SQLite file's directory first; the
     revision ids the database is at afterwards (newer than `revision` when it already was:

@@ -34,6 +34,22 @@ ERRORS = {
         OperationalError("SELECT 1", None, sqlite3.OperationalError("no such table: api_keys")),
         "TablesMissing",
     ),
+    "PostgreSQL undefined_column": (
+        _PostgresError("42703", "column orders.detached_at does not exist"),
+        "ColumnsMissing",
+    ),
+    "PostgreSQL undefined_column, wrapped": (
+        _wrapped(_PostgresError("42703", "column webhooks.first_event_id does not exist")),
+        "ColumnsMissing",
+    ),
+    "SQLite no such column": (
+        OperationalError("SELECT 1", None, sqlite3.OperationalError("no such column: carts.live_status")),
+        "ColumnsMissing",
+    ),
+    "SQLite no column named": (
+        OperationalError("INSERT", None, sqlite3.OperationalError("table orders has no column named detached_at")),
+        "ColumnsMissing",
+    ),
     "PostgreSQL deadlock at the last attempt": (_PostgresError("40P01", "deadlock detected"), "StillConflicting"),
     "PostgreSQL serialization failure, wrapped": (
         _wrapped(_PostgresError("40001", "could not serialize access")),
