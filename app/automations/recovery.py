@@ -82,7 +82,7 @@ def _settle(conn: Connection, store: Any, cart_ids: Sequence[int], now: datetime
         conn, bought, status=CartStatus.RECOVERED, live_status=None, updated_at=now, revision=carts.c.revision + 1
     )
     marked = _set(conn, still.keys() - bought, recovery_due_at=now)
-    outbox = events.Outbox(conn, store["id"], now, backfill=False, pending=[])
+    outbox = events.Outbox(conn, store["id"], now, backfill=False, pending=[], clocked=False)
     fired = 0
     for cart_id in cart_ids:
         cart = still.get(cart_id)

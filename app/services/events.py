@@ -11,7 +11,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -65,6 +65,16 @@ def new_event_id() -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
+def recorded_at(now: datetime) -> datetime:
+    """When a request's event is recorded (its `created_at`, UTC): the clock as the event is
+    appended, inside the write's transaction and after its locks, rather than `now`, when the
+    request reached its write. A record's events then never go back in time: on PostgreSQL a
+    write that took its `now`, then waited for another's lock on the same record, commits after
+    that one and was stamped before it. `now` itself when it is ahead of the clock."""
+    clock = datetime.now(UTC)
+    return clock if clock > now else now
+
+
 _POLICY = PrecompiledStatement(
     select(*(stores.c[column] for column in COLUMN.values())).where(stores.c.id == param(stores, "id"))
 )
@@ -75,7 +85,9 @@ class Outbox:
     """Appends the events of one command, inside its transaction, and the automation decisions
     they carry (`decisions`, in order: the write's `automations` answer). With `pending`, the
     events wait there, in order, for one `append_all` of many commands' events; outboxes may
-    share the store's consent policy (`_policy`) too."""
+    share the store's consent policy (`_policy`) too. A request's events are recorded at the
+    clock (`recorded_at`); with `clocked` False, at `now` (the worker's pass: a recovery fires
+    at the pass's time, which the recovery funnel compares orders with)."""
 
     conn: Connection
     store_id: int
@@ -84,6 +96,7 @@ class Outbox:
     decisions: list[Decision] = field(default_factory=list)
     _policy: list[Any] = field(default_factory=list)  # the store's consent policy, read once
     pending: list[dict[str, Any]] | None = None
+    clocked: bool = True
 
     def policy(self) -> Any:
         """The store's consent policy (its row's requirement columns, `app.domain.rules.consent_policy`)."""
@@ -126,6 +139,7 @@ class Outbox:
             "before": before,
             "after": after,
         }
+        created_at = recorded_at(self.now) if self.clocked else self.now
         row = {
             "event_id": new_event_id(),
             "store_id": self.store_id,
@@ -135,14 +149,14 @@ class Outbox:
             "contact_id": contact["id"] if contact is not None else None,
             "data": data,
             "backfill": self.backfill,
-            "created_at": self.now,
+            "created_at": created_at,
             "automation": automation,
             "reason": reason,
         }
         if subject_type == SubjectType.CART and type in abandonments.NOTED and after is not None:
             # Kept beside the event, which retention may delete: the once-per-abandoned_at rules
             # and recoveryFunnel read this instead (services/abandonments.py).
-            abandonments.note(self.conn, self.store_id, type, subject_id, after["abandoned_at"], self.now, reason)
+            abandonments.note(self.conn, self.store_id, type, subject_id, after["abandoned_at"], created_at, reason)
         if self.pending is None:
             _APPEND.rows(self.conn, row)
         else:
