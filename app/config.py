@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from app.db import driver_options
+
 # PostgreSQL's `integer` columns; also a C int, which SQLite's busy_timeout and PostgreSQL's
 # statement_timeout (both in milliseconds) take.
 INT32_MAX = 2**31 - 1
@@ -121,7 +123,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True, allow_inf_nan=False, extra="forbid")
 
     database_url: str = _env(
-        "DATABASE_URL", "a SQLAlchemy URL: sqlite+aiosqlite:///PATH or postgresql+asyncpg://…", DEFAULT_DATABASE_URL
+        "DATABASE_URL",
+        "a SQLAlchemy URL: sqlite+aiosqlite:///PATH or postgresql+asyncpg://…, with options its driver takes",
+        DEFAULT_DATABASE_URL,
     )
     max_body_bytes: int = _number("KANAL_MAX_BODY_BYTES", 1024 * 1024, 1, MAX_BODY_BYTES, "bytes")
     default_rate_limit_per_minute: int = _number("KANAL_RATE_LIMIT_PER_MINUTE", 60, 1, INT32_MAX, "requests")
@@ -201,6 +205,8 @@ class Settings(BaseModel):
             driver = None
         if driver not in DRIVERS:
             raise ValueError("not one of the drivers")
+        if driver_options.refused(make_url(value)) is not None:
+            raise ValueError("an option its driver does not take")
         return value
 
     @field_validator("rate_limit_storage_uri")

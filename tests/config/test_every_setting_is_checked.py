@@ -14,8 +14,25 @@ from app.config import ConfigError, Settings
 # variable: (refused, accepted)
 TABLE = {
     "DATABASE_URL": (
-        ["garbage", "sqlite:///x.db", "mysql+aiomysql://h/db", "postgresql://u@h/db"],
-        ["sqlite+aiosqlite:///x.db", "postgresql+asyncpg://u@h:5432/db"],
+        [
+            "garbage",
+            "sqlite:///x.db",
+            "mysql+aiomysql://h/db",
+            "postgresql://u@h/db",
+            # an option its driver does not take, or a value it cannot read
+            "postgresql+asyncpg://u@h/db?foo=bar",
+            "postgresql+asyncpg://u@h/db?sslmode=require",
+            "postgresql+asyncpg://u@h/db?ssl=bogus",
+            "postgresql+asyncpg://u@h/db?ssl=true",
+            "sqlite+aiosqlite:///x.db?timeout=abc",
+        ],
+        [
+            "sqlite+aiosqlite:///x.db",
+            "postgresql+asyncpg://u@h:5432/db",
+            "postgresql+asyncpg://u@h/db?ssl=require",
+            "postgresql+asyncpg://u@h/db?ssl=verify-full&command_timeout=30&prepared_statement_cache_size=100",
+            "sqlite+aiosqlite:///x.db?timeout=5",
+        ],
     ),
     "KANAL_MAX_BODY_BYTES": (
         ["1_048_576", "1MiB", "1e6", "0", "1073741825", "2048.0", "٢٠٤٨"],
