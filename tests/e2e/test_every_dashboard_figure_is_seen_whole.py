@@ -3,14 +3,16 @@ of a cell behind its edge (a revenue of ¥301 seen as ¥3), whatever the shop's 
 carriers and currencies. Headless Chromium, outside hosts blocked, a real `kanal serve`.
 
 Each case writes orders whose cells are the widest a shop sends (a long title with spaces, a long
-one without, a long SKU, revenue in four currencies, a long carrier name), opens the dashboard at
+one without, a long SKU, revenue in four currencies of large amounts, a long carrier name), opens the dashboard at
 a viewport width, writes an order of the longest id (which the live feed then shows), opens "The
 numbers", and checks that no panel is wider inside than it shows (its scrollWidth is its
-clientWidth) and that every cell and total lies inside its panel."""
+clientWidth), that every cell and total lies inside its panel, and that no day of "The numbers"
+is cut over two lines."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,17 +56,29 @@ CLIPPED = """() => {
 }"""
 
 
+# The days of "The numbers" that the page shows on more than one line (a date cut at a hyphen).
+DAYS_ON_TWO_LINES = """() => [...document.querySelectorAll("#days tbody td:first-child")]
+  .filter(cell => { const range = document.createRange(); range.selectNodeContents(cell);
+                    return new Set([...range.getClientRects()].map(box => box.top)).size > 1; })
+  .map(cell => cell.textContent)"""
+
+
 def _orders(placed_at: str) -> list[dict[str, Any]]:
     """Four orders placed at `placed_at`, in EUR, USD, JPY and KWD, each selling the three wide
     products."""
     orders = []
-    for currency, price in (("EUR", "520.00"), ("USD", "104.00"), ("JPY", "150000"), ("KWD", "2.003")):
+    for currency, price in (
+        ("EUR", "12345678.91"),
+        ("USD", "98765432.10"),
+        ("JPY", "3010000000"),
+        ("KWD", "98765432.123"),
+    ):
         items = [
             {"sku": LONG_SKU, "title": LONG_TITLE, "quantity": 1, "price": price},
             {"title": UNBROKEN_TITLE, "quantity": 1, "price": price},
             {"sku": "PIN", "title": "Pin", "quantity": 1, "price": price},
         ]
-        total = str(3 * float(price)) if currency != "KWD" else "6.009"
+        total = str(3 * Decimal(price))
         orders.append(
             order_body(
                 external_id=f"WIDE-{currency}",
@@ -104,4 +118,5 @@ def test_no_panel_hides_part_of_a_figure(prepared: Prepared, server: LiveServer,
         assert page.inner_text("#carriers tbody tr td") == CARRIER
         page.screenshot(path=f"/tmp/kanal-dashboard-{width}px.png", full_page=True)  # to look at
         assert page.evaluate(CLIPPED) == []
+        assert page.evaluate(DAYS_ON_TWO_LINES) == []
     assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
