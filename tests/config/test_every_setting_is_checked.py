@@ -25,13 +25,23 @@ TABLE = {
             "postgresql+asyncpg://u@h/db?ssl=bogus",
             "postgresql+asyncpg://u@h/db?ssl=true",
             "sqlite+aiosqlite:///x.db?timeout=abc",
+            # asyncpg's options that take a number: a URL gives them as text
+            "postgresql+asyncpg://u@h/db?statement_cache_size=0",
+            "postgresql+asyncpg://u@h/db?command_timeout=30",
+            "postgresql+asyncpg://u@h/db?timeout=5",
+            "postgresql+asyncpg://u@h/db?max_cacheable_statement_size=1000",
+            # SQLite options SQLAlchemy drops (a read-only database opened read-write)
+            "sqlite+aiosqlite:///x.db?foo=bar",
+            "sqlite+aiosqlite:///x.db?mode=ro",
         ],
         [
             "sqlite+aiosqlite:///x.db",
             "postgresql+asyncpg://u@h:5432/db",
             "postgresql+asyncpg://u@h/db?ssl=require",
-            "postgresql+asyncpg://u@h/db?ssl=verify-full&command_timeout=30&prepared_statement_cache_size=100",
+            "postgresql+asyncpg://u@h/db?ssl=verify-full&prepared_statement_cache_size=100",
+            "postgresql+asyncpg://u@/db?host=/var/run/postgresql&target_session_attrs=read-write",
             "sqlite+aiosqlite:///x.db?timeout=5",
+            "sqlite+aiosqlite:///file:x.db?mode=ro&uri=true",
         ],
     ),
     "KANAL_MAX_BODY_BYTES": (
