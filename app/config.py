@@ -10,6 +10,7 @@ import os
 import re
 import shlex
 import sys
+import warnings
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -17,10 +18,8 @@ from urllib.parse import urlsplit
 from limits.aio.storage import Storage as AsyncStorage
 from limits.storage import SCHEMES, storage_from_string
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
-
-from app.db import driver_options
 
 # PostgreSQL's `integer` columns; also a C int, which SQLite's busy_timeout and PostgreSQL's
 # statement_timeout (both in milliseconds) take.
@@ -117,6 +116,45 @@ def open_storage(uri: str) -> AsyncStorage:
     return storage
 
 
+# asyncpg's `connect()` options that take text, as a URL gives them, and those SQLAlchemy's
+# asyncpg adapter takes (and converts) itself.
+ASYNCPG_OPTIONS = frozenset(
+    {"host", "port", "user", "password", "database", "passfile", "service", "servicefile", "ssl"}
+    | {"target_session_attrs", "krbsrvname", "gsslib"}
+    | {"prepared_statement_cache_size"}
+)
+# asyncpg's `ssl` modes (libpq's names): asyncpg.connect_utils.SSLMode.
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def _driver_refuses(url: URL) -> str | None:
+    """Why the driver of `url` (sqlite+aiosqlite or postgresql+asyncpg) would refuse, or drop,
+    its query's options on connecting; None when it takes them all. SQLAlchemy hands a URL's
+    query to the driver's `connect()` as text: an option asyncpg does not take (`?foo=bar`,
+    libpq's `sslmode`), one it takes only as a number (`command_timeout`), an `ssl` mode it does
+    not know, or a value SQLAlchemy cannot convert (SQLite's `?timeout=abc`) failed only on
+    connecting, where it read as the database being unavailable (503 for as long as the process
+    ran) or as a traceback; a SQLite option its driver does not take (`?mode=ro` without
+    `uri=true`) was dropped with a warning, the database opened read-write."""
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        try:
+            url.get_dialect()().create_connect_args(url)
+        except (TypeError, ValueError) as exc:  # a value SQLAlchemy converts for the driver
+            return str(exc)
+    if warned:  # SQLite's "Query string argument(s) … are being ignored"
+        return str(warned[0].message)
+    if url.get_backend_name() != "postgresql":
+        return None
+    for name in url.query:
+        if name not in ASYNCPG_OPTIONS:
+            return f"asyncpg takes no option {name!r} from a URL"
+    ssl = url.query.get("ssl")
+    if ssl is not None and ssl not in SSL_MODES:
+        return f"ssl must be one of {', '.join(SSL_MODES)}"
+    return None
+
+
 class Settings(BaseModel):
     """The service's settings; `from_env` reads them (README, Configuration, lists each one)."""
 
@@ -205,7 +243,7 @@ class Settings(BaseModel):
             driver = None
         if driver not in DRIVERS:
             raise ValueError("not one of the drivers")
-        if driver_options.refused(make_url(value)) is not None:
+        if _driver_refuses(make_url(value)) is not None:
             raise ValueError("an option its driver does not take")
         return value
 

@@ -11,7 +11,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -26,6 +26,7 @@ from app.domain.rules.consent_policy import COLUMN, decide
 from app.domain.rules.erasure import can_be_messaged
 
 from . import abandonments
+from .results import utcnow
 
 
 def contact_view(contact: Any) -> dict[str, Any] | None:
@@ -71,7 +72,7 @@ def recorded_at(now: datetime) -> datetime:
     request reached its write. A record's events then never go back in time: on PostgreSQL a
     write that took its `now`, then waited for another's lock on the same record, commits after
     that one and was stamped before it. `now` itself when it is ahead of the clock."""
-    clock = datetime.now(UTC)
+    clock = utcnow()
     return clock if clock > now else now
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from app.db import tables
 from app.domain.commands import OrderInput, validate
 from app.rest.responses import WrittenJson
-from app.services import batches, carts, keys, order_batches, orders, stores
+from app.services import batches, carts, events, keys, order_batches, orders, stores
 from tests.conftest import Api, cart_body, order_body
 
 OTHER_STORE = 124
@@ -273,7 +273,7 @@ SHAPES += [
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
     """The time every write reads (`now`), set by the test."""
     now = [EARLIER]
-    for module in (orders, order_batches, carts, batches):
+    for module in (orders, order_batches, carts, batches, events):  # events: when each is recorded
         monkeypatch.setattr(module, "utcnow", lambda: now[0])
     return now
 
@@ -420,6 +420,9 @@ async def _rows(api: Api, public_id: int) -> dict[str, list[dict[str, Any]]]:
             if "contact_id" in row and row["contact_id"] is not None:
                 row["contact_id"] = names["contact"][row["contact_id"]]
     for event in found["events"]:
+        # when it was recorded: a commit group's writes run after the last of them arrived,
+        # one by one each at its own arrival (README: `created_at` is when it was recorded)
+        event.pop("created_at")
         event["subject_id"] = names[event["subject_type"]][event["subject_id"]]
         data = event["data"]
         data["subject"]["id"] = event["subject_id"]
