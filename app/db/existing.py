@@ -31,7 +31,6 @@ class SchemaBehind(Exception):
 
     def __init__(self, at: str, needs: str):
         super().__init__(f"at migration {at}, before this release's {needs}")
-        self.at, self.needs = at, needs
 
 
 def require_existing(database_url: str) -> None:
@@ -83,26 +82,25 @@ def tables_missing(exc: BaseException) -> bool:
     PostgreSQL's undefined_table (SQLSTATE 42P01), whichever driver layer raised it. A
     database emptied or re-created under a running worker, or one a command reaches before
     `kanal db upgrade`."""
-    seen: BaseException | None = exc
-    for _ in range(5):
-        if seen is None:
-            return False
-        if "no such table" in str(seen) or getattr(seen, "sqlstate", None) == "42P01":
-            return True
-        seen = getattr(seen, "orig", None) or seen.__cause__
-    return False
+    return _says(exc, ("no such table",), "42P01")
 
 
 def columns_missing(exc: BaseException) -> bool:
     """Whether `exc` (or what it wraps) says a column is missing: SQLite's "no such column" or
     "has no column named", PostgreSQL's undefined_column (SQLSTATE 42703): a database an
     earlier release migrated, which this release's `kanal db upgrade` has not."""
+    return _says(exc, ("no such column", "has no column named"), "42703")
+
+
+def _says(exc: BaseException, sqlite_texts: tuple[str, ...], sqlstate: str) -> bool:
+    """Whether `exc`, or one of the errors it wraps (up to five deep), holds one of
+    `sqlite_texts` or carries PostgreSQL's `sqlstate`."""
     seen: BaseException | None = exc
     for _ in range(5):
         if seen is None:
             return False
         text = str(seen)
-        if "no such column" in text or "has no column named" in text or getattr(seen, "sqlstate", None) == "42703":
+        if any(part in text for part in sqlite_texts) or getattr(seen, "sqlstate", None) == sqlstate:
             return True
         seen = getattr(seen, "orig", None) or seen.__cause__
     return False
