@@ -26,7 +26,6 @@ from app.db.existing import (
     NoDatabase,
     NotMigrated,
     SchemaBehind,
-    require_existing,
     require_migrated,
     tables_missing,
 )
@@ -41,7 +40,8 @@ from app.wording import counted
 
 def _with_db(action: Callable[[Database, argparse.Namespace], Awaitable[None]]) -> Callable[[argparse.Namespace], None]:
     def run(args: argparse.Namespace) -> None:
-        require_existing(Settings.from_env().database_url)
+        # An earlier release's tables would take some writes and fail others, half done
+        require_migrated(Settings.from_env().database_url)
 
         async def main() -> None:
             db = Database(Settings.from_env())
@@ -448,11 +448,6 @@ def _import_command(commands: Any) -> None:
     cli_arguments.refuses(im, command.refusal)
 
 
-def _worker_command(args: argparse.Namespace) -> None:
-    require_migrated(Settings.from_env().database_url)  # else every pass fails, a traceback a second
-    _with_db(_worker)(args)
-
-
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -580,7 +575,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--metrics-port", type=cli_arguments.port, help="serve this process's metrics (Prometheus) on this port"
     )
     wk.add_argument("--metrics-host", help=f"address for --metrics-port (default {_METRICS_HOST})")
-    wk.set_defaults(run=_worker_command)
+    wk.set_defaults(run=_with_db(_worker))
     cli_arguments.refuses(wk, _worker_refusal)
 
     ks = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="action", required=True)

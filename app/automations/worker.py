@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from app.db import cannot_serve
 from app.db.database import Database
 from app.db.existing import columns_missing, tables_missing
 from app.db.unavailable import DatabaseUnavailable
@@ -145,8 +146,8 @@ class Worker:
                     if tally.dispatched or tally.swept or tally.delivered or tally.failed:
                         continue  # more may be waiting: a failed delivery is rescheduled later, so no spin
                 except Exception as exc:  # keep going; the next pass retries
-                    if tables_missing(exc):  # no bug: a database emptied or re-created under it
-                        log.warning("worker pass: the database has no Kanal tables: run `kanal db upgrade`")
+                    if tables_missing(exc):  # no bug: a database emptied under it, or an earlier release's
+                        log.warning("worker pass: %s: %s", cannot_serve.NO_TABLES, UPGRADE)
                         away = True
                     elif columns_missing(exc):  # no bug: a release installed before its `kanal db upgrade`
                         log.warning("worker pass: the database's tables are behind this release: %s", UPGRADE)

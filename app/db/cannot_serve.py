@@ -1,8 +1,9 @@
 """Database errors that are no bug of the request, answered as `DatabaseUnavailable` (503 with
 `Retry-After`, GraphQL's DATABASE_UNAVAILABLE, one warning line in the log) instead of a 500:
 
-- the database has no Kanal tables (emptied, or re-created and not migrated, under a running
-  server: SQLite's "no such table", PostgreSQL's undefined_table 42P01);
+- the database lacks tables this release uses (emptied, or re-created and not migrated, under a
+  running server, or migrated by an earlier release only: SQLite's "no such table",
+  PostgreSQL's undefined_table 42P01; which of these it is, the error does not tell);
 - the database lacks columns of this release (an earlier release migrated it, and this one's
   `kanal db upgrade` has not run: SQLite's "no such column", PostgreSQL's undefined_column
   42703);
@@ -22,11 +23,16 @@ from .unavailable import DatabaseUnavailable, described
 _CONCURRENT = frozenset({"40P01", "40001", "53200"})
 
 
+# Which of the two, the missing table does not tell: an emptied database fails first on the
+# table a worker reads first, one a later migration added.
+NO_TABLES = "the database lacks tables this release uses (emptied, or migrated by an earlier release only)"
+
+
 class TablesMissing(Exception):
-    """The database has no Kanal tables (its cause is the driver's error)."""
+    """The database lacks tables this release uses (its cause is the driver's error)."""
 
     def __init__(self, cause: BaseException):
-        super().__init__(f"the database has no Kanal tables: run `kanal db upgrade` ({described(cause)})")
+        super().__init__(f"{NO_TABLES}: run `kanal db upgrade` ({described(cause)})")
 
 
 class ColumnsMissing(Exception):

@@ -31,7 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
+from sqlalchemy import Connection, Engine, RootTransaction, Table, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import QueuePool, StaticPool
@@ -45,7 +45,7 @@ from .kept import KeptRows
 from .postgres import GroupedWrites, KeptVersions
 from .read_budget import ReadTimedOut, is_postgres_timeout, postgres_connect_args
 from .readers import Readers, settle
-from .tables import api_keys, stores
+from .tables import api_keys, metadata, stores
 from .types import dumps, loads
 from .unavailable import ConnectionLost, connected, sqlite_busy, sqlite_can_serve, sqlite_unavailable
 
@@ -78,8 +78,19 @@ def _within_contract(work: Work[T], conn: Connection, *args: Any) -> T:
         ) from exc
 
 
-# The health probe: a row of a Kanal table, or none (a new database), without error.
-PROBE = f"SELECT 1 FROM {stores.name} LIMIT 1"
+def _probe() -> str:
+    """The health probe: every column of every Kanal table named, no row read. It fails on a
+    database without the tables and on one an earlier release migrated (a column or table this
+    release uses missing), as the requests would; quoted names read alike on both engines."""
+
+    def named(table: Table) -> str:
+        columns = ", ".join(f'"{column.name}"' for column in table.columns)
+        return f"SELECT 1 FROM (SELECT {columns} FROM {table.name} LIMIT 0) AS {table.name}_seen"
+
+    return " UNION ALL ".join(named(table) for table in metadata.sorted_tables)
+
+
+PROBE = _probe()
 
 
 def _raise_if_cannot_serve(exc: Exception) -> None:
@@ -162,10 +173,10 @@ class Database:
 
     async def ping(self) -> bool:
         """True when the database answers `PROBE` (the health probe, /healthz): reachable, and
-        holding Kanal's tables (one emptied or re-created under the server serves no request,
-        and says so: `cannot_serve`). Never waits behind reads or writes, and is bounded on its
-        own (PING_SECONDS): a reads' lane full of dashboards' queries must not make a reachable
-        database look down."""
+        holding this release's tables and columns (one emptied or re-created under the server,
+        or one an earlier release migrated, serves no request, and says so: `cannot_serve`).
+        Never waits behind reads or writes, and is bounded on its own (PING_SECONDS): a reads'
+        lane full of dashboards' queries must not make a reachable database look down."""
         return await self._backend.ping()
 
     def beside(self, work: Coroutine[Any, Any, None]) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import ArgumentError
 
 from app.config import ConfigError, Settings
 from app.db.database import Database
-from app.db.existing import require_existing
+from app.db.existing import require_migrated
 from app.wording import counted
 
 from . import run, sources
@@ -73,7 +73,7 @@ def main(args: argparse.Namespace) -> int:
         kind = run.recorded_format(run.state_path_of(report)) or kind
     job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume)
     if not args.url:  # in this process, on DATABASE_URL (--key alone is refused: `refusal`)
-        require_existing(Settings.from_env().database_url)
+        require_migrated(Settings.from_env().database_url)
     try:
         return uvloop.run(_main(args, job, console))
     except (ImportFailed, sources.UnreadableFile) as failure:

@@ -11,15 +11,17 @@ one line saying to run `kanal db upgrade`, no traceback; so does a worker pass."
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from app.automations.worker import Worker
@@ -168,3 +170,85 @@ async def test_a_worker_pass_on_an_earlier_releases_database_says_so(engine, tmp
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings and all("run `kanal db upgrade`" in line for line in warnings), warnings
     assert [r.exc_info for r in caplog.records if r.levelno >= logging.WARNING] == [None] * len(warnings)
+
+
+# Every other command that opens the database: before this release's upgrade, an earlier
+# release's tables would take some of their writes and fail others.
+COMMANDS = {
+    "stores create": ["stores", "create", "--id", "124", "--name", "Shop two", "--region", "FR"],
+    "stores list": ["stores", "list"],
+    "stores pause": ["stores", "pause", "123"],
+    "stores resume": ["stores", "resume", "123"],
+    "stores set-rate-limit": ["stores", "set-rate-limit", "123", "600"],
+    "stores set-timezone": ["stores", "set-timezone", "123", "Europe/Paris"],
+    "stores set-recovery-delay": ["stores", "set-recovery-delay", "123", "30"],
+    "stores set-consent-policy": ["stores", "set-consent-policy", "123", "--cart-recovery", "any"],
+    "stores reset-test-data": ["stores", "reset-test-data", "123"],
+    "keys create": ["keys", "create", "--store", "123"],
+    "keys list": ["keys", "list"],
+    "keys revoke": ["keys", "revoke", "kanal_sk_live_abcdef"],
+    "webhooks add": ["webhooks", "add", "--store", "123", "--url", "https://example.com/hook"],
+    "webhooks list": ["webhooks", "list"],
+    "webhooks remove": ["webhooks", "remove", "1"],
+    "webhooks enable": ["webhooks", "enable", "1"],
+    "webhooks redeliver": ["webhooks", "redeliver", "--webhook", "1", "--dead-since", "2d"],
+    "events prune": ["events", "prune", "--older-than", "30d"],
+    "import": ["import", "orders.jsonl", "--store", "123", "--resource", "orders"],
+}
+
+
+async def _store_and_earlier_release_data(url: str) -> None:
+    app = create_app(Settings.from_env(database_url=url))
+    await stores.create_store(app.state.db, 123, "Shop", "FR")
+    await app.state.db.dispose()
+    await _earlier_release_data(url)
+
+
+def _rows(url: str) -> dict[str, list[Any]]:
+    """Every row of the tables an earlier release's database has, table by table."""
+
+    def read(conn: Any) -> dict[str, list[Any]]:
+        names = inspect(conn).get_table_names()
+        return {name: sorted(map(repr, conn.execute(text(f"SELECT * FROM {name}")).all())) for name in names}
+
+    return asyncio.run(run(url, read))
+
+
+@pytest.mark.parametrize("engine", postgres.engines_under_test())
+def test_every_other_command_stops_on_an_earlier_releases_database_and_writes_nothing(engine, tmp_path):
+    (tmp_path / "orders.jsonl").write_text(json.dumps(order_body(external_id="ORDER-3003")) + "\n")
+    with database_at(engine, tmp_path, "0014") as url:
+        asyncio.run(_store_and_earlier_release_data(url))
+        before = _rows(url)
+        env = {**os.environ, "KANAL_REQUEST_LOG": "off", "DATABASE_URL": url}
+        answers = {}
+        for name, argv in COMMANDS.items():
+            done = subprocess.run([KANAL, *argv], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+            answers[name] = (done.returncode, done.stdout, done.stderr)
+        after = _rows(url)
+    said = (
+        f"error: the database {_shown(url)} is at migration 0014, before this release's {NEWEST}: "
+        'run `kanal db upgrade` before starting this release\'s processes (README, "Production").\n'
+    )
+    assert answers == dict.fromkeys(COMMANDS, (1, "", said))
+    assert after == before
+    assert sorted(path.name for path in tmp_path.iterdir() if not path.name.startswith("kanal.db")) == ["orders.jsonl"]
+
+
+# (the newest migration adds no table or column: at the one before, requests are served)
+@pytest.mark.parametrize("revision", ["0014", "0020"])
+@pytest.mark.parametrize("engine", postgres.engines_under_test())
+async def test_the_health_probe_of_a_server_met_by_an_earlier_releases_database_says_it_down(
+    engine, revision, tmp_path
+):
+    scratch = database_at(engine, tmp_path, revision)
+    url = await asyncio.to_thread(scratch.__enter__)
+    try:
+        app = create_app(Settings.from_env(database_url=url))  # as a server started while it was unreachable
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            answer = await client.get("/healthz")
+        await app.state.db.dispose()
+    finally:
+        await asyncio.to_thread(scratch.__exit__, None, None, None)
+    said = {"status": "unavailable", "database": False, "rate_limit_storage": True}
+    assert (answer.status_code, answer.json()) == (503, said)

@@ -16,7 +16,7 @@ from tests.outages import Outage, outages, until
 
 OUTAGES = outages(["events"])
 WARNINGS = {
-    "tables renamed away": "worker pass: the database has no Kanal tables: run `kanal db upgrade`",
+    "tables renamed away": "worker pass: the database lacks tables this release uses (emptied, or migrated by an earlier release only): run `kanal db upgrade`",
     "connections refused and ended": "worker pass: database unavailable: ",
 }
 AGAIN = "worker pass: the database answers again"
