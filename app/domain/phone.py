@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,6 +41,19 @@ _MAX_RAW_LENGTH = 64
 # number written the national way; a leading 0 is a trunk prefix (no country code starts with 0).
 _BARE_DIGITS = re.compile(r"[1-9][0-9 .\-]*")
 _SEPARATORS = str.maketrans("", "", " .-")
+
+
+def _spaced(raw: str) -> str:
+    """`raw` with every Unicode whitespace character (str.isspace: tabs, line breaks, the
+    no-break, narrow no-break, thin and figure spaces locales group digits with) read as a
+    space, and every format character (category Cf: the direction marks and isolates a number
+    copied out of a right-to-left page or a chat carries, zero-width spaces and joiners, the
+    soft hyphen) dropped; phonenumbers knows only a few of them (SPEC §4.1: spaces are ignored)."""
+    if raw.isascii() and raw.isprintable():  # as nearly every phone comes
+        return raw
+    return "".join(" " if char.isspace() else "" if unicodedata.category(char) == "Cf" else char for char in raw)
+
+
 AMBIGUOUS_HINT = "write it with + and the country code"
 
 
@@ -68,7 +82,7 @@ def parse_phone(raw: str, region: str | None) -> Phone:
     or AmbiguousPhone (a subclass) for digits that are two different valid numbers."""
     if len(raw) > _MAX_RAW_LENGTH:
         raise InvalidPhone("The phone number is too long.")
-    text = raw.strip()
+    text = _spaced(raw).strip()
     if text.startswith("+"):
         found = _valid(text, None)
         if found is None:

@@ -48,8 +48,10 @@ def _fail(code: ErrorCode, message: str) -> PydanticCustomError:
     return PydanticCustomError(code, message)
 
 
-# ASCII digits only: Decimal() would also read other scripts' digits ("١٢" is 12).
-_NUMERIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$", re.ASCII)
+# ASCII digits only: Decimal() would also read other scripts' digits ("١٢" is 12). Around
+# them any whitespace `str.strip` cuts (Unicode's \s is str.isspace: no-break spaces too, as a
+# blank or a currency code is read; SPEC §10).
+_NUMERIC = re.compile(r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$")
 _MAX_EXPONENT = 30  # beyond this, no amount or quantity is meant
 _EXPONENTS = (-_MAX_EXPONENT, _MAX_EXPONENT)
 _ZERO = Decimal(0)

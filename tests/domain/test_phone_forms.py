@@ -6,6 +6,10 @@ written in every form shops send, read in many store regions."""
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+from collections.abc import Callable
+
 import phonenumbers
 import pytest
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
@@ -239,3 +243,27 @@ MEXICO = {"+52 1 55 1234 5678": "+525512345678", "+525512345678": "+525512345678
 def test_mexican_mobiles_lose_the_old_1(raw: str) -> None:
     """WhatsApp ids still carry the `1` Mexican mobiles had after +52 until 2019."""
     assert _outcome(raw, None) == MEXICO[raw]
+
+
+# Every Unicode whitespace character (str.isspace) but the space itself, and every format
+# character (category Cf: direction marks and isolates, zero-width spaces and joiners, the soft
+# hyphen): what locales group digits with, and what a number copied out of a chat or a
+# right-to-left page carries (SPEC §4.1: spaces are ignored).
+def _characters(wanted: Callable[[str], bool]) -> list[str]:
+    return [chr(code) for code in range(sys.maxunicode + 1) if wanted(chr(code))]
+
+
+SPACES = _characters(lambda char: char.isspace() and char != " ")
+FORMATS = _characters(lambda char: unicodedata.category(char) == "Cf")
+
+
+@pytest.mark.parametrize("char", SPACES, ids=lambda char: f"U+{ord(char):04X}")
+def test_any_whitespace_between_and_around_the_digits_is_a_space(char):
+    for raw in (f"06{char}12{char}34{char}56{char}78", f"{char}+33{char}6 12 34 56 78{char}", f"33{char}612345678"):
+        assert _outcome(raw, "FR") == "+33612345678", raw
+
+
+@pytest.mark.parametrize("char", FORMATS, ids=lambda char: f"U+{ord(char):04X}")
+def test_any_format_character_is_dropped(char):
+    for raw in (f"{char}+33 6 12 34 56 78{char}", f"06 12{char} 34 56 78", f"{char}0612345678"):
+        assert _outcome(raw, "FR") == "+33612345678", raw
