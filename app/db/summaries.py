@@ -45,6 +45,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.domain.json_values import as_text, json_default
 from app.domain.money import MAX_DECIMALS, to_units
+from app.domain.rules.child_lines_are_their_parents import counted_lines
 
 from .compiled import PrecompiledStatement
 from .tables import order_hours, order_status_hours, orders, product_days
@@ -185,16 +186,17 @@ def digest(first: str | None, second: str | None) -> str:
     return hashlib.blake2b(dumps([first, second]).encode(), digest_size=16).hexdigest()
 
 
-def product_shares(line_items: Iterable[Mapping[Any, Any]]) -> list[ProductShare]:
+def product_shares(line_items: Sequence[Mapping[Any, Any]]) -> list[ProductShare]:
     """One order's lines per (sku, title), each read as text (`json_values.as_text`: a number
     or `true` by its JSON text), the sku trimmed of Unicode whitespace (none when blank): a
     line without a quantity counts 1, without a price 0; its revenue is quantity x price
     rounded half away from zero to the ten-thousandth (as PostgreSQL's round(numeric, 4)). The
     order counts once per product (its sku, else its title), on the share of its greatest title
-    (SQL's MAX: none below any text)."""
+    (SQL's MAX: none below any text). A line part of another line of the order is left out
+    (`rules.child_lines_are_their_parents`)."""
     shares: dict[tuple[str | None, str | None], ProductShare] = {}
     greatest: dict[tuple[str | None, str | None], ProductShare] = {}
-    for item in line_items:
+    for item in counted_lines(line_items):
         sku = as_text(item.get("sku"))
         if sku is not None:
             sku = sku.strip() or None  # any Unicode whitespace, as a blank is read (str.isspace)
