@@ -21,6 +21,11 @@ _ORDER = {
 }
 # The order's own cells, which its first row holds and its other rows leave blank.
 _ORDER_OWN = tuple(column for column in _ORDER.values() if column != "Name")
+# The cells Shopify writes on an order's first row only: a row of the same Name holding one of
+# them is that order's first row again (the order repeated: exports joined, a row pasted twice),
+# which starts a record of its own. `Created at` and `Email` are not among them: Shopify writes
+# them on each line-item row too, which would part an order into one record a line item.
+_FIRST_ROW_ONLY = ("Financial Status", "Fulfillment Status", "Currency", "Total")
 # line item field <- column
 _LINE_ITEM = {
     "title": "Lineitem name",
@@ -59,7 +64,11 @@ def orders(
     """(line of the order's first row, last line of its last row, the order as a REST body, why
     it cannot be read) for each run of rows sharing a Name; each row comes with the lines it
     starts and ends on and why it cannot be read (None: it can),
-    and an order is unreadable with the first of its rows that is. `apart` maps the Names whose
+    and an order is unreadable with the first of its rows that is. Within a run, a row holding
+    a cell of the order's first row only (`Total`, `Currency`, the statuses) starts the order
+    again: a record of its own, the same `external_id` written twice in file order, as two
+    JSON lines of it are (the second copy's line items and cells are what the order keeps).
+    `apart` maps the Names whose
     rows are not all next to each other to the lines their runs start on
     (`order_rows_together.orders_apart`): each such run is refused, as is a run whose first
     row holds none of the order's own cells (its first row missing)."""
@@ -67,7 +76,8 @@ def orders(
     start, end, problem = 0, 0, None
     for line, last, row, unreadable in rows:
         name = _cell(row, "Name")
-        if current is None or name != current.get("external_id"):
+        repeated = current is not None and _is_first_row(row)
+        if current is None or name != current.get("external_id") or repeated:
             if current is not None:
                 yield start, end, current, problem
             current, start, problem = _order(row), line, None
@@ -81,6 +91,11 @@ def orders(
             current["line_items"].append({k: v for k, v in item.items() if v is not None})
     if current is not None:
         yield start, end, current, problem
+
+
+def _is_first_row(row: dict[str, str]) -> bool:
+    """Whether the row holds a cell Shopify writes on an order's first row only."""
+    return any(_cell(row, column) for column in _FIRST_ROW_ONLY)
 
 
 def _order(row: dict[str, str]) -> dict[str, Any]:
