@@ -629,6 +629,11 @@ def main(argv: list[str] | None = None) -> None:
         if tables_missing(exc):
             _say_no_tables()
         print(f"error: the database {_shown_url()} is unavailable: {exc.cause}", file=sys.stderr)
+        confirmed = getattr(exc, "confirmed", None)  # `kanal import` mid-file (sinks.UnavailableMidFile)
+        if confirmed is not None:  # then where --resume goes on from, as for its other failures
+            from app.imports.command import stopped_after
+
+            print(stopped_after(confirmed))
         raise SystemExit(1) from None
     except output.SecretWithdrawn as exc:
         output.discard()

@@ -81,11 +81,18 @@ def main(args: argparse.Namespace) -> int:
         print(f"error: {failure}", file=sys.stderr)
         confirmed = getattr(failure, "confirmed", None)
         if confirmed is not None:  # while sending: what was written stays, and where to go on
-            print(
-                f"Stopped after line {confirmed:,}. Once that is put right, "
-                "run the same command with --resume to go on from there."
-            )
+            print(stopped_after(confirmed))
         return 1
+
+
+def stopped_after(confirmed: int) -> str:
+    """The line on stdout after the `error: …` line of an import that cannot go on mid-file:
+    the line confirmed before it (`confirmed`), from which `--resume` goes on. Also after an
+    unavailable database's (`sinks.UnavailableMidFile`, which app.cli says)."""
+    return (
+        f"Stopped after line {confirmed:,}. Once that is put right, "
+        "run the same command with --resume to go on from there."
+    )
 
 
 def _default_report(source: Path) -> Path:

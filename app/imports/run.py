@@ -30,10 +30,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from app.db.unavailable import DatabaseUnavailable
 from app.services.batches import answered_external_id
 
 from . import sources, stopping
-from .sinks import KINDS, ImportFailed, ImportStopped, Outcome
+from .sinks import KINDS, ImportFailed, ImportStopped, Outcome, UnavailableMidFile
 from .sources import Record
 
 
@@ -297,7 +298,9 @@ async def run(job: Job, sink: Sink, console: Console) -> tuple[State, State]:
     the count of a record this run sent again (grown since it was confirmed), and the state
     reached (the whole file, or where a stop came): this run's own counts are the difference.
     Raises ImportFailed as `load_state` does, or when the import cannot go on (`failure.confirmed`
-    the line confirmed before it); UnreadableFile for a file that cannot be read as a whole."""
+    the line confirmed before it); UnavailableMidFile when the database in this process becomes
+    unavailable while sending (`confirmed` likewise); UnreadableFile for a file that cannot be
+    read as a whole."""
     prefix = Prefix(job.path, job.kind)
     try:
         return await _run(job, sink, console, prefix)
@@ -346,6 +349,8 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> tuple[
             except ImportFailed as failure:  # e.g. the store paused, the key revoked: said, then where it stopped
                 failure.confirmed = confirmed.line
                 raise
+            except DatabaseUnavailable as unavailable:  # locked past the busy timeout, a restart: likewise
+                raise UnavailableMidFile(unavailable, confirmed.line) from unavailable
             try:
                 report.flush()
                 state.report_bytes = report.tell()

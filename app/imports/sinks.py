@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from app.db.database import Database
+from app.db.unavailable import DatabaseUnavailable
 from app.domain.statuses import StoreStatus
 from app.services import batches, carts, customers, order_batches, shipments, stores
 from app.services.stores import Store
@@ -37,6 +38,16 @@ class ImportFailed(Exception):
     (`run`), so that the user is told where `--resume` goes on from; None before."""
 
     confirmed: int | None = None
+
+
+class UnavailableMidFile(DatabaseUnavailable):
+    """The database (in this process) became unavailable while the file was being sent: the CLI
+    says why in its one line for an unavailable database (`cause`, as `DatabaseUnavailable`'s),
+    then the line confirmed before it (`confirmed`), from which `--resume` goes on."""
+
+    def __init__(self, unavailable: DatabaseUnavailable, confirmed: int):
+        super().__init__(unavailable)
+        self.cause, self.confirmed = unavailable.cause, confirmed
 
 
 class ImportStopped(Exception):
