@@ -11,7 +11,9 @@ answered). So an order whose rows are apart is not imported at all: each run of 
 refused on its own line, the first naming where the others are, the others naming the first.
 One pass over the file's `Name` cells finds them before anything is sent; it keeps each name
 and the line it starts on, not the rows. A run whose first row holds none of the order's own
-cells (its first row missing from the file) is refused saying so, not as fields required."""
+cells (its first row missing from the file) is refused saying so, not as fields required; when
+that first row comes right after such rows (the rows of one order in the wrong order), both the
+rows and the order are refused, each naming the other's line, as rows apart are."""
 
 from __future__ import annotations
 
@@ -56,11 +58,32 @@ def apart_message(name: str, line: int, starts: Sequence[int]) -> str:
 def no_first_row_message(name: str | None, line: int) -> str:
     """Why a run of rows whose first row holds a line item and none of the order's own cells
     (Created at, Total, Currency, statuses) is refused: the order's first row is missing."""
-    order = f"order {name}" if name is not None else "an order without a Name"
     return (
-        f"line {line} holds a line item of {order} but none of the order's own cells (Created at, Total, "
+        f"line {line} holds a line item of {_order(name)} but none of the order's own cells (Created at, Total, "
         "Currency): its first row, which holds them, is not in the file; the order is not imported"
     )
+
+
+def first_row_after_message(name: str | None, line: int, first: int) -> str:
+    """Why a run of rows of order `name` starting on `line`, none of them holding the order's
+    own cells, is refused when its first row, which does, comes right after them, on `first`."""
+    return (
+        f"line {line} holds a line item of {_order(name)} but none of the order's own cells (Created at, Total, "
+        f"Currency): its first row, which holds them, is line {first}, after it; {_SORT}"
+    )
+
+
+def late_first_row_message(name: str | None, items: int) -> str:
+    """Why the order `name` is refused from its first row on: rows of its line items come right
+    before it, from line `items` (`first_row_after_message`)."""
+    return (
+        f"rows of {_order(name)} must follow its first row: line {items} holds a line item of it, before it; "
+        f"the order is not imported: {_SORT}"
+    )
+
+
+def _order(name: str | None) -> str:
+    return f"order {name}" if name is not None else "an order without a Name"
 
 
 def _lines(lines: Sequence[int]) -> str:

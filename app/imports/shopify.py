@@ -71,20 +71,28 @@ def orders(
     `apart` maps the Names whose
     rows are not all next to each other to the lines their runs start on
     (`order_rows_together.orders_apart`): each such run is refused, as is a run whose first
-    row holds none of the order's own cells (its first row missing)."""
+    row holds none of the order's own cells: its first row missing, or coming after its line
+    items, when the order is not imported (those rows and the order from its first row are
+    both refused, each naming the other's line)."""
     current: dict[str, Any] | None = None
     start, end, problem = 0, 0, None
+    headless = False  # the current record's rows come before any first row of theirs
     for line, last, row, unreadable in rows:
         name = _cell(row, "Name")
         repeated = current is not None and _is_first_row(row)
         if current is None or name != current.get("external_id") or repeated:
+            late = None  # the order's first row, after line items of it: refused as they are
             if current is not None:
+                if headless and repeated and name == current.get("external_id"):
+                    problem = order_rows_together.first_row_after_message(name, start, line)
+                    late = order_rows_together.late_first_row_message(name, start)
                 yield start, end, current, problem
-            current, start, problem = _order(row), line, None
-            if name is not None and name in apart:
+            current, start, problem, headless = _order(row), line, late, False
+            if late is None and name is not None and name in apart:
                 problem = order_rows_together.apart_message(name, line, apart[name])
-            elif not any(_cell(row, column) for column in _ORDER_OWN):
+            elif late is None and not any(_cell(row, column) for column in _ORDER_OWN):
                 problem = order_rows_together.no_first_row_message(name, line)
+                headless = True
         problem, end = problem or unreadable, last
         item = {field: _cell(row, column) for field, column in _LINE_ITEM.items()}
         if any(value is not None for value in item.values()):

@@ -35,6 +35,22 @@ def _later_of_3001(first: int) -> str:
     return f"rows of order #3001 must be next to each other: its first row is line {first}; {SORT}"
 
 
+def _line_items_before(line: int, first: int) -> list[tuple[int, str]]:
+    """The refusals of #3001's line-item rows from `line`, its first row right after them on `first`."""
+    return [
+        (
+            line,
+            f"line {line} holds a line item of order #3001 but none of the order's own cells (Created at, Total, "
+            f"Currency): its first row, which holds them, is line {first}, after it; {SORT}",
+        ),
+        (
+            first,
+            f"rows of order #3001 must follow its first row: line {line} holds a line item of it, before it; "
+            f"the order is not imported: {SORT}",
+        ),
+    ]
+
+
 # arrangement -> (rows after the header, {order: its line items' titles} stored, [(line, message)] refused)
 ARRANGEMENTS = {
     "adjacent": (
@@ -61,6 +77,26 @@ ARRANGEMENTS = {
         [SOCKS, FIRST["#3002"], FIRST["#3001"]],
         {"#3002": ["Hat"]},
         [(2, _first_of_3001("line 4")), (4, _later_of_3001(2))],
+    ),
+    "a line item row right before its first row": (
+        [FIRST["#3002"], SOCKS, FIRST["#3001"], FIRST["#3003"]],
+        {"#3002": ["Hat"], "#3003": ["Pen"]},
+        _line_items_before(3, 4),
+    ),
+    "two line item rows right before its first row": (
+        [FIRST["#3002"], SOCKS, BELT, FIRST["#3001"], FIRST["#3003"]],
+        {"#3002": ["Hat"], "#3003": ["Pen"]},
+        _line_items_before(3, 5),
+    ),
+    "line item rows before and after its first row": (
+        [SOCKS, FIRST["#3001"], BELT, FIRST["#3002"]],
+        {"#3002": ["Hat"]},
+        _line_items_before(2, 3),
+    ),
+    "a line item row before its first row at the end of the file": (
+        [FIRST["#3002"], SOCKS, FIRST["#3001"]],
+        {"#3002": ["Hat"]},
+        _line_items_before(3, 4),
     ),
     "first row missing": (
         [FIRST["#3002"], SOCKS, FIRST["#3003"]],
@@ -91,9 +127,12 @@ def test_an_order_is_read_whole_or_refused_saying_why(tmp_path: Path, arrangemen
     assert sources.count(source, "csv") == len(stored) + len(refused)
 
 
-async def test_an_import_writes_no_order_whose_rows_are_apart(prepared: Prepared, tmp_path: Path) -> None:
+@pytest.mark.parametrize("arrangement", ["split by one order", "a line item row right before its first row"])
+async def test_an_import_writes_no_order_whose_rows_are_apart(
+    prepared: Prepared, tmp_path: Path, arrangement: str
+) -> None:
     """The report names each run's line and why; the resume position is the last record's line."""
-    rows, stored, refused = ARRANGEMENTS["split by one order"]
+    rows, stored, refused = ARRANGEMENTS[arrangement]
     source = tmp_path / "orders_export.csv"
     source.write_text("\n".join([HEADER, *rows]) + "\n")
     done = kanal_import(prepared.url, source, "--store", "123", "--resource", "orders", "--batch-size", "1")
