@@ -115,8 +115,15 @@ def webhook_url(text: str) -> str:
 def server_url(text: str) -> str:
     """`kanal import --url`: a running server's, one a POST can reach, by the webhook URL's
     check (`webhooks.check_url`), so that `notaurl` or an ftp:// URL is refused before the
-    import starts (no state file, no report). Raises argparse.ArgumentTypeError."""
-    return _checked(partial(webhooks.check_url, what="The server URL"), text)
+    import starts (no state file, no report); nor may it carry a query (`?x=1`) or a fragment
+    (`#top`), which the batch path added after it would have been taken into
+    (`…/?x=1/api/v1/stores/123/orders/batch`). Raises argparse.ArgumentTypeError."""
+    url = _checked(partial(webhooks.check_url, what="The server URL"), text)
+    if "?" in url or "#" in url:  # past the checks above, only a query or a fragment holds one
+        raise argparse.ArgumentTypeError(
+            f"The server URL takes no query (?…) or fragment (#…): the batch paths go after it: {url!r}."
+        )
+    return url
 
 
 def event_pattern(text: str) -> str:

@@ -95,20 +95,39 @@ def test_a_good_value_still_does_what_it_says(
 
 
 SERVER_URL_MUST = "The server URL must be an http(s) URL with a host name or address, and a port from 1 to 65535"
-# `kanal import --url`: not a server a batch could be POSTed to. It started the import, which
-# failed with httpx's words (exit 1) after writing its state file.
-IMPORT_URLS = [
-    "notaurl",
-    "ftp://127.0.0.1:1",
-    "http://",
-    "http://127.0.0.1:0",
-    "127.0.0.1:8000",
-    "mailto:a@b.fr",
-    *SPACED_URLS,
-]
+SERVER_URL_NO_QUERY = "The server URL takes no query (?…) or fragment (#…): the batch paths go after it"
+# `kanal import --url` -> why it is refused: not a server a batch could be POSTed to (it started
+# the import, which failed with httpx's words, exit 1, after writing its state file); or one with
+# a query or a fragment, which the batch path went into (`…/?x=1/api/v1/stores/123/orders/batch`).
+IMPORT_URLS = {
+    **dict.fromkeys(
+        [
+            "notaurl",
+            "ftp://127.0.0.1:1",
+            "http://",
+            "http://127.0.0.1:0",
+            "127.0.0.1:8000",
+            "mailto:a@b.fr",
+            *SPACED_URLS,
+        ],
+        SERVER_URL_MUST,
+    ),
+    **dict.fromkeys(
+        [
+            "http://127.0.0.1:8974/?x=1",
+            "http://127.0.0.1:8974?x=1",
+            "http://127.0.0.1:8974/?",
+            "http://127.0.0.1:8974/kanal/?x=1",
+            "http://127.0.0.1:8974/#top",
+            "http://127.0.0.1:8974#",
+            "https://kanal.example.com/?x=1#top",
+        ],
+        SERVER_URL_NO_QUERY,
+    ),
+}
 
 
-@pytest.mark.parametrize("url", IMPORT_URLS)
+@pytest.mark.parametrize("url", list(IMPORT_URLS))
 def test_an_import_url_that_is_no_server_is_an_argument_error(
     sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str
 ) -> None:
@@ -121,6 +140,6 @@ def test_an_import_url_that_is_no_server_is_an_argument_error(
     assert (exited.value.code, err[0].startswith("usage: kanal import "), err[-1]) == (
         2,
         True,
-        f"kanal import: error: argument --url: {SERVER_URL_MUST}: {url!r}.",
+        f"kanal import: error: argument --url: {IMPORT_URLS[url]}: {url!r}.",
     ), err
     assert [path.name for path in lines.parent.iterdir()] == ["orders.jsonl"]  # no report, no state file
