@@ -186,7 +186,8 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
     it was left by an import of another file, store or resource, or when the file's bytes up to
     the confirmed line are not the ones confirmed (the file replaced or edited since): resuming
     would skip lines never sent; or when the state records no such bytes (written before they
-    were kept), so cannot tell. `prefix` (at the file's start) is left at the confirmed line."""
+    were kept), so cannot tell; or when the report is shorter than the state recorded it
+    (`_check_report`). `prefix` (at the file's start) is left at the confirmed line."""
     fresh = State(source=str(job.path.resolve()), store=job.store, resource=job.resource, format=job.kind)
     if not job.resume or not job.state_path.exists():
         return fresh
@@ -205,6 +206,7 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
             f"{job.state_path} is the state of importing {state.source} read as {state.format}, not "
             f"{job.kind}: give --format {state.format} (or no --format) with --resume to go on with it."
         )
+    _check_report(job, state)
     if state.checked_sha256 is None:  # nothing to check the file against: skipping unchecked lost lines
         raise ImportFailed(
             f"{job.state_path} does not record what {job.path} held (written before resumes checked it): "
@@ -222,6 +224,26 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
             "run without --resume to import it whole, or give --report a new path."
         )
     return state
+
+
+def _check_report(job: Job, state: State) -> None:
+    """ImportFailed when the report holds less than `state` recorded at its position (deleted or
+    cut short since): the refused lines of the runs before are lost, and going on would append
+    to what is left, its lines no longer those the counts say. A longer one is cut back to it
+    (`_report`: lines of a batch not confirmed)."""
+    recorded = state.report_bytes
+    if not recorded:  # none kept (an older state), or nothing refused yet: nothing to lose
+        return
+    try:
+        size = job.report.stat().st_size
+    except FileNotFoundError:
+        size = 0
+    if size < recorded:
+        raise ImportFailed(
+            f"the report {job.report} no longer holds what {job.state_path} recorded ({size:,} of its "
+            f"{recorded:,} bytes: deleted or cut short since): run without --resume to import the file whole, "
+            "its refused lines written again, or give --report a new path."
+        )
 
 
 def recorded_format(state_path: Path) -> str | None:
