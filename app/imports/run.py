@@ -212,18 +212,44 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
             f"{job.state_path} does not record what {job.path} held (written before resumes checked it): "
             "run without --resume to import it whole, or give --report a new path."
         )
-    reader = prefix or Prefix(job.path, job.kind)
-    try:
-        same = reader.advance(state.line) and reader.holds(state.checked_bytes, state.checked_sha256)
-    finally:
-        if prefix is None:
-            reader.close()
-    if not same:
+    if not _holds_confirmed(job, state, prefix):
         raise ImportFailed(
             f"{job.path} changed since {job.state_path} confirmed its first {state.line:,} lines: "
             "run without --resume to import it whole, or give --report a new path."
         )
     return state
+
+
+def _holds_confirmed(job: Job, state: State, prefix: Prefix | None = None) -> bool:
+    """Whether the file's bytes up to `state`'s confirmed line are those it recorded (`prefix`,
+    at the file's start, is read on to that line; else the file is opened afresh)."""
+    reader = prefix or Prefix(job.path, job.kind)
+    try:
+        return reader.advance(state.line) and reader.holds(state.checked_bytes, state.checked_sha256)
+    finally:
+        if prefix is None:
+            reader.close()
+
+
+def _check_read_whole(job: Job, state: State, prefix: Prefix, size: int) -> None:
+    """ImportFailed (`confirmed`: the state's line) when the file being read (`prefix`'s, `size`
+    bytes when the import began) was cut short while it was read, or its lines up to the confirmed
+    one rewritten since (the same file at its path): its end was then read as the file's end, and
+    the import would end as though it had read it whole. Lines appended since are no change (an
+    export still being written): `--resume` sends them."""
+    now = os.fstat(prefix.file.fileno())
+    try:
+        same_file = os.path.samestat(now, job.path.stat())
+    except OSError:  # deleted since: what was read was read whole
+        same_file = False
+    if now.st_size >= size and (not same_file or _holds_confirmed(job, state)):
+        return
+    changed = ImportFailed(
+        f"{job.path} changed while it was being imported ({now.st_size:,} bytes, {size:,} when it began): "
+        "it was not read whole"
+    )
+    changed.confirmed = state.line
+    raise changed
 
 
 def _check_report(job: Job, state: State) -> None:
@@ -320,7 +346,8 @@ async def run(job: Job, sink: Sink, console: Console) -> tuple[State, State]:
     the count of a record this run sent again (grown since it was confirmed), and the state
     reached (the whole file, or where a stop came): this run's own counts are the difference.
     Raises ImportFailed as `load_state` does, or when the import cannot go on (`failure.confirmed`
-    the line confirmed before it); UnavailableMidFile when the database in this process becomes
+    the line confirmed before it), the file cut short while it was read among them
+    (`_check_read_whole`); UnavailableMidFile when the database in this process becomes
     unavailable while sending (`confirmed` likewise); UnreadableFile for a file that cannot be
     read as a whole."""
     prefix = Prefix(job.path, job.kind)
@@ -331,6 +358,7 @@ async def run(job: Job, sink: Sink, console: Console) -> tuple[State, State]:
 
 
 async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> tuple[State, State]:
+    size = os.fstat(prefix.file.fileno()).st_size  # the file as the import begins to read it
     state = load_state(job, prefix)
     before = State(**asdict(state))
     total = sources.count(job.path, job.kind)
@@ -384,6 +412,8 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> tuple[
             progress.update(task, completed=state.done)
             if again:  # its count is this run's now, no more the runs before's
                 before.uncount_record()
+    if not job.stop.is_set():
+        _check_read_whole(job, state, prefix, size)
     return before, state
 
 
