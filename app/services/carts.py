@@ -14,7 +14,7 @@ from app.db.compiled import PrecompiledStatement, Row
 from app.db.database import Database
 from app.db.in_lists import in_list, list_params, width
 from app.db.postgres import RunAgain
-from app.db.tables import carts, contacts, deliveries, orders
+from app.db.tables import cart_abandonments, carts, contacts, deliveries, orders
 from app.db.tables import events as outbox_events
 from app.domain import records
 from app.domain.automations import Automation, Decision, Reason
@@ -526,6 +526,104 @@ def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime, flag
         return
     for cart in _RECOVER.rows(outbox.conn, params):
         recovered_once(outbox, cart, contact, {"status": CartStatus.ABANDONED}, Reason.RECOVERED_BY_ORDER)
+
+
+# recovery_follows_the_orders.unrecovers, for every cart of one contact at once: recovered, by no
+# completed_at of its own nor by the shop before the order existed, abandoned before the order
+# as it was placed, and no order of the contact as they now stand placed after it. Re-checked by
+# PostgreSQL on a row a concurrent write changed meanwhile (READ COMMITTED), as an UPDATE's
+# WHERE is.
+@cache
+def _unrecover() -> PrecompiledStatement:
+    """The UPDATE `unrecover_carts` runs, compiled once (`ordered_after` is defined below)."""
+    return PrecompiledStatement(
+        update(carts)
+        .where(
+            carts.c.contact_id == bindparam("buyer"),
+            carts.c.status == CartStatus.RECOVERED,
+            carts.c.live_status.is_(None),
+            carts.c.completed_at.is_(None),
+            carts.c.abandoned_at < bindparam("placed_before", type_=carts.c.abandoned_at.type),
+            ~ordered_after(carts.c.contact_id, carts.c.abandoned_at),
+            ~exists().where(  # recovered before the order existed: the shop's mark
+                cart_abandonments.c.cart_id == carts.c.id,
+                cart_abandonments.c.abandoned_at == carts.c.abandoned_at,
+                cart_abandonments.c.recovered_recorded_at
+                < bindparam("order_created_at", type_=cart_abandonments.c.recovered_recorded_at.type),
+            ),
+        )
+        .values(
+            status=CartStatus.ABANDONED,
+            updated_at=bindparam("now", type_=carts.c.updated_at.type),
+            revision=carts.c.revision + 1,
+        )
+        .returning(*carts.c)
+    )
+
+
+def unrecover_carts(outbox: events.Outbox, before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
+    """An order corrected (`before` and `after`: its row as it was and as written; the caller's
+    transaction holds the lock on the contact `after` names) no longer recovers the carts it
+    recovered when no order of their contact is placed after their `abandoned_at` any more: they
+    are `abandoned` again, as they would be had the order arrived first as it now stands
+    (rules/recovery_follows_the_orders, README "Carts and purchases"). Only another contact, or
+    a `placed_at` moved earlier, can undo a recovery; otherwise no statement. Another contact's
+    row is locked first (PostgreSQL), as every cart and order write of it locks it: a cart or
+    order of it written meanwhile is seen, or waits for this one. Each cart is `_unrecovered`."""
+    contact_id = before["contact_id"]
+    if contact_id == after["contact_id"] and before["placed_at"] <= after["placed_at"]:
+        return
+    contact = _locked_contact(outbox.conn, contact_id) if contact_id != after["contact_id"] else None
+    params = {
+        "buyer": contact_id,
+        "placed_before": before["placed_at"],
+        "order_created_at": before["created_at"],
+        "now": outbox.now,
+    }
+    for cart in _unrecover().rows(outbox.conn, params):
+        if contact is None:
+            contact = contact_by_id(outbox.conn, contact_id)
+        _unrecovered(outbox, cart, contact)
+
+
+def _locked_contact(conn: Connection, contact_id: int) -> Row:
+    """The contact `contact_id`, its row locked on PostgreSQL (SQLite: one writer at a time)."""
+    statement = select(contacts).where(contacts.c.id == contact_id)
+    if conn.dialect.name != "sqlite":
+        statement = statement.with_for_update()
+    row: Row = conn.execute(statement).mappings().one()
+    return row
+
+
+def _unrecovered(outbox: events.Outbox, cart: Mapping[Any, Any], contact: Any) -> None:
+    """The `cart`, just made `abandoned` again by an order's correction
+    (`unrecover_carts`), at the `abandoned_at` it had: its recovery to come, as an abandoned
+    cart's is, unless this abandonment already recorded its `cart.recovery_due` (the message
+    went out, or was suppressed, before the order recovered it): then it stays settled at that
+    time, `unchanged` in the order's answer, and never goes out twice. Events, as
+    `_abandoned_again` records them: a `cart.status_changed` (`recovered` to `abandoned`) alone
+    when this abandonment recorded its `cart.abandoned` already (one per `abandoned_at`), else a
+    `cart.abandoned` (before `{"status": "recovered"}`; a cart stored `recovered` on arrival).
+    The order's answer lists the cart's standing (`not_due_yet`, `no_consent`, `backfill`,
+    `unchanged`). The cart keeps its backfill flag: an imported cart stays history."""
+    noted = abandonments.recorded(outbox.conn, cart)  # kept whether or not the outbox was pruned
+    due_at = noted["recovery_due_at"] if noted is not None else None
+    if cart["recovery_due_at"] != due_at:
+        statement = update(carts).where(carts.c.id == cart["id"]).values(recovery_due_at=due_at)
+        cart = outbox.conn.execute(statement.returning(*carts.c)).mappings().one()
+    before = {"status": CartStatus.RECOVERED}
+    if due_at is not None:
+        standing = Reason.UNCHANGED
+    elif cart["backfill"]:
+        standing = Reason.BACKFILL
+    else:
+        standing = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
+    if noted is not None and (due_at is not None or noted["abandoned_recorded_at"] is not None):
+        after = {"status": CartStatus.ABANDONED}
+        outbox.emit(EventType.CART_STATUS_CHANGED, _subject(cart), contact, before, after)
+        outbox.decisions.append(_decision(standing, cart))
+        return
+    outbox.emit(EventType.CART_ABANDONED, _subject(cart), contact, before, cart_view(cart), reason=standing)
 
 
 def recovered_once(

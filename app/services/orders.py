@@ -20,7 +20,7 @@ from app.domain.money import money_text
 from app.domain.rules.erased_records_stay_detached import detached, erased_meanwhile
 
 from . import events, record_keys
-from .carts import CART_TO_RECOVER, abandoned_cart_flag, recover_carts
+from .carts import CART_TO_RECOVER, abandoned_cart_flag, recover_carts, unrecover_carts
 from .contacts import apply_consent, contact_by_id, contact_of_the_write
 from .customer_notes import given_under, note_links_dropped
 from .patching import patch_row
@@ -117,13 +117,16 @@ def written_order(outbox: events.Outbox, change: Change, contact: Any, command: 
 
 
 def order_announced(outbox: events.Outbox, change: Change, contact: Any, command: OrderInput) -> None:
-    """An order row written (not stale): its events, the carts it recovers. `change.created_also`
-    may say whether the contact has a cart to recover (else the contact row's
-    `has_abandoned_cart`, else a look)."""
+    """An order row written (not stale): its events, the carts it recovers, and, corrected (another
+    contact, an earlier `placed_at`), those it recovered and no longer does
+    (rules/recovery_follows_the_orders). `change.created_also` may say whether the contact has a
+    cart to recover (else the contact row's `has_abandoned_cart`, else a look)."""
     _record_events(outbox, change, contact)
     # An order placed after a cart was abandoned recovers that cart, whichever came first.
     flagged = None if change.created_also is None else change.created_also.get("has_cart_to_recover")
     recover_carts(outbox, contact, command.placed_at, flagged)
+    if change.before is not None and not change.unchanged:
+        unrecover_carts(outbox, change.before, change.after)
 
 
 def _record(order: Mapping[str, Any], contact: Mapping[str, Any]) -> records.Order:

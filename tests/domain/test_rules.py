@@ -12,6 +12,7 @@ from app.domain.rules import (
     erased_records_stay_detached,
     erasure,
     purchase_recovers_cart,
+    recovery_follows_the_orders,
     replay_keeps_patch,
 )
 from app.services.contacts import MERGED_FIELDS
@@ -109,6 +110,35 @@ def test_a_completed_checkout_is_a_purchase(completed_at, sent, status):
 )
 def test_a_new_carts_own_purchase_comes_first(ordered, bought, status):
     assert purchase_recovers_cart.status_on_arrival(ordered, bought) == status
+
+
+# --- recovery_follows_the_orders ---------------------------------------------------------------
+
+# the order as it was: first written at T0, placed at T0 + 20 minutes; the cart abandoned before
+ORDER_BEFORE = (T0, T0 + 20 * MINUTE)
+ABANDONED_AT = T0 - 20 * MINUTE
+
+
+@pytest.mark.parametrize(
+    ("status", "completed_at", "recovered_recorded_at", "abandoned_at", "ordered_now", "unrecovered"),
+    [
+        pytest.param("recovered", None, T0, ABANDONED_AT, False, True, id="recovered by the order"),
+        pytest.param("recovered", None, None, ABANDONED_AT, False, True, id="its recovery's time unknown"),
+        pytest.param("recovered", None, T0, ABANDONED_AT, True, False, id="another order still follows"),
+        pytest.param("recovered", None, T0, T0 + 20 * MINUTE, False, False, id="abandoned when it was placed"),
+        pytest.param("recovered", T0 - MINUTE, T0, ABANDONED_AT, False, False, id="bought by its completed_at"),
+        pytest.param("recovered", None, T0 - MINUTE, ABANDONED_AT, False, False, id="the shop's mark, before"),
+        pytest.param("completed", None, None, ABANDONED_AT, False, False, id="marked completed"),
+        pytest.param("abandoned", None, None, ABANDONED_AT, False, False, id="not recovered"),
+    ],
+)
+def test_a_corrected_order_no_longer_recovers_a_cart(
+    status, completed_at, recovered_recorded_at, abandoned_at, ordered_now, unrecovered
+):
+    found = recovery_follows_the_orders.unrecovers(
+        status, completed_at, abandoned_at, recovered_recorded_at, ORDER_BEFORE, ordered_now
+    )
+    assert found is unrecovered
 
 
 # --- erasure ------------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ Whichever arrives first: an order recovers the contact's carts still abandoned b
 a PATCH marks `abandoned` again after such an order. A recovered
 cart fires no recovery message; one an order recovered, sent again with an `abandoned_at` no
 order follows, is `abandoned` again, as it would be arriving then. A checkout sent with
-`completed_at` is a purchase too (`completed_checkout_is_a_purchase`). The services apply the same test in SQL
-(`services/carts.py`, over many carts at once); these functions are its plain statement."""
+`completed_at` is a purchase too (`completed_checkout_is_a_purchase`); an order corrected so
+that it no longer follows a cart it recovered no longer recovers it
+(`recovery_follows_the_orders`). The services apply the same test in SQL (`services/carts.py`,
+over many carts at once); these functions are its plain statement."""
 
 from __future__ import annotations
 

@@ -1,0 +1,48 @@
+"""A cart's recovery by an order follows the orders as they now stand (SPEC §6: a recovery "is
+cancelled when the contact places an order after `abandoned_at` (the cart becomes
+`recovered`)"; README "Carts and purchases": the outcome is the same whichever arrived first).
+
+An order that recovered a cart may be corrected so that it no longer does: sent again with
+another phone (so another contact), or with a `placed_at` moved to or before the cart's
+`abandoned_at`. Had it arrived first as it now stands, the cart would have been stored
+`abandoned` (`purchase_recovers_cart.status_on_arrival`). So once no order of the cart's contact
+is placed after its `abandoned_at` any more, the cart is `abandoned` again, its recovery to come
+as an abandoned cart's is; a recovery already recorded for that abandonment (sent, or suppressed)
+stays settled, so it never goes out twice.
+
+Only an order's recovery is undone: a cart bought by its own `completed_at`
+(`completed_checkout_is_a_purchase`) keeps it, and so does a cart the shop marked (`completed`,
+`expired`, `active`, or `recovered`). A cart the shop marked `recovered` before the order was
+first written is the shop's word, not that order's doing: its recovery was recorded (its
+`cart.recovered`, kept per abandonment in `cart_abandonments`) before the order existed. A
+recovery recorded with no time kept (its events pruned before those facts were kept) is read
+as the order's, as a cart sent again reads one an order follows (README "Carts and
+purchases"). The services apply the same test in SQL (`services/carts.py`, `unrecover_carts`,
+over the contact's carts at once); this function is its plain statement."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.domain.statuses import CartStatus
+
+
+def unrecovers(
+    cart_status: str,
+    completed_at: datetime | None,
+    abandoned_at: datetime,
+    recovered_recorded_at: datetime | None,
+    order_before: tuple[datetime, datetime],
+    ordered_now: bool,
+) -> bool:
+    """Whether a cart is `abandoned` again once an order of its contact was corrected: the order
+    as it was (`order_before`: when it was first written, its `placed_at`) followed the cart,
+    and recovered it — the cart is `recovered`, by no `completed_at` of its own, and its
+    recovery was not recorded before the order existed (`recovered_recorded_at`: the cart's
+    `cart.recovered` for its `abandoned_at`; None: unknown, read as the order's) — and no order
+    of its contact as they now stand is placed after its `abandoned_at` (`ordered_now`
+    False). Aware datetimes."""
+    created_at, placed_at = order_before
+    shops_mark = recovered_recorded_at is not None and recovered_recorded_at < created_at
+    recovered_by_the_order = cart_status == CartStatus.RECOVERED and completed_at is None and not shops_mark
+    return recovered_by_the_order and abandoned_at < placed_at and not ordered_now
