@@ -57,10 +57,11 @@ def apart_message(name: str, line: int, starts: Sequence[int]) -> str:
 
 def no_first_row_message(name: str | None, line: int) -> str:
     """Why a run of rows whose first row holds a line item and none of the order's own cells
-    (Created at, Total, Currency, statuses) is refused: the order's first row is missing."""
+    (Total, Currency, the statuses: `Created at` and `Email` Shopify writes on each row) is
+    refused: the order's first row is missing."""
     return (
-        f"line {line} holds a line item of {_order(name)} but none of the order's own cells (Created at, Total, "
-        "Currency): its first row, which holds them, is not in the file; the order is not imported"
+        f"line {line} holds a line item of {_order(name)} but none of the order's own cells (Total, Currency, "
+        "the statuses): its first row, which holds them, is not in the file; the order is not imported"
     )
 
 
@@ -68,8 +69,8 @@ def first_row_after_message(name: str | None, line: int, first: int) -> str:
     """Why a run of rows of order `name` starting on `line`, none of them holding the order's
     own cells, is refused when its first row, which does, comes right after them, on `first`."""
     return (
-        f"line {line} holds a line item of {_order(name)} but none of the order's own cells (Created at, Total, "
-        f"Currency): its first row, which holds them, is line {first}, after it; {_SORT}"
+        f"line {line} holds a line item of {_order(name)} but none of the order's own cells (Total, Currency, "
+        f"the statuses): its first row, which holds them, is line {first}, after it; {_SORT}"
     )
 
 

@@ -19,9 +19,8 @@ _ORDER = {
     "financial_status": "Financial Status",
     "fulfillment_status": "Fulfillment Status",
 }
-# The order's own cells, which its first row holds and its other rows leave blank.
-_ORDER_OWN = tuple(column for column in _ORDER.values() if column != "Name")
-# The cells Shopify writes on an order's first row only: a row of the same Name holding one of
+# The cells Shopify writes on an order's first row only: a row without them is a line-item row
+# (its first row missing, or coming after it); a row of the same Name holding one of
 # them is that order's first row again (the order repeated: exports joined, a row pasted twice),
 # which starts a record of its own. `Created at` and `Email` are not among them: Shopify writes
 # them on each line-item row too, which would part an order into one record a line item.
@@ -90,7 +89,7 @@ def orders(
             current, start, problem, headless = _order(row), line, late, False
             if late is None and name is not None and name in apart:
                 problem = order_rows_together.apart_message(name, line, apart[name])
-            elif late is None and not any(_cell(row, column) for column in _ORDER_OWN):
+            elif late is None and not _is_first_row(row):
                 problem = order_rows_together.no_first_row_message(name, line)
                 headless = True
         problem, end = problem or unreadable, last

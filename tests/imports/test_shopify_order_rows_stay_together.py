@@ -24,6 +24,11 @@ FIRST = {
 }
 SOCKS = "#3001,,,,,,1,Socks,10.00,"  # #3001's second line item: the order's own cells blank
 BELT = "#3001,,,,,,1,Belt,0.00,"
+# the same rows as Shopify writes them: the order's Email and Created at on each line-item row
+AS_SHOPIFY_WRITES = {
+    SOCKS: "#3001,a@example.com,,,,2024-03-01 10:00:00 +0100,1,Socks,10.00,",
+    BELT: "#3001,a@example.com,,,,2024-03-01 10:00:00 +0100,1,Belt,0.00,",
+}
 SORT = "sort the file by Name, each order's first row first"
 
 
@@ -40,8 +45,8 @@ def _line_items_before(line: int, first: int) -> list[tuple[int, str]]:
     return [
         (
             line,
-            f"line {line} holds a line item of order #3001 but none of the order's own cells (Created at, Total, "
-            f"Currency): its first row, which holds them, is line {first}, after it; {SORT}",
+            f"line {line} holds a line item of order #3001 but none of the order's own cells (Total, Currency, "
+            f"the statuses): its first row, which holds them, is line {first}, after it; {SORT}",
         ),
         (
             first,
@@ -104,17 +109,20 @@ ARRANGEMENTS = {
         [
             (
                 3,
-                "line 3 holds a line item of order #3001 but none of the order's own cells (Created at, Total, "
-                "Currency): its first row, which holds them, is not in the file; the order is not imported",
+                "line 3 holds a line item of order #3001 but none of the order's own cells (Total, Currency, "
+                "the statuses): its first row, which holds them, is not in the file; the order is not imported",
             )
         ],
     ),
 }
 
 
+@pytest.mark.parametrize("line_items", ["blank but for the line item", "as Shopify writes them"])
 @pytest.mark.parametrize("arrangement", list(ARRANGEMENTS))
-def test_an_order_is_read_whole_or_refused_saying_why(tmp_path: Path, arrangement: str) -> None:
+def test_an_order_is_read_whole_or_refused_saying_why(tmp_path: Path, arrangement: str, line_items: str) -> None:
     rows, stored, refused = ARRANGEMENTS[arrangement]
+    if line_items == "as Shopify writes them":
+        rows = [AS_SHOPIFY_WRITES.get(row, row) for row in rows]
     source = tmp_path / "orders_export.csv"
     source.write_text("\n".join([HEADER, *rows]) + "\n")
     records = list(sources.read(source, "csv"))

@@ -9,9 +9,11 @@ Magento shows and totals the visible items alone, those without a parent
 (`Order::getAllVisibleItems`); counting both doubled a configurable product's quantity and
 named it after its variant, and counted a bundle's price twice.
 
-So a line whose `parent_item_id` names the `item_id` of another line of the same order (both
-read as JSON text: `11` and `"11"` alike) is left out of what is counted; a line naming no line
-of the order is counted, as a line without the field is. The lines stay stored as sent."""
+So a line whose `parent_item_id` names the `item_id` of another line of the same order, one
+of the top (naming none itself), is left out of what is counted (ids read as JSON text: `11`
+and `"11"` alike); a line naming no line of the order, itself, or a line that names another in
+turn (no shape of Magento's: a loop) is counted, as a line without the field is. The lines stay
+stored as sent."""
 
 from __future__ import annotations
 
@@ -23,13 +25,20 @@ from app.domain.json_values import as_text
 
 def counted_lines(line_items: Sequence[Mapping[Any, Any]]) -> Sequence[Mapping[Any, Any]]:
     """`line_items` (an order's, as stored or about to be) without the lines whose
-    `parent_item_id` names the `item_id` of another of them; `line_items` itself when no line
-    has a parent (nearly every order: one look at each line)."""
+    `parent_item_id` names the `item_id` of another of them at the top; `line_items` itself
+    when no line has a parent (nearly every order: one look at each line)."""
     for item in line_items:
         if item.get("parent_item_id") is not None:
             break
     else:
         return line_items
     ids = {as_text(item.get("item_id")) for item in line_items}
-    ids.discard(None)
-    return [item for item in line_items if as_text(item.get("parent_item_id")) not in ids]
+    top = {as_text(item.get("item_id")) for item in line_items if not _names_another(item, ids)}
+    top.discard(None)
+    return [item for item in line_items if not _names_another(item, top)]
+
+
+def _names_another(item: Mapping[Any, Any], ids: set[str | None]) -> bool:
+    """Whether the line's `parent_item_id` is one of `ids` and not its own `item_id`."""
+    parent = as_text(item.get("parent_item_id"))
+    return parent is not None and parent in ids and parent != as_text(item.get("item_id"))

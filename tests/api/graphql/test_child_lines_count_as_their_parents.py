@@ -56,6 +56,17 @@ ITEMS: dict[str, tuple[list[dict[str, Any]], list[tuple[str, str, float, str]]]]
         [{**VARIANT, "price": "52.0000", "parent_item_id": 99}],
         [("MH01-XS-Black", "Chaz Kangeroo Hoodie-XS-Black", 1.0, "52.00")],
     ),
+    "a line naming itself": (
+        [{**VARIANT, "item_id": "40", "parent_item_id": "40", "price": "5"}],
+        [("MH01-XS-Black", "Chaz Kangeroo Hoodie-XS-Black", 1.0, "5.00")],
+    ),
+    "two lines naming each other": (
+        [
+            {"item_id": 1, "sku": "A", "name": "Apron", "price": "5", "parent_item_id": 2},
+            {"item_id": 2, "sku": "B", "name": "Bib", "price": "3", "parent_item_id": 1},
+        ],
+        [("A", "Apron", 1.0, "5.00"), ("B", "Bib", 1.0, "3.00")],
+    ),
     "lines without ids": (
         [{"sku": "T1", "name": "Tee", "qty_ordered": 2, "price": "10"}, {"sku": "T2", "name": "Cap", "price": "5"}],
         [("T1", "Tee", 2.0, "20.00"), ("T2", "Cap", 1.0, "5.00")],
