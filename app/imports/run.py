@@ -232,11 +232,12 @@ def _holds_confirmed(job: Job, state: State, prefix: Prefix | None = None) -> bo
 
 
 def _check_read_whole(job: Job, state: State, prefix: Prefix, size: int) -> None:
-    """ImportFailed (`confirmed`: the state's line) when the file being read (`prefix`'s, `size`
-    bytes when the import began) was cut short while it was read, or its lines up to the confirmed
-    one rewritten since (the same file at its path): its end was then read as the file's end, and
-    the import would end as though it had read it whole. Lines appended since are no change (an
-    export still being written): `--resume` sends them."""
+    """ImportFailed (`confirmed`: the state's line, from which `--resume` goes on) when the file
+    being read (`prefix`'s, `size` bytes when the import began) was cut short while it was read:
+    its end was then read as the file's end, and the import would end as though it had read it
+    whole; ImportFailed saying to import it again without `--resume` when it is as long but its
+    lines up to the confirmed one were rewritten since (the same file at its path). Lines
+    appended since are no change (an export still being written): `--resume` sends them."""
     now = os.fstat(prefix.file.fileno())
     try:
         same_file = os.path.samestat(now, job.path.stat())
@@ -244,6 +245,11 @@ def _check_read_whole(job: Job, state: State, prefix: Prefix, size: int) -> None
         same_file = False
     if now.st_size >= size and (not same_file or _holds_confirmed(job, state)):
         return
+    if now.st_size >= size:  # read whole, but what was read is no longer what the file holds
+        raise ImportFailed(
+            f"{job.path} was rewritten while it was being imported (its first {state.line:,} lines are no longer "
+            "those read): run the same command without --resume to import it as it is now"
+        )
     changed = ImportFailed(
         f"{job.path} changed while it was being imported ({now.st_size:,} bytes, {size:,} when it began): "
         "it was not read whole"

@@ -65,3 +65,32 @@ def test_a_file_cut_short_while_read_ends_the_import_saying_so(prepared: Prepare
         f"Stopped after line {confirmed:,}. Once that is put right, "
         "run the same command with --resume to go on from there.\n"
     )
+
+
+def test_a_file_rewritten_as_long_while_read_says_to_import_it_again(prepared: Prepared, tmp_path: Path) -> None:
+    """Its lines all read, but its first lines no longer those read: not a file cut short, and
+    `--resume` past its end would send nothing; importing it again sends it as it now is."""
+    source = write_jsonl(tmp_path / "orders.jsonl", [order(n) for n in range(LINES)])
+    state = tmp_path / "orders.jsonl.report.jsonl.state"
+    whole = source.read_bytes()
+    rewritten = whole.replace(b'"H-0"', b'"H-X"', 1)
+    assert len(rewritten) == len(whole) and rewritten != whole
+    process = start_import(prepared.url, source, "--store", "123", "--resource", "orders", "--batch-size", "10")
+    try:
+        for _ in range(600):
+            if _confirmed(state) >= 30 or process.poll() is not None:
+                break
+            time.sleep(0.05)
+        with source.open("r+b") as file:  # in place, the same length
+            file.write(rewritten)
+            os.fsync(file.fileno())
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert (process.returncode, stdout, stderr.splitlines()[-1]) == (
+        1,
+        "",
+        f"error: {source} was rewritten while it was being imported (its first {LINES:,} lines are no longer "
+        "those read): run the same command without --resume to import it as it is now",
+    )
