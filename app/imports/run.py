@@ -243,19 +243,18 @@ def _check_read_whole(job: Job, state: State, prefix: Prefix, size: int) -> None
         same_file = os.path.samestat(now, job.path.stat())
     except OSError:  # deleted since: what was read was read whole
         same_file = False
-    if now.st_size >= size and (not same_file or _holds_confirmed(job, state)):
-        return
-    if now.st_size >= size:  # read whole, but what was read is no longer what the file holds
+    if now.st_size < size:
+        changed = ImportFailed(
+            f"{job.path} changed while it was being imported ({now.st_size:,} bytes, {size:,} when it began): "
+            "it was not read whole"
+        )
+        changed.confirmed = state.line
+        raise changed
+    if same_file and not _holds_confirmed(job, state):  # read whole, but no longer what it holds
         raise ImportFailed(
             f"{job.path} was rewritten while it was being imported (its first {state.line:,} lines are no longer "
             "those read): run the same command without --resume to import it as it is now"
         )
-    changed = ImportFailed(
-        f"{job.path} changed while it was being imported ({now.st_size:,} bytes, {size:,} when it began): "
-        "it was not read whole"
-    )
-    changed.confirmed = state.line
-    raise changed
 
 
 def _check_report(job: Job, state: State) -> None:

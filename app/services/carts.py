@@ -573,7 +573,7 @@ def unrecover_carts(outbox: events.Outbox, before: Mapping[str, Any], after: Map
     contact_id = before["contact_id"]
     if contact_id == after["contact_id"] and before["placed_at"] <= after["placed_at"]:
         return
-    contact = _locked_contact(outbox.conn, contact_id) if contact_id != after["contact_id"] else None
+    contact = contact_by_id(outbox.conn, contact_id, locked=True) if contact_id != after["contact_id"] else None
     params = {
         "buyer": contact_id,
         "placed_before": before["placed_at"],
@@ -584,15 +584,6 @@ def unrecover_carts(outbox: events.Outbox, before: Mapping[str, Any], after: Map
         if contact is None:
             contact = contact_by_id(outbox.conn, contact_id)
         _unrecovered(outbox, cart, contact)
-
-
-def _locked_contact(conn: Connection, contact_id: int) -> Row:
-    """The contact `contact_id`, its row locked on PostgreSQL (SQLite: one writer at a time)."""
-    statement = select(contacts).where(contacts.c.id == contact_id)
-    if conn.dialect.name != "sqlite":
-        statement = statement.with_for_update()
-    row: Row = conn.execute(statement).mappings().one()
-    return row
 
 
 def _unrecovered(outbox: events.Outbox, cart: Mapping[Any, Any], contact: Any) -> None:

@@ -275,8 +275,11 @@ def contact_params(
     return params
 
 
-def contact_by_id(conn: Connection, contact_id: int) -> Row:
-    return conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().one()
+def contact_by_id(conn: Connection, contact_id: int, locked: bool = False) -> Row:
+    """The contact `contact_id` (every column); `locked`: until the write commits (FOR UPDATE
+    on PostgreSQL; SQLite has one writer at a time and ignores it)."""
+    statement = select(contacts).where(contacts.c.id == contact_id)
+    return conn.execute(statement.with_for_update() if locked else statement).mappings().one()
 
 
 def apply_consent(
