@@ -301,6 +301,14 @@ class EmbeddedCustomer(CustomerInput):
     updated_at: UtcDateTime | None = _source_updated_at()
 
 
+class PhoneLookup(Command):
+    """A customer named by its phone (`GET /customers?phone=…`): a guest buyer's, written without
+    a customer id, whom SPEC §3 keys by the phone alone. The phone is read as `POST /customers`
+    reads it (E.164, or national in the store's region)."""
+
+    phone: PhoneNumber
+
+
 class PhoneErasure(Command):
     """An erasure of the contact of a phone (`DELETE /customers?phone=…`, GraphQL's
     `deleteCustomer(phone:)`): a guest buyer's, written without a customer id, whom SPEC §3 keys

@@ -203,15 +203,35 @@ def _erasure() -> dict[str, Any]:
     return _with_id(operation)
 
 
-_PHONE = {
-    "name": "phone",
-    "in": "query",
-    "required": True,
-    "description": "The phone whose contact is erased, read as POST /customers reads one: E.164 (its `+` "
-    "written %2B, as a query string reads `+` as a space) or national in the store's region",
-    "schema": {"type": "string"},
-    "example": "+33699887766",
-}
+def _phone(whose: str) -> dict[str, Any]:
+    """The `?phone=` parameter naming the contact `whose` (what the operation does to it)."""
+    return {
+        "name": "phone",
+        "in": "query",
+        "required": True,
+        "description": f"The phone whose contact {whose}, read as POST /customers reads one: E.164 (its `+` "
+        "written %2B, as a query string reads `+` as a space) or national in the store's region",
+        "schema": {"type": "string"},
+        "example": "+33699887766",
+    }
+
+
+_PHONE_REFUSED = "`phone` missing or blank (required), or no phone (invalid_phone, ambiguous_phone, invalid_characters)"
+
+
+def _phone_read() -> dict[str, Any]:
+    """GET of the customer of a phone (`?phone=`): a guest buyer's, who has no customer id; 404
+    when no contact has the phone, 422 for a phone missing or unreadable."""
+    operation = _operation(
+        "Read the customer of a phone: a guest buyer's, who has no customer id, included",
+        None,
+        records.Customer,
+        {"200": "The customer: its contact's customer record written last, else the contact"},
+    )
+    operation["parameters"].append(_phone("is read"))
+    operation["responses"]["400"] = _json(schemas.Error, "`phone` given more than once", _RATE_HEADERS)
+    operation["responses"]["422"] = _json(schemas.ValidationError, _PHONE_REFUSED, _RATE_HEADERS)
+    return operation
 
 
 def _phone_erasure() -> dict[str, Any]:
@@ -223,16 +243,11 @@ def _phone_erasure() -> dict[str, Any]:
         None,
         {"204": "Erased, or no contact has the phone"},
     )
-    operation["parameters"] += [_PHONE, _BACKFILL]
+    operation["parameters"] += [_phone("is erased"), _BACKFILL]
     operation["responses"]["400"] = _json(
         schemas.Error, f"{_BAD_BACKFILL}, or `phone` given more than once: nothing erased", _RATE_HEADERS
     )
-    operation["responses"]["422"] = _json(
-        schemas.ValidationError,
-        "`phone` missing or blank (required), or no phone (invalid_phone, ambiguous_phone, "
-        "invalid_characters): nothing erased",
-        _RATE_HEADERS,
-    )
+    operation["responses"]["422"] = _json(schemas.ValidationError, f"{_PHONE_REFUSED}: nothing erased", _RATE_HEADERS)
     return operation
 
 
@@ -254,6 +269,7 @@ def _paths() -> dict[str, Any]:
         },
         f"{base}/customers": {
             "post": _operation("Create or replace a customer", CustomerInput, records.Customer, _UPSERTED),
+            "get": _phone_read(),
             "delete": _phone_erasure(),
         },
         f"{base}/orders/batch": {"post": _batch_operation("Create or replace many orders", OrderInput, "orders")},

@@ -20,6 +20,7 @@ from app.domain.commands import (
     OrderInput,
     OrderUpdate,
     PhoneErasure,
+    PhoneLookup,
     ShipmentInput,
     validate,
 )
@@ -207,25 +208,39 @@ _PHONE_IN_THE_QUERY = "The phone field is required: give it in the query string,
 _PLUS_IN_A_QUERY = "; a + in a query string is written %2B (a bare + reads as a space)."
 
 
-async def erase_phone(request: Request, store: Store) -> Response:
-    """DELETE /customers?phone=…: the contact of a phone erased (`customers.erase_phone`), 204
-    whether it had one or not. The parameter given twice is 400 (which phone was meant is not
-    known: one erasure must not erase one of two people); left out, 422 `required` saying
-    where it goes (a body is not read); unreadable, 422 at `phone`, a value led by a space
-    told that its `+` was read as one. Nothing is erased on any of them."""
-    backfilled = _backfill(request)
+def _phone_in_the_query(request: Request, store: Store, model: type[Command]) -> Any:
+    """The command `model` of the query string's `phone` (`?phone=…`), read as `POST /customers`
+    reads a phone. Given twice, 400 (which phone was meant is not known: one erasure must not
+    erase one of two people, one read must not show one of them); left out, 422 `required`
+    saying where it goes (a body is not read); unreadable, 422 at `phone`, a value led by a
+    space told that its `+` was read as one."""
     given = request.query_params.getlist("phone")
     if len(given) > 1:
         raise BadRequest(f"The `phone` query parameter is given {len(given)} times; give it once.")
     if not given:
         raise ValidationFailed([FieldError(("phone",), ErrorCode.REQUIRED, _PHONE_IN_THE_QUERY)])
     try:
-        command = validate(PhoneErasure, {"phone": given[0]}, store.region)
+        return validate(model, {"phone": given[0]}, store.region)
     except ValidationFailed as failure:
         if not given[0].startswith(" ") or given[0].isspace():
             raise
         told = [replace(error, message=error.message.rstrip(".") + _PLUS_IN_A_QUERY) for error in failure.errors]
         raise ValidationFailed(told) from None
+
+
+async def read_phone(request: Request, store: Store) -> Response:
+    """GET /customers?phone=…: the customer of a phone (`customers.get_customer_by_phone`), a
+    guest buyer's included; 404 when no contact has it; the phone refused as the erasure's."""
+    command = _phone_in_the_query(request, store, PhoneLookup)
+    return Json(await customers.get_customer_by_phone(request.app.state.db, store, command))
+
+
+async def erase_phone(request: Request, store: Store) -> Response:
+    """DELETE /customers?phone=…: the contact of a phone erased (`customers.erase_phone`), 204
+    whether it had one or not. Nothing is erased when the phone is refused
+    (`_phone_in_the_query`)."""
+    backfilled = _backfill(request)
+    command = _phone_in_the_query(request, store, PhoneErasure)
     await customers.erase_phone(request.app.state.db, store, command, backfill=backfilled)
     return Response(status_code=204)
 
@@ -282,6 +297,7 @@ def api_routes() -> list[Route]:
         *_cart_routes(STORE_PATH + "/carts"),
         *_cart_routes(STORE_PATH + "/checkouts", "Checkout"),
         _route(STORE_PATH + "/customers", upsert_customer, "POST"),
+        _route(STORE_PATH + "/customers", read_phone, "GET"),
         _route(STORE_PATH + "/customers", erase_phone, "DELETE"),
         _route(STORE_PATH + "/customers/batch", batch(customers.BATCH), "POST"),
         _route(STORE_PATH + "/customers/{external_id:path}", read(customers.get_customer), "GET"),

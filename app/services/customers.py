@@ -29,7 +29,7 @@ from app.db.statements import insert_for
 from app.db.tables import carts, consent_changes, contacts, customer_contacts, customers, detached_records, orders
 from app.db.tables import events as event_rows
 from app.domain import records
-from app.domain.commands import CustomerInput, PhoneErasure
+from app.domain.commands import CustomerInput, PhoneErasure, PhoneLookup
 from app.domain.consent import CONSENT_COLUMNS
 from app.domain.errors import NotFound
 from app.domain.event_types import EventType, SubjectType
@@ -247,6 +247,29 @@ def _find_customer(conn: Connection, store_id: int, external_id: str) -> records
         .mappings()
         .first()
     )
+    return _from_contact(contact) if record is None else _with_contact(record, contact)
+
+
+async def get_customer_by_phone(db: Database, store: Store, command: PhoneLookup) -> records.Customer:
+    """The customer of `command.phone` in `store`: its contact's customer record written last
+    (`updated_at`, then the latest made), else the contact itself, as a guest buyer's, written
+    without a customer id, is shown (README "Endpoints"). Raises NotFound when no contact has
+    the phone (none written with it, or erased since)."""
+    return await db.read(_find_by_phone, store.id, command.phone.e164)
+
+
+def _find_by_phone(conn: Connection, store_id: int, e164: str) -> records.Customer:
+    of_phone = select(contacts).where(contacts.c.store_id == store_id, contacts.c.phone == e164)
+    contact = conn.execute(of_phone).mappings().first()
+    if contact is None:
+        raise NotFound("Customer")
+    latest = (
+        select(customers)
+        .where(customers.c.store_id == store_id, customers.c.contact_id == contact["id"])
+        .order_by(customers.c.updated_at.desc(), customers.c.id.desc())
+        .limit(1)
+    )
+    record = conn.execute(latest).mappings().first()
     return _from_contact(contact) if record is None else _with_contact(record, contact)
 
 

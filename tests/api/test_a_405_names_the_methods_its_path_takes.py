@@ -25,7 +25,7 @@ RESOURCES = {
     "shipments": ("POST", "GET, HEAD, POST", "GET, HEAD"),
     "carts": ("POST", "GET, HEAD, PATCH, POST", "GET, HEAD, PATCH"),
     "checkouts": ("POST", "GET, HEAD, PATCH, POST", "GET, HEAD, PATCH"),
-    "customers": ("DELETE, POST", "DELETE, GET, HEAD, POST", "DELETE, GET, HEAD"),
+    "customers": ("DELETE, GET, HEAD, POST", "DELETE, GET, HEAD, POST", "DELETE, GET, HEAD"),
 }
 # a resource's route templates, each with a concrete path
 SUFFIXES = (("", ""), ("/batch", "/batch"), ("/{external_id:path}", "/X"))

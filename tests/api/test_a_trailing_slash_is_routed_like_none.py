@@ -40,6 +40,7 @@ CALLS: dict[str, dict[str, tuple[str, Any]]] = {
     },
     TEMPLATE + "/customers": {
         "POST": (STORE + "/customers", {"external_id": "CUST-7", "phone": "+33698765432"}),
+        "GET": (STORE + "/customers?phone=%2B33698765432", None),  # the guest read by phone
         "DELETE": (STORE + "/customers?phone=%2B33698765432", None),  # the guest erasure by phone
     },
     TEMPLATE + "/customers/{external_id:path}": {
@@ -105,7 +106,7 @@ async def test_a_trailing_slash_answers_as_without(api: Api, method: str, path: 
     for collection, write in seeds.items():
         if not (method == "POST" and path == STORE + collection):  # the POST under test creates it
             assert (await api.post(collection, write)).status_code == 201
-    if method == "DELETE" or "/customers/" in path:
+    if method == "DELETE" or "/customers/" in path or "/customers?" in path:
         assert (await api.post("/customers", {"external_id": "CUST-7", "phone": "+33698765432"})).status_code == 201
     key = (await keys.create_key(api.db, admin=True))[0] if path.startswith("/metrics") else None
     slashed = await _call(api, method, _slashed(path), body, key)

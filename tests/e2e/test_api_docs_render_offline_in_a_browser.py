@@ -20,6 +20,7 @@ OPERATIONS = [
     "POST /api/v1/stores/{store_id}/shipments",
     "POST /api/v1/stores/{store_id}/checkouts",
     "DELETE /api/v1/stores/{store_id}/customers/{external_id}",
+    "GET /api/v1/stores/{store_id}/customers",
     "POST /api/v1/stores/{store_id}/orders/batch",
     "POST /api/v1/stores/{store_id}/carts/batch",
     "POST /api/v1/stores/{store_id}/checkouts/batch",
