@@ -43,7 +43,7 @@ from . import cannot_serve, key_locks, sqlite_binds, summaries, together
 from .checkpoint import Checkpointer
 from .kept import KeptRows
 from .postgres import GroupedWrites, KeptVersions
-from .read_budget import ReadTimedOut, is_postgres_timeout, postgres_connect_args
+from .read_budget import ReadTimedOut, budget_each_connection, is_postgres_timeout
 from .readers import Readers, settle
 from .tables import api_keys, metadata, stores
 from .types import dumps, loads
@@ -204,17 +204,17 @@ class _AsyncBackend:
         )
         # Reads send no BEGIN/ROLLBACK (two round trips fewer): each statement is its own
         # snapshot, as on SQLite. Their own pool, whose connections carry the read budget
-        # (statement_timeout, set once when each connects).
+        # (statement_timeout, set once when each connects: read_budget.py).
         self._read_timeout = settings.read_timeout_seconds
         self._read_engine = create_async_engine(
             url,
             pool_size=5,
             max_overflow=10,
             isolation_level="AUTOCOMMIT",
-            connect_args=postgres_connect_args(self._read_timeout),
             json_serializer=dumps,
             json_deserializer=loads,
         )
+        budget_each_connection(self._read_engine, self._read_timeout)
         # The health probe's own connection, kept between pings (a probe every second opens no
         # connection, nor a server process, each time), checked before each use and replaced
         # when the server closed it (a restart, an idle timeout); in autocommit (no BEGIN).
