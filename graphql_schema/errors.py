@@ -70,8 +70,13 @@ def bad_input(failure: ValidationFailed) -> GraphQLError:
 
 
 def refused(refusal: Refusal) -> GraphQLError:
-    """A failed key or store check (SPEC §2): the REST message, code UNAUTHENTICATED or FORBIDDEN."""
-    return GraphQLError(refusal.message, extensions={"code": refusal.code})
+    """A failed key or store check (SPEC §2): the REST message, code UNAUTHENTICATED or
+    FORBIDDEN, and where REST's `WWW-Authenticate` says why (a header that is not `Bearer
+    <key>`, two keys, a key unknown or revoked), the same words in `extensions.description`."""
+    extensions = {"code": refusal.code}
+    if refusal.description is not None:
+        extensions["description"] = refusal.description
+    return GraphQLError(refusal.message, extensions=extensions)
 
 
 def throttled() -> GraphQLError:

@@ -27,34 +27,42 @@ from app.services.keys import (
 class Refusal:
     """What a failed check answers: `status` (REST HTTP status), `code` (GraphQL
     `extensions.code`) and `message` (REST `error`, GraphQL `message`); a 401 also carries
-    `challenge`, its `WWW-Authenticate` header (RFC 6750 §3, RFC 9110 §11.6.1)."""
+    `challenge`, its `WWW-Authenticate` header (RFC 6750 §3, RFC 9110 §11.6.1), and, where
+    the challenge says why, `description` (its `error_description`; GraphQL's
+    `extensions.description`, as a GraphQL answer carries no such header)."""
 
     status: int
     code: str
     message: str
     challenge: str | None = None
+    description: str | None = None
 
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 
-# RFC 6750 §3.1: no error code when no credentials came; `invalid_request` for a header that
-# is not `Bearer <key>` or that is sent more than once ("repeats the same parameter": the body
-# stays SPEC §2's "missing", no key was read); `invalid_token` for a key unknown or revoked.
-_NO_CREDENTIALS = "Bearer"
-_NOT_BEARER = 'Bearer error="invalid_request", error_description="The Authorization header must be: Bearer <API key>"'
-_SEVERAL = (
-    'Bearer error="invalid_request", '
-    'error_description="The Authorization header must be sent once, with one key: Bearer <API key>"'
-)
-_UNKNOWN_KEY = 'Bearer error="invalid_token", error_description="The API key is unknown or revoked"'
+
+def _unauthenticated(message: str, error: str | None = None, description: str | None = None) -> Refusal:
+    """A 401: RFC 6750 §3.1 gives no error code when no credentials came; `invalid_request`
+    for a header that is not `Bearer <key>` or that is sent more than once ("repeats the same
+    parameter": the body stays SPEC §2's "missing", no key was read); `invalid_token` for a key
+    unknown or revoked."""
+    challenge = "Bearer" if error is None else f'Bearer error="{error}", error_description="{description}"'
+    return Refusal(401, UNAUTHENTICATED, message, challenge, description)
+
 
 # In the order the checks run (SPEC §2's table). Each body stays exactly as SPEC §2 says.
 REFUSALS: dict[type[AuthFailure], Refusal] = {
-    MissingKey: Refusal(401, UNAUTHENTICATED, "API key is missing", _NO_CREDENTIALS),
-    MalformedAuthorization: Refusal(401, UNAUTHENTICATED, "API key is missing", _NOT_BEARER),
-    SeveralCredentials: Refusal(401, UNAUTHENTICATED, "API key is missing", _SEVERAL),
-    InvalidKey: Refusal(401, UNAUTHENTICATED, "Invalid API key", _UNKNOWN_KEY),
+    MissingKey: _unauthenticated("API key is missing"),
+    MalformedAuthorization: _unauthenticated(
+        "API key is missing", "invalid_request", "The Authorization header must be: Bearer <API key>"
+    ),
+    SeveralCredentials: _unauthenticated(
+        "API key is missing",
+        "invalid_request",
+        "The Authorization header must be sent once, with one key: Bearer <API key>",
+    ),
+    InvalidKey: _unauthenticated("Invalid API key", "invalid_token", "The API key is unknown or revoked"),
     StoreUnavailable: Refusal(404, FORBIDDEN, "Store not found or paused"),
     StoreForbidden: Refusal(403, FORBIDDEN, "API key does not authorize this store"),
 }

@@ -15,10 +15,8 @@ import pytest
 from app.services import keys
 from tests.conftest import STORE_ID, Api, order_body
 
-SEVERAL = (
-    'Bearer error="invalid_request", '
-    'error_description="The Authorization header must be sent once, with one key: Bearer <API key>"'
-)
+SEVERAL_WHY = "The Authorization header must be sent once, with one key: Bearer <API key>"
+SEVERAL = f'Bearer error="invalid_request", error_description="{SEVERAL_WHY}"'
 REFUSED = (401, {"error": "API key is missing"}, [SEVERAL])
 GOOD = "{key}"  # the fixture's key (an admin key on /metrics)
 
@@ -74,7 +72,7 @@ async def test_graphql(api: Api, case: str) -> None:
         [error] = response.json()["errors"]
         assert (error["message"], error["extensions"], error["path"]) == (
             "API key is missing",
-            {"code": "UNAUTHENTICATED"},
+            {"code": "UNAUTHENTICATED", "description": SEVERAL_WHY},
             ["updateOrder"],
         )
         assert "x-ratelimit-limit" not in response.headers

@@ -1,6 +1,9 @@
 """SPEC §2: the four refusals, in their order, say the same thing to REST and GraphQL
 (`app.policies.access`): REST `{"error": message}` with its status, GraphQL a top-level error
-with the same message and code UNAUTHENTICATED or FORBIDDEN."""
+with the same message and code UNAUTHENTICATED or FORBIDDEN; where REST's `WWW-Authenticate`
+says why (`error_description`: a header that is not `Bearer <key>`, two keys, a key unknown or
+revoked), GraphQL's `extensions.description` says it in the same words. Before, GraphQL said
+"API key is missing" to a client that had sent a key, and no more."""
 
 import pytest
 
@@ -8,19 +11,23 @@ from app.policies import access
 from app.services import keys, stores
 from tests.conftest import STORE_ID, order_body
 
-# situation -> (REST status, message, GraphQL code)
+NOT_BEARER = "The Authorization header must be: Bearer <API key>"
+SEVERAL = "The Authorization header must be sent once, with one key: Bearer <API key>"
+UNKNOWN = "The API key is unknown or revoked"
+
+# situation -> (REST status, message, GraphQL code, why: error_description and extensions.description)
 REFUSALS = {
-    "no key": (401, "API key is missing", "UNAUTHENTICATED"),
-    "not bearer": (401, "API key is missing", "UNAUTHENTICATED"),
-    "two keys": (401, "API key is missing", "UNAUTHENTICATED"),
-    "unknown key": (401, "Invalid API key", "UNAUTHENTICATED"),
-    "revoked key": (401, "Invalid API key", "UNAUTHENTICATED"),
-    "unknown store": (404, "Store not found or paused", "FORBIDDEN"),
-    "paused store": (404, "Store not found or paused", "FORBIDDEN"),
-    "another store's key": (403, "API key does not authorize this store", "FORBIDDEN"),
+    "no key": (401, "API key is missing", "UNAUTHENTICATED", None),
+    "not bearer": (401, "API key is missing", "UNAUTHENTICATED", NOT_BEARER),
+    "two keys": (401, "API key is missing", "UNAUTHENTICATED", SEVERAL),
+    "unknown key": (401, "Invalid API key", "UNAUTHENTICATED", UNKNOWN),
+    "revoked key": (401, "Invalid API key", "UNAUTHENTICATED", UNKNOWN),
+    "unknown store": (404, "Store not found or paused", "FORBIDDEN", None),
+    "paused store": (404, "Store not found or paused", "FORBIDDEN", None),
+    "another store's key": (403, "API key does not authorize this store", "FORBIDDEN", None),
     # several checks fail: the first in SPEC §2's order answers
-    "unknown key, unknown store": (401, "Invalid API key", "UNAUTHENTICATED"),
-    "another store's key, paused store": (404, "Store not found or paused", "FORBIDDEN"),
+    "unknown key, unknown store": (401, "Invalid API key", "UNAUTHENTICATED", UNKNOWN),
+    "another store's key, paused store": (404, "Store not found or paused", "FORBIDDEN", None),
 }
 
 
@@ -47,15 +54,18 @@ async def _situation(api, situation: str) -> tuple[dict[str, str] | list[tuple[s
 
 @pytest.mark.parametrize("situation", list(REFUSALS))
 async def test_rest_and_graphql_refuse_alike(api, situation):
-    status, message, code = REFUSALS[situation]
+    status, message, code, why = REFUSALS[situation]
     headers, store = await _situation(api, situation)
     rest = await api.client.post(f"/api/v1/stores/{store}/orders", json=order_body(), headers=headers)
     assert (rest.status_code, rest.json()) == (status, {"error": message})
+    challenge = rest.headers.get("www-authenticate", "")
+    assert (f'error_description="{why}"' in challenge) if why else ("error_description" not in challenge)
     query = f'mutation {{ updateOrder(storeId: {store}, externalId: "X", input: {{tags: []}}) {{ userErrors {{ code }} }} }}'
     graphql = await api.client.post("/graphql", json={"query": query}, headers=headers)
     assert graphql.status_code == 200
     [error] = graphql.json()["errors"]
-    assert (error["message"], error["extensions"], error["path"]) == (message, {"code": code}, ["updateOrder"])
+    extensions = {"code": code, **({"description": why} if why else {})}
+    assert (error["message"], error["extensions"], error["path"]) == (message, extensions, ["updateOrder"])
     # a refused request spends no budget: no rate-limit figures on either answer
     assert "x-ratelimit-limit" not in rest.headers and "x-ratelimit-limit" not in graphql.headers
     assert await api.count("orders") == 0

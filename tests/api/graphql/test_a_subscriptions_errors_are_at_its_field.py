@@ -115,7 +115,7 @@ def _slow_feed(served: Served) -> None:
 @dataclass
 class Case:
     """A subscription that ends with `error` (message and extensions). `connect` is the key the
-    connection_init payload gives ("key", "other", "unknown" or None), `arguments` those of
+    connection_init payload gives ("key", "other", "unknown", "bare", "two" or None), `arguments` those of
     storeEvents; `before` runs once the connection is acknowledged, `during` once the
     subscription has heard an event; `logged` is what the log says of it, its lines of level
     WARNING and above (level, the first line's text before its `: cause`, whether a traceback
@@ -138,6 +138,10 @@ def _coded(message: str, code: str, **extensions: Any) -> dict[str, Any]:
 
 UNAVAILABLE = _coded(DatabaseUnavailable(Exception()).args[0], "DATABASE_UNAVAILABLE")
 ON_THE_SOCKET = "on WEBSOCKET /graphql"
+# REST's WWW-Authenticate error_description, GraphQL's extensions.description
+UNKNOWN_KEY = "The API key is unknown or revoked"
+NOT_BEARER = "The Authorization header must be: Bearer <API key>"
+SEVERAL = "The Authorization header must be sent once, with one key: Bearer <API key>"
 UNAVAILABLE_LOGGED = [("WARNING", f"database unavailable {ON_THE_SOCKET}", False)]
 # What a subscriber too slow is answered: a bound of the feed, no bug (neither masked nor logged)
 TOO_SLOW = (
@@ -147,7 +151,11 @@ TOO_SLOW = (
 
 CASES: dict[str, Case] = {
     "no key": Case(_coded("API key is missing", "UNAUTHENTICATED"), connect=None),
-    "an unknown key": Case(_coded("Invalid API key", "UNAUTHENTICATED"), connect="unknown"),
+    "a key not written Bearer <key>": Case(
+        _coded("API key is missing", "UNAUTHENTICATED", description=NOT_BEARER), connect="bare"
+    ),
+    "two keys": Case(_coded("API key is missing", "UNAUTHENTICATED", description=SEVERAL), connect="two"),
+    "an unknown key": Case(_coded("Invalid API key", "UNAUTHENTICATED", description=UNKNOWN_KEY), connect="unknown"),
     "another store's key": Case(_coded("API key does not authorize this store", "FORBIDDEN"), connect="other"),
     "a store that does not exist": Case(_coded("Store not found or paused", "FORBIDDEN"), arguments="storeId: 999"),
     "a paused store": Case(_coded("Store not found or paused", "FORBIDDEN"), before=_pause),
@@ -170,7 +178,9 @@ CASES: dict[str, Case] = {
     "the database unavailable": Case(
         UNAVAILABLE, before=_drop_the_tables, drops_tables=True, logged=UNAVAILABLE_LOGGED
     ),
-    "the key revoked mid-stream": Case(_coded("Invalid API key", "UNAUTHENTICATED"), during=_revoke),
+    "the key revoked mid-stream": Case(
+        _coded("Invalid API key", "UNAUTHENTICATED", description=UNKNOWN_KEY), during=_revoke
+    ),
     "the store paused mid-stream": Case(_coded("Store not found or paused", "FORBIDDEN"), during=_pause),
     # past OUTAGE_SECONDS without an answer; the feed's tailer, reading meanwhile, says so first
     "the database unavailable mid-stream": Case(
@@ -213,9 +223,15 @@ async def _answers(served: Served, case: Case, document: str) -> list[dict[str, 
     """The messages of the subscription `document` until its `complete`, those of its events
     (heard before `during` ran) left out."""
     socket = GraphQLSocket(served.app)
-    given = {"key": served.key, "other": served.other_key, "unknown": "kanal_sk_live_" + "0" * 32}
+    given = {
+        "key": f"Bearer {served.key}",
+        "other": f"Bearer {served.other_key}",
+        "unknown": "Bearer kanal_sk_live_" + "0" * 32,
+        "bare": served.key,  # not written `Bearer <key>`
+        "two": f"Bearer {served.key}, Bearer {served.other_key}",
+    }
     try:
-        await socket.open(f"Bearer {given[case.connect]}" if case.connect else None)
+        await socket.open(given[case.connect] if case.connect else None)
         if case.before is not None:
             await case.before(served)
         await socket.send({"id": "1", "type": "subscribe", "payload": {"query": document}})
