@@ -31,7 +31,7 @@ from app.db.existing import (
 )
 from app.db.unavailable import DatabaseUnavailable
 from app.domain.automations import Automation
-from app.domain.types import parse_utc_datetime
+from app.domain.types import parse_utc_bound
 from app.listen import CannotListen, check_listen
 from app.services import keys, stores, test_space, webhooks
 from app.services.results import utcnow
@@ -372,12 +372,13 @@ _TIME_FORMS = (
 
 
 def _moment(text: str) -> datetime:
-    """A time as the API reads one (`parse_utc_datetime`, README "Dates": RFC 3339, UTC unless
-    it says otherwise), a date alone (`2026-11-30`: its midnight UTC, as the CLI always took it),
-    or an age before now (`2d`, `6h`: `retention.parse_age`). Another ISO 8601 form (a week or
-    ordinal date, the basic format), a time out of range, or an age of nothing or past
-    `retention.MAX_AGE` (`0s`, `36501d`: said as `kanal events prune` says it), raises ArgumentTypeError: argparse
-    prints it naming the option, exit status 2, before anything is done."""
+    """A time as the API reads a bound (`parse_utc_bound`, README "Dates": RFC 3339, UTC unless
+    it says otherwise, a fraction past the microsecond rounded up), a date alone (`2026-11-30`:
+    its midnight UTC, as the CLI always took it), or an age before now (`2d`, `6h`:
+    `retention.parse_age`). Another ISO 8601 form (a week or ordinal date, the basic format), a
+    time out of range, or an age of nothing or past `retention.MAX_AGE` (`0s`, `36501d`: said
+    as `kanal events prune` says it), raises ArgumentTypeError: argparse prints it naming the
+    option, exit status 2, before anything is done."""
     try:
         return utcnow() - retention.parse_age(text)
     except ValueError as refused:
@@ -386,7 +387,7 @@ def _moment(text: str) -> datetime:
     try:
         if _DATE.fullmatch(text.strip()):
             return datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
-        return parse_utc_datetime(text)
+        return parse_utc_bound(text)
     except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"{text!r} is not a time: {_TIME_FORMS}") from None
 

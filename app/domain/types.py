@@ -6,7 +6,7 @@ import math
 import re
 from calendar import monthrange
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
@@ -178,6 +178,27 @@ def parse_utc_datetime(text: str) -> datetime:
             raise ValueError("A leap second (:60) is only the last second of a UTC month (RFC 3339 §5.7).")
         moment = moment.replace(microsecond=999_999)
     return moment
+
+
+_PAST_THE_MICROSECOND = re.compile(r"\.\d{6}(\d+)")
+
+
+def parse_utc_bound(text: str) -> datetime:
+    """An instant that bounds a period or a filter (`from`, `to`, `placedAfter`,
+    `placedBefore`, the CLI's `--since`): as `parse_utc_datetime`, but a fraction past the
+    microsecond that is not all zeros rounds up to the next microsecond, where a stored instant
+    keeps the microsecond it falls in. Every stored instant is a whole microsecond, so a
+    half-open [from, to), a `>=` or a `<` then holds exactly the instants the bound as written
+    holds: cut down, `from` 10:00:00.0000001 took in an order placed at 10:00:00, and `to` of
+    that instant left it out. A leap second keeps its last microsecond. Raises ValueError."""
+    moment = parse_utc_datetime(text)
+    beyond = _PAST_THE_MICROSECOND.search(text)
+    if beyond is None or not beyond[1].strip("0") or ":60" in text:
+        return moment
+    try:
+        return moment + timedelta(microseconds=1)
+    except OverflowError:
+        raise ValueError("The datetime is out of range.") from None
 
 
 def _utc_datetime(value: Any) -> datetime:

@@ -15,7 +15,7 @@ from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.domain.event_types import EventType
 from app.domain.phone import InvalidPhone, parse_phone
 from app.domain.text import is_safe
-from app.domain.types import DATETIME_HINT, parse_utc_datetime
+from app.domain.types import DATETIME_HINT, parse_utc_bound
 from app.services.webhooks import known_pattern, matches
 
 
@@ -46,17 +46,18 @@ def starts_with(column: Column[Any], prefix: str) -> ColumnElement[bool]:
 
 
 def moment(value: object, name: str, path: tuple[str, ...] | None = None) -> datetime:
-    """A filter's instant in UTC, read as REST reads one (`parse_utc_datetime`: RFC 3339 §5.6
-    only, no offset meaning UTC); raises ValidationFailed at `path` (default
-    `("filter", name)`) for a value that is not such a string (a date alone, an ISO 8601 week date, a number), or an
-    instant out of range in UTC."""
+    """A filter's or a period's bound in UTC, read as REST reads an instant (RFC 3339 §5.6
+    only, no offset meaning UTC), a fraction past the microsecond rounded up
+    (`parse_utc_bound`: it bounds exactly the stored instants it bounds as written). Raises
+    ValidationFailed at `path` (default `("filter", name)`) for a value that is not such a
+    string (a date alone, an ISO 8601 week date, a number), or an instant out of range in UTC."""
     path = path or ("filter", name)
     try:
         if isinstance(value, datetime):
             return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         if not isinstance(value, str):
             raise ValueError(DATETIME_HINT)
-        return parse_utc_datetime(value)
+        return parse_utc_bound(value)
     except (ValueError, OverflowError) as exc:
         message = "The datetime is out of range." if isinstance(exc, OverflowError) else str(exc)
         raise ValidationFailed([FieldError(path, ErrorCode.INVALID_DATETIME, message)]) from None
