@@ -66,10 +66,18 @@ def _revision(text: str) -> str:
 
 
 def _db_upgrade(args: argparse.Namespace) -> None:
-    from app.db.migrate import revision_ids, upgrade
+    from app.db.migrate import MigratedByALaterRelease, revision_ids, upgrade
 
     url = Settings.from_env().database_url
-    at = upgrade(url, args.revision)
+    try:
+        at = upgrade(url, args.revision)
+    except MigratedByALaterRelease as later:
+        print(
+            f"error: the database is at revision {later.revision}, which this release does not have: a later "
+            "release migrated it, and kanal db upgrade never goes back (this release serves it as it is).",
+            file=sys.stderr,
+        )
+        raise SystemExit(1) from None
     if set(at) != set(revision_ids(args.revision)):  # already past it: it said so, and was not
         shown = ", ".join(at) or "base"
         print(
@@ -606,10 +614,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _shown_url() -> str:
-    """DATABASE_URL as an error names it: its password hidden."""
+    """DATABASE_URL as an error names it: its password hidden, its query as the operator wrote
+    it (`?host=/run/postgresql`; SQLAlchemy renders it percent-encoded, `%2Frun%2Fpostgresql`,
+    which matches no line of the configuration)."""
+    from urllib.parse import unquote
+
     from sqlalchemy.engine import make_url
 
-    return make_url(Settings.from_env().database_url).render_as_string(hide_password=True)
+    shown = make_url(Settings.from_env().database_url).render_as_string(hide_password=True)
+    address, mark, query = shown.partition("?")
+    return address + mark + unquote(query)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +14,19 @@ from sqlalchemy.engine import make_url
 from app.db.unavailable import DatabaseUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class MigratedByALaterRelease(Exception):
+    """The database is at `revision`, a migration this release does not have: a later release
+    migrated it (README "Production": this release serves such a database as it is)."""
+
+    def __init__(self, revision: str):
+        super().__init__(revision)
+        self.revision = revision
+
+
+# alembic's words for a revision its scripts do not have (alembic.script.revision)
+_NO_SUCH_REVISION = re.compile(r"Can't locate revision identified by '([^']*)'")
 
 
 def alembic_config(database_url: str) -> Config:
@@ -50,7 +64,9 @@ def upgrade(database_url: str, revision: str = "head") -> tuple[str, ...]:
     """Migrate `database_url` to `revision`, making a SQLite file's directory first; the
     revision ids the database is at afterwards (newer than `revision` when it already was:
     an upgrade never goes back). Raises DatabaseUnavailable when the directory cannot be made or
-    the database cannot be connected to or written (`migrations/env.py`)."""
+    the database cannot be connected to or written (`migrations/env.py`), and
+    MigratedByALaterRelease when the database is at a migration this release does not have
+    (`revision` itself is one it has: `known_revision`)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         try:
@@ -58,5 +74,11 @@ def upgrade(database_url: str, revision: str = "head") -> tuple[str, ...]:
         except OSError as exc:  # a parent that is a file, or a directory that cannot be written
             raise DatabaseUnavailable(exc) from exc
     config = alembic_config(database_url)
-    command.upgrade(config, revision)
+    try:
+        command.upgrade(config, revision)
+    except CommandError as exc:
+        unknown = _NO_SUCH_REVISION.search(str(exc))
+        if unknown is None:
+            raise
+        raise MigratedByALaterRelease(unknown[1]) from None
     return tuple(config.attributes.get("heads", ()))

@@ -45,6 +45,7 @@ _SQLITE_UNAVAILABLE = {
     10: "I/O error",  # SQLITE_IOERR
     13: "full",  # SQLITE_FULL: the disk is full
     14: "cannot open",  # SQLITE_CANTOPEN: the file or its directory is missing
+    26: "not a database",  # SQLITE_NOTADB: DATABASE_URL names a file that is no SQLite database
 }
 
 

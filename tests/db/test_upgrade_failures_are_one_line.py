@@ -2,7 +2,9 @@
 other `kanal` command prints (`error: the database … is unavailable: …`, exit 1), and a
 `--revision` the migrations do not have is argparse's one line, exit 2. Each stopped with an
 Alembic or SQLAlchemy traceback: a PostgreSQL server that refuses connections or has no such
-database, a SQLite path that cannot be opened, a directory that cannot be made."""
+database, a SQLite path that cannot be opened, a directory that cannot be made, a file that is
+no SQLite database (SQLITE_NOTADB: a backup or an export named by mistake; every other command
+and `kanal serve` stopped with a traceback too)."""
 
 from __future__ import annotations
 
@@ -38,12 +40,25 @@ def _under_a_file(tmp_path: Path) -> tuple[str, str]:
     return f"sqlite+aiosqlite:///{path}", f"FileExistsError: [Errno 17] File exists: '{path.parent}'"
 
 
+def _a_socket_directory_that_does_not_exist(tmp_path: Path) -> tuple[str, str]:
+    """The query is named as written, not percent-encoded (`%2Ftmp%2F…`) as SQLAlchemy renders it."""
+    url = f"postgresql+asyncpg://postgres@/kanal?host={tmp_path}/no-such-directory"
+    return url, "FileNotFoundError: [Errno 2] No such file or directory"
+
+
+def _not_a_database(tmp_path: Path) -> tuple[str, str]:
+    (tmp_path / "orders.jsonl").write_text('{"external_id": "ORDER-1"}\n' * 100)
+    return f"sqlite+aiosqlite:///{tmp_path / 'orders.jsonl'}", "DatabaseError: file is not a database"
+
+
 # case: (engine it needs, the database URL and the cause the error line names)
 CASES = {
     "a PostgreSQL server that refuses connections": (None, _refused),
     "a PostgreSQL database that does not exist": ("postgresql", _no_such_database),
     "a SQLite path that is a directory": (None, _a_directory),
     "a SQLite file under a regular file": (None, _under_a_file),
+    "a file that is no SQLite database": (None, _not_a_database),
+    "a PostgreSQL socket directory that does not exist": (None, _a_socket_directory_that_does_not_exist),
 }
 
 
@@ -56,7 +71,7 @@ def test_an_unavailable_database_is_one_line(case, tmp_path, monkeypatch, capsys
     monkeypatch.setenv("DATABASE_URL", url)
     with pytest.raises(SystemExit) as exit_:
         cli.main(["db", "upgrade"])
-    shown = make_url(url).render_as_string(hide_password=True)
+    shown = url  # no password in these: the URL as written
     assert (exit_.value.code, capsys.readouterr()) == (1, ("", UNAVAILABLE.format(url=shown, cause=cause) + "\n"))
 
 
