@@ -72,19 +72,13 @@ def _db_upgrade(args: argparse.Namespace) -> None:
     try:
         at = upgrade(url, args.revision)
     except MigratedByALaterRelease as later:
-        print(
-            f"error: the database is at revision {later.revision}, which this release does not have: a later "
-            "release migrated it, and kanal db upgrade never goes back (this release serves it as it is).",
-            file=sys.stderr,
+        _stop(
+            f"the database is at revision {later.revision}, which this release does not have: a later release "
+            "migrated it, and kanal db upgrade never goes back (this release serves it as it is)."
         )
-        raise SystemExit(1) from None
     if set(at) != set(revision_ids(args.revision)):  # already past it: it said so, and was not
         shown = ", ".join(at) or "base"
-        print(
-            f"error: the database is at revision {shown}, past {args.revision}: kanal db upgrade never goes back.",
-            file=sys.stderr,
-        )
-        raise SystemExit(1)
+        _stop(f"the database is at revision {shown}, past {args.revision}: kanal db upgrade never goes back.")
     print(f"Database at revision {args.revision}.")
 
 
@@ -663,19 +657,15 @@ def main(argv: list[str] | None = None) -> None:
         output.discard()
         raise SystemExit(1) from None
     except NoDatabase as exc:
-        print(
-            f"error: there is no database at {exc}: run `kanal db upgrade` first, or run kanal where the "
-            "service's database is (same directory, or the same DATABASE_URL).",
-            file=sys.stderr,
+        _stop(
+            f"there is no database at {exc}: run `kanal db upgrade` first, or run kanal where the "
+            "service's database is (same directory, or the same DATABASE_URL)."
         )
-        raise SystemExit(1) from None
     except SchemaBehind as exc:
-        print(
-            f"error: the database {_shown_url()} is {exc}: run `kanal db upgrade` before starting this release's "
-            'processes (README, "Production").',
-            file=sys.stderr,
+        _stop(
+            f"the database {_shown_url()} is {exc}: run `kanal db upgrade` before starting this release's "
+            'processes (README, "Production").'
         )
-        raise SystemExit(1) from None
     except Exception as exc:
         if not (isinstance(exc, NotMigrated) or tables_missing(exc)):
             raise
@@ -684,11 +674,15 @@ def main(argv: list[str] | None = None) -> None:
 
 def _say_no_tables() -> NoReturn:
     """The one line of a command whose database has no Kanal tables; exit status 1."""
-    print(
-        f"error: the database {_shown_url()} has no Kanal tables: run `kanal db upgrade` first, or run kanal "
-        "where the service's database is (same directory, or the same DATABASE_URL).",
-        file=sys.stderr,
+    _stop(
+        f"the database {_shown_url()} has no Kanal tables: run `kanal db upgrade` first, or run kanal "
+        "where the service's database is (same directory, or the same DATABASE_URL)."
     )
+
+
+def _stop(message: str) -> NoReturn:
+    """`error: message` on stderr, one line; exit status 1."""
+    print(f"error: {message}", file=sys.stderr)
     raise SystemExit(1) from None
 
 
