@@ -21,6 +21,15 @@ let chart = null; // the Chart.js chart, drawn once and then updated
 let live = null; // the graphql-ws client of the live feed
 let refreshTimer = 0;
 
+// Live re-reads spend at most a tenth of the store's rate limit, which the shop's own writes
+// share: each refresh is two requests (DAYS, PERIOD), so at the default 60 a minute one
+// starts at most every 20 s. The limit is X-RateLimit-Limit of the latest response.
+const LIVE_SHARE = 0.1;
+const READS_PER_REFRESH = 2;
+const DEBOUNCE_MS = 300; // one read for a burst of events
+let rateLimit = 60; // requests a minute, the API's default until a response says otherwise
+let lastLiveRead = -Infinity; // performance.now() when the last live re-read started
+
 // ---------------------------------------------------------------- the API
 
 const STORE = `query Store($store: ID!) { store(storeId: $store) { name timezone } }`;
@@ -63,6 +72,8 @@ async function graphql(query, variables) {
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${settings.key}` },
     body: JSON.stringify({ query, variables }),
   });
+  const limit = Number(response.headers.get("X-RateLimit-Limit"));
+  if (limit > 0) rateLimit = limit;
   const body = await response.json().catch(() => null);
   if (!body) throw new ApiError(`The server answered ${response.status} ${response.statusText}.`, "HTTP");
   const [error] = body.errors || [];
@@ -214,9 +225,16 @@ async function refresh() {
   setStatus(`${firstDay} to ${lastDay}, read at ${new Date().toLocaleTimeString(undefined, { timeZone })}.`);
 }
 
+/** Reads the panels again after live events: debounced, and paced to LIVE_SHARE of the
+ * store's limit. A refresh due sooner waits for the pace, so the last event is still read. */
 function scheduleRefresh() {
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => refresh().catch(fail), 300); // one read for a burst of events
+  const gap = (60_000 * READS_PER_REFRESH) / (rateLimit * LIVE_SHARE);
+  const wait = Math.max(DEBOUNCE_MS, lastLiveRead + gap - performance.now());
+  refreshTimer = setTimeout(() => {
+    lastLiveRead = performance.now();
+    refresh().catch(fail);
+  }, wait);
 }
 
 /** A period the page cannot read (a link's From or To that is not a day). */

@@ -10,6 +10,7 @@ says it was too slow."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import subprocess
@@ -234,6 +235,52 @@ def test_a_link_opens_the_dashboard_and_it_follows_the_writes_live(prepared: Pre
     assert any('"GET /dashboard HTTP/1.1" 200' in line for line in received), received
     assert prepared.key not in server.stderr
     assert server.tracebacks().count("Traceback") == 0, server.tracebacks()
+
+
+def graphql_reads(page: Any) -> list[float]:
+    """When the page began each of its GraphQL requests over HTTP (ms, the page's clock), in order:
+    the websocket is no fetch."""
+    return page.evaluate(
+        """() => performance.getEntriesByType("resource")
+                   .filter(e => e.initiatorType === "fetch" && new URL(e.name).pathname === "/graphql")
+                   .map(e => e.startTime)"""
+    )
+
+
+def test_an_open_dashboard_leaves_the_store_its_rate_limit(prepared: Prepared, server: LiveServer) -> None:
+    """README "The dashboard": live re-reads spend at most a tenth of the store's limit. Each
+    event read the panels again 300 ms later (two requests), so a shop writing about once a second
+    at the default 60 a minute had its writes refused with 429 while someone watched. A store at 60
+    a minute: refreshes start at least 20 s apart, every write is 201, and the panels catch up."""
+    limit, orders = 60, 20
+    gap = 60_000 * 2 / (limit / 10)  # ms between two live refreshes (DAYS, PERIOD)
+    kanal(prepared.url, "stores", "set-rate-limit", "123", str(limit))
+    with chromium() as (context, seen), httpx.Client(base_url=server.base_url, headers=prepared.auth) as api:
+        page = context.new_page()
+        page.goto(f"{server.base_url}/dashboard#key={prepared.key}&store=123")
+        loaded(page)
+        expect(page.locator("#live-status")).to_have_text("Live: the store's events appear here as they are committed.")
+        assert len(graphql_reads(page)) == 3  # STORE, DAYS, PERIOD
+        statuses = []
+        for n in range(orders):
+            placed = _iso(datetime.now(UTC).replace(microsecond=0))
+            body = order_body(external_id=f"PACED-{n}", placed_at=placed, total_price="10.00")
+            statuses.append(api.post(f"{API}/orders", json=body).status_code)
+            page.wait_for_timeout(500)
+        assert statuses == [201] * orders
+        feed_has(page, f"order.created PACED-{orders - 1}")
+        expect(page.locator("#total-Orders")).to_have_text(str(orders), timeout=gap + WAIT)
+        expect(page.locator("#total-Revenue")).to_have_text(f"€{orders * 10}.00")
+        page.wait_for_timeout(1000)  # nothing more is due: no read follows
+        reads = graphql_reads(page)
+        live = reads[3:]
+        starts = live[::2]  # each refresh reads DAYS, then PERIOD
+        assert len(live) == 2 * len(starts) and len(starts) >= 1, reads
+        assert all(later - earlier >= gap - 100 for earlier, later in itertools.pairwise(starts)), starts
+        assert len(live) <= limit / 10 * (1 + (live[-1] - live[0]) // 60_000), reads  # a tenth a minute
+        # the orders spanned about 10 s: the first event's refresh, then one once the pace allowed
+        assert len(starts) == 2, starts
+    seen.assert_no_key_outside_authorization(prepared.key)
 
 
 def test_a_key_typed_into_the_form_is_kept_in_this_tab_only(prepared: Prepared, server: LiveServer) -> None:
