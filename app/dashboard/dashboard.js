@@ -269,22 +269,30 @@ function fail(error) {
 // ---------------------------------------------------------------- drawing (text only: textContent, never HTML)
 
 // Numbers in the reader's locale. An amount or quantity is given to Intl as the API's decimal
-// text, every digit kept (never rounded to the currency's unit: "0.0466" stays 0.0466).
-const EXACT = { maximumFractionDigits: 20 };
+// text with exactly as many fraction digits as that text has: "0.0466" stays 0.0466 (never
+// rounded to the currency's unit) and "5.50" stays 5.50 (a trailing zero is a digit too).
+function exact(text) {
+  const number = /^[-+]?\d*(?:\.(\d*))?(?:e([-+]?\d+))?$/i.exec(text);
+  if (!number) return { maximumFractionDigits: 100 }; // not a decimal text: Intl's most, unrounded
+  const [, fraction = "", exponent = "0"] = number;
+  const digits = Math.min(100, Math.max(0, fraction.length - Number(exponent)));
+  return { minimumFractionDigits: digits, maximumFractionDigits: digits };
+}
 
 function count(value) {
   return new Intl.NumberFormat().format(value);
 }
 
 function decimal(value) {
-  return new Intl.NumberFormat(undefined, EXACT).format(String(value));
+  const text = String(value);
+  return new Intl.NumberFormat(undefined, exact(text)).format(text);
 }
 
 function money(revenue) {
   if (!revenue.length) return count(0);
   return revenue
     .map(({ currency, amount }) =>
-      currency ? new Intl.NumberFormat(undefined, { style: "currency", currency, ...EXACT }).format(amount) : decimal(amount),
+      currency ? new Intl.NumberFormat(undefined, { style: "currency", currency, ...exact(amount) }).format(amount) : decimal(amount),
     )
     .join(" + ");
 }

@@ -504,6 +504,56 @@ def test_numbers_read_in_the_readers_locale_every_digit_kept(prepared: Prepared,
     assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
 
 
+# A product's line (price, quantity) -> the API's decimal text of its revenue -> what a German
+# reader sees, every digit of that text kept (trailing zeros too), with and without a currency.
+# The order's total is that amount too, where its currency takes one so precise.
+AMOUNTS = {
+    "no currency, a trailing zero": ("5.5", 1, None, "5.50", "5,50"),
+    "no currency, a whole amount": ("5", 1, None, "5.00", "5,00"),
+    "no currency, past the cent": ("0.01", 4.66, None, "0.0466", "0,0466"),
+    "no currency, thousands": ("1234.5", 1, None, "1234.50", "1.234,50"),
+    "EUR, a trailing zero": ("5.5", 1, "EUR", "5.50", f"5,50{NBSP}€"),
+    "EUR, past the cent": ("0.01", 4.66, "EUR", "0.0466", f"0,0466{NBSP}€"),
+    "EUR, thousands": ("1234.5", 1, "EUR", "1234.50", f"1.234,50{NBSP}€"),
+    "JPY, no decimals": ("7", 1, "JPY", "7", f"7{NBSP}¥"),
+    "KWD, three decimals": ("12.34", 1, "KWD", "12.340", f"12,340{NBSP}KWD"),
+}
+
+
+@pytest.mark.parametrize(("price", "quantity", "currency", "api", "shown"), AMOUNTS.values(), ids=list(AMOUNTS))
+def test_every_amount_shows_the_digits_the_api_gave(
+    prepared: Prepared, server: LiveServer, price: str, quantity: float, currency: str | None, api: str, shown: str
+) -> None:
+    """README "The dashboard": each amount with every digit the API gave. The page formatted
+    with at most 20 fraction digits and no least, so an amount without a currency lost its
+    trailing zeros: "5.50" showed 5,5 and a product's revenue of "5.00" showed 5."""
+    day = "2026-03-10"
+    line = {"sku": "PIN", "title": "Pin", "quantity": quantity, "price": price}
+    total = api if currency is None or quantity == 1 else "0"  # EUR takes no total of 0.0466
+    order = order_body(
+        external_id="AMOUNT", placed_at=f"{day}T12:00:00Z", total_price=total, currency=currency, line_items=[line]
+    )
+    period = {"from": f"{day}T00:00:00Z", "to": f"{day}T23:00:00Z"}
+    read = (
+        "query($from: DateTime!, $to: DateTime!) "
+        "{ topProducts(storeId: 123, from: $from, to: $to) { revenue { amount } } }"
+    )
+    with httpx.Client(base_url=server.base_url, headers=prepared.auth, timeout=60) as client:
+        assert client.post(f"{API}/orders", json=order).status_code == 201
+        data = client.post("/graphql", json={"query": read, "variables": period}).json()["data"]
+    assert data["topProducts"][0]["revenue"] == [{"amount": api}]
+    totals = shown if total == api else f"0,00{NBSP}€"
+    with chromium("de-DE") as (context, seen):
+        page = context.new_page()
+        page.goto(f"{server.base_url}/dashboard#key={prepared.key}&store=123&from={day}&to={day}")
+        loaded(page)
+        assert page.inner_text("#total-Revenue") == totals
+        page.click("text=The numbers")
+        assert table(page, "#days") == [[day, "1", totals, "0", "0"]]
+        assert table(page, "#products") == [["Pin", "PIN", f"{quantity:g}".replace(".", ","), "1", shown]]
+    assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
+
+
 # Pacific/Apia skipped 2011-12-30: its clocks went from the 29th (UTC-10) to the 31st (UTC+14).
 # The orders are on the local 29th and 31st; each period -> the days the page lists, or what it says.
 SKIPPED = {
