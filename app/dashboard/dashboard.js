@@ -404,7 +404,7 @@ function drawProducts(products) {
 }
 
 function drawCarriers(carriers) {
-  const hours = (value) => (value === null ? "–" : new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value));
+  const hours = (value) => (value === null ? "–" : decimal(value)); // the API's hundredths, not one decimal
   fillTable(
     "carriers",
     carriers.map((c) => [

@@ -224,8 +224,8 @@ def test_a_link_opens_the_dashboard_and_it_follows_the_writes_live(prepared: Pre
         feed_has(page, "shipment.created SHIP-1")
         delivered = {**shipment, "status": "delivered", "updated_at": _iso(now - timedelta(minutes=30))}
         assert api.post(f"{API}/shipments", json=delivered).status_code == 200
-        expect(page.locator("#carriers tbody")).to_contain_text("1.0", timeout=WAIT)
-        assert table(page, "#carriers") == [["Colissimo", "1", "1", "0", "0", "1.0", "1.0"]]
+        expect(page.locator("#carriers tbody")).to_contain_text("Colissimo110011", timeout=WAIT)  # delivered in an hour
+        assert table(page, "#carriers") == [["Colissimo", "1", "1", "0", "0", "1", "1"]]
         page.screenshot(path=str(SCREENSHOT), full_page=True)
 
     seen.assert_no_key_outside_authorization(prepared.key)
@@ -551,6 +551,48 @@ def test_every_amount_shows_the_digits_the_api_gave(
         page.click("text=The numbers")
         assert table(page, "#days") == [[day, "1", totals, "0", "0"]]
         assert table(page, "#products") == [["Pin", "PIN", f"{quantity:g}".replace(".", ","), "1", shown]]
+    assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
+
+
+# Minutes from a parcel's in_transit to its delivery -> the API's hours (rounded to the
+# hundredth) -> what a German reader sees in the Carriers panel.
+HOURS = {
+    "a third of an hour": (20, 0.33, "0,33"),
+    "three minutes": (3, 0.05, "0,05"),
+    "an hour and a half": (90, 1.5, "1,5"),
+    "whole hours": (120, 2, "2"),
+    "a day and a quarter": (1815, 30.25, "30,25"),
+    "thousands": (74_070, 1234.5, "1.234,5"),
+}
+
+
+@pytest.mark.parametrize(("minutes", "api", "shown"), HOURS.values(), ids=list(HOURS))
+def test_the_carriers_hours_show_the_digits_the_api_gave(
+    prepared: Prepared, server: LiveServer, minutes: int, api: float, shown: str
+) -> None:
+    """README "The dashboard": the hours to deliver as the API gives them. The page rounded them
+    to one decimal: 0.33 hours showed 0,3 and 0.05 showed 0,1."""
+    sent = datetime(2026, 3, 2, tzinfo=UTC)
+    ship = shipment_body(external_id="SHIP-H")
+    steps = [
+        {**ship, "status": "in_transit", "updated_at": _iso(sent)},
+        {**ship, "status": "delivered", "updated_at": _iso(sent + timedelta(minutes=minutes))},
+    ]
+    period = {"from": "2026-03-01T00:00:00Z", "to": "2026-05-01T00:00:00Z"}
+    read = (
+        "query($from: DateTime!, $to: DateTime!) "
+        "{ carrierPerformance(storeId: 123, from: $from, to: $to) { medianHoursToDeliver p90HoursToDeliver } }"
+    )
+    with httpx.Client(base_url=server.base_url, headers=prepared.auth, timeout=60) as client:
+        assert client.post(f"{API}/orders", json=order_body()).status_code == 201
+        assert [client.post(f"{API}/shipments", json=step).status_code for step in steps] == [201, 200]
+        data = client.post("/graphql", json={"query": read, "variables": period}).json()["data"]
+    assert data["carrierPerformance"] == [{"medianHoursToDeliver": api, "p90HoursToDeliver": api}]
+    with chromium("de-DE") as (context, seen):
+        page = context.new_page()
+        page.goto(f"{server.base_url}/dashboard#key={prepared.key}&store=123&from=2026-03-01&to=2026-04-30")
+        loaded(page)
+        assert table(page, "#carriers") == [["Colissimo", "1", "1", "0", "0", shown, shown]]
     assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
 
 
