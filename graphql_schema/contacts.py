@@ -23,7 +23,7 @@ from .errors import UserError, bad_input, user_errors
 from .inputs import Backfill, run_batch, run_command
 from .one_of import exactly_one
 from .orders import CustomerInput
-from .relay import Connection, page_size, paged
+from .relay import Connection, list_scope, page_size, paged
 from .scalars import Money
 
 if TYPE_CHECKING:
@@ -235,7 +235,7 @@ class ContactQueries:
         exactly_one({"phone": phone, "externalId": external_id}, _ONE_CONTACT)
         try:
             listing = contact_listing(store.id, store.region, phone=phone, external_id=external_id)
-            page = await context.db.read(listing.page, 1, None)
+            page = await context.db.read(listing.page, 1, None, list_scope(store))
         except ValidationFailed as failure:
             raise bad_input(failure) from None
         return Contact.of(page.records[0]) if page.records else None

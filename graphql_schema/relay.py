@@ -71,18 +71,25 @@ async def paged(
     after: str | None,
 ) -> Connection[NodeType]:
     """A root list field: admit the store, build its listing (filters are checked there), check
-    `first` (`app.policies.page_size`) and `after` (`app.policies.ids`), fetch one keyset page.
+    `first` (`app.policies.page_size`) and `after` (`app.policies.ids`: a cursor this list, of
+    this store and space, handed out), fetch one keyset page.
     Bad arguments raise BAD_USER_INPUT naming them."""
     context = info.context
     store = await context.store(store_id)
+    scope = list_scope(store)
     try:
         listing = listing_of(store)
         first = check_first(first)
-        key = after_key(after, listing.order)
+        key = after_key(after, listing.order, scope)
     except ValidationFailed as failure:
         raise bad_input(failure) from None
-    page = await context.db.read(listing.page, first, key)
+    page = await context.db.read(listing.page, first, key, scope)
     return connection(page, listing.order, node, lambda: context.db.read(listing.count))
+
+
+def list_scope(store: Store) -> str:
+    """Whose list a cursor belongs to: the store's public id, and its test space apart."""
+    return f"{store.public_id}" if store.livemode else f"{store.public_id}/test"
 
 
 def page_size(first: int) -> int:

@@ -42,9 +42,10 @@ class Listing:
     query: Select[Any]
     order: tuple[Column[Any], ...]
 
-    def page(self, conn: Connection, first: int, after: list[Any] | None) -> Page:
-        """`after` is the sort key `pages.after_key` read from a cursor."""
-        return fetch_page(conn, self.query, self.order, first, after, columns.RECORDS[self.order[0].table.name])
+    def page(self, conn: Connection, first: int, after: list[Any] | None, scope: str) -> Page:
+        """`after` is the sort key `pages.after_key` read from a cursor of the list in `scope`."""
+        record = columns.RECORDS[self.order[0].table.name]
+        return fetch_page(conn, self.query, self.order, first, after, record, scope)
 
     def count(self, conn: Connection) -> int:
         return count(conn, self.query)

@@ -26,18 +26,21 @@ class Page:
     has_previous: bool
 
 
-def list_name(order: tuple[Column[Any], ...]) -> str:
-    """The list a cursor belongs to: the table its sort columns are of."""
-    return order[0].table.name
+def list_name(order: tuple[Column[Any], ...], scope: str) -> str:
+    """The list a cursor belongs to: the table its sort columns are of, in `scope` (the store
+    and space listed, `relay.paged`), so that a cursor another store's list handed out is no
+    cursor of this one."""
+    return f"{order[0].table.name}@{scope}"
 
 
 def _shape(order: tuple[Column[Any], ...]) -> tuple[type, ...]:
     return tuple(datetime if isinstance(column.type, UtcDateTime) else int for column in order)
 
 
-def after_key(after: str | None, order: tuple[Column[Any], ...]) -> list[Any] | None:
-    """The sort key an `after` cursor holds (None for the first page); raises ValidationFailed."""
-    return None if after is None else decode_cursor(after, list_name(order), _shape(order))
+def after_key(after: str | None, order: tuple[Column[Any], ...], scope: str) -> list[Any] | None:
+    """The sort key an `after` cursor of the list in `scope` holds (None for the first page);
+    raises ValidationFailed."""
+    return None if after is None else decode_cursor(after, list_name(order, scope), _shape(order))
 
 
 def _after(order: tuple[Column[Any], ...], values: list[Any]) -> ColumnElement[bool]:
@@ -57,6 +60,7 @@ def fetch_page(
     first: int,
     after: list[Any] | None,
     record: type[Any],
+    scope: str,
 ) -> Page:
     """Up to `first` rows after the sort key `after` (None: from the newest), as `record`s. Both
     are checked at the edge (`check_first`, `after_key`) before a connection is taken."""
@@ -64,7 +68,7 @@ def fetch_page(
         query = query.where(_after(order, after))
     query = query.order_by(*(column.desc() for column in order)).limit(first + 1)
     rows = conn.execute(query).mappings().all()[: first + 1]
-    name = list_name(order)
+    name = list_name(order, scope)
     kept = rows[:first]
     return Page(
         records=[of_row(record, row) for row in kept],
