@@ -11,6 +11,7 @@ from sqlalchemy import (
     CompoundSelect,
     Connection,
     bindparam,
+    case,
     delete,
     exists,
     func,
@@ -251,8 +252,9 @@ def _find_customer(conn: Connection, store_id: int, external_id: str) -> records
 
 
 async def get_customer_by_phone(db: Database, store: Store, command: PhoneLookup) -> records.Customer:
-    """The customer of `command.phone` in `store`: its contact's customer record written last
-    (`updated_at`, then the latest made), else the contact itself, as a guest buyer's, written
+    """The customer of `command.phone` in `store`: its contact's customer record whose id the
+    contact holds (the record last written to it, a replay included: as GraphQL's
+    `contact(phone:)` names it), else the one updated last, else the contact itself, as a guest buyer's, written
     without a customer id, is shown (README "Endpoints"). Raises NotFound when no contact has
     the phone (none written with it, or erased since)."""
     return await db.read(_find_by_phone, store.id, command.phone.e164)
@@ -263,10 +265,13 @@ def _find_by_phone(conn: Connection, store_id: int, e164: str) -> records.Custom
     contact = conn.execute(of_phone).mappings().first()
     if contact is None:
         raise NotFound("Customer")
+    # the record whose id the contact holds (the one last written, a replay included, as
+    # GraphQL's contact(phone:) shows it), else the one updated last
+    own = case((customers.c.external_id == contact["external_id"], 0), else_=1)
     latest = (
         select(customers)
         .where(customers.c.store_id == store_id, customers.c.contact_id == contact["id"])
-        .order_by(customers.c.updated_at.desc(), customers.c.id.desc())
+        .order_by(own, customers.c.updated_at.desc(), customers.c.id.desc())
         .limit(1)
     )
     record = conn.execute(latest).mappings().first()

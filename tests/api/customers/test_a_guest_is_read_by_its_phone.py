@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from app.services import keys, stores
+from tests.api.calls import gql
 from tests.api.customers.test_a_guest_is_erased_by_its_phone import (
     FORMS,
     GUEST,
@@ -67,6 +68,33 @@ async def test_a_customer_of_the_phone_is_its_record_written_last(api: Api) -> N
     status, customer = await _read(api, GUEST)
     assert (status, customer["external_id"], customer["first_name"]) == (200, "CUST-1", "Uno")
     assert customer == (await api.get("/customers/CUST-1")).json()
+
+
+# the writes, in order, of two customer ids sharing a phone -> the id the phone then names
+SHARED = {
+    "the second written": (("CUST-1", "One"), ("CUST-2", "Two")),
+    "the first, sent again unchanged (a replay)": (("CUST-1", "One"), ("CUST-2", "Two"), ("CUST-1", "One")),
+    "the second, replayed after the first's replay": (
+        ("CUST-1", "One"),
+        ("CUST-2", "Two"),
+        ("CUST-1", "One"),
+        ("CUST-2", "Two"),
+    ),
+    "the first, changed": (("CUST-1", "One"), ("CUST-2", "Two"), ("CUST-1", "Uno")),
+}
+
+
+@pytest.mark.parametrize("case", SHARED)
+async def test_rest_and_graphql_name_the_same_customer_of_a_phone(api: Api, case: str) -> None:
+    """The phone's customer is the one its contact holds the id of, as `contact(phone:)` says."""
+    for external_id, name in SHARED[case]:
+        written = await api.post("/customers", {"external_id": external_id, "phone": GUEST, "first_name": name})
+        assert written.status_code in (200, 201)
+    status, customer = await _read(api, GUEST)
+    found = await gql(api, "query($p: String) { contact(storeId: 123, phone: $p) { externalId } }", {"p": GUEST})
+    named = SHARED[case][-1][0]
+    assert (status, customer["external_id"], found["data"]["contact"]["externalId"]) == (200, named, named)
+    assert customer == (await api.get(f"/customers/{named}")).json()
 
 
 async def test_a_phone_no_contact_has_is_not_found(api: Api) -> None:
