@@ -28,7 +28,7 @@ const LIVE_SHARE = 0.1;
 const READS_PER_REFRESH = 2;
 const DEBOUNCE_MS = 300; // one read for a burst of events
 let rateLimit = 60; // requests a minute, the API's default until a response says otherwise
-let lastLiveRead = -Infinity; // performance.now() when the last live re-read started
+let lastRead = -Infinity; // performance.now() when the panels were last read: on opening too
 
 // ---------------------------------------------------------------- the API
 
@@ -202,6 +202,7 @@ async function open() {
 
 /** Reads the period's panels again: on opening, and after live events. */
 async function refresh() {
+  lastRead = performance.now(); // the opening's reads count against the pace as the live ones do
   const timeZone = store.timezone;
   checkPeriod({ From: settings.from, To: settings.to });
   const lastDay = settings.to || localDay(new Date(), timeZone);
@@ -230,11 +231,8 @@ async function refresh() {
 function scheduleRefresh() {
   clearTimeout(refreshTimer);
   const gap = (60_000 * READS_PER_REFRESH) / (rateLimit * LIVE_SHARE);
-  const wait = Math.max(DEBOUNCE_MS, lastLiveRead + gap - performance.now());
-  refreshTimer = setTimeout(() => {
-    lastLiveRead = performance.now();
-    refresh().catch(fail);
-  }, wait);
+  const wait = Math.max(DEBOUNCE_MS, lastRead + gap - performance.now());
+  refreshTimer = setTimeout(() => refresh().catch(fail), wait);
 }
 
 /** A period the page cannot read (a link's From or To that is not a day). */
