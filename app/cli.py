@@ -20,7 +20,7 @@ from app.automations import health, redelivery, replay, retention
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
 from app.automations.worker import Worker
-from app.config import Settings, from_env_or_exit
+from app.config import Settings, from_env_or_exit, shown_url
 from app.db.database import Database
 from app.db.existing import (
     NoDatabase,
@@ -608,16 +608,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _shown_url() -> str:
-    """DATABASE_URL as an error names it: its password hidden, its query as the operator wrote
-    it (`?host=/run/postgresql`; SQLAlchemy renders it percent-encoded, `%2Frun%2Fpostgresql`,
-    which matches no line of the configuration)."""
-    from urllib.parse import unquote
-
-    from sqlalchemy.engine import make_url
-
-    shown = make_url(Settings.from_env().database_url).render_as_string(hide_password=True)
-    address, mark, query = shown.partition("?")
-    return address + mark + unquote(query)
+    """DATABASE_URL as an error names it (`config.shown_url`)."""
+    return shown_url(Settings.from_env().database_url)
 
 
 def main(argv: list[str] | None = None) -> None:

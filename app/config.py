@@ -13,7 +13,7 @@ import sys
 import warnings
 from datetime import timedelta
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from limits.aio.storage import Storage as AsyncStorage
 from limits.storage import SCHEMES, storage_from_string
@@ -140,8 +140,8 @@ def _driver_refuses(url: URL) -> str | None:
         warnings.simplefilter("always")
         try:
             url.get_dialect()().create_connect_args(url)
-        except (TypeError, ValueError) as exc:  # a value SQLAlchemy converts for the driver
-            return str(exc)
+        except (TypeError, ValueError, ArgumentError) as exc:  # a value SQLAlchemy converts for the driver
+            return str(exc)  # ArgumentError: asyncpg's several hosts without a port each, a port `x`
     if warned:  # SQLite's "Query string argument(s) … are being ignored"
         return str(warned[0].message)
     if url.get_backend_name() != "postgresql":
@@ -320,7 +320,7 @@ def _explained(exc: ValidationError, given: dict[str, Any]) -> str:
         if name in _SECRETS:
             shown = "<hidden>"
         else:
-            shown = shlex.quote(_without_password(value)) if isinstance(value, str) else repr(value)
+            shown = shlex.quote(shown_url(value)) if isinstance(value, str) else repr(value)
         lines.append(f"{name}={shown}: must be {fields[name].description}")
     return "\n".join(dict.fromkeys(lines))  # a union's members each report the same value
 
@@ -328,12 +328,16 @@ def _explained(exc: ValidationError, given: dict[str, Any]) -> str:
 _SECRETS = ("KANAL_METRICS_TOKEN", "metrics_token")
 
 
-def _without_password(text: str) -> str:
-    """`text` with the password of a URL in it as `***` (an error goes to logs)."""
+def shown_url(text: str) -> str:
+    """A URL as an error names it (errors go to logs): its password as `***`, its query as the
+    operator wrote it (`?host=/run/postgresql`; SQLAlchemy renders it percent-encoded,
+    `%2Frun%2Fpostgresql`, which matches no line of the configuration)."""
     try:
-        return make_url(text).render_as_string(hide_password=True)
+        shown = make_url(text).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
         return re.sub(r":[^:/@]*@", ":***@", text)
+    address, mark, query = shown.partition("?")
+    return address + mark + unquote(query)
 
 
 def from_env_or_exit() -> Settings:

@@ -30,6 +30,11 @@ TABLE = {
             "postgresql+asyncpg://u@h/db?command_timeout=30",
             "postgresql+asyncpg://u@h/db?timeout=5",
             "postgresql+asyncpg://u@h/db?max_cacheable_statement_size=1000",
+            # several hosts SQLAlchemy's asyncpg adapter cannot read: each without its port, or a port
+            # that is no number (each stopped every command with an ArgumentError traceback)
+            "postgresql+asyncpg://u@/db?host=/var/run/postgresql:5432,/tmp:5432",
+            "postgresql+asyncpg://u@/db?host=/x&host=/y",
+            "postgresql+asyncpg://u@h:5432/db?port=x",
             # SQLite options SQLAlchemy drops (a read-only database opened read-write)
             "sqlite+aiosqlite:///x.db?foo=bar",
             "sqlite+aiosqlite:///x.db?mode=ro",
