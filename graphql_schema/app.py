@@ -358,10 +358,16 @@ class KanalGraphQL(GraphQL[Context, None]):
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """The key of a websocket is the `Authorization` of its connection_init payload (a
         browser cannot set headers on a websocket); a header, if sent, is the fallback. A
-        payload giving both `Authorization` and `authorization` is read as the header's lines
-        are, their values joined (blank ones left out), and refused as several credentials."""
+        payload's `Authorization` is named in any case, as a header is (RFC 9110 §5.1); given
+        under several names, or as a list, it is read as a header's lines are, their values
+        joined (blank ones left out), and refused as several credentials; a value that is no
+        text (a number, an object) is its JSON, no `Bearer <key>`."""
         params = context.connection_params or {}
-        given = [value for name in ("Authorization", "authorization") if isinstance(value := params.get(name), str)]
+        given: list[str] = []
+        for name, value in params.items():
+            if name.lower() == "authorization" and value is not None:
+                lines = value if isinstance(value, list) else [value]
+                given += [line if isinstance(line, str) else json.dumps(line) for line in lines]
         if given:
             context.authorization = ", ".join(value.strip() for value in given if value.strip())
         # The first subscription gets what is committed from now on: a client shows "live" on

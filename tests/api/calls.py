@@ -107,12 +107,12 @@ class GraphQLSocket:
         assert sent["type"] == "websocket.send", sent
         return json.loads(sent["text"])
 
-    async def open(self, authorization: str | None) -> None:
+    async def open(self, authorization: str | dict[str, Any] | None) -> None:
+        """connection_init with `Authorization` (a dict: the whole payload), acknowledged."""
         await self.incoming.put({"type": "websocket.connect"})
         assert (await self.outgoing.get())["type"] == "websocket.accept"
-        await self.send(
-            {"type": "connection_init", "payload": {"Authorization": authorization} if authorization else {}}
-        )
+        payload = authorization if isinstance(authorization, dict) else {"Authorization": authorization}
+        await self.send({"type": "connection_init", "payload": payload if authorization else {}})
         assert await self.receive() == {"type": "connection_ack"}
 
     async def close(self) -> None:

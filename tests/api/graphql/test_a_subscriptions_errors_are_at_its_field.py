@@ -115,7 +115,7 @@ def _slow_feed(served: Served) -> None:
 @dataclass
 class Case:
     """A subscription that ends with `error` (message and extensions). `connect` is the key the
-    connection_init payload gives ("key", "other", "unknown", "bare", "two" or None), `arguments` those of
+    connection_init payload gives (a name of `_answers`' `given`, or None), `arguments` those of
     storeEvents; `before` runs once the connection is acknowledged, `during` once the
     subscription has heard an event; `logged` is what the log says of it, its lines of level
     WARNING and above (level, the first line's text before its `: cause`, whether a traceback
@@ -155,6 +155,16 @@ CASES: dict[str, Case] = {
         _coded("API key is missing", "UNAUTHENTICATED", description=NOT_BEARER), connect="bare"
     ),
     "two keys": Case(_coded("API key is missing", "UNAUTHENTICATED", description=SEVERAL), connect="two"),
+    "the key under AUTHORIZATION (another store's)": Case(
+        _coded("API key does not authorize this store", "FORBIDDEN"), connect="upper-case name"
+    ),
+    "Authorization and AUTHORIZATION": Case(
+        _coded("API key is missing", "UNAUTHENTICATED", description=SEVERAL), connect="two names"
+    ),
+    "a list of two keys": Case(
+        _coded("API key is missing", "UNAUTHENTICATED", description=SEVERAL), connect="a list of two"
+    ),
+    "a number": Case(_coded("API key is missing", "UNAUTHENTICATED", description=NOT_BEARER), connect="a number"),
     "an unknown key": Case(_coded("Invalid API key", "UNAUTHENTICATED", description=UNKNOWN_KEY), connect="unknown"),
     "another store's key": Case(_coded("API key does not authorize this store", "FORBIDDEN"), connect="other"),
     "a store that does not exist": Case(_coded("Store not found or paused", "FORBIDDEN"), arguments="storeId: 999"),
@@ -229,6 +239,11 @@ async def _answers(served: Served, case: Case, document: str) -> list[dict[str, 
         "unknown": "Bearer kanal_sk_live_" + "0" * 32,
         "bare": served.key,  # not written `Bearer <key>`
         "two": f"Bearer {served.key}, Bearer {served.other_key}",
+        # the payload's name in any case, as a header's (RFC 9110 §5.1); a list is several lines
+        "upper-case name": {"AUTHORIZATION": f"Bearer {served.other_key}"},
+        "two names": {"Authorization": f"Bearer {served.key}", "AUTHORIZATION": f"Bearer {served.key}"},
+        "a list of two": {"Authorization": [f"Bearer {served.key}", f"Bearer {served.key}"]},
+        "a number": {"Authorization": 5},
     }
     try:
         await socket.open(given[case.connect] if case.connect else None)
