@@ -482,8 +482,18 @@ def _table(headers: list[str], rows: list[list[Any]]) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, but a value led by `-` and a digit is a value, not an option: argparse
+    takes only `-1` or `-1.5` for one, so `--older-than -1d` was "expected one argument" where
+    `--older-than=-1d` got the age's own refusal. No option of `kanal` is spelt `-<digit>`."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?\d")  # subparsers are of this class too
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kanal", description="Kanal commerce data service")
+    parser = _Parser(prog="kanal", description="Kanal commerce data service")
     commands = parser.add_subparsers(dest="command", required=True)
 
     db = commands.add_parser("db", help="database migrations").add_subparsers(dest="action", required=True)

@@ -58,3 +58,34 @@ async def test_a_time_past_what_a_date_holds_is_refused_and_changes_nothing(
         else "is not a time" in error
     )
     assert await api.snapshot() == before
+
+
+# A value led by `-` and a digit (an age or a time with a sign): argparse took it for an option,
+# "expected one argument", where the same value after `=` got its own refusal.
+SIGNED = ["-1d", "-2h", "-90m", "-1.5d", "-30", "-2026-11-30T09:00:00Z"]
+REFUSED = {
+    "events prune --older-than": "is not an age such as 30d, 12h, 90m or 45s (a positive whole number and a unit)",
+    "webhooks add --since": (
+        "is not a time: an RFC 3339 time (2026-11-30T09:00:00Z), a date (2026-11-30, its midnight UTC) or an age "
+        "such as 2d or 6h"
+    ),
+}
+REFUSED["webhooks redeliver --dead-since"] = REFUSED["webhooks add --since"]
+
+
+@pytest.mark.parametrize("value", SIGNED)
+@pytest.mark.parametrize("command", COMMANDS, ids=list(COMMANDS))
+async def test_a_value_led_by_a_minus_is_read_as_the_options_value(
+    api, database_url, monkeypatch, capsys, command, value
+):
+    before = await api.snapshot()
+    with pytest.raises(SystemExit) as exit_:
+        await run_cli(monkeypatch, database_url, [*COMMANDS[command], value])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    option = COMMANDS[command][-1]
+    assert (
+        error
+        == f"kanal {COMMANDS[command][0]} {COMMANDS[command][1]}: error: argument {option}: {value!r} {REFUSED[command]}"
+    )
+    assert await api.snapshot() == before
