@@ -40,7 +40,7 @@ def _page_and_plan(conn: Connection, where: OrderFilter) -> tuple[list[str], str
     listing = order_listing(STORE_ID, "FR", conn.dialect.name, where)
     event.listen(conn, "before_cursor_execute", capture)
     try:
-        page = listing.page(conn, 20, None)
+        page = listing.page(conn, 20, None, "123")
     finally:
         event.remove(conn, "before_cursor_execute", capture)
     plan = ""

@@ -54,13 +54,16 @@ async def _next(socket: ClientConnection, within: float = 2.0) -> dict[str, Any]
     return json.loads(frame)
 
 
-async def _refused(socket: ClientConnection, message: str, code: str, within: float = 2.0) -> None:
+async def _refused(
+    socket: ClientConnection, message: str, code: str, within: float = 2.0, description: str | None = None
+) -> None:
     """The subscription ends with the REST refusal as its one error, at the field (README,
-    "Live updates"), then completes."""
+    "Live updates"), then completes; `description`: REST's `error_description` of it."""
     answer = await _next(socket, within)
     assert answer["type"] == "next" and answer["payload"]["data"] is None
     at = {"path": ["storeEvents"], "locations": [{"line": 1, "column": SUBSCRIBE.index("storeEvents") + 1}]}
-    assert answer["payload"]["errors"] == [{"message": message, "extensions": {"code": code}, **at}]
+    extensions = {"code": code, **({"description": description} if description else {})}
+    assert answer["payload"]["errors"] == [{"message": message, "extensions": extensions, **at}]
     assert await _next(socket) == {"id": "1", "type": "complete"}
 
 
@@ -116,6 +119,8 @@ async def test_without_a_key_it_is_unauthenticated(prepared: Prepared) -> None:
         await socket.close()
 
 
+SEVERAL = "The Authorization header must be sent once, with one key: Bearer <API key>"
+UNKNOWN = "The API key is unknown or revoked"
 # connection_init payload, Authorization header lines ("{key}": a key that works alone): each
 # names two keys, and is refused as ambiguous, as REST refuses two Authorization lines
 SEVERAL_KEYS: dict[str, tuple[dict[str, str], list[str]]] = {
@@ -135,7 +140,7 @@ async def test_two_keys_are_refused_as_ambiguous(prepared: Prepared) -> None:
             headers = [("Authorization", line.format(key=prepared.key)) for line in lines]
             socket = await _open(server, given, headers)
             await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
-            await _refused(socket, "API key is missing", "UNAUTHENTICATED")
+            await _refused(socket, "API key is missing", "UNAUTHENTICATED", description=SEVERAL)
             await socket.close()
 
 
@@ -144,7 +149,8 @@ async def test_revoking_the_key_ends_the_subscription(prepared: Prepared) -> Non
         socket = await _open(server, {"Authorization": f"Bearer {prepared.key}"})
         await _subscribe(socket)
         kanal(prepared.url, "keys", "revoke", prepared.key)
-        await _refused(socket, "Invalid API key", "UNAUTHENTICATED", within=8.0)  # checked every 5 s idle
+        # checked every 5 s idle
+        await _refused(socket, "Invalid API key", "UNAUTHENTICATED", within=8.0, description=UNKNOWN)
         await socket.close()
 
 
