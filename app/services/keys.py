@@ -150,7 +150,8 @@ def _key_and_store(conn: Connection, digest: str, store_id: int | None) -> Row |
 def bearer_token(authorization: str | None) -> str:
     """The key of `Authorization: Bearer <key>` (scheme case-insensitive, RFC 6750 §2.1);
     raises MissingKey without a header (or an empty one), SeveralCredentials for a list of them
-    (`Bearer A, Bearer B`: the header's lines joined; a key holds no comma), and
+    (`Bearer A, Bearer B`: the header's lines joined; a key holds no comma) or for keys
+    listed a space apart (`Bearer A B`: RFC 6750 §2.1's token holds no whitespace), and
     MalformedAuthorization for another form (a bare key, `Basic …`, `Bearer` alone)."""
     if not authorization or not authorization.strip():
         raise MissingKey()
@@ -160,6 +161,8 @@ def bearer_token(authorization: str | None) -> str:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise MalformedAuthorization()
+    if len(token.split()) > 1:
+        raise SeveralCredentials()
     return token
 
 

@@ -27,6 +27,11 @@ LINES: dict[str, tuple[tuple[str, ...], bool]] = {
     "good twice": ((f"Bearer {GOOD}", f"Bearer {GOOD}"), True),
     "good then Basic": ((f"Bearer {GOOD}", "Basic YTpi"), True),
     "two on one line": ((f"Bearer {GOOD}, Bearer kanal_sk_live_nope",), True),
+    "two a space apart": ((f"Bearer {GOOD} kanal_sk_live_nope",), True),
+    "unknown and good a space apart": ((f"Bearer kanal_sk_live_nope {GOOD}",), True),
+    "two a tab apart": ((f"Bearer {GOOD}\tkanal_sk_live_nope",), True),
+    "good twice, spaces apart": ((f"Bearer   {GOOD}   {GOOD}  ",), True),
+    "good, spaces around": ((f"Bearer   {GOOD}   ",), False),
     "a blank line, then good": (("", f"Bearer {GOOD}"), False),  # blank lines are left out
 }
 
