@@ -31,7 +31,7 @@ from app.db.existing import (
 )
 from app.db.unavailable import DatabaseUnavailable
 from app.domain.automations import Automation
-from app.domain.types import parse_utc_bound
+from app.domain.types import DATETIME_OUT_OF_RANGE, LEAP_SECOND_OUT_OF_PLACE, parse_utc_bound
 from app.listen import CannotListen, check_listen
 from app.services import keys, stores, test_space, webhooks
 from app.services.results import utcnow
@@ -371,14 +371,16 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _TIME_FORMS = (
     "an RFC 3339 time (2026-11-30T09:00:00Z), a date (2026-11-30, its midnight UTC) or an age such as 2d or 6h"
 )
+_TIME_RANGE = "a time is from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z, once in UTC"
 
 
 def _moment(text: str) -> datetime:
     """A time as the API reads a bound (`parse_utc_bound`, README "Dates": RFC 3339, UTC unless
     it says otherwise, a fraction past the microsecond rounded up), a date alone (`2026-11-30`:
     its midnight UTC, as the CLI always took it), or an age before now (`2d`, `6h`:
-    `retention.parse_age`). Another ISO 8601 form (a week or ordinal date, the basic format), a
-    time out of range, or an age of nothing or past `retention.MAX_AGE` (`0s`, `36501d`: said
+    `retention.parse_age`). Another ISO 8601 form (a week or ordinal date, the basic format),
+    a time out of range (said so, with the range), a leap second where none can be (said as
+    the API says it), or an age of nothing or past `retention.MAX_AGE` (`0s`, `36501d`: said
     as `kanal events prune` says it), raises ArgumentTypeError: argparse prints it naming the
     option, exit status 2, before anything is done."""
     try:
@@ -390,8 +392,13 @@ def _moment(text: str) -> datetime:
         if _DATE.fullmatch(text.strip()):
             return datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
         return parse_utc_bound(text)
-    except (ValueError, OverflowError):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a time: {_TIME_FORMS}") from None
+    except (ValueError, OverflowError) as refused:
+        reason = str(refused)
+    if reason == DATETIME_OUT_OF_RANGE:
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range: {_TIME_RANGE}")
+    if reason == LEAP_SECOND_OUT_OF_PLACE:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time: {reason}")
+    raise argparse.ArgumentTypeError(f"{text!r} is not a time: {_TIME_FORMS}")
 
 
 def _webhooks_lifecycle_commands(wh: Any) -> None:

@@ -129,6 +129,9 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
 
 
 DATETIME_HINT = "Must be an RFC 3339 datetime, e.g. 2026-05-18T10:00:00Z."
+# An instant past what a date holds once in UTC (years 1 to 9999), or rounded up past it.
+DATETIME_OUT_OF_RANGE = "The datetime is out of range."
+LEAP_SECOND_OUT_OF_PLACE = "A leap second (:60) is only the last second of a UTC month (RFC 3339 §5.7)."
 # A calendar date and a time of day in ISO 8601's extended format (§4.3.2): RFC 3339 §5.6
 # `date-time`, its offset optional (SPEC §3.1: none means UTC), and the two liberties relayed
 # shop payloads take with it, which read as one instant only: seconds left out (10:00Z), an
@@ -172,10 +175,10 @@ def parse_utc_datetime(text: str) -> datetime:
     try:
         moment = parsed.astimezone(UTC)
     except OverflowError:
-        raise ValueError("The datetime is out of range.") from None
+        raise ValueError(DATETIME_OUT_OF_RANGE) from None
     if leap:
         if (moment.hour, moment.minute) != (23, 59) or moment.day != monthrange(moment.year, moment.month)[1]:
-            raise ValueError("A leap second (:60) is only the last second of a UTC month (RFC 3339 §5.7).")
+            raise ValueError(LEAP_SECOND_OUT_OF_PLACE)
         moment = moment.replace(microsecond=999_999)
     return moment
 
@@ -198,7 +201,7 @@ def parse_utc_bound(text: str) -> datetime:
     try:
         return moment + timedelta(microseconds=1)
     except OverflowError:
-        raise ValueError("The datetime is out of range.") from None
+        raise ValueError(DATETIME_OUT_OF_RANGE) from None
 
 
 def _utc_datetime(value: Any) -> datetime:
