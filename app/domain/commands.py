@@ -420,10 +420,12 @@ class AttachedByPhone(Command):
             raise _at(PhoneSource.CUSTOMER.path, ErrorCode.REQUIRED, "The customer.phone field is required.")
         phone, source = given
         if not isinstance(phone, Phone):  # the top-level or an address's phone, as sent
+            own = {PhoneSource.SHIPPING_ADDRESS: shipping, PhoneSource.BILLING_ADDRESS: billing}.get(source)
             region = region_for_phone(
                 shipping.country_code if shipping else None,
                 billing.country_code if billing else None,
                 (info.context or {}).get("region"),
+                own.country_code if own else None,
             )
             try:
                 phone = parse_phone(phone, region)

@@ -42,11 +42,21 @@ def test_each_source_says_where_its_phone_was_sent():
 
 
 @pytest.mark.parametrize(
-    ("shipping", "billing", "store", "region"),
-    [("BR", "PE", "FR", "BR"), (None, "PE", "FR", "PE"), (None, None, "FR", "FR"), (None, None, None, None)],
+    ("shipping", "billing", "store", "own", "region"),
+    [
+        ("BR", "PE", "FR", None, "BR"),
+        (None, "PE", "FR", None, "PE"),
+        (None, None, "FR", None, "FR"),
+        (None, None, None, None, None),
+        ("DE", "BE", "FR", "BE", "BE"),  # a billing address's phone: its own country
+        ("DE", "BE", "FR", "DE", "DE"),  # a shipping address's phone
+        ("DE", None, "FR", None, "DE"),  # its address names no country
+    ],
 )
-def test_the_region_is_shipping_then_billing_then_the_store(shipping, billing, store, region):
-    assert region_for_phone(shipping, billing, store) == region
+def test_the_region_is_the_phones_address_then_shipping_then_billing_then_the_store(
+    shipping, billing, store, own, region
+):
+    assert region_for_phone(shipping, billing, store, own) == region
 
 
 ORDER = {"external_id": "O-1", "placed_at": "2026-05-18T10:00:00Z", "total_price": "1"}

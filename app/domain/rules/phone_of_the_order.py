@@ -6,7 +6,11 @@ of the order or checkout (Shopify's `phone`), or only on the shipping or billing
 contact is the first phone given of `customer.phone`, `phone`, `shipping_address.phone`,
 `billing_address.phone`; the record says which (`phone_source`). A number written without
 `+`/`00` is read in the shipping address's country, else the billing address's, else the
-store's region: where the parcel goes is where the number most likely is."""
+store's region: where the parcel goes is where the number most likely is. But a phone taken
+from an address is read in that address's own country when it names one: the buyer wrote it
+in that address, and read in the other address's country it named another country's number,
+a stranger's (a Belgian `0470 12 34 56` billed from Belgium, shipped to Germany, was
+`+49470123456`), or none, losing the order."""
 
 from __future__ import annotations
 
@@ -50,7 +54,13 @@ def phone_given(
     return None
 
 
-def region_for_phone(shipping_country: str | None, billing_country: str | None, store_region: str | None) -> str | None:
-    """The region (ISO 3166 alpha-2) national numbers are read in: the shipping address's
+def region_for_phone(
+    shipping_country: str | None,
+    billing_country: str | None,
+    store_region: str | None,
+    own_country: str | None = None,
+) -> str | None:
+    """The region (ISO 3166 alpha-2) national numbers are read in: `own_country`, the country of
+    the address the phone was taken from, when it names one; else the shipping address's
     country, else the billing address's, else the store's region (None: international only)."""
-    return shipping_country or billing_country or store_region
+    return own_country or shipping_country or billing_country or store_region

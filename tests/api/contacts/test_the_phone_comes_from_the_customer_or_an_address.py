@@ -1,7 +1,7 @@
 """README, "Phones as shops send them" (SPEC §4.1 amended): the phone an order or a cart is
 attached by is `customer.phone`, else `shipping_address.phone`, else `billing_address.phone`;
 numbers without `+` are read in the shipping address's country, else the billing address's,
-else the store's region (FR here). The record, the response and the contact say which phone
+else the store's region (FR here); an address's own phone in that address's country first. The record, the response and the contact say which phone
 was used (`phone_source`); with no phone anywhere the write is 422 on customer.phone."""
 
 from __future__ import annotations
@@ -78,6 +78,57 @@ ATTACHED = {
         },
         "+34612345678",
         "billing_address",
+    ),
+    "billing phone in the billing country, shipped abroad": (
+        {
+            "customer": ...,
+            "billing_address": {"first_name": "Jan", "country_code": "BE", "phone": "0470 12 34 56"},
+            "shipping_address": {"first_name": "Oma", "country_code": "DE", "phone": ""},
+        },
+        "+32470123456",
+        "billing_address",
+    ),
+    "billing mobile in the billing country, shipped next door": (
+        {
+            "customer": MARIE,
+            "billing_address": {"country_code": "DE", "phone": "0151 23456789"},
+            "shipping_address": {"country_code": "AT"},
+        },
+        "+4915123456789",
+        "billing_address",
+    ),
+    "billing phone valid at home only, shipped abroad": (
+        {
+            "customer": MARIE,
+            "billing_address": {"country_code": "GB", "phone": "07911 123456"},
+            "shipping_address": {"country_code": "FR", "address1": "x"},
+        },
+        "+447911123456",
+        "billing_address",
+    ),
+    "shipping phone in the shipping country, billed elsewhere": (
+        {
+            "customer": MARIE,
+            "shipping_address": {"country_code": "PT", "phone": "912 345 678"},
+            "billing_address": {"country_code": "ES"},
+        },
+        "+351912345678",
+        "shipping_address",
+    ),
+    "billing phone, its address without country: the shipping country": (
+        {"customer": MARIE, "billing_address": {"phone": "912 345 678"}, "shipping_address": {"country_code": "PT"}},
+        "+351912345678",
+        "billing_address",
+    ),
+    "top-level phone: the shipping country, not the billing's": (
+        {
+            "customer": MARIE,
+            "phone": "912 345 678",
+            "shipping_address": {"country_code": "PT"},
+            "billing_address": {"country_code": "ES"},
+        },
+        "+351912345678",
+        "phone",
     ),
     "no country: the store's region": (
         {"customer": MARIE, "shipping_address": {"phone": "06 98 76 54 32"}},
