@@ -261,18 +261,23 @@ def _country(value: Any) -> str | None:
 
 
 def _http_url(value: Any) -> str:
+    """An absolute http(s) URL with a host (`tracking_url`, `recovery_url`; SPEC §3.2, §3.3),
+    stored without the whitespace around it (`str.strip`) that label printers, CSV cells and
+    copied links leave, its limit of 1024 characters the stored text's; whitespace inside is
+    no URL. Raises PydanticCustomError (`invalid_type`, `too_long`, `invalid_url`)."""
     if not isinstance(value, str):
         raise _fail(ErrorCode.INVALID_TYPE, "Must be a string.")
-    if len(value) > 1024:
+    url = value.strip()
+    if len(url) > 1024:
         raise _fail(ErrorCode.TOO_LONG, "Must be at most 1024 characters.")
     try:
-        parts = urlsplit(value)
+        parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError when out of range
     except ValueError:
         raise _fail(ErrorCode.INVALID_URL, "Must be an http(s) URL.") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
         raise _fail(ErrorCode.INVALID_URL, "Must be an http(s) URL.")
-    return value
+    return url
 
 
 # Set in the validation context by an order's or a cart's address that names a country: the

@@ -1,12 +1,14 @@
 """README "A respelled tracking number or carrier": a length limit is the stored value's. A
-shipment's `tracking_number` and `carrier` are stored without their surrounding whitespace, so
-255 characters with spaces, a tab, a line break or a Unicode space around them (a label
-printer's, a CSV cell's) are taken and stored as the 255, where they were refused `too_long`;
-256 once cut are refused as before, at the field, and change nothing. An order's statuses,
-stored trimmed and normalised ("Order statuses", ≤ 64), follow the same rule.
+shipment's `tracking_number`, `carrier` and `tracking_url`, and a cart's `recovery_url`, are
+stored without their surrounding whitespace, so 255 characters (a URL: 1024) with spaces, a
+tab, a line break or a Unicode space around them (a label printer's, a CSV cell's, a copied
+link's) are taken and stored as the 255, where they were refused (`too_long`; a URL
+`invalid_url`, the whole shipment or cart with it); 256 once cut are refused as before, at the
+field, and change nothing. An order's statuses, stored trimmed and normalised ("Order
+statuses", ≤ 64), follow the same rule.
 
 One table: every such field × every write taking it (REST single and batch, GraphQL single and
-batch mutations, and for the statuses PATCH and updateOrder)."""
+batch mutations, and for the statuses and a cart's URL the PATCH and update mutation)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.api.calls import gql, refusal
-from tests.conftest import Api, order_body, shipment_body
+from tests.conftest import Api, cart_body, order_body, shipment_body
 
 # Around the value: what `str.strip` cuts (and `str.isspace` reads as blank).
 AROUND = {"spaces": ("  ", "  "), "tab": ("\t", "\t"), "newline": ("\n", "\r\n"), "U+3000": ("\u3000", " \u3000")}
@@ -44,6 +46,11 @@ class Field:
     limit: int
     body: Callable[[str, str], dict[str, Any]]  # (name, value) -> the body a write sends
     character: str
+    prefix: str = ""  # what the value starts with (a URL's scheme and host)
+
+    def value(self, length: int) -> str:
+        """A value of `length` characters: the prefix, then the character."""
+        return self.prefix + self.character * (length - len(self.prefix))
 
     @property
     def too_long(self) -> str:
@@ -157,6 +164,15 @@ ORDER_WRITES = {
     "upsertOrders": _graphql("upsertOrders", "OrderInput", "order", batch=True),
     "updateOrder": _graphql("updateOrder", "OrderUpdateInput", "order", ', externalId: "ORDER-1001"'),
 }
+CART_WRITES = {
+    "POST /carts": Write(_rest_post("/carts", "/carts/CART-7700"), 201),
+    "POST /carts/batch": Write(_rest_batch("/carts/batch", "/carts/CART-7700"), 201),
+    "POST /checkouts": Write(_rest_post("/checkouts", "/checkouts/CART-7700"), 201),
+    "PATCH /carts/{id}": Write(_rest_patch("/carts/CART-7700"), 200),
+    "upsertCart": _graphql("upsertCart", "CartInput", "cart"),
+    "upsertCarts": _graphql("upsertCarts", "CartInput", "cart", batch=True),
+    "updateCart": _graphql("updateCart", "CartUpdateInput", "cart", ', externalId: "CART-7700"'),
+}
 ORDER = {
     "external_id": "ORDER-1001",
     "placed_at": "2026-05-18T10:00:00Z",
@@ -180,6 +196,28 @@ FIELDS = {
         Field("shipments", "carrier", 255, lambda name, value: shipment_body(**{name: value}), "C"),
         SHIPMENT_WRITES,
     ),
+    "tracking_url": (
+        Field(
+            "shipments",
+            "tracking_url",
+            1024,
+            lambda name, value: shipment_body(**{name: value}),
+            "1",
+            "https://track.example.com/",
+        ),
+        SHIPMENT_WRITES,
+    ),
+    "recovery_url": (
+        Field(
+            "carts",
+            "recovery_url",
+            1024,
+            lambda name, value: cart_body(**{name: value}),
+            "7",
+            "https://shop.example.com/",
+        ),
+        CART_WRITES,
+    ),
     "financial_status": (
         Field("orders", "financial_status", 64, lambda name, value: {**ORDER, name: value}, "p"),
         ORDER_WRITES,
@@ -201,9 +239,12 @@ def _patches(write: Write) -> bool:
 
 
 async def _prepare(api: Api, field: Field, write: Write) -> None:
-    """What the write needs: the order a shipment names, the order a PATCH changes."""
+    """What the write needs: the order a shipment names, the order or the cart a PATCH changes."""
     if field.table == "shipments" or _patches(write):
         await _an_order(api)
+    if write in (CART_WRITES["PATCH /carts/{id}"], CART_WRITES["updateCart"]):
+        response = await api.post("/carts", cart_body())
+        assert response.status_code == 201, response.text[:300]
 
 
 async def _stored(api: Api, field: Field) -> list[Any]:
@@ -216,7 +257,7 @@ async def test_the_limit_with_whitespace_around_is_taken_and_stored_trimmed(
     api: Api, field: Field, write: Write, around: tuple[str, str]
 ) -> None:
     await _prepare(api, field, write)
-    value = field.character * field.limit
+    value = field.value(field.limit)
 
     outcome = await write.send(api, field, field.body(field.name, around[0] + value + around[1]))
 
@@ -231,7 +272,7 @@ async def test_one_over_the_limit_once_trimmed_is_refused_and_changes_nothing(
     await _prepare(api, field, write)
     before = await api.snapshot()
 
-    body = field.body(field.name, " \t" + field.character * (field.limit + 1) + "\u3000\n")
+    body = field.body(field.name, " \t" + field.value(field.limit + 1) + "\u3000\n")
     outcome = await write.send(api, field, body)
 
     assert outcome == Outcome(422, refused=(write.path(field.name), write.code))
