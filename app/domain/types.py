@@ -302,7 +302,12 @@ _INT64 = 2**63
 
 
 def _check_json(value: Any, levels_left: int) -> None:
-    """Free-form JSON must stay shallow and hold numbers every engine can store."""
+    """Free-form JSON must stay shallow and hold numbers every engine can store (README
+    "Free-form JSON"; RFC 8259 §6: a number is its value, whatever its spelling): a whole value
+    a signed 64-bit integer, another a finite double. So a whole value past 64 bits is refused
+    however it is written (`10000000000000000000`, `1e19`, `10000000000000000000.0`), where
+    written with an exponent or a point it was stored as a double. Raises PydanticCustomError
+    (`too_deep`, `out_of_range`)."""
     if value.__class__ is str:  # the most common leaf: nothing to check
         return
     if isinstance(value, dict):
@@ -315,8 +320,11 @@ def _check_json(value: Any, levels_left: int) -> None:
                 _check_json(item, levels_left - 1)
     elif isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64:
         raise _fail(ErrorCode.OUT_OF_RANGE, "Integers must fit in 64 bits.")
-    elif isinstance(value, Decimal) and not math.isfinite(float(value)):
-        raise _fail(ErrorCode.OUT_OF_RANGE, "Numbers must fit in a 64-bit float.")
+    elif isinstance(value, Decimal) and not (value.is_finite() and -_INT64 <= value < _INT64):
+        if value.is_finite() and value == value.to_integral_value():
+            raise _fail(ErrorCode.OUT_OF_RANGE, "Integers must fit in 64 bits.")
+        if not math.isfinite(float(value)):
+            raise _fail(ErrorCode.OUT_OF_RANGE, "Numbers must fit in a 64-bit float.")
 
 
 _INT_BELOW = 10 ** (_MAX_EXPONENT + 1)  # the integers `_number` takes: at most 31 digits

@@ -3,7 +3,8 @@ checks, merged validators, fast paths for a JSON body's usual values): every cas
 below, an order (or an OrderUpdate) differing from a valid one in one field, gives the same
 value or the same errors (path, code, message, in order) as recorded in validation_answers.json,
 which the code before that change wrote (but for `metadata: []`, since read as PHP's empty
-array, no metadata: README "Platform payloads"). Ids (blanks, nulls, integers, line breaks, lengths),
+array, no metadata: README "Platform payloads"; and for a whole number past a double's range
+in free-form JSON, since refused as a whole number past 64 bits: README "Free-form JSON"). Ids (blanks, nulls, integers, line breaks, lengths),
 statuses, amounts and quantities (signs, precision, range, numeric strings), every kind of
 currency minor unit, datetimes with offsets and leap seconds, free-form JSON, tags, phones,
 emails, unsafe text and addresses."""

@@ -23,7 +23,7 @@ VALUES: list[tuple[Any, str | None]] = [
     (-7, "-7"),
     (0, "0"),
     (12.5, "12.5"),
-    (1e20, "1e+20"),
+    (2.5e-7, "2.5e-7"),
     (True, "true"),
     (False, "false"),
     ({"size": "L", "n": 1}, '{"size":"L","n":1}'),

@@ -1,0 +1,82 @@
+"""README "Free-form JSON": a number is its value, not its spelling (RFC 8259 §6). A whole value
+is a signed 64-bit integer, and one past 64 bits is refused `422 out_of_range`, "Integers must
+fit in 64 bits.", however it is written: `10000000000000000000` was refused where `1e19` and
+`10000000000000000000.0`, the same value, were stored as the double 1e+19, and a whole number
+of thousands of digits was refused as "Numbers must fit in a 64-bit float.". A value that is
+not whole stays a double. One table: each spelling × each place free-form JSON is taken."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import Api, cart_body, order_body
+
+INTEGERS = "Integers must fit in 64 bits."
+
+# the number's JSON text -> the value stored and answered (a JSON value), or the refusal's message
+NUMBERS: dict[str, Any | tuple[str]] = {
+    "10000000000000000000": (INTEGERS,),
+    "1e19": (INTEGERS,),
+    "1E+19": (INTEGERS,),
+    "10000000000000000000.0": (INTEGERS,),
+    "1.0e19": (INTEGERS,),
+    "-1e19": (INTEGERS,),
+    "9.3e18": (INTEGERS,),  # 9,300,000,000,000,000,000: past 2**63 - 1
+    "9223372036854775808.000": (INTEGERS,),  # 2**63
+    "1e20": (INTEGERS,),
+    "1e400": (INTEGERS,),
+    "1" * 5000: (INTEGERS,),
+    "-" + "9" * 5000: (INTEGERS,),
+    "9.2e18": 9200000000000000000,  # whole, within 64 bits: an integer
+    "9223372036854775807.0": 9223372036854775807,
+    "-9223372036854775808": -9223372036854775808,
+    "1e2": 100,
+    "10000000000000000000.5": 1e19,  # not whole: a double
+    "1.5e-7": 1.5e-7,
+}
+
+# where free-form JSON is taken: (method, path, body with the number at "@N", the path refused)
+PLACES: dict[str, tuple[str, str, dict[str, Any], str]] = {
+    "order metadata": ("POST", "/orders", order_body(metadata={"n": "@N"}), "metadata"),
+    "order line item field": (
+        "POST",
+        "/orders",
+        order_body(line_items=[{"title": "Mug", "quantity": 1, "price": 2, "size": "@N"}]),
+        "line_items.0",
+    ),
+    "cart metadata": ("POST", "/carts", cart_body(metadata={"n": "@N"}), "metadata"),
+    "order metadata in a batch": ("POST", "/orders/batch", {"items": [order_body(metadata={"n": "@N"})]}, "metadata"),
+}
+
+
+def _read(stored: dict[str, Any], place: str) -> Any:
+    if "line item" in place:
+        return stored["line_items"][0]["size"]
+    return stored["metadata"]["n"]
+
+
+@pytest.mark.parametrize("number", NUMBERS, ids=[text[:30] for text in NUMBERS])
+@pytest.mark.parametrize("place", PLACES)
+async def test_a_number_is_taken_by_its_value(api: Api, place: str, number: str) -> None:
+    method, path, body, refused_at = PLACES[place]
+    before = await api.snapshot()
+    content = json.dumps(body).replace('"@N"', number).encode()
+    response = await api.raw(method, path, content, **{"Content-Type": "application/json"})
+    expected = NUMBERS[number]
+    batch = path.endswith("/batch")
+    if isinstance(expected, tuple):
+        answer = response.json()["results"][0] if batch else response.json()
+        status = 200 if batch else 422
+        assert (response.status_code, answer["status"] if batch else 422) == (status, 422)
+        message = f"The {refused_at} field is invalid: {expected[0]}"
+        assert (answer["codes"], answer["errors"]) == ({refused_at: ["out_of_range"]}, {refused_at: [message]})
+        assert await api.snapshot() == before
+        return
+    assert response.status_code == (200 if batch else 201), response.text[:300]
+    record = "/carts/CART-7700" if "cart" in place else "/orders/ORDER-1001"
+    read = (await api.get(record)).json()
+    assert _read(read, place) == expected
+    assert type(_read(read, place)) is type(expected)
