@@ -72,6 +72,8 @@ UNAVAILABLE_WAITS = 12
 # tight loop, and a date years ahead hung the import; a minute is longer than the server ever
 # asks (a 503's `Retry-After: 5`, a 429's the rest of its rate limit's one-minute window).
 UNAVAILABLE_PAUSE = (1.0, 60.0)
+# How long a batch's request may take over `--url`: its connection, then each read and write.
+TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +165,7 @@ class OverHttp:
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         if backfill:
             headers["Kanal-Backfill"] = "true"
-        self.client = httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(120.0, connect=10.0))
+        self.client = httpx.AsyncClient(headers=headers, timeout=TIMEOUT)
 
     async def send(self, records: Sequence[Record]) -> list[Outcome]:
         return await _refusing_too_deep(records, self._send)
@@ -189,7 +191,7 @@ class OverHttp:
             try:
                 response = await self.client.post(self.endpoint, content=body)
             except httpx.HTTPError as exc:
-                raise ImportFailed(f"{self.endpoint}: {exc}") from None
+                raise ImportFailed(f"{self.endpoint}: {http_cause(exc)}") from None
             asked = response.headers.get("retry-after")
             if response.status_code == 429:
                 await self._wait_asked(asked, f"429 (over its rate limit): sending the batch from line {line:,}", "")
@@ -233,6 +235,38 @@ class OverHttp:
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+# What happened, for an httpx error whose text is empty (as a connection reset under asyncio
+# gives it: `ReadError('')`), most specific class first; see `http_cause`.
+_WHAT_HAPPENED: tuple[tuple[type[httpx.HTTPError], str], ...] = (
+    (httpx.ConnectTimeout, f"no connection within {TIMEOUT.connect:g} s"),
+    (httpx.ReadTimeout, f"no answer within {TIMEOUT.read:g} s"),
+    (httpx.WriteTimeout, f"the batch could not be sent within {TIMEOUT.write:g} s"),
+    (httpx.PoolTimeout, f"no connection free within {TIMEOUT.pool:g} s"),
+    (httpx.TimeoutException, "the request timed out"),
+    (httpx.ConnectError, "the server could not be reached"),
+    (httpx.ReadError, "the server closed the connection"),
+    (httpx.WriteError, "the server closed the connection while the batch was sent"),
+    (httpx.CloseError, "the connection could not be closed"),
+    (httpx.RemoteProtocolError, "the server closed the connection"),
+    (httpx.LocalProtocolError, "the request could not be sent as HTTP"),
+    (httpx.ProxyError, "the proxy refused the connection"),
+    (httpx.UnsupportedProtocol, "the URL is neither http:// nor https://"),
+    (httpx.DecodingError, "the answer could not be decoded"),
+    (httpx.TooManyRedirects, "too many redirects"),
+)
+
+
+def http_cause(exc: httpx.HTTPError) -> str:
+    """Why a request failed, for the import's `error: ENDPOINT: CAUSE` line: the error's text,
+    or when it has none (a connection reset reads `ReadError('')` under asyncio) what happened
+    and the error's class, `the server closed the connection (ReadError)`; never empty."""
+    text = str(exc).strip()
+    if text:
+        return text
+    happened = next((said for kind, said in _WHAT_HAPPENED if isinstance(exc, kind)), "the request failed")
+    return f"{happened} ({type(exc).__name__})"
 
 
 def retry_after(value: str | None) -> float:

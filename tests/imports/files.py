@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +57,40 @@ def report(path: Path) -> list[dict[str, Any]]:
 def records(count: int) -> str:
     """How the import's summary counts records: "1 record", "2 records", "1,000 records"."""
     return f"{count:,} record" if count == 1 else f"{count:,} records"
+
+
+@contextmanager
+def first_batch_then(later: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
+    """A local HTTP server, its base URL yielded, that answers its first batch as Kanal does (a
+    201 per item) and hands each later one, its body read, to `later` (which answers it, or not)."""
+    answered = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            items = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["items"]
+            if answered:
+                later(self)
+                return
+            answered.append(len(items))
+            results = [{"index": n, "external_id": item["external_id"], "status": 201} for n, item in enumerate(items)]
+            answer(self, 200, json.dumps({"results": results}).encode())
+
+        def log_message(self, *_args: object) -> None:  # quiet
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def answer(handler: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
+    """Answer `handler`'s request `status` with the JSON `body`."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)

@@ -7,14 +7,12 @@ Kanal does and the second as a paused store's (404)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from tests.imports.files import kanal_import, order, write_jsonl
+from tests.imports.files import answer, first_batch_then, kanal_import, order, write_jsonl
 
 PAUSED = b'{"error":"Store not found or paused"}'
 
@@ -22,36 +20,8 @@ PAUSED = b'{"error":"Store not found or paused"}'
 @pytest.fixture
 def failing_second_batch() -> Iterator[str]:
     """A server that answers its first batch with a 201 per item, then 404 to every batch."""
-    answered = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            items = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["items"]
-            if answered:
-                status, body = 404, PAUSED
-            else:
-                results = [
-                    {"index": n, "external_id": item["external_id"], "status": 201} for n, item in enumerate(items)
-                ]
-                status, body = 200, json.dumps({"results": results}).encode()
-            answered.append(status)
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with first_batch_then(lambda handler: answer(handler, 404, PAUSED)) as url:
+        yield url
 
 
 def test_a_failure_after_a_batch_says_the_line_to_resume_from(failing_second_batch: str, tmp_path: Path) -> None:
