@@ -127,12 +127,49 @@ ASYNCPG_OPTIONS = frozenset(
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
 
+class MustBe(ValueError):
+    """A setting refused with what it must be, said in its `error:` line in place of the
+    setting's description (which names no option of a URL)."""
+
+
+def _asyncpg_session_attrs() -> tuple[str, ...]:
+    """The `target_session_attrs` asyncpg takes, from asyncpg itself (its SessionAttribute):
+    imported here, when a URL names the option, so that other commands do not load asyncpg."""
+    from asyncpg.connect_utils import SessionAttribute  # type: ignore[import-untyped]
+
+    return tuple(attribute.value for attribute in SessionAttribute)
+
+
+def _postgres_option_must_be(url: URL) -> str | None:
+    """What DATABASE_URL must be when its query gives asyncpg an option it would refuse on
+    connecting with a message that names neither the variable nor the values it takes (a
+    `target_session_attrs` or `ssl` it does not know, as a ClientConfigurationError read as the
+    database being unavailable), or libpq's `sslmode`, which asyncpg does not read; None
+    otherwise (other options: `_driver_refuses`)."""
+    if url.get_backend_name() != "postgresql":
+        return None
+    sslmode = url.query.get("sslmode")
+    if sslmode is not None:
+        suggested = sslmode if sslmode in SSL_MODES else "require"
+        return (
+            f"a URL with ssl={suggested}, not sslmode={sslmode}: asyncpg takes ssl ({', '.join(SSL_MODES)}), "
+            "not libpq's sslmode"
+        )
+    ssl = url.query.get("ssl")
+    if ssl is not None and ssl not in SSL_MODES:
+        return f"a URL whose ssl is one of {', '.join(SSL_MODES)}"
+    attrs = url.query.get("target_session_attrs")
+    if attrs is not None and attrs not in (allowed := _asyncpg_session_attrs()):
+        return f"a URL whose target_session_attrs is one of {', '.join(allowed)}"
+    return None
+
+
 def _driver_refuses(url: URL) -> str | None:
     """Why the driver of `url` (sqlite+aiosqlite or postgresql+asyncpg) would refuse, or drop,
     its query's options on connecting; None when it takes them all. SQLAlchemy hands a URL's
-    query to the driver's `connect()` as text: an option asyncpg does not take (`?foo=bar`,
-    libpq's `sslmode`), one it takes only as a number (`command_timeout`), an `ssl` mode it does
-    not know, or a value SQLAlchemy cannot convert (SQLite's `?timeout=abc`) failed only on
+    query to the driver's `connect()` as text: an option asyncpg does not take (`?foo=bar`),
+    one it takes only as a number (`command_timeout`), or a value SQLAlchemy cannot convert
+    (SQLite's `?timeout=abc`) failed only on
     connecting, where it read as the database being unavailable (503 for as long as the process
     ran) or as a traceback; a SQLite option its driver does not take (`?mode=ro` without
     `uri=true`) was dropped with a warning, the database opened read-write."""
@@ -149,9 +186,6 @@ def _driver_refuses(url: URL) -> str | None:
     for name in url.query:
         if name not in ASYNCPG_OPTIONS:
             return f"asyncpg takes no option {name!r} from a URL"
-    ssl = url.query.get("ssl")
-    if ssl is not None and ssl not in SSL_MODES:
-        return f"ssl must be one of {', '.join(SSL_MODES)}"
     return None
 
 
@@ -243,6 +277,8 @@ class Settings(BaseModel):
             driver = None
         if driver not in DRIVERS:
             raise ValueError("not one of the drivers")
+        if (must := _postgres_option_must_be(make_url(value))) is not None:
+            raise MustBe(must)
         if _driver_refuses(make_url(value)) is not None:
             raise ValueError("an option its driver does not take")
         return value
@@ -321,7 +357,9 @@ def _explained(exc: ValidationError, given: dict[str, Any]) -> str:
             shown = "<hidden>"
         else:
             shown = shlex.quote(shown_url(value)) if isinstance(value, str) else repr(value)
-        lines.append(f"{name}={shown}: must be {fields[name].description}")
+        refusal = error.get("ctx", {}).get("error")
+        must = str(refusal) if isinstance(refusal, MustBe) else fields[name].description
+        lines.append(f"{name}={shown}: must be {must}")
     return "\n".join(dict.fromkeys(lines))  # a union's members each report the same value
 
 

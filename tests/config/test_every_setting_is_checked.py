@@ -21,9 +21,8 @@ TABLE = {
             "postgresql://u@h/db",
             # an option its driver does not take, or a value it cannot read
             "postgresql+asyncpg://u@h/db?foo=bar",
-            "postgresql+asyncpg://u@h/db?sslmode=require",
-            "postgresql+asyncpg://u@h/db?ssl=bogus",
-            "postgresql+asyncpg://u@h/db?ssl=true",
+            # (an option asyncpg reads but with a value it does not take, and libpq's sslmode, are
+            # said with what they must be: test_a_postgres_option_says_what_it_takes)
             "sqlite+aiosqlite:///x.db?timeout=abc",
             # asyncpg's options that take a number: a URL gives them as text
             "postgresql+asyncpg://u@h/db?statement_cache_size=0",

@@ -1,0 +1,78 @@
+"""README, Configuration: a PostgreSQL DATABASE_URL whose query gives asyncpg a value it does not
+take (`target_session_attrs=bogus`, `ssl=true`) is refused before anything starts, in the one
+line every refused setting gets, naming the values it takes (the session attributes as asyncpg
+itself lists them); libpq's `sslmode`, which asyncpg does not read, is refused naming the
+option and the `ssl=` this driver takes. `target_session_attrs=bogus` passed the check and was
+reported, on connecting, as the database being unavailable: `ClientConfigurationError:
+target_session_attrs is expected to be one of <built-in method values of mappingproxy …>`."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+
+import pytest
+
+from app.config import ConfigError, Settings
+from tests.server import KANAL
+
+BASE = "postgresql+asyncpg://postgres@127.0.0.1:5432/db"
+SSL = "disable, allow, prefer, require, verify-ca, verify-full"
+ATTRS = "any, primary, standby, prefer-standby, read-write, read-only"
+
+# query -> what the URL must be
+REFUSED = {
+    "target_session_attrs=bogus": f"a URL whose target_session_attrs is one of {ATTRS}",
+    "target_session_attrs=READ-WRITE": f"a URL whose target_session_attrs is one of {ATTRS}",
+    "target_session_attrs=read_write": f"a URL whose target_session_attrs is one of {ATTRS}",
+    "ssl=require&target_session_attrs=primary,standby": f"a URL whose target_session_attrs is one of {ATTRS}",
+    "ssl=bogus": f"a URL whose ssl is one of {SSL}",
+    "ssl=true": f"a URL whose ssl is one of {SSL}",
+    "sslmode=require": f"a URL with ssl=require, not sslmode=require: asyncpg takes ssl ({SSL}), not libpq's sslmode",
+    "sslmode=verify-full": (
+        f"a URL with ssl=verify-full, not sslmode=verify-full: asyncpg takes ssl ({SSL}), not libpq's sslmode"
+    ),
+    "sslmode=on": f"a URL with ssl=require, not sslmode=on: asyncpg takes ssl ({SSL}), not libpq's sslmode",
+    "host=/var/run/postgresql&sslmode=disable": (
+        f"a URL with ssl=disable, not sslmode=disable: asyncpg takes ssl ({SSL}), not libpq's sslmode"
+    ),
+}
+ACCEPTED = [f"target_session_attrs={attrs}" for attrs in ATTRS.split(", ")] + [
+    f"ssl={mode}" for mode in SSL.split(", ")
+]
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for field in Settings.model_fields.values():
+        monkeypatch.delenv(str(field.validation_alias), raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize(("query", "must"), REFUSED.items(), ids=list(REFUSED))
+def test_a_value_asyncpg_does_not_take_is_refused_naming_what_it_takes(
+    environment: pytest.MonkeyPatch, query: str, must: str
+) -> None:
+    environment.setenv("DATABASE_URL", f"{BASE}?{query}")
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env()
+    assert str(refused.value) == f"DATABASE_URL={shlex.quote(f'{BASE}?{query}')}: must be {must}"
+
+
+@pytest.mark.parametrize("query", ACCEPTED)
+def test_a_value_asyncpg_takes_is_taken(environment: pytest.MonkeyPatch, query: str) -> None:
+    environment.setenv("DATABASE_URL", f"{BASE}?{query}")
+    assert Settings.from_env().database_url == f"{BASE}?{query}"
+
+
+@pytest.mark.parametrize("query", ["target_session_attrs=bogus", "sslmode=require"])
+def test_a_command_stops_in_one_line_before_connecting(query: str) -> None:
+    url = f"{BASE}?{query}"
+    env = {**os.environ, "DATABASE_URL": url}
+    done = subprocess.run([KANAL, "keys", "list"], env=env, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1,
+        "",
+        f"error: DATABASE_URL={shlex.quote(url)}: must be {REFUSED[query]}\n",
+    )
