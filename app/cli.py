@@ -66,20 +66,40 @@ def _revision(text: str) -> str:
 
 
 def _db_upgrade(args: argparse.Namespace) -> None:
-    from app.db.migrate import MigratedByALaterRelease, revision_ids, upgrade
+    from app.db.migrate import MigratedByALaterRelease, TablesWithoutRecord, revision_ids, upgrade
 
     url = Settings.from_env().database_url
     try:
         at = upgrade(url, args.revision)
     except MigratedByALaterRelease as later:
+        _stop_later_release(later.revision, "upgrade")
+    except TablesWithoutRecord as found:
         _stop(
-            f"the database is at revision {later.revision}, which this release does not have: a later release "
-            "migrated it, and kanal db upgrade never goes back (this release serves it as it is)."
+            f"the database has {found.count} of Kanal's tables but no migration record (no alembic_version): "
+            "restore it with its alembic_version table, or record the revision it is at with "
+            "kanal db stamp REVISION, then run kanal db upgrade."
         )
     if set(at) != set(revision_ids(args.revision)):  # already past it: it said so, and was not
         shown = ", ".join(at) or "base"
         _stop(f"the database is at revision {shown}, past {args.revision}: kanal db upgrade never goes back.")
     print(f"Database at revision {args.revision}.")
+
+
+def _db_stamp(args: argparse.Namespace) -> None:
+    from app.db.migrate import MigratedByALaterRelease, stamp
+
+    try:
+        stamp(Settings.from_env().database_url, args.revision)
+    except MigratedByALaterRelease as later:
+        _stop_later_release(later.revision, "stamp")
+    print(f"Database recorded at revision {args.revision}; no migration was run.")
+
+
+def _stop_later_release(revision: str, command: str) -> NoReturn:
+    _stop(
+        f"the database is at revision {revision}, which this release does not have: a later release "
+        f"migrated it, and kanal db {command} never goes back (this release serves it as it is)."
+    )
 
 
 async def _stores_create(db: Database, args: argparse.Namespace) -> None:
@@ -507,6 +527,9 @@ def build_parser() -> argparse.ArgumentParser:
     up = db.add_parser("upgrade", help="migrate DATABASE_URL to the latest schema")
     up.add_argument("--revision", type=_revision, default="head")
     up.set_defaults(run=_db_upgrade)
+    stamped = db.add_parser("stamp", help="record the migration DATABASE_URL is at, running none")
+    stamped.add_argument("revision", type=_revision, help="head, or the revision id its tables are at")
+    stamped.set_defaults(run=_db_stamp)
 
     st = commands.add_parser("stores", help="manage stores").add_subparsers(dest="action", required=True)
     create = st.add_parser("create", help="create a store")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -23,6 +24,16 @@ class MigratedByALaterRelease(Exception):
     def __init__(self, revision: str):
         super().__init__(revision)
         self.revision = revision
+
+
+class TablesWithoutRecord(Exception):
+    """The database has `count` of Kanal's tables but no record of the migration it is at (no
+    `alembic_version` row, or no such table: a partial restore, a dump without it): upgrading it
+    would create them again (`table stores already exists`), so `upgrade` refuses."""
+
+    def __init__(self, count: int):
+        super().__init__(count)
+        self.count = count
 
 
 # alembic's words for a revision its scripts do not have (alembic.script.revision)
@@ -74,11 +85,24 @@ def upgrade(database_url: str, revision: str = "head") -> tuple[str, ...]:
         except OSError as exc:  # a parent that is a file, or a directory that cannot be written
             raise DatabaseUnavailable(exc) from exc
     config = alembic_config(database_url)
+    config.attributes["refuse_unrecorded_tables"] = True  # raises TablesWithoutRecord (env.py)
+    _run(command.upgrade, config, revision)
+    return tuple(config.attributes.get("heads", ()))
+
+
+def stamp(database_url: str, revision: str) -> None:
+    """Record `revision` as the migration `database_url` is at, running none (`kanal db stamp`:
+    a database whose tables are there without that record). Raises as `upgrade` does."""
+    _run(command.stamp, alembic_config(database_url), revision)
+
+
+def _run(alembic_command: Callable[[Config, str], None], config: Config, revision: str) -> None:
+    """`alembic_command(config, revision)`; MigratedByALaterRelease for a database at a
+    migration this release does not have."""
     try:
-        command.upgrade(config, revision)
+        alembic_command(config, revision)
     except CommandError as exc:
         unknown = _NO_SUCH_REVISION.search(str(exc))
         if unknown is None:
             raise
         raise MigratedByALaterRelease(unknown[1]) from None
-    return tuple(config.attributes.get("heads", ()))

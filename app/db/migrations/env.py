@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from app.config import Settings
+from app.db.migrate import TablesWithoutRecord
 from app.db.tables import metadata
 from app.db.unavailable import DatabaseUnavailable, one_off_engine, sqlite_can_serve
 
@@ -30,9 +32,21 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         _lock(connection)
+        _refuse_unrecorded_tables(connection)
         context.run_migrations()
         # the revisions the database is at now, for `migrate.upgrade` to answer
         config.attributes["heads"] = tuple(context.get_context().get_current_heads())
+
+
+def _refuse_unrecorded_tables(connection: Connection) -> None:
+    """TablesWithoutRecord when an upgrade finds Kanal's tables but no migration recorded (read
+    under the lock, as Alembic reads it next): the first migration would create them again and
+    stop on `table stores already exists`, with two tracebacks. `kanal db stamp` skips it."""
+    if not config.attributes.get("refuse_unrecorded_tables") or context.get_context().get_current_heads():
+        return
+    found = set(inspect(connection).get_table_names()) & set(metadata.tables)
+    if found:
+        raise TablesWithoutRecord(len(found))
 
 
 # Any fixed 64-bit number, the same in every process: the key of PostgreSQL's advisory lock.
