@@ -86,12 +86,19 @@ def _db_upgrade(args: argparse.Namespace) -> None:
 
 
 def _db_stamp(args: argparse.Namespace) -> None:
-    from app.db.migrate import MigratedByALaterRelease, stamp
+    from app.db.migrate import MigratedByALaterRelease, NothingToStamp, stamp
 
     try:
         stamp(Settings.from_env().database_url, args.revision)
     except MigratedByALaterRelease as later:
         _stop_later_release(later.revision, "stamp")
+    except NothingToStamp as nothing:
+        if nothing.recorded:
+            _stop(
+                f"the database {_shown_url()} is recorded at revision {', '.join(nothing.recorded)} already: "
+                "kanal db stamp records one for tables that have none; run kanal db upgrade."
+            )
+        _say_no_tables()
     print(f"Database recorded at revision {args.revision}; no migration was run.")
 
 

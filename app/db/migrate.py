@@ -90,10 +90,29 @@ def upgrade(database_url: str, revision: str = "head") -> tuple[str, ...]:
     return tuple(config.attributes.get("heads", ()))
 
 
+class NothingToStamp(Exception):
+    """`stamp` found no database to record (`existing.NoDatabase` for a SQLite file that is not
+    there), no Kanal tables in it (`tables`, 0), or a migration recorded already (`recorded`:
+    the revisions it names): recording another would make the next upgrade run migrations
+    over tables they do not match, or skip some."""
+
+    def __init__(self, tables: int, recorded: tuple[str, ...] = ()):
+        super().__init__(tables, recorded)
+        self.tables = tables
+        self.recorded = recorded
+
+
 def stamp(database_url: str, revision: str) -> None:
     """Record `revision` as the migration `database_url` is at, running none (`kanal db stamp`:
-    a database whose tables are there without that record). Raises as `upgrade` does."""
-    _run(command.stamp, alembic_config(database_url), revision)
+    a database whose tables are there without that record, and only such a one). Raises
+    existing.NoDatabase (a SQLite file that is not there: nothing is created), NothingToStamp
+    (no Kanal tables, or a migration recorded already), and as `upgrade` does."""
+    from app.db.existing import require_existing
+
+    require_existing(database_url)
+    config = alembic_config(database_url)
+    config.attributes["stamp_unrecorded_only"] = True  # raises NothingToStamp (env.py)
+    _run(command.stamp, config, revision)
 
 
 def _run(alembic_command: Callable[[Config, str], None], config: Config, revision: str) -> None:

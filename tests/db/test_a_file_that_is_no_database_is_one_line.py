@@ -18,7 +18,12 @@ from tests.db.test_a_release_before_its_upgrade_says_so import COMMANDS
 from tests.server import KANAL
 
 ORDERS = '{"external_id": "ORDER-1", "total_price": "10.00"}\n' * 50
-EVERY_COMMAND = {**COMMANDS, "db upgrade": ["db", "upgrade"], "worker --once": ["worker", "--once"]}
+EVERY_COMMAND = {
+    **COMMANDS,
+    "db upgrade": ["db", "upgrade"],
+    "db stamp": ["db", "stamp", "head"],
+    "worker --once": ["worker", "--once"],
+}
 
 
 def test_every_command_says_in_one_line_that_the_file_is_no_database(tmp_path: Path) -> None:

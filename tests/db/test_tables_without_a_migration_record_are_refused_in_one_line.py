@@ -15,10 +15,12 @@ import pytest
 from sqlalchemy import inspect, text
 
 from app import cli
+from app.db.migrate import revision_ids
 from app.db.tables import metadata
 from tests import postgres
 from tests.db.migrated import database_at, run
 
+(HEAD,) = revision_ids("head")  # this release's newest migration
 REFUSED = (
     f"error: the database has {len(metadata.tables)} of Kanal's tables but no migration record (no "
     "alembic_version): restore it with its alembic_version table, or record the revision it is at with "
@@ -74,3 +76,42 @@ def test_a_stamp_records_the_revision_and_the_upgrade_then_runs(migrated, lost, 
         "",
     )
     assert _cli("db", "upgrade", capsys=capsys) == (0, "Database at revision head.\n", "")
+
+
+# A stamp records a revision for tables that have none, and no other: on a database recorded
+# already (it would make the next upgrade run migrations over tables they do not match), on one
+# without Kanal's tables, or where there is no SQLite file (it left an empty database behind,
+# recorded at head), it refuses in one line and changes nothing.
+def test_a_stamp_over_a_recorded_migration_is_refused(migrated, capsys) -> None:
+    before = _tables(migrated)
+    refused = (
+        f"error: the database {migrated} is recorded at revision {HEAD} already: kanal db stamp records one for "
+        "tables that have none; run kanal db upgrade.\n"
+    )
+    for revision in ("0001", "head"):
+        assert _cli("db", "stamp", revision, capsys=capsys) == (1, "", refused)
+    assert _tables(migrated) == before
+    assert _cli("db", "upgrade", capsys=capsys) == (0, "Database at revision head.\n", "")
+
+
+def test_a_stamp_without_kanals_tables_is_refused(tmp_path, monkeypatch, capsys) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'other.db'}"
+    asyncio.run(run(url, lambda conn: conn.execute(text("CREATE TABLE notes (a)"))))
+    monkeypatch.setenv("DATABASE_URL", url)
+    said = (
+        f"error: the database {url} has no Kanal tables: run `kanal db upgrade` first, or run kanal where the "
+        "service's database is (same directory, or the same DATABASE_URL).\n"
+    )
+    assert _cli("db", "stamp", "head", capsys=capsys) == (1, "", said)
+    assert _tables(url) == {"notes"}
+
+
+def test_a_stamp_where_there_is_no_database_creates_none(tmp_path, monkeypatch, capsys) -> None:
+    missing = tmp_path / "kanal.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{missing}")
+    said = (
+        f"error: there is no database at {missing}: run `kanal db upgrade` first, or run kanal where the "
+        "service's database is (same directory, or the same DATABASE_URL).\n"
+    )
+    assert _cli("db", "stamp", "head", capsys=capsys) == (1, "", said)
+    assert list(tmp_path.iterdir()) == []

@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from app.config import Settings
-from app.db.migrate import TablesWithoutRecord
+from app.db.migrate import NothingToStamp, TablesWithoutRecord
 from app.db.tables import metadata
 from app.db.unavailable import DatabaseUnavailable, one_off_engine, sqlite_can_serve
 
@@ -41,8 +41,16 @@ def _run(connection: Connection) -> None:
 def _refuse_unrecorded_tables(connection: Connection) -> None:
     """TablesWithoutRecord when an upgrade finds Kanal's tables but no migration recorded (read
     under the lock, as Alembic reads it next): the first migration would create them again and
-    stop on `table stores already exists`, with two tracebacks. `kanal db stamp` skips it."""
-    if not config.attributes.get("refuse_unrecorded_tables") or context.get_context().get_current_heads():
+    stop on `table stores already exists`, with two tracebacks. NothingToStamp when
+    `kanal db stamp` finds no Kanal tables, or a migration recorded already: it records one for
+    tables that have none, and no other."""
+    heads = tuple(context.get_context().get_current_heads())
+    if config.attributes.get("stamp_unrecorded_only"):
+        found = set(inspect(connection).get_table_names()) & set(metadata.tables)
+        if heads or not found:
+            raise NothingToStamp(len(found), heads)
+        return
+    if not config.attributes.get("refuse_unrecorded_tables") or heads:
         return
     found = set(inspect(connection).get_table_names()) & set(metadata.tables)
     if found:
