@@ -39,6 +39,8 @@ from .platform_names import (
     ORDER_ITEMS_NAMES,
     ORDER_NAMES,
     ORDER_OWN_NAMES,
+    SHIPMENT_OWN_NAMES,
+    NotAList,
     addresses_in_our_names,
     in_our_names,
     quote_currency,
@@ -520,6 +522,13 @@ class OrderInput(Priced, AttachedByPhone):
 
 
 class ShipmentInput(Command):
+    """A shipment. Shopify's fulfillment names are read where ours are absent (null or blank) and
+    dropped where ours are present (`platform_names.SHIPMENT_OWN_NAMES`): `tracking_company` as
+    `carrier`, and the first non-blank text of `tracking_numbers` and `tracking_urls` as
+    `tracking_number` and `tracking_url`."""
+
+    other_names: ClassVar[Mapping[str, str]] = SHIPMENT_OWN_NAMES
+
     external_id: ExternalId
     order_external_id: ExternalId
     tracking_number: TrimmedText | None = None
@@ -528,6 +537,23 @@ class ShipmentInput(Command):
     status: ShipmentStatusChoice | None = None
     metadata: Metadata = Field(default_factory=dict)
     updated_at: SourceTime | None = _source_updated_at()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_strings_are_absent(cls, data: Any) -> Any:
+        """Command's, after Shopify's names are read into ours (a REST body: GraphQL's inputs take
+        our names only), so that a blank one of ours is theirs to fill."""
+        if data.__class__ is dict and not data.keys().isdisjoint(SHIPMENT_OWN_NAMES):
+            data = in_our_names(data, SHIPMENT_OWN_NAMES)
+        return without_blank_strings(cls, data)
+
+    @field_validator("tracking_number", "tracking_url", mode="before")
+    @classmethod
+    def _a_list_of_texts(cls, value: Any) -> Any:
+        # `tracking_numbers: [1]` is refused where it was sent, not as a tracking number of ours
+        if value.__class__ is NotAList:
+            raise _at((value.name,), ErrorCode.INVALID_TYPE, "Must be a list of strings.")
+        return value
 
 
 class CartInput(Priced, AttachedByPhone):

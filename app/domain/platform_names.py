@@ -12,12 +12,15 @@ and `qty` (Magento's quote items, a cart's).
 "title": "Tee", "quantity": "2.0000"}`; an order's or a cart's `billing` and `shipping`
 (WooCommerce's) as its `billing_address` and `shipping_address`, and its `items` (Magento's
 order and quote) as its `line_items`; an order's `order_currency_code` (Magento's) as its
-`currency`, and a cart's `abandoned_checkout_url` (Shopify's checkout) as its `recovery_url`."""
+`currency`, and a cart's `abandoned_checkout_url` (Shopify's checkout) as its `recovery_url`; a
+shipment's `tracking_company`, `tracking_numbers` and `tracking_urls` (Shopify's fulfillment) as
+its `carrier`, `tracking_number` and `tracking_url`, of the lists the first non-blank one."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -135,8 +138,42 @@ def _something(value: Any) -> Any:
     return _NOTHING if _absent(value) or (value.__class__ is list and not value) else value
 
 
+@dataclass(frozen=True)
+class NotAList:
+    """What a platform's list of texts that is not one is read as: the field it is read into
+    refuses it at `name`, the name sent (`commands.ShipmentInput`)."""
+
+    name: str
+
+
+def _first_of(name: str) -> Callable[[Any], Any]:
+    """A reader of Shopify's fulfillment lists (`tracking_numbers`, `tracking_urls`): the first
+    text that is not blank (`["", "1Z001", "1Z002"]` is `"1Z001"`; Kanal keeps one per shipment);
+    null, a blank or a list of blanks, `[]` too, gives nothing; any other value (a number, an
+    object, a list holding one) is `NotAList(name)`."""
+
+    def first(value: Any) -> Any:
+        if _absent(value):
+            return _NOTHING
+        if value.__class__ is not list or not all(isinstance(item, str) for item in value):
+            return NotAList(name)
+        return next((item for item in value if not is_blank(item)), _NOTHING)
+
+    return first
+
+
+# The names holding a list of texts of which the first non-blank one is read (Shopify's fulfillment's)
+FIRST_OF_LISTS = frozenset({"tracking_numbers", "tracking_urls"})
+
 _READERS: Mapping[str, Callable[[Any], Any]] = MappingProxyType(
-    {"region": _region, "country": _country_code, "billing": _something, "shipping": _something, "items": _something}
+    {
+        "region": _region,
+        "country": _country_code,
+        "billing": _something,
+        "shipping": _something,
+        "items": _something,
+        **{name: _first_of(name) for name in FIRST_OF_LISTS},
+    }
 )
 
 
@@ -174,6 +211,14 @@ ORDER_ITEMS_NAMES: Mapping[str, str] = MappingProxyType({"items": "line_items"})
 # Shopify's checkout names its recovery link `abandoned_checkout_url`.
 ORDER_OWN_NAMES: Mapping[str, str] = MappingProxyType({"order_currency_code": "currency"})
 CART_OWN_NAMES: Mapping[str, str] = MappingProxyType({"abandoned_checkout_url": "recovery_url"})
+# A shipment's: Shopify's fulfillment (`Fulfillment` of its Admin REST API and webhooks) names
+# its carrier `tracking_company`, and carries its parcels' numbers and links as lists beside the
+# first one (`tracking_numbers`, `tracking_urls`), of which the first non-blank one is read
+# (`_first_of`): a shipment keeps one tracking number, the fulfillment's further parcels are not
+# stored.
+SHIPMENT_OWN_NAMES: Mapping[str, str] = MappingProxyType(
+    {"tracking_company": "carrier", "tracking_numbers": "tracking_number", "tracking_urls": "tracking_url"}
+)
 
 
 def quote_currency(value: Any) -> Any:

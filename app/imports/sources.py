@@ -28,13 +28,15 @@ from pydantic import BaseModel
 
 from app.domain.json_values import read_json
 from app.domain.known_fields import names_a_field
+from app.domain.platform_names import FIRST_OF_LISTS
 
 from . import decimal_comma, order_rows_together, shopify
 from .whole_numbers import WHOLE_NUMBER_COLUMNS, whole_number
 
 FORMATS = ("jsonl", "csv")
-# Cells that hold a list, comma-separated (Shopify's and spreadsheets' way of writing tags).
-_LIST_COLUMNS = frozenset({"tags", "customer.tags"})
+# Cells that hold a list, comma-separated (Shopify's and spreadsheets' way of writing tags), and
+# Shopify's fulfillment's lists, which a shipment reads as lists of strings only.
+_LIST_COLUMNS = frozenset({"tags", "customer.tags", *FIRST_OF_LISTS})
 # Bytes that are not UTF-8, as `surrogateescape` decodes them (U+DC80 to U+DCFF): the file is
 # read on, and the row (or header) holding one refused with its line and column.
 _UNDECODED = re.compile("[\udc80-\udcff]")

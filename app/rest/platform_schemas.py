@@ -14,7 +14,7 @@ from typing import Any
 
 from app.domain.commands import Command
 from app.domain.customer_names import CUSTOMER_SOURCES
-from app.domain.platform_names import LINE_ITEM_NAMES
+from app.domain.platform_names import FIRST_OF_LISTS, LINE_ITEM_NAMES
 from app.domain.rules.phone_of_the_order import PhoneSource
 from app.domain.types import LineItem
 
@@ -42,7 +42,7 @@ def describe_platform_names(definitions: dict[str, Any], models: list[type[Comma
         schema = definitions.get(f"{model.__name__}-Input") or definitions.get(model.__name__)
         if schema is None:
             continue
-        names = {theirs: _read_as(ours) for theirs, ours in model.other_names.items()}
+        names = {theirs: _read_as(ours, first=theirs in FIRST_OF_LISTS) for theirs, ours in model.other_names.items()}
         names.update({name: _read_as(*lines) for name, lines in model.other_lines.items()})
         names.update({name: _ELSEWHERE[name] for name in model.read_elsewhere})
         _describe(schema, names)
@@ -51,9 +51,11 @@ def describe_platform_names(definitions: dict[str, Any], models: list[type[Comma
         _describe(line_item, {theirs: _read_as(ours) for theirs, ours in LINE_ITEM_NAMES.items()})
 
 
-def _read_as(*ours: str) -> str:
+def _read_as(*ours: str, first: bool = False) -> str:
     if len(ours) > 1:  # Magento's `street`: its lines
         return f"Its lines read as `{ours[0]}`, then `{ours[1]}`, where both are absent"
+    if first:  # Shopify's `tracking_numbers`: one is kept
+        return f"A list of strings, its first non-blank one read as `{ours[0]}` where `{ours[0]}` is absent"
     return f"Read as `{ours[0]}` where `{ours[0]}` is absent"
 
 

@@ -198,13 +198,18 @@ PLATFORM_NAMES = {
     "EmbeddedCustomer": {"firstname": "`first_name`", "lastname": "`last_name`"},
     "CustomerInput": {"firstname": "`first_name`", "lastname": "`last_name`"},
     "LineItem": {"name": "`title`", "qty_ordered": "`quantity`", "qty": "`quantity`"},
+    "ShipmentInput": {
+        "tracking_company": "Read as `carrier`",
+        "tracking_numbers": "A list of strings, its first non-blank one read as `tracking_number`",
+        "tracking_urls": "A list of strings, its first non-blank one read as `tracking_url`",
+    },
 }
 PLATFORM_NAMES["CartInput"] = {**PLATFORM_NAMES["OrderInput"], "abandoned_checkout_url": "`recovery_url`"}
 PLATFORM_NAMES["OrderInput"]["order_currency_code"] = "`currency`"
 
 
 def test_every_platform_name_read_has_a_case() -> None:
-    from app.domain.commands import Address, CartInput, CustomerInput, EmbeddedCustomer, OrderInput
+    from app.domain.commands import Address, CartInput, CustomerInput, EmbeddedCustomer, OrderInput, ShipmentInput
     from app.domain.platform_names import LINE_ITEM_NAMES
 
     read = {
@@ -214,6 +219,7 @@ def test_every_platform_name_read_has_a_case() -> None:
         "EmbeddedCustomer": set(EmbeddedCustomer.other_names),
         "CustomerInput": set(CustomerInput.other_names),
         "LineItem": set(LINE_ITEM_NAMES),
+        "ShipmentInput": set(ShipmentInput.other_names),
     }
     assert {schema: set(names) for schema, names in PLATFORM_NAMES.items()} == read
 
