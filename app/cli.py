@@ -29,7 +29,7 @@ from app.db.existing import (
     require_migrated,
     tables_missing,
 )
-from app.db.unavailable import DatabaseUnavailable
+from app.db.unavailable import DatabaseReadOnly, DatabaseUnavailable
 from app.domain.automations import Automation
 from app.domain.types import DATETIME_OUT_OF_RANGE, LEAP_SECOND_OUT_OF_PLACE, parse_utc_bound
 from app.listen import CannotListen, check_listen
@@ -65,9 +65,34 @@ def _revision(text: str) -> str:
     return text
 
 
+def _refuse_read_only(command: str) -> None:
+    """Stops `command`, which writes to the database, in one line when DATABASE_URL opens it
+    read-only (`mode=ro`), before anything is opened or made."""
+    if Settings.from_env().read_only:
+        _stop(
+            f"the database {_shown_url()} {READ_ONLY}: `kanal {command}` writes to it; "
+            "run it with a DATABASE_URL without mode=ro."
+        )
+
+
+def _writing(command: str, run: Callable[[argparse.Namespace], None]) -> Callable[[argparse.Namespace], None]:
+    """`run`, once `_refuse_read_only(command)` has let it."""
+
+    def checked(args: argparse.Namespace) -> None:
+        _refuse_read_only(command)
+        run(args)
+
+    return checked
+
+
+# How a command names a database DATABASE_URL opens read-only.
+READ_ONLY = "is opened read-only (mode=ro in DATABASE_URL)"
+
+
 def _db_upgrade(args: argparse.Namespace) -> None:
     from app.db.migrate import MigratedByALaterRelease, TablesWithoutRecord, revision_ids, upgrade
 
+    _refuse_read_only("db upgrade")
     url = Settings.from_env().database_url
     try:
         at = upgrade(url, args.revision)
@@ -625,7 +650,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--metrics-port", type=cli_arguments.port, help="serve this process's metrics (Prometheus) on this port"
     )
     wk.add_argument("--metrics-host", help=f"address for --metrics-port (default {_METRICS_HOST})")
-    wk.set_defaults(run=_with_db(_worker))
+    wk.set_defaults(run=_writing("worker", _with_db(_worker)))
     cli_arguments.refuses(wk, _worker_refusal)
 
     ks = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="action", required=True)
@@ -673,6 +698,8 @@ def main(argv: list[str] | None = None) -> None:
     except CannotListen as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
+    except DatabaseReadOnly:  # a command that writes, on a read-only URL: nothing was written
+        _stop(f"the database {_shown_url()} {READ_ONLY}: this command writes to it.")
     except DatabaseUnavailable as exc:  # one line, as the server and the worker log it
         if tables_missing(exc):
             _say_no_tables()

@@ -11,9 +11,10 @@ import re
 import shlex
 import sys
 import warnings
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from limits.aio.storage import Storage as AsyncStorage
 from limits.storage import SCHEMES, storage_from_string
@@ -182,11 +183,55 @@ def _driver_refuses(url: URL) -> str | None:
     if warned:  # SQLite's "Query string argument(s) … are being ignored"
         return str(warned[0].message)
     if url.get_backend_name() != "postgresql":
+        try:
+            sqlite_file(url)
+        except ValueError as exc:
+            return str(exc)
         return None
     for name in url.query:
         if name not in ASYNCPG_OPTIONS:
             return f"asyncpg takes no option {name!r} from a URL"
     return None
+
+
+# SQLite's URI parameters that open a database without writing it (sqlite.org/uri.html)
+_READ_ONLY_MODES = ("ro",)
+_TRUE = ("1", "yes", "true", "on")
+
+
+@dataclass(frozen=True)
+class SqliteFile:
+    """The file a SQLite URL opens: `path` as the URL names it (None: a database
+    in memory or a temporary one, no file), `query` the SQLite URI parameters it is opened with
+    (`mode`, `cache`, …), and whether those open it read-only (`mode=ro`, `immutable=1`)."""
+
+    path: str | None
+    query: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def read_only(self) -> bool:
+        given = dict(self.query)
+        return given.get("mode") in _READ_ONLY_MODES or given.get("immutable", "").lower() in _TRUE
+
+
+def sqlite_file(url: URL) -> SqliteFile:
+    """The file the SQLite `url` opens, as its driver is handed it (SQLAlchemy's pysqlite
+    dialect: `create_connect_args`). With `uri=true` the driver takes the URL's path and its
+    other options as one SQLite URI, which only a `file:` path is: any other path, the query
+    appended, was opened as a file name (`var/kanal.db?mode=ro`, a new empty database beside
+    the one meant). Raises ValueError for such a path, or a URI naming another host."""
+    (filename, *_), options = url.get_dialect()().create_connect_args(url)
+    if not options.get("uri"):  # named as the URL names it (the driver takes its absolute path)
+        return SqliteFile(None if url.database in (None, "", ":memory:") else url.database)
+    if not filename.startswith("file:"):
+        raise ValueError(f"with uri=true the path is a SQLite URI: sqlite+aiosqlite:///file:{url.database}?…")
+    parts = urlsplit(filename)
+    if parts.netloc not in ("", "localhost"):
+        raise ValueError(f"a SQLite URI names a file of this machine, not of {parts.netloc!r}")
+    query = tuple(parse_qsl(parts.query, keep_blank_values=True))
+    path = unquote(parts.path)
+    in_memory = path in ("", ":memory:") or dict(query).get("mode") == "memory"
+    return SqliteFile(None if in_memory else path, query)
 
 
 class Settings(BaseModel):
@@ -196,7 +241,8 @@ class Settings(BaseModel):
 
     database_url: str = _env(
         "DATABASE_URL",
-        "a SQLAlchemy URL: sqlite+aiosqlite:///PATH or postgresql+asyncpg://…, with options its driver takes",
+        "a SQLAlchemy URL: sqlite+aiosqlite:///PATH (with uri=true: sqlite+aiosqlite:///file:PATH?…) or "
+        "postgresql+asyncpg://…, with options its driver takes",
         DEFAULT_DATABASE_URL,
     )
     max_body_bytes: int = _number("KANAL_MAX_BODY_BYTES", 1024 * 1024, 1, MAX_BODY_BYTES, "bytes")
@@ -337,8 +383,18 @@ class Settings(BaseModel):
         """How old a settled event is when the worker prunes it; None keeps every event."""
         return timedelta(days=self.event_retention_days) if self.event_retention_days > 0 else None
 
+    @property
+    def read_only(self) -> bool:
+        """Whether DATABASE_URL opens a SQLite database read-only (`file:PATH?mode=ro&uri=true`):
+        nothing is written to it, no worker runs on it."""
+        url = make_url(self.database_url)
+        return url.get_backend_name() == "sqlite" and sqlite_file(url).read_only
+
     def worker_in_process(self, dialect: str) -> bool:
-        """Whether `kanal serve` delivers webhooks itself on `dialect` ("sqlite", "postgresql")."""
+        """Whether `kanal serve` delivers webhooks itself on `dialect` ("sqlite", "postgresql"):
+        never on a read-only database, where each pass's writes would be refused."""
+        if self.read_only:
+            return False
         if self.in_process_worker == "auto":
             return dialect == "sqlite"
         return self.in_process_worker in ("1", "true", "yes", "on")
@@ -367,14 +423,19 @@ _SECRETS = ("KANAL_METRICS_TOKEN", "metrics_token")
 
 
 def shown_url(text: str) -> str:
-    """A URL as an error names it (errors go to logs): its password as `***`, its query as the
+    """A URL as an error names it (errors go to logs): its password as `***`, its database and query as the
     operator wrote it (`?host=/run/postgresql`; SQLAlchemy renders it percent-encoded,
     `%2Frun%2Fpostgresql`, which matches no line of the configuration)."""
     try:
-        shown = make_url(text).render_as_string(hide_password=True)
+        url = make_url(text)
+        shown = url.render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
         return re.sub(r":[^:/@]*@", ":***@", text)
-    address, mark, query = shown.partition("?")
+    _address, mark, query = shown.partition("?")
+    # the database as written too: SQLAlchemy renders a SQLite URI's `file:` as `file%3A`
+    address = url._replace(database=None).set(query={}).render_as_string(hide_password=True)
+    if url.database is not None:
+        address += f"/{url.database}"
     return address + mark + unquote(query)
 
 

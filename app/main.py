@@ -86,7 +86,8 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DatabaseUnavailable)
     log.warning("database unavailable on %s %s: %s", request.method, sent_path(request), exc.cause)
     response = error(503, str(exc))
-    response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+    if exc.retry_after:
+        response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

@@ -21,8 +21,8 @@ INTERVAL_SECONDS = 0.1
 
 
 class Checkpointer:
-    def __init__(self, path: str, busy_timeout_ms: int):
-        self._path = path
+    def __init__(self, uri: str, busy_timeout_ms: int):
+        self._uri = uri  # a SQLite URI that opens the database without creating it (database.py)
         self._busy_timeout_ms = busy_timeout_ms
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -30,7 +30,7 @@ class Checkpointer:
 
     def request(self) -> None:
         """Ask for a checkpoint soon (cheap: called after every commit)."""
-        if self._thread is None:
+        if self._thread is None or not self._thread.is_alive():  # not started, or found no file
             self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
             self._thread.start()
         self._wake.set()
@@ -44,7 +44,11 @@ class Checkpointer:
             self._stopping.clear()
 
     def _run(self) -> None:
-        conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        try:
+            conn = sqlite3.connect(self._uri, isolation_level=None, check_same_thread=False, uri=True)
+        except sqlite3.Error as exc:  # the file gone: the writes say so; the next request tries again
+            log.warning("WAL checkpoint failed: %s", exc)
+            return
         try:
             conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
             while True:

@@ -26,17 +26,18 @@ TEMP triggers and data_version; PostgreSQL: a version row kept by triggers, post
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable, Coroutine
 from functools import partial
-from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import Connection, Engine, RootTransaction, Table, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import QueuePool, StaticPool
 
-from app.config import Settings
+from app.config import Settings, SqliteFile, sqlite_file
 from app.domain.errors import DomainError
 
 from . import cannot_serve, key_locks, sqlite_binds, summaries, together
@@ -47,7 +48,16 @@ from .read_budget import ReadTimedOut, budget_each_connection, is_postgres_timeo
 from .readers import Readers, settle
 from .tables import api_keys, metadata, stores
 from .types import dumps, loads
-from .unavailable import ConnectionLost, connected, sqlite_busy, sqlite_can_serve, sqlite_unavailable
+from .unavailable import (
+    ConnectionLost,
+    DatabaseFileGone,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    connected,
+    sqlite_busy,
+    sqlite_can_serve,
+    sqlite_unavailable,
+)
 
 T = TypeVar("T")
 Work = Callable[..., T]
@@ -287,14 +297,37 @@ class _AsyncBackend:
         await self._ping_engine.dispose()
 
 
+def opening_uri(file: SqliteFile) -> str:
+    """The SQLite URI the server opens `file` with (sqlite.org/uri.html): its own parameters,
+    and `mode=rw` unless it is read-only: a file that is not there (deleted under the server)
+    is SQLITE_CANTOPEN, a 503, not a new empty database (only `kanal db upgrade` creates one).
+    `file.path` is not None."""
+    assert file.path is not None
+    query = dict(file.query)
+    if query.get("mode") in (None, "rwc"):
+        query["mode"] = "rw"
+    return f"file:{quote(os.path.abspath(file.path))}?{urlencode(query)}"
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    """The device and inode of the file at `path`, or None when there is none."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
 class _SqliteBackend:
     def __init__(self, url: URL, settings: Settings):
-        if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         sync_url = url.set(drivername="sqlite")
         sqlite_binds.register()
         self._settings = settings
-        self._checkpointer = _checkpointer(url, settings)
+        self._file = sqlite_file(url)
+        # The device and inode of the file the write connection opened (`_writer`): the path's
+        # file is compared with it, which the connections keep open when it is deleted.
+        self._opened: tuple[int, int] | None = None
+        self._checkpointer = _checkpointer(self._file, settings)
         # BEGIN IMMEDIATE: the write lock is taken first, instead of failing later on lock
         # upgrade; while another process holds it a group waits off the loop (_begin_at_once).
         self._write_engine = self._engine(sync_url, begin="BEGIN IMMEDIATE", autocheckpoint=self._checkpointer is None)
@@ -334,6 +367,12 @@ class _SqliteBackend:
             json_deserializer=loads,
             **pool,
         )
+        if self._file.path is not None:
+
+            @event.listens_for(engine, "do_connect")
+            def _without_creating(_dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> None:
+                cargs[0], cparams["uri"] = opening_uri(self._file), True
+
         pragmas: tuple[str, ...] = (
             "PRAGMA journal_mode=WAL",
             f"PRAGMA synchronous={self._settings.sqlite_synchronous}",
@@ -371,14 +410,21 @@ class _SqliteBackend:
         slow reads. Safe: only the loop uses that connection, and between two write groups no
         transaction is open on it. Cheap: `PROBE` on the raw connection sends no BEGIN and
         takes no lock, so it waits for neither readers nor another process's writer; only the
-        first use opens the file."""
+        first use opens the file. False too when the path no longer holds the file opened
+        (`_writer`): the connection would answer from a deleted file."""
         try:
             self._writer().connection.dbapi_connection.execute(PROBE).fetchone()  # type: ignore[union-attr]
             return True
-        except Exception:  # e.g. the file cannot be opened
+        except Exception:  # e.g. the file cannot be opened, or is gone
             return False
 
     async def write(self, work: Work[T], *args: Any) -> T:
+        """`DatabaseReadOnly` at once on a read-only URL; else `_write`."""
+        if self._file.read_only:
+            raise DatabaseReadOnly()
+        return await self._write(work, *args)
+
+    async def _write(self, work: Work[T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._pending.append((work, args, future))
@@ -392,12 +438,20 @@ class _SqliteBackend:
 
     def _writer(self) -> Connection:
         """The write connection, opened on first use; `DatabaseUnavailable` when the file cannot
-        be opened (unavailable.py)."""
+        be opened (unavailable.py), or when the path no longer holds the file it opened
+        (`DatabaseFileGone`: deleted or replaced under the server; a write there would be lost
+        with the deleted file). The path is looked at once per use (a `stat`, microseconds)."""
         if self._write_conn is None:
             with sqlite_can_serve():
                 self._write_conn = self._write_engine.connect()
             self._watching = False
+            self._opened = self._identity()
+        elif self._identity() != self._opened:
+            raise DatabaseUnavailable(DatabaseFileGone(str(self._file.path)))
         return self._write_conn
+
+    def _identity(self) -> tuple[int, int] | None:
+        return None if self._file.path is None else _file_identity(self._file.path)
 
     def watch(self, kept: KeptRows) -> None:
         """Make every change this process writes to `kept.tables` call `kept.forget`."""
@@ -571,7 +625,8 @@ class _SqliteBackend:
         self._read_engine.dispose()
 
 
-def _checkpointer(url: URL, settings: Settings) -> Checkpointer | None:
-    if not url.database or url.database == ":memory:" or url.query.get("mode") == "memory":
+def _checkpointer(file: SqliteFile, settings: Settings) -> Checkpointer | None:
+    """None in memory, and on a read-only database (nothing is written: nothing to copy)."""
+    if file.path is None or file.read_only:
         return None
-    return Checkpointer(url.database, settings.sqlite_busy_timeout_ms)
+    return Checkpointer(opening_uri(file), settings.sqlite_busy_timeout_ms)

@@ -14,6 +14,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 from sqlalchemy.engine import make_url
 
+from app.config import sqlite_file
 from app.db.unavailable import DatabaseUnavailable, connected, one_off_engine, sqlite_can_serve
 
 
@@ -34,12 +35,15 @@ class SchemaBehind(Exception):
 
 
 def require_existing(database_url: str) -> None:
-    """Raises NoDatabase when `database_url` is a SQLite file that is not there (other engines,
-    and SQLite in memory, are never refused here)."""
+    """Raises NoDatabase when `database_url` is a SQLite file that is not there, named as the
+    URL names it (`./var/kanal.db`; the path of a `file:` URI). Other engines, and SQLite in
+    memory, are never refused here."""
     url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        if not Path(url.database).exists():
-            raise NoDatabase(url.database)
+    if url.get_backend_name() != "sqlite":
+        return
+    path = sqlite_file(url).path
+    if path is not None and not Path(path).exists():
+        raise NoDatabase(path)
 
 
 def require_migrated(database_url: str) -> None:

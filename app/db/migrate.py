@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.engine import make_url
 
+from app.config import sqlite_file
 from app.db.unavailable import DatabaseUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -79,9 +80,10 @@ def upgrade(database_url: str, revision: str = "head") -> tuple[str, ...]:
     MigratedByALaterRelease when the database is at a migration this release does not have
     (`revision` itself is one it has: `known_revision`)."""
     url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+    path = sqlite_file(url).path if url.get_backend_name() == "sqlite" else None
+    if path is not None:
         try:
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # a parent that is a file, or a directory that cannot be written
             raise DatabaseUnavailable(exc) from exc
     config = alembic_config(database_url)

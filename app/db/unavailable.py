@@ -52,12 +52,41 @@ _SQLITE_UNAVAILABLE = {
 class DatabaseUnavailable(Exception):
     """The database cannot serve this request now; `cause` says why (for the log only)."""
 
+    retry_after = True  # whether sending the request again later may succeed
+    answer = (
+        "The database is unavailable right now. Try again in a few seconds; sending a write "
+        "again is safe (writes are idempotent upserts)."
+    )
+
     def __init__(self, cause: BaseException):
         self.cause = described(cause)
-        super().__init__(
-            "The database is unavailable right now. Try again in a few seconds; sending a write "
-            "again is safe (writes are idempotent upserts)."
-        )
+        super().__init__(self.answer)
+
+
+class ReadOnlyUrl(Exception):
+    """DATABASE_URL opens the SQLite database read-only: the cause of `DatabaseReadOnly`."""
+
+    def __init__(self) -> None:
+        super().__init__("DATABASE_URL opens the database read-only (mode=ro): a write is refused")
+
+
+class DatabaseReadOnly(DatabaseUnavailable):
+    """A write to a database DATABASE_URL opens read-only (`file:PATH?mode=ro&uri=true`): refused
+    before it runs, for as long as the process runs (no `Retry-After`: the same URL never writes)."""
+
+    retry_after = False
+    answer = "The database is opened read-only (mode=ro in DATABASE_URL): this server takes no writes."
+
+    def __init__(self) -> None:
+        super().__init__(ReadOnlyUrl())
+
+
+class DatabaseFileGone(Exception):
+    """The SQLite file at the path the process opened is gone, or is another file (deleted,
+    moved or re-created under the running process): its connections still hold the old one."""
+
+    def __init__(self, path: str):
+        super().__init__(f"the database file {path} was deleted or replaced under the running process: restart it")
 
 
 def described(cause: BaseException) -> str:

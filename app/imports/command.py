@@ -14,7 +14,7 @@ from rich.console import Console
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from app.config import ConfigError, Settings
+from app.config import ConfigError, Settings, sqlite_file
 from app.db.database import Database
 from app.db.existing import require_migrated
 from app.wording import counted
@@ -109,10 +109,11 @@ def _database_files() -> list[Path]:
         url = make_url(Settings.from_env().database_url)
     except (ConfigError, ArgumentError):
         return []
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    path = sqlite_file(url).path if url.get_backend_name() == "sqlite" else None
+    if path is None:
         return []
     # SQLite keeps its journal files beside the file it opens: a symbolic link's target
-    named = Path(url.database)
+    named = Path(path)
     files = []
     for database in dict.fromkeys((named, named.resolve())):
         files += [database, *(database.with_name(database.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
