@@ -102,7 +102,7 @@ def _db_upgrade(args: argparse.Namespace) -> None:
         _stop(
             f"the database has {found.count} of Kanal's tables but no migration record (no alembic_version): "
             "restore it with its alembic_version table, or record the revision it is at with "
-            "kanal db stamp REVISION, then run kanal db upgrade."
+            "kanal db stamp when its tables are this release's, then run kanal db upgrade."
         )
     if set(at) != set(revision_ids(args.revision)):  # already past it: it said so, and was not
         shown = ", ".join(at) or "base"
@@ -114,7 +114,7 @@ def _db_stamp(args: argparse.Namespace) -> None:
     from app.db.migrate import MigratedByALaterRelease, NothingToStamp, stamp
 
     try:
-        stamp(Settings.from_env().database_url, args.revision)
+        stamp(Settings.from_env().database_url)
     except MigratedByALaterRelease as later:
         _stop_later_release(later.revision, "stamp")
     except NothingToStamp as nothing:
@@ -123,8 +123,14 @@ def _db_stamp(args: argparse.Namespace) -> None:
                 f"the database {_shown_url()} is recorded at revision {', '.join(nothing.recorded)} already: "
                 "kanal db stamp records one for tables that have none; run kanal db upgrade."
             )
-        _say_no_tables()
-    print(f"Database recorded at revision {args.revision}; no migration was run.")
+        if not nothing.tables:
+            _say_no_tables()
+        _stop(
+            f"the database {_shown_url()} lacks {nothing.missing} of this release's tables or columns: kanal db "
+            "stamp records this release's revision for its tables alone; restore the database from a backup "
+            "that holds its alembic_version table."
+        )
+    print("Database recorded at this release's revision; no migration was run.")
 
 
 def _stop_later_release(revision: str, command: str) -> NoReturn:
@@ -559,8 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
     up = db.add_parser("upgrade", help="migrate DATABASE_URL to the latest schema")
     up.add_argument("--revision", type=_revision, default="head")
     up.set_defaults(run=_db_upgrade)
-    stamped = db.add_parser("stamp", help="record the migration DATABASE_URL is at, running none")
-    stamped.add_argument("revision", type=_revision, help="head, or the revision id its tables are at")
+    stamped = db.add_parser("stamp", help="record this release's migration for tables that have none, running none")
     stamped.set_defaults(run=_db_stamp)
 
     st = commands.add_parser("stores", help="manage stores").add_subparsers(dest="action", required=True)

@@ -93,28 +93,30 @@ def upgrade(database_url: str, revision: str = "head") -> tuple[str, ...]:
 
 
 class NothingToStamp(Exception):
-    """`stamp` found no database to record (`existing.NoDatabase` for a SQLite file that is not
-    there), no Kanal tables in it (`tables`, 0), or a migration recorded already (`recorded`:
-    the revisions it names): recording another would make the next upgrade run migrations
-    over tables they do not match, or skip some."""
+    """`stamp` found no Kanal tables (`tables`, 0), a migration recorded already (`recorded`: the
+    revisions it names), or tables that are not all of this release's (`missing`: how many of
+    its tables and columns are not there): recording this release's revision would make the
+    next upgrade skip what they lack, or run migrations over tables they do not match."""
 
-    def __init__(self, tables: int, recorded: tuple[str, ...] = ()):
-        super().__init__(tables, recorded)
+    def __init__(self, tables: int, recorded: tuple[str, ...] = (), missing: int = 0):
+        super().__init__(tables, recorded, missing)
         self.tables = tables
         self.recorded = recorded
+        self.missing = missing
 
 
-def stamp(database_url: str, revision: str) -> None:
-    """Record `revision` as the migration `database_url` is at, running none (`kanal db stamp`:
-    a database whose tables are there without that record, and only such a one). Raises
-    existing.NoDatabase (a SQLite file that is not there: nothing is created), NothingToStamp
-    (no Kanal tables, or a migration recorded already), and as `upgrade` does."""
+def stamp(database_url: str) -> None:
+    """Record this release's newest migration as the one `database_url` is at, running none
+    (`kanal db stamp`: this release's tables, every column of them there, without that record,
+    and only such a one). Raises existing.NoDatabase (a SQLite file that is not there: nothing
+    is created), NothingToStamp (no Kanal tables, a migration recorded already, or tables or
+    columns missing), and as `upgrade` does."""
     from app.db.existing import require_existing
 
     require_existing(database_url)
     config = alembic_config(database_url)
     config.attributes["stamp_unrecorded_only"] = True  # raises NothingToStamp (env.py)
-    _run(command.stamp, config, revision)
+    _run(command.stamp, config, "head")
 
 
 def _run(alembic_command: Callable[[Config, str], None], config: Config, revision: str) -> None:

@@ -21,7 +21,7 @@ ORDERS = '{"external_id": "ORDER-1", "total_price": "10.00"}\n' * 50
 EVERY_COMMAND = {
     **COMMANDS,
     "db upgrade": ["db", "upgrade"],
-    "db stamp": ["db", "stamp", "head"],
+    "db stamp": ["db", "stamp"],
     "worker --once": ["worker", "--once"],
 }
 

@@ -1,9 +1,11 @@
 """`kanal db upgrade` on a database that has Kanal's tables but no migration record (its
 `alembic_version` emptied or missing: a partial restore, a dump without it) refuses in one
 line, exit 1, saying what it found and what to do, and changes nothing; it stopped with two
-tracebacks ending in `table stores already exists`. `kanal db stamp REVISION` records the
-revision the tables are at, after which `kanal db upgrade` runs as on any migrated database.
-Both engines."""
+tracebacks ending in `table stores already exists`. `kanal db stamp` records this release's
+revision for this release's tables, every column there, after which `kanal db upgrade` runs as
+on any migrated database; it takes no revision (one named wrongly made the next upgrade run
+migrations over tables they did not match, with tracebacks), and refuses tables or columns
+missing. Both engines."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from tests.db.migrated import database_at, run
 REFUSED = (
     f"error: the database has {len(metadata.tables)} of Kanal's tables but no migration record (no "
     "alembic_version): restore it with its alembic_version table, or record the revision it is at with "
-    "kanal db stamp REVISION, then run kanal db upgrade.\n"
+    "kanal db stamp when its tables are this release's, then run kanal db upgrade.\n"
 )
 # how the record was lost -> the statement that loses it
 LOST = {
@@ -70,9 +72,9 @@ def test_an_upgrade_refuses_tables_without_a_record(migrated, lost, revision, ca
 @pytest.mark.parametrize("lost", LOST)
 def test_a_stamp_records_the_revision_and_the_upgrade_then_runs(migrated, lost, capsys) -> None:
     _lose_the_record(migrated, lost)
-    assert _cli("db", "stamp", "head", capsys=capsys) == (
+    assert _cli("db", "stamp", capsys=capsys) == (
         0,
-        "Database recorded at revision head; no migration was run.\n",
+        "Database recorded at this release's revision; no migration was run.\n",
         "",
     )
     assert _cli("db", "upgrade", capsys=capsys) == (0, "Database at revision head.\n", "")
@@ -88,8 +90,7 @@ def test_a_stamp_over_a_recorded_migration_is_refused(migrated, capsys) -> None:
         f"error: the database {migrated} is recorded at revision {HEAD} already: kanal db stamp records one for "
         "tables that have none; run kanal db upgrade.\n"
     )
-    for revision in ("0001", "head"):
-        assert _cli("db", "stamp", revision, capsys=capsys) == (1, "", refused)
+    assert _cli("db", "stamp", capsys=capsys) == (1, "", refused)
     assert _tables(migrated) == before
     assert _cli("db", "upgrade", capsys=capsys) == (0, "Database at revision head.\n", "")
 
@@ -102,7 +103,7 @@ def test_a_stamp_without_kanals_tables_is_refused(tmp_path, monkeypatch, capsys)
         f"error: the database {url} has no Kanal tables: run `kanal db upgrade` first, or run kanal where the "
         "service's database is (same directory, or the same DATABASE_URL).\n"
     )
-    assert _cli("db", "stamp", "head", capsys=capsys) == (1, "", said)
+    assert _cli("db", "stamp", capsys=capsys) == (1, "", said)
     assert _tables(url) == {"notes"}
 
 
@@ -113,5 +114,36 @@ def test_a_stamp_where_there_is_no_database_creates_none(tmp_path, monkeypatch, 
         f"error: there is no database at {missing}: run `kanal db upgrade` first, or run kanal where the "
         "service's database is (same directory, or the same DATABASE_URL).\n"
     )
-    assert _cli("db", "stamp", "head", capsys=capsys) == (1, "", said)
+    assert _cli("db", "stamp", capsys=capsys) == (1, "", said)
     assert list(tmp_path.iterdir()) == []
+
+
+# Tables that are not all of this release's: a table dropped, a column dropped.
+INCOMPLETE = {
+    "a table missing": ("DROP TABLE product_days", 1),
+    "a column missing": ("ALTER TABLE stores DROP COLUMN timezone", 1),
+}
+
+
+@pytest.mark.parametrize("change", INCOMPLETE)
+def test_a_stamp_of_tables_not_all_this_releases_is_refused(migrated, change, capsys) -> None:
+    _lose_the_record(migrated, "its table dropped")
+    statement, missing = INCOMPLETE[change]
+    asyncio.run(run(migrated, lambda conn: conn.execute(text(statement))))
+    before = _tables(migrated)
+    said = (
+        f"error: the database {migrated} lacks {missing} of this release's tables or columns: kanal db stamp "
+        "records this release's revision for its tables alone; restore the database from a backup that holds "
+        "its alembic_version table.\n"
+    )
+    assert _cli("db", "stamp", capsys=capsys) == (1, "", said)
+    assert _tables(migrated) == before
+    assert _cli("db", "upgrade", capsys=capsys) == (1, "", REFUSED.replace(str(len(metadata.tables)), str(len(before))))
+
+
+@pytest.mark.parametrize("argument", ["head", "0001", "0028@head", "base"])
+def test_a_stamp_takes_no_revision(migrated, argument, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["db", "stamp", argument])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == f"kanal: error: unrecognized arguments: {argument}"

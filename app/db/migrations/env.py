@@ -49,12 +49,26 @@ def _refuse_unrecorded_tables(connection: Connection) -> None:
         found = set(inspect(connection).get_table_names()) & set(metadata.tables)
         if heads or not found:
             raise NothingToStamp(len(found), heads)
+        missing = _missing(connection, found)
+        if missing:
+            raise NothingToStamp(len(found), missing=missing)
         return
     if not config.attributes.get("refuse_unrecorded_tables") or heads:
         return
     found = set(inspect(connection).get_table_names()) & set(metadata.tables)
     if found:
         raise TablesWithoutRecord(len(found))
+
+
+def _missing(connection: Connection, found: set[str]) -> int:
+    """How many of this release's tables (`metadata`), and columns of those `found`, the
+    database lacks."""
+    schema = inspect(connection)
+    columns = sum(
+        len(set(metadata.tables[name].columns.keys()) - {column["name"] for column in schema.get_columns(name)})
+        for name in found
+    )
+    return len(set(metadata.tables) - found) + columns
 
 
 # Any fixed 64-bit number, the same in every process: the key of PostgreSQL's advisory lock.
