@@ -157,11 +157,11 @@ def bearer_token(authorization: str | None) -> str:
         raise MissingKey()
     if "," in authorization:
         raise SeveralCredentials()
-    scheme, _, token = authorization.strip().partition(" ")
-    token = token.strip()
+    scheme, _, token = authorization.strip(" \t").partition(" ")
+    token = token.strip(" \t")
     if scheme.lower() != "bearer" or not token:
         raise MalformedAuthorization()
-    if len(token.split()) > 1:
+    if " " in token or "\t" in token:  # HTTP's whitespace (RFC 9110 §5.6.3), not Unicode's
         raise SeveralCredentials()
     return token
 

@@ -84,3 +84,25 @@ async def test_graphql(api: Api, case: str) -> None:
         assert await api.snapshot() == before
     else:
         assert response.json() == {"data": {"updateOrder": {"order": {"tags": ["x"]}}}}
+
+
+# Only HTTP's whitespace (space, tab: RFC 9110 §5.6.3) separates two keys; a no-break space (a
+# header's byte 0xA0, read as Latin-1) is part of the one token, as an em space is: an unknown key.
+TOKENS: dict[str, str | type[keys.AuthFailure]] = {
+    "Bearer k1 k2": keys.SeveralCredentials,
+    "Bearer k1\tk2": keys.SeveralCredentials,
+    "Bearer  k1 \t": "k1",
+    "Bearer k1\u00a0k2": "k1\u00a0k2",
+    "Bearer k1\u2003k2": "k1\u2003k2",
+    "Bearer \u00a0k1": "\u00a0k1",
+}
+
+
+@pytest.mark.parametrize("header", TOKENS)
+def test_only_http_whitespace_separates_two_keys(header: str) -> None:
+    expected = TOKENS[header]
+    if isinstance(expected, str):
+        assert keys.bearer_token(header) == expected
+    else:
+        with pytest.raises(expected):
+            keys.bearer_token(header)
