@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from calendar import monthrange
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -262,12 +263,13 @@ def _country(value: Any) -> str | None:
 
 def _http_url(value: Any) -> str:
     """An absolute http(s) URL with a host (`tracking_url`, `recovery_url`; SPEC §3.2, §3.3),
-    stored without the whitespace around it (`str.strip`) that label printers, CSV cells and
-    copied links leave, its limit of 1024 characters the stored text's; whitespace inside is
-    no URL. Raises PydanticCustomError (`invalid_type`, `too_long`, `invalid_url`)."""
+    stored without the whitespace and invisible format characters around it (Unicode's Cf: a
+    zero-width space, a word joiner, a byte order mark) that label printers, CSV cells and copied
+    links leave, its limit of 1024 characters the stored text's; either inside is no URL. Raises
+    PydanticCustomError (`invalid_type`, `too_long`, `invalid_url`)."""
     if not isinstance(value, str):
         raise _fail(ErrorCode.INVALID_TYPE, "Must be a string.")
-    url = value.strip()
+    url = value.strip() if value.isascii() else _without_invisible_ends(value)
     if len(url) > 1024:
         raise _fail(ErrorCode.TOO_LONG, "Must be at most 1024 characters.")
     try:
@@ -275,9 +277,23 @@ def _http_url(value: Any) -> str:
         parts.port  # noqa: B018 - raises ValueError when out of range
     except ValueError:
         raise _fail(ErrorCode.INVALID_URL, "Must be an http(s) URL.") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(_invisible(c) for c in url):
         raise _fail(ErrorCode.INVALID_URL, "Must be an http(s) URL.")
     return url
+
+
+def _invisible(char: str) -> bool:
+    """Whitespace, or a format character (Unicode category Cf) that shows nothing."""
+    return char.isspace() or (not char.isascii() and unicodedata.category(char) == "Cf")
+
+
+def _without_invisible_ends(text: str) -> str:
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 # Set in the validation context by an order's or a cart's address that names a country: the
