@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from app.sqlite_uri import check_parameters
+
 # PostgreSQL's `integer` columns; also a C int, which SQLite's busy_timeout and PostgreSQL's
 # statement_timeout (both in milliseconds) take.
 INT32_MAX = 2**31 - 1
@@ -141,6 +143,16 @@ def _asyncpg_session_attrs() -> tuple[str, ...]:
     return tuple(attribute.value for attribute in SessionAttribute)
 
 
+def _given_twice(url: URL) -> str | None:
+    """What DATABASE_URL must be when its query gives an option twice (SQLAlchemy hands the
+    driver both as one tuple, which asyncpg refused with its values list and SQLite took as a
+    mode `('ro', 'rw')`); None otherwise. asyncpg's `host` may be given once per host."""
+    for name, value in url.query.items():
+        if isinstance(value, tuple) and not (name == "host" and url.get_backend_name() == "postgresql"):
+            return f"a URL giving {name} once, not {len(value)} times"
+    return None
+
+
 def _postgres_option_must_be(url: URL) -> str | None:
     """What DATABASE_URL must be when its query gives asyncpg an option it would refuse on
     connecting with a message that names neither the variable nor the values it takes (a
@@ -183,10 +195,6 @@ def _driver_refuses(url: URL) -> str | None:
     if warned:  # SQLite's "Query string argument(s) … are being ignored"
         return str(warned[0].message)
     if url.get_backend_name() != "postgresql":
-        try:
-            sqlite_file(url)
-        except ValueError as exc:
-            return str(exc)
         return None
     for name in url.query:
         if name not in ASYNCPG_OPTIONS:
@@ -219,16 +227,18 @@ def sqlite_file(url: URL) -> SqliteFile:
     dialect: `create_connect_args`). With `uri=true` the driver takes the URL's path and its
     other options as one SQLite URI, which only a `file:` path is: any other path, the query
     appended, was opened as a file name (`var/kanal.db?mode=ro`, a new empty database beside
-    the one meant). Raises ValueError for such a path, or a URI naming another host."""
+    the one meant). Raises ValueError, worded as what the URL must be, for such a path, a URI
+    naming another host, or a URI parameter SQLite does not take (`app.sqlite_uri`)."""
     (filename, *_), options = url.get_dialect()().create_connect_args(url)
     if not options.get("uri"):  # named as the URL names it (the driver takes its absolute path)
         return SqliteFile(None if url.database in (None, "", ":memory:") else url.database)
     if not filename.startswith("file:"):
-        raise ValueError(f"with uri=true the path is a SQLite URI: sqlite+aiosqlite:///file:{url.database}?…")
+        raise ValueError(f"a URL whose path, with uri=true, is a SQLite URI: sqlite+aiosqlite:///file:{url.database}?…")
     parts = urlsplit(filename)
     if parts.netloc not in ("", "localhost"):
-        raise ValueError(f"a SQLite URI names a file of this machine, not of {parts.netloc!r}")
+        raise ValueError(f"a SQLite URI naming a file of this machine, not of {parts.netloc!r}")
     query = tuple(parse_qsl(parts.query, keep_blank_values=True))
+    check_parameters(query)
     path = unquote(parts.path)
     in_memory = path in ("", ":memory:") or dict(query).get("mode") == "memory"
     return SqliteFile(None if in_memory else path, query)
@@ -323,10 +333,17 @@ class Settings(BaseModel):
             driver = None
         if driver not in DRIVERS:
             raise ValueError("not one of the drivers")
+        if (twice := _given_twice(make_url(value))) is not None:
+            raise MustBe(twice)
         if (must := _postgres_option_must_be(make_url(value))) is not None:
             raise MustBe(must)
         if _driver_refuses(make_url(value)) is not None:
             raise ValueError("an option its driver does not take")
+        if make_url(value).get_backend_name() == "sqlite":
+            try:
+                sqlite_file(make_url(value))
+            except ValueError as exc:  # worded as what the URL must be
+                raise MustBe(str(exc)) from None
         return value
 
     @field_validator("rate_limit_storage_uri")

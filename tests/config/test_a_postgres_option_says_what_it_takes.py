@@ -43,13 +43,6 @@ ACCEPTED = [f"target_session_attrs={attrs}" for attrs in ATTRS.split(", ")] + [
 ]
 
 
-@pytest.fixture
-def environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for field in Settings.model_fields.values():
-        monkeypatch.delenv(str(field.validation_alias), raising=False)
-    return monkeypatch
-
-
 @pytest.mark.parametrize(("query", "must"), REFUSED.items(), ids=list(REFUSED))
 def test_a_value_asyncpg_does_not_take_is_refused_naming_what_it_takes(
     environment: pytest.MonkeyPatch, query: str, must: str

@@ -18,15 +18,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
 from tests.conftest import order_body
 from tests.realserver import API, prepared_database, serving
 from tests.server import KANAL
 
-DESCRIPTION = (
-    "a SQLAlchemy URL: sqlite+aiosqlite:///PATH (with uri=true: sqlite+aiosqlite:///file:PATH?…) or "
-    "postgresql+asyncpg://…, with options its driver takes"
-)
 AGAIN = "run `kanal db upgrade` first, or run kanal where the service's database is (same directory, or the same DATABASE_URL)."
 READ_ONLY = "is opened read-only (mode=ro in DATABASE_URL)"
 
@@ -46,7 +43,8 @@ def _rows(path: Path) -> list[tuple[object, ...]]:
         return conn.execute("SELECT id, status FROM stores UNION ALL SELECT id, revoked_at FROM api_keys").fetchall()
 
 
-# URLs whose `uri=true` would have SQLite open a file named after the path and its query
+# URLs whose `uri=true` would have SQLite open a file named after the path and its query ->
+# what the URL must be
 NOT_A_FILE_URI = {
     "mode=ro": "sqlite+aiosqlite:///kanal.db?mode=ro&uri=true",
     "uri alone": "sqlite+aiosqlite:///kanal.db?uri=true",
@@ -55,6 +53,8 @@ NOT_A_FILE_URI = {
     "cache=shared": "sqlite+aiosqlite:///kanal.db?cache=shared&uri=true",
     "another host's file": "sqlite+aiosqlite:///file://db.internal/kanal.db?mode=ro&uri=true",
 }
+MUST_BE = "a URL whose path, with uri=true, is a SQLite URI: sqlite+aiosqlite:///file:{path}?…"
+ANOTHER_HOST = "a SQLite URI naming a file of this machine, not of 'db.internal'"
 
 
 @pytest.mark.parametrize("command", [["stores", "list"], ["db", "upgrade"]])
@@ -62,7 +62,8 @@ NOT_A_FILE_URI = {
 def test_a_uri_path_that_is_no_file_uri_is_refused_at_start_up(url, command, tmp_path):
     (tmp_path / "kanal.db").write_bytes(b"")
     url = url.format(tmp=tmp_path)
-    said = f"error: DATABASE_URL={shlex.quote(url)}: must be {DESCRIPTION}\n"
+    must = ANOTHER_HOST if "db.internal" in url else MUST_BE.format(path=make_url(url).database)
+    said = f"error: DATABASE_URL={shlex.quote(url)}: must be {must}\n"
     assert _kanal(url, tmp_path, *command) == (1, "", said)
     assert _files(tmp_path) == ["kanal.db"]
 

@@ -1,0 +1,102 @@
+"""README, Configuration: a SQLite URI in DATABASE_URL (`sqlite+aiosqlite:///file:PATH?…&uri=true`)
+is checked before anything starts against the parameters SQLite takes (sqlite.org/uri.html),
+and refused in the one line every refused setting gets, saying what it must be. `mode=RO`, a
+mode given twice or `vfs=nope` passed, and every connection then failed with a traceback;
+`mod=ro` (a misspelt name) and `immutable=maybe` were ignored by SQLite, the database opened
+read-write; `cache=shared` made the server's own connections lock each other out. Any option
+given twice, on either engine, is refused as such (SQLAlchemy passed both as one tuple)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+
+import pytest
+
+from app.config import ConfigError, Settings
+from tests.server import KANAL
+
+FILE = "sqlite+aiosqlite:///file:var/kanal.db"
+PARAMETERS = "vfs, mode, cache, immutable, nolock, psow, modeof"
+BOOLEANS = "1, yes, true, on, 0, no, false, off"
+MODES = "ro, rw, rwc, memory"
+
+# URL -> what it must be (its query in the order SQLAlchemy shows it; a blank value, `mode=`,
+# is dropped by SQLAlchemy as if absent)
+REFUSED = {
+    f"{FILE}?mode=RO&uri=true": f"a SQLite URI whose mode is one of {MODES}, not 'RO'",
+    f"{FILE}?mode=readonly&uri=true": f"a SQLite URI whose mode is one of {MODES}, not 'readonly'",
+    f"{FILE}?mod=ro&uri=true": f"a SQLite URI whose parameters are SQLite's ({PARAMETERS}), not 'mod'",
+    f"{FILE}?readonly=1&uri=true": f"a SQLite URI whose parameters are SQLite's ({PARAMETERS}), not 'readonly'",
+    f"{FILE}?immutable=maybe&uri=true": f"a SQLite URI whose immutable is a boolean ({BOOLEANS}), not 'maybe'",
+    f"{FILE}?nolock=2&uri=true": f"a SQLite URI whose nolock is a boolean ({BOOLEANS}), not '2'",
+    f"{FILE}?uri=true&vfs=nope": "a SQLite URI whose vfs is one this SQLite has, not 'nope'",
+    f"{FILE}?cache=shared&uri=true": (
+        "a SQLite URI whose cache is private, not 'shared': a shared cache locks tables between the server's "
+        "own connections"
+    ),
+    f"{FILE}?cache=none&uri=true": (
+        "a SQLite URI whose cache is private, not 'none': a shared cache locks tables between the server's "
+        "own connections"
+    ),
+    "sqlite+aiosqlite:///var/kanal.db?mode=ro&uri=true": (
+        "a URL whose path, with uri=true, is a SQLite URI: sqlite+aiosqlite:///file:var/kanal.db?…"
+    ),
+    "sqlite+aiosqlite:///file://db.example/kanal.db?uri=true": (
+        "a SQLite URI naming a file of this machine, not of 'db.example'"
+    ),
+    # given twice
+    f"{FILE}?mode=ro&mode=rw&uri=true": "a URL giving mode once, not 2 times",
+    f"{FILE}?mode=ro&mode=ro&uri=true": "a URL giving mode once, not 2 times",
+    f"{FILE}?immutable=1&immutable=1&immutable=0&uri=true": "a URL giving immutable once, not 3 times",
+    f"{FILE}?mode=ro&uri=true&uri=true": "a URL giving uri once, not 2 times",
+    "sqlite+aiosqlite:///var/kanal.db?timeout=5&timeout=6": "a URL giving timeout once, not 2 times",
+    "postgresql+asyncpg://u@h/db?ssl=require&ssl=disable": "a URL giving ssl once, not 2 times",
+    "postgresql+asyncpg://u@h/db?target_session_attrs=primary&target_session_attrs=bogus": (
+        "a URL giving target_session_attrs once, not 2 times"
+    ),
+}
+ACCEPTED = [
+    f"{FILE}?mode=ro&uri=true",
+    f"{FILE}?mode=rw&uri=true",
+    f"{FILE}?mode=rwc&uri=true",
+    f"{FILE}?immutable=1&uri=true",
+    f"{FILE}?immutable=TRUE&mode=ro&uri=true",
+    f"{FILE}?nolock=off&psow=yes&uri=true",
+    f"{FILE}?cache=private&uri=true",
+    f"{FILE}?vfs=unix-none&mode=ro&uri=true",
+    f"{FILE}?modeof=var/other.db&uri=true",
+    f"{FILE}?uri=true",
+    "sqlite+aiosqlite:///file://localhost/var/kanal.db?uri=true",
+    # asyncpg's several hosts, one `host` each
+    "postgresql+asyncpg://u@/db?host=10.0.0.1:5432&host=10.0.0.2:5432",
+]
+
+
+@pytest.mark.parametrize(("url", "must"), REFUSED.items(), ids=list(REFUSED))
+def test_a_uri_parameter_sqlite_does_not_take_is_refused_saying_what_it_must_be(
+    environment: pytest.MonkeyPatch, url: str, must: str
+) -> None:
+    environment.setenv("DATABASE_URL", url)
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env()
+    assert str(refused.value) == f"DATABASE_URL={shlex.quote(url)}: must be {must}"
+
+
+@pytest.mark.parametrize("url", ACCEPTED)
+def test_the_parameters_sqlite_takes_are_taken(environment: pytest.MonkeyPatch, url: str) -> None:
+    environment.setenv("DATABASE_URL", url)
+    assert Settings.from_env().database_url == url
+
+
+def test_serve_stops_in_one_line_before_opening_anything(tmp_path: os.PathLike[str]) -> None:
+    url = f"{FILE}?mode=RO&uri=true"
+    env = {**os.environ, "DATABASE_URL": url, "KANAL_PORT": "1"}
+    done = subprocess.run([KANAL, "serve"], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1,
+        "",
+        f"error: DATABASE_URL={shlex.quote(url)}: must be {REFUSED[url]}\n",
+    )
+    assert os.listdir(tmp_path) == []
