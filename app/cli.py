@@ -485,6 +485,8 @@ def _webhooks_lifecycle_commands(wh: Any) -> None:
 def _import(args: argparse.Namespace) -> None:
     from app.imports import command
 
+    if args.url is None:  # written in this process, to DATABASE_URL (over --url, the server's)
+        _refuse_read_only("import")
     raise SystemExit(command.main(args))
 
 

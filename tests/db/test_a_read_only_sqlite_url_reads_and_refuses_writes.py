@@ -2,7 +2,8 @@
 `sqlite+aiosqlite:///file:PATH?mode=ro&uri=true` (or `immutable=1`). Every command that reads
 works on it, and `kanal serve` answers its reads and `/healthz`; a write is refused in one
 line (a command: exit 1; the server: 503 without `Retry-After`, no traceback), `kanal db
-upgrade` and `kanal worker` refuse it before opening anything, and nothing is written or made.
+upgrade`, `kanal worker` and `kanal import` (without `--url`) refuse it before opening
+anything, and nothing is written or made.
 With `uri=true` a path that is no `file:` URI (`///var/kanal.db?mode=ro&uri=true`) is refused at
 start-up: SQLite took the path and its query as one file name and made a new empty database
 (`kanal.db?mode=ro`) beside the one meant, which `kanal db upgrade` then migrated. These are
@@ -81,7 +82,13 @@ WRITES = {
     "stores pause": ["stores", "pause", "123"],
     "keys create": ["keys", "create", "--store", "123"],
 }
-REFUSED_BEFORE = {"db upgrade": ["db", "upgrade"], "worker": ["worker"], "worker --once": ["worker", "--once"]}
+REFUSED_BEFORE = {
+    "db upgrade": ["db", "upgrade"],
+    "worker": ["worker"],
+    "worker --once": ["worker", "--once"],
+    # before the file is read (an import in this process writes to DATABASE_URL)
+    "import": ["import", "orders.jsonl", "--store", "123", "--resource", "orders"],
+}
 
 
 @pytest.mark.parametrize("url", READ_ONLY_URIS.values(), ids=READ_ONLY_URIS.keys())
