@@ -50,9 +50,8 @@ from .tables import api_keys, metadata, stores
 from .types import dumps, loads
 from .unavailable import (
     ConnectionLost,
-    DatabaseFileGone,
+    DatabaseFileReplaced,
     DatabaseReadOnly,
-    DatabaseUnavailable,
     connected,
     sqlite_busy,
     sqlite_can_serve,
@@ -447,7 +446,7 @@ class _SqliteBackend:
             self._watching = False
             self._opened = self._identity()
         elif self._identity() != self._opened:
-            raise DatabaseUnavailable(DatabaseFileGone(str(self._file.path)))
+            raise DatabaseFileReplaced(str(self._file.path))
         return self._write_conn
 
     def _identity(self) -> tuple[int, int] | None:

@@ -89,6 +89,20 @@ class DatabaseFileGone(Exception):
         super().__init__(f"the database file {path} was deleted or replaced under the running process: restart it")
 
 
+class DatabaseFileReplaced(DatabaseUnavailable):
+    """A write while `DatabaseFileGone`: unavailable until the operator restarts the server, not
+    for a few seconds, which is what the answer says (`Retry-After` kept: the write is safe to
+    send again, and a client polling for the restart waits that long between tries)."""
+
+    answer = (
+        "The database is unavailable until the service is restarted: its database file was deleted or "
+        "replaced under it. Sending a write again then is safe (writes are idempotent upserts)."
+    )
+
+    def __init__(self, path: str):
+        super().__init__(DatabaseFileGone(path))
+
+
 def described(cause: BaseException) -> str:
     """`Type: message` of the driver's own error under `cause`, on one line, for the log's one
     warning line (README, "When the database is unavailable"): SQLAlchemy's error adds lines of

@@ -1,7 +1,8 @@
 """README, "When the database is unavailable": a SQLite file deleted, moved or replaced under a
 running server is a database that cannot serve: `/healthz` answers `503 "database": false` and a
-write `503` with `Retry-After` (the log names the file: `DatabaseFileGone: … restart it`), and the
-server creates no file at the path (only `kanal db upgrade` does). The health probe's
+write `503` with `Retry-After`, saying it lasts until the server is restarted (the log names
+the file: `DatabaseFileGone: … restart it`), and the server creates no file at the path (only
+`kanal db upgrade` does). The health probe's
 connection read the deleted file and said `"database": true`, the writes went to it (lost with
 it) or, on a new connection, to a new empty file the server made at the path. SQLite's files
 only: a PostgreSQL server has no file under the process."""
@@ -24,6 +25,11 @@ from tests.realserver import API, prepared_database, serving
 UNAVAILABLE = {
     "error": "The database is unavailable right now. Try again in a few seconds; sending a write again "
     "is safe (writes are idempotent upserts)."
+}
+# Not for a few seconds: until the operator restarts the server.
+UNTIL_RESTARTED = {
+    "error": "The database is unavailable until the service is restarted: its database file was deleted or "
+    "replaced under it. Sending a write again then is safe (writes are idempotent upserts)."
 }
 
 
@@ -68,7 +74,7 @@ async def test_healthz_and_writes_say_the_file_is_gone(change, tmp_path):
         logged = server.stderr
     assert (first.status_code, before.status_code) == (201, 200)
     assert [(answer.status_code, answer.json()["database"]) for answer in (health, again)] == [(503, False)] * 2
-    assert (write.status_code, write.json(), write.headers["retry-after"]) == (503, UNAVAILABLE, "5")
+    assert (write.status_code, write.json(), write.headers["retry-after"]) == (503, UNTIL_RESTARTED, "5")
     gone = (
         f"DatabaseFileGone: the database file {database} was deleted or replaced under the running process: restart it"
     )
