@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from calendar import monthrange
@@ -317,13 +316,21 @@ def _phone(value: Any, info: ValidationInfo) -> Phone:
 _INT64 = 2**63
 
 
+# Past it a double may not hold a whole number exactly.
+_EXACT = 2**53
+# The refusal of a number that is not whole but, as a double, past 64-bit integers (`_check_json`).
+PAST_64_BITS = "Numbers must be within 64-bit integers' range: past it a 64-bit float keeps no fraction."
+
+
 def _check_json(value: Any, levels_left: int) -> None:
     """Free-form JSON must stay shallow and hold numbers every engine can store (README
     "Free-form JSON"; RFC 8259 §6: a number is its value, whatever its spelling): a whole value
     a signed 64-bit integer, another a finite double. So a whole value past 64 bits is refused
     however it is written (`10000000000000000000`, `1e19`, `10000000000000000000.0`), where
-    written with an exponent or a point it was stored as a double. Raises PydanticCustomError
-    (`too_deep`, `out_of_range`)."""
+    written with an exponent or a point it was stored as a double. A value that is not whole is
+    a double within the same range: past it a double keeps no fraction (`…0000.5` was stored as
+    the whole 1e+19, refused when sent back). Raises PydanticCustomError (`too_deep`,
+    `out_of_range`)."""
     if value.__class__ is str:  # the most common leaf: nothing to check
         return
     if isinstance(value, dict):
@@ -336,11 +343,21 @@ def _check_json(value: Any, levels_left: int) -> None:
                 _check_json(item, levels_left - 1)
     elif isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64:
         raise _fail(ErrorCode.OUT_OF_RANGE, "Integers must fit in 64 bits.")
-    elif isinstance(value, Decimal) and not (value.is_finite() and -_INT64 <= value < _INT64):
-        if value.is_finite() and value == value.to_integral_value():
+    elif isinstance(value, Decimal) and not (value.is_finite() and -_EXACT < value < _EXACT):
+        _check_large_number(value)
+
+
+def _check_large_number(value: Decimal) -> None:
+    """`_check_json`'s rule for a number a double may not hold exactly (past 2^53)."""
+    if not value.is_finite():
+        raise _fail(ErrorCode.OUT_OF_RANGE, "Numbers must fit in a 64-bit float.")
+    if value == value.to_integral_value():
+        if not -_INT64 <= value < _INT64:
             raise _fail(ErrorCode.OUT_OF_RANGE, "Integers must fit in 64 bits.")
-        if not math.isfinite(float(value)):
-            raise _fail(ErrorCode.OUT_OF_RANGE, "Numbers must fit in a 64-bit float.")
+    elif not -_INT64 <= Decimal(repr(float(value))) < _INT64:
+        # The double it is stored as, as it is answered (its shortest form): 2^63 - 1.5 is
+        # 9.223372036854776e+18, and so is -2^63 - 0.5 below zero, past 64 bits either way.
+        raise _fail(ErrorCode.OUT_OF_RANGE, PAST_64_BITS)
 
 
 _INT_BELOW = 10 ** (_MAX_EXPONENT + 1)  # the integers `_number` takes: at most 31 digits

@@ -3,11 +3,14 @@ is a signed 64-bit integer, and one past 64 bits is refused `422 out_of_range`, 
 fit in 64 bits.", however it is written: `10000000000000000000` was refused where `1e19` and
 `10000000000000000000.0`, the same value, were stored as the double 1e+19, and a whole number
 of thousands of digits was refused as "Numbers must fit in a 64-bit float.". A value that is
-not whole stays a double. One table: each spelling × each place free-form JSON is taken."""
+not whole stays a double, refused `out_of_range` when that double is past 64-bit integers'
+range (`10000000000000000000.5` was stored as 1e+19, refused when sent back): whatever is
+stored is taken again when sent back as answered. One table: each spelling × each place free-form JSON is taken."""
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,6 +18,7 @@ import pytest
 from tests.conftest import Api, cart_body, order_body
 
 INTEGERS = "Integers must fit in 64 bits."
+PAST = "Numbers must be within 64-bit integers' range: past it a 64-bit float keeps no fraction."
 
 # the number's JSON text -> the value stored and answered (a JSON value), or the refusal's message
 NUMBERS: dict[str, Any | tuple[str]] = {
@@ -34,8 +38,17 @@ NUMBERS: dict[str, Any | tuple[str]] = {
     "9223372036854775807.0": 9223372036854775807,
     "-9223372036854775808": -9223372036854775808,
     "1e2": 100,
-    "10000000000000000000.5": 1e19,  # not whole: a double
+    # not whole: a double, within 64-bit integers' range as that double is answered (past it a
+    # double keeps no fraction: `…0.5` was stored as 1e+19, refused when sent back)
+    "10000000000000000000.5": (PAST,),
+    "9223372036854775807.5": (PAST,),  # the double 2**63
+    "-9223372036854775808.5": (PAST,),  # the double -2**63, answered -9.223372036854776e+18
+    "-1e19.5".replace("e19", "0" * 19): (PAST,),
+    "9223372036854775295.5": 9.223372036854775e18,
+    "-9223372036854775295.5": -9.223372036854775e18,
+    "9007199254740993.5": 9007199254740994.0,
     "1.5e-7": 1.5e-7,
+    "0.1": 0.1,
 }
 
 # where free-form JSON is taken: (method, path, body with the number at "@N", the path refused)
@@ -80,3 +93,10 @@ async def test_a_number_is_taken_by_its_value(api: Api, place: str, number: str)
     read = (await api.get(record)).json()
     assert _read(read, place) == expected
     assert type(_read(read, place)) is type(expected)
+    # sent back as it was answered, it is taken, and answered as the same value (a JSON number's:
+    # the double 9.223372036854775e+18 comes back as the integer 9223372036854775000)
+    answered = json.dumps(_read(read, place))
+    again = json.dumps(body).replace('"@N"', answered).encode()
+    response = await api.raw(method, path, again, **{"Content-Type": "application/json"})
+    assert response.status_code == 200, response.text[:300]
+    assert Decimal(json.dumps(_read((await api.get(record)).json(), place))) == Decimal(answered)
