@@ -8,7 +8,7 @@ import re
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -447,8 +447,8 @@ def _moment(text: str) -> datetime:
         if retention.is_an_age(text):  # `0s`, `36501d`: an age, refused as one (prune's words)
             raise argparse.ArgumentTypeError(str(refused)) from None
     try:
-        if _DATE.fullmatch(text.strip()):
-            return datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
+        if _DATE.fullmatch(text.strip()):  # its midnight UTC (year 0000's: out of range)
+            return parse_utc_bound(f"{text.strip()}T00:00:00Z")
         return parse_utc_bound(text)
     except (ValueError, OverflowError) as refused:
         reason = str(refused)

@@ -19,23 +19,27 @@ from app.domain.statuses import DeliveryStatus
 
 BATCH = 1000  # events per transaction: a long prune never holds the writer for long
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
-_AGE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
+_AGE = re.compile(r"^\s*([+-]?)\s*(\d+)\s*([dhms])\s*$")
 
 
 def is_an_age(text: str) -> bool:
-    """Whether `text` has an age's form (a whole number and a unit: `0s`, `36501d`), whatever
-    its value: `parse_age` then says what is wrong with it."""
+    """Whether `text` has an age's form (a whole number and a unit, a sign before it or not:
+    `0s`, `36501d`, `-1d`), whatever its value: `parse_age` then says what is wrong with it."""
     return _AGE.match(text) is not None
 
 
 def parse_age(text: str) -> timedelta:
     """`30d`, `12h`, `90m`, `45s` -> a positive timedelta of at most `MAX_AGE`; ValueError
-    otherwise (a larger one goes back past any date)."""
+    otherwise: a signed one (`-1d`: an age counts back from now), one of nothing, or a larger one
+    (it goes back past any date)."""
     match = _AGE.match(text)
-    if match is None or int(match.group(1)) == 0:
+    if match is not None and match.group(1):
+        unsigned = f"{int(match.group(2))}{match.group(3)}"
+        raise ValueError(f"{text!r} has a sign: an age counts back from now and takes none, such as {unsigned}")
+    if match is None or int(match.group(2)) == 0:
         raise ValueError(f"{text!r} is not an age such as 30d, 12h, 90m or 45s (a positive whole number and a unit)")
     try:
-        age = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        age = timedelta(**{_UNITS[match.group(3)]: int(match.group(2))})
     except OverflowError:  # past timedelta's own range
         age = None
     if age is None or age > MAX_AGE:

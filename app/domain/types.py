@@ -163,6 +163,8 @@ def parse_utc_datetime(text: str) -> datetime:
     if not _DATE_TIME.fullmatch(text):
         raise ValueError(DATETIME_HINT)
     text = text.upper()  # RFC 3339 §5.6 NOTE: "T" and "Z" may be lower case
+    if text.startswith("0000"):  # RFC 3339's year 0, which Python's datetime has not
+        return _in_year_zero(text)
     leap = _LEAP_SECOND.match(text) if ":60" in text else None  # the regex only where it can match
     if leap:
         text = f"{leap[1]}:59{leap[2] or ''}"
@@ -181,6 +183,18 @@ def parse_utc_datetime(text: str) -> datetime:
             raise ValueError(LEAP_SECOND_OUT_OF_PLACE)
         moment = moment.replace(microsecond=999_999)
     return moment
+
+
+def _in_year_zero(text: str) -> datetime:
+    """A `date-time` of year 0000 (RFC 3339 §5.6 `date-fullyear = 4DIGIT`), upper case: out of
+    range, or, with an offset behind UTC on its last day, an instant of year 1. It is read 400
+    years later, the Gregorian calendar's whole cycle (146,097 days: the same leap days), and
+    taken back. Raises ValueError: `DATETIME_OUT_OF_RANGE`, or as `parse_utc_datetime` for a
+    text that is no time or a leap second out of place."""
+    later = parse_utc_datetime(f"0400{text[4:]}")
+    if later.year < 401:
+        raise ValueError(DATETIME_OUT_OF_RANGE)
+    return later.replace(year=later.year - 400)
 
 
 _PAST_THE_MICROSECOND = re.compile(r"\.\d{6}(\d+)")

@@ -17,6 +17,8 @@ AGES = {"36500d": True, "876000h": True, "36501d": False, "99999999d": False, "9
 OUT_OF_RANGE = "is out of range: a time is from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z, once in UTC"
 MOMENTS = {
     "0001-01-01T00:00:00+01:00": OUT_OF_RANGE,
+    "0000-06-15T12:00:00Z": OUT_OF_RANGE,  # RFC 3339's year 0 (it was "not a time")
+    "0000-01-01": OUT_OF_RANGE,  # a date alone, its midnight UTC
     "9999-12-31T23:59:59-05:00": OUT_OF_RANGE,
     "9999-12-31T23:59:59.9999991Z": OUT_OF_RANGE,  # rounded up past the last microsecond
     "2026-11-29T23:59:60Z": "is not a time: A leap second (:60) is only the last second of a UTC month (RFC 3339 §5.7).",
@@ -60,16 +62,24 @@ async def test_a_time_past_what_a_date_holds_is_refused_and_changes_nothing(
 
 
 # A value led by `-` and a digit (an age or a time with a sign): argparse took it for an option,
-# "expected one argument", where the same value after `=` got its own refusal.
+# "expected one argument", where the same value after `=` got its own refusal. An age with a
+# sign is said to have one (`-1d` was "not a time", or "not an age"), by every command.
 SIGNED = ["-1d", "-2h", "-90m", "-1.5d", "-30", "-2026-11-30T09:00:00Z"]
+NOT_A_TIME = (
+    "is not a time: an RFC 3339 time (2026-11-30T09:00:00Z), a date (2026-11-30, its midnight UTC) or an age "
+    "such as 2d or 6h"
+)
 REFUSED = {
     "events prune --older-than": "is not an age such as 30d, 12h, 90m or 45s (a positive whole number and a unit)",
-    "webhooks add --since": (
-        "is not a time: an RFC 3339 time (2026-11-30T09:00:00Z), a date (2026-11-30, its midnight UTC) or an age "
-        "such as 2d or 6h"
-    ),
+    "webhooks add --since": NOT_A_TIME,
+    "webhooks redeliver --dead-since": NOT_A_TIME,
 }
-REFUSED["webhooks redeliver --dead-since"] = REFUSED["webhooks add --since"]
+
+
+def _refusal(command: str, value: str) -> str:
+    if value in ("-1d", "-2h", "-90m"):
+        return f"has a sign: an age counts back from now and takes none, such as {value[1:]}"
+    return REFUSED[command]
 
 
 @pytest.mark.parametrize("value", SIGNED)
@@ -85,6 +95,6 @@ async def test_a_value_led_by_a_minus_is_read_as_the_options_value(
     option = COMMANDS[command][-1]
     assert (
         error
-        == f"kanal {COMMANDS[command][0]} {COMMANDS[command][1]}: error: argument {option}: {value!r} {REFUSED[command]}"
+        == f"kanal {COMMANDS[command][0]} {COMMANDS[command][1]}: error: argument {option}: {value!r} {_refusal(command, value)}"
     )
     assert await api.snapshot() == before

@@ -131,10 +131,17 @@ def test_ages(text, age):
     assert parse_age(text) == age
 
 
-@pytest.mark.parametrize("text", ["", "30", "d", "0d", "-1d", "1.5d", "30 days", "3w"])
+@pytest.mark.parametrize("text", ["", "30", "d", "0d", "1.5d", "30 days", "3w", "--1d", "-1.5d"])
 def test_bad_ages_are_refused(text):
     with pytest.raises(ValueError, match="is not an age such as 30d"):
         parse_age(text)
+
+
+@pytest.mark.parametrize(("text", "unsigned"), [("-1d", "1d"), ("+12h", "12h"), ("- 90m", "90m"), (" -045s ", "45s")])
+def test_a_signed_age_is_refused_as_one(text, unsigned):
+    with pytest.raises(ValueError) as refused:
+        parse_age(text)
+    assert str(refused.value) == f"{text!r} has a sign: an age counts back from now and takes none, such as {unsigned}"
 
 
 async def test_a_bad_age_on_the_command_line_changes_nothing(api, database_url, monkeypatch, capsys):
