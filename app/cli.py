@@ -676,7 +676,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _import_command(commands)
     serve = commands.add_parser("serve", help="run the HTTP server")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", type=cli_arguments.listen_host, default="127.0.0.1")
     serve.add_argument("--port", type=cli_arguments.port, default=8000)
     serve.add_argument("--workers", type=cli_arguments.processes, default=1)
     serve.add_argument(

@@ -140,6 +140,15 @@ def _checked(check: Callable[[T], T], value: T) -> T:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def listen_host(text: str) -> str:
+    """`kanal serve --host`: a name or address, an IPv6 one bare (`::1`) or in a URL's brackets
+    (`[::1]`, RFC 3986 §3.2.2's IP-literal, as it is written beside a port), taken bare: the
+    socket's address has none. Whether this machine has it, `app.listen` says."""
+    if text.startswith("[") and text.endswith("]") and ":" in text:
+        return text[1:-1]
+    return text
+
+
 def port(text: str) -> int:
     """A TCP port to listen on: 1 to 65535. Raises argparse.ArgumentTypeError."""
     return _whole(text, 1, MAX_PORT)

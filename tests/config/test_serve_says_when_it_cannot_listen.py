@@ -30,16 +30,23 @@ def database(tmp_path) -> str:
     return url
 
 
-def test_a_port_in_use_is_named_with_what_to_do(database):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
+# --host as given -> the address listened on: an IPv6 address bare, or in a URL's brackets
+# (`[::1]` was "cannot listen on [[::1]]:…: Name or service not known")
+HOSTS = {"127.0.0.1": ("127.0.0.1", socket.AF_INET), "::1": ("::1", socket.AF_INET6), "[::1]": ("::1", socket.AF_INET6)}
+
+
+@pytest.mark.parametrize("given", HOSTS)
+def test_a_port_in_use_is_named_with_what_to_do(database, given):
+    address, family = HOSTS[given]
+    with socket.socket(family) as taken:
+        taken.bind((address, 0))
         taken.listen()
         port = taken.getsockname()[1]
-        answer = _serve("127.0.0.1", port, database)
+        answer = _serve(given, port, database)
     assert answer == (
         1,
         "",
-        f"error: port {port} is in use on 127.0.0.1: another server listens there (a Kanal already running?); "
+        f"error: port {port} is in use on {address}: another server listens there (a Kanal already running?); "
         "stop it, or choose another port with --port (scripts/run: KANAL_PORT).\n",
     )
 

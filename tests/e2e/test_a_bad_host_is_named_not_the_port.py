@@ -2,7 +2,8 @@
 do by the failure's kind, and issues no key: a port in use (another server) is the port's
 fault, and advice about another server and another port follows it alone; a `KANAL_HOST` that
 is not an address of this machine, or a name that resolves to none, is the host's fault and
-named as such (it blamed the port); a privileged port, the privileges'."""
+named as such (it blamed the port); a privileged port, the privileges'. An IPv6 address in a
+URL's brackets (`[::1]`) is that address."""
 
 from __future__ import annotations
 
@@ -54,16 +55,23 @@ def test_a_host_not_of_this_machine_is_named_not_the_port(tmp_path: Path, host: 
     assert not (tmp_path / "kanal.db").exists()  # refused before anything was set up
 
 
-def test_a_port_in_use_alone_suggests_another_server_and_port(tmp_path: Path) -> None:
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
+# KANAL_HOST -> the address served on: an IPv6 one in a URL's brackets is that address (`[::1]`
+# was "not an address of this machine")
+HOSTS = {"127.0.0.1": ("127.0.0.1", socket.AF_INET), "[::1]": ("::1", socket.AF_INET6)}
+
+
+@pytest.mark.parametrize("given", HOSTS)
+def test_a_port_in_use_alone_suggests_another_server_and_port(tmp_path: Path, given: str) -> None:
+    address, family = HOSTS[given]
+    with socket.socket(family) as holder:
+        holder.bind((address, 0))
         holder.listen()
         port = holder.getsockname()[1]
-        result = _run(tmp_path, "127.0.0.1", port)
+        result = _run(tmp_path, given, port)
     assert (result.returncode, result.stdout, result.stderr) == (
         1,
         "",
-        f"scripts/run: cannot serve on 127.0.0.1:{port}: Address already in use.\n"
+        f"scripts/run: cannot serve on {address}:{port}: Address already in use.\n"
         "Is another scripts/run (or kanal serve) already up? Stop it, or choose another port:\n"
         f"    KANAL_PORT={port + 1} scripts/run\n"
         "No key was issued.\n",
