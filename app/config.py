@@ -11,6 +11,7 @@ import re
 import shlex
 import sys
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, Literal
@@ -175,6 +176,37 @@ def _postgres_option_must_be(url: URL) -> str | None:
     if attrs is not None and attrs not in (allowed := _asyncpg_session_attrs()):
         return f"a URL whose target_session_attrs is one of {', '.join(allowed)}"
     return None
+
+
+# libpq's variables asyncpg reads where DATABASE_URL gives no such option, each taking one of
+# a few values: variable -> (the URL's option, or None: a URL gives none; its values, or None:
+# the session attributes).
+PG_VARIABLES: dict[str, tuple[str | None, tuple[str, ...] | None]] = {
+    "PGSSLMODE": ("ssl", SSL_MODES),
+    "PGTARGETSESSIONATTRS": ("target_session_attrs", None),
+    "PGGSSLIB": ("gsslib", ("gssapi", "sspi")),
+    "PGSSLNEGOTIATION": (None, ("postgres", "direct")),
+}
+
+
+def _pg_variables_refused(url: URL, environ: Mapping[str, str]) -> list[str]:
+    """One `NAME=value: must be …` line per libpq variable in `environ` that asyncpg would read
+    for `url` and refuse on connecting (`PG_VARIABLES`; an empty one too, which asyncpg reads as
+    given), as the database being unavailable (`PGTARGETSESSIONATTRS=bogus`: `… expected to be
+    one of <built-in method values of mappingproxy …>`). None for SQLite."""
+    if url.get_backend_name() != "postgresql":
+        return []
+    refused = []
+    for name, (option, values) in PG_VARIABLES.items():
+        if name not in environ or option in url.query:
+            continue
+        allowed = values if values is not None else _asyncpg_session_attrs()
+        if environ[name] not in allowed:
+            where = "" if option is None else f" where DATABASE_URL gives no {option}="
+            refused.append(
+                f"{name}={shlex.quote(environ[name])}: must be one of {', '.join(allowed)} (asyncpg reads it{where})"
+            )
+    return refused
 
 
 def _driver_refuses(url: URL) -> str | None:
@@ -382,7 +414,8 @@ class Settings(BaseModel):
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
         """The environment's settings, `overrides` (by field name) taking precedence. Raises
-        ConfigError for any value outside its range or forms, naming each such variable."""
+        ConfigError for any value outside its range or forms, naming each such variable, and for a
+        libpq variable asyncpg would refuse (`PG_VARIABLES`)."""
         read = {
             field.validation_alias: os.environ[field.validation_alias]
             for name, field in cls.model_fields.items()
@@ -391,9 +424,12 @@ class Settings(BaseModel):
             and os.environ.get(field.validation_alias)
         }
         try:
-            return cls.model_validate(given := {**read, **overrides})
+            settings = cls.model_validate(given := {**read, **overrides})
         except ValidationError as exc:
             raise ConfigError(_explained(exc, given)) from None
+        if refused := _pg_variables_refused(make_url(settings.database_url), os.environ):
+            raise ConfigError("\n".join(refused))
+        return settings
 
     @property
     def event_retention(self) -> timedelta | None:

@@ -69,3 +69,68 @@ def test_a_command_stops_in_one_line_before_connecting(query: str) -> None:
         "",
         f"error: DATABASE_URL={shlex.quote(url)}: must be {REFUSED[query]}\n",
     )
+
+
+# libpq's variables asyncpg reads where the URL gives no such option: variable -> (a value
+# refused, what it must be). They were refused on connecting, as the database being unavailable.
+VARIABLES = {
+    "PGTARGETSESSIONATTRS": (
+        "bogus",
+        f"one of {ATTRS} (asyncpg reads it where DATABASE_URL gives no target_session_attrs=)",
+    ),
+    "PGSSLMODE": ("REQUIRE", f"one of {SSL} (asyncpg reads it where DATABASE_URL gives no ssl=)"),
+    "PGGSSLIB": ("kerberos", "one of gssapi, sspi (asyncpg reads it where DATABASE_URL gives no gsslib=)"),
+    "PGSSLNEGOTIATION": ("tls", "one of postgres, direct (asyncpg reads it)"),
+}
+# the URL's own option, which asyncpg reads in the variable's place
+OVERRIDES = {
+    "PGTARGETSESSIONATTRS": "target_session_attrs=any",
+    "PGSSLMODE": "ssl=disable",
+    "PGGSSLIB": "gsslib=gssapi",
+}
+
+
+@pytest.mark.parametrize("empty", [False, True], ids=["a value", "empty"])
+@pytest.mark.parametrize("variable", VARIABLES)
+def test_a_libpq_variable_asyncpg_would_refuse_is_refused_naming_it(
+    environment: pytest.MonkeyPatch, variable: str, empty: bool
+) -> None:
+    value, must = VARIABLES[variable]
+    value = "" if empty else value
+    environment.setenv("DATABASE_URL", BASE)
+    environment.setenv(variable, value)
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env()
+    assert str(refused.value) == f"{variable}={shlex.quote(value)}: must be {must}"
+
+
+@pytest.mark.parametrize("variable", VARIABLES)
+def test_a_libpq_variable_is_not_read_where_it_does_not_apply(environment: pytest.MonkeyPatch, variable: str) -> None:
+    environment.setenv(variable, VARIABLES[variable][0])
+    environment.setenv("DATABASE_URL", "sqlite+aiosqlite:///var/kanal.db")
+    assert Settings.from_env().database_url == "sqlite+aiosqlite:///var/kanal.db"
+    if variable in OVERRIDES:  # the URL's option is read in its place
+        environment.setenv("DATABASE_URL", f"{BASE}?{OVERRIDES[variable]}")
+        assert Settings.from_env().database_url == f"{BASE}?{OVERRIDES[variable]}"
+
+
+def test_the_values_asyncpg_takes_are_taken(environment: pytest.MonkeyPatch) -> None:
+    environment.setenv("DATABASE_URL", BASE)
+    for variable, value in [
+        ("PGSSLMODE", "verify-full"),
+        ("PGTARGETSESSIONATTRS", "read-write"),
+        ("PGGSSLIB", "gssapi"),
+    ]:
+        environment.setenv(variable, value)
+    environment.setenv("PGSSLNEGOTIATION", "postgres")
+    assert Settings.from_env().database_url == BASE
+
+
+def test_a_command_names_the_variable_before_connecting() -> None:
+    env = {**os.environ, "DATABASE_URL": BASE, "PGTARGETSESSIONATTRS": "bogus"}
+    done = subprocess.run([KANAL, "keys", "list"], env=env, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1,
+        "",
+        f"error: PGTARGETSESSIONATTRS=bogus: must be {VARIABLES['PGTARGETSESSIONATTRS'][1]}\n",
+    )
