@@ -76,12 +76,18 @@ def read_json(text: str) -> Any:
 
 
 def json_default(value: Any) -> Any:
-    """orjson's `default`: a Decimal becomes an int when integral (and 64-bit), else a float.
-    Raises TypeError for anything else JSON cannot hold."""
+    """orjson's `default`: a Decimal becomes an int when integral (and 64-bit), else the double
+    nearest it, itself an int when that double is whole (`9007199254740993.5` is the double
+    9007199254740994, `2e-324` is 0, `1.00…001` is 1): a whole double answered in its shortest
+    form past 1e16 (`9.223372036854775e+18`) was read back as another integer, and a whole
+    value is answered as an integer (README "Free-form JSON"). `app.domain.types` refuses a
+    value whose whole double is past 64 bits. Raises TypeError for anything else JSON cannot
+    hold."""
     if isinstance(value, Decimal):
         if value == value.to_integral_value() and -(2**63) <= value < 2**63:
             return int(value)
-        return float(value)
+        nearest = float(value)
+        return int(nearest) if nearest.is_integer() and -(2**63) <= nearest < 2**63 else nearest
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 

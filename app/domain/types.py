@@ -342,9 +342,9 @@ def _check_json(value: Any, levels_left: int) -> None:
     a signed 64-bit integer, another a finite double. So a whole value past 64 bits is refused
     however it is written (`10000000000000000000`, `1e19`, `10000000000000000000.0`), where
     written with an exponent or a point it was stored as a double. A value that is not whole is
-    a double within the same range: past it a double keeps no fraction (`…0000.5` was stored as
-    the whole 1e+19, refused when sent back). Raises PydanticCustomError (`too_deep`,
-    `out_of_range`)."""
+    stored as its double, an integer when that double is whole (`json_values.json_default`), so
+    within the same range (`…0000.5` was stored as the whole 1e+19, refused when sent back).
+    Raises PydanticCustomError (`too_deep`, `out_of_range`)."""
     if value.__class__ is str:  # the most common leaf: nothing to check
         return
     if isinstance(value, dict):
@@ -368,9 +368,9 @@ def _check_large_number(value: Decimal) -> None:
     if value == value.to_integral_value():
         if not -_INT64 <= value < _INT64:
             raise _fail(ErrorCode.OUT_OF_RANGE, "Integers must fit in 64 bits.")
-    elif not -_INT64 <= Decimal(repr(float(value))) < _INT64:
-        # The double it is stored as, as it is answered (its shortest form): 2^63 - 1.5 is
-        # 9.223372036854776e+18, and so is -2^63 - 0.5 below zero, past 64 bits either way.
+    elif not -_INT64 <= float(value) < _INT64:
+        # The double it is stored as, whole past 2^53 and stored as that integer
+        # (`json_values.json_default`): 2^63 - 0.5 is the double 2^63, past 64 bits.
         raise _fail(ErrorCode.OUT_OF_RANGE, PAST_64_BITS)
 
 
