@@ -19,7 +19,7 @@ from app.domain.statuses import DeliveryStatus
 
 BATCH = 1000  # events per transaction: a long prune never holds the writer for long
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
-_AGE = re.compile(r"^\s*([+-]?)\s*(\d+)\s*([dhms])\s*$")
+_AGE = re.compile(r"^\s*([+-]?)\s*(\d+)\s*([dhms])\s*$", re.ASCII)  # digits 0-9 alone
 
 
 def is_an_age(text: str) -> bool:
@@ -33,7 +33,7 @@ def parse_age(text: str) -> timedelta:
     otherwise: a signed one (`-1d`: an age counts back from now), one of nothing, or a larger one
     (it goes back past any date)."""
     match = _AGE.match(text)
-    if match is not None and match.group(1):
+    if match is not None and match.group(1) and int(match.group(2)) > 0:
         unsigned = f"{int(match.group(2))}{match.group(3)}"
         raise ValueError(f"{text!r} has a sign: an age counts back from now and takes none, such as {unsigned}")
     if match is None or int(match.group(2)) == 0:

@@ -131,7 +131,10 @@ def test_ages(text, age):
     assert parse_age(text) == age
 
 
-@pytest.mark.parametrize("text", ["", "30", "d", "0d", "1.5d", "30 days", "3w", "--1d", "-1.5d"])
+# `+0d`, `-0d`: no age, signed or not; `١d`, `٣٦٥d`: other scripts' digits (read as 1 and 365 days)
+@pytest.mark.parametrize(
+    "text", ["", "30", "d", "0d", "1.5d", "30 days", "3w", "--1d", "-1.5d", "+0d", "-0d", "١d", "٣٦٥d", "1٠d"]
+)
 def test_bad_ages_are_refused(text):
     with pytest.raises(ValueError, match="is not an age such as 30d"):
         parse_age(text)
