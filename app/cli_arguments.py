@@ -9,6 +9,8 @@ are options that do not go together (`refuses`)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ipaddress
 import math
 import re
 from collections.abc import Callable
@@ -143,10 +145,20 @@ def _checked(check: Callable[[T], T], value: T) -> T:
 def listen_host(text: str) -> str:
     """`kanal serve --host`: a name or address, an IPv6 one bare (`::1`) or in a URL's brackets
     (`[::1]`, RFC 3986 §3.2.2's IP-literal, as it is written beside a port), taken bare: the
-    socket's address has none. Whether this machine has it, `app.listen` says."""
-    if text.startswith("[") and text.endswith("]") and ":" in text:
-        return text[1:-1]
-    return text
+    socket's address has none. Whether this machine has it, `app.listen` says. Raises
+    argparse.ArgumentTypeError for an empty one (uvicorn listened on every interface), one with
+    a port (`[::1]:8000`), or an IPv4 address in IPv6's form (`::ffff:127.0.0.1`, which uvicorn
+    cannot bind)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty host listens on every interface: give 0.0.0.0 or :: for that")
+    if text.startswith("[") and "]:" in text:
+        raise argparse.ArgumentTypeError(f"{text!r} has a port: give the address alone, the port with --port")
+    host = text[1:-1] if text.startswith("[") and text.endswith("]") and ":" in text else text
+    with contextlib.suppress(ValueError):
+        mapped = ipaddress.IPv6Address(host).ipv4_mapped
+        if mapped is not None:
+            raise argparse.ArgumentTypeError(f"{text!r} is an IPv4 address in IPv6's form: give {mapped}")
+    return host
 
 
 def port(text: str) -> int:

@@ -5,12 +5,14 @@ lines and exited 3."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import socket
 import subprocess
 
 import pytest
 
+from app.cli_arguments import listen_host
 from app.listen import CannotListen, check_listen
 from tests.server import KANAL, free_port
 
@@ -66,3 +68,31 @@ def test_a_free_port_passes_and_stays_free():
             taken.bind(("127.0.0.1", port))
             taken.listen()
             check_listen("127.0.0.1", port)
+
+
+# --host refused before anything starts (exit 2, argparse's line): an empty one listened on
+# every interface; an address with its port was "cannot listen on [[::1]:8000]:8000"; an IPv4
+# address in IPv6's form passed the check, then uvicorn failed to bind after the app started.
+REFUSED_HOSTS = {
+    "": "an empty host listens on every interface: give 0.0.0.0 or :: for that",
+    " ": "an empty host listens on every interface: give 0.0.0.0 or :: for that",
+    "[::1]:8000": "'[::1]:8000' has a port: give the address alone, the port with --port",
+    "::ffff:127.0.0.1": "'::ffff:127.0.0.1' is an IPv4 address in IPv6's form: give 127.0.0.1",
+    "[::ffff:127.0.0.1]": "'[::ffff:127.0.0.1]' is an IPv4 address in IPv6's form: give 127.0.0.1",
+}
+
+
+@pytest.mark.parametrize("host", REFUSED_HOSTS, ids=[repr(host) for host in REFUSED_HOSTS])
+def test_a_host_that_cannot_be_served_as_meant_is_refused(host):
+    with pytest.raises(argparse.ArgumentTypeError) as refused:
+        listen_host(host)
+    assert str(refused.value) == REFUSED_HOSTS[host]
+
+
+def test_serve_with_an_empty_host_stops_before_listening(database):
+    code, out, err = _serve("", free_port(), database)
+    assert (code, out, err.splitlines()[-1]) == (
+        2,
+        "",
+        f"kanal serve: error: argument --host: {REFUSED_HOSTS['']}",
+    )
