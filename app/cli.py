@@ -71,7 +71,7 @@ def _refuse_read_only(command: str) -> None:
     if Settings.from_env().read_only:
         _stop(
             f"the database {_shown_url()} {READ_ONLY}: `kanal {command}` writes to it; "
-            "run it with a DATABASE_URL without mode=ro."
+            "run it with a DATABASE_URL without mode=ro or immutable."
         )
 
 
@@ -86,7 +86,7 @@ def _writing(command: str, run: Callable[[argparse.Namespace], None]) -> Callabl
 
 
 # How a command names a database DATABASE_URL opens read-only.
-READ_ONLY = "is opened read-only (mode=ro in DATABASE_URL)"
+READ_ONLY = "is opened read-only (mode=ro or immutable in DATABASE_URL)"
 
 
 def _db_upgrade(args: argparse.Namespace) -> None:

@@ -67,7 +67,7 @@ class ReadOnlyUrl(Exception):
     """DATABASE_URL opens the SQLite database read-only: the cause of `DatabaseReadOnly`."""
 
     def __init__(self) -> None:
-        super().__init__("DATABASE_URL opens the database read-only (mode=ro): a write is refused")
+        super().__init__("DATABASE_URL opens the database read-only (mode=ro or immutable): a write is refused")
 
 
 class DatabaseReadOnly(DatabaseUnavailable):
@@ -75,7 +75,7 @@ class DatabaseReadOnly(DatabaseUnavailable):
     before it runs, for as long as the process runs (no `Retry-After`: the same URL never writes)."""
 
     retry_after = False
-    answer = "The database is opened read-only (mode=ro in DATABASE_URL): this server takes no writes."
+    answer = "The database is opened read-only (mode=ro or immutable in DATABASE_URL): this server takes no writes."
 
     def __init__(self) -> None:
         super().__init__(ReadOnlyUrl())

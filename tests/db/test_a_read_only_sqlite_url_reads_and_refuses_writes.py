@@ -26,7 +26,7 @@ from tests.realserver import API, prepared_database, serving
 from tests.server import KANAL
 
 AGAIN = "run `kanal db upgrade` first, or run kanal where the service's database is (same directory, or the same DATABASE_URL)."
-READ_ONLY = "is opened read-only (mode=ro in DATABASE_URL)"
+READ_ONLY = "is opened read-only (mode=ro or immutable in DATABASE_URL)"
 
 
 def _kanal(url: str, cwd: Path, *argv: str) -> tuple[int, str, str]:
@@ -109,7 +109,7 @@ def test_reads_work_and_writes_are_refused_in_one_line(url, tmp_path):
             1,
             "",
             f"error: the database {url} {READ_ONLY}: `kanal {name.split(' --')[0]}` writes to it; "
-            "run it with a DATABASE_URL without mode=ro.\n",
+            "run it with a DATABASE_URL without mode=ro or immutable.\n",
         )
         for name in REFUSED_BEFORE
     }
@@ -142,9 +142,11 @@ async def test_a_server_on_a_read_only_uri_reads_and_refuses_writes(tmp_path):
             logged = server.stderr
     assert (health.status_code, health.json()["database"]) == (200, True)
     assert (read.status_code, read.json()["external_id"]) == (200, "ORDER-1001")
-    refusal = {"error": "The database is opened read-only (mode=ro in DATABASE_URL): this server takes no writes."}
+    refusal = {
+        "error": "The database is opened read-only (mode=ro or immutable in DATABASE_URL): this server takes no writes."
+    }
     for answer in (write, patch):
         assert (answer.status_code, answer.json(), answer.headers.get("retry-after")) == (503, refusal, None)
     assert "Traceback" not in logged
-    assert "ReadOnlyUrl: DATABASE_URL opens the database read-only (mode=ro): a write is refused" in logged
+    assert "ReadOnlyUrl: DATABASE_URL opens the database read-only (mode=ro or immutable): a write is refused" in logged
     assert (_rows(tmp_path / "kanal.db"), _files(tmp_path)) == (before, files)
