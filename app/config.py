@@ -129,6 +129,7 @@ ASYNCPG_OPTIONS = frozenset(
 )
 # asyncpg's `ssl` modes (libpq's names): asyncpg.connect_utils.SSLMode.
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+GSS_LIBRARIES = ("gssapi", "sspi")  # asyncpg's `gsslib`
 
 
 class MustBe(ValueError):
@@ -142,6 +143,16 @@ def _asyncpg_session_attrs() -> tuple[str, ...]:
     from asyncpg.connect_utils import SessionAttribute  # type: ignore[import-untyped]
 
     return tuple(attribute.value for attribute in SessionAttribute)
+
+
+def _blank_option(text: str) -> str | None:
+    """What DATABASE_URL must be when its query gives an option no value (`mode=`, `ssl=`):
+    SQLAlchemy drops it, so the driver's default was used where the operator meant something
+    else (SQLite itself refuses `mode=`); None otherwise."""
+    for name, value in parse_qsl(urlsplit(text).query, keep_blank_values=True):
+        if not value:
+            return f"a URL whose {name} has a value, not none"
+    return None
 
 
 def _given_twice(url: URL) -> str | None:
@@ -172,6 +183,13 @@ def _postgres_option_must_be(url: URL) -> str | None:
     ssl = url.query.get("ssl")
     if ssl is not None and ssl not in SSL_MODES:
         return f"a URL whose ssl is one of {', '.join(SSL_MODES)}"
+    gsslib = url.query.get("gsslib")
+    if gsslib is not None and gsslib not in GSS_LIBRARIES:
+        return f"a URL whose gsslib is one of {', '.join(GSS_LIBRARIES)}"
+    cache = url.query.get("prepared_statement_cache_size")
+    if isinstance(cache, str) and not (cache.isascii() and cache.isdigit()):
+        # SQLAlchemy's cache took -1 and then trimmed itself forever, every command hanging
+        return "a URL whose prepared_statement_cache_size is a whole number, 0 or more (0: none kept)"
     attrs = url.query.get("target_session_attrs")
     if attrs is not None and attrs not in (allowed := _asyncpg_session_attrs()):
         return f"a URL whose target_session_attrs is one of {', '.join(allowed)}"
@@ -184,7 +202,7 @@ def _postgres_option_must_be(url: URL) -> str | None:
 PG_VARIABLES: dict[str, tuple[str | None, tuple[str, ...] | None]] = {
     "PGSSLMODE": ("ssl", SSL_MODES),
     "PGTARGETSESSIONATTRS": ("target_session_attrs", None),
-    "PGGSSLIB": ("gsslib", ("gssapi", "sspi")),
+    "PGGSSLIB": ("gsslib", GSS_LIBRARIES),
     "PGSSLNEGOTIATION": (None, ("postgres", "direct")),
 }
 
@@ -266,6 +284,8 @@ def sqlite_file(url: URL) -> SqliteFile:
         return SqliteFile(None if url.database in (None, "", ":memory:") else url.database)
     if not filename.startswith("file:"):
         raise ValueError(f"a URL whose path, with uri=true, is a SQLite URI: sqlite+aiosqlite:///file:{url.database}?…")
+    if "#" in filename:  # SQLite reads a URI no further: `mode=ro` after it was dropped
+        raise ValueError("a SQLite URI without '#', where SQLite stops reading it (a file name's # is %2523)")
     parts = urlsplit(filename)
     if parts.netloc not in ("", "localhost"):
         raise ValueError(f"a SQLite URI naming a file of this machine, not of {parts.netloc!r}")
@@ -365,6 +385,8 @@ class Settings(BaseModel):
             driver = None
         if driver not in DRIVERS:
             raise ValueError("not one of the drivers")
+        if (blank := _blank_option(value)) is not None:
+            raise MustBe(blank)
         if (twice := _given_twice(make_url(value))) is not None:
             raise MustBe(twice)
         if (must := _postgres_option_must_be(make_url(value))) is not None:
@@ -476,20 +498,13 @@ _SECRETS = ("KANAL_METRICS_TOKEN", "metrics_token")
 
 
 def shown_url(text: str) -> str:
-    """A URL as an error names it (errors go to logs): its password as `***`, its database and query as the
-    operator wrote it (`?host=/run/postgresql`; SQLAlchemy renders it percent-encoded,
-    `%2Frun%2Fpostgresql`, which matches no line of the configuration)."""
-    try:
-        url = make_url(text)
-        shown = url.render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return re.sub(r":[^:/@]*@", ":***@", text)
-    _address, mark, query = shown.partition("?")
-    # the database as written too: SQLAlchemy renders a SQLite URI's `file:` as `file%3A`
-    address = url._replace(database=None).set(query={}).render_as_string(hide_password=True)
-    if url.database is not None:
-        address += f"/{url.database}"
-    return address + mark + unquote(query)
+    """A URL as an error names it (errors go to logs): as the operator wrote it, its order and
+    blank options kept (SQLAlchemy's rendering sorts and drops them, and percent-encodes
+    `?host=/run/postgresql` and a SQLite URI's `file:`, which then match no line of the
+    configuration), its password as `***`, in the address or the query."""
+    written, mark, query = text.partition("?")
+    address = re.sub(r":[^:/@]*@", ":***@", written)
+    return address + mark + unquote(re.sub(r"(^|&)(password=)[^&]*", r"\1\2***", query))
 
 
 def from_env_or_exit() -> Settings:

@@ -7,11 +7,12 @@ anything starts: each known, given once, with a value SQLite takes."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 # Values SQLite's sqlite3_uri_boolean() reads, either way.
 BOOLEANS = ("1", "yes", "true", "on", "0", "no", "false", "off")
-MODES = ("ro", "rw", "rwc", "memory")
+MODES = ("ro", "rw", "rwc")  # and SQLite's `memory`, refused with its reason
 FLAGS = ("immutable", "nolock", "psow")
 # `vfs` names a VFS of this SQLite (checked by opening one in memory); `cache` is `private`
 # alone here (SQLite's `shared` locks whole tables between connections: the server's writer,
@@ -23,8 +24,9 @@ PARAMETERS = ("vfs", "mode", "cache", *FLAGS, "modeof")
 def check_parameters(query: tuple[tuple[str, str], ...]) -> None:
     """Checks the (name, value) pairs of a SQLite URI's query, in order. Raises ValueError
     saying what the URI must be (as a setting's refusal words it: `must be …`) at the first
-    SQLite would not take: an unknown name, a name given twice, a `mode` outside its values,
-    `cache=shared`, a flag that is no boolean, or a `vfs` this SQLite lacks."""
+    SQLite would not take, or the service could not use: an unknown name, a name given twice, a
+    `mode` outside its values, a database in memory (`mode=memory`, `vfs=memdb`), `cache=shared`,
+    a flag that is no boolean, a `vfs` this SQLite lacks, or a `modeof` naming no file."""
     seen: set[str] = set()
     for name, value in query:
         if name not in PARAMETERS:
@@ -32,8 +34,15 @@ def check_parameters(query: tuple[tuple[str, str], ...]) -> None:
         if name in seen:
             raise ValueError(f"a SQLite URI giving {name} once, not twice")
         seen.add(name)
+        if (name, value) in (("mode", "memory"), ("vfs", "memdb")):
+            raise ValueError(
+                f"a SQLite URI of a file, not {name}={value}: a database in memory is one connection's, which "
+                "the service's other connections and commands never see"
+            )
         if name == "mode" and value not in MODES:
             raise ValueError(f"a SQLite URI whose mode is one of {', '.join(MODES)}, not {value!r}")
+        if name == "modeof" and not os.path.exists(value):
+            raise ValueError(f"a SQLite URI whose modeof names a file there is, not {value!r}")
         if name == "cache" and value != "private":
             raise ValueError(
                 f"a SQLite URI whose cache is private, not {value!r}: a shared cache locks tables between "

@@ -20,6 +20,7 @@ from tests.server import KANAL
 BASE = "postgresql+asyncpg://postgres@127.0.0.1:5432/db"
 SSL = "disable, allow, prefer, require, verify-ca, verify-full"
 ATTRS = "any, primary, standby, prefer-standby, read-write, read-only"
+PREPARED = "a URL whose prepared_statement_cache_size is a whole number, 0 or more (0: none kept)"
 
 # query -> what the URL must be
 REFUSED = {
@@ -34,13 +35,23 @@ REFUSED = {
         f"a URL with ssl=verify-full, not sslmode=verify-full: asyncpg takes ssl ({SSL}), not libpq's sslmode"
     ),
     "sslmode=on": f"a URL with ssl=require, not sslmode=on: asyncpg takes ssl ({SSL}), not libpq's sslmode",
+    "gsslib=bogus": "a URL whose gsslib is one of gssapi, sspi",
+    # SQLAlchemy's statement cache took -1, then trimmed itself forever: every command hung
+    "prepared_statement_cache_size=-1": PREPARED,
+    "prepared_statement_cache_size=abc": PREPARED,
+    "prepared_statement_cache_size=1.5": PREPARED,
+    "prepared_statement_cache_size=١٠": PREPARED,
     "host=/var/run/postgresql&sslmode=disable": (
         f"a URL with ssl=disable, not sslmode=disable: asyncpg takes ssl ({SSL}), not libpq's sslmode"
     ),
 }
-ACCEPTED = [f"target_session_attrs={attrs}" for attrs in ATTRS.split(", ")] + [
-    f"ssl={mode}" for mode in SSL.split(", ")
-]
+ACCEPTED = [
+    "gsslib=gssapi",
+    "gsslib=sspi",
+    "prepared_statement_cache_size=0",
+    "prepared_statement_cache_size=100",
+    *(f"target_session_attrs={attrs}" for attrs in ATTRS.split(", ")),
+] + [f"ssl={mode}" for mode in SSL.split(", ")]
 
 
 @pytest.mark.parametrize(("query", "must"), REFUSED.items(), ids=list(REFUSED))

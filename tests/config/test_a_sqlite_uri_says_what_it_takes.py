@@ -2,9 +2,12 @@
 is checked before anything starts against the parameters SQLite takes (sqlite.org/uri.html),
 and refused in the one line every refused setting gets, saying what it must be. `mode=RO`, a
 mode given twice or `vfs=nope` passed, and every connection then failed with a traceback;
-`mod=ro` (a misspelt name) and `immutable=maybe` were ignored by SQLite, the database opened
-read-write; `cache=shared` made the server's own connections lock each other out. Any option
-given twice, on either engine, is refused as such (SQLAlchemy passed both as one tuple)."""
+`mod=ro` (a misspelt name), `immutable=maybe`, a blank `mode=` and anything after a `#` were
+ignored, the database opened read-write; `cache=shared` made the server's own connections lock
+each other out; `mode=memory` gave each connection a database of its own (`db upgrade` migrated
+one no other command saw); `modeof` naming no file was an unavailable database. Any option
+given twice, or blank, on either engine, is refused as such (SQLAlchemy passed both as one
+tuple, and dropped a blank one); the URL is shown as written."""
 
 from __future__ import annotations
 
@@ -20,10 +23,10 @@ from tests.server import KANAL
 FILE = "sqlite+aiosqlite:///file:var/kanal.db"
 PARAMETERS = "vfs, mode, cache, immutable, nolock, psow, modeof"
 BOOLEANS = "1, yes, true, on, 0, no, false, off"
-MODES = "ro, rw, rwc, memory"
+MODES = "ro, rw, rwc"
+MEMORY = "a database in memory is one connection's, which the service's other connections and commands never see"
 
-# URL -> what it must be (its query in the order SQLAlchemy shows it; a blank value, `mode=`,
-# is dropped by SQLAlchemy as if absent)
+# URL -> what it must be
 REFUSED = {
     f"{FILE}?mode=RO&uri=true": f"a SQLite URI whose mode is one of {MODES}, not 'RO'",
     f"{FILE}?mode=readonly&uri=true": f"a SQLite URI whose mode is one of {MODES}, not 'readonly'",
@@ -31,7 +34,7 @@ REFUSED = {
     f"{FILE}?readonly=1&uri=true": f"a SQLite URI whose parameters are SQLite's ({PARAMETERS}), not 'readonly'",
     f"{FILE}?immutable=maybe&uri=true": f"a SQLite URI whose immutable is a boolean ({BOOLEANS}), not 'maybe'",
     f"{FILE}?nolock=2&uri=true": f"a SQLite URI whose nolock is a boolean ({BOOLEANS}), not '2'",
-    f"{FILE}?uri=true&vfs=nope": "a SQLite URI whose vfs is one this SQLite has, not 'nope'",
+    f"{FILE}?vfs=nope&uri=true": "a SQLite URI whose vfs is one this SQLite has, not 'nope'",
     f"{FILE}?cache=shared&uri=true": (
         "a SQLite URI whose cache is private, not 'shared': a shared cache locks tables between the server's "
         "own connections"
@@ -46,6 +49,22 @@ REFUSED = {
     "sqlite+aiosqlite:///file://db.example/kanal.db?uri=true": (
         "a SQLite URI naming a file of this machine, not of 'db.example'"
     ),
+    # the service cannot use (each connection would have a database of its own)
+    f"{FILE}?mode=memory&uri=true": f"a SQLite URI of a file, not mode=memory: {MEMORY}",
+    f"{FILE}?vfs=memdb&uri=true": f"a SQLite URI of a file, not vfs=memdb: {MEMORY}",
+    f"{FILE}?modeof=/nonexistent/file&uri=true": "a SQLite URI whose modeof names a file there is, not '/nonexistent/file'",
+    # SQLite stops reading at `#`: `mode=ro` after it was dropped, the database opened read-write
+    f"{FILE}#x?mode=ro&uri=true": "a SQLite URI without '#', where SQLite stops reading it (a file name's # is %2523)",
+    "sqlite+aiosqlite:///file:var/kanal%23x.db?mode=ro&uri=true": (
+        "a SQLite URI without '#', where SQLite stops reading it (a file name's # is %2523)"
+    ),
+    f"{FILE}#?uri=true": "a SQLite URI without '#', where SQLite stops reading it (a file name's # is %2523)",
+    # a blank option, which SQLAlchemy dropped: SQLite's default in its place
+    f"{FILE}?mode=&uri=true": "a URL whose mode has a value, not none",
+    f"{FILE}?uri=true&psow=": "a URL whose psow has a value, not none",
+    "sqlite+aiosqlite:///var/kanal.db?timeout=": "a URL whose timeout has a value, not none",
+    "postgresql+asyncpg://u@h/db?ssl=": "a URL whose ssl has a value, not none",
+    "postgresql+asyncpg://u@/db?host=10.0.0.1:5432&host=": "a URL whose host has a value, not none",
     # given twice
     f"{FILE}?mode=ro&mode=rw&uri=true": "a URL giving mode once, not 2 times",
     f"{FILE}?mode=ro&mode=ro&uri=true": "a URL giving mode once, not 2 times",
@@ -66,7 +85,7 @@ ACCEPTED = [
     f"{FILE}?nolock=off&psow=yes&uri=true",
     f"{FILE}?cache=private&uri=true",
     f"{FILE}?vfs=unix-none&mode=ro&uri=true",
-    f"{FILE}?modeof=var/other.db&uri=true",
+    f"{FILE}?modeof=/etc/passwd&uri=true",
     f"{FILE}?uri=true",
     "sqlite+aiosqlite:///file://localhost/var/kanal.db?uri=true",
     # asyncpg's several hosts, one `host` each
