@@ -130,6 +130,7 @@ ASYNCPG_OPTIONS = frozenset(
 # asyncpg's `ssl` modes (libpq's names): asyncpg.connect_utils.SSLMode.
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 GSS_LIBRARIES = ("gssapi", "sspi")  # asyncpg's `gsslib`
+DIRECT_TLS_MODES = ("require", "verify-ca", "verify-full")  # the `ssl` asyncpg's direct TLS takes
 
 
 class MustBe(ValueError):
@@ -224,6 +225,12 @@ def _pg_variables_refused(url: URL, environ: Mapping[str, str]) -> list[str]:
             refused.append(
                 f"{name}={shlex.quote(environ[name])}: must be one of {', '.join(allowed)} (asyncpg reads it{where})"
             )
+    ssl = url.query.get("ssl") or environ.get("PGSSLMODE")
+    if environ.get("PGSSLNEGOTIATION") == "direct" and ssl not in DIRECT_TLS_MODES:
+        refused.append(
+            f"PGSSLNEGOTIATION=direct: must be postgres where ssl is not {', '.join(DIRECT_TLS_MODES)} "
+            f"(direct TLS takes one of them: give ssl= in DATABASE_URL, or PGSSLMODE)"
+        )
     return refused
 
 
@@ -501,10 +508,13 @@ def shown_url(text: str) -> str:
     """A URL as an error names it (errors go to logs): as the operator wrote it, its order and
     blank options kept (SQLAlchemy's rendering sorts and drops them, and percent-encodes
     `?host=/run/postgresql` and a SQLite URI's `file:`, which then match no line of the
-    configuration), its password as `***`, in the address or the query."""
+    configuration), its password as `***`, in the address or the query, a control character as
+    its escape (`\\x00`)."""
     written, mark, query = text.partition("?")
     address = re.sub(r":[^:/@]*@", ":***@", written)
-    return address + mark + unquote(re.sub(r"(^|&)(password=)[^&]*", r"\1\2***", query))
+    shown = address + mark + unquote(re.sub(r"(^|&)(password=)[^&]*", r"\1\2***", query))
+    # a control character (`%00` decoded) as an escape, not as bytes on the operator's terminal
+    return re.sub(r"[\x00-\x1f\x7f]", lambda found: f"\\x{ord(found[0]):02x}", shown)
 
 
 def from_env_or_exit() -> Settings:

@@ -145,3 +145,37 @@ def test_a_command_names_the_variable_before_connecting() -> None:
         "",
         f"error: PGTARGETSESSIONATTRS=bogus: must be {VARIABLES['PGTARGETSESSIONATTRS'][1]}\n",
     )
+
+
+DIRECT = (
+    "PGSSLNEGOTIATION=direct: must be postgres where ssl is not require, verify-ca, verify-full (direct TLS "
+    "takes one of them: give ssl= in DATABASE_URL, or PGSSLMODE)"
+)
+# direct TLS (PGSSLNEGOTIATION=direct) with the ssl the URL or PGSSLMODE gives (None: neither)
+# -> whether it is taken; asyncpg refused the others on connecting, as the database unavailable
+DIRECT_TLS = {
+    (None, None): False,
+    ("prefer", None): False,
+    (None, "disable"): False,
+    ("require", None): True,
+    (None, "verify-full"): True,
+    ("verify-ca", "disable"): True,  # the URL's ssl is read in PGSSLMODE's place
+    ("disable", "require"): False,
+}
+
+
+@pytest.mark.parametrize(("url_ssl", "pgsslmode"), DIRECT_TLS, ids=[f"{a}-{b}" for a, b in DIRECT_TLS])
+def test_direct_tls_takes_an_ssl_that_requires_it(
+    environment: pytest.MonkeyPatch, url_ssl: str | None, pgsslmode: str | None
+) -> None:
+    url = BASE if url_ssl is None else f"{BASE}?ssl={url_ssl}"
+    environment.setenv("DATABASE_URL", url)
+    environment.setenv("PGSSLNEGOTIATION", "direct")
+    if pgsslmode is not None:
+        environment.setenv("PGSSLMODE", pgsslmode)
+    if DIRECT_TLS[(url_ssl, pgsslmode)]:
+        assert Settings.from_env().database_url == url
+        return
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env()
+    assert str(refused.value) == DIRECT
