@@ -150,7 +150,7 @@ def _blank_option(text: str) -> str | None:
     """What DATABASE_URL must be when its query gives an option no value (`mode=`, `ssl=`):
     SQLAlchemy drops it, so the driver's default was used where the operator meant something
     else (SQLite itself refuses `mode=`); None otherwise."""
-    for name, value in parse_qsl(urlsplit(text).query, keep_blank_values=True):
+    for name, value in parse_qsl(query_as_written(text), keep_blank_values=True):
         if not value:
             return f"a URL whose {name} has a value, not none"
     return None
@@ -504,16 +504,32 @@ def _explained(exc: ValidationError, given: dict[str, Any]) -> str:
 _SECRETS = ("KANAL_METRICS_TOKEN", "metrics_token")
 
 
+# A URL's user and password as SQLAlchemy reads them (`sqlalchemy.engine.url._parse_url`: the
+# password runs to an `@`, `/`, `?` and `:` included), the password taken to the last `@`: a
+# password with an `@` of its own is hidden whole, never in part.
+_PASSWORD = re.compile(r"(?P<head>[\w+]+://[^:/@]*:)(?P<password>.*)@", re.DOTALL)
+_QUERY_PASSWORD = re.compile(r"(^|&)(password=)[^&]+", re.IGNORECASE)
+
+
+def _without_password(text: str) -> str:
+    """`text`, a URL, with the password in its address as `***`."""
+    return _PASSWORD.sub(lambda found: f"{found['head']}***@", text, count=1)
+
+
+def query_as_written(text: str) -> str:
+    """The query of the URL `text` as written, after its address (a `?` in the password is not
+    its start)."""
+    return _without_password(text).partition("?")[2]
+
+
 def shown_url(text: str) -> str:
-    """A URL as an error names it (errors go to logs): as the operator wrote it, its order and
-    blank options kept (SQLAlchemy's rendering sorts and drops them, and percent-encodes
-    `?host=/run/postgresql` and a SQLite URI's `file:`, which then match no line of the
-    configuration), its password as `***`, in the address or the query, a control character as
-    its escape (`\\x00`)."""
-    written, mark, query = text.partition("?")
-    address = re.sub(r":[^:/@]*@", ":***@", written)
-    shown = address + mark + unquote(re.sub(r"(^|&)(password=)[^&]*", r"\1\2***", query))
-    # a control character (`%00` decoded) as an escape, not as bytes on the operator's terminal
+    """A URL as an error names it (errors go to logs): as the operator wrote it, its order,
+    blank options and encoding kept (SQLAlchemy's rendering sorts, drops and percent-encodes
+    them, `?host=/run/postgresql` then matching no line of the configuration), its password as
+    `***`, in the address or the query (any case), a control character as its escape
+    (`\\x01`)."""
+    address, mark, query = _without_password(text).partition("?")
+    shown = address + mark + _QUERY_PASSWORD.sub(r"\1\2***", query)
     return re.sub(r"[\x00-\x1f\x7f]", lambda found: f"\\x{ord(found[0]):02x}", shown)
 
 

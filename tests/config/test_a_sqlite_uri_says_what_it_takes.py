@@ -122,11 +122,11 @@ def test_serve_stops_in_one_line_before_opening_anything(tmp_path: os.PathLike[s
 
 
 def test_a_control_character_in_the_url_is_shown_as_its_escape(environment: pytest.MonkeyPatch) -> None:
-    """`%00` decoded: the refusal's line carried a NUL byte to the terminal and the log."""
-    environment.setenv("DATABASE_URL", f"{FILE}?mode=ro%00x&uri=true")
+    """The refusal's line carried the raw byte to the terminal and the log."""
+    environment.setenv("DATABASE_URL", f"{FILE}?mode=ro\x01x&uri=true")
     with pytest.raises(ConfigError) as refused:
         Settings.from_env()
     assert str(refused.value) == (
-        f"DATABASE_URL='{FILE}?mode=ro\\x00x&uri=true': must be a SQLite URI whose mode is one of {MODES}, "
-        "not 'ro\\x00x'"
+        f"DATABASE_URL='{FILE}?mode=ro\\x01x&uri=true': must be a SQLite URI whose mode is one of {MODES}, "
+        "not 'ro\\x01x'"
     )
