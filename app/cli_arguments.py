@@ -146,13 +146,19 @@ def listen_host(text: str) -> str:
     """`kanal serve --host`: a name or address, an IPv6 one bare (`::1`) or in a URL's brackets
     (`[::1]`, RFC 3986 §3.2.2's IP-literal, as it is written beside a port), taken bare: the
     socket's address has none. Whether this machine has it, `app.listen` says. Raises
-    argparse.ArgumentTypeError for an empty one (uvicorn listened on every interface), one with
-    a port (`[::1]:8000`), or an IPv4 address in IPv6's form (`::ffff:127.0.0.1`, which uvicorn
-    cannot bind)."""
+    argparse.ArgumentTypeError for an empty one (uvicorn listened on every interface), a URL,
+    one with a port (`127.0.0.1:8000`, `[::1]:8000`), a bracket alone (`[::1`), or an IPv4
+    address in IPv6's form (`::ffff:127.0.0.1`, which uvicorn cannot bind)."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("an empty host listens on every interface: give 0.0.0.0 or :: for that")
-    if text.startswith("[") and "]:" in text:
+        raise argparse.ArgumentTypeError(
+            "an empty host listens on every interface: give 0.0.0.0 for every IPv4 one, :: for every IPv6 one"
+        )
+    if "://" in text or "/" in text:
+        raise argparse.ArgumentTypeError(f"{text!r} is no host: give a name or an address alone (127.0.0.1, ::1)")
+    if (text.startswith("[") and "]:" in text) or (not text.startswith("[") and text.count(":") == 1):
         raise argparse.ArgumentTypeError(f"{text!r} has a port: give the address alone, the port with --port")
+    if text.startswith("[") != text.endswith("]"):
+        raise argparse.ArgumentTypeError(f"{text!r} opens or closes a bracket alone: give [::1] or ::1")
     host = text[1:-1] if text.startswith("[") and text.endswith("]") and ":" in text else text
     with contextlib.suppress(ValueError):
         mapped = ipaddress.IPv6Address(host).ipv4_mapped

@@ -71,12 +71,21 @@ def test_a_free_port_passes_and_stays_free():
 
 
 # --host refused before anything starts (exit 2, argparse's line): an empty one listened on
-# every interface; an address with its port was "cannot listen on [[::1]:8000]:8000"; an IPv4
-# address in IPv6's form passed the check, then uvicorn failed to bind after the app started.
+# every interface; an address with its port was "cannot listen on [127.0.0.1:8000]:8000", a
+# URL or a lone bracket the same; an IPv4 address in IPv6's form passed the check, then uvicorn
+# failed to bind after the app started.
+EMPTY = "an empty host listens on every interface: give 0.0.0.0 for every IPv4 one, :: for every IPv6 one"
 REFUSED_HOSTS = {
-    "": "an empty host listens on every interface: give 0.0.0.0 or :: for that",
-    " ": "an empty host listens on every interface: give 0.0.0.0 or :: for that",
+    "": EMPTY,
+    " ": EMPTY,
     "[::1]:8000": "'[::1]:8000' has a port: give the address alone, the port with --port",
+    "127.0.0.1:8000": "'127.0.0.1:8000' has a port: give the address alone, the port with --port",
+    "localhost:8000": "'localhost:8000' has a port: give the address alone, the port with --port",
+    "0.0.0.0:8996": "'0.0.0.0:8996' has a port: give the address alone, the port with --port",
+    "http://127.0.0.1": "'http://127.0.0.1' is no host: give a name or an address alone (127.0.0.1, ::1)",
+    "127.0.0.1/32": "'127.0.0.1/32' is no host: give a name or an address alone (127.0.0.1, ::1)",
+    "[::1": "'[::1' opens or closes a bracket alone: give [::1] or ::1",
+    "::1]": "'::1]' opens or closes a bracket alone: give [::1] or ::1",
     "::ffff:127.0.0.1": "'::ffff:127.0.0.1' is an IPv4 address in IPv6's form: give 127.0.0.1",
     "[::ffff:127.0.0.1]": "'[::ffff:127.0.0.1]' is an IPv4 address in IPv6's form: give 127.0.0.1",
 }
