@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from app.sqlite_uri import PARAMETERS as SQLITE_URI_PARAMETERS
 from app.sqlite_uri import check_parameters
 
 # PostgreSQL's `integer` columns; also a C int, which SQLite's busy_timeout and PostgreSQL's
@@ -234,6 +235,26 @@ def _pg_variables_refused(url: URL, environ: Mapping[str, str]) -> list[str]:
     return refused
 
 
+# The options SQLAlchemy's SQLite driver takes from a URL (its pysqlite dialect's
+# `create_connect_args`); with `uri=true` the others are the SQLite URI's.
+SQLITE_DRIVER_OPTIONS = ("uri", "timeout", "isolation_level", "detect_types", "check_same_thread", "cached_statements")
+
+
+def _sqlite_option_must_be(url: URL) -> str | None:
+    """What a SQLite DATABASE_URL without `uri=true` must be when its query names an option the
+    driver does not take, which SQLAlchemy dropped with a warning (the database then opened
+    read-write where `mode=ro` or `immutable=1` was meant); None otherwise."""
+    if url.get_backend_name() != "sqlite" or url.query.get("uri") is not None:
+        return None
+    ignored = [name for name in url.query if name not in SQLITE_DRIVER_OPTIONS]
+    if not ignored:
+        return None
+    if all(name in SQLITE_URI_PARAMETERS for name in ignored):
+        written = "&".join(f"{name}={url.query[name]}" for name in url.query)
+        return f"a SQLite URI for {', '.join(ignored)}, which SQLite reads there: sqlite+aiosqlite:///file:{url.database}?{written}&uri=true"
+    return f"a URL whose options SQLite's driver takes ({', '.join(SQLITE_DRIVER_OPTIONS)}), not {ignored[0]!r}"
+
+
 def _driver_refuses(url: URL) -> str | None:
     """Why the driver of `url` (sqlite+aiosqlite or postgresql+asyncpg) would refuse, or drop,
     its query's options on connecting; None when it takes them all. SQLAlchemy hands a URL's
@@ -397,6 +418,8 @@ class Settings(BaseModel):
         if (twice := _given_twice(make_url(value))) is not None:
             raise MustBe(twice)
         if (must := _postgres_option_must_be(make_url(value))) is not None:
+            raise MustBe(must)
+        if (must := _sqlite_option_must_be(make_url(value))) is not None:
             raise MustBe(must)
         if _driver_refuses(make_url(value)) is not None:
             raise ValueError("an option its driver does not take")

@@ -24,6 +24,7 @@ FILE = "sqlite+aiosqlite:///file:var/kanal.db"
 PARAMETERS = "vfs, mode, cache, immutable, nolock, psow, modeof"
 BOOLEANS = "1, yes, true, on, 0, no, false, off"
 MODES = "ro, rw, rwc"
+DRIVER = "uri, timeout, isolation_level, detect_types, check_same_thread, cached_statements"
 MEMORY = "a database in memory is one connection's, which the service's other connections and commands never see"
 
 # URL -> what it must be
@@ -65,6 +66,17 @@ REFUSED = {
     "sqlite+aiosqlite:///var/kanal.db?timeout=": "a URL whose timeout has a value, not none",
     "postgresql+asyncpg://u@h/db?ssl=": "a URL whose ssl has a value, not none",
     "postgresql+asyncpg://u@/db?host=10.0.0.1:5432&host=": "a URL whose host has a value, not none",
+    # without uri=true, options SQLAlchemy's driver does not take were dropped with a warning,
+    # the database opened read-write (and the refusal named no option)
+    "sqlite+aiosqlite:///x.db?mode=ro": (
+        "a SQLite URI for mode, which SQLite reads there: sqlite+aiosqlite:///file:x.db?mode=ro&uri=true"
+    ),
+    "sqlite+aiosqlite:///./var/kanal.db?immutable=1&timeout=5": (
+        "a SQLite URI for immutable, which SQLite reads there: "
+        "sqlite+aiosqlite:///file:./var/kanal.db?immutable=1&timeout=5&uri=true"
+    ),
+    "sqlite+aiosqlite:///x.db?foo=bar": f"a URL whose options SQLite's driver takes ({DRIVER}), not 'foo'",
+    "sqlite+aiosqlite:///x.db?mode=ro&foo=bar": f"a URL whose options SQLite's driver takes ({DRIVER}), not 'mode'",
     # given twice
     f"{FILE}?mode=ro&mode=rw&uri=true": "a URL giving mode once, not 2 times",
     f"{FILE}?mode=ro&mode=ro&uri=true": "a URL giving mode once, not 2 times",
