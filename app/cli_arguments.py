@@ -9,7 +9,6 @@ are options that do not go together (`refuses`)."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ipaddress
 import math
 import re
@@ -160,10 +159,12 @@ def listen_host(text: str) -> str:
     if text.startswith("[") != text.endswith("]"):
         raise argparse.ArgumentTypeError(f"{text!r} opens or closes a bracket alone: give [::1] or ::1")
     host = text[1:-1] if text.startswith("[") and text.endswith("]") and ":" in text else text
-    with contextlib.suppress(ValueError):
+    try:
         mapped = ipaddress.IPv6Address(host).ipv4_mapped
-        if mapped is not None:
-            raise argparse.ArgumentTypeError(f"{text!r} is an IPv4 address in IPv6's form: give {mapped}")
+    except ValueError:  # a name, or an IPv4 address
+        mapped = None
+    if mapped is not None:
+        raise argparse.ArgumentTypeError(f"{text!r} is an IPv4 address in IPv6's form: give {mapped}")
     return host
 
 

@@ -320,8 +320,7 @@ def sqlite_file(url: URL) -> SqliteFile:
     query = tuple(parse_qsl(parts.query, keep_blank_values=True))
     check_parameters(query)
     path = unquote(parts.path)
-    in_memory = path in ("", ":memory:") or dict(query).get("mode") == "memory"
-    return SqliteFile(None if in_memory else path, query)
+    return SqliteFile(None if path in ("", ":memory:") else path, query)  # `mode=memory`: refused
 
 
 class Settings(BaseModel):
@@ -415,17 +414,16 @@ class Settings(BaseModel):
             raise ValueError("not one of the drivers")
         if (blank := _blank_option(value)) is not None:
             raise MustBe(blank)
-        if (twice := _given_twice(make_url(value))) is not None:
+        url = make_url(value)
+        if (twice := _given_twice(url)) is not None:
             raise MustBe(twice)
-        if (must := _postgres_option_must_be(make_url(value))) is not None:
+        if (must := _postgres_option_must_be(url) or _sqlite_option_must_be(url)) is not None:
             raise MustBe(must)
-        if (must := _sqlite_option_must_be(make_url(value))) is not None:
-            raise MustBe(must)
-        if _driver_refuses(make_url(value)) is not None:
+        if _driver_refuses(url) is not None:
             raise ValueError("an option its driver does not take")
-        if make_url(value).get_backend_name() == "sqlite":
+        if url.get_backend_name() == "sqlite":
             try:
-                sqlite_file(make_url(value))
+                sqlite_file(url)
             except ValueError as exc:  # worded as what the URL must be
                 raise MustBe(str(exc)) from None
         return value

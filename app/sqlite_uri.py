@@ -1,9 +1,9 @@
 """The parameters a SQLite URI may carry (sqlite.org/uri.html, "Recognized Query Parameters").
 
 SQLite ignores a parameter it does not know (`mod=ro` opened the database read-write) and
-reads a boolean it cannot parse as its default; a mode it does not know, given twice, or a VFS
-that is not there was a traceback at each connection. So DATABASE_URL's are checked before
-anything starts: each known, given once, with a value SQLite takes."""
+reads a boolean it cannot parse as its default; a mode it does not know or a VFS that is not
+there was a traceback at each connection. So DATABASE_URL's are checked before
+anything starts: each known, with a value SQLite takes."""
 
 from __future__ import annotations
 
@@ -24,16 +24,13 @@ PARAMETERS = ("vfs", "mode", "cache", *FLAGS, "modeof")
 def check_parameters(query: tuple[tuple[str, str], ...]) -> None:
     """Checks the (name, value) pairs of a SQLite URI's query, in order. Raises ValueError
     saying what the URI must be (as a setting's refusal words it: `must be …`) at the first
-    SQLite would not take, or the service could not use: an unknown name, a name given twice, a
-    `mode` outside its values, a database in memory (`mode=memory`, `vfs=memdb`), `cache=shared`,
-    a flag that is no boolean, a `vfs` this SQLite lacks, or a `modeof` naming no file."""
-    seen: set[str] = set()
+    SQLite would not take, or the service could not use: an unknown name (one given twice is
+    refused with the URL's other options, `config._given_twice`), a `mode` outside its values,
+    a database in memory (`mode=memory`, `vfs=memdb`), `cache=shared`, a flag that is no
+    boolean, a `vfs` this SQLite lacks, or a `modeof` naming no file."""
     for name, value in query:
         if name not in PARAMETERS:
             raise ValueError(f"a SQLite URI whose parameters are SQLite's ({', '.join(PARAMETERS)}), not {name!r}")
-        if name in seen:
-            raise ValueError(f"a SQLite URI giving {name} once, not twice")
-        seen.add(name)
         if (name, value) in (("mode", "memory"), ("vfs", "memdb")):
             raise ValueError(
                 f"a SQLite URI of a file, not {name}={value}: a database in memory is one connection's, which "
