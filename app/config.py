@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from app.sqlite_uri import PARAMETERS as SQLITE_URI_PARAMETERS
+from app.driver_options import asyncpg_option_must_be, sqlite_option_must_be
 from app.sqlite_uri import check_parameters
 
 # PostgreSQL's `integer` columns; also a C int, which SQLite's busy_timeout and PostgreSQL's
@@ -121,13 +121,6 @@ def open_storage(uri: str) -> AsyncStorage:
     return storage
 
 
-# asyncpg's `connect()` options that take text, as a URL gives them, and those SQLAlchemy's
-# asyncpg adapter takes (and converts) itself.
-ASYNCPG_OPTIONS = frozenset(
-    {"host", "port", "user", "password", "database", "passfile", "service", "servicefile", "ssl"}
-    | {"target_session_attrs", "krbsrvname", "gsslib"}
-    | {"prepared_statement_cache_size"}
-)
 # asyncpg's `ssl` modes (libpq's names): asyncpg.connect_utils.SSLMode.
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 GSS_LIBRARIES = ("gssapi", "sspi")  # asyncpg's `gsslib`
@@ -235,35 +228,12 @@ def _pg_variables_refused(url: URL, environ: Mapping[str, str]) -> list[str]:
     return refused
 
 
-# The options SQLAlchemy's SQLite driver takes from a URL (its pysqlite dialect's
-# `create_connect_args`); with `uri=true` the others are the SQLite URI's.
-SQLITE_DRIVER_OPTIONS = ("uri", "timeout", "isolation_level", "detect_types", "check_same_thread", "cached_statements")
-
-
-def _sqlite_option_must_be(url: URL) -> str | None:
-    """What a SQLite DATABASE_URL without `uri=true` must be when its query names an option the
-    driver does not take, which SQLAlchemy dropped with a warning (the database then opened
-    read-write where `mode=ro` or `immutable=1` was meant); None otherwise."""
-    if url.get_backend_name() != "sqlite" or url.query.get("uri") is not None:
-        return None
-    ignored = [name for name in url.query if name not in SQLITE_DRIVER_OPTIONS]
-    if not ignored:
-        return None
-    if all(name in SQLITE_URI_PARAMETERS for name in ignored):
-        written = "&".join(f"{name}={url.query[name]}" for name in url.query)
-        return f"a SQLite URI for {', '.join(ignored)}, which SQLite reads there: sqlite+aiosqlite:///file:{url.database}?{written}&uri=true"
-    return f"a URL whose options SQLite's driver takes ({', '.join(SQLITE_DRIVER_OPTIONS)}), not {ignored[0]!r}"
-
-
 def _driver_refuses(url: URL) -> str | None:
     """Why the driver of `url` (sqlite+aiosqlite or postgresql+asyncpg) would refuse, or drop,
-    its query's options on connecting; None when it takes them all. SQLAlchemy hands a URL's
-    query to the driver's `connect()` as text: an option asyncpg does not take (`?foo=bar`),
-    one it takes only as a number (`command_timeout`), or a value SQLAlchemy cannot convert
-    (SQLite's `?timeout=abc`) failed only on
-    connecting, where it read as the database being unavailable (503 for as long as the process
-    ran) or as a traceback; a SQLite option its driver does not take (`?mode=ro` without
-    `uri=true`) was dropped with a warning, the database opened read-write."""
+    its query's options on connecting, where no check of `app.driver_options` says what the URL
+    must be; None when it takes them all. SQLAlchemy converts some of them for the driver: a
+    value it cannot convert failed only on connecting, a traceback; one it drops, with a
+    warning, was ignored."""
     with warnings.catch_warnings(record=True) as warned:
         warnings.simplefilter("always")
         try:
@@ -272,11 +242,6 @@ def _driver_refuses(url: URL) -> str | None:
             return str(exc)  # ArgumentError: asyncpg's several hosts without a port each, a port `x`
     if warned:  # SQLite's "Query string argument(s) … are being ignored"
         return str(warned[0].message)
-    if url.get_backend_name() != "postgresql":
-        return None
-    for name in url.query:
-        if name not in ASYNCPG_OPTIONS:
-            return f"asyncpg takes no option {name!r} from a URL"
     return None
 
 
@@ -417,7 +382,8 @@ class Settings(BaseModel):
         url = make_url(value)
         if (twice := _given_twice(url)) is not None:
             raise MustBe(twice)
-        if (must := _postgres_option_must_be(url) or _sqlite_option_must_be(url)) is not None:
+        must = _postgres_option_must_be(url) or sqlite_option_must_be(url) or asyncpg_option_must_be(url)
+        if must is not None:
             raise MustBe(must)
         if _driver_refuses(url) is not None:
             raise ValueError("an option its driver does not take")

@@ -20,6 +20,18 @@ from tests.server import KANAL
 BASE = "postgresql+asyncpg://postgres@127.0.0.1:5432/db"
 SSL = "disable, allow, prefer, require, verify-ca, verify-full"
 ATTRS = "any, primary, standby, prefer-standby, read-write, read-only"
+OPTIONS = (
+    "host, port, user, password, database, passfile, service, servicefile, ssl, target_session_attrs, krbsrvname, "
+    "gsslib, prepared_statement_cache_size"
+)
+NUMBERS = (
+    "timeout",
+    "command_timeout",
+    "statement_cache_size",
+    "max_cached_statement_lifetime",
+    "max_cacheable_statement_size",
+)
+ONE_WAY = "host=h1:p1&host=h2:p2, or host=h1,h2&port=p1,p2"
 PREPARED = "a URL whose prepared_statement_cache_size is a whole number, 0 or more (0: none kept)"
 
 # query -> what the URL must be
@@ -41,6 +53,27 @@ REFUSED = {
     "prepared_statement_cache_size=abc": PREPARED,
     "prepared_statement_cache_size=1.5": PREPARED,
     "prepared_statement_cache_size=١٠": PREPARED,
+    # an option asyncpg does not take from a URL (each read as the database being unavailable)
+    "foo=bar": f"a URL whose options asyncpg takes ({OPTIONS}), not 'foo'",
+    "ssl=require&application_name=kanal": f"a URL whose options asyncpg takes ({OPTIONS}), not 'application_name'",
+    # asyncpg's numbers: a URL gives them as text
+    **{
+        f"{name}=30": f"a URL without {name}: asyncpg takes it as a number alone, and a URL gives text"
+        for name in NUMBERS
+    },
+    # hosts and ports SQLAlchemy's asyncpg adapter cannot read (a traceback on connecting)
+    "host=/x&host=/y": f"a URL giving each of its hosts a port: {ONE_WAY}",
+    "host=/var/run/postgresql:5432,/tmp:5432": f"a URL giving each of its hosts a port: {ONE_WAY}",
+    "host=10.0.0.1:5432&host=10.0.0.2": f"a URL giving each of its hosts a port: {ONE_WAY}",
+    "host=10.0.0.1:5432&host=10.0.0.2:5432&port=5433": f"a URL giving its hosts and ports one way: {ONE_WAY}",
+    "port=x": "a URL whose ports are numbers from 1 to 65535, not 'x'",
+    "host=10.0.0.1,10.0.0.2&port=5432,": "a URL whose ports are numbers from 1 to 65535, not ''",
+    "host=10.0.0.1:x&host=10.0.0.2:5432": "a URL whose ports are numbers from 1 to 65535",
+    # a port past TCP's (a refused connection on connecting), or 0 (SQLAlchemy dropped it)
+    "port=70000": "a URL whose ports are numbers from 1 to 65535, not '70000'",
+    "host=10.0.0.1:70000": "a URL whose ports are numbers from 1 to 65535, not 70000",
+    "host=10.0.0.1:5432&host=10.0.0.2:65536": "a URL whose ports are numbers from 1 to 65535, not 65536",
+    "host=10.0.0.1,10.0.0.2&port=5432,0": "a URL whose ports are numbers from 1 to 65535, not '0'",
     "host=/var/run/postgresql&sslmode=disable": (
         f"a URL with ssl=disable, not sslmode=disable: asyncpg takes ssl ({SSL}), not libpq's sslmode"
     ),
@@ -50,6 +83,11 @@ ACCEPTED = [
     "gsslib=sspi",
     "prepared_statement_cache_size=0",
     "prepared_statement_cache_size=100",
+    "port=1",
+    "port=65535",
+    "host=10.0.0.1:5432&host=10.0.0.2:65535",
+    "host=10.0.0.1,10.0.0.2&port=5432,5433",
+    "host=/var/run/postgresql&port=5432",
     *(f"target_session_attrs={attrs}" for attrs in ATTRS.split(", ")),
 ] + [f"ssl={mode}" for mode in SSL.split(", ")]
 
@@ -62,6 +100,22 @@ def test_a_value_asyncpg_does_not_take_is_refused_naming_what_it_takes(
     with pytest.raises(ConfigError) as refused:
         Settings.from_env()
     assert str(refused.value) == f"DATABASE_URL={shlex.quote(f'{BASE}?{query}')}: must be {must}"
+
+
+# the address's own port, past TCP's or 0 (which SQLAlchemy dropped: asyncpg's 5432 in its place)
+PORTS_REFUSED = {
+    "postgresql+asyncpg://postgres@127.0.0.1:70000/db": "a URL whose ports are numbers from 1 to 65535, not 70000",
+    "postgresql+asyncpg://postgres@127.0.0.1:0/db": "a URL whose ports are numbers from 1 to 65535, not 0",
+    "postgresql+asyncpg://postgres@[::1]:65536/db": "a URL whose ports are numbers from 1 to 65535, not 65536",
+}
+
+
+@pytest.mark.parametrize(("url", "must"), PORTS_REFUSED.items(), ids=list(PORTS_REFUSED))
+def test_a_port_past_tcps_is_refused(environment: pytest.MonkeyPatch, url: str, must: str) -> None:
+    environment.setenv("DATABASE_URL", url)
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env()
+    assert str(refused.value) == f"DATABASE_URL={shlex.quote(url)}: must be {must}"
 
 
 @pytest.mark.parametrize("query", ACCEPTED)

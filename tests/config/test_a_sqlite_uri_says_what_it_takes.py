@@ -24,7 +24,7 @@ FILE = "sqlite+aiosqlite:///file:var/kanal.db"
 PARAMETERS = "vfs, mode, cache, immutable, nolock, psow, modeof"
 BOOLEANS = "1, yes, true, on, 0, no, false, off"
 MODES = "ro, rw, rwc"
-DRIVER = "uri, timeout, isolation_level, detect_types, check_same_thread, cached_statements"
+DRIVER = "uri, cached_statements"
 MEMORY = "a database in memory is one connection's, which the service's other connections and commands never see"
 
 # URL -> what it must be
@@ -71,9 +71,46 @@ REFUSED = {
     "sqlite+aiosqlite:///x.db?mode=ro": (
         "a SQLite URI for mode, which SQLite reads there: sqlite+aiosqlite:///file:x.db?mode=ro&uri=true"
     ),
-    "sqlite+aiosqlite:///./var/kanal.db?immutable=1&timeout=5": (
+    "sqlite+aiosqlite:///./var/kanal.db?immutable=1&cached_statements=64": (
         "a SQLite URI for immutable, which SQLite reads there: "
-        "sqlite+aiosqlite:///file:./var/kanal.db?immutable=1&timeout=5&uri=true"
+        "sqlite+aiosqlite:///file:./var/kanal.db?immutable=1&cached_statements=64&uri=true"
+    ),
+    # uri=false is no uri=true: the same, SQLAlchemy dropped the parameter
+    "sqlite+aiosqlite:///x.db?uri=false&mode=ro": (
+        "a SQLite URI for mode, which SQLite reads there: sqlite+aiosqlite:///file:x.db?mode=ro&uri=true"
+    ),
+    f"{FILE}?uri=false&mode=ro": (
+        "a SQLite URI for mode, which SQLite reads there: sqlite+aiosqlite:///file:var/kanal.db?mode=ro&uri=true"
+    ),
+    "sqlite+aiosqlite:///x.db?mode=ro&uri=0": (
+        "a SQLite URI for mode, which SQLite reads there: sqlite+aiosqlite:///file:x.db?mode=ro&uri=true"
+    ),
+    # the driver's options the service sets on each connection itself: a URL's was overridden
+    "sqlite+aiosqlite:///x.db?timeout=30": (
+        "a URL without timeout: KANAL_SQLITE_BUSY_TIMEOUT_MS sets how long a statement waits for SQLite's lock"
+    ),
+    f"{FILE}?mode=ro&timeout=30&uri=true": (
+        "a URL without timeout: KANAL_SQLITE_BUSY_TIMEOUT_MS sets how long a statement waits for SQLite's lock"
+    ),
+    "sqlite+aiosqlite:///x.db?timeout=abc": (
+        "a URL without timeout: KANAL_SQLITE_BUSY_TIMEOUT_MS sets how long a statement waits for SQLite's lock"
+    ),
+    "sqlite+aiosqlite:///x.db?isolation_level=SERIALIZABLE": (
+        "a URL without isolation_level: the service begins its transactions itself"
+    ),
+    "sqlite+aiosqlite:///x.db?check_same_thread=true": (
+        "a URL without check_same_thread: the driver runs each connection on a thread of its own"
+    ),
+    "sqlite+aiosqlite:///x.db?detect_types=3": (
+        "a URL without detect_types: the service converts the values it reads itself"
+    ),
+    # a value the driver cannot read: a traceback on connecting
+    "sqlite+aiosqlite:///x.db?uri=maybe": "a URL whose uri is true or false, not 'maybe'",
+    f"{FILE}?mode=ro&uri=2": "a URL whose uri is true or false, not '2'",
+    "sqlite+aiosqlite:///x.db?cached_statements=abc": "a URL whose cached_statements is a whole number, 0 or more, not 'abc'",
+    "sqlite+aiosqlite:///x.db?cached_statements=-1": "a URL whose cached_statements is a whole number, 0 or more, not '-1'",
+    "sqlite+aiosqlite:///x.db?cached_statements=1.5": (
+        "a URL whose cached_statements is a whole number, 0 or more, not '1.5'"
     ),
     "sqlite+aiosqlite:///x.db?foo=bar": f"a URL whose options SQLite's driver takes ({DRIVER}), not 'foo'",
     "sqlite+aiosqlite:///x.db?mode=ro&foo=bar": f"a URL whose options SQLite's driver takes ({DRIVER}), not 'mode'",
@@ -99,6 +136,10 @@ ACCEPTED = [
     f"{FILE}?vfs=unix-none&mode=ro&uri=true",
     f"{FILE}?modeof=/etc/passwd&uri=true",
     f"{FILE}?uri=true",
+    f"{FILE}?mode=ro&uri=TRUE",
+    f"{FILE}?mode=ro&uri=yes&cached_statements=0",
+    "sqlite+aiosqlite:///x.db?uri=false",
+    "sqlite+aiosqlite:///x.db?cached_statements=128",
     "sqlite+aiosqlite:///file://localhost/var/kanal.db?uri=true",
     # asyncpg's several hosts, one `host` each
     "postgresql+asyncpg://u@/db?host=10.0.0.1:5432&host=10.0.0.2:5432",
