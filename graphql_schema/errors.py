@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError, located_error
+from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
@@ -17,6 +18,8 @@ from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.policies import rate_limit
 from app.policies.access import Refusal
 from app.read.feed import SubscriberTooSlow
+
+from .node_limit import QUERY_TOO_COMPLEX
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
 QUERY_TOO_SLOW = "QUERY_TOO_SLOW"
@@ -161,14 +164,18 @@ class CodedValidationErrors(SchemaExtension):
     does, its message as graphql-core wrote it (every GraphQL error carries a code: README,
     "GraphQL and GraphiQL"), but for a literal `null` where a non-null type stands, which
     graphql-core calls `None` (`… not to be None.`) and is written `null` as graphql-js writes
-    it. The errors are replaced in their list, which the validation cache may hold: an error
-    already coded is left as it is."""
+    it. A document past graphql-core's validation budgets, which it refuses with a bare
+    "Validation aborted." (a thousand `name` fields side by side), is code QUERY_TOO_COMPLEX,
+    saying so (`TOO_COMPLEX_TO_VALIDATE`). The errors are replaced in their list, which the
+    validation cache may hold: an error already coded is left as it is."""
 
     def on_validate(self) -> Iterator[None]:
         yield
         errors = self.execution_context.pre_execution_errors or []
         for index, error in enumerate(errors):
-            if not (error.extensions or {}).get("code"):
+            if isinstance(error, ValidationAbortedError) and error.message == _ABORTED:
+                errors[index] = coded(error, QUERY_TOO_COMPLEX, TOO_COMPLEX_TO_VALIDATE)
+            elif not (error.extensions or {}).get("code"):
                 message = error.message
                 if message.endswith(_PYTHON_NULL):
                     message = message[: -len(_PYTHON_NULL)] + " not to be null."
@@ -177,3 +184,10 @@ class CodedValidationErrors(SchemaExtension):
 
 # graphql-core's end of the refusal of a literal `null` for a non-null type
 _PYTHON_NULL = " not to be None."
+# graphql-core's whole message when a document passes its validation budgets (fields to compare
+# for merging, fragments spread, nesting): a valid document is then refused with no word of why.
+_ABORTED = "Validation aborted."
+TOO_COMPLEX_TO_VALIDATE = (
+    "This document is too complex to validate: its fields to compare with each other, fragment spreads or "
+    "nesting pass the validator's budget. Select each field once, and spread fewer fragments."
+)

@@ -6,11 +6,14 @@ from __future__ import annotations
 from graphql import (
     ASTValidationRule,
     DocumentNode,
+    FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
+    SelectionSetNode,
     ValidationContext,
     ValidationRule,
     Visitor,
@@ -31,7 +34,7 @@ from app.db.unavailable import DatabaseUnavailable
 
 from .documents import BoundedParse
 from .errors import database_unavailable, too_slow
-from .node_limit import NodeLimitRule
+from .node_limit import QUERY_TOO_COMPLEX, NodeLimitRule
 from .number_variables import NumberVariables
 from .operations import OneOperation
 
@@ -39,6 +42,9 @@ MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
 MAX_MUTATIONS = 10
+# Fields a document selects once its fragments are expanded: a document of MAX_TOKENS without
+# fragments selects fewer; fragments spread in fragments multiply.
+MAX_EXPANDED_FIELDS = 10_000
 CACHE_SIZE = 256
 
 
@@ -71,19 +77,70 @@ class _MaskErrors(MaskErrors):
         return super().anonymise_error(error)
 
 
-class _KnownFragmentsDepth(ValidationRule):
-    """Strawberry's depth limit (MAX_DEPTH), run on a document whose fragment spreads all name
-    fragments it defines: it looked an unknown one up and failed with a bare KeyError, where
-    graphql-core's own rule refuses the document (`Unknown fragment 'Nope'.`, GraphQL spec
-    §5.5.2.1)."""
+class _BoundedFragments(ValidationRule):
+    """Refuses a document whose operations select more than MAX_EXPANDED_FIELDS fields once
+    its fragments are expanded (`expanded_fields`), code QUERY_TOO_COMPLEX; within it, runs
+    Strawberry's depth (MAX_DEPTH) and alias (MAX_ALIASES) limits, which walk every spread of a
+    fragment again: a document of 300 tokens whose 25 fragments each spread the next twice held
+    the event loop, `/healthz` included, for two and a half minutes. The depth limit runs on a
+    document whose spreads all name fragments it defines: it looked an unknown one up and
+    failed with a bare KeyError, where graphql-core's own rule refuses the document (`Unknown
+    fragment 'Nope'.`, GraphQL spec §5.5.2.1)."""
 
-    _limit = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
+    _depth = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
+    _aliases = MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules
 
     def __init__(self, context: ValidationContext) -> None:
         super().__init__(context)
-        if _spreads_known(context.document):
-            for rule in self._limit:  # each reports what it finds as it is built
-                rule(context)
+        fields = expanded_fields(context.document)
+        if fields is None or fields > MAX_EXPANDED_FIELDS:
+            counted = "more fields than can be counted" if fields is None else f"{fields:,} fields"
+            message = (
+                f"This document selects {counted} once its fragments are expanded (each spread counting "
+                f"the fields of its fragment); at most {MAX_EXPANDED_FIELDS:,} are allowed. Spread fewer fragments "
+                "in fragments."
+            )
+            self.report_error(GraphQLError(message, extensions={"code": QUERY_TOO_COMPLEX}))
+            return
+        limits = (*self._depth, *self._aliases) if _spreads_known(context.document) else self._aliases
+        for rule in limits:  # each reports what it finds as it is built
+            rule(context)
+
+
+def expanded_fields(document: DocumentNode) -> int | None:
+    """The fields the operations of `document` select once its fragments are expanded: each
+    field once per spread of the fragments it is in (inline fragments' fields as their own).
+    Each fragment is counted once and its count reused, so the count takes time linear in the
+    document whatever it expands to; a spread of an unknown fragment, or of one being counted
+    (a cycle, which graphql-core's rules refuse), counts none. None for a document nested past
+    what Python recurses into (such a document is refused as expanding past any bound)."""
+    fragments = {node.name.value: node for node in document.definitions if isinstance(node, FragmentDefinitionNode)}
+    counted: dict[str, int] = {}
+
+    def fields(selections: SelectionSetNode, counting: frozenset[str]) -> int:
+        total = 0
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                total += 1 + (fields(selection.selection_set, counting) if selection.selection_set else 0)
+            elif isinstance(selection, InlineFragmentNode):
+                total += fields(selection.selection_set, counting)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in counting or name not in fragments:
+                    continue
+                if name not in counted:
+                    counted[name] = fields(fragments[name].selection_set, counting | {name})
+                total += counted[name]
+        return total
+
+    try:
+        return sum(
+            fields(node.selection_set, frozenset())
+            for node in document.definitions
+            if isinstance(node, OperationDefinitionNode)
+        )
+    except RecursionError:
+        return None
 
 
 def _spreads_known(document: DocumentNode) -> bool:
@@ -106,8 +163,7 @@ class _Spreads(Visitor):
 # classes would make every request a cache miss. Extensions themselves are built per request
 # (they hold the request's execution context); parser and validation caches are module-level.
 _RULES: list[type[ASTValidationRule]] = [
-    _KnownFragmentsDepth,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    _BoundedFragments,
     MutationCountRule,
     NodeLimitRule,
 ]

@@ -11,11 +11,21 @@ lists it is nested in, and a document's operation may ask for at most `MAX_NODES
 a variable (the count is made once per document, whatever the variables: the validation cache
 keeps the verdict); as its default when absent; a value out of range counts as the nearest
 bound (the field then refuses it itself, `first must be between 0 and 100.`). Lists without
-`first` (an order's line items, events, shipments; a batch mutation's results) count nothing:
-what they hold is bounded by the record, not the document.
+`first` (an order's line items, events, shipments; a batch mutation's results) count nothing
+before it runs: what they hold is the record's, not the document's.
+
+What an answer holds is counted too, as it is made (`BoundedAnswers`): a list without `first`
+multiplies the lists nested in it by its length, which no document bounds (a store's key may
+give an order a thousand shipments: `orders(first: 100) { shipments { order { contact {
+orders(first: 100) … } } } }`, counted 10,100 before it ran, answered 200,000 orders). Past
+`MAX_NODES` items of objects in one answer, a list is refused in its place, code
+QUERY_TOO_COMPLEX.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sized
+from typing import Any
 
 from graphql import (
     FieldNode,
@@ -25,6 +35,8 @@ from graphql import (
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -34,7 +46,10 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
+    is_composite_type,
 )
+from graphql.pyutils import Path
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.policies.page_size import MAX_FIRST
 
@@ -124,3 +139,32 @@ def _first(node: FieldNode, field: GraphQLField) -> int | None:
 
 def _bounded(value: int) -> int:
     return min(max(value, 0), MAX_FIRST)
+
+
+class BoundedAnswers(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution of an operation, counting the items of the lists of objects its
+    answer holds (module docstring): a list that would bring them past `MAX_NODES` is an error
+    in its place, code QUERY_TOO_COMPLEX (the field null, as any field error makes it). Lists
+    of scalars (tags) count nothing: a record's own values."""
+
+    answered_items = 0
+
+    def complete_iterable_value(
+        self,
+        item_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: GraphQLResolveInfo,
+        path: Path,
+        items: Iterable[Any],
+        position_context: Any,
+    ) -> Any:
+        if isinstance(items, Sized) and is_composite_type(get_named_type(item_type)):
+            self.answered_items += len(items)
+            if self.answered_items > MAX_NODES:
+                message = (
+                    f"This answer holds more than {MAX_NODES:,} list items (lists without `first`, such as an "
+                    "order's shipments, hold all their record has, times the lists nested in them). Ask for "
+                    "fewer items in lists nested in such a list."
+                )
+                raise GraphQLError(message, extensions={"code": QUERY_TOO_COMPLEX})
+        return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)

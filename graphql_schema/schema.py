@@ -15,6 +15,7 @@ from .error_log import Schema
 from .errors import CodedValidationErrors
 from .events import EventQueries
 from .limits import extensions
+from .node_limit import BoundedAnswers
 from .orders import OrderMutations, OrderQueries
 from .scalars import DATETIME_SCALAR, JSON, JSON_SCALAR, LONG_SCALAR, MONEY_SCALAR, Long, Money
 from .shipments import ShipmentMutations, ShipmentQueries
@@ -34,6 +35,7 @@ schema = Schema(
     mutation=Mutation,
     subscription=Subscription,
     extensions=[*extensions(), CodedValidationErrors],
+    execution_context_class=BoundedAnswers,
     config=StrawberryConfig(
         scalar_map={Money: MONEY_SCALAR, Long: LONG_SCALAR, JSON: JSON_SCALAR, datetime: DATETIME_SCALAR}
     ),
