@@ -108,9 +108,9 @@ def timezone(text: str) -> str:
 
 
 def webhook_url(text: str) -> str:
-    """`kanal webhooks add --url`: one a POST can reach (`webhooks.check_url`). Raises
-    argparse.ArgumentTypeError."""
-    return _checked(webhooks.check_url, text)
+    """`kanal webhooks add --url`: one a POST can reach, a webhook may hold
+    (`webhooks.check_webhook_url`). Raises argparse.ArgumentTypeError."""
+    return _checked(webhooks.check_webhook_url, text)
 
 
 def server_url(text: str) -> str:

@@ -99,8 +99,12 @@ class Backoff:
     disable_after_seconds: float = 3 * 86400.0  # a webhook failing this long is disabled
 
     def delay(self, attempts: int) -> timedelta:
-        seconds = min(self.max_seconds, self.base_seconds * 2 ** (attempts - 1))
-        return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+        """The wait before the attempt after `attempts` failed ones: `base_seconds` doubling
+        each attempt, within ±20% (so that deliveries failed together do not come back
+        together), never past `max_seconds` (the jitter applied before the cap: after it, a
+        capped wait reached 7.2 h where 6 h are promised)."""
+        seconds = self.base_seconds * 2 ** (attempts - 1) * random.uniform(0.8, 1.2)
+        return timedelta(seconds=min(self.max_seconds, seconds))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Backoff:
@@ -148,7 +152,15 @@ def claim(
         .limit(looked_at)
         .with_for_update(skip_locked=True, of=deliveries)
     )
-    query = query.where(~exists().where(webhooks.c.id == deliveries.c.webhook_id, webhooks.c.disabled_at.is_not(None)))
+    # A disabled webhook's deliveries wait for it to be enabled again; a removed one's are
+    # claimed to be cancelled (`_no_longer_due`), disabled or not: they stayed pending for good.
+    query = query.where(
+        ~exists().where(
+            webhooks.c.id == deliveries.c.webhook_id,
+            webhooks.c.disabled_at.is_not(None),
+            webhooks.c.removed_at.is_(None),
+        )
+    )
     full = [webhook_id for webhook_id, quota in quotas.items() if quota <= 0]
     if full:
         query = query.where(deliveries.c.webhook_id.not_in(full))

@@ -36,25 +36,32 @@ class Subscription(NamedTuple):
 
 class Event(NamedTuple):
     """An event as a redelivery checks it: its row id, its store's space (internal id), its
-    public id, type and time."""
+    public id, type and time, and whether a backfilled write recorded it (never delivered)."""
 
     id: int
     store_id: int
     event_id: str
     type: str
     created_at: datetime
+    backfill: bool
 
 
 def redeliver_event(conn: Connection, event_id: str, webhook_id: int | None, now: datetime) -> int:
     """Every delivered or dead delivery of the event (its public id), or only the one to
-    `webhook_id`, goes out again. Returns how many; StoreError if the event is unknown, or the
-    webhook unknown, removed, another store's, or live-only for a test event (it could never
-    have had the event: `_never_had`)."""
-    columns = (events.c.id, events.c.store_id, events.c.event_id, events.c.type, events.c.created_at)
+    `webhook_id`, goes out again. Returns how many; StoreError if the event is unknown or was
+    recorded by a backfilled write (delivered to none), or the webhook unknown, removed,
+    another store's, or live-only for a test event (it could never have had the event:
+    `_never_had`)."""
+    columns = (events.c.id, events.c.store_id, events.c.event_id, events.c.type, events.c.created_at, events.c.backfill)
     row = conn.execute(select(*columns).where(events.c.event_id == event_id)).first()
     if row is None:
         raise StoreError(f"No event {event_id}.")
-    event = Event(*row)
+    event = Event(*row[:5], bool(row.backfill))
+    if event.backfill:
+        raise StoreError(
+            f"Event {event_id} was recorded by a backfilled write (Kanal-Backfill, or kanal import without --live): "
+            "it is delivered to no webhook."
+        )
     query = update(deliveries).where(
         deliveries.c.event_id == event.id,
         deliveries.c.status.in_([DeliveryStatus.DELIVERED, DeliveryStatus.DEAD]),

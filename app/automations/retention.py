@@ -2,7 +2,8 @@
 
 Only delivered and backfilled events go (issue 13, README "Outbox lifecycle"): a backfilled
 event is never delivered; any other must have been fanned out with none of its deliveries
-still pending or dead-lettered (a dead letter is kept so that it can be re-driven). An event
+still pending or dead-lettered (a dead letter is kept so that it can be re-driven, while its
+webhook is not removed). An event
 not yet fanned out is pending and is never pruned."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy import Connection, and_, delete, exists, or_, select
 
 from app.config import MAX_AGE
 from app.db.database import Database
-from app.db.tables import deliveries, events
+from app.db.tables import deliveries, events, webhooks
 from app.domain.statuses import DeliveryStatus
 
 BATCH = 1000  # events per transaction: a long prune never holds the writer for long
@@ -50,9 +51,11 @@ def parse_age(text: str) -> timedelta:
 def prune_batch(conn: Connection, before: datetime, limit: int = BATCH) -> int:
     """Delete up to `limit` settled events created before `before`, and their deliveries.
     Returns how many events went."""
+    # A dead letter is kept to be re-driven: its webhook's removal ends that (redelivery refuses it).
+    removed = exists().where(webhooks.c.id == deliveries.c.webhook_id, webhooks.c.removed_at.is_not(None))
     unsettled = exists().where(
         deliveries.c.event_id == events.c.id,
-        deliveries.c.status.in_([DeliveryStatus.PENDING, DeliveryStatus.DEAD]),
+        or_(deliveries.c.status == DeliveryStatus.PENDING, and_(deliveries.c.status == DeliveryStatus.DEAD, ~removed)),
     )
     ids = (
         conn.execute(

@@ -76,9 +76,35 @@ def check_url(url: str, what: str = "The webhook URL") -> str:
         return url
     except ValueError:
         pass
+    if host.replace(".", "").isdigit():  # 256.1.1.1, 127.1, 2130706433, 127.0.0.1.: the sender
+        # refuses a host of digits alone that is no canonical IPv4 address (aiohttp, on each POST)
+        raise StoreError(f"{what} must name an IPv4 address as four numbers from 0 to 255 (127.0.0.1): {url!r}.")
     labels = host.rstrip(".").split(".")
     if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
         raise refusal
+    return url
+
+
+MAX_URL_LENGTH = 1024  # webhooks.url's
+
+
+def check_webhook_url(url: str) -> str:
+    """A webhook's URL: `check_url`'s, at most MAX_URL_LENGTH characters (PostgreSQL's column
+    refused a longer one with a traceback, SQLite stored it), with no user or password (shown
+    wherever its deliveries are, a store key's GraphQL `deliveries { url }` included; each
+    delivery is signed for the endpoint to check instead) and no fragment (never sent).
+    Returns it; raises StoreError."""
+    check_url(url)
+    if len(url) > MAX_URL_LENGTH:
+        raise StoreError(f"The webhook URL must be at most {MAX_URL_LENGTH:,} characters; this one has {len(url):,}.")
+    parsed = URL(url)
+    if parsed.raw_user is not None or parsed.raw_password is not None:
+        raise StoreError(
+            "The webhook URL must carry no user or password (user:password@), which would be shown wherever its "
+            "deliveries are: each delivery is signed (Kanal-Signature) for the endpoint to check instead."
+        )
+    if "#" in url:
+        raise StoreError(f"The webhook URL must have no fragment (#…), which a POST never sends: {url!r}.")
     return url
 
 
@@ -102,7 +128,7 @@ async def add_webhook(
 
 def webhook_record(store_id: int, url: str, patterns: list[str] | None, *, test_events: bool) -> Record:
     """The row `add_webhook` writes, its URL and patterns checked, without its id. Raises StoreError."""
-    check_url(url)
+    check_webhook_url(url)
     # A pattern given twice (`--events a a`, `--events a --events a`) matches nothing more.
     patterns = check_patterns(list(dict.fromkeys(patterns or ["*"])))
     return {

@@ -18,6 +18,23 @@ CREATE = ["stores", "create", "--id", "2", "--name", "Shop"]
 HOOK = ["webhooks", "add", "--store", "1"]
 URL_MUST = "The webhook URL must be an http(s) URL with a host name or address, and a port from 1 to 65535"
 # a space or control character before, inside or after an otherwise good URL
+IPV4_MUST = "The webhook URL must name an IPv4 address as four numbers from 0 to 255 (127.0.0.1)"
+NUMERIC_HOSTS = [
+    "http://999.1.1.1/h",
+    "http://256.1.1.1/h",
+    "http://1.2.3/h",
+    "http://1.2.3.4.5/h",
+    "http://127.000.000.001:9002/h",
+    "http://2130706433:9002/h",
+    "http://127.0.0.1.:9002/h",
+    "http://127.1/h",
+    "http://017700000001/h",
+]
+LONG_URL = "http://127.0.0.1:9002/" + "a" * 1003  # 1,025 characters
+NO_USER = (
+    "The webhook URL must carry no user or password (user:password@), which would be shown wherever its "
+    "deliveries are: each delivery is signed (Kanal-Signature) for the endpoint to check instead."
+)
 SPACED_URLS = [
     " http://127.0.0.1:8000",
     "http://127.0.0.1:8000 ",
@@ -51,6 +68,21 @@ REFUSED = {
     (*HOOK, "--url", "ftp://127.0.0.1/h"): f"--url: {URL_MUST}: 'ftp://127.0.0.1/h'.",
     (*HOOK, "--url", "http://127.0.0.1:0/h"): f"--url: {URL_MUST}: 'http://127.0.0.1:0/h'.",
     **{(*HOOK, "--url", url): f"--url: {URL_MUST}: {url!r}." for url in SPACED_URLS},
+    # a host of digits alone that is no IPv4 address in four numbers: the sender refused it on
+    # every attempt (aiohttp: "is not a canonical IPv4 address"), a day of retries, then dead
+    **{(*HOOK, "--url", url): f"--url: {IPV4_MUST}: {url!r}." for url in NUMERIC_HOSTS},
+    # what a webhook may not hold: PostgreSQL's column refused a longer URL with a traceback
+    # printing the new secret (SQLite stored it); a user or password was shown to every key of
+    # the store (GraphQL `deliveries { url }`); a fragment is never sent
+    (*HOOK, "--url", LONG_URL): "--url: The webhook URL must be at most 1,024 characters; this one has 1,025.",
+    **{
+        (*HOOK, "--url", url): f"--url: {NO_USER}"
+        for url in ["http://user:pw@127.0.0.1:9/h", "http://user@127.0.0.1:9/h", "https://:pw@hooks.example.com/h"]
+    },
+    **{
+        (*HOOK, "--url", url): f"--url: The webhook URL must have no fragment (#…), which a POST never sends: {url!r}."
+        for url in ["http://127.0.0.1:9/h#frag", "http://127.0.0.1:9/h#"]
+    },
     (*HOOK, "--url", "http://127.0.0.1:9/h", "--events", "order.*", "o*"): (
         f"--events: No event type matches o*; types: {TYPES}."
     ),
@@ -83,6 +115,12 @@ def test_a_value_the_command_cannot_use_is_an_argument_error(
     [
         ((*CREATE, "--region", "fr", "--timezone", "Europe/Berlin"), "Europe/Berlin"),
         (("stores", "set-consent-policy", "1", "--cart-recovery", "any"), "any"),
+        # webhook URLs at the bounds of what one may hold
+        ((*HOOK, "--url", LONG_URL[:-1]), LONG_URL[:-1]),
+        ((*HOOK, "--url", "http://10.0.0.1:9/h"), "http://10.0.0.1:9/h"),
+        ((*HOOK, "--url", "http://hooks.example.com./h"), "http://hooks.example.com./h"),
+        ((*HOOK, "--url", "http://1.2.3.example.com/h"), "http://1.2.3.example.com/h"),
+        ((*HOOK, "--url", "http://[::1]:9/h?user=a@b"), "http://[::1]:9/h?user=a@b"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, tuple) else "",
 )

@@ -74,3 +74,41 @@ async def test_redelivery_to_a_webhook_that_could_have_had_it(api: Api, database
     expected = refusal.format(webhook=named, event=event["event_id"], patterns=", ".join(patterns))
     assert (exit_.value.code, capsys.readouterr().err.splitlines()[-1]) == (1, f"error: {expected}")
     assert await api.rows("deliveries") == before
+
+
+BACKFILLED = (
+    "Event {event} was recorded by a backfilled write (Kanal-Backfill, or kanal import without --live): it is "
+    "delivered to no webhook."
+)
+
+
+@pytest.mark.parametrize("webhook", [True, False], ids=["--webhook", "every webhook"])
+async def test_a_backfilled_event_is_refused_saying_it_is_delivered_to_none(
+    api: Api, database_url, monkeypatch, capsys, webhook
+):
+    """It said "0 deliveries of event … will go out again.", exit 0, though it names a webhook
+    that takes the event's type."""
+    with Receiver() as receiver:
+        await run_cli(monkeypatch, database_url, ["webhooks", "add", "--store", str(STORE_ID), "--url", receiver.url])
+    headers = {**api.auth(), "Kanal-Backfill": "true"}
+    answer = await api.client.post(f"/api/v1/stores/{STORE_ID}/orders", json=order_body(), headers=headers)
+    assert answer.status_code == 201
+    [event] = await api.rows("events")
+    assert event["backfill"] is True
+    [hook] = await api.rows("webhooks")
+    before = await api.snapshot()
+    capsys.readouterr()
+    command = [
+        "webhooks",
+        "redeliver",
+        "--event",
+        event["event_id"],
+        *(["--webhook", str(hook["id"])] if webhook else []),
+    ]
+    with pytest.raises(SystemExit) as exit_:
+        await run_cli(monkeypatch, database_url, command)
+    assert (exit_.value.code, capsys.readouterr().err.splitlines()[-1]) == (
+        1,
+        f"error: {BACKFILLED.format(event=event['event_id'])}",
+    )
+    assert await api.snapshot() == before

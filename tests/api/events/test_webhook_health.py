@@ -103,3 +103,62 @@ async def test_enabling_an_unknown_webhook_is_refused(api, database_url, monkeyp
         await run_cli(monkeypatch, database_url, ["webhooks", "enable", "999"])
     assert exit_.value.code == 1
     assert "No active webhook 999." in capsys.readouterr().err
+
+
+async def test_a_disabled_webhook_removed_has_its_deliveries_cancelled_and_its_events_pruned(api, database_url):
+    """Its pending deliveries stayed pending for good (a disabled webhook's are never claimed),
+    and they and its dead letters (which cannot be re-driven once it is removed) kept their
+    events from `kanal events prune` for good."""
+    from app.automations import retention
+
+    with Receiver(failures=10) as receiver:
+        hook = await subscriptions.add_webhook(api.db, STORE_ID, receiver.url, ["order.created"])
+        await order(api, 1)
+        await pass_of(api)  # fails, and is retried later
+        await order(api, 2)
+        await pass_of(api)
+        await api.db.write(
+            lambda conn: conn.execute(update(deliveries).where(deliveries.c.id == 1).values(status="dead"))
+        )
+        await api.db.write(lambda conn: conn.execute(update(webhooks).values(disabled_at=utcnow())))
+        await order(api, 3)
+        await pass_of(api)
+        assert [row["status"] for row in await api.rows("deliveries")] == ["dead", "pending", "pending"]
+        await subscriptions.remove_webhook(api.db, hook["id"])
+        await due_now(api)
+        await pass_of(api)
+        sent = len(receiver.received)
+    assert [row["status"] for row in await api.rows("deliveries")] == ["dead", "cancelled", "cancelled"]
+    assert sent == 0  # every attempt answered 500, and none was made once it was removed
+    assert await retention.prune(api.db, utcnow() + timedelta(seconds=1)) == 3
+    assert await api.rows("events") == []
+    assert await api.rows("deliveries") == []
+
+
+async def test_a_removed_webhooks_dead_letter_alone_no_longer_keeps_its_event(api):
+    from app.automations import retention
+
+    with Receiver(failures=10) as receiver:
+        hook = await subscriptions.add_webhook(api.db, STORE_ID, receiver.url, ["order.created"])
+        other = await subscriptions.add_webhook(api.db, STORE_ID, receiver.url, ["order.created"])
+        await order(api, 1)
+        await pass_of(api)
+    dead = update(deliveries).values(status="dead")
+    await api.db.write(lambda conn: conn.execute(dead))
+    assert await retention.prune(api.db, utcnow() + timedelta(seconds=1)) == 0  # both can be re-driven
+    await subscriptions.remove_webhook(api.db, hook["id"])
+    assert await retention.prune(api.db, utcnow() + timedelta(seconds=1)) == 0  # the other's still can
+    await subscriptions.remove_webhook(api.db, other["id"])
+    assert await retention.prune(api.db, utcnow() + timedelta(seconds=1)) == 1
+
+
+# attempts failed -> the wait before the next, within ±20% of base doubling, never past 6 h
+@pytest.mark.parametrize("attempts", [1, 2, 5, 10, 11, 12, 13, 14, 30, 1000])
+def test_a_retry_never_waits_past_six_hours(attempts):
+    backoff = Backoff(base_seconds=15, max_attempts=1000)
+    waits = [backoff.delay(attempts).total_seconds() for _ in range(2000)]
+    doubled = 15 * 2 ** (attempts - 1)
+    assert max(waits) <= 6 * 3600
+    assert min(waits) >= min(0.8 * doubled, 6 * 3600) - 1e-6
+    if 1.2 * doubled <= 6 * 3600:
+        assert max(waits) <= 1.2 * doubled + 1e-6
