@@ -71,7 +71,7 @@ def main(args: argparse.Namespace) -> int:
     report = Path(args.report) if args.report is not None else _default_report(args.file)
     if args.resume and args.format is None:  # read as the run before read it (its state says how)
         kind = run.recorded_format(run.state_path_of(report)) or kind
-    job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume)
+    job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume, args.live)
     if not args.url:  # in this process, on DATABASE_URL (--key alone is refused: `refusal`)
         require_migrated(Settings.from_env().database_url)
     try:

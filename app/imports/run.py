@@ -54,6 +54,9 @@ class State:
     # how the file was read, `jsonl` or `csv` (None: written before it was kept): a resume reads
     # it the same way, or would read its lines as other records
     format: str | None = None
+    # whether it fires automations (`--live`; None: written before it was kept): a resume goes
+    # on the same way, or one file's records would be part backfill and part live
+    live: bool | None = None
     line: int = 0
     created: int = 0
     updated: int = 0  # answered 200: replaced or replayed (the API does not tell the two apart)
@@ -99,7 +102,7 @@ COUNTS = ("created", "updated", "stale", "refused")
 @dataclass
 class Job:
     """One `kanal import`: the file and its format, the store and resource, the report path,
-    records per batch, whether to resume."""
+    records per batch, whether to resume, whether it fires automations (`--live`)."""
 
     path: Path
     kind: str
@@ -108,6 +111,7 @@ class Job:
     report: Path
     batch_size: int = 1000
     resume: bool = False
+    live: bool = False
     stop: threading.Event = field(default_factory=threading.Event)  # set by a signal (`stopping`)
 
     @property
@@ -183,12 +187,15 @@ class Prefix:
 
 def load_state(job: Job, prefix: Prefix | None = None) -> State:
     """The state a previous run left (with --resume), else a fresh one. Raises ImportFailed when
-    it was left by an import of another file, store or resource, or when the file's bytes up to
+    it was left by an import of another file, store or resource, or of the other way (live or
+    backfill: `--live`), or when the file's bytes up to
     the confirmed line are not the ones confirmed (the file replaced or edited since): resuming
     would skip lines never sent; or when the state records no such bytes (written before they
     were kept), so cannot tell; or when the report is shorter than the state recorded it
     (`_check_report`). `prefix` (at the file's start) is left at the confirmed line."""
-    fresh = State(source=str(job.path.resolve()), store=job.store, resource=job.resource, format=job.kind)
+    fresh = State(
+        source=str(job.path.resolve()), store=job.store, resource=job.resource, format=job.kind, live=job.live
+    )
     if not job.resume or not job.state_path.exists():
         return fresh
     state = _read_state(job.state_path)
@@ -205,6 +212,13 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
         raise ImportFailed(
             f"{job.state_path} is the state of importing {state.source} read as {state.format}, not "
             f"{job.kind}: give --format {state.format} (or no --format) with --resume to go on with it."
+        )
+    if state.live is not None and state.live != job.live:
+        said, give = ("live (--live)", "give --live") if state.live else ("as backfill", "leave out --live")
+        raise ImportFailed(
+            f"{job.state_path} is the state of importing {state.source} {said}: {give} with --resume to go on "
+            "with it, or one file's records would be part backfill and part live (run without --resume to "
+            "import the file whole the other way)."
         )
     _check_report(job, state)
     if state.checked_sha256 is None:  # nothing to check the file against: skipping unchecked lost lines
@@ -310,7 +324,7 @@ def _read_state(path: Path) -> State:
 
 def _state_value(name: str, value: object) -> bool:
     """A value a state's field can hold: its type, and a count or position not below 0."""
-    if not isinstance(value, _STATE_FIELDS[name]) or isinstance(value, bool):
+    if not isinstance(value, _STATE_FIELDS[name]) or (isinstance(value, bool) and bool not in _STATE_FIELDS[name]):
         return False
     if name == "record_counted" and value is not None:
         return value in COUNTS
@@ -366,6 +380,7 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> tuple[
     size = os.fstat(prefix.file.fileno()).st_size  # the file as the import begins to read it
     state = load_state(job, prefix)
     before = State(**asdict(state))
+    sources.check_resource(job.path, job.kind, job.resource)
     total = sources.count(job.path, job.kind)
     left_out = sources.columns_left_out(job.path, job.kind, KINDS[job.resource].model)
     if left_out:  # one line, as written: a column name is no markup

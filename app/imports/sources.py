@@ -267,21 +267,23 @@ def _byte(found: re.Match[str]) -> int:
 def _numbered(rows: csv.DictReader[str]) -> Iterator[tuple[int, int, dict[str, str], str | None]]:
     """Each row with the lines it starts and ends on (a quoted cell may span lines) and why it
     cannot be read (a cell not UTF-8, named by its column), or None. Read from the DictReader's own
-    reader, as DictReader makes its rows (blank lines skipped, cells past the header's columns
-    as a list under None, missing ones None), so that a blank line moves the next row's line
-    on: DictReader skips it where its line number cannot be seen."""
+    reader, as DictReader makes its rows (blank lines and rows of empty cells skipped, cells
+    past the header's columns as a list under None, missing ones None, the row refused), so
+    that a blank line moves the next row's line on: DictReader skips it where its line number
+    cannot be seen."""
     columns = rows.fieldnames or []
     reader = rows.reader
     start = reader.line_num + 1
     try:
         for cells in reader:
-            if cells:
+            # a row of separators alone (`,,,,`: a spreadsheet's emptied rows) is a blank line
+            if any(cell.strip() for cell in cells):
                 row: dict[Any, Any] = dict(zip(columns, cells, strict=False))
                 if len(cells) > len(columns):
                     row[rows.restkey] = cells[len(columns) :]
                 for name in columns[len(cells) :]:
                     row[name] = rows.restval
-                yield start, reader.line_num, row, _unreadable(row)
+                yield start, reader.line_num, row, _short(cells, columns) or _unreadable(row)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise _RowUnreadable(start, _explained(exc)) from None
@@ -296,6 +298,19 @@ def _amounts_read(
     for line, end, row, problem in rows:
         read, refused = decimal_comma.read_row(row, columns)
         yield line, end, read, problem or refused
+
+
+def _short(cells: Sequence[str], columns: Sequence[str]) -> str | None:
+    """Why a row with fewer cells than the header has columns cannot be read (RFC 4180 §2: each
+    row has as many): its cells, or the fields it leaves out, were not the ones meant (a line
+    break in an unquoted cell cut the record in two; a cut row, its last fields read as absent,
+    which a customer's write clears); None for a row of every column."""
+    if len(cells) >= len(columns):
+        return None
+    return (
+        f"{len(cells)} cells where the header has {len(columns)}: a row holds a cell for each column (an empty one "
+        "too), and a cell holding a line break must be quoted"
+    )
 
 
 def _unreadable(row: dict[str, Any]) -> str | None:
@@ -337,6 +352,25 @@ def nested(row: dict[str, str]) -> dict[str, Any]:
 
 # Between the words of a column's name where a field's name has `_` (`First Name`, `first-name`).
 _FIELD_SEPARATORS = re.compile(r"[\s-]+")
+
+
+def check_resource(path: Path, kind: str, resource: str) -> None:
+    """UnreadableFile when a CSV is Shopify's orders export (`shopify.is_orders_export`) and
+    `resource` is not orders: its rows were read as that resource's records, each refused for
+    fields the export holds under the orders' names (`The phone field is required.` on a row
+    whose Phone cell holds one)."""
+    if kind != "csv" or resource == "orders":
+        return
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as file:
+        try:
+            columns = csv.DictReader(file, delimiter=_separator(path), strict=True).fieldnames or []
+        except csv.Error:
+            return  # the import says why it cannot be read
+    if shopify.is_orders_export(columns):
+        raise UnreadableFile(
+            f"{path}: the file is Shopify's orders export (its Name and Lineitem name columns), which holds "
+            f"orders, not {resource}: import it with --resource orders"
+        )
 
 
 def columns_left_out(path: Path, kind: str, model: type[BaseModel]) -> list[str]:

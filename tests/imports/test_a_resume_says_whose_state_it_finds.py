@@ -184,3 +184,41 @@ async def test_a_resume_without_format_reads_the_file_as_the_run_before(prepared
     assert resumed.stdout.splitlines()[1] == (
         "With the runs before, 4 records: 4 created, 0 replaced or replayed, 0 stale, 0 refused"
     )
+
+
+# the run before -> this one (--live or not), and the refusal's words for the run before
+OTHER_WAYS = {
+    "backfill, then --live": (False, True, "as backfill: leave out --live"),
+    "--live, then backfill": (True, False, "live (--live): give --live"),
+}
+
+
+@pytest.mark.parametrize("name", OTHER_WAYS)
+async def test_a_resume_the_other_way_is_refused(prepared: Prepared, tmp_path: Path, name: str):
+    """A resume with --live added (or left out) went on the other way without a word: one
+    file's records part backfill, part live, the live ones firing automations for history."""
+    before_live, now_live, said = OTHER_WAYS[name]
+    source = write_jsonl(tmp_path / "orders.jsonl", [order(n) for n in range(3)])
+    args = (source, "--store", "123", "--resource", "orders", *(["--live"] if before_live else []))
+    first = kanal_import(prepared.url, *args)
+    assert first.returncode == 0, first.stderr[-2000:]
+    state_path = tmp_path / "orders.jsonl.report.jsonl.state"
+    state = json.loads(state_path.read_text())
+    assert state["live"] is before_live
+    write_jsonl(source, [order(n) for n in range(6)])  # three more lines appended
+    stored = await read_tables(prepared.url, "orders", "events")
+    resumed = kanal_import(
+        prepared.url, source, "--store", "123", "--resource", "orders", "--resume", *(["--live"] if now_live else [])
+    )
+    assert (resumed.returncode, resumed.stdout) == (1, "")
+    assert resumed.stderr == (
+        f"error: {state_path} is the state of importing {source.resolve()} {said} with --resume to go on with it, "
+        "or one file's records would be part backfill and part live (run without --resume to import the file "
+        "whole the other way).\n"
+    )
+    assert json.loads(state_path.read_text()) == state
+    assert await read_tables(prepared.url, "orders", "events") == stored
+    again = kanal_import(*([prepared.url] + list(args)), "--resume")
+    assert again.returncode == 0, again.stderr[-2000:]
+    events = (await read_tables(prepared.url, "events"))["events"]
+    assert [event["backfill"] for event in events] == [not before_live] * 6

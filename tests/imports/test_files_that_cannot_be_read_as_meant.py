@@ -29,6 +29,10 @@ SHOPIFY = (
 )
 
 
+SHORT = (
+    "{cells} cells where the header has {columns}: a row holds a cell for each column (an empty one too), and a "
+    "cell holding a line break must be quoted"
+)
 MORE_CELLS = "4 cells where the header has 3: a cell holding the separator must be quoted"
 SHOPIFY_MORE_CELLS = MORE_CELLS.replace("4 cells where the header has 3", "11 cells where the header has 10")
 NEVER_CLOSED = (
@@ -89,6 +93,47 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
         0, None, [_refused(3, _not_utf8("EB", "in column Billing Name"), "#1002"), _refused(5, SHOPIFY_MORE_CELLS, "#1003")],
         ["#1001"],
     ),
+    # fewer cells than the header: the last fields were read as absent, and a customer's write
+    # cleared what was stored; a line break in an unquoted cell cut a record in two, its first
+    # half written without the rest
+    "a row with fewer cells than the header": (
+        "customers", "customers.csv", CUSTOMERS + b"CU-2,+33612345602\nCU-3,+33612345603,Eve\n",
+        0, None, [_refused(3, SHORT.format(cells=2, columns=3), "CU-2")], ["CU-1", "CU-3"],
+    ),
+    "a line break in an unquoted cell": (
+        "customers", "customers.csv",
+        b"external_id,phone,first_name,last_name\nR1,+33625000001,Ann\nMarie,x\nR2,+33625000002,Bob,Lee\n",
+        0, None,
+        [_refused(2, SHORT.format(cells=3, columns=4), "R1"), _refused(3, SHORT.format(cells=2, columns=4), "Marie")],
+        ["R2"],
+    ),
+    "a Shopify order with a row of fewer cells than the header": (
+        "orders", "orders_export.csv",
+        SHOPIFY.replace(b"Pen,5.00,Ana,+33612345601", b"Pen,5.00"),
+        0, None,
+        [_refused(2, SHORT.format(cells=8, columns=10), "#1001"), _refused(3, _not_utf8("EB", "in column Billing Name"), "#1002")],
+        ["#1003"],
+    ),
+    # rows of separators alone, as spreadsheets save emptied rows: blank lines
+    "rows of empty cells": (
+        "customers", "customers.csv", CUSTOMERS + b",,\n,,\r\n , ,\nCU-2,+33612345602,Zoe\n,,\n",
+        0, None, [], ["CU-1", "CU-2"],
+    ),
+    "a Shopify export ending with rows of empty cells": (
+        "orders", "orders_export.csv", SHOPIFY + b",,,,,,,,,\n,,,,,,,,,\n",
+        0, None, [_refused(3, _not_utf8("EB", "in column Billing Name"), "#1002")], ["#1001", "#1003"],
+    ),
+    # Shopify's orders export imported as another resource: each row was refused for fields it
+    # holds under the orders' names (`The phone field is required.` beside a Phone cell)
+    **{
+        f"Shopify's orders export as {resource}": (
+            resource, "orders_export.csv", SHOPIFY,
+            1, "error: {file}: the file is Shopify's orders export (its Name and Lineitem name columns), which "
+            f"holds orders, not {resource}: import it with --resource orders",
+            [], [],
+        )
+        for resource in ("customers", "carts", "checkouts", "shipments")
+    },
     "a quoted cell never closed": (
         "customers", "customers.csv", CUSTOMERS + b'CU-2,+33612345602,"Zoe\nCU-3,+33612345603,Eve\n',
         1, "error: {file} line 3: " + NEVER_CLOSED, [], [],
@@ -175,5 +220,5 @@ async def test_a_file_that_cannot_be_read_as_meant(prepared: Prepared, tmp_path:
     else:
         assert "Traceback" not in done.stderr
         assert report(the_report) == refused
-    table = "orders" if resource == "orders" else resource
+    table = {"orders": "orders", "checkouts": "carts"}.get(resource, resource)
     assert [row["external_id"] for row in (await read_tables(prepared.url, table))[table]] == stored
