@@ -63,7 +63,8 @@ def orders(
     """(line of the order's first row, last line of its last row, the order as a REST body, why
     it cannot be read) for each run of rows sharing a Name; each row comes with the lines it
     starts and ends on and why it cannot be read (None: it can),
-    and an order is unreadable with the first of its rows that is. Within a run, a row holding
+    and an order is unreadable with the first of its rows that is (`line N: …` for a row after
+    its first: the order is refused on its first line). Within a run, a row holding
     a cell of the order's first row only (`Total`, `Currency`, the statuses) starts the order
     again: a record of its own, the same `external_id` written twice in file order, as two
     JSON lines of it are (the second copy's line items and cells are what the order keeps).
@@ -92,6 +93,8 @@ def orders(
             elif late is None and not _is_first_row(row):
                 problem = order_rows_together.no_first_row_message(name, line)
                 headless = True
+        if unreadable is not None and line != start:  # refused at its first line: name the row's own
+            unreadable = f"line {line}: {unreadable}"
         problem, end = problem or unreadable, last
         item = {field: _cell(row, column) for field, column in _LINE_ITEM.items()}
         if any(value is not None for value in item.values()):

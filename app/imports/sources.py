@@ -276,8 +276,9 @@ def _numbered(rows: csv.DictReader[str]) -> Iterator[tuple[int, int, dict[str, s
     start = reader.line_num + 1
     try:
         for cells in reader:
-            # a row of separators alone (`,,,,`: a spreadsheet's emptied rows) is a blank line
-            if any(cell.strip() for cell in cells):
+            # a row of separators alone (`,,,,`: a spreadsheet's emptied rows) is a blank line, and
+            # the header again (exports joined with `cat`, each file's own byte order mark first) no row
+            if any(cell.strip() for cell in cells) and not _header_again(cells, columns):
                 row: dict[Any, Any] = dict(zip(columns, cells, strict=False))
                 if len(cells) > len(columns):
                     row[rows.restkey] = cells[len(columns) :]
@@ -298,6 +299,11 @@ def _amounts_read(
     for line, end, row, problem in rows:
         read, refused = decimal_comma.read_row(row, columns)
         yield line, end, read, problem or refused
+
+
+def _header_again(cells: Sequence[str], columns: Sequence[str]) -> bool:
+    """Whether a row is the file's header again (a joined file's), a byte order mark before it or not."""
+    return len(cells) == len(columns) and [cells[0].removeprefix("\ufeff"), *cells[1:]] == list(columns)
 
 
 def _short(cells: Sequence[str], columns: Sequence[str]) -> str | None:
@@ -330,8 +336,9 @@ def _unreadable(row: dict[str, Any]) -> str | None:
 
 
 def nested(row: dict[str, str]) -> dict[str, Any]:
-    """A generic CSV row as a REST body: empty cells left out, dotted columns nested, list
-    columns split on commas, whole-number columns as numbers (`whole_numbers`)."""
+    """A generic CSV row as a REST body: empty cells left out, dotted columns nested (a list's
+    items by their index, `line_items.0.title`), list columns split on commas, whole-number
+    columns as numbers (`whole_numbers`)."""
     body: dict[str, Any] = {}
     for column, cell in row.items():
         if column is None or cell is None or not cell.strip():
@@ -347,7 +354,18 @@ def nested(row: dict[str, str]) -> dict[str, Any]:
         for parent in parents:
             target = target.setdefault(parent, {})
         target[name] = value
-    return body
+    return _listed(body)
+
+
+def _listed(value: Any) -> Any:
+    """`value` with each object whose keys are all indices (`line_items.0.title`,
+    `line_items.1.title`: `{"0": {…}, "1": {…}}`) as the list of its items in index order,
+    those whose cells were all empty left out."""
+    if not isinstance(value, dict):
+        return value
+    if value and all(key.isascii() and key.isdigit() for key in value):
+        return [_listed(value[key]) for key in sorted(value, key=int)]
+    return {key: _listed(item) for key, item in value.items()}
 
 
 # Between the words of a column's name where a field's name has `_` (`First Name`, `first-name`).

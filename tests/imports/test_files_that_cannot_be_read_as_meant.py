@@ -114,6 +114,31 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
         [_refused(2, SHORT.format(cells=8, columns=10), "#1001"), _refused(3, _not_utf8("EB", "in column Billing Name"), "#1002")],
         ["#1003"],
     ),
+    # a row after an order's first one: the order is refused on its first line, naming the row's
+    "a Shopify order with a later row of more cells than the header": (
+        "orders", "orders_export.csv", SHOPIFY + b"#1003,,,,,1,Hat, red,1.00,,\n",
+        0, None,
+        [_refused(3, _not_utf8("EB", "in column Billing Name"), "#1002"), _refused(5, "line 6: " + SHOPIFY_MORE_CELLS, "#1003")],
+        ["#1001"],
+    ),
+    "a Shopify order with a later row of fewer cells than the header": (
+        "orders", "orders_export.csv", SHOPIFY + b"#1003,,,,,1,Hat\n",
+        0, None,
+        [_refused(3, _not_utf8("EB", "in column Billing Name"), "#1002"), _refused(5, "line 6: " + SHORT.format(cells=7, columns=10), "#1003")],
+        ["#1001"],
+    ),
+    # two exports joined (`cat`): the second's header, its byte order mark first, was an order
+    # named "\ufeffName" refused three ways
+    "two Shopify exports joined": (
+        "orders", "orders_export.csv",
+        b"\xef\xbb\xbf" + SHOPIFY.replace(b"Zo\xeb", b"Zoe")
+        + b"\xef\xbb\xbf" + SHOPIFY.replace(b"Zo\xeb", b"Zoe").replace(b"#100", b"#200"),
+        0, None, [], ["#1001", "#1002", "#1003", "#2001", "#2002", "#2003"],
+    ),
+    "two customer files joined": (
+        "customers", "customers.csv", CUSTOMERS + CUSTOMERS.replace(b"CU-1", b"CU-2").replace(b"01,", b"02,"),
+        0, None, [], ["CU-1", "CU-2"],
+    ),
     # rows of separators alone, as spreadsheets save emptied rows: blank lines
     "rows of empty cells": (
         "customers", "customers.csv", CUSTOMERS + b",,\n,,\r\n , ,\nCU-2,+33612345602,Zoe\n,,\n",
@@ -134,6 +159,15 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
         )
         for resource in ("customers", "carts", "checkouts", "shipments")
     },
+    # a list's items by their index: every row was refused, "The line_items field is invalid: Must be a list."
+    "line items by their index": (
+        "orders", "orders.csv",
+        b"external_id,placed_at,total_price,currency,customer.phone,line_items.0.title,line_items.0.quantity,"
+        b"line_items.1.title,line_items.10.title\n"
+        b"LI-1,2025-01-01T00:00:00Z,1,EUR,+33642000001,Shirt,2,,\n"
+        b"LI-2,2025-01-01T00:00:00Z,3,EUR,+33642000002,Cap,1,Hat,Pin\n",
+        0, None, [], ["LI-1", "LI-2"],
+    ),
     "a quoted cell never closed": (
         "customers", "customers.csv", CUSTOMERS + b'CU-2,+33612345602,"Zoe\nCU-3,+33612345603,Eve\n',
         1, "error: {file} line 3: " + NEVER_CLOSED, [], [],
@@ -222,3 +256,15 @@ async def test_a_file_that_cannot_be_read_as_meant(prepared: Prepared, tmp_path:
         assert report(the_report) == refused
     table = {"orders": "orders", "checkouts": "carts"}.get(resource, resource)
     assert [row["external_id"] for row in (await read_tables(prepared.url, table))[table]] == stored
+
+
+async def test_line_items_by_their_index_are_the_orders_lines(prepared: Prepared, tmp_path: Path):
+    source = tmp_path / "orders.csv"
+    source.write_bytes(FILES["line items by their index"][2])
+    done = kanal_import(prepared.url, source, "--store", "123", "--resource", "orders")
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = (await read_tables(prepared.url, "orders"))["orders"]
+    assert [row["line_items"] for row in rows] == [
+        [{"title": "Shirt", "quantity": 2}],
+        [{"title": "Cap", "quantity": 1}, {"title": "Hat"}, {"title": "Pin"}],
+    ]
