@@ -18,16 +18,17 @@ What an answer holds is counted too, as it is made (`BoundedAnswers`): a list wi
 multiplies the lists nested in it by its length, which no document bounds (a store's key may
 give an order a thousand shipments: `orders(first: 100) { shipments { order { contact {
 orders(first: 100) … } } } }`, counted 10,100 before it ran, answered 200,000 orders). Past
-`MAX_NODES` items of objects in one answer, a list is refused in its place, code
+`MAX_NODES` items of objects in a query's answer, the answer is refused whole, code
 QUERY_TOO_COMPLEX.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sized
+from collections.abc import Awaitable, Iterable, Sized
 from typing import Any
 
 from graphql import (
+    ExecutionResult,
     FieldNode,
     FragmentSpreadNode,
     GraphQLError,
@@ -40,6 +41,7 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     Undefined,
     ValidationContext,
@@ -142,12 +144,35 @@ def _bounded(value: int) -> int:
 
 
 class BoundedAnswers(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution of an operation, counting the items of the lists of objects its
-    answer holds (module docstring): a list that would bring them past `MAX_NODES` is an error
-    in its place, code QUERY_TOO_COMPLEX (the field null, as any field error makes it). Lists
-    of scalars (tags) count nothing: a record's own values."""
+    """Strawberry's execution of an operation, counting the items of the lists of objects a
+    query's answer holds (module docstring): past `MAX_NODES` the answer is refused whole, data
+    null and one error, code QUERY_TOO_COMPLEX (GraphQL's null propagation took an error in
+    the list's place up through the non-null types that hold every list: a partial answer was
+    no answer), and no list is filled past it. Lists of scalars (tags) count nothing: a record's
+    own values. A mutation's answer is not counted: its writes are done, and refusing their
+    results would tell the client they were not (its lists nested under `first` are bounded
+    before it runs; those without hold the inputs' own lines)."""
 
     answered_items = 0
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        result = super().execute_operation(serially)
+        if self.is_awaitable(result):
+            return self._bounded_later(result)
+        return self._bounded(result)
+
+    async def _bounded_later(self, result: Awaitable[Any]) -> Any:
+        return self._bounded(await result)
+
+    def _bounded(self, result: Any) -> Any:
+        if self.answered_items <= MAX_NODES:
+            return result
+        message = (
+            f"This answer would hold more than {MAX_NODES:,} list items, counted as it is made (a list "
+            "without `first`, such as an order's line items or shipments, holds all its record has, "
+            "times the lists nested in it). Ask for fewer items in nested lists."
+        )
+        return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": QUERY_TOO_COMPLEX})])
 
     def complete_iterable_value(
         self,
@@ -158,13 +183,9 @@ class BoundedAnswers(StrawberryGraphQLCoreExecutionContext):
         items: Iterable[Any],
         position_context: Any,
     ) -> Any:
-        if isinstance(items, Sized) and is_composite_type(get_named_type(item_type)):
+        counted = self.operation.operation == OperationType.QUERY and is_composite_type(get_named_type(item_type))
+        if counted and isinstance(items, Sized):
             self.answered_items += len(items)
-            if self.answered_items > MAX_NODES:
-                message = (
-                    f"This answer holds more than {MAX_NODES:,} list items (lists without `first`, such as an "
-                    "order's shipments, hold all their record has, times the lists nested in them). Ask for "
-                    "fewer items in lists nested in such a list."
-                )
-                raise GraphQLError(message, extensions={"code": QUERY_TOO_COMPLEX})
+            if self.answered_items > MAX_NODES:  # refused whole (`_bounded`): nothing more to fill
+                return []
         return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)

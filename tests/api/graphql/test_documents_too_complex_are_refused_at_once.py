@@ -99,9 +99,11 @@ NESTED = (
     "externalId order { contact { orders(first: 100) { externalId } } } } } } }"
 )
 ANSWER_TOO_LARGE = (
-    "This answer holds more than 20,000 list items (lists without `first`, such as an order's shipments, hold "
-    "all their record has, times the lists nested in them). Ask for fewer items in lists nested in such a list."
+    "This answer would hold more than 20,000 list items, counted as it is made (a list without `first`, such as an "
+    "order's line items or shipments, holds all its record has, times the lists nested in it). Ask for fewer items "
+    "in nested lists."
 )
+REFUSED_WHOLE = {"data": None, "errors": [{"message": ANSWER_TOO_LARGE, "extensions": {"code": "QUERY_TOO_COMPLEX"}}]}
 
 
 async def _orders_and_shipments(api, shipments: int) -> None:
@@ -127,6 +129,40 @@ async def test_an_answer_past_20000_list_items_is_refused_in_the_lists_place(api
         assert len(first["shipments"]) == shipments
         assert all(len(shipment["order"]["contact"]["orders"]) == 100 for shipment in first["shipments"])
         return
-    assert body["data"] is not None  # the answer up to the list refused
-    assert {error["message"] for error in body["errors"]} == {ANSWER_TOO_LARGE}
-    assert {error["extensions"]["code"] for error in body["errors"]} == {"QUERY_TOO_COMPLEX"}
+    assert body == REFUSED_WHOLE  # a partial answer was no answer: most lists are under non-null types
+
+
+async def test_an_answer_past_20000_items_under_a_field_that_may_be_null_is_refused_whole(api):
+    await _orders_and_shipments(api, 300)
+    document = (
+        '{ store(storeId: 123) { name } order(storeId: 123, externalId: "O-000") { shipments { order { contact { '
+        "orders(first: 100) { externalId } } } } } }"
+    )
+    assert await gql(api, document) == REFUSED_WHOLE
+
+
+UPSERT_ORDERS = (
+    "mutation($inputs: [OrderInput!]!) { upsertOrders(storeId: 123, inputs: $inputs) { results { created "
+    "userErrors { message } order { externalId lineItems { title } } } } }"
+)
+
+
+async def test_a_mutations_answer_is_not_refused_past_20000_items(api):
+    """Its writes are done: refusing its answer told the client they were not."""
+    lines = [{"title": "t", "quantity": 1, "price": 1}] * 850
+    inputs = [
+        {
+            "externalId": f"GQ-{n}",
+            "placedAt": "2026-05-18T10:00:00Z",
+            "totalPrice": 850,
+            "currency": "EUR",
+            "customer": {"phone": f"+336123456{n:02d}"},
+            "lineItems": lines,
+        }
+        for n in range(25)
+    ]
+    body = await gql(api, UPSERT_ORDERS, {"inputs": inputs})
+    assert "errors" not in body, body["errors"][:1]
+    results = body["data"]["upsertOrders"]["results"]
+    assert [(r["created"], r["userErrors"], len(r["order"]["lineItems"])) for r in results] == [(True, [], 850)] * 25
+    assert len(await api.rows("orders")) == 25
