@@ -44,6 +44,7 @@ ASYNCPG_NUMBERS = (
     "max_cacheable_statement_size",
 )
 MAX_PORT = 65535  # TCP's
+INT32_MAX = 2**31 - 1  # a C int, as sqlite3.connect() takes its numbers
 _ONE_WAY = "host=h1:p1&host=h2:p2, or host=h1,h2&port=p1,p2"
 # SQLAlchemy's asyncpg adapter's refusals of a URL's hosts and ports -> what the URL must be
 _HOSTS_MUST_BE = {
@@ -73,8 +74,9 @@ def sqlite_option_must_be(url: URL) -> str | None:
             return f"a URL without {name}: {SET_BY_THE_SERVICE[name]}"
         if name == "uri" and value.strip().lower() not in BOOLEANS:
             return f"a URL whose uri is true or false, not {value!r}"
-        if name == "cached_statements" and not (value.isascii() and value.isdigit()):
-            return f"a URL whose cached_statements is a whole number, 0 or more, not {value!r}"
+        if name == "cached_statements" and not (value.isascii() and value.isdigit() and int(value) <= INT32_MAX):
+            # sqlite3 takes a C int: past it, an OverflowError on every connection
+            return f"a URL whose cached_statements is a whole number from 0 to {INT32_MAX:,}, not {value!r}"
     if uri_given(url):
         return None
     ignored = [name for name in url.query if name not in SQLITE_DRIVER_OPTIONS]
@@ -87,6 +89,43 @@ def sqlite_option_must_be(url: URL) -> str | None:
         return f"a SQLite URI for {', '.join(ignored)}, which SQLite reads there: sqlite+aiosqlite:///{uri}?{written}&uri=true"
     taken = ", ".join(name for name in SQLITE_DRIVER_OPTIONS if name not in SET_BY_THE_SERVICE)
     return f"a URL whose options SQLite's driver takes ({taken}), not {ignored[0]!r}"
+
+
+def _hosts_must_be(url: URL) -> str | None:
+    """What the URL must be when its hosts and ports are given twice (in its address and its
+    query: the query's were used, the address's ignored while errors showed it), or two ways
+    (ports in `host=` and in `port=`), or a host's port is no number from 1 to 65535 (asyncpg
+    read `host=127.0.0.1:abc` as a name, an outage), or its lists do not pair up; None
+    otherwise, the rest left to SQLAlchemy's reading (`_HOSTS_MUST_BE`)."""
+    given = url.query.get("host")
+    hosts = [] if given is None else list(given) if isinstance(given, tuple) else given.split(",")
+    listed = url.query.get("port")
+    ports = [] if listed is None else str(listed).split(",")
+    if given is not None and url.host:
+        return f"a URL giving its host once, in its address or as host=, not both (host= was used, {url.host} not)"
+    if url.port is not None and (listed is not None or given is not None):
+        return "a URL giving its port once, in its address or in its query, not both"
+    with_port = [port for host in hosts if (port := _port_of(host)) is not None]
+    for port in [*with_port, *ports]:  # SQLAlchemy read 0 as none given
+        if not (port.isascii() and port.isdigit() and 1 <= int(port) <= MAX_PORT):
+            return f"a URL whose ports are numbers from 1 to {MAX_PORT}, not {port!r}"
+    if with_port and listed is not None:
+        return f"a URL giving its hosts and ports one way: {_ONE_WAY}"
+    if with_port and isinstance(given, str) and len(hosts) > 1:
+        return f"a URL giving several hosts with their ports one host= each: {_ONE_WAY}"
+    if listed is not None and len(ports) != len(hosts):
+        return f"a URL giving as many ports as hosts: {_ONE_WAY}"
+    return None
+
+
+def _port_of(host: str) -> str | None:
+    """The port of one host as `host=` gives it (`h:5432`, `[::1]:5432`, `/run/postgresql`),
+    None when it gives none."""
+    if host.startswith("["):
+        _address, _bracket, rest = host.partition("]")
+        return rest[1:] if rest.startswith(":") else None
+    name, colon, port = host.rpartition(":")
+    return port if colon and name else None
 
 
 def asyncpg_option_must_be(url: URL) -> str | None:
@@ -103,10 +142,9 @@ def asyncpg_option_must_be(url: URL) -> str | None:
             return f"a URL without {name}: asyncpg takes it as a number alone, and a URL gives text"
         if name not in ASYNCPG_OPTIONS:
             return f"a URL whose options asyncpg takes ({', '.join(ASYNCPG_OPTIONS)}), not {name!r}"
-    listed = url.query.get("port")
-    for port in () if listed is None else str(listed).split(","):  # SQLAlchemy read 0 as none given
-        if not (port.isascii() and port.isdigit() and 1 <= int(port) <= MAX_PORT):
-            return f"a URL whose ports are numbers from 1 to {MAX_PORT}, not {port!r}"
+    must = _hosts_must_be(url)
+    if must is not None:
+        return must
     try:
         _args, given = url.get_dialect()().create_connect_args(url)
     except (ArgumentError, ValueError) as exc:

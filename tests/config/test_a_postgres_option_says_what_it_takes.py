@@ -61,19 +61,6 @@ REFUSED = {
         f"{name}=30": f"a URL without {name}: asyncpg takes it as a number alone, and a URL gives text"
         for name in NUMBERS
     },
-    # hosts and ports SQLAlchemy's asyncpg adapter cannot read (a traceback on connecting)
-    "host=/x&host=/y": f"a URL giving each of its hosts a port: {ONE_WAY}",
-    "host=/var/run/postgresql:5432,/tmp:5432": f"a URL giving each of its hosts a port: {ONE_WAY}",
-    "host=10.0.0.1:5432&host=10.0.0.2": f"a URL giving each of its hosts a port: {ONE_WAY}",
-    "host=10.0.0.1:5432&host=10.0.0.2:5432&port=5433": f"a URL giving its hosts and ports one way: {ONE_WAY}",
-    "port=x": "a URL whose ports are numbers from 1 to 65535, not 'x'",
-    "host=10.0.0.1,10.0.0.2&port=5432,": "a URL whose ports are numbers from 1 to 65535, not ''",
-    "host=10.0.0.1:x&host=10.0.0.2:5432": "a URL whose ports are numbers from 1 to 65535",
-    # a port past TCP's (a refused connection on connecting), or 0 (SQLAlchemy dropped it)
-    "port=70000": "a URL whose ports are numbers from 1 to 65535, not '70000'",
-    "host=10.0.0.1:70000": "a URL whose ports are numbers from 1 to 65535, not 70000",
-    "host=10.0.0.1:5432&host=10.0.0.2:65536": "a URL whose ports are numbers from 1 to 65535, not 65536",
-    "host=10.0.0.1,10.0.0.2&port=5432,0": "a URL whose ports are numbers from 1 to 65535, not '0'",
     "host=/var/run/postgresql&sslmode=disable": (
         f"a URL with ssl=disable, not sslmode=disable: asyncpg takes ssl ({SSL}), not libpq's sslmode"
     ),
@@ -83,11 +70,6 @@ ACCEPTED = [
     "gsslib=sspi",
     "prepared_statement_cache_size=0",
     "prepared_statement_cache_size=100",
-    "port=1",
-    "port=65535",
-    "host=10.0.0.1:5432&host=10.0.0.2:65535",
-    "host=10.0.0.1,10.0.0.2&port=5432,5433",
-    "host=/var/run/postgresql&port=5432",
     *(f"target_session_attrs={attrs}" for attrs in ATTRS.split(", ")),
 ] + [f"ssl={mode}" for mode in SSL.split(", ")]
 
@@ -102,20 +84,71 @@ def test_a_value_asyncpg_does_not_take_is_refused_naming_what_it_takes(
     assert str(refused.value) == f"DATABASE_URL={shlex.quote(f'{BASE}?{query}')}: must be {must}"
 
 
-# the address's own port, past TCP's or 0 (which SQLAlchemy dropped: asyncpg's 5432 in its place)
-PORTS_REFUSED = {
-    "postgresql+asyncpg://postgres@127.0.0.1:70000/db": "a URL whose ports are numbers from 1 to 65535, not 70000",
-    "postgresql+asyncpg://postgres@127.0.0.1:0/db": "a URL whose ports are numbers from 1 to 65535, not 0",
-    "postgresql+asyncpg://postgres@[::1]:65536/db": "a URL whose ports are numbers from 1 to 65535, not 65536",
+HOSTLESS = "postgresql+asyncpg://postgres@/db"
+PORTS = "a URL whose ports are numbers from 1 to 65535"
+# hosts and ports SQLAlchemy's asyncpg adapter cannot read (a traceback on connecting), given
+# twice (the address's ignored while errors showed it), a port asyncpg read as part of a name
+# (an outage), past TCP's (a refused connection) or 0 (dropped: asyncpg's 5432 in its place)
+HOSTS_REFUSED = {
+    f"{HOSTLESS}?host=/x&host=/y": f"a URL giving each of its hosts a port: {ONE_WAY}",
+    f"{HOSTLESS}?host=10.0.0.1:5432&host=10.0.0.2": f"a URL giving each of its hosts a port: {ONE_WAY}",
+    f"{HOSTLESS}?host=/var/run/postgresql:5432,/tmp:5432": (
+        f"a URL giving several hosts with their ports one host= each: {ONE_WAY}"
+    ),
+    f"{HOSTLESS}?host=127.0.0.1:5432,localhost:5432": (
+        f"a URL giving several hosts with their ports one host= each: {ONE_WAY}"
+    ),
+    f"{HOSTLESS}?host=10.0.0.1:5432&host=10.0.0.2:5432&port=5433": f"a URL giving its hosts and ports one way: {ONE_WAY}",
+    f"{HOSTLESS}?host=127.0.0.1:5432&port=5432": f"a URL giving its hosts and ports one way: {ONE_WAY}",
+    f"{HOSTLESS}?host=127.0.0.1,localhost&port=5432": f"a URL giving as many ports as hosts: {ONE_WAY}",
+    f"{HOSTLESS}?host=a,b&port=1,2,3": f"a URL giving as many ports as hosts: {ONE_WAY}",
+    f"{HOSTLESS}?host=a&port=x": f"{PORTS}, not 'x'",
+    f"{HOSTLESS}?host=127.0.0.1:abc": f"{PORTS}, not 'abc'",
+    f"{HOSTLESS}?host=10.0.0.1:x&host=10.0.0.2:5432": f"{PORTS}, not 'x'",
+    f"{HOSTLESS}?host=10.0.0.1,10.0.0.2&port=5432,": f"{PORTS}, not ''",
+    f"{HOSTLESS}?host=10.0.0.1,10.0.0.2&port=5432,0": f"{PORTS}, not '0'",
+    f"{HOSTLESS}?host=a&port=70000": f"{PORTS}, not '70000'",
+    f"{HOSTLESS}?host=10.0.0.1:70000": f"{PORTS}, not '70000'",
+    f"{HOSTLESS}?host=10.0.0.1:5432&host=10.0.0.2:65536": f"{PORTS}, not '65536'",
+    f"{HOSTLESS}?host=[::1]:0": f"{PORTS}, not '0'",
+    "postgresql+asyncpg://postgres@127.0.0.1:70000/db": f"{PORTS}, not 70000",
+    "postgresql+asyncpg://postgres@127.0.0.1:0/db": f"{PORTS}, not 0",
+    "postgresql+asyncpg://postgres@[::1]:65536/db": f"{PORTS}, not 65536",
+    "postgresql+asyncpg://postgres@127.0.0.1:5433/db?host=localhost:5432": (
+        "a URL giving its host once, in its address or as host=, not both (host= was used, 127.0.0.1 not)"
+    ),
+    "postgresql+asyncpg://postgres@nohost.invalid/db?host=127.0.0.1": (
+        "a URL giving its host once, in its address or as host=, not both (host= was used, nohost.invalid not)"
+    ),
+    "postgresql+asyncpg://postgres@:5433/db?port=5432": (
+        "a URL giving its port once, in its address or in its query, not both"
+    ),
 }
+HOSTS_ACCEPTED = [
+    f"{HOSTLESS}?host=a&port=1",
+    f"{HOSTLESS}?host=a&port=65535",
+    f"{HOSTLESS}?host=10.0.0.1:5432&host=10.0.0.2:65535",
+    f"{HOSTLESS}?host=10.0.0.1,10.0.0.2&port=5432,5433",
+    f"{HOSTLESS}?host=/var/run/postgresql&port=5432",
+    f"{HOSTLESS}?host=/var/run/postgresql",
+    f"{HOSTLESS}?host=127.0.0.1:5432",
+    f"{HOSTLESS}?host=[::1]:5432",
+    "postgresql+asyncpg://postgres@[::1]:5432/db",
+]
 
 
-@pytest.mark.parametrize(("url", "must"), PORTS_REFUSED.items(), ids=list(PORTS_REFUSED))
-def test_a_port_past_tcps_is_refused(environment: pytest.MonkeyPatch, url: str, must: str) -> None:
+@pytest.mark.parametrize(("url", "must"), HOSTS_REFUSED.items(), ids=list(HOSTS_REFUSED))
+def test_hosts_and_ports_asyncpg_cannot_use_are_refused(environment: pytest.MonkeyPatch, url: str, must: str) -> None:
     environment.setenv("DATABASE_URL", url)
     with pytest.raises(ConfigError) as refused:
         Settings.from_env()
     assert str(refused.value) == f"DATABASE_URL={shlex.quote(url)}: must be {must}"
+
+
+@pytest.mark.parametrize("url", HOSTS_ACCEPTED)
+def test_hosts_and_ports_asyncpg_reads_are_taken(environment: pytest.MonkeyPatch, url: str) -> None:
+    environment.setenv("DATABASE_URL", url)
+    assert Settings.from_env().database_url == url
 
 
 @pytest.mark.parametrize("query", ACCEPTED)

@@ -107,11 +107,12 @@ REFUSED = {
     # a value the driver cannot read: a traceback on connecting
     "sqlite+aiosqlite:///x.db?uri=maybe": "a URL whose uri is true or false, not 'maybe'",
     f"{FILE}?mode=ro&uri=2": "a URL whose uri is true or false, not '2'",
-    "sqlite+aiosqlite:///x.db?cached_statements=abc": "a URL whose cached_statements is a whole number, 0 or more, not 'abc'",
-    "sqlite+aiosqlite:///x.db?cached_statements=-1": "a URL whose cached_statements is a whole number, 0 or more, not '-1'",
-    "sqlite+aiosqlite:///x.db?cached_statements=1.5": (
-        "a URL whose cached_statements is a whole number, 0 or more, not '1.5'"
-    ),
+    **{
+        f"sqlite+aiosqlite:///x.db?cached_statements={value}": (
+            f"a URL whose cached_statements is a whole number from 0 to 2,147,483,647, not {value!r}"
+        )
+        for value in ("abc", "-1", "1.5", "2147483648", "99999999999999999999", "١٠")
+    },
     "sqlite+aiosqlite:///x.db?foo=bar": f"a URL whose options SQLite's driver takes ({DRIVER}), not 'foo'",
     "sqlite+aiosqlite:///x.db?mode=ro&foo=bar": f"a URL whose options SQLite's driver takes ({DRIVER}), not 'mode'",
     # given twice
@@ -140,6 +141,7 @@ ACCEPTED = [
     f"{FILE}?mode=ro&uri=yes&cached_statements=0",
     "sqlite+aiosqlite:///x.db?uri=false",
     "sqlite+aiosqlite:///x.db?cached_statements=128",
+    "sqlite+aiosqlite:///x.db?cached_statements=2147483647",
     "sqlite+aiosqlite:///file://localhost/var/kanal.db?uri=true",
     # asyncpg's several hosts, one `host` each
     "postgresql+asyncpg://u@/db?host=10.0.0.1:5432&host=10.0.0.2:5432",
