@@ -101,10 +101,13 @@ class Backoff:
     def delay(self, attempts: int) -> timedelta:
         """The wait before the attempt after `attempts` failed ones: `base_seconds` doubling
         each attempt, within ±20% (so that deliveries failed together do not come back
-        together), never past `max_seconds` (the jitter applied before the cap: after it, a
-        capped wait reached 7.2 h where 6 h are promised)."""
+        together), never past `max_seconds`: a wait that would pass it is 80% to 100% of it (the
+        jitter applied after the cap, a capped wait reached 7.2 h where 6 h are promised; the cap
+        after the jitter, every capped wait was 6 h to the second)."""
         seconds = self.base_seconds * 2 ** (attempts - 1) * random.uniform(0.8, 1.2)
-        return timedelta(seconds=min(self.max_seconds, seconds))
+        if seconds > self.max_seconds:
+            seconds = self.max_seconds * random.uniform(0.8, 1.0)
+        return timedelta(seconds=seconds)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Backoff:

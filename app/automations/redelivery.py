@@ -57,6 +57,7 @@ def redeliver_event(conn: Connection, event_id: str, webhook_id: int | None, now
     if row is None:
         raise StoreError(f"No event {event_id}.")
     event = Event(*row[:5], bool(row.backfill))
+    webhook = None if webhook_id is None else _active_webhook(conn, webhook_id)  # an unknown one named first
     if event.backfill:
         raise StoreError(
             f"Event {event_id} was recorded by a backfilled write (Kanal-Backfill, or kanal import without --live): "
@@ -66,8 +67,7 @@ def redeliver_event(conn: Connection, event_id: str, webhook_id: int | None, now
         deliveries.c.event_id == event.id,
         deliveries.c.status.in_([DeliveryStatus.DELIVERED, DeliveryStatus.DEAD]),
     )
-    if webhook_id is not None:
-        webhook = _active_webhook(conn, webhook_id)
+    if webhook is not None:
         given = exists().where(deliveries.c.event_id == event.id, deliveries.c.webhook_id == webhook_id)
         refusal = _never_had(webhook, event, conn.execute(select(given)).scalar_one())
         if refusal is not None:

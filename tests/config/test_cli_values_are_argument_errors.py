@@ -30,6 +30,7 @@ NUMERIC_HOSTS = [
     "http://127.1/h",
     "http://017700000001/h",
 ]
+ZONE_MUST = "The webhook URL must name an IPv6 address without a zone (%eth0), which the sender cannot reach"
 LONG_URL = "http://127.0.0.1:9002/" + "a" * 1003  # 1,025 characters
 NO_USER = (
     "The webhook URL must carry no user or password (user:password@), which would be shown wherever its "
@@ -71,6 +72,11 @@ REFUSED = {
     # a host of digits alone that is no IPv4 address in four numbers: the sender refused it on
     # every attempt (aiohttp: "is not a canonical IPv4 address"), a day of retries, then dead
     **{(*HOOK, "--url", url): f"--url: {IPV4_MUST}: {url!r}." for url in NUMERIC_HOSTS},
+    # an IPv6 zone: the sender looked the address up as a name, on every attempt
+    **{
+        (*HOOK, "--url", url): f"--url: {ZONE_MUST}: {url!r}."
+        for url in ["http://[fe80::1%25eth0]/h", "http://[fe80::1%25lo]:9/h"]
+    },
     # what a webhook may not hold: PostgreSQL's column refused a longer URL with a traceback
     # printing the new secret (SQLite stored it); a user or password was shown to every key of
     # the store (GraphQL `deliveries { url }`); a fragment is never sent

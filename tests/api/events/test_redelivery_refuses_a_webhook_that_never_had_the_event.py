@@ -112,3 +112,16 @@ async def test_a_backfilled_event_is_refused_saying_it_is_delivered_to_none(
         f"error: {BACKFILLED.format(event=event['event_id'])}",
     )
     assert await api.snapshot() == before
+
+
+async def test_an_unknown_webhook_is_named_before_the_backfilled_event(api: Api, database_url, monkeypatch, capsys):
+    headers = {**api.auth(), "Kanal-Backfill": "true"}
+    answer = await api.client.post(f"/api/v1/stores/{STORE_ID}/orders", json=order_body(), headers=headers)
+    assert answer.status_code == 201
+    [event] = await api.rows("events")
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
+        await run_cli(
+            monkeypatch, database_url, ["webhooks", "redeliver", "--event", event["event_id"], "--webhook", "999"]
+        )
+    assert (exit_.value.code, capsys.readouterr().err.splitlines()[-1]) == (1, "error: No active webhook 999.")
