@@ -240,8 +240,16 @@ def _check_fields(path: Path, line: int, columns: Sequence[str]) -> None:
     """UnreadableFile when two columns write one field: the same name twice, or a name and a
     dotted one inside it (`customer` and `customer.phone`), whose cells would overwrite each
     other. Columns named by blanks are left out (spreadsheets add them)."""
+    for number, column in enumerate(columns, start=1):
+        parts = column.strip().split(".")
+        for at, part in enumerate(parts[:-1]):
+            if part in INDEXED and not (parts[at + 1].isascii() and parts[at + 1].isdigit()):
+                raise UnreadableFile(
+                    f"{path} line {line}: column {number} ({column}) names no item of {part}: a list's items are "
+                    f"numbered from 0 ({part}.0.title, {part}.1.title)"
+                )
     fields = sorted(
-        (tuple(column.strip().split(".")), number, column)
+        (tuple(_index(part) for part in column.strip().split(".")), number, column)
         for number, column in enumerate(columns, start=1)
         if column.strip()
     )
@@ -252,6 +260,15 @@ def _check_fields(path: Path, line: int, columns: Sequence[str]) -> None:
                 f"{path} line {line}: columns {number} ({column}) and {other} ({name}) both write "
                 f"{'.'.join(field)}; keep one of them"
             )
+
+
+# The fields holding a list of objects, a generic CSV's columns naming their items by index.
+INDEXED = frozenset({"line_items"})
+
+
+def _index(part: str) -> str:
+    """A column name's part as a field reads it: an index by its number (`00` is `0`)."""
+    return str(int(part)) if part.isascii() and part.isdigit() else part
 
 
 def _named(body: dict[str, Any]) -> str | None:
@@ -302,8 +319,15 @@ def _amounts_read(
 
 
 def _header_again(cells: Sequence[str], columns: Sequence[str]) -> bool:
-    """Whether a row is the file's header again (a joined file's), a byte order mark before it or not."""
-    return len(cells) == len(columns) and [cells[0].removeprefix("\ufeff"), *cells[1:]] == list(columns)
+    """Whether a row is the file's header again (a joined file's), a byte order mark before it or
+    not; a first name quoted after the mark (`\ufeff"external_id"`: the csv module reads the quote
+    as text there) is read as the quoted name it is."""
+    if len(cells) != len(columns) or not cells:
+        return False
+    first = cells[0].removeprefix("\ufeff")
+    if len(first) >= 2 and first[0] == first[-1] == '"':
+        first = first[1:-1].replace('""', '"')
+    return [first, *cells[1:]] == list(columns)
 
 
 def _short(cells: Sequence[str], columns: Sequence[str]) -> str | None:
@@ -314,18 +338,21 @@ def _short(cells: Sequence[str], columns: Sequence[str]) -> str | None:
     if len(cells) >= len(columns):
         return None
     return (
-        f"{len(cells)} cells where the header has {len(columns)}: a row holds a cell for each column (an empty one "
-        "too), and a cell holding a line break must be quoted"
+        f"{_cells(len(cells))} where the header has {len(columns)}: a row holds a cell for each column (an empty "
+        "one too), and a cell holding a line break must be quoted"
     )
+
+
+def _cells(count: int) -> str:
+    return "1 cell" if count == 1 else f"{count:,} cells"
 
 
 def _unreadable(row: dict[str, Any]) -> str | None:
     extra = row.get(None)  # type: ignore[call-overload]
     if extra:
         columns = len(row) - 1
-        return (
-            f"{columns + len(extra)} cells where the header has {columns}: a cell holding the separator must be quoted"
-        )
+        quote = "a cell holding the separator must be quoted"
+        return f"{_cells(columns + len(extra))} where the header has {columns}: {quote}"
     for column, cell in row.items():
         # cells past the header's columns come as a list under None
         for text in cell if isinstance(cell, list) else [cell]:

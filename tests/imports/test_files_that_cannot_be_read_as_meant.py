@@ -135,6 +135,37 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
         + b"\xef\xbb\xbf" + SHOPIFY.replace(b"Zo\xeb", b"Zoe").replace(b"#100", b"#200"),
         0, None, [], ["#1001", "#1002", "#1003", "#2001", "#2002", "#2003"],
     ),
+    "two customer files joined, the second's names quoted": (
+        "customers", "customers.csv",
+        b"\xef\xbb\xbfexternal_id,phone,first_name\r\nCU-1,+33612345601,A\r\n"
+        b'\xef\xbb\xbf"external_id","phone","first_name"\r\nCU-2,+33612345602,B\r\n',
+        0, None, [], ["CU-1", "CU-2"],
+    ),
+    # a list's items by an index that is none, or twice: refused before anything is sent
+    **{
+        f"a line item column {column}": (
+            "orders", "orders.csv",
+            f"external_id,placed_at,total_price,currency,customer.phone,{column}\n"
+            "LI-4,2026-05-18T10:00:00Z,2,EUR,+33612345614,A\n".encode(),
+            1,
+            "error: {file} line 1: column 6 (" + column + ") names no item of line_items: a list's items are "
+            "numbered from 0 (line_items.0.title, line_items.1.title)",
+            [], [],
+        )
+        for column in ("line_items.-1.title", "line_items.x.title", "line_items.title")
+    },
+    "the same line item index twice": (
+        "orders", "orders.csv",
+        b"external_id,placed_at,total_price,currency,customer.phone,line_items.0.title,line_items.00.title\n"
+        b"LI-5,2026-05-18T10:00:00Z,2,EUR,+33612345615,X,Y\n",
+        1, "error: {file} line 1: columns 6 (line_items.0.title) and 7 (line_items.00.title) both write "
+        "line_items.0.title; keep one of them",
+        [], [],
+    ),
+    "a row of one cell": (
+        "customers", "customers.csv", CUSTOMERS + b";;;\n",
+        0, None, [_refused(3, SHORT.replace("{cells} cells", "1 cell").format(columns=3), ";;;")], ["CU-1"],
+    ),
     "two customer files joined": (
         "customers", "customers.csv", CUSTOMERS + CUSTOMERS.replace(b"CU-1", b"CU-2").replace(b"01,", b"02,"),
         0, None, [], ["CU-1", "CU-2"],
