@@ -516,5 +516,10 @@ def _counted(record: Record, outcomes: Iterator[Outcome], report: Any) -> str:
 def _refused(report: Any, record: Record, outcome: Outcome) -> None:
     # as a batch's result gives it: a whole number as its digits, a text no answer can carry as null
     external_id = answered_external_id(record.data) if record.data else record.named
-    line = {"line": record.line, "external_id": external_id, "message": outcome.message, "errors": outcome.errors}
+    message = outcome.message
+    # a Shopify order's line item refused: the row it is on, when not the order's first
+    at = next((found for field in outcome.errors or {} if (found := record.line_of(field)) is not None), None)
+    if at is not None and message is not None:
+        message = f"line {at}: {message}"
+    line = {"line": record.line, "external_id": external_id, "message": message, "errors": outcome.errors}
     report.write(json.dumps(line, default=str) + "\n")

@@ -59,10 +59,11 @@ def is_orders_export(columns: Iterable[str]) -> bool:
 def orders(
     rows: Iterable[tuple[int, int, dict[str, str], str | None]],
     apart: Mapping[str, Sequence[int]],
-) -> Iterator[tuple[int, int, dict[str, Any], str | None]]:
+) -> Iterator[tuple[int, int, dict[str, Any], str | None, tuple[int, ...]]]:
     """(line of the order's first row, last line of its last row, the order as a REST body, why
-    it cannot be read) for each run of rows sharing a Name; each row comes with the lines it
-    starts and ends on and why it cannot be read (None: it can),
+    it cannot be read, the line each of its line items is on) for each run of rows sharing a
+    Name; each row comes with the lines it starts and ends on and why it cannot be read (None:
+    it can),
     and an order is unreadable with the first of its rows that is (`line N: …` for a row after
     its first: the order is refused on its first line). Within a run, a row holding
     a cell of the order's first row only (`Total`, `Currency`, the statuses) starts the order
@@ -76,6 +77,7 @@ def orders(
     both refused, each naming the other's line)."""
     current: dict[str, Any] | None = None
     start, end, problem = 0, 0, None
+    lines: list[int] = []  # the line of each line item of the current record
     headless = False  # the current record's rows come before any first row of theirs
     for line, last, row, unreadable in rows:
         name = _cell(row, "Name")
@@ -86,8 +88,8 @@ def orders(
                 if headless and repeated and name == current.get("external_id"):
                     problem = order_rows_together.first_row_after_message(name, start, line)
                     late = order_rows_together.late_first_row_message(name, start)
-                yield start, end, current, problem
-            current, start, problem, headless = _order(row), line, late, False
+                yield start, end, current, problem, tuple(lines)
+            current, start, problem, headless, lines = _order(row), line, late, False, []
             if late is None and name is not None and name in apart:
                 problem = order_rows_together.apart_message(name, line, apart[name])
             elif late is None and not _is_first_row(row):
@@ -99,8 +101,9 @@ def orders(
         item = {field: _cell(row, column) for field, column in _LINE_ITEM.items()}
         if any(value is not None for value in item.values()):
             current["line_items"].append({k: v for k, v in item.items() if v is not None})
+            lines.append(line)
     if current is not None:
-        yield start, end, current, problem
+        yield start, end, current, problem, tuple(lines)
 
 
 def _is_first_row(row: dict[str, str]) -> bool:

@@ -62,6 +62,18 @@ class Record:
     text: str | None = None
     named: str | None = None  # the external id an unreadable CSV row's cell gives, for the report
     end: int | None = None
+    # a Shopify order's: the line each of its line items is on, which a refusal of one names
+    item_lines: tuple[int, ...] | None = None
+
+    def line_of(self, field: str) -> int | None:
+        """The line a refused field is on when it is not the record's first (`line_items.2.quantity`
+        of a Shopify order: its third line item's row), else None."""
+        parts = field.split(".")
+        if self.item_lines is None or len(parts) < 2 or parts[0] != "line_items" or not parts[1].isdigit():
+            return None
+        index = int(parts[1])
+        found = self.item_lines[index] if index < len(self.item_lines) else None
+        return found if found != self.line else None
 
     @property
     def last_line(self) -> int:
@@ -165,8 +177,8 @@ def _csv_records(path: Path, find_apart: bool = True) -> Iterator[Record]:
                 numbered = _amounts_read(numbered, decimal_comma.number_columns(list(columns)))
             if shopify.is_orders_export(columns):
                 apart = _orders_apart(path, separator) if find_apart else {}
-                for line, end, order, problem in shopify.orders(numbered, apart):
-                    yield _record(line, end, order, problem)
+                for line, end, order, problem, item_lines in shopify.orders(numbered, apart):
+                    yield _record(line, end, order, problem, item_lines)
                 return
             _check_fields(path, rows.line_num, columns)
             for line, end, row, problem in numbered:
@@ -177,12 +189,15 @@ def _csv_records(path: Path, find_apart: bool = True) -> Iterator[Record]:
             raise UnreadableFile(f"{path} line 1: {_explained(exc)}") from None
 
 
-def _record(line: int, end: int, body: dict[str, Any], problem: str | None) -> Record:
-    """The record of a CSV row (or an order's rows) on lines `line` to `end`: its body, or why
-    it cannot be read, naming the record when its id cell reads."""
+def _record(
+    line: int, end: int, body: dict[str, Any], problem: str | None, item_lines: tuple[int, ...] | None = None
+) -> Record:
+    """The record of a CSV row (or an order's rows, `item_lines` the line of each of its line
+    items) on lines `line` to `end`: its body, or why it cannot be read, naming the record when
+    its id cell reads."""
     if problem:
         return Record(line, error=problem, named=_named(body), end=end)
-    return Record(line, data=body, end=end)
+    return Record(line, data=body, end=end, item_lines=item_lines)
 
 
 def _orders_apart(path: Path, separator: str) -> dict[str, list[int]]:

@@ -170,6 +170,23 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
         "customers", "customers.csv", CUSTOMERS + CUSTOMERS.replace(b"CU-1", b"CU-2").replace(b"01,", b"02,"),
         0, None, [], ["CU-1", "CU-2"],
     ),
+    # a line item the API refuses, on a row after the order's first: the row named
+    "a Shopify order with a later row's quantity no number": (
+        "orders", "orders_export.csv", SHOPIFY.replace(b"Zo\xeb", b"Zoe") + b"#1003,,,,,x,Hat,abc,,\n",
+        0, None,
+        [
+            {
+                "line": 5,
+                "external_id": "#1003",
+                "message": "line 6: The line_items.1.quantity field is invalid: Must be a number.",
+                "errors": {
+                    "line_items.1.quantity": ["The line_items.1.quantity field is invalid: Must be a number."],
+                    "line_items.1.price": ["The line_items.1.price field is invalid: Must be a number."],
+                },
+            }
+        ],
+        ["#1001", "#1002"],
+    ),
     # rows of separators alone, as spreadsheets save emptied rows: blank lines
     "rows of empty cells": (
         "customers", "customers.csv", CUSTOMERS + b",,\n,,\r\n , ,\nCU-2,+33612345602,Zoe\n,,\n",
