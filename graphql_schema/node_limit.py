@@ -18,8 +18,8 @@ What an answer holds is counted too, as it is made (`BoundedAnswers`): a list wi
 multiplies the lists nested in it by its length, which no document bounds (a store's key may
 give an order a thousand shipments: `orders(first: 100) { shipments { order { contact {
 orders(first: 100) … } } } }`, counted 10,100 before it ran, answered 200,000 orders). Past
-`MAX_NODES` items of objects in a query's answer, the answer is refused whole, code
-QUERY_TOO_COMPLEX.
+`MAX_NODES` items of objects, a query's answer is refused whole, and in a mutation's answer
+each list past it is an error in its place (its writes' results kept), code QUERY_TOO_COMPLEX.
 """
 
 from __future__ import annotations
@@ -144,14 +144,16 @@ def _bounded(value: int) -> int:
 
 
 class BoundedAnswers(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution of an operation, counting the items of the lists of objects a
-    query's answer holds (module docstring): past `MAX_NODES` the answer is refused whole, data
-    null and one error, code QUERY_TOO_COMPLEX (GraphQL's null propagation took an error in
-    the list's place up through the non-null types that hold every list: a partial answer was
-    no answer), and no list is filled past it. Lists of scalars (tags) count nothing: a record's
-    own values. A mutation's answer is not counted: its writes are done, and refusing their
-    results would tell the client they were not (its lists nested under `first` are bounded
-    before it runs; those without hold the inputs' own lines)."""
+    """Strawberry's execution of an operation, counting the items of the lists of objects its
+    answer holds (module docstring); lists of scalars (tags) count nothing, a record's own
+    values. Past `MAX_NODES`:
+    - a query's answer is refused whole, data null and one error, code QUERY_TOO_COMPLEX
+      (GraphQL's null propagation took an error in the list's place up through the non-null
+      types that hold every list: a partial answer was no answer), no list filled past it;
+    - in a mutation's answer, each list past it is an error in its place, the nearest field
+      that may be null null: its writes are done, and its outcome (a payload's `results` and
+      `userErrors`, not counted: its inputs bound them) must say so, while its records' nested
+      reads (`order { contact { orders(first: 100) … } }`) are bounded as a query's."""
 
     answered_items = 0
 
@@ -165,14 +167,9 @@ class BoundedAnswers(StrawberryGraphQLCoreExecutionContext):
         return self._bounded(await result)
 
     def _bounded(self, result: Any) -> Any:
-        if self.answered_items <= MAX_NODES:
+        if self.answered_items <= MAX_NODES or self.operation.operation != OperationType.QUERY:
             return result
-        message = (
-            f"This answer would hold more than {MAX_NODES:,} list items, counted as it is made (a list "
-            "without `first`, such as an order's line items or shipments, holds all its record has, "
-            "times the lists nested in it). Ask for fewer items in nested lists."
-        )
-        return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": QUERY_TOO_COMPLEX})])
+        return ExecutionResult(data=None, errors=[_too_many()])
 
     def complete_iterable_value(
         self,
@@ -183,9 +180,22 @@ class BoundedAnswers(StrawberryGraphQLCoreExecutionContext):
         items: Iterable[Any],
         position_context: Any,
     ) -> Any:
-        counted = self.operation.operation == OperationType.QUERY and is_composite_type(get_named_type(item_type))
-        if counted and isinstance(items, Sized):
+        query = self.operation.operation == OperationType.QUERY
+        # a mutation's own outcome (a payload's `results`, `userErrors`) is bounded by its inputs
+        outcome = not query and info.parent_type.name.endswith("Payload")
+        if isinstance(items, Sized) and items and not outcome and is_composite_type(get_named_type(item_type)):
             self.answered_items += len(items)
-            if self.answered_items > MAX_NODES:  # refused whole (`_bounded`): nothing more to fill
-                return []
+            if self.answered_items > MAX_NODES:
+                if query:  # refused whole (`_bounded`)
+                    return []
+                raise _too_many()
         return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
+
+
+def _too_many() -> GraphQLError:
+    message = (
+        f"This answer would hold more than {MAX_NODES:,} list items, counted as it is made (a list "
+        "without `first`, such as an order's line items or shipments, holds all its record has, "
+        "times the lists nested in it). Ask for fewer items in nested lists."
+    )
+    return GraphQLError(message, extensions={"code": QUERY_TOO_COMPLEX})

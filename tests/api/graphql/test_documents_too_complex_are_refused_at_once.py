@@ -147,8 +147,10 @@ UPSERT_ORDERS = (
 )
 
 
-async def test_a_mutations_answer_is_not_refused_past_20000_items(api):
-    """Its writes are done: refusing its answer told the client they were not."""
+async def test_a_mutations_results_are_kept_past_20000_items(api):
+    """Its writes are done: refusing its answer told the client they were not. Its records'
+    own line items, read back, count as any list: past the bound each list is an error in its
+    place (the order null), the results kept."""
     lines = [{"title": "t", "quantity": 1, "price": 1}] * 850
     inputs = [
         {
@@ -162,7 +164,35 @@ async def test_a_mutations_answer_is_not_refused_past_20000_items(api):
         for n in range(25)
     ]
     body = await gql(api, UPSERT_ORDERS, {"inputs": inputs})
-    assert "errors" not in body, body["errors"][:1]
+    assert body["data"] is not None, body["errors"][:2]
     results = body["data"]["upsertOrders"]["results"]
-    assert [(r["created"], r["userErrors"], len(r["order"]["lineItems"])) for r in results] == [(True, [], 850)] * 25
+    assert [(r["created"], r["userErrors"]) for r in results] == [(True, [])] * 25
+    # 23 orders' lines fit in 20,000 (23 x 850 = 19,550; the results are the outcome, not counted)
+    assert [len(r["order"]["lineItems"]) if r["order"] else None for r in results] == [850] * 23 + [None] * 2
+    assert {(error["message"], error["extensions"]["code"]) for error in body["errors"]} == {
+        (ANSWER_TOO_LARGE, "QUERY_TOO_COMPLEX")
+    }
+    assert [error["path"] for error in body["errors"]] == [
+        ["upsertOrders", "results", n, "order", "lineItems"] for n in (23, 24)
+    ]
     assert len(await api.rows("orders")) == 25
+
+
+async def test_a_mutations_nested_reads_are_bounded_as_a_querys(api):
+    """A cheap mutation read 200,000 stored orders past the bound through its record."""
+    await _orders_and_shipments(api, 300)
+    document = (
+        'mutation { createShipment(storeId: 123, input: {externalId: "S-0000", orderExternalId: "O-000", '
+        'status: "in_transit"}) { userErrors { message } shipment { order { shipments { order { contact { '
+        "orders(first: 100) { externalId } } } } } } } }"
+    )
+    body = await gql(api, document)
+    assert body["data"]["createShipment"]["userErrors"] == []
+    shipments = body["data"]["createShipment"]["shipment"]["order"]["shipments"]
+    answered = [shipment["order"]["contact"] for shipment in shipments]
+    # 300 shipments, then 100 orders under each while they fit: the rest an error each, contact null
+    assert sum(len(contact["orders"]) for contact in answered if contact) == 19_700
+    assert sum(contact is None for contact in answered) == 103
+    assert {(error["message"], error["extensions"]["code"]) for error in body["errors"]} == {
+        (ANSWER_TOO_LARGE, "QUERY_TOO_COMPLEX")
+    }
