@@ -103,9 +103,11 @@ def _hosts_must_be(url: URL) -> str | None:
     ports = [] if listed is None else str(listed).split(",")
     if given is not None and url.host:
         return f"a URL giving its host once, in its address or as host=, not both (host= was used, {url.host} not)"
-    if url.port is not None and (listed is not None or given is not None):
-        return "a URL giving its port once, in its address or in its query, not both"
     with_port = [port for host in hosts if (port := _port_of(host)) is not None]
+    if url.port is not None and (listed is not None or with_port):
+        return "a URL giving its port once, in its address or in its query, not both"
+    if len(hosts) > 1 and any(host.startswith("[") for host in hosts):  # SQLAlchemy reads no bracket there
+        return "a URL giving an IPv6 host among several without brackets, in two lists: host=::1,h2&port=p1,p2"
     for port in [*with_port, *ports]:  # SQLAlchemy read 0 as none given
         if not (port.isascii() and port.isdigit() and 1 <= int(port) <= MAX_PORT):
             return f"a URL whose ports are numbers from 1 to {MAX_PORT}, not {port!r}"
@@ -119,11 +121,13 @@ def _hosts_must_be(url: URL) -> str | None:
 
 
 def _port_of(host: str) -> str | None:
-    """The port of one host as `host=` gives it (`h:5432`, `[::1]:5432`, `/run/postgresql`),
-    None when it gives none."""
+    """The port of one host as `host=` gives it (`h:5432`, `[::1]:5432`), None when it gives
+    none (`h`, `/run/postgresql`, `::1`)."""
     if host.startswith("["):
         _address, _bracket, rest = host.partition("]")
         return rest[1:] if rest.startswith(":") else None
+    if host.count(":") > 1:  # an IPv6 address without brackets: no port (`host=::1&port=5432`)
+        return None
     name, colon, port = host.rpartition(":")
     return port if colon and name else None
 

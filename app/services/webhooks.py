@@ -71,7 +71,7 @@ def check_url(url: str, what: str = "The webhook URL") -> str:
         raise refusal from None
     if parsed.scheme not in ("http", "https") or not host or port == 0:
         raise refusal
-    if "%" in host:  # an IPv6 zone (`[fe80::1%25eth0]`): the sender looked it up as a name, on every attempt
+    if "%" in host and ":" in host:  # an IPv6 zone (`[fe80::1%25eth0]`): the sender looked it up as a name
         raise StoreError(
             f"{what} must name an IPv6 address without a zone (%eth0), which the sender cannot reach: {url!r}."
         )

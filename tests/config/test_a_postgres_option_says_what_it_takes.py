@@ -124,7 +124,23 @@ HOSTS_REFUSED = {
         "a URL giving its port once, in its address or in its query, not both"
     ),
 }
+HOSTS_REFUSED[f"{HOSTLESS}?host=[::1]:5432&host=127.0.0.1:5432"] = (
+    "a URL giving an IPv6 host among several without brackets, in two lists: host=::1,h2&port=p1,p2"
+)
+HOSTS_REFUSED[f"{HOSTLESS}?host=::1&host=127.0.0.1&port=5432,5432"] = (
+    f"a URL giving its hosts and ports one way: {ONE_WAY}"
+)
 HOSTS_ACCEPTED = [
+    # a socket directory in the query, its port in the address (the socket file's name)
+    "postgresql+asyncpg://postgres@:5432/db?host=/var/run/postgresql",
+    # IPv6 addresses without brackets: no port in them
+    f"{HOSTLESS}?host=::1&port=5432",
+    f"{HOSTLESS}?host=2001:db8::ffff",
+    f"{HOSTLESS}?host=::1",
+    f"{HOSTLESS}?host=127.0.0.1,::1&port=5432,5432",
+    # ordinary URLs
+    "postgresql+asyncpg://user:pw@db.example.com:5432/kanal?ssl=require",
+    "postgresql+asyncpg://postgres@/kanal",
     f"{HOSTLESS}?host=a&port=1",
     f"{HOSTLESS}?host=a&port=65535",
     f"{HOSTLESS}?host=10.0.0.1:5432&host=10.0.0.2:65535",

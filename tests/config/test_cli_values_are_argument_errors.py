@@ -69,6 +69,8 @@ REFUSED = {
     (*HOOK, "--url", "ftp://127.0.0.1/h"): f"--url: {URL_MUST}: 'ftp://127.0.0.1/h'.",
     (*HOOK, "--url", "http://127.0.0.1:0/h"): f"--url: {URL_MUST}: 'http://127.0.0.1:0/h'.",
     **{(*HOOK, "--url", url): f"--url: {URL_MUST}: {url!r}." for url in SPACED_URLS},
+    # a percent-encoded host name is no IPv6 zone: no name a POST can reach
+    (*HOOK, "--url", "http://exa%6Dple.com/h"): f"--url: {URL_MUST}: 'http://exa%6Dple.com/h'.",
     # a host of digits alone that is no IPv4 address in four numbers: the sender refused it on
     # every attempt (aiohttp: "is not a canonical IPv4 address"), a day of retries, then dead
     **{(*HOOK, "--url", url): f"--url: {IPV4_MUST}: {url!r}." for url in NUMERIC_HOSTS},
