@@ -517,9 +517,11 @@ def _refused(report: Any, record: Record, outcome: Outcome) -> None:
     # as a batch's result gives it: a whole number as its digits, a text no answer can carry as null
     external_id = answered_external_id(record.data) if record.data else record.named
     message = outcome.message
-    # a Shopify order's line item refused: the row it is on, when not the order's first
-    at = next((found for field in outcome.errors or {} if (found := record.line_of(field)) is not None), None)
-    if at is not None and message is not None:
+    # a Shopify order's line item refused: the row it is on, when not the order's first (the
+    # message is its field's first)
+    field = next((field for field, said in (outcome.errors or {}).items() if message in said), None)
+    at = None if field is None else record.line_of(field)
+    if at is not None:
         message = f"line {at}: {message}"
     line = {"line": record.line, "external_id": external_id, "message": message, "errors": outcome.errors}
     report.write(json.dumps(line, default=str) + "\n")

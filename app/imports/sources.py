@@ -264,7 +264,7 @@ def _check_fields(path: Path, line: int, columns: Sequence[str]) -> None:
                     f"numbered from 0 ({part}.0.title, {part}.1.title)"
                 )
     fields = sorted(
-        (tuple(_index(part) for part in column.strip().split(".")), number, column)
+        (_field_of(column.strip().split(".")), number, column)
         for number, column in enumerate(columns, start=1)
         if column.strip()
     )
@@ -281,9 +281,13 @@ def _check_fields(path: Path, line: int, columns: Sequence[str]) -> None:
 INDEXED = frozenset({"line_items"})
 
 
-def _index(part: str) -> str:
-    """A column name's part as a field reads it: an index by its number (`00` is `0`)."""
-    return str(int(part)) if part.isascii() and part.isdigit() else part
+def _field_of(parts: list[str]) -> tuple[str, ...]:
+    """The field a column's dotted name writes: a list's item by its index's number
+    (`line_items.00.title` is `line_items.0.title`), every other part as written."""
+    return tuple(
+        str(int(part)) if at and parts[at - 1] in INDEXED and part.isascii() and part.isdigit() else part
+        for at, part in enumerate(parts)
+    )
 
 
 def _named(body: dict[str, Any]) -> str | None:
@@ -399,15 +403,16 @@ def nested(row: dict[str, str]) -> dict[str, Any]:
     return _listed(body)
 
 
-def _listed(value: Any) -> Any:
-    """`value` with each object whose keys are all indices (`line_items.0.title`,
+def _listed(body: dict[str, Any]) -> dict[str, Any]:
+    """`body` with each list field's (`INDEXED`) items by index (`line_items.0.title`,
     `line_items.1.title`: `{"0": {…}, "1": {…}}`) as the list of its items in index order,
-    those whose cells were all empty left out."""
-    if not isinstance(value, dict):
-        return value
-    if value and all(key.isascii() and key.isdigit() for key in value):
-        return [_listed(value[key]) for key in sorted(value, key=int)]
-    return {key: _listed(item) for key, item in value.items()}
+    those whose cells were all empty left out. Other objects keep their keys as written, digits
+    or not (free-form `metadata.2024`)."""
+    for name in INDEXED & body.keys():
+        items = body[name]
+        if isinstance(items, dict):  # the header's check let only indices through
+            body[name] = [items[key] for key in sorted(items, key=int)]
+    return body
 
 
 # Between the words of a column's name where a field's name has `_` (`First Name`, `first-name`).

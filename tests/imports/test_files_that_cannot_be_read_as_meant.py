@@ -187,6 +187,33 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
         ],
         ["#1001", "#1002"],
     ),
+    # the message on the first row's field (the currency) takes no other row's line
+    "a Shopify order refused on its first row and a later row": (
+        "orders", "orders_export.csv",
+        b"Name,Email,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Billing Name,Phone\n"
+        b"#1001,a@b.fr,ZZZZ,10.00,2024-01-15 10:23:45 +0100,1,Mug,5.00,Ana,+33612345601\n"
+        b"#1001,,,,,x,Cup,5.00,,\n",
+        0, None,
+        [
+            {
+                "line": 2,
+                "external_id": "#1001",
+                "message": "The currency field is invalid: Must be an ISO 4217 currency code, e.g. EUR.",
+                "errors": {
+                    "currency": ["The currency field is invalid: Must be an ISO 4217 currency code, e.g. EUR."],
+                    "line_items.1.quantity": ["The line_items.1.quantity field is invalid: Must be a number."],
+                },
+            }
+        ],
+        [],
+    ),
+    # free-form objects keep keys of digits: metadata.2024 was made a list, the order refused
+    "metadata keys of digits": (
+        "orders", "orders.csv",
+        b"external_id,placed_at,total_price,currency,customer.phone,metadata.2024,metadata.7,metadata.07\n"
+        b"MD-1,2026-12-01T10:00:00Z,5.00,EUR,+33612340001,spring,x,y\n",
+        0, None, [], ["MD-1"],
+    ),
     # rows of separators alone, as spreadsheets save emptied rows: blank lines
     "rows of empty cells": (
         "customers", "customers.csv", CUSTOMERS + b",,\n,,\r\n , ,\nCU-2,+33612345602,Zoe\n,,\n",
