@@ -46,6 +46,7 @@ ASYNCPG_NUMBERS = (
 MAX_PORT = 65535  # TCP's
 INT32_MAX = 2**31 - 1  # a C int, as sqlite3.connect() takes its numbers
 _ONE_WAY = "host=h1:p1&host=h2:p2, or host=h1,h2&port=p1,p2"
+_IPV6 = "host=::1&port=5432, or host=::1,h2&port=5432,p2"
 # SQLAlchemy's asyncpg adapter's refusals of a URL's hosts and ports -> what the URL must be
 _HOSTS_MUST_BE = {
     "All ports are required": f"a URL giving each of its hosts a port: {_ONE_WAY}",
@@ -106,8 +107,12 @@ def _hosts_must_be(url: URL) -> str | None:
     with_port = [port for host in hosts if (port := _port_of(host)) is not None]
     if url.port is not None and (listed is not None or with_port):
         return "a URL giving its port once, in its address or in its query, not both"
-    if len(hosts) > 1 and any(host.startswith("[") for host in hosts):  # SQLAlchemy reads no bracket there
-        return "a URL giving an IPv6 host among several without brackets, in two lists: host=::1,h2&port=p1,p2"
+    # asyncpg looked a bracketed host= up as a name (an outage); SQLAlchemy reads no port after
+    # an IPv6 address among several host= (`host=::1&host=h`: the generic refusal)
+    if any(host.startswith("[") for host in hosts):
+        return f"a URL giving an IPv6 host= without brackets, its port as port=: {_IPV6}"
+    if isinstance(given, tuple) and any(host.count(":") > 1 for host in hosts):
+        return f"a URL giving an IPv6 host among several in two lists: {_IPV6}"
     for port in [*with_port, *ports]:  # SQLAlchemy read 0 as none given
         if not (port.isascii() and port.isdigit() and 1 <= int(port) <= MAX_PORT):
             return f"a URL whose ports are numbers from 1 to {MAX_PORT}, not {port!r}"

@@ -71,7 +71,10 @@ def check_url(url: str, what: str = "The webhook URL") -> str:
         raise refusal from None
     if parsed.scheme not in ("http", "https") or not host or port == 0:
         raise refusal
-    if "%" in host and ":" in host:  # an IPv6 zone (`[fe80::1%25eth0]`): the sender looked it up as a name
+    if "%" in host and ":" not in host:  # percent-encoded (`ex%61mple.com`): the sender looks it up as written
+        encoded = f"{what} must write its host name as it is, not percent-encoded (ex%61mple.com is example.com"
+        raise StoreError(f"{encoded}; a name outside ASCII in its xn-- form): {url!r}.")
+    if "%" in host:  # an IPv6 zone (`[fe80::1%25eth0]`): the sender looked it up as a name
         raise StoreError(
             f"{what} must name an IPv6 address without a zone (%eth0), which the sender cannot reach: {url!r}."
         )

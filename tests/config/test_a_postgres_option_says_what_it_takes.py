@@ -110,7 +110,6 @@ HOSTS_REFUSED = {
     f"{HOSTLESS}?host=a&port=70000": f"{PORTS}, not '70000'",
     f"{HOSTLESS}?host=10.0.0.1:70000": f"{PORTS}, not '70000'",
     f"{HOSTLESS}?host=10.0.0.1:5432&host=10.0.0.2:65536": f"{PORTS}, not '65536'",
-    f"{HOSTLESS}?host=[::1]:0": f"{PORTS}, not '0'",
     "postgresql+asyncpg://postgres@127.0.0.1:70000/db": f"{PORTS}, not 70000",
     "postgresql+asyncpg://postgres@127.0.0.1:0/db": f"{PORTS}, not 0",
     "postgresql+asyncpg://postgres@[::1]:65536/db": f"{PORTS}, not 65536",
@@ -124,12 +123,16 @@ HOSTS_REFUSED = {
         "a URL giving its port once, in its address or in its query, not both"
     ),
 }
-HOSTS_REFUSED[f"{HOSTLESS}?host=[::1]:5432&host=127.0.0.1:5432"] = (
-    "a URL giving an IPv6 host among several without brackets, in two lists: host=::1,h2&port=p1,p2"
+IPV6 = "host=::1&port=5432, or host=::1,h2&port=5432,p2"
+# a bracketed IPv6 host=, which asyncpg looked up as a name (an outage), and one among several
+# host=, whose port SQLAlchemy cannot read (the generic refusal)
+for _url in ("?host=[::1]:5432&host=127.0.0.1:5432", "?host=[::1]:5432", "?host=[::1]"):
+    HOSTS_REFUSED[f"{HOSTLESS}{_url}"] = f"a URL giving an IPv6 host= without brackets, its port as port=: {IPV6}"
+HOSTS_REFUSED["postgresql+asyncpg://postgres@:5432/db?host=[::1]"] = (
+    f"a URL giving an IPv6 host= without brackets, its port as port=: {IPV6}"
 )
-HOSTS_REFUSED[f"{HOSTLESS}?host=::1&host=127.0.0.1&port=5432,5432"] = (
-    f"a URL giving its hosts and ports one way: {ONE_WAY}"
-)
+for _url in ("?host=::1&host=127.0.0.1", "?host=::1&host=127.0.0.1:5432", "?host=::1&host=127.0.0.1&port=5432,5432"):
+    HOSTS_REFUSED[f"{HOSTLESS}{_url}"] = f"a URL giving an IPv6 host among several in two lists: {IPV6}"
 HOSTS_ACCEPTED = [
     # a socket directory in the query, its port in the address (the socket file's name)
     "postgresql+asyncpg://postgres@:5432/db?host=/var/run/postgresql",
@@ -148,7 +151,6 @@ HOSTS_ACCEPTED = [
     f"{HOSTLESS}?host=/var/run/postgresql&port=5432",
     f"{HOSTLESS}?host=/var/run/postgresql",
     f"{HOSTLESS}?host=127.0.0.1:5432",
-    f"{HOSTLESS}?host=[::1]:5432",
     "postgresql+asyncpg://postgres@[::1]:5432/db",
 ]
 

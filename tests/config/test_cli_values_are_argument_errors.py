@@ -31,6 +31,10 @@ NUMERIC_HOSTS = [
     "http://017700000001/h",
 ]
 ZONE_MUST = "The webhook URL must name an IPv6 address without a zone (%eth0), which the sender cannot reach"
+ENCODED_MUST = (
+    "The webhook URL must write its host name as it is, not percent-encoded (ex%61mple.com is example.com; a name "
+    "outside ASCII in its xn-- form)"
+)
 LONG_URL = "http://127.0.0.1:9002/" + "a" * 1003  # 1,025 characters
 NO_USER = (
     "The webhook URL must carry no user or password (user:password@), which would be shown wherever its "
@@ -69,8 +73,11 @@ REFUSED = {
     (*HOOK, "--url", "ftp://127.0.0.1/h"): f"--url: {URL_MUST}: 'ftp://127.0.0.1/h'.",
     (*HOOK, "--url", "http://127.0.0.1:0/h"): f"--url: {URL_MUST}: 'http://127.0.0.1:0/h'.",
     **{(*HOOK, "--url", url): f"--url: {URL_MUST}: {url!r}." for url in SPACED_URLS},
-    # a percent-encoded host name is no IPv6 zone: no name a POST can reach
-    (*HOOK, "--url", "http://exa%6Dple.com/h"): f"--url: {URL_MUST}: 'http://exa%6Dple.com/h'.",
+    # a percent-encoded host name (RFC 3986 allows it; the sender looks it up as written)
+    **{
+        (*HOOK, "--url", url): f"--url: {ENCODED_MUST}: {url!r}."
+        for url in ["http://exa%6Dple.com/h", "http://caf%C3%A9.example/h"]
+    },
     # a host of digits alone that is no IPv4 address in four numbers: the sender refused it on
     # every attempt (aiohttp: "is not a canonical IPv4 address"), a day of retries, then dead
     **{(*HOOK, "--url", url): f"--url: {IPV4_MUST}: {url!r}." for url in NUMERIC_HOSTS},
