@@ -257,11 +257,12 @@ def _check_fields(path: Path, line: int, columns: Sequence[str]) -> None:
     other. Columns named by blanks are left out (spreadsheets add them)."""
     for number, column in enumerate(columns, start=1):
         parts = column.strip().split(".")
-        for at, part in enumerate(parts[:-1]):
-            if part in INDEXED and not (parts[at + 1].isascii() and parts[at + 1].isdigit()):
+        for at in range(1, len(parts)):
+            listed = ".".join(parts[:at])
+            if listed in INDEXED and not (parts[at].isascii() and parts[at].isdigit()):
                 raise UnreadableFile(
-                    f"{path} line {line}: column {number} ({column}) names no item of {part}: a list's items are "
-                    f"numbered from 0 ({part}.0.title, {part}.1.title)"
+                    f"{path} line {line}: column {number} ({column}) names no item of {listed}: a list's items "
+                    f"are numbered from 0 ({listed}.0, {listed}.1)"
                 )
     fields = sorted(
         (_field_of(column.strip().split(".")), number, column)
@@ -277,15 +278,16 @@ def _check_fields(path: Path, line: int, columns: Sequence[str]) -> None:
             )
 
 
-# The fields holding a list of objects, a generic CSV's columns naming their items by index.
-INDEXED = frozenset({"line_items"})
+# The list fields, as dotted paths: a generic CSV's columns may name their items by index
+# (`line_items.0.title`, `tags.1`); the lists of text also take one comma-separated cell.
+INDEXED = frozenset({"line_items", *_LIST_COLUMNS})
 
 
 def _field_of(parts: list[str]) -> tuple[str, ...]:
     """The field a column's dotted name writes: a list's item by its index's number
     (`line_items.00.title` is `line_items.0.title`), every other part as written."""
     return tuple(
-        str(int(part)) if at and parts[at - 1] in INDEXED and part.isascii() and part.isdigit() else part
+        str(int(part)) if at and ".".join(parts[:at]) in INDEXED and part.isascii() and part.isdigit() else part
         for at, part in enumerate(parts)
     )
 
@@ -404,14 +406,18 @@ def nested(row: dict[str, str]) -> dict[str, Any]:
 
 
 def _listed(body: dict[str, Any]) -> dict[str, Any]:
-    """`body` with each list field's (`INDEXED`) items by index (`line_items.0.title`,
+    """`body` with each list field's (`INDEXED`) items by index (`line_items.0.title`, `tags.1`,
     `line_items.1.title`: `{"0": {…}, "1": {…}}`) as the list of its items in index order,
     those whose cells were all empty left out. Other objects keep their keys as written, digits
     or not (free-form `metadata.2024`)."""
-    for name in INDEXED & body.keys():
-        items = body[name]
+    for listed in INDEXED:
+        *parents, name = listed.split(".")
+        holder: Any = body
+        for parent in parents:
+            holder = holder.get(parent) if isinstance(holder, dict) else None
+        items = holder.get(name) if isinstance(holder, dict) else None
         if isinstance(items, dict):  # the header's check let only indices through
-            body[name] = [items[key] for key in sorted(items, key=int)]
+            holder[name] = [items[key] for key in sorted(items, key=int)]
     return body
 
 

@@ -149,7 +149,7 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
             "LI-4,2026-05-18T10:00:00Z,2,EUR,+33612345614,A\n".encode(),
             1,
             "error: {file} line 1: column 6 (" + column + ") names no item of line_items: a list's items are "
-            "numbered from 0 (line_items.0.title, line_items.1.title)",
+            "numbered from 0 (line_items.0, line_items.1)",
             [], [],
         )
         for column in ("line_items.-1.title", "line_items.x.title", "line_items.title")
@@ -206,6 +206,21 @@ FILES: dict[str, tuple[str, str, bytes, int, str | None, list[dict[str, Any]], l
             }
         ],
         [],
+    ),
+    # the lists of text by index too (each was refused as no list, row by row)
+    "tags by their index": (
+        "orders", "orders.csv",
+        b"external_id,placed_at,total_price,currency,customer.phone,tags.0,tags.1,customer.tags.0\n"
+        b"TG-1,2026-01-01T00:00:00Z,10,EUR,+33612345671,red,blue,vip\n",
+        0, None, [], ["TG-1"],
+    ),
+    "a tag column naming no index": (
+        "orders", "orders.csv",
+        b"external_id,placed_at,total_price,currency,customer.phone,customer.tags.first\n"
+        b"TG-2,2026-01-01T00:00:00Z,10,EUR,+33612345671,vip\n",
+        1, "error: {file} line 1: column 6 (customer.tags.first) names no item of customer.tags: a list's items "
+        "are numbered from 0 (customer.tags.0, customer.tags.1)",
+        [], [],
     ),
     # free-form objects keep keys of digits: metadata.2024 was made a list, the order refused
     "metadata keys of digits": (
@@ -331,6 +346,17 @@ async def test_a_file_that_cannot_be_read_as_meant(prepared: Prepared, tmp_path:
         assert report(the_report) == refused
     table = {"orders": "orders", "checkouts": "carts"}.get(resource, resource)
     assert [row["external_id"] for row in (await read_tables(prepared.url, table))[table]] == stored
+
+
+async def test_tags_by_their_index_are_the_orders_tags(prepared: Prepared, tmp_path: Path):
+    source = tmp_path / "orders.csv"
+    source.write_bytes(FILES["tags by their index"][2])
+    done = kanal_import(prepared.url, source, "--store", "123", "--resource", "orders")
+    assert done.returncode == 0, done.stderr[-2000:]
+    [row] = (await read_tables(prepared.url, "orders"))["orders"]
+    assert row["tags"] == ["red", "blue"]
+    [contact] = (await read_tables(prepared.url, "contacts"))["contacts"]
+    assert contact["tags"] == ["vip"]
 
 
 async def test_line_items_by_their_index_are_the_orders_lines(prepared: Prepared, tmp_path: Path):
