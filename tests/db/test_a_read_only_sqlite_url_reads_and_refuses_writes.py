@@ -139,7 +139,7 @@ async def test_a_server_on_a_read_only_uri_reads_and_refuses_writes(tmp_path):
                 read = await client.get(f"{API}/orders/ORDER-1001")
                 write = await client.post(f"{API}/orders", json=order_body(external_id="ORDER-2"))
                 patch = await client.patch(f"{API}/orders/ORDER-1001", json={"financial_status": "paid"})
-            logged = server.stderr
+        logged = server.stderr  # once it has stopped: every line it wrote read
     assert (health.status_code, health.json()["database"]) == (200, True)
     assert (read.status_code, read.json()["external_id"]) == (200, "ORDER-1001")
     refusal = {

@@ -71,7 +71,7 @@ async def test_healthz_and_writes_say_the_file_is_gone(change, tmp_path):
             health = await client.get("/healthz")
             write = await client.post(f"{API}/orders", json=order_body(external_id="ORDER-2"))
             again = await client.get("/healthz")
-        logged = server.stderr
+    logged = server.stderr  # once it has stopped: every line it wrote read (its log is written a turn later)
     assert (first.status_code, before.status_code) == (201, 200)
     assert [(answer.status_code, answer.json()["database"]) for answer in (health, again)] == [(503, False)] * 2
     assert (write.status_code, write.json(), write.headers["retry-after"]) == (503, UNTIL_RESTARTED, "5")
