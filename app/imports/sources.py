@@ -281,6 +281,7 @@ def _check_fields(path: Path, line: int, columns: Sequence[str]) -> None:
 # The list fields, as dotted paths: a generic CSV's columns may name their items by index
 # (`line_items.0.title`, `tags.1`); the lists of text also take one comma-separated cell.
 INDEXED = frozenset({"line_items", *_LIST_COLUMNS})
+_INDEXED_PATHS = tuple(tuple(listed.split(".")) for listed in INDEXED)  # split once, not per row
 
 
 def _field_of(parts: list[str]) -> tuple[str, ...]:
@@ -410,8 +411,7 @@ def _listed(body: dict[str, Any]) -> dict[str, Any]:
     `line_items.1.title`: `{"0": {…}, "1": {…}}`) as the list of its items in index order,
     those whose cells were all empty left out. Other objects keep their keys as written, digits
     or not (free-form `metadata.2024`)."""
-    for listed in INDEXED:
-        *parents, name = listed.split(".")
+    for *parents, name in _INDEXED_PATHS:
         holder: Any = body
         for parent in parents:
             holder = holder.get(parent) if isinstance(holder, dict) else None
@@ -425,6 +425,16 @@ def _listed(body: dict[str, Any]) -> dict[str, Any]:
 _FIELD_SEPARATORS = re.compile(r"[\s-]+")
 
 
+def _header(path: Path) -> list[str]:
+    """A CSV's column names, as its header writes them; none when the header cannot be read
+    (the import says why when it reads the file)."""
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as file:
+        try:
+            return list(csv.DictReader(file, delimiter=_separator(path), strict=True).fieldnames or [])
+        except csv.Error:
+            return []
+
+
 def check_resource(path: Path, kind: str, resource: str) -> None:
     """UnreadableFile when a CSV is Shopify's orders export (`shopify.is_orders_export`) and
     `resource` is not orders: its rows were read as that resource's records, each refused for
@@ -432,12 +442,7 @@ def check_resource(path: Path, kind: str, resource: str) -> None:
     whose Phone cell holds one)."""
     if kind != "csv" or resource == "orders":
         return
-    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as file:
-        try:
-            columns = csv.DictReader(file, delimiter=_separator(path), strict=True).fieldnames or []
-        except csv.Error:
-            return  # the import says why it cannot be read
-    if shopify.is_orders_export(columns):
+    if shopify.is_orders_export(_header(path)):  # none read: the import says why
         raise UnreadableFile(
             f"{path}: the file is Shopify's orders export (its Name and Lineitem name columns), which holds "
             f"orders, not {resource}: import it with --resource orders"
@@ -454,11 +459,7 @@ def columns_left_out(path: Path, kind: str, model: type[BaseModel]) -> list[str]
     (the import says why)."""
     if kind != "csv":
         return []
-    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as file:
-        try:
-            columns = csv.DictReader(file, delimiter=_separator(path), strict=True).fieldnames or []
-        except csv.Error:
-            return []
+    columns = _header(path)
     if shopify.is_orders_export(columns):
         return []
     left_out = []
