@@ -30,7 +30,7 @@ from app.domain.statuses import CartStatus, DeliveryStatus
 
 from . import abandonments, batches, events, record_keys
 from .chunk_locks import contacts_then
-from .contacts import apply_consent, contact_by_id, contact_of_the_write
+from .contacts import apply_consent, consent_state_changed, contact_by_id, contact_of_the_write
 from .customer_notes import given_under, note_links_dropped
 from .patching import patch_row
 from .results import Written, known_id, settled, utcnow
@@ -69,6 +69,7 @@ def _store_cart(
         phone=command.phone,
         phone_source=command.phone_source,
     )
+    found = contact
     if detached_from is None:  # a detached cart merges into no contact, records no consent
         contact = apply_consent(outbox, contact, command.customer, "cart", command.external_id, command.abandoned_at)
     ordered_since = _ordered_since(conn, contact["id"], command.abandoned_at)
@@ -125,12 +126,14 @@ def _store_cart(
             # The update gave the cart a contact, or an abandoned_at, that an order already
             # follows: recovered now, as a new cart would be, not only once its recovery falls due.
             cart = _bought(outbox, cart, contact, CartStatus.RECOVERED, Reason.RECOVERED_BY_ORDER)
-        elif cart["status"] == CartStatus.RECOVERED and not ordered_since and moved:
-            # Recovered by a purchase, now abandoned after it: a new abandonment, read as the cart
-            # arriving now would be (`abandoned`, whichever came first), its recovery to come;
-            # unless the checkout itself was bought at or after that abandoned_at: it stays
-            # `recovered`, the recovery it had (rules/completed_checkout_is_a_purchase).
-            if purchase is None and _recovered_by_a_purchase(conn, contact["id"], change.before or cart):
+        elif cart["status"] == CartStatus.RECOVERED and not ordered_since and (moved or change.changed("contact_id")):
+            # Recovered by a purchase, now abandoned after it, or now the cart of a contact no
+            # order of which follows it: read as the cart arriving now would be (`abandoned`,
+            # whichever came first), its recovery to come; unless the checkout itself was bought
+            # at or after that abandoned_at: it stays `recovered`, the recovery it had
+            # (rules/completed_checkout_is_a_purchase).
+            had = change.before or cart
+            if purchase is None and _recovered_by_a_purchase(conn, had["contact_id"], had):
                 cart = _abandoned_again(outbox, cart, contact)
         elif cart["status"] == CartStatus.ABANDONED and moved and change.before:
             # Still abandoned, at another abandoned_at: its recovery goes out once for each.
@@ -145,8 +148,10 @@ def _store_cart(
         else:
             reason = _scheduled(outbox.decide(EventType.CART_ABANDONED, contact))
             outbox.emit(EventType.CART_ABANDONED, _subject(cart), contact, after=cart_view(cart), reason=reason)
-    # A backfill write's time the live cart kept its own for (_live_time_kept) is no replay.
-    return _written(outbox, cart, contact, change, declined=cart["abandoned_at"] != command.abandoned_at)
+    # A backfill write's time the live cart kept its own for (_live_time_kept) is no replay, nor
+    # is a write that changed its contact's consent (the recovery's standing may be another).
+    declined = cart["abandoned_at"] != command.abandoned_at or consent_state_changed(found, contact)
+    return _written(outbox, cart, contact, change, declined=declined)
 
 
 def _purchase_kept(stored: Row, values: Mapping[str, Any], came: Arrival) -> dict[str, Any]:
@@ -417,8 +422,9 @@ def _written(
     """The answer of a cart write that was not stale: the decisions its events carry; a replay's
     `unchanged`; an update's, where the cart's recovery is still to come, its standing now.
     `declined`: the write carried a value the cart kept its own for (a backfill write's time or
-    status for a live cart whose recovery is to come: `_live_recovery_to_come`); writing
-    nothing, it is answered as an update all the same, not as a replay (README "Backfill")."""
+    status for a live cart whose recovery is to come: `_live_recovery_to_come`), or changed
+    its contact's consent; writing nothing to the cart, it is answered as an update all the
+    same, not as a replay (README "Backfill", "WhatsApp consent")."""
     decisions = list(outbox.decisions)
     if not change.created and not any(decision.automation == Automation.CART_RECOVERY for decision in decisions):
         if change.unchanged and not declined:

@@ -330,6 +330,13 @@ def apply_consent(
     return updated
 
 
+def consent_state_changed(before: Row, after: Row) -> bool:
+    """Whether `apply_consent` changed a purpose's state of the contact (`before` and `after`:
+    its row as the write found it and as `apply_consent` returned it): a newer time for the
+    same state is no change (README "WhatsApp consent")."""
+    return after is not before and any(before[columns(purpose)[0]] != after[columns(purpose)[0]] for purpose in Purpose)
+
+
 def _record_changes(
     outbox: events.Outbox,
     contact: Row,
