@@ -79,7 +79,13 @@ def _settle(conn: Connection, store: Any, cart_ids: Sequence[int], now: datetime
     bought = set(conn.execute(select(carts.c.id).where(carts.c.id.in_(list(still)), later_order)).scalars())
     # The purchase arrived without recovering it (e.g. placed_at corrected later).
     recovered = _set(
-        conn, bought, status=CartStatus.RECOVERED, live_status=None, updated_at=now, revision=carts.c.revision + 1
+        conn,
+        bought,
+        status=CartStatus.RECOVERED,
+        live_status=None,
+        status_marked=False,
+        updated_at=now,
+        revision=carts.c.revision + 1,
     )
     marked = _set(conn, still.keys() - bought, recovery_due_at=now)
     outbox = events.Outbox(conn, store["id"], now, backfill=False, pending=[], clocked=False)

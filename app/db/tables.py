@@ -267,6 +267,10 @@ carts = Table(
     # the status live writes left, where a backfill PATCH stored another over it (README
     # "Backfill": history, never the shop's mark); null: `status` is the live one
     Column("live_status", String(16), nullable=True),
+    # whether `status` is the shop's word (a live PATCH set it), not a purchase's nor the cart's
+    # arrival: an order corrected away undoes only a purchase's recovery
+    # (rules/recovery_follows_the_orders); null: set before migration 0029, read by its time
+    Column("status_marked", Boolean, nullable=True),
     Column("abandoned_at", UTC_DATETIME, nullable=False),
     Column("completed_at", UTC_DATETIME, nullable=True),  # when the checkout was bought, as sent
     Column("total_price", ExactMoney, nullable=False),

@@ -80,6 +80,7 @@ def _store_cart(
         customer_external_id=command.customer.external_id if command.customer else None,
         phone_source=command.phone_source,
         status=status_on_arrival(ordered_since, bought(command.completed_at, command.abandoned_at, sent=True)),
+        status_marked=False,
         backfill=backfill,
         line_items=[item.as_json() for item in command.line_items],
         source_updated_at=command.updated_at,
@@ -93,7 +94,7 @@ def _store_cart(
         carts,
         ("store_id", "external_id"),
         values,
-        insert_only=("status", "backfill"),
+        insert_only=("status", "status_marked", "backfill"),
         patchable=PATCHABLE,
         keep=_live_time_kept if backfill else _purchase_kept,
     )
@@ -215,7 +216,13 @@ def _bought(
         outbox.conn.execute(
             update(carts)
             .where(carts.c.id == cart["id"])
-            .values(status=status, live_status=None, updated_at=outbox.now, revision=carts.c.revision + 1)
+            .values(
+                status=status,
+                live_status=None,
+                status_marked=False,
+                updated_at=outbox.now,
+                revision=carts.c.revision + 1,
+            )
             .returning(*carts.c)
         )
         .mappings()
@@ -262,6 +269,7 @@ def _abandoned_again(outbox: events.Outbox, cart: Mapping[str, Any], contact: An
             .values(
                 status=CartStatus.ABANDONED,
                 live_status=None,
+                status_marked=False,
                 recovery_due_at=due_at,
                 backfill=outbox.backfill,
                 updated_at=outbox.now,
@@ -464,6 +472,7 @@ _RECOVER = PrecompiledStatement(
     .values(
         status=CartStatus.RECOVERED,
         live_status=None,
+        status_marked=False,
         updated_at=bindparam("now", type_=carts.c.updated_at.type),
         revision=carts.c.revision + 1,
     )
@@ -535,7 +544,8 @@ def recover_carts(outbox: events.Outbox, contact: Any, placed_at: datetime, flag
 
 
 # recovery_follows_the_orders.unrecovers, for every cart of one contact at once: recovered, by no
-# completed_at of its own nor by the shop before the order existed, abandoned before the order
+# completed_at of its own nor by the shop (its mark, or, for a cart written before migration 0029
+# kept it, a recovery recorded before the order existed), abandoned before the order
 # as it was placed, and no order of the contact as they now stand placed after it. Re-checked by
 # PostgreSQL on a row a concurrent write changed meanwhile (READ COMMITTED), as an UPDATE's
 # WHERE is.
@@ -551,15 +561,22 @@ def _unrecover() -> PrecompiledStatement:
             carts.c.completed_at.is_(None),
             carts.c.abandoned_at < bindparam("placed_before", type_=carts.c.abandoned_at.type),
             ~ordered_after(carts.c.contact_id, carts.c.abandoned_at),
-            ~exists().where(  # recovered before the order existed: the shop's mark
-                cart_abandonments.c.cart_id == carts.c.id,
-                cart_abandonments.c.abandoned_at == carts.c.abandoned_at,
-                cart_abandonments.c.recovered_recorded_at
-                < bindparam("order_created_at", type_=cart_abandonments.c.recovered_recorded_at.type),
+            or_(
+                carts.c.status_marked.is_(False),
+                and_(  # written before migration 0029: recovered before the order existed, the shop's mark
+                    carts.c.status_marked.is_(None),
+                    ~exists().where(
+                        cart_abandonments.c.cart_id == carts.c.id,
+                        cart_abandonments.c.abandoned_at == carts.c.abandoned_at,
+                        cart_abandonments.c.recovered_recorded_at
+                        < bindparam("order_created_at", type_=cart_abandonments.c.recovered_recorded_at.type),
+                    ),
+                ),
             ),
         )
         .values(
             status=CartStatus.ABANDONED,
+            status_marked=False,
             updated_at=bindparam("now", type_=carts.c.updated_at.type),
             revision=carts.c.revision + 1,
         )
@@ -680,7 +697,7 @@ def _change_cart(
     purchase = _bought_since(conn, store_id, external_id) if command.status == CartStatus.ABANDONED else None
     if purchase is not None:  # marked abandoned again, as a late relay may: read as a cart arriving
         command = command.model_copy(update={"status": purchase[0]})
-    keep = partial(_live_status_kept, conn) if backfill else _marked_live
+    keep = partial(_live_status_kept, conn) if backfill else partial(_marked_live, purchase is None)
     change = patch_row(conn, carts, store_id, external_id, command, now, max_body_bytes, keep)
     if isinstance(change, ValidationFailed):
         return change
@@ -734,11 +751,18 @@ def _live_status_kept(conn: Connection, stored: Row, changes: Mapping[str, Any])
     return {"live_status": None if changes["status"] == before else before}
 
 
-def _marked_live(stored: Row, changes: Mapping[str, Any]) -> dict[str, Any]:
+def _marked_live(by_the_shop: bool, stored: Row, changes: Mapping[str, Any]) -> dict[str, Any]:
     """`patch_row`'s `keep` for a live PATCH: a status it carries is the shop's mark (README
     "Backfill"), whatever status a backfill PATCH stored before it (`live_status` cleared),
-    also when it is the same one: the claim of a recovery then reads it as the shop's mark."""
-    return {"live_status": None} if "status" in changes and stored["live_status"] is not None else {}
+    also when it is the same one: the claim of a recovery then reads it as the shop's mark. A
+    new status is `status_marked` when it is `by_the_shop`, not a purchase's (`abandoned` read
+    as the cart arriving: `_bought_since`)."""
+    kept: dict[str, Any] = {}
+    if "status" in changes and stored["live_status"] is not None:
+        kept["live_status"] = None
+    if "status" in changes and changes["status"] != stored["status"]:
+        kept["status_marked"] = by_the_shop
+    return kept
 
 
 def _recovery_awaiting_the_worker(conn: Connection, cart: Mapping[str, Any]) -> bool:

@@ -51,7 +51,7 @@ def test_an_upgrade_says_where_the_database_is(case, tmp_path, monkeypatch, caps
     assert answers == [answer for _, answer in STEPS[case]]
 
 
-LATER = ["0029", "0099_a_later_release", "ffffffffffff"]
+LATER = ["0030", "0099_a_later_release", "ffffffffffff"]
 
 
 @pytest.mark.parametrize("later", LATER)

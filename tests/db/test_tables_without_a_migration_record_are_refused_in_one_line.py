@@ -141,7 +141,7 @@ def test_a_stamp_of_tables_not_all_this_releases_is_refused(migrated, change, ca
     assert _cli("db", "upgrade", capsys=capsys) == (1, "", REFUSED.replace(str(len(metadata.tables)), str(len(before))))
 
 
-@pytest.mark.parametrize("argument", ["head", "0001", "0028@head", "base"])
+@pytest.mark.parametrize("argument", ["head", "0001", "0029@head", "base"])
 def test_a_stamp_takes_no_revision(migrated, argument, capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         cli.main(["db", "stamp", argument])

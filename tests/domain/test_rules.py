@@ -120,23 +120,29 @@ ABANDONED_AT = T0 - 20 * MINUTE
 
 
 @pytest.mark.parametrize(
-    ("status", "completed_at", "recovered_recorded_at", "abandoned_at", "ordered_now", "unrecovered"),
+    ("status", "completed_at", "marked", "recovered_recorded_at", "abandoned_at", "ordered_now", "unrecovered"),
     [
-        pytest.param("recovered", None, T0, ABANDONED_AT, False, True, id="recovered by the order"),
-        pytest.param("recovered", None, None, ABANDONED_AT, False, True, id="its recovery's time unknown"),
-        pytest.param("recovered", None, T0, ABANDONED_AT, True, False, id="another order still follows"),
-        pytest.param("recovered", None, T0, T0 + 20 * MINUTE, False, False, id="abandoned when it was placed"),
-        pytest.param("recovered", T0 - MINUTE, T0, ABANDONED_AT, False, False, id="bought by its completed_at"),
-        pytest.param("recovered", None, T0 - MINUTE, ABANDONED_AT, False, False, id="the shop's mark, before"),
-        pytest.param("completed", None, None, ABANDONED_AT, False, False, id="marked completed"),
-        pytest.param("abandoned", None, None, ABANDONED_AT, False, False, id="not recovered"),
+        pytest.param("recovered", None, False, T0, ABANDONED_AT, False, True, id="recovered by the order"),
+        pytest.param(
+            "recovered", None, False, T0 - MINUTE, ABANDONED_AT, False, True, id="recovered by an earlier order too"
+        ),
+        pytest.param("recovered", None, True, T0, ABANDONED_AT, False, False, id="the shop's mark, after"),
+        pytest.param("recovered", None, True, T0 - MINUTE, ABANDONED_AT, False, False, id="the shop's mark, before"),
+        pytest.param("recovered", None, None, T0, ABANDONED_AT, False, True, id="unmarked: by the order"),
+        pytest.param("recovered", None, None, None, ABANDONED_AT, False, True, id="unmarked: its time unknown"),
+        pytest.param("recovered", None, None, T0 - MINUTE, ABANDONED_AT, False, False, id="unmarked: before the order"),
+        pytest.param("recovered", None, False, T0, ABANDONED_AT, True, False, id="another order still follows"),
+        pytest.param("recovered", None, False, T0, T0 + 20 * MINUTE, False, False, id="abandoned when it was placed"),
+        pytest.param("recovered", T0 - MINUTE, False, T0, ABANDONED_AT, False, False, id="bought by its completed_at"),
+        pytest.param("completed", None, True, None, ABANDONED_AT, False, False, id="marked completed"),
+        pytest.param("abandoned", None, False, None, ABANDONED_AT, False, False, id="not recovered"),
     ],
 )
 def test_a_corrected_order_no_longer_recovers_a_cart(
-    status, completed_at, recovered_recorded_at, abandoned_at, ordered_now, unrecovered
+    status, completed_at, marked, recovered_recorded_at, abandoned_at, ordered_now, unrecovered
 ):
     found = recovery_follows_the_orders.unrecovers(
-        status, completed_at, abandoned_at, recovered_recorded_at, ORDER_BEFORE, ordered_now
+        status, completed_at, abandoned_at, marked, recovered_recorded_at, ORDER_BEFORE, ordered_now
     )
     assert found is unrecovered
 
