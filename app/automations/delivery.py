@@ -318,6 +318,35 @@ def called_off(conn: Connection, held: Mapping[int, bytes]) -> set[int]:
     return set(held) - may_go
 
 
+def not_going_out(conn: Connection, delivery_ids: Sequence[int]) -> dict[int, str]:
+    """Of the delivered or dead deliveries `delivery_ids`, those a redelivery leaves as they are
+    (`redelivery.redeliver_event`), each with why in words for the operator: a removed webhook's
+    (its claim would cancel it), and one that went out (`delivered`) whose message may no longer
+    go out (`_suppressed_now`, its cart recovery's cart settled), which keeps its history. A dead
+    letter of such a message is re-driven all the same: its claim cancels it and gives its
+    event the stop's reason, as `--dead-since` does."""
+    rows = _delivery_rows(conn, delivery_ids, with_body=False)
+    settled_carts = _settled_carts(conn, rows)
+    why: dict[int, str] = {}
+    for row in rows:
+        reason = _suppressed_now(row) or _settled_reason(row, settled_carts)
+        if row.removed_at is not None:
+            why[row.id] = f"webhook {row.webhook_id} was removed"
+        elif reason is not None and row.status == DeliveryStatus.DELIVERED:
+            why[row.id] = STOPPED_BECAUSE.get(reason, reason.value)
+    return why
+
+
+# why a message may no longer go out, in words (`not_going_out`)
+STOPPED_BECAUSE = {
+    Reason.NO_CONSENT: "the contact's consent no longer allows the message (no_consent)",
+    Reason.ERASED: "the contact was erased (erased)",
+    Reason.RECOVERED_BY_ORDER: "the cart was recovered by an order since (recovered_by_order)",
+    Reason.COMPLETED: "the checkout was bought since (completed)",
+    Reason.MARKED_BY_SHOP: "the shop marked the cart since (marked_by_shop)",
+}
+
+
 def _suppressed_now(row: Any) -> Reason | None:
     """A message's consent, checked again at delivery time (issue 15): `no_consent` when the
     contact's consent no longer meets the store's policy (an opt-out after the trigger was

@@ -12,8 +12,10 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, exists, select, update
 
+from app.automations.delivery import not_going_out
 from app.automations.dispatch import subscribed
 from app.db.tables import deliveries, events, webhooks
+from app.domain.automations import MESSAGES, Reason
 from app.domain.livemode import is_live, public_store_id
 from app.domain.statuses import DeliveryStatus
 from app.services import webhooks as subscriptions
@@ -48,12 +50,14 @@ class Event(NamedTuple):
 
 def redeliver_event(conn: Connection, event_id: str, webhook_id: int | None, now: datetime) -> int:
     """Every delivered or dead delivery of the event (its public id), or only the one to
-    `webhook_id`, goes out again. Returns how many; StoreError if the event is unknown or was
-    recorded by a backfilled write (delivered to none), or the webhook unknown, removed,
-    another store's, or live-only for a test event (it could never have had the event:
-    `_never_had`)."""
+    `webhook_id`, goes out again, but a removed webhook's and a delivered one whose message may
+    no longer go out (`delivery.not_going_out`), which keep their history. Returns how
+    many; StoreError if the event is unknown, was recorded by a backfilled write or as a
+    suppressed message (delivered to none), if no delivery of it may go out again (saying
+    why), or if the webhook is unknown, removed, another store's, or live-only for a test event
+    (it could never have had the event: `_never_had`)."""
     columns = (events.c.id, events.c.store_id, events.c.event_id, events.c.type, events.c.created_at, events.c.backfill)
-    row = conn.execute(select(*columns).where(events.c.event_id == event_id)).first()
+    row = conn.execute(select(*columns, events.c.reason).where(events.c.event_id == event_id)).first()
     if row is None:
         raise StoreError(f"No event {event_id}.")
     event = Event(*row[:5], bool(row.backfill))
@@ -63,7 +67,12 @@ def redeliver_event(conn: Connection, event_id: str, webhook_id: int | None, now
             f"Event {event_id} was recorded by a backfilled write (Kanal-Backfill, or kanal import without --live): "
             "it is delivered to no webhook."
         )
-    query = update(deliveries).where(
+    if event.type in MESSAGES and row.reason in _SUPPRESSED_AT_WRITE:
+        raise StoreError(
+            f"Event {event_id} is a message suppressed when it was recorded ({row.reason}): "
+            "it is delivered to no webhook."
+        )
+    found = select(deliveries.c.id).where(
         deliveries.c.event_id == event.id,
         deliveries.c.status.in_([DeliveryStatus.DELIVERED, DeliveryStatus.DEAD]),
     )
@@ -72,8 +81,21 @@ def redeliver_event(conn: Connection, event_id: str, webhook_id: int | None, now
         refusal = _never_had(webhook, event, conn.execute(select(given)).scalar_one())
         if refusal is not None:
             raise StoreError(refusal)
-        query = query.where(deliveries.c.webhook_id == webhook_id)
+        found = found.where(deliveries.c.webhook_id == webhook_id)
+    ids = list(conn.execute(found).scalars())
+    stopped = not_going_out(conn, ids)
+    going = [delivery_id for delivery_id in ids if delivery_id not in stopped]
+    if ids and not going:
+        why = "; ".join(dict.fromkeys(stopped[delivery_id] for delivery_id in ids))
+        raise StoreError(f"Event {event_id} would go out to no webhook again: {why}.")
+    if not going:
+        return 0
+    query = update(deliveries).where(deliveries.c.id.in_(going))
     return conn.execute(query.values(status=DeliveryStatus.PENDING, next_attempt_at=now, **_AGAIN)).rowcount
+
+
+# a message's reasons when it was recorded that gave it no delivery (app.domain.automations)
+_SUPPRESSED_AT_WRITE = frozenset({Reason.NO_CONSENT, Reason.ERASED})
 
 
 def redeliver_dead(conn: Connection, webhook_id: int, since: datetime, now: datetime) -> int:
