@@ -16,7 +16,7 @@ from app.db.tables import carts, contacts, orders, stores
 from app.domain.automations import Automation, Reason
 from app.domain.event_types import EventType, SubjectType
 from app.domain.rules.consent_policy import decide
-from app.domain.statuses import CartStatus
+from app.domain.statuses import CartStatus, StoreStatus
 from app.services import events
 from app.services.carts import cart_view, recovered_once
 
@@ -34,10 +34,13 @@ class Swept(NamedTuple):
 
 
 def fire_due_recoveries(conn: Connection, now: datetime) -> Swept:
-    """Settle up to BATCH due carts of each store, in the order they were abandoned. A sweep
-    that settled any may have left more due: the worker sweeps again at once."""
+    """Settle up to BATCH due carts of each active store, in the order they were abandoned. A
+    sweep that settled any may have left more due: the worker sweeps again at once. A paused
+    store's carts (its test space's too: both paused together) wait: it sends no marketing
+    message while its API refuses every key, and once resumed its carts still abandoned fire
+    at the next sweep."""
     settled = fired = 0
-    for store in conn.execute(select(stores)).mappings().all():
+    for store in conn.execute(select(stores).where(stores.c.status == StoreStatus.ACTIVE)).mappings().all():
         try:
             due_before = now - timedelta(minutes=store["recovery_delay_minutes"])
         except OverflowError:  # a delay set before it was bounded: none of its carts is due yet
