@@ -143,9 +143,9 @@ async def at_field(info: Info[Any, Any], stream: AsyncGenerator[Item, None]) -> 
             raise located_error(error, info._raw_info.field_nodes, info.path.as_list()) from error
 
 
-def coded(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
+def coded(error: GraphQLError, code: str, message: str | None = None, **extensions: object) -> GraphQLError:
     """`error` (its places, path, original and extensions kept) with `extensions.code` `code`
-    and, when given, `message` in place of its own."""
+    and `extensions` after it and, when given, `message` in place of its own."""
     return GraphQLError(
         error.message if message is None else message,
         nodes=error.nodes,
@@ -153,8 +153,14 @@ def coded(error: GraphQLError, code: str, message: str | None = None) -> GraphQL
         positions=error.positions,
         path=error.path,
         original_error=error.original_error,
-        extensions={**(error.extensions or {}), "code": code},
+        extensions={**(error.extensions or {}), "code": code, **extensions},
     )
+
+
+def null_as_json(message: str) -> str:
+    """graphql-core's refusal of `null` for a non-null type (`… not to be None.`), `null`
+    written as JSON and graphql-js write it; any other message as it is."""
+    return message[: -len(_PYTHON_NULL)] + " not to be null." if message.endswith(_PYTHON_NULL) else message
 
 
 class CodedValidationErrors(SchemaExtension):
@@ -176,10 +182,7 @@ class CodedValidationErrors(SchemaExtension):
             if isinstance(error, ValidationAbortedError) and error.message == _ABORTED:
                 errors[index] = coded(error, QUERY_TOO_COMPLEX, TOO_COMPLEX_TO_VALIDATE)
             elif not (error.extensions or {}).get("code"):
-                message = error.message
-                if message.endswith(_PYTHON_NULL):
-                    message = message[: -len(_PYTHON_NULL)] + " not to be null."
-                errors[index] = coded(error, GRAPHQL_VALIDATION_FAILED, message)
+                errors[index] = coded(error, GRAPHQL_VALIDATION_FAILED, null_as_json(error.message))
 
 
 # graphql-core's end of the refusal of a literal `null` for a non-null type

@@ -26,11 +26,21 @@ this schema's, an input object, a list item, `null` for a non-null type) is a to
 with `extensions.code` `BAD_USER_INPUT` showing the value as JSON as it was sent (`true`,
 `{"a":[1,2]}`, `null`, `"x"`, a number by its text), where graphql-core showed it as Python
 writes it (`True`, `{'a': [1, 2]}`, `None`, `'x'`) and gave it no code (`refusals`).
+
+So is every refusal of an argument's value graphql-core makes as the field runs, which its
+validation let through: a nullable variable sent `null` where the argument is non-null with a
+default (`orders(first: $n)` with `$n: Int`), or where a variable with a default stands for a
+non-null argument, input field or list item (`$s: ID = "123"`). graphql-core wrote it
+`Argument 'first' has invalid value: Expected variable '$n' provided to non-null type 'Int!'
+not to be None.`, without a code; it is BAD_USER_INPUT, `null` in place of `None`, its
+`extensions.field` the argument's path (`["first"]`, `["input", "tags", "0"]`) as every bad
+argument's (`argument_refusal`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -57,7 +67,7 @@ from strawberry.types import StreamExecutionResult
 
 from app.domain.json_values import MAX_INT_DIGITS
 
-from .errors import BAD_USER_INPUT, coded
+from .errors import BAD_USER_INPUT, coded, null_as_json
 from .operations import chosen_operation
 
 # A number's text shown at most this long in a refusal; a longer one is cut, its digits counted.
@@ -261,6 +271,29 @@ def refusals(declared: Mapping[str, GraphQLType], seen: Mapping[str, Any], sent:
     return messages
 
 
+# graphql-core's refusal of an argument's value as a field runs: `Argument 'first' has invalid
+# value<path>: <reason>`, the path printed as `print_path_list` prints it (` at .tags[0]`)
+_ARGUMENT_REFUSED = re.compile(
+    r"Argument '(?P<name>[_A-Za-z]\w*)' has invalid value(?: at (?P<path>(?:\.[_A-Za-z]\w*|\[\d+\])+))?: .+",
+    re.DOTALL | re.ASCII,
+)
+_PATH_PART = re.compile(r"\.([_A-Za-z]\w*)|\[(\d+)\]", re.ASCII)
+
+
+def argument_refusal(error: GraphQLError) -> GraphQLError | None:
+    """`error`, when it is graphql-core's refusal of an argument's value as a field runs (module
+    docstring), as BAD_USER_INPUT: `extensions.field` the argument's path (its name, then the
+    input fields and list indexes within it, as text), `None` written `null`; else None."""
+    original = error.original_error
+    if not isinstance(original, GraphQLError) or original.extensions or error.extensions:
+        return None  # raised by a resolver (coded), or no refusal of graphql-core's
+    refused = _ARGUMENT_REFUSED.fullmatch(error.message)
+    if refused is None:
+        return None
+    field = [refused["name"]] + [name or index for name, index in _PATH_PART.findall(refused["path"] or "")]
+    return coded(error, BAD_USER_INPUT, null_as_json(error.message), field=field)
+
+
 def _declared(schema: GraphQLSchema, operation: OperationDefinitionNode) -> Iterator[tuple[str, GraphQLType]]:
     for definition in operation.variable_definitions or ():
         declared = type_from_ast(schema, definition.type)
@@ -271,8 +304,9 @@ def _declared(schema: GraphQLSchema, operation: OperationDefinitionNode) -> Iter
 class NumberVariables(SchemaExtension):
     """Gives each variable of the operation about to run its numbers as the built-in scalars
     should see them (`as_input`); then gives each refusal of a variable's value code
-    `BAD_USER_INPUT` and the value as sent (`refusals`): in the result of a query or mutation
-    (`on_execute`, HTTP and websocket alike), and in the error a subscription is refused with
+    `BAD_USER_INPUT` and the value as sent (`refusals`), and each refusal of an argument's
+    value as a field runs code `BAD_USER_INPUT` (`argument_refusal`): in the result of a query
+    or mutation (`on_execute`, HTTP and websocket alike), and in the error a subscription is refused with
     before it starts (`on_stream_result`: strawberry answers it over the websocket as the
     protocol's `error` message, outside the result `on_execute` sees, where it showed the value
     as Python writes it, `{'a': 1}`, `None`, with no code)."""
@@ -303,20 +337,22 @@ class NumberVariables(SchemaExtension):
         yield
 
     def _show_refusals(self, errors: list[GraphQLError] | None) -> None:
-        """Each refusal of a variable's value among `errors` coded and shown as sent, in place;
-        an error already coded (a query's result, seen again as a websocket sends it; a
-        document that does not validate) is left as it is."""
-        if not errors or self._types is None:
-            return  # nothing refused, or refused before the variables were read
+        """Each refusal of a variable's value among `errors` coded and shown as sent, and each
+        refusal of an argument's value as a field ran coded (`argument_refusal`), in place; an
+        error already coded (a query's result, seen again as a websocket sends it; a document
+        that does not validate) is left as it is."""
+        if not errors:
+            return
         shown: dict[str, str] | None = None
         for index, error in enumerate(errors):
+            if "code" in (error.extensions or {}):
+                continue
             # graphql-core places each refusal of a variable at the variable's definition
-            if (
-                error.path is None
-                and error.nodes
-                and isinstance(error.nodes[0], VariableDefinitionNode)
-                and "code" not in (error.extensions or {})
-            ):
+            if error.path is None and error.nodes and isinstance(error.nodes[0], VariableDefinitionNode):
+                if self._types is None:
+                    continue  # refused before the variables were read
                 if shown is None:
                     shown = refusals(self._types, self.execution_context.variables or {}, self._sent)
                 errors[index] = coded(error, BAD_USER_INPUT, shown.get(error.message))
+            else:
+                errors[index] = argument_refusal(error) or error
