@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Integer, and_, exists, func, or_, select
 from app.db.tables import cart_abandonments, carts, orders
 from app.domain.statuses import CartStatus
 
+from .abandoned_carts import was_abandoned
 from .money_sums import money_sum, summed
 from .revenue import Revenue, currency_order
 
@@ -28,13 +29,18 @@ class Funnel:
 
 
 def recovery_funnel(conn: Connection, store_id: int, start: datetime, end: datetime) -> Funnel:
-    """For the carts of `store_id` abandoned in [start, end): their count, those whose
-    `cart.recovery_due` fired, those now `recovered`, and the orders that recovered one of them
+    """For the carts of `store_id` abandoned in [start, end) (`was_abandoned`): their count, those
+    whose `cart.recovery_due` fired, those now `recovered`, and the orders that recovered one of them
     after its message: the contact's first order placed after the cart's `abandoned_at` (the one
     that recovers it, rules/purchase_recovers_cart; of orders placed in the same instant, the one
     stored first), placed at or after the message; each order counted once, with its revenue per
     currency."""
-    in_period = (carts.c.store_id == store_id, carts.c.abandoned_at >= start, carts.c.abandoned_at < end)
+    in_period = (
+        carts.c.store_id == store_id,
+        carts.c.abandoned_at >= start,
+        carts.c.abandoned_at < end,
+        was_abandoned(carts),
+    )
     fired = _recovery_fired(carts)
     counts = conn.execute(
         select(

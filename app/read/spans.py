@@ -18,13 +18,20 @@ Span = tuple[int, datetime, datetime]  # (index, start, end): [start, end) in UT
 
 
 def per_span(
-    conn: Connection, table: str, moment: str, store_id: int, spans: Sequence[Span], columns: str, group: str = ""
+    conn: Connection,
+    table: str,
+    moment: str,
+    store_id: int,
+    spans: Sequence[Span],
+    columns: str,
+    group: str = "",
+    where: str = "",
 ) -> list[Any]:
     """Rows of `SELECT i, <columns> … GROUP BY i<group>` over the rows `t` of `table` of the store
-    whose `moment` column falls in each span; `i` is the span's index. `columns` and `group` are
-    SQL over the alias `t` (trusted text, never input); further parameters go in `columns` as
-    none: only `:store_id` and the spans are bound."""
-    statement = _statement(conn.dialect.name, table, moment, columns, group)
+    whose `moment` column falls in each span, and that meet `where` if given; `i` is the span's
+    index. `columns`, `group` and `where` are SQL over the alias `t` (trusted text, never input);
+    further parameters go in none of them: only `:store_id` and the spans are bound."""
+    statement = _statement(conn.dialect.name, table, moment, columns, group, where)
     if conn.dialect.name == "sqlite":
         bound: dict[str, Any] = {"spans": dumps([[index, _sqlite(start), _sqlite(end)] for index, start, end in spans])}
     else:
@@ -42,7 +49,7 @@ def _sqlite(moment: datetime) -> str:
 
 
 @cache
-def _statement(dialect: str, table: str, moment: str, columns: str, group: str) -> TextClause:
+def _statement(dialect: str, table: str, moment: str, columns: str, group: str, where: str) -> TextClause:
     if dialect == "sqlite":
         spans = "json_each(:spans) AS b"
         index, start, end = (
@@ -58,5 +65,6 @@ def _statement(dialect: str, table: str, moment: str, columns: str, group: str) 
         index, start, end = "b.i", "b.s", "b.e"
     return text(
         f"SELECT {index} AS i, {columns} FROM {spans} JOIN {table} AS t ON t.store_id = :store_id"
-        f" AND t.{moment} >= {start} AND t.{moment} < {end} GROUP BY {index}{group}"
+        f" AND t.{moment} >= {start} AND t.{moment} < {end}{f' AND ({where})' if where else ''}"
+        f" GROUP BY {index}{group}"
     )

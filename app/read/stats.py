@@ -23,6 +23,7 @@ from app.db.tables import carts, order_hours, order_status_hours, orders
 from app.domain.money import from_units
 from app.domain.statuses import CartStatus
 
+from .abandoned_carts import was_abandoned
 from .money_sums import money_sum, summed_units
 from .revenue import Revenue, currency_order
 from .summary_sums import added_up
@@ -40,7 +41,8 @@ def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime)
     """Orders placed in [start, end) (aware instants, start before end): `order_count`,
     `revenue` (`Revenue` fields per currency, by ISO code, none last), counts per financial
     and per fulfilment status (`[{status, count}]`, `_tally`'s order); carts abandoned in
-    [start, end) and how many of them were recovered, and their ratio (0.0 for none)."""
+    [start, end) (`was_abandoned`: not a checkout bought before it was left) and how many of them
+    were recovered, and their ratio (0.0 for none)."""
     counted = _Counted()
     whole, edges = hours_of(start, end)
     if whole is not None:
@@ -54,7 +56,12 @@ def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime)
     cart_counts: dict[str, int] = dict(
         conn.execute(
             select(carts.c.status, func.count())
-            .where(carts.c.store_id == store_id, carts.c.abandoned_at >= start, carts.c.abandoned_at < end)
+            .where(
+                carts.c.store_id == store_id,
+                carts.c.abandoned_at >= start,
+                carts.c.abandoned_at < end,
+                was_abandoned(carts),
+            )
             .group_by(carts.c.status)
         ).all()
     )

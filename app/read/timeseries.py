@@ -27,6 +27,7 @@ from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.domain.money import from_units
 from app.domain.statuses import CartStatus
 
+from .abandoned_carts import was_abandoned_sql
 from .money_sums import HALF
 from .revenue import Revenue, currency_order
 from .spans import Span, per_span
@@ -164,8 +165,8 @@ def store_timeseries(
     conn: Connection, store_id: int, start: datetime, end: datetime, interval: Interval
 ) -> list[Bucket]:
     """Every bucket of [start, end) in the store's timezone, zero-filled: orders and revenue per
-    currency (`Revenue`), carts abandoned in it and how many of those were recovered since.
-    Raises ValidationFailed, before any other SQL, beyond MAX_BUCKETS (at `interval`) or near
+    currency (`Revenue`), carts abandoned in it (`was_abandoned`) and how many of those were
+    recovered since. Raises ValidationFailed, before any other SQL, beyond MAX_BUCKETS (at `interval`) or near
     the years 1 and 9999 (at `from` or `to`)."""
     timezone = conn.scalar(select(stores.c.timezone).where(stores.c.id == store_id)) or "UTC"
     try:
@@ -181,8 +182,9 @@ def store_timeseries(
     _count_orders(conn, store_id, spans, found)
     recovered = f"sum(CASE WHEN t.status = '{CartStatus.RECOVERED.value}' THEN 1 ELSE 0 END)"
     indexed = [(index, *span) for index, span in enumerate(spans)]
+    abandoned_carts = was_abandoned_sql(conn.dialect)
     for i, abandoned, recovered_count in per_span(
-        conn, carts.name, "abandoned_at", store_id, indexed, f"count(*), {recovered}"
+        conn, carts.name, "abandoned_at", store_id, indexed, f"count(*), {recovered}", where=abandoned_carts
     ):
         found[i].carts_abandoned = abandoned
         found[i].carts_recovered = int(recovered_count or 0)
