@@ -16,7 +16,7 @@ const FEED_LENGTH = 50;
 const $ = (id) => document.getElementById(id);
 
 let settings = { key: "", store: "", from: "", to: "" }; // from/to: local days YYYY-MM-DD, both included
-let store = null; // { name, timezone } of the open store
+let store = null; // { name, timezone, livemode } of the open store
 let chart = null; // the Chart.js chart, drawn once and then updated
 let live = null; // the graphql-ws client of the live feed
 let refreshTimer = 0;
@@ -32,7 +32,9 @@ let lastRead = -Infinity; // performance.now() when the panels were last read: o
 
 // ---------------------------------------------------------------- the API
 
-const STORE = `query Store($store: ID!) { store(storeId: $store) { name timezone } }`;
+// livemode is false when the key is a test key (kanal_sk_test_…): every read of the page is
+// then of the store's test data, which the page says beside the title.
+const STORE = `query Store($store: ID!) { store(storeId: $store) { name timezone livemode } }`;
 
 // One bucket per local day; the first bucket's start and the last one's end are the period
 // the other panels read, so every panel counts the same instants.
@@ -178,6 +180,7 @@ async function open() {
   stopLive();
   $("key").value = settings.key;
   $("store").value = settings.store;
+  $("test-data").hidden = true; // until the key's store says which data it reads
   if (!settings.key || !settings.store) {
     $("panels").hidden = true;
     setStatus(
@@ -191,6 +194,7 @@ async function open() {
     store = (await graphql(STORE, { store: settings.store })).store;
     if (!store) throw new ApiError(`Store ${settings.store} was not found.`, "NOT_FOUND");
     $("store-name").textContent = `· ${store.name}`;
+    $("test-data").hidden = store.livemode;
     $("timezone").textContent = `(days in ${store.timezone})`;
     await refresh();
     $("panels").hidden = false;

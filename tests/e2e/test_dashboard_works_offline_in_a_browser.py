@@ -4,8 +4,8 @@ fragment, the page follows what the REST API is sent: the day's orders and reven
 and its totals, the recovery funnel, the top products, the carrier table, and the live feed
 gaining each event, without a reload. A key typed into the form is kept in the tab's
 sessionStorage alone, and no key reaches the server in a URL (the browser's requests and the
-server's own access log say so); a wrong key shows the API's error; a read past the read budget
-says it was too slow."""
+server's own access log say so); a wrong key shows the API's error; a test key's page says it
+shows test data; a read past the read budget says it was too slow."""
 
 from __future__ import annotations
 
@@ -315,6 +315,40 @@ def test_a_key_typed_into_the_form_is_kept_in_this_tab_only(prepared: Prepared, 
 
     seen.assert_no_key_outside_authorization(prepared.key)
     assert prepared.key not in server.stderr
+
+
+def test_a_test_keys_dashboard_says_it_shows_test_data(prepared: Prepared, server: LiveServer) -> None:
+    """A test key reads the store's test data (`Store.livemode` false): the page says so beside
+    the title, with that data's figures; a live key's page of the same store shows neither."""
+    test_key = kanal(prepared.url, "keys", "create", "--store", "123", "--test").stdout.strip().splitlines()[-1]
+    assert test_key.startswith("kanal_sk_test_"), test_key
+    order = order_body(placed_at=_iso(datetime.now(UTC).replace(microsecond=0)), total_price=12.5)
+    test_data = httpx.post(
+        f"{server.base_url}{API}/orders", json=order, headers={"Authorization": f"Bearer {test_key}"}
+    )
+    assert test_data.status_code == 201, test_data.text
+    with chromium() as (context, seen):
+        page = context.new_page()
+        page.goto(f"{server.base_url}/dashboard#key={test_key}&store=123")
+        loaded(page)
+        expect(page.locator("#test-data")).to_be_visible()
+        expect(page.locator("h1")).to_have_text("Kanal dashboard · X Test data", use_inner_text=True)
+        expect(page.locator("#total-Orders")).to_have_text("1")
+        expect(page.locator("#total-Revenue")).to_have_text("€12.50")
+
+        page.goto(f"{server.base_url}/dashboard#key={prepared.key}&store=123")  # the same tab, a live key
+        expect(page.locator("#total-Orders")).to_have_text("0", timeout=WAIT)
+        loaded(page)
+        expect(page.locator("#test-data")).to_be_hidden()
+        expect(page.locator("h1")).to_have_text("Kanal dashboard · X", use_inner_text=True)
+
+        live = context.new_page()  # opened with the live key from the start
+        live.goto(f"{server.base_url}/dashboard#key={prepared.key}&store=123")
+        loaded(live)
+        expect(live.locator("#test-data")).to_be_hidden()
+        expect(live.locator("h1")).to_have_text("Kanal dashboard · X", use_inner_text=True)
+    seen.assert_no_key_outside_authorization(test_key)
+    seen.assert_no_key_outside_authorization(prepared.key)
 
 
 @pytest.mark.parametrize(
