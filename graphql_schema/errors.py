@@ -18,6 +18,7 @@ from app.domain.errors import ErrorCode, FieldError, ValidationFailed
 from app.policies import rate_limit
 from app.policies.access import Refusal
 from app.read.feed import SubscriberTooSlow
+from app.services import shipments
 
 from .node_limit import QUERY_TOO_COMPLEX
 
@@ -60,9 +61,18 @@ def _user_error(error: FieldError, root: list[str]) -> UserError:
 
 def _named(error: FieldError, path: list[str]) -> str:
     """The message naming its field as GraphQL's input does (`The customer.firstName field …`),
-    where the domain's message names it as REST's body does (`customer.first_name`)."""
+    where the domain's message names it as REST's body does (`customer.first_name`); a message
+    naming a field in its own words, in GraphQL's words (`GRAPHQL_WORDING`)."""
+    message = GRAPHQL_WORDING.get(error.message, error.message)
     rest = ".".join(str(part) for part in error.path)
-    return error.message.replace(f"The {rest} field", f"The {'.'.join(path)} field") if rest else error.message
+    return message.replace(f"The {rest} field", f"The {'.'.join(path)} field") if rest else message
+
+
+# A domain message that names a field in its text as REST's body spells it -> the message as
+# GraphQL's input spells the field (a new such message belongs here)
+GRAPHQL_WORDING = {
+    shipments.NO_SUCH_ORDER: "No order of this store has this externalId.",
+}
 
 
 def bad_input(failure: ValidationFailed) -> GraphQLError:

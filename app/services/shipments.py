@@ -41,6 +41,10 @@ async def upsert_shipment(
     return written
 
 
+# `order_external_id` names no order of the store (GraphQL says it as its input spells the field)
+NO_SUCH_ORDER = "No order of this store has this external_id."
+
+
 def _store_shipment(
     conn: Connection, store_id: int, command: ShipmentInput, now: datetime, backfill: bool
 ) -> Written[records.Shipment] | DomainError:
@@ -51,9 +55,7 @@ def _store_shipment(
     ).mappings()
     found = order_and_contact.first()
     if found is None:
-        return ValidationFailed(
-            [FieldError(("order_external_id",), ErrorCode.NOT_FOUND, "No order of this store has this external_id.")]
-        )
+        return ValidationFailed([FieldError(("order_external_id",), ErrorCode.NOT_FOUND, NO_SUCH_ORDER)])
     values = command.model_dump(exclude={"order_external_id", "updated_at"})
     values.update(
         store_id=store_id,
