@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncGenerator, Iterator
 from contextlib import aclosing
 from typing import Any, TypeVar
@@ -48,15 +49,39 @@ def _camel(name: str | int) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def user_errors(failure: ValidationFailed, root: str | list[str] = "input") -> list[UserError]:
+def user_errors(failure: ValidationFailed, root: str | list[str] = "input", given: Any = None) -> list[UserError]:
     """The failure's field errors, each path under `root` (`input`; `[inputs, 3]` for the
-    fourth input of a batch; "" for none)."""
-    return [_user_error(error, [root] if isinstance(root, str) else root) for error in failure.errors]
+    fourth input of a batch; "" for none) as GraphQL names it (`_graphql_path`), `given` the
+    input they are about."""
+    return [_user_error(error, [root] if isinstance(root, str) else root, given) for error in failure.errors]
 
 
-def _user_error(error: FieldError, root: list[str]) -> UserError:
-    path = [_camel(part) for part in error.path]
+def _user_error(error: FieldError, root: list[str], given: Any) -> UserError:
+    path = _graphql_path(error.path, given)
     return UserError(field=[part for part in root if part] + path, code=error.code, message=_named(error, path))
+
+
+def _graphql_path(path: tuple[str | int, ...], given: Any) -> list[str]:
+    """`path`, in REST's names, as GraphQL's input `given` names it: an input field camelCased
+    (`customer.firstName`), a list index as text, and a key within a JSON value (`metadata`, a
+    line item) as it was sent (`metadata.my_key`, `lineItems.0.parent_item_id`), where a
+    camelCased key named one the value does not hold."""
+    named = []
+    value, in_json = given, False
+    for part in path:
+        in_json = in_json or isinstance(value, dict)
+        named.append(part if in_json and isinstance(part, str) else _camel(part))
+        value = _within(value, part)
+    return named
+
+
+def _within(value: Any, part: str | int) -> Any:
+    """What `value` (an input, a JSON value, a list) holds at `part`; None when nothing."""
+    if isinstance(value, dict):
+        return value.get(part)
+    if isinstance(value, list):
+        return value[part] if isinstance(part, int) and 0 <= part < len(value) else None
+    return getattr(value, part, None) if isinstance(part, str) and dataclasses.is_dataclass(value) else None
 
 
 def _named(error: FieldError, path: list[str]) -> str:

@@ -80,7 +80,7 @@ async def run_command(
             result = await service(context.db, store, *args, command, **flags)
             context.wrote()
     except ValidationFailed as failure:
-        return user_errors(failure)
+        return user_errors(failure, given=input)
     except NotFound as missing:
         return user_errors(ValidationFailed([FieldError(("externalId",), ErrorCode.NOT_FOUND, str(missing))]), root="")
     writes.written(result)
@@ -102,7 +102,7 @@ async def run_batch(
     results = await batches.write_batch(context.db, store, kind, [InputView(item) for item in items], backfill)
     context.wrote()
     return [
-        user_errors(outcome, ["inputs", str(result.index)])
+        user_errors(outcome, ["inputs", str(result.index)], given=items[result.index])
         if isinstance(outcome, ValidationFailed)
         else batches.with_record(outcome)
         for result in results
