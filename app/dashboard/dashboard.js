@@ -207,6 +207,7 @@ async function open() {
 /** Reads the period's panels again: on opening, and after live events. */
 async function refresh() {
   lastRead = performance.now(); // the opening's reads count against the pace as the live ones do
+  performance.mark("kanal:panels-read"); // when each read began, as the pace counts it
   const timeZone = store.timezone;
   checkPeriod({ From: settings.from, To: settings.to });
   const lastDay = settings.to || localDay(new Date(), timeZone);

@@ -275,9 +275,11 @@ def test_an_open_dashboard_leaves_the_store_its_rate_limit(prepared: Prepared, s
         page.wait_for_timeout(1000)  # nothing more is due: no read follows
         reads = graphql_reads(page)
         live = reads[3:]
-        starts = [reads[1], *live[::2]]  # each refresh reads DAYS, then PERIOD: the opening's first
-        assert len(live) == 2 * (len(starts) - 1) and len(starts) >= 2, reads
-        assert all(later - earlier >= gap - 100 for earlier, later in itertools.pairwise(starts)), starts
+        # when each read of the panels began, as the page's pace counts it (its performance mark:
+        # a fetch's own start comes later by as much as a loaded machine delays it)
+        starts = page.evaluate("performance.getEntriesByName('kanal:panels-read').map(e => e.startTime)")
+        assert len(live) == 2 * (len(starts) - 1) and len(starts) >= 2, reads  # each reads DAYS, then PERIOD
+        assert all(later - earlier >= gap - 10 for earlier, later in itertools.pairwise(starts)), starts
         assert len(live) <= limit / 10 * (1 + (live[-1] - live[0]) // 60_000), reads  # a tenth a minute
         # the orders spanned about 10 s from the opening: one refresh, once the pace allowed (the
         # opening's reads count: the first event's refresh came 300 ms after it, whatever the limit)
