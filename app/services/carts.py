@@ -134,7 +134,10 @@ def _store_cart(
             # at or after that abandoned_at: it stays `recovered`, the recovery it had
             # (rules/completed_checkout_is_a_purchase).
             had = change.before or cart
-            if purchase is None and _recovered_by_a_purchase(conn, had["contact_id"], had):
+            # the shop's `recovered` (a live PATCH) is its word for this abandonment, whichever
+            # contact the cart is sent with; a later abandoned_at is another abandonment
+            shops_word = not moved and had["status_marked"] is True
+            if purchase is None and not shops_word and _recovered_by_a_purchase(conn, had["contact_id"], had):
                 cart = _abandoned_again(outbox, cart, contact)
         elif cart["status"] == CartStatus.ABANDONED and moved and change.before:
             # Still abandoned, at another abandoned_at: its recovery goes out once for each.
@@ -756,11 +759,13 @@ def _marked_live(by_the_shop: bool, stored: Row, changes: Mapping[str, Any]) -> 
     "Backfill"), whatever status a backfill PATCH stored before it (`live_status` cleared),
     also when it is the same one: the claim of a recovery then reads it as the shop's mark. A
     new status is `status_marked` when it is `by_the_shop`, not a purchase's (`abandoned` read
-    as the cart arriving: `_bought_since`)."""
+    as the cart arriving: `_bought_since`); so is `recovered` sent again over an order's
+    recovery: the shop's word from then on, which correcting the order away leaves as it is."""
     kept: dict[str, Any] = {}
     if "status" in changes and stored["live_status"] is not None:
         kept["live_status"] = None
-    if "status" in changes and changes["status"] != stored["status"]:
+    status = changes.get("status")
+    if status is not None and (status != stored["status"] or status == CartStatus.RECOVERED):
         kept["status_marked"] = by_the_shop
     return kept
 

@@ -83,12 +83,30 @@ async def _marked_recovered_by_the_shop(api: Api) -> None:
     assert (await api.patch("/carts/CART-4", {"status": "recovered"})).json()["status"] == "recovered"
 
 
+async def _marked_then_ordered(api: Api) -> None:
+    await _marked_recovered_by_the_shop(api)
+    order = {
+        "external_id": "ORD-G",
+        "placed_at": "2026-12-07T11:00:00Z",
+        "total_price": "5",
+        "customer": {"phone": PHONE},
+    }
+    assert _reasons((await api.post("/orders", order)).json()) == []
+
+
+async def _ordered_then_marked(api: Api) -> None:
+    await _recovered_by_an_order(api)
+    assert (await api.patch("/carts/CART-4", {"status": "recovered"})).json()["status"] == "recovered"
+
+
 # how the cart came to be recovered -> its status once sent again with OTHER, the standing
 # listed, and its events' types since (this abandonment recorded its cart.abandoned already:
 # a cart.status_changed alone, as `_abandoned_again` records it)
 RECOVERED_BY = {
     "an order of its contact": (_recovered_by_an_order, "abandoned", ["no_consent"], ["cart.status_changed"]),
     "the shop's mark": (_marked_recovered_by_the_shop, "recovered", [], []),
+    "the shop's mark, an order after it": (_marked_then_ordered, "recovered", [], []),
+    "the shop's recovered sent over the order's": (_ordered_then_marked, "recovered", [], []),
 }
 
 

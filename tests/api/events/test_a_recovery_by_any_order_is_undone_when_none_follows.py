@@ -80,6 +80,10 @@ STORIES: dict[str, tuple[list[tuple[str, Any]], str]] = {
         "recovered",
     ),
     "the shop's mark before the order": ([("mark", "recovered"), ("ORD-A", True), ("ORD-A", False)], "recovered"),
+    "the shop's recovered sent over the order's": (
+        [("ORD-A", True), ("mark", "recovered"), ("ORD-A", False)],
+        "recovered",
+    ),
     "the shop's mark after an order was corrected away": (
         [("ORD-A", True), ("ORD-A", False), ("mark", "recovered"), ("ORD-B", True), ("ORD-B", False)],
         "recovered",
