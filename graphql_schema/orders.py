@@ -12,7 +12,7 @@ from strawberry.types import Info
 from app.domain import commands, records
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.event_types import SubjectType
-from app.domain.json_values import as_text
+from app.domain.json_values import as_text, json_default
 from app.domain.money import Amount
 from app.read import filters
 from app.read.lists import Listing, order_listing
@@ -55,11 +55,9 @@ class LineItem:
 
         def number(key: str) -> Decimal | None:
             value = item.get(key)
-            return (
-                Decimal(str(value))
-                if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
-                else None
-            )
+            if isinstance(value, Decimal):  # as written, before storing: the JSON number stored
+                value = json_default(value)
+            return Decimal(str(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
         quantity, price = number("quantity"), number("price")
         return cls(
