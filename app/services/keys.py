@@ -111,6 +111,12 @@ class SeveralCredentials(MalformedAuthorization):
     none is read; it is answered as a header that is not `Bearer <key>`, saying why."""
 
 
+class PlaceholderKey(MalformedAuthorization):
+    """`Bearer <your key>`: a documented example's placeholder, angle brackets included, sent
+    as it stands (GraphiQL's Headers tab and the README write one). No key was read: answered
+    as a missing key (SPEC §2), the challenge saying to put the key in its place."""
+
+
 class InvalidKey(AuthFailure):
     pass
 
@@ -152,13 +158,17 @@ def bearer_token(authorization: str | None) -> str:
     raises MissingKey without a header (or an empty one), SeveralCredentials for a list of them
     (`Bearer A, Bearer B`: the header's lines joined; a key holds no comma) or for keys
     listed a space apart (`Bearer A B`: RFC 6750 §2.1's token holds no whitespace), and
-    MalformedAuthorization for another form (a bare key, `Basic …`, `Bearer` alone)."""
+    MalformedAuthorization for another form (a bare key, `Basic …`, `Bearer` alone), and
+    PlaceholderKey for a token in angle brackets (`<your key>`, `<API key>`), before any of
+    these but the missing header: that is what a placeholder sent as it stands is."""
     if not authorization or not authorization.strip():
         raise MissingKey()
     if "," in authorization:
         raise SeveralCredentials()
     scheme, _, token = authorization.strip(" \t").partition(" ")
     token = token.strip(" \t")
+    if token.startswith("<") and token.endswith(">"):  # no key holds "<" (`_ALPHABET`)
+        raise PlaceholderKey()
     if scheme.lower() != "bearer" or not token:
         raise MalformedAuthorization()
     if " " in token or "\t" in token:  # HTTP's whitespace (RFC 9110 §5.6.3), not Unicode's

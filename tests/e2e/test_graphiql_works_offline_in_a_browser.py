@@ -125,6 +125,22 @@ def test_graphiql_runs_a_query_with_the_pasted_key_offline(served):
     assert problems == [], problems
 
 
+def test_graphiql_run_before_a_key_is_pasted_says_to_paste_it(served):
+    """Run as the page opens, its Headers tab's `Bearer <your key>` as it stands: the result
+    pane says the placeholder is to be replaced by the key, not that a key is missing."""
+    server, _ = served
+    with offline_page() as (page, outside, problems):
+        page.goto(f"{server.base_url}/graphql")
+        page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=20_000)
+        page.click(".graphiql-execute-button")
+        result = page.locator(".result-window")
+        result.get_by_text("placeholder in angle brackets").wait_for(timeout=10_000)
+        text = result.inner_text()
+        assert "put your API key in its place" in text and '"UNAUTHENTICATED"' in text, text
+    assert outside == [], f"requests to outside hosts: {outside}"
+    assert problems == [], problems
+
+
 SUBSCRIPTION = "subscription { storeEvents(storeId: 123) { type subjectType } }"
 
 

@@ -14,12 +14,16 @@ from tests.conftest import STORE_ID, order_body
 NOT_BEARER = "The Authorization header must be: Bearer <API key>"
 SEVERAL = "The Authorization header must be sent once, with one key: Bearer <API key>"
 UNKNOWN = "The API key is unknown or revoked"
+PLACEHOLDER = "The Authorization header holds a placeholder in angle brackets: put your API key in its place"
+# a placeholder sent as it stands: GraphiQL's Headers tab's, the README's, others'
+PLACEHOLDERS = ["<your key>", "<API key>", "<key>", "<>", " <kanal_sk_live_...> "]
 
 # situation -> (REST status, message, GraphQL code, why: error_description and extensions.description)
 REFUSALS = {
     "no key": (401, "API key is missing", "UNAUTHENTICATED", None),
     "not bearer": (401, "API key is missing", "UNAUTHENTICATED", NOT_BEARER),
     "two keys": (401, "API key is missing", "UNAUTHENTICATED", SEVERAL),
+    **{f"placeholder {p!r}": (401, "API key is missing", "UNAUTHENTICATED", PLACEHOLDER) for p in PLACEHOLDERS},
     "unknown key": (401, "Invalid API key", "UNAUTHENTICATED", UNKNOWN),
     "revoked key": (401, "Invalid API key", "UNAUTHENTICATED", UNKNOWN),
     "unknown store": (404, "Store not found or paused", "FORBIDDEN", None),
@@ -48,6 +52,7 @@ async def _situation(api, situation: str) -> tuple[dict[str, str] | list[tuple[s
         "revoked key": {"Authorization": f"Bearer {revoked}"},
         "another store's key": {"Authorization": f"Bearer {other}"},
         "another store's key, paused store": {"Authorization": f"Bearer {other}"},
+        **{f"placeholder {p!r}": {"Authorization": f"Bearer {p}"} for p in PLACEHOLDERS},
     }.get(situation, api.auth())
     return bearer, 999 if "unknown store" in situation else STORE_ID
 
@@ -76,6 +81,7 @@ def test_one_table_in_the_order_spec_2_lists_them():
         (401, "UNAUTHENTICATED", "API key is missing"),
         (401, "UNAUTHENTICATED", "API key is missing"),  # a header that is not `Bearer <key>`
         (401, "UNAUTHENTICATED", "API key is missing"),  # ... or that is sent more than once
+        (401, "UNAUTHENTICATED", "API key is missing"),  # ... or that holds a placeholder
         (401, "UNAUTHENTICATED", "Invalid API key"),
         (404, "FORBIDDEN", "Store not found or paused"),
         (403, "FORBIDDEN", "API key does not authorize this store"),
@@ -84,6 +90,7 @@ def test_one_table_in_the_order_spec_2_lists_them():
         keys.MissingKey,
         keys.MalformedAuthorization,
         keys.SeveralCredentials,
+        keys.PlaceholderKey,
         keys.InvalidKey,
         keys.StoreUnavailable,
         keys.StoreForbidden,
