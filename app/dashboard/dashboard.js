@@ -368,11 +368,14 @@ function drawDays(days, totals) {
   });
 }
 
-/** No orders in the period: say so, and offer the days around the newest order if there is one. */
+/** No orders in the period: say so (that they may still come, until its last day is over), and
+ * offer the days around the newest order if there is one. */
 function drawEmptyPeriod(totals, newest, firstDay, lastDay) {
   const note = $("chart-empty");
   note.hidden = totals.orderCount > 0;
-  note.replaceChildren(`No orders from ${firstDay} to ${lastDay} yet. New orders appear here as they arrive.`);
+  const ended = lastDay < localDay(new Date(), store.timezone); // ISO days sort as text
+  const waiting = ended ? "." : " yet. New orders appear here as they arrive.";
+  note.replaceChildren(`No orders from ${firstDay} to ${lastDay}${waiting}`);
   if (totals.orderCount > 0 || !newest) return;
   const day = localDay(new Date(newest.placedAt), store.timezone);
   const button = Object.assign(document.createElement("button"), {

@@ -425,6 +425,30 @@ def test_a_link_whose_period_is_not_days_says_so(
     assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
 
 
+def test_an_empty_period_says_whether_orders_may_still_come(prepared: Prepared, server: LiveServer) -> None:
+    """A store without orders: a period that has ended says it had none, where it said none
+    "yet" and that new orders appear as they arrive; one that has not ended says so still."""
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()  # store 123 is in FR
+    day = lambda days: (today + timedelta(days=days)).isoformat()  # noqa: E731
+    waiting = "yet. New orders appear here as they arrive."
+    # the link's period -> what the chart says
+    periods = {
+        "from=2025-01-01&to=2025-01-31": "No orders from 2025-01-01 to 2025-01-31.",
+        f"from={day(-9)}&to={day(-1)}": f"No orders from {day(-9)} to {day(-1)}.",
+        "": f"No orders from {day(-29)} to {day(0)} {waiting}",
+        f"from={day(-2)}&to={day(0)}": f"No orders from {day(-2)} to {day(0)} {waiting}",
+        f"from={day(-2)}&to={day(1)}": f"No orders from {day(-2)} to {day(1)} {waiting}",
+    }
+    with chromium() as (context, seen):
+        for period, said in periods.items():
+            page = context.new_page()  # a new fragment alone does not load the page again
+            page.goto(f"{server.base_url}/dashboard#key={prepared.key}&store=123&{period}")
+            loaded(page)
+            expect(page.locator("#chart-empty")).to_have_text(said)
+            page.close()
+    assert seen.outside == [] and seen.problems == [], (seen.outside, seen.problems)
+
+
 @contextlib.contextmanager
 def served_in_process(url: str) -> Iterator[tuple[str, Any]]:
     """The app under uvicorn in a thread of this process, read budget BUDGET: the test can make
