@@ -267,3 +267,24 @@ def test_any_whitespace_between_and_around_the_digits_is_a_space(char):
 def test_any_format_character_is_dropped(char):
     for raw in (f"{char}+33 6 12 34 56 78{char}", f"06 12{char} 34 56 78", f"{char}0612345678"):
         assert _outcome(raw, "FR") == "+33612345678", raw
+
+
+# What is around a number, read as phonenumbers reads it (README, "Phones as shops send them"):
+# the text -> the number, in a French store
+AROUND = {
+    "Tel: 06 12 34 56 78": "+33612345678",
+    "tel:+33612345678": "+33612345678",
+    "#33612345638": "+33612345638",
+    "++33612345622": "+33612345622",
+    "+33612345678 ext. 12": "+33612345678",
+    "+33612345678 x12": "+33612345678",
+    "+33612345678;ext=2": "+33612345678",
+    "+1 800 FLOWERS": "+18003569377",
+    "06 12 34 56 78 / 06 12 34 56 79": "invalid",
+    "+33 6 12 34 56 78 (mobile)": "invalid",
+}
+
+
+@pytest.mark.parametrize(("raw", "read"), AROUND.items())
+def test_labels_extensions_and_letters_around_a_number_are_read_as_phonenumbers_reads_them(raw, read):
+    assert _outcome(raw, "FR") == read
