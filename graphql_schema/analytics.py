@@ -18,14 +18,22 @@ from app.read.filters import period
 from app.read.funnel import recovery_funnel
 from app.read.products import ProductMetric, top_products
 
+from .arguments import First, From, StoreId, To
 from .context import Context
+from .derived import described_enum
 from .errors import bad_input
-from .stores import Revenue
+from .stores import CARTS_ABANDONED, Revenue
 
-StatsInterval = strawberry.enum(
+StatsInterval = described_enum(
     timeseries.Interval,
-    name="StatsInterval",
-    description="A bucket's length in the store's timezone; WEEK starts on Monday (ISO 8601)",
+    "StatsInterval",
+    "A bucket's length in the store's timezone; WEEK starts on Monday (ISO 8601)",
+    {
+        "HOUR": "A local hour of the store's timezone; a change of the clocks also begins one",
+        "DAY": "A local day, from local midnight: 23 or 25 hours when the clocks change",
+        "WEEK": "A local week, from Monday (ISO 8601)",
+        "MONTH": "A local month, from the 1st",
+    },
 )
 
 
@@ -33,17 +41,17 @@ StatsInterval = strawberry.enum(
     description="One bucket [start, end) of a store's time series; a DAY is 23 or 25 hours when the clocks change."
 )
 class StatsBucket:
-    start: datetime
-    end: datetime
-    order_count: int
+    start: datetime = strawberry.field(description="Its first instant, in UTC like every time")
+    end: datetime = strawberry.field(description="Its end, excluded: the bucket is [start, end), in UTC")
+    order_count: int = strawberry.field(description="Orders placed in it")
     revenue: list[Revenue] = strawberry.field(description="Revenue and average order value per currency")
-    carts_abandoned: int
+    carts_abandoned: int = strawberry.field(description=CARTS_ABANDONED)
     carts_recovered: int = strawberry.field(description="Carts abandoned in the bucket and recovered since")
 
 
 @strawberry.type(description="Carts abandoned in a period and what their recovery messages brought back.")
 class RecoveryFunnel:
-    carts_abandoned: int
+    carts_abandoned: int = strawberry.field(description=CARTS_ABANDONED)
     recoveries_fired: int = strawberry.field(description="Carts whose cart.recovery_due fired")
     carts_recovered: int = strawberry.field(description="Carts now recovered, after a message or not")
     orders_after_recovery: int = strawberry.field(
@@ -58,25 +66,36 @@ class CarrierPerformance:
         description="Its spelling most of its shipments carry, its other spellings counted with it (case, spaces); "
         "ties: the first in code-point order. null: shipments sent without a carrier"
     )
-    shipments: int
-    delivered: int
-    failed: int
-    returned: int
+    shipments: int = strawberry.field(description="Its shipments whose first status report falls in the period")
+    delivered: int = strawberry.field(description="Of those, how many are now delivered")
+    failed: int = strawberry.field(description="Of those, how many are now failed")
+    returned: int = strawberry.field(description="Of those, how many are now returned")
     median_hours_to_deliver: float | None = strawberry.field(
         description="Hours from the first in_transit to delivered, median (nearest rank)"
     )
     p90_hours_to_deliver: float | None = strawberry.field(description="The same hours, 90th percentile (nearest rank)")
 
 
-ProductMetricEnum = strawberry.enum(ProductMetric, name="ProductMetric", description="What topProducts ranks by")
+ProductMetricEnum = described_enum(
+    ProductMetric,
+    "ProductMetric",
+    "What topProducts ranks by",
+    {
+        "REVENUE": "Revenue, currency by currency with no exchange rates: the currency of the most orders first",
+        "QUANTITY": "Units sold",
+        "ORDERS": "Orders holding it, each once",
+    },
+)
 
 
 @strawberry.type(description="A product of the orders of a period: its sku, else its title, groups its lines.")
 class ProductSales:
-    sku: str | None
+    sku: str | None = strawberry.field(
+        description="Its sku, trimmed of whitespace; null: a product known by its title alone"
+    )
     title: str | None = strawberry.field(description="Of the titles it was sold under, the last in sort order")
     quantity: float = strawberry.field(description="Units sold; a line without a quantity counts 1")
-    orders: int
+    orders: int = strawberry.field(description="Orders holding it, each once however many lines it has")
     revenue: list[Revenue] = strawberry.field(description="Quantity × price per line, per currency")
 
 
@@ -108,10 +127,16 @@ class AnalyticsQueries:
     async def store_timeseries(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        from_: Annotated[datetime, strawberry.argument(name="from")],
-        to: datetime,
-        interval: StatsInterval = timeseries.Interval.DAY,  # type: ignore[valid-type]
+        store_id: StoreId,
+        from_: From,
+        to: To,
+        interval: Annotated[
+            StatsInterval,  # type: ignore[valid-type]
+            strawberry.argument(
+                description="The buckets' length, counted in the store's timezone (Store.timezone); at most "
+                f'{timeseries.MAX_BUCKETS} buckets (BAD_USER_INPUT on ["interval"])'
+            ),
+        ] = timeseries.Interval.DAY,
     ) -> list[StatsBucket]:
         context, allowed_id, start, end = await _store_period(info, store_id, from_, to)
         try:
@@ -137,11 +162,14 @@ class AnalyticsQueries:
     async def top_products(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        from_: Annotated[datetime, strawberry.argument(name="from")],
-        to: datetime,
-        first: int = 10,
-        by: ProductMetricEnum = ProductMetric.REVENUE,  # type: ignore[valid-type]
+        store_id: StoreId,
+        from_: From,
+        to: To,
+        first: First = 10,
+        by: Annotated[
+            ProductMetricEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="What it ranks the products by"),
+        ] = ProductMetric.REVENUE,
     ) -> list[ProductSales]:
         context, allowed_id, start, end = await _store_period(info, store_id, from_, to)
         try:
@@ -164,9 +192,9 @@ class AnalyticsQueries:
     async def recovery_funnel(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        from_: Annotated[datetime, strawberry.argument(name="from")],
-        to: datetime,
+        store_id: StoreId,
+        from_: From,
+        to: To,
     ) -> RecoveryFunnel:
         context, allowed_id, start, end = await _store_period(info, store_id, from_, to)
         funnel = await context.db.read(recovery_funnel, allowed_id, start, end)
@@ -182,9 +210,9 @@ class AnalyticsQueries:
     async def carrier_performance(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        from_: Annotated[datetime, strawberry.argument(name="from")],
-        to: datetime,
+        store_id: StoreId,
+        from_: From,
+        to: To,
     ) -> list[CarrierPerformance]:
         context, allowed_id, start, end = await _store_period(info, store_id, from_, to)
         found = await context.db.read(carrier_performance, allowed_id, start, end)

@@ -19,7 +19,7 @@ class AutomationDecision:
         )
     )
     subject_type: str = strawberry.field(description="order, cart or shipment")
-    external_id: str | None
+    external_id: str | None = strawberry.field(description="The external id of its subject")
 
 
 AUTOMATIONS: Any = strawberry.field(description="What this write caused or suppressed, and why", default_factory=list)

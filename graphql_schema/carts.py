@@ -9,16 +9,30 @@ from strawberry.types import Info
 
 from app.domain import commands, records
 from app.domain.event_types import SubjectType
+from app.domain.statuses import CartStatus
 from app.read.lists import cart_listing
 from app.services import carts
 
+from .arguments import After, First, StoreId, status_filter
 from .automations import AUTOMATIONS, AutomationDecision, decisions
 from .context import Context
 from .derived import command_input, record_type
 from .errors import UserError
-from .inputs import Backfill, run_batch, run_command
-from .orders import NESTED_INPUTS, PATCH_DESCRIPTION, LineItem, contact_of
+from .inputs import (
+    INPUT,
+    INPUTS,
+    Backfill,
+    WrittenExternalId,
+    created_field,
+    run_batch,
+    run_command,
+    stale_field,
+    user_errors_field,
+)
+from .orders import CONTACT, NESTED_INPUTS, PATCH_DESCRIPTION, LineItem, contact_of
 from .relay import Connection, paged
+
+CART_STATUS = status_filter(CartStatus, "Carts")
 
 if TYPE_CHECKING:
     from .contacts import Contact
@@ -28,7 +42,7 @@ ContactRef = Annotated["Contact", strawberry.lazy("graphql_schema.contacts")]
 EventRef = Annotated["Event", strawberry.lazy("graphql_schema.events")]
 
 
-@strawberry.type
+@strawberry.type(description="An abandoned cart, also served as a checkout (SPEC §3.3): amounts exact, times in UTC.")
 class Cart(record_type(records.Cart, exclude=("contact", "line_items"))):  # type: ignore[misc]
     @strawberry.field(description="Its events, oldest first")
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
@@ -36,31 +50,34 @@ class Cart(record_type(records.Cart, exclude=("contact", "line_items"))):  # typ
 
         return await events_of_subject(info, SubjectType.CART, int(self.id))
 
-    @strawberry.field
+    @strawberry.field(description="Its line items, in the order sent")
     def line_items(self) -> list[LineItem]:
         return [LineItem.of(item, self.record.currency) for item in self.record.line_items]
 
-    @strawberry.field
+    @strawberry.field(description=CONTACT)
     async def contact(self, info: Info[Context, None]) -> ContactRef | None:
         return await contact_of(info, self.record.contact.id)
 
 
-CartInput = command_input(commands.CartInput, "CartInput", nested=NESTED_INPUTS)
+CartInput = command_input(
+    commands.CartInput,
+    "CartInput",
+    "An abandoned cart or checkout, as POST /carts takes it (SPEC §3.3); a new one is abandoned.",
+    nested=NESTED_INPUTS,
+)
 CartUpdateInput = command_input(commands.CartUpdate, "CartUpdateInput", PATCH_DESCRIPTION)
 
 
-@strawberry.type
+@strawberry.type(description="What a cart write did: the cart, or the userErrors that refused it.")
 class CartPayload:
-    cart: Cart | None
-    created: bool | None
-    stale: bool | None = strawberry.field(
-        description="True when the write was older than the stored record: nothing written, the stored record back"
-    )
+    cart: Cart | None = strawberry.field(description="The cart as stored; null when refused")
+    created: bool | None = created_field()
+    stale: bool | None = stale_field()
     automations: list[AutomationDecision] = AUTOMATIONS
-    user_errors: list[UserError]
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.type
+@strawberry.type(description="What a batch of cart writes did, input by input.")
 class CartsPayload:
     results: list[CartPayload] = strawberry.field(description="One per input, in order")
 
@@ -81,14 +98,22 @@ def _payload(result: Any) -> CartPayload:
 class CartMutations:
     @strawberry.mutation(description="Create or replace an abandoned cart (same rules as POST /carts).")
     async def upsert_cart(
-        self, info: Info[Context, None], store_id: strawberry.ID, input: CartInput, backfill: Backfill = False
+        self,
+        info: Info[Context, None],
+        store_id: StoreId,
+        input: Annotated[CartInput, INPUT],
+        backfill: Backfill = False,
     ) -> CartPayload:
         result = await run_command(info, store_id, commands.CartInput, input, carts.upsert_cart, backfill=backfill)
         return _payload(result)
 
     @strawberry.mutation(description="Create or replace many abandoned carts (same rules as POST /carts/batch).")
     async def upsert_carts(
-        self, info: Info[Context, None], store_id: strawberry.ID, inputs: list[CartInput], backfill: Backfill = False
+        self,
+        info: Info[Context, None],
+        store_id: StoreId,
+        inputs: Annotated[list[CartInput], INPUTS],
+        backfill: Backfill = False,
     ) -> CartsPayload:
         return CartsPayload(
             results=[_payload(r) for r in await run_batch(info, store_id, carts.BATCH, inputs, backfill)]
@@ -98,9 +123,9 @@ class CartMutations:
     async def update_cart(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        external_id: str,
-        input: CartUpdateInput,
+        store_id: StoreId,
+        external_id: WrittenExternalId,
+        input: Annotated[CartUpdateInput, INPUT],
         backfill: Backfill = False,
     ) -> CartPayload:
         result = await run_command(
@@ -115,9 +140,9 @@ class CartQueries:
     async def carts(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        status: str | None = None,
-        first: int = 20,
-        after: str | None = None,
+        store_id: StoreId,
+        status: Annotated[str | None, CART_STATUS] = None,
+        first: First = 20,
+        after: After = None,
     ) -> Connection[Cart]:
         return await paged(info, store_id, lambda store: cart_listing(store.id, status=status), Cart.of, first, after)

@@ -16,11 +16,12 @@ from app.services import customers
 from app.services.results import Written
 from app.services.stores import Store
 
+from .arguments import After, First, StoreId
 from .automations import AUTOMATIONS, AutomationDecision, decisions
 from .context import Context
 from .derived import record_type
 from .errors import UserError, bad_input, user_errors
-from .inputs import Backfill, run_batch, run_command
+from .inputs import INPUT, INPUTS, Backfill, created_field, run_batch, run_command, stale_field, user_errors_field
 from .one_of import exactly_one
 from .orders import CustomerInput
 from .relay import Connection, list_scope, page_size, paged
@@ -36,20 +37,22 @@ CartRef = Annotated["Cart", strawberry.lazy("graphql_schema.carts")]
 EventRef = Annotated["Event", strawberry.lazy("graphql_schema.events")]
 
 
-@strawberry.type
+@strawberry.type(description="An amount in one currency.")
 class Amount:
-    currency: str | None
-    amount: Money
+    currency: str | None = strawberry.field(description="ISO 4217 code; null: orders sent without a currency")
+    amount: Money = strawberry.field(description="Exact, in the currency's decimals")
 
 
-@strawberry.type
+@strawberry.type(description="A contact's orders, all time: count, gross spend per currency, last order.")
 class ContactTotals:
-    orders_count: int
-    spent: list[Amount] = strawberry.field(description="Sum of order totals per currency")
-    last_order_at: datetime | None
+    orders_count: int = strawberry.field(description="Its orders, whatever their status")
+    spent: list[Amount] = strawberry.field(
+        description="Sum of order totals per currency, gross (refunded or cancelled orders count in full)"
+    )
+    last_order_at: datetime | None = strawberry.field(description="When its newest order was placed; null: none")
 
 
-@strawberry.type
+@strawberry.type(description="One change of a contact's WhatsApp consent, with the write that brought it.")
 class ConsentChange(record_type(records.ConsentChange)):  # type: ignore[misc]
     """One change of a contact's WhatsApp consent."""
 
@@ -60,7 +63,7 @@ class ConsentFilter:
     utility: str | None = strawberry.field(default=None, description="subscribed, unsubscribed or not_subscribed")
 
 
-@strawberry.type
+@strawberry.type(description="A WhatsApp identity: one per store and E.164 phone (SPEC §4.1).")
 class Contact(record_type(records.Contact)):  # type: ignore[misc]
     @strawberry.field(
         description="Whether WhatsApp can reach this contact: an E.164 phone of a mobile-capable type, not erased"
@@ -69,7 +72,7 @@ class Contact(record_type(records.Contact)):  # type: ignore[misc]
         return whatsapp.whatsapp_capable(self.phone, self.phone_type, self.erased_at)
 
     @strawberry.field(description="The newest orders of this contact (0 <= first <= 100)")
-    async def orders(self, info: Info[Context, None], first: int = 10) -> list[OrderRef]:
+    async def orders(self, info: Info[Context, None], first: First = 10) -> list[OrderRef]:
         from .orders import Order
 
         if page_size(first) == 0:
@@ -78,7 +81,7 @@ class Contact(record_type(records.Contact)):  # type: ignore[misc]
         return [Order.of(row) for row in rows]
 
     @strawberry.field(description="The newest carts of this contact (0 <= first <= 100)")
-    async def carts(self, info: Info[Context, None], first: int = 10) -> list[CartRef]:
+    async def carts(self, info: Info[Context, None], first: First = 10) -> list[CartRef]:
         from .carts import Cart
 
         if page_size(first) == 0:
@@ -107,7 +110,7 @@ class Contact(record_type(records.Contact)):  # type: ignore[misc]
         rows = await info.context.loaders.events_of_contact.load(int(self.id))
         return [Event.of(row) for row in rows if row.reason is not None]
 
-    @strawberry.field
+    @strawberry.field(description="Its orders' count, gross spend per currency and last order")
     async def totals(self, info: Info[Context, None]) -> ContactTotals:
         totals = await info.context.loaders.contact_totals.load(int(self.id))
         return ContactTotals(
@@ -120,26 +123,24 @@ class Contact(record_type(records.Contact)):  # type: ignore[misc]
         )
 
 
-@strawberry.type
+@strawberry.type(description="A shop's customer record (SPEC §3.4); its contact is the WhatsApp identity it points at.")
 class Customer(record_type(records.Customer, exclude=("contact",))):  # type: ignore[misc]
-    @strawberry.field
+    @strawberry.field(description='The contact it points at: its phone\'s (README, "Customers and contacts")')
     async def contact(self, info: Info[Context, None]) -> Contact | None:
         row = await info.context.loaders.contact.load(self.record.contact.id)
         return Contact.of(row) if row else None
 
 
-@strawberry.type
+@strawberry.type(description="What a customer write did: the customer, or the userErrors that refused it.")
 class CustomerPayload:
-    customer: Customer | None
-    created: bool | None
-    stale: bool | None = strawberry.field(
-        description="True when the write was older than the stored record: nothing written, the stored record back"
-    )
+    customer: Customer | None = strawberry.field(description="The customer as stored; null when refused")
+    created: bool | None = created_field()
+    stale: bool | None = stale_field()
     automations: list[AutomationDecision] = AUTOMATIONS
-    user_errors: list[UserError]
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.type
+@strawberry.type(description="What a batch of customer writes did, input by input.")
 class CustomersPayload:
     results: list[CustomerPayload] = strawberry.field(description="One per input, in order")
 
@@ -156,17 +157,21 @@ def _payload(result: Written[Any] | list[UserError]) -> CustomerPayload:
     )
 
 
-@strawberry.type
+@strawberry.type(description="What an erasure did (SPEC §4.3): idempotent, orders and carts kept and detached.")
 class DeleteCustomerPayload:
-    erased_contacts: int
-    user_errors: list[UserError]
+    erased_contacts: int = strawberry.field(description="Contacts erased by this call: 0 when none had the id or phone")
+    user_errors: list[UserError] = user_errors_field()
 
 
 @strawberry.type
 class ContactMutations:
     @strawberry.mutation(description="Upsert a customer (same rules as POST /customers).")
     async def upsert_customer(
-        self, info: Info[Context, None], store_id: strawberry.ID, input: CustomerInput, backfill: Backfill = False
+        self,
+        info: Info[Context, None],
+        store_id: StoreId,
+        input: Annotated[CustomerInput, INPUT],
+        backfill: Backfill = False,
     ) -> CustomerPayload:
         # `backfill` marks the consent change the input's whatsappConsent may record, as REST's header does.
         result = await run_command(
@@ -178,8 +183,8 @@ class ContactMutations:
     async def upsert_customers(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        inputs: list[CustomerInput],
+        store_id: StoreId,
+        inputs: Annotated[list[CustomerInput], INPUTS],
         backfill: Backfill = False,
     ) -> CustomersPayload:
         results = await run_batch(info, store_id, customers.BATCH, inputs, backfill)
@@ -192,9 +197,17 @@ class ContactMutations:
     async def delete_customer(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        external_id: str | None = None,
-        phone: str | None = None,
+        store_id: StoreId,
+        external_id: Annotated[
+            str | None, strawberry.argument(description="The customer id to erase; or give phone, exactly one")
+        ] = None,
+        phone: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The phone whose contact to erase, a guest buyer's, in any form REST reads "
+                "(E.164, or national in the store's region); or give externalId, exactly one"
+            ),
+        ] = None,
         backfill: Backfill = False,
     ) -> DeleteCustomerPayload:
         # `backfill` marks the `customer.erased` events it records, as REST's header does.
@@ -226,9 +239,17 @@ class ContactQueries:
     async def contact(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        phone: str | None = None,
-        external_id: str | None = None,
+        store_id: StoreId,
+        phone: Annotated[
+            str | None,
+            strawberry.argument(description="The contact's phone in any form REST accepts; or give externalId"),
+        ] = None,
+        external_id: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A customer id: the contact GET /customers/{id} answers with; or give phone"
+            ),
+        ] = None,
     ) -> Contact | None:
         context = info.context
         store = await context.store(store_id)  # first, as on every field: a bad storeId is named as such
@@ -244,12 +265,19 @@ class ContactQueries:
     async def contacts(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        phone: str | None = None,
-        search: str | None = None,
-        consent: ConsentFilter | None = None,
-        first: int = 20,
-        after: str | None = None,
+        store_id: StoreId,
+        phone: Annotated[
+            str | None, strawberry.argument(description="The contact of this phone, in any form REST accepts")
+        ] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="The contacts of the customers whose id starts with this text"),
+        ] = None,
+        consent: Annotated[
+            ConsentFilter | None, strawberry.argument(description="Contacts whose WhatsApp consent is as given")
+        ] = None,
+        first: First = 20,
+        after: After = None,
     ) -> Connection[Contact]:
         states = {Purpose.MARKETING: consent.marketing, Purpose.UTILITY: consent.utility} if consent else None
 

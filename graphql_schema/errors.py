@@ -21,6 +21,7 @@ from app.policies.access import Refusal
 from app.read.feed import SubscriberTooSlow
 from app.services import shipments
 
+from .derived import described_enum
 from .node_limit import QUERY_TOO_COMPLEX
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -32,14 +33,38 @@ GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 
 # The domain's codes as a GraphQL enum, by member name (REQUIRED, INVALID_PHONE, …); REST's 422
 # bodies give the same codes by value (required, invalid_phone, …).
-strawberry.enum(ErrorCode, description="Why an input field was refused: the REST API's codes, upper-cased.")
+described_enum(
+    ErrorCode,
+    "ErrorCode",
+    "Why an input field was refused: the REST API's codes, upper-cased.",
+    {
+        "REQUIRED": "Missing, null or blank where a value is required",
+        "INVALID_TYPE": "Not of the field's JSON type",
+        "TOO_LONG": "Longer than the field allows",
+        "OUT_OF_RANGE": "A number or a time outside the field's range",
+        "TOO_PRECISE": "More decimals than the field allows (an amount: its currency's)",
+        "INVALID_PHONE": "Not a valid phone number, read in the store's region without a +",
+        "AMBIGUOUS_PHONE": "Digits that read as two numbers: write it with + and the country code",
+        "INVALID_CURRENCY": "Not an ISO 4217 currency code",
+        "INVALID_DATETIME": "Not an RFC 3339 date and time",
+        "INVALID_URL": "Not an http(s) URL",
+        "INVALID_EMAIL": "Not a valid email address",
+        "INVALID_CHOICE": "Not one of the values the field allows",
+        "INVALID_CHARACTERS": "Holds a NUL or a lone surrogate, which not every engine can store",
+        "TOO_DEEP": "Free-form JSON nested more than 32 levels",
+        "TOO_LARGE": "Larger than a single write may carry",
+        "NOT_FOUND": "Names a record the store does not have",
+        "NOT_ALLOWED": "A field the API knows that this write may not change",
+        "INVALID": "Refused for another reason, which the message gives",
+    },
+)
 
 
-@strawberry.type
+@strawberry.type(description="Why one input field was refused: its path, the REST code and a message.")
 class UserError:
     field: list[str] = strawberry.field(description="Path to the input field, e.g. [input, customer, phone]")
-    code: ErrorCode
-    message: str
+    code: ErrorCode = strawberry.field(description="The REST API's code for it, upper-cased")
+    message: str = strawberry.field(description="What is wrong, naming the field as its path does")
 
 
 def _camel(name: str | int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -10,19 +12,20 @@ from app.policies.ids import parse_id
 from app.read.lists import Listing, event_listing
 from app.services.stores import Store
 
+from .arguments import After, First, StoreId
 from .context import Context
 from .derived import record_type
 from .relay import Connection, paged
 
 
-@strawberry.type
+@strawberry.type(description="One delivery of an event to one webhook subscription (SPEC §6).")
 class Delivery(record_type(records.Delivery)):  # type: ignore[misc]
     """One delivery of an event to one webhook subscription."""
 
 
-@strawberry.type
+@strawberry.type(description="A recorded change (SPEC §6): the outbox row webhooks deliver and automations fire from.")
 class Event(record_type(records.Event, exclude=("row_id",))):  # type: ignore[misc]
-    @strawberry.field
+    @strawberry.field(description="Its deliveries, one per webhook subscription it went to")
     async def deliveries(self, info: Info[Context, None]) -> list[Delivery]:
         rows = await info.context.loaders.deliveries_of_event.load(self.record.row_id)
         return [Delivery.of(row) for row in rows]
@@ -32,11 +35,11 @@ async def events_of_subject(info: Info[Context, None], subject_type: str, subjec
     return [Event.of(row) for row in await info.context.loaders.events_of_subject.load((subject_type, subject_id))]
 
 
-@strawberry.input
+@strawberry.input(description="Events matching every filter given; a blank one is no filter.")
 class EventFilter:
     type: str | None = strawberry.field(default=None, description="e.g. order.created or order.*")
     subject_type: str | None = strawberry.field(default=None, description="order, shipment, cart or contact")
-    subject_id: strawberry.ID | None = None
+    subject_id: strawberry.ID | None = strawberry.field(default=None, description="Kanal's id of the subject")
 
 
 @strawberry.type
@@ -45,10 +48,12 @@ class EventQueries:
     async def events(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        filter: EventFilter | None = None,
-        first: int = 20,
-        after: str | None = None,
+        store_id: StoreId,
+        filter: Annotated[
+            EventFilter | None, strawberry.argument(description="Only the events matching every filter given")
+        ] = None,
+        first: First = 20,
+        after: After = None,
     ) -> Connection[Event]:
         where = filter or EventFilter()
 

@@ -22,6 +22,34 @@ Backfill = Annotated[
     bool,
     strawberry.argument(description="A historical import: stored, its events recorded but never delivered."),
 ]
+# A mutation's `input` and a batch's `inputs`: `input: Annotated[OrderInput, INPUT]`.
+INPUT = strawberry.argument(description="The record to write: REST's fields, camelCased.")
+INPUTS = strawberry.argument(
+    description=f"The records to write, 1 to {batches.MAX_ITEMS:,}, each as the single mutation takes it; each is "
+    "written or refused on its own, as REST's batches are."
+)
+WrittenExternalId = Annotated[
+    str, strawberry.argument(description="The external id of the record to change, as REST's path names it.")
+]
+
+
+def created_field() -> Any:
+    """A payload's `created`: true for a new record (REST's 201), false for one replaced (200)."""
+    return strawberry.field(
+        description="True when the record was new (REST's 201), false when it replaced one (200); null when refused"
+    )
+
+
+def stale_field() -> Any:
+    """A payload's `stale` (README, "Stale and out-of-order writes")."""
+    return strawberry.field(
+        description="True when the write was older than the stored record: nothing written, the stored record back"
+    )
+
+
+def user_errors_field() -> Any:
+    """A payload's `userErrors`: why the input was refused, empty when it was written."""
+    return strawberry.field(description="Why the input was refused, one per field; empty when it was written")
 
 
 class InputView(Mapping[str, Any]):

@@ -20,11 +20,23 @@ from app.read.lists import OrderFilter as ListFilter
 from app.services import order_batches, orders
 from app.services.stores import Store
 
+from .arguments import After, First, StoreId
 from .automations import AUTOMATIONS, AutomationDecision, decisions
 from .context import Context
 from .derived import command_input, record_type
 from .errors import UserError, bad_input
-from .inputs import Backfill, InputView, run_batch, run_command
+from .inputs import (
+    INPUT,
+    INPUTS,
+    Backfill,
+    InputView,
+    WrittenExternalId,
+    created_field,
+    run_batch,
+    run_command,
+    stale_field,
+    user_errors_field,
+)
 from .relay import Connection, paged
 from .scalars import JSON, Money
 
@@ -38,15 +50,21 @@ ShipmentRef = Annotated["Shipment", strawberry.lazy("graphql_schema.shipments")]
 EventRef = Annotated["Event", strawberry.lazy("graphql_schema.events")]
 
 
+# The contact field of an order and a cart.
+CONTACT = "The contact it is attached to: the WhatsApp identity of its phone (SPEC §4.1)"
 _AS_TEXT = "As sent; a value that is not a JSON string is its JSON text (777, true), as topProducts reads it"
 
 
-@strawberry.type
+@strawberry.type(description="A line item of an order or a cart: a free-form object, stored as sent.")
 class LineItem:
     title: str | None = strawberry.field(description=_AS_TEXT)
     sku: str | None = strawberry.field(description=_AS_TEXT)
-    quantity: float | None
-    price: Money | None
+    quantity: float | None = strawberry.field(
+        description="As sent, a number >= 0 (exact to 15 significant digits); null when none (topProducts counts 1)"
+    )
+    price: Money | None = strawberry.field(
+        description="As sent, a number >= 0 in its currency's decimals; null when none (topProducts adds 0)"
+    )
     data: JSON = strawberry.field(description="The line item exactly as the shop sent it")
 
     @classmethod
@@ -69,7 +87,7 @@ class LineItem:
         )
 
 
-@strawberry.type
+@strawberry.type(description="An order (SPEC §3.1): amounts exact, times in UTC.")
 class Order(record_type(records.Order, exclude=("contact", "line_items"))):  # type: ignore[misc]
     @strawberry.field(description="Its events, oldest first")
     async def events(self, info: Info[Context, None]) -> list[EventRef]:
@@ -77,15 +95,15 @@ class Order(record_type(records.Order, exclude=("contact", "line_items"))):  # t
 
         return await events_of_subject(info, SubjectType.ORDER, int(self.id))
 
-    @strawberry.field
+    @strawberry.field(description="Its line items, in the order sent")
     def line_items(self) -> list[LineItem]:
         return [LineItem.of(item, self.record.currency) for item in self.record.line_items]
 
-    @strawberry.field
+    @strawberry.field(description=CONTACT)
     async def contact(self, info: Info[Context, None]) -> ContactRef | None:
         return await contact_of(info, self.record.contact.id)
 
-    @strawberry.field
+    @strawberry.field(description="Its shipments")
     async def shipments(self, info: Info[Context, None]) -> list[ShipmentRef]:
         from .shipments import Shipment
 
@@ -107,50 +125,64 @@ WhatsappConsentInput = command_input(
     commands.WhatsappConsent, "WhatsappConsentInput", "A customer's WhatsApp consent: marketing and/or utility."
 )
 CONSENT_INPUT: dict[type[Any], type[Any]] = {commands.WhatsappConsent: WhatsappConsentInput}
-CustomerInput = command_input(commands.CustomerInput, "CustomerInput", nested=CONSENT_INPUT)
+CustomerInput = command_input(
+    commands.CustomerInput,
+    "CustomerInput",
+    "A customer, as POST /customers takes it (SPEC §3.4): the phone names its contact.",
+    nested=CONSENT_INPUT,
+)
 OrderCustomerInput = command_input(
     commands.EmbeddedCustomer,
     "OrderCustomerInput",
     "The customer of an order or a cart: the phone may be left to an address.",
     nested=CONSENT_INPUT,
 )
-AddressInput = command_input(commands.Address, "AddressInput")
+AddressInput = command_input(
+    commands.Address, "AddressInput", "A shipping or billing address: stored as sent (the country upper-cased)."
+)
 # The inputs an order or a cart nests.
 NESTED_INPUTS: dict[type[Any], type[Any]] = {
     commands.EmbeddedCustomer: OrderCustomerInput,
     commands.Address: AddressInput,
 }
-OrderInput = command_input(commands.OrderInput, "OrderInput", nested=NESTED_INPUTS)
+OrderInput = command_input(
+    commands.OrderInput, "OrderInput", "An order, as POST /orders takes it (SPEC §3.1).", nested=NESTED_INPUTS
+)
 OrderUpdateInput = command_input(commands.OrderUpdate, "OrderUpdateInput", PATCH_DESCRIPTION)
 
 
-@strawberry.type
+@strawberry.type(description="What an order write did: the order, or the userErrors that refused it.")
 class OrderPayload:
-    order: Order | None
-    created: bool | None
-    stale: bool | None = strawberry.field(
-        description="True when the write was older than the stored record: nothing written, the stored record back"
-    )
+    order: Order | None = strawberry.field(description="The order as stored; null when refused")
+    created: bool | None = created_field()
+    stale: bool | None = stale_field()
     automations: list[AutomationDecision] = AUTOMATIONS
-    user_errors: list[UserError]
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.type
+@strawberry.type(description="What a batch of order writes did, input by input.")
 class OrdersPayload:
     results: list[OrderPayload] = strawberry.field(description="One per input, in order")
 
 
-@strawberry.input
+FILTER = "Only the records matching every filter given; a blank text filter is no filter"
+
+
+@strawberry.input(description="Orders matching every filter given; a blank one is no filter.")
 class OrderFilter:
-    financial_status: str | None = None
-    fulfillment_status: str | None = None
+    financial_status: str | None = strawberry.field(
+        default=None, description="Orders of this financial status, as writes spell it (paid, refunded, …)"
+    )
+    fulfillment_status: str | None = strawberry.field(
+        default=None, description="Orders of this fulfillment status, as writes spell it (fulfilled, …)"
+    )
     placed_after: datetime | None = strawberry.field(
         default=None, description="Placed at or after this instant (inclusive, as storeStats' from)"
     )
     placed_before: datetime | None = strawberry.field(
         default=None, description="Placed before this instant (exclusive, as storeStats' to)"
     )
-    tag: str | None = None
+    tag: str | None = strawberry.field(default=None, description="Orders carrying this tag")
     phone: str | None = strawberry.field(default=None, description="Any form the REST API accepts")
     search: str | None = strawberry.field(default=None, description="External id prefix")
 
@@ -171,7 +203,11 @@ def _payload(result: Any) -> OrderPayload:
 class OrderMutations:
     @strawberry.mutation(description="Create or replace an order (same rules as POST /orders).")
     async def upsert_order(
-        self, info: Info[Context, None], store_id: strawberry.ID, input: OrderInput, backfill: Backfill = False
+        self,
+        info: Info[Context, None],
+        store_id: StoreId,
+        input: Annotated[OrderInput, INPUT],
+        backfill: Backfill = False,
     ) -> OrderPayload:
         return _payload(
             await run_command(info, store_id, commands.OrderInput, input, order_batches.upsert_order, backfill=backfill)
@@ -179,7 +215,11 @@ class OrderMutations:
 
     @strawberry.mutation(description="Create or replace many orders (same rules as POST /orders/batch).")
     async def upsert_orders(
-        self, info: Info[Context, None], store_id: strawberry.ID, inputs: list[OrderInput], backfill: Backfill = False
+        self,
+        info: Info[Context, None],
+        store_id: StoreId,
+        inputs: Annotated[list[OrderInput], INPUTS],
+        backfill: Backfill = False,
     ) -> OrdersPayload:
         return OrdersPayload(
             results=[_payload(r) for r in await run_batch(info, store_id, order_batches.BATCH, inputs, backfill)]
@@ -189,9 +229,9 @@ class OrderMutations:
     async def update_order(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        external_id: str,
-        input: OrderUpdateInput,
+        store_id: StoreId,
+        external_id: WrittenExternalId,
+        input: Annotated[OrderUpdateInput, INPUT],
         backfill: Backfill = False,
     ) -> OrderPayload:
         result = await run_command(
@@ -202,8 +242,13 @@ class OrderMutations:
 
 @strawberry.type
 class OrderQueries:
-    @strawberry.field
-    async def order(self, info: Info[Context, None], store_id: strawberry.ID, external_id: str) -> Order | None:
+    @strawberry.field(description="An order by its external id; null when the store has none of it.")
+    async def order(
+        self,
+        info: Info[Context, None],
+        store_id: StoreId,
+        external_id: Annotated[str, strawberry.argument(description="The shop's order id, as written")],
+    ) -> Order | None:
         context = info.context
         store = await context.store(store_id)
         try:
@@ -219,10 +264,10 @@ class OrderQueries:
     async def orders(
         self,
         info: Info[Context, None],
-        store_id: strawberry.ID,
-        filter: OrderFilter | None = None,
-        first: int = 20,
-        after: str | None = None,
+        store_id: StoreId,
+        filter: Annotated[OrderFilter | None, strawberry.argument(description=FILTER)] = None,
+        first: First = 20,
+        after: After = None,
     ) -> Connection[Order]:
         where = ListFilter(**InputView(filter)) if filter else None
 

@@ -21,24 +21,24 @@ from .errors import bad_input
 NodeType = TypeVar("NodeType")
 
 
-@strawberry.type
+@strawberry.type(description="Where a page is in its list (Relay's cursor connections).")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether rows follow this page: ask again with after: endCursor")
+    has_previous_page: bool = strawberry.field(description="Whether rows come before this page")
+    start_cursor: str | None = strawberry.field(description="The cursor of its first row; null when it has none")
+    end_cursor: str | None = strawberry.field(description="The cursor of its last row; null when it has none")
 
 
-@strawberry.type
+@strawberry.type(description="One row of a list and its cursor.")
 class Edge(Generic[NodeType]):
-    node: NodeType
-    cursor: str
+    node: NodeType = strawberry.field(description="The row")
+    cursor: str = strawberry.field(description="Its place in the list: pass it as after for the rows after it")
 
 
-@strawberry.type
+@strawberry.type(description="One page of a list, newest first, keyset-paginated (SPEC §5).")
 class Connection(Generic[NodeType]):
-    edges: list[Edge[NodeType]]
-    page_info: PageInfo
+    edges: list[Edge[NodeType]] = strawberry.field(description="The page's rows, at most first of them")
+    page_info: PageInfo = strawberry.field(description="Whether more rows follow, and the page's cursors")
     counter: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="Counted only when selected.")

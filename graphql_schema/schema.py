@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import strawberry
 from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
 
 from .analytics import AnalyticsQueries
 from .blank_filters import on_every_list
@@ -22,13 +22,20 @@ from .shipments import ShipmentMutations, ShipmentQueries
 from .stores import StoreQueries
 from .subscriptions import Subscription
 
-Query = merge_types(
-    "Query",
-    (StoreQueries, AnalyticsQueries, OrderQueries, ContactQueries, ShipmentQueries, CartQueries, EventQueries),
+Query = strawberry.type(
+    type(
+        "Query",
+        (StoreQueries, AnalyticsQueries, OrderQueries, ContactQueries, ShipmentQueries, CartQueries, EventQueries),
+        {},
+    ),
+    description="A store's data and its dashboard figures; every field names its store, which the API key must open.",
 )
 # Every list field reads a blank text filter as none given (`blank_filters`).
 on_every_list(Query)
-Mutation = merge_types("Mutation", (OrderMutations, ShipmentMutations, CartMutations, ContactMutations))
+Mutation = strawberry.type(
+    type("Mutation", (OrderMutations, ShipmentMutations, CartMutations, ContactMutations), {}),
+    description="Writes: the same commands as REST's, refusals as userErrors in the payload (SPEC §5).",
+)
 
 schema = Schema(
     query=Query,

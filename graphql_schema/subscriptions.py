@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -18,6 +19,7 @@ from app.read.feed import SubscriberTooSlow
 from app.read.filters import event_types
 from app.services import keys
 
+from .arguments import StoreId
 from .context import Context
 from .errors import at_field, bad_input, refused, subscriber_too_slow
 from .events import Event
@@ -29,7 +31,7 @@ RECHECK_SECONDS = 5.0
 OUTAGE_SECONDS = 60.0
 
 
-@strawberry.type
+@strawberry.type(description='Live updates over graphql-transport-ws at /graphql (README, "Live updates").')
 class Subscription:
     @strawberry.subscription(
         description=(
@@ -40,7 +42,16 @@ class Subscription:
         )
     )
     def store_events(
-        self, info: Info[Context, None], store_id: strawberry.ID, types: list[str] | None = None
+        self,
+        info: Info[Context, None],
+        store_id: StoreId,
+        types: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Event types or patterns as webhooks take them (order.*, *.created), each matching a "
+                "known type; at least one; absent: every event"
+            ),
+        ] = None,
     ) -> AsyncGenerator[Event, None]:
         # Every error of the stream, a refusal before its first event included, at this field.
         return at_field(info, _store_events(info.context, store_id, types))

@@ -49,12 +49,31 @@ def _one_of(enum: type[StrEnum]) -> dict[str, str]:
 # A count that may exceed 32 bits (SPEC §3.4: integer >= 0; the commands accept up to 2^62).
 _WIDE = {"wide": True}
 
+# Descriptions of fields many records share.
+_ID = _about("Kanal's own id of the record")
+_STORE_ID = _about("The store's id")
+_CREATED_AT = _about("When Kanal first stored it (UTC)")
+_UPDATED_AT = _about("When Kanal last changed it (UTC); the source's own time is kept apart")
+_TAGS = _about("Its tags, a list in the order sent")
+_METADATA = _about("A free-form JSON object, as sent")
+_CURRENCY = _about("ISO 4217 code, upper-cased; null when none was sent")
+_TOTAL_PRICE = _about("Its total as sent, exact, in its currency's decimals")
+_CUSTOMER_EXTERNAL_ID = _about("The external id its customer was sent with (SPEC §4.2)")
+_CONTACT = _about("The contact it is attached to (SPEC §4.1): who a message would reach")
+_LINE_ITEMS = _about("Its line items: free-form objects, as sent")
+_SHIPPING_ADDRESS = _about("The shipping address, as sent")
+_BILLING_ADDRESS = _about("The billing address, as sent")
+_AS_SENT = _about("As sent")
+# A contact's own data: merged from the customers, orders and carts written to it (SPEC §4.2).
+_MERGED = _about("Merged from the customers, orders and carts written to it (SPEC §4.2)")
+_SOURCE_UPDATED_AT = _about("updated_at as the source last sent it")
+
 
 @dataclass(frozen=True, slots=True)
 class ContactRef:
     """The contact an order or a cart is attached to: who a message would reach."""
 
-    id: int
+    id: int = field(metadata=_about("Kanal's id of the contact"))
     phone: str | None = field(metadata=_about("E.164; null once the contact was erased"))
 
 
@@ -62,14 +81,14 @@ class ContactRef:
 class Address:
     """A shipping or billing address as the shop sent it (country upper-cased)."""
 
-    first_name: str | None
-    last_name: str | None
-    company: str | None
-    address1: str | None
-    address2: str | None
-    city: str | None
-    province: str | None
-    zip: str | None
+    first_name: str | None = field(metadata=_AS_SENT)
+    last_name: str | None = field(metadata=_AS_SENT)
+    company: str | None = field(metadata=_AS_SENT)
+    address1: str | None = field(metadata=_AS_SENT)
+    address2: str | None = field(metadata=_AS_SENT)
+    city: str | None = field(metadata=_AS_SENT)
+    province: str | None = field(metadata=_AS_SENT)
+    zip: str | None = field(metadata=_AS_SENT)
     country_code: str | None = field(metadata=_about("ISO 3166 alpha-2, or XK, AC, TA"))
     phone: str | None = field(metadata=_about("As sent"))
 
@@ -96,72 +115,81 @@ _PHONE_SOURCE = _about(f"Where the phone used came from: {_PHONE_SOURCES}")
 class Order:
     """An order (SPEC §3.1): amounts exact, times in UTC."""
 
-    id: int
-    external_id: str
-    store_id: int
-    placed_at: datetime
-    total_price: Amount
-    currency: str | None
-    financial_status: str | None
-    fulfillment_status: str | None
-    customer_external_id: str | None
-    contact: ContactRef
-    line_items: list[dict[str, Any]]
-    tags: list[str]
-    metadata: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
-    shipping_address: Address | None
-    billing_address: Address | None
+    id: int = field(metadata=_ID)
+    external_id: str = field(metadata=_about("The shop's order id: with the store, its key (SPEC §3.1)"))
+    store_id: int = field(metadata=_STORE_ID)
+    placed_at: datetime = field(metadata=_about("When it was placed (UTC): the instant dashboards count it at"))
+    total_price: Amount = field(
+        metadata=_about(
+            "Its total as sent, exact, in its currency's decimals; dashboards count it in full whatever its "
+            "financial status (gross revenue)"
+        )
+    )
+    currency: str | None = field(metadata=_CURRENCY)
+    financial_status: str | None = field(
+        metadata=_about("Free text as sent (pending, paid, refunded, …), trimmed and lower-cased")
+    )
+    fulfillment_status: str | None = field(
+        metadata=_about("Free text as sent (unfulfilled, fulfilled, …), trimmed and lower-cased")
+    )
+    customer_external_id: str | None = field(metadata=_CUSTOMER_EXTERNAL_ID)
+    contact: ContactRef = field(metadata=_CONTACT)
+    line_items: list[dict[str, Any]] = field(metadata=_LINE_ITEMS)
+    tags: list[str] = field(metadata=_TAGS)
+    metadata: dict[str, Any] = field(metadata=_METADATA)
+    created_at: datetime = field(metadata=_CREATED_AT)
+    updated_at: datetime = field(metadata=_UPDATED_AT)
+    shipping_address: Address | None = field(metadata=_SHIPPING_ADDRESS)
+    billing_address: Address | None = field(metadata=_BILLING_ADDRESS)
     phone_source: str | None = field(metadata=_PHONE_SOURCE)
-    source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
+    source_updated_at: datetime | None = field(metadata=_SOURCE_UPDATED_AT)
 
 
 @dataclass(frozen=True, slots=True)
 class Shipment:
     """A shipment of an order of the same store (SPEC §3.2)."""
 
-    id: int
-    external_id: str
-    store_id: int
-    order_id: int
-    order_external_id: str
-    tracking_number: str | None
-    tracking_url: str | None
-    carrier: str | None
+    id: int = field(metadata=_ID)
+    external_id: str = field(metadata=_about("The shop's shipment id: with the store, its key (SPEC §3.2)"))
+    store_id: int = field(metadata=_STORE_ID)
+    order_id: int = field(metadata=_about("Kanal's id of its order"))
+    order_external_id: str = field(metadata=_about("The external id of its order, an order of the same store"))
+    tracking_number: str | None = field(metadata=_about("As sent, its surrounding whitespace cut"))
+    tracking_url: str | None = field(metadata=_about("An http(s) URL, as sent"))
+    carrier: str | None = field(metadata=_about("As sent, its surrounding whitespace cut"))
     status: Annotated[str, _values(ShipmentStatus)] | None = field(metadata=_one_of(ShipmentStatus))
-    metadata: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
-    source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
+    metadata: dict[str, Any] = field(metadata=_METADATA)
+    created_at: datetime = field(metadata=_CREATED_AT)
+    updated_at: datetime = field(metadata=_UPDATED_AT)
+    source_updated_at: datetime | None = field(metadata=_SOURCE_UPDATED_AT)
 
 
 @dataclass(frozen=True, slots=True)
 class Cart:
     """An abandoned cart, also served as a checkout (SPEC §3.3)."""
 
-    id: int
-    external_id: str
-    store_id: int
+    id: int = field(metadata=_ID)
+    external_id: str = field(metadata=_about("The shop's cart or checkout token: with the store, its key (SPEC §3.3)"))
+    store_id: int = field(metadata=_STORE_ID)
     status: Annotated[str, _values(CartStatus)] = field(metadata=_one_of(CartStatus))
-    abandoned_at: datetime
+    abandoned_at: datetime = field(metadata=_about("When it was abandoned (UTC): the instant dashboards count it at"))
     completed_at: datetime | None = field(
         metadata=_about("When the checkout was bought (`completed_at` as sent): no recovery then; null until")
     )
-    total_price: Amount
-    currency: str | None
-    recovery_url: str | None
-    customer_external_id: str | None
-    contact: ContactRef
-    line_items: list[dict[str, Any]]
-    tags: list[str]
-    metadata: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
-    shipping_address: Address | None
-    billing_address: Address | None
+    total_price: Amount = field(metadata=_TOTAL_PRICE)
+    currency: str | None = field(metadata=_CURRENCY)
+    recovery_url: str | None = field(metadata=_about("The link that resumes the cart (http(s)), as sent"))
+    customer_external_id: str | None = field(metadata=_CUSTOMER_EXTERNAL_ID)
+    contact: ContactRef = field(metadata=_CONTACT)
+    line_items: list[dict[str, Any]] = field(metadata=_LINE_ITEMS)
+    tags: list[str] = field(metadata=_TAGS)
+    metadata: dict[str, Any] = field(metadata=_METADATA)
+    created_at: datetime = field(metadata=_CREATED_AT)
+    updated_at: datetime = field(metadata=_UPDATED_AT)
+    shipping_address: Address | None = field(metadata=_SHIPPING_ADDRESS)
+    billing_address: Address | None = field(metadata=_BILLING_ADDRESS)
     phone_source: str | None = field(metadata=_PHONE_SOURCE)
-    source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
+    source_updated_at: datetime | None = field(metadata=_SOURCE_UPDATED_AT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,22 +205,24 @@ class PurposeConsent:
 class WhatsappConsent:
     """A contact's WhatsApp consent, per purpose: marketing (cart recovery), utility (shipping)."""
 
-    marketing: PurposeConsent
-    utility: PurposeConsent
+    marketing: PurposeConsent = field(metadata=_about("For marketing messages: cart recovery"))
+    utility: PurposeConsent = field(metadata=_about("For utility messages: shipping notifications"))
 
 
 @dataclass(frozen=True, slots=True)
 class ConsentChange:
     """One change of a contact's consent, with the write that brought it."""
 
-    purpose: str
-    state: str
-    previous_state: str | None
-    consented_at: datetime
-    source: str | None
+    purpose: str = field(metadata=_about("marketing or utility"))
+    state: str = field(metadata=_about("The state it set: subscribed, unsubscribed or not_subscribed"))
+    previous_state: str | None = field(metadata=_about("The state before it"))
+    consented_at: datetime = field(
+        metadata=_about("When the customer gave it; when it arrived, if the shop sent no time")
+    )
+    source: str | None = field(metadata=_about("Where it was collected, as the shop said"))
     written_by: str = field(metadata=_about("customer, order or cart"))
     written_by_id: str | None = field(metadata=_about("The external id of the customer, order or cart"))
-    recorded_at: datetime
+    recorded_at: datetime = field(metadata=_about("When Kanal recorded it (UTC)"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,45 +231,55 @@ class Customer:
     `phone_source` are given as orders and carts give theirs (issue 13 amends SPEC §3.4, which
     kept the phone out of the response)."""
 
-    external_id: str | None
-    store_id: int
-    first_name: str | None
-    last_name: str | None
-    email: str | None
-    locale: str | None
-    tags: list[str]
-    lifetime_value: int | None = field(metadata=_WIDE)
-    orders_count: int | None = field(metadata=_WIDE)
-    contact: ContactRef
+    external_id: str | None = field(
+        metadata=_about("The shop's customer id; null for a guest buyer, known by the phone alone (SPEC §3.4)")
+    )
+    store_id: int = field(metadata=_STORE_ID)
+    first_name: str | None = field(metadata=_AS_SENT)
+    last_name: str | None = field(metadata=_AS_SENT)
+    email: str | None = field(metadata=_AS_SENT)
+    locale: str | None = field(metadata=_about("As sent, at most 10 characters (e.g. fr-FR)"))
+    tags: list[str] = field(metadata=_TAGS)
+    lifetime_value: int | None = field(metadata={**_WIDE, **_about("As sent: a whole number >= 0 (SPEC §3.4)")})
+    orders_count: int | None = field(metadata={**_WIDE, **_about("As sent: a whole number >= 0 (SPEC §3.4)")})
+    contact: ContactRef = field(metadata=_CONTACT)
     phone_type: str | None = field(metadata=_about("mobile, fixed_line, …; null once erased"))
     phone_source: str | None = field(
         metadata=_about(f"Where the contact's phone was last taken from: {_PHONE_SOURCES}")
     )
-    created_at: datetime
-    updated_at: datetime
-    source_updated_at: datetime | None = field(metadata=_about("updated_at as the source last sent it"))
-    whatsapp_consent: WhatsappConsent = field(metadata={"column": "consent"})
+    created_at: datetime = field(metadata=_CREATED_AT)
+    updated_at: datetime = field(metadata=_UPDATED_AT)
+    source_updated_at: datetime | None = field(metadata=_SOURCE_UPDATED_AT)
+    whatsapp_consent: WhatsappConsent = field(
+        metadata={"column": "consent", **_about("Its contact's WhatsApp consent, per purpose")}
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Contact:
     """A WhatsApp identity: one per (store, E.164 phone) (SPEC §4.1)."""
 
-    id: int
-    store_id: int
+    id: int = field(metadata=_ID)
+    store_id: int = field(metadata=_STORE_ID)
     phone: str | None = field(metadata=_about("E.164; null once erased"))
-    phone_type: str | None
+    phone_type: str | None = field(
+        metadata=_about("mobile, fixed_line, …: only a mobile-capable one receives WhatsApp (SPEC §4.1)")
+    )
     phone_source: str | None = field(metadata=_about(f"Where its phone was last taken from: {_PHONE_SOURCES}"))
-    external_id: str | None
-    first_name: str | None
-    last_name: str | None
-    email: str | None
-    locale: str | None
-    tags: list[str]
-    created_at: datetime
-    updated_at: datetime
-    erased_at: datetime | None
-    consent: WhatsappConsent
+    external_id: str | None = field(
+        metadata=_about(
+            "The customer id it holds: of the customer record last written to it, or an order's or cart's customer"
+        )
+    )
+    first_name: str | None = field(metadata=_MERGED)
+    last_name: str | None = field(metadata=_MERGED)
+    email: str | None = field(metadata=_MERGED)
+    locale: str | None = field(metadata=_MERGED)
+    tags: list[str] = field(metadata=_MERGED)
+    created_at: datetime = field(metadata=_CREATED_AT)
+    updated_at: datetime = field(metadata=_UPDATED_AT)
+    erased_at: datetime | None = field(metadata=_about("When its personal data was erased (SPEC §4.3); null until"))
+    consent: WhatsappConsent = field(metadata=_about("Its WhatsApp consent, per purpose"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,13 +287,13 @@ class Event:
     """A recorded change (SPEC §6): the outbox row an automation is fired from."""
 
     id: str = field(metadata={"column": "event_id", "description": "Stable id, as in webhook deliveries"})
-    type: str
-    subject_type: str
-    subject_id: int
-    contact_id: int | None
+    type: str = field(metadata=_about("e.g. order.created, cart.recovery_due (SPEC §6)"))
+    subject_type: str = field(metadata=_about("order, shipment, cart or contact"))
+    subject_id: int = field(metadata=_about("Kanal's id of its subject"))
+    contact_id: int | None = field(metadata=_about("Kanal's id of the contact it is about; null when none"))
     data: dict[str, Any] = field(metadata=_about("subject, contact, before and after"))
-    backfill: bool
-    created_at: datetime
+    backfill: bool = field(metadata=_about("True when a historical import (backfill) recorded it: never delivered"))
+    created_at: datetime = field(metadata=_about("When it was recorded (UTC)"))
     automation: str | None = field(
         metadata=_about("The automation it triggers or settles: cart_recovery, shipping_notification")
     )
@@ -272,13 +312,13 @@ class Event:
 class Delivery:
     """One event's delivery to one webhook subscription (SPEC §6)."""
 
-    webhook_id: int
-    url: str
+    webhook_id: int = field(metadata=_about("The webhook subscription's id"))
+    url: str = field(metadata=_about("Where it is sent: the subscription's URL"))
     status: str = field(metadata=_about("pending, delivered, dead (retries exhausted) or cancelled"))
-    attempts: int
-    last_status: int | None
-    last_error: str | None
-    next_attempt_at: datetime
+    attempts: int = field(metadata=_about("How many times it was sent"))
+    last_status: int | None = field(metadata=_about("The HTTP status the last attempt got; null when none"))
+    last_error: str | None = field(metadata=_about("Why the last attempt failed; null when none did"))
+    next_attempt_at: datetime = field(metadata=_about("When it is due to be sent next"))
     delivered_at: datetime | None = field(
         metadata=_about("When it was last delivered; kept when it is sent again (kanal webhooks redeliver)")
     )
