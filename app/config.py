@@ -17,13 +17,13 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from limits.aio.storage import Storage as AsyncStorage
-from limits.storage import SCHEMES, storage_from_string
+from limits.storage import SCHEMES
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from app.driver_options import asyncpg_option_must_be, sqlite_option_must_be
+from app.rate_limit_storage import build_connection, open_storage, storage_option_must_be
 from app.sqlite_uri import check_parameters
 
 # PostgreSQL's `integer` columns; also a C int, which SQLite's busy_timeout and PostgreSQL's
@@ -53,8 +53,6 @@ MAX_WEBHOOK_CONCURRENCY = 1000  # POSTs at once to one endpoint: more is a flood
 MAX_WEBHOOK_TIMEOUT_SECONDS = 60.0  # a slower endpoint holds its deliveries' lease too long
 SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")  # SQLite's PRAGMA synchronous levels
 IN_PROCESS_WORKER = ("auto", "true", "false", "1", "0", "yes", "no", "on", "off")
-# Seconds a Redis rate-limit storage has to connect and to answer a command.
-REDIS_TIMEOUT_SECONDS = 2.0
 # The storages the `limits` library opens asynchronously, as KANAL_RATE_LIMIT_STORAGE names them.
 RATE_LIMIT_SCHEMES = tuple(sorted(scheme.removeprefix("async+") for scheme in SCHEMES if scheme.startswith("async+")))
 # The storages whose URI path is a Redis database number (redis+unix's is the socket's file).
@@ -94,31 +92,6 @@ def _figure(number: float) -> str:
 
 class ConfigError(Exception):
     """Settings outside their ranges: one line per variable (`NAME=value: must be …`)."""
-
-
-def _async_uri(uri: str) -> str:
-    return uri if uri.startswith("async+") else f"async+{uri}"
-
-
-def open_storage(uri: str) -> AsyncStorage:
-    """The `limits` library's asynchronous storage for a KANAL_RATE_LIMIT_STORAGE value
-    (`memory://`, `redis://host:port/db`, …), built without connecting to it: a client connects
-    on its first command. Raises `limits.errors.ConfigurationError` (or ValueError) when the
-    library cannot build one from `uri`: a URI it cannot parse, an unknown scheme, a missing
-    driver or option. The start-up check (`Settings`) and the limiter
-    (`app.policies.rate_limit`) build it alike; here, as the configuration imports nothing of
-    the app. A Redis client gives up on a connection or a command after
-    `REDIS_TIMEOUT_SECONDS` (redis-py's TimeoutError: the limiter's 503)."""
-    options: dict[str, Any] = {}
-    if uri.startswith(("redis", "async+redis")):
-        # A Redis that accepts and never answers would hold every request: a bound, which the
-        # URI's own `?socket_timeout=` and `?socket_connect_timeout=` override.
-        timeout = REDIS_TIMEOUT_SECONDS
-        options = {"implementation": "redispy", "socket_timeout": timeout, "socket_connect_timeout": timeout}
-    storage = storage_from_string(_async_uri(uri), **options)
-    if not isinstance(storage, AsyncStorage):  # an `async+` URI always gives one
-        raise ValueError(f"Not an asynchronous rate limit storage: {uri}")
-    return storage
 
 
 # asyncpg's `ssl` modes (libpq's names): asyncpg.connect_utils.SSLMode.
@@ -407,10 +380,13 @@ class Settings(BaseModel):
         # digits (redis://h:6379/abc counted in database 0): refused, as memory://junk is.
         if scheme in REDIS_DATABASE_SCHEMES and not re.fullmatch(r"/?[0-9]*", urlsplit(value).path):
             raise ValueError("a Redis database is a number")
-        # Built as the limiter builds it, so a URI it cannot parse (redis://h:notaport), a
-        # missing driver or option stops start-up here; nothing connects yet.
+        # An option the Redis client would refuse or ignore, named (app.rate_limit_storage).
+        if (must := storage_option_must_be(value)) is not None:
+            raise MustBe(must)
+        # Built as the limiter builds it, its connection too, so a URI it cannot parse
+        # (redis://h:notaport), a missing driver or option stops start-up here; nothing connects.
         try:
-            open_storage(value)
+            build_connection(open_storage(value))
         except Exception as exc:  # the library's ConfigurationError, or a parser's ValueError
             raise ValueError("not a storage the limits library can build") from exc
         return value

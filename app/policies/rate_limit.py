@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from limits import RateLimitItemPerMinute
 
-from app.config import open_storage
+from app.rate_limit_storage import open_storage
 
 TOO_MANY = "Too Many Attempts."
 UNAVAILABLE = "RATE_LIMIT_UNAVAILABLE"  # GraphQL extensions.code

@@ -6,6 +6,7 @@ pass stopped on an OverflowError."""
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,16 +14,27 @@ from app.config import Settings
 from tests.server import KANAL, free_port
 
 STORAGES = Settings.model_fields["rate_limit_storage_uri"].description
-# variable: (value, the one line it is refused in). A storage URI the `limits` library cannot
-# parse ended `kanal serve` in a traceback, and `kanal stores list` took it.
+NO_OPTION = "redis-py's connection takes no such option"
+TIMEOUTS = "(socket_timeout bounds each command, socket_connect_timeout bounds each connection)"
+# case: (variable, value, the one line it is refused in). A storage URI the `limits` library
+# cannot parse ended `kanal serve` in a traceback, and `kanal stores list` took it; one with an
+# option redis-py's connection does not take started every command, then every request was a 500.
 REFUSALS = {
     "KANAL_EVENT_RETENTION_DAYS": (
+        "KANAL_EVENT_RETENTION_DAYS",
         "1e308",
         "error: KANAL_EVENT_RETENTION_DAYS=1e308: must be a number of days from 0 (keeps all) to 36,500",
     ),
     "KANAL_RATE_LIMIT_STORAGE": (
+        "KANAL_RATE_LIMIT_STORAGE",
         "redis://127.0.0.1:notaport",
         f"error: KANAL_RATE_LIMIT_STORAGE=redis://127.0.0.1:notaport: must be {STORAGES}",
+    ),
+    "KANAL_RATE_LIMIT_STORAGE's option": (
+        "KANAL_RATE_LIMIT_STORAGE",
+        "redis://127.0.0.1:6379/0?timeout=2",
+        f"error: KANAL_RATE_LIMIT_STORAGE='redis://127.0.0.1:6379/0?timeout=2': must be a URI without timeout: "
+        f"{NO_OPTION} {TIMEOUTS}",
     ),
 }
 START_UPS = {
@@ -48,8 +60,35 @@ START_UPS = {
 @pytest.mark.parametrize("command", START_UPS.values(), ids=list(START_UPS))
 @pytest.mark.parametrize("variable", REFUSALS, ids=list(REFUSALS))
 def test_a_refused_setting_stops_the_start_up_in_one_line(tmp_path, variable, command):
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/var/kanal.db"}
-    env[variable], refusal = REFUSALS[variable]
+    name, value, refusal = REFUSALS[variable]
+    _refused(tmp_path, {name: value}, command, refusal)
+
+
+# KANAL_RATE_LIMIT_STORAGE's options, each refused naming the option, where `kanal stores
+# list` took them (exit status 0) and every request of `kanal serve` then failed
+OPTIONS = {
+    "redis://127.0.0.1:6379/0?bogus=1": f"must be a URI without bogus: {NO_OPTION}",
+    "redis://127.0.0.1:6379?socket_timeout=abc": "must be a URI whose socket_timeout is a number of seconds more than 0, not 'abc'",
+    "redis://127.0.0.1:6379?socket_timeout=0": "must be a URI whose socket_timeout is a number of seconds more than 0, not '0'",
+    "redis://127.0.0.1:6379?socket_connect_timeout=-1": (
+        "must be a URI whose socket_connect_timeout is a number of seconds more than 0, not '-1'"
+    ),
+    "redis+cluster://127.0.0.1:6379?socket_timeout=1": (
+        "must be a redis+cluster:// URI without options (?socket_timeout=…): the limits library reads none from it"
+    ),
+}
+
+
+@pytest.mark.parametrize("value", OPTIONS, ids=list(OPTIONS))
+def test_a_refused_storage_option_stops_a_command_in_one_line(tmp_path, value):
+    line = f"error: KANAL_RATE_LIMIT_STORAGE='{value}': {OPTIONS[value]}"
+    _refused(tmp_path, {"KANAL_RATE_LIMIT_STORAGE": value}, START_UPS["kanal stores list"], line)
+
+
+def _refused(tmp_path: Path, variables: dict[str, str], command: list[str], refusal: str) -> None:
+    """`command` run with `variables` set: exit status 1, `refusal` the one line on stderr,
+    nothing on stdout, nothing made."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/var/kanal.db", **variables}
     port = str(free_port())
     result = subprocess.run(
         [port if arg == "PORT" else arg for arg in command],
