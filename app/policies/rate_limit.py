@@ -11,7 +11,8 @@ every response of an admitted request.
 
 Counters live where KANAL_RATE_LIMIT_STORAGE says (the `limits` library): in this process by
 default, or in Redis (`redis://…`) so that several server processes share one budget per store.
-A storage that cannot count now (Redis down or refusing) is no bug: `hit` raises
+A storage that cannot count now (Redis down, refusing, not the kind the URI names: any error
+of its client, `storage_failures`) is no bug: `hit` raises
 `RateLimitUnavailable`, and the request is answered 503 with `Retry-After` (REST) or a top-level
 error with code RATE_LIMIT_UNAVAILABLE and HTTP 503 (GraphQL), one warning line in the log;
 nothing is done, as a request whose budget cannot be checked is not admitted (README, "When the
@@ -23,10 +24,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import sys
 import time
 from dataclasses import dataclass
 
+import limits.errors
 from limits import RateLimitItemPerMinute
+from limits.aio.storage import Storage as AsyncStorage
 
 from app.rate_limit_storage import open_storage
 
@@ -92,19 +96,34 @@ def log_unavailable(method: str, path: str, unavailable: RateLimitUnavailable) -
     log.warning("rate limit storage unavailable on %s %s: %s", method, path, unavailable.cause)
 
 
+def storage_failures(storage: AsyncStorage) -> tuple[type[Exception], ...]:
+    """The errors that say `storage` failed to count, each answered 503 (README, "When the
+    rate-limit storage is unavailable"): every error class of the module that defines its
+    client's base errors (redis-py's `redis.exceptions`: RedisError and its kin, and
+    RedisClusterException, which is none of them: a redis+cluster:// URI naming a Redis that is
+    not a cluster, or a cluster none of whose nodes answers, was a 500), the limits library's own
+    (`limits.errors`), and the operating system's beneath them (OSError: sockets, TLS,
+    TimeoutError). Anything else raised while counting is a bug, a 500 with its traceback."""
+    base = storage.base_exceptions
+    bases = base if isinstance(base, tuple) else (base,)
+    modules = {sys.modules[cls.__module__] for cls in bases if cls.__module__ != "builtins"}
+    modules.add(limits.errors)
+    defined = {
+        value
+        for module in modules
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, Exception) and value.__module__ == module.__name__
+    }
+    return tuple(dict.fromkeys((*bases, *sorted(defined, key=lambda cls: cls.__qualname__), OSError)))
+
+
 class StoreRateLimiter:
     """Fixed one-minute windows per store id, counted in `storage_uri` (`memory://`,
     `redis://host:port`); `default_per_minute` applies to stores without their own limit."""
 
     def __init__(self, storage_uri: str, default_per_minute: int):
         self._storage = open_storage(storage_uri)
-        # What the storage's client raises when it cannot serve (redis-py's RedisError for
-        # Redis), and the socket errors beneath it.
-        base = self._storage.base_exceptions
-        self._unavailable: tuple[type[BaseException], ...] = (
-            *(base if isinstance(base, tuple) else (base,)),
-            OSError,
-        )
+        self._unavailable = storage_failures(self._storage)
         self._default = default_per_minute
         self._items: dict[int, RateLimitItemPerMinute] = {}
         self._keys: dict[tuple[int, int], str] = {}  # (limit, store id) -> the window's key
