@@ -5,8 +5,11 @@ any one of them, adds them up.
 `kanal serve --workers N` (N > 1) with the variable unset makes a fresh temporary folder for
 the run and removes it at exit. Set, the folder is the operator's: used as it is, so that a
 `kanal worker` on the same machine can count into it too (empty it before the service starts,
-e.g. a tmpfs; files of earlier runs would be added to this run's counts). With one process and
-the variable unset, counts stay in memory."""
+e.g. a tmpfs; files of earlier runs would be added to this run's counts). Never emptied here:
+a live `kanal worker`'s files, maybe of another container whose processes this one cannot see,
+look like those of a process gone, and a file removed under a live process loses its counts
+(README, "Metrics and the request log"). With one process and the variable unset, counts stay
+in memory."""
 
 from __future__ import annotations
 
