@@ -66,14 +66,17 @@ def open_storage(uri: str) -> AsyncStorage:
 
 def build_connection(storage: AsyncStorage) -> None:
     """Builds, and drops, the connection object a Redis `storage`'s client would open on its
-    first command, with the options of its URI, without connecting: the Redis client's
-    TypeError (an option it does not take) or ValueError (a value it refuses) is raised here,
-    where it was raised by every request. Nothing for a storage without such a client (memory,
+    first command, with the options of its URI, without connecting, and encodes a text with
+    it: the Redis client's TypeError (an option it does not take), ValueError (a value it
+    refuses) or LookupError (an encoding Python does not know) is raised here, where it was
+    raised by every request. Nothing for a storage without such a client (memory,
     a cluster's, whose nodes are built from the address alone)."""
     client = getattr(getattr(storage, "bridge", None), "storage", None)
     pool = getattr(client, "connection_pool", None)
     if pool is not None:
-        pool.connection_class(**pool.connection_kwargs)
+        connection = pool.connection_class(**pool.connection_kwargs)
+        # an encoding is looked up at a command's first text (LookupError, a 500 then)
+        connection.encoder.encode("kanal")
 
 
 def storage_option_must_be(uri: str) -> str | None:

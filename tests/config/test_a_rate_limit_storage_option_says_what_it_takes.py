@@ -44,6 +44,8 @@ REFUSED = {
         'a URI whose max_connections redis-py takes: "max_connections" must be a positive integer'
     ),
     "redis://127.0.0.1:6379?protocol=7": "a URI whose protocol redis-py takes: protocol must be either 2 or 3",
+    "redis://127.0.0.1:6379?encoding=bogus": "a URI whose encoding redis-py takes: unknown encoding: bogus",
+    "redis://127.0.0.1:6379?encoding=utf-99": "a URI whose encoding redis-py takes: unknown encoding: utf-99",
     "rediss://127.0.0.1:6379?ssl_cert_reqs=bogus": (
         "a URI whose ssl_cert_reqs redis-py takes: Invalid SSL Certificate Requirements Flag: bogus"
     ),
@@ -59,6 +61,7 @@ TAKEN = [
     "redis://127.0.0.1:6379/0?socket_timeout=1.5&socket_connect_timeout=0.5",
     "redis://127.0.0.1:6379?socket_timeout=0.001",
     "redis://127.0.0.1:6379?db=7",
+    "redis://127.0.0.1:6379?encoding=latin-1",
     "redis://127.0.0.1:6379/0?health_check_interval=10&client_name=kanal&retry_on_timeout=yes",
     "rediss://127.0.0.1:6380/0?ssl_cert_reqs=none",
     "redis+unix:///run/redis.sock?db=3&socket_timeout=1",
