@@ -65,15 +65,18 @@ class Claimed:
 
 class Claims(list[Claimed]):
     """The deliveries of one claim; `exhausted` when it took every due delivery it could see
-    (fewer rows than its limit, no webhook left out): the outbox may need fanning out."""
+    (fewer rows than its limit, no webhook left out): the outbox may need fanning out;
+    `cancelled`: how many due deliveries it cancelled instead (`_no_longer_due`)."""
 
     exhausted: bool = True
+    cancelled: int = 0
 
 
 class Settled(list[str]):
-    """The status each outcome of a turn set (delivered, pending for a retry, dead), in the
-    order given; `next_retry`: the earliest next attempt one of its retries was given, None
-    when none was retried (the worker claims again then: README "Slow or dead endpoints")."""
+    """The status each outcome of a turn set (delivered, pending for a retry, dead, cancelled:
+    failed, and no longer due), in the order given; `next_retry`: the earliest next attempt one
+    of its retries was given, None when none was retried (the worker claims again then: README
+    "Slow or dead endpoints")."""
 
     next_retry: datetime | None = None
 
@@ -190,17 +193,10 @@ def claim(
         return claimed
     rows = _delivery_rows(conn, due)
     rows = sorted(rows, key=lambda row: row.id)
-    settled_carts = _settled_carts(conn, rows)
+    cancelled = _no_longer_going_out(conn, rows)
     bodies: dict[int, bytes] = {}  # one body per event, whichever webhooks it goes to
-    cancelled = []
-    no_longer: dict[int, Reason] = {}  # event row: why its message may no longer go out (logged)
     for row in rows:
-        reason = _suppressed_now(row)
-        why = _settled_reason(row, settled_carts) or reason
-        if why is not None:
-            no_longer[row.event_row] = why
-        if _no_longer_due(row, reason, settled_carts):
-            cancelled.append(row.id)
+        if row.id in cancelled:
             continue
         body = bodies.get(row.event_row)
         if body is None:
@@ -208,8 +204,7 @@ def claim(
         claimed.append(Claimed(row.id, row.webhook_id, row.url, row.event_id, row.type, row.attempts, body, row.secret))
     if cancelled:
         conn.execute(update(deliveries).where(deliveries.c.id.in_(cancelled)).values(status=DeliveryStatus.CANCELLED))
-    if no_longer:
-        abandonments.decided(conn, conn.execute(_logged_as_suppressed(no_longer)))
+        claimed.cancelled = len(cancelled)
     if claimed:
         ids = [item.delivery_id for item in claimed]
         conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(locked_until=now + lease))
@@ -296,6 +291,25 @@ def _no_longer_due(row: Any, reason: Reason | None, settled_carts: Mapping[int, 
         or reason is not None
         or (row.type == EventType.CART_RECOVERY_DUE and row.subject_id in settled_carts)
     )
+
+
+def _no_longer_going_out(conn: Connection, rows: Sequence[Any]) -> set[int]:
+    """The ids of those of `rows` (`_delivery_rows`) to be cancelled rather than sent
+    (`_no_longer_due`); the events of their messages take why (`_logged_as_suppressed`, and
+    their cart recoveries' abandonments: `abandonments.decided`). The caller cancels them."""
+    settled_carts = _settled_carts(conn, rows)
+    cancelled = set()
+    no_longer: dict[int, Reason] = {}  # event row: why its message may no longer go out (logged)
+    for row in rows:
+        reason = _suppressed_now(row)
+        why = _settled_reason(row, settled_carts) or reason
+        if why is not None:
+            no_longer[row.event_row] = why
+        if _no_longer_due(row, reason, settled_carts):
+            cancelled.add(row.id)
+    if no_longer:
+        abandonments.decided(conn, conn.execute(_logged_as_suppressed(no_longer)))
+    return cancelled
 
 
 def called_off(conn: Connection, held: Mapping[int, bytes]) -> set[int]:
@@ -456,24 +470,35 @@ def _settling(**values: Any) -> Any:
 _DELIVERED = _settling(status=DeliveryStatus.DELIVERED, delivered_at=bindparam("b_now"), last_error=None)
 _RETRY = _settling(last_error=bindparam("b_error"), next_attempt_at=bindparam("b_next"))
 _DEAD = _settling(status=DeliveryStatus.DEAD, last_error=bindparam("b_error"))
+_CANCELLED = _settling(status=DeliveryStatus.CANCELLED, last_error=bindparam("b_error"))
 
 
 def record_outcomes(conn: Connection, outcomes: Sequence[Outcome], now: datetime, backoff: Backoff) -> Settled:
-    """Write a batch of outcomes, one statement per kind (delivered, retry, dead); a delivery no
-    longer pending (cancelled meanwhile, or settled by a worker whose lease outlived ours) is
-    left as it is. A message that went out is logged `fired`, one statement more for those
-    (`_went_out`). Returns the status each outcome sets (delivered, pending for a retry, dead),
-    in the order given, and the earliest retry's next attempt (`Settled`)."""
+    """Write a batch of outcomes, one statement per kind (delivered, retry, dead, cancelled); a
+    delivery no longer pending (settled by a worker whose lease outlived ours) is left as it
+    is. A failed attempt of a delivery that may no longer go out (`_no_longer_due`: its webhook
+    removed, its message's consent withdrawn, … while its POST was out) is cancelled, as its
+    next claim would have cancelled it: neither retried nor dead-lettered. A message that went
+    out is logged `fired`, one statement more for those (`_went_out`). Returns the status each
+    outcome sets (delivered, pending for a retry, dead, cancelled), in the order given, and the
+    earliest retry's next attempt (`Settled`)."""
     statuses = Settled()
     if not outcomes:
         return statuses
-    batches: dict[str, list[dict[str, object]]] = {"delivered": [], "retry": [], "dead": []}
+    failed = [outcome.delivery_id for outcome in outcomes if outcome.error is not None]
+    # read only when an attempt failed: a turn of deliveries that went through costs nothing more
+    rows = _delivery_rows(conn, failed, with_body=False) if failed else ()
+    off = _no_longer_going_out(conn, [row for row in rows if row.status == DeliveryStatus.PENDING])
+    batches: dict[str, list[dict[str, object]]] = {"delivered": [], "retry": [], "dead": [], "cancelled": []}
     for outcome in outcomes:
         attempts = outcome.attempts + 1
         row: dict[str, object] = {"b_id": outcome.delivery_id, "b_status": outcome.status_code}
         if outcome.error is None:
             batches["delivered"].append({**row, "b_now": now})
             statuses.append(DeliveryStatus.DELIVERED)
+        elif outcome.delivery_id in off:
+            batches["cancelled"].append({**row, "b_error": outcome.error[:1024]})
+            statuses.append(DeliveryStatus.CANCELLED)
         elif attempts >= backoff.max_attempts:
             batches["dead"].append({**row, "b_error": outcome.error[:1024]})
             statuses.append(DeliveryStatus.DEAD)
@@ -483,7 +508,7 @@ def record_outcomes(conn: Connection, outcomes: Sequence[Outcome], now: datetime
             statuses.append(DeliveryStatus.PENDING)
             if statuses.next_retry is None or next_attempt < statuses.next_retry:
                 statuses.next_retry = next_attempt
-    for kind, statement in (("delivered", _DELIVERED), ("retry", _RETRY), ("dead", _DEAD)):
+    for kind, statement in (("delivered", _DELIVERED), ("retry", _RETRY), ("dead", _DEAD), ("cancelled", _CANCELLED)):
         if batches[kind]:
             conn.execute(statement, batches[kind])
     messages = [outcome.delivery_id for outcome in outcomes if outcome.message and outcome.error is None]

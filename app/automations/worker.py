@@ -103,6 +103,7 @@ class Worker:
         # failed; at start, for ever): `TAKEOVER_AFTER_SECONDS` on, it may take over lapsed leases
         # (a worker started once an outage is over takes over a dead one's at once).
         self._answering_since: float | None = float("-inf")
+        metrics.start_delivery_counts()
 
     def _may_take_over(self, now: float) -> bool:
         return self._answering_since is not None and now - self._answering_since >= TAKEOVER_AFTER_SECONDS
@@ -304,6 +305,7 @@ class Worker:
                     tally.count(statuses)
                     for status in statuses:
                         metrics.count_delivery(status)
+                    metrics.count_delivery(DeliveryStatus.CANCELLED, claimed.cancelled)
                     tally.dispatched += dispatched
                     if renewing or (claimed and leased_at is None):
                         leased_at = at

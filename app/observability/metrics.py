@@ -9,10 +9,14 @@ Names and labels (no label carries store data: no store id, key, phone, email or
   `unchanged` (a replay that changed nothing), `stale` (older than the stored record: nothing
   written) or `rejected` (refused input: a 422 or GraphQL userErrors).
 - `kanal_rate_limited_requests_total{route}`: requests answered 429 (a store over budget).
-- `kanal_webhook_deliveries_total{outcome}`: delivery attempts by what came of them:
-  `delivered`, `retrying` (failed, tried again later), `dead` (failed for the last time),
-  `cancelled` (its webhook removed while the attempt was in flight). Counted by the process
-  that delivers: `kanal serve` with the in-process worker, or `kanal worker`.
+- `kanal_webhook_deliveries_total{outcome}`: what came of deliveries: each attempt
+  `delivered`, `retrying` (failed, tried again later) or `dead` (failed for the last time),
+  and each delivery `cancelled` once, as it is cancelled (no longer due: its webhook removed,
+  its contact erased, its message's consent withdrawn, its cart recovery's cart settled), at
+  its claim or as its attempt fails (`app.automations.delivery`). Only a worker cancels a
+  delivery (a command or request only makes it no longer due), so every outcome is counted by
+  the process that delivers: `kanal serve` with the in-process worker, or `kanal worker`.
+  Each series is there from the worker's start, at 0.
 - `kanal_write_conflicts_total{reason}` (PostgreSQL): writes run again because a concurrent
   transaction made them fail: `deadlock_detected`, `serialization_failure`,
   `unique_violation`, `foreign_key_violation`, `out_of_memory` (the server's lock table full of
@@ -74,9 +78,10 @@ RATE_LIMITED = Counter(
 )
 DELIVERIES = Counter(
     "kanal_webhook_deliveries_total",
-    "Webhook delivery attempts by outcome: delivered, retrying, dead, cancelled.",
+    "Webhook delivery attempts by outcome (delivered, retrying, dead), and deliveries cancelled.",
     ["outcome"],
 )
+DELIVERY_OUTCOMES = ("delivered", "retrying", "dead", "cancelled")
 
 WRITE_CONFLICTS = Counter(
     "kanal_write_conflicts_total",
@@ -116,10 +121,21 @@ def count_write_conflict(reason: str) -> None:
 postgres.observe_conflicts(count_write_conflict)
 
 
-def count_delivery(status: str) -> None:
-    """Count one delivery attempt from the status `record_outcome` left it in: `delivered`,
-    `dead`, `pending` (counted as `retrying`), or `cancelled` (cancelled while in flight)."""
-    DELIVERIES.labels("retrying" if status == "pending" else status).inc()
+def start_delivery_counts() -> None:
+    """Each outcome's series of `kanal_webhook_deliveries_total`, at 0 until counted: scraped
+    from the worker's start, as a rate over a series missing until its first count reads as no
+    data, not as none. Called by a process that delivers (a worker), not at import: a command
+    that only imports this module would leave its files in PROMETHEUS_MULTIPROC_DIR."""
+    for outcome in DELIVERY_OUTCOMES:
+        DELIVERIES.labels(outcome)
+
+
+def count_delivery(status: str, count: int = 1) -> None:
+    """Count `count` deliveries by the status a worker's turn left them in (`delivery.
+    record_outcomes`, `delivery.claim`): `delivered`, `dead`, `pending` (an attempt failed,
+    counted as `retrying`), or `cancelled` (no longer due: at its claim, or as its attempt failed)."""
+    if count:
+        DELIVERIES.labels("retrying" if status == "pending" else status).inc(count)
 
 
 class _Outbox(Collector):

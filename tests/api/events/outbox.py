@@ -1,20 +1,65 @@
 """What the event tests share: the walkthrough, the recorded event types, a fast backoff, a
-worker running beside a test."""
+worker running beside a test, the delivery counter, what makes a delivery no longer due."""
 
 import asyncio
 import contextlib
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from sqlalchemy import select
+from prometheus_client import REGISTRY
+from sqlalchemy import select, update
 
 from app.automations.delivery import Backoff
 from app.automations.sender import Limits
 from app.automations.worker import Worker
-from app.db.tables import deliveries, events
-from tests.conftest import STORE_ID, cart_body, order_body, shipment_body
+from app.db.tables import deliveries, events, webhooks
+from app.services import webhooks as subscriptions
+from app.services.results import utcnow
+from tests.api.consent.consent import consent, customer
+from tests.conftest import STORE_ID, Api, cart_body, order_body, shipment_body
 
 FAST = Backoff(base_seconds=0.0, max_attempts=3)
+DELIVERY_OUTCOMES = ("delivered", "retrying", "dead", "cancelled")  # README "Metrics and the request log"
+
+
+def counted() -> dict[str, float]:
+    """This process's `kanal_webhook_deliveries_total`, by outcome."""
+    name = "kanal_webhook_deliveries_total"
+    return {outcome: REGISTRY.get_sample_value(name, {"outcome": outcome}) or 0.0 for outcome in DELIVERY_OUTCOMES}
+
+
+def since(before: dict[str, float]) -> dict[str, float]:
+    """What `kanal_webhook_deliveries_total` counted since `counted()` said `before`."""
+    now = counted()
+    return {outcome: now[outcome] - before[outcome] for outcome in DELIVERY_OUTCOMES}
+
+
+def outcomes(**counts: int) -> dict[str, float]:
+    """`counts` by outcome, 0 for the outcomes not given."""
+    return {outcome: float(counts.get(outcome, 0)) for outcome in DELIVERY_OUTCOMES}
+
+
+# What happens to deliveries of CUST-42's events waiting to go out to webhook `webhook_id`.
+
+
+async def remove(api: Api, webhook_id: int) -> None:
+    await subscriptions.remove_webhook(api.db, webhook_id)
+
+
+async def disable(api: Api, webhook_id: int) -> None:
+    """As the health rule disables a webhook failing for too long (app.automations.health)."""
+    disabled = {"disabled_at": utcnow(), "disabled_reason": "Failing"}
+    await api.db.write(lambda conn: conn.execute(update(webhooks).where(webhooks.c.id == webhook_id).values(disabled)))
+
+
+async def erase(api: Api, _webhook_id: int) -> None:
+    assert (await api.delete("/customers/CUST-42")).status_code == 204
+
+
+async def opt_out(api: Api, _webhook_id: int) -> None:
+    """The customer unsubscribes from utility messages, which shipping notifications are."""
+    given = consent(utility="unsubscribed", at="2026-06-01T00:00:00Z")
+    assert (await api.post("/customers", customer(given))).status_code in (200, 201)
 
 
 async def recovery_deliveries(api) -> dict[str, str]:

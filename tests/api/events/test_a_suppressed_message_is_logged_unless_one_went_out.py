@@ -223,11 +223,13 @@ async def test_one_claim_logs_all_its_suppressed_messages_in_one_statement(api: 
 
 
 # what becomes of the first webhook's POST, out when the message was stopped → (its receiver's
-# failed answers, the backoff, whether the message went out, the deliveries' statuses, sorted)
+# failed answers, the backoff, whether the message went out, the deliveries' statuses, sorted).
+# A failed attempt of a message that may no longer go out is cancelled then: neither retried
+# nor, at its last attempt, dead-lettered.
 IN_FLIGHT: dict[str, tuple[int, Backoff, bool, list[str]]] = {
     "delivered": (0, FAST, True, ["cancelled", "delivered"]),
-    "failed, then stopped at its retry": (1, FAST, False, ["cancelled", "cancelled"]),
-    "failed for good": (1, Backoff(base_seconds=0.0, max_attempts=1), False, ["cancelled", "dead"]),
+    "failed, with attempts left": (1, FAST, False, ["cancelled", "cancelled"]),
+    "failed at its last attempt": (1, Backoff(base_seconds=0.0, max_attempts=1), False, ["cancelled", "cancelled"]),
 }
 
 
