@@ -19,7 +19,7 @@ from app.db.database import Database
 from app.db.existing import require_migrated
 from app.wording import counted
 
-from . import run, sources
+from . import destinations, run, sources
 from .sinks import ImportFailed, InProcess, OverHttp
 
 
@@ -71,9 +71,15 @@ def main(args: argparse.Namespace) -> int:
     report = Path(args.report) if args.report is not None else _default_report(args.file)
     if args.resume and args.format is None:  # read as the run before read it (its state says how)
         kind = run.recorded_format(run.state_path_of(report)) or kind
-    job = run.Job(args.file, kind, args.store, args.resource, report, args.batch_size, args.resume, args.live)
-    if not args.url:  # in this process, on DATABASE_URL (--key alone is refused: `refusal`)
-        require_migrated(Settings.from_env().database_url)
+    if args.url:
+        destination = destinations.over_http(args.url, _key(args.key))
+    else:  # in this process, on DATABASE_URL (--key alone is refused: `refusal`)
+        database_url = Settings.from_env().database_url
+        require_migrated(database_url)
+        destination = destinations.in_process(database_url)
+    job = run.Job(
+        args.file, kind, args.store, args.resource, report, destination, args.batch_size, args.resume, args.live
+    )
     try:
         return uvloop.run(_main(args, job, console))
     except (ImportFailed, sources.UnreadableFile) as failure:

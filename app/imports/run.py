@@ -57,6 +57,9 @@ class State:
     # whether it fires automations (`--live`; None: written before it was kept): a resume goes
     # on the same way, or one file's records would be part backfill and part live
     live: bool | None = None
+    # where it writes (`destinations`: a server and its key's space, or a database in this
+    # process; None: written before it was kept): the lines it confirmed were written there only
+    destination: str | None = None
     line: int = 0
     created: int = 0
     updated: int = 0  # answered 200: replaced or replayed (the API does not tell the two apart)
@@ -102,13 +105,15 @@ COUNTS = ("created", "updated", "stale", "refused")
 @dataclass
 class Job:
     """One `kanal import`: the file and its format, the store and resource, the report path,
-    records per batch, whether to resume, whether it fires automations (`--live`)."""
+    where it writes (`destinations`), records per batch, whether to resume, whether it fires
+    automations (`--live`)."""
 
     path: Path
     kind: str
     store: int
     resource: str
     report: Path
+    destination: str
     batch_size: int = 1000
     resume: bool = False
     live: bool = False
@@ -188,13 +193,18 @@ class Prefix:
 def load_state(job: Job, prefix: Prefix | None = None) -> State:
     """The state a previous run left (with --resume), else a fresh one. Raises ImportFailed when
     it was left by an import of another file, store or resource, or of the other way (live or
-    backfill: `--live`), or when the file's bytes up to
+    backfill: `--live`), or to another destination (`_check_destination`), or when the file's bytes up to
     the confirmed line are not the ones confirmed (the file replaced or edited since): resuming
     would skip lines never sent; or when the state records no such bytes (written before they
     were kept), so cannot tell; or when the report is shorter than the state recorded it
     (`_check_report`). `prefix` (at the file's start) is left at the confirmed line."""
     fresh = State(
-        source=str(job.path.resolve()), store=job.store, resource=job.resource, format=job.kind, live=job.live
+        source=str(job.path.resolve()),
+        store=job.store,
+        resource=job.resource,
+        format=job.kind,
+        live=job.live,
+        destination=job.destination,
     )
     if not job.resume or not job.state_path.exists():
         return fresh
@@ -220,6 +230,7 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
             "with it, or one file's records would be part backfill and part live (run without --resume to "
             "import the file whole the other way)."
         )
+    _check_destination(job, state)
     _check_report(job, state)
     if state.checked_sha256 is None:  # nothing to check the file against: skipping unchecked lost lines
         raise ImportFailed(
@@ -232,6 +243,28 @@ def load_state(job: Job, prefix: Prefix | None = None) -> State:
             "run without --resume to import it whole, or give --report a new path."
         )
     return state
+
+
+def _check_destination(job: Job, state: State) -> None:
+    """ImportFailed when `state` was left by an import writing elsewhere (another server, the
+    other space of a key, another database): the lines it confirmed are there, not where this
+    run writes, and skipping them would leave them out and count them as written. A state
+    written before the destination was kept cannot tell, and is refused too: a run without
+    `--resume` sends every line again, which changes nothing where they were written."""
+    if state.destination is None:
+        raise ImportFailed(
+            f"{job.state_path} does not record where its import wrote (written before resumes checked it): "
+            f"run without --resume to import {job.path} whole (a record written before is replayed, changing "
+            "nothing), or give --report a new path."
+        )
+    if state.destination != job.destination:
+        raise ImportFailed(
+            f"{job.state_path} is the state of importing {state.source} to {state.destination}, not to "
+            f"{job.destination}: the lines it confirmed were written there only. To go on with that import, "
+            "give --resume the same --url and a key of the same space (or the same DATABASE_URL); for this one, "
+            "run without --resume (which imports the file whole and replaces that state), or give --report a "
+            "new path."
+        )
 
 
 def _holds_confirmed(job: Job, state: State, prefix: Prefix | None = None) -> bool:

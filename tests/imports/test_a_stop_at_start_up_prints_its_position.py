@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from app.imports import destinations
 from tests.imports.files import order, start_import, write_jsonl
 from tests.realserver import Prepared, read_tables
 
@@ -56,6 +57,7 @@ async def test_a_ctrl_c_at_start_up_stops_at_the_position(prepared: Prepared, tm
     state = tmp_path / "orders.jsonl.report.jsonl.state"
     if "before" in name or resume:
         before = {"source": str(source.resolve()), "store": 123, "resource": "orders", "line": 2, "created": 2}
+        before["destination"] = destinations.in_process(prepared.url)  # where a run before wrote
         confirmed = b"".join(source.read_bytes().splitlines(keepends=True)[:2])  # what a resume checks
         before.update(checked_bytes=len(confirmed), checked_sha256=hashlib.sha256(confirmed).hexdigest())
         state.write_text(json.dumps({**before, "updated": 0, "stale": 0, "refused": 0}))

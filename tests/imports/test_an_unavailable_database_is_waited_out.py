@@ -205,7 +205,9 @@ async def test_past_its_waits_a_batch_stops_the_import_where_resume_goes_on(
 
         sink.client.event_hooks["response"].append(down_after_the_first_batch)
         with pytest.raises(ImportFailed) as failed:
-            await run.run(run.Job(source, "jsonl", 123, "orders", report, batch_size=2), sink, console)
+            await run.run(
+                run.Job(source, "jsonl", 123, "orders", report, "http://kanal.test", batch_size=2), sink, console
+            )
         endpoint = "http://kanal.test/api/v1/stores/123/orders/batch"
         assert str(failed.value).startswith(
             f"{endpoint} answered 503 again after {UNAVAILABLE_WAITS} waits ({5 * UNAVAILABLE_WAITS} s of waiting in all): "
@@ -216,10 +218,14 @@ async def test_past_its_waits_a_batch_stops_the_import_where_resume_goes_on(
             [5.0] * UNAVAILABLE_WAITS,
             [_wait_line(endpoint, 3, n) for n in range(1, UNAVAILABLE_WAITS + 1)],
         )
-        assert run.load_state(run.Job(source, "jsonl", 123, "orders", report, resume=True)).line == 2
+        assert (
+            run.load_state(run.Job(source, "jsonl", 123, "orders", report, "http://kanal.test", resume=True)).line == 2
+        )
         await outage.end()
         _, state = await run.run(
-            run.Job(source, "jsonl", 123, "orders", report, batch_size=2, resume=True), sink, console
+            run.Job(source, "jsonl", 123, "orders", report, "http://kanal.test", batch_size=2, resume=True),
+            sink,
+            console,
         )
     assert (state.line, state.created, state.updated, state.refused) == (4, 4, 0, 0)
     rows = (await read_tables(prepared.url, "orders"))["orders"]
