@@ -9,11 +9,15 @@ field is required."). Grouping the rows wherever they are would hold every order
 end of the file and break `--resume`'s position (the last line every record before it was
 answered). So an order whose rows are apart is not imported at all: each run of its rows is
 refused on its own line, the first naming where the others are, the others naming the first.
-One pass over the file's `Name` cells finds them before anything is sent; it keeps each name
-and the line it starts on, not the rows. A run whose first row holds none of the order's own
-cells (its first row missing from the file) is refused saying so, not as fields required; when
-that first row comes right after such rows (the rows of one order in the wrong order), both the
-rows and the order are refused, each naming the other's line, as rows apart are."""
+A run that begins with the order's first row (the cells Shopify writes there only) is a whole
+copy of the order, not a part of it: exports joined with `cat` that overlap hold such copies
+wherever the overlap falls, and each is imported, an upsert in file order; an order is apart
+only when one of its runs begins without that row. One pass over the file's `Name` cells finds
+them before anything is sent; it keeps each name and the lines its runs start on, not the
+rows. A run whose first row holds none of the order's own cells (its first row missing from the
+file) is refused saying so, not as fields required; when that first row comes right after such
+rows (the rows of one order in the wrong order), both the rows and the order are refused, each
+naming the other's line, as rows apart are."""
 
 from __future__ import annotations
 
@@ -24,24 +28,26 @@ _SORT = "sort the file by Name, each order's first row first"
 _LISTED = 5  # lines named in a message; more are counted
 
 
-def orders_apart(names: Iterable[tuple[int, str | None]]) -> dict[str, list[int]]:
-    """The orders whose rows come in more than one run, from each row's (line, `Name` cell;
-    None when blank) in file order: name -> the line each of its runs starts on, ascending,
-    e.g. {"#3001": [2, 4]}. A blank Name belongs to no order and is left out."""
-    first: dict[str, int] = {}
-    apart: dict[str, list[int]] = {}
+def orders_apart(names: Iterable[tuple[int, str | None, bool]]) -> dict[str, list[int]]:
+    """The orders whose rows come in more than one run, one of them at least beginning without
+    the order's first row (a part of the order, not a whole copy of it), from each row's (line,
+    `Name` cell, None when blank; whether it holds the cells of an order's first row) in file
+    order: name -> the line each of its runs starts on, ascending, e.g. {"#3001": [2, 4]}. An
+    order whose every run begins with its first row is not apart: each run is a copy (exports
+    joined). A blank Name belongs to no order and is left out."""
+    runs: dict[str, list[int]] = {}
+    parted: set[str] = set()  # the names with a run beginning without the order's first row
     previous: str | None = None
-    for line, name in names:
+    for line, name, first_row in names:
         if name == previous:
             continue  # the same run
         previous = name
         if name is None:
             continue
-        if name in first:
-            apart.setdefault(name, [first[name]]).append(line)
-        else:
-            first[name] = line
-    return apart
+        runs.setdefault(name, []).append(line)
+        if not first_row:
+            parted.add(name)
+    return {name: starts for name, starts in runs.items() if len(starts) > 1 and name in parted}
 
 
 def apart_message(name: str, line: int, starts: Sequence[int]) -> str:

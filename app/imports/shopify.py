@@ -71,7 +71,8 @@ def orders(
     JSON lines of it are (the second copy's line items and cells are what the order keeps).
     `apart` maps the Names whose
     rows are not all next to each other to the lines their runs start on
-    (`order_rows_together.orders_apart`): each such run is refused, as is a run whose first
+    (`order_rows_together.orders_apart`; runs that each begin with the order's first row are
+    whole copies, not apart, each a record as above): each such run is refused, as is a run whose first
     row holds none of the order's own cells: its first row missing, or coming after its line
     items, when the order is not imported (those rows and the order from its first row are
     both refused, each naming the other's line)."""
@@ -132,10 +133,11 @@ def _order(row: dict[str, str]) -> dict[str, Any]:
     return order
 
 
-def names(rows: Iterable[tuple[int, int, dict[str, str], str | None]]) -> Iterator[tuple[int, str | None]]:
-    """Each row's first line and `Name` cell (None: blank), as `orders` reads it."""
+def names(rows: Iterable[tuple[int, int, dict[str, str], str | None]]) -> Iterator[tuple[int, str | None, bool]]:
+    """Each row's first line, `Name` cell (None: blank), and whether it holds a cell of an
+    order's first row only, as `orders` reads them."""
     for line, _, row, _ in rows:
-        yield line, _cell(row, "Name")
+        yield line, _cell(row, "Name"), _is_first_row(row)
 
 
 def _cell(row: dict[str, str], column: str) -> str | None:

@@ -180,17 +180,28 @@ async def test_rows_appended_apart_after_a_resume_are_refused_naming_the_first(
     }
 
 
+# True: the row holds the cells of an order's first row; False: a line item's row
 @pytest.mark.parametrize(
     ("names", "apart"),
     [
-        ([(2, "#1"), (3, "#1"), (4, "#2")], {}),
-        ([(2, "#1"), (3, "#2"), (4, "#1")], {"#1": [2, 4]}),
-        ([(2, "#1"), (3, None), (4, "#1")], {"#1": [2, 4]}),  # a blank Name parts them too
-        ([(2, None), (3, "#1"), (4, None)], {}),  # blank Names are no order
-        ([(2, "#1"), (3, "#2"), (4, "#1"), (5, "#2"), (7, "#1")], {"#1": [2, 4, 7], "#2": [3, 5]}),
+        ([(2, "#1", True), (3, "#1", False), (4, "#2", True)], {}),
+        ([(2, "#1", True), (3, "#2", True), (4, "#1", False)], {"#1": [2, 4]}),
+        ([(2, "#1", True), (3, None, False), (4, "#1", False)], {"#1": [2, 4]}),  # a blank Name parts them too
+        ([(2, None, False), (3, "#1", True), (4, None, False)], {}),  # blank Names are no order
+        (
+            [(2, "#1", True), (3, "#2", True), (4, "#1", False), (5, "#2", False), (7, "#1", False)],
+            {"#1": [2, 4, 7], "#2": [3, 5]},
+        ),
+        ([(2, "#1", False), (3, "#2", True), (4, "#1", True)], {"#1": [2, 4]}),  # a line item before its first row
+        # runs each beginning with the order's first row: whole copies (exports joined), not apart
+        ([(2, "#1", True), (3, "#2", True), (4, "#1", True)], {}),
+        ([(2, "#1", True), (3, "#1", False), (4, "#2", True), (5, "#1", True), (6, "#1", False)], {}),
+        ([(2, "#1", True), (3, "#2", True), (4, "#1", True), (5, "#2", True), (6, "#1", True)], {}),
+        # a copy, and a part without its first row: the order's every run
+        ([(2, "#1", True), (3, "#2", True), (4, "#1", True), (5, "#2", True), (6, "#1", False)], {"#1": [2, 4, 6]}),
     ],
 )
 def test_the_orders_apart_are_found_with_the_line_of_each_run(
-    names: list[tuple[int, str | None]], apart: dict[str, list[int]]
+    names: list[tuple[int, str | None, bool]], apart: dict[str, list[int]]
 ) -> None:
     assert orders_apart(names) == apart
