@@ -240,7 +240,12 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
     # (even when the run before confirmed no line: the user sees the resume was taken).
     print(
         f"{_records(done)} in {seconds:.1f} s ({_rate(done, seconds)} records/s): "
-        + _counts(state.created - before.created, state.updated - before.updated, state.stale - before.stale)
+        + _counts(
+            state.created - before.created,
+            state.updated - before.updated,
+            state.stale - before.stale,
+            state.sent_again - before.sent_again,
+        )
         + f", {state.refused - before.refused:,} refused"
         + (f" (lines in {job.report})" if state.refused > before.refused else "")
         + (" - backfill: no automation fired" if backfill else "")
@@ -248,7 +253,7 @@ async def _main(args: argparse.Namespace, job: run.Job, console: Console) -> int
     if resumed:
         print(
             f"With the runs before, {_records(state.done)}: "
-            + _counts(state.created, state.updated, state.stale)
+            + _counts(state.created, state.updated, state.stale, state.sent_again)
             + f", {state.refused:,} refused"
         )
     if job.stop.is_set():
@@ -267,5 +272,14 @@ def _records(count: int) -> str:
     return counted(count, "record", "records")
 
 
-def _counts(created: int, updated: int, stale: int) -> str:
-    return f"{created:,} created, {updated:,} replaced or replayed, {stale:,} stale"
+def _counts(created: int, updated: int, stale: int, sent_again: int) -> str:
+    """The counts of the summary's lines; of those replaced or replayed, how many a resume sent
+    again from a batch the run before sent and never confirmed (`State.sent_again`): where that
+    run wrote them, the answer is a replay of its own write (README "Resume")."""
+    again = (
+        f" ({sent_again:,} of them sent again after a stop, their batch unconfirmed: "
+        "replayed where the stopped run wrote them)"
+        if sent_again
+        else ""
+    )
+    return f"{created:,} created, {updated:,} replaced or replayed{again}, {stale:,} stale"

@@ -78,6 +78,13 @@ class State:
     record_line: int | None = None
     record_counted: str | None = None
     record_report_bytes: int | None = None
+    # The last line of the batch sent and not yet confirmed (None: none): written before it is
+    # sent, so that after a stop that left it so (a kill, a crash, the connection lost) a resume
+    # knows the records it sends again may have been written by it.
+    sent_line: int | None = None
+    # Of `updated`, the records answered 200 that such a resume sent again: a replay of the
+    # stopped run's own write, where it made them (the API does not tell replaced from replayed).
+    sent_again: int = 0
 
     @property
     def done(self) -> int:
@@ -432,6 +439,8 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> tuple[
         console=console,
     )
     nothing = job.resume and not job.state_path.exists()
+    # the last line of a batch the run before sent and never confirmed: sent again now
+    unconfirmed = state.sent_line if state.sent_line is not None and state.sent_line > state.line else 0
     with stopping.Caught(job.stop), _report(job, state) as report, progress:
         if nothing:  # said once the report is this run's (not when another import holds it)
             console.print(nothing_to_resume(job), markup=False, highlight=False, soft_wrap=True)
@@ -445,7 +454,9 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> tuple[
             confirmed = State(**asdict(state))
             again = batch[0].line <= state.line  # the last record confirmed, grown since: sent again whole
             try:
-                await _send(batch, sink, state, report, again)
+                state.sent_line = batch[-1].last_line
+                save_state(job, state, prefix)  # before it is sent: a kill then leaves it said
+                await _send(batch, sink, state, report, again, unconfirmed)
             except ImportStopped:  # a stop while the server had us wait: the batch was not confirmed
                 state = confirmed
                 break
@@ -456,7 +467,7 @@ async def _run(job: Job, sink: Sink, console: Console, prefix: Prefix) -> tuple[
                 raise UnavailableMidFile(unavailable, confirmed.line) from unavailable
             try:
                 report.flush()
-                state.report_bytes = report.tell()
+                state.report_bytes, state.sent_line = report.tell(), None
                 save_state(job, state, prefix)
             except (OSError, ImportFailed) as failure:  # a disk full since: said, then where it stopped
                 stopped = failure if isinstance(failure, ImportFailed) else _unwritable(job, failure)
@@ -509,10 +520,12 @@ def _report(job: Job, state: State) -> Iterator[IO[str]]:
         yield report
 
 
-async def _send(batch: list[Record], sink: Sink, state: State, report: Any, again: bool) -> None:
+async def _send(batch: list[Record], sink: Sink, state: State, report: Any, again: bool, unconfirmed: int) -> None:
     """Send `batch`, count each answer in `state` and write each refusal to `report`; `again`:
     its first record is the last one `state` confirmed, grown since, whose count and report
-    line this answer replaces (taken back once answered: a stop before leaves them)."""
+    line this answer replaces (taken back once answered: a stop before leaves them). A record
+    ending on or before `unconfirmed` was in a batch the run before sent and never confirmed:
+    answered 200, it is counted `sent_again` too."""
     readable = [record for record in batch if record.data is not None]
     outcomes = iter(await sink.send(readable) if readable else [])
     if again:
@@ -528,6 +541,8 @@ async def _send(batch: list[Record], sink: Sink, state: State, report: Any, agai
             state.record_report_bytes = report.tell()
         counted = _counted(record, outcomes, report)
         setattr(state, counted, getattr(state, counted) + 1)
+        if counted == "updated" and record.last_line <= unconfirmed:
+            state.sent_again += 1
     state.line, state.record_line, state.record_counted = batch[-1].last_line, batch[-1].line, counted
 
 
