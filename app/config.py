@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from app.driver_options import asyncpg_option_must_be, sqlite_option_must_be
-from app.rate_limit_storage import build_connection, open_storage, storage_option_must_be
+from app.rate_limit_storage import build_connection, driver_missing, open_storage, storage_option_must_be
 from app.sqlite_uri import check_parameters
 
 # PostgreSQL's `integer` columns; also a C int, which SQLite's busy_timeout and PostgreSQL's
@@ -381,7 +381,7 @@ class Settings(BaseModel):
         if scheme in REDIS_DATABASE_SCHEMES and not re.fullmatch(r"/?[0-9]*", urlsplit(value).path):
             raise ValueError("a Redis database is a number")
         # An option the Redis client would refuse or ignore, named (app.rate_limit_storage).
-        if (must := storage_option_must_be(value)) is not None:
+        if (must := storage_option_must_be(value) or driver_missing(value)) is not None:
             raise MustBe(must)
         # Built as the limiter builds it, its connection too, so a URI it cannot parse
         # (redis://h:notaport), a missing driver or option stops start-up here; nothing connects.

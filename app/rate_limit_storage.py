@@ -11,13 +11,16 @@ connecting, and returns what the URI must be, as a setting's `must be …` line 
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import string
 from collections import Counter
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from limits.aio.storage import Storage as AsyncStorage
-from limits.storage import storage_from_string
+from limits.errors import ConfigurationError
+from limits.storage import SCHEMES, storage_from_string
 
 # Seconds a Redis rate-limit storage has to connect and to answer a command.
 REDIS_TIMEOUT_SECONDS = 2.0
@@ -64,19 +67,51 @@ def open_storage(uri: str) -> AsyncStorage:
     return storage
 
 
+def driver_missing(uri: str) -> str | None:
+    """What a KANAL_RATE_LIMIT_STORAGE URI must be when the driver its storage needs is not
+    installed (memcached's memcachio, valkey's, MongoDB's motor), as the limits library names
+    it; None when it is, or when the URI names no storage of the library (refused otherwise).
+    Its required modules are looked for before the storage is built: one built without them
+    printed a traceback at exit (MongoDBStorage's `__del__`)."""
+    storage = SCHEMES.get(_async_uri(uri).partition("://")[0])
+    dependencies = getattr(storage, "DEPENDENCIES", None)
+    if isinstance(dependencies, list):  # all required, no version: looked for here
+        for module in dependencies:
+            if importlib.util.find_spec(module.partition(".")[0]) is None:
+                return f"a storage whose driver is installed: the limits library needs {module!r} for it"
+        return None
+    try:  # versions, or alternatives: the library's own check says which
+        open_storage(uri)
+    except ConfigurationError as exc:
+        if "prerequisite not available" in str(exc):
+            needed = str(exc).partition(" See ")[0].removesuffix(".")
+            return f"a storage whose driver is installed: the limits library says {needed}"
+    except Exception:  # the URI's own fault: the setting's generic refusal says so
+        return None
+    return None
+
+
+# What the limiter's keys and Lua scripts are written in (UTF-7 writes `+` as `+-`).
+_PRINTABLE = string.printable
+
+
 def build_connection(storage: AsyncStorage) -> None:
     """Builds, and drops, the connection object a Redis `storage`'s client would open on its
     first command, with the options of its URI, without connecting, and encodes a text with
     it: the Redis client's TypeError (an option it does not take), ValueError (a value it
     refuses) or LookupError (an encoding Python does not know) is raised here, where it was
-    raised by every request. Nothing for a storage without such a client (memory,
-    a cluster's, whose nodes are built from the address alone)."""
+    raised by every request, and ValueError for an encoding that does not write ASCII as
+    ASCII. Nothing for a storage without such a client (memory, a cluster's, whose nodes are
+    built from the address alone)."""
     client = getattr(getattr(storage, "bridge", None), "storage", None)
     pool = getattr(client, "connection_pool", None)
     if pool is not None:
         connection = pool.connection_class(**pool.connection_kwargs)
-        # an encoding is looked up at a command's first text (LookupError, a 500 then)
-        connection.encoder.encode("kanal")
+        # an encoding is looked up at a command's first text (LookupError, a 500 then); one
+        # that writes ASCII otherwise (utf-16, cp500) changes the limiter's keys and scripts,
+        # and Redis answered every request NoScriptError (a 503 with /healthz at 200)
+        if connection.encoder.encode(_PRINTABLE) != _PRINTABLE.encode("ascii"):
+            raise ValueError("the limiter's keys and scripts are ASCII: an encoding that writes ASCII as itself")
 
 
 def storage_option_must_be(uri: str) -> str | None:

@@ -10,6 +10,7 @@ import pytest
 from app.config import ConfigError, Settings
 
 TIMEOUTS = "(socket_timeout bounds each command, socket_connect_timeout bounds each connection)"
+ASCII = "the limiter's keys and scripts are ASCII: an encoding that writes ASCII as itself"
 # value -> what it must be, as its one line says it
 REFUSED = {
     "redis://127.0.0.1:6379/0?timeout=2": f"a URI without timeout: redis-py's connection takes no such option {TIMEOUTS}",
@@ -46,6 +47,10 @@ REFUSED = {
     "redis://127.0.0.1:6379?protocol=7": "a URI whose protocol redis-py takes: protocol must be either 2 or 3",
     "redis://127.0.0.1:6379?encoding=bogus": "a URI whose encoding redis-py takes: unknown encoding: bogus",
     "redis://127.0.0.1:6379?encoding=utf-99": "a URI whose encoding redis-py takes: unknown encoding: utf-99",
+    **{
+        f"redis://127.0.0.1:6379?encoding={codec}": f"a URI whose encoding redis-py takes: {ASCII}"
+        for codec in ("utf-16", "utf-32", "utf-8-sig", "cp500", "punycode", "utf-7")
+    },
     "rediss://127.0.0.1:6379?ssl_cert_reqs=bogus": (
         "a URI whose ssl_cert_reqs redis-py takes: Invalid SSL Certificate Requirements Flag: bogus"
     ),
@@ -62,6 +67,8 @@ TAKEN = [
     "redis://127.0.0.1:6379?socket_timeout=0.001",
     "redis://127.0.0.1:6379?db=7",
     "redis://127.0.0.1:6379?encoding=latin-1",
+    "redis://127.0.0.1:6379?encoding=ascii",
+    "redis://127.0.0.1:6379?encoding=utf-8",
     "redis://127.0.0.1:6379/0?health_check_interval=10&client_name=kanal&retry_on_timeout=yes",
     "rediss://127.0.0.1:6380/0?ssl_cert_reqs=none",
     "redis+unix:///run/redis.sock?db=3&socket_timeout=1",

@@ -16,6 +16,7 @@ from tests.server import KANAL, free_port
 STORAGES = Settings.model_fields["rate_limit_storage_uri"].description
 NO_OPTION = "redis-py's connection takes no such option"
 TIMEOUTS = "(socket_timeout bounds each command, socket_connect_timeout bounds each connection)"
+ASCII = "the limiter's keys and scripts are ASCII: an encoding that writes ASCII as itself"
 # case: (variable, value, the one line it is refused in). A storage URI the `limits` library
 # cannot parse ended `kanal serve` in a traceback, and `kanal stores list` took it; one with an
 # option redis-py's connection does not take started every command, then every request was a 500.
@@ -76,12 +77,31 @@ OPTIONS = {
     "redis+cluster://127.0.0.1:6379?socket_timeout=1": (
         "must be a redis+cluster:// URI without options (?socket_timeout=…): the limits library reads none from it"
     ),
+    "redis://127.0.0.1:6379/8?encoding=utf-16": f"must be a URI whose encoding redis-py takes: {ASCII}",
 }
 
 
 @pytest.mark.parametrize("value", OPTIONS, ids=list(OPTIONS))
 def test_a_refused_storage_option_stops_a_command_in_one_line(tmp_path, value):
     line = f"error: KANAL_RATE_LIMIT_STORAGE='{value}': {OPTIONS[value]}"
+    _refused(tmp_path, {"KANAL_RATE_LIMIT_STORAGE": value}, START_UPS["kanal stores list"], line)
+
+
+# A storage of the limits library whose driver this installation lacks (none is a dependency):
+# refused naming it, where the line listed the scheme as a storage it may be, and MongoDB's
+# storage printed a traceback after it
+DRIVERS = {
+    "valkey://127.0.0.1:6379/8": "'valkey' prerequisite not available. A minimum version of 6.0 is required",
+    "memcached://127.0.0.1:11211": "'memcachio' prerequisite not available. A minimum version of 0.3 is required",
+    "mongodb://127.0.0.1:27017": None,
+}
+
+
+@pytest.mark.parametrize("value", DRIVERS, ids=list(DRIVERS))
+def test_a_storage_without_its_driver_stops_a_command_in_one_line(tmp_path, value):
+    says = DRIVERS[value]
+    why = f"the limits library says {says}" if says else "the limits library needs 'motor.motor_asyncio' for it"
+    line = f"error: KANAL_RATE_LIMIT_STORAGE={value}: must be a storage whose driver is installed: {why}"
     _refused(tmp_path, {"KANAL_RATE_LIMIT_STORAGE": value}, START_UPS["kanal stores list"], line)
 
 
