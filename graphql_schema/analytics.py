@@ -30,7 +30,8 @@ StatsInterval = described_enum(
     "A bucket's length in the store's timezone; WEEK starts on Monday (ISO 8601)",
     {
         "HOUR": "A local hour of the store's timezone; a change of the clocks also begins one",
-        "DAY": "A local day, from local midnight: 23 or 25 hours when the clocks change",
+        "DAY": "A local day, from local midnight to the next, whatever its length: 23, 24.5 or 25 hours "
+        "where the clocks change (Australia/Lord_Howe shifts by half an hour)",
         "WEEK": "A local week, from Monday (ISO 8601)",
         "MONTH": "A local month, from the 1st",
     },
@@ -38,7 +39,8 @@ StatsInterval = described_enum(
 
 
 @strawberry.type(
-    description="One bucket [start, end) of a store's time series; a DAY is 23 or 25 hours when the clocks change."
+    description="One bucket [start, end) of a store's time series; a DAY is the store's local day, whatever "
+    "its length (23, 24.5 or 25 hours where the clocks change)."
 )
 class StatsBucket:
     start: datetime = strawberry.field(description="Its first instant, in UTC like every time")

@@ -55,17 +55,25 @@ CONTACT = "The contact it is attached to: the WhatsApp identity of its phone (SP
 _AS_TEXT = "As sent; a value that is not a JSON string is its JSON text (777, true), as topProducts reads it"
 
 
-@strawberry.type(description="A line item of an order or a cart: a free-form object, stored as sent.")
+@strawberry.type(
+    description="A line item of an order or a cart: a JSON object stored as sent, except that price and "
+    "quantity are stored as JSON numbers, exact to 15 significant digits."
+)
 class LineItem:
     title: str | None = strawberry.field(description=_AS_TEXT)
     sku: str | None = strawberry.field(description=_AS_TEXT)
     quantity: float | None = strawberry.field(
-        description="As sent, a number >= 0 (exact to 15 significant digits); null when none (topProducts counts 1)"
+        description="A number >= 0, as stored: exact to 15 significant digits (a longer one is the nearest binary "
+        "float); null when none (topProducts counts 1)"
     )
     price: Money | None = strawberry.field(
-        description="As sent, a number >= 0 in its currency's decimals; null when none (topProducts adds 0)"
+        description="A number >= 0 as stored, exact to 15 significant digits (99999999999999.99 is stored as "
+        "99999999999999.98), rendered in its currency's decimals; null when none (topProducts adds 0)"
     )
-    data: JSON = strawberry.field(description="The line item exactly as the shop sent it")
+    data: JSON = strawberry.field(
+        description="The line item as stored: as the shop sent it, price and quantity as JSON numbers "
+        "(exact to 15 significant digits), a title or quantity sent under a platform's name added under ours"
+    )
 
     @classmethod
     def of(cls, item: dict[str, Any], currency: str | None = None) -> LineItem:

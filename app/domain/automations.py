@@ -45,7 +45,14 @@ class Automation(StrEnum):
 
 
 class Reason(StrEnum):
-    """Why an automation fired or not; see the module's docstring for each."""
+    """Why an automation fired or not (README, "WhatsApp consent, and why an automation fired or
+    not"): `fired` (its message goes out); `not_due_yet` (cart recovery scheduled, for once the
+    store's delay has passed); `unchanged` (a replay: nothing changed, nothing fires again);
+    `stale` (older than the stored record: nothing written); `backfill` (a historical import:
+    recorded, never delivered); `no_consent` (the contact's consent for its purpose does not meet
+    the store's policy); `erased` (the contact was erased); `recovered_by_order` (the contact
+    ordered after abandoning the cart); `completed` (the checkout was bought); `marked_by_shop`
+    (the shop marked the cart after its recovery fell due and before it went out)."""
 
     FIRED = "fired"
     NOT_DUE_YET = "not_due_yet"

@@ -323,7 +323,7 @@ class PhoneErasure(Command):
 class Address(Command):
     """A shipping or billing address, as the platforms send it; stored as sent (the country
     upper-cased). Its phone is read only when it is the one used. WooCommerce's and Magento's
-    names for its fields are read where ours are absent (`platform_names`)."""
+    names for its fields are read where ours are absent (README, "Platform payloads")."""
 
     other_names: ClassVar[Mapping[str, str]] = ADDRESS_NAMES
     other_lines: ClassVar[Mapping[str, tuple[str, ...]]] = ADDRESS_LINES
@@ -523,7 +523,7 @@ class OrderInput(Priced, AttachedByPhone):
 
 class ShipmentInput(Command):
     """A shipment. Shopify's fulfillment names are read where ours are absent (null or blank) and
-    dropped where ours are present (`platform_names.SHIPMENT_OWN_NAMES`): `tracking_company` as
+    dropped where ours are present (README, "Platform payloads"): `tracking_company` as
     `carrier`, and the first non-blank text of `tracking_numbers` and `tracking_urls` as
     `tracking_number` and `tracking_url`."""
 

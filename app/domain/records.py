@@ -60,7 +60,11 @@ _CURRENCY = _about("ISO 4217 code, upper-cased; null when none was sent")
 _TOTAL_PRICE = _about("Its total as sent, exact, in its currency's decimals")
 _CUSTOMER_EXTERNAL_ID = _about("The external id its customer was sent with (SPEC §4.2)")
 _CONTACT = _about("The contact it is attached to (SPEC §4.1): who a message would reach")
-_LINE_ITEMS = _about("Its line items: free-form objects, as sent")
+_LINE_ITEMS = _about(
+    "Its line items: JSON objects as the shop sent them, except that `price` and `quantity` are "
+    "stored as JSON numbers, exact to 15 significant digits (99999999999999.99 is answered as "
+    "99999999999999.98), and a `title` or `quantity` sent under a platform's name is added under ours"
+)
 _SHIPPING_ADDRESS = _about("The shipping address, as sent")
 _BILLING_ADDRESS = _about("The billing address, as sent")
 _AS_SENT = _about("As sent")
@@ -174,7 +178,9 @@ class Cart:
     status: Annotated[str, _values(CartStatus)] = field(metadata=_one_of(CartStatus))
     abandoned_at: datetime = field(metadata=_about("When it was abandoned (UTC): the instant dashboards count it at"))
     completed_at: datetime | None = field(
-        metadata=_about("When the checkout was bought (`completed_at` as sent): no recovery then; null until")
+        metadata=_about(
+            "When the checkout was bought (`completed_at` as sent): no recovery then; null until it is bought"
+        )
     )
     total_price: Amount = field(metadata=_TOTAL_PRICE)
     currency: str | None = field(metadata=_CURRENCY)
@@ -194,7 +200,7 @@ class Cart:
 
 @dataclass(frozen=True, slots=True)
 class PurposeConsent:
-    """A contact's WhatsApp consent for one purpose (issue 15, `app.domain.consent`)."""
+    """A contact's WhatsApp consent for one purpose (README, "WhatsApp consent, and why an automation fired or not")."""
 
     state: str = field(metadata=_about("subscribed, unsubscribed or not_subscribed (never given)"))
     consented_at: datetime | None = field(metadata=_about("When the customer gave it"))
@@ -278,7 +284,9 @@ class Contact:
     tags: list[str] = field(metadata=_MERGED)
     created_at: datetime = field(metadata=_CREATED_AT)
     updated_at: datetime = field(metadata=_UPDATED_AT)
-    erased_at: datetime | None = field(metadata=_about("When its personal data was erased (SPEC §4.3); null until"))
+    erased_at: datetime | None = field(
+        metadata=_about("When its personal data was erased (SPEC §4.3); null until it is")
+    )
     consent: WhatsappConsent = field(metadata=_about("Its WhatsApp consent, per purpose"))
 
 

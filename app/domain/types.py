@@ -560,20 +560,27 @@ Metadata = Annotated[MetadataPatch, BeforeValidator(_empty_dict_if_null)]
 
 
 class LineItem(BaseModel):
-    """Free-form object; quantity and price, when present, are numbers >= 0: a quantity of at
-    most 4 decimals, a price of at most its order's or cart's currency's (`_money`). A blank
-    quantity or price is one left out (SPEC §10, "Blank strings"); the other keys stay as sent.
-    WooCommerce's and Magento's `name` is read as the title, Magento's `qty_ordered` (an order
-    item's) or `qty` (a quote item's) as the quantity, where ours are absent
-    (`platform_names.line_item_in_our_names`)."""
+    """A line item: a JSON object whose keys other than quantity and price are kept as sent.
+    Quantity and price, when present, are numbers >= 0, stored as JSON numbers exact to 15
+    significant digits; a blank one is one left out (SPEC §10, "Blank strings"). WooCommerce's
+    and Magento's `name` is read as the title, Magento's `qty_ordered` (an order item's) or
+    `qty` (a quote item's) as the quantity, where ours are absent (README, "Platform payloads")."""
 
     model_config = ConfigDict(extra="allow")
     # Magento's names of the quantity (`known_fields.read_as`: their errors are the quantity's)
     other_names: ClassVar[Mapping[str, str]] = MappingProxyType(
         {theirs: ours for theirs, ours in LINE_ITEM_NAMES.items() if ours == "quantity"}
     )
-    quantity: NonNegativeNumber | None = None
-    price: Money | None = None
+    quantity: NonNegativeNumber | None = Field(
+        default=None,
+        description="A number >= 0 of at most 4 decimals (or its text); stored as a JSON number, exact to 15 "
+        "significant digits",
+    )
+    price: Money | None = Field(
+        default=None,
+        description="A number >= 0 (or its text) of at most its order's or cart's currency's decimals; stored as "
+        "a JSON number, exact to 15 significant digits (99999999999999.99 is answered as 99999999999999.98)",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -1,12 +1,12 @@
 """Store time series for dashboards: orders, revenue and carts per hour, day, week or month,
 counted in the store's own timezone (issue 16; README, "Time series").
 
-Bucket boundaries are instants computed here from the tz database (a day is 23 or 25 hours
-long when the clocks change, and a day they skip whole is no bucket); the counting is one SQL
-statement per table, joining a VALUES list of the buckets with the rows in them (an index range
-scan per bucket on both engines), so no row is loaded. Orders are counted from their hourly
-summary (`order_hours`, kept exact by every order write: app/db/summaries.py), and from the
-orders only in an hour a bucket boundary cuts."""
+Bucket boundaries are instants computed here from the tz database (a day is as long as the
+local day: 23, 24.5 or 25 hours where the clocks change, and a day they skip whole is no
+bucket); the counting is one SQL statement per table, joining a VALUES list of the buckets with
+the rows in them (an index range scan per bucket on both engines), so no row is loaded. Orders
+are counted from their hourly summary (`order_hours`, kept exact by every order write:
+app/db/summaries.py), and from the orders only in an hour a bucket boundary cuts."""
 
 from __future__ import annotations
 

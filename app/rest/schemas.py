@@ -11,30 +11,38 @@ from app.domain.automations import Automation, Reason
 
 
 class Error(BaseModel):
-    error: str
+    """A refusal that is not a validation failure: what was wrong, in a sentence."""
+
+    error: str = Field(description="What was wrong, in a sentence (e.g. the key missing, or the store unknown)")
 
 
 class ValidationError(BaseModel):
+    """A body that did not validate (422): nothing was written."""
+
     message: str = Field(description="The first error")
     errors: dict[str, list[str]] = Field(description="Messages per failing field, in dot notation")
     codes: dict[str, list[str]] = Field(description="Stable error codes per failing field")
 
 
 class TooManyAttempts(BaseModel):
-    message: Literal["Too Many Attempts."]
+    """The store's rate limit is spent (429): nothing was done; Retry-After says when to try again."""
+
+    message: Literal["Too Many Attempts."] = Field(description="Always this text")
 
 
 class Subject(BaseModel):
-    type: Literal["order", "cart", "shipment"]
-    external_id: str | None
+    """The record an automation is about: the cart it would recover, the shipment it would announce."""
+
+    type: Literal["order", "cart", "shipment"] = Field(description="The kind of record")
+    external_id: str | None = Field(description="The record's external id, as the shop sent it")
 
 
 class AutomationDecision(BaseModel):
     """One automation a write caused or suppressed, and why (README, the reasons vocabulary)."""
 
-    automation: Automation
-    reason: Reason
-    subject: Subject
+    automation: Automation = Field(description="The automation: cart_recovery or shipping_notification")
+    reason: Reason = Field(description="Why it fired or not")
+    subject: Subject = Field(description="The record it is about")
 
 
 def _no_default(schema: dict[str, Any]) -> None:
@@ -65,4 +73,6 @@ class BatchResult(BaseModel):
 
 
 class BatchResults(BaseModel):
+    """A batch's answer: each item's outcome (README, "Batches")."""
+
     results: list[BatchResult] = Field(description="One per item, in the order of `items`")

@@ -16,6 +16,7 @@ import pytest
 from graphql import get_introspection_query, graphql_sync
 
 from graphql_schema.schema import schema as graphql_schema
+from tests.api.descriptions import code_names, is_cut_off
 
 BUILT_IN = {"String", "Int", "Float", "Boolean", "ID"}
 
@@ -112,8 +113,13 @@ PINNED = {
     # the series is counted in the store's timezone
     "Query.storeTimeseries": "in the store's timezone",
     "Query.storeTimeseries(interval:)": "counted in the store's timezone (Store.timezone); at most 1000 buckets",
-    "StatsInterval.DAY": "23 or 25 hours when the clocks change",
+    "StatsInterval.DAY": "whatever its length: 23, 24.5 or 25 hours where the clocks change",
+    "StatsBucket": "the store's local day, whatever its length (23, 24.5 or 25 hours where the clocks change)",
     "StatsInterval.WEEK": "from Monday (ISO 8601)",
+    # line items' numbers as stored (README, "Line items"), and no sentence cut off
+    "LineItem.price": "exact to 15 significant digits (99999999999999.99 is stored as 99999999999999.98)",
+    "LineItem.quantity": "exact to 15 significant digits",
+    "Contact.erasedAt": "null until it is",
     "Store.timezone": "IANA timezone its dashboards count days in",
     # a cart abandoned, as every dashboard read counts one
     "StoreStats.cartsAbandoned": "checkouts bought at or before that time (completedAt <= abandonedAt)",
@@ -129,3 +135,16 @@ def test_every_list_taking_first_is_pinned() -> None:
 @pytest.mark.parametrize(("coordinate", "said"), PINNED.items(), ids=list(PINNED))
 def test_a_rule_is_stated_where_it_applies(coordinate: str, said: str) -> None:
     assert said in DESCRIBED[coordinate], DESCRIBED[coordinate]
+
+
+def test_no_description_names_the_code() -> None:
+    """A Python module or private name sends a dashboard author into source they do not have
+    (`PurposeConsent` named `app.domain.consent`)."""
+    found = [f"{coordinate}: {names}" for coordinate, text in DESCRIBED.items() if (names := code_names(text))]
+    assert found == [], "\n".join(found)
+
+
+def test_no_description_is_cut_off() -> None:
+    """`Contact.erasedAt` and `Cart.completedAt` ended "null until"."""
+    found = [f"{coordinate}: …{text[-60:]!r}" for coordinate, text in DESCRIBED.items() if is_cut_off(text)]
+    assert found == [], "\n".join(found)
