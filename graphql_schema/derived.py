@@ -157,7 +157,7 @@ INPUT_FIELDS: dict[str, str] = {
     "billing_address": "Stored as sent, the country upper-cased",
     "customer": "Merged into the contact of its phone: fields given overwrite, those left out are kept (SPEC §4.2)",
     "line_items": "Free-form objects; quantity and price, when given, numbers >= 0 (a price in at most its "
-    "currency's decimals)",
+    "currency's decimals), stored as JSON numbers exact to 15 significant digits",
     "tags": "A list of texts of at most 255 characters; a lone string is a list of that one string",
     "OrderUpdate.tags": "Replaces the list; a lone string is a list of that one string",
     "CartUpdate.tags": "Replaces the list; a lone string is a list of that one string",

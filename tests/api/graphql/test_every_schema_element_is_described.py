@@ -119,6 +119,10 @@ PINNED = {
     # line items' numbers as stored (README, "Line items"), and no sentence cut off
     "LineItem.price": "exact to 15 significant digits (99999999999999.99 is stored as 99999999999999.98)",
     "LineItem.quantity": "exact to 15 significant digits",
+    **{
+        f"{kind}.lineItems": "stored as JSON numbers exact to 15 significant digits"
+        for kind in ("OrderInput", "CartInput")
+    },
     "Contact.erasedAt": "null until it is",
     "Store.timezone": "IANA timezone its dashboards count days in",
     # a cart abandoned, as every dashboard read counts one
