@@ -77,11 +77,12 @@ def test_services_do_not_import_automations():
 
 
 def test_config_is_a_leaf():
-    """Config imports only the rules it checks settings by (app.sqlite_uri, app.driver_options),
-    leaves themselves but for the one the other reads."""
+    """Config imports only the rules it checks settings by (app.sqlite_uri, app.driver_options,
+    app.rate_limit_storage), leaves themselves but for the one another reads."""
     graph = import_graph()
-    assert graph["app.config"] == {"app.sqlite_uri", "app.driver_options"}
+    assert graph["app.config"] == {"app.sqlite_uri", "app.driver_options", "app.rate_limit_storage"}
     assert graph["app.driver_options"] == {"app.sqlite_uri"}
+    assert graph["app.rate_limit_storage"] == set()
     assert graph["app.sqlite_uri"] == set()
 
 
