@@ -39,22 +39,37 @@ async def _admin(sql: str) -> None:
 @contextlib.contextmanager
 def scratch_database(template: str | None = None) -> Iterator[str]:
     """The URL of a new database (a copy of `template`, a database no one is connected to),
-    dropped on the way out."""
+    dropped on the way out. Its commits do not wait for the WAL's flush (synchronous_commit
+    off): a scratch database need not outlive a crash of the server, and the suite's commits
+    would otherwise each wait for a disk write."""
     name = f"kanal_test_{uuid.uuid4().hex[:12]}"
     asyncio.run(_admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
+        asyncio.run(_admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
         yield make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def truncate_all(url: str) -> None:
-    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables if table.name != "dispatch_lock")
+    """Empties every table and restarts every sequence. DELETE, not TRUNCATE: on tables of a
+    few rows it is some fifty times faster (TRUNCATE gives each table a new file), and the
+    suite empties the database before each of its PostgreSQL tests. kept_versions goes first:
+    the triggers of the deletes after it stamp it again, as they would after a TRUNCATE."""
+    emptied = ["kept_versions"] + [
+        table.name for table in reversed(metadata.sorted_tables) if table.name not in ("dispatch_lock", "kept_versions")
+    ]
+    deletes = "; ".join(f'DELETE FROM "{name}"' for name in emptied)
+    script = (
+        f"BEGIN; {deletes}; "
+        "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) FROM pg_sequences "
+        "WHERE schemaname = current_schema(); COMMIT"
+    )
 
     async def run() -> None:
         conn = await asyncpg.connect(_dsn(url))
         try:
-            await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            await conn.execute(script)
         finally:
             await conn.close()
 

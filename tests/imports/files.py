@@ -86,7 +86,7 @@ def first_batch_then(later: Callable[[BaseHTTPRequestHandler], None]) -> Iterato
 def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """A local HTTP server of `handler`, its base URL yielded, stopped on the way out."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()  # `shutdown` waits a poll
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:

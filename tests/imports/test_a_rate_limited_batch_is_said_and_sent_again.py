@@ -62,7 +62,7 @@ class RateLimit:
 @contextmanager
 def rate_limited(upstream: str, limited: int, retry_after: str | None) -> Iterator[RateLimit]:
     limit = RateLimit(upstream, limited, retry_after)
-    thread = threading.Thread(target=limit.server.serve_forever, daemon=True)
+    thread = threading.Thread(target=limit.server.serve_forever, args=(0.01,), daemon=True)  # `shutdown` waits a poll
     thread.start()
     try:
         yield limit
