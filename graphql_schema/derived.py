@@ -17,12 +17,13 @@ import typing
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import strawberry
 from pydantic import BaseModel
-from pydantic.fields import FieldInfo
 
+from app.domain.field_descriptions import PHONE, field_description
 from app.domain.money import Amount
 
 from .scalars import JSON, Long, Money
@@ -123,82 +124,18 @@ def _bound(constraint: Any) -> int:
     return max((getattr(item, "le", 0) or 0 for item in items), default=0)
 
 
-def _choices(hint: Any) -> tuple[str, ...]:
-    """The values a Literal or an enum allows (found inside Optional / Annotated)."""
-    origin = get_origin(hint)
-    if origin is Literal:
-        return tuple(str(value) for value in get_args(hint))
-    if origin in (Union, types.UnionType, Annotated):
-        for arg in get_args(hint):
-            if found := _choices(arg):
-                return found
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return tuple(str(member.value) for member in hint)
-    return ()
-
-
-_TEXT = "At most 255 characters"
-_PHONE = "In any form a shop sends: E.164, or national in the store's region (SPEC §4.1)"
-# What a command's field means where its model gives it no description, by its REST name, or
-# `Model.name` where one command's field means more (SPEC §3; README, "Endpoints").
-INPUT_FIELDS: dict[str, str] = {
-    "external_id": "The shop's id of it, at most 255 characters: with the store, the key a write replaces by",
-    "CustomerInput.external_id": "The shop's customer id, at most 255 characters; absent: a guest buyer, known "
-    "by the phone (SPEC §3.4)",
-    "EmbeddedCustomer.external_id": "The shop's customer id, at most 255 characters: stored on the order or "
-    "cart, and on the contact when no other contact of the store holds it (SPEC §4.2)",
-    "total_price": "Exact, >= 0, as a string or a number, in at most its currency's decimals (4 without one)",
-    "currency": "ISO 4217 code (upper-cased); an unknown code is refused",
-    "financial_status": "Free text of at most 64 characters (pending, paid, refunded, …), stored trimmed and "
-    "lower-cased",
-    "fulfillment_status": "Free text of at most 64 characters (unfulfilled, fulfilled, …), stored trimmed and "
-    "lower-cased",
-    "shipping_address": "Stored as sent, the country upper-cased",
-    "billing_address": "Stored as sent, the country upper-cased",
-    "customer": "Merged into the contact of its phone: fields given overwrite, those left out are kept (SPEC §4.2)",
-    "line_items": "Free-form objects; quantity and price, when given, numbers >= 0 (a price in at most its "
-    "currency's decimals), stored as JSON numbers exact to 15 significant digits",
-    "tags": "A list of texts of at most 255 characters; a lone string is a list of that one string",
-    "OrderUpdate.tags": "Replaces the list; a lone string is a list of that one string",
-    "CartUpdate.tags": "Replaces the list; a lone string is a list of that one string",
-    "metadata": "A free-form JSON object, nested at most 32 levels",
-    "first_name": _TEXT,
-    "last_name": _TEXT,
-    "company": _TEXT,
-    "address1": _TEXT,
-    "address2": _TEXT,
-    "city": _TEXT,
-    "province": _TEXT,
-    "zip": "At most 32 characters",
-    "phone": _PHONE,
-    "EmbeddedCustomer.phone": f"{_PHONE}; absent or blank: an address's phone is used",
-    "Address.phone": "Used as the contact's phone only when neither the customer nor the order or cart gives one "
-    '(README, "Phones as shops send them")',
-    "email": "A valid email address, at most 255 characters",
-    "locale": "At most 10 characters, e.g. fr-FR",
-    "lifetime_value": "A whole number >= 0 (up to 2^62)",
-    "orders_count": "A whole number >= 0 (up to 2^62)",
-    "whatsapp_consent": "Its WhatsApp consent per purpose, recorded on its contact",
-    "order_external_id": "The external id of an order of the same store, else a NOT_FOUND userError on this field",
-    "tracking_number": "At most 255 characters, its surrounding whitespace cut",
-    "tracking_url": "An http(s) URL of at most 1024 characters",
-    "carrier": "At most 255 characters, its surrounding whitespace cut",
-    "recovery_url": "The link that resumes the cart: an http(s) URL of at most 1024 characters",
-}
-
-
-def _input_description(model: type[BaseModel], name: str, field: FieldInfo) -> str | None:
-    """The field's own description, else the values it allows, else `INPUT_FIELDS`'."""
-    if field.description:
-        return field.description
-    if choices := _choices(field.annotation):
-        return ", ".join(choices[:-1]) + " or " + choices[-1]
-    for owner in model.__mro__:
-        if f"{owner.__name__}.{name}" in INPUT_FIELDS:
-            return INPUT_FIELDS[f"{owner.__name__}.{name}"]
-    if field.annotation is datetime:
-        return "RFC 3339; without an offset it is UTC"
-    return INPUT_FIELDS.get(name)
+# What GraphQL says its own way of a field (the shared meanings: `field_description`): a refusal
+# is a userError, and GraphQL's coercion makes a lone string where a list goes a list of it; an
+# input has no top-level phone, so only an address's stands in for the customer's.
+OWN_FIELDS: Mapping[str, str] = MappingProxyType(
+    {
+        "tags": "A list of texts of at most 255 characters; a lone string is a list of that one string",
+        "OrderUpdate.tags": "Replaces the list; a lone string is a list of that one string",
+        "CartUpdate.tags": "Replaces the list; a lone string is a list of that one string",
+        "EmbeddedCustomer.phone": f"{PHONE}; absent or blank: an address's phone is used",
+        "order_external_id": "The external id of an order of the same store, else a NOT_FOUND userError on this field",
+    }
+)
 
 
 def command_input(
@@ -214,7 +151,7 @@ def command_input(
     optional = [(n, f) for n, f in model.model_fields.items() if not f.is_required()]
     for field_name, field in required + optional:
         kind = _input_type(field.annotation, nested or {})
-        text = _input_description(model, field_name, field)
+        text = field_description(model, field_name, field, OWN_FIELDS)
         if field.is_required():
             annotations[field_name] = kind
             namespace[field_name] = strawberry.field(description=text)

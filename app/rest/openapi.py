@@ -14,6 +14,7 @@ from app.services.batches import MAX_BODY_BYTES, MAX_ITEMS
 
 from . import examples, schemas
 from .blank_schemas import allow_blanks
+from .described_schemas import describe_requests
 from .null_schemas import allow_nulls
 from .platform_schemas import describe_platform_names
 
@@ -150,8 +151,9 @@ _BODY_TYPES = (
 _UPSERTED = {"201": "Created", "200": "Updated (same body)"}
 
 
+_MIB = MAX_BODY_BYTES // (1024 * 1024)
 _BATCH = (
-    f"At most {MAX_ITEMS:,} items and {MAX_BODY_BYTES // (1024 * 1024)} MiB (413 beyond); `items` not a non-empty "
+    f"At most {MAX_ITEMS:,} items and {_MIB} MiB (413 beyond); `items` not a non-empty "
     "list, or longer, is 422. Each item is validated and written as the single upsert would, in order (an "
     "external_id named twice is two writes), and answered in `results` (HTTP 200 even when items failed); an "
     "item larger than a single POST's body limit (1 MiB by default, as compact JSON) is refused on its own, "
@@ -160,15 +162,35 @@ _BATCH = (
 )
 
 
-def _batch_of(model: type[BaseModel]) -> type[BaseModel]:
-    """`{"items": [model]}`, the body of a batch of `model`s, named `<model>Batch`."""
-    items: Any = (list[model], Field(min_length=1, max_length=MAX_ITEMS))  # type: ignore[valid-type]
-    return create_model(f"{model.__name__}Batch", items=items)
+def _batch_of(model: type[BaseModel], post: str) -> type[BaseModel]:
+    """`{"items": [model]}`, the body of a batch of `model`s, each item the body of `post` (the
+    single write), named `<model>Batch`."""
+    items: Any = (
+        list[model],  # type: ignore[valid-type]
+        Field(
+            min_length=1,
+            max_length=MAX_ITEMS,
+            description=f"1 to {MAX_ITEMS:,} items (none, or more, is 422), each the body {post} takes; the whole "
+            f"body at most {_MIB} MiB (413 beyond). An item larger than a single POST's body limit (1 MiB by "
+            "default, as compact JSON) is refused on its own, code too_large",
+        ),
+    )
+    return create_model(
+        f"{model.__name__}Batch",
+        __doc__=f"Many writes in one request: each item is validated and written as {post} would, in order, and "
+        "answered in `results` at its index",
+        items=items,
+    )
 
 
-BATCHES: dict[type[BaseModel], type[BaseModel]] = {
-    model: _batch_of(model) for model in (OrderInput, ShipmentInput, CartInput, CustomerInput)
+# the single write whose body each item of a model's batch is
+_SINGLE: dict[type[BaseModel], str] = {
+    OrderInput: "POST /orders",
+    ShipmentInput: "POST /shipments",
+    CartInput: "POST /carts (or /checkouts)",
+    CustomerInput: "POST /customers",
 }
+BATCHES: dict[type[BaseModel], type[BaseModel]] = {model: _batch_of(model, post) for model, post in _SINGLE.items()}
 
 
 def _batch_operation(summary: str, model: type[BaseModel], resource: str) -> dict[str, Any]:
@@ -179,9 +201,7 @@ def _batch_operation(summary: str, model: type[BaseModel], resource: str) -> dic
     # `{"results": [...]}` alone: each item's automations are in its result, none beside them
     operation["responses"]["200"] = _json(schemas.BatchResults, "One result per item, in order", _RATE_HEADERS)
     operation["responses"]["200"]["content"]["application/json"]["example"] = examples.ANSWERS[resource]
-    operation["responses"]["413"] = _json(
-        schemas.Error, f"Body larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB", _RATE_HEADERS
-    )
+    operation["responses"]["413"] = _json(schemas.Error, f"Body larger than {_MIB} MiB", _RATE_HEADERS)
     operation["responses"]["422"] = _json(
         schemas.ValidationError, f"`items` missing, empty, not a list, or over {MAX_ITEMS:,}", _RATE_HEADERS
     )
@@ -345,6 +365,7 @@ def openapi_document() -> dict[str, Any]:
     allow_blanks(definitions.get("$defs", {}), inputs)
     allow_nulls(definitions.get("$defs", {}), inputs)
     describe_platform_names(definitions.get("$defs", {}), [OrderInput, ShipmentInput, CartInput, CustomerInput])
+    describe_requests(definitions.get("$defs", {}), inputs)
     _titled_by_use(definitions.get("$defs", {}))
     return {
         "openapi": "3.1.0",

@@ -4,7 +4,7 @@ read from introspection as GraphiQL reads it. GraphQL's own scalars and introspe
 are graphql-core's, described there.
 
 A record's fields are described once, in its dataclass (`app.domain.records`), and a command's
-in its model or `graphql_schema.derived.INPUT_FIELDS`: a new field without a description fails
+in its model or `app.domain.field_descriptions.FIELDS`: a new field without a description fails
 here. A few descriptions are pinned to the rules they must state, in the README's words."""
 
 from __future__ import annotations
