@@ -203,7 +203,7 @@ def _json_type(schema: dict[str, Any]) -> Any:
 
 
 class WhatsappConsent(Command):
-    """A customer's WhatsApp consent (issue 15; Shopify's `sms_marketing_consent` is the model):
+    """A customer's WhatsApp consent (Shopify's `sms_marketing_consent` is the model):
     a state per purpose, when it was given and where it was collected. At least one purpose.
     No other key with something in it: a misspelt purpose (`utlity`) would otherwise pass
     unread. A consent with nothing in it (every field, whatever its key, null or blank; `{}`)

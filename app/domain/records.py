@@ -234,7 +234,7 @@ class ConsentChange:
 @dataclass(frozen=True, slots=True)
 class Customer:
     """A shop's customer record (SPEC §3.4). Its contact (`contact`: id and E.164 phone) and
-    `phone_source` are given as orders and carts give theirs (issue 13 amends SPEC §3.4, which
+    `phone_source` are given as orders and carts give theirs (an amendment of SPEC §3.4, which
     kept the phone out of the response)."""
 
     external_id: str | None = field(

@@ -1,6 +1,6 @@
 """What no public description may say, for the OpenAPI document and the GraphQL schema alike:
-a name of the code (a Python module, a private name), which sends an API user into source they
-do not have, and a sentence cut off (a description ending in a dangling word such as "until",
+a name of the code (a Python module, a private name) or an issue of the project's tracker, which
+send an API user into source and tickets they do not have, and a sentence cut off (a description ending in a dangling word such as "until",
 "and", "or", or a comma)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ MODULES = frozenset(
     for path in (ROOT / package).rglob("*.py")
 )
 _QUOTED = re.compile(r"`([^`]+)`")
-_IN_PROSE = re.compile(r"\bapp\.[a-z_]|\bgraphql_schema\b|\.py\b|\bdocstring\b|\bmodule's\b")
+_IN_PROSE = re.compile(r"\bapp\.[a-z_]|\bgraphql_schema\b|\.py\b|\bdocstring\b|\bmodule's\b|\bissue \d+")
 # A word or mark a sentence is not finished on ("null until", "no recovery then;", "a, b,").
 _DANGLING = re.compile(r"(?:\b(?:until|and|or|the|a|an|of|with|but)|[,;:(\-–—])\s*$", re.IGNORECASE)
 
@@ -25,8 +25,8 @@ _DANGLING = re.compile(r"(?:\b(?:until|and|or|the|a|an|of|with|but)|[,;:(\-–�
 def code_names(description: str) -> list[str]:
     """The names of the code a description quotes or writes out: a `quoted` name that is private
     (`_money`) or whose first part is a module (`platform_names.line_item_in_our_names`; a module
-    quoted alone reads as the field it is named after), or a module path, a source file or a
-    docstring named in prose."""
+    quoted alone reads as the field it is named after), or a module path, a source file, a
+    docstring or an issue number named in prose."""
     found = [
         name
         for name in _QUOTED.findall(description)
