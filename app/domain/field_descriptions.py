@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 import types
-from collections import ChainMap
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -82,13 +81,12 @@ def field_description(
         return field.description
     if choices := _choices(field.annotation):
         return ", ".join(choices[:-1]) + " or " + choices[-1]
-    said = ChainMap(dict(own), dict(FIELDS))
     for owner in model.__mro__:
-        if f"{owner.__name__}.{name}" in said:
-            return said[f"{owner.__name__}.{name}"]
+        if said := own.get(f"{owner.__name__}.{name}") or FIELDS.get(f"{owner.__name__}.{name}"):
+            return said
     if field.annotation is datetime:
         return _DATETIME
-    return said.get(name)
+    return own.get(name) or FIELDS.get(name)
 
 
 def _choices(hint: Any) -> tuple[str, ...]:

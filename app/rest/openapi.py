@@ -152,12 +152,15 @@ _UPSERTED = {"201": "Created", "200": "Updated (same body)"}
 
 
 _MIB = MAX_BODY_BYTES // (1024 * 1024)
+_TOO_LARGE_ITEM = (
+    "item larger than a single POST's body limit (1 MiB by default, as compact JSON) is refused on its own, "
+    "code too_large"
+)
 _BATCH = (
     f"At most {MAX_ITEMS:,} items and {_MIB} MiB (413 beyond); `items` not a non-empty "
     "list, or longer, is 422. Each item is validated and written as the single upsert would, in order (an "
     "external_id named twice is two writes), and answered in `results` (HTTP 200 even when items failed); an "
-    "item larger than a single POST's body limit (1 MiB by default, as compact JSON) is refused on its own, "
-    "code too_large. "
+    f"{_TOO_LARGE_ITEM}. "
     "The batch counts as one request against the rate limit; Kanal-Backfill applies to every item."
 )
 
@@ -171,8 +174,7 @@ def _batch_of(model: type[BaseModel], post: str) -> type[BaseModel]:
             min_length=1,
             max_length=MAX_ITEMS,
             description=f"1 to {MAX_ITEMS:,} items (none, or more, is 422), each the body {post} takes; the whole "
-            f"body at most {_MIB} MiB (413 beyond). An item larger than a single POST's body limit (1 MiB by "
-            "default, as compact JSON) is refused on its own, code too_large",
+            f"body at most {_MIB} MiB (413 beyond). An {_TOO_LARGE_ITEM}",
         ),
     )
     return create_model(
