@@ -290,9 +290,23 @@ def _http_url(value: Any) -> str:
         parts.port  # noqa: B018 - raises ValueError when out of range
     except ValueError:
         raise _fail(ErrorCode.INVALID_URL, "Must be an http(s) URL.") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(_invisible(c) for c in url):
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(_invisible(c) for c in url)
+        or _CONTROL.search(url)
+        or _EMPTY_LABEL.search(parts.hostname)
+    ):
         raise _fail(ErrorCode.INVALID_URL, "Must be an http(s) URL.")
     return url
+
+
+# No URL holds a control character (Unicode Cc: C0, DEL, C1; RFC 3986 §2), only its
+# percent-encoding; a NUL is refused in any text before (`invalid_characters`).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# A host's empty label (`.com`, `a..b`, `example.com..`): no name (RFC 1123 §2.1); one final
+# dot is a fully qualified name's.
+_EMPTY_LABEL = re.compile(r"^\.|\.\.")
 
 
 def _invisible(char: str) -> bool:
