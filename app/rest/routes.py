@@ -211,14 +211,16 @@ _PLUS_IN_A_QUERY = "; a + in a query string is written %2B (a bare + reads as a 
 def _phone_in_the_query(request: Request, store: Store, model: type[Command]) -> Any:
     """The command `model` of the query string's `phone` (`?phone=…`), read as `POST /customers`
     reads a phone. Given twice, 400 (which phone was meant is not known: one erasure must not
-    erase one of two people, one read must not show one of them); left out, 422 `required`
-    saying where it goes (a body is not read); unreadable, 422 at `phone`, a value led by a
+    erase one of two people, one read must not show one of them); left out or blank, 422
+    `required` saying where it goes (a body is not read), one of spaces how a `+` is written
+    (a bare one reads as a space); unreadable, 422 at `phone`, a value led by a
     space told that its `+` was read as one."""
     given = request.query_params.getlist("phone")
     if len(given) > 1:
         raise BadRequest(f"The `phone` query parameter is given {len(given)} times; give it once.")
-    if not given:
-        raise ValidationFailed([FieldError(("phone",), ErrorCode.REQUIRED, _PHONE_IN_THE_QUERY)])
+    if not given or not given[0] or given[0].isspace():  # `?phone=+` reads as a space
+        where = _PHONE_IN_THE_QUERY if not given or not given[0] else _PHONE_IN_THE_QUERY[:-1] + _PLUS_IN_A_QUERY
+        raise ValidationFailed([FieldError(("phone",), ErrorCode.REQUIRED, where)])
     try:
         return validate(model, {"phone": given[0]}, store.region)
     except ValidationFailed as failure:
