@@ -14,13 +14,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from app.db.summaries import DAY, ProductShare, floor, order_shares
-from app.db.tables import orders, product_days
+from app.db.tables import order_hours, orders, product_days
 from app.domain.money import from_units
 
 from .revenue import Revenue
+from .stats import hours_of
 from .summary_sums import added_up
 
 
@@ -51,10 +52,10 @@ def top_products(
     """The `first` products of the orders of `store_id` placed in [start, end), best first by
     `by`; ties by title, then sku, each ascending by code point with a product without one
     last (README, "Top products"). REVENUE compares currency by currency, the currency of the
-    most orders in the period first (no exchange rates). A line without a quantity counts 1,
-    without a price 0."""
+    most orders placed in the period first, each order once (no exchange rates; a tie by ISO
+    code, the orders without a currency last). A line without a quantity counts 1, without a
+    price 0."""
     products: dict[tuple[str | None, str | None], ProductSales] = {}
-    orders_per_currency: dict[str | None, int] = defaultdict(int)
     for (sku, key_title, currency), tally in _tallies(conn, store_id, start, end).items():
         if not tally.lines:
             continue
@@ -65,14 +66,39 @@ def top_products(
         product.quantity += from_units(tally.share.quantity)
         product.orders += tally.share.orders
         product.revenue.append(Revenue.of(currency, from_units(tally.share.revenue), tally.share.orders))
-        orders_per_currency[currency] += tally.share.orders
+    placed = _orders_per_currency(conn, store_id, start, end)
+    # A currency the count missed (an order moved between its statements and those of the
+    # products: each is its own snapshot) comes after those counted.
+    sold = {revenue.currency for product in products.values() for revenue in product.revenue}
     ranked_currencies = sorted(
-        orders_per_currency, key=lambda currency: (-orders_per_currency[currency], currency is None, currency or "")
+        placed.keys() | sold, key=lambda currency: (-placed.get(currency, 0), currency is None, currency or "")
     )
     ranked = sorted(products.values(), key=lambda product: _rank(product, by, ranked_currencies))
     for product in ranked:
         product.revenue.sort(key=lambda revenue: ranked_currencies.index(revenue.currency))
     return ranked[:first]
+
+
+def _orders_per_currency(conn: Connection, store_id: int, start: datetime, end: datetime) -> dict[str | None, int]:
+    """The orders of `store_id` placed in [start, end) per currency (None: sent without one),
+    each order once however many products it holds, as storeStats counts them (`stats.hours_of`):
+    the whole UTC hours from `order_hours`, the parts of an hour at the edges from the orders.
+    Orders without a line count too: they are orders of the period."""
+    counted: dict[str | None, int] = defaultdict(int)
+    whole, edges = hours_of(start, end)
+    statements = []
+    if whole is not None:
+        h = order_hours.c
+        in_hours = (h.store_id == store_id, h.hour >= whole[0], h.hour < whole[1])
+        statements.append(select(h.currency, func.sum(h.orders)).where(*in_hours).group_by(h.currency))
+    o = orders.c
+    for edge in edges:
+        in_edge = (o.store_id == store_id, o.placed_at >= edge[0], o.placed_at < edge[1])
+        statements.append(select(o.currency, func.count()).where(*in_edge).group_by(o.currency))
+    for statement in statements:
+        for currency, number in conn.execute(statement):
+            counted[currency or None] += int(number)  # `order_hours` keys an order without one as ""
+    return counted
 
 
 @dataclass
