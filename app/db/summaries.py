@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.domain.json_values import as_text, json_default
-from app.domain.money import MAX_DECIMALS, to_units
+from app.domain.money import MAX_DECIMALS, WIDE_DIGITS, to_units
 from app.domain.rules.child_lines_are_their_parents import counted_lines
 
 from .compiled import PrecompiledStatement
@@ -59,7 +59,7 @@ _ADD = "kanal_add"  # SQLite: exact addition of two integers written as text
 _ONE = 10**MAX_DECIMALS  # one, in ten-thousandths
 _HALF_UNIT = _ONE // 2
 # A quantity has up to 31 digits before the point and 4 after: wider than the default 28.
-_EXACT = Context(prec=120)
+_EXACT = Context(prec=WIDE_DIGITS)
 
 
 @dataclass(slots=True)

@@ -57,7 +57,8 @@ def format_money(amount: Decimal, places: int = DEFAULT_PLACES) -> str:
     -0 -> "0.00"."""
     rounded = amount.quantize(QUANTA[places], context=_WIDE)  # no `localcontext`: 2 µs a body
     if rounded != amount:
-        return f"{amount.normalize():f}"
+        # In the wide context: the default one cuts a sum past 28 digits (its decimals first).
+        return f"{amount.normalize(_WIDE):f}"
     return f"{rounded if rounded else rounded.copy_abs():f}"
 
 
@@ -69,6 +70,13 @@ def money_text(amount: Decimal, currency: str | None) -> str:
 def round_to_unit(amount: Decimal, currency: str | None) -> Decimal:
     """The amount rounded half-even (banker's rounding) to the currency's minor unit."""
     return amount.quantize(QUANTA[places_of(currency)], rounding=ROUND_HALF_EVEN, context=_WIDE)
+
+
+def average_of(total: Decimal, count: int, currency: str | None) -> Decimal:
+    """`total` / `count` (count > 0) rounded half-even to the currency's minor unit. Divided in
+    the wide context: a sum of line totals may have more digits than the default context's 28,
+    which would cut the quotient before it is rounded."""
+    return round_to_unit(_WIDE.divide(total, count), currency)
 
 
 def decimal_places(amount: Decimal) -> int:

@@ -56,6 +56,9 @@ def top_products(
     code, the orders without a currency last). A line without a quantity counts 1, without a
     price 0."""
     products: dict[tuple[str | None, str | None], ProductSales] = {}
+    # Ten-thousandths, added up as integers: a Decimal sum would be cut to the default context's
+    # 28 digits, and a quantity has up to 35.
+    quantities: dict[tuple[str | None, str | None], int] = defaultdict(int)
     for (sku, key_title, currency), tally in _tallies(conn, store_id, start, end).items():
         if not tally.lines:
             continue
@@ -63,9 +66,11 @@ def top_products(
         product = products.setdefault((sku, key_title), ProductSales(sku, title))
         if title is not None and (product.title is None or title > product.title):
             product.title = title
-        product.quantity += from_units(tally.share.quantity)
+        quantities[(sku, key_title)] += tally.share.quantity
         product.orders += tally.share.orders
         product.revenue.append(Revenue.of(currency, from_units(tally.share.revenue), tally.share.orders))
+    for key, product in products.items():
+        product.quantity = from_units(quantities[key])
     placed = _orders_per_currency(conn, store_id, start, end)
     # A currency the count missed (an order moved between its statements and those of the
     # products: each is its own snapshot) comes after those counted.
@@ -199,14 +204,19 @@ def _day_after(day: datetime) -> datetime | None:
         return None
 
 
+_NONE = Decimal(0)
+
+
 def _rank(product: ProductSales, by: ProductMetric, currencies: list[str | None]) -> tuple[Any, ...]:
+    # copy_negate, exact: unary minus rounds to the default context's 28 digits, where sums
+    # that differ past them would tie.
     if by is ProductMetric.QUANTITY:
-        key: tuple[Any, ...] = (-product.quantity,)
+        key: tuple[Any, ...] = (product.quantity.copy_negate(),)
     elif by is ProductMetric.ORDERS:
         key = (-product.orders,)
     else:
-        amounts = {revenue.currency: Decimal(revenue.amount) for revenue in product.revenue}
-        key = tuple(-amounts.get(currency, Decimal(0)) for currency in currencies)
+        amounts = {revenue.currency: revenue.amount for revenue in product.revenue}
+        key = tuple(amounts.get(currency, _NONE).copy_negate() for currency in currencies)
     # Ties by title, then sku, each by code point and absent last: the order is Python's on
     # both engines (SQL would put NULL first on SQLite, last on PostgreSQL).
     return (*key, product.title is None, product.title or "", product.sku is None, product.sku or "")

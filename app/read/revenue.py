@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.domain.money import Amount, round_to_unit
+from app.domain.money import Amount, average_of
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,9 @@ class Revenue:
 
     @classmethod
     def of(cls, currency: str | None, total: Decimal, orders: int) -> Revenue:
-        """From a SQL group: the currency, SUM(total_price) and COUNT(*) (orders > 0)."""
-        average = round_to_unit(total / orders, currency)
+        """From a SQL group: the currency, SUM(total_price) and COUNT(*) (orders > 0); exact at any
+        size (`average_of` divides in the wide context)."""
+        average = average_of(total, orders, currency)
         return cls(currency, Amount.of(total, currency), orders, Amount.of(average, currency))
 
 

@@ -12,6 +12,7 @@ import pytest
 from app.domain.commands import CartInput, OrderInput, validate
 from app.domain.errors import ValidationFailed
 from app.domain.money import MINOR_UNITS, Amount, format_money, money_text, round_to_unit
+from app.read.revenue import Revenue
 
 
 @pytest.mark.parametrize(
@@ -193,3 +194,57 @@ def test_negative_zero_is_kept_as_zero(amount, kept):
 )
 def test_averages_round_half_even_to_the_currency_unit(currency, average, rounded):
     assert str(round_to_unit(Decimal(average), currency)) == rounded
+
+
+# (currency, a sum, its orders, the sum's text, the average's text): sums past the default
+# decimal context's 28 digits, as topProducts adds up lines of a quantity up to 10^31 and a
+# price up to 10^14, render and average with every digit (README, "Top products"), in every
+# dashboard's revenue (`Revenue.of`: storeStats, storeTimeseries, recoveryFunnel, topProducts).
+WIDE_SUMS = [
+    (
+        "EUR",
+        "9999999999999996000000000001.2304",
+        2,
+        "9999999999999996000000000001.2304",
+        "4999999999999998000000000000.62",
+    ),
+    ("EUR", "9999999999999996000000000001.23", 1, "9999999999999996000000000001.23", "9999999999999996000000000001.23"),
+    ("EUR", "99999999999999960000000000010", 3, "99999999999999960000000000010.00", "33333333333333320000000000003.33"),
+    ("JPY", "99999999999998900000000000022", 2, "99999999999998900000000000022", "49999999999999450000000000011"),
+    (
+        "JPY",
+        "123456789012345678901234567890123.5",
+        1,
+        "123456789012345678901234567890123.5",
+        "123456789012345678901234567890124",
+    ),
+    (
+        "KWD",
+        "999999999999990000000000000000000000000000.003",
+        2,
+        "999999999999990000000000000000000000000000.003",
+        "499999999999995000000000000000000000000000.002",
+    ),
+    (
+        "KWD",
+        "12345678901234567890123456789.1",
+        1,
+        "12345678901234567890123456789.100",
+        "12345678901234567890123456789.100",
+    ),
+    (
+        None,
+        "1000000000000000000000000000000000000000000000.0001",
+        3,
+        "1000000000000000000000000000000000000000000000.0001",
+        "333333333333333333333333333333333333333333333.33",
+    ),
+]
+
+
+@pytest.mark.parametrize(("currency", "total", "orders", "text", "average"), WIDE_SUMS)
+def test_sums_past_28_digits_render_and_average_exactly(
+    currency: str | None, total: str, orders: int, text: str, average: str
+) -> None:
+    revenue = Revenue.of(currency, Decimal(total), orders)
+    assert (revenue.amount.text(), revenue.average.text()) == (text, average)
