@@ -80,8 +80,16 @@ def average_of(total: Decimal, count: int, currency: str | None) -> Decimal:
 
 
 def decimal_places(amount: Decimal) -> int:
-    exponent = amount.normalize().as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    """The decimals `amount` (finite) needs, trailing zeros not counted ("1.2300" -> 2, "1E+3"
+    -> 0); exact at any length (`normalize` in the default context rounds to 28 digits first,
+    and `1.00000000000000000000000000001` would need none)."""
+    _, digits, exponent = amount.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    places, end = -exponent, len(digits)
+    while places and end and not digits[end - 1]:  # the trailing zeros
+        places, end = places - 1, end - 1
+    return places if end else 0  # every digit a zero: 0.000 is 0
 
 
 class Amount(Decimal):

@@ -289,6 +289,40 @@ def test_line_item_numbers_are_checked(items, expected):
     assert failures(OrderInput, order(line_items=items)) == expected
 
 
+# A quantity's decimals counted exactly at any length (README "Line items": at most 4): counted
+# in the default 28-digit context, one of 30 significant digits was rounded to a whole number
+# first and taken. The quantity as sent (text, and the Decimal a JSON number is read as) ->
+# refused `too_precise` or taken (None).
+QUANTITY_DECIMALS: dict[str, str | None] = {
+    "1.00000000000000000000000000001": "too_precise",
+    "1234567890123456789012345678901.23456": "too_precise",
+    "12345678901234567890123456789.00001": "too_precise",
+    "0.00001": "too_precise",
+    "1E-5": "too_precise",
+    "0.12345": "too_precise",
+    "1234567890123456789012345678901.2345": None,
+    "1.23450000000000000000000000000": None,
+    "1000000000000000000000000000000.0000000000": None,
+    "1.2345E+3": None,
+    "12E+29": None,
+    "7": None,
+    "0.00000000": None,
+    "0E-10": None,
+}
+
+
+@pytest.mark.parametrize("as_text", [True, False], ids=["text", "number"])
+@pytest.mark.parametrize("quantity", QUANTITY_DECIMALS)
+def test_a_quantitys_decimals_are_counted_exactly(quantity: str, as_text: bool) -> None:
+    sent = quantity if as_text else Decimal(quantity)
+    code = QUANTITY_DECIMALS[quantity]
+    if code is not None:
+        assert failures(OrderInput, order(line_items=[{"quantity": sent}])) == [("line_items.0.quantity", code)]
+        return
+    command = validate(OrderInput, order(line_items=[{"quantity": sent}]))
+    assert command.line_items[0].quantity == Decimal(quantity)
+
+
 def test_null_lists_and_objects_are_empty():
     command = validate(OrderInput, order(line_items=None, tags=None, metadata=None))
     assert (command.line_items, command.tags, command.metadata) == ([], [], {})
