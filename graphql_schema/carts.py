@@ -103,7 +103,7 @@ class CartMutations:
         store_id: StoreId,
         input: Annotated[CartInput, INPUT],
         backfill: Backfill = False,
-    ) -> CartPayload:
+    ) -> CartPayload | None:
         result = await run_command(info, store_id, commands.CartInput, input, carts.upsert_cart, backfill=backfill)
         return _payload(result)
 
@@ -114,7 +114,7 @@ class CartMutations:
         store_id: StoreId,
         inputs: Annotated[list[CartInput], INPUTS],
         backfill: Backfill = False,
-    ) -> CartsPayload:
+    ) -> CartsPayload | None:
         return CartsPayload(
             results=[_payload(r) for r in await run_batch(info, store_id, carts.BATCH, inputs, backfill)]
         )
@@ -127,7 +127,7 @@ class CartMutations:
         external_id: WrittenExternalId,
         input: Annotated[CartUpdateInput, INPUT],
         backfill: Backfill = False,
-    ) -> CartPayload:
+    ) -> CartPayload | None:
         result = await run_command(
             info, store_id, commands.CartUpdate, input, carts.update_cart, external_id, backfill=backfill
         )

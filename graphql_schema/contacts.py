@@ -172,7 +172,7 @@ class ContactMutations:
         store_id: StoreId,
         input: Annotated[CustomerInput, INPUT],
         backfill: Backfill = False,
-    ) -> CustomerPayload:
+    ) -> CustomerPayload | None:
         # `backfill` marks the consent change the input's whatsappConsent may record, as REST's header does.
         result = await run_command(
             info, store_id, commands.CustomerInput, input, customers.upsert_customer, backfill=backfill
@@ -186,7 +186,7 @@ class ContactMutations:
         store_id: StoreId,
         inputs: Annotated[list[CustomerInput], INPUTS],
         backfill: Backfill = False,
-    ) -> CustomersPayload:
+    ) -> CustomersPayload | None:
         results = await run_batch(info, store_id, customers.BATCH, inputs, backfill)
         return CustomersPayload(results=[_payload(r) for r in results])
 
@@ -209,7 +209,7 @@ class ContactMutations:
             ),
         ] = None,
         backfill: Backfill = False,
-    ) -> DeleteCustomerPayload:
+    ) -> DeleteCustomerPayload | None:
         # `backfill` marks the `customer.erased` events it records, as REST's header does.
         context = info.context
         store = await context.store(store_id)  # first: a bad storeId is named as such

@@ -216,7 +216,7 @@ class OrderMutations:
         store_id: StoreId,
         input: Annotated[OrderInput, INPUT],
         backfill: Backfill = False,
-    ) -> OrderPayload:
+    ) -> OrderPayload | None:
         return _payload(
             await run_command(info, store_id, commands.OrderInput, input, order_batches.upsert_order, backfill=backfill)
         )
@@ -228,7 +228,7 @@ class OrderMutations:
         store_id: StoreId,
         inputs: Annotated[list[OrderInput], INPUTS],
         backfill: Backfill = False,
-    ) -> OrdersPayload:
+    ) -> OrdersPayload | None:
         return OrdersPayload(
             results=[_payload(r) for r in await run_batch(info, store_id, order_batches.BATCH, inputs, backfill)]
         )
@@ -241,7 +241,7 @@ class OrderMutations:
         external_id: WrittenExternalId,
         input: Annotated[OrderUpdateInput, INPUT],
         backfill: Backfill = False,
-    ) -> OrderPayload:
+    ) -> OrderPayload | None:
         result = await run_command(
             info, store_id, commands.OrderUpdate, input, orders.update_order, external_id, backfill=backfill
         )

@@ -32,9 +32,14 @@ Query = strawberry.type(
 )
 # Every list field reads a blank text filter as none given (`blank_filters`).
 on_every_list(Query)
+# Every mutation answers a nullable payload: a field refused whole (its store, an argument, the
+# budget) is null with its error, and the document's other mutations, whose writes are done, keep
+# theirs; an error at a non-null field nulls the whole `data` (GraphQL spec, "Handling Field Errors").
 Mutation = strawberry.type(
     type("Mutation", (OrderMutations, ShipmentMutations, CartMutations, ContactMutations), {}),
-    description="Writes: the same commands as REST's, refusals as userErrors in the payload (SPEC §5).",
+    description="Writes: the same commands as REST's, refusals as userErrors in the payload (SPEC §5). A "
+    "mutation refused whole (its store, an argument, the rate limit) is null with its error; the "
+    "document's other mutations keep their payloads.",
 )
 
 schema = Schema(

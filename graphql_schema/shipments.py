@@ -97,7 +97,7 @@ class ShipmentMutations:
         store_id: StoreId,
         input: Annotated[ShipmentInput, INPUT],
         backfill: Backfill = False,
-    ) -> ShipmentPayload:
+    ) -> ShipmentPayload | None:
         result = await run_command(
             info, store_id, commands.ShipmentInput, input, shipments.upsert_shipment, backfill=backfill
         )
@@ -110,7 +110,7 @@ class ShipmentMutations:
         store_id: StoreId,
         inputs: Annotated[list[ShipmentInput], INPUTS],
         backfill: Backfill = False,
-    ) -> ShipmentsPayload:
+    ) -> ShipmentsPayload | None:
         results = await run_batch(info, store_id, shipments.BATCH, inputs, backfill)
         return ShipmentsPayload(results=[_payload(r) for r in results])
 

@@ -313,8 +313,8 @@ Answer = tuple[object, list[tuple[str, str]]]
 # the store's budget per minute, what happens between two operations on one socket, the second
 # operation -> its data and errors
 BETWEEN_TWO_OPERATIONS: list[tuple[int, Between, str, Answer]] = [
-    (100, _revoke_the_key, WRITE_CUSTOMER, (None, [("Invalid API key", "UNAUTHENTICATED")])),
-    (2, _nothing, WRITE_CUSTOMER, (None, [("Too Many Attempts.", "THROTTLED")])),
+    (100, _revoke_the_key, WRITE_CUSTOMER, ({"upsertCustomer": None}, [("Invalid API key", "UNAUTHENTICATED")])),
+    (2, _nothing, WRITE_CUSTOMER, ({"upsertCustomer": None}, [("Too Many Attempts.", "THROTTLED")])),
     (100, _rename_the_contact, READ_CONTACT, ({"order": {"contact": {"firstName": "Zoé"}}}, [])),
 ]
 

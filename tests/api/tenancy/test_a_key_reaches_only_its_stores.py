@@ -266,8 +266,8 @@ GRAPHQL_MATRIX = {
 ATTACKERS = ["alpha store key", "alpha team key"]
 
 # A refused root field is null; a non-null one nulls `data` itself (GraphQL spec, "Handling
-# Field Errors"): of the root fields only these three are nullable.
-NULLABLE_ROOT_FIELDS = {"store", "order", "contact"}
+# Field Errors"): of the root fields these three queries and every mutation are nullable.
+NULLABLE_ROOT_FIELDS = {"store", "order", "contact", *graphql_schema._schema.mutation_type.fields}
 
 
 def _document(field: str, store: int) -> str:
