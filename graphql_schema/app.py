@@ -27,6 +27,7 @@ from strawberry.http.exceptions import NonJsonMessageReceived, WebSocketDisconne
 from strawberry.http.types import QueryParams
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message as ProtocolMessage
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
@@ -163,6 +164,15 @@ class OperationsAsRequests(BaseGraphQLTransportWSHandler[Context, None]):
             await self.websocket.close(code=4400, reason=reason)
             return
         await super().handle_message(message)
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        """strawberry's, with a null payload read as none sent: graphql-transport-ws has
+        `payload?: Record<string, unknown> | null`, and strawberry closed the socket with 4400
+        `Invalid connection init payload` for null alone. Any other payload that is no object is
+        still refused so."""
+        if message.get("payload") is None:  # null, or absent already
+            message = {"type": "connection_init"}
+        await super().handle_connection_init(message)
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         # strawberry reads `self.context` as the operation starts, before its first await, so

@@ -79,9 +79,10 @@ async def subscribe(api: Api, document: str, variables: dict[str, Any]) -> dict[
 class GraphQLSocket:
     """A websocket on `app`'s /graphql speaking graphql-transport-ws, driven in-process as an
     ASGI server would (no server needed): `open` it (connection_init, its payload's
-    `Authorization` if given, and the ack), `send` and `receive` messages (JSON objects), `close`."""
+    `Authorization` if given, and the ack), `send` and `receive` messages (JSON objects), `close`.
+    `headers`: more handshake headers, (name, value) in bytes."""
 
-    def __init__(self, app: ASGIApp):
+    def __init__(self, app: ASGIApp, headers: tuple[tuple[bytes, bytes], ...] = ()):
         self.incoming: asyncio.Queue[Message] = asyncio.Queue()
         self.outgoing: asyncio.Queue[Message] = asyncio.Queue()
         scope = {
@@ -92,7 +93,7 @@ class GraphQLSocket:
             "raw_path": b"/graphql",
             "root_path": "",
             "query_string": b"",
-            "headers": [(b"host", b"t"), (b"sec-websocket-protocol", b"graphql-transport-ws")],
+            "headers": [(b"host", b"t"), (b"sec-websocket-protocol", b"graphql-transport-ws"), *headers],
             "subprotocols": ["graphql-transport-ws"],
             "client": ("127.0.0.1", 50000),
             "server": ("t", 80),
@@ -102,15 +103,27 @@ class GraphQLSocket:
     async def send(self, message: dict[str, Any]) -> None:
         await self.incoming.put({"type": "websocket.receive", "text": json.dumps(message)})
 
-    async def receive(self, within: float = 10.0) -> dict[str, Any]:
+    async def reply(self, within: float = 10.0) -> dict[str, Any] | tuple[int, str]:
+        """The server's next message, or the socket's close: (code, reason)."""
         sent = await asyncio.wait_for(self.outgoing.get(), within)
+        if sent["type"] == "websocket.close":
+            return sent["code"], sent.get("reason") or ""
         assert sent["type"] == "websocket.send", sent
         return json.loads(sent["text"])
 
-    async def open(self, authorization: str | dict[str, Any] | None) -> None:
-        """connection_init with `Authorization` (a dict: the whole payload), acknowledged."""
+    async def receive(self, within: float = 10.0) -> dict[str, Any]:
+        message = await self.reply(within)
+        assert isinstance(message, dict), message
+        return message
+
+    async def connect(self) -> None:
+        """The websocket handshake, accepted."""
         await self.incoming.put({"type": "websocket.connect"})
         assert (await self.outgoing.get())["type"] == "websocket.accept"
+
+    async def open(self, authorization: str | dict[str, Any] | None) -> None:
+        """connection_init with `Authorization` (a dict: the whole payload), acknowledged."""
+        await self.connect()
         payload = authorization if isinstance(authorization, dict) else {"Authorization": authorization}
         await self.send({"type": "connection_init", "payload": payload if authorization else {}})
         assert await self.receive() == {"type": "connection_ack"}
