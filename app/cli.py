@@ -640,7 +640,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="replay earlier events since TIME (RFC 3339 time, a date, or an age such as 2d)",
     )
     wa.set_defaults(run=_with_db(_webhooks_add))
-    wl = wh.add_parser("list", help="list active subscriptions")
+    wl = wh.add_parser("list", help="list subscriptions: last success, failed attempts, active or disabled")
     wl.add_argument("--store", type=cli_arguments.record_id)
     wl.set_defaults(run=_with_db(_webhooks_list))
     wr = wh.add_parser("remove", help="remove a subscription")
