@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import limits.errors
 from limits import RateLimitItemPerMinute
+from limits.aio.storage import RedisStorage
 from limits.aio.storage import Storage as AsyncStorage
 
 from app.rate_limit_storage import open_storage
@@ -125,6 +126,10 @@ class StoreRateLimiter:
         self._storage = open_storage(storage_uri)
         self._unavailable = storage_failures(self._storage)
         self._default = default_per_minute
+        # Redis tells a window's time to live in whole seconds, rounded (TTL): the window may end
+        # up to half a second after what it says, so a refusal asks for one second more
+        # (Retry-After must admit a client that waits it out). In memory the time is exact.
+        self._ttl_margin = 1 if isinstance(self._storage, RedisStorage) else 0
         self._items: dict[int, RateLimitItemPerMinute] = {}
         self._keys: dict[tuple[int, int], str] = {}  # (limit, store id) -> the window's key
 
@@ -148,10 +153,16 @@ class StoreRateLimiter:
         try:
             count = await self._storage.incr(key, item.get_expiry())
             allowed = count <= limit
-            retry_after = 0 if allowed else max(1, math.ceil(await self._storage.get_expiry(key) - time.time()))
+            retry_after = 0 if allowed else await self._retry_after(key)
         except self._unavailable as exc:
             raise RateLimitUnavailable(exc) from exc
         return Quota(limit=limit, remaining=max(0, limit - count), retry_after=retry_after, allowed=allowed)
+
+    async def _retry_after(self, key: str) -> int:
+        """Whole seconds until the window of `key` ends, at least 1 (RFC 9110 §10.2.3); on Redis
+        one more (`_ttl_margin`)."""
+        left = await self._storage.get_expiry(key) - time.time()
+        return max(1, math.ceil(left) + self._ttl_margin)
 
     async def reachable(self) -> bool:
         """Whether the storage answers (the library's `check`: Redis's PING; always True in
