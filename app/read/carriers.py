@@ -10,7 +10,8 @@ shipments in the period carry (ties: the first in code-point order)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Float, Integer, case, cast, func, select
@@ -134,13 +135,16 @@ def _in_code_points(dialect: str, text: Any) -> Any:
 
 def _hours_percentiles(conn: Connection, trips: Any) -> dict[tuple[str | None, str], float]:
     """(carrier key, "median" | "p90") -> hours, rounded to the hundredth: the value at rank
-    ⌈p·n⌉ of the carrier's n trips in order (nearest rank: a trip that happened, on both engines)."""
+    ⌈p·n⌉ of the carrier's n trips in order (nearest rank: a trip that happened, on both
+    engines), ranked in SQL by each engine's hours, shown from the trip's own times
+    (`shown_hours`)."""
     hours = _hours_between(conn.dialect.name, trips.c.in_transit_at, trips.c.delivered_at)
     carrier = shipments.c.carrier_key
     ranked = (
         select(
             carrier.label("carrier"),
-            hours.label("hours"),
+            trips.c.in_transit_at,
+            trips.c.delivered_at,
             func.row_number().over(partition_by=carrier, order_by=hours).label("rank"),
             func.count().over(partition_by=carrier).label("trips"),
         )
@@ -150,18 +154,33 @@ def _hours_percentiles(conn: Connection, trips: Any) -> dict[tuple[str | None, s
     )
     median_rank = (ranked.c.trips + 1) // 2  # ⌈n/2⌉
     p90_rank = (ranked.c.trips * 9 + 9) // 10  # ⌈9n/10⌉
+    r = ranked.c
     rows = conn.execute(
-        select(ranked.c.carrier, ranked.c.hours, ranked.c.rank == median_rank, ranked.c.rank == p90_rank).where(
-            (ranked.c.rank == median_rank) | (ranked.c.rank == p90_rank)
+        select(r.carrier, r.in_transit_at, r.delivered_at, r.rank == median_rank, r.rank == p90_rank).where(
+            (r.rank == median_rank) | (r.rank == p90_rank)
         )
     ).all()
     found: dict[tuple[str | None, str], float] = {}
-    for carrier, value, is_median, is_p90 in rows:
+    for carrier, in_transit_at, delivered_at, is_median, is_p90 in rows:
+        value = shown_hours(in_transit_at, delivered_at)
         if is_median:
-            found[(carrier, "median")] = round(float(value), 2)
+            found[(carrier, "median")] = value
         if is_p90:
-            found[(carrier, "p90")] = round(float(value), 2)
+            found[(carrier, "p90")] = value
     return found
+
+
+_MICROSECONDS_AN_HOUR = Decimal(3_600_000_000)
+_HUNDREDTH = Decimal("0.01")
+
+
+def shown_hours(start: datetime, end: datetime) -> float:
+    """The hours from `start` to `end` as shown: the exact length (microseconds; 0 when `end`
+    is earlier, as `_hours_between`) rounded half up to the hundredth, alike on both engines
+    (README, "Carrier performance"), where each engine's own arithmetic (SQLite's `julianday`
+    in milliseconds and a binary float) rounded a half hundredth either way."""
+    microseconds = max(0, (end - start) // timedelta(microseconds=1))
+    return float((microseconds / _MICROSECONDS_AN_HOUR).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP))
 
 
 def _hours_between(dialect: str, start: Any, end: Any) -> Any:
