@@ -53,7 +53,7 @@ FIELDS: Mapping[str, str] = MappingProxyType(
         "phone": PHONE,
         "Address.phone": "Used as the contact's phone only when neither the customer nor the order or cart gives "
         'one (README, "Phones as shops send them")',
-        "email": "A valid email address, at most 255 characters",
+        "email": "A valid email address (RFC 5321: at most 254 characters)",
         "locale": "At most 10 characters, e.g. fr-FR",
         "lifetime_value": "A whole number >= 0 (up to 2^62)",
         "orders_count": "A whole number >= 0 (up to 2^62)",

@@ -498,7 +498,14 @@ def _choice(enum: type[StrEnum]) -> GetPydanticSchema:
 ShipmentStatusChoice = Annotated[ShipmentStatus, _choice(ShipmentStatus)]
 CartStatusChoice = Annotated[CartStatus, _choice(CartStatus)]
 ConsentStateChoice = Annotated[ConsentState, _choice(ConsentState)]
-_NUMBER_SCHEMA = WithJsonSchema({"type": ["number", "string"], "pattern": r"^\d+(\.\d{1,4})?$", "minimum": 0})
+_NUMBER_SCHEMA = WithJsonSchema(
+    {
+        "type": ["number", "string"],
+        "pattern": r"^\d+(\.\d{1,4})?$",
+        "minimum": 0,
+        "exclusiveMaximum": int(MAX_AMOUNT),  # `_money`'s bound, in the document /docs shows
+    }
+)
 Money = Annotated[Decimal, BeforeValidator(_money), _NUMBER_SCHEMA]
 NonNegativeNumber = Annotated[
     Decimal, BeforeValidator(_non_negative_number), WithJsonSchema({"type": ["number", "string"], "minimum": 0})
@@ -535,7 +542,9 @@ CurrencyCode = Annotated[
     BeforeValidator(_currency),
     WithJsonSchema({"type": "string", "minLength": 3, "maxLength": 3, "examples": ["EUR"]}),
 ]
-Email = Annotated[str, BeforeValidator(_email), WithJsonSchema({"type": "string", "format": "email", "maxLength": 255})]
+# RFC 5321 §4.5.3.1.3: an address is at most 254 characters (its path's 256 less the brackets);
+# one of 255 is refused `invalid_email`, 256 and more `too_long` (SPEC §3.4's 255).
+Email = Annotated[str, BeforeValidator(_email), WithJsonSchema({"type": "string", "format": "email", "maxLength": 254})]
 HttpUrl = Annotated[
     str, BeforeValidator(_http_url), WithJsonSchema({"type": "string", "format": "uri", "maxLength": 1024})
 ]

@@ -30,9 +30,21 @@ _BACKFILL = {
     "description": "`true` imports history: stored, its events recorded and never delivered (no "
     "automation fires). `false`, empty or absent: a live write. Case and spaces do not matter; "
     "any other value is 400 and nothing is written.",
-    "schema": {"type": "string", "enum": ["true", "false"]},
+    "schema": {"type": "string", "examples": ["true"]},  # any case and spaces: no enum says that
 }
 _BAD_BACKFILL = "Kanal-Backfill is neither true nor false"
+# /healthz's answer (app.main.healthz), 200 and 503 alike
+_HEALTH = {
+    "type": "object",
+    "description": "Whether the service can serve requests: the database and the rate-limit storage both answer",
+    "properties": {
+        "status": {"type": "string", "enum": ["ok", "unavailable"], "description": "`ok` when both answer"},
+        "database": {"type": "boolean", "description": "Whether the database answered"},
+        "rate_limit_storage": {"type": "boolean", "description": "Whether the rate-limit storage answered"},
+    },
+    "required": ["status", "database", "rate_limit_storage"],
+    "additionalProperties": False,
+}
 _RATE_HEADERS = {
     "X-RateLimit-Limit": {"schema": {"type": "integer"}, "description": "Requests allowed per minute"},
     "X-RateLimit-Remaining": {"schema": {"type": "integer"}, "description": "Requests left in this minute"},
@@ -326,8 +338,11 @@ def _paths() -> dict[str, Any]:
             "summary": "Liveness, database and rate-limit storage reachability",
             "security": [],
             "responses": {
-                "200": {"description": "OK"},
-                "503": {"description": "Database or rate-limit storage unreachable"},
+                "200": {"description": "OK", "content": {"application/json": {"schema": _HEALTH}}},
+                "503": {
+                    "description": "Database or rate-limit storage unreachable",
+                    "content": {"application/json": {"schema": _HEALTH}},
+                },
             },
         }
     }
