@@ -14,14 +14,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from app.db.summaries import DAY, ProductShare, floor, order_shares
-from app.db.tables import order_hours, orders, product_days
+from app.db.tables import orders, product_days
 from app.domain.money import from_units
 
 from .revenue import Revenue
-from .stats import hours_of
+from .stats import orders_per_currency
 from .summary_sums import added_up
 
 
@@ -71,7 +71,7 @@ def top_products(
         product.revenue.append(Revenue.of(currency, from_units(tally.share.revenue), tally.share.orders))
     for key, product in products.items():
         product.quantity = from_units(quantities[key])
-    placed = _orders_per_currency(conn, store_id, start, end)
+    placed = orders_per_currency(conn, store_id, start, end)
     # A currency the count missed (an order moved between its statements and those of the
     # products: each is its own snapshot) comes after those counted.
     sold = {revenue.currency for product in products.values() for revenue in product.revenue}
@@ -82,28 +82,6 @@ def top_products(
     for product in ranked:
         product.revenue.sort(key=lambda revenue: ranked_currencies.index(revenue.currency))
     return ranked[:first]
-
-
-def _orders_per_currency(conn: Connection, store_id: int, start: datetime, end: datetime) -> dict[str | None, int]:
-    """The orders of `store_id` placed in [start, end) per currency (None: sent without one),
-    each order once however many products it holds, as storeStats counts them (`stats.hours_of`):
-    the whole UTC hours from `order_hours`, the parts of an hour at the edges from the orders.
-    Orders without a line count too: they are orders of the period."""
-    counted: dict[str | None, int] = defaultdict(int)
-    whole, edges = hours_of(start, end)
-    statements = []
-    if whole is not None:
-        h = order_hours.c
-        in_hours = (h.store_id == store_id, h.hour >= whole[0], h.hour < whole[1])
-        statements.append(select(h.currency, func.sum(h.orders)).where(*in_hours).group_by(h.currency))
-    o = orders.c
-    for edge in edges:
-        in_edge = (o.store_id == store_id, o.placed_at >= edge[0], o.placed_at < edge[1])
-        statements.append(select(o.currency, func.count()).where(*in_edge).group_by(o.currency))
-    for statement in statements:
-        for currency, number in conn.execute(statement):
-            counted[currency or None] += int(number)  # `order_hours` keys an order without one as ""
-    return counted
 
 
 @dataclass

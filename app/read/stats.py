@@ -43,12 +43,7 @@ def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime)
     and per fulfilment status (`[{status, count}]`, `_tally`'s order); carts abandoned in
     [start, end) (`was_abandoned`: not a checkout bought before it was left) and how many of them
     were recovered, and their ratio (0.0 for none)."""
-    counted = _Counted()
-    whole, edges = hours_of(start, end)
-    if whole is not None:
-        counted.add_hours(conn, store_id, whole)
-    for edge in edges:
-        counted.add_orders(conn, store_id, edge)
+    counted = _counted(conn, store_id, start, end, statuses=True)
     by_currency = sorted(
         ((currency, held) for currency, held in counted.currencies.items() if held[0]),
         key=lambda item: currency_order(item[0]),
@@ -78,6 +73,26 @@ def store_stats(conn: Connection, store_id: int, start: datetime, end: datetime)
     }
 
 
+def orders_per_currency(conn: Connection, store_id: int, start: datetime, end: datetime) -> dict[str | None, int]:
+    """The orders of `store_id` placed in [start, end) per currency (None: sent without one),
+    each order once, counted as `store_stats` counts them (`topProducts` ranks its currencies
+    by them)."""
+    counted = _counted(conn, store_id, start, end, statuses=False)
+    return {currency: held[0] for currency, held in counted.currencies.items()}
+
+
+def _counted(conn: Connection, store_id: int, start: datetime, end: datetime, statuses: bool) -> _Counted:
+    """The orders of [start, end): the whole UTC hours from the summaries (their statuses too
+    when `statuses`), the parts of an hour at the edges from the orders (`hours_of`)."""
+    counted = _Counted()
+    whole, edges = hours_of(start, end)
+    if whole is not None:
+        counted.add_hours(conn, store_id, whole, statuses)
+    for edge in edges:
+        counted.add_orders(conn, store_id, edge)
+    return counted
+
+
 @dataclass
 class _Counted:
     """Orders counted so far: per currency (None: none) [orders, ten-thousandths], and
@@ -86,12 +101,15 @@ class _Counted:
     currencies: dict[str | None, list[int]] = field(default_factory=dict)
     statuses: list[tuple[str | None, str | None, int]] = field(default_factory=list)
 
-    def add_hours(self, conn: Connection, store_id: int, hours: Range) -> None:
-        """The orders of the whole UTC hours `hours`, from the summaries."""
+    def add_hours(self, conn: Connection, store_id: int, hours: Range, statuses: bool) -> None:
+        """The orders of the whole UTC hours `hours`, from the summaries (their statuses' too
+        when `statuses`)."""
         c = order_hours.c
         in_hours = (c.store_id == store_id, c.hour >= hours[0], c.hour < hours[1])
         for row in added_up(conn, in_hours, (c.currency,), (c.orders,), (c.revenue,)):
             self._add(row.currency or None, int(row.orders), row.revenue)  # a key's "" is none
+        if not statuses:
+            return
         s = order_status_hours.c
         pair = (s.financial_status, s.fulfillment_status)
         in_hours = (s.store_id == store_id, s.hour >= hours[0], s.hour < hours[1])
